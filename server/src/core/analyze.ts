@@ -1,0 +1,79 @@
+/**
+ * The analysis entry point: text in, findings out. Runs every registered rule over the shared
+ * model, then applies what no rule should have to repeat: ignore comments, configured severities,
+ * and stage awareness (a size smell in a stage whose layers never reach the final image is a
+ * hint that says so, not a warning).
+ */
+import { buildModel, type DockerfileModel } from './model';
+import type { AnalysisEnvironment } from './environment';
+import type { Finding, Fix, Severity } from './types';
+import { RULES, ruleById } from '../rules';
+import type { Rule, RuleContext } from '../rules/rule';
+
+export interface AnalysisSettings {
+  /** Per-rule severity override, or 'off'. */
+  severities?: Record<string, Severity | 'off'>;
+  /** Report only findings whose layers reach the final image. */
+  finalStageOnly?: boolean;
+}
+
+export interface Analysis {
+  model: DockerfileModel;
+  findings: Finding[];
+  /** Rules that threw on this input (reported once, never fatal). */
+  ruleErrors: { ruleId: string; error: string }[];
+}
+
+/** Analyses a Dockerfile's text. Never throws: a rule that fails is skipped and listed. */
+export function analyze(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}): Analysis {
+  const model = buildModel(text);
+  const ctx: RuleContext = { model, env };
+  const findings: Finding[] = [];
+  const ruleErrors: Analysis['ruleErrors'] = [];
+  for (const rule of RULES) {
+    const configured = settings.severities?.[rule.id];
+    if (configured === 'off') continue;
+    if (isIgnored(rule, model.globalIgnored)) continue;
+    let raw;
+    try {
+      raw = rule.check(ctx);
+    } catch (e) {
+      ruleErrors.push({ ruleId: rule.id, error: e instanceof Error ? e.message : String(e) });
+      continue;
+    }
+    for (const r of raw) {
+      if (r.instr && isIgnored(rule, r.instr.ignored)) continue;
+      const stage = r.stage ?? r.instr?.stage;
+      const inFinalImage = rule.scope === 'always' || !stage || stage.layersInFinal;
+      if (!inFinalImage && settings.finalStageOnly) continue;
+      let message = r.message;
+      let severity: Severity = configured ?? rule.severity;
+      if (!inFinalImage && stage) {
+        severity = 'hint';
+        message += ` No effect on the final image: stage ${stageLabel(stage.index, stage.name)} does not reach it.`;
+      }
+      findings.push({ ruleId: rule.id, severity, range: r.range, message, saving: r.saving, inFinalImage, data: r.data });
+    }
+  }
+  findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return { model, findings, ruleErrors };
+}
+
+function isIgnored(rule: Rule, ids: Set<string>): boolean {
+  return ids.has(rule.id) || (rule.hadolint !== undefined && ids.has(rule.hadolint));
+}
+
+export function stageLabel(index: number, name?: string): string {
+  return name ? `"${name}"` : `#${index}`;
+}
+
+/** The fix for one finding, or undefined when its rule offers none here. */
+export function fixFor(analysis: Analysis, finding: Finding, env: AnalysisEnvironment): Fix | undefined {
+  const rule = ruleById(finding.ruleId);
+  if (!rule?.fix) return undefined;
+  try {
+    return rule.fix(finding, { model: analysis.model, env });
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * A small POSIX-shell reader for RUN scripts: it splits a script into simple commands and words,
+ * keeping for every word where it stands in the Dockerfile, so rules can say "this `apt-get
+ * install`" and fixes can insert text right after it.
+ *
+ * It is deliberately not a full shell parser: the rules only need command names, flags and
+ * operands of simple commands joined by `&&`, `||`, `;`, `|` and newlines. Quotes and escapes are
+ * honoured so that `"a && b"` stays one word; `$(...)` and backquotes stay inside their word.
+ */
+
+export interface ShellWord {
+  /** The word with quotes and escapes removed (what the program receives). */
+  value: string;
+  /** Offsets in the script text given to {@link parseShell}. */
+  start: number;
+  end: number;
+}
+
+export interface ShellCommand {
+  words: ShellWord[];
+  /** The operator that joins this command to the previous one ('' for the first). */
+  before: string;
+  /** The operator after this command ('' for the last). */
+  after: string;
+  start: number;
+  end: number;
+}
+
+const OPERATORS = ['&&', '||', ';;', ';', '|', '&', '\n', '(', ')'];
+
+/** Splits a shell script into simple commands. Never throws; unterminated quotes end at EOF. */
+export function parseShell(script: string): ShellCommand[] {
+  const commands: ShellCommand[] = [];
+  let words: ShellWord[] = [];
+  let before = '';
+  let i = 0;
+  const n = script.length;
+
+  const flush = (op: string) => {
+    if (words.length > 0) {
+      commands.push({ words, before, after: op, start: words[0].start, end: words[words.length - 1].end });
+      words = [];
+      before = op;
+    } else if (op !== '\n' && op !== '(' && op !== ')') {
+      before = op;
+    }
+  };
+
+  while (i < n) {
+    const c = script[i];
+    if (c === ' ' || c === '\t' || c === '\r') {
+      i++;
+      continue;
+    }
+    if (c === '\\' && script[i + 1] === '\n') {
+      i += 2;
+      continue;
+    }
+    if (c === '#' ) {
+      while (i < n && script[i] !== '\n') i++;
+      continue;
+    }
+    const op = OPERATORS.find((o) => script.startsWith(o, i));
+    if (op) {
+      flush(op);
+      i += op.length;
+      continue;
+    }
+    // A word: read until unquoted blank or operator.
+    const start = i;
+    let value = '';
+    let depth = 0; // $( ... ) nesting
+    while (i < n) {
+      const ch = script[i];
+      if (depth === 0 && (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ';' || ch === '&' || ch === '|' || ch === ')' || (ch === '(' && value === ''))) break;
+      if (ch === '\\') {
+        if (script[i + 1] === '\n') {
+          i += 2;
+          continue;
+        }
+        if (i + 1 < n) value += script[i + 1];
+        i += 2;
+        continue;
+      }
+      if (ch === "'") {
+        const close = script.indexOf("'", i + 1);
+        const stop = close < 0 ? n : close;
+        value += script.slice(i + 1, stop);
+        i = stop + 1;
+        continue;
+      }
+      if (ch === '"') {
+        i++;
+        while (i < n && script[i] !== '"') {
+          if (script[i] === '\\' && i + 1 < n && '"\\$`\n'.includes(script[i + 1])) {
+            if (script[i + 1] !== '\n') value += script[i + 1];
+            i += 2;
+          } else {
+            value += script[i++];
+          }
+        }
+        i++;
+        continue;
+      }
+      if (ch === '$' && script[i + 1] === '(') {
+        depth++;
+        value += '$(';
+        i += 2;
+        continue;
+      }
+      if (depth > 0 && ch === '(') depth++;
+      if (depth > 0 && ch === ')') depth--;
+      if (ch === '`') {
+        const close = script.indexOf('`', i + 1);
+        const stop = close < 0 ? n : close + 1;
+        value += script.slice(i, stop);
+        i = stop;
+        continue;
+      }
+      value += ch;
+      i++;
+    }
+    words.push({ value, start, end: Math.min(i, n) });
+  }
+  flush('');
+  if (commands.length > 0) commands[commands.length - 1].after = '';
+  return commands;
+}
+
+/** Leading words that only wrap the real command (`sudo`, `VAR=x`, `env`, `nice`...). */
+const WRAPPERS = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'command', 'xargs']);
+
+/**
+ * The index of the word that names the program, skipping `VAR=value` assignments and wrappers
+ * such as `sudo`. Returns -1 when the command is only assignments.
+ */
+export function programIndex(cmd: ShellCommand): number {
+  for (let i = 0; i < cmd.words.length; i++) {
+    const w = cmd.words[i].value;
+    if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
+    if (WRAPPERS.has(w)) continue;
+    if (w.startsWith('-') && i > 0 && WRAPPERS.has(cmd.words[i - 1].value)) continue;
+    return i;
+  }
+  return -1;
+}
+
+/** The program name without a leading path (`/usr/bin/apt-get` -> `apt-get`). */
+export function programName(cmd: ShellCommand): string {
+  const i = programIndex(cmd);
+  if (i < 0) return '';
+  const w = cmd.words[i].value;
+  return w.slice(w.lastIndexOf('/') + 1);
+}
+
+/** Words after the program name. */
+export function programArgs(cmd: ShellCommand): ShellWord[] {
+  const i = programIndex(cmd);
+  return i < 0 ? [] : cmd.words.slice(i + 1);
+}
+
+/** Environment assignments written before the program on the same command (`A=1 B=2 prog`). */
+export function inlineAssignments(cmd: ShellCommand): Map<string, string> {
+  const out = new Map<string, string>();
+  for (const w of cmd.words) {
+    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.value);
+    if (!m) break;
+    out.set(m[1], m[2]);
+  }
+  return out;
+}

@@ -1,0 +1,57 @@
+/**
+ * The contract every rule module fulfils. One module per rule, named by its id; the fix lives
+ * beside the check. See CONTRIBUTING.md "Add a rule".
+ */
+import type { DockerfileModel, Instr, Stage } from '../core/model';
+import type { Finding, Fix, Range, Severity, SizeEstimate } from '../core/types';
+import type { AnalysisEnvironment } from '../core/environment';
+
+export interface RuleDocs {
+  /** One line: what the rule catches. */
+  summary: string;
+  /** Why it matters for the image size. */
+  why: string;
+  /** A Dockerfile excerpt the rule flags. */
+  incorrect: string;
+  /** The same excerpt after the fix. */
+  correct: string;
+  /** Typical saving and what it depends on. */
+  sizeImpact: string;
+  /** What the quick fix does, or why there is none. */
+  fix: string;
+}
+
+export interface RuleContext {
+  model: DockerfileModel;
+  env: AnalysisEnvironment;
+}
+
+/** What a rule's check returns; the engine adds severity and stage awareness. */
+export interface RawFinding {
+  range: Range;
+  message: string;
+  /** The instruction the finding is about (for ignore comments and stage awareness). */
+  instr?: Instr;
+  /** Overrides `instr.stage` when the finding is about a stage as a whole. */
+  stage?: Stage;
+  saving?: SizeEstimate;
+  data?: Record<string, unknown>;
+}
+
+export interface Rule {
+  /** Kebab-case id; also the file name, the fixture folder and the doc page name. */
+  id: string;
+  title: string;
+  severity: Severity;
+  /** The hadolint rule this one corresponds to, so `# hadolint ignore=DLxxxx` is honoured. */
+  hadolint?: string;
+  /**
+   * 'layers': the finding costs size only when its stage's layers end up in the final image;
+   * elsewhere it is reported as a hint that says so. 'always': reported as is.
+   */
+  scope: 'layers' | 'always';
+  docs: RuleDocs;
+  check(ctx: RuleContext): RawFinding[];
+  /** Edits that repair one finding; absent when no safe fix exists. */
+  fix?(finding: Finding, ctx: RuleContext): Fix | undefined;
+}
