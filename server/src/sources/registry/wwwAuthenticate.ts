@@ -26,6 +26,12 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
     while (i < n && TOKEN_CHAR.test(header[i]!)) i++;
     return header.slice(start, i);
   };
+  // Lenient: unquoted values should be tokens, but servers send URLs unquoted too.
+  const readBare = (): string => {
+    const start = i;
+    while (i < n && header[i] !== ',' && header[i] !== ' ' && header[i] !== '\t') i++;
+    return header.slice(start, i);
+  };
   const readQuoted = (): string => {
     let out = '';
     i++; // opening quote
@@ -50,7 +56,7 @@ export function parseWwwAuthenticate(header: string): Challenge[] {
       // auth-param (or the "=" padding of a token68, which we treat the same way)
       i++;
       skipSpace();
-      const value = header[i] === '"' ? readQuoted() : readToken();
+      const value = header[i] === '"' ? readQuoted() : readBare();
       current.params[token.toLowerCase()] = value;
       continue;
     }
