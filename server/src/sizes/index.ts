@@ -1,5 +1,15 @@
 /**
  * Public face of the size model. The language server, the CLI and the rules import only from
- * here. (Implementation in progress in this folder; see the exported signatures.)
+ * here: base-image estimates with their provenance, smaller alternatives, the slim form of a tag,
+ * reference and tag parsing, byte formatting, and the measured constants the rules cite.
  */
-export {};
+export {
+  estimateBaseImage, smallerAlternatives, slimVariant, createSizeModel,
+  type BaseImageEstimate, type Confidence, type SmallerAlternative, type AlternativeOptions, type SizeModel,
+} from './baseImages';
+export { parseImageReference, formatImageReference, type ImageReference } from './reference';
+export { parseTag, composeTag, normalizePlatform, DEFAULT_PLATFORM, type TagInfo, type Kind } from './tags';
+export { formatBytes } from './format';
+export { BASE_IMAGE_ROWS, BASE_IMAGE_TABLE_SHA256 } from './base-images.generated';
+export type { BaseImageRow } from './types';
+export * from './constants';

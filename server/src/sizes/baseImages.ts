@@ -1,0 +1,521 @@
+/**
+ * Base-image sizes: a measured row when the table has the tag, otherwise an estimate from the
+ * nearest rows of the same image, with the rows used, how sure it is, and one line saying why.
+ *
+ * How an estimate is made (docs/size-model.md has the long form): every row of the image is a
+ * candidate, priced by how far it is from the asked tag (other patch < other minor < other major
+ * version; other distribution; other variant; other platform). A candidate on another platform or
+ * of another variant is scaled by a ratio measured on pairs of rows in the table (the same tag on
+ * both platforms; both variants of the same version), never by a constant from memory. The
+ * cheapest candidates of the same confidence (at most three, close in price) are combined by a
+ * geometric mean, which interpolates between the neighbouring versions on either side.
+ *
+ * Everything that does not depend on the asked reference is indexed once per table, so a hover
+ * costs a scan of one image's rows (a few dozen at most).
+ */
+import { BASE_IMAGE_ROWS } from './base-images.generated';
+import { parseImageReference, type ImageReference } from './reference';
+import {
+  ARCH_NAMESPACES, DEBIAN_RELEASES, UBUNTU_RELEASES, composeTag, compareVersions, isVersionPrefix, normalizePlatform,
+  parseTag, type Kind, type TagInfo,
+} from './tags';
+import type { BaseImageRow } from './types';
+
+/**
+ * How sure an estimate is: `exact` (the tag and platform are in the table), `same-line` (same
+ * version line and variant: another patch, another platform, or an alias of a row), `same-variant`
+ * (same variant, another version line or base distribution), `guess` (another variant scaled by a
+ * ratio, an unlisted platform, or a documented figure without a measured row).
+ */
+export type Confidence = 'exact' | 'same-line' | 'same-variant' | 'guess';
+
+/** Size of a base image for one platform, with its provenance. */
+export interface BaseImageEstimate {
+  /** The reference as asked. */
+  readonly reference: string;
+  /** Image in Docker's short form (`python`, `gcr.io/distroless/static-debian12`, `scratch`). */
+  readonly image: string;
+  /** Tag the estimate is for (`latest` when none was written); undefined for digest-only references. */
+  readonly tag?: string;
+  /** Normalised platform the figures are for (`linux/amd64`, `linux/arm64/v8`). */
+  readonly platform: string;
+  /** Download size: sum of the compressed layers `docker pull` fetches. */
+  readonly compressedBytes: number;
+  /** Disk size after the pull, as `docker images` shows it. */
+  readonly unpackedBytes: number;
+  /** True only when the unpacked size is a measured figure of this exact row; false when derived from a ratio. */
+  readonly unpackedMeasured: boolean;
+  readonly confidence: Confidence;
+  /** Table rows the figures rest on, each with source and date (empty for scratch and documented figures). */
+  readonly rows: readonly BaseImageRow[];
+  /** One line for humans: which rows, which ratios, how sure. */
+  readonly basis: string;
+}
+
+/** A smaller image of the same kind of content, with what switching would save. */
+export interface SmallerAlternative {
+  /** Reference to write in FROM (the asked one with another tag, or a distroless/scratch image). */
+  readonly reference: string;
+  readonly estimate: BaseImageEstimate;
+  /** Unpacked (disk) bytes saved against the asked image. */
+  readonly savingBytes: number;
+  /** Download (compressed) bytes saved against the asked image. */
+  readonly savingCompressedBytes: number;
+  /** What may break when switching (musl, missing shell, missing compilers...). */
+  readonly caveat?: string;
+}
+
+/** What the caller knows about the stage's content, to decide which alternatives fit. */
+export interface AlternativeOptions {
+  /** The stage's final content is a static binary (e.g. Go with CGO_ENABLED=0): distroless static and scratch fit. */
+  staticBinary?: boolean;
+}
+
+/** The asked part of a size lookup, in one place. */
+export interface SizeModel {
+  estimateBaseImage(reference: string, platform?: string): BaseImageEstimate | undefined;
+  smallerAlternatives(reference: string, platform?: string, options?: AlternativeOptions): SmallerAlternative[];
+  slimVariant(reference: string): string | undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row features and indexes
+
+interface Row {
+  row: BaseImageRow;
+  tag: TagInfo;
+  /** Version to compare with: the tag's, else the one recorded in the note (`perl:slim` is 5.44.0). */
+  cmpVersion?: number[];
+  /** Base distribution: written in the tag, else recorded in the note. */
+  distro?: string;
+  /** 0 for the newest version line of the image in the table, 1 for the next... */
+  rank: number;
+}
+
+interface Candidate {
+  r: Row;
+  cost: number;
+  factor: number;
+  confidence: Confidence;
+  adjustments: string[];
+}
+
+const NOTE_VERSION = /^version:\s*(?:BusyBox\s+|jdk-)?v?(\d+(?:\.\d+)*)/;
+
+function noteVersion(note: string): number[] | undefined {
+  const m = NOTE_VERSION.exec(note);
+  return m ? m[1].split('.').map(Number) : undefined;
+}
+
+function noteDistro(note: string): string | undefined {
+  const head = note.split('|')[0];
+  const ubuntu = /\bubuntu (\d+\.\d+)/.exec(head);
+  if (ubuntu) return Object.keys(UBUNTU_RELEASES).find((k) => UBUNTU_RELEASES[k] === ubuntu[1]);
+  for (const word of head.split(/[\s()-]+/)) {
+    if (word in DEBIAN_RELEASES || word in UBUNTU_RELEASES) return word;
+    const alpine = /^alpine(\d+\.\d+)/.exec(word);
+    if (alpine) return `alpine${alpine[1]}`;
+    if (/^(?:al2023|al2|oraclelinux\d+)$/.test(word)) return word;
+  }
+  return undefined;
+}
+
+function distroFamily(d: string): string {
+  if (d in DEBIAN_RELEASES) return 'debian';
+  if (d in UBUNTU_RELEASES) return 'ubuntu';
+  if (d.startsWith('alpine')) return 'alpine';
+  return d;
+}
+
+function median(values: readonly number[]): number {
+  const s = [...values].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+}
+
+const variantKey = (kind: Kind, role: string): string => `${kind}/${role}`;
+const rowsCompatible = (a: Row, b: Row): boolean =>
+  a.tag.channel !== undefined && b.tag.channel !== undefined
+    ? a.tag.channel === b.tag.channel
+    : a.cmpVersion !== undefined && b.cmpVersion !== undefined &&
+      (isVersionPrefix(a.cmpVersion, b.cmpVersion) || isVersionPrefix(b.cmpVersion, a.cmpVersion));
+
+/** Collects ratios under a key and hands out their medians. */
+class Ratios {
+  private readonly values = new Map<string, number[]>();
+  add(key: string, value: number): void {
+    const list = this.values.get(key);
+    if (list) list.push(value);
+    else this.values.set(key, [value]);
+  }
+  medians(): [string, number][] {
+    return [...this.values].map(([key, list]) => [key, median(list)]);
+  }
+  get(key: string): { ratio: number; pairs: number } | undefined {
+    const list = this.values.get(key);
+    return list ? { ratio: median(list), pairs: list.length } : undefined;
+  }
+}
+
+const DISTROLESS_STATIC_BYTES = 2 * 1024 * 1024;
+const DISTROLESS_STATIC = 'gcr.io/distroless/static-debian12';
+const DISTROLESS_BASIS = 'distroless documentation: the static image is "about 2 MiB" (no measured row in the table; as quoted in shared/data/README.md)';
+const OFFICIAL_MIRRORS: readonly string[] = ['public.ecr.aws/docker/library', 'mirror.gcr.io/library'];
+
+/** Builds a size model over the given rows (the bundled table by default; the accuracy test passes subsets). */
+export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
+  const byImage = new Map<string, Row[]>();
+  for (const row of rows) {
+    const tag = parseTag(row.image, row.tag);
+    const r: Row = { row, tag, cmpVersion: tag.version ?? noteVersion(row.note), distro: tag.distro ?? noteDistro(row.note), rank: 0 };
+    const list = byImage.get(row.image);
+    if (list) list.push(r);
+    else byImage.set(row.image, [r]);
+  }
+
+  const platformRatios = new Ratios();
+  const variantRatios = new Ratios();
+  const platforms = new Set(rows.map((r) => r.platform));
+  /** The default distribution of each image and kind: the one its rows without a written distro are built on. */
+  const defaultDistro = new Map<string, string>();
+  for (const [image, list] of byImage) {
+    const versions = [...new Set(list.filter((r) => r.cmpVersion).map((r) => r.cmpVersion!.join('.')))]
+      .map((v) => v.split('.').map(Number))
+      .sort((a, b) => compareVersions(b, a));
+    for (const r of list) {
+      const i = r.cmpVersion ? versions.findIndex((v) => compareVersions(v, r.cmpVersion!) === 0) : -1;
+      r.rank = i < 0 ? versions.length : i;
+    }
+    for (const r of [...list].sort((a, b) => a.rank - b.rank)) {
+      const key = `${image}/${r.tag.kind}`;
+      if (r.tag.distro === undefined && r.distro !== undefined && !defaultDistro.has(key)) defaultDistro.set(key, r.distro);
+    }
+    for (const a of list) {
+      for (const b of list) {
+        if (a === b) continue;
+        const ratio = b.row.compressedBytes / a.row.compressedBytes;
+        if (a.row.tag === b.row.tag && a.row.platform !== b.row.platform) {
+          platformRatios.add(`${image} ${a.row.platform}>${b.row.platform}`, ratio);
+          platformRatios.add(`* ${a.row.platform}>${b.row.platform}`, ratio);
+        }
+        const va = variantKey(a.tag.kind, a.tag.role);
+        const vb = variantKey(b.tag.kind, b.tag.role);
+        if (va !== vb && a.row.platform === b.row.platform) {
+          const pair = `${va}>${vb}`;
+          if (rowsCompatible(a, b)) variantRatios.add(`${image} line ${pair}`, ratio);
+          variantRatios.add(`${image} any ${pair}`, ratio);
+        }
+      }
+    }
+  }
+  // Across images, each image counts once (its median), so python's and node's many pairs do not
+  // decide the ratio for haproxy.
+  for (const [key, value] of variantRatios.medians()) {
+    const m = / line (.*)$/.exec(key);
+    if (m) variantRatios.add(`* ${m[1]}`, value);
+  }
+
+  const cache = new Map<string, BaseImageEstimate | undefined>();
+
+  /** Which official image a reference names, accepting Hub aliases, mirrors and per-architecture namespaces. */
+  function officialImage(ref: ImageReference): { image: string; platform?: string } | undefined {
+    if (ref.official) return { image: ref.name };
+    if (ref.registry === 'docker.io' && ARCH_NAMESPACES[ref.namespace] !== undefined) return { image: ref.name, platform: ARCH_NAMESPACES[ref.namespace] };
+    if (OFFICIAL_MIRRORS.includes(`${ref.registry}/${ref.namespace}`)) return { image: ref.name };
+    return undefined;
+  }
+
+  function versionCost(q: TagInfo, r: Row, list: readonly Row[]): { cost: number; sameLine: boolean; exact: boolean } {
+    const rv = r.cmpVersion;
+    if (q.version === undefined && q.channel === undefined) {
+      if (r.tag.version === undefined && r.tag.channel === undefined) return { cost: 0, sameLine: true, exact: true };
+      return { cost: 0.01 + 0.01 * Math.min(r.rank, 9), sameLine: r.rank === 0, exact: false };
+    }
+    if (q.channel !== undefined) {
+      if (r.tag.channel === q.channel) return { cost: 0, sameLine: true, exact: true };
+      if (!list.some((x) => x.tag.channel === q.channel)) {
+        // A channel the table never saw (`lts`, `edge`): size it as the newest line, less sure.
+        return { cost: 0.04 + 0.01 * Math.min(r.rank, 9), sameLine: false, exact: false };
+      }
+      return { cost: 0.06, sameLine: false, exact: false };
+    }
+    const qv = q.version!;
+    if (rv === undefined) return { cost: 0.1, sameLine: false, exact: false };
+    if (r.tag.versionText !== undefined && r.tag.versionText === q.versionText) return { cost: 0, sameLine: true, exact: true };
+    if (r.tag.version !== undefined && isVersionPrefix(r.tag.version, qv)) return { cost: 0.005, sameLine: true, exact: false };
+    if (isVersionPrefix(qv, rv)) return { cost: 0.005 + 0.002 * Math.min(r.rank, 10), sameLine: true, exact: false };
+    let i = 0;
+    while (i < qv.length && i < rv.length && qv[i] === rv[i]) i++;
+    const delta = Math.min(Math.abs((qv[i] ?? 0) - (rv[i] ?? 0)), 5);
+    if (i === 0) return { cost: 0.07 + 0.02 * delta, sameLine: false, exact: false };
+    const lineDepth = r.tag.version?.length ?? 2;
+    if (i >= lineDepth) return { cost: 0.01, sameLine: true, exact: false };
+    return { cost: 0.025 + 0.01 * delta, sameLine: false, exact: false };
+  }
+
+  function distroCost(image: string, q: TagInfo, r: Row): { cost: number; differs: boolean } {
+    const asked = q.distro ?? (r.tag.distro !== undefined ? defaultDistro.get(`${image}/${q.kind}`) : undefined);
+    if (asked === undefined || r.distro === asked) return { cost: 0, differs: false };
+    if (r.distro === undefined) return { cost: 0.03, differs: true };
+    const sameFamily = distroFamily(asked) === distroFamily(r.distro);
+    if (sameFamily && distroFamily(asked) === 'alpine') return { cost: 0.015, differs: false };
+    return sameFamily ? { cost: 0.03, differs: true } : { cost: 0.08, differs: true };
+  }
+
+  function candidatesFor(image: string, q: TagInfo, platform: string, list: readonly Row[]): Candidate[] {
+    const out: Candidate[] = [];
+    const qv = variantKey(q.kind, q.role);
+    for (const r of list) {
+      const adjustments: string[] = [];
+      let factor = 1;
+      let guess = false;
+      const v = versionCost(q, r, list);
+      const d = distroCost(image, q, r);
+      let cost = v.cost + d.cost;
+
+      const rv = variantKey(r.tag.kind, r.tag.role);
+      if (rv !== qv) {
+        guess = true;
+        const pair = `${rv}>${qv}`;
+        const found: [string, number, string][] = [
+          [`${image} line ${pair}`, 0.12, `same-version ${image}`],
+          [`${image} any ${pair}`, 0.16, image],
+          [`* ${pair}`, 0.35, 'image'],
+        ];
+        const hit = found.map(([key, c, label]) => ({ ratio: variantRatios.get(key), c, label })).find((x) => x.ratio);
+        if (hit) {
+          factor *= hit.ratio!.ratio;
+          cost += hit.c;
+          const n = hit.ratio!.pairs;
+          const what = hit.label === 'image' ? `median of ${n} images` : `${n} ${hit.label} pair${n === 1 ? '' : 's'}`;
+          adjustments.push(`x ${hit.ratio!.ratio.toFixed(2)} ${describeVariant(r.tag)}->${describeVariant(q)} ratio (${what})`);
+        } else if (r.tag.kind === q.kind) {
+          cost += 0.3; // sibling roles (php cli / fpm / apache) differ by a few MB
+          adjustments.push(`${describeVariant(r.tag)} taken as ${describeVariant(q)}`);
+        } else continue; // another kind with no measured ratio anywhere: no basis
+      }
+
+      if (r.row.platform !== platform) {
+        const own = platformRatios.get(`${image} ${r.row.platform}>${platform}`);
+        const any = own ?? platformRatios.get(`* ${r.row.platform}>${platform}`);
+        if (any) {
+          factor *= any.ratio;
+          cost += own ? 0.015 : 0.025;
+          adjustments.push(`x ${any.ratio.toFixed(2)} ${shortPlatform(r.row.platform)}->${shortPlatform(platform)} ratio (${any.pairs} ${own ? `${image} ` : ''}pair${any.pairs === 1 ? '' : 's'})`);
+        } else {
+          guess = true;
+          cost += platforms.has(platform) ? 0.05 : 0.3;
+          adjustments.push(`${shortPlatform(platform)} not measured, sized as ${shortPlatform(r.row.platform)}`);
+        }
+      }
+      const confidence: Confidence = guess
+        ? 'guess'
+        : v.exact && !d.differs && r.row.platform === platform && r.row.tag === q.tag
+          ? 'exact'
+          : v.sameLine && !d.differs ? 'same-line' : 'same-variant';
+      out.push({ r, cost, factor, confidence, adjustments });
+    }
+    return out.sort((a, b) => a.cost - b.cost || a.r.rank - b.r.rank);
+  }
+
+  function estimateOfficial(reference: string, familiar: string, image: string, tagText: string | undefined, platform: string, digestOnly: boolean): BaseImageEstimate | undefined {
+    const list = byImage.get(image);
+    if (!list) return undefined;
+    const q = parseTag(image, tagText ?? 'latest');
+    const candidates = candidatesFor(image, q, platform, list);
+    if (candidates.length === 0) return undefined;
+    const best = candidates[0];
+    const group = best.confidence === 'exact'
+      ? [best]
+      : candidates.filter((c) => c.confidence === best.confidence && c.cost <= best.cost + 0.02).slice(0, 3);
+    const weights = group.map((c) => 1 / (c.cost + 0.01));
+    const wsum = weights.reduce((a, b) => a + b, 0);
+    const logMean = (f: (c: Candidate) => number) => Math.exp(group.reduce((acc, c, i) => acc + weights[i] * Math.log(f(c)), 0) / wsum);
+    const compressed = Math.round(logMean((c) => c.r.row.compressedBytes * c.factor));
+    const ratio = logMean((c) => c.r.row.uncompressedRatio);
+    const exact = best.confidence === 'exact';
+    const confidence: Confidence = digestOnly ? 'guess' : best.confidence;
+    const unpacked = exact ? best.r.row.uncompressedBytes : Math.round(compressed * ratio);
+    const unpackedMeasured = exact && best.r.row.uncompressedMeasured;
+    return {
+      reference,
+      image: familiar,
+      tag: tagText,
+      platform,
+      compressedBytes: compressed,
+      unpackedBytes: unpacked,
+      unpackedMeasured,
+      confidence,
+      rows: group.map((c) => c.r.row),
+      basis: basisLine(confidence, group, platform, digestOnly, unpackedMeasured),
+    };
+  }
+
+  function estimate(reference: string, platformArg?: string): BaseImageEstimate | undefined {
+    const key = `${reference}\n${platformArg ?? ''}`;
+    if (cache.has(key)) return cache.get(key);
+    const result = estimateUncached(reference, platformArg);
+    if (cache.size >= 2000) cache.clear();
+    cache.set(key, result);
+    return result;
+  }
+
+  function estimateUncached(reference: string, platformArg?: string): BaseImageEstimate | undefined {
+    const ref = parseImageReference(reference);
+    if (!ref) return undefined;
+    let platform = normalizePlatform(platformArg);
+    if (ref.scratch) {
+      return {
+        reference, image: 'scratch', tag: undefined, platform, compressedBytes: 0, unpackedBytes: 0, unpackedMeasured: true,
+        confidence: 'exact', rows: [], basis: 'scratch is the empty image: no layers, nothing to download',
+      };
+    }
+    if (isDistrolessStatic(ref)) {
+      return {
+        reference, image: ref.familiar, tag: ref.effectiveTag, platform, compressedBytes: DISTROLESS_STATIC_BYTES,
+        unpackedBytes: DISTROLESS_STATIC_BYTES, unpackedMeasured: false, confidence: 'guess', rows: [], basis: `Guess: ${DISTROLESS_BASIS}`,
+      };
+    }
+    const official = officialImage(ref);
+    if (!official) return undefined;
+    if (official.platform !== undefined && platformArg === undefined) platform = official.platform;
+    return estimateOfficial(reference, official.image, official.image, ref.effectiveTag, platform, ref.effectiveTag === undefined);
+  }
+
+  function queryOf(reference: string): { ref: ImageReference; image: string; q: TagInfo; repo: string } | undefined {
+    const ref = parseImageReference(reference);
+    if (!ref || ref.scratch) return undefined;
+    const official = officialImage(ref);
+    if (!official || !byImage.has(official.image)) return undefined;
+    // Keep the reference as the user wrote it up to the tag; a digest pins the old image, so it goes.
+    let repo = ref.raw;
+    const at = repo.indexOf('@');
+    if (at >= 0) repo = repo.slice(0, at);
+    if (ref.tag !== undefined) repo = repo.slice(0, repo.length - ref.tag.length - 1);
+    return { ref, image: official.image, q: parseTag(official.image, ref.effectiveTag ?? 'latest'), repo };
+  }
+
+  function withTag(repo: string, image: string, q: TagInfo, kind: Kind, role: string): string {
+    const distro = kind === 'alpine' ? undefined : q.distro !== undefined && distroFamily(q.distro) !== 'alpine' ? q.distro : undefined;
+    const tag = composeTag(image, { versionText: q.versionText, role: q.roleImplied && role === q.role ? '' : role, kind, distro });
+    return tag === undefined ? repo : `${repo}:${tag}`;
+  }
+
+  function slimVariant(reference: string): string | undefined {
+    const found = queryOf(reference);
+    if (!found || found.q.kind !== 'full') return undefined;
+    const { image, q, repo } = found;
+    if (!byImage.get(image)!.some((r) => r.tag.kind === 'slim' && r.tag.role === q.role)) return undefined;
+    return withTag(repo, image, q, 'slim', q.role);
+  }
+
+  function smallerAlternatives(reference: string, platform?: string, options: AlternativeOptions = {}): SmallerAlternative[] {
+    const current = estimate(reference, platform);
+    if (!current || current.compressedBytes === 0) return [];
+    const out: SmallerAlternative[] = [];
+    const push = (alt: string, caveat: string | undefined) => {
+      const e = estimate(alt, platform ?? current.platform);
+      if (!e || e.compressedBytes >= current.compressedBytes || e.unpackedBytes >= current.unpackedBytes) return;
+      out.push({ reference: alt, estimate: e, savingBytes: current.unpackedBytes - e.unpackedBytes, savingCompressedBytes: current.compressedBytes - e.compressedBytes, caveat });
+    };
+    const found = queryOf(reference);
+    if (found) {
+      const { image, q, repo } = found;
+      const kindRank: Record<Kind, number> = { full: 2, slim: 1, alpine: 0 };
+      const families = new Map<string, { kind: Kind; role: string }>();
+      for (const r of byImage.get(image)!) families.set(variantKey(r.tag.kind, r.tag.role), { kind: r.tag.kind, role: r.tag.role });
+      for (const f of families.values()) {
+        const smallerRole = f.role === q.role || (q.role === 'jdk' && f.role === 'jre');
+        if (!smallerRole || kindRank[f.kind] > kindRank[q.kind] || (f.kind === q.kind && f.role === q.role)) continue;
+        push(withTag(repo, image, q, f.kind, f.role), caveatFor(image, q, f.kind, f.role));
+      }
+    }
+    if (options.staticBinary) {
+      push(DISTROLESS_STATIC, 'No shell or package manager: RUN steps and shell-form CMD/ENTRYPOINT cannot run in it; the binary must be static.');
+      push('scratch', 'Empty image: no shell, CA certificates, time zone data or /etc/passwd; copy in what the binary needs.');
+    }
+    return out.sort((a, b) => a.estimate.unpackedBytes - b.estimate.unpackedBytes || a.estimate.compressedBytes - b.estimate.compressedBytes);
+  }
+
+  return { estimateBaseImage: estimate, smallerAlternatives, slimVariant };
+}
+
+function isDistrolessStatic(ref: ImageReference): boolean {
+  return ref.registry === 'gcr.io' && /^distroless\/static(?:-debian\d+)?$/.test(ref.path);
+}
+
+function caveatFor(image: string, q: TagInfo, kind: Kind, role: string): string | undefined {
+  const notes: string[] = [];
+  if (kind === 'alpine' && q.kind !== 'alpine') {
+    if (image === 'python') notes.push('Alpine uses musl libc: most PyPI wheels are built for glibc (manylinux), so packages with native code may compile from source or fail');
+    else if (image === 'node') notes.push('Alpine uses musl libc: native modules and prebuilt binaries built for glibc may fail to load or need rebuilding');
+    else if (image === 'ruby') notes.push('Alpine uses musl libc: gems with native extensions compile against it and may need build packages');
+    else notes.push('Alpine uses musl libc and BusyBox: software built for glibc, and scripts expecting GNU tools, may not work');
+  } else if (kind === 'slim' && q.kind === 'full') {
+    notes.push('Slim has no compilers or -dev headers: packages that build native code need them installed first (or a build stage)');
+  }
+  if (role === 'jre' && q.role === 'jdk') notes.push('JRE only: no javac, jlink or jshell, so build in a JDK stage');
+  return notes.length > 0 ? `${notes.join('. ')}.` : undefined;
+}
+
+function shortPlatform(p: string): string {
+  return p.startsWith('linux/') ? p.slice(6) : p;
+}
+
+function describeVariant(t: TagInfo): string {
+  const parts = [t.role, t.kind === 'full' ? '' : t.kind].filter((x) => x !== '');
+  return parts.length > 0 ? parts.join('-') : 'full';
+}
+
+const LABEL: Record<Confidence, string> = {
+  exact: 'Measured',
+  'same-line': 'Same version line',
+  'same-variant': 'Same variant, nearest versions',
+  guess: 'Guess',
+};
+
+function basisLine(confidence: Confidence, group: readonly Candidate[], platform: string, digestOnly: boolean, unpackedMeasured: boolean): string {
+  const names = group.map((c) => `${c.r.row.image}:${c.r.row.tag}${c.r.row.platform !== platform ? ` (${shortPlatform(c.r.row.platform)})` : ''}`);
+  const version = group.length === 1 ? ` [${group[0].r.row.note.split('|')[0].replace(/^version:\s*/, '').trim()}]` : '';
+  const adjustments = [...new Set(group.flatMap((c) => c.adjustments))];
+  const dates = [...new Set(group.map((c) => c.r.row.reportedDate))].sort();
+  const when = dates.length === 1 ? dates[0] : `${dates[0]} to ${dates[dates.length - 1]}`;
+  const unpacked = unpackedMeasured ? 'unpacked measured' : `unpacked from the ${group.length === 1 && group[0].r.row.uncompressedMeasured ? 'measured' : 'table'} unpacked/compressed ratio`;
+  const head = confidence === 'exact' ? `Measured for ${names[0]}` : `${LABEL[confidence]}: from ${names.join(', ')}`;
+  const pinned = digestOnly ? '; pinned by digest only, sized as the newest tag' : '';
+  return `${head}${version} on ${shortPlatform(platform)}${adjustments.length > 0 ? `, ${adjustments.join(', ')}` : ''}; ${unpacked}; reported ${when}${pinned}`;
+}
+
+// ---------------------------------------------------------------------------------------------
+// The bundled table's model, which the server, CLI and rules use.
+
+const bundled = createSizeModel(BASE_IMAGE_ROWS);
+
+/**
+ * Size of the base image `reference` on `platform` (default `linux/amd64`; `linux/arm64` =
+ * `linux/arm64/v8`). The reference must already have its ARGs substituted. Returns undefined for
+ * images the table knows nothing about (non-official images, unknown names, invalid references).
+ */
+export function estimateBaseImage(reference: string, platform?: string): BaseImageEstimate | undefined {
+  return bundled.estimateBaseImage(reference, platform);
+}
+
+/**
+ * Smaller images of the same image that could replace `reference` (slim, alpine, jre...), each
+ * with its estimate, saving and caveat, sorted smallest first. Distroless static and scratch are
+ * offered only when `options.staticBinary` says the stage's content allows them. Empty when
+ * nothing smaller is known.
+ */
+export function smallerAlternatives(reference: string, platform?: string, options?: AlternativeOptions): SmallerAlternative[] {
+  return bundled.smallerAlternatives(reference, platform, options);
+}
+
+/**
+ * The `-slim` form of a full image where the table shows a slim family of it
+ * (`python:3.12` -> `python:3.12-slim`, `python:3.12-bookworm` -> `python:3.12-slim-bookworm`,
+ * `node:22` -> `node:22-slim`, `python` -> `python:slim`), written like the input up to the tag;
+ * undefined otherwise (already slim or alpine, no slim family, unknown image).
+ */
+export function slimVariant(reference: string): string | undefined {
+  return bundled.slimVariant(reference);
+}
