@@ -1,0 +1,166 @@
+/**
+ * Runs the VS Code integration suite (test/vscode/suite) inside a real VS Code extension host.
+ *
+ * Two ways to get VS Code, chosen at start and printed with the reason:
+ * - @vscode/test-electron `runTests`, when VSCODE_EXECUTABLE names a VS Code binary, or when
+ *   VS Code's download server answers within a few seconds (and, on Linux, a display exists);
+ * - otherwise code-server 4.100.3 (= VS Code 1.100.3) in headless Chromium: the workbench URL's
+ *   `payload` carries extensionDevelopmentPath/extensionTestsPath, the extension host runs the
+ *   same suite module, and the page reports the result through window.codeAutomationExit.
+ * DSH_VSCODE_RUNNER=electron|code-server forces one. The exit code is the test result.
+ * The workspace is a temp copy of examples/, so the suite may edit files.
+ */
+import * as fs from 'fs';
+import * as https from 'https';
+import * as os from 'os';
+import * as path from 'path';
+import {
+  copyExamples,
+  ensureCodeServer,
+  launchChromium,
+  log,
+  repoRoot,
+  startCodeServer,
+  withTimeout,
+} from './codeServer';
+
+const totalTimeoutMs = Number(process.env.DSH_VSCODE_TIMEOUT_MS ?? 8 * 60_000);
+const vscodeVersion = process.env.VSCODE_VERSION ?? '1.100.3';
+const resultsDir = path.join(repoRoot, 'test-results', 'vscode');
+const extensionTestsPath = path.join(repoRoot, 'out', 'test', 'vscode', 'suite', 'index.js');
+/** Marks the suite's lines on the page console (see suite/index.ts). */
+const suiteLogPrefix = '[dsh-suite] ';
+
+type Choice = { kind: 'electron'; executable?: string; reason: string } | { kind: 'code-server'; reason: string };
+
+/** Answers whether VS Code's update server is reachable, never waiting more than `timeoutMs`. */
+function canDownloadVSCode(timeoutMs: number): Promise<{ ok: boolean; detail: string }> {
+  return new Promise((resolve) => {
+    const request = https.get('https://update.code.visualstudio.com/api/releases/stable', { timeout: timeoutMs }, (response) => {
+      response.resume();
+      const ok = response.statusCode === 200;
+      resolve({ ok, detail: `update.code.visualstudio.com answered HTTP ${response.statusCode}` });
+    });
+    request.on('timeout', () => {
+      request.destroy();
+      resolve({ ok: false, detail: `update.code.visualstudio.com did not answer within ${timeoutMs} ms` });
+    });
+    request.on('error', (error) => resolve({ ok: false, detail: `update.code.visualstudio.com unreachable (${error.message})` }));
+  });
+}
+
+async function choose(): Promise<Choice> {
+  const forced = process.env.DSH_VSCODE_RUNNER;
+  if (forced === 'code-server') return { kind: 'code-server', reason: 'DSH_VSCODE_RUNNER=code-server' };
+  if (process.env.VSCODE_EXECUTABLE) {
+    return { kind: 'electron', executable: process.env.VSCODE_EXECUTABLE, reason: `VSCODE_EXECUTABLE=${process.env.VSCODE_EXECUTABLE}` };
+  }
+  if (forced === 'electron') return { kind: 'electron', reason: 'DSH_VSCODE_RUNNER=electron' };
+  if (process.platform === 'linux' && !process.env.DISPLAY && !process.env.WAYLAND_DISPLAY) {
+    return { kind: 'code-server', reason: 'no VSCODE_EXECUTABLE and no display for desktop VS Code (DISPLAY unset)' };
+  }
+  const probe = await canDownloadVSCode(4000);
+  return probe.ok
+    ? { kind: 'electron', reason: `${probe.detail}; @vscode/test-electron will download VS Code ${vscodeVersion}` }
+    : { kind: 'code-server', reason: `VS Code cannot be downloaded: ${probe.detail}` };
+}
+
+async function runWithElectron(choice: Extract<Choice, { kind: 'electron' }>, workspace: string): Promise<number> {
+  const { runTests } = await import('@vscode/test-electron');
+  try {
+    await withTimeout('VS Code (electron) tests', totalTimeoutMs, runTests({
+      ...(choice.executable ? { vscodeExecutablePath: choice.executable } : { version: vscodeVersion }),
+      extensionDevelopmentPath: repoRoot,
+      extensionTestsPath,
+      launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+    }));
+    return 0;
+  } catch (error) {
+    log('vscode', `tests failed: ${error instanceof Error ? error.message : String(error)}`);
+    return 1;
+  }
+}
+
+async function runWithCodeServer(workspace: string, sandboxRoot: string): Promise<number> {
+  const bin = ensureCodeServer();
+  const started = Date.now();
+  const server = await startCodeServer(bin, { logDir: resultsDir, env: { DSH_SUITE_LOG_PREFIX: suiteLogPrefix } });
+  log('vscode', `code-server on ${server.origin} (log: ${path.relative(repoRoot, server.logFile)})`);
+  let context: import('playwright-core').BrowserContext | undefined;
+  try {
+    context = await launchChromium(sandboxRoot);
+    log('vscode', `Chromium started after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const page = context.pages()[0] ?? (await context.newPage());
+
+    let settle: (code: number) => void = () => undefined;
+    const exitCode = new Promise<number>((resolve) => (settle = resolve));
+    await page.exposeFunction('codeAutomationExit', (code: unknown) => {
+      settle(typeof code === 'number' ? code : 1);
+    });
+    page.on('console', (message) => {
+      const text = cleanConsoleText(message.text());
+      if (text !== undefined) process.stdout.write(`${text}\n`);
+    });
+    page.on('pageerror', (error) => log('page error', error.message));
+
+    const url = server.url(workspace, [
+      ['extensionDevelopmentPath', server.remoteUri(repoRoot)],
+      ['extensionTestsPath', server.remoteUri(extensionTestsPath)],
+    ]);
+    await page.goto(url, { timeout: 60_000 });
+    log('vscode', `workbench page loaded after ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    let code: number;
+    try {
+      code = await withTimeout('VS Code tests in code-server', totalTimeoutMs, exitCode);
+    } catch (error) {
+      log('vscode', error instanceof Error ? error.message : String(error));
+      await page.screenshot({ path: path.join(resultsDir, 'timeout.png') }).catch(() => undefined);
+      code = 1;
+    }
+    await withTimeout('closing the page', 15_000, page.close({ runBeforeUnload: true })).catch(() => undefined);
+    log('vscode', `code-server run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    return code;
+  } finally {
+    await context?.close().catch(() => undefined);
+    await server.stop();
+  }
+}
+
+/**
+ * The workbench forwards the extension host's console to the page console, styled (`%c INFO
+ * color: ...`) and mixed with its own log. The suite prefixes its lines; print only those.
+ */
+function cleanConsoleText(raw: string): string | undefined {
+  const at = raw.indexOf(suiteLogPrefix);
+  return at < 0 ? undefined : raw.slice(at + suiteLogPrefix.length);
+}
+
+async function main(): Promise<number> {
+  for (const required of [path.join(repoRoot, 'dist', 'client.js'), extensionTestsPath]) {
+    if (!fs.existsSync(required)) {
+      log('vscode', `missing ${path.relative(repoRoot, required)}: run \`npm run compile\` first`);
+      return 1;
+    }
+  }
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const sandboxRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-vscode-test-'));
+  try {
+    const workspace = copyExamples(sandboxRoot);
+    const choice = await choose();
+    log('vscode', `runner: ${choice.kind === 'electron' ? '@vscode/test-electron' : 'code-server + headless Chromium'} (${choice.reason})`);
+    return choice.kind === 'electron' ? await runWithElectron(choice, workspace) : await runWithCodeServer(workspace, sandboxRoot);
+  } finally {
+    fs.rmSync(sandboxRoot, { recursive: true, force: true, maxRetries: 3 });
+  }
+}
+
+main().then(
+  (code) => {
+    log('vscode', code === 0 ? 'VS Code integration tests passed' : `VS Code integration tests FAILED (exit ${code})`);
+    process.exit(code);
+  },
+  (error) => {
+    log('vscode', `runner error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  },
+);

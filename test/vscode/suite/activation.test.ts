@@ -1,0 +1,18 @@
+/** The extension is present, activates on a Dockerfile and contributes its languages. */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { exampleUri, extensionId, waitFor } from './helpers';
+
+describe('activation', () => {
+  it('is installed under its publisher.name id', () => {
+    assert.ok(vscode.extensions.getExtension(extensionId), `extension ${extensionId} not found`);
+  });
+
+  it('activates when a Dockerfile is opened and starts the language client', async () => {
+    const document = await vscode.workspace.openTextDocument(exampleUri('python-naive', 'Dockerfile'));
+    await vscode.window.showTextDocument(document);
+    assert.strictEqual(document.languageId, 'dockerfile');
+    const extension = vscode.extensions.getExtension(extensionId)!;
+    await waitFor('the extension to activate', () => extension.isActive);
+  });
+});

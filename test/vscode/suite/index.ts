@@ -1,0 +1,39 @@
+/**
+ * The integration suite's entry, in the form @vscode/test-electron expects: the extension host
+ * `require`s this module and awaits `run()`. The same module runs under code-server (see
+ * ../run.ts). Mocha runs every `*.test.js` beside this file.
+ */
+import * as fs from 'fs';
+import Mocha from 'mocha';
+import * as path from 'path';
+import * as util from 'util';
+
+/**
+ * Under code-server the extension host's console reaches the runner only mixed with the
+ * workbench's own log on the page console; the runner sets this prefix so it can pick out
+ * mocha's lines. Desktop VS Code (test-electron) passes stdout through and sets no prefix.
+ */
+const logPrefix = process.env.DSH_SUITE_LOG_PREFIX ?? '';
+
+function print(...args: unknown[]): void {
+  console.log(logPrefix + util.format(...args));
+}
+
+export function run(): Promise<void> {
+  if (logPrefix) (Mocha.reporters.Base as unknown as { consoleLog: typeof print }).consoleLog = print;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  const files = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
+  for (const file of files) mocha.addFile(path.join(__dirname, file));
+  return new Promise((resolve, reject) => {
+    try {
+      mocha.run((failures) => {
+        // A line the runners (and people) can read without parsing mocha's reporter.
+        print(`vscode suite: ${files.length} files, ${failures} failed`);
+        if (failures > 0) reject(new Error(`${failures} VS Code integration test(s) failed`));
+        else resolve();
+      });
+    } catch (error) {
+      reject(error);
+    }
+  });
+}
