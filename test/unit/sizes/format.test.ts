@@ -1,0 +1,36 @@
+import * as assert from 'node:assert/strict';
+import { formatBytes } from '../../../server/src/sizes';
+
+describe('formatBytes', () => {
+  it('gives the figures the hover shows', () => {
+    assert.equal(formatBytes(1_110_000_000), '1.1 GB');
+    assert.equal(formatBytes(119_200_000), '119 MB');
+    assert.equal(formatBytes(18_037_743), '18 MB');
+    assert.equal(formatBytes(850_000), '850 KB');
+    assert.equal(formatBytes(7_800_000), '7.8 MB');
+  });
+
+  it('uses decimal units like docker images', () => {
+    assert.equal(formatBytes(1_000_000), '1.0 MB');
+    assert.equal(formatBytes(1_048_576), '1.0 MB');
+    assert.equal(formatBytes(2_500_000_000_000), '2.5 TB');
+  });
+
+  it('prints small counts in bytes', () => {
+    assert.equal(formatBytes(0), '0 B');
+    assert.equal(formatBytes(999), '999 B');
+    assert.equal(formatBytes(1000), '1.0 KB');
+  });
+
+  it('carries rounding over into the next unit', () => {
+    assert.equal(formatBytes(999_700), '1.0 MB');
+    assert.equal(formatBytes(9_960_000), '10 MB');
+    assert.equal(formatBytes(99_600_000), '100 MB');
+  });
+
+  it('keeps the sign and refuses non-numbers', () => {
+    assert.equal(formatBytes(-18_000_000), '-18 MB');
+    assert.equal(formatBytes(Number.NaN), 'unknown');
+    assert.equal(formatBytes(Number.POSITIVE_INFINITY), 'unknown');
+  });
+});

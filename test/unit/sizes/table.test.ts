@@ -1,0 +1,134 @@
+/**
+ * The bundled table and the script that generates it: every row carries a source and a date, the
+ * script refuses data without them, and the committed table matches the data file.
+ */
+import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BASE_IMAGE_ROWS } from '../../../server/src/sizes';
+
+const repoRoot = resolve(__dirname, '../../../..');
+const script = join(repoRoot, 'scripts/generate-size-table.mjs');
+const dataFile = resolve(repoRoot, '../shared/data/base-image-sizes.tsv');
+const HEADER = 'image\ttag\tplatform\tcompressed_bytes\tuncompressed_bytes\treported_date\tsource_path\tnote';
+
+function runGenerator(tsv: string): { status: number | null; stderr: string; output: string } {
+  const dir = mkdtempSync(join(tmpdir(), 'size-table-'));
+  try {
+    const input = join(dir, 'in.tsv');
+    const out = join(dir, 'out.ts');
+    writeFileSync(input, tsv);
+    const r = spawnSync(process.execPath, [script, input, '--out', out], { encoding: 'utf8' });
+    return { status: r.status, stderr: r.stderr, output: existsSync(out) ? readFileSync(out, 'utf8') : '' };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+describe('bundled base-image table', () => {
+  it('has rows', () => {
+    assert.ok(BASE_IMAGE_ROWS.length > 50, `${BASE_IMAGE_ROWS.length} rows`);
+  });
+
+  it('gives every row a source and a real date', () => {
+    for (const r of BASE_IMAGE_ROWS) {
+      const id = `${r.image}:${r.tag} ${r.platform}`;
+      assert.ok(r.sourcePath.trim().length > 0, `${id} has no source`);
+      assert.match(r.reportedDate, /^\d{4}-\d{2}-\d{2}$/, `${id} date`);
+      assert.ok(!Number.isNaN(Date.parse(r.reportedDate)), `${id} date parses`);
+    }
+  });
+
+  it('gives every row positive sizes, unpacked larger than compressed, and says how unpacked was obtained', () => {
+    for (const r of BASE_IMAGE_ROWS) {
+      const id = `${r.image}:${r.tag} ${r.platform}`;
+      assert.ok(Number.isInteger(r.compressedBytes) && r.compressedBytes > 0, id);
+      assert.ok(r.uncompressedBytes > r.compressedBytes, id);
+      assert.match(r.uncompressedBasis, r.uncompressedMeasured ? /^measured/ : /^derived: compressed x [\d.]+, median .* of \d+ measured/, id);
+      if (!r.uncompressedMeasured) assert.equal(r.uncompressedBytes, Math.round(r.compressedBytes * r.uncompressedRatio), id);
+    }
+  });
+
+  it('keeps measured unpacked sizes as measured', () => {
+    const python = BASE_IMAGE_ROWS.find((r) => r.image === 'python' && r.tag === '3.12' && r.platform === 'linux/amd64')!;
+    assert.equal(python.uncompressedMeasured, true);
+    assert.equal(python.uncompressedBytes, 1_110_000_000);
+    assert.equal(python.compressedBytes, 410_908_459);
+  });
+
+  it('stores platforms in normalised form', () => {
+    for (const r of BASE_IMAGE_ROWS) assert.ok(['linux/amd64', 'linux/arm64/v8'].includes(r.platform), r.platform);
+  });
+});
+
+// The generator is an ES module; compiled tests are CommonJS, whose `import()` TypeScript would
+// turn into `require`. Going through Function keeps the real dynamic import.
+const importModule = new Function('specifier', 'return import(specifier)') as (s: string) => Promise<unknown>;
+
+interface Generator {
+  parseTable(text: string): { rows: unknown[]; errors: string[] };
+  deriveUncompressed(rows: unknown[]): { tag: string; uncompressedMeasured: boolean; uncompressedBytes: number; uncompressedBasis: string }[];
+}
+
+describe('scripts/generate-size-table.mjs', () => {
+  const good = 'python\t3.12\tlinux/amd64\t410908459\t1110000000\t2026-08-13\trepo-info:repos/python/remote/3.12.md\tversion: 3.12.14 trixie';
+  let gen: Generator;
+  before(async () => {
+    gen = (await importModule(pathToFileURL(script).href)) as Generator;
+  });
+  const errorsOf = (body: string) => gen.parseTable(`${HEADER}\n${body}\n`).errors;
+
+  it('derives missing unpacked sizes from the measured ratio', () => {
+    const { rows, errors } = gen.parseTable(`${HEADER}\n${good}\npython\t3.13\tlinux/amd64\t412872069\t\t2026-08-25\trepo-info:repos/python/remote/3.13.md\tversion: 3.13.15 trixie\n`);
+    assert.deepEqual(errors, []);
+    const [a, b] = gen.deriveUncompressed(rows);
+    assert.equal(a.uncompressedMeasured, true);
+    assert.equal(b.uncompressedMeasured, false);
+    assert.equal(b.uncompressedBytes, Math.round(412872069 * 2.701));
+    assert.match(b.uncompressedBasis, /derived: compressed x 2\.701, median unpacked\/compressed of 1 measured python full row$/);
+  });
+
+  it('rejects a row without a date', () => {
+    assert.deepEqual(errorsOf('node\t22\tlinux/amd64\t408499334\t\t\trepo-info:repos/node/remote/22.md\tversion: 22'), [
+      'line 2 (node:22 linux/amd64): missing or invalid reported_date',
+    ]);
+    assert.match(errorsOf('node\t22\tlinux/amd64\t408499334\t\t2026-13-45\tsrc\tn')[0], /invalid reported_date/);
+  });
+
+  it('rejects a row without a source', () => {
+    assert.deepEqual(errorsOf('node\t22\tlinux/amd64\t408499334\t\t2026-09-19\t\tversion: 22'), ['line 2 (node:22 linux/amd64): missing source_path']);
+  });
+
+  it('rejects a malformed size, a duplicate row, a short row and a wrong header', () => {
+    assert.match(errorsOf('node\t22\tlinux/amd64\t40MB\t\t2026-09-19\tsrc\tn')[0], /compressed_bytes must be a positive integer/);
+    assert.match(errorsOf(`${good}\n${good}`)[0], /duplicate row python:3\.12 linux\/amd64/);
+    assert.match(errorsOf('node\t22\tlinux/amd64')[0], /expected 8 tab-separated columns/);
+    assert.match(gen.parseTable(`image\ttag\n${good}\n`).errors[0], /header must be/);
+  });
+
+  it('normalises linux/arm64 to linux/arm64/v8', () => {
+    const { rows } = gen.parseTable(`${HEADER}\n${good.replace('linux/amd64', 'linux/arm64')}\n`);
+    assert.equal((rows[0] as { platform: string }).platform, 'linux/arm64/v8');
+  });
+
+  it('exits 1 and writes nothing when a row lacks a date', function () {
+    this.timeout(20000);
+    const r = runGenerator(`${HEADER}\n${good}\nnode\t22\tlinux/amd64\t408499334\t\t\trepo-info:repos/node/remote/22.md\tversion: 22\n`);
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /missing or invalid reported_date/);
+    assert.equal(r.output, '');
+  });
+
+  it('matches the committed table to the shared data file', function () {
+    this.timeout(20000);
+    if (!existsSync(dataFile)) {
+      console.log(`      skipped: ${dataFile} is not present (the shared data folder sits beside the repository)`);
+      this.skip();
+    }
+    const r = spawnSync(process.execPath, [script, dataFile, '--check'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, `${r.stderr}${r.stdout}`);
+  });
+});

@@ -1,0 +1,137 @@
+import * as assert from 'node:assert/strict';
+import { composeTag, normalizePlatform, parseTag } from '../../../server/src/sizes';
+
+describe('parseTag', () => {
+  it('splits version and variant', () => {
+    const t = parseTag('python', '3.12.4-slim-bookworm');
+    assert.deepEqual(t.version, [3, 12, 4]);
+    assert.equal(t.versionText, '3.12.4');
+    assert.equal(t.kind, 'slim');
+    assert.equal(t.distro, 'bookworm');
+    assert.equal(t.role, '');
+  });
+
+  it('reads a three-part Go version', () => {
+    assert.deepEqual(parseTag('golang', '1.26.3').version, [1, 26, 3]);
+    assert.equal(parseTag('golang', '1.26.3').kind, 'full');
+  });
+
+  it('reads alpine with and without its release', () => {
+    assert.equal(parseTag('python', '3.12-alpine').kind, 'alpine');
+    assert.equal(parseTag('python', '3.12-alpine').distro, undefined);
+    const t = parseTag('php', '8.3-fpm-alpine3.20');
+    assert.equal(t.kind, 'alpine');
+    assert.equal(t.distro, 'alpine3.20');
+    assert.equal(t.role, 'fpm');
+  });
+
+  it('reads Java roles and their default', () => {
+    assert.equal(parseTag('eclipse-temurin', '21-jre').role, 'jre');
+    const jdkAlpine = parseTag('eclipse-temurin', '21-jdk-alpine');
+    assert.equal(jdkAlpine.role, 'jdk');
+    assert.equal(jdkAlpine.kind, 'alpine');
+    const bare = parseTag('eclipse-temurin', '21');
+    assert.equal(bare.role, 'jdk');
+    assert.equal(bare.roleImplied, true);
+    assert.equal(parseTag('eclipse-temurin', '21-jre-noble').distro, 'noble');
+  });
+
+  it('reads PHP roles, with cli as the default', () => {
+    assert.equal(parseTag('php', '8.2-apache').role, 'apache');
+    assert.equal(parseTag('php', '8.3-cli').role, 'cli');
+    assert.equal(parseTag('php', '8.3').role, 'cli');
+  });
+
+  it('reads slim-bookworm and bookworm-slim alike', () => {
+    const a = parseTag('python', '3.12-slim-bookworm');
+    const b = parseTag('node', '22-bookworm-slim');
+    assert.equal(a.kind, 'slim');
+    assert.equal(b.kind, 'slim');
+    assert.equal(a.distro, 'bookworm');
+    assert.equal(b.distro, 'bookworm');
+  });
+
+  it('treats latest and kind-only tags as versionless', () => {
+    for (const tag of ['latest', 'slim', 'alpine', 'bookworm']) assert.equal(parseTag('python', tag).version, undefined, tag);
+    assert.equal(parseTag('python', 'slim').kind, 'slim');
+    assert.equal(parseTag('python', 'bookworm').distro, 'bookworm');
+  });
+
+  it('reads named channels', () => {
+    const t = parseTag('nginx', 'mainline-alpine');
+    assert.equal(t.channel, 'mainline');
+    assert.equal(t.kind, 'alpine');
+    assert.equal(parseTag('node', 'lts-slim').channel, 'lts');
+  });
+
+  it('uses Debian and Ubuntu releases as versions of those images', () => {
+    assert.deepEqual(parseTag('debian', 'bookworm-slim').version, [12]);
+    assert.equal(parseTag('debian', 'bookworm-slim').kind, 'slim');
+    assert.equal(parseTag('debian', '12').distro, 'bookworm');
+    assert.deepEqual(parseTag('ubuntu', 'noble').version, [24, 4]);
+    assert.equal(parseTag('ubuntu', '24.04').distro, 'noble');
+  });
+
+  it('ignores date stamps and marks pre-releases', () => {
+    assert.deepEqual(parseTag('debian', 'bookworm-20240110-slim').version, [12]);
+    assert.equal(parseTag('debian', 'bookworm-20240110-slim').kind, 'slim');
+    const rc = parseTag('python', '3.14.0rc1-slim');
+    assert.deepEqual(rc.version, [3, 14, 0]);
+    assert.equal(rc.prerelease, true);
+  });
+
+  it('reads a v-prefixed version', () => {
+    assert.deepEqual(parseTag('traefik', 'v2.11').version, [2, 11]);
+  });
+
+  it('makes every alpine image tag alpine', () => {
+    assert.equal(parseTag('alpine', '3.21').kind, 'alpine');
+  });
+});
+
+describe('composeTag', () => {
+  it('writes tags in the order official images use', () => {
+    assert.equal(composeTag('python', { versionText: '3.12', kind: 'slim' }), '3.12-slim');
+    assert.equal(composeTag('python', { versionText: '3.12', kind: 'slim', distro: 'bookworm' }), '3.12-slim-bookworm');
+    assert.equal(composeTag('node', { versionText: '22', kind: 'slim', distro: 'bookworm' }), '22-bookworm-slim');
+    assert.equal(composeTag('eclipse-temurin', { versionText: '21', role: 'jre', kind: 'alpine' }), '21-jre-alpine');
+    assert.equal(composeTag('php', { versionText: '8.3', role: 'fpm', kind: 'alpine', distro: 'alpine3.20' }), '8.3-fpm-alpine3.20');
+    assert.equal(composeTag('python', { kind: 'slim' }), 'slim');
+    assert.equal(composeTag('python', { kind: 'full' }), undefined);
+    assert.equal(composeTag('debian', { versionText: 'bookworm', kind: 'slim', distro: 'bookworm' }), 'bookworm-slim');
+    assert.equal(composeTag('debian', { kind: 'slim' }), 'stable-slim');
+  });
+
+  it('round-trips through parseTag', () => {
+    for (const [image, tag] of [['python', '3.12-slim-bookworm'], ['node', '22-bookworm-slim'], ['eclipse-temurin', '21-jre-alpine'], ['php', '8.2-fpm-alpine'], ['nginx', 'mainline-alpine']]) {
+      const t = parseTag(image, tag);
+      assert.equal(composeTag(image, { versionText: t.versionText, role: t.roleImplied ? '' : t.role, kind: t.kind, distro: t.distro }), tag);
+    }
+  });
+});
+
+describe('normalizePlatform', () => {
+  it('defaults to linux/amd64', () => {
+    assert.equal(normalizePlatform(undefined), 'linux/amd64');
+    assert.equal(normalizePlatform(''), 'linux/amd64');
+    assert.equal(normalizePlatform('$BUILDPLATFORM'), 'linux/amd64');
+  });
+
+  it('treats linux/arm64 as linux/arm64/v8', () => {
+    assert.equal(normalizePlatform('linux/arm64'), 'linux/arm64/v8');
+    assert.equal(normalizePlatform('linux/arm64/v8'), 'linux/arm64/v8');
+    assert.equal(normalizePlatform('arm64'), 'linux/arm64/v8');
+    assert.equal(normalizePlatform('linux/aarch64'), 'linux/arm64/v8');
+  });
+
+  it('normalises case and x86_64', () => {
+    assert.equal(normalizePlatform('Linux/AMD64'), 'linux/amd64');
+    assert.equal(normalizePlatform('linux/x86_64'), 'linux/amd64');
+    assert.equal(normalizePlatform('linux/arm/v7'), 'linux/arm/v7');
+  });
+
+  it('passes unknown platforms through', () => {
+    assert.equal(normalizePlatform('windows/amd64'), 'windows/amd64');
+    assert.equal(normalizePlatform('plan9/weird'), 'plan9/weird');
+  });
+});
