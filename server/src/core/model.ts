@@ -88,7 +88,7 @@ export function buildModel(text: string): DockerfileModel {
   const argDefaults = new Map<string, string>();
   for (const arg of ast.getInitialARGs()) recordArg(arg, argDefaults);
 
-  const comments = collectComments(ast, globalIgnored);
+  const comments = collectComments(ast, lines, globalIgnored);
 
   let current: Stage | undefined;
   ast.getInstructions().forEach((node, index) => {
@@ -306,15 +306,25 @@ export function joinContinuations(text: string, start: number, end: number, esca
  * Reads `# size-hints ignore=a,b` / `# hadolint ignore=DL3009` comments. Returns the comments by
  * line so an instruction can find those directly above it; global ones go into `globalIgnored`.
  */
-function collectComments(ast: Dockerfile, globalIgnored: Set<string>): Map<number, string[]> {
+function collectComments(ast: Dockerfile, lines: LineIndex, globalIgnored: Set<string>): Map<number, string[]> {
   const byLine = new Map<number, string[]>();
-  for (const comment of ast.getComments()) {
-    const content = comment.getContent() ?? '';
+  // dockerfile-ast reads comments at the very top as parser directives, so take those lines raw.
+  const firstInstructionLine = ast.getInstructions()[0]?.getRange().start.line ?? Number.MAX_SAFE_INTEGER;
+  const topLines: { content: string; line: number }[] = [];
+  for (let line = 0; line < Math.min(firstInstructionLine, lines.lineCount); line++) {
+    const m = /^\s*#(.*)$/.exec(lines.lineText(line));
+    if (m) topLines.push({ content: m[1], line });
+  }
+  const comments = [
+    ...topLines,
+    ...ast.getComments().map((c) => ({ content: c.getContent() ?? '', line: c.getRange().start.line })).filter((c) => c.line >= firstInstructionLine),
+  ];
+  for (const { content, line } of comments) {
     const m = /^\s*(size-hints|hadolint)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+)/.exec(content);
     if (!m) continue;
     const ids = m[3].split(/[,\s]+/).filter(Boolean).map((s) => (m[1] === 'hadolint' ? s.toUpperCase() : s));
     if (m[2]) ids.forEach((id) => globalIgnored.add(id));
-    else byLine.set(comment.getRange().start.line, ids);
+    else byLine.set(line, ids);
   }
   return byLine;
 }
@@ -335,7 +345,7 @@ function ignoresAbove(line: number, comments: Map<number, string[]>, lines: Line
  * The ENV values in effect before `instr` in its stage, following the FROM chain to earlier
  * stages. Values are taken as written (no expansion).
  */
-export function envBefore(model: DockerfileModel, instr: Instr): Map<string, string> {
+export function envBefore(instr: Instr): Map<string, string> {
   const chain: Stage[] = [];
   for (let s = instr.stage; s; s = s.from.stage) chain.unshift(s);
   const env = new Map<string, string>();
@@ -359,3 +369,17 @@ export function runsOf(stage: Stage): Instr[] {
 
 export type { ShellCommand, ShellWord };
 export { type Dockerfile, type Instruction };
+
+/** The instruction whose range covers `line`, if any. */
+export function instructionAt(model: DockerfileModel, line: number): Instr | undefined {
+  let lo = 0;
+  let hi = model.instructions.length - 1;
+  while (lo <= hi) {
+    const mid = (lo + hi) >> 1;
+    const r = model.instructions[mid].range;
+    if (line < r.start.line) hi = mid - 1;
+    else if (line > r.end.line) lo = mid + 1;
+    else return model.instructions[mid];
+  }
+  return undefined;
+}

@@ -1,0 +1,71 @@
+/**
+ * One analysis per document version. Hover, code actions and diagnostics for the same version
+ * share it; a newer version replaces it, so stale results are never served.
+ */
+import { fileURLToPath } from 'node:url';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { analyze, type Analysis } from '../core/analyze';
+import type { AnalysisEnvironment } from '../core/environment';
+import type { ContextFactsSource } from '../sources/workspace';
+import type { Settings } from './settings';
+
+export interface DocumentAnalysis {
+  uri: string;
+  version: number;
+  kind: 'dockerfile' | 'dockerignore' | 'disabled';
+  analysis?: Analysis;
+  env: AnalysisEnvironment;
+}
+
+export function isDockerignore(uri: string, languageId: string): boolean {
+  return languageId === 'dockerignore' || /(^|\/)[^/]*\.?dockerignore$/.test(uri);
+}
+
+export class AnalysisCache {
+  private readonly entries = new Map<string, { version: number; result: Promise<DocumentAnalysis> }>();
+
+  constructor(
+    private readonly settings: Settings,
+    private readonly contextFacts: ContextFactsSource,
+  ) {}
+
+  static pathOf(uri: string): string | undefined {
+    try {
+      return uri.startsWith('file:') ? fileURLToPath(uri) : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  get(doc: TextDocument): Promise<DocumentAnalysis> {
+    const hit = this.entries.get(doc.uri);
+    if (hit && hit.version === doc.version) return hit.result;
+    const result = this.compute(doc);
+    this.entries.set(doc.uri, { version: doc.version, result });
+    return result;
+  }
+
+  /** True when `version` is still the newest version analysed or requested for `uri`. */
+  isCurrent(uri: string, version: number): boolean {
+    return this.entries.get(uri)?.version === version;
+  }
+
+  forget(uri: string): void {
+    this.entries.delete(uri);
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+
+  private async compute(doc: TextDocument): Promise<DocumentAnalysis> {
+    const base = { uri: doc.uri, version: doc.version };
+    const settings = await this.settings.get();
+    if (!settings.enable) return { ...base, kind: 'disabled', env: { context: {} } };
+    const path = AnalysisCache.pathOf(doc.uri);
+    const context = path ? await this.contextFacts.factsFor(path) : {};
+    const env: AnalysisEnvironment = { context };
+    if (isDockerignore(doc.uri, doc.languageId)) return { ...base, kind: 'dockerignore', env };
+    return { ...base, kind: 'dockerfile', env, analysis: analyze(doc.getText(), env, settings.analysis) };
+  }
+}

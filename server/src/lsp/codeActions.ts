@@ -1,0 +1,79 @@
+/**
+ * Quick fixes for our diagnostics, and a `source.fixAll` action that applies every fix at once.
+ * The fixes themselves live beside their rules; this file only turns them into workspace edits.
+ */
+import { CodeActionKind, type CodeAction, type CodeActionParams, type WorkspaceEdit } from 'vscode-languageserver/node';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { fixFor } from '../core/analyze';
+import { fixAll } from '../core/edits';
+import type { FileCreation, Fix, TextEdit } from '../core/types';
+import { AnalysisCache, type DocumentAnalysis } from './analysisCache';
+import { SOURCE, toDiagnostic } from './diagnostics';
+
+export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.dockerfileSizeHints`;
+export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND];
+
+export function codeActions(doc: DocumentAnalysis, params: CodeActionParams): CodeAction[] {
+  const analysis = doc.analysis;
+  if (!analysis) return [];
+  const only = params.context.only;
+  const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
+  const actions: CodeAction[] = [];
+
+  if (wants(CodeActionKind.QuickFix)) {
+    for (const diag of params.context.diagnostics) {
+      if (diag.source !== SOURCE) continue;
+      const finding = analysis.findings.find(
+        (f) =>
+          f.ruleId === diag.code &&
+          f.range.start.line === diag.range.start.line &&
+          f.range.start.character === diag.range.start.character &&
+          f.range.end.line === diag.range.end.line &&
+          f.range.end.character === diag.range.end.character,
+      );
+      const fix = finding && fixFor(analysis, finding, doc.env);
+      if (!fix) continue;
+      actions.push({
+        title: fix.title,
+        kind: CodeActionKind.QuickFix,
+        diagnostics: [toDiagnostic(finding)],
+        isPreferred: fix.preferred,
+        edit: workspaceEdit(doc, fix),
+      });
+    }
+  }
+
+  if (analysis.findings.length > 0 && (wants(FIX_ALL_KIND) || (only && wants(CodeActionKind.SourceFixAll)))) {
+    const text = analysis.model.text;
+    const result = fixAll(text, doc.env);
+    if (result.applied.length > 0) {
+      const whole: TextEdit = { range: analysis.model.lines.range(0, text.length), newText: result.text };
+      actions.push({
+        title: `Apply all size fixes (${result.applied.length})`,
+        kind: FIX_ALL_KIND,
+        edit: workspaceEdit(doc, { title: '', edits: text === result.text ? [] : [whole], createFiles: result.createFiles }),
+      });
+    }
+  }
+  return actions;
+}
+
+function workspaceEdit(doc: DocumentAnalysis, fix: Fix): WorkspaceEdit {
+  const creations = fix.createFiles ?? [];
+  if (creations.length === 0) return { changes: { [doc.uri]: fix.edits } };
+  const documentChanges: WorkspaceEdit['documentChanges'] = [];
+  if (fix.edits.length > 0) documentChanges.push({ textDocument: { uri: doc.uri, version: doc.version }, edits: fix.edits });
+  const dir = AnalysisCache.pathOf(doc.uri);
+  for (const file of creations) {
+    const uri = siblingUri(doc.uri, dir, file);
+    documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
+    documentChanges.push({ textDocument: { uri, version: null }, edits: [{ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, newText: file.content }] });
+  }
+  return { documentChanges };
+}
+
+function siblingUri(docUri: string, docPath: string | undefined, file: FileCreation): string {
+  if (docPath) return pathToFileURL(path.join(path.dirname(docPath), file.relativePath)).toString();
+  return docUri.replace(/[^/]*$/, file.relativePath);
+}

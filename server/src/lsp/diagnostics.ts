@@ -1,0 +1,70 @@
+/**
+ * Publishes findings as LSP diagnostics. Changes are coalesced: a burst of keystrokes schedules
+ * one analysis of the newest version, and results for a superseded version are dropped.
+ */
+import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver/node';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import type { Finding, Severity } from '../core/types';
+import { ruleDocUri } from './docs';
+import type { AnalysisCache } from './analysisCache';
+
+export const SOURCE = 'dockerfile-size-hints';
+
+const SEVERITY: Record<Severity, DiagnosticSeverity> = {
+  error: DiagnosticSeverity.Error,
+  warning: DiagnosticSeverity.Warning,
+  info: DiagnosticSeverity.Information,
+  hint: DiagnosticSeverity.Hint,
+};
+
+export function toDiagnostic(f: Finding): Diagnostic {
+  return {
+    range: f.range,
+    severity: SEVERITY[f.severity],
+    code: f.ruleId,
+    codeDescription: { href: ruleDocUri(f.ruleId) },
+    source: SOURCE,
+    message: f.message,
+    tags: f.inFinalImage ? undefined : [DiagnosticTag.Unnecessary],
+    data: f.data,
+  };
+}
+
+export class DiagnosticsPublisher {
+  private readonly pending = new Map<string, NodeJS.Immediate>();
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly cache: AnalysisCache,
+  ) {}
+
+  schedule(doc: TextDocument): void {
+    const previous = this.pending.get(doc.uri);
+    if (previous) clearImmediate(previous);
+    this.pending.set(
+      doc.uri,
+      setImmediate(() => {
+        this.pending.delete(doc.uri);
+        void this.publish(doc);
+      }),
+    );
+  }
+
+  clear(uri: string): void {
+    const previous = this.pending.get(uri);
+    if (previous) clearImmediate(previous);
+    this.pending.delete(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics: [] });
+  }
+
+  private async publish(doc: TextDocument): Promise<void> {
+    try {
+      const result = await this.cache.get(doc);
+      if (!this.cache.isCurrent(doc.uri, result.version)) return;
+      const diagnostics = (result.analysis?.findings ?? []).map(toDiagnostic);
+      await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+    } catch (e) {
+      this.connection.console.error(`dockerfile-size-hints: analysis failed for ${doc.uri}: ${e instanceof Error ? e.stack : String(e)}`);
+    }
+  }
+}

@@ -1,0 +1,61 @@
+/**
+ * Wires one LSP connection: capabilities, documents, settings, and one handler per feature.
+ * Handlers stay short; the work happens in core/ through the per-document analysis cache.
+ */
+import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { AnalysisCache } from './analysisCache';
+import { DiagnosticsPublisher } from './diagnostics';
+import { codeActions, CODE_ACTION_KINDS } from './codeActions';
+import { hover } from './hover';
+import { Settings } from './settings';
+import { FileSystemContextFacts } from '../sources/workspace';
+
+export function startSession(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  const settings = new Settings(connection);
+  const contextFacts = new FileSystemContextFacts();
+  const cache = new AnalysisCache(settings, contextFacts);
+  const diagnostics = new DiagnosticsPublisher(connection, cache);
+
+  connection.onInitialize((params): InitializeResult => {
+    settings.init(params);
+    return {
+      capabilities: {
+        textDocumentSync: TextDocumentSyncKind.Incremental,
+        hoverProvider: true,
+        codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+      },
+      serverInfo: { name: 'dockerfile-size-hints' },
+    };
+  });
+  connection.onInitialized(() => settings.registerForChanges());
+
+  settings.onDidChange(() => {
+    cache.clear();
+    documents.all().forEach((d) => diagnostics.schedule(d));
+  });
+  documents.onDidOpen((e) => diagnostics.schedule(e.document));
+  documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
+  documents.onDidClose((e) => {
+    cache.forget(e.document.uri);
+    diagnostics.clear(e.document.uri);
+  });
+  connection.onDidChangeWatchedFiles((p) => {
+    for (const change of p.changes) contextFacts.invalidate(AnalysisCache.pathOf(change.uri));
+    cache.clear();
+    documents.all().forEach((d) => diagnostics.schedule(d));
+  });
+
+  connection.onHover(async (p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc ? hover(await cache.get(doc), p.position) : null;
+  });
+  connection.onCodeAction(async (p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc ? codeActions(await cache.get(doc), p) : [];
+  });
+
+  documents.listen(connection);
+  connection.listen();
+}

@@ -1,0 +1,63 @@
+/**
+ * The `dockerfileSizeHints.*` settings, pulled from the client once and again when they change.
+ */
+import { DidChangeConfigurationNotification, type Connection, type InitializeParams } from 'vscode-languageserver/node';
+import type { AnalysisSettings } from '../core/analyze';
+import type { Severity } from '../core/types';
+
+export interface ServerSettings {
+  enable: boolean;
+  analysis: AnalysisSettings;
+}
+
+const DEFAULTS: ServerSettings = { enable: true, analysis: {} };
+const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
+
+export class Settings {
+  private canPull = false;
+  private current: Promise<ServerSettings> | undefined;
+  private readonly listeners: (() => void)[] = [];
+
+  constructor(private readonly connection: Connection) {
+    connection.onDidChangeConfiguration(() => {
+      this.current = undefined;
+      this.listeners.forEach((l) => l());
+    });
+  }
+
+  init(params: InitializeParams): void {
+    this.canPull = params.capabilities.workspace?.configuration === true;
+  }
+
+  registerForChanges(): void {
+    if (this.canPull) void this.connection.client.register(DidChangeConfigurationNotification.type, { section: 'dockerfileSizeHints' }).catch(() => undefined);
+  }
+
+  onDidChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  get(): Promise<ServerSettings> {
+    if (!this.canPull) return Promise.resolve(DEFAULTS);
+    this.current ??= this.connection.workspace
+      .getConfiguration('dockerfileSizeHints')
+      .then(parse, () => DEFAULTS);
+    return this.current;
+  }
+}
+
+/** Turns whatever the client sent into valid settings; unknown or malformed values fall back to defaults. */
+export function parse(raw: unknown): ServerSettings {
+  const r = (raw ?? {}) as Record<string, unknown>;
+  const severities: Record<string, Severity | 'off'> = {};
+  const rules = r.rules;
+  if (rules && typeof rules === 'object') {
+    for (const [id, v] of Object.entries(rules as Record<string, unknown>)) {
+      if (typeof v === 'string' && SEVERITIES.has(v)) severities[id] = v as Severity | 'off';
+    }
+  }
+  return {
+    enable: r.enable !== false,
+    analysis: { severities, finalStageOnly: r.finalStageOnly === true },
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * apk-cache-kept (hadolint DL3019): `apk add` without `--no-cache` keeps the package index it
+ * downloaded in /var/cache/apk.
+ */
+import { commandRange, hasCacheMount, hasFlag, insertAfterWord, removesPath, subcommand } from '../core/commands';
+import { instructionAt } from '../core/model';
+import { programName } from '../core/shell';
+import type { RawFinding, Rule } from './rule';
+
+const BASIS = 'the APKINDEX files of the configured repositories (their size is not yet measured by our bench)';
+
+export const rule: Rule = {
+  id: 'apk-cache-kept',
+  title: 'apk index cache left in the layer',
+  severity: 'warning',
+  hadolint: 'DL3019',
+  scope: 'layers',
+  docs: {
+    summary: '`apk add` without `--no-cache`.',
+    why: '`apk add` fetches the repository indexes and keeps them in /var/cache/apk; `--no-cache` fetches them to a temporary place instead.',
+    incorrect: 'RUN apk add curl',
+    correct: 'RUN apk add --no-cache curl',
+    sizeImpact: `Small but certain: ${BASIS}.`,
+    fix: 'Inserts `--no-cache` after `add`.',
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run) continue;
+        if (hasCacheMount(run, '/var/cache/apk', '/etc/apk/cache') || removesPath(run, '/var/cache/apk')) continue;
+        for (const cmd of run.commands) {
+          if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add' || hasFlag(cmd, '--no-cache')) continue;
+          out.push({
+            range: commandRange(model, run, cmd),
+            instr,
+            message: `apk keeps its package index in /var/cache/apk: ${BASIS}. Add --no-cache.`,
+            saving: { basis: BASIS },
+            data: { commandStart: cmd.start },
+          });
+        }
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const run = instructionAt(model, finding.range.start.line)?.run;
+    const cmd = run?.commands.find((c) => c.start === finding.data?.commandStart);
+    const add = cmd && subcommand(cmd);
+    if (!run || !add || run.form === 'exec') return undefined;
+    return { title: 'Add --no-cache', edits: [insertAfterWord(model, run, add, ' --no-cache')], preferred: true };
+  },
+};

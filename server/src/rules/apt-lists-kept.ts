@@ -1,0 +1,57 @@
+/**
+ * apt-lists-kept (hadolint DL3009): `apt-get update` downloads the package lists into
+ * /var/lib/apt/lists; unless the same RUN removes them, they stay in that layer for good.
+ */
+import { appendToRun, commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunsInImage, removesPath } from '../core/commands';
+import { instructionAt } from '../core/model';
+import { formatBytes } from '../sizes';
+import { APT_LISTS } from '../sizes/constants';
+import type { Rule } from './rule';
+
+const LISTS = '/var/lib/apt/lists';
+const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
+
+export const rule: Rule = {
+  id: 'apt-lists-kept',
+  title: 'apt lists left in the layer',
+  severity: 'warning',
+  hadolint: 'DL3009',
+  scope: 'layers',
+  docs: {
+    summary: '`apt-get update` without removing /var/lib/apt/lists in the same RUN.',
+    why: 'The package lists are only needed while apt installs. Removed in a later RUN, they still ship in the earlier layer.',
+    incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
+    correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
+    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}). A cache mount on ${LISTS} also satisfies the rule.`,
+    fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists.`,
+  },
+  check({ model }) {
+    const out = [];
+    for (const stage of model.stages) {
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run) continue;
+        const update = run.commands.find(isAptUpdate);
+        if (!update) continue;
+        if (removesPath(run, LISTS, '/var/lib/apt')) continue;
+        if (hasCacheMount(run, LISTS)) continue;
+        out.push({
+          range: commandRange(model, run, update),
+          instr,
+          message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}. Add \`${CLEANUP}\` to the same RUN.`,
+          saving: { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis },
+        });
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const instr = instructionAt(model, finding.range.start.line);
+    if (!instr?.run) return undefined;
+    // Keeping the file buildable: a later `apt-get install` that relies on these lists would fail.
+    const needsLists = laterRunsInImage(model, instr).some((r) => r.run!.commands.some(isAptInstall) && !r.run!.commands.some(isAptUpdate));
+    if (needsLists) return undefined;
+    const edit = appendToRun(model, instr, CLEANUP);
+    return edit && { title: `Remove apt lists in the same RUN (${CLEANUP})`, edits: [edit], preferred: true };
+  },
+};

@@ -1,0 +1,67 @@
+/**
+ * apt-recommends (hadolint DL3015): without `--no-install-recommends`, apt also installs every
+ * package the requested ones merely recommend: documentation tools, extra libraries, whole
+ * toolchains sometimes.
+ */
+import { commandRange, hasFlag, insertAfterWord, isAptInstall, operands, subcommand } from '../core/commands';
+import { instructionAt } from '../core/model';
+import { programArgs } from '../core/shell';
+import type { TextEdit } from '../core/types';
+import type { RawFinding, Rule } from './rule';
+
+const FLAG = '--no-install-recommends';
+/** Recorded in the study the figure comes from; used until the package-level model can say more. */
+const STUDY_BASIS = 'recommended packages cost 1 MB to 71 MB in real images (Durieux, ICSE 2024, 11,313 Dockerfiles)';
+/** Packages that reach HTTPS hosts and only trust them when `ca-certificates`, a recommendation of theirs, is present. */
+const NEEDS_CA = new Set(['curl', 'wget', 'git', 'openssl', 'gnupg', 'ssh', 'openssh-client']);
+
+export const rule: Rule = {
+  id: 'apt-recommends',
+  title: 'apt installs recommended packages',
+  severity: 'warning',
+  hadolint: 'DL3015',
+  scope: 'layers',
+  docs: {
+    summary: '`apt-get install` without `--no-install-recommends`.',
+    why: 'Recommended packages are not needed to run what you install; in an image they are dead weight.',
+    incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
+    correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
+    sizeImpact: `Depends entirely on the packages: ${STUDY_BASIS}.`,
+    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on.`,
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run) continue;
+        for (const cmd of run.commands) {
+          if (!isAptInstall(cmd)) continue;
+          if (hasFlag(cmd, FLAG) || programArgs(cmd).some((w) => /APT::Install-Recommends=(false|0)/i.test(w.value))) continue;
+          out.push({
+            range: commandRange(model, run, cmd),
+            instr,
+            message: `apt will also install recommended packages; ${STUDY_BASIS}. Add ${FLAG}.`,
+            saving: { basis: STUDY_BASIS },
+            data: { commandStart: cmd.start },
+          });
+        }
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const instr = instructionAt(model, finding.range.start.line);
+    const run = instr?.run;
+    const cmd = run?.commands.find((c) => c.start === finding.data?.commandStart);
+    const install = cmd && subcommand(cmd);
+    if (!run || !cmd || !install || run.form === 'exec') return undefined;
+    const edits: TextEdit[] = [insertAfterWord(model, run, install, ` ${FLAG}`)];
+    const packages = operands(cmd).slice(1);
+    const names = packages.map((w) => w.value.split('=')[0]);
+    if (names.some((n) => NEEDS_CA.has(n)) && !names.includes('ca-certificates')) {
+      edits.push(insertAfterWord(model, run, packages[packages.length - 1], ' ca-certificates'));
+    }
+    return { title: `Add ${FLAG}`, edits, preferred: true };
+  },
+};

@@ -1,0 +1,113 @@
+/**
+ * base-image-not-slim: a full language image (python, node, ruby...) carries a whole Debian build
+ * environment: compilers, headers, version control, image libraries. Its `-slim` sibling has the
+ * same language runtime on a minimal Debian and is several hundred MB smaller.
+ */
+import { isAptInstall, operands } from '../core/commands';
+import { instructionAt, type Stage } from '../core/model';
+import { programName } from '../core/shell';
+import { estimateBaseImage, formatBytes, parseImageReference, slimVariant } from '../sizes';
+import type { RawFinding, Rule } from './rule';
+
+/** Programs the full images ship and `-slim` lacks, with the Debian packages that provide them. */
+const FULL_ONLY_TOOLS: Record<string, string[]> = {
+  curl: ['curl'],
+  wget: ['wget'],
+  git: ['git'],
+  gcc: ['gcc', 'build-essential'],
+  cc: ['gcc', 'build-essential'],
+  'g++': ['g++', 'build-essential'],
+  'c++': ['g++', 'build-essential'],
+  make: ['make', 'build-essential'],
+  ssh: ['openssh-client'],
+  scp: ['openssh-client'],
+  svn: ['subversion'],
+  hg: ['mercurial'],
+  unzip: ['unzip'],
+  patch: ['patch', 'build-essential'],
+  'pkg-config': ['pkg-config', 'pkgconf'],
+  autoconf: ['autoconf'],
+  automake: ['automake'],
+};
+
+/**
+ * Official language images whose default tags are built on buildpack-deps. Plain OS images
+ * (`debian:bookworm` vs `-slim`) differ by documentation and locales only, so they are not flagged.
+ */
+const LANGUAGE_IMAGES = new Set(['python', 'node', 'ruby', 'perl', 'rust', 'openjdk', 'golang', 'php', 'erlang', 'elixir', 'haskell', 'julia', 'r-base']);
+
+/** Package installers that may compile native code, which the full image's toolchain makes work. */
+const MAY_COMPILE = /^(npm|yarn|pnpm|pip\d*(\.\d+)?|gem|bundle|bundler)$/;
+
+/** Tools the stage runs that `-slim` would lack because nothing in the stage installs them. */
+function missingInSlim(stage: Stage): string[] {
+  const installed = new Set<string>();
+  const missing = new Set<string>();
+  for (const instr of stage.instructions) {
+    for (const cmd of instr.run?.commands ?? []) {
+      if (isAptInstall(cmd)) operands(cmd).slice(1).forEach((w) => installed.add(w.value.split('=')[0]));
+      const name = programName(cmd);
+      const pkgs = FULL_ONLY_TOOLS[name];
+      if (pkgs && !pkgs.some((p) => installed.has(p))) missing.add(name);
+    }
+  }
+  return [...missing];
+}
+
+function compiles(stage: Stage): boolean {
+  return stage.instructions.some((i) => i.run?.commands.some((c) => MAY_COMPILE.test(programName(c))));
+}
+
+export const rule: Rule = {
+  id: 'base-image-not-slim',
+  title: 'full language image where a -slim variant exists',
+  severity: 'warning',
+  scope: 'layers',
+  docs: {
+    summary: 'A stage whose layers reach the final image starts from a full language image (`python:3.12`, `node:22`...) that has a `-slim` variant.',
+    why: 'The full images are built on `buildpack-deps`: gcc, headers, git, image and database libraries. An application image rarely needs them at run time.',
+    incorrect: 'FROM python:3.12',
+    correct: 'FROM python:3.12-slim',
+    sizeImpact: 'From the bundled size table: `python:3.12` is about 1.1 GB unpacked, `python:3.12-slim` about 119 MB.',
+    fix: 'Switches the tag to the `-slim` variant. Not offered when the stage runs a tool only the full image has (curl, git, gcc, make...) without installing it; marked as not preferred when the stage installs packages that may compile native code (pip, npm, gem), since those may need a compiler the slim image lacks: then prefer a builder stage.',
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      const image = stage.from.image;
+      if (!image || stage.from.stage) continue;
+      const ref = parseImageReference(image);
+      if (!ref || !ref.official || !LANGUAGE_IMAGES.has(ref.name)) continue;
+      const slim = slimVariant(image);
+      if (!slim) continue;
+      const full = estimateBaseImage(image, stage.from.platform);
+      const small = estimateBaseImage(slim, stage.from.platform);
+      const saving = full && small ? full.unpackedBytes - small.unpackedBytes : undefined;
+      const cost = saving !== undefined && saving > 0 ? `: about ${formatBytes(saving)} smaller unpacked (${formatBytes(full!.unpackedBytes)} vs ${formatBytes(small!.unpackedBytes)})` : '';
+      out.push({
+        range: stage.from.imageRange,
+        instr: stage.fromInstr,
+        stage,
+        message: `${image} is a full image with compilers and build libraries; ${slim} has the same runtime${cost}.`,
+        saving: saving !== undefined && saving > 0 ? { bytes: saving, basis: `${full!.basis}; ${small!.basis}` } : { basis: 'no size known for one of the two tags' },
+        data: { slim },
+      });
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const instr = instructionAt(model, finding.range.start.line);
+    const stage = instr?.stage;
+    const slim = finding.data?.slim;
+    if (!stage || typeof slim !== 'string') return undefined;
+    if (stage.from.raw !== stage.from.image) return undefined; // ARG-built reference: edit the ARG instead.
+    const missing = missingInSlim(stage);
+    if (missing.length > 0) return undefined;
+    const note = compiles(stage) ? ' (check that no package needs a compiler)' : '';
+    return {
+      title: `Use ${slim}${note}`,
+      edits: [{ range: stage.from.imageRange, newText: slim }],
+      preferred: note === '',
+    };
+  },
+};

@@ -1,0 +1,28 @@
+/**
+ * The explicit, sorted registry of rules. A rule that is not listed here does not run; the
+ * registry test fails when a rule file exists without an entry, docs or fixtures.
+ */
+import type { Rule } from './rule';
+import { rule as apkCacheKept } from './apk-cache-kept';
+import { rule as aptListsKept } from './apt-lists-kept';
+import { rule as aptRecommends } from './apt-recommends';
+import { rule as baseImageNotSlim } from './base-image-not-slim';
+import { rule as contextWithoutDockerignore } from './context-without-dockerignore';
+import { rule as pipCacheKept } from './pip-cache-kept';
+
+export const RULES: readonly Rule[] = [
+  apkCacheKept,
+  aptListsKept,
+  aptRecommends,
+  baseImageNotSlim,
+  contextWithoutDockerignore,
+  pipCacheKept,
+];
+
+const BY_ID = new Map(RULES.map((r) => [r.id, r]));
+
+export function ruleById(id: string): Rule | undefined {
+  return BY_ID.get(id);
+}
+
+export type { Rule } from './rule';

@@ -1,0 +1,63 @@
+/**
+ * pip-cache-kept (hadolint DL3042): `pip install` keeps every wheel it downloaded or built in
+ * ~/.cache/pip unless told not to.
+ */
+import { commandRange, hasCacheMount, hasFlag, insertAfterWord, isPipInstall } from '../core/commands';
+import { envBefore, instructionAt } from '../core/model';
+import { inlineAssignments } from '../core/shell';
+import type { RawFinding, Rule } from './rule';
+
+const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
+
+/** pip reads PIP_NO_CACHE_DIR as a boolean; "0", "false", "no" and "off" leave the cache on. */
+function disablesCache(value: string | undefined): boolean {
+  return value !== undefined && !/^(0|false|no|off)$/i.test(value.trim().replace(/^["']|["']$/g, ''));
+}
+
+export const rule: Rule = {
+  id: 'pip-cache-kept',
+  title: "pip's download cache left in the layer",
+  severity: 'warning',
+  hadolint: 'DL3042',
+  scope: 'layers',
+  docs: {
+    summary: '`pip install` without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR` or a cache mount).',
+    why: "pip caches downloaded and built wheels in /root/.cache/pip. In an image nothing reuses them; they double the packages' download size.",
+    incorrect: 'RUN pip install -r requirements.txt',
+    correct: 'RUN pip install --no-cache-dir -r requirements.txt',
+    sizeImpact: `${BASIS}. Large for numeric packages (numpy, torch).`,
+    fix: 'Inserts `--no-cache-dir` after `install`. `ENV PIP_NO_CACHE_DIR=1` or `--mount=type=cache,target=/root/.cache/pip` also satisfy the rule.',
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run) continue;
+        if (hasCacheMount(run, '/root/.cache/pip', '/root/.cache')) continue;
+        let env: Map<string, string> | undefined;
+        for (const cmd of run.commands) {
+          if (!isPipInstall(cmd) || hasFlag(cmd, '--no-cache-dir')) continue;
+          if (disablesCache(inlineAssignments(cmd).get('PIP_NO_CACHE_DIR'))) continue;
+          env ??= envBefore(instr);
+          if (disablesCache(env.get('PIP_NO_CACHE_DIR'))) continue;
+          out.push({
+            range: commandRange(model, run, cmd),
+            instr,
+            message: `pip keeps its download cache in this layer: ${BASIS}. Add --no-cache-dir.`,
+            saving: { basis: BASIS },
+            data: { commandStart: cmd.start },
+          });
+        }
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const run = instructionAt(model, finding.range.start.line)?.run;
+    const cmd = run?.commands.find((c) => c.start === finding.data?.commandStart);
+    const pip = cmd && isPipInstall(cmd);
+    if (!run || !pip || run.form === 'exec') return undefined;
+    return { title: 'Add --no-cache-dir', edits: [insertAfterWord(model, run, pip.installWord, ' --no-cache-dir')], preferred: true };
+  },
+};

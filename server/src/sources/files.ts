@@ -1,0 +1,46 @@
+/**
+ * Finds Dockerfiles under the paths given on the command line.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+
+const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', 'dist', 'out', 'target']);
+
+/** True for `Dockerfile`, `Containerfile`, `*.Dockerfile`, `Dockerfile.*` (but not `*.dockerignore`). */
+export function isDockerfileName(name: string): boolean {
+  if (/\.dockerignore$/i.test(name)) return false;
+  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name);
+}
+
+/** Expands files and folders into a sorted list of Dockerfile paths; a named file is taken as is. */
+export async function findDockerfiles(inputs: string[]): Promise<{ files: string[]; missing: string[] }> {
+  const files: string[] = [];
+  const missing: string[] = [];
+  for (const input of inputs) {
+    let stat;
+    try {
+      stat = await fs.stat(input);
+    } catch {
+      missing.push(input);
+      continue;
+    }
+    if (stat.isFile()) files.push(input);
+    else if (stat.isDirectory()) await walk(input, files);
+  }
+  return { files: [...new Set(files)].sort(), missing };
+}
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) {
+      if (!SKIP_DIRS.has(e.name)) await walk(p, out);
+    } else if (e.isFile() && isDockerfileName(e.name)) out.push(p);
+  }
+}

@@ -1,0 +1,129 @@
+/**
+ * The real bundled server over stdio: initialize, didOpen -> publishDiagnostics, hover, code
+ * actions whose edits give the expected text, and didChange keeping results current.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { applyEdits } from '../../server/src/core/edits';
+import type { TextEdit } from '../../server/src/core/types';
+import { fileUri, LspTestClient } from '../support/lspClient';
+
+const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples');
+
+interface CodeAction {
+  title: string;
+  kind?: string;
+  edit?: { changes?: Record<string, TextEdit[]>; documentChanges?: ({ kind: 'create'; uri: string } | { textDocument: { uri: string }; edits: TextEdit[] })[] };
+}
+
+describe('language server over stdio', function () {
+  let client: LspTestClient;
+  let dir: string;
+  let uri: string;
+  let text: string;
+
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-lsp-'));
+    fs.cpSync(path.join(EXAMPLES, 'python-naive'), dir, { recursive: true });
+    const file = path.join(dir, 'Dockerfile');
+    uri = fileUri(file);
+    text = fs.readFileSync(file, 'utf8');
+    client = await LspTestClient.start({ rootPath: dir });
+    await client.open(uri, text);
+  });
+
+  after(async () => {
+    await client?.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('publishes size warnings for the naive Python example, each with code, source and doc link', async () => {
+    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    const warnings = published.diagnostics.filter((d) => d.severity === 2);
+    assert.ok(warnings.length >= 4, `expected at least 4 warnings, got ${JSON.stringify(published.diagnostics, null, 1)}`);
+    const codes = new Set(warnings.map((d) => d.code));
+    for (const id of ['base-image-not-slim', 'apt-lists-kept', 'apt-recommends', 'pip-cache-kept', 'context-without-dockerignore']) assert.ok(codes.has(id), `missing ${id}`);
+    for (const d of published.diagnostics) {
+      assert.equal(d.source, 'dockerfile-size-hints');
+      assert.match(d.codeDescription?.href ?? '', new RegExp(`^file://.*/docs/rules/${d.code}\\.md$`));
+      assert.ok(fs.existsSync(new URL(d.codeDescription!.href)), `doc page missing for ${d.code}`);
+    }
+    const apt = warnings.find((d) => d.code === 'apt-lists-kept')!;
+    assert.match(apt.message, /about \d+(\.\d+)? MB/);
+  });
+
+  it('hovers FROM with the base image sizes and the -slim saving', async () => {
+    const line = text.split('\n').findIndex((l) => l.startsWith('FROM '));
+    const hover = await client.request<{ contents: { kind: string; value: string } } | null>('textDocument/hover', {
+      textDocument: { uri },
+      position: { line, character: 8 },
+    });
+    assert.ok(hover, 'no hover on FROM');
+    assert.equal(hover.contents.kind, 'markdown');
+    assert.match(hover.contents.value, /python:3\.12/);
+    assert.match(hover.contents.value, /python:3\.12-slim/);
+    assert.match(hover.contents.value, /\d+(\.\d+)? GB/);
+    assert.match(hover.contents.value, /docker-library\/repo-info/);
+    assert.match(hover.contents.value, /20\d\d-\d\d-\d\d/);
+  });
+
+  it('offers a quick fix whose edit removes the finding', async () => {
+    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
+    const diag = published.diagnostics.find((d) => d.code === 'apt-lists-kept')!;
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: diag.range,
+      context: { diagnostics: [diag], only: ['quickfix'] },
+    });
+    const fix = actions.find((a) => a.kind === 'quickfix');
+    assert.ok(fix?.edit?.changes?.[uri], `no quick fix: ${JSON.stringify(actions)}`);
+    const fixed = applyEdits(text, fix.edit.changes[uri]);
+    assert.match(fixed, /apt-get install -y libpq-dev gcc && rm -rf \/var\/lib\/apt\/lists\/\*/);
+    await client.change(uri, 2, fixed);
+    const after = await client.diagnostics(uri, (p) => p.version === 2);
+    assert.ok(!after.diagnostics.some((d) => d.code === 'apt-lists-kept'), 'finding still reported after the fix');
+    text = fixed;
+  });
+
+  it('creates a .dockerignore through a workspace edit', async () => {
+    const published = await client.diagnostics(uri, (p) => p.version === 2);
+    const diag = published.diagnostics.find((d) => d.code === 'context-without-dockerignore')!;
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', { textDocument: { uri }, range: diag.range, context: { diagnostics: [diag] } });
+    const changes = actions.find((a) => a.kind === 'quickfix')?.edit?.documentChanges ?? [];
+    const create = changes.find((c): c is { kind: 'create'; uri: string } => 'kind' in c && c.kind === 'create');
+    assert.equal(create?.uri, fileUri(path.join(dir, '.dockerignore')));
+    const content = changes.find((c): c is { textDocument: { uri: string }; edits: TextEdit[] } => 'textDocument' in c && c.textDocument.uri === create!.uri);
+    assert.match(content!.edits[0].newText, /\*\*\/__pycache__/);
+  });
+
+  it('applies all fixes with source.fixAll and keeps results current on change', async () => {
+    const actions = await client.request<CodeAction[]>('textDocument/codeAction', {
+      textDocument: { uri },
+      range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      context: { diagnostics: [], only: ['source.fixAll'] },
+    });
+    const all = actions.find((a) => a.kind?.startsWith('source.fixAll'));
+    assert.ok(all, 'no fixAll action');
+    const edit = all.edit!.documentChanges!.find((c): c is { textDocument: { uri: string }; edits: TextEdit[] } => 'textDocument' in c && c.textDocument.uri === uri)!;
+    const fixed = applyEdits(text, edit.edits);
+    assert.match(fixed, /FROM python:3\.12-slim/);
+    assert.match(fixed, /--no-cache-dir/);
+    assert.match(fixed, /--no-install-recommends/);
+    fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(dir, '.dockerignore')), type: 1 }] });
+    await client.change(uri, 3, fixed);
+    const after = await client.diagnostics(uri, (p) => p.version === 3);
+    assert.deepEqual(after.diagnostics.filter((d) => d.severity! <= 2).map((d) => d.code), []);
+  });
+
+  it('survives garbage and clears diagnostics on close', async () => {
+    const junk = fileUri(path.join(dir, 'junk.Dockerfile'));
+    await client.open(junk, '\u0000\u0001RUN <<EOF\nFROM $$${\n\\\n', 'dockerfile', 1);
+    await client.diagnostics(junk);
+    await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri: junk } });
+    await client.diagnostics(junk, (p) => p.diagnostics.length === 0);
+    assert.equal(client.child.exitCode, null, 'server exited');
+  });
+});

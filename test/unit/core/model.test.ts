@@ -1,0 +1,56 @@
+import * as assert from 'node:assert/strict';
+import { buildModel, envBefore, substituteArgs } from '../../../server/src/core/model';
+
+describe('Dockerfile model', () => {
+  it('cuts stages with names and marks which reach the final image', () => {
+    const m = buildModel(
+      ['FROM golang:1.26 AS build', 'RUN go build -o /app', 'FROM node:22 AS unused', 'FROM alpine:3.21 AS assets', 'FROM build AS test', 'FROM scratch', 'COPY --from=build /app /app', 'COPY --from=2 /etc/ssl /etc/ssl'].join('\n'),
+    );
+    assert.deepEqual(m.stages.map((s) => s.name), ['build', 'unused', 'assets', 'test', undefined]);
+    assert.deepEqual(m.stages.map((s) => s.reachesFinal), [true, false, true, false, true]);
+    assert.deepEqual(m.stages.map((s) => s.layersInFinal), [false, false, false, false, true]);
+    assert.equal(m.stages[4].from.scratch, true);
+    assert.equal(m.stages[3].from.stage, m.stages[0]);
+  });
+  it('follows FROM <stage> chains into the final layers and RUN --mount=from', () => {
+    const m = buildModel('FROM debian AS base\nFROM alpine AS tools\nFROM base\nRUN --mount=from=tools,source=/bin,target=/t true');
+    assert.deepEqual(m.stages.map((s) => s.layersInFinal), [true, false, true]);
+    assert.deepEqual(m.stages.map((s) => s.reachesFinal), [true, true, true]);
+  });
+  it('substitutes ARG defaults in FROM', () => {
+    const m = buildModel('ARG PY=3.12\nARG VARIANT\nFROM python:${PY}-slim\nFROM python:$PY\nFROM python:${PY}-${VARIANT}\nFROM python:${VARIANT:-3.11}');
+    assert.deepEqual(m.stages.map((s) => s.from.image), ['python:3.12-slim', 'python:3.12', undefined, 'python:3.11']);
+    assert.equal(substituteArgs('${A:+set}', new Map([['A', 'x']])), 'set');
+  });
+  it('joins continuations, drops comment lines inside them, and maps words back', () => {
+    const text = 'FROM debian\nRUN apt-get update \\\n# a comment\n    && apt-get install -y curl';
+    const m = buildModel(text);
+    const run = m.instructions[1].run!;
+    assert.deepEqual(run.commands.map((c) => c.words.map((w) => w.value)), [['apt-get', 'update'], ['apt-get', 'install', '-y', 'curl']]);
+    const curl = run.commands[1].words[3];
+    assert.equal(text.slice(run.docOffset(curl.start), run.docOffset(curl.end - 1) + 1), 'curl');
+  });
+  it('honours the backtick escape directive', () => {
+    const m = buildModel('# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo a `\n    && echo b');
+    assert.equal(m.escapeChar, '`');
+    assert.deepEqual(m.instructions[1].run!.commands.map((c) => c.words[1].value), ['a', 'b']);
+  });
+  it('reads heredoc RUN bodies as scripts', () => {
+    const m = buildModel('FROM debian\nRUN <<EOF\napt-get update\napt-get install -y x\nEOF\n');
+    assert.equal(m.instructions[1].run!.form, 'heredoc');
+    assert.equal(m.instructions[1].run!.commands.length, 2);
+  });
+  it('collects ENV along the FROM chain', () => {
+    const m = buildModel('FROM python AS a\nENV A=1 B=2\nFROM a\nENV B=3\nRUN true');
+    assert.deepEqual([...envBefore(m.instructions[4])], [['A', '1'], ['B', '3']]);
+  });
+  it('reads ignore comments for the next instruction and globally', () => {
+    const m = buildModel('# size-hints global ignore=apk-cache-kept\nFROM debian\n# hadolint ignore=DL3009,DL3015\n# size-hints ignore=pip-cache-kept\nRUN true\nRUN false');
+    assert.deepEqual([...m.globalIgnored], ['apk-cache-kept']);
+    assert.deepEqual([...m.instructions[1].ignored].sort(), ['DL3009', 'DL3015', 'pip-cache-kept']);
+    assert.equal(m.instructions[2].ignored.size, 0);
+  });
+  it('never throws on garbage', () => {
+    for (const t of ['', '\u0000\u0001\u0002', 'RUN <<EOF', 'FROM ${', '\\\n\\\n', 'FROM a AS\nCOPY --from= . .', '\uFEFFFROM x']) buildModel(t);
+  });
+});

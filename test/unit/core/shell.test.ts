@@ -1,0 +1,30 @@
+import * as assert from 'node:assert/strict';
+import { parseShell, programName, inlineAssignments } from '../../../server/src/core/shell';
+
+const words = (s: string) => parseShell(s).map((c) => c.words.map((w) => w.value));
+
+describe('shell reader', () => {
+  it('splits on &&, ||, ;, | and newlines', () => {
+    assert.deepEqual(words('a b && c || d; e | f\ng'), [['a', 'b'], ['c'], ['d'], ['e'], ['f'], ['g']]);
+    assert.deepEqual(parseShell('a && b; c').map((c) => [c.before, c.after]), [['', '&&'], ['&&', ';'], [';', '']]);
+  });
+  it('keeps quoted operators inside one word and removes quotes', () => {
+    assert.deepEqual(words(`echo "a && b" 'c;d' e\\ f`), [['echo', 'a && b', 'c;d', 'e f']]);
+  });
+  it('keeps command substitutions in their word', () => {
+    assert.deepEqual(words('echo $(uname -m && true) x'), [['echo', '$(uname -m && true)', 'x']]);
+  });
+  it('skips comments and survives unterminated quotes', () => {
+    assert.deepEqual(words('a # b && c\nd'), [['a'], ['d']]);
+    assert.deepEqual(words('echo "unterminated && x'), [['echo', 'unterminated && x']]);
+  });
+  it('records offsets of every word', () => {
+    const [cmd] = parseShell('  apt-get   install x');
+    assert.deepEqual(cmd.words.map((w) => [w.start, w.end]), [[2, 9], [12, 19], [20, 21]]);
+  });
+  it('finds the program behind wrappers and assignments', () => {
+    const [cmd] = parseShell('DEBIAN_FRONTEND=noninteractive sudo -E /usr/bin/apt-get install x');
+    assert.equal(programName(cmd), 'apt-get');
+    assert.equal(inlineAssignments(cmd).get('DEBIAN_FRONTEND'), 'noninteractive');
+  });
+});

@@ -1,0 +1,38 @@
+/**
+ * The data-driven rule runner: every fixture's findings must match its markers exactly, and its
+ * fixes must produce the `.fixed` output, be idempotent and leave nothing fixable behind.
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { analyze } from '../../../server/src/core/analyze';
+import { fixAll } from '../../../server/src/core/edits';
+import { FIXTURES_DIR, fixtureFiles, parseFixture } from '../../support/fixtures';
+
+describe('rule fixtures', () => {
+  for (const file of fixtureFiles(path.join(FIXTURES_DIR, 'rules'))) {
+    const fx = parseFixture(file);
+    describe(fx.name, () => {
+      it('reports exactly the marked findings', () => {
+        const found = analyze(fx.text, fx.env).findings.map((f) => `${f.range.start.line + 1} ${f.ruleId} ${f.severity}`);
+        const expected = fx.expected.map((e) => `${e.line + 1} ${e.ruleId} ${e.severity}`);
+        assert.deepEqual(found.sort(), expected.sort());
+      });
+      if (fx.fixed !== undefined) {
+        it('fixes to the .fixed output', () => {
+          const result = fixAll(fx.text, fx.env);
+          assert.equal(result.text, fx.fixed);
+          if (fx.fixedDockerignore !== undefined) {
+            assert.equal(result.createFiles.find((f) => f.relativePath === '.dockerignore')?.content, fx.fixedDockerignore);
+          }
+        });
+        it('fixes are idempotent and leave no fixable finding', () => {
+          const once = fixAll(fx.text, fx.env);
+          const env = once.createFiles.length ? { context: { ...fx.env.context, hasDockerignore: true } } : fx.env;
+          const twice = fixAll(once.text, env);
+          assert.equal(twice.text, once.text);
+          assert.deepEqual(twice.applied, []);
+        });
+      }
+    });
+  }
+});
