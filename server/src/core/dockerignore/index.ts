@@ -1,0 +1,11 @@
+/**
+ * `.dockerignore` support: Docker-exact reading and matching, choosing which ignore file applies,
+ * and diagnostics for ignore files. Pure: no file system, no clock.
+ */
+export { parseDockerignore } from './parse';
+export type { DockerignoreError, DockerignoreErrorCode, DockerignoreOptions, IgnorePattern, ParsedDockerignore } from './parse';
+export { createDockerignoreMatcher, DockerignoreMatcher } from './matcher';
+export type { Decision, MatchState } from './matcher';
+export { compilePattern, goMatchSyntaxError, testPattern } from './pattern';
+export type { CompiledPattern } from './pattern';
+export { goClean, goTrimSpace } from './goText';
