@@ -4,6 +4,7 @@
  * JSON, schema 1, a failing token server and a refused connection.
  */
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { RegistryClient } from '../../../server/src/sources/registry/client';
 import { anonymous } from '../../../server/src/sources/registry/credentials';
 import type { RegistryResult } from '../../../server/src/sources/registry/types';
@@ -112,6 +113,33 @@ describe('registry client failures (fake servers on loopback)', function () {
     assert.equal(reasonOf(result), 'not-found');
     assert.equal(seen.length, 2);
     assert.equal(seen[1], undefined);
+  });
+
+  it('follows a blob redirect to another origin without the Authorization header', async () => {
+    const config = Buffer.from(JSON.stringify({ os: 'linux', architecture: 'arm64', rootfs: { type: 'layers', diff_ids: [] } }));
+    const configDigest = `sha256:${createHash('sha256').update(config).digest('hex')}`;
+    const manifest = JSON.stringify({
+      schemaVersion: 2, mediaType: 'application/vnd.oci.image.manifest.v1+json',
+      config: { mediaType: 'application/vnd.oci.image.config.v1+json', digest: configDigest, size: config.length },
+      layers: [{ mediaType: 'application/vnd.oci.image.layer.v1.tar+gzip', digest: `sha256:${'3'.repeat(64)}`, size: 1234 }],
+    });
+    const cdnSaw: Array<string | undefined> = [];
+    const cdn = await serve((req, res) => { cdnSaw.push(req.headers.authorization); res.writeHead(200).end(config); });
+    const registry = await serve((req, res) => {
+      if (req.headers.authorization !== `Basic ${Buffer.from('u:pw').toString('base64')}`) {
+        res.writeHead(401, { 'Www-Authenticate': 'Basic realm="r"' }).end();
+      } else if (req.url?.includes('/manifests/')) {
+        res.writeHead(200, { 'Content-Type': 'application/vnd.oci.image.manifest.v1+json' }).end(manifest);
+      } else {
+        res.writeHead(307, { Location: `http://${cdn.host}/signed/blob?sig=abc` }).end();
+      }
+    });
+    const client = new RegistryClient({ credentials: { get: async () => ({ kind: 'basic', username: 'u', password: 'pw' }) } });
+    const result = await client.lookup(`${registry.host}/a/b:1`, 'linux/arm64');
+    assert.ok(result.ok, !result.ok ? result.detail : '');
+    assert.deepEqual(result.platform, { os: 'linux', architecture: 'arm64', variant: 'v8' });
+    assert.equal(result.compressedBytes, 1234);
+    assert.deepEqual(cdnSaw, [undefined]);
   });
 
   it('answers offline for a refused connection, quickly', async () => {
