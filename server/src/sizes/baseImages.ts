@@ -229,7 +229,7 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
     const rv = r.cmpVersion;
     if (q.version === undefined && q.channel === undefined) {
       if (r.tag.version === undefined && r.tag.channel === undefined) return { cost: 0, sameLine: true, exact: true };
-      return { cost: 0.01 + 0.01 * Math.min(r.rank, 9), sameLine: r.rank === 0, exact: false };
+      return { cost: 0.01 + 0.03 * Math.min(r.rank, 5), sameLine: r.rank === 0, exact: false };
     }
     if (q.channel !== undefined) {
       if (r.tag.channel === q.channel) return { cost: 0, sameLine: true, exact: true };
@@ -242,7 +242,14 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
     const qv = q.version!;
     if (rv === undefined) return { cost: 0.1, sameLine: false, exact: false };
     if (r.tag.versionText !== undefined && r.tag.versionText === q.versionText) return { cost: 0, sameLine: true, exact: true };
-    if (r.tag.version !== undefined && isVersionPrefix(r.tag.version, qv)) return { cost: 0.005, sameLine: true, exact: false };
+    if (r.tag.version !== undefined && isVersionPrefix(r.tag.version, qv)) {
+      // `rust:1` and the like name no line: 1.85 and 1.98 are different releases, so compare minors.
+      const noted = noteVersion(r.row.note);
+      if (r.tag.version.length === 1 && r.tag.version[0] <= 1 && qv.length >= 2 && noted && noted[1] !== undefined && noted[1] !== qv[1]) {
+        return { cost: 0.025 + 0.01 * Math.min(Math.abs(noted[1] - qv[1]), 5), sameLine: false, exact: false };
+      }
+      return { cost: 0.005, sameLine: true, exact: false };
+    }
     if (isVersionPrefix(qv, rv)) return { cost: 0.005 + 0.002 * Math.min(r.rank, 10), sameLine: true, exact: false };
     let i = 0;
     while (i < qv.length && i < rv.length && qv[i] === rv[i]) i++;
