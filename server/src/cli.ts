@@ -1,14 +1,22 @@
 /**
  * `dockerfile-size-hints [files or folders...]`: the editor's analysis for terminals and CI.
- * Exit codes: 0 no finding at or above the threshold, 1 at least one, 2 usage error.
+ * Same core, same context facts, same configuration files as the language server.
+ * Exit codes: 0 nothing at or above the threshold, 1 at least one finding at or above it (or a
+ * file that could not be read), 2 usage error.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from './core/analyze';
-import type { Finding, Severity } from './core/types';
-import { SEVERITY_ORDER, severityAtLeast } from './core/types';
-import { readFacts } from './sources/workspace';
+import { combineSettings } from './core/config';
+import { fixAll } from './core/edits';
+import { formatGithub, formatJson, formatSarif, formatText, type FileReport } from './core/formats';
+import { SEVERITY_ORDER, severityAtLeast, type Severity } from './core/types';
+import { loadConfig } from './sources/config';
 import { findDockerfiles } from './sources/files';
+import { readFacts } from './sources/workspace';
+
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+type Format = (typeof FORMATS)[number];
 
 const USAGE = `Usage: dockerfile-size-hints [options] [files or folders...]
 
@@ -16,24 +24,30 @@ Finds what makes Docker images big. Folders are searched for Dockerfile, Contain
 *.Dockerfile and Dockerfile.* (default: the current folder).
 
 Options:
-  --format text|json     output format (default: text)
-  --severity LEVEL       lowest severity that fails the run: error, warning, info, hint
-                         (default: warning)
+  --format FORMAT        text (default), json, sarif (SARIF 2.1.0) or github (Actions annotations)
+  --severity LEVEL       lowest severity that fails the run: error, warning (default), info, hint
+  --fix                  apply every available fix to the files (and create missing .dockerignore files)
+  --help-uri URL         base URL of the rule pages for SARIF helpUri (rule id + .md is appended)
   -h, --help             show this help
   --version              print the version
+
+Configuration: the nearest .dockerfile-size-hints.yaml and .hadolint.yaml (ignored, override)
+apply, as in the editor.
 
 Exit codes: 0 nothing at or above the threshold, 1 findings at or above it, 2 usage error.`;
 
 interface Options {
-  format: 'text' | 'json';
+  format: Format;
   threshold: Severity;
+  fix: boolean;
+  helpUri?: string;
   inputs: string[];
 }
 
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): Options | 'help' | 'version' {
-  const opts: Options = { format: 'text', threshold: 'warning', inputs: [] };
+  const opts: Options = { format: 'text', threshold: 'warning', fix: false, inputs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string) => {
@@ -45,14 +59,17 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
     };
     if (a === '-h' || a === '--help') return 'help';
     if (a === '--version') return 'version';
-    if (a === '--format' || a.startsWith('--format=')) {
+    if (a === '--fix') opts.fix = true;
+    else if (a === '--format' || a.startsWith('--format=')) {
       const f = value('--format');
-      if (f !== 'text' && f !== 'json') throw new UsageError(`unknown format "${f}" (text, json)`);
-      opts.format = f;
+      if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format "${f}" (${FORMATS.join(', ')})`);
+      opts.format = f as Format;
     } else if (a === '--severity' || a.startsWith('--severity=')) {
       const s = value('--severity');
       if (!SEVERITY_ORDER.includes(s as Severity)) throw new UsageError(`unknown severity "${s}" (${SEVERITY_ORDER.join(', ')})`);
       opts.threshold = s as Severity;
+    } else if (a === '--help-uri' || a.startsWith('--help-uri=')) {
+      opts.helpUri = value('--help-uri');
     } else if (a.startsWith('-') && a !== '-') {
       throw new UsageError(`unknown option ${a}`);
     } else {
@@ -63,56 +80,32 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
   return opts;
 }
 
-export interface FileReport {
-  file: string;
-  findings: Finding[];
-  error?: string;
-}
-
-/** Analyses each Dockerfile the way the editor does (same core, same context facts). */
-export async function analyseFiles(files: string[]): Promise<FileReport[]> {
+/** Analyses (and with `fix`, repairs) each Dockerfile the way the editor does. */
+export async function analyseFiles(files: string[], fix = false): Promise<FileReport[]> {
   const reports: FileReport[] = [];
   for (const file of files) {
     try {
-      const text = await fs.readFile(file, 'utf8');
-      const context = await readFacts(path.resolve(file));
-      reports.push({ file, findings: analyze(text, { context }).findings });
+      const abs = path.resolve(file);
+      let text = await fs.readFile(file, 'utf8');
+      const [context, config] = await Promise.all([readFacts(abs), loadConfig(abs)]);
+      const settings = combineSettings({}, config.hadolint, config.project);
+      if (fix) {
+        const result = fixAll(text, { context }, settings);
+        if (result.text !== text) await fs.writeFile(file, result.text);
+        for (const created of result.createFiles) {
+          await fs.writeFile(path.join(path.dirname(abs), created.relativePath), created.content, { flag: 'wx' }).catch(() => undefined);
+        }
+        text = result.text;
+        if (result.createFiles.length > 0) Object.assign(context, await readFacts(abs));
+      }
+      const findings = analyze(text, { context }, settings).findings;
+      const problems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
+      reports.push({ file, findings, ...(problems.length ? { error: `configuration: ${problems.join('; ')}` } : {}) });
     } catch (e) {
       reports.push({ file, findings: [], error: e instanceof Error ? e.message : String(e) });
     }
   }
   return reports;
-}
-
-export function formatText(reports: FileReport[]): string {
-  const lines: string[] = [];
-  for (const r of reports) {
-    if (r.error) lines.push(`${r.file}: error: ${r.error}`);
-    for (const f of r.findings) lines.push(`${r.file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.ruleId} ${f.message}`);
-  }
-  return lines.join('\n');
-}
-
-export function formatJson(reports: FileReport[]): string {
-  return JSON.stringify(
-    reports.map((r) => ({
-      file: r.file,
-      ...(r.error ? { error: r.error } : {}),
-      findings: r.findings.map((f) => ({
-        ruleId: f.ruleId,
-        severity: f.severity,
-        line: f.range.start.line + 1,
-        column: f.range.start.character + 1,
-        endLine: f.range.end.line + 1,
-        endColumn: f.range.end.character + 1,
-        message: f.message,
-        inFinalImage: f.inFinalImage,
-        ...(f.saving ? { saving: f.saving } : {}),
-      })),
-    })),
-    null,
-    2,
-  );
 }
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): Promise<number> {
@@ -137,11 +130,11 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     err(`dockerfile-size-hints: no such file or folder: ${missing.join(', ')}`);
     return 2;
   }
-  const reports = await analyseFiles(files);
-  if (opts.format === 'json') out(formatJson(reports));
-  else {
-    const text = formatText(reports);
-    if (text) out(text);
+  const reports = await analyseFiles(files, opts.fix);
+  const render = { text: formatText, json: formatJson, github: formatGithub, sarif: (r: FileReport[]) => formatSarif(r, VERSION, opts.helpUri) }[opts.format];
+  const rendered = render(reports);
+  if (rendered) out(rendered);
+  if (opts.format === 'text') {
     const count = reports.reduce((n, r) => n + r.findings.length, 0);
     err(`${files.length} Dockerfile${files.length === 1 ? '' : 's'} analysed, ${count} finding${count === 1 ? '' : 's'}.`);
   }

@@ -15,6 +15,8 @@ export interface AnalysisSettings {
   severities?: Record<string, Severity | 'off'>;
   /** Report only findings whose layers reach the final image. */
   finalStageOnly?: boolean;
+  /** Size budget for the final image in bytes (the whole-image estimate reports when it is exceeded). */
+  budgetBytes?: number;
 }
 
 export interface Analysis {

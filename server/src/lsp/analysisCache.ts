@@ -7,6 +7,8 @@ import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { analyze, type Analysis } from '../core/analyze';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { ContextFactsSource } from '../sources/workspace';
+import type { ConfigCache } from '../sources/config';
+import { combineSettings } from '../core/config';
 import type { Settings } from './settings';
 
 export interface DocumentAnalysis {
@@ -15,6 +17,8 @@ export interface DocumentAnalysis {
   kind: 'dockerfile' | 'dockerignore' | 'disabled';
   analysis?: Analysis;
   env: AnalysisEnvironment;
+  /** Problems in the project configuration file that applies, with its path. */
+  configProblems: string[];
 }
 
 export function isDockerignore(uri: string, languageId: string): boolean {
@@ -27,6 +31,7 @@ export class AnalysisCache {
   constructor(
     private readonly settings: Settings,
     private readonly contextFacts: ContextFactsSource,
+    private readonly configs: ConfigCache,
   ) {}
 
   static pathOf(uri: string): string | undefined {
@@ -59,13 +64,15 @@ export class AnalysisCache {
   }
 
   private async compute(doc: TextDocument): Promise<DocumentAnalysis> {
-    const base = { uri: doc.uri, version: doc.version };
+    const base = { uri: doc.uri, version: doc.version, configProblems: [] as string[] };
     const settings = await this.settings.get();
     if (!settings.enable) return { ...base, kind: 'disabled', env: { context: {} } };
     const path = AnalysisCache.pathOf(doc.uri);
-    const context = path ? await this.contextFacts.factsFor(path) : {};
+    const [context, config] = path ? await Promise.all([this.contextFacts.factsFor(path), this.configs.get(path)]) : [{}, {}];
     const env: AnalysisEnvironment = { context };
     if (isDockerignore(doc.uri, doc.languageId)) return { ...base, kind: 'dockerignore', env };
-    return { ...base, kind: 'dockerfile', env, analysis: analyze(doc.getText(), env, settings.analysis) };
+    const configProblems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
+    const analysisSettings = combineSettings(settings.analysis, config.hadolint, config.project);
+    return { ...base, configProblems, kind: 'dockerfile', env, analysis: analyze(doc.getText(), env, analysisSettings) };
   }
 }

@@ -62,6 +62,9 @@ export class DiagnosticsPublisher {
       const result = await this.cache.get(doc);
       if (!this.cache.isCurrent(doc.uri, result.version)) return;
       const diagnostics = (result.analysis?.findings ?? []).map(toDiagnostic);
+      for (const problem of result.configProblems) {
+        diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, source: SOURCE, message: `Configuration: ${problem}` });
+      }
       await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
     } catch (e) {
       this.connection.console.error(`dockerfile-size-hints: analysis failed for ${doc.uri}: ${e instanceof Error ? e.stack : String(e)}`);

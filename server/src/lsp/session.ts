@@ -10,12 +10,14 @@ import { codeActions, CODE_ACTION_KINDS } from './codeActions';
 import { hover } from './hover';
 import { Settings } from './settings';
 import { FileSystemContextFacts } from '../sources/workspace';
+import { ConfigCache } from '../sources/config';
 
 export function startSession(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const settings = new Settings(connection);
   const contextFacts = new FileSystemContextFacts();
-  const cache = new AnalysisCache(settings, contextFacts);
+  const configs = new ConfigCache();
+  const cache = new AnalysisCache(settings, contextFacts, configs);
   const diagnostics = new DiagnosticsPublisher(connection, cache);
 
   connection.onInitialize((params): InitializeResult => {
@@ -43,6 +45,7 @@ export function startSession(connection: Connection): void {
   });
   connection.onDidChangeWatchedFiles((p) => {
     for (const change of p.changes) contextFacts.invalidate(AnalysisCache.pathOf(change.uri));
+    configs.clear();
     cache.clear();
     documents.all().forEach((d) => diagnostics.schedule(d));
   });

@@ -4,6 +4,7 @@
 import { DidChangeConfigurationNotification, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import type { AnalysisSettings } from '../core/analyze';
 import type { Severity } from '../core/types';
+import { parseSize } from '../core/config';
 
 export interface ServerSettings {
   enable: boolean;
@@ -58,6 +59,6 @@ export function parse(raw: unknown): ServerSettings {
   }
   return {
     enable: r.enable !== false,
-    analysis: { severities, finalStageOnly: r.finalStageOnly === true },
+    analysis: { severities, finalStageOnly: r.finalStageOnly === true, budgetBytes: parseSize(r.budget) },
   };
 }

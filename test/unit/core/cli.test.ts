@@ -4,6 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../server/src/cli';
 
@@ -38,6 +40,37 @@ describe('CLI', () => {
     const parsed = JSON.parse(r.out);
     assert.equal(parsed.length, 1);
     assert.ok(parsed[0].findings.every((f: { line: number; ruleId: string }) => f.line >= 1 && f.ruleId));
+  });
+  it('writes SARIF 2.1.0 with rule metadata and help', async () => {
+    const r = await run(['--format', 'sarif', '--help-uri', 'https://example.test/docs/rules', path.join(EXAMPLES, 'python-naive')]);
+    const sarif = JSON.parse(r.out);
+    assert.equal(sarif.version, '2.1.0');
+    const run0 = sarif.runs[0];
+    assert.equal(run0.tool.driver.name, 'dockerfile-size-hints');
+    const rules = run0.tool.driver.rules;
+    assert.ok(rules.find((x: { id: string }) => x.id === 'apt-lists-kept').help.markdown.includes('rm -rf /var/lib/apt/lists'));
+    assert.equal(rules.find((x: { id: string }) => x.id === 'apt-lists-kept').helpUri, 'https://example.test/docs/rules/apt-lists-kept.md');
+    assert.ok(run0.results.length >= 4);
+    for (const res of run0.results) {
+      assert.equal(rules[res.ruleIndex].id, res.ruleId);
+      assert.ok(['error', 'warning', 'note'].includes(res.level));
+      assert.ok(res.locations[0].physicalLocation.region.startLine >= 1);
+    }
+  });
+  it('writes GitHub Actions annotations', async () => {
+    const r = await run(['--format', 'github', path.join(EXAMPLES, 'python-naive')]);
+    const lines = r.out.trim().split('\n');
+    assert.ok(lines.length >= 4);
+    for (const l of lines) assert.match(l, /^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[a-z-]+::.+$/);
+  });
+  it('fixes files with --fix and creates the .dockerignore', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-cli-'));
+    fs.cpSync(path.join(EXAMPLES, 'python-naive'), dir, { recursive: true });
+    const r = await run(['--fix', dir]);
+    assert.equal(r.code, 0, r.out);
+    assert.match(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /FROM python:3\.12-slim/);
+    assert.match(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8'), /__pycache__/);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
   it('exits 2 on usage errors', async () => {
     assert.equal((await run(['--format', 'xml'])).code, 2);

@@ -1,0 +1,130 @@
+/**
+ * Report formats for the CLI: compiler-like text, JSON, SARIF 2.1.0 (code-scanning uploads) and
+ * GitHub Actions workflow annotations. Pure functions over analysed files.
+ */
+import type { Finding, Severity } from './types';
+import { RULES } from '../rules';
+import type { Rule } from '../rules/rule';
+
+export interface FileReport {
+  /** Path as given on the command line (relative paths stay relative). */
+  file: string;
+  findings: Finding[];
+  error?: string;
+}
+
+export function formatText(reports: FileReport[]): string {
+  const lines: string[] = [];
+  for (const r of reports) {
+    if (r.error) lines.push(`${r.file}: error: ${r.error}`);
+    for (const f of r.findings) lines.push(`${r.file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.ruleId} ${f.message}`);
+  }
+  return lines.join('\n');
+}
+
+export function formatJson(reports: FileReport[]): string {
+  return JSON.stringify(
+    reports.map((r) => ({
+      file: r.file,
+      ...(r.error ? { error: r.error } : {}),
+      findings: r.findings.map((f) => ({
+        ruleId: f.ruleId,
+        severity: f.severity,
+        line: f.range.start.line + 1,
+        column: f.range.start.character + 1,
+        endLine: f.range.end.line + 1,
+        endColumn: f.range.end.character + 1,
+        message: f.message,
+        inFinalImage: f.inFinalImage,
+        ...(f.saving ? { saving: f.saving } : {}),
+      })),
+    })),
+    null,
+    2,
+  );
+}
+
+const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
+
+/** The rule's documentation as markdown, the same text as docs/rules/<id>.md's main sections. */
+export function ruleHelpMarkdown(rule: Rule): string {
+  const d = rule.docs;
+  return [d.summary, '', d.why, '', '**Incorrect**', '```dockerfile', d.incorrect, '```', '', '**Correct**', '```dockerfile', d.correct, '```', '', `**Size impact**: ${d.sizeImpact}`, '', `**Quick fix**: ${d.fix}`].join('\n');
+}
+
+export function formatSarif(reports: FileReport[], version: string, helpBase?: string): string {
+  const index = new Map(RULES.map((r, i) => [r.id, i]));
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: 'dockerfile-size-hints',
+            version,
+            rules: RULES.map((r) => ({
+              id: r.id,
+              name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+              shortDescription: { text: r.title },
+              fullDescription: { text: r.docs.summary },
+              ...(helpBase ? { helpUri: `${helpBase.replace(/\/$/, '')}/${r.id}.md` } : {}),
+              help: { text: `${r.docs.summary} ${r.docs.why}`, markdown: ruleHelpMarkdown(r) },
+              defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+              properties: { tags: ['docker', 'image-size'], ...(r.hadolint ? { hadolint: r.hadolint } : {}) },
+            })),
+          },
+        },
+        results: reports.flatMap((r) =>
+          r.findings.map((f) => ({
+            ruleId: f.ruleId,
+            ruleIndex: index.get(f.ruleId),
+            level: SARIF_LEVEL[f.severity],
+            message: { text: f.message },
+            locations: [
+              {
+                physicalLocation: {
+                  artifactLocation: { uri: r.file.split('\\').join('/').replace(/^\.\//, '') },
+                  region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1 },
+                },
+              },
+            ],
+            properties: { inFinalImage: f.inFinalImage, ...(f.saving ? { saving: f.saving } : {}) },
+          })),
+        ),
+        invocations: [{ executionSuccessful: reports.every((r) => !r.error), toolExecutionNotifications: reports.filter((r) => r.error).map((r) => ({ level: 'error', message: { text: `${r.file}: ${r.error}` } })) }],
+      },
+    ],
+  };
+  return JSON.stringify(sarif, null, 2);
+}
+
+const GH_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'notice', hint: 'notice' };
+
+function ghData(s: string): string {
+  return s.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+function ghProperty(s: string): string {
+  return ghData(s).replace(/:/g, '%3A').replace(/,/g, '%2C');
+}
+
+/** GitHub Actions workflow commands: `::warning file=...,line=...::message`. */
+export function formatGithub(reports: FileReport[]): string {
+  const lines: string[] = [];
+  for (const r of reports) {
+    if (r.error) lines.push(`::error file=${ghProperty(r.file)}::${ghData(r.error)}`);
+    for (const f of r.findings) {
+      const props = [
+        `file=${ghProperty(r.file)}`,
+        `line=${f.range.start.line + 1}`,
+        `col=${f.range.start.character + 1}`,
+        `endLine=${f.range.end.line + 1}`,
+        `endColumn=${f.range.end.character + 1}`,
+        `title=${ghProperty(f.ruleId)}`,
+      ];
+      lines.push(`::${GH_LEVEL[f.severity]} ${props.join(',')}::${ghData(f.message)}`);
+    }
+  }
+  return lines.join('\n');
+}
