@@ -140,20 +140,22 @@ const rowsCompatible = (a: Row, b: Row): boolean =>
     : a.cmpVersion !== undefined && b.cmpVersion !== undefined &&
       (isVersionPrefix(a.cmpVersion, b.cmpVersion) || isVersionPrefix(b.cmpVersion, a.cmpVersion));
 
-/** Collects ratios under a key and hands out their medians. */
+/** Collects ratios under a key while the index is built; then hands out their medians, computed once. */
 class Ratios {
   private readonly values = new Map<string, number[]>();
+  private frozen?: Map<string, { ratio: number; pairs: number }>;
   add(key: string, value: number): void {
     const list = this.values.get(key);
     if (list) list.push(value);
     else this.values.set(key, [value]);
+    this.frozen = undefined;
   }
   medians(): [string, number][] {
     return [...this.values].map(([key, list]) => [key, median(list)]);
   }
   get(key: string): { ratio: number; pairs: number } | undefined {
-    const list = this.values.get(key);
-    return list ? { ratio: median(list), pairs: list.length } : undefined;
+    this.frozen ??= new Map([...this.values].map(([k, list]) => [k, { ratio: median(list), pairs: list.length }]));
+    return this.frozen.get(key);
   }
 }
 
@@ -327,7 +329,8 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
 
   function estimateOfficial(reference: string, familiar: string, image: string, tagText: string | undefined, platform: string, digestOnly: boolean): BaseImageEstimate | undefined {
     const list = byImage.get(image);
-    if (!list) return undefined;
+    // The table has no Windows images, and they weigh gigabytes: no basis for a figure.
+    if (!list || platform.startsWith('windows/') || /windowsservercore|nanoserver|ltsc\d/i.test(tagText ?? '')) return undefined;
     const q = parseTag(image, tagText ?? 'latest');
     const candidates = candidatesFor(image, q, platform, list);
     if (candidates.length === 0) return undefined;

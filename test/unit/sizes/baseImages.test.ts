@@ -151,6 +151,11 @@ describe('estimateBaseImage', () => {
       }
     });
 
+    it('gives no figure for Windows images, which the table lacks', () => {
+      assert.equal(estimateBaseImage('python:3.12-windowsservercore-ltsc2022'), undefined);
+      assert.equal(estimateBaseImage('python:3.12', 'windows/amd64'), undefined);
+    });
+
     it('sizes scratch as empty', () => {
       const e = estimateBaseImage('scratch')!;
       assert.equal(e.compressedBytes, 0);
