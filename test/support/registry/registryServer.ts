@@ -5,6 +5,8 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createWriteStream, promises as fs } from 'node:fs';
+import * as http from 'node:http';
+import * as https from 'node:https';
 import * as path from 'node:path';
 import { freePort, waitFor } from './tools';
 
@@ -23,7 +25,9 @@ export interface RegistryProcess {
   stop(): Promise<void>;
 }
 
-export async function startRegistry(dir: string, auth?: RegistryAuth): Promise<RegistryProcess> {
+export interface RegistryTls { certificate: string; key: string }
+
+export async function startRegistry(dir: string, auth?: RegistryAuth, tls?: RegistryTls): Promise<RegistryProcess> {
   await fs.mkdir(dir, { recursive: true });
   const port = await freePort();
   const dataDir = path.join(dir, 'data');
@@ -31,7 +35,9 @@ export async function startRegistry(dir: string, auth?: RegistryAuth): Promise<R
     'version: 0.1',
     'log: {level: warn, accesslog: {disabled: true}}',
     `storage: {filesystem: {rootdirectory: ${JSON.stringify(dataDir)}}, delete: {enabled: true}}`,
-    `http: {addr: "127.0.0.1:${port}"}`,
+    tls
+      ? `http: {addr: "127.0.0.1:${port}", tls: {certificate: ${JSON.stringify(tls.certificate)}, key: ${JSON.stringify(tls.key)}}}`
+      : `http: {addr: "127.0.0.1:${port}"}`,
   ];
   if (auth && 'htpasswd' in auth) lines.push(`auth: {htpasswd: {realm: test-realm, path: ${JSON.stringify(auth.htpasswd)}}}`);
   if (auth && 'token' in auth) {
@@ -64,9 +70,8 @@ export async function startRegistry(dir: string, auth?: RegistryAuth): Promise<R
   try {
     await waitFor(`docker-registry on ${host}`, async () => {
       if (exited) throw new Error(`docker-registry exited early; see ${path.join(dir, 'registry.log')}`);
-      const res = await fetch(`http://${host}/v2/`, { signal: AbortSignal.timeout(1000) });
-      await res.body?.cancel();
-      return res.status === 200 || res.status === 401;
+      const status = await probeStatus(`${tls ? 'https' : 'http'}://${host}/v2/`);
+      return status === 200 || status === 401;
     });
   } catch (error) {
     await stop();
@@ -81,4 +86,17 @@ export async function startRegistry(dir: string, auth?: RegistryAuth): Promise<R
       return stat.size;
     },
   };
+}
+
+/** HTTP status of a GET (certificate not checked: this only asks "is it up?"); 0 on error. */
+function probeStatus(url: string): Promise<number> {
+  return new Promise((resolve) => {
+    const get = url.startsWith('https:') ? https.get : http.get;
+    const req = get(url, { rejectUnauthorized: false, timeout: 1000 }, (res) => {
+      res.resume();
+      resolve(res.statusCode ?? 0);
+    });
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(0));
+  });
 }
