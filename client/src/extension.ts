@@ -3,7 +3,7 @@
  * client knows nothing about Dockerfiles; it only says which documents the server should see.
  */
 import * as path from 'node:path';
-import { workspace, type ExtensionContext } from 'vscode';
+import { commands, window, workspace, type ExtensionContext } from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -23,11 +23,21 @@ export async function activate(context: ExtensionContext): Promise<void> {
     ],
     synchronize: {
       configurationSection: 'dockerfileSizeHints',
-      fileEvents: workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,package.json,requirements.txt,pyproject.toml,go.mod,pom.xml,Cargo.toml}'),
+      fileEvents: workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,.dockerfile-size-hints.yaml,.dockerfile-size-hints.yml,.dockerfile-size-hints.json,.hadolint.yaml,.hadolint.yml,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,package.json,requirements.txt,pyproject.toml,go.mod,pom.xml,Cargo.toml}'),
     },
   };
   client = new LanguageClient('dockerfileSizeHints', 'Dockerfile Size Hints', serverOptions, clientOptions);
   context.subscriptions.push(client);
+  // The palette command passes the active editor to the server's command; the server computes
+  // and applies the edit, so this file stays free of Dockerfile knowledge.
+  context.subscriptions.push(
+    commands.registerCommand('dockerfileSizeHints.applyAllFixes', async () => {
+      const uri = window.activeTextEditor?.document.uri.toString();
+      if (!uri) return;
+      const result = (await commands.executeCommand('dockerfileSizeHints.server.applyAllFixes', uri)) as { applied?: number } | undefined;
+      if (!result?.applied) void window.showInformationMessage('Dockerfile Size Hints: no fix to apply here.');
+    }),
+  );
   await client.start();
 }
 

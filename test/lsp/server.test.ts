@@ -118,6 +118,26 @@ describe('language server over stdio', function () {
     assert.deepEqual(after.diagnostics.filter((d) => d.severity! <= 2).map((d) => d.code), []);
   });
 
+  it('applies all fixes through the server command (the palette command "Apply all size fixes")', async () => {
+    const other = fileUri(path.join(dir, 'other.Dockerfile'));
+    await client.open(other, 'FROM alpine:3.21\nRUN apk add curl\n');
+    await client.diagnostics(other, (p) => p.diagnostics.length > 0);
+    const result = await client.request<{ applied: number }>('workspace/executeCommand', { command: 'dockerfileSizeHints.server.applyAllFixes', arguments: [other] });
+    assert.equal(result.applied, 1);
+    const edit = client.appliedEdits.at(-1) as { changes: Record<string, TextEdit[]> };
+    assert.equal(applyEdits('FROM alpine:3.21\nRUN apk add curl\n', edit.changes[other]), 'FROM alpine:3.21\nRUN apk add --no-cache curl\n');
+  });
+
+  it('honours a .hadolint.yaml in the project', async () => {
+    fs.writeFileSync(path.join(dir, '.hadolint.yaml'), 'ignored: [DL3019]\n');
+    await client.connection.sendNotification('workspace/didChangeWatchedFiles', { changes: [{ uri: fileUri(path.join(dir, '.hadolint.yaml')), type: 1 }] });
+    const other = fileUri(path.join(dir, 'other.Dockerfile'));
+    await client.change(other, 5, 'FROM alpine:3.21\nRUN apk add git\n');
+    const after = await client.diagnostics(other, (p) => p.version === 5);
+    assert.deepEqual(after.diagnostics, []);
+    fs.rmSync(path.join(dir, '.hadolint.yaml'));
+  });
+
   it('survives garbage and clears diagnostics on close', async () => {
     const junk = fileUri(path.join(dir, 'junk.Dockerfile'));
     await client.open(junk, '\u0000\u0001RUN <<EOF\nFROM $$${\n\\\n', 'dockerfile', 1);

@@ -36,10 +36,16 @@ export class LspTestClient {
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.configuration));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
+    this.connection.onRequest('workspace/applyEdit', (p: { edit: unknown }) => {
+      this.appliedEdits.push(p.edit);
+      return { applied: true };
+    });
     this.connection.listen();
   }
 
   configuration: unknown = {};
+  /** Edits the server asked the client to apply (workspace/applyEdit), in order. */
+  readonly appliedEdits: unknown[] = [];
 
   /** Starts `node <bundle> --stdio` (or another server command) and initialises it. */
   static async start(opts: { command?: string; args?: string[]; rootPath?: string; configuration?: unknown } = {}): Promise<LspTestClient> {

@@ -4,7 +4,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { analyze, type Analysis } from '../core/analyze';
+import { analyze, type Analysis, type AnalysisSettings } from '../core/analyze';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { ContextFactsSource } from '../sources/workspace';
 import type { ConfigCache } from '../sources/config';
@@ -19,6 +19,8 @@ export interface DocumentAnalysis {
   env: AnalysisEnvironment;
   /** Problems in the project configuration file that applies, with its path. */
   configProblems: string[];
+  /** The combined settings the analysis ran with (fixes re-analyse with the same). */
+  settings?: AnalysisSettings;
 }
 
 export function isDockerignore(uri: string, languageId: string): boolean {
@@ -73,6 +75,6 @@ export class AnalysisCache {
     if (isDockerignore(doc.uri, doc.languageId)) return { ...base, kind: 'dockerignore', env };
     const configProblems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
     const analysisSettings = combineSettings(settings.analysis, config.hadolint, config.project);
-    return { ...base, configProblems, kind: 'dockerfile', env, analysis: analyze(doc.getText(), env, analysisSettings) };
+    return { ...base, configProblems, kind: 'dockerfile', env, settings: analysisSettings, analysis: analyze(doc.getText(), env, analysisSettings) };
   }
 }

@@ -44,19 +44,25 @@ export function codeActions(doc: DocumentAnalysis, params: CodeActionParams): Co
     }
   }
 
-  if (analysis.findings.length > 0 && (wants(FIX_ALL_KIND) || (only && wants(CodeActionKind.SourceFixAll)))) {
-    const text = analysis.model.text;
-    const result = fixAll(text, doc.env);
-    if (result.applied.length > 0) {
-      const whole: TextEdit = { range: analysis.model.lines.range(0, text.length), newText: result.text };
-      actions.push({
-        title: `Apply all size fixes (${result.applied.length})`,
-        kind: FIX_ALL_KIND,
-        edit: workspaceEdit(doc, { title: '', edits: text === result.text ? [] : [whole], createFiles: result.createFiles }),
-      });
-    }
+  if (wants(FIX_ALL_KIND) || (only && wants(CodeActionKind.SourceFixAll))) {
+    const all = fixAllEdit(doc);
+    if (all) actions.push({ title: `Apply all size fixes (${all.count})`, kind: FIX_ALL_KIND, edit: all.edit });
   }
   return actions;
+}
+
+export const APPLY_ALL_FIXES_COMMAND = 'dockerfileSizeHints.server.applyAllFixes';
+
+/** One workspace edit that applies every available fix, or undefined when there is none. */
+export function fixAllEdit(doc: DocumentAnalysis): { edit: WorkspaceEdit; count: number } | undefined {
+  const analysis = doc.analysis;
+  if (!analysis || analysis.findings.length === 0) return undefined;
+  const text = analysis.model.text;
+  const result = fixAll(text, doc.env, doc.settings);
+  if (result.applied.length === 0) return undefined;
+  const whole: TextEdit = { range: analysis.model.lines.range(0, text.length), newText: result.text };
+  const edit = workspaceEdit(doc, { title: '', edits: text === result.text ? [] : [whole], createFiles: result.createFiles });
+  return { edit, count: result.applied.length };
 }
 
 function workspaceEdit(doc: DocumentAnalysis, fix: Fix): WorkspaceEdit {

@@ -6,7 +6,7 @@ import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeRe
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from './analysisCache';
 import { DiagnosticsPublisher } from './diagnostics';
-import { codeActions, CODE_ACTION_KINDS } from './codeActions';
+import { APPLY_ALL_FIXES_COMMAND, codeActions, CODE_ACTION_KINDS, fixAllEdit } from './codeActions';
 import { hover } from './hover';
 import { Settings } from './settings';
 import { FileSystemContextFacts } from '../sources/workspace';
@@ -27,6 +27,7 @@ export function startSession(connection: Connection): void {
         textDocumentSync: TextDocumentSyncKind.Incremental,
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
+        executeCommandProvider: { commands: [APPLY_ALL_FIXES_COMMAND] },
       },
       serverInfo: { name: 'dockerfile-size-hints' },
     };
@@ -57,6 +58,16 @@ export function startSession(connection: Connection): void {
   connection.onCodeAction(async (p) => {
     const doc = documents.get(p.textDocument.uri);
     return doc ? codeActions(await cache.get(doc), p) : [];
+  });
+
+  connection.onExecuteCommand(async (p) => {
+    if (p.command !== APPLY_ALL_FIXES_COMMAND) return null;
+    const uri = typeof p.arguments?.[0] === 'string' ? p.arguments[0] : undefined;
+    const doc = uri ? documents.get(uri) : undefined;
+    const edit = doc && fixAllEdit(await cache.get(doc));
+    if (!edit) return { applied: 0 };
+    const result = await connection.workspace.applyEdit({ label: 'Apply all size fixes', edit: edit.edit });
+    return { applied: result.applied ? edit.count : 0 };
   });
 
   documents.listen(connection);
