@@ -1,0 +1,194 @@
+#!/usr/bin/env node
+// Builds server/src/sizes/debian-packages.generated.json: for every amd64 package of Debian
+// bookworm main (bookworm, bookworm-updates, bookworm-security), its Installed-Size and the names
+// in its Depends, Pre-Depends, Recommends and Provides. The size model resolves `apt-get install`
+// with it (server/src/sizes/apt.ts).
+//
+// Input: the package indexes apt already downloaded (`apt-get update` with bookworm sources),
+// found with `apt-get indextargets` and decompressed with apt's own `apt-helper cat-file`, so
+// whatever compression apt chose (lz4, gz, ...) works. Reproduce: `apt-get update &&
+// node scripts/build-debian-package-table.mjs`.
+//
+// Compactness (it ships inside the extension, and gzip is what the .vsix zip does to it): version
+// constraints and architecture qualifiers are dropped, columns are stored one after the other,
+// names front-coded, relations as indexes into the name list (see `format` in the output). When a
+// package appears in several suites the highest version wins, as apt's candidate would.
+import { execFileSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { compareDebianVersions } from './debian-version.mjs';
+
+const OUT = new URL('../server/src/sizes/debian-packages.generated.json', import.meta.url);
+const CODENAME = process.env.DSH_DEBIAN_CODENAME ?? 'bookworm';
+const SUITES = [CODENAME, `${CODENAME}-updates`, `${CODENAME}-security`];
+
+function indexFiles() {
+  const fmt = '$(FILENAME)\t$(CODENAME)\t$(COMPONENT)\t$(ARCHITECTURE)\t$(ORIGIN)';
+  const out = execFileSync('apt-get', ['indextargets', '--format', fmt, 'Identifier: Packages'], { encoding: 'utf8' });
+  return out
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => {
+      const [file, codename, component, arch, origin] = l.split('\t');
+      return { file, codename, component, arch, origin };
+    })
+    .filter((t) => t.origin === 'Debian' && t.component === 'main' && t.arch === 'amd64' && SUITES.includes(t.codename));
+}
+
+/** Names of a relation field: versions, arch qualifiers and `:any` dropped; `|` kept. */
+function relation(value) {
+  if (!value) return '';
+  return value
+    .split(',')
+    .map((group) =>
+      group
+        .split('|')
+        .map((alt) => alt.replace(/\(.*?\)/g, '').replace(/\[.*?\]/g, '').replace(/<.*?>/g, '').trim().replace(/:(any|native)$/, ''))
+        .filter(Boolean)
+        .join('|'),
+    )
+    .filter(Boolean)
+    .join(',');
+}
+
+function* stanzas(text) {
+  for (const block of text.split(/\n\n+/)) {
+    const fields = {};
+    let key = '';
+    for (const line of block.split('\n')) {
+      if (/^\s/.test(line)) continue; // continuation lines only occur in fields we do not keep
+      const i = line.indexOf(':');
+      if (i <= 0) continue;
+      key = line.slice(0, i);
+      fields[key] = line.slice(i + 1).trim();
+    }
+    if (fields.Package) yield fields;
+  }
+}
+
+function releaseDate(indexFile) {
+  // The InRelease file sits beside the index: same prefix up to `_dists_<suite>_`.
+  const m = indexFile.match(/^(.*_dists_[^_]+)_/);
+  if (!m) return undefined;
+  try {
+    const text = readFileSync(`${m[1]}_InRelease`, 'utf8');
+    const d = text.match(/^Date: (.*)$/m);
+    return d ? new Date(d[1]).toISOString().slice(0, 10) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+const targets = indexFiles();
+const missing = SUITES.filter((s) => !targets.some((t) => t.codename === s));
+if (missing.length) {
+  console.error(`No downloaded index for ${missing.join(', ')} (main, amd64). Add the sources and run apt-get update first.`);
+  process.exit(1);
+}
+
+const best = new Map();
+const dates = {};
+for (const t of targets) {
+  dates[t.codename] = releaseDate(t.file);
+  const text = execFileSync('/usr/lib/apt/apt-helper', ['cat-file', t.file], { encoding: 'utf8', maxBuffer: 1 << 30 });
+  for (const f of stanzas(text)) {
+    const prev = best.get(f.Package);
+    if (prev && compareDebianVersions(prev.Version, f.Version) >= 0) continue;
+    best.set(f.Package, f);
+  }
+}
+
+// Source-library packages of language ecosystems that ship their own package managers: Debian
+// carries them to build Debian itself, Dockerfiles do not apt-install them, and they are a third
+// of the table (Rust crates alone add tens of thousands of Provides). Naming one gives "unknown".
+const PRUNED = /^(librust-.*|libghc-.*|golang-.*-dev)$/;
+for (const name of [...best.keys()]) if (PRUNED.test(name)) best.delete(name);
+
+const groups = (v) => [...new Set(relation(v).split(','))].filter(Boolean);
+const pkgs = new Map();
+for (const [name, f] of best) {
+  pkgs.set(name, {
+    size: Number(f['Installed-Size'] ?? 0) | 0,
+    depends: groups(f.Depends),
+    preDepends: groups(f['Pre-Depends']),
+    recommends: groups(f.Recommends),
+    provides: groups(f.Provides),
+  });
+}
+
+// Transitive reduction of the hard dependencies, which loses nothing for an install closure:
+// when n needs s and s (transitively) needs g, n's own edge to g is redundant. Only edges that
+// are a single name (no alternatives) take part, and s must sit strictly below n and g strictly
+// below s in the dependency order (neither reaches back), so cycles never drop an edge they need.
+const hard = (p) => [...p.depends, ...p.preDepends].filter((g) => !g.includes('|'));
+const closures = new Map();
+function closure(start) {
+  let c = closures.get(start);
+  if (c) return c;
+  c = new Set();
+  const todo = [start];
+  while (todo.length) {
+    const n = todo.pop();
+    const p = pkgs.get(n);
+    if (!p) continue;
+    for (const d of hard(p)) if (!c.has(d)) { c.add(d); todo.push(d); }
+  }
+  closures.set(start, c);
+  return c;
+}
+let edgesBefore = 0;
+let edgesAfter = 0;
+for (const [name, p] of pkgs) {
+  const singles = hard(p).filter((s) => !closure(s).has(name));
+  const implied = (g) => singles.some((s) => s !== g && closure(s).has(g) && !closure(g).has(s));
+  for (const key of ['depends', 'preDepends']) {
+    edgesBefore += p[key].length;
+    p[key] = p[key].filter((g) => g.includes('|') || !implied(g));
+    edgesAfter += p[key].length;
+  }
+}
+closures.clear();
+
+// Every name the table mentions gets an index: real packages and names that only appear in a
+// relation or a Provides (virtual packages, or packages outside the table).
+const all = new Set(pkgs.keys());
+for (const p of pkgs.values()) for (const list of [p.depends, p.preDepends, p.recommends, p.provides]) for (const g of list) for (const a of g.split('|')) all.add(a);
+const names = [...all].sort();
+const index = new Map(names.map((n, i) => [n, i]));
+const enc = (list) => list.map((g) => g.split('|').map((a) => index.get(a).toString(36)).join('|')).join(',');
+// Front coding: one character (0-9a-zA-Z, so at most 61) for the length of the prefix shared
+// with the previous name, then the rest of the name.
+const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+let prev = '';
+const frontCoded = names.map((n) => {
+  let k = 0;
+  while (k < prev.length && k < n.length && k < DIGITS.length - 1 && prev[k] === n[k]) k++;
+  prev = n;
+  return DIGITS[k] + n.slice(k);
+});
+const column = (f) => names.map((n) => { const p = pkgs.get(n); return p ? f(p) : ''; }).join('\n');
+
+const table = {
+  source: `Debian ${CODENAME} main amd64 package indexes (${SUITES.join(', ')}): Installed-Size, Depends, Pre-Depends, Recommends, Provides`,
+  releaseDates: dates,
+  generatedOn: new Date().toISOString().slice(0, 10),
+  generatedBy: 'node scripts/build-debian-package-table.mjs (after apt-get update)',
+  pruned: 'librust-*, libghc-*, golang-*-dev (source libraries of ecosystems with their own package managers)',
+  format:
+    'Columns have one line per name. names: front-coded (one character of 0-9a-zA-Z giving the length of the prefix shared with the previous name, then the rest). ' +
+    'sizeKiB: Installed-Size, empty for a name that is not a package here. depends/preDepends/recommends/provides: base-36 name indexes, ' +
+    '"," between groups, "|" between alternatives; hard dependencies are transitively reduced.',
+  packages: pkgs.size,
+  names: frontCoded.join('\n'),
+  sizeKiB: column((p) => String(p.size)),
+  depends: column((p) => enc(p.depends)),
+  preDepends: column((p) => enc(p.preDepends)),
+  recommends: column((p) => enc(p.recommends)),
+  provides: column((p) => enc(p.provides)),
+};
+const json = JSON.stringify(table);
+writeFileSync(OUT, json + '\n');
+console.log(
+  `${pkgs.size} packages, ${names.length} names; hard edges ${edgesBefore} -> ${edgesAfter} after reduction; ` +
+    `${(json.length / 1024).toFixed(0)} KiB raw, ${(gzipSync(json, { level: 9 }).length / 1024).toFixed(0)} KiB gzipped -> ${OUT.pathname}`,
+);

@@ -1,0 +1,214 @@
+/**
+ * What `apt-get install` adds to a Debian bookworm image, from the bundled table of Debian package
+ * metadata (debian-packages.generated.json, built by scripts/build-debian-package-table.mjs from
+ * Debian's package index). Resolution follows apt's everyday behaviour closely enough for sizes:
+ * a dependency group is satisfied when any alternative (or a package providing it) is already
+ * installed or selected, else its first alternative that exists is taken; Recommends are followed
+ * for every newly selected package when apt would install them. Versions are ignored (the table
+ * holds one version per package, the newest of bookworm, -updates and -security).
+ *
+ * Pure: the table is bundled data, no fs or network.
+ */
+import table from './debian-packages.generated.json';
+import base from './debian-base-packages.generated.json';
+
+/** Result of {@link estimateAptInstall}. */
+export interface AptEstimate {
+  /** Sum of Installed-Size (KiB x 1024) of the packages apt would add. */
+  bytes: number;
+  /** The packages apt would add, in selection order (requested first). */
+  packages: string[];
+  /** Requested names (or hard dependencies) the table does not know: their size is unknown, not zero. */
+  unknown: string[];
+  /** One line saying where the number comes from. */
+  basis: string;
+}
+
+export interface AptOptions {
+  /** Whether apt follows Recommends (true unless `--no-install-recommends`). */
+  recommends: boolean;
+  /** Packages already in the image; defaults to {@link OFFICIAL_BASE_PACKAGES}. */
+  basePackages?: ReadonlySet<string>;
+}
+
+/** Packages of the official-like `debian:bookworm` base, listed with dpkg-query inside it. */
+export const OFFICIAL_BASE_PACKAGES: ReadonlySet<string> = new Set(base.packages);
+
+/** Provenance of the package table, for hovers and docs. */
+export const DEBIAN_PACKAGE_TABLE = {
+  source: table.source,
+  releaseDates: table.releaseDates as Record<string, string>,
+  generatedOn: table.generatedOn,
+  packages: table.packages,
+} as const;
+
+interface Decoded {
+  names: string[];
+  index: Map<string, number>;
+  sizeKiB: (number | undefined)[];
+  depends: Relations;
+  preDepends: Relations;
+  recommends: Relations;
+  /** For a name, the packages that provide it. */
+  providers: Map<number, number[]>;
+}
+
+let decoded: Decoded | undefined;
+const PREFIX_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/** One relation column, parsed per package on first access (most packages are never looked at). */
+class Relations {
+  private readonly lines: string[];
+  private readonly parsed = new Map<number, number[][]>();
+  constructor(column: string) {
+    this.lines = column.split('\n');
+  }
+  get length(): number {
+    return this.lines.length;
+  }
+  /** The groups of package `i`: each group lists alternatives as name indexes. */
+  of(i: number): number[][] {
+    let groups = this.parsed.get(i);
+    if (!groups) {
+      const line = this.lines[i] ?? '';
+      groups = line === '' ? [] : line.split(',').map((group) => group.split('|').map((n) => parseInt(n, 36)));
+      this.parsed.set(i, groups);
+    }
+    return groups;
+  }
+}
+
+/** Decodes the bundled table once, on first use (about 60k packages; tens of milliseconds). */
+function data(): Decoded {
+  if (decoded) return decoded;
+  const names: string[] = [];
+  let prev = '';
+  for (const line of table.names.split('\n')) {
+    // Front-coded: the first character (0-9a-zA-Z) is how many leading characters this name
+    // shares with the previous one.
+    const name = prev.slice(0, PREFIX_DIGITS.indexOf(line.charAt(0))) + line.slice(1);
+    names.push(name);
+    prev = name;
+  }
+  const index = new Map(names.map((n, i) => [n, i]));
+  const sizeKiB = table.sizeKiB.split('\n').map((s: string) => (s === '' ? undefined : Number(s)));
+  const provides = new Relations(table.provides);
+  const providers = new Map<number, number[]>();
+  for (let pkg = 0; pkg < provides.length; pkg++) {
+    for (const [name] of provides.of(pkg)) {
+      if (name === undefined) continue;
+      const list = providers.get(name) ?? [];
+      list.push(pkg);
+      providers.set(name, list);
+    }
+  }
+  decoded = {
+    names,
+    index,
+    sizeKiB,
+    depends: new Relations(table.depends),
+    preDepends: new Relations(table.preDepends),
+    recommends: new Relations(table.recommends),
+    providers,
+  };
+  return decoded;
+}
+
+/**
+ * Turns an `apt-get install` operand into a package name: drops `=version`, `/release` and
+ * `:arch`; returns undefined for operands that are not a plain name (globs, `pkg-` removals,
+ * variables, paths to .deb files). A trailing `+` (apt's "install this" marker) is kept because it
+ * is also part of real names (`g++`); the estimator tries the name without it when needed.
+ */
+export function aptOperandName(operand: string): string | undefined {
+  let name = operand.replace(/=.*$/, '').replace(/\/.*$/, '').replace(/:[a-z0-9]+$/, '');
+  if (!/^[a-z0-9][a-z0-9+.-]+$/.test(name) || name.endsWith('-')) return undefined;
+  name = name.toLowerCase();
+  return name;
+}
+
+/**
+ * Estimates what `apt-get install <packages>` adds to an image: the named packages and everything
+ * apt would pull in with them (Depends, Pre-Depends, and Recommends when `opts.recommends`), minus
+ * what the base image already has.
+ */
+export function estimateAptInstall(packages: readonly string[], opts: AptOptions): AptEstimate {
+  const d = data();
+  const installed = opts.basePackages ?? OFFICIAL_BASE_PACKAGES;
+  const selected: number[] = [];
+  const chosen = new Set<number>();
+  const unknown: string[] = [];
+
+  const has = (i: number) => chosen.has(i) || installed.has(d.names[i] as string);
+  const isPackage = (i: number) => d.sizeKiB[i] !== undefined;
+  /** Already satisfied: the name itself, or any package providing it, is present. */
+  const satisfied = (i: number) => (isPackage(i) && has(i)) || (d.providers.get(i) ?? []).some(has);
+  /** The package apt would pick for a name: itself when real, else its first provider. */
+  const candidate = (i: number): number | undefined => (isPackage(i) ? i : d.providers.get(i)?.[0]);
+
+  const queue: number[] = [];
+  const select = (i: number) => {
+    if (has(i)) return;
+    chosen.add(i);
+    selected.push(i);
+    queue.push(i);
+  };
+
+  for (const raw of packages) {
+    const name = aptOperandName(raw);
+    const i = name === undefined ? undefined : (d.index.get(name) ?? d.index.get(name.replace(/\+$/, '')));
+    if (i !== undefined && satisfied(i)) continue;
+    // apt refuses to choose for a named virtual package with several providers ("You should
+    // explicitly select one"), so only a real package or a sole provider counts.
+    const ambiguous = i !== undefined && !isPackage(i) && (d.providers.get(i)?.length ?? 0) > 1;
+    const pick = i === undefined || ambiguous ? undefined : candidate(i);
+    if (pick === undefined) unknown.push(raw);
+    else select(pick);
+  }
+
+  const follow = (groups: number[][], hard: boolean, owner: number) => {
+    for (const group of groups) {
+      if (group.some(satisfied)) continue;
+      let pick: number | undefined;
+      for (const alt of group) {
+        pick = candidate(alt);
+        if (pick !== undefined) break;
+      }
+      if (pick !== undefined) select(pick);
+      else if (hard) unknown.push(`${group.map((g) => d.names[g]).join(' | ')} (needed by ${d.names[owner]})`);
+    }
+  };
+  while (queue.length) {
+    const i = queue.shift() as number;
+    follow(d.preDepends.of(i), true, i);
+    follow(d.depends.of(i), true, i);
+    if (opts.recommends) follow(d.recommends.of(i), false, i);
+  }
+
+  const bytes = selected.reduce((sum, i) => sum + (d.sizeKiB[i] ?? 0) * 1024, 0);
+  const names = selected.map((i) => d.names[i] as string);
+  const requested = packages.length === 1 ? packages[0] : `${packages.length} packages`;
+  const extra = names.length - (packages.length - unknown.filter((u) => !u.includes('(needed by')).length);
+  const basis =
+    `Installed-Size of ${requested}${extra > 0 ? ` and ${extra} package${extra === 1 ? '' : 's'} it pulls in` : ''} ` +
+    `(${opts.recommends ? 'with' : 'without'} Recommends) from Debian bookworm's package index of ${table.releaseDates['bookworm-updates'] ?? table.generatedOn}, ` +
+    `less what ${opts.basePackages ? 'the base image' : 'debian:bookworm'} already has`;
+  return { bytes, packages: names, unknown, basis };
+}
+
+/**
+ * What Recommends add to `apt-get install <packages>`: the estimate with Recommends minus the one
+ * without (the saving of `--no-install-recommends`). `packages` lists the extra packages.
+ */
+export function recommendsCost(packages: readonly string[], opts: { basePackages?: ReadonlySet<string> } = {}): AptEstimate {
+  const withRec = estimateAptInstall(packages, { ...opts, recommends: true });
+  const without = estimateAptInstall(packages, { ...opts, recommends: false });
+  const lean = new Set(without.packages);
+  const extra = withRec.packages.filter((p) => !lean.has(p));
+  return {
+    bytes: withRec.bytes - without.bytes,
+    packages: extra,
+    unknown: withRec.unknown,
+    basis: `Installed-Size of the ${extra.length} package${extra.length === 1 ? '' : 's'} that Recommends add (from Debian bookworm's package index)`,
+  };
+}

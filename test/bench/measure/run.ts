@@ -1,0 +1,335 @@
+/**
+ * Measures what each size smell costs with real builds: pairs of Dockerfiles (smelly and fixed)
+ * built by a private Docker Engine (Debian's docker.io) on a Debian bookworm base made with
+ * debootstrap plus the official images' apt configuration (test/support/engine). Records the
+ * layer sizes the engine reports and, for apt installs, what the size model predicted.
+ *
+ * Writes test/bench/measure/results.json, server/src/sizes/constants.ts (the figures the rules
+ * cite, generated from the results) and server/src/sizes/debian-base-packages.generated.json,
+ * then prints a table. `npm run bench:measure`; needs root and Debian's mirror (apt inside the
+ * builds); installs its Debian packages itself (test/setup/install-system-deps.sh).
+ */
+import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { BARE_IMAGE, OFFICIAL_LIKE_IMAGE, ensureBaseImages, engineGet, run, startEngine, type Engine } from '../../support/engine';
+import { estimateAptInstall, recommendsCost } from '../../../server/src/sizes/apt';
+import { renderConstants } from './constants-template';
+import type { AptPrediction, BuildResult, LayerSize, Measurement, Results } from './types';
+
+const ROOT = resolve(__dirname, '../../../..');
+const HERE = join(ROOT, 'test/bench/measure');
+const log = (m: string) => process.stderr.write(`[bench:measure] ${m}\n`);
+
+async function installSystemDeps(): Promise<void> {
+  const script = join(ROOT, 'test/setup/install-system-deps.sh');
+  const r = existsSync(script)
+    ? await run('bash', [script], { echo: true, timeoutMs: 1_800_000 })
+    : await run('apt-get', ['-o', 'DPkg::Lock::Timeout=900', 'install', '-y', '--no-install-recommends', 'docker.io', 'debootstrap'], {
+        echo: true,
+        timeoutMs: 1_800_000,
+        env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' },
+      });
+  if (r.code !== 0) throw new Error(`installing the bench's Debian packages failed:\n${r.stderr.slice(-2000)}`);
+}
+
+/** Per-layer sizes from the Engine API (exact bytes; `docker history` rounds them). */
+async function history(engine: Engine, image: string): Promise<LayerSize[]> {
+  const r = await engineGet(engine.socket, `/images/${encodeURIComponent(image)}/history`, 10_000);
+  if (r.status !== 200) throw new Error(`history of ${image}: HTTP ${r.status} ${r.body}`);
+  const rows = JSON.parse(r.body) as { CreatedBy: string; Size: number }[];
+  // The API lists the newest layer first.
+  return rows.reverse().map((l) => ({ createdBy: l.CreatedBy.replace(/^\/bin\/sh -c (#\(nop\) )?/, '').trim(), bytes: l.Size }));
+}
+
+async function imageSize(engine: Engine, image: string): Promise<number> {
+  const r = await engineGet(engine.socket, `/images/${encodeURIComponent(image)}/json`, 10_000);
+  if (r.status !== 200) throw new Error(`inspect ${image}: HTTP ${r.status}`);
+  return (JSON.parse(r.body) as { Size: number }).Size;
+}
+
+let buildCounter = 0;
+
+/**
+ * Builds a Dockerfile (the base image's layers are excluded from `addedLayers`) and returns the
+ * sizes of the layers it added. `files` are written into the build context first.
+ */
+async function build(engine: Engine, dockerfile: string, opts: { network: 'host' | 'none'; files?: Record<string, string> }): Promise<BuildResult> {
+  const ctx = mkdtempSync(join(tmpdir(), 'dsh-bench-ctx-'));
+  const tag = `localhost/dsh-bench:${++buildCounter}`;
+  try {
+    writeFileSync(join(ctx, 'Dockerfile'), dockerfile);
+    for (const [name, content] of Object.entries(opts.files ?? {})) {
+      mkdirSync(join(ctx, name, '..'), { recursive: true });
+      writeFileSync(join(ctx, name), content);
+    }
+    const started = Date.now();
+    const r = await engine.docker(['build', '--network', opts.network, '-t', tag, ctx], { timeoutMs: 1_200_000 });
+    if (r.code !== 0) throw new Error(`docker build failed for:\n${dockerfile}\n${(r.stdout + r.stderr).slice(-3000)}`);
+    const from = /^FROM\s+(\S+)/m.exec(dockerfile)?.[1] ?? '';
+    const baseLayers = (await history(engine, from)).length;
+    const layers = await history(engine, tag);
+    return {
+      dockerfile,
+      addedLayers: layers.slice(baseLayers),
+      imageBytes: await imageSize(engine, tag),
+      seconds: Math.round((Date.now() - started) / 100) / 10,
+    };
+  } finally {
+    rmSync(ctx, { recursive: true, force: true });
+  }
+}
+
+const lastLayer = (b: BuildResult) => b.addedLayers[b.addedLayers.length - 1]?.bytes ?? 0;
+
+async function measurePair(
+  engine: Engine,
+  m: { id: string; title: string; base: string; network: 'host' | 'none'; smelly: string; fixed: string; files?: Record<string, string>; note: string },
+): Promise<Measurement> {
+  log(`${m.id}: ${m.title}`);
+  const smelly = await build(engine, m.smelly, { network: m.network, files: m.files });
+  const fixed = await build(engine, m.fixed, { network: m.network, files: m.files });
+  return { id: m.id, title: m.title, base: m.base, smelly, fixed, deltaBytes: smelly.imageBytes - fixed.imageBytes, note: m.note };
+}
+
+const INSTALL = (pkgs: string, recommends: boolean) =>
+  `apt-get update && apt-get install -y ${recommends ? '' : '--no-install-recommends '}${pkgs} && rm -rf /var/lib/apt/lists/*`;
+
+/** A small Python script, run inside the image, that writes a wheel of `mb` MB of random bytes. */
+const MAKE_WHEEL = `
+import os, sys, zipfile, hashlib, base64
+mb = int(sys.argv[1])
+d = '/srv/index/simple/dsh-demo'
+os.makedirs(d, exist_ok=True)
+name = 'dsh_demo-1.0-py3-none-any.whl'
+files = {'dsh_demo/__init__.py': b'', 'dsh_demo/blob.bin': os.urandom(mb * 1024 * 1024),
+         'dsh_demo-1.0.dist-info/METADATA': b'Metadata-Version: 2.1\\nName: dsh-demo\\nVersion: 1.0\\n',
+         'dsh_demo-1.0.dist-info/WHEEL': b'Wheel-Version: 1.0\\nGenerator: dsh\\nRoot-Is-Purelib: true\\nTag: py3-none-any\\n'}
+record = ''
+with zipfile.ZipFile(os.path.join(d, name), 'w', zipfile.ZIP_DEFLATED) as z:
+    for n, data in files.items():
+        z.writestr(n, data)
+        h = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b'=').decode()
+        record += f'{n},sha256={h},{len(data)}\\n'
+    record += 'dsh_demo-1.0.dist-info/RECORD,,\\n'
+    z.writestr('dsh_demo-1.0.dist-info/RECORD', record)
+with open(os.path.join(d, 'index.html'), 'w') as f:
+    f.write(f'<html><body><a href="{name}">{name}</a></body></html>')
+print(os.path.getsize(os.path.join(d, name)))
+`;
+
+/** Starts a loopback index inside the build, waits for it, then runs pip (bounded polling). */
+const PIP_INSTALL = (flags: string) =>
+  `(python3 -m http.server 8765 --bind 127.0.0.1 -d /srv/index >/dev/null 2>&1 &) && ` +
+  `for i in $(seq 1 100); do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8765/simple/')" 2>/dev/null && break; sleep 0.1; done && ` +
+  `pip install ${flags}--break-system-packages --index-url http://127.0.0.1:8765/simple/ dsh-demo`;
+
+async function predictVsMeasure(engine: Engine, pkgs: string[], base: Set<string>): Promise<AptPrediction[]> {
+  const out: AptPrediction[] = [];
+  for (const recommends of [false, true]) {
+    log(`apt install ${pkgs.join(' ')} (${recommends ? 'with' : 'without'} Recommends)`);
+    const b = await build(engine, `FROM ${OFFICIAL_LIKE_IMAGE}\nRUN ${INSTALL(pkgs.join(' '), recommends)}\n`, { network: 'host' });
+    const est = estimateAptInstall(pkgs, { recommends, basePackages: base });
+    const measured = lastLayer(b);
+    const installed = await engine.dockerOk(['run', '--rm', '--network', 'none', `localhost/dsh-bench:${buildCounter}`, 'dpkg-query', '-W', '-f', '${Package}\\n']);
+    const actual = new Set(installed.split('\n').filter(Boolean));
+    const added = [...actual].filter((p) => !base.has(p)).sort();
+    const predicted = new Set(est.packages);
+    out.push({
+      packages: pkgs,
+      recommends,
+      measuredLayerBytes: measured,
+      predictedBytes: est.bytes,
+      errorPct: Math.round(((est.bytes - measured) / measured) * 1000) / 10,
+      measuredPackageCount: added.length,
+      predictedPackageCount: est.packages.length,
+      missedPackages: added.filter((p) => !predicted.has(p)),
+      extraPackages: est.packages.filter((p) => !actual.has(p)),
+      unknown: est.unknown,
+      dockerfile: b.dockerfile,
+    });
+  }
+  return out;
+}
+
+function mb(bytes: number): string {
+  return `${(bytes / 1e6).toFixed(2)} MB`;
+}
+
+async function main(): Promise<void> {
+  if (process.env.DSH_SKIP_INSTALL !== '1') await installSystemDeps();
+  const engine = await startEngine();
+  log(`dockerd ${engine.version} in ${engine.dir}`);
+  try {
+    const bases = await ensureBaseImages(engine, log);
+    const base = new Set(bases.officialLikePackages);
+    const officialBytes = await imageSize(engine, OFFICIAL_LIKE_IMAGE);
+    const bareBytes = await imageSize(engine, BARE_IMAGE);
+    const measurements: Measurement[] = [];
+    const O = OFFICIAL_LIKE_IMAGE;
+
+    measurements.push(
+      await measurePair(engine, {
+        id: 'apt-lists',
+        title: 'apt lists left by `apt-get update` (DL3009)',
+        base: O,
+        network: 'host',
+        smelly: `FROM ${O}\nRUN apt-get update\n`,
+        fixed: `FROM ${O}\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n`,
+        note: 'bookworm, bookworm-updates, bookworm-security main amd64, gzip-compressed on disk (Acquire::GzipIndexes), no translations',
+      }),
+    );
+    measurements.push(
+      await measurePair(engine, {
+        id: 'apt-lists-bare',
+        title: 'apt lists left by `apt-get update` on a bare debootstrap (no gzip-indexes; bookworm main only)',
+        base: BARE_IMAGE,
+        network: 'host',
+        smelly: `FROM ${BARE_IMAGE}\nRUN apt-get update\n`,
+        fixed: `FROM ${BARE_IMAGE}\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n`,
+        note: 'debootstrap keeps its own sources.list (bookworm main only) and apt stores the lists uncompressed; includes Translation-en',
+      }),
+    );
+    measurements.push(
+      await measurePair(engine, {
+        id: 'apt-lists-with-install',
+        title: 'apt lists kept next to an install (curl, --no-install-recommends)',
+        base: O,
+        network: 'host',
+        smelly: `FROM ${O}\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n`,
+        fixed: `FROM ${O}\nRUN ${INSTALL('curl', false)}\n`,
+        note: 'the same saving as apt-lists, seen in a realistic RUN',
+      }),
+    );
+    measurements.push(
+      await measurePair(engine, {
+        id: 'apt-clean-official',
+        title: '`apt-get clean` after an install, official-like base',
+        base: O,
+        network: 'host',
+        smelly: `FROM ${O}\nRUN ${INSTALL('curl', false)}\n`,
+        fixed: `FROM ${O}\nRUN ${INSTALL('curl', false)} && apt-get clean\n`,
+        note: 'docker-clean already deletes downloaded .debs and keeps no pkgcache.bin, so clean frees nothing',
+      }),
+    );
+    measurements.push(
+      await measurePair(engine, {
+        id: 'apt-clean-bare',
+        title: '`apt-get clean` after an install, bare debootstrap base',
+        base: BARE_IMAGE,
+        network: 'host',
+        smelly: `FROM ${BARE_IMAGE}\nRUN ${INSTALL('curl', false)}\n`,
+        fixed: `FROM ${BARE_IMAGE}\nRUN ${INSTALL('curl', false)} && apt-get clean\n`,
+        note: 'without docker-clean apt keeps the downloaded .debs and its binary caches in the layer',
+      }),
+    );
+    measurements.push(
+      await measurePair(engine, {
+        id: 'delete-later-layer',
+        title: 'apt lists deleted in a later RUN instead of the same one',
+        base: O,
+        network: 'host',
+        smelly: `FROM ${O}\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*\n`,
+        fixed: `FROM ${O}\nRUN ${INSTALL('curl', false)}\n`,
+        note: 'the later RUN adds a 0-byte layer; the deleted files stay in the earlier one',
+      }),
+    );
+
+    // pip: a wheel served from a loopback index inside the build (PyPI is not reachable here).
+    const WHEEL_MB = 20;
+    const pipPrep = `FROM ${O}\nRUN ${INSTALL('python3-pip', false)}\nCOPY make_wheel.py /srv/make_wheel.py\nRUN python3 /srv/make_wheel.py ${WHEEL_MB}\n`;
+    measurements.push(
+      await measurePair(engine, {
+        id: 'pip-cache',
+        title: `pip cache left by \`pip install\` (${WHEEL_MB} MB wheel, local index)`,
+        base: O,
+        network: 'none',
+        files: { 'make_wheel.py': MAKE_WHEEL },
+        smelly: `${pipPrep}RUN ${PIP_INSTALL('')}\n`,
+        fixed: `${pipPrep}RUN ${PIP_INSTALL('--no-cache-dir ')}\n`,
+        note: 'pip (Debian python3-pip 23.0) keeps each downloaded wheel in ~/.cache/pip/http-v2; the wheel holds random (incompressible) bytes, as real wheels are already compressed',
+      }),
+    );
+    await build(engine, pipPrep, { network: 'none', files: { 'make_wheel.py': MAKE_WHEEL } });
+    const wheelBytes = Number(
+      (await engine.dockerOk(['run', '--rm', '--network', 'none', `localhost/dsh-bench:${buildCounter}`, 'sh', '-c', 'stat -c %s /srv/index/simple/dsh-demo/*.whl'])).trim(),
+    );
+
+    const predictions: AptPrediction[] = [];
+    for (const set of [['curl'], ['python3'], ['build-essential'], ['git'], ['python3-pip']]) predictions.push(...(await predictVsMeasure(engine, set, base)));
+    const recommends = [];
+    for (const set of [['curl'], ['python3'], ['build-essential'], ['git'], ['python3-pip']]) {
+      const without = predictions.find((p) => p.packages.join() === set.join() && !p.recommends);
+      const withRec = predictions.find((p) => p.packages.join() === set.join() && p.recommends);
+      if (!without || !withRec) continue;
+      const measuredDelta = withRec.measuredLayerBytes - without.measuredLayerBytes;
+      const predictedDelta = recommendsCost(set, { basePackages: base }).bytes;
+      recommends.push({
+        packages: set,
+        measuredDeltaBytes: measuredDelta,
+        predictedDeltaBytes: predictedDelta,
+        errorPct: Math.round(((predictedDelta - measuredDelta) / measuredDelta) * 1000) / 10,
+      });
+    }
+
+    const results: Results = {
+      date: new Date().toISOString(),
+      command: 'npm run bench:measure',
+      engine: { server: engine.version, client: engine.client, builder: 'classic (DOCKER_BUILDKIT=0)' },
+      baseImages: {
+        officialLike: { name: OFFICIAL_LIKE_IMAGE, bytes: officialBytes, packages: bases.officialLikePackages.length },
+        bare: { name: BARE_IMAGE, bytes: bareBytes },
+      },
+      measurements,
+      pip: { wheelBytes },
+      aptPredictions: predictions,
+      recommends,
+    };
+    writeFileSync(join(HERE, 'results.json'), JSON.stringify(results, null, 1) + '\n');
+    writeFileSync(
+      join(ROOT, 'server/src/sizes/debian-base-packages.generated.json'),
+      JSON.stringify(
+        {
+          image: OFFICIAL_LIKE_IMAGE,
+          basis: "debootstrap --variant=minbase bookworm with the official images' apt configuration (test/support/engine/base-image.ts)",
+          command: `docker run --rm --network none ${OFFICIAL_LIKE_IMAGE} dpkg-query -W -f '\${Package}\\n'`,
+          measuredOn: results.date.slice(0, 10),
+          source: 'test/bench/measure/run.ts',
+          packages: bases.officialLikePackages,
+        },
+        null,
+        1,
+      ) + '\n',
+    );
+    writeFileSync(join(ROOT, 'server/src/sizes/constants.ts'), renderConstants(results));
+    printTable(results);
+  } finally {
+    await engine.stop();
+  }
+}
+
+function printTable(r: Results): void {
+  const lines = [
+    `Measured ${r.date} with dockerd ${r.engine.server}; base ${r.baseImages.officialLike.name} ${mb(r.baseImages.officialLike.bytes)}, bare ${mb(r.baseImages.bare.bytes)}`,
+    '',
+    'smell                                   smelly image   fixed image    saving',
+    ...r.measurements.map((m) => `${m.id.padEnd(38)} ${mb(m.smelly.imageBytes).padStart(12)} ${mb(m.fixed.imageBytes).padStart(12)} ${mb(m.deltaBytes).padStart(11)}`),
+    '',
+    'apt install (official-like base)          measured layer   predicted   error   packages measured/predicted',
+    ...r.aptPredictions.map(
+      (p) =>
+        `${(p.packages.join(' ') + (p.recommends ? ' +recommends' : ' --no-install-recommends')).padEnd(42)} ${mb(p.measuredLayerBytes).padStart(12)} ${mb(p.predictedBytes).padStart(11)} ${`${p.errorPct}%`.padStart(7)}   ${p.measuredPackageCount}/${p.predictedPackageCount}`,
+    ),
+    '',
+    'Recommends cost                 measured    predicted   error',
+    ...r.recommends.map((x) => `${x.packages.join(' ').padEnd(28)} ${mb(x.measuredDeltaBytes).padStart(11)} ${mb(x.predictedDeltaBytes).padStart(11)} ${`${x.errorPct}%`.padStart(7)}`),
+    '',
+    'apk: not measured (no Alpine base image can be had here: Docker Hub and Alpine mirrors are unreachable, Debian has no apk-tools).',
+  ];
+  console.log(lines.join('\n'));
+}
+
+main().catch((e: unknown) => {
+  console.error(e instanceof Error ? e.stack ?? e.message : e);
+  process.exit(1);
+});

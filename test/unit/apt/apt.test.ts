@@ -1,0 +1,128 @@
+/**
+ * The apt size model against the bundled Debian table, and against what real apt installed in the
+ * size bench (test/bench/measure/results.json records the package sets dpkg listed after each
+ * build).
+ */
+import * as assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DEBIAN_PACKAGE_TABLE, OFFICIAL_BASE_PACKAGES, aptOperandName, estimateAptInstall, recommendsCost } from '../../../server/src/sizes/apt';
+import table from '../../../server/src/sizes/debian-packages.generated.json';
+
+describe('apt size model', () => {
+  it('has a table with provenance: source, release dates, generation date', () => {
+    assert.match(DEBIAN_PACKAGE_TABLE.source, /bookworm main amd64/);
+    for (const suite of ['bookworm', 'bookworm-updates', 'bookworm-security']) {
+      assert.match(DEBIAN_PACKAGE_TABLE.releaseDates[suite] ?? '', /^\d{4}-\d{2}-\d{2}$/, suite);
+    }
+    assert.match(DEBIAN_PACKAGE_TABLE.generatedOn, /^\d{4}-\d{2}-\d{2}$/);
+    assert.ok(DEBIAN_PACKAGE_TABLE.packages > 40_000, `only ${DEBIAN_PACKAGE_TABLE.packages} packages`);
+  });
+
+  it('stores every column with one line per name', () => {
+    const lines = (s: string) => s.split('\n').length;
+    const n = lines(table.names);
+    for (const col of [table.sizeKiB, table.depends, table.preDepends, table.recommends, table.provides]) assert.equal(lines(col), n);
+  });
+
+  it('knows the official-like base packages (measured with dpkg-query)', () => {
+    for (const p of ['apt', 'bash', 'libc6', 'dpkg', 'coreutils']) assert.ok(OFFICIAL_BASE_PACKAGES.has(p), p);
+    assert.ok(!OFFICIAL_BASE_PACKAGES.has('curl'));
+  });
+
+  it('adds curl and its libraries but nothing the base image has', () => {
+    const e = estimateAptInstall(['curl'], { recommends: false });
+    assert.equal(e.packages[0], 'curl');
+    assert.ok(e.packages.includes('libcurl4'));
+    assert.ok(e.packages.includes('libssl3'));
+    for (const p of e.packages) assert.ok(!OFFICIAL_BASE_PACKAGES.has(p), `${p} is in the base`);
+    assert.deepEqual(e.unknown, []);
+    assert.ok(e.bytes > 2_000_000 && e.bytes < 60_000_000, `${e.bytes}`);
+    assert.match(e.basis, /Installed-Size of curl and \d+ packages it pulls in \(without Recommends\)/);
+  });
+
+  it('counts the base packages too when the image has none of them', () => {
+    const lean = estimateAptInstall(['curl'], { recommends: false });
+    const bare = estimateAptInstall(['curl'], { recommends: false, basePackages: new Set() });
+    assert.ok(bare.packages.includes('libc6'));
+    assert.ok(bare.bytes > lean.bytes);
+  });
+
+  it('follows Recommends only when asked, and recommendsCost is the difference', () => {
+    const without = estimateAptInstall(['curl'], { recommends: false });
+    const withRec = estimateAptInstall(['curl'], { recommends: true });
+    assert.ok(withRec.packages.includes('ca-certificates'));
+    assert.ok(!without.packages.includes('ca-certificates'));
+    for (const p of without.packages) assert.ok(withRec.packages.includes(p), p);
+    const cost = recommendsCost(['curl']);
+    assert.equal(cost.bytes, withRec.bytes - without.bytes);
+    assert.ok(cost.packages.includes('ca-certificates'));
+    assert.ok(!cost.packages.includes('curl'));
+  });
+
+  it('build-essential with Recommends costs tens of MB more than without', () => {
+    assert.ok(recommendsCost(['build-essential']).bytes > 20_000_000);
+  });
+
+  it('says unknown for names it does not know, never zero silently', () => {
+    const e = estimateAptInstall(['no-such-package-here', 'git'], { recommends: false });
+    assert.deepEqual(e.unknown, ['no-such-package-here']);
+    assert.ok(e.packages.includes('git'));
+    const glob = estimateAptInstall(['lib*-dev'], { recommends: false });
+    assert.deepEqual(glob.unknown, ['lib*-dev']);
+    assert.equal(glob.bytes, 0);
+  });
+
+  it('takes the first alternative unless another one is present', () => {
+    // ca-certificates depends on `debconf | debconf-2.0`; cdebconf provides debconf-2.0.
+    const withoutDebconf = new Set([...OFFICIAL_BASE_PACKAGES].filter((p) => p !== 'debconf'));
+    assert.ok(estimateAptInstall(['ca-certificates'], { recommends: false, basePackages: withoutDebconf }).packages.includes('debconf'));
+    const withCdebconf = new Set([...withoutDebconf, 'cdebconf']);
+    assert.ok(!estimateAptInstall(['ca-certificates'], { recommends: false, basePackages: withCdebconf }).packages.includes('debconf'));
+  });
+
+  it('treats a virtual package like apt: satisfied by a provider, ambiguous when several could be picked', () => {
+    const awk = estimateAptInstall(['awk'], { recommends: false });
+    assert.deepEqual([awk.bytes, awk.packages, awk.unknown], [0, [], []]);
+    const mta = estimateAptInstall(['mail-transport-agent'], { recommends: false });
+    assert.deepEqual(mta.unknown, ['mail-transport-agent']);
+  });
+
+  it('reads apt operands: versions, releases and architectures are dropped; globs and removals are not names', () => {
+    assert.equal(aptOperandName('curl=7.88.1-10+deb12u5'), 'curl');
+    assert.equal(aptOperandName('curl/bookworm-backports'), 'curl');
+    assert.equal(aptOperandName('libc6:amd64'), 'libc6');
+    assert.equal(aptOperandName('g++'), 'g++');
+    assert.deepEqual(estimateAptInstall(['curl+'], { recommends: false }).packages, estimateAptInstall(['curl'], { recommends: false }).packages);
+    assert.equal(aptOperandName('python3.11'), 'python3.11');
+    assert.equal(aptOperandName('$PACKAGES'), undefined);
+    assert.equal(aptOperandName('nano-'), undefined);
+    assert.equal(aptOperandName('./local.deb'), undefined);
+  });
+
+  // The bench recorded which packages real apt installed for each set; the model must agree.
+  const resultsPath = join(__dirname, '../../../../test/bench/measure/results.json');
+  const results = existsSync(resultsPath)
+    ? (JSON.parse(readFileSync(resultsPath, 'utf8')) as { aptPredictions: { packages: string[]; recommends: boolean; missedPackages: string[]; extraPackages: string[] }[] })
+    : undefined;
+  it('predicts the package sets real apt installed in the bench (no-recommends sets exactly)', function () {
+    if (!results) {
+      console.log('    skipped: test/bench/measure/results.json is missing (run npm run bench:measure)');
+      this.skip();
+    }
+    for (const p of results.aptPredictions) {
+      const est = estimateAptInstall(p.packages, { recommends: p.recommends });
+      const label = `${p.packages.join(' ')} ${p.recommends ? 'with' : 'without'} Recommends`;
+      // What the bench found missing or extra must still hold for the current model (no drift)...
+      const measured = new Set([...est.packages.filter((x) => !p.extraPackages.includes(x)), ...p.missedPackages]);
+      if (!p.recommends) {
+        // ...and without Recommends the resolution has no choices to guess: it must be exact.
+        assert.deepEqual(p.missedPackages, [], `${label}: apt installed packages the model missed`);
+        assert.deepEqual(p.extraPackages, [], `${label}: the model predicted packages apt did not install`);
+      } else {
+        const hit = est.packages.filter((x) => measured.has(x)).length;
+        assert.ok(hit / measured.size > 0.9, `${label}: only ${hit} of ${measured.size} packages predicted`);
+      }
+    }
+  });
+});
