@@ -9,3 +9,7 @@ export type { Decision, MatchState } from './matcher';
 export { compilePattern, goMatchSyntaxError, testPattern } from './pattern';
 export type { CompiledPattern } from './pattern';
 export { goClean, goTrimSpace } from './goText';
+export { chooseIgnoreFile, ignoreFileCandidates } from './ignoreFile';
+export type { IgnoreFileChoice } from './ignoreFile';
+export { checkDockerignore, DOCKERIGNORE_RULES } from './diagnostics';
+export type { ContextListing, DockerignoreCheckOptions, DockerignoreFinding, DockerignoreRuleId } from './diagnostics';

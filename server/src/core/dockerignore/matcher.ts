@@ -24,8 +24,11 @@ export interface MatchState {
   excluded: boolean;
   /** Index of the pattern that decided; -1 when no pattern matched. */
   decidedBy: number;
-  /** Per pattern, 1 when it matched this path (or, through the chain, a parent). */
-  matched: Uint8Array;
+  /**
+   * Bit set, one bit per pattern (word i>>5, bit i&31): set when the pattern matched this path or,
+   * through the chain, a parent. Read-only; children receive it.
+   */
+  matched: readonly number[];
 }
 
 export interface Decision {
@@ -38,6 +41,9 @@ export interface Decision {
 }
 
 const DIR_CACHE_LIMIT = 200_000;
+const NOTHING_MATCHED: number[] = [];
+/** Paths that goClean would change (`.`/`..` segments, `//`, leading or trailing `/`). */
+const UNCLEAN = /(?:^|\/)\.\.?(?:\/|$)|\/\/|^\/|\/$/;
 
 export class DockerignoreMatcher {
   readonly hasExceptions: boolean;
@@ -58,13 +64,13 @@ export class DockerignoreMatcher {
    */
   evaluate(path: string, parent?: MatchState): MatchState {
     const n = this.patterns.length;
-    const matched = new Uint8Array(n);
+    let matched: number[] = NOTHING_MATCHED; // allocated on the first match: most paths match nothing
     let excluded = false;
     let decidedBy = -1;
     let parentDirs: string[] | undefined;
     for (let i = 0; i < n; i++) {
       const p = this.patterns[i];
-      let match = parent !== undefined && parent.matched[i] === 1;
+      let match = parent !== undefined && (parent.matched[i >> 5] & (1 << (i & 31))) !== 0;
       if (!match) {
         if (p.exclusion !== excluded) continue;
         match = testPattern(p.compiled, path);
@@ -79,7 +85,8 @@ export class DockerignoreMatcher {
         }
       }
       if (match) {
-        matched[i] = 1;
+        if (matched === NOTHING_MATCHED) matched = new Array<number>((n + 31) >> 5).fill(0);
+        matched[i >> 5] |= 1 << (i & 31);
         excluded = !p.exclusion;
         decidedBy = i;
       }
@@ -137,7 +144,7 @@ export class DockerignoreMatcher {
 
   private normalise(relPath: string): string | undefined {
     let p = this.options.windowsPaths ? relPath.replace(/\\/g, '/') : relPath;
-    p = goClean(p);
+    if (p === '' || UNCLEAN.test(p)) p = goClean(p);
     while (p.startsWith('/')) p = p.slice(1);
     if (p === '' || p === '.' || p === '..' || p.startsWith('../')) return undefined;
     return p;

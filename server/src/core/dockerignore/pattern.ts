@@ -13,7 +13,9 @@ export type CompiledPattern =
   | { kind: 'exact'; text: string }
   | { kind: 'prefix'; prefix: string }
   | { kind: 'suffix'; suffix: string }
-  | { kind: 'regexp'; re: RegExp; goSource: string }
+  /** `re` follows Go exactly; `fast` lets `.` match a line break, which is only equivalent (and
+   *  several times faster, no backtracking over `[^\n]`) for paths without one. */
+  | { kind: 'regexp'; re: RegExp; fast: RegExp; goSource: string }
   /** Docker accepts the pattern but cannot build its regexp ('invalid': the build fails when the
    *  pattern is reached) or this extension does not evaluate it ('unsupported'). Never matches. */
   | { kind: 'broken'; reason: 'invalid' | 'unsupported'; message: string; goSource: string };
@@ -116,7 +118,9 @@ export function compilePattern(cleaned: string): CompiledPattern {
   const goSource = re + '$';
   const js = translateGoRegexp(goSource);
   if (!js.ok) return { kind: 'broken', reason: js.kind, message: js.message, goSource };
-  return { kind: 'regexp', re: new RegExp(js.source, 'u'), goSource };
+  const fast = js.source.includes('[^\\n]') ? new RegExp(js.source.replace(/\[\^\\n\]/g, '.'), 'su') : undefined;
+  const exact = new RegExp(js.source, 'u');
+  return { kind: 'regexp', re: exact, fast: fast ?? exact, goSource };
 }
 
 /** Whether the pattern matches exactly this path (no parent rule here). */
@@ -129,7 +133,7 @@ export function testPattern(c: CompiledPattern, path: string): boolean {
     case 'suffix':
       return path.endsWith(c.suffix) || (c.suffix.charCodeAt(0) === 47 && path === c.suffix.slice(1));
     case 'regexp':
-      return c.re.test(path);
+      return (path.includes('\n') ? c.re : c.fast).test(path);
     case 'broken':
       return false;
   }

@@ -1,0 +1,240 @@
+/**
+ * Findings for `.dockerignore` files. Pure: the caller passes the text and, optionally, a listing
+ * of the build context (for "matches nothing" and "re-includes nothing", which depend on what is
+ * there). Each finding may carry one quick fix; fixes are offered only where they cannot change
+ * what Docker sends (removing a line that provably has no effect, turning an intended comment
+ * into a real one).
+ */
+import type { LineIndex } from '../text';
+import type { Finding, Fix, Severity, TextEdit } from '../types';
+import { DockerignoreMatcher, type MatchState } from './matcher';
+import { parseDockerignore, type DockerignoreOptions, type IgnorePattern } from './parse';
+import { testPattern } from './pattern';
+
+export type DockerignoreRuleId =
+  | 'dockerignore-invalid-pattern'
+  | 'dockerignore-hash-in-pattern'
+  | 'dockerignore-unmatchable-pattern'
+  | 'dockerignore-unsupported-pattern'
+  | 'dockerignore-redundant-pattern'
+  | 'dockerignore-overridden-pattern'
+  | 'dockerignore-useless-exception'
+  | 'dockerignore-matches-nothing';
+
+/** Default severity and a one-line title per rule; docs/dockerignore.md explains each. */
+export const DOCKERIGNORE_RULES: Record<DockerignoreRuleId, { severity: Severity; title: string }> = {
+  'dockerignore-invalid-pattern': { severity: 'error', title: 'Docker rejects this line and the build fails' },
+  'dockerignore-hash-in-pattern': { severity: 'warning', title: 'A # that is not at the start of the line is part of the pattern' },
+  'dockerignore-unmatchable-pattern': { severity: 'warning', title: 'The pattern can never match a path in the build context' },
+  'dockerignore-unsupported-pattern': { severity: 'info', title: 'This extension cannot evaluate the pattern' },
+  'dockerignore-redundant-pattern': { severity: 'warning', title: 'The line repeats an earlier one and has no effect' },
+  'dockerignore-overridden-pattern': { severity: 'warning', title: 'A later line undoes everything this line does' },
+  'dockerignore-useless-exception': { severity: 'warning', title: 'The exception re-includes nothing' },
+  'dockerignore-matches-nothing': { severity: 'hint', title: 'The pattern matches nothing in the build context right now' },
+};
+
+export interface DockerignoreFinding extends Finding {
+  ruleId: DockerignoreRuleId;
+  fix?: Fix;
+}
+
+/** What the build context holds, as paths relative to its root with `/` separators. */
+export interface ContextListing {
+  files: readonly string[];
+  /** Directories, needed only for empty ones: every parent of a file counts as a directory. */
+  dirs?: readonly string[];
+}
+
+export interface DockerignoreCheckOptions extends DockerignoreOptions {
+  context?: ContextListing;
+}
+
+/** All findings for one ignore file, sorted by position. */
+export function checkDockerignore(text: string, options: DockerignoreCheckOptions = {}): DockerignoreFinding[] {
+  const parsed = parseDockerignore(text, options);
+  const { lines, patterns } = parsed;
+  const out: DockerignoreFinding[] = [];
+  const add = (ruleId: DockerignoreRuleId, p: { range: Finding['range'] }, message: string, fix?: Fix, data?: Record<string, unknown>) =>
+    out.push({ ruleId, severity: DOCKERIGNORE_RULES[ruleId].severity, range: p.range, message, inFinalImage: true, fix, data });
+  const lineLabel = (p: IgnorePattern) => `line ${p.line + 1} (\`${p.text}\`)`;
+
+  for (const e of parsed.errors) add('dockerignore-invalid-pattern', e, e.message, undefined, { code: e.code });
+  checkHashes(lines, new Set(parsed.commentLines), out);
+
+  const settled = new Set<number>(); // patterns already reported as having no effect
+  for (const p of patterns) {
+    const why = unmatchable(p.pattern);
+    if (why) {
+      settled.add(p.index);
+      add('dockerignore-unmatchable-pattern', p, `\`${p.text}\` ${why}, so it never matches.`, removeLineFix(lines, p.line));
+    }
+    if (p.compiled.kind === 'broken' && p.compiled.reason === 'unsupported') {
+      settled.add(p.index);
+      add('dockerignore-unsupported-pattern', p, `Docker turns this pattern into a regexp that this extension does not evaluate (${p.compiled.message}); its effect is not shown.`);
+    }
+  }
+
+  for (let j = 0; j < patterns.length; j++) {
+    const b = patterns[j];
+    if (settled.has(j)) continue;
+    if (b.exclusion && !patterns.slice(0, j).some((a) => !a.exclusion)) {
+      settled.add(j);
+      add('dockerignore-useless-exception', b, `\`${b.text}\` re-includes nothing: no earlier line excludes anything.`, removeLineFix(lines, b.line));
+      continue;
+    }
+    for (let i = j - 1; i >= 0; i--) {
+      const a = patterns[i];
+      if (a.pattern !== b.pattern || settled.has(i)) continue;
+      if (a.exclusion === b.exclusion) {
+        // Same pattern, same polarity: the later line has no effect unless a line in between
+        // switched the opposite way (then it re-applies the first one).
+        if (patterns.slice(i + 1, j).every((k) => k.exclusion === a.exclusion)) {
+          settled.add(j);
+          add('dockerignore-redundant-pattern', b, `\`${b.text}\` repeats ${lineLabel(a)} and has no effect.`, removeLineFix(lines, b.line));
+        }
+      } else {
+        // The same pattern later with the opposite sign decides every path this one decides.
+        settled.add(i);
+        const verb = b.exclusion ? 're-includes' : 'excludes again';
+        add('dockerignore-overridden-pattern', a, `\`${a.text}\` has no effect: ${lineLabel(b)} ${verb} everything it matches.`, removeLineFix(lines, a.line));
+      }
+      break;
+    }
+  }
+
+  if (options.context) checkAgainstContext(patterns, options, settled, lineLabel, add);
+  return out.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+}
+
+/** Why a cleaned pattern cannot match a relative path inside the context, if it cannot. */
+function unmatchable(pattern: string): string | undefined {
+  if (pattern === '..' || pattern.startsWith('../')) return 'points outside the build context';
+  if (pattern === '/') return 'names the context root itself, which Docker never matches';
+  if (pattern === '.') return 'is the context root itself, which Docker never matches';
+  return undefined;
+}
+
+/** `  # note` (indented) and `foo # note`: Docker reads both as patterns. */
+function checkHashes(lines: LineIndex, comments: Set<number>, out: DockerignoreFinding[]): void {
+  const rule = DOCKERIGNORE_RULES['dockerignore-hash-in-pattern'];
+  for (let line = 0; line < lines.lineCount; line++) {
+    if (comments.has(line)) continue;
+    const t = lines.lineText(line);
+    const indented = /^[ \t]+#/.exec(t);
+    if (indented) {
+      const hash = indented[0].length - 1;
+      out.push({
+        ruleId: 'dockerignore-hash-in-pattern',
+        severity: rule.severity,
+        range: { start: { line, character: hash }, end: { line, character: t.trimEnd().length } },
+        message: `This line is a pattern, not a comment: Docker treats \`#\` as a comment only in the first column, so it excludes paths named \`${t.trim()}\`.`,
+        inFinalImage: true,
+        fix: {
+          title: 'Make it a comment (remove the indentation)',
+          edits: [{ range: { start: { line, character: 0 }, end: { line, character: hash } }, newText: '' }],
+          preferred: true,
+        },
+      });
+      continue;
+    }
+    const inline = /\S([ \t]+)#/.exec(t);
+    if (!inline || /^[ \t]*$/.test(t.slice(0, inline.index + 1))) continue;
+    const patternEnd = inline.index + 1;
+    const hash = patternEnd + inline[1].length;
+    const comment = t.slice(hash).trimEnd();
+    const indent = /^[ \t]*/.exec(t)?.[0] ?? '';
+    out.push({
+      ruleId: 'dockerignore-hash-in-pattern',
+      severity: rule.severity,
+      range: { start: { line, character: patternEnd }, end: { line, character: t.trimEnd().length } },
+      message: `\`${comment}\` is part of the pattern, not a comment: Docker matches paths named \`${t.trim()}\` and the intended \`${t.slice(indent.length, patternEnd)}\` is not excluded.`,
+      inFinalImage: true,
+      fix: {
+        title: 'Move the comment to its own line',
+        edits: [
+          {
+            range: { start: { line, character: 0 }, end: { line, character: t.length } },
+            newText: comment + lines.eol + t.slice(0, patternEnd),
+          },
+        ],
+        preferred: true,
+      },
+    });
+  }
+}
+
+/** Deletes a whole line, including its line break. */
+function removeLineFix(lines: LineIndex, line: number): Fix {
+  let edit: TextEdit;
+  if (line + 1 < lines.lineCount) {
+    edit = { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' };
+  } else if (line > 0) {
+    const prevEnd = lines.lineText(line - 1).length;
+    edit = { range: { start: { line: line - 1, character: prevEnd }, end: { line, character: lines.lineText(line).length } }, newText: '' };
+  } else {
+    edit = { range: { start: { line, character: 0 }, end: { line, character: lines.lineText(line).length } }, newText: '' };
+  }
+  return { title: 'Remove this line', edits: [edit], preferred: true };
+}
+
+/**
+ * Walks the listing like the builder (parents before children, excluded directories skipped
+ * unless an exception names a path inside) and counts, per pattern, the paths it decides.
+ */
+function checkAgainstContext(
+  patterns: readonly IgnorePattern[],
+  options: DockerignoreCheckOptions,
+  settled: Set<number>,
+  lineLabel: (p: IgnorePattern) => string,
+  add: (ruleId: DockerignoreRuleId, p: IgnorePattern, message: string) => void,
+): void {
+  const listing = options.context as ContextListing;
+  const matcher = new DockerignoreMatcher(patterns, options);
+  const dirs = new Set<string>(listing.dirs ?? []);
+  for (const f of listing.files) for (let i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
+  const paths = [...new Set([...listing.files, ...dirs])].sort();
+  const decider = new Int32Array(paths.length);
+  const decides = new Uint32Array(patterns.length);
+  const entries = new Map<string, { state?: MatchState; skippedBy?: number; skippedDir?: string }>();
+  const hiddenBy = new Map<number, string>(); // exception index -> a skipped dir hiding a match
+
+  paths.forEach((path, k) => {
+    const slash = path.lastIndexOf('/');
+    const parent = slash < 0 ? undefined : entries.get(path.slice(0, slash));
+    if (parent?.skippedBy !== undefined) {
+      decider[k] = parent.skippedBy;
+      if (dirs.has(path)) entries.set(path, parent);
+      for (const p of patterns) {
+        if (p.exclusion && !hiddenBy.has(p.index) && testPattern(p.compiled, path)) hiddenBy.set(p.index, parent.skippedDir as string);
+      }
+      return;
+    }
+    const state = matcher.evaluate(path, parent?.state);
+    decider[k] = state.decidedBy;
+    if (state.decidedBy >= 0) decides[state.decidedBy]++;
+    if (dirs.has(path)) {
+      entries.set(path, matcher.entersDirectory(path, state) ? { state } : { state, skippedBy: state.decidedBy, skippedDir: path });
+    }
+  });
+
+  for (const p of patterns) {
+    if (settled.has(p.index) || decides[p.index] > 0) continue;
+    const first = paths.findIndex((path) => testPattern(p.compiled, path));
+    if (p.exclusion) {
+      const hidden = hiddenBy.get(p.index);
+      const reason =
+        hidden !== undefined
+          ? `the builder never looks inside \`${hidden}\` (excluded by ${lineLabel(patterns[decider[paths.indexOf(hidden)]])}), because this exception does not start with \`${hidden}/\``
+          : first < 0
+            ? 'it matches no path in the build context'
+            : `what it matches is not excluded when this line is reached, or is excluded again later (\`${paths[first]}\`)`;
+      add('dockerignore-useless-exception', p, `\`${p.text}\` re-includes nothing right now: ${reason}.`);
+    } else if (first < 0) {
+      add('dockerignore-matches-nothing', p, `\`${p.text}\` matches nothing in the build context right now.`);
+    } else {
+      const other = decider[first];
+      const by = other >= 0 && other !== p.index ? ` (\`${paths[first]}\` is decided by ${lineLabel(patterns[other])})` : '';
+      add('dockerignore-overridden-pattern', p, `\`${p.text}\` excludes nothing: every path it matches is excluded by an earlier line or re-included by a later one${by}.`);
+    }
+  }
+}
