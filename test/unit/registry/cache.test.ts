@@ -157,7 +157,7 @@ describe('registry: lookup cache', () => {
     stub.held = true;
     const lookup = make();
     const pending = Array.from({ length: 5 }, () => lookup.lookup('redis:7'));
-    await new Promise((r) => setImmediate(r));
+    for (const deadline = Date.now() + 5000; stub.calls.length < 1 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 5));
     stub.release();
     const results = await Promise.all(pending);
     assert.equal(stub.calls.length, 1);
@@ -168,8 +168,11 @@ describe('registry: lookup cache', () => {
     stub.held = true;
     const lookup = make({ concurrency: 3 });
     const pending = ['a', 'b', 'c', 'd', 'e', 'f', 'g'].map((name) => lookup.lookup(`${name}:1`));
-    for (let i = 0; i < 20 && stub.active < 3; i++) await new Promise((r) => setImmediate(r));
+    // poll (the cache file is read first, on the thread pool) until three run, then a bit longer
+    for (const deadline = Date.now() + 5000; stub.active < 3 && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 30));
     assert.equal(stub.active, 3);
+    assert.equal(stub.calls.length, 3);
     stub.release();
     // later tasks run unheld once released
     await Promise.all(pending);
