@@ -8,7 +8,11 @@ import { rule as aptListsKept } from './apt-lists-kept';
 import { rule as aptRecommends } from './apt-recommends';
 import { rule as baseImageNotSlim } from './base-image-not-slim';
 import { rule as contextWithoutDockerignore } from './context-without-dockerignore';
+import { rule as dnfCacheKept } from './dnf-cache-kept';
+import { rule as microdnfCacheKept } from './microdnf-cache-kept';
 import { rule as pipCacheKept } from './pip-cache-kept';
+import { rule as yumCacheKept } from './yum-cache-kept';
+import { rule as zypperCacheKept } from './zypper-cache-kept';
 
 export const RULES: readonly Rule[] = [
   apkCacheKept,
@@ -16,7 +20,11 @@ export const RULES: readonly Rule[] = [
   aptRecommends,
   baseImageNotSlim,
   contextWithoutDockerignore,
+  dnfCacheKept,
+  microdnfCacheKept,
   pipCacheKept,
+  yumCacheKept,
+  zypperCacheKept,
 ];
 
 const BY_ID = new Map(RULES.map((r) => [r.id, r]));

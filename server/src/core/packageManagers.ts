@@ -1,0 +1,297 @@
+/**
+ * What the package-manager rules share: where a tool keeps its cache, whether a RUN empties it,
+ * mounts it or turns it off, which user and shell a RUN has, and a factory for the many rules
+ * shaped "this install leaves a cache in the layer unless the same RUN deals with it".
+ *
+ * Paths are compared after {@link normalizeCachePath}, so `~/.npm`, `$HOME/.npm`, `/root/.npm`
+ * and `/home/node/.npm` are the same cache: a rule written for root also accepts the cleanup a
+ * Dockerfile running as another user writes.
+ */
+import { appendToRun, commandRange, operands } from './commands';
+import { envBefore, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
+import { inlineAssignments, programName, type ShellCommand, type ShellWord } from './shell';
+import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
+import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
+
+/**
+ * `~/x`, `$HOME/x`, `${HOME}/x`, `/root/x` and `/home/<user>/x` become `~/x`; trailing slashes
+ * and trailing `/*` or `/.*` globs go, so `rm -rf /root/.npm/*` and a mount on `/root/.npm` name
+ * the same folder.
+ */
+export function normalizeCachePath(p: string): string {
+  let s = p.trim().replace(/^["']|["']$/g, '');
+  s = s.replace(/^(~|\$HOME|\$\{HOME\}|\/root|\/home\/[^/]+)(?=\/|$)/, '~');
+  for (;;) {
+    const next = s.replace(/\/(\*|\.\*|\.\[[^\]]*\]\*|\.\?\?\*)$/, '').replace(/\/+$/, '');
+    if (next === s) break;
+    s = next;
+  }
+  return s || '/';
+}
+
+/**
+ * True when removing or mounting `handled` takes care of `dir`: the same folder, a parent of it,
+ * or a folder inside it (lenient on purpose: a partial cleanup is the author's informed choice,
+ * and flagging it would be noise). A trailing `*` in `handled` matches as a prefix.
+ */
+export function pathCovers(handled: string, dir: string): boolean {
+  const h = normalizeCachePath(handled);
+  const d = normalizeCachePath(dir);
+  if (h === '/' || h === '~' || h === '') return h === d;
+  if (h.endsWith('*')) return d.startsWith(h.slice(0, -1));
+  return h === d || d.startsWith(h + '/') || h.startsWith(d + '/');
+}
+
+/** Targets of the RUN's `--mount=type=cache` and `--mount=type=tmpfs` mounts. */
+export function cacheMountTargets(run: RunScript): string[] {
+  const out: string[] = [];
+  for (const m of run.mounts) {
+    const type = /(?:^|,)type=([^,]+)/.exec(m)?.[1];
+    if (type !== 'cache' && type !== 'tmpfs') continue;
+    const target = /(?:^|,)(?:target|dst|destination)=([^,]+)/.exec(m)?.[1];
+    if (target) out.push(target);
+  }
+  return out;
+}
+
+/** Operands of the `rm` commands among `commands`. */
+export function removedPaths(commands: ShellCommand[]): string[] {
+  return commands.filter((c) => programName(c) === 'rm').flatMap((c) => operands(c).map((w) => w.value));
+}
+
+/** pip-style boolean environment values: unset, empty, "0", "false", "no" and "off" are false. */
+export function isTruthy(value: string | undefined): boolean {
+  return value !== undefined && !/^(|0|false|no|off)$/i.test(value.trim().replace(/^["']|["']$/g, ''));
+}
+
+/**
+ * The value of an environment variable as `cmd` sees it: an assignment in front of the command,
+ * an `export NAME=...` or bare `NAME=...` earlier in the same RUN, or an ENV along the FROM chain.
+ * `ignoreCase` serves npm, which reads `npm_config_*` in any case.
+ */
+export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase = false): string | undefined {
+  const same = (k: string) => (ignoreCase ? k.toLowerCase() === name.toLowerCase() : k === name);
+  const pick = (m: Map<string, string>) => {
+    let v: string | undefined;
+    for (const [k, val] of m) if (same(k)) v = val;
+    return v;
+  };
+  const inline = pick(inlineAssignments(cmd));
+  if (inline !== undefined) return inline;
+  const run = instr.run;
+  if (run) {
+    let found: string | undefined;
+    for (const c of run.commands) {
+      if (c.start >= cmd.start) break;
+      const words = programName(c) === 'export' ? c.words.slice(1) : c.words.every((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)) ? c.words : [];
+      for (const w of words) {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.value);
+        if (m && same(m[1])) found = m[2];
+      }
+    }
+    if (found !== undefined) return found;
+  }
+  return pick(envBefore(instr));
+}
+
+/** The stages whose instructions apply before `instr`, base first. */
+function chainOf(instr: Instr): Stage[] {
+  const chain: Stage[] = [];
+  for (let s = instr.stage; s; s = s.from.stage) chain.unshift(s);
+  return chain;
+}
+
+/** The instructions with `keyword` that come before `instr` along its FROM chain. */
+function earlierAlongChain(instr: Instr, keyword: string): Instr[] {
+  const out: Instr[] = [];
+  for (const s of chainOf(instr)) {
+    for (const i of s.instructions) {
+      if (s === instr.stage && i.index >= instr.index) break;
+      if (i.keyword === keyword) out.push(i);
+    }
+  }
+  return out;
+}
+
+/**
+ * True when the RUN runs as root as far as the Dockerfile tells: no USER along the FROM chain,
+ * or a USER naming root/0. (A base image may set another user; official images do not.)
+ */
+export function runsAsRoot(instr: Instr): boolean {
+  const users = earlierAlongChain(instr, 'USER');
+  if (users.length === 0) return true;
+  const last = users[users.length - 1].node.getArgumentsContent()?.trim() ?? '';
+  return /^(root|0)(:.*)?$/.test(last);
+}
+
+/**
+ * True when the RUN's shell reads `&&`, `rm -rf` and `~` as a POSIX shell does: no SHELL along the
+ * chain switches to PowerShell or cmd, and the base is not a Windows image.
+ */
+export function posixShell(instr: Instr): boolean {
+  const shells = earlierAlongChain(instr, 'SHELL');
+  const last = shells[shells.length - 1]?.node.getArgumentsContent() ?? '';
+  if (last && !/^\[\s*"[^"]*\b(sh|bash|ash|dash|zsh|ksh)"/.test(last)) return false;
+  const base = chainOf(instr)[0]?.from.image ?? '';
+  return !/windows|nanoserver|servercore/i.test(base);
+}
+
+/** The image the FROM chain of `instr`'s stage starts from (the first non-stage FROM), as written after ARG substitution. */
+export function baseImageOf(instr: Instr): string | undefined {
+  return chainOf(instr)[0]?.from.image;
+}
+
+/** The repository name of an image reference without registry, namespace `library/` or tag (`docker.io/library/ruby:3` -> `ruby`). */
+export function imageRepository(image: string | undefined): string | undefined {
+  if (!image) return undefined;
+  const noDigest = image.split('@')[0];
+  const lastSlash = noDigest.lastIndexOf('/');
+  const colon = noDigest.indexOf(':', lastSlash + 1);
+  const path = colon >= 0 ? noDigest.slice(0, colon) : noDigest;
+  return path.replace(/^(docker\.io\/)?(library\/)?/, '').toLowerCase();
+}
+
+/** True when any later RUN of the image, or the CMD/ENTRYPOINT the image ends with, runs one of `programs`. */
+export function usedLaterInImage(model: DockerfileModel, instr: Instr, programs: RegExp): boolean {
+  const later = laterInImage(model, instr);
+  for (const i of later) {
+    if (i.run?.commands.some((c) => programs.test(programName(c)))) return true;
+    if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && programs.test(firstWordOf(i))) return true;
+  }
+  return false;
+}
+
+/** Every instruction after `instr` in the stages built on `instr`'s stage (its image and images built FROM it). */
+export function laterInImage(model: DockerfileModel, instr: Instr): Instr[] {
+  const stage = instr.stage;
+  if (!stage) return [];
+  const out: Instr[] = [];
+  for (const s of model.stages) {
+    let inherits = false;
+    for (let p: Stage | undefined = s; p; p = p.from.stage) if (p === stage) inherits = true;
+    if (!inherits) continue;
+    for (const i of s.instructions) if (i.index > instr.index) out.push(i);
+  }
+  return out;
+}
+
+/** The program a CMD/ENTRYPOINT starts (exec or shell form), without its path. */
+function firstWordOf(instr: Instr): string {
+  const content = instr.node.getArgumentsContent() ?? '';
+  const exec = /^\s*\[\s*"([^"]*)"/.exec(content);
+  const word = exec ? exec[1] : content.trim().split(/\s+/)[0] ?? '';
+  return word.slice(word.lastIndexOf('/') + 1);
+}
+
+/** How a cache rule reads one RUN command. */
+export interface CacheCommandContext {
+  instr: Instr;
+  cmd: ShellCommand;
+  /** Environment lookup for this command (inline, earlier in the RUN, ENV). */
+  env(name: string): string | undefined;
+}
+
+export interface CacheRuleSpec {
+  id: string;
+  title: string;
+  severity: Severity;
+  hadolint?: string;
+  docs: RuleDocs;
+  /** The word a flag would follow when `cmd` fills the cache (e.g. `install`); undefined when it does not. */
+  fills(cmd: ShellCommand): ShellWord | undefined;
+  /** True when the command or its environment turns the cache off (`--no-cache`, `UV_NO_CACHE=1`). */
+  optsOut?(c: CacheCommandContext): boolean;
+  /** A command that empties the cache when it runs after the install in the same RUN. */
+  cleans(cmd: ShellCommand): boolean;
+  /** Whether removed or cache-mounted folders take care of the cache; `handled(dir)` says if one covers `dir`. */
+  cacheHandled(handled: (dir: string) => boolean, c: CacheCommandContext): boolean;
+  /** The finding's message (what stays, what it costs, what to do). */
+  message(c: CacheCommandContext): string;
+  saving: SizeEstimate;
+  /** Only report in stages whose layers form the final image (build caches are expected in builder stages). */
+  finalLayersOnly?: boolean;
+  /** The repair for one finding, if a safe one exists here. */
+  repair?(c: CacheCommandContext & { model: DockerfileModel; word: ShellWord }): { title: string; edits: TextEdit[] } | undefined;
+}
+
+/** Builds a rule that flags commands filling a cache which the same RUN neither empties, mounts nor disables. */
+export function cacheRule(spec: CacheRuleSpec): Rule {
+  return {
+    id: spec.id,
+    title: spec.title,
+    severity: spec.severity,
+    hadolint: spec.hadolint,
+    scope: 'layers',
+    docs: spec.docs,
+    check({ model }) {
+      const out: RawFinding[] = [];
+      for (const stage of model.stages) {
+        if (spec.finalLayersOnly && !stage.layersInFinal) continue;
+        for (const instr of stage.instructions) {
+          const run = instr.run;
+          if (!run) continue;
+          const mounts = cacheMountTargets(run);
+          run.commands.forEach((cmd, k) => {
+            if (!spec.fills(cmd)) return;
+            const c: CacheCommandContext = { instr, cmd, env: (name) => envFor(instr, cmd, name) };
+            if (spec.optsOut?.(c)) return;
+            const after = run.commands.slice(k + 1);
+            if (after.some((a) => spec.cleans(a))) return;
+            const removed = removedPaths(after);
+            const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir)) || removed.some((r) => pathCovers(r, dir));
+            if (spec.cacheHandled(handled, c)) return;
+            out.push({ range: commandRange(model, run, cmd), instr, message: spec.message(c), saving: spec.saving, data: { commandStart: cmd.start } });
+          });
+        }
+      }
+      return out;
+    },
+    fix: spec.repair
+      ? (finding: Finding, { model }: RuleContext) => {
+          const found = findingCommand(model, finding);
+          if (!found) return undefined;
+          const word = spec.fills(found.cmd);
+          if (!word || !posixShell(found.instr)) return undefined;
+          const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name) => envFor(found.instr, found.cmd, name) };
+          const r = spec.repair!({ ...c, model, word });
+          return r && { ...r, preferred: true };
+        }
+      : undefined,
+  };
+}
+
+/** The instruction and shell command a finding made with `data.commandStart` points at. */
+export function findingCommand(model: DockerfileModel, finding: Finding): { instr: Instr; run: RunScript; cmd: ShellCommand } | undefined {
+  const instr = instructionAt(model, finding.range.start.line);
+  const run = instr?.run;
+  const cmd = run?.commands.find((c) => c.start === finding.data?.commandStart);
+  return instr && run && cmd && run.form !== 'exec' ? { instr, run, cmd } : undefined;
+}
+
+/** A repair that appends `command` to the RUN (after everything else, so the cache is complete). */
+export function appendRepair(model: DockerfileModel, instr: Instr, command: string): { title: string; edits: TextEdit[] } | undefined {
+  const edit = appendToRun(model, instr, command);
+  return edit && { title: `Add \`${command}\` to the same RUN`, edits: [edit] };
+}
+
+/** `prog sub ...` where prog matches `programs` and the first operand is one of `subs`: the subcommand word. */
+export function subcommandOf(cmd: ShellCommand, programs: RegExp, subs: readonly string[]): ShellWord | undefined {
+  if (!programs.test(programName(cmd))) return undefined;
+  // Option values (`--prefix /app`, `-c conf.yml`) may come before the subcommand: skip words
+  // that cannot be one, stop at the first word that looks like another subcommand.
+  for (const w of operands(cmd)) {
+    if (subs.includes(w.value)) return w;
+    if (/^[a-z][a-z0-9-]*$/.test(w.value)) return undefined;
+  }
+  return undefined;
+}
+
+/** `yum clean all`, `dnf clean all`, `microdnf clean all`: on RHEL 8+ yum is dnf, so any of them empties the cache the others fill. */
+export function rpmCleanAll(cmd: ShellCommand): boolean {
+  if (!/^(yum|dnf|dnf5|microdnf|tdnf)$/.test(programName(cmd))) return false;
+  const ops = operands(cmd).map((w) => w.value);
+  return ops[0] === 'clean' && ops.includes('all');
+}
+
+/** The subcommands of yum, dnf and microdnf that download repository metadata or packages. */
+export const RPM_FILLS = ['install', 'groupinstall', 'localinstall', 'reinstall', 'update', 'upgrade', 'makecache', 'group', 'groups', 'downgrade', 'distro-sync', 'swap', 'builddep', 'update-minimal', 'upgrade-minimal'] as const;

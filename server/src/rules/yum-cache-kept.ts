@@ -1,0 +1,30 @@
+/**
+ * yum-cache-kept (hadolint DL3032): yum downloads repository metadata into /var/cache/yum (and
+ * /var/cache/dnf where yum is dnf, as on RHEL 8 and later) and leaves it there until
+ * `yum clean all`.
+ */
+import { appendRepair, cacheRule, RPM_FILLS, rpmCleanAll, subcommandOf } from '../core/packageManagers';
+
+const CLEAN = 'yum clean all';
+const BASIS = 'the repository metadata (and any kept packages) yum downloaded; the size depends on the enabled repositories and is not yet measured by our bench';
+
+export const rule = cacheRule({
+  id: 'yum-cache-kept',
+  title: 'yum cache left in the layer',
+  severity: 'warning',
+  hadolint: 'DL3032',
+  docs: {
+    summary: '`yum install` without `yum clean all` in the same RUN.',
+    why: 'yum keeps the repository metadata it downloaded in /var/cache/yum (/var/cache/dnf on RHEL 8 and later, where yum is dnf). Nothing in the running container needs it, and a cleanup in a later RUN cannot take it out of this layer.',
+    incorrect: 'RUN yum install -y httpd',
+    correct: 'RUN yum install -y httpd \\\n    && yum clean all',
+    sizeImpact: `Depends on the enabled repositories: ${BASIS}. \`rm -rf /var/cache/yum\` or a cache mount on /var/cache/yum (or /var/cache/dnf) in the same RUN also satisfy the rule.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN. A later install simply downloads the metadata again, so the fix cannot break a build.`,
+  },
+  fills: (cmd) => subcommandOf(cmd, /^yum$/, RPM_FILLS),
+  cleans: rpmCleanAll,
+  cacheHandled: (handled) => handled('/var/cache/yum') || handled('/var/cache/dnf'),
+  message: () => `yum leaves its cache in this layer: ${BASIS}. Add \`${CLEAN}\` to the same RUN.`,
+  saving: { basis: BASIS },
+  repair: ({ model, instr }) => appendRepair(model, instr, CLEAN),
+});
