@@ -149,10 +149,18 @@ for (const [name, p] of pkgs) {
 }
 closures.clear();
 
-// Every name the table mentions gets an index: real packages and names that only appear in a
-// relation or a Provides (virtual packages, or packages outside the table).
+// Every name the table mentions gets an index: real packages and names that appear in a
+// relation (virtual packages, or packages outside the table). A provided name that no relation
+// mentions is dropped from Provides: nothing resolves through it (a user naming such a virtual
+// package gets "unknown").
 const all = new Set(pkgs.keys());
-for (const p of pkgs.values()) for (const list of [p.depends, p.preDepends, p.recommends, p.provides]) for (const g of list) for (const a of g.split('|')) all.add(a);
+for (const p of pkgs.values()) for (const list of [p.depends, p.preDepends, p.recommends]) for (const g of list) for (const a of g.split('|')) all.add(a);
+let providesDropped = 0;
+for (const p of pkgs.values()) {
+  const kept = p.provides.filter((n) => all.has(n));
+  providesDropped += p.provides.length - kept.length;
+  p.provides = kept;
+}
 const names = [...all].sort();
 const index = new Map(names.map((n, i) => [n, i]));
 const enc = (list) => list.map((g) => g.split('|').map((a) => index.get(a).toString(36)).join('|')).join(',');
@@ -189,6 +197,6 @@ const table = {
 const json = JSON.stringify(table);
 writeFileSync(OUT, json + '\n');
 console.log(
-  `${pkgs.size} packages, ${names.length} names; hard edges ${edgesBefore} -> ${edgesAfter} after reduction; ` +
+  `${pkgs.size} packages, ${names.length} names; hard edges ${edgesBefore} -> ${edgesAfter} after reduction; ${providesDropped} unreferenced Provides dropped; ` +
     `${(json.length / 1024).toFixed(0)} KiB raw, ${(gzipSync(json, { level: 9 }).length / 1024).toFixed(0)} KiB gzipped -> ${OUT.pathname}`,
 );
