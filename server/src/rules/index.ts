@@ -11,6 +11,7 @@ import { rule as contextWithoutDockerignore } from './context-without-dockerigno
 import { rule as dnfCacheKept } from './dnf-cache-kept';
 import { rule as microdnfCacheKept } from './microdnf-cache-kept';
 import { rule as pipCacheKept } from './pip-cache-kept';
+import { rule as useraddWithoutNoLogInit } from './useradd-without-no-log-init';
 import { rule as yumCacheKept } from './yum-cache-kept';
 import { rule as zypperCacheKept } from './zypper-cache-kept';
 
@@ -23,6 +24,7 @@ export const RULES: readonly Rule[] = [
   dnfCacheKept,
   microdnfCacheKept,
   pipCacheKept,
+  useraddWithoutNoLogInit,
   yumCacheKept,
   zypperCacheKept,
 ];
