@@ -129,3 +129,112 @@ export function laterRunsInImage(model: DockerfileModel, instr: Instr): Instr[] 
   }
   return out;
 }
+
+/** Package managers whose index refresh (`apt-get update`, `apk update`, `dnf makecache`...) feeds a later install. */
+const INDEX_REFRESH: Record<string, { refresh: RegExp; install: RegExp }> = {
+  'apt-get': { refresh: /^update$/, install: /^(install|upgrade|dist-upgrade|full-upgrade|build-dep)$/ },
+  apt: { refresh: /^update$/, install: /^(install|upgrade|dist-upgrade|full-upgrade|build-dep)$/ },
+  aptitude: { refresh: /^update$/, install: /^(install|safe-upgrade|full-upgrade)$/ },
+  apk: { refresh: /^update$/, install: /^(add|upgrade)$/ },
+  dnf: { refresh: /^makecache$/, install: /^(install|upgrade|update|groupinstall)$/ },
+  yum: { refresh: /^makecache$/, install: /^(install|upgrade|update|groupinstall)$/ },
+  microdnf: { refresh: /^makecache$/, install: /^(install|upgrade|update)$/ },
+  zypper: { refresh: /^(refresh|ref)$/, install: /^(install|in|update|up)$/ },
+};
+
+/** The package manager whose index the command refreshes (`apt-get update` -> `apt-get`), if any. */
+export function indexRefreshOf(cmd: ShellCommand): string | undefined {
+  const name = programName(cmd);
+  const spec = INDEX_REFRESH[name];
+  return spec && spec.refresh.test(subcommand(cmd)?.value ?? '') ? name : undefined;
+}
+
+/** True when the command installs packages with `manager` (or its apt/apt-get sibling). */
+export function installsWith(cmd: ShellCommand, manager: string): boolean {
+  const name = programName(cmd);
+  const same = name === manager || (APT_PROGRAMS.has(name) && APT_PROGRAMS.has(manager)) || (/^(dnf|yum|microdnf)$/.test(name) && /^(dnf|yum|microdnf)$/.test(manager));
+  return same && (INDEX_REFRESH[name]?.install.test(subcommand(cmd)?.value ?? '') ?? false);
+}
+
+/** The package manager when every command of the RUN only refreshes its index (`RUN apt-get update`). */
+export function indexRefreshOnly(run: RunScript): string | undefined {
+  if (run.commands.length === 0) return undefined;
+  const managers = new Set(run.commands.map(indexRefreshOf));
+  const [only] = managers;
+  return managers.size === 1 && only !== undefined ? only : undefined;
+}
+
+/** Builtins whose effect (directory, environment, shell options) would leak into commands merged after them. */
+const STATEFUL = new Set(['cd', 'pushd', 'popd', 'export', 'unset', 'set', 'source', '.', 'umask', 'shopt', 'alias', 'trap', 'exec', 'exit', 'return']);
+
+function flagsOf(instr: Instr): unknown[] {
+  return (instr.node as unknown as { getFlags(): unknown[] }).getFlags();
+}
+
+/**
+ * An edit that merges `next` into `prev` (two adjacent shell-form RUNs) so both run in one layer:
+ * the text between them becomes an `&&` continuation in the file's style. Undefined when merging
+ * could change what runs: heredoc or exec forms, flags (`--mount`...), a comment between them, or
+ * a `cd`/`export`/`set`... in `prev` whose effect would reach `next`'s commands.
+ */
+export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: Instr): TextEdit | undefined {
+  const a = prev.run;
+  const b = next.run;
+  if (!a || !b || a.form !== 'shell' || b.form !== 'shell' || a.commands.length === 0 || b.commands.length === 0) return undefined;
+  if (prev.stage !== next.stage || next.index !== prev.index + 1) return undefined;
+  if (flagsOf(prev).length > 0 || flagsOf(next).length > 0) return undefined;
+  if (a.commands.some((c) => STATEFUL.has(programName(c)) || c.after === '&' || c.after === '|')) return undefined;
+  const lines = model.lines;
+  const last = a.commands[a.commands.length - 1];
+  const gapStart = a.docOffset(last.end - 1) + 1;
+  const gapEnd = b.docOffset(b.commands[0].start);
+  // Only separators, line breaks and the `RUN` keyword may lie between the two scripts.
+  if (!/^[ \t;]*(\r?\n[ \t]*)+RUN[ \t]+$/i.test(model.text.slice(gapStart, gapEnd))) return undefined;
+  const esc = model.escapeChar;
+  const eol = lines.eol;
+  const prevEnd = lines.positionAt(gapStart);
+  const prevLine = lines.lineText(prevEnd.line);
+  const multiLine = prevEnd.line > prev.range.start.line;
+  const indent = multiLine ? /^\s*/.exec(prevLine)?.[0] ?? '    ' : '    ';
+  const leadingAnd = multiLine && /^\s*&&/.test(prevLine);
+  const newText = leadingAnd ? ` ${esc}${eol}${indent}&& ` : ` && ${esc}${eol}${indent}`;
+  return { range: lines.range(gapStart, gapEnd), newText };
+}
+
+/**
+ * Edits that take one command out of a RUN, with the operator that joined it, or delete the whole
+ * instruction when it was the only command. Undefined when the command is joined by anything
+ * other than `&&`, `;` or a line break (removing it from `a || b` or a pipe changes the logic),
+ * or for exec-form RUNs.
+ */
+export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: ShellCommand): TextEdit | undefined {
+  const run = instr.run;
+  if (!run || run.form === 'exec') return undefined;
+  const k = run.commands.findIndex((c) => c.start === cmd.start);
+  if (k < 0) return undefined;
+  const lines = model.lines;
+  const plain = (op: string) => op === '' || op === '&&' || op === ';' || op === '\n';
+  if (!plain(cmd.before) || !plain(cmd.after)) return undefined;
+  const only = (text: string) => /^[\s;&]*$/.test(text.replace(/\\\r?\n/g, ''));
+  if (run.commands.length === 1) {
+    if (run.form === 'heredoc') return undefined;
+    // The whole instruction goes, with its line break.
+    const start = lines.offsetAt({ line: instr.range.start.line, character: 0 });
+    const endLine = instr.range.end.line;
+    const end = endLine + 1 < lines.lineCount ? lines.offsetAt({ line: endLine + 1, character: 0 }) : lines.lineEndOffset(endLine);
+    // Last line of the file: take the line break before it instead.
+    const atEof = endLine + 1 >= lines.lineCount && start > 0;
+    return { range: lines.range(atEof ? lines.lineEndOffset(instr.range.start.line - 1) : start, end), newText: '' };
+  }
+  const cmdEnd = run.docOffset(cmd.end - 1) + 1;
+  const next = run.commands[k + 1];
+  const prev = run.commands[k - 1];
+  if (prev && !only(run.text.slice(prev.end, cmd.start))) return undefined;
+  if (next && !only(run.text.slice(cmd.end, next.start))) return undefined;
+  // Dropping "cmd + op" keeps the operator before it; dropping "op + cmd" keeps the one after.
+  // Keep a `;` or line break rather than an `&&`, so no command starts depending on another.
+  if (prev && (!next || cmd.before === '&&')) {
+    return { range: lines.range(run.docOffset(prev.end - 1) + 1, cmdEnd), newText: '' };
+  }
+  return { range: lines.range(run.docOffset(cmd.start), run.docOffset(next.start)), newText: '' };
+}

@@ -9,6 +9,7 @@ import { rule as aptRecommends } from './apt-recommends';
 import { rule as baseImageNotSlim } from './base-image-not-slim';
 import { rule as contextWithoutDockerignore } from './context-without-dockerignore';
 import { rule as dnfCacheKept } from './dnf-cache-kept';
+import { rule as filesChangedInLaterLayer } from './files-changed-in-later-layer';
 import { rule as microdnfCacheKept } from './microdnf-cache-kept';
 import { rule as pipCacheKept } from './pip-cache-kept';
 import { rule as useraddWithoutNoLogInit } from './useradd-without-no-log-init';
@@ -22,6 +23,7 @@ export const RULES: readonly Rule[] = [
   baseImageNotSlim,
   contextWithoutDockerignore,
   dnfCacheKept,
+  filesChangedInLaterLayer,
   microdnfCacheKept,
   pipCacheKept,
   useraddWithoutNoLogInit,

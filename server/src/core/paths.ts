@@ -1,0 +1,307 @@
+/**
+ * Which instruction wrote which paths. Layer rules ask "was this path, deleted or chmod-ed here,
+ * written by an earlier layer of the same image?" and "which archive did this RUN download?".
+ *
+ * Only writes we can recognise statically are tracked: COPY/ADD destinations, and RUN commands
+ * with an explicit target (`curl -o`, `wget -O`, `tar -x -C`, `unzip -d`, `git clone`, `cp`,
+ * `mv`) plus the package-manager caches they leave unless the same RUN removes them. Anything
+ * else (a build writing into the working directory, redirections) is unknown and never flagged.
+ */
+import type { Copy, Workdir } from 'dockerfile-ast';
+import { hasCacheMount, hasFlag, isAptUpdate, isPipInstall, operands, removesPath } from './commands';
+import type { DockerfileModel, Instr, Stage } from './model';
+import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
+import type { Range } from './types';
+
+// ---------------------------------------------------------------------------------------------
+// Path arithmetic
+
+/** Collapses `.`, `..` and repeated slashes of an absolute path; keeps no trailing slash (except `/`). */
+export function normalizePath(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return '/' + out.join('/');
+}
+
+/** `p` made absolute against `cwd`; undefined when it depends on a variable or `~`. */
+export function resolvePath(p: string, cwd: string): string | undefined {
+  if (p === '' || /[$`~]/.test(p)) return undefined;
+  return normalizePath(p.startsWith('/') ? p : `${cwd}/${p}`);
+}
+
+/**
+ * A path pattern as `rm`/`chmod` receive it: the literal prefix up to the first glob character.
+ * `/tmp/*` -> `{ prefix: '/tmp', glob: true }`; `/opt/x.tgz` -> `{ prefix: '/opt/x.tgz', glob: false }`.
+ */
+export function pathPattern(p: string, cwd: string): { prefix: string; glob: boolean } | undefined {
+  const g = p.search(/[*?[]/);
+  if (g < 0) {
+    const r = resolvePath(p, cwd);
+    return r === undefined ? undefined : { prefix: r, glob: false };
+  }
+  const dir = p.slice(0, p.lastIndexOf('/', g) + 1);
+  const r = resolvePath(dir || '.', cwd);
+  return r === undefined ? undefined : { prefix: r, glob: true };
+}
+
+/** True when `inner` is `outer` or lies below it. */
+export function isAtOrBelow(inner: string, outer: string): boolean {
+  return inner === outer || outer === '/' || inner.startsWith(outer + '/');
+}
+
+// ---------------------------------------------------------------------------------------------
+// Working directory
+
+/** The WORKDIR in effect for `instr`, following the FROM chain; `/` when none is set. Undefined when it uses a variable. */
+export function workdirAt(instr: Instr): string | undefined {
+  const chain: Stage[] = [];
+  for (let s = instr.stage; s; s = s.from.stage) chain.unshift(s);
+  let cwd: string | undefined = '/';
+  for (const s of chain) {
+    for (const i of s.instructions) {
+      if (s === instr.stage && i.index >= instr.index) break;
+      if (i.keyword !== 'WORKDIR') continue;
+      const dir = (i.node as Workdir).getArgumentsContent()?.trim();
+      cwd = dir && cwd !== undefined ? resolvePath(dir.replace(/^["']|["']$/g, ''), cwd) : undefined;
+    }
+  }
+  return cwd;
+}
+
+// ---------------------------------------------------------------------------------------------
+// COPY / ADD
+
+export interface CopySpec {
+  /** Sources as written (context paths, stage paths or URLs). */
+  sources: string[];
+  /** Destination as written. */
+  dest: string;
+  /** Destination resolved against WORKDIR; undefined when it uses a variable. */
+  destPath?: string;
+  /** True when the destination is a directory into which sources keep their names. */
+  destIsDir: boolean;
+  /** `--from` value, if any. */
+  from?: string;
+  /** Flag name (lower-case) -> value. */
+  flags: Map<string, string>;
+  /** Range of the whole argument list (sources and destination). */
+  argsRange: Range;
+}
+
+/** Reads a COPY/ADD in shell or JSON form; undefined for heredoc forms and malformed lines. */
+export function copySpec(model: DockerfileModel, instr: Instr): CopySpec | undefined {
+  if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return undefined;
+  const node = instr.node as Copy;
+  if (node.getHeredocs().length > 0) return undefined;
+  const args = node.getArguments();
+  if (args.length < 2 && !(args[0]?.getValue().startsWith('['))) return undefined;
+  const flags = new Map<string, string>();
+  for (const f of node.getFlags()) flags.set(f.getName().toLowerCase(), f.getValue() ?? '');
+  let words: string[];
+  const argsRange = { start: args[0].getRange().start, end: args[args.length - 1].getRange().end };
+  if (args[0].getValue().startsWith('[')) {
+    try {
+      const parsed: unknown = JSON.parse(model.text.slice(model.lines.offsetAt(argsRange.start), model.lines.offsetAt(argsRange.end)));
+      if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string') || parsed.length < 2) return undefined;
+      words = parsed as string[];
+    } catch {
+      return undefined;
+    }
+  } else {
+    words = args.map((a) => a.getValue());
+  }
+  const sources = words.slice(0, -1);
+  const dest = words[words.length - 1];
+  const cwd = workdirAt(instr);
+  const destPath = cwd === undefined ? undefined : resolvePath(dest, cwd);
+  const destIsDir = dest.endsWith('/') || dest === '.' || sources.length > 1;
+  return { sources, dest, destPath, destIsDir, from: flags.get('from'), flags, argsRange };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writes
+
+export type WriteKind = 'copy' | 'download' | 'extract' | 'clone' | 'copy-in-run' | 'cache';
+
+export interface Write {
+  /** Absolute path written (a file, or a directory whose content was written). */
+  path: string;
+  instr: Instr;
+  kind: WriteKind;
+  /** What wrote it, for messages (`COPY`, `curl -o`, `apt-get update`...). */
+  how: string;
+  /** The command that wrote it, for RUN writes. */
+  command?: ShellCommand;
+  /**
+   * For COPY/ADD writes: true when `path` is a copied file (`COPY app.py /app.py`), false when it
+   * is a directory of copies, undefined when the source may be either (`COPY bin/tool /tool`).
+   */
+  exactFile?: boolean;
+}
+
+/** Value of a short option (`-o x`, `-ox`) or long option (`--output x`, `--output=x`); the word and its index. */
+export function optionValue(args: ShellWord[], short: string[], long: string[]): ShellWord | undefined {
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i].value;
+    for (const l of long) {
+      if (v === l) return args[i + 1];
+      if (v.startsWith(l + '=')) return { value: v.slice(l.length + 1), start: args[i].start + l.length + 1, end: args[i].end };
+    }
+    for (const s of short) {
+      if (v === s) return args[i + 1];
+      if (v.startsWith(s) && !v.startsWith('--') && v.length > s.length) return { value: v.slice(s.length), start: args[i].start + s.length, end: args[i].end };
+    }
+  }
+  return undefined;
+}
+
+/** The last path segment of a URL without query or fragment (`https://x/a.tar.gz?x=1` -> `a.tar.gz`). */
+export function urlBasename(url: string): string | undefined {
+  const m = /^[a-z][a-z0-9+.-]*:\/\/[^/]+\/(?:[^?#]*\/)?([^/?#]+)(?:[?#].*)?$/i.exec(url);
+  return m?.[1];
+}
+
+/** URL operands of a download command. */
+function urls(cmd: ShellCommand): ShellWord[] {
+  return programArgs(cmd).filter((w) => /^(https?|ftp):\/\//i.test(w.value));
+}
+
+/** True when the tar command extracts (`-x`, `x` in a leading cluster, `--extract`, `--get`). */
+export function isTarExtract(cmd: ShellCommand): boolean {
+  if (programName(cmd) !== 'tar') return false;
+  const args = programArgs(cmd);
+  return args.some((w, i) => w.value === '--extract' || w.value === '--get' || (/^-[A-Za-z]+$/.test(w.value) && w.value.includes('x')) || (i === 0 && /^[A-Za-z]+$/.test(w.value) && w.value.includes('x')));
+}
+
+/** The archive a tar command reads (`-f FILE`, `-xzf FILE`, `--file=FILE`, `xzf FILE`). */
+export function tarArchive(cmd: ShellCommand): ShellWord | undefined {
+  const args = programArgs(cmd);
+  for (let i = 0; i < args.length; i++) {
+    const v = args[i].value;
+    if (v === '--file') return args[i + 1];
+    if (v.startsWith('--file=')) return { value: v.slice(7), start: args[i].start + 7, end: args[i].end };
+    const cluster = /^-?([A-Za-z]+)$/.exec(v);
+    if (cluster && (v.startsWith('-') || i === 0) && cluster[1].includes('f')) {
+      // In a cluster, `f` takes the next word (or the rest of the cluster when it is last: `-fFILE` is rare and ignored).
+      if (cluster[1].endsWith('f')) return args[i + 1];
+    }
+  }
+  return undefined;
+}
+
+/** Paths one RUN command writes, by the recognised patterns (relative paths against `cwd`). */
+export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; kind: WriteKind; how: string }[] {
+  const name = programName(cmd);
+  const args = programArgs(cmd);
+  const out: { path: string; kind: WriteKind; how: string }[] = [];
+  const add = (p: string | undefined, kind: WriteKind, how: string) => {
+    const r = p === undefined ? undefined : resolvePath(p, cwd);
+    if (r !== undefined && r !== '/' && p !== '-' && p !== '/dev/null') out.push({ path: r, kind, how });
+  };
+  if (name === 'curl') {
+    const o = optionValue(args, ['-o'], ['--output']);
+    if (o) add(o.value, 'download', 'curl -o');
+    else if (hasFlag(cmd, '-O', '--remote-name') || args.some((w) => /^-[A-Za-z]*O[A-Za-z]*$/.test(w.value))) {
+      for (const u of urls(cmd)) add(urlBasename(u.value), 'download', 'curl -O');
+    }
+  } else if (name === 'wget') {
+    const o = optionValue(args, ['-O'], ['--output-document']);
+    const dir = optionValue(args, ['-P'], ['--directory-prefix'])?.value;
+    if (o) add(o.value, 'download', 'wget -O');
+    else for (const u of urls(cmd)) {
+      const base = urlBasename(u.value);
+      if (base) add(dir ? `${dir}/${base}` : base, 'download', 'wget');
+    }
+  } else if (name === 'tar' && isTarExtract(cmd)) {
+    const dir = optionValue(args, ['-C'], ['--directory']);
+    if (dir) add(dir.value, 'extract', 'tar -x -C');
+  } else if (name === 'unzip') {
+    const dir = optionValue(args, ['-d'], []);
+    if (dir) add(dir.value, 'extract', 'unzip -d');
+  } else if (name === 'git' && operands(cmd)[0]?.value === 'clone') {
+    // Drop the values of clone's options that take one (`--depth 1`, `-b main`).
+    const ops = operands(cmd).slice(1).filter((w) => !/^(-b|--branch|--depth|-c|--config|-o|--origin|--reference|-j|--jobs|--filter|--template)$/.test(args[args.indexOf(w) - 1]?.value ?? ''));
+    const url = ops[0]?.value;
+    const dest = ops[1]?.value ?? (url ? /([^/:]+?)(?:\.git)?\/?$/.exec(url)?.[1] : undefined);
+    add(dest, 'clone', 'git clone');
+  } else if ((name === 'cp' || name === 'mv') && !hasFlag(cmd, '-t', '--target-directory')) {
+    const ops = operands(cmd);
+    if (ops.length === 2 && !/[*?[]/.test(ops[1].value)) add(ops[1].value, 'copy-in-run', name);
+  }
+  return out;
+}
+
+/** Package-manager caches a RUN leaves in its layer (not removed in the same RUN, no cache mount). */
+function cacheWrites(instr: Instr): { path: string; how: string; command: ShellCommand }[] {
+  const run = instr.run!;
+  const out: { path: string; how: string; command: ShellCommand }[] = [];
+  const kept = (p: string) => !removesPath(run, p) && !hasCacheMount(run, p);
+  for (const cmd of run.commands) {
+    if (isAptUpdate(cmd) && kept('/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
+    if (isPipInstall(cmd) && !hasFlag(cmd, '--no-cache-dir') && kept('/root/.cache/pip') && kept('/root/.cache')) {
+      out.push({ path: '/root/.cache/pip', how: 'pip install', command: cmd });
+    }
+    const name = programName(cmd);
+    if (name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && kept('/root/.npm')) out.push({ path: '/root/.npm', how: `npm ${operands(cmd)[0].value}`, command: cmd });
+  }
+  return out;
+}
+
+/** True when a later command of the same RUN removes `path` (so nothing of it stays in the layer). */
+function removedLaterInRun(instr: Instr, after: ShellCommand, path: string, cwd: string): boolean {
+  for (const c of instr.run!.commands) {
+    if (c.start <= after.start || programName(c) !== 'rm') continue;
+    for (const w of operands(c)) {
+      const pat = pathPattern(w.value, cwd);
+      // `rm -rf dir/*` empties `dir`: what was written there is gone too.
+      if (pat && isAtOrBelow(path, pat.prefix)) return true;
+    }
+  }
+  return false;
+}
+
+/**
+ * Every recognised write of the stages whose layers form `stage`'s image (its FROM chain), in
+ * instruction order, excluding what the writing RUN itself removes.
+ */
+export function writesInImage(model: DockerfileModel, stage: Stage): Write[] {
+  const chain: Stage[] = [];
+  for (let s: Stage | undefined = stage; s; s = s.from.stage) chain.unshift(s);
+  const out: Write[] = [];
+  for (const s of chain) {
+    for (const instr of s.instructions) {
+      if (instr.keyword === 'COPY' || instr.keyword === 'ADD') {
+        const spec = copySpec(model, instr);
+        if (!spec?.destPath || spec.sources.some((src) => /^[a-z]+:\/\//i.test(src) || src.startsWith('git@'))) continue;
+        const dirLike = (src: string) => /\/$|^\.?$|[*?[]/.test(src) || src === './';
+        const fileLike = (src: string) => !dirLike(src) && /(^|\/)[^/.][^/]*\.[A-Za-z0-9]+$/.test(src);
+        if (spec.destIsDir) {
+          // A file source lands as dest/<name>; a directory's content lands in dest itself.
+          for (const src of spec.sources) {
+            const base = src.split('/').pop() ?? '';
+            if (fileLike(src)) out.push({ path: normalizePath(`${spec.destPath}/${base}`), instr, kind: 'copy', how: instr.keyword, exactFile: true });
+            else out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: dirLike(src) ? false : undefined });
+          }
+        } else {
+          // `COPY . /app` or `COPY src/ /app` copies a directory's content; `COPY app.py /app.py` a file.
+          const src = spec.sources[0];
+          out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: dirLike(src) ? false : fileLike(src) ? true : undefined });
+        }
+      } else if (instr.run && instr.run.form !== 'exec') {
+        const cwd = workdirAt(instr);
+        if (cwd === undefined) continue;
+        for (const cmd of instr.run.commands) {
+          for (const w of commandWrites(cmd, cwd)) {
+            if (!removedLaterInRun(instr, cmd, w.path, cwd)) out.push({ ...w, instr, command: cmd });
+          }
+        }
+        for (const c of cacheWrites(instr)) out.push({ path: c.path, instr, kind: 'cache', how: c.how, command: c.command });
+      }
+    }
+  }
+  return out;
+}

@@ -1,0 +1,282 @@
+/**
+ * files-changed-in-later-layer: a RUN that deletes, `chmod`s or `chown`s files an earlier layer
+ * wrote. Layers only add: a deletion hides the files but their bytes stay in the earlier layer,
+ * and a permission or owner change copies every touched file into the new layer, so the image
+ * stores them twice. hadolint has no equivalent (hadolint#63).
+ *
+ * Only writes `core/paths.ts` recognises are tracked (COPY/ADD destinations, downloads with an
+ * explicit target, extraction directories, clones, package caches), so an unknown write is never
+ * flagged.
+ */
+import type { Copy } from 'dockerfile-ast';
+import { appendToRun, commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, removeCommandFromRun } from '../core/commands';
+import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
+import { commandWrites, copySpec, isAtOrBelow, pathPattern, resolvePath, workdirAt, writesInImage, type Write } from '../core/paths';
+import { programName, type ShellCommand } from '../core/shell';
+import type { Fix, SizeEstimate, TextEdit } from '../core/types';
+import { APT_LISTS, formatBytes } from '../sizes';
+import type { RawFinding, Rule } from './rule';
+
+type Action = 'rm' | 'chmod' | 'chown';
+
+/** Commands that create the paths they name. */
+const CREATORS = new Set(['mkdir', 'touch', 'install', 'ln', 'mktemp']);
+
+interface Target {
+  prefix: string;
+  glob: boolean;
+  /** True when the word is relative to the working directory. */
+  relative: boolean;
+}
+
+interface Change {
+  action: Action;
+  recursive: boolean;
+  targets: Target[];
+  /** For chmod/chown: the mode or owner operand as written. */
+  setting?: string;
+}
+
+/** Reads `rm`, `chmod` and `chown` commands; undefined for anything else or when a path is not static. */
+export function readChange(cmd: ShellCommand, cwd: string): Change | undefined {
+  const action = programName(cmd);
+  if (action !== 'rm' && action !== 'chmod' && action !== 'chown') return undefined;
+  const ops = operands(cmd);
+  let setting: string | undefined;
+  let paths = ops;
+  if (action !== 'rm') {
+    if (hasFlag(cmd, '--reference')) return undefined;
+    setting = ops[0]?.value;
+    paths = ops.slice(1);
+  }
+  const targets: Target[] = [];
+  for (const w of paths) {
+    const pat = pathPattern(w.value, cwd);
+    if (!pat) return undefined;
+    targets.push({ ...pat, relative: !w.value.startsWith('/') });
+  }
+  if (targets.length === 0) return undefined;
+  const recursive = action === 'rm' || hasFlag(cmd, '-R', '--recursive') || cmd.words.some((w) => /^-[a-zA-Z]*R/.test(w.value));
+  return { action, recursive, targets, setting };
+}
+
+/** True when changing `t` touches bytes of `w` that an earlier layer holds. */
+function touches(change: Change, t: Target, w: Write): boolean {
+  if (change.recursive || t.glob) {
+    // Deleting (or chmod -R) a parent of what was written, or a part of a written tree.
+    return isAtOrBelow(w.path, t.prefix) || (isAtOrBelow(t.prefix, w.path) && w.exactFile !== true);
+  }
+  // A non-recursive chmod/chown copies one entry: costly for a file, not for a directory.
+  const fileLike = w.exactFile === true || w.kind === 'download';
+  return (t.prefix === w.path && fileLike) || (t.prefix !== w.path && isAtOrBelow(t.prefix, w.path));
+}
+
+/** The writes one command of `instr` changes, by target (empty when none). */
+function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { change: Change; writes: Write[]; allCovered: boolean } | undefined {
+  const cwd = workdirAt(instr);
+  if (cwd === undefined || !instr.stage) return undefined;
+  const change = readChange(cmd, cwd);
+  if (!change) return undefined;
+  const earlier = writesInImage(model, instr.stage).filter((w) => w.instr.index < instr.index);
+  const writes = new Set<Write>();
+  let allCovered = true;
+  // A target the same RUN wrote first (`mkdir -p /app/cache && chmod 777 /app/cache`) is new in this layer.
+  const madeHere = (t: Target) =>
+    instr.run!.commands.some((c) => {
+      if (c.start >= cmd.start) return false;
+      // An extraction directory (`tar -C /opt`) is too broad to say what the archive held.
+      const made = commandWrites(c, cwd).filter((w) => w.kind !== 'extract').map((w) => w.path);
+      if (CREATORS.has(programName(c))) made.push(...operands(c).map((w) => resolvePath(w.value, cwd)).filter((p): p is string => p !== undefined));
+      return made.some((p) => p !== '/' && isAtOrBelow(t.prefix, p));
+    });
+  for (const t of change.targets) {
+    if (madeHere(t)) continue;
+    const hit = earlier.filter((w) => touches(change, t, w));
+    if (hit.length === 0) allCovered = false;
+    hit.forEach((w) => writes.add(w));
+  }
+  // The `RUN apt-get update` then `RUN apt-get install ... && rm lists` split is
+  // run-split-from-index-update's finding; its merge fixes this one too.
+  const list = [...writes].filter((w) => !(w.kind === 'cache' && w.instr.index === instr.index - 1 && indexRefreshOnly(w.instr.run!) !== undefined));
+  return list.length ? { change, writes: list, allCovered } : undefined;
+}
+
+function cost(change: Change, writes: Write[]): SizeEstimate {
+  const lists = writes.find((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
+  if (lists && change.action === 'rm') return { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis };
+  const what = writes.some((w) => w.kind === 'copy') ? 'the copied files' : writes.some((w) => w.kind === 'cache') ? 'the package cache' : 'what that RUN wrote there';
+  if (change.action === 'rm') return { basis: `the size of ${what}: it stays in the earlier layer` };
+  return { basis: `the size of ${what}, stored a second time by the ${change.action}` };
+}
+
+const VERB: Record<Action, string> = { rm: 'deletes', chmod: 'changes the mode of', chown: 'changes the owner of' };
+
+export const rule: Rule = {
+  id: 'files-changed-in-later-layer',
+  title: 'files deleted, chmod-ed or chown-ed in a later layer',
+  severity: 'warning',
+  scope: 'layers',
+  docs: {
+    summary: 'A RUN deletes, `chmod`s or `chown`s files that an earlier COPY, ADD or RUN of the same image wrote.',
+    why: 'Each instruction adds a layer; nothing removes bytes from an earlier one. `rm` in a later layer only hides the files, and `chmod`/`chown` copy every file they touch into the new layer, so the image stores them twice. Tracked writes: COPY/ADD destinations, `curl -o`/`-O`, `wget`, `tar -x -C`, `unzip -d`, `git clone`, `cp`/`mv` targets, and the apt lists, pip and npm caches a RUN leaves behind.',
+    incorrect: 'COPY app /app\nRUN chmod -R 755 /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt\nRUN rm /tmp/tool.tgz',
+    correct: '# syntax=docker/dockerfile:1\nCOPY --chmod=755 app /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt && rm /tmp/tool.tgz',
+    sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}); for chmod/chown, the size of the touched files again. Not known statically for COPY: it is the size of the copied files (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63).`,
+    fix: [
+      'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists.',
+      'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, or for symbolic modes (`+x`).',
+      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists) and relative paths mean the same there.',
+      'Otherwise, when the writing RUN is directly above, the two RUNs are merged into one (shell form without flags, no `cd`/`export` in the first).',
+      'Deleting copied files has no fix: when a RUN only needs them while it runs (installers, wheels from a builder stage), use a bind mount (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`); otherwise copy less (`.dockerignore`, narrower COPY sources).',
+    ].join(' '),
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run || run.form === 'exec') continue;
+        for (const cmd of run.commands) {
+          const found = changedWrites(model, instr, cmd);
+          if (!found) continue;
+          const { change, writes } = found;
+          const where = [...new Set(writes.map((w) => `line ${w.instr.range.start.line + 1} (${w.how})`))].join(', ');
+          const saving = cost(change, writes);
+          const size = saving.bytes !== undefined ? `about ${formatBytes(saving.bytes)}` : saving.basis;
+          const effect = change.action === 'rm' ? 'the bytes stay in that layer' : 'the files are copied into this layer and stored twice';
+          const advice = writes.every((w) => w.kind === 'copy')
+            ? change.action === 'rm'
+              ? 'If the files are only needed while this RUN runs, mount them instead (`RUN --mount=type=bind,...`); otherwise copy less (.dockerignore, narrower sources).'
+              : `Use COPY --${change.action}.`
+            : 'Do it in the RUN that wrote them.';
+          out.push({
+            range: commandRange(model, run, cmd),
+            instr,
+            message: `\`${change.action}\` ${VERB[change.action]} files written at ${where}: ${effect} (${size}). ${advice}`,
+            saving,
+            data: { commandStart: cmd.start },
+          });
+        }
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const instr = instructionAt(model, finding.range.start.line);
+    const cmd = instr?.run?.commands.find((c) => c.start === finding.data?.commandStart);
+    if (!instr || !cmd) return undefined;
+    const found = changedWrites(model, instr, cmd);
+    if (!found || !found.allCovered) return undefined;
+    const writers = [...new Set(found.writes.map((w) => w.instr))];
+    if (writers.length !== 1) return undefined;
+    const writer = writers[0];
+    if (writer.keyword === 'COPY' || writer.keyword === 'ADD') return copyFlagFix(model, instr, cmd, found.change, writer, found.writes);
+    return moveFix(model, instr, cmd, found.change, writer, found.writes) ?? mergeFix(model, writer, instr);
+  },
+};
+
+/** Top-level directories a base image fills: a recursive change there also touched files we do not track. */
+const SYSTEM_DIRS = ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/var', '/root', '/home', '/tmp', '/run', '/proc', '/sys', '/dev', '/boot', '/mnt', '/media', '/srv'];
+const USER_CREATION = /^(useradd|adduser|groupadd|addgroup|usermod)$/;
+
+function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change: Change, writer: Instr, writes: Write[]): Fix | undefined {
+  if (change.action === 'rm' || change.targets.length !== 1 || change.targets[0].glob) return undefined;
+  const spec = copySpec(model, writer);
+  const setting = change.setting;
+  if (!spec?.destPath || !setting || writes.length !== 1) return undefined;
+  const target = change.targets[0].prefix;
+  const write = writes[0];
+  if (target !== write.path) return undefined;
+  if (spec.flags.has(change.action)) return undefined;
+  let flag: string;
+  if (change.action === 'chmod') {
+    if (!/^0?[0-7]{3}$/.test(setting)) return undefined;
+    flag = `--chmod=${setting}`;
+  } else {
+    if (!/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/.test(setting) || (setting.includes('.') && !setting.includes(':'))) return undefined;
+    flag = `--chown=${setting}`;
+  }
+  if (write.exactFile === undefined) return undefined; // a file or a directory: which command to keep is unclear
+  const isDir = !write.exactFile;
+  if (isDir) {
+    if (!change.recursive) return undefined;
+    if (SYSTEM_DIRS.some((d) => isAtOrBelow(target, d)) || target === '/') return undefined;
+  }
+  const chain = instr.stage ? chainInstructions(instr) : [];
+  const between = chain.filter((i) => i.index > writer.index && i.index < instr.index);
+  // Names must exist when COPY runs: no user or group created between the COPY and the change.
+  const createsUser = (c: ShellCommand) => USER_CREATION.test(programName(c));
+  if (change.action === 'chown' && !/^\d+(:\d+)?$/.test(setting)) {
+    if (between.some((i) => i.run?.commands.some(createsUser)) || instr.run!.commands.some((c) => c.start < cmd.start && createsUser(c))) return undefined;
+  }
+  // Something else under the destination (an earlier COPY, a RUN working there) would no longer change.
+  const earlierWrites = writesInImage(model, instr.stage!).filter((w) => w.instr !== writer && w.instr.index < instr.index && isAtOrBelow(w.path, target));
+  if (earlierWrites.length > 0) return undefined;
+  const usesTarget = (i: Instr) => i.run !== undefined && (isAtOrBelow(workdirAt(i) ?? '/', target) || i.run.text.includes(target));
+  if (chain.some((i) => i.index < instr.index && i !== writer && usesTarget(i))) return undefined;
+  if (instr.run!.commands.some((c) => c.start < cmd.start && (c.words.some((w) => w.value.includes(target)) || (change.targets[0].relative && programName(c) === 'cd')))) return undefined;
+
+  const node = writer.node as Copy;
+  const at = node.getInstructionRange().end;
+  const edits: TextEdit[] = [{ range: { start: at, end: at }, newText: ` ${flag}` }];
+  if (isDir) {
+    // Keep the change on the directory entry itself: cheap, and COPY leaves an existing directory as it was.
+    const recursiveWords = cmd.words.filter((w) => /^-[a-zA-Z]*R[a-zA-Z]*$/.test(w.value) || w.value === '--recursive');
+    for (const w of recursiveWords) {
+      const stripped = w.value === '--recursive' || w.value === '-R' ? '' : w.value.replace('R', '');
+      const run = instr.run!;
+      const start = run.docOffset(w.start);
+      const end = run.docOffset(w.end - 1) + 1;
+      // Remove the word and one blank before it when it becomes empty.
+      edits.push(stripped ? { range: model.lines.range(start, end), newText: stripped } : { range: model.lines.range(start - 1, end), newText: '' });
+    }
+  } else {
+    const removal = removeCommandFromRun(model, instr, cmd);
+    if (!removal) return undefined;
+    edits.push(removal);
+  }
+  const note = change.action === 'chmod' ? ' (needs BuildKit)' : '';
+  return { title: `Use COPY ${flag}${note} instead of a later ${change.action}`, edits, preferred: true };
+}
+
+/** Instructions of the image `instr` belongs to (its stage's FROM chain), in order. */
+function chainInstructions(instr: Instr): Instr[] {
+  const out: Instr[] = [];
+  for (let s = instr.stage; s; s = s.from.stage) out.unshift(...s.instructions);
+  return out;
+}
+
+function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change: Change, writer: Instr, writes: Write[]): Fix | undefined {
+  const run = instr.run!;
+  const writerRun = writer.run;
+  if (!writerRun || writerRun.form === 'exec') return undefined;
+  // Relative paths must mean the same in the writer's RUN.
+  if (change.targets.some((t) => t.relative) && (workdirAt(writer) !== workdirAt(instr) || writerRun.commands.some((c) => programName(c) === 'cd' || programName(c) === 'pushd'))) return undefined;
+  const paths = writes.map((w) => w.path);
+  const cwd = workdirAt(instr) ?? '/';
+  const overlaps = (a: string, b: string) => isAtOrBelow(a, b) || isAtOrBelow(b, a);
+  // A word uses a path when it names it, a parent of it or something below it (relative words too).
+  const mentions = (words: { value: string }[]) =>
+    words.some((w) => {
+      const resolved = resolvePath(w.value, cwd);
+      return paths.some((p) => w.value.includes(p) || (resolved !== undefined && overlaps(resolved, p)));
+    });
+  const needsLists = writes.some((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
+  const usesWrites = (c: ShellCommand) => mentions(c.words) || (needsLists && isAptInstall(c)) || programName(c) === 'cd';
+  const between = chainInstructions(instr).filter((i) => i.index > writer.index && i.index < instr.index);
+  for (const i of between) {
+    if (i.run && (i.run.commands.some(usesWrites) || paths.some((p) => isAtOrBelow(workdirAt(i) ?? '/', p)))) return undefined;
+    if ((i.keyword === 'COPY' || i.keyword === 'ADD') && (i.node.getArgumentsContent() ?? '').split(/\s+/).some((w) => paths.some((p) => w.includes(p)))) return undefined;
+  }
+  if (run.commands.some((c) => c.start < cmd.start && usesWrites(c))) return undefined;
+  const removal = removeCommandFromRun(model, instr, cmd);
+  const append = appendToRun(model, writer, run.text.slice(cmd.start, cmd.end));
+  if (!removal || !append) return undefined;
+  return { title: `Move \`${change.action}\` into the RUN at line ${writer.range.start.line + 1} that wrote the files`, edits: [append, removal], preferred: true };
+}
+
+function mergeFix(model: DockerfileModel, writer: Instr, instr: Instr): Fix | undefined {
+  const edit = mergeIntoPreviousRun(model, writer, instr);
+  return edit && { title: `Merge this RUN into the one at line ${writer.range.start.line + 1} so the files never reach a layer`, edits: [edit], preferred: true };
+}
+
