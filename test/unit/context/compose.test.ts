@@ -1,0 +1,66 @@
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { composeBuildTargets, composeTargetsFor } from '../../../server/src/sources/context/compose';
+
+const W = path.resolve('/w');
+
+describe('compose: build contexts', () => {
+  const file = {
+    path: path.join(W, 'compose.yaml'),
+    text: [
+      'services:',
+      '  api:',
+      '    build: ./api',
+      '  web:',
+      '    build:',
+      '      context: web',
+      '      dockerfile: docker/prod.Dockerfile',
+      '  worker:',
+      '    build:',
+      '      dockerfile: worker.Dockerfile',
+      '  remote:',
+      '    build: https://github.com/example/repo.git#main',
+      '  vars:',
+      '    build:',
+      '      context: ${CTX:-./tools}',
+      '  unknown:',
+      '    build: ${SOMEWHERE}',
+      '  inline:',
+      '    build:',
+      '      dockerfile_inline: FROM scratch',
+      '  image-only:',
+      '    image: redis',
+      '',
+    ].join('\n'),
+  };
+
+  it('reads string and mapping forms, skipping remote and unresolved contexts', () => {
+    const { targets, errors } = composeBuildTargets(file);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(
+      targets.map((t) => [t.service, t.contextDir, t.dockerfile]),
+      [
+        ['api', path.join(W, 'api'), path.join(W, 'api/Dockerfile')],
+        ['web', path.join(W, 'web'), path.join(W, 'web/docker/prod.Dockerfile')],
+        ['worker', W, path.join(W, 'worker.Dockerfile')],
+        ['vars', path.join(W, 'tools'), path.join(W, 'tools/Dockerfile')],
+      ],
+    );
+  });
+
+  it('finds the services that build a given Dockerfile', () => {
+    assert.deepEqual(
+      composeTargetsFor(path.join(W, 'web/docker/prod.Dockerfile'), [file]).map((t) => [t.service, t.contextDir]),
+      [['web', path.join(W, 'web')]],
+    );
+    assert.deepEqual(composeTargetsFor(path.join(W, 'Dockerfile'), [file]), []);
+  });
+
+  it('survives broken YAML', () => {
+    const r = composeBuildTargets({ path: path.join(W, 'docker-compose.yml'), text: 'services: [\n  api:\n' });
+    assert.deepEqual(r.targets, []);
+    assert.ok(r.errors.length > 0);
+    assert.deepEqual(composeBuildTargets({ path: 'x.yml', text: '' }).targets, []);
+    assert.deepEqual(composeBuildTargets({ path: 'x.yml', text: 'services:\n  a: null\n' }).targets, []);
+  });
+});
