@@ -1,30 +1,52 @@
 /**
  * Quick fixes through VS Code's own commands: each fix offered for a diagnostic, applied with
  * `workspace.applyEdit`, removes that diagnostic; applying them all leaves no warning. Works on
- * copies of the naive Python example next to the workspace, so other tests see the originals.
+ * copies of the naive Python example in the workspace's `fix-copies/` folder, so other tests
+ * see the originals. (Inside the workspace: the client's file watcher, which tells the server a
+ * .dockerignore appeared, covers the workspace folders only.)
  */
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { codeOf, examplesRoot, openAndWaitForWarnings, ourDiagnostics, waitFor } from './helpers';
+import { codeOf, examplesRoot, fixCopiesFolder, openAndWaitForWarnings, ourDiagnostics, waitFor } from './helpers';
 
 let copies = 0;
 
-/** A fresh copy of examples/python-naive outside the workspace folder; returns its Dockerfile. */
+/** A fresh copy of examples/python-naive; returns its Dockerfile. */
 async function copyOfPythonExample(): Promise<vscode.Uri> {
   const source = vscode.Uri.file(path.join(examplesRoot(), 'python-naive'));
-  const target = vscode.Uri.file(path.join(path.dirname(examplesRoot()), `fix-${process.pid}-${++copies}`, 'python-naive'));
+  const target = vscode.Uri.file(path.join(examplesRoot(), fixCopiesFolder, String(++copies), 'python-naive'));
   await vscode.workspace.fs.copy(source, target, { overwrite: true });
   return vscode.Uri.joinPath(target, 'Dockerfile');
 }
 
-async function quickFixesFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
+/**
+ * What each rule's fix title mentions. `vscode.executeCodeActionProvider` returns actions without
+ * their `diagnostics`, so when two findings overlap (apt-lists-kept and apt-recommends on one RUN)
+ * the title tells which fix belongs to which; a title that says what the fix does is wanted anyway.
+ */
+const titleHints: Record<string, RegExp> = {
+  'apt-lists-kept': /lists/i,
+  'apt-recommends': /recommends/i,
+  'apk-cache-kept': /--no-cache/,
+  'pip-cache-kept': /no-cache-dir|PIP_NO_CACHE_DIR/i,
+  'base-image-not-slim': /slim/i,
+  'context-without-dockerignore': /\.dockerignore/,
+};
+
+/** The quick fix VS Code offers for `diagnostic` (asked for exactly its range). */
+async function quickFixFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction> {
+  const code = codeOf(diagnostic);
   const actions = await vscode.commands.executeCommand<Array<vscode.CodeAction | vscode.Command>>(
     'vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value,
   );
-  return (actions ?? []).filter((a): a is vscode.CodeAction =>
-    'edit' in a && !!a.edit && (a.diagnostics ?? []).some((d) => codeOf(d) === codeOf(diagnostic)),
-  );
+  const fixes = (actions ?? []).filter((a): a is vscode.CodeAction => 'edit' in a && !!a.edit);
+  const titles = fixes.map((a) => `"${a.title}"`).join(', ') || 'nothing';
+  const hint = titleHints[code];
+  const matching = fixes.filter((a) => !hint || hint.test(a.title));
+  assert.ok(matching.length > 0, `no quick fix with an edit for ${code} on line ${diagnostic.range.start.line + 1}; offered: ${titles}`);
+  assert.ok(matching.length === 1 || fixes.length === 1, `several quick fixes could be the one for ${code}: ${titles}`);
+  return matching[0];
 }
 
 /** Applies the quick fix for `diagnostic`, saves, and waits until one fewer such diagnostic remains. */
@@ -33,13 +55,15 @@ async function applyFix(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise
   const line = diagnostic.range.start.line;
   const count = () => ourDiagnostics(uri).filter((d) => codeOf(d) === code).length;
   const before = count();
-  const fixes = await quickFixesFor(uri, diagnostic);
-  assert.ok(fixes.length > 0, `no quick fix offered for ${code} on line ${line + 1}`);
-  assert.ok(await vscode.workspace.applyEdit(fixes[0].edit!), `applyEdit refused "${fixes[0].title}"`);
-  // A created .dockerignore is an unsaved editor until saved, and the server reads the disk.
-  await vscode.workspace.saveAll(false);
-  await waitFor(`${code} (line ${line + 1}) to go after "${fixes[0].title}"`, () => count() < before);
-  return fixes[0].title;
+  const fix = await quickFixFor(uri, diagnostic);
+  assert.ok(await vscode.workspace.applyEdit(fix.edit!), `applyEdit refused "${fix.title}"`);
+  // A created .dockerignore is a dirty document without an editor; workspace.saveAll only saves
+  // documents shown in editors, so save every dirty one (the server reads the disk).
+  for (const document of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
+    assert.ok(await document.save(), `could not save ${document.uri.fsPath}`);
+  }
+  await waitFor(`${code} (line ${line + 1}) to go after "${fix.title}"`, () => count() < before);
+  return fix.title;
 }
 
 describe('code actions', () => {
@@ -71,6 +95,8 @@ describe('code actions', () => {
     assert.ok(context, `no context-without-dockerignore warning; got ${warnings.map(codeOf).join(', ')}`);
     await applyFix(uri, context);
     const ignore = vscode.Uri.joinPath(uri, '..', '.dockerignore');
+    const inEditor = (await vscode.workspace.openTextDocument(ignore)).getText();
+    assert.match(inEditor, /^\.git$/m, `the .dockerignore document lacks .git:\n${inEditor}`);
     const content = Buffer.from(await vscode.workspace.fs.readFile(ignore)).toString('utf8');
     assert.match(content, /^\.git$/m, `.dockerignore lacks .git:\n${content}`);
     assert.match(content, /__pycache__/, `.dockerignore lacks Python entries:\n${content}`);

@@ -7,9 +7,8 @@ import * as assert from 'assert';
 import { execFile } from 'child_process';
 import * as path from 'path';
 import * as vscode from 'vscode';
-import { codeOf, examplesRoot, exampleUri, openAndWaitForWarnings, ourDiagnostics, waitFor } from './helpers';
+import { codeOf, examplesRoot, fixCopiesFolder, exampleUri, openAndWaitForWarnings, ourDiagnostics, waitFor } from './helpers';
 
-const ruleIds = ['apt-lists-kept', 'apt-recommends', 'apk-cache-kept', 'pip-cache-kept', 'base-image-not-slim', 'context-without-dockerignore'];
 
 interface CliFinding {
   ruleId: string;
@@ -26,6 +25,10 @@ const severityNames: Record<vscode.DiagnosticSeverity, string> = {
   [vscode.DiagnosticSeverity.Information]: 'info',
   [vscode.DiagnosticSeverity.Hint]: 'hint',
 };
+
+function isWarningOrWorse(f: CliFinding): boolean {
+  return f.severity === 'warning' || f.severity === 'error';
+}
 
 function cliKey(f: CliFinding): string {
   return `${f.ruleId} ${f.severity} ${f.line}:${f.column}-${f.endLine}:${f.endColumn}`;
@@ -58,12 +61,18 @@ function runCli(folder: string): Promise<Array<{ file: string; findings: CliFind
   });
 }
 
+/** CLI reports for the examples themselves, not for copies other tests made in the workspace. */
+async function exampleReports(): Promise<Array<{ file: string; findings: CliFinding[]; error?: string }>> {
+  const reports = await runCli(examplesRoot());
+  return reports.filter((r) => !path.relative(examplesRoot(), path.resolve(examplesRoot(), r.file)).startsWith(fixCopiesFolder + path.sep));
+}
+
 describe('diagnostics', () => {
   it('reports at least four warnings on the naive Python example, each with source, rule id, cost and doc link', async () => {
     const uri = exampleUri('python-naive', 'Dockerfile');
     const warnings = await openAndWaitForWarnings(uri, 4);
     for (const d of warnings) {
-      assert.ok(ruleIds.includes(codeOf(d)), `unknown rule id "${codeOf(d)}" in: ${d.message}`);
+      assert.match(codeOf(d), /^[a-z0-9]+(-[a-z0-9]+)+$/, `no kebab-case rule id as code in: ${d.message}`);
       assert.ok(d.message.length > 20, `message too short: "${d.message}"`);
       const code = d.code;
       assert.ok(typeof code === 'object' && code.target instanceof vscode.Uri, `diagnostic ${codeOf(d)} has no documentation link`);
@@ -73,11 +82,11 @@ describe('diagnostics', () => {
   });
 
   it('matches the CLI finding for finding on every example', async () => {
-    const reports = await runCli(examplesRoot());
+    const reports = await exampleReports();
     assert.ok(reports.length >= 4, `CLI found only ${reports.length} Dockerfiles`);
     const withFindings = reports.filter((r) => r.findings.length > 0);
     const clean = reports.filter((r) => r.findings.length === 0);
-    assert.ok(clean.length >= 1, 'the optimised example should yield no findings');
+    assert.ok(reports.some((r) => !r.findings.some(isWarningOrWorse)), 'the optimised example should yield no warnings');
     for (const report of reports) assert.strictEqual(report.error, undefined, `${report.file}: ${report.error}`);
     // Files with findings first: once they agree, the server is known to be live.
     for (const report of [...withFindings, ...clean]) {
@@ -90,16 +99,18 @@ describe('diagnostics', () => {
     }
   });
 
-  it('keeps results current while typing (didChange), on a file that starts clean', async () => {
-    const reports = await runCli(examplesRoot());
-    const clean = reports.find((r) => r.findings.length === 0);
-    assert.ok(clean, 'no clean example');
+  it('keeps results current while typing (didChange), on a file without warnings', async () => {
+    const reports = await exampleReports();
+    const clean = reports.find((r) => !r.findings.some(isWarningOrWorse));
+    assert.ok(clean, 'no example without warnings');
     const uri = vscode.Uri.file(path.resolve(examplesRoot(), clean.file));
     const editor = await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
+    const baseline = clean.findings.map(cliKey).sort();
+    await waitFor('the editor to show the CLI findings', () => JSON.stringify(editorKeys(uri)) === JSON.stringify(baseline));
     const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
     assert.ok(await editor.edit((b) => b.insert(end, '\nRUN pip install requests\n')), 'edit refused');
     await waitFor('a pip-cache-kept finding after typing a pip install', () => ourDiagnostics(uri).some((d) => codeOf(d) === 'pip-cache-kept'));
     await vscode.commands.executeCommand('workbench.action.files.revert');
-    await waitFor('no findings after reverting', () => ourDiagnostics(uri).length === 0);
+    await waitFor('the original findings after reverting', () => JSON.stringify(editorKeys(uri)) === JSON.stringify(baseline));
   });
 });

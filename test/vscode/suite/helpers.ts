@@ -5,6 +5,8 @@ import * as vscode from 'vscode';
 
 export const extensionId = 'dockerfile-size-hints.dockerfile-size-hints';
 export const diagnosticSource = 'dockerfile-size-hints';
+/** Where the code-action tests put the copies they edit, inside the workspace folder. */
+export const fixCopiesFolder = 'fix-copies';
 
 /** The workspace folder: a temp copy of the repository's examples/ made by the runner. */
 export function examplesRoot(): string {

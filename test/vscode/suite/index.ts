@@ -15,7 +15,8 @@ import * as util from 'util';
  */
 const logPrefix = process.env.DSH_SUITE_LOG_PREFIX ?? '';
 
-function print(...args: unknown[]): void {
+/** console.log, marked so the code-server runner prints it. Tests use this for their own output. */
+export function print(...args: unknown[]): void {
   console.log(logPrefix + util.format(...args));
 }
 
