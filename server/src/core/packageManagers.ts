@@ -9,7 +9,7 @@
  */
 import { appendToRun, commandRange, operands } from './commands';
 import { envBefore, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
-import { inlineAssignments, programName, type ShellCommand, type ShellWord } from './shell';
+import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
@@ -210,6 +210,8 @@ export interface CacheRuleSpec {
   saving: SizeEstimate;
   /** Only report in stages whose layers form the final image (build caches are expected in builder stages). */
   finalLayersOnly?: boolean;
+  /** False when the rule does not apply to this Dockerfile at all (e.g. yarn berry). */
+  applies?(model: DockerfileModel): boolean;
   /** The repair for one finding, if a safe one exists here. */
   repair?(c: CacheCommandContext & { model: DockerfileModel; word: ShellWord }): { title: string; edits: TextEdit[] } | undefined;
 }
@@ -225,6 +227,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
     docs: spec.docs,
     check({ model }) {
       const out: RawFinding[] = [];
+      if (spec.applies && !spec.applies(model)) return out;
       for (const stage of model.stages) {
         if (spec.finalLayersOnly && !stage.layersInFinal) continue;
         for (const instr of stage.instructions) {
@@ -295,3 +298,25 @@ export function rpmCleanAll(cmd: ShellCommand): boolean {
 
 /** The subcommands of yum, dnf and microdnf that download repository metadata or packages. */
 export const RPM_FILLS = ['install', 'groupinstall', 'localinstall', 'reinstall', 'update', 'upgrade', 'makecache', 'group', 'groups', 'downgrade', 'distro-sync', 'swap', 'builddep', 'update-minimal', 'upgrade-minimal'] as const;
+
+/** The value of a long option given as `--name=value` or `--name value`, if present. */
+export function flagValue(cmd: ShellCommand, name: string): string | undefined {
+  const words = cmd.words;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i].value;
+    if (w.startsWith(name + '=')) return w.slice(name.length + 1);
+    if (w === name && i + 1 < words.length) return words[i + 1].value;
+  }
+  return undefined;
+}
+
+/** The word naming the program (`yarn` in `CI=1 yarn`). */
+export function programWord(cmd: ShellCommand): ShellWord | undefined {
+  const i = programIndex(cmd);
+  return i < 0 ? undefined : cmd.words[i];
+}
+
+/** npm's install family (`npm ci`, `npm install`, `npm i`...): the subcommand word. */
+export function npmInstallWord(cmd: ShellCommand): ShellWord | undefined {
+  return subcommandOf(cmd, /^npm$/, ['install', 'i', 'in', 'ins', 'isntall', 'ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean', 'add', 'update', 'up', 'upgrade', 'install-test', 'it', 'install-ci-test', 'cit']);
+}

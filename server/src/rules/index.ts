@@ -12,8 +12,12 @@ import { rule as copyWholeStage } from './copy-whole-stage';
 import { rule as dnfCacheKept } from './dnf-cache-kept';
 import { rule as filesChangedInLaterLayer } from './files-changed-in-later-layer';
 import { rule as microdnfCacheKept } from './microdnf-cache-kept';
+import { rule as npmCacheKept } from './npm-cache-kept';
+import { rule as npmDevDependencies } from './npm-dev-dependencies';
 import { rule as pipCacheKept } from './pip-cache-kept';
+import { rule as pnpmStoreKept } from './pnpm-store-kept';
 import { rule as useraddWithoutNoLogInit } from './useradd-without-no-log-init';
+import { rule as yarnCacheKept } from './yarn-cache-kept';
 import { rule as yumCacheKept } from './yum-cache-kept';
 import { rule as zypperCacheKept } from './zypper-cache-kept';
 
@@ -27,8 +31,12 @@ export const RULES: readonly Rule[] = [
   dnfCacheKept,
   filesChangedInLaterLayer,
   microdnfCacheKept,
+  npmCacheKept,
+  npmDevDependencies,
   pipCacheKept,
+  pnpmStoreKept,
   useraddWithoutNoLogInit,
+  yarnCacheKept,
   yumCacheKept,
   zypperCacheKept,
 ];

@@ -1,0 +1,38 @@
+/**
+ * npm-cache-kept: `npm install` / `npm ci` copy every package tarball and the registry's metadata
+ * document of every package into npm's cache (~/.npm/_cacache) and leave them there.
+ */
+import { appendRepair, cacheRule, envFor, flagValue, npmInstallWord } from '../core/packageManagers';
+import { operands } from '../core/commands';
+import { programName } from '../core/shell';
+import { formatBytes } from '../sizes';
+import { NPM_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
+
+const CLEAN = 'npm cache clean --force';
+const EXAMPLE = `about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured: ${EX.basis}); it grows with the dependencies`;
+
+export const rule = cacheRule({
+  id: 'npm-cache-kept',
+  title: "npm's cache left in the layer",
+  severity: 'warning',
+  docs: {
+    summary: '`npm ci` / `npm install` without `npm cache clean --force` (or a cache mount on ~/.npm) in the same RUN.',
+    why: 'npm keeps each downloaded tarball and the full registry document of each package (every version ever published) in ~/.npm. The running app never reads it, and a cleanup in a later RUN cannot take it out of this layer. hadolint has no rule for it.',
+    incorrect: 'RUN npm ci --omit=dev',
+    correct: 'RUN npm ci --omit=dev \\\n    && npm cache clean --force\n# or keep it out of the image and reuse it across builds:\nRUN --mount=type=cache,target=/root/.npm npm ci --omit=dev',
+    sizeImpact: `Often larger than the installed packages: ${EXAMPLE}.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN (with the same \`--cache\` folder when the install names one). Removing ~/.npm, a cache mount on it, or \`npm_config_cache\` pointing at a folder the RUN removes also satisfy the rule.`,
+  },
+  fills: npmInstallWord,
+  cleans: (cmd) => programName(cmd) === 'npm' && operands(cmd)[0]?.value === 'cache' && ['clean', 'clear', 'rm'].includes(operands(cmd)[1]?.value ?? ''),
+  cacheHandled: (handled, { instr, cmd }) => {
+    const dir = flagValue(cmd, '--cache') ?? envFor(instr, cmd, 'npm_config_cache', true);
+    return dir !== undefined ? dir === '/dev/null' || handled(dir) : handled('~/.npm');
+  },
+  message: () => `npm leaves its cache (~/.npm) in this layer: ${EXAMPLE}. Add \`${CLEAN}\` to the same RUN.`,
+  saving: { bytes: EX.bytes, basis: `example: ${EX.basis}; scales with the dependencies` },
+  repair: ({ model, instr, cmd }) => {
+    const dir = flagValue(cmd, '--cache');
+    return appendRepair(model, instr, dir ? `${CLEAN} --cache ${dir}` : CLEAN);
+  },
+});

@@ -1,0 +1,116 @@
+/**
+ * npm-dev-dependencies: `npm ci` / `npm install` of a project installs its devDependencies too
+ * (test runners, bundlers, linters, type definitions) unless told to omit them. In a stage whose
+ * layers form the final image they ship with the app.
+ */
+import { commandRange, hasFlag, insertAfterWord, operands } from '../core/commands';
+import { envFor, findingCommand, flagValue, isTruthy, laterInImage, npmInstallWord } from '../core/packageManagers';
+import type { Instr } from '../core/model';
+import { programArgs, programName, type ShellCommand } from '../core/shell';
+import type { RawFinding, Rule } from './rule';
+
+const INSTALL_ALL = new Set(['install', 'i', 'in', 'ins', 'isntall', 'ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
+/** Options whose value may be a separate word (so that word is not a package name). */
+const VALUE_OPTIONS = new Set(['--omit', '--only', '--include', '--prefix', '--cache', '--registry', '--loglevel', '--workspace', '-w', '--userconfig', '--install-strategy']);
+const BASIS = 'the devDependencies of package.json (test runners, bundlers, linters, type definitions); their size depends on the project';
+/** Tools that run from devDependencies when a Dockerfile builds or tests the app. */
+const DEV_TOOLS = /^(npx|tsc|webpack|vite|next|ng|nest|rollup|esbuild|parcel|babel|jest|mocha|vitest|ts-node|tsx|nodemon|eslint)$/;
+
+/** True when the command (or its environment) already leaves devDependencies out. */
+function omitsDev(instr: Instr, cmd: ShellCommand): boolean {
+  const args = programArgs(cmd).map((w) => w.value);
+  if (hasFlag(cmd, '--production', '--prod')) return !/^(false|0)$/.test(flagValue(cmd, '--production') ?? flagValue(cmd, '--prod') ?? 'true');
+  if (/^(dev|development)$/.test(flagValue(cmd, '--omit') ?? '')) return true;
+  if (/^prod(uction)?$/.test(flagValue(cmd, '--only') ?? '')) return true;
+  if (args.includes('--omit=dev')) return true;
+  const nodeEnv = envFor(instr, cmd, 'NODE_ENV')?.replace(/^["']|["']$/g, '');
+  if (nodeEnv === 'production') return true;
+  if (isTruthy(envFor(instr, cmd, 'npm_config_production', true))) return true;
+  return /(^|,)dev(,|$)/.test(envFor(instr, cmd, 'npm_config_omit', true) ?? '');
+}
+
+/** Package names after the subcommand: an install that names packages adds them, it does not install the project. */
+function namesPackages(cmd: ShellCommand, sub: number): boolean {
+  const words = programArgs(cmd);
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    if (w.start <= sub || w.value.startsWith('-')) continue;
+    if (VALUE_OPTIONS.has(words[i - 1]?.value ?? '')) continue;
+    return true;
+  }
+  return false;
+}
+
+/** A command that runs package scripts or dev tools, so it needs the devDependencies. */
+function usesDevDependencies(cmd: ShellCommand): boolean {
+  const name = programName(cmd);
+  const first = operands(cmd)[0]?.value ?? '';
+  if (name === 'npm') return ['run', 'run-script', 'rum', 'urn', 'test', 't', 'tst', 'exec', 'x'].includes(first);
+  if (name === 'yarn' || name === 'pnpm') return first === 'run' || first === 'build' || first === 'test' || first === 'exec' || first === 'dlx';
+  return DEV_TOOLS.test(name);
+}
+
+/** The first later place in the image (same RUN or later instruction) that needs the devDependencies. */
+function laterDevUse(instr: Instr, cmd: ShellCommand, model: Parameters<typeof laterInImage>[0]): { line: number; text: string } | undefined {
+  const run = instr.run!;
+  const inRun = run.commands.find((c) => c.start > cmd.start && usesDevDependencies(c));
+  if (inRun) return { line: model.lines.positionAt(run.docOffset(inRun.start)).line, text: inRun.words.map((w) => w.value).slice(0, 3).join(' ') };
+  for (const later of laterInImage(model, instr)) {
+    const c = later.run?.commands.find(usesDevDependencies);
+    if (c) return { line: later.range.start.line, text: c.words.map((w) => w.value).slice(0, 3).join(' ') };
+    if (later.keyword === 'CMD' || later.keyword === 'ENTRYPOINT') {
+      const content = later.node.getArgumentsContent() ?? '';
+      if (/\b(npx|ts-node|tsx|nodemon)\b|\bnpm["',\s]+(test|t|run["',\s]+(?!start\b)[\w:-]+)/.test(content)) return { line: later.range.start.line, text: content.trim() };
+    }
+  }
+  return undefined;
+}
+
+/** `npm prune --omit=dev` / `--production` later in the same RUN removes them before the layer is written. */
+function prunedInRun(instr: Instr, cmd: ShellCommand): boolean {
+  return instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && omitsDev(instr, c));
+}
+
+export const rule: Rule = {
+  id: 'npm-dev-dependencies',
+  title: 'devDependencies installed in the final image',
+  severity: 'warning',
+  scope: 'layers',
+  docs: {
+    summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`) in a stage whose layers form the final image.',
+    why: 'Test runners, bundlers, linters and type definitions are needed to build and test the app, not to run it. Installed in the final image they ship with every deployment. When the Dockerfile builds the app in the same image (`npm run build`), they are needed there: the cure is a builder stage, and a final stage that installs with `--omit=dev` and copies the build output.',
+    incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
+    correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
+    sizeImpact: `Depends on the project: ${BASIS}. Often as large as the runtime dependencies or larger.`,
+    fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `nodemon`, `npm run dev`): the finding then suggests a builder stage instead. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are not reported.',
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      if (!stage.layersInFinal) continue;
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run) continue;
+        for (const cmd of run.commands) {
+          const word = npmInstallWord(cmd);
+          if (!word || !INSTALL_ALL.has(word.value)) continue;
+          if (hasFlag(cmd, '-g', '--global') || flagValue(cmd, '--location') === 'global') continue;
+          if (namesPackages(cmd, word.start) || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
+          const dev = laterDevUse(instr, cmd, model);
+          const message = dev
+            ? `npm installs devDependencies into the final image: ${BASIS}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`
+            : `npm installs devDependencies into the final image: ${BASIS}. Add --omit=dev (or set NODE_ENV=production).`;
+          out.push({ range: commandRange(model, run, cmd), instr, message, saving: { basis: BASIS }, data: { commandStart: cmd.start, needsDev: dev !== undefined } });
+        }
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    if (finding.data?.needsDev) return undefined;
+    const found = findingCommand(model, finding);
+    const word = found && npmInstallWord(found.cmd);
+    if (!found || !word) return undefined;
+    return { title: 'Install without devDependencies (--omit=dev)', edits: [insertAfterWord(model, found.run, word, ' --omit=dev')] };
+  },
+};

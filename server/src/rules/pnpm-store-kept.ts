@@ -1,0 +1,37 @@
+/**
+ * pnpm-store-kept: `pnpm install` leaves its package store and a metadata cache in the layer.
+ * The store's package files are hard links into node_modules when both sit on one filesystem
+ * (the default), so they cost little; the metadata cache and the store's index files do cost.
+ */
+import { operands } from '../core/commands';
+import { appendRepair, cacheRule, flagValue, subcommandOf } from '../core/packageManagers';
+import { programName } from '../core/shell';
+import { formatBytes } from '../sizes';
+import { PNPM_METADATA_EXAMPLE as EX, PNPM_STORE_INDEX_EXAMPLE as INDEX } from '../sizes/packageCaches';
+
+const PRUNE = 'pnpm store prune';
+const EXAMPLE = `about ${formatBytes(EX.bytes)} of metadata cache beside ${formatBytes(EX.installedBytes)} of node_modules (measured: ${EX.basis})`;
+const STORES = ['~/.local/share/pnpm/store', '~/.pnpm-store', '/pnpm/store'];
+
+export const rule = cacheRule({
+  id: 'pnpm-store-kept',
+  title: "pnpm's store and metadata cache left in the layer",
+  severity: 'info',
+  docs: {
+    summary: '`pnpm install` without `pnpm store prune` or a cache mount on the store in the same RUN.',
+    why: "pnpm downloads packages into a content-addressed store and links them into node_modules. On one filesystem the links are hard links, so the package files are stored once in the layer; what remains is pnpm's metadata cache (the registry documents it resolved with) and the store's index files. `pnpm store prune` removes the metadata cache and any package no project links to. A cache mount on the store keeps all of it out of the image (pnpm then copies the files into node_modules).",
+    incorrect: 'RUN pnpm install --frozen-lockfile --prod',
+    correct: 'RUN --mount=type=cache,id=pnpm,target=/pnpm/store \\\n    pnpm install --frozen-lockfile --prod --store-dir /pnpm/store',
+    sizeImpact: `Smaller than npm's or yarn's cache, but not nothing: ${EXAMPLE}; the store's index files (${formatBytes(INDEX.bytes)} in the same measurement) stay even after a prune.`,
+    fix: `Appends \`&& ${PRUNE}\` to the RUN, which frees the metadata cache. A cache mount on the store (or \`rm -rf\` of the store folder) also satisfies the rule; the fix does not write one because the store location depends on \`PNPM_HOME\` and \`--store-dir\`.`,
+  },
+  fills: (cmd) => subcommandOf(cmd, /^pnpm$/, ['install', 'i', 'add', 'fetch', 'update', 'up', 'upgrade']),
+  cleans: (cmd) => programName(cmd) === 'pnpm' && operands(cmd)[0]?.value === 'store' && operands(cmd)[1]?.value === 'prune',
+  cacheHandled: (handled, { cmd, env }) => {
+    const dir = flagValue(cmd, '--store-dir') ?? env('npm_config_store_dir') ?? (env('PNPM_HOME') && `${env('PNPM_HOME')}/store`);
+    return dir ? handled(dir) : STORES.some(handled);
+  },
+  message: () => `pnpm leaves its metadata cache and store index in this layer: ${EXAMPLE}. Add \`${PRUNE}\` or a cache mount on the store.`,
+  saving: { bytes: EX.bytes, basis: `example: ${EX.basis}; scales with the dependencies` },
+  repair: ({ model, instr }) => appendRepair(model, instr, PRUNE),
+});

@@ -1,0 +1,70 @@
+/**
+ * yarn-cache-kept (hadolint DL3060): yarn classic (1.x) keeps an unpacked copy and the tarball of
+ * every package in its cache folder. Yarn 2+ ("berry") works differently: with Plug'n'Play its
+ * cache *is* the installed packages, so the rule stays quiet wherever the Dockerfile shows berry.
+ */
+import { operands } from '../core/commands';
+import { appendRepair, cacheRule, flagValue, programWord } from '../core/packageManagers';
+import type { DockerfileModel } from '../core/model';
+import { programArgs, programName, type ShellCommand } from '../core/shell';
+import { formatBytes } from '../sizes';
+import { YARN_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
+
+const CLEAN = 'yarn cache clean';
+const EXAMPLE = `about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured: ${EX.basis}); it grows with the dependencies`;
+/** Folders yarn classic uses: root's on Linux, other users', and berry's global cache. */
+const DEFAULT_DIRS = ['/usr/local/share/.cache/yarn', '~/.cache/yarn', '~/.yarn/berry/cache', '~/.yarn/cache'];
+
+/** `yarn`, `yarn install`, `yarn add x`, `yarn global add x`: the word a flag would follow. */
+function yarnInstall(cmd: ShellCommand) {
+  if (programName(cmd) !== 'yarn') return undefined;
+  const ops = operands(cmd);
+  const first = ops[0]?.value;
+  if (first === undefined) {
+    // Bare `yarn` installs; `yarn --version` or `yarn -h` do not.
+    return programArgs(cmd).some((w) => /^(-v|--version|-h|--help)$/.test(w.value)) ? undefined : programWord(cmd);
+  }
+  if (first === 'install' || first === 'add') return ops[0];
+  if (first === 'global' && ops[1]?.value === 'add') return ops[1];
+  return undefined;
+}
+
+/** Signs that the Dockerfile uses yarn 2+ (berry), whose cache may be the install itself. */
+export function usesYarnBerry(model: DockerfileModel): boolean {
+  return model.instructions.some((i) => {
+    const text = i.node.getArgumentsContent() ?? '';
+    if ((i.keyword === 'COPY' || i.keyword === 'ADD') && /(^|[\s/"])\.(yarnrc\.yml|yarn\/|yarn\b|pnp\.c?js)/.test(text)) return true;
+    return i.run?.commands.some((c) => {
+      const name = programName(c);
+      const ops = operands(c).map((w) => w.value);
+      if (name === 'corepack') return true;
+      if (name === 'yarn') return (ops[0] === 'set' && ops[1] === 'version') || ops[0] === 'dlx' || programArgs(c).some((w) => w.value === '--immutable' || w.value === '--immutable-cache');
+      return false;
+    }) ?? false;
+  });
+}
+
+export const rule = cacheRule({
+  id: 'yarn-cache-kept',
+  title: "yarn's cache left in the layer",
+  severity: 'warning',
+  hadolint: 'DL3060',
+  docs: {
+    summary: '`yarn install` without `yarn cache clean` in the same RUN (yarn classic).',
+    why: "yarn 1.x keeps every package it installs twice more in its cache folder (/usr/local/share/.cache/yarn for root): the tarball and an unpacked copy. The running app only needs node_modules. Yarn 2+ (berry) is different: with Plug'n'Play the cache is where the installed packages live, and cleaning it breaks the app. The rule therefore keeps to yarn classic and stays quiet when the Dockerfile shows berry (`.yarnrc.yml` or `.yarn/` copied in, `corepack`, `yarn set version`, `yarn dlx`, `--immutable`).",
+    incorrect: 'RUN yarn install --frozen-lockfile --production',
+    correct: 'RUN yarn install --frozen-lockfile --production \\\n    && yarn cache clean\n# or keep it out of the image:\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile --production',
+    sizeImpact: `Often larger than node_modules: ${EXAMPLE}.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN. Not offered with \`--cache-folder\` (clean that folder with \`rm -rf\` instead). A cache mount on the cache folder, \`YARN_CACHE_FOLDER\` pointing at a folder the RUN removes, or \`rm -rf\` of the folder also satisfy the rule.`,
+  },
+  fills: yarnInstall,
+  cleans: (cmd) => programName(cmd) === 'yarn' && operands(cmd)[0]?.value === 'cache' && operands(cmd)[1]?.value === 'clean',
+  cacheHandled: (handled, { cmd, env }) => {
+    const dir = flagValue(cmd, '--cache-folder') ?? env('YARN_CACHE_FOLDER');
+    return dir !== undefined ? handled(dir) : DEFAULT_DIRS.some(handled);
+  },
+  message: () => `yarn leaves its cache in this layer: ${EXAMPLE}. Add \`${CLEAN}\` to the same RUN.`,
+  saving: { bytes: EX.bytes, basis: `example: ${EX.basis}; scales with the dependencies` },
+  applies: (model) => !usesYarnBerry(model),
+  repair: ({ model, instr, cmd }) => (flagValue(cmd, '--cache-folder') === undefined ? appendRepair(model, instr, CLEAN) : undefined),
+});
