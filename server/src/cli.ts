@@ -7,7 +7,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from './core/analyze';
-import { combineSettings } from './core/config';
+import { combineSettings, parseSize } from './core/config';
+import { estimateImage } from './core/imageEstimate';
 import { fixAll } from './core/edits';
 import { formatGithub, formatJson, formatSarif, formatText, type FileReport } from './core/formats';
 import { SEVERITY_ORDER, severityAtLeast, type Severity } from './core/types';
@@ -26,6 +27,7 @@ Finds what makes Docker images big. Folders are searched for Dockerfile, Contain
 Options:
   --format FORMAT        text (default), json, sarif (SARIF 2.1.0) or github (Actions annotations)
   --severity LEVEL       lowest severity that fails the run: error, warning (default), info, hint
+  --max-size SIZE        size budget for the final image (e.g. 250MB): an error when the estimate exceeds it
   --fix                  apply every available fix to the files (and create missing .dockerignore files)
   --help-uri URL         base URL of the rule pages for SARIF helpUri (rule id + .md is appended)
   -h, --help             show this help
@@ -38,6 +40,7 @@ Exit codes: 0 nothing at or above the threshold, 1 findings at or above it, 2 us
 
 interface Options {
   format: Format;
+  budgetBytes?: number;
   threshold: Severity;
   fix: boolean;
   helpUri?: string;
@@ -68,6 +71,10 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
       const s = value('--severity');
       if (!SEVERITY_ORDER.includes(s as Severity)) throw new UsageError(`unknown severity "${s}" (${SEVERITY_ORDER.join(', ')})`);
       opts.threshold = s as Severity;
+    } else if (a === '--max-size' || a.startsWith('--max-size=')) {
+      const v = value('--max-size');
+      opts.budgetBytes = parseSize(v);
+      if (opts.budgetBytes === undefined) throw new UsageError(`cannot read "${v}" as a size such as 250MB`);
     } else if (a === '--help-uri' || a.startsWith('--help-uri=')) {
       opts.helpUri = value('--help-uri');
     } else if (a.startsWith('-') && a !== '-') {
@@ -81,14 +88,15 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
 }
 
 /** Analyses (and with `fix`, repairs) each Dockerfile the way the editor does. */
-export async function analyseFiles(files: string[], fix = false): Promise<FileReport[]> {
+export async function analyseFiles(files: string[], fix = false, budgetBytes?: number): Promise<FileReport[]> {
   const reports: FileReport[] = [];
   for (const file of files) {
     try {
       const abs = path.resolve(file);
       let text = await fs.readFile(file, 'utf8');
       const [context, config] = await Promise.all([readFacts(abs), loadConfig(abs)]);
-      const settings = combineSettings({}, config.hadolint, config.project);
+      const settings = combineSettings({ budgetBytes }, config.hadolint, config.project);
+      if (budgetBytes !== undefined) settings.budgetBytes = budgetBytes;
       if (fix) {
         const result = fixAll(text, { context }, settings);
         if (result.text !== text) await fs.writeFile(file, result.text);
@@ -98,9 +106,10 @@ export async function analyseFiles(files: string[], fix = false): Promise<FileRe
         text = result.text;
         if (result.createFiles.length > 0) Object.assign(context, await readFacts(abs));
       }
-      const findings = analyze(text, { context }, settings).findings;
+      const analysis = analyze(text, { context }, settings);
+      const estimate = estimateImage(analysis.model, { context });
       const problems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
-      reports.push({ file, findings, ...(problems.length ? { error: `configuration: ${problems.join('; ')}` } : {}) });
+      reports.push({ file, findings: analysis.findings, estimate, ...(problems.length ? { error: `configuration: ${problems.join('; ')}` } : {}) });
     } catch (e) {
       reports.push({ file, findings: [], error: e instanceof Error ? e.message : String(e) });
     }
@@ -130,7 +139,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     err(`dockerfile-size-hints: no such file or folder: ${missing.join(', ')}`);
     return 2;
   }
-  const reports = await analyseFiles(files, opts.fix);
+  const reports = await analyseFiles(files, opts.fix, opts.budgetBytes);
   const render = { text: formatText, json: formatJson, github: formatGithub, sarif: (r: FileReport[]) => formatSarif(r, VERSION, opts.helpUri) }[opts.format];
   const rendered = render(reports);
   if (rendered) out(rendered);

@@ -69,6 +69,17 @@ describe('language server over stdio', function () {
     assert.match(hover.contents.value, /20\d\d-\d\d-\d\d/);
   });
 
+  it('shows the image estimate as a CodeLens on the final FROM, with the size after fixes', async () => {
+    const lenses = await client.request<{ range: { start: { line: number } }; command: { title: string; command: string } }[]>('textDocument/codeLens', { textDocument: { uri } });
+    assert.equal(lenses.length, 1);
+    assert.match(lenses[0].command.title, /^Image: at least about 1\.\d GB \(base 1\.\d GB \+ .* of layers; \d layers not sized\) · after \d fixes: about \d+ MB$/);
+    assert.equal(lenses[0].command.command, 'dockerfileSizeHints.showSizeBreakdown');
+    const breakdown = await client.request<{ short: string; bytes: number; bars: { label: string }[]; after?: { bytes: number } }>('dockerfileSizeHints/sizeBreakdown', { uri });
+    assert.match(breakdown.short, /^≥1\.\d GB$/);
+    assert.ok(breakdown.bars.length >= 4);
+    assert.ok(breakdown.after && breakdown.after.bytes < breakdown.bytes / 2, JSON.stringify(breakdown.after));
+  });
+
   it('offers a quick fix whose edit removes the finding', async () => {
     const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0);
     const diag = published.diagnostics.find((d) => d.code === 'apt-lists-kept')!;

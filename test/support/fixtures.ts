@@ -5,12 +5,15 @@
  *   `#> <rule-id> <severity>`   expects a finding of that rule starting on the line above
  *   `#! no-dockerignore [names...]` (first lines) the build context has no ignore file and holds
  *                                  these top-level names
+ *   `#! budget 250MB`              the size budget setting
  * Beside `<name>.Dockerfile`, `<name>.fixed.Dockerfile` is the text after applying every fix,
  * and `<name>.fixed.dockerignore` the ignore file the fixes create.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import type { AnalysisEnvironment } from '../../server/src/core/environment';
+import type { AnalysisSettings } from '../../server/src/core/analyze';
+import { parseSize } from '../../server/src/core/config';
 
 export interface Expected {
   line: number;
@@ -24,6 +27,7 @@ export interface Fixture {
   text: string;
   expected: Expected[];
   env: AnalysisEnvironment;
+  settings: AnalysisSettings;
   fixed?: string;
   fixedDockerignore?: string;
 }
@@ -36,10 +40,13 @@ export function parseFixture(file: string): Fixture {
   const kept: string[] = [];
   const expected: Expected[] = [];
   let env: AnalysisEnvironment = { context: { hasDockerignore: true, topLevelNames: [] } };
+  const settings: AnalysisSettings = {};
   for (const line of raw.split(eol)) {
     const marker = /^\s*#>\s*(\S+)\s+(\S+)\s*$/.exec(line);
     const directive = /^#!\s*no-dockerignore\b(.*)$/.exec(line);
-    if (marker) expected.push({ line: kept.length - 1, ruleId: marker[1], severity: marker[2] });
+    const budget = /^#!\s*budget\s+(\S+)\s*$/.exec(line);
+    if (budget) settings.budgetBytes = parseSize(budget[1]);
+    else if (marker) expected.push({ line: kept.length - 1, ruleId: marker[1], severity: marker[2] });
     else if (directive) env = { context: { hasDockerignore: false, topLevelNames: directive[1].trim().split(/\s+/).filter(Boolean) } };
     else kept.push(line);
   }
@@ -51,6 +58,7 @@ export function parseFixture(file: string): Fixture {
     text: kept.join(eol),
     expected,
     env,
+    settings,
     fixed: read(`${base}.fixed.Dockerfile`),
     fixedDockerignore: read(`${base}.fixed.dockerignore`),
   };

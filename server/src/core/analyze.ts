@@ -24,12 +24,13 @@ export interface Analysis {
   findings: Finding[];
   /** Rules that threw on this input (reported once, never fatal). */
   ruleErrors: { ruleId: string; error: string }[];
+  settings: AnalysisSettings;
 }
 
 /** Analyses a Dockerfile's text. Never throws: a rule that fails is skipped and listed. */
 export function analyze(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}): Analysis {
   const model = buildModel(text);
-  const ctx: RuleContext = { model, env };
+  const ctx: RuleContext = { model, env, settings };
   const findings: Finding[] = [];
   const ruleErrors: Analysis['ruleErrors'] = [];
   for (const rule of RULES) {
@@ -58,7 +59,7 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { model, findings, ruleErrors };
+  return { model, findings, ruleErrors, settings };
 }
 
 function isIgnored(rule: Rule, ids: Set<string>): boolean {
@@ -74,7 +75,7 @@ export function fixFor(analysis: Analysis, finding: Finding, env: AnalysisEnviro
   const rule = ruleById(finding.ruleId);
   if (!rule?.fix) return undefined;
   try {
-    return rule.fix(finding, { model: analysis.model, env });
+    return rule.fix(finding, { model: analysis.model, env, settings: analysis.settings });
   } catch {
     return undefined;
   }

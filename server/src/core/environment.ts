@@ -8,6 +8,8 @@ export interface BuildContextFacts {
   hasDockerignore?: boolean;
   /** Names of files at the top of the build context, used to guess the ecosystem. */
   topLevelNames?: string[];
+  /** Bytes each COPY/ADD of the build context copies, by instruction index, once a scan measured them. */
+  copySizes?: Record<number, number>;
 }
 
 export interface AnalysisEnvironment {

@@ -3,6 +3,7 @@
  * GitHub Actions workflow annotations. Pure functions over analysed files.
  */
 import type { Finding, Severity } from './types';
+import { describeEstimate, type StageEstimate } from './imageEstimate';
 import { RULES } from '../rules';
 import type { Rule } from '../rules/rule';
 
@@ -10,7 +11,25 @@ export interface FileReport {
   /** Path as given on the command line (relative paths stay relative). */
   file: string;
   findings: Finding[];
+  /** The final image's estimate, when the file has a stage. */
+  estimate?: StageEstimate;
   error?: string;
+}
+
+function estimateJson(e: StageEstimate) {
+  return {
+    bytes: e.knownBytes,
+    complete: e.complete,
+    summary: describeEstimate(e),
+    base: e.base && { reference: e.base.reference, bytes: e.base.bytes, basis: e.base.basis },
+    layers: e.layers.map((l) => ({
+      line: l.instr.range.start.line + 1,
+      instruction: l.instr.keyword,
+      bytes: l.bytes,
+      complete: l.complete,
+      parts: l.parts,
+    })),
+  };
 }
 
 export function formatText(reports: FileReport[]): string {
@@ -18,6 +37,7 @@ export function formatText(reports: FileReport[]): string {
   for (const r of reports) {
     if (r.error) lines.push(`${r.file}: error: ${r.error}`);
     for (const f of r.findings) lines.push(`${r.file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.ruleId} ${f.message}`);
+    if (r.estimate) lines.push(`${r.file}: final image ${describeEstimate(r.estimate)}`);
   }
   return lines.join('\n');
 }
@@ -38,6 +58,7 @@ export function formatJson(reports: FileReport[]): string {
         inFinalImage: f.inFinalImage,
         ...(f.saving ? { saving: f.saving } : {}),
       })),
+      ...(r.estimate ? { estimate: estimateJson(r.estimate) } : {}),
     })),
     null,
     2,

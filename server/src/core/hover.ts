@@ -6,29 +6,41 @@ import { instructionAt, type DockerfileModel, type Stage } from './model';
 import { rangeContains } from './text';
 import type { Position, Range } from './types';
 import { estimateBaseImage, formatBytes, smallerAlternatives, type BaseImageEstimate } from '../sizes';
+import { EMPTY_ENVIRONMENT, type AnalysisEnvironment } from './environment';
+import { estimateStage, type LayerEstimate } from './imageEstimate';
 
 export interface HoverResult {
   markdown: string;
   range: Range;
 }
 
-export function hoverAt(model: DockerfileModel, pos: Position): HoverResult | undefined {
+export function hoverAt(model: DockerfileModel, pos: Position, env: AnalysisEnvironment = EMPTY_ENVIRONMENT): HoverResult | undefined {
   const instr = instructionAt(model, pos.line);
-  if (!instr || instr.keyword !== 'FROM' || !instr.stage) return undefined;
+  if (!instr || !instr.stage) return undefined;
+  if (instr.keyword === 'RUN' || instr.keyword === 'COPY' || instr.keyword === 'ADD') {
+    const keyword = instr.node.getInstructionRange();
+    if (!rangeContains(keyword, pos)) return undefined;
+    const layer = estimateStage(model, instr.stage, env).layers.find((l) => l.instr === instr);
+    return layer && { markdown: layerHover(layer), range: keyword };
+  }
+  if (instr.keyword !== 'FROM') return undefined;
   const stage = instr.stage;
   if (!rangeContains(stage.from.imageRange, pos)) return undefined;
   return { markdown: baseImageHover(stage), range: stage.from.imageRange };
 }
 
-const CONFIDENCE: Record<BaseImageEstimate['confidence'], string> = {
-  exact: 'measured for this tag',
-  'same-line': 'estimated from another release of the same version line',
-  'same-variant': 'estimated from other versions of the same variant',
-  guess: 'a rough guess from related tags',
-};
-
 function unpacked(e: BaseImageEstimate): string {
   return e.unpackedMeasured ? formatBytes(e.unpackedBytes) : `${formatBytes(e.unpackedBytes)}*`;
+}
+
+/** Markdown for a layer-making instruction: its estimated size and what it is made of. */
+export function layerHover(layer: LayerEstimate): string {
+  const head = layer.bytes === undefined ? 'not sized' : `${layer.complete ? 'about' : 'at least about'} ${formatBytes(layer.bytes)}`;
+  const lines = [`**Layer: ${head}**`, ''];
+  if (layer.parts.length === 0) lines.push('Adds no measurable content (metadata, removals or small files only).');
+  for (const p of layer.parts) lines.push(`- ${p.label.replace(/[`*_]/g, '\\$&')}: ${p.bytes !== undefined ? `about ${formatBytes(p.bytes)}` : 'not sized'} (${p.basis})`);
+  if (!layer.inFinalImage) lines.push('', 'This stage\'s layers do not reach the final image.');
+  return lines.join('\n');
 }
 
 /** Markdown for a FROM image. Exported for tests. */
@@ -43,7 +55,7 @@ export function baseImageHover(stage: Stage): string {
   lines.push(`**${from.image}** · ${estimate.platform}`, '');
   lines.push('| | download | unpacked |', '|---|---:|---:|');
   lines.push(`| about | ${formatBytes(estimate.compressedBytes)} | ${unpacked(estimate)} |`, '');
-  lines.push(`*${capitalise(CONFIDENCE[estimate.confidence])}.* ${estimate.basis}`);
+  lines.push(`${estimate.basis}.`);
   const sources = [...new Set(estimate.rows.map((r) => `${r.sourcePath} (${r.reportedDate})`))];
   if (sources.length > 0) lines.push('', `Source: ${sources.slice(0, 3).join('; ')}${sources.length > 3 ? '; ...' : ''}`);
   const alternatives = smallerAlternatives(from.image, from.platform);
@@ -59,8 +71,4 @@ export function baseImageHover(stage: Stage): string {
     lines.push('', '\\* unpacked size derived from the download size with the ratio measured for that image family.');
   }
   return lines.join('\n');
-}
-
-function capitalise(s: string): string {
-  return s.charAt(0).toUpperCase() + s.slice(1);
 }

@@ -2,7 +2,7 @@
  * Quick fixes for our diagnostics, and a `source.fixAll` action that applies every fix at once.
  * The fixes themselves live beside their rules; this file only turns them into workspace edits.
  */
-import { CodeActionKind, type CodeAction, type CodeActionParams, type WorkspaceEdit } from 'vscode-languageserver/node';
+import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type CodeActionParams, type WorkspaceEdit } from 'vscode-languageserver/node';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixFor } from '../core/analyze';
@@ -44,7 +44,10 @@ export function codeActions(doc: DocumentAnalysis, params: CodeActionParams): Co
     }
   }
 
-  if (wants(FIX_ALL_KIND) || (only && wants(CodeActionKind.SourceFixAll))) {
+  // VS Code asks for the light bulb on every cursor move (triggerKind Automatic, no `only`), and
+  // fixAll re-analyses the whole file once per fix (over a minute at 10,000 lines), so it is only
+  // computed when source actions are asked for or the user invoked the menu.
+  if (only ? wants(FIX_ALL_KIND) : params.context.triggerKind === CodeActionTriggerKind.Invoked) {
     const all = fixAllEdit(doc);
     if (all) actions.push({ title: `Apply all size fixes (${all.count})`, kind: FIX_ALL_KIND, edit: all.edit });
   }

@@ -5,6 +5,6 @@ import type { DocumentAnalysis } from './analysisCache';
 
 export function hover(doc: DocumentAnalysis, position: Position): Hover | null {
   const model = doc.analysis?.model;
-  const result = model && hoverAt(model, position);
+  const result = model && hoverAt(model, position, doc.env);
   return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
 }

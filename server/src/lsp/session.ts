@@ -8,6 +8,8 @@ import { AnalysisCache } from './analysisCache';
 import { DiagnosticsPublisher } from './diagnostics';
 import { APPLY_ALL_FIXES_COMMAND, codeActions, CODE_ACTION_KINDS, fixAllEdit } from './codeActions';
 import { hover } from './hover';
+import { codeLenses } from './codeLens';
+import { IMAGE_SIZE_REQUEST, sizeBreakdown } from './sizeBreakdown';
 import { Settings } from './settings';
 import { FileSystemContextFacts } from '../sources/workspace';
 import { ConfigCache } from '../sources/config';
@@ -28,6 +30,7 @@ export function startSession(connection: Connection): void {
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
         executeCommandProvider: { commands: [APPLY_ALL_FIXES_COMMAND] },
+        codeLensProvider: { resolveProvider: false },
       },
       serverInfo: { name: 'dockerfile-size-hints' },
     };
@@ -60,6 +63,14 @@ export function startSession(connection: Connection): void {
     return doc ? codeActions(await cache.get(doc), p) : [];
   });
 
+  connection.onCodeLens(async (p) => {
+    const doc = documents.get(p.textDocument.uri);
+    return doc ? codeLenses(await cache.get(doc)) : [];
+  });
+  connection.onRequest(IMAGE_SIZE_REQUEST, async (p: { uri: string }) => {
+    const doc = documents.get(p.uri);
+    return doc ? sizeBreakdown(await cache.get(doc)) : null;
+  });
   connection.onExecuteCommand(async (p) => {
     if (p.command !== APPLY_ALL_FIXES_COMMAND) return null;
     const uri = typeof p.arguments?.[0] === 'string' ? p.arguments[0] : undefined;

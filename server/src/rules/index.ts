@@ -8,6 +8,7 @@ import { rule as aptListsKept } from './apt-lists-kept';
 import { rule as aptRecommends } from './apt-recommends';
 import { rule as baseImageNotSlim } from './base-image-not-slim';
 import { rule as contextWithoutDockerignore } from './context-without-dockerignore';
+import { rule as imageOverBudget } from './image-over-budget';
 import { rule as copyWholeStage } from './copy-whole-stage';
 import { rule as dnfCacheKept } from './dnf-cache-kept';
 import { rule as filesChangedInLaterLayer } from './files-changed-in-later-layer';
@@ -30,6 +31,7 @@ export const RULES: readonly Rule[] = [
   copyWholeStage,
   dnfCacheKept,
   filesChangedInLaterLayer,
+  imageOverBudget,
   microdnfCacheKept,
   npmCacheKept,
   npmDevDependencies,

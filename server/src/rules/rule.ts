@@ -5,6 +5,7 @@
 import type { DockerfileModel, Instr, Stage } from '../core/model';
 import type { Finding, Fix, Range, Severity, SizeEstimate } from '../core/types';
 import type { AnalysisEnvironment } from '../core/environment';
+import type { AnalysisSettings } from '../core/analyze';
 
 export interface RuleDocs {
   /** One line: what the rule catches. */
@@ -24,6 +25,8 @@ export interface RuleDocs {
 export interface RuleContext {
   model: DockerfileModel;
   env: AnalysisEnvironment;
+  /** The settings the analysis runs with (budget, severities...). */
+  settings: AnalysisSettings;
 }
 
 /** What a rule's check returns; the engine adds severity and stage awareness. */

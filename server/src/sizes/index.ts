@@ -13,3 +13,4 @@ export { formatBytes } from './format';
 export { BASE_IMAGE_ROWS, BASE_IMAGE_TABLE_SHA256 } from './base-images.generated';
 export type { BaseImageRow } from './types';
 export * from './constants';
+export { estimateAptInstall, recommendsCost, aptOperandName, OFFICIAL_BASE_PACKAGES, DEBIAN_PACKAGE_TABLE, type AptEstimate, type AptOptions } from './apt';

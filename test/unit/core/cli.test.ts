@@ -24,6 +24,8 @@ describe('CLI', () => {
     const r = await run([path.join(EXAMPLES, 'python-naive')]);
     assert.equal(r.code, 1);
     const lines = r.out.trim().split('\n');
+    const estimate = lines.pop()!;
+    assert.match(estimate, /python-naive\/Dockerfile: final image at least about 1\.\d GB \(base 1\.\d GB/);
     assert.ok(lines.length >= 4);
     for (const l of lines) assert.match(l, /^.+Dockerfile:\d+:\d+ (error|warning|info|hint) [a-z-]+ .+$/);
     assert.match(r.out, /:2:6 warning base-image-not-slim /);
@@ -35,10 +37,12 @@ describe('CLI', () => {
     const strict = await run(['--severity', 'hint', path.join(EXAMPLES, 'optimised-multistage')]);
     assert.equal(strict.code, r.out.trim() ? 1 : 0);
   });
-  it('writes JSON', async () => {
+  it('writes JSON with the image estimate', async () => {
     const r = await run(['--format', 'json', path.join(EXAMPLES, 'node-app')]);
     const parsed = JSON.parse(r.out);
     assert.equal(parsed.length, 1);
+    assert.ok(parsed[0].estimate.bytes > 1e9);
+    assert.equal(parsed[0].estimate.base.reference, 'node:22');
     assert.ok(parsed[0].findings.every((f: { line: number; ruleId: string }) => f.line >= 1 && f.ruleId));
   });
   it('writes SARIF 2.1.0 with rule metadata and help', async () => {
@@ -71,6 +75,11 @@ describe('CLI', () => {
     assert.match(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /FROM python:3\.12-slim/);
     assert.match(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8'), /__pycache__/);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+  it('reports an error over --max-size', async () => {
+    const r = await run(['--max-size', '250MB', path.join(EXAMPLES, 'python-naive')]);
+    assert.match(r.out, /error image-over-budget The final image is at least about 1\.\d GB .* over the budget of 250 MB/);
+    assert.equal((await run(['--max-size', 'huge'])).code, 2);
   });
   it('exits 2 on usage errors', async () => {
     assert.equal((await run(['--format', 'xml'])).code, 2);

@@ -13,22 +13,22 @@ describe('rule fixtures', () => {
     const fx = parseFixture(file);
     describe(fx.name, () => {
       it('reports exactly the marked findings', () => {
-        const found = analyze(fx.text, fx.env).findings.map((f) => `${f.range.start.line + 1} ${f.ruleId} ${f.severity}`);
+        const found = analyze(fx.text, fx.env, fx.settings).findings.map((f) => `${f.range.start.line + 1} ${f.ruleId} ${f.severity}`);
         const expected = fx.expected.map((e) => `${e.line + 1} ${e.ruleId} ${e.severity}`);
         assert.deepEqual(found.sort(), expected.sort());
       });
       if (fx.fixed !== undefined) {
         it('fixes to the .fixed output', () => {
-          const result = fixAll(fx.text, fx.env);
+          const result = fixAll(fx.text, fx.env, fx.settings);
           assert.equal(result.text, fx.fixed);
           if (fx.fixedDockerignore !== undefined) {
             assert.equal(result.createFiles.find((f) => f.relativePath === '.dockerignore')?.content, fx.fixedDockerignore);
           }
         });
         it('fixes are idempotent and leave no fixable finding', () => {
-          const once = fixAll(fx.text, fx.env);
+          const once = fixAll(fx.text, fx.env, fx.settings);
           const env = once.createFiles.length ? { context: { ...fx.env.context, hasDockerignore: true } } : fx.env;
-          const twice = fixAll(once.text, env);
+          const twice = fixAll(once.text, env, fx.settings);
           assert.equal(twice.text, once.text);
           assert.deepEqual(twice.applied, []);
         });

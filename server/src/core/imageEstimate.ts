@@ -1,0 +1,167 @@
+/**
+ * What the whole image will weigh: the base image from the size model plus what each instruction
+ * adds, where the model has a basis for it. Parts without a basis are "not sized", never zero,
+ * so a total is a lower bound when any part is unknown, and says so.
+ *
+ * Sized today: apt installs (Debian package metadata), apt lists left behind (measured), RUNs
+ * that only remove, move or set up metadata (0 bytes), and copies whose sources the caller
+ * measured (build-context facts). Everything else is listed as not sized.
+ */
+import { hasFlag, isAptInstall, isAptUpdate, operands, removesPath, hasCacheMount } from './commands';
+import type { AnalysisEnvironment } from './environment';
+import type { DockerfileModel, Instr, Stage } from './model';
+import { programName } from './shell';
+import { APT_LISTS, estimateAptInstall, estimateBaseImage, formatBytes, OFFICIAL_BASE_PACKAGES } from '../sizes';
+
+export interface SizedPart {
+  label: string;
+  /** Undefined when the model has no basis for a figure. */
+  bytes?: number;
+  basis: string;
+}
+
+export interface LayerEstimate {
+  instr: Instr;
+  parts: SizedPart[];
+  /** Sum of the sized parts; undefined when no part is sized. */
+  bytes?: number;
+  /** True when every part is sized. */
+  complete: boolean;
+  /** False when the stage's layers do not end up in the final image. */
+  inFinalImage: boolean;
+}
+
+export interface StageEstimate {
+  stage: Stage;
+  base?: SizedPart & { reference: string };
+  layers: LayerEstimate[];
+  /** Base (when known) plus the sized layer parts. */
+  knownBytes: number;
+  /** Layers (instructions that make one) with at least one part not sized. */
+  unsizedLayers: number;
+  /** True when the base and every layer are sized. */
+  complete: boolean;
+}
+
+/** Instructions that only change metadata: no layer content. */
+const METADATA = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD', 'MAINTAINER']);
+/** Programs whose effect on the filesystem is negligible (metadata-sized files or removals). */
+const NEGLIGIBLE = new Set(['rm', 'mv', 'ln', 'mkdir', 'chmod', 'chown', 'true', 'echo', 'set', 'cd', 'export', 'useradd', 'groupadd', 'adduser', 'addgroup', 'id', 'test', '[', 'ls', 'cat', 'printf', 'touch', 'apt-get', 'apt', 'exit']);
+
+function runParts(instr: Instr, debianBase: AptBase): SizedPart[] {
+  const run = instr.run!;
+  const parts: SizedPart[] = [];
+  const unknown = new Set<string>();
+  for (const cmd of run.commands) {
+    const name = programName(cmd);
+    if (isAptInstall(cmd)) {
+      if (debianBase === 'other') {
+        unknown.add('apt-get install on a base the Debian package table does not describe');
+        continue;
+      }
+      const pkgs = operands(cmd).slice(1).map((w) => w.value);
+      if (debianBase === 'full') {
+        parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: this full image already ships many build packages, and the package table knows only the package set of debian:bookworm' });
+        continue;
+      }
+      const recommends = !hasFlag(cmd, '--no-install-recommends');
+      const est = estimateAptInstall(pkgs, { recommends, basePackages: OFFICIAL_BASE_PACKAGES });
+      parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes, basis: est.unknown.length ? `${est.basis}; unknown: ${est.unknown.join(', ')}` : est.basis });
+      continue;
+    }
+    if (name === '' || NEGLIGIBLE.has(name)) continue;
+    unknown.add(name);
+  }
+  if (run.commands.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(run, '/var/lib/apt/lists')) {
+    parts.push({ label: 'apt lists left in the layer', bytes: APT_LISTS.bytes, basis: APT_LISTS.basis });
+  }
+  for (const name of unknown) parts.push({ label: name, basis: 'no size model for this command' });
+  return parts;
+}
+
+function copyParts(instr: Instr, env: AnalysisEnvironment): SizedPart[] {
+  const sized = env.context.copySizes?.[instr.index];
+  if (sized !== undefined) return [{ label: 'files copied from the build context', bytes: sized, basis: 'sum of the file sizes in the build context, after .dockerignore' }];
+  return [{ label: `${instr.keyword} ${instr.node.getArgumentsContent() ?? ''}`.slice(0, 80), basis: 'the size of the copied files (not measured)' }];
+}
+
+function layerOf(instr: Instr, env: AnalysisEnvironment, debianBase: AptBase): LayerEstimate | undefined {
+  if (METADATA.has(instr.keyword)) return undefined;
+  let parts: SizedPart[];
+  if (instr.keyword === 'RUN') parts = runParts(instr, debianBase);
+  else if (instr.keyword === 'COPY' || instr.keyword === 'ADD') parts = copyParts(instr, env);
+  else return undefined;
+  const sized = parts.filter((p) => p.bytes !== undefined);
+  return {
+    instr,
+    parts,
+    bytes: sized.length ? sized.reduce((s, p) => s + p.bytes!, 0) : parts.length === 0 ? 0 : undefined,
+    complete: sized.length === parts.length,
+    inFinalImage: instr.stage?.layersInFinal ?? false,
+  };
+}
+
+/**
+ * How apt sizes can be computed on a stage's base: 'debian' for Debian and the slim official
+ * images (their package set is close to debian:bookworm's), 'full' for the full language images
+ * built on buildpack-deps (many packages already present: not sized), 'other' for non-Debian bases.
+ */
+type AptBase = 'debian' | 'full' | 'other';
+
+function aptBase(stage: Stage): AptBase {
+  let s = stage;
+  for (let i = 0; i < 64 && s.from.stage; i++) s = s.from.stage;
+  const image = (s.from.image ?? '').toLowerCase();
+  if (/alpine|scratch|distroless|ubi|fedora|centos|rocky|alma|amazonlinux|busybox|windows|nanoserver|servercore|opensuse|archlinux/.test(image)) return 'other';
+  const name = image.replace(/^docker\.io\/(library\/)?/, '').split(/[:@]/)[0];
+  if (['debian', 'ubuntu'].includes(name) || /slim/.test(image)) return 'debian';
+  return FULL_IMAGES.has(name) ? 'full' : 'debian';
+}
+
+const FULL_IMAGES = new Set(['python', 'node', 'ruby', 'perl', 'golang', 'rust', 'php', 'buildpack-deps', 'gcc', 'openjdk', 'erlang', 'elixir', 'haskell', 'julia', 'r-base']);
+
+/** Estimates a stage: its base (or the stage it builds on) plus its layers. */
+export function estimateStage(model: DockerfileModel, stage: Stage, env: AnalysisEnvironment, depth = 0): StageEstimate {
+  let base: StageEstimate['base'];
+  let inherited: StageEstimate | undefined;
+  if (stage.from.stage && depth < 64) {
+    inherited = estimateStage(model, stage.from.stage, env, depth + 1);
+  } else if (stage.from.scratch) {
+    base = { reference: 'scratch', label: 'scratch', bytes: 0, basis: 'the empty image' };
+  } else if (stage.from.image) {
+    const e = estimateBaseImage(stage.from.image, stage.from.platform);
+    base = { reference: stage.from.image, label: stage.from.image, bytes: e?.unpackedBytes, basis: e ? e.basis : 'not in the size table' };
+  } else {
+    base = { reference: stage.from.raw, label: stage.from.raw, basis: 'a build argument without a default' };
+  }
+  const debian = aptBase(stage);
+  const layers = stage.instructions.map((i) => layerOf(i, env, debian)).filter((l): l is LayerEstimate => l !== undefined);
+  const own = layers.reduce((s, l) => s + (l.bytes ?? 0), 0);
+  const unsized = layers.filter((l) => !l.complete).length;
+  if (inherited) {
+    return {
+      stage,
+      base: { reference: stage.from.raw, label: `stage ${stage.from.raw}`, bytes: inherited.knownBytes, basis: 'the estimate of that stage' },
+      layers,
+      knownBytes: inherited.knownBytes + own,
+      unsizedLayers: inherited.unsizedLayers + unsized,
+      complete: inherited.complete && unsized === 0,
+    };
+  }
+  return { stage, base, layers, knownBytes: (base?.bytes ?? 0) + own, unsizedLayers: unsized, complete: base?.bytes !== undefined && unsized === 0 };
+}
+
+/** The final image's estimate, or undefined for a file without stages. */
+export function estimateImage(model: DockerfileModel, env: AnalysisEnvironment): StageEstimate | undefined {
+  const final = model.stages[model.stages.length - 1];
+  return final && estimateStage(model, final, env);
+}
+
+/** "about 1.2 GB (base 1.1 GB + 45 MB of layers; 2 layers not sized)". */
+export function describeEstimate(e: StageEstimate): string {
+  const layerBytes = e.knownBytes - (e.base?.bytes ?? 0);
+  const base = e.base?.bytes !== undefined ? `base ${formatBytes(e.base.bytes)}` : 'base not sized';
+  const unsized = e.unsizedLayers > 0 ? `; ${e.unsizedLayers} layer${e.unsizedLayers === 1 ? '' : 's'} not sized` : '';
+  const prefix = e.complete ? 'about' : 'at least about';
+  return `${prefix} ${formatBytes(e.knownBytes)} (${base} + ${formatBytes(layerBytes)} of layers${unsized})`;
+}

@@ -1,0 +1,37 @@
+/**
+ * A CodeLens on each FROM line whose stage's layers make up the final image: the estimated size
+ * so far, and on the final stage what it would be after every available fix.
+ */
+import type { CodeLens } from 'vscode-languageserver/node';
+import { fixAll } from '../core/edits';
+import { analyze } from '../core/analyze';
+import { describeEstimate, estimateImage, estimateStage } from '../core/imageEstimate';
+import { formatBytes } from '../sizes';
+import type { DocumentAnalysis } from './analysisCache';
+
+export const SHOW_BREAKDOWN_COMMAND = 'dockerfileSizeHints.showSizeBreakdown';
+
+export function codeLenses(doc: DocumentAnalysis): CodeLens[] {
+  const analysis = doc.analysis;
+  if (!analysis) return [];
+  const { model } = analysis;
+  const lenses: CodeLens[] = [];
+  let after: string | undefined;
+  const final = model.stages[model.stages.length - 1];
+  if (final) {
+    const fixed = fixAll(model.text, doc.env, doc.settings);
+    if (fixed.applied.length > 0) {
+      const e = estimateImage(analyze(fixed.text, doc.env, doc.settings).model, doc.env);
+      const now = estimateImage(model, doc.env);
+      if (e && now && e.knownBytes < now.knownBytes) after = `after ${fixed.applied.length} fix${fixed.applied.length === 1 ? '' : 'es'}: about ${formatBytes(e.knownBytes)}`;
+    }
+  }
+  for (const stage of model.stages) {
+    if (!stage.layersInFinal) continue;
+    const e = estimateStage(model, stage, doc.env);
+    const label = stage.isFinal ? 'Image' : `Stage ${stage.name ?? stage.index}`;
+    const title = `${label}: ${describeEstimate(e)}${stage.isFinal && after ? ` · ${after}` : ''}`;
+    lenses.push({ range: stage.fromInstr.range, command: { title, command: SHOW_BREAKDOWN_COMMAND, arguments: [doc.uri] } });
+  }
+  return lenses;
+}

@@ -1,0 +1,64 @@
+/**
+ * The `dockerfileSizeHints/sizeBreakdown` request: the final image's estimate as plain data,
+ * now and after every available fix, for the client's status bar item and breakdown view.
+ */
+import { analyze } from '../core/analyze';
+import { fixAll } from '../core/edits';
+import { describeEstimate, estimateImage, type StageEstimate } from '../core/imageEstimate';
+import { formatBytes } from '../sizes';
+import type { DocumentAnalysis } from './analysisCache';
+
+export const IMAGE_SIZE_REQUEST = 'dockerfileSizeHints/sizeBreakdown';
+
+export interface Bar {
+  label: string;
+  /** Zero-based line of the instruction (undefined for the base). */
+  line?: number;
+  /** Undefined when not sized. */
+  bytes?: number;
+  detail: string;
+}
+
+export interface Breakdown {
+  uri: string;
+  /** Short text for the status bar, e.g. "≈1.1 GB". */
+  short: string;
+  summary: string;
+  bytes: number;
+  complete: boolean;
+  bars: Bar[];
+  after?: { summary: string; bytes: number; fixes: number; bars: Bar[] };
+}
+
+function bars(e: StageEstimate): Bar[] {
+  const out: Bar[] = [{ label: `base ${e.base?.reference ?? ''}`.trim(), bytes: e.base?.bytes, detail: e.base?.basis ?? '' }];
+  for (const l of e.layers) {
+    out.push({
+      label: `${l.instr.keyword} (line ${l.instr.range.start.line + 1})`,
+      line: l.instr.range.start.line,
+      bytes: l.bytes,
+      detail: l.parts.map((p) => `${p.label}: ${p.bytes !== undefined ? formatBytes(p.bytes) : 'not sized'}`).join('; ') || 'no content',
+    });
+  }
+  return out;
+}
+
+export function sizeBreakdown(doc: DocumentAnalysis): Breakdown | null {
+  const model = doc.analysis?.model;
+  const now = model && estimateImage(model, doc.env);
+  if (!model || !now) return null;
+  const result: Breakdown = {
+    uri: doc.uri,
+    short: `${now.complete ? '≈' : '≥'}${formatBytes(now.knownBytes)}`,
+    summary: describeEstimate(now),
+    bytes: now.knownBytes,
+    complete: now.complete,
+    bars: bars(now),
+  };
+  const fixed = fixAll(model.text, doc.env, doc.settings);
+  if (fixed.applied.length > 0) {
+    const e = estimateImage(analyze(fixed.text, doc.env, doc.settings).model, doc.env);
+    if (e) result.after = { summary: describeEstimate(e), bytes: e.knownBytes, fixes: fixed.applied.length, bars: bars(e) };
+  }
+  return result;
+}

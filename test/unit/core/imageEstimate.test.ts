@@ -1,0 +1,44 @@
+import * as assert from 'node:assert/strict';
+import { buildModel } from '../../../server/src/core/model';
+import { describeEstimate, estimateImage } from '../../../server/src/core/imageEstimate';
+import { hoverAt } from '../../../server/src/core/hover';
+import { APT_LISTS, estimateAptInstall, estimateBaseImage, OFFICIAL_BASE_PACKAGES } from '../../../server/src/sizes';
+
+const env = { context: {} };
+
+describe('whole-image estimate', () => {
+  it('adds the base, apt installs from the package table and kept apt lists', () => {
+    const m = buildModel('FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nENV A=1\n');
+    const e = estimateImage(m, env)!;
+    const base = estimateBaseImage('debian:bookworm')!.unpackedBytes;
+    const curl = estimateAptInstall(['curl'], { recommends: false, basePackages: OFFICIAL_BASE_PACKAGES }).bytes;
+    assert.ok(curl > 0);
+    assert.equal(e.knownBytes, base + curl + APT_LISTS.bytes);
+    assert.equal(e.complete, true);
+    assert.equal(e.layers.length, 1, 'ENV makes no layer');
+    assert.match(describeEstimate(e), /^about \d/);
+  });
+  it('says "at least" and counts unsized layers instead of treating them as zero', () => {
+    const e = estimateImage(buildModel('FROM python:3.12-slim\nCOPY . /app\nRUN pip install --no-cache-dir -r /app/requirements.txt\n'), env)!;
+    assert.equal(e.unsizedLayers, 2);
+    assert.equal(e.complete, false);
+    assert.match(describeEstimate(e), /^at least about .*2 layers not sized/);
+  });
+  it('does not size apt installs on full language images, whose package set it does not know', () => {
+    const e = estimateImage(buildModel('FROM python:3.12\nRUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*\n'), env)!;
+    assert.equal(e.layers[0].bytes, undefined);
+  });
+  it('follows FROM <stage> and uses build-context copy sizes when measured', () => {
+    const m = buildModel('FROM debian:bookworm-slim AS base\nFROM base\nCOPY . /app\n');
+    const e = estimateImage(m, { context: { copySizes: { 2: 5_000_000 } } })!;
+    assert.equal(e.knownBytes, estimateBaseImage('debian:bookworm-slim')!.unpackedBytes + 5_000_000);
+    assert.equal(e.complete, true);
+  });
+  it('hovers RUN with the layer size and its parts', () => {
+    const m = buildModel('FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n');
+    const h = hoverAt(m, { line: 1, character: 1 }, env)!;
+    assert.match(h.markdown, /Layer: about \d+(\.\d+)? MB/);
+    assert.match(h.markdown, /apt lists left in the layer: about/);
+    assert.equal(hoverAt(m, { line: 1, character: 10 }, env), undefined, 'only the keyword hovers');
+  });
+});
