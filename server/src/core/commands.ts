@@ -216,16 +216,7 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
   const plain = (op: string) => op === '' || op === '&&' || op === ';' || op === '\n';
   if (!plain(cmd.before) || !plain(cmd.after)) return undefined;
   const only = (text: string) => /^[\s;&]*$/.test(text.replace(/\\\r?\n/g, ''));
-  if (run.commands.length === 1) {
-    if (run.form === 'heredoc') return undefined;
-    // The whole instruction goes, with its line break.
-    const start = lines.offsetAt({ line: instr.range.start.line, character: 0 });
-    const endLine = instr.range.end.line;
-    const end = endLine + 1 < lines.lineCount ? lines.offsetAt({ line: endLine + 1, character: 0 }) : lines.lineEndOffset(endLine);
-    // Last line of the file: take the line break before it instead.
-    const atEof = endLine + 1 >= lines.lineCount && start > 0;
-    return { range: lines.range(atEof ? lines.lineEndOffset(instr.range.start.line - 1) : start, end), newText: '' };
-  }
+  if (run.commands.length === 1) return run.form === 'heredoc' ? undefined : deleteInstruction(model, instr);
   const cmdEnd = run.docOffset(cmd.end - 1) + 1;
   const next = run.commands[k + 1];
   const prev = run.commands[k - 1];
@@ -237,4 +228,15 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
     return { range: lines.range(run.docOffset(prev.end - 1) + 1, cmdEnd), newText: '' };
   }
   return { range: lines.range(run.docOffset(cmd.start), run.docOffset(next.start)), newText: '' };
+}
+
+/** An edit that deletes a whole instruction with its line break (comments above it stay). */
+export function deleteInstruction(model: DockerfileModel, instr: Instr): TextEdit {
+  const lines = model.lines;
+  const start = lines.offsetAt({ line: instr.range.start.line, character: 0 });
+  const endLine = instr.range.end.line;
+  if (endLine + 1 < lines.lineCount) return { range: lines.range(start, lines.offsetAt({ line: endLine + 1, character: 0 })), newText: '' };
+  // Last line of the file: take the line break before it instead.
+  const from = instr.range.start.line > 0 ? lines.lineEndOffset(instr.range.start.line - 1) : start;
+  return { range: lines.range(from, lines.lineEndOffset(endLine)), newText: '' };
 }

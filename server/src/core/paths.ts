@@ -276,7 +276,15 @@ export function writesInImage(model: DockerfileModel, stage: Stage): Write[] {
     for (const instr of s.instructions) {
       if (instr.keyword === 'COPY' || instr.keyword === 'ADD') {
         const spec = copySpec(model, instr);
-        if (!spec?.destPath || spec.sources.some((src) => /^[a-z]+:\/\//i.test(src) || src.startsWith('git@'))) continue;
+        if (!spec?.destPath) continue;
+        if (instr.keyword === 'ADD' && spec.sources.length === 1 && /^https?:\/\//i.test(spec.sources[0])) {
+          // ADD <url> stores the download as a file (remote archives are not extracted).
+          const base = urlBasename(spec.sources[0]);
+          const path = spec.destIsDir ? (base ? normalizePath(`${spec.destPath}/${base}`) : undefined) : spec.destPath;
+          if (path) out.push({ path, instr, kind: 'download', how: 'ADD <url>', exactFile: true });
+          continue;
+        }
+        if (spec.sources.some((src) => /^[a-z]+:\/\//i.test(src) || src.startsWith('git@'))) continue;
         const dirLike = (src: string) => /\/$|^\.?$|[*?[]/.test(src) || src === './';
         const fileLike = (src: string) => !dirLike(src) && /(^|\/)[^/.][^/]*\.[A-Za-z0-9]+$/.test(src);
         if (spec.destIsDir) {
@@ -304,4 +312,32 @@ export function writesInImage(model: DockerfileModel, stage: Stage): Write[] {
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Archives
+
+/** Archive names by extension: tar in any compression, and zip. */
+export const ARCHIVE = /\.(tar(\.(gz|bz2|xz|zst|lz4|lzma|Z))?|tgz|tbz2?|txz|tzst|zip)$/i;
+/** The tar archives Docker's ADD unpacks when they are local files (identity, gzip, bzip2, xz). */
+export const ADD_EXTRACTS = /\.(tar(\.(gz|bz2|xz))?|tgz|tbz2?|txz)$/i;
+
+/** The archive path a command extracts (`tar -x -f P`, `unzip P`), resolved against `cwd`. */
+export function extractedArchive(cmd: ShellCommand, cwd: string): string | undefined {
+  const name = programName(cmd);
+  let word: string | undefined;
+  if (name === 'tar' && isTarExtract(cmd)) word = tarArchive(cmd)?.value;
+  else if (name === 'unzip') {
+    const args = programArgs(cmd);
+    // unzip's options with a value: -d DIR, -x FILES (after the archive), -P PASSWORD.
+    for (let i = 0; i < args.length; i++) {
+      const v = args[i].value;
+      if (v === '-d' || v === '-P') i++;
+      else if (!v.startsWith('-')) {
+        word = v;
+        break;
+      }
+    }
+  }
+  return word === undefined || word === '-' ? undefined : resolvePath(word, cwd);
 }

@@ -11,7 +11,7 @@
 import type { Copy } from 'dockerfile-ast';
 import { appendToRun, commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
-import { commandWrites, copySpec, isAtOrBelow, pathPattern, resolvePath, workdirAt, writesInImage, type Write } from '../core/paths';
+import { ARCHIVE, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, resolvePath, workdirAt, writesInImage, type Write } from '../core/paths';
 import { programName, type ShellCommand } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
@@ -97,7 +97,9 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand):
   }
   // The `RUN apt-get update` then `RUN apt-get install ... && rm lists` split is
   // run-split-from-index-update's finding; its merge fixes this one too.
-  const list = [...writes].filter((w) => !(w.kind === 'cache' && w.instr.index === instr.index - 1 && indexRefreshOnly(w.instr.run!) !== undefined));
+  // A copied archive this RUN extracts is copied-archive-extracted's finding (DL3010), with its own fix.
+  const extractedHere = (w: Write) => w.kind === 'copy' && ARCHIVE.test(w.path) && instr.run!.commands.some((c) => extractedArchive(c, cwd) === w.path);
+  const list = [...writes].filter((w) => !(w.kind === 'cache' && w.instr.index === instr.index - 1 && indexRefreshOnly(w.instr.run!) !== undefined) && !extractedHere(w));
   return list.length ? { change, writes: list, allCovered } : undefined;
 }
 
@@ -105,8 +107,8 @@ function cost(change: Change, writes: Write[]): SizeEstimate {
   const lists = writes.find((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
   if (lists && change.action === 'rm') return { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis };
   const what = writes.some((w) => w.kind === 'copy') ? 'the copied files' : writes.some((w) => w.kind === 'cache') ? 'the package cache' : 'what that RUN wrote there';
-  if (change.action === 'rm') return { basis: `the size of ${what}: it stays in the earlier layer` };
-  return { basis: `the size of ${what}, stored a second time by the ${change.action}` };
+  if (change.action === 'rm') return { basis: `the size of ${what}` };
+  return { basis: `the size of ${what}, a second time` };
 }
 
 const VERB: Record<Action, string> = { rm: 'deletes', chmod: 'changes the mode of', chown: 'changes the owner of' };
@@ -148,7 +150,9 @@ export const rule: Rule = {
             ? change.action === 'rm'
               ? 'If the files are only needed while this RUN runs, mount them instead (`RUN --mount=type=bind,...`); otherwise copy less (.dockerignore, narrower sources).'
               : `Use COPY --${change.action}.`
-            : 'Do it in the RUN that wrote them.';
+            : writes.some((w) => w.how === 'ADD <url>')
+              ? 'Download it with curl or wget in the RUN that uses it, and delete it there.'
+              : 'Do it in the RUN that wrote them.';
           out.push({
             range: commandRange(model, run, cmd),
             instr,

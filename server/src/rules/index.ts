@@ -6,8 +6,10 @@ import type { Rule } from './rule';
 import { rule as apkCacheKept } from './apk-cache-kept';
 import { rule as aptListsKept } from './apt-lists-kept';
 import { rule as aptRecommends } from './apt-recommends';
+import { rule as archiveKept } from './archive-kept';
 import { rule as baseImageNotSlim } from './base-image-not-slim';
 import { rule as contextWithoutDockerignore } from './context-without-dockerignore';
+import { rule as copiedArchiveExtracted } from './copied-archive-extracted';
 import { rule as imageOverBudget } from './image-over-budget';
 import { rule as copyWholeStage } from './copy-whole-stage';
 import { rule as dnfCacheKept } from './dnf-cache-kept';
@@ -26,8 +28,10 @@ export const RULES: readonly Rule[] = [
   apkCacheKept,
   aptListsKept,
   aptRecommends,
+  archiveKept,
   baseImageNotSlim,
   contextWithoutDockerignore,
+  copiedArchiveExtracted,
   copyWholeStage,
   dnfCacheKept,
   filesChangedInLaterLayer,

@@ -1,0 +1,96 @@
+/**
+ * archive-kept: an archive downloaded into the image (`curl -o x.tgz`, `wget`, `ADD <url>`) and
+ * extracted, but never removed. The image then holds the software twice: packed and unpacked.
+ * A removal in a later RUN is files-changed-in-later-layer's finding (too late to save anything).
+ */
+import { appendToRun, commandRange, laterRunsInImage } from '../core/commands';
+import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
+import { ARCHIVE, extractedArchive, isAtOrBelow, pathPattern, workdirAt, writesInImage, type Write } from '../core/paths';
+import { programName } from '../core/shell';
+import type { RawFinding, Rule } from './rule';
+
+const BASIS = 'the size of the downloaded archive, kept beside its extracted content';
+
+/** Where the archive written by `w` is extracted: the same RUN or a later RUN of the same image. */
+function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: boolean } | undefined {
+  const runs = [w.instr, ...laterRunsInImage(model, w.instr)];
+  for (const r of runs) {
+    const cwd = workdirAt(r);
+    if (!r.run || cwd === undefined) continue;
+    const after = r === w.instr && w.command ? w.command.start : -1;
+    if (r.run.commands.some((c) => c.start > after && extractedArchive(c, cwd) === w.path)) return { instr: r, sameRun: r === w.instr };
+  }
+  return undefined;
+}
+
+/** True when a later RUN of the image removes the archive (too late, but then that rule reports it). */
+function removedLater(model: DockerfileModel, w: Write): boolean {
+  return laterRunsInImage(model, w.instr).some((r) => {
+    const cwd = workdirAt(r) ?? '/';
+    return r.run!.commands.some((c) => programName(c) === 'rm' && c.words.slice(1).some((word) => {
+      const p = pathPattern(word.value, cwd);
+      return p !== undefined && isAtOrBelow(w.path, p.prefix);
+    }));
+  });
+}
+
+/** The archive writes of `stage`'s own instructions that are extracted and never removed. */
+function keptArchives(model: DockerfileModel): { w: Write; extractedAt: Instr; sameRun: boolean }[] {
+  const out: { w: Write; extractedAt: Instr; sameRun: boolean }[] = [];
+  for (const stage of model.stages) {
+    for (const w of writesInImage(model, stage)) {
+      if (w.instr.stage !== stage || w.kind !== 'download' || !ARCHIVE.test(w.path)) continue;
+      const ex = extraction(model, w);
+      if (!ex || removedLater(model, w)) continue;
+      out.push({ w, extractedAt: ex.instr, sameRun: ex.sameRun });
+    }
+  }
+  return out;
+}
+
+const quote = (p: string) => (/^[A-Za-z0-9_./+-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+
+export const rule: Rule = {
+  id: 'archive-kept',
+  title: 'downloaded archive kept after extraction',
+  severity: 'warning',
+  scope: 'layers',
+  docs: {
+    summary: 'An archive fetched with `curl`/`wget` or `ADD <url>` is extracted, but the archive itself is never removed.',
+    why: 'After extraction the archive is dead weight: the layer holds the software twice, compressed and unpacked. `ADD <url>` never extracts a remote archive, so the download always stays in its own layer; fetching with curl or wget in the RUN that extracts lets that RUN delete it before the layer is written.',
+    incorrect: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1',
+    correct: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1 \\\n    && rm -f /tmp/node.tar.xz',
+    sizeImpact: 'The size of the archive, which is known only once downloaded (the Node.js 22 linux-x64 .tar.xz is about 29 MB per nodejs.org/dist; a JDK .tar.gz about 190 MB). Deleting it in a later RUN saves nothing (files-changed-in-later-layer).',
+    fix: 'When the RUN that downloads the archive also extracts it, appends `rm -f <archive>` to that RUN (not offered when the RUN changes directory with `cd`, or a later instruction names the archive). For `ADD <url>` and for extraction in a later RUN there is no automatic fix: download, extract and remove in one RUN.',
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const { w, extractedAt, sameRun } of keptArchives(model)) {
+      const where = sameRun ? 'in the same RUN' : `at line ${extractedAt.range.start.line + 1}`;
+      const advice = w.how === 'ADD <url>'
+        ? 'ADD does not unpack remote archives; download, extract and delete it in one RUN (curl -o, tar -x, rm).'
+        : sameRun ? `Add \`rm -f ${quote(w.path)}\` to the same RUN.` : 'Extract and delete it in the RUN that downloads it.';
+      out.push({
+        range: w.command && w.instr.run ? commandRange(model, w.instr.run, w.command) : w.instr.range,
+        instr: w.instr,
+        message: `${w.path} (${w.how}) is extracted ${where} but never deleted: the archive stays in this layer beside its content (${BASIS}). ${advice}`,
+        saving: { basis: BASIS },
+        data: { path: w.path, commandStart: w.command?.start },
+      });
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const instr = instructionAt(model, finding.range.start.line);
+    const path = finding.data?.path;
+    if (!instr?.run || typeof path !== 'string') return undefined;
+    const kept = keptArchives(model).find((k) => k.w.instr === instr && k.w.path === path && k.w.command?.start === finding.data?.commandStart);
+    if (!kept?.sameRun) return undefined;
+    if (instr.run.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c)))) return undefined;
+    // A later instruction that still reads the archive would break.
+    const name = path.slice(path.lastIndexOf('/') + 1);
+    if (model.instructions.some((i) => i.index > instr.index && i.stage && (i.node.getArgumentsContent() ?? '').includes(name))) return undefined;
+    const edit = appendToRun(model, instr, `rm -f ${quote(path)}`);
+    return edit && { title: `Delete ${path} in the same RUN`, edits: [edit], preferred: true };
+  },
+};
