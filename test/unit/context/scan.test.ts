@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createDockerignoreMatcher } from '../../../server/src/core/dockerignore';
 import { scanBuildContext, type ContextScanResult } from '../../../server/src/sources/context/scan';
 
@@ -192,21 +193,18 @@ describe('context scan', function () {
       await fs.mkdir(dir, { recursive: true });
       await Promise.all(Array.from({ length: 100 }, (_, i) => fs.writeFile(path.join(dir, `f${i}.js`), 'x'.repeat(i))));
     }
-    let maxGap = 0;
-    let last = Date.now();
-    const timer = setInterval(() => {
-      const now = Date.now();
-      maxGap = Math.max(maxGap, now - last);
-      last = now;
-    }, 5);
+    const delay = monitorEventLoopDelay({ resolution: 2 });
+    delay.enable();
     const t0 = Date.now();
     const r = await scanBuildContext(root, { matcher: createDockerignoreMatcher('node_modules\n') });
     const ms = Date.now() - t0;
-    clearInterval(timer);
-    console.log(`      10,000 files scanned in ${ms} ms; longest event-loop stall ${maxGap} ms`);
+    delay.disable();
+    const p99 = delay.percentile(99) / 1e6;
+    console.log(`      10,000 files scanned in ${ms} ms; event-loop delay p99 ${p99.toFixed(0)} ms, max ${(delay.max / 1e6).toFixed(0)} ms`);
     assert.equal(r.included.files, 9000);
     assert.equal(r.excluded.files, 1000);
     assert.equal(r.included.bytes, 90 * 4950);
-    assert.ok(maxGap < 250, `event loop blocked for ${maxGap} ms`);
+    // A hover waits at most about this long; generous because CI machines are shared.
+    assert.ok(p99 < 150, `event-loop delay p99 ${p99} ms`);
   });
 });
