@@ -1,0 +1,388 @@
+/**
+ * `npm run bench`: our language server against the peer (`dockerfile-language-server-nodejs`, the
+ * server behind Microsoft's Docker extension), both over stdio, in the same run.
+ *
+ * Each session is one fresh server process that: starts and publishes diagnostics for a small
+ * file (startup), then for every case (the examples and generated files of 10 to 10,000 lines)
+ * opens the document (didOpen -> diagnostics), types keystrokes at random lines, each awaited
+ * (didChange -> diagnostics), hovers the first FROM and asks for code actions on the first
+ * diagnostic the way VS Code's light bulb does. At the end /proc gives peak RSS and CPU time.
+ * Sessions alternate ours/peer/peer/ours so both share the machine's noise. A last session runs
+ * our server under `--cpu-prof` on the 10,000-line case to name where our time goes.
+ *
+ * Options: --rounds N (full sessions per server, default 2), --quick (fewer edits, no profile),
+ * --no-profile, --out FILE (default test/bench/results/latest.json).
+ */
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { BenchServer, procStats, type Diagnostic, type ProcStats } from './client';
+import { generateDockerfile, keystrokes } from './generate';
+import { summariseProfile, type ProfileSummary } from './profile';
+import { median, percentile, ratio, round } from './stats';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+const OURS = path.join(ROOT, 'dist', 'server.js');
+const PEER = path.join(ROOT, 'node_modules', 'dockerfile-language-server-nodejs', 'bin', 'docker-langserver');
+const EXAMPLES = path.join(ROOT, 'examples');
+const TIMEOUT_MS = 120_000;
+/** Per case and session: keystrokes stop after this (at least MIN_EDITS run), requests repeat within REQUEST_BUDGET_MS. */
+const EDIT_BUDGET_MS = 20_000;
+const MIN_EDITS = 6;
+const REQUEST_BUDGET_MS = 3_000;
+
+type Side = 'ours' | 'peer';
+const SCRIPTS: Record<Side, string> = { ours: OURS, peer: PEER };
+
+interface Case {
+  name: string;
+  lines: number;
+  uri: string;
+  text: string;
+  edits: number;
+}
+
+interface CaseSample {
+  openMs: number[];
+  changeMs: number[];
+  hoverMs: number[];
+  codeActionMs: number[];
+  diagnostics: number;
+  codeActions: number;
+  hoverChars: number;
+  /** True when the edit budget ran out before all keystrokes were typed. */
+  editsCut?: boolean;
+}
+
+interface Session {
+  side: Side;
+  startupMs: number;
+  startRssKb: number;
+  end: ProcStats;
+  cases: Record<string, CaseSample>;
+}
+
+interface Options {
+  rounds: number;
+  startupRounds: number;
+  quick: boolean;
+  profile: boolean;
+  out: string;
+}
+
+function parseOptions(argv: string[]): Options {
+  const opts: Options = { rounds: 2, startupRounds: 5, quick: false, profile: true, out: path.join(ROOT, 'test', 'bench', 'results', 'latest.json') };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    if (a === '--rounds') opts.rounds = Math.max(1, Number(argv[++i]));
+    else if (a === '--quick') (opts.quick = true), (opts.profile = false), (opts.rounds = 1), (opts.startupRounds = 2);
+    else if (a === '--no-profile') opts.profile = false;
+    else if (a === '--out') opts.out = path.resolve(argv[++i]);
+    else throw new Error(`unknown option ${a}`);
+  }
+  return opts;
+}
+
+/** Writes every case to its own folder (the examples with their build context) and returns them. */
+function prepareCases(dir: string, quick: boolean): { startup: Case; cases: Case[] } {
+  const cases: Case[] = [];
+  const add = (name: string, text: string, edits: number, copyFrom?: string) => {
+    const folder = path.join(dir, name.replace('/', '-'));
+    if (copyFrom) fs.cpSync(copyFrom, folder, { recursive: true });
+    else fs.mkdirSync(folder, { recursive: true });
+    const file = path.join(folder, 'Dockerfile');
+    fs.writeFileSync(file, text);
+    const c = { name, lines: text.split('\n').length - (text.endsWith('\n') ? 1 : 0), uri: pathToFileURL(file).toString(), text, edits: quick ? Math.min(edits, 6) : edits };
+    cases.push(c);
+    return c;
+  };
+  for (const ex of fs.readdirSync(EXAMPLES).sort()) {
+    const file = path.join(EXAMPLES, ex, 'Dockerfile');
+    if (fs.existsSync(file)) add(`example/${ex}`, fs.readFileSync(file, 'utf8'), 20, path.join(EXAMPLES, ex));
+  }
+  const edits: Record<number, number> = { 10: 40, 100: 40, 1000: 30, 10000: 20 };
+  for (const n of [10, 100, 1000, 10000]) add(`generated/${n}`, generateDockerfile(n, n), edits[n]);
+  const startupText = fs.readFileSync(path.join(EXAMPLES, 'python-naive', 'Dockerfile'), 'utf8');
+  const startupFolder = path.join(dir, 'startup');
+  fs.cpSync(path.join(EXAMPLES, 'python-naive'), startupFolder, { recursive: true });
+  const startup: Case = { name: 'startup', lines: 0, uri: pathToFileURL(path.join(startupFolder, 'Dockerfile')).toString(), text: startupText, edits: 0 };
+  return { startup, cases };
+}
+
+/** Starts a server and times spawn -> first diagnostics for a small real Dockerfile. */
+async function startTimed(side: Side, startup: Case, nodeArgs: string[] = []): Promise<{ server: BenchServer; startupMs: number }> {
+  const t0 = performance.now();
+  const server = await BenchServer.start(SCRIPTS[side], nodeArgs);
+  await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: startup.uri, languageId: 'dockerfile', version: 1, text: startup.text } });
+  await server.waitPublications(startup.uri, 1, TIMEOUT_MS);
+  return { server, startupMs: performance.now() - t0 };
+}
+
+/** The first line that starts with FROM, and a character inside its image reference. */
+function fromPosition(text: string): { line: number; character: number } {
+  const lines = text.split('\n');
+  const line = Math.max(0, lines.findIndex((l) => /^\s*FROM\s/i.test(l)));
+  const m = /^\s*FROM\s+(?:--\S+\s+)*/i.exec(lines[line] ?? '');
+  return { line, character: (m?.[0].length ?? 0) + 1 };
+}
+
+function overlaps(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
+  const before = (p: { line: number; character: number }, q: { line: number; character: number }) => p.line < q.line || (p.line === q.line && p.character < q.character);
+  return !before(a.end, b.start) && !before(b.end, a.start);
+}
+
+async function runCase(server: BenchServer, c: Case, seed: number): Promise<CaseSample> {
+  const sample: CaseSample = { openMs: [], changeMs: [], hoverMs: [], codeActionMs: [], diagnostics: 0, codeActions: 0, hoverChars: 0 };
+  sample.openMs.push(await server.timeOpen(c.uri, c.text, TIMEOUT_MS));
+  sample.diagnostics = server.lastDiagnostics(c.uri).length;
+  let version = 1;
+  // Time budgets keep a slow server from stretching the run; pairs keep the text unchanged.
+  const editsUntil = performance.now() + EDIT_BUDGET_MS;
+  for (const k of keystrokes(c.text, c.edits, seed)) {
+    if (version % 2 === 1 && version > MIN_EDITS && performance.now() > editsUntil) {
+      sample.editsCut = true;
+      break;
+    }
+    sample.changeMs.push(await server.timeKeystroke(c.uri, ++version, k, TIMEOUT_MS));
+  }
+  // Edits come in insert/delete pairs, so the text is back to the original here.
+  const at = fromPosition(c.text);
+  for (let i = 0, until = performance.now() + REQUEST_BUDGET_MS; i < 5 && (i === 0 || performance.now() < until); i++) {
+    const { ms, result } = await server.timeRequest<{ contents: { value?: string } | string } | null>('textDocument/hover', { textDocument: { uri: c.uri }, position: at });
+    sample.hoverMs.push(ms);
+    sample.hoverChars = result ? JSON.stringify(result.contents).length : 0;
+  }
+  const diagnostics = server.lastDiagnostics(c.uri);
+  const target = diagnostics[0]?.range ?? { start: at, end: at };
+  for (let i = 0, until = performance.now() + REQUEST_BUDGET_MS; i < 5 && (i === 0 || performance.now() < until); i++) {
+    const { ms, result } = await server.timeRequest<unknown[] | null>('textDocument/codeAction', {
+      textDocument: { uri: c.uri },
+      range: target,
+      // What VS Code sends for the light bulb: the diagnostics under the cursor, no `only`.
+      context: { diagnostics: diagnostics.filter((d) => overlaps(d.range, target)), triggerKind: 2 },
+    });
+    sample.codeActionMs.push(ms);
+    sample.codeActions = result?.length ?? 0;
+  }
+  await server.close(c.uri);
+  return sample;
+}
+
+async function fullSession(side: Side, startup: Case, cases: Case[]): Promise<Session> {
+  const { server, startupMs } = await startTimed(side, startup);
+  try {
+    const startRssKb = procStats(server.pid).rssKb;
+    const out: Session['cases'] = {};
+    for (const [i, c] of cases.entries()) {
+      out[c.name] = await runCase(server, c, 100 + i);
+      process.stdout.write('.');
+    }
+    return { side, startupMs, startRssKb, end: procStats(server.pid), cases: out };
+  } finally {
+    await server.stop();
+  }
+}
+
+async function profileOurs(startup: Case, c: Case, dir: string): Promise<ProfileSummary | undefined> {
+  const profDir = path.join(dir, 'cpu-profile');
+  const { server } = await startTimed('ours', startup, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
+  try {
+    await runCase(server, { ...c, edits: 10 }, 999);
+  } finally {
+    await server.stop();
+  }
+  const file = fs.existsSync(profDir) ? fs.readdirSync(profDir).find((f) => f.endsWith('.cpuprofile')) : undefined;
+  if (!file) {
+    console.log('\nno CPU profile was written (the server did not exit cleanly); skipping the profile summary');
+    return undefined;
+  }
+  return summariseProfile(path.join(profDir, file), OURS);
+}
+
+interface CaseResult {
+  name: string;
+  lines: number;
+  /** Keystrokes timed per server, over all sessions. */
+  edits: { ours: number; peer: number };
+  ours: Metrics;
+  peer: Metrics;
+  ratio: Metrics;
+}
+interface Metrics {
+  openMs: number;
+  changeP50Ms: number;
+  changeP95Ms: number;
+  hoverMs: number;
+  codeActionMs: number;
+}
+
+function metrics(sessions: Session[], name: string): Metrics {
+  const pool = (k: keyof Pick<CaseSample, 'openMs' | 'changeMs' | 'hoverMs' | 'codeActionMs'>) => sessions.flatMap((s) => s.cases[name][k]);
+  return {
+    openMs: round(median(pool('openMs'))),
+    changeP50Ms: round(median(pool('changeMs'))),
+    changeP95Ms: round(percentile(pool('changeMs'), 95)),
+    hoverMs: round(median(pool('hoverMs')), 2),
+    codeActionMs: round(median(pool('codeActionMs')), 2),
+  };
+}
+
+function ratios(o: Metrics, p: Metrics): Metrics {
+  return {
+    openMs: ratio(o.openMs, p.openMs),
+    changeP50Ms: ratio(o.changeP50Ms, p.changeP50Ms),
+    changeP95Ms: ratio(o.changeP95Ms, p.changeP95Ms),
+    hoverMs: ratio(o.hoverMs, p.hoverMs),
+    codeActionMs: ratio(o.codeActionMs, p.codeActionMs),
+  };
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) => r.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ')).join('\n');
+}
+
+async function main(): Promise<void> {
+  const opts = parseOptions(process.argv.slice(2));
+  for (const [side, script] of Object.entries(SCRIPTS)) if (!fs.existsSync(script)) throw new Error(`${side} server not found at ${script} (run npm run compile / npm install)`);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-bench-'));
+  const started = Date.now();
+  const loadAtStart = os.loadavg().map((x) => round(x, 2));
+  try {
+    const { startup, cases } = prepareCases(dir, opts.quick);
+    console.log(`load average ${loadAtStart.join(' ')} on ${os.cpus().length} cores (other work on the machine adds noise to both servers alike)`);
+    console.log(`LSP benchmark: ours (${path.relative(ROOT, OURS)}) vs peer (dockerfile-language-server-nodejs ${peerVersion()}), ${opts.rounds} full session(s) each`);
+
+    // Startup alone, interleaved, several times: it is short and noisy.
+    const startups: Record<Side, { ms: number; rssKb: number }[]> = { ours: [], peer: [] };
+    for (let i = 0; i < opts.startupRounds; i++) {
+      for (const side of (i % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours']) as Side[]) {
+        const { server, startupMs } = await startTimed(side, startup);
+        startups[side].push({ ms: startupMs, rssKb: procStats(server.pid).rssKb });
+        await server.stop();
+      }
+    }
+
+    const sessions: Session[] = [];
+    for (let i = 0; i < opts.rounds; i++) {
+      for (const side of (i % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours']) as Side[]) {
+        process.stdout.write(`session ${sessions.length + 1} (${side}) `);
+        const s = await fullSession(side, startup, cases);
+        sessions.push(s);
+        process.stdout.write(` ${Math.round(s.end.cpuMs)} ms CPU\n`);
+      }
+    }
+    const of = (side: Side) => sessions.filter((s) => s.side === side);
+
+    const results: CaseResult[] = cases.map((c) => {
+      const ours = metrics(of('ours'), c.name);
+      const peer = metrics(of('peer'), c.name);
+      const edits = (side: Side) => of(side).reduce((n, s) => n + s.cases[c.name].changeMs.length, 0);
+      return { name: c.name, lines: c.lines, edits: { ours: edits('ours'), peer: edits('peer') }, ours, peer, ratio: ratios(ours, peer) };
+    });
+    const process_ = (side: Side) => ({
+      startupMs: round(median([...startups[side].map((s) => s.ms), ...of(side).map((s) => s.startupMs)])),
+      startRssMb: round(median([...startups[side].map((s) => s.rssKb), ...of(side).map((s) => s.startRssKb)]) / 1024),
+      peakRssMb: round(Math.max(...of(side).map((s) => s.end.peakRssKb)) / 1024),
+      cpuMsPerSession: round(median(of(side).map((s) => s.end.cpuMs)), 0),
+    });
+    const ours = process_('ours');
+    const peer = process_('peer');
+    const processRatio = Object.fromEntries(Object.keys(ours).map((k) => [k, ratio(ours[k as keyof typeof ours], peer[k as keyof typeof peer])]));
+
+    let profile: ProfileSummary | undefined;
+    const big = cases.find((c) => c.name === 'generated/10000');
+    if (opts.profile && big) {
+      process.stdout.write('profiling ours on generated/10000 ...');
+      profile = await profileOurs(startup, big, dir);
+      console.log('');
+    }
+
+    const fmt = (x: number) => (Number.isFinite(x) ? String(x) : '-');
+    const cell = (o: number, p: number, r: number) => `${fmt(o)}/${fmt(p)} ${fmt(r)}`;
+    console.log('\nLatency in ms, ours/peer and the ratio ours/peer (lower is better; target <= 0.5 at 1,000 and 10,000 lines)');
+    console.log(
+      table([
+        ['case', 'lines', 'didOpen->diag', 'didChange p50', 'didChange p95', 'hover FROM', 'codeAction'],
+        ...results.map((r) => [
+          r.name,
+          String(r.lines),
+          cell(r.ours.openMs, r.peer.openMs, r.ratio.openMs),
+          cell(r.ours.changeP50Ms, r.peer.changeP50Ms, r.ratio.changeP50Ms),
+          cell(r.ours.changeP95Ms, r.peer.changeP95Ms, r.ratio.changeP95Ms),
+          cell(r.ours.hoverMs, r.peer.hoverMs, r.ratio.hoverMs),
+          cell(r.ours.codeActionMs, r.peer.codeActionMs, r.ratio.codeActionMs),
+        ]),
+      ]),
+    );
+    console.log('\nProcess (target: ratio <= 1)');
+    console.log(
+      table([
+        ['metric', 'ours', 'peer', 'ratio'],
+        ['startup to first diagnostics (ms)', fmt(ours.startupMs), fmt(peer.startupMs), fmt(processRatio.startupMs)],
+        ['RSS after startup (MB)', fmt(ours.startRssMb), fmt(peer.startRssMb), fmt(processRatio.startRssMb)],
+        ['peak RSS over a session (MB)', fmt(ours.peakRssMb), fmt(peer.peakRssMb), fmt(processRatio.peakRssMb)],
+        ['CPU time per session (ms)', fmt(ours.cpuMsPerSession), fmt(peer.cpuMsPerSession), fmt(processRatio.cpuMsPerSession)],
+      ]),
+    );
+
+    const misses: string[] = [];
+    for (const r of results.filter((r) => r.lines >= 1000)) {
+      for (const [k, v] of Object.entries(r.ratio)) if (!(v <= 0.5)) misses.push(`${r.name} ${k} ratio ${fmt(v)} > 0.5`);
+    }
+    for (const [k, v] of Object.entries(processRatio)) if (k !== 'cpuMsPerSession' && !(v <= 1)) misses.push(`${k} ratio ${fmt(v)} > 1`);
+    console.log(misses.length ? `\nTargets missed:\n  ${misses.join('\n  ')}` : '\nAll targets met.');
+
+    if (profile) {
+      console.log(`\nWhere our time goes on generated/10000 (open + 10 edits + hover + code actions; ${profile.totalMs} ms sampled):`);
+      console.log(table([['module', 'self ms', 'share'], ...profile.byModule.map((m) => [m.module, String(m.selfMs), `${Math.round(m.share * 100)}%`])]));
+      console.log('');
+      console.log(table([['function', 'module', 'self ms', 'share'], ...profile.top.map((f) => [f.name, f.module, String(f.selfMs), `${Math.round(f.share * 100)}%`])]));
+    }
+
+    const json = {
+      date: new Date().toISOString(),
+      command: 'npm run bench',
+      node: process.version,
+      platform: `${os.platform()} ${os.release()}`,
+      cpus: os.cpus().length,
+      cpuModel: os.cpus()[0]?.model,
+      loadAverageAtStart: loadAtStart,
+      loadAverageAtEnd: os.loadavg().map((x) => round(x, 2)),
+      peer: `dockerfile-language-server-nodejs ${peerVersion()}`,
+      options: opts,
+      durationS: round((Date.now() - started) / 1000),
+      targets: { latencyRatioMax: 0.5, atLines: [1000, 10000], startupAndMemoryRatioMax: 1 },
+      process: { ours, peer, ratio: processRatio },
+      cases: results,
+      misses,
+      profile,
+      raw: { startups, sessions },
+    };
+    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+    fs.writeFileSync(opts.out, JSON.stringify(json, null, 1) + '\n');
+    console.log(`\nwrote ${path.relative(process.cwd(), opts.out)} in ${json.durationS} s`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function peerVersion(): string {
+  try {
+    return (JSON.parse(fs.readFileSync(path.join(ROOT, 'node_modules', 'dockerfile-language-server-nodejs', 'package.json'), 'utf8')) as { version: string }).version;
+  } catch {
+    return 'unknown';
+  }
+}
+
+export function runBench(): Promise<void> {
+  return main();
+}
+
+if (require.main === module) {
+  runBench().catch((e) => {
+    console.error(e instanceof Error ? e.stack : String(e));
+    process.exitCode = 1;
+  });
+}
