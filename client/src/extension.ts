@@ -1,9 +1,14 @@
 /**
- * The VS Code side: start one language client on the bundled server and nothing else. The
- * client knows nothing about Dockerfiles; it only says which documents the server should see.
+ * The VS Code side: start one language client on the bundled server, and show what the server
+ * computes (the size status bar item and breakdown view, the apply-all command). The client knows
+ * nothing about Dockerfiles; it only says which documents the server should see.
+ *
+ * Activation does not wait for the server: VS Code's extension host moves on at once, and the
+ * language client queues requests until the server is up.
  */
 import * as path from 'node:path';
 import { commands, window, workspace, type ExtensionContext } from 'vscode';
+import { SizeView } from './sizeView';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -38,7 +43,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
       if (!result?.applied) void window.showInformationMessage('Dockerfile Size Hints: no fix to apply here.');
     }),
   );
-  await client.start();
+  context.subscriptions.push(new SizeView(client));
+  void client.start().catch((e: unknown) => {
+    void window.showErrorMessage(`Dockerfile Size Hints: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
+  });
 }
 
 export async function deactivate(): Promise<void> {

@@ -16,6 +16,8 @@ export interface Bar {
   line?: number;
   /** Undefined when not sized. */
   bytes?: number;
+  /** The figure as shown to people ("about 120 MB", "not sized"). */
+  size: string;
   detail: string;
 }
 
@@ -31,12 +33,14 @@ export interface Breakdown {
 }
 
 function bars(e: StageEstimate): Bar[] {
-  const out: Bar[] = [{ label: `base ${e.base?.reference ?? ''}`.trim(), bytes: e.base?.bytes, detail: e.base?.basis ?? '' }];
+  const size = (b: number | undefined) => (b === undefined ? 'not sized' : `about ${formatBytes(b)}`);
+  const out: Bar[] = [{ label: `base ${e.base?.reference ?? ''}`.trim(), bytes: e.base?.bytes, size: size(e.base?.bytes), detail: e.base?.basis ?? '' }];
   for (const l of e.layers) {
     out.push({
       label: `${l.instr.keyword} (line ${l.instr.range.start.line + 1})`,
       line: l.instr.range.start.line,
       bytes: l.bytes,
+      size: l.complete ? size(l.bytes) : l.bytes ? `at least ${size(l.bytes)}` : 'not sized',
       detail: l.parts.map((p) => `${p.label}: ${p.bytes !== undefined ? formatBytes(p.bytes) : 'not sized'}`).join('; ') || 'no content',
     });
   }
