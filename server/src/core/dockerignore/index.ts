@@ -13,3 +13,5 @@ export { chooseIgnoreFile, ignoreFileCandidates } from './ignoreFile';
 export type { IgnoreFileChoice } from './ignoreFile';
 export { checkDockerignore, DOCKERIGNORE_RULES } from './diagnostics';
 export type { ContextListing, DockerignoreCheckOptions, DockerignoreFinding, DockerignoreRuleId } from './diagnostics';
+export { addIgnoreEntries, explainDecision, literalPattern } from './edit';
+export type { IgnoreEntriesEdit } from './edit';
