@@ -59,6 +59,16 @@ export function removedPaths(commands: ShellCommand[]): string[] {
   return commands.filter((c) => programName(c) === 'rm').flatMap((c) => operands(c).map((w) => w.value));
 }
 
+/** Expands `$NAME` and `${NAME}` with `env` where known (HOME stays: paths treat it as `~`). */
+export function expandVars(text: string, env: (name: string) => string | undefined): string {
+  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, braced, bare) => {
+    const name = braced ?? bare;
+    if (name === 'HOME') return m;
+    const v = env(name);
+    return v === undefined ? m : v.replace(/^["']|["']$/g, '');
+  });
+}
+
 /** pip-style boolean environment values: unset, empty, "0", "false", "no" and "off" are false. */
 export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && !/^(|0|false|no|off)$/i.test(value.trim().replace(/^["']|["']$/g, ''));
@@ -240,7 +250,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             if (spec.optsOut?.(c)) return;
             const after = run.commands.slice(k + 1);
             if (after.some((a) => spec.cleans(a))) return;
-            const removed = removedPaths(after);
+            const removed = removedPaths(after).map((r) => expandVars(r, c.env));
             const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir)) || removed.some((r) => pathCovers(r, dir));
             if (spec.cacheHandled(handled, c)) return;
             out.push({ range: commandRange(model, run, cmd), instr, message: spec.message(c), saving: spec.saving, data: { commandStart: cmd.start } });

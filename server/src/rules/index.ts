@@ -8,6 +8,7 @@ import { rule as aptListsKept } from './apt-lists-kept';
 import { rule as aptRecommends } from './apt-recommends';
 import { rule as archiveKept } from './archive-kept';
 import { rule as baseImageNotSlim } from './base-image-not-slim';
+import { rule as condaCacheKept } from './conda-cache-kept';
 import { rule as contextWithoutDockerignore } from './context-without-dockerignore';
 import { rule as copiedArchiveExtracted } from './copied-archive-extracted';
 import { rule as imageOverBudget } from './image-over-budget';
@@ -18,8 +19,12 @@ import { rule as microdnfCacheKept } from './microdnf-cache-kept';
 import { rule as npmCacheKept } from './npm-cache-kept';
 import { rule as npmDevDependencies } from './npm-dev-dependencies';
 import { rule as pipCacheKept } from './pip-cache-kept';
+import { rule as pipDevRequirements } from './pip-dev-requirements';
+import { rule as pipenvCacheKept } from './pipenv-cache-kept';
 import { rule as pnpmStoreKept } from './pnpm-store-kept';
+import { rule as poetryCacheKept } from './poetry-cache-kept';
 import { rule as useraddWithoutNoLogInit } from './useradd-without-no-log-init';
+import { rule as uvCacheKept } from './uv-cache-kept';
 import { rule as yarnCacheKept } from './yarn-cache-kept';
 import { rule as yumCacheKept } from './yum-cache-kept';
 import { rule as zypperCacheKept } from './zypper-cache-kept';
@@ -30,6 +35,7 @@ export const RULES: readonly Rule[] = [
   aptRecommends,
   archiveKept,
   baseImageNotSlim,
+  condaCacheKept,
   contextWithoutDockerignore,
   copiedArchiveExtracted,
   copyWholeStage,
@@ -40,8 +46,12 @@ export const RULES: readonly Rule[] = [
   npmCacheKept,
   npmDevDependencies,
   pipCacheKept,
+  pipDevRequirements,
+  pipenvCacheKept,
   pnpmStoreKept,
+  poetryCacheKept,
   useraddWithoutNoLogInit,
+  uvCacheKept,
   yarnCacheKept,
   yumCacheKept,
   zypperCacheKept,

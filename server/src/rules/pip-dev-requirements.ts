@@ -1,0 +1,94 @@
+/**
+ * pip-dev-requirements: a requirements file or extra meant for development or tests
+ * (`requirements-dev.txt`, `requirements/test.txt`, `.[dev]`) installed in a stage whose layers
+ * form the final image: test runners, linters and type checkers then ship with the app.
+ */
+import { commandRange, isPipInstall } from '../core/commands';
+import { programArgs, programName, type ShellCommand } from '../core/shell';
+import { operands } from '../core/commands';
+import type { RawFinding, Rule } from './rule';
+
+/** Path segments or name parts that mark development-only dependencies. */
+const DEV_PART = /^(dev|devel|develop|development|test|tests|testing|lint|linting|docs|doc|ci|qa|typing|check)$/i;
+const BASIS = 'development and test dependencies (pytest, linters, type checkers and theirs); their size depends on the file';
+
+/** True when a requirements path names a dev/test set: a part of a name or folder is one of DEV_PART. */
+export function isDevRequirementsFile(path: string): boolean {
+  const parts = path.replace(/^\.\//, '').split('/');
+  const file = parts.pop() ?? '';
+  const stem = file.replace(/\.(txt|in|pip)$/i, '');
+  const inRequirementsDir = parts.some((p) => /req/i.test(p));
+  const nameParts = stem.split(/[-_.]/);
+  if (nameParts.some((p) => DEV_PART.test(p)) && (inRequirementsDir || /req/i.test(stem))) return true;
+  // `requirements/test.txt`, `tests/requirements.txt`, `docs/requirements.txt`
+  return (inRequirementsDir && DEV_PART.test(stem)) || (/req/i.test(stem) && parts.some((p) => DEV_PART.test(p)));
+}
+
+/** The dev extras an operand asks for: `.[dev,test]` gives `dev,test`. */
+function devExtras(arg: string): string | undefined {
+  const m = /\[([^\]]+)\]\s*$/.exec(arg.replace(/["']/g, ''));
+  if (!m) return undefined;
+  const extras = m[1].split(',').map((s) => s.trim()).filter((s) => DEV_PART.test(s) || /^(dev|test)s?[-_]/i.test(s));
+  return extras.length ? extras.join(',') : undefined;
+}
+
+/** What a pip / uv pip install pulls in that is meant for development: file names and extras. */
+function devInstalls(cmd: ShellCommand): string[] {
+  const args = programArgs(cmd).map((w) => w.value);
+  const found: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i];
+    let file: string | undefined;
+    if (a === '-r' || a === '--requirement') file = args[i + 1];
+    else if (a.startsWith('--requirement=')) file = a.slice('--requirement='.length);
+    else if (/^-r\S/.test(a)) file = a.slice(2);
+    if (file && isDevRequirementsFile(file)) found.push(file);
+  }
+  for (const w of operands(cmd)) {
+    const extras = devExtras(w.value);
+    if (extras) found.push(w.value);
+  }
+  return found;
+}
+
+function isUvPipInstall(cmd: ShellCommand): boolean {
+  const ops = operands(cmd);
+  return programName(cmd) === 'uv' && ops[0]?.value === 'pip' && ops[1]?.value === 'install';
+}
+
+export const rule: Rule = {
+  id: 'pip-dev-requirements',
+  title: 'development requirements installed in the final image',
+  severity: 'warning',
+  scope: 'layers',
+  docs: {
+    summary: 'pip installs a dev/test requirements file (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`) or extra (`.[dev]`, `.[test]`) in a stage whose layers form the final image.',
+    why: 'Test runners, linters, type checkers and documentation tools are needed to check the code, not to run it. Installed in the final image they ship with every deployment. Run the tests in a separate stage (`FROM app AS test`) and keep the final stage on the runtime requirements.',
+    incorrect: 'FROM python:3.12-slim\nCOPY requirements.txt requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements.txt -r requirements-dev.txt',
+    correct: 'FROM python:3.12-slim AS app\nCOPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\n\nFROM app AS test\nCOPY requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements-dev.txt && pytest\n\nFROM app',
+    sizeImpact: `Depends on the file: ${BASIS}.`,
+    fix: 'None: whether the image runs the tests is the author\'s call, and moving them to a test stage changes the build. Stages whose layers do not reach the final image are not reported.',
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      if (!stage.layersInFinal) continue;
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run) continue;
+        for (const cmd of run.commands) {
+          if (!isPipInstall(cmd) && !isUvPipInstall(cmd)) continue;
+          const dev = devInstalls(cmd);
+          if (dev.length === 0) continue;
+          out.push({
+            range: commandRange(model, run, cmd),
+            instr,
+            message: `Installs ${dev.map((d) => `\`${d}\``).join(', ')} into the final image: ${BASIS}. Install them in a separate test or build stage.`,
+            saving: { basis: BASIS },
+          });
+        }
+      }
+    }
+    return out;
+  },
+};

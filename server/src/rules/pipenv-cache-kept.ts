@@ -1,0 +1,35 @@
+/**
+ * pipenv-cache-kept: `pipenv install` fills two caches, pipenv's own (~/.cache/pipenv) and the
+ * pip wheel cache pipenv installs with (~/.cache/pip), and leaves both in the layer.
+ */
+import { hasFlag } from '../core/commands';
+import { appendRepair, cacheRule, isTruthy, runsAsRoot, subcommandOf } from '../core/packageManagers';
+import { programName } from '../core/shell';
+
+const BASIS = "pip's wheel cache (a copy of every downloaded wheel: roughly the packages' download size again) plus pipenv's own cache; it depends on the packages and is not yet measured by our bench";
+
+export const rule = cacheRule({
+  id: 'pipenv-cache-kept',
+  title: "pipenv's and pip's caches left in the layer",
+  severity: 'warning',
+  docs: {
+    summary: '`pipenv install` / `pipenv sync` without removing the pipenv and pip caches in the same RUN.',
+    why: 'pipenv resolves with its own cache (~/.cache/pipenv, or `PIPENV_CACHE_DIR`) and installs with pip, which keeps every wheel in ~/.cache/pip. The app needs neither, and a cleanup in a later RUN cannot take them out of this layer.',
+    incorrect: 'RUN pipenv install --system --deploy',
+    correct: 'RUN pipenv install --system --deploy \\\n    && rm -rf /root/.cache/pipenv /root/.cache/pip',
+    sizeImpact: `Depends on the packages: ${BASIS}.`,
+    fix: 'Appends `&& rm -rf <pipenv cache> /root/.cache/pip` when the RUN runs as root (or the Dockerfile sets `PIPENV_CACHE_DIR`). `pipenv --clear`, a cache mount on ~/.cache, or `PIP_NO_CACHE_DIR=1` with pipenv\'s cache removed also satisfy the rule.',
+  },
+  fills: (cmd) => subcommandOf(cmd, /^pipenv$/, ['install', 'sync', 'update']),
+  cleans: (cmd) => programName(cmd) === 'pipenv' && hasFlag(cmd, '--clear'),
+  cacheHandled: (handled, { env }) => handled(env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled('~/.cache/pip') || isTruthy(env('PIP_NO_CACHE_DIR'))),
+  message: () => `pipenv leaves its cache and pip's in this layer: ${BASIS}. Remove ~/.cache/pipenv and ~/.cache/pip in the same RUN (or use a cache mount).`,
+  saving: { basis: BASIS },
+  repair: ({ model, instr, env }) => {
+    const root = runsAsRoot(instr);
+    const own = env('PIPENV_CACHE_DIR')?.replace(/^["']|["']$/g, '') ?? (root ? '/root/.cache/pipenv' : undefined);
+    if (!own || /[\s$`]/.test(own)) return undefined;
+    const pip = isTruthy(env('PIP_NO_CACHE_DIR')) ? '' : root ? ' /root/.cache/pip' : undefined;
+    return pip === undefined ? undefined : appendRepair(model, instr, `rm -rf ${own}${pip}`);
+  },
+});
