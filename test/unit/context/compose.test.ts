@@ -56,6 +56,14 @@ describe('compose: build contexts', () => {
     assert.deepEqual(composeTargetsFor(path.join(W, 'Dockerfile'), [file]), []);
   });
 
+  it('follows YAML merge keys', () => {
+    const text = 'x-build: &b\n  build:\n    context: svc\n    dockerfile: Dockerfile.dev\nservices:\n  one:\n    <<: *b\n';
+    assert.deepEqual(
+      composeBuildTargets({ path: path.join(W, 'compose.yml'), text }).targets.map((t) => [t.service, t.dockerfile]),
+      [['one', path.join(W, 'svc/Dockerfile.dev')]],
+    );
+  });
+
   it('survives broken YAML', () => {
     const r = composeBuildTargets({ path: path.join(W, 'docker-compose.yml'), text: 'services: [\n  api:\n' });
     assert.deepEqual(r.targets, []);

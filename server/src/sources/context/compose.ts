@@ -41,9 +41,16 @@ function isRemote(context: string): boolean {
 /** Every service with a local build in one Compose file. Never throws; problems come back as messages. */
 export function composeBuildTargets(file: ComposeFileText): { targets: ComposeBuildTarget[]; errors: string[] } {
   const errors: string[] = [];
-  const doc = parseDocument(file.text);
-  for (const e of doc.errors) errors.push(`${file.path}: ${e.message}`);
-  const root = doc.toJS() as unknown;
+  let root: unknown;
+  try {
+    // Compose files often share settings through YAML merge keys (`<<: *defaults`).
+    const doc = parseDocument(file.text, { merge: true });
+    for (const e of doc.errors) errors.push(`${file.path}: ${e.message}`);
+    root = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    errors.push(`${file.path}: ${(e as Error).message}`);
+    return { targets: [], errors };
+  }
   const services = (root as { services?: unknown } | null)?.services;
   if (!services || typeof services !== 'object') return { targets: [], errors };
   const base = path.dirname(file.path);
