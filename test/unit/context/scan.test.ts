@@ -102,6 +102,11 @@ describe('context scan', function () {
     assert.equal(r.included.files, included.length);
     assert.equal(r.included.bytes, included.length * 10);
     assert.equal(r.excluded.files, files.length - included.length);
+    // important.log at the top was never excluded, so line 6 (`!**/important.log`) brings back nothing.
+    assert.deepEqual(r.reincludedByLine, [
+      { line: 1, files: 1, bytes: 10 },
+      { line: 7, files: 1, bytes: 10 },
+    ]);
     // logs/ is skipped (the exception starts with **), yet measured afterwards for the hover.
     assert.ok(r.paths?.files.includes('logs/important.log'));
   });

@@ -106,6 +106,8 @@ export interface ContextScanResult {
   notable: NotablePath[];
   /** What each ignore line keeps out: zero-based line, files, bytes. Lines that exclude nothing are absent. */
   excludedByLine: Array<{ line: number; files: number; bytes: number }>;
+  /** What each exception (`!`) line brings back into the context, same shape. */
+  reincludedByLine: Array<{ line: number; files: number; bytes: number }>;
   /** Likely credentials the builder would receive. */
   secrets: SecretCandidate[];
   errors: Array<{ path: string; message: string }>;
@@ -164,6 +166,21 @@ interface DirTask {
   notable?: Acc;
 }
 
+interface FileTask {
+  rel: string;
+  name: string;
+  /** Index of the pattern that excluded the file (or its skipped directory). */
+  excludedBy?: number;
+  /** Index of the exception that re-included the file. */
+  keptBy?: number;
+  top: Acc;
+  notable?: Acc;
+}
+
+function perLine(map: Map<number, { files: number; bytes: number }>): Array<{ line: number; files: number; bytes: number }> {
+  return [...map.entries()].map(([line, v]) => ({ line, ...v })).sort((a, b) => a.line - b.line);
+}
+
 class Budget extends Error {
   constructor(readonly reason: 'entries' | 'time') {
     super(reason);
@@ -193,6 +210,7 @@ class Scanner {
   private readonly tops = new Map<string, Acc & { isDirectory: boolean }>();
   private readonly notables: Array<Acc & { path: string; kind: NotableKind }> = [];
   private readonly byLine = new Map<number, { files: number; bytes: number }>();
+  private readonly backByLine = new Map<number, { files: number; bytes: number }>();
   private readonly secrets: SecretCandidate[] = [];
   private readonly errors: Array<{ path: string; message: string }> = [];
   private readonly paths?: { files: string[]; dirs: string[] };
@@ -240,7 +258,8 @@ class Scanner {
         .map((n) => ({ ...n, isDirectory: true }))
         .sort((a, b) => b.bytes + b.excludedBytes - (a.bytes + a.excludedBytes))
         .slice(0, topN),
-      excludedByLine: [...this.byLine.entries()].map(([line, v]) => ({ line, ...v })).sort((a, b) => a.line - b.line),
+      excludedByLine: perLine(this.byLine),
+      reincludedByLine: perLine(this.backByLine),
       secrets: this.secrets,
       errors: this.errors,
       entries: this.entries,
@@ -285,7 +304,7 @@ class Scanner {
       this.errors.push({ path: task.rel || '.', message: (e as Error).message });
       return;
     }
-    const files: Array<{ rel: string; name: string; excludedBy?: number; top: Acc; notable?: Acc }> = [];
+    const files: FileTask[] = [];
     for (const d of dirents) {
       this.entries++;
       if ((this.entries & 255) === 0) await this.checkpoint();
@@ -311,13 +330,21 @@ class Scanner {
         else includedQueue.push({ rel, state, top, notable });
       } else {
         this.paths?.files.push(rel);
-        files.push({ rel, name: d.name, excludedBy, top, notable: task.notable });
+        files.push({ rel, name: d.name, excludedBy, keptBy: excludedBy === undefined && state && state.decidedBy >= 0 ? state.decidedBy : undefined, top, notable: task.notable });
       }
     }
     for (let i = 0; i < files.length; i += this.concurrency) {
       if (i > 0) await this.checkpoint();
       await Promise.all(files.slice(i, i + this.concurrency).map((f) => this.measureFile(f)));
     }
+  }
+
+  private countLine(map: Map<number, { files: number; bytes: number }>, patternIndex: number, size: number): void {
+    const line = (this.matcher as DockerignoreMatcher).patterns[patternIndex].line;
+    const acc = map.get(line) ?? { files: 0, bytes: 0 };
+    acc.files++;
+    acc.bytes += size;
+    map.set(line, acc);
   }
 
   private top(name: string, isDirectory: boolean): Acc {
@@ -329,7 +356,7 @@ class Scanner {
     return acc;
   }
 
-  private async measureFile(f: { rel: string; name: string; excludedBy?: number; top: Acc; notable?: Acc }): Promise<void> {
+  private async measureFile(f: FileTask): Promise<void> {
     let stat;
     try {
       stat = await fs.lstat(path.join(this.root, f.rel));
@@ -348,15 +375,10 @@ class Scanner {
         f.notable.excludedFiles++;
         f.notable.excludedBytes += size;
       }
-      if (f.excludedBy >= 0) {
-        const line = (this.matcher as DockerignoreMatcher).patterns[f.excludedBy].line;
-        const acc = this.byLine.get(line) ?? { files: 0, bytes: 0 };
-        acc.files++;
-        acc.bytes += size;
-        this.byLine.set(line, acc);
-      }
+      if (f.excludedBy >= 0) this.countLine(this.byLine, f.excludedBy, size);
       return;
     }
+    if (f.keptBy !== undefined) this.countLine(this.backByLine, f.keptBy, size);
     this.included.files++;
     this.included.bytes += size;
     f.top.files++;
