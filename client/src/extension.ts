@@ -26,6 +26,8 @@ export async function activate(context: ExtensionContext): Promise<void> {
       { pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*,Containerfile.*}' },
       { pattern: '**/{.dockerignore,*.dockerignore}' },
     ],
+    // The server makes network lookups only when told the workspace is trusted.
+    initializationOptions: { trusted: workspace.isTrusted, storagePath: context.globalStorageUri.fsPath },
     synchronize: {
       configurationSection: 'dockerfileSizeHints',
       fileEvents: workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,.dockerfile-size-hints.yaml,.dockerfile-size-hints.yml,.dockerfile-size-hints.json,.hadolint.yaml,.hadolint.yml,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,package.json,requirements.txt,pyproject.toml,go.mod,pom.xml,Cargo.toml}'),
@@ -43,7 +45,10 @@ export async function activate(context: ExtensionContext): Promise<void> {
       if (!result?.applied) void window.showInformationMessage('Dockerfile Size Hints: no fix to apply here.');
     }),
   );
-  context.subscriptions.push(new SizeView(client));
+  context.subscriptions.push(
+    new SizeView(client),
+    workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('dockerfileSizeHints/trustChanged', { trusted: true })),
+  );
   void client.start().catch((e: unknown) => {
     void window.showErrorMessage(`Dockerfile Size Hints: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   });

@@ -48,7 +48,7 @@ export class LspTestClient {
   readonly appliedEdits: unknown[] = [];
 
   /** Starts `node <bundle> --stdio` (or another server command) and initialises it. */
-  static async start(opts: { command?: string; args?: string[]; rootPath?: string; configuration?: unknown } = {}): Promise<LspTestClient> {
+  static async start(opts: { command?: string; args?: string[]; rootPath?: string; configuration?: unknown; initializationOptions?: unknown } = {}): Promise<LspTestClient> {
     const child = spawn(opts.command ?? process.execPath, opts.args ?? [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspTestClient(child);
     if (opts.configuration !== undefined) client.configuration = opts.configuration;
@@ -57,6 +57,7 @@ export class LspTestClient {
       processId: process.pid,
       rootUri: root,
       workspaceFolders: root ? [{ uri: root, name: 'root' }] : null,
+      initializationOptions: opts.initializationOptions,
       capabilities: {
         workspace: { configuration: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] }, didChangeConfiguration: { dynamicRegistration: true } },
         textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } }, publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },

@@ -1,10 +1,21 @@
-/** LSP hover: delegates to the core and wraps the markdown. */
+/** LSP hover: the core's markdown, plus the registry's exact figures for a FROM image when allowed. */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { hoverAt } from '../core/hover';
+import { instructionAt } from '../core/model';
 import type { DocumentAnalysis } from './analysisCache';
+import type { RegistryHover } from './registryHover';
+import type { ServerSettings } from './settings';
 
-export function hover(doc: DocumentAnalysis, position: Position): Hover | null {
+export async function hover(doc: DocumentAnalysis, position: Position, registry?: { hover: RegistryHover; settings: ServerSettings; trusted: boolean }): Promise<Hover | null> {
   const model = doc.analysis?.model;
   const result = model && hoverAt(model, position, doc.env);
-  return result ? { contents: { kind: MarkupKind.Markdown, value: result.markdown }, range: result.range } : null;
+  if (!result) return null;
+  let markdown = result.markdown;
+  const instr = registry && instructionAt(model, position.line);
+  const stage = instr?.keyword === 'FROM' ? instr.stage : undefined;
+  if (registry && stage?.from.image && !stage.from.stage && !stage.from.scratch) {
+    const extra = await registry.hover.section(stage.from.image, stage.from.platform, registry.settings, registry.trusted);
+    if (extra) markdown = `${extra}\n\n---\n\n${markdown}`;
+  }
+  return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: result.range };
 }

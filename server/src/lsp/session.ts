@@ -7,12 +7,17 @@ import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache } from './analysisCache';
 import { DiagnosticsPublisher } from './diagnostics';
 import { APPLY_ALL_FIXES_COMMAND, codeActions, CODE_ACTION_KINDS, fixAllEdit } from './codeActions';
+import * as path from 'node:path';
 import { hover } from './hover';
+import { RegistryHover } from './registryHover';
 import { codeLenses } from './codeLens';
 import { IMAGE_SIZE_REQUEST, sizeBreakdown } from './sizeBreakdown';
 import { Settings } from './settings';
 import { FileSystemContextFacts } from '../sources/workspace';
 import { ConfigCache } from '../sources/config';
+
+/** Sent by the client when the user trusts the workspace (network lookups become possible). */
+export const TRUST_NOTIFICATION = 'dockerfileSizeHints/trustChanged';
 
 export function startSession(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
@@ -22,8 +27,19 @@ export function startSession(connection: Connection): void {
   const cache = new AnalysisCache(settings, contextFacts, configs);
   const diagnostics = new DiagnosticsPublisher(connection, cache);
 
+  let trusted = false;
+  let registryHover = new RegistryHover();
   connection.onInitialize((params): InitializeResult => {
     settings.init(params);
+    const init = (params.initializationOptions ?? {}) as { trusted?: unknown; storagePath?: unknown; registryTimeoutMs?: unknown };
+    // Network lookups need a client that says the workspace is trusted; other clients get none.
+    trusted = init.trusted === true;
+    if (typeof init.storagePath === 'string' || typeof init.registryTimeoutMs === 'number') {
+      registryHover = new RegistryHover(
+        typeof init.storagePath === 'string' ? path.join(init.storagePath, 'registry') : undefined,
+        typeof init.registryTimeoutMs === 'number' ? init.registryTimeoutMs : undefined,
+      );
+    }
     return {
       capabilities: {
         textDocumentSync: TextDocumentSyncKind.Incremental,
@@ -54,9 +70,14 @@ export function startSession(connection: Connection): void {
     documents.all().forEach((d) => diagnostics.schedule(d));
   });
 
+  connection.onNotification(TRUST_NOTIFICATION, (p: { trusted?: unknown }) => {
+    trusted = p?.trusted === true;
+  });
   connection.onHover(async (p) => {
     const doc = documents.get(p.textDocument.uri);
-    return doc ? hover(await cache.get(doc), p.position) : null;
+    if (!doc) return null;
+    const analysis = await cache.get(doc);
+    return hover(analysis, p.position, { hover: registryHover, settings: await settings.get(), trusted });
   });
   connection.onCodeAction(async (p) => {
     const doc = documents.get(p.textDocument.uri);

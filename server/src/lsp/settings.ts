@@ -5,13 +5,15 @@ import { DidChangeConfigurationNotification, type Connection, type InitializePar
 import type { AnalysisSettings } from '../core/analyze';
 import type { Severity } from '../core/types';
 import { parseSize } from '../core/config';
+import { DEFAULT_ALLOWED_REGISTRIES, type RegistrySettings } from '../sources/registry';
 
 export interface ServerSettings {
   enable: boolean;
   analysis: AnalysisSettings;
+  registry: RegistrySettings;
 }
 
-const DEFAULTS: ServerSettings = { enable: true, analysis: {} };
+const DEFAULTS: ServerSettings = { enable: true, analysis: {}, registry: { enable: false, allowedRegistries: DEFAULT_ALLOWED_REGISTRIES, cacheHours: 24 } };
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
 export class Settings {
@@ -57,8 +59,12 @@ export function parse(raw: unknown): ServerSettings {
       if (typeof v === 'string' && SEVERITIES.has(v)) severities[id] = v as Severity | 'off';
     }
   }
+  const network = (r.network ?? {}) as Record<string, unknown>;
+  const allowed = Array.isArray(network.allowedRegistries) ? network.allowedRegistries.filter((x): x is string => typeof x === 'string') : DEFAULT_ALLOWED_REGISTRIES;
+  const cacheHours = typeof network.cacheHours === 'number' && network.cacheHours >= 0 ? network.cacheHours : 24;
   return {
     enable: r.enable !== false,
     analysis: { severities, finalStageOnly: r.finalStageOnly === true, budgetBytes: parseSize(r.budget) },
+    registry: { enable: network.enable === true, allowedRegistries: allowed, cacheHours, ...(typeof r.platform === 'string' && r.platform ? { platform: r.platform } : {}) },
   };
 }
