@@ -30,15 +30,15 @@ async function ws(files: Record<string, string | number>): Promise<string> {
   return r;
 }
 
-after(async function () {
-  this.timeout(60_000);
-  for (const r of roots) await fs.rm(r, { recursive: true, force: true });
-});
-
 const sizes = (r: ContextScanResult) => Object.fromEntries(r.largest.map((p) => [p.path, [p.bytes, p.excludedBytes]]));
 
 describe('context scan', function () {
   this.timeout(60_000);
+
+  after(async function () {
+    this.timeout(60_000);
+    for (const r of roots) await fs.rm(r, { recursive: true, force: true });
+  });
 
   it('measures what is sent and what each ignore line keeps out', async () => {
     const ignore = '# deps\nnode_modules\n.git\n*.log\n';
