@@ -4,6 +4,9 @@
  */
 import type { Rule } from './rule';
 import { rule as apkCacheKept } from './apk-cache-kept';
+import { rule as apkUpdateCacheKept } from './apk-update-cache-kept';
+import { rule as apkVirtualNotDeleted } from './apk-virtual-not-deleted';
+import { rule as aptCleanKeepsLists } from './apt-clean-keeps-lists';
 import { rule as aptListsKept } from './apt-lists-kept';
 import { rule as aptRecommends } from './apt-recommends';
 import { rule as archiveKept } from './archive-kept';
@@ -18,6 +21,7 @@ import { rule as filesChangedInLaterLayer } from './files-changed-in-later-layer
 import { rule as microdnfCacheKept } from './microdnf-cache-kept';
 import { rule as npmCacheKept } from './npm-cache-kept';
 import { rule as npmDevDependencies } from './npm-dev-dependencies';
+import { rule as packageUpgrade } from './package-upgrade';
 import { rule as pipCacheKept } from './pip-cache-kept';
 import { rule as pipDevRequirements } from './pip-dev-requirements';
 import { rule as pipenvCacheKept } from './pipenv-cache-kept';
@@ -31,6 +35,9 @@ import { rule as zypperCacheKept } from './zypper-cache-kept';
 
 export const RULES: readonly Rule[] = [
   apkCacheKept,
+  apkUpdateCacheKept,
+  apkVirtualNotDeleted,
+  aptCleanKeepsLists,
   aptListsKept,
   aptRecommends,
   archiveKept,
@@ -45,6 +52,7 @@ export const RULES: readonly Rule[] = [
   microdnfCacheKept,
   npmCacheKept,
   npmDevDependencies,
+  packageUpgrade,
   pipCacheKept,
   pipDevRequirements,
   pipenvCacheKept,

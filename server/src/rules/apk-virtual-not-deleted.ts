@@ -1,0 +1,75 @@
+/**
+ * apk-virtual-not-deleted: `apk add --virtual .build-deps gcc ...` groups build-time packages
+ * under one name so they can be removed with `apk del .build-deps`. Without that delete in the
+ * same RUN the compilers and headers stay in the layer; a delete in a later RUN hides them but
+ * cannot shrink this layer.
+ */
+import { appendToRun, commandRange, operands, subcommand } from '../core/commands';
+import { findingCommand, laterInImage } from '../core/packageManagers';
+import { programArgs, programName, type ShellCommand } from '../core/shell';
+import type { RawFinding, Rule } from './rule';
+
+const BASIS = 'the packages of the virtual group (compilers and headers are typically the largest); their size depends on the packages';
+
+/** The `--virtual` / `-t` name of an `apk add`, if any. */
+function virtualName(cmd: ShellCommand): string | undefined {
+  if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add') return undefined;
+  const args = programArgs(cmd).map((w) => w.value);
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--virtual' || args[i] === '-t') return args[i + 1];
+    if (args[i].startsWith('--virtual=')) return args[i].slice('--virtual='.length);
+  }
+  return undefined;
+}
+
+/** True when `cmd` is `apk del ... name`. */
+function deletes(cmd: ShellCommand, name: string): boolean {
+  return programName(cmd) === 'apk' && subcommand(cmd)?.value === 'del' && operands(cmd).some((w) => w.value === name);
+}
+
+export const rule: Rule = {
+  id: 'apk-virtual-not-deleted',
+  title: 'apk virtual package group never deleted',
+  severity: 'warning',
+  scope: 'layers',
+  docs: {
+    summary: '`apk add --virtual .name ...` without `apk del .name` in the same RUN.',
+    why: 'A virtual group exists so that build-time packages (compilers, headers) can be removed with one `apk del` once the build is done. Deleted in a later RUN, the files are hidden but still stored in this layer. Groups whose name says they are kept for run time (`.run-deps`, `.rundeps`, as the official images name them) are not reported.',
+    incorrect: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir psycopg2',
+    correct: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir psycopg2 \\\n    && apk del .build-deps',
+    sizeImpact: `Depends on the packages: ${BASIS}.`,
+    fix: 'Appends `&& apk del <name>` to the RUN, only when no later RUN of the image exists: a later RUN, or the running container, may use what the group installed, and the rule cannot tell. Otherwise no fix; the message says where the delete belongs.',
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run) continue;
+        run.commands.forEach((cmd, k) => {
+          const name = virtualName(cmd);
+          if (!name || /run/i.test(name)) return;
+          if (run.commands.slice(k + 1).some((c) => deletes(c, name))) return;
+          const later = laterInImage(model, instr).find((i) => i.run?.commands.some((c) => deletes(c, name)));
+          const where = later ? ` The \`apk del\` on line ${later.range.start.line + 1} runs in a later layer, which cannot shrink this one.` : '';
+          out.push({
+            range: commandRange(model, run, cmd),
+            instr,
+            message: `The virtual group \`${name}\` stays in this layer: ${BASIS}.${where} Add \`apk del ${name}\` at the end of this RUN.`,
+            saving: { basis: BASIS },
+            data: { commandStart: cmd.start, name },
+          });
+        });
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const found = findingCommand(model, finding);
+    const name = found && virtualName(found.cmd);
+    if (!found || !name || !/^[\w.+-]+$/.test(name)) return undefined;
+    if (laterInImage(model, found.instr).some((i) => i.run)) return undefined;
+    const edit = appendToRun(model, found.instr, `apk del ${name}`);
+    return edit && { title: `Delete the virtual group in the same RUN (apk del ${name})`, edits: [edit], preferred: true };
+  },
+};

@@ -1,0 +1,61 @@
+/**
+ * apt-clean-keeps-lists: `apt-get clean` looks like the cleanup, but it only empties
+ * /var/cache/apt; the package lists `apt-get update` wrote to /var/lib/apt/lists stay. On the
+ * official Debian and Ubuntu images it frees nothing at all, because their
+ * /etc/apt/apt.conf.d/docker-clean already deletes downloaded .deb files after every install and
+ * turns off the binary package caches.
+ */
+import { appendToRun, commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunsInImage, removesPath, APT_PROGRAMS, operands } from '../core/commands';
+import { findingCommand } from '../core/packageManagers';
+import { programName } from '../core/shell';
+import { formatBytes } from '../sizes';
+import { APT_LISTS } from '../sizes/constants';
+import type { RawFinding, Rule } from './rule';
+
+const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
+const OFFICIAL = "on the official Debian and Ubuntu images `apt-get clean` frees nothing, since their docker-clean apt setting already deletes downloaded .deb files";
+
+export const rule: Rule = {
+  id: 'apt-clean-keeps-lists',
+  title: '`apt-get clean` does not remove the apt lists',
+  severity: 'info',
+  scope: 'layers',
+  docs: {
+    summary: '`apt-get clean` used as the cleanup of an `apt-get update` whose lists stay in the layer.',
+    why: `\`apt-get clean\` empties /var/cache/apt (downloaded .deb files and binary caches); it does not touch /var/lib/apt/lists, where \`apt-get update\` put the package lists. Moreover, ${OFFICIAL} (/etc/apt/apt.conf.d/docker-clean) and keeps no binary caches. The cleanup that frees space is removing the lists. apt-lists-kept reports the lists themselves; this rule explains why the \`apt-get clean\` already there does not help.`,
+    incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean',
+    correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
+    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} of lists on Debian bookworm (${APT_LISTS.basis}) stay despite the \`apt-get clean\`, which itself frees nothing on official images and the downloaded .debs elsewhere.`,
+    fix: `Appends \`&& ${CLEANUP}\` to the RUN and keeps the \`apt-get clean\` (on images without docker-clean it still removes the .debs). Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists.`,
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run) continue;
+        const update = run.commands.findIndex(isAptUpdate);
+        if (update < 0 || removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') || hasCacheMount(run, '/var/lib/apt/lists')) continue;
+        for (const cmd of run.commands.slice(update + 1)) {
+          if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(operands(cmd)[0]?.value ?? '')) continue;
+          out.push({
+            range: commandRange(model, run, cmd),
+            instr,
+            message: `\`${programName(cmd)} ${operands(cmd)[0].value}\` leaves the apt lists in this layer (about ${formatBytes(APT_LISTS.bytes)}), and ${OFFICIAL}. Add \`${CLEANUP}\`.`,
+            saving: { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis },
+            data: { commandStart: cmd.start },
+          });
+        }
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const found = findingCommand(model, finding);
+    if (!found) return undefined;
+    const needsLists = laterRunsInImage(model, found.instr).some((r) => r.run!.commands.some(isAptInstall) && !r.run!.commands.some(isAptUpdate));
+    if (needsLists) return undefined;
+    const edit = appendToRun(model, found.instr, CLEANUP);
+    return edit && { title: `Remove the apt lists in the same RUN (${CLEANUP})`, edits: [edit], preferred: true };
+  },
+};
