@@ -11,9 +11,12 @@ import { rule as aptListsKept } from './apt-lists-kept';
 import { rule as aptRecommends } from './apt-recommends';
 import { rule as archiveKept } from './archive-kept';
 import { rule as baseImageNotSlim } from './base-image-not-slim';
+import { rule as composerCacheKept } from './composer-cache-kept';
+import { rule as composerDevDependencies } from './composer-dev-dependencies';
 import { rule as condaCacheKept } from './conda-cache-kept';
 import { rule as contextWithoutDockerignore } from './context-without-dockerignore';
 import { rule as copiedArchiveExtracted } from './copied-archive-extracted';
+import { rule as gemDocumentation } from './gem-documentation';
 import { rule as imageOverBudget } from './image-over-budget';
 import { rule as copyWholeStage } from './copy-whole-stage';
 import { rule as dnfCacheKept } from './dnf-cache-kept';
@@ -42,12 +45,15 @@ export const RULES: readonly Rule[] = [
   aptRecommends,
   archiveKept,
   baseImageNotSlim,
+  composerCacheKept,
+  composerDevDependencies,
   condaCacheKept,
   contextWithoutDockerignore,
   copiedArchiveExtracted,
   copyWholeStage,
   dnfCacheKept,
   filesChangedInLaterLayer,
+  gemDocumentation,
   imageOverBudget,
   microdnfCacheKept,
   npmCacheKept,

@@ -1,0 +1,41 @@
+/**
+ * composer-cache-kept: Composer keeps every package archive it downloads, and the repository
+ * metadata, in its cache (~/.composer/cache or ~/.cache/composer; $COMPOSER_HOME/cache).
+ */
+import { hasFlag, operands } from '../core/commands';
+import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
+import { programName, type ShellCommand } from '../core/shell';
+
+const CLEAN = 'composer clear-cache';
+const BASIS = "Composer's cache holds each downloaded package archive plus repository metadata: roughly the dependencies' download size; it depends on the project and is not yet measured by our bench";
+
+function composerFills(cmd: ShellCommand) {
+  const sub = subcommandOf(cmd, /^composer(\.phar)?$/, ['install', 'i', 'require', 'r', 'update', 'u', 'upgrade', 'create-project', 'global']);
+  if (sub?.value !== 'global') return sub;
+  const next = operands(cmd)[operands(cmd).indexOf(sub) + 1];
+  return next && ['require', 'update', 'install'].includes(next.value) ? next : undefined;
+}
+
+export const rule = cacheRule({
+  id: 'composer-cache-kept',
+  title: "Composer's cache left in the layer",
+  severity: 'warning',
+  docs: {
+    summary: '`composer install` without `composer clear-cache`, `--no-cache`, `COMPOSER_CACHE_DIR` cleanup or a cache mount in the same RUN.',
+    why: 'Composer keeps the zip of every package it downloads and the repository metadata in its cache. vendor/ is all the app needs, and a cleanup in a later RUN cannot take the cache out of this layer.',
+    incorrect: 'RUN composer install --no-dev --optimize-autoloader',
+    correct: 'RUN composer install --no-dev --optimize-autoloader \\\n    && composer clear-cache\n# or\nRUN --mount=type=cache,target=/root/.composer/cache composer install --no-dev',
+    sizeImpact: `Depends on the dependencies: ${BASIS}.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN. \`--no-cache\`, \`COMPOSER_CACHE_DIR=/dev/null\`, removing the cache folder, or a cache mount on it also satisfy the rule.`,
+  },
+  fills: composerFills,
+  optsOut: ({ cmd, env }) => hasFlag(cmd, '--no-cache') || env('COMPOSER_CACHE_DIR') === '/dev/null',
+  cleans: (cmd) => /^composer(\.phar)?$/.test(programName(cmd)) && ['clear-cache', 'clearcache', 'cc'].includes(operands(cmd)[0]?.value ?? ''),
+  cacheHandled: (handled, { env }) => {
+    const dir = env('COMPOSER_CACHE_DIR') ?? (env('COMPOSER_HOME') !== undefined ? `${env('COMPOSER_HOME')}/cache` : undefined);
+    return dir !== undefined ? handled(dir) : ['~/.composer/cache', '~/.cache/composer', '~/.config/composer/cache'].some(handled);
+  },
+  message: () => `Composer leaves its cache in this layer: ${BASIS}. Add \`${CLEAN}\` to the same RUN.`,
+  saving: { basis: BASIS },
+  repair: ({ model, instr }) => appendRepair(model, instr, CLEAN),
+});

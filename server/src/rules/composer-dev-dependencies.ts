@@ -1,0 +1,77 @@
+/**
+ * composer-dev-dependencies: `composer install` installs require-dev too (PHPUnit, static
+ * analysers, debug bars) unless told `--no-dev`. In a stage whose layers form the final image
+ * they ship with the app.
+ */
+import { commandRange, hasFlag, insertAfterWord, operands } from '../core/commands';
+import { envFor, findingCommand, isTruthy, laterInImage, subcommandOf } from '../core/packageManagers';
+import type { DockerfileModel, Instr } from '../core/model';
+import { programName, type ShellCommand } from '../core/shell';
+import type { RawFinding, Rule } from './rule';
+
+const BASIS = "the require-dev packages of composer.json (PHPUnit, static analysers and their dependencies); their size depends on the project";
+const DEV_TOOLS = /^(phpunit|pest|phpstan|psalm|phpcs|php-cs-fixer|paratest|infection)$/;
+
+/** A command that needs require-dev: test runners, analysers, `composer test`, `php artisan test`. */
+function usesDev(cmd: ShellCommand): boolean {
+  const name = programName(cmd);
+  const ops = operands(cmd).map((w) => w.value);
+  if (DEV_TOOLS.test(name)) return true;
+  if (name === 'composer') return ['test', 'run-script', 'run', 'check', 'lint', 'analyse', 'analyze'].includes(ops[0] ?? '');
+  if (name === 'php') return ops.some((o) => /vendor\/bin\/(phpunit|pest|phpstan|psalm)/.test(o)) || (ops[0] === 'artisan' && ops[1] === 'test');
+  return false;
+}
+
+function laterDevUse(model: DockerfileModel, instr: Instr, cmd: ShellCommand): number | undefined {
+  const run = instr.run!;
+  const inRun = run.commands.find((c) => c.start > cmd.start && usesDev(c));
+  if (inRun) return model.lines.positionAt(run.docOffset(inRun.start)).line;
+  for (const later of laterInImage(model, instr)) {
+    if (later.run?.commands.some(usesDev)) return later.range.start.line;
+    if ((later.keyword === 'CMD' || later.keyword === 'ENTRYPOINT') && /\b(phpunit|pest|artisan["',\s]+test)\b/.test(later.node.getArgumentsContent() ?? '')) return later.range.start.line;
+  }
+  return undefined;
+}
+
+export const rule: Rule = {
+  id: 'composer-dev-dependencies',
+  title: 'Composer dev packages installed in the final image',
+  severity: 'warning',
+  scope: 'layers',
+  docs: {
+    summary: '`composer install` without `--no-dev` (or `COMPOSER_NO_DEV=1`) in a stage whose layers form the final image.',
+    why: 'require-dev holds what is needed to test and analyse the code. In the final image it ships with every deployment, and development tools in production are also a risk. When the image runs the tests (`vendor/bin/phpunit`), do that in a separate stage.',
+    incorrect: 'RUN composer install --optimize-autoloader',
+    correct: 'RUN composer install --no-dev --optimize-autoloader',
+    sizeImpact: `Depends on the project: ${BASIS}.`,
+    fix: 'Inserts `--no-dev` after `install`. Not offered when a later command of the image runs tests or analysers (phpunit, pest, phpstan, `composer test`, `php artisan test`); the finding then suggests a separate stage. Check composer scripts (`post-install-cmd`) that load dev-only classes: they fail without them. Stages whose layers do not reach the final image are not reported.',
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      if (!stage.layersInFinal) continue;
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run) continue;
+        for (const cmd of run.commands) {
+          if (!subcommandOf(cmd, /^composer(\.phar)?$/, ['install', 'i']) || hasFlag(cmd, '--no-dev')) continue;
+          if (isTruthy(envFor(instr, cmd, 'COMPOSER_NO_DEV'))) continue;
+          const line = laterDevUse(model, instr, cmd);
+          const message =
+            line === undefined
+              ? `Composer installs require-dev into the final image: ${BASIS}. Add --no-dev.`
+              : `Composer installs require-dev into the final image: ${BASIS}. Line ${line + 1} uses them, so run that in a separate stage and install with --no-dev in the final one.`;
+          out.push({ range: commandRange(model, run, cmd), instr, message, saving: { basis: BASIS }, data: { commandStart: cmd.start, needsDev: line !== undefined } });
+        }
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    if (finding.data?.needsDev) return undefined;
+    const found = findingCommand(model, finding);
+    const sub = found && subcommandOf(found.cmd, /^composer(\.phar)?$/, ['install', 'i']);
+    if (!found || !sub) return undefined;
+    return { title: 'Install without require-dev (--no-dev)', edits: [insertAfterWord(model, found.run, sub, ' --no-dev')] };
+  },
+};

@@ -1,0 +1,65 @@
+/**
+ * gem-documentation: `gem install` generates ri documentation for every gem it installs unless
+ * told `--no-document`. The official ruby images turn that off in their gemrc, so FROM ruby:* is
+ * not reported; other bases (Debian's ruby, Alpine's) generate it.
+ */
+import { commandRange, hasFlag, insertAfterWord } from '../core/commands';
+import { baseImageOf, findingCommand, imageRepository, subcommandOf } from '../core/packageManagers';
+import type { Instr, Stage } from '../core/model';
+import type { RawFinding, Rule } from './rule';
+
+const BASIS = 'the ri documentation RubyGems writes for each installed gem (under the gem home\'s doc/ folder); its size depends on the gems and is not yet measured by our bench';
+const NO_DOCS = ['--no-document', '-N', '--no-ri', '--no-rdoc'];
+
+/** True when the image already turns documentation off: the official ruby image's gemrc, or a gemrc the Dockerfile writes. */
+function docsOffByConfig(instr: Instr): boolean {
+  if (imageRepository(baseImageOf(instr)) === 'ruby') return true;
+  const chain: Stage[] = [];
+  for (let s = instr.stage; s; s = s.from.stage) chain.unshift(s);
+  return chain.some((s) =>
+    s.instructions.some((i) => i.index < instr.index && /gemrc/.test(i.node.getArgumentsContent() ?? '') && (i.keyword !== 'RUN' || /no-document|no-ri/.test(i.node.getArgumentsContent() ?? ''))),
+  );
+}
+
+export const rule: Rule = {
+  id: 'gem-documentation',
+  title: 'gem documentation generated in the image',
+  severity: 'warning',
+  scope: 'layers',
+  docs: {
+    summary: '`gem install` / `gem update` without `--no-document` (where no gemrc turns documentation off).',
+    why: 'RubyGems generates ri documentation for every gem it installs. Nobody reads it inside a container. The official ruby images set `install: --no-document` in their gemrc, so `FROM ruby:*` is not reported; Debian\'s or Alpine\'s ruby packages have no such setting.',
+    incorrect: 'FROM debian:bookworm-slim\nRUN gem install bundler',
+    correct: 'FROM debian:bookworm-slim\nRUN gem install --no-document bundler',
+    sizeImpact: `Depends on the gems: ${BASIS}.`,
+    fix: 'Inserts `--no-document` after `install` (RubyGems 2.0 and later know it). A gemrc the Dockerfile writes or copies earlier also satisfies the rule.',
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run) continue;
+        for (const cmd of run.commands) {
+          const sub = subcommandOf(cmd, /^gem\d*(\.\d+)*$/, ['install', 'update', 'i']);
+          if (!sub || hasFlag(cmd, ...NO_DOCS)) continue;
+          if (docsOffByConfig(instr)) continue;
+          out.push({
+            range: commandRange(model, run, cmd),
+            instr,
+            message: `RubyGems writes documentation for each gem into this layer: ${BASIS}. Add --no-document.`,
+            saving: { basis: BASIS },
+            data: { commandStart: cmd.start },
+          });
+        }
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const found = findingCommand(model, finding);
+    const sub = found && subcommandOf(found.cmd, /^gem\d*(\.\d+)*$/, ['install', 'update', 'i']);
+    if (!found || !sub) return undefined;
+    return { title: 'Add --no-document', edits: [insertAfterWord(model, found.run, sub, ' --no-document')], preferred: true };
+  },
+};
