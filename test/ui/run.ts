@@ -1,0 +1,280 @@
+/**
+ * UI test: what a person sees. code-server (VS Code 1.100.3) in headless Chromium opens the
+ * naive Python example with the extension loaded from this checkout, then, with keyboard and
+ * mouse like a person: waits for the squiggles, reads the Problems panel, hovers the FROM image,
+ * applies a quick fix with Ctrl+. and the arrow keys, and saves the file.
+ *
+ * Screenshots go to test-results/ui/ on every run, and to docs/screenshots/ (shown in the
+ * README) when a file there is missing or DSH_UPDATE_SCREENSHOTS=1, so a normal run leaves the
+ * committed pictures alone. Steps depend on each other, so the first failure ends the run.
+ * Selectors are the ones that work on VS Code 1.100 (see the team guide "VS Code in a browser").
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import type { Page } from 'playwright-core';
+import { copyExamples, ensureCodeServer, launchChromium, log, poll, repoRoot, startCodeServer, withTimeout } from '../vscode/codeServer';
+
+const resultsDir = path.join(repoRoot, 'test-results', 'ui');
+const docsDir = path.join(repoRoot, 'docs', 'screenshots');
+const updateDocs = process.env.DSH_UPDATE_SCREENSHOTS === '1';
+const totalTimeoutMs = Number(process.env.DSH_UI_TIMEOUT_MS ?? 6 * 60_000);
+const example = { folder: 'python-naive', file: 'Dockerfile', image: 'python:3.12' };
+
+interface Step {
+  name: string;
+  run(page: Page): Promise<void>;
+}
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  const file = path.join(resultsDir, `${name}.png`);
+  await page.screenshot({ path: file });
+  const docsFile = path.join(docsDir, `${name}.png`);
+  if (updateDocs || !fs.existsSync(docsFile)) {
+    fs.mkdirSync(docsDir, { recursive: true });
+    fs.copyFileSync(file, docsFile);
+    log('ui', `wrote ${path.relative(repoRoot, docsFile)}`);
+  }
+}
+
+/** The editor's visible text, with the non-breaking spaces Monaco renders turned back into spaces. */
+async function editorText(page: Page): Promise<string> {
+  return (await page.locator('.editor-instance .monaco-editor .view-lines').first().innerText()).replace(/\u00a0/g, ' ');
+}
+
+function steps(workspace: string): Step[] {
+  const dockerfile = path.join(workspace, example.folder, example.file);
+  const lines = fs.readFileSync(dockerfile, 'utf8').split('\n');
+  const aptLine = lines.findIndex((l) => /apt-get install/.test(l) && !/--no-install-recommends/.test(l));
+  let warningsBefore = 0;
+
+  return [
+    {
+      name: 'the workbench loads',
+      async run(page) {
+        await page.locator('.monaco-workbench').waitFor({ timeout: 90_000 });
+        // The status bar appears once the window is restored; typing before that gets lost.
+        await page.locator('.statusbar').waitFor({ timeout: 60_000 });
+      },
+    },
+    {
+      name: `Quick Open (Ctrl+P) opens ${example.folder}/${example.file}`,
+      async run(page) {
+        await poll('Quick Open to show the file', 60_000, async () => {
+          await page.keyboard.press('Control+P');
+          const input = page.locator('.quick-input-widget input');
+          await input.waitFor({ timeout: 5000 });
+          await input.fill(`${example.folder}/${example.file}`);
+          const row = page.locator('.quick-input-widget .monaco-list-row', { hasText: example.folder });
+          try {
+            await row.first().waitFor({ timeout: 5000 });
+          } catch {
+            await page.keyboard.press('Escape');
+            return false;
+          }
+          await page.keyboard.press('Enter');
+          return true;
+        }, 500);
+        await poll('the editor to show the FROM line', 30_000, async () => (await editorText(page)).includes(`FROM ${example.image}`));
+      },
+    },
+    {
+      name: 'squiggles appear under what makes the image big',
+      async run(page) {
+        const squiggles = page.locator('.editor-instance .monaco-editor .squiggly-warning');
+        await squiggles.first().waitFor({ timeout: 60_000 });
+        // Wait until the count settles (diagnostics arrive in one publish, decorations follow).
+        await poll('4 or more warning squiggles', 30_000, async () => (await squiggles.count()) >= 4);
+        await page.mouse.move(5, 5);
+        await screenshot(page, 'squiggles');
+      },
+    },
+    {
+      name: 'the Problems panel (Ctrl+Shift+M) lists each warning with its cost',
+      async run(page) {
+        await page.keyboard.press('Control+Shift+M');
+        const rows = page.locator('.markers-panel .monaco-list-row');
+        // One row for the file, one per problem.
+        await poll('5 or more rows in the Problems panel', 30_000, async () => (await rows.count()) >= 5);
+        const texts = (await rows.allInnerTexts()).map((t) => t.replace(/\s+/g, ' ').trim());
+        for (const text of texts) log('ui', `  problems row: ${text}`);
+        const problems = texts.filter((t) => /dockerfile-size-hints/.test(t));
+        warningsBefore = problems.length;
+        assert.ok(problems.length >= 4, `expected 4+ problems from dockerfile-size-hints, got ${problems.length}`);
+        assert.ok(problems.some((t) => /\bMB\b/.test(t)), 'no problem states a size in MB');
+        assert.ok(problems.some((t) => /apt-lists-kept|apt lists/.test(t)), 'no apt lists problem');
+        await screenshot(page, 'problems');
+        await page.keyboard.press('Control+Shift+M');
+        await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+      },
+    },
+    {
+      name: `hovering the FROM image shows its sizes and the -slim saving`,
+      async run(page) {
+        // The line's text span is exactly as wide as its characters (monospace), so the image's
+        // position follows from its column.
+        const fromLine = page.locator('.editor-instance .monaco-editor .view-line > span', { hasText: new RegExp(`^FROM\\s+${example.image.replace('.', '\\.')}`) }).first();
+        const lineBox = await fromLine.boundingBox();
+        const lineText = (await fromLine.innerText()).replace(/\u00a0/g, ' ');
+        assert.ok(lineBox, 'the FROM line is not on screen');
+        const charWidth = lineBox.width / lineText.length;
+        const box = { x: lineBox.x + lineText.indexOf(example.image) * charWidth, y: lineBox.y, width: example.image.length * charWidth, height: lineBox.height };
+        // The diagnostic's own hover comes first; wait for the size table ("download" column).
+        const hover = page.locator('.monaco-hover:not(.hidden)', { hasText: 'download' });
+        await poll('the size hover', 30_000, async () => {
+          await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2, { steps: 3 });
+          try {
+            await hover.first().waitFor({ timeout: 3000 });
+            return true;
+          } catch {
+            await page.mouse.move(5, 5);
+            return false;
+          }
+        }, 200);
+        const text = (await hover.first().innerText()).replace(/\s+/g, ' ');
+        log('ui', `  hover: ${text.slice(0, 400)}`);
+        assert.match(text, new RegExp(example.image.replace('.', '\\.')));
+        assert.match(text, /-slim/);
+        assert.match(text, /\d\s*MB/);
+        assert.match(text, /unpacked/i);
+        assert.match(text, /saves/i);
+        // The hover is taller than the space below line 2: scroll it (mouse over it keeps it
+        // open) so the picture shows the size table and the smaller variants.
+        const hoverBox = await hover.first().boundingBox();
+        if (hoverBox) {
+          await page.mouse.move(hoverBox.x + hoverBox.width / 2, hoverBox.y + hoverBox.height / 2, { steps: 2 });
+          const slimRow = hover.first().locator('tr', { hasText: `${example.image}-slim` }).first();
+          await poll('the -slim row to scroll into view', 10_000, async () => {
+            const row = await slimRow.boundingBox();
+            if (row && row.y + row.height <= hoverBox.y + hoverBox.height - 4) return true;
+            await page.mouse.wheel(0, 40);
+            return false;
+          }, 150);
+        }
+        await screenshot(page, 'hover');
+        await page.mouse.move(5, 5);
+        await page.keyboard.press('Escape');
+      },
+    },
+    {
+      name: 'Ctrl+. on the apt-get line offers quick fixes; ArrowDown + Enter applies "--no-install-recommends"',
+      async run(page) {
+        assert.ok(aptLine >= 0, 'the example has no apt-get install without --no-install-recommends');
+        const column = lines[aptLine].indexOf('apt-get install') + 1;
+        // Go to line:column, like a person would with Ctrl+G.
+        await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+        await page.keyboard.press('Control+G');
+        await page.locator('.quick-input-widget input').waitFor();
+        await page.keyboard.type(`${aptLine + 1}:${column}`);
+        await page.keyboard.press('Enter');
+        const rows = page.locator('.action-widget .monaco-list-row');
+        await poll('the quick fix menu', 30_000, async () => {
+          await page.keyboard.press('Control+.');
+          try {
+            await rows.first().waitFor({ timeout: 3000 });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 300);
+        const titles = (await rows.allInnerTexts()).map((t) => t.trim()).filter((t) => t.length > 0);
+        for (const title of titles) log('ui', `  quick fix: ${title}`);
+        assert.ok(titles.some((t) => /recommends/i.test(t)), `no --no-install-recommends fix among: ${titles.join(' | ')}`);
+        await screenshot(page, 'quick-fix');
+        // Walk the menu with the arrow keys to the fix we want (a mouse click is intercepted).
+        await poll('the --no-install-recommends fix to be focused', 10_000, async () => {
+          const focused = await page.locator('.action-widget .monaco-list-row.focused').first().innerText().catch(() => '');
+          if (/recommends/i.test(focused)) return true;
+          await page.keyboard.press('ArrowDown');
+          return false;
+        }, 100);
+        await page.keyboard.press('Enter');
+        await poll('the apt-get line to gain --no-install-recommends', 15_000, async () => (await editorText(page)).includes('--no-install-recommends'));
+      },
+    },
+    {
+      name: 'the fixed file saves (Ctrl+S) and the Problems panel has one warning less',
+      async run(page) {
+        await page.keyboard.press('Control+S');
+        await poll('the file on disk to contain the fix', 15_000, () => fs.readFileSync(dockerfile, 'utf8').includes('--no-install-recommends'));
+        const onDisk = fs.readFileSync(dockerfile, 'utf8').split('\n');
+        assert.match(onDisk[aptLine], /apt-get install -y --no-install-recommends|apt-get install --no-install-recommends/);
+        await page.keyboard.press('Control+Shift+M');
+        const rows = page.locator('.markers-panel .monaco-list-row', { hasText: 'dockerfile-size-hints' });
+        await poll(`fewer than ${warningsBefore} problems`, 30_000, async () => (await rows.count()) === warningsBefore - 1);
+        assert.strictEqual(await page.locator('.markers-panel .monaco-list-row', { hasText: 'apt-recommends' }).count(), 0, 'apt-recommends still listed');
+        await page.mouse.move(5, 5);
+        await screenshot(page, 'after-fix');
+      },
+    },
+  ];
+}
+
+async function main(): Promise<number> {
+  if (!fs.existsSync(path.join(repoRoot, 'dist', 'client.js'))) {
+    log('ui', 'missing dist/client.js: run `npm run compile` first');
+    return 1;
+  }
+  fs.rmSync(resultsDir, { recursive: true, force: true });
+  fs.mkdirSync(resultsDir, { recursive: true });
+  const sandboxRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-ui-test-'));
+  const started = Date.now();
+  let passed = 0;
+  let failed = 0;
+  const bin = ensureCodeServer();
+  const server = await startCodeServer(bin, {
+    logDir: resultsDir,
+    // Screenshots meant for people: no minimap, no chat, a little larger text.
+    settings: { 'editor.minimap.enabled': false, 'chat.commandCenter.enabled': false, 'editor.fontSize': 15, 'workbench.secondarySideBar.defaultVisibility': 'hidden' },
+  });
+  let context: import('playwright-core').BrowserContext | undefined;
+  try {
+    const workspace = copyExamples(sandboxRoot);
+    context = await launchChromium(sandboxRoot);
+    const page = context.pages()[0] ?? (await context.newPage());
+    page.setDefaultTimeout(30_000);
+    await page.goto(server.url(workspace, [['extensionDevelopmentPath', server.remoteUri(repoRoot)]]), { timeout: 60_000 });
+    await withTimeout('the UI test', totalTimeoutMs, (async () => {
+      for (const step of steps(workspace)) {
+        const stepStart = Date.now();
+        try {
+          await step.run(page);
+          passed++;
+          process.stdout.write(`  ✔ ${step.name} (${Date.now() - stepStart} ms)\n`);
+        } catch (error) {
+          failed++;
+          process.stdout.write(`  ✖ ${step.name}\n    ${error instanceof Error ? error.message : String(error)}\n`);
+          await page.screenshot({ path: path.join(resultsDir, 'failure.png') }).catch(() => undefined);
+          const html = await page.content().catch(() => '');
+          fs.writeFileSync(path.join(resultsDir, 'failure.html'), html);
+          log('ui', `screenshot of the failure: ${path.relative(repoRoot, path.join(resultsDir, 'failure.png'))}`);
+          break;
+        }
+      }
+    })());
+    await withTimeout('closing the page', 15_000, page.close({ runBeforeUnload: true })).catch(() => undefined);
+  } catch (error) {
+    failed++;
+    process.stdout.write(`  ✖ ${error instanceof Error ? error.message : String(error)}\n`);
+  } finally {
+    await context?.close().catch(() => undefined);
+    await server.stop();
+    fs.rmSync(sandboxRoot, { recursive: true, force: true, maxRetries: 3 });
+  }
+  // Same summary words as mocha, so test/run-all.sh can add them up.
+  process.stdout.write(`\n  ${passed} passing (${((Date.now() - started) / 1000).toFixed(0)}s)\n`);
+  if (failed > 0) process.stdout.write(`  ${failed} failing\n`);
+  return failed === 0 && passed > 0 ? 0 : 1;
+}
+
+main().then(
+  (code) => {
+    log('ui', code === 0 ? 'UI test passed' : 'UI test FAILED');
+    process.exit(code);
+  },
+  (error) => {
+    log('ui', `runner error: ${error instanceof Error ? error.stack ?? error.message : String(error)}`);
+    process.exit(1);
+  },
+);
