@@ -198,6 +198,7 @@ export async function startCodeServer(bin: string, options: CodeServerOptions): 
   child.on('exit', () => (exited = true));
   const pid = child.pid;
   if (pid === undefined) throw new Error(`could not start ${bin}`);
+  runningGroups.set(pid, sandbox);
 
   const stop = async (): Promise<void> => {
     if (!exited) {
@@ -210,6 +211,7 @@ export async function startCodeServer(bin: string, options: CodeServerOptions): 
     }
     // Children of the group may outlive the leader for a moment; make sure none stays.
     signalGroup(pid, 'SIGKILL');
+    runningGroups.delete(pid);
     fs.rmSync(sandbox, { recursive: true, force: true, maxRetries: 3 });
   };
 
@@ -238,6 +240,21 @@ export async function startCodeServer(bin: string, options: CodeServerOptions): 
     },
     stop,
   };
+}
+
+/**
+ * Process groups of the code-servers this process started. Being stopped from outside (Ctrl+C,
+ * `timeout` in test/run-all.sh) must not leave them running: they are detached.
+ */
+const runningGroups = new Map<number, string>();
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.once(signal, () => {
+    for (const [pid, sandbox] of runningGroups) {
+      signalGroup(pid, 'SIGKILL');
+      fs.rmSync(sandbox, { recursive: true, force: true });
+    }
+    process.exit(130);
+  });
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {
