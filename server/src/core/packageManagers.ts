@@ -199,6 +199,8 @@ export interface CacheCommandContext {
   cmd: ShellCommand;
   /** Environment lookup for this command (inline, earlier in the RUN, ENV). */
   env(name: string): string | undefined;
+  /** Cache-mount targets and paths removed after the command, as written (ENV variables expanded). */
+  paths?: string[];
 }
 
 export interface CacheRuleSpec {
@@ -252,7 +254,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             if (after.some((a) => spec.cleans(a))) return;
             const removed = removedPaths(after).map((r) => expandVars(r, c.env));
             const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir)) || removed.some((r) => pathCovers(r, dir));
-            if (spec.cacheHandled(handled, c)) return;
+            if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) return;
             out.push({ range: commandRange(model, run, cmd), instr, message: spec.message(c), saving: spec.saving, data: { commandStart: cmd.start } });
           });
         }

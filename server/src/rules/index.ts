@@ -11,16 +11,20 @@ import { rule as aptListsKept } from './apt-lists-kept';
 import { rule as aptRecommends } from './apt-recommends';
 import { rule as archiveKept } from './archive-kept';
 import { rule as baseImageNotSlim } from './base-image-not-slim';
+import { rule as cargoCacheKept } from './cargo-cache-kept';
 import { rule as composerCacheKept } from './composer-cache-kept';
 import { rule as composerDevDependencies } from './composer-dev-dependencies';
 import { rule as condaCacheKept } from './conda-cache-kept';
 import { rule as contextWithoutDockerignore } from './context-without-dockerignore';
 import { rule as copiedArchiveExtracted } from './copied-archive-extracted';
 import { rule as gemDocumentation } from './gem-documentation';
+import { rule as goBuildCacheKept } from './go-build-cache-kept';
+import { rule as gradleCacheKept } from './gradle-cache-kept';
 import { rule as imageOverBudget } from './image-over-budget';
 import { rule as copyWholeStage } from './copy-whole-stage';
 import { rule as dnfCacheKept } from './dnf-cache-kept';
 import { rule as filesChangedInLaterLayer } from './files-changed-in-later-layer';
+import { rule as mavenCacheKept } from './maven-cache-kept';
 import { rule as microdnfCacheKept } from './microdnf-cache-kept';
 import { rule as npmCacheKept } from './npm-cache-kept';
 import { rule as npmDevDependencies } from './npm-dev-dependencies';
@@ -45,6 +49,7 @@ export const RULES: readonly Rule[] = [
   aptRecommends,
   archiveKept,
   baseImageNotSlim,
+  cargoCacheKept,
   composerCacheKept,
   composerDevDependencies,
   condaCacheKept,
@@ -54,7 +59,10 @@ export const RULES: readonly Rule[] = [
   dnfCacheKept,
   filesChangedInLaterLayer,
   gemDocumentation,
+  goBuildCacheKept,
+  gradleCacheKept,
   imageOverBudget,
+  mavenCacheKept,
   microdnfCacheKept,
   npmCacheKept,
   npmDevDependencies,

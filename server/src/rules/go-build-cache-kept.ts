@@ -1,0 +1,87 @@
+/**
+ * go-build-cache-kept: `go build` / `go install` / `go mod download` in a stage whose layers form
+ * the final image leave the build cache (GOCACHE, ~/.cache/go-build) and the module cache
+ * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are not reported.
+ */
+import { operands } from '../core/commands';
+import { appendRepair, cacheMountTargets, cacheRule, expandVars, pathCovers, removedPaths, subcommandOf, usedLaterInImage } from '../core/packageManagers';
+import type { Instr, Stage } from '../core/model';
+import { programArgs, programName, type ShellCommand } from '../core/shell';
+
+const BASIS = 'the module cache (every module source downloaded) and the build cache (compiled packages); their size depends on the modules and is not yet measured by our bench';
+
+/** `go build|install|get|test|run|vet`, `go mod download|tidy`: the subcommand word. */
+function goFills(cmd: ShellCommand) {
+  const sub = subcommandOf(cmd, /^go$/, ['build', 'install', 'get', 'test', 'run', 'vet', 'generate', 'mod']);
+  if (sub?.value !== 'mod') return sub;
+  const next = operands(cmd)[operands(cmd).indexOf(sub) + 1];
+  return next && ['download', 'tidy'].includes(next.value) ? next : undefined;
+}
+
+/** Only the module cache is filled (download, tidy), or both. */
+function compiles(cmd: ShellCommand): boolean {
+  const w = goFills(cmd)?.value;
+  return w !== 'download' && w !== 'tidy' && w !== 'get';
+}
+
+function cleanedBy(commands: ShellCommand[]): { cache: boolean; modcache: boolean } {
+  const flags = commands.filter((c) => programName(c) === 'go' && operands(c)[0]?.value === 'clean').flatMap((c) => programArgs(c).map((w) => w.value));
+  return { cache: flags.includes('-cache'), modcache: flags.includes('-modcache') };
+}
+
+/** The RUNs before `instr` along its FROM chain (the layers below it). */
+function earlierRuns(instr: Instr): Instr[] {
+  const chain: Stage[] = [];
+  for (let st = instr.stage; st; st = st.from.stage) chain.unshift(st);
+  return chain.flatMap((st) => st.instructions.filter((i) => i.run && i.index < instr.index));
+}
+
+/** Which of the two caches the RUN already takes care of after `cmd` (go clean, rm, cache mount, vendored modules). */
+function cacheState(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): { mod: boolean; build: boolean } {
+  const run = instr.run!;
+  const after = run.commands.filter((c) => c.start > cmd.start);
+  const paths = [...cacheMountTargets(run), ...removedPaths(after).map((p) => expandVars(p, env))];
+  const handled = (dir: string) => paths.some((p) => pathCovers(p, dir));
+  const cleaned = cleanedBy(after);
+  const gopath = env('GOPATH');
+  const modDirs = [env('GOMODCACHE'), gopath && `${gopath}/pkg/mod`, '/go/pkg/mod', '~/go/pkg/mod'].filter((d): d is string => !!d);
+  const vendored = /-mod=vendor/.test(env('GOFLAGS') ?? '') || programArgs(cmd).some((w) => w.value === '-mod=vendor');
+  // After an earlier `go mod download` in this image, a build adds nothing to the module cache:
+  // those modules sit in the earlier layer (reported there), and cleaning them here frees nothing.
+  const downloadedBefore = compiles(cmd) && earlierRuns(instr).some((i) => i.run!.commands.some((c) => goFills(c)?.value === 'download'));
+  return {
+    mod: cleaned.modcache || vendored || downloadedBefore || modDirs.some(handled),
+    build: cleaned.cache || handled(env('GOCACHE') ?? '~/.cache/go-build'),
+  };
+}
+
+export const rule = cacheRule({
+  id: 'go-build-cache-kept',
+  title: 'Go build and module caches in the final image',
+  severity: 'warning',
+  finalLayersOnly: true,
+  docs: {
+    summary: '`go build` / `go install` / `go mod download` in a stage whose layers form the final image, leaving GOCACHE and GOMODCACHE without a cache mount or cleanup in the same RUN.',
+    why: 'Go keeps every downloaded module in GOMODCACHE (/go/pkg/mod in the official image) and every compiled package in GOCACHE (~/.cache/go-build). A Go program needs neither to run. In a builder stage this is what caching is for; in the final image it ships with the program, next to the whole Go toolchain. Best: build in a builder stage and copy the binary into scratch, distroless or a slim base; at least use cache mounts.',
+    incorrect: 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]',
+    correct: 'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    CGO_ENABLED=0 go build -ldflags="-s -w" -o /app .\n\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nCMD ["/app"]',
+    sizeImpact: `Depends on the modules: ${BASIS}.`,
+    fix: 'Appends `&& go clean -cache -modcache` (only the caches this command fills: after an earlier `go mod download` the modules sit in that earlier layer, so only `-cache`) when nothing later in the image runs `go`. Not offered for `go mod download` / `go mod tidy` on their own (a cache-warming step for a later build) or when a later RUN or the CMD uses `go`: the remedy there is a builder stage.',
+  },
+  fills: goFills,
+  cleans: () => false,
+  cacheHandled: (_handled, { instr, cmd, env }) => {
+    const state = cacheState(instr, cmd, env);
+    return state.mod && (state.build || !compiles(cmd));
+  },
+  message: ({ cmd }) =>
+    `go leaves its ${compiles(cmd) ? 'module and build caches' : 'module cache'} in the final image: ${BASIS}. Build in a builder stage and copy the binary, or use cache mounts on /go/pkg/mod and /root/.cache/go-build.`,
+  saving: { basis: BASIS },
+  repair: ({ model, instr, cmd, env }) => {
+    if (!compiles(cmd) || usedLaterInImage(model, instr, /^go$/)) return undefined;
+    if (instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'go' && !goFills(c) && operands(c)[0]?.value !== 'clean')) return undefined;
+    const state = cacheState(instr, cmd, env);
+    const flags = [state.build ? '' : '-cache', state.mod ? '' : '-modcache'].filter(Boolean).join(' ');
+    return appendRepair(model, instr, `go clean ${flags}`);
+  },
+});

@@ -1,0 +1,48 @@
+/**
+ * gradle-cache-kept: Gradle in a stage whose layers form the final image leaves its user home
+ * (~/.gradle: caches/ with every dependency and transformed jar, wrapper/ with the downloaded
+ * Gradle distribution) in the image. Builder stages are not reported.
+ */
+import { hasFlag } from '../core/commands';
+import { appendRepair, cacheRule, flagValue, programWord, runsAsRoot, usedLaterInImage } from '../core/packageManagers';
+import { programName, type ShellCommand } from '../core/shell';
+
+const BASIS = "Gradle's caches/ (dependencies, transformed jars, build script classes) and wrapper/ (a whole Gradle distribution for ./gradlew); their size depends on the project and is not yet measured by our bench";
+const PROGRAMS = /^(gradle|gradlew)$/;
+
+function gradleRuns(cmd: ShellCommand) {
+  if (!PROGRAMS.test(programName(cmd)) || hasFlag(cmd, '-v', '--version', '-h', '--help', '-?')) return undefined;
+  return programWord(cmd);
+}
+
+function userHome(cmd: ShellCommand, env: (name: string) => string | undefined): string | undefined {
+  return (flagValue(cmd, '--gradle-user-home') ?? flagValue(cmd, '-g') ?? env('GRADLE_USER_HOME'))?.replace(/^["']|["']$/g, '');
+}
+
+export const rule = cacheRule({
+  id: 'gradle-cache-kept',
+  title: 'Gradle caches in the final image',
+  severity: 'warning',
+  finalLayersOnly: true,
+  docs: {
+    summary: '`gradle` / `./gradlew` in a stage whose layers form the final image, leaving ~/.gradle/caches (and wrapper/) without a cache mount or cleanup in the same RUN.',
+    why: 'Gradle keeps every dependency, transformed jar and compiled build script under its user home, and ./gradlew downloads a complete Gradle distribution into wrapper/. The application jar is what runs. Best: build in a builder stage and copy the jar into a JRE image; at least use a cache mount on /root/.gradle.',
+    incorrect: 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN ./gradlew --no-daemon bootJar\nCMD ["java", "-jar", "build/libs/app.jar"]',
+    correct: 'FROM eclipse-temurin:21-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.gradle ./gradlew --no-daemon bootJar\n\nFROM eclipse-temurin:21-jre\nCOPY --from=build /app/build/libs/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]',
+    sizeImpact: `Depends on the project: ${BASIS}.`,
+    fix: 'Appends `&& rm -rf <home>/caches <home>/wrapper` (/root/.gradle when the RUN runs as root, or `GRADLE_USER_HOME`) when nothing later in the image runs Gradle; other files in the Gradle home (gradle.properties, init scripts) are kept. Not offered when a later RUN or the CMD runs Gradle: the remedy there is a builder stage.',
+  },
+  fills: gradleRuns,
+  cleans: () => false,
+  cacheHandled: (handled, { cmd, env }) => {
+    const home = userHome(cmd, env) ?? '~/.gradle';
+    return handled(`${home}/caches`) && (programName(cmd) !== 'gradlew' || handled(`${home}/wrapper`));
+  },
+  message: () => `Gradle leaves its caches in the final image: ${BASIS}. Build in a builder stage and copy the jar, or use a cache mount on /root/.gradle.`,
+  saving: { basis: BASIS },
+  repair: ({ model, instr, cmd, env }) => {
+    if (usedLaterInImage(model, instr, PROGRAMS)) return undefined;
+    const home = userHome(cmd, env) ?? (runsAsRoot(instr) ? '/root/.gradle' : undefined);
+    return home && !/[\s$`]/.test(home) ? appendRepair(model, instr, `rm -rf ${home}/caches ${home}/wrapper`) : undefined;
+  },
+});
