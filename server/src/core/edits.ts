@@ -58,6 +58,9 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
         continue;
       }
       current = next;
+      // The text changed: a finding that had no fix (apt lists a later RUN needed, before a fix
+      // merged the two RUNs) may have one now.
+      skipped.clear();
       applied.push(finding.ruleId);
       progressed = true;
       break;

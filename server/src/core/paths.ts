@@ -56,20 +56,38 @@ export function isAtOrBelow(inner: string, outer: string): boolean {
 // ---------------------------------------------------------------------------------------------
 // Working directory
 
-/** The WORKDIR in effect for `instr`, following the FROM chain; `/` when none is set. Undefined when it uses a variable. */
-export function workdirAt(instr: Instr): string | undefined {
+/** Per stage: the WORKDIR in effect before each of its instructions, and after the last one. */
+const workdirs = new WeakMap<Stage, (string | undefined)[]>();
+
+function stageWorkdirs(stage: Stage): (string | undefined)[] {
+  let list = workdirs.get(stage);
+  if (list) return list;
+  // Iterative over the FROM chain, so a long chain cannot overflow the stack.
   const chain: Stage[] = [];
-  for (let s = instr.stage; s; s = s.from.stage) chain.unshift(s);
-  let cwd: string | undefined = '/';
+  for (let s: Stage | undefined = stage; s && !workdirs.has(s); s = s.from.stage) chain.unshift(s);
   for (const s of chain) {
+    const parent = s.from.stage ? workdirs.get(s.from.stage)! : undefined;
+    let cwd: string | undefined = parent ? parent[parent.length - 1] : '/';
+    const own: (string | undefined)[] = [];
     for (const i of s.instructions) {
-      if (s === instr.stage && i.index >= instr.index) break;
+      own.push(cwd);
       if (i.keyword !== 'WORKDIR') continue;
       const dir = (i.node as Workdir).getArgumentsContent()?.trim();
       cwd = dir && cwd !== undefined ? resolvePath(dir.replace(/^["']|["']$/g, ''), cwd) : undefined;
     }
+    own.push(cwd);
+    workdirs.set(s, own);
   }
-  return cwd;
+  list = workdirs.get(stage)!;
+  return list;
+}
+
+/** The WORKDIR in effect for `instr`, following the FROM chain; `/` when none is set. Undefined when it uses a variable. */
+export function workdirAt(instr: Instr): string | undefined {
+  const stage = instr.stage;
+  if (!stage) return '/';
+  const k = instr.index - (stage.instructions[0]?.index ?? instr.index);
+  return stageWorkdirs(stage)[k];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -269,46 +287,58 @@ function removedLaterInRun(instr: Instr, after: ShellCommand, path: string, cwd:
  * instruction order, excluding what the writing RUN itself removes.
  */
 export function writesInImage(model: DockerfileModel, stage: Stage): Write[] {
+  const cached = writesCache.get(stage);
+  if (cached) return cached;
   const chain: Stage[] = [];
-  for (let s: Stage | undefined = stage; s; s = s.from.stage) chain.unshift(s);
-  const out: Write[] = [];
+  for (let s: Stage | undefined = stage; s && !writesCache.has(s); s = s.from.stage) chain.unshift(s);
   for (const s of chain) {
-    for (const instr of s.instructions) {
-      if (instr.keyword === 'COPY' || instr.keyword === 'ADD') {
-        const spec = copySpec(model, instr);
-        if (!spec?.destPath) continue;
-        if (instr.keyword === 'ADD' && spec.sources.length === 1 && /^https?:\/\//i.test(spec.sources[0])) {
-          // ADD <url> stores the download as a file (remote archives are not extracted).
-          const base = urlBasename(spec.sources[0]);
-          const path = spec.destIsDir ? (base ? normalizePath(`${spec.destPath}/${base}`) : undefined) : spec.destPath;
-          if (path) out.push({ path, instr, kind: 'download', how: 'ADD <url>', exactFile: true });
-          continue;
-        }
-        if (spec.sources.some((src) => /^[a-z]+:\/\//i.test(src) || src.startsWith('git@'))) continue;
-        const dirLike = (src: string) => /\/$|^\.?$|[*?[]/.test(src) || src === './';
-        const fileLike = (src: string) => !dirLike(src) && /(^|\/)[^/.][^/]*\.[A-Za-z0-9]+$/.test(src);
-        if (spec.destIsDir) {
-          // A file source lands as dest/<name>; a directory's content lands in dest itself.
-          for (const src of spec.sources) {
-            const base = src.split('/').pop() ?? '';
-            if (fileLike(src)) out.push({ path: normalizePath(`${spec.destPath}/${base}`), instr, kind: 'copy', how: instr.keyword, exactFile: true });
-            else out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: dirLike(src) ? false : undefined });
-          }
-        } else {
-          // `COPY . /app` or `COPY src/ /app` copies a directory's content; `COPY app.py /app.py` a file.
-          const src = spec.sources[0];
-          out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: dirLike(src) ? false : fileLike(src) ? true : undefined });
-        }
-      } else if (instr.run && instr.run.form !== 'exec') {
-        const cwd = workdirAt(instr);
-        if (cwd === undefined) continue;
-        for (const cmd of instr.run.commands) {
-          for (const w of commandWrites(cmd, cwd)) {
-            if (!removedLaterInRun(instr, cmd, w.path, cwd)) out.push({ ...w, instr, command: cmd });
-          }
-        }
-        for (const c of cacheWrites(instr)) out.push({ path: c.path, instr, kind: 'cache', how: c.how, command: c.command });
+    const parent = s.from.stage ? writesCache.get(s.from.stage)! : [];
+    writesCache.set(s, [...parent, ...stageWrites(model, s)]);
+  }
+  return writesCache.get(stage)!;
+}
+
+/** Memo of {@link writesInImage}: stages belong to one model version, so they key it safely. */
+const writesCache = new WeakMap<Stage, Write[]>();
+
+/** The recognised writes of one stage's own instructions. */
+function stageWrites(model: DockerfileModel, s: Stage): Write[] {
+  const out: Write[] = [];
+  for (const instr of s.instructions) {
+    if (instr.keyword === 'COPY' || instr.keyword === 'ADD') {
+      const spec = copySpec(model, instr);
+      if (!spec?.destPath) continue;
+      if (instr.keyword === 'ADD' && spec.sources.length === 1 && /^https?:\/\//i.test(spec.sources[0])) {
+        // ADD <url> stores the download as a file (remote archives are not extracted).
+        const base = urlBasename(spec.sources[0]);
+        const path = spec.destIsDir ? (base ? normalizePath(`${spec.destPath}/${base}`) : undefined) : spec.destPath;
+        if (path) out.push({ path, instr, kind: 'download', how: 'ADD <url>', exactFile: true });
+        continue;
       }
+      if (spec.sources.some((src) => /^[a-z]+:\/\//i.test(src) || src.startsWith('git@'))) continue;
+      const dirLike = (src: string) => /\/$|^\.?$|[*?[]/.test(src) || src === './';
+      const fileLike = (src: string) => !dirLike(src) && /(^|\/)[^/.][^/]*\.[A-Za-z0-9]+$/.test(src);
+      if (spec.destIsDir) {
+        // A file source lands as dest/<name>; a directory's content lands in dest itself.
+        for (const src of spec.sources) {
+          const base = src.split('/').pop() ?? '';
+          if (fileLike(src)) out.push({ path: normalizePath(`${spec.destPath}/${base}`), instr, kind: 'copy', how: instr.keyword, exactFile: true });
+          else out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: dirLike(src) ? false : undefined });
+        }
+      } else {
+        // `COPY . /app` or `COPY src/ /app` copies a directory's content; `COPY app.py /app.py` a file.
+        const src = spec.sources[0];
+        out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: dirLike(src) ? false : fileLike(src) ? true : undefined });
+      }
+    } else if (instr.run && instr.run.form !== 'exec') {
+      const cwd = workdirAt(instr);
+      if (cwd === undefined) continue;
+      for (const cmd of instr.run.commands) {
+        for (const w of commandWrites(cmd, cwd)) {
+          if (!removedLaterInRun(instr, cmd, w.path, cwd)) out.push({ ...w, instr, command: cmd });
+        }
+      }
+      for (const c of cacheWrites(instr)) out.push({ path: c.path, instr, kind: 'cache', how: c.how, command: c.command });
     }
   }
   return out;

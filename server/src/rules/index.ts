@@ -24,6 +24,7 @@ import { rule as imageOverBudget } from './image-over-budget';
 import { rule as copyWholeStage } from './copy-whole-stage';
 import { rule as dnfCacheKept } from './dnf-cache-kept';
 import { rule as filesChangedInLaterLayer } from './files-changed-in-later-layer';
+import { rule as indexUpdateInSeparateRun } from './index-update-in-separate-run';
 import { rule as mavenCacheKept } from './maven-cache-kept';
 import { rule as microdnfCacheKept } from './microdnf-cache-kept';
 import { rule as npmCacheKept } from './npm-cache-kept';
@@ -62,6 +63,7 @@ export const RULES: readonly Rule[] = [
   goBuildCacheKept,
   gradleCacheKept,
   imageOverBudget,
+  indexUpdateInSeparateRun,
   mavenCacheKept,
   microdnfCacheKept,
   npmCacheKept,

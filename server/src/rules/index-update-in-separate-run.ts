@@ -1,0 +1,81 @@
+/**
+ * index-update-in-separate-run (the size-relevant part of hadolint DL3059): `RUN apt-get update`
+ * alone, then `RUN apt-get install ...`. The index the first RUN downloads is committed as its
+ * own layer, so no cleanup in the install RUN can remove it; merging the two lets one RUN
+ * download, use and delete it.
+ *
+ * DL3059 in hadolint flags any consecutive RUNs. Merging only saves space when one RUN leaves
+ * something the next one uses up or deletes, so this rule fires on the index split only; a later
+ * RUN deleting what the previous one wrote is files-changed-in-later-layer (whose fix merges the
+ * two RUNs when the deletion cannot move). Splits that serve the build cache (dependencies, then
+ * sources) are never flagged.
+ */
+import { commandRange, hasCacheMount, indexRefreshOnly, installsWith, mergeIntoPreviousRun } from '../core/commands';
+import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
+import { APT_LISTS, formatBytes } from '../sizes';
+import type { RawFinding, Rule } from './rule';
+
+/** Where each package manager keeps the index its refresh downloads. */
+const INDEX_DIRS: Record<string, string[]> = {
+  'apt-get': ['/var/lib/apt/lists'],
+  apt: ['/var/lib/apt/lists'],
+  aptitude: ['/var/lib/apt/lists'],
+  apk: ['/var/cache/apk', '/etc/apk/cache'],
+  dnf: ['/var/cache/dnf', '/var/cache/yum'],
+  yum: ['/var/cache/yum', '/var/cache/dnf'],
+  microdnf: ['/var/cache/yum', '/var/cache/dnf'],
+  zypper: ['/var/cache/zypp'],
+};
+
+/** The RUN directly before `instr` in its stage, when it only refreshes a package index. */
+function refreshBefore(model: DockerfileModel, instr: Instr): { prev: Instr; manager: string } | undefined {
+  const prev = model.instructions[instr.index - 1];
+  if (!prev || prev.stage !== instr.stage || !prev.run || prev.run.form === 'exec') return undefined;
+  const manager = indexRefreshOnly(prev.run);
+  // A cache mount keeps the index out of the layer: nothing to save.
+  if (!manager || hasCacheMount(prev.run, ...(INDEX_DIRS[manager] ?? []))) return undefined;
+  return { prev, manager };
+}
+
+export const rule: Rule = {
+  id: 'index-update-in-separate-run',
+  title: 'package index refreshed in its own RUN',
+  severity: 'warning',
+  hadolint: 'DL3059',
+  scope: 'layers',
+  docs: {
+    summary: 'A RUN that only refreshes a package index (`apt-get update`, `apk update`, `dnf makecache`, `zypper refresh`) directly followed by a RUN that installs with it.',
+    why: 'The index becomes a layer of its own, so a cleanup in the install RUN cannot remove it. The split also lets the build cache reuse an old index with a new install line, which then fails or installs stale versions. Unlike hadolint DL3059, other consecutive RUNs are not reported: merging them reduces the layer count, not the size, and separate RUNs for dependencies and sources help the cache. Heredoc and exec-form RUNs are never reported.',
+    incorrect: 'RUN apt-get update\nRUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
+    correct: 'RUN apt-get update && \\\n    apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
+    sizeImpact: `The index: for apt about ${formatBytes(APT_LISTS.bytes)} (${APT_LISTS.basis}); for apk, dnf and zypper the size of their repository metadata (not measured yet).`,
+    fix: 'Merges the two RUNs into one with an `&&` continuation in the file\'s style (not offered when either RUN has flags such as `--mount`, or a comment sits between them). Once merged, apt-lists-kept and the other cache rules can add the cleanup in the same RUN.',
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      for (const instr of stage.instructions) {
+        const run = instr.run;
+        if (!run || run.form !== 'shell') continue;
+        const before = refreshBefore(model, instr);
+        if (!before || before.prev.run!.form !== 'shell') continue;
+        const install = run.commands.find((c) => installsWith(c, before.manager));
+        if (!install) continue;
+        const apt = /^apt/.test(before.manager);
+        out.push({
+          range: commandRange(model, run, install),
+          instr,
+          message: `Installs from the index refreshed by the RUN at line ${before.prev.range.start.line + 1}: that index is a layer of its own (${apt ? `about ${formatBytes(APT_LISTS.bytes)}` : 'the repository metadata'}) that no cleanup here can remove. Merge the two RUNs.`,
+          saving: apt ? { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis } : { basis: `the size of ${before.manager}'s repository metadata` },
+        });
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const instr = instructionAt(model, finding.range.start.line);
+    const before = instr && refreshBefore(model, instr);
+    const edit = before && mergeIntoPreviousRun(model, before.prev, instr);
+    return edit && { title: `Merge with the RUN at line ${before.prev.range.start.line + 1}`, edits: [edit], preferred: true };
+  },
+};
