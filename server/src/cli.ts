@@ -108,8 +108,9 @@ export async function analyseFiles(files: string[], fix = false, budgetBytes?: n
       }
       const analysis = analyze(text, { context }, settings);
       const estimate = estimateImage(analysis.model, { context });
-      const problems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
-      reports.push({ file, findings: analysis.findings, estimate, ...(problems.length ? { error: `configuration: ${problems.join('; ')}` } : {}) });
+      const problems = (config.project?.problems ?? []).map((p) => `configuration: ${config.project!.path}: ${p}`);
+      if (analysis.skipped) problems.push(analysis.skipped);
+      reports.push({ file, findings: analysis.findings, estimate, ...(problems.length ? { error: problems.join('; ') } : {}) });
     } catch (e) {
       reports.push({ file, findings: [], error: e instanceof Error ? e.message : String(e) });
     }

@@ -20,6 +20,8 @@ export interface AnalysisSettings {
 }
 
 export interface Analysis {
+  /** Why the file was not analysed (too large for the editor to stay responsive), if it was not. */
+  skipped?: string;
   model: DockerfileModel;
   findings: Finding[];
   /** Rules that threw on this input (reported once, never fatal). */
@@ -27,8 +29,37 @@ export interface Analysis {
   settings: AnalysisSettings;
 }
 
+/**
+ * Limits past which a file is not analysed. The parser's time grows faster than linearly with
+ * stages and with continuation lines in one instruction; real Dockerfiles stay far below these
+ * (the largest we know of have a few hundred lines), so hitting one means generated or hostile
+ * input, which gets a clear answer instead of a stalled editor.
+ */
+export const LIMITS = { chars: 1_000_000, stages: 500, continuationLines: 5_000 };
+
+/** Why `text` is beyond the limits, or undefined. One linear pass, no parsing. */
+export function beyondLimits(text: string): string | undefined {
+  if (text.length > LIMITS.chars) return `the file has ${text.length.toLocaleString('en-US')} characters (limit ${LIMITS.chars.toLocaleString('en-US')})`;
+  let stages = 0;
+  let run = 0;
+  let longest = 0;
+  const re = /^[ \t]*(FROM\b)?.*?([\\`][ \t]*)?\r?$/gim;
+  for (let m = re.exec(text); m; m = re.exec(text)) {
+    if (m[0].length === 0 && re.lastIndex >= text.length) break;
+    if (m[1]) stages++;
+    run = m[2] ? run + 1 : 0;
+    if (run > longest) longest = run;
+    if (re.lastIndex === m.index) re.lastIndex++;
+  }
+  if (stages > LIMITS.stages) return `the file has ${stages.toLocaleString('en-US')} stages (limit ${LIMITS.stages})`;
+  if (longest > LIMITS.continuationLines) return `one instruction continues over ${longest.toLocaleString('en-US')} lines (limit ${LIMITS.continuationLines.toLocaleString('en-US')})`;
+  return undefined;
+}
+
 /** Analyses a Dockerfile's text. Never throws: a rule that fails is skipped and listed. */
 export function analyze(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}): Analysis {
+  const skipped = beyondLimits(text);
+  if (skipped) return { skipped: `Not analysed: ${skipped}.`, model: buildModel(''), findings: [], ruleErrors: [], settings };
   const model = buildModel(text);
   const ctx: RuleContext = { model, env, settings };
   const findings: Finding[] = [];

@@ -35,8 +35,19 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
   let current = text;
   let currentEnv = env;
   const skipped = new Set<string>();
+  /** The last fix applied, to check that it removed a finding of its rule. */
+  let last: { ruleId: string; key: string; before: string; count: number; env: AnalysisEnvironment } | undefined;
   for (let round = 0; round < maxRounds; round++) {
-    const analysis = analyze(current, currentEnv, settings);
+    let analysis = analyze(current, currentEnv, settings);
+    if (last && analysis.findings.filter((f) => f.ruleId === last!.ruleId).length >= last.count) {
+      // The fix did not remove its finding (it would loop): undo it and never offer it again here.
+      skipped.add(last.key);
+      current = last.before;
+      currentEnv = last.env;
+      applied.pop();
+      analysis = analyze(current, currentEnv, settings);
+    }
+    last = undefined;
     let progressed = false;
     for (const finding of analysis.findings) {
       const key = `${finding.ruleId}@${finding.range.start.line}:${finding.range.start.character}`;
@@ -47,19 +58,20 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
         continue;
       }
       const next = applyEdits(current, fix.edits);
+      if (next === current && !fix.createFiles?.length) {
+        skipped.add(key);
+        continue;
+      }
+      last = { ruleId: finding.ruleId, key, before: current, count: analysis.findings.filter((f) => f.ruleId === finding.ruleId).length, env: currentEnv };
       for (const f of fix.createFiles ?? []) {
         if (!createFiles.some((c) => c.relativePath === f.relativePath)) createFiles.push(f);
       }
       if (fix.createFiles?.some((f) => f.relativePath === '.dockerignore')) {
         currentEnv = { ...currentEnv, context: { ...currentEnv.context, hasDockerignore: true } };
       }
-      if (next === current && !fix.createFiles?.length) {
-        skipped.add(key);
-        continue;
-      }
       current = next;
       // The text changed: a finding that had no fix (apt lists a later RUN needed, before a fix
-      // merged the two RUNs) may have one now.
+      // merged the two RUNs) may have one now. The undo above re-adds a fix that looped.
       skipped.clear();
       applied.push(finding.ruleId);
       progressed = true;

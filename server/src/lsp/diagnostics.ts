@@ -62,6 +62,9 @@ export class DiagnosticsPublisher {
       const result = await this.cache.get(doc);
       if (!this.cache.isCurrent(doc.uri, result.version)) return;
       const diagnostics = (result.analysis?.findings ?? []).map(toDiagnostic);
+      if (result.analysis?.skipped) {
+        diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: SOURCE, message: result.analysis.skipped });
+      }
       for (const problem of result.configProblems) {
         diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, source: SOURCE, message: `Configuration: ${problem}` });
       }

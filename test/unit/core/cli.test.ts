@@ -93,3 +93,17 @@ describe('CLI', () => {
     assert.match(r.stderr, /4 Dockerfiles analysed/);
   });
 });
+
+describe('analysis limits', () => {
+  it('answers at once, with the reason, for files beyond the limits', async () => {
+    const { analyze, LIMITS } = await import('../../../server/src/core/analyze');
+    const stages = 'FROM debian AS s\n'.repeat(LIMITS.stages + 1);
+    const started = Date.now();
+    const a = analyze(stages, { context: {} });
+    assert.match(a.skipped ?? '', /^Not analysed: the file has 501 stages \(limit 500\)\.$/);
+    assert.ok(Date.now() - started < 1000);
+    assert.match(analyze('FROM a\nRUN true' + ' \\\n && true'.repeat(LIMITS.continuationLines + 1), { context: {} }).skipped ?? '', /continues over 5,001 lines/);
+    assert.match(analyze('#'.repeat(LIMITS.chars + 1), { context: {} }).skipped ?? '', /characters \(limit 1,000,000\)/);
+    assert.equal(analyze('FROM a\nRUN a \\\n  b\n', { context: {} }).skipped, undefined);
+  });
+});
