@@ -8,6 +8,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../server/src/cli';
+import { analyze, LIMITS } from '../../../server/src/core/analyze';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -95,8 +96,7 @@ describe('CLI', () => {
 });
 
 describe('analysis limits', () => {
-  it('answers at once, with the reason, for files beyond the limits', async () => {
-    const { analyze, LIMITS } = await import('../../../server/src/core/analyze');
+  it('answers at once, with the reason, for files beyond the limits', () => {
     const stages = 'FROM debian AS s\n'.repeat(LIMITS.stages + 1);
     const started = Date.now();
     const a = analyze(stages, { context: {} });
