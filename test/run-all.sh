@@ -6,6 +6,7 @@
 # Each level prints a header, its own output and its time; the last line sums mocha's
 # "N passing" / "N failing" over the levels that ran.
 #
+# Arguments pick levels (`bash test/run-all.sh vscode ui`); none means all of them.
 # DSH_SKIP_INSTALL=1 skips the npm/apt/code-server steps (for a machine already set up).
 set -uo pipefail
 
@@ -14,6 +15,7 @@ root="$(pwd)"
 logs="$root/test-results/run-all"
 mkdir -p "$logs"
 
+selected=("$@")
 total_passed=0
 total_failed=0
 run_started=$(date +%s)
@@ -45,6 +47,9 @@ step() {
 # adds its mocha-style counts to the totals.
 level() {
   local name="$1" slug="$2" limit="$3"; shift 3
+  if [ "${#selected[@]}" -gt 0 ] && [[ " ${selected[*]} " != *" $slug "* ]]; then
+    return 0
+  fi
   header "$name"
   local started=$(date +%s)
   local log="$logs/$slug.log"
@@ -70,15 +75,16 @@ level() {
   printf -- '-- %s: %s passed in %s s\n' "$name" "$passed" "$(( $(date +%s) - started ))"
 }
 
-# Dependencies: `npm ci` on a fresh checkout; when node_modules exists, `npm install` only if the
-# lockfile or package.json changed after the last install (never wipe a working node_modules).
+# Dependencies: `npm ci` on a fresh checkout. When node_modules exists, `npm install` only if a
+# declared dependency is missing or the lockfile changed since the last install (never wipe a
+# working node_modules: on a developer machine other processes may be using it).
 install_npm() {
   if [ ! -d node_modules ]; then
     npm ci --no-audit --no-fund
-  elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || [ package.json -nt node_modules/.package-lock.json ]; then
+  elif [ ! -f node_modules/.package-lock.json ] || [ package-lock.json -nt node_modules/.package-lock.json ] || ! npm ls --depth=0 >/dev/null 2>&1; then
     npm install --no-audit --no-fund
   else
-    echo "node_modules is up to date with package-lock.json"
+    echo "node_modules already matches package.json and package-lock.json"
   fi
 }
 
@@ -97,7 +103,7 @@ level "unit tests" unit 10m npm run --silent test:unit
 level "LSP tests (the server over stdio)" lsp 10m npm run --silent test:lsp
 if has_tests out/test/integration; then
   level "integration tests (registry, engine)" integration 20m npx mocha --config test/.mocharc.integration.json
-else
+elif [ "${#selected[@]}" -eq 0 ]; then
   header "integration tests (registry, engine)"
   echo "skipped: no compiled tests in out/test/integration"
 fi
