@@ -158,7 +158,11 @@ export function imageRepository(image: string | undefined): string | undefined {
   const lastSlash = noDigest.lastIndexOf('/');
   const colon = noDigest.indexOf(':', lastSlash + 1);
   const path = colon >= 0 ? noDigest.slice(0, colon) : noDigest;
-  return path.replace(/^(docker\.io\/)?(library\/)?/, '').toLowerCase();
+  const parts = path.split('/');
+  // A first component with a dot or a port, or `localhost`, names a registry, not a namespace.
+  if (parts.length > 1 && (/[.:]/.test(parts[0]) || parts[0] === 'localhost')) parts.shift();
+  if (parts.length > 1 && parts[0] === 'library') parts.shift();
+  return parts.join('/').toLowerCase();
 }
 
 /** True when any later RUN of the image, or the CMD/ENTRYPOINT the image ends with, runs one of `programs`. */

@@ -1,0 +1,102 @@
+/**
+ * The shared questions of the package-manager rules: cache paths, what a RUN removes or mounts,
+ * the environment a command sees, the user and shell it runs with.
+ */
+import * as assert from 'node:assert/strict';
+import { buildModel, type Instr } from '../../../server/src/core/model';
+import {
+  baseImageOf, envFor, expandVars, flagValue, imageRepository, isTruthy, normalizeCachePath, npmInstallWord, pathCovers,
+  posixShell, runsAsRoot, subcommandOf, usedLaterInImage,
+} from '../../../server/src/core/packageManagers';
+
+function runs(text: string): Instr[] {
+  return buildModel(text).instructions.filter((i) => i.run);
+}
+
+describe('package-manager helpers', () => {
+  it('normalises home folders, trailing globs and slashes', () => {
+    for (const p of ['~/.npm', '$HOME/.npm', '${HOME}/.npm', '/root/.npm', '/home/node/.npm/', '/root/.npm/*', '"/root/.npm/.*"']) {
+      assert.equal(normalizeCachePath(p), '~/.npm', p);
+    }
+    assert.equal(normalizeCachePath('/var/cache/apk/*'), '/var/cache/apk');
+    assert.equal(normalizeCachePath('/'), '/');
+    assert.equal(normalizeCachePath('/rootfs/x'), '/rootfs/x');
+  });
+
+  it('covers the same folder, parents and children, never from / or ~ alone', () => {
+    assert.ok(pathCovers('/var/cache/yum', '/var/cache/yum'));
+    assert.ok(pathCovers('/root/.cache', '~/.cache/pip'));
+    assert.ok(pathCovers('/var/cache/dnf/x86_64', '/var/cache/dnf'));
+    assert.ok(pathCovers('/var/cache/yum*', '/var/cache/yum'));
+    assert.ok(!pathCovers('/var/cache/yum', '/var/cache/dnf'));
+    assert.ok(!pathCovers('/var/cache/yumrepos', '/var/cache/yum'));
+    assert.ok(!pathCovers('/', '/var/cache/yum'));
+    assert.ok(!pathCovers('~', '~/.npm'));
+  });
+
+  it('reads pip-style booleans', () => {
+    for (const v of ['1', 'true', 'yes', 'on', '"1"']) assert.ok(isTruthy(v), v);
+    for (const v of [undefined, '', '0', 'false', 'No', 'off', "'0'"]) assert.ok(!isTruthy(v), String(v));
+  });
+
+  it('finds variables inline, exported earlier in the RUN, and in ENV along the FROM chain', () => {
+    const [a, b] = runs('FROM alpine AS base\nENV A=env\nFROM base\nRUN A=inline prog && x\nRUN export B=exported && prog; C=plain; prog2\n');
+    assert.equal(envFor(a, a.run!.commands[0], 'A'), 'inline');
+    assert.equal(envFor(a, a.run!.commands[1], 'A'), 'env');
+    assert.equal(envFor(b, b.run!.commands[1], 'B'), 'exported');
+    assert.equal(envFor(b, b.run!.commands[3], 'C'), 'plain');
+    assert.equal(envFor(b, b.run!.commands[0], 'B'), undefined, 'not before the export');
+    const [c] = runs('FROM node\nENV NPM_CONFIG_CACHE=/tmp/c\nRUN npm ci\n');
+    assert.equal(envFor(c, c.run!.commands[0], 'npm_config_cache', true), '/tmp/c');
+    assert.equal(envFor(c, c.run!.commands[0], 'npm_config_cache'), undefined);
+  });
+
+  it('expands known variables in paths and leaves HOME and unknown ones', () => {
+    const env = (n: string) => ({ D: '/tmp/d', Q: '"/q"' } as Record<string, string>)[n];
+    assert.equal(expandVars('$D/cache ${D}/x $HOME/y $NOPE/z', env), '/tmp/d/cache /tmp/d/x $HOME/y $NOPE/z');
+    assert.equal(expandVars('$Q', env), '/q');
+  });
+
+  it('knows the user: root unless a USER along the chain says otherwise', () => {
+    const [a, b, c, d] = runs('FROM debian AS base\nRUN a\nUSER app\nRUN b\nFROM base\nRUN c\nUSER 0:0\nRUN d\n');
+    assert.ok(runsAsRoot(a));
+    assert.ok(!runsAsRoot(b));
+    assert.ok(!runsAsRoot(c), 'inherits USER from the base stage');
+    assert.ok(runsAsRoot(d));
+  });
+
+  it('knows when the shell is not POSIX (SHELL to PowerShell/cmd, Windows bases)', () => {
+    assert.ok(posixShell(runs('FROM debian\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN x\n')[0]));
+    assert.ok(!posixShell(runs('FROM debian\nSHELL ["pwsh", "-Command"]\nRUN x\n')[0]));
+    assert.ok(!posixShell(runs('FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN x\n')[0]));
+  });
+
+  it('names the base image repository of a chain', () => {
+    const [r] = runs('FROM docker.io/library/ruby:3.3-slim AS a\nFROM a\nRUN gem install x\n');
+    assert.equal(imageRepository(baseImageOf(r)), 'ruby');
+    assert.equal(imageRepository('registry.example.com:5000/team/ruby:3@sha256:abc'), 'team/ruby');
+    assert.equal(imageRepository(undefined), undefined);
+  });
+
+  it('finds subcommands past option values but not past another subcommand', () => {
+    const [r] = runs('FROM node\nRUN npm --prefix /app ci && npm run install && npm -w pkg install && zypper --root /x in curl\n');
+    const [a, b, c, d] = r.run!.commands;
+    assert.equal(npmInstallWord(a)?.value, 'ci');
+    assert.equal(npmInstallWord(b), undefined, '`npm run install` runs a script');
+    assert.equal(npmInstallWord(c), undefined, 'a bare word before the subcommand stops the search');
+    assert.equal(subcommandOf(d, /^zypper$/, ['in'])?.value, 'in');
+  });
+
+  it('reads option values in both spellings', () => {
+    const [r] = runs('FROM node\nRUN npm ci --cache /tmp/a && npm ci --cache=/tmp/b && npm ci\n');
+    assert.deepEqual(r.run!.commands.map((c) => flagValue(c, '--cache')), ['/tmp/a', '/tmp/b', undefined]);
+  });
+
+  it('sees later uses of a tool in RUNs and in the CMD of the image', () => {
+    const model = buildModel('FROM golang AS b\nRUN go build .\nFROM b\nCMD ["go", "run", "."]\nFROM b AS other\nRUN true\n');
+    const build = model.instructions.find((i) => i.run)!;
+    assert.ok(usedLaterInImage(model, build, /^go$/));
+    const model2 = buildModel('FROM golang\nRUN go build .\nCMD ["/app"]\n');
+    assert.ok(!usedLaterInImage(model2, model2.instructions.find((i) => i.run)!, /^go$/));
+  });
+});
