@@ -11,6 +11,7 @@ import { rule as aptListsKept } from './apt-lists-kept';
 import { rule as aptRecommends } from './apt-recommends';
 import { rule as archiveKept } from './archive-kept';
 import { rule as baseImageNotSlim } from './base-image-not-slim';
+import { rule as bundlerCacheKept } from './bundler-cache-kept';
 import { rule as cargoCacheKept } from './cargo-cache-kept';
 import { rule as composerCacheKept } from './composer-cache-kept';
 import { rule as composerDevDependencies } from './composer-dev-dependencies';
@@ -50,6 +51,7 @@ export const RULES: readonly Rule[] = [
   aptRecommends,
   archiveKept,
   baseImageNotSlim,
+  bundlerCacheKept,
   cargoCacheKept,
   composerCacheKept,
   composerDevDependencies,

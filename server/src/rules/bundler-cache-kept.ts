@@ -1,0 +1,48 @@
+/**
+ * bundler-cache-kept: `bundle install` keeps the downloaded .gem archive of every gem in the gem
+ * home's cache/ folder (/usr/local/bundle/cache on the official ruby image, or
+ * $BUNDLE_PATH/ruby/<version>/cache) next to the installed gem. The app never reads them.
+ */
+import { appendRepair, baseImageOf, cacheRule, imageRepository, programWord, subcommandOf } from '../core/packageManagers';
+import { operands } from '../core/commands';
+import { programName, type ShellCommand } from '../core/shell';
+
+const BASIS = 'the .gem archive of every installed gem: roughly the compressed size of the bundle; it depends on the Gemfile and is not yet measured by our bench';
+/** Where the official ruby image (GEM_HOME=/usr/local/bundle) puts the archives, with and without BUNDLE_PATH. */
+const OFFICIAL_CLEANUP = 'rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache';
+
+function bundleInstall(cmd: ShellCommand) {
+  if (programName(cmd) !== 'bundle' && programName(cmd) !== 'bundler') return undefined;
+  return operands(cmd).length === 0 ? programWord(cmd) : subcommandOf(cmd, /^bundler?$/, ['install', 'update']);
+}
+
+/** A removed or mounted path that is a gem cache folder: `.../cache` under a bundle or gem home. */
+function gemCachePath(p: string): boolean {
+  const s = p.replace(/["']/g, '').replace(/\/(\*|\*\.gem)$/, '').replace(/\/+$/, '');
+  return /\/cache$/.test(s) && /bundle|gem|ruby|BUNDLE_PATH|GEM_HOME/i.test(s);
+}
+
+export const rule = cacheRule({
+  id: 'bundler-cache-kept',
+  title: 'gem archives left by bundle install',
+  severity: 'warning',
+  docs: {
+    summary: '`bundle install` without removing the gem cache folder (`.../cache/*.gem`) in the same RUN.',
+    why: "Bundler (through RubyGems) keeps each downloaded .gem archive in the cache/ folder of the gem home, next to the unpacked gem. Nothing at run time reads them. Rails' generated Dockerfile removes them for this reason (`rm -rf \"${BUNDLE_PATH}\"/ruby/*/cache`).",
+    incorrect: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install',
+    correct: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install \\\n    && rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache',
+    sizeImpact: `Depends on the Gemfile: ${BASIS}.`,
+    fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Elsewhere the folder depends on GEM_HOME/BUNDLE_PATH, so no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
+  },
+  fills: bundleInstall,
+  cleans: () => false,
+  cacheHandled: (_handled, { paths = [] }) => paths.some(gemCachePath),
+  message: () => `bundle install leaves the .gem archives in this layer: ${BASIS}. Remove the gem home's cache/ folder in the same RUN.`,
+  saving: { basis: BASIS },
+  repair: ({ model, instr, env }) => {
+    const bundlePath = env('BUNDLE_PATH')?.replace(/^["']|["']$/g, '').replace(/\/+$/, '');
+    const official = imageRepository(baseImageOf(instr)) === 'ruby';
+    if (!official || (bundlePath !== undefined && bundlePath !== '/usr/local/bundle') || env('GEM_HOME') !== undefined) return undefined;
+    return appendRepair(model, instr, OFFICIAL_CLEANUP);
+  },
+});
