@@ -16,6 +16,7 @@ export interface HotFunction {
   /** Function name and the module it lives in. */
   name: string;
   module: string;
+  /** Self time in `top`; inclusive time (with callees) in `oursInclusive`. */
   selfMs: number;
   /** Share of all sampled time, idle excluded. */
   share: number;
@@ -26,6 +27,8 @@ export interface ProfileSummary {
   /** Self time by module (top-level grouping: our core, rules, dockerfile-ast, GC, ...). */
   byModule: { module: string; selfMs: number; share: number }[];
   top: HotFunction[];
+  /** Our own functions (server/src) by inclusive time: themselves plus everything they call. */
+  oursInclusive: HotFunction[];
 }
 
 /** Module markers of an esbuild bundle: the 0-based line of each `// path` comment and its path. */
@@ -76,12 +79,49 @@ export function summariseProfile(profilePath: string, bundlePath: string, topN =
     const group = moduleGroup(module);
     byModule.set(group, (byModule.get(group) ?? 0) + us);
   }
+  // Inclusive time per function: subtree totals, counted once per stack even under recursion.
+  const byId = new Map(profile.nodes.map((n) => [n.id, n]));
+  const keyOf = (n: ProfileNode) => {
+    const { functionName, url, lineNumber } = n.callFrame;
+    const module = url.endsWith(bundleName) ? moduleAt(markers, lineNumber) || bundleName : url;
+    return `${functionName || '(anonymous)'}\u0000${module}`;
+  };
+  const subtree = new Map<number, number>();
+  const total_ = (id: number): number => {
+    const known = subtree.get(id);
+    if (known !== undefined) return known;
+    const n = byId.get(id)!;
+    let t = n.callFrame.functionName === '(idle)' ? 0 : selfUs.get(id) ?? 0;
+    for (const c of n.children ?? []) t += total_(c);
+    subtree.set(id, t);
+    return t;
+  };
+  const inclusive = new Map<string, number>();
+  const active = new Set<string>();
+  const walk = (id: number) => {
+    const n = byId.get(id)!;
+    const key = keyOf(n);
+    const outermost = !active.has(key);
+    if (outermost) {
+      inclusive.set(key, (inclusive.get(key) ?? 0) + total_(id));
+      active.add(key);
+    }
+    for (const c of n.children ?? []) walk(c);
+    if (outermost) active.delete(key);
+  };
+  if (profile.nodes.length > 0) walk(profile.nodes[0].id);
   const ms = (us: number) => Math.round(us / 100) / 10;
   const share = (us: number) => Math.round((us / total) * 1000) / 1000;
   return {
     totalMs: ms(total),
     byModule: [...byModule].sort((a, b) => b[1] - a[1]).slice(0, 10).map(([module, us]) => ({ module, selfMs: ms(us), share: share(us) })),
     top: [...byFunction.values()].sort((a, b) => b.us - a.us).slice(0, topN).map((f) => ({ name: f.name, module: f.module, selfMs: ms(f.us), share: share(f.us) })),
+    oursInclusive: [...inclusive]
+      .map(([key, us]) => ({ name: key.split('\u0000')[0], module: key.split('\u0000')[1], us }))
+      .filter((f) => f.module.startsWith('server/src/'))
+      .sort((a, b) => b.us - a.us)
+      .slice(0, topN)
+      .map((f) => ({ name: f.name, module: f.module, selfMs: ms(f.us), share: share(f.us) })),
   };
 }
 

@@ -339,6 +339,8 @@ async function main(): Promise<void> {
       console.log(table([['module', 'self ms', 'share'], ...profile.byModule.map((m) => [m.module, String(m.selfMs), `${Math.round(m.share * 100)}%`])]));
       console.log('');
       console.log(table([['function', 'module', 'self ms', 'share'], ...profile.top.map((f) => [f.name, f.module, String(f.selfMs), `${Math.round(f.share * 100)}%`])]));
+      console.log('\nOur functions by inclusive time (with everything they call):');
+      console.log(table([['function', 'module', 'incl. ms', 'share'], ...profile.oursInclusive.map((f) => [f.name, f.module, String(f.selfMs), `${Math.round(f.share * 100)}%`])]));
     }
 
     const json = {
