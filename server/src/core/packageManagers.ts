@@ -146,9 +146,11 @@ export function posixShell(instr: Instr): boolean {
   return !/windows|nanoserver|servercore/i.test(base);
 }
 
-/** The image the FROM chain of `instr`'s stage starts from (the first non-stage FROM), as written after ARG substitution. */
+/** The image the FROM chain of `instr`'s stage starts from (the first non-stage FROM), after ARG substitution where possible. */
 export function baseImageOf(instr: Instr): string | undefined {
-  return chainOf(instr)[0]?.from.image;
+  const from = chainOf(instr)[0]?.from;
+  // With an ARG that has no default the reference stays as written (`ruby:${V}-slim`): the repository is still known.
+  return from && (from.image ?? from.raw);
 }
 
 /** The repository name of an image reference without registry, namespace `library/` or tag (`docker.io/library/ruby:3` -> `ruby`). */

@@ -76,6 +76,8 @@ describe('package-manager helpers', () => {
     assert.equal(imageRepository(baseImageOf(r)), 'ruby');
     assert.equal(imageRepository('registry.example.com:5000/team/ruby:3@sha256:abc'), 'team/ruby');
     assert.equal(imageRepository(undefined), undefined);
+    const [v] = runs('ARG RUBY_VERSION\nFROM ruby:${RUBY_VERSION}-slim\nRUN gem install x\n');
+    assert.equal(imageRepository(baseImageOf(v)), 'ruby', 'an ARG without default keeps the repository');
   });
 
   it('finds subcommands past option values but not past another subcommand', () => {

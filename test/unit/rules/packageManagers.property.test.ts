@@ -1,0 +1,114 @@
+/**
+ * Property tests (fast-check) for the package-manager rules alone (every other rule is switched
+ * off, so their fixes cannot mask or cause a failure here), over generated Dockerfiles built from
+ * the commands these rules read:
+ * - no rule throws;
+ * - every fix only inserts text (the original file is a subsequence of the fixed one), so no fix
+ *   deletes or rewrites what the author wrote;
+ * - `fixAll()` is idempotent and leaves no fixable finding of these rules;
+ * - the fixed file has the same stages and the peer parser (`dockerfile-utils`) finds no error
+ *   the input lacked.
+ */
+import * as assert from 'node:assert/strict';
+import * as fc from 'fast-check';
+import { validate } from 'dockerfile-utils';
+import { analyze, fixFor, type AnalysisSettings } from '../../../server/src/core/analyze';
+import { fixAll } from '../../../server/src/core/edits';
+import { buildModel } from '../../../server/src/core/model';
+import { RULES } from '../../../server/src/rules';
+
+const MINE = new Set([
+  'apk-update-cache-kept', 'apk-virtual-not-deleted', 'apt-clean-keeps-lists', 'bundler-cache-kept', 'cargo-cache-kept',
+  'composer-cache-kept', 'composer-dev-dependencies', 'conda-cache-kept', 'dnf-cache-kept', 'gem-documentation',
+  'go-build-cache-kept', 'gradle-cache-kept', 'maven-cache-kept', 'microdnf-cache-kept', 'npm-cache-kept',
+  'npm-dev-dependencies', 'package-upgrade', 'pip-dev-requirements', 'pipenv-cache-kept', 'pnpm-store-kept',
+  'poetry-cache-kept', 'uv-cache-kept', 'yarn-cache-kept', 'yum-cache-kept', 'zypper-cache-kept',
+]);
+const SETTINGS: AnalysisSettings = { severities: Object.fromEntries(RULES.filter((r) => !MINE.has(r.id)).map((r) => [r.id, 'off' as const])) };
+const ENV = { context: {} };
+/** Bounded for the unit suite; `PM_PROPERTY_RUNS=2000` runs a longer search by hand. */
+const LONG = Number(process.env.PM_PROPERTY_RUNS ?? 0);
+const RUNS = LONG > 0 ? { numRuns: LONG } : { numRuns: 150, interruptAfterTimeLimit: 8_000 };
+
+/** Commands the rules read, with and without the flags and cleanups that satisfy them. */
+const COMMANDS = [
+  'yum install -y httpd', 'yum clean all', 'dnf -y install git', 'dnf5 install -y make', 'dnf clean all', 'microdnf install -y tar',
+  'microdnf clean all', 'zypper -n in curl', 'zypper clean', 'rm -rf /var/cache/yum', 'apt-get update', 'apt-get clean',
+  'apt-get upgrade -y', 'apt-get install -y --no-install-recommends curl', 'rm -rf /var/lib/apt/lists/*', 'apk update',
+  'apk add --no-cache curl', 'apk add --no-cache --virtual .build-deps gcc', 'apk del .build-deps', 'apk upgrade',
+  'rm -rf /var/cache/apk/*', 'conda install -y numpy', 'conda env create -f env.yml', 'conda clean -afy',
+  'micromamba install -y -f env.yaml', 'poetry install --only main', 'poetry install --no-cache', 'uv pip install --system -r r.txt',
+  'uv sync --locked', 'UV_NO_CACHE=1 uv sync', 'pipenv install --system --deploy', 'pip install -r requirements-dev.txt',
+  'pip install -e ".[test]"', 'npm ci', 'npm ci --omit=dev', 'npm install -g pm2', 'npm run build', 'npm cache clean --force',
+  'NODE_ENV=production npm ci', 'yarn install --frozen-lockfile', 'yarn', 'yarn cache clean', 'pnpm install --prod',
+  'pnpm store prune', 'gem install bundler', 'gem install -N rake', 'bundle install', 'composer install', 'composer install --no-dev',
+  'composer clear-cache', 'vendor/bin/phpunit', 'cargo build --release', 'cargo install ripgrep', 'go mod download',
+  'go build -o /app .', 'go clean -cache', 'mvn -B package', 'mvn dependency:go-offline', './gradlew build', 'gradle build',
+  'echo done', 'cd /app',
+];
+const BASES = ['debian:bookworm-slim', 'alpine:3.21', 'fedora:41', 'node:22-slim', 'python:3.12-slim', 'ruby:3.3-slim', 'golang:1.23-alpine', 'mcr.microsoft.com/windows/servercore:ltsc2022'];
+const JOINS = [' && ', '; ', ' \\\n    && ', ' && \\\n    '];
+
+const command = fc.constantFrom(...COMMANDS);
+const runInstr = fc.oneof(
+  { weight: 5, arbitrary: fc.tuple(fc.array(command, { minLength: 1, maxLength: 4 }), fc.array(fc.constantFrom(...JOINS), { minLength: 3, maxLength: 3 }), fc.constantFrom('', '--mount=type=cache,target=/root/.npm ', '--mount=type=cache,target=/var/cache/apk ')).map(
+    ([cmds, joins, mount]) => `RUN ${mount}${cmds.map((c, i) => (i === 0 ? c : joins[i % joins.length] + c)).join('')}`,
+  ) },
+  { weight: 1, arbitrary: fc.array(command, { minLength: 1, maxLength: 3 }).map((cmds) => `RUN <<EOT\nset -e\n${cmds.join('\n')}\nEOT`) },
+  { weight: 1, arbitrary: fc.array(command, { minLength: 1, maxLength: 2 }).map((cmds) => `RUN ["sh", "-c", "${cmds.join(' && ').replace(/"/g, '\\"')}"]`) },
+);
+const otherInstr = fc.constantFrom('ENV NODE_ENV=production', 'ENV POETRY_CACHE_DIR=/tmp/pc', 'USER app', 'USER root', 'WORKDIR /app', 'COPY . .', 'SHELL ["pwsh", "-Command"]', 'CMD ["node", "server.js"]', 'CMD ["go", "run", "."]');
+const stage = fc.tuple(fc.constantFrom(...BASES), fc.array(fc.oneof({ weight: 4, arbitrary: runInstr }, { weight: 1, arbitrary: otherInstr }), { minLength: 1, maxLength: 5 }));
+const dockerfile = fc.array(stage, { minLength: 1, maxLength: 3 }).map((stages) =>
+  stages.map(([base, instrs], i) => [`FROM ${base} AS s${i}`, ...instrs, ...(i > 0 ? [`COPY --from=s${i - 1} /app /app`] : [])].join('\n')).join('\n\n') + '\n',
+);
+
+function parseErrors(text: string): string[] {
+  return validate(text)
+    .filter((d) => d.severity === 1)
+    .map((d) => (typeof d.message === 'string' ? d.message : d.message.value))
+    .sort();
+}
+
+/** True when every character of `a` appears in `b` in order (b only adds to a). */
+function isSubsequence(a: string, b: string): boolean {
+  let j = 0;
+  for (let i = 0; i < b.length && j < a.length; i++) if (b[i] === a[j]) j++;
+  return j === a.length;
+}
+
+describe('package-manager rules: properties over generated Dockerfiles', () => {
+  it('never throw; fixes only insert; fixAll is idempotent, complete, and keeps the file parseable', () => {
+    let fixed = 0;
+    fc.assert(
+      fc.property(dockerfile, (text) => {
+        const analysis = analyze(text, ENV, SETTINGS);
+        assert.deepEqual(analysis.ruleErrors, []);
+        for (const f of analysis.findings) {
+          assert.ok(MINE.has(f.ruleId));
+          const fix = fixFor(analysis, f, ENV);
+          if (!fix) continue;
+          const lines = text.split('\n');
+          for (const e of fix.edits) {
+            assert.deepEqual(e.range.start, e.range.end, `${f.ruleId} replaces text instead of inserting`);
+            assert.ok(e.range.start.line < lines.length && e.range.start.character <= lines[e.range.start.line].length, `${f.ruleId} edits outside the file`);
+          }
+        }
+        const once = fixAll(text, ENV, SETTINGS);
+        if (once.applied.length > 0) fixed++;
+        assert.ok(isSubsequence(text, once.text), `fixes removed text:\n${once.text}`);
+        const twice = fixAll(once.text, ENV, SETTINGS);
+        assert.equal(twice.text, once.text, `a second fixAll changed the text (${twice.applied.join(', ')})`);
+        const after = analyze(once.text, ENV, SETTINGS);
+        const fixable = after.findings.filter((f) => fixFor(after, f, ENV)).map((f) => f.ruleId);
+        assert.deepEqual(fixable, [], 'fixAll left fixable findings');
+        assert.equal(buildModel(once.text).stages.length, buildModel(text).stages.length);
+        const before = parseErrors(text);
+        const introduced = parseErrors(once.text).filter((e) => !before.includes(e));
+        assert.deepEqual(introduced, [], `fixes (${once.applied.join(', ')}) introduced parse errors:\n${once.text}`);
+      }),
+      RUNS,
+    );
+    assert.ok(fixed > 0, 'no generated file had a fix to apply: the property would be vacuous');
+  });
+});
