@@ -5,6 +5,8 @@
  */
 import { hasFlag, laterRunsInImage, subcommand } from '../core/commands';
 import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
+import type { DockerfileModel, Instr } from '../core/model';
+import type { TextEdit } from '../core/types';
 import { programName, type ShellCommand } from '../core/shell';
 
 const CLEANUP = 'rm -rf /var/cache/apk/*';
@@ -12,6 +14,28 @@ const BASIS = 'the APKINDEX files of the configured repositories (their size is 
 
 const isApkAdd = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'add';
 const isApkUpdate = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'update';
+
+/**
+ * The nicer repair, when it is equivalent: remove `apk update` and its operator, because every apk
+ * command after it in the RUN is `apk add --no-cache` or `apk del` (they fetch or need no index).
+ * Undefined when anything else might read the index, or the operators around it are not plain.
+ */
+function dropUpdate(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { title: string; edits: TextEdit[] } | undefined {
+  const run = instr.run!;
+  const k = run.commands.indexOf(cmd);
+  const next = run.commands[k + 1];
+  if (!next || !['&&', ';', '\n'].includes(cmd.after) || !['', '&&', ';', '\n'].includes(cmd.before)) return undefined;
+  const rest = run.commands.slice(k + 1).filter((c) => programName(c) === 'apk');
+  if (!rest.every((c) => (isApkAdd(c) && hasFlag(c, '--no-cache')) || subcommand(c)?.value === 'del')) return undefined;
+  // Nothing but blanks, continuations and the operator may lie between the two commands.
+  const gap = run.text.slice(cmd.end, next.start);
+  if (!/^[\s\\;&]*$/.test(gap) || (gap.match(/&&|;/g) ?? []).length > 1) return undefined;
+  const start = run.docOffset(cmd.start);
+  const end = run.docOffset(next.start);
+  if (model.text.slice(start, end).includes('#')) return undefined; // never delete a comment line with it
+  const range = model.lines.range(start, end);
+  return { title: 'Drop `apk update` (the `apk add --no-cache` calls fetch their own index)', edits: [{ range, newText: '' }] };
+}
 
 export const rule = cacheRule({
   id: 'apk-update-cache-kept',
@@ -23,7 +47,7 @@ export const rule = cacheRule({
     incorrect: 'RUN apk update && apk add --no-cache curl',
     correct: 'RUN apk add --no-cache curl',
     sizeImpact: `Small but certain: ${BASIS}.`,
-    fix: `Appends \`&& ${CLEANUP}\` to the RUN. Dropping \`apk update &&\` would often be the nicer edit, but it is only equivalent when every later \`apk\` call in the RUN uses \`--no-cache\`, so the fix keeps to the removal, which is always safe; it is not offered when a later RUN of the image runs \`apk add\` without \`--no-cache\` and without its own \`apk update\` (it would find no index).`,
+    fix: `Drops \`apk update &&\` when every apk command after it in the RUN is \`apk add --no-cache\` or \`apk del\` (they need no stored index); otherwise appends \`&& ${CLEANUP}\` to the RUN. Neither is offered when a later RUN of the image runs \`apk add\` without \`--no-cache\` and without its own \`apk update\` (it would find no index), nor on a RUN that only runs \`apk update\` before a later \`apk add\` RUN: merging the two (index-update-in-separate-run) is the repair there, and this rule then applies to the merged RUN.`,
   },
   fills: (cmd) => subcommandOf(cmd, /^apk$/, ['update']),
   cleans: () => false,
@@ -33,12 +57,13 @@ export const rule = cacheRule({
     return `\`apk update\` leaves the repository indexes in /var/cache/apk in this layer: ${BASIS}. ${allNoCache ? 'With `apk add --no-cache` the update is not needed; drop it or' : ''} ${allNoCache ? 'add' : 'Add'} \`${CLEANUP}\` to the same RUN.`.replace(/\s+/g, ' ');
   },
   saving: { basis: BASIS },
-  repair: ({ model, instr }) => {
+  repair: ({ model, instr, cmd }) => {
     const later = laterRunsInImage(model, instr);
     const needsIndex = later.some((r) => r.run!.commands.some((c) => isApkAdd(c) && !hasFlag(c, '--no-cache')) && !r.run!.commands.some(isApkUpdate));
     // `RUN apk update` on its own before a RUN that adds: merging the two (index-update-in-separate-run)
     // is the repair; this rule's removal then applies to the merged RUN.
     const updateOnly = instr.run!.commands.every(isApkUpdate) && later.some((r) => r.run!.commands.some(isApkAdd));
-    return needsIndex || updateOnly ? undefined : appendRepair(model, instr, CLEANUP);
+    if (needsIndex || updateOnly) return undefined;
+    return dropUpdate(model, instr, cmd) ?? appendRepair(model, instr, CLEANUP);
   },
 });
