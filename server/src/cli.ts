@@ -9,7 +9,7 @@ import * as path from 'node:path';
 import { analyze } from './core/analyze';
 import { combineSettings, parseSize } from './core/config';
 import { estimateImage } from './core/imageEstimate';
-import { fixAll } from './core/edits';
+import { applyEdits, fixAll } from './core/edits';
 import { formatGithub, formatJson, formatSarif, formatText, type FileReport } from './core/formats';
 import { SEVERITY_ORDER, severityAtLeast, type Severity } from './core/types';
 import { loadConfig } from './sources/config';
@@ -94,7 +94,10 @@ export async function analyseFiles(files: string[], fix = false, budgetBytes?: n
     try {
       const abs = path.resolve(file);
       let text = await fs.readFile(file, 'utf8');
-      const [context, config] = await Promise.all([readFacts(abs), loadConfig(abs)]);
+      // The same context facts as the editor, scan included (awaited here, with the same limits).
+      const layout = { workspaceFolders: [process.cwd()] };
+      const [facts, config] = await Promise.all([readFacts(abs, layout), loadConfig(abs)]);
+      let context = facts;
       const settings = combineSettings({ budgetBytes }, config.hadolint, config.project);
       if (budgetBytes !== undefined) settings.budgetBytes = budgetBytes;
       if (fix) {
@@ -103,8 +106,12 @@ export async function analyseFiles(files: string[], fix = false, budgetBytes?: n
         for (const created of result.createFiles) {
           await fs.writeFile(path.join(path.dirname(abs), created.relativePath), created.content, { flag: 'wx' }).catch(() => undefined);
         }
+        for (const edited of result.editFiles) {
+          const target = path.join(path.dirname(abs), edited.relativePath);
+          await fs.writeFile(target, applyEdits(await fs.readFile(target, 'utf8'), edited.edits));
+        }
         text = result.text;
-        if (result.createFiles.length > 0) Object.assign(context, await readFacts(abs));
+        if (result.createFiles.length > 0 || result.editFiles.length > 0) context = await readFacts(abs, layout);
       }
       const analysis = analyze(text, { context }, settings);
       const estimate = estimateImage(analysis.model, { context });

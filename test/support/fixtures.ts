@@ -6,6 +6,8 @@
  *   `#! no-dockerignore [names...]` (first lines) the build context has no ignore file and holds
  *                                  these top-level names
  *   `#! budget 250MB`              the size budget setting
+ *   `#! dockerignore <line>`       one line of the `.dockerignore` in force (repeat for more lines)
+ *   `#! scan <json>`               what a scan of the context measured (ContextScanFacts, defaults filled)
  * Beside `<name>.Dockerfile`, `<name>.fixed.Dockerfile` is the text after applying every fix,
  * and `<name>.fixed.dockerignore` the ignore file the fixes create.
  */
@@ -45,9 +47,15 @@ export function parseFixture(file: string): Fixture {
     const marker = /^\s*#>\s*(\S+)\s+(\S+)\s*$/.exec(line);
     const directive = /^#!\s*no-dockerignore\b(.*)$/.exec(line);
     const budget = /^#!\s*budget\s+(\S+)\s*$/.exec(line);
-    if (budget) settings.budgetBytes = parseSize(budget[1]);
+    const ignoreLine = /^#!\s*dockerignore(?: (.*))?$/.exec(line);
+    const scan = /^#!\s*scan\s+(\{.*\})\s*$/.exec(line);
+    if (ignoreLine) {
+      const text = (env.context.ignoreFile?.text ?? '') + (ignoreLine[1] ?? '') + '\n';
+      env = { context: { ...env.context, hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text } } };
+    } else if (scan) env = { context: { ...env.context, scan: { complete: true, files: 0, bytes: 0, topLevel: [], heavy: [], secrets: [], ...JSON.parse(scan[1]) } } };
+    else if (budget) settings.budgetBytes = parseSize(budget[1]);
     else if (marker) expected.push({ line: kept.length - 1, ruleId: marker[1], severity: marker[2] });
-    else if (directive) env = { context: { hasDockerignore: false, topLevelNames: directive[1].trim().split(/\s+/).filter(Boolean) } };
+    else if (directive) env = { context: { ...env.context, hasDockerignore: false, topLevelNames: directive[1].trim().split(/\s+/).filter(Boolean) } };
     else kept.push(line);
   }
   const base = file.replace(/\.Dockerfile$/, '');

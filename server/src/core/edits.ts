@@ -5,7 +5,7 @@
 import { analyze, fixFor, type AnalysisSettings } from './analyze';
 import type { AnalysisEnvironment } from './environment';
 import { LineIndex } from './text';
-import type { FileCreation, TextEdit } from './types';
+import type { FileCreation, FileEdit, Fix, TextEdit } from './types';
 
 /** Applies non-overlapping edits; edits at the same position are applied in array order. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
@@ -23,6 +23,32 @@ export interface FixAllResult {
   /** Rule ids of the fixes applied, in order. */
   applied: string[];
   createFiles: FileCreation[];
+  /** Edits to files that existed (the ignore file in force), against their original text. */
+  editFiles: FileEdit[];
+  /** The environment after the fixes (the ignore file's new text, once created or edited). */
+  env: AnalysisEnvironment;
+}
+
+/**
+ * The environment after a fix: a created or edited ignore file becomes the one in force, so the
+ * next round of analysis sees what the fix did. Created files are recorded in `created`.
+ */
+function applyToEnvironment(env: AnalysisEnvironment, fix: Fix, created: FileCreation[]): AnalysisEnvironment {
+  let context = env.context;
+  const newIgnore = context.newIgnoreFilePath ?? '.dockerignore';
+  for (const f of fix.createFiles ?? []) {
+    if (created.some((c) => c.relativePath === f.relativePath)) continue;
+    created.push({ ...f });
+    if (f.relativePath === newIgnore && !context.ignoreFile) context = { ...context, hasDockerignore: true, ignoreFile: { relativePath: f.relativePath, text: f.content } };
+  }
+  for (const f of fix.editFiles ?? []) {
+    if (context.ignoreFile?.relativePath !== f.relativePath) continue;
+    const text = applyEdits(context.ignoreFile.text, f.edits);
+    context = { ...context, ignoreFile: { relativePath: f.relativePath, text } };
+    const fresh = created.find((c) => c.relativePath === f.relativePath);
+    if (fresh) fresh.content = text;
+  }
+  return context === env.context ? env : { ...env, context };
 }
 
 /**
@@ -58,17 +84,12 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
         continue;
       }
       const next = applyEdits(current, fix.edits);
-      if (next === current && !fix.createFiles?.length) {
+      if (next === current && !fix.createFiles?.length && !fix.editFiles?.length) {
         skipped.add(key);
         continue;
       }
       last = { ruleId: finding.ruleId, key, before: current, count: analysis.findings.filter((f) => f.ruleId === finding.ruleId).length, env: currentEnv };
-      for (const f of fix.createFiles ?? []) {
-        if (!createFiles.some((c) => c.relativePath === f.relativePath)) createFiles.push(f);
-      }
-      if (fix.createFiles?.some((f) => f.relativePath === '.dockerignore')) {
-        currentEnv = { ...currentEnv, context: { ...currentEnv.context, hasDockerignore: true } };
-      }
+      currentEnv = applyToEnvironment(currentEnv, fix, createFiles);
       current = next;
       // The text changed: a finding that had no fix (apt lists a later RUN needed, before a fix
       // merged the two RUNs) may have one now. The undo above re-adds a fix that looped.
@@ -79,5 +100,16 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
     }
     if (!progressed) break;
   }
-  return { text: current, applied, createFiles };
+  // An undone fix may have created a file: keep only what the final environment still has.
+  const finalIgnore = currentEnv.context.ignoreFile;
+  const kept = createFiles
+    .filter((c) => c.relativePath !== (env.context.newIgnoreFilePath ?? '.dockerignore') || finalIgnore?.relativePath === c.relativePath)
+    .map((c) => (!env.context.ignoreFile && finalIgnore?.relativePath === c.relativePath ? { ...c, content: finalIgnore.text } : c));
+  const editFiles: FileEdit[] = [];
+  const before = env.context.ignoreFile;
+  if (before && finalIgnore && finalIgnore.text !== before.text) {
+    const lines = new LineIndex(before.text);
+    editFiles.push({ relativePath: before.relativePath, edits: [{ range: lines.range(0, before.text.length), newText: finalIgnore.text }] });
+  }
+  return { text: current, applied, createFiles: kept, editFiles, env: currentEnv };
 }

@@ -10,6 +10,40 @@ export interface BuildContextFacts {
   topLevelNames?: string[];
   /** Bytes each COPY/ADD of the build context copies, by instruction index, once a scan measured them. */
   copySizes?: Record<number, number>;
+  /** The ignore file the build uses (the per-Dockerfile one wins over the context's), when one exists. */
+  ignoreFile?: IgnoreFileFacts;
+  /** Where a fix creates the context's `.dockerignore`, relative to the Dockerfile's folder. Default `.dockerignore`. */
+  newIgnoreFilePath?: string;
+  /** What a scan of the build context measured, once one finished (absent while it runs). */
+  scan?: ContextScanFacts;
+}
+
+export interface IgnoreFileFacts {
+  /** Relative to the Dockerfile's folder, `/`-separated (`.dockerignore`, `../.dockerignore`, `app.Dockerfile.dockerignore`). */
+  relativePath: string;
+  text: string;
+}
+
+/** A path of the build context with what the builder receives from it (after the ignore file the scan used). */
+export interface ContextPathFacts {
+  /** Relative to the context root, `/`-separated. */
+  path: string;
+  bytes: number;
+  files: number;
+}
+
+export interface ContextScanFacts {
+  /** False when a limit stopped the scan: figures are lower bounds. */
+  complete: boolean;
+  /** Files and bytes `COPY .` sends (apparent sizes), as the scan measured them. */
+  files: number;
+  bytes: number;
+  /** Every top-level entry of the context with what it sends, largest first. */
+  topLevel: ContextPathFacts[];
+  /** Folders that are usually dead weight in an image (`.git`, `node_modules`, `.venv`, caches, build output), at any depth, that send something. */
+  heavy: Array<ContextPathFacts & { kind: string }>;
+  /** Likely credentials the builder receives. */
+  secrets: Array<{ path: string; kind: string; reason: string }>;
 }
 
 export interface AnalysisEnvironment {

@@ -8,6 +8,7 @@
  * measured (build-context facts). Everything else is listed as not sized.
  */
 import { hasFlag, isAptInstall, isAptUpdate, operands, removesPath, hasCacheMount } from './commands';
+import { contextCopyBytes } from './buildContext';
 import type { AnalysisEnvironment } from './environment';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { programName } from './shell';
@@ -80,7 +81,7 @@ function runParts(instr: Instr, debianBase: AptBase): SizedPart[] {
 }
 
 function copyParts(instr: Instr, env: AnalysisEnvironment): SizedPart[] {
-  const sized = env.context.copySizes?.[instr.index];
+  const sized = env.context.copySizes?.[instr.index] ?? contextCopyBytes(instr, env.context);
   if (sized !== undefined) return [{ label: 'files copied from the build context', bytes: sized, basis: 'sum of the file sizes in the build context, after .dockerignore' }];
   return [{ label: `${instr.keyword} ${instr.node.getArgumentsContent() ?? ''}`.slice(0, 80), basis: 'the size of the copied files (not measured)' }];
 }

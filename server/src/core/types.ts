@@ -58,10 +58,18 @@ export interface FileCreation {
   content: string;
 }
 
+/** Edits to another existing file than the one analysed (for example the ignore file in force). */
+export interface FileEdit {
+  /** Path relative to the Dockerfile's folder, `/`-separated. */
+  relativePath: string;
+  edits: TextEdit[];
+}
+
 export interface Fix {
   title: string;
   edits: TextEdit[];
   createFiles?: FileCreation[];
+  editFiles?: FileEdit[];
   /** True when this fix is the obvious one for the finding (VS Code marks it preferred). */
   preferred?: boolean;
 }

@@ -9,13 +9,25 @@ import type { AnalysisEnvironment } from '../core/environment';
 import type { ContextFactsSource } from '../sources/workspace';
 import type { ConfigCache } from '../sources/config';
 import { combineSettings } from '../core/config';
+import { checkDockerignore, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
 import type { Settings } from './settings';
+
+/** What an ignore file's analysis holds: its findings and, once the context scan finished, per-line figures. */
+export interface IgnoreAnalysis {
+  text: string;
+  findings: DockerignoreFinding[];
+  stats?: IgnoreLineStats;
+  /** True while the scan of the context with this text runs. */
+  scanning: boolean;
+}
 
 export interface DocumentAnalysis {
   uri: string;
   version: number;
   kind: 'dockerfile' | 'dockerignore' | 'disabled';
   analysis?: Analysis;
+  /** Set for ignore files. */
+  ignore?: IgnoreAnalysis;
   env: AnalysisEnvironment;
   /** Problems in the project configuration file that applies, with its path. */
   configProblems: string[];
@@ -70,11 +82,33 @@ export class AnalysisCache {
     const settings = await this.settings.get();
     if (!settings.enable) return { ...base, kind: 'disabled', env: { context: {} } };
     const path = AnalysisCache.pathOf(doc.uri);
-    const [context, config] = path ? await Promise.all([this.contextFacts.factsFor(path), this.configs.get(path)]) : [{}, {}];
+    if (isDockerignore(doc.uri, doc.languageId)) return { ...base, kind: 'dockerignore', env: { context: {} }, ignore: await this.ignoreAnalysis(doc, path) };
+    const [context, config] = path ? await Promise.all([this.contextFacts.factsFor(path, doc.uri, settings.buildContext), this.configs.get(path)]) : [{}, {}];
     const env: AnalysisEnvironment = { context };
-    if (isDockerignore(doc.uri, doc.languageId)) return { ...base, kind: 'dockerignore', env };
     const configProblems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
     const analysisSettings = combineSettings(settings.analysis, config.hadolint, config.project);
     return { ...base, configProblems, kind: 'dockerfile', env, settings: analysisSettings, analysis: analyze(doc.getText(), env, analysisSettings) };
+  }
+
+  /**
+   * Checks an ignore file against a scan of its context made with the editor's text. Until the
+   * scan finished (or when it stopped at a limit) only the checks that need no listing run, so
+   * "matches nothing" is never said of a context we have not fully seen.
+   */
+  private async ignoreAnalysis(doc: TextDocument, path: string | undefined): Promise<IgnoreAnalysis> {
+    const text = doc.getText();
+    const settings = await this.settings.get();
+    const found = path && this.contextFacts.ignoreFileScan ? await this.contextFacts.ignoreFileScan(path, text, doc.uri, settings.buildContext) : undefined;
+    const result = found?.scan.state === 'done' ? found.scan.result : undefined;
+    const listing = result?.complete && result.paths ? { files: result.paths.files, dirs: result.paths.dirs } : undefined;
+    const stats: IgnoreLineStats | undefined = result && {
+      complete: result.complete,
+      contextDir: found!.dir,
+      includedFiles: result.included.files,
+      includedBytes: result.included.bytes,
+      excludedByLine: result.excludedByLine,
+      reincludedByLine: result.reincludedByLine,
+    };
+    return { text, findings: checkDockerignore(text, { context: listing }), stats, scanning: found?.scan.state === 'running' };
   }
 }

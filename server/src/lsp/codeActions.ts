@@ -7,7 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { fixFor } from '../core/analyze';
 import { fixAll } from '../core/edits';
-import type { FileCreation, Fix, TextEdit } from '../core/types';
+import type { Fix, Range, TextEdit } from '../core/types';
 import { AnalysisCache, type DocumentAnalysis } from './analysisCache';
 import { SOURCE, toDiagnostic } from './diagnostics';
 
@@ -15,6 +15,7 @@ export const FIX_ALL_KIND = `${CodeActionKind.SourceFixAll}.dockerfileSizeHints`
 export const CODE_ACTION_KINDS = [CodeActionKind.QuickFix, CodeActionKind.SourceFixAll, FIX_ALL_KIND];
 
 export function codeActions(doc: DocumentAnalysis, params: CodeActionParams): CodeAction[] {
+  if (doc.ignore) return ignoreFileActions(doc, params);
   const analysis = doc.analysis;
   if (!analysis) return [];
   const only = params.context.only;
@@ -54,6 +55,24 @@ export function codeActions(doc: DocumentAnalysis, params: CodeActionParams): Co
   return actions;
 }
 
+/** Quick fixes in ignore files: each finding carries its own fix. */
+function ignoreFileActions(doc: DocumentAnalysis, params: CodeActionParams): CodeAction[] {
+  const only = params.context.only;
+  if (only && !only.some((o) => CodeActionKind.QuickFix === o || CodeActionKind.QuickFix.startsWith(o + '.'))) return [];
+  const actions: CodeAction[] = [];
+  for (const diag of params.context.diagnostics) {
+    if (diag.source !== SOURCE) continue;
+    const finding = doc.ignore!.findings.find((f) => f.ruleId === diag.code && sameRange(f.range, diag.range));
+    if (!finding?.fix) continue;
+    actions.push({ title: finding.fix.title, kind: CodeActionKind.QuickFix, diagnostics: [toDiagnostic(finding)], isPreferred: finding.fix.preferred, edit: workspaceEdit(doc, finding.fix) });
+  }
+  return actions;
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return a.start.line === b.start.line && a.start.character === b.start.character && a.end.line === b.end.line && a.end.character === b.end.character;
+}
+
 export const APPLY_ALL_FIXES_COMMAND = 'dockerfileSizeHints.server.applyAllFixes';
 
 /** One workspace edit that applies every available fix, or undefined when there is none. */
@@ -64,16 +83,19 @@ export function fixAllEdit(doc: DocumentAnalysis): { edit: WorkspaceEdit; count:
   const result = fixAll(text, doc.env, doc.settings);
   if (result.applied.length === 0) return undefined;
   const whole: TextEdit = { range: analysis.model.lines.range(0, text.length), newText: result.text };
-  const edit = workspaceEdit(doc, { title: '', edits: text === result.text ? [] : [whole], createFiles: result.createFiles });
+  const edit = workspaceEdit(doc, { title: '', edits: text === result.text ? [] : [whole], createFiles: result.createFiles, editFiles: result.editFiles });
   return { edit, count: result.applied.length };
 }
 
 function workspaceEdit(doc: DocumentAnalysis, fix: Fix): WorkspaceEdit {
   const creations = fix.createFiles ?? [];
-  if (creations.length === 0) return { changes: { [doc.uri]: fix.edits } };
+  const others = fix.editFiles ?? [];
+  if (creations.length === 0 && others.length === 0) return { changes: { [doc.uri]: fix.edits } };
   const documentChanges: WorkspaceEdit['documentChanges'] = [];
   if (fix.edits.length > 0) documentChanges.push({ textDocument: { uri: doc.uri, version: doc.version }, edits: fix.edits });
   const dir = AnalysisCache.pathOf(doc.uri);
+  // The ignore file in force: edits computed against its text on disk (version unknown here).
+  for (const file of others) documentChanges.push({ textDocument: { uri: siblingUri(doc.uri, dir, file), version: null }, edits: file.edits });
   for (const file of creations) {
     const uri = siblingUri(doc.uri, dir, file);
     documentChanges.push({ kind: 'create', uri, options: { ignoreIfExists: true } });
@@ -82,7 +104,7 @@ function workspaceEdit(doc: DocumentAnalysis, fix: Fix): WorkspaceEdit {
   return { documentChanges };
 }
 
-function siblingUri(docUri: string, docPath: string | undefined, file: FileCreation): string {
+function siblingUri(docUri: string, docPath: string | undefined, file: { relativePath: string }): string {
   if (docPath) return pathToFileURL(path.join(path.dirname(docPath), file.relativePath)).toString();
   return docUri.replace(/[^/]*$/, file.relativePath);
 }

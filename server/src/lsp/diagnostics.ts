@@ -61,7 +61,7 @@ export class DiagnosticsPublisher {
     try {
       const result = await this.cache.get(doc);
       if (!this.cache.isCurrent(doc.uri, result.version)) return;
-      const diagnostics = (result.analysis?.findings ?? []).map(toDiagnostic);
+      const diagnostics = (result.analysis?.findings ?? result.ignore?.findings ?? []).map(toDiagnostic);
       if (result.analysis?.skipped) {
         diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: SOURCE, message: result.analysis.skipped });
       }

@@ -18,5 +18,7 @@ function findDocsDir(): string {
 const DOCS_DIR = findDocsDir();
 
 export function ruleDocUri(ruleId: string): string {
+  // The diagnostics in .dockerignore files share one page.
+  if (ruleId.startsWith('dockerignore-')) return pathToFileURL(path.join(DOCS_DIR, '..', 'dockerignore.md')).toString() + '#diagnostics-in-dockerignore-files';
   return pathToFileURL(path.join(DOCS_DIR, `${ruleId}.md`)).toString();
 }

@@ -1,12 +1,17 @@
 /** LSP hover: the core's markdown, plus the registry's exact figures for a FROM image when allowed. */
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver/node';
 import { hoverAt } from '../core/hover';
+import { dockerignoreHover } from '../core/dockerignore';
 import { instructionAt } from '../core/model';
 import type { DocumentAnalysis } from './analysisCache';
 import type { RegistryHover } from './registryHover';
 import type { ServerSettings } from './settings';
 
 export async function hover(doc: DocumentAnalysis, position: Position, registry?: { hover: RegistryHover; settings: ServerSettings; trusted: boolean }): Promise<Hover | null> {
+  if (doc.ignore) {
+    const found = dockerignoreHover(doc.ignore.text, position.line, doc.ignore.stats, { scanning: doc.ignore.scanning });
+    return found ? { contents: { kind: MarkupKind.Markdown, value: found.markdown }, range: found.range } : null;
+  }
   const model = doc.analysis?.model;
   const result = model && hoverAt(model, position, doc.env);
   if (!result) return null;

@@ -15,6 +15,8 @@ import { IMAGE_SIZE_REQUEST, sizeBreakdown } from './sizeBreakdown';
 import { Settings } from './settings';
 import { FileSystemContextFacts } from '../sources/workspace';
 import { ConfigCache } from '../sources/config';
+import { ContextScans } from '../sources/context/scans';
+import { scanProgress } from './scanProgress';
 
 /** Sent by the client when the user trusts the workspace (network lookups become possible). */
 export const TRUST_NOTIFICATION = 'dockerfileSizeHints/trustChanged';
@@ -22,7 +24,16 @@ export const TRUST_NOTIFICATION = 'dockerfileSizeHints/trustChanged';
 export function startSession(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const settings = new Settings(connection);
-  const contextFacts = new FileSystemContextFacts();
+  let workspaceFolders: string[] = [];
+  // Context scans run in the background; when one finishes, documents are analysed again with its figures.
+  const scans = new ContextScans({
+    progress: (dir) => scanProgress(connection, dir),
+    onDone: () => {
+      cache.clear();
+      documents.all().forEach((d) => diagnostics.schedule(d));
+    },
+  });
+  const contextFacts = new FileSystemContextFacts(scans, () => workspaceFolders);
   const configs = new ConfigCache();
   const cache = new AnalysisCache(settings, contextFacts, configs);
   const diagnostics = new DiagnosticsPublisher(connection, cache);
@@ -31,6 +42,8 @@ export function startSession(connection: Connection): void {
   let registryHover = new RegistryHover();
   connection.onInitialize((params): InitializeResult => {
     settings.init(params);
+    const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
+    workspaceFolders = folders.map((u) => AnalysisCache.pathOf(u)).filter((p): p is string => p !== undefined);
     const init = (params.initializationOptions ?? {}) as { trusted?: unknown; storagePath?: unknown; registryTimeoutMs?: unknown };
     // Network lookups need a client that says the workspace is trusted; other clients get none.
     trusted = init.trusted === true;
@@ -61,6 +74,7 @@ export function startSession(connection: Connection): void {
   documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
+    contextFacts.release(e.document.uri);
     diagnostics.clear(e.document.uri);
   });
   connection.onDidChangeWatchedFiles((p) => {
@@ -102,6 +116,7 @@ export function startSession(connection: Connection): void {
     return { applied: result.applied ? edit.count : 0 };
   });
 
+  connection.onShutdown(() => scans.dispose());
   documents.listen(connection);
   connection.listen();
 }

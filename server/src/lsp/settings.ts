@@ -6,11 +6,14 @@ import type { AnalysisSettings } from '../core/analyze';
 import type { Severity } from '../core/types';
 import { parseSize } from '../core/config';
 import { DEFAULT_ALLOWED_REGISTRIES, type RegistrySettings } from '../sources/registry';
+import type { BuildContextSetting } from '../sources/context/facts';
 
 export interface ServerSettings {
   enable: boolean;
   analysis: AnalysisSettings;
   registry: RegistrySettings;
+  /** `dockerfileSizeHints.buildContext`: a context folder for every Dockerfile, or Dockerfile glob -> context folder. */
+  buildContext?: BuildContextSetting;
 }
 
 const DEFAULTS: ServerSettings = { enable: true, analysis: {}, registry: { enable: false, allowedRegistries: DEFAULT_ALLOWED_REGISTRIES, cacheHours: 24 } };
@@ -62,8 +65,10 @@ export function parse(raw: unknown): ServerSettings {
   const network = (r.network ?? {}) as Record<string, unknown>;
   const allowed = Array.isArray(network.allowedRegistries) ? network.allowedRegistries.filter((x): x is string => typeof x === 'string') : DEFAULT_ALLOWED_REGISTRIES;
   const cacheHours = typeof network.cacheHours === 'number' && network.cacheHours >= 0 ? network.cacheHours : 24;
+  const buildContext = typeof r.buildContext === 'string' && r.buildContext.trim() ? r.buildContext : r.buildContext && typeof r.buildContext === 'object' ? Object.fromEntries(Object.entries(r.buildContext as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')) : undefined;
   return {
     enable: r.enable !== false,
+    ...(buildContext ? { buildContext } : {}),
     analysis: { severities, finalStageOnly: r.finalStageOnly === true, budgetBytes: parseSize(r.budget) },
     registry: { enable: network.enable === true, allowedRegistries: allowed, cacheHours, ...(typeof r.platform === 'string' && r.platform ? { platform: r.platform } : {}) },
   };

@@ -3,11 +3,15 @@
  * into the image. Without a `.dockerignore`, that includes `.git`, local dependency folders,
  * virtual environments, build output and sometimes secrets.
  */
-import type { Copy } from 'dockerfile-ast';
-import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
+import { explicitSources, ignoreFileName, overlaps, unignoredHeavyPaths, wholeContextSource } from '../core/buildContext';
+import { createDockerignoreMatcher, literalPattern } from '../core/dockerignore';
+import type { BuildContextFacts } from '../core/environment';
+import { instructionAt, type DockerfileModel } from '../core/model';
+import { formatBytes } from '../sizes/format';
 import type { RawFinding, Rule } from './rule';
 
-const WHOLE_CONTEXT = new Set(['.', './', './.', '*', './*']);
+/** A heavy folder is named in the message and the created file from this size on. */
+export const HEAVY_PATH_MIN_BYTES = 1_000_000;
 
 /** Ignore entries per ecosystem, chosen from files at the top of the build context. */
 const ECOSYSTEMS: { name: string; markers: string[]; entries: string[] }[] = [
@@ -23,52 +27,27 @@ const ECOSYSTEMS: { name: string; markers: string[]; entries: string[] }[] = [
   { name: 'Rust', markers: ['Cargo.toml'], entries: ['target'] },
 ];
 
-function copiesWholeContext(instr: Instr): { source: { range: RawFinding['range'] } } | undefined {
-  if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return undefined;
-  const node = instr.node as Copy;
-  if (node.getFlags().some((f) => f.getName().toLowerCase() === 'from')) return undefined;
-  if (node.getHeredocs().length > 0) return undefined;
-  const args = node.getArguments();
-  if (args.length < 2 || args[0].getValue().startsWith('[')) return undefined;
-  const source = args.slice(0, -1).find((a) => WHOLE_CONTEXT.has(a.getValue()));
-  return source && { source: { range: source.getRange() } };
-}
-
-/** Paths the Dockerfile copies explicitly; an ignore entry that covers one would break the build. */
-function explicitSources(model: DockerfileModel): string[] {
-  const out: string[] = [];
-  for (const instr of model.instructions) {
-    if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') continue;
-    const node = instr.node as Copy;
-    if (node.getFlags().some((f) => f.getName().toLowerCase() === 'from')) continue;
-    for (const a of node.getArguments().slice(0, -1)) {
-      const v = a.getValue().replace(/^\.\//, '').replace(/\/+$/, '');
-      if (!WHOLE_CONTEXT.has(a.getValue()) && v) out.push(v);
-    }
-  }
-  return out;
-}
-
-/** True when `entry` (a top-level name or `**` pattern) would exclude `source`. */
-function entryCovers(entry: string, source: string): boolean {
-  const name = entry.replace(/^\*\*\//, '');
-  const re = new RegExp('^' + name.replace(/[.+^${}()|\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\[\^\/\]\*\[\^\/\]\*/g, '.*') + '$');
-  const segments = source.split('/');
-  if (entry.startsWith('**/')) return segments.some((_s, i) => re.test(segments.slice(i).join('/')) || re.test(segments[i]));
-  return segments.some((_s, i) => re.test(segments.slice(0, i + 1).join('/')));
-}
-
 /** The `.dockerignore` text the fix creates, for the ecosystems found in the context. */
-export function suggestedDockerignore(topLevelNames: string[], model: DockerfileModel): string {
-  const names = new Set(topLevelNames);
+export function suggestedDockerignore(context: BuildContextFacts, model: DockerfileModel): string {
+  const names = new Set(context.topLevelNames ?? []);
   const keep = explicitSources(model);
+  // An entry is left out when Docker's matcher, given that entry alone, would exclude a copied path.
+  const covers = (entry: string, src: string) => createDockerignoreMatcher(entry).isExcluded(src);
   const lines: string[] = ['# Created by Dockerfile Size Hints: keeps these out of the build context and the image.'];
   for (const eco of ECOSYSTEMS) {
     if (eco.markers.length > 0 && !eco.markers.some((m) => names.has(m))) continue;
-    const entries = eco.entries.filter((e) => !keep.some((src) => entryCovers(e, src)));
+    const entries = eco.entries.filter((e) => !keep.some((src) => covers(e, src)));
     if (entries.length === 0) continue;
     lines.push('', `# ${eco.name}`, ...entries);
   }
+  // What the scan measured beyond the ecosystem entries: heavy folders at any depth and likely secrets.
+  const chosen = createDockerignoreMatcher(lines.join('\n'));
+  const measured = (paths: string[], title: string) => {
+    const extra = paths.filter((p) => !chosen.isExcluded(p) && !keep.some((src) => overlaps(src, p))).map(literalPattern).filter((l): l is string => l !== undefined);
+    if (extra.length) lines.push('', title, ...new Set(extra));
+  };
+  measured(unignoredHeavyPaths(context, HEAVY_PATH_MIN_BYTES).map((h) => h.path), '# Large folders found in the build context');
+  measured((context.scan?.secrets ?? []).map((s) => s.path), '# Likely secrets found in the build context');
   return lines.join('\n') + '\n';
 }
 
@@ -83,19 +62,31 @@ export const rule: Rule = {
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
-    fix: 'Creates a `.dockerignore` next to the Dockerfile with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust), leaving out any entry that would exclude a file the Dockerfile copies by name.',
+    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name. Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];
     const out: RawFinding[] = [];
+    const scan = env.context.scan;
+    const heavy = unignoredHeavyPaths(env.context, HEAVY_PATH_MIN_BYTES, explicitSources(model));
+    const heavyBytes = heavy.reduce((n, h) => n + h.bytes, 0);
+    const about = scan?.complete ? 'about' : 'at least about';
+    let measured = '';
+    if (scan) {
+      measured = ` It sends ${about} ${formatBytes(scan.bytes)} (${scan.files.toLocaleString('en-US')} files)`;
+      measured += heavy.length ? `, among them ${heavy.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ')}.` : '.';
+      const keep = explicitSources(model);
+      const secrets = scan.secrets.filter((s) => !keep.some((k) => overlaps(k, s.path)));
+      if (secrets.length) measured += ` Likely secrets: ${secrets.slice(0, 3).map((s) => s.path).join(', ')}.`;
+    }
     for (const instr of model.instructions) {
-      const hit = copiesWholeContext(instr);
-      if (!hit) continue;
+      const source = wholeContextSource(instr);
+      if (!source) continue;
       out.push({
-        range: hit.source.range,
+        range: source.range,
         instr,
-        message: `${instr.keyword} . copies the whole build context, and there is no .dockerignore: .git, local dependencies and build output go into the image too. Add a .dockerignore.`,
-        saving: { basis: 'whatever the build context holds beyond the sources (not scanned yet)' },
+        message: `${instr.keyword} . copies the whole build context, and there is no .dockerignore: .git, local dependencies and build output go into the image too.${measured} Add a .dockerignore.`,
+        saving: scan ? { bytes: heavyBytes, basis: `${about} the measured size of the heavy folders in the build context` } : { basis: 'whatever the build context holds beyond the sources (not scanned yet)' },
       });
     }
     return out;
@@ -103,9 +94,9 @@ export const rule: Rule = {
   fix(finding, { model, env }) {
     if (!instructionAt(model, finding.range.start.line)) return undefined;
     return {
-      title: 'Create a .dockerignore for this build context',
+      title: `Create a ${ignoreFileName(env.context)} for this build context`,
       edits: [],
-      createFiles: [{ relativePath: '.dockerignore', content: suggestedDockerignore(env.context.topLevelNames ?? [], model) }],
+      createFiles: [{ relativePath: env.context.newIgnoreFilePath ?? '.dockerignore', content: suggestedDockerignore(env.context, model) }],
       preferred: true,
     };
   },

@@ -16,12 +16,15 @@ import { rule as cargoCacheKept } from './cargo-cache-kept';
 import { rule as composerCacheKept } from './composer-cache-kept';
 import { rule as composerDevDependencies } from './composer-dev-dependencies';
 import { rule as condaCacheKept } from './conda-cache-kept';
+import { rule as contextLargePaths } from './context-large-paths';
+import { rule as contextSecrets } from './context-secrets';
 import { rule as contextWithoutDockerignore } from './context-without-dockerignore';
 import { rule as copiedArchiveExtracted } from './copied-archive-extracted';
 import { rule as gemDocumentation } from './gem-documentation';
 import { rule as goBuildCacheKept } from './go-build-cache-kept';
 import { rule as gradleCacheKept } from './gradle-cache-kept';
 import { rule as imageOverBudget } from './image-over-budget';
+import { rule as copySourceIgnored } from './copy-source-ignored';
 import { rule as copyWholeStage } from './copy-whole-stage';
 import { rule as dnfCacheKept } from './dnf-cache-kept';
 import { rule as filesChangedInLaterLayer } from './files-changed-in-later-layer';
@@ -56,8 +59,11 @@ export const RULES: readonly Rule[] = [
   composerCacheKept,
   composerDevDependencies,
   condaCacheKept,
+  contextLargePaths,
+  contextSecrets,
   contextWithoutDockerignore,
   copiedArchiveExtracted,
+  copySourceIgnored,
   copyWholeStage,
   dnfCacheKept,
   filesChangedInLaterLayer,

@@ -1,46 +1,76 @@
 /**
- * Facts about a Dockerfile's build context read from the file system: whether an ignore file
- * applies, and the names at the top of the context (to guess the ecosystem). Results are cached
- * per folder and dropped when the client reports file changes, so keystrokes never touch the disk.
+ * Facts about a Dockerfile's build context read from the file system: which folder is the
+ * context, which ignore file applies (with its text), the names at the top of the context, and
+ * what a scan of the context measured. The cheap part is cached per Dockerfile and dropped when the
+ * client reports file changes, so keystrokes never touch the disk; scans run in the background
+ * (`ContextScans`) and their figures appear in the facts once they finish.
  */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { BuildContextFacts } from '../core/environment';
+import { contextFacts, contextOfIgnoreFile, readContext, type BuildContextSetting, type ContextLayout, type ContextOnDisk } from './context/facts';
+import { scanBuildContext } from './context/scan';
+import { ContextScans, SCAN_LIMITS, type ScanState } from './context/scans';
+import { createDockerignoreMatcher } from '../core/dockerignore';
 
 export interface ContextFactsSource {
-  factsFor(dockerfilePath: string): Promise<BuildContextFacts>;
+  /** Never waits for a scan: its figures are included once it finished. `requester` is the document asking. */
+  factsFor(dockerfilePath: string, requester?: string, buildContext?: BuildContextSetting): Promise<BuildContextFacts>;
+  /** The context an ignore file applies to, and the scan of it under `text` (the editor's current text). */
+  ignoreFileScan?(ignorePath: string, text: string, requester: string, buildContext?: BuildContextSetting): Promise<{ dir: string; scan: ScanState }>;
   invalidate(changedPath?: string): void;
 }
 
 export class FileSystemContextFacts implements ContextFactsSource {
-  private readonly cache = new Map<string, Promise<BuildContextFacts>>();
+  private readonly disk = new Map<string, Promise<ContextOnDisk>>();
 
-  factsFor(dockerfilePath: string): Promise<BuildContextFacts> {
-    const key = dockerfilePath;
-    let facts = this.cache.get(key);
-    if (!facts) {
-      facts = readFacts(dockerfilePath);
-      this.cache.set(key, facts);
-    }
-    return facts;
+  constructor(
+    readonly scans: ContextScans = new ContextScans(),
+    private readonly workspaceFolders: () => readonly string[] = () => [],
+  ) {}
+
+  async factsFor(dockerfilePath: string, requester = dockerfilePath, buildContext?: BuildContextSetting): Promise<BuildContextFacts> {
+    const disk = await this.read(dockerfilePath, buildContext);
+    const scan = this.scans.state(disk.context.dir, disk.ignoreFile?.text, requester);
+    return contextFacts(dockerfilePath, disk, scan.state === 'done' ? scan.result : undefined);
+  }
+
+  async ignoreFileScan(ignorePath: string, text: string, requester: string, buildContext?: BuildContextSetting): Promise<{ dir: string; scan: ScanState }> {
+    const { dir } = await contextOfIgnoreFile(ignorePath, this.layout(buildContext));
+    return { dir, scan: this.scans.state(dir, text, requester) };
+  }
+
+  release(requester: string): void {
+    this.scans.release(requester);
   }
 
   invalidate(changedPath?: string): void {
-    if (!changedPath) return this.cache.clear();
-    const dir = path.dirname(changedPath);
-    for (const key of this.cache.keys()) if (path.dirname(key) === dir) this.cache.delete(key);
+    // Reading the context again is cheap (a few stats); any change may move a context or an ignore file.
+    this.disk.clear();
+    this.scans.invalidate(changedPath);
+  }
+
+  private layout(buildContext: BuildContextSetting): ContextLayout {
+    return { workspaceFolders: this.workspaceFolders(), buildContext };
+  }
+
+  private read(dockerfilePath: string, buildContext: BuildContextSetting): Promise<ContextOnDisk> {
+    const key = `${dockerfilePath}\u0000${JSON.stringify(buildContext ?? null)}`;
+    let hit = this.disk.get(key);
+    if (!hit) {
+      hit = readContext(dockerfilePath, this.layout(buildContext));
+      this.disk.set(key, hit);
+    }
+    return hit;
   }
 }
 
-/** Reads the facts for a Dockerfile whose build context is its own folder. Never rejects. */
-export async function readFacts(dockerfilePath: string): Promise<BuildContextFacts> {
-  const dir = path.dirname(dockerfilePath);
-  let names: string[];
-  try {
-    names = await fs.readdir(dir);
-  } catch {
-    return {};
-  }
-  const own = `${path.basename(dockerfilePath)}.dockerignore`;
-  return { hasDockerignore: names.includes('.dockerignore') || names.includes(own), topLevelNames: names };
+/**
+ * The facts for one Dockerfile, waiting for the scan (the CLI): same context resolution, ignore
+ * file and limits as the language server. Never rejects; a failed scan leaves the figures out.
+ */
+export async function readFacts(dockerfilePath: string, layout: ContextLayout = { workspaceFolders: [] }, scan = true): Promise<BuildContextFacts> {
+  const disk = await readContext(dockerfilePath, layout);
+  if (!scan) return contextFacts(dockerfilePath, disk);
+  const matcher = disk.ignoreFile ? createDockerignoreMatcher(disk.ignoreFile.text) : undefined;
+  const result = await scanBuildContext(disk.context.dir, { matcher, ...SCAN_LIMITS, topN: 1000 }).catch(() => undefined);
+  return contextFacts(dockerfilePath, disk, result);
 }

@@ -15,3 +15,5 @@ export { checkDockerignore, DOCKERIGNORE_RULES } from './diagnostics';
 export type { ContextListing, DockerignoreCheckOptions, DockerignoreFinding, DockerignoreRuleId } from './diagnostics';
 export { addIgnoreEntries, explainDecision, literalPattern } from './edit';
 export type { IgnoreEntriesEdit } from './edit';
+export { dockerignoreHover } from './hover';
+export type { IgnoreHover, IgnoreLineStats } from './hover';

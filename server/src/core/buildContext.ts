@@ -1,0 +1,140 @@
+/**
+ * What a Dockerfile takes from its build context, judged against the facts `sources/` gathered:
+ * which COPY/ADD sources come from the context, whether the ignore file in force excludes them,
+ * what `COPY .` copies, and the fix that adds paths to the ignore file (or creates it).
+ *
+ * The scan measured the context with the ignore file as it was on disk. The rules re-check every
+ * path against the ignore text in the facts, so after a fix edited that text (fixAll, "after
+ * fixes" estimates) the paths it now excludes are no longer reported.
+ */
+import type { Copy } from 'dockerfile-ast';
+import { addIgnoreEntries, createDockerignoreMatcher, type DockerignoreMatcher } from './dockerignore';
+import type { BuildContextFacts, ContextScanFacts } from './environment';
+import type { DockerfileModel, Instr } from './model';
+import type { Fix, Range } from './types';
+
+const WHOLE_CONTEXT = new Set(['.', './', './.', '*', './*']);
+
+/** A source argument of a COPY/ADD that reads the build context. */
+export interface ContextSource {
+  value: string;
+  range: Range;
+  /** True for `.` and its spellings: the whole context. */
+  whole: boolean;
+}
+
+/** The build-context sources of a COPY/ADD; empty for `--from`, heredocs, the JSON form and other instructions. */
+export function contextSources(instr: Instr): ContextSource[] {
+  if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return [];
+  const node = instr.node as Copy;
+  if (node.getFlags().some((f) => f.getName().toLowerCase() === 'from')) return [];
+  if (node.getHeredocs().length > 0) return [];
+  const args = node.getArguments();
+  if (args.length < 2 || args[0].getValue().startsWith('[')) return [];
+  return args.slice(0, -1).map((a) => ({ value: a.getValue(), range: a.getRange(), whole: WHOLE_CONTEXT.has(a.getValue()) }));
+}
+
+/** The source of a COPY/ADD that copies the whole context, if it has one. */
+export function wholeContextSource(instr: Instr): ContextSource | undefined {
+  return contextSources(instr).find((s) => s.whole);
+}
+
+/**
+ * A source that names one path of the context literally (no wildcard, variable or URL), cleaned
+ * to a context-relative path; undefined otherwise.
+ */
+export function literalSourcePath(value: string): string | undefined {
+  if (/[*?[\]$]/.test(value) || /^[a-z][a-z0-9+.-]*:\/\//i.test(value) || value.startsWith('git@')) return undefined;
+  const parts: string[] = [];
+  for (const seg of value.split('/')) {
+    if (seg === '' || seg === '.') continue;
+    if (seg === '..') {
+      if (parts.length === 0) continue; // Docker keeps sources inside the context
+      parts.pop();
+    } else parts.push(seg);
+  }
+  return parts.length ? parts.join('/') : undefined;
+}
+
+/** The context paths the Dockerfile copies by name (an ignore entry must not exclude them). */
+export function explicitSources(model: DockerfileModel): string[] {
+  const out: string[] = [];
+  for (const instr of model.instructions) {
+    for (const s of contextSources(instr)) {
+      if (s.whole) continue;
+      // Wildcards: keep the literal part before the first wildcard segment, which is what an entry could cover.
+      const literal = literalSourcePath(s.value) ?? literalSourcePath(s.value.split('/').filter((seg) => !/[*?[\]$]/.test(seg)).join('/'));
+      if (literal) out.push(literal);
+    }
+  }
+  return out;
+}
+
+/** True when `a` and `b` are the same path or one lies inside the other. */
+export function overlaps(a: string, b: string): boolean {
+  return a === b || a.startsWith(b + '/') || b.startsWith(a + '/');
+}
+
+let lastMatcher: { text: string; matcher: DockerignoreMatcher } | undefined;
+
+/** The matcher of the ignore file in force, or undefined when there is none (or its text is unknown). */
+export function ignoreMatcher(context: BuildContextFacts): DockerignoreMatcher | undefined {
+  const text = context.ignoreFile?.text;
+  if (text === undefined) return undefined;
+  if (lastMatcher?.text !== text) lastMatcher = { text, matcher: createDockerignoreMatcher(text) };
+  return lastMatcher.matcher;
+}
+
+/** The file name shown in messages for the ignore file in force (or the one a fix creates). */
+export function ignoreFileName(context: BuildContextFacts): string {
+  const p = context.ignoreFile?.relativePath ?? context.newIgnoreFilePath ?? '.dockerignore';
+  return p.slice(p.lastIndexOf('/') + 1);
+}
+
+/**
+ * A fix that makes the ignore file in force exclude `relPaths`: lines added to it, or a new
+ * context `.dockerignore` when none exists (`header` lines first). Undefined when nothing to add.
+ */
+export function ignorePathsFix(context: BuildContextFacts, relPaths: readonly string[], title: string, header: readonly string[] = []): Fix | undefined {
+  const file = context.ignoreFile;
+  const result = addIgnoreEntries(file?.text, relPaths);
+  if (result.added.length === 0) return undefined;
+  if (file) return { title, edits: [], editFiles: [{ relativePath: file.relativePath, edits: result.edits }], preferred: true };
+  const content = [...header, ...result.added].join('\n') + '\n';
+  return { title, edits: [], createFiles: [{ relativePath: context.newIgnoreFilePath ?? '.dockerignore', content }], preferred: true };
+}
+
+/** Heavy folders the builder still receives under the ignore text in the facts, largest first. */
+export function unignoredHeavyPaths(context: BuildContextFacts, minBytes: number, keep: readonly string[] = []): ContextScanFacts['heavy'] {
+  const scan = context.scan;
+  if (!scan) return [];
+  const matcher = ignoreMatcher(context);
+  return scan.heavy
+    .filter((h) => h.bytes >= minBytes && !matcher?.isExcluded(h.path) && !keep.some((k) => overlaps(k, h.path)))
+    .sort((a, b) => b.bytes - a.bytes);
+}
+
+/**
+ * Bytes a COPY/ADD takes from the context, when a complete scan measured them: the whole context
+ * for `COPY .`, the sum of top-level entries copied by name. Heavy folders the ignore text now
+ * excludes (after a fix) are taken off.
+ */
+export function contextCopyBytes(instr: Instr, context: BuildContextFacts): number | undefined {
+  const scan = context.scan;
+  if (!scan?.complete) return undefined;
+  const sources = contextSources(instr);
+  if (sources.length === 0) return undefined;
+  const matcher = ignoreMatcher(context);
+  if (sources.some((s) => s.whole)) {
+    const droppedByFix = matcher ? scan.heavy.filter((h) => matcher.isExcluded(h.path)).reduce((n, h) => n + h.bytes, 0) : 0;
+    return Math.max(0, scan.bytes - droppedByFix);
+  }
+  let total = 0;
+  for (const s of sources) {
+    const p = literalSourcePath(s.value);
+    const top = p !== undefined && !p.includes('/') ? scan.topLevel.find((t) => t.path === p) : undefined;
+    if (!top) return undefined;
+    total += top.bytes;
+  }
+  return total;
+}

@@ -1,0 +1,53 @@
+/**
+ * The hover on a line of an ignore file: what that line does to the build context right now,
+ * from a scan of the context made with this very text (files and bytes it keeps out, or for an
+ * exception what it brings back). Pure: the caller passes the scan's per-line figures.
+ */
+import { formatBytes } from '../../sizes/format';
+import type { Range } from '../types';
+import { parseDockerignore, type DockerignoreOptions } from './parse';
+
+export interface IgnoreLineStats {
+  /** False when a limit stopped the scan: the figures are lower bounds. */
+  complete: boolean;
+  /** The context folder, for the reader. */
+  contextDir: string;
+  /** What the builder receives with this ignore text. */
+  includedFiles: number;
+  includedBytes: number;
+  excludedByLine: ReadonlyArray<{ line: number; files: number; bytes: number }>;
+  reincludedByLine: ReadonlyArray<{ line: number; files: number; bytes: number }>;
+}
+
+export interface IgnoreHover {
+  markdown: string;
+  range: Range;
+}
+
+const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+
+/**
+ * Markdown for the pattern on `line`, or undefined on comments and blank lines. Without `stats`
+ * (the scan has not finished) it says that the context is being measured.
+ */
+export function dockerignoreHover(text: string, line: number, stats: IgnoreLineStats | undefined, options: DockerignoreOptions & { scanning?: boolean } = {}): IgnoreHover | undefined {
+  const pattern = parseDockerignore(text, options).patterns.find((p) => p.line === line);
+  if (!pattern) return undefined;
+  const title = `**\`${pattern.text}\`**`;
+  if (!stats) {
+    const why = options.scanning ? 'measuring the build context…' : 'the build context could not be measured';
+    return { markdown: `${title}: ${why}`, range: pattern.range };
+  }
+  const lower = stats.complete ? '' : ' at least';
+  const bound = stats.complete ? '' : '\n\nThe scan stopped at its limits, so these figures are lower bounds.';
+  let body: string;
+  if (pattern.exclusion) {
+    const back = stats.reincludedByLine.find((l) => l.line === line);
+    body = back ? `re-includes${lower} ${count(back.files, 'file')} (${formatBytes(back.bytes)}) in the build context right now.` : 're-includes nothing in the build context right now.';
+  } else {
+    const out = stats.excludedByLine.find((l) => l.line === line);
+    body = out ? `keeps${lower} ${count(out.files, 'file')} (${formatBytes(out.bytes)}) out of the build context right now.` : 'excludes nothing in the build context right now.';
+  }
+  const sent = `With this file the builder receives${lower} ${count(stats.includedFiles, 'file')} (${formatBytes(stats.includedBytes)}) from \`${stats.contextDir}\`.`;
+  return { markdown: `${title} ${body}\n\n${sent}${bound}`, range: pattern.range };
+}

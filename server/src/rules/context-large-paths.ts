@@ -1,0 +1,51 @@
+/**
+ * context-large-paths: `COPY . <dest>` / `ADD . <dest>` while the build context holds heavy
+ * folders the ignore file does not exclude (`.git`, `node_modules`, `.venv`, caches, build
+ * output). Needs a scan of the context; without an ignore file at all,
+ * `context-without-dockerignore` reports the same copy (never both).
+ */
+import { explicitSources, ignoreFileName, ignorePathsFix, unignoredHeavyPaths, wholeContextSource } from '../core/buildContext';
+import { formatBytes } from '../sizes/format';
+import { HEAVY_PATH_MIN_BYTES } from './context-without-dockerignore';
+import type { RawFinding, Rule } from './rule';
+
+export const rule: Rule = {
+  id: 'context-large-paths',
+  title: 'whole build context copied with large folders not ignored',
+  severity: 'warning',
+  scope: 'layers',
+  docs: {
+    summary: '`COPY . <dest>` or `ADD . <dest>` while the build context holds heavy folders (`.git`, `node_modules`, `.venv`, caches, build output) that the ignore file does not exclude.',
+    why: 'The builder receives everything the ignore file lets through, and `COPY .` puts all of it into a layer: the Git history, dependencies installed on your machine (often for another platform), caches and old build output. The image grows by their size and every change to them invalidates the layer cache.',
+    incorrect: '# .dockerignore holds only "*.log"; the context has node_modules (420 MB) and .git (180 MB)\nCOPY . /app',
+    correct: '# .dockerignore\nnode_modules\n.git\n*.log\n\n# Dockerfile\nCOPY . /app',
+    sizeImpact: 'The measured size of the folders named in the message (apparent file sizes from a scan of the build context). Folders of at least 1 MB are reported; a folder the Dockerfile copies by name is never suggested.',
+    fix: 'Adds the folders to the ignore file in force (the per-Dockerfile `<name>.dockerignore` when it exists, else the context\'s `.dockerignore`), above its first pattern so that existing `!` exceptions keep working.',
+  },
+  check({ model, env }) {
+    const { context } = env;
+    const scan = context.scan;
+    if (!scan || !context.ignoreFile) return [];
+    const heavy = unignoredHeavyPaths(context, HEAVY_PATH_MIN_BYTES, explicitSources(model));
+    if (heavy.length === 0) return [];
+    const bytes = heavy.reduce((n, h) => n + h.bytes, 0);
+    const about = scan.complete ? 'about' : 'at least about';
+    const list = heavy.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ') + (heavy.length > 5 ? `, and ${heavy.length - 5} more` : '');
+    const out: RawFinding[] = [];
+    for (const instr of model.instructions) {
+      const source = wholeContextSource(instr);
+      if (!source) continue;
+      out.push({
+        range: source.range,
+        instr,
+        message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${scan.files.toLocaleString('en-US')} files), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(bytes)}.`,
+        saving: { bytes, basis: 'measured: apparent sizes of these folders in the build context' },
+      });
+    }
+    return out;
+  },
+  fix(_finding, { model, env }) {
+    const heavy = unignoredHeavyPaths(env.context, HEAVY_PATH_MIN_BYTES, explicitSources(model));
+    return ignorePathsFix(env.context, heavy.map((h) => h.path), `Add ${heavy.map((h) => h.path).slice(0, 3).join(', ')}${heavy.length > 3 ? ', ...' : ''} to ${ignoreFileName(env.context)}`);
+  },
+};

@@ -1,0 +1,135 @@
+/**
+ * Everything the analysis needs to know about a Dockerfile's build context, read from disk:
+ * which folder is the context (a setting, a Compose service that builds this Dockerfile, or the
+ * Dockerfile's folder), which ignore file applies, and what a scan of the context measured.
+ *
+ * The language server keeps scans in a `ContextScans` cache (background, cancellable); the CLI
+ * awaits the same scan with the same limits.
+ */
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { compilePattern, goClean, ignoreFileCandidates, testPattern } from '../../core/dockerignore';
+import type { BuildContextFacts, ContextScanFacts } from '../../core/environment';
+import { composeTargetsFor, readComposeFiles } from './compose';
+import type { ContextScanResult } from './scan';
+
+/** `dockerfileSizeHints.buildContext`: one context for every Dockerfile, or Dockerfile glob -> context. */
+export type BuildContextSetting = string | Record<string, string> | undefined;
+
+export interface ContextLayout {
+  /** Absolute workspace folders; the setting's paths and the Compose search are relative to them. */
+  workspaceFolders: readonly string[];
+  buildContext?: BuildContextSetting;
+}
+
+export interface ResolvedContext {
+  /** Absolute path of the build context. */
+  dir: string;
+  via: 'setting' | 'compose' | 'dockerfile-folder';
+  /** The setting key or Compose file and service that decided. */
+  detail?: string;
+}
+
+/** The workspace folder that holds `file` (the deepest one), if any. */
+export function workspaceFolderOf(file: string, folders: readonly string[]): string | undefined {
+  const inside = folders.filter((f) => file === f || file.startsWith(f.endsWith(path.sep) ? f : f + path.sep));
+  return inside.sort((a, b) => b.length - a.length)[0];
+}
+
+/** Posix form of a relative path. */
+function posix(p: string): string {
+  return p.split(path.sep).join('/');
+}
+
+/** Which folder is the build context of `dockerfilePath` (absolute). Never rejects. */
+export async function resolveBuildContext(dockerfilePath: string, layout: ContextLayout): Promise<ResolvedContext> {
+  const folder = workspaceFolderOf(dockerfilePath, layout.workspaceFolders);
+  const setting = layout.buildContext;
+  const base = folder ?? path.dirname(dockerfilePath);
+  if (typeof setting === 'string' && setting.trim()) return { dir: path.resolve(base, setting.trim()), via: 'setting', detail: setting };
+  if (setting && typeof setting === 'object') {
+    const rel = posix(path.relative(base, dockerfilePath));
+    for (const [glob, ctx] of Object.entries(setting)) {
+      if (typeof ctx !== 'string') continue;
+      // Globs use the .dockerignore syntax (`*`, `?`, `[...]`, `**`), matched against the Dockerfile's path in the workspace.
+      if (testPattern(compilePattern(goClean(glob.replace(/^\/+/, ''))), rel)) return { dir: path.resolve(base, ctx), via: 'setting', detail: glob };
+    }
+  }
+  // The nearest Compose file, from the Dockerfile's folder up to the workspace folder, that builds this Dockerfile.
+  const stop = folder ?? path.parse(dockerfilePath).root;
+  for (let dir = path.dirname(dockerfilePath), i = 0; i < 32; i++) {
+    const targets = composeTargetsFor(dockerfilePath, await readComposeFiles(dir));
+    if (targets.length > 0) return { dir: targets[0].contextDir, via: 'compose', detail: `${path.basename(targets[0].composeFile)} service ${targets[0].service}` };
+    const parent = path.dirname(dir);
+    if (dir === stop || parent === dir || !dir.startsWith(stop)) break;
+    dir = parent;
+  }
+  return { dir: path.dirname(dockerfilePath), via: 'dockerfile-folder' };
+}
+
+export interface ContextOnDisk {
+  context: ResolvedContext;
+  /** The ignore file the build uses, with its text. */
+  ignoreFile?: { path: string; text: string; kind: 'dockerfile-specific' | 'context' };
+  /** Names at the top of the context (empty when it cannot be read). */
+  names: string[];
+}
+
+async function readText(p: string): Promise<string | undefined> {
+  try {
+    return await fs.readFile(p, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Resolves the context and reads the ignore file that applies (the per-Dockerfile one first). Never rejects. */
+export async function readContext(dockerfilePath: string, layout: ContextLayout): Promise<ContextOnDisk> {
+  const context = await resolveBuildContext(dockerfilePath, layout);
+  let ignoreFile: ContextOnDisk['ignoreFile'];
+  for (const candidate of ignoreFileCandidates(dockerfilePath, context.dir)) {
+    const text = await readText(candidate.path);
+    if (text !== undefined) {
+      ignoreFile = { ...candidate, text };
+      break;
+    }
+  }
+  const names = await fs.readdir(context.dir).catch(() => [] as string[]);
+  return { context, ignoreFile, names };
+}
+
+/** The scan figures the rules read. */
+export function scanFacts(result: ContextScanResult): ContextScanFacts {
+  return {
+    complete: result.complete,
+    files: result.included.files,
+    bytes: result.included.bytes,
+    topLevel: result.largest.map((p) => ({ path: p.path, bytes: p.bytes, files: p.files })),
+    heavy: result.notable.filter((n) => n.bytes > 0).map((n) => ({ path: n.path, bytes: n.bytes, files: n.files, kind: n.kind })),
+    secrets: result.secrets.map((s) => ({ path: s.path, kind: s.kind, reason: s.reason })),
+  };
+}
+
+/** Turns what was read (and scanned, when a scan finished) into the facts the core receives. */
+export function contextFacts(dockerfilePath: string, disk: ContextOnDisk, scan?: ContextScanResult): BuildContextFacts {
+  const from = path.dirname(dockerfilePath);
+  const rel = (p: string) => posix(path.relative(from, p)) || '.';
+  return {
+    hasDockerignore: disk.ignoreFile !== undefined,
+    topLevelNames: disk.names,
+    ...(disk.ignoreFile ? { ignoreFile: { relativePath: rel(disk.ignoreFile.path), text: disk.ignoreFile.text } } : {}),
+    newIgnoreFilePath: rel(path.join(disk.context.dir, '.dockerignore')),
+    ...(scan ? { scan: scanFacts(scan) } : {}),
+  };
+}
+
+/**
+ * The build context an ignore file applies to: its own folder for `.dockerignore`; for
+ * `<name>.dockerignore`, the context of the Dockerfile `<name>` beside it.
+ */
+export async function contextOfIgnoreFile(ignorePath: string, layout: ContextLayout): Promise<{ dir: string; dockerfile?: string }> {
+  const base = path.basename(ignorePath);
+  if (base === '.dockerignore' || !base.endsWith('.dockerignore')) return { dir: path.dirname(ignorePath) };
+  const dockerfile = ignorePath.slice(0, -'.dockerignore'.length);
+  return { dir: (await resolveBuildContext(dockerfile, layout)).dir, dockerfile };
+}
