@@ -8,8 +8,8 @@ import { programArgs, programName, type ShellCommand } from '../core/shell';
 import { operands } from '../core/commands';
 import type { RawFinding, Rule } from './rule';
 
-/** Path segments or name parts that mark development-only dependencies. */
-const DEV_PART = /^(dev|devel|develop|development|test|tests|testing|lint|linting|docs|doc|ci|qa|typing|check)$/i;
+/** Path segments or name parts that mark development-only dependencies (not `docs`: a documentation image legitimately installs those). */
+const DEV_PART = /^(dev|devel|develop|development|test|tests|testing|lint|linting|ci|qa|typing)$/i;
 const BASIS = 'development and test dependencies (pytest, linters, type checkers and theirs); their size depends on the file';
 
 /** True when a requirements path names a dev/test set: a part of a name or folder is one of DEV_PART. */
