@@ -8,6 +8,7 @@
 import * as assert from 'assert';
 import * as path from 'path';
 import * as vscode from 'vscode';
+import { print } from './index';
 import { codeOf, examplesRoot, fixCopiesFolder, openAndWaitForWarnings, ourDiagnostics, waitFor } from './helpers';
 
 let copies = 0;
@@ -21,9 +22,10 @@ async function copyOfPythonExample(): Promise<vscode.Uri> {
 }
 
 /**
- * What each rule's fix title mentions. `vscode.executeCodeActionProvider` returns actions without
- * their `diagnostics`, so when two findings overlap (apt-lists-kept and apt-recommends on one RUN)
- * the title tells which fix belongs to which; a title that says what the fix does is wanted anyway.
+ * What the fix titles of the issue's first rules mention. `vscode.executeCodeActionProvider`
+ * returns actions without their `diagnostics`, so when findings overlap (apt-lists-kept and
+ * apt-recommends on one RUN) the title tells which fix is which; a title that says what the fix
+ * does is wanted anyway. Other rules' fixes are found by trying them (see applyFix).
  */
 const titleHints: Record<string, RegExp> = {
   'apt-lists-kept': /lists/i,
@@ -34,47 +36,70 @@ const titleHints: Record<string, RegExp> = {
   'context-without-dockerignore': /\.dockerignore/,
 };
 
-/** The quick fix VS Code offers for `diagnostic` (asked for exactly its range). */
-async function quickFixFor(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction> {
-  const code = codeOf(diagnostic);
+/** Quick fixes with an edit that VS Code offers on `diagnostic`'s range. */
+async function quickFixesOn(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<vscode.CodeAction[]> {
   const actions = await vscode.commands.executeCommand<Array<vscode.CodeAction | vscode.Command>>(
     'vscode.executeCodeActionProvider', uri, diagnostic.range, vscode.CodeActionKind.QuickFix.value,
   );
-  const fixes = (actions ?? []).filter((a): a is vscode.CodeAction => 'edit' in a && !!a.edit);
-  const titles = fixes.map((a) => `"${a.title}"`).join(', ') || 'nothing';
-  const hint = titleHints[code];
-  const matching = fixes.filter((a) => !hint || hint.test(a.title));
-  assert.ok(matching.length > 0, `no quick fix with an edit for ${code} on line ${diagnostic.range.start.line + 1}; offered: ${titles}`);
-  assert.ok(matching.length === 1 || fixes.length === 1, `several quick fixes could be the one for ${code}: ${titles}`);
-  return matching[0];
+  return (actions ?? []).filter((a): a is vscode.CodeAction => 'edit' in a && !!a.edit);
 }
 
-/** Applies the quick fix for `diagnostic`, saves, and waits until one fewer such diagnostic remains. */
-async function applyFix(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<string> {
-  const code = codeOf(diagnostic);
-  const line = diagnostic.range.start.line;
-  const count = () => ourDiagnostics(uri).filter((d) => codeOf(d) === code).length;
-  const before = count();
-  const fix = await quickFixFor(uri, diagnostic);
-  assert.ok(await vscode.workspace.applyEdit(fix.edit!), `applyEdit refused "${fix.title}"`);
+async function saveDirtyDocuments(): Promise<void> {
   // A created .dockerignore is a dirty document without an editor; workspace.saveAll only saves
   // documents shown in editors, so save every dirty one (the server reads the disk).
   for (const document of vscode.workspace.textDocuments.filter((d) => d.isDirty)) {
     assert.ok(await document.save(), `could not save ${document.uri.fsPath}`);
   }
-  await waitFor(`${code} (line ${line + 1}) to go after "${fix.title}"`, () => count() < before);
-  return fix.title;
+}
+
+/**
+ * Applies the quick fix for `diagnostic`, saves, and waits until one fewer such diagnostic
+ * remains. For a rule without a title hint, tries each offered fix and undoes those that do not
+ * remove it. Returns the applied fix's title.
+ */
+async function applyFix(uri: vscode.Uri, diagnostic: vscode.Diagnostic): Promise<string> {
+  const code = codeOf(diagnostic);
+  const where = `${code} on line ${diagnostic.range.start.line + 1}`;
+  const count = () => ourDiagnostics(uri).filter((d) => codeOf(d) === code).length;
+  const before = count();
+  const fixes = await quickFixesOn(uri, diagnostic);
+  const titles = fixes.map((a) => `"${a.title}"`).join(', ') || 'nothing';
+  const hint = titleHints[code];
+  const candidates = hint ? fixes.filter((a) => hint.test(a.title)) : fixes;
+  assert.ok(candidates.length > 0, `no quick fix for ${where}; offered: ${titles}`);
+  if (hint) assert.strictEqual(candidates.length, 1, `several quick fixes could be the one for ${where}: ${titles}`);
+
+  const document = await vscode.workspace.openTextDocument(uri);
+  const original = document.getText();
+  for (const fix of candidates) {
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!), `applyEdit refused "${fix.title}"`);
+    await saveDirtyDocuments();
+    try {
+      await waitFor(`${where} to go after "${fix.title}"`, () => count() < before, candidates.length === 1 ? 20_000 : 5_000);
+      return fix.title;
+    } catch (error) {
+      if (candidates.length === 1) throw error;
+      // Not this one: put the text back and try the next.
+      const undo = new vscode.WorkspaceEdit();
+      undo.replace(uri, new vscode.Range(0, 0, document.lineCount, 0), original);
+      await vscode.workspace.applyEdit(undo);
+      await saveDirtyDocuments();
+    }
+  }
+  assert.fail(`none of the quick fixes offered on ${where} removes it: ${titles}`);
 }
 
 describe('code actions', () => {
-  it('offers a quick fix for each warning on the naive Python example, and each one clears its diagnostic', async () => {
+  it('offers a quick fix for each of the first rules\' warnings on the naive Python example, and each one clears its diagnostic', async () => {
     const original = await openAndWaitForWarnings(await copyOfPythonExample(), 4);
-    for (const code of new Set(original.map(codeOf))) {
+    const codes = [...new Set(original.map(codeOf))];
+    const firstRules = codes.filter((code) => code in titleHints);
+    assert.ok(firstRules.length >= 4, `expected 4+ of the first rules on the naive Python example, got ${codes.join(', ')}`);
+    for (const code of firstRules) {
       // Each fix on a fresh copy, so it is tested alone.
       const uri = await copyOfPythonExample();
       const warnings = await openAndWaitForWarnings(uri, 4);
-      const target = warnings.find((d) => codeOf(d) === code)!;
-      await applyFix(uri, target);
+      await applyFix(uri, warnings.find((d) => codeOf(d) === code)!);
     }
   });
 
@@ -106,11 +131,19 @@ describe('code actions', () => {
     const uri = await copyOfPythonExample();
     await openAndWaitForWarnings(uri, 4);
     const applied: string[] = [];
+    const unfixable = new Map<string, string>();
+    const key = (d: vscode.Diagnostic) => `${codeOf(d)}@${d.range.start.line}`;
     for (let round = 0; round < 20; round++) {
-      const warning = ourDiagnostics(uri).find((d) => d.severity <= vscode.DiagnosticSeverity.Warning);
+      const warning = ourDiagnostics(uri).find((d) => d.severity <= vscode.DiagnosticSeverity.Warning && !unfixable.has(key(d)));
       if (!warning) break;
-      applied.push(await applyFix(uri, warning));
+      try {
+        applied.push(await applyFix(uri, warning));
+      } catch (error) {
+        unfixable.set(key(warning), error instanceof Error ? error.message : String(error));
+      }
     }
+    for (const reason of unfixable.values()) print(`      ${reason}`);
+    // The issue's "done when": applying every quick fix yields a file with no warnings.
     const left = ourDiagnostics(uri).filter((d) => d.severity <= vscode.DiagnosticSeverity.Warning);
     assert.deepStrictEqual(left.map((d) => `${codeOf(d)}: ${d.message}`), [], `warnings left after applying: ${applied.join('; ')}`);
     assert.ok(applied.length >= 4, `only ${applied.length} fixes applied`);
