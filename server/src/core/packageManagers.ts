@@ -292,7 +292,7 @@ export function findingCommand(model: DockerfileModel, finding: Finding): { inst
 /** A repair that appends `command` to the RUN (after everything else, so the cache is complete). */
 export function appendRepair(model: DockerfileModel, instr: Instr, command: string): { title: string; edits: TextEdit[] } | undefined {
   const edit = appendToRun(model, instr, command);
-  return edit && { title: `Add \`${command}\` to the same RUN`, edits: [edit] };
+  return edit && { title: `Clean up in the same RUN (${command})`, edits: [edit] };
 }
 
 /** `prog sub ...` where prog matches `programs` and the first operand is one of `subs`: the subcommand word. */

@@ -34,7 +34,7 @@ function dropUpdate(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { 
   const end = run.docOffset(next.start);
   if (model.text.slice(start, end).includes('#')) return undefined; // never delete a comment line with it
   const range = model.lines.range(start, end);
-  return { title: 'Drop `apk update` (the `apk add --no-cache` calls fetch their own index)', edits: [{ range, newText: '' }] };
+  return { title: 'Drop apk update (apk add --no-cache fetches its own index)', edits: [{ range, newText: '' }] };
 }
 
 export const rule = cacheRule({
