@@ -71,8 +71,9 @@ export class BenchServer {
         }
       }
     });
-    // Both servers pull settings; an empty object means "defaults" to each of them.
-    this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => ({})));
+    // Both servers pull settings. No user settings: ours reads `{}` as its defaults; the peer needs
+    // `null` for its defaults (all checks on as warnings); with `{}` it would switch every check off.
+    this.connection.onRequest('workspace/configuration', (p: { items: { section?: string }[] }) => p.items.map((i) => (i.section?.startsWith('docker.') ? null : {})));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onNotification('window/logMessage', () => undefined);

@@ -38,8 +38,9 @@ function baseImage(kind: Kind, useArgs: boolean): string {
 
 /**
  * Returns a Dockerfile of exactly `lines` lines (each ending in `\n`) built from `seed`.
- * Files of 10 lines and more contain at least one FROM, one RUN with apt-get and one MAINTAINER
- * (the peer server's deprecation warning, so both servers have a diagnostic to offer a fix for).
+ * Files of 10 lines and more contain at least one FROM, one RUN with apt-get and one lower-case
+ * `label` (older files have them; the peer warns about the casing and offers a fix, so both servers
+ * have a diagnostic with a quick fix).
  */
 export function generateDockerfile(lines: number, seed = 1): string {
   if (lines < 10) throw new Error('generateDockerfile needs at least 10 lines');
@@ -90,12 +91,12 @@ export function generateDockerfile(lines: number, seed = 1): string {
 
   const body: string[] = [];
   const budget = () => lines - header.length - body.length - finalStage().length;
-  // The first stage always exists and carries the MAINTAINER line.
+  // The first stage always exists and carries the lower-case label.
   let first = true;
   while (budget() > 4) {
     const kind = pick(['python', 'node', 'go', 'debian'] as const);
     const name = `${kind}-${stageNames.length}`;
-    const chunks = [[`FROM ${baseImage(kind, useArgs)} AS ${name}`], ...(first ? [['MAINTAINER bench@example.com']] : []), ...stageBody(kind)];
+    const chunks = [[`FROM ${baseImage(kind, useArgs)} AS ${name}`], ...(first ? [['label maintainer="bench@example.com"']] : []), ...stageBody(kind)];
     stageNames.push(name);
     first = false;
     for (const chunk of chunks) {
