@@ -5,9 +5,10 @@ import { dockerignoreHover } from '../core/dockerignore';
 import { instructionAt } from '../core/model';
 import type { DocumentAnalysis } from './analysisCache';
 import type { RegistryHover } from './registryHover';
+import type { EngineFeatures } from './engineFeatures';
 import type { ServerSettings } from './settings';
 
-export async function hover(doc: DocumentAnalysis, position: Position, registry?: { hover: RegistryHover; settings: ServerSettings; trusted: boolean }): Promise<Hover | null> {
+export async function hover(doc: DocumentAnalysis, position: Position, registry?: { hover: RegistryHover; settings: ServerSettings; trusted: boolean; engine?: EngineFeatures }): Promise<Hover | null> {
   if (doc.ignore) {
     const found = dockerignoreHover(doc.ignore.text, position.line, doc.ignore.stats, { scanning: doc.ignore.scanning });
     return found ? { contents: { kind: MarkupKind.Markdown, value: found.markdown }, range: found.range } : null;
@@ -19,8 +20,12 @@ export async function hover(doc: DocumentAnalysis, position: Position, registry?
   const instr = registry && instructionAt(model, position.line);
   const stage = instr?.keyword === 'FROM' ? instr.stage : undefined;
   if (registry && stage?.from.image && !stage.from.stage && !stage.from.scratch) {
-    const extra = await registry.hover.section(stage.from.image, stage.from.platform, registry.settings, registry.trusted);
+    const [extra, local] = await Promise.all([
+      registry.hover.section(stage.from.image, stage.from.platform, registry.settings, registry.trusted),
+      registry.engine?.hoverSection(stage.from.image, registry.settings, registry.trusted),
+    ]);
     if (extra) markdown = `${extra}\n\n---\n\n${markdown}`;
+    if (local) markdown = `${local}\n\n${markdown}`;
   }
   return { contents: { kind: MarkupKind.Markdown, value: markdown }, range: result.range };
 }

@@ -10,6 +10,7 @@ import { APPLY_ALL_FIXES_COMMAND, codeActions, CODE_ACTION_KINDS, fixAllEdit } f
 import * as path from 'node:path';
 import { hover } from './hover';
 import { RegistryHover } from './registryHover';
+import { ENGINE_CAPABILITIES, EngineFeatures } from './engineFeatures';
 import { codeLenses } from './codeLens';
 import { IMAGE_SIZE_REQUEST, sizeBreakdown } from './sizeBreakdown';
 import { Settings } from './settings';
@@ -40,6 +41,8 @@ export function startSession(connection: Connection): void {
 
   let trusted = false;
   let registryHover = new RegistryHover();
+  const engine = new EngineFeatures(connection, documents, cache, settings, () => trusted);
+  engine.register();
   connection.onInitialize((params): InitializeResult => {
     settings.init(params);
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
@@ -60,6 +63,7 @@ export function startSession(connection: Connection): void {
         codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
         executeCommandProvider: { commands: [APPLY_ALL_FIXES_COMMAND] },
         codeLensProvider: { resolveProvider: false },
+        ...ENGINE_CAPABILITIES,
       },
       serverInfo: { name: 'dockerfile-size-hints' },
     };
@@ -91,7 +95,7 @@ export function startSession(connection: Connection): void {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return null;
     const analysis = await cache.get(doc);
-    return hover(analysis, p.position, { hover: registryHover, settings: await settings.get(), trusted });
+    return hover(analysis, p.position, { hover: registryHover, settings: await settings.get(), trusted, engine });
   });
   connection.onCodeAction(async (p) => {
     const doc = documents.get(p.textDocument.uri);

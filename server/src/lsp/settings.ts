@@ -7,16 +7,19 @@ import type { Severity } from '../core/types';
 import { parseSize } from '../core/config';
 import { DEFAULT_ALLOWED_REGISTRIES, type RegistrySettings } from '../sources/registry';
 import type { BuildContextSetting } from '../sources/context/facts';
+import { DEFAULT_ENGINE_SETTINGS, parseEngineSettings, type EngineSettings } from '../sources/engine/settings';
 
 export interface ServerSettings {
   enable: boolean;
   analysis: AnalysisSettings;
   registry: RegistrySettings;
+  /** `dockerfileSizeHints.engine.*`: the local Docker Engine (trusted workspaces only). */
+  engine: EngineSettings;
   /** `dockerfileSizeHints.buildContext`: a context folder for every Dockerfile, or Dockerfile glob -> context folder. */
   buildContext?: BuildContextSetting;
 }
 
-const DEFAULTS: ServerSettings = { enable: true, analysis: {}, registry: { enable: false, allowedRegistries: DEFAULT_ALLOWED_REGISTRIES, cacheHours: 24 } };
+const DEFAULTS: ServerSettings = { enable: true, analysis: {}, registry: { enable: false, allowedRegistries: DEFAULT_ALLOWED_REGISTRIES, cacheHours: 24 }, engine: DEFAULT_ENGINE_SETTINGS };
 const SEVERITIES = new Set(['error', 'warning', 'info', 'hint', 'off']);
 
 export class Settings {
@@ -70,6 +73,7 @@ export function parse(raw: unknown): ServerSettings {
     enable: r.enable !== false,
     ...(buildContext ? { buildContext } : {}),
     analysis: { severities, finalStageOnly: r.finalStageOnly === true, budgetBytes: parseSize(r.budget) },
+    engine: parseEngineSettings(r.engine),
     registry: { enable: network.enable === true, allowedRegistries: allowed, cacheHours, ...(typeof r.platform === 'string' && r.platform ? { platform: r.platform } : {}) },
   };
 }
