@@ -104,6 +104,37 @@ for (const t of targets) {
 const PRUNED = /^(librust-.*|libghc-.*|golang-.*-dev)$/;
 for (const name of [...best.keys()]) if (PRUNED.test(name)) best.delete(name);
 
+// The table ships inside the extension (the whole index would triple the .vsix), so it keeps
+// what Dockerfiles install and what that pulls in: the seeds are Debian's required, important and
+// standard packages plus the list below (language runtimes and their package managers, build
+// tools, the -dev packages and libraries images commonly install, common command-line tools), and
+// their closure over Depends, Pre-Depends and Recommends (every alternative and provider) is kept.
+// Naming a package outside the table gives "unknown", never zero; add it to SEEDS to size it.
+const SEEDS = /^(python3|python3-(pip|venv|dev|setuptools|wheel|distutils|minimal)|python3\.\d+(-dev|-venv|-minimal)?|python-is-python3|pipx|nodejs|npm|yarnpkg|perl|perl-base|perl-modules-.*|cpanminus|ruby|ruby-dev|ruby-bundler|bundler|rubygems-integration|php|php-cli|php-fpm|php-dev|php-pear|php\d\.\d-.*|composer|default-jdk|default-jdk-headless|default-jre|default-jre-headless|openjdk-\d+-(jdk|jre)(-headless)?|maven|gradle|ant|golang-go|golang|rustc|cargo|ghc|cabal-install|locales|locales-all|tzdata|fonts-liberation2?|fonts-dejavu(-core)?|fonts-noto(-core|-color-emoji)?|fontconfig|ffmpeg|imagemagick|graphicsmagick|libvips-tools|ghostscript|poppler-utils|tesseract-ocr.*|wkhtmltopdf|chromium|chromium-driver|firefox-esr|xvfb|mariadb-client|default-mysql-client|postfix|msmtp|mutt|ca-certificates|gnupg2?|gpg|gpg-agent|dirmngr|unzip|zip|p7zip-full|jq|procps|iproute2|iputils-ping|netcat-openbsd|netcat-traditional|openssh-client|openssh-server|rsync|less|file|xz-utils|bzip2|zstd|tini|dumb-init|gosu|sudo|tar|gzip|patch|lsb-release|apt-transport-https|apt-utils|software-properties-common|dnsutils|bind9-dnsutils|net-tools|supervisor|cron|htop|tree|telnet|socat|strace|lsof|time|debconf-utils|tmux|screen|gettext-base|gettext|moreutils|pkg-config|pkgconf|bash-completion|tcl|tk|lua5\.\d|tclsh|bc|dos2unix|inotify-tools|logrotate|rsyslog|openssl|krb5-user|ldap-utils|sqlite3|postgresql-client(-\d+)?|redis-tools|awscli|ncat|nmap|iptables|tcpdump|traceroute|mtr-tiny|whois|ftp|lftp|s3cmd|parallel|binutils|upx-ucl|build-essential|gcc(-\d+)?|g\+\+(-\d+)?|cpp|make|cmake|ninja-build|meson|autoconf|automake|libtool|libtool-bin|bison|flex|gdb|valgrind|clang(-\d+)?|llvm(-\d+)?|git|git-lfs|subversion|mercurial|curl|wget|nginx|nginx-light|apache2|apache2-utils|vim|vim-tiny|nano|emacs-nox|zsh|fish|bash|dash|postgresql(-\d+)?|postgresql-contrib|mariadb-server|default-mysql-server|redis-server|memcached|sqlite3|libsqlite3-dev|swig|gfortran|nasm|yasm|ccache|protobuf-compiler|golang-go|default-libmysqlclient-dev|libpq-dev|libssl-dev|libffi-dev|zlib1g-dev|libxml2-dev|libxslt1-dev|libjpeg-dev|libjpeg62-turbo-dev|libpng-dev|libfreetype6?-dev|libcurl4-openssl-dev|libbz2-dev|liblzma-dev|libreadline-dev|libncurses-dev|libncurses5-dev|libyaml-dev|libgdbm-dev|libdb-dev|libgmp-dev|libsodium-dev|libzmq3-dev|libmagic-dev|libmagickwand-dev|libgl1|libglib2\.0-0|libsm6|libxext6|libxrender1|libgl1-mesa-glx|libgomp1|libopenblas-dev|liblapack-dev|libblas-dev|libhdf5-dev|libgeos-dev|libproj-dev|gdal-bin|libgdal-dev|libsasl2-dev|libldap2-dev|libkrb5-dev|libsnappy-dev|libicu-dev|libonig-dev|libzip-dev|libevent-dev|libuv1-dev|libboost-all-dev|libboost-dev|libeigen3-dev|libopencv-dev|libpoppler-cpp-dev|libcairo2-dev|libpango1\.0-dev|libgirepository1\.0-dev|libwebp-dev|libtiff-dev|libharfbuzz-dev|libfribidi-dev|libmariadb-dev(-compat)?|unixodbc-dev|libaio1|libnss3|libatk-bridge2\.0-0|libgtk-3-0|libgbm1|libasound2|libxss1|libxtst6|libx11-xcb1|libxcomposite1|libxdamage1|libxrandr2|libcups2|libdrm2|libxkbcommon0)$/;
+{
+  const seeds = [...best.keys()].filter((n) => SEEDS.test(n) || ['required', 'important', 'standard'].includes(best.get(n).Priority));
+  const providers = new Map();
+  for (const [n, f] of best) for (const v of relation(f.Provides).split(',').filter(Boolean)) {
+    if (!providers.has(v)) providers.set(v, []);
+    providers.get(v).push(n);
+  }
+  const keep = new Set();
+  const todo = [...seeds];
+  while (todo.length) {
+    const n = todo.pop();
+    if (keep.has(n) || !best.has(n)) continue;
+    keep.add(n);
+    const f = best.get(n);
+    for (const field of ['Depends', 'Pre-Depends', 'Recommends']) {
+      for (const g of relation(f[field]).split(',').filter(Boolean)) for (const a of g.split('|')) {
+        if (best.has(a)) todo.push(a);
+        for (const p of providers.get(a) ?? []) todo.push(p);
+      }
+    }
+  }
+  for (const name of [...best.keys()]) if (!keep.has(name)) best.delete(name);
+}
+
 const groups = (v) => [...new Set(relation(v).split(','))].filter(Boolean);
 const pkgs = new Map();
 for (const [name, f] of best) {
@@ -181,7 +212,7 @@ const table = {
   releaseDates: dates,
   generatedOn: new Date().toISOString().slice(0, 10),
   generatedBy: 'node scripts/build-debian-package-table.mjs (after apt-get update)',
-  pruned: 'librust-*, libghc-*, golang-*-dev (source libraries of ecosystems with their own package managers)',
+  pruned: 'librust-*, libghc-*, golang-*-dev; then only the required/important/standard packages and the commonly installed ones listed in SEEDS in the script, with everything they depend on or recommend',
   format:
     'Columns have one line per name. names: front-coded (one character of 0-9a-zA-Z giving the length of the prefix shared with the previous name, then the rest). ' +
     'sizeKiB: Installed-Size, empty for a name that is not a package here. depends/preDepends/recommends/provides: base-36 name indexes, ' +
