@@ -14,7 +14,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import type { Page } from 'playwright-core';
-import { copyExamples, ensureCodeServer, launchChromium, log, poll, repoRoot, startCodeServer, withTimeout } from '../vscode/codeServer';
+import { copyExamples, ensureCodeServer, launchChromium, log, onInterrupt, poll, repoRoot, startCodeServer, withTimeout } from '../vscode/codeServer';
 
 const resultsDir = path.join(repoRoot, 'test-results', 'ui');
 const docsDir = path.join(repoRoot, 'docs', 'screenshots');
@@ -219,6 +219,7 @@ async function main(): Promise<number> {
   fs.rmSync(resultsDir, { recursive: true, force: true });
   fs.mkdirSync(resultsDir, { recursive: true });
   const sandboxRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-ui-test-'));
+  const forget = onInterrupt(() => fs.rmSync(sandboxRoot, { recursive: true, force: true }));
   const started = Date.now();
   let passed = 0;
   let failed = 0;
@@ -261,6 +262,7 @@ async function main(): Promise<number> {
     await context?.close().catch(() => undefined);
     await server.stop();
     fs.rmSync(sandboxRoot, { recursive: true, force: true, maxRetries: 3 });
+    forget();
   }
   // Same summary words as mocha, so test/run-all.sh can add them up.
   process.stdout.write(`\n  ${passed} passing (${((Date.now() - started) / 1000).toFixed(0)}s)\n`);

@@ -247,12 +247,21 @@ export async function startCodeServer(bin: string, options: CodeServerOptions): 
  * `timeout` in test/run-all.sh) must not leave them running: they are detached.
  */
 const runningGroups = new Map<number, string>();
+const interruptCleanups = new Set<() => void>();
+
+/** Registers synchronous cleanup to run if the process is stopped by a signal; returns an unregister function. */
+export function onInterrupt(cleanup: () => void): () => void {
+  interruptCleanups.add(cleanup);
+  return () => interruptCleanups.delete(cleanup);
+}
+
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
   process.once(signal, () => {
     for (const [pid, sandbox] of runningGroups) {
       signalGroup(pid, 'SIGKILL');
       fs.rmSync(sandbox, { recursive: true, force: true });
     }
+    for (const cleanup of interruptCleanups) cleanup();
     process.exit(130);
   });
 }

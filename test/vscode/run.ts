@@ -19,6 +19,7 @@ import {
   ensureCodeServer,
   launchChromium,
   log,
+  onInterrupt,
   repoRoot,
   startCodeServer,
   withTimeout,
@@ -144,6 +145,7 @@ async function main(): Promise<number> {
   }
   fs.mkdirSync(resultsDir, { recursive: true });
   const sandboxRoot = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-vscode-test-'));
+  const forget = onInterrupt(() => fs.rmSync(sandboxRoot, { recursive: true, force: true }));
   try {
     const workspace = copyExamples(sandboxRoot);
     const choice = await choose();
@@ -151,6 +153,7 @@ async function main(): Promise<number> {
     return choice.kind === 'electron' ? await runWithElectron(choice, workspace) : await runWithCodeServer(workspace, sandboxRoot);
   } finally {
     fs.rmSync(sandboxRoot, { recursive: true, force: true, maxRetries: 3 });
+    forget();
   }
 }
 
