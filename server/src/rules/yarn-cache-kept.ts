@@ -11,7 +11,7 @@ import { formatBytes } from '../sizes';
 import { YARN_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
 
 const CLEAN = 'yarn cache clean';
-const EXAMPLE = `about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured: ${EX.basis}); it grows with the dependencies`;
+const EXAMPLE = `it grows with the dependencies; for express@4.21.2 it was about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured with yarn 1.22)`;
 /** Folders yarn classic uses: root's on Linux, other users', and berry's global cache. */
 const DEFAULT_DIRS = ['/usr/local/share/.cache/yarn', '~/.cache/yarn', '~/.yarn/berry/cache', '~/.yarn/cache'];
 
@@ -54,7 +54,7 @@ export const rule = cacheRule({
     why: "yarn 1.x keeps every package it installs twice more in its cache folder (/usr/local/share/.cache/yarn for root): the tarball and an unpacked copy. The running app only needs node_modules. Yarn 2+ (berry) is different: with Plug'n'Play the cache is where the installed packages live, and cleaning it breaks the app. The rule therefore keeps to yarn classic and stays quiet when the Dockerfile shows berry (`.yarnrc.yml` or `.yarn/` copied in, `corepack`, `yarn set version`, `yarn dlx`, `--immutable`).",
     incorrect: 'RUN yarn install --frozen-lockfile --production',
     correct: 'RUN yarn install --frozen-lockfile --production \\\n    && yarn cache clean\n# or keep it out of the image:\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile --production',
-    sizeImpact: `Often larger than node_modules: ${EXAMPLE}.`,
+    sizeImpact: `Often larger than node_modules: ${EXAMPLE}; basis: ${EX.basis}.`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN. Not offered with \`--cache-folder\` (clean that folder with \`rm -rf\` instead). A cache mount on the cache folder, \`YARN_CACHE_FOLDER\` pointing at a folder the RUN removes, or \`rm -rf\` of the folder also satisfy the rule.`,
   },
   fills: yarnInstall,
@@ -64,7 +64,8 @@ export const rule = cacheRule({
     return dir !== undefined ? handled(dir) : DEFAULT_DIRS.some(handled);
   },
   message: () => `yarn leaves its cache in this layer: ${EXAMPLE}. Add \`${CLEAN}\` to the same RUN.`,
-  saving: { bytes: EX.bytes, basis: `example: ${EX.basis}; scales with the dependencies` },
+  // An example from another project is no estimate for this one: no `bytes`, the example stays in the basis.
+  saving: { basis: `depends on the dependencies; example: ${EX.basis}` },
   applies: (model) => !usesYarnBerry(model),
   repair: ({ model, instr, cmd }) => (flagValue(cmd, '--cache-folder') === undefined ? appendRepair(model, instr, CLEAN) : undefined),
 });

@@ -43,3 +43,21 @@ export const PNPM_STORE_INDEX_EXAMPLE: MeasuredConstant = {
   measuredOn: '2026-11-24',
   source: SOURCE,
 };
+
+/** devDependencies of an example TypeScript service: what `--omit=dev` saves there (npm 11). */
+export const NPM_DEV_DEPENDENCIES_EXAMPLE: MeasuredConstant & { runtimeBytes: number } = {
+  bytes: 58_744_832,
+  runtimeBytes: 3_102_630,
+  basis: 'devDependencies typescript 5.7.2, jest 29.7.0, eslint 9.17.0, @types/express, @types/node next to express 4.21.2: node_modules 61.8 MB with them, 3.1 MB after `npm prune --omit=dev` (npm 11, du -sb on the host)',
+  measuredOn: '2026-11-24',
+  source: SOURCE,
+};
+
+/** npm's cache after installing the same example with its devDependencies (npm 11). */
+export const NPM_CACHE_DEV_EXAMPLE: MeasuredConstant & { installedBytes: number } = {
+  bytes: 75_696_416,
+  installedBytes: 61_847_462,
+  basis: 'npm 11 cache (_cacache) after installing express 4.21.2 with typescript, jest, eslint and type definitions, du -sb on the host',
+  measuredOn: '2026-11-24',
+  source: SOURCE,
+};
