@@ -208,6 +208,44 @@ function steps(workspace: string): Step[] {
         await screenshot(page, 'after-fix');
       },
     },
+    {
+      name: 'the .dockerignore fix (Ctrl+. on COPY .) writes a .dockerignore with the Python entries to disk',
+      async run(page) {
+        const copyLine = lines.findIndex((l) => /^COPY\s+\.\s/.test(l));
+        assert.ok(copyLine >= 0, 'the example has no COPY . line');
+        const ignoreFile = path.join(path.dirname(dockerfile), '.dockerignore');
+        assert.ok(!fs.existsSync(ignoreFile), 'the example already has a .dockerignore');
+        await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+        await page.keyboard.press('Control+G');
+        await page.locator('.quick-input-widget input').waitFor();
+        await page.keyboard.type(`${copyLine + 1}:${lines[copyLine].indexOf('.') + 1}`);
+        await page.keyboard.press('Enter');
+        const rows = page.locator('.action-widget .monaco-list-row');
+        await poll('the quick fix menu', 30_000, async () => {
+          await page.keyboard.press('Control+.');
+          try {
+            await rows.first().waitFor({ timeout: 3000 });
+            return true;
+          } catch {
+            return false;
+          }
+        }, 300);
+        await poll('the .dockerignore fix to be focused', 10_000, async () => {
+          const focused = await page.locator('.action-widget .monaco-list-row.focused').first().innerText().catch(() => '');
+          if (/\.dockerignore/.test(focused)) return true;
+          await page.keyboard.press('ArrowDown');
+          return false;
+        }, 100);
+        await page.keyboard.press('Enter');
+        const content = await poll('a .dockerignore with .git in it on disk', 15_000, () => {
+          const text = fs.existsSync(ignoreFile) ? fs.readFileSync(ignoreFile, 'utf8') : '';
+          return /^\.git$/m.test(text) ? text : undefined;
+        });
+        assert.match(content, /__pycache__/, `no Python entries in:\n${content}`);
+        const rowsLeft = page.locator('.markers-panel .monaco-list-row', { hasText: 'context-without-dockerignore' });
+        await poll('context-without-dockerignore to leave the Problems panel', 15_000, async () => (await rowsLeft.count()) === 0);
+      },
+    },
   ];
 }
 
