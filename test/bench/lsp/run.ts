@@ -2,15 +2,16 @@
  * `npm run bench`: our language server against the peer (`dockerfile-language-server-nodejs`, the
  * server behind Microsoft's Docker extension), both over stdio, in the same run.
  *
- * Each session is one fresh server process that: starts and publishes diagnostics for a small
- * file (startup), then for every case (the examples and generated files of 10 to 10,000 lines)
- * opens the document (didOpen -> diagnostics), types keystrokes at random lines, each awaited
- * (didChange -> diagnostics), hovers the first FROM and asks for code actions on the first
- * diagnostic the way VS Code's light bulb does. At the end /proc gives peak RSS and CPU time.
- * Sessions alternate ours/peer/peer/ours so both share the machine's noise. A last session runs
- * our server under `--cpu-prof` on the 10,000-line case to name where our time goes.
+ * Startup (spawn -> first diagnostics for a small file) is timed in short sessions, alternating
+ * the servers. Then each full session starts both servers side by side and, for every case (the
+ * examples and generated files of 10 to 10,000 lines), alternates them step by step: open the
+ * document (didOpen -> diagnostics), type keystrokes at random lines, each awaited (didChange ->
+ * diagnostics), hover the first FROM, and ask for code actions on the first diagnostic the way VS
+ * Code's light bulb does. Alternating each step makes load from elsewhere on the machine hit both
+ * alike. At the end /proc gives each process's peak RSS and CPU time. A last session runs our
+ * server under `--cpu-prof` on the 10,000-line case to name where our time goes.
  *
- * Options: --rounds N (full sessions per server, default 2), --quick (fewer edits, no profile),
+ * Options: --rounds N (full sessions, default 2), --quick (fewer edits, no profile),
  * --no-profile, --out FILE (default test/bench/results/latest.json).
  */
 import * as fs from 'node:fs';
@@ -136,55 +137,85 @@ function overlaps(a: Diagnostic['range'], b: Diagnostic['range']): boolean {
   return !before(a.end, b.start) && !before(b.end, a.start);
 }
 
-async function runCase(server: BenchServer, side: Side, c: Case, seed: number): Promise<CaseSample> {
-  const sample: CaseSample = { openMs: [], changeMs: [], hoverMs: [], codeActionMs: [], diagnostics: 0, codeActions: 0, hoverChars: 0 };
-  sample.openMs.push(await server.timeOpen(c.uri, c.text, TIMEOUT_MS));
-  sample.diagnostics = server.lastDiagnostics(c.uri).length;
-  let version = 1;
-  // Time budgets keep a slow server from stretching the run; pairs keep the text unchanged.
-  const editsUntil = performance.now() + EDIT_BUDGET_MS;
-  for (const k of keystrokes(c.text, c.edits, seed)) {
-    if (version % 2 === 1 && version > MIN_EDITS && performance.now() > editsUntil) {
-      sample.editsCut = true;
-      break;
-    }
-    sample.changeMs.push(await server.timeKeystroke(c.uri, ++version, k, TIMEOUT_MS));
-  }
-  // Edits come in insert/delete pairs, so the text is back to the original here.
-  const at = fromPosition(c.text, side);
-  for (let i = 0, until = performance.now() + REQUEST_BUDGET_MS; i < 5 && (i === 0 || performance.now() < until); i++) {
-    const { ms, result } = await server.timeRequest<{ contents: { value?: string } | string } | null>('textDocument/hover', { textDocument: { uri: c.uri }, position: at });
-    sample.hoverMs.push(ms);
-    sample.hoverChars = result ? JSON.stringify(result.contents).length : 0;
-  }
-  const diagnostics = server.lastDiagnostics(c.uri);
-  const target = diagnostics[0]?.range ?? { start: at, end: at };
-  for (let i = 0, until = performance.now() + REQUEST_BUDGET_MS; i < 5 && (i === 0 || performance.now() < until); i++) {
-    const { ms, result } = await server.timeRequest<unknown[] | null>('textDocument/codeAction', {
-      textDocument: { uri: c.uri },
-      range: target,
-      // What VS Code sends for the light bulb: the diagnostics under the cursor, no `only`.
-      context: { diagnostics: diagnostics.filter((d) => overlaps(d.range, target)), triggerKind: 2 },
-    });
-    sample.codeActionMs.push(ms);
-    sample.codeActions = result?.length ?? 0;
-  }
-  await server.close(c.uri);
-  return sample;
+type Servers = Partial<Record<Side, BenchServer>>;
+
+/** `sides` rotated by `i`, so neither server always goes first. */
+function rotate(sides: Side[], i: number): Side[] {
+  return i % 2 === 0 ? sides : [...sides].reverse();
 }
 
-async function fullSession(side: Side, startup: Case, cases: Case[]): Promise<Session> {
-  const { server, startupMs } = await startTimed(side, startup);
+/**
+ * One case on one or two live servers, alternating them step by step (each open, keystroke and
+ * request goes to one server, then the same to the other), so a burst of load from elsewhere on
+ * the machine hits both alike. Every step is awaited: only one server works at a time.
+ */
+async function runCase(servers: Servers, c: Case, seed: number): Promise<Partial<Record<Side, CaseSample>>> {
+  const sides = Object.keys(servers) as Side[];
+  const samples: Partial<Record<Side, CaseSample>> = {};
+  for (const side of sides) samples[side] = { openMs: [], changeMs: [], hoverMs: [], codeActionMs: [], diagnostics: 0, codeActions: 0, hoverChars: 0 };
+  const each = async (i: number, step: (server: BenchServer, sample: CaseSample, side: Side) => Promise<void>) => {
+    for (const side of rotate(sides, i + seed)) await step(servers[side]!, samples[side]!, side);
+  };
+
+  await each(0, async (server, sample) => {
+    sample.openMs.push(await server.timeOpen(c.uri, c.text, TIMEOUT_MS));
+    sample.diagnostics = server.lastDiagnostics(c.uri).length;
+  });
+  // Time budgets keep a slow server from stretching the run; stopping only after a delete keeps
+  // the text equal to the original (keystrokes come in insert/delete pairs).
+  const editsUntil = performance.now() + EDIT_BUDGET_MS * sides.length;
+  let version = 1;
+  for (const [i, k] of keystrokes(c.text, c.edits, seed).entries()) {
+    if (version % 2 === 1 && version > MIN_EDITS && performance.now() > editsUntil) {
+      for (const side of sides) samples[side]!.editsCut = true;
+      break;
+    }
+    version++;
+    await each(i, async (server, sample) => void sample.changeMs.push(await server.timeKeystroke(c.uri, version, k, TIMEOUT_MS)));
+  }
+  for (let i = 0, until = performance.now() + REQUEST_BUDGET_MS * sides.length; i < 5 && (i === 0 || performance.now() < until); i++) {
+    await each(i, async (server, sample, side) => {
+      const { ms, result } = await server.timeRequest<{ contents: unknown } | null>('textDocument/hover', { textDocument: { uri: c.uri }, position: fromPosition(c.text, side) });
+      sample.hoverMs.push(ms);
+      sample.hoverChars = result ? JSON.stringify(result.contents).length : 0;
+    });
+  }
+  for (let i = 0, until = performance.now() + REQUEST_BUDGET_MS * sides.length; i < 5 && (i === 0 || performance.now() < until); i++) {
+    await each(i, async (server, sample, side) => {
+      const diagnostics = server.lastDiagnostics(c.uri);
+      const at = fromPosition(c.text, side);
+      const target = diagnostics[0]?.range ?? { start: at, end: at };
+      const { ms, result } = await server.timeRequest<unknown[] | null>('textDocument/codeAction', {
+        textDocument: { uri: c.uri },
+        range: target,
+        // What VS Code sends for the light bulb: the diagnostics under the cursor, no `only`.
+        context: { diagnostics: diagnostics.filter((d) => overlaps(d.range, target)), triggerKind: 2 },
+      });
+      sample.codeActionMs.push(ms);
+      sample.codeActions = result?.length ?? 0;
+    });
+  }
+  await each(0, (server) => server.close(c.uri));
+  return samples;
+}
+
+/** Both servers alive side by side for every case; returns one session record per server. */
+async function pairedSession(round: number, startup: Case, cases: Case[]): Promise<Session[]> {
+  const order = (round % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours']) as Side[];
+  const started: Partial<Record<Side, { server: BenchServer; startupMs: number }>> = {};
   try {
-    const startRssKb = procStats(server.pid).rssKb;
-    const out: Session['cases'] = {};
+    for (const side of order) started[side] = await startTimed(side, startup);
+    const servers: Servers = { ours: started.ours!.server, peer: started.peer!.server };
+    const sessions = order.map((side): Session => ({ side, startupMs: started[side]!.startupMs, startRssKb: procStats(servers[side]!.pid).rssKb, end: procStats(servers[side]!.pid), cases: {} }));
     for (const [i, c] of cases.entries()) {
-      out[c.name] = await runCase(server, side, c, 100 + i);
+      const samples = await runCase(servers, c, 100 + i);
+      for (const session of sessions) session.cases[c.name] = samples[session.side]!;
       process.stdout.write('.');
     }
-    return { side, startupMs, startRssKb, end: procStats(server.pid), cases: out };
+    for (const session of sessions) session.end = procStats(servers[session.side]!.pid);
+    return sessions;
   } finally {
-    await server.stop();
+    for (const side of order) await started[side]?.server.stop();
   }
 }
 
@@ -192,7 +223,7 @@ async function profileOurs(startup: Case, c: Case, dir: string): Promise<Profile
   const profDir = path.join(dir, 'cpu-profile');
   const { server } = await startTimed('ours', startup, ['--cpu-prof', `--cpu-prof-dir=${profDir}`]);
   try {
-    await runCase(server, 'ours', { ...c, edits: 10 }, 999);
+    await runCase({ ours: server }, { ...c, edits: 10 }, 999);
   } finally {
     await server.stop();
   }
@@ -256,7 +287,7 @@ async function main(): Promise<void> {
   try {
     const { startup, cases } = prepareCases(dir, opts.quick);
     console.log(`load average ${loadAtStart.join(' ')} on ${os.cpus().length} cores (other work on the machine adds noise to both servers alike)`);
-    console.log(`LSP benchmark: ours (${path.relative(ROOT, OURS)}) vs peer (dockerfile-language-server-nodejs ${peerVersion()}), ${opts.rounds} full session(s) each`);
+    console.log(`LSP benchmark: ours (${path.relative(ROOT, OURS)}) vs peer (dockerfile-language-server-nodejs ${peerVersion()}), ${opts.rounds} full session(s) with both servers side by side`);
 
     // Startup alone, interleaved, several times: it is short and noisy.
     const startups: Record<Side, { ms: number; rssKb: number }[]> = { ours: [], peer: [] };
@@ -270,12 +301,10 @@ async function main(): Promise<void> {
 
     const sessions: Session[] = [];
     for (let i = 0; i < opts.rounds; i++) {
-      for (const side of (i % 2 === 0 ? ['ours', 'peer'] : ['peer', 'ours']) as Side[]) {
-        process.stdout.write(`session ${sessions.length + 1} (${side}) `);
-        const s = await fullSession(side, startup, cases);
-        sessions.push(s);
-        process.stdout.write(` ${Math.round(s.end.cpuMs)} ms CPU\n`);
-      }
+      process.stdout.write(`session ${i + 1} (both servers) `);
+      const pair = await pairedSession(i, startup, cases);
+      sessions.push(...pair);
+      process.stdout.write(` CPU ${pair.map((s) => `${s.side} ${Math.round(s.end.cpuMs)} ms`).join(', ')}\n`);
     }
     const of = (side: Side) => sessions.filter((s) => s.side === side);
 
