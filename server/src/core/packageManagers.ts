@@ -8,7 +8,7 @@
  * Dockerfile running as another user writes.
  */
 import { appendToRun, commandRange, operands } from './commands';
-import { envBefore, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
+import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
@@ -291,8 +291,28 @@ export function findingCommand(model: DockerfileModel, finding: Finding): { inst
 
 /** A repair that appends `command` to the RUN (after everything else, so the cache is complete). */
 export function appendRepair(model: DockerfileModel, instr: Instr, command: string): { title: string; edits: TextEdit[] } | undefined {
-  const edit = appendToRun(model, instr, command);
+  const edit = verifiedAppend(model, instr, command);
   return edit && { title: `Clean up in the same RUN (${command})`, edits: [edit] };
+}
+
+/**
+ * {@link appendToRun}, checked: the edit is applied to a copy and the file parsed again, and the
+ * edit is kept only when the RUN then ends with exactly `command` as a command of its own. This
+ * catches scripts whose last line ends in a backslash (in a heredoc the new line would become
+ * arguments of the previous command) and anything else that would glue the cleanup onto it.
+ */
+export function verifiedAppend(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
+  const edit = appendToRun(model, instr, command);
+  const run = instr.run;
+  if (!edit || !run) return undefined;
+  const at = model.lines.offsetAt(edit.range.start);
+  if (at !== model.lines.offsetAt(edit.range.end)) return undefined;
+  const after = buildModel(model.text.slice(0, at) + edit.newText + model.text.slice(at));
+  const again = after.instructions[instr.index]?.run;
+  const last = again?.commands[again.commands.length - 1];
+  if (!again || !last || again.commands.length !== run.commands.length + 1) return undefined;
+  const lastText = after.text.slice(again.docOffset(last.start), again.docOffset(last.end - 1) + 1);
+  return lastText === command ? edit : undefined;
 }
 
 /** `prog sub ...` where prog matches `programs` and the first operand is one of `subs`: the subcommand word. */

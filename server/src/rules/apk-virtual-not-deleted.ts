@@ -4,8 +4,8 @@
  * same RUN the compilers and headers stay in the layer; a delete in a later RUN hides them but
  * cannot shrink this layer.
  */
-import { appendToRun, commandRange, operands, subcommand } from '../core/commands';
-import { findingCommand, laterInImage } from '../core/packageManagers';
+import { commandRange, operands, subcommand } from '../core/commands';
+import { findingCommand, laterInImage, verifiedAppend } from '../core/packageManagers';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
@@ -69,7 +69,7 @@ export const rule: Rule = {
     const name = found && virtualName(found.cmd);
     if (!found || !name || !/^[\w.+-]+$/.test(name)) return undefined;
     if (laterInImage(model, found.instr).some((i) => i.run)) return undefined;
-    const edit = appendToRun(model, found.instr, `apk del ${name}`);
+    const edit = verifiedAppend(model, found.instr, `apk del ${name}`);
     return edit && { title: `Delete the virtual group in the same RUN (apk del ${name})`, edits: [edit], preferred: true };
   },
 };

@@ -5,8 +5,8 @@
  * /etc/apt/apt.conf.d/docker-clean already deletes downloaded .deb files after every install and
  * turns off the binary package caches.
  */
-import { appendToRun, commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunsInImage, removesPath, APT_PROGRAMS, operands } from '../core/commands';
-import { findingCommand } from '../core/packageManagers';
+import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunsInImage, removesPath, APT_PROGRAMS, operands } from '../core/commands';
+import { findingCommand, verifiedAppend } from '../core/packageManagers';
 import { programName } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { APT_LISTS } from '../sizes/constants';
@@ -55,7 +55,7 @@ export const rule: Rule = {
     if (!found) return undefined;
     const needsLists = laterRunsInImage(model, found.instr).some((r) => r.run!.commands.some(isAptInstall) && !r.run!.commands.some(isAptUpdate));
     if (needsLists) return undefined;
-    const edit = appendToRun(model, found.instr, CLEANUP);
+    const edit = verifiedAppend(model, found.instr, CLEANUP);
     return edit && { title: `Remove the apt lists in the same RUN (${CLEANUP})`, edits: [edit], preferred: true };
   },
 };
