@@ -26,6 +26,7 @@ import {
 } from './codeServer';
 
 const totalTimeoutMs = Number(process.env.DSH_VSCODE_TIMEOUT_MS ?? 8 * 60_000);
+const startTimeoutMs = Number(process.env.DSH_VSCODE_START_TIMEOUT_MS ?? 3 * 60_000);
 const vscodeVersion = process.env.VSCODE_VERSION ?? '1.100.3';
 const resultsDir = path.join(repoRoot, 'test-results', 'vscode');
 const extensionTestsPath = path.join(repoRoot, 'out', 'test', 'vscode', 'suite', 'index.js');
@@ -95,12 +96,18 @@ async function runWithCodeServer(workspace: string, sandboxRoot: string): Promis
 
     let settle: (code: number) => void = () => undefined;
     const exitCode = new Promise<number>((resolve) => (settle = resolve));
+    // The suite's first line shows the extension host loaded it; without that, waiting for the
+    // whole run's time limit would only delay the failure.
+    let suiteStarted: () => void = () => undefined;
+    const suiteStart = new Promise<number>((resolve) => (suiteStarted = () => resolve(0)));
     await page.exposeFunction('codeAutomationExit', (code: unknown) => {
       settle(typeof code === 'number' ? code : 1);
     });
     page.on('console', (message) => {
       const text = cleanConsoleText(message.text());
-      if (text !== undefined) process.stdout.write(`${text}\n`);
+      if (text === undefined) return;
+      suiteStarted();
+      process.stdout.write(`${text}\n`);
     });
     page.on('pageerror', (error) => log('page error', error.message));
 
@@ -112,6 +119,7 @@ async function runWithCodeServer(workspace: string, sandboxRoot: string): Promis
     log('vscode', `workbench page loaded after ${((Date.now() - started) / 1000).toFixed(1)} s`);
     let code: number;
     try {
+      await withTimeout('the extension host starting the suite', startTimeoutMs, Promise.race([suiteStart, exitCode]));
       code = await withTimeout('VS Code tests in code-server', totalTimeoutMs, exitCode);
     } catch (error) {
       log('vscode', error instanceof Error ? error.message : String(error));
