@@ -10,7 +10,7 @@
  * two RUNs when the deletion cannot move). Splits that serve the build cache (dependencies, then
  * sources) are never flagged.
  */
-import { commandRange, hasCacheMount, indexRefreshOnly, installsWith, mergeIntoPreviousRun } from '../core/commands';
+import { commandRange, hasCacheMount, indexRefreshOf, indexRefreshOnly, installsWith, mergeIntoPreviousRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
@@ -60,7 +60,8 @@ export const rule: Rule = {
         const before = refreshBefore(model, instr);
         if (!before || before.prev.run!.form !== 'shell') continue;
         const install = run.commands.find((c) => installsWith(c, before.manager));
-        if (!install) continue;
+        // A RUN that refreshes the index itself first does not use the earlier one (that layer is apt-lists-kept's).
+        if (!install || run.commands.some((c) => c.start < install.start && indexRefreshOf(c) !== undefined)) continue;
         const apt = /^apt/.test(before.manager);
         out.push({
           range: commandRange(model, run, install),

@@ -11,6 +11,7 @@ import { rule as aptListsKept } from './apt-lists-kept';
 import { rule as aptRecommends } from './apt-recommends';
 import { rule as archiveKept } from './archive-kept';
 import { rule as baseImageNotSlim } from './base-image-not-slim';
+import { rule as buildToolsInFinalImage } from './build-tools-in-final-image';
 import { rule as bundlerCacheKept } from './bundler-cache-kept';
 import { rule as cargoCacheKept } from './cargo-cache-kept';
 import { rule as composerCacheKept } from './composer-cache-kept';
@@ -54,6 +55,7 @@ export const RULES: readonly Rule[] = [
   aptRecommends,
   archiveKept,
   baseImageNotSlim,
+  buildToolsInFinalImage,
   bundlerCacheKept,
   cargoCacheKept,
   composerCacheKept,

@@ -1,0 +1,543 @@
+/**
+ * build-tools-in-final-image: compilers, `-dev` headers or a whole SDK image in a stage whose
+ * layers form the final image. They are needed to build the app, not to run it; a builder stage
+ * that the final stage copies the result from leaves them behind (hadolint#947).
+ *
+ * Two kinds of findings: the stage's base image is an SDK (golang, rust, maven, gradle, a JDK,
+ * node when the Dockerfile runs a build script), or an apt/apk install adds build packages that
+ * the same RUN does not remove again. Where the stage has a shape we recognise (a Go binary, a
+ * Node app built with `npm run build`, a Java jar run with `java -jar`), the quick fix rewrites it
+ * into a builder stage and a slim final stage.
+ */
+import { APT_PROGRAMS, appendToRun, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands } from '../core/commands';
+import { envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
+import { isAtOrBelow, resolvePath, workdirAt } from '../core/paths';
+import { inlineAssignments, programArgs, programName, type ShellCommand } from '../core/shell';
+import type { Fix, TextEdit } from '../core/types';
+import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
+import { estimateAptInstall } from '../sizes/apt';
+import type { RawFinding, Rule } from './rule';
+
+// ---------------------------------------------------------------------------------------------
+// What counts as a build tool
+
+/** Compilers, toolchains and headers; `make` or `pkg-config` alone are small and often run-time helpers. */
+const BUILD_PACKAGES = new Set([
+  'build-essential', 'build-base', 'gcc', 'g++', 'clang', 'musl-dev', 'linux-headers', 'cargo', 'rustc', 'golang',
+  'golang-go', 'go', 'default-jdk', 'default-jdk-headless',
+]);
+const BUILD_PACKAGE_PATTERNS = [/-dev$/, /^gcc-\d+$/, /^g\+\+-\d+$/, /^clang-\d+$/, /^openjdk\d*-jdk/, /^openjdk-\d+-jdk/];
+
+export function isBuildPackage(name: string): boolean {
+  return BUILD_PACKAGES.has(name) || BUILD_PACKAGE_PATTERNS.some((p) => p.test(name));
+}
+
+type Sdk = 'go' | 'rust' | 'java' | 'node' | 'dotnet';
+
+/** The SDK an image reference is, when it is one. */
+function sdkOf(image: string): Sdk | undefined {
+  const ref = parseImageReference(image);
+  if (!ref) return undefined;
+  const name = ref.name;
+  const tag = ref.tag ?? 'latest';
+  if (name === 'golang') return 'go';
+  if (name === 'rust') return 'rust';
+  if (name === 'maven' || name === 'gradle') return 'java';
+  if ((name === 'eclipse-temurin' || name === 'openjdk' || name === 'amazoncorretto' || name === 'ibm-semeru-runtimes' || name === 'sapmachine') && !/jre/.test(tag)) return 'java';
+  if (/(^|\/)dotnet\/sdk$/.test(name)) return 'dotnet';
+  if (name === 'node') return 'node';
+  return undefined;
+}
+
+/** Packages an apt/apk install adds, by name (versions and options stripped). */
+function installedPackages(cmd: ShellCommand): { manager: 'apt' | 'apk'; names: string[] } | undefined {
+  if (isAptInstall(cmd)) return { manager: 'apt', names: operands(cmd).slice(1).map((w) => w.value.split('=')[0]) };
+  if (programName(cmd) === 'apk' && operands(cmd)[0]?.value === 'add') {
+    const args = programArgs(cmd);
+    // `apk add --virtual .build-deps gcc`: the word after --virtual/-t names the group, not a package.
+    const names = operands(cmd).slice(1).filter((w) => !['--virtual', '-t'].includes(args[args.indexOf(w) - 1]?.value ?? '')).map((w) => w.value.split(/[=<>~]/)[0]);
+    return { manager: 'apk', names };
+  }
+  return undefined;
+}
+
+/** True when a later command of the same RUN removes what the install added (purge, autoremove, apk del). */
+function removedInSameRun(instr: Instr, cmd: ShellCommand, manager: 'apt' | 'apk'): boolean {
+  return instr.run!.commands.some((c) => {
+    if (c.start <= cmd.start) return false;
+    const sub = operands(c)[0]?.value;
+    if (manager === 'apk') return programName(c) === 'apk' && sub === 'del';
+    return APT_PROGRAMS.has(programName(c)) && (sub === 'purge' || sub === 'remove' || sub === 'autoremove');
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// The rule
+
+/** A base the apt size model fits: Debian-based `-slim` images and plain debian (the full language images already hold the toolchain). */
+function onDebianSlim(stage: Stage): boolean {
+  let root: Stage = stage;
+  while (root.from.stage) root = root.from.stage;
+  const ref = root.from.image ? parseImageReference(root.from.image) : undefined;
+  return ref !== undefined && (ref.name === 'debian' || (/slim/.test(ref.tag ?? '') && !/alpine/.test(ref.tag ?? '')));
+}
+
+function sizeOf(image: string, platform?: string): string {
+  const e = estimateBaseImage(image, platform);
+  return e ? `${image} is about ${formatBytes(e.unpackedBytes)} unpacked` : `${image} (size not in the bundled table)`;
+}
+
+/** The runtime a stage of this SDK would move to, with its size, for the message. */
+function runtimeSuggestion(stage: Stage, sdk: Sdk): { text: string; saving?: number; basis?: string } {
+  const image = stage.from.image!;
+  const from = estimateBaseImage(image, stage.from.platform);
+  let target: string | undefined;
+  let why = '';
+  if (sdk === 'go' && usesCgo(stage)) {
+    target = 'debian:bookworm-slim';
+    why = 'the binary (it uses cgo, so it needs a libc) on';
+  } else if (sdk === 'go') {
+    target = 'gcr.io/distroless/static-debian12';
+    why = 'a static binary (CGO_ENABLED=0) on';
+  } else if (sdk === 'java') {
+    target = jreFor(image);
+    why = 'the jar on';
+  } else if (sdk === 'node') {
+    target = slimVariant(image) ?? image;
+    why = 'the built app and production dependencies on';
+  } else if (sdk === 'rust') {
+    target = 'debian:bookworm-slim';
+    why = 'the release binary on';
+  }
+  if (!target) return { text: 'copy only the build output into a runtime image' };
+  const alt = smallerAlternatives(image, stage.from.platform, { staticBinary: sdk === 'go' }).find((a) => a.reference === target);
+  const to = alt?.estimate ?? estimateBaseImage(target, stage.from.platform);
+  const toText = to ? `${target} (about ${formatBytes(to.unpackedBytes)} base)` : target;
+  const saving = from && to ? from.unpackedBytes - to.unpackedBytes : undefined;
+  return {
+    text: `${why} ${toText}`,
+    saving: saving !== undefined && saving > 0 ? saving : undefined,
+    basis: from && to ? `${from.basis}; ${to.basis}` : undefined,
+  };
+}
+
+/** `eclipse-temurin:<major>-jre` for a JDK, Maven or Gradle image whose tag names the Java major version. */
+function jreFor(image: string): string | undefined {
+  const ref = parseImageReference(image);
+  const tag = ref?.tag ?? '';
+  const m = /(?:temurin|jdk|openjdk|corretto)-?(\d{1,2})\b/.exec(tag) ?? (ref && ['eclipse-temurin', 'openjdk', 'amazoncorretto'].includes(ref.name) ? /^(\d{1,2})\b/.exec(tag) : null);
+  return m ? `eclipse-temurin:${m[1]}-jre` : undefined;
+}
+
+/** A Node stage that runs a build script after installing with devDependencies. */
+function nodeBuild(stage: Stage): { install: { instr: Instr; cmd: ShellCommand }; build: { instr: Instr; cmd: ShellCommand } } | undefined {
+  let install: { instr: Instr; cmd: ShellCommand } | undefined;
+  for (const instr of stage.instructions) {
+    for (const cmd of instr.run?.commands ?? []) {
+      const sub = operands(cmd)[0]?.value;
+      if (programName(cmd) !== 'npm') continue;
+      if ((sub === 'ci' || sub === 'install' || sub === 'i') && operands(cmd).length === 1 && !hasFlag(cmd, '--omit', '--production', '--only')) {
+        const env = new Map([...envBefore(instr), ...inlineAssignments(cmd)]);
+        if ((env.get('NODE_ENV') ?? '').replace(/["']/g, '') !== 'production') install = { instr, cmd };
+      }
+      if (install && sub === 'run' && /build/.test(operands(cmd)[1]?.value ?? '')) {
+        // `npm run build && npm prune --omit=dev` in the same RUN: the devDependencies never reach a layer.
+        const pruned = instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && hasFlag(c, '--omit', '--production'));
+        if (pruned && install.instr === instr) return undefined;
+        return { install, build: { instr, cmd } };
+      }
+    }
+  }
+  return undefined;
+}
+
+export const rule: Rule = {
+  id: 'build-tools-in-final-image',
+  title: 'build tools in the final image',
+  severity: 'warning',
+  scope: 'layers',
+  docs: {
+    summary: 'A stage whose layers form the final image starts from an SDK image (golang, rust, maven, gradle, a JDK, .NET SDK, or node when it runs a build script) or installs compilers, `build-essential` or `-dev` packages with apt/apk without removing them in the same RUN.',
+    why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage does the build and the final stage copies only the result, so none of the toolchain ships. Stages that do not reach the final image are not reported: building there is the point.',
+    incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
+    correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
+    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 248 MB for `-jre`; `node:22` about 1.1 GB against about 227 MB for `-slim`. For apt/apk build packages, the size of those packages.',
+    fix: [
+      'Rewrites the last stage into a builder stage and a final stage, for three shapes only.',
+      'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
+      'Node: `npm ci`/`npm install` then `npm run build`, and only npm commands: the builder runs `npm prune --omit=dev` after the build and the final `-slim` stage copies the working directory.',
+      'Java: `mvn`/`gradle` commands and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` with the jar.',
+      'ENV and WORKDIR are repeated in the final stage; CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME and STOPSIGNAL move there; a USER moves along only when it exists there (numeric, root, or the image\'s own user). Not offered with HEALTHCHECK, ONBUILD, SHELL, ENV values that use variables, or other RUN commands, whose runtime needs cannot be known.',
+      'Only the build output moves to the final stage, so files the app reads at run time from the source tree are left behind: the fix is not marked preferred; review it.',
+    ].join(' '),
+  },
+  check({ model }) {
+    const out: RawFinding[] = [];
+    for (const stage of model.stages) {
+      if (!stage.layersInFinal) continue;
+      const image = stage.from.image;
+      const sdk = image && !stage.from.stage ? sdkOf(image) : undefined;
+      const node = sdk === 'node' ? nodeBuild(stage) : undefined;
+      if (image && sdk && (sdk !== 'node' || node)) {
+        const s = runtimeSuggestion(stage, sdk);
+        const what = sdk === 'node' ? `${sizeOf(image, stage.from.platform)} and the devDependencies that \`npm run build\` needs ship in the final image` : `the whole toolchain ships in the final image: ${sizeOf(image, stage.from.platform)}`;
+        out.push({
+          range: stage.from.imageRange,
+          instr: stage.fromInstr,
+          stage,
+          message: `${image} is a build image; ${what}. Build in a builder stage and ship ${s.text}${s.saving ? `: about ${formatBytes(s.saving)} smaller` : ''}.`,
+          saving: s.saving ? { bytes: s.saving, basis: s.basis ?? '' } : { basis: 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
+          data: { kind: 'sdk', sdk },
+        });
+      }
+      for (const instr of stage.instructions) {
+        for (const cmd of instr.run?.commands ?? []) {
+          const installed = installedPackages(cmd);
+          if (!installed) continue;
+          const tools = installed.names.filter(isBuildPackage);
+          if (tools.length === 0 || removedInSameRun(instr, cmd, installed.manager)) continue;
+          const estimate = installed.manager === 'apt' && onDebianSlim(stage) ? estimateAptInstall(tools, { recommends: !hasFlag(cmd, '--no-install-recommends') }) : undefined;
+          const size = estimate && estimate.unknown.length === 0 ? `about ${formatBytes(estimate.bytes)} with their dependencies` : 'the size of those packages and their dependencies';
+          out.push({
+            range: commandRange(model, instr.run!, cmd),
+            instr,
+            message: `Build packages stay in the final image (${tools.join(', ')}): ${size}. Install them in a builder stage, or remove them in the same RUN (${installed.manager === 'apk' ? 'apk add --virtual .build-deps ... && apk del .build-deps' : 'apt-get purge -y --auto-remove ...'}).`,
+            saving: estimate && estimate.unknown.length === 0 ? { bytes: estimate.bytes, basis: estimate.basis } : { basis: `the installed size of ${tools.join(', ')} and what they pull in` },
+            data: { kind: 'packages' },
+          });
+        }
+      }
+    }
+    return out;
+  },
+  fix(finding, { model }) {
+    const instr = instructionAt(model, finding.range.start.line);
+    const stage = instr?.stage;
+    if (!stage || !stage.isFinal) return undefined;
+    // Only a plain one-line `FROM image [AS name]`: anything else is malformed or too unusual to rewrite.
+    const from = stage.fromInstr;
+    const fromArgs = from.node.getArguments().length;
+    if (from.range.start.line !== from.range.end.line || (fromArgs !== 1 && fromArgs !== 3)) return undefined;
+    if (finding.data?.kind === 'packages') return pythonFix(model, stage);
+    if (finding.data?.kind !== 'sdk' || stage.fromInstr !== instr) return undefined;
+    const sdk = finding.data.sdk;
+    if (sdk === 'go') return goFix(model, stage);
+    if (sdk === 'node') return nodeFix(model, stage);
+    if (sdk === 'java') return javaFix(model, stage);
+    return undefined;
+  },
+};
+
+// ---------------------------------------------------------------------------------------------
+// The multi-stage rewrite
+
+/** Instructions that only describe how the image runs: they move to the final stage. */
+const RUNTIME = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'LABEL', 'VOLUME', 'STOPSIGNAL', 'MAINTAINER']);
+/** Instructions whose effect in a new base image cannot be checked statically. */
+const BLOCKERS = new Set(['HEALTHCHECK', 'ONBUILD', 'SHELL']);
+
+interface Plan {
+  /** Image of the final stage. */
+  finalImage: string;
+  /** What the final stage copies from the builder: [source, destination]. */
+  copies: [string, string][];
+  /** Users that exist in the final image. */
+  users: RegExp;
+  /** Extra edits in the builder (build flags, prune). */
+  builderEdits: TextEdit[];
+  title: string;
+}
+
+/** The exec-form CMD/ENTRYPOINT words of the stage, or undefined when one is in shell form. */
+function execCommand(stage: Stage): string[] | undefined {
+  let words: string[] | undefined;
+  for (const i of stage.instructions) {
+    if (i.keyword !== 'CMD' && i.keyword !== 'ENTRYPOINT') continue;
+    const text = (i.node.getArgumentsContent() ?? '').trim();
+    try {
+      const parsed: unknown = JSON.parse(text);
+      if (!Array.isArray(parsed) || !parsed.every((w) => typeof w === 'string')) return undefined;
+      words = i.keyword === 'ENTRYPOINT' ? [...(parsed as string[]), ...(words ?? [])] : parsed as string[];
+    } catch {
+      return undefined;
+    }
+  }
+  return words;
+}
+
+/** The name the builder stage gets: its own `AS` name, else `build` (or `build-2`... when taken). */
+function builderName(model: DockerfileModel, stage: Stage): { name: string; edit?: TextEdit } {
+  if (stage.name) return { name: stage.name };
+  let name = 'build';
+  for (let k = 2; model.stages.some((s) => s.name === name); k++) name = `build-${k}`;
+  const at = stage.from.imageRange.end;
+  return { name, edit: { range: { start: at, end: at }, newText: ` AS ${name}` } };
+}
+
+function rewrite(model: DockerfileModel, stage: Stage, plan: Plan): Fix | undefined {
+  const env: string[] = [];
+  const moved: string[] = [];
+  const edits: TextEdit[] = [...plan.builderEdits];
+  let user: string | undefined;
+  for (const i of stage.instructions) {
+    if (BLOCKERS.has(i.keyword)) return undefined;
+    const text = model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
+    if (i.keyword === 'ENV') {
+      if (text.includes('$')) return undefined;
+      env.push(text);
+    } else if (i.keyword === 'USER') {
+      user = (i.node.getArgumentsContent() ?? '').trim();
+    } else if (RUNTIME.has(i.keyword)) {
+      moved.push(text);
+      edits.push(deleteInstruction(model, i));
+    }
+  }
+  if (user !== undefined && !plan.users.test(user)) return undefined;
+  const lastInstr = stage.instructions[stage.instructions.length - 1];
+  const workdir = lastInstr ? workdirAt(lastInstr) : '/';
+  const lastWorkdir = stage.instructions.filter((i) => i.keyword === 'WORKDIR').pop();
+  if (workdir === undefined) return undefined;
+  const builder = builderName(model, stage);
+  if (builder.edit) edits.push(builder.edit);
+  const eol = model.lines.eol;
+  const lines = [
+    `FROM ${plan.finalImage}`,
+    ...env,
+    ...(lastWorkdir && workdir !== '/' ? [`WORKDIR ${workdir}`] : []),
+    ...plan.copies.map(([src, dest]) => `COPY --from=${builder.name} ${src} ${dest}`),
+    ...(user !== undefined ? [`USER ${user}`] : []),
+    ...moved,
+  ];
+  const end = model.text.length;
+  const endsWithEol = /\r?\n$/.test(model.text);
+  const at = model.lines.positionAt(end);
+  edits.push({ range: { start: at, end: at }, newText: `${endsWithEol ? '' : eol}${eol}${lines.join(eol)}${eol}` });
+  return { title: plan.title, edits, preferred: false };
+}
+
+/** RUN commands of the stage; undefined when one is outside `allowed`. */
+function onlyCommands(stage: Stage, allowed: (c: ShellCommand) => boolean): ShellCommand[] | undefined {
+  const all: ShellCommand[] = [];
+  for (const i of stage.instructions) {
+    if (!i.run) continue;
+    if (i.run.form === 'exec') return undefined;
+    for (const c of i.run.commands) {
+      if (!allowed(c)) return undefined;
+      all.push(c);
+    }
+  }
+  return all;
+}
+
+const C_TOOLCHAIN = /^(gcc|g\+\+|clang|build-base|build-essential|musl-dev|libc6?-dev)$/;
+
+/** True when the Go stage builds with cgo: CGO_ENABLED=1 somewhere, or C toolchains or headers installed. */
+function usesCgo(stage: Stage): boolean {
+  for (const instr of stage.instructions) {
+    if (instr.keyword === 'ENV' && /CGO_ENABLED\s*=?\s*["']?1/.test(instr.node.getArgumentsContent() ?? '')) return true;
+    for (const cmd of instr.run?.commands ?? []) {
+      if (inlineAssignments(cmd).get('CGO_ENABLED')?.replace(/["']/g, '') === '1') return true;
+      if (installedPackages(cmd)?.names.some((n) => C_TOOLCHAIN.test(n) || /-dev$/.test(n))) return true;
+    }
+  }
+  return false;
+}
+
+function goFix(model: DockerfileModel, stage: Stage): Fix | undefined {
+  const cmdWords = execCommand(stage);
+  if (!cmdWords || usesCgo(stage)) return undefined;
+  let build: { instr: Instr; cmd: ShellCommand } | undefined;
+  for (const instr of stage.instructions) {
+    for (const cmd of instr.run?.commands ?? []) {
+      if (programName(cmd) === 'go' && operands(cmd)[0]?.value === 'build') {
+        if (build) return undefined;
+        build = { instr, cmd };
+      }
+    }
+  }
+  if (!build || build.instr.run!.form === 'heredoc') return undefined;
+  const args = programArgs(build.cmd);
+  const o = args.findIndex((w) => w.value === '-o');
+  const outWord = o >= 0 ? args[o + 1]?.value : undefined;
+  const cwd = workdirAt(build.instr);
+  const binary = outWord && cwd !== undefined ? resolvePath(outWord, cwd) : undefined;
+  if (!binary || binary.endsWith('/')) return undefined;
+  const cgo = new Map([...envBefore(build.instr), ...inlineAssignments(build.cmd)]).get('CGO_ENABLED');
+  if (cgo !== undefined && cgo.replace(/["']/g, '') !== '0') return undefined;
+  const run = build.instr.run!;
+  const builderEdits: TextEdit[] = [];
+  if (cgo === undefined) {
+    const at = model.lines.positionAt(run.docOffset(build.cmd.start));
+    builderEdits.push({ range: { start: at, end: at }, newText: 'CGO_ENABLED=0 ' });
+  }
+  if (!args.some((w) => w.value === '-ldflags' || w.value.startsWith('-ldflags='))) {
+    builderEdits.push(insertAfterWord(model, run, operands(build.cmd)[0], ' -ldflags="-s -w"'));
+  }
+  return rewrite(model, stage, {
+    finalImage: 'gcr.io/distroless/static-debian12',
+    copies: [[binary, binary]],
+    users: /^(root|nonroot|nobody|\d+(:\d+)?)$/,
+    builderEdits,
+    title: `Build in a builder stage and ship only ${binary} on distroless static (review: runtime files from the source tree are not copied)`,
+  });
+}
+
+function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
+  const found = nodeBuild(stage);
+  const image = stage.from.image;
+  if (!found || !image || !execCommand(stage)) return undefined;
+  if (!onlyCommands(stage, (c) => programName(c) === 'npm')) return undefined;
+  if (stage.instructions.some((i) => i.keyword === 'USER' || /--chown|--chmod/.test(i.node.getArgumentsContent() ?? '') && (i.keyword === 'COPY' || i.keyword === 'ADD'))) return undefined;
+  const last = stage.instructions[stage.instructions.length - 1];
+  const workdir = last ? workdirAt(last) : undefined;
+  if (!workdir || workdir === '/') return undefined;
+  // Everything the stage copies or builds must live under the working directory the final stage copies.
+  for (const i of stage.instructions) {
+    if (i.keyword !== 'COPY' && i.keyword !== 'ADD') continue;
+    const args = (i.node.getArgumentsContent() ?? '').trim().split(/\s+/);
+    const dest = resolvePath(args[args.length - 1] ?? '', workdirAt(i) ?? '/');
+    if (!dest || !isAtOrBelow(dest, workdir)) return undefined;
+  }
+  const prune = appendToRun(model, found.build.instr, 'npm prune --omit=dev');
+  if (!prune) return undefined;
+  const slim = slimVariant(image) ?? image;
+  return rewrite(model, stage, {
+    finalImage: slim,
+    copies: [[workdir, workdir]],
+    users: /^(root|node|\d+(:\d+)?)$/,
+    builderEdits: [prune],
+    title: `Build in a builder stage, prune devDependencies and ship ${workdir} on ${slim}`,
+  });
+}
+
+const JAVA_BUILD = /^(mvn|mvnw|gradle|gradlew)$/;
+
+function javaFix(model: DockerfileModel, stage: Stage): Fix | undefined {
+  const image = stage.from.image;
+  const jre = image && jreFor(image);
+  const words = execCommand(stage);
+  if (!jre || !words) return undefined;
+  const j = words.indexOf('-jar');
+  if (!/(^|\/)java$/.test(words[0] ?? '') || j < 0) return undefined;
+  const last = stage.instructions[stage.instructions.length - 1];
+  const jar = last && workdirAt(last) !== undefined ? resolvePath(words[j + 1] ?? '', workdirAt(last)!) : undefined;
+  if (!jar || /[*?[]/.test(jar)) return undefined;
+  if (!onlyCommands(stage, (c) => JAVA_BUILD.test(programName(c)) || programName(c) === 'mkdir' || programName(c) === 'cp' || programName(c) === 'mv')) return undefined;
+  return rewrite(model, stage, {
+    finalImage: jre,
+    copies: [[jar, jar]],
+    users: /^(root|\d+(:\d+)?)$/,
+    builderEdits: [],
+    title: `Build in a builder stage and ship only ${jar} on ${jre} (review: other runtime files are not copied)`,
+  });
+}
+
+/**
+ * Debian bookworm runtime libraries of common `-dev` packages (from `apt-cache depends` on Debian
+ * 12.11, 2026-11-24): what the final stage needs for wheels built against them.
+ */
+const RUNTIME_LIBS: Record<string, string> = {
+  'libpq-dev': 'libpq5',
+  'libffi-dev': 'libffi8',
+  'libssl-dev': 'libssl3',
+  'libxml2-dev': 'libxml2',
+  'libxslt1-dev': 'libxslt1.1',
+  'zlib1g-dev': 'zlib1g',
+  'libjpeg-dev': 'libjpeg62-turbo',
+  'libjpeg62-turbo-dev': 'libjpeg62-turbo',
+  'libmariadb-dev': 'libmariadb3',
+  'default-libmysqlclient-dev': 'libmariadb3',
+  'libsqlite3-dev': 'libsqlite3-0',
+  'libyaml-dev': 'libyaml-0-2',
+  'libpng-dev': 'libpng16-16',
+  'libgeos-dev': 'libgeos-c1v5',
+  'liblzma-dev': 'liblzma5',
+  'libbz2-dev': 'libbz2-1.0',
+  'libcurl4-openssl-dev': 'libcurl4',
+};
+/** Build packages that leave nothing the built wheels need at run time. */
+const COMPILERS = /^(build-essential|gcc|g\+\+|gcc-\d+|g\+\+-\d+|make|pkg-config|pkgconf)$/;
+
+interface PipInstall {
+  instr: Instr;
+  cmd: ShellCommand;
+}
+
+/**
+ * Python with wheels: an official python image whose RUNs are only apt installs (with build
+ * packages) and pip installs. The builder turns `pip install` into `pip wheel --wheel-dir /wheels`;
+ * the final `-slim` stage repeats the other instructions in order, installs only the runtime
+ * libraries with apt, and installs from the wheels through a bind mount (no wheel layer).
+ */
+function pythonFix(model: DockerfileModel, stage: Stage): Fix | undefined {
+  const image = stage.from.image;
+  const ref = image && !stage.from.stage ? parseImageReference(image) : undefined;
+  if (!image || !ref || ref.name !== 'python' || /alpine/.test(ref.tag ?? '') || stage.from.raw !== image) return undefined;
+  const slim = slimVariant(image) ?? image;
+  const pips: PipInstall[] = [];
+  const builderEdits: TextEdit[] = [];
+  const finalLines: string[] = [];
+  const eol = model.lines.eol;
+  const text = (i: Instr) => model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
+  for (const i of stage.instructions) {
+    if (BLOCKERS.has(i.keyword)) return undefined;
+    if (!i.run) {
+      if (i.keyword === 'ENV' && text(i).includes('$')) return undefined;
+      if ((i.keyword === 'COPY' || i.keyword === 'ADD') && /--from/i.test(i.node.getArgumentsContent() ?? '')) return undefined;
+      finalLines.push(text(i));
+      if (RUNTIME.has(i.keyword)) builderEdits.push(deleteInstruction(model, i));
+      continue;
+    }
+    if (i.run.form !== 'shell' || i.run.mounts.length > 0) return undefined;
+    const runtime: string[] = [];
+    let installsApt = false;
+    for (const cmd of i.run.commands) {
+      const name = programName(cmd);
+      const sub = operands(cmd)[0]?.value;
+      const pip = /^pip3?$/.test(name) && sub === 'install';
+      if (pip) {
+        if (programArgs(cmd).some((w) => /^(-e|--editable|--user|--target|-t|--prefix)$/.test(w.value) || w.value === '.')) return undefined;
+        pips.push({ instr: i, cmd });
+        builderEdits.push({ range: wordRangeOf(model, i, operands(cmd)[0]), newText: 'wheel --wheel-dir /wheels' });
+        continue;
+      }
+      const installed = installedPackages(cmd);
+      if (installed?.manager === 'apt') {
+        installsApt = true;
+        for (const n of installed.names) {
+          if (!isBuildPackage(n)) runtime.push(n);
+          else if (RUNTIME_LIBS[n]) runtime.push(RUNTIME_LIBS[n]);
+          else if (!COMPILERS.test(n)) return undefined;
+        }
+        continue;
+      }
+      if (APT_PROGRAMS.has(name) && (sub === 'update' || sub === 'clean')) continue;
+      if (name === 'rm' && operands(cmd).every((w) => w.value.startsWith('/var/lib/apt/lists'))) continue;
+      return undefined;
+    }
+    const pipHere = pips.filter((p) => p.instr === i);
+    if (installsApt && pipHere.length > 0) return undefined; // one RUN doing both: keep it simple
+    if (installsApt && runtime.length > 0) {
+      finalLines.push(`RUN apt-get update \\${eol}    && apt-get install -y --no-install-recommends ${[...new Set(runtime)].join(' ')} \\${eol}    && rm -rf /var/lib/apt/lists/*`);
+    }
+    for (const p of pipHere) {
+      const sub = operands(p.cmd)[0];
+      const args = programArgs(p.cmd).filter((w) => w !== sub).map((w) => w.value);
+      const kept = args.filter((v) => v !== '--no-cache-dir').map((v) => (/^[A-Za-z0-9_.,:=<>!~\/+@-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`));
+      finalLines.push(`RUN --mount=type=bind,from=BUILDER,source=/wheels,target=/wheels \\${eol}    pip install --no-cache-dir --no-index --find-links=/wheels ${kept.join(' ')}`);
+    }
+  }
+  if (pips.length === 0) return undefined;
+  const builder = builderName(model, stage);
+  if (builder.edit) builderEdits.push(builder.edit);
+  const endsWithEol = /\r?\n$/.test(model.text);
+  const at = model.lines.positionAt(model.text.length);
+  const lines = [`FROM ${slim}`, ...finalLines.map((l) => l.replace('from=BUILDER', `from=${builder.name}`))];
+  builderEdits.push({ range: { start: at, end: at }, newText: `${endsWithEol ? '' : eol}${eol}${lines.join(eol)}${eol}` });
+  return { title: `Build wheels in a builder stage; install them on ${slim} with only the runtime libraries (needs BuildKit for the bind mount)`, edits: builderEdits, preferred: false };
+}
+
+function wordRangeOf(model: DockerfileModel, instr: Instr, word: { start: number; end: number }) {
+  const run = instr.run!;
+  return model.lines.range(run.docOffset(word.start), run.docOffset(word.end - 1) + 1);
+}
