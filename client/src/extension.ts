@@ -9,6 +9,7 @@
 import * as path from 'node:path';
 import { commands, window, workspace, type ExtensionContext } from 'vscode';
 import { SizeView } from './sizeView';
+import { registerEngineCommands } from './engineCommands';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 
 let client: LanguageClient | undefined;
@@ -45,6 +46,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
       if (!result?.applied) void window.showInformationMessage('Dockerfile Size Hints: no fix to apply here.');
     }),
   );
+  context.subscriptions.push(...registerEngineCommands(context, client));
   context.subscriptions.push(
     new SizeView(client),
     workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('dockerfileSizeHints/trustChanged', { trusted: true })),
