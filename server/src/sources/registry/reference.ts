@@ -8,6 +8,7 @@
  * host part decides where a network request goes, so anything unusual (variables, uppercase
  * repositories, spaces) is refused rather than guessed.
  */
+import { parseImageReference } from '../../sizes/reference';
 
 /** A parsed, normalised image reference. */
 export interface ImageReference {
@@ -23,53 +24,23 @@ export interface ImageReference {
 
 export const DOCKER_HUB = 'docker.io';
 const DOCKER_HUB_API_HOST = 'registry-1.docker.io';
-const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
 
-const COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
-const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
-const DIGEST = /^[a-z0-9]+(?:[+._-][a-z0-9]+)*:[a-fA-F0-9]{32,}$/;
-// host[:port] with a DNS name, IPv4 address or bracketed IPv6 address.
-const HOST = /^(?:[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?)*|\[[0-9A-Fa-f:.]+\])(?::[0-9]{1,5})?$/;
-
-/** Parses an image reference; returns undefined when it is not a valid, literal reference. */
+/**
+ * Parses an image reference; returns undefined when it is not a valid, literal reference.
+ * The grammar is the size model's (`parseImageReference`, the one parser of references in the
+ * project); this adds the limits a network request needs and keeps only what the client uses.
+ */
 export function parseReference(text: string): ImageReference | undefined {
   const input = text.trim();
-  if (input === '' || input.length > 512 || /[\s$]/.test(input)) return undefined;
-
-  let rest = input;
-  let digest: string | undefined;
-  const at = rest.indexOf('@');
-  if (at >= 0) {
-    digest = rest.slice(at + 1);
-    rest = rest.slice(0, at);
-    if (!DIGEST.test(digest)) return undefined;
-  }
-
-  let tag: string | undefined;
-  const lastColon = rest.lastIndexOf(':');
-  if (lastColon > rest.lastIndexOf('/')) {
-    tag = rest.slice(lastColon + 1);
-    rest = rest.slice(0, lastColon);
-    if (!TAG.test(tag)) return undefined;
-  }
-
-  let registry = DOCKER_HUB;
-  const slash = rest.indexOf('/');
-  if (slash >= 0) {
-    const first = rest.slice(0, slash);
-    if (first.includes('.') || first.includes(':') || first === 'localhost' || first !== first.toLowerCase()) {
-      if (!HOST.test(first)) return undefined;
-      registry = first.toLowerCase();
-      rest = rest.slice(slash + 1);
-    }
-  }
-  if (HUB_ALIASES.has(registry)) registry = DOCKER_HUB;
-
-  if (rest === '' || rest.length > 255 || !rest.split('/').every((c) => COMPONENT.test(c))) return undefined;
-  const repository = registry === DOCKER_HUB && !rest.includes('/') ? `library/${rest}` : rest;
-
-  if (tag === undefined && digest === undefined) tag = 'latest';
-  return { registry, repository, ...(tag !== undefined ? { tag } : {}), ...(digest !== undefined ? { digest } : {}) };
+  if (input.length > 512) return undefined;
+  const ref = parseImageReference(input);
+  if (!ref || ref.scratch || ref.path.length > 255) return undefined;
+  return {
+    registry: ref.registry,
+    repository: ref.path,
+    ...(ref.effectiveTag !== undefined ? { tag: ref.effectiveTag } : {}),
+    ...(ref.digest !== undefined ? { digest: ref.digest } : {}),
+  };
 }
 
 /** "registry/repository:tag@digest", the canonical long form (used as a cache key). */
