@@ -11,8 +11,15 @@ import { scanBuildContext } from './context/scan';
 import { ContextScans, SCAN_LIMITS, type ScanState } from './context/scans';
 import { createDockerignoreMatcher } from '../core/dockerignore';
 
+/**
+ * How long an analysis waits for a scan that is not finished before answering without its
+ * figures. Small contexts finish well within it, so their first diagnostics are already complete
+ * (and agree with the CLI); large ones are re-published when the scan ends.
+ */
+const FIRST_ANSWER_WAIT_MS = 300;
+
 export interface ContextFactsSource {
-  /** Never waits for a scan: its figures are included once it finished. `requester` is the document asking. */
+  /** Waits at most a moment for a scan: its figures are included once it finished. `requester` is the document asking. */
   factsFor(dockerfilePath: string, requester?: string, buildContext?: BuildContextSetting): Promise<BuildContextFacts>;
   /** The context an ignore file applies to, and the scan of it under `text` (the editor's current text). */
   ignoreFileScan?(ignorePath: string, text: string, requester: string, buildContext?: BuildContextSetting): Promise<{ dir: string; scan: ScanState }>;
@@ -21,6 +28,8 @@ export interface ContextFactsSource {
 
 export class FileSystemContextFacts implements ContextFactsSource {
   private readonly disk = new Map<string, Promise<ContextOnDisk>>();
+  /** Bumped by every invalidation, so a read that started before one is not used after it. */
+  private generation = 0;
 
   constructor(
     readonly scans: ContextScans = new ContextScans(),
@@ -28,14 +37,20 @@ export class FileSystemContextFacts implements ContextFactsSource {
   ) {}
 
   async factsFor(dockerfilePath: string, requester = dockerfilePath, buildContext?: BuildContextSetting): Promise<BuildContextFacts> {
-    const disk = await this.read(dockerfilePath, buildContext);
-    const scan = this.scans.state(disk.context.dir, disk.ignoreFile?.text, requester);
+    let disk: ContextOnDisk;
+    // A read that raced with a file change would start a scan of the old ignore text: read again.
+    for (let g = -1; g !== this.generation; ) {
+      g = this.generation;
+      disk = await this.read(dockerfilePath, buildContext);
+    }
+    disk = disk!;
+    const scan = await this.scans.within(disk.context.dir, disk.ignoreFile?.text, requester, FIRST_ANSWER_WAIT_MS);
     return contextFacts(dockerfilePath, disk, scan.state === 'done' ? scan.result : undefined);
   }
 
   async ignoreFileScan(ignorePath: string, text: string, requester: string, buildContext?: BuildContextSetting): Promise<{ dir: string; scan: ScanState }> {
     const { dir } = await contextOfIgnoreFile(ignorePath, this.layout(buildContext));
-    return { dir, scan: this.scans.state(dir, text, requester) };
+    return { dir, scan: await this.scans.within(dir, text, requester, FIRST_ANSWER_WAIT_MS) };
   }
 
   release(requester: string): void {
@@ -44,6 +59,7 @@ export class FileSystemContextFacts implements ContextFactsSource {
 
   invalidate(changedPath?: string): void {
     // Reading the context again is cheap (a few stats); any change may move a context or an ignore file.
+    this.generation++;
     this.disk.clear();
     this.scans.invalidate(changedPath);
   }

@@ -66,6 +66,17 @@ export class ContextScans {
     return { state: 'running' };
   }
 
+  /** Like `state`, but waits up to `ms` for the scan to finish (small contexts then answer in one go). */
+  async within(dir: string, ignoreText: string | undefined, requester: string, ms: number): Promise<ScanState> {
+    const entry = this.ensure(dir, ignoreText, requester);
+    if (!entry.result && entry.error === undefined) {
+      let timer: NodeJS.Timeout | undefined;
+      await Promise.race([entry.promise, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+      clearTimeout(timer);
+    }
+    return this.state(dir, ignoreText, requester);
+  }
+
   /** Like `state`, but waits for the scan to finish. */
   async wait(dir: string, ignoreText: string | undefined, requester: string): Promise<ScanState> {
     const entry = this.ensure(dir, ignoreText, requester);
