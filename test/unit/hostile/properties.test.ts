@@ -28,7 +28,7 @@ const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
  * explores other inputs, and a failure prints the seed and path that reproduce it.
  */
 const SEED = process.env.FC_SEED === 'random' ? Date.now() : Number(process.env.FC_SEED ?? 20261124);
-const RUNS = { numRuns: 200, interruptAfterTimeLimit: 8_000, seed: SEED };
+const RUNS = { numRuns: 200, interruptAfterTimeLimit: 5_000, seed: SEED };
 const ENV = { context: {} };
 
 /** Real Dockerfiles to mutate: the examples, every rule fixture, and a generated multi-stage file. */
