@@ -85,8 +85,7 @@ function sameText(instr: Instr, keyword: string, historyText: string): boolean {
     if (!instr.run) return true;
     // Exec form: the classic builder joins argv with spaces; BuildKit keeps the JSON. Compare words.
     if (instr.run.form === 'exec') {
-      const words = instr.run.commands[0]?.words.map((w) => w.value) ?? [];
-      return normaliseScript(words.join(' ')) === normaliseScript(historyText) || normaliseScript(instr.run.text) === normaliseScript(historyText);
+      return normaliseScript(execArgv(instr.run.text).join(' ')) === normaliseScript(historyText) || normaliseScript(instr.run.text) === normaliseScript(historyText);
     }
     return normaliseScript(instr.run.text) === normaliseScript(historyText);
   }
@@ -98,4 +97,14 @@ function sameText(instr: Instr, keyword: string, historyText: string): boolean {
     return dest === undefined || historyDest === undefined || dest.includes('$') || dest === historyDest;
   }
   return true;
+}
+
+/** The argv of an exec-form instruction (`["a", "b c"]`); empty when it is not valid JSON. */
+function execArgv(json: string): string[] {
+  try {
+    const v: unknown = JSON.parse(json);
+    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : [];
+  } catch {
+    return [];
+  }
 }

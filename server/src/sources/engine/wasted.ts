@@ -88,6 +88,6 @@ export function findWastedSpace(layers: readonly LayerFiles[]): WastedSpace {
       live.set(path, index, bytes);
     }
   });
-  files.sort((a, b) => b.bytes - a.bytes || a.path.localeCompare(b.path));
+  files.sort((a, b) => b.bytes - a.bytes || (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   return { files, totalBytes: files.reduce((n, f) => n + f.bytes, 0) };
 }

@@ -1,0 +1,57 @@
+/** History-to-instruction mapping on hand-written histories (oldest first). */
+import * as assert from 'node:assert/strict';
+import { buildModel } from '../../../server/src/core/model';
+import { isExactBuild, mapHistory } from '../../../server/src/sources/engine';
+
+const BASE = [
+  { createdBy: '/bin/sh -c #(nop) ADD file:abc in / ', size: 80_000_000 },
+  { createdBy: '/bin/sh -c #(nop)  CMD ["bash"]', size: 0 },
+];
+
+const lines = (m: ReturnType<typeof mapHistory>) => m.layers.map((l) => [l.instr.range.start.line, l.size, l.sameText]);
+
+describe('engine: mapHistory', () => {
+  it('matches from the end and leaves the base entries above', () => {
+    const model = buildModel('FROM debian\nENV A=1\nCOPY app /app\nRUN make \\\n  && rm -rf obj\nCMD ["/app/run"]\n');
+    const m = mapHistory(model, [
+      ...BASE,
+      { createdBy: '/bin/sh -c #(nop)  ENV A=1', size: 0 },
+      { createdBy: '/bin/sh -c #(nop) COPY dir:ff in /app ', size: 5000 },
+      { createdBy: '/bin/sh -c make   && rm -rf obj', size: 1234 },
+      { createdBy: '/bin/sh -c #(nop)  CMD ["/app/run"]', size: 0 },
+    ]);
+    assert.deepEqual(lines(m), [[1, 0, true], [2, 5000, true], [3, 1234, true], [5, 0, true]]);
+    assert.equal(m.baseEntries, 2);
+    assert.equal(m.baseBytes, 80_000_000);
+    assert.equal(m.ownBytes, 6234);
+    assert.ok(isExactBuild(m));
+  });
+
+  it('follows the stage chain of the final stage and skips other stages', () => {
+    const model = buildModel('FROM golang AS build\nRUN go build\nFROM debian AS rt\nRUN apt-get update\nFROM rt\nCOPY --from=build /out /app\n');
+    const m = mapHistory(model, [...BASE, { createdBy: 'RUN /bin/sh -c apt-get update # buildkit', size: 40 }, { createdBy: 'COPY /out /app # buildkit', size: 7 }]);
+    assert.deepEqual(lines(m), [[3, 40, true], [5, 7, true]]);
+    assert.ok(isExactBuild(m));
+  });
+
+  it('marks a changed RUN script and a changed COPY destination', () => {
+    const model = buildModel('FROM debian\nCOPY a /srv/\nRUN chmod 644 /srv/a\n');
+    const m = mapHistory(model, [...BASE, { createdBy: '/bin/sh -c #(nop) COPY file:1 in /opt/ ', size: 3 }, { createdBy: '/bin/sh -c chmod 600 /srv/a', size: 3 }]);
+    assert.deepEqual(lines(m), [[1, 3, false], [2, 3, false]]);
+    assert.equal(isExactBuild(m), false);
+  });
+
+  it('stops at the first keyword that disagrees and reports the instructions not found', () => {
+    const model = buildModel('FROM debian\nUSER app\nRUN true\n');
+    const m = mapHistory(model, [...BASE, { createdBy: '/bin/sh -c true', size: 0 }]);
+    assert.deepEqual(lines(m), [[2, 0, true]]);
+    assert.deepEqual(m.unmatched.map((i) => i.keyword), ['USER']);
+    assert.equal(m.baseEntries, 2, 'the CMD above is the base image');
+    assert.equal(isExactBuild(m), false);
+  });
+
+  it('compares the words of an exec-form RUN with the classic builder\'s joined argv', () => {
+    const model = buildModel('FROM debian\nRUN ["echo", "hello world"]\n');
+    assert.ok(isExactBuild(mapHistory(model, [...BASE, { createdBy: 'echo hello world', size: 0 }])));
+  });
+});
