@@ -34,7 +34,8 @@ describe('engine: findWastedSpace', () => {
     assert.deepEqual(w.files.map((f) => [f.writtenBy, f.hiddenBy, f.how]).sort(), [[0, 1, 'deleted'], [2, 3, 'overwritten']]);
   });
 
-  it('handles 20,000 whiteouts over 100,000 files without a scan per whiteout', () => {
+  it('handles 20,000 whiteouts over 100,000 files without a scan per whiteout', function () {
+    this.timeout(20_000);
     const files: Record<string, number> = {};
     for (let i = 0; i < 100_000; i++) files[`d${i % 1000}/f${i}`] = 1;
     const deleted = Array.from({ length: 20_000 }, (_, i) => `d${i % 1000}/f${i}`);
