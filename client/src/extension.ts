@@ -31,7 +31,7 @@ export async function activate(context: ExtensionContext): Promise<void> {
     initializationOptions: { trusted: workspace.isTrusted, storagePath: context.globalStorageUri.fsPath },
     synchronize: {
       configurationSection: 'dockerfileSizeHints',
-      fileEvents: workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,.dockerfile-size-hints.yaml,.dockerfile-size-hints.yml,.dockerfile-size-hints.json,.hadolint.yaml,.hadolint.yml,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,package.json,requirements.txt,pyproject.toml,go.mod,pom.xml,Cargo.toml}'),
+      fileEvents: workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,.dockerfile-size-hints.yaml,.dockerfile-size-hints.yml,.dockerfile-size-hints.json,.hadolint.yaml,.hadolint.yml,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,package.json,requirements.txt,pyproject.toml,go.mod,pom.xml,Cargo.toml,node_modules,.git,.venv,venv,dist,build,target,.env,.env.*,*.pem,*.key,.npmrc}'),
     },
   };
   client = new LanguageClient('dockerfileSizeHints', 'Dockerfile Size Hints', serverOptions, clientOptions);

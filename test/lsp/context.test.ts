@@ -99,6 +99,9 @@ describe('build context over LSP', function () {
       'composed/compose.yaml': 'services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api.Dockerfile\n',
       'composed/vendor/node_modules/x.bin': 12 * MB,
       'composed/docker/api.Dockerfile': 'FROM node:22-slim\nCOPY . /app\n',
+      // Another layout, given by the dockerfileSizeHints.buildContext setting.
+      'layout/.venv/lib.bin': 5 * MB,
+      'layout/docker/web.Dockerfile': 'FROM python:3.12-slim\nCOPY . /srv\n',
     });
     client = await LspTestClient.start({ rootPath: root });
   });
@@ -182,6 +185,19 @@ describe('build context over LSP', function () {
     const [fix] = await quickFixes(client, uri, find(published, 'context-without-dockerignore'));
     const create = fix.edit?.documentChanges?.find((c) => 'kind' in c);
     assert.equal(create && 'uri' in create ? create.uri : '', fileUri(path.join(root, 'composed', '.dockerignore')));
+  });
+
+  it('takes the build context from the buildContext setting (Dockerfile glob -> folder)', async () => {
+    client.configuration = { buildContext: { 'layout/docker/*.Dockerfile': 'layout' } };
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    const uri = fileUri(path.join(root, 'layout', 'docker', 'web.Dockerfile'));
+    await client.open(uri, 'FROM python:3.12-slim\nCOPY . /srv\n');
+    const published = await client.diagnostics(uri, has('context-without-dockerignore', /\.venv 5\.0 MB/));
+    const [fix] = await quickFixes(client, uri, find(published, 'context-without-dockerignore'));
+    const create = fix.edit?.documentChanges?.find((c) => 'kind' in c);
+    assert.equal(create && 'uri' in create ? create.uri : '', fileUri(path.join(root, 'layout', '.dockerignore')));
+    client.configuration = {};
+    await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   });
 
   describe('in a .dockerignore file', () => {
