@@ -2,15 +2,19 @@
  * Hostile input over LSP, against the real bundled server: every document gets diagnostics within
  * a time bound with ranges inside it, the server keeps answering afterwards, the light bulb stays
  * fast on a large file, and the CLI and the server report the same findings for the examples.
- * Large inputs each get their own server process, so one slow input cannot mask another.
+ * Large inputs each get their own server process, so one slow input cannot mask another. Random
+ * and mutated Dockerfiles and ignore files (fast-check, bounded runs) go through one document
+ * each, every version awaited, and the server must log no error.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import * as fc from 'fast-check';
 import { main } from '../../server/src/cli';
 import { generateDockerfile } from '../bench/lsp/generate';
+import { anyDockerfile, randomDockerignore } from '../unit/hostile/arbitraries';
 import { lspLineLengths, rangeProblem } from '../unit/hostile/bounded';
 import { fileUri, LspTestClient, type PublishedDiagnostics } from '../support/lspClient';
 
@@ -19,6 +23,7 @@ const EXAMPLES = path.join(ROOT, 'examples');
 const SMALL_BOUND_MS = 3_000;
 const LARGE_BOUND_MS = 15_000;
 const MB = 1024 * 1024;
+const SEED = process.env.FC_SEED === 'random' ? Date.now() : Number(process.env.FC_SEED ?? 20261124);
 
 const SMALL: Record<string, string> = {
   empty: '',
@@ -85,6 +90,43 @@ describe('hostile input over LSP', function () {
       assert.match(hover?.contents.value ?? '', /python/);
       assert.equal(client.child.exitCode, null, 'the server exited');
     });
+  });
+
+  describe('random and mutated documents, one version after another', () => {
+    let client: LspTestClient;
+    const errors: string[] = [];
+    before(async () => {
+      fs.mkdirSync(path.join(dir, 'random'));
+      client = await LspTestClient.start({ rootPath: path.join(dir, 'random') });
+      client.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+        if (p.type === 1) errors.push(p.message);
+      });
+    });
+    after(async () => client?.stop());
+
+    const cases: [string, string, string, fc.Arbitrary<string>][] = [
+      ['Dockerfiles', 'Dockerfile', 'dockerfile', anyDockerfile],
+      ['.dockerignore files', '.dockerignore', 'dockerignore', randomDockerignore],
+    ];
+    for (const [name, file, languageId, arbitrary] of cases) {
+      it(`${name}: diagnostics for every version, ranges inside, no error logged`, async () => {
+        const uri = fileUri(path.join(dir, 'random', file));
+        await client.open(uri, '', languageId);
+        await client.diagnostics(uri, (p) => p.version === 1, SMALL_BOUND_MS);
+        let version = 1;
+        await fc.assert(
+          fc.asyncProperty(arbitrary, async (text) => {
+            const v = ++version;
+            await client.change(uri, v, text);
+            assertInside(text, await client.diagnostics(uri, (p) => p.version === v, SMALL_BOUND_MS));
+          }),
+          { numRuns: 100, interruptAfterTimeLimit: 8_000, seed: SEED },
+        );
+        assert.ok(version > 10, `only ${version - 1} versions ran`);
+        assert.deepEqual(errors, []);
+        assert.equal(client.child.exitCode, null, 'the server exited');
+      });
+    }
   });
 
   const LARGE: Record<string, () => string> = {

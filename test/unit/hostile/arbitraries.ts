@@ -1,0 +1,100 @@
+/**
+ * fast-check arbitraries for hostile-input tests: random Dockerfiles built from real instruction
+ * fragments (and some arbitrary Unicode), real Dockerfiles (the examples, every rule fixture, a
+ * generated multi-stage file) with random mutations, and random .dockerignore files.
+ */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as fc from 'fast-check';
+import { generateDockerfile } from '../../bench/lsp/generate';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+/** Real Dockerfiles to mutate: the examples, every rule fixture, and a generated multi-stage file. */
+function corpus(): string[] {
+  const files: string[] = [];
+  const walk = (dir: string) => {
+    if (!fs.existsSync(dir)) return;
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name === 'Dockerfile' || e.name.endsWith('.Dockerfile')) files.push(p);
+    }
+  };
+  walk(path.join(ROOT, 'examples'));
+  walk(path.join(ROOT, 'test', 'fixtures', 'rules'));
+  return [...files.sort().map((f) => fs.readFileSync(f, 'utf8')), generateDockerfile(60, 3)];
+}
+export const CORPUS = corpus();
+
+const KEYWORDS = ['FROM', 'RUN', 'COPY', 'ADD', 'ARG', 'ENV', 'WORKDIR', 'CMD', 'ENTRYPOINT', 'LABEL', 'USER', 'EXPOSE', 'ONBUILD', 'SHELL', 'HEALTHCHECK', 'VOLUME', 'MAINTAINER', 'from', 'run', 'Run'];
+const COMMENTS = ['# escape=`', '# escape=\\', '# syntax=docker/dockerfile:1', '# size-hints ignore=apt-lists-kept', '# hadolint ignore=DL3009', '# hadolint global ignore=DL3008', '#', ''];
+const WORDS = [
+  'apt-get', 'install', '-y', 'update', '&&', 'rm', '-rf', '/var/lib/apt/lists/*', '--no-install-recommends', 'pip', 'pip3', '--no-cache-dir', '-r',
+  'requirements.txt', 'npm', 'ci', 'yarn', 'apk', 'add', '--no-cache', '--virtual', '.build', 'del', 'curl', 'tar', 'xzf', 'x.tar.gz', 'python:3.12',
+  'debian:bookworm', 'alpine', 'scratch', 'AS', 'build', '--from=build', '--from=0', '--mount=type=cache,target=/root/.cache', '--platform=$BUILDPLATFORM',
+  '${X}', '${X:-debian}', '$Y', '"quoted str"', "'single'", '\\', '`', '<<EOF', '<<-EOT', 'EOF', 'EOT', ';', '|', '||', '>', '2>&1', '$(', ')', '{', '}',
+  '=', 'A=b', '[', ']', '["a",', '"b"]', '\t', '.', '/app', 'chmod', 'chown', '-R', 'useradd', '-u', '70000',
+];
+
+const line = fc.oneof(
+  { weight: 8, arbitrary: fc.tuple(fc.constantFrom(...KEYWORDS), fc.array(fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...WORDS) }, { weight: 1, arbitrary: fc.string({ maxLength: 6 }) }), { maxLength: 10 })).map(([k, ws]) => [k, ...ws].join(' ')) },
+  { weight: 2, arbitrary: fc.constantFrom(...COMMENTS) },
+  { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 16 }) },
+);
+export const randomDockerfile = fc.tuple(fc.array(line, { maxLength: 25 }), fc.constantFrom('\n', '\r\n', '\r')).map(([ls, eol]) => ls.join(eol));
+
+type Mutation =
+  | { kind: 'delete'; at: number; length: number }
+  | { kind: 'insert'; at: number; text: string }
+  | { kind: 'duplicateLine' | 'dropLine' | 'continueLine'; line: number }
+  | { kind: 'swapLines'; a: number; b: number };
+
+const mutation: fc.Arbitrary<Mutation> = fc.oneof(
+  fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
+  fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...WORDS, ...KEYWORDS, '\n', '\r\n', ' \\\n', '\n#\n', '\nEOF\n').map((w) => ` ${w} `), fc.string({ unit: 'binary', maxLength: 5 })) }),
+  fc.record({ kind: fc.constantFrom('duplicateLine' as const, 'dropLine' as const, 'continueLine' as const), line: fc.nat() }),
+  fc.record({ kind: fc.constant('swapLines' as const), a: fc.nat(), b: fc.nat() }),
+);
+
+function mutate(text: string, m: Mutation): string {
+  const lines = text.split('\n');
+  switch (m.kind) {
+    case 'delete': {
+      const at = m.at % (text.length + 1);
+      return text.slice(0, at) + text.slice(at + m.length);
+    }
+    case 'insert': {
+      const at = m.at % (text.length + 1);
+      return text.slice(0, at) + m.text + text.slice(at);
+    }
+    case 'duplicateLine':
+      lines.splice(m.line % lines.length, 0, lines[m.line % lines.length]);
+      return lines.join('\n');
+    case 'dropLine':
+      lines.splice(m.line % lines.length, 1);
+      return lines.join('\n');
+    case 'continueLine':
+      lines[m.line % lines.length] += ' \\';
+      return lines.join('\n');
+    case 'swapLines': {
+      const a = m.a % lines.length;
+      const b = m.b % lines.length;
+      [lines[a], lines[b]] = [lines[b], lines[a]];
+      return lines.join('\n');
+    }
+  }
+}
+
+export const mutatedDockerfile = fc.tuple(fc.constantFrom(...CORPUS), fc.array(mutation, { minLength: 1, maxLength: 6 })).map(([base, ms]) => ms.reduce(mutate, base));
+export const anyDockerfile = fc.oneof(randomDockerfile, mutatedDockerfile);
+
+const IGNORE_FRAGMENTS = ['*', '**', '**/', '!', '#', '/', '\\', '[a-z]', '[', ']', '[^', '?', '.', '..', 'node_modules', '.git', '*.pyc', '__pycache__', 'Dockerfile', '.dockerignore', ' ', '\t', '{a,b}', '$HOME', '~'];
+
+/** Random .dockerignore files: pattern fragments, comments, exceptions, odd escapes and any Unicode. */
+export const randomDockerignore = fc
+  .tuple(
+    fc.array(fc.oneof({ weight: 6, arbitrary: fc.array(fc.constantFrom(...IGNORE_FRAGMENTS), { maxLength: 6 }).map((xs) => xs.join('')) }, { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 12 }) }), { maxLength: 20 }),
+    fc.constantFrom('\n', '\r\n', '\r'),
+  )
+  .map(([ls, eol]) => ls.join(eol));
