@@ -52,6 +52,8 @@ export class ContextScans {
   private readonly entries = new Map<string, Entry>();
   private readonly interest = new Map<string, string>();
   private clock = 0;
+  /** Counts for logs and tests: scans started, finished (complete or stopped at a limit), aborted. */
+  readonly stats = { started: 0, finished: 0, aborted: 0 };
 
   constructor(private readonly options: ContextScansOptions = {}) {}
 
@@ -133,6 +135,7 @@ export class ContextScans {
     let sink: ScanProgressSink | undefined;
     const started = Date.now();
     const after = this.options.progressAfterMs ?? 400;
+    this.stats.started++;
     entry.promise = scanBuildContext(dir, {
       matcher: ignoreText === undefined ? undefined : createDockerignoreMatcher(ignoreText),
       maxEntries: this.options.maxEntries ?? SCAN_LIMITS.maxEntries,
@@ -147,10 +150,12 @@ export class ContextScans {
       },
     }).then(
       (result) => {
+        this.stats.finished++;
         entry.result = result;
       },
       (e: unknown) => {
-        if (!controller.signal.aborted) entry.error = e instanceof Error ? e.message : String(e);
+        if (controller.signal.aborted) this.stats.aborted++;
+        else entry.error = e instanceof Error ? e.message : String(e);
       },
     ).finally(() => {
       sink?.done();

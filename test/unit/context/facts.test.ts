@@ -1,0 +1,126 @@
+/**
+ * Which folder is the build context and which ignore file applies, on real temporary folders;
+ * and the background scan cache: shared per (folder, ignore text), aborted when nobody wants it,
+ * dropped on file changes.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { contextFacts, readContext, resolveBuildContext } from '../../../server/src/sources/context/facts';
+import { ContextScans } from '../../../server/src/sources/context/scans';
+import { readFacts } from '../../../server/src/sources/workspace';
+
+function write(root: string, files: Record<string, string>): void {
+  for (const [rel, content] of Object.entries(files)) {
+    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
+    fs.writeFileSync(path.join(root, rel), content);
+  }
+}
+
+describe('build context resolution', () => {
+  let root: string;
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-facts-'));
+    write(root, {
+      'plain/Dockerfile': 'FROM alpine\n',
+      'plain/.dockerignore': 'x\n',
+      'plain/api.Dockerfile': 'FROM alpine\n',
+      'plain/api.Dockerfile.dockerignore': 'own\n',
+      'proj/compose.yaml': 'services:\n  web:\n    build:\n      context: ./web\n      dockerfile: ../docker/web.Dockerfile\n',
+      'proj/docker/web.Dockerfile': 'FROM alpine\n',
+      'proj/web/.dockerignore': 'node_modules\n',
+      'proj/docker/other.Dockerfile': 'FROM alpine\n',
+    });
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it("defaults to the Dockerfile's folder", async () => {
+    const r = await resolveBuildContext(path.join(root, 'plain', 'Dockerfile'), { workspaceFolders: [root] });
+    assert.deepEqual(r, { dir: path.join(root, 'plain'), via: 'dockerfile-folder' });
+  });
+
+  it('follows a Compose file above the Dockerfile that builds it', async () => {
+    const r = await resolveBuildContext(path.join(root, 'proj', 'docker', 'web.Dockerfile'), { workspaceFolders: [root] });
+    assert.equal(r.dir, path.join(root, 'proj', 'web'));
+    assert.equal(r.via, 'compose');
+    assert.equal((await resolveBuildContext(path.join(root, 'proj', 'docker', 'other.Dockerfile'), { workspaceFolders: [root] })).via, 'dockerfile-folder');
+  });
+
+  it('lets the setting decide: one folder, or the first matching Dockerfile glob', async () => {
+    const df = path.join(root, 'proj', 'docker', 'other.Dockerfile');
+    assert.equal((await resolveBuildContext(df, { workspaceFolders: [root], buildContext: 'proj' })).dir, path.join(root, 'proj'));
+    const byGlob = await resolveBuildContext(df, { workspaceFolders: [root], buildContext: { 'plain/*': 'plain', 'proj/**/*.Dockerfile': 'proj/web' } });
+    assert.deepEqual(byGlob, { dir: path.join(root, 'proj', 'web'), via: 'setting', detail: 'proj/**/*.Dockerfile' });
+  });
+
+  it('reads the per-Dockerfile ignore file before the context .dockerignore, and says where a new one goes', async () => {
+    const own = await readContext(path.join(root, 'plain', 'api.Dockerfile'), { workspaceFolders: [root] });
+    assert.equal(own.ignoreFile?.kind, 'dockerfile-specific');
+    assert.equal(own.ignoreFile?.text, 'own\n');
+    const facts = contextFacts(path.join(root, 'plain', 'api.Dockerfile'), own);
+    assert.deepEqual(facts.ignoreFile, { relativePath: 'api.Dockerfile.dockerignore', text: 'own\n' });
+    const composed = contextFacts(path.join(root, 'proj', 'docker', 'web.Dockerfile'), await readContext(path.join(root, 'proj', 'docker', 'web.Dockerfile'), { workspaceFolders: [root] }));
+    assert.deepEqual(composed.ignoreFile, { relativePath: '../web/.dockerignore', text: 'node_modules\n' });
+    assert.equal(composed.newIgnoreFilePath, '../web/.dockerignore');
+  });
+
+  it('gives the CLI the same facts with the scan awaited', async () => {
+    const facts = await readFacts(path.join(root, 'plain', 'Dockerfile'), { workspaceFolders: [root] });
+    assert.equal(facts.scan?.complete, true);
+    // Dockerfile, api.Dockerfile, api.Dockerfile.dockerignore, .dockerignore
+    assert.equal(facts.scan?.files, 4);
+  });
+});
+
+describe('ContextScans', () => {
+  let root: string;
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-scans-'));
+    for (let d = 0; d < 40; d++) write(root, Object.fromEntries([...Array(100).keys()].map((f) => [`d${d}/f${f}.txt`, 'x'])));
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('runs one scan per folder and ignore text, announces it once, and serves it from the cache', async () => {
+    const done: string[] = [];
+    const scans = new ContextScans({ onDone: (dir) => done.push(dir) });
+    assert.equal(scans.state(root, 'd1\n', 'a').state, 'running');
+    const b = await scans.wait(root, 'd1\n', 'b');
+    assert.equal(b.state, 'done');
+    assert.equal(b.state === 'done' && b.result.included.files, 3900);
+    assert.deepEqual(done, [root]);
+    assert.equal(scans.state(root, 'd1\n', 'a').state, 'done');
+    assert.equal(done.length, 1);
+  });
+
+  it('aborts a running scan that nobody needs any more (the document changed its ignore text or closed)', async () => {
+    const done: string[] = [];
+    const scans = new ContextScans({ onDone: (dir) => done.push(dir) });
+    scans.state(root, 'old\n', 'doc');
+    scans.state(root, 'new\n', 'doc'); // the document's new version: the old scan is dropped
+    const now = await scans.wait(root, 'new\n', 'doc');
+    assert.equal(now.state, 'done');
+    assert.deepEqual(done, [root], 'only the wanted scan is announced');
+    assert.deepEqual(scans.stats, { started: 2, finished: 1, aborted: 1 });
+    scans.state(root, 'closing\n', 'doc');
+    scans.release('doc');
+    assert.equal(scans.state(root, 'closing\n', 'other').state, 'running', 'released: a new request starts afresh');
+    scans.dispose();
+  });
+
+  it('drops the scans of a folder when a file in it changes', async () => {
+    const scans = new ContextScans();
+    await scans.wait(root, undefined, 'a');
+    assert.deepEqual(scans.invalidate(path.join(os.tmpdir(), 'elsewhere.txt')), []);
+    assert.deepEqual(scans.invalidate(path.join(root, 'd1', 'f1.txt')), [root]);
+    assert.equal(scans.state(root, undefined, 'a').state, 'running');
+    scans.dispose();
+  });
+
+  it('reports progress through the sink once a scan has run for a while', async () => {
+    const events: string[] = [];
+    const scans = new ContextScans({ progressAfterMs: 0, progress: () => ({ report: () => events.push('report'), done: () => events.push('done') }) });
+    await scans.wait(root, undefined, 'a');
+    assert.equal(events[events.length - 1], 'done');
+  });
+});

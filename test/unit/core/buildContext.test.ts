@@ -1,0 +1,88 @@
+/**
+ * The pure build-context helpers: literal COPY sources, what `COPY .` copies in the image
+ * estimate, fixes that edit or create the ignore file through fixAll, and the hover on an
+ * ignore-file line.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+import { contextCopyBytes, literalSourcePath } from '../../../server/src/core/buildContext';
+import { dockerignoreHover } from '../../../server/src/core/dockerignore';
+import { fixAll } from '../../../server/src/core/edits';
+import type { AnalysisEnvironment, ContextScanFacts } from '../../../server/src/core/environment';
+import { estimateImage } from '../../../server/src/core/imageEstimate';
+
+const scan: ContextScanFacts = {
+  complete: true,
+  files: 1000,
+  bytes: 500_000_000,
+  topLevel: [
+    { path: 'node_modules', bytes: 420_000_000, files: 900 },
+    { path: 'src', bytes: 60_000_000, files: 90 },
+    { path: 'package.json', bytes: 1000, files: 1 },
+  ],
+  heavy: [{ path: 'node_modules', bytes: 420_000_000, files: 900, kind: 'dependencies' }],
+  secrets: [{ path: '.env', kind: 'dotenv', reason: 'environment file' }],
+};
+
+describe('build context helpers', () => {
+  it('reads literal COPY sources as clean context paths and leaves wildcards, variables and URLs out', () => {
+    assert.equal(literalSourcePath('./src/'), 'src');
+    assert.equal(literalSourcePath('a/../b/c'), 'b/c');
+    assert.equal(literalSourcePath('../../x'), 'x');
+    for (const v of ['*.json', 'src/[ab]', '$APP', 'https://example.com/a.tgz', '.']) assert.equal(literalSourcePath(v), undefined, v);
+  });
+
+  it('sizes COPY . with the scanned context and COPY of top-level names with their entries', () => {
+    const env: AnalysisEnvironment = { context: { hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text: '*.log\n' }, scan } };
+    const model = analyze('FROM scratch\nCOPY . /app\nCOPY src package.json /app/\nCOPY src/*.ts /x/\n', env).model;
+    const [, whole, named, wild] = model.instructions;
+    assert.equal(contextCopyBytes(whole, env.context), 500_000_000);
+    assert.equal(contextCopyBytes(named, env.context), 60_001_000);
+    assert.equal(contextCopyBytes(wild, env.context), undefined);
+    assert.equal(contextCopyBytes(whole, { ...env.context, scan: { ...scan, complete: false } }), undefined, 'a stopped scan gives no size');
+    // Once the ignore text excludes a heavy folder (after a fix), the copy no longer counts it.
+    assert.equal(contextCopyBytes(whole, { ...env.context, ignoreFile: { relativePath: '.dockerignore', text: 'node_modules\n' } }), 80_000_000);
+    const estimate = estimateImage(model, env);
+    assert.equal(estimate?.layers[0].bytes, 500_000_000);
+  });
+
+  it('fixAll edits the ignore file in force once, returns its new text and the environment after the fixes', () => {
+    const env: AnalysisEnvironment = { context: { hasDockerignore: true, ignoreFile: { relativePath: '../.dockerignore', text: '# keep\n*.log\n!keep.log\n' }, scan } };
+    const result = fixAll('FROM node:22-slim\nCOPY . /app\n', env);
+    assert.deepEqual(result.applied.sort(), ['context-large-paths', 'context-secrets']);
+    assert.equal(result.env.context.ignoreFile?.text, '.env\nnode_modules\n# keep\n*.log\n!keep.log\n');
+    assert.equal(result.editFiles.length, 1);
+    assert.equal(result.editFiles[0].relativePath, '../.dockerignore');
+    assert.equal(result.createFiles.length, 0);
+  });
+
+  it('fixAll creates one ignore file where the facts say, holding what later fixes add', () => {
+    const env: AnalysisEnvironment = { context: { hasDockerignore: false, topLevelNames: ['package.json'], newIgnoreFilePath: '../.dockerignore', scan } };
+    const result = fixAll('FROM node:22-slim\nCOPY . /app\n', env);
+    assert.deepEqual(result.createFiles.map((f) => f.relativePath), ['../.dockerignore']);
+    assert.match(result.createFiles[0].content, /^node_modules$/m);
+    assert.match(result.createFiles[0].content, /^\.env$/m);
+    assert.deepEqual(fixAll('FROM node:22-slim\nCOPY . /app\n', result.env).applied, []);
+  });
+});
+
+describe('dockerignore hover', () => {
+  const stats = {
+    complete: true,
+    contextDir: '/w/app',
+    includedFiles: 10,
+    includedBytes: 2000,
+    excludedByLine: [{ line: 1, files: 3, bytes: 4_200_000 }],
+    reincludedByLine: [{ line: 2, files: 1, bytes: 12 }],
+  };
+  const text = '# deps\nnode_modules\n!node_modules/keep.js\n*.tmp\n';
+
+  it('says what a line keeps out or brings back, and nothing on comments', () => {
+    assert.match(dockerignoreHover(text, 1, stats)!.markdown, /keeps 3 files \(4\.2 MB\) out of the build context right now/);
+    assert.match(dockerignoreHover(text, 2, stats)!.markdown, /re-includes 1 file \(12 B\)/);
+    assert.match(dockerignoreHover(text, 3, stats)!.markdown, /excludes nothing/);
+    assert.equal(dockerignoreHover(text, 0, stats), undefined);
+    assert.match(dockerignoreHover(text, 1, { ...stats, complete: false })!.markdown, /keeps at least 3 files[\s\S]*lower bounds/);
+    assert.match(dockerignoreHover(text, 1, undefined, { scanning: true })!.markdown, /measuring the build context/);
+  });
+});
