@@ -54,18 +54,20 @@ export class BenchServer {
   readonly connection: MessageConnection;
   private readonly counts = new Map<string, number>();
   private readonly last = new Map<string, Diagnostic[]>();
-  private readonly waiters: { uri: string; count: number; resolve: (d: Diagnostic[]) => void }[] = [];
+  private readonly waiters: { uri: string; count: number; version?: number; resolve: (d: Diagnostic[]) => void }[] = [];
   readonly stderr: string[] = [];
 
   private constructor(readonly child: ChildProcess) {
     this.connection = createMessageConnection(new StreamMessageReader(child.stdout!), new StreamMessageWriter(child.stdin!));
     child.stderr!.on('data', (d) => this.stderr.push(String(d)));
-    this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; diagnostics: Diagnostic[] }) => {
+    this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
       const n = (this.counts.get(p.uri) ?? 0) + 1;
       this.counts.set(p.uri, n);
       this.last.set(p.uri, p.diagnostics);
       for (const w of [...this.waiters]) {
-        if (w.uri === p.uri && n >= w.count) {
+        // A server that echoes versions (ours) must answer for the version sent, not an older one.
+        const versionOk = w.version === undefined || p.version === undefined || p.version >= w.version;
+        if (w.uri === p.uri && n >= w.count && versionOk) {
           this.waiters.splice(this.waiters.indexOf(w), 1);
           w.resolve(p.diagnostics);
         }
@@ -114,12 +116,12 @@ export class BenchServer {
     return this.last.get(uri) ?? [];
   }
 
-  /** Resolves when `uri` has had at least `count` publications in total. */
-  waitPublications(uri: string, count: number, timeoutMs: number): Promise<Diagnostic[]> {
-    if (this.publications(uri) >= count) return Promise.resolve(this.lastDiagnostics(uri));
+  /** Resolves when `uri` has had at least `count` publications in total (for `version` or newer, when the server says). */
+  waitPublications(uri: string, count: number, timeoutMs: number, version?: number): Promise<Diagnostic[]> {
+    if (this.publications(uri) >= count && version === undefined) return Promise.resolve(this.lastDiagnostics(uri));
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`no diagnostics #${count} for ${uri} within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push({ uri, count, resolve: (d) => (clearTimeout(timer), resolve(d)) });
+      this.waiters.push({ uri, count, version, resolve: (d) => (clearTimeout(timer), resolve(d)) });
     });
   }
 
@@ -128,7 +130,7 @@ export class BenchServer {
     const next = this.publications(uri) + 1;
     const t0 = performance.now();
     await this.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
-    await this.waitPublications(uri, next, timeoutMs);
+    await this.waitPublications(uri, next, timeoutMs, 1);
     return performance.now() - t0;
   }
 
@@ -138,7 +140,7 @@ export class BenchServer {
     const range = { start: { line: k.line, character: k.character }, end: { line: k.line, character: k.character + k.deleteLength } };
     const t0 = performance.now();
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, rangeLength: k.deleteLength, text: k.text }] });
-    await this.waitPublications(uri, next, timeoutMs);
+    await this.waitPublications(uri, next, timeoutMs, version);
     return performance.now() - t0;
   }
 
