@@ -8,9 +8,10 @@
  * Dockerfile running as another user writes.
  */
 import { appendToRun, commandRange, operands } from './commands';
-import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
+import { buildModel, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
+import type { Env } from 'dockerfile-ast';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
 /**
@@ -101,7 +102,44 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
     }
     if (found !== undefined) return found;
   }
-  return pick(envBefore(instr));
+  // ENV along the FROM chain, nearest first: the last matching ENV before `instr` wins.
+  for (let st = instr.stage; st; st = st.from.stage) {
+    const envs = envInstructions(st);
+    for (let k = envs.length - 1; k >= 0; k--) {
+      if (st === instr.stage && envs[k].index >= instr.index) continue;
+      let v: string | undefined;
+      for (const [key, val] of envs[k].props) if (same(key)) v = val;
+      if (v !== undefined) return v;
+    }
+  }
+  return undefined;
+}
+
+/** Parsed ENV instructions per stage, memoised: rules ask for variables once per command, and parsing ENV is not free. */
+const ENV_CACHE = new WeakMap<Stage, { index: number; props: [string, string][] }[]>();
+function envInstructions(stage: Stage): { index: number; props: [string, string][] }[] {
+  let envs = ENV_CACHE.get(stage);
+  if (!envs) {
+    envs = stage.instructions
+      .filter((i) => i.keyword === 'ENV')
+      .map((i) => ({ index: i.index, props: (i.node as Env).getProperties().flatMap((p): [string, string][] => (p.getName() ? [[p.getName(), p.getValue() ?? '']] : [])) }));
+    ENV_CACHE.set(stage, envs);
+  }
+  return envs;
+}
+
+/** True when `later` comes after `instr` in an image built on `instr`'s stage (same stage or a stage FROM it). */
+export function followsInImage(instr: Instr, later: Instr): boolean {
+  if (later.index <= instr.index || !instr.stage) return false;
+  for (let st = later.stage; st; st = st.from.stage) if (st === instr.stage) return true;
+  return false;
+}
+
+/** True when `earlier` comes before `instr` along its FROM chain (a layer below it). */
+export function precedesInChain(earlier: Instr, instr: Instr): boolean {
+  if (earlier.index >= instr.index || !earlier.stage) return false;
+  for (let st = instr.stage; st; st = st.from.stage) if (st === earlier.stage) return true;
+  return false;
 }
 
 /** The stages whose instructions apply before `instr`, base first. */

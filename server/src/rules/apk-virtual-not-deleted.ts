@@ -5,7 +5,7 @@
  * cannot shrink this layer.
  */
 import { commandRange, operands, subcommand } from '../core/commands';
-import { findingCommand, laterInImage, verifiedAppend } from '../core/packageManagers';
+import { findingCommand, followsInImage, laterInImage, verifiedAppend } from '../core/packageManagers';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
@@ -42,6 +42,7 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
+    const deleters = model.instructions.filter((i) => i.run?.commands.some((c) => programName(c) === 'apk' && subcommand(c)?.value === 'del'));
     for (const stage of model.stages) {
       for (const instr of stage.instructions) {
         const run = instr.run;
@@ -50,7 +51,7 @@ export const rule: Rule = {
           const name = virtualName(cmd);
           if (!name || /run/i.test(name)) return;
           if (run.commands.slice(k + 1).some((c) => deletes(c, name))) return;
-          const later = laterInImage(model, instr).find((i) => i.run?.commands.some((c) => deletes(c, name)));
+          const later = deleters.find((i) => followsInImage(instr, i) && i.run!.commands.some((c) => deletes(c, name)));
           const where = later ? ` The \`apk del\` on line ${later.range.start.line + 1} runs in a later layer, which cannot shrink this one.` : '';
           out.push({
             range: commandRange(model, run, cmd),

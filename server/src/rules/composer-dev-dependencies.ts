@@ -4,7 +4,7 @@
  * they ship with the app.
  */
 import { commandRange, hasFlag, insertAfterWord, operands } from '../core/commands';
-import { envFor, findingCommand, isTruthy, laterInImage, subcommandOf } from '../core/packageManagers';
+import { envFor, findingCommand, followsInImage, isTruthy, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
 import { programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -22,15 +22,18 @@ function usesDev(cmd: ShellCommand): boolean {
   return false;
 }
 
-function laterDevUse(model: DockerfileModel, instr: Instr, cmd: ShellCommand): number | undefined {
+/** Instructions that use require-dev: RUNs with tests or analysers, a CMD/ENTRYPOINT running tests (found once per check). */
+function devUses(model: DockerfileModel): Instr[] {
+  return model.instructions.filter(
+    (i) => i.run?.commands.some(usesDev) || ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && /\b(phpunit|pest|artisan["',\s]+test)\b/.test(i.node.getArgumentsContent() ?? '')),
+  );
+}
+
+function laterDevUse(model: DockerfileModel, instr: Instr, cmd: ShellCommand, uses: Instr[]): number | undefined {
   const run = instr.run!;
   const inRun = run.commands.find((c) => c.start > cmd.start && usesDev(c));
   if (inRun) return model.lines.positionAt(run.docOffset(inRun.start)).line;
-  for (const later of laterInImage(model, instr)) {
-    if (later.run?.commands.some(usesDev)) return later.range.start.line;
-    if ((later.keyword === 'CMD' || later.keyword === 'ENTRYPOINT') && /\b(phpunit|pest|artisan["',\s]+test)\b/.test(later.node.getArgumentsContent() ?? '')) return later.range.start.line;
-  }
-  return undefined;
+  return uses.find((u) => followsInImage(instr, u))?.range.start.line;
 }
 
 export const rule: Rule = {
@@ -48,6 +51,7 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
+    const uses = devUses(model);
     for (const stage of model.stages) {
       if (!stage.layersInFinal) continue;
       for (const instr of stage.instructions) {
@@ -56,7 +60,7 @@ export const rule: Rule = {
         for (const cmd of run.commands) {
           if (!subcommandOf(cmd, /^composer(\.phar)?$/, ['install', 'i']) || hasFlag(cmd, '--no-dev')) continue;
           if (isTruthy(envFor(instr, cmd, 'COMPOSER_NO_DEV'))) continue;
-          const line = laterDevUse(model, instr, cmd);
+          const line = laterDevUse(model, instr, cmd, uses);
           const message =
             line === undefined
               ? `Composer installs require-dev into the final image: ${BASIS}. Add --no-dev.`

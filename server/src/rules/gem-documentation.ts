@@ -4,21 +4,24 @@
  * not reported; other bases (Debian's ruby, Alpine's) generate it.
  */
 import { commandRange, hasFlag, insertAfterWord } from '../core/commands';
-import { baseImageOf, findingCommand, imageRepository, subcommandOf } from '../core/packageManagers';
-import type { Instr, Stage } from '../core/model';
+import { baseImageOf, findingCommand, imageRepository, precedesInChain, subcommandOf } from '../core/packageManagers';
+import type { DockerfileModel, Instr } from '../core/model';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the ri documentation RubyGems writes for each installed gem (under the gem home\'s doc/ folder); its size depends on the gems and is not yet measured by our bench';
 const NO_DOCS = ['--no-document', '-N', '--no-ri', '--no-rdoc'];
 
-/** True when the image already turns documentation off: the official ruby image's gemrc, or a gemrc the Dockerfile writes. */
-function docsOffByConfig(instr: Instr): boolean {
-  if (imageRepository(baseImageOf(instr)) === 'ruby') return true;
-  const chain: Stage[] = [];
-  for (let s = instr.stage; s; s = s.from.stage) chain.unshift(s);
-  return chain.some((s) =>
-    s.instructions.some((i) => i.index < instr.index && /gemrc/.test(i.node.getArgumentsContent() ?? '') && (i.keyword !== 'RUN' || /no-document|no-ri/.test(i.node.getArgumentsContent() ?? ''))),
-  );
+/** Instructions that write or copy a gemrc turning documentation off (found once per check). */
+function gemrcWriters(model: DockerfileModel): Instr[] {
+  return model.instructions.filter((i) => {
+    const text = i.node.getArgumentsContent() ?? '';
+    return /gemrc/.test(text) && (i.keyword === 'COPY' || i.keyword === 'ADD' || (i.keyword === 'RUN' && /no-document|no-ri/.test(text)));
+  });
+}
+
+/** True when the image already turns documentation off: the official ruby image's gemrc, or a gemrc written earlier. */
+function docsOffByConfig(instr: Instr, writers: Instr[]): boolean {
+  return imageRepository(baseImageOf(instr)) === 'ruby' || writers.some((w) => precedesInChain(w, instr));
 }
 
 export const rule: Rule = {
@@ -36,6 +39,7 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
+    const writers = gemrcWriters(model);
     for (const stage of model.stages) {
       for (const instr of stage.instructions) {
         const run = instr.run;
@@ -43,7 +47,7 @@ export const rule: Rule = {
         for (const cmd of run.commands) {
           const sub = subcommandOf(cmd, /^gem\d*(\.\d+)*$/, ['install', 'update', 'i']);
           if (!sub || hasFlag(cmd, ...NO_DOCS)) continue;
-          if (docsOffByConfig(instr)) continue;
+          if (docsOffByConfig(instr, writers)) continue;
           out.push({
             range: commandRange(model, run, cmd),
             instr,

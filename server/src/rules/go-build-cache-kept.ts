@@ -29,11 +29,21 @@ function cleanedBy(commands: ShellCommand[]): { cache: boolean; modcache: boolea
   return { cache: flags.includes('-cache'), modcache: flags.includes('-modcache') };
 }
 
-/** The RUNs before `instr` along its FROM chain (the layers below it). */
-function earlierRuns(instr: Instr): Instr[] {
-  const chain: Stage[] = [];
-  for (let st = instr.stage; st; st = st.from.stage) chain.unshift(st);
-  return chain.flatMap((st) => st.instructions.filter((i) => i.run && i.index < instr.index));
+/** RUNs with `go mod download`, per stage (memoised: asked for every go command). */
+const DOWNLOADS = new WeakMap<Stage, Instr[]>();
+function downloadsIn(stage: Stage): Instr[] {
+  let list = DOWNLOADS.get(stage);
+  if (!list) {
+    list = stage.instructions.filter((i) => i.run?.commands.some((c) => goFills(c)?.value === 'download'));
+    DOWNLOADS.set(stage, list);
+  }
+  return list;
+}
+
+/** True when a RUN below `instr` in its image ran `go mod download`. */
+function downloadedBefore(instr: Instr): boolean {
+  for (let st = instr.stage; st; st = st.from.stage) if (downloadsIn(st).some((i) => i.index < instr.index)) return true;
+  return false;
 }
 
 /** Which of the two caches the RUN already takes care of after `cmd` (go clean, rm, cache mount, vendored modules). */
@@ -48,9 +58,9 @@ function cacheState(instr: Instr, cmd: ShellCommand, env: (name: string) => stri
   const vendored = /-mod=vendor/.test(env('GOFLAGS') ?? '') || programArgs(cmd).some((w) => w.value === '-mod=vendor');
   // After an earlier `go mod download` in this image, a build adds nothing to the module cache:
   // those modules sit in the earlier layer (reported there), and cleaning them here frees nothing.
-  const downloadedBefore = compiles(cmd) && earlierRuns(instr).some((i) => i.run!.commands.some((c) => goFills(c)?.value === 'download'));
+  const modulesBelow = compiles(cmd) && downloadedBefore(instr);
   return {
-    mod: cleaned.modcache || vendored || downloadedBefore || modDirs.some(handled),
+    mod: cleaned.modcache || vendored || modulesBelow || modDirs.some(handled),
     build: cleaned.cache || handled(env('GOCACHE') ?? '~/.cache/go-build'),
   };
 }

@@ -4,8 +4,8 @@
  * layers form the final image they ship with the app.
  */
 import { commandRange, hasFlag, insertAfterWord, operands } from '../core/commands';
-import { envFor, findingCommand, flagValue, isTruthy, laterInImage, npmInstallWord } from '../core/packageManagers';
-import type { Instr } from '../core/model';
+import { envFor, findingCommand, flagValue, followsInImage, isTruthy, npmInstallWord } from '../core/packageManagers';
+import type { DockerfileModel, Instr } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
@@ -52,20 +52,24 @@ function usesDevDependencies(cmd: ShellCommand): boolean {
   return DEV_TOOLS.test(name);
 }
 
+/** Instructions that need devDependencies: RUNs with scripts or dev tools, a CMD/ENTRYPOINT running them (found once per check). */
+function devUses(model: DockerfileModel): Instr[] {
+  return model.instructions.filter(
+    (i) =>
+      i.run?.commands.some(usesDevDependencies) ||
+      ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && /\b(npx|ts-node|tsx|nodemon)\b|\bnpm["',\s]+(test|t|run["',\s]+(?!start\b)[\w:-]+)/.test(i.node.getArgumentsContent() ?? '')),
+  );
+}
+
 /** The first later place in the image (same RUN or later instruction) that needs the devDependencies. */
-function laterDevUse(instr: Instr, cmd: ShellCommand, model: Parameters<typeof laterInImage>[0]): { line: number; text: string } | undefined {
+function laterDevUse(instr: Instr, cmd: ShellCommand, model: DockerfileModel, uses: Instr[]): { line: number; text: string } | undefined {
   const run = instr.run!;
   const inRun = run.commands.find((c) => c.start > cmd.start && usesDevDependencies(c));
   if (inRun) return { line: model.lines.positionAt(run.docOffset(inRun.start)).line, text: inRun.words.map((w) => w.value).slice(0, 3).join(' ') };
-  for (const later of laterInImage(model, instr)) {
-    const c = later.run?.commands.find(usesDevDependencies);
-    if (c) return { line: later.range.start.line, text: c.words.map((w) => w.value).slice(0, 3).join(' ') };
-    if (later.keyword === 'CMD' || later.keyword === 'ENTRYPOINT') {
-      const content = later.node.getArgumentsContent() ?? '';
-      if (/\b(npx|ts-node|tsx|nodemon)\b|\bnpm["',\s]+(test|t|run["',\s]+(?!start\b)[\w:-]+)/.test(content)) return { line: later.range.start.line, text: content.trim() };
-    }
-  }
-  return undefined;
+  const later = uses.find((u) => followsInImage(instr, u));
+  if (!later) return undefined;
+  const c = later.run?.commands.find(usesDevDependencies);
+  return { line: later.range.start.line, text: c ? c.words.map((w) => w.value).slice(0, 3).join(' ') : (later.node.getArgumentsContent() ?? '').trim() };
 }
 
 /** `npm prune --omit=dev` / `--production` later in the same RUN removes them before the layer is written. */
@@ -88,6 +92,7 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
+    const uses = devUses(model);
     for (const stage of model.stages) {
       if (!stage.layersInFinal) continue;
       for (const instr of stage.instructions) {
@@ -98,7 +103,7 @@ export const rule: Rule = {
           if (!word || !INSTALL_ALL.has(word.value)) continue;
           if (hasFlag(cmd, '-g', '--global') || flagValue(cmd, '--location') === 'global') continue;
           if (namesPackages(cmd, word.start) || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
-          const dev = laterDevUse(instr, cmd, model);
+          const dev = laterDevUse(instr, cmd, model, uses);
           const message = dev
             ? `npm installs devDependencies into the final image: ${BASIS}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`
             : `npm installs devDependencies into the final image: ${BASIS}. Add --omit=dev (or set NODE_ENV=production).`;
