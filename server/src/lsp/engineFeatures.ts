@@ -49,6 +49,8 @@ export class EngineFeatures {
   private client: { key: string; value: EngineResult<EngineClient> } | undefined;
   /** Per document: the image the user chose ('' = latest build of this Dockerfile). */
   private readonly chosen = new Map<string, string>();
+  /** Per document: the image "latest build" last resolved to, kept while the text is being edited. */
+  private readonly lastLatest = new Map<string, string>();
   private readonly fetched = new Map<string, { at: number; value: Promise<EngineResult<ImageData>> }>();
   private readonly inspected = new Map<string, { at: number; value: Promise<EngineResult<ImageInspect>> }>();
 
@@ -109,7 +111,7 @@ export class EngineFeatures {
   }
 
   /** The image chosen for `uri`, its data, and how it was chosen; a failure says why there is none. */
-  private async resolve(client: EngineClient, model: DockerfileModel, choice: string): Promise<EngineResult<Resolved>> {
+  private async resolve(client: EngineClient, model: DockerfileModel, choice: string, uri: string): Promise<EngineResult<Resolved>> {
     if (choice) {
       const data = await this.imageData(client, choice);
       return data.ok ? { ok: true, value: { ref: choice, how: `chosen by tag, ${client.address}`, data: data.value } } : data;
@@ -122,9 +124,15 @@ export class EngineFeatures {
       const data = await this.imageData(client, ref);
       if (!data.ok) continue;
       if (isExactBuild(mapHistory(model, data.value.history.map((h) => ({ createdBy: h.createdBy, size: h.size }))))) {
+        this.lastLatest.set(uri, ref);
         return { ok: true, value: { ref, how: `the newest local image whose history matches this Dockerfile, ${client.address}`, data: data.value } };
       }
     }
+    // While the text is edited no image matches it exactly; keep showing the last match, whose
+    // changed lines are then marked.
+    const last = this.lastLatest.get(uri);
+    const data = last ? await this.imageData(client, last) : undefined;
+    if (last && data?.ok) return { ok: true, value: { ref: last, how: `the last local build that matched this Dockerfile, ${client.address}`, data: data.value } };
     return { ok: false, reason: 'not-found', detail: `none of the ${newest.length} newest local images was built from this Dockerfile's current instructions` };
   }
 
@@ -134,7 +142,7 @@ export class EngineFeatures {
     const engine = this.engine(await this.settings.get());
     const model = await this.model(p.textDocument.uri);
     if (!engine?.ok || !model) return [];
-    const resolved = await this.resolve(engine.value, model, choice);
+    const resolved = await this.resolve(engine.value, model, choice, p.textDocument.uri);
     if (!resolved.ok) return [];
     const { ref, how, data } = resolved.value;
     const mapping = mapHistory(model, data.history.map((h) => ({ createdBy: h.createdBy, size: h.size })));
@@ -153,7 +161,7 @@ export class EngineFeatures {
     const engine = this.engine(await this.settings.get());
     if (!engine) return { ok: false, message: 'Layer sizes from the engine are off (dockerfileSizeHints.engine.enable).' };
     if (!engine.ok) return { ok: false, message: `No Docker Engine: ${engine.detail}.` };
-    const resolved = await this.resolve(engine.value, model, image);
+    const resolved = await this.resolve(engine.value, model, image, uri);
     if (!resolved.ok) return { ok: false, message: resolved.reason === 'not-found' && image ? `The engine has no image ${image}.` : `No layer sizes: ${resolved.detail}.` };
     this.chosen.set(uri, image);
     void this.connection.languages.inlayHint.refresh().catch(() => undefined);
@@ -173,7 +181,7 @@ export class EngineFeatures {
     const engine = this.engine(await this.settings.get());
     const model = await this.model(uri);
     if (!engine?.ok || !model) return { ok: false, message: 'No Docker Engine or no Dockerfile.' };
-    const resolved = await this.resolve(engine.value, model, choice);
+    const resolved = await this.resolve(engine.value, model, choice, uri);
     if (!resolved.ok) return { ok: false, message: resolved.detail };
     const exported = await engine.value.exportLayers(resolved.value.data.inspect.id);
     if (!exported.ok) return { ok: false, message: `Could not read the image's layers: ${exported.detail}.` };

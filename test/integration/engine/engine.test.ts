@@ -198,6 +198,10 @@ describe('local Docker Engine (real dockerd)', function () {
       assert.equal(r.report.totalBytes, PAYLOAD + JUNK + aptDocBytes);
       assert.deepEqual(r.report.files.find((f) => f.path === '/opt/app/payload.bin'), { path: '/opt/app/payload.bin', bytes: PAYLOAD, how: 'overwritten', writtenLine: L.copy, hiddenLine: L.chmod });
       assert.match(r.report.markdown, /line 4 `COPY payload.bin junk.bin \/opt\/app\/` \| line 5 `RUN chmod \$MODE/);
+      // While the text is edited, the hints stay on the last matching build and mark the changed line.
+      await c.change(uri(), 2, DOCKERFILE.replace('chmod $MODE', 'chmod 644'));
+      const edited = await hints(c);
+      assert.match(edited.find((h) => h.position.line === L.chmod)?.label ?? '', /^262 KB · changed since this build$/);
     });
 
     it('does nothing with the engine in an untrusted workspace', async () => {
