@@ -93,7 +93,7 @@ describe('diagnostics', () => {
       const uri = vscode.Uri.file(path.resolve(examplesRoot(), report.file));
       await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
       const expected = report.findings.map(cliKey).sort();
-      await waitFor(`editor diagnostics on ${report.file} to equal the CLI's ${JSON.stringify(expected)} (now ${JSON.stringify(editorKeys(uri))})`, () =>
+      await waitFor(() => `editor diagnostics on ${report.file} to equal the CLI's ${JSON.stringify(expected)} (now ${JSON.stringify(editorKeys(uri))})`, () =>
         JSON.stringify(editorKeys(uri)) === JSON.stringify(expected),
       );
     }
@@ -108,9 +108,14 @@ describe('diagnostics', () => {
     const baseline = clean.findings.map(cliKey).sort();
     await waitFor('the editor to show the CLI findings', () => JSON.stringify(editorKeys(uri)) === JSON.stringify(baseline));
     const end = editor.document.lineAt(editor.document.lineCount - 1).range.end;
-    assert.ok(await editor.edit((b) => b.insert(end, '\nRUN pip install requests\n')), 'edit refused');
+    const added = '\nRUN pip install requests\n';
+    assert.ok(await editor.edit((b) => b.insert(end, added)), 'edit refused');
     await waitFor('a pip-cache-kept finding after typing a pip install', () => ourDiagnostics(uri).some((d) => codeOf(d) === 'pip-cache-kept'));
+    // Delete what was typed (as a person would), so the text equals the file again.
+    const typedEnd = editor.document.positionAt(editor.document.offsetAt(end) + added.length);
+    assert.ok(await editor.edit((b) => b.delete(new vscode.Range(end, typedEnd))), 'delete refused');
+    assert.strictEqual(editor.document.getText(), Buffer.from(await vscode.workspace.fs.readFile(uri)).toString('utf8'), 'the text differs from the file after deleting');
+    await waitFor(() => `the CLI's findings ${JSON.stringify(baseline)} again after deleting the line (now ${JSON.stringify(editorKeys(uri))})`, () => JSON.stringify(editorKeys(uri)) === JSON.stringify(baseline));
     await vscode.commands.executeCommand('workbench.action.files.revert');
-    await waitFor('the original findings after reverting', () => JSON.stringify(editorKeys(uri)) === JSON.stringify(baseline));
   });
 });

@@ -19,8 +19,8 @@ export function exampleUri(...segments: string[]): vscode.Uri {
   return vscode.Uri.file(path.join(examplesRoot(), ...segments));
 }
 
-/** Polls `probe` every 50 ms until it returns something other than undefined/false. */
-export async function waitFor<T>(what: string, probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+/** Polls `probe` every 50 ms until it returns something other than undefined/false. `what` may be computed at failure time, to show the state then. */
+export async function waitFor<T>(what: string | (() => string), probe: () => T | undefined | false | Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   for (;;) {
@@ -31,7 +31,7 @@ export async function waitFor<T>(what: string, probe: () => T | undefined | fals
       last = error;
     }
     if (Date.now() > deadline) {
-      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${typeof what === 'string' ? what : what()}${last instanceof Error ? ` (last error: ${last.message})` : ''}`);
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
