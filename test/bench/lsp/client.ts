@@ -53,6 +53,8 @@ export function procStats(pid: number): ProcStats {
 export class BenchServer {
   readonly connection: MessageConnection;
   private readonly counts = new Map<string, number>();
+  /** Set once the server has sent a publication with a document version (ours does, the peer does not). */
+  private echoesVersions = false;
   private readonly last = new Map<string, Diagnostic[]>();
   private readonly waiters: { uri: string; count: number; version?: number; resolve: (d: Diagnostic[]) => void }[] = [];
   readonly stderr: string[] = [];
@@ -62,11 +64,12 @@ export class BenchServer {
     child.stderr!.on('data', (d) => this.stderr.push(String(d)));
     this.connection.onNotification('textDocument/publishDiagnostics', (p: { uri: string; version?: number; diagnostics: Diagnostic[] }) => {
       const n = (this.counts.get(p.uri) ?? 0) + 1;
+      if (p.version !== undefined) this.echoesVersions = true;
       this.counts.set(p.uri, n);
       this.last.set(p.uri, p.diagnostics);
       for (const w of [...this.waiters]) {
         // A server that echoes versions (ours) must answer for the version sent, not an older one.
-        const versionOk = w.version === undefined || p.version === undefined || p.version >= w.version;
+        const versionOk = w.version === undefined || (this.echoesVersions ? p.version !== undefined && p.version >= w.version : true);
         if (w.uri === p.uri && n >= w.count && versionOk) {
           this.waiters.splice(this.waiters.indexOf(w), 1);
           w.resolve(p.diagnostics);
@@ -151,8 +154,11 @@ export class BenchServer {
     return { ms: performance.now() - t0, result };
   }
 
-  close(uri: string): Promise<void> {
-    return this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+  /** didClose, then the publication that clears the document (both servers send one), so it cannot be counted later. */
+  async close(uri: string): Promise<void> {
+    const next = this.publications(uri) + 1;
+    await this.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+    await this.waitPublications(uri, next, 5_000).catch(() => undefined);
   }
 
   /** Asks the server to shut down and exit (so `--cpu-prof` gets written), then makes sure it is gone. */
