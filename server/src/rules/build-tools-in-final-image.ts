@@ -10,7 +10,7 @@
  * into a builder stage and a slim final stage.
  */
 import { APT_PROGRAMS, appendToRun, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands } from '../core/commands';
-import { envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
+import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { isAtOrBelow, resolvePath, workdirAt } from '../core/paths';
 import { inlineAssignments, programArgs, programName, type ShellCommand } from '../core/shell';
 import type { Fix, TextEdit } from '../core/types';
@@ -216,8 +216,9 @@ export const rule: Rule = {
     if (!stage || !stage.isFinal) return undefined;
     // Only a plain one-line `FROM image [AS name]`: anything else is malformed or too unusual to rewrite.
     const from = stage.fromInstr;
-    const fromArgs = from.node.getArguments().length;
-    if (from.range.start.line !== from.range.end.line || (fromArgs !== 1 && fromArgs !== 3)) return undefined;
+    const fromArgs = from.node.getArguments().map((a) => a.getValue());
+    const plain = fromArgs.length === 1 || (fromArgs.length === 3 && fromArgs[1].toUpperCase() === 'AS');
+    if (from.range.start.line !== from.range.end.line || !plain) return undefined;
     if (finding.data?.kind === 'packages') return pythonFix(model, stage);
     if (finding.data?.kind !== 'sdk' || stage.fromInstr !== instr) return undefined;
     const sdk = finding.data.sdk;
@@ -282,6 +283,8 @@ function rewrite(model: DockerfileModel, stage: Stage, plan: Plan): Fix | undefi
   for (const i of stage.instructions) {
     if (BLOCKERS.has(i.keyword)) return undefined;
     const text = model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
+    // Copied text must be one plain line: a continued ENV or LABEL may have swallowed the next line.
+    if (i.keyword !== 'RUN' && i.range.start.line !== i.range.end.line) return undefined;
     if (i.keyword === 'ENV') {
       if (text.includes('$')) return undefined;
       env.push(text);
@@ -312,7 +315,23 @@ function rewrite(model: DockerfileModel, stage: Stage, plan: Plan): Fix | undefi
   const endsWithEol = /\r?\n$/.test(model.text);
   const at = model.lines.positionAt(end);
   edits.push({ range: { start: at, end: at }, newText: `${endsWithEol ? '' : eol}${eol}${lines.join(eol)}${eol}` });
-  return { title: plan.title, edits, preferred: false };
+  return splitsCleanly(model, edits, plan.finalImage, lines.length - 1) ? { title: plan.title, edits, preferred: false } : undefined;
+}
+
+/**
+ * Re-parses the rewritten text: exactly one stage more, whose FROM is the planned image and whose
+ * instructions are exactly the ones written. Catches inputs where an instruction swallows the
+ * next line through a trailing continuation, or text the rewrite did not expect.
+ */
+function splitsCleanly(model: DockerfileModel, edits: TextEdit[], finalImage: string, instructions: number): boolean {
+  const resolved = edits
+    .map((e, i) => ({ start: model.lines.offsetAt(e.range.start), end: model.lines.offsetAt(e.range.end), text: e.newText, i }))
+    .sort((a, b) => b.start - a.start || b.i - a.i);
+  let text = model.text;
+  for (const e of resolved) text = text.slice(0, e.start) + e.text + text.slice(e.end);
+  const after = buildModel(text);
+  const last = after.stages[after.stages.length - 1];
+  return after.stages.length === model.stages.length + 1 && last.from.raw === finalImage && last.instructions.length === instructions;
 }
 
 /** RUN commands of the stage; undefined when one is outside `allowed`. */
@@ -398,14 +417,15 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     const dest = resolvePath(args[args.length - 1] ?? '', workdirAt(i) ?? '/');
     if (!dest || !isAtOrBelow(dest, workdir)) return undefined;
   }
-  const prune = appendToRun(model, found.build.instr, 'npm prune --omit=dev');
-  if (!prune) return undefined;
+  const prunes = found.build.instr.run!.commands.some((c) => c.start > found.build.cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune');
+  const prune = prunes ? undefined : appendToRun(model, found.build.instr, 'npm prune --omit=dev');
+  if (!prunes && !prune) return undefined;
   const slim = slimVariant(image) ?? image;
   return rewrite(model, stage, {
     finalImage: slim,
     copies: [[workdir, workdir]],
     users: /^(root|node|\d+(:\d+)?)$/,
-    builderEdits: [prune],
+    builderEdits: prune ? [prune] : [],
     title: `Build in a builder stage, prune devDependencies and ship ${workdir} on ${slim}`,
   });
 }
@@ -482,6 +502,7 @@ function pythonFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   for (const i of stage.instructions) {
     if (BLOCKERS.has(i.keyword)) return undefined;
     if (!i.run) {
+      if (i.range.start.line !== i.range.end.line) return undefined; // see rewrite()
       if (i.keyword === 'ENV' && text(i).includes('$')) return undefined;
       if ((i.keyword === 'COPY' || i.keyword === 'ADD') && /--from/i.test(i.node.getArgumentsContent() ?? '')) return undefined;
       finalLines.push(text(i));
@@ -534,6 +555,7 @@ function pythonFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   const at = model.lines.positionAt(model.text.length);
   const lines = [`FROM ${slim}`, ...finalLines.map((l) => l.replace('from=BUILDER', `from=${builder.name}`))];
   builderEdits.push({ range: { start: at, end: at }, newText: `${endsWithEol ? '' : eol}${eol}${lines.join(eol)}${eol}` });
+  if (!splitsCleanly(model, builderEdits, slim, lines.length - 1)) return undefined;
   return { title: `Build wheels in a builder stage; install them on ${slim} with only the runtime libraries (needs BuildKit for the bind mount)`, edits: builderEdits, preferred: false };
 }
 
