@@ -91,7 +91,7 @@ export function insertAfterWord(model: DockerfileModel, run: RunScript, word: Sh
  */
 export function appendToRun(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
   const run = instr.run;
-  if (!run || run.form === 'exec' || run.commands.length === 0) return undefined;
+  if (!run || run.form === 'exec' || run.commands.length === 0 || !run.balanced) return undefined;
   const lines = model.lines;
   const eol = lines.eol;
   if (run.form === 'heredoc') {

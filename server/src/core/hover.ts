@@ -52,9 +52,7 @@ export function baseImageHover(stage: Stage): string {
   const estimate = estimateBaseImage(from.image, from.platform);
   if (!estimate) return `**${from.image}**: no size known. The bundled table covers common official Docker Hub images only.`;
   const lines: string[] = [];
-  lines.push(`**${from.image}** · ${estimate.platform}`, '');
-  lines.push('| | download | unpacked |', '|---|---:|---:|');
-  lines.push(`| about | ${formatBytes(estimate.compressedBytes)} | ${unpacked(estimate)} |`, '');
+  lines.push(`**${from.image}**: about ${formatBytes(estimate.compressedBytes)} to download, about ${unpacked(estimate)} unpacked (${estimate.platform})`, '');
   lines.push(`${estimate.basis}.`);
   const sources = [...new Set(estimate.rows.map((r) => `${r.sourcePath} (${r.reportedDate})`))];
   if (sources.length > 0) lines.push('', `Source: ${sources.slice(0, 3).join('; ')}${sources.length > 3 ? '; ...' : ''}`);

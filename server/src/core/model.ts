@@ -7,7 +7,7 @@
  */
 import { DockerfileParser, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
 import { LineIndex } from './text';
-import { parseShell, type ShellCommand, type ShellWord } from './shell';
+import { scanShell, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
 
 export interface FromInfo {
@@ -48,6 +48,8 @@ export interface RunScript {
   commands: ShellCommand[];
   /** `--mount` flag values, e.g. `type=cache,target=/root/.cache/pip`. */
   mounts: string[];
+  /** False when a quote, backquote or `$(` is left open: nothing may be appended safely. */
+  balanced: boolean;
   /** Document offset of script offset `i`. */
   docOffset(i: number): number;
 }
@@ -224,22 +226,25 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     const start = content ? lines.offsetAt(content.start) : lines.offsetAt(heredocs[0].getNameRange().end);
     const end = content ? lines.offsetAt(content.end) : start;
     const body = text.slice(start, end);
-    return { form: 'heredoc', text: body, commands: parseShell(body), mounts, docOffset: (i) => start + i };
+    const scanned = scanShell(body);
+    return { form: 'heredoc', text: body, commands: scanned.commands, balanced: scanned.balanced, mounts, docOffset: (i) => start + i };
   }
-  if (args.length === 0) return { form: 'shell', text: '', commands: [], mounts, docOffset: () => lines.offsetAt(node.getRange().end) };
+  if (args.length === 0) return { form: 'shell', text: '', commands: [], balanced: true, mounts, docOffset: () => lines.offsetAt(node.getRange().end) };
   const startOffset = lines.offsetAt(args[0].getRange().start);
   const endOffset = lines.offsetAt(node.getRange().end);
   const first = args[0].getValue();
   if (first.startsWith('[')) {
     const words = execWords(node, lines);
     const cmd: ShellCommand = { words, before: '', after: '', start: 0, end: endOffset - startOffset };
-    return { form: 'exec', text: text.slice(startOffset, endOffset), commands: words.length ? [cmd] : [], mounts, docOffset: (i) => i };
+    return { form: 'exec', text: text.slice(startOffset, endOffset), commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: (i) => i };
   }
   const { script, map } = joinContinuations(text, startOffset, endOffset, escapeChar);
+  const scanned = scanShell(script);
   return {
     form: 'shell',
     text: script,
-    commands: parseShell(script),
+    commands: scanned.commands,
+    balanced: scanned.balanced,
     mounts,
     docOffset: (i) => (i < map.length ? map[i] : endOffset),
   };

@@ -30,6 +30,16 @@ const OPERATORS = ['&&', '||', ';;', ';', '|', '&', '\n', '(', ')'];
 
 /** Splits a shell script into simple commands. Never throws; unterminated quotes end at EOF. */
 export function parseShell(script: string): ShellCommand[] {
+  return scanShell(script).commands;
+}
+
+/**
+ * Like {@link parseShell}, and also says whether every quote, backquote and `$(` was closed:
+ * text appended to an unbalanced script would land inside the open construct, so fixes that
+ * append refuse such scripts.
+ */
+export function scanShell(script: string): { commands: ShellCommand[]; balanced: boolean } {
+  let balanced = true;
   const commands: ShellCommand[] = [];
   let words: ShellWord[] = [];
   let before = '';
@@ -84,6 +94,7 @@ export function parseShell(script: string): ShellCommand[] {
       }
       if (ch === "'") {
         const close = script.indexOf("'", i + 1);
+        if (close < 0) balanced = false;
         const stop = close < 0 ? n : close;
         value += script.slice(i + 1, stop);
         i = stop + 1;
@@ -91,6 +102,7 @@ export function parseShell(script: string): ShellCommand[] {
       }
       if (ch === '"') {
         i++;
+        if (script.indexOf('"', i) < 0) balanced = false;
         while (i < n && script[i] !== '"') {
           if (script[i] === '\\' && i + 1 < n && '"\\$`\n'.includes(script[i + 1])) {
             if (script[i + 1] !== '\n') value += script[i + 1];
@@ -112,6 +124,7 @@ export function parseShell(script: string): ShellCommand[] {
       if (depth > 0 && ch === ')') depth--;
       if (ch === '`') {
         const close = script.indexOf('`', i + 1);
+        if (close < 0) balanced = false;
         const stop = close < 0 ? n : close + 1;
         value += script.slice(i, stop);
         i = stop;
@@ -120,11 +133,12 @@ export function parseShell(script: string): ShellCommand[] {
       value += ch;
       i++;
     }
+    if (depth > 0) balanced = false;
     words.push({ value, start, end: Math.min(i, n) });
   }
   flush('');
   if (commands.length > 0) commands[commands.length - 1].after = '';
-  return commands;
+  return { commands, balanced };
 }
 
 /** Leading words that only wrap the real command (`sudo`, `VAR=x`, `env`, `nice`...). */

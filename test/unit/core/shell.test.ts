@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseShell, programName, inlineAssignments } from '../../../server/src/core/shell';
+import { parseShell, programName, inlineAssignments, scanShell } from '../../../server/src/core/shell';
 
 const words = (s: string) => parseShell(s).map((c) => c.words.map((w) => w.value));
 
@@ -26,5 +26,12 @@ describe('shell reader', () => {
     const [cmd] = parseShell('DEBIAN_FRONTEND=noninteractive sudo -E /usr/bin/apt-get install x');
     assert.equal(programName(cmd), 'apt-get');
     assert.equal(inlineAssignments(cmd).get('DEBIAN_FRONTEND'), 'noninteractive');
+  });
+});
+
+describe('shell balance', () => {
+  it('says when a quote, backquote or $( is left open', () => {
+    assert.equal(scanShell('echo "a" \'b\' `c` $(d)').balanced, true);
+    for (const open of ['echo "a', "echo 'a", 'echo `a', 'echo $(a && b']) assert.equal(scanShell(open).balanced, false, open);
   });
 });
