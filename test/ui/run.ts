@@ -67,12 +67,20 @@ function steps(workspace: string): Step[] {
       },
     },
     {
-      name: 'squiggles appear under what makes the image big',
+      name: 'squiggles appear under what makes the image big, with the image estimate above FROM and in the status bar',
       async run(page) {
         const squiggles = page.locator('.editor-instance .monaco-editor .squiggly-warning');
         await squiggles.first().waitFor({ timeout: 60_000 });
         // Wait until the count settles (diagnostics arrive in one publish, decorations follow).
         await poll('4 or more warning squiggles', 30_000, async () => (await squiggles.count()) >= 4);
+        // The image estimate: a code lens above FROM and an item in the status bar.
+        const size = /\d\s*(kB|MB|GB)\b/;
+        const lens = page.locator('.editor-instance .monaco-editor .codelens-decoration', { hasText: size });
+        await lens.first().waitFor({ timeout: 30_000 });
+        const status = page.locator('.statusbar-item', { hasText: size });
+        await status.first().waitFor({ timeout: 30_000 });
+        log('ui', `  code lens: ${(await lens.first().innerText()).trim()}`);
+        log('ui', `  status bar: ${(await status.first().innerText()).trim()}`);
         await page.mouse.move(5, 5);
         await screenshot(page, 'squiggles');
       },
