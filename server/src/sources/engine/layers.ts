@@ -83,6 +83,8 @@ export class ImageArchiveReader {
         },
         end: () => {
           if (mode === 'json' && size <= MAX_JSON) this.json.set(name, Buffer.concat(chunks).toString('utf8'));
+          // An empty blob is an empty layer.
+          if (mode === 'unknown' && name.startsWith('blobs/')) this.layerReader(name);
           layer?.end();
         },
       };
