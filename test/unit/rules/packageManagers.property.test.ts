@@ -122,4 +122,30 @@ describe('package-manager rules: properties over generated Dockerfiles', () => {
     );
     assert.ok(fixed > 0, 'no generated file had a fix to apply: the property would be vacuous');
   });
+
+  it('stay linear on long files: three times the RUNs take under 4.5 times as long (the quadratic scans took over 6 times)', function () {
+    this.timeout(120_000);
+    const model = (runs: number) => {
+      const lines = ['FROM node:22-slim'];
+      // Every command here makes a rule look across the image (later uses, earlier layers, ENV).
+      const mix = ['npm ci', 'yarn install', 'yum install -y x', 'go build .', 'mvn package', 'apk add --no-cache --virtual .b gcc', 'pip install -r requirements-dev.txt', 'gem install x', 'composer install'];
+      for (let i = 0; i < runs; i++) lines.push(i % 10 === 9 ? `ENV A${i}=1` : `RUN ${mix[i % 10]} && echo ${i}`);
+      return buildModel(lines.join('\n') + '\n');
+    };
+    const mine = RULES.filter((r) => MINE.has(r.id));
+    // The parser is outside the timing: only the rules' own work is compared.
+    const time = (m: ReturnType<typeof buildModel>) => {
+      const started = process.hrtime.bigint();
+      let findings = 0;
+      for (const r of mine) findings += r.check({ model: m, env: ENV, settings: {} } as Parameters<typeof r.check>[0]).length;
+      return { ms: Number(process.hrtime.bigint() - started) / 1e6, findings };
+    };
+    const small = model(1000);
+    const large = model(3000);
+    time(small); // warm up the JIT
+    const a = time(small);
+    const b = time(large);
+    assert.ok(b.findings > 2 * a.findings, 'the larger file must exercise the rules more');
+    assert.ok(b.ms < 4.5 * a.ms + 300, `1,000 RUNs: ${a.ms.toFixed(0)} ms, 3,000 RUNs: ${b.ms.toFixed(0)} ms`);
+  });
 });
