@@ -25,7 +25,7 @@ export const rule: Rule = {
     why: `\`apt-get clean\` empties /var/cache/apt (downloaded .deb files and binary caches); it does not touch /var/lib/apt/lists, where \`apt-get update\` put the package lists. Moreover, ${OFFICIAL} (/etc/apt/apt.conf.d/docker-clean) and keeps no binary caches. The cleanup that frees space is removing the lists. apt-lists-kept reports the lists themselves; this rule explains why the \`apt-get clean\` already there does not help.`,
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} of lists on Debian bookworm (${APT_LISTS.basis}) stay despite the \`apt-get clean\`, which itself frees nothing on official images and the downloaded .debs elsewhere.`,
+    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} of lists on Debian bookworm (${APT_LISTS.basis}) stay despite the \`apt-get clean\`. The \`apt-get clean\` itself frees nothing on official images (their docker-clean setting already removes the .debs) and only the downloaded .debs on other bases.`,
     fix: `Appends \`&& ${CLEANUP}\` to the RUN and keeps the \`apt-get clean\` (on images without docker-clean it still removes the .debs). Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists.`,
   },
   check({ model }) {
