@@ -95,6 +95,15 @@ describe('local Docker Engine (real dockerd)', function () {
     assert.equal(!nowhere.ok && nowhere.reason, 'no-engine');
   });
 
+  it('lists local images, filtered by label', async () => {
+    const all = await client.listImages();
+    const labelled = await client.listImages({ labels: ['org.example.test=1'] });
+    assert.ok(all.ok && labelled.ok);
+    assert.deepEqual(all.value.flatMap((i) => i.repoTags).sort(), ['dsh-test/buildkit:1', 'dsh-test/classic:1', BARE_IMAGE]);
+    assert.deepEqual(labelled.value.flatMap((i) => i.repoTags).sort(), ['dsh-test/buildkit:1', 'dsh-test/classic:1']);
+    assert.ok(labelled.value.every((i) => i.labels['org.example.test'] === '1'));
+  });
+
   it('inspects the base image: Size is the sum of its history', async () => {
     const inspect = await client.imageInspect(BARE_IMAGE);
     const history = await client.imageHistory(BARE_IMAGE);
