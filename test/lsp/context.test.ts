@@ -5,6 +5,7 @@
  * hovers that stay fast while a 100,000-file context is being scanned.
  */
 import * as assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -248,20 +249,25 @@ describe('a 100,000-file build context over LSP', function () {
   let client: LspTestClient;
   const progress: { kind: string; message?: string; title?: string }[] = [];
 
-  before(function () {
+  before(async function () {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-context-100k-'));
+    const started = Date.now();
     // 200 packages x 500 files, a third of the packages under node_modules (ignored), one large file.
     for (let d = 0; d < 200; d++) {
       const dir = d % 3 === 0 ? path.join(root, 'node_modules', `dep${d}`) : path.join(root, 'packages', `pkg${d}`, 'src');
       fs.mkdirSync(dir, { recursive: true });
-      for (let f = 0; f < FILES / 200; f++) fs.writeFileSync(path.join(dir, `f${f}.js`), 'x');
+      // One folder at a time, its files written concurrently (the disk, not the CPU, is the limit).
+      await Promise.all([...Array(FILES / 200).keys()].map((f) => fs.promises.writeFile(path.join(dir, `f${f}.js`), 'x')));
     }
+    console.log(`      created ${FILES.toLocaleString('en-US')} files in ${Date.now() - started} ms`);
     write(root, { 'dist/bundle.bin': 80 * MB, '.dockerignore': 'node_modules\n', 'Dockerfile': 'FROM node:22-slim\nCOPY . /app\n' });
   });
 
   after(async () => {
     await client?.stop();
-    fs.rmSync(root, { recursive: true, force: true });
+    // Removing 100,000 files takes minutes on a busy disk: let rm do it after the suite ends.
+    if (process.platform === 'win32') fs.rmSync(root, { recursive: true, force: true });
+    else spawn('rm', ['-rf', root], { detached: true, stdio: 'ignore' }).unref();
   });
 
   it('keeps answering hovers while the scan runs, reports progress, then publishes the measured findings', async () => {
@@ -285,9 +291,11 @@ describe('a 100,000-file build context over LSP', function () {
     const published = await finished;
     const scanMs = Date.now() - started;
     const message = find(published, 'context-large-paths').message;
+    const first = latencies.shift() ?? NaN;
     latencies.sort((a, b) => a - b);
     const pct = (q: number) => latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))];
-    console.log(`      100k-file context: findings after ${scanMs} ms; ${latencies.length} hovers during the scan: median ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`);
+    // The first hover shares the document's first analysis, which waits up to 300 ms for the scan (small contexts answer complete at once).
+    console.log(`      100k-file context: findings after ${scanMs} ms; ${latencies.length} hovers during the scan: first ${first.toFixed(1)} ms, then median ${pct(0.5).toFixed(1)} ms, p95 ${pct(0.95).toFixed(1)} ms, max ${latencies[latencies.length - 1].toFixed(1)} ms`);
     console.log(`      message: ${message}`);
     assert.match(message, /dist 80 MB/);
     assert.match(message, /(about|at least about) [\d.]+ MB, [\d,]+ files/);
