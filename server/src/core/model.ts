@@ -254,11 +254,18 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
 function execWords(node: Run, lines: LineIndex): ShellWord[] {
   const json = node as unknown as { getJSONStrings?: () => { getValue(): string; getRange(): Range }[] };
   const strings = json.getJSONStrings?.() ?? [];
-  return strings.map((s) => ({
-    value: s.getValue(),
-    start: lines.offsetAt(s.getRange().start),
-    end: lines.offsetAt(s.getRange().end),
-  }));
+  return strings.map((s) => {
+    const start = lines.offsetAt(s.getRange().start);
+    const end = lines.offsetAt(s.getRange().end);
+    // The parser's own value keeps the quotes and drops spaces; the source text is a JSON string.
+    let value: string;
+    try {
+      value = String(JSON.parse(lines.text.slice(start, end)));
+    } catch {
+      value = s.getValue().replace(/^"|"$/g, '');
+    }
+    return { value, start, end };
+  });
 }
 
 /**

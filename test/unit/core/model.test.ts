@@ -54,3 +54,10 @@ describe('Dockerfile model', () => {
     for (const t of ['', '\u0000\u0001\u0002', 'RUN <<EOF', 'FROM ${', '\\\n\\\n', 'FROM a AS\nCOPY --from= . .', '\uFEFFFROM x']) buildModel(t);
   });
 });
+
+describe('exec-form RUN', () => {
+  it('reads the JSON strings as the program receives them', () => {
+    const m = buildModel('FROM a\nRUN ["apt-get", "install", "-y", "hello world", "a\\"b"]\n');
+    assert.deepEqual(m.instructions[1].run!.commands[0].words.map((w) => w.value), ['apt-get', 'install', '-y', 'hello world', 'a"b']);
+  });
+});
