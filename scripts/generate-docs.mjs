@@ -54,7 +54,7 @@ for (const r of RULES) {
     '## Stages',
     '',
     r.scope === 'layers'
-      ? 'Reported as a warning only where the stage\'s layers end up in the final image; in other stages it is a hint saying it has no effect on the final image.'
+      ? 'Only stages whose layers end up in the final image count for its size: there the rule reports at its own severity; in other stages it reports at most a hint that says it has no effect on the final image.'
       : 'Reported in every stage.',
     '',
     '## Silencing',
