@@ -201,6 +201,15 @@ describe('build context over LSP', function () {
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   });
 
+  it('checks <name>.dockerignore against the context of the Dockerfile it belongs to', async () => {
+    const uri = fileUri(path.join(root, 'composed', 'docker', 'api.Dockerfile.dockerignore'));
+    // api.Dockerfile's context is composed/ (Compose), where vendor/ exists and docker/x does not.
+    await client.open(uri, 'vendor\nx\n', 'dockerignore');
+    const p = await client.diagnostics(uri, has('dockerignore-matches-nothing'));
+    assert.deepEqual(p.diagnostics.map((d) => `${d.range.start.line} ${d.code}`), ['1 dockerignore-matches-nothing']);
+    assert.match((await hoverAt(client, uri, 0))?.contents.value ?? '', /keeps 1 file \(12 MB\) out of the build context right now/);
+  });
+
   describe('in a .dockerignore file', () => {
     let uri: string;
     let text: string;
