@@ -287,19 +287,23 @@ function removedLaterInRun(instr: Instr, after: ShellCommand, path: string, cwd:
  * instruction order, excluding what the writing RUN itself removes.
  */
 export function writesInImage(model: DockerfileModel, stage: Stage): Write[] {
-  const cached = writesCache.get(stage);
-  if (cached) return cached;
   const chain: Stage[] = [];
-  for (let s: Stage | undefined = stage; s && !writesCache.has(s); s = s.from.stage) chain.unshift(s);
-  for (const s of chain) {
-    const parent = s.from.stage ? writesCache.get(s.from.stage)! : [];
-    writesCache.set(s, [...parent, ...stageWrites(model, s)]);
-  }
-  return writesCache.get(stage)!;
+  for (let s: Stage | undefined = stage; s; s = s.from.stage) chain.unshift(s);
+  return chain.length === 1 ? ownWrites(model, stage) : chain.flatMap((s) => ownWrites(model, s));
 }
 
-/** Memo of {@link writesInImage}: stages belong to one model version, so they key it safely. */
+/** Memo of {@link ownWrites}: stages belong to one model version, so they key it safely. */
 const writesCache = new WeakMap<Stage, Write[]>();
+
+/** The recognised writes of `stage`'s own instructions (not those of the stages it is built FROM). */
+export function ownWrites(model: DockerfileModel, stage: Stage): Write[] {
+  let list = writesCache.get(stage);
+  if (!list) {
+    list = stageWrites(model, stage);
+    writesCache.set(stage, list);
+  }
+  return list;
+}
 
 /** The recognised writes of one stage's own instructions. */
 function stageWrites(model: DockerfileModel, s: Stage): Write[] {
@@ -370,4 +374,31 @@ export function extractedArchive(cmd: ShellCommand, cwd: string): string | undef
     }
   }
   return word === undefined || word === '-' ? undefined : resolvePath(word, cwd);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Later RUNs
+
+const inheriting = new WeakMap<DockerfileModel, Map<Stage, Instr[]>>();
+
+/**
+ * The RUN instructions after `instr` in every image built on `instr`'s stage (its own stage and
+ * the stages FROM it, transitively). Same answer as `laterRunsInImage` in commands.ts, computed
+ * once per model so rules can ask it for every write without walking all stages each time.
+ */
+export function laterRuns(model: DockerfileModel, instr: Instr): Instr[] {
+  let byStage = inheriting.get(model);
+  if (!byStage) {
+    byStage = new Map();
+    for (const s of model.stages) {
+      const runs = s.instructions.filter((i) => i.run !== undefined);
+      for (let p: Stage | undefined = s; p; p = p.from.stage) {
+        const list = byStage.get(p) ?? [];
+        list.push(...runs);
+        byStage.set(p, list);
+      }
+    }
+    inheriting.set(model, byStage);
+  }
+  return instr.stage ? (byStage.get(instr.stage) ?? []).filter((i) => i.index > instr.index) : [];
 }

@@ -3,9 +3,9 @@
  * extracted, but never removed. The image then holds the software twice: packed and unpacked.
  * A removal in a later RUN is files-changed-in-later-layer's finding (too late to save anything).
  */
-import { appendToRun, commandRange, laterRunsInImage } from '../core/commands';
+import { appendToRun, commandRange } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
-import { ARCHIVE, extractedArchive, isAtOrBelow, pathPattern, workdirAt, writesInImage, type Write } from '../core/paths';
+import { ARCHIVE, extractedArchive, isAtOrBelow, laterRuns, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
 import { programName } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
@@ -13,7 +13,7 @@ const BASIS = 'the size of the downloaded archive, kept beside its extracted con
 
 /** Where the archive written by `w` is extracted: the same RUN or a later RUN of the same image. */
 function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: boolean } | undefined {
-  const runs = [w.instr, ...laterRunsInImage(model, w.instr)];
+  const runs = [w.instr, ...laterRuns(model, w.instr)];
   for (const r of runs) {
     const cwd = workdirAt(r);
     if (!r.run || cwd === undefined) continue;
@@ -25,7 +25,7 @@ function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: 
 
 /** True when a later RUN of the image removes the archive (too late, but then that rule reports it). */
 function removedLater(model: DockerfileModel, w: Write): boolean {
-  return laterRunsInImage(model, w.instr).some((r) => {
+  return laterRuns(model, w.instr).some((r) => {
     const cwd = workdirAt(r) ?? '/';
     return r.run!.commands.some((c) => programName(c) === 'rm' && c.words.slice(1).some((word) => {
       const p = pathPattern(word.value, cwd);
@@ -38,8 +38,8 @@ function removedLater(model: DockerfileModel, w: Write): boolean {
 function keptArchives(model: DockerfileModel): { w: Write; extractedAt: Instr; sameRun: boolean }[] {
   const out: { w: Write; extractedAt: Instr; sameRun: boolean }[] = [];
   for (const stage of model.stages) {
-    for (const w of writesInImage(model, stage)) {
-      if (w.instr.stage !== stage || w.kind !== 'download' || !ARCHIVE.test(w.path)) continue;
+    for (const w of ownWrites(model, stage)) {
+      if (w.kind !== 'download' || !ARCHIVE.test(w.path)) continue;
       const ex = extraction(model, w);
       if (!ex || removedLater(model, w)) continue;
       out.push({ w, extractedAt: ex.instr, sameRun: ex.sameRun });

@@ -5,9 +5,9 @@
  * it ever becoming a layer.
  */
 import type { Copy } from 'dockerfile-ast';
-import { deleteInstruction, laterRunsInImage, operands } from '../core/commands';
+import { deleteInstruction, operands } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
-import { ADD_EXTRACTS, ARCHIVE, copySpec, extractedArchive, isAtOrBelow, normalizePath, pathPattern, resolvePath, workdirAt } from '../core/paths';
+import { ADD_EXTRACTS, ARCHIVE, copySpec, extractedArchive, isAtOrBelow, laterRuns, normalizePath, pathPattern, resolvePath, workdirAt } from '../core/paths';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import type { Fix } from '../core/types';
 import type { RawFinding, Rule } from './rule';
@@ -32,7 +32,7 @@ function hits(model: DockerfileModel): Hit[] {
     for (const source of spec.sources) {
       if (!ARCHIVE.test(source) || /^[a-z]+:\/\//i.test(source)) continue;
       const path = spec.destIsDir ? normalizePath(`${spec.destPath}/${source.split('/').pop()}`) : spec.destPath;
-      for (const run of laterRunsInImage(model, copy)) {
+      for (const run of laterRuns(model, copy)) {
         const cwd = workdirAt(run);
         const extract = cwd === undefined ? undefined : run.run!.commands.find((c) => extractedArchive(c, cwd) === path);
         if (extract) {
