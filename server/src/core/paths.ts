@@ -161,8 +161,11 @@ export interface Write {
   exactFile?: boolean;
 }
 
-/** Value of a short option (`-o x`, `-ox`) or long option (`--output x`, `--output=x`); the word and its index. */
-export function optionValue(args: ShellWord[], short: string[], long: string[]): ShellWord | undefined {
+/**
+ * Value of a short option (`-o x`, `-ox`) or long option (`--output x`, `--output=x`). With
+ * `clusters`, also `-fsSLo x` (flags grouped before the option, as curl and wget allow).
+ */
+export function optionValue(args: ShellWord[], short: string[], long: string[], clusters = false): ShellWord | undefined {
   for (let i = 0; i < args.length; i++) {
     const v = args[i].value;
     for (const l of long) {
@@ -171,6 +174,8 @@ export function optionValue(args: ShellWord[], short: string[], long: string[]):
     }
     for (const s of short) {
       if (v === s) return args[i + 1];
+      // A cluster of flags ending with the option (`curl -fsSLo FILE`): the value is the next word.
+      if (clusters && /^-[A-Za-z]+$/.test(v) && v.endsWith(s.slice(1)) && v.length > 2) return args[i + 1];
       if (v.startsWith(s) && !v.startsWith('--') && v.length > s.length) return { value: v.slice(s.length), start: args[i].start + s.length, end: args[i].end };
     }
   }
@@ -221,13 +226,15 @@ export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; k
     if (r !== undefined && r !== '/' && p !== '-' && p !== '/dev/null') out.push({ path: r, kind, how });
   };
   if (name === 'curl') {
-    const o = optionValue(args, ['-o'], ['--output']);
+    const o = optionValue(args, ['-o'], ['--output'], true);
     if (o) add(o.value, 'download', 'curl -o');
     else if (hasFlag(cmd, '-O', '--remote-name') || args.some((w) => /^-[A-Za-z]*O[A-Za-z]*$/.test(w.value))) {
       for (const u of urls(cmd)) add(urlBasename(u.value), 'download', 'curl -O');
     }
   } else if (name === 'wget') {
-    const o = optionValue(args, ['-O'], ['--output-document']);
+    // `-qO-` / `-O -` write to stdout (usually piped into tar): no file.
+    if (args.some((w, i) => /^-[A-Za-z]*O-$/.test(w.value) || (/^-[A-Za-z]*O$/.test(w.value) && args[i + 1]?.value === '-'))) return out;
+    const o = optionValue(args, ['-O'], ['--output-document'], true);
     const dir = optionValue(args, ['-P'], ['--directory-prefix'])?.value;
     if (o) add(o.value, 'download', 'wget -O');
     else for (const u of urls(cmd)) {

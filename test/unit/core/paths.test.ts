@@ -1,0 +1,141 @@
+/**
+ * Write tracking (core/paths.ts) and the RUN edits the layer rules share (removeCommandFromRun,
+ * mergeIntoPreviousRun, deleteInstruction, index refresh helpers in core/commands.ts).
+ */
+import * as assert from 'node:assert/strict';
+import { indexRefreshOnly, installsWith, mergeIntoPreviousRun, removeCommandFromRun } from '../../../server/src/core/commands';
+import { applyEdits } from '../../../server/src/core/edits';
+import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
+import {
+  copySpec, extractedArchive, isAtOrBelow, laterRuns, normalizePath, pathPattern, resolvePath, tarArchive, urlBasename, workdirAt, writesInImage,
+} from '../../../server/src/core/paths';
+import { parseShell } from '../../../server/src/core/shell';
+
+const runs = (m: DockerfileModel): Instr[] => m.instructions.filter((i) => i.run);
+const cmd = (script: string) => parseShell(script)[0];
+
+describe('core/paths', () => {
+  it('normalises and resolves paths against a working directory', () => {
+    assert.equal(normalizePath('/a//b/./c/../d/'), '/a/b/d');
+    assert.equal(resolvePath('x.tgz', '/opt'), '/opt/x.tgz');
+    assert.equal(resolvePath('../etc', '/opt/app'), '/opt/etc');
+    assert.equal(resolvePath('$HOME/x', '/'), undefined);
+    assert.equal(resolvePath('~/x', '/'), undefined);
+    assert.deepEqual(pathPattern('/var/lib/apt/lists/*', '/'), { prefix: '/var/lib/apt/lists', glob: true });
+    assert.deepEqual(pathPattern('*.tgz', '/src'), { prefix: '/src', glob: true });
+    assert.ok(isAtOrBelow('/a/b', '/a') && isAtOrBelow('/a', '/a') && !isAtOrBelow('/ab', '/a') && isAtOrBelow('/x', '/'));
+  });
+
+  it('follows WORKDIR along the FROM chain, relative ones included', () => {
+    const m = buildModel('FROM debian AS a\nWORKDIR /app\nFROM a\nWORKDIR sub\nRUN true\nWORKDIR $X\nRUN true\n');
+    const [first, second] = runs(m);
+    assert.equal(workdirAt(first), '/app/sub');
+    assert.equal(workdirAt(second), undefined);
+  });
+
+  it('reads COPY in shell and JSON form, and which destinations are directories', () => {
+    const m = buildModel('FROM debian\nWORKDIR /app\nCOPY --chown=1:1 a.txt b.txt ./\nCOPY ["x y.tgz", "/opt/z.tgz"]\nCOPY <<EOF /f\nhi\nEOF\n');
+    const sa = copySpec(m, m.instructions[2])!;
+    assert.deepEqual([sa.sources, sa.destPath, sa.destIsDir, sa.flags.get('chown')], [['a.txt', 'b.txt'], '/app', true, '1:1']);
+    const sb = copySpec(m, m.instructions[3])!;
+    assert.deepEqual([sb.sources, sb.destPath, sb.destIsDir], [['x y.tgz'], '/opt/z.tgz', false]);
+    assert.equal(copySpec(m, m.instructions[4]), undefined);
+  });
+
+  it('recognises downloads, extractions, clones, copies and package caches as writes', () => {
+    const m = buildModel([
+      'FROM debian',
+      'WORKDIR /w',
+      'COPY app.py /srv/',
+      'COPY . /code',
+      'ADD https://example.com/d/data.tar.gz /data/',
+      'RUN curl -fsSLo /tmp/a.tgz https://e.com/a.tgz && tar -xzf /tmp/a.tgz -C /opt/a',
+      'RUN wget -q https://e.com/dl/b.zip && unzip b.zip -d /opt/b && rm b.zip',
+      'RUN git clone --depth 1 https://e.com/r.git && cp r/x /usr/local/bin/x',
+      'RUN apt-get update && pip install flask',
+      'RUN --mount=type=cache,target=/root/.cache/pip pip install django',
+      'RUN wget -qO- https://e.com/c.tgz | tar -xz -C /opt/c && curl -fsSL https://e.com/i.sh | sh',
+    ].join('\n'));
+    const got = writesInImage(m, m.stages[0]).map((w) => `${w.kind} ${w.path}${w.exactFile === undefined ? '' : ` ${w.exactFile}`}`);
+    assert.deepEqual(got, [
+      'copy /srv/app.py true',
+      'copy /code false',
+      'download /data/data.tar.gz true',
+      'download /tmp/a.tgz',
+      'extract /opt/a',
+      'extract /opt/b',
+      'clone /w/r',
+      'copy-in-run /usr/local/bin/x',
+      'cache /var/lib/apt/lists',
+      'cache /root/.cache/pip',
+      'extract /opt/c',
+    ]);
+  });
+
+  it('finds the archive tar or unzip reads', () => {
+    assert.equal(tarArchive(cmd('tar -xzf a.tgz -C /opt'))?.value, 'a.tgz');
+    assert.equal(tarArchive(cmd('tar xf b.tar'))?.value, 'b.tar');
+    assert.equal(tarArchive(cmd('tar --extract --file=c.tar'))?.value, 'c.tar');
+    assert.equal(extractedArchive(cmd('tar -czf out.tgz dir'), '/'), undefined); // creates, does not extract
+    assert.equal(extractedArchive(cmd('unzip -q -d /opt x.zip'), '/tmp'), '/tmp/x.zip');
+    assert.equal(extractedArchive(cmd('tar -xzf - -C /opt'), '/'), undefined);
+    assert.equal(urlBasename('https://e.com/a/b.tar.gz?sig=1#x'), 'b.tar.gz');
+    assert.equal(urlBasename('https://e.com/'), undefined);
+  });
+
+  it('lists the later RUNs of every image built on a stage', () => {
+    const m = buildModel('FROM debian AS a\nRUN one\nRUN two\nFROM a AS b\nRUN three\nFROM debian\nRUN four\n');
+    const [one] = runs(m);
+    assert.deepEqual(laterRuns(m, one).map((i) => i.run!.text), ['two', 'three']);
+  });
+});
+
+describe('core/commands: RUN edits for layer rules', () => {
+  const remove = (text: string, n: number, k: number): string | undefined => {
+    const m = buildModel(text);
+    const instr = runs(m)[n];
+    const e = removeCommandFromRun(m, instr, instr.run!.commands[k]);
+    return e && applyEdits(text, [e]);
+  };
+
+  it('takes a command out with the operator that joined it, keeping `;` over `&&`', () => {
+    assert.equal(remove('FROM d\nRUN a && rm x && b\n', 0, 1), 'FROM d\nRUN a && b\n');
+    assert.equal(remove('FROM d\nRUN a; rm x && b\n', 0, 1), 'FROM d\nRUN a; b\n');
+    assert.equal(remove('FROM d\nRUN a && rm x; b\n', 0, 1), 'FROM d\nRUN a; b\n');
+    assert.equal(remove('FROM d\nRUN rm x \\\n    && b\n', 0, 0), 'FROM d\nRUN b\n');
+    assert.equal(remove('FROM d\nRUN a \\\n    && rm x\nCMD c\n', 0, 1), 'FROM d\nRUN a\nCMD c\n');
+    assert.equal(remove('FROM d\nRUN <<EOT\na\nrm x\nb\nEOT\n', 0, 1), 'FROM d\nRUN <<EOT\na\nb\nEOT\n');
+  });
+
+  it('deletes the whole RUN when nothing else is left, and refuses pipes and ||', () => {
+    assert.equal(remove('FROM d\nRUN rm x\nCMD c\n', 0, 0), 'FROM d\nCMD c\n');
+    assert.equal(remove('FROM d\nRUN rm x', 0, 0), 'FROM d');
+    assert.equal(remove('FROM d\nRUN a || rm x\n', 0, 1), undefined);
+    assert.equal(remove('FROM d\nRUN rm x | tee log\n', 0, 0), undefined);
+    assert.equal(remove('FROM d\nRUN ["rm", "x"]\n', 0, 0), undefined);
+  });
+
+  it('merges two adjacent shell RUNs in the file style, and only when nothing leaks between them', () => {
+    const merge = (text: string): string | undefined => {
+      const m = buildModel(text);
+      const [a, b] = runs(m);
+      const e = mergeIntoPreviousRun(m, a, b);
+      return e && applyEdits(text, [e]);
+    };
+    assert.equal(merge('FROM d\nRUN a\nRUN b\n'), 'FROM d\nRUN a && \\\n    b\n');
+    assert.equal(merge('FROM d\nRUN a \\\n  && c\nRUN b\n'), 'FROM d\nRUN a \\\n  && c \\\n  && b\n');
+    assert.equal(merge('FROM d\nRUN cd /x\nRUN b\n'), undefined);
+    assert.equal(merge('FROM d\nRUN a\n# why\nRUN b\n'), undefined);
+    assert.equal(merge('FROM d\nRUN a\nRUN --mount=type=cache,target=/c b\n'), undefined);
+    assert.equal(merge('FROM d\nRUN a\nENV X=1\nRUN b\n'), undefined);
+    assert.equal(merge('FROM d\nRUN <<EOT\na\nEOT\nRUN b\n'), undefined);
+  });
+
+  it('knows index refreshes and the installs that use them', () => {
+    const m = buildModel('FROM d\nRUN apt-get -q update\nRUN apk update && apk add x\nRUN dnf makecache\n');
+    assert.deepEqual(runs(m).map((r) => indexRefreshOnly(r.run!)), ['apt-get', undefined, 'dnf']);
+    assert.ok(installsWith(cmd('apt install -y x'), 'apt-get'));
+    assert.ok(installsWith(cmd('yum install -y x'), 'dnf'));
+    assert.ok(!installsWith(cmd('apk add x'), 'apt-get'));
+  });
+});
