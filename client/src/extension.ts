@@ -14,7 +14,12 @@ import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerO
 
 let client: LanguageClient | undefined;
 
-export async function activate(context: ExtensionContext): Promise<void> {
+/** What the extension exports (for tests and other extensions): where the server runs. */
+export interface Api {
+  serverInfo(): Promise<{ pid: number; version: string }>;
+}
+
+export async function activate(context: ExtensionContext): Promise<Api> {
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.stdio },
@@ -51,9 +56,16 @@ export async function activate(context: ExtensionContext): Promise<void> {
     new SizeView(client),
     workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('dockerfileSizeHints/trustChanged', { trusted: true })),
   );
-  void client.start().catch((e: unknown) => {
+  const started = client.start().catch((e: unknown) => {
     void window.showErrorMessage(`Dockerfile Size Hints: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   });
+  const running = client;
+  return {
+    serverInfo: async () => {
+      await started;
+      return running.sendRequest<{ pid: number; version: string }>('dockerfileSizeHints/serverInfo');
+    },
+  };
 }
 
 export async function deactivate(): Promise<void> {

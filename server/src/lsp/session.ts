@@ -88,6 +88,8 @@ export function startSession(connection: Connection): void {
     documents.all().forEach((d) => diagnostics.schedule(d));
   });
 
+  // For fault tests and bug reports: which process serves this session.
+  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version }));
   connection.onNotification(TRUST_NOTIFICATION, (p: { trusted?: unknown }) => {
     trusted = p?.trusted === true;
   });

@@ -1,0 +1,40 @@
+/**
+ * Faults: when the language server dies (the test kills it), the client starts a new one and
+ * diagnostics come back for the next edit.
+ */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { exampleUri, extensionId, ourDiagnostics, waitFor } from './helpers';
+
+interface Api {
+  serverInfo(): Promise<{ pid: number }>;
+}
+
+describe('server restart', () => {
+  it('a killed server is restarted and diagnostics return', async function () {
+    this.timeout(90_000);
+    const extension = vscode.extensions.getExtension<Api>(extensionId);
+    assert.ok(extension, 'extension not found');
+    const api = await extension.activate();
+    const uri = exampleUri('node-app', 'Dockerfile');
+    const document = await vscode.workspace.openTextDocument(uri);
+    await vscode.window.showTextDocument(document);
+    await waitFor('diagnostics on node-app', () => ourDiagnostics(uri).length > 0);
+    const before = (await api.serverInfo()).pid;
+    process.kill(before, 'SIGKILL');
+    // The client notices the exit and starts a new server; ask until another process answers.
+    const after = await waitFor('a new server process', async () => {
+      try {
+        const info = await api.serverInfo();
+        return info.pid !== before ? info.pid : undefined;
+      } catch {
+        return undefined;
+      }
+    }, 60_000);
+    assert.notEqual(after, before);
+    const editor = await vscode.window.showTextDocument(document);
+    await editor.edit((e) => e.insert(new vscode.Position(document.lineCount, 0), '# edited after the restart\n'));
+    await waitFor('diagnostics from the new server', () => ourDiagnostics(uri).length > 0, 30_000);
+    await vscode.commands.executeCommand('workbench.action.files.revert');
+  });
+});
