@@ -134,15 +134,18 @@ describe('package-manager rules: properties over generated Dockerfiles', () => {
     };
     const mine = RULES.filter((r) => MINE.has(r.id));
     // The parser is outside the timing: only the rules' own work is compared.
-    const time = (m: ReturnType<typeof buildModel>) => {
-      const started = process.hrtime.bigint();
+    // CPU time, best of three: on a shared machine wall time mostly measures the neighbours.
+    const once = (m: ReturnType<typeof buildModel>) => {
+      const started = process.cpuUsage();
       let findings = 0;
       for (const r of mine) findings += r.check({ model: m, env: ENV, settings: {} } as Parameters<typeof r.check>[0]).length;
-      return { ms: Number(process.hrtime.bigint() - started) / 1e6, findings };
+      const used = process.cpuUsage(started);
+      return { ms: (used.user + used.system) / 1000, findings };
     };
+    const time = (m: ReturnType<typeof buildModel>) => [once(m), once(m), once(m)].reduce((best, r) => (r.ms < best.ms ? r : best));
     const small = model(1000);
     const large = model(3000);
-    time(small); // warm up the JIT
+    once(small); // warm up the JIT
     const a = time(small);
     const b = time(large);
     assert.ok(b.findings > 2 * a.findings, 'the larger file must exercise the rules more');
