@@ -241,6 +241,26 @@ function steps(workspace: string): Step[] {
         await poll('context-without-dockerignore to leave the Problems panel', 15_000, async () => (await rowsLeft.count()) === 0);
       },
     },
+    {
+      name: 'clicking the size in the status bar opens the breakdown: a bar per layer, now and after the fixes',
+      async run(page) {
+        await page.locator('.editor-instance .monaco-editor textarea').first().focus();
+        const status = page.locator('.statusbar-item', { hasText: /\d\s*(kB|MB|GB)\b/ });
+        await status.first().click();
+        await page.locator('.tab', { hasText: 'Image size' }).first().waitFor({ timeout: 30_000 });
+        // The webview's page sits two frames down (VS Code's host frame, then the content frame).
+        const body = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame').locator('body');
+        const text = await poll('the breakdown to render its bars', 30_000, async () => {
+          const t = await body.innerText({ timeout: 2000 }).catch(() => '');
+          return /Now/.test(t) && /After \d+ fix/.test(t) ? t : undefined;
+        });
+        assert.match(text, /base python:3\.12/, `no base bar in:\n${text}`);
+        assert.match(text, /RUN \(line \d+\)/, `no layer bars in:\n${text}`);
+        log('ui', `  breakdown: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
+        await page.mouse.move(5, 5);
+        await screenshot(page, 'size-breakdown');
+      },
+    },
   ];
 }
 
