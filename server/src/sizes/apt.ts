@@ -11,11 +11,19 @@
  */
 import table from './debian-packages.generated.json';
 import base from './debian-base-packages.generated.json';
+import { PYTHON_BYTECODE } from './constants';
 
 /** Result of {@link estimateAptInstall}. */
 export interface AptEstimate {
-  /** Sum of Installed-Size (KiB x 1024) of the packages apt would add. */
+  /** What the layer gains: `installedBytes + bytecodeBytes`. */
   bytes: number;
+  /** Sum of Installed-Size (KiB x 1024) of the packages apt would add. */
+  installedBytes: number;
+  /**
+   * The .pyc files Debian's Python packages write when installed (py3compile in their postinst),
+   * which Installed-Size does not count: measured ratio x Installed-Size of those packages.
+   */
+  bytecodeBytes: number;
   /** The packages apt would add, in selection order (requested first). */
   packages: string[];
   /** Requested names (or hard dependencies) the table does not know: their size is unknown, not zero. */
@@ -29,6 +37,16 @@ export interface AptOptions {
   recommends: boolean;
   /** Packages already in the image; defaults to {@link OFFICIAL_BASE_PACKAGES}. */
   basePackages?: ReadonlySet<string>;
+  /** Bytes of .pyc per byte of byte-compiled packages; defaults to the measured {@link PYTHON_BYTECODE} ratio. */
+  bytecodeRatio?: number;
+}
+
+/**
+ * Debian packages whose files get byte-compiled on install: the interpreter's own packages
+ * (python3.11-minimal, libpython3.11-stdlib, ...) and the python3-* modules (dh_python3).
+ */
+export function isByteCompiled(pkg: string): boolean {
+  return /^(lib)?python3/.test(pkg);
 }
 
 /** Packages of the official-like `debian:bookworm` base, listed with dpkg-query inside it. */
@@ -185,28 +203,34 @@ export function estimateAptInstall(packages: readonly string[], opts: AptOptions
     if (opts.recommends) follow(d.recommends.of(i), false, i);
   }
 
-  const bytes = selected.reduce((sum, i) => sum + (d.sizeKiB[i] ?? 0) * 1024, 0);
   const names = selected.map((i) => d.names[i] as string);
+  const sizeOf = (i: number) => (d.sizeKiB[i] ?? 0) * 1024;
+  const installedBytes = selected.reduce((sum, i) => sum + sizeOf(i), 0);
+  const compiled = selected.filter((i) => isByteCompiled(d.names[i] as string)).reduce((sum, i) => sum + sizeOf(i), 0);
+  const bytecodeBytes = Math.round(compiled * (opts.bytecodeRatio ?? PYTHON_BYTECODE.ratio));
   const requested = packages.length === 1 ? packages[0] : `${packages.length} packages`;
   const extra = names.length - (packages.length - unknown.filter((u) => !u.includes('(needed by')).length);
   const basis =
     `Installed-Size of ${requested}${extra > 0 ? ` and ${extra} package${extra === 1 ? '' : 's'} it pulls in` : ''} ` +
     `(${opts.recommends ? 'with' : 'without'} Recommends) from Debian bookworm's package index of ${table.releaseDates['bookworm-updates'] ?? table.generatedOn}, ` +
-    `less what ${opts.basePackages ? 'the base image' : 'debian:bookworm'} already has`;
-  return { bytes, packages: names, unknown, basis };
+    `less what ${opts.basePackages ? 'the base image' : 'debian:bookworm'} already has` +
+    (bytecodeBytes > 0 ? `, plus the .pyc files Python packages compile on install (measured ratio)` : '');
+  return { bytes: installedBytes + bytecodeBytes, installedBytes, bytecodeBytes, packages: names, unknown, basis };
 }
 
 /**
  * What Recommends add to `apt-get install <packages>`: the estimate with Recommends minus the one
  * without (the saving of `--no-install-recommends`). `packages` lists the extra packages.
  */
-export function recommendsCost(packages: readonly string[], opts: { basePackages?: ReadonlySet<string> } = {}): AptEstimate {
+export function recommendsCost(packages: readonly string[], opts: Omit<AptOptions, 'recommends'> = {}): AptEstimate {
   const withRec = estimateAptInstall(packages, { ...opts, recommends: true });
   const without = estimateAptInstall(packages, { ...opts, recommends: false });
   const lean = new Set(without.packages);
   const extra = withRec.packages.filter((p) => !lean.has(p));
   return {
     bytes: withRec.bytes - without.bytes,
+    installedBytes: withRec.installedBytes - without.installedBytes,
+    bytecodeBytes: withRec.bytecodeBytes - without.bytecodeBytes,
     packages: extra,
     unknown: withRec.unknown,
     basis: `Installed-Size of the ${extra.length} package${extra.length === 1 ? '' : 's'} that Recommends add (from Debian bookworm's package index)`,

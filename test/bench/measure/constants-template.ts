@@ -27,7 +27,6 @@ export function renderConstants(r: Results): string {
   const date = r.date.slice(0, 10);
   const engine = `Docker ${r.engine.server}`;
   const lists = find(r, 'apt-lists');
-  const listsBare = find(r, 'apt-lists-bare');
   const cleanOfficial = find(r, 'apt-clean-official');
   const cleanBare = find(r, 'apt-clean-bare');
   const later = find(r, 'delete-later-layer');
@@ -68,14 +67,7 @@ export function renderConstants(r: Results): string {
       'The package lists `apt-get update` leaves in /var/lib/apt/lists on an official-like debian:bookworm image (the saving of `rm -rf /var/lib/apt/lists/*` in the same RUN).',
       'APT_LISTS',
       lists.deltaBytes,
-      `apt lists of bookworm, bookworm-updates and bookworm-security main (amd64, gzip-compressed as in the official images) after \`apt-get update\`, measured with ${engine}`,
-      date,
-    ),
-    constant(
-      'The same lists on a bare `debootstrap --variant=minbase` root (apt stores them uncompressed, bookworm main only, with Translation-en): what images without the official apt settings keep.',
-      'APT_LISTS_UNCOMPRESSED',
-      listsBare.deltaBytes,
-      `apt lists of bookworm main stored uncompressed (no Acquire::GzipIndexes) after \`apt-get update\` on a bare debootstrap root, measured with ${engine}`,
+      `apt lists of bookworm, bookworm-updates and bookworm-security main (amd64, kept lz4-compressed as in the official images) after \`apt-get update\`, measured with ${engine}`,
       date,
     ),
     constant(
@@ -113,6 +105,17 @@ export function renderConstants(r: Results): string {
       `pip cache after installing one ${Math.round(r.pip.wheelBytes / 1e6)} MB wheel from a local index with Debian's pip 23.0, compared with \`--no-cache-dir\`, measured with ${engine}`,
       date,
     ),
+    '/**',
+    " * Bytes of .pyc per byte of Installed-Size of Debian's Python packages: their postinst compiles",
+    ' * the modules (py3compile), and Installed-Size does not count the result.',
+    ' */',
+    'export const PYTHON_BYTECODE: MeasuredRatio = {',
+    `  ratio: ${r.bytecode.ratio},`,
+    `  basis: ${JSON.stringify(`.pyc bytes written by installing ${r.bytecode.fittedOn} (--no-install-recommends) / Installed-Size of its python3 packages, measured with ${engine}`)},`,
+    `  measuredOn: '${date}',`,
+    '  source: SOURCE,',
+    '};',
+    '',
     '/** Bytes of pip cache per byte of wheels downloaded: the cache holds a copy of each downloaded wheel. */',
     'export const PIP_CACHE_PER_WHEEL_BYTE: MeasuredRatio = {',
     `  ratio: ${pipRatio},`,

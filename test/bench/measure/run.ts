@@ -54,9 +54,9 @@ let buildCounter = 0;
  * Builds a Dockerfile (the base image's layers are excluded from `addedLayers`) and returns the
  * sizes of the layers it added. `files` are written into the build context first.
  */
-async function build(engine: Engine, dockerfile: string, opts: { network: 'host' | 'none'; files?: Record<string, string> }): Promise<BuildResult> {
+async function build(engine: Engine, dockerfile: string, opts: { network: 'host' | 'none'; files?: Record<string, string>; tag?: string }): Promise<BuildResult> {
   const ctx = mkdtempSync(join(tmpdir(), 'dsh-bench-ctx-'));
-  const tag = `localhost/dsh-bench:${++buildCounter}`;
+  const tag = opts.tag ?? `localhost/dsh-bench:${++buildCounter}`;
   try {
     writeFileSync(join(ctx, 'Dockerfile'), dockerfile);
     for (const [name, content] of Object.entries(opts.files ?? {})) {
@@ -88,8 +88,11 @@ async function measurePair(
 ): Promise<Measurement> {
   log(`${m.id}: ${m.title}`);
   const smelly = await build(engine, m.smelly, { network: m.network, files: m.files });
+  const smellyTag = `localhost/dsh-bench:${buildCounter}`;
   const fixed = await build(engine, m.fixed, { network: m.network, files: m.files });
-  return { id: m.id, title: m.title, base: m.base, smelly, fixed, deltaBytes: smelly.imageBytes - fixed.imageBytes, note: m.note };
+  // What the smelly image holds in the places the fixes clean, for the record.
+  const contents = await engine.dockerOk(['run', '--rm', '--network', 'none', smellyTag, 'sh', '-c', 'du -ab /var/lib/apt/lists /var/cache/apt /root/.cache 2>/dev/null | sort -k2 | grep -v /partial']);
+  return { id: m.id, title: m.title, base: m.base, smelly, fixed, deltaBytes: smelly.imageBytes - fixed.imageBytes, smellyContents: contents.trim().split('\n'), note: m.note };
 }
 
 const INSTALL = (pkgs: string, recommends: boolean) =>
@@ -118,38 +121,87 @@ with open(os.path.join(d, 'index.html'), 'w') as f:
 print(os.path.getsize(os.path.join(d, name)))
 `;
 
-/** Starts a loopback index inside the build, waits for it, then runs pip (bounded polling). */
-const PIP_INSTALL = (flags: string) =>
-  `(python3 -m http.server 8765 --bind 127.0.0.1 -d /srv/index >/dev/null 2>&1 &) && ` +
-  `for i in $(seq 1 100); do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8765/simple/')" 2>/dev/null && break; sleep 0.1; done && ` +
-  `pip install ${flags}--break-system-packages --index-url http://127.0.0.1:8765/simple/ dsh-demo`;
+/**
+ * A loopback package index that answers like PyPI's file host: wheel files come with a year-long
+ * `Cache-Control` (pip's HTTP cache keeps a response only when it is cacheable, and PyPI's files
+ * are), index pages with none.
+ */
+const SERVE_INDEX = `
+import functools, http.server
+class Handler(http.server.SimpleHTTPRequestHandler):
+    def end_headers(self):
+        if self.path.endswith('.whl'):
+            self.send_header('Cache-Control', 'max-age=365000000, immutable, public')
+        super().end_headers()
+    def log_message(self, *args):
+        pass
+http.server.ThreadingHTTPServer(('127.0.0.1', 8765), functools.partial(Handler, directory='/srv/index')).serve_forever()
+`;
 
-async function predictVsMeasure(engine: Engine, pkgs: string[], base: Set<string>): Promise<AptPrediction[]> {
-  const out: AptPrediction[] = [];
-  for (const recommends of [false, true]) {
-    log(`apt install ${pkgs.join(' ')} (${recommends ? 'with' : 'without'} Recommends)`);
-    const b = await build(engine, `FROM ${OFFICIAL_LIKE_IMAGE}\nRUN ${INSTALL(pkgs.join(' '), recommends)}\n`, { network: 'host' });
-    const est = estimateAptInstall(pkgs, { recommends, basePackages: base });
-    const measured = lastLayer(b);
-    const installed = await engine.dockerOk(['run', '--rm', '--network', 'none', `localhost/dsh-bench:${buildCounter}`, 'dpkg-query', '-W', '-f', '${Package}\\n']);
-    const actual = new Set(installed.split('\n').filter(Boolean));
-    const added = [...actual].filter((p) => !base.has(p)).sort();
-    const predicted = new Set(est.packages);
-    out.push({
-      packages: pkgs,
-      recommends,
-      measuredLayerBytes: measured,
-      predictedBytes: est.bytes,
-      errorPct: Math.round(((est.bytes - measured) / measured) * 1000) / 10,
-      measuredPackageCount: added.length,
-      predictedPackageCount: est.packages.length,
-      missedPackages: added.filter((p) => !predicted.has(p)),
-      extraPackages: est.packages.filter((p) => !actual.has(p)),
-      unknown: est.unknown,
-      dockerfile: b.dockerfile,
-    });
-  }
-  return out;
+/**
+ * Starts the index inside the build container, waits for it (bounded polling), then runs pip.
+ * pip caches only responses from secure or trusted origins (PyPI is https), so the loopback index
+ * is named a trusted host.
+ */
+const PIP_INSTALL = (flags: string) =>
+  `(python3 /srv/serve_index.py &) && ` +
+  `for i in $(seq 1 100); do python3 -c "import urllib.request; urllib.request.urlopen('http://127.0.0.1:8765/simple/')" 2>/dev/null && break; sleep 0.1; done && ` +
+  `pip install ${flags}--trusted-host 127.0.0.1 --break-system-packages --index-url http://127.0.0.1:8765/simple/ dsh-demo`;
+
+/** Sum of the sizes of files matching a find(1) expression inside an image. */
+async function bytesOfFiles(engine: Engine, image: string, findArgs: string): Promise<number> {
+  const out = await engine.dockerOk(['run', '--rm', '--network', 'none', image, 'sh', '-c', `find / -xdev ${findArgs} -type f -printf '%s\\n' | awk '{s+=$1} END {print s+0}'`]);
+  return Number(out.trim());
+}
+
+async function packageVersions(engine: Engine, image: string): Promise<Map<string, string>> {
+  const out = await engine.dockerOk(['run', '--rm', '--network', 'none', image, 'dpkg-query', '-W', '-f', '${Package} ${Version}\\n']);
+  return new Map(out.split('\n').filter(Boolean).map((l) => l.split(' ') as [string, string]));
+}
+
+interface AptBuild {
+  packages: string[];
+  recommends: boolean;
+  build: BuildResult;
+  /** Packages dpkg lists in the built image, with versions. */
+  versions: Map<string, string>;
+  /** Bytes of .pyc files in the image (the base has no Python, so all come from this layer). */
+  pycBytes: number;
+}
+
+async function aptBuild(engine: Engine, pkgs: string[], recommends: boolean): Promise<AptBuild> {
+  log(`apt install ${pkgs.join(' ')} (${recommends ? 'with' : 'without'} Recommends)`);
+  const b = await build(engine, `FROM ${OFFICIAL_LIKE_IMAGE}\nRUN ${INSTALL(pkgs.join(' '), recommends)}\n`, { network: 'host' });
+  const tag = `localhost/dsh-bench:${buildCounter}`;
+  return { packages: pkgs, recommends, build: b, versions: await packageVersions(engine, tag), pycBytes: await bytesOfFiles(engine, tag, "-name '*.pyc'") };
+}
+
+const pct = (predicted: number, measured: number) => Math.round(((predicted - measured) / measured) * 1000) / 10;
+
+function compare(a: AptBuild, baseVersions: Map<string, string>, bytecodeRatio: number): AptPrediction {
+  const base = new Set(baseVersions.keys());
+  const est = estimateAptInstall(a.packages, { recommends: a.recommends, basePackages: base, bytecodeRatio });
+  const measured = lastLayer(a.build);
+  const added = [...a.versions.keys()].filter((p) => !base.has(p)).sort();
+  const predicted = new Set(est.packages);
+  return {
+    packages: a.packages,
+    recommends: a.recommends,
+    measuredLayerBytes: measured,
+    measuredPycBytes: a.pycBytes,
+    predictedInstalledBytes: est.installedBytes,
+    predictedBytecodeBytes: est.bytecodeBytes,
+    predictedBytes: est.bytes,
+    errorPct: pct(est.bytes, measured),
+    installedSizeOnlyErrorPct: pct(est.installedBytes, measured),
+    measuredPackageCount: added.length,
+    predictedPackageCount: est.packages.length,
+    missedPackages: added.filter((p) => !predicted.has(p)),
+    extraPackages: est.packages.filter((p) => !a.versions.has(p)),
+    upgradedBasePackages: [...baseVersions].filter(([p, v]) => a.versions.has(p) && a.versions.get(p) !== v).map(([p, v]) => `${p} ${v} -> ${a.versions.get(p)}`),
+    unknown: est.unknown,
+    dockerfile: a.build.dockerfile,
+  };
 }
 
 function mb(bytes: number): string {
@@ -176,18 +228,18 @@ async function main(): Promise<void> {
         network: 'host',
         smelly: `FROM ${O}\nRUN apt-get update\n`,
         fixed: `FROM ${O}\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n`,
-        note: 'bookworm, bookworm-updates, bookworm-security main amd64, gzip-compressed on disk (Acquire::GzipIndexes), no translations',
+        note: 'bookworm, bookworm-updates, bookworm-security main amd64, kept compressed on disk (Acquire::GzipIndexes; apt 2.6 picks lz4), no translations',
       }),
     );
     measurements.push(
       await measurePair(engine, {
         id: 'apt-lists-bare',
-        title: 'apt lists left by `apt-get update` on a bare debootstrap (no gzip-indexes; bookworm main only)',
+        title: 'apt lists and caches left by `apt-get update` on a bare debootstrap (none of the official apt settings)',
         base: BARE_IMAGE,
         network: 'host',
         smelly: `FROM ${BARE_IMAGE}\nRUN apt-get update\n`,
         fixed: `FROM ${BARE_IMAGE}\nRUN apt-get update && rm -rf /var/lib/apt/lists/*\n`,
-        note: 'debootstrap keeps its own sources.list (bookworm main only) and apt stores the lists uncompressed; includes Translation-en',
+        note: 'debootstrap leaves the uncompressed bookworm main Packages list in the base, so the delta is only what update adds (Translation-en); pkgcache.bin and srcpkgcache.bin stay even after rm -rf lists. See smellyContents for the full lists.',
       }),
     );
     measurements.push(
@@ -236,40 +288,49 @@ async function main(): Promise<void> {
     );
 
     // pip: a wheel served from a loopback index inside the build (PyPI is not reachable here).
+    // The prep image (pip from Debian, the wheel, the index) needs the mirror; the measured pair
+    // runs with no network at all, the index listening on the build container's own loopback.
     const WHEEL_MB = 20;
-    const pipPrep = `FROM ${O}\nRUN ${INSTALL('python3-pip', false)}\nCOPY make_wheel.py /srv/make_wheel.py\nRUN python3 /srv/make_wheel.py ${WHEEL_MB}\n`;
+    const PIP_BASE = 'localhost/dsh-bench:pip-base';
+    log('pip-cache: preparing python3-pip and a local index');
+    await build(engine, `FROM ${O}\nRUN ${INSTALL('python3-pip', false)}\nCOPY make_wheel.py serve_index.py /srv/\nRUN python3 /srv/make_wheel.py ${WHEEL_MB}\n`, {
+      network: 'host',
+      files: { 'make_wheel.py': MAKE_WHEEL, 'serve_index.py': SERVE_INDEX },
+      tag: PIP_BASE,
+    });
+    const wheelBytes = Number(
+      (await engine.dockerOk(['run', '--rm', '--network', 'none', PIP_BASE, 'sh', '-c', 'stat -c %s /srv/index/simple/dsh-demo/*.whl'])).trim(),
+    );
     measurements.push(
       await measurePair(engine, {
         id: 'pip-cache',
         title: `pip cache left by \`pip install\` (${WHEEL_MB} MB wheel, local index)`,
         base: O,
         network: 'none',
-        files: { 'make_wheel.py': MAKE_WHEEL },
-        smelly: `${pipPrep}RUN ${PIP_INSTALL('')}\n`,
-        fixed: `${pipPrep}RUN ${PIP_INSTALL('--no-cache-dir ')}\n`,
-        note: 'pip (Debian python3-pip 23.0) keeps each downloaded wheel in ~/.cache/pip/http-v2; the wheel holds random (incompressible) bytes, as real wheels are already compressed',
+        smelly: `FROM ${PIP_BASE}\nRUN ${PIP_INSTALL('')}\n`,
+        fixed: `FROM ${PIP_BASE}\nRUN ${PIP_INSTALL('--no-cache-dir ')}\n`,
+        note: 'pip (Debian python3-pip 23.0) keeps each downloaded wheel in ~/.cache/pip/http; the wheel holds random (incompressible) bytes, as real wheels are already compressed',
       }),
     );
-    await build(engine, pipPrep, { network: 'none', files: { 'make_wheel.py': MAKE_WHEEL } });
-    const wheelBytes = Number(
-      (await engine.dockerOk(['run', '--rm', '--network', 'none', `localhost/dsh-bench:${buildCounter}`, 'sh', '-c', 'stat -c %s /srv/index/simple/dsh-demo/*.whl'])).trim(),
-    );
 
-    const predictions: AptPrediction[] = [];
-    for (const set of [['curl'], ['python3'], ['build-essential'], ['git'], ['python3-pip']]) predictions.push(...(await predictVsMeasure(engine, set, base)));
+    // apt installs: predicted vs measured. The .pyc ratio is fitted on python3 alone (the first
+    // set below) and then used unchanged for the other sets, which test it.
+    const baseVersions = await packageVersions(engine, OFFICIAL_LIKE_IMAGE);
+    const SETS = [['python3'], ['curl'], ['build-essential'], ['git'], ['python3-pip']];
+    const builds: AptBuild[] = [];
+    for (const set of SETS) for (const recommends of [false, true]) builds.push(await aptBuild(engine, set, recommends));
+    const fit = builds[0] as AptBuild;
+    const fitCompiled = estimateAptInstall(fit.packages, { recommends: false, basePackages: base, bytecodeRatio: 1 }).bytecodeBytes;
+    const bytecodeRatio = Math.round((fit.pycBytes / fitCompiled) * 1000) / 1000;
+    const predictions = builds.map((b) => compare(b, baseVersions, bytecodeRatio));
     const recommends = [];
-    for (const set of [['curl'], ['python3'], ['build-essential'], ['git'], ['python3-pip']]) {
+    for (const set of SETS) {
       const without = predictions.find((p) => p.packages.join() === set.join() && !p.recommends);
       const withRec = predictions.find((p) => p.packages.join() === set.join() && p.recommends);
       if (!without || !withRec) continue;
       const measuredDelta = withRec.measuredLayerBytes - without.measuredLayerBytes;
-      const predictedDelta = recommendsCost(set, { basePackages: base }).bytes;
-      recommends.push({
-        packages: set,
-        measuredDeltaBytes: measuredDelta,
-        predictedDeltaBytes: predictedDelta,
-        errorPct: Math.round(((predictedDelta - measuredDelta) / measuredDelta) * 1000) / 10,
-      });
+      const predictedDelta = recommendsCost(set, { basePackages: base, bytecodeRatio }).bytes;
+      recommends.push({ packages: set, measuredDeltaBytes: measuredDelta, predictedDeltaBytes: predictedDelta, errorPct: pct(predictedDelta, measuredDelta) });
     }
 
     const results: Results = {
@@ -282,6 +343,7 @@ async function main(): Promise<void> {
       },
       measurements,
       pip: { wheelBytes },
+      bytecode: { ratio: bytecodeRatio, fittedOn: fit.packages.join(' '), pycBytes: fit.pycBytes, compiledInstalledBytes: fitCompiled },
       aptPredictions: predictions,
       recommends,
     };
@@ -315,10 +377,12 @@ function printTable(r: Results): void {
     'smell                                   smelly image   fixed image    saving',
     ...r.measurements.map((m) => `${m.id.padEnd(38)} ${mb(m.smelly.imageBytes).padStart(12)} ${mb(m.fixed.imageBytes).padStart(12)} ${mb(m.deltaBytes).padStart(11)}`),
     '',
-    'apt install (official-like base)          measured layer   predicted   error   packages measured/predicted',
+    `apt install (official-like base; .pyc ratio ${r.bytecode.ratio} fitted on ${r.bytecode.fittedOn})`,
+    'set                                      measured layer  Installed-Size  error  +.pyc model   error  packages measured/predicted',
     ...r.aptPredictions.map(
       (p) =>
-        `${(p.packages.join(' ') + (p.recommends ? ' +recommends' : ' --no-install-recommends')).padEnd(42)} ${mb(p.measuredLayerBytes).padStart(12)} ${mb(p.predictedBytes).padStart(11)} ${`${p.errorPct}%`.padStart(7)}   ${p.measuredPackageCount}/${p.predictedPackageCount}`,
+        `${(p.packages.join(' ') + (p.recommends ? ' +recommends' : ' --no-install-recommends')).padEnd(40)} ${mb(p.measuredLayerBytes).padStart(12)} ${mb(p.predictedInstalledBytes).padStart(12)} ${`${p.installedSizeOnlyErrorPct}%`.padStart(7)} ${mb(p.predictedBytes).padStart(11)} ${`${p.errorPct}%`.padStart(7)}   ${p.measuredPackageCount}/${p.predictedPackageCount}` +
+        (p.upgradedBasePackages.length ? `  (upgraded in base: ${p.upgradedBasePackages.map((u) => u.split(' ')[0]).join(', ')})` : ''),
     ),
     '',
     'Recommends cost                 measured    predicted   error',

@@ -23,6 +23,8 @@ export interface Measurement {
   fixed: BuildResult;
   /** smelly image - fixed image: what the fix saves. */
   deltaBytes: number;
+  /** `du -ab` of /var/lib/apt/lists, /var/cache/apt and /root/.cache in the smelly image. */
+  smellyContents: string[];
   note: string;
 }
 
@@ -31,16 +33,25 @@ export interface AptPrediction {
   recommends: boolean;
   /** Size of the `apt-get update && apt-get install ... && rm -rf /var/lib/apt/lists/*` layer. */
   measuredLayerBytes: number;
+  /** .pyc bytes found in the built image. */
+  measuredPycBytes: number;
   /** estimateAptInstall(): the sum of Installed-Size of the packages it predicts. */
+  predictedInstalledBytes: number;
+  /** estimateAptInstall(): the .pyc model (fitted ratio x Installed-Size of Python packages). */
+  predictedBytecodeBytes: number;
   predictedBytes: number;
   /** (predicted - measured) / measured, in percent. */
   errorPct: number;
+  /** The same error for Installed-Size alone (no .pyc model). */
+  installedSizeOnlyErrorPct: number;
   measuredPackageCount: number;
   predictedPackageCount: number;
   /** Installed by apt but not predicted. */
   missedPackages: string[];
   /** Predicted but not installed by apt. */
   extraPackages: string[];
+  /** Base packages apt upgraded as a side effect (versioned dependencies on newer releases). */
+  upgradedBasePackages: string[];
   unknown: string[];
   dockerfile: string;
 }
@@ -59,6 +70,8 @@ export interface Results {
   baseImages: { officialLike: { name: string; bytes: number; packages: number }; bare: { name: string; bytes: number } };
   measurements: Measurement[];
   pip: { wheelBytes: number };
+  /** The .pyc model: ratio = pycBytes / Installed-Size of the byte-compiled packages, fitted on one set. */
+  bytecode: { ratio: number; fittedOn: string; pycBytes: number; compiledInstalledBytes: number };
   aptPredictions: AptPrediction[];
   recommends: RecommendsResult[];
 }

@@ -6,7 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEBIAN_PACKAGE_TABLE, OFFICIAL_BASE_PACKAGES, aptOperandName, estimateAptInstall, recommendsCost } from '../../../server/src/sizes/apt';
+import { DEBIAN_PACKAGE_TABLE, OFFICIAL_BASE_PACKAGES, aptOperandName, estimateAptInstall, isByteCompiled, recommendsCost } from '../../../server/src/sizes/apt';
+import { PYTHON_BYTECODE } from '../../../server/src/sizes/constants';
 import table from '../../../server/src/sizes/debian-packages.generated.json';
 
 describe('apt size model', () => {
@@ -87,6 +88,19 @@ describe('apt size model', () => {
     assert.deepEqual([awk.bytes, awk.packages, awk.unknown], [0, [], []]);
     const mta = estimateAptInstall(['mail-transport-agent'], { recommends: false });
     assert.deepEqual(mta.unknown, ['mail-transport-agent']);
+  });
+
+  it('adds the measured .pyc share for Python packages only', () => {
+    assert.ok(isByteCompiled('python3-yaml') && isByteCompiled('libpython3.11-stdlib') && isByteCompiled('python3.11-minimal'));
+    assert.ok(!isByteCompiled('curl') && !isByteCompiled('libpq5'));
+    const curl = estimateAptInstall(['curl'], { recommends: false });
+    assert.equal(curl.bytecodeBytes, 0);
+    assert.equal(curl.bytes, curl.installedBytes);
+    const py = estimateAptInstall(['python3'], { recommends: false });
+    assert.ok(PYTHON_BYTECODE.ratio > 0, 'the bench has measured the .pyc ratio');
+    assert.ok(py.bytecodeBytes > 1_000_000, `${py.bytecodeBytes}`);
+    assert.equal(py.bytes, py.installedBytes + py.bytecodeBytes);
+    assert.equal(estimateAptInstall(['python3'], { recommends: false, bytecodeRatio: 0 }).bytecodeBytes, 0);
   });
 
   it('reads apt operands: versions, releases and architectures are dropped; globs and removals are not names', () => {
