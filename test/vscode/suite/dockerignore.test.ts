@@ -1,8 +1,9 @@
 /**
  * `.dockerignore` files in the real VS Code: the language is recognised, the server's
  * diagnostics appear, a hover on a line says what it excludes from the build context, a quick
- * fix repairs a line, and a Dockerfile COPY of an excluded path is an error. Works in its own
- * folder of the workspace (`dockerignore-case/`), built with the workspace file system API.
+ * fix repairs a line, and a Dockerfile COPY of an excluded path is an error whose fix edits the
+ * ignore file. Works in its own folder of the workspace (`dockerignore-case/`), built with the
+ * workspace file system API.
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
@@ -79,9 +80,29 @@ describe('.dockerignore', () => {
   it('makes a Dockerfile COPY of an excluded path an error', async () => {
     const uri = vscode.Uri.joinPath(folder, 'Dockerfile');
     await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri));
-    const error = await waitFor('copy-source-ignored on the Dockerfile', () => ourDiagnostics(uri).find((d) => codeOf(d) === 'copy-source-ignored'));
+    // Since the fix above, `src` is a pattern of its own: both COPY lines fail.
+    const errors = await waitFor('copy-source-ignored on the Dockerfile', () => {
+      const found = ourDiagnostics(uri).filter((d) => codeOf(d) === 'copy-source-ignored');
+      return found.length === 2 ? found : undefined;
+    });
+    const [error] = errors;
     assert.strictEqual(error.severity, vscode.DiagnosticSeverity.Error);
-    assert.strictEqual(error.range.start.line, 1);
-    assert.match(error.message, /never receives `node_modules\/left-pad`/);
+    assert.deepStrictEqual(errors.map((d) => d.range.start.line).sort(), [1, 2]);
+    assert.match(errors.find((d) => d.range.start.line === 1)!.message, /never receives `node_modules\/left-pad`/);
+  });
+
+  it("fixes it from the Dockerfile by editing the ignore file, and the error goes once that is saved", async () => {
+    const uri = vscode.Uri.joinPath(folder, 'Dockerfile');
+    const error = ourDiagnostics(uri).find((d) => codeOf(d) === 'copy-source-ignored' && d.range.start.line === 1);
+    assert.ok(error);
+    const actions = await vscode.commands.executeCommand<Array<vscode.CodeAction | vscode.Command>>('vscode.executeCodeActionProvider', uri, error.range, vscode.CodeActionKind.QuickFix.value);
+    const fix = (actions ?? []).find((a): a is vscode.CodeAction => 'edit' in a && !!a.edit && /!node_modules\/left-pad/.test(a.title));
+    assert.ok(fix, `no quick fix offered: ${(actions ?? []).map((a) => a.title).join(', ')}`);
+    assert.ok(await vscode.workspace.applyEdit(fix.edit!));
+    const ignore = await vscode.workspace.openTextDocument(ignoreUri);
+    assert.strictEqual(ignore.getText(), 'node_modules\n# sources\nsrc\n*.nothing\n!node_modules/left-pad\n');
+    assert.ok(await ignore.save());
+    await waitFor('copy-source-ignored to go from line 2', () => !ourDiagnostics(uri).some((d) => codeOf(d) === 'copy-source-ignored' && d.range.start.line === 1));
+    assert.ok(ourDiagnostics(uri).some((d) => codeOf(d) === 'copy-source-ignored' && d.range.start.line === 2), 'COPY src still fails');
   });
 });
