@@ -195,6 +195,7 @@ function compare(a: AptBuild, baseVersions: Map<string, string>, bytecodeRatio: 
     errorPct: pct(est.bytes, measured),
     installedSizeOnlyErrorPct: pct(est.installedBytes, measured),
     measuredPackageCount: added.length,
+    addedPackages: added,
     predictedPackageCount: est.packages.length,
     missedPackages: added.filter((p) => !predicted.has(p)),
     extraPackages: est.packages.filter((p) => !a.versions.has(p)),

@@ -45,6 +45,8 @@ export interface AptPrediction {
   /** The same error for Installed-Size alone (no .pyc model). */
   installedSizeOnlyErrorPct: number;
   measuredPackageCount: number;
+  /** Packages dpkg lists in the built image that the base did not have (from runs after 2026-11-24 11:50). */
+  addedPackages?: string[];
   predictedPackageCount: number;
   /** Installed by apt but not predicted. */
   missedPackages: string[];
