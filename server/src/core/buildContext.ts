@@ -63,7 +63,9 @@ export function explicitSources(model: DockerfileModel): string[] {
     for (const s of contextSources(instr)) {
       if (s.whole) continue;
       // Wildcards: keep the literal part before the first wildcard segment, which is what an entry could cover.
-      const literal = literalSourcePath(s.value) ?? literalSourcePath(s.value.split('/').filter((seg) => !/[*?[\]$]/.test(seg)).join('/'));
+      const segments = s.value.split('/');
+      const firstWild = segments.findIndex((seg) => /[*?[\]$]/.test(seg));
+      const literal = literalSourcePath(s.value) ?? (firstWild > 0 ? literalSourcePath(segments.slice(0, firstWild).join('/')) : undefined);
       if (literal) out.push(literal);
     }
   }
