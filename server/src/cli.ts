@@ -15,6 +15,7 @@ import { SEVERITY_ORDER, severityAtLeast, type Severity } from './core/types';
 import { loadConfig } from './sources/config';
 import { findDockerfiles } from './sources/files';
 import { readFacts } from './sources/workspace';
+import type { ContextScanResult } from './sources/context/scan';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
@@ -90,13 +91,14 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
 /** Analyses (and with `fix`, repairs) each Dockerfile the way the editor does. */
 export async function analyseFiles(files: string[], fix = false, budgetBytes?: number): Promise<FileReport[]> {
   const reports: FileReport[] = [];
+  const scans = new Map<string, Promise<ContextScanResult | undefined>>();
   for (const file of files) {
     try {
       const abs = path.resolve(file);
       let text = await fs.readFile(file, 'utf8');
       // The same context facts as the editor, scan included (awaited here, with the same limits).
       const layout = { workspaceFolders: [process.cwd()] };
-      const [facts, config] = await Promise.all([readFacts(abs, layout), loadConfig(abs)]);
+      const [facts, config] = await Promise.all([readFacts(abs, layout, true, scans), loadConfig(abs)]);
       let context = facts;
       const settings = combineSettings({ budgetBytes }, config.hadolint, config.project);
       if (budgetBytes !== undefined) settings.budgetBytes = budgetBytes;
@@ -111,7 +113,7 @@ export async function analyseFiles(files: string[], fix = false, budgetBytes?: n
           await fs.writeFile(target, applyEdits(await fs.readFile(target, 'utf8'), edited.edits));
         }
         text = result.text;
-        if (result.createFiles.length > 0 || result.editFiles.length > 0) context = await readFacts(abs, layout);
+        if (result.createFiles.length > 0 || result.editFiles.length > 0) context = await readFacts(abs, layout, true, scans);
       }
       const analysis = analyze(text, { context }, settings);
       const estimate = estimateImage(analysis.model, { context });

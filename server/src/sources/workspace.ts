@@ -7,7 +7,7 @@
  */
 import type { BuildContextFacts } from '../core/environment';
 import { contextFacts, contextOfIgnoreFile, readContext, type BuildContextSetting, type ContextLayout, type ContextOnDisk } from './context/facts';
-import { scanBuildContext } from './context/scan';
+import { scanBuildContext, type ContextScanResult } from './context/scan';
 import { ContextScans, SCAN_LIMITS, type ScanState } from './context/scans';
 import { createDockerignoreMatcher } from '../core/dockerignore';
 
@@ -83,10 +83,21 @@ export class FileSystemContextFacts implements ContextFactsSource {
  * The facts for one Dockerfile, waiting for the scan (the CLI): same context resolution, ignore
  * file and limits as the language server. Never rejects; a failed scan leaves the figures out.
  */
-export async function readFacts(dockerfilePath: string, layout: ContextLayout = { workspaceFolders: [] }, scan = true): Promise<BuildContextFacts> {
+export async function readFacts(
+  dockerfilePath: string,
+  layout: ContextLayout = { workspaceFolders: [] },
+  scan = true,
+  /** Scans already made in this run, by context folder and ignore text (Dockerfiles sharing a context scan it once). */
+  scans?: Map<string, Promise<ContextScanResult | undefined>>,
+): Promise<BuildContextFacts> {
   const disk = await readContext(dockerfilePath, layout);
   if (!scan) return contextFacts(dockerfilePath, disk);
-  const matcher = disk.ignoreFile ? createDockerignoreMatcher(disk.ignoreFile.text) : undefined;
-  const result = await scanBuildContext(disk.context.dir, { matcher, ...SCAN_LIMITS, topN: 1000 }).catch(() => undefined);
-  return contextFacts(dockerfilePath, disk, result);
+  const key = `${disk.context.dir}\u0000${disk.ignoreFile?.text ?? '\u0001'}`;
+  let result = scans?.get(key);
+  if (!result) {
+    const matcher = disk.ignoreFile ? createDockerignoreMatcher(disk.ignoreFile.text) : undefined;
+    result = scanBuildContext(disk.context.dir, { matcher, ...SCAN_LIMITS, topN: 1000 }).catch(() => undefined);
+    scans?.set(key, result);
+  }
+  return contextFacts(dockerfilePath, disk, await result);
 }
