@@ -30,6 +30,8 @@ Options:
   --severity LEVEL       lowest severity that fails the run: error, warning (default), info, hint
   --max-size SIZE        size budget for the final image (e.g. 250MB): an error when the estimate exceeds it
   --fix                  apply every available fix to the files (and create missing .dockerignore files)
+  --build-context DIR    the build context of every Dockerfile (default: a Compose service that builds
+                         it, else the Dockerfile's folder), relative to the current folder
   --help-uri URL         base URL of the rule pages for SARIF helpUri (rule id + .md is appended)
   -h, --help             show this help
   --version              print the version
@@ -45,6 +47,7 @@ interface Options {
   threshold: Severity;
   fix: boolean;
   helpUri?: string;
+  buildContext?: string;
   inputs: string[];
 }
 
@@ -76,6 +79,8 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
       const v = value('--max-size');
       opts.budgetBytes = parseSize(v);
       if (opts.budgetBytes === undefined) throw new UsageError(`cannot read "${v}" as a size such as 250MB`);
+    } else if (a === '--build-context' || a.startsWith('--build-context=')) {
+      opts.buildContext = value('--build-context');
     } else if (a === '--help-uri' || a.startsWith('--help-uri=')) {
       opts.helpUri = value('--help-uri');
     } else if (a.startsWith('-') && a !== '-') {
@@ -89,7 +94,7 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
 }
 
 /** Analyses (and with `fix`, repairs) each Dockerfile the way the editor does. */
-export async function analyseFiles(files: string[], fix = false, budgetBytes?: number): Promise<FileReport[]> {
+export async function analyseFiles(files: string[], fix = false, budgetBytes?: number, buildContext?: string): Promise<FileReport[]> {
   const reports: FileReport[] = [];
   const scans = new Map<string, Promise<ContextScanResult | undefined>>();
   for (const file of files) {
@@ -97,7 +102,7 @@ export async function analyseFiles(files: string[], fix = false, budgetBytes?: n
       const abs = path.resolve(file);
       let text = await fs.readFile(file, 'utf8');
       // The same context facts as the editor, scan included (awaited here, with the same limits).
-      const layout = { workspaceFolders: [process.cwd()] };
+      const layout = { workspaceFolders: [process.cwd()], buildContext: buildContext && path.resolve(buildContext) };
       const [facts, config] = await Promise.all([readFacts(abs, layout, true, scans), loadConfig(abs)]);
       let context = facts;
       const settings = combineSettings({ budgetBytes }, config.hadolint, config.project);
@@ -149,7 +154,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     err(`dockerfile-size-hints: no such file or folder: ${missing.join(', ')}`);
     return 2;
   }
-  const reports = await analyseFiles(files, opts.fix, opts.budgetBytes);
+  const reports = await analyseFiles(files, opts.fix, opts.budgetBytes, opts.buildContext);
   const render = { text: formatText, json: formatJson, github: formatGithub, sarif: (r: FileReport[]) => formatSarif(r, VERSION, opts.helpUri) }[opts.format];
   const rendered = render(reports);
   if (rendered) out(rendered);

@@ -10,6 +10,8 @@ import * as path from 'node:path';
 import { contextFacts, readContext, resolveBuildContext } from '../../../server/src/sources/context/facts';
 import { ContextScans } from '../../../server/src/sources/context/scans';
 import { readFacts } from '../../../server/src/sources/workspace';
+import { parse } from '../../../server/src/lsp/settings';
+import { main } from '../../../server/src/cli';
 
 function write(root: string, files: Record<string, string>): void {
   for (const [rel, content] of Object.entries(files)) {
@@ -63,6 +65,21 @@ describe('build context resolution', () => {
     const composed = contextFacts(path.join(root, 'proj', 'docker', 'web.Dockerfile'), await readContext(path.join(root, 'proj', 'docker', 'web.Dockerfile'), { workspaceFolders: [root] }));
     assert.deepEqual(composed.ignoreFile, { relativePath: '../web/.dockerignore', text: 'node_modules\n' });
     assert.equal(composed.newIgnoreFilePath, '../web/.dockerignore');
+  });
+
+  it('reads the buildContext setting: a folder or a map of strings; anything else is ignored', () => {
+    assert.equal(parse({ buildContext: '.' }).buildContext, '.');
+    assert.deepEqual(parse({ buildContext: { 'docker/*': '.', bad: 3 } }).buildContext, { 'docker/*': '.' });
+    assert.equal(parse({ buildContext: 3 }).buildContext, undefined);
+    assert.equal(parse({ buildContext: '  ' }).buildContext, undefined);
+  });
+
+  it('takes --build-context on the command line', async () => {
+    const out: string[] = [];
+    write(root, { 'ctx/big/node_modules/x.js': 'x'.repeat(2_000_000), 'ctx/.dockerignore': '.git\n', 'ctx/docker/Dockerfile': 'FROM node:22-slim\nCOPY . /app\n' });
+    const code = await main(['--build-context', path.join(root, 'ctx'), path.join(root, 'ctx', 'docker', 'Dockerfile')], (s) => out.push(s), () => undefined);
+    assert.equal(code, 1);
+    assert.match(out.join('\n'), /context-large-paths .*big\/node_modules 2\.0 MB/);
   });
 
   it('gives the CLI the same facts with the scan awaited', async () => {
