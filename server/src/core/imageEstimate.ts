@@ -107,9 +107,9 @@ function layerOf(instr: Instr, env: AnalysisEnvironment, debianBase: AptBase): L
  * images (their package set is close to debian:bookworm's), 'full' for the full language images
  * built on buildpack-deps (many packages already present: not sized), 'other' for non-Debian bases.
  */
-type AptBase = 'debian' | 'full' | 'other';
+export type AptBase = 'debian' | 'full' | 'other';
 
-function aptBase(stage: Stage): AptBase {
+export function aptBase(stage: Stage): AptBase {
   let s = stage;
   for (let i = 0; i < 64 && s.from.stage; i++) s = s.from.stage;
   const image = (s.from.image ?? '').toLowerCase();
