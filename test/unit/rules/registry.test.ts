@@ -3,6 +3,7 @@
  * exercise it, and a rule with a fix has an expected fixed output.
  */
 import * as assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { RULES } from '../../../server/src/rules';
@@ -20,6 +21,11 @@ describe('rule registry', () => {
       .sort();
     assert.deepEqual(RULES.map((r) => r.id), files);
     assert.deepEqual(RULES.map((r) => r.id), [...RULES.map((r) => r.id)].sort());
+  });
+
+  it('has rule pages and a README table generated from the current rule modules', () => {
+    const r = spawnSync(process.execPath, [path.join(ROOT, 'scripts', 'generate-docs.mjs'), '--check'], { encoding: 'utf8' });
+    assert.equal(r.status, 0, r.stderr);
   });
 
   for (const rule of RULES) {
