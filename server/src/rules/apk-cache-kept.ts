@@ -3,7 +3,7 @@
  * downloaded in /var/cache/apk.
  */
 import { commandRange, hasCacheMount, hasFlag, insertAfterWord, removesPath, subcommand } from '../core/commands';
-import { instructionAt } from '../core/model';
+import { findingCommand } from '../core/packageManagers';
 import { programName } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
@@ -45,10 +45,10 @@ export const rule: Rule = {
     return out;
   },
   fix(finding, { model }) {
-    const run = instructionAt(model, finding.range.start.line)?.run;
-    const cmd = run?.commands.find((c) => c.start === finding.data?.commandStart);
-    const add = cmd && subcommand(cmd);
-    if (!run || !add || run.form === 'exec') return undefined;
+    const found = findingCommand(model, finding);
+    const add = found && subcommand(found.cmd);
+    if (!found || !add) return undefined;
+    const { run } = found;
     return { title: 'Add --no-cache', edits: [insertAfterWord(model, run, add, ' --no-cache')], preferred: true };
   },
 };

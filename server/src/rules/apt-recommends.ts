@@ -4,7 +4,7 @@
  * toolchains sometimes.
  */
 import { commandRange, hasFlag, insertAfterWord, isAptInstall, operands, subcommand } from '../core/commands';
-import { instructionAt } from '../core/model';
+import { findingCommand } from '../core/packageManagers';
 import { programArgs } from '../core/shell';
 import type { TextEdit } from '../core/types';
 import type { RawFinding, Rule } from './rule';
@@ -60,11 +60,10 @@ export const rule: Rule = {
     return out;
   },
   fix(finding, { model }) {
-    const instr = instructionAt(model, finding.range.start.line);
-    const run = instr?.run;
-    const cmd = run?.commands.find((c) => c.start === finding.data?.commandStart);
-    const install = cmd && subcommand(cmd);
-    if (!run || !cmd || !install || run.form === 'exec') return undefined;
+    const found = findingCommand(model, finding);
+    const install = found && subcommand(found.cmd);
+    if (!found || !install) return undefined;
+    const { run, cmd } = found;
     const edits: TextEdit[] = [insertAfterWord(model, run, install, ` ${FLAG}`)];
     const packages = operands(cmd).slice(1);
     const names = packages.map((w) => w.value.split('=')[0]);

@@ -3,7 +3,8 @@
  * ~/.cache/pip unless told not to.
  */
 import { commandRange, hasCacheMount, hasFlag, insertAfterWord, isPipInstall } from '../core/commands';
-import { envBefore, instructionAt } from '../core/model';
+import { envBefore } from '../core/model';
+import { findingCommand } from '../core/packageManagers';
 import { inlineAssignments } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
@@ -54,10 +55,10 @@ export const rule: Rule = {
     return out;
   },
   fix(finding, { model }) {
-    const run = instructionAt(model, finding.range.start.line)?.run;
-    const cmd = run?.commands.find((c) => c.start === finding.data?.commandStart);
-    const pip = cmd && isPipInstall(cmd);
-    if (!run || !pip || run.form === 'exec') return undefined;
+    const found = findingCommand(model, finding);
+    const pip = found && isPipInstall(found.cmd);
+    if (!found || !pip) return undefined;
+    const { run } = found;
     return { title: 'Add --no-cache-dir', edits: [insertAfterWord(model, run, pip.installWord, ' --no-cache-dir')], preferred: true };
   },
 };
