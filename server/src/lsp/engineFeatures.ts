@@ -27,6 +27,12 @@ const FRESH_MS = 5000;
 /** "Latest build": how many of the newest local images are compared with the Dockerfile. */
 const LATEST_CANDIDATES = 40;
 
+/** An RFC 3339 time as a string that sorts in time order (fraction padded to nanoseconds). */
+export function createdKey(created: string): string {
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)(?:\.(\d+))?/.exec(created);
+  return m ? `${m[1]}.${(m[2] ?? '').padEnd(9, '0').slice(0, 9)}` : '';
+}
+
 interface ImageData {
   inspect: ImageInspect;
   /** Oldest first. */
@@ -119,14 +125,21 @@ export class EngineFeatures {
     const list = await client.listImages();
     if (!list.ok) return list;
     const newest = [...list.value].sort((a, b) => b.created - a.created).slice(0, LATEST_CANDIDATES);
+    // The list gives whole seconds; builds made within the same second are told apart by the
+    // inspect data's nanosecond timestamp.
+    let best: { ref: string; second: number; key: string; data: ImageData } | undefined;
     for (const img of newest) {
+      if (best && img.created < best.second) break;
       const ref = img.repoTags[0] ?? img.id;
       const data = await this.imageData(client, ref);
       if (!data.ok) continue;
-      if (isExactBuild(mapHistory(model, data.value.history.map((h) => ({ createdBy: h.createdBy, size: h.size }))))) {
-        this.lastLatest.set(uri, ref);
-        return { ok: true, value: { ref, how: `the newest local image whose history matches this Dockerfile, ${client.address}`, data: data.value } };
-      }
+      if (!isExactBuild(mapHistory(model, data.value.history.map((h) => ({ createdBy: h.createdBy, size: h.size }))))) continue;
+      const key = createdKey(data.value.inspect.created);
+      if (!best || key > best.key) best = { ref, second: img.created, key, data: data.value };
+    }
+    if (best) {
+      this.lastLatest.set(uri, best.ref);
+      return { ok: true, value: { ref: best.ref, how: `the newest local image whose history matches this Dockerfile, ${client.address}`, data: best.data } };
     }
     // While the text is edited no image matches it exactly; keep showing the last match, whose
     // changed lines are then marked.

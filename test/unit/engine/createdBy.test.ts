@@ -1,6 +1,7 @@
 /** CreatedBy texts as the classic builder, BuildKit and `docker import` write them (seen on dockerd 20.10). */
 import * as assert from 'node:assert/strict';
 import { parseCreatedBy } from '../../../server/src/sources/engine';
+import { createdKey } from '../../../server/src/lsp/engineFeatures';
 
 describe('engine: parseCreatedBy', () => {
   const cases: [string, { keyword?: string; text: string; builder: string; buildArgs?: string[]; sourceKind?: string }][] = [
@@ -33,5 +34,14 @@ describe('engine: parseCreatedBy', () => {
 
   it('reads an exec-form RUN of the classic builder (joined argv) as RUN', () => {
     assert.deepEqual({ ...parseCreatedBy('echo hello') }, { keyword: 'RUN', text: 'echo hello', buildArgs: [], builder: 'classic' });
+  });
+});
+
+describe('createdKey', () => {
+  it('orders RFC 3339 times within the same second by their fraction', () => {
+    const a = createdKey('2026-11-24T11:59:02.5Z');
+    const b = createdKey('2026-11-24T11:59:02.123456789Z');
+    const c = createdKey('2026-11-24T11:59:03Z');
+    assert.ok(b < a && a < c, `${b} ${a} ${c}`);
   });
 });
