@@ -5,7 +5,7 @@
  *
  * Built once per document version; rules must treat it as read-only.
  */
-import { DockerfileParser, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as InstructionClass, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
 import { LineIndex } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -77,6 +77,24 @@ export interface DockerfileModel {
   stages: Stage[];
   /** Rule ids disabled for the whole file by `# size-hints global ignore=` / `# hadolint global ignore=`. */
   globalIgnored: Set<string>;
+}
+
+/**
+ * dockerfile-ast recomputes an instruction's argument list from the text on every call (a
+ * position lookup per character range), and the library itself and our rules ask for it many
+ * times per instruction: it was the largest single cost in the profile of a 10,000-line file.
+ * Instructions never change after their parse, so the list is computed once per instruction and
+ * handed out as a copy (callers, the library's own subclasses included, may shift it).
+ */
+{
+  const CACHE = Symbol('rawArguments');
+  type WithCache = { [CACHE]?: unknown[] };
+  const proto = InstructionClass.prototype as unknown as { getRawArguments(this: WithCache): unknown[] };
+  const original = proto.getRawArguments;
+  proto.getRawArguments = function (this: WithCache) {
+    const cached = this[CACHE] ?? (this[CACHE] = original.call(this));
+    return cached.slice();
+  };
 }
 
 /** Parses `text` and builds the shared model. Never throws on malformed input. */
