@@ -5,27 +5,11 @@
  */
 import { commands, languages, StatusBarAlignment, Uri, ViewColumn, window, workspace, type Disposable, type StatusBarItem, type WebviewPanel } from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
+// The request's shape, shared with the server (a type-only import: nothing of the server is bundled).
+import type { Bar, Breakdown } from '../../server/src/lsp/sizeBreakdown';
 
 export const SHOW_BREAKDOWN_COMMAND = 'dockerfileSizeHints.showSizeBreakdown';
 const REQUEST = 'dockerfileSizeHints/sizeBreakdown';
-
-interface Bar {
-  label: string;
-  line?: number;
-  bytes?: number;
-  size: string;
-  detail: string;
-}
-
-interface Breakdown {
-  uri: string;
-  short: string;
-  summary: string;
-  bytes: number;
-  complete: boolean;
-  bars: Bar[];
-  after?: { summary: string; bytes: number; fixes: number; bars: Bar[] };
-}
 
 export class SizeView implements Disposable {
   private readonly item: StatusBarItem;
