@@ -392,9 +392,9 @@ export function envBefore(instr: Instr): Map<string, string> {
   return env;
 }
 
-/** Convenience: the RUN instructions of a stage, in order. */
-export function runsOf(stage: Stage): Instr[] {
-  return stage.instructions.filter((i) => i.run !== undefined);
+/** Every RUN instruction of the file that sits in a stage, in order: the walk most rules make. */
+export function runInstructions(model: DockerfileModel): (Instr & { run: RunScript; stage: Stage })[] {
+  return model.instructions.filter((i): i is Instr & { run: RunScript; stage: Stage } => i.run !== undefined && i.stage !== undefined);
 }
 
 export type { ShellCommand, ShellWord };

@@ -2,6 +2,7 @@
  * apk-cache-kept (hadolint DL3019): `apk add` without `--no-cache` keeps the package index it
  * downloaded in /var/cache/apk.
  */
+import { runInstructions } from '../core/model';
 import { commandRange, hasCacheMount, hasFlag, insertAfterWord, removesPath, subcommand } from '../core/commands';
 import { findingCommand } from '../core/packageManagers';
 import { programName } from '../core/shell';
@@ -25,21 +26,18 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    for (const stage of model.stages) {
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        if (hasCacheMount(run, '/var/cache/apk', '/etc/apk/cache') || removesPath(run, '/var/cache/apk')) continue;
-        for (const cmd of run.commands) {
-          if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add' || hasFlag(cmd, '--no-cache')) continue;
-          out.push({
-            range: commandRange(model, run, cmd),
-            instr,
-            message: `apk keeps its package index in /var/cache/apk: ${BASIS}. Add --no-cache.`,
-            saving: { basis: BASIS },
-            data: { commandStart: cmd.start },
-          });
-        }
+    for (const instr of runInstructions(model)) {
+      const run = instr.run;
+      if (hasCacheMount(run, '/var/cache/apk', '/etc/apk/cache') || removesPath(run, '/var/cache/apk')) continue;
+      for (const cmd of run.commands) {
+        if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add' || hasFlag(cmd, '--no-cache')) continue;
+        out.push({
+          range: commandRange(model, run, cmd),
+          instr,
+          message: `apk keeps its package index in /var/cache/apk: ${BASIS}. Add --no-cache.`,
+          saving: { basis: BASIS },
+          data: { commandStart: cmd.start },
+        });
       }
     }
     return out;

@@ -4,6 +4,7 @@
  * same RUN the compilers and headers stay in the layer; a delete in a later RUN hides them but
  * cannot shrink this layer.
  */
+import { runInstructions } from '../core/model';
 import { commandRange, operands, subcommand } from '../core/commands';
 import { findingCommand, followsInImage, laterInImage, verifiedAppend } from '../core/packageManagers';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
@@ -43,25 +44,22 @@ export const rule: Rule = {
   check({ model }) {
     const out: RawFinding[] = [];
     const deleters = model.instructions.filter((i) => i.run?.commands.some((c) => programName(c) === 'apk' && subcommand(c)?.value === 'del'));
-    for (const stage of model.stages) {
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        run.commands.forEach((cmd, k) => {
-          const name = virtualName(cmd);
-          if (!name || /run/i.test(name)) return;
-          if (run.commands.slice(k + 1).some((c) => deletes(c, name))) return;
-          const later = deleters.find((i) => followsInImage(instr, i) && i.run!.commands.some((c) => deletes(c, name)));
-          const where = later ? ` The \`apk del\` on line ${later.range.start.line + 1} runs in a later layer, which cannot shrink this one.` : '';
-          out.push({
-            range: commandRange(model, run, cmd),
-            instr,
-            message: `The virtual group \`${name}\` stays in this layer: ${BASIS}.${where} Add \`apk del ${name}\` at the end of this RUN.`,
-            saving: { basis: BASIS },
-            data: { commandStart: cmd.start, name },
-          });
+    for (const instr of runInstructions(model)) {
+      const run = instr.run;
+      run.commands.forEach((cmd, k) => {
+        const name = virtualName(cmd);
+        if (!name || /run/i.test(name)) return;
+        if (run.commands.slice(k + 1).some((c) => deletes(c, name))) return;
+        const later = deleters.find((i) => followsInImage(instr, i) && i.run!.commands.some((c) => deletes(c, name)));
+        const where = later ? ` The \`apk del\` on line ${later.range.start.line + 1} runs in a later layer, which cannot shrink this one.` : '';
+        out.push({
+          range: commandRange(model, run, cmd),
+          instr,
+          message: `The virtual group \`${name}\` stays in this layer: ${BASIS}.${where} Add \`apk del ${name}\` at the end of this RUN.`,
+          saving: { basis: BASIS },
+          data: { commandStart: cmd.start, name },
         });
-      }
+      });
     }
     return out;
   },

@@ -5,6 +5,7 @@
  * /etc/apt/apt.conf.d/docker-clean already deletes downloaded .deb files after every install and
  * turns off the binary package caches.
  */
+import { runInstructions } from '../core/model';
 import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunsInImage, removesPath, APT_PROGRAMS, operands } from '../core/commands';
 import { findingCommand, verifiedAppend } from '../core/packageManagers';
 import { programName } from '../core/shell';
@@ -30,22 +31,19 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    for (const stage of model.stages) {
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        const update = run.commands.findIndex(isAptUpdate);
-        if (update < 0 || removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') || hasCacheMount(run, '/var/lib/apt/lists')) continue;
-        for (const cmd of run.commands.slice(update + 1)) {
-          if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(operands(cmd)[0]?.value ?? '')) continue;
-          out.push({
-            range: commandRange(model, run, cmd),
-            instr,
-            message: `\`${programName(cmd)} ${operands(cmd)[0].value}\` leaves the apt lists in this layer (about ${formatBytes(APT_LISTS.bytes)}), and ${OFFICIAL}. Add \`${CLEANUP}\`.`,
-            saving: { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis },
-            data: { commandStart: cmd.start },
-          });
-        }
+    for (const instr of runInstructions(model)) {
+      const run = instr.run;
+      const update = run.commands.findIndex(isAptUpdate);
+      if (update < 0 || removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') || hasCacheMount(run, '/var/lib/apt/lists')) continue;
+      for (const cmd of run.commands.slice(update + 1)) {
+        if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(operands(cmd)[0]?.value ?? '')) continue;
+        out.push({
+          range: commandRange(model, run, cmd),
+          instr,
+          message: `\`${programName(cmd)} ${operands(cmd)[0].value}\` leaves the apt lists in this layer (about ${formatBytes(APT_LISTS.bytes)}), and ${OFFICIAL}. Add \`${CLEANUP}\`.`,
+          saving: { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis },
+          data: { commandStart: cmd.start },
+        });
       }
     }
     return out;

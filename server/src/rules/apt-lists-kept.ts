@@ -3,7 +3,7 @@
  * /var/lib/apt/lists; unless the same RUN removes them, they stay in that layer for good.
  */
 import { appendToRun, commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunsInImage, removesPath } from '../core/commands';
-import { instructionAt } from '../core/model';
+import { instructionAt, runInstructions } from '../core/model';
 import { formatBytes } from '../sizes';
 import { APT_LISTS } from '../sizes/constants';
 import type { Rule } from './rule';
@@ -27,21 +27,18 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out = [];
-    for (const stage of model.stages) {
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        const update = run.commands.find(isAptUpdate);
-        if (!update) continue;
-        if (removesPath(run, LISTS, '/var/lib/apt')) continue;
-        if (hasCacheMount(run, LISTS)) continue;
-        out.push({
-          range: commandRange(model, run, update),
-          instr,
-          message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}. Add \`${CLEANUP}\` to the same RUN.`,
-          saving: { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis },
-        });
-      }
+    for (const instr of runInstructions(model)) {
+      const run = instr.run;
+      const update = run.commands.find(isAptUpdate);
+      if (!update) continue;
+      if (removesPath(run, LISTS, '/var/lib/apt')) continue;
+      if (hasCacheMount(run, LISTS)) continue;
+      out.push({
+        range: commandRange(model, run, update),
+        instr,
+        message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}. Add \`${CLEANUP}\` to the same RUN.`,
+        saving: { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis },
+      });
     }
     return out;
   },

@@ -3,6 +3,7 @@
  * package the requested ones merely recommend: documentation tools, extra libraries, whole
  * toolchains sometimes.
  */
+import { runInstructions } from '../core/model';
 import { commandRange, hasFlag, insertAfterWord, isAptInstall, operands, subcommand } from '../core/commands';
 import { findingCommand } from '../core/packageManagers';
 import { programArgs } from '../core/shell';
@@ -33,28 +34,25 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    for (const stage of model.stages) {
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        for (const cmd of run.commands) {
-          if (!isAptInstall(cmd)) continue;
-          if (hasFlag(cmd, FLAG) || programArgs(cmd).some((w) => /APT::Install-Recommends=(false|0)/i.test(w.value))) continue;
-          // On Debian-like bases the package table says what the recommendations weigh.
-          const cost = aptBase(stage) === 'debian' ? recommendsCost(operands(cmd).slice(1).map((w) => w.value)) : undefined;
-          const sized = cost && cost.unknown.length === 0;
-          out.push({
-            range: commandRange(model, run, cmd),
-            instr,
-            message: sized
-              ? cost.bytes > 0
-                ? `apt will also install ${cost.packages.length} recommended package${cost.packages.length === 1 ? '' : 's'}: about ${formatBytes(cost.bytes)}. Add ${FLAG}.`
-                : `Add ${FLAG}: these packages recommend nothing today, but the flag keeps future recommendations out.`
-              : `apt will also install recommended packages; ${STUDY_BASIS}. Add ${FLAG}.`,
-            saving: sized ? { bytes: cost.bytes, basis: `${cost.basis}; compared with real builds in docs/measurements.md` } : { basis: STUDY_BASIS },
-            data: { commandStart: cmd.start },
-          });
-        }
+    for (const instr of runInstructions(model)) {
+      const run = instr.run;
+      for (const cmd of run.commands) {
+        if (!isAptInstall(cmd)) continue;
+        if (hasFlag(cmd, FLAG) || programArgs(cmd).some((w) => /APT::Install-Recommends=(false|0)/i.test(w.value))) continue;
+        // On Debian-like bases the package table says what the recommendations weigh.
+        const cost = aptBase(instr.stage) === 'debian' ? recommendsCost(operands(cmd).slice(1).map((w) => w.value)) : undefined;
+        const sized = cost && cost.unknown.length === 0;
+        out.push({
+          range: commandRange(model, run, cmd),
+          instr,
+          message: sized
+            ? cost.bytes > 0
+              ? `apt will also install ${cost.packages.length} recommended package${cost.packages.length === 1 ? '' : 's'}: about ${formatBytes(cost.bytes)}. Add ${FLAG}.`
+              : `Add ${FLAG}: these packages recommend nothing today, but the flag keeps future recommendations out.`
+            : `apt will also install recommended packages; ${STUDY_BASIS}. Add ${FLAG}.`,
+          saving: sized ? { bytes: cost.bytes, basis: `${cost.basis}; compared with real builds in docs/measurements.md` } : { basis: STUDY_BASIS },
+          data: { commandStart: cmd.start },
+        });
       }
     }
     return out;

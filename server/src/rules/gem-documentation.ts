@@ -3,6 +3,7 @@
  * told `--no-document`. The official ruby images turn that off in their gemrc, so FROM ruby:* is
  * not reported; other bases (Debian's ruby, Alpine's) generate it.
  */
+import { runInstructions } from '../core/model';
 import { commandRange, hasFlag, insertAfterWord } from '../core/commands';
 import { baseImageOf, findingCommand, imageRepository, precedesInChain, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
@@ -40,22 +41,19 @@ export const rule: Rule = {
   check({ model }) {
     const out: RawFinding[] = [];
     const writers = gemrcWriters(model);
-    for (const stage of model.stages) {
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        for (const cmd of run.commands) {
-          const sub = subcommandOf(cmd, /^gem\d*(\.\d+)*$/, ['install', 'update', 'i']);
-          if (!sub || hasFlag(cmd, ...NO_DOCS)) continue;
-          if (docsOffByConfig(instr, writers)) continue;
-          out.push({
-            range: commandRange(model, run, cmd),
-            instr,
-            message: `RubyGems writes documentation for each gem into this layer: ${BASIS}. Add --no-document.`,
-            saving: { basis: BASIS },
-            data: { commandStart: cmd.start },
-          });
-        }
+    for (const instr of runInstructions(model)) {
+      const run = instr.run;
+      for (const cmd of run.commands) {
+        const sub = subcommandOf(cmd, /^gem\d*(\.\d+)*$/, ['install', 'update', 'i']);
+        if (!sub || hasFlag(cmd, ...NO_DOCS)) continue;
+        if (docsOffByConfig(instr, writers)) continue;
+        out.push({
+          range: commandRange(model, run, cmd),
+          instr,
+          message: `RubyGems writes documentation for each gem into this layer: ${BASIS}. Add --no-document.`,
+          saving: { basis: BASIS },
+          data: { commandStart: cmd.start },
+        });
       }
     }
     return out;

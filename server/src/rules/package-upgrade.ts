@@ -3,6 +3,7 @@
  * every package that changed since the base image was built. The new files land in this layer;
  * the old ones stay in the base image's layers, so each upgraded package is stored twice.
  */
+import { runInstructions } from '../core/model';
 import { commandRange, operands } from '../core/commands';
 import { programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -50,20 +51,17 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    for (const stage of model.stages) {
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        for (const cmd of run.commands) {
-          const what = upgradesAll(cmd);
-          if (!what) continue;
-          out.push({
-            range: commandRange(model, run, cmd),
-            instr,
-            message: `\`${what}\` stores upgraded packages a second time: ${BASIS}. Prefer a newer base image tag.`,
-            saving: { basis: BASIS },
-          });
-        }
+    for (const instr of runInstructions(model)) {
+      const run = instr.run;
+      for (const cmd of run.commands) {
+        const what = upgradesAll(cmd);
+        if (!what) continue;
+        out.push({
+          range: commandRange(model, run, cmd),
+          instr,
+          message: `\`${what}\` stores upgraded packages a second time: ${BASIS}. Prefer a newer base image tag.`,
+          saving: { basis: BASIS },
+        });
       }
     }
     return out;

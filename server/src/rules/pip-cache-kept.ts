@@ -3,7 +3,7 @@
  * ~/.cache/pip unless told not to.
  */
 import { commandRange, hasCacheMount, hasFlag, insertAfterWord, isPipInstall } from '../core/commands';
-import { envBefore } from '../core/model';
+import { envBefore, runInstructions } from '../core/model';
 import { findingCommand } from '../core/packageManagers';
 import { inlineAssignments } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -31,25 +31,22 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    for (const stage of model.stages) {
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        if (hasCacheMount(run, '/root/.cache/pip', '/root/.cache')) continue;
-        let env: Map<string, string> | undefined;
-        for (const cmd of run.commands) {
-          if (!isPipInstall(cmd) || hasFlag(cmd, '--no-cache-dir')) continue;
-          if (disablesCache(inlineAssignments(cmd).get('PIP_NO_CACHE_DIR'))) continue;
-          env ??= envBefore(instr);
-          if (disablesCache(env.get('PIP_NO_CACHE_DIR'))) continue;
-          out.push({
-            range: commandRange(model, run, cmd),
-            instr,
-            message: `pip keeps its download cache in this layer: ${BASIS}. Add --no-cache-dir.`,
-            saving: { basis: BASIS },
-            data: { commandStart: cmd.start },
-          });
-        }
+    for (const instr of runInstructions(model)) {
+      const run = instr.run;
+      if (hasCacheMount(run, '/root/.cache/pip', '/root/.cache')) continue;
+      let env: Map<string, string> | undefined;
+      for (const cmd of run.commands) {
+        if (!isPipInstall(cmd) || hasFlag(cmd, '--no-cache-dir')) continue;
+        if (disablesCache(inlineAssignments(cmd).get('PIP_NO_CACHE_DIR'))) continue;
+        env ??= envBefore(instr);
+        if (disablesCache(env.get('PIP_NO_CACHE_DIR'))) continue;
+        out.push({
+          range: commandRange(model, run, cmd),
+          instr,
+          message: `pip keeps its download cache in this layer: ${BASIS}. Add --no-cache-dir.`,
+          saving: { basis: BASIS },
+          data: { commandStart: cmd.start },
+        });
       }
     }
     return out;

@@ -5,7 +5,7 @@
  * UID x record size. `-l` / `--no-log-init` skips those databases.
  */
 import { commandRange, insertAfterWord } from '../core/commands';
-import { instructionAt } from '../core/model';
+import { instructionAt, runInstructions } from '../core/model';
 import { programArgs, programIndex, programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
@@ -65,23 +65,20 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    for (const stage of model.stages) {
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        for (const cmd of run.commands) {
-          if (programName(cmd) !== 'useradd') continue;
-          const { uid, noLogInit } = readUseradd(cmd);
-          if (noLogInit || uid === undefined || uid <= LARGE_UID) continue;
-          const bytes = (uid + 1) * LASTLOG_RECORD;
-          out.push({
-            range: commandRange(model, run, cmd),
-            instr,
-            message: `useradd with UID ${uid} writes a full /var/log/lastlog into this layer: about ${formatBytes(bytes)}. Add -l (--no-log-init).`,
-            saving: { bytes, basis: BASIS },
-            data: { commandStart: cmd.start },
-          });
-        }
+    for (const instr of runInstructions(model)) {
+      const run = instr.run;
+      for (const cmd of run.commands) {
+        if (programName(cmd) !== 'useradd') continue;
+        const { uid, noLogInit } = readUseradd(cmd);
+        if (noLogInit || uid === undefined || uid <= LARGE_UID) continue;
+        const bytes = (uid + 1) * LASTLOG_RECORD;
+        out.push({
+          range: commandRange(model, run, cmd),
+          instr,
+          message: `useradd with UID ${uid} writes a full /var/log/lastlog into this layer: about ${formatBytes(bytes)}. Add -l (--no-log-init).`,
+          saving: { bytes, basis: BASIS },
+          data: { commandStart: cmd.start },
+        });
       }
     }
     return out;
