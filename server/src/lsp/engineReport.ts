@@ -4,7 +4,7 @@
  * fetches, this file formats.
  */
 import type { Instr } from '../core/model';
-import { formatBytes } from '../sizes';
+import { formatBytes, formatCount } from '../sizes';
 import type { ConfigHistoryEntry, HistoryMapping, ImageInspect, WastedSpace } from '../sources/engine';
 import { mapHistory } from '../sources/engine';
 import type { DockerfileModel } from '../core/model';
@@ -16,7 +16,7 @@ export interface LayerHint {
   tooltip: string;
 }
 
-const bytes = (n: number) => `${formatBytes(n)} (${n.toLocaleString('en-US')} bytes)`;
+const bytes = (n: number) => `${formatBytes(n)} (${formatCount(n)} bytes)`;
 
 export function hoverSection(image: string, inspect: ImageInspect, address: string): string {
   const id = inspect.id.replace(/^sha256:/, '').slice(0, 12);
@@ -128,7 +128,7 @@ export function wastedReport(model: DockerfileModel, image: string, how: string,
     md.push('## By instruction', '', '| bytes | files | written by | hidden by |', '|---:|---:|---|---|');
     for (const p of [...pairs.values()].sort((a, b) => b.bytes - a.bytes)) md.push(`| ${formatBytes(p.bytes)} | ${p.count} | ${where(p.written)} | ${where(p.hidden)} |`);
     md.push('', `## Files${files.length > MAX_ROWS ? ` (the largest ${MAX_ROWS} of ${files.length})` : ''}`, '', '| bytes | file | how | written by | hidden by |', '|---:|---|---|---|---|');
-    wasted.files.slice(0, MAX_ROWS).forEach((f, i) => md.push(`| ${f.bytes.toLocaleString('en-US')} | \`${files[i].path.replace(/[`|]/g, '?')}\` | ${f.how} | ${where(f.writtenBy)} | ${where(f.hiddenBy)} |`));
+    wasted.files.slice(0, MAX_ROWS).forEach((f, i) => md.push(`| ${formatCount(f.bytes)} | \`${files[i].path.replace(/[`|]/g, '?')}\` | ${f.how} | ${where(f.writtenBy)} | ${where(f.hiddenBy)} |`));
     md.push('', 'To get the space back, delete files in the same RUN that creates them, and set modes and owners while copying (`COPY --chmod=600 --chown=app ...`) instead of in a later RUN.');
   }
   return { image, totalBytes: wasted.totalBytes, files, markdown: md.join('\n') + '\n' };

@@ -7,7 +7,7 @@
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { createRegistryLookup, type RegistryLookup, type RegistryResult } from '../sources/registry';
-import { formatBytes } from '../sizes';
+import { formatBytes, formatCount } from '../sizes';
 import type { ServerSettings } from './settings';
 
 /** How long a hover waits for the registry before answering with the model alone. */
@@ -67,7 +67,7 @@ export function formatRegistryResult(result: RegistryResult): string {
   const when = result.fetchedAt.replace('T', ' ').replace(/\.\d+Z$/, ' UTC').replace(/Z$/, ' UTC');
   const stale = result.cache === 'stale' ? ' (cached copy; refreshing)' : '';
   return [
-    `**Exact, from ${result.registry}**, ${when}${stale}: download ${formatBytes(result.compressedBytes)} (${result.compressedBytes.toLocaleString('en-US')} bytes in ${result.layers.length} layers), ${platform}.`,
+    `**Exact, from ${result.registry}**, ${when}${stale}: download ${formatBytes(result.compressedBytes)} (${formatCount(result.compressedBytes)} bytes in ${result.layers.length} layers), ${platform}.`,
     '',
     `Digest \`${result.digest}\``,
   ].join('\n');

@@ -6,7 +6,7 @@
 import * as path from 'node:path';
 import type { Connection, WorkDoneProgressServerReporter } from 'vscode-languageserver/node';
 import type { ScanProgressSink } from '../sources/context/scans';
-import { formatBytes } from '../sizes/format';
+import { formatBytes, formatCount } from '../sizes/format';
 
 export function scanProgress(connection: Connection, dir: string): ScanProgressSink {
   let reporter: WorkDoneProgressServerReporter | undefined;
@@ -22,7 +22,7 @@ export function scanProgress(connection: Connection, dir: string): ScanProgressS
   );
   return {
     report(p) {
-      reporter?.report(`${p.entries.toLocaleString('en-US')} entries, ${formatBytes(p.includedBytes)} sent so far`);
+      reporter?.report(`${formatCount(p.entries)} entries, ${formatBytes(p.includedBytes)} sent so far`);
     },
     done() {
       finished = true;

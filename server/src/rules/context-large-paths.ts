@@ -5,7 +5,7 @@
  * `context-without-dockerignore` reports the same copy (never both).
  */
 import { explicitSources, ignoreFileName, ignorePathsFix, unignoredHeavyPaths, wholeContextSource } from '../core/buildContext';
-import { formatBytes } from '../sizes/format';
+import { formatBytes, formatCount } from '../sizes/format';
 import { HEAVY_PATH_MIN_BYTES } from './context-without-dockerignore';
 import type { RawFinding, Rule } from './rule';
 
@@ -38,7 +38,7 @@ export const rule: Rule = {
       out.push({
         range: source.range,
         instr,
-        message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${scan.files.toLocaleString('en-US')} files), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(bytes)}.`,
+        message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${formatCount(scan.files)} files), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(bytes)}.`,
         saving: { bytes, basis: 'measured: apparent sizes of these folders in the build context' },
       });
     }

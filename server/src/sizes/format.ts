@@ -1,7 +1,8 @@
 /**
  * Byte counts for people, in decimal units like `docker images` (1 MB = 1,000,000 bytes), with
  * the precision an "about" deserves: one decimal below 10 of a unit ("1.1 GB", "7.8 MB"),
- * whole numbers from 10 up ("18 MB", "119 MB", "850 KB").
+ * whole numbers from 10 up ("18 MB", "119 MB", "850 KB"); and plain counts with thousands
+ * separators ("66,503 files").
  */
 
 const UNITS = ['B', 'KB', 'MB', 'GB', 'TB', 'PB'] as const;
@@ -29,4 +30,16 @@ export function formatBytes(n: number): string {
     text = (Number(text) / 1000).toFixed(1);
   }
   return `${text} ${UNITS[unit]}`;
+}
+
+/**
+ * A whole count with thousands separators: `formatCount(66503)` is "66,503". Written out instead
+ * of `toLocaleString('en-US')`: the first locale-aware call loads ICU's number formatting into the
+ * server, about 6 MB of resident memory for a comma (measured on the startup of the LSP bench).
+ */
+export function formatCount(n: number): string {
+  if (!Number.isFinite(n)) return String(n);
+  const sign = n < 0 ? '-' : '';
+  const digits = String(Math.round(Math.abs(n)));
+  return sign + digits.replace(/\B(?=(\d{3})+$)/g, ',');
 }

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatBytes } from '../../../server/src/sizes';
+import { formatBytes, formatCount } from '../../../server/src/sizes';
 
 describe('formatBytes', () => {
   it('gives the figures the hover shows', () => {
@@ -32,5 +32,16 @@ describe('formatBytes', () => {
     assert.equal(formatBytes(-18_000_000), '-18 MB');
     assert.equal(formatBytes(Number.NaN), 'unknown');
     assert.equal(formatBytes(Number.POSITIVE_INFINITY), 'unknown');
+  });
+});
+
+describe('formatCount', () => {
+  it('groups thousands like en-US', () => {
+    for (const n of [0, 7, 999, 1000, 66_503, 100_000, 1_234_567, 5_000_000_000, -1_234_567]) assert.equal(formatCount(n), n.toLocaleString('en-US'), String(n));
+  });
+
+  it('rounds to whole numbers and passes non-numbers through', () => {
+    assert.equal(formatCount(1234.6), '1,235');
+    assert.equal(formatCount(Number.NaN), 'NaN');
   });
 });

@@ -3,7 +3,7 @@
  * from a scan of the context made with this very text (files and bytes it keeps out, or for an
  * exception what it brings back). Pure: the caller passes the scan's per-line figures.
  */
-import { formatBytes } from '../../sizes/format';
+import { formatBytes, formatCount } from '../../sizes/format';
 import type { Range } from '../types';
 import { parseDockerignore, type DockerignoreOptions } from './parse';
 
@@ -24,7 +24,7 @@ export interface IgnoreHover {
   range: Range;
 }
 
-const count = (n: number, what: string) => `${n.toLocaleString('en-US')} ${what}${n === 1 ? '' : 's'}`;
+const count = (n: number, what: string) => `${formatCount(n)} ${what}${n === 1 ? '' : 's'}`;
 
 /**
  * Markdown for the pattern on `line`, or undefined on comments and blank lines. Without `stats`
