@@ -5,6 +5,7 @@
  * hint that says so, not a warning).
  */
 import { buildModel, type DockerfileModel } from './model';
+import { familyFindings, type FamilyCache } from './families';
 import type { AnalysisEnvironment } from './environment';
 import type { Finding, Fix, Severity } from './types';
 import { RULES, ruleById } from '../rules';
@@ -27,6 +28,8 @@ export interface Analysis {
   /** Rules that threw on this input (reported once, never fatal). */
   ruleErrors: { ruleId: string; error: string }[];
   settings: AnalysisSettings;
+  /** Findings of the 'family' rules per stage family, for the next version's analysis. */
+  families?: FamilyCache;
 }
 
 /**
@@ -56,25 +59,34 @@ export function beyondLimits(text: string): string | undefined {
   return undefined;
 }
 
-/** Analyses a Dockerfile's text. Never throws: a rule that fails is skipped and listed. */
-export function analyze(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}): Analysis {
+/**
+ * Analyses a Dockerfile's text. Never throws: a rule that fails is skipped and listed.
+ *
+ * `previous`, the analysis of an earlier version of the same document, makes the work
+ * incremental: only the changed parts of the file are parsed again, and the rules that read one
+ * stage family at a time reuse their findings for families whose text did not change. The result
+ * is the same as without it (a unit test holds the two equal).
+ */
+export function analyze(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}, previous?: Analysis): Analysis {
   const skipped = beyondLimits(text);
   if (skipped) return { skipped: `Not analysed: ${skipped}.`, model: buildModel(''), findings: [], ruleErrors: [], settings };
-  const model = buildModel(text);
+  const reuse = previous && !previous.skipped ? previous : undefined;
+  const model = buildModel(text, reuse?.model);
   const ctx: RuleContext = { model, env, settings };
   const findings: Finding[] = [];
   const ruleErrors: Analysis['ruleErrors'] = [];
-  for (const rule of RULES) {
-    const configured = settings.severities?.[rule.id];
-    if (configured === 'off') continue;
-    if (isIgnored(rule, model.globalIgnored)) continue;
+  const active = RULES.filter((rule) => settings.severities?.[rule.id] !== 'off' && !isIgnored(rule, model.globalIgnored));
+  const byFamily = familyFindings(model, active.filter((rule) => rule.reads === 'family'), settings, reuse?.families);
+  for (const rule of active) {
+    const configured = settings.severities?.[rule.id] as Severity | undefined;
     let raw;
     try {
-      raw = rule.check(ctx);
+      raw = rule.reads === 'family' ? byFamily.findings.get(rule.id)! : rule.check(ctx);
     } catch (e) {
       ruleErrors.push({ ruleId: rule.id, error: e instanceof Error ? e.message : String(e) });
       continue;
     }
+    for (const error of byFamily.errors.get(rule.id) ?? []) ruleErrors.push({ ruleId: rule.id, error });
     for (const r of raw) {
       if (r.instr && isIgnored(rule, r.instr.ignored)) continue;
       const stage = r.stage ?? r.instr?.stage;
@@ -90,7 +102,7 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
-  return { model, findings, ruleErrors, settings };
+  return { model, findings, ruleErrors, settings, families: byFamily.cache };
 }
 
 function isIgnored(rule: Rule, ids: Set<string>): boolean {

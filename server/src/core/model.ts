@@ -71,7 +71,8 @@ export interface Instr {
 export interface DockerfileModel {
   text: string;
   lines: LineIndex;
-  ast: Dockerfile;
+  /** Parsed pieces for the next version's build (see {@link buildModel}); treat as opaque. */
+  reuse: ModelReuse;
   escapeChar: string;
   instructions: Instr[];
   stages: Stage[];
@@ -97,48 +98,223 @@ export interface DockerfileModel {
   };
 }
 
-/** Parses `text` and builds the shared model. Never throws on malformed input. */
-export function buildModel(text: string): DockerfileModel {
-  const ast = DockerfileParser.parse(text);
+/**
+ * A piece of the file parsed on its own: the lines from one FROM up to the next (the first piece
+ * holds what comes before the first FROM). Pieces are cached by their text and first line, so an
+ * edit re-parses only the piece it touched; see {@link splitPieces}.
+ */
+interface ParsedPiece {
+  nodes: Instruction[];
+  /** Each node's range (asking the parser again costs a position lookup per call). */
+  ranges: Range[];
+  comments: { content: string; line: number }[];
+  /** The global ARGs, for the piece that starts at line 0. */
+  initialArgs: Arg[];
+  /** RUN scripts by node, with offsets in the node's own parsed text. */
+  runs: Map<Instruction, RunScript>;
+  /** Offset of the piece's first character in the text it was parsed in. */
+  base: number;
+}
+
+/** What a model keeps for the next version of the same document (see {@link buildModel}). */
+export interface ModelReuse {
+  /** Parsed pieces by first line, with the text and escape character they were parsed from. */
+  pieces: Map<number, { text: string; escapeChar: string; piece: ParsedPiece }>;
+  /** How many pieces the last build parsed anew (for tests and the benchmark). */
+  parsed: number;
+}
+
+/**
+ * Parses `text` and builds the shared model. Never throws on malformed input.
+ *
+ * With `previous` (the model of an earlier version of the same document), only the pieces of the
+ * file whose text or first line changed are parsed again; the rest reuse their parse. A piece is
+ * parsed in a text of blank lines up to its first line (with the escape directive, if any), so its
+ * positions are the document's own.
+ */
+export function buildModel(text: string, previous?: DockerfileModel): DockerfileModel {
   const lines = new LineIndex(text);
-  const escapeChar = ast.getEscapeCharacter();
+  const escapeChar = escapeCharOf(text, lines);
+  const starts = splitPieces(lines, escapeChar);
+  const old = previous?.reuse.pieces;
+  const pieces: ModelReuse['pieces'] = new Map();
+  const offsets = starts.map((line) => lines.lineStart(line));
+  const missing: number[] = [];
+  starts.forEach((first, k) => {
+    const pieceText = text.slice(offsets[k], k + 1 < starts.length ? offsets[k + 1] : text.length);
+    const hit = old?.get(first);
+    if (hit && hit.text === pieceText && hit.escapeChar === escapeChar) pieces.set(first, hit);
+    else {
+      pieces.set(first, { text: pieceText, escapeChar, piece: undefined as unknown as ParsedPiece });
+      missing.push(k);
+    }
+  });
+  // Many new pieces (a first build, a paste, a new line near the top): one parse of the whole text
+  // costs less than parsing each piece behind its padding of blank lines.
+  const missingLines = missing.reduce((n, k) => n + ((starts[k + 1] ?? lines.lineCount) - starts[k]), 0);
+  if (missing.length > 1 && missingLines * 4 > lines.lineCount) {
+    const whole = parseWhole(text, lines, escapeChar, starts);
+    for (const k of missing) pieces.get(starts[k])!.piece = whole[k];
+  } else {
+    for (const k of missing) {
+      const entry = pieces.get(starts[k])!;
+      entry.piece = parsePiece(entry.text, starts[k], escapeChar);
+    }
+  }
+  const reuse: ModelReuse = { pieces, parsed: missing.length };
+  return assemble(text, lines, escapeChar, starts.map((first, k) => ({ piece: pieces.get(first)!.piece, offset: offsets[k] })), reuse);
+}
+
+/** The escape character the parser reads from the directives at the top of the file. */
+function escapeCharOf(text: string, lines: LineIndex): string {
+  let line = 0;
+  while (line < lines.lineCount && /^\s*(#.*)?$/.test(lines.lineText(line))) line++;
+  if (line === 0) return '\\';
+  return DockerfileParser.parse(text.slice(0, lines.offsetAt({ line, character: 0 }))).getEscapeCharacter();
+}
+
+/**
+ * First lines of the pieces the file is cut into: line 0, then every FROM that starts an
+ * instruction. A FROM that might belong to a continued instruction or a heredoc body is never a
+ * cut, so every piece parses the same alone as within the whole file. An unclosed heredoc keeps
+ * the rest of the file in one piece; a heredoc opened on a continued line stops cutting at all.
+ */
+export function splitPieces(lines: LineIndex, escapeChar: string): number[] {
+  const starts = [0];
+  const text = lines.text;
+  const escape = escapeChar.charCodeAt(0);
+  let continuing = false;
+  const heredocs: { word: string; tabs: boolean }[] = [];
+  const heredoc = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2/g;
+  for (let l = 0; l < lines.lineCount; l++) {
+    const start = lines.lineStart(l);
+    const end = lines.lineEndOffset(l);
+    if (heredocs.length > 0) {
+      const t = text.slice(start, end);
+      if ((heredocs[0].tabs ? t.replace(/^\t+/, '') : t) === heredocs[0].word) heredocs.shift();
+      continue;
+    }
+    let first = start;
+    while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
+    if (first === end || text.charCodeAt(first) === 35 /* # */) continue;
+    let last = end - 1;
+    while (last > first && isSpace(text.charCodeAt(last))) last--;
+    if (!continuing && l > 0 && isFromAt(text, first, end)) starts.push(l);
+    continuing = text.charCodeAt(last) === escape;
+    if (hasHeredocMark(text, first, end)) {
+      const t = text.slice(start, end);
+      for (let m = heredoc.exec(t); m; m = heredoc.exec(t)) heredocs.push({ word: m[3], tabs: m[1] === '-' });
+      heredoc.lastIndex = 0;
+      if (heredocs.length > 0 && continuing) return [0];
+    }
+  }
+  return starts;
+}
+
+function hasHeredocMark(text: string, from: number, end: number): boolean {
+  for (let i = from; i + 1 < end; i++) if (text.charCodeAt(i) === 60 && text.charCodeAt(i + 1) === 60) return true;
+  return false;
+}
+
+function isSpace(c: number): boolean {
+  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || (c > 127 && /\s/.test(String.fromCharCode(c)));
+}
+
+/** True when the line part `text[at, end)` starts with the FROM keyword (any case). */
+function isFromAt(text: string, at: number, end: number): boolean {
+  if (end - at < 4 || text.slice(at, at + 4).toUpperCase() !== 'FROM') return false;
+  const next = text.charCodeAt(at + 4);
+  return at + 4 === end || next === 32 || next === 9;
+}
+
+/** Parses one piece behind blank lines (and the escape directive) so its positions are the document's. */
+function parsePiece(pieceText: string, firstLine: number, escapeChar: string): ParsedPiece {
+  const directive = firstLine > 0 && escapeChar !== '\\' ? `# escape=${escapeChar}` : '';
+  const padded = directive + '\n'.repeat(firstLine) + pieceText;
+  const ast = DockerfileParser.parse(padded);
+  const own = new LineIndex(padded);
+  const nodes = ast.getInstructions();
+  return pieceOf(ast, nodes, nodes.map((n) => n.getRange()), ast.getComments().map(commentOf), own, escapeChar, padded.length - pieceText.length, firstLine === 0);
+}
+
+/** Parses the whole text once and hands each piece its share of the nodes. */
+function parseWhole(text: string, lines: LineIndex, escapeChar: string, starts: number[]): ParsedPiece[] {
+  const ast = DockerfileParser.parse(text);
+  const share = <T>(items: T[], lineOf: (item: T) => number): T[][] => {
+    const out: T[][] = starts.map(() => []);
+    let k = 0;
+    for (const item of items) {
+      const line = lineOf(item);
+      while (k + 1 < starts.length && line >= starts[k + 1]) k++;
+      out[k].push(item);
+    }
+    return out;
+  };
+  const all = ast.getInstructions();
+  const ranges = all.map((n) => n.getRange());
+  const indexes = share(all.map((_, i) => i), (i) => ranges[i].start.line);
+  const comments = share(ast.getComments().map(commentOf), (c) => c.line);
+  return starts.map((first, k) => pieceOf(ast, indexes[k].map((i) => all[i]), indexes[k].map((i) => ranges[i]), comments[k], lines, escapeChar, lines.offsetAt({ line: first, character: 0 }), k === 0));
+}
+
+function commentOf(c: { getContent(): string | null | undefined; getRange(): Range }): { content: string; line: number } {
+  return { content: c.getContent() ?? '', line: c.getRange().start.line };
+}
+
+function pieceOf(ast: Dockerfile, nodes: Instruction[], ranges: Range[], comments: { content: string; line: number }[], own: LineIndex, escapeChar: string, base: number, first: boolean): ParsedPiece {
+  const runs = new Map<Instruction, RunScript>();
+  for (const node of nodes) if (node.getKeyword().toUpperCase() === 'RUN') runs.set(node, runScript(node as Run, own, escapeChar));
+  return { nodes, ranges, comments, initialArgs: first ? ast.getInitialARGs() : [], runs, base };
+}
+
+/** Builds the model from parsed pieces: instructions, stages, ignore comments, reachability. */
+function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { piece: ParsedPiece; offset: number }[], reuse: ModelReuse): DockerfileModel {
   const globalIgnored = new Set<string>();
   const instructions: Instr[] = [];
   const stages: Stage[] = [];
   const argDefaults = new Map<string, string>();
-  for (const arg of ast.getInitialARGs()) recordArg(arg, argDefaults);
-
-  const comments = collectComments(ast, lines, globalIgnored);
+  for (const arg of parts[0]?.piece.initialArgs ?? []) recordArg(arg, argDefaults);
+  const firstRange = parts.find((p) => p.piece.nodes.length > 0)?.piece.ranges[0];
+  const comments = collectComments(
+    parts.flatMap((p) => p.piece.comments),
+    firstRange?.start.line ?? Number.MAX_SAFE_INTEGER,
+    lines,
+    globalIgnored,
+  );
 
   let current: Stage | undefined;
-  ast.getInstructions().forEach((node, index) => {
-    const keyword = node.getKeyword().toUpperCase();
-    const range = node.getRange();
-    const instr: Instr = { keyword, node, range, index, stage: current, ignored: ignoresAbove(range.start.line, comments, lines) };
-    if (keyword === 'FROM') {
-      const from = fromInfo(node as From, argDefaults, stages);
-      const stageName = (node as From).getBuildStage()?.toLowerCase();
-      current = {
-        index: stages.length,
-        name: stageName || undefined,
-        from,
-        instructions: [],
-        fromInstr: instr,
-        isFinal: false,
-        reachesFinal: false,
-        layersInFinal: false,
-      };
-      instr.stage = current;
-      stages.push(current);
-    } else if (current) {
-      current.instructions.push(instr);
-      if (keyword === 'RUN') instr.run = runScript(node as Run, lines, escapeChar);
-    }
-    instructions.push(instr);
-  });
+  for (const { piece, offset } of parts) {
+    const shift = offset - piece.base;
+    piece.nodes.forEach((node, n) => {
+      const keyword = node.getKeyword().toUpperCase();
+      const range = piece.ranges[n];
+      const instr: Instr = { keyword, node, range, index: instructions.length, stage: current, ignored: ignoresAbove(range.start.line, comments, lines) };
+      if (keyword === 'FROM') {
+        const from = fromInfo(node as From, argDefaults, stages);
+        const stageName = (node as From).getBuildStage()?.toLowerCase();
+        current = {
+          index: stages.length,
+          name: stageName || undefined,
+          from,
+          instructions: [],
+          fromInstr: instr,
+          isFinal: false,
+          reachesFinal: false,
+          layersInFinal: false,
+        };
+        instr.stage = current;
+        stages.push(current);
+      } else if (current) {
+        current.instructions.push(instr);
+        const run = piece.runs.get(node);
+        if (run) instr.run = shift === 0 ? run : { ...run, docOffset: (i) => run.docOffset(i) + shift };
+      }
+      instructions.push(instr);
+    });
+  }
 
   markReachability(stages);
-  return { text, lines, ast, escapeChar, instructions, stages, globalIgnored };
+  return { text, lines, escapeChar, instructions, stages, globalIgnored, reuse };
 }
 
 function recordArg(arg: Arg, into: Map<string, string>): void {
@@ -252,9 +428,9 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   const endOffset = lines.offsetAt(node.getRange().end);
   const first = args[0].getValue();
   if (first.startsWith('[')) {
-    const words = execWords(node, lines);
+    const words = execWords(node, lines).map((w) => ({ ...w, start: w.start - startOffset, end: w.end - startOffset }));
     const cmd: ShellCommand = { words, before: '', after: '', start: 0, end: endOffset - startOffset };
-    return { form: 'exec', text: text.slice(startOffset, endOffset), commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: (i) => i };
+    return { form: 'exec', text: text.slice(startOffset, endOffset), commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: (i) => startOffset + i };
   }
   const { script, map } = joinContinuations(text, startOffset, endOffset, escapeChar);
   const scanned = scanShell(script);
@@ -336,19 +512,15 @@ export function joinContinuations(text: string, start: number, end: number, esca
  * Reads `# size-hints ignore=a,b` / `# hadolint ignore=DL3009` comments. Returns the comments by
  * line so an instruction can find those directly above it; global ones go into `globalIgnored`.
  */
-function collectComments(ast: Dockerfile, lines: LineIndex, globalIgnored: Set<string>): Map<number, string[]> {
+function collectComments(parsed: { content: string; line: number }[], firstInstructionLine: number, lines: LineIndex, globalIgnored: Set<string>): Map<number, string[]> {
   const byLine = new Map<number, string[]>();
   // dockerfile-ast reads comments at the very top as parser directives, so take those lines raw.
-  const firstInstructionLine = ast.getInstructions()[0]?.getRange().start.line ?? Number.MAX_SAFE_INTEGER;
   const topLines: { content: string; line: number }[] = [];
   for (let line = 0; line < Math.min(firstInstructionLine, lines.lineCount); line++) {
     const m = /^\s*#(.*)$/.exec(lines.lineText(line));
     if (m) topLines.push({ content: m[1], line });
   }
-  const comments = [
-    ...topLines,
-    ...ast.getComments().map((c) => ({ content: c.getContent() ?? '', line: c.getRange().start.line })).filter((c) => c.line >= firstInstructionLine),
-  ];
+  const comments = [...topLines, ...parsed.filter((c) => c.line >= firstInstructionLine)];
   for (const { content, line } of comments) {
     const m = /^\s*(size-hints|hadolint)\s+(global\s+)?ignore\s*=\s*([A-Za-z0-9_,\s-]+)/.exec(content);
     if (!m) continue;

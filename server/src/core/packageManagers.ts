@@ -281,6 +281,8 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
     hadolint: spec.hadolint,
     scope: 'layers',
     docs: spec.docs,
+    // `applies` looks at the whole file (e.g. "is this Yarn Berry anywhere?").
+    reads: spec.applies ? undefined : 'family',
     check({ model }) {
       const out: RawFinding[] = [];
       if (spec.applies && !spec.applies(model)) return out;

@@ -42,6 +42,11 @@ export class LineIndex {
     return Math.min(this.starts[pos.line] + Math.max(0, pos.character), lineEnd);
   }
 
+  /** Offset of the first character of `line`. */
+  lineStart(line: number): number {
+    return this.starts[Math.max(0, Math.min(line, this.starts.length - 1))];
+  }
+
   /** Offset just before the line break of `line` (or the end of the text). */
   lineEndOffset(line: number): number {
     let end = line + 1 < this.starts.length ? this.starts[line + 1] : this.text.length;

@@ -41,6 +41,8 @@ export function isDockerignore(uri: string, languageId: string): boolean {
 
 export class AnalysisCache {
   private readonly entries = new Map<string, { version: number; result: Promise<DocumentAnalysis> }>();
+  /** The newest finished analysis per document: the next version's analysis starts from it. */
+  private readonly latest = new Map<string, { version: number; analysis: Analysis }>();
 
   constructor(
     private readonly settings: Settings,
@@ -69,10 +71,21 @@ export class AnalysisCache {
     return this.entries.get(uri)?.version === version;
   }
 
-  forget(uri: string): void {
+  /**
+   * Drops the analysis of `uri` (its facts changed); the next one still starts from it, since
+   * what it reuses depends on the text only.
+   */
+  invalidate(uri: string): void {
     this.entries.delete(uri);
   }
 
+  /** Drops everything kept for a closed document. */
+  forget(uri: string): void {
+    this.entries.delete(uri);
+    this.latest.delete(uri);
+  }
+
+  /** Drops every analysis (settings or files changed); the next ones still start from them. */
   clear(): void {
     this.entries.clear();
   }
@@ -87,7 +100,10 @@ export class AnalysisCache {
     const env: AnalysisEnvironment = { context };
     const configProblems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
     const analysisSettings = combineSettings(settings.analysis, config.hadolint, config.project);
-    return { ...base, configProblems, kind: 'dockerfile', env, settings: analysisSettings, analysis: analyze(doc.getText(), env, analysisSettings) };
+    const previous = this.latest.get(doc.uri);
+    const analysis = analyze(doc.getText(), env, analysisSettings, previous?.analysis);
+    if (!previous || previous.version <= doc.version) this.latest.set(doc.uri, { version: doc.version, analysis });
+    return { ...base, configProblems, kind: 'dockerfile', env, settings: analysisSettings, analysis };
   }
 
   /**

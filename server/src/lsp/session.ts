@@ -26,12 +26,17 @@ export function startSession(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const settings = new Settings(connection);
   let workspaceFolders: string[] = [];
-  // Context scans run in the background; when one finishes, documents are analysed again with its figures.
+  // Context scans run in the background; when one finishes, the documents that wait for it are
+  // analysed again with its figures (the others keep their analysis).
   const scans = new ContextScans({
     progress: (dir) => scanProgress(connection, dir),
-    onDone: () => {
-      cache.clear();
-      documents.all().forEach((d) => diagnostics.schedule(d));
+    onDone: (_dir, requesters) => {
+      for (const uri of requesters) {
+        const doc = documents.get(uri);
+        if (!doc) continue;
+        cache.invalidate(uri);
+        diagnostics.schedule(doc);
+      }
     },
   });
   const contextFacts = new FileSystemContextFacts(scans, () => workspaceFolders);

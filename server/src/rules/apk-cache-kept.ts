@@ -16,6 +16,7 @@ export const rule: Rule = {
   severity: 'warning',
   hadolint: 'DL3019',
   scope: 'layers',
+  reads: 'family',
   docs: {
     summary: '`apk add` without `--no-cache`.',
     why: '`apk add` fetches the repository indexes and keeps them in /var/cache/apk; `--no-cache` fetches them to a temporary place instead.',

@@ -33,6 +33,7 @@ export const rule: Rule = {
   title: 'apk virtual package group never deleted',
   severity: 'warning',
   scope: 'layers',
+  reads: 'family',
   docs: {
     summary: '`apk add --virtual .name ...` without `apk del .name` in the same RUN.',
     why: 'A virtual group exists so that build-time packages (compilers, headers) can be removed with one `apk del` once the build is done. Deleted in a later RUN, the files are hidden but still stored in this layer. Groups whose name says they are kept for run time (`.run-deps`, `.rundeps`, as the official images name them) are not reported.',

@@ -21,6 +21,7 @@ export const rule: Rule = {
   title: '`apt-get clean` does not remove the apt lists',
   severity: 'info',
   scope: 'layers',
+  reads: 'family',
   docs: {
     summary: '`apt-get clean` used as the cleanup of an `apt-get update` whose lists stay in the layer.',
     why: `\`apt-get clean\` empties /var/cache/apt (downloaded .deb files and binary caches); it does not touch /var/lib/apt/lists, where \`apt-get update\` put the package lists. Moreover, ${OFFICIAL} (/etc/apt/apt.conf.d/docker-clean) and keeps no binary caches. The cleanup that frees space is removing the lists. apt-lists-kept reports the lists themselves; this rule explains why the \`apt-get clean\` already there does not help.`,

@@ -17,6 +17,7 @@ export const rule: Rule = {
   severity: 'warning',
   hadolint: 'DL3009',
   scope: 'layers',
+  reads: 'family',
   docs: {
     summary: '`apt-get update` without removing /var/lib/apt/lists in the same RUN.',
     why: 'The package lists are only needed while apt installs. Removed in a later RUN, they still ship in the earlier layer.',

@@ -24,6 +24,7 @@ export const rule: Rule = {
   severity: 'warning',
   hadolint: 'DL3015',
   scope: 'layers',
+  reads: 'family',
   docs: {
     summary: '`apt-get install` without `--no-install-recommends`.',
     why: 'Recommended packages are not needed to run what you install; in an image they are dead weight.',

@@ -63,6 +63,7 @@ export const rule: Rule = {
   title: 'full language image where a -slim variant exists',
   severity: 'warning',
   scope: 'layers',
+  reads: 'family',
   docs: {
     summary: 'A stage whose layers reach the final image starts from a full language image (`python:3.12`, `node:22`...) that has a `-slim` variant.',
     why: 'The full images are built on `buildpack-deps`: gcc, headers, git, image and database libraries. An application image rarely needs them at run time.',

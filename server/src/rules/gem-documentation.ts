@@ -30,6 +30,7 @@ export const rule: Rule = {
   title: 'gem documentation generated in the image',
   severity: 'warning',
   scope: 'layers',
+  reads: 'family',
   docs: {
     summary: '`gem install` / `gem update` without `--no-document` (where no gemrc turns documentation off).',
     why: 'RubyGems generates ri documentation for every gem it installs. Nobody reads it inside a container. The official ruby images set `install: --no-document` in their gemrc, so `FROM ruby:*` is not reported; Debian\'s or Alpine\'s ruby packages have no such setting.',

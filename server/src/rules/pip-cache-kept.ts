@@ -21,6 +21,7 @@ export const rule: Rule = {
   severity: 'warning',
   hadolint: 'DL3042',
   scope: 'layers',
+  reads: 'family',
   docs: {
     summary: '`pip install` without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR` or a cache mount).',
     why: "pip caches downloaded and built wheels in /root/.cache/pip. In an image nothing reuses them; they double the packages' download size.",

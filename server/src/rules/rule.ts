@@ -54,6 +54,15 @@ export interface Rule {
    */
   scope: 'layers' | 'always';
   docs: RuleDocs;
+  /**
+   * 'family': the findings about a stage depend only on the stages of its FROM family (the
+   * stages it builds on and those built on it), their reachability flags and the instructions
+   * before the first FROM; never on other stages, the build context or the settings. The engine
+   * then runs the check once per family on a model holding just that family, and reuses the
+   * findings of families whose text did not change since the last version (see analyze.ts).
+   * Absent: the check reads the whole file and runs on every analysis.
+   */
+  reads?: 'family';
   check(ctx: RuleContext): RawFinding[];
   /** Edits that repair one finding; absent when no safe fix exists. */
   fix?(finding: Finding, ctx: RuleContext): Fix | undefined;

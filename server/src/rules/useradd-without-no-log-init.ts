@@ -55,6 +55,7 @@ export const rule: Rule = {
   severity: 'warning',
   hadolint: 'DL3046',
   scope: 'layers',
+  reads: 'family',
   docs: {
     summary: `\`useradd\` with a UID above ${LARGE_UID} and without \`-l\` / \`--no-log-init\`.`,
     why: 'useradd reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full.',

@@ -26,8 +26,8 @@ export interface ContextScansOptions {
   /** Called once a scan has run for `progressAfterMs`; the sink receives its progress. */
   progress?: (dir: string) => ScanProgressSink;
   progressAfterMs?: number;
-  /** A scan finished (or failed) for this context folder. */
-  onDone?: (dir: string) => void;
+  /** A scan finished (or failed) for this context folder; `requesters` are the documents that wait for it. */
+  onDone?: (dir: string, requesters: string[]) => void;
   /** How many scans to keep. Default 8. */
   keep?: number;
 }
@@ -160,7 +160,7 @@ export class ContextScans {
     ).finally(() => {
       sink?.done();
       // An aborted scan was already dropped; only a current one is announced.
-      if (!controller.signal.aborted && this.entries.get(key) === entry) this.options.onDone?.(dir);
+      if (!controller.signal.aborted && this.entries.get(key) === entry) this.options.onDone?.(dir, [...entry.requesters]);
     });
     return entry;
   }

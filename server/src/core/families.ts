@@ -1,0 +1,170 @@
+/**
+ * Incremental rule runs by stage family. A family is a stage that starts from an image (or from
+ * nothing we know) together with every stage built FROM it, directly or through others. Rules
+ * marked `reads: 'family'` see one family at a time; their findings for a family are kept with the
+ * family's text and reused while that text, the stages' places in the file and their
+ * reachability stay the same. A keystroke in one stage of a 1,000-line file then re-runs those
+ * rules on that stage's family only.
+ */
+import type { DockerfileModel, Instr, Stage } from './model';
+import type { AnalysisSettings } from './analyze';
+import type { RawFinding, Rule } from '../rules/rule';
+
+/** A finding stored without object references: instruction and stage by position in the family. */
+interface StoredFinding extends Omit<RawFinding, 'instr' | 'stage'> {
+  /** [stage position in the family (-1: before the first FROM), instruction position (-1: the FROM)]. */
+  instr?: [number, number];
+  stage?: number;
+}
+
+interface FamilyEntry {
+  /** Everything besides the stages' text that the family's findings depend on. */
+  signature: string;
+  /** The text of the instructions before the first FROM, then of each stage of the family. */
+  texts: string[];
+  results: Map<string, { findings: StoredFinding[] } | { error: string }>;
+}
+
+/** The family entries of one analysis, by the first line of the family's first stage. */
+export type FamilyCache = Map<number, FamilyEntry>;
+
+export interface FamilyRun {
+  /** Findings per rule id, sorted by position. */
+  findings: Map<string, RawFinding[]>;
+  /** Errors per rule id (one per family whose check threw). */
+  errors: Map<string, string[]>;
+  cache: FamilyCache;
+  /** How many families ran their checks (the rest reused them): for tests and the benchmark. */
+  checked: number;
+}
+
+/** Groups the stages into families: each stage goes with the root of its FROM chain. */
+export function stageFamilies(model: DockerfileModel): Stage[][] {
+  const byRoot = new Map<Stage, Stage[]>();
+  for (const stage of model.stages) {
+    let root = stage;
+    for (let i = 0; i < model.stages.length && root.from.stage; i++) root = root.from.stage;
+    const members = byRoot.get(root) ?? [];
+    members.push(stage);
+    byRoot.set(root, members);
+  }
+  return [...byRoot.values()];
+}
+
+/**
+ * When more families than this changed (a first analysis, a paste, lines added near the top),
+ * each rule runs once on the whole file and its findings are shared out to the families: one run
+ * costs less than hundreds of small ones.
+ */
+const WHOLE_FILE_AFTER = 4;
+
+/** Runs (or reuses) the family rules on each family of `model`. */
+export function familyFindings(model: DockerfileModel, rules: Rule[], settings: AnalysisSettings, previous?: FamilyCache): FamilyRun {
+  const run: FamilyRun = { findings: new Map(rules.map((r) => [r.id, []])), errors: new Map(), cache: new Map(), checked: 0 };
+  if (rules.length === 0) return run;
+  const prefix = model.instructions.filter((i) => !i.stage);
+  const prefixText = textOf(model, prefix);
+  const settingsKey = JSON.stringify(settings);
+  const families = stageFamilies(model);
+  const entries = families.map((family): FamilyEntry => {
+    const texts = [prefixText, ...family.map((s) => textOf(model, [s.fromInstr, ...s.instructions]))];
+    const signature = JSON.stringify([
+      settingsKey,
+      family.map((s) => [s.index, s.fromInstr.index, s.fromInstr.range.start.line, s.name, s.from.image, s.from.platform, s.from.stage?.index, s.isFinal, s.reachesFinal, s.layersInFinal]),
+    ]);
+    const old = previous?.get(family[0].fromInstr.range.start.line);
+    return old && old.signature === signature && sameTexts(old.texts, texts) ? old : { signature, texts, results: new Map() };
+  });
+  families.forEach((family, k) => run.cache.set(family[0].fromInstr.range.start.line, entries[k]));
+
+  const stale = entries.filter((e) => rules.some((r) => !e.results.has(r.id))).length;
+  if (stale > WHOLE_FILE_AFTER) {
+    shareOut(model, rules, settings, prefix, families, entries);
+    run.checked = families.length;
+  }
+  families.forEach((family, k) => {
+    const entry = entries[k];
+    let view: DockerfileModel | undefined;
+    for (const rule of rules) {
+      let result = entry.results.get(rule.id);
+      if (!result) {
+        view ??= familyView(model, prefix, family);
+        try {
+          // Findings on instructions before the first FROM belong to the first family only.
+          const raw = rule.check({ model: view, env: { context: {} }, settings }).filter((f) => k === 0 || (f.stage ?? f.instr?.stage));
+          result = { findings: raw.map((f) => store(f, prefix, family)) };
+        } catch (e) {
+          result = { error: e instanceof Error ? e.message : String(e) };
+        }
+        entry.results.set(rule.id, result);
+      }
+      if ('error' in result) run.errors.set(rule.id, [...(run.errors.get(rule.id) ?? []), result.error]);
+      else for (const f of result.findings) run.findings.get(rule.id)!.push(restore(f, prefix, family));
+    }
+    if (view) run.checked++;
+  });
+  for (const list of run.findings.values()) list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  return run;
+}
+
+/** Runs each rule once on the whole file and stores its findings with the family of their stage. */
+function shareOut(model: DockerfileModel, rules: Rule[], settings: AnalysisSettings, prefix: Instr[], families: Stage[][], entries: FamilyEntry[]): void {
+  const familyOf = new Map<Stage, number>();
+  families.forEach((family, k) => family.forEach((s) => familyOf.set(s, k)));
+  for (const rule of rules) {
+    let raw: RawFinding[];
+    try {
+      raw = rule.check({ model, env: { context: {} }, settings });
+    } catch (e) {
+      const error = e instanceof Error ? e.message : String(e);
+      entries.forEach((entry) => entry.results.set(rule.id, { error }));
+      continue;
+    }
+    const shares: StoredFinding[][] = families.map(() => []);
+    for (const f of raw) {
+      const stage = f.stage ?? f.instr?.stage;
+      const k = stage ? familyOf.get(stage) ?? 0 : 0;
+      shares[k].push(store(f, prefix, families[k]));
+    }
+    entries.forEach((entry, k) => entry.results.set(rule.id, { findings: shares[k] }));
+  }
+}
+
+/** The model restricted to one family (and the instructions before the first FROM). */
+function familyView(model: DockerfileModel, prefix: Instr[], family: Stage[]): DockerfileModel {
+  const instructions = [...prefix, ...family.flatMap((s) => [s.fromInstr, ...s.instructions])].sort((a, b) => a.index - b.index);
+  return { ...model, instructions, stages: family };
+}
+
+function textOf(model: DockerfileModel, instrs: Instr[]): string {
+  if (instrs.length === 0) return '';
+  const start = model.lines.offsetAt(instrs[0].range.start);
+  const end = model.lines.offsetAt(instrs[instrs.length - 1].range.end);
+  return model.text.slice(start, end);
+}
+
+function sameTexts(a: string[], b: string[]): boolean {
+  return a.length === b.length && a.every((t, i) => t === b[i]);
+}
+
+function store(f: RawFinding, prefix: Instr[], family: Stage[]): StoredFinding {
+  const { instr, stage, ...rest } = f;
+  const stored: StoredFinding = rest;
+  if (instr) stored.instr = positionOf(instr, prefix, family);
+  if (stage) stored.stage = family.indexOf(stage);
+  return stored;
+}
+
+function positionOf(instr: Instr, prefix: Instr[], family: Stage[]): [number, number] {
+  if (!instr.stage) return [-1, prefix.indexOf(instr)];
+  const s = family.indexOf(instr.stage);
+  return [s, instr === instr.stage.fromInstr ? -1 : instr.stage.instructions.indexOf(instr)];
+}
+
+function restore(f: StoredFinding, prefix: Instr[], family: Stage[]): RawFinding {
+  const { instr, stage, ...rest } = f;
+  const raw: RawFinding = { ...rest };
+  if (instr) raw.instr = instr[0] === -1 ? prefix[instr[1]] : instr[1] === -1 ? family[instr[0]].fromInstr : family[instr[0]].instructions[instr[1]];
+  if (stage !== undefined) raw.stage = family[stage];
+  return raw;
+}

@@ -1,0 +1,178 @@
+/**
+ * The model built from an earlier version's pieces (re-parsing only what changed) must equal the
+ * model built from scratch, for every piece of real files and for random texts and edits.
+ */
+import * as assert from 'node:assert/strict';
+import * as fc from 'fast-check';
+import { buildModel, splitPieces, type DockerfileModel } from '../../../server/src/core/model';
+import { LineIndex } from '../../../server/src/core/text';
+import { analyze, type Analysis } from '../../../server/src/core/analyze';
+import { familyFindings } from '../../../server/src/core/families';
+import { RULES } from '../../../server/src/rules';
+import type { RawFinding } from '../../../server/src/rules/rule';
+import { generateDockerfile } from '../../bench/lsp/generate';
+import { CORPUS, anyDockerfile } from '../hostile/arbitraries';
+
+/** Everything rules read from a model, as plain data. */
+function signature(m: DockerfileModel): unknown {
+  return {
+    escapeChar: m.escapeChar,
+    globalIgnored: [...m.globalIgnored].sort(),
+    instructions: m.instructions.map((i) => ({
+      keyword: i.keyword,
+      range: i.range,
+      index: i.index,
+      stage: i.stage?.index,
+      ignored: [...i.ignored].sort(),
+      args: i.node.getArgumentsContent(),
+      argRanges: i.node.getArguments().map((a) => [a.getValue(), a.getRange()]),
+      flags: 'getFlags' in i.node ? (i.node as unknown as { getFlags(): { getName(): string; getValue(): string | null }[] }).getFlags().map((f) => [f.getName(), f.getValue()]) : [],
+      run: i.run && {
+        form: i.run.form,
+        text: i.run.text,
+        balanced: i.run.balanced,
+        mounts: i.run.mounts,
+        commands: i.run.commands.map((c) => c.words.map((w) => [w.value, i.run!.docOffset(w.start), i.run!.docOffset(Math.max(w.start, w.end - 1))])),
+        end: i.run.docOffset(i.run.text.length),
+      },
+    })),
+    stages: m.stages.map((s) => ({
+      index: s.index,
+      name: s.name,
+      from: { raw: s.from.raw, image: s.from.image, range: s.from.imageRange, platform: s.from.platform, stage: s.from.stage?.index, scratch: s.from.scratch },
+      instructions: s.instructions.map((i) => i.index),
+      isFinal: s.isFinal,
+      reachesFinal: s.reachesFinal,
+      layersInFinal: s.layersInFinal,
+    })),
+  };
+}
+
+/** `text` with a space added at the end of line `line` (a different version of the same document). */
+function touchLine(text: string, line: number): string {
+  const lines = new LineIndex(text);
+  const at = lines.lineEndOffset(line);
+  return text.slice(0, at) + ' ' + text.slice(at);
+}
+
+const EDGE_CASES = [
+  'FROM debian\nRUN <<EOF\nFROM inside a heredoc\nEOF\nFROM alpine\nRUN true\n',
+  'FROM debian\nRUN <<-EOT\n\tFROM tab-indented\n\tEOT\nFROM alpine\n',
+  'FROM debian\nRUN echo a \\\nFROM not-a-stage\nFROM alpine\n',
+  'FROM debian\nRUN echo a \\\n\n# comment\nFROM still-continued\nFROM alpine\n',
+  '# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo a `\n    && echo b\nFROM scratch\nRUN echo c `\n  d\n',
+  'ARG A=1\n# size-hints global ignore=apt-lists-kept\nFROM debian:${A}\n# size-hints ignore=apt-recommends\nFROM alpine AS b\nRUN apk add x\n',
+  'FROM a\r\nRUN x \\\r\n  y\r\nFROM b\r\nRUN ["echo", "hi"]\r\n',
+  'FROM a\rRUN x\rFROM b\rRUN y\r',
+  'FROM debian\nRUN cat <<EOF \\\n  && echo\nFROM x\nEOF\nFROM y\n',
+  'FROM debian\nCOPY <<EOF /x\nFROM y\n',
+  'from debian as a\nrun true\n  FROM  a\nRUN --mount=from=a,target=/t true\n',
+];
+
+describe('incremental model', () => {
+  const files = [...CORPUS, ...EDGE_CASES, generateDockerfile(200, 7), generateDockerfile(1000, 1000)];
+
+  it('cuts files into pieces at FROM lines outside continuations and heredocs', () => {
+    const cut = (t: string) => splitPieces(new LineIndex(t), '\\');
+    assert.deepEqual(cut(EDGE_CASES[0]), [0, 4]);
+    assert.deepEqual(cut(EDGE_CASES[2]), [0, 3]);
+    assert.deepEqual(cut(EDGE_CASES[3]), [0, 5]);
+    assert.deepEqual(cut(EDGE_CASES[8]), [0]);
+    assert.deepEqual(cut(EDGE_CASES[9]), [0]);
+    assert.ok(cut(generateDockerfile(1000, 1000)).length > 20);
+  });
+
+  it('equals a fresh build when any one piece of a real file changed', function () {
+    this.timeout(120_000);
+    let checked = 0;
+    for (const text of files) {
+      const fresh = JSON.stringify(signature(buildModel(text)));
+      const starts = splitPieces(new LineIndex(text), buildModel(text).escapeChar);
+      for (const line of starts) {
+        const previous = buildModel(touchLine(text, line));
+        const next = buildModel(text, previous);
+        assert.ok(next.reuse.parsed <= 2, `at most the touched piece is parsed again (${next.reuse.parsed})`);
+        assert.equal(JSON.stringify(signature(next)), fresh, `piece at line ${line} of:\n${text.slice(0, 400)}`);
+        checked++;
+      }
+    }
+    assert.ok(checked > 200, `${checked} pieces checked`);
+  });
+
+  it('parses only the edited piece of a large file', () => {
+    const text = generateDockerfile(1000, 1000);
+    const before = buildModel(text);
+    const line = 500;
+    const after = buildModel(touchLine(text, line), before);
+    assert.equal(after.reuse.parsed, 1);
+    assert.equal(JSON.stringify(signature(after)), JSON.stringify(signature(buildModel(touchLine(text, line)))));
+  });
+
+  it('equals a fresh build for random texts and edits (property)', function () {
+    this.timeout(120_000);
+    fc.assert(
+      fc.property(anyDockerfile, fc.nat(), fc.constantFrom('x', ' ', '\n', '\\', '`', 'FROM y\n', '\nFROM z AS q\n', '<<EOF', 'EOF\n', '# c\n', '\r\n', 'RUN a \\\n'), (a, at, insert) => {
+        const p = a.length === 0 ? 0 : at % (a.length + 1);
+        const b = a.slice(0, p) + insert + a.slice(p);
+        assert.equal(JSON.stringify(signature(buildModel(b, buildModel(a)))), JSON.stringify(signature(buildModel(b))));
+      }),
+      { numRuns: 300 },
+    );
+  });
+});
+
+/** Findings as plain data, in order. */
+function findingsOf(a: Analysis): string {
+  return JSON.stringify(a.findings.map((f) => [f.ruleId, f.severity, f.range, f.message, f.saving, f.inFinalImage, f.data]));
+}
+
+describe('incremental analysis', () => {
+  const files = [...CORPUS, ...EDGE_CASES, generateDockerfile(200, 7), generateDockerfile(1000, 1000)];
+
+  it('each family rule finds on one family at a time what it finds on the whole file', function () {
+    this.timeout(120_000);
+    const familyRules = RULES.filter((r) => r.reads === 'family');
+    assert.ok(familyRules.length >= 20, `${familyRules.length} family rules`);
+    for (const text of files) {
+      const model = buildModel(text);
+      const run = familyFindings(model, familyRules, {});
+      for (const rule of familyRules) {
+        const whole = rule.check({ model, env: { context: {} }, settings: {} });
+        const key = (f: RawFinding) => JSON.stringify([f.range, f.message, f.saving, f.data, f.instr?.index, f.stage?.index]);
+        assert.deepEqual(run.findings.get(rule.id)!.map(key).sort(), whole.map(key).sort(), `${rule.id} on:\n${text.slice(0, 400)}`);
+      }
+    }
+  });
+
+  it('equals a fresh analysis when any one piece of a real file changed', function () {
+    this.timeout(180_000);
+    for (const text of files) {
+      const fresh = findingsOf(analyze(text, { context: {} }));
+      for (const line of splitPieces(new LineIndex(text), buildModel(text).escapeChar)) {
+        const previous = analyze(touchLine(text, line), { context: {} });
+        assert.equal(findingsOf(analyze(text, { context: {} }, {}, previous)), fresh, `piece at line ${line} of:\n${text.slice(0, 400)}`);
+      }
+    }
+  });
+
+  it('re-runs the family rules on the edited family only', () => {
+    const text = generateDockerfile(1000, 1000);
+    const before = analyze(text, { context: {} });
+    const model = buildModel(touchLine(text, 500), before.model);
+    const run = familyFindings(model, RULES.filter((r) => r.reads === 'family'), {}, before.families);
+    assert.equal(run.checked, 1);
+    assert.ok(run.cache.size > 20, `${run.cache.size} families`);
+  });
+
+  it('equals a fresh analysis for random texts and edits (property)', function () {
+    this.timeout(120_000);
+    fc.assert(
+      fc.property(anyDockerfile, fc.nat(), fc.constantFrom('x', ' ', '\n', 'FROM y AS q\n', 'RUN apt-get update\n', '\nFROM debian\nRUN apt-get install -y curl\n'), (a, at, insert) => {
+        const p = a.length === 0 ? 0 : at % (a.length + 1);
+        const b = a.slice(0, p) + insert + a.slice(p);
+        assert.equal(findingsOf(analyze(b, { context: {} }, {}, analyze(a, { context: {} }))), findingsOf(analyze(b, { context: {} })));
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
