@@ -3,7 +3,8 @@
  * adds, where the model has a basis for it. Parts without a basis are "not sized", never zero,
  * so a total is a lower bound when any part is unknown, and says so.
  *
- * Sized today: apt installs (Debian package metadata), apt lists left behind (measured), RUNs
+ * Sized today: apt installs (Debian package metadata), apt lists left behind (measured), npm
+ * installs that name their packages (npm registry metadata) and the npm cache they leave, RUNs
  * that only remove, move or set up metadata (0 bytes), and copies whose sources the caller
  * measured (build-context facts). Everything else is listed as not sized.
  */
@@ -11,8 +12,11 @@ import { hasFlag, isAptInstall, isAptUpdate, operands, removesPath, hasCacheMoun
 import { contextCopyBytes } from './buildContext';
 import type { AnalysisEnvironment } from './environment';
 import type { DockerfileModel, Instr, Stage } from './model';
-import { programName } from './shell';
-import { APT_LISTS, estimateAptInstall, estimateBaseImage, formatBytes, OFFICIAL_BASE_PACKAGES } from '../sizes';
+import { programName, type ShellCommand, type ShellWord } from './shell';
+import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
+import { npmInstallWord } from './packageManagers';
+import { APT_LISTS, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES } from '../sizes';
+import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 
 export interface SizedPart {
   label: string;
@@ -49,12 +53,54 @@ const METADATA = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 
 /** Programs whose effect on the filesystem is negligible (metadata-sized files or removals). */
 const NEGLIGIBLE = new Set(['rm', 'mv', 'ln', 'mkdir', 'chmod', 'chown', 'true', 'echo', 'set', 'cd', 'export', 'useradd', 'groupadd', 'adduser', 'addgroup', 'id', 'test', '[', 'ls', 'cat', 'printf', 'touch', 'apt-get', 'apt', 'exit']);
 
-function runParts(instr: Instr, debianBase: AptBase): SizedPart[] {
+/** The npm installs whose cache stays in their layer (where the npm-cache-kept rule reports), per model. */
+const NPM_CACHE_KEPT = new WeakMap<DockerfileModel, Set<string>>();
+function npmCacheStays(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand): boolean {
+  let kept = NPM_CACHE_KEPT.get(model);
+  if (!kept) {
+    kept = new Set(npmCacheKept.check({ model, env, settings: {} }).map((f) => `${f.instr?.index}:${f.data?.commandStart}`));
+    NPM_CACHE_KEPT.set(model, kept);
+  }
+  return kept.has(`${instr.index}:${cmd.start}`);
+}
+
+const NPM_UPDATE = new Set(['update', 'up', 'upgrade']);
+/** npm subcommands that add nothing worth counting: they empty the cache or write a line of configuration. */
+const NPM_NEGLIGIBLE = new Set(['cache', 'config', 'set', 'get', 'version', '']);
+
+/** What an `npm install` / `npm ci` command adds: the packages it names, and npm's cache when it stays. */
+function npmParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, sub: ShellWord): SizedPart[] {
+  const names = npmPackageOperands(cmd, sub).map((w) => w.value);
+  const global = installsGlobally(cmd);
+  const label = `npm ${sub.value}${global ? ' -g' : ''} ${names.join(' ')}`.trim().slice(0, 80);
+  const cacheStays = npmCacheStays(model, env, instr, cmd);
+  if (names.length === 0 || NPM_UPDATE.has(sub.value)) {
+    const parts: SizedPart[] = [{ label, basis: 'not sized: installs what package.json and package-lock.json in the build context list' }];
+    if (cacheStays) parts.push({ label: 'npm cache left in the layer (~/.npm)', basis: 'not sized: depends on what the install downloads' });
+    return parts;
+  }
+  const est = estimateNpmInstall(names, { global, omitOptional: omitsOptional(cmd), omitPeer: omitsPeer(instr, cmd) });
+  const parts: SizedPart[] = [];
+  if (est.packages.length > 0) parts.push({ label: `${label}${global ? ' (under /usr/local/lib/node_modules)' : ''}`, bytes: est.bytes, basis: est.basis });
+  if (est.unknown.length > 0) parts.push({ label: `npm packages not in the table: ${est.unknown.join(', ')}`.slice(0, 120), basis: `not sized: the npm package table holds ${est.unknown.length === 1 ? 'no such version' : 'none of these versions'}` });
+  if (cacheStays) {
+    const cache = estimateNpmCache(est);
+    parts.push({ label: 'npm cache left in the layer (~/.npm)', bytes: est.unknown.length ? undefined : cache.bytes, basis: est.unknown.length ? `not sized: some packages are not in the table (${cache.basis})` : cache.basis });
+  }
+  return parts;
+}
+
+function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, debianBase: AptBase): SizedPart[] {
   const run = instr.run!;
   const parts: SizedPart[] = [];
   const unknown = new Set<string>();
   for (const cmd of run.commands) {
     const name = programName(cmd);
+    const npmSub = npmInstallWord(cmd);
+    if (npmSub) {
+      parts.push(...npmParts(model, env, instr, cmd, npmSub));
+      continue;
+    }
     if (isAptInstall(cmd)) {
       if (debianBase === 'other') {
         unknown.add('apt-get install on a base the Debian package table does not describe');
@@ -71,6 +117,7 @@ function runParts(instr: Instr, debianBase: AptBase): SizedPart[] {
       continue;
     }
     if (name === '' || NEGLIGIBLE.has(name)) continue;
+    if (name === 'npm' && NPM_NEGLIGIBLE.has(operands(cmd)[0]?.value ?? '')) continue;
     unknown.add(name);
   }
   if (run.commands.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(run, '/var/lib/apt/lists')) {
@@ -86,10 +133,10 @@ function copyParts(instr: Instr, env: AnalysisEnvironment): SizedPart[] {
   return [{ label: `${instr.keyword} ${instr.node.getArgumentsContent() ?? ''}`.slice(0, 80), basis: 'the size of the copied files (not measured)' }];
 }
 
-function layerOf(instr: Instr, env: AnalysisEnvironment, debianBase: AptBase): LayerEstimate | undefined {
+function layerOf(model: DockerfileModel, instr: Instr, env: AnalysisEnvironment, debianBase: AptBase): LayerEstimate | undefined {
   if (METADATA.has(instr.keyword)) return undefined;
   let parts: SizedPart[];
-  if (instr.keyword === 'RUN') parts = runParts(instr, debianBase);
+  if (instr.keyword === 'RUN') parts = runParts(model, env, instr, debianBase);
   else if (instr.keyword === 'COPY' || instr.keyword === 'ADD') parts = copyParts(instr, env);
   else return undefined;
   const sized = parts.filter((p) => p.bytes !== undefined);
@@ -136,7 +183,7 @@ export function estimateStage(model: DockerfileModel, stage: Stage, env: Analysi
     base = { reference: stage.from.raw, label: stage.from.raw, basis: 'a build argument without a default' };
   }
   const debian = aptBase(stage);
-  const layers = stage.instructions.map((i) => layerOf(i, env, debian)).filter((l): l is LayerEstimate => l !== undefined);
+  const layers = stage.instructions.map((i) => layerOf(model, i, env, debian)).filter((l): l is LayerEstimate => l !== undefined);
   const own = layers.reduce((s, l) => s + (l.bytes ?? 0), 0);
   const unsized = layers.filter((l) => !l.complete).length;
   if (inherited) {

@@ -3,45 +3,19 @@
  * (test runners, bundlers, linters, type definitions) unless told to omit them. In a stage whose
  * layers form the final image they ship with the app.
  */
-import { commandRange, hasFlag, insertAfterWord, operands } from '../core/commands';
-import { envFor, findingCommand, flagValue, followsInImage, isTruthy, npmInstallWord } from '../core/packageManagers';
+import { commandRange, insertAfterWord, operands } from '../core/commands';
+import { findingCommand, followsInImage, npmInstallWord } from '../core/packageManagers';
+import { installsGlobally, npmPackageOperands, omitsDevDependencies as omitsDev } from '../core/npmCommand';
 import type { DockerfileModel, Instr } from '../core/model';
-import { programArgs, programName, type ShellCommand } from '../core/shell';
+import { programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
 import type { RawFinding, Rule } from './rule';
 
 const INSTALL_ALL = new Set(['install', 'i', 'in', 'ins', 'isntall', 'ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
-/** Options whose value may be a separate word (so that word is not a package name). */
-const VALUE_OPTIONS = new Set(['--omit', '--only', '--include', '--prefix', '--cache', '--registry', '--loglevel', '--workspace', '-w', '--userconfig', '--install-strategy']);
 const BASIS = `the devDependencies of package.json (test runners, bundlers, linters, type definitions); their size depends on the project: in a small TypeScript service we measured about ${formatBytes(DEV.bytes)} of them beside ${formatBytes(DEV.runtimeBytes)} of runtime dependencies`;
 /** Tools that run from devDependencies when a Dockerfile builds or tests the app. */
 const DEV_TOOLS = /^(npx|tsc|webpack|vite|next|ng|nest|rollup|esbuild|parcel|babel|jest|mocha|vitest|ts-node|tsx|nodemon|eslint)$/;
-
-/** True when the command (or its environment) already leaves devDependencies out. */
-function omitsDev(instr: Instr, cmd: ShellCommand): boolean {
-  const args = programArgs(cmd).map((w) => w.value);
-  if (hasFlag(cmd, '--production', '--prod')) return !/^(false|0)$/.test(flagValue(cmd, '--production') ?? flagValue(cmd, '--prod') ?? 'true');
-  if (/^(dev|development)$/.test(flagValue(cmd, '--omit') ?? '')) return true;
-  if (/^prod(uction)?$/.test(flagValue(cmd, '--only') ?? '')) return true;
-  if (args.includes('--omit=dev')) return true;
-  const nodeEnv = envFor(instr, cmd, 'NODE_ENV')?.replace(/^["']|["']$/g, '');
-  if (nodeEnv === 'production') return true;
-  if (isTruthy(envFor(instr, cmd, 'npm_config_production', true))) return true;
-  return /(^|,)dev(,|$)/.test(envFor(instr, cmd, 'npm_config_omit', true) ?? '');
-}
-
-/** Package names after the subcommand: an install that names packages adds them, it does not install the project. */
-function namesPackages(cmd: ShellCommand, sub: number): boolean {
-  const words = programArgs(cmd);
-  for (let i = 0; i < words.length; i++) {
-    const w = words[i];
-    if (w.start <= sub || w.value.startsWith('-')) continue;
-    if (VALUE_OPTIONS.has(words[i - 1]?.value ?? '')) continue;
-    return true;
-  }
-  return false;
-}
 
 /** A command that runs package scripts or dev tools, so it needs the devDependencies. */
 function usesDevDependencies(cmd: ShellCommand): boolean {
@@ -101,8 +75,8 @@ export const rule: Rule = {
         for (const cmd of run.commands) {
           const word = npmInstallWord(cmd);
           if (!word || !INSTALL_ALL.has(word.value)) continue;
-          if (hasFlag(cmd, '-g', '--global') || flagValue(cmd, '--location') === 'global') continue;
-          if (namesPackages(cmd, word.start) || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
+          if (installsGlobally(cmd)) continue;
+          if (npmPackageOperands(cmd, word).length > 0 || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
           const dev = laterDevUse(instr, cmd, model, uses);
           const message = dev
             ? `npm installs devDependencies into the final image: ${BASIS}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`

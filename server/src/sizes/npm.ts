@@ -1,0 +1,267 @@
+/**
+ * What `npm install <names>` adds to an image, from the bundled table of npm registry metadata
+ * (npm-packages.generated.json, built by scripts/build-npm-package-table.mjs from the registry):
+ * the named packages and the dependency closure npm would install with them, each distinct
+ * name@version counted once, as in npm's flat node_modules. Sizes are unpacked sizes (the sum of
+ * the file sizes in each tarball). Packages the table does not hold are listed as unknown, never
+ * counted as zero.
+ *
+ * The table already resolved every dependency range to the version npm picked on the day it was
+ * built, so the closure needs no range matching; only what the Dockerfile names (`express@4`,
+ * `@scope/x@^1.2`) is matched against the versions the table holds, with `semver`.
+ *
+ * Both the table (~400 KB of JSON) and `semver` are loaded on first use: most Dockerfiles install
+ * nothing with npm, and the server's start-up should not pay for them.
+ *
+ * Pure: the table is bundled data, no fs or network.
+ */
+import type MaxSatisfying from 'semver/ranges/max-satisfying';
+import type ValidRange from 'semver/ranges/valid';
+import type MinVersion from 'semver/ranges/min-version';
+import type Major from 'semver/functions/major';
+// A type-only import: it puts the table into tsc's program (so `tsc -b` copies it to out/ for the
+// require() below) without loading it at start-up.
+import type TableModule from './npm-packages.generated.json';
+import measured from './npm-measured.generated.json';
+
+/** One package the Dockerfile names, as npm reads `name@spec`. */
+export interface NpmSpec {
+  name: string;
+  /** Version, range or dist-tag; '' when none is given (npm takes the `latest` tag). */
+  range: string;
+}
+
+/** Result of {@link estimateNpmInstall}. */
+export interface NpmEstimate {
+  /** Sum of the unpacked sizes of the package versions npm would install (those the table knows). */
+  bytes: number;
+  /** Number of files in them. */
+  files: number;
+  /** The package versions counted, `name@version`, requested first. */
+  packages: string[];
+  /** Requested specs (or dependencies) the table cannot size: their size is unknown, not zero. */
+  unknown: string[];
+  /** Requested specs sized with another version of the same line (`express@4.17.1 as 4.21.2`). */
+  approximated: string[];
+  /**
+   * What npm's cache keeps for this install: each tarball and each package's registry document
+   * (npm caches the whole document, every version ever published). Index files not included.
+   */
+  cacheContentBytes: number;
+  /** Number of cache entries (one per tarball, one per registry document). */
+  cacheEntries: number;
+  /** One line saying where the number comes from. */
+  basis: string;
+}
+
+export interface NpmOptions {
+  /** `-g`: each named package gets its own tree under the global prefix, nothing is shared between them. */
+  global?: boolean;
+  /** `--omit=optional` / `--no-optional`: optional dependencies are not installed. */
+  omitOptional?: boolean;
+  /** `--legacy-peer-deps` / `--omit=peer`: peer dependencies are not installed. */
+  omitPeer?: boolean;
+}
+
+interface TableJson {
+  source: string;
+  generatedOn: string;
+  platform: string;
+  seeds: string;
+  /** [name, registry document bytes, latest dist-tag, ...[version, bytes, files, tarball bytes, deps, unknown?]] */
+  packages: unknown[][];
+}
+
+interface PackageInfo {
+  rows: number[];
+  latest: string;
+  documentBytes: number;
+}
+
+interface Decoded {
+  table: TableJson;
+  name: string[];
+  version: string[];
+  bytes: number[];
+  files: number[];
+  tarballBytes: number[];
+  depsText: string[];
+  unknownDeps: (string | undefined)[];
+  byName: Map<string, PackageInfo>;
+  semver: { maxSatisfying: typeof MaxSatisfying; validRange: typeof ValidRange; minVersion: typeof MinVersion; major: typeof Major };
+}
+
+let decoded: Decoded | undefined;
+
+/** Loads and indexes the table and semver once, on first use. */
+function data(): Decoded {
+  if (decoded) return decoded;
+  // require(), not import: esbuild wraps a required module so that it is evaluated on first call.
+  const table = require('./npm-packages.generated.json') as typeof TableModule as TableJson;
+  const d: Decoded = {
+    table,
+    name: [],
+    version: [],
+    bytes: [],
+    files: [],
+    tarballBytes: [],
+    depsText: [],
+    unknownDeps: [],
+    byName: new Map(),
+    semver: {
+      maxSatisfying: require('semver/ranges/max-satisfying'),
+      validRange: require('semver/ranges/valid'),
+      minVersion: require('semver/ranges/min-version'),
+      major: require('semver/functions/major'),
+    },
+  };
+  for (const [name, documentBytes, latest, ...versions] of table.packages as unknown as [string, number, string, ...[string, number, number, number, string, string?][]][]) {
+    const rows: number[] = [];
+    for (const [version, bytes, files, tarball, deps, unknown] of versions) {
+      rows.push(d.name.length);
+      d.name.push(name);
+      d.version.push(version);
+      d.bytes.push(bytes);
+      d.files.push(files);
+      d.tarballBytes.push(tarball);
+      d.depsText.push(deps);
+      d.unknownDeps.push(unknown);
+    }
+    d.byName.set(name, { rows, latest: latest || versions[versions.length - 1][0], documentBytes });
+  }
+  decoded = d;
+  return d;
+}
+
+/** Provenance of the npm table, for hovers and docs (loads the table). */
+export function npmPackageTable(): { source: string; generatedOn: string; platform: string; packages: number; versions: number } {
+  const d = data();
+  return { source: d.table.source, generatedOn: d.table.generatedOn, platform: d.table.platform, packages: d.byName.size, versions: d.name.length };
+}
+
+/**
+ * Reads an `npm install` operand as npm would for a registry package: `name`, `name@spec`,
+ * `@scope/name@spec`, `alias@npm:name@spec`. Returns undefined for anything else (paths, tarballs,
+ * git and GitHub specs, URLs, shell variables): those cannot be sized from registry metadata.
+ */
+export function parseNpmSpec(operand: string): NpmSpec | undefined {
+  const s = operand.trim().replace(/^(["'])(.*)\1$/, '$2');
+  if (s === '' || /[$`]/.test(s)) return undefined;
+  const m = /^((?:@[a-z0-9][\w.~-]*\/)?[a-z0-9~][\w.~-]*)(?:@(.*))?$/i.exec(s);
+  if (!m) return undefined;
+  const spec = m[2] ?? '';
+  if (spec.startsWith('npm:')) return parseNpmSpec(spec.slice(4));
+  // Git hosts, URLs and file specs after the @ (`x@github:u/r`, `x@file:../x`) are not registry versions.
+  if (/^[a-z+]+:|\//i.test(spec)) return undefined;
+  return { name: m[1].toLowerCase(), range: spec };
+}
+
+/** The table row npm's pick for `spec` corresponds to, or why there is none. */
+function resolveSpec(d: Decoded, spec: NpmSpec): { row: number; approximate: boolean } | undefined {
+  const info = d.byName.get(spec.name);
+  if (!info) return undefined;
+  const versions = info.rows.map((r) => d.version[r]);
+  // Rows are stored in version order.
+  const highest = (rows: number[]) => rows[rows.length - 1];
+  const range = spec.range.trim();
+  if (range === '' || range === 'latest') {
+    const i = versions.indexOf(info.latest);
+    return i >= 0 ? { row: info.rows[i], approximate: false } : { row: highest(info.rows), approximate: true };
+  }
+  if (d.semver.validRange(range) === null) return undefined;
+  const exact = d.semver.maxSatisfying(versions, range);
+  if (exact !== null) return { row: info.rows[versions.indexOf(exact)], approximate: false };
+  // Not held: the newest version the table has of the same major line stands in for it.
+  const min = d.semver.minVersion(range);
+  const sameLine = min ? info.rows.filter((r) => d.semver.major(d.version[r]) === min.major) : [];
+  return sameLine.length ? { row: highest(sameLine), approximate: true } : undefined;
+}
+
+/** Dependencies of a row as row indexes, following the options' omissions. */
+function depsOf(d: Decoded, row: number, opts: NpmOptions): number[] {
+  const text = d.depsText[row];
+  if (!text) return [];
+  const out: number[] = [];
+  for (const dep of text.split(',')) {
+    const mark = dep.charAt(0);
+    if (mark === '~' && opts.omitOptional) continue;
+    if (mark === '^' && opts.omitPeer) continue;
+    out.push(parseInt(mark === '~' || mark === '^' ? dep.slice(1) : dep, 36));
+  }
+  return out;
+}
+
+/**
+ * Estimates what `npm install <specs>` adds: the requested packages and their dependency closure
+ * from the table, each name@version once (npm's flat node_modules shares them), or one separate
+ * tree per requested package for a global install.
+ */
+export function estimateNpmInstall(specs: readonly (NpmSpec | string)[], opts: NpmOptions = {}): NpmEstimate {
+  const d = data();
+  const unknown: string[] = [];
+  const approximated: string[] = [];
+  const roots: number[] = [];
+  for (const s of specs) {
+    const spec = typeof s === 'string' ? parseNpmSpec(s) : s;
+    const label = typeof s === 'string' ? s : s.range ? `${s.name}@${s.range}` : s.name;
+    const hit = spec && resolveSpec(d, spec);
+    if (!hit) {
+      unknown.push(label);
+      continue;
+    }
+    if (hit.approximate) approximated.push(`${label} as ${d.version[hit.row]}`);
+    roots.push(hit.row);
+  }
+
+  const closure = (from: number[]): number[] => {
+    const seen = new Set<number>();
+    const order: number[] = [];
+    const queue = [...from];
+    while (queue.length) {
+      const r = queue.shift() as number;
+      if (seen.has(r)) continue;
+      seen.add(r);
+      order.push(r);
+      const missing = d.unknownDeps[r];
+      if (missing) for (const n of missing.split(',')) unknown.push(`${n} (needed by ${d.name[r]}@${d.version[r]})`);
+      queue.push(...depsOf(d, r, opts));
+    }
+    return order;
+  };
+  // Global installs give every named package a tree of its own (npm does not share between them).
+  const trees = opts.global ? roots.map((r) => closure([r])) : [closure(roots)];
+  const counted = trees.flat();
+  const distinct = [...new Set(counted)];
+  const names = new Set(distinct.map((r) => d.name[r]));
+
+  const bytes = counted.reduce((s, r) => s + d.bytes[r], 0);
+  const files = counted.reduce((s, r) => s + d.files[r], 0);
+  const cacheContentBytes = distinct.reduce((s, r) => s + d.tarballBytes[r], 0) + [...names].reduce((s, n) => s + (d.byName.get(n)?.documentBytes ?? 0), 0);
+  const requested = roots.length === 1 ? `${d.name[roots[0]]}@${d.version[roots[0]]}` : `${roots.length} packages`;
+  const extra = counted.length - roots.length;
+  const basis =
+    `unpacked size of ${requested}${extra > 0 ? ` and ${extra} package${extra === 1 ? '' : 's'} it pulls in` : ''}` +
+    `${opts.global ? ' (global: one tree per package)' : ''}, from npm registry metadata of ${d.table.generatedOn} ` +
+    `(${d.name.length} package versions, ${d.table.platform})` +
+    (approximated.length ? `; sized as the nearest version held: ${approximated.join(', ')}` : '');
+  return {
+    bytes,
+    files,
+    packages: counted.map((r) => `${d.name[r]}@${d.version[r]}`),
+    unknown: [...new Set(unknown)],
+    approximated,
+    cacheContentBytes,
+    cacheEntries: distinct.length + names.size,
+    basis,
+  };
+}
+
+/** What npm's cache (~/.npm/_cacache) holds after an install: its content and its index. */
+export function estimateNpmCache(est: NpmEstimate): { bytes: number; basis: string } {
+  return {
+    bytes: est.cacheContentBytes + est.cacheEntries * measured.cacheIndexBytesPerEntry,
+    basis:
+      `each downloaded tarball and each package's whole registry document (every version ever published) as npm caches them, ` +
+      `from the same registry metadata, plus ${measured.cacheIndexBytesPerEntry} bytes of index per entry (measured with ${measured.basis.split(' cache')[0]}, ${measured.measuredOn})`,
+  };
+}
