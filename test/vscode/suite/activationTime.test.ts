@@ -1,0 +1,39 @@
+/**
+ * Issue 7's target: the extension activates in under 100 ms. The extension measures its own
+ * share (loading its bundle, including the language client library, and `activate()` until it
+ * returns; the server starts afterwards, asynchronously) and exports it; this test prints it and
+ * checks it.
+ *
+ * The check is on CPU time: on this shared machine the same activation measured 48 ms and 170 ms
+ * of wall time in two runs a minute apart (46 and 67 ms of CPU), because the wall clock also counts
+ * the time other processes hold the cores. Everything measured is synchronous, so on an idle
+ * machine wall time is about the CPU time. Both are printed.
+ */
+import * as assert from 'assert';
+import * as vscode from 'vscode';
+import { extensionId } from './helpers';
+import { print } from './index';
+
+interface ActivationTime {
+  loadMs: number;
+  activateMs: number;
+  totalMs: number;
+  cpuMs: number;
+}
+
+interface Api {
+  activationTime(): ActivationTime;
+}
+
+const TARGET_MS = 100;
+
+describe('activation time', () => {
+  it(`is under ${TARGET_MS} ms of CPU (bundle load + activate())`, async () => {
+    const extension = vscode.extensions.getExtension<Api>(extensionId);
+    assert.ok(extension, `extension ${extensionId} not found`);
+    const time = (await extension.activate()).activationTime();
+    print(`      activation: CPU ${time.cpuMs.toFixed(1)} ms; wall ${time.totalMs.toFixed(1)} ms (bundle load ${time.loadMs.toFixed(1)} ms, activate() ${time.activateMs.toFixed(1)} ms)`);
+    for (const [key, value] of Object.entries(time)) assert.ok(Number.isFinite(value) && value >= 0, `${key} = ${value}`);
+    assert.ok(time.cpuMs < TARGET_MS, `activation took ${time.cpuMs.toFixed(1)} ms of CPU (wall: load ${time.loadMs.toFixed(1)} ms, activate ${time.activateMs.toFixed(1)} ms); target ${TARGET_MS} ms`);
+  });
+});
