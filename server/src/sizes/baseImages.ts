@@ -499,7 +499,10 @@ function basisLine(confidence: Confidence, group: readonly Candidate[], platform
 // ---------------------------------------------------------------------------------------------
 // The bundled table's model, which the server, CLI and rules use.
 
-const bundled = createSizeModel(BASE_IMAGE_ROWS);
+// Built on first use, not at start-up: a session may never size a base image (a .dockerignore,
+// a Dockerfile FROM scratch), and building the index costs a few ms.
+let bundledModel: SizeModel | undefined;
+const bundled = (): SizeModel => (bundledModel ??= createSizeModel(BASE_IMAGE_ROWS));
 
 /**
  * Size of the base image `reference` on `platform` (default `linux/amd64`; `linux/arm64` =
@@ -507,7 +510,7 @@ const bundled = createSizeModel(BASE_IMAGE_ROWS);
  * images the table knows nothing about (non-official images, unknown names, invalid references).
  */
 export function estimateBaseImage(reference: string, platform?: string): BaseImageEstimate | undefined {
-  return bundled.estimateBaseImage(reference, platform);
+  return bundled().estimateBaseImage(reference, platform);
 }
 
 /**
@@ -517,7 +520,7 @@ export function estimateBaseImage(reference: string, platform?: string): BaseIma
  * nothing smaller is known.
  */
 export function smallerAlternatives(reference: string, platform?: string, options?: AlternativeOptions): SmallerAlternative[] {
-  return bundled.smallerAlternatives(reference, platform, options);
+  return bundled().smallerAlternatives(reference, platform, options);
 }
 
 /**
@@ -527,5 +530,5 @@ export function smallerAlternatives(reference: string, platform?: string, option
  * undefined otherwise (already slim or alpine, no slim family, unknown image).
  */
 export function slimVariant(reference: string): string | undefined {
-  return bundled.slimVariant(reference);
+  return bundled().slimVariant(reference);
 }

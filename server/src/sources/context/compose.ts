@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseDocument } from 'yaml';
+import type * as Yaml from 'yaml';
 
 /** File names Compose looks for, in its order of preference. */
 export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'] as const;
@@ -44,7 +44,8 @@ export function composeBuildTargets(file: ComposeFileText): { targets: ComposeBu
   let root: unknown;
   try {
     // Compose files often share settings through YAML merge keys (`<<: *defaults`).
-    const doc = parseDocument(file.text, { merge: true });
+    // Loaded on the first Compose file, not at start-up (see parseYaml in core/config.ts).
+    const doc = (require('yaml') as typeof Yaml).parseDocument(file.text, { merge: true });
     for (const e of doc.errors) errors.push(`${file.path}: ${e.message}`);
     root = doc.toJS({ maxAliasCount: 1000 });
   } catch (e) {
