@@ -22,7 +22,8 @@ interface FamilyEntry {
   signature: string;
   /** The text of the instructions before the first FROM, then of each stage of the family. */
   texts: string[];
-  results: Map<string, { findings: StoredFinding[] } | { error: string }>;
+  /** Per rule: its findings (or error), with the rule's `fileKey` answer they were made under. */
+  results: Map<string, ({ findings: StoredFinding[] } | { error: string }) & { fileKey: string }>;
 }
 
 /** The family entries of one analysis, by the first line of the family's first stage. */
@@ -76,10 +77,13 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
     return old && old.signature === signature && sameTexts(old.texts, texts) ? old : { signature, texts, results: new Map() };
   });
   families.forEach((family, k) => run.cache.set(family[0].fromInstr.range.start.line, entries[k]));
+  const fileKeys = new Map(rules.map((r) => [r.id, r.fileKey?.(model) ?? '']));
+  // Findings made under another answer of the rule's whole-file question are not reused.
+  for (const entry of entries) for (const [id, result] of entry.results) if (result.fileKey !== fileKeys.get(id)) entry.results.delete(id);
 
   const stale = entries.filter((e) => rules.some((r) => !e.results.has(r.id))).length;
   if (stale > WHOLE_FILE_AFTER) {
-    shareOut(model, rules, settings, prefix, families, entries);
+    shareOut(model, rules, settings, prefix, families, entries, fileKeys);
     run.checked = families.length;
   }
   families.forEach((family, k) => {
@@ -91,10 +95,10 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
         view ??= familyView(model, prefix, family);
         try {
           // Findings on instructions before the first FROM belong to the first family only.
-          const raw = rule.check({ model: view, env: { context: {} }, settings }).filter((f) => k === 0 || (f.stage ?? f.instr?.stage));
-          result = { findings: raw.map((f) => store(f, prefix, family)) };
+          const raw = rule.check({ model: view, file: model, env: { context: {} }, settings }).filter((f) => k === 0 || (f.stage ?? f.instr?.stage));
+          result = { findings: raw.map((f) => store(f, prefix, family)), fileKey: fileKeys.get(rule.id)! };
         } catch (e) {
-          result = { error: e instanceof Error ? e.message : String(e) };
+          result = { error: e instanceof Error ? e.message : String(e), fileKey: fileKeys.get(rule.id)! };
         }
         entry.results.set(rule.id, result);
       }
@@ -108,7 +112,7 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
 }
 
 /** Runs each rule once on the whole file and stores its findings with the family of their stage. */
-function shareOut(model: DockerfileModel, rules: Rule[], settings: AnalysisSettings, prefix: Instr[], families: Stage[][], entries: FamilyEntry[]): void {
+function shareOut(model: DockerfileModel, rules: Rule[], settings: AnalysisSettings, prefix: Instr[], families: Stage[][], entries: FamilyEntry[], fileKeys: Map<string, string>): void {
   const familyOf = new Map<Stage, number>();
   families.forEach((family, k) => family.forEach((s) => familyOf.set(s, k)));
   for (const rule of rules) {
@@ -117,7 +121,7 @@ function shareOut(model: DockerfileModel, rules: Rule[], settings: AnalysisSetti
       raw = rule.check({ model, env: { context: {} }, settings });
     } catch (e) {
       const error = e instanceof Error ? e.message : String(e);
-      entries.forEach((entry) => entry.results.set(rule.id, { error }));
+      entries.forEach((entry) => entry.results.set(rule.id, { error, fileKey: fileKeys.get(rule.id)! }));
       continue;
     }
     const shares: StoredFinding[][] = families.map(() => []);
@@ -126,7 +130,7 @@ function shareOut(model: DockerfileModel, rules: Rule[], settings: AnalysisSetti
       const k = stage ? familyOf.get(stage) ?? 0 : 0;
       shares[k].push(store(f, prefix, families[k]));
     }
-    entries.forEach((entry, k) => entry.results.set(rule.id, { findings: shares[k] }));
+    entries.forEach((entry, k) => entry.results.set(rule.id, { findings: shares[k], fileKey: fileKeys.get(rule.id)! }));
   }
 }
 

@@ -5,7 +5,7 @@
  *
  * Built once per document version; rules must treat it as read-only.
  */
-import { DockerfileParser, Instruction as InstructionClass, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as InstructionClass, ModifiableInstruction, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
 import { LineIndex } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -81,20 +81,43 @@ export interface DockerfileModel {
 }
 
 /**
- * dockerfile-ast recomputes an instruction's argument list from the text on every call (a
- * position lookup per character range), and the library itself and our rules ask for it many
- * times per instruction: it was the largest single cost in the profile of a 10,000-line file.
- * Instructions never change after their parse, so the list is computed once per instruction and
- * handed out as a copy (callers, the library's own subclasses included, may shift it).
+ * dockerfile-ast recomputes an instruction's argument list, argument ranges, argument text and flags
+ * from the document on every call (a position lookup per character range), and the library
+ * itself and our rules ask for them many times per instruction: together the largest cost in
+ * the profile of a 10,000-line file. Instructions never change after their parse (and unchanged
+ * pieces keep theirs from one version to the next), so each is computed once per instruction;
+ * lists are handed out as copies (callers, the library's own subclasses included, may shift them).
  */
 {
-  const CACHE = Symbol('rawArguments');
-  type WithCache = { [CACHE]?: unknown[] };
-  const proto = InstructionClass.prototype as unknown as { getRawArguments(this: WithCache): unknown[] };
-  const original = proto.getRawArguments;
-  proto.getRawArguments = function (this: WithCache) {
-    const cached = this[CACHE] ?? (this[CACHE] = original.call(this));
-    return cached.slice();
+  for (const [cls, method, copy] of [
+    [InstructionClass, 'getRawArguments', true],
+    [InstructionClass, 'getArgumentsRanges', true],
+    [InstructionClass, 'getArgumentsContent', false],
+    [ModifiableInstruction, 'getFlags', true],
+  ] as const) {
+    const proto = cls.prototype as unknown as Record<string, (this: Record<symbol, unknown>) => unknown>;
+    const cache = Symbol(method);
+    const original = proto[method];
+    proto[method] = function (this: Record<symbol, unknown>) {
+      if (!(cache in this)) this[cache] = original.call(this);
+      const value = this[cache];
+      return copy && Array.isArray(value) ? value.slice() : value;
+    };
+  }
+}
+
+/**
+ * Memoises a question about one instruction on its parsed node: unchanged pieces keep their
+ * nodes from one version to the next, so rules that must look at every instruction of the file
+ * pay only for the new ones. `ask` may read the instruction's node and RUN script only.
+ */
+export function perInstruction<T>(ask: (instr: Instr) => T): (instr: Instr) => T {
+  const answers = new WeakMap<Instruction, T>();
+  return (instr) => {
+    if (answers.has(instr.node)) return answers.get(instr.node)!;
+    const answer = ask(instr);
+    answers.set(instr.node, answer);
+    return answer;
   };
 }
 

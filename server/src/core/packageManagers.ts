@@ -281,11 +281,12 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
     hadolint: spec.hadolint,
     scope: 'layers',
     docs: spec.docs,
+    reads: 'family',
     // `applies` looks at the whole file (e.g. "is this Yarn Berry anywhere?").
-    reads: spec.applies ? undefined : 'family',
-    check({ model }) {
+    fileKey: spec.applies ? (file) => String(spec.applies!(file)) : undefined,
+    check({ model, file }) {
       const out: RawFinding[] = [];
-      if (spec.applies && !spec.applies(model)) return out;
+      if (spec.applies && !spec.applies(file ?? model)) return out;
       for (const stage of model.stages) {
         if (spec.finalLayersOnly && !stage.layersInFinal) continue;
         for (const instr of stage.instructions) {

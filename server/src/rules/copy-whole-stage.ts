@@ -3,12 +3,22 @@
  * image, its base image included, into this one: the point of a multi-stage build is lost.
  */
 import { copySpec } from '../core/paths';
-import type { Stage } from '../core/model';
+import type { Instr, Stage } from '../core/model';
+import type { Copy } from 'dockerfile-ast';
 import { estimateBaseImage, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
 
 /** Sources that name a whole filesystem when read from another stage. */
 const WHOLE = new Set(['/', '/.', '/*', '.', './', './*', '*']);
+
+/** A cheap first look (no path resolution): a COPY/ADD with `--from` and a source word that names everything. */
+function mayCopyWhole(instr: Instr): boolean {
+  if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return false;
+  if (!(instr.node as Copy).getFlags().some((f) => f.getName().toLowerCase() === 'from')) return false;
+  const words = instr.node.getArguments().map((a) => a.getValue());
+  // JSON form: let the full reading decide.
+  return words.some((w) => w.startsWith('[')) || words.some((w) => WHOLE.has(w.replace(/^["']|["']$/g, '')));
+}
 
 /** The stage `ref` names (`build`, `0`), if it is one. */
 function stageNamed(stages: Stage[], ref: string, before: number): Stage | undefined {
@@ -35,7 +45,7 @@ export const rule: Rule = {
     const out: RawFinding[] = [];
     for (const stage of model.stages) {
       for (const instr of stage.instructions) {
-        if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') continue;
+        if (!mayCopyWhole(instr)) continue;
         const spec = copySpec(model, instr);
         if (!spec?.from || !spec.sources.some((s) => WHOLE.has(s))) continue;
         const source = stageNamed(model.stages, spec.from, stage.index);

@@ -11,7 +11,7 @@
  * sources) are never flagged.
  */
 import { commandRange, hasCacheMount, indexRefreshOf, indexRefreshOnly, installsWith, mergeIntoPreviousRun } from '../core/commands';
-import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
+import { instructionAt, type Instr } from '../core/model';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
 
@@ -28,9 +28,10 @@ const INDEX_DIRS: Record<string, string[]> = {
 };
 
 /** The RUN directly before `instr` in its stage, when it only refreshes a package index. */
-function refreshBefore(model: DockerfileModel, instr: Instr): { prev: Instr; manager: string } | undefined {
-  const prev = model.instructions[instr.index - 1];
-  if (!prev || prev.stage !== instr.stage || !prev.run || prev.run.form === 'exec') return undefined;
+function refreshBefore(instr: Instr): { prev: Instr; manager: string } | undefined {
+  const own = instr.stage?.instructions ?? [];
+  const prev = own[own.indexOf(instr) - 1];
+  if (!prev || !prev.run || prev.run.form === 'exec') return undefined;
   const manager = indexRefreshOnly(prev.run);
   // A cache mount keeps the index out of the layer: nothing to save.
   if (!manager || hasCacheMount(prev.run, ...(INDEX_DIRS[manager] ?? []))) return undefined;
@@ -43,6 +44,7 @@ export const rule: Rule = {
   severity: 'warning',
   hadolint: 'DL3059',
   scope: 'layers',
+  reads: 'family',
   docs: {
     summary: 'A RUN that only refreshes a package index (`apt-get update`, `apk update`, `dnf makecache`, `zypper refresh`) directly followed by a RUN that installs with it.',
     why: 'The index becomes a layer of its own, so a cleanup in the install RUN cannot remove it. The split also lets the build cache reuse an old index with a new install line, which then fails or installs stale versions. Unlike hadolint DL3059, other consecutive RUNs are not reported: merging them reduces the layer count, not the size, and separate RUNs for dependencies and sources help the cache. Heredoc and exec-form RUNs are never reported.',
@@ -57,7 +59,7 @@ export const rule: Rule = {
       for (const instr of stage.instructions) {
         const run = instr.run;
         if (!run || run.form !== 'shell') continue;
-        const before = refreshBefore(model, instr);
+        const before = refreshBefore(instr);
         if (!before || before.prev.run!.form !== 'shell') continue;
         const install = run.commands.find((c) => installsWith(c, before.manager));
         // A RUN that refreshes the index itself first does not use the earlier one (that layer is apt-lists-kept's).
@@ -75,7 +77,7 @@ export const rule: Rule = {
   },
   fix(finding, { model }) {
     const instr = instructionAt(model, finding.range.start.line);
-    const before = instr && refreshBefore(model, instr);
+    const before = instr && refreshBefore(instr);
     const edit = before && mergeIntoPreviousRun(model, before.prev, instr);
     return edit && { title: `Merge with the RUN at line ${before.prev.range.start.line + 1}`, edits: [edit], preferred: true };
   },

@@ -24,6 +24,8 @@ export interface RuleDocs {
 
 export interface RuleContext {
   model: DockerfileModel;
+  /** The whole file, when `model` holds one stage family (rules with `reads: 'family'`). */
+  file?: DockerfileModel;
   env: AnalysisEnvironment;
   /** The settings the analysis runs with (budget, severities...). */
   settings: AnalysisSettings;
@@ -63,6 +65,12 @@ export interface Rule {
    * Absent: the check reads the whole file and runs on every analysis.
    */
   reads?: 'family';
+  /**
+   * For a 'family' rule that also asks one cheap question of the whole file (through
+   * `ctx.file`): the answer, so findings kept from an earlier version are reused only while it
+   * stays the same.
+   */
+  fileKey?(file: DockerfileModel): string;
   check(ctx: RuleContext): RawFinding[];
   /** Edits that repair one finding; absent when no safe fix exists. */
   fix?(finding: Finding, ctx: RuleContext): Fix | undefined;

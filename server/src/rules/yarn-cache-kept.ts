@@ -5,7 +5,7 @@
  */
 import { operands } from '../core/commands';
 import { appendRepair, cacheRule, flagValue, programWord } from '../core/packageManagers';
-import type { DockerfileModel } from '../core/model';
+import { perInstruction, type DockerfileModel } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { YARN_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
@@ -31,18 +31,20 @@ function yarnInstall(cmd: ShellCommand) {
 
 /** Signs that the Dockerfile uses yarn 2+ (berry), whose cache may be the install itself. */
 export function usesYarnBerry(model: DockerfileModel): boolean {
-  return model.instructions.some((i) => {
-    const text = i.node.getArgumentsContent() ?? '';
-    if ((i.keyword === 'COPY' || i.keyword === 'ADD') && /(^|[\s/"])\.(yarnrc\.yml|yarn\/|yarn\b|pnp\.c?js)/.test(text)) return true;
-    return i.run?.commands.some((c) => {
-      const name = programName(c);
-      const ops = operands(c).map((w) => w.value);
-      if (name === 'corepack') return true;
-      if (name === 'yarn') return (ops[0] === 'set' && ops[1] === 'version') || ops[0] === 'dlx' || programArgs(c).some((w) => w.value === '--immutable' || w.value === '--immutable-cache');
-      return false;
-    }) ?? false;
-  });
+  return model.instructions.some(showsYarnBerry);
 }
+
+const showsYarnBerry = perInstruction((i) => {
+  const text = i.node.getArgumentsContent() ?? '';
+  if ((i.keyword === 'COPY' || i.keyword === 'ADD') && /(^|[\s/"])\.(yarnrc\.yml|yarn\/|yarn\b|pnp\.c?js)/.test(text)) return true;
+  return i.run?.commands.some((c) => {
+    const name = programName(c);
+    const ops = operands(c).map((w) => w.value);
+    if (name === 'corepack') return true;
+    if (name === 'yarn') return (ops[0] === 'set' && ops[1] === 'version') || ops[0] === 'dlx' || programArgs(c).some((w) => w.value === '--immutable' || w.value === '--immutable-cache');
+    return false;
+  }) ?? false;
+});
 
 export const rule = cacheRule({
   id: 'yarn-cache-kept',

@@ -116,7 +116,7 @@ describe('incremental model', () => {
         const b = a.slice(0, p) + insert + a.slice(p);
         assert.equal(JSON.stringify(signature(buildModel(b, buildModel(a)))), JSON.stringify(signature(buildModel(b))));
       }),
-      { numRuns: 300 },
+      { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 300) },
     );
   });
 });
@@ -172,7 +172,7 @@ describe('incremental analysis', () => {
         const b = a.slice(0, p) + insert + a.slice(p);
         assert.equal(findingsOf(analyze(b, { context: {} }, {}, analyze(a, { context: {} }))), findingsOf(analyze(b, { context: {} })));
       }),
-      { numRuns: 200 },
+      { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 200) },
     );
   });
 });
