@@ -210,7 +210,7 @@ async function keep(name, version) {
   const manifest = p?.doc.versions?.[version];
   if (!manifest) return undefined;
   if (rows.has(key)) return key;
-  rows.set(key, { name, version, manifest, deps: [], unknown: [] });
+  rows.set(key, { name, version, manifest, deps: [], unknown: [], reads: [] });
   queue.push(key);
   return key;
 }
@@ -234,6 +234,9 @@ async function expand(key) {
   for (const [n, s] of Object.entries(optional)) edges.push([n, s, '~']);
   const peerMeta = m.peerDependenciesMeta ?? {};
   for (const [n, s] of Object.entries(m.peerDependencies ?? {})) if (!peerMeta[n]?.optional && !(n in (m.dependencies ?? {}))) edges.push([n, s, '^']);
+  // npm also reads the registry documents of optional peers it does not install, and keeps them
+  // in its cache: recorded by name (`reads`), for the cache estimate.
+  for (const n of Object.keys(m.peerDependencies ?? {})) if (peerMeta[n]?.optional && !(n in (m.dependencies ?? {})) && (await packument(n))) row.reads.push(n);
   // Bundled dependencies ship inside the package's own tarball (npm itself bundles all of its
   // own): their bytes are already in its size, and npm does not fetch them again.
   const bundled = m.bundleDependencies ?? m.bundledDependencies;
@@ -249,7 +252,11 @@ async function expand(key) {
       }
       continue;
     }
-    if (opt && !fitsPlatform(target.manifest)) continue;
+    if (opt && !fitsPlatform(target.manifest)) {
+      // Another platform's binary: not installed, but npm read its document to find that out.
+      row.reads.push(target.name);
+      continue;
+    }
     const k = await keep(target.name, target.version);
     if (k && k !== key && !row.deps.some((d) => d.key === k)) row.deps.push({ key: k, mark });
   }
@@ -313,20 +320,22 @@ const keys = [...rows.keys()].sort((a, b) => {
   return ra.name < rb.name ? -1 : ra.name > rb.name ? 1 : semver.compare(ra.version, rb.version);
 });
 const index = new Map(keys.map((k, i) => [k, i]));
-const names = [];
+// Every name: the packages with versions kept, and those whose documents npm only reads.
+const names = [...new Set([...[...rows.values()].map((r) => r.name), ...[...rows.values()].flatMap((r) => r.reads)])].sort();
+const nameIndex = new Map(names.map((n, i) => [n, i]));
 const packages = [];
-for (const key of keys) {
-  const row = rows.get(key);
-  if (names[names.length - 1] !== row.name) {
-    names.push(row.name);
-    const p = await packument(row.name);
-    const latest = p.doc['dist-tags']?.latest ?? '';
-    const held = keys.filter((k) => rows.get(k).name === row.name).map((k) => rows.get(k).version);
-    // '' when `latest` is the newest version kept (most packages): the model reads it so.
-    packages.push([row.name, p.bytes, latest === held[held.length - 1] ? '' : latest]);
+for (const name of names) {
+  const p = await packument(name);
+  const held = keys.filter((k) => rows.get(k).name === name);
+  const latest = p.doc['dist-tags']?.latest ?? '';
+  // '' when `latest` is the newest version kept (most packages): the model reads it so.
+  const entry = [name, p.bytes, held.length && latest === rows.get(held[held.length - 1]).version ? '' : latest];
+  for (const key of held) {
+    const row = rows.get(key);
+    const deps = [...row.deps.map((d) => d.mark + index.get(d.key).toString(36)), ...[...new Set(row.reads)].map((n) => `?${nameIndex.get(n).toString(36)}`)].join(',');
+    entry.push([row.version, row.bytes, row.files, row.tarballBytes, deps, ...(row.unknown.length ? [row.unknown.join(',')] : [])]);
   }
-  const deps = row.deps.map((d) => d.mark + index.get(d.key).toString(36)).join(',');
-  packages[packages.length - 1].push([row.version, row.bytes, row.files, row.tarballBytes, deps, ...(row.unknown.length ? [row.unknown.join(',')] : [])]);
+  packages.push(entry);
 }
 const table = {
   source: REGISTRY,
@@ -335,7 +344,8 @@ const table = {
   generator: 'scripts/build-npm-package-table.mjs',
   format:
     'packages: [name, bytes of the registry document, its latest dist-tag or "" when that is the last version kept, ...versions kept in version order]; a version: [version, unpacked bytes (sum of file sizes in the tarball), file count, tarball bytes, ' +
-    'dependencies as base-36 indexes of versions counted across all packages in order, each prefixed by ~ when optional and ^ when a peer, (optional) names of dependencies that do not resolve to a registry version]. ' +
+    'dependencies as base-36 indexes of versions counted across all packages in order, each prefixed by ~ when optional and ^ when a peer, and ?-prefixed base-36 indexes of packages whose registry document npm reads without installing them (other platforms, optional peers), (optional) names of dependencies that do not resolve to a registry version]. ' +
+    'A package without versions is one whose document npm only reads. ' +
     'seeds: base-36 indexes of the versions kept as seeds.',
   seeds: [...seedKeys].map((k) => index.get(k)).sort((a, b) => a - b).map((i) => i.toString(36)).join(','),
   packages,
@@ -343,7 +353,7 @@ const table = {
 const json = JSON.stringify(table);
 writeFileSync(OUT, json + '\n');
 process.stderr.write(
-  `wrote ${OUT.pathname}: ${names.length} packages, ${keys.length} versions, ${json.length} bytes, ${gzipSync(json).length} gzipped` +
+  `wrote ${OUT.pathname}: ${names.length} packages (${packages.filter((p) => p.length === 3).length} only read), ${keys.length} versions, ${json.length} bytes, ${gzipSync(json).length} gzipped` +
     (missingSeeds.length ? `; seeds not in the registry: ${missingSeeds.join(', ')}` : '') +
     (unresolved.size ? `; unresolved specs: ${[...unresolved].slice(0, 20).join(', ')}` : '') +
     '\n',

@@ -17,10 +17,11 @@
  * table. `npm run bench:npm`; needs the npm registry, nothing else.
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync, lstatSync } from 'node:fs';
+import { lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { estimateNpmInstall, npmPackageTable } from '../../server/src/sizes/npm';
+import { estimateNpmInstall, estimateNpmLockfile, npmPackageTable } from '../../server/src/sizes/npm';
+import { parseNpmLockfile } from '../../server/src/sources/context/facts';
 
 const ROOT = resolve(__dirname, '../../..');
 const OUT = join(ROOT, 'test/bench/results/npm-model.json');
@@ -135,6 +136,8 @@ interface SetResult {
   };
   predicted: { bytes: number; files: number; packages: number; cacheContentBytes: number; cacheEntries: number; unknown: string[]; approximated: string[] };
   errorPct: number;
+  /** The same install predicted from the package-lock.json npm wrote (what `npm ci` would install), local sets only. */
+  lockfile?: { predictedBytes: number; unknown: number; errorPct: number };
   tarErrorPct: number;
   cacheContentErrorPct: number;
   /** Whole cache (content + index, index predicted with the per-entry figure fitted on the first set). */
@@ -160,7 +163,13 @@ function measureSet(set: NpmSet, npmVersion: string): SetResult {
     const modulesParent = set.global ? join(prefix, 'lib') : app;
     const w = walk(join(modulesParent, 'node_modules'));
     let lockfileBytes = 0;
-    if (!set.global) lockfileBytes = statSync(join(app, 'package-lock.json')).size;
+    let lockfile: SetResult['lockfile'];
+    if (!set.global) {
+      const text = readFileSync(join(app, 'package-lock.json'), 'utf8');
+      lockfileBytes = Buffer.byteLength(text);
+      const fromLock = estimateNpmLockfile(parseNpmLockfile(text, 'package-lock.json')!);
+      lockfile = { predictedBytes: fromLock.bytes, unknown: fromLock.unknown.length, errorPct: pct(fromLock.bytes, w.fileBytes) };
+    }
     const cacache = join(cache, '_cacache');
     const index = walk(join(cacache, 'index-v5'));
     const content = walk(join(cacache, 'content-v2'));
@@ -194,6 +203,7 @@ function measureSet(set: NpmSet, npmVersion: string): SetResult {
         approximated: est.approximated,
       },
       errorPct: pct(est.bytes, measured.nodeModulesFileBytes),
+      lockfile,
       tarErrorPct: pct(est.bytes, measured.tarBytes),
       cacheContentErrorPct: pct(est.cacheContentBytes, measured.cacheContentBytes),
       installSeconds,
@@ -232,6 +242,10 @@ function main(): void {
     minErrorPct: Math.min(...errors),
     maxErrorPct: Math.max(...errors),
     medianAbsTarErrorPct: median(sized.map((r) => Math.abs(r.tarErrorPct))),
+    lockfileSets: results.filter((r) => r.lockfile && r.lockfile.unknown === 0).length,
+    medianAbsLockfileErrorPct: median(results.filter((r) => r.lockfile && r.lockfile.unknown === 0).map((r) => Math.abs(r.lockfile!.errorPct))),
+    minLockfileErrorPct: Math.min(...results.filter((r) => r.lockfile && r.lockfile.unknown === 0).map((r) => r.lockfile!.errorPct)),
+    maxLockfileErrorPct: Math.max(...results.filter((r) => r.lockfile && r.lockfile.unknown === 0).map((r) => r.lockfile!.errorPct)),
     medianAbsCacheContentErrorPct: median(sized.map((r) => Math.abs(r.cacheContentErrorPct))),
     cacheIndexBytesPerEntry: indexBytesPerEntry,
     cacheIndexFittedOn: fit.specs.join(' '),
@@ -278,6 +292,7 @@ function main(): void {
     '',
     `error (predicted vs file bytes in node_modules): median |error| ${summary.medianAbsErrorPct}%, range ${summary.minErrorPct}% to ${summary.maxErrorPct}%; vs tar bytes: median |error| ${summary.medianAbsTarErrorPct}%`,
     `npm cache content (tarballs + registry documents): median |error| ${summary.medianAbsCacheContentErrorPct}%; index ${summary.cacheIndexBytesPerEntry} bytes per entry (fitted on ${summary.cacheIndexFittedOn}); whole cache on the other sets: median |error| ${summary.medianAbsCacheErrorPctOthers}%, range ${summary.minCacheErrorPctOthers}% to ${summary.maxCacheErrorPctOthers}%`,
+    `from the package-lock.json npm wrote (npm ci), ${summary.lockfileSets} local sets: median |error| ${summary.medianAbsLockfileErrorPct}%, range ${summary.minLockfileErrorPct}% to ${summary.maxLockfileErrorPct}%`,
     `sets with unknown packages (left out of the error): ${results.length - sized.length}`,
     `wrote ${OUT}`,
   ];

@@ -2,6 +2,7 @@
  * What the analysis knows about the world around a Dockerfile. The core never touches the file
  * system: the language server and the CLI gather these facts through `sources/` and pass them in.
  */
+import type { NpmLockEntry } from '../sizes/npm';
 
 export interface BuildContextFacts {
   /** Whether an ignore file applies to this Dockerfile's build context (undefined: not known). */
@@ -16,7 +17,18 @@ export interface BuildContextFacts {
   newIgnoreFilePath?: string;
   /** What a scan of the build context measured, once one finished (absent while it runs). */
   scan?: ContextScanFacts;
+  /** The npm lockfile at the top of the build context, when there is one (what `npm ci` installs). */
+  npmLockfile?: NpmLockfileFacts;
 }
+
+/** An npm lockfile (lockfileVersion 2 or 3) as the size model reads it. */
+export interface NpmLockfileFacts {
+  /** `npm-shrinkwrap.json` or `package-lock.json` (npm prefers the first), relative to the context root. */
+  path: string;
+  /** Every package the lockfile installs (its entries under a node_modules folder), nested copies included. */
+  packages: NpmLockEntry[];
+}
+
 
 export interface IgnoreFileFacts {
   /** Relative to the Dockerfile's folder, `/`-separated (`.dockerignore`, `../.dockerignore`, `app.Dockerfile.dockerignore`). */

@@ -9,13 +9,14 @@
  * measured (build-context facts). Everything else is listed as not sized.
  */
 import { hasFlag, isAptInstall, isAptUpdate, operands, removesPath, hasCacheMount } from './commands';
-import { contextCopyBytes } from './buildContext';
+import { contextCopyBytes, contextSources, literalSourcePath } from './buildContext';
+import { compilePattern, testPattern } from './dockerignore';
 import type { AnalysisEnvironment } from './environment';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { programName, type ShellCommand, type ShellWord } from './shell';
-import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
+import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
-import { APT_LISTS, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES } from '../sizes';
+import { APT_LISTS, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, estimateNpmLockfile, formatBytes, OFFICIAL_BASE_PACKAGES, type NpmEstimate } from '../sizes';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 
 export interface SizedPart {
@@ -74,20 +75,53 @@ function npmParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const global = installsGlobally(cmd);
   const label = `npm ${sub.value}${global ? ' -g' : ''} ${names.join(' ')}`.trim().slice(0, 80);
   const cacheStays = npmCacheStays(model, env, instr, cmd);
+  const lockfile = env.context.npmLockfile;
+  if (names.length === 0 && !NPM_UPDATE.has(sub.value) && !global && lockfile && copiedBefore(instr, lockfile.path)) {
+    const est = estimateNpmLockfile(lockfile, { omitDev: omitsDevDependencies(instr, cmd), omitOptional: omitsOptional(cmd) });
+    const parts: SizedPart[] = [];
+    if (est.packages.length > 0) parts.push({ label: `${label} (${lockfile.path}: ${est.installed} packages)`, bytes: est.bytes, basis: est.basis });
+    if (est.unknown.length > 0) {
+      const some = est.unknown.slice(0, 5).join(', ') + (est.unknown.length > 5 ? ', ...' : '');
+      parts.push({ label: `${est.unknown.length} package${est.unknown.length === 1 ? '' : 's'} of ${lockfile.path} not in the npm package table`, basis: `not sized: ${some}` });
+    }
+    if (cacheStays) parts.push(cachePart(est));
+    return parts;
+  }
   if (names.length === 0 || NPM_UPDATE.has(sub.value)) {
-    const parts: SizedPart[] = [{ label, basis: 'not sized: installs what package.json and package-lock.json in the build context list' }];
-    if (cacheStays) parts.push({ label: 'npm cache left in the layer (~/.npm)', basis: 'not sized: depends on what the install downloads' });
+    const why = NPM_UPDATE.has(sub.value) ? 'updates to versions the registry has at build time' : lockfile ? `${lockfile.path} of the build context is not copied before this RUN` : 'no npm lockfile (lockfileVersion 2 or 3) at the top of the build context';
+    const parts: SizedPart[] = [{ label, basis: `not sized: installs what package.json and its lockfile list; ${why}` }];
+    if (cacheStays) parts.push({ label: NPM_CACHE_LABEL, basis: 'not sized: depends on what the install downloads' });
     return parts;
   }
   const est = estimateNpmInstall(names, { global, omitOptional: omitsOptional(cmd), omitPeer: omitsPeer(instr, cmd) });
   const parts: SizedPart[] = [];
   if (est.packages.length > 0) parts.push({ label: `${label}${global ? ' (under /usr/local/lib/node_modules)' : ''}`, bytes: est.bytes, basis: est.basis });
   if (est.unknown.length > 0) parts.push({ label: `npm packages not in the table: ${est.unknown.join(', ')}`.slice(0, 120), basis: `not sized: the npm package table holds ${est.unknown.length === 1 ? 'no such version' : 'none of these versions'}` });
-  if (cacheStays) {
-    const cache = estimateNpmCache(est);
-    parts.push({ label: 'npm cache left in the layer (~/.npm)', bytes: est.unknown.length ? undefined : cache.bytes, basis: est.unknown.length ? `not sized: some packages are not in the table (${cache.basis})` : cache.basis });
-  }
+  if (cacheStays) parts.push(cachePart(est));
   return parts;
+}
+
+const NPM_CACHE_LABEL = 'npm cache left in the layer (~/.npm)';
+
+/** npm's cache after an install the model sized; not sized when some packages are unknown. */
+function cachePart(est: NpmEstimate): SizedPart {
+  const cache = estimateNpmCache(est);
+  return { label: NPM_CACHE_LABEL, bytes: est.unknown.length ? undefined : cache.bytes, basis: est.unknown.length ? `not sized: some packages are not in the table (${cache.basis})` : cache.basis };
+}
+
+/** True when a COPY/ADD before `instr` along its FROM chain copies `path` from the top of the build context. */
+function copiedBefore(instr: Instr, path: string): boolean {
+  for (let st: Stage | undefined = instr.stage; st; st = st.from.stage) {
+    for (const i of st.instructions) {
+      if (i.index >= instr.index) break;
+      for (const src of contextSources(i)) {
+        if (src.whole || literalSourcePath(src.value) === path) return true;
+        const cleaned = src.value.replace(/^(\.\/)+/, '');
+        if (/[*?[]/.test(cleaned) && !cleaned.includes('/') && testPattern(compilePattern(cleaned), path)) return true;
+      }
+    }
+  }
+  return false;
 }
 
 function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, debianBase: AptBase): SizedPart[] {

@@ -31,6 +31,22 @@ export interface NpmSpec {
   range: string;
 }
 
+/** A package an npm lockfile installs, as the language server reads it from package-lock.json. */
+export interface NpmLockEntry {
+  name: string;
+  version: string;
+  /** Only needed by devDependencies (left out by `--omit=dev`). */
+  dev?: boolean;
+  /** Only reached through optional dependencies (`optional` or `devOptional` in the lockfile). */
+  optional?: boolean;
+  /** Not from a registry (git, a local folder or tarball, a URL): no registry metadata can size it. */
+  notRegistry?: boolean;
+  /** Platform restrictions the lockfile records for platform-specific packages. */
+  os?: string[];
+  cpu?: string[];
+  libc?: string[];
+}
+
 /** Result of {@link estimateNpmInstall}. */
 export interface NpmEstimate {
   /** Sum of the unpacked sizes of the package versions npm would install (those the table knows). */
@@ -44,8 +60,9 @@ export interface NpmEstimate {
   /** Requested specs sized with another version of the same line (`express@4.17.1 as 4.21.2`). */
   approximated: string[];
   /**
-   * What npm's cache keeps for this install: each tarball and each package's registry document
-   * (npm caches the whole document, every version ever published). Index files not included.
+   * What npm's cache keeps for this install: each tarball and the registry document of each
+   * package it installs or reads (npm caches the whole document, every version ever published).
+   * Index files not included.
    */
   cacheContentBytes: number;
   /** Number of cache entries (one per tarball, one per registry document). */
@@ -88,6 +105,8 @@ interface Decoded {
   depsText: string[];
   unknownDeps: (string | undefined)[];
   byName: Map<string, PackageInfo>;
+  /** Package names in table order (the `?` marks in dependency lists count in it). */
+  packageNames: string[];
   semver: { maxSatisfying: typeof MaxSatisfying; validRange: typeof ValidRange; minVersion: typeof MinVersion; major: typeof Major };
 }
 
@@ -108,6 +127,7 @@ function data(): Decoded {
     depsText: [],
     unknownDeps: [],
     byName: new Map(),
+    packageNames: [],
     semver: {
       maxSatisfying: require('semver/ranges/max-satisfying'),
       validRange: require('semver/ranges/valid'),
@@ -127,10 +147,23 @@ function data(): Decoded {
       d.depsText.push(deps);
       d.unknownDeps.push(unknown);
     }
-    d.byName.set(name, { rows, latest: latest || versions[versions.length - 1][0], documentBytes });
+    // A package without versions is one whose document npm only reads (another platform's binary, an optional peer).
+    d.byName.set(name, { rows, latest: latest || (versions[versions.length - 1]?.[0] ?? ''), documentBytes });
+    d.packageNames.push(name);
   }
   decoded = d;
   return d;
+}
+
+/** The platform the table and the model assume: Debian-based images on x86-64. */
+const PLATFORM = { os: 'linux', cpu: 'x64', libc: 'glibc' } as const;
+
+/** npm's reading of an `os`/`cpu`/`libc` list: allowed values, or `!excluded` ones. */
+function allows(list: readonly string[] | undefined, value: string): boolean {
+  if (!list || list.length === 0 || list.includes('any')) return true;
+  if (list.includes(`!${value}`)) return false;
+  const positive = list.filter((v) => !v.startsWith('!'));
+  return positive.length === 0 || positive.includes(value);
 }
 
 /** Provenance of the npm table, for hovers and docs (loads the table). */
@@ -159,7 +192,7 @@ export function parseNpmSpec(operand: string): NpmSpec | undefined {
 /** The table row npm's pick for `spec` corresponds to, or why there is none. */
 function resolveSpec(d: Decoded, spec: NpmSpec): { row: number; approximate: boolean } | undefined {
   const info = d.byName.get(spec.name);
-  if (!info) return undefined;
+  if (!info || info.rows.length === 0) return undefined;
   const versions = info.rows.map((r) => d.version[r]);
   // Rows are stored in version order.
   const highest = (rows: number[]) => rows[rows.length - 1];
@@ -184,11 +217,25 @@ function depsOf(d: Decoded, row: number, opts: NpmOptions): number[] {
   const out: number[] = [];
   for (const dep of text.split(',')) {
     const mark = dep.charAt(0);
-    if (mark === '~' && opts.omitOptional) continue;
-    if (mark === '^' && opts.omitPeer) continue;
+    if (mark === '?' || (mark === '~' && opts.omitOptional) || (mark === '^' && opts.omitPeer)) continue;
     out.push(parseInt(mark === '~' || mark === '^' ? dep.slice(1) : dep, 36));
   }
   return out;
+}
+
+/**
+ * What npm's cache keeps for a set of installed rows: each tarball, and the registry document of
+ * every package it installs or only reads (other platforms' binaries, optional peers).
+ */
+function cacheOf(d: Decoded, rows: readonly number[]): { cacheContentBytes: number; cacheEntries: number } {
+  const distinct = [...new Set(rows)];
+  const documents = new Set(distinct.map((r) => d.name[r]));
+  for (const r of distinct) {
+    for (const dep of (d.depsText[r] ?? '').split(',')) if (dep.startsWith('?')) documents.add(d.packageNames[parseInt(dep.slice(1), 36)] as string);
+  }
+  const tarballs = distinct.reduce((s, r) => s + d.tarballBytes[r], 0);
+  const docs = [...documents].reduce((s, n) => s + (d.byName.get(n)?.documentBytes ?? 0), 0);
+  return { cacheContentBytes: tarballs + docs, cacheEntries: distinct.length + documents.size };
 }
 
 /**
@@ -231,12 +278,8 @@ export function estimateNpmInstall(specs: readonly (NpmSpec | string)[], opts: N
   // Global installs give every named package a tree of its own (npm does not share between them).
   const trees = opts.global ? roots.map((r) => closure([r])) : [closure(roots)];
   const counted = trees.flat();
-  const distinct = [...new Set(counted)];
-  const names = new Set(distinct.map((r) => d.name[r]));
-
   const bytes = counted.reduce((s, r) => s + d.bytes[r], 0);
   const files = counted.reduce((s, r) => s + d.files[r], 0);
-  const cacheContentBytes = distinct.reduce((s, r) => s + d.tarballBytes[r], 0) + [...names].reduce((s, n) => s + (d.byName.get(n)?.documentBytes ?? 0), 0);
   const requested = roots.length === 1 ? `${d.name[roots[0]]}@${d.version[roots[0]]}` : `${roots.length} packages`;
   const extra = counted.length - roots.length;
   const basis =
@@ -250,8 +293,7 @@ export function estimateNpmInstall(specs: readonly (NpmSpec | string)[], opts: N
     packages: counted.map((r) => `${d.name[r]}@${d.version[r]}`),
     unknown: [...new Set(unknown)],
     approximated,
-    cacheContentBytes,
-    cacheEntries: distinct.length + names.size,
+    ...cacheOf(d, counted),
     basis,
   };
 }
@@ -263,5 +305,47 @@ export function estimateNpmCache(est: NpmEstimate): { bytes: number; basis: stri
     basis:
       `each downloaded tarball and each package's whole registry document (every version ever published) as npm caches them, ` +
       `from the same registry metadata, plus ${measured.cacheIndexBytesPerEntry} bytes of index per entry (measured with ${measured.basis.split(' cache')[0]}, ${measured.measuredOn})`,
+  };
+}
+
+/**
+ * Estimates what `npm ci` (or `npm install` without names) installs from a lockfile: every entry,
+ * nested copies included, less devDependencies with `omitDev` and optional packages that are
+ * omitted or built for another platform. Entries sized exactly when the table holds their
+ * version, with the newest version of the same line otherwise (listed in `approximated`), and
+ * unknown when it holds neither.
+ */
+export function estimateNpmLockfile(lockfile: { path: string; packages: readonly NpmLockEntry[] }, opts: { omitDev?: boolean; omitOptional?: boolean } = {}): NpmEstimate & { installed: number } {
+  const d = data();
+  const unknown: string[] = [];
+  const approximated: string[] = [];
+  const counted: number[] = [];
+  let installed = 0;
+  for (const e of lockfile.packages) {
+    if (opts.omitDev && e.dev) continue;
+    if (e.optional && (opts.omitOptional || !(allows(e.os, PLATFORM.os) && allows(e.cpu, PLATFORM.cpu) && allows(e.libc, PLATFORM.libc)))) continue;
+    installed++;
+    const label = `${e.name}@${e.version}`;
+    const hit = e.notRegistry || !e.version ? undefined : resolveSpec(d, { name: e.name, range: e.version });
+    if (!hit) {
+      unknown.push(label);
+      continue;
+    }
+    if (hit.approximate) approximated.push(`${label} as ${d.version[hit.row]}`);
+    counted.push(hit.row);
+  }
+  const sized = counted.length;
+  return {
+    bytes: counted.reduce((s, r) => s + d.bytes[r], 0),
+    files: counted.reduce((s, r) => s + d.files[r], 0),
+    packages: counted.map((r) => `${d.name[r]}@${d.version[r]}`),
+    unknown,
+    approximated,
+    ...cacheOf(d, counted),
+    installed,
+    basis:
+      `unpacked size of ${sized} of the ${installed} packages ${lockfile.path} pins${opts.omitDev ? ' (without devDependencies)' : ''}` +
+      `${approximated.length ? `, ${approximated.length} of them as another version of the same line` : ''}, from npm registry metadata of ${d.table.generatedOn} ` +
+      `(${d.name.length} package versions, ${d.table.platform})`,
   };
 }

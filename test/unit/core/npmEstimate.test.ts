@@ -3,7 +3,10 @@ import * as assert from 'node:assert/strict';
 import { buildModel } from '../../../server/src/core/model';
 import { estimateImage, type LayerEstimate } from '../../../server/src/core/imageEstimate';
 import { hoverAt } from '../../../server/src/core/hover';
-import { estimateNpmCache, estimateNpmInstall } from '../../../server/src/sizes';
+import { estimateNpmCache, estimateNpmInstall, estimateNpmLockfile } from '../../../server/src/sizes';
+import { parseNpmLockfile } from '../../../server/src/sources/context/facts';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const env = { context: {} };
 const layer = (text: string, i = 0): LayerEstimate => estimateImage(buildModel(text), env)!.layers[i];
@@ -54,7 +57,7 @@ describe('whole-image estimate: npm installs', () => {
       const l = layer(`FROM node:22-slim\nCOPY package*.json ./\n${run}\n`, 1);
       assert.equal(l.bytes, undefined, run);
       assert.equal(l.complete, false, run);
-      assert.match(l.parts[0].basis, /not sized: installs what package\.json and package-lock\.json/, run);
+      assert.match(l.parts[0].basis, /not sized: installs what package\.json and its lockfile list/, run);
       assert.ok(l.parts.some((p) => p.label === 'npm cache left in the layer (~/.npm)'), run);
     }
   });
@@ -64,5 +67,54 @@ describe('whole-image estimate: npm installs', () => {
     const h = hoverAt(m, { line: 1, character: 1 }, env)!;
     assert.match(h.markdown, /\*\*Layer: about \d+(\.\d+)? MB\*\*/);
     assert.match(h.markdown, /npm install -g typescript .*: about \d+(\.\d+)? MB \(unpacked size of typescript@/);
+  });
+
+  describe('installs of a lockfile (npm ci)', () => {
+    // A real lockfile written by npm 11 (`npm install --package-lock-only`) for express ^4.21,
+    // esbuild ^0.28 and the devDependency typescript ^5.9 (a line the table does not hold).
+    const text = readFileSync(join(__dirname, '../../../../test/fixtures/npm-lockfile/package-lock.json'), 'utf8');
+    const lockfile = parseNpmLockfile(text, 'package-lock.json')!;
+    const withLock = { context: { npmLockfile: lockfile } };
+    const lockLayer = (text: string, i = 1) => estimateImage(buildModel(text), withLock)!.layers[i];
+
+    it('reads every installed entry of a lockfile with its dev, optional and platform marks', () => {
+      assert.equal(lockfile.packages.length, Object.keys(JSON.parse(text).packages).length - 1);
+      assert.deepEqual(lockfile.packages.filter((p) => p.dev).map((p) => p.name), ['typescript']);
+      const linux = lockfile.packages.find((p) => p.name === '@esbuild/linux-x64')!;
+      assert.deepEqual([linux.optional, linux.os, linux.cpu], [true, ['linux'], ['x64']]);
+      assert.ok(lockfile.packages.some((p) => p.name === 'express' && /^4\./.test(p.version)));
+      assert.equal(parseNpmLockfile('{"lockfileVersion": 1, "dependencies": {}}', 'package-lock.json'), undefined);
+      assert.equal(parseNpmLockfile('not json', 'package-lock.json'), undefined);
+    });
+
+    it('sizes `npm ci --omit=dev` from the lockfile: the same packages as installing them by name', () => {
+      const l = lockLayer('FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\n');
+      const est = estimateNpmLockfile(lockfile, { omitDev: true });
+      assert.deepEqual(est.unknown, []);
+      assert.equal(l.complete, true);
+      assert.equal(l.bytes, est.bytes);
+      assert.match(l.parts[0].label, /^npm ci \(package-lock\.json: \d+ packages\)/);
+      assert.match(l.parts[0].basis, /^unpacked size of \d+ of the \d+ packages package-lock\.json pins \(without devDependencies\)/);
+      // Only the linux-x64 esbuild binary of the 26 platform packages is installed.
+      assert.deepEqual(est.packages.filter((p) => p.startsWith('@esbuild/')).map((p) => p.replace(/@[^@]+$/, '')), ['@esbuild/linux-x64']);
+      const byName = estimateNpmInstall(['express@^4.21.0', 'esbuild@^0.28.0']);
+      assert.equal(est.bytes, byName.bytes);
+    });
+
+    it('keeps lockfile packages the table does not hold as not sized (the devDependency here)', () => {
+      const l = lockLayer('FROM node:22-slim\nCOPY package.json package-lock.json ./\nRUN npm ci\n');
+      assert.equal(l.complete, false);
+      assert.match(l.parts[1].label, /^1 package of package-lock\.json not in the npm package table/);
+      assert.match(l.parts[1].basis, /typescript@5\./);
+      assert.equal(l.parts.find((p) => p.label.startsWith('npm cache'))!.bytes, undefined);
+    });
+
+    it('does not use the lockfile when the Dockerfile has not copied it before the install', () => {
+      const l = lockLayer('FROM node:22-slim\nCOPY package.json ./\nRUN npm install --omit=dev\nCOPY package-lock.json ./\n');
+      assert.equal(l.bytes, undefined);
+      assert.match(l.parts[0].basis, /package-lock\.json of the build context is not copied before this RUN/);
+      const whole = lockLayer('FROM node:22-slim\nCOPY . .\nRUN npm install --omit=dev && npm cache clean --force\n');
+      assert.equal(whole.parts[0].bytes, estimateNpmLockfile(lockfile, { omitDev: true }).bytes);
+    });
   });
 });

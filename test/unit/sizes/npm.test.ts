@@ -3,6 +3,7 @@
  * and against what real installs measured in the npm bench (test/bench/results/npm-model.json).
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import validVersion from 'semver/functions/valid';
@@ -36,8 +37,9 @@ describe('npm size model: the table', () => {
       assert.ok(Number.isInteger(files) && files > 0, `${name}@${version} files`);
       assert.ok(Number.isInteger(tarball) && tarball > 0, `${name}@${version} tarball`);
       for (const d of deps ? deps.split(',') : []) {
-        const i = parseInt(d.replace(/^[~^]/, ''), 36);
-        assert.ok(i >= 0 && i < rows.length, `${name}@${version} -> ${d}`);
+        const i = parseInt(d.replace(/^[~^?]/, ''), 36);
+        // `?` marks a package whose document npm only reads: an index into the packages.
+        assert.ok(i >= 0 && i < (d.startsWith('?') ? packages.length : rows.length), `${name}@${version} -> ${d}`);
       }
     }
     for (const [name, documentBytes, latest, ...versions] of packages) {
@@ -46,6 +48,21 @@ describe('npm size model: the table', () => {
       // Versions ascend within a package: the model reads the last one as the newest held.
       for (let i = 1; i < versions.length; i++) assert.ok(compareVersions(versions[i - 1][0], versions[i][0]) < 0, name);
     }
+  });
+
+  it('is loaded only when an npm install is estimated (start-up does not pay for it)', () => {
+    // A fresh process: analyse and estimate a Dockerfile without npm, then one with it.
+    const script = `
+      const { analyze } = require('./out/server/src/core/analyze');
+      const { estimateImage } = require('./out/server/src/core/imageEstimate');
+      const loaded = () => ['npm-packages.generated.json', '/semver/'].map((f) => Object.keys(require.cache).some((k) => k.includes(f)));
+      const env = { context: {} };
+      estimateImage(analyze('FROM debian:bookworm\\nRUN apt-get update && apt-get install -y curl\\n', env).model, env);
+      const before = loaded();
+      estimateImage(analyze('FROM node:22-slim\\nRUN npm install -g pm2\\n', env).model, env);
+      console.log(JSON.stringify({ before, after: loaded() }));`;
+    const out = execFileSync(process.execPath, ['-e', script], { cwd: join(__dirname, '../../../..'), encoding: 'utf8' });
+    assert.deepEqual(JSON.parse(out), { before: [false, false], after: [true, true] });
   });
 
   it('stays small enough to ship (under 70 KB gzipped)', () => {
@@ -149,6 +166,7 @@ describe('npm size model: resolution', () => {
   it('sizes the cache from tarballs, registry documents and the measured index entry', () => {
     const e = estimateNpmInstall(['express']);
     const names = new Set(e.packages.map((p) => p.slice(0, p.lastIndexOf('@'))));
+    assert.ok(!e.packages.some((p) => rowOf(p.slice(0, p.lastIndexOf('@')), p.slice(p.lastIndexOf('@') + 1))!.row[4].includes('?')), 'express reads no extra documents');
     const docs = packages.filter(([n]) => names.has(n)).reduce((s, p) => s + p[1], 0);
     const tarballs = e.packages.reduce((s, p) => s + rowOf(p.slice(0, p.lastIndexOf('@')), p.slice(p.lastIndexOf('@') + 1))!.row[3], 0);
     assert.equal(e.cacheContentBytes, docs + tarballs);
@@ -157,6 +175,18 @@ describe('npm size model: resolution', () => {
     assert.equal(cache.bytes, e.cacheContentBytes + e.cacheEntries * measured.cacheIndexBytesPerEntry);
     assert.match(cache.basis, /registry document/);
     assert.match(measured.measuredOn, /^\d{4}-\d{2}-\d{2}$/);
+  });
+
+  it('counts in the cache the documents npm reads for packages it does not install (other platforms)', () => {
+    const e = estimateNpmInstall(['esbuild']);
+    const installedDocs = packages.filter(([n]) => n === 'esbuild' || n === '@esbuild/linux-x64').reduce((s, p) => s + p[1], 0);
+    const otherPlatforms = packages.filter(([n]) => n.startsWith('@esbuild/') && n !== '@esbuild/linux-x64');
+    assert.ok(otherPlatforms.length > 10, `${otherPlatforms.length} other platforms`);
+    const tarballs = e.packages.reduce((s, p) => s + rowOf(p.slice(0, p.lastIndexOf('@')), p.slice(p.lastIndexOf('@') + 1))!.row[3], 0);
+    assert.equal(e.cacheContentBytes, tarballs + installedDocs + otherPlatforms.reduce((s, p) => s + p[1], 0));
+    assert.equal(e.cacheEntries, 2 + 2 + otherPlatforms.length);
+    // A package npm only reads cannot be installed by name from the table.
+    assert.deepEqual(estimateNpmInstall([otherPlatforms[0][0]]).unknown, [otherPlatforms[0][0]]);
   });
 });
 

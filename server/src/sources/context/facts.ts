@@ -9,7 +9,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { compilePattern, goClean, ignoreFileCandidates, testPattern } from '../../core/dockerignore';
-import type { BuildContextFacts, ContextScanFacts } from '../../core/environment';
+import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts } from '../../core/environment';
+import type { NpmLockEntry } from '../../sizes/npm';
 import { composeTargetsFor, readComposeFiles } from './compose';
 import type { ContextScanResult } from './scan';
 
@@ -73,6 +74,59 @@ export interface ContextOnDisk {
   ignoreFile?: { path: string; text: string; kind: 'dockerfile-specific' | 'context' };
   /** Names at the top of the context (empty when it cannot be read). */
   names: string[];
+  /** The npm lockfile at the top of the context, when there is one that can be read. */
+  npmLockfile?: NpmLockfileFacts;
+}
+
+/** Lockfiles larger than this are not read (the biggest monorepo lockfiles stay well below it). */
+const MAX_LOCKFILE_BYTES = 32 * 1024 * 1024;
+
+const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+
+/**
+ * The packages an npm lockfile (lockfileVersion 2 or 3: its `packages` map) installs. Undefined
+ * for unreadable or older lockfiles, which list packages in another shape.
+ */
+export function parseNpmLockfile(text: string, path: string): NpmLockfileFacts | undefined {
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  const map = (doc as { packages?: unknown } | null)?.packages;
+  if (!map || typeof map !== 'object') return undefined;
+  const packages: NpmLockEntry[] = [];
+  for (const [key, raw] of Object.entries(map as Record<string, unknown>)) {
+    const at = key.lastIndexOf('node_modules/');
+    if (at < 0 || !raw || typeof raw !== 'object') continue; // the root project and workspace folders
+    const e = raw as Record<string, unknown>;
+    if (e.link === true) continue; // a workspace: its files come from the context, not from npm
+    const name = typeof e.name === 'string' ? e.name : key.slice(at + 'node_modules/'.length);
+    const version = typeof e.version === 'string' ? e.version : '';
+    const resolved = typeof e.resolved === 'string' ? e.resolved : '';
+    const entry: NpmLockEntry = { name, version };
+    if (e.dev === true) entry.dev = true;
+    if (e.optional === true || e.devOptional === true) entry.optional = true;
+    if (/^(git|github:|file:|link:)/.test(resolved) || (resolved !== '' && !/\.tgz(\?|#|$)/.test(resolved))) entry.notRegistry = true;
+    for (const field of ['os', 'cpu', 'libc'] as const) {
+      const list = strings(e[field]);
+      if (list) entry[field] = list;
+    }
+    packages.push(entry);
+  }
+  return { path, packages };
+}
+
+/** npm-shrinkwrap.json (which npm prefers) or package-lock.json at the top of the context. */
+async function readNpmLockfile(dir: string, names: readonly string[]): Promise<NpmLockfileFacts | undefined> {
+  const name = ['npm-shrinkwrap.json', 'package-lock.json'].find((n) => names.includes(n));
+  if (!name) return undefined;
+  const file = path.join(dir, name);
+  const size = await fs.stat(file).then((s) => s.size, () => Infinity);
+  if (size > MAX_LOCKFILE_BYTES) return undefined;
+  const text = await readText(file);
+  return text === undefined ? undefined : parseNpmLockfile(text, name);
 }
 
 async function readText(p: string): Promise<string | undefined> {
@@ -95,7 +149,7 @@ export async function readContext(dockerfilePath: string, layout: ContextLayout)
     }
   }
   const names = await fs.readdir(context.dir).catch(() => [] as string[]);
-  return { context, ignoreFile, names };
+  return { context, ignoreFile, names, npmLockfile: await readNpmLockfile(context.dir, names) };
 }
 
 /** The scan figures the rules read. */
@@ -120,6 +174,7 @@ export function contextFacts(dockerfilePath: string, disk: ContextOnDisk, scan?:
     ...(disk.ignoreFile ? { ignoreFile: { relativePath: rel(disk.ignoreFile.path), text: disk.ignoreFile.text } } : {}),
     newIgnoreFilePath: rel(path.join(disk.context.dir, '.dockerignore')),
     ...(scan ? { scan: scanFacts(scan) } : {}),
+    ...(disk.npmLockfile ? { npmLockfile: disk.npmLockfile } : {}),
   };
 }
 
