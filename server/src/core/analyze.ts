@@ -46,13 +46,19 @@ export function beyondLimits(text: string): string | undefined {
   let stages = 0;
   let run = 0;
   let longest = 0;
-  const re = /^[ \t]*(FROM\b)?.*?([\\`][ \t]*)?\r?$/gim;
-  for (let m = re.exec(text); m; m = re.exec(text)) {
-    if (m[0].length === 0 && re.lastIndex >= text.length) break;
-    if (m[1]) stages++;
-    run = m[2] ? run + 1 : 0;
+  for (let start = 0; start <= text.length; ) {
+    let end = start;
+    while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    let first = start;
+    while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
+    if (end - first >= 4 && text.slice(first, first + 4).toUpperCase() === 'FROM' && !/\w/.test(text[first + 4] ?? '')) stages++;
+    let last = end - 1;
+    while (last >= start && (text.charCodeAt(last) === 32 || text.charCodeAt(last) === 9)) last--;
+    const c = last >= start ? text[last] : '';
+    run = c === '\\' || c === '`' ? run + 1 : 0;
     if (run > longest) longest = run;
-    if (re.lastIndex === m.index) re.lastIndex++;
+    // "\r\n" is one line break; a lone "\r" is one too.
+    start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
   if (stages > LIMITS.stages) return `the file has ${stages.toLocaleString('en-US')} stages (limit ${LIMITS.stages})`;
   if (longest > LIMITS.continuationLines) return `one instruction continues over ${longest.toLocaleString('en-US')} lines (limit ${LIMITS.continuationLines.toLocaleString('en-US')})`;

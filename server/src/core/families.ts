@@ -69,10 +69,9 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
   const families = stageFamilies(model);
   const entries = families.map((family): FamilyEntry => {
     const texts = [prefixText, ...family.map((s) => textOf(model, [s.fromInstr, ...s.instructions]))];
-    const signature = JSON.stringify([
-      settingsKey,
-      family.map((s) => [s.index, s.fromInstr.index, s.fromInstr.range.start.line, s.name, s.from.image, s.from.platform, s.from.stage?.index, s.isFinal, s.reachesFinal, s.layersInFinal]),
-    ]);
+    // Stage places and flags; stage names and images are in the texts, but ARG defaults are not.
+    let signature = settingsKey;
+    for (const s of family) signature += `|${s.index},${s.fromInstr.index},${s.fromInstr.range.start.line},${s.from.image},${s.from.stage?.index},${+s.isFinal}${+s.reachesFinal}${+s.layersInFinal}`;
     const old = previous?.get(family[0].fromInstr.range.start.line);
     return old && old.signature === signature && sameTexts(old.texts, texts) ? old : { signature, texts, results: new Map() };
   });
@@ -166,9 +165,10 @@ function positionOf(instr: Instr, prefix: Instr[], family: Stage[]): [number, nu
 }
 
 function restore(f: StoredFinding, prefix: Instr[], family: Stage[]): RawFinding {
-  const { instr, stage, ...rest } = f;
-  const raw: RawFinding = { ...rest };
-  if (instr) raw.instr = instr[0] === -1 ? prefix[instr[1]] : instr[1] === -1 ? family[instr[0]].fromInstr : family[instr[0]].instructions[instr[1]];
-  if (stage !== undefined) raw.stage = family[stage];
+  const raw: RawFinding = { range: f.range, message: f.message };
+  if (f.saving) raw.saving = f.saving;
+  if (f.data) raw.data = f.data;
+  if (f.instr) raw.instr = f.instr[0] === -1 ? prefix[f.instr[1]] : f.instr[1] === -1 ? family[f.instr[0]].fromInstr : family[f.instr[0]].instructions[f.instr[1]];
+  if (f.stage !== undefined) raw.stage = family[f.stage];
   return raw;
 }

@@ -6,7 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { buildModel, splitPieces, type DockerfileModel } from '../../../server/src/core/model';
 import { LineIndex } from '../../../server/src/core/text';
-import { analyze, type Analysis } from '../../../server/src/core/analyze';
+import { analyze, beyondLimits, LIMITS, type Analysis } from '../../../server/src/core/analyze';
 import { familyFindings } from '../../../server/src/core/families';
 import { RULES } from '../../../server/src/rules';
 import type { RawFinding } from '../../../server/src/rules/rule';
@@ -174,5 +174,69 @@ describe('incremental analysis', () => {
       }),
       { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 200) },
     );
+  });
+});
+
+describe('beyondLimits', () => {
+  /** The first version's counting (one regular expression over the text), kept as the reference. */
+  function reference(text: string): { stages: number; longest: number } {
+    let stages = 0;
+    let run = 0;
+    let longest = 0;
+    const re = /^[ \t]*(FROM\b)?.*?([\\`][ \t]*)?\r?$/gim;
+    for (let m = re.exec(text); m; m = re.exec(text)) {
+      if (m[0].length === 0 && re.lastIndex >= text.length) break;
+      if (m[1]) stages++;
+      run = m[2] ? run + 1 : 0;
+      if (run > longest) longest = run;
+      if (re.lastIndex === m.index) re.lastIndex++;
+    }
+    return { stages, longest };
+  }
+
+  it('counts stages and continuation runs as the regular expression did (property)', () => {
+    const piece = fc.constantFrom('FROM a', 'from b', 'FROMx', ' \tFROM c', 'RUN a \\', 'RUN b `', 'x \\ \t', '\\', '', '# c', 'RUN x');
+    // "\n" and lone "\r" only: the expression saw an empty line between "\r" and "\n", so it
+    // counted no run of continuation lines in CRLF files beyond 1 (the test below holds the fix).
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 30 }), (parts) => {
+        const lf = parts.map((p) => p + '\n').join('');
+        for (const text of [lf, lf.replace(/\n/g, '\r')]) check(text);
+      }),
+      { numRuns: 500 },
+    );
+    function check(text: string): void {
+      const ref = reference(text);
+      const saved = { ...LIMITS };
+      // The counts show through the limits: just under a count reports it, at the count nothing.
+      try {
+        LIMITS.continuationLines = Number.MAX_SAFE_INTEGER;
+        LIMITS.stages = ref.stages;
+        assert.equal(beyondLimits(text), undefined, JSON.stringify(text));
+        if (ref.stages > 0) {
+          LIMITS.stages = ref.stages - 1;
+          assert.ok(beyondLimits(text)?.startsWith(`the file has ${ref.stages.toLocaleString('en-US')} stages`), JSON.stringify(text));
+        }
+        LIMITS.stages = Number.MAX_SAFE_INTEGER;
+        LIMITS.continuationLines = ref.longest;
+        assert.equal(beyondLimits(text), undefined, JSON.stringify(text));
+        if (ref.longest > 0) {
+          LIMITS.continuationLines = ref.longest - 1;
+          assert.ok(beyondLimits(text)?.startsWith(`one instruction continues over ${ref.longest.toLocaleString('en-US')} lines`), JSON.stringify(text));
+        }
+      } finally {
+        Object.assign(LIMITS, saved);
+      }
+    }
+  });
+
+  it('counts continuation lines in CRLF files', () => {
+    const saved = { ...LIMITS };
+    try {
+      LIMITS.continuationLines = 2;
+      assert.match(beyondLimits('FROM a\r\nRUN a \\\r\n b \\\r\n c \\\r\n d\r\n') ?? '', /continues over 3 lines/);
+    } finally {
+      Object.assign(LIMITS, saved);
+    }
   });
 });
