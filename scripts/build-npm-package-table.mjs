@@ -333,9 +333,9 @@ for (const name of names) {
   for (const key of held) {
     const row = rows.get(key);
     const deps = [...row.deps.map((d) => d.mark + index.get(d.key).toString(36)), ...[...new Set(row.reads)].map((n) => `?${nameIndex.get(n).toString(36)}`)].join(',');
-    entry.push([row.version, row.bytes, row.files, row.tarballBytes, deps, ...(row.unknown.length ? [row.unknown.join(',')] : [])]);
+    entry.push([row.version, row.bytes, row.files, row.tarballBytes, deps, row.unknown.join(',')].join(';'));
   }
-  packages.push(entry);
+  packages.push(entry.join('\t'));
 }
 const table = {
   source: REGISTRY,
@@ -343,17 +343,19 @@ const table = {
   platform: `${PLATFORM.os}-${PLATFORM.cpu}-${PLATFORM.libc}`,
   generator: 'scripts/build-npm-package-table.mjs',
   format:
-    'packages: [name, bytes of the registry document, its latest dist-tag or "" when that is the last version kept, ...versions kept in version order]; a version: [version, unpacked bytes (sum of file sizes in the tarball), file count, tarball bytes, ' +
-    'dependencies as base-36 indexes of versions counted across all packages in order, each prefixed by ~ when optional and ^ when a peer, and ?-prefixed base-36 indexes of packages whose registry document npm reads without installing them (other platforms, optional peers), (optional) names of dependencies that do not resolve to a registry version]. ' +
-    'A package without versions is one whose document npm only reads. ' +
+    'packages: one line per package, sorted by name, tab-separated: name, bytes of the registry document, its latest dist-tag ("" when that is the last version kept), then one field per version kept, in version order. ' +
+    'A version is semicolon-separated: version, unpacked bytes (sum of file sizes in the tarball), file count, tarball bytes, ' +
+    'dependencies (comma-separated base-36 indexes of versions counted across all packages in order, each prefixed by ~ when optional and ^ when a peer, and ?-prefixed base-36 indexes of packages whose registry document npm reads without installing them: other platforms, optional peers), ' +
+    'names of dependencies that do not resolve to a registry version (comma-separated, usually empty). A package without versions is one whose document npm only reads. ' +
+    'One string rather than nested arrays: the bundle then carries a single string literal, which costs the language server less to load than a large object literal. ' +
     'seeds: base-36 indexes of the versions kept as seeds.',
   seeds: [...seedKeys].map((k) => index.get(k)).sort((a, b) => a - b).map((i) => i.toString(36)).join(','),
-  packages,
+  packages: packages.join('\n'),
 };
 const json = JSON.stringify(table);
 writeFileSync(OUT, json + '\n');
 process.stderr.write(
-  `wrote ${OUT.pathname}: ${names.length} packages (${packages.filter((p) => p.length === 3).length} only read), ${keys.length} versions, ${json.length} bytes, ${gzipSync(json).length} gzipped` +
+  `wrote ${OUT.pathname}: ${names.length} packages (${packages.filter((p) => p.split('\t').length === 3).length} only read), ${keys.length} versions, ${json.length} bytes, ${gzipSync(json).length} gzipped` +
     (missingSeeds.length ? `; seeds not in the registry: ${missingSeeds.join(', ')}` : '') +
     (unresolved.size ? `; unresolved specs: ${[...unresolved].slice(0, 20).join(', ')}` : '') +
     '\n',

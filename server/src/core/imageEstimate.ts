@@ -82,21 +82,21 @@ function npmParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
     if (est.packages.length > 0) parts.push({ label: `${label} (${lockfile.path}: ${est.installed} packages)`, bytes: est.bytes, basis: est.basis });
     if (est.unknown.length > 0) {
       const some = est.unknown.slice(0, 5).join(', ') + (est.unknown.length > 5 ? ', ...' : '');
-      parts.push({ label: `${est.unknown.length} package${est.unknown.length === 1 ? '' : 's'} of ${lockfile.path} not in the npm package table`, basis: `not sized: ${some}` });
+      parts.push({ label: `${est.unknown.length} package${est.unknown.length === 1 ? '' : 's'} of ${lockfile.path} not in the npm package table`, basis: `the npm package table holds neither these versions nor their lines: ${some}` });
     }
     if (cacheStays) parts.push(cachePart(est));
     return parts;
   }
   if (names.length === 0 || NPM_UPDATE.has(sub.value)) {
     const why = NPM_UPDATE.has(sub.value) ? 'updates to versions the registry has at build time' : lockfile ? `${lockfile.path} of the build context is not copied before this RUN` : 'no npm lockfile (lockfileVersion 2 or 3) at the top of the build context';
-    const parts: SizedPart[] = [{ label, basis: `not sized: installs what package.json and its lockfile list; ${why}` }];
-    if (cacheStays) parts.push({ label: NPM_CACHE_LABEL, basis: 'not sized: depends on what the install downloads' });
+    const parts: SizedPart[] = [{ label, basis: `installs what package.json and its lockfile list; ${why}` }];
+    if (cacheStays) parts.push({ label: NPM_CACHE_LABEL, basis: 'depends on what the install downloads' });
     return parts;
   }
   const est = estimateNpmInstall(names, { global, omitOptional: omitsOptional(cmd), omitPeer: omitsPeer(instr, cmd) });
   const parts: SizedPart[] = [];
   if (est.packages.length > 0) parts.push({ label: `${label}${global ? ' (under /usr/local/lib/node_modules)' : ''}`, bytes: est.bytes, basis: est.basis });
-  if (est.unknown.length > 0) parts.push({ label: `npm packages not in the table: ${est.unknown.join(', ')}`.slice(0, 120), basis: `not sized: the npm package table holds ${est.unknown.length === 1 ? 'no such version' : 'none of these versions'}` });
+  if (est.unknown.length > 0) parts.push({ label: `npm packages not in the table: ${est.unknown.join(', ')}`.slice(0, 120), basis: `the npm package table holds ${est.unknown.length === 1 ? 'neither this version nor its line' : 'neither these versions nor their lines'}` });
   if (cacheStays) parts.push(cachePart(est));
   return parts;
 }
@@ -106,7 +106,7 @@ const NPM_CACHE_LABEL = 'npm cache left in the layer (~/.npm)';
 /** npm's cache after an install the model sized; not sized when some packages are unknown. */
 function cachePart(est: NpmEstimate): SizedPart {
   const cache = estimateNpmCache(est);
-  return { label: NPM_CACHE_LABEL, bytes: est.unknown.length ? undefined : cache.bytes, basis: est.unknown.length ? `not sized: some packages are not in the table (${cache.basis})` : cache.basis };
+  return { label: NPM_CACHE_LABEL, bytes: est.unknown.length ? undefined : cache.bytes, basis: est.unknown.length ? 'depends on the packages the table does not hold' : cache.basis };
 }
 
 /** True when a COPY/ADD before `instr` along its FROM chain copies `path` from the top of the build context. */

@@ -85,8 +85,8 @@ interface TableJson {
   generatedOn: string;
   platform: string;
   seeds: string;
-  /** [name, registry document bytes, latest dist-tag, ...[version, bytes, files, tarball bytes, deps, unknown?]] */
-  packages: unknown[][];
+  /** One line per package (see `format` in the file): name, document bytes, latest, then versions `version;bytes;files;tarball;deps;unknown`. */
+  packages: string;
 }
 
 interface PackageInfo {
@@ -135,20 +135,24 @@ function data(): Decoded {
       major: require('semver/functions/major'),
     },
   };
-  for (const [name, documentBytes, latest, ...versions] of table.packages as unknown as [string, number, string, ...[string, number, number, number, string, string?][]][]) {
+  for (const line of table.packages.split('\n')) {
+    const [name = '', documentBytes, latest, ...versions] = line.split('\t');
     const rows: number[] = [];
-    for (const [version, bytes, files, tarball, deps, unknown] of versions) {
+    let newest = '';
+    for (const field of versions) {
+      const [version = '', bytes, files, tarball, deps = '', unknown = ''] = field.split(';');
       rows.push(d.name.length);
       d.name.push(name);
       d.version.push(version);
-      d.bytes.push(bytes);
-      d.files.push(files);
-      d.tarballBytes.push(tarball);
+      d.bytes.push(Number(bytes));
+      d.files.push(Number(files));
+      d.tarballBytes.push(Number(tarball));
       d.depsText.push(deps);
-      d.unknownDeps.push(unknown);
+      d.unknownDeps.push(unknown || undefined);
+      newest = version;
     }
     // A package without versions is one whose document npm only reads (another platform's binary, an optional peer).
-    d.byName.set(name, { rows, latest: latest || (versions[versions.length - 1]?.[0] ?? ''), documentBytes });
+    d.byName.set(name, { rows, latest: latest || newest, documentBytes: Number(documentBytes) });
     d.packageNames.push(name);
   }
   decoded = d;

@@ -12,8 +12,16 @@ import { estimateNpmCache, estimateNpmInstall, npmPackageTable, parseNpmSpec } f
 import table from '../../../server/src/sizes/npm-packages.generated.json';
 import measured from '../../../server/src/sizes/npm-measured.generated.json';
 
-type Row = [string, number, number, number, string, string?];
-const packages = table.packages as unknown as [string, number, string, ...Row[]][];
+/** [version, bytes, files, tarball bytes, dependencies, unknown dependencies] */
+type Row = [string, number, number, number, string, string];
+// Read here independently of the model's decoder (the format is described in the file).
+const packages = table.packages.split('\n').map((line): [string, number, string, ...Row[]] => {
+  const [name = '', documentBytes, latest = '', ...versions] = line.split('\t');
+  return [name, Number(documentBytes), latest, ...versions.map((v): Row => {
+    const [version = '', bytes, files, tarball, deps = '', unknown = ''] = v.split(';');
+    return [version, Number(bytes), Number(files), Number(tarball), deps, unknown];
+  })];
+});
 /** Every version row with its package name, in table order (the order dependency indexes count in). */
 const rows: { name: string; row: Row }[] = packages.flatMap(([name, , , ...versions]) => versions.map((row) => ({ name, row })));
 const rowOf = (name: string, version: string) => rows.find((r) => r.name === name && r.row[0] === version);
@@ -42,7 +50,10 @@ describe('npm size model: the table', () => {
         assert.ok(i >= 0 && i < (d.startsWith('?') ? packages.length : rows.length), `${name}@${version} -> ${d}`);
       }
     }
+    const names = packages.map((p) => p[0]);
+    assert.deepEqual(names, [...new Set(names)].sort(), 'names unique and sorted');
     for (const [name, documentBytes, latest, ...versions] of packages) {
+      assert.match(name, /^(@[a-z0-9][\w.~-]*\/)?[a-z0-9~][\w.~-]*$/i, name);
       assert.ok(documentBytes > 0, name);
       assert.ok(latest === '' || validVersion(latest), `${name} latest ${latest}`);
       // Versions ascend within a package: the model reads the last one as the newest held.
