@@ -29,9 +29,10 @@ export interface ActivationTime {
   /** `loadMs + activateMs`: the extension's own share of its activation, in wall time. */
   totalMs: number;
   /**
-   * CPU time of the extension host process over the same two spans (all its threads: the
-   * compiler and garbage collector work for us there, and nothing else runs on the main thread
-   * while our synchronous code does). Unlike wall time it does not grow when the machine is busy.
+   * CPU time of the extension host process over the same two spans. Both spans are synchronous,
+   * so nothing else runs on the main thread meanwhile; the figure counts all the process's threads
+   * (V8 compiles and collects garbage for us on helper threads; any other thread's work counts
+   * too, so it errs high). Unlike wall time it does not grow when other processes hold the cores.
    */
   cpuMs: number;
 }
