@@ -137,6 +137,8 @@ interface ParsedPiece {
   runs: Map<Instruction, RunScript>;
   /** Offset of the piece's first character in the text it was parsed in. */
   base: number;
+  /** Parsed alone behind blank lines (it then holds a text as long as the file up to it). */
+  padded: boolean;
 }
 
 /** What a model keeps for the next version of the same document (see {@link buildModel}). */
@@ -173,11 +175,17 @@ export function buildModel(text: string, previous?: DockerfileModel): Dockerfile
     }
   });
   // Many new pieces (a first build, a paste, a new line near the top): one parse of the whole text
-  // costs less than parsing each piece behind its padding of blank lines.
+  // costs less than parsing each piece behind its padding of blank lines. A piece parsed alone
+  // also keeps its padding (a text and a line table as long as the file up to it), so once many
+  // are kept, one parse of the whole file replaces them.
   const missingLines = missing.reduce((n, k) => n + ((starts[k + 1] ?? lines.lineCount) - starts[k]), 0);
-  if (missing.length > 1 && missingLines * 4 > lines.lineCount) {
+  let padded = missing.length;
+  for (const entry of pieces.values()) if (entry.piece?.padded) padded++;
+  if (missing.length > MAX_ALONE || padded > MAX_KEPT_ALONE || (missing.length > 1 && missingLines * 4 > lines.lineCount)) {
+    // Every piece takes its nodes from the new parse, kept ones too: a node keeps its whole parse
+    // alive, so mixing pieces of several whole parses would hold several copies of the file.
     const whole = parseWhole(text, lines, escapeChar, starts);
-    for (const k of missing) pieces.get(starts[k])!.piece = whole[k];
+    starts.forEach((first, k) => pieces.set(first, { text: pieces.get(first)!.text, escapeChar, piece: whole[k] }));
   } else {
     for (const k of missing) {
       const entry = pieces.get(starts[k])!;
@@ -187,6 +195,11 @@ export function buildModel(text: string, previous?: DockerfileModel): Dockerfile
   const reuse: ModelReuse = { pieces, parsed: missing.length };
   return assemble(text, lines, escapeChar, starts.map((first, k) => ({ piece: pieces.get(first)!.piece, offset: offsets[k] })), reuse);
 }
+
+/** Pieces parsed alone in one build, at most; more are parsed with the whole file. */
+const MAX_ALONE = 2;
+/** Pieces parsed alone that a model keeps, at most (see {@link buildModel}). */
+const MAX_KEPT_ALONE = 24;
 
 /** The escape character the parser reads from the directives at the top of the file. */
 function escapeCharOf(text: string, lines: LineIndex): string {
@@ -257,7 +270,7 @@ function parsePiece(pieceText: string, firstLine: number, escapeChar: string): P
   const ast = DockerfileParser.parse(padded);
   const own = new LineIndex(padded);
   const nodes = ast.getInstructions();
-  return pieceOf(ast, nodes, nodes.map((n) => n.getRange()), ast.getComments().map(commentOf), own, escapeChar, padded.length - pieceText.length, firstLine === 0);
+  return { ...pieceOf(ast, nodes, nodes.map((n) => n.getRange()), ast.getComments().map(commentOf), own, escapeChar, padded.length - pieceText.length, firstLine === 0), padded: firstLine > 0 };
 }
 
 /** Parses the whole text once and hands each piece its share of the nodes. */
@@ -287,7 +300,7 @@ function commentOf(c: { getContent(): string | null | undefined; getRange(): Ran
 function pieceOf(ast: Dockerfile, nodes: Instruction[], ranges: Range[], comments: { content: string; line: number }[], own: LineIndex, escapeChar: string, base: number, first: boolean): ParsedPiece {
   const runs = new Map<Instruction, RunScript>();
   for (const node of nodes) if (node.getKeyword().toUpperCase() === 'RUN') runs.set(node, runScript(node as Run, own, escapeChar));
-  return { nodes, ranges, comments, initialArgs: first ? ast.getInitialARGs() : [], runs, base };
+  return { padded: false, nodes, ranges, comments, initialArgs: first ? ast.getInitialARGs() : [], runs, base };
 }
 
 /** Builds the model from parsed pieces: instructions, stages, ignore comments, reachability. */

@@ -8,7 +8,7 @@ import { spawn, execFileSync, type ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
-import type { Keystroke } from './generate';
+import { keystrokeRange, type Keystroke } from './generate';
 
 export interface Diagnostic {
   range: { start: { line: number; character: number }; end: { line: number; character: number } };
@@ -140,7 +140,7 @@ export class BenchServer {
   /** One incremental didChange, then the time until the document's next publication. */
   async timeKeystroke(uri: string, version: number, k: Keystroke, timeoutMs: number): Promise<number> {
     const next = this.publications(uri) + 1;
-    const range = { start: { line: k.line, character: k.character }, end: { line: k.line, character: k.character + k.deleteLength } };
+    const range = keystrokeRange(k);
     const t0 = performance.now();
     await this.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version }, contentChanges: [{ range, rangeLength: k.deleteLength, text: k.text }] });
     await this.waitPublications(uri, next, timeoutMs, version);

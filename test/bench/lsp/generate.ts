@@ -118,6 +118,8 @@ export interface Keystroke {
   /** Inserted text ('' for a deletion of one character at `character`). */
   text: string;
   deleteLength: number;
+  /** The deletion is the line break at the end of `line` (its range ends at the next line's start). */
+  lineBreak?: boolean;
 }
 
 /**
@@ -138,4 +140,28 @@ export function keystrokes(text: string, count: number, seed = 7): Keystroke[] {
     if (out.length < count) out.push({ line, character, text: '', deleteLength: 1 });
   }
   return out;
+}
+
+/**
+ * `count` edits that add or remove a line: Enter at the end of a random line, then its undo, so
+ * the text is the original again after each pair.
+ */
+export function newlines(text: string, count: number, seed = 11): Keystroke[] {
+  const rnd = prng(seed);
+  const lines = text.split('\n');
+  const out: Keystroke[] = [];
+  while (out.length < count) {
+    const line = Math.floor(rnd() * (lines.length - 1));
+    const character = lines[line].length;
+    out.push({ line, character, text: '\n', deleteLength: 0 });
+    // The undo: the line break now sits at the end of `line` and reaches to the next line's start.
+    if (out.length < count) out.push({ line, character, text: '', deleteLength: 1, lineBreak: true });
+  }
+  return out;
+}
+
+/** The range a keystroke replaces. */
+export function keystrokeRange(k: Keystroke): { start: { line: number; character: number }; end: { line: number; character: number } } {
+  const end = k.lineBreak ? { line: k.line + 1, character: 0 } : { line: k.line, character: k.character + k.deleteLength };
+  return { start: { line: k.line, character: k.character }, end };
 }

@@ -19,7 +19,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { BenchServer, procStats, type Diagnostic, type ProcStats } from './client';
-import { generateDockerfile, keystrokes } from './generate';
+import { generateDockerfile, keystrokes, newlines } from './generate';
 import { summariseProfile, type ProfileSummary } from './profile';
 import { median, percentile, ratio, round } from './stats';
 
@@ -32,6 +32,8 @@ const TIMEOUT_MS = 120_000;
 const EDIT_BUDGET_MS = 20_000;
 const MIN_EDITS = 6;
 const REQUEST_BUDGET_MS = 3_000;
+/** Enter-and-undo pairs per case and session. */
+const NEWLINE_EDITS = 6;
 
 type Side = 'ours' | 'peer';
 const SCRIPTS: Record<Side, string> = { ours: OURS, peer: PEER };
@@ -47,6 +49,8 @@ interface Case {
 interface CaseSample {
   openMs: number[];
   changeMs: number[];
+  /** Edits that add or remove a line (Enter at a line's end, then its undo). */
+  newlineMs: number[];
   hoverMs: number[];
   codeActionMs: number[];
   diagnostics: number;
@@ -152,7 +156,7 @@ function rotate(sides: Side[], i: number): Side[] {
 async function runCase(servers: Servers, c: Case, seed: number): Promise<Partial<Record<Side, CaseSample>>> {
   const sides = Object.keys(servers) as Side[];
   const samples: Partial<Record<Side, CaseSample>> = {};
-  for (const side of sides) samples[side] = { openMs: [], changeMs: [], hoverMs: [], codeActionMs: [], diagnostics: 0, codeActions: 0, hoverChars: 0 };
+  for (const side of sides) samples[side] = { openMs: [], changeMs: [], newlineMs: [], hoverMs: [], codeActionMs: [], diagnostics: 0, codeActions: 0, hoverChars: 0 };
   const each = async (i: number, step: (server: BenchServer, sample: CaseSample, side: Side) => Promise<void>) => {
     for (const side of rotate(sides, i + seed)) await step(servers[side]!, samples[side]!, side);
   };
@@ -172,6 +176,12 @@ async function runCase(servers: Servers, c: Case, seed: number): Promise<Partial
     }
     version++;
     await each(i, async (server, sample) => void sample.changeMs.push(await server.timeKeystroke(c.uri, version, k, TIMEOUT_MS)));
+  }
+  // Enter moves every later line: our incremental analysis redoes what follows the edit, so these
+  // are timed apart from the letters.
+  for (const [i, k] of newlines(c.text, NEWLINE_EDITS, seed).entries()) {
+    version++;
+    await each(i, async (server, sample) => void sample.newlineMs.push(await server.timeKeystroke(c.uri, version, k, TIMEOUT_MS)));
   }
   for (let i = 0, until = performance.now() + REQUEST_BUDGET_MS * sides.length; i < 5 && (i === 0 || performance.now() < until); i++) {
     await each(i, async (server, sample, side) => {
@@ -248,16 +258,18 @@ interface Metrics {
   openMs: number;
   changeP50Ms: number;
   changeP95Ms: number;
+  newlineP50Ms: number;
   hoverMs: number;
   codeActionMs: number;
 }
 
 function metrics(sessions: Session[], name: string): Metrics {
-  const pool = (k: keyof Pick<CaseSample, 'openMs' | 'changeMs' | 'hoverMs' | 'codeActionMs'>) => sessions.flatMap((s) => s.cases[name][k]);
+  const pool = (k: keyof Pick<CaseSample, 'openMs' | 'changeMs' | 'newlineMs' | 'hoverMs' | 'codeActionMs'>) => sessions.flatMap((s) => s.cases[name][k]);
   return {
     openMs: round(median(pool('openMs'))),
     changeP50Ms: round(median(pool('changeMs'))),
     changeP95Ms: round(percentile(pool('changeMs'), 95)),
+    newlineP50Ms: round(median(pool('newlineMs'))),
     hoverMs: round(median(pool('hoverMs')), 2),
     codeActionMs: round(median(pool('codeActionMs')), 2),
   };
@@ -268,6 +280,7 @@ function ratios(o: Metrics, p: Metrics): Metrics {
     openMs: ratio(o.openMs, p.openMs),
     changeP50Ms: ratio(o.changeP50Ms, p.changeP50Ms),
     changeP95Ms: ratio(o.changeP95Ms, p.changeP95Ms),
+    newlineP50Ms: ratio(o.newlineP50Ms, p.newlineP50Ms),
     hoverMs: ratio(o.hoverMs, p.hoverMs),
     codeActionMs: ratio(o.codeActionMs, p.codeActionMs),
   };
@@ -337,13 +350,14 @@ async function main(): Promise<void> {
     console.log('\nLatency in ms, ours/peer and the ratio ours/peer (lower is better; target <= 0.5 at 1,000 and 10,000 lines)');
     console.log(
       table([
-        ['case', 'lines', 'didOpen->diag', 'didChange p50', 'didChange p95', 'hover FROM', 'codeAction'],
+        ['case', 'lines', 'didOpen->diag', 'didChange p50', 'didChange p95', 'Enter p50', 'hover FROM', 'codeAction'],
         ...results.map((r) => [
           r.name,
           String(r.lines),
           cell(r.ours.openMs, r.peer.openMs, r.ratio.openMs),
           cell(r.ours.changeP50Ms, r.peer.changeP50Ms, r.ratio.changeP50Ms),
           cell(r.ours.changeP95Ms, r.peer.changeP95Ms, r.ratio.changeP95Ms),
+          cell(r.ours.newlineP50Ms, r.peer.newlineP50Ms, r.ratio.newlineP50Ms),
           cell(r.ours.hoverMs, r.peer.hoverMs, r.ratio.hoverMs),
           cell(r.ours.codeActionMs, r.peer.codeActionMs, r.ratio.codeActionMs),
         ]),

@@ -10,7 +10,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { analyze } from '../../../server/src/core/analyze';
 import { applyEdits } from '../../../server/src/core/edits';
-import { generateDockerfile, keystrokes } from '../../bench/lsp/generate';
+import { generateDockerfile, keystrokeRange, keystrokes, newlines } from '../../bench/lsp/generate';
 import { summariseProfile } from '../../bench/lsp/profile';
 import { median, percentile, ratio } from '../../bench/lsp/stats';
 
@@ -47,9 +47,19 @@ describe('benchmark helpers', () => {
     for (const [i, k] of ks.entries()) {
       const content = lines[k.line].replace(/\s*\\$/, '');
       assert.ok(k.character >= 1 && k.character < content.length, `keystroke ${i} at ${k.line}:${k.character}`);
-      current = applyEdits(current, [{ range: { start: { line: k.line, character: k.character }, end: { line: k.line, character: k.character + k.deleteLength } }, newText: k.text }]);
+      current = applyEdits(current, [{ range: keystrokeRange(k), newText: k.text }]);
       if (i % 2 === 0) assert.notEqual(current, text);
       else assert.equal(current, text);
+    }
+  });
+
+  it('adds a line and takes it away again in newline pairs', () => {
+    const text = generateDockerfile(100, 100);
+    let current = text;
+    for (const [i, k] of newlines(text, 10, 3).entries()) {
+      current = applyEdits(current, [{ range: keystrokeRange(k), newText: k.text }]);
+      assert.equal(current.split('\n').length, text.split('\n').length + (i % 2 === 0 ? 1 : 0));
+      if (i % 2 === 1) assert.equal(current, text);
     }
   });
 
