@@ -27,6 +27,8 @@ export interface NpmLockfileFacts {
   path: string;
   /** Every package the lockfile installs (its entries under a node_modules folder), nested copies included. */
   packages: NpmLockEntry[];
+  /** The names the project itself depends on (dependencies, devDependencies, optional and peer ones). */
+  rootRequires: string[];
 }
 
 

@@ -33,6 +33,8 @@ export interface NpmSpec {
 
 /** A package an npm lockfile installs, as the language server reads it from package-lock.json. */
 export interface NpmLockEntry {
+  /** The entry's key in the lockfile (`node_modules/a/node_modules/b`): where npm puts it. */
+  location: string;
   name: string;
   version: string;
   /** Only needed by devDependencies (left out by `--omit=dev`). */
@@ -45,6 +47,8 @@ export interface NpmLockEntry {
   os?: string[];
   cpu?: string[];
   libc?: string[];
+  /** Names it depends on (dependencies, optional and peer dependencies). */
+  requires?: string[];
 }
 
 /** Result of {@link estimateNpmInstall}. */
@@ -313,21 +317,55 @@ export function estimateNpmCache(est: NpmEstimate): { bytes: number; basis: stri
 }
 
 /**
+ * The lockfile entries npm installs here: every entry that is not optional (less devDependencies
+ * with `omitDev`), and the optional ones that fit the platform and that the project or an
+ * installed entry depends on. An optional package without platform fields can still be left out:
+ * sharp's `@img/sharp-wasm32` is needed only by its FreeBSD and WebContainers builds.
+ */
+function installedEntries(lockfile: { packages: readonly NpmLockEntry[]; rootRequires?: readonly string[] }, opts: { omitDev?: boolean; omitOptional?: boolean }): NpmLockEntry[] {
+  const byLocation = new Map(lockfile.packages.map((e) => [e.location, e]));
+  const fits = (e: NpmLockEntry) => allows(e.os, PLATFORM.os) && allows(e.cpu, PLATFORM.cpu) && allows(e.libc, PLATFORM.libc);
+  // Node's lookup: the nearest node_modules/<name> from the dependent's folder up to the top.
+  const lookup = (from: string, name: string): NpmLockEntry | undefined => {
+    for (let base = from; ; ) {
+      const hit = byLocation.get(base ? `${base}/node_modules/${name}` : `node_modules/${name}`);
+      if (hit || !base) return hit;
+      const i = base.lastIndexOf('/node_modules/');
+      base = i < 0 ? '' : base.slice(0, i);
+    }
+  };
+  const out = new Set<NpmLockEntry>(lockfile.packages.filter((e) => !e.optional && !(opts.omitDev && e.dev)));
+  if (opts.omitOptional) return [...out];
+  const queue = [...out];
+  const reach = (from: string, name: string) => {
+    const e = lookup(from, name);
+    if (e && !out.has(e) && !(opts.omitDev && e.dev) && fits(e)) {
+      out.add(e);
+      queue.push(e);
+    }
+  };
+  for (const name of lockfile.rootRequires ?? []) reach('', name);
+  while (queue.length) {
+    const e = queue.pop() as NpmLockEntry;
+    for (const name of e.requires ?? []) reach(e.location, name);
+  }
+  return lockfile.packages.filter((e) => out.has(e));
+}
+
+/**
  * Estimates what `npm ci` (or `npm install` without names) installs from a lockfile: every entry,
  * nested copies included, less devDependencies with `omitDev` and optional packages that are
  * omitted or built for another platform. Entries sized exactly when the table holds their
  * version, with the newest version of the same line otherwise (listed in `approximated`), and
  * unknown when it holds neither.
  */
-export function estimateNpmLockfile(lockfile: { path: string; packages: readonly NpmLockEntry[] }, opts: { omitDev?: boolean; omitOptional?: boolean } = {}): NpmEstimate & { installed: number } {
+export function estimateNpmLockfile(lockfile: { path: string; packages: readonly NpmLockEntry[]; rootRequires?: readonly string[] }, opts: { omitDev?: boolean; omitOptional?: boolean } = {}): NpmEstimate & { installed: number } {
   const d = data();
   const unknown: string[] = [];
   const approximated: string[] = [];
   const counted: number[] = [];
   let installed = 0;
-  for (const e of lockfile.packages) {
-    if (opts.omitDev && e.dev) continue;
-    if (e.optional && (opts.omitOptional || !(allows(e.os, PLATFORM.os) && allows(e.cpu, PLATFORM.cpu) && allows(e.libc, PLATFORM.libc)))) continue;
+  for (const e of installedEntries(lockfile, opts)) {
     installed++;
     const label = `${e.name}@${e.version}`;
     const hit = e.notRegistry || !e.version ? undefined : resolveSpec(d, { name: e.name, range: e.version });

@@ -109,6 +109,29 @@ describe('whole-image estimate: npm installs', () => {
       assert.equal(l.parts.find((p) => p.label.startsWith('npm cache'))!.bytes, undefined);
     });
 
+    it('installs an optional package only when something installed here needs it (Node lookup from its folder)', () => {
+      // express is held by the table; `@img/sharp-wasm32`-like: optional, no platform fields, needed
+      // only by a FreeBSD build; `nested` sits under express, so only express's lookup finds it.
+      const express = lockfile.packages.find((p) => p.name === 'express')!;
+      const text = JSON.stringify({
+        lockfileVersion: 3,
+        packages: {
+          '': { dependencies: { express: '^4' }, optionalDependencies: { 'x-freebsd': '1' } },
+          'node_modules/express': { version: express.version, dependencies: { wasm: '1' } },
+          'node_modules/x-freebsd': { version: '1.0.0', optional: true, os: ['freebsd'], dependencies: { 'only-wasm': '1' } },
+          'node_modules/only-wasm': { version: '1.0.0', optional: true },
+          'node_modules/express/node_modules/wasm': { version: '1.0.0', optional: true },
+          'node_modules/wasm': { version: '2.0.0', optional: true },
+        },
+      });
+      const l = parseNpmLockfile(text, 'package-lock.json')!;
+      assert.deepEqual(l.rootRequires, ['express', 'x-freebsd']);
+      const e = estimateNpmLockfile(l);
+      assert.equal(e.installed, 2, 'express and the wasm copy nested under it');
+      assert.deepEqual(e.unknown, ['wasm@1.0.0']);
+      assert.equal(estimateNpmLockfile(l, { omitOptional: true }).installed, 1);
+    });
+
     it('does not use the lockfile when the Dockerfile has not copied it before the install', () => {
       const l = lockLayer('FROM node:22-slim\nCOPY package.json ./\nRUN npm install --omit=dev\nCOPY package-lock.json ./\n');
       assert.equal(l.bytes, undefined);

@@ -97,6 +97,9 @@ export function parseNpmLockfile(text: string, path: string): NpmLockfileFacts |
   const map = (doc as { packages?: unknown } | null)?.packages;
   if (!map || typeof map !== 'object') return undefined;
   const packages: NpmLockEntry[] = [];
+  const names = (e: Record<string, unknown>, fields: string[]) => [...new Set(fields.flatMap((f) => (e[f] && typeof e[f] === 'object' ? Object.keys(e[f] as object) : [])))];
+  const root = (map as Record<string, unknown>)[''];
+  const rootRequires = root && typeof root === 'object' ? names(root as Record<string, unknown>, ['dependencies', 'optionalDependencies', 'devDependencies', 'peerDependencies']) : [];
   for (const [key, raw] of Object.entries(map as Record<string, unknown>)) {
     const at = key.lastIndexOf('node_modules/');
     if (at < 0 || !raw || typeof raw !== 'object') continue; // the root project and workspace folders
@@ -105,7 +108,9 @@ export function parseNpmLockfile(text: string, path: string): NpmLockfileFacts |
     const name = typeof e.name === 'string' ? e.name : key.slice(at + 'node_modules/'.length);
     const version = typeof e.version === 'string' ? e.version : '';
     const resolved = typeof e.resolved === 'string' ? e.resolved : '';
-    const entry: NpmLockEntry = { name, version };
+    const entry: NpmLockEntry = { location: key, name, version };
+    const requires = names(e, ['dependencies', 'optionalDependencies', 'peerDependencies']);
+    if (requires.length) entry.requires = requires;
     if (e.dev === true) entry.dev = true;
     if (e.optional === true || e.devOptional === true) entry.optional = true;
     if (/^(git|github:|file:|link:)/.test(resolved) || (resolved !== '' && !/\.tgz(\?|#|$)/.test(resolved))) entry.notRegistry = true;
@@ -115,7 +120,7 @@ export function parseNpmLockfile(text: string, path: string): NpmLockfileFacts |
     }
     packages.push(entry);
   }
-  return { path, packages };
+  return { path, packages, rootRequires };
 }
 
 /** npm-shrinkwrap.json (which npm prefers) or package-lock.json at the top of the context. */
