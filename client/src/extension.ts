@@ -14,6 +14,7 @@ import { commands, window, workspace, type ExtensionContext } from 'vscode';
 import { SizeView } from './sizeView';
 import { registerEngineCommands } from './engineCommands';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import { SERVER_NODE_OPTIONS } from '../../server/src/launch';
 
 let client: LanguageClient | undefined;
 /** All imports are loaded once this module's own code runs. */
@@ -39,7 +40,7 @@ export interface ActivationTime {
 
 /** What the extension exports (for tests and other extensions): where the server runs, and what activation cost. */
 export interface Api {
-  serverInfo(): Promise<{ pid: number; version: string }>;
+  serverInfo(): Promise<{ pid: number; version: string; execArgv: string[] }>;
   activationTime(): ActivationTime;
 }
 
@@ -48,8 +49,8 @@ export async function activate(context: ExtensionContext): Promise<Api> {
   const activateStartCpu = process.cpuUsage();
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio },
-    debug: { module, transport: TransportKind.stdio, options: { execArgv: ['--nolazy', '--inspect=6011'] } },
+    run: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_OPTIONS] } },
+    debug: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: [
@@ -94,7 +95,7 @@ export async function activate(context: ExtensionContext): Promise<Api> {
   return {
     serverInfo: async () => {
       await started;
-      return running.sendRequest<{ pid: number; version: string }>('dockerfileSizeHints/serverInfo');
+      return running.sendRequest<{ pid: number; version: string; execArgv: string[] }>('dockerfileSizeHints/serverInfo');
     },
     activationTime: () => ({ ...time }),
   };

@@ -18,6 +18,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { BenchServer, procStats } from './lsp/client';
+import { SERVER_NODE_OPTIONS } from '../../server/src/launch';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..');
 
@@ -36,9 +37,9 @@ function arg(name: string): string | undefined {
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
 
-async function sample(script: string, uri: string, text: string): Promise<Sample> {
+async function sample(script: string, nodeArgs: readonly string[], uri: string, text: string): Promise<Sample> {
   const t0 = performance.now();
-  const server = await BenchServer.start(script);
+  const server = await BenchServer.start(script, [...nodeArgs]);
   const t1 = performance.now();
   const loaded = procStats(server.pid);
   await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri, languageId: 'dockerfile', version: 1, text } });
@@ -64,7 +65,7 @@ async function main(): Promise<void> {
     console.log(`load average ${os.loadavg().map((x) => x.toFixed(2)).join(' ')} on ${os.cpus().length} cores; ${rounds} startups per server, taking turns`);
     const samples: Record<'ours' | 'peer', Sample[]> = { ours: [], peer: [] };
     for (let i = 0; i < rounds; i++) {
-      for (const side of i % 2 === 0 ? (['ours', 'peer'] as const) : (['peer', 'ours'] as const)) samples[side].push(await sample(scripts[side], uri, text));
+      for (const side of i % 2 === 0 ? (['ours', 'peer'] as const) : (['peer', 'ours'] as const)) samples[side].push(await sample(scripts[side], side === 'ours' ? SERVER_NODE_OPTIONS : [], uri, text));
     }
     const rows: [string, (s: Sample) => number][] = [
       ['spawn -> initialized, wall (ms)', (s) => s.loadMs],

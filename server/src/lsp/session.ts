@@ -94,7 +94,7 @@ export function startSession(connection: Connection): void {
   });
 
   // For fault tests and bug reports: which process serves this session.
-  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version }));
+  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv }));
   connection.onNotification(TRUST_NOTIFICATION, (p: { trusted?: unknown }) => {
     trusted = p?.trusted === true;
   });

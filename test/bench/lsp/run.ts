@@ -22,6 +22,7 @@ import { BenchServer, procStats, type Diagnostic, type ProcStats } from './clien
 import { generateDockerfile, keystrokes, newlines } from './generate';
 import { summariseProfile, type ProfileSummary } from './profile';
 import { median, percentile, ratio, round } from './stats';
+import { SERVER_NODE_OPTIONS } from '../../../server/src/launch';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const OURS = path.join(ROOT, 'dist', 'server.js');
@@ -118,7 +119,8 @@ function prepareCases(dir: string, quick: boolean): { startup: Case; cases: Case
 /** Starts a server and times spawn -> first diagnostics for a small real Dockerfile. */
 async function startTimed(side: Side, startup: Case, nodeArgs: string[] = []): Promise<{ server: BenchServer; startupMs: number }> {
   const t0 = performance.now();
-  const server = await BenchServer.start(SCRIPTS[side], nodeArgs);
+  // Each server as its extension starts it: ours with the client's Node options, the peer plain.
+  const server = await BenchServer.start(SCRIPTS[side], side === 'ours' ? [...SERVER_NODE_OPTIONS, ...nodeArgs] : nodeArgs);
   await server.connection.sendNotification('textDocument/didOpen', { textDocument: { uri: startup.uri, languageId: 'dockerfile', version: 1, text: startup.text } });
   await server.waitPublications(startup.uri, 1, TIMEOUT_MS);
   return { server, startupMs: performance.now() - t0 };

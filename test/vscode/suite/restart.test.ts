@@ -5,12 +5,20 @@
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { exampleUri, extensionId, ourDiagnostics, waitFor } from './helpers';
+import { SERVER_NODE_OPTIONS } from '../../../server/src/launch';
 
 interface Api {
-  serverInfo(): Promise<{ pid: number }>;
+  serverInfo(): Promise<{ pid: number; execArgv: string[] }>;
 }
 
 describe('server restart', () => {
+  it('the server runs with the Node options the benchmark measures it with', async function () {
+    this.timeout(60_000);
+    const api = await vscode.extensions.getExtension<Api>(extensionId)!.activate();
+    const info = await waitFor('the server to answer', async () => api.serverInfo().catch(() => undefined), 30_000);
+    for (const option of SERVER_NODE_OPTIONS) assert.ok(info.execArgv.includes(option), `${option} in ${info.execArgv.join(' ')}`);
+  });
+
   it('a killed server is restarted and diagnostics return', async function () {
     this.timeout(90_000);
     const extension = vscode.extensions.getExtension<Api>(extensionId);
