@@ -2,9 +2,10 @@
  * Incremental rule runs by stage family. A family is a stage that starts from an image (or from
  * nothing we know) together with every stage built FROM it, directly or through others. Rules
  * marked `reads: 'family'` see one family at a time; their findings for a family are kept with the
- * family's text and reused while that text, the stages' places in the file and their
- * reachability stay the same. A keystroke in one stage of a 1,000-line file then re-runs those
- * rules on that stage's family only.
+ * family's text and reused while that text, the stages' numbers and their reachability stay the
+ * same. A keystroke in one stage of a 1,000-line file then re-runs those rules on that stage's
+ * family only. When lines were added or removed above a family, its kept findings move with it,
+ * except those of rules whose messages quote line numbers (`quotesLines`), which run again.
  */
 import type { DockerfileModel, Instr, Stage } from './model';
 import type { AnalysisSettings } from './analyze';
@@ -18,10 +19,12 @@ interface StoredFinding extends Omit<RawFinding, 'instr' | 'stage'> {
 }
 
 interface FamilyEntry {
-  /** Everything besides the stages' text that the family's findings depend on. */
+  /** Everything besides the stages' text and place that the family's findings depend on. */
   signature: string;
   /** The text of the instructions before the first FROM, then of each stage of the family. */
   texts: string[];
+  /** The first line of each stage of the family. */
+  lines: number[];
   /** Per rule: its findings (or error), with the rule's `fileKey` answer they were made under. */
   results: Map<string, ({ findings: StoredFinding[] } | { error: string }) & { fileKey: string }>;
 }
@@ -67,23 +70,41 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
   const prefixText = textOf(model, prefix);
   const settingsKey = JSON.stringify(settings);
   const families = stageFamilies(model);
+  // Kept entries by the text of their first stage, to find a family again after lines moved.
+  const byText = new Map<string, FamilyEntry[]>();
+  for (const entry of previous?.values() ?? []) byText.set(entry.texts[1], [...(byText.get(entry.texts[1]) ?? []), entry]);
   const entries = families.map((family): FamilyEntry => {
     const texts = [prefixText, ...family.map((s) => textOf(model, [s.fromInstr, ...s.instructions]))];
-    // Stage places and flags; stage names and images are in the texts, but ARG defaults are not.
+    const lines = family.map((s) => s.fromInstr.range.start.line);
+    // Stage numbers and flags; stage names and images are in the texts, but ARG defaults are not.
     let signature = settingsKey;
-    for (const s of family) signature += `|${s.index},${s.fromInstr.index},${s.fromInstr.range.start.line},${s.from.image},${s.from.stage?.index},${+s.isFinal}${+s.reachesFinal}${+s.layersInFinal}`;
-    const old = previous?.get(family[0].fromInstr.range.start.line);
-    return old && old.signature === signature && sameTexts(old.texts, texts) ? old : { signature, texts, results: new Map() };
+    for (const s of family) signature += `|${s.index},${s.from.image},${s.from.stage?.index},${+s.isFinal}${+s.reachesFinal}${+s.layersInFinal}`;
+    const candidates = (byText.get(texts[1]) ?? []).filter((e) => e.signature === signature && sameTexts(e.texts, texts));
+    const old = candidates.find((e) => e.lines[0] === lines[0]) ?? candidates.find((e) => e.lines.every((l, i) => lines[i] - l === lines[0] - e.lines[0]));
+    if (!old) return { signature, texts, lines, results: new Map() };
+    const delta = lines[0] - old.lines[0];
+    if (delta === 0) return old;
+    // Every stage of the family moved by the same number of lines: its findings move with it.
+    const results: FamilyEntry['results'] = new Map();
+    for (const rule of rules) {
+      const kept = old.results.get(rule.id);
+      if (!kept || rule.quotesLines) continue;
+      results.set(rule.id, 'error' in kept ? kept : { findings: kept.findings.map((f) => moved(f, delta)), fileKey: kept.fileKey });
+    }
+    return { signature, texts, lines, results };
   });
   families.forEach((family, k) => run.cache.set(family[0].fromInstr.range.start.line, entries[k]));
   const fileKeys = new Map(rules.map((r) => [r.id, r.fileKey?.(model) ?? '']));
   // Findings made under another answer of the rule's whole-file question are not reused.
   for (const entry of entries) for (const [id, result] of entry.results) if (result.fileKey !== fileKeys.get(id)) entry.results.delete(id);
 
-  const stale = entries.filter((e) => rules.some((r) => !e.results.has(r.id))).length;
-  if (stale > WHOLE_FILE_AFTER) {
-    shareOut(model, rules, settings, prefix, families, entries, fileKeys);
-    run.checked = families.length;
+  // A rule missing in many families runs once on the whole file, and its findings are shared out.
+  const checkedFamilies = new Set<number>();
+  for (const rule of rules) {
+    const missing = entries.flatMap((e, k) => (e.results.has(rule.id) ? [] : [k]));
+    if (missing.length <= WHOLE_FILE_AFTER) continue;
+    shareOut(model, rule, settings, prefix, families, entries, fileKeys.get(rule.id)!, missing);
+    missing.forEach((k) => checkedFamilies.add(k));
   }
   families.forEach((family, k) => {
     const entry = entries[k];
@@ -104,33 +125,38 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
       if ('error' in result) run.errors.set(rule.id, [...(run.errors.get(rule.id) ?? []), result.error]);
       else for (const f of result.findings) run.findings.get(rule.id)!.push(restore(f, prefix, family));
     }
-    if (view) run.checked++;
+    if (view) checkedFamilies.add(k);
   });
+  run.checked = checkedFamilies.size;
   for (const list of run.findings.values()) list.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return run;
 }
 
-/** Runs each rule once on the whole file and stores its findings with the family of their stage. */
-function shareOut(model: DockerfileModel, rules: Rule[], settings: AnalysisSettings, prefix: Instr[], families: Stage[][], entries: FamilyEntry[], fileKeys: Map<string, string>): void {
+/** Runs one rule on the whole file and stores its findings with the families in `into` (by the family of their stage). */
+function shareOut(model: DockerfileModel, rule: Rule, settings: AnalysisSettings, prefix: Instr[], families: Stage[][], entries: FamilyEntry[], fileKey: string, into: number[]): void {
+  let raw: RawFinding[];
+  try {
+    raw = rule.check({ model, env: { context: {} }, settings });
+  } catch (e) {
+    const error = e instanceof Error ? e.message : String(e);
+    for (const k of into) entries[k].results.set(rule.id, { error, fileKey });
+    return;
+  }
   const familyOf = new Map<Stage, number>();
   families.forEach((family, k) => family.forEach((s) => familyOf.set(s, k)));
-  for (const rule of rules) {
-    let raw: RawFinding[];
-    try {
-      raw = rule.check({ model, env: { context: {} }, settings });
-    } catch (e) {
-      const error = e instanceof Error ? e.message : String(e);
-      entries.forEach((entry) => entry.results.set(rule.id, { error, fileKey: fileKeys.get(rule.id)! }));
-      continue;
-    }
-    const shares: StoredFinding[][] = families.map(() => []);
-    for (const f of raw) {
-      const stage = f.stage ?? f.instr?.stage;
-      const k = stage ? familyOf.get(stage) ?? 0 : 0;
-      shares[k].push(store(f, prefix, families[k]));
-    }
-    entries.forEach((entry, k) => entry.results.set(rule.id, { findings: shares[k], fileKey: fileKeys.get(rule.id)! }));
+  const shares: StoredFinding[][] = families.map(() => []);
+  for (const f of raw) {
+    const stage = f.stage ?? f.instr?.stage;
+    const k = stage ? familyOf.get(stage) ?? 0 : 0;
+    shares[k].push(store(f, prefix, families[k]));
   }
+  for (const k of into) entries[k].results.set(rule.id, { findings: shares[k], fileKey });
+}
+
+/** A stored finding `delta` lines further down. */
+function moved(f: StoredFinding, delta: number): StoredFinding {
+  const at = (p: { line: number; character: number }) => ({ line: p.line + delta, character: p.character });
+  return { ...f, range: { start: at(f.range.start), end: at(f.range.end) } };
 }
 
 /** The model restricted to one family (and the instructions before the first FROM). */

@@ -127,6 +127,8 @@ export function perInstruction<T>(ask: (instr: Instr) => T): (instr: Instr) => T
  * edit re-parses only the piece it touched; see {@link splitPieces}.
  */
 interface ParsedPiece {
+  /** The parse the nodes come from (shared by the pieces parsed together). */
+  ast: Dockerfile;
   nodes: Instruction[];
   /** Each node's range (asking the parser again costs a position lookup per call). */
   ranges: Range[];
@@ -137,7 +139,7 @@ interface ParsedPiece {
   runs: Map<Instruction, RunScript>;
   /** Offset of the piece's first character in the text it was parsed in. */
   base: number;
-  /** Parsed alone behind blank lines (it then holds a text as long as the file up to it). */
+  /** Parsed behind blank lines (its parse then holds a text as long as the file up to it). */
   padded: boolean;
 }
 
@@ -174,32 +176,34 @@ export function buildModel(text: string, previous?: DockerfileModel): Dockerfile
       missing.push(k);
     }
   });
-  // Many new pieces (a first build, a paste, a new line near the top): one parse of the whole text
-  // costs less than parsing each piece behind its padding of blank lines. A piece parsed alone
-  // also keeps its padding (a text and a line table as long as the file up to it), so once many
-  // are kept, one parse of the whole file replaces them.
-  const missingLines = missing.reduce((n, k) => n + ((starts[k + 1] ?? lines.lineCount) - starts[k]), 0);
-  let padded = missing.length;
-  for (const entry of pieces.values()) if (entry.piece?.padded) padded++;
-  if (missing.length > MAX_ALONE || padded > MAX_KEPT_ALONE || (missing.length > 1 && missingLines * 4 > lines.lineCount)) {
-    // Every piece takes its nodes from the new parse, kept ones too: a node keeps its whole parse
-    // alive, so mixing pieces of several whole parses would hold several copies of the file.
-    const whole = parseWhole(text, lines, escapeChar, starts);
+  // New pieces next to each other are parsed together, behind blank lines up to the first of
+  // them (an added line re-parses what follows it in one go). A parse behind padding keeps that
+  // padding alive (a text and a line table as long as the file up to it), so once many such
+  // parses are kept, or a build would need many, the whole file is parsed once instead.
+  const runs: [number, number][] = [];
+  for (const k of missing) {
+    const last = runs[runs.length - 1];
+    if (last && last[1] === k) last[1] = k + 1;
+    else runs.push([k, k + 1]);
+  }
+  const paddedParses = new Set<Dockerfile>();
+  for (const entry of pieces.values()) if (entry.piece?.padded) paddedParses.add(entry.piece.ast);
+  if (runs.length > MAX_RUNS || paddedParses.size + runs.length > MAX_KEPT_PADDED || (runs.length > 0 && runs[0][0] === 0 && runs[0][1] === starts.length)) {
+    // Every piece takes its nodes from the new parse, kept ones too: a node keeps its parse alive,
+    // so mixing pieces of several whole parses would hold several copies of the file.
+    const whole = parseRange(text, lines, escapeChar, starts, 0, starts.length);
     starts.forEach((first, k) => pieces.set(first, { text: pieces.get(first)!.text, escapeChar, piece: whole[k] }));
   } else {
-    for (const k of missing) {
-      const entry = pieces.get(starts[k])!;
-      entry.piece = parsePiece(entry.text, starts[k], escapeChar);
-    }
+    for (const [from, to] of runs) parseRange(text, lines, escapeChar, starts, from, to).forEach((piece, i) => (pieces.get(starts[from + i])!.piece = piece));
   }
   const reuse: ModelReuse = { pieces, parsed: missing.length };
   return assemble(text, lines, escapeChar, starts.map((first, k) => ({ piece: pieces.get(first)!.piece, offset: offsets[k] })), reuse);
 }
 
-/** Pieces parsed alone in one build, at most; more are parsed with the whole file. */
-const MAX_ALONE = 2;
-/** Pieces parsed alone that a model keeps, at most (see {@link buildModel}). */
-const MAX_KEPT_ALONE = 24;
+/** Separate parses in one build, at most; more and the whole file is parsed (see {@link buildModel}). */
+const MAX_RUNS = 2;
+/** Parses behind padding that a model keeps, at most (see {@link buildModel}). */
+const MAX_KEPT_PADDED = 24;
 
 /** The escape character the parser reads from the directives at the top of the file. */
 function escapeCharOf(text: string, lines: LineIndex): string {
@@ -263,44 +267,43 @@ function isFromAt(text: string, at: number, end: number): boolean {
   return at + 4 === end || next === 32 || next === 9;
 }
 
-/** Parses one piece behind blank lines (and the escape directive) so its positions are the document's. */
-function parsePiece(pieceText: string, firstLine: number, escapeChar: string): ParsedPiece {
-  const directive = firstLine > 0 && escapeChar !== '\\' ? `# escape=${escapeChar}` : '';
-  const padded = directive + '\n'.repeat(firstLine) + pieceText;
-  const ast = DockerfileParser.parse(padded);
-  const own = new LineIndex(padded);
-  const nodes = ast.getInstructions();
-  return { ...pieceOf(ast, nodes, nodes.map((n) => n.getRange()), ast.getComments().map(commentOf), own, escapeChar, padded.length - pieceText.length, firstLine === 0), padded: firstLine > 0 };
-}
-
-/** Parses the whole text once and hands each piece its share of the nodes. */
-function parseWhole(text: string, lines: LineIndex, escapeChar: string, starts: number[]): ParsedPiece[] {
-  const ast = DockerfileParser.parse(text);
-  const share = <T>(items: T[], lineOf: (item: T) => number): T[][] => {
-    const out: T[][] = starts.map(() => []);
+/**
+ * Parses pieces `from` to `to` (exclusive) in one go. Unless they start at line 0, their text is
+ * parsed behind blank lines (and the escape directive, if any) up to their first line, so the
+ * positions are the document's own.
+ */
+function parseRange(text: string, lines: LineIndex, escapeChar: string, starts: number[], from: number, to: number): ParsedPiece[] {
+  const first = starts[from];
+  const body = text.slice(lines.lineStart(first), to < starts.length ? lines.lineStart(starts[to]) : text.length);
+  const directive = first > 0 && escapeChar !== '\\' ? `# escape=${escapeChar}` : '';
+  const source = first > 0 ? directive + '\n'.repeat(first) + body : body;
+  const ast = DockerfileParser.parse(source);
+  const own = from === 0 && to === starts.length ? lines : new LineIndex(source);
+  const shareOf = <T>(items: T[], lineOf: (item: T) => number): T[][] => {
+    const out: T[][] = starts.slice(from, to).map(() => []);
     let k = 0;
     for (const item of items) {
       const line = lineOf(item);
-      while (k + 1 < starts.length && line >= starts[k + 1]) k++;
+      while (from + k + 1 < to && line >= starts[from + k + 1]) k++;
       out[k].push(item);
     }
     return out;
   };
   const all = ast.getInstructions();
   const ranges = all.map((n) => n.getRange());
-  const indexes = share(all.map((_, i) => i), (i) => ranges[i].start.line);
-  const comments = share(ast.getComments().map(commentOf), (c) => c.line);
-  return starts.map((first, k) => pieceOf(ast, indexes[k].map((i) => all[i]), indexes[k].map((i) => ranges[i]), comments[k], lines, escapeChar, lines.offsetAt({ line: first, character: 0 }), k === 0));
+  const indexes = shareOf(all.map((_, i) => i), (i) => ranges[i].start.line);
+  const comments = shareOf(ast.getComments().map(commentOf), (c) => c.line);
+  return indexes.map((own_, i) => {
+    const k = from + i;
+    const runs = new Map<Instruction, RunScript>();
+    const nodes = own_.map((j) => all[j]);
+    for (const node of nodes) if (node.getKeyword().toUpperCase() === 'RUN') runs.set(node, runScript(node as Run, own, escapeChar));
+    return { ast, padded: first > 0, nodes, ranges: own_.map((j) => ranges[j]), comments: comments[i], initialArgs: k === 0 ? ast.getInitialARGs() : [], runs, base: own.lineStart(starts[k]) };
+  });
 }
 
 function commentOf(c: { getContent(): string | null | undefined; getRange(): Range }): { content: string; line: number } {
   return { content: c.getContent() ?? '', line: c.getRange().start.line };
-}
-
-function pieceOf(ast: Dockerfile, nodes: Instruction[], ranges: Range[], comments: { content: string; line: number }[], own: LineIndex, escapeChar: string, base: number, first: boolean): ParsedPiece {
-  const runs = new Map<Instruction, RunScript>();
-  for (const node of nodes) if (node.getKeyword().toUpperCase() === 'RUN') runs.set(node, runScript(node as Run, own, escapeChar));
-  return { padded: false, nodes, ranges, comments, initialArgs: first ? ast.getInitialARGs() : [], runs, base };
 }
 
 /** Builds the model from parsed pieces: instructions, stages, ignore comments, reachability. */

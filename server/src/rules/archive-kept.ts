@@ -56,6 +56,7 @@ export const rule: Rule = {
   severity: 'warning',
   scope: 'layers',
   reads: 'family',
+  quotesLines: true,
   docs: {
     summary: 'An archive fetched with `curl`/`wget` or `ADD <url>` is extracted, but the archive itself is never removed.',
     why: 'After extraction the archive is dead weight: the layer holds the software twice, compressed and unpacked. `ADD <url>` never extracts a remote archive, so the download always stays in its own layer; fetching with curl or wget in the RUN that extracts lets that RUN delete it before the layer is written.',

@@ -43,6 +43,7 @@ export const rule: Rule = {
   scope: 'layers',
   // A later use of the dev packages counts only in the same image (followsInImage): same family.
   reads: 'family',
+  quotesLines: true,
   docs: {
     summary: '`composer install` without `--no-dev` (or `COMPOSER_NO_DEV=1`) in a stage whose layers form the final image.',
     why: 'require-dev holds what is needed to test and analyse the code. In the final image it ships with every deployment, and development tools in production are also a risk. When the image runs the tests (`vendor/bin/phpunit`), do that in a separate stage.',

@@ -52,6 +52,7 @@ export const rule: Rule = {
   hadolint: 'DL3010',
   scope: 'layers',
   reads: 'family',
+  quotesLines: true,
   docs: {
     summary: 'A local archive is copied into the image with COPY and extracted by a later RUN.',
     why: 'The COPY layer keeps the archive even when the RUN deletes it afterwards, so the image holds the content twice: packed and unpacked. `ADD` unpacks a local tar archive (gzip, bzip2, xz or uncompressed) as it copies, and `RUN --mount=type=bind,source=app.tar.gz,target=/tmp/app.tar.gz` reads the archive without storing it.',

@@ -119,6 +119,7 @@ export const rule: Rule = {
   severity: 'warning',
   scope: 'layers',
   reads: 'family',
+  quotesLines: true,
   docs: {
     summary: 'A RUN deletes, `chmod`s or `chown`s files that an earlier COPY, ADD or RUN of the same image wrote.',
     why: 'Each instruction adds a layer; nothing removes bytes from an earlier one. `rm` in a later layer only hides the files, and `chmod`/`chown` copy every file they touch into the new layer, so the image stores them twice. Tracked writes: COPY/ADD destinations, `curl -o`/`-O`, `wget`, `tar -x -C`, `unzip -d`, `git clone`, `cp`/`mv` targets, and the apt lists, pip and npm caches a RUN leaves behind.',

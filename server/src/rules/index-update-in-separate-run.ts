@@ -45,6 +45,7 @@ export const rule: Rule = {
   hadolint: 'DL3059',
   scope: 'layers',
   reads: 'family',
+  quotesLines: true,
   docs: {
     summary: 'A RUN that only refreshes a package index (`apt-get update`, `apk update`, `dnf makecache`, `zypper refresh`) directly followed by a RUN that installs with it.',
     why: 'The index becomes a layer of its own, so a cleanup in the install RUN cannot remove it. The split also lets the build cache reuse an old index with a new install line, which then fails or installs stale versions. Unlike hadolint DL3059, other consecutive RUNs are not reported: merging them reduces the layer count, not the size, and separate RUNs for dependencies and sources help the cache. Heredoc and exec-form RUNs are never reported.',

@@ -58,6 +58,7 @@ export const rule: Rule = {
   scope: 'layers',
   // A later use of the devDependencies counts only in the same image (followsInImage): same family.
   reads: 'family',
+  quotesLines: true,
   docs: {
     summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`) in a stage whose layers form the final image.',
     why: 'Test runners, bundlers, linters and type definitions are needed to build and test the app, not to run it. Installed in the final image they ship with every deployment. When the Dockerfile builds the app in the same image (`npm run build`), they are needed there: the cure is a builder stage, and a final stage that installs with `--omit=dev` and copies the build output.',

@@ -66,6 +66,11 @@ export interface Rule {
    */
   reads?: 'family';
   /**
+   * True when the rule's messages quote line numbers ("the RUN at line 12"): a family's kept
+   * findings then cannot move with it when lines are added above it, and the rule runs again.
+   */
+  quotesLines?: boolean;
+  /**
    * For a 'family' rule that also asks one cheap question of the whole file (through
    * `ctx.file`): the answer, so findings kept from an earlier version are reused only while it
    * stays the same.

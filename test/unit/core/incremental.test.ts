@@ -144,6 +144,30 @@ describe('incremental analysis', () => {
     }
   });
 
+  it('family rules that do not declare quotesLines quote no line numbers', function () {
+    this.timeout(60_000);
+    const free = RULES.filter((r) => r.reads === 'family' && !r.quotesLines);
+    for (const text of files) {
+      const model = buildModel(text);
+      for (const rule of free) for (const f of rule.check({ model, env: { context: {} }, settings: {} })) assert.doesNotMatch(f.message, /\bline \d/i, `${rule.id}: ${f.message}`);
+    }
+  });
+
+  it('equals a fresh analysis after lines are added or removed anywhere', function () {
+    this.timeout(180_000);
+    for (const text of files.filter((t) => t.split('\n').length > 30)) {
+      const lines = text.split('\n');
+      const fresh = (t: string) => findingsOf(analyze(t, { context: {} }));
+      for (const at of [1, Math.floor(lines.length / 3), Math.floor((2 * lines.length) / 3), lines.length - 2]) {
+        const added = [...lines.slice(0, at), '', ...lines.slice(at)].join('\n');
+        const removed = [...lines.slice(0, at), ...lines.slice(at + 1)].join('\n');
+        const before = analyze(text, { context: {} });
+        assert.equal(findingsOf(analyze(added, { context: {} }, {}, before)), fresh(added), `line added at ${at}`);
+        assert.equal(findingsOf(analyze(removed, { context: {} }, {}, before)), fresh(removed), `line removed at ${at}`);
+      }
+    }
+  });
+
   it('equals a fresh analysis when any one piece of a real file changed', function () {
     this.timeout(180_000);
     for (const text of files) {
