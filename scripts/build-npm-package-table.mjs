@@ -5,7 +5,9 @@
 // `npm install <names>` with it (server/src/sizes/npm.ts).
 //
 // Reproduce: `node scripts/build-npm-package-table.mjs` (asks the registry in $NPM_REGISTRY, by
-// default https://registry.npmjs.org; a few minutes, about 2,000 documents and tarballs).
+// default https://registry.npmjs.org; under a minute here: about 2,300 documents and 2,500
+// tarballs), then `npx tsc -b --force` (tsc -b does not copy a changed JSON file to out/ again)
+// and `npm run bench:npm`.
 //
 // Versions kept: for each seed, its `latest` dist-tag, and for the seeds in PREVIOUS_LINE_SEEDS
 // also the newest version of the previous major line (for 0.x, a "line" is 0.minor, as `^` reads
@@ -234,9 +236,21 @@ async function expand(key) {
   for (const [n, s] of Object.entries(optional)) edges.push([n, s, '~']);
   const peerMeta = m.peerDependenciesMeta ?? {};
   for (const [n, s] of Object.entries(m.peerDependencies ?? {})) if (!peerMeta[n]?.optional && !(n in (m.dependencies ?? {}))) edges.push([n, s, '^']);
-  // npm also reads the registry documents of optional peers it does not install, and keeps them
-  // in its cache: recorded by name (`reads`), for the cache estimate.
-  for (const n of Object.keys(m.peerDependencies ?? {})) if (peerMeta[n]?.optional && !(n in (m.dependencies ?? {})) && (await packument(n))) row.reads.push(n);
+  // npm also reads the registry documents of optional peers it does not install, and those of
+  // their own peers (NestJS's optional @nestjs/microservices brings kafkajs, mqtt, amqplib...), and
+  // keeps them in its cache: recorded by name (`reads`), for the cache estimate.
+  const readPeers = async (manifest, depth) => {
+    const meta = manifest.peerDependenciesMeta ?? {};
+    for (const [n, spec] of Object.entries(manifest.peerDependencies ?? {})) {
+      if (depth === 0 && (!meta[n]?.optional || n in (manifest.dependencies ?? {}))) continue;
+      if (row.reads.includes(n)) continue;
+      const target = await resolve(n, String(spec));
+      if (!target) continue;
+      row.reads.push(target.name);
+      if (depth < 2) await readPeers(target.manifest, depth + 1);
+    }
+  };
+  await readPeers(m, 0);
   // Bundled dependencies ship inside the package's own tarball (npm itself bundles all of its
   // own): their bytes are already in its size, and npm does not fetch them again.
   const bundled = m.bundleDependencies ?? m.bundledDependencies;

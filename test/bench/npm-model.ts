@@ -215,7 +215,20 @@ function measureSet(set: NpmSet, npmVersion: string): SetResult {
 
 const mb = (b: number) => `${(b / 1e6).toFixed(2)} MB`;
 
+/**
+ * `tsc -b` copies the JSON tables into out/ once but does not copy them again when only they
+ * change, so after regenerating a table out/ can hold the old one: refuse to measure that.
+ */
+function checkTablesFresh(): void {
+  for (const name of ['npm-packages.generated.json', 'npm-measured.generated.json']) {
+    const source = JSON.stringify(JSON.parse(readFileSync(join(ROOT, 'server/src/sizes', name), 'utf8')));
+    const built = JSON.stringify(JSON.parse(readFileSync(join(__dirname, '../../server/src/sizes', name), 'utf8')));
+    if (source !== built) throw new Error(`out/ holds an older ${name} than server/src/sizes/: run \`npx tsc -b --force\`, then the bench again`);
+  }
+}
+
 function main(): void {
+  checkTablesFresh();
   const npmVersion = execFileSync('npm', ['--version'], { encoding: 'utf8' }).trim();
   const table = npmPackageTable();
   const cpu0 = cpuSeconds();
