@@ -10,6 +10,7 @@ import type { AnalysisEnvironment } from './environment';
 import type { Finding, Fix, Severity } from './types';
 import { RULES, ruleById } from '../rules';
 import type { Rule, RuleContext } from '../rules/rule';
+import { formatCount } from '../sizes/format';
 
 export interface AnalysisSettings {
   /** Per-rule severity override, or 'off'. */
@@ -42,7 +43,7 @@ export const LIMITS = { chars: 1_000_000, stages: 500, continuationLines: 5_000 
 
 /** Why `text` is beyond the limits, or undefined. One linear pass, no parsing. */
 export function beyondLimits(text: string): string | undefined {
-  if (text.length > LIMITS.chars) return `the file has ${text.length.toLocaleString('en-US')} characters (limit ${LIMITS.chars.toLocaleString('en-US')})`;
+  if (text.length > LIMITS.chars) return `the file has ${formatCount(text.length)} characters (limit ${formatCount(LIMITS.chars)})`;
   let stages = 0;
   let run = 0;
   let longest = 0;
@@ -60,8 +61,8 @@ export function beyondLimits(text: string): string | undefined {
     // "\r\n" is one line break; a lone "\r" is one too.
     start = end + (text.charCodeAt(end) === 13 && text.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
-  if (stages > LIMITS.stages) return `the file has ${stages.toLocaleString('en-US')} stages (limit ${LIMITS.stages})`;
-  if (longest > LIMITS.continuationLines) return `one instruction continues over ${longest.toLocaleString('en-US')} lines (limit ${LIMITS.continuationLines.toLocaleString('en-US')})`;
+  if (stages > LIMITS.stages) return `the file has ${formatCount(stages)} stages (limit ${LIMITS.stages})`;
+  if (longest > LIMITS.continuationLines) return `one instruction continues over ${formatCount(longest)} lines (limit ${formatCount(LIMITS.continuationLines)})`;
   return undefined;
 }
 
