@@ -10,7 +10,7 @@
 import type { Copy } from 'dockerfile-ast';
 import { addIgnoreEntries, createDockerignoreMatcher, type DockerignoreMatcher } from './dockerignore';
 import type { BuildContextFacts, ContextScanFacts } from './environment';
-import type { DockerfileModel, Instr } from './model';
+import { perInstruction, type DockerfileModel, type Instr } from './model';
 import type { Fix, Range } from './types';
 
 const WHOLE_CONTEXT = new Set(['.', './', './.', '*', './*']);
@@ -23,8 +23,12 @@ export interface ContextSource {
   whole: boolean;
 }
 
-/** The build-context sources of a COPY/ADD; empty for `--from`, heredocs, the JSON form and other instructions. */
-export function contextSources(instr: Instr): ContextSource[] {
+/**
+ * The build-context sources of a COPY/ADD; empty for `--from`, heredocs, the JSON form and other
+ * instructions. Memoised per parsed instruction (several rules ask, on every analysis); treat the
+ * result as read-only.
+ */
+export const contextSources = perInstruction((instr: Instr): ContextSource[] => {
   if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return [];
   const node = instr.node as Copy;
   if (node.getFlags().some((f) => f.getName().toLowerCase() === 'from')) return [];
@@ -32,7 +36,7 @@ export function contextSources(instr: Instr): ContextSource[] {
   const args = node.getArguments();
   if (args.length < 2 || args[0].getValue().startsWith('[')) return [];
   return args.slice(0, -1).map((a) => ({ value: a.getValue(), range: a.getRange(), whole: WHOLE_CONTEXT.has(a.getValue()) }));
-}
+});
 
 /** The source of a COPY/ADD that copies the whole context, if it has one. */
 export function wholeContextSource(instr: Instr): ContextSource | undefined {
@@ -56,9 +60,14 @@ export function literalSourcePath(value: string): string | undefined {
   return parts.length ? parts.join('/') : undefined;
 }
 
-/** The context paths the Dockerfile copies by name (an ignore entry must not exclude them). */
+const explicit = new WeakMap<DockerfileModel, string[]>();
+
+/** The context paths the Dockerfile copies by name (an ignore entry must not exclude them); read-only. */
 export function explicitSources(model: DockerfileModel): string[] {
-  const out: string[] = [];
+  let out = explicit.get(model);
+  if (out) return out;
+  out = [];
+  explicit.set(model, out);
   for (const instr of model.instructions) {
     for (const s of contextSources(instr)) {
       if (s.whole) continue;
