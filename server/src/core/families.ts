@@ -4,8 +4,10 @@
  * marked `reads: 'family'` see one family at a time; their findings for a family are kept with the
  * family's text and reused while that text, the stages' numbers and their reachability stay the
  * same. A keystroke in one stage of a 1,000-line file then re-runs those rules on that stage's
- * family only. When lines were added or removed above a family, its kept findings move with it,
- * except those of rules whose messages quote line numbers (`quotesLines`), which run again.
+ * family only. When lines were added or removed above a family (every stage of it moved by the
+ * same number of lines), its kept findings move with it; for rules whose messages quote line
+ * numbers (`quotesLines`) the quoted numbers move too, since a family rule can only quote lines
+ * of the family it was shown.
  */
 import type { DockerfileModel, Instr, Stage } from './model';
 import type { AnalysisSettings } from './analyze';
@@ -80,7 +82,8 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
     let signature = settingsKey;
     for (const s of family) signature += `|${s.index},${s.from.image},${s.from.stage?.index},${+s.isFinal}${+s.reachesFinal}${+s.layersInFinal}`;
     const candidates = (byText.get(texts[1]) ?? []).filter((e) => e.signature === signature && sameTexts(e.texts, texts));
-    const old = candidates.find((e) => e.lines[0] === lines[0]) ?? candidates.find((e) => e.lines.every((l, i) => lines[i] - l === lines[0] - e.lines[0]));
+    // Every stage in place, or every stage moved by the same number of lines.
+    const old = candidates.find((e) => e.lines.every((l, i) => l === lines[i])) ?? candidates.find((e) => e.lines.every((l, i) => lines[i] - l === lines[0] - e.lines[0]));
     if (!old) return { signature, texts, lines, results: new Map() };
     const delta = lines[0] - old.lines[0];
     if (delta === 0) return old;
@@ -88,8 +91,8 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
     const results: FamilyEntry['results'] = new Map();
     for (const rule of rules) {
       const kept = old.results.get(rule.id);
-      if (!kept || rule.quotesLines) continue;
-      results.set(rule.id, 'error' in kept ? kept : { findings: kept.findings.map((f) => moved(f, delta)), fileKey: kept.fileKey });
+      if (!kept) continue;
+      results.set(rule.id, 'error' in kept ? kept : { findings: kept.findings.map((f) => moved(f, delta, rule.quotesLines === true)), fileKey: kept.fileKey });
     }
     return { signature, texts, lines, results };
   });
@@ -153,10 +156,11 @@ function shareOut(model: DockerfileModel, rule: Rule, settings: AnalysisSettings
   for (const k of into) entries[k].results.set(rule.id, { findings: shares[k], fileKey });
 }
 
-/** A stored finding `delta` lines further down. */
-function moved(f: StoredFinding, delta: number): StoredFinding {
+/** A stored finding `delta` lines further down (with the line numbers its message quotes, if it quotes any). */
+function moved(f: StoredFinding, delta: number, quotesLines: boolean): StoredFinding {
   const at = (p: { line: number; character: number }) => ({ line: p.line + delta, character: p.character });
-  return { ...f, range: { start: at(f.range.start), end: at(f.range.end) } };
+  const message = quotesLines ? f.message.replace(/\b([Ll]ine )(\d+)\b/g, (_m, word: string, n: string) => `${word}${Number(n) + delta}`) : f.message;
+  return { ...f, message, range: { start: at(f.range.start), end: at(f.range.end) } };
 }
 
 /** The model restricted to one family (and the instructions before the first FROM). */

@@ -66,8 +66,9 @@ export interface Rule {
    */
   reads?: 'family';
   /**
-   * True when the rule's messages quote line numbers ("the RUN at line 12"): a family's kept
-   * findings then cannot move with it when lines are added above it, and the rule runs again.
+   * True when the rule's messages quote line numbers as "line N" or "Line N" (of the family it
+   * was shown): when lines are added above a family, kept findings move and so do those numbers.
+   * A test checks that rules without it quote no line number.
    */
   quotesLines?: boolean;
   /**
