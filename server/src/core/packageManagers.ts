@@ -263,7 +263,8 @@ export interface CacheRuleSpec {
   cacheHandled(handled: (dir: string) => boolean, c: CacheCommandContext): boolean;
   /** The finding's message (what stays, what it costs, what to do). */
   message(c: CacheCommandContext): string;
-  saving: SizeEstimate;
+  /** What cleaning saves: one estimate for every command, or one worked out for this command. */
+  saving: SizeEstimate | ((c: CacheCommandContext) => SizeEstimate);
   /** Only report in stages whose layers form the final image (build caches are expected in builder stages). */
   finalLayersOnly?: boolean;
   /** False when the rule does not apply to this Dockerfile at all (e.g. yarn berry). */
@@ -302,7 +303,8 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             const removed = removedPaths(after).map((r) => expandVars(r, c.env));
             const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir)) || removed.some((r) => pathCovers(r, dir));
             if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) return;
-            out.push({ range: commandRange(model, run, cmd), instr, message: spec.message(c), saving: spec.saving, data: { commandStart: cmd.start } });
+            const saving = typeof spec.saving === 'function' ? spec.saving(c) : spec.saving;
+            out.push({ range: commandRange(model, run, cmd), instr, message: spec.message(c), saving, data: { commandStart: cmd.start } });
           });
         }
       }

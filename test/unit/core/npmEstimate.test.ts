@@ -1,6 +1,7 @@
 /** npm installs in the whole-image estimate: the packages a RUN names, and npm's cache when it stays. */
 import * as assert from 'node:assert/strict';
 import { buildModel } from '../../../server/src/core/model';
+import { analyze } from '../../../server/src/core/analyze';
 import { estimateImage, type LayerEstimate } from '../../../server/src/core/imageEstimate';
 import { hoverAt } from '../../../server/src/core/hover';
 import { estimateNpmCache, estimateNpmInstall, estimateNpmLockfile } from '../../../server/src/sizes';
@@ -139,5 +140,24 @@ describe('whole-image estimate: npm installs', () => {
       const whole = lockLayer('FROM node:22-slim\nCOPY . .\nRUN npm install --omit=dev && npm cache clean --force\n');
       assert.equal(whole.parts[0].bytes, estimateNpmLockfile(lockfile, { omitDev: true }).bytes);
     });
+  });
+});
+
+describe('npm-cache-kept: the saving for named packages', () => {
+  it('is the cache part of the same layer in the whole-image estimate', () => {
+    const text = 'FROM node:22-slim\nRUN npm install express@4 && node -e 1\n';
+    const finding = analyze(text, env).findings.find((f) => f.ruleId === 'npm-cache-kept')!;
+    const cachePart = layer(text).parts.find((p) => p.label === 'npm cache left in the layer (~/.npm)')!;
+    assert.ok(cachePart.bytes! > 0);
+    assert.equal(finding.saving?.bytes, cachePart.bytes);
+    assert.match(finding.message, /about [\d.]+ [kMG]?B for these packages \(beside about [\d.]+ [kMG]?B installed; from the npm package table\)/);
+  });
+
+  it('falls back to the measured example when the packages come from package.json or are unknown', () => {
+    for (const run of ['RUN npm ci', 'RUN npm install some-package-the-table-lacks-1234']) {
+      const finding = analyze(`FROM node:22-slim\n${run}\n`, env).findings.find((f) => f.ruleId === 'npm-cache-kept')!;
+      assert.equal(finding.saving?.bytes, undefined, run);
+      assert.match(finding.message, /for express@4\.21\.2 it was about/, run);
+    }
   });
 });
