@@ -6,6 +6,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { SERVER_NODE_OPTIONS } from '../../server/src/launch';
 
 export const SERVER_BUNDLE = path.resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
 
@@ -49,7 +50,8 @@ export class LspTestClient {
 
   /** Starts `node <bundle> --stdio` (or another server command) and initialises it. */
   static async start(opts: { command?: string; args?: string[]; rootPath?: string; configuration?: unknown; initializationOptions?: unknown } = {}): Promise<LspTestClient> {
-    const child = spawn(opts.command ?? process.execPath, opts.args ?? [SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    // Our server as the VS Code client starts it: with its Node options.
+    const child = spawn(opts.command ?? process.execPath, opts.args ?? [...SERVER_NODE_OPTIONS, SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const client = new LspTestClient(child);
     if (opts.configuration !== undefined) client.configuration = opts.configuration;
     const root = opts.rootPath ? pathToFileURL(opts.rootPath).toString() : null;
