@@ -155,9 +155,9 @@ export interface ModelReuse {
  * Parses `text` and builds the shared model. Never throws on malformed input.
  *
  * With `previous` (the model of an earlier version of the same document), only the pieces of the
- * file whose text or first line changed are parsed again; the rest reuse their parse. A piece is
- * parsed in a text of blank lines up to its first line (with the escape directive, if any), so its
- * positions are the document's own.
+ * file whose text or first line changed are parsed again; the rest reuse their parse. New pieces
+ * are parsed in a text of blank lines up to their first line (with the escape directive, if any),
+ * so their positions are the document's own.
  */
 export function buildModel(text: string, previous?: DockerfileModel): DockerfileModel {
   const lines = new LineIndex(text);
@@ -188,7 +188,7 @@ export function buildModel(text: string, previous?: DockerfileModel): Dockerfile
   }
   const paddedParses = new Set<Dockerfile>();
   for (const entry of pieces.values()) if (entry.piece?.padded) paddedParses.add(entry.piece.ast);
-  if (runs.length > MAX_RUNS || paddedParses.size + runs.length > MAX_KEPT_PADDED || (runs.length > 0 && runs[0][0] === 0 && runs[0][1] === starts.length)) {
+  if (runs.length > MAX_RUNS || paddedParses.size + runs.length > MAX_KEPT_PADDED) {
     // Every piece takes its nodes from the new parse, kept ones too: a node keeps its parse alive,
     // so mixing pieces of several whole parses would hold several copies of the file.
     const whole = parseRange(text, lines, escapeChar, starts, 0, starts.length);
