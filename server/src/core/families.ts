@@ -103,10 +103,12 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
 
   // A rule missing in many families runs once on the whole file, and its findings are shared out.
   const checkedFamilies = new Set<number>();
+  let familyOf: Map<Stage, number> | undefined;
   for (const rule of rules) {
     const missing = entries.flatMap((e, k) => (e.results.has(rule.id) ? [] : [k]));
     if (missing.length <= WHOLE_FILE_AFTER) continue;
-    shareOut(model, rule, settings, prefix, families, entries, fileKeys.get(rule.id)!, missing);
+    familyOf ??= new Map(families.flatMap((family, k) => family.map((s): [Stage, number] => [s, k])));
+    shareOut(model, rule, settings, prefix, families, familyOf, entries, fileKeys.get(rule.id)!, missing);
     missing.forEach((k) => checkedFamilies.add(k));
   }
   families.forEach((family, k) => {
@@ -136,7 +138,7 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
 }
 
 /** Runs one rule on the whole file and stores its findings with the families in `into` (by the family of their stage). */
-function shareOut(model: DockerfileModel, rule: Rule, settings: AnalysisSettings, prefix: Instr[], families: Stage[][], entries: FamilyEntry[], fileKey: string, into: number[]): void {
+function shareOut(model: DockerfileModel, rule: Rule, settings: AnalysisSettings, prefix: Instr[], families: Stage[][], familyOf: Map<Stage, number>, entries: FamilyEntry[], fileKey: string, into: number[]): void {
   let raw: RawFinding[];
   try {
     raw = rule.check({ model, env: { context: {} }, settings });
@@ -145,8 +147,6 @@ function shareOut(model: DockerfileModel, rule: Rule, settings: AnalysisSettings
     for (const k of into) entries[k].results.set(rule.id, { error, fileKey });
     return;
   }
-  const familyOf = new Map<Stage, number>();
-  families.forEach((family, k) => family.forEach((s) => familyOf.set(s, k)));
   const shares: StoredFinding[][] = families.map(() => []);
   for (const f of raw) {
     const stage = f.stage ?? f.instr?.stage;

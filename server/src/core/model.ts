@@ -278,7 +278,7 @@ function parseRange(text: string, lines: LineIndex, escapeChar: string, starts: 
   const directive = first > 0 && escapeChar !== '\\' ? `# escape=${escapeChar}` : '';
   const source = first > 0 ? directive + '\n'.repeat(first) + body : body;
   const ast = DockerfileParser.parse(source);
-  const own = from === 0 && to === starts.length ? lines : new LineIndex(source);
+  const sourceLines = from === 0 && to === starts.length ? lines : new LineIndex(source);
   const shareOf = <T>(items: T[], lineOf: (item: T) => number): T[][] => {
     const out: T[][] = starts.slice(from, to).map(() => []);
     let k = 0;
@@ -293,12 +293,12 @@ function parseRange(text: string, lines: LineIndex, escapeChar: string, starts: 
   const ranges = all.map((n) => n.getRange());
   const indexes = shareOf(all.map((_, i) => i), (i) => ranges[i].start.line);
   const comments = shareOf(ast.getComments().map(commentOf), (c) => c.line);
-  return indexes.map((own_, i) => {
+  return indexes.map((members, i) => {
     const k = from + i;
     const runs = new Map<Instruction, RunScript>();
-    const nodes = own_.map((j) => all[j]);
-    for (const node of nodes) if (node.getKeyword().toUpperCase() === 'RUN') runs.set(node, runScript(node as Run, own, escapeChar));
-    return { ast, padded: first > 0, nodes, ranges: own_.map((j) => ranges[j]), comments: comments[i], initialArgs: k === 0 ? ast.getInitialARGs() : [], runs, base: own.lineStart(starts[k]) };
+    const nodes = members.map((j) => all[j]);
+    for (const node of nodes) if (node.getKeyword().toUpperCase() === 'RUN') runs.set(node, runScript(node as Run, sourceLines, escapeChar));
+    return { ast, padded: first > 0, nodes, ranges: members.map((j) => ranges[j]), comments: comments[i], initialArgs: k === 0 ? ast.getInitialARGs() : [], runs, base: sourceLines.lineStart(starts[k]) };
   });
 }
 

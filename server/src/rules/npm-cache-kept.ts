@@ -18,6 +18,14 @@ const EXAMPLE = `it grows with the dependencies; for express@4.21.2 it was about
  * all (the model of the whole-image estimate); undefined otherwise.
  */
 function namedInstallCache(c: CacheCommandContext): { bytes: number; basis: string; installed: number } | undefined {
+  // The message and the saving of one finding both ask; `c` is made once per command and check.
+  if (!asked.has(c)) asked.set(c, estimateNamedInstallCache(c));
+  return asked.get(c);
+}
+
+const asked = new WeakMap<CacheCommandContext, { bytes: number; basis: string; installed: number } | undefined>();
+
+function estimateNamedInstallCache(c: CacheCommandContext): { bytes: number; basis: string; installed: number } | undefined {
   const word = npmInstallWord(c.cmd);
   const names = word ? npmPackageOperands(c.cmd, word).map((w) => w.value) : [];
   if (names.length === 0 || ['update', 'up', 'upgrade'].includes(word!.value)) return undefined;
