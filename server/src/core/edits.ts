@@ -1,8 +1,9 @@
 /**
  * Applying fixes to text: single edits, and "fix everything" by repeatedly applying one fix and
- * re-analysing, so that fixes which touch the same RUN never see stale positions.
+ * re-analysing, so that fixes which touch the same RUN never see stale positions. Each round's
+ * analysis starts from the previous one (incremental: only the changed parts are done again).
  */
-import { analyze, fixFor, type AnalysisSettings } from './analyze';
+import { analyze, fixFor, type Analysis, type AnalysisSettings } from './analyze';
 import type { AnalysisEnvironment } from './environment';
 import { LineIndex } from './text';
 import type { FileCreation, FileEdit, Fix, TextEdit } from './types';
@@ -27,6 +28,8 @@ export interface FixAllResult {
   editFiles: FileEdit[];
   /** The environment after the fixes (the ignore file's new text, once created or edited). */
   env: AnalysisEnvironment;
+  /** The analysis of `text` in `env`, for callers that look at the result (the estimate after the fixes). */
+  analysis: Analysis;
 }
 
 /**
@@ -62,16 +65,17 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
   let currentEnv = env;
   const skipped = new Set<string>();
   /** The last fix applied, to check that it removed a finding of its rule. */
-  let last: { ruleId: string; key: string; before: string; count: number; env: AnalysisEnvironment } | undefined;
+  let last: { ruleId: string; key: string; before: string; analysis: Analysis; count: number; env: AnalysisEnvironment } | undefined;
+  let analysis = analyze(current, currentEnv, settings);
   for (let round = 0; round < maxRounds; round++) {
-    let analysis = analyze(current, currentEnv, settings);
     if (last && analysis.findings.filter((f) => f.ruleId === last!.ruleId).length >= last.count) {
       // The fix did not remove its finding (it would loop): undo it and never offer it again here.
+      // The analysis before it is still the analysis of the text it goes back to.
       skipped.add(last.key);
       current = last.before;
+      analysis = last.analysis;
       currentEnv = last.env;
       applied.pop();
-      analysis = analyze(current, currentEnv, settings);
     }
     last = undefined;
     let progressed = false;
@@ -88,7 +92,7 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
         skipped.add(key);
         continue;
       }
-      last = { ruleId: finding.ruleId, key, before: current, count: analysis.findings.filter((f) => f.ruleId === finding.ruleId).length, env: currentEnv };
+      last = { ruleId: finding.ruleId, key, before: current, analysis, count: analysis.findings.filter((f) => f.ruleId === finding.ruleId).length, env: currentEnv };
       currentEnv = applyToEnvironment(currentEnv, fix, createFiles);
       current = next;
       // The text changed: a finding that had no fix (apt lists a later RUN needed, before a fix
@@ -99,6 +103,7 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
       break;
     }
     if (!progressed) break;
+    analysis = analyze(current, currentEnv, settings, analysis);
   }
   // An undone fix may have created a file: keep only what the final environment still has.
   const finalIgnore = currentEnv.context.ignoreFile;
@@ -111,5 +116,5 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
     const lines = new LineIndex(before.text);
     editFiles.push({ relativePath: before.relativePath, edits: [{ range: lines.range(0, before.text.length), newText: finalIgnore.text }] });
   }
-  return { text: current, applied, createFiles: kept, editFiles, env: currentEnv };
+  return { text: current, applied, createFiles: kept, editFiles, env: currentEnv, analysis };
 }

@@ -4,7 +4,6 @@
  */
 import type { CodeLens } from 'vscode-languageserver/node';
 import { fixAll } from '../core/edits';
-import { analyze } from '../core/analyze';
 import { describeEstimate, estimateImage, estimateStage } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
@@ -21,7 +20,7 @@ export function codeLenses(doc: DocumentAnalysis): CodeLens[] {
   if (final) {
     const fixed = fixAll(model.text, doc.env, doc.settings);
     if (fixed.applied.length > 0) {
-      const e = estimateImage(analyze(fixed.text, doc.env, doc.settings).model, doc.env);
+      const e = estimateImage(fixed.analysis.model, doc.env);
       const now = estimateImage(model, doc.env);
       if (e && now && e.knownBytes < now.knownBytes) after = `after ${fixed.applied.length} fix${fixed.applied.length === 1 ? '' : 'es'}: about ${formatBytes(e.knownBytes)}`;
     }

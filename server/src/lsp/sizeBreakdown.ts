@@ -2,7 +2,6 @@
  * The `dockerfileSizeHints/sizeBreakdown` request: the final image's estimate as plain data,
  * now and after every available fix, for the client's status bar item and breakdown view.
  */
-import { analyze } from '../core/analyze';
 import { fixAll } from '../core/edits';
 import { describeEstimate, estimateImage, type StageEstimate } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
@@ -61,7 +60,7 @@ export function sizeBreakdown(doc: DocumentAnalysis): Breakdown | null {
   };
   const fixed = fixAll(model.text, doc.env, doc.settings);
   if (fixed.applied.length > 0) {
-    const e = estimateImage(analyze(fixed.text, doc.env, doc.settings).model, doc.env);
+    const e = estimateImage(fixed.analysis.model, doc.env);
     if (e) result.after = { summary: describeEstimate(e), bytes: e.knownBytes, fixes: fixed.applied.length, bars: bars(e) };
   }
   return result;

@@ -6,6 +6,7 @@ import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { analyze } from '../../../server/src/core/analyze';
 import { fixAll } from '../../../server/src/core/edits';
+import type { Finding } from '../../../server/src/core/types';
 import { FIXTURES_DIR, fixtureFiles, parseFixture } from '../../support/fixtures';
 
 describe('rule fixtures', () => {
@@ -21,6 +22,9 @@ describe('rule fixtures', () => {
         it('fixes to the .fixed output', () => {
           const result = fixAll(fx.text, fx.env, fx.settings);
           assert.equal(result.text, fx.fixed);
+          // fixAll analyses each round from the previous one: its last analysis is a fresh one's.
+          const seen = (findings: Finding[]) => findings.map((f) => `${f.range.start.line + 1}:${f.range.start.character} ${f.ruleId} ${f.severity} ${f.message}`);
+          assert.deepEqual(seen(result.analysis.findings), seen(analyze(result.text, result.env, fx.settings).findings));
           if (fx.fixedDockerignore !== undefined) {
             assert.equal(result.createFiles.find((f) => f.relativePath === '.dockerignore')?.content ?? result.env.context.ignoreFile?.text, fx.fixedDockerignore);
           }
