@@ -39,7 +39,10 @@ export function startSession(connection: Connection): void {
       }
     },
   });
-  const contextFacts = new FileSystemContextFacts(scans, () => workspaceFolders);
+  // A client that says the workspace is untrusted (VS Code's Restricted Mode) gets no scan of the
+  // build context; a client that says nothing about trust keeps it (it only reads files).
+  let untrusted = false;
+  const contextFacts = new FileSystemContextFacts(scans, () => workspaceFolders, () => !untrusted);
   const configs = new ConfigCache();
   const cache = new AnalysisCache(settings, contextFacts, configs);
   const diagnostics = new DiagnosticsPublisher(connection, cache);
@@ -55,6 +58,7 @@ export function startSession(connection: Connection): void {
     const init = (params.initializationOptions ?? {}) as { trusted?: unknown; storagePath?: unknown; registryTimeoutMs?: unknown };
     // Network lookups need a client that says the workspace is trusted; other clients get none.
     trusted = init.trusted === true;
+    untrusted = init.trusted === false;
     if (typeof init.storagePath === 'string' || typeof init.registryTimeoutMs === 'number') {
       registryHover = new RegistryHover(
         typeof init.storagePath === 'string' ? path.join(init.storagePath, 'registry') : undefined,
@@ -97,6 +101,12 @@ export function startSession(connection: Connection): void {
   connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv }));
   connection.onNotification(TRUST_NOTIFICATION, (p: { trusted?: unknown }) => {
     trusted = p?.trusted === true;
+    if (untrusted && trusted) {
+      // The context scans the analyses went without can run now.
+      untrusted = false;
+      cache.clear();
+      documents.all().forEach((d) => diagnostics.schedule(d));
+    }
   });
   connection.onHover(async (p) => {
     const doc = documents.get(p.textDocument.uri);

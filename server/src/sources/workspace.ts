@@ -34,6 +34,8 @@ export class FileSystemContextFacts implements ContextFactsSource {
   constructor(
     readonly scans: ContextScans = new ContextScans(),
     private readonly workspaceFolders: () => readonly string[] = () => [],
+    /** False while the workspace is untrusted: then no context is scanned (the cheap reads stay). */
+    private readonly scanAllowed: () => boolean = () => true,
   ) {}
 
   async factsFor(dockerfilePath: string, requester = dockerfilePath, buildContext?: BuildContextSetting): Promise<BuildContextFacts> {
@@ -44,12 +46,14 @@ export class FileSystemContextFacts implements ContextFactsSource {
       disk = await this.read(dockerfilePath, buildContext);
     }
     disk = disk!;
+    if (!this.scanAllowed()) return contextFacts(dockerfilePath, disk);
     const scan = await this.scans.within(disk.context.dir, disk.ignoreFile?.text, requester, FIRST_ANSWER_WAIT_MS);
     return contextFacts(dockerfilePath, disk, scan.state === 'done' ? scan.result : undefined);
   }
 
   async ignoreFileScan(ignorePath: string, text: string, requester: string, buildContext?: BuildContextSetting): Promise<{ dir: string; scan: ScanState }> {
     const { dir } = await contextOfIgnoreFile(ignorePath, this.layout(buildContext));
+    if (!this.scanAllowed()) return { dir, scan: { state: 'failed', message: 'the build context is not scanned in an untrusted workspace' } };
     return { dir, scan: await this.scans.within(dir, text, requester, FIRST_ANSWER_WAIT_MS) };
   }
 
