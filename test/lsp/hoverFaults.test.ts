@@ -30,7 +30,6 @@ describe('faults behind the FROM hover (bundled server)', function () {
   const fakes: FakeServer[] = [];
   const engines: Server[] = [];
   const clients: LspTestClient[] = [];
-  const logged: string[] = [];
 
   async function fake(handler: Handler): Promise<FakeServer> {
     const s = await startFakeServer(handler);
@@ -62,7 +61,6 @@ describe('faults behind the FROM hover (bundled server)', function () {
         initializationOptions: { trusted: options.trusted, storagePath: path.join(dir, `storage-${clients.length}`), registryTimeoutMs: 5_000 },
         configuration: { network: { enable: options.network !== false, allowedRegistries: ['*'] }, engine: options.engineHost ? { enable: true, host: options.engineHost } : { enable: false } },
       });
-      client.connection.onNotification('window/logMessage', (p: { message: string }) => void logged.push(p.message));
       clients.push(client);
       return client;
     } finally {
@@ -102,7 +100,7 @@ describe('faults behind the FROM hover (bundled server)', function () {
 
   afterEach(() => {
     for (const c of clients) {
-      for (const text of [...logged, ...c.stderr]) {
+      for (const text of [...c.logs.map((l) => l.message), ...c.stderr]) {
         assert.ok(!text.includes(SECRET) && !text.includes(BASIC), `a credential reached the logs: ${text}`);
       }
     }

@@ -7,6 +7,7 @@ import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
 import { SERVER_NODE_OPTIONS } from '../../server/src/launch';
+import { reportRejection } from './noUnhandledRejections';
 
 export const SERVER_BUNDLE = path.resolve(__dirname, '..', '..', '..', 'dist', 'server.js');
 
@@ -34,6 +35,11 @@ export class LspTestClient {
         }
       }
     });
+    // The server logs its unhandled rejections (server/src/server.ts); each one fails the test.
+    this.connection.onNotification('window/logMessage', (p: { type: number; message: string }) => {
+      this.logs.push(p);
+      if (/unhandled rejection/i.test(p.message)) reportRejection(`language server (pid ${child.pid})`, p.message);
+    });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.configuration));
     this.connection.onRequest('client/registerCapability', () => null);
     this.connection.onRequest('window/workDoneProgress/create', () => null);
@@ -45,6 +51,8 @@ export class LspTestClient {
   }
 
   configuration: unknown = {};
+  /** The server's window/logMessage notifications, in order (type 1 = error). */
+  readonly logs: { type: number; message: string }[] = [];
   /** Edits the server asked the client to apply (workspace/applyEdit), in order. */
   readonly appliedEdits: unknown[] = [];
 
