@@ -20,9 +20,29 @@ export function print(...args: unknown[]): void {
   console.log(logPrefix + util.format(...args));
 }
 
+/** The repository: our extension's bundle (dist/) and this suite (out/) are loaded from it. */
+const repoRoot = path.resolve(__dirname, '..', '..', '..', '..');
+const ours = [path.join(repoRoot, 'dist') + path.sep, path.join(repoRoot, 'out') + path.sep];
+
+/**
+ * Unhandled promise rejections in the extension host fail the test they happen in (or the run,
+ * after the last test), as the root hook does at the other levels (test/support/
+ * noUnhandledRejections.ts). VS Code only logs them. The extension host also runs VS Code's
+ * built-in extensions, so only rejections whose stack passes through our bundle (the client and
+ * the language client library in it) or this suite count.
+ */
+const rejections: string[] = [];
+process.on('unhandledRejection', (reason) => {
+  const stack = reason instanceof Error ? (reason.stack ?? '') : '';
+  if (ours.some((dir) => stack.includes(dir))) rejections.push(stack);
+});
+function checkRejections(): void {
+  if (rejections.length > 0) throw new Error(`unhandled promise rejection(s) in the extension host:\n${rejections.splice(0).join('\n')}`);
+}
+
 export function run(): Promise<void> {
   if (logPrefix) (Mocha.reporters.Base as unknown as { consoleLog: typeof print }).consoleLog = print;
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec' });
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', rootHooks: { afterEach: checkRejections, afterAll: checkRejections } });
   const files = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
   for (const file of files) mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {
