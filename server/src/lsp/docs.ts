@@ -17,8 +17,15 @@ function findDocsDir(): string {
 
 const DOCS_DIR = findDocsDir();
 
+/** Page links by rule id: every published diagnostic carries one, and building a file URL costs. */
+const uris = new Map<string, string>();
+
 export function ruleDocUri(ruleId: string): string {
-  // The diagnostics in .dockerignore files share one page.
-  if (ruleId.startsWith('dockerignore-')) return pathToFileURL(path.join(DOCS_DIR, '..', 'dockerignore.md')).toString() + '#diagnostics-in-dockerignore-files';
-  return pathToFileURL(path.join(DOCS_DIR, `${ruleId}.md`)).toString();
+  let uri = uris.get(ruleId);
+  if (uri === undefined) {
+    // The diagnostics in .dockerignore files share one page.
+    uri = ruleId.startsWith('dockerignore-') ? pathToFileURL(path.join(DOCS_DIR, '..', 'dockerignore.md')).toString() + '#diagnostics-in-dockerignore-files' : pathToFileURL(path.join(DOCS_DIR, `${ruleId}.md`)).toString();
+    uris.set(ruleId, uri);
+  }
+  return uri;
 }
