@@ -59,6 +59,8 @@ export function summariseProfile(profilePath: string, bundlePath: string, topN =
   const profile = JSON.parse(fs.readFileSync(profilePath, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const markers = moduleMarkers(fs.readFileSync(bundlePath, 'utf8'));
   const bundleName = bundlePath.split('/').pop()!;
+  // The whole name: dist/vendor/vscode-languageserver.js ends with "server.js" too.
+  const inBundle = (url: string) => url.endsWith('/' + bundleName);
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
 
@@ -70,7 +72,7 @@ export function summariseProfile(profilePath: string, bundlePath: string, topN =
     const { functionName, url, lineNumber } = node.callFrame;
     if (us === 0 || functionName === '(idle)') continue;
     total += us;
-    const module = url.endsWith(bundleName) ? moduleAt(markers, lineNumber) || bundleName : url ? url.replace(/^.*\/node_modules\//, 'node_modules/') : functionName;
+    const module = inBundle(url) ? moduleAt(markers, lineNumber) || bundleName : url ? url.replace(/^.*\/node_modules\//, 'node_modules/') : functionName;
     const name = functionName || '(anonymous)';
     const key = `${name}\u0000${module}`;
     const entry = byFunction.get(key) ?? { name, module, us: 0 };
@@ -83,7 +85,7 @@ export function summariseProfile(profilePath: string, bundlePath: string, topN =
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const keyOf = (n: ProfileNode) => {
     const { functionName, url, lineNumber } = n.callFrame;
-    const module = url.endsWith(bundleName) ? moduleAt(markers, lineNumber) || bundleName : url;
+    const module = inBundle(url) ? moduleAt(markers, lineNumber) || bundleName : url;
     return `${functionName || '(anonymous)'}\u0000${module}`;
   };
   const subtree = new Map<number, number>();
