@@ -25,9 +25,9 @@ export interface AptEstimate {
    */
   bytecodeBytes: number;
   /** The packages apt would add, in selection order (requested first). */
-  packages: string[];
+  packages: readonly string[];
   /** Requested names (or hard dependencies) the table does not know: their size is unknown, not zero. */
-  unknown: string[];
+  unknown: readonly string[];
   /** One line saying where the number comes from. */
   basis: string;
 }
@@ -159,6 +159,23 @@ export function aptOperandName(operand: string): string | undefined {
  * what the base image already has.
  */
 export function estimateAptInstall(packages: readonly string[], opts: AptOptions): AptEstimate {
+  // Rules ask again on every keystroke in the stage; the answer depends on these inputs only.
+  if (opts.basePackages !== undefined && opts.basePackages !== OFFICIAL_BASE_PACKAGES) return computeAptInstall(packages, opts);
+  const key = `${+opts.recommends}${opts.basePackages ? 'O' : '-'}${opts.bytecodeRatio ?? ''}\n${packages.join('\n')}`;
+  let estimate = estimates.get(key);
+  if (!estimate) {
+    if (estimates.size >= MAX_KEPT_ESTIMATES) estimates.clear();
+    estimate = computeAptInstall(packages, opts);
+    estimates.set(key, estimate);
+  }
+  return estimate;
+}
+
+/** Estimates already made, by their inputs (for the default base package set). */
+const estimates = new Map<string, AptEstimate>();
+const MAX_KEPT_ESTIMATES = 2_000;
+
+function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEstimate {
   const d = data();
   const installed = opts.basePackages ?? OFFICIAL_BASE_PACKAGES;
   const selected: number[] = [];
@@ -223,7 +240,7 @@ export function estimateAptInstall(packages: readonly string[], opts: AptOptions
     `(${opts.recommends ? 'with' : 'without'} Recommends) from Debian bookworm's package index of ${table.releaseDates['bookworm-updates'] ?? table.generatedOn}, ` +
     `less what ${opts.basePackages ? 'the base image' : 'debian:bookworm'} already has` +
     (bytecodeBytes > 0 ? `, plus the .pyc files Python packages compile on install (measured ratio)` : '');
-  return { bytes: installedBytes + bytecodeBytes, installedBytes, bytecodeBytes, packages: names, unknown, basis };
+  return Object.freeze({ bytes: installedBytes + bytecodeBytes, installedBytes, bytecodeBytes, packages: Object.freeze(names), unknown: Object.freeze(unknown), basis });
 }
 
 /**

@@ -200,7 +200,7 @@ function compare(a: AptBuild, baseVersions: Map<string, string>, bytecodeRatio: 
     missedPackages: added.filter((p) => !predicted.has(p)),
     extraPackages: est.packages.filter((p) => !a.versions.has(p)),
     upgradedBasePackages: [...baseVersions].filter(([p, v]) => a.versions.has(p) && a.versions.get(p) !== v).map(([p, v]) => `${p} ${v} -> ${a.versions.get(p)}`),
-    unknown: est.unknown,
+    unknown: [...est.unknown],
     dockerfile: a.build.dockerfile,
   };
 }

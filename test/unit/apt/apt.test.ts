@@ -62,6 +62,18 @@ describe('apt size model', () => {
     assert.ok(!cost.packages.includes('curl'));
   });
 
+  it('answers a repeated question from its memory, keyed by every input, with answers nobody can change', () => {
+    const first = estimateAptInstall(['curl', 'git'], { recommends: false });
+    assert.equal(estimateAptInstall(['curl', 'git'], { recommends: false }), first);
+    // Any input that changes the answer is part of the key.
+    assert.notEqual(estimateAptInstall(['curl', 'git'], { recommends: true }).bytes, first.bytes);
+    assert.notEqual(estimateAptInstall(['git', 'curl'], { recommends: false }), first);
+    assert.notEqual(estimateAptInstall(['curl', 'git'], { recommends: false, bytecodeRatio: 5 }), first);
+    assert.notEqual(estimateAptInstall(['curl', 'git'], { recommends: false, basePackages: OFFICIAL_BASE_PACKAGES }).basis, first.basis);
+    assert.ok(estimateAptInstall(['curl', 'git'], { recommends: false, basePackages: new Set() }).bytes > first.bytes);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.packages) && Object.isFrozen(first.unknown));
+  });
+
   it('build-essential with Recommends costs tens of MB more than without', () => {
     assert.ok(recommendsCost(['build-essential']).bytes > 20_000_000);
   });
