@@ -105,7 +105,8 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
   const checkedFamilies = new Set<number>();
   let familyOf: Map<Stage, number> | undefined;
   for (const rule of rules) {
-    const missing = entries.flatMap((e, k) => (e.results.has(rule.id) ? [] : [k]));
+    const missing: number[] = [];
+    entries.forEach((e, k) => e.results.has(rule.id) || missing.push(k));
     if (missing.length <= WHOLE_FILE_AFTER) continue;
     familyOf ??= new Map(families.flatMap((family, k) => family.map((s): [Stage, number] => [s, k])));
     shareOut(model, rule, settings, prefix, families, familyOf, entries, fileKeys.get(rule.id)!, missing);

@@ -275,6 +275,13 @@ export interface CacheRuleSpec {
 
 /** Builds a rule that flags commands filling a cache which the same RUN neither empties, mounts nor disables. */
 export function cacheRule(spec: CacheRuleSpec): Rule {
+  // Asked once per analysis for the file key and again by the check of every family that runs.
+  const answers = new WeakMap<DockerfileModel, boolean>();
+  const applies = (file: DockerfileModel): boolean => {
+    let answer = answers.get(file);
+    if (answer === undefined) answers.set(file, (answer = spec.applies?.(file) ?? true));
+    return answer;
+  };
   return {
     id: spec.id,
     title: spec.title,
@@ -284,10 +291,10 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
     docs: spec.docs,
     reads: 'family',
     // `applies` looks at the whole file (e.g. "is this Yarn Berry anywhere?").
-    fileKey: spec.applies ? (file) => String(spec.applies!(file)) : undefined,
+    fileKey: spec.applies ? (file) => String(applies(file)) : undefined,
     check({ model, file }) {
       const out: RawFinding[] = [];
-      if (spec.applies && !spec.applies(file ?? model)) return out;
+      if (spec.applies && !applies(file ?? model)) return out;
       for (const stage of model.stages) {
         if (spec.finalLayersOnly && !stage.layersInFinal) continue;
         for (const instr of stage.instructions) {
