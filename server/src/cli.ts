@@ -29,7 +29,10 @@ Options:
   --format FORMAT        text (default), json, sarif (SARIF 2.1.0) or github (Actions annotations)
   --severity LEVEL       lowest severity that fails the run: error, warning (default), info, hint
   --max-size SIZE        size budget for the final image (e.g. 250MB): an error when the estimate exceeds it
-  --fix                  apply every available fix to the files (and create missing .dockerignore files)
+  --fix                  apply the safe fixes (those the editor marks preferred) to the files, and create
+                         missing .dockerignore files
+  --unsafe-fixes         with --fix, also apply the fixes that need a review (a -slim tag where packages
+                         may need a compiler, a split into a builder stage, --omit=dev)
   --build-context DIR    the build context of every Dockerfile (default: a Compose service that builds
                          it, else the Dockerfile's folder), relative to the current folder
   --help-uri URL         base URL of the rule pages for SARIF helpUri (rule id + .md is appended)
@@ -46,6 +49,8 @@ interface Options {
   budgetBytes?: number;
   threshold: Severity;
   fix: boolean;
+  /** Also apply the fixes not marked preferred. */
+  unsafeFixes: boolean;
   helpUri?: string;
   buildContext?: string;
   inputs: string[];
@@ -54,7 +59,7 @@ interface Options {
 export class UsageError extends Error {}
 
 export function parseArgs(argv: string[]): Options | 'help' | 'version' {
-  const opts: Options = { format: 'text', threshold: 'warning', fix: false, inputs: [] };
+  const opts: Options = { format: 'text', threshold: 'warning', fix: false, unsafeFixes: false, inputs: [] };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const value = (name: string) => {
@@ -67,6 +72,7 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
     if (a === '-h' || a === '--help') return 'help';
     if (a === '--version') return 'version';
     if (a === '--fix') opts.fix = true;
+    else if (a === '--unsafe-fixes') opts.unsafeFixes = true;
     else if (a === '--format' || a.startsWith('--format=')) {
       const f = value('--format');
       if (!FORMATS.includes(f as Format)) throw new UsageError(`unknown format "${f}" (${FORMATS.join(', ')})`);
@@ -89,12 +95,16 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
       opts.inputs.push(a);
     }
   }
+  if (opts.unsafeFixes && !opts.fix) throw new UsageError('--unsafe-fixes only applies with --fix');
   if (opts.inputs.length === 0) opts.inputs.push('.');
   return opts;
 }
 
-/** Analyses (and with `fix`, repairs) each Dockerfile the way the editor does. */
-export async function analyseFiles(files: string[], fix = false, budgetBytes?: number, buildContext?: string): Promise<FileReport[]> {
+/**
+ * Analyses (and with `fix`, repairs) each Dockerfile the way the editor does: `'safe'` applies the
+ * preferred fixes ("Apply all size fixes"), `'all'` the others too.
+ */
+export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' = false, budgetBytes?: number, buildContext?: string): Promise<FileReport[]> {
   const reports: FileReport[] = [];
   const scans = new Map<string, Promise<ContextScanResult | undefined>>();
   for (const file of files) {
@@ -108,7 +118,7 @@ export async function analyseFiles(files: string[], fix = false, budgetBytes?: n
       const settings = combineSettings({ budgetBytes }, config.hadolint, config.project);
       if (budgetBytes !== undefined) settings.budgetBytes = budgetBytes;
       if (fix) {
-        const result = fixAll(text, { context }, settings);
+        const result = fixAll(text, { context }, settings, { includeUnpreferred: fix === 'all' });
         if (result.text !== text) await fs.writeFile(file, result.text);
         for (const created of result.createFiles) {
           await fs.writeFile(path.join(path.dirname(abs), created.relativePath), created.content, { flag: 'wx' }).catch(() => undefined);
@@ -154,7 +164,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     err(`dockerfile-size-hints: no such file or folder: ${missing.join(', ')}`);
     return 2;
   }
-  const reports = await analyseFiles(files, opts.fix, opts.budgetBytes, opts.buildContext);
+  const reports = await analyseFiles(files, opts.fix && (opts.unsafeFixes ? 'all' : 'safe'), opts.budgetBytes, opts.buildContext);
   const render = { text: formatText, json: formatJson, github: formatGithub, sarif: (r: FileReport[]) => formatSarif(r, VERSION, opts.helpUri) }[opts.format];
   const rendered = render(reports);
   if (rendered) out(rendered);

@@ -32,6 +32,18 @@ export interface FixAllResult {
   analysis: Analysis;
 }
 
+export interface FixAllOptions {
+  /**
+   * Also apply the fixes their rules mark as not preferred: those that may change what the image
+   * does and need a review (a `-slim` tag where native modules may need a compiler, a file split
+   * into a builder stage). Off by default, as in the editor's "Apply all size fixes" and the
+   * CLI's `--fix`; the CLI's `--unsafe-fixes` turns it on.
+   */
+  includeUnpreferred?: boolean;
+  /** A guard against two fixes undoing each other (default 100). */
+  maxRounds?: number;
+}
+
 /**
  * The environment after a fix: a created or edited ignore file becomes the one in force, so the
  * next round of analysis sees what the fix did. Created files are recorded in `created`.
@@ -55,10 +67,11 @@ function applyToEnvironment(env: AnalysisEnvironment, fix: Fix, created: FileCre
 }
 
 /**
- * Applies every available fix, one at a time, re-analysing after each. Stops when no finding has
- * a fix left or after `maxRounds` (a guard against two fixes undoing each other).
+ * Applies every preferred fix (every fix with `includeUnpreferred`), one at a time, re-analysing
+ * after each. Stops when no finding has such a fix left or after `maxRounds`.
  */
-export function fixAll(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}, maxRounds = 100): FixAllResult {
+export function fixAll(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}, options: FixAllOptions = {}): FixAllResult {
+  const { includeUnpreferred = false, maxRounds = 100 } = options;
   const applied: string[] = [];
   const createFiles: FileCreation[] = [];
   let current = text;
@@ -83,7 +96,7 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
       const key = `${finding.ruleId}@${finding.range.start.line}:${finding.range.start.character}`;
       if (skipped.has(key)) continue;
       const fix = fixFor(analysis, finding, currentEnv);
-      if (!fix) {
+      if (!fix || (!fix.preferred && !includeUnpreferred)) {
         skipped.add(key);
         continue;
       }

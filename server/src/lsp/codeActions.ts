@@ -1,5 +1,6 @@
 /**
- * Quick fixes for our diagnostics, and a `source.fixAll` action that applies every fix at once.
+ * Quick fixes for our diagnostics, and a `source.fixAll` action that applies every preferred fix
+ * at once (the ones that need a review stay single quick fixes, as in ESLint's and ruff's fix-all).
  * The fixes themselves live beside their rules; this file only turns them into workspace edits.
  */
 import { CodeActionKind, CodeActionTriggerKind, type CodeAction, type CodeActionParams, type WorkspaceEdit } from 'vscode-languageserver/node';
@@ -75,7 +76,7 @@ function sameRange(a: Range, b: Range): boolean {
 
 export const APPLY_ALL_FIXES_COMMAND = 'dockerfileSizeHints.server.applyAllFixes';
 
-/** One workspace edit that applies every available fix, or undefined when there is none. */
+/** One workspace edit that applies every preferred fix, or undefined when there is none. */
 export function fixAllEdit(doc: DocumentAnalysis): { edit: WorkspaceEdit; count: number } | undefined {
   const analysis = doc.analysis;
   if (!analysis || analysis.findings.length === 0) return undefined;

@@ -1,6 +1,7 @@
 /**
  * The `dockerfileSizeHints/sizeBreakdown` request: the final image's estimate as plain data,
- * now and after every available fix, for the client's status bar item and breakdown view.
+ * now and after "Apply all size fixes" (the preferred fixes), for the client's status bar item
+ * and breakdown view.
  */
 import { fixAll } from '../core/edits';
 import { describeEstimate, estimateImage, type StageEstimate } from '../core/imageEstimate';

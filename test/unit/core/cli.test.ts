@@ -68,14 +68,39 @@ describe('CLI', () => {
     assert.ok(lines.length >= 4);
     for (const l of lines) assert.match(l, /^::(error|warning|notice) file=[^,]+,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=[a-z-]+::.+$/);
   });
-  it('fixes files with --fix and creates the .dockerignore', async () => {
+  it('fixes files with --fix (preferred fixes only) and creates the .dockerignore', async () => {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-cli-'));
     fs.cpSync(path.join(EXAMPLES, 'python-naive'), dir, { recursive: true });
     const r = await run(['--fix', dir]);
+    const fixed = fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    assert.match(fixed, /apt-get install --no-install-recommends -y libpq-dev gcc && rm -rf \/var\/lib\/apt\/lists\/\*\n/);
+    assert.match(fixed, /pip install --no-cache-dir -r requirements\.txt/);
+    assert.match(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8'), /__pycache__/);
+    // The -slim tag and the builder stage need a review: not applied, still reported.
+    assert.match(fixed, /^FROM python:3\.12$/m);
+    assert.equal(fixed.match(/^FROM /gm)?.length, 1);
+    assert.equal(r.code, 1, r.out);
+    assert.deepEqual(r.out.match(/ warning [a-z-]+ /g), [' warning base-image-not-slim ', ' warning build-tools-in-final-image ']);
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+  it('applies the fixes that need a review too with --fix --unsafe-fixes', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-cli-'));
+    fs.cpSync(path.join(EXAMPLES, 'python-naive'), dir, { recursive: true });
+    const r = await run(['--fix', '--unsafe-fixes', dir]);
     assert.equal(r.code, 0, r.out);
-    assert.match(fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8'), /FROM python:3\.12-slim/);
+    const fixed = fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
+    assert.match(fixed, /^FROM python:3\.12-slim AS build$/m);
+    assert.match(fixed, /^FROM python:3\.12-slim$/m);
     assert.match(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8'), /__pycache__/);
     fs.rmSync(dir, { recursive: true, force: true });
+  });
+  it('documents --fix and --unsafe-fixes in --help, and refuses --unsafe-fixes without --fix', async () => {
+    const help = await run(['--help']);
+    assert.match(help.out, /--fix +apply the safe fixes/);
+    assert.match(help.out, /--unsafe-fixes +with --fix, also apply the fixes that need a review/);
+    const alone = await run(['--unsafe-fixes', path.join(EXAMPLES, 'python-naive')]);
+    assert.equal(alone.code, 2);
+    assert.match(alone.err, /--unsafe-fixes only applies with --fix/);
   });
   it('reports an error over --max-size', async () => {
     const r = await run(['--max-size', '250MB', path.join(EXAMPLES, 'python-naive')]);

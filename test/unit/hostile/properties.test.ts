@@ -4,8 +4,9 @@
  * - every finding range lies inside the document (as an LSP client counts lines);
  * - each single fix does not throw, edits inside the document, removes its finding and adds no
  *   parse error;
- * - `fixAll()` is idempotent, and the fixed file parses: no stage is lost, and the independent
- *   parser of the peer server (`dockerfile-utils`) finds no error the input lacked.
+ * - `fixAll()` (preferred fixes only, and every fix) is idempotent, and the fixed file parses:
+ *   no stage is lost, and the independent parser of the peer server (`dockerfile-utils`) finds
+ *   no error the input lacked.
  *
  * Runs are bounded (numRuns and a time limit) so the unit suite stays fast; a failure prints the
  * seed and the shrunk counterexample, which reproduce with `{ seed, path }` in fc.assert.
@@ -27,6 +28,8 @@ import { lspLineLengths, rangeProblem } from './bounded';
 const SEED = process.env.FC_SEED === 'random' ? Date.now() : Number(process.env.FC_SEED ?? 20261124);
 const RUNS = { numRuns: 200, interruptAfterTimeLimit: 5_000, seed: SEED };
 const ENV = { context: {} };
+/** Every fix, preferred or not: the fixes that need a review must hold up on hostile input too. */
+const ALL_FIXES = { includeUnpreferred: true };
 
 function assertAnalysisSound(text: string): void {
   const a = analyze(text, ENV);
@@ -78,26 +81,28 @@ describe('hostile input: properties of analyze() and fixAll()', function () {
     fc.assert(fc.property(mutatedDockerfile, assertAnalysisSound), RUNS);
   });
 
-  it('fixAll is idempotent and leaves a file that parses', () => {
-    let fixedSome = 0;
-    fc.assert(
-      fc.property(anyDockerfile, (text) => {
-        const once = fixAll(text, ENV);
-        if (once.applied.length > 0) fixedSome++;
-        const twice = fixAll(once.text, ENV);
-        assert.equal(twice.text, once.text, `a second fixAll changed the text (applied ${summarise(twice.applied)}; the first applied ${summarise(once.applied)})`);
-        const before = buildModel(text);
-        const after = buildModel(once.text);
-        // Fixes may add a builder stage; none may drop one.
-        assert.ok(after.stages.length >= before.stages.length, `fixes dropped a stage:\n${once.text}`);
-        assertAnalysisSound(once.text);
-        const introduced = missingFrom(parseErrors(text), parseErrors(once.text));
-        assert.deepEqual(introduced, [], `fixes (${summarise(once.applied)}) introduced parse errors:\n${once.text}`);
-      }),
-      RUNS,
-    );
-    assert.ok(fixedSome > 0, 'no generated input had a fix to apply, so the property was vacuous');
-  });
+  for (const [label, options] of [['preferred fixes only', {}], ['every fix', ALL_FIXES]] as const) {
+    it(`fixAll (${label}) is idempotent and leaves a file that parses`, () => {
+      let fixedSome = 0;
+      fc.assert(
+        fc.property(anyDockerfile, (text) => {
+          const once = fixAll(text, ENV, {}, options);
+          if (once.applied.length > 0) fixedSome++;
+          const twice = fixAll(once.text, ENV, {}, options);
+          assert.equal(twice.text, once.text, `a second fixAll changed the text (applied ${summarise(twice.applied)}; the first applied ${summarise(once.applied)})`);
+          const before = buildModel(text);
+          const after = buildModel(once.text);
+          // Fixes may add a builder stage; none may drop one.
+          assert.ok(after.stages.length >= before.stages.length, `fixes dropped a stage:\n${once.text}`);
+          assertAnalysisSound(once.text);
+          const introduced = missingFrom(parseErrors(text), parseErrors(once.text));
+          assert.deepEqual(introduced, [], `fixes (${summarise(once.applied)}) introduced parse errors:\n${once.text}`);
+        }),
+        RUNS,
+      );
+      assert.ok(fixedSome > 0, 'no generated input had a fix to apply, so the property was vacuous');
+    });
+  }
 
   it('each single fix: does not throw, edits inside the document, removes its finding, adds no parse error', () => {
     let checked = 0;
@@ -130,23 +135,23 @@ describe('hostile input: properties of analyze() and fixAll()', function () {
 
   it('fixAll converges on a heredoc whose last line ends in a backslash (found by the property above)', () => {
     const text = 'FROM debian:bookworm-slim\nRUN <<EOT\napt-get update\napt-get install -y curl \\\nEOT\n';
-    const once = fixAll(text, ENV);
+    const once = fixAll(text, ENV, {}, ALL_FIXES);
     assert.ok(once.applied.length < 5, `fixAll applied ${summarise(once.applied)}:\n${once.text}`);
-    assert.equal(fixAll(once.text, ENV).text, once.text);
+    assert.equal(fixAll(once.text, ENV, {}, ALL_FIXES).text, once.text);
     assert.deepEqual(missingFrom(parseErrors(text), parseErrors(once.text)), []);
   });
 
   it('fixAll converges on an escaped space before a continuation (found by the property above)', () => {
     const text = 'FROM debian\nRUN apt-get update \\\n    && apt-get install -y curl \\ \\\n    && rm -rf /var/lib/apt/lists/*\n';
-    const once = fixAll(text, ENV);
+    const once = fixAll(text, ENV, {}, ALL_FIXES);
     assert.ok(once.applied.length < 5, `fixAll applied ${summarise(once.applied)}:\n${once.text}`);
-    assert.equal(fixAll(once.text, ENV).text, once.text);
+    assert.equal(fixAll(once.text, ENV, {}, ALL_FIXES).text, once.text);
   });
 
   it('the fixes of the unmutated corpus also pass the same checks', () => {
     for (const text of CORPUS) {
-      const once = fixAll(text, ENV);
-      assert.equal(fixAll(once.text, ENV).text, once.text);
+      const once = fixAll(text, ENV, {}, ALL_FIXES);
+      assert.equal(fixAll(once.text, ENV, {}, ALL_FIXES).text, once.text);
       assert.deepEqual(missingFrom(parseErrors(text), parseErrors(once.text)), []);
     }
   });

@@ -1,13 +1,18 @@
 /**
  * The data-driven rule runner: every fixture's findings must match its markers exactly, and its
- * fixes must produce the `.fixed` output, be idempotent and leave nothing fixable behind.
+ * fixes (preferred or not) must produce the `.fixed` output, be idempotent and leave nothing
+ * fixable behind. "Apply all" as users get it (preferred fixes only) must be idempotent and leave
+ * no preferred fix behind.
  */
 import * as assert from 'node:assert/strict';
 import * as path from 'node:path';
-import { analyze } from '../../../server/src/core/analyze';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
 import { fixAll } from '../../../server/src/core/edits';
 import type { Finding } from '../../../server/src/core/types';
 import { FIXTURES_DIR, fixtureFiles, parseFixture } from '../../support/fixtures';
+
+/** The `.fixed` outputs show every rule's fix, including those not marked preferred. */
+const ALL = { includeUnpreferred: true };
 
 describe('rule fixtures', () => {
   for (const file of fixtureFiles(path.join(FIXTURES_DIR, 'rules'))) {
@@ -20,7 +25,7 @@ describe('rule fixtures', () => {
       });
       if (fx.fixed !== undefined) {
         it('fixes to the .fixed output', () => {
-          const result = fixAll(fx.text, fx.env, fx.settings);
+          const result = fixAll(fx.text, fx.env, fx.settings, ALL);
           assert.equal(result.text, fx.fixed);
           // fixAll analyses each round from the previous one: its last analysis is a fresh one's.
           const seen = (findings: Finding[]) => findings.map((f) => `${f.range.start.line + 1}:${f.range.start.character} ${f.ruleId} ${f.severity} ${f.message}`);
@@ -30,10 +35,16 @@ describe('rule fixtures', () => {
           }
         });
         it('fixes are idempotent and leave no fixable finding', () => {
-          const once = fixAll(fx.text, fx.env, fx.settings);
-          const twice = fixAll(once.text, once.env, fx.settings);
+          const once = fixAll(fx.text, fx.env, fx.settings, ALL);
+          const twice = fixAll(once.text, once.env, fx.settings, ALL);
           assert.equal(twice.text, once.text);
           assert.deepEqual(twice.applied, []);
+        });
+        it('preferred fixes only: idempotent, and no preferred fix left', () => {
+          const once = fixAll(fx.text, fx.env, fx.settings);
+          assert.deepEqual(fixAll(once.text, once.env, fx.settings).applied, []);
+          const left = once.analysis.findings.filter((f) => fixFor(once.analysis, f, once.env)?.preferred).map((f) => f.ruleId);
+          assert.deepEqual(left, []);
         });
       }
     });

@@ -5,7 +5,8 @@
  * - no rule throws;
  * - every fix only inserts text (the original file is a subsequence of the fixed one), so no fix
  *   deletes or rewrites what the author wrote; the one exception drops a redundant `apk update`;
- * - `fixAll()` is idempotent and leaves no fixable finding of these rules;
+ * - `fixAll()` with every fix (preferred or not) is idempotent and leaves no fixable finding of
+ *   these rules;
  * - the fixed file has the same stages and the peer parser (`dockerfile-utils`) finds no error
  *   the input lacked.
  */
@@ -26,6 +27,8 @@ const MINE = new Set([
 ]);
 const SETTINGS: AnalysisSettings = { severities: Object.fromEntries(RULES.filter((r) => !MINE.has(r.id)).map((r) => [r.id, 'off' as const])) };
 const ENV = { context: {} };
+/** The dev-dependency fixes are not marked preferred; they are checked here too. */
+const ALL_FIXES = { includeUnpreferred: true };
 /** Bounded for the unit suite; `PM_PROPERTY_RUNS=2000` runs a longer search by hand. */
 const LONG = Number(process.env.PM_PROPERTY_RUNS ?? 0);
 const RUNS = LONG > 0 ? { numRuns: LONG } : { numRuns: 150, interruptAfterTimeLimit: 8_000 };
@@ -104,11 +107,11 @@ describe('package-manager rules: properties over generated Dockerfiles', () => {
             assert.ok(e.range.start.line < lines.length && e.range.start.character <= lines[e.range.start.line].length, `${f.ruleId} edits outside the file`);
           }
         }
-        const once = fixAll(text, ENV, SETTINGS);
+        const once = fixAll(text, ENV, SETTINGS, ALL_FIXES);
         if (once.applied.length > 0) fixed++;
         const kept = text.replace(/apk update[ \t]*(\\\n[ \t]*)?(&&|;|\n)[ \t]*(\\\n[ \t]*)?/g, '');
         assert.ok(isSubsequence(kept, once.text), `fixes removed text:\n${once.text}`);
-        const twice = fixAll(once.text, ENV, SETTINGS);
+        const twice = fixAll(once.text, ENV, SETTINGS, ALL_FIXES);
         assert.equal(twice.text, once.text, `a second fixAll changed the text (${twice.applied.join(', ')})`);
         const after = analyze(once.text, ENV, SETTINGS);
         const fixable = after.findings.filter((f) => fixFor(after, f, ENV)).map((f) => f.ruleId);
