@@ -471,7 +471,7 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     const cmd: ShellCommand = { words, before: '', after: '', start: 0, end: endOffset - startOffset };
     return { form: 'exec', text: text.slice(startOffset, endOffset), commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: (i) => startOffset + i };
   }
-  const { script, map } = joinContinuations(text, startOffset, endOffset, escapeChar);
+  const { script, starts, docs } = joinContinuations(text, startOffset, endOffset, escapeChar);
   const scanned = scanShell(script);
   return {
     form: 'shell',
@@ -479,7 +479,7 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     commands: scanned.commands,
     balanced: scanned.balanced,
     mounts,
-    docOffset: (i) => (i < map.length ? map[i] : endOffset),
+    docOffset: (i) => runOffset(starts, docs, script.length, endOffset, i),
   };
 }
 
@@ -503,15 +503,18 @@ function execWords(node: Run, lines: LineIndex): ShellWord[] {
 
 /**
  * Removes Dockerfile line continuations (escape char + newline) and the comment or empty lines
- * Docker drops inside a continued instruction, keeping a map from script offsets to the document.
+ * Docker drops inside a continued instruction. The script is runs of the document's text, each
+ * continuation replaced by one blank; `starts` holds the script offset where each run begins and
+ * `docs` its document offset (the blank belongs to the run before it, at the escape character).
  */
-export function joinContinuations(text: string, start: number, end: number, escapeChar: string): { script: string; map: number[] } {
+export function joinContinuations(text: string, start: number, end: number, escapeChar: string): { script: string; starts: number[]; docs: number[] } {
   let script = '';
-  const map: number[] = [];
+  const starts = [0];
+  const docs = [start];
+  let from = start;
   let i = start;
   while (i < end) {
-    const c = text[i];
-    if (c === escapeChar) {
+    if (text[i] === escapeChar) {
       let j = i + 1;
       while (j < end && (text[j] === ' ' || text[j] === '\t')) j++;
       if (j >= end || text[j] === '\n' || text[j] === '\r') {
@@ -534,17 +537,30 @@ export function joinContinuations(text: string, start: number, end: number, esca
           break;
         }
         // Keep a separating blank so words on both sides stay apart, as the shell sees them.
-        script += ' ';
-        map.push(i);
-        i = j;
+        script += text.slice(from, i) + ' ';
+        starts.push(script.length);
+        docs.push(j);
+        from = i = j;
         continue;
       }
     }
-    script += c;
-    map.push(i);
     i++;
   }
-  return { script, map };
+  script += text.slice(from, Math.max(from, end));
+  return { script, starts, docs };
+}
+
+/** The document offset of script offset `i` (see {@link joinContinuations}); `past` from the script's end on. */
+function runOffset(starts: number[], docs: number[], scriptLength: number, past: number, i: number): number {
+  if (i >= scriptLength) return past;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return docs[lo] + (i - starts[lo]);
 }
 
 /**

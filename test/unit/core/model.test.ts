@@ -30,6 +30,17 @@ describe('Dockerfile model', () => {
     const curl = run.commands[1].words[3];
     assert.equal(text.slice(run.docOffset(curl.start), run.docOffset(curl.end - 1) + 1), 'curl');
   });
+  it('maps every script character back to its document offset, across CRLF continuations, comment and blank lines', () => {
+    const text = 'FROM debian\r\nRUN a \\\r\n  # note\r\n\r\n  b \\  \r\n  c';
+    const run = buildModel(text).instructions[1].run!;
+    assert.equal(run.text, 'a    b    c');
+    const start = text.indexOf('a \\');
+    // Each character of a run of document text maps to itself; each continuation's blank to its escape character.
+    const expected = [0, 1, 2, 17, 18, 19, 20, 21, 26, 27, 28].map((k) => start + k);
+    assert.deepEqual([...run.text].map((_, i) => run.docOffset(i)), expected);
+    for (const [i, c] of [...run.text].entries()) if (c !== ' ') assert.equal(text[run.docOffset(i)], c);
+    assert.equal(run.docOffset(run.text.length), text.length);
+  });
   it('honours the backtick escape directive', () => {
     const m = buildModel('# escape=`\nFROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN echo a `\n    && echo b');
     assert.equal(m.escapeChar, '`');
