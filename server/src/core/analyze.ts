@@ -112,7 +112,7 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
   return { model, findings, ruleErrors, settings, families: byFamily.cache };
 }
 
-function isIgnored(rule: Rule, ids: Set<string>): boolean {
+function isIgnored(rule: Rule, ids: ReadonlySet<string>): boolean {
   return ids.has(rule.id) || (rule.hadolint !== undefined && ids.has(rule.hadolint));
 }
 

@@ -65,7 +65,7 @@ export interface Instr {
   stage?: Stage;
   run?: RunScript;
   /** Rule ids disabled for this instruction by a comment just above it. */
-  ignored: Set<string>;
+  ignored: ReadonlySet<string>;
 }
 
 export interface DockerfileModel {
@@ -587,16 +587,19 @@ function collectComments(parsed: { content: string; line: number }[], firstInstr
 }
 
 /** Rule ids named by ignore comments on the lines directly above `line` (blank lines end the block). */
-function ignoresAbove(line: number, comments: Map<number, string[]>, lines: LineIndex): Set<string> {
-  const out = new Set<string>();
-  if (comments.size === 0) return out;
+function ignoresAbove(line: number, comments: Map<number, string[]>, lines: LineIndex): ReadonlySet<string> {
+  if (comments.size === 0) return NO_IDS;
+  let out: Set<string> | undefined;
   for (let l = line - 1; l >= 0; l--) {
     const ids = comments.get(l);
-    if (ids) ids.forEach((id) => out.add(id));
+    if (ids) ids.forEach((id) => (out ??= new Set()).add(id));
     else if (!/^\s*#/.test(lines.lineText(l))) break;
   }
-  return out;
+  return out ?? NO_IDS;
 }
+
+/** The ignore list of the instructions (nearly all) without an ignore comment above them. */
+const NO_IDS: ReadonlySet<string> = new Set();
 
 /**
  * The ENV values in effect before `instr` in its stage, following the FROM chain to earlier
