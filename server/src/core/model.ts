@@ -114,7 +114,8 @@ export interface DockerfileModel {
 export function perInstruction<T>(ask: (instr: Instr) => T): (instr: Instr) => T {
   const answers = new WeakMap<Instruction, T>();
   return (instr) => {
-    if (answers.has(instr.node)) return answers.get(instr.node)!;
+    const known = answers.get(instr.node);
+    if (known !== undefined || answers.has(instr.node)) return known as T;
     const answer = ask(instr);
     answers.set(instr.node, answer);
     return answer;
