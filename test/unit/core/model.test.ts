@@ -1,5 +1,9 @@
 import * as assert from 'node:assert/strict';
+import { DockerfileParser } from 'dockerfile-ast';
 import { buildModel, envBefore, substituteArgs } from '../../../server/src/core/model';
+import type { Position, Range } from '../../../server/src/core/types';
+import { generateDockerfile } from '../../bench/lsp/generate';
+import { CORPUS } from '../hostile/arbitraries';
 
 describe('Dockerfile model', () => {
   it('cuts stages with names and marks which reach the final image', () => {
@@ -63,6 +67,32 @@ describe('Dockerfile model', () => {
   });
   it('never throws on garbage', () => {
     for (const t of ['', '\u0000\u0001\u0002', 'RUN <<EOF', 'FROM ${', '\\\n\\\n', 'FROM a AS\nCOPY --from= . .', '\uFEFFFROM x']) buildModel(t);
+  });
+});
+
+describe("dockerfile-ast's comments per stage (its quadratic hand-out replaced by one walk)", () => {
+  const before = (a: Position, b: Position) => a.line < b.line || (a.line === b.line && a.character < b.character);
+  const inside = (p: Position, r: Range) => !before(p, r.start) && !before(r.end, p);
+  it('gives each stage, and the part before the first FROM, the comments the library would', () => {
+    const texts = [...CORPUS, generateDockerfile(400, 3), '# a\nARG X\n# b\nFROM a\n# c\nRUN x\n# d\n\n# e\nFROM b\nRUN y # not a comment\n  # f\nRUN z\n# g'];
+    let seen = 0;
+    for (const text of texts) {
+      buildModel(text); // installs the replacement
+      type Template = { getRange(): Range; getComments(): { getRange(): Range }[] };
+      const ast = DockerfileParser.parse(text);
+      // The library keeps them in these fields (no accessor).
+      const { initialInstructions: initial, buildStages: stages } = ast as unknown as { initialInstructions?: Template; buildStages: Template[] };
+      const initialRange = initial?.getRange();
+      for (const stage of stages) {
+        // The library's rule: a comment goes to every stage whose range holds its start (unless
+        // the part before the first FROM holds its end).
+        const expected = ast.getComments().filter((c) => !(initialRange && inside(c.getRange().end, initialRange)) && inside(c.getRange().start, stage.getRange()));
+        assert.deepEqual(stage.getComments(), expected, text);
+        seen += expected.length;
+      }
+      if (initial && initialRange) assert.deepEqual(initial.getComments(), ast.getComments().filter((c) => inside(c.getRange().end, initialRange)), text);
+    }
+    assert.ok(seen > 50, `only ${seen} comments in stages`);
   });
 });
 
