@@ -149,6 +149,18 @@ const WRAPPERS = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'comma
  * such as `sudo`. Returns -1 when the command is only assignments.
  */
 export function programIndex(cmd: ShellCommand): number {
+  let index = programIndexes.get(cmd);
+  if (index === undefined) programIndexes.set(cmd, (index = findProgram(cmd)));
+  return index;
+}
+
+/**
+ * Answers of {@link programIndex}: every rule asks it of every command, and commands are kept with
+ * their RUN from one version of the file to the next (they are never changed after the scan).
+ */
+const programIndexes = new WeakMap<ShellCommand, number>();
+
+function findProgram(cmd: ShellCommand): number {
   for (let i = 0; i < cmd.words.length; i++) {
     const w = cmd.words[i].value;
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;

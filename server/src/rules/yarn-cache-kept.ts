@@ -39,10 +39,10 @@ const showsYarnBerry = perInstruction((i) => {
   if ((i.keyword === 'COPY' || i.keyword === 'ADD') && /(^|[\s/"])\.(yarnrc\.yml|yarn\/|yarn\b|pnp\.c?js)/.test(text)) return true;
   return i.run?.commands.some((c) => {
     const name = programName(c);
-    const ops = operands(c).map((w) => w.value);
     if (name === 'corepack') return true;
-    if (name === 'yarn') return (ops[0] === 'set' && ops[1] === 'version') || ops[0] === 'dlx' || programArgs(c).some((w) => w.value === '--immutable' || w.value === '--immutable-cache');
-    return false;
+    if (name !== 'yarn') return false;
+    const ops = operands(c).map((w) => w.value);
+    return (ops[0] === 'set' && ops[1] === 'version') || ops[0] === 'dlx' || programArgs(c).some((w) => w.value === '--immutable' || w.value === '--immutable-cache');
   }) ?? false;
 });
 
