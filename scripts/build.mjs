@@ -33,6 +33,8 @@ const VENDOR = {
     'vscode-languageserver-textdocument': 'vscode-languageserver-textdocument',
     'dockerfile-ast': 'dockerfile-ast',
     yaml: 'yaml',
+    // Loaded only when an ignore pattern needs linear-time matching (core/dockerignore/pattern.ts).
+    re2js: 're2js',
   },
   client: { 'vscode-languageclient/node': 'vscode-languageclient' },
 };

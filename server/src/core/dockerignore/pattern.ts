@@ -7,6 +7,7 @@
  * are part of the observable behaviour (`**foo` matches `barfoo`, because it is a plain suffix
  * test), so we mirror the same decision procedure rather than one idealised glob semantics.
  */
+import type { RE2JS } from 're2js';
 import { translateGoRegexp } from './goRegexp';
 
 export type CompiledPattern =
@@ -16,6 +17,11 @@ export type CompiledPattern =
   /** `re` follows Go exactly; `fast` lets `.` match a line break, which is only equivalent (and
    *  several times faster, no backtracking over `[^\n]`) for paths without one. */
   | { kind: 'regexp'; re: RegExp; fast: RegExp; goSource: string }
+  /** A regexp with many wildcards, matched in linear time by RE2JS (a port of the engine Go's
+   *  regexp follows) instead of JavaScript's backtracking engine, which a pattern such as
+   *  `**\/**\/...*a*a*a...b` keeps busy for minutes on one path (a hostile ignore file would
+   *  freeze the scan, and with it the language server). */
+  | { kind: 'linear'; matcher: RE2JS; goSource: string }
   /** Docker accepts the pattern but cannot build its regexp ('invalid': the build fails when the
    *  pattern is reached) or this extension does not evaluate it ('unsupported'). Never matches. */
   | { kind: 'broken'; reason: 'invalid' | 'unsupported'; message: string; goSource: string };
@@ -118,9 +124,34 @@ export function compilePattern(cleaned: string): CompiledPattern {
   const goSource = re + '$';
   const js = translateGoRegexp(goSource);
   if (!js.ok) return { kind: 'broken', reason: js.kind, message: js.message, goSource };
+  if (unboundedRepeats(goSource) > MAX_BACKTRACKING_REPEATS) {
+    try {
+      // Loaded on the first such pattern only (about 8 ms of CPU): most ignore files have none.
+      const { RE2JS: engine } = require('re2js') as typeof import('re2js');
+      return { kind: 'linear', matcher: engine.compile(goSource), goSource };
+    } catch (e) {
+      return { kind: 'broken', reason: 'unsupported', message: `the pattern's regexp ${goSource} could not be compiled for linear-time matching (${e instanceof Error ? e.message : String(e)})`, goSource };
+    }
+  }
   const fast = js.source.includes('[^\\n]') ? new RegExp(js.source.replace(/\[\^\\n\]/g, '.'), 'su') : undefined;
   const exact = new RegExp(js.source, 'u');
   return { kind: 'regexp', re: exact, fast: fast ?? exact, goSource };
+}
+
+/**
+ * Patterns whose regexp repeats without bound more often than this are matched by RE2JS. The
+ * backtracking engine's worst case grows with the path length to the power of the number of such
+ * repeats: up to three (`**\/node_modules/**\/*.js`) it stays far below a millisecond on real
+ * paths, and it is about three times faster than RE2JS there, so common patterns keep it.
+ */
+const MAX_BACKTRACKING_REPEATS = 3;
+
+// The `*` quantifiers in a regexp Docker built (from `*` and `**` in the pattern), counting
+// escaped ones too: a safe overestimate.
+function unboundedRepeats(goSource: string): number {
+  let n = 0;
+  for (let i = goSource.indexOf('*'); i >= 0; i = goSource.indexOf('*', i + 1)) n++;
+  return n;
 }
 
 /** Whether the pattern matches exactly this path (no parent rule here). */
@@ -134,6 +165,8 @@ export function testPattern(c: CompiledPattern, path: string): boolean {
       return path.endsWith(c.suffix) || (c.suffix.charCodeAt(0) === 47 && path === c.suffix.slice(1));
     case 'regexp':
       return (path.includes('\n') ? c.re : c.fast).test(path);
+    case 'linear':
+      return c.matcher.matches(path);
     case 'broken':
       return false;
   }
