@@ -6,7 +6,8 @@
  *
  * Podman's Docker-compatible API answers the same endpoints, so its sockets work too.
  */
-import { request, type IncomingMessage } from 'node:http';
+import type { IncomingMessage } from 'node:http';
+import type * as Http from 'node:http';
 import { existsSync } from 'node:fs';
 import { chooseEndpoint, describeEndpoint, type EngineEndpoint } from './endpoint';
 import { ExportLimitError, ImageArchiveReader, type ExportLimits, type ImageLayers } from './layers';
@@ -212,7 +213,8 @@ export class EngineClient {
         clearTimeout(timer);
         resolve(r);
       };
-      const req = request({ ...target, path, method: 'GET', headers: { Host: 'docker', Accept: 'application/json' } }, (res) => settle({ ok: true, value: res }));
+      // node:http is loaded on the first engine call, not at start-up (most sessions make none).
+      const req = (require('node:http') as typeof Http).request({ ...target, path, method: 'GET', headers: { Host: 'docker', Accept: 'application/json' } }, (res) => settle({ ok: true, value: res }));
       const timer = setTimeout(() => {
         req.destroy();
         settle(fail('timeout', `the engine at ${this.address} did not answer within ${timeoutMs} ms`));

@@ -13,13 +13,16 @@
  *   4. Digests are checked against the bytes received; compressed size = sum of layer sizes.
  * Every failure is returned as `{ ok: false, reason, detail }`; nothing here throws.
  */
-import { createHash } from 'node:crypto';
+import type * as Crypto from 'node:crypto';
 import { DockerConfigCredentials, type Credential, type CredentialSource } from './credentials';
 import { describe, request, type HttpResponse } from './http';
 import { formatPlatform, hostPlatform, normalisePlatform, parsePlatform, platformMatches, selectPlatform, type Platform } from './platform';
 import { apiHost, isLoopback, parseReference, type ImageReference } from './reference';
 import { failure, type LayerInfo, type RegistryFailure, type RegistryResult } from './types';
 import { parseWwwAuthenticate, type Challenge } from './wwwAuthenticate';
+
+/** node:crypto, loaded on the first registry answer rather than at start-up (most sessions never ask). */
+const sha256 = () => (require('node:crypto') as typeof Crypto).createHash('sha256');
 
 export const MEDIA_TYPES = {
   ociIndex: 'application/vnd.oci.image.index.v1+json',
@@ -160,7 +163,7 @@ class Lookup {
     if (!res.ok) return res;
     const json = parseJson(res.body);
     if (!json) return failure('malformed', `manifest ${this.name()}:${reference} is not a JSON object`);
-    const digest = `sha256:${createHash('sha256').update(res.body).digest('hex')}`;
+    const digest = `sha256:${sha256().update(res.body).digest('hex')}`;
     if (expectDigest?.startsWith('sha256:') && expectDigest.toLowerCase() !== digest) {
       return failure('malformed', `manifest bytes do not match ${expectDigest} (got ${digest})`);
     }
@@ -181,7 +184,7 @@ class Lookup {
     if (typeof digest !== 'string' || !/^sha256:[a-f0-9]{64}$/.test(digest)) return undefined;
     const res = await this.get(`${this.base}/blobs/${digest}`, '*/*');
     if (!res.ok) return undefined;
-    if (`sha256:${createHash('sha256').update(res.body).digest('hex')}` !== digest) return undefined;
+    if (`sha256:${sha256().update(res.body).digest('hex')}` !== digest) return undefined;
     const json = parseJson(res.body);
     if (!json || typeof json.os !== 'string' || typeof json.architecture !== 'string') return undefined;
     return normalisePlatform({ os: json.os, architecture: json.architecture, ...(typeof json.variant === 'string' ? { variant: json.variant } : {}) });

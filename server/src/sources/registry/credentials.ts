@@ -13,7 +13,7 @@
  *   - helper names are limited to plain file-name characters;
  *   - secrets never appear in error messages (errors are swallowed: no credentials = anonymous).
  */
-import { execFile } from 'node:child_process';
+import type * as ChildProcess from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -163,7 +163,8 @@ export class DockerConfigCredentials implements CredentialSource {
     if (!HELPER_NAME.test(helper)) return Promise.resolve(undefined);
     return new Promise((resolve) => {
       try {
-        const child = execFile(
+        // Loaded when a credential helper is first run, not at start-up.
+        const child = (require('node:child_process') as typeof ChildProcess).execFile(
           `docker-credential-${helper}`,
           [action],
           { env: this.env, timeout: this.helperTimeoutMs, maxBuffer: 64 * 1024, windowsHide: true, ...(signal ? { signal } : {}) },
