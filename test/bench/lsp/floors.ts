@@ -5,13 +5,14 @@
  * - Parser floor. Opening a document means parsing it with dockerfile-ast (the parser this
  *   project is built on), whatever the rules cost. The peer's whole answer to an open is one
  *   call, `validate()` of dockerfile-language-service (dockerfile-ast's parse plus its checks).
- *   The ratio parse alone / peer's validate() is the least a didOpen ratio can be.
+ *   The ratio of our parse alone (dockerfile-ast with the speed-ups server/src/core/model.ts
+ *   installs) to the peer's validate() is the least a didOpen ratio can be.
  * - Round trip. The time for a request neither server handles (both answer "method not found" at
  *   once) is each side's JSON-RPC floor; a code action cannot come back faster.
  *
- * The parser floor runs in a child process of its own (`node floors.js --child`), so nothing of
- * our server (which adds caches to dockerfile-ast's prototypes) touches the peer's code, with CPU
- * time per call (median of alternating calls on generated files of the same size).
+ * Each side of the parser floor runs in a child process of its own (`node floors.js --child
+ * parse|peer`), so our prototype changes never touch the peer's code; CPU time per call, median
+ * over generated files of the same size, each side measured twice, taking turns.
  */
 import { execFileSync } from 'node:child_process';
 import type { BenchServer } from './client';
@@ -29,10 +30,15 @@ export interface ParserFloor {
 
 const SIZES = [1000, 10000];
 
-/** Runs the parser-floor measurement in a fresh Node process and returns its result. */
+/** Runs the parser-floor measurement in fresh Node processes, taking turns, and returns its result. */
 export function parserFloors(): ParserFloor[] {
-  const out = execFileSync(process.execPath, [__filename, '--child'], { encoding: 'utf8', maxBuffer: 1 << 20 });
-  return JSON.parse(out) as ParserFloor[];
+  const child = (side: 'parse' | 'peer') => JSON.parse(execFileSync(process.execPath, [__filename, '--child', side], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Record<number, number[]>;
+  const runs = [child('parse'), child('peer'), child('parse'), child('peer')];
+  return SIZES.map((lines) => {
+    const parseMs = round(median([...runs[0][lines], ...runs[2][lines]]), 2);
+    const peerValidateMs = round(median([...runs[1][lines], ...runs[3][lines]]), 2);
+    return { lines, parseMs, peerValidateMs, ratio: ratio(parseMs, peerValidateMs) };
+  });
 }
 
 function cpuMs(f: () => void): number {
@@ -42,33 +48,27 @@ function cpuMs(f: () => void): number {
   return (used.user + used.system) / 1000;
 }
 
-function measureInChild(): ParserFloor[] {
-  // Loaded here only: the parent process must not load them next to our server's code.
+/** CPU ms per call of one side, by file size (the first calls are warm-up and not counted). */
+function measureInChild(side: string): Record<number, number[]> {
   /* eslint-disable @typescript-eslint/no-require-imports */
-  const { DockerfileParser } = require('dockerfile-ast') as typeof import('dockerfile-ast');
-  const { DockerfileLanguageServiceFactory } = require('dockerfile-language-service') as typeof import('dockerfile-language-service');
+  let call: (text: string) => unknown;
+  if (side === 'parse') {
+    // Our model module installs its dockerfile-ast speed-ups when loaded.
+    require('../../../server/src/core/model');
+    const { DockerfileParser } = require('dockerfile-ast') as typeof import('dockerfile-ast');
+    call = (text) => DockerfileParser.parse(text);
+  } else {
+    const { DockerfileLanguageServiceFactory } = require('dockerfile-language-service') as typeof import('dockerfile-language-service');
+    const service = DockerfileLanguageServiceFactory.createLanguageService();
+    call = (text) => service.validate(text);
+  }
   /* eslint-enable @typescript-eslint/no-require-imports */
-  const service = DockerfileLanguageServiceFactory.createLanguageService();
-  return SIZES.map((lines) => {
-    const texts = Array.from({ length: lines >= 10000 ? 12 : 40 }, (_, i) => generateDockerfile(lines, 500 + i));
-    const parse: number[] = [];
-    const validate: number[] = [];
-    texts.forEach((text, i) => {
-      // Alternate which goes first; the first few of each are warm-up and not counted.
-      const steps: [number[], () => void][] = [
-        [parse, () => DockerfileParser.parse(text)],
-        [validate, () => service.validate(text)],
-      ];
-      if (i % 2 === 1) steps.reverse();
-      for (const [into, f] of steps) {
-        const ms = cpuMs(f);
-        if (i >= 4) into.push(ms);
-      }
-    });
-    const parseMs = round(median(parse), 2);
-    const peerValidateMs = round(median(validate), 2);
-    return { lines, parseMs, peerValidateMs, ratio: ratio(parseMs, peerValidateMs) };
-  });
+  const out: Record<number, number[]> = {};
+  for (const lines of SIZES) {
+    const texts = Array.from({ length: lines >= 10000 ? 10 : 30 }, (_, i) => generateDockerfile(lines, 500 + i));
+    out[lines] = texts.map((text) => cpuMs(() => call(text))).slice(3);
+  }
+  return out;
 }
 
 /** Times `count` requests of a method neither server handles; the median, in ms. */
@@ -82,4 +82,4 @@ export async function roundTripMs(server: BenchServer, count = 20): Promise<numb
   return round(median(times), 2);
 }
 
-if (require.main === module && process.argv.includes('--child')) process.stdout.write(JSON.stringify(measureInChild()));
+if (require.main === module && process.argv[2] === '--child') process.stdout.write(JSON.stringify(measureInChild(process.argv[3])));
