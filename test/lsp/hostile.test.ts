@@ -1,7 +1,8 @@
 /**
  * Hostile input over LSP, against the real bundled server: every document gets diagnostics within
  * a time bound with ranges inside it, the server keeps answering afterwards, the light bulb stays
- * fast on a large file, and the CLI and the server report the same findings for the examples.
+ * fast on a large file, and the CLI and the server report the same findings for the examples and
+ * for random and mutated Dockerfiles (fast-check).
  * Large inputs each get their own server process, so one slow input cannot mask another. Random
  * and mutated Dockerfiles and ignore files (fast-check, bounded runs) go through one document
  * each, every version awaited, and the server must log no error.
@@ -177,30 +178,63 @@ describe('hostile input over LSP', function () {
     }
   });
 
-  describe('the CLI and the server agree on the examples', () => {
+  const SEVERITY: Record<string, number> = { error: 1, warning: 2, info: 3, hint: 4 };
+
+  /** The CLI's findings for `file`, as `line:col-line:col severity rule message` with LSP's 0-based positions. */
+  async function cliFindings(file: string): Promise<string[]> {
+    let out = '';
+    await main(['--format', 'json', file], (s) => (out += s), () => undefined);
+    const report = (JSON.parse(out) as { findings: { ruleId: string; severity: string; line: number; column: number; endLine: number; endColumn: number; message: string }[] }[])[0];
+    return report.findings.map((f) => `${f.line - 1}:${f.column - 1}-${f.endLine - 1}:${f.endColumn - 1} ${SEVERITY[f.severity]} ${f.ruleId} ${f.message}`).sort();
+  }
+
+  /** The server's findings for `file` opened with its text from disk, in the same form. */
+  async function serverFindings(client: LspTestClient, file: string): Promise<string[]> {
+    const { published } = await openAndTime(client, fileUri(file), fs.readFileSync(file, 'utf8'), SMALL_BOUND_MS);
+    return published.diagnostics
+      .filter((d) => d.source === 'dockerfile-size-hints')
+      .map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.severity} ${d.code} ${d.message}`)
+      .sort();
+  }
+
+  describe('the CLI and the server agree', () => {
     let client: LspTestClient;
     before(async () => {
       client = await LspTestClient.start({ rootPath: EXAMPLES });
     });
     after(async () => client?.stop());
 
-    const SEVERITY: Record<string, number> = { error: 1, warning: 2, info: 3, hint: 4 };
     for (const example of fs.readdirSync(EXAMPLES).filter((e) => fs.existsSync(path.join(EXAMPLES, e, 'Dockerfile')))) {
-      it(example, async () => {
+      it(`on the example ${example}`, async () => {
         const file = path.join(EXAMPLES, example, 'Dockerfile');
-        let out = '';
-        await main(['--format', 'json', file], (s) => (out += s), () => undefined);
-        const report = (JSON.parse(out) as { findings: { ruleId: string; severity: string; line: number; column: number; endLine: number; endColumn: number; message: string }[] }[])[0];
-        const fromCli = report.findings.map((f) => `${f.line - 1}:${f.column - 1}-${f.endLine - 1}:${f.endColumn - 1} ${SEVERITY[f.severity]} ${f.ruleId} ${f.message}`).sort();
-        const text = fs.readFileSync(file, 'utf8');
-        const { published } = await openAndTime(client, fileUri(file), text, SMALL_BOUND_MS);
-        const fromServer = published.diagnostics
-          .filter((d) => d.source === 'dockerfile-size-hints')
-          .map((d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.line}:${d.range.end.character} ${d.severity} ${d.code} ${d.message}`)
-          .sort();
+        const fromCli = await cliFindings(file);
         assert.ok(fromCli.length > 0 || example.startsWith('optimised'), `the CLI found nothing in ${example}`);
-        assert.deepEqual(fromServer, fromCli);
+        assert.deepEqual(await serverFindings(client, file), fromCli);
       });
     }
+
+    it('on random and mutated Dockerfiles, each alone in its build context', async () => {
+      const root = path.join(dir, 'agree');
+      fs.mkdirSync(root);
+      const server = await LspTestClient.start({ rootPath: root });
+      let n = 0;
+      let withFindings = 0;
+      try {
+        await fc.assert(
+          fc.asyncProperty(anyDockerfile, async (text) => {
+            const file = path.join(root, `case-${n++}`, 'Dockerfile');
+            fs.mkdirSync(path.dirname(file));
+            fs.writeFileSync(file, text);
+            const fromCli = await cliFindings(file);
+            if (fromCli.length > 0) withFindings++;
+            assert.deepEqual(await serverFindings(server, file), fromCli, `on ${JSON.stringify(fs.readFileSync(file, 'utf8'))}`);
+          }),
+          { numRuns: 60, interruptAfterTimeLimit: 15_000, seed: SEED },
+        );
+      } finally {
+        await server.stop();
+      }
+      assert.ok(n >= 10 && withFindings >= 5, `only ${n} files, ${withFindings} with findings`);
+    });
   });
 });
