@@ -22,7 +22,8 @@ export function codeLenses(doc: DocumentAnalysis): CodeLens[] {
     if (fixed.applied.length > 0) {
       const e = estimateImage(fixed.analysis.model, doc.env);
       const now = estimateImage(model, doc.env);
-      if (e && now && e.knownBytes < now.knownBytes) after = `after ${fixed.applied.length} fix${fixed.applied.length === 1 ? '' : 'es'}: about ${formatBytes(e.knownBytes)}`;
+      // Layers the model cannot size make the figure a lower bound, after the fixes as before them.
+      if (e && now && e.knownBytes < now.knownBytes) after = `after ${fixed.applied.length} fix${fixed.applied.length === 1 ? '' : 'es'}: ${e.complete ? 'about' : 'at least about'} ${formatBytes(e.knownBytes)}`;
     }
   }
   for (const stage of model.stages) {
