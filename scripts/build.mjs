@@ -67,7 +67,10 @@ function vendorBuilds(vendor, options = {}) {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [vendorPlugin(VENDOR.client, './vendor/')] }),
   ...vendorBuilds(VENDOR.client, { external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server.js', plugins: [vendorPlugin(VENDOR.server, './vendor/')] }),
+  // dist/server.js is the entry: it loads dist/server-main.js, through V8's code cache when the
+  // client gives it a folder (server/src/entry.ts).
+  build({ ...common, entryPoints: ['server/src/entry.ts'], outfile: 'dist/server.js' }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin(VENDOR.server, './vendor/')] }),
   ...vendorBuilds(VENDOR.server),
   // The CLI stays one file: it is the package's `bin`, run once per invocation.
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(version) } }),

@@ -14,7 +14,7 @@ import { commands, window, workspace, type ExtensionContext } from 'vscode';
 import { SizeView } from './sizeView';
 import { registerEngineCommands } from './engineCommands';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { SERVER_NODE_OPTIONS } from '../../server/src/launch';
+import { SERVER_NODE_OPTIONS, serverArgs } from '../../server/src/launch';
 
 let client: LanguageClient | undefined;
 /** All imports are loaded once this module's own code runs. */
@@ -40,7 +40,7 @@ export interface ActivationTime {
 
 /** What the extension exports (for tests and other extensions): where the server runs, and what activation cost. */
 export interface Api {
-  serverInfo(): Promise<{ pid: number; version: string; execArgv: string[] }>;
+  serverInfo(): Promise<{ pid: number; version: string; execArgv: string[]; codeCache: string }>;
   activationTime(): ActivationTime;
 }
 
@@ -49,7 +49,7 @@ export async function activate(context: ExtensionContext): Promise<Api> {
   const activateStartCpu = process.cpuUsage();
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    run: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_OPTIONS] } },
+    run: { module, transport: TransportKind.stdio, args: serverArgs(context.globalStorageUri.fsPath), options: { execArgv: [...SERVER_NODE_OPTIONS] } },
     debug: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6011'] } },
   };
   const clientOptions: LanguageClientOptions = {
@@ -95,7 +95,7 @@ export async function activate(context: ExtensionContext): Promise<Api> {
   return {
     serverInfo: async () => {
       await started;
-      return running.sendRequest<{ pid: number; version: string; execArgv: string[] }>('dockerfileSizeHints/serverInfo');
+      return running.sendRequest<{ pid: number; version: string; execArgv: string[]; codeCache: string }>('dockerfileSizeHints/serverInfo');
     },
     activationTime: () => ({ ...time }),
   };

@@ -89,9 +89,9 @@ export class BenchServer {
     return this.child.pid!;
   }
 
-  /** Spawns `node [nodeArgs] script --stdio` and completes the initialize handshake. */
-  static async start(script: string, nodeArgs: string[] = [], rootUri: string | null = null): Promise<BenchServer> {
-    const child = spawn(process.execPath, [...nodeArgs, script, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  /** Spawns `node [nodeArgs] script [serverArgs] --stdio` and completes the initialize handshake. */
+  static async start(script: string, nodeArgs: string[] = [], rootUri: string | null = null, serverArgs: string[] = []): Promise<BenchServer> {
+    const child = spawn(process.execPath, [...nodeArgs, script, ...serverArgs, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
     const server = new BenchServer(child);
     await server.connection.sendRequest('initialize', {
       processId: process.pid,
