@@ -6,7 +6,7 @@
  * into a real one).
  */
 import type { LineIndex } from '../text';
-import type { Finding, Fix, Severity, TextEdit } from '../types';
+import type { Finding, Fix, Severity } from '../types';
 import { DockerignoreMatcher, type MatchState } from './matcher';
 import { parseDockerignore, type DockerignoreOptions, type IgnorePattern } from './parse';
 import { testPattern } from './pattern';
@@ -62,11 +62,16 @@ export function checkDockerignore(text: string, options: DockerignoreCheckOption
   checkHashes(lines, new Set(parsed.commentLines), out);
 
   const settled = new Set<number>(); // patterns already reported as having no effect
+  // Any exception also lets the builder walk into excluded directories its text starts with
+  // (matcher.ts), which another exception may need to re-include something there. Removing one
+  // is only offered when no exception with another text exists.
+  const removalFix = (p: IgnorePattern) =>
+    p.exclusion && patterns.some((q) => q.exclusion && q.pattern !== p.pattern) ? undefined : removeLineFix(lines, p);
   for (const p of patterns) {
     const why = unmatchable(p.pattern);
     if (why) {
       settled.add(p.index);
-      add('dockerignore-unmatchable-pattern', p, `\`${p.text}\` ${why}, so it never matches.`, removeLineFix(lines, p.line));
+      add('dockerignore-unmatchable-pattern', p, `\`${p.text}\` ${why}, so it never matches.`, removalFix(p));
     }
     if (p.compiled.kind === 'broken' && p.compiled.reason === 'unsupported') {
       settled.add(p.index);
@@ -79,7 +84,7 @@ export function checkDockerignore(text: string, options: DockerignoreCheckOption
     if (settled.has(j)) continue;
     if (b.exclusion && !patterns.slice(0, j).some((a) => !a.exclusion)) {
       settled.add(j);
-      add('dockerignore-useless-exception', b, `\`${b.text}\` re-includes nothing: no earlier line excludes anything.`, removeLineFix(lines, b.line));
+      add('dockerignore-useless-exception', b, `\`${b.text}\` re-includes nothing: no earlier line excludes anything.`, removalFix(b));
       continue;
     }
     for (let i = j - 1; i >= 0; i--) {
@@ -90,13 +95,17 @@ export function checkDockerignore(text: string, options: DockerignoreCheckOption
         // switched the opposite way (then it re-applies the first one).
         if (patterns.slice(i + 1, j).every((k) => k.exclusion === a.exclusion)) {
           settled.add(j);
-          add('dockerignore-redundant-pattern', b, `\`${b.text}\` repeats ${lineLabel(a)} and has no effect.`, removeLineFix(lines, b.line));
+          add('dockerignore-redundant-pattern', b, `\`${b.text}\` repeats ${lineLabel(a)} and has no effect.`, removalFix(b));
         }
       } else {
         // The same pattern later with the opposite sign decides every path this one decides.
         settled.add(i);
         const verb = b.exclusion ? 're-includes' : 'excludes again';
-        add('dockerignore-overridden-pattern', a, `\`${a.text}\` has no effect: ${lineLabel(b)} ${verb} everything it matches.`, removeLineFix(lines, a.line));
+        // Removing an exclusion also stops the later exception from applying below the folders it
+        // matched (children inherit both matches), where a line in between may exclude something:
+        // the removal is offered only when no line in between can reach that deep.
+        const deeper = !a.exclusion && patterns.slice(i + 1, j).some((q) => !q.exclusion && reachesBelow(q.pattern, a.pattern));
+        add('dockerignore-overridden-pattern', a, `\`${a.text}\` has no effect: ${lineLabel(b)} ${verb} everything it matches.`, deeper ? undefined : removalFix(a));
       }
       break;
     }
@@ -104,6 +113,15 @@ export function checkDockerignore(text: string, options: DockerignoreCheckOption
 
   if (options.context) checkAgainstContext(patterns, options, settled, lineLabel, add);
   return out.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
+}
+
+/**
+ * Whether `q` may match a path below one that `p` matches. Without `**` a pattern matches paths
+ * of exactly as many segments as it has, so `q` reaches below `p` only with more segments (or a `**`).
+ */
+function reachesBelow(q: string, p: string): boolean {
+  if (q.includes('**') || p.includes('**')) return true;
+  return q.split('/').length > p.split('/').length;
 }
 
 /** Why a cleaned pattern cannot match a relative path inside the context, if it cannot. */
@@ -117,8 +135,13 @@ function unmatchable(pattern: string): string | undefined {
 /** `  # note` (indented) and `foo # note`: Docker reads both as patterns. */
 function checkHashes(lines: LineIndex, comments: Set<number>, out: DockerignoreFinding[]): void {
   const rule = DOCKERIGNORE_RULES['dockerignore-hash-in-pattern'];
+  // A lone CR ends a line for the editor but not for Docker, which splits on LF only: a line next
+  // to one is part of a longer Docker line, and editing it as a line of its own would break that.
+  const loneCr = (offset: number) => lines.text.charCodeAt(offset) === 13 && lines.text.charCodeAt(offset + 1) !== 10;
   for (let line = 0; line < lines.lineCount; line++) {
     if (comments.has(line)) continue;
+    const start = lines.lineStart(line);
+    if ((start > 0 && loneCr(start - 1)) || loneCr(start + lines.lineText(line).length)) continue;
     const t = lines.lineText(line);
     const indented = /^[ \t]+#/.exec(t);
     if (indented) {
@@ -143,38 +166,51 @@ function checkHashes(lines: LineIndex, comments: Set<number>, out: DockerignoreF
     const hash = patternEnd + inline[1].length;
     const comment = t.slice(hash).trimEnd();
     const indent = /^[ \t]*/.exec(t)?.[0] ?? '';
+    // Only when what stays is a line Docker accepts: not from `! # note` (a lone `!`) or
+    // `foo\ # note` (the backslash escapes the space; a line ending in `\` is rejected).
+    const keepsPattern = parseDockerignore(t.slice(0, patternEnd)).errors.length === 0;
     out.push({
       ruleId: 'dockerignore-hash-in-pattern',
       severity: rule.severity,
       range: { start: { line, character: patternEnd }, end: { line, character: t.trimEnd().length } },
       message: `\`${comment}\` is part of the pattern, not a comment: Docker matches paths named \`${t.trim()}\` and the intended \`${t.slice(indent.length, patternEnd)}\` is not excluded.`,
       inFinalImage: true,
-      fix: {
-        title: 'Move the comment to its own line',
-        edits: [
-          {
-            range: { start: { line, character: 0 }, end: { line, character: t.length } },
-            newText: comment + lines.eol + t.slice(0, patternEnd),
-          },
-        ],
-        preferred: true,
-      },
+      ...(keepsPattern && {
+        fix: {
+          title: 'Move the comment to its own line',
+          edits: [
+            {
+              range: { start: { line, character: 0 }, end: { line, character: t.length } },
+              newText: comment + lines.eol + t.slice(0, patternEnd),
+            },
+          ],
+          preferred: true,
+        },
+      }),
     });
   }
 }
 
 /** Deletes a whole line, including its line break. */
-function removeLineFix(lines: LineIndex, line: number): Fix {
-  let edit: TextEdit;
-  if (line + 1 < lines.lineCount) {
-    edit = { range: { start: { line, character: 0 }, end: { line: line + 1, character: 0 } }, newText: '' };
-  } else if (line > 0) {
-    const prevEnd = lines.lineText(line - 1).length;
-    edit = { range: { start: { line: line - 1, character: prevEnd }, end: { line, character: lines.lineText(line).length } }, newText: '' };
-  } else {
-    edit = { range: { start: { line, character: 0 }, end: { line, character: lines.lineText(line).length } }, newText: '' };
+/**
+ * Removes the whole line Docker read the pattern from, with one line break. Docker's lines end at
+ * LF only, so a line holding a lone CR is one line for Docker and several for the editor; the
+ * edit is made on text offsets for that reason. No fix when removing the first line would bring a
+ * byte order mark to the start of the file (Docker drops it there, which changes the next line).
+ */
+function removeLineFix(lines: LineIndex, pattern: { range: Finding['range'] }): Fix | undefined {
+  const text = lines.text;
+  const from = lines.lineStart(pattern.range.start.line);
+  const lf = text.indexOf('\n', lines.offsetAt(pattern.range.end));
+  let start = from;
+  let end = lf < 0 ? text.length : lf + 1;
+  if (lf < 0 && from > 0) {
+    // The last line: take the line break before it instead.
+    start = text.charCodeAt(from - 2) === 13 && text.charCodeAt(from - 1) === 10 ? from - 2 : from - 1;
+    end = text.length;
   }
-  return { title: 'Remove this line', edits: [edit], preferred: true };
+  if (start === 0 && text.charCodeAt(end) === 0xfeff) return undefined;
+  return { title: 'Remove this line', edits: [{ range: { start: lines.positionAt(start), end: lines.positionAt(end) }, newText: '' }], preferred: true };
 }
 
 /**
