@@ -1,17 +1,19 @@
 /**
  * The language server's entry point: `node dist/server.js --stdio [--code-cache <folder>]`.
  *
- * The server itself is dist/server-main.js (built from server.ts). Given a folder, this loads it
- * through V8's code cache: the first start compiles as usual and, a few seconds in (or at exit),
- * saves the compiled code, including the functions the first analysis compiled; later starts read
- * it instead of compiling again. On the benchmark's small Dockerfile that cut the CPU time from
- * spawn to first diagnostics by about 30 ms, most of it in the first analysis (docs/performance.md).
+ * The server itself is dist/server-main.js (built from server.ts) and the libraries in
+ * dist/vendor/. Given a folder, this loads those files through V8's code cache: the first start
+ * compiles as usual and, a few seconds in (or at exit), saves each file's compiled code, including
+ * the functions the first analysis compiled; later starts read it instead of compiling again. On
+ * the benchmark's small Dockerfile that cut the CPU time from spawn to first diagnostics by about
+ * 30 ms, most of it in the first analysis (docs/performance.md).
  *
  * The VS Code client passes a folder in the extension's global storage. Without `--code-cache`
- * nothing is written anywhere. A cache made by another Node/V8 build or for another server file is
- * never used: the file name carries the Node version, the architecture and the server file's size
- * and modification time, and V8 rejects data from another version or other flags (then the file is
- * written anew). Failing to read or write the cache only costs the time it would have saved.
+ * nothing is written anywhere. A cache made by another Node/V8 build or for another file is never
+ * used: each cache file's name carries the Node version, the architecture and the source file's
+ * name, size and modification time, and V8 rejects data from another version or other flags (then
+ * the file is written anew). Failing to read or write a cache only costs the time it would have
+ * saved.
  */
 import * as fs from 'node:fs';
 import Module from 'node:module';
@@ -21,8 +23,7 @@ import { CODE_CACHE_STATE, type CodeCacheState } from './codeCache';
 
 const MAIN = path.join(__dirname, 'server-main.js');
 
-
-/** Seconds after start when a new cache is written (if the process has not exited before). */
+/** Milliseconds after start when new caches are written (if the process has not exited before). */
 const SAVE_AFTER_MS = 5_000;
 
 function cacheFolder(argv: string[]): string | undefined {
@@ -36,58 +37,80 @@ function report(state: CodeCacheState): void {
   (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] = state;
 }
 
-/** Compiles the server with the cache in `folder` and arranges to save a new one; undefined when that fails. */
-function compileWithCache(folder: string): vm.Script | undefined {
-  try {
-    const stat = fs.statSync(MAIN);
-    const name = `server-main-${process.version}-${process.arch}-${stat.size}-${Math.round(stat.mtimeMs)}.cache`;
-    const file = path.join(folder, name);
-    let cached: Buffer | undefined;
+/** A file compiled in this process whose cache is to be written: its cache file's name and script. */
+interface Compiled {
+  name: string;
+  script: vm.Script;
+}
+
+/**
+ * Makes Node compile the files of this folder (the server and its libraries) with their code
+ * caches in `folder`, and arranges to write the caches V8 did not accept.
+ */
+function cacheCompiledFiles(folder: string): void {
+  const ours = __dirname + path.sep;
+  const toSave: Compiled[] = [];
+  const kept = new Set<string>();
+  const moduleProto = Module.prototype as unknown as { _compile(content: string, filename: string): unknown };
+  const compile = moduleProto._compile;
+  moduleProto._compile = function (this: Module, content: string, filename: string) {
+    if (!filename.startsWith(ours)) return compile.call(this, content, filename);
+    let script: vm.Script;
     try {
-      cached = fs.readFileSync(file);
+      const stat = fs.statSync(filename);
+      const name = `${path.relative(__dirname, filename).replace(/[\\/]/g, '_')}-${process.version}-${process.arch}-${stat.size}-${Math.round(stat.mtimeMs)}.cache`;
+      let cached: Buffer | undefined;
+      try {
+        cached = fs.readFileSync(path.join(folder, name));
+      } catch {
+        cached = undefined;
+      }
+      script = new vm.Script(Module.wrap(content), { filename, cachedData: cached });
+      const accepted = cached !== undefined && !script.cachedDataRejected;
+      kept.add(name);
+      if (!accepted) toSave.push({ name, script });
+      // The server file's outcome is the one reported.
+      if (filename === MAIN) report(cached === undefined ? 'none' : accepted ? 'accepted' : 'rejected');
     } catch {
-      cached = undefined;
+      // Compiled the usual way instead: the cache only saves time.
+      return compile.call(this, content, filename);
     }
-    const script = new vm.Script(Module.wrap(fs.readFileSync(MAIN, 'utf8')), { filename: MAIN, cachedData: cached });
-    const state: CodeCacheState = cached === undefined ? 'none' : script.cachedDataRejected ? 'rejected' : 'accepted';
-    report(state);
-    if (state !== 'accepted') {
-      let saved = false;
-      const save = () => {
-        if (saved) return;
-        saved = true;
-        try {
-          fs.mkdirSync(folder, { recursive: true });
-          const temporary = `${file}.${process.pid}.tmp`;
-          fs.writeFileSync(temporary, script.createCachedData());
-          fs.renameSync(temporary, file);
-          // Caches of earlier versions of the server (or of Node) are never read again.
-          for (const other of fs.readdirSync(folder)) {
-            if (other.startsWith('server-main-') && other !== name && !other.endsWith('.tmp')) fs.rmSync(path.join(folder, other), { force: true });
-          }
-        } catch {
-          report('failed');
-        }
-      };
-      setTimeout(save, SAVE_AFTER_MS).unref();
-      process.once('exit', save);
+    const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => unknown;
+    return run.call(this.exports, this.exports, Module.createRequire(filename), this, filename, path.dirname(filename));
+  };
+
+  const save = () => {
+    const pending = toSave.splice(0);
+    if (pending.length === 0) return;
+    try {
+      fs.mkdirSync(folder, { recursive: true });
+      for (const { name, script } of pending) {
+        const file = path.join(folder, name);
+        const temporary = `${file}.${process.pid}.tmp`;
+        fs.writeFileSync(temporary, script.createCachedData());
+        fs.renameSync(temporary, file);
+      }
+      // Caches of other versions of the files loaded here (or made by another Node) are never
+      // read again.
+      const sourceOf = (name: string) => name.replace(/-v\d+\.\d+\.\d+-.*$/, '');
+      const loaded = new Set([...kept].map(sourceOf));
+      for (const other of fs.readdirSync(folder)) {
+        if (other.endsWith('.cache') && !kept.has(other) && loaded.has(sourceOf(other))) fs.rmSync(path.join(folder, other), { force: true });
+      }
+    } catch {
+      report('failed');
     }
-    return script;
-  } catch {
-    report('failed');
-    return undefined;
-  }
+  };
+  setTimeout(save, SAVE_AFTER_MS).unref();
+  process.once('exit', save);
 }
 
 const folder = cacheFolder(process.argv);
-const script = folder ? compileWithCache(folder) : undefined;
-if (script) {
-  const mod = new Module(MAIN, module);
-  mod.filename = MAIN;
-  const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => void;
-  run.call(mod.exports, mod.exports, Module.createRequire(MAIN), mod, MAIN, path.dirname(MAIN));
-} else {
-  if (!folder) report('off');
-  // A plain require: nothing cached, nothing written.
-  module.require(MAIN);
-}
+if (folder) {
+  try {
+    cacheCompiledFiles(folder);
+  } catch {
+    report('failed');
+  }
+} else report('off');
+module.require(MAIN);

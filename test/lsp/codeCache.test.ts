@@ -17,7 +17,9 @@ describe('code cache of the server (entry.ts)', function () {
   let dir: string;
   let storage: string;
   const cacheDir = () => path.join(storage, 'code-cache');
-  const caches = () => (fs.existsSync(cacheDir()) ? fs.readdirSync(cacheDir()).filter((f) => f.endsWith('.cache')) : []);
+  const caches = () => (fs.existsSync(cacheDir()) ? fs.readdirSync(cacheDir()).filter((f) => f.endsWith('.cache')).sort() : []);
+  /** The server file's cache (the libraries in dist/vendor/ have one each beside it). */
+  const mainCache = () => caches().find((f) => f.startsWith('server-main.js-'));
 
   before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-code-cache-'));
@@ -55,18 +57,22 @@ describe('code cache of the server (entry.ts)', function () {
   it('compiles and saves on the first start, uses the cache on the next and answers the same', async () => {
     const first = await session(serverArgs(storage));
     assert.equal(first.codeCache, 'none');
-    assert.equal(caches().length, 1, 'one cache file after the first session');
-    const file = path.join(cacheDir(), caches()[0]);
-    assert.match(path.basename(file), new RegExp(`^server-main-${process.version.replace(/\./g, '\\.')}-${process.arch}-\\d+-\\d+\\.cache$`));
+    const version = process.version.replace(/\./g, '\\.');
+    assert.match(mainCache() ?? '', new RegExp(`^server-main\\.js-${version}-${process.arch}-\\d+-\\d+\\.cache$`), caches().join(' '));
+    // The libraries the server loads at start-up are cached too.
+    for (const lib of ['vscode-languageserver', 'vscode-languageserver-textdocument', 'dockerfile-ast']) assert.ok(caches().some((f) => f.startsWith(`vendor_${lib}.js-${process.version}-`)), `${lib} in ${caches().join(' ')}`);
+    const file = path.join(cacheDir(), mainCache()!);
     assert.ok(fs.statSync(file).size > 100_000, `${fs.statSync(file).size} bytes`);
+    const written = caches();
     const second = await session(serverArgs(storage));
     assert.equal(second.codeCache, 'accepted');
+    assert.deepEqual(caches(), written, 'nothing new written when every cache was used');
     assert.deepEqual(codes(second.diagnostics), codes(first.diagnostics));
     assert.ok(codes(first.diagnostics).includes('pip-cache-kept@2'), codes(first.diagnostics).join(' '));
   });
 
   it('replaces a damaged cache (V8 rejects it) and serves as usual meanwhile', async () => {
-    const file = path.join(cacheDir(), caches()[0]);
+    const file = path.join(cacheDir(), mainCache()!);
     const good = fs.readFileSync(file);
     fs.writeFileSync(file, Buffer.from('not a code cache, not even close'.repeat(100)));
     const damaged = await session(serverArgs(storage));
@@ -78,12 +84,18 @@ describe('code cache of the server (entry.ts)', function () {
   });
 
   it("removes another server version's cache when it writes its own", async () => {
-    const stale = path.join(cacheDir(), `server-main-${process.version}-${process.arch}-1-1.cache`);
-    fs.writeFileSync(stale, 'old');
-    fs.rmSync(path.join(cacheDir(), caches().find((f) => !f.endsWith('-1-1.cache'))!));
+    const current = mainCache()!;
+    // An older server file's cache, and one made by another Node version.
+    const stale = [`server-main.js-${process.version}-${process.arch}-1-1.cache`, `server-main.js-v1.2.3-${process.arch}-1-1.cache`].map((f) => path.join(cacheDir(), f));
+    for (const f of stale) fs.writeFileSync(f, 'old');
+    const unrelated = path.join(cacheDir(), 'notes.txt');
+    fs.writeFileSync(unrelated, 'not ours to delete');
+    // Without its own cache the server compiles, writes one and clears out the others.
+    fs.rmSync(path.join(cacheDir(), current));
     assert.equal((await session(serverArgs(storage))).codeCache, 'none');
-    assert.ok(!fs.existsSync(stale), 'the stale cache is gone');
-    assert.equal(caches().length, 1);
+    for (const f of stale) assert.ok(!fs.existsSync(f), `${path.basename(f)} is gone`);
+    assert.ok(fs.existsSync(unrelated));
+    assert.deepEqual(caches().filter((f) => f.startsWith('server-main.js-')), [current]);
   });
 
   it('serves as usual when the cache folder cannot be made', async () => {
