@@ -156,6 +156,41 @@ describe('hostile input over LSP', function () {
     });
   }
 
+  /** Ignore files in a context whose file names are hard for backtracking matchers (long runs of `a`). */
+  const IGNORE_FILES: Record<string, () => string> = {
+    'pathological patterns (200 `**/` then 200 `*a`, an unclosed class, 10,000 backslashes)': () => ['**/'.repeat(200) + '*a'.repeat(200) + 'b', '[' + 'a-'.repeat(5000), '\\'.repeat(10_000), `!${'*a'.repeat(100)}`, 'node_modules'].join('\n'),
+    '1 MB of patterns (about 55,000 lines)': () => Array.from({ length: 55_000 }, (_, i) => `dir${i}/**/*.tmp`).join('\n'),
+    'binary data': () => {
+      let t = '';
+      for (let i = 0, x = 11; i < 200_000; i++) t += String.fromCharCode((x = (x * 1103515245 + 12345) >>> 0) % 256);
+      return t;
+    },
+  };
+
+  for (const [name, make] of Object.entries(IGNORE_FILES)) {
+    it(`a .dockerignore of ${name}: the ignore file and its Dockerfile get diagnostics within ${LARGE_BOUND_MS} ms`, async () => {
+      const folder = fs.mkdtempSync(path.join(dir, 'ignore-'));
+      for (let i = 0; i < 60; i++) fs.writeFileSync(path.join(folder, `${'a'.repeat(20 + i)}${i % 2 ? 'c' : ''}`), 'x');
+      fs.mkdirSync(path.join(folder, `d${'a'.repeat(30)}`));
+      fs.writeFileSync(path.join(folder, `d${'a'.repeat(30)}`, 'a'.repeat(70)), 'x');
+      const ignore = make();
+      fs.writeFileSync(path.join(folder, '.dockerignore'), ignore);
+      const client = await LspTestClient.start({ rootPath: folder });
+      try {
+        const docText = 'FROM node:22-slim\nCOPY . /app\n';
+        await openAndTime(client, fileUri(path.join(folder, 'Dockerfile')), docText, LARGE_BOUND_MS);
+        const { published } = await openAndTime(client, fileUri(path.join(folder, '.dockerignore')), ignore, LARGE_BOUND_MS);
+        assertInside(ignore, published);
+        const hover = await client.request('textDocument/hover', { textDocument: { uri: fileUri(path.join(folder, '.dockerignore')) }, position: { line: 0, character: 1 } });
+        assert.notEqual(hover, undefined);
+        assert.deepEqual(client.logs.filter((l) => l.type === 1).map((l) => l.message), []);
+      } finally {
+        client.child.kill('SIGKILL');
+        client.connection.dispose();
+      }
+    });
+  }
+
   it('the light bulb (code actions without `only`) answers within 2 s on a 1,000-line file', async () => {
     const folder = path.join(dir, 'bulb');
     fs.mkdirSync(folder);

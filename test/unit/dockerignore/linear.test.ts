@@ -1,11 +1,13 @@
 /**
  * Hostile ignore patterns: a pattern with many wildcards is matched in linear time (RE2JS) and
  * gives the same answers as the backtracking translation gives for it; a pattern that made the
- * backtracking engine run for minutes on one path now decides thousands of paths at once.
+ * backtracking engine run for minutes on one path now decides thousands of paths at once. The
+ * literal-start shortcut gives the regexp's answers, and large ignore files are checked in time
+ * that grows linearly with their lines.
  */
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
-import { createDockerignoreMatcher, goClean } from '../../../server/src/core/dockerignore';
+import { checkDockerignore, createDockerignoreMatcher, goClean } from '../../../server/src/core/dockerignore';
 import { translateGoRegexp } from '../../../server/src/core/dockerignore/goRegexp';
 import { compilePattern, testPattern } from '../../../server/src/core/dockerignore/pattern';
 
@@ -52,5 +54,40 @@ describe('dockerignore: patterns with many wildcards', () => {
       { numRuns: 1500, seed: SEED },
     );
     assert.ok(compared > 500, `only ${compared} comparisons: the generator rarely makes wildcard-heavy patterns`);
+  });
+
+  it('the literal-start shortcut gives the regexp\'s answers (random patterns and paths)', () => {
+    const fragment = fc.constantFrom('*', '?', 'a', 'b', 'a/', '/', '.', '^', '$', '+', '\uFEFF', '[a-c]', '\\*', '\\a', 'é', '(', '|');
+    const pattern = fc.array(fragment, { minLength: 1, maxLength: 8 }).map((fs) => fs.join(''));
+    const path = fc.array(fc.constantFrom('a', 'b', '/', '.', '^', '$', '+', '*', 'é', '(', '|', 'ab'), { maxLength: 8 }).map((cs) => cs.join(''));
+    let compared = 0;
+    fc.assert(
+      fc.property(pattern, fc.array(path, { minLength: 1, maxLength: 8 }), (p, paths) => {
+        const c = compilePattern(goClean(p));
+        if (c.kind !== 'regexp') return;
+        for (const s of paths) {
+          assert.equal(testPattern(c, s), c.fast().test(s), `${JSON.stringify(p)} (${c.goSource}, literal start ${JSON.stringify(c.literalPrefix)}) on ${JSON.stringify(s)}`);
+          compared++;
+        }
+      }),
+      { numRuns: 2000, seed: SEED },
+    );
+    assert.ok(compared > 1000, `only ${compared} comparisons`);
+  });
+
+  it('checks an ignore file of 40,000 lines in time linear in its lines (it was quadratic: 2 s for 20,000)', () => {
+    const lines = (n: number) => Array.from({ length: n }, (_, i) => `dir${i}/**/*.tmp`).join('\n');
+    const cpu = (n: number) => {
+      const text = lines(n);
+      const t0 = process.cpuUsage();
+      checkDockerignore(text, { context: { files: ['a', 'b/c', 'dir1/x.tmp'] } });
+      const t = process.cpuUsage(t0);
+      return (t.user + t.system) / 1000;
+    };
+    cpu(2_000); // warm-up
+    const small = cpu(10_000);
+    const large = cpu(40_000);
+    // Four times the lines: about four times the time; quadratic work would be about sixteen.
+    assert.ok(large < 8 * small + 200, `10,000 lines: ${small.toFixed(0)} ms CPU, 40,000 lines: ${large.toFixed(0)} ms CPU`);
   });
 });

@@ -62,11 +62,17 @@ export function checkDockerignore(text: string, options: DockerignoreCheckOption
   checkHashes(lines, new Set(parsed.commentLines), out);
 
   const settled = new Set<number>(); // patterns already reported as having no effect
+  // Counts and indexes that keep the checks below linear in the number of lines (an ignore file
+  // of 20,000 lines took 2 s per keystroke when each line was compared with every earlier one).
+  const exceptionsBefore = [0];
+  for (const p of patterns) exceptionsBefore.push(exceptionsBefore[exceptionsBefore.length - 1] + (p.exclusion ? 1 : 0));
+  /** Patterns with index in (i, j) that are exceptions. */
+  const exceptionsBetween = (i: number, j: number) => exceptionsBefore[j] - exceptionsBefore[i + 1];
+  const exceptionTexts = new Set(patterns.filter((q) => q.exclusion).map((q) => q.pattern));
   // Any exception also lets the builder walk into excluded directories its text starts with
   // (matcher.ts), which another exception may need to re-include something there. Removing one
   // is only offered when no exception with another text exists.
-  const removalFix = (p: IgnorePattern) =>
-    p.exclusion && patterns.some((q) => q.exclusion && q.pattern !== p.pattern) ? undefined : removeLineFix(lines, p);
+  const removalFix = (p: IgnorePattern) => (p.exclusion && exceptionTexts.size > 1 ? undefined : removeLineFix(lines, p));
   for (const p of patterns) {
     const why = unmatchable(p.pattern);
     if (why) {
@@ -79,21 +85,35 @@ export function checkDockerignore(text: string, options: DockerignoreCheckOption
     }
   }
 
+  /** Earlier indexes of each pattern text, in file order. */
+  const seen = new Map<string, number[]>();
   for (let j = 0; j < patterns.length; j++) {
     const b = patterns[j];
-    if (settled.has(j)) continue;
-    if (b.exclusion && !patterns.slice(0, j).some((a) => !a.exclusion)) {
+    const same = seen.get(b.pattern) ?? [];
+    seen.set(b.pattern, same);
+    decide(j, same);
+    same.push(j);
+  }
+
+  /** Reports pattern `j` when it has no effect, or the earlier one with the same text that it undoes. */
+  function decide(j: number, same: readonly number[]): void {
+    const b = patterns[j];
+    if (settled.has(j)) return;
+    if (b.exclusion && j - exceptionsBefore[j] === 0) {
       settled.add(j);
       add('dockerignore-useless-exception', b, `\`${b.text}\` re-includes nothing: no earlier line excludes anything.`, removalFix(b));
-      continue;
+      return;
     }
-    for (let i = j - 1; i >= 0; i--) {
+    for (let s = same.length - 1; s >= 0; s--) {
+      const i = same[s];
+      if (settled.has(i)) continue;
       const a = patterns[i];
-      if (a.pattern !== b.pattern || settled.has(i)) continue;
       if (a.exclusion === b.exclusion) {
         // Same pattern, same polarity: the later line has no effect unless a line in between
         // switched the opposite way (then it re-applies the first one).
-        if (patterns.slice(i + 1, j).every((k) => k.exclusion === a.exclusion)) {
+        const between = j - i - 1;
+        const opposite = a.exclusion ? between - exceptionsBetween(i, j) : exceptionsBetween(i, j);
+        if (opposite === 0) {
           settled.add(j);
           add('dockerignore-redundant-pattern', b, `\`${b.text}\` repeats ${lineLabel(a)} and has no effect.`, removalFix(b));
         }

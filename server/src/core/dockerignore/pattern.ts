@@ -14,14 +14,15 @@ export type CompiledPattern =
   | { kind: 'exact'; text: string }
   | { kind: 'prefix'; prefix: string }
   | { kind: 'suffix'; suffix: string }
-  /** `re` follows Go exactly; `fast` lets `.` match a line break, which is only equivalent (and
-   *  several times faster, no backtracking over `[^\n]`) for paths without one. */
-  | { kind: 'regexp'; re: RegExp; fast: RegExp; goSource: string }
+  /** `re()` follows Go exactly; `fast()` lets `.` match a line break, which is only equivalent
+   *  (and several times faster, no backtracking over `[^\n]`) for paths without one. Both are
+   *  built on first use: a large ignore file's lines are mostly never tested against a path. */
+  | { kind: 'regexp'; re: () => RegExp; fast: () => RegExp; goSource: string; literalPrefix: string }
   /** A regexp with many wildcards, matched in linear time by RE2JS (a port of the engine Go's
    *  regexp follows) instead of JavaScript's backtracking engine, which a pattern such as
    *  `**\/**\/...*a*a*a...b` keeps busy for minutes on one path (a hostile ignore file would
    *  freeze the scan, and with it the language server). */
-  | { kind: 'linear'; matcher: RE2JS; goSource: string }
+  | { kind: 'linear'; matcher: RE2JS; goSource: string; literalPrefix: string }
   /** Docker accepts the pattern but cannot build its regexp ('invalid': the build fails when the
    *  pattern is reached) or this extension does not evaluate it ('unsupported'). Never matches. */
   | { kind: 'broken'; reason: 'invalid' | 'unsupported'; message: string; goSource: string };
@@ -122,20 +123,31 @@ export function compilePattern(cleaned: string): CompiledPattern {
   if (kind === 'prefix') return { kind, prefix: cleaned.slice(0, -2) };
   if (kind === 'suffix') return { kind, suffix: cleaned.slice(2) };
   const goSource = re + '$';
+  // The characters before the first wildcard, escape, class or `^` (left unescaped, an anchor
+  // for Go) are matched literally from the start: a path without them is decided without
+  // running (or even building) the regexp.
+  const literalPrefix = /^[^*?\\[\]^]*/.exec(cleaned.slice(cps[0] === '\uFEFF' ? 1 : 0))![0];
   const js = translateGoRegexp(goSource);
   if (!js.ok) return { kind: 'broken', reason: js.kind, message: js.message, goSource };
   if (unboundedRepeats(goSource) > MAX_BACKTRACKING_REPEATS) {
     try {
       // Loaded on the first such pattern only (about 8 ms of CPU): most ignore files have none.
       const { RE2JS: engine } = require('re2js') as typeof import('re2js');
-      return { kind: 'linear', matcher: engine.compile(goSource), goSource };
+      return { kind: 'linear', matcher: engine.compile(goSource), goSource, literalPrefix };
     } catch (e) {
       return { kind: 'broken', reason: 'unsupported', message: `the pattern's regexp ${goSource} could not be compiled for linear-time matching (${e instanceof Error ? e.message : String(e)})`, goSource };
     }
   }
-  const fast = js.source.includes('[^\\n]') ? new RegExp(js.source.replace(/\[\^\\n\]/g, '.'), 'su') : undefined;
-  const exact = new RegExp(js.source, 'u');
-  return { kind: 'regexp', re: exact, fast: fast ?? exact, goSource };
+  let exact: RegExp | undefined;
+  let fast: RegExp | undefined;
+  const exactRe = () => (exact ??= new RegExp(js.source, 'u'));
+  return {
+    kind: 'regexp',
+    re: exactRe,
+    fast: () => (fast ??= js.source.includes('[^\\n]') ? new RegExp(js.source.replace(/\[\^\\n\]/g, '.'), 'su') : exactRe()),
+    goSource,
+    literalPrefix,
+  };
 }
 
 /**
@@ -164,9 +176,9 @@ export function testPattern(c: CompiledPattern, path: string): boolean {
     case 'suffix':
       return path.endsWith(c.suffix) || (c.suffix.charCodeAt(0) === 47 && path === c.suffix.slice(1));
     case 'regexp':
-      return (path.includes('\n') ? c.re : c.fast).test(path);
+      return path.startsWith(c.literalPrefix) && (path.includes('\n') ? c.re() : c.fast()).test(path);
     case 'linear':
-      return c.matcher.matches(path);
+      return path.startsWith(c.literalPrefix) && c.matcher.matches(path);
     case 'broken':
       return false;
   }
