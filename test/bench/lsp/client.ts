@@ -21,6 +21,12 @@ export interface Diagnostic {
 export interface ProcStats {
   /** Resident set size now, in kB (VmRSS). */
   rssKb: number;
+  /**
+   * The anonymous part of it (RssAnon: heaps, stacks), in kB. The rest is file pages, mostly of
+   * the node binary, and how many of those a process maps depends on what other processes already
+   * read into the page cache (the kernel maps neighbouring cached pages on each fault).
+   */
+  anonKb: number;
   /** Peak resident set size since start, in kB (VmHWM). */
   peakRssKb: number;
   /** User + system CPU time of the process, in ms. */
@@ -47,7 +53,7 @@ export function procStats(pid: number): ProcStats {
   // Fields after the command name (which may contain spaces) start at field 3; utime is 14, stime 15.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   const cpuTicks = Number(fields[11]) + Number(fields[12]);
-  return { rssKb: kb('VmRSS'), peakRssKb: kb('VmHWM'), cpuMs: (cpuTicks * 1000) / ticksPerSecond() };
+  return { rssKb: kb('VmRSS'), anonKb: kb('RssAnon'), peakRssKb: kb('VmHWM'), cpuMs: (cpuTicks * 1000) / ticksPerSecond() };
 }
 
 export class BenchServer {
