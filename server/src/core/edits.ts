@@ -6,7 +6,7 @@
 import { analyze, fixFor, type Analysis, type AnalysisSettings } from './analyze';
 import type { AnalysisEnvironment } from './environment';
 import { LineIndex } from './text';
-import type { FileCreation, FileEdit, Fix, TextEdit } from './types';
+import type { FileCreation, FileEdit, Finding, Fix, TextEdit } from './types';
 
 /** Applies non-overlapping edits; edits at the same position are applied in array order. */
 export function applyEdits(text: string, edits: TextEdit[]): string {
@@ -30,6 +30,8 @@ export interface FixAllResult {
   env: AnalysisEnvironment;
   /** The analysis of `text` in `env`, for callers that look at the result (the estimate after the fixes). */
   analysis: Analysis;
+  /** False when `maxRounds` or `budgetMs` stopped it with fixes left to apply. */
+  complete: boolean;
 }
 
 export interface FixAllOptions {
@@ -42,6 +44,10 @@ export interface FixAllOptions {
   includeUnpreferred?: boolean;
   /** A guard against two fixes undoing each other (default 100). */
   maxRounds?: number;
+  /** Only the findings this accepts are fixed (the estimate after the fixes needs only those that change the final image). */
+  only?: (finding: Finding) => boolean;
+  /** Stop after about this many milliseconds (checked between rounds); the result then says it is not complete. */
+  budgetMs?: number;
 }
 
 /**
@@ -71,7 +77,9 @@ function applyToEnvironment(env: AnalysisEnvironment, fix: Fix, created: FileCre
  * after each. Stops when no finding has such a fix left or after `maxRounds`.
  */
 export function fixAll(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}, options: FixAllOptions = {}): FixAllResult {
-  const { includeUnpreferred = false, maxRounds = 100 } = options;
+  const { includeUnpreferred = false, maxRounds = 100, only, budgetMs } = options;
+  const deadline = budgetMs === undefined ? Infinity : performance.now() + budgetMs;
+  let complete = false;
   const applied: string[] = [];
   const createFiles: FileCreation[] = [];
   let current = text;
@@ -80,7 +88,7 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
   /** The last fix applied, to check that it removed a finding of its rule. */
   let last: { ruleId: string; key: string; before: string; analysis: Analysis; count: number; env: AnalysisEnvironment } | undefined;
   let analysis = analyze(current, currentEnv, settings);
-  for (let round = 0; round < maxRounds; round++) {
+  for (let round = 0; round < maxRounds && performance.now() < deadline; round++) {
     if (last && analysis.findings.filter((f) => f.ruleId === last!.ruleId).length >= last.count) {
       // The fix did not remove its finding (it would loop): undo it and never offer it again here.
       // The analysis before it is still the analysis of the text it goes back to.
@@ -94,7 +102,7 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
     let progressed = false;
     for (const finding of analysis.findings) {
       const key = `${finding.ruleId}@${finding.range.start.line}:${finding.range.start.character}`;
-      if (skipped.has(key)) continue;
+      if (skipped.has(key) || (only && !only(finding))) continue;
       const fix = fixFor(analysis, finding, currentEnv);
       if (!fix || (!fix.preferred && !includeUnpreferred)) {
         skipped.add(key);
@@ -115,7 +123,10 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
       progressed = true;
       break;
     }
-    if (!progressed) break;
+    if (!progressed) {
+      complete = true;
+      break;
+    }
     analysis = analyze(current, currentEnv, settings, analysis);
   }
   // An undone fix may have created a file: keep only what the final environment still has.
@@ -129,5 +140,5 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
     const lines = new LineIndex(before.text);
     editFiles.push({ relativePath: before.relativePath, edits: [{ range: lines.range(0, before.text.length), newText: finalIgnore.text }] });
   }
-  return { text: current, applied, createFiles: kept, editFiles, env: currentEnv, analysis };
+  return { text: current, applied, createFiles: kept, editFiles, env: currentEnv, analysis, complete };
 }

@@ -3,10 +3,10 @@
  * so far, and on the final stage what it would be after "Apply all size fixes" (preferred fixes).
  */
 import type { CodeLens } from 'vscode-languageserver/node';
-import { fixAll } from '../core/edits';
 import { describeEstimate, estimateImage, estimateStage } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
+import { afterFixes } from './afterFixes';
 
 export const SHOW_BREAKDOWN_COMMAND = 'dockerfileSizeHints.showSizeBreakdown';
 
@@ -18,8 +18,8 @@ export function codeLenses(doc: DocumentAnalysis): CodeLens[] {
   let after: string | undefined;
   const final = model.stages[model.stages.length - 1];
   if (final) {
-    const fixed = fixAll(model.text, doc.env, doc.settings);
-    if (fixed.applied.length > 0) {
+    const fixed = afterFixes(doc);
+    if (fixed) {
       const e = estimateImage(fixed.analysis.model, doc.env);
       const now = estimateImage(model, doc.env);
       // Layers the model cannot size make the figure a lower bound, after the fixes as before them.

@@ -3,10 +3,10 @@
  * now and after "Apply all size fixes" (the preferred fixes), for the client's status bar item
  * and breakdown view.
  */
-import { fixAll } from '../core/edits';
 import { describeEstimate, estimateImage, type StageEstimate } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
+import { afterFixes } from './afterFixes';
 
 export const IMAGE_SIZE_REQUEST = 'dockerfileSizeHints/sizeBreakdown';
 
@@ -59,8 +59,8 @@ export function sizeBreakdown(doc: DocumentAnalysis): Breakdown | null {
     complete: now.complete,
     bars: bars(now),
   };
-  const fixed = fixAll(model.text, doc.env, doc.settings);
-  if (fixed.applied.length > 0) {
+  const fixed = afterFixes(doc);
+  if (fixed) {
     const e = estimateImage(fixed.analysis.model, doc.env);
     if (e) result.after = { summary: describeEstimate(e), bytes: e.knownBytes, fixes: fixed.applied.length, bars: bars(e) };
   }

@@ -54,9 +54,29 @@ describe('fixAll', () => {
     assert.deepEqual(fixAll(result.text, ENV, {}, { includeUnpreferred: true }).applied, []);
   });
 
-  it('stops after maxRounds', () => {
+  it('stops after maxRounds, and says it did not finish', () => {
     const result = fixAll(NODE_APP, ENV, {}, { includeUnpreferred: true, maxRounds: 1 });
     assert.equal(result.applied.length, 1);
+    assert.equal(result.complete, false);
+    assert.equal(fixAll(NODE_APP, ENV, {}, { includeUnpreferred: true }).complete, true);
+  });
+
+  it('stops when its time budget is spent, and says it did not finish', () => {
+    const result = fixAll(NODE_APP, ENV, {}, { budgetMs: 0 });
+    assert.deepEqual(result.applied, []);
+    assert.equal(result.complete, false);
+    assert.equal(fixAll(NODE_APP, ENV, {}, { budgetMs: 60_000 }).complete, true);
+  });
+
+  it('fixes only the findings `only` accepts (the estimate after the fixes takes those in the final image)', () => {
+    // A builder stage the final image never reaches: its apt fixes cannot change the image.
+    const text = 'FROM debian:bookworm AS unused\nRUN apt-get update && apt-get install -y curl\nFROM node:22-slim\nRUN npm install -g typescript\n';
+    const all = fixAll(text, ENV);
+    assert.ok(all.applied.some((id) => id.startsWith('apt-')), all.applied.join(' '));
+    const final = fixAll(text, ENV, {}, { only: (f) => f.inFinalImage });
+    assert.ok(final.complete);
+    assert.deepEqual(final.applied, ['npm-cache-kept']);
+    assert.ok(final.text.includes('RUN apt-get update && apt-get install -y curl\n'));
   });
 
   it('returns the analysis of the text it returns', () => {
