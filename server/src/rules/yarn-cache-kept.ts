@@ -5,7 +5,7 @@
  */
 import { operands } from '../core/commands';
 import { appendRepair, cacheRule, flagValue, programWord } from '../core/packageManagers';
-import { perInstruction, type DockerfileModel } from '../core/model';
+import { perInstruction, type DockerfileModel, type RunScript } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { YARN_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
@@ -35,16 +35,32 @@ export function usesYarnBerry(model: DockerfileModel): boolean {
 }
 
 const showsYarnBerry = perInstruction((i) => {
-  const text = i.node.getArgumentsContent() ?? '';
-  if ((i.keyword === 'COPY' || i.keyword === 'ADD') && /(^|[\s/"])\.(yarnrc\.yml|yarn\/|yarn\b|pnp\.c?js)/.test(text)) return true;
-  return i.run?.commands.some((c) => {
-    const name = programName(c);
-    if (name === 'corepack') return true;
-    if (name !== 'yarn') return false;
-    const ops = operands(c).map((w) => w.value);
-    return (ops[0] === 'set' && ops[1] === 'version') || ops[0] === 'dlx' || programArgs(c).some((w) => w.value === '--immutable' || w.value === '--immutable-cache');
-  }) ?? false;
+  if (i.keyword === 'COPY' || i.keyword === 'ADD') return /(^|[\s/"])\.(yarnrc\.yml|yarn\/|yarn\b|pnp\.c?js)/.test(i.node.getArgumentsContent() ?? '');
+  return i.run ? runShowsYarnBerry(i.run) : false;
 });
+
+/**
+ * Answers by script: the question is asked of every RUN of the file on each analysis, and a RUN
+ * parsed again because lines above it moved (Enter) has a new node but the same script.
+ */
+const byScript = new Map<string, boolean>();
+
+function runShowsYarnBerry(run: RunScript): boolean {
+  const key = `${run.form}\u0000${run.text}`;
+  let answer = byScript.get(key);
+  if (answer === undefined) {
+    answer = run.commands.some((c) => {
+      const name = programName(c);
+      if (name === 'corepack') return true;
+      if (name !== 'yarn') return false;
+      const ops = operands(c).map((w) => w.value);
+      return (ops[0] === 'set' && ops[1] === 'version') || ops[0] === 'dlx' || programArgs(c).some((w) => w.value === '--immutable' || w.value === '--immutable-cache');
+    });
+    if (byScript.size >= 10_000) byScript.clear();
+    byScript.set(key, answer);
+  }
+  return answer;
+}
 
 export const rule = cacheRule({
   id: 'yarn-cache-kept',
