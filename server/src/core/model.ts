@@ -143,13 +143,13 @@ export interface DockerfileModel {
  * pay only for the new ones. `ask` may read the instruction's node and RUN script only.
  */
 export function perInstruction<T>(ask: (instr: Instr) => T): (instr: Instr) => T {
-  const answers = new WeakMap<Instruction, T>();
+  // Kept on the node (a WeakMap entry per node costs the garbage collector more on each edit).
+  const key = Symbol('perInstruction');
   return (instr) => {
-    const known = answers.get(instr.node);
-    if (known !== undefined || answers.has(instr.node)) return known as T;
-    const answer = ask(instr);
-    answers.set(instr.node, answer);
-    return answer;
+    const node = instr.node as unknown as Record<symbol, { answer: T } | undefined>;
+    let known = node[key];
+    if (!known) node[key] = known = { answer: ask(instr) };
+    return known.answer;
   };
 }
 

@@ -149,16 +149,17 @@ const WRAPPERS = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'comma
  * such as `sudo`. Returns -1 when the command is only assignments.
  */
 export function programIndex(cmd: ShellCommand): number {
-  let index = programIndexes.get(cmd);
-  if (index === undefined) programIndexes.set(cmd, (index = findProgram(cmd)));
+  // Kept on the command: every rule asks it of every command, commands stay with their RUN from
+  // one version of the file to the next, and they never change after the scan. (A WeakMap would
+  // hold one entry per command, which costs the garbage collector more on each edit.)
+  const known = (cmd as { [PROGRAM]?: number })[PROGRAM];
+  if (known !== undefined) return known;
+  const index = findProgram(cmd);
+  (cmd as { [PROGRAM]?: number })[PROGRAM] = index;
   return index;
 }
 
-/**
- * Answers of {@link programIndex}: every rule asks it of every command, and commands are kept with
- * their RUN from one version of the file to the next (they are never changed after the scan).
- */
-const programIndexes = new WeakMap<ShellCommand, number>();
+const PROGRAM = Symbol('programIndex');
 
 function findProgram(cmd: ShellCommand): number {
   for (let i = 0; i < cmd.words.length; i++) {
