@@ -52,7 +52,7 @@ export function beyondLimits(text: string): string | undefined {
     while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
     let first = start;
     while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
-    if (end - first >= 4 && text.slice(first, first + 4).toUpperCase() === 'FROM' && !/\w/.test(text[first + 4] ?? '')) stages++;
+    if (end - first >= 4 && startsWithFrom(text, first) && !/\w/.test(text[first + 4] ?? '')) stages++;
     let last = end - 1;
     while (last >= start && (text.charCodeAt(last) === 32 || text.charCodeAt(last) === 9)) last--;
     const c = last >= start ? text[last] : '';
@@ -64,6 +64,11 @@ export function beyondLimits(text: string): string | undefined {
   if (stages > LIMITS.stages) return `the file has ${formatCount(stages)} stages (limit ${LIMITS.stages})`;
   if (longest > LIMITS.continuationLines) return `one instruction continues over ${formatCount(longest)} lines (limit ${formatCount(LIMITS.continuationLines)})`;
   return undefined;
+}
+
+/** True when `text` has F, R, O, M (any case) at `at` (no string made per line, as a slice would). */
+function startsWithFrom(text: string, at: number): boolean {
+  return (text.charCodeAt(at) | 32) === 102 && (text.charCodeAt(at + 1) | 32) === 114 && (text.charCodeAt(at + 2) | 32) === 111 && (text.charCodeAt(at + 3) | 32) === 109;
 }
 
 /**

@@ -74,7 +74,11 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
   const families = stageFamilies(model);
   // Kept entries by the text of their first stage, to find a family again after lines moved.
   const byText = new Map<string, FamilyEntry[]>();
-  for (const entry of previous?.values() ?? []) byText.set(entry.texts[1], [...(byText.get(entry.texts[1]) ?? []), entry]);
+  for (const entry of previous?.values() ?? []) {
+    const same = byText.get(entry.texts[1]);
+    if (same) same.push(entry);
+    else byText.set(entry.texts[1], [entry]);
+  }
   const entries = families.map((family): FamilyEntry => {
     const texts = [prefixText, ...family.map((s) => textOf(model, [s.fromInstr, ...s.instructions]))];
     const lines = family.map((s) => s.fromInstr.range.start.line);
