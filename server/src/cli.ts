@@ -7,6 +7,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { analyze } from './core/analyze';
+import { contextNotMeasured } from './core/buildContext';
 import { combineSettings, parseSize } from './core/config';
 import { estimateImage } from './core/imageEstimate';
 import { applyEdits, fixAll } from './core/edits';
@@ -134,6 +135,8 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
       const estimate = estimateImage(analysis.model, { context });
       const problems = (config.project?.problems ?? []).map((p) => `configuration: ${config.project!.path}: ${p}`);
       if (analysis.skipped) problems.push(analysis.skipped);
+      const unmeasured = contextNotMeasured(context);
+      if (unmeasured) problems.push(unmeasured);
       reports.push({ file, findings: analysis.findings, estimate, ...(problems.length ? { error: problems.join('; ') } : {}) });
     } catch (e) {
       reports.push({ file, findings: [], error: e instanceof Error ? e.message : String(e) });

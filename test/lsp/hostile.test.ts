@@ -191,6 +191,48 @@ describe('hostile input over LSP', function () {
     });
   }
 
+  it(`a 5 MB .dockerignore beyond the limits: it and its Dockerfile say why within ${SMALL_BOUND_MS} ms, and the server keeps answering`, async () => {
+    // 400,000 lines of `**/*N*/**` (wildcard-heavy, no literal start): before the limit the first
+    // analysis of the Dockerfile waited seconds for a scan matching each path against all of them,
+    // and checking the ignore document took seconds per version.
+    const folder = fs.mkdtempSync(path.join(dir, 'beyond-'));
+    fs.mkdirSync(path.join(folder, 'node_modules', 'dep'), { recursive: true });
+    fs.writeFileSync(path.join(folder, 'node_modules', 'dep', 'index.js'), 'x'.repeat(2 * MB));
+    for (let i = 0; i < 50; i++) fs.writeFileSync(path.join(folder, `f${i}.js`), 'x');
+    const ignore = Array.from({ length: 400_000 }, (_, i) => `**/*${i}*/**`).join('\n');
+    fs.writeFileSync(path.join(folder, '.dockerignore'), ignore);
+    const client = await LspTestClient.start({ rootPath: folder });
+    try {
+      const dockerfile = fileUri(path.join(folder, 'Dockerfile'));
+      const ignoreUri = fileUri(path.join(folder, '.dockerignore'));
+      const opened = await openAndTime(client, dockerfile, 'FROM node:22-slim\nCOPY node_modules/dep /dep\nCOPY . /app\n', SMALL_BOUND_MS);
+      const messages = opened.published.diagnostics.map((d) => `${d.code ?? ''} ${d.message}`);
+      assert.ok(messages.some((m) => /The build context is not measured, since \.dockerignore is not evaluated: the file has [\d,]+ characters \(limit 50,000\)\./.test(m)), messages.join('\n'));
+      // No figures or verdicts made without the ignore file.
+      assert.deepEqual(opened.published.diagnostics.filter((d) => /^co(ntext|py-source)/.test(String(d.code))).map((d) => d.code), []);
+      const { published } = await openAndTime(client, ignoreUri, ignore, SMALL_BOUND_MS);
+      assert.deepEqual(published.diagnostics.map((d) => d.message), [`Not evaluated: the file has ${(ignore.length).toLocaleString('en-US')} characters (limit 50,000). Its patterns are not checked, and the build context of a Dockerfile that uses it is not measured.`]);
+      const t0 = performance.now();
+      const hover = (await client.request('textDocument/hover', { textDocument: { uri: ignoreUri }, position: { line: 1234, character: 2 } })) as { contents: { value: string } } | null;
+      assert.match(hover?.contents.value ?? '', /^Not evaluated: the file has [\d,]+ characters \(limit 50,000\)/);
+      const fromHover = (await client.request('textDocument/hover', { textDocument: { uri: dockerfile }, position: { line: 0, character: 7 } })) as { contents: { value: string } } | null;
+      assert.ok(fromHover?.contents.value, 'no hover on FROM');
+      const copyHover = (await client.request('textDocument/hover', { textDocument: { uri: dockerfile }, position: { line: 2, character: 1 } })) as { contents: { value: string } } | null;
+      assert.match(copyHover?.contents.value ?? '', /COPY \. \/app: not sized \(the size of the copied files, not measured since \.dockerignore is not evaluated: the file has [\d,]+ characters/);
+      assert.ok(performance.now() - t0 < SMALL_BOUND_MS, `hovers took ${(performance.now() - t0).toFixed(0)} ms`);
+      // A keystroke in the ignore document: the new version gets the same answer in time.
+      const t1 = performance.now();
+      await client.change(ignoreUri, 2, ignore + '\nnode_modules');
+      const again = await client.diagnostics(ignoreUri, (p) => p.version === 2, SMALL_BOUND_MS);
+      assert.equal(again.diagnostics.length, 1);
+      assert.ok(performance.now() - t1 < SMALL_BOUND_MS);
+      assert.deepEqual(client.logs.filter((l) => l.type === 1).map((l) => l.message), []);
+    } finally {
+      client.child.kill('SIGKILL');
+      client.connection.dispose();
+    }
+  });
+
   it('the light bulb (code actions without `only`) answers within 2 s on a 1,000-line file', async () => {
     const folder = path.join(dir, 'bulb');
     fs.mkdirSync(folder);

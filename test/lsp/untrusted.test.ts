@@ -101,6 +101,7 @@ describe('untrusted workspace: no network, engine or context scan', function () 
     assert.doesNotMatch(hover, /Exact/);
     assert.match(hover, /no size known/, 'the hover still answers with the model');
     assert.doesNotMatch(ignoreHover, /\d+ files?/, `the ignore file hover counted files: ${ignoreHover}`);
+    assert.match(ignoreHover, /the build context is not scanned until this folder is trusted/);
     // Give a scan or a late lookup the time it would need to show up.
     await new Promise((r) => setTimeout(r, 1000));
     assert.ok(!largePaths(client.latest.get(fileUri(dockerfile()))!), 'a scan reported later');

@@ -88,12 +88,24 @@ export function overlaps(a: string, b: string): boolean {
 
 let lastMatcher: { text: string; matcher: DockerignoreMatcher } | undefined;
 
-/** The matcher of the ignore file in force, or undefined when there is none (or its text is unknown). */
+/**
+ * The matcher of the ignore file in force, or undefined when there is none, its text is unknown
+ * or it is beyond the limits (rules then say nothing about what it excludes).
+ */
 export function ignoreMatcher(context: BuildContextFacts): DockerignoreMatcher | undefined {
   const text = context.ignoreFile?.text;
-  if (text === undefined) return undefined;
+  if (text === undefined || context.ignoreFile?.notEvaluated !== undefined) return undefined;
   if (lastMatcher?.text !== text) lastMatcher = { text, matcher: createDockerignoreMatcher(text) };
   return lastMatcher.matcher;
+}
+
+/**
+ * Why the build context is not measured although an ignore file exists: that file is beyond the
+ * limits, so its patterns are not evaluated and no scan runs. Undefined otherwise.
+ */
+export function contextNotMeasured(context: BuildContextFacts): string | undefined {
+  const why = context.ignoreFile?.notEvaluated;
+  return why === undefined ? undefined : `The build context is not measured, since ${ignoreFileName(context)} is not evaluated: ${why}.`;
 }
 
 /** The file name shown in messages for the ignore file in force (or the one a fix creates). */

@@ -36,6 +36,8 @@ export interface IgnoreFileFacts {
   /** Relative to the Dockerfile's folder, `/`-separated (`.dockerignore`, `../.dockerignore`, `app.Dockerfile.dockerignore`). */
   relativePath: string;
   text: string;
+  /** Why the file is not evaluated (beyond `IGNORE_LIMITS`): then no matcher is built from it and the context is not scanned. */
+  notEvaluated?: string;
 }
 
 /** A path of the build context with what the builder receives from it (after the ignore file the scan used). */

@@ -9,7 +9,7 @@
  * measured (build-context facts). Everything else is listed as not sized.
  */
 import { hasFlag, isAptInstall, isAptUpdate, operands, removesPath, hasCacheMount } from './commands';
-import { contextCopyBytes, contextSources, literalSourcePath } from './buildContext';
+import { contextCopyBytes, contextSources, ignoreFileName, literalSourcePath } from './buildContext';
 import { compilePattern, testPattern } from './dockerignore';
 import type { AnalysisEnvironment } from './environment';
 import type { DockerfileModel, Instr, Stage } from './model';
@@ -164,7 +164,9 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
 function copyParts(instr: Instr, env: AnalysisEnvironment): SizedPart[] {
   const sized = env.context.copySizes?.[instr.index] ?? contextCopyBytes(instr, env.context);
   if (sized !== undefined) return [{ label: 'files copied from the build context', bytes: sized, basis: 'sum of the file sizes in the build context, after .dockerignore' }];
-  return [{ label: `${instr.keyword} ${instr.node.getArgumentsContent() ?? ''}`.slice(0, 80), basis: 'the size of the copied files (not measured)' }];
+  const why = contextSources(instr).length > 0 ? env.context.ignoreFile?.notEvaluated : undefined;
+  const basis = why === undefined ? 'the size of the copied files (not measured)' : `the size of the copied files, not measured since ${ignoreFileName(env.context)} is not evaluated: ${why}`;
+  return [{ label: `${instr.keyword} ${instr.node.getArgumentsContent() ?? ''}`.slice(0, 80), basis }];
 }
 
 function layerOf(model: DockerfileModel, instr: Instr, env: AnalysisEnvironment, debianBase: AptBase): LayerEstimate | undefined {

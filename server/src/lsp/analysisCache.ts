@@ -9,7 +9,7 @@ import type { AnalysisEnvironment } from '../core/environment';
 import type { ContextFactsSource } from '../sources/workspace';
 import type { ConfigCache } from '../sources/config';
 import { combineSettings } from '../core/config';
-import { checkDockerignore, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
+import { checkDockerignore, ignoreBeyondLimits, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
 import type { Settings } from './settings';
 
 /** What an ignore file's analysis holds: its findings and, once the context scan finished, per-line figures. */
@@ -19,6 +19,10 @@ export interface IgnoreAnalysis {
   stats?: IgnoreLineStats;
   /** True while the scan of the context with this text runs. */
   scanning: boolean;
+  /** Why the scan gave no figures (it failed, or is off in an untrusted workspace), as the hover says it. */
+  unmeasured?: string;
+  /** Why the file is not evaluated (beyond `IGNORE_LIMITS`): then there are no findings and no scan. */
+  notEvaluated?: string;
 }
 
 export interface DocumentAnalysis {
@@ -113,6 +117,8 @@ export class AnalysisCache {
    */
   private async ignoreAnalysis(doc: TextDocument, path: string | undefined): Promise<IgnoreAnalysis> {
     const text = doc.getText();
+    const notEvaluated = ignoreBeyondLimits(text);
+    if (notEvaluated !== undefined) return { text, findings: [], scanning: false, notEvaluated };
     const settings = await this.settings.get();
     const found = path && this.contextFacts.ignoreFileScan ? await this.contextFacts.ignoreFileScan(path, text, doc.uri, settings.buildContext) : undefined;
     const result = found?.scan.state === 'done' ? found.scan.result : undefined;
@@ -125,6 +131,8 @@ export class AnalysisCache {
       excludedByLine: result.excludedByLine,
       reincludedByLine: result.reincludedByLine,
     };
-    return { text, findings: checkDockerignore(text, { context: listing }), stats, scanning: found?.scan.state === 'running' };
+    const scan = found?.scan;
+    const unmeasured = scan?.state === 'off' ? scan.message : scan?.state === 'failed' ? `the build context could not be measured (${scan.message})` : undefined;
+    return { text, findings: checkDockerignore(text, { context: listing }), stats, scanning: found?.scan.state === 'running', ...(unmeasured === undefined ? {} : { unmeasured }) };
   }
 }

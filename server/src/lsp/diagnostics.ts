@@ -4,6 +4,8 @@
  */
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { contextNotMeasured } from '../core/buildContext';
+import { ignoreNotEvaluatedMessage } from '../core/dockerignore';
 import type { Finding, Severity } from '../core/types';
 import { ruleDocUri } from './docs';
 import type { AnalysisCache } from './analysisCache';
@@ -62,8 +64,10 @@ export class DiagnosticsPublisher {
       const result = await this.cache.get(doc);
       if (!this.cache.isCurrent(doc.uri, result.version)) return;
       const diagnostics = (result.analysis?.findings ?? result.ignore?.findings ?? []).map(toDiagnostic);
-      if (result.analysis?.skipped) {
-        diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: SOURCE, message: result.analysis.skipped });
+      // Why a file, or the build context, is not analysed: said once, at the top of the file.
+      const notAnalysed = [result.analysis?.skipped, result.ignore?.notEvaluated === undefined ? undefined : ignoreNotEvaluatedMessage(result.ignore.notEvaluated), contextNotMeasured(result.env.context)];
+      for (const message of notAnalysed) {
+        if (message) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: SOURCE, message });
       }
       for (const problem of result.configProblems) {
         diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, source: SOURCE, message: `Configuration: ${problem}` });

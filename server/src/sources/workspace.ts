@@ -46,14 +46,14 @@ export class FileSystemContextFacts implements ContextFactsSource {
       disk = await this.read(dockerfilePath, buildContext);
     }
     disk = disk!;
-    if (!this.scanAllowed()) return contextFacts(dockerfilePath, disk);
+    if (!this.scanAllowed() || disk.ignoreFile?.notEvaluated !== undefined) return contextFacts(dockerfilePath, disk);
     const scan = await this.scans.within(disk.context.dir, disk.ignoreFile?.text, requester, FIRST_ANSWER_WAIT_MS);
     return contextFacts(dockerfilePath, disk, scan.state === 'done' ? scan.result : undefined);
   }
 
   async ignoreFileScan(ignorePath: string, text: string, requester: string, buildContext?: BuildContextSetting): Promise<{ dir: string; scan: ScanState }> {
     const { dir } = await contextOfIgnoreFile(ignorePath, this.layout(buildContext));
-    if (!this.scanAllowed()) return { dir, scan: { state: 'failed', message: 'the build context is not scanned in an untrusted workspace' } };
+    if (!this.scanAllowed()) return { dir, scan: { state: 'off', message: 'the build context is not scanned until this folder is trusted' } };
     return { dir, scan: await this.scans.within(dir, text, requester, FIRST_ANSWER_WAIT_MS) };
   }
 
@@ -95,7 +95,8 @@ export async function readFacts(
   scans?: Map<string, Promise<ContextScanResult | undefined>>,
 ): Promise<BuildContextFacts> {
   const disk = await readContext(dockerfilePath, layout);
-  if (!scan) return contextFacts(dockerfilePath, disk);
+  // An ignore file beyond the limits is not evaluated, so nothing is measured without it either.
+  if (!scan || disk.ignoreFile?.notEvaluated !== undefined) return contextFacts(dockerfilePath, disk);
   const key = `${disk.context.dir}\u0000${disk.ignoreFile?.text ?? '\u0001'}`;
   let result = scans?.get(key);
   if (!result) {

@@ -50,7 +50,7 @@ describe('hostile input: the CLI bundle', function () {
   after(() => fs.rmSync(dir, { recursive: true, force: true }));
 
   /** Writes `files` (relative path -> bytes, or a size for a sparse file) into a fresh folder and runs the CLI on its Dockerfile. */
-  function run(files: Record<string, Buffer | string | number>, boundMs: number): { report: Report; content: Buffer; ms: number } {
+  function run(files: Record<string, Buffer | string | number>, boundMs: number, nodeArgs: string[] = []): { report: Report; content: Buffer; ms: number } {
     const folder = path.join(dir, `case-${n++}`);
     for (const [rel, content] of Object.entries(files)) {
       const p = path.join(folder, rel);
@@ -63,7 +63,7 @@ describe('hostile input: the CLI bundle', function () {
     }
     const file = path.join(folder, 'Dockerfile');
     const started = Date.now();
-    const r = spawnSync(process.execPath, [CLI, '--format', 'json', file], { cwd: folder, encoding: 'utf8', timeout: boundMs, killSignal: 'SIGKILL', maxBuffer: 256 * MB });
+    const r = spawnSync(process.execPath, [...nodeArgs, CLI, '--format', 'json', file], { cwd: folder, encoding: 'utf8', timeout: boundMs, killSignal: 'SIGKILL', maxBuffer: 256 * MB });
     const ms = Date.now() - started;
     assert.equal(r.error, undefined, `the CLI did not finish within ${boundMs} ms (${r.error?.message})`);
     assert.ok(r.status === 0 || r.status === 1, `exit ${r.status} (signal ${r.signal}); stderr: ${r.stderr.slice(0, 2000)}`);
@@ -168,6 +168,21 @@ describe('hostile input: the CLI bundle', function () {
       ] as [Buffer | string, number][]) {
         run(context(ignore), bound);
       }
+    });
+
+    it('beyond the limits (5 MB of wildcard-heavy patterns): the reason within 3 s in 64 MB of heap, and no context figures', () => {
+      // 400,000 lines of `**/*N*/**`: before the limit the CLI matched every path against each (the
+      // linear-time engine, about 0.2 ms and 30 KB a pattern), seconds and gigabytes.
+      const ignore = Array.from({ length: 400_000 }, (_, i) => `**/*${i}*/**`).join('\n');
+      assert.ok(ignore.length > 5_000_000);
+      const { report, ms } = run(context(ignore), 3_000, ['--max-old-space-size=64']);
+      assert.match(report.error ?? '', /The build context is not measured, since \.dockerignore is not evaluated: the file has [\d,]+ characters \(limit 50,000\)\./);
+      // Numbers computed without the ignore file would be wrong: none are given.
+      assert.deepEqual(report.findings.filter((f) => f.ruleId.startsWith('context-')).map((f) => f.ruleId), []);
+      assert.ok(ms < 3_000, `${ms} ms`);
+      // The same file at 2,001 lines (small in characters) is refused for its lines.
+      const lines = run(context(Array.from({ length: 2_001 }, (_, i) => `**/*${i}*/**`).join('\n')), SMALL_BOUND_MS).report;
+      assert.match(lines.error ?? '', /the file has 2,001 lines \(limit 2,000\)/);
     });
   });
 });

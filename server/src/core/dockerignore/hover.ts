@@ -4,7 +4,9 @@
  * exception what it brings back). Pure: the caller passes the scan's per-line figures.
  */
 import { formatBytes, formatCount } from '../../sizes/format';
+import { LineIndex } from '../text';
 import type { Range } from '../types';
+import { ignoreNotEvaluatedMessage } from './limits';
 import { parseDockerignore, type DockerignoreOptions } from './parse';
 
 export interface IgnoreLineStats {
@@ -26,16 +28,31 @@ export interface IgnoreHover {
 
 const count = (n: number, what: string) => `${formatCount(n)} ${what}${n === 1 ? '' : 's'}`;
 
+export interface IgnoreHoverOptions extends DockerignoreOptions {
+  /** The scan with this text runs. */
+  scanning?: boolean;
+  /** Why there are no figures (the scan failed, or is off), as a phrase. */
+  unmeasured?: string;
+  /** Why the file is not evaluated (beyond the limits): every line says so, and nothing is parsed. */
+  notEvaluated?: string;
+}
+
 /**
  * Markdown for the pattern on `line`, or undefined on comments and blank lines. Without `stats`
- * (the scan has not finished) it says that the context is being measured.
+ * it says why: the context is being measured, the scan failed or is off.
  */
-export function dockerignoreHover(text: string, line: number, stats: IgnoreLineStats | undefined, options: DockerignoreOptions & { scanning?: boolean } = {}): IgnoreHover | undefined {
+export function dockerignoreHover(text: string, line: number, stats: IgnoreLineStats | undefined, options: IgnoreHoverOptions = {}): IgnoreHover | undefined {
+  if (options.notEvaluated !== undefined) {
+    const lines = new LineIndex(text);
+    if (line < 0 || line >= lines.lineCount) return undefined;
+    const start = { line, character: 0 };
+    return { markdown: ignoreNotEvaluatedMessage(options.notEvaluated), range: { start, end: lines.positionAt(lines.lineEndOffset(line)) } };
+  }
   const pattern = parseDockerignore(text, options).patterns.find((p) => p.line === line);
   if (!pattern) return undefined;
   const title = `**\`${pattern.text}\`**`;
   if (!stats) {
-    const why = options.scanning ? 'measuring the build context…' : 'the build context could not be measured';
+    const why = options.scanning ? 'measuring the build context…' : (options.unmeasured ?? 'the build context could not be measured');
     return { markdown: `${title}: ${why}`, range: pattern.range };
   }
   const lower = stats.complete ? '' : ' at least';

@@ -16,4 +16,5 @@ export type { ContextListing, DockerignoreCheckOptions, DockerignoreFinding, Doc
 export { addIgnoreEntries, explainDecision, literalPattern } from './edit';
 export type { IgnoreEntriesEdit } from './edit';
 export { dockerignoreHover } from './hover';
-export type { IgnoreHover, IgnoreLineStats } from './hover';
+export type { IgnoreHover, IgnoreHoverOptions, IgnoreLineStats } from './hover';
+export { IGNORE_LIMITS, ignoreBeyondLimits, ignoreNotEvaluatedMessage } from './limits';

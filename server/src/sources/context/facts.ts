@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { compilePattern, goClean, ignoreFileCandidates, testPattern } from '../../core/dockerignore';
+import { compilePattern, goClean, ignoreBeyondLimits, ignoreFileCandidates, testPattern } from '../../core/dockerignore';
 import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts } from '../../core/environment';
 import type { NpmLockEntry } from '../../sizes/npm';
 import { composeTargetsFor, readComposeFiles } from './compose';
@@ -70,8 +70,8 @@ export async function resolveBuildContext(dockerfilePath: string, layout: Contex
 
 export interface ContextOnDisk {
   context: ResolvedContext;
-  /** The ignore file the build uses, with its text. */
-  ignoreFile?: { path: string; text: string; kind: 'dockerfile-specific' | 'context' };
+  /** The ignore file the build uses, with its text; `notEvaluated` says why it is beyond the limits (then nothing scans the context). */
+  ignoreFile?: { path: string; text: string; kind: 'dockerfile-specific' | 'context'; notEvaluated?: string };
   /** Names at the top of the context (empty when it cannot be read). */
   names: string[];
   /** The npm lockfile at the top of the context, when there is one that can be read. */
@@ -149,7 +149,8 @@ export async function readContext(dockerfilePath: string, layout: ContextLayout)
   for (const candidate of ignoreFileCandidates(dockerfilePath, context.dir)) {
     const text = await readText(candidate.path);
     if (text !== undefined) {
-      ignoreFile = { ...candidate, text };
+      const notEvaluated = ignoreBeyondLimits(text);
+      ignoreFile = { ...candidate, text, ...(notEvaluated === undefined ? {} : { notEvaluated }) };
       break;
     }
   }
@@ -176,7 +177,7 @@ export function contextFacts(dockerfilePath: string, disk: ContextOnDisk, scan?:
   return {
     hasDockerignore: disk.ignoreFile !== undefined,
     topLevelNames: disk.names,
-    ...(disk.ignoreFile ? { ignoreFile: { relativePath: rel(disk.ignoreFile.path), text: disk.ignoreFile.text } } : {}),
+    ...(disk.ignoreFile ? { ignoreFile: { relativePath: rel(disk.ignoreFile.path), text: disk.ignoreFile.text, ...(disk.ignoreFile.notEvaluated === undefined ? {} : { notEvaluated: disk.ignoreFile.notEvaluated }) } } : {}),
     newIgnoreFilePath: rel(path.join(disk.context.dir, '.dockerignore')),
     ...(scan ? { scan: scanFacts(scan) } : {}),
     ...(disk.npmLockfile ? { npmLockfile: disk.npmLockfile } : {}),

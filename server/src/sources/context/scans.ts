@@ -32,7 +32,8 @@ export interface ContextScansOptions {
   keep?: number;
 }
 
-export type ScanState = { state: 'done'; result: ContextScanResult } | { state: 'running' } | { state: 'failed'; message: string };
+/** `off`: no scan runs by design (the message says why and until when); `failed`: the scan broke. */
+export type ScanState = { state: 'done'; result: ContextScanResult } | { state: 'running' } | { state: 'failed'; message: string } | { state: 'off'; message: string };
 
 interface Entry {
   key: string;
