@@ -88,6 +88,28 @@ describe('dockerignore: diagnostics', () => {
     assert.deepEqual(f.map(brief), ['1:dockerignore-overridden-pattern']);
   });
 
+  it('says that removing the line may change something when it withholds the fix, instead of "no effect"', () => {
+    // An exclusion undone by a later identical exception, with a line in between reaching below it.
+    const deeper = check('foo\nfoo/bar\n!foo\n');
+    assert.deepEqual(deeper.map(brief), ['0:dockerignore-overridden-pattern']);
+    assert.equal(deeper[0].fix, undefined);
+    assert.equal(deeper[0].message, '`foo` is undone where it matches: line 3 (`!foo`) re-includes everything it matches. A line in between reaches below the folders it matches, where removing it may change what the builder receives.');
+    // An exception undone by a later identical exclusion, while another exception may need the folders it lets the builder walk into.
+    const walk = check('*\n!src/a\nsrc/a\n!docs\n');
+    assert.deepEqual(walk.map(brief), ['1:dockerignore-overridden-pattern']);
+    assert.equal(walk[0].fix, undefined);
+    assert.match(walk[0].message, /^`!src\/a` is undone where it matches: line 3 \(`src\/a`\) excludes again everything it matches\. As an exception it may still let the builder look inside excluded folders/);
+    const useless = check('!a/b\nx\n!c\n');
+    assert.deepEqual(useless.map(brief), ['0:dockerignore-useless-exception']);
+    assert.equal(useless[0].fix, undefined);
+    assert.match(useless[0].message, /re-includes nothing: no earlier line excludes anything\. As an exception it may still let the builder look inside/);
+    // With the fix offered, the message stays plain.
+    for (const f of [...check('build\n*.log\n!build\n'), ...check('*\n!src\nsrc\n'), ...check('!README.md\n*.md\n')]) {
+      assert.ok(f.fix, f.message);
+      assert.doesNotMatch(f.message, /may/, f.message);
+    }
+  });
+
   it('flags an exception with nothing excluded before it', () => {
     const text = '!README.md\n*.md\n';
     const f = check(text);

@@ -73,6 +73,9 @@ export function checkDockerignore(text: string, options: DockerignoreCheckOption
   // (matcher.ts), which another exception may need to re-include something there. Removing one
   // is only offered when no exception with another text exists.
   const removalFix = (p: IgnorePattern) => (p.exclusion && exceptionTexts.size > 1 ? undefined : removeLineFix(lines, p));
+  /** Why removing exception `p` may still change something, when the removal fix is withheld for it. */
+  const walkNote = (p: IgnorePattern) =>
+    p.exclusion && exceptionTexts.size > 1 ? ' As an exception it may still let the builder look inside excluded folders that another exception needs, so removing it may change what the builder receives.' : '';
   for (const p of patterns) {
     const why = unmatchable(p.pattern);
     if (why) {
@@ -101,7 +104,7 @@ export function checkDockerignore(text: string, options: DockerignoreCheckOption
     if (settled.has(j)) return;
     if (b.exclusion && j - exceptionsBefore[j] === 0) {
       settled.add(j);
-      add('dockerignore-useless-exception', b, `\`${b.text}\` re-includes nothing: no earlier line excludes anything.`, removalFix(b));
+      add('dockerignore-useless-exception', b, `\`${b.text}\` re-includes nothing: no earlier line excludes anything.${walkNote(b)}`, removalFix(b));
       return;
     }
     for (let s = same.length - 1; s >= 0; s--) {
@@ -125,7 +128,14 @@ export function checkDockerignore(text: string, options: DockerignoreCheckOption
         // matched (children inherit both matches), where a line in between may exclude something:
         // the removal is offered only when no line in between can reach that deep.
         const deeper = !a.exclusion && patterns.slice(i + 1, j).some((q) => !q.exclusion && reachesBelow(q.pattern, a.pattern));
-        add('dockerignore-overridden-pattern', a, `\`${a.text}\` has no effect: ${lineLabel(b)} ${verb} everything it matches.`, deeper ? undefined : removalFix(a));
+        // When removing it may change something, the message says so instead of "no effect".
+        const undone = `${lineLabel(b)} ${verb} everything it matches`;
+        const message = deeper
+          ? `\`${a.text}\` is undone where it matches: ${undone}. A line in between reaches below the folders it matches, where removing it may change what the builder receives.`
+          : walkNote(a)
+            ? `\`${a.text}\` is undone where it matches: ${undone}.${walkNote(a)}`
+            : `\`${a.text}\` has no effect: ${undone}.`;
+        add('dockerignore-overridden-pattern', a, message, deeper ? undefined : removalFix(a));
       }
       break;
     }
