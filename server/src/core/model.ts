@@ -494,7 +494,11 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     const scanned = scanShell(body);
     return { form: 'heredoc', text: body, commands: scanned.commands, balanced: scanned.balanced, mounts, docOffset: (i) => start + i };
   }
-  if (args.length === 0) return { form: 'shell', text: '', commands: [], balanced: true, mounts, docOffset: () => lines.offsetAt(node.getRange().end) };
+  if (args.length === 0) {
+    // The offset, not the parse: a RUN kept from an earlier version must not keep that text alive.
+    const end = lines.offsetAt(node.getRange().end);
+    return { form: 'shell', text: '', commands: [], balanced: true, mounts, docOffset: () => end };
+  }
   const startOffset = lines.offsetAt(args[0].getRange().start);
   const endOffset = lines.offsetAt(node.getRange().end);
   const first = args[0].getValue();
