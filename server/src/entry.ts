@@ -2,37 +2,36 @@
  * The language server's entry point: `node dist/server.js --stdio [--code-cache <folder>]`.
  *
  * The server itself is dist/server-main.js (built from server.ts). Given a folder, this loads it
- * (and the parser library) through V8's code cache: the first start compiles as usual and, a few seconds in (or at exit),
- * saves the compiled code, including the functions the first analysis compiled; later starts read
- * it instead of compiling again. On the benchmark's small Dockerfile that cut the CPU time from
- * spawn to first diagnostics by about 30 ms, most of it in the first analysis (docs/performance.md).
+ * (and the parser library) through V8's code cache: the first start compiles as usual and, once
+ * the server has published its first diagnostics (or at exit after that), saves the compiled
+ * code, including the functions the first analysis compiled; later starts read it instead of
+ * compiling again. On the benchmark's small Dockerfile that cut the CPU time from spawn to first
+ * diagnostics by about 30 ms, most of it in the first analysis (docs/performance.md).
  *
  * The VS Code client passes a folder in the extension's global storage. Without `--code-cache`
- * nothing is written anywhere. A cache made by another Node/V8 build or for another file is never
- * used: the cache file's name carries the Node version, the architecture and the server file's
- * size and modification time, and V8 rejects data from another version or other flags (then
- * the file is written anew). Failing to read or write a cache only costs the time it would have
- * saved.
+ * nothing is written anywhere. A cache is used only by the build of the file it was made from:
+ * its name carries a hash of the file's content (made when the bundles are built), the Node
+ * version and the architecture; V8 also rejects data from another version or other flags, and
+ * with its checksum check on (below) a damaged file. A rejected file is written anew. Failing to
+ * read or write a cache only costs the time it would have saved.
  */
 import * as fs from 'node:fs';
 import Module from 'node:module';
 import * as path from 'node:path';
+import * as v8 from 'node:v8';
 import * as vm from 'node:vm';
-import { CODE_CACHE_STATE, type CodeCacheState } from './codeCache';
-
-const MAIN = path.join(__dirname, 'server-main.js');
+import { CODE_CACHE_SAVE, CODE_CACHE_STATE, type CodeCacheState } from './codeCache';
 
 /**
- * The files compiled with a code cache: the server and the parser library it runs on every
- * analysis. The language-server library (dist/vendor/vscode-languageserver.js) is left out: with
- * it, RSS after startup rose from 54.5 to 59 MB in the LSP benchmark (peer: 55.5), for about 15 ms
- * less CPU; the parser library alone took another 10-20 ms off at the same RSS (startup bench,
- * two runs of 10 startups each, 2026-12-03).
+ * The files compiled with a code cache, by name relative to dist/, with a hash of their content:
+ * filled in by scripts/build.mjs after it built them (the list, and why the language-server
+ * library is not on it, is there). Unset in builds that do not provide them: then nothing is
+ * cached (a cache keyed by size and time alone could run old code of a same-length file).
  */
-const CACHED = new Set([MAIN, path.join(__dirname, 'vendor', 'dockerfile-ast.js'), path.join(__dirname, 'vendor', 'vscode-languageserver-textdocument.js')]);
+declare const __CODE_CACHE_KEYS__: Record<string, string> | undefined;
+const KEYS: Record<string, string> = typeof __CODE_CACHE_KEYS__ === 'object' ? __CODE_CACHE_KEYS__ : {};
 
-/** Milliseconds after start when new caches are written (if the process has not exited before). */
-const SAVE_AFTER_MS = 5_000;
+const MAIN = path.join(__dirname, 'server-main.js');
 
 function cacheFolder(argv: string[]): string | undefined {
   const i = argv.indexOf('--code-cache');
@@ -52,68 +51,90 @@ interface Compiled {
 }
 
 /**
- * Makes Node compile the files in {@link CACHED} with their code caches in `folder`, and arranges
+ * Makes Node compile the files in {@link KEYS} with their code caches in `folder`, and arranges
  * to write a cache when V8 did not accept one.
  */
 function cacheCompiledFiles(folder: string): void {
+  // Release builds of V8 do not verify a code cache's checksum: a file damaged past its header
+  // would be accepted and crash the deserializer at every start. With the check, it is rejected.
+  v8.setFlagsFromString('--verify-snapshot-checksum');
+  const cached = new Map(Object.entries(KEYS).map(([f, key]) => [path.join(__dirname, f), `${f.replace(/[\\/]/g, '_')}-${key}-${process.version}-${process.arch}.cache`]));
   const toSave: Compiled[] = [];
-  const kept = new Set<string>();
-  const moduleProto = Module.prototype as unknown as { _compile(content: string, filename: string): unknown };
+  const moduleProto = Module.prototype as unknown as { _compile(content: string, filename: string, ...rest: unknown[]): unknown };
   const compile = moduleProto._compile;
-  moduleProto._compile = function (this: Module, content: string, filename: string) {
-    if (!CACHED.has(filename)) return compile.call(this, content, filename);
+  moduleProto._compile = function (this: Module, content: string, filename: string, ...rest: unknown[]) {
+    const name = cached.get(filename);
+    if (name === undefined) return compile.call(this, content, filename, ...rest);
     let script: vm.Script;
     try {
-      const stat = fs.statSync(filename);
-      const name = `${path.relative(__dirname, filename).replace(/[\\/]/g, '_')}-${process.version}-${process.arch}-${stat.size}-${Math.round(stat.mtimeMs)}.cache`;
-      let cached: Buffer | undefined;
+      let data: Buffer | undefined;
       try {
-        cached = fs.readFileSync(path.join(folder, name));
+        data = fs.readFileSync(path.join(folder, name));
       } catch {
-        cached = undefined;
+        data = undefined;
       }
-      script = new vm.Script(Module.wrap(content), { filename, cachedData: cached });
-      const accepted = cached !== undefined && !script.cachedDataRejected;
-      kept.add(name);
+      script = new vm.Script(Module.wrap(content), { filename, cachedData: data });
+      const accepted = data !== undefined && !script.cachedDataRejected;
       if (!accepted) toSave.push({ name, script });
       // The server file's outcome is the one reported.
-      if (filename === MAIN) report(cached === undefined ? 'none' : accepted ? 'accepted' : 'rejected');
+      if (filename === MAIN) report(data === undefined ? 'none' : accepted ? 'accepted' : 'rejected');
     } catch {
       // Compiled the usual way instead: the cache only saves time.
-      return compile.call(this, content, filename);
+      return compile.call(this, content, filename, ...rest);
     }
     const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => unknown;
     return run.call(this.exports, this.exports, Module.createRequire(filename), this, filename, path.dirname(filename));
   };
 
+  let analysed = false;
   const save = () => {
     const pending = toSave.splice(0);
     if (pending.length === 0) return;
     try {
       fs.mkdirSync(folder, { recursive: true });
-      for (const { name, script } of pending) {
-        const file = path.join(folder, name);
-        const temporary = `${file}.${process.pid}.tmp`;
-        fs.writeFileSync(temporary, script.createCachedData());
-        fs.renameSync(temporary, file);
-      }
-      // Caches of other versions of the files loaded here (or made by another Node) are never
-      // read again.
-      const sourceOf = (name: string) => name.replace(/-v\d+\.\d+\.\d+-.*$/, '');
-      const loaded = new Set([...kept].map(sourceOf));
-      for (const other of fs.readdirSync(folder)) {
-        if (other.endsWith('.cache') && !kept.has(other) && loaded.has(sourceOf(other))) fs.rmSync(path.join(folder, other), { force: true });
-      }
     } catch {
       report('failed');
+      return;
+    }
+    for (const { name, script } of pending) {
+      const file = path.join(folder, name);
+      const temporary = `${file}.${process.pid}.tmp`;
+      try {
+        fs.writeFileSync(temporary, script.createCachedData());
+        fs.renameSync(temporary, file);
+      } catch {
+        report('failed');
+        fs.rmSync(temporary, { force: true, recursive: true });
+      }
+    }
+    // Caches of other builds of these files (or made by another Node), and temporary files a
+    // process left when it died while writing, are never read again.
+    const current = new Set(cached.values());
+    const ours = new Set(Object.keys(KEYS).map((f) => f.replace(/[\\/]/g, '_')));
+    try {
+      for (const other of fs.readdirSync(folder)) {
+        const stale = other.endsWith('.cache') && !current.has(other) && [...ours].some((o) => other.startsWith(`${o}-`));
+        const leftover = other.endsWith('.tmp') && !other.endsWith(`.${process.pid}.tmp`) && Date.now() - fs.statSync(path.join(folder, other)).mtimeMs > 60_000;
+        if (stale || leftover) fs.rmSync(path.join(folder, other), { force: true, recursive: true });
+      }
+    } catch {
+      // Cleaning up is best effort.
     }
   };
-  setTimeout(save, SAVE_AFTER_MS).unref();
-  process.once('exit', save);
+  // Written once the server has analysed something (so the analysis code is in the cache; a cache
+  // written before that would be accepted and never grow), and at exit if there is more by then.
+  (globalThis as Record<symbol, unknown>)[CODE_CACHE_SAVE] = () => {
+    if (analysed) return;
+    analysed = true;
+    setTimeout(save, 1_000).unref();
+  };
+  process.once('exit', () => {
+    if (analysed) save();
+  });
 }
 
 const folder = cacheFolder(process.argv);
-if (folder) {
+if (folder && Object.keys(KEYS).length > 0) {
   try {
     cacheCompiledFiles(folder);
   } catch {

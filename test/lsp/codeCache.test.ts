@@ -4,6 +4,7 @@
  * a damaged or stale cache is replaced, and without the argument nothing is written.
  */
 import * as assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -57,11 +58,12 @@ describe('code cache of the server (entry.ts)', function () {
   it('compiles and saves on the first start, uses the cache on the next and answers the same', async () => {
     const first = await session(serverArgs(storage));
     assert.equal(first.codeCache, 'none');
-    const version = process.version.replace(/\./g, '\\.');
-    assert.match(mainCache() ?? '', new RegExp(`^server-main\\.js-${version}-${process.arch}-\\d+-\\d+\\.cache$`), caches().join(' '));
+    // Named by a hash of the file's content (from the build), the Node version and the architecture.
+    const hash = createHash('sha256').update(fs.readFileSync(path.join(path.dirname(SERVER_BUNDLE), 'server-main.js'))).digest('hex').slice(0, 16);
+    assert.equal(mainCache(), `server-main.js-${hash}-${process.version}-${process.arch}.cache`, caches().join(' '));
     // The server file and the parser library; not the language-server library, which cost more
-    // memory than it saved time (entry.ts).
-    assert.deepEqual(caches().map((f) => f.replace(/-v\d+\..*$/, '')), ['server-main.js', 'vendor_dockerfile-ast.js', 'vendor_vscode-languageserver-textdocument.js']);
+    // memory than it saved time (scripts/build.mjs).
+    assert.deepEqual(caches().map((f) => f.replace(/-[0-9a-f]{16}-v\d+\..*$/, '')), ['server-main.js', 'vendor_dockerfile-ast.js', 'vendor_vscode-languageserver-textdocument.js']);
     const file = path.join(cacheDir(), mainCache()!);
     assert.ok(fs.statSync(file).size > 100_000, `${fs.statSync(file).size} bytes`);
     const written = caches();
@@ -84,11 +86,26 @@ describe('code cache of the server (entry.ts)', function () {
     assert.equal((await session(serverArgs(storage))).codeCache, 'accepted');
   });
 
-  it("removes another server version's cache when it writes its own", async () => {
+  it('rejects a cache damaged past its header (V8 checks the checksum) instead of crashing, and replaces it', async () => {
+    const file = path.join(cacheDir(), mainCache()!);
+    const bytes = fs.readFileSync(file);
+    for (const at of [5_000, 100_000, Math.floor(bytes.length * 0.9)]) for (let i = 0; i < 8; i++) bytes[at + i] ^= 0xff;
+    fs.writeFileSync(file, bytes);
+    const damaged = await session(serverArgs(storage));
+    assert.equal(damaged.codeCache, 'rejected');
+    assert.ok(damaged.diagnostics.diagnostics.length > 0);
+    assert.ok(!fs.readFileSync(file).equals(bytes), 'the damaged file was written anew');
+    assert.equal((await session(serverArgs(storage))).codeCache, 'accepted');
+  });
+
+  it("removes another build's caches and dead processes' temporary files when it writes its own", async () => {
     const current = mainCache()!;
-    // An older server file's cache, and one made by another Node version.
-    const stale = [`server-main.js-${process.version}-${process.arch}-1-1.cache`, `server-main.js-v1.2.3-${process.arch}-1-1.cache`].map((f) => path.join(cacheDir(), f));
+    // Another build's cache, one made by another Node version, one in an earlier naming, and what
+    // a process that died while writing left behind (two minutes ago).
+    const stale = [`server-main.js-0123456789abcdef-${process.version}-${process.arch}.cache`, `server-main.js-0123456789abcdef-v1.2.3-${process.arch}.cache`, `server-main.js-${process.version}-${process.arch}-1-1.cache`, `${current}.4242.tmp`].map((f) => path.join(cacheDir(), f));
     for (const f of stale) fs.writeFileSync(f, 'old');
+    const old = new Date(Date.now() - 120_000);
+    fs.utimesSync(stale[3], old, old);
     const unrelated = path.join(cacheDir(), 'notes.txt');
     fs.writeFileSync(unrelated, 'not ours to delete');
     // Without its own cache the server compiles, writes one and clears out the others.
@@ -97,6 +114,28 @@ describe('code cache of the server (entry.ts)', function () {
     for (const f of stale) assert.ok(!fs.existsSync(f), `${path.basename(f)} is gone`);
     assert.ok(fs.existsSync(unrelated));
     assert.deepEqual(caches().filter((f) => f.startsWith('server-main.js-')), [current]);
+  });
+
+  it('writes no cache in a session that analysed nothing (it would lack the analysis code for good)', async () => {
+    const empty = path.join(dir, 'storage-empty');
+    const client = await LspTestClient.start({ args: [...SERVER_NODE_OPTIONS, SERVER_BUNDLE, ...serverArgs(empty), '--stdio'], rootPath: dir });
+    const info = await client.request<{ codeCache: string }>('dockerfileSizeHints/serverInfo', {});
+    assert.equal(info.codeCache, 'none');
+    const exited = new Promise((resolve) => client.child.once('exit', resolve));
+    await client.request('shutdown', null);
+    await client.connection.sendNotification('exit');
+    await exited;
+    await client.stop();
+    assert.ok(!fs.existsSync(path.join(empty, 'code-cache')) || fs.readdirSync(path.join(empty, 'code-cache')).length === 0);
+  });
+
+  it('leaves no temporary file behind when a cache cannot be written', async () => {
+    // A folder where the server file's cache should go: the write fails at every start.
+    const storageB = path.join(dir, 'storage-b');
+    const hash = createHash('sha256').update(fs.readFileSync(path.join(path.dirname(SERVER_BUNDLE), 'server-main.js'))).digest('hex').slice(0, 16);
+    fs.mkdirSync(path.join(storageB, 'code-cache', `server-main.js-${hash}-${process.version}-${process.arch}.cache`), { recursive: true });
+    for (let i = 0; i < 2; i++) assert.ok((await session(serverArgs(storageB))).diagnostics.diagnostics.length > 0);
+    assert.deepEqual(fs.readdirSync(path.join(storageB, 'code-cache')).filter((f) => f.endsWith('.tmp')), []);
   });
 
   it('serves as usual when the cache folder cannot be made', async () => {

@@ -9,6 +9,7 @@ import { ignoreNotEvaluatedMessage } from '../core/dockerignore';
 import type { Finding, Severity } from '../core/types';
 import { ruleDocUri } from './docs';
 import type { AnalysisCache } from './analysisCache';
+import { analysedOnce } from '../codeCache';
 
 export const SOURCE = 'dockerfile-size-hints';
 
@@ -73,6 +74,7 @@ export class DiagnosticsPublisher {
         diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, source: SOURCE, message: `Configuration: ${problem}` });
       }
       await this.connection.sendDiagnostics({ uri: doc.uri, version: doc.version, diagnostics });
+      analysedOnce();
     } catch (e) {
       this.connection.console.error(`dockerfile-size-hints: analysis failed for ${doc.uri}: ${e instanceof Error ? e.stack : String(e)}`);
     }
