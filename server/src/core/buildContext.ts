@@ -148,16 +148,15 @@ export function contextCopyBytes(instr: Instr, context: BuildContextFacts): numb
   const sources = contextSources(instr);
   if (sources.length === 0) return undefined;
   const matcher = ignoreMatcher(context);
-  if (sources.some((s) => s.whole)) {
-    const droppedByFix = matcher ? scan.heavy.filter((h) => matcher.isExcluded(h.path)).reduce((n, h) => n + h.bytes, 0) : 0;
-    return Math.max(0, scan.bytes - droppedByFix);
-  }
+  /** Bytes of the heavy folders under `prefix` that the ignore file in force (one a fix wrote, say) excludes and the scan counted. */
+  const droppedByFix = (prefix: string) => (matcher ? scan.heavy.filter((h) => h.path.startsWith(prefix) && matcher.isExcluded(h.path)).reduce((n, h) => n + h.bytes, 0) : 0);
+  if (sources.some((s) => s.whole)) return Math.max(0, scan.bytes - droppedByFix(''));
   let total = 0;
   for (const s of sources) {
     const p = literalSourcePath(s.value);
     const top = p !== undefined && !p.includes('/') ? scan.topLevel.find((t) => t.path === p) : undefined;
     if (!top) return undefined;
-    total += top.bytes;
+    total += Math.max(0, top.bytes - droppedByFix(`${p}/`));
   }
   return total;
 }

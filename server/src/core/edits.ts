@@ -44,8 +44,8 @@ export interface FixAllOptions {
   includeUnpreferred?: boolean;
   /** A guard against two fixes undoing each other (default 100). */
   maxRounds?: number;
-  /** Only the findings this accepts are fixed (the estimate after the fixes needs only those that change the final image). */
-  only?: (finding: Finding) => boolean;
+  /** Only the fixes this accepts are applied (the estimate after the fixes needs only those that change the final image). */
+  only?: (finding: Finding, fix: Fix) => boolean;
   /** Stop after about this many milliseconds (checked between rounds); the result then says it is not complete. */
   budgetMs?: number;
 }
@@ -102,9 +102,9 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
     let progressed = false;
     for (const finding of analysis.findings) {
       const key = `${finding.ruleId}@${finding.range.start.line}:${finding.range.start.character}`;
-      if (skipped.has(key) || (only && !only(finding))) continue;
+      if (skipped.has(key)) continue;
       const fix = fixFor(analysis, finding, currentEnv);
-      if (!fix || (!fix.preferred && !includeUnpreferred)) {
+      if (!fix || (!fix.preferred && !includeUnpreferred) || (only && !only(finding, fix))) {
         skipped.add(key);
         continue;
       }

@@ -1,7 +1,8 @@
 /**
  * The text after "Apply all size fixes", for the estimates that show it (CodeLens, status bar,
- * size breakdown). Computed once per analysis and shared, from the fixes that change the final
- * image only (a fix in a stage the final image does not contain leaves its estimate as it is),
+ * size breakdown). Computed once per analysis and shared, from the fixes that can change the final
+ * image only (a fix in a stage the final image does not contain leaves its estimate as it is,
+ * unless it writes the ignore file),
  * and within a time budget: the editor asks for CodeLens after every pause in typing, and on a
  * large file applying every fix one analysis at a time takes seconds (at 10,000 lines the whole
  * loop took 8 to 10 s of the server's time per request). When the budget runs out the estimates
@@ -9,6 +10,7 @@
  */
 import { fixAll, type FixAllResult } from '../core/edits';
 import type { Analysis } from '../core/analyze';
+import type { Finding, Fix } from '../core/types';
 import type { DocumentAnalysis } from './analysisCache';
 
 /** Milliseconds one "after the fixes" estimate may take. */
@@ -16,13 +18,21 @@ export const AFTER_FIXES_BUDGET_MS = 300;
 
 const results = new WeakMap<Analysis, FixAllResult | null>();
 
+/**
+ * A fix that can change the final image: one on a finding in it, or one that creates or edits the
+ * ignore file, whatever stage its finding is in (the file applies to the final stage's COPYs too).
+ */
+function changesFinalImage(finding: Finding, fix: Fix): boolean {
+  return finding.inFinalImage || (fix.createFiles?.length ?? 0) > 0 || (fix.editFiles?.length ?? 0) > 0;
+}
+
 /** The fixed text's analysis and the fixes applied, or undefined when there is nothing to fix or no time to finish. */
 export function afterFixes(doc: DocumentAnalysis): FixAllResult | undefined {
   const analysis = doc.analysis;
   if (!analysis) return undefined;
   let result = results.get(analysis);
   if (result === undefined) {
-    const fixed = fixAll(analysis.model.text, doc.env, doc.settings, { only: (f) => f.inFinalImage, budgetMs: AFTER_FIXES_BUDGET_MS });
+    const fixed = fixAll(analysis.model.text, doc.env, doc.settings, { only: changesFinalImage, budgetMs: AFTER_FIXES_BUDGET_MS });
     result = fixed.complete && fixed.applied.length > 0 ? fixed : null;
     results.set(analysis, result);
   }

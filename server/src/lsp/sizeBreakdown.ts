@@ -61,7 +61,7 @@ export function sizeBreakdown(doc: DocumentAnalysis): Breakdown | null {
   };
   const fixed = afterFixes(doc);
   if (fixed) {
-    const e = estimateImage(fixed.analysis.model, doc.env);
+    const e = estimateImage(fixed.analysis.model, fixed.env);
     if (e) result.after = { summary: describeEstimate(e), bytes: e.knownBytes, fixes: fixed.applied.length, bars: bars(e) };
   }
   return result;

@@ -46,6 +46,21 @@ describe('build context helpers', () => {
     assert.equal(estimate?.layers[0].bytes, 500_000_000);
   });
 
+  it('takes a heavy folder the ignore text now excludes off a COPY of the top-level folder holding it', () => {
+    const nested: ContextScanFacts = {
+      ...scan,
+      bytes: 31_000_000,
+      topLevel: [{ path: 'app', bytes: 31_000_000, files: 3 }],
+      heavy: [{ path: 'app/__pycache__', bytes: 30_000_000, files: 1, kind: 'cache' }],
+    };
+    const model = analyze('FROM scratch\nCOPY app/ /app/\n', { context: { scan: nested } }).model;
+    const copy = model.instructions[1];
+    assert.equal(contextCopyBytes(copy, { scan: nested }), 31_000_000);
+    // A fix wrote an ignore file that excludes it (the scan was made without one).
+    assert.equal(contextCopyBytes(copy, { scan: nested, hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text: '**/__pycache__\n' } }), 1_000_000);
+    assert.equal(contextCopyBytes(copy, { scan: nested, hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text: 'other/\n' } }), 31_000_000);
+  });
+
   it('fixAll edits the ignore file in force once, returns its new text and the environment after the fixes', () => {
     const env: AnalysisEnvironment = { context: { hasDockerignore: true, ignoreFile: { relativePath: '../.dockerignore', text: '# keep\n*.log\n!keep.log\n' }, scan } };
     const result = fixAll('FROM node:22-slim\nCOPY . /app\n', env);
