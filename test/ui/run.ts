@@ -176,6 +176,8 @@ function steps(workspace: string): Step[] {
         const titles = (await rows.allInnerTexts()).map((t) => t.trim()).filter((t) => t.length > 0);
         for (const title of titles) log('ui', `  quick fix: ${title}`);
         assert.ok(titles.some((t) => /recommends/i.test(t)), `no --no-install-recommends fix among: ${titles.join(' | ')}`);
+        // The menu also offers every preferred fix at once (a quick fix running the server command).
+        assert.ok(titles.some((t) => t === 'Apply all size fixes'), `no "Apply all size fixes" among: ${titles.join(' | ')}`);
         await screenshot(page, 'quick-fix');
         // Walk the menu with the arrow keys to the fix we want (a mouse click is intercepted).
         await poll('the --no-install-recommends fix to be focused', 10_000, async () => {

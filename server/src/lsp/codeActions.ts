@@ -46,15 +46,16 @@ export function codeActions(doc: DocumentAnalysis, params: CodeActionParams): Co
     }
   }
 
-  // VS Code asks for the light bulb on every cursor move (triggerKind Automatic, no `only`), and
   // fixAll re-analyses the file once per fix (seconds at 10,000 lines). Asked for source actions
-  // (source.fixAll, e.g. on save), it computes the edit; in the menu the user opened, the entry
-  // runs the server command, which computes it only if chosen.
+  // (source.fixAll on save, the Source Action menu), it computes the edit. In the quick-fix menu
+  // the user opens (Ctrl+., triggerKind Invoked; VS Code shows no source.* kinds there) the entry
+  // is a quick fix that runs the server command, which works the fixes out only if chosen. The
+  // light bulb asked on every cursor move (triggerKind Automatic) gets neither.
   if (only && wants(FIX_ALL_KIND)) {
     const all = fixAllEdit(doc);
     if (all) actions.push({ title: `Apply all size fixes (${all.count})`, kind: FIX_ALL_KIND, edit: all.edit });
   } else if (!only && params.context.triggerKind === CodeActionTriggerKind.Invoked && analysis.findings.some((f) => fixFor(analysis, f, doc.env)?.preferred)) {
-    actions.push({ title: 'Apply all size fixes', kind: FIX_ALL_KIND, command: { title: 'Apply all size fixes', command: APPLY_ALL_FIXES_COMMAND, arguments: [doc.uri] } });
+    actions.push({ title: 'Apply all size fixes', kind: CodeActionKind.QuickFix, command: { title: 'Apply all size fixes', command: APPLY_ALL_FIXES_COMMAND, arguments: [doc.uri] } });
   }
   return actions;
 }
