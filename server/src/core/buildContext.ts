@@ -10,7 +10,7 @@
 import type { Copy } from 'dockerfile-ast';
 import { addIgnoreEntries, createDockerignoreMatcher, type DockerignoreMatcher } from './dockerignore';
 import type { BuildContextFacts, ContextScanFacts } from './environment';
-import { perInstruction, type DockerfileModel, type Instr } from './model';
+import { perInstruction, type DockerfileModel, type Instr, type InstructionText } from './model';
 import type { Fix, Range } from './types';
 
 const WHOLE_CONTEXT = new Set(['.', './', './.', '*', './*']);
@@ -28,7 +28,7 @@ export interface ContextSource {
  * instructions. Memoised per parsed instruction (several rules ask, on every analysis); treat the
  * result as read-only.
  */
-export const contextSources = perInstruction((instr: Instr): ContextSource[] => {
+export const contextSources = perInstruction((instr: InstructionText): ContextSource[] => {
   if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return [];
   const node = instr.node as Copy;
   if (node.getFlags().some((f) => f.getName().toLowerCase() === 'from')) return [];

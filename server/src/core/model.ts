@@ -138,11 +138,19 @@ export interface DockerfileModel {
 }
 
 /**
+ * What a question memoised by {@link perInstruction} may read: the parsed node, its keyword and its
+ * RUN script's text, commands and mounts, which an unchanged node keeps from one version to the
+ * next. Not its stage or index, nor `run.docOffset`: those can change while the node stays (a
+ * stage renamed above it, characters typed on an earlier line).
+ */
+export type InstructionText = Pick<Instr, 'keyword' | 'node' | 'run'>;
+
+/**
  * Memoises a question about one instruction on its parsed node: unchanged pieces keep their
  * nodes from one version to the next, so rules that must look at every instruction of the file
  * pay only for the new ones. `ask` may read the instruction's node and RUN script only.
  */
-export function perInstruction<T>(ask: (instr: Instr) => T): (instr: Instr) => T {
+export function perInstruction<T>(ask: (instr: InstructionText) => T): (instr: Instr) => T {
   // Kept on the node (a WeakMap entry per node costs the garbage collector more on each edit).
   const key = Symbol('perInstruction');
   return (instr) => {
