@@ -1,9 +1,10 @@
 import * as assert from 'node:assert/strict';
 import { DockerfileParser } from 'dockerfile-ast';
-import { buildModel, envBefore, substituteArgs } from '../../../server/src/core/model';
+import * as fc from 'fast-check';
+import { buildModel, envBefore, libraryOrganizeComments, substituteArgs } from '../../../server/src/core/model';
 import type { Position, Range } from '../../../server/src/core/types';
 import { generateDockerfile } from '../../bench/lsp/generate';
-import { CORPUS } from '../hostile/arbitraries';
+import { anyDockerfile, CORPUS } from '../hostile/arbitraries';
 
 describe('Dockerfile model', () => {
   it('cuts stages with names and marks which reach the final image', () => {
@@ -93,6 +94,28 @@ describe("dockerfile-ast's comments per stage (its quadratic hand-out replaced b
       if (initial && initialRange) assert.deepEqual(initial.getComments(), ast.getComments().filter((c) => inside(c.getRange().end, initialRange)), text);
     }
     assert.ok(seen > 50, `only ${seen} comments in stages`);
+  });
+
+  it("matches the library's own method on random and mutated Dockerfiles", () => {
+    type Template = { getComments(): { getRange(): Range }[] };
+    const proto = Object.getPrototypeOf(DockerfileParser.parse('')) as { organizeComments(): void };
+    const shares = (text: string, method: () => void) => {
+      const ours = proto.organizeComments;
+      proto.organizeComments = method;
+      try {
+        const ast = DockerfileParser.parse(text) as unknown as { initialInstructions: Template; buildStages: Template[] };
+        return [ast.initialInstructions, ...ast.buildStages].map((t) => t.getComments().map((c) => JSON.stringify(c.getRange())));
+      } finally {
+        proto.organizeComments = ours;
+      }
+    };
+    const walk = proto.organizeComments;
+    fc.assert(
+      fc.property(anyDockerfile, (text) => {
+        assert.deepEqual(shares(text, walk), shares(text, libraryOrganizeComments));
+      }),
+      { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 300) },
+    );
   });
 });
 
