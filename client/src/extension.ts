@@ -39,8 +39,18 @@ export interface ActivationTime {
 }
 
 /** What the extension exports (for tests and other extensions): where the server runs, and what activation cost. */
+/** What the server says of itself (for fault tests and bug reports). */
+export interface ServerInfo {
+  pid: number;
+  version: string;
+  execArgv: string[];
+  codeCache: string;
+  /** Unhandled promise rejections in the server since it started (the last few in full). */
+  unhandledRejections: { count: number; last: string[] };
+}
+
 export interface Api {
-  serverInfo(): Promise<{ pid: number; version: string; execArgv: string[]; codeCache: string }>;
+  serverInfo(): Promise<ServerInfo>;
   activationTime(): ActivationTime;
 }
 
@@ -95,7 +105,7 @@ export async function activate(context: ExtensionContext): Promise<Api> {
   return {
     serverInfo: async () => {
       await started;
-      return running.sendRequest<{ pid: number; version: string; execArgv: string[]; codeCache: string }>('dockerfileSizeHints/serverInfo');
+      return running.sendRequest<ServerInfo>('dockerfileSizeHints/serverInfo');
     },
     activationTime: () => ({ ...time }),
   };

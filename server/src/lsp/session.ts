@@ -19,6 +19,7 @@ import { ConfigCache } from '../sources/config';
 import { ContextScans } from '../sources/context/scans';
 import { scanProgress } from './scanProgress';
 import { CODE_CACHE_STATE } from '../codeCache';
+import { rejections } from './rejections';
 
 /** Sent by the client when the user trusts the workspace (network lookups become possible). */
 export const TRUST_NOTIFICATION = 'dockerfileSizeHints/trustChanged';
@@ -99,7 +100,7 @@ export function startSession(connection: Connection): void {
   });
 
   // For fault tests and bug reports: which process serves this session.
-  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv, codeCache: (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] ?? 'off' }));
+  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv, codeCache: (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] ?? 'off', unhandledRejections: rejections() }));
   connection.onNotification(TRUST_NOTIFICATION, (p: { trusted?: unknown }) => {
     trusted = p?.trusted === true;
     if (untrusted && trusted) {

@@ -7,6 +7,8 @@ import * as fs from 'fs';
 import Mocha from 'mocha';
 import * as path from 'path';
 import * as util from 'util';
+import * as vscode from 'vscode';
+import { extensionId } from './helpers';
 
 /**
  * Under code-server the extension host's console reaches the runner only mixed with the
@@ -36,8 +38,26 @@ process.on('unhandledRejection', (reason) => {
   const stack = reason instanceof Error ? (reason.stack ?? '') : '';
   if (ours.some((dir) => stack.includes(dir))) rejections.push(stack);
 });
-function checkRejections(): void {
+/**
+ * The language server the extension started logs its unhandled rejections and counts them in its
+ * serverInfo answer: a count that grew since the last check fails the test too. (A server that
+ * does not answer within a second, being restarted say, is asked again after the next test.)
+ */
+const seenInServer = new Map<number, number>();
+async function serverRejections(): Promise<string[]> {
+  const extension = vscode.extensions.getExtension<{ serverInfo(): Promise<{ pid: number; unhandledRejections: { count: number; last: string[] } }> }>(extensionId);
+  if (!extension?.isActive) return [];
+  const info = await Promise.race([extension.exports.serverInfo().catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 1_000))]);
+  if (!info) return [];
+  const seen = seenInServer.get(info.pid) ?? 0;
+  seenInServer.set(info.pid, info.unhandledRejections.count);
+  const fresh = info.unhandledRejections.count - seen;
+  return fresh > 0 ? info.unhandledRejections.last.slice(-fresh) : [];
+}
+async function checkRejections(): Promise<void> {
+  const inServer = await serverRejections();
   if (rejections.length > 0) throw new Error(`unhandled promise rejection(s) in the extension host:\n${rejections.splice(0).join('\n')}`);
+  if (inServer.length > 0) throw new Error(`unhandled promise rejection(s) in the language server:\n${inServer.join('\n')}`);
 }
 
 export function run(): Promise<void> {
