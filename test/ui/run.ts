@@ -266,6 +266,23 @@ function steps(workspace: string): Step[] {
   ];
 }
 
+/**
+ * Unhandled promise rejections our language server logged during the run ("unhandled rejection",
+ * in our output channel's log under the server's user data folder). The other test levels fail on
+ * them too (test/support/noUnhandledRejections.ts, the VS Code suite's root hook). Rejections in
+ * the extension host are watched by the VS Code suite, not here: VS Code logs them as plain
+ * errors, which its log cannot tell from a provider failing while the window closes.
+ */
+function unhandledRejections(userDataDir: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string): string[] => (fs.existsSync(dir) ? fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? walk(path.join(dir, e.name)) : [path.join(dir, e.name)])) : []);
+  for (const file of walk(path.join(userDataDir, 'logs'))) {
+    if (!file.includes(`${path.sep}dockerfile-size-hints.dockerfile-size-hints${path.sep}`)) continue;
+    for (const line of fs.readFileSync(file, 'utf8').split('\n')) if (line.includes('dockerfile-size-hints: unhandled rejection')) found.push(line.trim());
+  }
+  return found;
+}
+
 async function main(): Promise<number> {
   if (!fs.existsSync(path.join(repoRoot, 'dist', 'client.js'))) {
     log('ui', 'missing dist/client.js: run `npm run compile` first');
@@ -314,6 +331,11 @@ async function main(): Promise<number> {
       }
     })());
     await withTimeout('closing the page', 15_000, page.close({ runBeforeUnload: true })).catch(() => undefined);
+    const rejections = unhandledRejections(server.userDataDir);
+    if (rejections.length > 0) {
+      failed++;
+      process.stdout.write(`  ✖ unhandled promise rejection(s) during the UI test:\n${rejections.map((r) => `    ${r}`).join('\n')}\n`);
+    }
   } catch (error) {
     failed++;
     process.stdout.write(`  ✖ ${error instanceof Error ? error.message : String(error)}\n`);

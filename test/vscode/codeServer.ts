@@ -120,6 +120,8 @@ export interface CodeServer {
   remoteUri(absolutePath: string): string;
   /** Workbench URL opening `folder`, with optional development-mode payload entries. */
   url(folder: string, payload?: Array<[string, string]>): string;
+  /** The server's user data folder (its logs/ holds the extension hosts' logs); removed by stop(). */
+  userDataDir: string;
   stop(): Promise<void>;
 }
 
@@ -238,6 +240,7 @@ export async function startCodeServer(bin: string, options: CodeServerOptions): 
       if (payload && payload.length > 0) url += `&payload=${encodeURIComponent(JSON.stringify(payload))}`;
       return url;
     },
+    userDataDir: dirs.userData,
     stop,
   };
 }
