@@ -58,7 +58,9 @@ function cacheCompiledFiles(folder: string): void {
   // Release builds of V8 do not verify a code cache's checksum: a file damaged past its header
   // would be accepted and crash the deserializer at every start. With the check, it is rejected.
   v8.setFlagsFromString('--verify-snapshot-checksum');
-  const cached = new Map(Object.entries(KEYS).map(([f, key]) => [path.join(__dirname, f), `${f.replace(/[\\/]/g, '_')}-${key}-${process.version}-${process.arch}.cache`]));
+  /** A cached file's name in the folder starts with its path in dist/, flattened. */
+  const stem = (file: string) => file.replace(/[\\/]/g, '_');
+  const cached = new Map(Object.entries(KEYS).map(([f, key]) => [path.join(__dirname, f), `${stem(f)}-${key}-${process.version}-${process.arch}.cache`]));
   const toSave: Compiled[] = [];
   const moduleProto = Module.prototype as unknown as { _compile(content: string, filename: string, ...rest: unknown[]): unknown };
   const compile = moduleProto._compile;
@@ -110,10 +112,10 @@ function cacheCompiledFiles(folder: string): void {
     // Caches of other builds of these files (or made by another Node), and temporary files a
     // process left when it died while writing, are never read again.
     const current = new Set(cached.values());
-    const ours = new Set(Object.keys(KEYS).map((f) => f.replace(/[\\/]/g, '_')));
+    const ours = Object.keys(KEYS).map(stem);
     try {
       for (const other of fs.readdirSync(folder)) {
-        const stale = other.endsWith('.cache') && !current.has(other) && [...ours].some((o) => other.startsWith(`${o}-`));
+        const stale = other.endsWith('.cache') && !current.has(other) && ours.some((o) => other.startsWith(`${o}-`));
         const leftover = other.endsWith('.tmp') && !other.endsWith(`.${process.pid}.tmp`) && Date.now() - fs.statSync(path.join(folder, other)).mtimeMs > 60_000;
         if (stale || leftover) fs.rmSync(path.join(folder, other), { force: true, recursive: true });
       }
