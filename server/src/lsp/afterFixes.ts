@@ -8,7 +8,8 @@
  * loop took 8 to 10 s of the server's time per request). When the budget runs out the estimates
  * say nothing about "after".
  */
-import { fixAll, type FixAllResult } from '../core/edits';
+import { fixAll } from '../core/edits';
+import { estimateImage, type StageEstimate } from '../core/imageEstimate';
 import type { Analysis } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
 import type { DocumentAnalysis } from './analysisCache';
@@ -16,7 +17,13 @@ import type { DocumentAnalysis } from './analysisCache';
 /** Milliseconds one "after the fixes" estimate may take. */
 export const AFTER_FIXES_BUDGET_MS = 300;
 
-const results = new WeakMap<Analysis, FixAllResult | null>();
+/** The image after the fixes: how many were applied and the final image's estimate then. */
+export interface AfterFixes {
+  fixes: number;
+  estimate: StageEstimate;
+}
+
+const results = new WeakMap<Analysis, AfterFixes | null>();
 
 /**
  * A fix that can change the final image: one on a finding in it, or one that creates or edits the
@@ -26,14 +33,18 @@ function changesFinalImage(finding: Finding, fix: Fix): boolean {
   return finding.inFinalImage || (fix.createFiles?.length ?? 0) > 0 || (fix.editFiles?.length ?? 0) > 0;
 }
 
-/** The fixed text's analysis and the fixes applied, or undefined when there is nothing to fix or no time to finish. */
-export function afterFixes(doc: DocumentAnalysis): FixAllResult | undefined {
+/**
+ * The final image after the fixes (in the environment after them: an ignore file a fix writes
+ * counts), or undefined when there is nothing to fix, no time to finish or no estimate.
+ */
+export function afterFixes(doc: DocumentAnalysis): AfterFixes | undefined {
   const analysis = doc.analysis;
   if (!analysis) return undefined;
   let result = results.get(analysis);
   if (result === undefined) {
     const fixed = fixAll(analysis.model.text, doc.env, doc.settings, { only: changesFinalImage, budgetMs: AFTER_FIXES_BUDGET_MS });
-    result = fixed.complete && fixed.applied.length > 0 ? fixed : null;
+    const estimate = fixed.complete && fixed.applied.length > 0 ? estimateImage(fixed.analysis.model, fixed.env) : undefined;
+    result = estimate ? { fixes: fixed.applied.length, estimate } : null;
     results.set(analysis, result);
   }
   return result ?? undefined;

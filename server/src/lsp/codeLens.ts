@@ -20,10 +20,10 @@ export function codeLenses(doc: DocumentAnalysis): CodeLens[] {
   if (final) {
     const fixed = afterFixes(doc);
     if (fixed) {
-      const e = estimateImage(fixed.analysis.model, fixed.env);
+      const e = fixed.estimate;
       const now = estimateImage(model, doc.env);
       // Layers the model cannot size make the figure a lower bound, after the fixes as before them.
-      if (e && now && e.knownBytes < now.knownBytes) after = `after ${fixed.applied.length} fix${fixed.applied.length === 1 ? '' : 'es'}: ${e.complete ? 'about' : 'at least about'} ${formatBytes(e.knownBytes)}`;
+      if (now && e.knownBytes < now.knownBytes) after = `after ${fixed.fixes} fix${fixed.fixes === 1 ? '' : 'es'}: ${e.complete ? 'about' : 'at least about'} ${formatBytes(e.knownBytes)}`;
     }
   }
   for (const stage of model.stages) {

@@ -60,9 +60,6 @@ export function sizeBreakdown(doc: DocumentAnalysis): Breakdown | null {
     bars: bars(now),
   };
   const fixed = afterFixes(doc);
-  if (fixed) {
-    const e = estimateImage(fixed.analysis.model, fixed.env);
-    if (e) result.after = { summary: describeEstimate(e), bytes: e.knownBytes, fixes: fixed.applied.length, bars: bars(e) };
-  }
+  if (fixed) result.after = { summary: describeEstimate(fixed.estimate), bytes: fixed.estimate.knownBytes, fixes: fixed.fixes, bars: bars(fixed.estimate) };
   return result;
 }
