@@ -134,7 +134,7 @@ interface SetResult {
     cacheIndexBytes: number;
     cacheIndexEntries: number;
   };
-  predicted: { bytes: number; files: number; packages: number; cacheContentBytes: number; cacheEntries: number; unknown: string[]; approximated: string[] };
+  predicted: { bytes: number; files: number; packages: number; cacheContentBytes: number; cacheEntries: number; unknown: readonly string[]; approximated: readonly string[] };
   errorPct: number;
   /** The same install predicted from the package-lock.json npm wrote (what `npm ci` would install), local sets only. */
   lockfile?: { predictedBytes: number; unknown: number; errorPct: number };

@@ -58,11 +58,11 @@ export interface NpmEstimate {
   /** Number of files in them. */
   files: number;
   /** The package versions counted, `name@version`, requested first. */
-  packages: string[];
+  packages: readonly string[];
   /** Requested specs (or dependencies) the table cannot size: their size is unknown, not zero. */
-  unknown: string[];
+  unknown: readonly string[];
   /** Requested specs sized with another version of the same line (`express@4.17.1 as 4.21.2`). */
-  approximated: string[];
+  approximated: readonly string[];
   /**
    * What npm's cache keeps for this install: each tarball and the registry document of each
    * package it installs or reads (npm caches the whole document, every version ever published).
@@ -252,6 +252,25 @@ function cacheOf(d: Decoded, rows: readonly number[]): { cacheContentBytes: numb
  * tree per requested package for a global install.
  */
 export function estimateNpmInstall(specs: readonly (NpmSpec | string)[], opts: NpmOptions = {}): NpmEstimate {
+  // Rules and the image estimate ask again for every analysis of a file (a fresh one after each
+  // open); the answer depends on these inputs and the bundled table only.
+  if (!specs.every((s) => typeof s === 'string')) return computeNpmInstall(specs, opts);
+  const key = `${+!!opts.global}${+!!opts.omitOptional}${+!!opts.omitPeer}\n${specs.join('\n')}`;
+  let estimate = estimates.get(key);
+  if (!estimate) {
+    if (estimates.size >= MAX_KEPT_ESTIMATES) estimates.clear();
+    estimate = computeNpmInstall(specs, opts);
+    for (const list of [estimate.packages, estimate.unknown, estimate.approximated]) Object.freeze(list);
+    estimates.set(key, Object.freeze(estimate));
+  }
+  return estimate;
+}
+
+/** Estimates already made for string specs, by their inputs. */
+const estimates = new Map<string, NpmEstimate>();
+const MAX_KEPT_ESTIMATES = 2_000;
+
+function computeNpmInstall(specs: readonly (NpmSpec | string)[], opts: NpmOptions): NpmEstimate {
   const d = data();
   const unknown: string[] = [];
   const approximated: string[] = [];

@@ -130,6 +130,21 @@ describe('npm size model: resolution', () => {
     assert.match(global.basis, /global: one tree per package/);
   });
 
+  it('remembers an estimate by its inputs, each option apart, and hands it out frozen', () => {
+    const first = estimateNpmInstall(['express@4', 'pg@8']);
+    assert.equal(estimateNpmInstall(['express@4', 'pg@8']), first);
+    assert.ok(Object.isFrozen(first) && Object.isFrozen(first.packages) && Object.isFrozen(first.unknown));
+    // Same names, other options or order of operands: asked apart, with their own answers.
+    const global = estimateNpmInstall(['express@4', 'pg@8'], { global: true });
+    assert.notEqual(global, first);
+    assert.match(global.basis, /global: one tree per package/);
+    assert.notEqual(estimateNpmInstall(['express@4', 'pg@8'], { omitOptional: true }), first);
+    assert.notEqual(estimateNpmInstall(['express@4', 'pg@8'], { omitPeer: true }), first);
+    assert.deepEqual(estimateNpmInstall(['pg@8', 'express@4']).bytes, first.bytes);
+    // Parsed specs are not remembered (their objects are not a key), but size the same.
+    assert.equal(estimateNpmInstall([{ name: 'express', range: '4' }, { name: 'pg', range: '8' }]).bytes, first.bytes);
+  });
+
   it('matches ranges and scoped names with semver', () => {
     const four = estimateNpmInstall(['express@4']);
     assert.match(four.packages[0], /^express@4\./);
