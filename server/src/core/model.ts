@@ -94,6 +94,8 @@ export interface DockerfileModel {
     [InstructionClass, 'getArgumentsRanges', true],
     [InstructionClass, 'getArgumentsContent', false],
     [ModifiableInstruction, 'getFlags', true],
+    // The arguments after the flags: the library copies both lists and drops the flags on each call.
+    [ModifiableInstruction, 'getArguments', true],
   ] as const) {
     const proto = cls.prototype as unknown as Record<string, (this: Record<symbol, unknown>) => unknown>;
     const cache = Symbol(method);
