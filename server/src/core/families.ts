@@ -174,9 +174,10 @@ function familyView(model: DockerfileModel, prefix: Instr[], family: Stage[]): D
   return { ...model, instructions, stages: family };
 }
 
+/** The text of `instrs`, from the start of the first one's line: its indentation moves findings on that line. */
 function textOf(model: DockerfileModel, instrs: Instr[]): string {
   if (instrs.length === 0) return '';
-  const start = model.lines.offsetAt(instrs[0].range.start);
+  const start = model.lines.lineStart(instrs[0].range.start.line);
   const end = model.lines.offsetAt(instrs[instrs.length - 1].range.end);
   return model.text.slice(start, end);
 }

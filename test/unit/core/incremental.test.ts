@@ -168,6 +168,21 @@ describe('incremental analysis', () => {
     }
   });
 
+  it('equals a fresh analysis when the first line of a stage is indented or unindented', function () {
+    // Found by the soak's edits: a space typed before FROM left the family's text and first line
+    // as they were, so its findings were reused one character off.
+    this.timeout(60_000);
+    for (const text of files) {
+      const lines = text.split('\n');
+      const froms = lines.map((l, i) => (/^FROM /i.test(l) ? i : -1)).filter((i) => i >= 0).slice(0, 6);
+      for (const at of froms) {
+        const indented = lines.map((l, i) => (i === at ? ' ' + l : l)).join('\n');
+        assert.equal(findingsOf(analyze(indented, { context: {} }, {}, analyze(text, { context: {} }))), findingsOf(analyze(indented, { context: {} })), `space before line ${at + 1} of:\n${text.slice(0, 400)}`);
+        assert.equal(findingsOf(analyze(text, { context: {} }, {}, analyze(indented, { context: {} }))), findingsOf(analyze(text, { context: {} })), `space removed before line ${at + 1} of:\n${text.slice(0, 400)}`);
+      }
+    }
+  });
+
   it('equals a fresh analysis when any one piece of a real file changed', function () {
     this.timeout(180_000);
     for (const text of files) {
