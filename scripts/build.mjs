@@ -52,6 +52,30 @@ function vendorPlugin(vendor, fromDir, self) {
   };
 }
 
+/**
+ * Node built-ins that a vendored library requires when it loads but uses only on paths our server
+ * never takes. vscode-languageserver requires child_process (to ask npm and yarn where global
+ * modules live) and crypto (random names for pipe transports) at load; we talk over stdio. Loading
+ * them cost the server's start-up about 20 of Node's internal modules (crypto's, child_process with
+ * dgram and its socket list), compiled at every start. Each is replaced by an object that requires
+ * the built-in on first use (the library only reads properties of them, e.g. `crypto_1.randomBytes`).
+ */
+const LAZY_BUILTINS = { 'vscode-languageserver/node': ['child_process', 'crypto'] };
+
+function lazyBuiltinsPlugin(names) {
+  const filter = new RegExp(`^(${names.join('|')})$`);
+  return {
+    name: 'lazy-builtins',
+    setup(b) {
+      b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-builtin' }));
+      b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
+        contents: `let loaded;\nconst load = () => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}));\nmodule.exports = new Proxy({}, { get: (_t, key) => load()[key], has: (_t, key) => key in load() });\n`,
+        loader: 'js',
+      }));
+    },
+  };
+}
+
 /** One bundle per vendored library: dist/vendor/<file>.js exports what `require(pkg)` gives. */
 function vendorBuilds(vendor, options = {}) {
   return Object.entries(vendor).map(([pkg, file]) =>
@@ -60,7 +84,7 @@ function vendorBuilds(vendor, options = {}) {
       ...options,
       stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: process.cwd(), sourcefile: `${file}.vendor.js` },
       outfile: `dist/vendor/${file}.js`,
-      plugins: [vendorPlugin(vendor, './', pkg)],
+      plugins: [vendorPlugin(vendor, './', pkg), ...(LAZY_BUILTINS[pkg] ? [lazyBuiltinsPlugin(LAZY_BUILTINS[pkg])] : [])],
     }),
   );
 }
