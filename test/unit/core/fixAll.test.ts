@@ -1,10 +1,18 @@
 /**
  * "Apply all size fixes" (`fixAll`): by default only the fixes their rules mark preferred, as the
- * editor's light bulb shows them; `includeUnpreferred` adds the ones that need a review.
+ * editor's light bulb shows them; `includeUnpreferred` adds the ones that need a review. Fixes
+ * that cannot interfere go in one round (fixAllBatch.test.ts holds the rounds to fixes applied
+ * one at a time), so a large file finishes in a few rounds.
  */
 import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { main } from '../../../server/src/cli';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
 import { fixAll } from '../../../server/src/core/edits';
+import { FIXTURES_DIR, parseFixture } from '../../support/fixtures';
+import { generateDockerfile } from '../../bench/lsp/generate';
 
 const ENV = { context: {} };
 /** A Node app built in its only stage: a slim tag and a builder stage are offered, not preferred. */
@@ -54,7 +62,7 @@ describe('fixAll', () => {
     assert.deepEqual(fixAll(result.text, ENV, {}, { includeUnpreferred: true }).applied, []);
   });
 
-  it('stops after maxRounds, and says it did not finish', () => {
+  it('stops after maxRounds rounds, and says it did not finish', () => {
     const result = fixAll(NODE_APP, ENV, {}, { includeUnpreferred: true, maxRounds: 1 });
     assert.equal(result.applied.length, 1);
     assert.equal(result.complete, false);
@@ -83,5 +91,66 @@ describe('fixAll', () => {
     const result = fixAll(NODE_APP, ENV);
     assert.equal(result.analysis.model.text, result.text);
     assert.deepEqual(result.analysis.findings.map((f) => f.ruleId), analyze(result.text, ENV).findings.map((f) => f.ruleId));
+  });
+
+  it('finishes the generated 1,000-line file in a few rounds, however many fixes it takes', () => {
+    // "Apply all" stopped here after 100 fixes (one per round) with fixes left: users had to click again.
+    const text = generateDockerfile(1000, 1000);
+    const start = analyze(text, ENV);
+    const preferred = start.findings.filter((f) => fixFor(start, f, ENV)?.preferred).length;
+    assert.ok(preferred > 100, `only ${preferred} preferred fixes: the test would not show the old limit`);
+    const cpu = process.cpuUsage();
+    const result = fixAll(text, ENV, {}, { maxRounds: 5 });
+    const used = process.cpuUsage(cpu);
+    console.log(`      fixAll on 1,000 generated lines: ${result.applied.length} fixes, ${((used.user + used.system) / 1000).toFixed(0)} ms of CPU`);
+    assert.equal(result.complete, true);
+    assert.ok(result.applied.length >= preferred, `${result.applied.length} applied of ${preferred}`);
+    assert.deepEqual(result.analysis.findings.filter((f) => fixFor(result.analysis, f, ENV)?.preferred), []);
+    assert.deepEqual(fixAll(result.text, ENV).applied, []);
+  });
+
+  it('applies a fix that rewrites its stage on a FROM after the fixes before it, and those after it in a later round', () => {
+    // The builder split's finding is on the FROM: the maven fixes in the same stage wait for it
+    // (after it the RUNs are in the builder, where the maven cache costs the image nothing).
+    const java = parseFixture(path.join(FIXTURES_DIR, 'rules', 'build-tools-in-final-image', 'java.Dockerfile'));
+    assert.deepEqual(fixAll(java.text, java.env, {}, { includeUnpreferred: true, maxRounds: 1 }).applied, ['build-tools-in-final-image']);
+    assert.deepEqual(fixAll(java.text, java.env, {}, { includeUnpreferred: true }).applied, ['build-tools-in-final-image']);
+    // A fix that writes a FROM line (here the stage is named already, so its FROM is not edited)
+    // changes which layers reach the final image everywhere: nothing after it joins its round.
+    const text = [
+      'FROM debian:bookworm AS tools',
+      'RUN apt-get update && apt-get install -y curl',
+      '',
+      'FROM python:3.12-slim AS app',
+      'RUN apt-get update \\',
+      '    && apt-get install -y --no-install-recommends build-essential libpq-dev \\',
+      '    && rm -rf /var/lib/apt/lists/*',
+      'COPY --from=tools /usr/bin/curl /usr/bin/curl',
+      'COPY requirements.txt .',
+      'RUN pip install --no-cache-dir -r requirements.txt',
+      'CMD ["python", "-m", "app"]',
+      '',
+    ].join('\n');
+    assert.deepEqual(fixAll(text, ENV, {}, { includeUnpreferred: true, maxRounds: 1 }).applied, ['apt-lists-kept']);
+    assert.deepEqual(fixAll(text, ENV, {}, { includeUnpreferred: true }).applied, ['apt-lists-kept', 'apt-recommends', 'build-tools-in-final-image']);
+  });
+
+  it('the CLI\'s --fix finishes the generated 1,000-line file in one run', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-fix-large-'));
+    try {
+      const file = path.join(dir, 'Dockerfile');
+      fs.writeFileSync(file, generateDockerfile(1000, 1000));
+      fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n');
+      const quiet = () => undefined;
+      await main(['--fix', '--format', 'json', dir], quiet, quiet);
+      const once = fs.readFileSync(file, 'utf8');
+      assert.notEqual(once, generateDockerfile(1000, 1000));
+      const left = analyze(once, ENV);
+      assert.deepEqual(left.findings.filter((f) => fixFor(left, f, ENV)?.preferred).map((f) => f.ruleId), []);
+      await main(['--fix', '--format', 'json', dir], quiet, quiet);
+      assert.equal(fs.readFileSync(file, 'utf8'), once, 'a second --fix changed the file');
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
