@@ -52,6 +52,11 @@ interface Case {
 
 interface CaseSample {
   openMs: number[];
+  /**
+   * The same text opened again after its close (both servers drop a closed document's results):
+   * what an open costs once the code that runs it is warm. Reported, not a target.
+   */
+  reopenMs: number[];
   changeMs: number[];
   /** Edits that add or remove a line (Enter at a line's end, then its undo). */
   newlineMs: number[];
@@ -170,7 +175,7 @@ function rotate(sides: Side[], i: number): Side[] {
 async function runCase(servers: Servers, c: Case, seed: number): Promise<Partial<Record<Side, CaseSample>>> {
   const sides = Object.keys(servers) as Side[];
   const samples: Partial<Record<Side, CaseSample>> = {};
-  for (const side of sides) samples[side] = { openMs: [], changeMs: [], newlineMs: [], hoverMs: [], codeActionMs: [], diagnostics: 0, codeActions: 0, hoverChars: 0 };
+  for (const side of sides) samples[side] = { openMs: [], reopenMs: [], changeMs: [], newlineMs: [], hoverMs: [], codeActionMs: [], diagnostics: 0, codeActions: 0, hoverChars: 0 };
   const each = async (i: number, step: (server: BenchServer, sample: CaseSample, side: Side) => Promise<void>) => {
     for (const side of rotate(sides, i + seed)) await step(servers[side]!, samples[side]!, side);
   };
@@ -219,6 +224,8 @@ async function runCase(servers: Servers, c: Case, seed: number): Promise<Partial
       sample.codeActions = result?.length ?? 0;
     });
   }
+  await each(0, (server) => server.close(c.uri));
+  await each(1, async (server, sample) => void sample.reopenMs.push(await server.timeOpen(c.uri, c.text, TIMEOUT_MS)));
   await each(0, (server) => server.close(c.uri));
   return samples;
 }
@@ -271,6 +278,7 @@ interface CaseResult {
 }
 interface Metrics {
   openMs: number;
+  reopenMs: number;
   changeP50Ms: number;
   changeP95Ms: number;
   newlineP50Ms: number;
@@ -279,9 +287,11 @@ interface Metrics {
 }
 
 function metrics(sessions: Session[], name: string): Metrics {
-  const pool = (k: keyof Pick<CaseSample, 'openMs' | 'changeMs' | 'newlineMs' | 'hoverMs' | 'codeActionMs'>) => sessions.flatMap((s) => s.cases[name][k]);
+  const pool = (k: keyof Pick<CaseSample, 'openMs' | 'reopenMs' | 'changeMs' | 'newlineMs' | 'hoverMs' | 'codeActionMs'>) => sessions.flatMap((s) => s.cases[name][k]);
   return {
     openMs: round(median(pool('openMs'))),
+    // Sessions recorded before this metric existed have none.
+    reopenMs: round(median(sessions.flatMap((s) => s.cases[name].reopenMs ?? []))),
     changeP50Ms: round(median(pool('changeMs'))),
     changeP95Ms: round(percentile(pool('changeMs'), 95)),
     newlineP50Ms: round(median(pool('newlineMs'))),
@@ -293,6 +303,7 @@ function metrics(sessions: Session[], name: string): Metrics {
 function ratios(o: Metrics, p: Metrics): Metrics {
   return {
     openMs: ratio(o.openMs, p.openMs),
+    reopenMs: ratio(o.reopenMs, p.reopenMs),
     changeP50Ms: ratio(o.changeP50Ms, p.changeP50Ms),
     changeP95Ms: ratio(o.changeP95Ms, p.changeP95Ms),
     newlineP50Ms: ratio(o.newlineP50Ms, p.newlineP50Ms),
@@ -378,11 +389,12 @@ async function main(): Promise<void> {
     console.log('\nLatency in ms, ours/peer and the ratio ours/peer (lower is better; target <= 0.5 at 1,000 and 10,000 lines)');
     console.log(
       table([
-        ['case', 'lines', 'didOpen->diag', 'didChange p50', 'didChange p95', 'Enter p50', 'hover FROM', 'codeAction'],
+        ['case', 'lines', 'didOpen->diag', 'open again', 'didChange p50', 'didChange p95', 'Enter p50', 'hover FROM', 'codeAction'],
         ...results.map((r) => [
           r.name,
           String(r.lines),
           cell(r.ours.openMs, r.peer.openMs, r.ratio.openMs),
+          cell(r.ours.reopenMs, r.peer.reopenMs, r.ratio.reopenMs),
           cell(r.ours.changeP50Ms, r.peer.changeP50Ms, r.ratio.changeP50Ms),
           cell(r.ours.changeP95Ms, r.peer.changeP95Ms, r.ratio.changeP95Ms),
           cell(r.ours.newlineP50Ms, r.peer.newlineP50Ms, r.ratio.newlineP50Ms),
@@ -407,6 +419,7 @@ async function main(): Promise<void> {
     console.log('\nParser floor (in-process CPU per call, median): dockerfile-ast parse alone vs the peer\'s whole validate()');
     console.log(table([['lines', 'parse (ms)', 'peer validate (ms)', 'ratio'], ...floors.map((f) => [String(f.lines), fmt(f.parseMs), fmt(f.peerValidateMs), fmt(f.ratio)])]));
     console.log('A didOpen ratio cannot go below the parser floor: an open parses the whole file with dockerfile-ast before any rule runs.');
+    console.log("'open again' (not a target): the same text opened again after its close; both servers analyse it anew, with their code warm.");
 
     // A server that answers nothing is not being measured doing its work: say so.
     for (const s of sessions) {
@@ -418,7 +431,7 @@ async function main(): Promise<void> {
 
     const misses: string[] = [];
     for (const r of results.filter((r) => r.lines >= 1000)) {
-      for (const [k, v] of Object.entries(r.ratio)) if (!(v <= 0.5)) misses.push(`${r.name} ${k} ratio ${fmt(v)} > 0.5${floorNote(k, r, floors, ours)}`);
+      for (const [k, v] of Object.entries(r.ratio)) if (k !== 'reopenMs' && !(v <= 0.5)) misses.push(`${r.name} ${k} ratio ${fmt(v)} > 0.5${floorNote(k, r, floors, ours)}`);
     }
     for (const [k, v] of Object.entries(processRatio)) if (!['cpuMsPerSession', 'roundTripMs', 'startAnonMb'].includes(k) && !(v <= 1)) misses.push(`${k} ratio ${fmt(v)} > 1`);
     console.log(misses.length ? `\nTargets missed:\n  ${misses.join('\n  ')}` : '\nAll targets met.');
