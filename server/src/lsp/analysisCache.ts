@@ -9,7 +9,8 @@ import type { AnalysisEnvironment } from '../core/environment';
 import type { ContextFactsSource } from '../sources/workspace';
 import type { ConfigCache } from '../sources/config';
 import { combineSettings } from '../core/config';
-import { checkDockerignore, ignoreBeyondLimits, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
+import { checkDockerignore, checkDockerignoreInSteps, ignoreBeyondLimits, type ContextListing, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
+import type { ContextScanResult } from '../sources/context/scan';
 import type { Settings } from './settings';
 
 /** What an ignore file's analysis holds: its findings and, once the context scan finished, per-line figures. */
@@ -39,12 +40,21 @@ export interface DocumentAnalysis {
   settings?: AnalysisSettings;
 }
 
+/**
+ * How long the check of an ignore file against a finished scan runs before it lets other
+ * messages in. Against 100,000 paths the check takes hundreds of milliseconds of CPU; in slices
+ * a Dockerfile keystroke in another editor waits for one slice at most.
+ */
+const CHECK_SLICE_MS = 10;
+
 export function isDockerignore(uri: string, languageId: string): boolean {
   return languageId === 'dockerignore' || /(^|\/)[^/]*\.?dockerignore$/.test(uri);
 }
 
 export class AnalysisCache {
   private readonly entries = new Map<string, { version: number; result: Promise<DocumentAnalysis> }>();
+  /** Ignore-file findings per finished scan (made with that text): an analysis again after a cache clear reuses them. */
+  private readonly ignoreChecks = new WeakMap<ContextScanResult, { text: string; findings: DockerignoreFinding[] }>();
   /** The newest finished analysis per document: the next version's analysis starts from it. */
   private readonly latest = new Map<string, { version: number; analysis: Analysis }>();
 
@@ -65,9 +75,11 @@ export class AnalysisCache {
   get(doc: TextDocument): Promise<DocumentAnalysis> {
     const hit = this.entries.get(doc.uri);
     if (hit && hit.version === doc.version) return hit.result;
-    const result = this.compute(doc);
-    this.entries.set(doc.uri, { version: doc.version, result });
-    return result;
+    const entry = { version: doc.version } as { version: number; result: Promise<DocumentAnalysis> };
+    // A newer version, or the same one analysed again (its facts changed), replaces this entry.
+    entry.result = this.compute(doc, () => this.entries.get(doc.uri) !== entry);
+    this.entries.set(doc.uri, entry);
+    return entry.result;
   }
 
   /** True when `version` is still the newest version analysed or requested for `uri`. */
@@ -94,12 +106,12 @@ export class AnalysisCache {
     this.entries.clear();
   }
 
-  private async compute(doc: TextDocument): Promise<DocumentAnalysis> {
+  private async compute(doc: TextDocument, superseded: () => boolean): Promise<DocumentAnalysis> {
     const base = { uri: doc.uri, version: doc.version, configProblems: [] as string[] };
     const settings = await this.settings.get();
     if (!settings.enable) return { ...base, kind: 'disabled', env: { context: {} } };
     const path = AnalysisCache.pathOf(doc.uri);
-    if (isDockerignore(doc.uri, doc.languageId)) return { ...base, kind: 'dockerignore', env: { context: {} }, ignore: await this.ignoreAnalysis(doc, path) };
+    if (isDockerignore(doc.uri, doc.languageId)) return { ...base, kind: 'dockerignore', env: { context: {} }, ignore: await this.ignoreAnalysis(doc, path, superseded) };
     const [context, config] = path ? await Promise.all([this.contextFacts.factsFor(path, doc.uri, settings.buildContext), this.configs.get(path)]) : [{}, {}];
     const env: AnalysisEnvironment = { context };
     const configProblems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
@@ -115,7 +127,7 @@ export class AnalysisCache {
    * scan finished (or when it stopped at a limit) only the checks that need no listing run, so
    * "matches nothing" is never said of a context we have not fully seen.
    */
-  private async ignoreAnalysis(doc: TextDocument, path: string | undefined): Promise<IgnoreAnalysis> {
+  private async ignoreAnalysis(doc: TextDocument, path: string | undefined, superseded: () => boolean): Promise<IgnoreAnalysis> {
     const text = doc.getText();
     const notEvaluated = ignoreBeyondLimits(text);
     if (notEvaluated !== undefined) return { text, findings: [], scanning: false, notEvaluated };
@@ -133,6 +145,29 @@ export class AnalysisCache {
     };
     const scan = found?.scan;
     const unmeasured = scan?.state === 'off' ? scan.message : scan?.state === 'failed' ? `the build context could not be measured (${scan.message})` : undefined;
-    return { text, findings: checkDockerignore(text, { context: listing }), stats, scanning: found?.scan.state === 'running', ...(unmeasured === undefined ? {} : { unmeasured }) };
+    const findings = listing ? await this.checkAgainstScan(text, result!, listing, superseded) : checkDockerignore(text);
+    return { text, findings, stats, scanning: found?.scan.state === 'running', ...(unmeasured === undefined ? {} : { unmeasured }) };
+  }
+
+  /**
+   * The ignore file's findings against a finished scan, checked in slices of `CHECK_SLICE_MS`
+   * with the event loop free in between. Stops when the analysis was superseded (a newer
+   * version arrived): then nobody reads the result, and only the checks without the listing run.
+   */
+  private async checkAgainstScan(text: string, scan: ContextScanResult, listing: ContextListing, superseded: () => boolean): Promise<DockerignoreFinding[]> {
+    const kept = this.ignoreChecks.get(scan);
+    if (kept?.text === text) return kept.findings;
+    const steps = checkDockerignoreInSteps(text, { context: listing });
+    for (;;) {
+      const end = performance.now() + CHECK_SLICE_MS;
+      let step = steps.next();
+      while (!step.done && performance.now() < end) step = steps.next();
+      if (step.done) {
+        this.ignoreChecks.set(scan, { text, findings: step.value });
+        return step.value;
+      }
+      await new Promise((resolve) => setImmediate(resolve));
+      if (superseded()) return checkDockerignore(text);
+    }
   }
 }

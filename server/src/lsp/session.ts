@@ -99,8 +99,8 @@ export function startSession(connection: Connection): void {
     documents.all().forEach((d) => diagnostics.schedule(d));
   });
 
-  // For fault tests and bug reports: which process serves this session.
-  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv, codeCache: (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] ?? 'off', unhandledRejections: rejections() }));
+  // For fault tests and bug reports: which process serves this session (and how many context scans it ran).
+  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv, codeCache: (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] ?? 'off', unhandledRejections: rejections(), contextScans: { ...scans.stats } }));
   connection.onNotification(TRUST_NOTIFICATION, (p: { trusted?: unknown }) => {
     trusted = p?.trusted === true;
     if (untrusted && trusted) {

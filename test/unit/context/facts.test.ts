@@ -118,7 +118,7 @@ describe('ContextScans', () => {
     const now = await scans.wait(root, 'new\n', 'doc');
     assert.equal(now.state, 'done');
     assert.deepEqual(done, [root], 'only the wanted scan is announced');
-    assert.deepEqual(scans.stats, { started: 2, finished: 1, aborted: 1 });
+    assert.deepEqual(scans.stats, { started: 2, finished: 1, aborted: 1, replaced: 0 });
     scans.state(root, 'closing\n', 'doc');
     scans.release('doc');
     assert.equal(scans.state(root, 'closing\n', 'other').state, 'running', 'released: a new request starts afresh');

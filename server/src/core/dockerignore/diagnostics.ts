@@ -51,6 +51,27 @@ export interface DockerignoreCheckOptions extends DockerignoreOptions {
 
 /** All findings for one ignore file, sorted by position. */
 export function checkDockerignore(text: string, options: DockerignoreCheckOptions = {}): DockerignoreFinding[] {
+  const steps = checkDockerignoreInSteps(text, options);
+  for (;;) {
+    const step = steps.next();
+    if (step.done) return step.value;
+  }
+}
+
+/**
+ * About how much work (a path walked, or a pattern tested against a path) one step of
+ * `checkDockerignoreInSteps` does: a few milliseconds.
+ */
+export const CHECK_STEP = 4096;
+
+/**
+ * The same findings as `checkDockerignore`, computed in steps: the generator yields after about
+ * `CHECK_STEP` units of work on the listing, and returns the findings. A caller with an event
+ * loop runs a few steps at a time and lets other work in between: checking a long ignore file
+ * against a listing of 100,000 paths takes hundreds of milliseconds of CPU. Without a listing it
+ * does not yield.
+ */
+export function* checkDockerignoreInSteps(text: string, options: DockerignoreCheckOptions = {}): Generator<void, DockerignoreFinding[], void> {
   const parsed = parseDockerignore(text, options);
   const { lines, patterns } = parsed;
   const out: DockerignoreFinding[] = [];
@@ -141,7 +162,7 @@ export function checkDockerignore(text: string, options: DockerignoreCheckOption
     }
   }
 
-  if (options.context) checkAgainstContext(patterns, options, settled, lineLabel, add);
+  if (options.context) yield* checkAgainstContext(patterns, options, settled, lineLabel, add);
   return out.sort((x, y) => x.range.start.line - y.range.start.line || x.range.start.character - y.range.start.character);
 }
 
@@ -246,46 +267,68 @@ function removeLineFix(lines: LineIndex, pattern: { range: Finding['range'] }): 
 /**
  * Walks the listing like the builder (parents before children, excluded directories skipped
  * unless an exception names a path inside) and counts, per pattern, the paths it decides.
+ * Yields about every `CHECK_STEP` units of work.
  */
-function checkAgainstContext(
+function* checkAgainstContext(
   patterns: readonly IgnorePattern[],
   options: DockerignoreCheckOptions,
   settled: Set<number>,
   lineLabel: (p: IgnorePattern) => string,
   add: (ruleId: DockerignoreRuleId, p: IgnorePattern, message: string) => void,
-): void {
+): Generator<void, void, void> {
   const listing = options.context as ContextListing;
   const matcher = new DockerignoreMatcher(patterns, options);
+  // Work done since the last step; `due(units)` adds to it and says when to yield.
+  let work = 0;
+  const due = (units: number): boolean => {
+    work += units;
+    if (work < CHECK_STEP) return false;
+    work = 0;
+    return true;
+  };
   const dirs = new Set<string>(listing.dirs ?? []);
-  for (const f of listing.files) for (let i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
+  for (const f of listing.files) {
+    for (let i = f.indexOf('/'); i >= 0; i = f.indexOf('/', i + 1)) dirs.add(f.slice(0, i));
+    if (due(1)) yield;
+  }
   const paths = [...new Set([...listing.files, ...dirs])].sort();
+  yield;
   const decider = new Int32Array(paths.length);
   const decides = new Uint32Array(patterns.length);
   const entries = new Map<string, { state?: MatchState; skippedBy?: number; skippedDir?: string }>();
   const hiddenBy = new Map<number, string>(); // exception index -> a skipped dir hiding a match
+  const exceptions = patterns.filter((p) => p.exclusion);
 
-  paths.forEach((path, k) => {
+  for (let k = 0; k < paths.length; k++) {
+    const path = paths[k];
     const slash = path.lastIndexOf('/');
     const parent = slash < 0 ? undefined : entries.get(path.slice(0, slash));
     if (parent?.skippedBy !== undefined) {
       decider[k] = parent.skippedBy;
       if (dirs.has(path)) entries.set(path, parent);
-      for (const p of patterns) {
-        if (p.exclusion && !hiddenBy.has(p.index) && testPattern(p.compiled, path)) hiddenBy.set(p.index, parent.skippedDir as string);
+      for (const p of exceptions) {
+        if (!hiddenBy.has(p.index) && testPattern(p.compiled, path)) hiddenBy.set(p.index, parent.skippedDir as string);
       }
-      return;
+      if (due(1 + exceptions.length)) yield;
+      continue;
     }
+    // The matcher may test every pattern against the path.
+    if (due(patterns.length)) yield;
     const state = matcher.evaluate(path, parent?.state);
     decider[k] = state.decidedBy;
     if (state.decidedBy >= 0) decides[state.decidedBy]++;
     if (dirs.has(path)) {
       entries.set(path, matcher.entersDirectory(path, state) ? { state } : { state, skippedBy: state.decidedBy, skippedDir: path });
     }
-  });
+  }
 
   for (const p of patterns) {
     if (settled.has(p.index) || decides[p.index] > 0) continue;
-    const first = paths.findIndex((path) => testPattern(p.compiled, path));
+    let first = -1;
+    for (let k = 0; k < paths.length && first < 0; k++) {
+      if (testPattern(p.compiled, paths[k])) first = k;
+      if (due(1)) yield;
+    }
     if (p.exclusion) {
       const hidden = hiddenBy.get(p.index);
       const reason =

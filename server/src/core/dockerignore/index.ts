@@ -11,7 +11,7 @@ export type { CompiledPattern } from './pattern';
 export { goClean, goTrimSpace } from './goText';
 export { chooseIgnoreFile, ignoreFileCandidates } from './ignoreFile';
 export type { IgnoreFileChoice } from './ignoreFile';
-export { checkDockerignore, DOCKERIGNORE_RULES } from './diagnostics';
+export { CHECK_STEP, checkDockerignore, checkDockerignoreInSteps, DOCKERIGNORE_RULES } from './diagnostics';
 export type { ContextListing, DockerignoreCheckOptions, DockerignoreFinding, DockerignoreRuleId } from './diagnostics';
 export { addIgnoreEntries, explainDecision, literalPattern } from './edit';
 export type { IgnoreEntriesEdit } from './edit';

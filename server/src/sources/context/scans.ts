@@ -6,6 +6,12 @@
  * - Cancelled on change: each document holds interest in one scan; when its new version needs
  *   another one (the ignore text changed) or it closes, a scan nobody wants any more is aborted.
  *   A file change under the context drops its scans (running ones are aborted).
+ * - Coalesced while typing: when a document's new version supersedes its scan before that scan
+ *   finished (a context too large to scan between two keystrokes), the next scan waits until the
+ *   document has asked for nothing new for `settleMs`; scans asked for meanwhile are replaced
+ *   before they start. Typing 20 letters in an ignore file of a large context then starts two
+ *   scans (the one for the opened text and the one for the last), not 21 that are each aborted
+ *   a keystroke later. A context that scans between keystrokes is scanned at once, as before.
  * - Bounded: entries and time limits as in `scanBuildContext`; a stopped scan is kept as an
  *   incomplete result (figures are lower bounds) rather than restarted in a loop.
  * - Cached: finished scans are kept (a few, least recently used first out) until a file under
@@ -30,6 +36,8 @@ export interface ContextScansOptions {
   onDone?: (dir: string, requesters: string[]) => void;
   /** How many scans to keep. Default 8. */
   keep?: number;
+  /** How long a document must ask for nothing new before a scan that superseded an unfinished one starts. Default 300 ms. */
+  settleMs?: number;
 }
 
 /** `off`: no scan runs by design (the message says why and until when); `failed`: the scan broke. */
@@ -42,8 +50,15 @@ interface Entry {
   requesters: Set<string>;
   result?: ContextScanResult;
   error?: string;
+  /** Settles when the scan finished, failed or was dropped (also before it started). */
   promise: Promise<void>;
   used: number;
+}
+
+function stateOf(entry: Entry): ScanState {
+  if (entry.result) return { state: 'done', result: entry.result };
+  if (entry.error !== undefined) return { state: 'failed', message: entry.error };
+  return { state: 'running' };
 }
 
 /** Default limits, shared with the CLI. */
@@ -53,8 +68,11 @@ export class ContextScans {
   private readonly entries = new Map<string, Entry>();
   private readonly interest = new Map<string, string>();
   private clock = 0;
-  /** Counts for logs and tests: scans started, finished (complete or stopped at a limit), aborted. */
-  readonly stats = { started: 0, finished: 0, aborted: 0 };
+  /**
+   * Counts for logs and tests: scans started, finished (complete or stopped at a limit), aborted
+   * while running, and replaced while they waited to start (never started).
+   */
+  readonly stats = { started: 0, finished: 0, aborted: 0, replaced: 0 };
 
   constructor(private readonly options: ContextScansOptions = {}) {}
 
@@ -63,10 +81,7 @@ export class ContextScans {
    * URI). Starts it in the background when needed and answers at once.
    */
   state(dir: string, ignoreText: string | undefined, requester: string): ScanState {
-    const entry = this.ensure(dir, ignoreText, requester);
-    if (entry.result) return { state: 'done', result: entry.result };
-    if (entry.error !== undefined) return { state: 'failed', message: entry.error };
-    return { state: 'running' };
+    return stateOf(this.ensure(dir, ignoreText, requester));
   }
 
   /** Like `state`, but waits up to `ms` for the scan to finish (small contexts then answer in one go). */
@@ -77,14 +92,17 @@ export class ContextScans {
       await Promise.race([entry.promise, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
       clearTimeout(timer);
     }
-    return this.state(dir, ignoreText, requester);
+    // The entry itself, not `state()`: asking again would take the requester's interest back to
+    // this text when a newer version asked for another one meanwhile (that restarted the scan
+    // of the old text after every keystroke).
+    return stateOf(entry);
   }
 
   /** Like `state`, but waits for the scan to finish. */
   async wait(dir: string, ignoreText: string | undefined, requester: string): Promise<ScanState> {
     const entry = this.ensure(dir, ignoreText, requester);
     await entry.promise;
-    return this.state(dir, ignoreText, requester);
+    return stateOf(entry);
   }
 
   /** The requester no longer needs its scan (document closed). */
@@ -115,13 +133,19 @@ export class ContextScans {
   private ensure(dir: string, ignoreText: string | undefined, requester: string): Entry {
     const key = `${dir}\u0000${ignoreText === undefined ? '\u0001' : ignoreText}`;
     const previous = this.interest.get(requester);
+    // The requester's scan was still running (or waiting) when this one superseded it.
+    let superseded = false;
     if (previous !== key) {
       this.interest.set(requester, key);
-      if (previous) this.drop(previous, requester);
+      if (previous) {
+        const old = this.entries.get(previous);
+        superseded = old !== undefined && !old.result && old.error === undefined;
+        this.drop(previous, requester);
+      }
     }
     let entry = this.entries.get(key);
     if (!entry) {
-      entry = this.start(key, dir, ignoreText);
+      entry = this.start(key, dir, ignoreText, superseded ? (this.options.settleMs ?? 300) : 0);
       this.entries.set(key, entry);
       this.evict();
     }
@@ -130,14 +154,37 @@ export class ContextScans {
     return entry;
   }
 
-  private start(key: string, dir: string, ignoreText: string | undefined): Entry {
+  /** A new entry whose scan starts after `delayMs` (at once when 0), unless it is dropped first. */
+  private start(key: string, dir: string, ignoreText: string | undefined, delayMs: number): Entry {
     const controller = new AbortController();
     const entry = { key, dir, controller, requesters: new Set<string>(), used: ++this.clock } as Entry;
+    if (delayMs <= 0) {
+      entry.promise = this.run(entry, ignoreText);
+      return entry;
+    }
+    entry.promise = new Promise<void>((resolve) => {
+      // Dropped (aborted) while it waits: it never starts.
+      const dropped = () => {
+        clearTimeout(timer);
+        this.stats.replaced++;
+        resolve();
+      };
+      const timer = setTimeout(() => {
+        controller.signal.removeEventListener('abort', dropped);
+        resolve(this.run(entry, ignoreText));
+      }, delayMs);
+      controller.signal.addEventListener('abort', dropped, { once: true });
+    });
+    return entry;
+  }
+
+  private run(entry: Entry, ignoreText: string | undefined): Promise<void> {
+    const { key, dir, controller } = entry;
     let sink: ScanProgressSink | undefined;
     const started = Date.now();
     const after = this.options.progressAfterMs ?? 400;
     this.stats.started++;
-    entry.promise = scanBuildContext(dir, {
+    return scanBuildContext(dir, {
       matcher: ignoreText === undefined ? undefined : createDockerignoreMatcher(ignoreText),
       maxEntries: this.options.maxEntries ?? SCAN_LIMITS.maxEntries,
       maxMillis: this.options.maxMillis ?? SCAN_LIMITS.maxMillis,
@@ -163,7 +210,6 @@ export class ContextScans {
       // An aborted scan was already dropped; only a current one is announced.
       if (!controller.signal.aborted && this.entries.get(key) === entry) this.options.onDone?.(dir, [...entry.requesters]);
     });
-    return entry;
   }
 
   private drop(key: string, requester: string): void {

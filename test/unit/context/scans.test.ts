@@ -1,0 +1,66 @@
+/**
+ * ContextScans while a document changes quickly (an ignore file being typed): superseded scans
+ * are aborted, scans asked for in a burst are replaced before they start, and an analysis of an
+ * old version that finished waiting does not take the document's interest back to its text.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { ContextScans } from '../../../server/src/sources/context/scans';
+
+describe('ContextScans while an ignore file is typed', () => {
+  let root: string;
+  before(() => {
+    root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-scans-typing-'));
+    for (let d = 0; d < 20; d++) {
+      fs.mkdirSync(path.join(root, `d${d}`));
+      for (let f = 0; f < 50; f++) fs.writeFileSync(path.join(root, `d${d}`, `f${f}.txt`), 'x');
+    }
+  });
+  after(() => fs.rmSync(root, { recursive: true, force: true }));
+
+  it('a burst of texts superseding a running scan starts one more scan, for the last text, once the document settled', async () => {
+    const done: string[] = [];
+    const scans = new ContextScans({ settleMs: 40, onDone: (dir) => done.push(dir) });
+    scans.state(root, 'a\n', 'doc');
+    for (const text of ['ab\n', 'abc\n', 'abcd\n', 'abcde\n']) scans.state(root, text, 'doc');
+    assert.deepEqual(scans.stats, { started: 1, finished: 0, aborted: 0, replaced: 3 }, 'the first scan is still running; the texts after it wait');
+    const last = await scans.wait(root, 'abcde\n', 'doc');
+    assert.equal(last.state, 'done');
+    assert.deepEqual(scans.stats, { started: 2, finished: 1, aborted: 1, replaced: 3 });
+    assert.deepEqual(done, [root], 'only the last scan is announced');
+    scans.dispose();
+  });
+
+  it('a new text after the scan finished is scanned at once (small contexts keep answering in the first analysis)', async () => {
+    const scans = new ContextScans({ settleMs: 10_000 });
+    await scans.wait(root, 'a\n', 'doc');
+    const next = await scans.within(root, 'ab\n', 'doc', 5_000);
+    assert.equal(next.state, 'done');
+    assert.deepEqual(scans.stats, { started: 2, finished: 2, aborted: 0, replaced: 0 });
+    scans.dispose();
+  });
+
+  it('an old version that finished waiting does not take the interest back to its text', async () => {
+    const scans = new ContextScans({ settleMs: 0 });
+    const old = scans.within(root, 'v1\n', 'doc', 20);
+    scans.state(root, 'v2\n', 'doc'); // the next version asks while the first one waits
+    assert.equal((await old).state, 'running', 'the old scan was dropped: its analysis answers without figures');
+    assert.equal((await scans.wait(root, 'v2\n', 'doc')).state, 'done');
+    // Before: the old analysis asked again after its wait, which restarted the scan of v1 and
+    // aborted v2's (4 scans started for 2 versions).
+    assert.deepEqual(scans.stats, { started: 2, finished: 1, aborted: 1, replaced: 0 });
+    scans.dispose();
+  });
+
+  it('a closed document drops the scan that waits for it to settle', async () => {
+    const scans = new ContextScans({ settleMs: 20 });
+    const first = scans.wait(root, 'a\n', 'doc');
+    const waiting = scans.wait(root, 'ab\n', 'doc');
+    scans.release('doc');
+    await Promise.all([first, waiting]);
+    assert.deepEqual(scans.stats, { started: 1, finished: 0, aborted: 1, replaced: 1 });
+    scans.dispose();
+  });
+});
