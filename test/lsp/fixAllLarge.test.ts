@@ -1,0 +1,57 @@
+/**
+ * "Apply all size fixes" (the server command behind the palette entry and the Ctrl+. menu) on the
+ * generated 10,000-line file of the benchmark: one command applies every preferred fix. It used to
+ * stop after 100 fixes (one analysis each) with over a thousand left, so the user had to run it
+ * again and again. The fixed text, sent back as the next version, leaves nothing to apply.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { performance } from 'node:perf_hooks';
+import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { applyEdits } from '../../server/src/core/edits';
+import { fileUri, LspTestClient } from '../support/lspClient';
+import { generateDockerfile } from '../bench/lsp/generate';
+
+/** The edits a workspace edit makes to `uri` (plain changes, or document changes when it also creates files). */
+function editsTo(edit: WorkspaceEdit, uri: string): TextEdit[] {
+  if (edit.changes) return edit.changes[uri] ?? [];
+  return (edit.documentChanges ?? []).flatMap((c) => ('textDocument' in c && c.textDocument.uri === uri ? c.edits.filter((e): e is TextEdit => 'range' in e) : []));
+}
+
+describe('Apply all size fixes on the generated 10,000-line file', function () {
+  this.timeout(240_000);
+  let dir: string;
+  let client: LspTestClient;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-fix-all-large-'));
+    fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n');
+    client = await LspTestClient.start({ rootPath: dir });
+  });
+  after(async () => {
+    await client.stop();
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('applies every preferred fix in one command', async () => {
+    const file = path.join(dir, 'Dockerfile');
+    const text = generateDockerfile(10_000, 10_000);
+    fs.writeFileSync(file, text);
+    const uri = fileUri(file);
+    await client.open(uri, text);
+    const opened = await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 60_000);
+    const t0 = performance.now();
+    const result = await client.request<{ applied: number }>('workspace/executeCommand', { command: 'dockerfileSizeHints.server.applyAllFixes', arguments: [uri] });
+    const ms = performance.now() - t0;
+    console.log(`      Apply all on 10,000 lines: ${result.applied} fixes in ${(ms / 1000).toFixed(1)} s (wall time, shared machine)`);
+    assert.ok(result.applied > 1000, `applied ${result.applied}`);
+    const fixed = applyEdits(text, editsTo(client.appliedEdits.at(-1) as WorkspaceEdit, uri));
+    assert.notEqual(fixed, text);
+    await client.change(uri, 2, fixed);
+    const after = await client.diagnostics(uri, (p) => p.version === 2, 60_000);
+    assert.ok(after.diagnostics.length < opened.diagnostics.length, `${after.diagnostics.length} diagnostics after, ${opened.diagnostics.length} before`);
+    const again = await client.request<{ applied: number }>('workspace/executeCommand', { command: 'dockerfileSizeHints.server.applyAllFixes', arguments: [uri] });
+    assert.equal(again.applied, 0, 'a second Apply all found more to do');
+  });
+});
