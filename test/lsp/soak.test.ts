@@ -5,7 +5,7 @@
  * FROMs and other instructions, Enter and new lines, lines deleted, multi-line pastes (new
  * stages: pieces split and merge),
  * FROM lines removed and put back, heredoc terminators and continuation backslashes deleted and
- * retyped (see soakEdits.ts).
+ * retyped (see test/support/editEpisodes.ts).
  *
  * It checks three things:
  * - the incremental analysis does not drift: every 500 edits, and after the last one, the soaked
@@ -25,7 +25,7 @@ import * as path from 'node:path';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { generateDockerfile } from '../bench/lsp/generate';
 import { fileUri, LspTestClient, type PublishedDiagnostics } from '../support/lspClient';
-import { SoakDocument, type Episode, type RangeChange } from './soakEdits';
+import { SoakDocument, type Episode, type RangeChange } from '../support/editEpisodes';
 
 const EXAMPLE_DIR = path.resolve(__dirname, '..', '..', '..', 'examples', 'python-naive');
 const EDITS = 10_000;

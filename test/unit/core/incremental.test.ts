@@ -12,6 +12,7 @@ import { RULES } from '../../../server/src/rules';
 import type { RawFinding } from '../../../server/src/rules/rule';
 import { generateDockerfile } from '../../bench/lsp/generate';
 import { CORPUS, anyDockerfile } from '../hostile/arbitraries';
+import { SoakDocument } from '../../support/editEpisodes';
 
 /** Everything rules read from a model, as plain data. */
 function signature(m: DockerfileModel): unknown {
@@ -201,6 +202,28 @@ describe('incremental analysis', () => {
     const run = familyFindings(model, RULES.filter((r) => r.reads === 'family'), {}, before.families);
     assert.equal(run.checked, 1);
     assert.ok(run.cache.size > 20, `${run.cache.size} families`);
+  });
+
+  it('equals a fresh analysis after bursts of edits made as people edit, each edit analysed from the one before', function () {
+    // The LSP soak's edits (test/support/editEpisodes.ts) in process: every version starts from
+    // the previous one's analysis, as in the server, and each burst ends compared with a fresh
+    // analysis. Found the indented-FROM drift that the single-edit properties missed.
+    this.timeout(120_000);
+    const bursts = Number(process.env.DSH_PROPERTY_RUNS ?? 200);
+    for (let seed = 1, done = 0; done < bursts; seed++) {
+      const text = generateDockerfile(60 + seed * 5, seed);
+      const doc = new SoakDocument(text, seed * 13, { min: 40, max: 120 + seed * 5 });
+      let previous = analyze(text, { context: {} });
+      for (let inSeed = 0; inSeed < 50 && done < bursts; inSeed++, done++) {
+        const burst = doc.next();
+        const replay = new SoakDocument(previous.model.text, 0, { min: 0, max: 0 });
+        for (const change of burst.changes) {
+          replay.apply(change);
+          previous = analyze(replay.text, { context: {} }, {}, previous);
+        }
+        assert.equal(findingsOf(previous), findingsOf(analyze(doc.text, { context: {} })), `seed ${seed}, burst ${inSeed + 1}: ${burst.kind}`);
+      }
+    }
   });
 
   it('equals a fresh analysis for random texts and edits (property)', function () {
