@@ -50,7 +50,7 @@ describe('ignore-file keystrokes in a large build context', function () {
 
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 
-  it('typing 20 characters quickly starts at most 3 scans, and the last text is scanned', async () => {
+  it('typing 20 characters quickly starts at most 4 scans, and the last text is scanned', async () => {
     client = await LspTestClient.start({ rootPath: root });
     const uri = fileUri(path.join(root, 'ctx', '.dockerignore'));
     const text = 'node_modules\n*.log\n';
@@ -68,7 +68,10 @@ describe('ignore-file keystrokes in a large build context', function () {
     assert.ok(published.diagnostics.some((d) => /coverage-report-xyz/.test(d.message)));
     const counts = await scanCounts(client);
     console.log(`      20 keystrokes 30 ms apart in the ignore file of a ${FILES.toLocaleString('en-US')}-file context: scans ${JSON.stringify(counts)}`);
-    assert.ok(counts.started <= 3, `${counts.started} scans started for 20 keystrokes`);
+    // Two are expected (the opened text's, the last text's); one more if the first finished before
+    // the typing began, and one if this process stalled for 300 ms between two keystrokes. Before
+    // the scans were coalesced, 39 started.
+    assert.ok(counts.started <= 4, `${counts.started} scans started for 20 keystrokes`);
     assert.ok(counts.finished >= 1);
   });
 
