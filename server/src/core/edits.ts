@@ -153,7 +153,8 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
       suspects.add(batch[0].shape);
     }
   }
-  // An undone fix may have created a file: keep only what the final environment still has.
+  // A created ignore file goes out with the text later fixes gave it, and only if the final
+  // environment has it (an undone round's creations were dropped when it was undone).
   const finalIgnore = currentEnv.context.ignoreFile;
   const kept = createFiles
     .filter((c) => c.relativePath !== (env.context.newIgnoreFilePath ?? '.dockerignore') || finalIgnore?.relativePath === c.relativePath)
