@@ -300,19 +300,22 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
         for (const instr of stage.instructions) {
           const run = instr.run;
           if (!run) continue;
-          const mounts = cacheMountTargets(run);
-          run.commands.forEach((cmd, k) => {
-            if (!spec.fills(cmd)) return;
+          // About 20 cache rules look at every RUN of the file: most commands fill no cache, so
+          // nothing is worked out (or allocated) before `fills` says one does.
+          for (let k = 0; k < run.commands.length; k++) {
+            const cmd = run.commands[k];
+            if (!spec.fills(cmd)) continue;
             const c: CacheCommandContext = { instr, cmd, env: (name) => envFor(instr, cmd, name) };
-            if (spec.optsOut?.(c)) return;
+            if (spec.optsOut?.(c)) continue;
             const after = run.commands.slice(k + 1);
-            if (after.some((a) => spec.cleans(a))) return;
+            if (after.some((a) => spec.cleans(a))) continue;
+            const mounts = cacheMountTargets(run);
             const removed = removedPaths(after).map((r) => expandVars(r, c.env));
             const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir)) || removed.some((r) => pathCovers(r, dir));
-            if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) return;
+            if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) continue;
             const saving = typeof spec.saving === 'function' ? spec.saving(c) : spec.saving;
             out.push({ range: commandRange(model, run, cmd), instr, message: spec.message(c), saving, data: { commandStart: cmd.start } });
-          });
+          }
         }
       }
       return out;
