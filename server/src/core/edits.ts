@@ -96,10 +96,11 @@ export function applyToEnvironment(env: AnalysisEnvironment, fix: Fix, created: 
  * Applies every preferred fix (every fix with `includeUnpreferred`), in rounds: each round applies
  * a batch of fixes that cannot interfere (see {@link selectBatch}) and re-analyses once. A batch
  * must remove, for each rule, at least as many findings as it applied fixes of that rule; when it
- * does not, it is undone and tried again in halves, down to single fixes, and a single fix that
- * does not remove its finding is undone and not offered again until another fix changes the text
- * (as when fixes were applied one at a time). Stops when no finding has such a fix left, after
- * `maxRounds` rounds or when `budgetMs` is spent.
+ * does not, it is undone, and the fixes whose findings it left in place are set aside: not offered
+ * again until another fix changes the text (as when fixes were applied one at a time, where such a
+ * fix was undone), and kept out of batches with other fixes. When it left no finding in place, the
+ * batch is tried again in halves, down to single fixes. Stops when no finding has such a fix left,
+ * after `maxRounds` rounds or when `budgetMs` is spent.
  */
 export function fixAll(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}, options: FixAllOptions = {}): FixAllResult {
   const { includeUnpreferred = false, maxRounds = 100, only, budgetMs } = options;
@@ -144,13 +145,15 @@ export function fixAll(text: string, env: AnalysisEnvironment, settings: Analysi
     }
     // Undone: the analysis of the text before the batch is still `analysis`.
     createFiles.length = created;
-    if (batch.length > 1) {
-      limit = Math.ceil(batch.length / 2);
-    } else {
-      // This fix does not remove its finding (it would loop): not again until the text changes,
-      // and never again in a batch, where it would make the whole batch fail.
-      skipped.add(batch[0].key);
-      suspects.add(batch[0].shape);
+    // The fixes whose findings are still there after the batch did not remove them (alone, a fix
+    // that removes none is one of these): not again until the text changes, and not again among
+    // other fixes, where it would make the whole batch fail. When no finding is still where it
+    // was, the batch is tried again in halves.
+    const looped = batch.length === 1 ? batch : batch.filter((c) => stillThere(c, batch, after));
+    if (looped.length === 0) limit = Math.ceil(batch.length / 2);
+    for (const c of looped) {
+      skipped.add(c.key);
+      suspects.add(c.shape);
     }
   }
   // A created ignore file goes out with the text later fixes gave it, and only if the final
@@ -178,6 +181,8 @@ interface Candidate {
   shape: string;
   /** The lines the fix reads or writes (see {@link footprints}). */
   lines: [number, number][];
+  /** Offsets in the text of the finding's start and end, and of the fix's edits with how much each adds. */
+  at: { start: number; end: number; edits: { start: number; end: number; delta: number }[] };
 }
 
 function touchesFiles(fix: Fix): boolean {
@@ -202,15 +207,17 @@ function applicableFixes(analysis: Analysis, env: AnalysisEnvironment, skipped: 
       continue;
     }
     const at = lines.offsetAt(finding.range.start);
+    const end = lines.offsetAt(finding.range.end);
     const edits = fix.edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText }));
     if (edits.every((e) => text.slice(e.start, e.end) === e.newText) && !touchesFiles(fix)) {
       skipped.add(key);
       continue;
     }
-    const shape = JSON.stringify([finding.ruleId, text.slice(at, lines.offsetAt(finding.range.end)), edits.map((e) => [e.start - at, text.slice(e.start, e.end), e.newText]), fix.createFiles, fix.editFiles]);
+    const shape = JSON.stringify([finding.ruleId, text.slice(at, end), edits.map((e) => [e.start - at, text.slice(e.start, e.end), e.newText]), fix.createFiles, fix.editFiles]);
     const ranges = [finding.range, ...fix.edits.map((e) => e.range)];
     const spans = footprint(ranges, edits.map((e) => ({ replaced: text.slice(e.start, e.end), newText: e.newText })));
-    candidates.push({ finding, fix, key, shape, lines: spans });
+    const offsets = { start: at, end, edits: edits.map((e) => ({ start: e.start, end: e.end, delta: e.newText.length - (e.end - e.start) })) };
+    candidates.push({ finding, fix, key, shape, lines: spans, at: offsets });
   }
   return candidates;
 }
@@ -268,22 +275,42 @@ function footprints(model: DockerfileModel): (ranges: Range[], edits: { replaced
  * (a fix that splits off a builder stage and rewrites a later RUN goes before that RUN's own fix).
  * A fix that creates or edits a file other than the Dockerfile ends the batch: the environment
  * changes with it once, and the fixes before it were worked out in the environment they are
- * applied in. Suspects (fixes that once did not remove their finding) are left out; when nothing
- * else is left, the first fix goes alone.
+ * applied in. Suspects (fixes that once did not remove their finding) are left out while other
+ * fixes are left; then they go together.
  */
 function selectBatch(candidates: Candidate[], lineCount: number, suspects: Set<string>, limit: number): Candidate[] {
-  const seen = new Uint8Array(lineCount + 1);
-  const batch: Candidate[] = [];
-  for (const c of candidates) {
-    if (batch.length >= limit) break;
-    if (suspects.has(c.shape)) continue;
-    const free = c.lines.every(([first, last]) => !seen.subarray(first, last + 1).includes(1));
-    for (const [first, last] of c.lines) seen.fill(1, first, last + 1);
-    if (!free) continue;
-    batch.push(c);
-    if (touchesFiles(c.fix)) break;
-  }
-  return batch.length > 0 ? batch : [candidates[0]];
+  const pick = (from: Candidate[]) => {
+    const seen = new Uint8Array(lineCount + 1);
+    const batch: Candidate[] = [];
+    for (const c of from) {
+      if (batch.length >= limit) break;
+      const free = c.lines.every(([first, last]) => !seen.subarray(first, last + 1).includes(1));
+      for (const [first, last] of c.lines) seen.fill(1, first, last + 1);
+      if (!free) continue;
+      batch.push(c);
+      if (touchesFiles(c.fix)) break;
+    }
+    return batch;
+  };
+  const trusted = suspects.size > 0 ? candidates.filter((c) => !suspects.has(c.shape)) : candidates;
+  return trusted.length > 0 ? pick(trusted) : pick(candidates);
+}
+
+/**
+ * True when `after` (the analysis of the text with every fix of `batch` applied) has a finding of
+ * `c`'s rule that starts within the text of `c`'s finding, as the batch's edits moved it.
+ */
+function stillThere(c: Candidate, batch: Candidate[], after: Analysis): boolean {
+  const edits = batch.flatMap((b) => b.at.edits);
+  const moved = (offset: number) => offset + edits.reduce((sum, e) => (e.end <= offset ? sum + e.delta : sum), 0);
+  const from = moved(c.at.start);
+  const to = moved(c.at.end);
+  const lines = after.model.lines;
+  return after.findings.some((f) => {
+    if (f.ruleId !== c.finding.ruleId) return false;
+    const at = lines.offsetAt(f.range.start);
+    return at >= from && at <= to;
+  });
 }
 
 /** True when, for each rule with fixes in `batch`, `after` has at least that many fewer findings than `before`. */

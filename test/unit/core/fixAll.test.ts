@@ -109,6 +109,19 @@ describe('fixAll', () => {
     assert.deepEqual(fixAll(result.text, ENV).applied, []);
   });
 
+  it('sets fixes that do not remove their findings aside in a few rounds, however many there are', () => {
+    // 40 RUNs whose apt-lists-kept fix does not take (an escaped space before the continuation),
+    // each followed by RUNs whose fixes do: one at a time, each such fix cost a round or two.
+    const looping = ['RUN apt-get update \\', '    && apt-get -y install \\ \\', '        python3 \\', '        make && rm -rf /var/lib/apt/lists/*'];
+    const lines = ['FROM debian:bookworm'];
+    for (let i = 0; i < 40; i++) lines.push(...looping, 'RUN apt-get update && apt-get install -y curl', `RUN npm install -g tool${i}`);
+    const result = fixAll(lines.join('\n') + '\n', ENV, {}, { maxRounds: 10 });
+    assert.equal(result.complete, true);
+    assert.equal(result.applied.length, 160);
+    const left = result.analysis.findings.filter((f) => fixFor(result.analysis, f, ENV)?.preferred).map((f) => f.ruleId);
+    assert.deepEqual(left, Array(40).fill('apt-lists-kept'));
+  });
+
   it('applies a fix that rewrites its stage on a FROM after the fixes before it, and those after it in a later round', () => {
     // The builder split's finding is on the FROM: the maven fixes in the same stage wait for it
     // (after it the RUNs are in the builder, where the maven cache costs the image nothing).

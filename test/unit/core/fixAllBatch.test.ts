@@ -170,6 +170,14 @@ describe('fixAll in rounds equals fixes applied one at a time', function () {
         assert.deepEqual(result.analysis.findings.map((f) => `${f.ruleId} ${f.range.start.line}`), ['apt-lists-kept 2']);
       });
 
+      it('many fixes that do not remove their findings, among fixes that do', () => {
+        const looping = ['RUN apt-get update \\', '    && apt-get -y install \\ \\', '        python3 \\', '        make && rm -rf /var/lib/apt/lists/*'];
+        const lines = ['FROM debian:bookworm'];
+        for (let i = 0; i < 6; i++) lines.push(...looping, 'RUN apt-get update && apt-get install -y curl', `RUN npm install -g tool${i}`);
+        const result = assertSameAsOneAtATime(lines.join('\n') + '\n', { context: {} }, {}, options);
+        assert.equal(result.analysis.findings.filter((f) => f.ruleId === 'apt-lists-kept').length, 6);
+      });
+
       it('random and mutated Dockerfiles (fast-check)', () => {
         let fixed = 0;
         fc.assert(
