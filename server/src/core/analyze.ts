@@ -83,7 +83,14 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
   const skipped = beyondLimits(text);
   if (skipped) return { skipped: `Not analysed: ${skipped}.`, model: buildModel(''), findings: [], ruleErrors: [], settings };
   const reuse = previous && !previous.skipped ? previous : undefined;
-  const model = buildModel(text, reuse?.model);
+  let model: DockerfileModel;
+  try {
+    model = buildModel(text, reuse?.model);
+  } catch (e) {
+    // A parser failure we have not met yet: said at the top of the file, instead of the editor
+    // keeping the last version's squiggles with nothing to say why.
+    return { skipped: `Not analysed: the Dockerfile parser failed on this text (${e instanceof Error ? e.message : String(e)}).`, model: buildModel(''), findings: [], ruleErrors: [], settings };
+  }
   const ctx: RuleContext = { model, env, settings };
   const findings: Finding[] = [];
   const ruleErrors: Analysis['ruleErrors'] = [];

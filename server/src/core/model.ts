@@ -5,7 +5,7 @@
  *
  * Built once per document version; rules must treat it as read-only.
  */
-import { DockerfileParser, Instruction as InstructionClass, ModifiableInstruction, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as InstructionClass, ModifiableInstruction, Run as RunClass, Copy as CopyClass, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
 import { LineIndex } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -106,6 +106,26 @@ export interface DockerfileModel {
       return copy && Array.isArray(value) ? value.slice() : value;
     };
   }
+}
+
+/**
+ * dockerfile-ast's here-document reader throws on some malformed continuations (an escaped `#` at
+ * the start of a continued line after an unescaped newline left it expecting a here-document it
+ * never recorded: "Cannot read properties of undefined (reading 'getRange')"), and the model, the
+ * build-context rules and the path rules all ask for here-documents. An instruction whose
+ * here-documents cannot be read is taken to have none, so the rest of the file is still analysed.
+ */
+for (const cls of [InstructionClass, RunClass, CopyClass]) {
+  const proto = cls.prototype as unknown as { getHeredocs(): unknown[] };
+  if (!Object.prototype.hasOwnProperty.call(proto, 'getHeredocs')) continue;
+  const original = proto.getHeredocs;
+  proto.getHeredocs = function (this: unknown) {
+    try {
+      return original.call(this);
+    } catch {
+      return [];
+    }
+  };
 }
 
 /**

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DockerfileParser } from 'dockerfile-ast';
 import * as fc from 'fast-check';
+import { analyze } from '../../../server/src/core/analyze';
 import { buildModel, envBefore, libraryOrganizeComments, substituteArgs } from '../../../server/src/core/model';
 import type { Position, Range } from '../../../server/src/core/types';
 import { generateDockerfile } from '../../bench/lsp/generate';
@@ -68,6 +69,34 @@ describe('Dockerfile model', () => {
   });
   it('never throws on garbage', () => {
     for (const t of ['', '\u0000\u0001\u0002', 'RUN <<EOF', 'FROM ${', '\\\n\\\n', 'FROM a AS\nCOPY --from= . .', '\uFEFFFROM x']) buildModel(t);
+  });
+});
+
+describe('parser failures', () => {
+  it("reads a RUN whose here-documents dockerfile-ast cannot read as having none (the library throws on an escaped # opening a continued line)", () => {
+    const model = buildModel('FROM debian\nRUN apt-get install -y curl \\\n\\#x\n    && echo ok\n');
+    const run = model.instructions[1].run!;
+    assert.equal(run.form, 'shell');
+    assert.deepEqual(run.commands.map((c) => c.words[0]?.value), ['apt-get', 'echo']);
+  });
+
+  it('a parser failure not caught below gives a "not analysed" result with the reason, not a throw', () => {
+    // Planted: the parser throws for one marker text (nothing known makes it throw any more).
+    const parse = DockerfileParser.parse;
+    DockerfileParser.parse = (text: string) => {
+      if (text.includes('PLANTED')) throw new Error('planted parser failure');
+      return parse(text);
+    };
+    try {
+      const result = analyze('FROM debian\nRUN echo PLANTED\n', { context: {} });
+      assert.match(result.skipped ?? '', /^Not analysed: the Dockerfile parser failed on this text \(planted parser failure\)\.$/);
+      assert.deepEqual(result.findings, []);
+      // The next version is analysed from scratch once the parser copes again.
+      DockerfileParser.parse = parse;
+      assert.equal(analyze('FROM debian\nRUN echo fine\n', { context: {} }, {}, result).skipped, undefined);
+    } finally {
+      DockerfileParser.parse = parse;
+    }
   });
 });
 

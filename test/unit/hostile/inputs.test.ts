@@ -96,6 +96,14 @@ describe('hostile input: analyze()', function () {
     await check('FROM debian\nRUN <<-EOT cat\n\tapt-get install -y vim\n', SMALL_BOUND_MS);
   });
 
+  it('an escaped # opening a continued line (dockerfile-ast throws reading its here-documents)', async () => {
+    // Found by the incremental property test (a backslash typed at the start of a continued
+    // line); the whole analysis used to fail, and the server kept the previous diagnostics.
+    await check('FROM debian\nRUN a \\\n\\#x\n', SMALL_BOUND_MS);
+    const s = await check('FROM debian\nRUN apt-get update && apt-get install -y curl \\\n\\#> note\n    && echo done\nCOPY <<EOF /x\nhi\nEOF\n', SMALL_BOUND_MS);
+    assert.ok(ids(s).includes('apt-lists-kept'), `the rest of the RUN is still read: ${ids(s).join(', ')}`);
+  });
+
   it('invalid UTF-8 decoded with replacement characters, and lone surrogates', async () => {
     const decoded = new TextDecoder('utf-8').decode(Uint8Array.from([...Buffer.from('FROM debian\nRUN apt-get install '), 0xff, 0xfe, 0xc3, 0x28, 0x0a, 0xe2, 0x82]));
     await check(decoded, SMALL_BOUND_MS);
