@@ -10,9 +10,10 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import type { ContextScans } from '../../server/src/sources/context/scans';
+import { writeContextTree } from '../support/contextTree';
 import { fileUri, LspTestClient } from '../support/lspClient';
 
-/** Files in the generated context, in folders of 100. */
+/** Files in the generated context (test/support/contextTree.ts). */
 const FILES = 10_000;
 /** Exclusions that match nothing in the context: each is tested against every path by the check. */
 const UNMATCHED = 400;
@@ -33,11 +34,7 @@ describe('ignore-file keystrokes in a large build context', function () {
 
   before(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-ignore-typing-'));
-    for (let d = 0; d < FILES / 100; d++) {
-      const dir = path.join(root, 'ctx', d % 4 === 0 ? `node_modules/dep${d}` : `src/m${d}`);
-      fs.mkdirSync(dir, { recursive: true });
-      await Promise.all([...Array(100).keys()].map((f) => fs.promises.writeFile(path.join(dir, `f${f}.js`), 'x')));
-    }
+    await writeContextTree(path.join(root, 'ctx'), FILES);
     // A Dockerfile in another, small context: its analysis does not wait for the large one.
     fs.mkdirSync(path.join(root, 'other'));
     fs.writeFileSync(path.join(root, 'other', 'app.py'), 'print(1)\n');
@@ -57,17 +54,22 @@ describe('ignore-file keystrokes in a large build context', function () {
     await client.open(uri, text, 'dockerignore');
     // Enter at the end of `*.log`, then a new pattern letter by letter: 20 keystrokes.
     const typed = '\ncoverage-report-xyz';
+    // The versions whose diagnostics had arrived by the next keystroke: the checks that need no
+    // scan answer every keystroke, even while the scans wait for the typing to stop.
+    const answered = new Set<number>();
     for (let i = 0; i < typed.length; i++) {
       const position = i === 0 ? { line: 1, character: '*.log'.length } : { line: 2, character: i - 1 };
       await client.connection.sendNotification('textDocument/didChange', { textDocument: { uri, version: i + 2 }, contentChanges: [{ range: { start: position, end: position }, text: typed[i] }] });
       await pause(30);
+      answered.add(client.latest.get(uri)?.version ?? 0);
     }
     const last = typed.length + 1;
     // The check against the scan of the final text says the new line matches nothing.
     const published = await client.diagnostics(uri, (p) => p.version === last && p.diagnostics.some((d) => d.code === 'dockerignore-matches-nothing' && d.range.start.line === 2), 60_000);
     assert.ok(published.diagnostics.some((d) => /coverage-report-xyz/.test(d.message)));
     const counts = await scanCounts(client);
-    console.log(`      20 keystrokes 30 ms apart in the ignore file of a ${FILES.toLocaleString('en-US')}-file context: scans ${JSON.stringify(counts)}`);
+    console.log(`      20 keystrokes 30 ms apart in the ignore file of a ${FILES.toLocaleString('en-US')}-file context: scans ${JSON.stringify(counts)}; ${answered.size} versions answered during the typing`);
+    assert.ok(answered.size >= 10, `diagnostics for only ${answered.size} of 20 versions arrived during the typing`);
     // Two are expected (the opened text's, the last text's); one more if the first finished before
     // the typing began, and one if this process stalled for 300 ms between two keystrokes. Before
     // the scans were coalesced, 39 started.

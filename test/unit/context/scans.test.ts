@@ -42,6 +42,16 @@ describe('ContextScans while an ignore file is typed', () => {
     scans.dispose();
   });
 
+  it('within() answers at once for a scan that waits for its requester to settle', async () => {
+    const scans = new ContextScans({ settleMs: 10_000 });
+    scans.state(root, 'a\n', 'doc');
+    const asked = Date.now();
+    const next = await scans.within(root, 'ab\n', 'doc', 5_000);
+    assert.equal(next.state, 'running');
+    assert.ok(Date.now() - asked < 1_000, `waited ${Date.now() - asked} ms for a scan that had not started`);
+    scans.dispose();
+  });
+
   it('an old version that finished waiting does not take the interest back to its text', async () => {
     const scans = new ContextScans({ settleMs: 0 });
     const old = scans.within(root, 'v1\n', 'doc', 20);

@@ -52,6 +52,8 @@ interface Entry {
   error?: string;
   /** Settles when the scan finished, failed or was dropped (also before it started). */
   promise: Promise<void>;
+  /** True while the scan waits for its requester to settle (see `settleMs`). */
+  waiting?: boolean;
   used: number;
 }
 
@@ -84,10 +86,14 @@ export class ContextScans {
     return stateOf(this.ensure(dir, ignoreText, requester));
   }
 
-  /** Like `state`, but waits up to `ms` for the scan to finish (small contexts then answer in one go). */
+  /**
+   * Like `state`, but waits up to `ms` for the scan to finish (small contexts then answer in one
+   * go). A scan that has not started yet (it waits for its requester to settle) is not waited
+   * for: the analysis of each keystroke answers at once without its figures.
+   */
   async within(dir: string, ignoreText: string | undefined, requester: string, ms: number): Promise<ScanState> {
     const entry = this.ensure(dir, ignoreText, requester);
-    if (!entry.result && entry.error === undefined) {
+    if (!entry.result && entry.error === undefined && !entry.waiting) {
       let timer: NodeJS.Timeout | undefined;
       await Promise.race([entry.promise, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
       clearTimeout(timer);
@@ -162,15 +168,18 @@ export class ContextScans {
       entry.promise = this.run(entry, ignoreText);
       return entry;
     }
+    entry.waiting = true;
     entry.promise = new Promise<void>((resolve) => {
       // Dropped (aborted) while it waits: it never starts.
       const dropped = () => {
         clearTimeout(timer);
+        entry.waiting = false;
         this.stats.replaced++;
         resolve();
       };
       const timer = setTimeout(() => {
         controller.signal.removeEventListener('abort', dropped);
+        entry.waiting = false;
         resolve(this.run(entry, ignoreText));
       }, delayMs);
       controller.signal.addEventListener('abort', dropped, { once: true });
