@@ -40,7 +40,8 @@ describe('CodeLens, size breakdown and the light bulb menu on a large file', fun
       return { ms: performance.now() - t0, value };
     };
     const lenses = await timed(() => client.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } }));
-    assert.ok(lenses.ms < 3_000, `first CodeLens took ${lenses.ms.toFixed(0)} ms`);
+    // About 0.1 s on an idle machine (2.6 s while every cache fix parsed the whole file to check its edit).
+    assert.ok(lenses.ms < 1_500, `first CodeLens took ${lenses.ms.toFixed(0)} ms`);
     assert.match(lenses.value[0].command.title, /^Image: /);
     const breakdown = await timed(() => client.request<{ summary: string }>('dockerfileSizeHints/sizeBreakdown', { uri }));
     assert.ok(breakdown.ms < 1_000, `breakdown after the CodeLens took ${breakdown.ms.toFixed(0)} ms`);

@@ -358,12 +358,21 @@ export function verifiedAppend(model: DockerfileModel, instr: Instr, command: st
   const edit = appendToRun(model, instr, command);
   const run = instr.run;
   if (!edit || !run) return undefined;
-  const at = model.lines.offsetAt(edit.range.start);
-  if (at !== model.lines.offsetAt(edit.range.end)) return undefined;
-  // From the model it edits: only the edited piece of the file is parsed again (a full parse per
-  // fix made Apply all on a 10,000-line file spend most of its time here).
-  const after = buildModel(model.text.slice(0, at) + edit.newText + model.text.slice(at), model);
-  const again = after.instructions[instr.index]?.run;
+  const lines = model.lines;
+  const at = lines.offsetAt(edit.range.start);
+  if (at !== lines.offsetAt(edit.range.end)) return undefined;
+  // Only this RUN and the instruction after it are parsed again (here-document bodies included),
+  // after the escape directive and a FROM: an instruction parses the same alone as within its file
+  // (the model's pieces rely on it too), and an edit that left a continuation open would glue the
+  // next instruction on, up to its last line, which is what this check must see. Parsing the
+  // whole file per fix made Apply all on a 10,000-line file spend most of its time here.
+  const from = lines.lineStart(instr.range.start.line);
+  const afterNext = model.instructions[instr.index + 2];
+  const to = afterNext ? lines.lineStart(afterNext.range.start.line) : model.text.length;
+  if (at < from || at > to) return undefined;
+  const head = `${model.escapeChar === '\\' ? '' : `# escape=${model.escapeChar}${lines.eol}`}FROM scratch${lines.eol}`;
+  const after = buildModel(head + model.text.slice(from, at) + edit.newText + model.text.slice(at, to));
+  const again = after.instructions[1]?.run;
   const last = again?.commands[again.commands.length - 1];
   if (!again || !last || again.commands.length !== run.commands.length + 1) return undefined;
   const lastText = after.text.slice(again.docOffset(last.start), again.docOffset(last.end - 1) + 1);

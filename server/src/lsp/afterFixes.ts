@@ -42,7 +42,7 @@ export function afterFixes(doc: DocumentAnalysis): AfterFixes | undefined {
   if (!analysis) return undefined;
   let result = results.get(analysis);
   if (result === undefined) {
-    const fixed = fixAll(analysis.model.text, doc.env, doc.settings, { only: changesFinalImage, budgetMs: AFTER_FIXES_BUDGET_MS });
+    const fixed = fixAll(analysis.model.text, doc.env, doc.settings, { only: changesFinalImage, budgetMs: AFTER_FIXES_BUDGET_MS, analysis });
     const estimate = fixed.complete && fixed.applied.length > 0 ? estimateImage(fixed.analysis.model, fixed.env) : undefined;
     result = estimate ? { fixes: fixed.applied.length, estimate } : null;
     results.set(analysis, result);

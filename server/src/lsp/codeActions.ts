@@ -85,7 +85,7 @@ export function fixAllEdit(doc: DocumentAnalysis): { edit: WorkspaceEdit; count:
   const analysis = doc.analysis;
   if (!analysis || analysis.findings.length === 0) return undefined;
   const text = analysis.model.text;
-  const result = fixAll(text, doc.env, doc.settings);
+  const result = fixAll(text, doc.env, doc.settings, { analysis });
   if (result.applied.length === 0) return undefined;
   const whole: TextEdit = { range: analysis.model.lines.range(0, text.length), newText: result.text };
   const edit = workspaceEdit(doc, { title: '', edits: text === result.text ? [] : [whole], createFiles: result.createFiles, editFiles: result.editFiles });

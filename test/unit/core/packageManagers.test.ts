@@ -3,11 +3,16 @@
  * the environment a command sees, the user and shell it runs with.
  */
 import * as assert from 'node:assert/strict';
-import { buildModel, type Instr } from '../../../server/src/core/model';
+import * as fc from 'fast-check';
+import { appendToRun } from '../../../server/src/core/commands';
+import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
   baseImageOf, envFor, expandVars, flagValue, imageRepository, isTruthy, normalizeCachePath, npmInstallWord, pathCovers,
-  posixShell, runsAsRoot, subcommandOf, usedLaterInImage,
+  posixShell, runsAsRoot, subcommandOf, usedLaterInImage, verifiedAppend,
 } from '../../../server/src/core/packageManagers';
+import type { TextEdit } from '../../../server/src/core/types';
+import { generateDockerfile } from '../../bench/lsp/generate';
+import { anyDockerfile, CORPUS } from '../hostile/arbitraries';
 
 function runs(text: string): Instr[] {
   return buildModel(text).instructions.filter((i) => i.run);
@@ -100,5 +105,56 @@ describe('package-manager helpers', () => {
     assert.ok(usedLaterInImage(model, build, /^go$/));
     const model2 = buildModel('FROM golang\nRUN go build .\nCMD ["/app"]\n');
     assert.ok(!usedLaterInImage(model2, model2.instructions.find((i) => i.run)!, /^go$/));
+  });
+});
+
+describe('verifiedAppend: the appended cleanup checked on the RUN alone', () => {
+  /** The check as first written: the whole file parsed again with the edit. */
+  function wholeFile(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
+    const edit = appendToRun(model, instr, command);
+    const run = instr.run;
+    if (!edit || !run) return undefined;
+    const at = model.lines.offsetAt(edit.range.start);
+    if (at !== model.lines.offsetAt(edit.range.end)) return undefined;
+    const after = buildModel(model.text.slice(0, at) + edit.newText + model.text.slice(at));
+    const again = after.instructions[instr.index]?.run;
+    const last = again?.commands[again.commands.length - 1];
+    if (!again || !last || again.commands.length !== run.commands.length + 1) return undefined;
+    return after.text.slice(again.docOffset(last.start), again.docOffset(last.end - 1) + 1) === command ? edit : undefined;
+  }
+
+  function sameOnEveryRun(text: string): number {
+    const model = buildModel(text);
+    let kept = 0;
+    for (const instr of model.instructions) {
+      if (!instr.run) continue;
+      const ours = verifiedAppend(model, instr, 'npm cache clean --force');
+      assert.deepEqual(ours, wholeFile(model, instr, 'npm cache clean --force'), `RUN on line ${instr.range.start.line + 1} of:\n${text.slice(0, 600)}`);
+      if (ours) kept++;
+    }
+    return kept;
+  }
+
+  it('decides as the whole-file check on every RUN of the examples, the rule fixtures and generated files, in their CRLF and backtick forms', function () {
+    this.timeout(60_000);
+    let kept = 0;
+    for (const text of [...CORPUS, generateDockerfile(300, 1000)]) {
+      kept += sameOnEveryRun(text);
+      kept += sameOnEveryRun(text.replace(/\r?\n/g, '\r\n'));
+      kept += sameOnEveryRun(`# escape=\`\n${text.replace(/\\(\r?\n)/g, '`$1')}`);
+    }
+    assert.ok(kept > 500, `${kept} appends kept`);
+  });
+
+  it('keeps out of a here-document whose last line ends in a backslash, as the whole-file check does', () => {
+    const text = 'FROM node:22\nRUN <<EOF\nnpm ci \\\nEOF\nCMD ["node"]\n';
+    const model = buildModel(text);
+    assert.equal(verifiedAppend(model, model.instructions[1], 'npm cache clean --force'), undefined);
+    assert.equal(wholeFile(model, model.instructions[1], 'npm cache clean --force'), undefined);
+  });
+
+  it('decides as the whole-file check on random and mutated Dockerfiles (property)', function () {
+    this.timeout(60_000);
+    fc.assert(fc.property(anyDockerfile, (text) => void sameOnEveryRun(text)), { numRuns: 300, seed: 20261203 });
   });
 });
