@@ -281,16 +281,19 @@ function escapeCharOf(text: string, lines: LineIndex): string {
 /**
  * First lines of the pieces the file is cut into: line 0, then every FROM that starts an
  * instruction. A FROM that might belong to a continued instruction or a heredoc body is never a
- * cut, so every piece parses the same alone as within the whole file. An unclosed heredoc keeps
- * the rest of the file in one piece; a heredoc opened on a continued line stops cutting at all.
+ * cut, so every piece parses the same alone as within the whole file. Heredocs are read as
+ * dockerfile-ast reads them (see {@link heredocName}); an unclosed one keeps the rest of the file in
+ * one piece, and one opened on a line that continues, or on a line with the escape character
+ * (which can make or change a marker), stops cutting from there on.
  */
 export function splitPieces(lines: LineIndex, escapeChar: string): number[] {
   const starts = [0];
   const text = lines.text;
   const escape = escapeChar.charCodeAt(0);
   let continuing = false;
+  /** Whether the instruction the line belongs to can open heredocs (RUN, COPY, ADD, or ONBUILD with one of them). */
+  let opensHeredocs = false;
   const heredocs: { word: string; tabs: boolean }[] = [];
-  const heredoc = /<<(-?)(["']?)([A-Za-z_][A-Za-z0-9_.-]*)\2/g;
   for (let l = 0; l < lines.lineCount; l++) {
     const start = lines.lineStart(l);
     const end = lines.lineEndOffset(l);
@@ -304,16 +307,51 @@ export function splitPieces(lines: LineIndex, escapeChar: string): number[] {
     if (first === end || text.charCodeAt(first) === 35 /* # */) continue;
     let last = end - 1;
     while (last > first && isSpace(text.charCodeAt(last))) last--;
-    if (!continuing && l > 0 && isFromAt(text, first, end)) starts.push(l);
+    if (!continuing) {
+      if (l > 0 && isFromAt(text, first, end)) starts.push(l);
+      opensHeredocs = HEREDOC_KEYWORDS.test(text.slice(first, Math.min(end, first + 40)));
+    }
     continuing = text.charCodeAt(last) === escape;
-    if (hasHeredocMark(text, first, end)) {
-      const t = text.slice(start, end);
-      for (let m = heredoc.exec(t); m; m = heredoc.exec(t)) heredocs.push({ word: m[3], tabs: m[1] === '-' });
-      heredoc.lastIndex = 0;
-      if (heredocs.length > 0 && continuing) return [0];
+    if (opensHeredocs && hasHeredocMark(text, first, end)) {
+      // The parser takes every argument that starts with << (and is longer) as a heredoc marker;
+      // with one <<- among them, the terminators of all may be indented with tabs.
+      const line = text.slice(first, end);
+      // The escape character on such a line can make a marker of what is none here (`\\<<EOF`
+      // reads as <<EOF) or change a name; and a marker on a line that continues opens its body
+      // later: we cannot tell where the bodies end, so no more cuts.
+      if (continuing || line.includes(escapeChar)) return starts;
+      const words = line.split(/[ \t\r\n]+/).filter((w) => w.length > 2 && w.startsWith('<<'));
+      if (words.length === 0) continue;
+      const tabs = words.some((w) => w.startsWith('<<-'));
+      for (const w of words) {
+        const word = heredocName(w);
+        if (word === undefined) continue;
+        // An empty name never matches a line: the body runs to the end of the file.
+        if (word === '') return starts;
+        heredocs.push({ word, tabs });
+      }
     }
   }
   return starts;
+}
+
+/** Instructions whose arguments the parser reads heredocs from (ONBUILD: its trigger's). */
+const HEREDOC_KEYWORDS = /^(?:onbuild[ \t]+)?(?:run|copy|add)(?:[ \t]|$)/i;
+
+/**
+ * The name of the heredoc a `<<...` argument opens, as dockerfile-ast reads it: after `<<` and an
+ * optional `-`, without the double and then single quotes around it (a name that opens a quote
+ * it does not close is no heredoc), and none when it starts with `<` (`<<<`).
+ */
+export function heredocName(word: string): string | undefined {
+  let name = word.slice(word.startsWith('<<-') ? 3 : 2);
+  for (const quote of ['"', "'"]) {
+    if (!name.startsWith(quote)) continue;
+    if (!name.endsWith(quote)) return undefined;
+    // substring, as the parser: a lone quote stays (its start and end indexes cross).
+    name = name.substring(1, name.length - 1);
+  }
+  return name.startsWith('<') ? undefined : name;
 }
 
 function hasHeredocMark(text: string, from: number, end: number): boolean {

@@ -2,7 +2,8 @@ import * as assert from 'node:assert/strict';
 import { DockerfileParser } from 'dockerfile-ast';
 import * as fc from 'fast-check';
 import { analyze } from '../../../server/src/core/analyze';
-import { buildModel, envBefore, libraryOrganizeComments, substituteArgs } from '../../../server/src/core/model';
+import { buildModel, envBefore, heredocName, libraryOrganizeComments, splitPieces, substituteArgs } from '../../../server/src/core/model';
+import { LineIndex } from '../../../server/src/core/text';
 import type { Position, Range } from '../../../server/src/core/types';
 import { generateDockerfile } from '../../bench/lsp/generate';
 import { anyDockerfile, CORPUS } from '../hostile/arbitraries';
@@ -69,6 +70,47 @@ describe('Dockerfile model', () => {
   });
   it('never throws on garbage', () => {
     for (const t of ['', '\u0000\u0001\u0002', 'RUN <<EOF', 'FROM ${', '\\\n\\\n', 'FROM a AS\nCOPY --from= . .', '\uFEFFFROM x']) buildModel(t);
+  });
+});
+
+describe('pieces and heredocs (where an edited file may be cut and parsed in parts)', () => {
+  // dockerfile-ast's own reading of a heredoc marker, to hold ours to it.
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const library = (require('dockerfile-ast/lib/util') as { Util: { parseHeredocName(value: string): string | null } }).Util;
+  const cuts = (text: string) => splitPieces(new LineIndex(text), '\\');
+
+  it('reads heredoc names as the parser does (property, against its own function)', () => {
+    const word = fc.tuple(fc.constantFrom('<<', '<<-', '<<--'), fc.string({ unit: fc.constantFrom('E', 'O', 'F', '"', "'", '<', '-', ';', '$', '\u0000', '.', '_') , maxLength: 6 }));
+    fc.assert(fc.property(word, ([mark, rest]) => {
+      const w = mark + rest;
+      if (w.length <= 2) return;
+      assert.equal(heredocName(w), library.parseHeredocName(w) ?? undefined, JSON.stringify(w));
+    }), { numRuns: 3000, seed: 20261203 });
+  });
+
+  it('never cuts inside a body whose name our first reading missed (found by the incremental property test)', () => {
+    // A NUL in the name: the parser still opens a heredoc, and its body runs to the end.
+    assert.deepEqual(cuts('RUN <<\u0000EOT\nRUN x\nFROM fedora:41\nset -e\nEOT\n'), [0]);
+    // An escaped < makes a marker: `\\<<EOF` reads as <<EOF.
+    assert.deepEqual(cuts('FROM a\nRUN bundle install \\<<EOF\nx\nFROM b\n'), [0]);
+    // Names with other characters, and quotes.
+    assert.deepEqual(cuts('FROM a\nRUN <<EOF;\nFROM b\nEOF;\nFROM c\n'), [0, 4]);
+    assert.deepEqual(cuts('FROM a\nCOPY <<"E F" /x\nFROM b\n'), [0, 2]);
+    // Only RUN, COPY and ADD (and ONBUILD with them) open heredocs.
+    assert.deepEqual(cuts('FROM a\nENV A=<<EOF\nFROM b\n'), [0, 2]);
+    assert.deepEqual(cuts('FROM a\nONBUILD RUN <<EOF\nFROM b\nEOF\nFROM c\n'), [0, 4]);
+    // One <<- lets every terminator of the instruction be indented with tabs.
+    assert.deepEqual(cuts('FROM a\nRUN <<A <<-B\n\tA\n\tB\nFROM c\n'), [0, 4]);
+    // An empty name (<<"") never ends.
+    assert.deepEqual(cuts('FROM a\nRUN <<""\n\nFROM b\n'), [0]);
+  });
+
+  it('parses each piece alone as the whole file does, for the cases above', () => {
+    for (const text of ['RUN <<\u0000EOT\nRUN x\nFROM fedora:41\nset -e\nEOT\n', 'FROM a\nRUN bundle install \\<<EOF\nx\nFROM b\n', 'FROM a\nRUN <<EOF;\nFROM b\nEOF;\nFROM c\n', 'FROM a\nRUN <<A <<-B\n\tA\n\tB\nFROM c\n', 'FROM a\nENV A=<<EOF\nFROM b\n']) {
+      const fresh = buildModel(`${text}RUN more\n`);
+      const edited = buildModel(`${text}RUN more\n`, buildModel(text));
+      assert.deepEqual(edited.instructions.map((i) => [i.keyword, i.range]), fresh.instructions.map((i) => [i.keyword, i.range]), JSON.stringify(text));
+    }
   });
 });
 
