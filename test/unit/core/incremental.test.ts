@@ -13,6 +13,7 @@ import type { RawFinding } from '../../../server/src/rules/rule';
 import { generateDockerfile } from '../../bench/lsp/generate';
 import { CORPUS, anyDockerfile } from '../hostile/arbitraries';
 import { SoakDocument } from '../../support/editEpisodes';
+import { PROPERTY_SEED } from '../../support/propertySeed';
 
 /** Everything rules read from a model, as plain data. */
 function signature(m: DockerfileModel): unknown {
@@ -117,7 +118,7 @@ describe('incremental model', () => {
         const b = a.slice(0, p) + insert + a.slice(p);
         assert.equal(JSON.stringify(signature(buildModel(b, buildModel(a)))), JSON.stringify(signature(buildModel(b))));
       }),
-      { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 300) },
+      { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 300), seed: PROPERTY_SEED },
     );
   });
 });
@@ -234,7 +235,7 @@ describe('incremental analysis', () => {
         const b = a.slice(0, p) + insert + a.slice(p);
         assert.equal(findingsOf(analyze(b, { context: {} }, {}, analyze(a, { context: {} }))), findingsOf(analyze(b, { context: {} })));
       }),
-      { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 200) },
+      { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 200), seed: PROPERTY_SEED },
     );
   });
 });
@@ -265,7 +266,7 @@ describe('beyondLimits', () => {
         const lf = parts.map((p) => p + '\n').join('');
         for (const text of [lf, lf.replace(/\n/g, '\r')]) check(text);
       }),
-      { numRuns: 500 },
+      { numRuns: 500, seed: PROPERTY_SEED },
     );
     function check(text: string): void {
       const ref = reference(text);

@@ -6,6 +6,7 @@
 import * as assert from 'node:assert/strict';
 import fc from 'fast-check';
 import { createDockerignoreMatcher, goClean } from '../../../server/src/core/dockerignore';
+import { PROPERTY_SEED } from '../../support/propertySeed';
 
 /** Reference glob: `*` any run without `/`, `?` one character but `/`. */
 function glob(p: string, s: string): boolean {
@@ -38,7 +39,7 @@ describe('dockerignore: properties', () => {
         const expected = parts.some((_, i) => glob(cleaned, parts.slice(0, i + 1).join('/')));
         assert.equal(createDockerignoreMatcher(p).isExcluded(path), expected, `${p} vs ${path}`);
       }),
-      { numRuns: 3000 },
+      { numRuns: 3000, seed: PROPERTY_SEED },
     );
   });
 
@@ -48,7 +49,7 @@ describe('dockerignore: properties', () => {
         const m = createDockerignoreMatcher(ps.join('\n'));
         if (m.isExcluded(dir)) assert.equal(m.isExcluded(`${dir}/${child}`), true);
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed: PROPERTY_SEED },
     );
   });
 
@@ -57,7 +58,7 @@ describe('dockerignore: properties', () => {
       fc.property(pattern, relPath, (p, path) => {
         assert.equal(createDockerignoreMatcher(`${p}\n!${p}`).isExcluded(path), false);
       }),
-      { numRuns: 1000 },
+      { numRuns: 1000, seed: PROPERTY_SEED },
     );
   });
 
