@@ -41,14 +41,26 @@ export class DiagnosticsPublisher {
     private readonly cache: AnalysisCache,
   ) {}
 
+  /**
+   * Analyses the document two turns of the event loop from now. The connection hands over one
+   * message per turn, so changes already waiting behind this one come in before the analysis
+   * starts and replace it: a burst of edits is analysed once, at its last version, instead of
+   * once per version (20 changes sent at once to a 10,000-line file: each version was analysed
+   * and published, 1.4 s until the last one's diagnostics). A lone edit waits one extra turn only.
+   */
   schedule(doc: TextDocument): void {
     const previous = this.pending.get(doc.uri);
     if (previous) clearImmediate(previous);
     this.pending.set(
       doc.uri,
       setImmediate(() => {
-        this.pending.delete(doc.uri);
-        void this.publish(doc);
+        this.pending.set(
+          doc.uri,
+          setImmediate(() => {
+            this.pending.delete(doc.uri);
+            void this.publish(doc);
+          }),
+        );
       }),
     );
   }
