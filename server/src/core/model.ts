@@ -284,7 +284,10 @@ function escapeCharOf(text: string, lines: LineIndex): string {
  * cut, so every piece parses the same alone as within the whole file. Heredocs are read as
  * dockerfile-ast reads them (see {@link heredocName}); an unclosed one keeps the rest of the file in
  * one piece, and one opened on a line that continues, or on a line with the escape character
- * (which can make or change a marker), stops cutting from there on.
+ * (which can make or change a marker), stops cutting from there on. So does anything else where
+ * the parser's reading is hard to follow (a keyword or ONBUILD's trigger continued on the next
+ * line, lone CR line ends in a continued RUN, escape characters in a comment inside one): a
+ * missed cut costs a larger parse, a wrong one a wrong model.
  */
 export function splitPieces(lines: LineIndex, escapeChar: string): number[] {
   const starts = [0];
@@ -302,26 +305,48 @@ export function splitPieces(lines: LineIndex, escapeChar: string): number[] {
       if ((heredocs[0].tabs ? t.replace(/^\t+/, '') : t) === heredocs[0].word) heredocs.shift();
       continue;
     }
-    let first = start;
+    // The parser skips a byte order mark at the start of the file.
+    let first = l === 0 && text.charCodeAt(0) === 0xfeff ? 1 : start;
     while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
-    if (first === end || text.charCodeAt(first) === 35 /* # */) continue;
+    // The parser continues a line on the escape character followed by spaces and tabs only.
     let last = end - 1;
-    while (last > first && isSpace(text.charCodeAt(last))) last--;
+    while (last > first && (text.charCodeAt(last) === 32 || text.charCodeAt(last) === 9)) last--;
+    if (first === end || text.charCodeAt(first) === 35 /* # */) {
+      // A comment inside a continuation: the parser's argument reader takes escape characters in
+      // it (each adds the character after it), and one before a lone CR drops a character of the
+      // next line; where that can make a marker, we stop cutting.
+      if (continuing && opensHeredocs && first < end && (hasCharIn(text, first, last, escape) || (text.charCodeAt(last) === escape && isLoneCR(text, end)))) return starts;
+      continue;
+    }
+    const continued: boolean = continuing;
+    // The escape character opening a continued line: the parser skips it and reads a # after it
+    // as a comment, which keeps the instruction open; we cannot tell where it ends.
+    if (continued && text.charCodeAt(first) === escape) return starts;
+    let argsFrom = first;
     if (!continuing) {
       if (l > 0 && isFromAt(text, first, end)) starts.push(l);
-      opensHeredocs = HEREDOC_KEYWORDS.test(text.slice(first, Math.min(end, first + 40)));
+      argsFrom = wordEnd(text, first, end);
+      const opens = opensHeredocsAt(text, first, argsFrom, last, end, escapeChar);
+      // A keyword (or ONBUILD's trigger) that goes on past the line: we do not know which it is.
+      if (opens === undefined) return starts;
+      opensHeredocs = opens;
     }
-    continuing = text.charCodeAt(last) === escape;
-    if (opensHeredocs && hasHeredocMark(text, first, end)) {
+    continuing = (continued || text.charCodeAt(last) === escape) && continuesAfter(text, argsFrom, end, escape, continued);
+    // The parser's argument reader drops the character after a lone CR that ends a continued line.
+    if (continuing && opensHeredocs && isLoneCR(text, end)) return starts;
+    if (opensHeredocs && mayHaveMark(text, first, end, escape)) {
       // The parser takes every argument that starts with << (and is longer) as a heredoc marker;
       // with one <<- among them, the terminators of all may be indented with tabs.
       const line = text.slice(first, end);
       // The escape character on such a line can make a marker of what is none here (`\\<<EOF`
       // reads as <<EOF) or change a name; and a marker on a line that continues opens its body
-      // later: we cannot tell where the bodies end, so no more cuts.
-      if (continuing || line.includes(escapeChar)) return starts;
+      // later: we cannot tell where the bodies end, so no more cuts. A continued line that starts
+      // in column 0 joins its first word to the last word before the escape (a\ / <<X is `a<<X`).
+      if (continuing || line.includes(escapeChar) || (continued && first === start)) return starts;
       const words = line.split(/[ \t\r\n]+/).filter((w) => w.length > 2 && w.startsWith('<<'));
       if (words.length === 0) continue;
+      // An argument containing -- can be dropped with the flags before it (RUN <<X-- --a).
+      if (words.some((w) => w.includes('--'))) return starts;
       const tabs = words.some((w) => w.startsWith('<<-'));
       for (const w of words) {
         const word = heredocName(w);
@@ -335,8 +360,58 @@ export function splitPieces(lines: LineIndex, escapeChar: string): number[] {
   return starts;
 }
 
-/** Instructions whose arguments the parser reads heredocs from (ONBUILD: its trigger's). */
-const HEREDOC_KEYWORDS = /^(?:onbuild[ \t]+)?(?:run|copy|add)(?:[ \t]|$)/i;
+/** Keywords whose arguments the parser reads heredocs from (ONBUILD: its trigger's). */
+const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
+
+/**
+ * Whether the instruction whose first line is `text[first, end)` (last character not a space or
+ * tab at `last`) can open heredocs; undefined when its keyword, or ONBUILD's trigger, goes on
+ * past the line (the parser joins `RU\` and `N`, and takes ONBUILD's trigger from the next line).
+ */
+function opensHeredocsAt(text: string, first: number, keywordEnd: number, last: number, end: number, escapeChar: string): boolean | undefined {
+  if (keywordEnd > last && last > first && text[last] === escapeChar) return undefined;
+  const keyword = text.slice(first, keywordEnd).toUpperCase();
+  if (keyword !== 'ONBUILD') return HEREDOC_KEYWORDS.has(keyword);
+  let trigger = keywordEnd;
+  while (trigger < end && (text.charCodeAt(trigger) === 32 || text.charCodeAt(trigger) === 9)) trigger++;
+  const word = text.slice(trigger, wordEnd(text, trigger, end));
+  return word.includes(escapeChar) ? undefined : HEREDOC_KEYWORDS.has(word.toUpperCase());
+}
+
+/** End of the word at `from` (the first space or tab, or the line's end). */
+function wordEnd(text: string, from: number, end: number): number {
+  let i = from;
+  while (i < end && text.charCodeAt(i) !== 32 && text.charCodeAt(i) !== 9) i++;
+  return i;
+}
+
+/**
+ * Whether an instruction goes on past the line whose arguments are `text[from, end)`, read as the
+ * parser reads them: the escape character before the line break, or before spaces and tabs up to
+ * it, continues the line; before spaces and then another character it makes the parser skip that
+ * character (`a \ \` ends the line); inside a continuation (`escaped`), a # after spaces and
+ * escape characters only opens a comment, which keeps the instruction open.
+ */
+function continuesAfter(text: string, from: number, end: number, escape: number, escaped: boolean): boolean {
+  for (let i = from; i < end; i++) {
+    const c = text.charCodeAt(i);
+    if (c === escape) {
+      if (i + 1 === end) return true;
+      const next = text.charCodeAt(i + 1);
+      if (next !== 32 && next !== 9) continue;
+      let j = i + 2;
+      while (j < end && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+      if (j === end) return true;
+      i = j;
+    } else if (c === 35 /* # */ && escaped) return true;
+    else if (c !== 32 && c !== 9) escaped = false;
+  }
+  return escaped;
+}
+
+function isLoneCR(text: string, lineEnd: number): boolean {
+  return text.charCodeAt(lineEnd) === 13 && text.charCodeAt(lineEnd + 1) !== 10;
+}
 
 /**
  * The name of the heredoc a `<<...` argument opens, as dockerfile-ast reads it: after `<<` and an
@@ -354,13 +429,39 @@ export function heredocName(word: string): string | undefined {
   return name.startsWith('<') ? undefined : name;
 }
 
-function hasHeredocMark(text: string, from: number, end: number): boolean {
-  for (let i = from; i + 1 < end; i++) if (text.charCodeAt(i) === 60 && text.charCodeAt(i + 1) === 60) return true;
+/** Whether `text[from, to)` has the character `code` (a bounded scan: indexOf would run past the line). */
+function hasCharIn(text: string, from: number, to: number, code: number): boolean {
+  for (let i = from; i < to; i++) if (text.charCodeAt(i) === code) return true;
   return false;
 }
 
-function isSpace(c: number): boolean {
-  return c === 32 || c === 9 || c === 11 || c === 12 || c === 13 || (c > 127 && /\s/.test(String.fromCharCode(c)));
+/**
+ * Whether `text[from, end)` can hold a heredoc marker as the parser's argument reader reads it:
+ * `<<` once escape characters before other characters are dropped (`\<\<EOF` is `<<EOF`), or a
+ * `<` before an escape that continues the line (the next line may start with `<`).
+ */
+function mayHaveMark(text: string, from: number, end: number, escape: number): boolean {
+  // Most lines have no < at all (a slice, not indexOf on the text: that would run past the line).
+  const at = text.slice(from, end).indexOf('<');
+  if (at < 0) return false;
+  /** The last character read (escapes dropped), 0 after a space or tab. */
+  let prev = 0;
+  for (let i = from + at; i < end; i++) {
+    let c = text.charCodeAt(i);
+    if (c === escape) {
+      let j = i + 1;
+      while (j < end && (text.charCodeAt(j) === 32 || text.charCodeAt(j) === 9)) j++;
+      if (j === end) return prev === 60;
+      if (j > i + 1) {
+        prev = 0;
+        continue;
+      }
+      c = text.charCodeAt(++i);
+    }
+    if (c === 60 /* < */ && prev === 60) return true;
+    prev = c === 32 || c === 9 ? 0 : c;
+  }
+  return false;
 }
 
 /** True when the line part `text[at, end)` starts with the FROM keyword (any case). */

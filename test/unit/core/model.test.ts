@@ -115,6 +115,65 @@ describe('pieces and heredocs (where an edited file may be cut and parsed in par
   });
 });
 
+describe('pieces agree with the parser (review of the heredoc reading)', () => {
+  /** Cuts of `text` where the whole file's parse has no instruction starting, or one running across. */
+  function wrongCuts(text: string): unknown[] {
+    const ast = DockerfileParser.parse(text);
+    const ranges = ast.getInstructions().map((i) => i.getRange());
+    return splitPieces(new LineIndex(text), ast.getEscapeCharacter())
+      .filter((l) => l > 0)
+      .filter((l) => !ranges.some((r) => r.start.line === l) || ranges.some((r) => r.start.line < l && r.end.line >= l))
+      .map((l) => ({ text, cut: l }));
+  }
+
+  it('never cuts inside an instruction or heredoc body the parser reads across the cut (cases found in review)', () => {
+    const cases = [
+      // A backslash before a vertical tab, form feed or no-break space continues nothing for the parser.
+      'FROM a \\\v\nRUN x <<EOF\nFROM b\nEOF\n',
+      'FROM a \\\f\nRUN x <<EOF\nFROM b\nEOF\n',
+      'FROM a \\\u00a0\nRUN x <<EOF\nFROM b\nEOF\n',
+      // A keyword continued on the next line (RU\ / N, RUN\ / <<EOF).
+      'FROM a\nRU\\\nN <<EOF\nFROM b\nEOF\n',
+      'FROM a\nRUN\\\n <<EOF\nFROM b\nEOF\n',
+      // ONBUILD's trigger on the next line, or after many spaces.
+      'FROM a\nONBUILD \\\nRUN <<EOF\nFROM b\nEOF\n',
+      `FROM a\nONBUILD${' '.repeat(40)}RUN <<EOF\nFROM b\nEOF\n`,
+      // A byte order mark before the first RUN.
+      '\ufeffRUN <<EOF\nFROM b\nEOF\n',
+      // A marker at the start of a continued line joins the word before the backslash (a<<X): no heredoc.
+      'FROM a\nRUN echo a\\\n<<X\nRUN cat <<EOF\nX\nFROM b\nEOF\n',
+      // With lone CR line ends the parser's argument reader drops the first character after a continuation.
+      'FROM a\rRUN echo \\\r<<X\rRUN cat <<EOF\rX\rFROM b\rEOF\r',
+      // A marker containing -- before a flag is taken for a flag's neighbour and dropped from the arguments.
+      'FROM a\nRUN <<X-- --a\nRUN cat <<EOF\nX--\nFROM b\nEOF\n',
+      // Escape characters in a comment inside a continuation add characters to the arguments (<<E here).
+      'FROM a\nRUN x \\\n# \\<\\<\\E\n\nFROM b\nE\n',
+      // The escape character opening a continued line before a #: a comment, the FROM goes on.
+      'FROM a\\\n\\#\nFROM a\n\n',
+      // Escaped < signs make a marker with no << in the text: \<\<X reads as <<X.
+      'RUN x \\<\\<X a\nFROM a\n',
+      // The escape character before a tab and another: the parser skips the second, the line ends.
+      'FROM a\\\t\\\nADD <<\'E\'\nFROM a\n',
+    ];
+    assert.deepEqual(cases.flatMap(wrongCuts), []);
+    // What a wrong cut did: the edited file's last piece parsed alone, unlike within the whole.
+    for (const text of cases) {
+      const fresh = buildModel(`${text}RUN more\n`);
+      const edited = buildModel(`${text}RUN more\n`, buildModel(text));
+      assert.deepEqual(edited.instructions.map((i) => [i.keyword, i.range]), fresh.instructions.map((i) => [i.keyword, i.range]), JSON.stringify(text));
+    }
+  });
+
+  it('never cuts inside what the parser reads as one instruction (property, random files of heredoc-prone pieces)', () => {
+    const token = fc.constantFrom('FROM a', 'from b', 'RUN x', 'run', 'RU', 'N', 'COPY', 'ADD', 'ONBUILD', 'ONBUILD RUN', 'ENV', '--a', '<<EOF', '<<-EOF', '<<"EOF"', "<<'E'", '<<E', '<<X--', '<<', 'EOF', '\tEOF', 'E', 'X--', '\\', '`', '#', '# c', '\v', '\f', '\u00a0', '\ufeff', ' ', '\t', 'a', '\\<');
+    const line = fc.array(fc.tuple(token, fc.constantFrom('', ' ')).map(([t, s]) => t + s), { maxLength: 5 }).map((ts) => ts.join(''));
+    const file = fc.tuple(fc.boolean(), fc.array(fc.tuple(line, fc.constantFrom('\n', '\n', '\r\n', '\r')), { minLength: 1, maxLength: 10 }))
+      .map(([tick, ls]) => (tick ? '# escape=`\n' : '') + ls.map(([l, e]) => l + e).join(''));
+    const runs = Number(process.env.DSH_PROPERTY_RUNS ?? 3000);
+    fc.assert(fc.property(file, (text) => assert.deepEqual(wrongCuts(text), [])), { numRuns: runs, seed: PROPERTY_SEED });
+  });
+});
+
 describe('parser failures', () => {
   it("reads a RUN whose here-documents dockerfile-ast cannot read as having none (the library throws on an escaped # opening a continued line)", () => {
     const model = buildModel('FROM debian\nRUN apt-get install -y curl \\\n\\#x\n    && echo ok\n');
