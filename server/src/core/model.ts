@@ -80,6 +80,9 @@ export interface DockerfileModel {
   globalIgnored: Set<string>;
 }
 
+/** Set on an instruction while the library works out its flags (see below). */
+const FLAGS_UNDER_WAY = Symbol('getFlags under way');
+
 /**
  * dockerfile-ast recomputes an instruction's argument list, argument ranges, argument text and flags
  * from the document on every call (a position lookup per character range), and the library
@@ -101,7 +104,21 @@ export interface DockerfileModel {
     const cache = Symbol(method);
     const original = proto[method];
     proto[method] = function (this: Record<symbol, unknown>) {
-      if (!(cache in this)) this[cache] = original.call(this);
+      if (!(cache in this)) {
+        // The library's getFlags asks for getArguments while its own flag list is still empty:
+        // arguments worked out then still hold the flags (FROM and HEALTHCHECK asked for their
+        // flags first), and are not kept.
+        if (method === 'getArguments' && this[FLAGS_UNDER_WAY]) return original.call(this);
+        if (method !== 'getFlags') this[cache] = original.call(this);
+        else {
+          this[FLAGS_UNDER_WAY] = true;
+          try {
+            this[cache] = original.call(this);
+          } finally {
+            this[FLAGS_UNDER_WAY] = false;
+          }
+        }
+      }
       const value = this[cache];
       return copy && Array.isArray(value) ? value.slice() : value;
     };

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { DockerfileParser } from 'dockerfile-ast';
 import * as fc from 'fast-check';
+import * as path from 'node:path';
 import { analyze } from '../../../server/src/core/analyze';
 import { buildModel, envBefore, heredocName, libraryOrganizeComments, splitPieces, substituteArgs } from '../../../server/src/core/model';
 import { LineIndex } from '../../../server/src/core/text';
@@ -244,6 +245,52 @@ describe("dockerfile-ast's comments per stage (its quadratic hand-out replaced b
     fc.assert(
       fc.property(anyDockerfile, (text) => {
         assert.deepEqual(shares(text, walk), shares(text, libraryOrganizeComments));
+      }),
+      { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 300), seed: PROPERTY_SEED },
+    );
+  });
+});
+
+describe("the model's memo of dockerfile-ast's argument methods", () => {
+  /** dockerfile-ast as published: a copy loaded anew, without the model's memo on its classes. */
+  function unpatchedLibrary(): typeof import('dockerfile-ast') {
+    const ours = (k: string) => k.includes(`${path.sep}dockerfile-ast${path.sep}`);
+    const saved = Object.entries(require.cache).filter(([k]) => ours(k));
+    for (const [k] of saved) delete require.cache[k];
+    try {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      return require('dockerfile-ast') as typeof import('dockerfile-ast');
+    } finally {
+      for (const k of Object.keys(require.cache)) if (ours(k)) delete require.cache[k];
+      for (const [k, m] of saved) require.cache[k] = m;
+    }
+  }
+  const library = unpatchedLibrary();
+  type Node = { getKeyword(): string; getArguments(): { getValue(): string; getRange(): Range }[]; getRawArguments(): { getValue(): string }[]; getArgumentsContent(): string | null; getFlags?(): { getName(): string; getValue(): string | null }[] };
+  const METHODS = ['getFlags', 'getArguments', 'getRawArguments', 'getArgumentsContent'] as const;
+  const read = (n: Node) => ({
+    keyword: n.getKeyword(),
+    args: n.getArguments().map((a) => [a.getValue(), a.getRange()]),
+    raw: n.getRawArguments().map((a) => a.getValue()),
+    content: n.getArgumentsContent(),
+    flags: n.getFlags?.().map((f) => [f.getName(), f.getValue()]),
+  });
+
+  it('gives what the library gives whichever method is asked first (FROM and HEALTHCHECK asked for flags first kept them among the arguments)', () => {
+    const text = 'FROM --platform=linux/amd64 alpine:3.21 AS base\nHEALTHCHECK --interval=5s CMD true\nCOPY --from=base /a /b\n';
+    for (const first of METHODS) {
+      const nodes = DockerfileParser.parse(text).getInstructions() as unknown as Node[];
+      for (const n of nodes) (n as unknown as Record<string, (() => unknown) | undefined>)[first]?.call(n);
+      assert.deepEqual(nodes.map(read), (library.DockerfileParser.parse(text).getInstructions() as unknown as Node[]).map(read), `${first} first`);
+    }
+  });
+
+  it('gives what the library gives on random and mutated Dockerfiles, methods asked in any order (property)', () => {
+    fc.assert(
+      fc.property(anyDockerfile, fc.constantFrom(...METHODS), (text, first) => {
+        const nodes = DockerfileParser.parse(text).getInstructions() as unknown as Node[];
+        for (const n of nodes) (n as unknown as Record<string, (() => unknown) | undefined>)[first]?.call(n);
+        assert.deepEqual(nodes.map(read), (library.DockerfileParser.parse(text).getInstructions() as unknown as Node[]).map(read));
       }),
       { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 300), seed: PROPERTY_SEED },
     );
