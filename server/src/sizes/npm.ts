@@ -255,7 +255,8 @@ export function estimateNpmInstall(specs: readonly (NpmSpec | string)[], opts: N
   // Rules and the image estimate ask again for every analysis of a file (a fresh one after each
   // open); the answer depends on these inputs and the bundled table only.
   if (!specs.every((s) => typeof s === 'string')) return computeNpmInstall(specs, opts);
-  const key = `${+!!opts.global}${+!!opts.omitOptional}${+!!opts.omitPeer}\n${specs.join('\n')}`;
+  // JSON, not the specs joined: a quoted word may hold a line break (`"a<newline>b"` is one spec).
+  const key = `${+!!opts.global}${+!!opts.omitOptional}${+!!opts.omitPeer}${JSON.stringify(specs)}`;
   let estimate = estimates.get(key);
   if (!estimate) {
     if (estimates.size >= MAX_KEPT_ESTIMATES) estimates.clear();

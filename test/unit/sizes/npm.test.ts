@@ -145,6 +145,12 @@ describe('npm size model: resolution', () => {
     assert.equal(estimateNpmInstall([{ name: 'express', range: '4' }, { name: 'pg', range: '8' }]).bytes, first.bytes);
   });
 
+  it('does not take one list of specs for another that joins to the same text', () => {
+    // A quoted word may hold a line break (`npm install "a<newline>b"` in a heredoc RUN).
+    assert.deepEqual(estimateNpmInstall(['no-such-pkg-a\nno-such-pkg-b']).unknown, ['no-such-pkg-a\nno-such-pkg-b']);
+    assert.deepEqual(estimateNpmInstall(['no-such-pkg-a', 'no-such-pkg-b']).unknown, ['no-such-pkg-a', 'no-such-pkg-b']);
+  });
+
   it('matches ranges and scoped names with semver', () => {
     const four = estimateNpmInstall(['express@4']);
     assert.match(four.packages[0], /^express@4\./);
