@@ -82,8 +82,9 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
   const entries = families.map((family): FamilyEntry => {
     const texts = [prefixText, ...family.map((s) => textOf(model, [s.fromInstr, ...s.instructions]))];
     const lines = family.map((s) => s.fromInstr.range.start.line);
-    // Stage numbers and flags; stage names and images are in the texts, but ARG defaults are not.
-    let signature = settingsKey;
+    // Stage numbers and flags; stage names and images are in the texts, but ARG defaults are not,
+    // nor the escape character (a `# escape=` directive changes how the same text parses).
+    let signature = `${settingsKey}|${model.escapeChar}`;
     for (const s of family) signature += `|${s.index},${s.from.image},${s.from.stage?.index},${+s.isFinal}${+s.reachesFinal}${+s.layersInFinal}`;
     const candidates = (byText.get(texts[1]) ?? []).filter((e) => e.signature === signature && sameTexts(e.texts, texts));
     // Every stage in place, or every stage moved by the same number of lines.

@@ -214,6 +214,10 @@ export const rule: Rule = {
     const instr = instructionAt(model, finding.range.start.line);
     const stage = instr?.stage;
     if (!stage || !stage.isFinal) return undefined;
+    // A stage with an instruction the parser does not know, or one without the arguments it needs,
+    // does not build as it is; the rewrite would copy that line into a second stage (one more
+    // error), so it is not offered there.
+    if (stage.instructions.some((i) => !INSTRUCTIONS.has(i.keyword) || i.node.getArguments().length < (i.keyword === 'COPY' || i.keyword === 'ADD' ? 2 : 1))) return undefined;
     // Only a plain one-line `FROM image [AS name]`: anything else is malformed or too unusual to rewrite.
     const from = stage.fromInstr;
     const fromArgs = from.node.getArguments().map((a) => a.getValue());
@@ -232,6 +236,8 @@ export const rule: Rule = {
 // ---------------------------------------------------------------------------------------------
 // The multi-stage rewrite
 
+/** Every Dockerfile instruction (a keyword outside these is a parse error). */
+const INSTRUCTIONS = new Set(['FROM', 'RUN', 'CMD', 'LABEL', 'MAINTAINER', 'EXPOSE', 'ENV', 'ADD', 'COPY', 'ENTRYPOINT', 'VOLUME', 'USER', 'WORKDIR', 'ARG', 'ONBUILD', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL']);
 /** Instructions that only describe how the image runs: they move to the final stage. */
 const RUNTIME = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'LABEL', 'VOLUME', 'STOPSIGNAL', 'MAINTAINER']);
 /** Instructions whose effect in a new base image cannot be checked statically. */

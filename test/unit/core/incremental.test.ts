@@ -227,6 +227,17 @@ describe('incremental analysis', () => {
     }
   });
 
+  it('does not reuse findings across a change of the escape directive (the same text parses otherwise)', () => {
+    const body = 'FROM debian:bookworm\nRUN apt-get update \\\n    && apt-get install -y curl\nFROM python:3.12\nRUN pip install flask\nCOPY . /app\n';
+    const versions = [body, '# escape=`\n' + body, '# escape=\\\n' + body, '# escape=`\n' + body.replace(/\\\n/g, '`\n')];
+    for (const a of versions) {
+      for (const b of versions) {
+        if (a === b) continue;
+        assert.equal(findingsOf(analyze(b, { context: {} }, {}, analyze(a, { context: {} }))), findingsOf(analyze(b, { context: {} })), `${JSON.stringify(a.slice(0, 12))} -> ${JSON.stringify(b.slice(0, 12))}`);
+      }
+    }
+  });
+
   it('equals a fresh analysis for random texts and edits (property)', function () {
     this.timeout(120_000);
     fc.assert(

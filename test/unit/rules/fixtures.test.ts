@@ -50,3 +50,22 @@ describe('rule fixtures', () => {
     });
   }
 });
+
+describe('build-tools-in-final-image: the builder-stage rewrite on a stage that does not build', () => {
+  const base = 'FROM python:3.12\nRUN apt-get update && apt-get install -y libpq-dev gcc && rm -rf /var/lib/apt/lists/*\nWORKDIR /app\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\nCOPY . /app\nCMD ["python", "app.py"]\n';
+  const rewriteOf = (text: string) => {
+    const analysis = analyze(text, { context: {} });
+    const finding = analysis.findings.find((f) => f.ruleId === 'build-tools-in-final-image' && f.data?.kind === 'packages');
+    return finding && fixFor(analysis, finding, { context: {} });
+  };
+
+  it('is offered on the plain file', () => {
+    assert.ok(rewriteOf(base), 'no rewrite on the plain file');
+  });
+
+  it('is not offered when the stage holds an unknown instruction or one without its arguments (it would copy the error)', () => {
+    for (const broken of [base.replace('WORKDIR /app\n', 'WORKDIR /app\n apt-get COPY requirements.txt .\n'), base.replace('COPY . /app\n', 'COPY\n'), base.replace('COPY . /app\n', 'COPY app\n')]) {
+      assert.equal(rewriteOf(broken), undefined, broken);
+    }
+  });
+});
