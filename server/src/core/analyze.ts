@@ -81,7 +81,7 @@ function startsWithFrom(text: string, at: number): boolean {
  */
 export function analyze(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}, previous?: Analysis): Analysis {
   const skipped = beyondLimits(text);
-  if (skipped) return { skipped: `Not analysed: ${skipped}.`, model: buildModel(''), findings: [], ruleErrors: [], settings };
+  if (skipped) return notAnalysed(skipped, settings);
   const reuse = previous && !previous.skipped ? previous : undefined;
   let model: DockerfileModel;
   try {
@@ -89,7 +89,7 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
   } catch (e) {
     // A parser failure we have not met yet: said at the top of the file, instead of the editor
     // keeping the last version's squiggles with nothing to say why.
-    return { skipped: `Not analysed: the Dockerfile parser failed on this text (${e instanceof Error ? e.message : String(e)}).`, model: buildModel(''), findings: [], ruleErrors: [], settings };
+    return notAnalysed(`the Dockerfile parser failed on this text (${e instanceof Error ? e.message : String(e)})`, settings);
   }
   const ctx: RuleContext = { model, env, settings };
   const findings: Finding[] = [];
@@ -122,6 +122,11 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { model, findings, ruleErrors, settings, families: byFamily.cache };
+}
+
+/** The result for a text that is not analysed, with the reason shown at the top of the file. */
+function notAnalysed(reason: string, settings: AnalysisSettings): Analysis {
+  return { skipped: `Not analysed: ${reason}.`, model: buildModel(''), findings: [], ruleErrors: [], settings };
 }
 
 function isIgnored(rule: Rule, ids: ReadonlySet<string>): boolean {
