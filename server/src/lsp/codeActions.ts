@@ -46,7 +46,7 @@ export function codeActions(doc: DocumentAnalysis, params: CodeActionParams): Co
     }
   }
 
-  // fixAll takes seconds at 10,000 lines (about 10 s of CPU for 1,169 fixes). Asked for source actions
+  // fixAll takes about a second at 10,000 lines (1,169 fixes, 0.9-1.8 s of CPU). Asked for source actions
   // (source.fixAll on save, the Source Action menu), it computes the edit. In the quick-fix menu
   // the user opens (Ctrl+., triggerKind Invoked; VS Code shows no source.* kinds there) the entry
   // is a quick fix that runs the server command, which works the fixes out only if chosen. The
