@@ -8,25 +8,27 @@
  *   no stage is lost, and the independent parser of the peer server (`dockerfile-utils`) finds
  *   no error the input lacked.
  *
- * Runs are bounded (numRuns and a time limit) so the unit suite stays fast; a failure prints the
- * seed and the shrunk counterexample, which reproduce with `{ seed, path }` in fc.assert.
+ * Runs are bounded (numRuns and a time limit) so the unit suite stays fast; `DSH_PROPERTY_RUNS=<n>`
+ * asks for n runs and lifts the limit, to explore. A failure prints the seed and the shrunk
+ * counterexample, which reproduce with `{ seed, path }` in fc.assert.
  */
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { validate } from 'dockerfile-utils';
 import { analyze } from '../../../server/src/core/analyze';
 import { applyEdits, fixAll } from '../../../server/src/core/edits';
 import { buildModel } from '../../../server/src/core/model';
 import { ruleById } from '../../../server/src/rules';
 import { anyDockerfile, CORPUS, mutatedDockerfile, randomDockerfile } from './arbitraries';
 import { lspLineLengths, rangeProblem } from './bounded';
+import { addedErrors } from '../../support/peerErrors';
 
 /**
  * A fixed seed keeps the suite deterministic for everyone; `FC_SEED=<n>` (or `FC_SEED=random`)
  * explores other inputs, and a failure prints the seed and path that reproduce it.
  */
 const SEED = process.env.FC_SEED === 'random' ? Date.now() : Number(process.env.FC_SEED ?? 20261124);
-const RUNS = { numRuns: 200, interruptAfterTimeLimit: 5_000, seed: SEED };
+const ASKED = process.env.DSH_PROPERTY_RUNS;
+const RUNS = ASKED ? { numRuns: Number(ASKED), seed: SEED } : { numRuns: 200, interruptAfterTimeLimit: 5_000, seed: SEED };
 const ENV = { context: {} };
 /** Every fix, preferred or not: the fixes that need a review must hold up on hostile input too. */
 const ALL_FIXES = { includeUnpreferred: true };
@@ -41,14 +43,6 @@ function assertAnalysisSound(text: string): void {
   }
 }
 
-/** Error messages of the peer's parser/validator, as a sorted multiset. */
-function parseErrors(text: string): string[] {
-  return validate(text)
-    .filter((d) => d.severity === 1)
-    .map((d) => (typeof d.message === 'string' ? d.message : d.message.value))
-    .sort();
-}
-
 /** `a, b x3, c`: rule ids with repeats counted, so a fix loop does not flood the message. */
 function summarise(ids: string[]): string {
   const counts = new Map<string, number>();
@@ -56,18 +50,8 @@ function summarise(ids: string[]): string {
   return [...counts].map(([id, n]) => (n > 1 ? `${id} x${n}` : id)).join(', ') || 'nothing';
 }
 
-function missingFrom(have: string[], extra: string[]): string[] {
-  const pool = [...have];
-  return extra.filter((e) => {
-    const i = pool.indexOf(e);
-    if (i < 0) return true;
-    pool.splice(i, 1);
-    return false;
-  });
-}
-
 describe('hostile input: properties of analyze() and fixAll()', function () {
-  this.timeout(60_000);
+  this.timeout(ASKED ? 0 : 60_000);
 
   it(`has a corpus of real Dockerfiles to mutate (${CORPUS.length})`, () => {
     assert.ok(CORPUS.length >= 10, `only ${CORPUS.length} files`);
@@ -95,7 +79,7 @@ describe('hostile input: properties of analyze() and fixAll()', function () {
           // Fixes may add a builder stage; none may drop one.
           assert.ok(after.stages.length >= before.stages.length, `fixes dropped a stage:\n${once.text}`);
           assertAnalysisSound(once.text);
-          const introduced = missingFrom(parseErrors(text), parseErrors(once.text));
+          const introduced = addedErrors(text, once.text);
           assert.deepEqual(introduced, [], `fixes (${summarise(once.applied)}) introduced parse errors:\n${once.text}`);
         }),
         RUNS,
@@ -124,7 +108,7 @@ describe('hostile input: properties of analyze() and fixAll()', function () {
           const fixed = applyEdits(text, fix.edits);
           const count = (t: string) => analyze(t, ENV).findings.filter((f) => f.ruleId === finding.ruleId).length;
           assert.ok(count(fixed) < count(text), `the ${finding.ruleId} fix "${fix.title}" did not remove its finding:\n${text}\n--- fixed:\n${fixed}`);
-          assert.deepEqual(missingFrom(parseErrors(text), parseErrors(fixed)), [], `the ${finding.ruleId} fix "${fix.title}" introduced parse errors:\n${fixed}`);
+          assert.deepEqual(addedErrors(text, fixed), [], `the ${finding.ruleId} fix "${fix.title}" introduced parse errors:\n${fixed}`);
           checked++;
         }
       }),
@@ -138,7 +122,7 @@ describe('hostile input: properties of analyze() and fixAll()', function () {
     const once = fixAll(text, ENV, {}, ALL_FIXES);
     assert.ok(once.applied.length < 5, `fixAll applied ${summarise(once.applied)}:\n${once.text}`);
     assert.equal(fixAll(once.text, ENV, {}, ALL_FIXES).text, once.text);
-    assert.deepEqual(missingFrom(parseErrors(text), parseErrors(once.text)), []);
+    assert.deepEqual(addedErrors(text, once.text), []);
   });
 
   it('fixAll converges on an escaped space before a continuation (found by the property above)', () => {
@@ -152,7 +136,7 @@ describe('hostile input: properties of analyze() and fixAll()', function () {
     for (const text of CORPUS) {
       const once = fixAll(text, ENV, {}, ALL_FIXES);
       assert.equal(fixAll(once.text, ENV, {}, ALL_FIXES).text, once.text);
-      assert.deepEqual(missingFrom(parseErrors(text), parseErrors(once.text)), []);
+      assert.deepEqual(addedErrors(text, once.text), []);
     }
   });
 });
