@@ -3,6 +3,7 @@
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { packedTablesPlugin } from './packedTables.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -92,10 +93,10 @@ function vendorBuilds(vendor, options = {}) {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [vendorPlugin(VENDOR.client, './vendor/')] }),
   ...vendorBuilds(VENDOR.client, { external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin(VENDOR.server, './vendor/')] }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin(VENDOR.server, './vendor/'), packedTablesPlugin()] }),
   ...vendorBuilds(VENDOR.server),
   // The CLI stays one file: it is the package's `bin`, run once per invocation.
-  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(version) } }),
+  build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(version) }, plugins: [packedTablesPlugin()] }),
 ]);
 
 // dist/server.js is the entry: it loads dist/server-main.js, through V8's code cache when the

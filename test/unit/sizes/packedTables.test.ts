@@ -1,0 +1,97 @@
+/**
+ * The size tables as the bundles hold them (scripts/packedTables.mjs): each table bundled through
+ * the build's plugin and run must give back the committed JSON field for field, read its
+ * provenance without expanding (or loading zlib), expand once, and take less room in the .vsix's
+ * deflate than the JSON esbuild would have bundled.
+ */
+import * as assert from 'node:assert/strict';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import * as vm from 'node:vm';
+import * as zlib from 'node:zlib';
+import { build, type Plugin } from 'esbuild';
+
+const repoRoot = resolve(__dirname, '../../../..');
+const sizesDir = join(repoRoot, 'server', 'src', 'sizes');
+const TABLES = readdirSync(sizesDir).filter((f) => f.endsWith('.generated.json'));
+
+interface PackedTablesModule {
+  packTable(json: unknown): string | undefined;
+  packedTablesPlugin(): Plugin;
+}
+
+const load = async (): Promise<PackedTablesModule> => (await import(pathToFileURL(join(repoRoot, 'scripts', 'packedTables.mjs')).href)) as PackedTablesModule;
+
+/** Bundles `require(table)` as the server build does (minified, with the plugin) and returns the code. */
+async function bundle(table: string, plugins: Plugin[]): Promise<string> {
+  const r = await build({
+    stdin: { contents: `module.exports = require(${JSON.stringify(join(sizesDir, table))});`, resolveDir: repoRoot },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+    plugins,
+  });
+  return r.outputFiles[0].text;
+}
+
+/** Runs a bundle in a fresh context, recording what it requires. */
+function run(code: string): { exports: Record<string, unknown>; required: string[] } {
+  const required: string[] = [];
+  const module = { exports: {} as Record<string, unknown> };
+  const sandboxRequire = (id: string): unknown => {
+    required.push(id);
+    return require(id);
+  };
+  vm.runInNewContext(code, { module, exports: module.exports, require: sandboxRequire, Buffer });
+  return { exports: module.exports, required };
+}
+
+const deflated = (code: string) => zlib.deflateRawSync(Buffer.from(code)).length;
+
+describe('size tables packed into the bundles', () => {
+  it('finds the tables', () => {
+    assert.ok(TABLES.includes('debian-packages.generated.json') && TABLES.includes('npm-packages.generated.json'), TABLES.join(', '));
+  });
+
+  for (const table of TABLES) {
+    it(`${table}: the bundle gives back the table, its provenance without expanding it`, async () => {
+      const { packedTablesPlugin } = await load();
+      const json = JSON.parse(readFileSync(join(sizesDir, table), 'utf8')) as Record<string, unknown>;
+      const { exports, required } = run(await bundle(table, [packedTablesPlugin()]));
+      assert.deepEqual(Object.keys(exports), Object.keys(json));
+      const lazy = Object.keys(json).filter((k) => typeof Object.getOwnPropertyDescriptor(exports, k)?.get === 'function');
+      // JSON.stringify: the values come from another realm (their prototypes differ from ours).
+      for (const key of Object.keys(json).filter((k) => !lazy.includes(k))) assert.deepEqual(JSON.parse(JSON.stringify(exports[key])), json[key], key);
+      assert.deepEqual(required, [], 'the small fields were read without loading zlib');
+      for (const key of lazy) assert.equal(exports[key], json[key], key);
+      assert.equal(required.filter((id) => id === 'node:zlib').length, lazy.length > 0 ? 1 : 0, 'expanded once');
+      if (typeof json.source === 'string' || typeof json.generatedOn === 'string') assert.ok(!lazy.includes('source') && !lazy.includes('generatedOn'), 'provenance stays plain');
+    });
+  }
+
+  it('packs the large tables, smaller after deflate than the JSON bundled as is', async () => {
+    const { packedTablesPlugin } = await load();
+    for (const table of ['debian-packages.generated.json', 'npm-packages.generated.json']) {
+      const packed = await bundle(table, [packedTablesPlugin()]);
+      const plain = await bundle(table, []);
+      assert.match(packed, /node:zlib/, `${table} was not packed`);
+      assert.ok(deflated(packed) < 0.95 * deflated(plain), `${table}: ${deflated(packed)} bytes deflated, against ${deflated(plain)} as JSON`);
+    }
+  });
+
+  it('leaves small tables to the JSON loader', async () => {
+    const { packTable } = await load();
+    assert.equal(packTable({ source: 'x', generatedOn: '2026-12-03', packages: ['a', 'b'] }), undefined);
+    assert.equal(packTable([1, 2, 3]), undefined);
+    assert.notEqual(packTable({ source: 'x', names: 'a\n'.repeat(2000) }), undefined);
+  });
+
+  it('refuses a field that holds the separator', async () => {
+    const { packTable } = await load();
+    assert.throws(() => packTable({ names: `${'a'.repeat(3000)}\0b` }), /separator/);
+  });
+});
