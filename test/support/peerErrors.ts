@@ -4,9 +4,20 @@
  */
 import { validate } from 'dockerfile-utils';
 
-/** The validator's error messages (warnings left out), as a sorted list. */
+/**
+ * The validator's error messages (warnings left out), as a sorted list. When the validator
+ * itself fails (dockerfile-ast's resolveVariable recurses without end on some texts with a
+ * variable before the first FROM), that failure is the one error: a fixed text the validator
+ * fails on counts as adding an error unless the input failed it too.
+ */
 export function peerErrors(text: string): string[] {
-  return validate(text)
+  let found;
+  try {
+    found = validate(text);
+  } catch (e) {
+    return [`the validator failed: ${e instanceof Error ? e.message : String(e)}`];
+  }
+  return found
     .filter((d) => d.severity === 1)
     .map((d) => (typeof d.message === 'string' ? d.message : d.message.value))
     .sort();

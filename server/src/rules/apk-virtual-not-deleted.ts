@@ -68,7 +68,8 @@ export const rule: Rule = {
   fix(finding, { model }) {
     const found = findingCommand(model, finding);
     const name = found && virtualName(found.cmd);
-    if (!found || !name || !/^[\w.+-]+$/.test(name)) return undefined;
+    // A name that starts with a dash (`--virtual --no-cache`) would be an option to `apk del`.
+    if (!found || !name || !/^[\w.+][\w.+-]*$/.test(name)) return undefined;
     if (laterInImage(model, found.instr).some((i) => i.run)) return undefined;
     const edit = verifiedAppend(model, found.instr, `apk del ${name}`);
     return edit && { title: `Delete the virtual group in the same RUN (apk del ${name})`, edits: [edit], preferred: true };

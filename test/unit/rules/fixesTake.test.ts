@@ -42,4 +42,16 @@ describe('quick fixes take on inputs where they once did not', () => {
       assert.equal(eachFixTakes(text, 'apt-lists-kept'), 1);
     });
   });
+
+  describe('apk-virtual-not-deleted', () => {
+    it('a group named like an option (`--virtual --no-cache`): no fix, since `apk del --no-cache` deletes nothing', () => {
+      const text = 'FROM alpine:3.21\nRUN apk add --virtual  --no-cache git\n';
+      assert.ok(analyze(text, ENV).findings.some((f) => f.ruleId === 'apk-virtual-not-deleted'), 'no finding: the case proves nothing');
+      assert.equal(eachFixTakes(text, 'apk-virtual-not-deleted'), 0);
+    });
+
+    it('a plain group name is still fixed', () => {
+      assert.equal(eachFixTakes('FROM alpine:3.21\nRUN apk add --virtual .build-deps --no-cache gcc\n', 'apk-virtual-not-deleted'), 1);
+    });
+  });
 });
