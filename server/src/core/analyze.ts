@@ -137,13 +137,26 @@ export function stageLabel(index: number, name?: string): string {
   return name ? `"${name}"` : `#${index}`;
 }
 
-/** The fix for one finding, or undefined when its rule offers none here. */
+/**
+ * Fixes already worked out, by finding and environment. A finding belongs to one analysis (each
+ * analysis makes its own), and a fix depends on that analysis and the environment only. VS Code
+ * asks for the code actions at the cursor again and again while the text stays the same (each
+ * cursor move near a diagnostic, the light bulb, the problems view), and some fixes parse their
+ * RUN again to check the edit (about 0.5 ms at a time).
+ */
+const knownFixes = new WeakMap<Finding, { env: AnalysisEnvironment; fix: Fix | undefined }>();
+
+/** The fix for one finding, or undefined when its rule offers none here. Callers must not change it. */
 export function fixFor(analysis: Analysis, finding: Finding, env: AnalysisEnvironment): Fix | undefined {
+  const known = knownFixes.get(finding);
+  if (known?.env === env) return known.fix;
   const rule = ruleById(finding.ruleId);
-  if (!rule?.fix) return undefined;
+  let fix: Fix | undefined;
   try {
-    return rule.fix(finding, { model: analysis.model, env, settings: analysis.settings });
+    fix = rule?.fix?.(finding, { model: analysis.model, env, settings: analysis.settings });
   } catch {
-    return undefined;
+    fix = undefined;
   }
+  knownFixes.set(finding, { env, fix });
+  return fix;
 }
