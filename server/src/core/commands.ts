@@ -4,12 +4,12 @@
  * a RUN, written once so every rule answers them the same way.
  */
 import type { DockerfileModel, Instr, RunScript } from './model';
-import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
+import { programArgs, programName, programOperands, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 
 /** Arguments that are not options (`-y`, `--no-cache`), in order. */
-export function operands(cmd: ShellCommand): ShellWord[] {
-  return programArgs(cmd).filter((w) => !w.value.startsWith('-'));
+export function operands(cmd: ShellCommand): readonly ShellWord[] {
+  return programOperands(cmd);
 }
 
 /** The first operand, i.e. the subcommand of tools like `apt-get`, `apk`, `pip`. */
@@ -37,7 +37,7 @@ export function isAptUpdate(cmd: ShellCommand): boolean {
 export function isPipInstall(cmd: ShellCommand): { installWord: ShellWord } | undefined {
   const name = programName(cmd);
   const args = programArgs(cmd);
-  let rest: ShellWord[] | undefined;
+  let rest: readonly ShellWord[] | undefined;
   if (/^pip(\d+(\.\d+)?)?$/.test(name)) rest = args;
   else if (/^python(\d+(\.\d+)?)?$/.test(name)) {
     const m = args.findIndex((w) => w.value === '-m');

@@ -165,7 +165,7 @@ export interface Write {
  * Value of a short option (`-o x`, `-ox`) or long option (`--output x`, `--output=x`). With
  * `clusters`, also `-fsSLo x` (flags grouped before the option, as curl and wget allow).
  */
-export function optionValue(args: ShellWord[], short: string[], long: string[], clusters = false): ShellWord | undefined {
+export function optionValue(args: readonly ShellWord[], short: string[], long: string[], clusters = false): ShellWord | undefined {
   for (let i = 0; i < args.length; i++) {
     const v = args[i].value;
     for (const l of long) {

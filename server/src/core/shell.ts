@@ -145,21 +145,40 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
 const WRAPPERS = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'command', 'xargs']);
 
 /**
+ * What every rule asks of every command, worked out once and kept on the command: the program's
+ * word, its name, the words after it and the operands among them. Commands stay with their RUN
+ * from one version of the file to the next and never change after the scan. (A WeakMap would
+ * hold one entry per command, which costs the garbage collector more on each edit; the lists are
+ * frozen because every caller shares them.)
+ */
+interface CommandFacts {
+  index: number;
+  name: string;
+  args: readonly ShellWord[];
+  operands: readonly ShellWord[] | undefined;
+}
+
+const FACTS = Symbol('commandFacts');
+const NO_WORDS: readonly ShellWord[] = Object.freeze([]);
+
+function facts(cmd: ShellCommand): CommandFacts {
+  let known = (cmd as { [FACTS]?: CommandFacts })[FACTS];
+  if (known === undefined) {
+    const index = findProgram(cmd);
+    const word = index < 0 ? '' : cmd.words[index].value;
+    known = { index, name: word.slice(word.lastIndexOf('/') + 1), args: index < 0 ? NO_WORDS : Object.freeze(cmd.words.slice(index + 1)), operands: undefined };
+    (cmd as { [FACTS]?: CommandFacts })[FACTS] = known;
+  }
+  return known;
+}
+
+/**
  * The index of the word that names the program, skipping `VAR=value` assignments and wrappers
  * such as `sudo`. Returns -1 when the command is only assignments.
  */
 export function programIndex(cmd: ShellCommand): number {
-  // Kept on the command: every rule asks it of every command, commands stay with their RUN from
-  // one version of the file to the next, and they never change after the scan. (A WeakMap would
-  // hold one entry per command, which costs the garbage collector more on each edit.)
-  const known = (cmd as { [PROGRAM]?: number })[PROGRAM];
-  if (known !== undefined) return known;
-  const index = findProgram(cmd);
-  (cmd as { [PROGRAM]?: number })[PROGRAM] = index;
-  return index;
+  return facts(cmd).index;
 }
-
-const PROGRAM = Symbol('programIndex');
 
 function findProgram(cmd: ShellCommand): number {
   for (let i = 0; i < cmd.words.length; i++) {
@@ -174,16 +193,18 @@ function findProgram(cmd: ShellCommand): number {
 
 /** The program name without a leading path (`/usr/bin/apt-get` -> `apt-get`). */
 export function programName(cmd: ShellCommand): string {
-  const i = programIndex(cmd);
-  if (i < 0) return '';
-  const w = cmd.words[i].value;
-  return w.slice(w.lastIndexOf('/') + 1);
+  return facts(cmd).name;
 }
 
 /** Words after the program name. */
-export function programArgs(cmd: ShellCommand): ShellWord[] {
-  const i = programIndex(cmd);
-  return i < 0 ? [] : cmd.words.slice(i + 1);
+export function programArgs(cmd: ShellCommand): readonly ShellWord[] {
+  return facts(cmd).args;
+}
+
+/** The words after the program name that are not options (`-y`, `--no-cache`), in order. */
+export function programOperands(cmd: ShellCommand): readonly ShellWord[] {
+  const known = facts(cmd);
+  return (known.operands ??= Object.freeze(known.args.filter((w) => !w.value.startsWith('-'))));
 }
 
 /** Environment assignments written before the program on the same command (`A=1 B=2 prog`). */
