@@ -116,6 +116,8 @@ function data(): Decoded {
     prev = name;
   }
   const sizeLines = table.sizeKiB.split('\n');
+  // Parsed when first asked for (most names are never asked about).
+  const sizes = new Float64Array(names.length).fill(UNREAD);
   const providers = new Map<number, number[]>();
   const provides = table.provides.split('\n');
   for (let pkg = 0; pkg < provides.length; pkg++) {
@@ -131,7 +133,11 @@ function data(): Decoded {
   decoded = {
     names,
     index,
-    sizeKiB: (i) => (sizeLines[i] ? Number(sizeLines[i]) : undefined),
+    sizeKiB: (i) => {
+      let kib = sizes[i];
+      if (kib === UNREAD) kib = sizes[i] = sizeLines[i] ? Number(sizeLines[i]) : NO_SIZE;
+      return kib === NO_SIZE ? undefined : kib;
+    },
     depends: new Relations(table.depends),
     preDepends: new Relations(table.preDepends),
     recommends: new Relations(table.recommends),
@@ -171,30 +177,50 @@ export function estimateAptInstall(packages: readonly string[], opts: AptOptions
   return estimate;
 }
 
+const NONE: readonly number[] = [];
+/** Marks in the parsed sizes: not parsed yet, and not a package here (a virtual name). */
+const UNREAD = -2;
+const NO_SIZE = -1;
+
+/** Per base package set: 1 for each name index the set holds (kept while the set lives). */
+const baseMasks = new WeakMap<ReadonlySet<string>, Uint8Array>();
+
+function baseMask(d: Decoded, installed: ReadonlySet<string>): Uint8Array {
+  let mask = baseMasks.get(installed);
+  if (!mask) {
+    mask = new Uint8Array(d.names.length);
+    for (const name of installed) {
+      const i = d.index.get(name);
+      if (i !== undefined) mask[i] = 1;
+    }
+    baseMasks.set(installed, mask);
+  }
+  return mask;
+}
+
 /** Estimates already made, by their inputs (for the default base package set). */
 const estimates = new Map<string, AptEstimate>();
 const MAX_KEPT_ESTIMATES = 2_000;
 
 function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEstimate {
   const d = data();
-  const installed = opts.basePackages ?? OFFICIAL_BASE_PACKAGES;
+  // Flags by name index (5,505 names): what the base image has, what this install chose. A
+  // closure with Recommends reaches hundreds of packages, each asked about several times.
+  const present = baseMask(d, opts.basePackages ?? OFFICIAL_BASE_PACKAGES).slice();
   const selected: number[] = [];
-  const chosen = new Set<number>();
   const unknown: string[] = [];
 
-  const has = (i: number) => chosen.has(i) || installed.has(d.names[i] as string);
+  const has = (i: number) => present[i] === 1;
   const isPackage = (i: number) => d.sizeKiB(i) !== undefined;
   /** Already satisfied: the name itself, or any package providing it, is present. */
-  const satisfied = (i: number) => (isPackage(i) && has(i)) || (d.providers.get(i) ?? []).some(has);
+  const satisfied = (i: number) => (isPackage(i) && has(i)) || (d.providers.get(i) ?? NONE).some(has);
   /** The package apt would pick for a name: itself when real, else its first provider. */
   const candidate = (i: number): number | undefined => (isPackage(i) ? i : d.providers.get(i)?.[0]);
 
-  const queue: number[] = [];
   const select = (i: number) => {
     if (has(i)) return;
-    chosen.add(i);
+    present[i] = 1;
     selected.push(i);
-    queue.push(i);
   };
 
   for (const raw of packages) {
@@ -221,8 +247,9 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
       else if (hard) unknown.push(`${group.map((g) => d.names[g]).join(' | ')} (needed by ${d.names[owner]})`);
     }
   };
-  while (queue.length) {
-    const i = queue.shift() as number;
+  // `selected` is the queue too: packages are followed in the order they were selected.
+  for (let next = 0; next < selected.length; next++) {
+    const i = selected[next];
     follow(d.preDepends.of(i), true, i);
     follow(d.depends.of(i), true, i);
     if (opts.recommends) follow(d.recommends.of(i), false, i);
