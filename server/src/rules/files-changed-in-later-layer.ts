@@ -9,8 +9,9 @@
  * flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { appendToRun, commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, removeCommandFromRun } from '../core/commands';
+import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
+import { verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, resolvePath, workdirAt, writesInImage, type Write } from '../core/paths';
 import { programName, type ShellCommand } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
@@ -276,7 +277,8 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   }
   if (run.commands.some((c) => c.start < cmd.start && usesWrites(c))) return undefined;
   const removal = removeCommandFromRun(model, instr, cmd);
-  const append = appendToRun(model, writer, run.text.slice(cmd.start, cmd.end));
+  // Checked by parsing the RUN again (an escaped blank before a continuation can glue it onto the next line).
+  const append = verifiedAppend(model, writer, run.text.slice(cmd.start, cmd.end));
   if (!removal || !append) return undefined;
   return { title: `Move \`${change.action}\` into the RUN at line ${writer.range.start.line + 1} that wrote the files`, edits: [append, removal], preferred: true };
 }

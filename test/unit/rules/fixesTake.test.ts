@@ -54,4 +54,18 @@ describe('quick fixes take on inputs where they once did not', () => {
       assert.equal(eachFixTakes('FROM alpine:3.21\nRUN apk add --virtual .build-deps --no-cache gcc\n', 'apk-virtual-not-deleted'), 1);
     });
   });
+
+  describe('files-changed-in-later-layer', () => {
+    const writer = (sub: string) => ['FROM debian:bookworm', 'RUN apt-get update \\', `    && apt-get -y install ${sub}`, '        python3 \\', '        make', 'RUN rm -rf /var/lib/apt/lists/*', ''].join('\n');
+
+    it('an escaped blank before a continuation in the RUN that wrote the files: the rm is not moved there (it was glued onto the next line)', () => {
+      const text = writer('\\ \\');
+      assert.ok(analyze(text, ENV).findings.some((f) => f.ruleId === 'files-changed-in-later-layer'), 'no finding: the case proves nothing');
+      assert.equal(eachFixTakes(text, 'files-changed-in-later-layer'), 0);
+    });
+
+    it('the same RUN without the escaped blank still gets the rm', () => {
+      assert.equal(eachFixTakes(writer('\\'), 'files-changed-in-later-layer'), 1);
+    });
+  });
 });
