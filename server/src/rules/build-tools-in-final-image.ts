@@ -9,6 +9,7 @@
  * Node app built with `npm run build`, a Java jar run with `java -jar`), the quick fix rewrites it
  * into a builder stage and a slim final stage.
  */
+import type { Copy } from 'dockerfile-ast';
 import { APT_PROGRAMS, appendToRun, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { isAtOrBelow, resolvePath, workdirAt } from '../core/paths';
@@ -167,7 +168,7 @@ export const rule: Rule = {
       'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
       'Node: `npm ci`/`npm install` then `npm run build`, and only npm commands: the builder runs `npm prune --omit=dev` after the build and the final `-slim` stage copies the working directory.',
       'Java: `mvn`/`gradle` commands and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` with the jar.',
-      'ENV and WORKDIR are repeated in the final stage; CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME and STOPSIGNAL move there; a USER moves along only when it exists there (numeric, root, or the image\'s own user). Not offered with HEALTHCHECK, ONBUILD, SHELL, ENV values that use variables, or other RUN commands, whose runtime needs cannot be known.',
+      'ENV and WORKDIR are repeated in the final stage; CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME and STOPSIGNAL move there; a USER moves along only when it exists there (numeric, root, or the image\'s own user). Not offered with HEALTHCHECK, ONBUILD, SHELL, ENV values that use variables, or other RUN commands, whose runtime needs cannot be known; nor when a line it would repeat is not in a plain form (quotes, variables, flags other than `--chown`, `--chmod` and `--from`, several sources into a destination without a trailing /) or a path it would write has a blank: a line the build rejects would be rejected twice.',
       'Only the build output moves to the final stage, so files the app reads at run time from the source tree are left behind: the fix is not marked preferred; review it.',
     ].join(' '),
   },
@@ -243,6 +244,55 @@ const RUNTIME = new Set(['CMD', 'ENTRYPOINT', 'EXPOSE', 'LABEL', 'VOLUME', 'STOP
 /** Instructions whose effect in a new base image cannot be checked statically. */
 const BLOCKERS = new Set(['HEALTHCHECK', 'ONBUILD', 'SHELL']);
 
+/**
+ * A word the rewrite may write into the final stage as it is: no blank, quote, escape, variable,
+ * comment, JSON array or here-document, so it reads the same there and as a path.
+ */
+const PLAIN = /^[A-Za-z0-9_.,:=@%+/~*?-]+$/;
+const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * True when the rewrite may repeat instruction `i` in the final stage: it is in a plain form the
+ * build takes. A line the build rejects (`ENV name` without a value, `COPY a b .`: several
+ * sources need a destination that ends in /, an unknown flag...) would be rejected twice after the
+ * rewrite; rather than know every such error, only the plain forms are copied, and on anything
+ * else the rewrite is not offered. Instructions that move (CMD, EXPOSE...) are not repeated.
+ */
+function copyable(model: DockerfileModel, i: Instr): boolean {
+  const words = lineWords(model, i);
+  if (words.length === 0 || !words.every((w) => PLAIN.test(w))) return false;
+  switch (i.keyword) {
+    case 'ENV':
+      // `ENV A=1 B=2`, or the older `ENV A some value`.
+      return words.every((w) => w.includes('=') && VARIABLE_NAME.test(w.slice(0, w.indexOf('=')))) || (VARIABLE_NAME.test(words[0]) && words.length > 1);
+    case 'ARG':
+      return words.length === 1 && VARIABLE_NAME.test(words[0].split('=')[0]);
+    case 'WORKDIR':
+    case 'USER':
+      return words.length === 1;
+    case 'COPY':
+    case 'ADD': {
+      let k = 0;
+      const flags = new Set<string>();
+      for (; words[k]?.startsWith('-'); k++) {
+        const flag = /^--(chown|chmod|from)=./.exec(words[k])?.[1];
+        if (!flag || flags.has(flag)) return false;
+        flags.add(flag);
+      }
+      const paths = words.slice(k);
+      return paths.length === 2 || (paths.length > 2 && paths[paths.length - 1].endsWith('/'));
+    }
+    default:
+      return false;
+  }
+}
+
+/** The words after the keyword of one-line instruction `i`, flags included (getArgumentsContent leaves them out). */
+function lineWords(model: DockerfileModel, i: Instr): string[] {
+  const text = model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
+  return text.trim().split(/\s+/).slice(1);
+}
+
 interface Plan {
   /** Image of the final stage. */
   finalImage: string;
@@ -292,7 +342,8 @@ function rewrite(model: DockerfileModel, stage: Stage, plan: Plan): Fix | undefi
     // Copied text must be one plain line: a continued ENV or LABEL may have swallowed the next line.
     if (i.keyword !== 'RUN' && i.range.start.line !== i.range.end.line) return undefined;
     if (i.keyword === 'ENV') {
-      if (text.includes('$')) return undefined;
+      // Repeated in the final stage: a plain form only (which rules out values that use variables).
+      if (!copyable(model, i)) return undefined;
       env.push(text);
     } else if (i.keyword === 'USER') {
       user = (i.node.getArgumentsContent() ?? '').trim();
@@ -306,6 +357,8 @@ function rewrite(model: DockerfileModel, stage: Stage, plan: Plan): Fix | undefi
   const workdir = lastInstr ? workdirAt(lastInstr) : '/';
   const lastWorkdir = stage.instructions.filter((i) => i.keyword === 'WORKDIR').pop();
   if (workdir === undefined) return undefined;
+  // Paths written into the final stage as words: one with a blank would become two arguments.
+  if (![workdir, ...plan.copies.flat()].every((w) => PLAIN.test(w))) return undefined;
   const builder = builderName(model, stage);
   if (builder.edit) edits.push(builder.edit);
   const eol = model.lines.eol;
@@ -412,7 +465,9 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   const image = stage.from.image;
   if (!found || !image || !execCommand(stage)) return undefined;
   if (!onlyCommands(stage, (c) => programName(c) === 'npm')) return undefined;
-  if (stage.instructions.some((i) => i.keyword === 'USER' || /--chown|--chmod/.test(i.node.getArgumentsContent() ?? '') && (i.keyword === 'COPY' || i.keyword === 'ADD'))) return undefined;
+  // Ownership or modes set by COPY --chown/--chmod would not survive the copy into the final stage.
+  const setsOwner = (i: Instr) => (i.keyword === 'COPY' || i.keyword === 'ADD') && (i.node as Copy).getFlags().some((f) => /^(chown|chmod)$/i.test(f.getName()));
+  if (stage.instructions.some((i) => i.keyword === 'USER' || setsOwner(i))) return undefined;
   const last = stage.instructions[stage.instructions.length - 1];
   const workdir = last ? workdirAt(last) : undefined;
   if (!workdir || workdir === '/') return undefined;
@@ -509,8 +564,8 @@ function pythonFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     if (BLOCKERS.has(i.keyword)) return undefined;
     if (!i.run) {
       if (i.range.start.line !== i.range.end.line) return undefined; // see rewrite()
-      if (i.keyword === 'ENV' && text(i).includes('$')) return undefined;
-      if ((i.keyword === 'COPY' || i.keyword === 'ADD') && /--from/i.test(i.node.getArgumentsContent() ?? '')) return undefined;
+      // Repeated lines in a plain form only (no ENV value with a variable, for one).
+      if (!RUNTIME.has(i.keyword) && !copyable(model, i)) return undefined;
       finalLines.push(text(i));
       if (RUNTIME.has(i.keyword)) builderEdits.push(deleteInstruction(model, i));
       continue;
@@ -532,6 +587,7 @@ function pythonFix(model: DockerfileModel, stage: Stage): Fix | undefined {
       if (installed?.manager === 'apt') {
         installsApt = true;
         for (const n of installed.names) {
+          if (!PLAIN.test(n)) return undefined;
           if (!isBuildPackage(n)) runtime.push(n);
           else if (RUNTIME_LIBS[n]) runtime.push(RUNTIME_LIBS[n]);
           else if (!COMPILERS.test(n)) return undefined;

@@ -1,0 +1,84 @@
+/**
+ * build-tools-in-final-image's builder-stage rewrite repeats lines of the stage in the new final
+ * stage and writes paths into it. A line the build rejects must not be repeated (the fixed file
+ * would have the error twice) and a path must not be split into two arguments: on such stages
+ * the rewrite is not offered. Each case changes one line of a rule fixture whose rewrite is
+ * offered and adds no error (checked first, so the cases cannot pass by the rewrite being gone).
+ * The cases were found by the property tests (fixAllBatch.test.ts at FC_SEED=2, 4 and 6,
+ * properties.test.ts "each single fix" at FC_SEED=2, 3 and 4, with DSH_PROPERTY_RUNS=2000).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
+import { applyEdits } from '../../../server/src/core/edits';
+import { FIXTURES_DIR } from '../../support/fixtures';
+import { addedErrors, peerErrors } from '../../support/peerErrors';
+
+const ENV = { context: {} };
+const RULE = 'build-tools-in-final-image';
+
+function fixture(name: string): string {
+  return fs.readFileSync(path.join(FIXTURES_DIR, 'rules', RULE, `${name}.Dockerfile`), 'utf8');
+}
+
+/** The rewrites the rule offers on `text`, each applied alone. */
+function rewrites(text: string): string[] {
+  const analysis = analyze(text, ENV);
+  return analysis.findings
+    .filter((f) => f.ruleId === RULE)
+    .flatMap((f) => fixFor(analysis, f, ENV) ?? [])
+    .map((fix) => applyEdits(text, fix.edits));
+}
+
+function replaced(text: string, line: string, by: string): string {
+  assert.ok(text.includes(`\n${line}\n`), `the fixture has no line ${line}`);
+  return text.replace(`\n${line}\n`, `\n${by}\n`);
+}
+
+const CASES: { fixture: string; line: string; by: string; why: string }[] = [
+  { fixture: 'python', line: 'COPY requirements.txt .', by: 'COPY apt-get  requirements.txt .', why: 'several sources into a destination without a trailing /' },
+  { fixture: 'python', line: 'COPY requirements.txt .', by: 'COPY --frm=x requirements.txt .', why: 'an unknown flag' },
+  { fixture: 'python', line: 'WORKDIR /app', by: 'WORKDIR', why: 'WORKDIR without its path' },
+  { fixture: 'python', line: 'WORKDIR /app', by: 'ENV PYTHONUNBUFFERED', why: 'ENV without a value' },
+  { fixture: 'node', line: 'ENV PORT=3000', by: 'ENV node:22-slim', why: 'ENV without a value' },
+  { fixture: 'node', line: 'ENV PORT=3000', by: 'ENV PORT=3000 HOST', why: 'ENV with a name and no =' },
+  { fixture: 'java', line: 'WORKDIR /app', by: 'WORKDIR apt-get  /app', why: 'a working directory with a blank (the COPY --from written with it would have four words)' },
+  { fixture: 'java', line: 'ENTRYPOINT ["java", "-jar", "app.jar"]', by: 'ENTRYPOINT ["java", "-jar", " apt-get app.jar"]', why: 'a jar path with a blank' },
+];
+
+describe('build-tools-in-final-image: the builder-stage rewrite', () => {
+  for (const name of ['python', 'node', 'java']) {
+    it(`is offered on the ${name} fixture and adds no error there`, () => {
+      const text = fixture(name);
+      const fixed = rewrites(text);
+      assert.equal(fixed.length, 1);
+      assert.deepEqual(addedErrors(text, fixed[0]), []);
+    });
+  }
+
+  for (const c of CASES) {
+    it(`is not offered on the ${c.fixture} fixture with \`${c.by}\` (${c.why})`, () => {
+      const text = replaced(fixture(c.fixture), c.line, c.by);
+      assert.ok(analyze(text, ENV).findings.some((f) => f.ruleId === RULE), 'no finding: the case proves nothing');
+      const fixed = rewrites(text);
+      assert.deepEqual(fixed.map((t) => addedErrors(text, t)), [], `offered:\n${fixed.join('\n---\n')}`);
+    });
+  }
+
+  it('is not offered on a Node stage whose COPY sets owners or modes (the copy into the final stage would drop them)', () => {
+    for (const flag of ['--chown=node:node', '--chmod=644']) {
+      const text = replaced(fixture('node'), 'COPY package.json package-lock.json ./', `COPY ${flag} package.json package-lock.json ./`);
+      assert.deepEqual(rewrites(text), [], flag);
+    }
+  });
+
+  it('is still offered where the repeated lines are plain (ENV in both forms, COPY --chown and --from, ARG, USER)', () => {
+    let text = replaced(`FROM alpine:3.21 AS tools\n${fixture('python')}`, 'COPY requirements.txt .', 'COPY --chown=1000:1000 requirements.txt constraints.txt ./\nCOPY --from=tools /bin/busybox /bin/');
+    text = replaced(text, 'WORKDIR /app', 'WORKDIR /app\nENV PYTHONUNBUFFERED=1 LANG=C.UTF-8\nENV TZ Etc/UTC\nARG VERSION=1\nUSER 1000');
+    const fixed = rewrites(text);
+    assert.equal(fixed.length, 1);
+    assert.deepEqual(addedErrors(text, fixed[0]), []);
+    assert.deepEqual(peerErrors(fixed[0]), []);
+  });
+});
