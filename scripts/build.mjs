@@ -2,7 +2,9 @@
 // esbuild only strips types, so the two run independently and the bundle stays small.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import semver from 'semver';
 import { packedTablesPlugin } from './packedTables.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
@@ -34,12 +36,36 @@ const VENDOR = {
     'vscode-languageserver/node': 'vscode-languageserver',
     'vscode-languageserver-textdocument': 'vscode-languageserver-textdocument',
     'dockerfile-ast': 'dockerfile-ast',
+    // Both the language-server library and dockerfile-ast require it; bundled once, see RESOLVE_FROM.
+    'vscode-languageserver-types': 'vscode-languageserver-types',
     yaml: 'yaml',
     // Loaded only when an ignore pattern needs linear-time matching (core/dockerignore/pattern.ts).
     re2js: 're2js',
   },
   client: { 'vscode-languageclient/node': 'vscode-languageclient' },
 };
+
+/**
+ * Vendored packages taken from the copy another package installs rather than the top-level one.
+ * vscode-languageserver pins vscode-languageserver-types 3.18.4 (npm nests that copy under it),
+ * and dockerfile-ast asks for ^3.17.3, which the top level fills with 3.18.5: bundled as npm
+ * installed them, the server carried two copies, about 28 KB minified each. 3.18.4 satisfies both,
+ * and dockerfile-ast calls only Range.create and Position.create, the same in both versions.
+ */
+const RESOLVE_FROM = { 'vscode-languageserver-types': 'vscode-languageserver' };
+
+/** The folder a RESOLVE_FROM package is bundled from, once every vendored package that depends on it accepts its version. */
+function resolveFrom(pkg) {
+  const owner = join(process.cwd(), 'node_modules', RESOLVE_FROM[pkg]);
+  const dir = [join(owner, 'node_modules', pkg), join(process.cwd(), 'node_modules', pkg)].find((d) => existsSync(join(d, 'package.json')));
+  const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+  for (const user of Object.keys(VENDOR.server)) {
+    const manifest = JSON.parse(readFileSync(join(process.cwd(), 'node_modules', user.match(/^(@[^/]+\/)?[^/]+/)[0], 'package.json'), 'utf8'));
+    const range = manifest.dependencies?.[pkg];
+    if (range && !semver.satisfies(version, range)) throw new Error(`build: ${user} needs ${pkg}@${range}, but the copy ${RESOLVE_FROM[pkg]} uses is ${version}`);
+  }
+  return owner;
+}
 
 /** Resolves the packages of `vendor` (except `self`) to their dist/vendor file, relative to `fromDir`. */
 function vendorPlugin(vendor, fromDir, self) {
@@ -83,7 +109,11 @@ function vendorBuilds(vendor, options = {}) {
     build({
       ...common,
       ...options,
-      stdin: { contents: `module.exports = require(${JSON.stringify(pkg)});`, resolveDir: process.cwd(), sourcefile: `${file}.vendor.js` },
+      stdin: {
+        contents: `module.exports = require(${JSON.stringify(pkg)});`,
+        resolveDir: RESOLVE_FROM[pkg] ? resolveFrom(pkg) : process.cwd(),
+        sourcefile: `${file}.vendor.js`,
+      },
       outfile: `dist/vendor/${file}.js`,
       plugins: [vendorPlugin(vendor, './', pkg), ...(LAZY_BUILTINS[pkg] ? [lazyBuiltinsPlugin(LAZY_BUILTINS[pkg])] : [])],
     }),
