@@ -5,7 +5,8 @@
  *
  * Built once per document version; rules must treat it as read-only.
  */
-import { DockerfileParser, Instruction as InstructionClass, ModifiableInstruction, Run as RunClass, Copy as CopyClass, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as InstructionClass, type Argument, ModifiableInstruction, Run as RunClass, Copy as CopyClass, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
+import { readRawArguments } from './arguments';
 import { LineIndex } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -83,6 +84,9 @@ export interface DockerfileModel {
 /** Set on an instruction while the library works out its flags (see below). */
 const FLAGS_UNDER_WAY = Symbol('getFlags under way');
 
+/** dockerfile-ast's own `getRawArguments`, kept for the test that compares our reader with it. */
+export const libraryRawArguments = (InstructionClass.prototype as unknown as { getRawArguments(this: Instruction): Argument[] }).getRawArguments;
+
 /**
  * dockerfile-ast recomputes an instruction's argument list, argument ranges, argument text and flags
  * from the document on every call (a position lookup per character range), and the library
@@ -90,8 +94,13 @@ const FLAGS_UNDER_WAY = Symbol('getFlags under way');
  * the profile of a 10,000-line file. Instructions never change after their parse (and unchanged
  * pieces keep theirs from one version to the next), so each is computed once per instruction;
  * lists are handed out as copies (callers, the library's own subclasses included, may shift them).
+ * The raw argument list, which all the others build on, is read by our own reader
+ * (`arguments.ts`: the library's results, with less work and allocation).
  */
 {
+  const ourRawArguments = function (this: Record<symbol, unknown>) {
+    return readRawArguments(this as unknown as Instruction);
+  };
   for (const [cls, method, copy] of [
     [InstructionClass, 'getRawArguments', true],
     [InstructionClass, 'getArgumentsRanges', true],
@@ -102,18 +111,18 @@ const FLAGS_UNDER_WAY = Symbol('getFlags under way');
   ] as const) {
     const proto = cls.prototype as unknown as Record<string, (this: Record<symbol, unknown>) => unknown>;
     const cache = Symbol(method);
-    const original = proto[method];
+    const compute = method === 'getRawArguments' ? ourRawArguments : proto[method];
     proto[method] = function (this: Record<symbol, unknown>) {
       if (!(cache in this)) {
         // The library's getFlags asks for getArguments while its own flag list is still empty:
         // arguments worked out then still hold the flags (FROM and HEALTHCHECK asked for their
         // flags first), and are not kept.
-        if (method === 'getArguments' && this[FLAGS_UNDER_WAY]) return original.call(this);
-        if (method !== 'getFlags') this[cache] = original.call(this);
+        if (method === 'getArguments' && this[FLAGS_UNDER_WAY]) return compute.call(this);
+        if (method !== 'getFlags') this[cache] = compute.call(this);
         else {
           this[FLAGS_UNDER_WAY] = true;
           try {
-            this[cache] = original.call(this);
+            this[cache] = compute.call(this);
           } finally {
             this[FLAGS_UNDER_WAY] = false;
           }
