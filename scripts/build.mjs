@@ -6,6 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { packedTablesPlugin } from './packedTables.mjs';
+import { ruleDocsPlugin } from './ruleDocs.mjs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
@@ -123,7 +124,7 @@ function vendorBuilds(vendor, options = {}) {
 await Promise.all([
   build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [vendorPlugin(VENDOR.client, './vendor/')] }),
   ...vendorBuilds(VENDOR.client, { external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin(VENDOR.server, './vendor/'), packedTablesPlugin()] }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin(VENDOR.server, './vendor/'), packedTablesPlugin(), ruleDocsPlugin()] }),
   ...vendorBuilds(VENDOR.server),
   // The CLI stays one file: it is the package's `bin`, run once per invocation.
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(version) }, plugins: [packedTablesPlugin()] }),
