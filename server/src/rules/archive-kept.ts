@@ -3,9 +3,10 @@
  * extracted, but never removed. The image then holds the software twice: packed and unpacked.
  * A removal in a later RUN is files-changed-in-later-layer's finding (too late to save anything).
  */
-import { appendToRun, commandRange } from '../core/commands';
+import { commandRange } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { ARCHIVE, extractedArchive, isAtOrBelow, laterRuns, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
+import { verifiedAppend } from '../core/packageManagers';
 import { programName } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
@@ -92,7 +93,8 @@ export const rule: Rule = {
     // A later instruction that still reads the archive would break.
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (model.instructions.some((i) => i.index > instr.index && i.stage && (i.node.getArgumentsContent() ?? '').includes(name))) return undefined;
-    const edit = appendToRun(model, instr, `rm -f ${quote(path)}`);
+    // Checked by parsing the RUN again: a heredoc whose last line ends in a backslash would take the rm as arguments.
+    const edit = verifiedAppend(model, instr, `rm -f ${quote(path)}`);
     return edit && { title: `Delete ${path} in the same RUN`, edits: [edit], preferred: true };
   },
 };

@@ -10,9 +10,10 @@
  * into a builder stage and a slim final stage.
  */
 import type { Copy } from 'dockerfile-ast';
-import { APT_PROGRAMS, appendToRun, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands } from '../core/commands';
+import { APT_PROGRAMS, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { isAtOrBelow, resolvePath, workdirAt } from '../core/paths';
+import { verifiedAppend } from '../core/packageManagers';
 import { inlineAssignments, programArgs, programName, type ShellCommand } from '../core/shell';
 import type { Fix, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
@@ -479,7 +480,7 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     if (!dest || !isAtOrBelow(dest, workdir)) return undefined;
   }
   const prunes = found.build.instr.run!.commands.some((c) => c.start > found.build.cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune');
-  const prune = prunes ? undefined : appendToRun(model, found.build.instr, 'npm prune --omit=dev');
+  const prune = prunes ? undefined : verifiedAppend(model, found.build.instr, 'npm prune --omit=dev');
   if (!prunes && !prune) return undefined;
   const slim = slimVariant(image) ?? image;
   return rewrite(model, stage, {

@@ -73,6 +73,12 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     }
   });
 
+  it('is not offered on a Node stage whose build RUN is a heredoc ending in a backslash (npm prune would become arguments of the build)', () => {
+    const text = replaced(fixture('node'), 'RUN npm run build', 'RUN <<EOT\nnpm run build \\\nEOT');
+    assert.ok(analyze(text, ENV).findings.some((f) => f.ruleId === RULE), 'no finding: the case proves nothing');
+    assert.deepEqual(rewrites(text), []);
+  });
+
   it('is still offered where the repeated lines are plain (ENV in both forms, COPY --chown and --from, ARG, USER)', () => {
     let text = replaced(`FROM alpine:3.21 AS tools\n${fixture('python')}`, 'COPY requirements.txt .', 'COPY --chown=1000:1000 requirements.txt constraints.txt ./\nCOPY --from=tools /bin/busybox /bin/');
     text = replaced(text, 'WORKDIR /app', 'WORKDIR /app\nENV PYTHONUNBUFFERED=1 LANG=C.UTF-8\nENV TZ Etc/UTC\nARG VERSION=1\nUSER 1000');
