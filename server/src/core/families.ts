@@ -5,7 +5,8 @@
  * family's text and reused while that text, the stages' numbers and their reachability stay the
  * same. A keystroke in one stage of a 1,000-line file then re-runs those rules on that stage's
  * family only. When lines were added or removed above a family (every stage of it moved by the
- * same number of lines), its kept findings move with it; for rules whose messages quote line
+ * same number of lines, and for the first family the instructions before the first FROM too),
+ * its kept findings move with it; for rules whose messages quote line
  * numbers (`quotesLines`) the quoted numbers move too, since a family rule can only quote lines
  * of the family it was shown. Findings are moved when they are handed out, not in the cache:
  * each kept result remembers the family's first line it was made at, so an Enter near the top of
@@ -28,7 +29,10 @@ interface FamilyEntry {
   signature: string;
   /** The text of the instructions before the first FROM, then of each stage of the family. */
   texts: string[];
-  /** The first line of each stage of the family. */
+  /**
+   * The first line of each stage of the family; for the first family, first the line of the
+   * instructions before the first FROM, if there are any (its findings on them move with them).
+   */
   lines: number[];
   /**
    * Per rule: its findings (or error), with the rule's `fileKey` answer they were made under and
@@ -88,9 +92,13 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
     if (same) same.push(entry);
     else byText.set(entry.texts[1], [entry]);
   }
-  const entries = families.map((family): FamilyEntry => {
+  const entries = families.map((family, k): FamilyEntry => {
     const texts = [prefixText, ...family.map((s) => textOf(model, [s.fromInstr, ...s.instructions]))];
     const lines = family.map((s) => s.fromInstr.range.start.line);
+    // The first family holds the findings on the instructions before the first FROM: reused only
+    // where those moved as its stages did (a line added between them and the FROM moves the
+    // stages only).
+    if (k === 0 && prefix.length > 0) lines.unshift(prefix[0].range.start.line);
     // Stage numbers and flags; stage names and images are in the texts, but ARG defaults are not,
     // nor the escape character (a `# escape=` directive changes how the same text parses).
     let signature = `${settingsKey}|${model.escapeChar}`;
