@@ -177,7 +177,6 @@ function shareOut(model: DockerfileModel, rule: Rule, settings: AnalysisSettings
   for (const k of into) entries[k].results.set(rule.id, { findings: shares[k], line: entries[k].lines[0], fileKey });
 }
 
-
 /** The model restricted to one family (and the instructions before the first FROM). */
 function familyView(model: DockerfileModel, prefix: Instr[], family: Stage[]): DockerfileModel {
   const instructions = [...prefix, ...family.flatMap((s) => [s.fromInstr, ...s.instructions])].sort((a, b) => a.index - b.index);
