@@ -6,28 +6,16 @@
  * diagnostics (0.3 s now), 0.37 s at 1,000 lines (0.03 s now).
  */
 import * as assert from 'node:assert/strict';
-import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateDockerfile } from '../bench/lsp/generate';
-import { fileUri, LspTestClient } from '../support/lspClient';
+import { fileUri, serverInTempFolder } from '../support/lspClient';
 
 describe('a burst of changes is analysed at its last version', function () {
   this.timeout(60_000);
-  let dir: string;
-  let client: LspTestClient;
-
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-burst-'));
-    client = await LspTestClient.start({ rootPath: dir });
-  });
-
-  after(async () => {
-    await client?.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const server = serverInTempFolder('dsh-burst-');
 
   it('publishes for few of 20 versions sent at once, and the last one equals a fresh analysis', async () => {
+    const { dir, client } = server;
     const text = generateDockerfile(1000, 1000);
     const uri = fileUri(path.join(dir, 'Dockerfile'));
     await client.open(uri, text);

@@ -11,23 +11,15 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { fileUri, LspTestClient } from '../support/lspClient';
+import { fileUri, serverInTempFolder } from '../support/lspClient';
 import { generateDockerfile } from '../bench/lsp/generate';
 
 describe('CodeLens, size breakdown and the light bulb menu on a large file', function () {
   this.timeout(120_000);
-  let dir: string;
-  let client: LspTestClient;
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-lens-cost-'));
-    client = await LspTestClient.start({ rootPath: dir });
-  });
-  after(async () => {
-    await client.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const server = serverInTempFolder('dsh-lens-cost-');
 
   it('answers within seconds at 10,000 lines, once per version, and the server stays responsive', async () => {
+    const { dir, client } = server;
     const file = path.join(dir, 'Dockerfile');
     const text = generateDockerfile(10_000, 10_000);
     fs.writeFileSync(file, text);
@@ -66,6 +58,7 @@ describe('CodeLens, size breakdown and the light bulb menu on a large file', fun
   });
 
   it("counts, in the estimate after the fixes, an ignore file that a builder stage's finding creates", async () => {
+    const { client } = server;
     // The only finding that writes .dockerignore is in the builder, but the file also keeps
     // app/__pycache__ (30 MB) out of the final stage's COPY.
     const ctx = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-after-'));

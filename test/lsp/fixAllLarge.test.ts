@@ -6,12 +6,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { applyEdits } from '../../server/src/core/edits';
-import { fileUri, LspTestClient } from '../support/lspClient';
+import { fileUri, serverInTempFolder } from '../support/lspClient';
 import { generateDockerfile } from '../bench/lsp/generate';
 
 /** The edits a workspace edit makes to `uri` (plain changes, or document changes when it also creates files). */
@@ -22,19 +21,10 @@ function editsTo(edit: WorkspaceEdit, uri: string): TextEdit[] {
 
 describe('Apply all size fixes on the generated 10,000-line file', function () {
   this.timeout(240_000);
-  let dir: string;
-  let client: LspTestClient;
-  before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-fix-all-large-'));
-    fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n');
-    client = await LspTestClient.start({ rootPath: dir });
-  });
-  after(async () => {
-    await client.stop();
-    fs.rmSync(dir, { recursive: true, force: true });
-  });
+  const server = serverInTempFolder('dsh-fix-all-large-', (dir) => fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n'));
 
   it('applies every preferred fix in one command', async () => {
+    const { dir, client } = server;
     const file = path.join(dir, 'Dockerfile');
     const text = generateDockerfile(10_000, 10_000);
     fs.writeFileSync(file, text);

@@ -3,6 +3,8 @@
  * with vscode-jsonrpc, the same library VS Code's client uses.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
@@ -110,6 +112,37 @@ export class LspTestClient {
     this.connection.dispose();
     this.child.kill();
   }
+}
+
+/**
+ * For the mocha `describe` block it is called in: a server over stdio whose workspace is a new
+ * temporary folder (`prepare` fills it before the server starts), stopped and removed after the
+ * block. The folder and client are there once the block's first `before` hook has run.
+ */
+export function serverInTempFolder(prefix: string, prepare?: (dir: string) => void): { readonly dir: string; readonly client: LspTestClient } {
+  let dir: string | undefined;
+  let client: LspTestClient | undefined;
+  before(async () => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    prepare?.(dir);
+    client = await LspTestClient.start({ rootPath: dir });
+  });
+  after(async () => {
+    await client?.stop();
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  });
+  const ready = <T>(value: T | undefined): T => {
+    if (value === undefined) throw new Error('serverInTempFolder: asked before its before hook ran');
+    return value;
+  };
+  return {
+    get dir() {
+      return ready(dir);
+    },
+    get client() {
+      return ready(client);
+    },
+  };
 }
 
 export function fileUri(p: string): string {
