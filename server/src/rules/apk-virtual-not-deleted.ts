@@ -12,13 +12,14 @@ import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the packages of the virtual group (compilers and headers are typically the largest); their size depends on the packages';
 
-/** The `--virtual` / `-t` name of an `apk add`, if any. */
-function virtualName(cmd: ShellCommand): string | undefined {
+/** The `--virtual` / `-t` group of an `apk add`, if any: its name, the option that gave it, and whether they are one word (`--virtual=name`). */
+function virtualGroup(cmd: ShellCommand): { option: string; name: string; joined: boolean } | undefined {
   if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add') return undefined;
   const args = programArgs(cmd).map((w) => w.value);
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--virtual' || args[i] === '-t') return args[i + 1];
-    if (args[i].startsWith('--virtual=')) return args[i].slice('--virtual='.length);
+    // The option requires an argument, so apk takes the next word whatever it looks like.
+    if (args[i] === '--virtual' || args[i] === '-t') return args[i + 1] === undefined ? undefined : { option: args[i], name: args[i + 1], joined: false };
+    if (args[i].startsWith('--virtual=')) return { option: '--virtual', name: args[i].slice('--virtual='.length), joined: true };
   }
   return undefined;
 }
@@ -37,11 +38,11 @@ export const rule: Rule = {
   quotesLines: true,
   docs: {
     summary: '`apk add --virtual .name ...` without `apk del .name` in the same RUN.',
-    why: 'A virtual group exists so that build-time packages (compilers, headers) can be removed with one `apk del` once the build is done. Deleted in a later RUN, the files are hidden but still stored in this layer. Groups whose name says they are kept for run time (`.run-deps`, `.rundeps`, as the official images name them) are not reported.',
+    why: 'A virtual group exists so that build-time packages (compilers, headers) can be removed with one `apk del` once the build is done. Deleted in a later RUN, the files are hidden but still stored in this layer. Groups whose name says they are kept for run time (`.run-deps`, `.rundeps`, as the official images name them) are not reported. `--virtual` and `-t` take the next word as the name of the group whatever it looks like, so in `apk add --virtual --no-cache gcc` the group is named `--no-cache` (and the cache option is not set); a name that starts with `-` is most likely a forgotten one, and the message says so instead of advising a delete.',
     incorrect: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir psycopg2',
     correct: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir psycopg2 \\\n    && apk del .build-deps',
     sizeImpact: `Depends on the packages: ${BASIS}.`,
-    fix: 'Appends `&& apk del <name>` to the RUN, only when no later RUN of the image exists: a later RUN, or the running container, may use what the group installed, and the rule cannot tell. Otherwise no fix; the message says where the delete belongs.',
+    fix: 'Appends `&& apk del <name>` to the RUN, only when no later RUN of the image exists: a later RUN, or the running container, may use what the group installed, and the rule cannot tell. Otherwise no fix; the message says where the delete belongs. No fix either when the name is not a plain word (letters, digits, `.`, `_`, `+`, and `-` after the first character): a variable, quotes, or a name `apk del` would read as an option.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -49,8 +50,21 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       run.commands.forEach((cmd, k) => {
-        const name = virtualName(cmd);
-        if (!name || /run/i.test(name)) return;
+        const group = virtualGroup(cmd);
+        const name = group?.name;
+        if (!group || !name || /run/i.test(name)) return;
+        if (name.startsWith('-')) {
+          // `apk add --virtual --no-cache gcc`: the option word became the group's name; `apk del`
+          // would read that name as an option, so the message advises a name, not a delete.
+          out.push({
+            range: commandRange(model, run, cmd),
+            instr,
+            message: `apk reads \`${name}\` as the group's name, not as an option${group.joined ? '' : ` (\`${group.option}\` takes the next word, whatever it looks like)`}. A name that starts with \`-\` is most likely a forgotten name (and \`apk del\` would read it as an option). The group stays in this layer: ${BASIS}. Write a name after \`${group.option}\` (\`${group.option} .build-deps\`) and delete the group by that name at the end of this RUN.`,
+            saving: { basis: BASIS },
+            data: { commandStart: cmd.start, name },
+          });
+          return;
+        }
         if (run.commands.slice(k + 1).some((c) => deletes(c, name))) return;
         const later = deleters.find((i) => followsInImage(instr, i) && i.run!.commands.some((c) => deletes(c, name)));
         const where = later ? ` The \`apk del\` on line ${later.range.start.line + 1} runs in a later layer, which cannot shrink this one.` : '';
@@ -67,7 +81,7 @@ export const rule: Rule = {
   },
   fix(finding, { model }) {
     const found = findingCommand(model, finding);
-    const name = found && virtualName(found.cmd);
+    const name = found && virtualGroup(found.cmd)?.name;
     // A name that starts with a dash (`--virtual --no-cache`) would be an option to `apk del`.
     if (!found || !name || !/^[\w.+][\w.+-]*$/.test(name)) return undefined;
     if (laterInImage(model, found.instr).some((i) => i.run)) return undefined;
