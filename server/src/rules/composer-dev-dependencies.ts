@@ -5,7 +5,7 @@
  */
 import { commandRange, hasFlag, insertAfterWord, operands } from '../core/commands';
 import { envFor, findingCommand, followsInImage, isTruthy, subcommandOf } from '../core/packageManagers';
-import type { DockerfileModel, Instr } from '../core/model';
+import { runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
@@ -55,21 +55,18 @@ export const rule: Rule = {
   check({ model }) {
     const out: RawFinding[] = [];
     const uses = devUses(model);
-    for (const stage of model.stages) {
-      if (!stage.layersInFinal) continue;
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        for (const cmd of run.commands) {
-          if (!subcommandOf(cmd, /^composer(\.phar)?$/, ['install', 'i']) || hasFlag(cmd, '--no-dev')) continue;
-          if (isTruthy(envFor(instr, cmd, 'COMPOSER_NO_DEV'))) continue;
-          const line = laterDevUse(model, instr, cmd, uses);
-          const message =
-            line === undefined
-              ? `Composer installs require-dev into the final image: ${BASIS}. Add --no-dev.`
-              : `Composer installs require-dev into the final image: ${BASIS}. Line ${line + 1} uses them, so run that in a separate stage and install with --no-dev in the final one.`;
-          out.push({ range: commandRange(model, run, cmd), instr, message, saving: { basis: BASIS }, data: { commandStart: cmd.start, needsDev: line !== undefined } });
-        }
+    for (const instr of runInstructions(model)) {
+      if (!instr.stage.layersInFinal) continue;
+      const run = instr.run;
+      for (const cmd of run.commands) {
+        if (!subcommandOf(cmd, /^composer(\.phar)?$/, ['install', 'i']) || hasFlag(cmd, '--no-dev')) continue;
+        if (isTruthy(envFor(instr, cmd, 'COMPOSER_NO_DEV'))) continue;
+        const line = laterDevUse(model, instr, cmd, uses);
+        const message =
+          line === undefined
+            ? `Composer installs require-dev into the final image: ${BASIS}. Add --no-dev.`
+            : `Composer installs require-dev into the final image: ${BASIS}. Line ${line + 1} uses them, so run that in a separate stage and install with --no-dev in the final one.`;
+        out.push({ range: commandRange(model, run, cmd), instr, message, saving: { basis: BASIS }, data: { commandStart: cmd.start, needsDev: line !== undefined } });
       }
     }
     return out;

@@ -6,7 +6,7 @@
 import { commandRange, insertAfterWord, operands } from '../core/commands';
 import { findingCommand, followsInImage, npmInstallWord } from '../core/packageManagers';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies as omitsDev } from '../core/npmCommand';
-import type { DockerfileModel, Instr } from '../core/model';
+import { runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
@@ -70,22 +70,19 @@ export const rule: Rule = {
   check({ model }) {
     const out: RawFinding[] = [];
     const uses = devUses(model);
-    for (const stage of model.stages) {
-      if (!stage.layersInFinal) continue;
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        for (const cmd of run.commands) {
-          const word = npmInstallWord(cmd);
-          if (!word || !INSTALL_ALL.has(word.value)) continue;
-          if (installsGlobally(cmd)) continue;
-          if (npmPackageOperands(cmd, word).length > 0 || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
-          const dev = laterDevUse(instr, cmd, model, uses);
-          const message = dev
-            ? `npm installs devDependencies into the final image: ${BASIS}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`
-            : `npm installs devDependencies into the final image: ${BASIS}. Add --omit=dev (or set NODE_ENV=production).`;
-          out.push({ range: commandRange(model, run, cmd), instr, message, saving: { basis: `depends on the project; example: ${DEV.basis}` }, data: { commandStart: cmd.start, needsDev: dev !== undefined } });
-        }
+    for (const instr of runInstructions(model)) {
+      if (!instr.stage.layersInFinal) continue;
+      const run = instr.run;
+      for (const cmd of run.commands) {
+        const word = npmInstallWord(cmd);
+        if (!word || !INSTALL_ALL.has(word.value)) continue;
+        if (installsGlobally(cmd)) continue;
+        if (npmPackageOperands(cmd, word).length > 0 || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
+        const dev = laterDevUse(instr, cmd, model, uses);
+        const message = dev
+          ? `npm installs devDependencies into the final image: ${BASIS}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`
+          : `npm installs devDependencies into the final image: ${BASIS}. Add --omit=dev (or set NODE_ENV=production).`;
+        out.push({ range: commandRange(model, run, cmd), instr, message, saving: { basis: `depends on the project; example: ${DEV.basis}` }, data: { commandStart: cmd.start, needsDev: dev !== undefined } });
       }
     }
     return out;

@@ -6,6 +6,7 @@
 import { commandRange, isPipInstall } from '../core/commands';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import { operands } from '../core/commands';
+import { runInstructions } from '../core/model';
 import type { RawFinding, Rule } from './rule';
 
 /** Path segments or name parts that mark development-only dependencies (not `docs`: a documentation image legitimately installs those). */
@@ -72,22 +73,19 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    for (const stage of model.stages) {
-      if (!stage.layersInFinal) continue;
-      for (const instr of stage.instructions) {
-        const run = instr.run;
-        if (!run) continue;
-        for (const cmd of run.commands) {
-          if (!isPipInstall(cmd) && !isUvPipInstall(cmd)) continue;
-          const dev = devInstalls(cmd);
-          if (dev.length === 0) continue;
-          out.push({
-            range: commandRange(model, run, cmd),
-            instr,
-            message: `Installs ${dev.map((d) => `\`${d}\``).join(', ')} into the final image: ${BASIS}. Install them in a separate test or build stage.`,
-            saving: { basis: BASIS },
-          });
-        }
+    for (const instr of runInstructions(model)) {
+      if (!instr.stage.layersInFinal) continue;
+      const run = instr.run;
+      for (const cmd of run.commands) {
+        if (!isPipInstall(cmd) && !isUvPipInstall(cmd)) continue;
+        const dev = devInstalls(cmd);
+        if (dev.length === 0) continue;
+        out.push({
+          range: commandRange(model, run, cmd),
+          instr,
+          message: `Installs ${dev.map((d) => `\`${d}\``).join(', ')} into the final image: ${BASIS}. Install them in a separate test or build stage.`,
+          saving: { basis: BASIS },
+        });
       }
     }
     return out;
