@@ -12,6 +12,7 @@ import { addIgnoreEntries, createDockerignoreMatcher, type DockerignoreMatcher }
 import type { BuildContextFacts, ContextScanFacts } from './environment';
 import { perInstruction, type DockerfileModel, type Instr, type InstructionText } from './model';
 import type { Fix, Range } from './types';
+import type { RawFinding } from '../rules/rule';
 
 const WHOLE_CONTEXT = new Set(['.', './', './.', '*', './*']);
 
@@ -41,6 +42,19 @@ export const contextSources = perInstruction((instr: InstructionText): ContextSo
 /** The source of a COPY/ADD that copies the whole context, if it has one. */
 export function wholeContextSource(instr: Instr): ContextSource | undefined {
   return contextSources(instr).find((s) => s.whole);
+}
+
+/**
+ * A finding on the `.` of each COPY/ADD that copies the whole context (where the context rules
+ * report), saying what `describe` says of that instruction.
+ */
+export function onWholeContextCopies(model: DockerfileModel, describe: (instr: Instr) => Pick<RawFinding, 'message' | 'saving'>): RawFinding[] {
+  const out: RawFinding[] = [];
+  for (const instr of model.instructions) {
+    const source = wholeContextSource(instr);
+    if (source) out.push({ range: source.range, instr, ...describe(instr) });
+  }
+  return out;
 }
 
 /**

@@ -4,10 +4,10 @@
  * output). Needs a scan of the context; without an ignore file at all,
  * `context-without-dockerignore` reports the same copy (never both).
  */
-import { explicitSources, ignoreFileName, ignorePathsFix, unignoredHeavyPaths, wholeContextSource } from '../core/buildContext';
+import { explicitSources, ignoreFileName, ignorePathsFix, unignoredHeavyPaths, onWholeContextCopies } from '../core/buildContext';
 import { formatBytes, formatCount } from '../sizes/format';
 import { HEAVY_PATH_MIN_BYTES } from './context-without-dockerignore';
-import type { RawFinding, Rule } from './rule';
+import type { Rule } from './rule';
 
 export const rule: Rule = {
   id: 'context-large-paths',
@@ -31,18 +31,10 @@ export const rule: Rule = {
     const bytes = heavy.reduce((n, h) => n + h.bytes, 0);
     const about = scan.complete ? 'about' : 'at least about';
     const list = heavy.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ') + (heavy.length > 5 ? `, and ${heavy.length - 5} more` : '');
-    const out: RawFinding[] = [];
-    for (const instr of model.instructions) {
-      const source = wholeContextSource(instr);
-      if (!source) continue;
-      out.push({
-        range: source.range,
-        instr,
-        message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${formatCount(scan.files)} files), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(bytes)}.`,
-        saving: { bytes, basis: 'measured: apparent sizes of these folders in the build context' },
-      });
-    }
-    return out;
+    return onWholeContextCopies(model, (instr) => ({
+      message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${formatCount(scan.files)} files), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(bytes)}.`,
+      saving: { bytes, basis: 'measured: apparent sizes of these folders in the build context' },
+    }));
   },
   fix(_finding, { model, env }) {
     const heavy = unignoredHeavyPaths(env.context, HEAVY_PATH_MIN_BYTES, explicitSources(model));

@@ -4,10 +4,10 @@
  * cloud credential files). The scan in `sources/context/scan.ts` decides what looks like a secret;
  * without an ignore file at all, `context-without-dockerignore` names them instead.
  */
-import { explicitSources, ignoreFileName, ignoreMatcher, ignorePathsFix, overlaps, wholeContextSource } from '../core/buildContext';
+import { explicitSources, ignoreFileName, ignoreMatcher, ignorePathsFix, overlaps, onWholeContextCopies } from '../core/buildContext';
 import type { BuildContextFacts } from '../core/environment';
 import type { DockerfileModel } from '../core/model';
-import type { RawFinding, Rule } from './rule';
+import type { Rule } from './rule';
 
 /** Secrets the builder receives, except those the Dockerfile copies by name (a deliberate choice, and ignoring them would break the build). */
 function unignoredSecrets(context: BuildContextFacts, model: DockerfileModel): Array<{ path: string; reason: string }> {
@@ -35,17 +35,9 @@ export const rule: Rule = {
     const secrets = unignoredSecrets(context, model);
     if (secrets.length === 0) return [];
     const list = secrets.slice(0, 4).map((s) => `${s.path} (${s.reason})`).join(', ') + (secrets.length > 4 ? `, and ${secrets.length - 4} more` : '');
-    const out: RawFinding[] = [];
-    for (const instr of model.instructions) {
-      const source = wholeContextSource(instr);
-      if (!source) continue;
-      out.push({
-        range: source.range,
-        instr,
-        message: `${instr.keyword} . bakes likely secrets into the image, and ${ignoreFileName(context)} does not exclude them: ${list}.`,
-      });
-    }
-    return out;
+    return onWholeContextCopies(model, (instr) => ({
+      message: `${instr.keyword} . bakes likely secrets into the image, and ${ignoreFileName(context)} does not exclude them: ${list}.`,
+    }));
   },
   fix(_finding, { model, env }) {
     const paths = unignoredSecrets(env.context, model).map((s) => s.path);

@@ -3,12 +3,12 @@
  * into the image. Without a `.dockerignore`, that includes `.git`, local dependency folders,
  * virtual environments, build output and sometimes secrets.
  */
-import { explicitSources, ignoreFileName, overlaps, unignoredHeavyPaths, wholeContextSource } from '../core/buildContext';
+import { explicitSources, ignoreFileName, overlaps, unignoredHeavyPaths, onWholeContextCopies } from '../core/buildContext';
 import { createDockerignoreMatcher, literalPattern } from '../core/dockerignore';
 import type { BuildContextFacts } from '../core/environment';
 import { instructionAt, type DockerfileModel } from '../core/model';
 import { formatBytes, formatCount } from '../sizes/format';
-import type { RawFinding, Rule } from './rule';
+import type { Rule } from './rule';
 
 /** A heavy folder is named in the message and the created file from this size on. */
 export const HEAVY_PATH_MIN_BYTES = 1_000_000;
@@ -66,7 +66,6 @@ export const rule: Rule = {
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];
-    const out: RawFinding[] = [];
     const scan = env.context.scan;
     const heavy = unignoredHeavyPaths(env.context, HEAVY_PATH_MIN_BYTES, explicitSources(model));
     const heavyBytes = heavy.reduce((n, h) => n + h.bytes, 0);
@@ -79,17 +78,10 @@ export const rule: Rule = {
       const secrets = scan.secrets.filter((s) => !keep.some((k) => overlaps(k, s.path)));
       if (secrets.length) measured += ` Likely secrets: ${secrets.slice(0, 3).map((s) => s.path).join(', ')}.`;
     }
-    for (const instr of model.instructions) {
-      const source = wholeContextSource(instr);
-      if (!source) continue;
-      out.push({
-        range: source.range,
-        instr,
-        message: `${instr.keyword} . copies the whole build context, and there is no .dockerignore: .git, local dependencies and build output go into the image too.${measured} Add a .dockerignore.`,
-        saving: scan ? { bytes: heavyBytes, basis: `${about} the measured size of the heavy folders in the build context` } : { basis: 'whatever the build context holds beyond the sources (not scanned yet)' },
-      });
-    }
-    return out;
+    return onWholeContextCopies(model, (instr) => ({
+      message: `${instr.keyword} . copies the whole build context, and there is no .dockerignore: .git, local dependencies and build output go into the image too.${measured} Add a .dockerignore.`,
+      saving: scan ? { bytes: heavyBytes, basis: `${about} the measured size of the heavy folders in the build context` } : { basis: 'whatever the build context holds beyond the sources (not scanned yet)' },
+    }));
   },
   fix(finding, { model, env }) {
     if (!instructionAt(model, finding.range.start.line)) return undefined;
