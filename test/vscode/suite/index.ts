@@ -62,7 +62,9 @@ async function checkRejections(): Promise<void> {
 
 export function run(): Promise<void> {
   if (logPrefix) (Mocha.reporters.Base as unknown as { consoleLog: typeof print }).consoleLog = print;
-  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', rootHooks: { afterEach: checkRejections, afterAll: checkRejections } });
+  // DSH_SUITE_GREP=<regexp> runs only the matching tests (code-server passes the runner's environment on).
+  const grep = process.env.DSH_SUITE_GREP;
+  const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', rootHooks: { afterEach: checkRejections, afterAll: checkRejections }, ...(grep ? { grep } : {}) });
   const files = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
   for (const file of files) mocha.addFile(path.join(__dirname, file));
   return new Promise((resolve, reject) => {
