@@ -11,12 +11,27 @@
 import { LOAD_START, LOAD_START_CPU } from './loadStart';
 import * as path from 'node:path';
 import { commands, window, workspace, type ExtensionContext } from 'vscode';
+import { OutsideWorkspaceWatcher } from './outsideWatcher';
 import { SizeView } from './sizeView';
 import { registerEngineCommands } from './engineCommands';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SERVER_NODE_OPTIONS, serverArgs } from '../../server/src/launch';
 
 let client: LanguageClient | undefined;
+
+/** The documents the server sees. */
+const DOCUMENTS = [
+  { language: 'dockerfile' },
+  { language: 'dockerignore' },
+  { pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*,Containerfile.*}' },
+  { pattern: '**/{.dockerignore,*.dockerignore}' },
+];
+/**
+ * The names of the files and folders whose creation, change or deletion changes the server's
+ * findings: ignore files, config and Compose files, manifests at the top of a build context, and
+ * folders and files the context scan reports. No `/` in it: outsideWatcher.ts relies on that.
+ */
+const WATCHED_NAMES = '{.dockerignore,*.dockerignore,.dockerfile-size-hints.yaml,.dockerfile-size-hints.yml,.dockerfile-size-hints.json,.hadolint.yaml,.hadolint.yml,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,package.json,requirements.txt,pyproject.toml,go.mod,pom.xml,Cargo.toml,node_modules,.git,.venv,venv,dist,build,target,.env,.env.*,*.pem,*.key,.npmrc}';
 /** All imports are loaded once this module's own code runs. */
 const LOADED = performance.now();
 const LOAD_CPU = process.cpuUsage(LOAD_START_CPU);
@@ -52,6 +67,8 @@ export interface ServerInfo {
 export interface Api {
   serverInfo(): Promise<ServerInfo>;
   activationTime(): ActivationTime;
+  /** The folders outside the workspace folders watched for file events now (those of open documents). */
+  watchedOutsideFolders(): string[];
 }
 
 export async function activate(context: ExtensionContext): Promise<Api> {
@@ -62,18 +79,18 @@ export async function activate(context: ExtensionContext): Promise<Api> {
     run: { module, transport: TransportKind.stdio, args: serverArgs(context.globalStorageUri.fsPath), options: { execArgv: [...SERVER_NODE_OPTIONS] } },
     debug: { module, transport: TransportKind.stdio, options: { execArgv: [...SERVER_NODE_OPTIONS, '--nolazy', '--inspect=6011'] } },
   };
+  // The files the server's findings depend on, in the workspace folders and in the folders of
+  // open documents outside them (see outsideWatcher.ts); the language client forwards both.
+  const outside = new OutsideWorkspaceWatcher(DOCUMENTS, WATCHED_NAMES);
+  const watchers = [workspace.createFileSystemWatcher(`**/${WATCHED_NAMES}`), outside];
+  context.subscriptions.push(...watchers);
   const clientOptions: LanguageClientOptions = {
-    documentSelector: [
-      { language: 'dockerfile' },
-      { language: 'dockerignore' },
-      { pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*,Containerfile.*}' },
-      { pattern: '**/{.dockerignore,*.dockerignore}' },
-    ],
+    documentSelector: DOCUMENTS,
     // The server makes network lookups only when told the workspace is trusted.
     initializationOptions: { trusted: workspace.isTrusted, storagePath: context.globalStorageUri.fsPath },
     synchronize: {
       configurationSection: 'dockerfileSizeHints',
-      fileEvents: workspace.createFileSystemWatcher('**/{.dockerignore,*.dockerignore,.dockerfile-size-hints.yaml,.dockerfile-size-hints.yml,.dockerfile-size-hints.json,.hadolint.yaml,.hadolint.yml,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,package.json,requirements.txt,pyproject.toml,go.mod,pom.xml,Cargo.toml,node_modules,.git,.venv,venv,dist,build,target,.env,.env.*,*.pem,*.key,.npmrc}'),
+      fileEvents: watchers,
     },
   };
   client = new LanguageClient('dockerfileSizeHints', 'Dockerfile Size Hints', serverOptions, clientOptions);
@@ -108,6 +125,7 @@ export async function activate(context: ExtensionContext): Promise<Api> {
       return running.sendRequest<ServerInfo>('dockerfileSizeHints/serverInfo');
     },
     activationTime: () => ({ ...time }),
+    watchedOutsideFolders: () => outside.folders,
   };
 }
 

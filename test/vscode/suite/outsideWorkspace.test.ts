@@ -1,0 +1,66 @@
+/**
+ * A Dockerfile opened from a folder outside the workspace folders (as with File > Open File or
+ * `code Dockerfile` in a terminal): its findings follow its `.dockerignore` being written, changed
+ * and deleted by another program (Node's fs here, not VS Code's), which VS Code's workspace
+ * watcher does not see; the client watches that folder while the document is open, and stops
+ * when it closes.
+ */
+import * as assert from 'assert';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import * as vscode from 'vscode';
+import { codeOf, extensionId, ourDiagnostics, waitFor } from './helpers';
+
+interface Api {
+  watchedOutsideFolders(): string[];
+}
+
+describe('a Dockerfile outside the workspace folders', () => {
+  let dir: string;
+  let uri: vscode.Uri;
+  let ignorePath: string;
+
+  /** Our findings on the Dockerfile, as `code@line` sorted, for the assertions and their messages. */
+  const findings = () =>
+    ourDiagnostics(uri)
+      .filter((d) => ['context-without-dockerignore', 'copy-source-ignored'].includes(codeOf(d)))
+      .map((d) => `${codeOf(d)}@${d.range.start.line}`)
+      .sort();
+  const waitForFindings = (what: string, expected: string[]) =>
+    waitFor(() => `${what}: expected ${expected.join(', ') || 'none'}, have ${findings().join(', ') || 'none'}`, () => JSON.stringify(findings()) === JSON.stringify(expected), 30_000);
+
+  before(() => {
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-outside-')));
+    uri = vscode.Uri.file(path.join(dir, 'Dockerfile'));
+    ignorePath = path.join(dir, '.dockerignore');
+    assert.strictEqual(vscode.workspace.getWorkspaceFolder(uri), undefined, `${dir} lies in a workspace folder`);
+    fs.writeFileSync(path.join(dir, 'notes.txt'), 'notes\n');
+    fs.writeFileSync(uri.fsPath, 'FROM node:22-slim\nCOPY notes.txt /app/\nCOPY . /app\n');
+  });
+
+  after(async () => {
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    fs.rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('sees its .dockerignore written, changed and deleted on disk', async () => {
+    // Opened as a person opens it (vscode.open): a document an extension opens with
+    // openTextDocument stays open for up to 3 minutes after its editor closes.
+    await vscode.commands.executeCommand('vscode.open', uri);
+    await waitForFindings('before any .dockerignore', ['context-without-dockerignore@2']);
+    fs.writeFileSync(ignorePath, 'notes.txt\n');
+    await waitForFindings('once .dockerignore excludes notes.txt', ['copy-source-ignored@1']);
+    fs.writeFileSync(ignorePath, '*.log\n');
+    await waitForFindings('once .dockerignore excludes *.log only', []);
+    fs.rmSync(ignorePath);
+    await waitForFindings('once .dockerignore is deleted', ['context-without-dockerignore@2']);
+  });
+
+  it('stops watching the folder once no open document is in it', async () => {
+    const api = await vscode.extensions.getExtension<Api>(extensionId)!.activate();
+    assert.deepStrictEqual(api.watchedOutsideFolders(), [dir]);
+    await vscode.commands.executeCommand('workbench.action.closeAllEditors');
+    await waitFor(() => `the watch on ${dir} to end (watched: ${api.watchedOutsideFolders().join(', ')})`, () => api.watchedOutsideFolders().length === 0);
+  });
+});
