@@ -6,8 +6,8 @@
  * Two kinds of findings: the stage's base image is an SDK (golang, rust, maven, gradle, a JDK,
  * node when the Dockerfile runs a build script), or an apt/apk install adds build packages that
  * the same RUN does not remove again. Where the stage has a shape we recognise (a Go binary, a
- * Node app built with `npm run build`, a Java jar run with `java -jar`), the quick fix rewrites it
- * into a builder stage and a slim final stage.
+ * Node app built with `npm run build`, a Java jar run with `java -jar`, Python wheels built with
+ * apt build packages), the quick fix rewrites it into a builder stage and a slim final stage.
  */
 import type { Copy } from 'dockerfile-ast';
 import { APT_PROGRAMS, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands } from '../core/commands';
@@ -165,11 +165,12 @@ export const rule: Rule = {
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
     sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 248 MB for `-jre`; `node:22` about 1.1 GB against about 227 MB for `-slim`. For apt/apk build packages, the size of those packages.',
     fix: [
-      'Rewrites the last stage into a builder stage and a final stage, for three shapes only.',
+      'Rewrites the last stage into a builder stage and a final stage, for four shapes only.',
       'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
       'Node: `npm ci`/`npm install` then `npm run build`, and only npm commands: the builder runs `npm prune --omit=dev` after the build and the final `-slim` stage copies the working directory.',
       'Java: `mvn`/`gradle` commands and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` with the jar.',
-      'ENV and WORKDIR are repeated in the final stage; CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME and STOPSIGNAL move there; a USER moves along only when it exists there (numeric, root, or the image\'s own user). Not offered with HEALTHCHECK, ONBUILD, SHELL, ENV values that use variables, or other RUN commands, whose runtime needs cannot be known; nor when a line it would repeat is not in a plain form (quotes, variables, flags other than `--chown`, `--chmod` and `--from`, several sources into a destination without a trailing /) or a path it would write has a blank: a line the build rejects would be rejected twice.',
+      'Python wheels (offered on the apt finding): an official `python` image, not Alpine, whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (not editable, `--user`, `--target`, `--prefix` or `.`), apt and pip in separate RUNs: the builder runs `pip wheel --wheel-dir /wheels` instead of `pip install`; the final `-slim` stage repeats the other instructions in order, installs with apt the packages that are not build packages and the runtime libraries of the `-dev` packages the rule knows (`libpq-dev` needs `libpq5`, from `apt-cache depends` on Debian 12), leaves out the compilers (`gcc`, `g++`, `build-essential`, `make`, `pkg-config`), and installs from the wheels through a bind mount of the builder (BuildKit), so the wheels are stored in no layer. Not offered with another build package.',
+      'ENV and WORKDIR are repeated in the final stage; CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME and STOPSIGNAL move there; a USER moves along only when it exists there (numeric, root, or the image\'s own user). Not offered with HEALTHCHECK, ONBUILD, SHELL, ENV values that use variables, or other RUN commands, whose runtime needs cannot be known; nor when a line it would repeat is not in a plain form (variables, escapes, quotes other than around a whole ENV or ARG value, flags other than `--chown`, `--chmod` and `--from`, several sources into a destination without a trailing /) or a path it would write has a blank: a line the build rejects would be rejected twice. Repeated lines are copied as written, so `ENV A="x y"` is repeated with its quotes.',
       'Only the build output moves to the final stage, so files the app reads at run time from the source tree are left behind: the fix is not marked preferred; review it.',
     ].join(' '),
   },
@@ -251,23 +252,45 @@ const BLOCKERS = new Set(['HEALTHCHECK', 'ONBUILD', 'SHELL']);
  */
 const PLAIN = /^[A-Za-z0-9_.,:=@%+/~*?-]+$/;
 const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+/**
+ * A value wholly in double or single quotes, with no variable, escape character (either kind) or
+ * quote of its own kind inside: `ENV A="x y"` means the same in any stage, and both the build and
+ * the peer's validator take it (a quote that closes before the value ends, `A="x"y`, the build
+ * takes and the validator does not; it is not copied).
+ */
+const QUOTED = /^("[^"$\\`]*"|'[^'$\\`]*')$/;
+/** Words of an instruction's arguments: runs of non-blanks and quoted parts (which may hold blanks). */
+const WORD = /(?:[^\s"']+|"[^"]*"|'[^']*')+/g;
+
+/** A value ENV or ARG may hold in a repeated line: empty, plain or wholly quoted. */
+const copyableValue = (v: string) => v === '' || PLAIN.test(v) || QUOTED.test(v);
+/** `name=value` with a variable's name and a value {@link copyableValue} takes. */
+function copyableAssignment(w: string): boolean {
+  const eq = w.indexOf('=');
+  return eq > 0 && VARIABLE_NAME.test(w.slice(0, eq)) && copyableValue(w.slice(eq + 1));
+}
 
 /**
  * True when the rewrite may repeat instruction `i` in the final stage: it is in a plain form the
  * build takes. A line the build rejects (`ENV name` without a value, `COPY a b .`: several
  * sources need a destination that ends in /, an unknown flag...) would be rejected twice after the
  * rewrite; rather than know every such error, only the plain forms are copied, and on anything
- * else the rewrite is not offered. Instructions that move (CMD, EXPOSE...) are not repeated.
+ * else the rewrite is not offered. The line is copied verbatim, so ENV and ARG values may be
+ * quoted ({@link QUOTED}): the text means in the final stage what it meant in the first. Paths
+ * (COPY, WORKDIR) stay plain words. Instructions that move (CMD, EXPOSE...) are not repeated.
  */
 function copyable(model: DockerfileModel, i: Instr): boolean {
   const words = lineWords(model, i);
-  if (words.length === 0 || !words.every((w) => PLAIN.test(w))) return false;
+  if (!words || words.length === 0) return false;
   switch (i.keyword) {
     case 'ENV':
-      // `ENV A=1 B=2`, or the older `ENV A some value`.
-      return words.every((w) => w.includes('=') && VARIABLE_NAME.test(w.slice(0, w.indexOf('=')))) || (VARIABLE_NAME.test(words[0]) && words.length > 1);
+      // `ENV A=1 B="x y"`, or the older `ENV A some value`.
+      return words.every(copyableAssignment) || (VARIABLE_NAME.test(words[0]) && words.length > 1 && words.slice(1).every((w) => PLAIN.test(w) || QUOTED.test(w)));
     case 'ARG':
-      return words.length === 1 && VARIABLE_NAME.test(words[0].split('=')[0]);
+      return words.length === 1 && (VARIABLE_NAME.test(words[0]) || copyableAssignment(words[0]));
+  }
+  if (!words.every((w) => PLAIN.test(w))) return false;
+  switch (i.keyword) {
     case 'WORKDIR':
     case 'USER':
       return words.length === 1;
@@ -288,10 +311,15 @@ function copyable(model: DockerfileModel, i: Instr): boolean {
   }
 }
 
-/** The words after the keyword of one-line instruction `i`, flags included (getArgumentsContent leaves them out). */
-function lineWords(model: DockerfileModel, i: Instr): string[] {
+/**
+ * The words after the keyword of one-line instruction `i`, flags included (getArgumentsContent
+ * leaves them out), a quoted part kept in its word; undefined when a quote is not closed.
+ */
+function lineWords(model: DockerfileModel, i: Instr): string[] | undefined {
   const text = model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
-  return text.trim().split(/\s+/).slice(1);
+  const args = text.trim().replace(/^\S+/, '');
+  if (args.replace(WORD, '').trim() !== '') return undefined;
+  return args.match(WORD) ?? [];
 }
 
 interface Plan {

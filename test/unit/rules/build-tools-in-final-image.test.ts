@@ -45,6 +45,9 @@ const CASES: { fixture: string; line: string; by: string; why: string }[] = [
   { fixture: 'node', line: 'ENV PORT=3000', by: 'ENV PORT=3000 HOST', why: 'ENV with a name and no =' },
   { fixture: 'java', line: 'WORKDIR /app', by: 'WORKDIR apt-get  /app', why: 'a working directory with a blank (the COPY --from written with it would have four words)' },
   { fixture: 'java', line: 'ENTRYPOINT ["java", "-jar", "app.jar"]', by: 'ENTRYPOINT ["java", "-jar", " apt-get app.jar"]', why: 'a jar path with a blank' },
+  { fixture: 'node', line: 'ENV PORT=3000', by: 'ENV GREETING="hello world', why: 'a quote that is not closed' },
+  { fixture: 'python', line: 'WORKDIR /app', by: 'ENV GREETING="hello"world', why: 'a quote that closes before the value ends (the validator rejects it)' },
+  { fixture: 'node', line: 'ENV PORT=3000', by: 'ENV GREETING="$USER world"', why: 'a quoted value with a variable (it may read otherwise in the final stage)' },
 ];
 
 describe('build-tools-in-final-image: the builder-stage rewrite', () => {
@@ -77,6 +80,24 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     const text = replaced(fixture('node'), 'RUN npm run build', 'RUN <<EOT\nnpm run build \\\nEOT');
     assert.ok(analyze(text, ENV).findings.some((f) => f.ruleId === RULE), 'no finding: the case proves nothing');
     assert.deepEqual(rewrites(text), []);
+  });
+
+  it('is offered where a repeated ENV or ARG value is wholly quoted, and repeats the line as written', () => {
+    const quoted = ['ENV GREETING="hello world"', "ENV A='x y' B=1", 'ENV TITLE "the app"'];
+    const cases = [
+      ...quoted.map((line) => ({ text: replaced(fixture('node'), 'ENV PORT=3000', line), lines: [line] })),
+      { text: replaced(fixture('python'), 'WORKDIR /app', `WORKDIR /app\n${quoted.join('\n')}\nARG VERSION="1 2"`), lines: [...quoted, 'ARG VERSION="1 2"'] },
+    ];
+    for (const { text, lines } of cases) {
+      assert.deepEqual(peerErrors(text), [], text);
+      const fixed = rewrites(text);
+      assert.equal(fixed.length, 1, `not offered:\n${text}`);
+      assert.deepEqual(peerErrors(fixed[0]), [], fixed[0]);
+      const finalStage = fixed[0].slice(fixed[0].lastIndexOf('\nFROM '));
+      for (const line of lines) assert.ok(finalStage.includes(`\n${line}\n`), `${line} is not repeated as written:\n${fixed[0]}`);
+      const count = (t: string) => analyze(t, ENV).findings.filter((f) => f.ruleId === RULE).length;
+      assert.ok(count(fixed[0]) < count(text), `the rewrite did not remove its finding:\n${fixed[0]}`);
+    }
   });
 
   it('is still offered where the repeated lines are plain (ENV in both forms, COPY --chown and --from, ARG, USER)', () => {
