@@ -12,11 +12,11 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { validate } from 'dockerfile-utils';
 import { analyze, fixFor, type AnalysisSettings } from '../../../server/src/core/analyze';
 import { fixAll } from '../../../server/src/core/edits';
 import { buildModel } from '../../../server/src/core/model';
 import { RULES } from '../../../server/src/rules';
+import { addedErrors } from '../../support/peerErrors';
 
 const MINE = new Set([
   'apk-update-cache-kept', 'apk-virtual-not-deleted', 'apt-clean-keeps-lists', 'bundler-cache-kept', 'cargo-cache-kept',
@@ -66,13 +66,6 @@ const dockerfile = fc.array(stage, { minLength: 1, maxLength: 3 }).map((stages) 
   stages.map(([base, instrs], i) => [`FROM ${base} AS s${i}`, ...instrs, ...(i > 0 ? [`COPY --from=s${i - 1} /app /app`] : [])].join('\n')).join('\n\n') + '\n',
 );
 
-function parseErrors(text: string): string[] {
-  return validate(text)
-    .filter((d) => d.severity === 1)
-    .map((d) => (typeof d.message === 'string' ? d.message : d.message.value))
-    .sort();
-}
-
 /** The text an LSP range covers. */
 function sliceOf(text: string, range: { start: { line: number; character: number }; end: { line: number; character: number } }): string {
   const lines = text.split('\n');
@@ -117,9 +110,7 @@ describe('package-manager rules: properties over generated Dockerfiles', () => {
         const fixable = after.findings.filter((f) => fixFor(after, f, ENV)).map((f) => f.ruleId);
         assert.deepEqual(fixable, [], 'fixAll left fixable findings');
         assert.equal(buildModel(once.text).stages.length, buildModel(text).stages.length);
-        const before = parseErrors(text);
-        const introduced = parseErrors(once.text).filter((e) => !before.includes(e));
-        assert.deepEqual(introduced, [], `fixes (${once.applied.join(', ')}) introduced parse errors:\n${once.text}`);
+        assert.deepEqual(addedErrors(text, once.text), [], `fixes (${once.applied.join(', ')}) introduced parse errors:\n${once.text}`);
       }),
       RUNS,
     );
