@@ -66,6 +66,29 @@ const DOES_NOT_TAKE: Rule = {
 };
 
 /**
+ * A rule for the test of batches that fail as a whole: it flags every `RUN echo todo` (its
+ * preferred fix makes it `RUN echo done`, which removes that finding) and, once two RUNs echo
+ * `done`, the first FROM (no fix). Each fix takes alone; any two together remove their findings
+ * and add one of their rule elsewhere, so a batch of them fails with none of its findings left
+ * where it was (fixes that together make a new finding of their rule, as real rules might).
+ */
+const CLASHES: Rule = {
+  ...DOES_NOT_TAKE, // severity, scope and empty docs
+  id: 'test-fixes-clash',
+  title: 'fixes that take alone and not together (test only)',
+  check: ({ model }) => {
+    const echoes = (word: string) => runInstructions(model).filter((instr) => instr.run!.commands.some((c) => c.words.map((w) => w.value).join(' ') === `echo ${word}`));
+    const todo = echoes('todo').map((instr) => ({ range: instr.range, instr, message: 'flagged for the test' }));
+    const first = model.stages[0]?.fromInstr;
+    return echoes('done').length >= 2 && first ? [...todo, { range: first.range, instr: first, message: 'two fixed for the test' }] : todo;
+  },
+  fix(finding, { model }) {
+    const instr = instructionAt(model, finding.range.start.line);
+    return instr?.run ? { title: 'Echo done', edits: [{ range: instr.range, newText: 'RUN echo done' }], preferred: true } : undefined;
+  },
+};
+
+/**
  * Runs `body` with `rule` registered beside the real rules. analyze() and fixFor() read the
  * registry's exports on each call, so replacing them for the call is enough.
  */
@@ -168,6 +191,19 @@ describe('fixAll', () => {
     assert.ok(!result.applied.includes(DOES_NOT_TAKE.id), `applied ${DOES_NOT_TAKE.id}`);
     const left = withRule(DOES_NOT_TAKE, () => result.analysis.findings.filter((f) => fixFor(result.analysis, f, ENV)?.preferred).map((f) => f.ruleId));
     assert.deepEqual(left, Array(40).fill(DOES_NOT_TAKE.id));
+  });
+
+  it('tries a batch that fails with none of its findings left in place again in halves, and applies the fixes that take alone', () => {
+    // Four fixes of a rule registered for this test alone (CLASHES): each takes alone, any two
+    // together add a finding of their rule on the FROM. No fix of the failed batch of four can be
+    // set aside (none left its finding in place): halved after each failure, the batch comes down
+    // to one fix, which holds; each of the others then fails alone and is set aside. Without the
+    // halving fixAll tried the same batch of four until maxRounds and applied nothing.
+    const text = ['FROM debian:bookworm', ...Array(4).fill('RUN echo todo'), ''].join('\n');
+    const result = withRule(CLASHES, () => fixAll(text, ENV));
+    assert.deepEqual(result.applied, [CLASHES.id]);
+    assert.equal(result.text, text.replace('RUN echo todo', 'RUN echo done'));
+    assert.equal(result.complete, true);
   });
 
   it('applies a fix that rewrites its stage on a FROM after the fixes before it, and those after it in a later round', () => {
