@@ -126,7 +126,7 @@ export interface CodeServer {
 }
 
 export interface CodeServerOptions {
-  /** Folder for logs; created if missing. */
+  /** Folder for logs; created if missing. stop() copies the server's logs (extension hosts, output channels) into its `logs/`. */
   logDir: string;
   /** Extra user settings merged over the defaults. */
   settings?: Record<string, unknown>;
@@ -214,6 +214,10 @@ export async function startCodeServer(bin: string, options: CodeServerOptions): 
     // Children of the group may outlive the leader for a moment; make sure none stays.
     signalGroup(pid, 'SIGKILL');
     runningGroups.delete(pid);
+    // The extension hosts' logs (our output channel among them) outlive the sandbox.
+    const logsCopy = path.join(options.logDir, 'logs');
+    fs.rmSync(logsCopy, { recursive: true, force: true });
+    if (fs.existsSync(path.join(dirs.userData, 'logs'))) fs.cpSync(path.join(dirs.userData, 'logs'), logsCopy, { recursive: true });
     fs.rmSync(sandbox, { recursive: true, force: true, maxRetries: 3 });
   };
 
