@@ -10,6 +10,8 @@ import type { Bar, Breakdown } from '../../server/src/lsp/sizeBreakdown';
 
 export const SHOW_BREAKDOWN_COMMAND = 'dockerfileSizeHints.showSizeBreakdown';
 const REQUEST = 'dockerfileSizeHints/sizeBreakdown';
+/** From the server when the answer to REQUEST changed for a document without a new version (the size after the fixes arrived). */
+const CHANGED = 'dockerfileSizeHints/sizeChanged';
 
 export class SizeView implements Disposable {
   private readonly item: StatusBarItem;
@@ -19,6 +21,14 @@ export class SizeView implements Disposable {
   private panelUri: string | undefined;
 
   constructor(private readonly client: LanguageClient) {
+    // Before the client starts: tells the server that this client handles CHANGED (a client
+    // capability under `experimental`, so other clients are never sent it).
+    client.registerFeature({
+      fillClientCapabilities: (capabilities) => void (capabilities.experimental = { ...(capabilities.experimental as object | undefined), sizeChanged: true }),
+      initialize: () => undefined,
+      getState: () => ({ kind: 'static' }),
+      clear: () => undefined,
+    });
     this.item = window.createStatusBarItem('dockerfileSizeHints.size', StatusBarAlignment.Right, 100);
     this.item.name = 'Dockerfile image size';
     this.item.command = SHOW_BREAKDOWN_COMMAND;
@@ -29,6 +39,9 @@ export class SizeView implements Disposable {
       languages.onDidChangeDiagnostics(() => this.schedule(150)),
       workspace.onDidChangeTextDocument((e) => {
         if (e.document === window.activeTextEditor?.document) this.schedule(300);
+      }),
+      client.onNotification(CHANGED, (p: { uri?: string }) => {
+        if (p?.uri === this.activeUri() || p?.uri === this.panelUri) this.schedule(0);
       }),
     );
     this.schedule(0);
@@ -59,7 +72,7 @@ export class SizeView implements Disposable {
       this.item.hide();
     } else {
       this.item.text = `$(package) ${data.short}`;
-      this.item.tooltip = `Estimated image size: ${data.summary}${data.after ? `\nAfter ${data.after.fixes} fixes: ${data.after.summary}` : ''}\nClick for the breakdown.`;
+      this.item.tooltip = `Estimated image size: ${data.summary}${data.after ? `\nAfter ${data.after.fixes} fixes: ${data.after.summary}` : data.afterNote ? `\n${data.afterNote}` : ''}\nClick for the breakdown.`;
       this.item.show();
     }
     if (this.panel && this.panelUri) {
@@ -113,7 +126,7 @@ export function render(data: Breakdown): string {
   const max = Math.max(1, ...data.bars.map((b) => b.bytes ?? 0), ...(data.after?.bars.map((b) => b.bytes ?? 0) ?? []));
   const body = [section('Now', data.summary, data.bars, max)];
   if (data.after) body.push(section(`After ${data.after.fixes} fix${data.after.fixes === 1 ? '' : 'es'}`, data.after.summary, data.after.bars, max));
-  else body.push('<p>No fix available: this is as small as the quick fixes make it.</p>');
+  else body.push(`<p>${esc(data.afterNote ?? 'No fix available: this is as small as the quick fixes make it.')}</p>`);
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">
 <style>
 body{font-family:var(--vscode-font-family);color:var(--vscode-foreground);padding:0 16px}

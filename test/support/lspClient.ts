@@ -19,6 +19,16 @@ export interface PublishedDiagnostics {
   diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity?: number; code?: string; source?: string; message: string; codeDescription?: { href: string } }[];
 }
 
+export interface StartOptions {
+  command?: string;
+  args?: string[];
+  rootPath?: string;
+  configuration?: unknown;
+  initializationOptions?: unknown;
+  /** Added to this process's environment for the server (the test-only DSH_* variables). */
+  env?: Record<string, string>;
+}
+
 export class LspTestClient {
   readonly connection: MessageConnection;
   private readonly waiters: { uri: string; pred: (p: PublishedDiagnostics) => boolean; resolve: (p: PublishedDiagnostics) => void }[] = [];
@@ -49,6 +59,12 @@ export class LspTestClient {
       this.appliedEdits.push(p.edit);
       return { applied: true };
     });
+    this.connection.onRequest('workspace/codeLens/refresh', () => {
+      this.codeLensRefreshes++;
+      for (const wake of this.refreshWaiters.splice(0)) wake();
+      return null;
+    });
+    this.connection.onNotification('dockerfileSizeHints/sizeChanged', (p: { uri: string; version: number }) => void this.sizeChanges.push(p));
     this.connection.listen();
   }
 
@@ -57,11 +73,16 @@ export class LspTestClient {
   readonly logs: { type: number; message: string }[] = [];
   /** Edits the server asked the client to apply (workspace/applyEdit), in order. */
   readonly appliedEdits: unknown[] = [];
+  /** How many workspace/codeLens/refresh requests the server sent (the client declares support, as VS Code's does). */
+  codeLensRefreshes = 0;
+  private readonly refreshWaiters: (() => void)[] = [];
+  /** The server's dockerfileSizeHints/sizeChanged notifications, in order. */
+  readonly sizeChanges: { uri: string; version: number }[] = [];
 
-  /** Starts `node <bundle> --stdio` (or another server command) and initialises it. */
-  static async start(opts: { command?: string; args?: string[]; rootPath?: string; configuration?: unknown; initializationOptions?: unknown } = {}): Promise<LspTestClient> {
+  /** Starts `node <bundle> --stdio` (or another server command), with `env` added to this process's environment, and initialises it. */
+  static async start(opts: StartOptions = {}): Promise<LspTestClient> {
     // Our server as the VS Code client starts it: with its Node options.
-    const child = spawn(opts.command ?? process.execPath, opts.args ?? [...SERVER_NODE_OPTIONS, SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    const child = spawn(opts.command ?? process.execPath, opts.args ?? [...SERVER_NODE_OPTIONS, SERVER_BUNDLE, '--stdio'], { stdio: ['pipe', 'pipe', 'pipe'], env: { ...process.env, ...opts.env } });
     const client = new LspTestClient(child);
     if (opts.configuration !== undefined) client.configuration = opts.configuration;
     const root = opts.rootPath ? pathToFileURL(opts.rootPath).toString() : null;
@@ -71,9 +92,11 @@ export class LspTestClient {
       workspaceFolders: root ? [{ uri: root, name: 'root' }] : null,
       initializationOptions: opts.initializationOptions,
       capabilities: {
-        workspace: { configuration: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] }, didChangeConfiguration: { dynamicRegistration: true } },
+        workspace: { configuration: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] }, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
         textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } }, publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },
         window: { workDoneProgress: true },
+        // As our VS Code client declares it (client/src/sizeView.ts).
+        experimental: { sizeChanged: true },
       },
     });
     await client.connection.sendNotification('initialized', {});
@@ -102,6 +125,25 @@ export class LspTestClient {
     return this.connection.sendRequest(method, params) as Promise<T>;
   }
 
+  /**
+   * The CodeLenses of `uri` once `ok` accepts them: asked for again after each
+   * workspace/codeLens/refresh of the server, as an editor does (never on a timer). Rejects with
+   * the last lenses when no refresh came within `timeoutMs` of the start.
+   */
+  async codeLensesWhen<T extends { command?: { title: string } }>(uri: string, ok: (lenses: T[]) => boolean, timeoutMs = 10_000): Promise<T[]> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const seen = this.codeLensRefreshes;
+      const lenses = await this.request<T[]>('textDocument/codeLens', { textDocument: { uri } });
+      if (ok(lenses)) return lenses;
+      if (this.codeLensRefreshes > seen) continue;
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no CodeLens refresh within ${timeoutMs} ms; last lenses: ${JSON.stringify(lenses.map((l) => l.command?.title))}`)), Math.max(0, deadline - Date.now()));
+        this.refreshWaiters.push(() => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+
   async stop(): Promise<void> {
     try {
       await Promise.race([this.connection.sendRequest('shutdown'), new Promise((r) => setTimeout(r, 2000))]);
@@ -116,16 +158,16 @@ export class LspTestClient {
 
 /**
  * For the mocha `describe` block it is called in: a server over stdio whose workspace is a new
- * temporary folder (`prepare` fills it before the server starts), stopped and removed after the
- * block. The folder and client are there once the block's first `before` hook has run.
+ * temporary folder (`prepare` fills it before the server starts; `start` adds options such as
+ * `env`), stopped and removed after the block. The folder and client are there once the block's first `before` hook has run.
  */
-export function serverInTempFolder(prefix: string, prepare?: (dir: string) => void): { readonly dir: string; readonly client: LspTestClient } {
+export function serverInTempFolder(prefix: string, prepare?: (dir: string) => void, start: Omit<StartOptions, 'rootPath'> = {}): { readonly dir: string; readonly client: LspTestClient } {
   let dir: string | undefined;
   let client: LspTestClient | undefined;
   before(async () => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     prepare?.(dir);
-    client = await LspTestClient.start({ rootPath: dir });
+    client = await LspTestClient.start({ ...start, rootPath: dir });
   });
   after(async () => {
     await client?.stop();

@@ -106,75 +106,121 @@ export function applyToEnvironment(env: AnalysisEnvironment, fix: Fix, created: 
  * again until another fix changes the text (as when fixes were applied one at a time, where such a
  * fix was undone), and kept out of batches with other fixes. When it left no finding in place, the
  * batch is tried again in halves, down to single fixes. Stops when no finding has such a fix left,
- * after `maxRounds` rounds or when `budgetMs` is spent.
+ * after `maxRounds` rounds or when `budgetMs` is spent (checked between the steps of a
+ * {@link FixAllRun}: the result is then the text after the last whole round).
  */
 export function fixAll(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}, options: FixAllOptions = {}): FixAllResult {
-  const { includeUnpreferred = false, maxRounds = 100, only, budgetMs } = options;
-  const deadline = budgetMs === undefined ? Infinity : performance.now() + budgetMs;
-  let complete = false;
-  const applied: string[] = [];
-  const createFiles: FileCreation[] = [];
-  let current = text;
-  let currentEnv = env;
-  /** Findings (by rule and position) not to offer again until the text changes. */
-  const skipped = new Set<string>();
-  /** Fixes (by what they change, wherever it is) that once did not remove their finding: only tried alone. */
-  const suspects = new Set<string>();
-  /** The most fixes the next batch may take: halved after a batch that failed, reset after one that held. */
-  let limit = Infinity;
-  let analysis = options.analysis ?? analyze(current, currentEnv, settings);
-  for (let round = 0; round < maxRounds && performance.now() < deadline; round++) {
-    const candidates = applicableFixes(analysis, currentEnv, skipped, { includeUnpreferred, only });
-    if (candidates.length === 0) {
-      complete = true;
-      break;
-    }
-    const batch = selectBatch(candidates, analysis.model.lines.lineCount, suspects, limit);
-    const edits = batch.flatMap((c) => c.fix.edits);
-    const next = applyEdits(current, edits);
-    let nextEnv = currentEnv;
-    const envFix = batch.find((c) => touchesFiles(c.fix));
-    const created = createFiles.length;
-    if (envFix) nextEnv = applyToEnvironment(currentEnv, envFix.fix, createFiles);
-    const after = analyze(next, nextEnv, settings, analysis);
-    if (removedTheirFindings(batch, analysis, after)) {
-      for (const c of batch) suspects.delete(c.shape);
-      current = next;
-      currentEnv = nextEnv;
-      analysis = after;
-      applied.push(...batch.map((c) => c.finding.ruleId));
-      // The text changed: a finding that had no fix (apt lists a later RUN needed, before a fix
-      // merged the two RUNs) may have one now, and one whose fix looped may not loop any more.
-      skipped.clear();
-      limit = Infinity;
-      continue;
-    }
-    // Undone: the analysis of the text before the batch is still `analysis`.
-    createFiles.length = created;
-    // The fixes whose findings are still there after the batch did not remove them (alone, a fix
-    // that removes none is one of these): not again until the text changes, and not again among
-    // other fixes, where it would make the whole batch fail. When no finding is still where it
-    // was, the batch is tried again in halves.
-    const looped = batch.length === 1 ? batch : batch.filter((c) => stillThere(c, batch, after));
-    if (looped.length === 0) limit = Math.ceil(batch.length / 2);
-    for (const c of looped) {
-      skipped.add(c.key);
-      suspects.add(c.shape);
+  const deadline = options.budgetMs === undefined ? Infinity : performance.now() + options.budgetMs;
+  const run = new FixAllRun(text, env, settings, options);
+  while (performance.now() < deadline && !run.step());
+  return run.result();
+}
+
+/**
+ * {@link fixAll} one step at a time, for a caller that spreads the work over time (the editor's
+ * "after the fixes" estimate finishes it between other requests). A step is one finding's fix
+ * worked out, or one batch applied and its text analysed (the longest step: an incremental
+ * analysis of the text the batch changed). {@link result} may be read between any two steps: it
+ * is the text after the last whole round, and says whether the run finished.
+ */
+export class FixAllRun {
+  private current: string;
+  private currentEnv: AnalysisEnvironment;
+  private analysis: Analysis;
+  private readonly applied: string[] = [];
+  private readonly createFiles: FileCreation[] = [];
+  private complete = false;
+  private finished = false;
+  private readonly steps: Generator<void, void>;
+
+  constructor(
+    text: string,
+    private readonly env: AnalysisEnvironment,
+    settings: AnalysisSettings = {},
+    options: Omit<FixAllOptions, 'budgetMs'> = {},
+  ) {
+    this.current = text;
+    this.currentEnv = env;
+    this.analysis = options.analysis ?? analyze(text, env, settings);
+    this.steps = this.rounds(settings, options);
+  }
+
+  /** Does one step; true once the run has finished (nothing left to fix, or `maxRounds` reached). */
+  step(): boolean {
+    if (!this.finished && this.steps.next().done) this.finished = true;
+    return this.finished;
+  }
+
+  private *rounds(settings: AnalysisSettings, options: Omit<FixAllOptions, 'budgetMs'>): Generator<void, void> {
+    const { includeUnpreferred = false, maxRounds = 100, only } = options;
+    /** Findings (by rule and position) not to offer again until the text changes. */
+    const skipped = new Set<string>();
+    /** Fixes (by what they change, wherever it is) that once did not remove their finding: only tried alone. */
+    const suspects = new Set<string>();
+    /** The most fixes the next batch may take: halved after a batch that failed, reset after one that held. */
+    let limit = Infinity;
+    const { createFiles } = this;
+    for (let round = 0; round < maxRounds; round++) {
+      const { analysis, current, currentEnv } = this;
+      const candidates = yield* applicableFixes(analysis, currentEnv, skipped, { includeUnpreferred, only });
+      if (candidates.length === 0) {
+        this.complete = true;
+        return;
+      }
+      const batch = selectBatch(candidates, analysis.model.lines.lineCount, suspects, limit);
+      const edits = batch.flatMap((c) => c.fix.edits);
+      const next = applyEdits(current, edits);
+      let nextEnv = currentEnv;
+      const envFix = batch.find((c) => touchesFiles(c.fix));
+      const created = createFiles.length;
+      if (envFix) nextEnv = applyToEnvironment(currentEnv, envFix.fix, createFiles);
+      const after = analyze(next, nextEnv, settings, analysis);
+      if (removedTheirFindings(batch, analysis, after)) {
+        for (const c of batch) suspects.delete(c.shape);
+        this.current = next;
+        this.currentEnv = nextEnv;
+        this.analysis = after;
+        this.applied.push(...batch.map((c) => c.finding.ruleId));
+        // The text changed: a finding that had no fix (apt lists a later RUN needed, before a fix
+        // merged the two RUNs) may have one now, and one whose fix looped may not loop any more.
+        skipped.clear();
+        limit = Infinity;
+        yield;
+        continue;
+      }
+      // Undone: the analysis of the text before the batch is still `analysis`.
+      createFiles.length = created;
+      // The fixes whose findings are still there after the batch did not remove them (alone, a fix
+      // that removes none is one of these): not again until the text changes, and not again among
+      // other fixes, where it would make the whole batch fail. When no finding is still where it
+      // was, the batch is tried again in halves.
+      const looped = batch.length === 1 ? batch : batch.filter((c) => stillThere(c, batch, after));
+      if (looped.length === 0) limit = Math.ceil(batch.length / 2);
+      for (const c of looped) {
+        skipped.add(c.key);
+        suspects.add(c.shape);
+      }
+      yield;
     }
   }
-  // A created ignore file goes out with the text later fixes gave it, and only if the final
-  // environment has it (an undone round's creations were dropped when it was undone).
-  const finalIgnore = currentEnv.context.ignoreFile;
-  const kept = createFiles
-    .filter((c) => c.relativePath !== (env.context.newIgnoreFilePath ?? '.dockerignore') || finalIgnore?.relativePath === c.relativePath)
-    .map((c) => (!env.context.ignoreFile && finalIgnore?.relativePath === c.relativePath ? { ...c, content: finalIgnore.text } : c));
-  const editFiles: FileEdit[] = [];
-  const before = env.context.ignoreFile;
-  if (before && finalIgnore && finalIgnore.text !== before.text) {
-    const lines = new LineIndex(before.text);
-    editFiles.push({ relativePath: before.relativePath, edits: [{ range: lines.range(0, before.text.length), newText: finalIgnore.text }] });
+
+  /** The text after the rounds done so far, and whether the run is complete. */
+  result(): FixAllResult {
+    const { env, createFiles, currentEnv } = this;
+    // A created ignore file goes out with the text later fixes gave it, and only if the final
+    // environment has it (an undone round's creations were dropped when it was undone).
+    const finalIgnore = currentEnv.context.ignoreFile;
+    const kept = createFiles
+      .filter((c) => c.relativePath !== (env.context.newIgnoreFilePath ?? '.dockerignore') || finalIgnore?.relativePath === c.relativePath)
+      .map((c) => (!env.context.ignoreFile && finalIgnore?.relativePath === c.relativePath ? { ...c, content: finalIgnore.text } : c));
+    const editFiles: FileEdit[] = [];
+    const before = env.context.ignoreFile;
+    if (before && finalIgnore && finalIgnore.text !== before.text) {
+      const lines = new LineIndex(before.text);
+      editFiles.push({ relativePath: before.relativePath, edits: [{ range: lines.range(0, before.text.length), newText: finalIgnore.text }] });
+    }
+    return { text: this.current, applied: [...this.applied], createFiles: kept, editFiles, env: currentEnv, analysis: this.analysis, complete: this.complete };
   }
-  return { text: current, applied, createFiles: kept, editFiles, env: currentEnv, analysis, complete };
 }
 
 /** A finding with a fix that fixAll may apply in this round. */
@@ -197,9 +243,10 @@ function touchesFiles(fix: Fix): boolean {
 
 /**
  * The findings of `analysis` whose fixes fixAll may apply now, in the order of the findings. A
- * finding without such a fix, or whose fix would change nothing, goes into `skipped`.
+ * finding without such a fix, or whose fix would change nothing, goes into `skipped`. Yields after
+ * each fix it works out (a step of {@link FixAllRun}).
  */
-function applicableFixes(analysis: Analysis, env: AnalysisEnvironment, skipped: Set<string>, options: Pick<FixAllOptions, 'includeUnpreferred' | 'only'>): Candidate[] {
+function* applicableFixes(analysis: Analysis, env: AnalysisEnvironment, skipped: Set<string>, options: Pick<FixAllOptions, 'includeUnpreferred' | 'only'>): Generator<void, Candidate[]> {
   const { model } = analysis;
   const { text, lines } = model;
   const footprint = footprints(model);
@@ -207,6 +254,7 @@ function applicableFixes(analysis: Analysis, env: AnalysisEnvironment, skipped: 
   for (const finding of analysis.findings) {
     const key = `${finding.ruleId}@${finding.range.start.line}:${finding.range.start.character}`;
     if (skipped.has(key)) continue;
+    yield;
     const fix = fixFor(analysis, finding, env);
     if (!fix || (!fix.preferred && !options.includeUnpreferred) || (options.only && !options.only(finding, fix))) {
       skipped.add(key);

@@ -1,21 +1,55 @@
 /**
  * The text after "Apply all size fixes", for the estimates that show it (CodeLens, status bar,
- * size breakdown). Computed once per analysis and shared, from the fixes that can change the final
- * image only (a fix in a stage the final image does not contain leaves its estimate as it is,
- * unless it writes the ignore file),
- * and within a time budget: the editor asks for CodeLens after every pause in typing, and on a
- * large file applying every fix one analysis at a time takes seconds (at 10,000 lines the whole
- * loop took 8 to 10 s of the server's time per request). When the budget runs out the estimates
- * say nothing about "after".
+ * size breakdown). Worked out once per analysis and shared, from the fixes that can change the
+ * final image only (a fix in a stage the final image does not contain leaves its estimate as it
+ * is, unless it writes the ignore file).
+ *
+ * The editor asks for CodeLens (and the status bar for the breakdown) after every pause in typing,
+ * and applying the fixes takes one analysis per round plus every finding's fix: on the benchmark's
+ * files cut down to one stage (every fix in the final image), 0.16-0.37 s of CPU at 1,000 lines and
+ * 1.5-2.0 s at 10,000 (`node out/test/bench/afterFixes.js`, 2026-12-03). So a request works on it
+ * for at most `AFTER_FIXES_BUDGET_MS` of wall time and answers; what is left is finished off the
+ * request path, in slices of `SLICE_MS` with the event loop free in between (slices.ts; the
+ * longest step that cannot be cut is the analysis after a round: 56-102 ms of CPU at 1,000 lines,
+ * 0.23-0.57 s at 10,000, about what analysing an open of such a file costs). When it is done the
+ * server asks the client to refresh its CodeLenses (`workspace/codeLens/refresh`, when the client
+ * supports it) and tells our client that the size changed (SIZE_CHANGED_NOTIFICATION, when the
+ * client declares it), so the status bar and the breakdown ask again. The work is dropped when a
+ * newer version of the document arrives, the document closes or its analysis is replaced (then the
+ * client is told to ask again), and given up once the whole estimate took `AFTER_FIXES_CPU_CAP_MS`
+ * of CPU, request included: the breakdown then says the figure was not worked out, and later
+ * versions of that document with as many findings are given up at once, so that typing in such a
+ * file does not spend the cap after every pause.
+ *
+ * Why not remember a run that ran out of budget as "no figure", as before: on a machine busy for a
+ * moment (a build, the editor starting) a small file's figure then never came for that version
+ * (the budget is wall time, which grows with the load). Why not a worker thread: it would analyse
+ * the text again from scratch (0.2-0.7 s of CPU at 10,000 lines, which the slices start from
+ * the document's analysis without), load the rules a second time, and still share the two cores.
+ *
+ * Tests set `DSH_AFTER_FIXES_BUDGET_MS` (the request's budget, 0 to leave everything to the
+ * slices) and `DSH_AFTER_FIXES_CPU_MS` (the cap) in the server's environment; nothing else should.
  */
-import { fixAll } from '../core/edits';
+import { FixAllRun } from '../core/edits';
 import { estimateImage, type StageEstimate } from '../core/imageEstimate';
 import type { Analysis } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
 import type { DocumentAnalysis } from './analysisCache';
+import { cpuMs, runInSlices } from './slices';
 
-/** Milliseconds one "after the fixes" estimate may take. */
-export const AFTER_FIXES_BUDGET_MS = 300;
+/** A number of milliseconds from the server's environment (tests only), or `fallback`. */
+function fromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = Number(raw);
+  return raw !== undefined && raw.trim() !== '' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
+/** Milliseconds of wall time a request may spend on the estimate after the fixes. */
+export const AFTER_FIXES_BUDGET_MS = fromEnv('DSH_AFTER_FIXES_BUDGET_MS', 300);
+/** Milliseconds of CPU the estimate after the fixes may take for one analysis, in the request and the slices together. */
+export const AFTER_FIXES_CPU_CAP_MS = fromEnv('DSH_AFTER_FIXES_CPU_MS', 1_000);
+/** Wall time of one slice of the work finished off the request path. */
+const SLICE_MS = 10;
 
 /** The image after the fixes: how many were applied and the final image's estimate then. */
 export interface AfterFixes {
@@ -23,29 +57,113 @@ export interface AfterFixes {
   estimate: StageEstimate;
 }
 
-const results = new WeakMap<Analysis, AfterFixes | null>();
+/**
+ * What is known of the image after the fixes: the figure (`after`, undefined when there is
+ * nothing to fix or no estimate), or that it is being worked out (a refresh follows), or why it
+ * was given up (`AFTER_FIXES_CPU_CAP_MS` spent, fixAll's guard against fixes that undo each other,
+ * or an error).
+ */
+export type AfterFixesState = { state: 'known'; after?: AfterFixes } | { state: 'working' } | { state: 'given up'; why: string };
+
+/** What the estimate's owner does for it: say whether an analysis is still wanted, and show a change. */
+export interface AfterFixesHost {
+  /** False once a newer version of the document arrived, it closed, or its analysis was replaced. */
+  wanted(doc: DocumentAnalysis): boolean;
+  /** The work on `doc` was dropped (not wanted any more). */
+  dropped(doc: DocumentAnalysis): void;
+  /** The state of `doc`'s estimate changed off the request path; `lenses`: the CodeLens text may change too. */
+  changed(doc: DocumentAnalysis, lenses: boolean): void;
+  /** An error of the work off the request path (no request is there to answer with it). */
+  error(doc: DocumentAnalysis, e: unknown): void;
+}
 
 /**
  * A fix that can change the final image: one on a finding in it, or one that creates or edits the
  * ignore file, whatever stage its finding is in (the file applies to the final stage's COPYs too).
  */
-function changesFinalImage(finding: Finding, fix: Fix): boolean {
+export function changesFinalImage(finding: Finding, fix: Fix): boolean {
   return finding.inFinalImage || (fix.createFiles?.length ?? 0) > 0 || (fix.editFiles?.length ?? 0) > 0;
 }
 
-/**
- * The final image after the fixes (in the environment after them: an ignore file a fix writes
- * counts), or undefined when there is nothing to fix, no time to finish or no estimate.
- */
-export function afterFixes(doc: DocumentAnalysis): AfterFixes | undefined {
-  const analysis = doc.analysis;
-  if (!analysis) return undefined;
-  let result = results.get(analysis);
-  if (result === undefined) {
-    const fixed = fixAll(analysis.model.text, doc.env, doc.settings, { only: changesFinalImage, budgetMs: AFTER_FIXES_BUDGET_MS, analysis });
-    const estimate = fixed.complete && fixed.applied.length > 0 ? estimateImage(fixed.analysis.model, fixed.env) : undefined;
-    result = estimate ? { fixes: fixed.applied.length, estimate } : null;
-    results.set(analysis, result);
+/** The state a finished run gives (in the environment after it: an ignore file a fix writes counts). */
+function settle(run: FixAllRun): AfterFixesState {
+  const fixed = run.result();
+  if (!fixed.complete) return { state: 'given up', why: 'the fixes did not settle within the rounds Apply all size fixes allows' };
+  const estimate = fixed.applied.length > 0 ? estimateImage(fixed.analysis.model, fixed.env) : undefined;
+  return { state: 'known', after: estimate && { fixes: fixed.applied.length, estimate } };
+}
+
+const TOO_COSTLY: AfterFixesState = { state: 'given up', why: `on this file it takes more than ${AFTER_FIXES_CPU_CAP_MS / 1000} s of CPU` };
+
+export class AfterFixesEstimates {
+  private readonly states = new WeakMap<Analysis, AfterFixesState>();
+  /** For the serverInfo request (tests, bug reports): what the work off the request path did. */
+  readonly stats = { finishedInRequest: 0, sliced: 0, done: 0, dropped: 0, capped: 0, failed: 0, knownTooCostly: 0 };
+  /**
+   * Per document, the number of findings of the last analysis whose estimate reached the cap. A
+   * version with at least as many is given up at once: typing in such a file would otherwise cost
+   * the cap (and the request's budget) again after every pause, for nothing.
+   */
+  private readonly tooCostly = new Map<string, number>();
+
+  constructor(private readonly host: AfterFixesHost) {}
+
+  /** Drops what is kept for a closed document. */
+  forget(uri: string): void {
+    this.tooCostly.delete(uri);
   }
-  return result ?? undefined;
+
+  /** The estimate after the fixes for `doc`'s analysis: worked out within the request's budget, or later. */
+  get(doc: DocumentAnalysis): AfterFixesState {
+    const analysis = doc.analysis;
+    if (!analysis) return { state: 'known' };
+    const known = this.states.get(analysis);
+    if (known) return known;
+    if (analysis.findings.length >= (this.tooCostly.get(doc.uri) ?? Infinity)) {
+      this.stats.knownTooCostly++;
+      this.states.set(analysis, TOO_COSTLY);
+      return TOO_COSTLY;
+    }
+    const startCpu = cpuMs();
+    const deadline = performance.now() + AFTER_FIXES_BUDGET_MS;
+    const run = new FixAllRun(analysis.model.text, doc.env, doc.settings, { only: changesFinalImage, analysis });
+    let done = false;
+    while (!done && performance.now() < deadline) done = run.step();
+    if (done) {
+      this.stats.finishedInRequest++;
+      this.tooCostly.delete(doc.uri);
+      const state = settle(run);
+      this.states.set(analysis, state);
+      return state;
+    }
+    const working: AfterFixesState = { state: 'working' };
+    this.states.set(analysis, working);
+    this.stats.sliced++;
+    void this.finish(doc, analysis, run, cpuMs() - startCpu);
+    return working;
+  }
+
+  private async finish(doc: DocumentAnalysis, analysis: Analysis, run: FixAllRun, spentCpuMs: number): Promise<void> {
+    let state: AfterFixesState;
+    try {
+      const sliced = await runInSlices(() => run.step(), { sliceMs: SLICE_MS, cpuCapMs: AFTER_FIXES_CPU_CAP_MS, spentCpuMs, wanted: () => this.host.wanted(doc) });
+      if (sliced.outcome === 'dropped') {
+        // Nobody reads it now; should the same analysis be asked for again, it starts over.
+        this.stats.dropped++;
+        this.states.delete(analysis);
+        this.host.dropped(doc);
+        return;
+      }
+      this.stats[sliced.outcome]++;
+      if (sliced.outcome === 'done') this.tooCostly.delete(doc.uri);
+      else this.tooCostly.set(doc.uri, analysis.findings.length);
+      state = sliced.outcome === 'done' ? settle(run) : TOO_COSTLY;
+    } catch (e) {
+      this.stats.failed++;
+      this.host.error(doc, e);
+      state = { state: 'given up', why: 'working it out failed (the error is in the server log)' };
+    }
+    this.states.set(analysis, state);
+    this.host.changed(doc, state.state === 'known' && state.after !== undefined);
+  }
 }

@@ -1,16 +1,18 @@
 /**
  * A CodeLens on each FROM line whose stage's layers make up the final image: the estimated size
- * so far, and on the final stage what it would be after "Apply all size fixes" (preferred fixes).
+ * so far, and on the final stage what it would be after "Apply all size fixes" (preferred fixes),
+ * once that is known (while it is worked out off the request path the lens leaves it out, and the
+ * server asks the client for a refresh when it is there; see afterFixes.ts).
  */
 import type { CodeLens } from 'vscode-languageserver/node';
 import { describeEstimate, estimateImage, estimateStage } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
-import { afterFixes } from './afterFixes';
+import type { AfterFixesEstimates } from './afterFixes';
 
 export const SHOW_BREAKDOWN_COMMAND = 'dockerfileSizeHints.showSizeBreakdown';
 
-export function codeLenses(doc: DocumentAnalysis): CodeLens[] {
+export function codeLenses(doc: DocumentAnalysis, estimates: AfterFixesEstimates): CodeLens[] {
   const analysis = doc.analysis;
   if (!analysis) return [];
   const { model } = analysis;
@@ -18,7 +20,8 @@ export function codeLenses(doc: DocumentAnalysis): CodeLens[] {
   let after: string | undefined;
   const final = model.stages[model.stages.length - 1];
   if (final) {
-    const fixed = afterFixes(doc);
+    const afterFixes = estimates.get(doc);
+    const fixed = afterFixes.state === 'known' ? afterFixes.after : undefined;
     if (fixed) {
       const e = fixed.estimate;
       const now = estimateImage(model, doc.env);

@@ -2,9 +2,9 @@
  * Wires one LSP connection: capabilities, documents, settings, and one handler per feature.
  * Handlers stay short; the work happens in core/ through the per-document analysis cache.
  */
-import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
+import { CodeLensRefreshRequest, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache } from './analysisCache';
+import { AnalysisCache, type DocumentAnalysis } from './analysisCache';
 import { DiagnosticsPublisher } from './diagnostics';
 import { APPLY_ALL_FIXES_COMMAND, codeActions, CODE_ACTION_KINDS, fixAllEdit } from './codeActions';
 import * as path from 'node:path';
@@ -12,7 +12,8 @@ import { hover } from './hover';
 import { RegistryHover } from './registryHover';
 import { ENGINE_CAPABILITIES, EngineFeatures } from './engineFeatures';
 import { codeLenses } from './codeLens';
-import { IMAGE_SIZE_REQUEST, sizeBreakdown } from './sizeBreakdown';
+import { IMAGE_SIZE_REQUEST, SIZE_CHANGED_NOTIFICATION, sizeBreakdown } from './sizeBreakdown';
+import { AfterFixesEstimates } from './afterFixes';
 import { Settings } from './settings';
 import { FileSystemContextFacts } from '../sources/workspace';
 import { ConfigCache } from '../sources/config';
@@ -48,6 +49,24 @@ export function startSession(connection: Connection): void {
   const configs = new ConfigCache();
   const cache = new AnalysisCache(settings, contextFacts, configs);
   const diagnostics = new DiagnosticsPublisher(connection, cache);
+  // What the client can be told when the estimate after the fixes arrives off the request path.
+  let codeLensRefresh = false;
+  let sizeChanged = false;
+  const sizeChangedFor = (doc: DocumentAnalysis, lenses: boolean) => {
+    if (lenses && codeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (sizeChanged) void connection.sendNotification(SIZE_CHANGED_NOTIFICATION, { uri: doc.uri, version: doc.version });
+  };
+  const afterFixes = new AfterFixesEstimates({
+    wanted: (doc) => documents.get(doc.uri)?.version === doc.version && cache.isCurrent(doc.uri, doc.version),
+    // Dropped while its version is still the document's: the analysis was replaced (a context scan
+    // finished, settings changed). The client shows the old one's figures and asks again only
+    // when told to; the new analysis's estimate starts with that request.
+    dropped: (doc) => {
+      if (documents.get(doc.uri)?.version === doc.version) sizeChangedFor(doc, true);
+    },
+    changed: sizeChangedFor,
+    error: (doc, e) => connection.console.error(`dockerfile-size-hints: the estimate after the fixes failed for ${doc.uri}: ${e instanceof Error ? e.stack : String(e)}`),
+  });
 
   let trusted = false;
   let registryHover = new RegistryHover();
@@ -58,6 +77,9 @@ export function startSession(connection: Connection): void {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folders.map((u) => AnalysisCache.pathOf(u)).filter((p): p is string => p !== undefined);
     const init = (params.initializationOptions ?? {}) as { trusted?: unknown; storagePath?: unknown; registryTimeoutMs?: unknown };
+    codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    // Our client declares SIZE_CHANGED_NOTIFICATION (for its status bar and breakdown view); other clients would only log it.
+    sizeChanged = (params.capabilities.experimental as { sizeChanged?: unknown } | undefined)?.sizeChanged === true;
     // Network lookups need a client that says the workspace is trusted; other clients get none.
     trusted = init.trusted === true;
     untrusted = init.trusted === false;
@@ -89,6 +111,7 @@ export function startSession(connection: Connection): void {
   documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
+    afterFixes.forget(e.document.uri);
     contextFacts.release(e.document.uri);
     diagnostics.clear(e.document.uri);
   });
@@ -100,7 +123,7 @@ export function startSession(connection: Connection): void {
   });
 
   // For fault tests and bug reports: which process serves this session (and how many context scans it ran).
-  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv, codeCache: (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] ?? 'off', unhandledRejections: rejections(), contextScans: { ...scans.stats } }));
+  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv, codeCache: (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] ?? 'off', unhandledRejections: rejections(), contextScans: { ...scans.stats }, afterFixes: { ...afterFixes.stats } }));
   connection.onNotification(TRUST_NOTIFICATION, (p: { trusted?: unknown }) => {
     trusted = p?.trusted === true;
     if (untrusted && trusted) {
@@ -123,11 +146,11 @@ export function startSession(connection: Connection): void {
 
   connection.onCodeLens(async (p) => {
     const doc = documents.get(p.textDocument.uri);
-    return doc ? codeLenses(await cache.get(doc)) : [];
+    return doc ? codeLenses(await cache.get(doc), afterFixes) : [];
   });
   connection.onRequest(IMAGE_SIZE_REQUEST, async (p: { uri: string }) => {
     const doc = documents.get(p.uri);
-    return doc ? sizeBreakdown(await cache.get(doc)) : null;
+    return doc ? sizeBreakdown(await cache.get(doc), afterFixes) : null;
   });
   connection.onExecuteCommand(async (p) => {
     if (p.command !== APPLY_ALL_FIXES_COMMAND) return null;

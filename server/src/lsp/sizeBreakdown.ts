@@ -6,9 +6,15 @@
 import { describeEstimate, estimateImage, type StageEstimate } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
-import { afterFixes } from './afterFixes';
+import type { AfterFixesEstimates } from './afterFixes';
 
 export const IMAGE_SIZE_REQUEST = 'dockerfileSizeHints/sizeBreakdown';
+/**
+ * Sent to a client that declares it (client capability `experimental.sizeChanged: true`) when what this
+ * request answers for `uri` changed without a new version: the estimate after the fixes, finished
+ * off the request path (afterFixes.ts).
+ */
+export const SIZE_CHANGED_NOTIFICATION = 'dockerfileSizeHints/sizeChanged';
 
 export interface Bar {
   label: string;
@@ -30,6 +36,8 @@ export interface Breakdown {
   complete: boolean;
   bars: Bar[];
   after?: { summary: string; bytes: number; fixes: number; bars: Bar[] };
+  /** Without `after`: why there is no figure after the fixes yet, or none at all (undefined: nothing to fix). */
+  afterNote?: string;
 }
 
 function bars(e: StageEstimate): Bar[] {
@@ -47,7 +55,7 @@ function bars(e: StageEstimate): Bar[] {
   return out;
 }
 
-export function sizeBreakdown(doc: DocumentAnalysis): Breakdown | null {
+export function sizeBreakdown(doc: DocumentAnalysis, estimates: AfterFixesEstimates): Breakdown | null {
   const model = doc.analysis?.model;
   const now = model && estimateImage(model, doc.env);
   if (!model || !now) return null;
@@ -59,7 +67,12 @@ export function sizeBreakdown(doc: DocumentAnalysis): Breakdown | null {
     complete: now.complete,
     bars: bars(now),
   };
-  const fixed = afterFixes(doc);
-  if (fixed) result.after = { summary: describeEstimate(fixed.estimate), bytes: fixed.estimate.knownBytes, fixes: fixed.fixes, bars: bars(fixed.estimate) };
+  const afterFixes = estimates.get(doc);
+  if (afterFixes.state === 'working') result.afterNote = 'The size after the fixes is being worked out.';
+  else if (afterFixes.state === 'given up') result.afterNote = `The size after the fixes was not worked out: ${afterFixes.why}. Apply all size fixes still applies them.`;
+  else if (afterFixes.after) {
+    const fixed = afterFixes.after;
+    result.after = { summary: describeEstimate(fixed.estimate), bytes: fixed.estimate.knownBytes, fixes: fixed.fixes, bars: bars(fixed.estimate) };
+  }
   return result;
 }

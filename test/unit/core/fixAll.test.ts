@@ -11,7 +11,7 @@ import * as path from 'node:path';
 import { main } from '../../../server/src/cli';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
 import { appendToRun } from '../../../server/src/core/commands';
-import { fixAll } from '../../../server/src/core/edits';
+import { fixAll, FixAllRun } from '../../../server/src/core/edits';
 import { instructionAt, runInstructions } from '../../../server/src/core/model';
 import * as rules from '../../../server/src/rules';
 import type { Rule } from '../../../server/src/rules';
@@ -154,6 +154,35 @@ describe('fixAll', () => {
     assert.ok(final.complete);
     assert.deepEqual(final.applied, ['npm-cache-kept']);
     assert.ok(final.text.includes('RUN apt-get update && apt-get install -y curl\n'));
+  });
+
+  it('FixAllRun: step by step gives what fixAll gives; between steps, the text after the last whole round', () => {
+    // The editor's estimate after the fixes runs it in slices (server/src/lsp/afterFixes.ts) and
+    // may read it between any two steps. Fixes that do not take make rounds that are undone.
+    const lines = ['FROM debian:bookworm'];
+    for (let i = 0; i < 20; i++) lines.push(`RUN ${UNFIXABLE}`, 'RUN apt-get update && apt-get install -y curl', `RUN npm install -g tool${i}`);
+    const text = lines.join('\n') + '\n';
+    withRule(DOES_NOT_TAKE, () => {
+      const whole = fixAll(text, ENV);
+      assert.ok(whole.complete && whole.applied.length === 60, whole.applied.join(' '));
+      const run = new FixAllRun(text, ENV, {}, { analysis: analyze(text, ENV) });
+      const texts = new Set([text]);
+      let steps = 0;
+      for (let done = false; !done; steps++) {
+        const now = run.result();
+        assert.equal(now.complete, false);
+        assert.equal(now.analysis.model.text, now.text);
+        assert.deepEqual(now.applied, whole.applied.slice(0, now.applied.length));
+        done = run.step();
+        texts.add(run.result().text);
+      }
+      const end = run.result();
+      assert.deepEqual([end.text, end.applied, end.complete], [whole.text, whole.applied, true]);
+      // One step per fix worked out, not one per round; the text changes at the end of a round only.
+      assert.ok(steps > 80, `${steps} steps`);
+      assert.ok(texts.size <= 6, `${texts.size} texts between steps`);
+      assert.equal(run.step(), true);
+    });
   });
 
   it('returns the analysis of the text it returns', () => {
