@@ -687,7 +687,7 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     // `RUN <<EOF` runs the heredoc body as the script; words map one to one.
     const content = heredocs[0].getContentRange();
     const start = content ? lines.offsetAt(content.start) : lines.offsetAt(heredocs[0].getNameRange().end);
-    const end = content ? lines.offsetAt(content.end) : start;
+    const end = content ? heredocBodyEnd(heredocs[0], content, lines) : start;
     const body = text.slice(start, end);
     const scanned = scanShell(body);
     return { form: 'heredoc', text: body, commands: scanned.commands, balanced: scanned.balanced, mounts, docOffset: (i) => start + i };
@@ -715,6 +715,22 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     mounts,
     docOffset: (i) => runOffset(starts, docs, script.length, endOffset, i),
   };
+}
+
+/**
+ * Where a here-document's body ends. After a body line that ends with the escape character,
+ * dockerfile-ast reads the terminator line as part of the body (it reports no delimiter), while
+ * the builder compares each raw body line with the terminator and stops there: the shell gets the
+ * lines before it, the last one continued by its backslash. So a body whose last line is the
+ * terminator (with `<<-`, after its leading tabs) ends where that line starts.
+ */
+function heredocBodyEnd(heredoc: ReturnType<Run['getHeredocs']>[number], content: Range, lines: LineIndex): number {
+  const end = lines.offsetAt(content.end);
+  if (heredoc.getDelimiterRange() || content.end.line === content.start.line) return end;
+  const lastLine = lines.lineStart(content.end.line);
+  const chomp = lines.text.startsWith('<<-', lines.offsetAt(heredoc.getStartRange().start));
+  const line = lines.text.slice(lastLine, end);
+  return (chomp ? line.replace(/^\t+/, '') : line) === heredoc.getName() ? lastLine : end;
 }
 
 /** Exec-form words, with document offsets, for `RUN ["a", "b"]`. */

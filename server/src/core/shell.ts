@@ -28,6 +28,17 @@ export interface ShellCommand {
 
 const OPERATORS = ['&&', '||', ';;', ';', '|', '&', '\n', '(', ')'];
 
+/**
+ * The length of the line continuation at `i` (the backslash before a line break), or 0. A CR LF
+ * counts as a line break: the builder hands a here-document's lines to the shell without their
+ * CRs, so a CR LF file's `\` at the end of a body line continues it.
+ */
+function continuationAt(script: string, i: number): number {
+  if (script[i] !== '\\') return 0;
+  if (script[i + 1] === '\n') return 2;
+  return script[i + 1] === '\r' && script[i + 2] === '\n' ? 3 : 0;
+}
+
 /** Splits a shell script into simple commands. Never throws; unterminated quotes end at EOF. */
 export function parseShell(script: string): ShellCommand[] {
   return scanShell(script).commands;
@@ -62,8 +73,8 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       i++;
       continue;
     }
-    if (c === '\\' && script[i + 1] === '\n') {
-      i += 2;
+    if (c === '\\' && continuationAt(script, i)) {
+      i += continuationAt(script, i);
       continue;
     }
     if (c === '#' ) {
@@ -80,12 +91,20 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     const start = i;
     let value = '';
     let depth = 0; // $( ... ) nesting
+    // Where the word's last character ends: a line continuation after it is not part of it (a
+    // heredoc script keeps its continuations, and text inserted after the word goes before them).
+    let end = i;
+    let continued = false;
     while (i < n) {
+      if (!continued) end = i;
+      continued = false;
       const ch = script[i];
       if (depth === 0 && (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ';' || ch === '&' || ch === '|' || ch === ')' || (ch === '(' && value === ''))) break;
       if (ch === '\\') {
-        if (script[i + 1] === '\n') {
-          i += 2;
+        const skip = continuationAt(script, i);
+        if (skip) {
+          i += skip;
+          continued = true;
           continue;
         }
         if (i + 1 < n) value += script[i + 1];
@@ -134,7 +153,9 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       i++;
     }
     if (depth > 0) balanced = false;
-    words.push({ value, start, end: Math.min(i, n) });
+    // Out of text (not at a blank or operator): the last step read a character or a continuation.
+    if (i >= n && !continued) end = n;
+    words.push({ value, start, end });
   }
   flush('');
   if (commands.length > 0) commands[commands.length - 1].after = '';

@@ -60,6 +60,21 @@ describe('Dockerfile model', () => {
     assert.equal(m.instructions[1].run!.form, 'heredoc');
     assert.equal(m.instructions[1].run!.commands.length, 2);
   });
+  it('ends a heredoc body at its terminator when the line before it ends in a backslash', () => {
+    // dockerfile-ast reads the terminator into the body then (it reports no delimiter); the
+    // builder compares each raw line with the terminator, so the shell never sees it.
+    for (const [text, script] of [
+      ['FROM debian\nRUN <<EOF\napt-get install -y curl \\\nEOF\nRUN true\n', 'apt-get install -y curl \\\n'],
+      ['FROM debian\nRUN <<-EOF\n\tapt-get install -y curl \\\n\tEOF\nRUN true\n', '\tapt-get install -y curl \\\n'],
+      ['FROM debian\r\nRUN <<EOF\r\napt-get install -y curl \\\r\nEOF\r\n', 'apt-get install -y curl \\\r\n'],
+    ]) {
+      const run = buildModel(text).instructions[1].run!;
+      assert.equal(run.text, script, JSON.stringify(text));
+      assert.deepEqual(run.commands.map((c) => c.words.map((w) => w.value)), [['apt-get', 'install', '-y', 'curl']], JSON.stringify(text));
+    }
+    // A last line that only starts like the terminator stays in the body (an unclosed heredoc).
+    assert.match(buildModel('FROM debian\nRUN <<EOF\na \\\nEOFX\n').instructions[1].run!.text, /EOFX/);
+  });
   it('collects ENV along the FROM chain', () => {
     const m = buildModel('FROM python AS a\nENV A=1 B=2\nFROM a\nENV B=3\nRUN true');
     assert.deepEqual([...envBefore(m.instructions[4])], [['A', '1'], ['B', '3']]);

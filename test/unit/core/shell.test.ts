@@ -22,6 +22,13 @@ describe('shell reader', () => {
     const [cmd] = parseShell('  apt-get   install x');
     assert.deepEqual(cmd.words.map((w) => [w.start, w.end]), [[2, 9], [12, 19], [20, 21]]);
   });
+  it('ends a word before a line continuation that follows it (a heredoc script keeps them)', () => {
+    assert.deepEqual(parseShell('install curl \\\n').map((c) => c.words.map((w) => [w.value, w.start, w.end])), [[['install', 0, 7], ['curl', 8, 12]]]);
+    // An escaped blank is a word of its own, and ends before the continuation after it.
+    assert.deepEqual(parseShell('x \\ \\\n').map((c) => c.words.map((w) => [w.value, w.start, w.end])), [[['x', 0, 1], [' ', 2, 4]]]);
+    // Within a word, a continuation joins its parts.
+    assert.deepEqual(parseShell('cur\\\nl \\\n b').map((c) => c.words.map((w) => [w.value, w.start, w.end])), [[['curl', 0, 6], ['b', 10, 11]]]);
+  });
   it('finds the program behind wrappers and assignments', () => {
     const [cmd] = parseShell('DEBIAN_FRONTEND=noninteractive sudo -E /usr/bin/apt-get install x');
     assert.equal(programName(cmd), 'apt-get');

@@ -132,6 +132,24 @@ describe('hostile input: properties of analyze() and fixAll()', function () {
     assert.equal(fixAll(once.text, ENV, {}, ALL_FIXES).text, once.text);
   });
 
+  it('a fix that adds a package to a heredoc RUN whose body ends in a backslash keeps its terminator (found by the property above)', () => {
+    // Seed 999251601 at 1,500 runs: the terminator was read as the last package, and the
+    // apt-recommends fix (which adds ca-certificates for curl) wrote after it; then, with an
+    // escaped blank as the last word, at the start of the terminator's line.
+    for (const last of ['curl \\', 'curl \\ \\']) {
+      const text = `FROM debian:bookworm\nRUN <<EOF\napt-get update\napt-get install -y \\\n    ${last}\nEOF\nRUN true\n`;
+      const analysis = analyze(text, ENV);
+      const finding = analysis.findings.find((f) => f.ruleId === 'apt-recommends');
+      assert.ok(finding, JSON.stringify(analysis.findings.map((f) => f.ruleId)));
+      const fix = ruleById('apt-recommends')!.fix!(finding, { model: analysis.model, env: ENV, settings: analysis.settings });
+      assert.ok(fix);
+      const fixed = applyEdits(text, fix.edits);
+      assert.match(fixed, /\nEOF\nRUN true\n$/, fixed);
+      assert.ok(fixed.includes('ca-certificates'), fixed);
+      assert.equal(analyze(fixed, ENV).findings.filter((f) => f.ruleId === 'apt-recommends').length, 0, fixed);
+    }
+  });
+
   it('the fixes of the unmutated corpus also pass the same checks', () => {
     for (const text of CORPUS) {
       const once = fixAll(text, ENV, {}, ALL_FIXES);
