@@ -111,6 +111,32 @@ describe('the size after the fixes, when a request has no time to work it out', 
     });
   });
 
+  describe('with no budget in the request, when the analysis is replaced', () => {
+    const server = serverInTempFolder('dsh-after-replaced-', undefined, { env: { DSH_AFTER_FIXES_BUDGET_MS: '0' } });
+
+    it('drops the work on the old analysis and asks the client to ask again', async () => {
+      const { dir, client } = server;
+      const file = path.join(dir, 'Dockerfile');
+      const text = oneStage(1000);
+      fs.writeFileSync(file, text);
+      const uri = fileUri(file);
+      await client.open(uri, text);
+      await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 30_000);
+      const first = await client.request<Lens[]>('textDocument/codeLens', { textDocument: { uri } });
+      assert.doesNotMatch(first[0].command.title, AFTER);
+      // New settings: the same version is analysed again. The client still shows the lens of the
+      // old analysis; only a refresh makes it ask for the new one's.
+      const refreshes = client.codeLensRefreshes;
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+      // As an editor, ask again only when told to.
+      await until(async () => client.codeLensRefreshes, (n) => n > refreshes, 'no CodeLens refresh');
+      const lenses = await client.codeLensesWhen<Lens>(uri, (l) => AFTER.test(l[0]?.command.title ?? ''), 30_000);
+      assert.ok(Number(AFTER.exec(lenses[0].command.title)![1]) > 100, lenses[0].command.title);
+      assert.deepEqual(await stats(client), { finishedInRequest: 0, sliced: 2, done: 1, dropped: 1, capped: 0, failed: 0, knownTooCostly: 0 });
+      assert.deepEqual(client.sizeChanges, [{ uri, version: 1 }, { uri, version: 1 }]);
+    });
+  });
+
   describe('with a cap of CPU it cannot stay within', () => {
     const server = serverInTempFolder('dsh-after-capped-', undefined, { env: { DSH_AFTER_FIXES_BUDGET_MS: '0', DSH_AFTER_FIXES_CPU_MS: '0' } });
 

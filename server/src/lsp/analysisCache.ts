@@ -87,6 +87,11 @@ export class AnalysisCache {
     return this.entries.get(uri)?.version === version;
   }
 
+  /** True when `analysis` is the newest one made for `uri` (a newer version's, or the same version's made again, replaces it). */
+  isLatest(uri: string, analysis: Analysis): boolean {
+    return this.latest.get(uri)?.analysis === analysis;
+  }
+
   /**
    * Drops the analysis of `uri` (its facts changed); the next one still starts from it, since
    * what it reuses depends on the text only.

@@ -57,7 +57,7 @@ export function startSession(connection: Connection): void {
     if (sizeChanged) void connection.sendNotification(SIZE_CHANGED_NOTIFICATION, { uri: doc.uri, version: doc.version });
   };
   const afterFixes = new AfterFixesEstimates({
-    wanted: (doc) => documents.get(doc.uri)?.version === doc.version && cache.isCurrent(doc.uri, doc.version),
+    wanted: (doc) => documents.get(doc.uri)?.version === doc.version && cache.isCurrent(doc.uri, doc.version) && cache.isLatest(doc.uri, doc.analysis!),
     // Dropped while its version is still the document's: the analysis was replaced (a context scan
     // finished, settings changed). The client shows the old one's figures and asks again only
     // when told to; the new analysis's estimate starts with that request.
