@@ -65,7 +65,7 @@ export interface FixAllOptions {
   maxRounds?: number;
   /** Only the fixes this accepts are applied (the estimate after the fixes needs only those that change the final image). */
   only?: (finding: Finding, fix: Fix) => boolean;
-  /** Stop after about this many milliseconds (checked between rounds); the result then says it is not complete. */
+  /** Stop after about this many milliseconds (checked between the steps of a {@link FixAllRun}); the result then says it is not complete. */
   budgetMs?: number;
   /**
    * The analysis of `text` in `env` with `settings`, when the caller has it: the first round
