@@ -7,16 +7,26 @@ import { runInstructions } from '../core/model';
 import { commandRange, hasFlag, insertAfterWord } from '../core/commands';
 import { baseImageOf, findingCommand, imageRepository, precedesInChain, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
+import { programName } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the ri documentation RubyGems writes for each installed gem (under the gem home\'s doc/ folder); its size depends on the gems and is not yet measured by our bench';
 const NO_DOCS = ['--no-document', '-N', '--no-ri', '--no-rdoc'];
 
-/** Instructions that write or copy a gemrc turning documentation off (found once per check). */
+const GEM = /^gem\d*(\.\d+)*$/;
+
+/**
+ * Instructions that write or copy a gemrc turning documentation off (found once per check): a COPY
+ * or ADD that names a gemrc, or a RUN whose commands other than `gem` itself name a gemrc and
+ * `no-document` (`echo 'gem: --no-document' > /etc/gemrc`); a `gem install --no-document` that
+ * also names a gemrc writes no such setting.
+ */
 function gemrcWriters(model: DockerfileModel): Instr[] {
   return model.instructions.filter((i) => {
-    const text = i.node.getArgumentsContent() ?? '';
-    return /gemrc/.test(text) && (i.keyword === 'COPY' || i.keyword === 'ADD' || (i.keyword === 'RUN' && /no-document|no-ri/.test(text)));
+    if (i.keyword === 'COPY' || i.keyword === 'ADD') return /gemrc/.test(i.node.getArgumentsContent() ?? '');
+    if (!i.run) return false;
+    const words = i.run.commands.filter((c) => !GEM.test(programName(c))).flatMap((c) => c.words.map((w) => w.value));
+    return words.some((w) => /gemrc/.test(w)) && words.some((w) => /no-document|no-ri/.test(w));
   });
 }
 
@@ -45,7 +55,7 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       for (const cmd of run.commands) {
-        const sub = subcommandOf(cmd, /^gem\d*(\.\d+)*$/, ['install', 'update', 'i']);
+        const sub = subcommandOf(cmd, GEM, ['install', 'update', 'i']);
         if (!sub || hasFlag(cmd, ...NO_DOCS)) continue;
         if (docsOffByConfig(instr, writers)) continue;
         out.push({
@@ -61,7 +71,7 @@ export const rule: Rule = {
   },
   fix(finding, { model }) {
     const found = findingCommand(model, finding);
-    const sub = found && subcommandOf(found.cmd, /^gem\d*(\.\d+)*$/, ['install', 'update', 'i']);
+    const sub = found && subcommandOf(found.cmd, GEM, ['install', 'update', 'i']);
     if (!found || !sub) return undefined;
     return { title: 'Add --no-document', edits: [insertAfterWord(model, found.run, sub, ' --no-document')], preferred: true };
   },
