@@ -13,11 +13,14 @@ import * as path from 'node:path';
 import { commands, window, workspace, type ExtensionContext } from 'vscode';
 import { OutsideWorkspaceWatcher } from './outsideWatcher';
 import { SizeView } from './sizeView';
+import { stopClient } from './stopClient';
 import { registerEngineCommands } from './engineCommands';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SERVER_NODE_OPTIONS, serverArgs } from '../../server/src/launch';
 
 let client: LanguageClient | undefined;
+/** The client's start, its failure shown to the user (settles either way). */
+let started: Promise<void> = Promise.resolve();
 
 /** The documents the server sees. */
 const DOCUMENTS = [
@@ -93,8 +96,11 @@ export async function activate(context: ExtensionContext): Promise<Api> {
       fileEvents: watchers,
     },
   };
-  client = new LanguageClient('dockerfileSizeHints', 'Dockerfile Size Hints', serverOptions, clientOptions);
-  context.subscriptions.push(client);
+  const running = new LanguageClient('dockerfileSizeHints', 'Dockerfile Size Hints', serverOptions, clientOptions);
+  client = running;
+  // Stopped through stopClient (not pushed itself: VS Code disposes the subscriptions without
+  // waiting for deactivate, and a bare stop() races with requests in flight).
+  context.subscriptions.push({ dispose: () => void stopClient(running, started) });
   // The palette command passes the active editor to the server's command; the server computes
   // and applies the edit, so this file stays free of Dockerfile knowledge.
   context.subscriptions.push(
@@ -110,10 +116,9 @@ export async function activate(context: ExtensionContext): Promise<Api> {
     new SizeView(client),
     workspace.onDidGrantWorkspaceTrust(() => void client?.sendNotification('dockerfileSizeHints/trustChanged', { trusted: true })),
   );
-  const started = client.start().catch((e: unknown) => {
+  started = running.start().catch((e: unknown) => {
     void window.showErrorMessage(`Dockerfile Size Hints: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   });
-  const running = client;
   const loadMs = LOADED - LOAD_START;
   const activateMs = performance.now() - activateStart;
   const activateCpu = process.cpuUsage(activateStartCpu);
@@ -130,6 +135,6 @@ export async function activate(context: ExtensionContext): Promise<Api> {
 }
 
 export async function deactivate(): Promise<void> {
-  await client?.stop();
+  if (client) await stopClient(client, started);
   client = undefined;
 }
