@@ -31,10 +31,12 @@ const DOCUMENTS = [
 ];
 /**
  * The names of the files and folders whose creation, change or deletion changes the server's
- * findings: ignore files, config and Compose files, manifests at the top of a build context, and
- * folders and files the context scan reports. No `/` in it: outsideWatcher.ts relies on that.
+ * findings: ignore files, config and Compose files, the manifests and lockfiles at the top of a
+ * build context that the server reads or that choose a fix's entries (the ecosystem markers of
+ * context-without-dockerignore), and folders and files the context scan reports. No `/` in it:
+ * outsideWatcher.ts relies on that.
  */
-const WATCHED_NAMES = '{.dockerignore,*.dockerignore,.dockerfile-size-hints.yaml,.dockerfile-size-hints.yml,.dockerfile-size-hints.json,.hadolint.yaml,.hadolint.yml,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,package.json,requirements.txt,pyproject.toml,go.mod,pom.xml,Cargo.toml,node_modules,.git,.venv,venv,dist,build,target,.env,.env.*,*.pem,*.key,.npmrc}';
+const WATCHED_NAMES = '{.dockerignore,*.dockerignore,.dockerfile-size-hints.yaml,.dockerfile-size-hints.yml,.dockerfile-size-hints.json,.hadolint.yaml,.hadolint.yml,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,package.json,package-lock.json,npm-shrinkwrap.json,requirements.txt,pyproject.toml,setup.py,Pipfile,poetry.lock,uv.lock,go.mod,pom.xml,build.gradle,build.gradle.kts,Cargo.toml,node_modules,.git,.venv,venv,dist,build,target,.env,.env.*,*.pem,*.key,.npmrc}';
 /** All imports are loaded once this module's own code runs. */
 const LOADED = performance.now();
 const LOAD_CPU = process.cpuUsage(LOAD_START_CPU);

@@ -62,6 +62,21 @@ describe('a Dockerfile outside the workspace folders', () => {
     await waitForFindings('once .dockerignore is deleted', ['context-without-dockerignore@2']);
   });
 
+  it('sees a project file created beside it: the .dockerignore its fix creates gets Python entries', async () => {
+    // Names at the top of the context choose the fix's entries (setup.py, Pipfile, poetry.lock, ... mean Python).
+    const fixText = async () => {
+      const finding = ourDiagnostics(uri).find((d) => codeOf(d) === 'context-without-dockerignore');
+      if (!finding) return undefined;
+      const actions = await vscode.commands.executeCommand<Array<vscode.CodeAction | vscode.Command>>('vscode.executeCodeActionProvider', uri, finding.range, vscode.CodeActionKind.QuickFix.value);
+      const fix = (actions ?? []).find((a): a is vscode.CodeAction => 'edit' in a && !!a.edit?.entries().some(([u]) => u.fsPath === ignorePath));
+      return fix?.edit!.entries().flatMap(([, edits]) => edits.map((e) => e.newText)).join('');
+    };
+    assert.doesNotMatch(await waitFor('the fix that creates .dockerignore', fixText), /# Python/);
+    fs.writeFileSync(path.join(dir, 'setup.py'), 'from setuptools import setup\nsetup()\n');
+    let last: string | undefined;
+    await waitFor(() => `the fix to list Python entries (last: ${last})`, async () => /# Python/.test((last = await fixText()) ?? ''));
+  });
+
   it('stops watching the folder once no open document is in it', async () => {
     const api = await vscode.extensions.getExtension<Api>(extensionId)!.activate();
     assert.deepStrictEqual(api.watchedOutsideFolders(), [dir]);
