@@ -12,6 +12,7 @@ import { combineSettings } from '../core/config';
 import { checkDockerignore, checkDockerignoreInSteps, ignoreBeyondLimits, type ContextListing, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
 import type { ContextScanResult } from '../sources/context/scan';
 import type { Settings } from './settings';
+import { runInSlices } from './slices';
 
 /** What an ignore file's analysis holds: its findings and, once the context scan finished, per-line figures. */
 export interface IgnoreAnalysis {
@@ -156,23 +157,24 @@ export class AnalysisCache {
 
   /**
    * The ignore file's findings against a finished scan, checked in slices of `CHECK_SLICE_MS`
-   * with the event loop free in between. Stops when the analysis was superseded (a newer
-   * version arrived): then nobody reads the result, and only the checks without the listing run.
+   * with the event loop free in between (the first slice at once: a small context answers in one).
+   * Stops when the analysis was superseded (a newer version arrived): then nobody reads the
+   * result, and only the checks without the listing run. No cap of CPU, as before: the listing
+   * is bounded by the scan's limit on entries.
    */
   private async checkAgainstScan(text: string, scan: ContextScanResult, listing: ContextListing, superseded: () => boolean): Promise<DockerignoreFinding[]> {
     const kept = this.ignoreChecks.get(scan);
     if (kept?.text === text) return kept.findings;
     const steps = checkDockerignoreInSteps(text, { context: listing });
-    for (;;) {
-      const end = performance.now() + CHECK_SLICE_MS;
-      let step = steps.next();
-      while (!step.done && performance.now() < end) step = steps.next();
-      if (step.done) {
-        this.ignoreChecks.set(scan, { text, findings: step.value });
-        return step.value;
-      }
-      await new Promise((resolve) => setImmediate(resolve));
-      if (superseded()) return checkDockerignore(text);
-    }
+    let findings: DockerignoreFinding[] | undefined;
+    const step = () => {
+      const next = steps.next();
+      if (next.done) findings = next.value;
+      return next.done === true;
+    };
+    const sliced = await runInSlices(step, { sliceMs: CHECK_SLICE_MS, cpuCapMs: Infinity, wanted: () => !superseded(), firstSliceAtOnce: true });
+    if (sliced.outcome !== 'done' || !findings) return checkDockerignore(text);
+    this.ignoreChecks.set(scan, { text, findings });
+    return findings;
   }
 }

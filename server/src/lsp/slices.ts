@@ -20,6 +20,11 @@ export interface SliceOptions {
   spentCpuMs?: number;
   /** Asked before each slice: false drops the work (a newer version of the document came, or it closed). */
   wanted: () => boolean;
+  /**
+   * Runs the first slice at once, in the caller's turn, without asking `wanted` before it: work
+   * that usually fits in one slice then answers without waiting for the event loop. Default false.
+   */
+  firstSliceAtOnce?: boolean;
 }
 
 export interface SlicedResult {
@@ -36,15 +41,17 @@ export function cpuMs(): number {
 }
 
 /**
- * Runs `step` (true once the work is done) in slices, each after a turn of the event loop. Before
- * each slice: dropped when not wanted, given up when the CPU spent reached the cap (so a slice may
- * take the spending past it by one slice's worth).
+ * Runs `step` (true once the work is done) in slices, each after a turn of the event loop (the
+ * first one at once with `firstSliceAtOnce`). Before each slice: dropped when not wanted, given up
+ * when the CPU spent reached the cap (so a slice may take the spending past it by one slice's worth).
  */
 export async function runInSlices(step: () => boolean, options: SliceOptions): Promise<SlicedResult> {
   let spent = options.spentCpuMs ?? 0;
   for (let slices = 0; ; ) {
-    await new Promise((resolve) => setImmediate(resolve));
-    if (!options.wanted()) return { outcome: 'dropped', cpuMs: spent, slices };
+    if (slices > 0 || !options.firstSliceAtOnce) {
+      await new Promise((resolve) => setImmediate(resolve));
+      if (!options.wanted()) return { outcome: 'dropped', cpuMs: spent, slices };
+    }
     if (spent >= options.cpuCapMs) return { outcome: 'capped', cpuMs: spent, slices };
     const startCpu = cpuMs();
     const end = performance.now() + options.sliceMs;

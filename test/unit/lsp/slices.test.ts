@@ -71,4 +71,27 @@ describe('runInSlices', () => {
     const spent = await runInSlices(step, { sliceMs: 5, cpuCapMs: 30, spentCpuMs: 30, wanted: () => true });
     assert.deepEqual([spent.outcome, spent.slices, steps], ['capped', 0, 0]);
   });
+
+  it('with firstSliceAtOnce, runs the first slice in the caller\'s turn and asks `wanted` before the later ones only', async () => {
+    let steps = 0;
+    let asked = 0;
+    const step = () => {
+      steps++;
+      burn(3);
+      return steps === 2;
+    };
+    const wanted = () => {
+      asked++;
+      return true;
+    };
+    const atOnce = runInSlices(step, { sliceMs: 1, cpuCapMs: 10_000, wanted, firstSliceAtOnce: true });
+    assert.deepEqual([steps, asked], [1, 0], 'the first slice ran before runInSlices returned');
+    const result = await atOnce;
+    assert.deepEqual([result.outcome, result.slices, steps, asked], ['done', 2, 2, 1]);
+    steps = 0;
+    asked = 0;
+    const later = runInSlices(step, { sliceMs: 1, cpuCapMs: 10_000, wanted });
+    assert.deepEqual([steps, asked], [0, 0], 'by default every slice waits for a turn');
+    assert.deepEqual([(await later).slices, steps, asked], [2, 2, 2]);
+  });
 });
