@@ -58,6 +58,13 @@ export class AnalysisCache {
   private readonly ignoreChecks = new WeakMap<ContextScanResult, { text: string; findings: DockerignoreFinding[] }>();
   /** The newest finished analysis per document: the next version's analysis starts from it. */
   private readonly latest = new Map<string, { version: number; analysis: Analysis }>();
+  /** Analyses asked for and not settled yet. */
+  private computing = 0;
+  /**
+   * Called when an analysis settles: `current` is it when it is still its document's current one
+   * (not replaced, not failed); `idle` when no other analysis is being made.
+   */
+  onSettled?: (current: DocumentAnalysis | undefined, idle: boolean) => void;
 
   constructor(
     private readonly settings: Settings,
@@ -80,7 +87,21 @@ export class AnalysisCache {
     // A newer version, or the same one analysed again (its facts changed), replaces this entry.
     entry.result = this.compute(doc, () => this.entries.get(doc.uri) !== entry);
     this.entries.set(doc.uri, entry);
+    this.computing++;
+    const settled = (current: DocumentAnalysis | undefined) => {
+      this.computing--;
+      this.onSettled?.(current, this.computing === 0);
+    };
+    entry.result.then(
+      (result) => settled(this.entries.get(doc.uri) === entry ? result : undefined),
+      () => settled(undefined),
+    );
     return entry.result;
+  }
+
+  /** True while an analysis is being made. */
+  get analysing(): boolean {
+    return this.computing > 0;
   }
 
   /** True when `version` is still the newest version analysed or requested for `uri`. */

@@ -2,9 +2,9 @@
  * Wires one LSP connection: capabilities, documents, settings, and one handler per feature.
  * Handlers stay short; the work happens in core/ through the per-document analysis cache.
  */
-import { CodeLensRefreshRequest, TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
+import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache, type DocumentAnalysis } from './analysisCache';
+import { AnalysisCache } from './analysisCache';
 import { DiagnosticsPublisher } from './diagnostics';
 import { APPLY_ALL_FIXES_COMMAND, codeActions, CODE_ACTION_KINDS, fixAllEdit } from './codeActions';
 import * as path from 'node:path';
@@ -12,7 +12,8 @@ import { hover } from './hover';
 import { RegistryHover } from './registryHover';
 import { ENGINE_CAPABILITIES, EngineFeatures } from './engineFeatures';
 import { codeLenses } from './codeLens';
-import { IMAGE_SIZE_REQUEST, SIZE_CHANGED_NOTIFICATION, sizeBreakdown } from './sizeBreakdown';
+import { IMAGE_SIZE_REQUEST, sizeBreakdown } from './sizeBreakdown';
+import { SizeRefresh } from './sizeRefresh';
 import { AfterFixesEstimates } from './afterFixes';
 import { Settings } from './settings';
 import { FileSystemContextFacts } from '../sources/workspace';
@@ -49,12 +50,12 @@ export function startSession(connection: Connection): void {
   const configs = new ConfigCache();
   const cache = new AnalysisCache(settings, contextFacts, configs);
   const diagnostics = new DiagnosticsPublisher(connection, cache);
-  // What the client can be told when the estimate after the fixes arrives off the request path.
-  let codeLensRefresh = false;
-  let sizeChanged = false;
-  const sizeChangedFor = (doc: DocumentAnalysis, lenses: boolean) => {
-    if (lenses && codeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-    if (sizeChanged) void connection.sendNotification(SIZE_CHANGED_NOTIFICATION, { uri: doc.uri, version: doc.version });
+  // The client shows sizes it asked for; when they change without a new version (an analysis
+  // replaced, the estimate after the fixes arrived), it is told to ask again.
+  const refresh = new SizeRefresh(connection, () => cache.analysing);
+  cache.onSettled = (current, idle) => {
+    if (current) refresh.analysed(current);
+    if (idle) refresh.settled();
   };
   const afterFixes = new AfterFixesEstimates({
     wanted: (doc) => documents.get(doc.uri)?.version === doc.version && cache.isCurrent(doc.uri, doc.version) && cache.isLatest(doc.uri, doc.analysis!),
@@ -62,9 +63,9 @@ export function startSession(connection: Connection): void {
     // finished, settings changed). The client shows the old one's figures and asks again only
     // when told to; the new analysis's estimate starts with that request.
     dropped: (doc) => {
-      if (documents.get(doc.uri)?.version === doc.version) sizeChangedFor(doc, true);
+      if (documents.get(doc.uri)?.version === doc.version) refresh.queue(doc, true);
     },
-    changed: sizeChangedFor,
+    changed: (doc, lenses) => refresh.queue(doc, lenses),
     error: (doc, e) => connection.console.error(`dockerfile-size-hints: the estimate after the fixes failed for ${doc.uri}: ${e instanceof Error ? e.stack : String(e)}`),
   });
 
@@ -77,9 +78,7 @@ export function startSession(connection: Connection): void {
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folders.map((u) => AnalysisCache.pathOf(u)).filter((p): p is string => p !== undefined);
     const init = (params.initializationOptions ?? {}) as { trusted?: unknown; storagePath?: unknown; registryTimeoutMs?: unknown };
-    codeLensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
-    // Our client declares SIZE_CHANGED_NOTIFICATION (for its status bar and breakdown view); other clients would only log it.
-    sizeChanged = (params.capabilities.experimental as { sizeChanged?: unknown } | undefined)?.sizeChanged === true;
+    refresh.init(params);
     // Network lookups need a client that says the workspace is trusted; other clients get none.
     trusted = init.trusted === true;
     untrusted = init.trusted === false;
@@ -112,6 +111,7 @@ export function startSession(connection: Connection): void {
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
     afterFixes.forget(e.document.uri);
+    refresh.forget(e.document.uri);
     contextFacts.release(e.document.uri);
     diagnostics.clear(e.document.uri);
   });
@@ -146,11 +146,17 @@ export function startSession(connection: Connection): void {
 
   connection.onCodeLens(async (p) => {
     const doc = documents.get(p.textDocument.uri);
-    return doc ? codeLenses(await cache.get(doc), afterFixes) : [];
+    if (!doc) return [];
+    const analysis = await cache.get(doc);
+    refresh.answered(analysis);
+    return codeLenses(analysis, afterFixes);
   });
   connection.onRequest(IMAGE_SIZE_REQUEST, async (p: { uri: string }) => {
     const doc = documents.get(p.uri);
-    return doc ? sizeBreakdown(await cache.get(doc), afterFixes) : null;
+    if (!doc) return null;
+    const analysis = await cache.get(doc);
+    refresh.answered(analysis);
+    return sizeBreakdown(analysis, afterFixes);
   });
   connection.onExecuteCommand(async (p) => {
     if (p.command !== APPLY_ALL_FIXES_COMMAND) return null;

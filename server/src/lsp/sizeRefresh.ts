@@ -1,0 +1,94 @@
+/**
+ * Tells the client to ask again for what it shows of a document's size when that changed without
+ * a new version of the document: the CodeLens (`workspace/codeLens/refresh`, when the client
+ * supports it) and our status bar and size breakdown (SIZE_CHANGED_NOTIFICATION, when the client
+ * declares `experimental.sizeChanged`). Editors ask for both again after an edit; nothing else
+ * makes them ask.
+ *
+ * Two causes:
+ * - the estimate after the fixes, finished or dropped off the request path (afterFixes.ts);
+ * - the same version analysed again with other facts (a build-context scan finished, files,
+ *   settings or trust changed), when the client was answered from the analysis it replaced and
+ *   the estimates it shows differ (the size above each FROM; the estimate after the fixes is
+ *   the afterFixes.ts case).
+ *
+ * What is queued is sent once no analysis is being made (`settled`), so that several scans
+ * finishing together, or one scan several documents wait for, give one CodeLens refresh and one
+ * notification per document rather than one per analysis.
+ */
+import { CodeLensRefreshRequest, type Connection, type InitializeParams } from 'vscode-languageserver/node';
+import { describeEstimate, estimateStage } from '../core/imageEstimate';
+import type { DocumentAnalysis } from './analysisCache';
+import { SIZE_CHANGED_NOTIFICATION } from './sizeBreakdown';
+
+/** The estimates the CodeLens and the breakdown show before the fixes, as text to compare. */
+function shownEstimates(doc: DocumentAnalysis): string {
+  const model = doc.analysis?.model;
+  if (!model) return '';
+  return model.stages
+    .filter((s) => s.layersInFinal)
+    .map((s) => describeEstimate(estimateStage(model, s, doc.env)))
+    .join('\n');
+}
+
+export class SizeRefresh {
+  private lensRefresh = false;
+  private sizeChanged = false;
+  /** Per document, the analysis the client was last answered from (CodeLens or breakdown). */
+  private readonly shown = new Map<string, DocumentAnalysis>();
+  /** Documents whose size to announce, with their version, and whether the CodeLens may change. */
+  private readonly queued = new Map<string, number>();
+  private lenses = false;
+  private flush?: NodeJS.Immediate;
+
+  constructor(
+    private readonly connection: Connection,
+    /** True while an analysis is being made: what is queued waits for it. */
+    private readonly analysing: () => boolean,
+  ) {}
+
+  /** Reads what the client supports. */
+  init(params: InitializeParams): void {
+    this.lensRefresh = params.capabilities.workspace?.codeLens?.refreshSupport === true;
+    // Our client declares it (for its status bar and breakdown view); other clients would only log it.
+    this.sizeChanged = (params.capabilities.experimental as { sizeChanged?: unknown } | undefined)?.sizeChanged === true;
+  }
+
+  /** The client was answered from `doc` (a CodeLens or breakdown request). */
+  answered(doc: DocumentAnalysis): void {
+    this.shown.set(doc.uri, doc);
+  }
+
+  /** `doc` is the document's current analysis now: if it replaced the one the client shows, of the same version, and changes its figures, the client is told. */
+  analysed(doc: DocumentAnalysis): void {
+    const shown = this.shown.get(doc.uri);
+    if (!shown || shown === doc || shown.version !== doc.version || shown.analysis === doc.analysis) return;
+    if (shownEstimates(shown) !== shownEstimates(doc)) this.queue(doc, true);
+  }
+
+  /** Tells the client that `doc`'s size changed (`lenses`: its CodeLens text may change too), once no analysis is being made. */
+  queue(doc: { uri: string; version: number }, lenses: boolean): void {
+    this.queued.set(doc.uri, doc.version);
+    this.lenses ||= lenses;
+    this.settled();
+  }
+
+  /** No analysis is being made (or may not be): sends what is queued, in the next turn. */
+  settled(): void {
+    if (this.queued.size === 0 || this.flush) return;
+    this.flush = setImmediate(() => {
+      this.flush = undefined;
+      if (this.analysing()) return; // the analysis that settles last calls settled() again
+      if (this.lenses && this.lensRefresh) this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+      if (this.sizeChanged) for (const [uri, version] of this.queued) void this.connection.sendNotification(SIZE_CHANGED_NOTIFICATION, { uri, version });
+      this.queued.clear();
+      this.lenses = false;
+    });
+  }
+
+  /** Drops what is kept for a closed document. */
+  forget(uri: string): void {
+    this.shown.delete(uri);
+    this.queued.delete(uri);
+  }
+}
