@@ -65,7 +65,7 @@ export function startSession(connection: Connection): void {
     dropped: (doc) => {
       if (documents.get(doc.uri)?.version === doc.version) refresh.queue(doc, true);
     },
-    changed: (doc, lenses) => refresh.queue(doc, lenses),
+    changed: (doc, lenses) => refresh.changed(doc, lenses),
     error: (doc, e) => connection.console.error(`dockerfile-size-hints: the estimate after the fixes failed for ${doc.uri}: ${e instanceof Error ? e.stack : String(e)}`),
   });
 

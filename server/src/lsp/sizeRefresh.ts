@@ -5,21 +5,25 @@
  * declares `experimental.sizeChanged`). Editors ask for both again after an edit; nothing else
  * makes them ask.
  *
- * Two causes:
- * - the estimate after the fixes, finished or dropped off the request path (afterFixes.ts);
+ * Causes:
+ * - the estimate after the fixes, finished off the request path (afterFixes.ts): sent at once;
+ * - the work on that estimate dropped because its analysis was replaced (afterFixes.ts): queued;
  * - the same version analysed again with other facts (a build-context scan finished, files,
  *   settings or trust changed), when the client was answered from the analysis it replaced and
- *   the estimates it shows differ (the size above each FROM; the estimate after the fixes is
- *   the afterFixes.ts case).
+ *   the estimates the CodeLens shows above each FROM differ: queued.
  *
  * What is queued is sent once no analysis is being made (`settled`), so that several scans
  * finishing together, or one scan several documents wait for, give one CodeLens refresh and one
- * notification per document rather than one per analysis.
+ * notification per document rather than one per analysis; but after `MAX_WAIT_MS` at the most,
+ * so that an analysis that hangs (a file system that does not answer) does not hold them back.
  */
 import { CodeLensRefreshRequest, type Connection, type InitializeParams } from 'vscode-languageserver/node';
 import { describeEstimate, estimateStage } from '../core/imageEstimate';
 import type { DocumentAnalysis } from './analysisCache';
 import { SIZE_CHANGED_NOTIFICATION } from './sizeBreakdown';
+
+/** How long what is queued waits at most for the analyses being made. */
+export const MAX_WAIT_MS = 1_000;
 
 /** The estimates the CodeLens and the breakdown show before the fixes, as text to compare. */
 function shownEstimates(doc: DocumentAnalysis): string {
@@ -40,6 +44,9 @@ export class SizeRefresh {
   private readonly queued = new Map<string, number>();
   private lenses = false;
   private flush?: NodeJS.Immediate;
+  /** When the first of what is queued was queued, and the timer that sends it after `MAX_WAIT_MS`. */
+  private since = 0;
+  private deadline?: NodeJS.Timeout;
 
   constructor(
     private readonly connection: Connection,
@@ -66,8 +73,14 @@ export class SizeRefresh {
     if (shownEstimates(shown) !== shownEstimates(doc)) this.queue(doc, true);
   }
 
-  /** Tells the client that `doc`'s size changed (`lenses`: its CodeLens text may change too), once no analysis is being made. */
+  /** Tells the client at once that `doc`'s size changed (`lenses`: its CodeLens text may change too). */
+  changed(doc: { uri: string; version: number }, lenses: boolean): void {
+    this.send(lenses, [[doc.uri, doc.version]]);
+  }
+
+  /** Like `changed`, once no analysis is being made. */
   queue(doc: { uri: string; version: number }, lenses: boolean): void {
+    if (this.queued.size === 0) this.since = performance.now();
     this.queued.set(doc.uri, doc.version);
     this.lenses ||= lenses;
     this.settled();
@@ -78,12 +91,25 @@ export class SizeRefresh {
     if (this.queued.size === 0 || this.flush) return;
     this.flush = setImmediate(() => {
       this.flush = undefined;
-      if (this.analysing()) return; // the analysis that settles last calls settled() again
-      if (this.lenses && this.lensRefresh) this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
-      if (this.sizeChanged) for (const [uri, version] of this.queued) void this.connection.sendNotification(SIZE_CHANGED_NOTIFICATION, { uri, version });
+      // The analysis that settles last calls settled() again, or the deadline does.
+      if (this.analysing() && performance.now() - this.since < MAX_WAIT_MS) {
+        this.deadline ??= setTimeout(() => {
+          this.deadline = undefined;
+          this.settled();
+        }, MAX_WAIT_MS - (performance.now() - this.since));
+        return;
+      }
+      clearTimeout(this.deadline);
+      this.deadline = undefined;
+      this.send(this.lenses, [...this.queued]);
       this.queued.clear();
       this.lenses = false;
     });
+  }
+
+  private send(lenses: boolean, docs: [uri: string, version: number][]): void {
+    if (lenses && this.lensRefresh) this.connection.sendRequest(CodeLensRefreshRequest.type).catch(() => undefined);
+    if (this.sizeChanged) for (const [uri, version] of docs) void this.connection.sendNotification(SIZE_CHANGED_NOTIFICATION, { uri, version });
   }
 
   /** Drops what is kept for a closed document. */

@@ -8,7 +8,7 @@ import type { Connection, InitializeParams } from 'vscode-languageserver/node';
 import { analyze } from '../../../server/src/core/analyze';
 import type { AnalysisEnvironment } from '../../../server/src/core/environment';
 import type { DocumentAnalysis } from '../../../server/src/lsp/analysisCache';
-import { SizeRefresh } from '../../../server/src/lsp/sizeRefresh';
+import { MAX_WAIT_MS, SizeRefresh } from '../../../server/src/lsp/sizeRefresh';
 
 const TEXT = 'FROM debian:bookworm-slim\nWORKDIR /app\nCOPY . .\n';
 
@@ -67,7 +67,7 @@ describe('SizeRefresh', () => {
     assert.deepEqual(sent, []);
   });
 
-  it('the estimate after the fixes: queued as it comes, sent with what else is queued', async () => {
+  it('queued (the work on the estimate after the fixes dropped): one notification per document, a CodeLens refresh when one may change', async () => {
     const { refresh, sent } = setUp();
     refresh.queue({ uri: 'a', version: 3 }, false);
     refresh.queue({ uri: 'a', version: 3 }, false);
@@ -78,5 +78,17 @@ describe('SizeRefresh', () => {
     refresh.queue({ uri: 'c', version: 1 }, true);
     await turn();
     assert.deepEqual(sent.slice(1), ['workspace/codeLens/refresh', 'dockerfileSizeHints/sizeChanged c 1']);
+  });
+
+  it('sends what is queued after MAX_WAIT_MS when an analysis never settles', async () => {
+    const { refresh, sent, busy } = setUp();
+    busy.now = true; // an analysis that hangs
+    const queued = performance.now();
+    refresh.queue({ uri: 'a', version: 1 }, true);
+    await turn();
+    assert.deepEqual(sent, []);
+    while (sent.length === 0 && performance.now() - queued < MAX_WAIT_MS + 5_000) await new Promise((resolve) => setTimeout(resolve, 20));
+    assert.deepEqual(sent, ['workspace/codeLens/refresh', 'dockerfileSizeHints/sizeChanged a 1']);
+    assert.ok(performance.now() - queued >= MAX_WAIT_MS - 1, `sent after ${performance.now() - queued} ms`);
   });
 });
