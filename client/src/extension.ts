@@ -17,6 +17,7 @@ import { stopClient } from './stopClient';
 import { registerEngineCommands } from './engineCommands';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
 import { SERVER_NODE_OPTIONS, serverArgs } from '../../server/src/launch';
+import { WATCHED_NAMES } from '../../server/src/watchedNames';
 
 let client: LanguageClient | undefined;
 /** The client's start, its failure shown to the user (settles either way). */
@@ -29,14 +30,6 @@ const DOCUMENTS = [
   { pattern: '**/{Dockerfile,Containerfile,*.Dockerfile,Dockerfile.*,Containerfile.*}' },
   { pattern: '**/{.dockerignore,*.dockerignore}' },
 ];
-/**
- * The names of the files and folders whose creation, change or deletion changes the server's
- * findings: ignore files, config and Compose files, the manifests and lockfiles at the top of a
- * build context that the server reads or that choose a fix's entries (the ecosystem markers of
- * context-without-dockerignore), and folders and files the context scan reports. No `/` in it:
- * outsideWatcher.ts relies on that.
- */
-const WATCHED_NAMES = '{.dockerignore,*.dockerignore,.dockerfile-size-hints.yaml,.dockerfile-size-hints.yml,.dockerfile-size-hints.json,.hadolint.yaml,.hadolint.yml,compose.yaml,compose.yml,docker-compose.yaml,docker-compose.yml,package.json,package-lock.json,npm-shrinkwrap.json,requirements.txt,pyproject.toml,setup.py,Pipfile,poetry.lock,uv.lock,go.mod,pom.xml,build.gradle,build.gradle.kts,Cargo.toml,node_modules,.git,.venv,venv,dist,build,target,.env,.env.*,*.pem,*.key,.npmrc}';
 /** All imports are loaded once this module's own code runs. */
 const LOADED = performance.now();
 const LOAD_CPU = process.cpuUsage(LOAD_START_CPU);

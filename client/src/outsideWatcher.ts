@@ -17,10 +17,10 @@
  * and config files from that folder up, the lockfile and the names at the top of the context. A
  * `.dockerignore` document's context is its own folder. So the folder's top level holds what the
  * findings depend on in the usual case. A non-recursive watch costs one watch per folder, where a
- * recursive one on a folder such as the home directory would watch every folder below it; a
- * context that a Compose file or the `buildContext` setting puts elsewhere, config files in parent
- * folders and changes deeper than the top level are not seen (the server would have to say which
- * folders it read).
+ * recursive one on a folder such as the home directory would watch every folder below it. A
+ * context that a Compose file or the `buildContext` setting puts elsewhere is watched on the
+ * server's request (server/src/lsp/contextWatchers.ts, a dynamic registration the language client
+ * handles); config files in parent folders and changes deeper than the top level are not seen.
  *
  * The watchers follow the open documents: made when a matching document outside the workspace
  * folders opens (or a workspace folder that held it is removed), disposed when none needs the

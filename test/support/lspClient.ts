@@ -19,6 +19,13 @@ export interface PublishedDiagnostics {
   diagnostics: { range: { start: { line: number; character: number }; end: { line: number; character: number } }; severity?: number; code?: string; source?: string; message: string; codeDescription?: { href: string } }[];
 }
 
+/** A dynamic registration of the server (client/registerCapability). */
+export interface Registration {
+  id: string;
+  method: string;
+  registerOptions?: unknown;
+}
+
 export interface StartOptions {
   command?: string;
   args?: string[];
@@ -53,7 +60,16 @@ export class LspTestClient {
       if (/unhandled rejection/i.test(p.message)) reportRejection(`language server (pid ${child.pid})`, p.message);
     });
     this.connection.onRequest('workspace/configuration', (p: { items: unknown[] }) => p.items.map(() => this.configuration));
-    this.connection.onRequest('client/registerCapability', () => null);
+    this.connection.onRequest('client/registerCapability', (p: { registrations: Registration[] }) => {
+      for (const r of p.registrations) this.registrations.set(r.id, r);
+      for (const wake of this.registrationWaiters.splice(0)) wake();
+      return null;
+    });
+    this.connection.onRequest('client/unregisterCapability', (p: { unregisterations: { id: string }[] }) => {
+      for (const r of p.unregisterations) this.registrations.delete(r.id);
+      for (const wake of this.registrationWaiters.splice(0)) wake();
+      return null;
+    });
     this.connection.onRequest('window/workDoneProgress/create', () => null);
     this.connection.onRequest('workspace/applyEdit', (p: { edit: unknown }) => {
       this.appliedEdits.push(p.edit);
@@ -69,6 +85,9 @@ export class LspTestClient {
   }
 
   configuration: unknown = {};
+  /** The server's dynamic registrations in force (client/registerCapability minus client/unregisterCapability), by id. */
+  readonly registrations = new Map<string, Registration>();
+  private readonly registrationWaiters: (() => void)[] = [];
   /** The server's window/logMessage notifications, in order (type 1 = error). */
   readonly logs: { type: number; message: string }[] = [];
   /** Edits the server asked the client to apply (workspace/applyEdit), in order. */
@@ -92,7 +111,14 @@ export class LspTestClient {
       workspaceFolders: root ? [{ uri: root, name: 'root' }] : null,
       initializationOptions: opts.initializationOptions,
       capabilities: {
-        workspace: { configuration: true, workspaceEdit: { documentChanges: true, resourceOperations: ['create'] }, didChangeConfiguration: { dynamicRegistration: true }, codeLens: { refreshSupport: true } },
+        workspace: {
+          configuration: true,
+          workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
+          didChangeConfiguration: { dynamicRegistration: true },
+          // As vscode-languageclient 11 declares it.
+          didChangeWatchedFiles: { dynamicRegistration: true, relativePatternSupport: true },
+          codeLens: { refreshSupport: true },
+        },
         textDocument: { hover: { contentFormat: ['markdown', 'plaintext'] }, codeAction: { codeActionLiteralSupport: { codeActionKind: { valueSet: ['quickfix', 'source.fixAll'] } } }, publishDiagnostics: { relatedInformation: true, codeDescriptionSupport: true } },
         window: { workDoneProgress: true },
         // As our VS Code client declares it (client/src/sizeView.ts).
@@ -140,6 +166,25 @@ export class LspTestClient {
       await new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => reject(new Error(`no CodeLens refresh within ${timeoutMs} ms; last lenses: ${JSON.stringify(lenses.map((l) => l.command?.title))}`)), Math.max(0, deadline - Date.now()));
         this.refreshWaiters.push(() => (clearTimeout(timer), resolve()));
+      });
+    }
+  }
+
+  /** The base URIs of the file watchers the server registered and has not unregistered. */
+  watchedBases(): string[] {
+    return [...this.registrations.values()]
+      .filter((r) => r.method === 'workspace/didChangeWatchedFiles')
+      .flatMap((r) => (r.registerOptions as { watchers: { globPattern: { baseUri?: string } | string }[] }).watchers)
+      .flatMap((w) => (typeof w.globPattern === 'string' || !w.globPattern.baseUri ? [] : [w.globPattern.baseUri]));
+  }
+
+  /** Resolves once `ok` accepts the registrations in force (checked after each (un)registration); rejects after `timeoutMs`. */
+  async registrationsWhen(ok: (client: LspTestClient) => boolean, timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!ok(this)) {
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`registrations not as expected within ${timeoutMs} ms: ${JSON.stringify([...this.registrations.values()])}`)), Math.max(0, deadline - Date.now()));
+        this.registrationWaiters.push(() => (clearTimeout(timer), resolve()));
       });
     }
   }

@@ -22,6 +22,7 @@ import { ContextScans } from '../sources/context/scans';
 import { scanProgress } from './scanProgress';
 import { CODE_CACHE_STATE } from '../codeCache';
 import { rejections } from './rejections';
+import { ContextWatchers } from './contextWatchers';
 
 /** Sent by the client when the user trusts the workspace (network lookups become possible). */
 export const TRUST_NOTIFICATION = 'dockerfileSizeHints/trustChanged';
@@ -47,6 +48,15 @@ export function startSession(connection: Connection): void {
   // build context; a client that says nothing about trust keeps it (it only reads files).
   let untrusted = false;
   const contextFacts = new FileSystemContextFacts(scans, () => workspaceFolders, () => !untrusted);
+  // Contexts outside every workspace folder, and not the folder of an open document, are watched
+  // through the client on request (the client watches the others itself).
+  const watchers = new ContextWatchers(connection, () => workspaceFolders);
+  const watchContexts = () =>
+    watchers.update(
+      documents.all().flatMap((d) => AnalysisCache.pathOf(d.uri) ?? []),
+      [...contextFacts.contexts].flatMap(([uri, dir]) => (documents.get(uri) ? [dir] : [])),
+    );
+  contextFacts.onContextsChanged = watchContexts;
   const configs = new ConfigCache();
   const cache = new AnalysisCache(settings, contextFacts, configs);
   const diagnostics = new DiagnosticsPublisher(connection, cache);
@@ -79,6 +89,7 @@ export function startSession(connection: Connection): void {
     workspaceFolders = folders.map((u) => AnalysisCache.pathOf(u)).filter((p): p is string => p !== undefined);
     const init = (params.initializationOptions ?? {}) as { trusted?: unknown; storagePath?: unknown; registryTimeoutMs?: unknown };
     refresh.init(params);
+    watchers.init(params);
     // Network lookups need a client that says the workspace is trusted; other clients get none.
     trusted = init.trusted === true;
     untrusted = init.trusted === false;
@@ -106,13 +117,17 @@ export function startSession(connection: Connection): void {
     cache.clear();
     documents.all().forEach((d) => diagnostics.schedule(d));
   });
-  documents.onDidOpen((e) => diagnostics.schedule(e.document));
+  documents.onDidOpen((e) => {
+    diagnostics.schedule(e.document);
+    watchContexts();
+  });
   documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
     afterFixes.forget(e.document.uri);
     refresh.forget(e.document.uri);
     contextFacts.release(e.document.uri);
+    watchContexts();
     diagnostics.clear(e.document.uri);
   });
   connection.onDidChangeWatchedFiles((p) => {

@@ -30,6 +30,10 @@ export class FileSystemContextFacts implements ContextFactsSource {
   private readonly disk = new Map<string, Promise<ContextOnDisk>>();
   /** Bumped by every invalidation, so a read that started before one is not used after it. */
   private generation = 0;
+  /** The build context folder last resolved for each requester (the document asking), until it is released. */
+  readonly contexts = new Map<string, string>();
+  /** Called when a requester's context folder is resolved to another folder than before, or released. */
+  onContextsChanged?: () => void;
 
   constructor(
     readonly scans: ContextScans = new ContextScans(),
@@ -46,6 +50,7 @@ export class FileSystemContextFacts implements ContextFactsSource {
       disk = await this.read(dockerfilePath, buildContext);
     }
     disk = disk!;
+    this.resolved(requester, disk.context.dir);
     if (!this.scanAllowed() || disk.ignoreFile?.notEvaluated !== undefined) return contextFacts(dockerfilePath, disk);
     const scan = await this.scans.within(disk.context.dir, disk.ignoreFile?.text, requester, FIRST_ANSWER_WAIT_MS);
     return contextFacts(dockerfilePath, disk, scan.state === 'done' ? scan.result : undefined);
@@ -53,12 +58,20 @@ export class FileSystemContextFacts implements ContextFactsSource {
 
   async ignoreFileScan(ignorePath: string, text: string, requester: string, buildContext?: BuildContextSetting): Promise<{ dir: string; scan: ScanState }> {
     const { dir } = await contextOfIgnoreFile(ignorePath, this.layout(buildContext));
+    this.resolved(requester, dir);
     if (!this.scanAllowed()) return { dir, scan: { state: 'off', message: 'the build context is not scanned until this folder is trusted' } };
     return { dir, scan: await this.scans.within(dir, text, requester, FIRST_ANSWER_WAIT_MS) };
   }
 
   release(requester: string): void {
     this.scans.release(requester);
+    if (this.contexts.delete(requester)) this.onContextsChanged?.();
+  }
+
+  private resolved(requester: string, dir: string): void {
+    if (this.contexts.get(requester) === dir) return;
+    this.contexts.set(requester, dir);
+    this.onContextsChanged?.();
   }
 
   invalidate(changedPath?: string): void {
