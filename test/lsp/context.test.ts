@@ -12,6 +12,7 @@ import * as path from 'node:path';
 import { applyEdits } from '../../server/src/core/edits';
 import type { TextEdit } from '../../server/src/core/types';
 import { fileUri, LspTestClient, type PublishedDiagnostics } from '../support/lspClient';
+import { writeFiles } from '../support/contextTree';
 
 type Diagnostic = PublishedDiagnostics['diagnostics'][number];
 interface CodeAction {
@@ -23,18 +24,6 @@ interface Hover {
 }
 
 const MB = 1_000_000;
-
-/** Writes files (content or a sparse size) under `root`. */
-function write(root: string, files: Record<string, string | number>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    const p = path.join(root, rel);
-    fs.mkdirSync(path.dirname(p), { recursive: true });
-    if (typeof content === 'number') {
-      fs.writeFileSync(p, '');
-      fs.truncateSync(p, content);
-    } else fs.writeFileSync(p, content);
-  }
-}
 
 const has = (code: string, re?: RegExp) => (p: PublishedDiagnostics) => p.diagnostics.some((d) => d.code === code && (!re || re.test(d.message)));
 const find = (p: PublishedDiagnostics, code: string) => p.diagnostics.find((d) => d.code === code) as Diagnostic;
@@ -68,7 +57,7 @@ describe('build context over LSP', function () {
 
   before(async () => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-context-'));
-    write(root, {
+    writeFiles(root, {
       // A Node project with heavy local folders, a secret, and an ignore file that misses them.
       'node/package.json': '{"name":"x"}',
       'node/server.js': 'console.log(1)\n',
@@ -269,7 +258,7 @@ describe('a 100,000-file build context over LSP', function () {
       await Promise.all([...Array(FILES / 200).keys()].map((f) => fs.promises.writeFile(path.join(dir, `f${f}.js`), 'x')));
     }
     console.log(`      created ${FILES.toLocaleString('en-US')} files in ${Date.now() - started} ms`);
-    write(root, { 'dist/bundle.bin': 80 * MB, '.dockerignore': 'node_modules\n', 'Dockerfile': 'FROM node:22-slim\nCOPY . /app\n' });
+    writeFiles(root, { 'dist/bundle.bin': 80 * MB, '.dockerignore': 'node_modules\n', 'Dockerfile': 'FROM node:22-slim\nCOPY . /app\n' });
   });
 
   after(async () => {

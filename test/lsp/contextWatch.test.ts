@@ -7,42 +7,27 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
-import * as os from 'node:os';
 import * as path from 'node:path';
 import { WATCHED_NAMES } from '../../server/src/watchedNames';
-import { fileUri, LspTestClient, type PublishedDiagnostics } from '../support/lspClient';
+import { fileUri, serverInTempFolder, type PublishedDiagnostics } from '../support/lspClient';
+import { writeFiles } from '../support/contextTree';
 
 const withoutIgnore = (p: PublishedDiagnostics) => p.diagnostics.some((d) => d.code === 'context-without-dockerignore');
 
 describe('build context outside the workspace (watched through the client)', () => {
-  let root: string;
-  let client: LspTestClient;
-
-  before(async () => {
-    root = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-context-watch-')));
-    const files: Record<string, string> = {
-      'ws/README.md': 'the workspace folder\n',
-      // The Dockerfile's folder is outside the workspace; its Compose file names ../ctx as the context.
-      'outside/proj/compose.yaml': 'services:\n  api:\n    build:\n      context: ../ctx\n      dockerfile: ../proj/api.Dockerfile\n',
-      'outside/proj/api.Dockerfile': 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n',
-      'outside/ctx/package.json': '{"name":"ctx","version":"1.0.0"}\n',
-      'outside/ctx/index.js': 'console.log(1)\n',
-    };
-    for (const [rel, text] of Object.entries(files)) {
-      fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-      fs.writeFileSync(path.join(root, rel), text);
-    }
-    client = await LspTestClient.start({ rootPath: path.join(root, 'ws') });
-  });
-
-  after(async () => {
-    await client?.stop();
-    fs.rmSync(root, { recursive: true, force: true });
-  });
+  const server = serverInTempFolder('dsh-context-watch-', (dir) => writeFiles(dir, {
+    'ws/README.md': 'the workspace folder\n',
+    // The Dockerfile's folder is outside the workspace; its Compose file names ../ctx as the context.
+    'outside/proj/compose.yaml': 'services:\n  api:\n    build:\n      context: ../ctx\n      dockerfile: ../proj/api.Dockerfile\n',
+    'outside/proj/api.Dockerfile': 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n',
+    'outside/ctx/package.json': '{"name":"ctx","version":"1.0.0"}\n',
+    'outside/ctx/index.js': 'console.log(1)\n',
+  }), { workspace: 'ws' });
 
   it('registers a watcher for the context folder, refreshes on its .dockerignore, and unregisters on close', async () => {
-    const uri = fileUri(path.join(root, 'outside', 'proj', 'api.Dockerfile'));
-    const ctx = path.join(root, 'outside', 'ctx');
+    const { dir, client } = server;
+    const uri = fileUri(path.join(dir, 'outside', 'proj', 'api.Dockerfile'));
+    const ctx = path.join(dir, 'outside', 'ctx');
     await client.open(uri, fs.readFileSync(new URL(uri), 'utf8'));
     await client.diagnostics(uri, withoutIgnore);
 

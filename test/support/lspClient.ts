@@ -113,6 +113,7 @@ export class LspTestClient {
       capabilities: {
         workspace: {
           configuration: true,
+          workspaceFolders: true,
           workspaceEdit: { documentChanges: true, resourceOperations: ['create'] },
           didChangeConfiguration: { dynamicRegistration: true },
           // As vscode-languageclient 11 declares it.
@@ -204,15 +205,17 @@ export class LspTestClient {
 /**
  * For the mocha `describe` block it is called in: a server over stdio whose workspace is a new
  * temporary folder (`prepare` fills it before the server starts; `start` adds options such as
- * `env`), stopped and removed after the block. The folder and client are there once the block's first `before` hook has run.
+ * `env`, and `workspace` makes a folder inside it the workspace folder), stopped and removed after
+ * the block. The folder and client are there once the block's first `before` hook has run.
  */
-export function serverInTempFolder(prefix: string, prepare?: (dir: string) => void, start: Omit<StartOptions, 'rootPath'> = {}): { readonly dir: string; readonly client: LspTestClient } {
+export function serverInTempFolder(prefix: string, prepare?: (dir: string) => void, start: Omit<StartOptions, 'rootPath'> & { workspace?: string } = {}): { readonly dir: string; readonly client: LspTestClient } {
   let dir: string | undefined;
   let client: LspTestClient | undefined;
   before(async () => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), prefix)));
     prepare?.(dir);
-    client = await LspTestClient.start({ ...start, rootPath: dir });
+    const { workspace, ...options } = start;
+    client = await LspTestClient.start({ ...options, rootPath: workspace === undefined ? dir : path.join(dir, workspace) });
   });
   after(async () => {
     await client?.stop();

@@ -12,19 +12,14 @@ import { ContextScans } from '../../../server/src/sources/context/scans';
 import { readFacts } from '../../../server/src/sources/workspace';
 import { parse } from '../../../server/src/lsp/settings';
 import { main } from '../../../server/src/cli';
+import { writeFiles } from '../../support/contextTree';
 
-function write(root: string, files: Record<string, string>): void {
-  for (const [rel, content] of Object.entries(files)) {
-    fs.mkdirSync(path.dirname(path.join(root, rel)), { recursive: true });
-    fs.writeFileSync(path.join(root, rel), content);
-  }
-}
 
 describe('build context resolution', () => {
   let root: string;
   before(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-facts-'));
-    write(root, {
+    writeFiles(root, {
       'plain/Dockerfile': 'FROM alpine\n',
       'plain/.dockerignore': 'x\n',
       'plain/api.Dockerfile': 'FROM alpine\n',
@@ -76,7 +71,7 @@ describe('build context resolution', () => {
 
   it('takes --build-context on the command line', async () => {
     const out: string[] = [];
-    write(root, { 'ctx/big/node_modules/x.js': 'x'.repeat(2_000_000), 'ctx/.dockerignore': '.git\n', 'ctx/docker/Dockerfile': 'FROM node:22-slim\nCOPY . /app\n' });
+    writeFiles(root, { 'ctx/big/node_modules/x.js': 'x'.repeat(2_000_000), 'ctx/.dockerignore': '.git\n', 'ctx/docker/Dockerfile': 'FROM node:22-slim\nCOPY . /app\n' });
     const code = await main(['--build-context', path.join(root, 'ctx'), path.join(root, 'ctx', 'docker', 'Dockerfile')], (s) => out.push(s), () => undefined);
     assert.equal(code, 1);
     assert.match(out.join('\n'), /context-large-paths .*big\/node_modules 2\.0 MB/);
@@ -94,7 +89,7 @@ describe('ContextScans', () => {
   let root: string;
   before(() => {
     root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-scans-'));
-    for (let d = 0; d < 40; d++) write(root, Object.fromEntries([...Array(100).keys()].map((f) => [`d${d}/f${f}.txt`, 'x'])));
+    for (let d = 0; d < 40; d++) writeFiles(root, Object.fromEntries([...Array(100).keys()].map((f) => [`d${d}/f${f}.txt`, 'x'])));
   });
   after(() => fs.rmSync(root, { recursive: true, force: true }));
 

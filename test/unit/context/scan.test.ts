@@ -9,17 +9,11 @@ import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createDockerignoreMatcher } from '../../../server/src/core/dockerignore';
 import { scanBuildContext, type ContextScanResult } from '../../../server/src/sources/context/scan';
+import { writeFiles } from '../../support/contextTree';
 
 async function workspace(files: Record<string, string | number>): Promise<string> {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'dsh-scan-'));
-  for (const [rel, content] of Object.entries(files)) {
-    const abs = path.join(root, rel);
-    await fs.mkdir(path.dirname(abs), { recursive: true });
-    if (typeof content === 'number') {
-      await fs.writeFile(abs, '');
-      await fs.truncate(abs, content);
-    } else await fs.writeFile(abs, content);
-  }
+  writeFiles(root, files);
   return root;
 }
 

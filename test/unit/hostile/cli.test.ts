@@ -13,6 +13,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { generateDockerfile, prng } from '../../bench/lsp/generate';
+import { writeFiles } from '../../support/contextTree';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const CLI = path.join(ROOT, 'dist', 'cli.js');
@@ -52,15 +53,7 @@ describe('hostile input: the CLI bundle', function () {
   /** Writes `files` (relative path -> bytes, or a size for a sparse file) into a fresh folder and runs the CLI on its Dockerfile. */
   function run(files: Record<string, Buffer | string | number>, boundMs: number, nodeArgs: string[] = []): { report: Report; content: Buffer; ms: number } {
     const folder = path.join(dir, `case-${n++}`);
-    for (const [rel, content] of Object.entries(files)) {
-      const p = path.join(folder, rel);
-      fs.mkdirSync(path.dirname(p), { recursive: true });
-      if (typeof content === 'number') {
-        // A sparse file: its size without the disk space.
-        fs.writeFileSync(p, '');
-        fs.truncateSync(p, content);
-      } else fs.writeFileSync(p, content);
-    }
+    writeFiles(folder, files);
     const file = path.join(folder, 'Dockerfile');
     const started = Date.now();
     const r = spawnSync(process.execPath, [...nodeArgs, CLI, '--format', 'json', file], { cwd: folder, encoding: 'utf8', timeout: boundMs, killSignal: 'SIGKILL', maxBuffer: 256 * MB });
