@@ -31,6 +31,8 @@ export function startSession(connection: Connection): void {
   const documents = new TextDocuments(TextDocument);
   const settings = new Settings(connection);
   let workspaceFolders: string[] = [];
+  /** The client sends workspace/didChangeWorkspaceFolders (it declared workspace folders). */
+  let foldersChange = false;
   // Context scans run in the background; when one finishes, the documents that wait for it are
   // analysed again with its figures (the others keep their analysis).
   const scans = new ContextScans({
@@ -87,6 +89,7 @@ export function startSession(connection: Connection): void {
     settings.init(params);
     const folders = params.workspaceFolders?.map((f) => f.uri) ?? (params.rootUri ? [params.rootUri] : []);
     workspaceFolders = folders.map((u) => AnalysisCache.pathOf(u)).filter((p): p is string => p !== undefined);
+    foldersChange = params.capabilities.workspace?.workspaceFolders === true;
     const init = (params.initializationOptions ?? {}) as { trusted?: unknown; storagePath?: unknown; registryTimeoutMs?: unknown };
     refresh.init(params);
     watchers.init(params);
@@ -107,11 +110,29 @@ export function startSession(connection: Connection): void {
         executeCommandProvider: { commands: [APPLY_ALL_FIXES_COMMAND] },
         codeLensProvider: { resolveProvider: false },
         ...ENGINE_CAPABILITIES,
+        // Workspace folders decide build contexts (the buildContext setting is relative to its
+        // folder, a Compose file is looked for up to it) and which contexts the client watches.
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'dockerfile-size-hints' },
     };
   });
-  connection.onInitialized(() => settings.registerForChanges());
+  connection.onInitialized(() => {
+    settings.registerForChanges();
+    if (foldersChange) connection.workspace.onDidChangeWorkspaceFolders((e) => changeWorkspaceFolders(e.added.map((f) => f.uri), e.removed.map((f) => f.uri)));
+  });
+
+  /** Folders added to or removed from the workspace: contexts are resolved again and every open document analysed again. */
+  function changeWorkspaceFolders(added: string[], removed: string[]): void {
+    const paths = (uris: string[]) => uris.map((u) => AnalysisCache.pathOf(u)).filter((p): p is string => p !== undefined);
+    const gone = new Set(paths(removed));
+    workspaceFolders = [...workspaceFolders.filter((f) => !gone.has(f)), ...paths(added).filter((f) => !workspaceFolders.includes(f))];
+    contextFacts.invalidate();
+    configs.clear();
+    cache.clear();
+    documents.all().forEach((d) => diagnostics.schedule(d));
+    watchContexts();
+  }
 
   settings.onDidChange(() => {
     cache.clear();
