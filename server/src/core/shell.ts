@@ -73,8 +73,9 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       i++;
       continue;
     }
-    if (c === '\\' && continuationAt(script, i)) {
-      i += continuationAt(script, i);
+    const continuation = continuationAt(script, i);
+    if (continuation) {
+      i += continuation;
       continue;
     }
     if (c === '#' ) {

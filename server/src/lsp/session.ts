@@ -122,6 +122,12 @@ export function startSession(connection: Connection): void {
     if (foldersChange) connection.workspace.onDidChangeWorkspaceFolders((e) => changeWorkspaceFolders(e.added.map((f) => f.uri), e.removed.map((f) => f.uri)));
   });
 
+  /** Every open document analysed anew (its facts or settings changed), its diagnostics published again. */
+  function analyseAllAgain(): void {
+    cache.clear();
+    documents.all().forEach((d) => diagnostics.schedule(d));
+  }
+
   /** Folders added to or removed from the workspace: contexts are resolved again and every open document analysed again. */
   function changeWorkspaceFolders(added: string[], removed: string[]): void {
     const paths = (uris: string[]) => uris.map((u) => AnalysisCache.pathOf(u)).filter((p): p is string => p !== undefined);
@@ -129,14 +135,12 @@ export function startSession(connection: Connection): void {
     workspaceFolders = [...workspaceFolders.filter((f) => !gone.has(f)), ...paths(added).filter((f) => !workspaceFolders.includes(f))];
     contextFacts.invalidate();
     configs.clear();
-    cache.clear();
-    documents.all().forEach((d) => diagnostics.schedule(d));
+    analyseAllAgain();
     watchContexts();
   }
 
   settings.onDidChange(() => {
-    cache.clear();
-    documents.all().forEach((d) => diagnostics.schedule(d));
+    analyseAllAgain();
   });
   documents.onDidOpen((e) => {
     diagnostics.schedule(e.document);
@@ -154,8 +158,7 @@ export function startSession(connection: Connection): void {
   connection.onDidChangeWatchedFiles((p) => {
     for (const change of p.changes) contextFacts.invalidate(AnalysisCache.pathOf(change.uri));
     configs.clear();
-    cache.clear();
-    documents.all().forEach((d) => diagnostics.schedule(d));
+    analyseAllAgain();
   });
 
   // For fault tests and bug reports: which process serves this session (and how many context scans it ran).
@@ -165,8 +168,7 @@ export function startSession(connection: Connection): void {
     if (untrusted && trusted) {
       // The context scans the analyses went without can run now.
       untrusted = false;
-      cache.clear();
-      documents.all().forEach((d) => diagnostics.schedule(d));
+      analyseAllAgain();
     }
   });
   connection.onHover(async (p) => {

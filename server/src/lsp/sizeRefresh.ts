@@ -40,8 +40,9 @@ export class SizeRefresh {
   private sizeChanged = false;
   /** Per document, the analysis the client was last answered from (CodeLens or breakdown). */
   private readonly shown = new Map<string, DocumentAnalysis>();
-  /** Documents whose size to announce, with their version, and whether the CodeLens may change. */
+  /** Documents whose size to announce, by URI, with their version. */
   private readonly queued = new Map<string, number>();
+  /** Whether the CodeLens of a queued document may change (a CodeLens refresh goes with them). */
   private lenses = false;
   private flush?: NodeJS.Immediate;
   /** When the first of what is queued was queued, and the timer that sends it after `MAX_WAIT_MS`. */
