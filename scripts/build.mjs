@@ -2,7 +2,7 @@
 // esbuild only strips types, so the two run independently and the bundle stays small.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { packedTablesPlugin } from './packedTables.mjs';
@@ -31,51 +31,66 @@ const common = {
  * no file exceeds about 0.7 MB and the same startup measures about 55 MB (docs/performance.md).
  * Client: dist/client.js holds only our code, so the activation clock it starts (loadStart.ts)
  * also covers loading the language client library.
+ * Shared: the language client and server libraries are built on the same protocol library (with
+ * vscode-jsonrpc inside it), and the protocol on vscode-languageserver-types, which dockerfile-ast
+ * and the text-document library's users need too; one file each in dist/vendor/, which both the
+ * client's and the server's files require (each process loads its own).
  */
 const VENDOR = {
   server: {
     'vscode-languageserver/node': 'vscode-languageserver',
-    'vscode-languageserver-textdocument': 'vscode-languageserver-textdocument',
     'dockerfile-ast': 'dockerfile-ast',
-    // Both the language-server library and dockerfile-ast require it; bundled once, see RESOLVE_FROM.
-    'vscode-languageserver-types': 'vscode-languageserver-types',
     yaml: 'yaml',
     // Loaded only when an ignore pattern needs linear-time matching (core/dockerignore/pattern.ts).
     re2js: 're2js',
   },
   client: { 'vscode-languageclient/node': 'vscode-languageclient' },
+  shared: {
+    'vscode-languageserver-protocol/node': 'vscode-languageserver-protocol',
+    'vscode-languageserver-types': 'vscode-languageserver-types',
+    'vscode-languageserver-textdocument': 'vscode-languageserver-textdocument',
+  },
 };
 
 /**
- * Vendored packages taken from the copy another package installs rather than the top-level one.
- * vscode-languageserver pins vscode-languageserver-types 3.18.4 (npm nests that copy under it),
- * and dockerfile-ast asks for ^3.17.3, which the top level fills with 3.18.5: bundled as npm
- * installed them, the server carried two copies, about 28 KB minified each. 3.18.4 satisfies both,
- * and dockerfile-ast calls only Range.create and Position.create, the same in both versions.
+ * Names that are served by another vendored entry point. The libraries require the protocol's
+ * common part (`vscode-languageserver-protocol`) beside its Node part, which holds the common part
+ * (by a relative require, so it cannot be a file of its own) and exports all of it; the only names
+ * the Node part exports differently, createProtocolConnection and createMessageConnection, accept
+ * streams as well and pass message readers and writers on as the common ones do.
  */
-const RESOLVE_FROM = { 'vscode-languageserver-types': 'vscode-languageserver' };
+const ALIASES = { 'vscode-languageserver-protocol': 'vscode-languageserver-protocol/node' };
 
-/** The folder a RESOLVE_FROM package is bundled from, once every vendored package that depends on it accepts its version. */
-function resolveFrom(pkg) {
-  const owner = join(process.cwd(), 'node_modules', RESOLVE_FROM[pkg]);
-  const dir = [join(owner, 'node_modules', pkg), join(process.cwd(), 'node_modules', pkg)].find((d) => existsSync(join(d, 'package.json')));
-  const { version } = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
-  for (const user of Object.keys(VENDOR.server)) {
-    const manifest = JSON.parse(readFileSync(join(process.cwd(), 'node_modules', user.match(/^(@[^/]+\/)?[^/]+/)[0], 'package.json'), 'utf8'));
-    const range = manifest.dependencies?.[pkg];
-    if (range && !semver.satisfies(version, range)) throw new Error(`build: ${user} needs ${pkg}@${range}, but the copy ${RESOLVE_FROM[pkg]} uses is ${version}`);
+/** The package a module specifier belongs to: `@scope/name` or `name`. */
+const packageOf = (specifier) => specifier.match(/^(@[^/]+\/)?[^/]+/)[0];
+const manifestOf = (pkg) => JSON.parse(readFileSync(join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8'));
+
+/**
+ * Every vendored library is bundled from the top-level copy in node_modules/. A vendored library
+ * whose manifest asks for a version of another vendored library that the top-level copy does not
+ * satisfy (npm then nests its own copy under it) would get the wrong one: the build fails instead.
+ */
+function checkVendorVersions() {
+  const pkgs = [...new Set(Object.values(VENDOR).flatMap((v) => Object.keys(v).map(packageOf)))];
+  for (const user of pkgs) {
+    for (const [dep, range] of Object.entries(manifestOf(user).dependencies ?? {})) {
+      if (!pkgs.includes(dep)) continue;
+      const { version } = manifestOf(dep);
+      if (!semver.satisfies(version, range)) throw new Error(`build: ${user} needs ${dep}@${range}, but the top-level copy bundled once is ${version}`);
+    }
   }
-  return owner;
 }
 
-/** Resolves the packages of `vendor` (except `self`) to their dist/vendor file, relative to `fromDir`. */
+/** Resolves the packages of `vendor` and their ALIASES (except `self`) to their dist/vendor file, relative to `fromDir`. */
 function vendorPlugin(vendor, fromDir, self) {
-  const names = Object.keys(vendor).filter((name) => name !== self);
+  const files = { ...vendor };
+  for (const [alias, target] of Object.entries(ALIASES)) if (vendor[target]) files[alias] = vendor[target];
+  const names = Object.keys(files).filter((name) => (ALIASES[name] ?? name) !== self);
   const filter = new RegExp(`^(${names.map((n) => n.replace(/[/.-]/g, '\\$&')).join('|')})$`);
   return {
     name: 'vendor',
     setup(b) {
-      b.onResolve({ filter }, (args) => ({ path: `${fromDir}${vendor[args.path]}.js`, external: true }));
+      b.onResolve({ filter }, (args) => ({ path: `${fromDir}${files[args.path]}.js`, external: true }));
     },
   };
 }
@@ -83,12 +98,29 @@ function vendorPlugin(vendor, fromDir, self) {
 /**
  * Node built-ins that a vendored library requires when it loads but uses only on paths our server
  * never takes. vscode-languageserver requires child_process (to ask npm and yarn where global
- * modules live) and crypto (random names for pipe transports) at load; we talk over stdio. Loading
+ * modules live) and the protocol's vscode-jsonrpc crypto (random names for pipe transports, UUIDs
+ * for progress tokens the server creates, which ours does not) at load; we talk over stdio. Loading
  * them cost the server's start-up about 20 of Node's internal modules (crypto's, child_process with
  * dgram and its socket list), compiled at every start. Each is replaced by an object that requires
  * the built-in on first use (the library only reads properties of them, e.g. `crypto_1.randomBytes`).
  */
-const LAZY_BUILTINS = { 'vscode-languageserver/node': ['child_process', 'crypto'] };
+const LAZY_BUILTINS = { 'vscode-languageserver/node': ['child_process'], 'vscode-languageserver-protocol/node': ['crypto'] };
+
+/**
+ * A version 4 UUID made with Math.random, in the form crypto.randomUUID gives. vscode-jsonrpc 10
+ * asks crypto for one for every id the language-server library makes (each dynamic registration,
+ * from the first `initialized` on, and each progress token); loading crypto for them would cost
+ * every start 17 more of Node's internal modules, about 3 ms of CPU and 0.9 MB of RSS (node 20, in
+ * a process that had loaded stream, net and readline as the server has; 2026-12-03). The ids only
+ * need to be unique within one connection; vscode-languageserver 10 made them with Math.random too.
+ */
+function randomUUID() {
+  const hex = (n) => Array.from({ length: n }, () => Math.floor(Math.random() * 16).toString(16)).join('');
+  return `${hex(8)}-${hex(4)}-4${hex(3)}-${(8 + Math.floor(Math.random() * 4)).toString(16)}${hex(3)}-${hex(12)}`;
+}
+
+/** Functions of a lazily loaded built-in that are answered without loading it. */
+const STAND_INS = { crypto: { randomUUID } };
 
 function lazyBuiltinsPlugin(names) {
   const filter = new RegExp(`^(${names.join('|')})$`);
@@ -97,22 +129,32 @@ function lazyBuiltinsPlugin(names) {
     setup(b) {
       b.onResolve({ filter }, (args) => ({ path: args.path, namespace: 'lazy-builtin' }));
       b.onLoad({ filter: /.*/, namespace: 'lazy-builtin' }, (args) => ({
-        contents: `let loaded;\nconst load = () => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}));\nmodule.exports = new Proxy({}, { get: (_t, key) => load()[key], has: (_t, key) => key in load() });\n`,
+        contents: [
+          'let loaded;',
+          `const load = () => (loaded ??= require(${JSON.stringify(`node:${args.path}`)}));`,
+          `const standIns = { ${Object.entries(STAND_INS[args.path] ?? {}).map(([key, f]) => `${key}: ${f}`).join(', ')} };`,
+          'module.exports = new Proxy({}, { get: (_t, key) => (Object.hasOwn(standIns, key) ? standIns[key] : load()[key]), has: (_t, key) => Object.hasOwn(standIns, key) || key in load() });',
+          '',
+        ].join('\n'),
         loader: 'js',
       }));
     },
   };
 }
 
-/** One bundle per vendored library: dist/vendor/<file>.js exports what `require(pkg)` gives. */
-function vendorBuilds(vendor, options = {}) {
-  return Object.entries(vendor).map(([pkg, file]) =>
+/**
+ * One bundle per vendored library of `own`: dist/vendor/<file>.js exports what `require(pkg)`
+ * gives, requiring the files of `own` and `shared` for the other vendored libraries.
+ */
+function vendorBuilds(own, shared, options = {}) {
+  const vendor = { ...own, ...shared };
+  return Object.entries(own).map(([pkg, file]) =>
     build({
       ...common,
       ...options,
       stdin: {
         contents: `module.exports = require(${JSON.stringify(pkg)});`,
-        resolveDir: RESOLVE_FROM[pkg] ? resolveFrom(pkg) : process.cwd(),
+        resolveDir: process.cwd(),
         sourcefile: `${file}.vendor.js`,
       },
       outfile: `dist/vendor/${file}.js`,
@@ -121,11 +163,13 @@ function vendorBuilds(vendor, options = {}) {
   );
 }
 
+checkVendorVersions();
 await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [vendorPlugin(VENDOR.client, './vendor/')] }),
-  ...vendorBuilds(VENDOR.client, { external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin(VENDOR.server, './vendor/'), packedTablesPlugin(), ruleDocsPlugin()] }),
-  ...vendorBuilds(VENDOR.server),
+  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [vendorPlugin({ ...VENDOR.client, ...VENDOR.shared }, './vendor/')] }),
+  ...vendorBuilds(VENDOR.client, VENDOR.shared, { external: ['vscode'] }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin({ ...VENDOR.server, ...VENDOR.shared }, './vendor/'), packedTablesPlugin(), ruleDocsPlugin()] }),
+  ...vendorBuilds(VENDOR.server, VENDOR.shared),
+  ...vendorBuilds(VENDOR.shared, {}),
   // The CLI stays one file: it is the package's `bin`, run once per invocation.
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(version) }, plugins: [packedTablesPlugin()] }),
 ]);

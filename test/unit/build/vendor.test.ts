@@ -1,7 +1,9 @@
 /**
- * The server's bundles in dist/ (built by `npm run compile` or `npm run package`) hold each library
- * once: vscode-languageserver-types, which both the language-server library and dockerfile-ast
- * require, is its own file in dist/vendor/ (scripts/build.mjs, RESOLVE_FROM).
+ * The bundles in dist/ (built by `npm run compile` or `npm run package`) hold each library once:
+ * vscode-languageserver-types, which the protocol library and dockerfile-ast require, and the
+ * protocol library with vscode-jsonrpc, on which both the language client and the language server
+ * library are built, are files of their own in dist/vendor/ (scripts/build.mjs, VENDOR.shared).
+ * dist/cli.js is left out: it is one file by design.
  */
 import * as assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
@@ -10,19 +12,44 @@ import { join, resolve } from 'node:path';
 const dist = resolve(__dirname, '../../../../dist');
 /** A message only vscode-languageserver-types' Range.create holds. */
 const TYPES_MARKER = 'Range#create called with invalid arguments';
+/** A message only vscode-jsonrpc's message reader holds. */
+const JSONRPC_MARKER = 'Header must provide a Content-Length property';
 
-describe('server bundles in dist/', () => {
-  it('hold one copy of vscode-languageserver-types, required by the language-server library and dockerfile-ast', function () {
+describe('bundles in dist/', () => {
+  let bundles: string[];
+  const holding = (marker: string) => bundles.filter((f) => readFileSync(join(dist, f), 'utf8').includes(marker));
+  const requires = (user: string, file: string) => readFileSync(join(dist, user), 'utf8').includes(`require("./${file}")`);
+
+  before(function () {
     if (!existsSync(join(dist, 'server-main.js'))) {
       console.log('      skipped: no dist/ (run `npm run compile` first)');
       this.skip();
     }
-    // dist/vendor/vscode-languageclient.js is the client's (another process) and keeps its own copy.
-    const server = ['server.js', 'server-main.js', ...readdirSync(join(dist, 'vendor')).filter((f) => f.endsWith('.js') && f !== 'vscode-languageclient.js').map((f) => `vendor/${f}`)];
-    const holding = server.filter((f) => readFileSync(join(dist, f), 'utf8').includes(TYPES_MARKER));
-    assert.deepEqual(holding, ['vendor/vscode-languageserver-types.js']);
-    for (const user of ['vendor/dockerfile-ast.js', 'vendor/vscode-languageserver.js']) {
-      assert.ok(readFileSync(join(dist, user), 'utf8').includes('require("./vscode-languageserver-types.js")'), `${user} does not require the shared copy`);
+    bundles = [
+      ...readdirSync(dist).filter((f) => f.endsWith('.js') && f !== 'cli.js'),
+      ...readdirSync(join(dist, 'vendor')).filter((f) => f.endsWith('.js')).map((f) => `vendor/${f}`),
+    ];
+  });
+
+  it('hold one copy of vscode-languageserver-types, required by the protocol library and dockerfile-ast', () => {
+    assert.deepEqual(holding(TYPES_MARKER), ['vendor/vscode-languageserver-types.js']);
+    for (const user of ['vendor/dockerfile-ast.js', 'vendor/vscode-languageserver-protocol.js']) {
+      assert.ok(requires(user, 'vscode-languageserver-types.js'), `${user} does not require the shared copy`);
     }
+  });
+
+  it('hold one copy of the protocol library and vscode-jsonrpc, required by the language client and server libraries', () => {
+    assert.deepEqual(holding(JSONRPC_MARKER), ['vendor/vscode-languageserver-protocol.js']);
+    for (const user of ['vendor/vscode-languageclient.js', 'vendor/vscode-languageserver.js']) {
+      assert.ok(requires(user, 'vscode-languageserver-protocol.js'), `${user} does not require the shared copy`);
+    }
+  });
+
+  it("gives the protocol library version 4 UUIDs for its ids without crypto (scripts/build.mjs, STAND_INS; test/lsp/builtins.test.ts checks crypto stays unloaded)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { RAL } = require(join(dist, 'vendor', 'vscode-languageserver-protocol.js')) as { RAL: () => { crypto: { randomUUID(): string } } };
+    const ids = Array.from({ length: 1000 }, () => RAL().crypto.randomUUID());
+    for (const id of ids) assert.match(id, /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
+    assert.equal(new Set(ids).size, ids.length);
   });
 });
