@@ -7,6 +7,7 @@
  */
 import { DockerfileParser, Instruction as InstructionClass, type Argument, ModifiableInstruction, Run as RunClass, Copy as CopyClass, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
 import { readRawArguments } from './arguments';
+import { hiddenContinuation, parseAsBuildKit } from './parse';
 import { LineIndex } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -357,7 +358,10 @@ export function splitPieces(lines: LineIndex, escapeChar: string): number[] {
       if (opens === undefined) return starts;
       opensHeredocs = opens;
     }
-    continuing = (continued || text.charCodeAt(last) === escape) && continuesAfter(text, argsFrom, end, escape, continued);
+    // A line that ends with the escape character (blanks aside) goes on for BuildKit, and the
+    // parse follows it there when the parser's own reading ended it (see parse.ts).
+    const endsWithEscape = text.charCodeAt(last) === escape;
+    continuing = ((continued || endsWithEscape) && continuesAfter(text, argsFrom, end, escape, continued)) || (endsWithEscape && hiddenContinuation(text, start, argsFrom, end, escape).length > 0);
     // The parser's argument reader drops the character after a lone CR that ends a continued line.
     if (continuing && opensHeredocs && isLoneCR(text, end)) return starts;
     if (opensHeredocs && mayHaveMark(text, first, end, escape)) {
@@ -412,11 +416,11 @@ function wordEnd(text: string, from: number, end: number): number {
 }
 
 /**
- * Whether an instruction goes on past the line whose arguments are `text[from, end)`, read as the
- * parser reads them: the escape character before the line break, or before spaces and tabs up to
- * it, continues the line; before spaces and then another character it makes the parser skip that
- * character (`a \ \` ends the line); inside a continuation (`escaped`), a # after spaces and
- * escape characters only opens a comment, which keeps the instruction open.
+ * Whether dockerfile-ast's parser goes on past the line whose arguments are `text[from, end)`: the
+ * escape character before the line break, or before spaces and tabs up to it, continues the line;
+ * before spaces and then another character it makes the parser skip that character (`a \ \` ends
+ * the line, where {@link parseAsBuildKit} makes it go on); inside a continuation (`escaped`), a #
+ * after spaces and escape characters only opens a comment, which keeps the instruction open.
  */
 function continuesAfter(text: string, from: number, end: number, escape: number, escaped: boolean): boolean {
   for (let i = from; i < end; i++) {
@@ -507,8 +511,8 @@ function parseRange(text: string, lines: LineIndex, escapeChar: string, starts: 
   const body = text.slice(lines.lineStart(first), to < starts.length ? lines.lineStart(starts[to]) : text.length);
   const directive = first > 0 && escapeChar !== '\\' ? `# escape=${escapeChar}` : '';
   const source = first > 0 ? directive + '\n'.repeat(first) + body : body;
-  const ast = DockerfileParser.parse(source);
   const sourceLines = from === 0 && to === starts.length ? lines : new LineIndex(source);
+  const ast = parseAsBuildKit(source, sourceLines);
   const shareOf = <T>(items: T[], lineOf: (item: T) => number): T[][] => {
     const out: T[][] = starts.slice(from, to).map(() => []);
     let k = 0;
@@ -697,9 +701,12 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     const end = lines.offsetAt(node.getRange().end);
     return { form: 'shell', text: '', commands: [], balanced: true, mounts, docOffset: () => end };
   }
-  const startOffset = lines.offsetAt(args[0].getRange().start);
-  const endOffset = lines.offsetAt(node.getRange().end);
   const first = args[0].getValue();
+  // An escaped blank before anything else, continued on the next line (`RUN \ \`), is read as an
+  // empty argument that reaches back before the arguments: the script starts at that escaped
+  // blank, as BuildKit hands it to the shell.
+  const startOffset = lines.offsetAt(first === '' ? args[0].getRange().end : args[0].getRange().start);
+  const endOffset = lines.offsetAt(node.getRange().end);
   if (first.startsWith('[')) {
     const words = execWords(node, lines).map((w) => ({ ...w, start: w.start - startOffset, end: w.end - startOffset }));
     const cmd: ShellCommand = { words, before: '', after: '', start: 0, end: endOffset - startOffset };

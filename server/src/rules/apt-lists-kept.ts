@@ -25,7 +25,7 @@ export const rule: Rule = {
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}). A cache mount on ${LISTS} also satisfies the rule.`,
-    fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists, nor when the cleanup would not end the RUN as a command of its own (a continuation the parsers read differently, such as an escaped blank before it: \`install \\ \\\`).`,
+    fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists, nor when the cleanup would not end the RUN as a command of its own (such as after a here-document whose last line ends in a backslash).`,
   },
   check({ model }) {
     const out = [];
@@ -50,8 +50,8 @@ export const rule: Rule = {
     // Keeping the file buildable: a later `apt-get install` that relies on these lists would fail.
     const needsLists = laterRunsInImage(model, instr).some((r) => r.run!.commands.some(isAptInstall) && !r.run!.commands.some(isAptUpdate));
     if (needsLists) return undefined;
-    // Checked by parsing the RUN again: an escaped blank before a continuation (`install \ \`)
-    // can leave the cleanup glued onto the next line instead of a command of its own.
+    // Checked by parsing the RUN again: a here-document whose last line ends in a backslash would
+    // glue the cleanup onto that line instead of making it a command of its own.
     const edit = verifiedAppend(model, instr, CLEANUP);
     return edit && { title: `Remove apt lists in the same RUN (${CLEANUP})`, edits: [edit], preferred: true };
   },

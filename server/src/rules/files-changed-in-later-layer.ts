@@ -277,7 +277,7 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   }
   if (run.commands.some((c) => c.start < cmd.start && usesWrites(c))) return undefined;
   const removal = removeCommandFromRun(model, instr, cmd);
-  // Checked by parsing the RUN again (an escaped blank before a continuation can glue it onto the next line).
+  // Checked by parsing the RUN again (a here-document whose last line ends in a backslash would glue it onto that line).
   const append = verifiedAppend(model, writer, run.text.slice(cmd.start, cmd.end));
   if (!removal || !append) return undefined;
   return { title: `Move \`${change.action}\` into the RUN at line ${writer.range.start.line + 1} that wrote the files`, edits: [append, removal], preferred: true };

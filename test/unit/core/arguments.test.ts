@@ -12,6 +12,8 @@ import { Argument, DockerfileParser, Instruction } from 'dockerfile-ast';
 import * as fc from 'fast-check';
 import { readRawArguments } from '../../../server/src/core/arguments';
 import { libraryRawArguments } from '../../../server/src/core/model';
+import { parseAsBuildKit } from '../../../server/src/core/parse';
+import { LineIndex } from '../../../server/src/core/text';
 import { generateDockerfile } from '../../bench/lsp/generate';
 import { anyDockerfile } from '../hostile/arbitraries';
 import { PROPERTY_SEED } from '../../support/propertySeed';
@@ -19,10 +21,13 @@ import { PROPERTY_SEED } from '../../support/propertySeed';
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const RUNS = Number(process.env.DSH_PROPERTY_RUNS ?? 2000);
 
-/** Every instruction of the parsed text, with the instruction each ONBUILD triggers. */
+/**
+ * Every instruction of the text parsed as the model parses it (instructions end where BuildKit's
+ * do: parse.ts), with the instruction each ONBUILD triggers.
+ */
 function instructions(text: string): Instruction[] {
   const out: Instruction[] = [];
-  for (const node of DockerfileParser.parse(text).getInstructions()) {
+  for (const node of parseAsBuildKit(text, new LineIndex(text)).getInstructions()) {
     out.push(node);
     const trigger = (node as { getTriggerInstruction?(): Instruction | null }).getTriggerInstruction?.();
     if (trigger) out.push(trigger);
@@ -111,6 +116,17 @@ describe('argument reader (our getRawArguments)', () => {
       'R\\\nUN a b',
       'RUN \\\n \\ \\',
       'RUN a\\\n\\ \n b',
+      // Lines that go on for BuildKit after an escaped blank (parse.ts): read to the next line.
+      'RUN a \\ \\\n  b',
+      'RUN a\\ \\\nb c',
+      'RUN a \\\t\\  \n  b',
+      'RUN \\ \\\n  b c',
+      'RUN --mount=x \\ \\\n  b',
+      'RUN a\\\\ \\\n b',
+      'RUN a \\ \\\n# c \\ \\\n\n  b \\ \\\n  c',
+      'ENV A=x\\ \\\n    B=y',
+      'ONBUILD RUN a \\ \\\n b',
+      'RUN\\ \\ \\\n b',
     ];
     for (const c of cases) for (const text of variants(c)) assertSame(text);
   });
