@@ -14,7 +14,7 @@ import type { Rule } from './rule';
 export const HEAVY_PATH_MIN_BYTES = 1_000_000;
 
 /** Ignore entries per ecosystem, chosen from files at the top of the build context. */
-const ECOSYSTEMS: { name: string; markers: string[]; entries: string[] }[] = [
+export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[] }[] = [
   { name: 'any project', markers: [], entries: ['.git', '.gitignore', '.dockerignore', '**/.DS_Store', '.idea', '.vscode', '*.log', '**/*.swp'] },
   { name: 'Node.js', markers: ['package.json'], entries: ['node_modules', '**/node_modules', 'npm-debug.log*', 'yarn-error.log*', '.npm', 'coverage', '.nyc_output'] },
   {

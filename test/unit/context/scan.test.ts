@@ -118,6 +118,12 @@ describe('context scan', function () {
     assert.deepEqual(r.errors, []);
   });
 
+  it('takes only the listed folder names as notable, not the names of Object.prototype\'s members', async () => {
+    const root = await ws({ 'constructor/a.js': 'x', 'toString/b.js': 'x', '__proto__/c.js': 'x', 'web/out/d.js': 'x' });
+    const r = await scanBuildContext(root);
+    assert.deepEqual(r.notable.map((n) => [n.path, n.kind]), [['web/out', 'build-output']]);
+  });
+
   it('finds likely secrets that are not ignored', async () => {
     const root = await ws({
       '.env': 'DB_PASSWORD=x\n',

@@ -77,6 +77,25 @@ describe('a Dockerfile outside the workspace folders', () => {
     await waitFor(() => `the fix to list Python entries (last: ${last})`, async () => /# Python/.test((last = await fixText()) ?? ''));
   });
 
+  it('sees likely secrets appear beside it and go: the finding names them, then no more', async () => {
+    // Names the context scan reports and the server does not read, watched because the watched
+    // names include what the scan reports (server/src/watchedNames.ts); `.ENV` through the
+    // `[eE]` classes that make a watcher's glob ignore case. Each step is seen through its own event.
+    const message = () => ourDiagnostics(uri).find((d) => codeOf(d) === 'context-without-dockerignore')?.message ?? '';
+    const secrets = () => (/Likely secrets: ([^ ]+(, [^ ]+)*)\.( |$)/.exec(message())?.[1] ?? '').split(', ').sort().join(', ');
+    const waitForSecrets = (expected: string) =>
+      waitFor(() => `the finding to name ${expected || 'no secret'} (message: ${message()})`, () => /It sends/.test(message()) && secrets() === expected, 30_000);
+    await waitForSecrets('');
+    fs.writeFileSync(path.join(dir, 'id_rsa'), 'not a real key\n');
+    await waitForSecrets('id_rsa');
+    fs.writeFileSync(path.join(dir, '.ENV'), 'DB_PASSWORD=x\n');
+    await waitForSecrets('.ENV, id_rsa');
+    fs.rmSync(path.join(dir, 'id_rsa'));
+    await waitForSecrets('.ENV');
+    fs.rmSync(path.join(dir, '.ENV'));
+    await waitForSecrets('');
+  });
+
   it('stops watching the folder once no open document is in it', async () => {
     const api = await vscode.extensions.getExtension<Api>(extensionId)!.activate();
     assert.deepStrictEqual(api.watchedOutsideFolders(), [dir]);

@@ -123,9 +123,12 @@ export function parseNpmLockfile(text: string, path: string): NpmLockfileFacts |
   return { path, packages, rootRequires };
 }
 
+/** The npm lockfiles read at the top of the context, the one npm prefers first. */
+export const NPM_LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json'];
+
 /** npm-shrinkwrap.json (which npm prefers) or package-lock.json at the top of the context. */
 async function readNpmLockfile(dir: string, names: readonly string[]): Promise<NpmLockfileFacts | undefined> {
-  const name = ['npm-shrinkwrap.json', 'package-lock.json'].find((n) => names.includes(n));
+  const name = NPM_LOCKFILE_NAMES.find((n) => names.includes(n));
   if (!name) return undefined;
   const file = path.join(dir, name);
   const size = await fs.stat(file).then((s) => s.size, () => Infinity);

@@ -18,6 +18,9 @@ import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DockerignoreMatcher, MatchState } from '../../core/dockerignore';
+import { NOTABLE_FOLDERS, secretKindsNamed, type NamedSecretKind, type NotableKind, type SecretKind } from './names';
+
+export type { NotableKind, SecretKind } from './names';
 
 export interface ContextScanOptions {
   /** The ignore rules in force; without one, everything is included. */
@@ -61,25 +64,9 @@ export interface PathSize {
   excludedFiles: number;
 }
 
-export type NotableKind = 'vcs' | 'dependencies' | 'virtualenv' | 'cache' | 'build-output' | 'coverage';
-
 export interface NotablePath extends PathSize {
   kind: NotableKind;
 }
-
-export type SecretKind =
-  | 'dotenv'
-  | 'private-key'
-  | 'keystore'
-  | 'ssh-key'
-  | 'npm-token'
-  | 'pypi-password'
-  | 'netrc'
-  | 'git-credentials'
-  | 'aws-credentials'
-  | 'docker-auth'
-  | 'terraform-state'
-  | 'gcloud-service-account';
 
 export interface SecretCandidate {
   path: string;
@@ -117,31 +104,27 @@ export interface ContextScanResult {
   paths?: { files: string[]; dirs: string[] };
 }
 
-const NOTABLE: Record<string, NotableKind> = {
-  '.git': 'vcs',
-  '.hg': 'vcs',
-  '.svn': 'vcs',
-  node_modules: 'dependencies',
-  bower_components: 'dependencies',
-  '.venv': 'virtualenv',
-  venv: 'virtualenv',
-  __pycache__: 'cache',
-  '.mypy_cache': 'cache',
-  '.pytest_cache': 'cache',
-  '.ruff_cache': 'cache',
-  '.tox': 'cache',
-  '.cache': 'cache',
-  '.gradle': 'cache',
-  '.terraform': 'cache',
-  '.turbo': 'cache',
-  target: 'build-output',
-  dist: 'build-output',
-  build: 'build-output',
-  out: 'build-output',
-  '.next': 'build-output',
-  '.nuxt': 'build-output',
-  coverage: 'coverage',
-  '.nyc_output': 'coverage',
+interface SecretFile {
+  rel: string;
+  name: string;
+  /** The text of the file, when it is small enough to read. */
+  read: () => Promise<string | undefined>;
+}
+
+/** What else a file whose name matched a kind (names.ts) needs to be reported, and the reason given: its folder, or a tell-tale line in it. */
+const SECRET_CHECKS: Record<NamedSecretKind, (file: SecretFile) => string | undefined | Promise<string | undefined>> = {
+  dotenv: (f) => (/^\.env\.(example|sample|template|dist|defaults|schema)$/i.test(f.name) ? undefined : 'environment file, usually holds credentials'),
+  // id_rsa.pub is the public half.
+  'ssh-key': (f) => (/^id_[a-z0-9]+(_[\w-]+)?$/.test(f.name) ? 'SSH private key' : undefined),
+  keystore: () => 'key store',
+  'private-key': async (f) => (/-----BEGIN [A-Z ]*PRIVATE KEY-----/.test((await f.read()) ?? '') ? 'contains a PEM private key' : undefined),
+  'terraform-state': () => 'Terraform state often holds secrets in clear text',
+  'git-credentials': () => 'stored Git credentials',
+  'aws-credentials': (f) => (f.rel.endsWith('.aws/credentials') ? 'AWS credentials file' : undefined),
+  'npm-token': async (f) => (/(_authToken|npmAuthToken|_auth\s*=|_password\s*=)/.test((await f.read()) ?? '') ? 'contains a registry auth token' : undefined),
+  'pypi-password': async (f) => (/^\s*password\s*[=:]/m.test((await f.read()) ?? '') ? 'contains a password' : undefined),
+  netrc: async (f) => (/\bpassword\b/.test((await f.read()) ?? '') ? 'contains a password' : undefined),
+  'docker-auth': async (f) => (f.rel.endsWith('.docker/config.json') && /"auth"\s*:\s*"[^"]+"/.test((await f.read()) ?? '') ? 'contains registry credentials' : undefined),
 };
 
 /** Files above this size are never read. */
@@ -319,9 +302,10 @@ class Scanner {
       if (d.isDirectory()) {
         this.paths?.dirs.push(rel);
         let notable = task.notable;
-        if (!notable && NOTABLE[d.name]) {
+        const kind = notable ? undefined : NOTABLE_FOLDERS.get(d.name);
+        if (kind) {
           notable = { bytes: 0, files: 0, excludedBytes: 0, excludedFiles: 0 };
-          this.notables.push({ path: rel, kind: NOTABLE[d.name], ...notable });
+          this.notables.push({ path: rel, kind, ...notable });
           notable = this.notables[this.notables.length - 1];
         }
         if (excludedBy === undefined) this.included.directories++;
@@ -405,38 +389,13 @@ class Scanner {
     }
   }
 
-  /** Name first (cheap); content only for tiny files of the few kinds that need it. */
+  /** Name first (cheap, and the names are the ones watched: names.ts); content only for tiny files of the few kinds that need it. */
   private async secretCheck(rel: string, name: string, size: number, inNotable: boolean): Promise<Omit<SecretCandidate, 'path'> | undefined> {
+    for (const kind of secretKindsNamed(name)) {
+      const reason = await SECRET_CHECKS[kind]({ rel, name, read: () => this.read(rel, size) });
+      if (reason) return { kind, reason };
+    }
     const lower = name.toLowerCase();
-    if (lower === '.env' || (lower.startsWith('.env.') && !/^\.env\.(example|sample|template|dist|defaults|schema)$/.test(lower))) {
-      return { kind: 'dotenv', reason: 'environment file, usually holds credentials' };
-    }
-    if (/^id_(rsa|dsa|ecdsa|ed25519)(_[\w-]+)?$/.test(name)) return { kind: 'ssh-key', reason: 'SSH private key' };
-    if (/\.(p12|pfx|jks|keystore)$/.test(lower)) return { kind: 'keystore', reason: 'key store' };
-    if (lower.endsWith('.pem') || lower.endsWith('.key')) {
-      const text = await this.read(rel, size);
-      return text !== undefined && /-----BEGIN [A-Z ]*PRIVATE KEY-----/.test(text) ? { kind: 'private-key', reason: 'contains a PEM private key' } : undefined;
-    }
-    if (lower.endsWith('.tfstate')) return { kind: 'terraform-state', reason: 'Terraform state often holds secrets in clear text' };
-    if (name === '.git-credentials') return { kind: 'git-credentials', reason: 'stored Git credentials' };
-    if (name === 'credentials' && rel.endsWith('.aws/credentials')) return { kind: 'aws-credentials', reason: 'AWS credentials file' };
-    if (name === '.npmrc' || name === '.yarnrc.yml') {
-      const text = await this.read(rel, size);
-      if (text && /(_authToken|npmAuthToken|_auth\s*=|_password\s*=)/.test(text)) return { kind: 'npm-token', reason: 'contains a registry auth token' };
-      return undefined;
-    }
-    if (name === '.pypirc') {
-      const text = await this.read(rel, size);
-      return text && /^\s*password\s*[=:]/m.test(text) ? { kind: 'pypi-password', reason: 'contains a password' } : undefined;
-    }
-    if (name === '.netrc' || name === '_netrc') {
-      const text = await this.read(rel, size);
-      return text && /\bpassword\b/.test(text) ? { kind: 'netrc', reason: 'contains a password' } : undefined;
-    }
-    if (name === 'config.json' && rel.endsWith('.docker/config.json')) {
-      const text = await this.read(rel, size);
-      return text && /"auth"\s*:\s*"[^"]+"/.test(text) ? { kind: 'docker-auth', reason: 'contains registry credentials' } : undefined;
-    }
     // Service-account keys are about 2.3 KB of JSON; probe a bounded number of small JSON files
     // outside dependency and build folders.
     if (lower.endsWith('.json') && !inNotable && size >= 1000 && size <= 16_384 && this.jsonProbes < MAX_JSON_PROBES && !/^(package|package-lock|composer|tsconfig|jsconfig|\.eslintrc|renovate|lerna|nx|angular|project)\b/.test(lower)) {

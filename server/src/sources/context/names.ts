@@ -1,0 +1,115 @@
+/**
+ * The names the build-context scan reports on: folders that are usually dead weight in an image
+ * (at any depth; context-large-paths and context-without-dockerignore name them) and files that
+ * likely hold credentials (context-secrets and context-without-dockerignore name them).
+ *
+ * One list for two readers, so that they cannot drift apart: the scan (scan.ts) looks at these
+ * names and no others (except the service-account keys below), and the file watchers
+ * (server/src/watchedNames.ts) watch all of them, so a finding that names such a file or folder
+ * is refreshed when it is created or deleted. test/unit/context/watchedNames.test.ts checks it.
+ *
+ * No imports: the VS Code client bundles this module (through watchedNames.ts).
+ */
+
+export type NotableKind = 'vcs' | 'dependencies' | 'virtualenv' | 'cache' | 'build-output' | 'coverage';
+
+/** Folders reported at any depth, by exact name. A Map: a folder named `constructor` is no kind. */
+export const NOTABLE_FOLDERS: ReadonlyMap<string, NotableKind> = new Map<string, NotableKind>([
+  ['.git', 'vcs'],
+  ['.hg', 'vcs'],
+  ['.svn', 'vcs'],
+  ['node_modules', 'dependencies'],
+  ['bower_components', 'dependencies'],
+  ['.venv', 'virtualenv'],
+  ['venv', 'virtualenv'],
+  ['__pycache__', 'cache'],
+  ['.mypy_cache', 'cache'],
+  ['.pytest_cache', 'cache'],
+  ['.ruff_cache', 'cache'],
+  ['.tox', 'cache'],
+  ['.cache', 'cache'],
+  ['.gradle', 'cache'],
+  ['.terraform', 'cache'],
+  ['.turbo', 'cache'],
+  ['target', 'build-output'],
+  ['dist', 'build-output'],
+  ['build', 'build-output'],
+  ['out', 'build-output'],
+  ['.next', 'build-output'],
+  ['.nuxt', 'build-output'],
+  ['coverage', 'coverage'],
+  ['.nyc_output', 'coverage'],
+]);
+
+export type SecretKind =
+  | 'dotenv'
+  | 'private-key'
+  | 'keystore'
+  | 'ssh-key'
+  | 'npm-token'
+  | 'pypi-password'
+  | 'netrc'
+  | 'git-credentials'
+  | 'aws-credentials'
+  | 'docker-auth'
+  | 'terraform-state'
+  | 'gcloud-service-account';
+
+/**
+ * Google Cloud service-account keys can have any name: the scan finds them by the content of
+ * small JSON files. Watching `*.json` would refresh every open Dockerfile on each JSON file
+ * written anywhere in the workspace, so they are the one kind not watched.
+ */
+export type NamedSecretKind = Exclude<SecretKind, 'gcloud-service-account'>;
+
+/**
+ * The file names that make a file a candidate for each kind, as globs whose only wildcard is `*`,
+ * in the order the scan tries them (the first kind that accepts the file wins). Once the name
+ * matched, the scan may still look at the folder or the content (scan.ts: `id_rsa.pub` is no
+ * key, a `.pem` must hold a private key, `credentials` must be in `.aws`). `ignoreCase` kinds
+ * match `.ENV` and `CERT.PEM` too, and are watched in both cases.
+ */
+export const SECRET_FILE_NAMES: ReadonlyArray<{ kind: NamedSecretKind; names: readonly string[]; ignoreCase?: true }> = [
+  { kind: 'dotenv', names: ['.env', '.env.*'], ignoreCase: true },
+  { kind: 'ssh-key', names: ['id_rsa', 'id_dsa', 'id_ecdsa', 'id_ed25519', 'id_rsa_*', 'id_dsa_*', 'id_ecdsa_*', 'id_ed25519_*'] },
+  { kind: 'keystore', names: ['*.p12', '*.pfx', '*.jks', '*.keystore'], ignoreCase: true },
+  { kind: 'private-key', names: ['*.pem', '*.key'], ignoreCase: true },
+  { kind: 'terraform-state', names: ['*.tfstate'], ignoreCase: true },
+  { kind: 'git-credentials', names: ['.git-credentials'] },
+  { kind: 'aws-credentials', names: ['credentials'] },
+  { kind: 'npm-token', names: ['.npmrc', '.yarnrc.yml'] },
+  { kind: 'pypi-password', names: ['.pypirc'] },
+  { kind: 'netrc', names: ['.netrc', '_netrc'] },
+  { kind: 'docker-auth', names: ['config.json'] },
+];
+
+/**
+ * One RegExp for file names matching any of `globs` (`*`: any run of characters but `/`, as in a
+ * file watcher's glob). A glob that starts with `*` is a test of the end of the name: left
+ * unanchored at the start, it does not make the engine try every position for each name.
+ */
+function namesRegExp(globs: readonly string[], ignoreCase: boolean): RegExp {
+  const escape = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const source = (g: string) => g.split('*').map(escape).join('[^/]*');
+  const isEnd = (g: string) => g.startsWith('*') && !g.slice(1).includes('*');
+  const whole = globs.filter((g) => !isEnd(g)).map(source);
+  const ends = globs.filter(isEnd).map((g) => source(g.slice(1)));
+  const alternatives = [...(whole.length ? [`^(?:${whole.join('|')})$`] : []), ...(ends.length ? [`(?:${ends.join('|')})$`] : [])];
+  return new RegExp(alternatives.join('|') || '(?!)', ignoreCase ? 'i' : '');
+}
+
+const BY_KIND = SECRET_FILE_NAMES.map((e) => ({ kind: e.kind, test: namesRegExp(e.names, e.ignoreCase === true) }));
+/** Most files match no kind: one test rules them out. */
+const ANY_KIND = namesRegExp(SECRET_FILE_NAMES.flatMap((e) => e.names), true);
+
+/** The kinds whose names `name` (a file name, no folder) matches, in the order the scan tries them. */
+export function secretKindsNamed(name: string): NamedSecretKind[] {
+  if (!ANY_KIND.test(name)) return [];
+  return BY_KIND.filter((k) => k.test.test(name)).map((k) => k.kind);
+}
+
+/** The globs a file watcher needs for one entry of SECRET_FILE_NAMES: letters as `[eE]` classes where case does not matter (watchers compare case). */
+export function watchGlobs(entry: (typeof SECRET_FILE_NAMES)[number]): string[] {
+  if (!entry.ignoreCase) return [...entry.names];
+  return entry.names.map((g) => g.replace(/[a-z]/gi, (c) => `[${c.toLowerCase()}${c.toUpperCase()}]`));
+}
