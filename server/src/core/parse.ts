@@ -10,46 +10,23 @@
  * instruction of its own. BuildKit goes on (checked with Debian's dockerd 20.10, BuildKit and the
  * classic builder alike: `RUN echo a \ \` then `    b && echo c` printed `a   b` and `c`).
  *
- * Where the parser ended an instruction that way, its argument reader is given the text again
- * with the E characters before the last one on that line (after the instruction's keyword) read as
- * blanks, until no instruction ends so. Only the reader of the arguments gets that text: it keeps
- * the length and the line breaks of the real one, so every position is the document's own, and the
- * document, hence every keyword, argument, value, comment and here-document, is the real text.
+ * Where the parser ended an instruction that way, the file is parsed again with the E characters
+ * before the last one on that line (after the instruction's keyword) read as blanks, until no
+ * instruction ends so. Only the parser's reading character by character (its `charAt`) sees them
+ * as blanks: that text keeps the length and the line breaks of the real one, so every position is
+ * the document's own, and the document, hence every keyword, argument, value, comment and
+ * here-document, is the real text. (The parser is reached through the library's entry point only:
+ * the shipped bundle holds the library once, in a file of its own, and the model's changes to its
+ * classes apply to the instructions of every parse.)
  */
 import { DockerfileParser, type Dockerfile } from 'dockerfile-ast';
-import { Parser } from 'dockerfile-ast/lib/parser';
+import { TextDocument } from 'vscode-languageserver-textdocument';
 import type { LineIndex } from './text';
 
 const SPACE = 32;
 const TAB = 9;
 const LF = 10;
 const CR = 13;
-
-/** The text a parser's argument reader reads instead of the document's (see the module comment). */
-const ARGUMENTS_TEXT = Symbol('argumentsText');
-
-interface ParserFields {
-  /** The text the parser reads, character by character. */
-  buffer: string;
-  processArguments(...args: unknown[]): number;
-  [ARGUMENTS_TEXT]?: string;
-}
-
-{
-  const proto = Parser.prototype as unknown as ParserFields;
-  const processArguments = proto.processArguments;
-  proto.processArguments = function (this: ParserFields, ...args: unknown[]) {
-    const own = this[ARGUMENTS_TEXT];
-    if (own === undefined) return processArguments.apply(this, args);
-    const buffer = this.buffer;
-    this.buffer = own;
-    try {
-      return processArguments.apply(this, args);
-    } finally {
-      this.buffer = buffer;
-    }
-  };
-}
 
 /**
  * Parses `text` (whose lines `lines` indexes) so that its instructions end where BuildKit's do;
@@ -58,17 +35,32 @@ interface ParserFields {
 export function parseAsBuildKit(text: string, lines: LineIndex): Dockerfile {
   let ast = DockerfileParser.parse(text);
   const escape = ast.getEscapeCharacter().charCodeAt(0);
-  let argumentsText = text;
+  let read = text;
   for (;;) {
-    const blanks = hiddenContinuations(ast, argumentsText, lines, escape);
-    if (blanks.length === 0) return ast;
-    const chars = argumentsText.split('');
+    const blanks = hiddenContinuations(ast, read, lines, escape);
+    if (blanks.length === 0) break;
+    const chars = read.split('');
     for (const at of blanks) chars[at] = ' ';
-    argumentsText = chars.join('');
-    const parser = new Parser();
-    (parser as unknown as ParserFields)[ARGUMENTS_TEXT] = argumentsText;
-    ast = parser.parse(text);
+    read = chars.join('');
+    ast = DockerfileParser.parse(readingAs(text, read));
   }
+  if (read !== text) {
+    // The document holds the text the parser was given; from now on, the plain string.
+    const document = (ast as unknown as { document: TextDocument }).document;
+    TextDocument.update(document, [{ text }], document.version);
+  }
+  return ast;
+}
+
+/**
+ * `text`, for the parser: a string object whose characters, as `charAt` gives them one at a time,
+ * are those of `read` (of the same length and line breaks); everything else (`substring`,
+ * `charCodeAt`, `length`, which the document and the instructions read) is `text`'s.
+ */
+function readingAs(text: string, read: string): string {
+  const parsed = new String(text) as unknown as { charAt(i: number): string };
+  parsed.charAt = (i: number) => read.charAt(i);
+  return parsed as unknown as string;
 }
 
 /**
