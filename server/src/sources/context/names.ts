@@ -98,14 +98,17 @@ function namesRegExp(globs: readonly string[], ignoreCase: boolean): RegExp {
   return new RegExp(alternatives.join('|') || '(?!)', ignoreCase ? 'i' : '');
 }
 
-const BY_KIND = SECRET_FILE_NAMES.map((e) => ({ kind: e.kind, test: namesRegExp(e.names, e.ignoreCase === true) }));
-/** Most files match no kind: one test rules them out. */
-const ANY_KIND = namesRegExp(SECRET_FILE_NAMES.flatMap((e) => e.names), true);
+/** Built on first use, not when the VS Code client loads this module for the names alone. Most files match no kind: `any` rules them out in one test. */
+let tests: { any: RegExp; byKind: Array<{ kind: NamedSecretKind; test: RegExp }> } | undefined;
 
 /** The kinds whose names `name` (a file name, no folder) matches, in the order the scan tries them. */
 export function secretKindsNamed(name: string): NamedSecretKind[] {
-  if (!ANY_KIND.test(name)) return [];
-  return BY_KIND.filter((k) => k.test.test(name)).map((k) => k.kind);
+  tests ??= {
+    any: namesRegExp(SECRET_FILE_NAMES.flatMap((e) => e.names), true),
+    byKind: SECRET_FILE_NAMES.map((e) => ({ kind: e.kind, test: namesRegExp(e.names, e.ignoreCase === true) })),
+  };
+  if (!tests.any.test(name)) return [];
+  return tests.byKind.filter((k) => k.test.test(name)).map((k) => k.kind);
 }
 
 /** The globs a file watcher needs for one entry of SECRET_FILE_NAMES: letters as `[eE]` classes where case does not matter (watchers compare case). */
