@@ -40,7 +40,7 @@ const VENDOR = {
   server: {
     'vscode-languageserver/node': 'vscode-languageserver',
     'dockerfile-ast': 'dockerfile-ast',
-    yaml: 'yaml',
+    'js-yaml': 'js-yaml',
     // Loaded only when an ignore pattern needs linear-time matching (core/dockerignore/pattern.ts).
     re2js: 're2js',
   },
@@ -60,6 +60,16 @@ const VENDOR = {
  * streams as well and pass message readers and writers on as the common ones do.
  */
 const ALIASES = { 'vscode-languageserver-protocol': 'vscode-languageserver-protocol/node' };
+
+/**
+ * Vendored libraries of which only the names listed are bundled, taken from the library's ES module
+ * build so that esbuild leaves out the rest: of js-yaml, the loader without the dumper and the
+ * schemas we do not use (63 -> 47 KB minified, about 5 KB less in the .vsix). The list must hold
+ * every name server/src/core/yaml.ts uses; test/unit/build/vendor.test.ts checks that it does.
+ */
+const ONLY_EXPORTS = {
+  'js-yaml': ['CORE_SCHEMA', 'defineMappingTag', 'defineScalarTag', 'defineSequenceTag', 'loadAll', 'mapTag', 'mergeTag', 'seqTag'],
+};
 
 /** The package a module specifier belongs to: `@scope/name` or `name`. */
 const packageOf = (specifier) => specifier.match(/^(@[^/]+\/)?[^/]+/)[0];
@@ -153,7 +163,7 @@ function vendorBuilds(own, shared, options = {}) {
       ...common,
       ...options,
       stdin: {
-        contents: `module.exports = require(${JSON.stringify(pkg)});`,
+        contents: ONLY_EXPORTS[pkg] ? `export { ${ONLY_EXPORTS[pkg].join(', ')} } from ${JSON.stringify(pkg)};` : `module.exports = require(${JSON.stringify(pkg)});`,
         resolveDir: process.cwd(),
         sourcefile: `${file}.vendor.js`,
       },

@@ -10,16 +10,10 @@
  *   `override: { error|warning|info|style: [DLxxxx] }` sets their severity (style -> hint).
  * Precedence, lowest first: defaults, editor settings, .hadolint.yaml, our config file.
  */
-import type * as Yaml from 'yaml';
 import type { AnalysisSettings } from './analyze';
 import type { Severity } from './types';
+import { parseYaml } from './yaml';
 import { RULES } from '../rules';
-
-/**
- * The YAML parser, loaded on the first config file: most projects have none, and loading the
- * library costs the server about 6 ms and 0.7 MB at start-up (docs/performance.md).
- */
-const parseYaml = (text: string): unknown => (require('yaml') as typeof Yaml).parse(text);
 
 export type RuleLevel = Severity | 'off';
 const LEVELS = new Set<string>(['error', 'warning', 'info', 'hint', 'off']);

@@ -45,6 +45,15 @@ describe('bundles in dist/', () => {
     }
   });
 
+  it('bundle every name of js-yaml that server/src/core/yaml.ts uses (scripts/build.mjs bundles only those in ONLY_EXPORTS)', () => {
+    const source = readFileSync(resolve(__dirname, '../../../../server/src/core/yaml.ts'), 'utf8');
+    const used = [...new Set([...source.matchAll(/\byaml\.(\w+)/g)].map((m) => m[1]))];
+    assert.ok(used.includes('loadAll'), `names read from core/yaml.ts: ${used.join(', ')}`);
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundled = require(join(dist, 'vendor', 'js-yaml.js')) as Record<string, unknown>;
+    assert.deepEqual(used.filter((name) => bundled[name] === undefined), []);
+  });
+
   it("gives the protocol library version 4 UUIDs for its ids without crypto (scripts/build.mjs, STAND_INS; test/lsp/builtins.test.ts checks crypto stays unloaded)", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const { RAL } = require(join(dist, 'vendor', 'vscode-languageserver-protocol.js')) as { RAL: () => { crypto: { randomUUID(): string } } };

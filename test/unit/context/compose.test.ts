@@ -64,6 +64,17 @@ describe('compose: build contexts', () => {
     );
   });
 
+  it("reads a build under Compose's !override tag", () => {
+    const text = 'services:\n  api:\n    build: !override\n      context: api\n    ports: !reset []\n';
+    assert.deepEqual(composeBuildTargets({ path: path.join(W, 'compose.yaml'), text }).targets.map((t) => t.contextDir), [path.join(W, 'api')]);
+  });
+
+  it('gives no targets for a file with a syntax error, as Compose refuses it', () => {
+    const r = composeBuildTargets({ path: path.join(W, 'compose.yaml'), text: 'services:\n  api:\n    build: .\n  api:\n    build: ./x\n' });
+    assert.deepEqual(r.targets, []);
+    assert.match(r.errors[0], /compose\.yaml: duplicated mapping key \(4:3\)/);
+  });
+
   it('survives broken YAML', () => {
     const r = composeBuildTargets({ path: path.join(W, 'docker-compose.yml'), text: 'services: [\n  api:\n' });
     assert.deepEqual(r.targets, []);

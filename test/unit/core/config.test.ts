@@ -24,6 +24,8 @@ describe('configuration', () => {
     assert.equal(c.budgetBytes, 250e6);
     assert.equal(c.problems.length, 2);
     assert.match(parseProjectConfig('rules: [').problems[0], /not valid YAML/);
+    assert.deepEqual(parseProjectConfig('budget: 1GB\nbudget: 2GB\n').problems, ['not valid YAML or JSON: duplicated mapping key (2:1)']);
+    assert.deepEqual(parseProjectConfig('# all commented out\n'), { problems: [] });
     assert.deepEqual(parseProjectConfig('{"rules": {"apt-recommends": "hint"}}').rules, { 'apt-recommends': 'hint' });
   });
   it("maps .hadolint.yaml's ignored and override onto our rules", () => {

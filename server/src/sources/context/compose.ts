@@ -8,7 +8,7 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type * as Yaml from 'yaml';
+import { parseYaml } from '../../core/yaml';
 
 /** File names Compose looks for, in its order of preference. */
 export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'] as const;
@@ -43,11 +43,8 @@ export function composeBuildTargets(file: ComposeFileText): { targets: ComposeBu
   const errors: string[] = [];
   let root: unknown;
   try {
-    // Compose files often share settings through YAML merge keys (`<<: *defaults`).
-    // Loaded on the first Compose file, not at start-up (see parseYaml in core/config.ts).
-    const doc = (require('yaml') as typeof Yaml).parseDocument(file.text, { merge: true });
-    for (const e of doc.errors) errors.push(`${file.path}: ${e.message}`);
-    root = doc.toJS({ maxAliasCount: 1000 });
+    // A file with a syntax error gives no targets: Compose refuses such a file as a whole.
+    root = parseYaml(file.text);
   } catch (e) {
     errors.push(`${file.path}: ${(e as Error).message}`);
     return { targets: [], errors };
