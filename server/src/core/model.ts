@@ -760,9 +760,10 @@ function execWords(node: Run, lines: LineIndex): ShellWord[] {
 
 /**
  * Removes Dockerfile line continuations (escape char + newline) and the comment or empty lines
- * Docker drops inside a continued instruction. The script is runs of the document's text, each
- * continuation replaced by one blank; `starts` holds the script offset where each run begins and
- * `docs` its document offset (the blank belongs to the run before it, at the escape character).
+ * Docker drops inside a continued instruction. The script is runs of the document's text joined
+ * with nothing between them, as BuildKit joins the lines (`a\` then `b` is `ab`, and `a \ \` then
+ * `b` is `a \ b`: the escaped blank starts the word b); `starts` holds the script offset where each
+ * run begins and `docs` its document offset.
  */
 export function joinContinuations(text: string, start: number, end: number, escapeChar: string): { script: string; starts: number[]; docs: number[] } {
   let script = '';
@@ -793,8 +794,7 @@ export function joinContinuations(text: string, start: number, end: number, esca
           }
           break;
         }
-        // Keep a separating blank so words on both sides stay apart, as the shell sees them.
-        script += text.slice(from, i) + ' ';
+        script += text.slice(from, i);
         starts.push(script.length);
         docs.push(j);
         from = i = j;

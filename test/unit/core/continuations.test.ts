@@ -46,11 +46,12 @@ describe('a line ending in an escaped blank and the escape character goes on, as
 
   it('the backtick escape directive', () => {
     // `RUN echo 'a \` \`` then `    b' && echo c` printed `a \`     b` and `c`: the backtick means
-    // nothing to the shell, and the quote runs on over the joined line.
+    // nothing to the shell, and the quote runs on over the joined lines (joined with nothing
+    // between them: the blank after the backtick, then the indentation).
     for (const comment of ['', '# a comment\n']) {
       const model = buildModel(`# escape=\`\n${FROM}\nRUN echo 'a \` \`\n${comment}    b' && echo c\n`);
       assert.deepEqual(keywords(model), ['FROM 1-1', `RUN 2-${comment ? 4 : 3}`]);
-      assert.deepEqual(runWords(model), [[['echo', 'a `      b'], ['echo', 'c']]]);
+      assert.deepEqual(runWords(model), [[['echo', 'a `     b'], ['echo', 'c']]]);
     }
   });
 
@@ -62,10 +63,11 @@ describe('a line ending in an escaped blank and the escape character goes on, as
   });
 
   it('swallows the instruction on the next line, as BuildKit does', () => {
-    // `RUN echo a \ \` then `ENV X=1` printed `a  ENV X=1`.
+    // `RUN echo a \ \` then `ENV X=1` printed `a  ENV X=1`; with printf '[%s]', `[a][ ENV][X=1]`:
+    // the escaped blank starts the next line's first word.
     const model = buildModel(`${FROM}\nRUN echo a \\ \\\nENV X=1\n`);
     assert.deepEqual(keywords(model), ['FROM 0-0', 'RUN 1-2']);
-    assert.deepEqual(runWords(model), [[['echo', 'a', ' ', 'ENV', 'X=1']]]);
+    assert.deepEqual(runWords(model), [[['echo', 'a', ' ENV', 'X=1']]]);
     // A FROM there starts no stage, and an edit elsewhere keeps it so (the file is cut at FROMs).
     const text = `${FROM}\nRUN echo a \\ \\\nFROM debian:bookworm AS other\nRUN echo x\n`;
     const fresh = buildModel(text);
@@ -83,6 +85,16 @@ describe('a line ending in an escaped blank and the escape character goes on, as
     const flagged = buildModel(`${FROM}\nRUN --mount=type=cache,target=/root/.cache \\ \\\n    echo b\n`);
     assert.deepEqual(flagged.instructions[1].run!.mounts, ['type=cache,target=/root/.cache']);
     assert.deepEqual(runWords(flagged), [[[' ', 'echo', 'b']]]);
+  });
+
+  it('joins the lines with nothing between them (`a\\` then `b` is `ab`)', () => {
+    // `RUN printf '[%s]' a\` then `b && echo` printed `[ab]`.
+    const model = buildModel(`${FROM}\nRUN printf '[%s]' a\\\nb && echo\n`);
+    assert.deepEqual(runWords(model), [[['printf', '[%s]', 'ab'], ['echo']]]);
+    const word = model.instructions[1].run!.commands[0].words[2];
+    const run = model.instructions[1].run!;
+    // Its characters map back to the document's a and b.
+    assert.deepEqual([run.docOffset(word.start), run.docOffset(word.end - 1)].map((o) => model.text[o]), ['a', 'b']);
   });
 
   it('keeps `\\ \\ \\` as it was (dockerfile-ast went on there already)', () => {
