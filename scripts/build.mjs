@@ -41,8 +41,6 @@ const VENDOR = {
     'vscode-languageserver/node': 'vscode-languageserver',
     'dockerfile-ast': 'dockerfile-ast',
     'js-yaml': 'js-yaml',
-    // Loaded only when an ignore pattern needs linear-time matching (core/dockerignore/pattern.ts).
-    re2js: 're2js',
   },
   client: { 'vscode-languageclient/node': 'vscode-languageclient' },
   shared: {

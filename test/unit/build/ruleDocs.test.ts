@@ -28,7 +28,7 @@ async function bundle(entry: string, plugins: Plugin[]): Promise<string> {
     format: 'cjs',
     write: false,
     logLevel: 'silent',
-    external: ['vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument', 'dockerfile-ast', 'js-yaml', 're2js', 'semver'],
+    external: ['vscode-languageserver', 'vscode-languageserver/node', 'vscode-languageserver-textdocument', 'dockerfile-ast', 'js-yaml', 'semver'],
     plugins,
   });
   return r.outputFiles[0].text;

@@ -10,9 +10,35 @@
  * or `\S` inside a class) are reported as `unsupported` rather than guessed.
  */
 
+/**
+ * One element of a translated regexp, in order: what matches one code point (a literal, a class,
+ * `.`), a zero-width assertion, a group's bounds, or a repetition of what precedes it. The JS
+ * source is these joined; the linear-time matcher (linearMatcher.ts) builds its program from them.
+ */
+export type GoToken =
+  | { kind: 'char'; js: string }
+  | { kind: 'assert'; js: '^' | '$' | '\\b' | '\\B' }
+  | { kind: 'open' }
+  | { kind: 'close' }
+  | { kind: 'repeat'; op: '*' | '+' | '?' };
+
 export type GoRegexpTranslation =
-  | { ok: true; source: string }
+  | { ok: true; source: string; tokens: GoToken[] }
   | { ok: false; kind: 'invalid' | 'unsupported'; message: string };
+
+function jsOf(t: GoToken): string {
+  switch (t.kind) {
+    case 'char':
+    case 'assert':
+      return t.js;
+    case 'open':
+      return '(?:';
+    case 'close':
+      return ')';
+    case 'repeat':
+      return t.op;
+  }
+}
 
 class Stop extends Error {
   constructor(readonly kind: 'invalid' | 'unsupported', message: string) {
@@ -75,35 +101,37 @@ class Parser {
   private i = 0;
   constructor(private readonly cps: number[]) {}
 
-  translate(): string {
-    let out = '';
+  translate(): GoToken[] {
+    const out: GoToken[] = [];
     const cps = this.cps;
     while (this.i < cps.length) {
       const c = cps[this.i];
       const ch = String.fromCodePoint(c);
-      if (ch === '\\') out += this.escapeOutside();
-      else if (ch === '[') out += this.charClass();
+      if (ch === '\\') out.push(this.escapeOutside());
+      else if (ch === '[') out.push({ kind: 'char', js: this.charClass() });
       else {
         this.i++;
         switch (ch) {
           case '(':
-            out += '(?:';
+            out.push({ kind: 'open' });
             break;
           case ')':
-            out += ')';
+            out.push({ kind: 'close' });
             break;
           case '.':
-            out += '[^\\n]';
+            out.push({ kind: 'char', js: '[^\\n]' });
             break;
           case '^':
           case '$':
+            out.push({ kind: 'assert', js: ch });
+            break;
           case '*':
           case '+':
           case '?':
-            out += ch;
+            out.push({ kind: 'repeat', op: ch });
             break;
           default:
-            out += lit(c);
+            out.push({ kind: 'char', js: lit(c) });
         }
       }
     }
@@ -111,18 +139,18 @@ class Parser {
   }
 
   /** After a `\` outside a class: assertions, Perl classes or one escaped character. */
-  private escapeOutside(): string {
+  private escapeOutside(): GoToken {
     const d = this.cps[this.i + 1];
     if (d === undefined) throw new Stop('invalid', 'trailing backslash at end of expression');
     const ch = String.fromCodePoint(d);
-    if (ch === 'A') return (this.i += 2), '^';
-    if (ch === 'z') return (this.i += 2), '$';
-    if (ch === 'b' || ch === 'B') return (this.i += 2), '\\' + ch;
-    if (PERL_OUTSIDE[ch]) return (this.i += 2), PERL_OUTSIDE[ch];
+    if (ch === 'A') return (this.i += 2), { kind: 'assert', js: '^' };
+    if (ch === 'z') return (this.i += 2), { kind: 'assert', js: '$' };
+    if (ch === 'b' || ch === 'B') return (this.i += 2), { kind: 'assert', js: ch === 'b' ? '\\b' : '\\B' };
+    if (PERL_OUTSIDE[ch]) return (this.i += 2), { kind: 'char', js: PERL_OUTSIDE[ch] };
     if (ch === 'p' || ch === 'P' || ch === 'Q') {
       throw new Stop('unsupported', `the Go regexp construct \\${ch} is not evaluated by this extension`);
     }
-    return lit(this.escapedChar());
+    return { kind: 'char', js: lit(this.escapedChar()) };
   }
 
   /** Go's parseEscape: the code point of `\x` at the cursor, advancing past it. */
@@ -241,7 +269,8 @@ class Parser {
 export function translateGoRegexp(goSource: string): GoRegexpTranslation {
   const cps = Array.from(goSource, (ch) => ch.codePointAt(0) as number);
   try {
-    return { ok: true, source: new Parser(cps).translate() };
+    const tokens = new Parser(cps).translate();
+    return { ok: true, source: tokens.map(jsOf).join(''), tokens };
   } catch (e) {
     if (e instanceof Stop) return { ok: false, kind: e.kind, message: e.message };
     throw e;
