@@ -106,10 +106,10 @@ function vendorPlugin(vendor, fromDir, self) {
 /**
  * Node built-ins that a vendored library requires when it loads but uses only on paths our server
  * never takes. vscode-languageserver requires child_process (to ask npm and yarn where global
- * modules live) and the protocol's vscode-jsonrpc crypto (random names for pipe transports, UUIDs
- * for progress tokens the server creates, which ours does not) at load; we talk over stdio. Loading
- * them cost the server's start-up about 20 of Node's internal modules (crypto's, child_process with
- * dgram and its socket list), compiled at every start. Each is replaced by an object that requires
+ * modules live) and the protocol's vscode-jsonrpc crypto (random names for pipe transports; the
+ * UUIDs it asks crypto for come from a stand-in, STAND_INS below) at load; we talk over stdio.
+ * Loading them cost the server's start-up about 20 of Node's internal modules (crypto's,
+ * child_process with dgram and its socket list), compiled at every start. Each is replaced by an object that requires
  * the built-in on first use (the library only reads properties of them, e.g. `crypto_1.randomBytes`).
  */
 const LAZY_BUILTINS = { 'vscode-languageserver/node': ['child_process'], 'vscode-languageserver-protocol/node': ['crypto'] };
