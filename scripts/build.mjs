@@ -2,7 +2,7 @@
 // esbuild only strips types, so the two run independently and the bundle stays small.
 import { build } from 'esbuild';
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import semver from 'semver';
 import { packedTablesPlugin } from './packedTables.mjs';
@@ -181,6 +181,11 @@ await Promise.all([
   // The CLI stays one file: it is the package's `bin`, run once per invocation.
   build({ ...common, entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' }, define: { __VERSION__: JSON.stringify(version) }, plugins: [packedTablesPlugin()] }),
 ]);
+
+// A vendor file of a library this build no longer vendors (left by the build of an older checkout)
+// would go into the .vsix, whose allow-list takes dist/vendor/*.js: removed, with its source map.
+const vendored = new Set(Object.values(VENDOR).flatMap((v) => Object.values(v)));
+for (const f of readdirSync('dist/vendor')) if (!vendored.has(f.replace(/\.js(\.map)?$/, ''))) rmSync(join('dist/vendor', f));
 
 // dist/server.js is the entry: it loads dist/server-main.js, through V8's code cache when the
 // client gives it a folder (server/src/entry.ts). It is built last, with a hash of each file it

@@ -50,18 +50,25 @@ describe('.vsix contents', function () {
     for (const file of needed) assert.ok(files.includes(file), `${file} is not in the .vsix`);
   });
 
+  /** Each relative require in a shipped bundle: the bundle and the file it names. */
+  function requires(): { bundle: string; target: string; file: string }[] {
+    return files
+      .filter((f) => f.startsWith('dist/') && f.endsWith('.js'))
+      .flatMap((bundle) =>
+        [...readFileSync(join(repoRoot, bundle), 'utf8').matchAll(/require\("(\.\.?\/[^"]+)"\)/g)].map(([, target]) => ({ bundle, target, file: posix.join(posix.dirname(bundle), target) })),
+      );
+  }
+
   it('ships every file a shipped bundle requires', () => {
-    const bundles = files.filter((f) => f.startsWith('dist/') && f.endsWith('.js'));
-    let requires = 0;
-    for (const bundle of bundles) {
-      for (const [, target] of readFileSync(join(repoRoot, bundle), 'utf8').matchAll(/require\("(\.\.?\/[^"]+)"\)/g)) {
-        requires++;
-        const file = posix.join(posix.dirname(bundle), target);
-        assert.ok(files.includes(file), `${bundle} requires ${target}, which is not in the .vsix`);
-      }
-    }
+    const all = requires();
+    for (const { bundle, target, file } of all) assert.ok(files.includes(file), `${bundle} requires ${target}, which is not in the .vsix`);
     // Sanity: the client and server bundles load the vendored libraries this way.
-    assert.ok(requires >= 5, `only ${requires} relative requires found`);
+    assert.ok(all.length >= 5, `only ${all.length} relative requires found`);
+  });
+
+  it('ships no vendor file that no shipped bundle requires (a library no longer vendored)', () => {
+    const required = new Set(requires().map((r) => r.file));
+    for (const file of files.filter((f) => f.startsWith('dist/vendor/'))) assert.ok(required.has(file), `${file} is in the .vsix, but no bundle requires it`);
   });
 
   it('ships no source maps, sources, tests or dependencies', () => {
