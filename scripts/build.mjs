@@ -44,6 +44,7 @@ const VENDOR = {
   },
   client: { 'vscode-languageclient/node': 'vscode-languageclient' },
   shared: {
+    semver: 'semver',
     'vscode-languageserver-protocol/node': 'vscode-languageserver-protocol',
     'vscode-languageserver-types': 'vscode-languageserver-types',
     'vscode-languageserver-textdocument': 'vscode-languageserver-textdocument',
@@ -69,6 +70,24 @@ const ONLY_EXPORTS = {
   'js-yaml': ['CORE_SCHEMA', 'defineMappingTag', 'defineScalarTag', 'defineSequenceTag', 'loadAll', 'mapTag', 'mergeTag', 'seqTag'],
 };
 
+/**
+ * Vendored libraries that the bundles require by module path, each path for one function: the
+ * vendor file exports these functions by name (and bundles only them), and a module required by
+ * its path becomes one line that takes its function from that file. semver: the language client
+ * library asks for parse and satisfies, our npm size model (server/src/sizes/npm.ts) for the
+ * ranges functions; both bundled a copy of semver's classes before (about 20 KB minified each).
+ */
+const VENDORED_PATHS = {
+  semver: {
+    'semver/functions/major': 'major',
+    'semver/functions/parse': 'parse',
+    'semver/functions/satisfies': 'satisfies',
+    'semver/ranges/max-satisfying': 'maxSatisfying',
+    'semver/ranges/min-version': 'minVersion',
+    'semver/ranges/valid': 'validRange',
+  },
+};
+
 /** The package a module specifier belongs to: `@scope/name` or `name`. */
 const packageOf = (specifier) => specifier.match(/^(@[^/]+\/)?[^/]+/)[0];
 const manifestOf = (pkg) => JSON.parse(readFileSync(join(process.cwd(), 'node_modules', pkg, 'package.json'), 'utf8'));
@@ -89,16 +108,28 @@ function checkVendorVersions() {
   }
 }
 
-/** Resolves the packages of `vendor` and their ALIASES (except `self`) to their dist/vendor file, relative to `fromDir`. */
+/** A regexp that matches exactly the given module specifiers. */
+const specifiers = (names) => new RegExp(`^(${names.map((n) => n.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+
+/**
+ * Resolves the packages of `vendor` and their ALIASES (except `self`) to their dist/vendor file,
+ * relative to `fromDir`, and their VENDORED_PATHS to a module that takes the function from it.
+ */
 function vendorPlugin(vendor, fromDir, self) {
   const files = { ...vendor };
   for (const [alias, target] of Object.entries(ALIASES)) if (vendor[target]) files[alias] = vendor[target];
   const names = Object.keys(files).filter((name) => (ALIASES[name] ?? name) !== self);
-  const filter = new RegExp(`^(${names.map((n) => n.replace(/[/.-]/g, '\\$&')).join('|')})$`);
+  const paths = Object.assign({}, ...Object.keys(VENDORED_PATHS).filter((pkg) => names.includes(pkg)).map((pkg) => VENDORED_PATHS[pkg]));
   return {
     name: 'vendor',
     setup(b) {
-      b.onResolve({ filter }, (args) => ({ path: `${fromDir}${files[args.path]}.js`, external: true }));
+      b.onResolve({ filter: specifiers(names) }, (args) => ({ path: `${fromDir}${files[args.path]}.js`, external: true }));
+      if (Object.keys(paths).length === 0) return;
+      b.onResolve({ filter: specifiers(Object.keys(paths)) }, (args) => ({ path: args.path, namespace: 'vendored-path' }));
+      b.onLoad({ filter: /.*/, namespace: 'vendored-path' }, (args) => ({
+        contents: `module.exports = require(${JSON.stringify(packageOf(args.path))}).${paths[args.path]};`,
+        loader: 'js',
+      }));
     },
   };
 }
@@ -161,7 +192,11 @@ function vendorBuilds(own, shared, options = {}) {
       ...common,
       ...options,
       stdin: {
-        contents: ONLY_EXPORTS[pkg] ? `export { ${ONLY_EXPORTS[pkg].join(', ')} } from ${JSON.stringify(pkg)};` : `module.exports = require(${JSON.stringify(pkg)});`,
+        contents: ONLY_EXPORTS[pkg]
+          ? `export { ${ONLY_EXPORTS[pkg].join(', ')} } from ${JSON.stringify(pkg)};`
+          : VENDORED_PATHS[pkg]
+            ? `module.exports = { ${Object.entries(VENDORED_PATHS[pkg]).map(([path, name]) => `${name}: require(${JSON.stringify(path)})`).join(', ')} };`
+            : `module.exports = require(${JSON.stringify(pkg)});`,
         resolveDir: process.cwd(),
         sourcefile: `${file}.vendor.js`,
       },

@@ -2,7 +2,8 @@
  * The bundles in dist/ (built by `npm run compile` or `npm run package`) hold each library once:
  * vscode-languageserver-types, which the protocol library and dockerfile-ast require, and the
  * protocol library with vscode-jsonrpc, on which both the language client and the language server
- * library are built, are files of their own in dist/vendor/ (scripts/build.mjs, VENDOR.shared).
+ * library are built, and semver, which the language client library and our npm size model use,
+ * are files of their own in dist/vendor/ (scripts/build.mjs, VENDOR.shared).
  * dist/cli.js is left out: it is one file by design.
  */
 import * as assert from 'node:assert/strict';
@@ -12,6 +13,8 @@ import { join, resolve } from 'node:path';
 const dist = resolve(__dirname, '../../../../dist');
 /** A message only vscode-languageserver-types' Range.create holds. */
 const TYPES_MARKER = 'Range#create called with invalid arguments';
+/** A message only semver's Comparator holds. */
+const SEMVER_MARKER = 'Invalid comparator';
 /** A message only vscode-jsonrpc's message reader holds. */
 const JSONRPC_MARKER = 'Header must provide a Content-Length property';
 
@@ -52,6 +55,12 @@ describe('bundles in dist/', () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const bundled = require(join(dist, 'vendor', 'js-yaml.js')) as Record<string, unknown>;
     assert.deepEqual(used.filter((name) => bundled[name] === undefined), []);
+  });
+
+  it('hold one copy of semver, whose functions the language client library and our npm size model require by path', () => {
+    assert.deepEqual(holding(SEMVER_MARKER), ['vendor/semver.js']);
+    assert.ok(requires('vendor/vscode-languageclient.js', 'semver.js'), 'the language client library does not require the shared copy');
+    assert.ok(requires('server-main.js', 'vendor/semver.js'), 'the server does not require the shared copy');
   });
 
   it("gives the protocol library version 4 UUIDs for its ids without crypto (scripts/build.mjs, STAND_INS; test/lsp/builtins.test.ts checks crypto stays unloaded)", () => {
