@@ -5,6 +5,7 @@
  * hint that says so, not a warning).
  */
 import { buildModel, type DockerfileModel } from './model';
+import { keepsOtherReading } from './parse';
 import { familyFindings, type FamilyCache } from './families';
 import type { AnalysisEnvironment } from './environment';
 import type { Finding, Fix, Severity } from './types';
@@ -154,6 +155,9 @@ export function fixFor(analysis: Analysis, finding: Finding, env: AnalysisEnviro
   let fix: Fix | undefined;
   try {
     fix = rule?.fix?.(finding, { model: analysis.model, env, settings: analysis.settings });
+    // Where the Docker extension's parser reads the lines otherwise than BuildKit, only edits that
+    // leave its reading as it was (see keepsOtherReading).
+    if (fix && !keepsOtherReading(analysis.model, fix.edits)) fix = undefined;
   } catch {
     fix = undefined;
   }

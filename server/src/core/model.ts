@@ -68,6 +68,13 @@ export interface Instr {
   run?: RunScript;
   /** Rule ids disabled for this instruction by a comment just above it. */
   ignored: ReadonlySet<string>;
+  /**
+   * Where dockerfile-ast's own reading (and so every tool built on it, such as the Docker
+   * extension's language server) ends this instruction although BuildKit goes on (parse.ts): the
+   * offset of the first escape character of the escaped blank before that continuation. From
+   * there on the two read other instructions. Undefined when they read this one alike.
+   */
+  hiddenFrom?: number;
 }
 
 export interface DockerfileModel {
@@ -229,6 +236,8 @@ interface ParsedPiece {
   initialArgs: Arg[];
   /** RUN scripts by node, with offsets in the node's own parsed text. */
   runs: Map<Instruction, RunScript>;
+  /** Each node's {@link Instr.hiddenFrom}, as an offset from `base`. */
+  hidden: (number | undefined)[];
   /** Offset of the piece's first character in the text it was parsed in. */
   base: number;
   /** Parsed behind blank lines (its parse then holds a text as long as the file up to it). */
@@ -512,7 +521,8 @@ function parseRange(text: string, lines: LineIndex, escapeChar: string, starts: 
   const directive = first > 0 && escapeChar !== '\\' ? `# escape=${escapeChar}` : '';
   const source = first > 0 ? directive + '\n'.repeat(first) + body : body;
   const sourceLines = from === 0 && to === starts.length ? lines : new LineIndex(source);
-  const ast = parseAsBuildKit(source, sourceLines);
+  const hidden: number[] = [];
+  const ast = parseAsBuildKit(source, sourceLines, hidden);
   const shareOf = <T>(items: T[], lineOf: (item: T) => number): T[][] => {
     const out: T[][] = starts.slice(from, to).map(() => []);
     let k = 0;
@@ -526,13 +536,25 @@ function parseRange(text: string, lines: LineIndex, escapeChar: string, starts: 
   const all = ast.getInstructions();
   const ranges = all.map((n) => n.getRange());
   const indexes = shareOf(all.map((_, i) => i), (i) => ranges[i].start.line);
+  // The first escape character read as a blank within each node (both lists are in order).
+  let h = 0;
+  const hiddenAt: (number | undefined)[] = hidden.length === 0 ? [] : ranges.map((r) => {
+    const from = sourceLines.offsetAt(r.start);
+    while (h < hidden.length && hidden[h] < from) h++;
+    return h < hidden.length && hidden[h] < sourceLines.offsetAt(r.end) ? hidden[h] : undefined;
+  });
   const comments = shareOf(ast.getComments().map(commentOf), (c) => c.line);
   return indexes.map((members, i) => {
     const k = from + i;
     const runs = new Map<Instruction, RunScript>();
     const nodes = members.map((j) => all[j]);
     for (const node of nodes) if (node.getKeyword().toUpperCase() === 'RUN') runs.set(node, runScript(node as Run, sourceLines, escapeChar));
-    return { ast, padded: first > 0, nodes, ranges: members.map((j) => ranges[j]), comments: comments[i], initialArgs: k === 0 ? ast.getInitialARGs() : [], runs, base: sourceLines.lineStart(starts[k]) };
+    const base = sourceLines.lineStart(starts[k]);
+    const hiddenOf = members.map((j) => {
+      const at = hiddenAt[j];
+      return at === undefined ? undefined : at - base;
+    });
+    return { ast, padded: first > 0, nodes, ranges: members.map((j) => ranges[j]), comments: comments[i], initialArgs: k === 0 ? ast.getInitialARGs() : [], runs, hidden: hiddenOf, base };
   });
 }
 
@@ -562,6 +584,8 @@ function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { p
       const keyword = node.getKeyword().toUpperCase();
       const range = piece.ranges[n];
       const instr: Instr = { keyword, node, range, index: instructions.length, stage: current, ignored: ignoresAbove(range.start.line, comments, lines) };
+      const hidden = piece.hidden[n];
+      if (hidden !== undefined) instr.hiddenFrom = hidden + offset;
       if (keyword === 'FROM') {
         const from = fromInfo(node as From, argDefaults, stages);
         const stageName = (node as From).getBuildStage()?.toLowerCase();

@@ -19,9 +19,11 @@
  * the shipped bundle holds the library once, in a file of its own, and the model's changes to its
  * classes apply to the instructions of every parse.)
  */
-import { DockerfileParser, type Dockerfile } from 'dockerfile-ast';
+import { DockerfileParser, Keyword, type Dockerfile } from 'dockerfile-ast';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import type { LineIndex } from './text';
+import type { DockerfileModel, Instr } from './model';
+import { LineIndex } from './text';
+import type { TextEdit } from './types';
 
 const SPACE = 32;
 const TAB = 9;
@@ -30,15 +32,18 @@ const CR = 13;
 
 /**
  * Parses `text` (whose lines `lines` indexes) so that its instructions end where BuildKit's do;
- * see the module comment.
+ * see the module comment. `hidden`, when given, receives the offsets of the escape characters read
+ * as blanks, in order: where the first of an instruction stands, dockerfile-ast's own reading (and
+ * so the tools built on it) ends that instruction.
  */
-export function parseAsBuildKit(text: string, lines: LineIndex): Dockerfile {
+export function parseAsBuildKit(text: string, lines: LineIndex, hidden?: number[]): Dockerfile {
   let ast = DockerfileParser.parse(text);
   const escape = ast.getEscapeCharacter().charCodeAt(0);
   let read = text;
   for (;;) {
     const blanks = hiddenContinuations(ast, read, lines, escape);
     if (blanks.length === 0) break;
+    hidden?.push(...blanks);
     const chars = read.split('');
     for (const at of blanks) chars[at] = ' ';
     read = chars.join('');
@@ -49,6 +54,7 @@ export function parseAsBuildKit(text: string, lines: LineIndex): Dockerfile {
     const document = (ast as unknown as { document: TextDocument }).document;
     TextDocument.update(document, [{ text }], document.version);
   }
+  hidden?.sort((a, b) => a - b);
   return ast;
 }
 
@@ -130,4 +136,88 @@ function endsWithBreak(text: string, at: number): boolean {
 
 function isBlank(c: number): boolean {
   return c === SPACE || c === TAB;
+}
+
+/** The keywords dockerfile-ast knows: an instruction with another is reported as unknown. */
+const KEYWORDS = new Set<string>(Object.values(Keyword));
+
+/** Of each model, the instructions dockerfile-ast reads otherwise than BuildKit. */
+const readOtherwise = new WeakMap<DockerfileModel, Instr[]>();
+
+/**
+ * Whether `edits` (of a fix to `model`'s text) leave dockerfile-ast's own reading, and so that of
+ * the tools built on it such as the Docker extension's language server, as sound as it was, where
+ * that reading differs from BuildKit's ({@link Instr.hiddenFrom}). Past such a hidden continuation
+ * it reads the lines BuildKit continues as instructions of their own: an edit there must fall
+ * inside one whose keyword it does not know (reported as unknown already; BuildKit reads a command
+ * there, such as `&& apt-get install ...`, and only the arguments change), not in the instruction
+ * the continuation ends nor in one it knows (appending a cleanup after a `COPY` line that BuildKit
+ * reads as arguments of the RUN gave that COPY more sources), and the edits of the instruction
+ * must leave it the same instructions (a line added after the hidden continuation would be one
+ * more). An edit from outside the instruction that reaches its hidden continuation is refused, and
+ * so is one that makes a line end so (a cleanup appended after a last word that ends in an escaped
+ * blank, `upgrade \ `, as ` \` and a line of its own).
+ */
+export function keepsOtherReading(model: DockerfileModel, edits: readonly TextEdit[]): boolean {
+  const { lines, text } = model;
+  const spans = edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText }));
+  const escape = model.escapeChar.charCodeAt(0);
+  if (spans.some((e) => makesHidden(text, lines, e, escape))) return false;
+  let otherwise = readOtherwise.get(model);
+  if (!otherwise) readOtherwise.set(model, (otherwise = model.instructions.filter((i) => i.hiddenFrom !== undefined)));
+  if (otherwise.length === 0) return true;
+  for (const instr of otherwise) {
+    const hidden = instr.hiddenFrom!;
+    const from = lines.lineStart(instr.range.start.line);
+    const to = lines.offsetAt(instr.range.end);
+    const touching = spans.filter((e) => e.end >= from && e.start <= to);
+    if (touching.some((e) => (e.start < from || e.end > to) && e.end >= hidden)) return false;
+    const own = touching.filter((e) => e.start >= from && e.end <= to).sort((a, b) => a.start - b.start);
+    if (own.length === 0) continue;
+    const before = plainInstructions(text.slice(from, to), model.escapeChar);
+    const unknownAround = (e: { start: number; end: number }) => before.some((p, k) => k > 0 && !KEYWORDS.has(p.keyword) && p.start <= e.start - from && e.end - from <= p.end);
+    if (own.some((e) => e.end >= hidden && !unknownAround(e))) return false;
+    let edited = '';
+    let done = from;
+    for (const e of own) {
+      edited += text.slice(done, Math.max(done, e.start)) + e.newText;
+      done = Math.max(done, e.end);
+    }
+    const after = plainInstructions(edited + text.slice(done, to), model.escapeChar);
+    if (after.length !== before.length || after.some((p, k) => p.keyword !== before[k].keyword)) return false;
+  }
+  return true;
+}
+
+/**
+ * Whether the edit `e` of `text` makes more of the lines it touches end in a hidden continuation
+ * (see {@link hiddenContinuation}) than ended so before.
+ */
+function makesHidden(text: string, lines: LineIndex, e: { start: number; end: number; newText: string }, escape: number): boolean {
+  const first = lines.positionAt(e.start).line;
+  const last = lines.positionAt(e.end).line;
+  const from = lines.lineStart(first);
+  const to = lines.lineEndOffset(last);
+  const edited = text.slice(from, e.start) + e.newText + text.slice(e.end, to);
+  // With the line break after them, which a continuation needs.
+  const composed = edited + text.slice(to, to + 2);
+  const own = new LineIndex(composed);
+  const hiddenAt = (t: string, at: LineIndex, line: number) => hiddenContinuation(t, at.lineStart(line), at.lineStart(line), at.lineEndOffset(line), escape).length > 0;
+  let count = 0;
+  for (let line = first; line <= last; line++) if (hiddenAt(text, lines, line)) count--;
+  for (let line = 0; line < own.lineCount && own.lineStart(line) <= edited.length; line++) if (hiddenAt(composed, own, line)) count++;
+  return count > 0;
+}
+
+/** The instructions dockerfile-ast's own parser reads in `text`: keyword (upper case) and offsets. */
+function plainInstructions(text: string, escapeChar: string): { keyword: string; start: number; end: number }[] {
+  const head = escapeChar === '\\' ? '' : `# escape=${escapeChar}\n`;
+  const parsed = head + text;
+  const lines = new LineIndex(parsed);
+  return DockerfileParser.parse(parsed)
+    .getInstructions()
+    .map((node) => {
+      const range = node.getRange();
+      return { keyword: node.getKeyword().toUpperCase(), start: lines.offsetAt(range.start) - head.length, end: lines.offsetAt(range.end) - head.length };
+    });
 }

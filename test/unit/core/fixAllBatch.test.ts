@@ -156,6 +156,24 @@ describe('fixAll in rounds equals fixes applied one at a time', function () {
         assert.deepEqual(result.analysis.findings.map((f) => `${f.ruleId} ${f.range.start.line}`), ['apt-lists-kept 3']);
       });
 
+      it('no cleanup after an escaped blank and a continuation that ends the RUN for the Docker extension\'s parser (found by the property below)', () => {
+        // Seed 1011061569 at 4,000 runs: BuildKit (the model) continues the last line onto the
+        // comments; dockerfile-ast ends the RUN there, and read the appended cleanup as an
+        // instruction `&&`.
+        const text = [
+          'FROM debian:bookworm-slim',
+          'RUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*',
+          '    && rm -rf /var/lib/apt/lists/*',
+          'RUN apt-get update \\',
+          '    && apt-get -y dist-upgrade \\ \\',
+          '#> package-upgrade info',
+          '#> package-upgrade info',
+          '',
+        ].join('\n');
+        const result = assertSameAsOneAtATime(text, { context: {} }, {}, options);
+        assert.ok(result.analysis.findings.some((f) => f.ruleId === 'apt-lists-kept' && f.range.start.line === 3), result.text);
+      });
+
       it('many fixes that do not remove their findings, among fixes that do', () => {
         const looping = ['RUN <<EOT', 'apt-get update', 'apt-get -y install python3 \\', '    make \\', 'EOT'];
         const lines = ['FROM debian:bookworm'];

@@ -2,15 +2,14 @@
  * Quick fixes on files whose continued lines end in an escaped blank and the escape character
  * (`install \ \`), which the model reads as going on, as BuildKit does (server/src/core/parse.ts):
  * real Dockerfiles (the examples and rule fixtures) with some of their continuations written so.
- * Every single fix must remove its finding and add no parse error, and fixAll must be idempotent
- * and keep the stages. `DSH_PROPERTY_RUNS=<n>` asks for n runs.
+ * Every single fix (as the editor offers it, through fixFor) must remove its finding and add no
+ * parse error, and fixAll must be idempotent and keep the stages. `DSH_PROPERTY_RUNS=<n>` asks for n runs.
  */
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { analyze } from '../../../server/src/core/analyze';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
 import { applyEdits, fixAll } from '../../../server/src/core/edits';
 import { buildModel } from '../../../server/src/core/model';
-import { ruleById } from '../../../server/src/rules';
 import { CORPUS } from './arbitraries';
 import { lspLineLengths, rangeProblem } from './bounded';
 import { addedErrors } from '../../support/peerErrors';
@@ -60,7 +59,7 @@ describe('quick fixes on lines continued after an escaped blank (property)', fun
         const lengths = lspLineLengths(text);
         for (const finding of analysis.findings) {
           assert.equal(rangeProblem(finding.range, lengths), undefined, `${finding.ruleId} range`);
-          const fix = ruleById(finding.ruleId)?.fix?.(finding, { model: analysis.model, env: ENV, settings: analysis.settings });
+          const fix = fixFor(analysis, finding, ENV);
           if (!fix || fix.edits.length === 0) continue;
           for (const e of fix.edits) assert.equal(rangeProblem(e.range, lengths), undefined, `${finding.ruleId} fix edit outside the document`);
           const fixed = applyEdits(text, fix.edits);
