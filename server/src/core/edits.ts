@@ -12,6 +12,7 @@ import type { AnalysisEnvironment } from './environment';
 import { stageFamilies } from './families';
 import type { DockerfileModel, Stage } from './model';
 import { LineIndex } from './text';
+import { ruleById } from '../rules';
 import type { FileCreation, FileEdit, Finding, Fix, Range, TextEdit } from './types';
 
 /**
@@ -155,6 +156,8 @@ export class FixAllRun {
     const { includeUnpreferred = false, maxRounds = 100, only } = options;
     /** Findings (by rule and position) not to offer again until the text changes. */
     const skipped = new Set<string>();
+    /** The first lines of the instructions that hold a finding whose rule has fixes but not now (until the text changes). */
+    const waiting = new Set<number>();
     /** Fixes (by what they change, wherever it is) that once did not remove their finding: only tried alone. */
     const suspects = new Set<string>();
     /** The most fixes the next batch may take: halved after a batch that failed, reset after one that held. */
@@ -162,7 +165,7 @@ export class FixAllRun {
     const { createFiles } = this;
     for (let round = 0; round < maxRounds; round++) {
       const { analysis, current, currentEnv } = this;
-      const candidates = yield* applicableFixes(analysis, currentEnv, skipped, { includeUnpreferred, only });
+      const candidates = yield* applicableFixes(analysis, currentEnv, skipped, waiting, { includeUnpreferred, only });
       if (candidates.length === 0) {
         this.complete = true;
         return;
@@ -184,6 +187,7 @@ export class FixAllRun {
         // The text changed: a finding that had no fix (apt lists a later RUN needed, before a fix
         // merged the two RUNs) may have one now, and one whose fix looped may not loop any more.
         skipped.clear();
+        waiting.clear();
         limit = Infinity;
         yield;
         continue;
@@ -233,6 +237,11 @@ interface Candidate {
   shape: string;
   /** The lines the fix reads or writes (see {@link footprints}). */
   lines: [number, number][];
+  /**
+   * When its instruction holds a finding that has no fix now: the lines of its stage family from
+   * its finding's line on (see {@link selectBatch}). Empty otherwise.
+   */
+  rest: [number, number][];
   /** Offsets in the text of the finding's start and end, and of the fix's edits with how much each adds. */
   at: { start: number; end: number; edits: { start: number; end: number; delta: number }[] };
 }
@@ -243,10 +252,17 @@ function touchesFiles(fix: Fix): boolean {
 
 /**
  * The findings of `analysis` whose fixes fixAll may apply now, in the order of the findings. A
- * finding without such a fix, or whose fix would change nothing, goes into `skipped`. Yields after
- * each fix it works out (a step of {@link FixAllRun}).
+ * finding without such a fix, or whose fix would change nothing, goes into `skipped`; one whose
+ * rule has fixes but gives none here puts the first line of its instruction into `waiting`. Yields
+ * after each fix it works out (a step of {@link FixAllRun}).
  */
-function* applicableFixes(analysis: Analysis, env: AnalysisEnvironment, skipped: Set<string>, options: Pick<FixAllOptions, 'includeUnpreferred' | 'only'>): Generator<void, Candidate[]> {
+function* applicableFixes(
+  analysis: Analysis,
+  env: AnalysisEnvironment,
+  skipped: Set<string>,
+  waiting: Set<number>,
+  options: Pick<FixAllOptions, 'includeUnpreferred' | 'only'>,
+): Generator<void, Candidate[]> {
   const { model } = analysis;
   const { text, lines } = model;
   const footprint = footprints(model);
@@ -256,6 +272,7 @@ function* applicableFixes(analysis: Analysis, env: AnalysisEnvironment, skipped:
     if (skipped.has(key)) continue;
     yield;
     const fix = fixFor(analysis, finding, env);
+    if (!fix && ruleById(finding.ruleId)?.fix) waiting.add(footprint.firstLineOf(finding.range.start.line));
     if (!fix || (!fix.preferred && !options.includeUnpreferred) || (options.only && !options.only(finding, fix))) {
       skipped.add(key);
       continue;
@@ -269,9 +286,11 @@ function* applicableFixes(analysis: Analysis, env: AnalysisEnvironment, skipped:
     }
     const shape = JSON.stringify([finding.ruleId, text.slice(at, end), edits.map((e) => [e.start - at, text.slice(e.start, e.end), e.newText]), fix.createFiles, fix.editFiles]);
     const ranges = [finding.range, ...fix.edits.map((e) => e.range)];
-    const spans = footprint(ranges, edits.map((e) => ({ replaced: text.slice(e.start, e.end), newText: e.newText })));
+    const spans = footprint.of(ranges, edits.map((e) => ({ replaced: text.slice(e.start, e.end), newText: e.newText })));
     const offsets = { start: at, end, edits: edits.map((e) => ({ start: e.start, end: e.end, delta: e.newText.length - (e.end - e.start) })) };
-    candidates.push({ finding, fix, key, shape, lines: spans, at: offsets });
+    const line = finding.range.start.line;
+    const rest = waiting.has(footprint.firstLineOf(line)) ? footprint.restOfFamily(line) : [];
+    candidates.push({ finding, fix, key, shape, lines: spans, rest, at: offsets });
   }
   return candidates;
 }
@@ -280,23 +299,31 @@ function* applicableFixes(analysis: Analysis, env: AnalysisEnvironment, skipped:
 const FROM_LINE = /^[ \t]*from[ \t]/im;
 
 /**
- * The lines a fix reads or writes, from the lines of its finding and its edits: each widened to
- * the instructions it touches; a FROM it touches widens it to every stage of that stage's family
+ * The lines a fix reads or writes (`of`), from the lines of its finding and its edits: each widened
+ * to the instructions it touches; a FROM it touches widens it to every stage of that stage's family
  * (the base image is theirs too: whether `-slim` suits a stage depends on its RUNs); an edit that
  * writes or removes a FROM line, to the whole file (a stage added at the end changes which layers
- * reach the final image everywhere).
+ * reach the final image everywhere). `restOfFamily`: the lines of the family of the stage holding
+ * a line, from that line on; `firstLineOf`: the first line of the instruction holding a line.
  */
-function footprints(model: DockerfileModel): (ranges: Range[], edits: { replaced: string; newText: string }[]) => [number, number][] {
+function footprints(model: DockerfileModel): {
+  of: (ranges: Range[], edits: { replaced: string; newText: string }[]) => [number, number][];
+  restOfFamily: (line: number) => [number, number][];
+  firstLineOf: (line: number) => number;
+} {
   const count = model.lines.lineCount;
   const firstOf = new Int32Array(count + 1).map((_, i) => i);
   const lastOf = new Int32Array(count + 1).map((_, i) => i);
   /** The stage whose FROM instruction covers the line. */
   const fromOf = new Map<number, Stage>();
+  /** The stage of the instruction covering the line. */
+  const stageOf = new Map<number, Stage>();
   for (const instr of model.instructions) {
     for (let line = instr.range.start.line; line <= instr.range.end.line && line <= count; line++) {
       firstOf[line] = instr.range.start.line;
       lastOf[line] = instr.range.end.line;
       if (instr.stage && instr === instr.stage.fromInstr) fromOf.set(line, instr.stage);
+      if (instr.stage) stageOf.set(line, instr.stage);
     }
   }
   const family = new Map<Stage, [number, number][]>();
@@ -305,7 +332,12 @@ function footprints(model: DockerfileModel): (ranges: Range[], edits: { replaced
     for (const s of members) family.set(s, spans);
   }
   const clamp = (line: number) => Math.max(0, Math.min(count, line));
-  return (ranges, edits) => {
+  const restOfFamily = (line: number): [number, number][] => {
+    const stage = stageOf.get(clamp(line));
+    if (!stage) return [];
+    return family.get(stage)!.flatMap(([first, last]): [number, number][] => (last < line ? [] : [[Math.max(first, line), last]]));
+  };
+  const of = (ranges: Range[], edits: { replaced: string; newText: string }[]): [number, number][] => {
     if (edits.some((e) => FROM_LINE.test(e.newText) || FROM_LINE.test(e.replaced))) return [[0, count]];
     const out: [number, number][] = [];
     for (const r of ranges) {
@@ -319,6 +351,7 @@ function footprints(model: DockerfileModel): (ranges: Range[], edits: { replaced
     }
     return out;
   };
+  return { of, restOfFamily, firstLineOf: (line) => firstOf[clamp(line)] };
 }
 
 /**
@@ -327,10 +360,16 @@ function footprints(model: DockerfileModel): (ranges: Range[], edits: { replaced
  * two fixes of a batch edit or read the same instruction, and of two fixes that do, the one whose
  * finding comes first is applied first, as when fixes are applied one at a time in that order
  * (a fix that splits off a builder stage and rewrites a later RUN goes before that RUN's own fix).
- * A fix that creates or edits a file other than the Dockerfile ends the batch: the environment
- * changes with it once, and the fixes before it were worked out in the environment they are
- * applied in. Suspects (fixes that once did not remove their finding) are left out while other
- * fixes are left; then they go together.
+ * A fix passed over (its lines were touched) on an instruction that holds a finding without a fix
+ * also holds back the rest of its stage family from its finding on: whether that finding has a fix
+ * may depend on later instructions of the image (apk-update-cache-kept is not offered while a
+ * later RUN runs `apk add` without `--no-cache` and without an update). Taking a fix there first
+ * could give that finding a fix before the one passed over is applied, where one at a time it is
+ * applied first; after it, that finding's fix may be another (the update is dropped once every
+ * `apk add` after it has `--no-cache`, and its cleanup appended before). A fix that creates or edits a file other than the Dockerfile ends the
+ * batch: the environment changes with it once, and the fixes before it were worked out in the
+ * environment they are applied in. Suspects (fixes that once did not remove their finding) are
+ * left out while other fixes are left; then they go together.
  */
 function selectBatch(candidates: Candidate[], lineCount: number, suspects: Set<string>, limit: number): Candidate[] {
   const pick = (from: Candidate[]) => {
@@ -340,7 +379,10 @@ function selectBatch(candidates: Candidate[], lineCount: number, suspects: Set<s
       if (batch.length >= limit) break;
       const free = c.lines.every(([first, last]) => !seen.subarray(first, last + 1).includes(1));
       for (const [first, last] of c.lines) seen.fill(1, first, last + 1);
-      if (!free) continue;
+      if (!free) {
+        for (const [first, last] of c.rest) seen.fill(1, first, last + 1);
+        continue;
+      }
       batch.push(c);
       if (touchesFiles(c.fix)) break;
     }

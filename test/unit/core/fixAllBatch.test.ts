@@ -174,6 +174,23 @@ describe('fixAll in rounds equals fixes applied one at a time', function () {
         assert.ok(result.analysis.findings.some((f) => f.ruleId === 'apt-lists-kept' && f.range.start.line === 3), result.text);
       });
 
+      it('a fix passed over beside a finding without a fix holds back the later fixes of its image (found by the property below)', () => {
+        // Seed 1011277604 at 4,000 runs: apk-update-cache-kept on the first RUN has no fix while
+        // the second RUN runs `apk add` without --no-cache. The first round added --no-cache to the
+        // first `apk add` of the first RUN and to the second RUN, passing over the first RUN's
+        // other `apk add` (same instruction); so the update got its fix (append the cleanup)
+        // before that `apk add` had --no-cache, where one at a time it is dropped once every
+        // `apk add` after it has --no-cache.
+        const text = [
+          'FROM alpine:3.21',
+          'RUN apk update && apk add git & apk add jq',
+          'RUN apk add jq',
+          '',
+        ].join('\n');
+        const result = assertSameAsOneAtATime(text, { context: {} }, {}, options);
+        assert.equal(result.text, 'FROM alpine:3.21\nRUN apk add --no-cache git & apk add --no-cache jq\nRUN apk add --no-cache jq\n');
+      });
+
       it('many fixes that do not remove their findings, among fixes that do', () => {
         const looping = ['RUN <<EOT', 'apt-get update', 'apt-get -y install python3 \\', '    make \\', 'EOT'];
         const lines = ['FROM debian:bookworm'];
