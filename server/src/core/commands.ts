@@ -224,10 +224,14 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
   if (next && !only(run.text.slice(cmd.end, next.start))) return undefined;
   // Dropping "cmd + op" keeps the operator before it; dropping "op + cmd" keeps the one after.
   // Keep a `;` or line break rather than an `&&`, so no command starts depending on another.
-  if (prev && (!next || cmd.before === '&&')) {
-    return { range: lines.range(run.docOffset(prev.end - 1) + 1, cmdEnd), newText: '' };
-  }
-  return { range: lines.range(run.docOffset(cmd.start), run.docOffset(next.start)), newText: '' };
+  const [from, to] = prev && (!next || cmd.before === '&&') ? [run.docOffset(prev.end - 1) + 1, cmdEnd] : [run.docOffset(cmd.start), run.docOffset(next.start)];
+  // A line left ending in the escape character would go on to the next one: `ln -s a b\ ` (its
+  // last word ends in an escaped blank) then `&& rm -f x` glued the next instruction on.
+  const endsInEscape = (line: string) => line.replace(/[ \t]+$/, '').endsWith(model.escapeChar);
+  const lastLine = lines.positionAt(to).line;
+  const left = model.text.slice(lines.lineStart(lines.positionAt(from).line), from) + model.text.slice(to, lines.lineEndOffset(lastLine));
+  if (endsInEscape(left) && !endsInEscape(lines.lineText(lastLine))) return undefined;
+  return { range: lines.range(from, to), newText: '' };
 }
 
 /** An edit that deletes a whole instruction with its line break (comments above it stay). */

@@ -115,6 +115,14 @@ describe('core/commands: RUN edits for layer rules', () => {
     assert.equal(remove('FROM d\nRUN ["rm", "x"]\n', 0, 0), undefined);
   });
 
+  it('leaves no line ending in the escape character, which would glue the next line on', () => {
+    // The last word of `ln` ends in an escaped blank: without `&& rm x` after it, the line would
+    // end in `\ ` and go on to the next instruction.
+    assert.equal(remove('FROM d\nRUN ln -s a b\\  && rm x\nCMD c\n', 0, 1), undefined);
+    assert.equal(remove('FROM d\nRUN ln -s a b\\  && rm x && c\nCMD c\n', 0, 1), 'FROM d\nRUN ln -s a b\\  && c\nCMD c\n');
+    assert.equal(remove('FROM d\nRUN a \\\n    && rm x \\\n    && b\n', 0, 1), 'FROM d\nRUN a \\\n    && b\n');
+  });
+
   it('merges two adjacent shell RUNs in the file style, and only when nothing leaks between them', () => {
     const merge = (text: string): string | undefined => {
       const m = buildModel(text);
