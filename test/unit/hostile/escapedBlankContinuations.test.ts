@@ -7,12 +7,13 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { analyze, fixFor } from '../../../server/src/core/analyze';
-import { applyEdits, fixAll } from '../../../server/src/core/edits';
+import { analyze } from '../../../server/src/core/analyze';
+import { fixAll } from '../../../server/src/core/edits';
 import { buildModel } from '../../../server/src/core/model';
 import { CORPUS } from './arbitraries';
 import { lspLineLengths, rangeProblem } from './bounded';
 import { addedErrors } from '../../support/peerErrors';
+import { checkSingleFix } from './singleFix';
 import { PROPERTY_SEED } from '../../support/propertySeed';
 
 const ENV = { context: {} };
@@ -59,14 +60,7 @@ describe('quick fixes on lines continued after an escaped blank (property)', fun
         const lengths = lspLineLengths(text);
         for (const finding of analysis.findings) {
           assert.equal(rangeProblem(finding.range, lengths), undefined, `${finding.ruleId} range`);
-          const fix = fixFor(analysis, finding, ENV);
-          if (!fix || fix.edits.length === 0) continue;
-          for (const e of fix.edits) assert.equal(rangeProblem(e.range, lengths), undefined, `${finding.ruleId} fix edit outside the document`);
-          const fixed = applyEdits(text, fix.edits);
-          const count = (t: string) => analyze(t, ENV).findings.filter((f) => f.ruleId === finding.ruleId).length;
-          assert.ok(count(fixed) < count(text), `the ${finding.ruleId} fix "${fix.title}" did not remove its finding:\n${text}\n--- fixed:\n${fixed}`);
-          assert.deepEqual(addedErrors(text, fixed), [], `the ${finding.ruleId} fix "${fix.title}" introduced parse errors:\n${text}\n--- fixed:\n${fixed}`);
-          checked++;
+          if (checkSingleFix(text, analysis, finding, lengths)) checked++;
         }
       }),
       RUNS,
