@@ -366,10 +366,11 @@ function footprints(model: DockerfileModel): {
  * later RUN runs `apk add` without `--no-cache` and without an update). Taking a fix there first
  * could give that finding a fix before the one passed over is applied, where one at a time it is
  * applied first; after it, that finding's fix may be another (the update is dropped once every
- * `apk add` after it has `--no-cache`, and its cleanup appended before). A fix that creates or edits a file other than the Dockerfile ends the
- * batch: the environment changes with it once, and the fixes before it were worked out in the
- * environment they are applied in. Suspects (fixes that once did not remove their finding) are
- * left out while other fixes are left; then they go together.
+ * `apk add` after it has `--no-cache`, and its cleanup appended before). A fix that creates or
+ * edits a file other than the Dockerfile ends the batch: the environment changes with it once,
+ * and the fixes before it were worked out in the environment they are applied in. Suspects
+ * (fixes that once did not remove their finding) are left out while other fixes are left; then
+ * they go together.
  */
 function selectBatch(candidates: Candidate[], lineCount: number, suspects: Set<string>, limit: number): Candidate[] {
   const pick = (from: Candidate[]) => {
