@@ -1,0 +1,42 @@
+/**
+ * Diagnostics link to a rule's section of docs/rules.md by its lines (server/src/lsp/docs.ts): every
+ * rule's link names lines that begin at its heading and end after its silencing paragraph, in the
+ * generated page itself, and the section they select holds the same text as the rule's own page.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ruleDocUri, ruleSections } from '../../../server/src/lsp/docs';
+import { RULES } from '../../../server/src/rules';
+
+const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+
+describe('rule doc links', () => {
+  const page = fs.readFileSync(path.join(ROOT, 'docs', 'rules.md'), 'utf8').split('\n');
+
+  for (const rule of RULES) {
+    it(`${rule.id}: links to the lines of its section of docs/rules.md`, () => {
+      const href = ruleDocUri(rule.id);
+      const m = /^(file:.*)#L(\d+)-L(\d+)$/.exec(href);
+      assert.ok(m, `not a link to lines: ${href}`);
+      assert.equal(fileURLToPath(m[1]), path.join(ROOT, 'docs', 'rules.md'));
+      const [first, end] = [Number(m[2]), Number(m[3])];
+      const selected = page.slice(first - 1, end - 1);
+      assert.equal(selected[0], `## ${rule.id}`);
+      assert.match(selected.at(-1)!, new RegExp(`^\`# size-hints ignore=${rule.id}\``));
+      // The rule's own page, a heading level up, minus its generated-by comment.
+      const own = fs.readFileSync(path.join(ROOT, 'docs', 'rules', `${rule.id}.md`), 'utf8').split('\n');
+      const body = own.slice(0, own.findIndex((l) => l.startsWith('<!-- generated'))).join('\n').trimEnd();
+      assert.equal(selected.map((l) => (l.startsWith('##') ? l.slice(1) : l)).join('\n'), body);
+    });
+  }
+
+  it('skips headings inside fenced examples and ends a section at its last non-blank line', () => {
+    const text = ['# Rules', '', '## a', '', '```dockerfile', '## b', '```', '', '', '## c', 'x', ''].join('\n');
+    assert.deepEqual([...ruleSections(text)], [
+      ['a', { first: 3, end: 8 }],
+      ['c', { first: 10, end: 12 }],
+    ]);
+  });
+});
