@@ -1,0 +1,100 @@
+// Checks that a packaged .vsix works on its own: unpacks it into a temporary folder, starts the
+// language server it ships (extension/dist/server.js over stdio, with the Node options the VS Code
+// client passes), opens examples/python-naive and waits for its warnings, checks that each
+// diagnostic's documentation link opens the rule's section of the rules page inside the unpacked
+// extension, and hovers the FROM line. `npm run package` runs it on the file it wrote; run after
+// `tsc -b` (it uses the tests' LSP client from out/).
+//   node scripts/check-vsix.mjs <file.vsix>
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import zlib from 'node:zlib';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const require = createRequire(import.meta.url);
+
+/** The entries of a zip file (no zip64, as vsce and advzip write them): name and content. */
+export function unzip(zip) {
+  let end = zip.length - 22;
+  while (end >= 0 && zip.readUInt32LE(end) !== 0x06054b50) end--;
+  if (end < 0) throw new Error('not a zip file: no end of central directory');
+  const count = zip.readUInt16LE(end + 10);
+  let at = zip.readUInt32LE(end + 16);
+  const entries = [];
+  for (let i = 0; i < count; i++) {
+    if (zip.readUInt32LE(at) !== 0x02014b50) throw new Error(`central directory entry ${i} is damaged`);
+    const method = zip.readUInt16LE(at + 10);
+    const [compressed, size] = [zip.readUInt32LE(at + 20), zip.readUInt32LE(at + 24)];
+    const [nameLength, extraLength, commentLength] = [zip.readUInt16LE(at + 28), zip.readUInt16LE(at + 30), zip.readUInt16LE(at + 32)];
+    const local = zip.readUInt32LE(at + 42);
+    const name = zip.toString('utf8', at + 46, at + 46 + nameLength);
+    const start = local + 30 + zip.readUInt16LE(local + 26) + zip.readUInt16LE(local + 28);
+    const raw = zip.subarray(start, start + compressed);
+    if (method !== 0 && method !== 8) throw new Error(`${name}: compression method ${method} (VS Code reads stored and deflated entries only)`);
+    const content = method === 8 ? zlib.inflateRawSync(raw) : Buffer.from(raw);
+    if (content.length !== size) throw new Error(`${name}: ${content.length} bytes unpacked, the directory says ${size}`);
+    entries.push({ name, content });
+    at += 46 + nameLength + extraLength + commentLength;
+  }
+  return entries;
+}
+
+function check(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+/** `promise`, or a rejection after `ms`: a server that dies or never answers leaves the client's promises pending. */
+function within(ms, promise) {
+  let timer;
+  const timeout = new Promise((_, reject) => (timer = setTimeout(() => reject(new Error(`check-vsix: no answer from the packaged server within ${ms / 1000} s (did it start?)`)), ms)));
+  return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+}
+
+async function main(vsix) {
+  const { LspTestClient, fileUri } = require(path.join(root, 'out/test/support/lspClient.js'));
+  const { SERVER_NODE_OPTIONS } = require(path.join(root, 'out/server/src/launch.js'));
+  const dir = realpathSync(mkdtempSync(path.join(tmpdir(), 'dsh-vsix-')));
+  let client;
+  try {
+    const unpacked = path.join(dir, 'unpacked');
+    for (const { name, content } of unzip(readFileSync(vsix))) {
+      const file = path.resolve(unpacked, name);
+      check(file.startsWith(unpacked + path.sep), `${name}: a path outside the package`);
+      mkdirSync(path.dirname(file), { recursive: true });
+      writeFileSync(file, content);
+    }
+    const extension = path.join(unpacked, 'extension');
+    const workspace = path.join(dir, 'python-naive');
+    cpSync(path.join(root, 'examples', 'python-naive'), workspace, { recursive: true });
+    client = await within(30_000, LspTestClient.start({ args: [...SERVER_NODE_OPTIONS, path.join(extension, 'dist', 'server.js'), '--stdio'], rootPath: workspace }));
+    const uri = fileUri(path.join(workspace, 'Dockerfile'));
+    const text = readFileSync(path.join(workspace, 'Dockerfile'), 'utf8');
+    await client.open(uri, text);
+    const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 20_000);
+    const warnings = published.diagnostics.filter((d) => d.severity === 2);
+    check(warnings.length >= 4 && warnings.some((d) => d.code === 'apt-lists-kept'), `expected at least 4 warnings with apt-lists-kept, got ${published.diagnostics.map((d) => d.code).join(', ')}`);
+    check(existsSync(path.join(extension, 'docs', 'rules.md')), 'the package has no docs/rules.md, which diagnostics link to');
+    const rulesPage = pathToFileURL(path.join(extension, 'docs', 'rules.md')).href;
+    for (const d of published.diagnostics) {
+      const link = /^(.*)#L(\d+)-L(\d+)$/.exec(d.codeDescription?.href ?? '');
+      check(link && link[1] === rulesPage, `${d.code}: the link ${d.codeDescription?.href} is not to lines of the packaged ${rulesPage}`);
+      const lines = readFileSync(fileURLToPath(link[1]), 'utf8').split('\n').slice(Number(link[2]) - 1, Number(link[3]) - 1);
+      check(lines[0] === `## ${d.code}` && lines.at(-1).startsWith(`\`# size-hints ignore=${d.code}\``), `${d.code}: its link does not select its section`);
+    }
+    const line = text.split('\n').findIndex((l) => l.startsWith('FROM '));
+    const hover = await within(30_000, client.request('textDocument/hover', { textDocument: { uri }, position: { line, character: 8 } }));
+    check(hover && /python:3\.12-slim/.test(hover.contents.value) && /\d+(\.\d+)? [MG]B/.test(hover.contents.value), `the FROM hover lacks the -slim variant or a size: ${JSON.stringify(hover)}`);
+    console.log(`check-vsix: ${path.basename(vsix)} works unpacked: ${published.diagnostics.length} diagnostics on examples/python-naive (${warnings.length} warnings), each linking to its section of the packaged rules page; FROM hover with sizes`);
+  } finally {
+    await within(5_000, client?.stop()).catch(() => client.child?.kill());
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const vsix = process.argv[2];
+  if (!vsix) throw new Error('usage: node scripts/check-vsix.mjs <file.vsix>');
+  await main(path.resolve(vsix));
+}
