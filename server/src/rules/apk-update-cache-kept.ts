@@ -3,7 +3,7 @@
  * /var/cache/apk. Even when every `apk add` uses `--no-cache`, those indexes stay unless the same
  * RUN removes them.
  */
-import { hasFlag, laterRunsInImage, subcommand } from '../core/commands';
+import { hasFlag, laterRunsInImage, removeCommandFromRun, subcommand } from '../core/commands';
 import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
 import type { TextEdit } from '../core/types';
@@ -18,23 +18,22 @@ const isApkUpdate = (c: ShellCommand) => programName(c) === 'apk' && subcommand(
 /**
  * The nicer repair, when it is equivalent: remove `apk update` and its operator, because every apk
  * command after it in the RUN is `apk add --no-cache` or `apk del` (they fetch or need no index).
- * Undefined when anything else might read the index, or the operators around it are not plain.
+ * The removal is the shared one (removeCommandFromRun), which keeps a `;` rather than an `&&`:
+ * `then a && apk update; fi` becomes `then a; fi`, where taking the update with the `;` after it
+ * left `then a && fi`, which the shell rejects. Undefined when anything else might read the
+ * index, the operators around it are not plain, or a comment line lies in what would go.
  */
 function dropUpdate(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { title: string; edits: TextEdit[] } | undefined {
   const run = instr.run!;
   const k = run.commands.indexOf(cmd);
-  const next = run.commands[k + 1];
-  if (!next || !['&&', ';', '\n'].includes(cmd.after) || !['', '&&', ';', '\n'].includes(cmd.before)) return undefined;
+  if (!run.commands[k + 1]) return undefined;
   const rest = run.commands.slice(k + 1).filter((c) => programName(c) === 'apk');
   if (!rest.every((c) => (isApkAdd(c) && hasFlag(c, '--no-cache')) || subcommand(c)?.value === 'del')) return undefined;
-  // Nothing but blanks, continuations and the operator may lie between the two commands.
-  const gap = run.text.slice(cmd.end, next.start);
-  if (!/^[\s\\;&]*$/.test(gap) || (gap.match(/&&|;/g) ?? []).length > 1) return undefined;
-  const start = run.docOffset(cmd.start);
-  const end = run.docOffset(next.start);
-  if (model.text.slice(start, end).includes('#')) return undefined; // never delete a comment line with it
-  const range = model.lines.range(start, end);
-  return { title: 'Drop apk update (apk add --no-cache fetches its own index)', edits: [{ range, newText: '' }] };
+  const removal = removeCommandFromRun(model, instr, cmd);
+  if (!removal) return undefined;
+  const { start, end } = removal.range;
+  if (model.text.slice(model.lines.offsetAt(start), model.lines.offsetAt(end)).includes('#')) return undefined; // never delete a comment line with it
+  return { title: 'Drop apk update (apk add --no-cache fetches its own index)', edits: [removal] };
 }
 
 export const rule = cacheRule({
