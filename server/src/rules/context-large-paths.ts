@@ -20,7 +20,7 @@ export const rule: Rule = {
     incorrect: '# .dockerignore holds only "*.log"; the context has node_modules (420 MB) and .git (180 MB)\nCOPY . /app',
     correct: '# .dockerignore\nnode_modules\n.git\n*.log\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'The measured size of the folders named in the message (apparent file sizes from a scan of the build context). Folders of at least 1 MB are reported; a folder the Dockerfile copies by name is never suggested.',
-    fix: 'Adds the folders to the ignore file in force (the per-Dockerfile `<name>.dockerignore` when it exists, else the context\'s `.dockerignore`), above its first pattern so that existing `!` exceptions keep working. The title names the folders: a build-output folder (`dist`, `build`, `target`) built on your machine is dead weight when the Dockerfile builds it again, but check that the image does not rely on it.',
+    fix: 'Adds the folders to the ignore file in force (the per-Dockerfile `<name>.dockerignore` when it exists, else the context\'s `.dockerignore`), above its first pattern so that existing `!` exceptions keep working; where a line re-includes the path itself (`!.env`, or `!*` below the new line), right below the last line that matches it instead, since a line placed first would change nothing. The title names the folders: a build-output folder (`dist`, `build`, `target`) built on your machine is dead weight when the Dockerfile builds it again, but check that the image does not rely on it.',
   },
   check({ model, env }) {
     const { context } = env;

@@ -27,7 +27,7 @@ export const rule: Rule = {
     incorrect: '# .dockerignore holds only ".git"; the context has .env and certs/server.key\nCOPY . /app',
     correct: '# .dockerignore\n.env\ncerts/server.key\n.git\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'Usually a few bytes; the cost is exposure, not size.',
-    fix: 'Adds the files to the ignore file in force, above its first pattern so that existing `!` exceptions keep working.',
+    fix: 'Adds the files to the ignore file in force, above its first pattern so that existing `!` exceptions keep working; where a line re-includes the path itself (`!.env`, or `!*` below the new line), right below the last line that matches it instead, since a line placed first would change nothing.',
   },
   check({ model, env }) {
     const { context } = env;

@@ -25,6 +25,22 @@ describe('dockerignore: adding entries', () => {
     assert.equal(m.isExcluded('dist/keep.txt'), false, 'the existing exception still applies');
   });
 
+  it('goes below a line that re-includes the path itself, where a line placed first would change nothing (found by a property over fixes with ignore files)', () => {
+    // context-secrets on `!*` (which re-includes .env once the new line above excludes it): its fix
+    // wrote `.env` above it and the builder still received .env.
+    for (const [text, paths, expected] of [
+      ['!*', ['.env'], '!*\n.env\n'],
+      ['*\n!src\n!.env\n!package.json\n', ['.env'], '*\n!src\n!.env\n.env\n!package.json\n'],
+      ['*\r\n!app\r\n', ['app/.env', '.git'], '*\r\n!app\r\napp/.env\r\n'],
+      ['# keep\n!node_modules/keep\nbuild\n!build/**\n', ['build/secret.pem', '.git'], '.git\n# keep\n!node_modules/keep\nbuild\n!build/**\nbuild/secret.pem\n'],
+    ] as const) {
+      const fixed = apply(text, addIgnoreEntries(text, paths));
+      assert.equal(fixed, expected);
+      const m = createDockerignoreMatcher(fixed);
+      for (const p of paths) assert.equal(m.isExcluded(p), true, `${p} in ${JSON.stringify(fixed)}`);
+    }
+  });
+
   it('appends to a file with only comments, keeping CRLF', () => {
     const text = '# nothing yet';
     assert.equal(apply(text, addIgnoreEntries(text, ['.venv'])), '# nothing yet\n.venv\n');
