@@ -2,8 +2,9 @@
 // language server it ships (extension/dist/server.js over stdio, with the Node options the VS Code
 // client passes), opens examples/python-naive and waits for its warnings, checks that each
 // diagnostic's documentation link opens the rule's section of the rules page inside the unpacked
-// extension, and hovers the FROM line. `npm run package` runs it on the file it wrote; run after
-// `tsc -b` (it uses the tests' LSP client from out/).
+// extension and that a .dockerignore file's diagnostics link to the section of the packaged
+// docs/dockerignore.md that explains them, and hovers the FROM line. `npm run package` runs it on
+// the file it wrote; run after `tsc -b` (it uses the tests' LSP client from out/).
 //   node scripts/check-vsix.mjs <file.vsix>
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -45,6 +46,14 @@ function check(condition, message) {
   if (!condition) throw new Error(message);
 }
 
+/** The lines a diagnostic's link selects (`file:///...#L<first>-L<end>`) in `page`, a file of the unpacked extension. */
+function linkedLines(d, page) {
+  check(existsSync(page), `the package has no ${path.basename(path.dirname(page))}/${path.basename(page)}, which ${d.code} links to`);
+  const link = /^(.*)#L(\d+)-L(\d+)$/.exec(d.codeDescription?.href ?? '');
+  check(link && link[1] === pathToFileURL(page).href, `${d.code}: the link ${d.codeDescription?.href} is not to lines of the packaged ${page}`);
+  return readFileSync(page, 'utf8').split('\n').slice(Number(link[2]) - 1, Number(link[3]) - 1);
+}
+
 /** `promise`, or a rejection after `ms`: a server that dies or never answers leaves the client's promises pending. */
 function within(ms, promise) {
   let timer;
@@ -75,18 +84,24 @@ async function main(vsix) {
     const published = await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 20_000);
     const warnings = published.diagnostics.filter((d) => d.severity === 2);
     check(warnings.length >= 4 && warnings.some((d) => d.code === 'apt-lists-kept'), `expected at least 4 warnings with apt-lists-kept, got ${published.diagnostics.map((d) => d.code).join(', ')}`);
-    check(existsSync(path.join(extension, 'docs', 'rules.md')), 'the package has no docs/rules.md, which diagnostics link to');
-    const rulesPage = pathToFileURL(path.join(extension, 'docs', 'rules.md')).href;
     for (const d of published.diagnostics) {
-      const link = /^(.*)#L(\d+)-L(\d+)$/.exec(d.codeDescription?.href ?? '');
-      check(link && link[1] === rulesPage, `${d.code}: the link ${d.codeDescription?.href} is not to lines of the packaged ${rulesPage}`);
-      const lines = readFileSync(fileURLToPath(link[1]), 'utf8').split('\n').slice(Number(link[2]) - 1, Number(link[3]) - 1);
+      const lines = linkedLines(d, path.join(extension, 'docs', 'rules.md'));
       check(lines[0] === `## ${d.code}` && lines.at(-1).startsWith(`\`# size-hints ignore=${d.code}\``), `${d.code}: its link does not select its section`);
+    }
+    // A .dockerignore file's diagnostics link to the section of docs/dockerignore.md on them.
+    const ignoreFile = path.join(dir, 'ignore-case', '.dockerignore');
+    mkdirSync(path.dirname(ignoreFile));
+    writeFileSync(ignoreFile, 'src # sources\n');
+    await client.open(fileUri(ignoreFile), readFileSync(ignoreFile, 'utf8'), 'dockerignore');
+    const ignoreDiagnostics = (await client.diagnostics(fileUri(ignoreFile), (p) => p.diagnostics.some((d) => d.code === 'dockerignore-hash-in-pattern'), 20_000)).diagnostics;
+    for (const d of ignoreDiagnostics) {
+      const lines = linkedLines(d, path.join(extension, 'docs', 'dockerignore.md'));
+      check(lines[0] === '## Diagnostics in `.dockerignore` files' && lines.some((l) => l.startsWith(`| \`${d.code}\` |`)), `${d.code}: its link does not select the section on the diagnostics in .dockerignore files`);
     }
     const line = text.split('\n').findIndex((l) => l.startsWith('FROM '));
     const hover = await within(30_000, client.request('textDocument/hover', { textDocument: { uri }, position: { line, character: 8 } }));
     check(hover && /python:3\.12-slim/.test(hover.contents.value) && /\d+(\.\d+)? [MG]B/.test(hover.contents.value), `the FROM hover lacks the -slim variant or a size: ${JSON.stringify(hover)}`);
-    console.log(`check-vsix: ${path.basename(vsix)} works unpacked: ${published.diagnostics.length} diagnostics on examples/python-naive (${warnings.length} warnings), each linking to its section of the packaged rules page; FROM hover with sizes`);
+    console.log(`check-vsix: ${path.basename(vsix)} works unpacked: ${published.diagnostics.length} diagnostics on examples/python-naive (${warnings.length} warnings), each linking to its section of the packaged rules page; ${ignoreDiagnostics.length} on a .dockerignore, linking to the packaged docs/dockerignore.md's section on them; FROM hover with sizes`);
   } finally {
     await within(5_000, client?.stop()).catch(() => client.child?.kill());
     rmSync(dir, { recursive: true, force: true });

@@ -217,7 +217,13 @@ describe('build context over LSP', function () {
       assert.deepEqual(byLine(5), ['dockerignore-matches-nothing', 'dockerignore-hash-in-pattern']);
       assert.deepEqual(byLine(1), []);
       assert.match(find(p, 'dockerignore-useless-exception').message, /never looks inside `src\/tmp`/);
-      assert.match(p.diagnostics[0].codeDescription?.href ?? '', /docs\/dockerignore\.md#diagnostics-in-dockerignore-files$/);
+      // Each links to the lines of docs/dockerignore.md's section on them (server/src/lsp/docs.ts).
+      for (const d of p.diagnostics) {
+        const link = /^(file:\/\/.*\/docs\/dockerignore\.md)#L(\d+)-L\d+$/.exec(d.codeDescription?.href ?? '');
+        assert.ok(link, `${d.code}: no link to lines of docs/dockerignore.md: ${d.codeDescription?.href}`);
+        const page = fs.readFileSync(new URL(link[1]), 'utf8').split('\n');
+        assert.equal(page[Number(link[2]) - 1], '## Diagnostics in `.dockerignore` files', `the link of ${d.code} does not start at that section`);
+      }
     });
 
     it('hovers a line with the files and bytes it excludes, or re-includes for an exception', async () => {

@@ -6,7 +6,9 @@
  * the lines of the rule's section, `docs/rules.md#L<heading>-L<line after its last>`: VS Code
  * opens the file with the section selected (from its heading, at the top of the editor when the
  * section is taller than it), and GitHub and other viewers that know the form highlight the same
- * lines. The lookup walks up from this module so it also works from the unbundled build in out/.
+ * lines. The diagnostics in .dockerignore files share one section of docs/dockerignore.md, linked
+ * the same way (VS Code ignores a fragment that names a heading: the page opened at its top). The
+ * lookup walks up from this module so it also works from the unbundled build in out/.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
@@ -22,40 +24,55 @@ function findDocsDir(): string {
 
 const DOCS_DIR = findDocsDir();
 const RULES_PAGE = path.join(DOCS_DIR, 'rules.md');
+const DOCKERIGNORE_PAGE = path.join(DOCS_DIR, 'dockerignore.md');
+/** The heading of docs/dockerignore.md's section that explains the diagnostics in .dockerignore files. */
+export const DOCKERIGNORE_DIAGNOSTICS_HEADING = 'Diagnostics in `.dockerignore` files';
+
+/** A section's 1-based lines: from its heading to the line after its last non-blank one. */
+export interface SectionLines {
+  first: number;
+  end: number;
+}
 
 /**
- * The 1-based lines of each rule's section in `text` (a page as generated into docs/rules.md): from
- * its `## <id>` heading to the line after its last non-blank one. Headings inside fenced examples
- * (a Dockerfile comment can start with `## `) are not sections.
+ * The lines of each `## ` section in `text` (a Markdown page), by its heading's text: a rule's
+ * section in docs/rules.md is `## <id>`. A section runs to its last non-blank line before the next
+ * `## ` heading (it holds its `### ` headings). Headings inside fenced examples (a Dockerfile
+ * comment can start with `## `) are not sections.
  */
-export function ruleSections(text: string): Map<string, { first: number; end: number }> {
+export function pageSections(text: string): Map<string, SectionLines> {
   const lines = text.split('\n');
-  const headings: { id: string; index: number }[] = [];
+  const headings: { heading: string; index: number }[] = [];
   let fenced = false;
   lines.forEach((line, index) => {
     if (line.startsWith('```')) fenced = !fenced;
-    else if (!fenced && line.startsWith('## ')) headings.push({ id: line.slice(3).trim(), index });
+    else if (!fenced && line.startsWith('## ')) headings.push({ heading: line.slice(3).trim(), index });
   });
-  const sections = new Map<string, { first: number; end: number }>();
-  headings.forEach(({ id, index }, i) => {
+  const sections = new Map<string, SectionLines>();
+  headings.forEach(({ heading, index }, i) => {
     let last = (headings[i + 1]?.index ?? lines.length) - 1;
     while (last > index && lines[last].trim() === '') last--;
-    sections.set(id, { first: index + 1, end: last + 2 });
+    sections.set(heading, { first: index + 1, end: last + 2 });
   });
   return sections;
 }
 
-/** The sections of the shipped page, read at the first link (an empty map when it cannot be read). */
-let sections: Map<string, { first: number; end: number }> | undefined;
-function shippedSections(): Map<string, { first: number; end: number }> {
+/** The sections of each shipped page, read at its first link (none when it cannot be read). */
+const pages = new Map<string, Map<string, SectionLines>>();
+
+/** A link to the lines of `heading`'s section of `page`, or to the page when it has no such section. */
+function sectionLink(page: string, heading: string): string {
+  let sections = pages.get(page);
   if (sections === undefined) {
     try {
-      sections = ruleSections(readFileSync(RULES_PAGE, 'utf8'));
+      sections = pageSections(readFileSync(page, 'utf8'));
     } catch {
       sections = new Map();
     }
+    pages.set(page, sections);
   }
-  return sections;
+  const section = sections.get(heading);
+  return pathToFileURL(page).toString() + (section ? `#L${section.first}-L${section.end}` : '');
 }
 
 /** Page links by rule id: every published diagnostic carries one, and building a file URL costs. */
@@ -64,13 +81,8 @@ const uris = new Map<string, string>();
 export function ruleDocUri(ruleId: string): string {
   let uri = uris.get(ruleId);
   if (uri === undefined) {
-    if (ruleId.startsWith('dockerignore-')) {
-      // The diagnostics in .dockerignore files share one page.
-      uri = pathToFileURL(path.join(DOCS_DIR, 'dockerignore.md')).toString() + '#diagnostics-in-dockerignore-files';
-    } else {
-      const section = shippedSections().get(ruleId);
-      uri = pathToFileURL(RULES_PAGE).toString() + (section ? `#L${section.first}-L${section.end}` : '');
-    }
+    // The diagnostics in .dockerignore files share one section.
+    uri = ruleId.startsWith('dockerignore-') ? sectionLink(DOCKERIGNORE_PAGE, DOCKERIGNORE_DIAGNOSTICS_HEADING) : sectionLink(RULES_PAGE, ruleId);
     uris.set(ruleId, uri);
   }
   return uri;

@@ -2,12 +2,15 @@
  * Diagnostics link to a rule's section of docs/rules.md by its lines (server/src/lsp/docs.ts): every
  * rule's link names lines that begin at its heading and end after its silencing paragraph, in the
  * generated page itself, and the section they select holds the same text as the rule's own page.
+ * The diagnostics in .dockerignore files link to the lines of docs/dockerignore.md's section that
+ * explains them.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ruleDocUri, ruleSections } from '../../../server/src/lsp/docs';
+import { DOCKERIGNORE_RULES } from '../../../server/src/core/dockerignore/diagnostics';
+import { DOCKERIGNORE_DIAGNOSTICS_HEADING, pageSections, ruleDocUri } from '../../../server/src/lsp/docs';
 import { RULES } from '../../../server/src/rules';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -32,9 +35,27 @@ describe('rule doc links', () => {
     });
   }
 
+  const ignorePage = fs.readFileSync(path.join(ROOT, 'docs', 'dockerignore.md'), 'utf8').split('\n');
+  for (const id of Object.keys(DOCKERIGNORE_RULES)) {
+    it(`${id}: links to the lines of docs/dockerignore.md's section on the diagnostics in .dockerignore files`, () => {
+      const href = ruleDocUri(id);
+      const m = /^(file:.*)#L(\d+)-L(\d+)$/.exec(href);
+      assert.ok(m, `not a link to lines: ${href}`);
+      assert.equal(fileURLToPath(m[1]), path.join(ROOT, 'docs', 'dockerignore.md'));
+      const [first, end] = [Number(m[2]), Number(m[3])];
+      const selected = ignorePage.slice(first - 1, end - 1);
+      assert.equal(selected[0], `## ${DOCKERIGNORE_DIAGNOSTICS_HEADING}`);
+      // The whole section: its table explains this rule, and only blank lines follow up to the next section.
+      assert.ok(selected.some((l) => l.startsWith(`| \`${id}\` |`)), `${id}: not in the selected section's table`);
+      assert.notEqual(selected.at(-1)!.trim(), '');
+      const after = ignorePage.slice(end - 1);
+      assert.match(after.find((l) => l.trim() !== '') ?? '', /^## /);
+    });
+  }
+
   it('skips headings inside fenced examples and ends a section at its last non-blank line', () => {
     const text = ['# Rules', '', '## a', '', '```dockerfile', '## b', '```', '', '', '## c', 'x', ''].join('\n');
-    assert.deepEqual([...ruleSections(text)], [
+    assert.deepEqual([...pageSections(text)], [
       ['a', { first: 3, end: 8 }],
       ['c', { first: 10, end: 12 }],
     ]);
