@@ -17,6 +17,7 @@ import type { FileCreation } from '../../../server/src/core/types';
 import { FIXTURES_DIR, fixtureFiles, parseFixture } from '../../support/fixtures';
 import { addedErrors } from '../../support/peerErrors';
 import { anyDockerfile } from '../hostile/arbitraries';
+import { dockerfileInContext } from '../hostile/contextArbitraries';
 import { generateDockerfile } from '../../bench/lsp/generate';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
@@ -208,6 +209,10 @@ describe('fixAll in rounds equals fixes applied one at a time', function () {
           RUNS,
         );
         assert.ok(fixed > 0, 'no input had two fixes to apply: the comparison was vacuous');
+      });
+
+      it('fixtures and examples, mutated or not, in random build contexts whose ignore file the fixes create or edit (fast-check)', () => {
+        fc.assert(fc.property(dockerfileInContext, ({ text, env, settings }) => void assertSameAsOneAtATime(text, env, settings, options)), RUNS);
       });
     });
   }

@@ -86,7 +86,14 @@ function mutate(text: string, m: Mutation): string {
   }
 }
 
-export const mutatedDockerfile = fc.tuple(fc.constantFrom(...CORPUS), fc.array(mutation, { minLength: 1, maxLength: 6 })).map(([base, ms]) => ms.reduce(mutate, base));
+/** One to six random mutations, for {@link applyMutations}. */
+export const mutations = fc.array(mutation, { minLength: 1, maxLength: 6 });
+
+export function applyMutations(text: string, ms: readonly Mutation[]): string {
+  return ms.reduce(mutate, text);
+}
+
+export const mutatedDockerfile = fc.tuple(fc.constantFrom(...CORPUS), mutations).map(([base, ms]) => applyMutations(base, ms));
 export const anyDockerfile = fc.oneof(randomDockerfile, mutatedDockerfile);
 
 const IGNORE_FRAGMENTS = ['*', '**', '**/', '!', '#', '/', '\\', '[a-z]', '[', ']', '[^', '?', '.', '..', 'node_modules', '.git', '*.pyc', '__pycache__', 'Dockerfile', '.dockerignore', ' ', '\t', '{a,b}', '$HOME', '~'];
