@@ -105,3 +105,49 @@ export const randomDockerignore = fc
     fc.constantFrom('\n', '\r\n', '\r'),
   )
   .map(([ls, eol]) => ls.join(eol));
+
+/** Commands the rules look at (package managers, caches, archives, users) and some they do not. */
+const COMMANDS = [
+  'apt-get update', 'apt-get install -y curl', 'apt-get install -y --no-install-recommends gcc make', 'apt-get -y upgrade', 'apt update', 'apt install -y git', 'apt-get clean', 'rm -rf /var/lib/apt/lists/*',
+  'apk update', 'apk add curl', 'apk add --no-cache jq', 'apk add --virtual .deps gcc', 'apk del .deps', 'pip install flask', 'pip3 install -r requirements.txt', 'python -m pip install x',
+  'npm install', 'npm ci', 'npm install -g yarn', 'yarn install', 'pnpm install', 'dnf install -y gcc', 'yum install -y gcc', 'microdnf install x', 'zypper install -y x', 'gem install rails',
+  'bundle install', 'composer install', 'go build ./...', 'cargo build --release', 'mvn package', 'gradle build', 'conda install x', 'pipenv install', 'poetry install', 'uv sync', 'useradd -u 70000 app',
+  'curl -fsSL https://example.org/y.tar.gz -o /tmp/y.tar.gz', 'tar xzf /tmp/y.tar.gz -C /opt', 'echo hi', 'true', 'cd /app', 'export A=1', 'chmod +x /x', 'make', 'set -eux',
+];
+/** What joins two commands: operators, on one line or across continuations, comment lines and empty lines. */
+const JOINS = [' && ', ' && ', ' || ', '; ', ' | ', ' & ', ' \\\n    && ', ' \\\n    ', ';\\\n    ', ' && \\\n    ', '\n    && ', ' \\\n# a comment\n    && ', ' \\\n\n    && '];
+/** Shell constructs around the commands from some point on. */
+const WRAPS: ((s: string) => string)[] = [
+  (s) => s, (s) => s, (s) => `if true; then ${s}; fi`, (s) => `( ${s} )`, (s) => `{ ${s}; }`, (s) => `${s} # a comment`, (s) => `for p in a b; do ${s}; done`, (s) => `${s} >/dev/null 2>&1`,
+  (s) => `sh -c "${s}"`, (s) => `${s} \\`, (s) => `${s};`, (s) => `${s} &`, (s) => `! ${s}`, (s) => `x=$(${s})`, (s) => `case x in x) ${s};; esac`, (s) => `while false; do ${s}; done`,
+];
+const script = fc
+  .tuple(fc.array(fc.tuple(fc.constantFrom(...COMMANDS), fc.constantFrom(...JOINS)), { minLength: 1, maxLength: 5 }), fc.nat(WRAPS.length - 1), fc.nat())
+  .map(([parts, wrap, n]) => {
+    const cut = n % parts.length;
+    const join = (ps: [string, string][]) => ps.map(([c, j], i) => (i > 0 ? j : '') + c).join('');
+    return join(parts.slice(0, cut)) + (cut > 0 ? parts[cut][1] : '') + WRAPS[wrap](join(parts.slice(cut)));
+  });
+const runInstruction = fc
+  .tuple(script, fc.constantFrom('RUN ', 'RUN ', 'RUN ', 'RUN --mount=type=cache,target=/root/.cache ', 'ONBUILD RUN ', 'RUN <<EOF\n', 'RUN <<-EOF\n', 'RUN set -e && '))
+  .map(([body, head]) => (head.endsWith('\n') ? `${head}${body}\nEOF` : head + body));
+const OTHER_LINES = ['COPY . /app', 'WORKDIR /app', 'COPY package*.json ./', 'ENV A=1', 'FROM alpine:3.20 AS two', 'USER app', 'CMD ["x"]', 'COPY --from=0 /app /app', 'ARG V=1'];
+const BASE_IMAGES = ['debian:bookworm', 'debian:bookworm-slim', 'ubuntu:24.04', 'alpine:3.20', 'python:3.12', 'node:20', 'fedora:41', 'golang:1.23', 'ruby:3.3', 'php:8.3'];
+
+/**
+ * Dockerfiles whose RUNs are shell scripts in many shapes (commands the rules fix, joined by any
+ * operator, continuation or comment line, inside if/for/case/while, subshells, groups, command
+ * substitutions, here-documents), with LF or CR LF line ends and the backslash or backtick escape.
+ */
+export const shellDockerfile = fc
+  .tuple(
+    fc.constantFrom(...BASE_IMAGES),
+    fc.array(fc.oneof({ weight: 5, arbitrary: runInstruction }, { weight: 1, arbitrary: fc.constantFrom(...OTHER_LINES) }), { minLength: 1, maxLength: 6 }),
+    fc.constantFrom('\n', '\n', '\r\n'),
+    fc.boolean(),
+  )
+  .map(([image, lines, eol, backtick]) => {
+    let text = [`FROM ${image}`, ...lines, ''].join('\n');
+    if (backtick) text = '# escape=`\n' + text.replace(/\\(\n)/g, '`$1');
+    return text.replace(/\n/g, eol);
+  });
