@@ -208,7 +208,6 @@ function vendorBuilds(own, shared, options = {}) {
 
 checkVendorVersions();
 await Promise.all([
-  build({ ...common, entryPoints: ['client/src/extension.ts'], outfile: 'dist/client.js', external: ['vscode'], plugins: [vendorPlugin({ ...VENDOR.client, ...VENDOR.shared }, './vendor/')] }),
   ...vendorBuilds(VENDOR.client, VENDOR.shared, { external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin({ ...VENDOR.server, ...VENDOR.shared }, './vendor/'), packedTablesPlugin(), ruleDocsPlugin()] }),
   ...vendorBuilds(VENDOR.server, VENDOR.shared),
@@ -222,12 +221,30 @@ await Promise.all([
 const vendored = new Set(Object.values(VENDOR).flatMap((v) => Object.values(v)));
 for (const f of readdirSync('dist/vendor')) if (!vendored.has(f.replace(/\.js(\.map)?$/, ''))) rmSync(join('dist/vendor', f));
 
+/** A hash of a built file's content, which names its code cache (server/src/codeCacheLoader.ts). */
+const codeCacheKeys = (files) => Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(`dist/${f}`)).digest('hex').slice(0, 16)]));
+
 // dist/server.js is the entry: it loads dist/server-main.js, through V8's code cache when the
 // client gives it a folder (server/src/entry.ts). It is built last, with a hash of each file it
 // caches, so that a cache is only ever used by the build it was made from. Cached: the server and
 // the parser library it runs on every analysis. The language-server library is left out: with it,
 // RSS after startup rose from 54.5 to 59 MB in the LSP benchmark (peer: 55.5) for about 15 ms less
 // CPU; the parser library took another 10-20 ms off at the same RSS (docs/performance.md).
-const cached = ['server-main.js', 'vendor/dockerfile-ast.js', 'vendor/vscode-languageserver-textdocument.js'];
-const keys = Object.fromEntries(cached.map((f) => [f, createHash('sha256').update(readFileSync(`dist/${f}`)).digest('hex').slice(0, 16)]));
-await build({ ...common, entryPoints: ['server/src/entry.ts'], outfile: 'dist/server.js', define: { __CODE_CACHE_KEYS__: JSON.stringify(keys) } });
+// The client likewise loads the language client library and the vendor files it requires (all
+// that dist/client.js requires at activation) through a code cache (client/src/clientLibrary.ts).
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: ['server/src/entry.ts'],
+    outfile: 'dist/server.js',
+    define: { __CODE_CACHE_KEYS__: JSON.stringify(codeCacheKeys(['server-main.js', 'vendor/dockerfile-ast.js', 'vendor/vscode-languageserver-textdocument.js'])) },
+  }),
+  build({
+    ...common,
+    entryPoints: ['client/src/extension.ts'],
+    outfile: 'dist/client.js',
+    external: ['vscode'],
+    plugins: [vendorPlugin({ ...VENDOR.client, ...VENDOR.shared }, './vendor/')],
+    define: { __CODE_CACHE_KEYS__: JSON.stringify(codeCacheKeys([...Object.values(VENDOR.client), ...Object.values(VENDOR.shared)].map((f) => `vendor/${f}.js`))) },
+  }),
+]);

@@ -5,7 +5,9 @@
  *
  * Activation does not wait for the server: VS Code's extension host moves on at once, and the
  * language client queues requests until the server is up. The time activation takes is measured
- * here and exported (`activationTime`); the VS Code suite checks it against 100 ms.
+ * here and exported (`activationTime`); the VS Code suite checks it against 100 ms. Most of it is
+ * loading the language client library, which `activate()` does through a V8 code cache in the
+ * extension's global storage (clientLibrary.ts).
  */
 // First import: starts the activation clock before the other modules load.
 import { LOAD_START, LOAD_START_CPU } from './loadStart';
@@ -15,7 +17,8 @@ import { OutsideWorkspaceWatcher } from './outsideWatcher';
 import { SizeView } from './sizeView';
 import { stopClient } from './stopClient';
 import { registerEngineCommands } from './engineCommands';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
+import type { LanguageClient, LanguageClientOptions, ServerOptions } from 'vscode-languageclient/node';
+import { clientCodeCache, clientLibrary, saveClientCodeCache, type ClientCodeCache } from './clientLibrary';
 import { SERVER_NODE_OPTIONS, serverArgs } from '../../server/src/launch';
 import { WATCHED_NAMES } from '../../server/src/watchedNames';
 
@@ -36,9 +39,12 @@ const LOAD_CPU = process.cpuUsage(LOAD_START_CPU);
 
 /** What activation cost, in milliseconds, from {@link LOAD_START}. */
 export interface ActivationTime {
-  /** Loading the bundle: from its first module to the end of its imports (the language client library). */
+  /** Loading the bundle: from its first module to the end of its imports (our code). */
   loadMs: number;
-  /** `activate()` from its call until it returned (the server starts afterwards, asynchronously). */
+  /**
+   * `activate()` from its call until it returned, loading the language client library included
+   * (the server starts afterwards, asynchronously).
+   */
   activateMs: number;
   /** `loadMs + activateMs`: the extension's own share of its activation, in wall time. */
   totalMs: number;
@@ -49,6 +55,8 @@ export interface ActivationTime {
    * too, so it errs high). Unlike wall time it does not grow when other processes hold the cores.
    */
   cpuMs: number;
+  /** The part of `cpuMs` spent loading the language client library (see clientLibrary.ts). */
+  libraryCpuMs: number;
 }
 
 /** What the extension exports (for tests and other extensions): where the server runs, and what activation cost. */
@@ -65,6 +73,8 @@ export interface ServerInfo {
 export interface Api {
   serverInfo(): Promise<ServerInfo>;
   activationTime(): ActivationTime;
+  /** What the code cache of the language client library did on this activation. */
+  clientCodeCache(): ClientCodeCache;
   /** The folders outside the workspace folders watched for file events now (those of open documents). */
   watchedOutsideFolders(): string[];
 }
@@ -72,6 +82,8 @@ export interface Api {
 export async function activate(context: ExtensionContext): Promise<Api> {
   const activateStart = performance.now();
   const activateStartCpu = process.cpuUsage();
+  const { LanguageClient, TransportKind } = clientLibrary(path.join(context.globalStorageUri.fsPath, 'client-code-cache'));
+  const libraryCpu = process.cpuUsage(activateStartCpu);
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     run: { module, transport: TransportKind.stdio, args: serverArgs(context.globalStorageUri.fsPath), options: { execArgv: [...SERVER_NODE_OPTIONS] } },
@@ -114,17 +126,21 @@ export async function activate(context: ExtensionContext): Promise<Api> {
   started = running.start().catch((e: unknown) => {
     void window.showErrorMessage(`Dockerfile Size Hints: the language server did not start: ${e instanceof Error ? e.message : String(e)}`);
   });
+  // The library's code compiled by the time the client has started goes into its cache.
+  void started.then(() => setTimeout(saveClientCodeCache, 1_000));
   const loadMs = LOADED - LOAD_START;
   const activateMs = performance.now() - activateStart;
   const activateCpu = process.cpuUsage(activateStartCpu);
   const cpuMs = (LOAD_CPU.user + LOAD_CPU.system + activateCpu.user + activateCpu.system) / 1000;
-  const time: ActivationTime = { loadMs, activateMs, totalMs: loadMs + activateMs, cpuMs };
+  const libraryCpuMs = (libraryCpu.user + libraryCpu.system) / 1000;
+  const time: ActivationTime = { loadMs, activateMs, totalMs: loadMs + activateMs, cpuMs, libraryCpuMs };
   return {
     serverInfo: async () => {
       await started;
       return running.sendRequest<ServerInfo>('dockerfileSizeHints/serverInfo');
     },
     activationTime: () => ({ ...time }),
+    clientCodeCache,
     watchedOutsideFolders: () => outside.folders,
   };
 }

@@ -19,7 +19,8 @@
  * connection, and is answered, or rejected as "connection inactive", which the client handles
  * quietly. test/vscode/suite/stopClient.test.ts makes each order deterministic.
  */
-import { State, type LanguageClient } from 'vscode-languageclient/node';
+import type { LanguageClient } from 'vscode-languageclient/node';
+import { clientLibrary } from './clientLibrary';
 
 /** How long a stop waits for a start that has not finished (a server that hangs at startup). */
 export const START_WAIT_MS = 2_000;
@@ -45,6 +46,7 @@ async function settleThenStop(client: LanguageClient, started: Promise<unknown>,
   clearTimeout(timer);
   // A macrotask: the requests whose `$start()` awaits are still queued take their connection first.
   await new Promise((resolve) => setImmediate(resolve));
+  const { State } = clientLibrary();
   const state = client.state;
   // Still starting after the wait: the library refuses to stop a starting client (it rejects),
   // but its Node client ends the server process all the same.

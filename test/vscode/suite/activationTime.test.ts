@@ -1,8 +1,9 @@
 /**
  * Issue 7's target: the extension activates in under 100 ms. The extension measures its own
- * share (loading its bundle, including the language client library, and `activate()` until it
- * returns; the server starts afterwards, asynchronously) and exports it; this test prints it and
- * checks it.
+ * share (loading its bundle, and `activate()` until it returns, which loads the language client
+ * library; the server starts afterwards, asynchronously) and exports it; this test prints it and
+ * checks it. Under code-server the profile is new, so this is a first activation, which compiles
+ * the library and writes its code cache; test/vscode/again checks the next one, which reads it.
  *
  * The check is on CPU time: on this shared machine the same activation measured 48 ms and 170 ms
  * of wall time in two runs a minute apart (46 and 67 ms of CPU), because the wall clock also counts
@@ -19,10 +20,12 @@ interface ActivationTime {
   activateMs: number;
   totalMs: number;
   cpuMs: number;
+  libraryCpuMs: number;
 }
 
 interface Api {
   activationTime(): ActivationTime;
+  clientCodeCache(): { state: string };
 }
 
 const TARGET_MS = 100;
@@ -31,8 +34,9 @@ describe('activation time', () => {
   it(`is under ${TARGET_MS} ms of CPU (bundle load + activate())`, async () => {
     const extension = vscode.extensions.getExtension<Api>(extensionId);
     assert.ok(extension, `extension ${extensionId} not found`);
-    const time = (await extension.activate()).activationTime();
-    print(`      activation: CPU ${time.cpuMs.toFixed(1)} ms; wall ${time.totalMs.toFixed(1)} ms (bundle load ${time.loadMs.toFixed(1)} ms, activate() ${time.activateMs.toFixed(1)} ms)`);
+    const api = await extension.activate();
+    const time = api.activationTime();
+    print(`      activation: CPU ${time.cpuMs.toFixed(1)} ms, of which loading the language client library ${time.libraryCpuMs.toFixed(1)} ms (code cache: ${api.clientCodeCache().state}); wall ${time.totalMs.toFixed(1)} ms (bundle load ${time.loadMs.toFixed(1)} ms, activate() ${time.activateMs.toFixed(1)} ms)`);
     for (const [key, value] of Object.entries(time)) assert.ok(Number.isFinite(value) && value >= 0, `${key} = ${value}`);
     assert.ok(time.cpuMs < TARGET_MS, `activation took ${time.cpuMs.toFixed(1)} ms of CPU (wall: load ${time.loadMs.toFixed(1)} ms, activate ${time.activateMs.toFixed(1)} ms); target ${TARGET_MS} ms`);
   });

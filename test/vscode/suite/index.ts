@@ -61,12 +61,17 @@ async function checkRejections(): Promise<void> {
 }
 
 export function run(): Promise<void> {
+  return runFiles(__dirname);
+}
+
+/** Runs every `*.test.js` in `dir` (test/vscode/again's runs its own) under the suite's hooks. */
+export function runFiles(dir: string): Promise<void> {
   if (logPrefix) (Mocha.reporters.Base as unknown as { consoleLog: typeof print }).consoleLog = print;
   // DSH_SUITE_GREP=<regexp> runs only the matching tests (code-server passes the runner's environment on).
   const grep = process.env.DSH_SUITE_GREP;
   const mocha = new Mocha({ ui: 'bdd', color: false, timeout: 60_000, reporter: 'spec', rootHooks: { afterEach: checkRejections, afterAll: checkRejections }, ...(grep ? { grep } : {}) });
-  const files = fs.readdirSync(__dirname).filter((name) => name.endsWith('.test.js')).sort();
-  for (const file of files) mocha.addFile(path.join(__dirname, file));
+  const files = fs.readdirSync(dir).filter((name) => name.endsWith('.test.js')).sort();
+  for (const file of files) mocha.addFile(path.join(dir, file));
   return new Promise((resolve, reject) => {
     try {
       mocha.run((failures) => {
