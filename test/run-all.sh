@@ -56,8 +56,9 @@ level() {
   timeout --kill-after=30 "$limit" "$@" 2>&1 | tee "$log"
   local code=${PIPESTATUS[0]}
   local passed failed
-  passed=$(grep -E '^[[:space:]]*[0-9]+ passing' "$log" | tail -n 1 | grep -oE '[0-9]+' | head -n 1)
-  failed=$(grep -E '^[[:space:]]*[0-9]+ failing' "$log" | tail -n 1 | grep -oE '[0-9]+' | head -n 1)
+  # Summed over the mocha runs of the level (the VS Code level runs a second pass, test/vscode/again).
+  passed=$(grep -E '^[[:space:]]*[0-9]+ passing' "$log" | awk '{ n += $1 } END { if (NR) print n }')
+  failed=$(grep -E '^[[:space:]]*[0-9]+ failing' "$log" | awk '{ n += $1 } END { if (NR) print n }')
   total_passed=$(( total_passed + ${passed:-0} ))
   total_failed=$(( total_failed + ${failed:-0} ))
   if [ "$code" -eq 124 ] || [ "$code" -eq 137 ]; then
