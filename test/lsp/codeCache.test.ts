@@ -86,7 +86,7 @@ describe('code cache of the server (entry.ts)', function () {
     assert.equal((await session(serverArgs(storage))).codeCache, 'accepted');
   });
 
-  it('rejects a cache damaged past its header (V8 checks the checksum) instead of crashing, and replaces it', async () => {
+  it('rejects a cache damaged past its header (by the CRC-32 stored with it) instead of crashing, and replaces it', async () => {
     const file = path.join(cacheDir(), mainCache()!);
     const bytes = fs.readFileSync(file);
     for (const at of [5_000, 100_000, Math.floor(bytes.length * 0.9)]) for (let i = 0; i < 8; i++) bytes[at + i] ^= 0xff;
