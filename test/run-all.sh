@@ -2,7 +2,8 @@
 # `npm test`: installs what the tests need, builds, then runs every test level in order, stopping
 # at the first level that fails:
 #   unit (mocha, out/test/unit) -> LSP (the real server over stdio) -> integration (registry,
-#   engine: only when such tests exist) -> VS Code (the suite in a real extension host) -> UI.
+#   engine, the packaged .vsix: only when such tests exist) -> VS Code (the suite in a real
+#   extension host) -> UI.
 # Each level prints a header, its own output and its time; the last line sums mocha's
 # "N passing" / "N failing" over the levels that ran.
 #
@@ -103,9 +104,9 @@ step "build (tsc -b + esbuild bundles)" npm run --silent compile
 level "unit tests" unit 10m npm run --silent test:unit
 level "LSP tests (the server over stdio)" lsp 10m npm run --silent test:lsp
 if has_tests out/test/integration; then
-  level "integration tests (registry, engine)" integration 20m npx mocha --config test/.mocharc.integration.json
+  level "integration tests (registry, engine, package)" integration 20m npx mocha --config test/.mocharc.integration.json
 elif [ "${#selected[@]}" -eq 0 ]; then
-  header "integration tests (registry, engine)"
+  header "integration tests (registry, engine, package)"
   echo "skipped: no compiled tests in out/test/integration"
 fi
 level "VS Code integration tests" vscode 10m npm run --silent test:vscode
