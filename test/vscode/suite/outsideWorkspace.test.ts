@@ -16,6 +16,16 @@ interface Api {
   watchedOutsideFolders(): string[];
 }
 
+/**
+ * Each step (a file written, then the findings it leads to) has this long. A test's own timeout is
+ * the sum of its steps' deadlines and a margin: with mocha's 60 s default, a test of four 30 s
+ * steps could be stopped by mocha while its body went on writing and deleting files in the folder
+ * the next tests use, which could then fail in turn. A step that never comes now fails with its
+ * own message, in its own test.
+ */
+const STEP_MS = 45_000;
+const testTimeout = (steps: number) => steps * STEP_MS + 15_000;
+
 describe('a Dockerfile outside the workspace folders', () => {
   let dir: string;
   let uri: vscode.Uri;
@@ -27,7 +37,7 @@ describe('a Dockerfile outside the workspace folders', () => {
       .filter((d) => ['context-without-dockerignore', 'copy-source-ignored'].includes(codeOf(d)))
       .map((d) => `${codeOf(d)}@${d.range.start.line}`)
       .sort();
-  const waitForFindings = (what: string, expected: string[], timeoutMs = 30_000) =>
+  const waitForFindings = (what: string, expected: string[], timeoutMs = STEP_MS) =>
     waitFor(() => `${what}: expected ${expected.join(', ') || 'none'}, have ${findings().join(', ') || 'none'}`, () => JSON.stringify(findings()) === JSON.stringify(expected), timeoutMs);
 
   before(() => {
@@ -51,16 +61,22 @@ describe('a Dockerfile outside the workspace folders', () => {
     await waitForFindings('before any .dockerignore', ['context-without-dockerignore@2']);
     // VS Code starts the folder's watch asynchronously and no API says when it is live (under
     // load it was not live yet when the first findings came), so the first write may come
-    // before it: written again every 2 s until seen. Without a watch on the folder, never seen.
+    // before it: written again until seen. Without a watch on the folder, never seen. The waits
+    // between writes grow (2, 4, then 8 s): each event starts another analysis of the document
+    // beside those still running (none is cancelled), so writing at a fixed 2 s pace on a machine
+    // where an analysis takes longer piles them up and slows each one further.
+    let pause = 2_000;
     await waitFor(() => `once .dockerignore excludes notes.txt: expected copy-source-ignored@1, have ${findings().join(', ') || 'none'}`, async () => {
       fs.writeFileSync(ignorePath, 'notes.txt\n');
-      return waitForFindings('', ['copy-source-ignored@1'], 2_000).then(() => true, () => false);
-    }, 30_000);
+      const seen = await waitForFindings('', ['copy-source-ignored@1'], pause).then(() => true, () => false);
+      pause = Math.min(pause * 2, 8_000);
+      return seen;
+    }, STEP_MS);
     fs.writeFileSync(ignorePath, '*.log\n');
     await waitForFindings('once .dockerignore excludes *.log only', []);
     fs.rmSync(ignorePath);
     await waitForFindings('once .dockerignore is deleted', ['context-without-dockerignore@2']);
-  });
+  }).timeout(testTimeout(4));
 
   it('sees a project file created beside it: the .dockerignore its fix creates gets Python entries', async () => {
     // Names at the top of the context choose the fix's entries (setup.py, Pipfile, poetry.lock, ... mean Python).
@@ -71,11 +87,11 @@ describe('a Dockerfile outside the workspace folders', () => {
       const fix = (actions ?? []).find((a): a is vscode.CodeAction => 'edit' in a && !!a.edit?.entries().some(([u]) => u.fsPath === ignorePath));
       return fix?.edit!.entries().flatMap(([, edits]) => edits.map((e) => e.newText)).join('');
     };
-    assert.doesNotMatch(await waitFor('the fix that creates .dockerignore', fixText), /# Python/);
+    assert.doesNotMatch(await waitFor('the fix that creates .dockerignore', fixText, STEP_MS), /# Python/);
     fs.writeFileSync(path.join(dir, 'setup.py'), 'from setuptools import setup\nsetup()\n');
     let last: string | undefined;
-    await waitFor(() => `the fix to list Python entries (last: ${last})`, async () => /# Python/.test((last = await fixText()) ?? ''));
-  });
+    await waitFor(() => `the fix to list Python entries (last: ${last})`, async () => /# Python/.test((last = await fixText()) ?? ''), STEP_MS);
+  }).timeout(testTimeout(2));
 
   it('sees likely secrets appear beside it and go: the finding names them, then no more', async () => {
     // Names the context scan reports and the server does not read, watched because the watched
@@ -84,7 +100,7 @@ describe('a Dockerfile outside the workspace folders', () => {
     const message = () => ourDiagnostics(uri).find((d) => codeOf(d) === 'context-without-dockerignore')?.message ?? '';
     const secrets = () => (/Likely secrets: ([^ ]+(, [^ ]+)*)\.( |$)/.exec(message())?.[1] ?? '').split(', ').sort().join(', ');
     const waitForSecrets = (expected: string) =>
-      waitFor(() => `the finding to name ${expected || 'no secret'} (message: ${message()})`, () => /It sends/.test(message()) && secrets() === expected, 30_000);
+      waitFor(() => `the finding to name ${expected || 'no secret'} (message: ${message()})`, () => /It sends/.test(message()) && secrets() === expected, STEP_MS);
     await waitForSecrets('');
     fs.writeFileSync(path.join(dir, 'id_rsa'), 'not a real key\n');
     await waitForSecrets('id_rsa');
@@ -94,12 +110,12 @@ describe('a Dockerfile outside the workspace folders', () => {
     await waitForSecrets('.ENV');
     fs.rmSync(path.join(dir, '.ENV'));
     await waitForSecrets('');
-  });
+  }).timeout(testTimeout(5));
 
   it('stops watching the folder once no open document is in it', async () => {
     const api = await vscode.extensions.getExtension<Api>(extensionId)!.activate();
     assert.deepStrictEqual(api.watchedOutsideFolders(), [dir]);
     await vscode.commands.executeCommand('workbench.action.closeAllEditors');
-    await waitFor(() => `the watch on ${dir} to end (watched: ${api.watchedOutsideFolders().join(', ')})`, () => api.watchedOutsideFolders().length === 0);
-  });
+    await waitFor(() => `the watch on ${dir} to end (watched: ${api.watchedOutsideFolders().join(', ')})`, () => api.watchedOutsideFolders().length === 0, STEP_MS);
+  }).timeout(testTimeout(1));
 });
