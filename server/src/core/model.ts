@@ -711,7 +711,10 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   const heredocs = node.getHeredocs();
   const args = node.getArguments();
   const text = lines.text;
-  if (heredocs.length > 0) {
+  // dockerfile-ast gives the words of the bodies as arguments too: the command line's end before them.
+  const commandEndOffset = heredocs.length > 0 ? commandEnd(heredocs[0], lines) : undefined;
+  const commandWords = commandEndOffset === undefined ? args : args.filter((a) => lines.offsetAt(a.getRange().start) < commandEndOffset);
+  if (heredocs.length > 0 && runsFirstBody(commandWords.map((a) => a.getValue()))) {
     // `RUN <<EOF` runs the heredoc body as the script; words map one to one.
     const content = heredocs[0].getContentRange();
     const start = content ? lines.offsetAt(content.start) : lines.offsetAt(heredocs[0].getNameRange().end);
@@ -730,7 +733,7 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   // empty argument that reaches back before the arguments: the script starts at that escaped
   // blank, as BuildKit hands it to the shell.
   const startOffset = lines.offsetAt(first === '' ? args[0].getRange().end : args[0].getRange().start);
-  const endOffset = lines.offsetAt(node.getRange().end);
+  const endOffset = commandEndOffset ?? lines.offsetAt(node.getRange().end);
   if (first.startsWith('[')) {
     const words = execWords(node, lines).map((w) => ({ ...w, start: w.start - startOffset, end: w.end - startOffset }));
     const cmd: ShellCommand = { words, before: '', after: '', start: 0, end: endOffset - startOffset };
@@ -746,6 +749,31 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     mounts,
     docOffset: (i) => runOffset(starts, docs, script.length, endOffset, i),
   };
+}
+
+/** Shells that read a script from standard input, with options that keep them doing so (no `-c`). */
+const STDIN_SHELLS = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh)$/;
+
+/**
+ * Whether the first here-document's body is what a RUN runs: BuildKit makes the body the script
+ * when the arguments are that one marker (`RUN <<EOF`); otherwise it hands the shell the command
+ * line with the bodies after it, as the shell's own here-documents, and a body is the input of its
+ * command: a file `cat <<EOF > /x` writes, a Python script. A shell reading it as its script
+ * (`RUN bash -e <<EOF`, `RUN <<EOF sh`) runs it all the same, so that reads as the body too.
+ */
+function runsFirstBody(args: string[]): boolean {
+  const markers = args.filter((a) => /^\d*<<[^<]/.test(a));
+  if (markers.length !== 1) return false;
+  const rest = args.filter((a) => a !== markers[0]);
+  if (rest.length === 0) return true;
+  if (!STDIN_SHELLS.test(rest[0])) return false;
+  return rest.slice(1).every((w, i, ws) => (/^[-+][a-zA-Z]+$/.test(w) && !w.includes('c')) || (ws[i - 1] === '-o' || ws[i - 1] === '+o'));
+}
+
+/** Where the command line of a RUN with here-documents ends: the line break before the first body (or its terminator). */
+function commandEnd(heredoc: ReturnType<Run['getHeredocs']>[number], lines: LineIndex): number | undefined {
+  const next = heredoc.getContentRange()?.start ?? heredoc.getDelimiterRange()?.start;
+  return next && next.line > 0 ? lines.lineEndOffset(next.line - 1) : undefined;
 }
 
 /**

@@ -62,6 +62,31 @@ describe('Dockerfile model', () => {
     assert.equal(m.instructions[1].run!.form, 'heredoc');
     assert.equal(m.instructions[1].run!.commands.length, 2);
   });
+  it('reads a here-document as the script only where BuildKit runs it: the RUN is that one marker, or a shell reads it', () => {
+    // BuildKit makes the body the script only when the arguments are one marker; otherwise the shell
+    // gets the command line with the bodies as its own here-documents. The model read every first
+    // body as the script: a file written with cat held apt-lists-kept and apt-recommends, whose
+    // fixes edited the file's text, while the apt-get commands on the RUN line were not seen.
+    const body = 'apt-get update && apt-get install -y curl';
+    for (const [run, script] of [
+      ['RUN <<EOF', body],
+      ['RUN <<-"EOF"', body],
+      ['RUN bash -e <<EOF', body],
+      ['RUN <<EOF sh -o pipefail', body],
+      ['RUN cat <<EOF > /usr/local/bin/setup.sh', 'cat <<EOF > /usr/local/bin/setup.sh'],
+      ['RUN python3 <<EOF', 'python3 <<EOF'],
+      ['RUN sh -c "echo a" <<EOF', 'sh -c "echo a" <<EOF'],
+      ['RUN apt-get update && apt-get install -y curl && cat <<EOF > /etc/x', 'apt-get update && apt-get install -y curl && cat <<EOF > /etc/x'],
+    ] as const) {
+      const text = `FROM debian:bookworm\n${run}\n${body}\nEOF\n`;
+      const r = buildModel(text).instructions[1].run!;
+      assert.equal(r.text.trimEnd(), script, run);
+      assert.equal(r.form, script === body ? 'heredoc' : 'shell', run);
+      const a = analyze(text, { context: {} });
+      const lines = a.findings.filter((f) => f.ruleId === 'apt-lists-kept').map((f) => f.range.start.line);
+      assert.deepEqual(lines, script === body ? [2] : run.includes('apt-get') ? [1] : [], `${run}: ${JSON.stringify(a.findings.map((f) => f.ruleId))}`);
+    }
+  });
   it('ends a heredoc body at its terminator when the line before it ends in a backslash', () => {
     // dockerfile-ast reads the terminator into the body then (it reports no delimiter); the
     // builder compares each raw line with the terminator, so the shell never sees it.

@@ -129,7 +129,7 @@ const script = fc
     return join(parts.slice(0, cut)) + (cut > 0 ? parts[cut][1] : '') + WRAPS[wrap](join(parts.slice(cut)));
   });
 const runInstruction = fc
-  .tuple(script, fc.constantFrom('RUN ', 'RUN ', 'RUN ', 'RUN --mount=type=cache,target=/root/.cache ', 'ONBUILD RUN ', 'RUN <<EOF\n', 'RUN <<-EOF\n', 'RUN set -e && '))
+  .tuple(script, fc.constantFrom('RUN ', 'RUN ', 'RUN ', 'RUN --mount=type=cache,target=/root/.cache ', 'ONBUILD RUN ', 'RUN <<EOF\n', 'RUN <<-EOF\n', 'RUN bash -e <<EOF\n', 'RUN apt-get update && cat <<EOF > /usr/local/bin/setup.sh\n', 'RUN set -e && '))
   .map(([body, head]) => (head.endsWith('\n') ? `${head}${body}\nEOF` : head + body));
 const OTHER_LINES = ['COPY . /app', 'WORKDIR /app', 'COPY package*.json ./', 'ENV A=1', 'FROM alpine:3.20 AS two', 'USER app', 'CMD ["x"]', 'COPY --from=0 /app /app', 'ARG V=1'];
 const BASE_IMAGES = ['debian:bookworm', 'debian:bookworm-slim', 'ubuntu:24.04', 'alpine:3.20', 'python:3.12', 'node:20', 'fedora:41', 'golang:1.23', 'ruby:3.3', 'php:8.3'];
@@ -137,7 +137,8 @@ const BASE_IMAGES = ['debian:bookworm', 'debian:bookworm-slim', 'ubuntu:24.04', 
 /**
  * Dockerfiles whose RUNs are shell scripts in many shapes (commands the rules fix, joined by any
  * operator, continuation or comment line, inside if/for/case/while, subshells, groups, command
- * substitutions, here-documents), with LF or CR LF line ends and the backslash or backtick escape.
+ * substitutions, here-documents run as the script, read by bash, or written to a file), with LF or
+ * CR LF line ends and the backslash or backtick escape.
  */
 export const shellDockerfile = fc
   .tuple(
