@@ -76,7 +76,7 @@ describe('CodeLens, size breakdown and the light bulb menu on a large file', fun
       await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'context-without-dockerignore'), 30_000);
       const lens = async () => (await client.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } }))[0].command.title;
       // On a busy machine the size after the fixes may come after the first answer, with a refresh.
-      const before = (await client.codeLensesWhen<{ command: { title: string } }>(uri, (l) => / · after \d+ fix/.test(l[0]?.command.title ?? '')))[0].command.title;
+      const before = (await client.codeLensesWhen<{ command: { title: string } }>(uri, (l) => / · after \d+ fix/.test(l[0]?.command.title ?? ''), 30_000))[0].command.title;
       const after = /after (\d+) fix(?:es)?: about (\S+ [KMG]?B)/.exec(before);
       assert.ok(after, before);
       const actions = await client.request<{ kind?: string; title: string; edit: { documentChanges: ({ kind: string; uri: string } | { textDocument: { uri: string }; edits: { newText: string }[] })[] } }[]>('textDocument/codeAction', {
@@ -108,12 +108,12 @@ describe('CodeLens, size breakdown and the light bulb menu on a large file', fun
   });
 });
 
-async function waitForTitle(get: () => Promise<string>, ok: (t: string) => boolean): Promise<string> {
-  let last = '';
-  for (let i = 0; i < 50; i++) {
-    last = await get();
-    if (ok(last)) return last;
+/** Asks for the title until `ok` accepts it or 30 s have passed (a count of tries would end sooner on a busy machine, where each answer takes longer); the last title either way. */
+async function waitForTitle(get: () => Promise<string>, ok: (t: string) => boolean, timeoutMs = 30_000): Promise<string> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const last = await get();
+    if (ok(last) || Date.now() > deadline) return last;
     await new Promise((r) => setTimeout(r, 200));
   }
-  return last;
 }
