@@ -66,8 +66,14 @@ export const rule: Rule = {
     const edits: TextEdit[] = [insertAfterWord(model, run, install, ` ${FLAG}`)];
     const packages = operands(cmd).slice(1);
     const names = packages.map((w) => w.value.split('=')[0]);
-    if (names.some((n) => NEEDS_CA.has(n)) && !names.includes('ca-certificates')) {
-      edits.push(insertAfterWord(model, run, packages[packages.length - 1], ' ca-certificates'));
+    // After the last package written as a plain name: a last operand in quotes, or an open
+    // backquote (`curl \`` ending a here-document body with the backtick escape, which the shell
+    // reads to the end of the body), would take the name into it, or write it past the body's end
+    // onto the terminator's line, which then ends nothing.
+    const plain = packages.filter((w) => /^[A-Za-z0-9][A-Za-z0-9+.:=~_-]*$/.test(w.value) && run.text.slice(w.start, w.end) === w.value);
+    const last = plain[plain.length - 1];
+    if (last && names.some((n) => NEEDS_CA.has(n)) && !names.includes('ca-certificates')) {
+      edits.push(insertAfterWord(model, run, last, ' ca-certificates'));
     }
     return { title: `Add ${FLAG}`, edits, preferred: true };
   },

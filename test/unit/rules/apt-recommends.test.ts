@@ -1,0 +1,36 @@
+/**
+ * apt-recommends adds ca-certificates after the last package written as a plain name, so the new
+ * name never lands inside a quoted word or an open backquote, nor past a here-document's body.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
+import { applyEdits } from '../../../server/src/core/edits';
+import { buildModel } from '../../../server/src/core/model';
+
+const ENV = { context: {} };
+
+function fixed(text: string): string {
+  const analysis = analyze(text, ENV);
+  const finding = analysis.findings.find((f) => f.ruleId === 'apt-recommends');
+  assert.ok(finding, JSON.stringify(analysis.findings.map((f) => f.ruleId)));
+  const fix = fixFor(analysis, finding, ENV);
+  assert.ok(fix);
+  return applyEdits(text, fix.edits);
+}
+
+describe('apt-recommends: where ca-certificates goes', () => {
+  it('keeps a here-document terminator whose body ends in a lone backquote (found by a property over backtick-escape files)', () => {
+    // The body's last word, a backquote the shell reads to the end of the body, was taken as the
+    // last package: ` ca-certificates` went after its line break, onto the terminator's line
+    // (` ca-certificatesEOF`), and the here-document then swallowed the next RUN.
+    const text = '# escape=`\nFROM debian:bookworm\nRUN <<EOF\napt-get install -y curl `\nEOF\nRUN apt-get update\n';
+    const after = fixed(text);
+    assert.equal(after, '# escape=`\nFROM debian:bookworm\nRUN <<EOF\napt-get install --no-install-recommends -y curl ca-certificates `\nEOF\nRUN apt-get update\n');
+    assert.deepEqual(buildModel(after).instructions.map((i) => i.keyword), ['FROM', 'RUN', 'RUN']);
+  });
+
+  it('goes after the last package written as a plain name (a quoted word or a variable may stand last)', () => {
+    assert.equal(fixed('FROM debian:bookworm\nRUN apt-get install -y curl "$EXTRA"\n'), 'FROM debian:bookworm\nRUN apt-get install --no-install-recommends -y curl ca-certificates "$EXTRA"\n');
+    assert.equal(fixed('FROM debian:bookworm\nRUN apt-get install -y wget git\n'), 'FROM debian:bookworm\nRUN apt-get install --no-install-recommends -y wget git ca-certificates\n');
+  });
+});
