@@ -45,7 +45,9 @@ describe('rule documentation links', () => {
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
     }
     assert.ok(seen.size >= 4, `only ${seen.size} rules linked`);
-  });
+    // Two waits of up to 20 s per rule (its page, then its heading in view) and the warnings' own:
+    // more than mocha's 60 s in all, so a wait that does not end fails with its own message.
+  }).timeout(240_000);
 
   it('opens a .dockerignore diagnostic\u2019s section of docs/dockerignore.md, selected, with its heading in view', async () => {
     const folder = vscode.Uri.joinPath(vscode.Uri.file(examplesRoot()), 'doc-links-case');
