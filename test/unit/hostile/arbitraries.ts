@@ -48,13 +48,16 @@ type Mutation =
   | { kind: 'delete'; at: number; length: number }
   | { kind: 'insert'; at: number; text: string }
   | { kind: 'duplicateLine' | 'dropLine' | 'continueLine'; line: number }
-  | { kind: 'swapLines'; a: number; b: number };
+  | { kind: 'swapLines'; a: number; b: number }
+  | { kind: 'backtickEscape' | 'crlf' };
 
 const mutation: fc.Arbitrary<Mutation> = fc.oneof(
   fc.record({ kind: fc.constant('delete' as const), at: fc.nat(), length: fc.integer({ min: 1, max: 40 }) }),
   fc.record({ kind: fc.constant('insert' as const), at: fc.nat(), text: fc.oneof(fc.constantFrom(...WORDS, ...KEYWORDS, '\n', '\r\n', ' \\\n', '\n#\n', '\nEOF\n').map((w) => ` ${w} `), fc.string({ unit: 'binary', maxLength: 5 })) }),
   fc.record({ kind: fc.constantFrom('duplicateLine' as const, 'dropLine' as const, 'continueLine' as const), line: fc.nat() }),
   fc.record({ kind: fc.constant('swapLines' as const), a: fc.nat(), b: fc.nat() }),
+  // The whole file: Windows-style (the backtick escape directive, continuations written with it) or CR LF.
+  fc.record({ kind: fc.constantFrom('backtickEscape' as const, 'crlf' as const) }),
 );
 
 function mutate(text: string, m: Mutation): string {
@@ -77,6 +80,10 @@ function mutate(text: string, m: Mutation): string {
     case 'continueLine':
       lines[m.line % lines.length] += ' \\';
       return lines.join('\n');
+    case 'backtickEscape':
+      return '# escape=`\n' + text.replace(/\\([ \t]*\r?\n)/g, '`$1');
+    case 'crlf':
+      return text.replace(/\r?\n/g, '\r\n');
     case 'swapLines': {
       const a = m.a % lines.length;
       const b = m.b % lines.length;
