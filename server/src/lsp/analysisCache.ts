@@ -109,6 +109,16 @@ export class AnalysisCache {
     return this.entries.get(uri)?.version === version;
   }
 
+  /**
+   * True when `pending` (what {@link get} returned) is still the analysis kept for `uri`: not
+   * replaced by a newer version's, nor by the same version's made again after its facts changed.
+   * Two analyses of one version can run side by side (a file event while the first runs); the one
+   * asked for first may finish last, and its findings must not be published over the newer ones.
+   */
+  holds(uri: string, pending: Promise<DocumentAnalysis>): boolean {
+    return this.entries.get(uri)?.result === pending;
+  }
+
   /** True when `analysis` is the newest one made for `uri` (a newer version's, or the same version's made again, replaces it). */
   isLatest(uri: string, analysis: Analysis): boolean {
     return this.latest.get(uri)?.analysis === analysis;

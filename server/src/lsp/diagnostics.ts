@@ -1,6 +1,7 @@
 /**
  * Publishes findings as LSP diagnostics. Changes are coalesced: a burst of keystrokes schedules
- * one analysis of the newest version, and results for a superseded version are dropped.
+ * one analysis of the newest version, and results for a superseded version, or for an analysis of
+ * the same version made again since (its facts changed), are dropped.
  */
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
@@ -74,8 +75,9 @@ export class DiagnosticsPublisher {
 
   private async publish(doc: TextDocument): Promise<void> {
     try {
-      const result = await this.cache.get(doc);
-      if (!this.cache.isCurrent(doc.uri, result.version)) return;
+      const pending = this.cache.get(doc);
+      const result = await pending;
+      if (!this.cache.holds(doc.uri, pending)) return;
       const diagnostics = (result.analysis?.findings ?? result.ignore?.findings ?? []).map(toDiagnostic);
       // Why a file, or the build context, is not analysed: said once, at the top of the file.
       const notAnalysed = [result.analysis?.skipped, result.ignore?.notEvaluated === undefined ? undefined : ignoreNotEvaluatedMessage(result.ignore.notEvaluated), contextNotMeasured(result.env.context)];
