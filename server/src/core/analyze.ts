@@ -96,7 +96,7 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
   const findings: Finding[] = [];
   const ruleErrors: Analysis['ruleErrors'] = [];
   const active = RULES.filter((rule) => settings.severities?.[rule.id] !== 'off' && !isIgnored(rule, model.globalIgnored));
-  const byFamily = familyFindings(model, active.filter((rule) => rule.reads === 'family'), settings, reuse?.families);
+  const byFamily = familyFindings(model, active.filter((rule) => rule.reads === 'family'), settings, reuse?.families, env);
   for (const rule of active) {
     const configured = settings.severities?.[rule.id] as Severity | undefined;
     let raw;

@@ -3,7 +3,7 @@
  * nothing we know) together with every stage built FROM it, directly or through others. Rules
  * marked `reads: 'family'` see one family at a time; their findings for a family are kept with the
  * family's text and reused while that text, the stages' numbers and their reachability stay the
- * same. A keystroke in one stage of a 1,000-line file then re-runs those rules on that stage's
+ * same (and, for a rule with a `contextKey`, the build-context facts it reads). A keystroke in one stage of a 1,000-line file then re-runs those rules on that stage's
  * family only. When lines were added or removed above a family (every stage of it moved by the
  * same number of lines, and for the first family the instructions before the first FROM too),
  * its kept findings move with it; for rules whose messages quote line
@@ -15,6 +15,7 @@
  */
 import type { DockerfileModel, Instr, Stage } from './model';
 import type { AnalysisSettings } from './analyze';
+import { EMPTY_ENVIRONMENT, type AnalysisEnvironment } from './environment';
 import type { RawFinding, Rule } from '../rules/rule';
 
 /** A finding stored without object references: instruction and stage by position in the family. */
@@ -78,7 +79,7 @@ export function stageFamilies(model: DockerfileModel): Stage[][] {
 const WHOLE_FILE_AFTER = 4;
 
 /** Runs (or reuses) the family rules on each family of `model`. */
-export function familyFindings(model: DockerfileModel, rules: Rule[], settings: AnalysisSettings, previous?: FamilyCache): FamilyRun {
+export function familyFindings(model: DockerfileModel, rules: Rule[], settings: AnalysisSettings, previous?: FamilyCache, env: AnalysisEnvironment = EMPTY_ENVIRONMENT): FamilyRun {
   const run: FamilyRun = { findings: new Map(rules.map((r) => [r.id, []])), errors: new Map(), cache: new Map(), checked: 0 };
   if (rules.length === 0) return run;
   const prefix = model.instructions.filter((i) => !i.stage);
@@ -113,8 +114,10 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
     return lines[0] === old.lines[0] ? old : { signature, texts, lines, results: old.results };
   });
   families.forEach((family, k) => run.cache.set(family[0].fromInstr.range.start.line, entries[k]));
-  const fileKeys = new Map(rules.map((r) => [r.id, r.fileKey?.(model) ?? '']));
-  // Findings made under another answer of the rule's whole-file question are not reused.
+  // The rule's answer to its whole-file question, and the key of the context facts it reads.
+  const fileKeys = new Map(rules.map((r) => [r.id, `${r.fileKey?.(model) ?? ''}${r.contextKey ? `\u0000${r.contextKey(env)}` : ''}`]));
+  const envOf = (rule: Rule): AnalysisEnvironment => (rule.contextKey ? env : EMPTY_ENVIRONMENT);
+  // Findings made under another answer of the rule's whole-file question (or other context facts) are not reused.
   for (const entry of entries) for (const [id, result] of entry.results) if (result.fileKey !== fileKeys.get(id)) entry.results.delete(id);
 
   // A rule missing in many families runs once on the whole file, and its findings are shared out.
@@ -125,7 +128,7 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
     entries.forEach((e, k) => e.results.has(rule.id) || missing.push(k));
     if (missing.length <= WHOLE_FILE_AFTER) continue;
     familyOf ??= new Map(families.flatMap((family, k) => family.map((s): [Stage, number] => [s, k])));
-    shareOut(model, rule, settings, prefix, families, familyOf, entries, fileKeys.get(rule.id)!, missing);
+    shareOut(model, rule, envOf(rule), settings, prefix, families, familyOf, entries, fileKeys.get(rule.id)!, missing);
     missing.forEach((k) => checkedFamilies.add(k));
   }
   families.forEach((family, k) => {
@@ -137,7 +140,7 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
         view ??= familyView(model, prefix, family);
         try {
           // Findings on instructions before the first FROM belong to the first family only.
-          const raw = rule.check({ model: view, file: model, env: { context: {} }, settings }).filter((f) => k === 0 || (f.stage ?? f.instr?.stage));
+          const raw = rule.check({ model: view, file: model, env: envOf(rule), settings }).filter((f) => k === 0 || (f.stage ?? f.instr?.stage));
           result = { findings: raw.map((f) => store(f, prefix, family)), line: entry.lines[0], fileKey: fileKeys.get(rule.id)! };
         } catch (e) {
           result = { error: e instanceof Error ? e.message : String(e), fileKey: fileKeys.get(rule.id)! };
@@ -159,10 +162,10 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
 }
 
 /** Runs one rule on the whole file and stores its findings with the families in `into` (by the family of their stage). */
-function shareOut(model: DockerfileModel, rule: Rule, settings: AnalysisSettings, prefix: Instr[], families: Stage[][], familyOf: Map<Stage, number>, entries: FamilyEntry[], fileKey: string, into: number[]): void {
+function shareOut(model: DockerfileModel, rule: Rule, env: AnalysisEnvironment, settings: AnalysisSettings, prefix: Instr[], families: Stage[][], familyOf: Map<Stage, number>, entries: FamilyEntry[], fileKey: string, into: number[]): void {
   let raw: RawFinding[];
   try {
-    raw = rule.check({ model, env: { context: {} }, settings });
+    raw = rule.check({ model, env, settings });
   } catch (e) {
     const error = e instanceof Error ? e.message : String(e);
     for (const k of into) entries[k].results.set(rule.id, { error, fileKey });

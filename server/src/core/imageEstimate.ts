@@ -9,14 +9,14 @@
  * measured (build-context facts). Everything else is listed as not sized.
  */
 import { hasFlag, isAptInstall, isAptUpdate, operands, removesPath, hasCacheMount } from './commands';
-import { contextCopyBytes, contextSources, ignoreFileName, literalSourcePath } from './buildContext';
-import { compilePattern, testPattern } from './dockerignore';
+import { contextCopyBytes, contextSources, ignoreFileName } from './buildContext';
+import { installedLockfile, lockfileEstimate } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { programName, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
-import { APT_LISTS, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, estimateNpmLockfile, formatBytes, OFFICIAL_BASE_PACKAGES, type NpmEstimate } from '../sizes';
+import { APT_LISTS, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type NpmEstimate } from '../sizes';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 
 export interface SizedPart {
@@ -76,13 +76,14 @@ function npmParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const label = `npm ${sub.value}${global ? ' -g' : ''} ${names.join(' ')}`.trim().slice(0, 80);
   const cacheStays = npmCacheStays(model, env, instr, cmd);
   const lockfile = env.context.npmLockfile;
-  if (names.length === 0 && !NPM_UPDATE.has(sub.value) && !global && lockfile && copiedBefore(instr, lockfile.path)) {
-    const est = estimateNpmLockfile(lockfile, { omitDev: omitsDevDependencies(instr, cmd), omitOptional: omitsOptional(cmd) });
+  const installed = installedLockfile(env, instr, cmd, sub);
+  if (installed) {
+    const est = lockfileEstimate(installed, { omitDev: omitsDevDependencies(instr, cmd), omitOptional: omitsOptional(cmd) });
     const parts: SizedPart[] = [];
-    if (est.packages.length > 0) parts.push({ label: `${label} (${lockfile.path}: ${est.installed} packages)`, bytes: est.bytes, basis: est.basis });
+    if (est.packages.length > 0) parts.push({ label: `${label} (${installed.path}: ${est.installed} packages)`, bytes: est.bytes, basis: est.basis });
     if (est.unknown.length > 0) {
       const some = est.unknown.slice(0, 5).join(', ') + (est.unknown.length > 5 ? ', ...' : '');
-      parts.push({ label: `${est.unknown.length} package${est.unknown.length === 1 ? '' : 's'} of ${lockfile.path} not in the npm package table`, basis: `the npm package table holds neither these versions nor their lines: ${some}` });
+      parts.push({ label: `${est.unknown.length} package${est.unknown.length === 1 ? '' : 's'} of ${installed.path} not in the npm package table`, basis: `the npm package table holds neither these versions nor their lines: ${some}` });
     }
     if (cacheStays) parts.push(cachePart(est));
     return parts;
@@ -107,21 +108,6 @@ const NPM_CACHE_LABEL = 'npm cache left in the layer (~/.npm)';
 function cachePart(est: NpmEstimate): SizedPart {
   const cache = estimateNpmCache(est);
   return { label: NPM_CACHE_LABEL, bytes: est.unknown.length ? undefined : cache.bytes, basis: est.unknown.length ? 'depends on the packages the table does not hold' : cache.basis };
-}
-
-/** True when a COPY/ADD before `instr` along its FROM chain copies `path` from the top of the build context. */
-function copiedBefore(instr: Instr, path: string): boolean {
-  for (let st: Stage | undefined = instr.stage; st; st = st.from.stage) {
-    for (const i of st.instructions) {
-      if (i.index >= instr.index) break;
-      for (const src of contextSources(i)) {
-        if (src.whole || literalSourcePath(src.value) === path) return true;
-        const cleaned = src.value.replace(/^(\.\/)+/, '');
-        if (/[*?[]/.test(cleaned) && !cleaned.includes('/') && testPattern(compilePattern(cleaned), path)) return true;
-      }
-    }
-  }
-  return false;
 }
 
 function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, debianBase: AptBase): SizedPart[] {

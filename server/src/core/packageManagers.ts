@@ -11,6 +11,7 @@ import { appendToRun, commandRange, operands } from './commands';
 import { buildModel, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
+import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import type { Env } from 'dockerfile-ast';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
@@ -245,6 +246,8 @@ export interface CacheCommandContext {
   env(name: string): string | undefined;
   /** Cache-mount targets and paths removed after the command, as written (ENV variables expanded). */
   paths?: string[];
+  /** The analysis's build-context facts, for rules with a `contextKey` (empty for the others). */
+  context?: BuildContextFacts;
 }
 
 export interface CacheRuleSpec {
@@ -269,6 +272,8 @@ export interface CacheRuleSpec {
   finalLayersOnly?: boolean;
   /** False when the rule does not apply to this Dockerfile at all (e.g. yarn berry). */
   applies?(model: DockerfileModel): boolean;
+  /** The key of the build-context facts `message` and `saving` read (see `Rule.contextKey`). */
+  contextKey?(env: AnalysisEnvironment): string;
   /** The repair for one finding, if a safe one exists here. */
   repair?(c: CacheCommandContext & { model: DockerfileModel; word: ShellWord }): { title: string; edits: TextEdit[] } | undefined;
 }
@@ -292,7 +297,8 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
     reads: 'family',
     // `applies` looks at the whole file (e.g. "is this Yarn Berry anywhere?").
     fileKey: spec.applies ? (file) => String(applies(file)) : undefined,
-    check({ model, file }) {
+    contextKey: spec.contextKey,
+    check({ model, file, env }) {
       const out: RawFinding[] = [];
       if (spec.applies && !applies(file ?? model)) return out;
       for (const stage of model.stages) {
@@ -305,7 +311,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           for (let k = 0; k < run.commands.length; k++) {
             const cmd = run.commands[k];
             if (!spec.fills(cmd)) continue;
-            const c: CacheCommandContext = { instr, cmd, env: (name) => envFor(instr, cmd, name) };
+            const c: CacheCommandContext = { instr, cmd, env: (name) => envFor(instr, cmd, name), context: env.context };
             if (spec.optsOut?.(c)) continue;
             const after = run.commands.slice(k + 1);
             if (after.some((a) => spec.cleans(a))) continue;

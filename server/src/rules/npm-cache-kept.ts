@@ -3,35 +3,54 @@
  * document of every package into npm's cache (~/.npm/_cacache) and leave them there.
  */
 import { appendRepair, cacheRule, envFor, flagValue, npmInstallWord, type CacheCommandContext } from '../core/packageManagers';
-import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from '../core/npmCommand';
+import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional, omitsPeer } from '../core/npmCommand';
+import { installedLockfile, lockfileEstimate, lockfileKey } from '../core/npmLockfile';
 import { operands } from '../core/commands';
 import { programName } from '../core/shell';
-import { estimateNpmCache, estimateNpmInstall, formatBytes } from '../sizes';
+import { estimateNpmCache, estimateNpmInstall, formatBytes, formatCount } from '../sizes';
 import type { SizeEstimate } from '../core/types';
 import { NPM_CACHE_DEV_EXAMPLE as DEV, NPM_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
 
 const CLEAN = 'npm cache clean --force';
 const EXAMPLE = `it grows with the dependencies; for express@4.21.2 it was about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured with npm 11)`;
 
+interface OwnCache {
+  bytes: number;
+  basis: string;
+  installed: number;
+  /** What the figure is for: "these packages", "the 57 packages of package-lock.json". */
+  what: string;
+}
+
 /**
- * The cache this command leaves, when it names its packages and the npm package table knows them
- * all (the model of the whole-image estimate); undefined otherwise.
+ * The cache this command leaves, when the npm package table knows every package it installs: the
+ * packages it names, or those of the build context's lockfile when it installs from one copied
+ * before this RUN (the model of the whole-image estimate); undefined otherwise.
  */
-function namedInstallCache(c: CacheCommandContext): { bytes: number; basis: string; installed: number } | undefined {
+function ownCache(c: CacheCommandContext): OwnCache | undefined {
   // The message and the saving of one finding both ask; `c` is made once per command and check.
-  if (!asked.has(c)) asked.set(c, estimateNamedInstallCache(c));
+  if (!asked.has(c)) asked.set(c, estimateOwnCache(c));
   return asked.get(c);
 }
 
-const asked = new WeakMap<CacheCommandContext, { bytes: number; basis: string; installed: number } | undefined>();
+const asked = new WeakMap<CacheCommandContext, OwnCache | undefined>();
 
-function estimateNamedInstallCache(c: CacheCommandContext): { bytes: number; basis: string; installed: number } | undefined {
+function estimateOwnCache(c: CacheCommandContext): OwnCache | undefined {
   const word = npmInstallWord(c.cmd);
-  const names = word ? npmPackageOperands(c.cmd, word).map((w) => w.value) : [];
-  if (names.length === 0 || ['update', 'up', 'upgrade'].includes(word!.value)) return undefined;
+  if (!word) return undefined;
+  const lockfile = installedLockfile({ context: c.context ?? {} }, c.instr, c.cmd, word);
+  if (lockfile) {
+    const est = lockfileEstimate(lockfile, { omitDev: omitsDevDependencies(c.instr, c.cmd), omitOptional: omitsOptional(c.cmd) });
+    if (est.unknown.length > 0 || est.packages.length === 0) return undefined;
+    const what = `the ${formatCount(est.installed)} package${est.installed === 1 ? '' : 's'} of ${lockfile.path} it installs`;
+    const cache = estimateNpmCache(est);
+    return { bytes: cache.bytes, basis: `${cache.basis}; for ${what}`, installed: est.bytes, what };
+  }
+  const names = npmPackageOperands(c.cmd, word).map((w) => w.value);
+  if (names.length === 0 || ['update', 'up', 'upgrade'].includes(word.value)) return undefined;
   const est = estimateNpmInstall(names, { global: installsGlobally(c.cmd), omitOptional: omitsOptional(c.cmd), omitPeer: omitsPeer(c.instr, c.cmd) });
   if (est.unknown.length > 0 || est.packages.length === 0) return undefined;
-  return { ...estimateNpmCache(est), installed: est.bytes };
+  return { ...estimateNpmCache(est), installed: est.bytes, what: 'these packages' };
 }
 
 export const rule = cacheRule({
@@ -43,24 +62,27 @@ export const rule = cacheRule({
     why: 'npm keeps each downloaded tarball and the full registry document of each package (every version ever published) in ~/.npm. The running app never reads it, and a cleanup in a later RUN cannot take it out of this layer. hadolint has no rule for it.',
     incorrect: 'RUN npm ci --omit=dev',
     correct: 'RUN npm ci --omit=dev \\\n    && npm cache clean --force\n# or keep it out of the image and reuse it across builds:\nRUN --mount=type=cache,target=/root/.npm npm ci --omit=dev',
-    sizeImpact: `For packages named on the command line (\`npm install express@4\`), this install's own cache, from the npm package table (the model of the whole-image estimate). Otherwise an example: often larger than the installed packages: ${EXAMPLE}; basis: ${EX.basis}. With the devDependencies of a small TypeScript service it was about ${formatBytes(DEV.bytes)} beside ${formatBytes(DEV.installedBytes)} of node_modules (${DEV.basis}).`,
+    sizeImpact: `For packages named on the command line (\`npm install express@4\`), and for \`npm ci\` / \`npm install\` without names when the build context's package-lock.json (or npm-shrinkwrap.json) is copied before the RUN, this install's own cache, from the npm package table (the model of the whole-image estimate), when the table knows every package. Otherwise an example: often larger than the installed packages: ${EXAMPLE}; basis: ${EX.basis}. With the devDependencies of a small TypeScript service it was about ${formatBytes(DEV.bytes)} beside ${formatBytes(DEV.installedBytes)} of node_modules (${DEV.basis}).`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN (with the same \`--cache\` folder when the install names one). Removing ~/.npm, a cache mount on it, or \`npm_config_cache\` pointing at a folder the RUN removes also satisfy the rule.`,
   },
   fills: npmInstallWord,
+  // The lockfile of the build context sizes the cache of `npm ci` / `npm install` without names.
+  contextKey: lockfileKey,
   cleans: (cmd) => programName(cmd) === 'npm' && operands(cmd)[0]?.value === 'cache' && ['clean', 'clear', 'rm'].includes(operands(cmd)[1]?.value ?? ''),
   cacheHandled: (handled, { instr, cmd }) => {
     const dir = flagValue(cmd, '--cache') ?? envFor(instr, cmd, 'npm_config_cache', true);
     return dir !== undefined ? dir === '/dev/null' || handled(dir) : handled('~/.npm');
   },
   message: (c) => {
-    const own = namedInstallCache(c);
-    const cost = own ? `about ${formatBytes(own.bytes)} for these packages (beside about ${formatBytes(own.installed)} installed; from the npm package table)` : EXAMPLE;
+    const own = ownCache(c);
+    const cost = own ? `about ${formatBytes(own.bytes)} for ${own.what} (beside about ${formatBytes(own.installed)} installed; from the npm package table)` : EXAMPLE;
     return `npm leaves its cache (~/.npm) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;
   },
-  // For packages named on the command line the npm model sizes the cache; otherwise an example
+  // For packages named on the command line, or a lockfile of the context the table knows, the npm
+  // model sizes the cache; otherwise an example
   // from another project is no estimate for this one: no `bytes`, the example stays in the basis.
   saving: (c): SizeEstimate => {
-    const own = namedInstallCache(c);
+    const own = ownCache(c);
     return own ? { bytes: own.bytes, basis: own.basis } : { basis: `depends on the dependencies; example: ${EX.basis}` };
   },
   repair: ({ model, instr, cmd }) => {

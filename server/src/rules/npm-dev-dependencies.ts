@@ -5,15 +5,19 @@
  */
 import { commandRange, insertAfterWord, operands } from '../core/commands';
 import { findingCommand, followsInImage, npmInstallWord } from '../core/packageManagers';
-import { installsGlobally, npmPackageOperands, omitsDevDependencies as omitsDev } from '../core/npmCommand';
+import { installsGlobally, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
+import { installedLockfile, lockfileEstimate, lockfileKey } from '../core/npmLockfile';
+import type { AnalysisEnvironment } from '../core/environment';
+import type { SizeEstimate } from '../core/types';
 import { runInstructions, type DockerfileModel, type Instr } from '../core/model';
-import { programName, type ShellCommand } from '../core/shell';
-import { formatBytes } from '../sizes';
+import { programName, type ShellCommand, type ShellWord } from '../core/shell';
+import { formatBytes, formatCount, npmPackageTable } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
 import type { RawFinding, Rule } from './rule';
 
 const INSTALL_ALL = new Set(['install', 'i', 'in', 'ins', 'isntall', 'ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
-const BASIS = `the devDependencies of package.json (test runners, bundlers, linters, type definitions); their size depends on the project: in a small TypeScript service we measured about ${formatBytes(DEV.bytes)} of them beside ${formatBytes(DEV.runtimeBytes)} of runtime dependencies`;
+const TOOLS = 'the devDependencies of package.json (test runners, bundlers, linters, type definitions)';
+const BASIS = `${TOOLS}; their size depends on the project: in a small TypeScript service we measured about ${formatBytes(DEV.bytes)} of them beside ${formatBytes(DEV.runtimeBytes)} of runtime dependencies`;
 /** Tools that run from devDependencies when a Dockerfile builds or tests the app. */
 const DEV_TOOLS = /^(npx|tsc|webpack|vite|next|ng|nest|rollup|esbuild|parcel|babel|jest|mocha|vitest|ts-node|tsx|nodemon|eslint)$/;
 
@@ -46,6 +50,29 @@ function laterDevUse(instr: Instr, cmd: ShellCommand, model: DockerfileModel, us
   return { line: later.range.start.line, text: c ? c.words.map((w) => w.value).slice(0, 3).join(' ') : (later.node.getArgumentsContent() ?? '').trim() };
 }
 
+
+/**
+ * What the devDependencies of the build context's lockfile weigh, when this command installs from
+ * it (copied before the RUN) and the npm package table knows every one of them: the difference of
+ * the lockfile's estimate with and without them. Undefined otherwise.
+ */
+function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, word: ShellWord): { cost: string; saving: SizeEstimate } | undefined {
+  const lockfile = installedLockfile(env, instr, cmd, word);
+  if (!lockfile) return undefined;
+  const all = lockfileEstimate(lockfile, { omitOptional: omitsOptional(cmd) });
+  const prod = lockfileEstimate(lockfile, { omitDev: true, omitOptional: omitsOptional(cmd) });
+  if (all.unknown.length > prod.unknown.length) return undefined;
+  const count = all.installed - prod.installed;
+  const bytes = all.bytes - prod.bytes;
+  const approximated = all.approximated.length - prod.approximated.length;
+  const packages = `${formatCount(count)} package${count === 1 ? '' : 's'}`;
+  const basis =
+    `unpacked size of the ${packages} ${lockfile.path} marks \`dev: true\` (what --omit=dev leaves out)` +
+    `${approximated ? `, ${approximated} of them as another version of the same line` : ''}, from npm registry metadata of ${npmPackageTable().generatedOn}`;
+  const cost = count === 0 ? `${TOOLS}; ${lockfile.path} pins none today` : `${TOOLS}: about ${formatBytes(bytes)} in the ${packages} ${lockfile.path} marks as dev (unpacked sizes from the npm package table)`;
+  return { cost, saving: { bytes, basis } };
+}
+
 /** `npm prune --omit=dev` / `--production` later in the same RUN removes them before the layer is written. */
 function prunedInRun(instr: Instr, cmd: ShellCommand): boolean {
   return instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && omitsDev(instr, c));
@@ -58,16 +85,18 @@ export const rule: Rule = {
   scope: 'layers',
   // A later use of the devDependencies counts only in the same image (followsInImage): same family.
   reads: 'family',
+  // The build context's lockfile, when there is one, sizes the devDependencies.
+  contextKey: lockfileKey,
   quotesLines: true,
   docs: {
     summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`) in a stage whose layers form the final image.',
     why: 'Test runners, bundlers, linters and type definitions are needed to build and test the app, not to run it. Installed in the final image they ship with every deployment. When the Dockerfile builds the app in the same image (`npm run build`), they are needed there: the cure is a builder stage, and a final stage that installs with `--omit=dev` and copies the build output.',
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
-    sizeImpact: `Depends on the project: ${BASIS} (${DEV.basis}).`,
+    sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN and the table knows every one of them; otherwise ${BASIS} (${DEV.basis}).`,
     fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `nodemon`, `npm run dev`): the finding then suggests a builder stage instead. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are not reported.',
   },
-  check({ model }) {
+  check({ model, env }) {
     const out: RawFinding[] = [];
     const uses = devUses(model);
     for (const instr of runInstructions(model)) {
@@ -79,10 +108,13 @@ export const rule: Rule = {
         if (installsGlobally(cmd)) continue;
         if (npmPackageOperands(cmd, word).length > 0 || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
         const dev = laterDevUse(instr, cmd, model, uses);
+        const own = lockfileDevCost(env, instr, cmd, word);
+        const cost = own?.cost ?? BASIS;
         const message = dev
-          ? `npm installs devDependencies into the final image: ${BASIS}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`
-          : `npm installs devDependencies into the final image: ${BASIS}. Add --omit=dev (or set NODE_ENV=production).`;
-        out.push({ range: commandRange(model, run, cmd), instr, message, saving: { basis: `depends on the project; example: ${DEV.basis}` }, data: { commandStart: cmd.start, needsDev: dev !== undefined } });
+          ? `npm installs devDependencies into the final image: ${cost}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`
+          : `npm installs devDependencies into the final image: ${cost}. Add --omit=dev (or set NODE_ENV=production).`;
+        const saving = own?.saving ?? { basis: `depends on the project; example: ${DEV.basis}` };
+        out.push({ range: commandRange(model, run, cmd), instr, message, saving, data: { commandStart: cmd.start, needsDev: dev !== undefined } });
       }
     }
     return out;

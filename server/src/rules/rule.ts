@@ -59,7 +59,8 @@ export interface Rule {
   /**
    * 'family': the findings about a stage depend only on the stages of its FROM family (the
    * stages it builds on and those built on it), their reachability flags and the instructions
-   * before the first FROM; never on other stages, the build context or the settings. The engine
+   * before the first FROM; never on other stages, the settings, or the build context except
+   * through `contextKey`. The engine
    * then runs the check once per family on a model holding just that family, and reuses the
    * findings of families whose text did not change since the last version (see analyze.ts).
    * Absent: the check reads the whole file and runs on every analysis.
@@ -77,6 +78,13 @@ export interface Rule {
    * stays the same.
    */
   fileKey?(file: DockerfileModel): string;
+  /**
+   * For a 'family' rule that also reads facts of the build context: a key of the facts it reads
+   * (cheap: asked on every analysis). Its check then gets the analysis's environment (other
+   * family rules get an empty one), and findings kept from an earlier version are reused only
+   * while the key stays the same.
+   */
+  contextKey?(env: AnalysisEnvironment): string;
   check(ctx: RuleContext): RawFinding[];
   /** Edits that repair one finding; absent when no safe fix exists. */
   fix?(finding: Finding, ctx: RuleContext): Fix | undefined;

@@ -1,0 +1,67 @@
+/**
+ * Which npm commands install from the build context's lockfile, and what the npm package table
+ * makes of it. Asked by the whole-image estimate and by the npm rules (their messages and savings
+ * give this project's figures when the lockfile tells them).
+ */
+import { contextSources, literalSourcePath } from './buildContext';
+import { compilePattern, testPattern } from './dockerignore';
+import type { AnalysisEnvironment, NpmLockfileFacts } from './environment';
+import type { Instr, Stage } from './model';
+import { installsGlobally, npmPackageOperands } from './npmCommand';
+import type { ShellCommand, ShellWord } from './shell';
+import { estimateNpmLockfile, type NpmEstimate } from '../sizes';
+
+const NPM_UPDATE = new Set(['update', 'up', 'upgrade']);
+
+/**
+ * The lockfile `npm <sub>` installs from: a command without package names, not an update nor a
+ * global install, in a RUN after a COPY/ADD that copies the context's lockfile. Undefined otherwise.
+ */
+export function installedLockfile(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, sub: ShellWord): NpmLockfileFacts | undefined {
+  const lockfile = env.context.npmLockfile;
+  if (!lockfile || NPM_UPDATE.has(sub.value) || installsGlobally(cmd) || npmPackageOperands(cmd, sub).length > 0) return undefined;
+  return copiedBefore(instr, lockfile.path) ? lockfile : undefined;
+}
+
+/** True when a COPY/ADD before `instr` along its FROM chain copies `path` from the top of the build context. */
+export function copiedBefore(instr: Instr, path: string): boolean {
+  for (let st: Stage | undefined = instr.stage; st; st = st.from.stage) {
+    for (const i of st.instructions) {
+      if (i.index >= instr.index) break;
+      for (const src of contextSources(i)) {
+        if (src.whole || literalSourcePath(src.value) === path) return true;
+        const cleaned = src.value.replace(/^(\.\/)+/, '');
+        if (/[*?[]/.test(cleaned) && !cleaned.includes('/') && testPattern(compilePattern(cleaned), path)) return true;
+      }
+    }
+  }
+  return false;
+}
+
+/**
+ * {@link estimateNpmLockfile}, kept per lockfile (the language server keeps one lockfile object
+ * until the file changes) and options: every analysis of every keystroke asks again.
+ */
+const estimates = new WeakMap<NpmLockfileFacts, Map<string, NpmEstimate & { installed: number }>>();
+export function lockfileEstimate(lockfile: NpmLockfileFacts, opts: { omitDev?: boolean; omitOptional?: boolean }): NpmEstimate & { installed: number } {
+  let kept = estimates.get(lockfile);
+  if (!kept) estimates.set(lockfile, (kept = new Map()));
+  const key = `${+!!opts.omitDev}${+!!opts.omitOptional}`;
+  let est = kept.get(key);
+  if (!est) kept.set(key, (est = estimateNpmLockfile(lockfile, opts)));
+  return est;
+}
+
+/**
+ * A key for the lockfile of `env` (the same while it is the same object), for family rules that
+ * read it: their kept findings are reused only while it stays the same.
+ */
+const keys = new WeakMap<NpmLockfileFacts, string>();
+let lastKey = 0;
+export function lockfileKey(env: AnalysisEnvironment): string {
+  const lockfile = env.context.npmLockfile;
+  if (!lockfile) return '';
+  let key = keys.get(lockfile);
+  if (key === undefined) keys.set(lockfile, (key = `lockfile ${++lastKey}`));
+  return key;
+}

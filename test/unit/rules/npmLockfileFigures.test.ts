@@ -1,0 +1,108 @@
+/**
+ * npm-dev-dependencies and npm-cache-kept give this project's figures when the build context's
+ * lockfile is copied before the install and the npm package table knows its packages, and keep
+ * the measured example only when the context does not tell. Both are family rules whose findings
+ * are kept across edits: a lockfile that appears or changes must not leave the old figures.
+ *
+ * test/fixtures/npm-lockfile-dev: a real lockfile written by npm 11 (`npm install
+ * --package-lock-only`) for express ^4.19 with the devDependencies prettier ^3 and nodemon ^3,
+ * lines the table holds. test/fixtures/npm-lockfile: its devDependency typescript ^5.9 is a line
+ * the table does not hold.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { analyze } from '../../../server/src/core/analyze';
+import { buildModel } from '../../../server/src/core/model';
+import { estimateImage } from '../../../server/src/core/imageEstimate';
+import { EMPTY_ENVIRONMENT, type AnalysisEnvironment } from '../../../server/src/core/environment';
+import type { Finding } from '../../../server/src/core/types';
+import { estimateNpmCache, estimateNpmLockfile, formatBytes } from '../../../server/src/sizes';
+import { parseNpmLockfile } from '../../../server/src/sources/context/facts';
+
+const lockfileOf = (folder: string) => parseNpmLockfile(readFileSync(join(__dirname, `../../../../test/fixtures/${folder}/package-lock.json`), 'utf8'), 'package-lock.json')!;
+const withDev = lockfileOf('npm-lockfile-dev');
+const unknownDev = lockfileOf('npm-lockfile');
+const env = (lockfile = withDev): AnalysisEnvironment => ({ context: { npmLockfile: lockfile } });
+
+const DOCKERFILE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\nCMD ["node", "dist/index.js"]\n';
+const finding = (findings: Finding[], id: string): Finding => {
+  const f = findings.find((x) => x.ruleId === id);
+  assert.ok(f, `no ${id} finding`);
+  return f;
+};
+
+describe('npm rules with the build context lockfile', () => {
+  const all = estimateNpmLockfile(withDev);
+  const prod = estimateNpmLockfile(withDev, { omitDev: true });
+  // Entries marked dev that npm installs here (fsevents, dev and optional, is for macOS only).
+  const devCount = all.installed - prod.installed;
+
+  it('the fixture is what the tests need: dev packages, all known to the table', () => {
+    assert.deepEqual(all.unknown, []);
+    assert.ok(withDev.packages.filter((p) => p.dev && !p.optional).length === devCount);
+    assert.ok(devCount > 10 && all.bytes - prod.bytes > 1_000_000, `${devCount} dev packages, ${all.bytes - prod.bytes} bytes`);
+  });
+
+  it('npm-dev-dependencies: the size of the lockfile entries marked dev, in the message and the saving', () => {
+    const f = finding(analyze(DOCKERFILE, env()).findings, 'npm-dev-dependencies');
+    assert.equal(f.saving?.bytes, all.bytes - prod.bytes);
+    assert.match(f.saving!.basis, new RegExp(`^unpacked size of the ${devCount} packages package-lock\\.json marks \`dev: true\` \\(what --omit=dev leaves out\\), from npm registry metadata of \\d{4}-\\d{2}-\\d{2}$`));
+    assert.ok(f.message.includes(`about ${formatBytes(all.bytes - prod.bytes)} in the ${devCount} packages package-lock.json marks as dev (unpacked sizes from the npm package table)`), f.message);
+    assert.doesNotMatch(f.message, /small TypeScript service/);
+    // The rest of the message stays: the later use of the devDependencies is still quoted.
+    assert.match(f.message, /Line 6 \(`npm run build`\) needs them/);
+  });
+
+  it("npm-cache-kept: npm's cache for what this install downloads, the figure of the image estimate", () => {
+    const f = finding(analyze(DOCKERFILE, env()).findings, 'npm-cache-kept');
+    const cache = estimateNpmCache(all);
+    assert.equal(f.saving?.bytes, cache.bytes);
+    assert.ok(f.saving!.basis.startsWith(cache.basis) && f.saving!.basis.endsWith(`; for the ${all.installed} packages of package-lock.json it installs`), f.saving!.basis);
+    assert.ok(f.message.includes(`about ${formatBytes(cache.bytes)} for the ${all.installed} packages of package-lock.json it installs (beside about ${formatBytes(all.bytes)} installed; from the npm package table)`), f.message);
+    assert.doesNotMatch(f.message, /express@4\.21\.2/);
+    const layer = estimateImage(buildModel(DOCKERFILE), env())!.layers.find((l) => l.instr.index === 3)!;
+    assert.equal(layer.parts.find((p) => p.label.startsWith('npm cache left'))?.bytes, f.saving?.bytes);
+  });
+
+  it('with --omit=dev the cache is that of the production packages', () => {
+    const text = 'FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCMD ["node", "index.js"]\n';
+    const findings = analyze(text, env()).findings;
+    assert.equal(findings.some((f) => f.ruleId === 'npm-dev-dependencies'), false);
+    assert.equal(finding(findings, 'npm-cache-kept').saving?.bytes, estimateNpmCache(prod).bytes);
+  });
+
+  it('falls back to the measured examples without a lockfile, when it is not copied before the RUN, or when the table lacks packages', () => {
+    const notCopied = 'FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nCMD ["node", "index.js"]\n';
+    for (const [text, e, why] of [
+      [DOCKERFILE, EMPTY_ENVIRONMENT, 'no lockfile'],
+      [notCopied, env(), 'lockfile not copied'],
+      [DOCKERFILE, env(unknownDev), 'typescript@5.9 not in the table'],
+    ] as const) {
+      const findings = analyze(text, e).findings;
+      const dev = finding(findings, 'npm-dev-dependencies');
+      assert.match(dev.message, /in a small TypeScript service we measured about 59 MB/, why);
+      assert.equal(dev.saving?.bytes, undefined, why);
+      const cache = finding(findings, 'npm-cache-kept');
+      assert.match(cache.message, /for express@4\.21\.2 it was about 5\.4 MB/, why);
+      assert.equal(cache.saving?.bytes, undefined, why);
+    }
+  });
+
+  it('kept family findings follow the lockfile: it appears, changes, goes', () => {
+    const devBytes = (a: ReturnType<typeof analyze>) => finding(a.findings, 'npm-dev-dependencies').saving?.bytes;
+    const none = analyze(DOCKERFILE, EMPTY_ENVIRONMENT);
+    const appears = analyze(DOCKERFILE, env(), {}, none);
+    assert.equal(devBytes(appears), all.bytes - prod.bytes);
+    const same = analyze(DOCKERFILE, env(), {}, appears);
+    assert.equal(same.findings.find((f) => f.ruleId === 'npm-cache-kept')?.saving?.bytes, estimateNpmCache(all).bytes);
+    const changed = analyze(DOCKERFILE, env(unknownDev), {}, same);
+    assert.equal(devBytes(changed), undefined);
+    const gone = analyze(DOCKERFILE, EMPTY_ENVIRONMENT, {}, appears);
+    assert.equal(devBytes(gone), undefined);
+    // Each equals a fresh analysis in the same environment.
+    for (const [kept, e] of [[appears, env()], [changed, env(unknownDev)], [gone, EMPTY_ENVIRONMENT]] as const) {
+      assert.deepEqual(kept.findings.map((f) => [f.ruleId, f.message, f.saving]), analyze(DOCKERFILE, e).findings.map((f) => [f.ruleId, f.message, f.saving]));
+    }
+  });
+});
