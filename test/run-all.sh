@@ -58,8 +58,10 @@ level() {
   local code=${PIPESTATUS[0]}
   local passed failed
   # Summed over the mocha runs of the level (the VS Code level runs a second pass, test/vscode/again).
-  passed=$(grep -E '^[[:space:]]*[0-9]+ passing' "$log" | awk '{ n += $1 } END { if (NR) print n }')
-  failed=$(grep -E '^[[:space:]]*[0-9]+ failing' "$log" | awk '{ n += $1 } END { if (NR) print n }')
+  # -a: a test may print a byte that is not text (hostile inputs), and grep then prints only "binary
+  # file matches", which read as no passing test.
+  passed=$(grep -aE '^[[:space:]]*[0-9]+ passing' "$log" | awk '{ n += $1 } END { if (NR) print n }')
+  failed=$(grep -aE '^[[:space:]]*[0-9]+ failing' "$log" | awk '{ n += $1 } END { if (NR) print n }')
   total_passed=$(( total_passed + ${passed:-0} ))
   total_failed=$(( total_failed + ${failed:-0} ))
   if [ "$code" -eq 124 ] || [ "$code" -eq 137 ]; then
