@@ -399,9 +399,17 @@ function selectBatch(candidates: Candidate[], lineCount: number, suspects: Set<s
  */
 function stillThere(c: Candidate, batch: Candidate[], after: Analysis): boolean {
   const edits = batch.flatMap((b) => b.at.edits);
-  const moved = (offset: number) => offset + edits.reduce((sum, e) => (e.end <= offset ? sum + e.delta : sum), 0);
-  const from = moved(c.at.start);
-  const to = moved(c.at.end);
+  // An offset inside text an edit replaced goes to that edit's new text (its start for the
+  // finding's start, its end for the finding's end): a fix that deletes its finding's line left
+  // the old length in place, and the range then reached a later finding of the rule.
+  const moved = (offset: number, side: 'start' | 'end') => {
+    const inside = edits.find((e) => e.start < offset && offset < e.end);
+    const at = inside ? (side === 'start' ? inside.start : inside.end + inside.delta) : offset;
+    const base = inside ? inside.start : offset;
+    return at + edits.reduce((sum, e) => (e !== inside && e.end <= base ? sum + e.delta : sum), 0);
+  };
+  const from = moved(c.at.start, 'start');
+  const to = moved(c.at.end, 'end');
   const lines = after.model.lines;
   return after.findings.some((f) => {
     if (f.ruleId !== c.finding.ruleId) return false;

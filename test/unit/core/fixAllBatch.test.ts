@@ -192,6 +192,16 @@ describe('fixAll in rounds equals fixes applied one at a time', function () {
         assert.equal(result.text, 'FROM alpine:3.21\nRUN apk add --no-cache git & apk add --no-cache jq\nRUN apk add --no-cache jq\n');
       });
 
+      it('a fix that deletes its finding\'s line, in a batch with a fix that leaves its finding, is kept (found by the property below)', () => {
+        // fixAllBatch seed 1796318766839 (3,000 runs, fast-check seed 1022437111): the batch took
+        // both files-changed-in-later-layer fixes; the second (its chown has a NUL after -R) left
+        // its finding, and the first, which deletes its RUN line, was also read as leaving one: the
+        // deleted line's old length, kept in place, reached the second finding. Neither was applied.
+        const text = 'FROM debian:bookworm-slim\nRUN useradd -l -u 1001 app\nCOPY entrypoint.sh /usr/local/bin/entrypoint.sh\nRUN chmod 755 /usr/local/bin/entrypoint.sh\nWORKDIR /app\nCOPY . .\nRUN chown -R\u0000 app:app /app\nUSER app\n';
+        const result = assertSameAsOneAtATime(text, { context: { hasDockerignore: true, topLevelNames: [] } }, {}, options);
+        assert.deepEqual(result.applied, ['files-changed-in-later-layer']);
+      });
+
       it('many fixes that do not remove their findings, among fixes that do', () => {
         const looping = ['RUN <<EOT', 'apt-get update', 'apt-get -y install python3 \\', '    make \\', 'EOT'];
         const lines = ['FROM debian:bookworm'];
