@@ -1,6 +1,7 @@
 // Writes the README that goes into the .vsix (what the Extensions view and the Marketplace show):
 // README.md up to its first section for developers (DEVELOPER_SECTIONS: how it performs, how to
-// build and test it), without the two developer commands the repository README opens with. The
+// build and test it), without the two developer commands the repository README opens with and the
+// blocks it marks as not for the package (the screenshots, which the .vsix does not ship). The
 // sections a user reads (install, what it shows, rules, configuration, CLI, other editors, where
 // the numbers come from) are kept word for word. `npm run package` passes the file to vsce with
 // `--readme-path`; README.md itself is not changed.
@@ -12,6 +13,10 @@ import { pathToFileURL } from 'node:url';
 /** The first section of README.md that a user of the extension does not need, and all after it. */
 const DEVELOPER_SECTIONS = '## Performance and robustness';
 
+/** Lines between these (HTML comments, which Markdown viewers do not show) are left out of the package. */
+export const OMIT_START = '<!-- not in the package';
+export const OMIT_END = '<!-- end of not in the package';
+
 export function packageReadme(readme) {
   const lines = readme.split('\n');
   const end = lines.indexOf(DEVELOPER_SECTIONS);
@@ -21,6 +26,13 @@ export function packageReadme(readme) {
   const open = kept.findIndex((l) => l.startsWith('```'));
   const close = open < 0 ? -1 : kept.findIndex((l, i) => i > open && l.startsWith('```'));
   if (open > 0 && close > open && kept.slice(1, open).every((l) => l.trim() === '')) kept.splice(open, close - open + 2);
+  // Blocks README.md marks as not for the package (the screenshots: the .vsix ships no images, and
+  // an image it does not hold shows as a broken one in the Extensions view), with the blank line after.
+  for (let start; (start = kept.findIndex((l) => l.startsWith(OMIT_START))) >= 0; ) {
+    const end = kept.findIndex((l, i) => i > start && l.startsWith(OMIT_END));
+    if (end < 0) throw new Error(`package-readme: "${OMIT_START}" without "${OMIT_END}" after it`);
+    kept.splice(start, end - start + 1 + (kept[end + 1]?.trim() === '' ? 1 : 0));
+  }
   return kept.join('\n').trimEnd() + '\n';
 }
 
