@@ -10,7 +10,7 @@
  */
 import { hasFlag, isAptInstall, isAptUpdate, operands, removesPath, hasCacheMount } from './commands';
 import { contextCopyBytes, contextSources, ignoreFileName } from './buildContext';
-import { installedLockfile, lockfileEstimate } from './npmLockfile';
+import { installedLockfile, lockfileEstimate, NPM_UPDATE } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { programName, type ShellCommand, type ShellWord } from './shell';
@@ -65,7 +65,6 @@ function npmCacheStays(model: DockerfileModel, env: AnalysisEnvironment, instr: 
   return kept.has(`${instr.index}:${cmd.start}`);
 }
 
-const NPM_UPDATE = new Set(['update', 'up', 'upgrade']);
 /** npm subcommands that add nothing worth counting: they empty the cache or write a line of configuration. */
 const NPM_NEGLIGIBLE = new Set(['cache', 'config', 'set', 'get', 'version', '']);
 

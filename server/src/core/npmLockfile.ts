@@ -11,7 +11,8 @@ import { installsGlobally, npmPackageOperands } from './npmCommand';
 import type { ShellCommand, ShellWord } from './shell';
 import { estimateNpmLockfile, type NpmEstimate } from '../sizes';
 
-const NPM_UPDATE = new Set(['update', 'up', 'upgrade']);
+/** npm subcommands that update to what the registry has at build time, whatever the lockfile says. */
+export const NPM_UPDATE: ReadonlySet<string> = new Set(['update', 'up', 'upgrade']);
 
 /**
  * The lockfile `npm <sub>` installs from: a command without package names, not an update nor a

@@ -4,7 +4,7 @@
  */
 import { appendRepair, cacheRule, envFor, flagValue, npmInstallWord, type CacheCommandContext } from '../core/packageManagers';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional, omitsPeer } from '../core/npmCommand';
-import { installedLockfile, lockfileEstimate, lockfileKey } from '../core/npmLockfile';
+import { installedLockfile, lockfileEstimate, lockfileKey, NPM_UPDATE } from '../core/npmLockfile';
 import { operands } from '../core/commands';
 import { programName } from '../core/shell';
 import { estimateNpmCache, estimateNpmInstall, formatBytes, formatCount } from '../sizes';
@@ -47,7 +47,7 @@ function estimateOwnCache(c: CacheCommandContext): OwnCache | undefined {
     return { bytes: cache.bytes, basis: `${cache.basis}; for ${what}`, installed: est.bytes, what };
   }
   const names = npmPackageOperands(c.cmd, word).map((w) => w.value);
-  if (names.length === 0 || ['update', 'up', 'upgrade'].includes(word.value)) return undefined;
+  if (names.length === 0 || NPM_UPDATE.has(word.value)) return undefined;
   const est = estimateNpmInstall(names, { global: installsGlobally(c.cmd), omitOptional: omitsOptional(c.cmd), omitPeer: omitsPeer(c.instr, c.cmd) });
   if (est.unknown.length > 0 || est.packages.length === 0) return undefined;
   return { ...estimateNpmCache(est), installed: est.bytes, what: 'these packages' };
