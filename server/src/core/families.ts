@@ -3,7 +3,8 @@
  * nothing we know) together with every stage built FROM it, directly or through others. Rules
  * marked `reads: 'family'` see one family at a time; their findings for a family are kept with the
  * family's text and reused while that text, the stages' numbers and their reachability stay the
- * same (and, for a rule with a `contextKey`, the build-context facts it reads). A keystroke in one stage of a 1,000-line file then re-runs those rules on that stage's
+ * same (and, for a rule with a `contextKey`, the build-context facts it reads). A keystroke in one
+ * stage of a 1,000-line file then re-runs those rules on that stage's
  * family only. When lines were added or removed above a family (every stage of it moved by the
  * same number of lines, and for the first family the instructions before the first FROM too),
  * its kept findings move with it; for rules whose messages quote line
