@@ -60,6 +60,8 @@ export class AnalysisCache {
   private readonly latest = new Map<string, { version: number; analysis: Analysis }>();
   /** Analyses asked for and not settled yet. */
   private computing = 0;
+  /** For tests and bug reports: Dockerfile analyses made (each call of `analyze`). */
+  readonly stats = { analyses: 0 };
   /**
    * Called when an analysis settles: `current` is it when it is still its document's current one
    * (not replaced, not failed); `idle` when no other analysis is being made.
@@ -154,6 +156,7 @@ export class AnalysisCache {
     const configProblems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
     const analysisSettings = combineSettings(settings.analysis, config.hadolint, config.project);
     const previous = this.latest.get(doc.uri);
+    this.stats.analyses++;
     const analysis = analyze(doc.getText(), env, analysisSettings, previous?.analysis);
     if (!previous || previous.version <= doc.version) this.latest.set(doc.uri, { version: doc.version, analysis });
     return { ...base, configProblems, kind: 'dockerfile', env, settings: analysisSettings, analysis };

@@ -162,7 +162,7 @@ export function startSession(connection: Connection): void {
   });
 
   // For fault tests and bug reports: which process serves this session (and how many context scans it ran).
-  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv, codeCache: (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] ?? 'off', unhandledRejections: rejections(), contextScans: { ...scans.stats }, afterFixes: { ...afterFixes.stats } }));
+  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv, codeCache: (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] ?? 'off', unhandledRejections: rejections(), contextScans: { ...scans.stats }, analyses: cache.stats.analyses, afterFixes: { ...afterFixes.stats } }));
   connection.onNotification(TRUST_NOTIFICATION, (p: { trusted?: unknown }) => {
     trusted = p?.trusted === true;
     if (untrusted && trusted) {

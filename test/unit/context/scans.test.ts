@@ -67,6 +67,28 @@ describe('ContextScans while an ignore file is typed', () => {
     scans.dispose();
   });
 
+  it('announces only the documents answered "running", not one that got the finished scan from within()', async () => {
+    const announced: string[][] = [];
+    const scans = new ContextScans({ onDone: (_dir, requesters) => announced.push(requesters) });
+    // An open: the first analysis waits and gets the figures. Announcing it as well analysed the
+    // document a second time, the first analysis dropped unpublished.
+    assert.equal((await scans.within(root, 'a\n', 'waited', 60_000)).state, 'done');
+    assert.deepEqual(announced, [[]]);
+    // A document told "running" (its analysis went without figures) is analysed again; one
+    // waiting in within() at the end is answered there.
+    assert.equal(scans.state(root, 'b\n', 'told').state, 'running');
+    const waiting = scans.within(root, 'b\n', 'waiting', 60_000);
+    assert.equal((await scans.wait(root, 'b\n', 'told')).state, 'done');
+    assert.equal((await waiting).state, 'done');
+    assert.deepEqual(announced, [[], ['told']]);
+    // Timed out in within(): told "running", so announced.
+    const short = await scans.within(root, 'c\n', 'short', 0);
+    assert.equal(short.state, 'running');
+    await scans.wait(root, 'c\n', 'other');
+    assert.deepEqual(announced.at(-1), ['short']);
+    scans.dispose();
+  });
+
   it('a closed document drops the scan that waits for it to settle', async () => {
     const scans = new ContextScans({ settleMs: 20 });
     const first = scans.wait(root, 'a\n', 'doc');

@@ -32,7 +32,11 @@ export interface ContextScansOptions {
   /** Called once a scan has run for `progressAfterMs`; the sink receives its progress. */
   progress?: (dir: string) => ScanProgressSink;
   progressAfterMs?: number;
-  /** A scan finished (or failed) for this context folder; `requesters` are the documents that wait for it. */
+  /**
+   * A scan finished (or failed) for this context folder. `requesters` are the documents that wait
+   * for it: those answered "running" (their analysis went without its figures), less those waiting
+   * in `within` at that moment, which get the finished scan from that call.
+   */
   onDone?: (dir: string, requesters: string[]) => void;
   /** How many scans to keep. Default 8. */
   keep?: number;
@@ -48,6 +52,10 @@ interface Entry {
   dir: string;
   controller: AbortController;
   requesters: Set<string>;
+  /** Requesters answered "running": analysed again when the scan ends. */
+  toldRunning: Set<string>;
+  /** Requesters waiting in `within` right now: the scan's end answers them there. */
+  inWithin: Map<string, number>;
   result?: ContextScanResult;
   error?: string;
   /** Settles when the scan finished, failed or was dropped (also before it started). */
@@ -55,6 +63,13 @@ interface Entry {
   /** True while the scan waits for its requester to settle (see `settleMs`). */
   waiting?: boolean;
   used: number;
+}
+
+/** The entry's state for `requester`, who is remembered as waiting for the scan when it is not done yet. */
+function answer(entry: Entry, requester: string): ScanState {
+  const state = stateOf(entry);
+  if (state.state === 'running') entry.toldRunning.add(requester);
+  return state;
 }
 
 function stateOf(entry: Entry): ScanState {
@@ -83,7 +98,7 @@ export class ContextScans {
    * URI). Starts it in the background when needed and answers at once.
    */
   state(dir: string, ignoreText: string | undefined, requester: string): ScanState {
-    return stateOf(this.ensure(dir, ignoreText, requester));
+    return answer(this.ensure(dir, ignoreText, requester), requester);
   }
 
   /**
@@ -95,20 +110,27 @@ export class ContextScans {
     const entry = this.ensure(dir, ignoreText, requester);
     if (!entry.result && entry.error === undefined && !entry.waiting) {
       let timer: NodeJS.Timeout | undefined;
-      await Promise.race([entry.promise, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
-      clearTimeout(timer);
+      entry.inWithin.set(requester, (entry.inWithin.get(requester) ?? 0) + 1);
+      try {
+        await Promise.race([entry.promise, new Promise<void>((r) => (timer = setTimeout(r, ms)))]);
+      } finally {
+        clearTimeout(timer);
+        const n = entry.inWithin.get(requester)! - 1;
+        if (n > 0) entry.inWithin.set(requester, n);
+        else entry.inWithin.delete(requester);
+      }
     }
     // The entry itself, not `state()`: asking again would take the requester's interest back to
     // this text when a newer version asked for another one meanwhile (that restarted the scan
     // of the old text after every keystroke).
-    return stateOf(entry);
+    return answer(entry, requester);
   }
 
   /** Like `state`, but waits for the scan to finish. */
   async wait(dir: string, ignoreText: string | undefined, requester: string): Promise<ScanState> {
     const entry = this.ensure(dir, ignoreText, requester);
     await entry.promise;
-    return stateOf(entry);
+    return answer(entry, requester);
   }
 
   /** The requester no longer needs its scan (document closed). */
@@ -163,7 +185,7 @@ export class ContextScans {
   /** A new entry whose scan starts after `delayMs` (at once when 0), unless it is dropped first. */
   private start(key: string, dir: string, ignoreText: string | undefined, delayMs: number): Entry {
     const controller = new AbortController();
-    const entry = { key, dir, controller, requesters: new Set<string>(), used: ++this.clock } as Entry;
+    const entry = { key, dir, controller, requesters: new Set<string>(), toldRunning: new Set<string>(), inWithin: new Map<string, number>(), used: ++this.clock } as Entry;
     if (delayMs <= 0) {
       entry.promise = this.run(entry, ignoreText);
       return entry;
@@ -217,7 +239,10 @@ export class ContextScans {
     ).finally(() => {
       sink?.done();
       // An aborted scan was already dropped; only a current one is announced.
-      if (!controller.signal.aborted && this.entries.get(key) === entry) this.options.onDone?.(dir, [...entry.requesters]);
+      // Only the documents whose analysis went without the figures: one that waits in `within`
+      // now gets them from that call (announcing it too analysed each newly opened document
+      // twice, the first analysis thrown away unpublished).
+      if (!controller.signal.aborted && this.entries.get(key) === entry) this.options.onDone?.(dir, [...entry.requesters].filter((r) => entry.toldRunning.has(r) && !entry.inWithin.has(r)));
     });
   }
 
