@@ -3,9 +3,9 @@
  * (`.yml`, `.json`) and `.hadolint.yaml` (`.yml`), each the nearest one in the Dockerfile's
  * folder or a parent. Cached per folder; the language server drops the cache on file changes.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseHadolintConfig, parseProjectConfig, type ProjectConfig, type RuleLevel } from '../core/config';
+import { folderAndParents, readFirst, type FileText } from './readFirst';
 
 export const PROJECT_CONFIG_NAMES = ['.dockerfile-size-hints.yaml', '.dockerfile-size-hints.yml', '.dockerfile-size-hints.json'];
 export const HADOLINT_CONFIG_NAMES = ['.hadolint.yaml', '.hadolint.yml'];
@@ -15,21 +15,9 @@ export interface LoadedConfig {
   hadolint?: Record<string, RuleLevel>;
 }
 
-async function nearest(dir: string, names: string[], stopAt?: string): Promise<{ path: string; text: string } | undefined> {
-  for (let d = path.resolve(dir), i = 0; i < 64; i++) {
-    for (const name of names) {
-      const p = path.join(d, name);
-      try {
-        return { path: p, text: await fs.readFile(p, 'utf8') };
-      } catch {
-        // Not here; keep looking upwards.
-      }
-    }
-    const parent = path.dirname(d);
-    if (parent === d || (stopAt && path.resolve(stopAt) === d)) break;
-    d = parent;
-  }
-  return undefined;
+/** The nearest of `names` in `dir` or a parent (up to `stopAt`), the first name first in each folder. */
+function nearest(dir: string, names: string[], stopAt?: string): Promise<FileText | undefined> {
+  return readFirst(folderAndParents(dir, stopAt).flatMap((d) => names.map((name) => path.join(d, name))));
 }
 
 /** Reads the configuration that applies to a Dockerfile. Never rejects. */

@@ -6,9 +6,9 @@
  * repositories, remote tarballs) and values with unresolved variables are skipped; `${VAR:-x}`
  * and `${VAR-x}` fall back to `x`, as Compose does when VAR is unset.
  */
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseYaml } from '../../core/yaml';
+import { readAll } from '../readFirst';
 
 /** File names Compose looks for, in its order of preference. */
 export const COMPOSE_FILE_NAMES = ['compose.yaml', 'compose.yml', 'docker-compose.yml', 'docker-compose.yaml'] as const;
@@ -80,16 +80,7 @@ export function composeTargetsFor(dockerfilePath: string, files: readonly Compos
   return files.flatMap((f) => composeBuildTargets(f).targets).filter((t) => same(t.dockerfile, wanted));
 }
 
-/** Reads the Compose files found directly in `dir` (no recursion); unreadable ones are skipped. */
-export async function readComposeFiles(dir: string): Promise<ComposeFileText[]> {
-  const out: ComposeFileText[] = [];
-  for (const name of COMPOSE_FILE_NAMES) {
-    const p = path.join(dir, name);
-    try {
-      out.push({ path: p, text: await fs.readFile(p, 'utf8') });
-    } catch {
-      // absent or unreadable: nothing to learn from it
-    }
-  }
-  return out;
+/** Reads the Compose files found directly in `dir` (no recursion), all at once; unreadable ones are skipped. */
+export function readComposeFiles(dir: string): Promise<ComposeFileText[]> {
+  return readAll(COMPOSE_FILE_NAMES.map((name) => path.join(dir, name)));
 }

@@ -12,6 +12,7 @@ import { compilePattern, goClean, ignoreBeyondLimits, ignoreFileCandidates, test
 import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts } from '../../core/environment';
 import type { NpmLockEntry } from '../../sizes/npm';
 import { composeTargetsFor, readComposeFiles } from './compose';
+import { readIfThere } from '../readFirst';
 import type { ContextScanResult } from './scan';
 
 /** `dockerfileSizeHints.buildContext`: one context for every Dockerfile, or Dockerfile glob -> context. */
@@ -58,12 +59,17 @@ export async function resolveBuildContext(dockerfilePath: string, layout: Contex
   }
   // The nearest Compose file, from the Dockerfile's folder up to the workspace folder, that builds this Dockerfile.
   const stop = folder ?? path.parse(dockerfilePath).root;
-  for (let dir = path.dirname(dockerfilePath), i = 0; i < 32; i++) {
-    const targets = composeTargetsFor(dockerfilePath, await readComposeFiles(dir));
-    if (targets.length > 0) return { dir: targets[0].contextDir, via: 'compose', detail: `${path.basename(targets[0].composeFile)} service ${targets[0].service}` };
+  const dirs: string[] = [];
+  for (let dir = path.dirname(dockerfilePath); dirs.length < 32; ) {
+    dirs.push(dir);
     const parent = path.dirname(dir);
     if (dir === stop || parent === dir || !dir.startsWith(stop)) break;
     dir = parent;
+  }
+  // Every folder's Compose files read at once; the nearest folder with a match still decides.
+  for (const files of await Promise.all(dirs.map(readComposeFiles))) {
+    const targets = composeTargetsFor(dockerfilePath, files);
+    if (targets.length > 0) return { dir: targets[0].contextDir, via: 'compose', detail: `${path.basename(targets[0].composeFile)} service ${targets[0].service}` };
   }
   return { dir: path.dirname(dockerfilePath), via: 'dockerfile-folder' };
 }
@@ -133,31 +139,23 @@ async function readNpmLockfile(dir: string, names: readonly string[]): Promise<N
   const file = path.join(dir, name);
   const size = await fs.stat(file).then((s) => s.size, () => Infinity);
   if (size > MAX_LOCKFILE_BYTES) return undefined;
-  const text = await readText(file);
+  const text = await readIfThere(file);
   return text === undefined ? undefined : parseNpmLockfile(text, name);
-}
-
-async function readText(p: string): Promise<string | undefined> {
-  try {
-    return await fs.readFile(p, 'utf8');
-  } catch {
-    return undefined;
-  }
 }
 
 /** Resolves the context and reads the ignore file that applies (the per-Dockerfile one first). Never rejects. */
 export async function readContext(dockerfilePath: string, layout: ContextLayout): Promise<ContextOnDisk> {
   const context = await resolveBuildContext(dockerfilePath, layout);
+  const candidates = ignoreFileCandidates(dockerfilePath, context.dir);
+  // Both ignore files and the listing at once: the first candidate that exists is the one the build uses.
+  const [texts, names] = await Promise.all([Promise.all(candidates.map((c) => readIfThere(c.path))), fs.readdir(context.dir).catch(() => [] as string[])]);
   let ignoreFile: ContextOnDisk['ignoreFile'];
-  for (const candidate of ignoreFileCandidates(dockerfilePath, context.dir)) {
-    const text = await readText(candidate.path);
-    if (text !== undefined) {
-      const notEvaluated = ignoreBeyondLimits(text);
-      ignoreFile = { ...candidate, text, ...(notEvaluated === undefined ? {} : { notEvaluated }) };
-      break;
-    }
+  const found = texts.findIndex((t) => t !== undefined);
+  if (found >= 0) {
+    const text = texts[found]!;
+    const notEvaluated = ignoreBeyondLimits(text);
+    ignoreFile = { ...candidates[found], text, ...(notEvaluated === undefined ? {} : { notEvaluated }) };
   }
-  const names = await fs.readdir(context.dir).catch(() => [] as string[]);
   return { context, ignoreFile, names, npmLockfile: await readNpmLockfile(context.dir, names) };
 }
 
