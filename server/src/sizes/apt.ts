@@ -61,10 +61,14 @@ export const DEBIAN_PACKAGE_TABLE = {
 } as const;
 
 interface Decoded {
-  names: string[];
-  index: Map<string, number>;
+  /** How many names the table has. */
+  count: number;
+  /** The name at index `i`. */
+  name(i: number): string;
+  /** The index of `name`; undefined when the table does not know it. */
+  indexOf(name: string): number | undefined;
   /** Installed-Size in KiB; undefined for a name that is not a package here. */
-  sizeKiB: (i: number) => number | undefined;
+  sizeKiB(i: number): number | undefined;
   depends: Relations;
   preDepends: Relations;
   recommends: Relations;
@@ -75,18 +79,31 @@ interface Decoded {
 let decoded: Decoded | undefined;
 const PREFIX_DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
 
+/** Where each line of `column` starts, and one past its end for the last: line `i` is `[at[i], at[i + 1] - 1)`. */
+function lineStarts(column: string, count: number): Int32Array {
+  const at = new Int32Array(count + 1);
+  let line = 1;
+  for (let k = column.indexOf('\n'); k >= 0 && line < count; k = column.indexOf('\n', k + 1)) at[line++] = k + 1;
+  // A column with fewer lines than names (trailing empty lines) ends its missing lines at its end.
+  for (; line <= count; line++) at[line] = column.length + 1;
+  return at;
+}
+
 /** One relation column, parsed per package on first access (most packages are never looked at). */
 class Relations {
-  private readonly lines: string[];
+  private readonly at: Int32Array;
   private readonly parsed = new Map<number, number[][]>();
-  constructor(column: string) {
-    this.lines = column.split('\n');
+  constructor(
+    private readonly column: string,
+    count: number,
+  ) {
+    this.at = lineStarts(column, count);
   }
   /** The groups of package `i`: each group lists alternatives as name indexes. */
   of(i: number): number[][] {
     let groups = this.parsed.get(i);
     if (!groups) {
-      const line = this.lines[i] ?? '';
+      const line = i >= 0 && i + 1 < this.at.length ? this.column.slice(this.at[i], Math.max(this.at[i], this.at[i + 1] - 1)) : '';
       groups = line === '' ? [] : line.split(',').map((group) => group.split('|').map((n) => parseInt(n, 36)));
       this.parsed.set(i, groups);
     }
@@ -96,55 +113,92 @@ class Relations {
 
 /**
  * Decodes the bundled table once, on first use (about 5,500 names). This runs cold, in V8's
- * interpreter, on the first Dockerfile with an apt-get install, so it does as little as it can:
- * one pass over the names that also builds the index, sizes parsed when asked for, and the
- * providers read straight from their column (686 lines are not empty).
+ * interpreter, on the first Dockerfile with an apt-get install, so it does little: one pass over
+ * the names, the sizes parsed into one typed array, the relation columns kept as they are with the
+ * start of each line, and the providers read straight from their column.
+ *
+ * It stays in memory for the server's life, so it is kept compact: the names as one string with
+ * their offsets (looked up by binary search: the table lists them sorted), not a string and a map
+ * entry each. The server's heap after its first Dockerfile with an apt-get install was about 1.1
+ * MB larger with the table decoded into an array of names, a Map from name to index and the
+ * columns split into arrays of lines.
  */
 function data(): Decoded {
   if (decoded) return decoded;
   const lines = table.names.split('\n');
-  const names = new Array<string>(lines.length);
-  const index = new Map<string, number>();
+  const count = lines.length;
+  const offsets = new Int32Array(count + 1);
   let prev = '';
-  for (let i = 0; i < lines.length; i++) {
+  let length = 0;
+  for (let i = 0; i < count; i++) {
     const line = lines[i];
     // Front-coded: the first character (0-9a-zA-Z) is how many leading characters this name
     // shares with the previous one.
     const name = prev.slice(0, PREFIX_DIGITS.indexOf(line.charAt(0))) + line.slice(1);
-    names[i] = name;
-    index.set(name, i);
+    lines[i] = name;
+    offsets[i] = length;
+    length += name.length + 1;
     prev = name;
   }
-  const sizeLines = table.sizeKiB.split('\n');
-  // Parsed when first asked for (most names are never asked about).
-  const sizes = new Float64Array(names.length).fill(UNREAD);
+  offsets[count] = length;
+  const all = lines.join('\n');
+  const name = (i: number) => all.slice(offsets[i], offsets[i + 1] - 1);
+  /** `name` against name `i`, by UTF-16 code units as the table is sorted: negative when `name` sorts first. */
+  const compare = (target: string, i: number) => {
+    const start = offsets[i];
+    const len = offsets[i + 1] - 1 - start;
+    const n = Math.min(len, target.length);
+    for (let k = 0; k < n; k++) {
+      const diff = target.charCodeAt(k) - all.charCodeAt(start + k);
+      if (diff !== 0) return diff;
+    }
+    return target.length - len;
+  };
+  const indexOf = (target: string) => {
+    let lo = 0;
+    let hi = count - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const c = compare(target, mid);
+      if (c === 0) return mid;
+      if (c < 0) hi = mid - 1;
+      else lo = mid + 1;
+    }
+    return undefined;
+  };
+  const sizes = new Float64Array(count).fill(NO_SIZE);
+  const sizeAt = lineStarts(table.sizeKiB, count);
+  for (let i = 0; i < count; i++) if (sizeAt[i + 1] - 1 > sizeAt[i]) sizes[i] = Number(table.sizeKiB.slice(sizeAt[i], sizeAt[i + 1] - 1));
   const providers = new Map<number, number[]>();
   const provides = table.provides.split('\n');
   for (let pkg = 0; pkg < provides.length; pkg++) {
     if (provides[pkg] === '') continue;
     // A provided name is one group of one name ("|" never occurs in this column).
     for (const group of provides[pkg].split(',')) {
-      const name = parseInt(group, 36);
-      const list = providers.get(name);
+      const provided = parseInt(group, 36);
+      const list = providers.get(provided);
       if (list) list.push(pkg);
-      else providers.set(name, [pkg]);
+      else providers.set(provided, [pkg]);
     }
   }
   decoded = {
-    names,
-    index,
-    sizeKiB: (i) => {
-      let kib = sizes[i];
-      if (kib === UNREAD) kib = sizes[i] = sizeLines[i] ? Number(sizeLines[i]) : NO_SIZE;
-      return kib === NO_SIZE ? undefined : kib;
-    },
-    depends: new Relations(table.depends),
-    preDepends: new Relations(table.preDepends),
-    recommends: new Relations(table.recommends),
+    count,
+    name,
+    indexOf,
+    sizeKiB: (i) => (sizes[i] === NO_SIZE ? undefined : sizes[i]),
+    depends: new Relations(table.depends, count),
+    preDepends: new Relations(table.preDepends, count),
+    recommends: new Relations(table.recommends, count),
     providers,
   };
   return decoded;
 }
+
+/** For tests: every name of the bundled table in its order, and the index a name is found at. */
+export const aptTableForTests = {
+  names: (): string[] => Array.from({ length: data().count }, (_, i) => data().name(i)),
+  indexOf: (name: string): number | undefined => data().indexOf(name),
+};
 
 /**
  * Turns an `apt-get install` operand into a package name: drops `=version`, `/release` and
@@ -178,8 +232,7 @@ export function estimateAptInstall(packages: readonly string[], opts: AptOptions
 }
 
 const NONE: readonly number[] = [];
-/** Marks in the parsed sizes: not parsed yet, and not a package here (a virtual name). */
-const UNREAD = -2;
+/** The size of a name that is not a package here (a virtual name). */
 const NO_SIZE = -1;
 
 /** Per base package set: 1 for each name index the set holds (kept while the set lives). */
@@ -188,9 +241,9 @@ const baseMasks = new WeakMap<ReadonlySet<string>, Uint8Array>();
 function baseMask(d: Decoded, installed: ReadonlySet<string>): Uint8Array {
   let mask = baseMasks.get(installed);
   if (!mask) {
-    mask = new Uint8Array(d.names.length);
+    mask = new Uint8Array(d.count);
     for (const name of installed) {
-      const i = d.index.get(name);
+      const i = d.indexOf(name);
       if (i !== undefined) mask[i] = 1;
     }
     baseMasks.set(installed, mask);
@@ -225,7 +278,7 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
 
   for (const raw of packages) {
     const name = aptOperandName(raw);
-    const i = name === undefined ? undefined : (d.index.get(name) ?? d.index.get(name.replace(/\+$/, '')));
+    const i = name === undefined ? undefined : (d.indexOf(name) ?? d.indexOf(name.replace(/\+$/, '')));
     if (i !== undefined && satisfied(i)) continue;
     // apt refuses to choose for a named virtual package with several providers ("You should
     // explicitly select one"), so only a real package or a sole provider counts.
@@ -244,7 +297,7 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
         if (pick !== undefined) break;
       }
       if (pick !== undefined) select(pick);
-      else if (hard) unknown.push(`${group.map((g) => d.names[g]).join(' | ')} (needed by ${d.names[owner]})`);
+      else if (hard) unknown.push(`${group.map((g) => d.name(g)).join(' | ')} (needed by ${d.name(owner)})`);
     }
   };
   // `selected` is the queue too: packages are followed in the order they were selected.
@@ -255,10 +308,10 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
     if (opts.recommends) follow(d.recommends.of(i), false, i);
   }
 
-  const names = selected.map((i) => d.names[i] as string);
+  const names = selected.map((i) => d.name(i));
   const sizeOf = (i: number) => (d.sizeKiB(i) ?? 0) * 1024;
   const installedBytes = selected.reduce((sum, i) => sum + sizeOf(i), 0);
-  const compiled = selected.filter((i) => isByteCompiled(d.names[i] as string)).reduce((sum, i) => sum + sizeOf(i), 0);
+  const compiled = selected.filter((i) => isByteCompiled(d.name(i))).reduce((sum, i) => sum + sizeOf(i), 0);
   const bytecodeBytes = Math.round(compiled * (opts.bytecodeRatio ?? PYTHON_BYTECODE.ratio));
   const requested = packages.length === 1 ? packages[0] : `${packages.length} packages`;
   const extra = names.length - (packages.length - unknown.filter((u) => !u.includes('(needed by')).length);

@@ -6,7 +6,7 @@
 import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DEBIAN_PACKAGE_TABLE, OFFICIAL_BASE_PACKAGES, aptOperandName, estimateAptInstall, isByteCompiled, recommendsCost } from '../../../server/src/sizes/apt';
+import { DEBIAN_PACKAGE_TABLE, OFFICIAL_BASE_PACKAGES, aptOperandName, aptTableForTests, estimateAptInstall, isByteCompiled, recommendsCost } from '../../../server/src/sizes/apt';
 import { PYTHON_BYTECODE } from '../../../server/src/sizes/constants';
 import table from '../../../server/src/sizes/debian-packages.generated.json';
 
@@ -25,6 +25,16 @@ describe('apt size model', () => {
     const lines = (s: string) => s.split('\n').length;
     const n = lines(table.names);
     for (const col of [table.sizeKiB, table.depends, table.preDepends, table.recommends, table.provides]) assert.equal(lines(col), n);
+  });
+
+  it('finds every name at its index: the decoded names are sorted, so a binary search finds them', () => {
+    const names = aptTableForTests.names();
+    assert.equal(names.length, table.names.split('\n').length);
+    assert.equal(new Set(names).size, names.length, 'no name twice');
+    for (let i = 1; i < names.length; i++) assert.ok(names[i - 1] < names[i], `${names[i - 1]} before ${names[i]}`);
+    names.forEach((name, i) => assert.equal(aptTableForTests.indexOf(name), i, name));
+    for (const absent of ['', 'a', 'zzzz', `${names[0]}-`, names[names.length - 1] + 'x', 'curl ', 'Curl']) assert.equal(aptTableForTests.indexOf(absent), undefined, JSON.stringify(absent));
+    assert.ok(names.includes('curl') && names.includes('g++'));
   });
 
   it('knows the official-like base packages (measured with dpkg-query)', () => {
