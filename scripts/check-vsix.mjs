@@ -54,6 +54,27 @@ function linkedLines(d, page) {
   return readFileSync(page, 'utf8').split('\n').slice(Number(link[2]) - 1, Number(link[3]) - 1);
 }
 
+/**
+ * The README the package carries links only to files it holds, and a `#L<first>-L<end>` link to
+ * lines within the file (VS Code opens a relative link of an installed extension's README in the
+ * extension's folder). Answers how many links it checked.
+ */
+function checkReadmeLinks(extension) {
+  const readme = ['readme.md', 'README.md'].map((n) => path.join(extension, n)).find((f) => existsSync(f));
+  check(readme, 'the package has no README');
+  let checked = 0;
+  for (const [, target] of readFileSync(readme, 'utf8').matchAll(/(?<!!)\[[^\]]*\]\(([^)\s]+)\)/g)) {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
+    const [file, fragment] = target.split('#');
+    const at = path.join(extension, file);
+    check(existsSync(at), `the README links to ${file}, which the package does not hold`);
+    const lines = /^L(\d+)-L(\d+)$/.exec(fragment ?? '');
+    check(fragment === undefined || (lines && Number(lines[1]) < Number(lines[2]) && Number(lines[2]) <= readFileSync(at, 'utf8').split('\n').length + 1), `the README links to ${target}: not lines of ${file}`);
+    checked++;
+  }
+  return checked;
+}
+
 /** `promise`, or a rejection after `ms`: a server that dies or never answers leaves the client's promises pending. */
 function within(ms, promise) {
   let timer;
@@ -75,6 +96,7 @@ async function main(vsix) {
       writeFileSync(file, content);
     }
     const extension = path.join(unpacked, 'extension');
+    const readmeLinks = checkReadmeLinks(extension);
     const workspace = path.join(dir, 'python-naive');
     cpSync(path.join(root, 'examples', 'python-naive'), workspace, { recursive: true });
     client = await within(30_000, LspTestClient.start({ args: [...SERVER_NODE_OPTIONS, path.join(extension, 'dist', 'server.js'), '--stdio'], rootPath: workspace }));
@@ -101,7 +123,7 @@ async function main(vsix) {
     const line = text.split('\n').findIndex((l) => l.startsWith('FROM '));
     const hover = await within(30_000, client.request('textDocument/hover', { textDocument: { uri }, position: { line, character: 8 } }));
     check(hover && /python:3\.12-slim/.test(hover.contents.value) && /\d+(\.\d+)? [MG]B/.test(hover.contents.value), `the FROM hover lacks the -slim variant or a size: ${JSON.stringify(hover)}`);
-    console.log(`check-vsix: ${path.basename(vsix)} works unpacked: ${published.diagnostics.length} diagnostics on examples/python-naive (${warnings.length} warnings), each linking to its section of the packaged rules page; ${ignoreDiagnostics.length} on a .dockerignore, linking to the packaged docs/dockerignore.md's section on them; FROM hover with sizes`);
+    console.log(`check-vsix: ${path.basename(vsix)} works unpacked: ${published.diagnostics.length} diagnostics on examples/python-naive (${warnings.length} warnings), each linking to its section of the packaged rules page; ${ignoreDiagnostics.length} on a .dockerignore, linking to the packaged docs/dockerignore.md's section on them; FROM hover with sizes; ${readmeLinks} README links to files of the package`);
   } finally {
     await within(5_000, client?.stop()).catch(() => client.child?.kill());
     rmSync(dir, { recursive: true, force: true });

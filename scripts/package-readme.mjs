@@ -5,9 +5,16 @@
 // sections a user reads (install, what it shows, rules, configuration, CLI, other editors, where
 // the numbers come from) are kept word for word. `npm run package` passes the file to vsce with
 // `--readme-path`; README.md itself is not changed.
+// Its links name files of the package only: VS Code resolves a relative link of an installed
+// extension's README against the extension's folder, where README.md's links to the page of each
+// rule (docs/rules/<id>.md) and to the developer pages (docs/performance.md and others) lead to
+// files the .vsix does not hold. A rule's link goes to its section of docs/rules.md instead, as
+// the diagnostics do (`#L<first>-L<end>`), and a link to a file the package does not ship keeps
+// its text without the link.
 //   node scripts/package-readme.mjs <out.md>
 // The developer sections took 3.3 KB of the .vsix after deflate (2026-12-03).
 import { readFileSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 
 /** The first section of README.md that a user of the extension does not need, and all after it. */
@@ -17,7 +24,35 @@ const DEVELOPER_SECTIONS = '## Performance and robustness';
 export const OMIT_START = '<!-- not in the package';
 export const OMIT_END = '<!-- end of not in the package';
 
-export function packageReadme(readme) {
+/** The files the .vsix holds by name: the `!` lines of .vscodeignore (an allow-list) without wildcards. */
+export function shippedFiles(vscodeignore) {
+  return new Set(
+    vscodeignore
+      .split('\n')
+      .filter((l) => l.startsWith('!') && !/[*?[]/.test(l))
+      .map((l) => l.slice(1).trim()),
+  );
+}
+
+/**
+ * `text` with every relative link pointing into the package: `docs/rules/<id>.md` to the lines of
+ * the rule's section of docs/rules.md (`rulesPage`, its text), a shipped file as it is, any other
+ * file unlinked (its text stays). Links with a scheme and links within the page are left alone.
+ */
+export function packageLinks(text, { shipped, rulesPage }) {
+  const { pageSections } = createRequire(import.meta.url)('../out/server/src/lsp/docs.js');
+  const sections = pageSections(rulesPage);
+  return text.replace(/(?<!!)\[([^\]]*)\]\(([^)\s]+)\)/g, (link, label, target) => {
+    if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) return link;
+    const file = target.replace(/#.*$/, '');
+    const rule = /^docs\/rules\/([a-z0-9-]+)\.md$/.exec(file);
+    const section = rule && sections.get(rule[1]);
+    if (section) return `[${label}](docs/rules.md#L${section.first}-L${section.end})`;
+    return shipped.has(file) ? link : label;
+  });
+}
+
+export function packageReadme(readme, links) {
   const lines = readme.split('\n');
   const end = lines.indexOf(DEVELOPER_SECTIONS);
   if (end < 0) throw new Error(`package-readme: README.md has no line "${DEVELOPER_SECTIONS}"; update DEVELOPER_SECTIONS in scripts/package-readme.mjs`);
@@ -33,11 +68,13 @@ export function packageReadme(readme) {
     if (end < 0) throw new Error(`package-readme: "${OMIT_START}" without "${OMIT_END}" after it`);
     kept.splice(start, end - start + 1 + (kept[end + 1]?.trim() === '' ? 1 : 0));
   }
-  return kept.join('\n').trimEnd() + '\n';
+  const text = kept.join('\n').trimEnd() + '\n';
+  return links ? packageLinks(text, links) : text;
 }
 
 if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const out = process.argv[2];
   if (!out) throw new Error('usage: node scripts/package-readme.mjs <out.md>');
-  writeFileSync(out, packageReadme(readFileSync(new URL('../README.md', import.meta.url), 'utf8')));
+  const read = (file) => readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+  writeFileSync(out, packageReadme(read('README.md'), { shipped: shippedFiles(read('.vscodeignore')), rulesPage: read('docs/rules.md') }));
 }

@@ -11,8 +11,15 @@ import { pathToFileURL } from 'node:url';
 
 const repoRoot = resolve(__dirname, '../../../..');
 
-const load = async (): Promise<{ packageReadme(readme: string): string }> =>
-  (await import(pathToFileURL(join(repoRoot, 'scripts', 'package-readme.mjs')).href)) as { packageReadme(readme: string): string };
+interface Links {
+  shipped: Set<string>;
+  rulesPage: string;
+}
+const load = async (): Promise<{ packageReadme(readme: string, links?: Links): string; shippedFiles(vscodeignore: string): Set<string> }> =>
+  (await import(pathToFileURL(join(repoRoot, 'scripts', 'package-readme.mjs')).href)) as { packageReadme(readme: string, links?: Links): string; shippedFiles(vscodeignore: string): Set<string> };
+
+/** Relative link targets of Markdown `text` (not images, not URLs, not in-page anchors). */
+const relativeLinks = (text: string) => [...text.matchAll(/(?<!!)\[([^\]]*)\]\(([^)\s]+)\)/g)].map((m) => m[2]).filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('#'));
 
 describe('README of the .vsix', () => {
   const readme = readFileSync(join(repoRoot, 'README.md'), 'utf8');
@@ -44,6 +51,29 @@ describe('README of the .vsix', () => {
     assert.ok(readme.includes('](docs/screenshots/'), 'README.md has its screenshots');
     const images = packageReadme(readme).match(/!\[[^\]]*\]\((?!https?:)[^)]*\)/g) ?? [];
     assert.deepEqual(images, []);
+  });
+
+  it('links only to files the package ships: a rule to its section of docs/rules.md, other pages unlinked', async () => {
+    const { packageReadme, shippedFiles } = await load();
+    const shipped = shippedFiles(readFileSync(join(repoRoot, '.vscodeignore'), 'utf8'));
+    const rulesPage = readFileSync(join(repoRoot, 'docs', 'rules.md'), 'utf8');
+    const plain = packageReadme(readme);
+    const linked = packageReadme(readme, { shipped, rulesPage });
+    // Before, 48 different files were linked that the .vsix does not hold (42 rule pages among them).
+    const missing = [...new Set(relativeLinks(plain).map((t) => t.replace(/#.*$/, '')))].filter((f) => !shipped.has(f));
+    assert.ok(missing.length >= 43 && missing.includes('docs/rules/apt-lists-kept.md') && missing.includes('docs/performance.md'), missing.join(', '));
+    const targets = relativeLinks(linked);
+    assert.deepEqual([...new Set(targets.map((t) => t.replace(/#.*$/, '')))].filter((f) => !shipped.has(f)), []);
+    const pageLines = rulesPage.split('\n');
+    const ruleLinks = [...linked.matchAll(/\[([a-z0-9-]+)\]\(docs\/rules\.md#L(\d+)-L(\d+)\)/g)];
+    assert.equal(new Set(ruleLinks.map((m) => m[1])).size, 42, 'every rule of the table links to its section');
+    for (const [, id, first, end] of ruleLinks) {
+      assert.equal(pageLines[Number(first) - 1], `## ${id}`, `${id}: the link does not start at its heading`);
+      assert.ok(Number(end) > Number(first) && Number(end) <= pageLines.length + 1, `${id}: lines ${first}-${end}`);
+    }
+    // Only link targets change: without the links' syntax both texts are the same.
+    const labels = (t: string) => t.replace(/(?<!!)\[([^\]]*)\]\([^)\s]+\)/g, '$1');
+    assert.equal(labels(linked), labels(plain));
   });
 
   it('fails on a block marked not for the package that does not end', async () => {
