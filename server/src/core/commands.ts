@@ -4,7 +4,7 @@
  * a RUN, written once so every rule answers them the same way.
  */
 import type { DockerfileModel, Instr, RunScript } from './model';
-import { programArgs, programName, programOperands, type ShellCommand, type ShellWord } from './shell';
+import { closesCompound, OPENING_WORDS, programArgs, programName, programOperands, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 
 /** Arguments that are not options (`-y`, `--no-cache`), in order. */
@@ -205,7 +205,10 @@ export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: 
  * Edits that take one command out of a RUN, with the operator that joined it, or delete the whole
  * instruction when it was the only command. Undefined when the command is joined by anything
  * other than `&&`, `;` or a line break (removing it from `a || b` or a pipe changes the logic),
- * or for exec-form RUNs.
+ * or for exec-form RUNs. A command right after a reserved word (`then apk update; ...`) goes with
+ * the operator after it and the word stays, only when another command of the same body or
+ * condition follows: alone there, taking it out would leave `then fi`, `{ }` or `if then`, which
+ * the shell rejects, so that is undefined; so is a command after `!` (the next would be negated).
  */
 export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: ShellCommand): TextEdit | undefined {
   const run = instr.run;
@@ -214,17 +217,19 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
   if (k < 0) return undefined;
   const lines = model.lines;
   const plain = (op: string) => op === '' || op === '&&' || op === ';' || op === '\n';
-  if (!plain(cmd.before) || !plain(cmd.after)) return undefined;
+  const opens = cmd.before !== '!' && OPENING_WORDS.has(cmd.before);
+  if (!(plain(cmd.before) || opens) || !plain(cmd.after)) return undefined;
   const only = (text: string) => /^[\s;&]*$/.test(text.replace(/\\\r?\n/g, ''));
-  if (run.commands.length === 1) return run.form === 'heredoc' ? undefined : deleteInstruction(model, instr);
+  if (run.commands.length === 1 && !opens) return run.form === 'heredoc' ? undefined : deleteInstruction(model, instr);
   const cmdEnd = run.docOffset(cmd.end - 1) + 1;
   const next = run.commands[k + 1];
   const prev = run.commands[k - 1];
-  if (prev && !only(run.text.slice(prev.end, cmd.start))) return undefined;
+  if (opens && (!next || closesCompound(next))) return undefined;
+  if (prev && !opens && !only(run.text.slice(prev.end, cmd.start))) return undefined;
   if (next && !only(run.text.slice(cmd.end, next.start))) return undefined;
   // Dropping "cmd + op" keeps the operator before it; dropping "op + cmd" keeps the one after.
   // Keep a `;` or line break rather than an `&&`, so no command starts depending on another.
-  const [from, to] = prev && (!next || cmd.before === '&&') ? [run.docOffset(prev.end - 1) + 1, cmdEnd] : [run.docOffset(cmd.start), run.docOffset(next.start)];
+  const [from, to] = prev && !opens && (!next || cmd.before === '&&') ? [run.docOffset(prev.end - 1) + 1, cmdEnd] : [run.docOffset(cmd.start), run.docOffset(next.start)];
   // A line left ending in the escape character would go on to the next one: `ln -s a b\ ` (its
   // last word ends in an escaped blank) then `&& rm -f x` glued the next instruction on.
   const endsInEscape = (line: string) => line.replace(/[ \t]+$/, '').endsWith(model.escapeChar);

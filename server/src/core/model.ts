@@ -736,7 +736,7 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   const endOffset = commandEndOffset ?? lines.offsetAt(node.getRange().end);
   if (first.startsWith('[')) {
     const words = execWords(node, lines).map((w) => ({ ...w, start: w.start - startOffset, end: w.end - startOffset }));
-    const cmd: ShellCommand = { words, before: '', after: '', start: 0, end: endOffset - startOffset };
+    const cmd: ShellCommand = { words, before: '', after: '', conditional: false, start: 0, end: endOffset - startOffset };
     return { form: 'exec', text: text.slice(startOffset, endOffset), commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: (i) => startOffset + i };
   }
   const { script, starts, docs } = joinContinuations(text, startOffset, endOffset, escapeChar);

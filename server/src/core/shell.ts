@@ -6,6 +6,11 @@
  * It is deliberately not a full shell parser: the rules only need command names, flags and
  * operands of simple commands joined by `&&`, `||`, `;`, `|` and newlines. Quotes and escapes are
  * honoured so that `"a && b"` stays one word; `$(...)` and backquotes stay inside their word.
+ * A reserved word that opens a body or a condition (`then`, `do`, `{`, `if`, `!`...) where a
+ * command starts is no word of the command after it: that command's program is what follows it
+ * (`then apt-get install ...` is an `apt-get install`). Words that close a compound command (`fi`,
+ * `done`, `esac`, `}`) stay commands of their own, with no program, so a RUN's last command is its
+ * real end (a cleanup appended goes after `fi`).
  */
 
 export interface ShellWord {
@@ -18,15 +23,47 @@ export interface ShellWord {
 
 export interface ShellCommand {
   words: ShellWord[];
-  /** The operator that joins this command to the previous one ('' for the first). */
+  /**
+   * The operator that joins this command to the previous one ('' for the first), or the reserved
+   * word it follows (`then`, `else`, `elif`, `do`, `if`, `while`, `until`, `!`, `{`): such a command
+   * opens a body or is a condition, and taking it out could leave `then fi` or `if then`.
+   */
   before: string;
   /** The operator after this command ('' for the last). */
   after: string;
+  /**
+   * True inside an `if`, `while`, `until`, `for`, `case` or `select` (their conditions included):
+   * whether and how often it runs depends on the script, so a fix must not move its effect out of
+   * there. (`a && b` and `a || b` are told by {@link before} and {@link after}.)
+   */
+  conditional: boolean;
   start: number;
   end: number;
 }
 
 const OPERATORS = ['&&', '||', ';;', ';', '|', '&', '\n', '(', ')'];
+
+/**
+ * Reserved words after which a command starts (POSIX 2.4; `elif`, `if`, `while` and `until` are
+ * followed by a condition, which is a command too). Recognised only unquoted and where a command
+ * starts. `for`, `case` and `select` are followed by a name, not a command: they stay programs.
+ */
+export const OPENING_WORDS: ReadonlySet<string> = new Set(['then', 'else', 'elif', 'do', 'if', 'while', 'until', '!', '{']);
+
+/** Reserved words that close a compound command; each stays a command of its own, with no program. */
+const CLOSING_WORDS: ReadonlySet<string> = new Set(['fi', 'done', 'esac', '}']);
+
+/** What each closing word (or `)`) ends, and the compound commands that run their contents conditionally. */
+const CLOSES: Readonly<Record<string, readonly string[]>> = { fi: ['if'], done: ['while', 'until', 'for', 'select'], esac: ['case'], '}': ['{'], ')': ['('] };
+const CONDITIONAL = new Set(['if', 'while', 'until', 'for', 'case', 'select']);
+/** The program words that open a compound command (with a name or a word after them, not a command). */
+const OPENING_PROGRAMS = new Set(['for', 'case', 'select']);
+
+/** True for `fi`, `done`, `esac` and `}` (unquoted) where a command starts: they end a compound command and run no program. */
+export function closesCompound(cmd: ShellCommand): boolean {
+  const first = cmd.words[0];
+  return first !== undefined && CLOSING_WORDS.has(first.value) && first.end - first.start === first.value.length;
+}
 
 /**
  * The length of the line continuation at `i` (the backslash before a line break), or 0. A CR LF
@@ -56,10 +93,25 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
   let before = '';
   let i = 0;
   const n = script.length;
+  // The compound commands open where the scan is, and how many of them are conditional.
+  const open: string[] = [];
+  let conditional = 0;
+  let commandConditional = false;
+  const enter = (kind: string) => {
+    open.push(kind);
+    if (CONDITIONAL.has(kind)) conditional++;
+  };
+  const leave = (closer: string) => {
+    const kinds = CLOSES[closer];
+    let k = open.length - 1;
+    while (k >= 0 && !kinds.includes(open[k])) k--;
+    if (k < 0) return; // nothing of its kind is open: a script the shell rejects anyway
+    while (open.length > k) if (CONDITIONAL.has(open.pop()!)) conditional--;
+  };
 
   const flush = (op: string) => {
     if (words.length > 0) {
-      commands.push({ words, before, after: op, start: words[0].start, end: words[words.length - 1].end });
+      commands.push({ words, before, after: op, conditional: commandConditional, start: words[0].start, end: words[words.length - 1].end });
       words = [];
       before = op;
     } else if (op !== '\n' && op !== '(' && op !== ')') {
@@ -85,6 +137,9 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     const op = OPERATORS.find((o) => script.startsWith(o, i));
     if (op) {
       flush(op);
+      // A subshell (or a function's `()`); in a `case`, a `)` ends a pattern.
+      if (op === '(') enter('(');
+      else if (op === ')' && open[open.length - 1] !== 'case') leave(')');
       i += op.length;
       continue;
     }
@@ -156,6 +211,19 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     if (depth > 0) balanced = false;
     // Out of text (not at a blank or operator): the last step read a character or a continuation.
     if (i >= n && !continued) end = n;
+    if (words.length === 0) {
+      // Unquoted and unescaped (its text is its value), where a command starts: a reserved word.
+      const reserved = i - start === value.length;
+      if (reserved && OPENING_WORDS.has(value)) {
+        // Not the command's program: the command follows it.
+        before = value;
+        if (value === 'if' || value === 'while' || value === 'until' || value === '{') enter(value);
+        continue;
+      }
+      if (reserved && CLOSING_WORDS.has(value)) leave(value);
+      commandConditional = conditional > 0;
+      if (reserved && OPENING_PROGRAMS.has(value)) enter(value);
+    }
     words.push({ value, start, end });
   }
   flush('');
@@ -196,13 +264,15 @@ function facts(cmd: ShellCommand): CommandFacts {
 
 /**
  * The index of the word that names the program, skipping `VAR=value` assignments and wrappers
- * such as `sudo`. Returns -1 when the command is only assignments.
+ * such as `sudo`. Returns -1 when the command is only assignments, or a word that closes a
+ * compound command (`fi`, `done`, `esac`, `}`, with what follows it: `done < list`).
  */
 export function programIndex(cmd: ShellCommand): number {
   return facts(cmd).index;
 }
 
 function findProgram(cmd: ShellCommand): number {
+  if (closesCompound(cmd)) return -1;
   for (let i = 0; i < cmd.words.length; i++) {
     const w = cmd.words[i].value;
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;

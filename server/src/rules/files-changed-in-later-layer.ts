@@ -129,8 +129,8 @@ export const rule: Rule = {
     sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}); for chmod/chown, the size of the touched files again. Not known statically for COPY: it is the size of the copied files (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63).`,
     fix: [
       'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists.',
-      'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, or for symbolic modes (`+x`).',
-      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists) and relative paths mean the same there.',
+      'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when the command runs inside an `if`, a loop or a `case` (the flag would make it unconditional).',
+      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists), relative paths mean the same there, and the command is not inside an `if`, a loop or a `case`.',
       'Otherwise, when the writing RUN is directly above, the two RUNs are merged into one (shell form without flags, no `cd`/`export` in the first).',
       'Deleting copied files has no fix: when a RUN only needs them while it runs (installers, wheels from a builder stage), use a bind mount (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`); otherwise copy less (`.dockerignore`, narrower COPY sources).',
     ].join(' '),
@@ -187,6 +187,8 @@ const SYSTEM_DIRS = ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64'
 const USER_CREATION = /^(useradd|adduser|groupadd|addgroup|usermod)$/;
 
 function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change: Change, writer: Instr, writes: Write[]): Fix | undefined {
+  // Inside an if, a loop or a case the change may not happen at all: a COPY flag would make it certain.
+  if (cmd.conditional) return undefined;
   if (change.action === 'rm' || change.targets.length !== 1 || change.targets[0].glob) return undefined;
   const spec = copySpec(model, writer);
   const setting = change.setting;
@@ -254,6 +256,8 @@ function chainInstructions(instr: Instr): Instr[] {
 }
 
 function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change: Change, writer: Instr, writes: Write[]): Fix | undefined {
+  // Moved out of its if, loop or case, the command would run unconditionally (merging the RUNs keeps it there).
+  if (cmd.conditional) return undefined;
   const run = instr.run!;
   const writerRun = writer.run;
   if (!writerRun || writerRun.form === 'exec') return undefined;

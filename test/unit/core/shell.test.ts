@@ -36,6 +36,42 @@ describe('shell reader', () => {
   });
 });
 
+describe('shell reserved words', () => {
+  const programs = (s: string) => parseShell(s).map((c) => programName(c));
+  it('reads the command after then, else, elif, do, if, while, until, !, { as a command of its own; fi, done, esac, } run no program', () => {
+    assert.deepEqual(programs('if [ "$DEV" = 1 ]; then apt-get install -y gcc; fi'), ['[', 'apt-get', '']);
+    assert.deepEqual(programs('if a; then :; elif b; then c; else apk add curl; fi'), ['a', ':', 'b', 'c', 'apk', '']);
+    assert.deepEqual(programs('for p in a b; do pip install "$p"; done'), ['for', 'pip', '']);
+    assert.deepEqual(programs('while ! npm ci; do sleep 1; done; until pip install x; do :; done'), ['npm', 'sleep', '', 'pip', ':', '']);
+    assert.deepEqual(programs('{ apt-get update; apt-get install -y curl; }'), ['apt-get', 'apt-get', '']);
+    assert.deepEqual(programs('! grep x f || apt-get install y'), ['grep', 'apt-get']);
+    assert.deepEqual(programs('( cd x && npm ci )'), ['cd', 'npm']);
+    // On lines of their own, as here-documents and continued RUNs write them.
+    assert.deepEqual(programs('if [ -n "$DEV" ]\nthen\n  pip install flask\nelse\n  {\n    apk add curl\n  }\nfi'), ['[', 'pip', 'apk', '', '']);
+  });
+  it('keeps the reserved word out of the command: its words, where it starts, and what stands before it', () => {
+    const [cond, body, fi] = parseShell('if true; then apt-get update; fi');
+    assert.deepEqual(body.words.map((w) => w.value), ['apt-get', 'update']);
+    assert.equal(body.start, 'if true; then '.length);
+    assert.equal(cond.before, 'if');
+    assert.equal(body.before, 'then');
+    assert.equal(fi.before, ';');
+  });
+  it('says which commands run inside an if, a loop or a case (conditions included), not in a group or subshell', () => {
+    const conditional = (s: string) => parseShell(s).map((c) => `${c.words[0].value}${c.conditional ? '?' : ''}`);
+    assert.deepEqual(conditional('a; if b; then c; elif d; then e; else f; fi; g'), ['a', 'b?', 'c?', 'd?', 'e?', 'f?', 'fi', 'g']);
+    assert.deepEqual(conditional('for p in x; do a; done; while b; do c; done; until d; do e; done; f'), ['for', 'a?', 'done', 'b?', 'c?', 'done', 'd?', 'e?', 'done', 'f']);
+    assert.deepEqual(conditional('case $x in a) b;; (c) d;; esac; { e; }; (f; (g)); h'), ['case', 'b?', 'c?', 'd?', 'esac', 'e', '}', 'f', 'g', 'h']);
+    assert.deepEqual(conditional('if a; then { b; }; (c); fi; d; "fi"; e'), ['a?', 'b?', '}?', 'c?', 'fi', 'd', 'fi', 'e']);
+    // Closing words that close nothing open leave the rest alone.
+    assert.deepEqual(conditional('done; fi; a; if b; then }; c; fi; d'), ['done', 'fi', 'a', 'b?', '}?', 'c?', 'fi', 'd']);
+  });
+  it('reads a reserved word only where a command starts, and only unquoted', () => {
+    assert.deepEqual(programs('echo then do; A=1 then; "then" x; \\do y; {a,b}; !x'), ['echo', 'then', 'then', 'do', '{a,b}', '!x']);
+    assert.deepEqual(programs('"fi"; A=1 done; \\}; done < list'), ['fi', 'done', '}', '']);
+  });
+});
+
 describe('shell balance', () => {
   it('says when a quote, backquote or $( is left open', () => {
     assert.equal(scanShell('echo "a" \'b\' `c` $(d)').balanced, true);
