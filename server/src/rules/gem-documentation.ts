@@ -16,10 +16,10 @@ const NO_DOCS = ['--no-document', '-N', '--no-ri', '--no-rdoc'];
 const GEM = /^gem\d*(\.\d+)*$/;
 
 /**
- * Instructions that write or copy a gemrc turning documentation off (found once per check): a COPY
- * or ADD that names a gemrc, or a RUN whose commands other than `gem` itself name a gemrc and
- * `no-document` (`echo 'gem: --no-document' > /etc/gemrc`); a `gem install --no-document` that
- * also names a gemrc writes no such setting.
+ * Instructions that write or copy a gemrc turning documentation off (found once per check, when
+ * needed): a COPY or ADD that names a gemrc, or a RUN whose commands other than `gem` itself name
+ * a gemrc and `no-document` (`echo 'gem: --no-document' > /etc/gemrc`); a `gem install
+ * --no-document` that also names a gemrc writes no such setting.
  */
 function gemrcWriters(model: DockerfileModel): Instr[] {
   return model.instructions.filter((i) => {
@@ -51,13 +51,15 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    const writers = gemrcWriters(model);
+    // Looked for at the first `gem install` without --no-document only: the search reads every
+    // RUN's words, and most Dockerfiles install no gem.
+    let writers: Instr[] | undefined;
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       for (const cmd of run.commands) {
         const sub = subcommandOf(cmd, GEM, ['install', 'update', 'i']);
         if (!sub || hasFlag(cmd, ...NO_DOCS)) continue;
-        if (docsOffByConfig(instr, writers)) continue;
+        if (docsOffByConfig(instr, (writers ??= gemrcWriters(model)))) continue;
         out.push({
           range: commandRange(model, run, cmd),
           instr,
