@@ -714,12 +714,15 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   // dockerfile-ast gives the words of the bodies as arguments too: the command line's end before them.
   const commandEndOffset = heredocs.length > 0 ? commandEnd(heredocs[0], lines) : undefined;
   const commandWords = commandEndOffset === undefined ? args : args.filter((a) => lines.offsetAt(a.getRange().start) < commandEndOffset);
-  if (heredocs.length > 0 && runsFirstBody(commandWords.map((a) => a.getValue()))) {
+  const words = heredocs.length > 0 ? commandWords.map((a) => a.getValue()) : undefined;
+  if (words && runsFirstBody(words)) {
     // `RUN <<EOF` runs the heredoc body as the script; words map one to one.
     const content = heredocs[0].getContentRange();
     const start = content ? lines.offsetAt(content.start) : lines.offsetAt(heredocs[0].getNameRange().end);
     const end = content ? heredocBodyEnd(heredocs[0], content, lines) : start;
     const body = text.slice(start, end);
+    // A body BuildKit runs as a file, by the interpreter its `#!` line names: no shell commands.
+    if (words.length === 1 && runByOtherInterpreter(body)) return { form: 'heredoc', text: body, commands: [], balanced: false, mounts, docOffset: (i) => start + i };
     const scanned = scanShell(body);
     return { form: 'heredoc', text: body, commands: scanned.commands, balanced: scanned.balanced, mounts, docOffset: (i) => start + i };
   }
@@ -751,8 +754,33 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   };
 }
 
+/** The shells whose scripts the shell reader reads (POSIX shells and the ones that accept their scripts). */
+const SHELL_NAMES = '(?:sh|bash|ash|dash|zsh)';
 /** Shells that read a script from standard input, with options that keep them doing so (no `-c`). */
-const STDIN_SHELLS = /^(?:\/(?:usr\/)?bin\/)?(?:sh|bash|ash|dash|zsh)$/;
+const STDIN_SHELLS = new RegExp(`^(?:/(?:usr/)?bin/)?${SHELL_NAMES}$`);
+/** A program path whose last part names one of those shells. */
+const SHELL_PATH = new RegExp(`(?:^|/)${SHELL_NAMES}$`);
+
+/**
+ * Whether a here-document body BuildKit runs as the script (`RUN <<EOF` alone) names another
+ * interpreter than a shell on a first line starting with `#!`: BuildKit (dispatchRun, as we know
+ * its source) then writes the body to a file and runs that file, which the kernel hands to the
+ * interpreter named there, so `#!/usr/bin/env python3` makes it a Python script. It looks at the
+ * body as written (a tab before `#!` under `<<-` makes no `#!` line). For `/usr/bin/env` (and
+ * busybox) the program is the next word that is no option or assignment (`env -S bash -e`).
+ */
+function runByOtherInterpreter(body: string): boolean {
+  if (!body.startsWith('#!')) return false;
+  const eol = body.indexOf('\n');
+  const words = body.slice(2, eol < 0 ? body.length : eol).trim().split(/[ \t]+/);
+  let k = 0;
+  if (/(?:^|\/)(?:env|busybox)$/.test(words[0])) {
+    k = 1;
+    while (k < words.length && (words[k].startsWith('-') || /^[A-Za-z_][A-Za-z0-9_]*=/.test(words[k]))) k++;
+  }
+  const program = words[k] ?? '';
+  return program !== '' && !SHELL_PATH.test(program);
+}
 
 /**
  * Whether the first here-document's body is what a RUN runs: BuildKit makes the body the script

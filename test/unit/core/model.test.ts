@@ -87,6 +87,40 @@ describe('Dockerfile model', () => {
       assert.deepEqual(lines, script === body ? [2] : run.includes('apt-get') ? [1] : [], `${run}: ${JSON.stringify(a.findings.map((f) => f.ruleId))}`);
     }
   });
+  it('reads a here-document run as the script but naming another interpreter with #! as no shell script', () => {
+    // BuildKit, for `RUN <<EOF` alone whose body starts with `#!`, writes the body to a file and
+    // runs that file: the kernel hands it to the interpreter the first line names (a Python script
+    // is no list of shell commands). A shell there still reads it as one.
+    const body = 'apt-get update && apt-get install -y curl';
+    for (const [first, shell] of [
+      ['#!/usr/bin/env python3', false],
+      ['#!/usr/bin/python', false],
+      ['#!/usr/bin/env -S python3 -u', false],
+      ['#!/usr/bin/perl -w', false],
+      ['#!/usr/bin/env node\r', false],
+      ['#!/bin/sh', true],
+      ['#!/bin/sh -eux', true],
+      ['#!/bin/bash', true],
+      ['#!/usr/bin/env bash', true],
+      ['#! /bin/ash', true],
+      ['#!/usr/bin/dash', true],
+      ['#!/bin/zsh', true],
+      ['#!/usr/bin/env -S bash -e', true],
+    ] as const) {
+      const text = `FROM debian:bookworm\nRUN <<EOF\n${first}\n${body}\nEOF\n`;
+      const run = buildModel(text).instructions[1].run!;
+      assert.equal(run.form, 'heredoc', first);
+      assert.equal(run.commands.length, shell ? 2 : 0, first);
+      const found = analyze(text, { context: {} }).findings.filter((f) => f.range.start.line === 3).map((f) => f.ruleId);
+      assert.deepEqual(found.includes('apt-lists-kept'), shell, `${first}: ${JSON.stringify(found)}`);
+    }
+    // Only there: a shell given the body reads `#!...` as a comment, and BuildKit looks at the body
+    // as written, so a tab before it (`<<-`) is no `#!` line.
+    for (const run of ['RUN bash -e <<EOF\n#!/usr/bin/env python3', 'RUN <<-EOF\n\t#!/usr/bin/env python3', 'RUN <<EOF\n\n#!/usr/bin/env python3']) {
+      const text = `FROM debian:bookworm\n${run}\n${body}\nEOF\n`;
+      assert.equal(buildModel(text).instructions[1].run!.commands.length, 2, run);
+    }
+  });
   it('ends a heredoc body at its terminator when the line before it ends in a backslash', () => {
     // dockerfile-ast reads the terminator into the body then (it reports no delimiter); the
     // builder compares each raw line with the terminator, so the shell never sees it.
