@@ -302,6 +302,18 @@ export function writesInImage(model: DockerfileModel, stage: Stage): Write[] {
 /** Memo of {@link ownWrites}: stages belong to one model version, so they key it safely. */
 const writesCache = new WeakMap<Stage, Write[]>();
 
+/**
+ * False when no instruction of `stage` can write a download: downloads come from an `ADD <url>`
+ * and from the `curl` and `wget` commands of a RUN (commandWrites). A rule about downloads can then
+ * skip working out the stage's writes, which reads every COPY and every command.
+ */
+export function mayDownload(stage: Stage): boolean {
+  return stage.instructions.some((i) => i.keyword === 'ADD' || (i.run?.commands.some((c) => DOWNLOADERS.has(programName(c))) ?? false));
+}
+
+/** The programs commandWrites reads downloads from. */
+const DOWNLOADERS = new Set(['curl', 'wget']);
+
 /** The recognised writes of `stage`'s own instructions (not those of the stages it is built FROM). */
 export function ownWrites(model: DockerfileModel, stage: Stage): Write[] {
   let list = writesCache.get(stage);

@@ -5,7 +5,7 @@
  */
 import { commandRange } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
-import { ARCHIVE, extractedArchive, isAtOrBelow, laterRuns, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
+import { ARCHIVE, extractedArchive, isAtOrBelow, laterRuns, mayDownload, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
 import { verifiedAppend } from '../core/packageManagers';
 import { programName } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -39,6 +39,7 @@ function removedLater(model: DockerfileModel, w: Write): boolean {
 function keptArchives(model: DockerfileModel): { w: Write; extractedAt: Instr; sameRun: boolean }[] {
   const out: { w: Write; extractedAt: Instr; sameRun: boolean }[] = [];
   for (const stage of model.stages) {
+    if (!mayDownload(stage)) continue;
     for (const w of ownWrites(model, stage)) {
       if (w.kind !== 'download' || !ARCHIVE.test(w.path)) continue;
       const ex = extraction(model, w);

@@ -15,8 +15,9 @@ const DEV_TOOLS = /^(phpunit|pest|phpstan|psalm|phpcs|php-cs-fixer|paratest|infe
 /** A command that needs require-dev: test runners, analysers, `composer test`, `php artisan test`. */
 function usesDev(cmd: ShellCommand): boolean {
   const name = programName(cmd);
-  const ops = operands(cmd).map((w) => w.value);
   if (DEV_TOOLS.test(name)) return true;
+  if (name !== 'composer' && name !== 'php') return false;
+  const ops = operands(cmd).map((w) => w.value);
   if (name === 'composer') return ['test', 'run-script', 'run', 'check', 'lint', 'analyse', 'analyze'].includes(ops[0] ?? '');
   if (name === 'php') return ops.some((o) => /vendor\/bin\/(phpunit|pest|phpstan|psalm)/.test(o)) || (ops[0] === 'artisan' && ops[1] === 'test');
   return false;
@@ -54,14 +55,15 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    const uses = devUses(model);
+    // Looked for at the first `composer install` without --no-dev only: most files have none.
+    let uses: Instr[] | undefined;
     for (const instr of runInstructions(model)) {
       if (!instr.stage.layersInFinal) continue;
       const run = instr.run;
       for (const cmd of run.commands) {
         if (!subcommandOf(cmd, /^composer(\.phar)?$/, ['install', 'i']) || hasFlag(cmd, '--no-dev')) continue;
         if (isTruthy(envFor(instr, cmd, 'COMPOSER_NO_DEV'))) continue;
-        const line = laterDevUse(model, instr, cmd, uses);
+        const line = laterDevUse(model, instr, cmd, (uses ??= devUses(model)));
         const message =
           line === undefined
             ? `Composer installs require-dev into the final image: ${BASIS}. Add --no-dev.`

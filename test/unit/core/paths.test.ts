@@ -7,14 +7,39 @@ import { indexRefreshOnly, installsWith, mergeIntoPreviousRun, removeCommandFrom
 import { applyEdits } from '../../../server/src/core/edits';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
-  copySpec, extractedArchive, isAtOrBelow, laterRuns, normalizePath, pathPattern, resolvePath, tarArchive, urlBasename, workdirAt, writesInImage,
+  copySpec, extractedArchive, isAtOrBelow, laterRuns, mayDownload, normalizePath, ownWrites, pathPattern, resolvePath, tarArchive, urlBasename, workdirAt, writesInImage,
 } from '../../../server/src/core/paths';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { FIXTURES_DIR, fixtureFiles, parseFixture } from '../../support/fixtures';
+import { generateDockerfile } from '../../bench/lsp/generate';
 import { parseShell } from '../../../server/src/core/shell';
 
 const runs = (m: DockerfileModel): Instr[] => m.instructions.filter((i) => i.run);
 const cmd = (script: string) => parseShell(script)[0];
 
 describe('core/paths', () => {
+  it('mayDownload is true for every stage with a download write (archive-kept skips the others)', () => {
+    const examples = path.resolve(FIXTURES_DIR, '..', '..', 'examples');
+    const texts = [
+      ...fixtureFiles(FIXTURES_DIR).map((f) => parseFixture(f).text),
+      ...fs.readdirSync(examples).flatMap((e) => (fs.existsSync(path.join(examples, e, 'Dockerfile')) ? [fs.readFileSync(path.join(examples, e, 'Dockerfile'), 'utf8')] : [])),
+      generateDockerfile(1000, 1000),
+      'FROM alpine\nRUN curl -fsSLo /x.tgz https://e.org/x.tgz\nADD https://e.org/y.zip /y.zip\nRUN wget https://e.org/z.tar.gz\n',
+    ];
+    let downloads = 0;
+    for (const text of texts) {
+      const model = buildModel(text);
+      for (const stage of model.stages) {
+        const n = ownWrites(model, stage).filter((w) => w.kind === 'download').length;
+        downloads += n;
+        if (n > 0) assert.ok(mayDownload(stage), `a stage with ${n} downloads in:\n${text}`);
+      }
+    }
+    assert.ok(downloads >= 3, `the texts hold downloads (${downloads})`);
+    assert.equal(buildModel('FROM alpine\nCOPY a /a\nRUN tar -xf /a\n').stages.some(mayDownload), false);
+  });
+
   it('normalises and resolves paths against a working directory', () => {
     assert.equal(normalizePath('/a//b/./c/../d/'), '/a/b/d');
     assert.equal(resolvePath('x.tgz', '/opt'), '/opt/x.tgz');
