@@ -212,8 +212,9 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     // Out of text (not at a blank or operator): the last step read a character or a continuation.
     if (i >= n && !continued) end = n;
     if (words.length === 0) {
-      // Unquoted and unescaped (its text is its value), where a command starts: a reserved word.
-      const reserved = i - start === value.length;
+      // Unquoted and unescaped (its text, up to a continuation after it, is its value), where a
+      // command starts: a reserved word.
+      const reserved = end - start === value.length;
       if (reserved && OPENING_WORDS.has(value)) {
         // Not the command's program: the command follows it.
         before = value;

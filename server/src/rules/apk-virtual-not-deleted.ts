@@ -42,7 +42,7 @@ export const rule: Rule = {
     incorrect: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir psycopg2',
     correct: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir psycopg2 \\\n    && apk del .build-deps',
     sizeImpact: `Depends on the packages: ${BASIS}.`,
-    fix: 'Appends `&& apk del <name>` to the RUN, only when no later RUN of the image exists: a later RUN, or the running container, may use what the group installed, and the rule cannot tell. Otherwise no fix; the message says where the delete belongs. No fix either when the name is not a plain word (letters, digits, `.`, `_`, `+`, and `-` after the first character): a variable, quotes, or a name `apk del` would read as an option.',
+    fix: 'Appends `&& apk del <name>` to the RUN, only when no later RUN of the image exists: a later RUN, or the running container, may use what the group installed, and the rule cannot tell. Otherwise no fix; the message says where the delete belongs. No fix either when the name is not a plain word (letters, digits, `.`, `_`, `+`, and `-` after the first character): a variable, quotes, or a name `apk del` would read as an option; nor when the `apk add` runs inside an `if`, a loop or a `case`, where it may not run at all.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -84,6 +84,9 @@ export const rule: Rule = {
     const name = found && virtualGroup(found.cmd)?.name;
     // A name that starts with a dash (`--virtual --no-cache`) would be an option to `apk del`.
     if (!found || !name || !/^[\w.+][\w.+-]*$/.test(name)) return undefined;
+    // An `apk add` inside an if, a loop or a case may not run: the `apk del` appended after it
+    // would then run without the group (we have not checked how apk takes that).
+    if (found.cmd.conditional) return undefined;
     if (laterInImage(model, found.instr).some((i) => i.run)) return undefined;
     const edit = verifiedAppend(model, found.instr, `apk del ${name}`);
     return edit && { title: `Delete the virtual group in the same RUN (apk del ${name})`, edits: [edit], preferred: true };

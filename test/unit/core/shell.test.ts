@@ -48,6 +48,8 @@ describe('shell reserved words', () => {
     assert.deepEqual(programs('( cd x && npm ci )'), ['cd', 'npm']);
     // On lines of their own, as here-documents and continued RUNs write them.
     assert.deepEqual(programs('if [ -n "$DEV" ]\nthen\n  pip install flask\nelse\n  {\n    apk add curl\n  }\nfi'), ['[', 'pip', 'apk', '', '']);
+    // A continuation right after the word (the shell removes it before reading words).
+    assert.deepEqual(programs('if true; then\\\n  apt-get update; fi\\\n'), ['true', 'apt-get', '']);
   });
   it('keeps the reserved word out of the command: its words, where it starts, and what stands before it', () => {
     const [cond, body, fi] = parseShell('if true; then apt-get update; fi');

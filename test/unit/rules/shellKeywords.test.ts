@@ -98,6 +98,11 @@ describe('commands after shell reserved words', () => {
     );
   });
 
+  it('apk-virtual-not-deleted appends no apk del after an apk add that may not run', () => {
+    assert.equal(fixed('alpine:3.20', 'RUN if [ -n "$X" ]; then apk add --no-cache --virtual .deps gcc; fi', 'apk-virtual-not-deleted'), undefined);
+    assert.equal(fixed('alpine:3.20', 'RUN { apk add --no-cache --virtual .deps gcc; }', 'apk-virtual-not-deleted'), 'RUN { apk add --no-cache --virtual .deps gcc; } && apk del .deps');
+  });
+
   it('a removal never leaves an empty body or a dangling keyword (apk-update-cache-kept)', () => {
     // The update alone in a body: taking it out would leave `then fi` / `{ }` / `if then`; the
     // cleanup is appended instead.
