@@ -127,6 +127,11 @@ const JOINS = [' && ', ' && ', ' || ', '; ', ' | ', ' & ', ' \\\n    && ', ' \\\
 const WRAPS: ((s: string) => string)[] = [
   (s) => s, (s) => s, (s) => `if true; then ${s}; fi`, (s) => `( ${s} )`, (s) => `{ ${s}; }`, (s) => `${s} # a comment`, (s) => `for p in a b; do ${s}; done`, (s) => `${s} >/dev/null 2>&1`,
   (s) => `sh -c "${s}"`, (s) => `${s} \\`, (s) => `${s};`, (s) => `${s} &`, (s) => `! ${s}`, (s) => `x=$(${s})`, (s) => `case x in x) ${s};; esac`, (s) => `while false; do ${s}; done`,
+  // The commands right after a reserved word (a body's first or only command, a condition), which
+  // the rules read as commands of their own: a removal there must not leave `then fi` or `if then`.
+  (s) => `if true; then :; else ${s}; fi`, (s) => `if false; then :; elif ${s}; then :; fi`, (s) => `if ${s}; then echo ok; fi`, (s) => `until ${s}; do sleep 1; done`,
+  (s) => `while ! ${s}; do :; done`, (s) => `if true; then ${s}; echo ok; fi`, (s) => `{ ${s}; } >/dev/null`, (s) => `if true; then \\\n      ${s}; \\\n    fi`,
+  (s) => `for p in a; do { ${s}; }; done`,
 ];
 const script = fc
   .tuple(fc.array(fc.tuple(fc.constantFrom(...COMMANDS), fc.constantFrom(...JOINS)), { minLength: 1, maxLength: 5 }), fc.nat(WRAPS.length - 1), fc.nat())
@@ -136,15 +141,16 @@ const script = fc
     return join(parts.slice(0, cut)) + (cut > 0 ? parts[cut][1] : '') + WRAPS[wrap](join(parts.slice(cut)));
   });
 const runInstruction = fc
-  .tuple(script, fc.constantFrom('RUN ', 'RUN ', 'RUN ', 'RUN --mount=type=cache,target=/root/.cache ', 'ONBUILD RUN ', 'RUN <<EOF\n', 'RUN <<-EOF\n', 'RUN bash -e <<EOF\n', 'RUN apt-get update && cat <<EOF > /usr/local/bin/setup.sh\n', 'RUN set -e && '))
+  .tuple(script, fc.constantFrom('RUN ', 'RUN ', 'RUN ', 'RUN --mount=type=cache,target=/root/.cache ', 'ONBUILD RUN ', 'RUN <<EOF\n', 'RUN <<-EOF\n', 'RUN bash -e <<EOF\n', 'RUN apt-get update && cat <<EOF > /usr/local/bin/setup.sh\n', 'RUN set -e && ', 'RUN <<EOF\n#!/bin/sh\n', 'RUN <<EOF\n#!/usr/bin/env python3\n'))
   .map(([body, head]) => (head.endsWith('\n') ? `${head}${body}\nEOF` : head + body));
 const OTHER_LINES = ['COPY . /app', 'WORKDIR /app', 'COPY package*.json ./', 'ENV A=1', 'FROM alpine:3.20 AS two', 'USER app', 'CMD ["x"]', 'COPY --from=0 /app /app', 'ARG V=1'];
 const BASE_IMAGES = ['debian:bookworm', 'debian:bookworm-slim', 'ubuntu:24.04', 'alpine:3.20', 'python:3.12', 'node:20', 'fedora:41', 'golang:1.23', 'ruby:3.3', 'php:8.3'];
 
 /**
  * Dockerfiles whose RUNs are shell scripts in many shapes (commands the rules fix, joined by any
- * operator, continuation or comment line, inside if/for/case/while, subshells, groups, command
- * substitutions, here-documents run as the script, read by bash, or written to a file), with LF or
+ * operator, continuation or comment line, inside if/for/case/while/until, right after then, else,
+ * elif, do, if, until, !, {, in subshells, groups, command substitutions, here-documents run as the
+ * script (with a `#!` line naming sh or python3), read by bash, or written to a file), with LF or
  * CR LF line ends and the backslash or backtick escape.
  */
 export const shellDockerfile = fc
