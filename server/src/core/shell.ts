@@ -57,7 +57,13 @@ const CLOSING_WORDS: ReadonlySet<string> = new Set(['fi', 'done', 'esac', '}']);
 const CLOSES: Readonly<Record<string, readonly string[]>> = { fi: ['if'], done: ['while', 'until', 'for', 'select'], esac: ['case'], '}': ['{'], ')': ['('] };
 const CONDITIONAL = new Set(['if', 'while', 'until', 'for', 'case', 'select']);
 /** The program words that open a compound command (with a name or a word after them, not a command). */
-const OPENING_PROGRAMS = new Set(['for', 'case', 'select']);
+const OPENING_PROGRAMS = ['for', 'case', 'select'];
+/** Every reserved word above and what it does where a command starts, looked up once per command. */
+const RESERVED = new Map<string, 'opens' | 'closes' | 'program'>([
+  ...[...OPENING_WORDS].map((w) => [w, 'opens'] as const),
+  ...[...CLOSING_WORDS].map((w) => [w, 'closes'] as const),
+  ...OPENING_PROGRAMS.map((w) => [w, 'program'] as const),
+]);
 
 /** True for `fi`, `done`, `esac` and `}` (unquoted) where a command starts: they end a compound command and run no program. */
 export function closesCompound(cmd: ShellCommand): boolean {
@@ -214,16 +220,16 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     if (words.length === 0) {
       // Unquoted and unescaped (its text, up to a continuation after it, is its value), where a
       // command starts: a reserved word.
-      const reserved = end - start === value.length;
-      if (reserved && OPENING_WORDS.has(value)) {
+      const reserved = end - start === value.length ? RESERVED.get(value) : undefined;
+      if (reserved === 'opens') {
         // Not the command's program: the command follows it.
         before = value;
         if (value === 'if' || value === 'while' || value === 'until' || value === '{') enter(value);
         continue;
       }
-      if (reserved && CLOSING_WORDS.has(value)) leave(value);
+      if (reserved === 'closes') leave(value);
       commandConditional = conditional > 0;
-      if (reserved && OPENING_PROGRAMS.has(value)) enter(value);
+      if (reserved === 'program') enter(value);
     }
     words.push({ value, start, end });
   }
