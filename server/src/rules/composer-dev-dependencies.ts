@@ -23,7 +23,7 @@ function usesDev(cmd: ShellCommand): boolean {
   return false;
 }
 
-/** Instructions that use require-dev: RUNs with tests or analysers, a CMD/ENTRYPOINT running tests (found once per check). */
+/** Instructions that use require-dev: RUNs with tests or analysers, a CMD/ENTRYPOINT running tests (found once per check, when needed). */
 function devUses(model: DockerfileModel): Instr[] {
   return model.instructions.filter(
     (i) => i.run?.commands.some(usesDev) || ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && /\b(phpunit|pest|artisan["',\s]+test)\b/.test(i.node.getArgumentsContent() ?? '')),

@@ -24,13 +24,13 @@ const DEV_TOOLS = /^(npx|tsc|webpack|vite|next|ng|nest|rollup|esbuild|parcel|bab
 /** A command that runs package scripts or dev tools, so it needs the devDependencies. */
 function usesDevDependencies(cmd: ShellCommand): boolean {
   const name = programName(cmd);
+  if (name !== 'npm' && name !== 'yarn' && name !== 'pnpm') return DEV_TOOLS.test(name);
   const first = operands(cmd)[0]?.value ?? '';
   if (name === 'npm') return ['run', 'run-script', 'rum', 'urn', 'test', 't', 'tst', 'exec', 'x'].includes(first);
-  if (name === 'yarn' || name === 'pnpm') return first === 'run' || first === 'build' || first === 'test' || first === 'exec' || first === 'dlx';
-  return DEV_TOOLS.test(name);
+  return first === 'run' || first === 'build' || first === 'test' || first === 'exec' || first === 'dlx';
 }
 
-/** Instructions that need devDependencies: RUNs with scripts or dev tools, a CMD/ENTRYPOINT running them (found once per check). */
+/** Instructions that need devDependencies: RUNs with scripts or dev tools, a CMD/ENTRYPOINT running them (found once per check, when needed). */
 function devUses(model: DockerfileModel): Instr[] {
   return model.instructions.filter(
     (i) =>
@@ -98,7 +98,8 @@ export const rule: Rule = {
   },
   check({ model, env }) {
     const out: RawFinding[] = [];
-    const uses = devUses(model);
+    // Looked for at the first install that keeps the devDependencies only: most files have none.
+    let uses: Instr[] | undefined;
     for (const instr of runInstructions(model)) {
       if (!instr.stage.layersInFinal) continue;
       const run = instr.run;
@@ -107,7 +108,7 @@ export const rule: Rule = {
         if (!word || !INSTALL_ALL.has(word.value)) continue;
         if (installsGlobally(cmd)) continue;
         if (npmPackageOperands(cmd, word).length > 0 || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
-        const dev = laterDevUse(instr, cmd, model, uses);
+        const dev = laterDevUse(instr, cmd, model, (uses ??= devUses(model)));
         const own = lockfileDevCost(env, instr, cmd, word);
         const cost = own?.cost ?? BASIS;
         const message = dev
