@@ -54,24 +54,39 @@ function linkedLines(d, page) {
   return readFileSync(page, 'utf8').split('\n').slice(Number(link[2]) - 1, Number(link[3]) - 1);
 }
 
+/** A link target with a scheme (`https:`, `mailto:`) or within the page: not a file of the package. */
+const NOT_A_FILE = /^(?:[a-z][a-z0-9+.-]*:|#)/i;
+
 /**
  * The README the package carries links only to files it holds, and a `#L<first>-L<end>` link to
  * lines within the file (VS Code opens a relative link of an installed extension's README in the
- * extension's folder). Answers how many links it checked.
+ * extension's folder). Answers how many links it checked. It reads the inline links
+ * `[text](target)` that scripts/package-readme.mjs rewrites; a relative target written any other
+ * way (with a title, in angle brackets, after brackets within the text, in a reference definition,
+ * an image or HTML) would be read by neither, so it fails the check instead of passing unread, and
+ * so does a README in which the check finds no link at all. Code blocks and code spans hold no links.
  */
-function checkReadmeLinks(extension) {
+export function checkReadmeLinks(extension) {
   const readme = ['readme.md', 'README.md'].map((n) => path.join(extension, n)).find((f) => existsSync(f));
   check(readme, 'the package has no README');
+  const text = readFileSync(readme, 'utf8')
+    .replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[^\n]*$|(?![\s\S]))/gm, '')
+    .replace(/(`+)(?:(?!\n[ \t]*\n)[\s\S])*?(?<!`)\1(?!`)/g, '');
   let checked = 0;
-  for (const [, target] of readFileSync(readme, 'utf8').matchAll(/(?<!!)\[[^\]]*\]\(([^)\s]+)\)/g)) {
-    if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) continue;
+  const rest = text.replace(/(?<!!)\[[^\]]*\]\(([^)\s]+)\)/g, (link, target) => {
+    if (NOT_A_FILE.test(target)) return '';
     const [file, fragment] = target.split('#');
-    const at = path.join(extension, file);
-    check(existsSync(at), `the README links to ${file}, which the package does not hold`);
+    const at = path.resolve(extension, file);
+    check(at.startsWith(extension + path.sep) && existsSync(at), `the README links to ${file}, which the package does not hold`);
     const lines = /^L(\d+)-L(\d+)$/.exec(fragment ?? '');
     check(fragment === undefined || (lines && Number(lines[1]) < Number(lines[2]) && Number(lines[2]) <= readFileSync(at, 'utf8').split('\n').length + 1), `the README links to ${target}: not lines of ${file}`);
     checked++;
-  }
+    return '';
+  });
+  const relative = '\\s*<?(?![a-z][a-z0-9+.-]*:|#)[^\\s>)]';
+  const unread = new RegExp(`\\]\\(${relative}|^ {0,3}\\[[^\\]]+\\]:${relative}|\\b(?:href|src)\\s*=\\s*["']?(?![a-z][a-z0-9+.-]*:|#)`, 'im').exec(rest);
+  check(!unread, `the README has a link this check does not read (scripts/package-readme.mjs does not rewrite it either): ${unread && rest.slice(Math.max(0, unread.index - 40), unread.index + 60)}`);
+  check(checked > 0, 'the README has no link to a file of the package: the check read none (has the link syntax changed?)');
   return checked;
 }
 
