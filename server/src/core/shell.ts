@@ -37,8 +37,26 @@ export interface ShellCommand {
    * there. (`a && b` and `a || b` are told by {@link before} and {@link after}.)
    */
   conditional: boolean;
+  /**
+   * The control operator after this command, looking past the `)` of a subshell (`( a ) && b`
+   * gives `a` the `&&`): `&&`, `||`, `|`, `;`, `;;`, `&`, a line break, or '' at the end of the
+   * script (a trailing `;` or `&` stays). With {@link group}, it tells the AND-OR lists apart
+   * (see {@link runsWheneverScriptSucceeds}). Set by the scanner only.
+   */
+  ends?: string;
+  /** The innermost `{ }` group or `( )` subshell the command stands in (a `}` belongs to the group it closes). */
+  group?: ShellGroup;
   start: number;
   end: number;
+}
+
+/** A `{ ... }` group or `( ... )` subshell of a script (not a function's body: that is {@link ShellCommand.conditional}). */
+export interface ShellGroup {
+  kind: '{' | '(';
+  /** The group or subshell it stands in, if any. */
+  parent: ShellGroup | undefined;
+  /** Preceded by `!`: its status is inverted. */
+  negated: boolean;
 }
 
 const OPERATORS = ['&&', '||', ';;', ';', '|', '&', '\n', '(', ')'];
@@ -54,8 +72,9 @@ export const OPENING_WORDS: ReadonlySet<string> = new Set(['then', 'else', 'elif
 const CLOSING_WORDS: ReadonlySet<string> = new Set(['fi', 'done', 'esac', '}']);
 
 /** What each closing word (or `)`) ends, and the compound commands that run their contents conditionally. */
-const CLOSES: Readonly<Record<string, readonly string[]>> = { fi: ['if'], done: ['while', 'until', 'for', 'select'], esac: ['case'], '}': ['{'], ')': ['('] };
-const CONDITIONAL = new Set(['if', 'while', 'until', 'for', 'case', 'select']);
+const CLOSES: Readonly<Record<string, readonly string[]>> = { fi: ['if'], done: ['while', 'until', 'for', 'select'], esac: ['case'], '}': ['{', 'function{'], ')': ['(', 'function('] };
+/** A function's body (`name() { ...; }`) runs when, and as often as, the function is called. */
+const CONDITIONAL = new Set(['if', 'while', 'until', 'for', 'case', 'select', 'function{', 'function(']);
 /** The program words that open a compound command (with a name or a word after them, not a command). */
 const OPENING_PROGRAMS = ['for', 'case', 'select'];
 /** Every reserved word above and what it does where a command starts, looked up once per command. */
@@ -103,26 +122,56 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
   const open: string[] = [];
   let conditional = 0;
   let commandConditional = false;
-  const enter = (kind: string) => {
+  let commandGroup: ShellGroup | undefined;
+  // The groups and subshells open where the scan is (function bodies aside).
+  const groups: ShellGroup[] = [];
+  // A command whose `ends` is the operator after the `)` that followed it, until one comes.
+  let pending: ShellCommand | undefined;
+  // Commands when the last `(` opened, and whether the last token was a `)` closing an empty
+  // `()` or ending a word in `(`: a `{` or `(` then opens a function's body (`f() { ...; }`).
+  let commandsAtParen = -1;
+  let functionNext = false;
+  const enter = (kind: string, negated: boolean) => {
+    if (functionNext && (kind === '{' || kind === '(')) kind = `function${kind}`;
+    functionNext = false;
     open.push(kind);
     if (CONDITIONAL.has(kind)) conditional++;
+    if (kind === '{' || kind === '(') groups.push({ kind, parent: groups[groups.length - 1], negated });
   };
   const leave = (closer: string) => {
     const kinds = CLOSES[closer];
     let k = open.length - 1;
     while (k >= 0 && !kinds.includes(open[k])) k--;
     if (k < 0) return; // nothing of its kind is open: a script the shell rejects anyway
-    while (open.length > k) if (CONDITIONAL.has(open.pop()!)) conditional--;
+    while (open.length > k) {
+      const kind = open.pop()!;
+      if (CONDITIONAL.has(kind)) conditional--;
+      if (kind === '{' || kind === '(') groups.pop();
+    }
   };
 
   const flush = (op: string) => {
     if (words.length > 0) {
-      commands.push({ words, before, after: op, conditional: commandConditional, start: words[0].start, end: words[words.length - 1].end });
+      const last = words[words.length - 1];
+      functionNext = op === ')' && last.value.endsWith('(') && last.end - last.start === last.value.length;
+      const cmd: ShellCommand = { words, before, after: op, conditional: commandConditional, ends: op, group: commandGroup, start: words[0].start, end: last.end };
+      commands.push(cmd);
+      pending = op === ')' ? cmd : undefined;
       words = [];
       before = op;
-    } else if (op !== '\n' && op !== '(' && op !== ')') {
-      before = op;
+      return;
     }
+    if (op === ')') {
+      functionNext = commands.length === commandsAtParen;
+      // `( a; ) && b`: what follows the subshell is what the list it stands in goes on with.
+      const last = commands[commands.length - 1];
+      if (last && last.ends !== '&' && commandsAtParen >= 0) pending = last;
+    } else if (op !== '(' && !(op === '\n' && pending === undefined)) {
+      if (pending) pending.ends = op;
+      pending = undefined;
+    }
+    if (op !== ')' && op !== '(' && op !== '\n') functionNext = false;
+    if (op !== '\n' && op !== '(' && op !== ')') before = op;
   };
 
   while (i < n) {
@@ -144,8 +193,10 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     if (op) {
       flush(op);
       // A subshell (or a function's `()`); in a `case`, a `)` ends a pattern.
-      if (op === '(') enter('(');
-      else if (op === ')' && open[open.length - 1] !== 'case') leave(')');
+      if (op === '(') {
+        enter('(', before === '!');
+        commandsAtParen = commands.length;
+      } else if (op === ')' && open[open.length - 1] !== 'case') leave(')');
       i += op.length;
       continue;
     }
@@ -223,13 +274,17 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       const reserved = end - start === value.length ? RESERVED.get(value) : undefined;
       if (reserved === 'opens') {
         // Not the command's program: the command follows it.
+        const negated = before === '!';
         before = value;
-        if (value === 'if' || value === 'while' || value === 'until' || value === '{') enter(value);
+        if (value === 'if' || value === 'while' || value === 'until' || value === '{') enter(value, negated);
         continue;
       }
+      // A `}` belongs to the group it closes (taken before leaving it).
+      commandGroup = groups[groups.length - 1];
       if (reserved === 'closes') leave(value);
       commandConditional = conditional > 0;
-      if (reserved === 'program') enter(value);
+      if (reserved === 'program') enter(value, false);
+      functionNext = false;
     }
     words.push({ value, start, end });
   }
@@ -315,4 +370,101 @@ export function inlineAssignments(cmd: ShellCommand): Map<string, string> {
     out.set(m[1], m[2]);
   }
   return out;
+}
+
+/** Operators that end an AND-OR list (`&` runs it in the background). */
+const LIST_ENDS: ReadonlySet<string> = new Set(['', ';', '\n', '&', ';;']);
+
+/**
+ * True when `cmd` (one of `commands`, a RUN's script) ran, once, in every run of the script that
+ * exited 0, which is every run of a build that succeeded: `/bin/sh -c` fails the RUN on a
+ * non-zero status. A fix that moves the command's effect elsewhere (into a COPY flag, or into
+ * another RUN) makes it unconditional, so it may only take commands for which this holds.
+ *
+ * The script's status is that of its last AND-OR list, and `set -e` (off unless the script sets
+ * it) never stops at a command that is not the last of its list, so a failure anywhere else is
+ * tolerated. Within the last list, a pipeline runs in every successful run when it is the first,
+ * or when it and everything after it are joined by `&&` (`a && b`, `a || b && c`: a failure there
+ * leaves the list failing); not after an `||` (`a || b`, `a && b || true`), nor in any list but
+ * the last (`a && b; c`). A `{ }` group or `( )` subshell is read the same way inside, its status
+ * counting only when it is itself a pipeline whose success the script needs (last of its pipeline,
+ * not negated, followed only by `&&` in the last list). Also false: inside an `if`, a loop, a
+ * `case` or a function's body ({@link ShellCommand.conditional}); in a list run in the background
+ * (`&`: it may not finish before the script exits); and after an `exit`, `return` or `exec` of a
+ * program anywhere before it (`a || exit 0; b`), which can end the script before it.
+ */
+export function runsWheneverScriptSucceeds(commands: readonly ShellCommand[], cmd: ShellCommand): boolean {
+  if (cmd.conditional) return false;
+  const k = commands.indexOf(cmd);
+  if (k < 0) return false;
+  for (let i = 0; i < k; i++) if (mayEndScript(commands[i])) return false;
+  // From the script down to the command: each group around it, then the command itself.
+  const chain: (ShellGroup | ShellCommand)[] = [cmd];
+  for (let g = cmd.group; g; g = g.parent) chain.unshift(g);
+  let level: ShellGroup | undefined;
+  let required = true; // the level's status must be 0
+  for (const element of chain) {
+    const place = placeIn(commands, level, element, required);
+    if (!place.runs) return false;
+    required = place.required;
+    level = element as ShellGroup;
+  }
+  return true;
+}
+
+/** `exit`, `return`, or `exec` with a program (not `exec >log`, which only redirects). */
+function mayEndScript(cmd: ShellCommand): boolean {
+  const first = cmd.words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value));
+  const name = cmd.words[first]?.value;
+  if (name === 'exit' || name === 'return') return true;
+  return name === 'exec' && cmd.words.slice(first + 1).some((w) => !/^[0-9]*[<>]/.test(w.value));
+}
+
+/**
+ * Whether `element` (a command or group directly in `level`) runs in every run of `level` whose
+ * status is 0 (when `required`; in every run of it otherwise), and whether its own status must
+ * then be 0.
+ */
+function placeIn(commands: readonly ShellCommand[], level: ShellGroup | undefined, element: ShellGroup | ShellCommand, required: boolean): { runs: boolean; required: boolean } {
+  // The level's elements in order: its own commands, and its groups each as one, ending at its last command.
+  const elements: { key: ShellGroup | ShellCommand; last: ShellCommand; negated: boolean }[] = [];
+  for (const c of commands) {
+    let key: ShellGroup | ShellCommand | undefined = c.group === level ? c : undefined;
+    for (let g = c.group; g && key === undefined; g = g.parent) if (g.parent === level) key = g;
+    if (key === undefined) continue;
+    const prev = elements[elements.length - 1];
+    if (prev && prev.key === key) prev.last = c;
+    else elements.push({ key, last: c, negated: key === c ? c.before === '!' : (key as ShellGroup).negated });
+  }
+  // A group's closing `}` is no element of it; the operator before it ends its last list.
+  const closer = elements[elements.length - 1];
+  if (level?.kind === '{' && closer && closer.key === closer.last && closesCompound(closer.last)) elements.pop();
+  const at = elements.findIndex((e) => e.key === element);
+  if (at < 0) return { runs: false, required: false };
+  const op = (i: number) => (i === elements.length - 1 ? undefined : elements[i].last.ends ?? elements[i].last.after);
+  // The AND-OR list around it: [from, to], and the operator that ends it.
+  let from = at;
+  while (from > 0 && !LIST_ENDS.has(op(from - 1)!)) from--;
+  let to = at;
+  while (to < elements.length - 1 && !LIST_ENDS.has(op(to)!)) to++;
+  const ends = elements[to].last.ends ?? elements[to].last.after;
+  if (ends === '&') return { runs: false, required: false };
+  const last = to === elements.length - 1;
+  // The pipeline around it: [start, stop].
+  let start = at;
+  while (start > from && op(start - 1) === '|') start--;
+  let stop = at;
+  while (stop < to && op(stop) === '|') stop++;
+  // Every AND-OR operator from index i on to the end of the list is `&&`.
+  const andsFrom = (i: number) => {
+    for (let j = i; j < to; j++) if (op(j) !== '&&' && op(j) !== '|') return false;
+    return true;
+  };
+  const vouched = required && last;
+  // The body of an if, a loop, a case or a function is read as commands of this level: a list
+  // that starts at its `fi`, `done`, `esac` or `}` may go on one that started before it.
+  const head = elements[from];
+  const first = start === from && !(head.key === head.last && closesCompound(head.last));
+  const runs = first || (start > 0 && vouched && op(start - 1) === '&&' && andsFrom(start));
+  return { runs, required: runs && vouched && stop === at && !elements[start].negated && andsFrom(stop) && !elements[at].negated };
 }
