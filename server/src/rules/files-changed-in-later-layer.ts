@@ -13,7 +13,7 @@ import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviou
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, resolvePath, workdirAt, writesInImage, type Write } from '../core/paths';
-import { programName, type ShellCommand } from '../core/shell';
+import { programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
@@ -129,9 +129,9 @@ export const rule: Rule = {
     sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}); for chmod/chown, the size of the touched files again. Not known statically for COPY: it is the size of the copied files (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63).`,
     fix: [
       'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists.',
-      'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when the command runs inside an `if`, a loop or a `case` (the flag would make it unconditional).',
-      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists), relative paths mean the same there, and the command is not inside an `if`, a loop or a `case`.',
-      'Otherwise, when the writing RUN is directly above, the two RUNs are merged into one (shell form without flags, no `cd`/`export` in the first).',
+      'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`. `test -d x && chmod 755 x` as the RUN\'s last list ran in every build that succeeded, and keeps its fix.',
+      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists), relative paths mean the same there, and a successful build ran the command (as for the flag above).',
+      'Otherwise, when the writing RUN is directly above, the two RUNs are merged into one (shell form without flags, no `cd`/`export` in the first), which leaves the command where it runs; not when the second RUN has an `||` or more than one list: joined by `&&`, a failure of the first would then no longer fail the build.',
       'Deleting copied files has no fix: when a RUN only needs them while it runs (installers, wheels from a builder stage), use a bind mount (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`); otherwise copy less (`.dockerignore`, narrower COPY sources).',
     ].join(' '),
   },
@@ -187,8 +187,9 @@ const SYSTEM_DIRS = ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64'
 const USER_CREATION = /^(useradd|adduser|groupadd|addgroup|usermod)$/;
 
 function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change: Change, writer: Instr, writes: Write[]): Fix | undefined {
-  // Inside an if, a loop or a case the change may not happen at all: a COPY flag would make it certain.
-  if (cmd.conditional) return undefined;
+  // A change that a successful build may have skipped (`test -d x && chmod ...; echo done`, inside
+  // an if): a COPY flag would make it certain.
+  if (!runsWheneverScriptSucceeds(instr.run!.commands, cmd)) return undefined;
   if (change.action === 'rm' || change.targets.length !== 1 || change.targets[0].glob) return undefined;
   const spec = copySpec(model, writer);
   const setting = change.setting;
@@ -256,9 +257,10 @@ function chainInstructions(instr: Instr): Instr[] {
 }
 
 function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change: Change, writer: Instr, writes: Write[]): Fix | undefined {
-  // Moved out of its if, loop or case, the command would run unconditionally (merging the RUNs keeps it there).
-  if (cmd.conditional) return undefined;
+  // Moved out of its if, loop or case, or away from the `a &&` it waits for, the command would run
+  // unconditionally (merging the RUNs keeps it there).
   const run = instr.run!;
+  if (!runsWheneverScriptSucceeds(run.commands, cmd)) return undefined;
   const writerRun = writer.run;
   if (!writerRun || writerRun.form === 'exec') return undefined;
   // Relative paths must mean the same in the writer's RUN.
@@ -288,6 +290,9 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
 }
 
 function mergeFix(model: DockerfileModel, writer: Instr, instr: Instr): Fix | undefined {
+  // `A && b; c` or `A && b || c` runs c when A fails, and the build that failed on A would pass.
+  const commands = instr.run!.commands;
+  if (commands.some((c, i) => i < commands.length - 1 && c.ends !== '&&' && c.ends !== '|')) return undefined;
   const edit = mergeIntoPreviousRun(model, writer, instr);
   return edit && { title: `Merge this RUN into the one at line ${writer.range.start.line + 1} so the files never reach a layer`, edits: [edit], preferred: true };
 }
