@@ -89,6 +89,31 @@ describe('ContextScans while an ignore file is typed', () => {
     scans.dispose();
   });
 
+  it('announces a document answered at once while its scan waited to settle, and the documents told "running" by a scan that failed', async () => {
+    const announced: string[][] = [];
+    const scans = new ContextScans({ settleMs: 20, onDone: (_dir, requesters) => announced.push(requesters) });
+    scans.state(root, 'a\n', 'typed');
+    // Superseded while running: the next scan waits to settle, and within() does not wait for it
+    // (nor counts the document as waiting in it), so its end must announce the document.
+    assert.equal((await scans.within(root, 'ab\n', 'typed', 60_000)).state, 'running');
+    assert.equal((await scans.wait(root, 'ab\n', 'typed')).state, 'done');
+    assert.deepEqual(announced, [['typed']], 'the aborted first scan announces nothing; the second announces the document');
+    // A scan that fails: the document told "running" is analysed again (its analysis then says why
+    // there are no figures); the one waiting in within() gets the failure from that call.
+    const missing = path.join(root, 'no-such-folder');
+    assert.equal(scans.state(missing, undefined, 'told').state, 'running');
+    const failed = await scans.within(missing, undefined, 'waiting', 60_000);
+    assert.equal(failed.state, 'failed');
+    assert.deepEqual(announced.at(-1), ['told']);
+    // Closed while its analysis waits in within(): the scan is aborted and nobody is announced.
+    const count = announced.length;
+    const closing = scans.within(root, 'c\n', 'closed', 60_000);
+    scans.release('closed');
+    assert.equal((await closing).state, 'running');
+    assert.equal(announced.length, count);
+    scans.dispose();
+  });
+
   it('a closed document drops the scan that waits for it to settle', async () => {
     const scans = new ContextScans({ settleMs: 20 });
     const first = scans.wait(root, 'a\n', 'doc');
