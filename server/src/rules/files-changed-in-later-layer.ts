@@ -130,7 +130,7 @@ export const rule: Rule = {
     fix: [
       'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists.',
       'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`. `test -d x && chmod 755 x` as the RUN\'s last list ran in every build that succeeded, and keeps its fix.',
-      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists), relative paths mean the same there, and a successful build ran the command (as for the flag above).',
+      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists), relative paths mean the same there, no user or group is created in between for a `chown` by name, and a successful build ran the command (as for the flag above).',
       'Otherwise, when the writing RUN is directly above, the two RUNs are merged into one (shell form without flags, no `cd`/`export` in the first), which leaves the command where it runs; not when the second RUN has an `||` or more than one list: joined by `&&`, a failure of the first would then no longer fail the build.',
       'Deleting copied files has no fix: when a RUN only needs them while it runs (installers, wheels from a builder stage), use a bind mount (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`); otherwise copy less (`.dockerignore`, narrower COPY sources).',
     ].join(' '),
@@ -214,11 +214,7 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
   }
   const chain = instr.stage ? chainInstructions(instr) : [];
   const between = chain.filter((i) => i.index > writer.index && i.index < instr.index);
-  // Names must exist when COPY runs: no user or group created between the COPY and the change.
-  const createsUser = (c: ShellCommand) => USER_CREATION.test(programName(c));
-  if (change.action === 'chown' && !/^\d+(:\d+)?$/.test(setting)) {
-    if (between.some((i) => i.run?.commands.some(createsUser)) || instr.run!.commands.some((c) => c.start < cmd.start && createsUser(c))) return undefined;
-  }
+  if (ownerCreatedSince(change, between, instr, cmd)) return undefined;
   // Something else under the destination (an earlier COPY, a RUN working there) would no longer change.
   const earlierWrites = writesInImage(model, instr.stage!).filter((w) => w.instr !== writer && w.instr.index < instr.index && isAtOrBelow(w.path, target));
   if (earlierWrites.length > 0) return undefined;
@@ -249,6 +245,16 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
   return { title: `Use COPY ${flag}${note} instead of a later ${change.action}`, edits, preferred: true };
 }
 
+/**
+ * True when `chown` names an owner that a user or group creation between the writer (`between`
+ * and the commands before `cmd`) may have made: the name must exist where the change goes.
+ */
+function ownerCreatedSince(change: Change, between: Instr[], instr: Instr, cmd: ShellCommand): boolean {
+  if (change.action !== 'chown' || /^\d+(:\d+)?$/.test(change.setting ?? '')) return false;
+  const createsUser = (c: ShellCommand) => USER_CREATION.test(programName(c));
+  return between.some((i) => i.run?.commands.some(createsUser)) || instr.run!.commands.some((c) => c.start < cmd.start && createsUser(c));
+}
+
 /** Instructions of the image `instr` belongs to (its stage's FROM chain), in order. */
 function chainInstructions(instr: Instr): Instr[] {
   const out: Instr[] = [];
@@ -277,6 +283,8 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   const needsLists = writes.some((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
   const usesWrites = (c: ShellCommand) => mentions(c.words) || (needsLists && isAptInstall(c)) || programName(c) === 'cd';
   const between = chainInstructions(instr).filter((i) => i.index > writer.index && i.index < instr.index);
+  // `chown app` moved above the `useradd app` would fail the build.
+  if (ownerCreatedSince(change, between, instr, cmd)) return undefined;
   for (const i of between) {
     if (i.run && (i.run.commands.some(usesWrites) || paths.some((p) => isAtOrBelow(workdirAt(i) ?? '/', p)))) return undefined;
     if ((i.keyword === 'COPY' || i.keyword === 'ADD') && (i.node.getArgumentsContent() ?? '').split(/\s+/).some((w) => paths.some((p) => w.includes(p)))) return undefined;

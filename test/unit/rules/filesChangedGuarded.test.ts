@@ -64,6 +64,16 @@ describe('files-changed-in-later-layer: changes a successful build may have skip
     }
   });
 
+  it('moves no chown by name above the useradd that makes the name', () => {
+    const writer = `FROM debian:bookworm-slim\nRUN curl -fsSLo ${tool} https://example.com/tool\n`;
+    assert.deepEqual(ruleFixes(`${writer}RUN useradd -l app\nENV A=1\nRUN chown app ${tool}\n`), [undefined]);
+    // Here the merge keeps the order.
+    assert.deepEqual(ruleFixes(`${writer}RUN useradd -l app && chown app ${tool}\n`), [`${writer.slice(0, -1)} && \\\n    useradd -l app && chown app ${tool}\n`]);
+    assert.deepEqual(ruleFixes(`${writer}RUN useradd -l app\nENV A=1\nRUN chown 1000 ${tool}\n`), [
+      `${writer.slice(0, -1)} && chown 1000 ${tool}\nRUN useradd -l app\nENV A=1\n`,
+    ]);
+  });
+
   it('merges no RUN whose failure the merged script would tolerate', () => {
     // Merged after `curl ... &&`, a failed download would go on to `true` and pass.
     const writer = `FROM debian:bookworm-slim\nRUN curl -fsSLo ${tool} https://example.com/tool\n`;
