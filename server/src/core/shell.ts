@@ -32,9 +32,10 @@ export interface ShellCommand {
   /** The operator after this command ('' for the last). */
   after: string;
   /**
-   * True inside an `if`, `while`, `until`, `for`, `case` or `select` (their conditions included):
-   * whether and how often it runs depends on the script, so a fix must not move its effect out of
-   * there. (`a && b` and `a || b` are told by {@link before} and {@link after}.)
+   * True inside an `if`, `while`, `until`, `for`, `case` or `select` (their conditions included)
+   * or a function's body: whether and how often it runs depends on the script, so a fix must not
+   * move its effect out of there. Whether a command after `a &&` or `a ||` ran in a build that
+   * succeeded is {@link runsWheneverScriptSucceeds}'s question (which asks this one too).
    */
   conditional: boolean;
   /**
