@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import zlib from 'node:zlib';
+import { withoutCode } from './package-readme.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const require = createRequire(import.meta.url);
@@ -69,9 +70,7 @@ const NOT_A_FILE = /^(?:[a-z][a-z0-9+.-]*:|#)/i;
 export function checkReadmeLinks(extension) {
   const readme = ['readme.md', 'README.md'].map((n) => path.join(extension, n)).find((f) => existsSync(f));
   check(readme, 'the package has no README');
-  const text = readFileSync(readme, 'utf8')
-    .replace(/^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[^\n]*$|(?![\s\S]))/gm, '')
-    .replace(/(`+)(?:(?!\n[ \t]*\n)[\s\S])*?(?<!`)\1(?!`)/g, '');
+  const text = withoutCode(readFileSync(readme, 'utf8'));
   let checked = 0;
   const rest = text.replace(/(?<!!)\[[^\]]*\]\(([^)\s]+)\)/g, (link, target) => {
     if (NOT_A_FILE.test(target)) return '';

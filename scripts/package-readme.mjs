@@ -35,15 +35,29 @@ export function shippedFiles(vscodeignore) {
 }
 
 /**
+ * Fenced code blocks (to their closing fence, or the end of the text) and code spans (within a
+ * paragraph): Markdown shows what they hold as it is, link syntax included.
+ */
+const CODE = /^ {0,3}(`{3,}|~{3,})[^\n]*\n[\s\S]*?(?:^ {0,3}\1[^\n]*$|(?![\s\S]))|(`+)(?:(?!\n[ \t]*\n)[\s\S])*?(?<!`)\2(?!`)/gm;
+
+/** `text` without its code blocks and code spans (scripts/check-vsix.mjs reads the links of the rest). */
+export function withoutCode(text) {
+  return text.replace(CODE, '');
+}
+
+/**
  * `text` with every relative link pointing into the package: `docs/rules/<id>.md` to the lines of
  * the rule's section of docs/rules.md (`rulesPage`, its text), a shipped file as it is, any other
- * file unlinked (its text stays). Links with a scheme and links within the page are left alone.
+ * file unlinked (its text stays). Links with a scheme and links within the page are left alone,
+ * and so is link syntax within code, which is shown as written.
  */
 export function packageLinks(text, { shipped, rulesPage }) {
   const { pageSections } = createRequire(import.meta.url)('../out/server/src/lsp/docs.js');
   const sections = pageSections(rulesPage);
-  return text.replace(/(?<!!)\[([^\]]*)\]\(([^)\s]+)\)/g, (link, label, target) => {
+  const code = [...text.matchAll(CODE)].map((m) => [m.index, m.index + m[0].length]);
+  return text.replace(/(?<!!)\[([^\]]*)\]\(([^)\s]+)\)/g, (link, label, target, at) => {
     if (/^[a-z][a-z0-9+.-]*:/i.test(target) || target.startsWith('#')) return link;
+    if (code.some(([start, end]) => at >= start && at < end)) return link;
     const file = target.replace(/#.*$/, '');
     const rule = /^docs\/rules\/([a-z0-9-]+)\.md$/.exec(file);
     const section = rule && sections.get(rule[1]);

@@ -81,6 +81,23 @@ describe('README of the .vsix', () => {
     assert.throws(() => packageReadme('# T\n\nA VS Code extension.\n<!-- not in the package -->\n![x](a.png)\n\n## Performance and robustness\n'), /without "<!-- end of not in the package" after it/);
   });
 
+  it('leaves link syntax within code as written, and rewrites a link whose text holds code', async () => {
+    const { packageLinks } = (await import(pathToFileURL(join(repoRoot, 'scripts', 'package-readme.mjs')).href)) as { packageLinks(text: string, links: Links): string };
+    const rulesPage = readFileSync(join(repoRoot, 'docs', 'rules.md'), 'utf8');
+    const links = { shipped: new Set(['docs/rules.md']), rulesPage };
+    const code = [
+      'Write `[apt-lists-kept](docs/rules/apt-lists-kept.md)` to link a rule, or ``see [it](docs/performance.md)``.',
+      '',
+      '```md',
+      '[apt-lists-kept](docs/rules/apt-lists-kept.md) and [performance](docs/performance.md)',
+      '```',
+      '',
+    ].join('\n');
+    assert.equal(packageLinks(code, links), code);
+    const linked = packageLinks('See [`apt-get update`](docs/rules/apt-lists-kept.md) and [`docs/performance.md`](docs/performance.md).\n', links);
+    assert.match(linked, /^See \[`apt-get update`\]\(docs\/rules\.md#L\d+-L\d+\) and `docs\/performance\.md`\.$/m);
+  });
+
   it('fails when README.md has no developer heading to cut at', async () => {
     const { packageReadme } = await load();
     assert.throws(() => packageReadme('# Title\n\nText.\n'), /no line "## Performance and robustness"/);
