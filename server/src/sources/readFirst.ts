@@ -28,9 +28,19 @@ export async function readAll(files: readonly string[]): Promise<FileText[]> {
   return files.flatMap((p, i) => (texts[i] === undefined ? [] : [{ path: p, text: texts[i]! }]));
 }
 
-/** The first of `files` (in the order given) that could be read, all read at once. */
+/**
+ * The first of `files` (in the order given) that could be read, all read at once. It answers as
+ * soon as that one is read and every one before it has failed: a read further down the list that
+ * never ends (a FIFO or a hung mount under a candidate's name in a far parent) does not hold up a
+ * file found nearer.
+ */
 export async function readFirst(files: readonly string[]): Promise<FileText | undefined> {
-  return (await readAll(files))[0];
+  const reads = files.map(readIfThere);
+  for (let i = 0; i < files.length; i++) {
+    const text = await reads[i];
+    if (text !== undefined) return { path: files[i], text };
+  }
+  return undefined;
 }
 
 /** `dir` and its parents, nearest first: at most `max` folders, up to `stopAt` (included) or the root. */

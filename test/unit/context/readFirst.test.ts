@@ -3,6 +3,7 @@
  * the order of the candidates still decides, whichever read finishes first.
  */
 import * as assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -54,6 +55,38 @@ describe('reading the first file of a list, all at once', () => {
     assert.equal(loaded.project?.path, path.join(root, 'deep', '.dockerfile-size-hints.yaml'));
     assert.equal(loaded.project?.budgetBytes, 250e6);
     assert.equal((await loadConfig(path.join(root, 'deep', 'er', 'Dockerfile'), path.join(root, 'deep', 'er'))).project, undefined, 'not above the stop folder');
+  });
+
+  it('answers with the nearest file without waiting for a read above it that never ends (a FIFO)', async function () {
+    if (process.platform === 'win32') {
+      console.log('      skipped: FIFOs (mkfifo) are POSIX only');
+      return this.skip();
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-readfirst-fifo-'));
+    const fifos = [path.join(dir, '.dockerfile-size-hints.yaml'), path.join(dir, 'compose.yaml')];
+    try {
+      writeFiles(dir, {
+        'a/b/.dockerfile-size-hints.yaml': 'budget: 100MB\n',
+        'a/b/compose.yaml': 'services:\n  web:\n    build:\n      context: ./ctx\n      dockerfile: ../Dockerfile\n',
+        'a/b/Dockerfile': 'FROM alpine\n',
+      });
+      // A FIFO blocks a read until something writes to it: the old code waited for every read.
+      for (const f of fifos) execFileSync('mkfifo', [f]);
+      const df = path.join(dir, 'a', 'b', 'Dockerfile');
+      const within = <T>(p: Promise<T>) => Promise.race([p, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('still waiting after 3 s')), 3_000))]);
+      assert.equal((await within(loadConfig(df))).project?.budgetBytes, 100e6);
+      assert.equal((await within(resolveBuildContext(df, { workspaceFolders: [] }))).dir, path.join(dir, 'a', 'b', 'ctx'));
+    } finally {
+      // Lets the blocked reads end (a writer opens and closes each FIFO), so no thread stays blocked.
+      for (const f of fifos) {
+        try {
+          fs.closeSync(fs.openSync(f, fs.constants.O_WRONLY | fs.constants.O_NONBLOCK));
+        } catch {
+          // no reader left on it
+        }
+      }
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('takes the build context from the nearest Compose file that builds the Dockerfile', async () => {

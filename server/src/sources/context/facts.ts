@@ -66,9 +66,11 @@ export async function resolveBuildContext(dockerfilePath: string, layout: Contex
     if (dir === stop || parent === dir || !dir.startsWith(stop)) break;
     dir = parent;
   }
-  // Every folder's Compose files read at once; the nearest folder with a match still decides.
-  for (const files of await Promise.all(dirs.map(readComposeFiles))) {
-    const targets = composeTargetsFor(dockerfilePath, files);
+  // Every folder's Compose files read at once; the nearest folder with a match decides, without
+  // waiting for the reads in the folders above it.
+  const reads = dirs.map(readComposeFiles);
+  for (const read of reads) {
+    const targets = composeTargetsFor(dockerfilePath, await read);
     if (targets.length > 0) return { dir: targets[0].contextDir, via: 'compose', detail: `${path.basename(targets[0].composeFile)} service ${targets[0].service}` };
   }
   return { dir: path.dirname(dockerfilePath), via: 'dockerfile-folder' };
