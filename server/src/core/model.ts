@@ -737,12 +737,12 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   // blank, as BuildKit hands it to the shell.
   const startOffset = lines.offsetAt(first === '' ? args[0].getRange().end : args[0].getRange().start);
   const endOffset = commandEndOffset ?? lines.offsetAt(node.getRange().end);
-  if (first.startsWith('[')) {
+  const { script, starts, docs } = joinContinuations(text, startOffset, endOffset, escapeChar);
+  if (first.startsWith('[') && isJsonArray(script)) {
     const words = execWords(node, lines).map((w) => ({ ...w, start: w.start - startOffset, end: w.end - startOffset }));
     const cmd: ShellCommand = { words, before: '', after: '', conditional: false, start: 0, end: endOffset - startOffset };
     return { form: 'exec', text: text.slice(startOffset, endOffset), commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: (i) => startOffset + i };
   }
-  const { script, starts, docs } = joinContinuations(text, startOffset, endOffset, escapeChar);
   const scanned = scanShell(script);
   return {
     form: 'shell',
@@ -752,6 +752,20 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     mounts,
     docOffset: (i) => runOffset(starts, docs, script.length, endOffset, i),
   };
+}
+
+/**
+ * Whether a RUN's arguments (continuations joined) are its exec form: BuildKit takes them as a JSON
+ * array when they parse as one, and otherwise as a shell command line, so `RUN [ -f x ] && rm x`
+ * is a shell script that starts with the `[` command. (An array holding other values than strings
+ * is an error there; it is kept as exec form here, which no rule edits.)
+ */
+function isJsonArray(script: string): boolean {
+  try {
+    return Array.isArray(JSON.parse(script));
+  } catch {
+    return false;
+  }
 }
 
 /** The shells whose scripts the shell reader reads (POSIX shells and the ones that accept their scripts). */

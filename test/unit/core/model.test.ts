@@ -121,6 +121,18 @@ describe('Dockerfile model', () => {
       assert.equal(buildModel(text).instructions[1].run!.commands.length, 2, run);
     }
   });
+  it('reads a RUN as exec form only when its arguments parse as a JSON array, as BuildKit does', () => {
+    const text = 'FROM debian:bookworm-slim\nRUN [ -n "$X" ] && apt-get update && apt-get install -y curl\nRUN ["echo", "a"]\nRUN ["sh", "-c", \\\n    "true"]\nRUN [ -f /x ] && rm -rf /x\nRUN ["echo" "a"]\n';
+    const runs = buildModel(text).instructions.filter((i) => i.run);
+    assert.deepEqual(
+      runs.map((i) => [i.run!.form, i.run!.commands.map((c) => c.words[0]?.value)]),
+      [['shell', ['[', 'apt-get', 'apt-get']], ['exec', ['echo']], ['exec', ['sh']], ['shell', ['[', 'rm']], ['shell', ['[echo']]],
+    );
+    // Before, a RUN starting with the test command was taken for exec form and got no finding.
+    const ids = analyze(text, { context: {} }).findings.filter((f) => f.range.start.line === 1).map((f) => f.ruleId);
+    assert.ok(ids.includes('apt-lists-kept') && ids.includes('apt-recommends'), ids.join(', '));
+  });
+
   it('ends a heredoc body at its terminator when the line before it ends in a backslash', () => {
     // dockerfile-ast reads the terminator into the body then (it reports no delimiter); the
     // builder compares each raw line with the terminator, so the shell never sees it.
