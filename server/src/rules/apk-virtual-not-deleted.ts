@@ -7,7 +7,7 @@
 import { runInstructions } from '../core/model';
 import { commandRange, operands, subcommand } from '../core/commands';
 import { findingCommand, followsInImage, laterInImage, verifiedAppend } from '../core/packageManagers';
-import { programArgs, programName, type ShellCommand } from '../core/shell';
+import { programArgs, programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the packages of the virtual group (compilers and headers are typically the largest); their size depends on the packages';
@@ -42,7 +42,7 @@ export const rule: Rule = {
     incorrect: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir psycopg2',
     correct: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir psycopg2 \\\n    && apk del .build-deps',
     sizeImpact: `Depends on the packages: ${BASIS}.`,
-    fix: 'Appends `&& apk del <name>` to the RUN, only when no later RUN of the image exists: a later RUN, or the running container, may use what the group installed, and the rule cannot tell. Otherwise no fix; the message says where the delete belongs. No fix either when the name is not a plain word (letters, digits, `.`, `_`, `+`, and `-` after the first character): a variable, quotes, or a name `apk del` would read as an option; nor when the `apk add` runs inside an `if`, a loop or a `case`, where it may not run at all.',
+    fix: 'Appends `&& apk del <name>` to the RUN, only when no later RUN of the image exists: a later RUN, or the running container, may use what the group installed, and the rule cannot tell. Otherwise no fix; the message says where the delete belongs. No fix either when the name is not a plain word (letters, digits, `.`, `_`, `+`, and `-` after the first character): a variable, quotes, or a name `apk del` would read as an option; nor when the `apk add` may not have run in a build that succeeded: inside an `if`, a loop or a `case`, after a failure the script tolerates (`test -n "$DEV" && apk add ...; make`, `... || true`), in the background (`&`) or after an `exit`.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -84,9 +84,11 @@ export const rule: Rule = {
     const name = found && virtualGroup(found.cmd)?.name;
     // A name that starts with a dash (`--virtual --no-cache`) would be an option to `apk del`.
     if (!found || !name || !/^[\w.+][\w.+-]*$/.test(name)) return undefined;
-    // An `apk add` inside an if, a loop or a case may not run: the `apk del` appended after it
-    // would then run without the group (we have not checked how apk takes that).
-    if (found.cmd.conditional) return undefined;
+    // The appended `apk del` runs whenever the script's last list succeeds, so the add must have
+    // run in every such run: not inside an if, a loop or a case, nor after a tolerated failure
+    // (`test -n "$DEV" && apk add ...; make`), nor in the background. Otherwise the delete would
+    // run without the group (we have not checked how apk takes that).
+    if (!runsWheneverScriptSucceeds(found.run.commands, found.cmd)) return undefined;
     if (laterInImage(model, found.instr).some((i) => i.run)) return undefined;
     const edit = verifiedAppend(model, found.instr, `apk del ${name}`);
     return edit && { title: `Delete the virtual group in the same RUN (apk del ${name})`, edits: [edit], preferred: true };

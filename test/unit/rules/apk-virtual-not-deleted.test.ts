@@ -40,3 +40,37 @@ describe('apk-virtual-not-deleted: a group named like an option', () => {
     assert.ok(found[0].fix);
   });
 });
+
+/**
+ * The appended `apk del` runs when the script's last list succeeds, so it is safe only after an
+ * `apk add` that ran in every run of the script that exited 0 (runsWheneverScriptSucceeds): after
+ * `test ... &&` in an earlier list, after `||`, in the background or after an `exit`, the add may
+ * have been skipped while the build went on.
+ */
+describe('apk-virtual-not-deleted: an apk add a successful build may have skipped', () => {
+  const add = 'apk add --no-cache --virtual .deps gcc';
+  it('keeps the finding and appends no apk del', () => {
+    for (const run of [
+      `RUN test -n "$DEV" && ${add}; make`,
+      `RUN test -n "$DEV" && ${add} || true`,
+      `RUN make || ${add}`,
+      `RUN ${add} & make`,
+      `RUN test -n "$DEV" || exit 0; ${add}`,
+      `RUN test -n "$DEV" && { ${add}; }; make`,
+    ]) {
+      const found = findingsOf(run);
+      assert.equal(found.length, 1, run);
+      assert.match(found[0].message, /Add `apk del \.deps` at the end of this RUN/, run);
+      assert.equal(found[0].fix, undefined, run);
+    }
+  });
+
+  it('appends it when the build vouches for the add', () => {
+    // The script's status is its last list's: when `test` fails there, the RUN fails.
+    for (const run of [`RUN test -n "$DEV" && ${add}`, `RUN ${add}; make`, `RUN ${add} && make || true`]) {
+      const found = findingsOf(run);
+      assert.equal(found.length, 1, run);
+      assert.ok(found[0].fix, run);
+    }
+  });
+});
