@@ -174,8 +174,9 @@ function flagsOf(instr: Instr): unknown[] {
 /**
  * An edit that merges `next` into `prev` (two adjacent shell-form RUNs) so both run in one layer:
  * the text between them becomes an `&&` continuation in the file's style. Undefined when merging
- * could change what runs: heredoc or exec forms, flags (`--mount`...), a comment between them, or
- * a `cd`/`export`/`set`... in `prev` whose effect would reach `next`'s commands.
+ * could change what runs: heredoc or exec forms, flags (`--mount`...), a comment between them, a
+ * `cd`/`export`/`set`... in `prev` whose effect would reach `next`'s commands, or a `next` that is
+ * not one list joined by `&&` (and `|`), where `prev`'s failure would no longer fail the build.
  */
 export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: Instr): TextEdit | undefined {
   const a = prev.run;
@@ -184,6 +185,10 @@ export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: 
   if (prev.stage !== next.stage || next.index !== prev.index + 1) return undefined;
   if (flagsOf(prev).length > 0 || flagsOf(next).length > 0) return undefined;
   if (a.commands.some((c) => STATEFUL.has(programName(c)) || c.after === '&' || c.after === '|')) return undefined;
+  // Joined by `&&`, `prev`'s status decides only `next`'s first list: `prev && b || true` and
+  // `prev && b; c` go on after a failed `prev` and the build that failed on it would pass, and
+  // `prev && b &` runs `prev` in the background.
+  if (b.commands.some((c, i) => (i < b.commands.length - 1 ? c.ends !== '&&' && c.ends !== '|' : c.ends === '&'))) return undefined;
   const lines = model.lines;
   const last = a.commands[a.commands.length - 1];
   const gapStart = a.docOffset(last.end - 1) + 1;

@@ -52,7 +52,7 @@ export const rule: Rule = {
     incorrect: 'RUN apt-get update\nRUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && \\\n    apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `The index: for apt about ${formatBytes(APT_LISTS.bytes)} (${APT_LISTS.basis}); for apk, dnf and zypper the size of their repository metadata (not measured yet).`,
-    fix: 'Merges the two RUNs into one with an `&&` continuation in the file\'s style (not offered when either RUN has flags such as `--mount`, or a comment sits between them). Once merged, apt-lists-kept and the other cache rules can add the cleanup in the same RUN.',
+    fix: 'Merges the two RUNs into one with an `&&` continuation in the file\'s style (not offered when either RUN has flags such as `--mount`, or a comment sits between them; nor when the installing RUN is more than one list joined by `&&`, such as `apt-get install -y x || true`, `...; echo done` or a list run with `&`: joined after the refresh, a failed refresh would no longer fail the build). Once merged, apt-lists-kept and the other cache rules can add the cleanup in the same RUN.',
   },
   check({ model }) {
     const out: RawFinding[] = [];

@@ -148,13 +148,15 @@ describe('core/commands: RUN edits for layer rules', () => {
     assert.equal(remove('FROM d\nRUN a \\\n    && rm x \\\n    && b\n', 0, 1), 'FROM d\nRUN a \\\n    && b\n');
   });
 
+  /** The text after merging its two RUNs (undefined: no merge). */
+  const merge = (text: string): string | undefined => {
+    const m = buildModel(text);
+    const [a, b] = runs(m);
+    const e = mergeIntoPreviousRun(m, a, b);
+    return e && applyEdits(text, [e]);
+  };
+
   it('merges two adjacent shell RUNs in the file style, and only when nothing leaks between them', () => {
-    const merge = (text: string): string | undefined => {
-      const m = buildModel(text);
-      const [a, b] = runs(m);
-      const e = mergeIntoPreviousRun(m, a, b);
-      return e && applyEdits(text, [e]);
-    };
     assert.equal(merge('FROM d\nRUN a\nRUN b\n'), 'FROM d\nRUN a && \\\n    b\n');
     assert.equal(merge('FROM d\nRUN a \\\n  && c\nRUN b\n'), 'FROM d\nRUN a \\\n  && c \\\n  && b\n');
     assert.equal(merge('FROM d\nRUN cd /x\nRUN b\n'), undefined);
@@ -162,6 +164,16 @@ describe('core/commands: RUN edits for layer rules', () => {
     assert.equal(merge('FROM d\nRUN a\nRUN --mount=type=cache,target=/c b\n'), undefined);
     assert.equal(merge('FROM d\nRUN a\nENV X=1\nRUN b\n'), undefined);
     assert.equal(merge('FROM d\nRUN <<EOT\na\nEOT\nRUN b\n'), undefined);
+  });
+
+  it('merges only a RUN that is one list joined by &&, so a failure of the first still fails the build', () => {
+    // `a && b || true`, `a && b; c` and `a && b &` pass when a fails.
+    for (const second of ['RUN b || true', 'RUN b; c', 'RUN b && c || true', 'RUN b\\\n    ; c', 'RUN b &', 'RUN { b; c; }']) {
+      assert.equal(merge(`FROM d\nRUN a\n${second}\n`), undefined, second);
+    }
+    assert.equal(merge('FROM d\nRUN a\nRUN b | c && ! d;\n'), 'FROM d\nRUN a && \\\n    b | c && ! d;\n');
+    // The first RUN's own lists keep their meaning: its status is its last list's.
+    assert.equal(merge('FROM d\nRUN a || true\nRUN b\n'), 'FROM d\nRUN a || true && \\\n    b\n');
   });
 
   it('knows index refreshes and the installs that use them', () => {

@@ -8,22 +8,9 @@
  * as the whole RUN (or `a || b && chmod`) did run the chmod, and keeps its fixes.
  */
 import * as assert from 'node:assert/strict';
-import { analyze, fixFor } from '../../../server/src/core/analyze';
-import { applyEdits } from '../../../server/src/core/edits';
+import { ruleFixes as fixesOf } from '../../support/ruleFixes';
 
-const ENV = { context: {} };
-const RULE = 'files-changed-in-later-layer';
-
-/** The rule's findings on `text`, each with the file after its fix (undefined: no fix offered). */
-function ruleFixes(text: string): (string | undefined)[] {
-  const analysis = analyze(text, ENV);
-  return analysis.findings
-    .filter((f) => f.ruleId === RULE)
-    .map((f) => {
-      const fix = fixFor(analysis, f, ENV);
-      return fix && applyEdits(text, fix.edits);
-    });
-}
+const ruleFixes = (text: string) => fixesOf(text, 'files-changed-in-later-layer');
 
 const COPY = 'FROM debian:bookworm-slim\nCOPY entrypoint.sh /usr/local/bin/entrypoint.sh\n';
 /** A RUN-written file, with an instruction between so that no merge is offered either. */
@@ -75,9 +62,10 @@ describe('files-changed-in-later-layer: changes a successful build may have skip
   });
 
   it('merges no RUN whose failure the merged script would tolerate', () => {
-    // Merged after `curl ... &&`, a failed download would go on to `true` and pass.
+    // Merged after `curl ... &&`, a failed download would go on to `true` and pass (or the download
+    // would run in the background with the chmod).
     const writer = `FROM debian:bookworm-slim\nRUN curl -fsSLo ${tool} https://example.com/tool\n`;
-    for (const run of [`RUN grep -q foo /etc/x && chmod 755 ${tool}; true`, `RUN grep -q foo /etc/x && chmod 755 ${tool} || true`, `RUN chmod 755 ${tool} || true`]) {
+    for (const run of [`RUN grep -q foo /etc/x && chmod 755 ${tool}; true`, `RUN grep -q foo /etc/x && chmod 755 ${tool} || true`, `RUN chmod 755 ${tool} || true`, `RUN chmod 755 ${tool} &`]) {
       assert.deepEqual(ruleFixes(`${writer}${run}\n`), [undefined], run);
     }
     // All `&&`: a failed download still fails the build.
