@@ -8,7 +8,7 @@ import type { Copy } from 'dockerfile-ast';
 import { deleteInstruction, operands } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { ADD_EXTRACTS, ARCHIVE, copySpec, extractedArchive, isAtOrBelow, laterRuns, normalizePath, pathPattern, resolvePath, workdirAt } from '../core/paths';
-import { programArgs, programName, type ShellCommand } from '../core/shell';
+import { programArgs, programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
 import type { Fix } from '../core/types';
 import type { RawFinding, Rule } from './rule';
 
@@ -59,7 +59,7 @@ export const rule: Rule = {
     incorrect: 'COPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz',
     correct: 'ADD app.tar.gz /opt/',
     sizeImpact: 'The size of the archive (known only from the build context).',
-    fix: 'When the archive is a tar in a format ADD unpacks, the COPY has one source and no `--from`, and the extracting RUN is only `tar -x[zjJ]f <archive> [-C dir]` (optionally followed by `rm` of the archive): the COPY becomes `ADD <archive> <dir>/` and the RUN goes. Not offered for zip files, for tar options ADD cannot express (`--strip-components`, member lists), or when the RUN does more; use a bind mount there. ADD keeps the owners stored in the archive, like `tar -x` run as root.',
+    fix: 'When the archive is a tar in a format ADD unpacks, the COPY has one source and no `--from`, and the extracting RUN is only `tar -x[zjJ]f <archive> [-C dir]` (optionally followed by `rm` of the archive): the COPY becomes `ADD <archive> <dir>/` and the RUN goes. Not offered for zip files, for tar options ADD cannot express (`--strip-components`, member lists), or when the RUN does more, or when the tar may not have run to its end in a build that succeeded (in the background: `tar -xzf ... &`); use a bind mount there. ADD keeps the owners stored in the archive, like `tar -x` run as root.',
   },
   check({ model }) {
     return hits(model).map((h): RawFinding => ({
@@ -111,6 +111,9 @@ function addFix(model: DockerfileModel, h: Hit): Fix | undefined {
   if ([...spec.flags.keys()].some((f) => f !== 'chown' && f !== 'chmod')) return undefined;
   if (model.text.slice(model.lines.offsetAt(spec.argsRange.start), model.lines.offsetAt(spec.argsRange.end)).startsWith('[')) return undefined;
   if (run.form === 'exec' || run.mounts.length > 0 || programName(h.extract) !== 'tar') return undefined;
+  // ADD always unpacks the whole archive: the tar must have run to its end in every build that
+  // succeeded, not in the background (`tar -xzf ... &` may not have finished when the script exited).
+  if (!runsWheneverScriptSucceeds(run.commands, h.extract)) return undefined;
   const dir = tarTarget(h.extract, h.path, cwd);
   if (!dir) return undefined;
   // The RUN must do nothing else than extract and delete the archive.
