@@ -190,7 +190,14 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       while (i < n && script[i] !== '\n') i++;
       continue;
     }
-    const op = OPERATORS.find((o) => script.startsWith(o, i));
+    // `|&` (bash: a pipe that takes standard error too) is a pipe; `&>` and `&>>` (bash: both
+    // outputs to a file) start a redirection word, not a background `&`.
+    if (script.startsWith('|&', i)) {
+      flush('|');
+      i += 2;
+      continue;
+    }
+    const op = script[i] === '&' && script[i + 1] === '>' ? undefined : OPERATORS.find((o) => script.startsWith(o, i));
     if (op) {
       flush(op);
       // A subshell (or a function's `()`); in a `case`, a `)` ends a pattern.
@@ -213,7 +220,10 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       if (!continued) end = i;
       continued = false;
       const ch = script[i];
-      if (depth === 0 && (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ';' || ch === '&' || ch === '|' || ch === ')' || (ch === '(' && value === ''))) break;
+      // An `&` right after `>` or `<` is part of a redirection (`2>&1`, `>&2`, `<&3`), and one
+      // before `>` starts one (`&>/dev/null`): neither is the background operator.
+      const redirection = ch === '&' && (script[i - 1] === '>' || script[i - 1] === '<' || (i === start && script[i + 1] === '>'));
+      if (depth === 0 && !redirection && (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ';' || ch === '&' || ch === '|' || ch === ')' || (ch === '(' && value === ''))) break;
       if (ch === '\\') {
         const skip = continuationAt(script, i);
         if (skip) {

@@ -8,6 +8,17 @@ describe('shell reader', () => {
     assert.deepEqual(words('a b && c || d; e | f\ng'), [['a', 'b'], ['c'], ['d'], ['e'], ['f'], ['g']]);
     assert.deepEqual(parseShell('a && b; c').map((c) => [c.before, c.after]), [['', '&&'], ['&&', ';'], [';', '']]);
   });
+  it('reads & in a redirection (2>&1, >&2, <&3, &>file) as part of a word, not as the background operator', () => {
+    // Before, `apt-get update 2>&1 && ...` was `apt-get update 2>`, a background `&`, and a command `1`.
+    assert.deepEqual(words('apt-get update 2>&1 && apt-get install -y curl'), [['apt-get', 'update', '2>&1'], ['apt-get', 'install', '-y', 'curl']]);
+    assert.deepEqual(parseShell('apt-get update 2>&1 && b').map((c) => [c.before, c.after]), [['', '&&'], ['&&', '']]);
+    assert.deepEqual(words('make >&2; cat <&3; x >& y'), [['make', '>&2'], ['cat', '<&3'], ['x', '>&', 'y']]);
+    assert.deepEqual(words('cmd &>/dev/null && rm -rf /x'), [['cmd', '&>/dev/null'], ['rm', '-rf', '/x']]);
+    assert.deepEqual(parseShell('a |& b').map((c) => [c.words[0].value, c.before, c.after]), [['a', '', '|'], ['b', '|', '']]);
+    // A background & stays one: after a blank, a quote, or at the end of a command.
+    assert.deepEqual(parseShell('sleep 1 & wait').map((c) => [c.before, c.after]), [['', '&'], ['&', '']]);
+    assert.deepEqual(parseShell('echo "a>"& b').map((c) => c.after), ['&', '']);
+  });
   it('keeps quoted operators inside one word and removes quotes', () => {
     assert.deepEqual(words(`echo "a && b" 'c;d' e\\ f`), [['echo', 'a && b', 'c;d', 'e f']]);
   });

@@ -30,7 +30,9 @@ const script: fc.Arbitrary<string> = fc.letrec<{ script: string; list: string; p
     { arbitrary: tie('script').map((s) => `{ ${s}; }`), weight: 1 },
     { arbitrary: tie('script').map((s) => `( ${s} )`), weight: 1 },
     { arbitrary: fc.tuple(tie('list'), tie('script')).map(([c, s]) => `if ${c}; then ${s}; fi`), weight: 1 },
-    { arbitrary: tie('script').map((s) => `f() { ${s}; }`), weight: 1 },
+    // A body that calls `f` would recurse without end (`f() { c0 | f; }` forks a subshell per
+    // call until sh is killed: seed 1796327234384 ran into the 60 s limit), so bodies call none.
+    { arbitrary: tie('script').filter((s) => !/\bf\b/.test(s.replace(/f\(\) \{/g, ''))).map((s) => `f() { ${s}; }`), weight: 1 },
     { arbitrary: fc.constantFrom('exit 0', 'exit 1', 'f'), weight: 1 },
   ),
 })).script;
