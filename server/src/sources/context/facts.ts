@@ -12,7 +12,7 @@ import { compilePattern, goClean, ignoreBeyondLimits, ignoreFileCandidates, test
 import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts } from '../../core/environment';
 import type { NpmLockEntry } from '../../sizes/npm';
 import { composeTargetsFor, readComposeFiles } from './compose';
-import { readIfThere } from '../readFirst';
+import { readFirst, readIfThere } from '../readFirst';
 import type { ContextScanResult } from './scan';
 
 /** `dockerfileSizeHints.buildContext`: one context for every Dockerfile, or Dockerfile glob -> context. */
@@ -150,13 +150,11 @@ export async function readContext(dockerfilePath: string, layout: ContextLayout)
   const context = await resolveBuildContext(dockerfilePath, layout);
   const candidates = ignoreFileCandidates(dockerfilePath, context.dir);
   // Both ignore files and the listing at once: the first candidate that exists is the one the build uses.
-  const [texts, names] = await Promise.all([Promise.all(candidates.map((c) => readIfThere(c.path))), fs.readdir(context.dir).catch(() => [] as string[])]);
+  const [found, names] = await Promise.all([readFirst(candidates.map((c) => c.path)), fs.readdir(context.dir).catch(() => [] as string[])]);
   let ignoreFile: ContextOnDisk['ignoreFile'];
-  const found = texts.findIndex((t) => t !== undefined);
-  if (found >= 0) {
-    const text = texts[found]!;
-    const notEvaluated = ignoreBeyondLimits(text);
-    ignoreFile = { ...candidates[found], text, ...(notEvaluated === undefined ? {} : { notEvaluated }) };
+  if (found) {
+    const notEvaluated = ignoreBeyondLimits(found.text);
+    ignoreFile = { ...candidates.find((c) => c.path === found.path)!, text: found.text, ...(notEvaluated === undefined ? {} : { notEvaluated }) };
   }
   return { context, ignoreFile, names, npmLockfile: await readNpmLockfile(context.dir, names) };
 }
