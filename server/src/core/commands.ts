@@ -3,6 +3,7 @@
  * the apt lists?", "is there a cache mount on pip's cache?"), and the edits their fixes make to
  * a RUN, written once so every rule answers them the same way.
  */
+import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript } from './model';
 import { closesCompound, OPENING_WORDS, programArgs, programName, programOperands, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
@@ -213,7 +214,8 @@ export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: 
  * or for exec-form RUNs. A command right after a reserved word (`then apk update; ...`) goes with
  * the operator after it and the word stays, only when another command of the same body or
  * condition follows: alone there, taking it out would leave `then fi`, `{ }` or `if then`, which
- * the shell rejects, so that is undefined; so is a command after `!` (the next would be negated).
+ * the shell rejects, so that is undefined; so is a command after `!` (the next would be negated),
+ * and one that opens a here-document (`<<EOT`), whose body would stay behind.
  */
 export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: ShellCommand): TextEdit | undefined {
   const run = instr.run;
@@ -241,7 +243,19 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
   const lastLine = lines.positionAt(to).line;
   const left = model.text.slice(lines.lineStart(lines.positionAt(from).line), from) + model.text.slice(to, lines.lineEndOffset(lastLine));
   if (endsInEscape(left) && !endsInEscape(lines.lineText(lastLine))) return undefined;
+  // A here-document's `<<EOT` taken out leaves its body behind: its lines would be read as
+  // instructions, an unclosed one's as the rest of the file (`apk update <<-EOT && apk add x`),
+  // and the bodies after it would go to the wrong markers.
+  if (heredocMarkerIn(model, instr, from, to)) return undefined;
   return { range: lines.range(from, to), newText: '' };
+}
+
+/** Whether a here-document of `instr` opens (its `<<` as the parser reads it) in the document's `[from, to)`. */
+function heredocMarkerIn(model: DockerfileModel, instr: Instr, from: number, to: number): boolean {
+  return (instr.node as Run).getHeredocs().some((h) => {
+    const at = model.lines.offsetAt(h.getStartRange().start);
+    return at >= from && at < to;
+  });
 }
 
 /** An edit that deletes a whole instruction with its line break (comments above it stay). */

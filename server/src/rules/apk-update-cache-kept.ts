@@ -46,7 +46,7 @@ export const rule = cacheRule({
     incorrect: 'RUN apk update && apk add --no-cache curl',
     correct: 'RUN apk add --no-cache curl',
     sizeImpact: `Small but certain: ${BASIS}.`,
-    fix: `Drops \`apk update &&\` when every apk command after it in the RUN is \`apk add --no-cache\` or \`apk del\` (they need no stored index); otherwise appends \`&& ${CLEANUP}\` to the RUN. Neither is offered when a later RUN of the image runs \`apk add\` without \`--no-cache\` and without its own \`apk update\` (it would find no index), nor on a RUN that only runs \`apk update\` before a later \`apk add\` RUN: merging the two (index-update-in-separate-run) is the repair there, and this rule then applies to the merged RUN.`,
+    fix: `Drops \`apk update &&\` when every apk command after it in the RUN is \`apk add --no-cache\` or \`apk del\` (they need no stored index) and no here-document opens on it (its body would stay behind); otherwise appends \`&& ${CLEANUP}\` to the RUN. Neither is offered when a later RUN of the image runs \`apk add\` without \`--no-cache\` and without its own \`apk update\` (it would find no index), nor on a RUN that only runs \`apk update\` before a later \`apk add\` RUN: merging the two (index-update-in-separate-run) is the repair there, and this rule then applies to the merged RUN.`,
   },
   fills: (cmd) => subcommandOf(cmd, /^apk$/, ['update']),
   cleans: () => false,

@@ -148,6 +148,19 @@ describe('core/commands: RUN edits for layer rules', () => {
     assert.equal(remove('FROM d\nRUN a \\\n    && rm x \\\n    && b\n', 0, 1), 'FROM d\nRUN a \\\n    && b\n');
   });
 
+  it('takes no here-document marker out, which would leave its body to be read as instructions', () => {
+    // Unclosed, the body runs to the end of the file: without its marker the RUN b after it
+    // became an instruction (found by contextFixes.property at seed 1796326061508, under `# escape=\``).
+    assert.equal(remove('# escape=`\nFROM d\nRUN apk update <<-EOT && apk add x\nRUN b\n', 0, 0), undefined);
+    assert.equal(remove('FROM d\nRUN apk update <<-EOT && apk add x\nfoo\nEOT\nRUN b\n', 0, 0), undefined);
+    assert.equal(remove('FROM d\nRUN a && cat <<EOT >f\nfoo\nEOT\n', 0, 1), undefined);
+    // The second marker would take the first body.
+    assert.equal(remove('FROM d\nRUN cat <<A >f && cat <<B >g\nfoo\nA\nbar\nB\n', 0, 1), undefined);
+    // A command without one goes; the whole RUN goes with its bodies.
+    assert.equal(remove('FROM d\nRUN rm x && cat <<EOT >f\nfoo\nEOT\nRUN b\n', 0, 0), 'FROM d\nRUN cat <<EOT >f\nfoo\nEOT\nRUN b\n');
+    assert.equal(remove('FROM d\nRUN cat <<EOT >f\nfoo\nEOT\nRUN b\n', 0, 0), 'FROM d\nRUN b\n');
+  });
+
   /** The text after merging its two RUNs (undefined: no merge). */
   const merge = (text: string): string | undefined => {
     const m = buildModel(text);
