@@ -236,12 +236,28 @@ interface ParsedPiece {
   initialArgs: Arg[];
   /** RUN scripts by node, with offsets in the node's own parsed text. */
   runs: Map<Instruction, RunScript>;
+  /** Each RUN's text and the script first made from that text (see {@link ScriptMade}). */
+  made: ScriptMade[];
   /** Each node's {@link Instr.hiddenFrom}, as an offset from `base`. */
   hidden: (number | undefined)[];
   /** Offset of the piece's first character in the text it was parsed in. */
   base: number;
   /** Parsed behind blank lines (its parse then holds a text as long as the file up to it). */
   padded: boolean;
+}
+
+/**
+ * A RUN script as {@link runScript} made it from a RUN's text, where that text then started (`at`,
+ * an offset in the text it was parsed in). The script depends only on the RUN's text and the
+ * escape character, so a RUN parsed again with the same text (a piece moved by an added line, a
+ * RUN repeated) takes it, offsets moved, instead of reading its arguments and shell again; its
+ * commands keep what was worked out about them ({@link ShellCommand} facts). Its strings are
+ * copies (see {@link ownCopy}): a script kept this way outlives the parse it came from.
+ */
+interface ScriptMade {
+  key: string;
+  run: RunScript;
+  at: number;
 }
 
 /** What a model keeps for the next version of the same document (see {@link buildModel}). */
@@ -287,18 +303,26 @@ export function buildModel(text: string, previous?: DockerfileModel): Dockerfile
     if (last && last[1] === k) last[1] = k + 1;
     else runs.push([k, k + 1]);
   }
+  const scripts = runs.length > 0 ? madeScripts(pieces, old) : undefined;
   const paddedParses = new Set<Dockerfile>();
   for (const entry of pieces.values()) if (entry.piece?.padded) paddedParses.add(entry.piece.ast);
   if (runs.length > MAX_RUNS || paddedParses.size + runs.length > MAX_KEPT_PADDED) {
     // Every piece takes its nodes from the new parse, kept ones too: a node keeps its parse alive,
     // so mixing pieces of several whole parses would hold several copies of the file.
-    const whole = parseRange(text, lines, escapeChar, starts, 0, starts.length);
+    const whole = parseRange(text, lines, escapeChar, starts, 0, starts.length, scripts);
     starts.forEach((first, k) => pieces.set(first, { text: pieces.get(first)!.text, escapeChar, piece: whole[k] }));
   } else {
-    for (const [from, to] of runs) parseRange(text, lines, escapeChar, starts, from, to).forEach((piece, i) => (pieces.get(starts[from + i])!.piece = piece));
+    for (const [from, to] of runs) parseRange(text, lines, escapeChar, starts, from, to, scripts).forEach((piece, i) => (pieces.get(starts[from + i])!.piece = piece));
   }
   const reuse: ModelReuse = { pieces, parsed: missing.length };
   return assemble(text, lines, escapeChar, starts.map((first, k) => ({ piece: pieces.get(first)!.piece, offset: offsets[k] })), reuse);
+}
+
+/** The scripts of the previous version's RUNs by text (kept pieces and pieces about to be parsed again). */
+function madeScripts(pieces: ModelReuse['pieces'], old: ModelReuse['pieces'] | undefined): Map<string, ScriptMade> {
+  const byKey = new Map<string, ScriptMade>();
+  for (const from of [pieces, old]) for (const entry of from?.values() ?? []) for (const made of entry.piece?.made ?? []) byKey.set(made.key, made);
+  return byKey;
 }
 
 /** Separate parses in one build, at most; more and the whole file is parsed (see {@link buildModel}). */
@@ -515,7 +539,7 @@ function isFromAt(text: string, at: number, end: number): boolean {
  * parsed behind blank lines (and the escape directive, if any) up to their first line, so the
  * positions are the document's own.
  */
-function parseRange(text: string, lines: LineIndex, escapeChar: string, starts: number[], from: number, to: number): ParsedPiece[] {
+function parseRange(text: string, lines: LineIndex, escapeChar: string, starts: number[], from: number, to: number, scripts?: Map<string, ScriptMade>): ParsedPiece[] {
   const first = starts[from];
   const body = text.slice(lines.lineStart(first), to < starts.length ? lines.lineStart(starts[to]) : text.length);
   const directive = first > 0 && escapeChar !== '\\' ? `# escape=${escapeChar}` : '';
@@ -547,14 +571,25 @@ function parseRange(text: string, lines: LineIndex, escapeChar: string, starts: 
   return indexes.map((members, i) => {
     const k = from + i;
     const runs = new Map<Instruction, RunScript>();
+    const made: ScriptMade[] = [];
+    for (const j of members) {
+      const node = all[j];
+      if (node.getKeyword().toUpperCase() !== 'RUN') continue;
+      const at = sourceLines.offsetAt(ranges[j].start);
+      const key = escapeChar + source.slice(at, sourceLines.offsetAt(ranges[j].end));
+      const known = scripts?.get(key);
+      const entry = known ?? { key, run: runScript(node as Run, sourceLines, escapeChar), at };
+      scripts?.set(key, entry);
+      made.push(known ? { ...known, key } : entry);
+      runs.set(node, movedScript(entry.run, at - entry.at));
+    }
     const nodes = members.map((j) => all[j]);
-    for (const node of nodes) if (node.getKeyword().toUpperCase() === 'RUN') runs.set(node, runScript(node as Run, sourceLines, escapeChar));
     const base = sourceLines.lineStart(starts[k]);
     const hiddenOf = members.map((j) => {
       const at = hiddenAt[j];
       return at === undefined ? undefined : at - base;
     });
-    return { ast, padded: first > 0, nodes, ranges: members.map((j) => ranges[j]), comments: comments[i], initialArgs: k === 0 ? ast.getInitialARGs() : [], runs, hidden: hiddenOf, base };
+    return { ast, padded: first > 0, nodes, ranges: members.map((j) => ranges[j]), comments: comments[i], initialArgs: k === 0 ? ast.getInitialARGs() : [], runs, made, hidden: hiddenOf, base };
   });
 }
 
@@ -604,7 +639,7 @@ function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { p
       } else if (current) {
         current.instructions.push(instr);
         const run = piece.runs.get(node);
-        if (run) instr.run = shift === 0 ? run : { ...run, docOffset: (i) => run.docOffset(i) + shift };
+        if (run) instr.run = movedScript(run, shift);
       }
       instructions.push(instr);
     });
@@ -707,7 +742,7 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   const mounts = node
     .getFlags()
     .filter((f) => f.getName().toLowerCase() === 'mount')
-    .map((f) => f.getValue() ?? '');
+    .map((f) => ownCopy(f.getValue() ?? ''));
   const heredocs = node.getHeredocs();
   const args = node.getArguments();
   const text = lines.text;
@@ -720,16 +755,16 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     const content = heredocs[0].getContentRange();
     const start = content ? lines.offsetAt(content.start) : lines.offsetAt(heredocs[0].getNameRange().end);
     const end = content ? heredocBodyEnd(heredocs[0], content, lines) : start;
-    const body = text.slice(start, end);
+    const body = ownCopy(text.slice(start, end));
     // A body BuildKit runs as a file, by the interpreter its `#!` line names: no shell commands.
-    if (words.length === 1 && runByOtherInterpreter(body)) return { form: 'heredoc', text: body, commands: [], balanced: false, mounts, docOffset: (i) => start + i };
+    if (words.length === 1 && runByOtherInterpreter(body)) return { form: 'heredoc', text: body, commands: [], balanced: false, mounts, docOffset: fromOffset(start) };
     const scanned = scanShell(body);
-    return { form: 'heredoc', text: body, commands: scanned.commands, balanced: scanned.balanced, mounts, docOffset: (i) => start + i };
+    return { form: 'heredoc', text: body, commands: scanned.commands, balanced: scanned.balanced, mounts, docOffset: fromOffset(start) };
   }
   if (args.length === 0) {
     // The offset, not the parse: a RUN kept from an earlier version must not keep that text alive.
     const end = lines.offsetAt(node.getRange().end);
-    return { form: 'shell', text: '', commands: [], balanced: true, mounts, docOffset: () => end };
+    return { form: 'shell', text: '', commands: [], balanced: true, mounts, docOffset: fromOffset(end, 0) };
   }
   const first = args[0].getValue();
   // An escaped blank before anything else, continued on the next line (`RUN \ \`), is read as an
@@ -737,11 +772,13 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   // blank, as BuildKit hands it to the shell.
   const startOffset = lines.offsetAt(first === '' ? args[0].getRange().end : args[0].getRange().start);
   const endOffset = commandEndOffset ?? lines.offsetAt(node.getRange().end);
-  const { script, starts, docs } = joinContinuations(text, startOffset, endOffset, escapeChar);
+  const joined = joinContinuations(text, startOffset, endOffset, escapeChar);
+  const { starts, docs } = joined;
+  const script = ownCopy(joined.script);
   if (first.startsWith('[') && isJsonArray(script)) {
-    const words = execWords(node, lines).map((w) => ({ ...w, start: w.start - startOffset, end: w.end - startOffset }));
+    const words = execWords(node, lines).map((w) => ({ value: ownCopy(w.value), start: w.start - startOffset, end: w.end - startOffset }));
     const cmd: ShellCommand = { words, before: '', after: '', conditional: false, start: 0, end: endOffset - startOffset };
-    return { form: 'exec', text: text.slice(startOffset, endOffset), commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: (i) => startOffset + i };
+    return { form: 'exec', text: ownCopy(text.slice(startOffset, endOffset)), commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: fromOffset(startOffset) };
   }
   const scanned = scanShell(script);
   return {
@@ -750,8 +787,41 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     commands: scanned.commands,
     balanced: scanned.balanced,
     mounts,
-    docOffset: (i) => runOffset(starts, docs, script.length, endOffset, i),
+    docOffset: joinedOffsets(starts, docs, script.length, endOffset),
   };
+}
+
+/*
+ * The offset functions of RUN scripts are made in functions of their own, so that they hold only
+ * their numbers: a closure made in runScript would hold runScript's scope, and with it the line
+ * table and text of the parse (a script outlives its parse, see {@link ScriptMade}).
+ */
+
+/** Offsets from `start` on, one for one (`step` 0: always `start`). */
+function fromOffset(start: number, step = 1): (i: number) => number {
+  return (i) => start + i * step;
+}
+
+/** The offsets of a script joined from several runs of the document (see {@link joinContinuations}). */
+function joinedOffsets(starts: number[], docs: number[], scriptLength: number, past: number): (i: number) => number {
+  return (i) => runOffset(starts, docs, scriptLength, past, i);
+}
+
+/**
+ * `run` with its document offsets moved by `shift`. A function of its own, so the new offset
+ * function holds only the script and the shift, not the parse it was called from.
+ */
+function movedScript(run: RunScript, shift: number): RunScript {
+  return shift === 0 ? run : { ...run, docOffset: (i) => run.docOffset(i) + shift };
+}
+
+/**
+ * A copy of `s` that holds none of the text it was cut from. V8 keeps a slice of a long string as
+ * a view of it, so a RUN script reused in later versions (see {@link ScriptMade}) would keep every
+ * earlier version's text alive through its slices.
+ */
+function ownCopy(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 /**
