@@ -8,23 +8,24 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { extensionId } from '../suite/helpers';
 import { print } from '../suite/index';
+import { checkActivationCpu, describeActivation } from '../suite/activationCheck';
 
 interface Api {
-  activationTime(): { cpuMs: number; libraryCpuMs: number };
+  activationTime(): { cpuMs: number; threadCpuMs: number | undefined; libraryCpuMs: number };
   clientCodeCache(): { state: string; files: Record<string, string> };
 }
 
 describe('second activation: code cache of the language client library', () => {
-  it('loads the library from the caches the first activation wrote, in under 100 ms of CPU', async () => {
+  it('loads the library from the caches the first activation wrote, in under 100 ms of the main thread\'s CPU', async () => {
     const extension = vscode.extensions.getExtension<Api>(extensionId);
     assert.ok(extension, `extension ${extensionId} not found`);
     const api = await extension.activate();
     const cache = api.clientCodeCache();
     const time = api.activationTime();
-    print(`      activation: CPU ${time.cpuMs.toFixed(1)} ms, of which loading the language client library ${time.libraryCpuMs.toFixed(1)} ms (code cache: ${cache.state})`);
+    print(`      activation: ${describeActivation(time)} (code cache: ${cache.state})`);
     assert.equal(cache.state, 'accepted');
     assert.ok(Object.keys(cache.files).length >= 4, JSON.stringify(cache.files));
     for (const [file, state] of Object.entries(cache.files)) assert.equal(state, 'accepted', file);
-    assert.ok(time.cpuMs < 100, `activation took ${time.cpuMs.toFixed(1)} ms of CPU; target 100 ms`);
+    checkActivationCpu(time, 100);
   });
 });

@@ -1,0 +1,28 @@
+/** The activation-time check shared by the first activation's test and the second's (test/vscode/again). */
+import * as assert from 'assert';
+
+/** What the extension reports of its activation (see `ActivationTime` in client/src/extension.ts). */
+export interface ActivationCpu {
+  cpuMs: number;
+  threadCpuMs: number | undefined;
+  libraryCpuMs: number;
+}
+
+/** The activation's CPU figures, for the log. */
+export function describeActivation(time: ActivationCpu): string {
+  const thread = time.threadCpuMs === undefined ? 'main thread: no clock' : `main thread ${time.threadCpuMs.toFixed(1)} ms`;
+  return `CPU ${thread}, whole process ${time.cpuMs.toFixed(1)} ms, of which loading the language client library ${time.libraryCpuMs.toFixed(1)} ms`;
+}
+
+/**
+ * The target, on the main thread's CPU time (Linux must give it), or on the process's where the
+ * thread's clock is missing.
+ */
+export function checkActivationCpu(time: ActivationCpu, targetMs: number): void {
+  if (process.platform === 'linux') assert.ok(time.threadCpuMs !== undefined, 'no CPU time for the main thread from /proc/thread-self/schedstat');
+  if (time.threadCpuMs !== undefined) {
+    // One thread of the process cannot have used more than the process (the two clocks are read a few microseconds apart).
+    assert.ok(time.threadCpuMs > 0 && time.threadCpuMs <= time.cpuMs + 1, `main thread ${time.threadCpuMs} ms against the process's ${time.cpuMs} ms`);
+    assert.ok(time.threadCpuMs < targetMs, `activation took ${time.threadCpuMs.toFixed(1)} ms of the main thread's CPU (the process: ${time.cpuMs.toFixed(1)} ms); target ${targetMs} ms`);
+  } else assert.ok(time.cpuMs < targetMs, `activation took ${time.cpuMs.toFixed(1)} ms of CPU; target ${targetMs} ms`);
+}
