@@ -403,6 +403,10 @@ const LIST_ENDS: ReadonlySet<string> = new Set(['', ';', '\n', '&', ';;']);
  * `case` or a function's body ({@link ShellCommand.conditional}); in a list run in the background
  * (`&`: it may not finish before the script exits); and after an `exit`, `return` or `exec` of a
  * program anywhere before it (`a || exit 0; b`), which can end the script before it.
+ *
+ * Also false in a pipeline negated by `!`, or in a group or subshell in one (`! tar -xzf a.tgz`,
+ * `! { chmod 755 x && b; }`): it ran, but the build may have succeeded because it failed, so its
+ * effect cannot be taken for granted (every caller moves or repeats that effect).
  */
 export function runsWheneverScriptSucceeds(commands: readonly ShellCommand[], cmd: ShellCommand): boolean {
   if (cmd.conditional) return false;
@@ -416,7 +420,7 @@ export function runsWheneverScriptSucceeds(commands: readonly ShellCommand[], cm
   let required = true; // the level's status must be 0
   for (const element of chain) {
     const place = placeIn(commands, level, element, required);
-    if (!place.runs) return false;
+    if (!place.runs || place.negated) return false;
     required = place.required;
     level = element as ShellGroup;
   }
@@ -433,10 +437,10 @@ function mayEndScript(cmd: ShellCommand): boolean {
 
 /**
  * Whether `element` (a command or group directly in `level`) runs in every run of `level` whose
- * status is 0 (when `required`; in every run of it otherwise), and whether its own status must
- * then be 0.
+ * status is 0 (when `required`; in every run of it otherwise), whether its own status must
+ * then be 0, and whether a `!` inverts the status of the pipeline it stands in.
  */
-function placeIn(commands: readonly ShellCommand[], level: ShellGroup | undefined, element: ShellGroup | ShellCommand, required: boolean): { runs: boolean; required: boolean } {
+function placeIn(commands: readonly ShellCommand[], level: ShellGroup | undefined, element: ShellGroup | ShellCommand, required: boolean): { runs: boolean; required: boolean; negated: boolean } {
   // The level's elements in order: its own commands, and its groups each as one, ending at its last command.
   const elements: { key: ShellGroup | ShellCommand; last: ShellCommand; negated: boolean }[] = [];
   for (const c of commands) {
@@ -451,7 +455,7 @@ function placeIn(commands: readonly ShellCommand[], level: ShellGroup | undefine
   const closer = elements[elements.length - 1];
   if (level?.kind === '{' && closer && closer.key === closer.last && closesCompound(closer.last)) elements.pop();
   const at = elements.findIndex((e) => e.key === element);
-  if (at < 0) return { runs: false, required: false };
+  if (at < 0) return { runs: false, required: false, negated: false };
   const op = (i: number) => (i === elements.length - 1 ? undefined : elements[i].last.ends ?? elements[i].last.after);
   // The AND-OR list around it: [from, to], and the operator that ends it.
   let from = at;
@@ -459,7 +463,7 @@ function placeIn(commands: readonly ShellCommand[], level: ShellGroup | undefine
   let to = at;
   while (to < elements.length - 1 && !LIST_ENDS.has(op(to)!)) to++;
   const ends = elements[to].last.ends ?? elements[to].last.after;
-  if (ends === '&') return { runs: false, required: false };
+  if (ends === '&') return { runs: false, required: false, negated: false };
   const last = to === elements.length - 1;
   // The pipeline around it: [start, stop].
   let start = at;
@@ -477,5 +481,6 @@ function placeIn(commands: readonly ShellCommand[], level: ShellGroup | undefine
   const head = elements[from];
   const first = start === from && !(head.key === head.last && closesCompound(head.last));
   const runs = first || (start > 0 && vouched && op(start - 1) === '&&' && andsFrom(start));
-  return { runs, required: runs && vouched && stop === at && !elements[start].negated && andsFrom(stop) && !elements[at].negated };
+  const negated = elements[start].negated;
+  return { runs, required: runs && vouched && stop === at && !negated && andsFrom(stop) && !elements[at].negated, negated };
 }

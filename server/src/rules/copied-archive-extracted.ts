@@ -59,7 +59,7 @@ export const rule: Rule = {
     incorrect: 'COPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz',
     correct: 'ADD app.tar.gz /opt/',
     sizeImpact: 'The size of the archive (known only from the build context).',
-    fix: 'When the archive is a tar in a format ADD unpacks, the COPY has one source and no `--from`, and the extracting RUN is only `tar -x[zjJ]f <archive> [-C dir]` (optionally followed by `rm` of the archive): the COPY becomes `ADD <archive> <dir>/` and the RUN goes. Not offered for zip files, for tar options ADD cannot express (`--strip-components`, member lists), or when the RUN does more, or when the tar may not have run to its end in a build that succeeded (in the background: `tar -xzf ... &`); use a bind mount there. ADD keeps the owners stored in the archive, like `tar -x` run as root.',
+    fix: 'When the archive is a tar in a format ADD unpacks, the COPY has one source and no `--from`, and the extracting RUN is only `tar -x[zjJ]f <archive> [-C dir]` (optionally followed by `rm` of the archive): the COPY becomes `ADD <archive> <dir>/` and the RUN goes. Not offered for zip files, for tar options ADD cannot express (`--strip-components`, member lists), or when the RUN does more, or when the tar may not have run to its end in a build that succeeded (in the background: `tar -xzf ... &`; under `!`, where the build needed it to fail); use a bind mount there. ADD keeps the owners stored in the archive, like `tar -x` run as root.',
   },
   check({ model }) {
     return hits(model).map((h): RawFinding => ({
@@ -112,7 +112,8 @@ function addFix(model: DockerfileModel, h: Hit): Fix | undefined {
   if (model.text.slice(model.lines.offsetAt(spec.argsRange.start), model.lines.offsetAt(spec.argsRange.end)).startsWith('[')) return undefined;
   if (run.form === 'exec' || run.mounts.length > 0 || programName(h.extract) !== 'tar') return undefined;
   // ADD always unpacks the whole archive: the tar must have run to its end in every build that
-  // succeeded, not in the background (`tar -xzf ... &` may not have finished when the script exited).
+  // succeeded, not in the background (`tar -xzf ... &` may not have finished when the script exited)
+  // and not under `!` (`! tar -xzf ...`: the build succeeded when tar failed).
   if (!runsWheneverScriptSucceeds(run.commands, h.extract)) return undefined;
   const dir = tarTarget(h.extract, h.path, cwd);
   if (!dir) return undefined;

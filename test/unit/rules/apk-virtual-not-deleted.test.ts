@@ -57,6 +57,9 @@ describe('apk-virtual-not-deleted: an apk add a successful build may have skippe
       `RUN ${add} & make`,
       `RUN test -n "$DEV" || exit 0; ${add}`,
       `RUN test -n "$DEV" && { ${add}; }; make`,
+      // The build succeeded only when the add failed.
+      `RUN ! ${add}`,
+      `RUN ! ${add} && make`,
     ]) {
       const found = findingsOf(run);
       assert.equal(found.length, 1, run);

@@ -2,7 +2,8 @@
  * copied-archive-extracted turns `COPY app.tar.gz /tmp/` + `RUN tar -xzf /tmp/app.tar.gz -C /opt`
  * into `ADD app.tar.gz /opt/`, which always unpacks the whole archive. That is the same image only
  * when the tar ran, to its end, in every build that succeeded (runsWheneverScriptSucceeds): a tar
- * in the background (`&`) may not have finished when the script exited. The finding stays (the
+ * in the background (`&`) may not have finished when the script exited, and one under `!` must
+ * have failed for the build to succeed. The finding stays (the
  * archive is still in the COPY layer); the fix goes.
  */
 import * as assert from 'node:assert/strict';
@@ -18,6 +19,9 @@ describe('copied-archive-extracted: an extraction a successful build may not hav
       'RUN tar -xzf /tmp/app.tar.gz -C /opt & rm /tmp/app.tar.gz',
       'RUN ( tar -xzf /tmp/app.tar.gz -C /opt & )',
       'RUN (tar -xzf /tmp/app.tar.gz -C /opt) &',
+      // The build succeeded only when tar failed.
+      'RUN ! tar -xzf /tmp/app.tar.gz -C /opt',
+      'RUN ! tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz',
     ]) {
       assert.deepEqual(ruleFixes(run), [undefined], run);
     }

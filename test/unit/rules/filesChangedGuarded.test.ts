@@ -31,6 +31,7 @@ describe('files-changed-in-later-layer: changes a successful build may have skip
       `RUN test -n "$X" && { echo a; chmod 755 ${ep}; }; echo done`,
       `RUN test -n "$X" || { echo a && chmod 755 ${ep}; }`,
       `RUN ! { test -n "$X" && chmod 755 ${ep}; }`,
+      `RUN ! { chmod 755 ${ep} && echo ok; }`,
       `RUN setup() { echo a; chmod 755 ${ep}; }; echo b`,
       `RUN <<EOF\nsetup()\n{\n  chmod 755 ${ep}\n}\nEOF`,
     ]) {
@@ -46,6 +47,8 @@ describe('files-changed-in-later-layer: changes a successful build may have skip
       `RUN grep -q foo /etc/x || ( echo a && chmod 755 ${tool} )`,
       `RUN ! ( grep -q foo /etc/x && chmod 755 ${tool} )`,
       `RUN grep -q foo /etc/x && return 0; chmod 755 ${tool}`,
+      // Under `!` the build succeeded only if the group failed: the chmod may have failed.
+      `RUN ! { chmod 755 ${tool} && echo ok; }`,
     ]) {
       assert.deepEqual(ruleFixes(CURL + run + '\n'), [undefined], run);
     }
