@@ -25,8 +25,9 @@ export interface ShellCommand {
   words: ShellWord[];
   /**
    * The operator that joins this command to the previous one ('' for the first), or the reserved
-   * word it follows (`then`, `else`, `elif`, `do`, `if`, `while`, `until`, `!`, `{`): such a command
-   * opens a body or is a condition, and taking it out could leave `then fi` or `if then`.
+   * word it follows (`then`, `else`, `elif`, `do`, `if`, `while`, `until`, `!`, `{`), or `)` after a
+   * `case` pattern: such a command opens a body or is a condition, and taking it out could leave
+   * `then fi` or `if then`.
    */
   before: string;
   /** The operator after this command ('' for the last). */
@@ -60,7 +61,9 @@ export interface ShellGroup {
   negated: boolean;
 }
 
-const OPERATORS = ['&&', '||', ';;', ';', '|', '&', '\n', '(', ')'];
+const OPERATORS = ['&&', '||', ';;&', ';;', ';&', ';', '|', '&', '\n', '(', ')'];
+/** What ends a `case` item: `;;`, and bash's `;&` and `;;&` (which go on to the next item or pattern). */
+const ITEM_ENDS: ReadonlySet<string> = new Set([';;', ';&', ';;&']);
 
 /**
  * Reserved words after which a command starts (POSIX 2.4; `elif`, `if`, `while` and `until` are
@@ -84,6 +87,11 @@ const RESERVED = new Map<string, 'opens' | 'closes' | 'program'>([
   ...[...CLOSING_WORDS].map((w) => [w, 'closes'] as const),
   ...OPENING_PROGRAMS.map((w) => [w, 'program'] as const),
 ]);
+
+/** Whether `word` is `text` unquoted and unescaped (as a reserved word must be written). */
+function isWord(word: ShellWord, text: string): boolean {
+  return word.value === text && word.end - word.start === text.length;
+}
 
 /** True for `fi`, `done`, `esac` and `}` (unquoted) where a command starts: they end a compound command and run no program. */
 export function closesCompound(cmd: ShellCommand): boolean {
@@ -132,6 +140,9 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
   // `()` or ending a word in `(`: a `{` or `(` then opens a function's body (`f() { ...; }`).
   let commandsAtParen = -1;
   let functionNext = false;
+  // Reading a `case` pattern (after `in` or `;;`, up to its `)`): its words, the `|` between them
+  // and a `(` before them are no command's.
+  let pattern = false;
   const enter = (kind: string, negated: boolean) => {
     if (functionNext && (kind === '{' || kind === '(')) kind = `function${kind}`;
     functionNext = false;
@@ -198,9 +209,21 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       continue;
     }
     const op = script[i] === '&' && script[i + 1] === '>' ? undefined : OPERATORS.find((o) => script.startsWith(o, i));
+    if (op && pattern) {
+      if (op === ')') {
+        // The pattern's end; in `case x in a)` also the end of the case's own words.
+        if (words.length > 0) flush(')');
+        before = ')';
+        pending = undefined;
+        pattern = false;
+      } else if (op === '\n' && words.length > 0) flush('\n');
+      i += op.length;
+      continue;
+    }
     if (op) {
       flush(op);
-      // A subshell (or a function's `()`); in a `case`, a `)` ends a pattern.
+      if (ITEM_ENDS.has(op) && open[open.length - 1] === 'case') pattern = true;
+      // A subshell (or a function's `()`); a case pattern's `)` was taken above.
       if (op === '(') {
         enter('(', before === '!');
         commandsAtParen = commands.length;
@@ -279,6 +302,12 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     if (depth > 0) balanced = false;
     // Out of text (not at a blank or operator): the last step read a character or a continuation.
     if (i >= n && !continued) end = n;
+    if (pattern) {
+      // A pattern's word, unless `esac` ends the case where a pattern would be (`case x in esac`, `a) b;; esac`).
+      if (value !== 'esac' || end - start !== 4) continue;
+      if (words.length > 0) flush('');
+      pattern = false;
+    }
     if (words.length === 0) {
       // Unquoted and unescaped (its text, up to a continuation after it, is its value), where a
       // command starts: a reserved word.
@@ -298,6 +327,8 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       functionNext = false;
     }
     words.push({ value, start, end });
+    // `case word in`: the patterns follow.
+    if (words.length === 3 && isWord(words[2], 'in') && isWord(words[0], 'case')) pattern = true;
   }
   flush('');
   if (commands.length > 0) commands[commands.length - 1].after = '';
@@ -384,7 +415,7 @@ export function inlineAssignments(cmd: ShellCommand): Map<string, string> {
 }
 
 /** Operators that end an AND-OR list (`&` runs it in the background). */
-const LIST_ENDS: ReadonlySet<string> = new Set(['', ';', '\n', '&', ';;']);
+const LIST_ENDS: ReadonlySet<string> = new Set(['', ';', '\n', '&', ...ITEM_ENDS]);
 
 /**
  * True when `cmd` (one of `commands`, a RUN's script) ran, once, in every run of the script that

@@ -74,11 +74,29 @@ describe('shell reserved words', () => {
     const conditional = (s: string) => parseShell(s).map((c) => `${c.words[0].value}${c.conditional ? '?' : ''}`);
     assert.deepEqual(conditional('a; if b; then c; elif d; then e; else f; fi; g'), ['a', 'b?', 'c?', 'd?', 'e?', 'f?', 'fi', 'g']);
     assert.deepEqual(conditional('for p in x; do a; done; while b; do c; done; until d; do e; done; f'), ['for', 'a?', 'done', 'b?', 'c?', 'done', 'd?', 'e?', 'done', 'f']);
-    assert.deepEqual(conditional('case $x in a) b;; (c) d;; esac; { e; }; (f; (g)); h'), ['case', 'b?', 'c?', 'd?', 'esac', 'e', '}', 'f', 'g', 'h']);
+    assert.deepEqual(conditional('case $x in a) b;; (c) d;; esac; { e; }; (f; (g)); h'), ['case', 'b?', 'd?', 'esac', 'e', '}', 'f', 'g', 'h']);
     assert.deepEqual(conditional('if a; then { b; }; (c); fi; d; "fi"; e'), ['a?', 'b?', '}?', 'c?', 'fi', 'd', 'fi', 'e']);
     // Closing words that close nothing open leave the rest alone.
     assert.deepEqual(conditional('done; fi; a; if b; then }; c; fi; d'), ['done', 'fi', 'a', 'b?', '}?', 'c?', 'fi', 'd']);
   });
+  it('reads no case pattern as a command, the first one included', () => {
+    const read = (s: string) => parseShell(s).map((c) => `${c.words.map((w) => w.value).join(' ')}${c.conditional ? '?' : ''} (${c.before})`);
+    // Before, `a` was a word of the case and `b` a command of its own.
+    assert.deepEqual(read('case "$X" in a) apt-get install -y x ;; b) pip install y ;; esac'), ['case $X in ()', 'apt-get install -y x? ())', 'pip install y? ())', 'esac (;;)']);
+    assert.deepEqual(read('case $X in\n  apk|a|"b c") apk add x;;\n  (pip)\n    pip install y\n    ;;\n  *) echo z\nesac; echo after'), [
+      'case $X in ()',
+      'apk add x? ())',
+      'pip install y? ())',
+      'echo z? ())',
+      'esac (\n)',
+      'echo after (;)',
+    ]);
+    // An empty item, an empty case, a case in an item, and bash's ;& and ;;&.
+    assert.deepEqual(read('case $x in a) ;; b) c;; esac; case $y in esac; d'), ['case $x in ()', 'c? ())', 'esac (;;)', 'case $y in (;)', 'esac ()', 'd (;)']);
+    assert.deepEqual(read('case $x in a) case $y in b) c;; esac;; d) e;; esac'), ['case $x in ()', 'case $y in? ())', 'c? ())', 'esac? (;;)', 'e? ())', 'esac (;;)']);
+    assert.deepEqual(read('case $x in a) b;& c) d;;& *) e;; esac'), ['case $x in ()', 'b? ())', 'd? ())', 'e? ())', 'esac (;;)']);
+  });
+
   it('reads a reserved word only where a command starts, and only unquoted', () => {
     assert.deepEqual(programs('echo then do; A=1 then; "then" x; \\do y; {a,b}; !x'), ['echo', 'then', 'then', 'do', '{a,b}', '!x']);
     assert.deepEqual(programs('"fi"; A=1 done; \\}; done < list'), ['fi', 'done', '}', '']);

@@ -1,12 +1,14 @@
 /**
  * runsWheneverScriptSucceeds, checked against the shell itself: generated scripts of commands
- * `c0`, `c1`... joined by `&&`, `||`, `|`, `!`, `;` and line breaks, in groups, subshells, ifs and
- * function bodies, with `exit`s. Each script runs under `sh` once for every way its commands can
- * succeed or fail (each `cN` is a function that logs that it ran and returns bit N of the case).
+ * `c0`, `c1`... joined by `&&`, `||`, `|`, `!`, `;` and line breaks, in groups, subshells, ifs,
+ * cases and function bodies, with `exit`s. Each script runs under `sh` once for every way its
+ * commands can succeed or fail (each `cN` is a function that logs that it ran and returns bit N of
+ * the case).
  * - Sound: a command said to run ran in every case where the script exited 0, and (in scripts
  *   without `exit`) it succeeded in one of them: the script did not need it to fail (`! c0`).
- * - Exact for flat scripts (no group, subshell, if, function or exit): a command said not to run
- *   was skipped in some case where the script exited 0, or stands in a pipeline negated by `!`.
+ * - Exact for flat scripts (no group, subshell, if, case, function or exit): a command said not
+ *   to run was skipped in some case where the script exited 0, or stands in a pipeline negated by
+ *   `!`.
  * The seed is test/support/propertySeed.ts's; `DSH_PROPERTY_RUNS` sets the number of scripts.
  */
 import * as assert from 'node:assert/strict';
@@ -31,6 +33,8 @@ const script: fc.Arbitrary<string> = fc.letrec<{ script: string; list: string; p
     { arbitrary: tie('script').map((s) => `{ ${s}; }`), weight: 1 },
     { arbitrary: tie('script').map((s) => `( ${s} )`), weight: 1 },
     { arbitrary: fc.tuple(tie('list'), tie('script')).map(([c, s]) => `if ${c}; then ${s}; fi`), weight: 1 },
+    // The second item runs, the first never: the patterns are no commands.
+    { arbitrary: fc.tuple(tie('script'), tie('script')).map(([a, b]) => `case x in y) ${a};; (w|x) ${b};; esac`), weight: 1 },
     // A body that calls `f` would recurse without end (`f() { c0 | f; }` forks a subshell per
     // call until sh is killed: seed 1796327234384 ran into the 60 s limit), so bodies call none.
     { arbitrary: tie('script').filter((s) => !/\bf\b/.test(s.replace(/f\(\) \{/g, ''))).map((s) => `f() { ${s}; }`), weight: 1 },
@@ -80,7 +84,7 @@ describe('runsWheneverScriptSucceeds against sh', function () {
         const text = numbered(template);
         const commands = parseShell(text);
         const cases = runAll(text, count).filter((c) => c.status === 0);
-        const flat = !/[{(]|if |exit|\bf\b/.test(text);
+        const flat = !/[{(]|if |case |exit|\bf\b/.test(text);
         const negated = flat ? negatedIn(text) : new Set<number>();
         for (const cmd of commands) {
           const m = /^c(\d+)$/.exec(programName(cmd));
