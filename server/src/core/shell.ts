@@ -93,6 +93,11 @@ function isWord(word: ShellWord, text: string): boolean {
   return word.value === text && word.end - word.start === text.length;
 }
 
+/** `function name` (bash), with no `(` after the name: its body (`{ ...; }`, `( ... )`) follows. */
+function functionHeader(words: readonly ShellWord[]): boolean {
+  return words.length === 2 && isWord(words[0], 'function') && !words[1].value.endsWith('(');
+}
+
 /** True for `fi`, `done`, `esac` and `}` (unquoted) where a command starts: they end a compound command and run no program. */
 export function closesCompound(cmd: ShellCommand): boolean {
   const first = cmd.words[0];
@@ -165,7 +170,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
   const flush = (op: string) => {
     if (words.length > 0) {
       const last = words[words.length - 1];
-      functionNext = op === ')' && last.value.endsWith('(') && last.end - last.start === last.value.length;
+      functionNext = (op === ')' && last.value.endsWith('(') && last.end - last.start === last.value.length) || functionHeader(words);
       const cmd: ShellCommand = { words, before, after: op, conditional: commandConditional, ends: op, group: commandGroup, start: words[0].start, end: last.end };
       commands.push(cmd);
       pending = op === ')' ? cmd : undefined;
@@ -308,6 +313,8 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       if (words.length > 0) flush('');
       pattern = false;
     }
+    // `function f { ...; }` (bash): the body's `{` starts a command.
+    if (functionHeader(words)) flush('');
     if (words.length === 0) {
       // Unquoted and unescaped (its text, up to a continuation after it, is its value), where a
       // command starts: a reserved word.

@@ -97,6 +97,15 @@ describe('shell reserved words', () => {
     assert.deepEqual(read('case $x in a) b;& c) d;;& *) e;; esac'), ['case $x in ()', 'b? ())', 'd? ())', 'e? ())', 'esac (;;)']);
   });
 
+  it('reads the body of a bash function (function f { ...; }, function f() ...) as conditional', () => {
+    const conditional = (s: string) => parseShell(s).map((c) => `${c.words.map((w) => w.value).join(' ')}${c.conditional ? '?' : ''}`);
+    assert.deepEqual(conditional('function f { apt-get install -y x; }; f'), ['function f', 'apt-get install -y x?', '}', 'f']);
+    assert.deepEqual(conditional('function f() { a; }; function g ( b ); function h ()\n{\n  c\n}\nd'), ['function f(', 'a?', '}', 'function g', 'b?', 'function h', 'c?', '}', 'd']);
+    assert.deepEqual(conditional('function f\n{\n  pip install y\n}\nf'), ['function f', 'pip install y?', '}', 'f']);
+    // Only the reserved word: a quoted one, or a program called with more words, is a command.
+    assert.deepEqual(conditional('"function" f { a; }; echo function f { b; }'), ['function f { a', '}', 'echo function f { b', '}']);
+  });
+
   it('reads a reserved word only where a command starts, and only unquoted', () => {
     assert.deepEqual(programs('echo then do; A=1 then; "then" x; \\do y; {a,b}; !x'), ['echo', 'then', 'then', 'do', '{a,b}', '!x']);
     assert.deepEqual(programs('"fi"; A=1 done; \\}; done < list'), ['fi', 'done', '}', '']);
