@@ -11,6 +11,10 @@
  * (`then apt-get install ...` is an `apt-get install`). Words that close a compound command (`fi`,
  * `done`, `esac`, `}`) stay commands of their own, with no program, so a RUN's last command is its
  * real end (a cleanup appended goes after `fi`).
+ * Redirections (`>/dev/null`, `2>&1`, `> log` with its file word, `<<<str`, also before the
+ * program: `>log apt-get install x`) are no words of the command: the program never receives
+ * them, so they are kept apart in {@link ShellCommand.redirects}, and the command's offsets still
+ * span them (a fix that takes the command out takes them too, one that appends goes after them).
  */
 
 export interface ShellWord {
@@ -22,7 +26,10 @@ export interface ShellWord {
 }
 
 export interface ShellCommand {
+  /** The words the shell hands the program: assignments, the program and its arguments (no redirections). */
   words: ShellWord[];
+  /** The command's redirections in order. Set by the scanner only (an exec-form RUN has none). */
+  redirects?: readonly ShellRedirect[];
   /**
    * The operator that joins this command to the previous one ('' for the first), or the reserved
    * word it follows (`then`, `else`, `elif`, `do`, `if`, `while`, `until`, `!`, `{`), or `)` after a
@@ -48,8 +55,20 @@ export interface ShellCommand {
   ends?: string;
   /** The innermost `{ }` group or `( )` subshell the command stands in (a `}` belongs to the group it closes). */
   group?: ShellGroup;
+  /** Where the command starts and ends in the script, its redirections included. */
   start: number;
   end: number;
+}
+
+/**
+ * A redirection: `>/dev/null`, `2>&1`, `> log` (the operator written alone takes the next word),
+ * `<<<"$x"`. Its `value` is what the operator applies to (a file, a descriptor, `-`, a
+ * here-document's delimiter or a here-string; '' when nothing follows), with quotes removed, and
+ * its offsets span the operator and that word.
+ */
+export interface ShellRedirect extends ShellWord {
+  /** The operator with its descriptor number, if any: `>`, `2>>`, `2>&`, `&>`, `<`, `<<<`. */
+  op: string;
 }
 
 /** A `{ ... }` group or `( ... )` subshell of a script (not a function's body: that is {@link ShellCommand.conditional}). */
@@ -60,6 +79,12 @@ export interface ShellGroup {
   /** Preceded by `!`: its status is inverted. */
   negated: boolean;
 }
+
+const NO_WORDS: readonly never[] = Object.freeze([]);
+
+/** The characters that end an unquoted word (a blank, or one that starts an operator or a redirection), by code. */
+const ENDS_WORD = new Uint8Array(128);
+for (const c of ' \t\n\r;&|)<>') ENDS_WORD[c.charCodeAt(0)] = 1;
 
 const OPERATORS = ['&&', '||', ';;&', ';;', ';&', ';', '|', '&', '\n', '(', ')'];
 /** What ends a `case` item: `;;`, and bash's `;&` and `;;&` (which go on to the next item or pattern). */
@@ -115,6 +140,24 @@ function continuationAt(script: string, i: number): number {
   return script[i + 1] === '\r' && script[i + 2] === '\n' ? 3 : 0;
 }
 
+/**
+ * The length of the redirection operator that starts at `i` with its file descriptor number
+ * (`>`, `2>>`, `>|`, `2>&`, `<`, `<>`, `<&`, `<<`, `<<-`, `<<<`, and bash's `&>` and `&>>`), or 0.
+ * The digits count only right before the operator (`2>x`; in `a2>x` the word is `a2`). `<(` and
+ * `>(` are bash's process substitutions, words of their own.
+ */
+function redirectionAt(script: string, i: number): number {
+  let j = i;
+  if (script[j] === '&') return script[j + 1] === '>' ? (script[j + 2] === '>' ? 3 : 2) : 0;
+  while (script[j] >= '0' && script[j] <= '9') j++;
+  const c = script[j];
+  if ((c !== '<' && c !== '>') || script[j + 1] === '(') return 0;
+  const next = script[j + 1];
+  if (c === '>') return j - i + (next === '>' || next === '|' || next === '&' ? 2 : 1);
+  if (next === '<') return j - i + (script[j + 2] === '<' || script[j + 2] === '-' ? 3 : 2);
+  return j - i + (next === '>' || next === '&' ? 2 : 1);
+}
+
 /** Splits a shell script into simple commands. Never throws; unterminated quotes end at EOF. */
 export function parseShell(script: string): ShellCommand[] {
   return scanShell(script).commands;
@@ -129,6 +172,9 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
   let balanced = true;
   const commands: ShellCommand[] = [];
   let words: ShellWord[] = [];
+  let redirects: ShellRedirect[] | undefined;
+  // The last word was a redirection operator written alone (`>`): the next word is what it applies to.
+  let target = false;
   let before = '';
   let i = 0;
   const n = script.length;
@@ -166,15 +212,31 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       if (kind === '{' || kind === '(') groups.pop();
     }
   };
+  // Where a command starts: the group it stands in (a `}` belongs to the group it closes, taken
+  // before leaving it) and whether it runs conditionally.
+  const startCommand = (closer: string | undefined) => {
+    commandGroup = groups[groups.length - 1];
+    if (closer) leave(closer);
+    commandConditional = conditional > 0;
+    functionNext = false;
+  };
 
   const flush = (op: string) => {
-    if (words.length > 0) {
+    target = false;
+    if (words.length > 0 || redirects) {
       const last = words[words.length - 1];
-      functionNext = (op === ')' && last.value.endsWith('(') && last.end - last.start === last.value.length) || functionHeader(words);
-      const cmd: ShellCommand = { words, before, after: op, conditional: commandConditional, ends: op, group: commandGroup, start: words[0].start, end: last.end };
+      functionNext = (op === ')' && last !== undefined && last.value.endsWith('(') && last.end - last.start === last.value.length) || functionHeader(words);
+      let start = last === undefined ? redirects![0].start : words[0].start;
+      let end = last === undefined ? 0 : last.end;
+      if (redirects) {
+        if (redirects[0].start < start) start = redirects[0].start;
+        if (redirects[redirects.length - 1].end > end) end = redirects[redirects.length - 1].end;
+      }
+      const cmd: ShellCommand = { words, redirects: redirects ?? NO_WORDS, before, after: op, conditional: commandConditional, ends: op, group: commandGroup, start, end };
       commands.push(cmd);
       pending = op === ')' ? cmd : undefined;
       words = [];
+      redirects = undefined;
       before = op;
       return;
     }
@@ -213,15 +275,16 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       i += 2;
       continue;
     }
-    const op = script[i] === '&' && script[i + 1] === '>' ? undefined : OPERATORS.find((o) => script.startsWith(o, i));
+    const opLength = c === '<' || c === '>' || c === '&' || (c >= '0' && c <= '9') ? redirectionAt(script, i) : 0;
+    const op = opLength > 0 ? undefined : OPERATORS.find((o) => script.startsWith(o, i));
     if (op && pattern) {
       if (op === ')') {
         // The pattern's end; in `case x in a)` also the end of the case's own words.
-        if (words.length > 0) flush(')');
+        if (words.length > 0 || redirects) flush(')');
         before = ')';
         pending = undefined;
         pattern = false;
-      } else if (op === '\n' && words.length > 0) flush('\n');
+      } else if (op === '\n' && (words.length > 0 || redirects)) flush('\n');
       i += op.length;
       continue;
     }
@@ -236,8 +299,11 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       i += op.length;
       continue;
     }
-    // A word: read until unquoted blank or operator.
+    // A word: read until unquoted blank or operator. A redirection's operator is part of its word
+    // (the `&` of `2>&1` and the `|` of `>|` included), and an unquoted `<` or `>` after it starts
+    // another word (`echo a>b` is `echo a` with `>b`).
     const start = i;
+    const opEnd = i + opLength;
     let value = '';
     let depth = 0; // $( ... ) nesting
     // Where the word's last character ends: a line continuation after it is not part of it (a
@@ -248,10 +314,14 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       if (!continued) end = i;
       continued = false;
       const ch = script[i];
-      // An `&` right after `>` or `<` is part of a redirection (`2>&1`, `>&2`, `<&3`), and one
-      // before `>` starts one (`&>/dev/null`): neither is the background operator.
-      const redirection = ch === '&' && (script[i - 1] === '>' || script[i - 1] === '<' || (i === start && script[i + 1] === '>'));
-      if (depth === 0 && !redirection && (ch === ' ' || ch === '\t' || ch === '\n' || ch === '\r' || ch === ';' || ch === '&' || ch === '|' || ch === ')' || (ch === '(' && value === ''))) break;
+      if (depth === 0 && i >= opEnd && (ENDS_WORD[script.charCodeAt(i)] === 1 || (ch === '(' && value === ''))) {
+        if ((ch !== '<' && ch !== '>') || script[i + 1] !== '(') break;
+        // bash's process substitution `<(cmd)`: read like `$(`.
+        depth++;
+        value += ch + '(';
+        i += 2;
+        continue;
+      }
       if (ch === '\\') {
         const skip = continuationAt(script, i);
         if (skip) {
@@ -310,12 +380,27 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     if (pattern) {
       // A pattern's word, unless `esac` ends the case where a pattern would be (`case x in esac`, `a) b;; esac`).
       if (value !== 'esac' || end - start !== 4) continue;
-      if (words.length > 0) flush('');
+      if (words.length > 0 || redirects) flush('');
       pattern = false;
     }
     // `function f { ...; }` (bash): the body's `{` starts a command.
     if (functionHeader(words)) flush('');
-    if (words.length === 0) {
+    if (target) {
+      // What an operator written alone applies to (`> /dev/null`).
+      const redirect = redirects![redirects!.length - 1];
+      redirect.value = value;
+      redirect.end = end;
+      target = false;
+      continue;
+    }
+    if (opLength > 0) {
+      // Where the command starts, a word after a redirection is no reserved word (`>log if` runs a program named if).
+      if (words.length === 0 && !redirects) startCommand(undefined);
+      target = end - start === opLength;
+      (redirects ??= []).push({ op: script.slice(start, start + opLength), value: value.slice(opLength), start, end });
+      continue;
+    }
+    if (words.length === 0 && !redirects) {
       // Unquoted and unescaped (its text, up to a continuation after it, is its value), where a
       // command starts: a reserved word.
       const reserved = end - start === value.length ? RESERVED.get(value) : undefined;
@@ -326,12 +411,8 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         if (value === 'if' || value === 'while' || value === 'until' || value === '{') enter(value, negated);
         continue;
       }
-      // A `}` belongs to the group it closes (taken before leaving it).
-      commandGroup = groups[groups.length - 1];
-      if (reserved === 'closes') leave(value);
-      commandConditional = conditional > 0;
+      startCommand(reserved === 'closes' ? value : undefined);
       if (reserved === 'program') enter(value, false);
-      functionNext = false;
     }
     words.push({ value, start, end });
     // `case word in`: the patterns follow.
@@ -360,7 +441,6 @@ interface CommandFacts {
 }
 
 const FACTS = Symbol('commandFacts');
-const NO_WORDS: readonly ShellWord[] = Object.freeze([]);
 
 function facts(cmd: ShellCommand): CommandFacts {
   let known = (cmd as { [FACTS]?: CommandFacts })[FACTS];
@@ -408,6 +488,25 @@ export function programArgs(cmd: ShellCommand): readonly ShellWord[] {
 export function programOperands(cmd: ShellCommand): readonly ShellWord[] {
   const known = facts(cmd);
   return (known.operands ??= Object.freeze(known.args.filter((w) => !w.value.startsWith('-'))));
+}
+
+/**
+ * The command's words and then what its redirections apply to: what the command names, for
+ * questions such as "does it use this path" (`echo 'gem: --no-document' > /etc/gemrc` names the
+ * gemrc only in a redirection), not what the program receives.
+ */
+export function wordsAndRedirects(cmd: ShellCommand): readonly ShellWord[] {
+  return cmd.redirects?.length ? [...cmd.words, ...cmd.redirects] : cmd.words;
+}
+
+/**
+ * True when no redirection of the command opens a file: each one goes to `/dev/null`, duplicates
+ * or closes a descriptor (`2>&1`, `>&2`, `<&-`) or reads a here-string or here-document. Taken out
+ * of a RUN, such a command takes nothing else with it; `>log` would no longer create `log`, and
+ * `<file` would no longer fail when the file is missing.
+ */
+export function redirectsOnlyStreams(cmd: ShellCommand): boolean {
+  return (cmd.redirects ?? NO_WORDS).every((r) => r.value === '/dev/null' || r.op.startsWith('<<') || (r.op.endsWith('&') && /^(\d+|-)$/.test(r.value)));
 }
 
 /** Environment assignments written before the program on the same command (`A=1 B=2 prog`). */
@@ -470,7 +569,7 @@ function mayEndScript(cmd: ShellCommand): boolean {
   const first = cmd.words.findIndex((w) => !/^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value));
   const name = cmd.words[first]?.value;
   if (name === 'exit' || name === 'return') return true;
-  return name === 'exec' && cmd.words.slice(first + 1).some((w) => !/^[0-9]*[<>]/.test(w.value));
+  return name === 'exec' && cmd.words.length > first + 1;
 }
 
 /**

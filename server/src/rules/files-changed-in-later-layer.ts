@@ -13,7 +13,7 @@ import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviou
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, resolvePath, workdirAt, writesInImage, type Write } from '../core/paths';
-import { programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
+import { programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellCommand } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
@@ -220,7 +220,7 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
   if (earlierWrites.length > 0) return undefined;
   const usesTarget = (i: Instr) => i.run !== undefined && (isAtOrBelow(workdirAt(i) ?? '/', target) || i.run.text.includes(target));
   if (chain.some((i) => i.index < instr.index && i !== writer && usesTarget(i))) return undefined;
-  if (instr.run!.commands.some((c) => c.start < cmd.start && (c.words.some((w) => w.value.includes(target)) || (change.targets[0].relative && programName(c) === 'cd')))) return undefined;
+  if (instr.run!.commands.some((c) => c.start < cmd.start && (wordsAndRedirects(c).some((w) => w.value.includes(target)) || (change.targets[0].relative && programName(c) === 'cd')))) return undefined;
 
   const node = writer.node as Copy;
   const at = node.getInstructionRange().end;
@@ -275,13 +275,13 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   const cwd = workdirAt(instr) ?? '/';
   const overlaps = (a: string, b: string) => isAtOrBelow(a, b) || isAtOrBelow(b, a);
   // A word uses a path when it names it, a parent of it or something below it (relative words too).
-  const mentions = (words: { value: string }[]) =>
+  const mentions = (words: readonly { value: string }[]) =>
     words.some((w) => {
       const resolved = resolvePath(w.value, cwd);
       return paths.some((p) => w.value.includes(p) || (resolved !== undefined && overlaps(resolved, p)));
     });
   const needsLists = writes.some((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
-  const usesWrites = (c: ShellCommand) => mentions(c.words) || (needsLists && isAptInstall(c)) || programName(c) === 'cd';
+  const usesWrites = (c: ShellCommand) => mentions(wordsAndRedirects(c)) || (needsLists && isAptInstall(c)) || programName(c) === 'cd';
   const between = chainInstructions(instr).filter((i) => i.index > writer.index && i.index < instr.index);
   // `chown app` moved above the `useradd app` would fail the build.
   if (ownerCreatedSince(change, between, instr, cmd)) return undefined;

@@ -7,7 +7,7 @@ import { runInstructions } from '../core/model';
 import { commandRange, hasFlag, insertAfterWord } from '../core/commands';
 import { baseImageOf, findingCommand, imageRepository, precedesInChain, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
-import { programName } from '../core/shell';
+import { programName, wordsAndRedirects } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the ri documentation RubyGems writes for each installed gem (under the gem home\'s doc/ folder); its size depends on the gems and is not yet measured by our bench';
@@ -25,7 +25,7 @@ function gemrcWriters(model: DockerfileModel): Instr[] {
   return model.instructions.filter((i) => {
     if (i.keyword === 'COPY' || i.keyword === 'ADD') return /gemrc/.test(i.node.getArgumentsContent() ?? '');
     if (!i.run) return false;
-    const words = i.run.commands.filter((c) => !GEM.test(programName(c))).flatMap((c) => c.words.map((w) => w.value));
+    const words = i.run.commands.filter((c) => !GEM.test(programName(c))).flatMap((c) => wordsAndRedirects(c).map((w) => w.value));
     return words.some((w) => /gemrc/.test(w)) && words.some((w) => /no-document|no-ri/.test(w));
   });
 }

@@ -158,7 +158,16 @@ describe('core/commands: RUN edits for layer rules', () => {
     assert.equal(remove('FROM d\nRUN cat <<A >f && cat <<B >g\nfoo\nA\nbar\nB\n', 0, 1), undefined);
     // A command without one goes; the whole RUN goes with its bodies.
     assert.equal(remove('FROM d\nRUN rm x && cat <<EOT >f\nfoo\nEOT\nRUN b\n', 0, 0), 'FROM d\nRUN cat <<EOT >f\nfoo\nEOT\nRUN b\n');
-    assert.equal(remove('FROM d\nRUN cat <<EOT >f\nfoo\nEOT\nRUN b\n', 0, 0), 'FROM d\nRUN b\n');
+    assert.equal(remove('FROM d\nRUN cat <<EOT\nfoo\nEOT\nRUN b\n', 0, 0), 'FROM d\nRUN b\n');
+  });
+
+  it('takes a command out with its redirections, before or after it; not one whose redirection opens a file', () => {
+    assert.equal(remove('FROM d\nRUN a && rm x >/dev/null 2>&1 && b\n', 0, 1), 'FROM d\nRUN a && b\n');
+    assert.equal(remove('FROM d\nRUN 2>/dev/null rm x <<<y; b\n', 0, 0), 'FROM d\nRUN b\n');
+    assert.equal(remove('FROM d\nRUN a\nRUN rm x >&2\n', 1, 0), 'FROM d\nRUN a\n');
+    // `>log` would no longer be written, and a missing file would no longer fail the build.
+    for (const r of ['>log', '2>> /tmp/log', '<file', '<> f', '>&log', '&>log']) assert.equal(remove(`FROM d\nRUN a && rm x ${r} && b\n`, 0, 1), undefined, r);
+    assert.equal(remove('FROM d\nRUN cat <<EOT >f\nfoo\nEOT\nRUN b\n', 0, 0), undefined);
   });
 
   /** The text after merging its two RUNs (undefined: no merge). */

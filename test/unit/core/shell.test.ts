@@ -2,6 +2,8 @@ import * as assert from 'node:assert/strict';
 import { parseShell, programName, inlineAssignments, scanShell } from '../../../server/src/core/shell';
 
 const words = (s: string) => parseShell(s).map((c) => c.words.map((w) => w.value));
+/** Each command's words, then its redirections (operator and what it applies to, with a blank between) after a `|`. */
+const redirected = (s: string) => parseShell(s).map((c) => [...c.words.map((w) => w.value), '|', ...(c.redirects ?? []).map((r) => `${r.op} ${r.value}`)]);
 
 describe('shell reader', () => {
   it('splits on &&, ||, ;, | and newlines', () => {
@@ -10,14 +12,33 @@ describe('shell reader', () => {
   });
   it('reads & in a redirection (2>&1, >&2, <&3, &>file) as part of a word, not as the background operator', () => {
     // Before, `apt-get update 2>&1 && ...` was `apt-get update 2>`, a background `&`, and a command `1`.
-    assert.deepEqual(words('apt-get update 2>&1 && apt-get install -y curl'), [['apt-get', 'update', '2>&1'], ['apt-get', 'install', '-y', 'curl']]);
+    assert.deepEqual(redirected('apt-get update 2>&1 && apt-get install -y curl'), [['apt-get', 'update', '|', '2>& 1'], ['apt-get', 'install', '-y', 'curl', '|']]);
     assert.deepEqual(parseShell('apt-get update 2>&1 && b').map((c) => [c.before, c.after]), [['', '&&'], ['&&', '']]);
-    assert.deepEqual(words('make >&2; cat <&3; x >& y'), [['make', '>&2'], ['cat', '<&3'], ['x', '>&', 'y']]);
-    assert.deepEqual(words('cmd &>/dev/null && rm -rf /x'), [['cmd', '&>/dev/null'], ['rm', '-rf', '/x']]);
+    assert.deepEqual(redirected('make >&2; cat <&3; x >& y'), [['make', '|', '>& 2'], ['cat', '|', '<& 3'], ['x', '|', '>& y']]);
+    assert.deepEqual(redirected('cmd &>/dev/null && rm -rf /x'), [['cmd', '|', '&> /dev/null'], ['rm', '-rf', '/x', '|']]);
     assert.deepEqual(parseShell('a |& b').map((c) => [c.words[0].value, c.before, c.after]), [['a', '', '|'], ['b', '|', '']]);
     // A background & stays one: after a blank, a quote, or at the end of a command.
     assert.deepEqual(parseShell('sleep 1 & wait').map((c) => [c.before, c.after]), [['', '&'], ['&', '']]);
     assert.deepEqual(parseShell('echo "a>"& b').map((c) => c.after), ['&', '']);
+  });
+  it('keeps redirections out of the words the program receives, its offsets spanning them', () => {
+    // Before, `>/dev/null` and `2>&1` were arguments: package names to apt-get, pip and npm.
+    assert.deepEqual(redirected('apt-get install -y curl >/dev/null 2>&1 && rm -rf /x'), [['apt-get', 'install', '-y', 'curl', '|', '> /dev/null', '2>& 1'], ['rm', '-rf', '/x', '|']]);
+    // An operator written alone applies to the word after it.
+    assert.deepEqual(redirected('a > /dev/null 2> "err.txt" b; c >> log <file <<<"$x" <<- EOT >| f <> g &>>h'), [['a', 'b', '|', '> /dev/null', '2> err.txt'], ['c', '|', '>> log', '< file', '<<< $x', '<<- EOT', '>| f', '<> g', '&>> h']]);
+    // An unquoted < or > ends the word before it; digits right before one are its descriptor.
+    assert.deepEqual(redirected('echo a>b 2>c a2>d "x>y" z\\>w 1"2">v'), [['echo', 'a', 'a2', 'x>y', 'z>w', '12', '|', '> b', '2> c', '> d', '> v']]);
+    // Before the program, where a reserved word is then no longer one (`>log if` runs a program `if`).
+    assert.deepEqual(redirected('>log apt-get install x; 2>/dev/null >x if'), [['apt-get', 'install', 'x', '|', '> log'], ['if', '|', '2> /dev/null', '> x']]);
+    assert.equal(programName(parseShell('>log apt-get install x')[0]), 'apt-get');
+    // After a word that closes a compound command, and bash's process substitutions (words).
+    assert.deepEqual(redirected('{ a; } >/dev/null; done < list; diff <(ls a) >(tee x)'), [['a', '|'], ['}', '|', '> /dev/null'], ['done', '|', '< list'], ['diff', '<(ls a)', '>(tee x)', '|']]);
+    // The command spans its redirections, so a removal takes them and an append goes after them;
+    // a redirection spans its operator and what it applies to.
+    const script = 'a >x && >log b c 2> err; d';
+    assert.deepEqual(parseShell(script).map((c) => script.slice(c.start, c.end)), ['a >x', '>log b c 2> err', 'd']);
+    assert.deepEqual(parseShell(script)[1].redirects?.map((r) => script.slice(r.start, r.end)), ['>log', '2> err']);
+    assert.deepEqual(parseShell('a >\\\n/dev/null').map((c) => [c.redirects?.map((r) => [r.op, r.value]), c.end]), [[[['>', '/dev/null']], 14]]);
   });
   it('keeps quoted operators inside one word and removes quotes', () => {
     assert.deepEqual(words(`echo "a && b" 'c;d' e\\ f`), [['echo', 'a && b', 'c;d', 'e f']]);

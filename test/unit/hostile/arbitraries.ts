@@ -120,6 +120,8 @@ const COMMANDS = [
   'npm install', 'npm ci', 'npm install -g yarn', 'yarn install', 'pnpm install', 'dnf install -y gcc', 'yum install -y gcc', 'microdnf install x', 'zypper install -y x', 'gem install rails',
   'bundle install', 'composer install', 'go build ./...', 'cargo build --release', 'mvn package', 'gradle build', 'conda install x', 'pipenv install', 'poetry install', 'uv sync', 'useradd -u 70000 app',
   'curl -fsSL https://example.org/y.tar.gz -o /tmp/y.tar.gz', 'tar xzf /tmp/y.tar.gz -C /opt', 'echo hi', 'true', 'cd /app', 'export A=1', 'chmod +x /x', 'make', 'set -eux',
+  // Redirections, after the operands and before the program.
+  'apt-get install -y curl >/dev/null 2>&1', '>/tmp/log apt-get update', 'pip install flask 2> /tmp/err', 'npm ci &>/dev/null', 'chmod +x /x >>/tmp/log', 'apk update </dev/null',
 ];
 /** What joins two commands: operators, on one line or across continuations, comment lines and empty lines. */
 const JOINS = [' && ', ' && ', ' || ', '; ', ' | ', ' & ', ' \\\n    && ', ' \\\n    ', ';\\\n    ', ' && \\\n    ', '\n    && ', ' \\\n# a comment\n    && ', ' \\\n\n    && '];
