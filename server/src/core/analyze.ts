@@ -6,6 +6,7 @@
  */
 import { buildModel, type DockerfileModel } from './model';
 import { keepsOtherReading } from './parse';
+import { keepsInnerScripts, type InnerScriptPlace } from './innerScript';
 import { familyFindings, type FamilyCache } from './families';
 import type { AnalysisEnvironment } from './environment';
 import type { Finding, Fix, Severity } from './types';
@@ -147,6 +148,24 @@ export function stageLabel(index: number, name?: string): string {
  */
 const knownFixes = new WeakMap<Finding, { env: AnalysisEnvironment; fix: Fix | undefined }>();
 
+const places = new WeakMap<DockerfileModel, InnerScriptPlace[]>();
+
+/** The RUNs of `model` whose commands come from a quoted `-c` script, and where (see core/innerScript.ts). */
+function innerScriptPlaces(model: DockerfileModel): InnerScriptPlace[] {
+  let known = places.get(model);
+  if (!known) {
+    known = [];
+    for (const instr of model.instructions) {
+      const run = instr.run;
+      if (!run?.inner) continue;
+      const { start, end, quote } = run.inner;
+      known.push({ from: model.lines.offsetAt(instr.range.start), to: model.lines.offsetAt(instr.range.end), start: run.docOffset(start), end: run.docOffset(end), quote });
+    }
+    places.set(model, known);
+  }
+  return known;
+}
+
 /** The fix for one finding, or undefined when its rule offers none here. Callers must not change it. */
 export function fixFor(analysis: Analysis, finding: Finding, env: AnalysisEnvironment): Fix | undefined {
   const known = knownFixes.get(finding);
@@ -158,6 +177,8 @@ export function fixFor(analysis: Analysis, finding: Finding, env: AnalysisEnviro
     // Where the Docker extension's parser reads the lines otherwise than BuildKit, only edits that
     // leave its reading as it was (see keepsOtherReading).
     if (fix && !keepsOtherReading(analysis.model, fix.edits)) fix = undefined;
+    // A RUN whose commands were read inside a quoted `-c` script: only edits inside the quotes, with text that means the same there.
+    if (fix && !keepsInnerScripts(innerScriptPlaces(analysis.model), analysis.model.lines, fix.edits)) fix = undefined;
   } catch {
     fix = undefined;
   }

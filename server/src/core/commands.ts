@@ -5,7 +5,7 @@
  */
 import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript } from './model';
-import { closesCompound, OPENING_WORDS, programArgs, programName, programOperands, redirectsOnlyStreams, type ShellCommand, type ShellWord } from './shell';
+import { closesCompound, OPENING_WORDS, programArgs, programName, programOperands, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 
 /** Arguments that are not options (`-y`, `--no-cache`), in order. */
@@ -88,11 +88,13 @@ export function insertAfterWord(model: DockerfileModel, run: RunScript, word: Sh
  * - continued RUN: a new continued line indented like the last one (with `&&` leading or
  *   trailing, as the RUN already does);
  * - heredoc RUN: a new line before the closing delimiter.
- * Returns undefined for exec-form RUNs, where appending is not possible safely.
+ * - a script handed to a shell's `-c` (`bash -c "..."`, also in exec form): ` && command` inside
+ *   its quotes, on the line where it ends.
+ * Returns undefined for other exec-form RUNs, where appending is not possible safely.
  */
 export function appendToRun(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
   const run = instr.run;
-  if (!run || run.form === 'exec' || run.commands.length === 0 || !run.balanced) return undefined;
+  if (!run || (run.form === 'exec' && !run.inner) || run.commands.length === 0 || !run.balanced) return undefined;
   const lines = model.lines;
   const eol = lines.eol;
   if (run.form === 'heredoc') {
@@ -108,7 +110,7 @@ export function appendToRun(model: DockerfileModel, instr: Instr, command: strin
   const endOffset = run.docOffset(last.end - 1) + 1;
   const end = lines.positionAt(endOffset);
   const startLine = instr.range.start.line;
-  if (end.line === startLine) return { range: { start: end, end }, newText: ` && ${command}` };
+  if (end.line === startLine || run.inner) return { range: { start: end, end }, newText: ` && ${command}` };
   const lastLine = lines.lineText(end.line);
   const indent = /^\s*/.exec(lastLine)?.[0] ?? '    ';
   const leadingAnd = /^\s*&&/.test(lastLine);
@@ -215,9 +217,7 @@ export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: 
  * the operator after it and the word stays, only when another command of the same body or
  * condition follows: alone there, taking it out would leave `then fi`, `{ }` or `if then`, which
  * the shell rejects, so that is undefined; so is a command after `!` (the next would be negated),
- * and one that opens a here-document (`<<EOT`), whose body would stay behind. The command's
- * redirections go with it; one that opens a file (`>log`, `<file`) makes it undefined: the file
- * would no longer be written, or a missing one no longer fail the build ({@link redirectsOnlyStreams}).
+ * and one that opens a here-document (`<<EOT`), whose body would stay behind.
  */
 export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: ShellCommand): TextEdit | undefined {
   const run = instr.run;
@@ -227,7 +227,7 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
   const lines = model.lines;
   const plain = (op: string) => op === '' || op === '&&' || op === ';' || op === '\n';
   const opens = cmd.before !== '!' && OPENING_WORDS.has(cmd.before);
-  if (!(plain(cmd.before) || opens) || !plain(cmd.after) || !redirectsOnlyStreams(cmd)) return undefined;
+  if (!(plain(cmd.before) || opens) || !plain(cmd.after)) return undefined;
   const only = (text: string) => /^[\s;&]*$/.test(text.replace(/\\\r?\n/g, ''));
   if (run.commands.length === 1 && !opens) return run.form === 'heredoc' ? undefined : deleteInstruction(model, instr);
   const cmdEnd = run.docOffset(cmd.end - 1) + 1;

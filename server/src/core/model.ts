@@ -10,6 +10,7 @@ import { readRawArguments } from './arguments';
 import { hiddenContinuation, parseAsBuildKit } from './parse';
 import { LineIndex } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
+import { innerScript, SHELL_NAMES, SHELL_PATH, type InnerScript } from './innerScript';
 import type { Range } from './types';
 
 export interface FromInfo {
@@ -54,6 +55,11 @@ export interface RunScript {
   balanced: boolean;
   /** Document offset of script offset `i`. */
   docOffset(i: number): number;
+  /**
+   * Set when the commands are those of the script the RUN hands to a shell's `-c` (`bash -c
+   * "..."`): where that script lies in `text` (see core/innerScript.ts).
+   */
+  inner?: InnerScript;
 }
 
 export interface Instr {
@@ -778,14 +784,19 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   if (first.startsWith('[') && isJsonArray(script)) {
     const words = execWords(node, lines).map((w) => ({ value: ownCopy(w.value), start: w.start - startOffset, end: w.end - startOffset }));
     const cmd: ShellCommand = { words, before: '', after: '', conditional: false, start: 0, end: endOffset - startOffset };
-    return { form: 'exec', text: ownCopy(text.slice(startOffset, endOffset)), commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: fromOffset(startOffset) };
+    const execText = ownCopy(text.slice(startOffset, endOffset));
+    const nested = innerScript([cmd], execText, true);
+    if (nested) return { form: 'exec', text: execText, commands: nested.commands, balanced: nested.balanced, inner: nested.inner, mounts, docOffset: fromOffset(startOffset) };
+    return { form: 'exec', text: execText, commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: fromOffset(startOffset) };
   }
   const scanned = scanShell(script);
+  const nested = innerScript(scanned.commands, script, false);
   return {
     form: 'shell',
     text: script,
-    commands: scanned.commands,
-    balanced: scanned.balanced,
+    commands: nested?.commands ?? scanned.commands,
+    balanced: scanned.balanced && (nested?.balanced ?? true),
+    ...(nested ? { inner: nested.inner } : {}),
     mounts,
     docOffset: joinedOffsets(starts, docs, script.length, endOffset),
   };
@@ -838,12 +849,8 @@ function isJsonArray(script: string): boolean {
   }
 }
 
-/** The shells whose scripts the shell reader reads (POSIX shells and the ones that accept their scripts). */
-const SHELL_NAMES = '(?:sh|bash|ash|dash|zsh)';
 /** Shells that read a script from standard input, with options that keep them doing so (no `-c`). */
 const STDIN_SHELLS = new RegExp(`^(?:/(?:usr/)?bin/)?${SHELL_NAMES}$`);
-/** A program path whose last part names one of those shells. */
-const SHELL_PATH = new RegExp(`(?:^|/)${SHELL_NAMES}$`);
 
 /**
  * Whether a here-document body BuildKit runs as the script (`RUN <<EOF` alone) names another

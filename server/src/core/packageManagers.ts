@@ -345,7 +345,8 @@ export function findingCommand(model: DockerfileModel, finding: Finding): { inst
   const instr = instructionAt(model, finding.range.start.line);
   const run = instr?.run;
   const cmd = run?.commands.find((c) => c.start === finding.data?.commandStart);
-  return instr && run && cmd && run.form !== 'exec' ? { instr, run, cmd } : undefined;
+  // Exec form: only a script handed to a shell's -c, whose commands are shell commands.
+  return instr && run && cmd && (run.form !== 'exec' || run.inner) ? { instr, run, cmd } : undefined;
 }
 
 /** A repair that appends `command` to the RUN (after everything else, so the cache is complete). */

@@ -1,0 +1,97 @@
+/**
+ * RUNs that hand their whole script to a shell's `-c`: `RUN bash -c "apt-get update && apt-get
+ * install -y curl"`, `RUN sh -ec '...'`, `RUN ["/bin/bash", "-c", "..."]`. The commands that run
+ * are the ones inside the quotes, so the RUN's commands are read from there, each word where it
+ * stands in the file; the RUN's text stays as it is (what the engine's history shows).
+ *
+ * Read only where every character inside the quotes stands for itself, so that a word's place in
+ * the script is its place in the file: a single-quoted script; a double-quoted one without `\`;
+ * an exec-form JSON string without `\` escapes. Anything else is read as before (one command, the
+ * shell's).
+ *
+ * A fix may then edit inside the quotes only, with text that means the same there (see
+ * {@link keepsInnerScripts}): no quote of the same kind, no `\`, no line break, and inside double
+ * quotes no `$` or backquote, which the outer shell would expand.
+ */
+import { scanShell, type ShellCommand } from './shell';
+import type { TextEdit } from './types';
+import type { LineIndex } from './text';
+
+/** The shells whose scripts the shell reader reads (POSIX shells and the ones that accept their scripts). */
+export const SHELL_NAMES = '(?:sh|bash|ash|dash|zsh)';
+/** A program path whose last part names one of those shells. */
+export const SHELL_PATH = new RegExp(`(?:^|/)${SHELL_NAMES}$`);
+
+/** Where a RUN's commands were read from: the quoted `-c` script, from `start` to `end` (the closing quote) of the RUN's text. */
+export interface InnerScript {
+  start: number;
+  end: number;
+  /** A single-quoted, double-quoted or JSON string. */
+  quote: "'" | '"' | 'json';
+}
+
+/**
+ * The commands of the script that `commands` (a RUN's, read from `text`) hand to a shell's `-c`,
+ * with offsets in `text`, or undefined when the RUN is not one shell command whose last word is
+ * such a script (see the module comment). `exec`: the words are an exec form's JSON strings.
+ */
+export function innerScript(commands: readonly ShellCommand[], text: string, exec: boolean): { commands: ShellCommand[]; balanced: boolean; inner: InnerScript } | undefined {
+  if (commands.length !== 1) return undefined;
+  const words = commands[0].words;
+  if (words.length < 3 || !SHELL_PATH.test(words[0].value)) return undefined;
+  let k = 1;
+  for (; k < words.length; k++) {
+    const option = words[k].value;
+    if (option === '-o' || option === '+o') k++;
+    else if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(option)) break;
+    else if (!/^[-+][a-zA-Z]+$/.test(option)) return undefined;
+  }
+  // The script must be the last word: words after it would be its $0 and arguments.
+  if (k + 2 !== words.length) return undefined;
+  const word = words[k + 1];
+  const raw = text.slice(word.start, word.end);
+  const quote = raw[0];
+  if (raw.length < 2 || raw[raw.length - 1] !== quote || (quote !== '"' && quote !== "'") || (exec && quote !== '"')) return undefined;
+  const body = raw.slice(1, -1);
+  if (quote === "'" ? body.includes("'") : /["\\]/.test(body)) return undefined;
+  // Read in place: blanks stand for what comes before the script, so every offset is the RUN text's.
+  const start = word.start + 1;
+  const scanned = scanShell(' '.repeat(start) + body);
+  return { commands: scanned.commands, balanced: scanned.balanced, inner: { start, end: start + body.length, quote: exec ? 'json' : quote } };
+}
+
+/** Characters a fix may not write inside each kind of quoted script. */
+const UNSAFE: Record<InnerScript['quote'], RegExp> = {
+  "'": /['\\\n\r]/,
+  '"': /["\\$`\n\r]/,
+  json: /["\\\u0000-\u001f]/,
+};
+
+/** A RUN whose commands come from a quoted script: where the RUN and its script lie in the document. */
+export interface InnerScriptPlace {
+  /** Document offsets of the instruction. */
+  from: number;
+  to: number;
+  /** Document offsets of the script inside its quotes (`end` at the closing quote). */
+  start: number;
+  end: number;
+  quote: InnerScript['quote'];
+}
+
+/**
+ * Whether `edits` keep every RUN of `places` runnable as it was written: an edit that touches such
+ * a RUN must lie inside its quoted script and write nothing that means otherwise there.
+ */
+export function keepsInnerScripts(places: readonly InnerScriptPlace[], lines: LineIndex, edits: readonly TextEdit[]): boolean {
+  if (places.length === 0) return true;
+  for (const edit of edits) {
+    const start = lines.offsetAt(edit.range.start);
+    const end = lines.offsetAt(edit.range.end);
+    for (const p of places) {
+      const touches = start === end ? start > p.from && start < p.to : start < p.to && end > p.from;
+      if (!touches) continue;
+      if (start < p.start || end > p.end || UNSAFE[p.quote].test(edit.newText)) return false;
+    }
+  }
+  return true;
+}

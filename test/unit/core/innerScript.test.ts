@@ -1,0 +1,98 @@
+/**
+ * RUNs that hand their script to a shell's `-c`: their commands are read inside the quotes, each
+ * word at its place in the file, and a fix may edit there only with text that means the same.
+ */
+import * as assert from 'node:assert/strict';
+import { buildModel } from '../../../server/src/core/model';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
+import { keepsInnerScripts, type InnerScriptPlace } from '../../../server/src/core/innerScript';
+import { LineIndex } from '../../../server/src/core/text';
+import type { TextEdit } from '../../../server/src/core/types';
+
+/** The programs of the single RUN in `run` (a RUN line), and what each word's offsets point at in the file. */
+function read(run: string): { programs: string[]; wordsInPlace: boolean; inner: boolean } {
+  const text = `FROM debian:12\n${run}\n`;
+  const model = buildModel(text);
+  const instr = model.instructions[1];
+  const commands = instr.run!.commands;
+  const wordsInPlace = commands.every((c) => c.words.every((w) => text.slice(instr.run!.docOffset(w.start), instr.run!.docOffset(w.end - 1) + 1) === w.value));
+  return { programs: commands.map((c) => c.words[0]?.value ?? ''), wordsInPlace, inner: instr.run!.inner !== undefined };
+}
+
+describe('scripts handed to a shell\'s -c', () => {
+  it('reads the commands inside the quotes, each word at its place in the file', () => {
+    for (const run of [
+      'RUN bash -c "apt-get update && apt-get install -y curl"',
+      "RUN sh -c 'apt-get update && apt-get install -y curl'",
+      'RUN /bin/bash -ec "apt-get update && apt-get install -y curl"',
+      'RUN bash -o pipefail -c "apt-get update && apt-get install -y curl"',
+      'RUN ["/bin/bash", "-c", "apt-get update && apt-get install -y curl"]',
+      'RUN bash -c "apt-get update \\\n  && apt-get install -y curl"',
+    ]) {
+      const got = read(run);
+      assert.deepEqual(got.programs, ['apt-get', 'apt-get'], run);
+      assert.ok(got.wordsInPlace, run);
+      assert.ok(got.inner, run);
+    }
+  });
+
+  it('reads as before where the script is not all in one quoted word that stands for itself', () => {
+    for (const run of [
+      'RUN bash -c "echo \\"x\\" && apt-get install -y curl"', // a backslash inside the double quotes
+      'RUN bash -c "apt-get install -y curl" name', // words after the script
+      'RUN set -e; bash -c "apt-get install -y curl"', // more than one command
+      'RUN python3 -c "import os"', // not a shell
+      "RUN bash -c 'apt-get install -y curl'' x'", // quotes joined
+      'RUN ["/bin/bash", "-c", "echo \\"x\\" && apt-get install -y curl"]', // a JSON escape
+      'RUN bash -x script.sh', // no -c
+    ]) {
+      const got = read(run);
+      assert.equal(got.inner, false, run);
+      assert.ok(!got.programs.includes('apt-get'), `${run}: ${got.programs.join(', ')}`);
+    }
+  });
+
+  it('lets a fix edit inside the quotes only, with text that means the same there', () => {
+    const text = 'FROM debian:12\nRUN bash -c "apt-get install -y curl"\nRUN sh -c \'pip install x\'\n';
+    const lines = new LineIndex(text);
+    const model = buildModel(text);
+    const places: InnerScriptPlace[] = model.instructions.filter((i) => i.run?.inner).map((i) => ({
+      from: lines.offsetAt(i.range.start),
+      to: lines.offsetAt(i.range.end),
+      start: i.run!.docOffset(i.run!.inner!.start),
+      end: i.run!.docOffset(i.run!.inner!.end),
+      quote: i.run!.inner!.quote,
+    }));
+    assert.equal(places.length, 2);
+    const at = (line: number, character: number, newText: string, endCharacter = character): TextEdit => ({ range: { start: { line, character }, end: { line, character: endCharacter } }, newText });
+    const ok = (...edits: TextEdit[]) => keepsInnerScripts(places, lines, edits);
+    // Inside, plain text: kept. At the closing quote (an append): kept.
+    assert.ok(ok(at(1, 31, ' --no-install-recommends')));
+    assert.ok(ok(at(1, 36, ' && rm -rf /var/lib/apt/lists/*')));
+    assert.ok(ok(at(2, 24, ' --no-cache-dir')));
+    // Text the outer shell would read otherwise, or that ends the quotes or the line.
+    for (const bad of ['"', '$HOME', '`id`', '\\', '\n']) assert.equal(ok(at(1, 36, ` ${bad}`)), false, bad);
+    assert.equal(ok(at(2, 24, " 'x'")), false);
+    assert.ok(ok(at(2, 24, ' "$HOME"')), 'double quotes and $ inside single quotes stand for themselves');
+    // Outside the quotes but inside the RUN, or over its quotes: refused. Before or after the RUN: not its business.
+    assert.equal(ok(at(1, 4, 'env ')), false);
+    assert.equal(ok(at(1, 12, '', 37)), false);
+    assert.ok(ok(at(1, 0, 'RUN true\n')));
+    assert.ok(ok(at(1, 37, '\nRUN true')));
+  });
+
+  it('gives the findings of the commands inside, and fixes that stay inside the quotes', () => {
+    const text = 'FROM debian:12\nRUN bash -c "apt-get update && apt-get install -y curl"\n';
+    const analysis = analyze(text, { context: {} });
+    const ids = analysis.findings.map((f) => f.ruleId).sort();
+    assert.deepEqual(ids, ['apt-lists-kept', 'apt-recommends']);
+    for (const f of analysis.findings) {
+      const fix = fixFor(analysis, f, { context: {} });
+      assert.ok(fix, f.ruleId);
+      for (const e of fix.edits) {
+        assert.equal(e.range.start.line, 1);
+        assert.ok(e.range.start.character > 12 && e.range.end.character <= 55, `${f.ruleId}: ${JSON.stringify(e)}`);
+      }
+    }
+  });
+});
