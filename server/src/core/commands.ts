@@ -5,7 +5,7 @@
  */
 import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript } from './model';
-import { closesCompound, OPENING_WORDS, programArgs, programName, programOperands, type ShellCommand, type ShellWord } from './shell';
+import { closesCompound, OPENING_WORDS, programArgs, programName, programOperands, redirectsOnlyStreams, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 
 /** Arguments that are not options (`-y`, `--no-cache`), in order. */
@@ -217,7 +217,9 @@ export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: 
  * the operator after it and the word stays, only when another command of the same body or
  * condition follows: alone there, taking it out would leave `then fi`, `{ }` or `if then`, which
  * the shell rejects, so that is undefined; so is a command after `!` (the next would be negated),
- * and one that opens a here-document (`<<EOT`), whose body would stay behind.
+ * and one that opens a here-document (`<<EOT`), whose body would stay behind. The command's
+ * redirections go with it; one that opens a file (`>log`, `<file`) makes it undefined: the file
+ * would no longer be written, or a missing one no longer fail the build ({@link redirectsOnlyStreams}).
  */
 export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: ShellCommand): TextEdit | undefined {
   const run = instr.run;
@@ -227,7 +229,7 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
   const lines = model.lines;
   const plain = (op: string) => op === '' || op === '&&' || op === ';' || op === '\n';
   const opens = cmd.before !== '!' && OPENING_WORDS.has(cmd.before);
-  if (!(plain(cmd.before) || opens) || !plain(cmd.after)) return undefined;
+  if (!(plain(cmd.before) || opens) || !plain(cmd.after) || !redirectsOnlyStreams(cmd)) return undefined;
   const only = (text: string) => /^[\s;&]*$/.test(text.replace(/\\\r?\n/g, ''));
   if (run.commands.length === 1 && !opens) return run.form === 'heredoc' ? undefined : deleteInstruction(model, instr);
   const cmdEnd = run.docOffset(cmd.end - 1) + 1;
