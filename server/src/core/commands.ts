@@ -5,7 +5,7 @@
  */
 import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript } from './model';
-import { closesCompound, OPENING_WORDS, programArgs, programName, programOperands, redirectsOnlyStreams, type ShellCommand, type ShellWord } from './shell';
+import { closesCompound, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsOnlyStreams, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 
 /** Arguments that are not options (`-y`, `--no-cache`), in order. */
@@ -99,9 +99,10 @@ export function appendToRun(model: DockerfileModel, instr: Instr, command: strin
   const eol = lines.eol;
   if (run.form === 'heredoc') {
     const last = run.commands[run.commands.length - 1];
-    const endOffset = run.docOffset(last.end - 1) + 1;
-    const endLine = lines.positionAt(endOffset).line;
-    const indent = /^\s*/.exec(lines.lineText(endLine))?.[0] ?? '';
+    const lastLine = lines.positionAt(run.docOffset(last.end - 1) + 1).line;
+    // After the bodies of the here-documents its line opens (`cat <<X >/etc/x`), not inside them.
+    const endLine = last.bodiesEnd === undefined ? lastLine : lines.positionAt(run.docOffset(last.bodiesEnd - 1) + 1).line;
+    const indent = /^\s*/.exec(lines.lineText(lastLine))?.[0] ?? '';
     const at = { line: endLine, character: lines.lineText(endLine).length };
     // A heredoc script runs line by line; `set -e` decides failure handling, so keep it a plain line.
     return { range: { start: at, end: at }, newText: `${eol}${indent}${command}` };
@@ -232,6 +233,8 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
   if (!(plain(cmd.before) || opens) || !plain(cmd.after) || !redirectsOnlyStreams(cmd)) return undefined;
   const only = (text: string) => /^[\s;&]*$/.test(text.replace(/\\\r?\n/g, ''));
   if (run.commands.length === 1 && !opens) return run.form === 'heredoc' ? undefined : deleteInstruction(model, instr);
+  // Its here-documents' bodies would stay behind, read as commands (the whole RUN goes with them).
+  if (cmd.redirects?.some(opensHereDocument)) return undefined;
   const cmdEnd = run.docOffset(cmd.end - 1) + 1;
   const next = run.commands[k + 1];
   const prev = run.commands[k - 1];

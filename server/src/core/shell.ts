@@ -58,6 +58,12 @@ export interface ShellCommand {
   /** Where the command starts and ends in the script, its redirections included. */
   start: number;
   end: number;
+  /**
+   * On the last command of a line that opens here-documents (`cat <<EOF >/etc/x`): where their
+   * bodies end, after the last delimiter. The bodies are no commands; a line added after the
+   * command goes after them.
+   */
+  bodiesEnd?: number;
 }
 
 /**
@@ -158,6 +164,33 @@ function redirectionAt(script: string, i: number): number {
   return j - i + (next === '>' || next === '&' ? 2 : 1);
 }
 
+/** Whether a redirection opens a here-document (`<<EOF`, `<<-EOF`; not the here-string `<<<`). */
+export function opensHereDocument(redirect: ShellRedirect): boolean {
+  return /^\d*<<-?$/.test(redirect.op);
+}
+
+/**
+ * Where the bodies of `opened` here-documents that start at `from` (after the line that opened
+ * them) end: after the line holding the last one's delimiter (with its tabs dropped for `<<-`),
+ * before its line break. Undefined when one is not closed.
+ */
+function bodiesEnd(script: string, from: number, opened: readonly ShellRedirect[]): number | undefined {
+  let i = from;
+  let end = from;
+  for (const doc of opened) {
+    for (;;) {
+      if (i >= script.length) return undefined;
+      const lineEnd = script.indexOf('\n', i) < 0 ? script.length : script.indexOf('\n', i);
+      let line = script.slice(i, lineEnd).replace(/\r$/, '');
+      if (doc.op.endsWith('-')) line = line.replace(/^\t+/, '');
+      end = lineEnd;
+      i = lineEnd + 1;
+      if (line === doc.value) break;
+    }
+  }
+  return end;
+}
+
 /** Splits a shell script into simple commands. Never throws; unterminated quotes end at EOF. */
 export function parseShell(script: string): ShellCommand[] {
   return scanShell(script).commands;
@@ -194,6 +227,23 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
   // Reading a `case` pattern (after `in` or `;;`, up to its `)`): its words, the `|` between them
   // and a `(` before them are no command's.
   let pattern = false;
+  // The here-documents opened on the current line: their bodies follow its end.
+  const hereDocuments: ShellRedirect[] = [];
+  // After a line break: past the bodies of the line's here-documents, if any.
+  const skipBodies = () => {
+    if (hereDocuments.length === 0) return;
+    const end = bodiesEnd(script, i, hereDocuments);
+    hereDocuments.length = 0;
+    if (end === undefined) {
+      // Not closed: the body takes the rest of the script, and text appended would land in it.
+      balanced = false;
+      i = n;
+      return;
+    }
+    const last = commands[commands.length - 1];
+    if (last) last.bodiesEnd = end;
+    i = end;
+  };
   const enter = (kind: string, negated: boolean) => {
     if (functionNext && (kind === '{' || kind === '(')) kind = `function${kind}`;
     functionNext = false;
@@ -286,6 +336,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         pattern = false;
       } else if (op === '\n' && (words.length > 0 || redirects)) flush('\n');
       i += op.length;
+      if (op === '\n') skipBodies();
       continue;
     }
     if (op) {
@@ -297,6 +348,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         commandsAtParen = commands.length;
       } else if (op === ')' && open[open.length - 1] !== 'case') leave(')');
       i += op.length;
+      if (op === '\n') skipBodies();
       continue;
     }
     // A word: read until unquoted blank or operator. A redirection's operator is part of its word
@@ -397,7 +449,9 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       // Where the command starts, a word after a redirection is no reserved word (`>log if` runs a program named if).
       if (words.length === 0 && !redirects) startCommand(undefined);
       target = end - start === opLength;
-      (redirects ??= []).push({ op: script.slice(start, start + opLength), value: value.slice(opLength), start, end });
+      const redirect = { op: script.slice(start, start + opLength), value: value.slice(opLength), start, end };
+      (redirects ??= []).push(redirect);
+      if (opensHereDocument(redirect)) hereDocuments.push(redirect);
       continue;
     }
     if (words.length === 0 && !redirects) {

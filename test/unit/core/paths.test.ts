@@ -148,6 +148,12 @@ describe('core/commands: RUN edits for layer rules', () => {
     assert.equal(remove('FROM d\nRUN a \\\n    && rm x \\\n    && b\n', 0, 1), 'FROM d\nRUN a \\\n    && b\n');
   });
 
+  it('takes no command out whose here-document body follows it in a RUN here-document', () => {
+    assert.equal(remove('FROM d\nRUN <<EOF\ncat <<X >/etc/a\nhello\nX\nrm x\nEOF\n', 0, 0), undefined);
+    // Nor, with the line break before it, the command after the bodies.
+    assert.equal(remove('FROM d\nRUN <<EOF\ncat <<X >/etc/a\nhello\nX\nrm x\nEOF\n', 0, 1), undefined);
+  });
+
   it('takes no here-document marker out, which would leave its body to be read as instructions', () => {
     // Unclosed, the body runs to the end of the file: without its marker the RUN b after it
     // became an instruction (found by contextFixes.property at seed 1796326061508, under `# escape=\``).

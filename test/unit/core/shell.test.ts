@@ -133,6 +133,24 @@ describe('shell reserved words', () => {
   });
 });
 
+describe('shell here-documents', () => {
+  it('reads no line of a here-document body as a command, and knows where the bodies end', () => {
+    const script = "cat <<'X' >/etc/a && cat <<-Y >/etc/b; apt-get update\napt-get install -y x\nX\n\tpip install y\n\tY\necho done";
+    const commands = parseShell(script);
+    // Before, the body lines were commands: apt-get install, X, pip install, Y.
+    assert.deepEqual(commands.map((c) => programName(c)), ['cat', 'cat', 'apt-get', 'echo']);
+    assert.equal(commands[2].bodiesEnd, script.indexOf('\necho done'));
+    assert.equal(commands[3].bodiesEnd, undefined);
+    // `<<<` is a here-string: the next line is a command.
+    assert.deepEqual(parseShell('cat <<<x\napt-get update').map((c) => programName(c)), ['cat', 'apt-get']);
+  });
+
+  it('says a script whose here-document is not closed is not balanced (text appended would land in it)', () => {
+    assert.equal(scanShell('cat <<X >/etc/a\nhello\nX\n').balanced, true);
+    assert.equal(scanShell('cat <<X >/etc/a\nhello\n').balanced, false);
+  });
+});
+
 describe('shell balance', () => {
   it('says when a quote, backquote or $( is left open', () => {
     assert.equal(scanShell('echo "a" \'b\' `c` $(d)').balanced, true);
