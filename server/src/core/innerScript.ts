@@ -6,14 +6,15 @@
  *
  * Read only where every character inside the quotes stands for itself, so that a word's place in
  * the script is its place in the file: a single-quoted script; a double-quoted one without `\`;
- * an exec-form JSON string without `\` escapes. Anything else is read as before (one command, the
- * shell's).
+ * an exec-form JSON string without `\` escapes; and only where the shell's command runs whenever
+ * the RUN succeeds (not after `!`, not in the background). Anything else is read as before (one
+ * command, the shell's).
  *
  * A fix may then edit inside the quotes only, with text that means the same there (see
  * {@link keepsInnerScripts}): no quote of the same kind, no `\`, no line break, and inside double
  * quotes no `$` or backquote, which the outer shell would expand.
  */
-import { scanShell, type ShellCommand } from './shell';
+import { runsWheneverScriptSucceeds, scanShell, type ShellCommand } from './shell';
 import type { TextEdit } from './types';
 import type { LineIndex } from './text';
 
@@ -37,6 +38,10 @@ export interface InnerScript {
  */
 export function innerScript(commands: readonly ShellCommand[], text: string, exec: boolean): { commands: ShellCommand[]; balanced: boolean; inner: InnerScript } | undefined {
   if (commands.length !== 1) return undefined;
+  // Negated (`! bash -c "..."`) or run in the background (`bash -c "..." &`), the shell's commands
+  // may not have run, or not to their end, in a build that succeeded: read inside, they would lose
+  // that (their `!` and `&` are the outer command's), and fixes would move or repeat their effects.
+  if (!runsWheneverScriptSucceeds(commands, commands[0])) return undefined;
   const words = commands[0].words;
   if (words.length < 3 || !SHELL_PATH.test(words[0].value)) return undefined;
   let k = 1;

@@ -45,6 +45,9 @@ describe('scripts handed to a shell\'s -c', () => {
       "RUN bash -c 'apt-get install -y curl'' x'", // quotes joined
       'RUN ["/bin/bash", "-c", "echo \\"x\\" && apt-get install -y curl"]', // a JSON escape
       'RUN bash -x script.sh', // no -c
+      'RUN ! bash -c "apt-get install -y curl"', // negated: the build may succeed because it failed
+      'RUN bash -c "apt-get install -y curl" &', // in the background: it may not finish
+      'RUN ( bash -c "apt-get install -y curl" ) &',
     ]) {
       const got = read(run);
       assert.equal(got.inner, false, run);
@@ -79,6 +82,17 @@ describe('scripts handed to a shell\'s -c', () => {
     assert.equal(ok(at(1, 12, '', 37)), false);
     assert.ok(ok(at(1, 0, 'RUN true\n')));
     assert.ok(ok(at(1, 37, '\nRUN true')));
+  });
+
+  it('moves no command out of a shell that is negated or run in the background', () => {
+    // Read inside, the chmod lost the `!` and the `&` of the shell that runs it: files-changed-in-later-layer
+    // moved it into the RUN that wrote the tool, where it runs in every build (see runsWheneverScriptSucceeds).
+    for (const run of ['RUN ! bash -c "chmod 755 /usr/local/bin/tool && echo ok"', 'RUN bash -c "chmod 755 /usr/local/bin/tool && echo ok" &']) {
+      const text = `FROM debian:12\nRUN curl -fsSL https://example.org/tool -o /usr/local/bin/tool\n${run}\n`;
+      const analysis = analyze(text, { context: {} });
+      const fixes = analysis.findings.map((f) => fixFor(analysis, f, { context: {} })).filter((f) => f !== undefined);
+      assert.deepEqual(fixes.map((f) => f.title), [], run);
+    }
   });
 
   it('gives the findings of the commands inside, and fixes that stay inside the quotes', () => {
