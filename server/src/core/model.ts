@@ -758,7 +758,7 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   const words = heredocs.length > 0 ? commandWords.map((a) => a.getValue()) : undefined;
   if (words && runsFirstBody(words)) {
     // `RUN <<EOF` runs the heredoc body as the script; words map one to one.
-    const content = heredocs[0].getContentRange();
+    const content = bodyRange(heredocs[0]);
     const start = content ? lines.offsetAt(content.start) : lines.offsetAt(heredocs[0].getNameRange().end);
     const end = content ? heredocBodyEnd(heredocs[0], content, lines) : start;
     const body = ownCopy(text.slice(start, end));
@@ -889,9 +889,21 @@ function runsFirstBody(args: string[]): boolean {
   return rest.slice(1).every((w, i, ws) => (/^[-+][a-zA-Z]+$/.test(w) && !w.includes('c')) || (ws[i - 1] === '-o' || ws[i - 1] === '+o'));
 }
 
+/**
+ * The here-document's body as dockerfile-ast gives it, or undefined when it has none: for an
+ * unclosed one whose marker line ends the file (`RUN <<EOF` and a line break, the file's last
+ * line), the parser gives a body that starts on the marker's line (after its keyword), and the
+ * command line read up to the line before it ended before the RUN: no commands, and offsets in
+ * the line above, which a RUN of the same text elsewhere does not share.
+ */
+function bodyRange(heredoc: ReturnType<Run['getHeredocs']>[number]): Range | undefined {
+  const content = heredoc.getContentRange();
+  return content && content.start.line > heredoc.getStartRange().start.line ? content : undefined;
+}
+
 /** Where the command line of a RUN with here-documents ends: the line break before the first body (or its terminator). */
 function commandEnd(heredoc: ReturnType<Run['getHeredocs']>[number], lines: LineIndex): number | undefined {
-  const next = heredoc.getContentRange()?.start ?? heredoc.getDelimiterRange()?.start;
+  const next = bodyRange(heredoc)?.start ?? heredoc.getDelimiterRange()?.start;
   return next && next.line > 0 ? lines.lineEndOffset(next.line - 1) : undefined;
 }
 

@@ -141,6 +141,17 @@ describe('incremental model', () => {
     }
   });
 
+  it('reads a RUN whose unclosed here-document opens on the last line from its own text', () => {
+    // dockerfile-ast gives such a body a start on the marker's line: the command line was cut at
+    // the end of the line above the RUN (no commands, and the script placed there), which a RUN of
+    // the same text after a line of another length of line break (CR LF here) does not share.
+    const before = 'FROM a\nFROM b\nRUN <<EOF\r\n';
+    const text = 'FROM a\nRUN x\r\nRUN <<EOF\r\n';
+    assert.deepEqual(signature(buildModel(text, buildModel(before))), signature(buildModel(text)));
+    const run = buildModel('FROM a\nRUN cat <<EOF && apt-get install -y curl\n').instructions[1].run!;
+    assert.deepEqual(run.commands.map((c) => c.words[0].value), ['cat', 'apt-get']);
+  });
+
   it('keeps no earlier version\'s text alive through the RUN scripts it takes from it', function () {
     this.timeout(60_000);
     // A script taken by later versions outlives the parse it was made in; were its strings cut
