@@ -6,9 +6,9 @@
  *
  * Read only where every character inside the quotes stands for itself, so that a word's place in
  * the script is its place in the file: a single-quoted script; a double-quoted one without `\`;
- * an exec-form JSON string without `\` escapes; and only where the shell's command runs whenever
- * the RUN succeeds (not after `!`, not in the background). Anything else is read as before (one
- * command, the shell's).
+ * an exec-form JSON string without `\` escapes or continued lines; and only where the shell's
+ * command runs whenever the RUN succeeds (not after `!`, not in the background). Anything else is
+ * read as before (one command, the shell's).
  *
  * A fix may then edit inside the quotes only, with text that means the same there (see
  * {@link keepsInnerScripts}): no quote of the same kind, no `\`, no line break, and inside double
@@ -59,6 +59,9 @@ export function innerScript(commands: readonly ShellCommand[], text: string, exe
   if (raw.length < 2 || raw[raw.length - 1] !== quote || (quote !== '"' && quote !== "'") || (exec && quote !== '"')) return undefined;
   const body = raw.slice(1, -1);
   if (quote === "'" ? body.includes("'") : /["\\]/.test(body)) return undefined;
+  // A line break in an exec form's string (JSON has none) is a continuation the builder removes
+  // before reading the array (with the backtick escape, the string holds no backslash).
+  if (exec && /[\u0000-\u001f]/.test(body)) return undefined;
   // Read in place: blanks stand for what comes before the script, so every offset is the RUN text's.
   const start = word.start + 1;
   const scanned = scanShell(' '.repeat(start) + body);

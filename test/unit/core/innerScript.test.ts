@@ -84,6 +84,18 @@ describe('scripts handed to a shell\'s -c', () => {
     assert.ok(ok(at(1, 37, '\nRUN true')));
   });
 
+  it('reads no exec-form script continued inside its string', () => {
+    // With the backtick escape nothing in the JSON string is a backslash, but the builder joins the
+    // lines before it reads the array: the shell gets `apt-get update &&     apt-get install -y curl`,
+    // where the string as written holds the escape and the line break (read as a backquote word).
+    const text = '# escape=`\nFROM debian:12\nRUN ["bash", "-c", "apt-get update && `\n    apt-get install -y curl"]\n';
+    const run = buildModel(text).instructions[1].run!;
+    assert.equal(run.inner, undefined);
+    assert.deepEqual(analyze(text, { context: {} }).findings.map((f) => f.ruleId), []);
+    // Continued between the strings, each string still stands for itself.
+    assert.ok(read('RUN ["bash", "-c", \\\n  "apt-get update && apt-get install -y curl"]').inner);
+  });
+
   it('moves no command out of a shell that is negated or run in the background', () => {
     // Read inside, the chmod lost the `!` and the `&` of the shell that runs it: files-changed-in-later-layer
     // moved it into the RUN that wrote the tool, where it runs in every build (see runsWheneverScriptSucceeds).
