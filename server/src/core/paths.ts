@@ -230,10 +230,17 @@ export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; k
     if (o) add(o.value, 'download', 'curl -o');
     else if (hasFlag(cmd, '-O', '--remote-name') || args.some((w) => /^-[A-Za-z]*O[A-Za-z]*$/.test(w.value))) {
       for (const u of urls(cmd)) add(urlBasename(u.value), 'download', 'curl -O');
+    } else if (urls(cmd).length > 0) {
+      // To standard output: a file only where that is redirected to one (`curl -fsSL URL > app.tgz`).
+      add(stdoutFile(cmd)?.value, 'download', 'curl >');
     }
   } else if (name === 'wget') {
-    // `-qO-` / `-O -` write to stdout (usually piped into tar): no file.
-    if (args.some((w, i) => /^-[A-Za-z]*O-$/.test(w.value) || (/^-[A-Za-z]*O$/.test(w.value) && args[i + 1]?.value === '-'))) return out;
+    // `-qO-` / `-O -` write to standard output (usually piped into tar): a file only where that
+    // is redirected to one (`wget -qO- URL > app.tgz`).
+    if (args.some((w, i) => /^-[A-Za-z]*O-$/.test(w.value) || (/^-[A-Za-z]*O$/.test(w.value) && args[i + 1]?.value === '-'))) {
+      add(stdoutFile(cmd)?.value, 'download', 'wget -O- >');
+      return out;
+    }
     const o = optionValue(args, ['-O'], ['--output-document'], true);
     const dir = optionValue(args, ['-P'], ['--directory-prefix'])?.value;
     if (o) add(o.value, 'download', 'wget -O');
@@ -297,6 +304,11 @@ export function writesInImage(model: DockerfileModel, stage: Stage): Write[] {
   const chain: Stage[] = [];
   for (let s: Stage | undefined = stage; s; s = s.from.stage) chain.unshift(s);
   return chain.length === 1 ? ownWrites(model, stage) : chain.flatMap((s) => ownWrites(model, s));
+}
+
+/** The file a command's standard output is redirected to (`> f`, `>> f`, `1> f`, `>| f`, bash's `&> f`), the last one. */
+function stdoutFile(cmd: ShellCommand): ShellWord | undefined {
+  return cmd.redirects?.filter((r) => /^(?:1?>>?|1?>\||&>>?)$/.test(r.op)).at(-1);
 }
 
 /** Memo of {@link ownWrites}: stages belong to one model version, so they key it safely. */

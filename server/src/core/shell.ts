@@ -477,8 +477,12 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
   return { commands, balanced };
 }
 
-/** Leading words that only wrap the real command (`sudo`, `VAR=x`, `env`, `nice`...). */
-const WRAPPERS = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'command', 'xargs']);
+/**
+ * Leading words that only wrap the real command (`sudo`, `VAR=x`, `env`, `nice`...). `busybox`
+ * runs the applet named next (`busybox wget -O x URL` is a wget), as Alpine images without the
+ * applets' links do.
+ */
+const WRAPPERS = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'command', 'xargs', 'busybox']);
 
 /**
  * What every rule asks of every command, worked out once and kept on the command: the program's

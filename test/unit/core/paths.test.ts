@@ -97,6 +97,22 @@ describe('core/paths', () => {
     ]);
   });
 
+  it('reads a download to standard output redirected to a file as a write of that file', () => {
+    const m = buildModel([
+      'FROM debian',
+      'WORKDIR /w',
+      'RUN curl -fsSL https://e.com/a.tgz > /tmp/a.tgz',
+      'RUN wget -qO- https://e.com/b.zip >b.zip 2>/dev/null',
+      'RUN wget -O - https://e.com/c.tgz >> /tmp/c.tgz',
+      // Not to a file: piped, to /dev/null, or no URL at all.
+      'RUN curl -fsSL https://e.com/d.tgz | tar -xz -C /opt/d',
+      'RUN curl -fsS https://e.com/health > /dev/null',
+      'RUN curl --version > /tmp/version.txt',
+    ].join('\n'));
+    const got = writesInImage(m, m.stages[0]).map((w) => `${w.kind} ${w.path} ${w.how}`);
+    assert.deepEqual(got, ['download /tmp/a.tgz curl >', 'download /w/b.zip wget -O- >', 'download /tmp/c.tgz wget -O- >', 'extract /opt/d tar -x -C']);
+  });
+
   it('finds the archive tar or unzip reads', () => {
     assert.equal(tarArchive(cmd('tar -xzf a.tgz -C /opt'))?.value, 'a.tgz');
     assert.equal(tarArchive(cmd('tar xf b.tar'))?.value, 'b.tar');

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseShell, programName, inlineAssignments, scanShell } from '../../../server/src/core/shell';
+import { parseShell, programName, programOperands, inlineAssignments, scanShell } from '../../../server/src/core/shell';
 
 const words = (s: string) => parseShell(s).map((c) => c.words.map((w) => w.value));
 /** Each command's words, then its redirections (operator and what it applies to, with a blank between) after a `|`. */
@@ -65,6 +65,10 @@ describe('shell reader', () => {
     const [cmd] = parseShell('DEBIAN_FRONTEND=noninteractive sudo -E /usr/bin/apt-get install x');
     assert.equal(programName(cmd), 'apt-get');
     assert.equal(inlineAssignments(cmd).get('DEBIAN_FRONTEND'), 'noninteractive');
+    // busybox runs the applet named next.
+    const [wget] = parseShell('busybox wget -O /tmp/a.tgz https://example.com/a.tgz');
+    assert.equal(programName(wget), 'wget');
+    assert.deepEqual(programOperands(wget).map((w) => w.value), ['/tmp/a.tgz', 'https://example.com/a.tgz']);
   });
 });
 
