@@ -635,6 +635,8 @@ function pythonFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     for (const p of pipHere) {
       const sub = operands(p.cmd)[0];
       const args = programArgs(p.cmd).filter((w) => w !== sub).map((w) => w.value);
+      // Written in single quotes below, `$REQS` or a command substitution would no longer expand.
+      if (args.some((v) => /[$`]/.test(v))) return undefined;
       const kept = args.filter((v) => v !== '--no-cache-dir').map((v) => (/^[A-Za-z0-9_.,:=<>!~\/+@-]+$/.test(v) ? v : `'${v.replace(/'/g, `'\\''`)}'`));
       finalLines.push(`RUN --mount=type=bind,from=BUILDER,source=/wheels,target=/wheels \\${eol}    pip install --no-cache-dir --no-index --find-links=/wheels ${kept.join(' ')}`);
     }

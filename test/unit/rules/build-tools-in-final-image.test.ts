@@ -48,6 +48,8 @@ const CASES: { fixture: string; line: string; by: string; why: string }[] = [
   { fixture: 'node', line: 'ENV PORT=3000', by: 'ENV GREETING="hello world', why: 'a quote that is not closed' },
   { fixture: 'python', line: 'WORKDIR /app', by: 'ENV GREETING="hello"world', why: 'a quote that closes before the value ends (the validator rejects it)' },
   { fixture: 'node', line: 'ENV PORT=3000', by: 'ENV GREETING="$USER world"', why: 'a quoted value with a variable (it may read otherwise in the final stage)' },
+  { fixture: 'python', line: 'RUN pip install -r requirements.txt', by: 'RUN pip install -r $REQS', why: 'a pip argument with a variable (the final stage wrote it in single quotes: pip got $REQS)' },
+  { fixture: 'python', line: 'RUN pip install -r requirements.txt', by: 'RUN bash -c "pip install -r `ls req*.txt`"', why: 'a pip argument with a command substitution' },
 ];
 
 describe('build-tools-in-final-image: the builder-stage rewrite', () => {
