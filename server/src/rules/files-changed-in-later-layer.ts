@@ -290,9 +290,13 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
     if ((i.keyword === 'COPY' || i.keyword === 'ADD') && (i.node.getArgumentsContent() ?? '').split(/\s+/).some((w) => paths.some((p) => w.includes(p)))) return undefined;
   }
   if (run.commands.some((c) => c.start < cmd.start && usesWrites(c))) return undefined;
+  const moved = run.text.slice(cmd.start, cmd.end);
+  // A variable (or a command substitution) may read what an ENV or ARG between sets: `chmod $MODE`
+  // in the writing RUN, above `ENV MODE=755`, would get no mode.
+  if (/[$`]/.test(moved) && between.some((i) => i.keyword === 'ENV' || i.keyword === 'ARG')) return undefined;
   const removal = removeCommandFromRun(model, instr, cmd);
   // Checked by parsing the RUN again (a here-document whose last line ends in a backslash would glue it onto that line).
-  const append = verifiedAppend(model, writer, run.text.slice(cmd.start, cmd.end));
+  const append = verifiedAppend(model, writer, moved);
   if (!removal || !append) return undefined;
   return { title: `Move \`${change.action}\` into the RUN at line ${writer.range.start.line + 1} that wrote the files`, edits: [append, removal], preferred: true };
 }

@@ -64,6 +64,18 @@ describe('files-changed-in-later-layer: changes a successful build may have skip
     ]);
   });
 
+  it('moves no command that reads a variable an instruction between sets', () => {
+    // In the writing RUN, MODE is not set yet: `chmod /usr/local/bin/tool` fails the build.
+    const writer = `FROM debian:bookworm-slim\nRUN curl -fsSLo ${tool} https://example.com/tool\n`;
+    for (const [between, run] of [
+      ['ENV MODE=755', `RUN chmod $MODE ${tool} && echo ok`],
+      ['ARG MODE=755', `RUN chmod \${MODE} ${tool}`],
+      ['ENV MODE=755', `RUN bash -c 'chmod $MODE ${tool} && echo ok'`],
+    ]) {
+      assert.deepEqual(ruleFixes(`${writer}${between}\n${run}\n`), [undefined], run);
+    }
+  });
+
   it('merges no RUN whose failure the merged script would tolerate', () => {
     // Merged after `curl ... &&`, a failed download would go on to `true` and pass (or the download
     // would run in the background with the chmod).
