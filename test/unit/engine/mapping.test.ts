@@ -54,4 +54,11 @@ describe('engine: mapHistory', () => {
     const model = buildModel('FROM debian\nRUN ["echo", "hello world"]\n');
     assert.ok(isExactBuild(mapHistory(model, [...BASE, { createdBy: 'echo hello world', size: 0 }])));
   });
+
+  it('compares an exec-form RUN that runs a shell\'s -c with the classic builder\'s argv, whose shell prefix the history reading drops', () => {
+    const model = buildModel('FROM debian\nRUN ["/bin/bash", "-c", "apt-get update && apt-get install -y curl"]\n');
+    assert.ok(isExactBuild(mapHistory(model, [...BASE, { createdBy: '/bin/bash -c apt-get update && apt-get install -y curl', size: 0 }])));
+    assert.ok(isExactBuild(mapHistory(model, [...BASE, { createdBy: 'RUN ["/bin/bash", "-c", "apt-get update && apt-get install -y curl"] # buildkit', size: 0 }])));
+    assert.equal(isExactBuild(mapHistory(model, [...BASE, { createdBy: '/bin/bash -c apt-get update', size: 0 }])), false);
+  });
 });

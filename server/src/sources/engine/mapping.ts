@@ -85,7 +85,10 @@ function sameText(instr: Instr, keyword: string, historyText: string): boolean {
     if (!instr.run) return true;
     // Exec form: the classic builder joins argv with spaces; BuildKit keeps the JSON. Compare words.
     if (instr.run.form === 'exec') {
-      return normaliseScript(execArgv(instr.run.text).join(' ')) === normaliseScript(historyText) || normaliseScript(instr.run.text) === normaliseScript(historyText);
+      // The history's script is read without a shell prefix (parseCreatedBy), so an argv that
+      // starts with one (`["/bin/bash", "-c", "..."]`) is compared as the same reading gives it.
+      const argv = parseCreatedBy(execArgv(instr.run.text).join(' ')).text;
+      return normaliseScript(argv) === normaliseScript(historyText) || normaliseScript(instr.run.text) === normaliseScript(historyText);
     }
     return normaliseScript(instr.run.text) === normaliseScript(historyText);
   }
