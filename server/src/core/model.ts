@@ -309,7 +309,7 @@ export function buildModel(text: string, previous?: DockerfileModel): Dockerfile
     if (last && last[1] === k) last[1] = k + 1;
     else runs.push([k, k + 1]);
   }
-  const scripts = runs.length > 0 ? madeScripts(pieces, old) : undefined;
+  const scripts = runs.length > 0 ? madeScripts(old) : undefined;
   const paddedParses = new Set<Dockerfile>();
   for (const entry of pieces.values()) if (entry.piece?.padded) paddedParses.add(entry.piece.ast);
   if (runs.length > MAX_RUNS || paddedParses.size + runs.length > MAX_KEPT_PADDED) {
@@ -324,10 +324,13 @@ export function buildModel(text: string, previous?: DockerfileModel): Dockerfile
   return assemble(text, lines, escapeChar, starts.map((first, k) => ({ piece: pieces.get(first)!.piece, offset: offsets[k] })), reuse);
 }
 
-/** The scripts of the previous version's RUNs by text (kept pieces and pieces about to be parsed again). */
-function madeScripts(pieces: ModelReuse['pieces'], old: ModelReuse['pieces'] | undefined): Map<string, ScriptMade> {
+/**
+ * The scripts of the previous version's RUNs by text: those of the pieces kept (each kept piece is
+ * one of `old`'s) and of the pieces about to be parsed again.
+ */
+function madeScripts(old: ModelReuse['pieces'] | undefined): Map<string, ScriptMade> {
   const byKey = new Map<string, ScriptMade>();
-  for (const from of [pieces, old]) for (const entry of from?.values() ?? []) for (const made of entry.piece?.made ?? []) byKey.set(made.key, made);
+  for (const entry of old?.values() ?? []) for (const made of entry.piece.made) byKey.set(made.key, made);
   return byKey;
 }
 
