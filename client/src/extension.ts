@@ -10,7 +10,7 @@
  * extension's global storage (clientLibrary.ts).
  */
 // First import: starts the activation clock before the other modules load.
-import { LOAD_START, LOAD_START_CPU, LOAD_START_THREAD_CPU, threadCpuMs } from './loadStart';
+import { gcPausesWithin, LOAD_START, LOAD_START_CPU, LOAD_START_THREAD_CPU, stopObservingGc, threadCpuMs, type GcPause } from './loadStart';
 import * as path from 'node:path';
 import { commands, window, workspace, type ExtensionContext } from 'vscode';
 import { OutsideWorkspaceWatcher } from './outsideWatcher';
@@ -65,6 +65,12 @@ export interface ActivationTime {
   threadCpuMs: number | undefined;
   /** The part of `cpuMs` spent loading the language client library (see clientLibrary.ts). */
   libraryCpuMs: number;
+  /**
+   * The garbage collections that started in the two spans (wall-time pauses of the main thread).
+   * The extension host's heap is every extension's, so one of them may spend most of its time on
+   * other extensions' objects; they are reported so that a slow activation can be told apart.
+   */
+  gc: GcPause[];
 }
 
 /** `end - start` of a clock that may be missing. */
@@ -149,13 +155,16 @@ export async function activate(context: ExtensionContext): Promise<Api> {
   const threadMs = LOAD_THREAD_CPU === undefined || activateThreadCpu === undefined ? undefined : LOAD_THREAD_CPU + activateThreadCpu;
   const cpuMs = (LOAD_CPU.user + LOAD_CPU.system + activateCpu.user + activateCpu.system) / 1000;
   const libraryCpuMs = (libraryCpu.user + libraryCpu.system) / 1000;
-  const time: ActivationTime = { loadMs, activateMs, totalMs: loadMs + activateMs, cpuMs, threadCpuMs: threadMs, libraryCpuMs };
+  const activateEnd = activateStart + activateMs;
+  const time: Omit<ActivationTime, 'gc'> = { loadMs, activateMs, totalMs: loadMs + activateMs, cpuMs, threadCpuMs: threadMs, libraryCpuMs };
+  // Node reports collections after the fact; those of activation are in by the time the client has started.
+  void started.then(() => setTimeout(stopObservingGc, 1_000));
   return {
     serverInfo: async () => {
       await started;
       return running.sendRequest<ServerInfo>('dockerfileSizeHints/serverInfo');
     },
-    activationTime: () => ({ ...time }),
+    activationTime: () => ({ ...time, gc: gcPausesWithin(LOAD_START, activateEnd) }),
     clientCodeCache,
     watchedOutsideFolders: () => outside.folders,
   };

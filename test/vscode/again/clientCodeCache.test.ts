@@ -8,10 +8,10 @@ import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { extensionId } from '../suite/helpers';
 import { print } from '../suite/index';
-import { checkActivationCpu, describeActivation } from '../suite/activationCheck';
+import { checkActivationCpu, describeActivation, type ActivationCpu } from '../suite/activationCheck';
 
 interface Api {
-  activationTime(): { cpuMs: number; threadCpuMs: number | undefined; libraryCpuMs: number };
+  activationTime(): ActivationCpu;
   clientCodeCache(): { state: string; files: Record<string, string> };
 }
 

@@ -6,12 +6,17 @@ export interface ActivationCpu {
   cpuMs: number;
   threadCpuMs: number | undefined;
   libraryCpuMs: number;
+  /** Garbage collections that started during activation (absent in builds before they were reported). */
+  gc?: { ms: number; kind: number }[];
 }
+
+const GC_KINDS: Record<number, string> = { 1: 'minor', 4: 'major', 8: 'incremental marking', 16: 'weak callbacks' };
 
 /** The activation's CPU figures, for the log. */
 export function describeActivation(time: ActivationCpu): string {
   const thread = time.threadCpuMs === undefined ? 'main thread: no clock' : `main thread ${time.threadCpuMs.toFixed(1)} ms`;
-  return `CPU ${thread}, whole process ${time.cpuMs.toFixed(1)} ms, of which loading the language client library ${time.libraryCpuMs.toFixed(1)} ms`;
+  const gc = time.gc === undefined ? '' : time.gc.length === 0 ? '; no garbage collection' : `; garbage collections: ${time.gc.map((g) => `${GC_KINDS[g.kind] ?? `kind ${g.kind}`} ${g.ms.toFixed(1)} ms`).join(', ')}`;
+  return `CPU ${thread}, whole process ${time.cpuMs.toFixed(1)} ms, of which loading the language client library ${time.libraryCpuMs.toFixed(1)} ms${gc}`;
 }
 
 /**
