@@ -225,8 +225,9 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
   let commandsAtParen = -1;
   let functionNext = false;
   // Reading a `case` pattern (after `in` or `;;`, up to its `)`): its words, the `|` between them
-  // and a `(` before them are no command's.
-  let pattern = false;
+  // and a `(` before them are no command's. 'start' before its first word and before a `(`: only
+  // there is an unquoted `esac` the end of the case (`a|esac)` and `(esac)` are patterns).
+  let pattern: false | 'start' | 'rest' = false;
   // The here-documents opened on the current line: their bodies follow its end.
   const hereDocuments: ShellRedirect[] = [];
   // After a line break: past the bodies of the line's here-documents, if any.
@@ -334,14 +335,21 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         before = ')';
         pending = undefined;
         pattern = false;
-      } else if (op === '\n' && (words.length > 0 || redirects)) flush('\n');
+      } else if (op === '\n') {
+        if (words.length > 0 || redirects) flush('\n');
+      } else pattern = 'rest';
       i += op.length;
       if (op === '\n') skipBodies();
       continue;
     }
+    if (op === '\n' && words.length === 2 && !redirects && isWord(words[0], 'case') && open[open.length - 1] === 'case') {
+      // `case word` and a line break before its `in` (POSIX allows line breaks there).
+      i++;
+      continue;
+    }
     if (op) {
       flush(op);
-      if (ITEM_ENDS.has(op) && open[open.length - 1] === 'case') pattern = true;
+      if (ITEM_ENDS.has(op) && open[open.length - 1] === 'case') pattern = 'start';
       // A subshell (or a function's `()`); a case pattern's `)` was taken above.
       if (op === '(') {
         enter('(', before === '!');
@@ -430,8 +438,11 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     // Out of text (not at a blank or operator): the last step read a character or a continuation.
     if (i >= n && !continued) end = n;
     if (pattern) {
-      // A pattern's word, unless `esac` ends the case where a pattern would be (`case x in esac`, `a) b;; esac`).
-      if (value !== 'esac' || end - start !== 4) continue;
+      // A pattern's word, unless `esac` ends the case where a pattern would start (`case x in esac`,
+      // `a) b;; esac`; not after `|` or `(`, where it is a pattern as the shells read it).
+      const first = pattern === 'start';
+      pattern = 'rest';
+      if (value !== 'esac' || end - start !== 4 || !first) continue;
       if (words.length > 0 || redirects) flush('');
       pattern = false;
     }
@@ -470,7 +481,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     }
     words.push({ value, start, end });
     // `case word in`: the patterns follow.
-    if (words.length === 3 && isWord(words[2], 'in') && isWord(words[0], 'case')) pattern = true;
+    if (words.length === 3 && isWord(words[2], 'in') && isWord(words[0], 'case')) pattern = 'start';
   }
   flush('');
   if (commands.length > 0) commands[commands.length - 1].after = '';

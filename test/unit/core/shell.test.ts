@@ -122,6 +122,18 @@ describe('shell reserved words', () => {
     assert.deepEqual(read('case $x in a) b;& c) d;;& *) e;; esac'), ['case $x in ()', 'b? ())', 'd? ())', 'e? ())', 'esac (;;)']);
   });
 
+  it('finds where a case ends: a line break before its in, and esac as a pattern after ( or |', () => {
+    const read = (s: string) => parseShell(s).map((c) => `${c.words.map((w) => w.value).join(' ')}${c.conditional ? '?' : ''} (${c.before})`);
+    // Before, `case $x` was a command of its own, `in a` another, and `b` ran after the `)` as if unconditional.
+    assert.deepEqual(read('case $x\n\nin a) b;; esac; c'), ['case $x in ()', 'b? ())', 'esac (;;)', 'c (;)']);
+    assert.deepEqual(read('case $x \\\nin a) b;; esac; c'), ['case $x in ()', 'b? ())', 'esac (;;)', 'c (;)']);
+    // bash, dash and busybox ash read `(esac)` and `a|esac` as patterns (and `esac)` where a pattern
+    // starts as the case's end): before, the first esac closed the case and chmod counted as run on
+    // every build (files-changed-in-later-layer then moved it into COPY --chmod).
+    assert.deepEqual(read('case $x in (esac)\n  chmod 755 /x\n  ;;\nesac\nc'), ['case $x in ()', 'chmod 755 /x? ())', 'esac (;;)', 'c (\n)']);
+    assert.deepEqual(read('case $x in a|esac) chmod 755 /x;; b) d;; (c|esac) e;; esac; f'), ['case $x in ()', 'chmod 755 /x? ())', 'd? ())', 'e? ())', 'esac (;;)', 'f (;)']);
+  });
+
   it('reads the body of a bash function (function f { ...; }, function f() ...) as conditional', () => {
     const conditional = (s: string) => parseShell(s).map((c) => `${c.words.map((w) => w.value).join(' ')}${c.conditional ? '?' : ''}`);
     assert.deepEqual(conditional('function f { apt-get install -y x; }; f'), ['function f', 'apt-get install -y x?', '}', 'f']);

@@ -34,6 +34,10 @@ describe('files-changed-in-later-layer: changes a successful build may have skip
       `RUN ! { chmod 755 ${ep} && echo ok; }`,
       `RUN setup() { echo a; chmod 755 ${ep}; }; echo b`,
       `RUN <<EOF\nsetup()\n{\n  chmod 755 ${ep}\n}\nEOF`,
+      // In a case item whose pattern list holds the word esac, or whose in is on the next line.
+      `RUN <<EOF\ncase "$X" in (esac)\n  echo configuring\n  chmod 755 ${ep}\n  ;;\nesac\nEOF`,
+      `RUN <<EOF\ncase "$X" in a|esac)\n  echo configuring\n  chmod 755 ${ep}\nesac\nEOF`,
+      `RUN <<EOF\ncase "$X"\nin a)\n  echo configuring\n  chmod 755 ${ep}\nesac\nEOF`,
     ]) {
       assert.deepEqual(ruleFixes(COPY + run + '\n'), [undefined], run);
     }
