@@ -5,7 +5,7 @@
  */
 import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript } from './model';
-import { closesCompound, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsOnlyStreams, type ShellCommand, type ShellWord } from './shell';
+import { closesCompound, mayRunInBackground, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 
 /** Arguments that are not options (`-y`, `--no-cache`), in order. */
@@ -90,11 +90,14 @@ export function insertAfterWord(model: DockerfileModel, run: RunScript, word: Sh
  * - heredoc RUN: a new line before the closing delimiter.
  * - a script handed to a shell's `-c` (`bash -c "..."`, also in exec form): ` && command` inside
  *   its quotes, on the line where it ends.
- * Returns undefined for other exec-form RUNs, where appending is not possible safely.
+ * Returns undefined for other exec-form RUNs, where appending is not possible safely, and after a
+ * last command with an `&>` redirection, which dash reads as `&` ({@link redirectsBothOutputs}): the
+ * command would then run beside what it was meant to follow.
  */
 export function appendToRun(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
   const run = instr.run;
   if (!run || (run.form === 'exec' && !run.inner) || run.commands.length === 0 || !run.balanced) return undefined;
+  if (redirectsBothOutputs(run.commands[run.commands.length - 1])) return undefined;
   const lines = model.lines;
   const eol = lines.eol;
   if (run.form === 'heredoc') {
@@ -188,11 +191,11 @@ export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: 
   if (!a || !b || a.form !== 'shell' || b.form !== 'shell' || a.commands.length === 0 || b.commands.length === 0) return undefined;
   if (prev.stage !== next.stage || next.index !== prev.index + 1) return undefined;
   if (flagsOf(prev).length > 0 || flagsOf(next).length > 0) return undefined;
-  if (a.commands.some((c) => STATEFUL.has(programName(c)) || c.after === '&' || c.after === '|')) return undefined;
+  if (a.commands.some((c) => STATEFUL.has(programName(c)) || mayRunInBackground(c) || c.after === '|')) return undefined;
   // Joined by `&&`, `prev`'s status decides only `next`'s first list: `prev && b || true` and
   // `prev && b; c` go on after a failed `prev` and the build that failed on it would pass, and
-  // `prev && b &` runs `prev` in the background.
-  if (b.commands.some((c, i) => (i < b.commands.length - 1 ? c.ends !== '&&' && c.ends !== '|' : c.ends === '&'))) return undefined;
+  // `prev && b &` (or `prev && b &>log`, as dash reads it) runs `prev` in the background.
+  if (b.commands.some((c, i) => mayRunInBackground(c) || (i < b.commands.length - 1 && c.ends !== '&&' && c.ends !== '|'))) return undefined;
   const lines = model.lines;
   const last = a.commands[a.commands.length - 1];
   const gapStart = a.docOffset(last.end - 1) + 1;

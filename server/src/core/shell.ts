@@ -578,6 +578,23 @@ export function redirectsOnlyStreams(cmd: ShellCommand): boolean {
   return (cmd.redirects ?? NO_WORDS).every((r) => r.value === '/dev/null' || r.op.startsWith('<<') || (r.op.endsWith('&') && /^(\d+|-)$/.test(r.value)));
 }
 
+/**
+ * True when the command has a redirection of both outputs, bash's `&>file` or `&>>file`. bash and
+ * busybox ash (Alpine's /bin/sh) read it so, but dash (Debian's and Ubuntu's /bin/sh, the RUN
+ * default there) reads `a && b &>log && c` as `a && b &` (run in the background: the RUN may end
+ * before it does) and then `>log && c`. Which shell runs a RUN is not known here, so fixes take
+ * both readings: such a command and those before it in its list may not have run to their end
+ * ({@link runsWheneverScriptSucceeds}), and no text is joined to them (see commands.ts).
+ */
+export function redirectsBothOutputs(cmd: ShellCommand): boolean {
+  return (cmd.redirects ?? NO_WORDS).some((r) => r.op.startsWith('&>'));
+}
+
+/** True when the command ends a list run in the background (`&`), or may as dash reads it ({@link redirectsBothOutputs}). */
+export function mayRunInBackground(cmd: ShellCommand): boolean {
+  return (cmd.ends ?? cmd.after) === '&' || redirectsBothOutputs(cmd);
+}
+
 /** Environment assignments written before the program on the same command (`A=1 B=2 prog`). */
 export function inlineAssignments(cmd: ShellCommand): Map<string, string> {
   const out = new Map<string, string>();
@@ -607,7 +624,8 @@ const LIST_ENDS: ReadonlySet<string> = new Set(['', ';', '\n', '&', ...ITEM_ENDS
  * counting only when it is itself a pipeline whose success the script needs (last of its pipeline,
  * not negated, followed only by `&&` in the last list). Also false: inside an `if`, a loop, a
  * `case` or a function's body ({@link ShellCommand.conditional}); in a list run in the background
- * (`&`: it may not finish before the script exits); and after an `exit`, `return` or `exec` of a
+ * (`&`: it may not finish before the script exits; also before an `&>` in its list, which dash
+ * reads as one: {@link redirectsBothOutputs}); and after an `exit`, `return` or `exec` of a
  * program anywhere before it (`a || exit 0; b`), which can end the script before it.
  *
  * Also false in a pipeline negated by `!`, or in a group or subshell in one (`! tar -xzf a.tgz`,
@@ -663,13 +681,12 @@ function placeIn(commands: readonly ShellCommand[], level: ShellGroup | undefine
   const at = elements.findIndex((e) => e.key === element);
   if (at < 0) return { runs: false, required: false, negated: false };
   const op = (i: number) => (i === elements.length - 1 ? undefined : elements[i].last.ends ?? elements[i].last.after);
-  // The AND-OR list around it: [from, to], and the operator that ends it.
+  // The AND-OR list around it: [from, to]; none of it from the element on may run in the background.
   let from = at;
   while (from > 0 && !LIST_ENDS.has(op(from - 1)!)) from--;
   let to = at;
   while (to < elements.length - 1 && !LIST_ENDS.has(op(to)!)) to++;
-  const ends = elements[to].last.ends ?? elements[to].last.after;
-  if (ends === '&') return { runs: false, required: false, negated: false };
+  for (let i = at; i <= to; i++) if (mayRunInBackground(elements[i].last)) return { runs: false, required: false, negated: false };
   const last = to === elements.length - 1;
   // The pipeline around it: [start, stop].
   let start = at;

@@ -1,7 +1,7 @@
 /**
  * runsWheneverScriptSucceeds, checked against the shell itself: generated scripts of commands
  * `c0`, `c1`... joined by `&&`, `||`, `|`, `!`, `;` and line breaks, in groups, subshells, ifs,
- * cases and function bodies, with `exit`s. Each script runs under `sh` once for every way its
+ * cases and function bodies, with `exit`s and `&>/dev/null` (a background `&` to dash). Each script runs under `sh` once for every way its
  * commands can succeed or fail (each `cN` is a function that logs that it ran and returns bit N of
  * the case).
  * - Sound: a command said to run ran in every case where the script exited 0, and (in scripts
@@ -30,6 +30,8 @@ const script: fc.Arbitrary<string> = fc.letrec<{ script: string; list: string; p
   element: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
     { arbitrary: fc.constant('#'), weight: 8 },
+    // `sh` here is dash, which reads it as `#` in the background, then `>/dev/null`.
+    { arbitrary: fc.constant('# &>/dev/null'), weight: 1 },
     { arbitrary: tie('script').map((s) => `{ ${s}; }`), weight: 1 },
     { arbitrary: tie('script').map((s) => `( ${s} )`), weight: 1 },
     { arbitrary: fc.tuple(tie('list'), tie('script')).map(([c, s]) => `if ${c}; then ${s}; fi`), weight: 1 },
@@ -84,7 +86,7 @@ describe('runsWheneverScriptSucceeds against sh', function () {
         const text = numbered(template);
         const commands = parseShell(text);
         const cases = runAll(text, count).filter((c) => c.status === 0);
-        const flat = !/[{(]|if |case |exit|\bf\b/.test(text);
+        const flat = !/[{(]|if |case |exit|\bf\b|&>/.test(text);
         const negated = flat ? negatedIn(text) : new Set<number>();
         for (const cmd of commands) {
           const m = /^c(\d+)$/.exec(programName(cmd));
@@ -145,6 +147,9 @@ describe('runsWheneverScriptSucceeds, by example', () => {
     assert.deepEqual(said('f() { a; }; f'), ['f(', 'f']);
     assert.deepEqual(said('f ()\n{\n a\n}\nf'), ['f', 'f']);
     // A subshell then a group on the next line is no function.
-    assert.deepEqual(said('( a )\n{ b; }'), ['a', 'b']);
+    assert.deepEqual(said('( a )\n{ b; }'), ['a', 'b']);    // dash reads `c &>log` as `c &` then `>log`: the list up to it may still run when the script ends.
+    assert.deepEqual(said('a; b && c &>/dev/null && d'), ['a', 'd']);
+    assert.deepEqual(said('a &>>log'), []);
+    assert.deepEqual(said('{ a; } &>log; b'), ['b']);
   });
 });
