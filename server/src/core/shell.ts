@@ -73,7 +73,7 @@ export interface ShellCommand {
  * its offsets span the operator and that word.
  */
 export interface ShellRedirect extends ShellWord {
-  /** The operator with its descriptor number, if any: `>`, `2>>`, `2>&`, `&>`, `<`, `<<<`. */
+  /** The operator with its descriptor number or bash's `{name}`, if any: `>`, `2>>`, `2>&`, `&>`, `<`, `<<<`, `{fd}>`. */
   op: string;
 }
 
@@ -146,15 +146,26 @@ function continuationAt(script: string, i: number): number {
   return script[i + 1] === '\r' && script[i + 2] === '\n' ? 3 : 0;
 }
 
+/** bash's named descriptor before a redirection operator: `{fd}` in `exec {fd}>/tmp/lock`. */
+const NAMED_DESCRIPTOR = /\{[A-Za-z_][A-Za-z0-9_]*\}(?=[<>])/y;
+
 /**
  * The length of the redirection operator that starts at `i` with its file descriptor number
  * (`>`, `2>>`, `>|`, `2>&`, `<`, `<>`, `<&`, `<<`, `<<-`, `<<<`, and bash's `&>` and `&>>`), or 0.
  * The digits count only right before the operator (`2>x`; in `a2>x` the word is `a2`). `<(` and
- * `>(` are bash's process substitutions, words of their own.
+ * `>(` are bash's process substitutions, words of their own. bash's `{name}` (a variable that
+ * gets the descriptor: `exec {fd}>/tmp/lock`) counts as the number does; in dash and busybox
+ * ash it is a word, which `exec` then runs (failing the RUN), so a build that succeeded read it
+ * as bash does, and the program never receives it.
  */
 function redirectionAt(script: string, i: number): number {
   let j = i;
   if (script[j] === '&') return script[j + 1] === '>' ? (script[j + 2] === '>' ? 3 : 2) : 0;
+  if (script[j] === '{') {
+    NAMED_DESCRIPTOR.lastIndex = j;
+    if (!NAMED_DESCRIPTOR.test(script)) return 0;
+    j = NAMED_DESCRIPTOR.lastIndex;
+  }
   while (script[j] >= '0' && script[j] <= '9') j++;
   const c = script[j];
   if ((c !== '<' && c !== '>') || script[j + 1] === '(') return 0;
@@ -166,7 +177,7 @@ function redirectionAt(script: string, i: number): number {
 
 /** Whether a redirection opens a here-document (`<<EOF`, `<<-EOF`; not the here-string `<<<`). */
 export function opensHereDocument(redirect: ShellRedirect): boolean {
-  return /^\d*<<-?$/.test(redirect.op);
+  return /^(?:\d*|\{\w+\})<<-?$/.test(redirect.op);
 }
 
 /**
@@ -326,7 +337,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       i += 2;
       continue;
     }
-    const opLength = c === '<' || c === '>' || c === '&' || (c >= '0' && c <= '9') ? redirectionAt(script, i) : 0;
+    const opLength = c === '<' || c === '>' || c === '&' || c === '{' || (c >= '0' && c <= '9') ? redirectionAt(script, i) : 0;
     const op = opLength > 0 ? undefined : OPERATORS.find((o) => script.startsWith(o, i));
     if (op && pattern) {
       if (op === ')') {

@@ -33,6 +33,12 @@ describe('shell reader', () => {
     assert.equal(programName(parseShell('>log apt-get install x')[0]), 'apt-get');
     // After a word that closes a compound command, and bash's process substitutions (words).
     assert.deepEqual(redirected('{ a; } >/dev/null; done < list; diff <(ls a) >(tee x)'), [['a', '|'], ['}', '|', '> /dev/null'], ['done', '|', '< list'], ['diff', '<(ls a)', '>(tee x)', '|']]);
+    // bash's named descriptors ({name} before the operator, as a number would be); before, `{fd}`
+    // was a word (a package name to apt-get, and `exec {fd}>lock` an exec of a program).
+    assert.deepEqual(redirected('exec {fd}>/tmp/lock; apt-get install -y curl {err}>&- {in}<>f'), [['exec', '|', '{fd}> /tmp/lock'], ['apt-get', 'install', '-y', 'curl', '|', '{err}>& -', '{in}<> f']]);
+    assert.deepEqual(parseShell('cat {in}<<EOF >/etc/x\napt-get update\nEOF\necho ok').map((c) => programName(c)), ['cat', 'echo']);
+    // Not a name: brace expansions and words that only hold one stay words.
+    assert.deepEqual(redirected('echo {a,b}>x {1x}>w a{fd}>q'), [['echo', '{a,b}', '{1x}', 'a{fd}', '|', '> x', '> w', '> q']]);
     // The command spans its redirections, so a removal takes them and an append goes after them;
     // a redirection spans its operator and what it applies to.
     const script = 'a >x && >log b c 2> err; d';

@@ -144,6 +144,8 @@ describe('runsWheneverScriptSucceeds, by example', () => {
     assert.deepEqual(said('a || exit 0; b'), ['a']);
     assert.deepEqual(said('exec >/dev/null 2>/dev/null; a'), ['exec', 'a']);
     assert.deepEqual(said('exec tini; a'), ['exec']);
+    // bash's `exec {fd}>file` only opens a descriptor (dash and busybox ash exit on it: no build succeeded there).
+    assert.deepEqual(said('exec {fd}>/tmp/lock; a'), ['exec', 'a']);
     assert.deepEqual(said('f() { a; }; f'), ['f(', 'f']);
     assert.deepEqual(said('f ()\n{\n a\n}\nf'), ['f', 'f']);
     // A subshell then a group on the next line is no function.
