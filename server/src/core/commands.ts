@@ -242,11 +242,13 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
   const next = run.commands[k + 1];
   const prev = run.commands[k - 1];
   if (opens && (!next || closesCompound(next))) return undefined;
-  if (prev && !opens && !only(run.text.slice(prev.end, cmd.start))) return undefined;
-  if (next && !only(run.text.slice(cmd.end, next.start))) return undefined;
   // Dropping "cmd + op" keeps the operator before it; dropping "op + cmd" keeps the one after.
   // Keep a `;` or line break rather than an `&&`, so no command starts depending on another.
-  const [from, to] = prev && !opens && (!next || cmd.before === '&&') ? [run.docOffset(prev.end - 1) + 1, cmdEnd] : [run.docOffset(cmd.start), run.docOffset(next.start)];
+  const afterPrev = prev !== undefined && !opens && (!next || cmd.before === '&&');
+  // Only the text between the commands that goes with it must be operators and blanks: a
+  // here-document body on the other side stays (`cat <<X`, its body, then `rm x` and `b`: `rm x` goes with its line).
+  if (afterPrev ? !only(run.text.slice(prev.end, cmd.start)) : !only(run.text.slice(cmd.end, next.start))) return undefined;
+  const [from, to] = afterPrev ? [run.docOffset(prev.end - 1) + 1, cmdEnd] : [run.docOffset(cmd.start), run.docOffset(next.start)];
   // A line left ending in the escape character would go on to the next one: `ln -s a b\ ` (its
   // last word ends in an escaped blank) then `&& rm -f x` glued the next instruction on.
   const endsInEscape = (line: string) => line.replace(/[ \t]+$/, '').endsWith(model.escapeChar);

@@ -166,8 +166,15 @@ describe('core/commands: RUN edits for layer rules', () => {
 
   it('takes no command out whose here-document body follows it in a RUN here-document', () => {
     assert.equal(remove('FROM d\nRUN <<EOF\ncat <<X >/etc/a\nhello\nX\nrm x\nEOF\n', 0, 0), undefined);
-    // Nor, with the line break before it, the command after the bodies.
+    // Nor, with the line break before it, the last command after the bodies.
     assert.equal(remove('FROM d\nRUN <<EOF\ncat <<X >/etc/a\nhello\nX\nrm x\nEOF\n', 0, 1), undefined);
+    // One with a command after it goes with its line, and one after `&&` on the marker's line
+    // with that `&&` (before, both were refused: the body lay between them and a neighbour).
+    assert.equal(remove('FROM d\nRUN <<EOF\ncat <<X >/etc/a\nhello\nX\nrm x\nb\nEOF\n', 0, 1), 'FROM d\nRUN <<EOF\ncat <<X >/etc/a\nhello\nX\nb\nEOF\n');
+    assert.equal(remove('FROM d\nRUN <<EOF\ncat <<X >/etc/a && rm x\nhello\nX\nb\nEOF\n', 0, 1), 'FROM d\nRUN <<EOF\ncat <<X >/etc/a\nhello\nX\nb\nEOF\n');
+    // Where the removal would take the body: refused.
+    assert.equal(remove('FROM d\nRUN <<EOF\ncat <<X >/etc/a; rm x\nhello\nX\nb\nEOF\n', 0, 1), undefined);
+    assert.equal(remove('FROM d\nRUN <<EOF\ncat <<X >/etc/a &&\nhello\nX\nrm x\nEOF\n', 0, 1), undefined);
   });
 
   it('takes no here-document marker out, which would leave its body to be read as instructions', () => {
