@@ -255,6 +255,10 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
   const lastLine = lines.positionAt(to).line;
   const left = model.text.slice(lines.lineStart(lines.positionAt(from).line), from) + model.text.slice(to, lines.lineEndOffset(lastLine));
   if (endsInEscape(left) && !endsInEscape(lines.lineText(lastLine))) return undefined;
+  // Nor one left holding only the escape character where it held more: dockerfile-ast reads such a
+  // line as a continuation of the line above, where the builder reads a body line (`apk update;\``
+  // as the first line of a `RUN <<EOF` under the backtick escape lost the line from the script).
+  if (left.trim() === model.escapeChar && lines.lineText(lastLine).trim() !== model.escapeChar) return undefined;
   // A here-document's `<<EOT` taken out leaves its body behind: its lines would be read as
   // instructions, an unclosed one's as the rest of the file (`apk update <<-EOT && apk add x`),
   // and the bodies after it would go to the wrong markers.

@@ -162,6 +162,9 @@ describe('core/commands: RUN edits for layer rules', () => {
     assert.equal(remove('FROM d\nRUN ln -s a b\\  && rm x\nCMD c\n', 0, 1), undefined);
     assert.equal(remove('FROM d\nRUN ln -s a b\\  && rm x && c\nCMD c\n', 0, 1), 'FROM d\nRUN ln -s a b\\  && c\nCMD c\n');
     assert.equal(remove('FROM d\nRUN a \\\n    && rm x \\\n    && b\n', 0, 1), 'FROM d\nRUN a \\\n    && b\n');
+    // Nor a line that holds only the escape character, which dockerfile-ast reads as a continuation
+    // (found by shellSyntax.property at FC_SEED=1796339795778).
+    assert.equal(remove('# escape=`\nFROM d\nRUN <<EOF\napk update;`\n    b `\n    c\nEOF\n', 0, 0), undefined);
   });
 
   it('takes no command out whose here-document body follows it in a RUN here-document', () => {
