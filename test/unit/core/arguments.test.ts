@@ -12,28 +12,13 @@ import { Argument, DockerfileParser, Instruction } from 'dockerfile-ast';
 import * as fc from 'fast-check';
 import { readRawArguments } from '../../../server/src/core/arguments';
 import { libraryRawArguments } from '../../../server/src/core/model';
-import { parseAsBuildKit } from '../../../server/src/core/parse';
-import { LineIndex } from '../../../server/src/core/text';
 import { generateDockerfile } from '../../bench/lsp/generate';
+import { dockerfiles, instructions } from './parsedInstructions';
 import { anyDockerfile } from '../hostile/arbitraries';
 import { PROPERTY_SEED } from '../../support/propertySeed';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const RUNS = Number(process.env.DSH_PROPERTY_RUNS ?? 2000);
-
-/**
- * Every instruction of the text parsed as the model parses it (instructions end where BuildKit's
- * do: parse.ts), with the instruction each ONBUILD triggers.
- */
-function instructions(text: string): Instruction[] {
-  const out: Instruction[] = [];
-  for (const node of parseAsBuildKit(text, new LineIndex(text)).getInstructions()) {
-    out.push(node);
-    const trigger = (node as { getTriggerInstruction?(): Instruction | null }).getTriggerInstruction?.();
-    if (trigger) out.push(trigger);
-  }
-  return out;
-}
 
 const show = (args: Argument[]) => args.map((a) => [a.getValue(), a.getRange()]);
 
@@ -54,17 +39,6 @@ function assertSame(text: string): void {
 function variants(text: string): string[] {
   const backtick = `# escape=\`\n${text.replace(/\\/g, '`')}`;
   return [text, text.replace(/\r?\n/g, '\r\n'), text.replace(/\r?\n/g, '\r'), backtick, backtick.replace(/\n/g, '\r\n')];
-}
-
-function dockerfiles(dir: string): string[] {
-  const out: string[] = [];
-  if (!fs.existsSync(dir)) return out;
-  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...dockerfiles(p));
-    else if (e.name === 'Dockerfile' || e.name.endsWith('.Dockerfile')) out.push(p);
-  }
-  return out.sort();
 }
 
 describe('argument reader (our getRawArguments)', () => {
