@@ -7,7 +7,7 @@
  */
 import { DockerfileParser, Instruction as InstructionClass, type Argument, ModifiableInstruction, Run as RunClass, Copy as CopyClass, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
 import { readRawArguments } from './arguments';
-import './jsonInstructions';
+import { installHeredocShortcut } from './parseShortcuts';
 import { hiddenContinuation, parseAsBuildKit } from './parse';
 import { LineIndex } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
@@ -147,6 +147,7 @@ export const libraryRawArguments = (InstructionClass.prototype as unknown as { g
       return copy && Array.isArray(value) ? value.slice() : value;
     };
   }
+  installHeredocShortcut();
 }
 
 /**

@@ -1,17 +1,18 @@
 /**
- * The shortcut in server/src/core/jsonInstructions.ts (an exec-form instruction without a `[`
- * after its keyword skips the library's search for brackets and strings while it is built)
- * against the library building every instruction itself: the same brackets, JSON strings, raw
- * argument text, arguments and flags, for every instruction of every Dockerfile we have, the
- * generated benchmark files, exec-form corner cases and random and mutated Dockerfiles.
- * Each text is parsed twice, as the model parses it, with the shortcut on and off.
+ * The parse-time shortcuts of server/src/core/parseShortcuts.ts (an exec-form instruction without
+ * a `[` after its keyword skips the library's search for brackets and strings while it is built;
+ * a RUN, COPY or ADD without a `<` skips its search for here-documents) against the library
+ * parsing everything itself: the same instructions, ranges, here-documents, brackets, JSON
+ * strings, raw argument text, arguments and flags, for every Dockerfile we have, the generated
+ * benchmark files, corner cases and random and mutated Dockerfiles. Each text is parsed twice,
+ * as the model parses it, with the shortcuts on and off.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { JSONInstruction, type Instruction } from 'dockerfile-ast';
+import { Instruction as InstructionClass, JSONInstruction, type Instruction } from 'dockerfile-ast';
 import * as fc from 'fast-check';
-import { skipBracketSearch } from '../../../server/src/core/jsonInstructions';
+import { parseShortcuts } from '../../../server/src/core/parseShortcuts';
 import '../../../server/src/core/model';
 import { generateDockerfile } from '../../bench/lsp/generate';
 import { dockerfiles, instructions } from './parsedInstructions';
@@ -28,8 +29,12 @@ const arg = (a: Shown) => (a ? [a.getValue(), a.getRange()] : null);
 function view(node: Instruction): unknown {
   const json = node instanceof JSONInstruction;
   const exec = node as unknown as { getOpeningBracket(): Shown; getClosingBracket(): Shown; getJSONStrings(): (Shown & { getJSONValue(): string; getJSONRange(): unknown })[] };
+  type Heredoc = { getName(): string; getStartRange(): unknown; getNameRange(): unknown; getContentRange(): unknown; getDelimiterRange(): unknown };
+  const heredocs = (node as unknown as { getHeredocs?(): Heredoc[] }).getHeredocs?.();
   return {
     keyword: node.getKeyword(),
+    range: node.getRange(),
+    heredocs: heredocs?.map((h) => [h.getName(), h.getStartRange(), h.getNameRange(), h.getContentRange(), h.getDelimiterRange()]),
     json,
     opening: json ? arg(exec.getOpeningBracket()) : undefined,
     closing: json ? arg(exec.getClosingBracket()) : undefined,
@@ -41,18 +46,18 @@ function view(node: Instruction): unknown {
 }
 
 function assertSame(text: string): void {
-  skipBracketSearch(false);
+  parseShortcuts(false);
   let library: unknown[];
   try {
     library = instructions(text).map(view);
   } finally {
-    skipBracketSearch(true);
+    parseShortcuts(true);
   }
   const ours = instructions(text).map(view);
   assert.deepEqual(ours, library, JSON.stringify(text));
 }
 
-describe('exec-form instructions built without the bracket search (jsonInstructions.ts)', () => {
+describe('the parse-time shortcuts (parseShortcuts.ts)', () => {
   it('answer as the library builds them, on every Dockerfile in examples/ and test/fixtures/, with CRLF and backtick variants', () => {
     const files = [...dockerfiles(path.join(ROOT, 'examples')), ...dockerfiles(path.join(ROOT, 'test', 'fixtures'))];
     assert.ok(files.length > 50, `only ${files.length} Dockerfiles found`);
@@ -97,6 +102,19 @@ describe('exec-form instructions built without the bracket search (jsonInstructi
       'COPY --from=x a b',
       'HEALTHCHECK CMD ["curl", "x"]',
       'HEALTHCHECK CMD curl x',
+      'RUN <<EOF bash\necho hi\nEOF',
+      'RUN <<-EOF\n\techo hi\n\tEOF',
+      'RUN \\<\\<EOF\necho hi\nEOF',
+      'RUN <\\\n<EOF\necho hi\nEOF',
+      'RUN cat <<A <<B\na\nA\nb\nB',
+      'RUN echo < /etc/hosts',
+      'COPY <<EOF /x\nhello\nEOF',
+      'ADD <<EOF /x\nhello\nEOF',
+      'ONBUILD RUN <<EOF\necho hi\nEOF',
+      'ONBUILD COPY a b',
+      'RUN ["sh", "-c", "cat <<EOF"]',
+      'RUN <<"EOF"\n$x\nEOF',
+      'ENV A=<<EOF',
     ];
     for (const c of cases) for (const text of [`FROM a\n${c}`, `# escape=\`\nFROM a\n${c.replace(/\\/g, '`')}`, `FROM a\r\n${c.replace(/\n/g, '\r\n')}`]) assertSame(text);
   });
@@ -108,11 +126,31 @@ describe('exec-form instructions built without the bracket search (jsonInstructi
     );
   });
 
-  it('skip the search: an exec-form instruction without a [ does not read its arguments while it is built', () => {
-    const [, run] = instructions('FROM a\nRUN apt-get update && apt-get install -y curl\n');
-    // The model memoises the argument list on the instruction (model.ts): nothing is there until asked.
-    assert.equal(Object.getOwnPropertySymbols(run).some((s) => s.description === 'getRawArguments'), false);
-    const [, exec] = instructions('FROM a\nRUN ["a"]\n');
-    assert.equal(Object.getOwnPropertySymbols(exec).some((s) => s.description === 'getRawArguments'), true);
+  it('skip the searches: a parse reads no argument list of an instruction with neither [ nor <', () => {
+    const reads = (text: string): number => {
+      let n = 0;
+      const proto = InstructionClass.prototype as unknown as { getRawArguments(): unknown };
+      const read = proto.getRawArguments;
+      proto.getRawArguments = function (this: unknown) {
+        n++;
+        return read.call(this);
+      };
+      try {
+        instructions(text);
+      } finally {
+        proto.getRawArguments = read;
+      }
+      return n;
+    };
+    const text = 'FROM a\nRUN apt-get update && apt-get install -y curl\nCOPY a /b\nCMD run\n';
+    assert.equal(reads(text), 0);
+    assert.ok(reads('FROM a\nRUN ["a"]\n') > 0, 'an exec form is searched');
+    assert.ok(reads('FROM a\nRUN <<EOF\nx\nEOF\n') > 0, 'a here-document is searched');
+    parseShortcuts(false);
+    try {
+      assert.ok(reads(text) >= 3, 'the library reads them all');
+    } finally {
+      parseShortcuts(true);
+    }
   });
 });
