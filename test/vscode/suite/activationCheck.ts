@@ -1,5 +1,6 @@
 /** The activation-time check shared by the first activation's test and the second's (test/vscode/again). */
 import * as assert from 'assert';
+import * as fs from 'fs';
 
 /** What the extension reports of its activation (see `ActivationTime` in client/src/extension.ts). */
 export interface ActivationCpu {
@@ -30,4 +31,40 @@ export function checkActivationCpu(time: ActivationCpu, targetMs: number): void 
     assert.ok(time.threadCpuMs > 0 && time.threadCpuMs <= time.cpuMs + 1, `main thread ${time.threadCpuMs} ms against the process's ${time.cpuMs} ms`);
     assert.ok(time.threadCpuMs < targetMs, `activation took ${time.threadCpuMs.toFixed(1)} ms of the main thread's CPU (the process: ${time.cpuMs.toFixed(1)} ms); target ${targetMs} ms`);
   } else assert.ok(time.cpuMs < targetMs, `activation took ${time.cpuMs.toFixed(1)} ms of CPU; target ${targetMs} ms`);
+}
+
+/**
+ * First activations: the suite's, and those of the passes the code-server runner adds on the same
+ * profile with the client's code cache removed (test/vscode/first). One activation is one sample of
+ * a CPU time that other processes on a shared machine push up (two of four full test runs on
+ * 2026-12-03 measured 128.7 and 135.2 ms where 56-90 was usual), so where there are several the
+ * target holds for their median; each is printed. The runner sets DSH_FIRST_ACTIVATIONS to their
+ * number and DSH_FIRST_ACTIVATIONS_FILE to where they are kept (one JSON line each).
+ */
+export const FIRST_ACTIVATIONS = Number(process.env.DSH_FIRST_ACTIVATIONS ?? 1);
+const FIRST_ACTIVATIONS_FILE = process.env.DSH_FIRST_ACTIVATIONS_FILE;
+
+/** Keeps a first activation's figures for the last pass (when there are several). */
+export function recordFirstActivation(time: ActivationCpu): void {
+  if (FIRST_ACTIVATIONS > 1 && FIRST_ACTIVATIONS_FILE) fs.appendFileSync(FIRST_ACTIVATIONS_FILE, `${JSON.stringify(time)}\n`);
+}
+
+/** The first activations kept so far. */
+export function firstActivations(): ActivationCpu[] {
+  if (!FIRST_ACTIVATIONS_FILE || !fs.existsSync(FIRST_ACTIVATIONS_FILE)) return [];
+  return fs.readFileSync(FIRST_ACTIVATIONS_FILE, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as ActivationCpu);
+}
+
+/** The main thread's CPU of an activation (the process's where the thread's clock is missing). */
+export const activationCpuMs = (time: ActivationCpu): number => time.threadCpuMs ?? time.cpuMs;
+
+/** The median of the first activations' CPU against the target, once all of them are in; returns the figures for the log. */
+export function checkFirstActivations(targetMs: number): string {
+  const all = firstActivations();
+  assert.equal(all.length, FIRST_ACTIVATIONS, `${all.length} first activations kept, ${FIRST_ACTIVATIONS} expected`);
+  const ms = all.map(activationCpuMs).sort((a, b) => a - b);
+  const median = ms.length % 2 ? ms[ms.length >> 1] : (ms[ms.length / 2 - 1] + ms[ms.length / 2]) / 2;
+  const figures = `first activations: ${ms.map((m) => m.toFixed(1)).join(', ')} ms of the main thread's CPU, median ${median.toFixed(1)} ms`;
+  assert.ok(median < targetMs, `${figures}; target ${targetMs} ms`);
+  return figures;
 }

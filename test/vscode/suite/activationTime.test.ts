@@ -13,12 +13,17 @@
  * process's CPU time, which also counts V8's compiler and collector threads and every other
  * thread, measured 147.5 ms and 101.0 ms for activations in two loaded runs (2026-12-03) and is
  * printed too. Both are checked against the target where the thread's clock is missing.
+ *
+ * Under the code-server runner this is the first of three first activations (test/vscode/first
+ * measures the other two, each in a new extension host after the runner removed the code cache),
+ * and the last of them checks their median: one activation is one sample of a figure other
+ * processes push up. Under test-electron this one is checked alone.
  */
 import * as assert from 'assert';
 import * as vscode from 'vscode';
 import { extensionId } from './helpers';
 import { print } from './index';
-import { checkActivationCpu, describeActivation } from './activationCheck';
+import { checkActivationCpu, describeActivation, FIRST_ACTIVATIONS, recordFirstActivation } from './activationCheck';
 
 interface ActivationTime {
   loadMs: number;
@@ -38,7 +43,7 @@ interface Api {
 const TARGET_MS = 100;
 
 describe('activation time', () => {
-  it(`is under ${TARGET_MS} ms of the main thread's CPU (bundle load + activate())`, async () => {
+  it(`is under ${TARGET_MS} ms of the main thread's CPU (bundle load + activate()${FIRST_ACTIVATIONS > 1 ? `; the median of ${FIRST_ACTIVATIONS} first activations, checked by the last` : ''})`, async () => {
     const extension = vscode.extensions.getExtension<Api>(extensionId);
     assert.ok(extension, `extension ${extensionId} not found`);
     const api = await extension.activate();
@@ -46,6 +51,9 @@ describe('activation time', () => {
     print(`      activation: ${describeActivation(time)}; code cache: ${api.clientCodeCache().state}; wall ${time.totalMs.toFixed(1)} ms (bundle load ${time.loadMs.toFixed(1)} ms, activate() ${time.activateMs.toFixed(1)} ms)`);
     for (const [key, value] of Object.entries(time)) if (key !== 'gc' && (key !== 'threadCpuMs' || value !== undefined)) assert.ok(Number.isFinite(value) && value >= 0, `${key} = ${value}`);
     assert.ok(Array.isArray(time.gc) && time.gc.every((g) => Number.isFinite(g.ms) && g.ms >= 0), JSON.stringify(time.gc));
-    checkActivationCpu(time, TARGET_MS);
+    // With several first activations (the code-server runner's passes in test/vscode/first), the
+    // last of them checks their median; alone, this one is checked.
+    if (FIRST_ACTIVATIONS > 1) recordFirstActivation(time);
+    else checkActivationCpu(time, TARGET_MS);
   });
 });
