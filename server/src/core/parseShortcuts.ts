@@ -42,15 +42,25 @@ interface Fields {
 const ASKED = Symbol('raw argument text asked');
 /** The instructions the parser searches for here-documents. */
 const HEREDOC_KEYWORDS = new Set(['RUN', 'COPY', 'ADD']);
+/** Whether the keyword, as written (any case), is one of HEREDOC_KEYWORDS; upper case, as usual, costs no new string. */
+const isHeredocKeyword = (keyword: string): boolean => HEREDOC_KEYWORDS.has(keyword) || (keyword.length <= 4 && HEREDOC_KEYWORDS.has(keyword.toUpperCase()));
+
+/** The here-document search's answer when it cannot find one (it only iterates over the list; frozen all the same). */
+const NO_ARGUMENTS = Object.freeze([]) as unknown as unknown[];
 
 let on = true;
 /** How deep in DockerfileParser.parse we are. */
 let parsing = 0;
 
-/** Whether the text after the instruction's keyword holds `char`. */
-function after(node: Fields, char: string): boolean {
+const BRACKET = 0x5b; // [
+const LESS = 0x3c; // <
+
+/** Whether the text after the instruction's keyword holds the character `code` (read in place: this runs for every instruction a parse makes). */
+function after(node: Fields, code: number): boolean {
   const { document } = node;
-  return document.getText().substring(document.offsetAt(node.instructionRange.end), document.offsetAt(node.range.end)).includes(char);
+  const text = document.getText();
+  for (let i = document.offsetAt(node.instructionRange.end), end = document.offsetAt(node.range.end); i < end; i++) if (text.charCodeAt(i) === code) return true;
+  return false;
 }
 
 const parser = DockerfileParser as { parse(content: string): ReturnType<typeof DockerfileParser.parse> };
@@ -69,7 +79,7 @@ const libraryRawArgumentsContent = jsonProto.getRawArgumentsContent;
 jsonProto.getRawArgumentsContent = function (this: Fields): string | null {
   if (this[ASKED] !== undefined) return libraryRawArgumentsContent.call(this);
   this[ASKED] = true;
-  return on && !after(this, '[') ? null : libraryRawArgumentsContent.call(this);
+  return on && !after(this, BRACKET) ? null : libraryRawArgumentsContent.call(this);
 };
 
 /**
@@ -80,7 +90,7 @@ export function installHeredocShortcut(): void {
   const proto = ModifiableInstruction.prototype as unknown as { getArguments(this: Fields): unknown[] };
   const getArguments = proto.getArguments;
   proto.getArguments = function (this: Fields): unknown[] {
-    if (on && parsing > 0 && HEREDOC_KEYWORDS.has(this.instruction.toUpperCase()) && !after(this, '<') && !after(this, '[')) return [];
+    if (on && parsing > 0 && isHeredocKeyword(this.instruction) && !after(this, LESS) && !after(this, BRACKET)) return NO_ARGUMENTS;
     return getArguments.call(this);
   };
 }
