@@ -9,7 +9,7 @@ import { DockerfileParser, Instruction as InstructionClass, type Argument, Modif
 import { readRawArguments } from './arguments';
 import { installHeredocShortcut } from './parseShortcuts';
 import { hiddenContinuation, parseAsBuildKit } from './parse';
-import { LineIndex } from './text';
+import { LineIndex, ownCopy } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
 import { innerScript, SHELL_NAMES, SHELL_PATH, type InnerScript } from './innerScript';
 import type { Range } from './types';
@@ -829,15 +829,6 @@ function joinedOffsets(starts: number[], docs: number[], scriptLength: number, p
  */
 function movedScript(run: RunScript, shift: number): RunScript {
   return shift === 0 ? run : { ...run, docOffset: (i) => run.docOffset(i) + shift };
-}
-
-/**
- * A copy of `s` that holds none of the text it was cut from. V8 keeps a slice of a long string as
- * a view of it, so a RUN script reused in later versions (see {@link ScriptMade}) would keep every
- * earlier version's text alive through its slices.
- */
-function ownCopy(s: string): string {
-  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
 
 /**

@@ -75,3 +75,13 @@ export function comparePositions(a: Position, b: Position): number {
 export function rangeContains(range: Range, pos: Position): boolean {
   return comparePositions(range.start, pos) <= 0 && comparePositions(pos, range.end) <= 0;
 }
+
+/**
+ * A copy of `s` that holds none of the text it was cut from. V8 keeps a slice of a long string (13
+ * characters or more) as a view of it, so a short string kept from a long text keeps the whole
+ * text alive: a RUN script reused in later versions (model.ts, `ScriptMade`) would keep every
+ * earlier version's text, and a documentation page's section headings (lsp/docs.ts) the page.
+ */
+export function ownCopy(s: string): string {
+  return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
+}

@@ -13,6 +13,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { ownCopy } from '../core/text';
 
 function findDocsDir(): string {
   for (let dir = __dirname, i = 0; i < 6; i++, dir = path.dirname(dir)) {
@@ -46,7 +47,8 @@ export function pageSections(text: string): Map<string, SectionLines> {
   let fenced = false;
   lines.forEach((line, index) => {
     if (line.startsWith('```')) fenced = !fenced;
-    else if (!fenced && line.startsWith('## ')) headings.push({ heading: line.slice(3).trim(), index });
+    // A copy: the sections are kept for the server's life, and a slice would keep the whole page.
+    else if (!fenced && line.startsWith('## ')) headings.push({ heading: ownCopy(line.slice(3).trim()), index });
   });
   const sections = new Map<string, SectionLines>();
   headings.forEach(({ heading, index }, i) => {
