@@ -99,69 +99,172 @@ interface PackageInfo {
   documentBytes: number;
 }
 
-interface Decoded {
-  table: TableJson;
-  name: string[];
-  version: string[];
-  bytes: number[];
-  files: number[];
-  tarballBytes: number[];
-  depsText: string[];
-  unknownDeps: (string | undefined)[];
-  byName: Map<string, PackageInfo>;
+type Semver = { maxSatisfying: typeof MaxSatisfying; validRange: typeof ValidRange; minVersion: typeof MinVersion; major: typeof Major };
+
+/**
+ * The table, read lazily: loading it indexes only where each package's line starts, its name and
+ * the number of its first version row (one pass over the text); a package's versions are split
+ * into fields the first time something asks about them. An estimate touches the few dozen
+ * packages of its closure, not the table's 2,000-odd: splitting every line up front took 16-22 ms
+ * of CPU on a cold start (in process, `node --max-semi-space-size=2`, 2026-12-04), most of the
+ * first npm estimate of a session, which the first analysis of a Dockerfile with `npm install` paid.
+ */
+class NpmTable {
+  /** Offset of each package's line in `text`, and the text's length after the last. */
+  private readonly lineStart: Int32Array;
+  /** The first version row of each package; `firstRow[packageCount]` is the number of rows. */
+  private readonly firstRow: Int32Array;
   /** Package names in table order (the `?` marks in dependency lists count in it). */
-  packageNames: string[];
-  semver: { maxSatisfying: typeof MaxSatisfying; validRange: typeof ValidRange; minVersion: typeof MinVersion; major: typeof Major };
+  readonly packageNames: string[] = [];
+  private readonly byIndex = new Map<string, number>();
+  private readonly infos: (PackageInfo | undefined)[] = [];
+  private readonly versions: string[] = [];
+  private readonly numbers: Float64Array;
+  private readonly deps: string[] = [];
+  private readonly unknown: (string | undefined)[] = [];
+
+  constructor(
+    readonly table: TableJson,
+    readonly semver: Semver,
+  ) {
+    const text = table.packages;
+    const starts: number[] = [];
+    const firsts: number[] = [];
+    let rows = 0;
+    for (let at = 0; at <= text.length; ) {
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      const nameEnd = text.indexOf('\t', at);
+      const name = text.slice(at, nameEnd >= 0 && nameEnd < end ? nameEnd : end);
+      starts.push(at);
+      firsts.push(rows);
+      this.byIndex.set(name, this.packageNames.length);
+      this.packageNames.push(name);
+      // Fields after the name: document bytes, latest, then one per version.
+      let fields = 0;
+      for (let tab = text.indexOf('\t', at); tab >= 0 && tab < end; tab = text.indexOf('\t', tab + 1)) fields++;
+      rows += Math.max(0, fields - 2);
+      at = end + 1;
+    }
+    starts.push(text.length + 1);
+    firsts.push(rows);
+    this.lineStart = Int32Array.from(starts);
+    this.firstRow = Int32Array.from(firsts);
+    // bytes, files, tarball bytes per row.
+    this.numbers = new Float64Array(rows * 3);
+  }
+
+  get rowCount(): number {
+    return this.firstRow[this.packageNames.length];
+  }
+
+  get packageCount(): number {
+    return this.packageNames.length;
+  }
+
+  /** A package's rows (in version order), latest dist-tag and document size; undefined when the table does not hold it. */
+  info(name: string): PackageInfo | undefined {
+    const p = this.byIndex.get(name);
+    return p === undefined ? undefined : this.decode(p);
+  }
+
+  name(row: number): string {
+    return this.packageNames[this.packageOf(row)];
+  }
+
+  version(row: number): string {
+    this.decode(this.packageOf(row));
+    return this.versions[row];
+  }
+
+  bytes(row: number): number {
+    this.decode(this.packageOf(row));
+    return this.numbers[row * 3];
+  }
+
+  files(row: number): number {
+    this.decode(this.packageOf(row));
+    return this.numbers[row * 3 + 1];
+  }
+
+  tarballBytes(row: number): number {
+    this.decode(this.packageOf(row));
+    return this.numbers[row * 3 + 2];
+  }
+
+  /** The row's dependency list as the table writes it ('' when none). */
+  depsText(row: number): string {
+    this.decode(this.packageOf(row));
+    return this.deps[row];
+  }
+
+  /** Dependencies the table could not resolve, comma-separated, or undefined. */
+  unknownDeps(row: number): string | undefined {
+    this.decode(this.packageOf(row));
+    return this.unknown[row];
+  }
+
+  /** The package a row belongs to: the last whose first row is at or before it. */
+  private packageOf(row: number): number {
+    if (!(row >= 0 && row < this.rowCount)) throw new RangeError(`npm table: no row ${row}`);
+    let lo = 0;
+    let hi = this.packageNames.length - 1;
+    while (lo < hi) {
+      const mid = (lo + hi + 1) >> 1;
+      if (this.firstRow[mid] <= row) lo = mid;
+      else hi = mid - 1;
+    }
+    return lo;
+  }
+
+  private decode(p: number): PackageInfo {
+    const known = this.infos[p];
+    if (known) return known;
+    const line = this.table.packages.slice(this.lineStart[p], this.lineStart[p + 1] - 1);
+    const [, documentBytes, latest, ...versions] = line.split('\t');
+    const rows: number[] = [];
+    let newest = '';
+    let row = this.firstRow[p];
+    for (const field of versions) {
+      const [version = '', bytes, files, tarball, deps = '', unknown = ''] = field.split(';');
+      rows.push(row);
+      this.versions[row] = version;
+      this.numbers[row * 3] = Number(bytes);
+      this.numbers[row * 3 + 1] = Number(files);
+      this.numbers[row * 3 + 2] = Number(tarball);
+      this.deps[row] = deps;
+      this.unknown[row] = unknown || undefined;
+      newest = version;
+      row++;
+    }
+    // A package without versions is one whose document npm only reads (another platform's binary, an optional peer).
+    const info = { rows, latest: latest || newest, documentBytes: Number(documentBytes) };
+    this.infos[p] = info;
+    return info;
+  }
 }
 
-let decoded: Decoded | undefined;
+let decoded: NpmTable | undefined;
 
 /** Loads and indexes the table and semver once, on first use. */
-function data(): Decoded {
+function data(): NpmTable {
   if (decoded) return decoded;
   // require(), not import: esbuild wraps a required module so that it is evaluated on first call.
   const table = require('./npm-packages.generated.json') as typeof TableModule as TableJson;
-  const d: Decoded = {
-    table,
-    name: [],
-    version: [],
-    bytes: [],
-    files: [],
-    tarballBytes: [],
-    depsText: [],
-    unknownDeps: [],
-    byName: new Map(),
-    packageNames: [],
-    semver: {
-      maxSatisfying: require('semver/ranges/max-satisfying'),
-      validRange: require('semver/ranges/valid'),
-      minVersion: require('semver/ranges/min-version'),
-      major: require('semver/functions/major'),
-    },
-  };
-  for (const line of table.packages.split('\n')) {
-    const [name = '', documentBytes, latest, ...versions] = line.split('\t');
-    const rows: number[] = [];
-    let newest = '';
-    for (const field of versions) {
-      const [version = '', bytes, files, tarball, deps = '', unknown = ''] = field.split(';');
-      rows.push(d.name.length);
-      d.name.push(name);
-      d.version.push(version);
-      d.bytes.push(Number(bytes));
-      d.files.push(Number(files));
-      d.tarballBytes.push(Number(tarball));
-      d.depsText.push(deps);
-      d.unknownDeps.push(unknown || undefined);
-      newest = version;
-    }
-    // A package without versions is one whose document npm only reads (another platform's binary, an optional peer).
-    d.byName.set(name, { rows, latest: latest || newest, documentBytes: Number(documentBytes) });
-    d.packageNames.push(name);
-  }
-  decoded = d;
-  return d;
+  decoded = new NpmTable(table, {
+    maxSatisfying: require('semver/ranges/max-satisfying'),
+    validRange: require('semver/ranges/valid'),
+    minVersion: require('semver/ranges/min-version'),
+    major: require('semver/functions/major'),
+  });
+  return decoded;
 }
+
+/** For tests: a table of its own (nothing decoded yet) and the fields of a row. */
+export const npmTableForTests = {
+  fresh: (): NpmTable => new NpmTable(data().table, data().semver),
+  row: (t: NpmTable, r: number) => ({ name: t.name(r), version: t.version(r), bytes: t.bytes(r), files: t.files(r), tarballBytes: t.tarballBytes(r), deps: t.depsText(r), unknown: t.unknownDeps(r) }),
+};
 
 /** The platform the table and the model assume: Debian-based images on x86-64. */
 const PLATFORM = { os: 'linux', cpu: 'x64', libc: 'glibc' } as const;
@@ -177,7 +280,7 @@ function allows(list: readonly string[] | undefined, value: string): boolean {
 /** Provenance of the npm table, for hovers and docs (loads the table). */
 export function npmPackageTable(): { source: string; generatedOn: string; platform: string; packages: number; versions: number } {
   const d = data();
-  return { source: d.table.source, generatedOn: d.table.generatedOn, platform: d.table.platform, packages: d.byName.size, versions: d.name.length };
+  return { source: d.table.source, generatedOn: d.table.generatedOn, platform: d.table.platform, packages: d.packageCount, versions: d.rowCount };
 }
 
 /**
@@ -198,10 +301,10 @@ export function parseNpmSpec(operand: string): NpmSpec | undefined {
 }
 
 /** The table row npm's pick for `spec` corresponds to, or why there is none. */
-function resolveSpec(d: Decoded, spec: NpmSpec): { row: number; approximate: boolean } | undefined {
-  const info = d.byName.get(spec.name);
+function resolveSpec(d: NpmTable, spec: NpmSpec): { row: number; approximate: boolean } | undefined {
+  const info = d.info(spec.name);
   if (!info || info.rows.length === 0) return undefined;
-  const versions = info.rows.map((r) => d.version[r]);
+  const versions = info.rows.map((r) => d.version(r));
   // Rows are stored in version order.
   const highest = (rows: number[]) => rows[rows.length - 1];
   const range = spec.range.trim();
@@ -214,13 +317,13 @@ function resolveSpec(d: Decoded, spec: NpmSpec): { row: number; approximate: boo
   if (exact !== null) return { row: info.rows[versions.indexOf(exact)], approximate: false };
   // Not held: the newest version the table has of the same major line stands in for it.
   const min = d.semver.minVersion(range);
-  const sameLine = min ? info.rows.filter((r) => d.semver.major(d.version[r]) === min.major) : [];
+  const sameLine = min ? info.rows.filter((r) => d.semver.major(d.version(r)) === min.major) : [];
   return sameLine.length ? { row: highest(sameLine), approximate: true } : undefined;
 }
 
 /** Dependencies of a row as row indexes, following the options' omissions. */
-function depsOf(d: Decoded, row: number, opts: NpmOptions): number[] {
-  const text = d.depsText[row];
+function depsOf(d: NpmTable, row: number, opts: NpmOptions): number[] {
+  const text = d.depsText(row);
   if (!text) return [];
   const out: number[] = [];
   for (const dep of text.split(',')) {
@@ -235,14 +338,14 @@ function depsOf(d: Decoded, row: number, opts: NpmOptions): number[] {
  * What npm's cache keeps for a set of installed rows: each tarball, and the registry document of
  * every package it installs or only reads (other platforms' binaries, optional peers).
  */
-function cacheOf(d: Decoded, rows: readonly number[]): { cacheContentBytes: number; cacheEntries: number } {
+function cacheOf(d: NpmTable, rows: readonly number[]): { cacheContentBytes: number; cacheEntries: number } {
   const distinct = [...new Set(rows)];
-  const documents = new Set(distinct.map((r) => d.name[r]));
+  const documents = new Set(distinct.map((r) => d.name(r)));
   for (const r of distinct) {
-    for (const dep of (d.depsText[r] ?? '').split(',')) if (dep.startsWith('?')) documents.add(d.packageNames[parseInt(dep.slice(1), 36)] as string);
+    for (const dep of d.depsText(r).split(',')) if (dep.startsWith('?')) documents.add(d.packageNames[parseInt(dep.slice(1), 36)] as string);
   }
-  const tarballs = distinct.reduce((s, r) => s + d.tarballBytes[r], 0);
-  const docs = [...documents].reduce((s, n) => s + (d.byName.get(n)?.documentBytes ?? 0), 0);
+  const tarballs = distinct.reduce((s, r) => s + d.tarballBytes(r), 0);
+  const docs = [...documents].reduce((s, n) => s + (d.info(n)?.documentBytes ?? 0), 0);
   return { cacheContentBytes: tarballs + docs, cacheEntries: distinct.length + documents.size };
 }
 
@@ -284,7 +387,7 @@ function computeNpmInstall(specs: readonly (NpmSpec | string)[], opts: NpmOption
       unknown.push(label);
       continue;
     }
-    if (hit.approximate) approximated.push(`${label} as ${d.version[hit.row]}`);
+    if (hit.approximate) approximated.push(`${label} as ${d.version(hit.row)}`);
     roots.push(hit.row);
   }
 
@@ -297,8 +400,8 @@ function computeNpmInstall(specs: readonly (NpmSpec | string)[], opts: NpmOption
       if (seen.has(r)) continue;
       seen.add(r);
       order.push(r);
-      const missing = d.unknownDeps[r];
-      if (missing) for (const n of missing.split(',')) unknown.push(`${n} (needed by ${d.name[r]}@${d.version[r]})`);
+      const missing = d.unknownDeps(r);
+      if (missing) for (const n of missing.split(',')) unknown.push(`${n} (needed by ${d.name(r)}@${d.version(r)})`);
       queue.push(...depsOf(d, r, opts));
     }
     return order;
@@ -306,19 +409,19 @@ function computeNpmInstall(specs: readonly (NpmSpec | string)[], opts: NpmOption
   // Global installs give every named package a tree of its own (npm does not share between them).
   const trees = opts.global ? roots.map((r) => closure([r])) : [closure(roots)];
   const counted = trees.flat();
-  const bytes = counted.reduce((s, r) => s + d.bytes[r], 0);
-  const files = counted.reduce((s, r) => s + d.files[r], 0);
-  const requested = roots.length === 1 ? `${d.name[roots[0]]}@${d.version[roots[0]]}` : `${roots.length} packages`;
+  const bytes = counted.reduce((s, r) => s + d.bytes(r), 0);
+  const files = counted.reduce((s, r) => s + d.files(r), 0);
+  const requested = roots.length === 1 ? `${d.name(roots[0])}@${d.version(roots[0])}` : `${roots.length} packages`;
   const extra = counted.length - roots.length;
   const basis =
     `unpacked size of ${requested}${extra > 0 ? ` and ${extra} package${extra === 1 ? '' : 's'} it pulls in` : ''}` +
     `${opts.global ? ' (global: one tree per package)' : ''}, from npm registry metadata of ${d.table.generatedOn} ` +
-    `(${d.name.length} package versions, ${d.table.platform})` +
+    `(${d.rowCount} package versions, ${d.table.platform})` +
     (approximated.length ? `; sized as the nearest version held: ${approximated.join(', ')}` : '');
   return {
     bytes,
     files,
-    packages: counted.map((r) => `${d.name[r]}@${d.version[r]}`),
+    packages: counted.map((r) => `${d.name(r)}@${d.version(r)}`),
     unknown: [...new Set(unknown)],
     approximated,
     ...cacheOf(d, counted),
@@ -393,14 +496,14 @@ export function estimateNpmLockfile(lockfile: { path: string; packages: readonly
       unknown.push(label);
       continue;
     }
-    if (hit.approximate) approximated.push(`${label} as ${d.version[hit.row]}`);
+    if (hit.approximate) approximated.push(`${label} as ${d.version(hit.row)}`);
     counted.push(hit.row);
   }
   const sized = counted.length;
   return {
-    bytes: counted.reduce((s, r) => s + d.bytes[r], 0),
-    files: counted.reduce((s, r) => s + d.files[r], 0),
-    packages: counted.map((r) => `${d.name[r]}@${d.version[r]}`),
+    bytes: counted.reduce((s, r) => s + d.bytes(r), 0),
+    files: counted.reduce((s, r) => s + d.files(r), 0),
+    packages: counted.map((r) => `${d.name(r)}@${d.version(r)}`),
     unknown,
     approximated,
     ...cacheOf(d, counted),
@@ -408,6 +511,6 @@ export function estimateNpmLockfile(lockfile: { path: string; packages: readonly
     basis:
       `unpacked size of ${sized} of the ${installed} packages ${lockfile.path} pins${opts.omitDev ? ' (without devDependencies)' : ''}` +
       `${approximated.length ? `, ${approximated.length} of them as another version of the same line` : ''}, from npm registry metadata of ${d.table.generatedOn} ` +
-      `(${d.name.length} package versions, ${d.table.platform})`,
+      `(${d.rowCount} package versions, ${d.table.platform})`,
   };
 }

@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import validVersion from 'semver/functions/valid';
 import compareVersions from 'semver/functions/compare';
-import { estimateNpmCache, estimateNpmInstall, npmPackageTable, parseNpmSpec } from '../../../server/src/sizes/npm';
+import { estimateNpmCache, estimateNpmInstall, npmPackageTable, npmTableForTests, parseNpmSpec } from '../../../server/src/sizes/npm';
 import table from '../../../server/src/sizes/npm-packages.generated.json';
 import measured from '../../../server/src/sizes/npm-measured.generated.json';
 
@@ -35,6 +35,36 @@ describe('npm size model: the table', () => {
     const info = npmPackageTable();
     assert.equal(info.versions, rows.length);
     assert.equal(info.packages, packages.length);
+  });
+
+  it('reads every row as the whole file reads it, whichever package is asked first', () => {
+    // The model splits a package's line only when something asks about it: rows are asked for
+    // here backwards, then in a shuffled order, from tables with nothing decoded yet.
+    const expect = (i: number) => {
+      const [version, bytes, files, tarballBytes, deps, unknown] = rows[i].row;
+      return { name: rows[i].name, version, bytes, files, tarballBytes, deps, unknown: unknown || undefined };
+    };
+    const backwards = npmTableForTests.fresh();
+    for (let i = rows.length - 1; i >= 0; i--) assert.deepEqual(npmTableForTests.row(backwards, i), expect(i), `row ${i}`);
+    const shuffled = npmTableForTests.fresh();
+    const order = rows.map((_, i) => i);
+    for (let i = order.length - 1, seed = 7; i > 0; i--) {
+      seed = (seed * 1103515245 + 12345) % 2147483648;
+      const j = seed % (i + 1);
+      [order[i], order[j]] = [order[j], order[i]];
+    }
+    for (const i of order) assert.deepEqual(npmTableForTests.row(shuffled, i), expect(i), `row ${i}`);
+    const byName = npmTableForTests.fresh();
+    let first = 0;
+    for (const [name, documentBytes, latest, ...versions] of packages) {
+      const info = byName.info(name);
+      const rowNumbers = versions.map((_, k) => first + k);
+      assert.deepEqual(info, { rows: rowNumbers, latest: latest || (versions.at(-1)?.[0] ?? ''), documentBytes }, name);
+      first += versions.length;
+    }
+    assert.equal(byName.info('no-such-package-here'), undefined);
+    assert.throws(() => byName.name(rows.length), RangeError);
+    assert.throws(() => byName.version(-1), RangeError);
   });
 
   it('gives every row a size, a file count and a tarball size, and valid dependency indexes', () => {
