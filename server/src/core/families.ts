@@ -121,6 +121,8 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
   // Findings made under another answer of the rule's whole-file question (or other context facts) are not reused.
   for (const entry of entries) for (const [id, result] of entry.results) if (result.fileKey !== fileKeys.get(id)) entry.results.delete(id);
 
+  // The results of rules that found nothing, by whole-file answer (see noFindings).
+  const empty = new Map<string, FamilyResult>();
   // A rule missing in many families runs once on the whole file, and its findings are shared out.
   const checkedFamilies = new Set<number>();
   let familyOf: Map<Stage, number> | undefined;
@@ -129,7 +131,7 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
     entries.forEach((e, k) => e.results.has(rule.id) || missing.push(k));
     if (missing.length <= WHOLE_FILE_AFTER) continue;
     familyOf ??= new Map(families.flatMap((family, k) => family.map((s): [Stage, number] => [s, k])));
-    shareOut(model, rule, envOf(rule), settings, prefix, families, familyOf, entries, fileKeys.get(rule.id)!, missing);
+    shareOut(model, rule, envOf(rule), settings, prefix, families, familyOf, entries, fileKeys.get(rule.id)!, missing, empty);
     missing.forEach((k) => checkedFamilies.add(k));
   }
   families.forEach((family, k) => {
@@ -142,7 +144,7 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
         try {
           // Findings on instructions before the first FROM belong to the first family only.
           const raw = rule.check({ model: view, file: model, env: envOf(rule), settings }).filter((f) => k === 0 || (f.stage ?? f.instr?.stage));
-          result = { findings: raw.map((f) => store(f, prefix, family)), line: entry.lines[0], fileKey: fileKeys.get(rule.id)! };
+          result = raw.length === 0 ? noFindings(empty, fileKeys.get(rule.id)!) : { findings: raw.map((f) => store(f, prefix, family)), line: entry.lines[0], fileKey: fileKeys.get(rule.id)! };
         } catch (e) {
           result = { error: e instanceof Error ? e.message : String(e), fileKey: fileKeys.get(rule.id)! };
         }
@@ -163,7 +165,7 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
 }
 
 /** Runs one rule on the whole file and stores its findings with the families in `into` (by the family of their stage). */
-function shareOut(model: DockerfileModel, rule: Rule, env: AnalysisEnvironment, settings: AnalysisSettings, prefix: Instr[], families: Stage[][], familyOf: Map<Stage, number>, entries: FamilyEntry[], fileKey: string, into: number[]): void {
+function shareOut(model: DockerfileModel, rule: Rule, env: AnalysisEnvironment, settings: AnalysisSettings, prefix: Instr[], families: Stage[][], familyOf: Map<Stage, number>, entries: FamilyEntry[], fileKey: string, into: number[], empty: Map<string, FamilyResult>): void {
   let raw: RawFinding[];
   try {
     raw = rule.check({ model, env, settings });
@@ -172,13 +174,36 @@ function shareOut(model: DockerfileModel, rule: Rule, env: AnalysisEnvironment, 
     for (const k of into) entries[k].results.set(rule.id, { error, fileKey });
     return;
   }
-  const shares: StoredFinding[][] = families.map(() => []);
+  const shares = new Map<number, StoredFinding[]>();
   for (const f of raw) {
     const stage = f.stage ?? f.instr?.stage;
     const k = stage ? familyOf.get(stage) ?? 0 : 0;
-    shares[k].push(store(f, prefix, families[k]));
+    const share = shares.get(k);
+    if (share) share.push(store(f, prefix, families[k]));
+    else shares.set(k, [store(f, prefix, families[k])]);
   }
-  for (const k of into) entries[k].results.set(rule.id, { findings: shares[k], line: entries[k].lines[0], fileKey });
+  for (const k of into) {
+    const share = shares.get(k);
+    entries[k].results.set(rule.id, share ? { findings: share, line: entries[k].lines[0], fileKey } : noFindings(empty, fileKey));
+  }
+}
+
+const NO_FINDINGS: readonly StoredFinding[] = Object.freeze([]);
+
+/**
+ * The result of a rule that found nothing in a family: one per whole-file answer in an analysis,
+ * shared by every family and rule with that answer there. Most family results are empty: of the
+ * generated 10,000-line file's 15,960 (35 rules, 456 families), an object and an empty list each
+ * were about 1.2 MB of the analysis's heap. A result without findings moves nowhere, so its line
+ * does not matter.
+ */
+function noFindings(shared: Map<string, FamilyResult>, fileKey: string): FamilyResult {
+  let result = shared.get(fileKey);
+  if (!result) {
+    result = Object.freeze({ findings: NO_FINDINGS as StoredFinding[], line: 0, fileKey });
+    shared.set(fileKey, result);
+  }
+  return result;
 }
 
 /** The model restricted to one family (and the instructions before the first FROM). */
