@@ -26,6 +26,6 @@ export interface BaseImageRow {
   readonly reportedDate: string;
   /** Where the figure comes from (repository, path and commit). */
   readonly sourcePath: string;
-  /** Version, base distribution and caveats, as recorded with the measurement. */
+  /** Version and base distribution, as recorded with the measurement (the data file's note up to its first `|`). */
   readonly note: string;
 }
