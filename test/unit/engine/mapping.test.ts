@@ -61,4 +61,21 @@ describe('engine: mapHistory', () => {
     assert.ok(isExactBuild(mapHistory(model, [...BASE, { createdBy: 'RUN ["/bin/bash", "-c", "apt-get update && apt-get install -y curl"] # buildkit', size: 0 }])));
     assert.equal(isExactBuild(mapHistory(model, [...BASE, { createdBy: '/bin/bash -c apt-get update', size: 0 }])), false);
   });
+
+  it('reads an exec-form RUN continued over lines as BuildKit does: lines joined, comment lines dropped, the escape directive\'s character', () => {
+    // CreatedBy as dockerd 20.10 wrote them for these RUNs, classic builder then BuildKit (both join
+    // the argv with spaces): test/integration/engine/execContinued.test.ts prints them.
+    const exact = (text: string, createdBy: string) => isExactBuild(mapHistory(buildModel(text), [...BASE, { createdBy, size: 0 }]));
+    const backslash = 'FROM debian\nRUN ["sh", "-c", \\\n     "echo hi > /x"]\n';
+    assert.ok(exact(backslash, 'sh -c echo hi > /x'));
+    assert.ok(exact(backslash, 'RUN sh -c echo hi > /x # buildkit'));
+    assert.equal(exact(backslash, 'RUN sh -c echo ho > /x # buildkit'), false);
+    const split = 'FROM debian\nRUN ["/bin/sh", "-c", \\\n  # a comment line\n     "printf \'%s\\\\n\' a b \\\n  > /y"]\n';
+    assert.ok(exact(split, "/bin/sh -c printf '%s\\n' a b   > /y"));
+    assert.ok(exact(split, "RUN /bin/sh -c printf '%s\\n' a b   > /y # buildkit"));
+    const backtick = '# escape=`\nFROM debian\nRUN ["sh", "-c", `\n     "echo \'a\\\\b\' > /x"]\n';
+    assert.ok(exact(backtick, "sh -c echo 'a\\b' > /x"));
+    assert.ok(exact(backtick, "RUN sh -c echo 'a\\b' > /x # buildkit"));
+    assert.equal(exact(backtick, "RUN sh -c echo 'a\\c' > /x # buildkit"), false);
+  });
 });

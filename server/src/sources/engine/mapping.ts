@@ -8,7 +8,7 @@
  * above belongs to the base image. A RUN whose script, or a COPY/ADD whose destination, differs
  * from the history is reported as changed since the build.
  */
-import type { DockerfileModel, Instr, Stage } from '../../core/model';
+import { joinContinuations, type DockerfileModel, type Instr, type Stage } from '../../core/model';
 import { normaliseScript, parseCreatedBy } from './createdBy';
 
 export interface HistoryEntry {
@@ -68,7 +68,7 @@ export function mapHistory(model: DockerfileModel, history: readonly HistoryEntr
     const parsed = parseCreatedBy(history[i].createdBy);
     const instr = expected[j];
     if (parsed.keyword !== instr.keyword) break;
-    layers.unshift({ entry: i, instr, size: history[i].size, sameText: sameText(instr, parsed.keyword, parsed.text), createdBy: history[i].createdBy });
+    layers.unshift({ entry: i, instr, size: history[i].size, sameText: sameText(instr, parsed.keyword, parsed.text, model.escapeChar), createdBy: history[i].createdBy });
   }
   const baseEntries = i + 1;
   const sum = (xs: readonly { size?: number }[]) => xs.reduce((n, x) => n + (x.size ?? 0), 0);
@@ -80,15 +80,18 @@ export function isExactBuild(m: HistoryMapping): boolean {
   return m.expected.length > 0 && m.unmatched.length === 0 && m.layers.every((l) => l.sameText);
 }
 
-function sameText(instr: Instr, keyword: string, historyText: string): boolean {
+function sameText(instr: Instr, keyword: string, historyText: string, escapeChar: string): boolean {
   if (keyword === 'RUN') {
     if (!instr.run) return true;
-    // Exec form: the classic builder joins argv with spaces; BuildKit keeps the JSON. Compare words.
+    // Exec form: both builders of dockerd 20.10 write the argv joined with spaces (the JSON as
+    // written is accepted too). Compare words. The exec text is kept as written, so its continued
+    // lines are joined first, as BuildKit does before it reads the JSON.
     if (instr.run.form === 'exec') {
+      const json = joinContinuations(instr.run.text, 0, instr.run.text.length, escapeChar).script;
       // The history's script is read without a shell prefix (parseCreatedBy), so an argv that
       // starts with one (`["/bin/bash", "-c", "..."]`) is compared as the same reading gives it.
-      const argv = parseCreatedBy(execArgv(instr.run.text).join(' ')).text;
-      return normaliseScript(argv) === normaliseScript(historyText) || normaliseScript(instr.run.text) === normaliseScript(historyText);
+      const argv = parseCreatedBy(execArgv(json).join(' ')).text;
+      return normaliseScript(argv) === normaliseScript(historyText) || normaliseScript(json) === normaliseScript(historyText);
     }
     return normaliseScript(instr.run.text) === normaliseScript(historyText);
   }
