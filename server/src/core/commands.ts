@@ -123,6 +123,16 @@ export function appendToRun(model: DockerfileModel, instr: Instr, command: strin
   return { range: { start: end, end }, newText };
 }
 
+/** The commands a RUN runs, for questions about other RUNs: its own, or its `-c` script's when they could not be placed ({@link RunScript.hidden}). */
+export function ranCommands(run: RunScript): readonly ShellCommand[] {
+  return run.hidden ?? run.commands;
+}
+
+/** True when a later RUN of `instr`'s image runs a command `needs` without one `refreshes` (an install that relies on the index `instr` leaves). */
+export function laterRunNeeds(model: DockerfileModel, instr: Instr, needs: (c: ShellCommand) => boolean, refreshes: (c: ShellCommand) => boolean): boolean {
+  return laterRunsInImage(model, instr).some((r) => ranCommands(r.run!).some(needs) && !ranCommands(r.run!).some(refreshes));
+}
+
 /** All RUN instructions of the stages whose layers form an image built FROM `instr`'s stage, after `instr`. */
 export function laterRunsInImage(model: DockerfileModel, instr: Instr): Instr[] {
   const stage = instr.stage;

@@ -8,7 +8,8 @@
  * the script is its place in the file: a single-quoted script; a double-quoted one without `\`;
  * an exec-form JSON string without `\` escapes or continued lines; and only where the shell's
  * command runs whenever the RUN succeeds (not after `!`, not in the background). Anything else is
- * read as before (one command, the shell's).
+ * read as before (one command, the shell's), and its script, as the shell receives it, gives the
+ * RUN's `hidden` commands: what it runs, for questions about other RUNs, placed nowhere.
  *
  * A fix may then edit inside the quotes only, with text that means the same there (see
  * {@link keepsInnerScripts}): no quote of the same kind, no `\`, no line break, and inside double
@@ -33,15 +34,12 @@ export interface InnerScript {
 
 /**
  * The commands of the script that `commands` (a RUN's, read from `text`) hand to a shell's `-c`,
- * with offsets in `text`, or undefined when the RUN is not one shell command whose last word is
- * such a script (see the module comment). `exec`: the words are an exec form's JSON strings.
+ * with offsets in `text`, or undefined when the RUN is not one shell command with such a script.
+ * A script not read in place (see the module comment) gives `hidden`: its commands read from the
+ * word the shell receives, with offsets in that word. `exec`: the words are an exec form's JSON strings.
  */
-export function innerScript(commands: readonly ShellCommand[], text: string, exec: boolean): { commands: ShellCommand[]; balanced: boolean; inner: InnerScript } | undefined {
+export function innerScript(commands: readonly ShellCommand[], text: string, exec: boolean): { commands: ShellCommand[]; balanced: boolean; inner: InnerScript } | { hidden: ShellCommand[] } | undefined {
   if (commands.length !== 1) return undefined;
-  // Negated (`! bash -c "..."`) or run in the background (`bash -c "..." &`), the shell's commands
-  // may not have run, or not to their end, in a build that succeeded: read inside, they would lose
-  // that (their `!` and `&` are the outer command's), and fixes would move or repeat their effects.
-  if (!runsWheneverScriptSucceeds(commands, commands[0])) return undefined;
   const words = commands[0].words;
   if (words.length < 3 || !SHELL_PATH.test(words[0].value)) return undefined;
   let k = 1;
@@ -51,17 +49,22 @@ export function innerScript(commands: readonly ShellCommand[], text: string, exe
     else if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(option)) break;
     else if (!/^[-+][a-zA-Z]+$/.test(option)) return undefined;
   }
-  // The script must be the last word: words after it would be its $0 and arguments.
-  if (k + 2 !== words.length) return undefined;
   const word = words[k + 1];
+  if (!word) return undefined;
+  const hidden = () => ({ hidden: scanShell(word.value).commands });
+  // Negated (`! bash -c "..."`) or run in the background (`bash -c "..." &`), the shell's commands
+  // may not have run, or not to their end, in a build that succeeded: read inside, they would lose
+  // that (their `!` and `&` are the outer command's), and fixes would move or repeat their effects.
+  // The script must be the last word: words after it would be its $0 and arguments.
+  if (!runsWheneverScriptSucceeds(commands, commands[0]) || k + 2 !== words.length) return hidden();
   const raw = text.slice(word.start, word.end);
   const quote = raw[0];
-  if (raw.length < 2 || raw[raw.length - 1] !== quote || (quote !== '"' && quote !== "'") || (exec && quote !== '"')) return undefined;
+  if (raw.length < 2 || raw[raw.length - 1] !== quote || (quote !== '"' && quote !== "'") || (exec && quote !== '"')) return hidden();
   const body = raw.slice(1, -1);
-  if (quote === "'" ? body.includes("'") : /["\\]/.test(body)) return undefined;
+  if (quote === "'" ? body.includes("'") : /["\\]/.test(body)) return hidden();
   // A line break in an exec form's string (JSON has none) is a continuation the builder removes
   // before reading the array (with the backtick escape, the string holds no backslash).
-  if (exec && /[\u0000-\u001f]/.test(body)) return undefined;
+  if (exec && /[\u0000-\u001f]/.test(body)) return hidden();
   // Read in place: blanks stand for what comes before the script, so every offset is the RUN text's.
   const start = word.start + 1;
   const scanned = scanShell(' '.repeat(start) + body);

@@ -61,6 +61,13 @@ export interface RunScript {
    * "..."`): where that script lies in `text` (see core/innerScript.ts).
    */
   inner?: InnerScript;
+  /**
+   * Set when the RUN is one shell `-c` command whose script could not be read in place (escapes,
+   * `!`, `&`, arguments after it): the script's commands, read from the word the shell receives,
+   * offsets in that word. What the RUN runs, for questions about other RUNs (`ranCommands` in commands.ts);
+   * no finding or edit may be placed at them.
+   */
+  hidden?: ShellCommand[];
 }
 
 export interface Instr {
@@ -791,17 +798,18 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     const cmd: ShellCommand = { words, before: '', after: '', conditional: false, start: 0, end: endOffset - startOffset };
     const execText = ownCopy(text.slice(startOffset, endOffset));
     const nested = innerScript([cmd], execText, true);
-    if (nested) return { form: 'exec', text: execText, commands: nested.commands, balanced: nested.balanced, inner: nested.inner, mounts, docOffset: fromOffset(startOffset) };
-    return { form: 'exec', text: execText, commands: words.length ? [cmd] : [], balanced: true, mounts, docOffset: fromOffset(startOffset) };
+    if (nested && 'inner' in nested) return { form: 'exec', text: execText, commands: nested.commands, balanced: nested.balanced, inner: nested.inner, mounts, docOffset: fromOffset(startOffset) };
+    return { form: 'exec', text: execText, commands: words.length ? [cmd] : [], balanced: true, ...nested, mounts, docOffset: fromOffset(startOffset) };
   }
   const scanned = scanShell(script);
   const nested = innerScript(scanned.commands, script, false);
+  const inner = nested && 'inner' in nested ? nested : undefined;
   return {
     form: 'shell',
     text: script,
-    commands: nested?.commands ?? scanned.commands,
-    balanced: scanned.balanced && (nested?.balanced ?? true),
-    ...(nested ? { inner: nested.inner } : {}),
+    commands: inner?.commands ?? scanned.commands,
+    balanced: scanned.balanced && (inner?.balanced ?? true),
+    ...(inner ? { inner: inner.inner } : nested),
     mounts,
     docOffset: joinedOffsets(starts, docs, script.length, endOffset),
   };

@@ -7,7 +7,7 @@
  * and `/home/node/.npm` are the same cache: a rule written for root also accepts the cleanup a
  * Dockerfile running as another user writes.
  */
-import { appendToRun, commandRange, operands } from './commands';
+import { appendToRun, commandRange, operands, ranCommands } from './commands';
 import { buildModel, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -210,7 +210,7 @@ export function imageRepository(image: string | undefined): string | undefined {
 export function usedLaterInImage(model: DockerfileModel, instr: Instr, programs: RegExp): boolean {
   const later = laterInImage(model, instr);
   for (const i of later) {
-    if (i.run?.commands.some((c) => programs.test(programName(c)))) return true;
+    if (i.run && ranCommands(i.run).some((c) => programs.test(programName(c)))) return true;
     if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && programs.test(firstWordOf(i))) return true;
   }
   return false;

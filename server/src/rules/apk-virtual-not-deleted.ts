@@ -5,7 +5,7 @@
  * cannot shrink this layer.
  */
 import { runInstructions } from '../core/model';
-import { commandRange, operands, subcommand } from '../core/commands';
+import { commandRange, operands, ranCommands, subcommand } from '../core/commands';
 import { findingCommand, followsInImage, laterInImage, verifiedAppend } from '../core/packageManagers';
 import { programArgs, programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -46,7 +46,7 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    const deleters = model.instructions.filter((i) => i.run?.commands.some((c) => programName(c) === 'apk' && subcommand(c)?.value === 'del'));
+    const deleters = model.instructions.filter((i) => i.run && ranCommands(i.run).some((c) => programName(c) === 'apk' && subcommand(c)?.value === 'del'));
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       run.commands.forEach((cmd, k) => {
@@ -66,7 +66,7 @@ export const rule: Rule = {
           return;
         }
         if (run.commands.slice(k + 1).some((c) => deletes(c, name))) return;
-        const later = deleters.find((i) => followsInImage(instr, i) && i.run!.commands.some((c) => deletes(c, name)));
+        const later = deleters.find((i) => followsInImage(instr, i) && ranCommands(i.run!).some((c) => deletes(c, name)));
         const where = later ? ` The \`apk del\` on line ${later.range.start.line + 1} runs in a later layer, which cannot shrink this one.` : '';
         out.push({
           range: commandRange(model, run, cmd),

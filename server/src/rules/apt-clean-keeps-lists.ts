@@ -6,7 +6,7 @@
  * turns off the binary package caches.
  */
 import { runInstructions } from '../core/model';
-import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunsInImage, removesPath, APT_PROGRAMS, operands } from '../core/commands';
+import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunNeeds, removesPath, APT_PROGRAMS, operands } from '../core/commands';
 import { findingCommand, verifiedAppend } from '../core/packageManagers';
 import { programName } from '../core/shell';
 import { formatBytes } from '../sizes';
@@ -52,7 +52,7 @@ export const rule: Rule = {
   fix(finding, { model }) {
     const found = findingCommand(model, finding);
     if (!found) return undefined;
-    const needsLists = laterRunsInImage(model, found.instr).some((r) => r.run!.commands.some(isAptInstall) && !r.run!.commands.some(isAptUpdate));
+    const needsLists = laterRunNeeds(model, found.instr, isAptInstall, isAptUpdate);
     if (needsLists) return undefined;
     const edit = verifiedAppend(model, found.instr, CLEANUP);
     return edit && { title: `Remove the apt lists in the same RUN (${CLEANUP})`, edits: [edit], preferred: true };

@@ -2,7 +2,7 @@
  * apt-lists-kept (hadolint DL3009): `apt-get update` downloads the package lists into
  * /var/lib/apt/lists; unless the same RUN removes them, they stay in that layer for good.
  */
-import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunsInImage, removesPath } from '../core/commands';
+import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunNeeds, removesPath } from '../core/commands';
 import { instructionAt, runInstructions } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { formatBytes } from '../sizes';
@@ -48,7 +48,7 @@ export const rule: Rule = {
     const instr = instructionAt(model, finding.range.start.line);
     if (!instr?.run) return undefined;
     // Keeping the file buildable: a later `apt-get install` that relies on these lists would fail.
-    const needsLists = laterRunsInImage(model, instr).some((r) => r.run!.commands.some(isAptInstall) && !r.run!.commands.some(isAptUpdate));
+    const needsLists = laterRunNeeds(model, instr, isAptInstall, isAptUpdate);
     if (needsLists) return undefined;
     // Checked by parsing the RUN again: a here-document whose last line ends in a backslash would
     // glue the cleanup onto that line instead of making it a command of its own.

@@ -3,7 +3,7 @@
  * extracted, but never removed. The image then holds the software twice: packed and unpacked.
  * A removal in a later RUN is files-changed-in-later-layer's finding (too late to save anything).
  */
-import { commandRange } from '../core/commands';
+import { commandRange, ranCommands } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { ARCHIVE, extractedArchive, isAtOrBelow, laterRuns, mayDownload, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
 import { verifiedAppend } from '../core/packageManagers';
@@ -19,7 +19,7 @@ function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: 
     const cwd = workdirAt(r);
     if (!r.run || cwd === undefined) continue;
     const after = r === w.instr && w.command ? w.command.start : -1;
-    if (r.run.commands.some((c) => c.start > after && extractedArchive(c, cwd) === w.path)) return { instr: r, sameRun: r === w.instr };
+    if (ranCommands(r.run).some((c) => c.start > after && extractedArchive(c, cwd) === w.path)) return { instr: r, sameRun: r === w.instr };
   }
   return undefined;
 }
@@ -28,7 +28,7 @@ function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: 
 function removedLater(model: DockerfileModel, w: Write): boolean {
   return laterRuns(model, w.instr).some((r) => {
     const cwd = workdirAt(r) ?? '/';
-    return r.run!.commands.some((c) => programName(c) === 'rm' && c.words.slice(1).some((word) => {
+    return ranCommands(r.run!).some((c) => programName(c) === 'rm' && c.words.slice(1).some((word) => {
       const p = pathPattern(word.value, cwd);
       return p !== undefined && isAtOrBelow(w.path, p.prefix);
     }));

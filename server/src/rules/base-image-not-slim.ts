@@ -3,7 +3,7 @@
  * environment: compilers, headers, version control, image libraries. Its `-slim` sibling has the
  * same language runtime on a minimal Debian and is several hundred MB smaller.
  */
-import { isAptInstall, operands } from '../core/commands';
+import { isAptInstall, operands, ranCommands } from '../core/commands';
 import { instructionAt, type Stage } from '../core/model';
 import { programName } from '../core/shell';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant } from '../sizes';
@@ -44,7 +44,7 @@ function missingInSlim(stage: Stage): string[] {
   const installed = new Set<string>();
   const missing = new Set<string>();
   for (const instr of stage.instructions) {
-    for (const cmd of instr.run?.commands ?? []) {
+    for (const cmd of instr.run ? ranCommands(instr.run) : []) {
       if (isAptInstall(cmd)) operands(cmd).slice(1).forEach((w) => installed.add(w.value.split('=')[0]));
       const name = programName(cmd);
       const pkgs = FULL_ONLY_TOOLS[name];
@@ -55,7 +55,7 @@ function missingInSlim(stage: Stage): string[] {
 }
 
 function compiles(stage: Stage): boolean {
-  return stage.instructions.some((i) => i.run?.commands.some((c) => MAY_COMPILE.test(programName(c))));
+  return stage.instructions.some((i) => i.run && ranCommands(i.run).some((c) => MAY_COMPILE.test(programName(c))));
 }
 
 export const rule: Rule = {

@@ -10,7 +10,7 @@
  * apt build packages), the quick fix rewrites it into a builder stage and a slim final stage.
  */
 import type { Copy } from 'dockerfile-ast';
-import { APT_PROGRAMS, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands } from '../core/commands';
+import { APT_PROGRAMS, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, ranCommands } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { isAtOrBelow, resolvePath, workdirAt } from '../core/paths';
 import { verifiedAppend } from '../core/packageManagers';
@@ -442,7 +442,7 @@ const C_TOOLCHAIN = /^(gcc|g\+\+|clang|build-base|build-essential|musl-dev|libc6
 function usesCgo(stage: Stage): boolean {
   for (const instr of stage.instructions) {
     if (instr.keyword === 'ENV' && /CGO_ENABLED\s*=?\s*["']?1/.test(instr.node.getArgumentsContent() ?? '')) return true;
-    for (const cmd of instr.run?.commands ?? []) {
+    for (const cmd of instr.run ? ranCommands(instr.run) : []) {
       if (inlineAssignments(cmd).get('CGO_ENABLED')?.replace(/["']/g, '') === '1') return true;
       if (installedPackages(cmd)?.names.some((n) => C_TOOLCHAIN.test(n) || /-dev$/.test(n))) return true;
     }

@@ -3,7 +3,7 @@
  * analysers, debug bars) unless told `--no-dev`. In a stage whose layers form the final image
  * they ship with the app.
  */
-import { commandRange, hasFlag, insertAfterWord, operands } from '../core/commands';
+import { commandRange, hasFlag, insertAfterWord, operands, ranCommands } from '../core/commands';
 import { envFor, findingCommand, followsInImage, isTruthy, subcommandOf } from '../core/packageManagers';
 import { runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { programName, type ShellCommand } from '../core/shell';
@@ -26,7 +26,7 @@ function usesDev(cmd: ShellCommand): boolean {
 /** Instructions that use require-dev: RUNs with tests or analysers, a CMD/ENTRYPOINT running tests (found once per check, when needed). */
 function devUses(model: DockerfileModel): Instr[] {
   return model.instructions.filter(
-    (i) => i.run?.commands.some(usesDev) || ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && /\b(phpunit|pest|artisan["',\s]+test)\b/.test(i.node.getArgumentsContent() ?? '')),
+    (i) => (i.run && ranCommands(i.run).some(usesDev)) || ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && /\b(phpunit|pest|artisan["',\s]+test)\b/.test(i.node.getArgumentsContent() ?? '')),
   );
 }
 

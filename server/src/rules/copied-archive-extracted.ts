@@ -5,7 +5,7 @@
  * it ever becoming a layer.
  */
 import type { Copy } from 'dockerfile-ast';
-import { deleteInstruction, operands } from '../core/commands';
+import { deleteInstruction, operands, ranCommands } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { ADD_EXTRACTS, ARCHIVE, copySpec, extractedArchive, isAtOrBelow, laterRuns, normalizePath, pathPattern, resolvePath, workdirAt } from '../core/paths';
 import { programArgs, programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
@@ -34,7 +34,7 @@ function hits(model: DockerfileModel): Hit[] {
       const path = spec.destIsDir ? normalizePath(`${spec.destPath}/${source.split('/').pop()}`) : spec.destPath;
       for (const run of laterRuns(model, copy)) {
         const cwd = workdirAt(run);
-        const extract = cwd === undefined ? undefined : run.run!.commands.find((c) => extractedArchive(c, cwd) === path);
+        const extract = cwd === undefined ? undefined : ranCommands(run.run!).find((c) => extractedArchive(c, cwd) === path);
         if (extract) {
           out.push({ copy, source, path, run, extract });
           break;

@@ -9,7 +9,7 @@
  * flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, removeCommandFromRun } from '../core/commands';
+import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, ranCommands, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, resolvePath, workdirAt, writesInImage, type Write } from '../core/paths';
@@ -252,7 +252,7 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
 function ownerCreatedSince(change: Change, between: Instr[], instr: Instr, cmd: ShellCommand): boolean {
   if (change.action !== 'chown' || /^\d+(:\d+)?$/.test(change.setting ?? '')) return false;
   const createsUser = (c: ShellCommand) => USER_CREATION.test(programName(c));
-  return between.some((i) => i.run?.commands.some(createsUser)) || instr.run!.commands.some((c) => c.start < cmd.start && createsUser(c));
+  return between.some((i) => i.run && ranCommands(i.run).some(createsUser)) || instr.run!.commands.some((c) => c.start < cmd.start && createsUser(c));
 }
 
 /** Instructions of the image `instr` belongs to (its stage's FROM chain), in order. */
@@ -286,7 +286,7 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   // `chown app` moved above the `useradd app` would fail the build.
   if (ownerCreatedSince(change, between, instr, cmd)) return undefined;
   for (const i of between) {
-    if (i.run && (i.run.commands.some(usesWrites) || paths.some((p) => isAtOrBelow(workdirAt(i) ?? '/', p)))) return undefined;
+    if (i.run && (ranCommands(i.run).some(usesWrites) || paths.some((p) => isAtOrBelow(workdirAt(i) ?? '/', p)))) return undefined;
     if ((i.keyword === 'COPY' || i.keyword === 'ADD') && (i.node.getArgumentsContent() ?? '').split(/\s+/).some((w) => paths.some((p) => w.includes(p)))) return undefined;
   }
   if (run.commands.some((c) => c.start < cmd.start && usesWrites(c))) return undefined;

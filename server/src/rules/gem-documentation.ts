@@ -4,7 +4,7 @@
  * not reported; other bases (Debian's ruby, Alpine's) generate it.
  */
 import { runInstructions } from '../core/model';
-import { commandRange, hasFlag, insertAfterWord } from '../core/commands';
+import { commandRange, hasFlag, insertAfterWord, ranCommands } from '../core/commands';
 import { baseImageOf, findingCommand, imageRepository, precedesInChain, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
 import { programName, wordsAndRedirects } from '../core/shell';
@@ -25,7 +25,7 @@ function gemrcWriters(model: DockerfileModel): Instr[] {
   return model.instructions.filter((i) => {
     if (i.keyword === 'COPY' || i.keyword === 'ADD') return /gemrc/.test(i.node.getArgumentsContent() ?? '');
     if (!i.run) return false;
-    const words = i.run.commands.filter((c) => !GEM.test(programName(c))).flatMap((c) => wordsAndRedirects(c).map((w) => w.value));
+    const words = ranCommands(i.run).filter((c) => !GEM.test(programName(c))).flatMap((c) => wordsAndRedirects(c).map((w) => w.value));
     return words.some((w) => /gemrc/.test(w)) && words.some((w) => /no-document|no-ri/.test(w));
   });
 }

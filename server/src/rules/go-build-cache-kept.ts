@@ -3,7 +3,7 @@
  * the final image leave the build cache (GOCACHE, ~/.cache/go-build) and the module cache
  * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are not reported.
  */
-import { operands } from '../core/commands';
+import { operands, ranCommands } from '../core/commands';
 import { appendRepair, cacheMountTargets, cacheRule, expandVars, pathCovers, removedPaths, subcommandOf, usedLaterInImage } from '../core/packageManagers';
 import type { Instr, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
@@ -34,7 +34,7 @@ const DOWNLOADS = new WeakMap<Stage, Instr[]>();
 function downloadsIn(stage: Stage): Instr[] {
   let list = DOWNLOADS.get(stage);
   if (!list) {
-    list = stage.instructions.filter((i) => i.run?.commands.some((c) => goFills(c)?.value === 'download'));
+    list = stage.instructions.filter((i) => i.run && ranCommands(i.run).some((c) => goFills(c)?.value === 'download'));
     DOWNLOADS.set(stage, list);
   }
   return list;

@@ -3,7 +3,7 @@
  * (test runners, bundlers, linters, type definitions) unless told to omit them. In a stage whose
  * layers form the final image they ship with the app.
  */
-import { commandRange, insertAfterWord, operands } from '../core/commands';
+import { commandRange, insertAfterWord, operands, ranCommands } from '../core/commands';
 import { findingCommand, followsInImage, npmInstallWord } from '../core/packageManagers';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { installedLockfile, lockfileEstimate, lockfileKey } from '../core/npmLockfile';
@@ -34,7 +34,7 @@ function usesDevDependencies(cmd: ShellCommand): boolean {
 function devUses(model: DockerfileModel): Instr[] {
   return model.instructions.filter(
     (i) =>
-      i.run?.commands.some(usesDevDependencies) ||
+      (i.run && ranCommands(i.run).some(usesDevDependencies)) ||
       ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && /\b(npx|ts-node|tsx|nodemon)\b|\bnpm["',\s]+(test|t|run["',\s]+(?!start\b)[\w:-]+)/.test(i.node.getArgumentsContent() ?? '')),
   );
 }
@@ -46,7 +46,7 @@ function laterDevUse(instr: Instr, cmd: ShellCommand, model: DockerfileModel, us
   if (inRun) return { line: model.lines.positionAt(run.docOffset(inRun.start)).line, text: inRun.words.map((w) => w.value).slice(0, 3).join(' ') };
   const later = uses.find((u) => followsInImage(instr, u));
   if (!later) return undefined;
-  const c = later.run?.commands.find(usesDevDependencies);
+  const c = later.run && ranCommands(later.run).find(usesDevDependencies);
   return { line: later.range.start.line, text: c ? c.words.map((w) => w.value).slice(0, 3).join(' ') : (later.node.getArgumentsContent() ?? '').trim() };
 }
 

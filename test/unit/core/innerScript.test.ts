@@ -55,6 +55,25 @@ describe('scripts handed to a shell\'s -c', () => {
     }
   });
 
+  it('still says what such a script runs (hidden commands, placed nowhere), for questions about other RUNs', () => {
+    const hidden = (run: string) => buildModel(`FROM debian:12\n${run}\n`).instructions[1].run!.hidden?.map((c) => c.words.map((w) => w.value).join(' '));
+    for (const run of [
+      'RUN bash -c "echo \\"x\\" && apt-get install -y curl"',
+      'RUN bash -c "echo x && apt-get install -y curl" name',
+      'RUN ["/bin/bash", "-c", "echo \\"x\\" && apt-get install -y curl"]',
+      'RUN ! bash -c "echo x && apt-get install -y curl"',
+      "RUN bash -c 'echo x && apt-get install -y curl' &",
+      'RUN ( bash -c "echo x && apt-get install -y curl" ) &',
+    ]) {
+      // As the shell receives it: quotes and escapes of the outer word removed.
+      assert.deepEqual(hidden(run), ['echo x', 'apt-get install -y curl'], run);
+      // The RUN's own commands are read as before: the shell's, which fixes of this RUN see.
+      assert.deepEqual(read(run).programs, [run.includes('[') ? '/bin/bash' : 'bash'], run);
+    }
+    // None where the script is read in place, or where there is no -c script.
+    for (const run of ['RUN bash -c "apt-get install -y curl"', 'RUN bash -x script.sh', 'RUN bash -c', 'RUN python3 -c "import os"']) assert.equal(hidden(run), undefined, run);
+  });
+
   it('lets a fix edit inside the quotes only, with text that means the same there', () => {
     const text = 'FROM debian:12\nRUN bash -c "apt-get install -y curl"\nRUN sh -c \'pip install x\'\n';
     const lines = new LineIndex(text);

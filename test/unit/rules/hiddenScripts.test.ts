@@ -1,0 +1,103 @@
+/**
+ * Rules that look at other RUNs see the commands of a `-c` script the reader cannot place in the
+ * file (a backslash in double quotes, an escaped JSON string, `!`, `&`, arguments after the
+ * script): `RunScript.hidden`. Before, such a RUN was one command, `sh`, to them: a later
+ * `apk add` in it went unseen and the fix that drops `apk update` broke it. What they see there
+ * may only refuse a fix or change a finding elsewhere; nothing is placed or edited at it.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
+
+const ENV = { context: {} };
+
+/** The later RUN in the shapes the reader reads as one command (`%` stands for the script). */
+const SHAPES = ['RUN sh -c "% && echo \\$HOME"', 'RUN ["sh", "-c", "% \\"$X\\""]', "RUN ! sh -c '%'", "RUN sh -c '%' &", "RUN sh -c '%' _ x"];
+
+function findings(text: string, rule: string) {
+  const analysis = analyze(text, ENV);
+  return analysis.findings.filter((f) => f.ruleId === rule).map((f) => ({ line: f.range.start.line, message: f.message, fix: fixFor(analysis, f, ENV) }));
+}
+
+describe('rules see the commands of -c scripts that cannot be placed (hidden)', () => {
+  // Each: the file (with the later RUN as `{}`), its rule, the script, and what must hold.
+  const cases: { rule: string; file: string; script: string; check: (found: ReturnType<typeof findings>, text: string) => void }[] = [
+    {
+      rule: 'apk-update-cache-kept',
+      file: 'FROM alpine:3.21\nRUN apk update && apk add --no-cache curl\n{}\n',
+      script: 'apk add git',
+      check: (found) => assert.equal(found[0].fix, undefined, 'dropping the index breaks the later apk add'),
+    },
+    {
+      rule: 'apt-lists-kept',
+      file: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n{}\n',
+      script: 'apt-get install -y --no-install-recommends git',
+      check: (found) => assert.equal(found[0].fix, undefined, 'removing the lists breaks the later apt-get install'),
+    },
+    {
+      rule: 'apt-clean-keeps-lists',
+      file: 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean\n{}\n',
+      script: 'apt-get install -y --no-install-recommends git',
+      check: (found) => assert.equal(found[0].fix, undefined, 'removing the lists breaks the later apt-get install'),
+    },
+    {
+      rule: 'base-image-not-slim',
+      file: 'FROM python:3.12\n{}\nCMD ["python"]\n',
+      script: 'git clone https://example.com/x.git /src',
+      check: (found) => assert.equal(found[0].fix, undefined, 'the -slim image has no git'),
+    },
+    {
+      rule: 'npm-dev-dependencies',
+      file: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\n{}\nCMD ["node", "dist/index.js"]\n',
+      script: 'npm run build',
+      check: (found) => assert.equal(found[0].fix, undefined, 'the build needs the devDependencies'),
+    },
+    {
+      rule: 'gradle-cache-kept',
+      file: 'FROM gradle:8-jdk21\nWORKDIR /app\nCOPY . .\nRUN gradle build --no-daemon\n{}\nCMD ["java", "-jar", "build/libs/app.jar"]\n',
+      script: 'gradle test',
+      check: (found) => assert.equal(found[0].fix, undefined, 'a later RUN runs Gradle'),
+    },
+    {
+      rule: 'files-changed-in-later-layer',
+      file: 'FROM debian:bookworm-slim\nRUN mkdir -p /data && curl -fsSL -o /data/x.bin https://example.com/x.bin\n{}\nRUN chown app /data/x.bin\n',
+      script: 'useradd app',
+      check: (found) => assert.equal(found[0].fix, undefined, 'moved above the useradd, the chown fails'),
+    },
+    {
+      rule: 'archive-kept',
+      file: 'FROM debian:bookworm-slim\nRUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz && tar -xJf /tmp/node.tar.xz -C /usr/local\n{}\n',
+      script: 'rm -f /tmp/node.tar.xz',
+      // Deleted in the later RUN: files-changed-in-later-layer's finding, not this rule's.
+      check: (found) => assert.deepEqual(found, []),
+    },
+    {
+      rule: 'copied-archive-extracted',
+      file: 'FROM debian:bookworm-slim\nCOPY app.tar.gz /tmp/\n{}\n',
+      script: 'tar -xzf /tmp/app.tar.gz -C /opt',
+      check: (found) => {
+        // Found, on the COPY; no fix, which would have to edit the RUN where nothing is placed.
+        assert.deepEqual(found.map((f) => [f.line, f.fix]), [[1, undefined]]);
+      },
+    },
+    {
+      rule: 'apk-virtual-not-deleted',
+      file: 'FROM alpine:3.21\nRUN apk add --no-cache --virtual .build-deps gcc\n{}\n',
+      script: 'apk del .build-deps',
+      check: (found) => assert.match(found[0].message, /The `apk del` on line 3 runs in a later layer/),
+    },
+  ];
+  for (const c of cases) {
+    for (const shape of SHAPES) {
+      const run = shape.replace('%', c.script);
+      it(`${c.rule}: ${run}`, () => {
+        const text = c.file.replace('{}', run);
+        c.check(findings(text, c.rule), text);
+      });
+    }
+  }
+
+  it('keeps the fix where nothing hidden needs what it removes', () => {
+    const found = findings('FROM alpine:3.21\nRUN apk update && apk add --no-cache curl\nRUN sh -c "apk add --no-cache git && echo \\$HOME"\n', 'apk-update-cache-kept');
+    assert.ok(found[0].fix, 'a hidden apk add --no-cache needs no stored index');
+  });
+});
