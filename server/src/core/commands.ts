@@ -5,7 +5,7 @@
  */
 import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript } from './model';
-import { closesCompound, mayRunInBackground, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, type ShellCommand, type ShellWord } from './shell';
+import { closesCompound, mayRunInBackground, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, textEnd, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 
 /** Arguments that are not options (`-y`, `--no-cache`), in order. */
@@ -102,7 +102,7 @@ export function appendToRun(model: DockerfileModel, instr: Instr, command: strin
   const eol = lines.eol;
   if (run.form === 'heredoc') {
     const last = run.commands[run.commands.length - 1];
-    const lastLine = lines.positionAt(run.docOffset(last.end - 1) + 1).line;
+    const lastLine = lines.positionAt(run.docOffset(textEnd(last) - 1) + 1).line;
     // After the bodies of the here-documents its line opens (`cat <<X >/etc/x`), not inside them.
     const endLine = last.bodiesEnd === undefined ? lastLine : lines.positionAt(run.docOffset(last.bodiesEnd - 1) + 1).line;
     const indent = /^\s*/.exec(lines.lineText(lastLine))?.[0] ?? '';
@@ -111,7 +111,7 @@ export function appendToRun(model: DockerfileModel, instr: Instr, command: strin
     return { range: { start: at, end: at }, newText: `${eol}${indent}${command}` };
   }
   const last = run.commands[run.commands.length - 1];
-  const endOffset = run.docOffset(last.end - 1) + 1;
+  const endOffset = run.docOffset(textEnd(last) - 1) + 1;
   const end = lines.positionAt(endOffset);
   const startLine = instr.range.start.line;
   if (end.line === startLine || run.inner) return { range: { start: end, end }, newText: ` && ${command}` };
@@ -208,7 +208,7 @@ export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: 
   if (b.commands.some((c, i) => mayRunInBackground(c) || (i < b.commands.length - 1 && c.ends !== '&&' && c.ends !== '|'))) return undefined;
   const lines = model.lines;
   const last = a.commands[a.commands.length - 1];
-  const gapStart = a.docOffset(last.end - 1) + 1;
+  const gapStart = a.docOffset(textEnd(last) - 1) + 1;
   const gapEnd = b.docOffset(b.commands[0].start);
   // Only separators, line breaks and the `RUN` keyword may lie between the two scripts.
   if (!/^[ \t;]*(\r?\n[ \t]*)+RUN[ \t]+$/i.test(model.text.slice(gapStart, gapEnd))) return undefined;
@@ -257,8 +257,9 @@ export function removeCommandFromRun(model: DockerfileModel, instr: Instr, cmd: 
   const afterPrev = prev !== undefined && !opens && (!next || cmd.before === '&&');
   // Only the text between the commands that goes with it must be operators and blanks: a
   // here-document body on the other side stays (`cat <<X`, its body, then `rm x` and `b`: `rm x` goes with its line).
-  if (afterPrev ? !only(run.text.slice(prev.end, cmd.start)) : !only(run.text.slice(cmd.end, next.start))) return undefined;
-  const [from, to] = afterPrev ? [run.docOffset(prev.end - 1) + 1, cmdEnd] : [run.docOffset(cmd.start), run.docOffset(next.start)];
+  const prevEnd = prev && textEnd(prev);
+  if (afterPrev ? !only(run.text.slice(prevEnd, cmd.start)) : !only(run.text.slice(cmd.end, next.start))) return undefined;
+  const [from, to] = afterPrev ? [run.docOffset(prevEnd - 1) + 1, cmdEnd] : [run.docOffset(cmd.start), run.docOffset(next.start)];
   // A line left ending in the escape character would go on to the next one: `ln -s a b\ ` (its
   // last word ends in an escaped blank) then `&& rm -f x` glued the next instruction on.
   const endsInEscape = (line: string) => line.replace(/[ \t]+$/, '').endsWith(model.escapeChar);

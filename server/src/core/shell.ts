@@ -28,7 +28,11 @@ export interface ShellWord {
 export interface ShellCommand {
   /** The words the shell hands the program: assignments, the program and its arguments (no redirections). */
   words: ShellWord[];
-  /** The command's redirections in order. Set by the scanner only (an exec-form RUN has none). */
+  /**
+   * The command's redirections in order. Set by the scanner only (an exec-form RUN has none). The
+   * last command of a `( )` subshell also holds those written after its `)` (`( a ) >log`: its
+   * output goes there too), which lie outside its offsets.
+   */
   redirects?: readonly ShellRedirect[];
   /**
    * The operator that joins this command to the previous one ('' for the first), or the reserved
@@ -217,6 +221,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
   const commands: ShellCommand[] = [];
   let words: ShellWord[] = [];
   let redirects: ShellRedirect[] | undefined;
+  let lastRedirect: ShellRedirect | undefined;
   // The last word was a redirection operator written alone (`>`): the next word is what it applies to.
   let target = false;
   let before = '';
@@ -461,18 +466,22 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     if (functionHeader(words)) flush('');
     if (target) {
       // What an operator written alone applies to (`> /dev/null`).
-      const redirect = redirects![redirects!.length - 1];
-      redirect.value = value;
-      redirect.end = end;
+      lastRedirect!.value = value;
+      lastRedirect!.end = end;
       target = false;
       continue;
     }
     if (opLength > 0) {
-      // Where the command starts, a word after a redirection is no reserved word (`>log if` runs a program named if).
-      if (words.length === 0 && !redirects) startCommand(undefined);
       target = end - start === opLength;
-      const redirect = { op: script.slice(start, start + opLength), value: value.slice(opLength), start, end };
-      (redirects ??= []).push(redirect);
+      const redirect = (lastRedirect = { op: script.slice(start, start + opLength), value: value.slice(opLength), start, end });
+      // Right after a subshell's `)`, the subshell's (bash, dash and busybox ash agree; a word after
+      // it is a syntax error): kept with its last command, no command of its own.
+      if (words.length === 0 && !redirects && pending) pending.redirects = [...pending.redirects!, redirect];
+      else {
+        // Where the command starts, a word after a redirection is no reserved word (`>log if` runs a program named if).
+        if (words.length === 0 && !redirects) startCommand(undefined);
+        (redirects ??= []).push(redirect);
+      }
       if (opensHereDocument(redirect)) hereDocuments.push(redirect);
       continue;
     }
@@ -604,6 +613,11 @@ export function redirectsBothOutputs(cmd: ShellCommand): boolean {
 /** True when the command ends a list run in the background (`&`), or may as dash reads it ({@link redirectsBothOutputs}). */
 export function mayRunInBackground(cmd: ShellCommand): boolean {
   return (cmd.ends ?? cmd.after) === '&' || redirectsBothOutputs(cmd);
+}
+
+/** Where the text that goes with the command ends: at its end, or after its subshell's redirections (`( a ) >log`, see {@link ShellCommand.redirects}). */
+export function textEnd(cmd: ShellCommand): number {
+  return Math.max(cmd.end, cmd.redirects?.at(-1)?.end ?? 0);
 }
 
 /** Environment assignments written before the program on the same command (`A=1 B=2 prog`). */

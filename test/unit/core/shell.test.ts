@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseShell, programName, programOperands, inlineAssignments, scanShell } from '../../../server/src/core/shell';
+import { parseShell, programName, programOperands, inlineAssignments, runsWheneverScriptSucceeds, scanShell, textEnd } from '../../../server/src/core/shell';
 
 const words = (s: string) => parseShell(s).map((c) => c.words.map((w) => w.value));
 /** Each command's words, then its redirections (operator and what it applies to, with a blank between) after a `|`. */
@@ -45,6 +45,25 @@ describe('shell reader', () => {
     assert.deepEqual(parseShell(script).map((c) => script.slice(c.start, c.end)), ['a >x', '>log b c 2> err', 'd']);
     assert.deepEqual(parseShell(script)[1].redirects?.map((r) => script.slice(r.start, r.end)), ['>log', '2> err']);
     assert.deepEqual(parseShell('a >\\\n/dev/null').map((c) => [c.redirects?.map((r) => [r.op, r.value]), c.end]), [[[['>', '/dev/null']], 14]]);
+  });
+  it('gives a redirection after a subshell\'s ) to the subshell, kept with its last command (bash, dash and busybox ash read it so)', () => {
+    // Before, `>log 2>&1` was a command of its own, with no program, between the subshell and `&&`.
+    assert.deepEqual(redirected('( a; b ) >log 2>&1 && c'), [['a', '|'], ['b', '|', '> log', '2>& 1'], ['c', '|']]);
+    assert.deepEqual(redirected('( a ) > log'), [['a', '|', '> log']]);
+    // What follows the subshell goes on its list, as after `( a ) && b`.
+    assert.deepEqual(parseShell('( a ) >log && b').map((c) => [c.ends, c.before]), [['&&', ''], ['', '&&']]);
+    // The command's own offsets stay inside the subshell; textEnd says where its text ends.
+    const script = '( a ) >log && b';
+    const [a] = parseShell(script);
+    assert.deepEqual([script.slice(a.start, a.end), script.slice(a.start, textEnd(a))], ['a', 'a ) >log']);
+    // A case pattern's `)` is no subshell: the redirection is the next command's.
+    assert.deepEqual(redirected('case x in y) >log b;; esac').slice(1), [['b', '|', '> log'], ['esac', '|']]);
+    // Its status: the subshell's last command is no longer followed by a command without a program.
+    const runs = (text: string) => parseShell(text).map((c, _, all) => runsWheneverScriptSucceeds(all, c));
+    assert.deepEqual(runs('( a ) >log | b'), [true, true]);
+    assert.deepEqual(runs('x && ( a ) >log'), [true, true]);
+    // `&>` after it: dash runs the subshell in the background.
+    assert.deepEqual(runs('( a ) &>log && b'), [false, true]);
   });
   it('keeps quoted operators inside one word and removes quotes', () => {
     assert.deepEqual(words(`echo "a && b" 'c;d' e\\ f`), [['echo', 'a && b', 'c;d', 'e f']]);

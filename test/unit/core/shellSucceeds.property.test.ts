@@ -1,7 +1,7 @@
 /**
  * runsWheneverScriptSucceeds, checked against the shell itself: generated scripts of commands
  * `c0`, `c1`... joined by `&&`, `||`, `|`, `!`, `;` and line breaks, in groups, subshells, ifs,
- * cases and function bodies, with `exit`s and `&>/dev/null` (a background `&` to dash). Each script runs under `sh` once for every way its
+ * cases and function bodies (subshells redirected after their `)` too), with `exit`s and `&>/dev/null` (a background `&` to dash). Each script runs under `sh` once for every way its
  * commands can succeed or fail (each `cN` is a function that logs that it ran and returns bit N of
  * the case).
  * - Sound: a command said to run ran in every case where the script exited 0, and (in scripts
@@ -34,6 +34,8 @@ const script: fc.Arbitrary<string> = fc.letrec<{ script: string; list: string; p
     { arbitrary: fc.constant('# &>/dev/null'), weight: 1 },
     { arbitrary: tie('script').map((s) => `{ ${s}; }`), weight: 1 },
     { arbitrary: tie('script').map((s) => `( ${s} )`), weight: 1 },
+    // Redirected after its `)`: the subshell's redirection (with `&>`, dash runs it in the background).
+    { arbitrary: fc.tuple(tie('script'), fc.constantFrom('>/dev/null', '2>/dev/null', '&>/dev/null')).map(([s, r]) => `( ${s} ) ${r}`), weight: 1 },
     { arbitrary: fc.tuple(tie('list'), tie('script')).map(([c, s]) => `if ${c}; then ${s}; fi`), weight: 1 },
     // The second item runs, the first never: the patterns are no commands.
     { arbitrary: fc.tuple(tie('script'), tie('script')).map(([a, b]) => `case x in y) ${a};; (w|x) ${b};; esac`), weight: 1 },

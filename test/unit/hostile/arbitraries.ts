@@ -134,8 +134,8 @@ const WRAPS: ((s: string) => string)[] = [
   (s) => `if true; then :; else ${s}; fi`, (s) => `if false; then :; elif ${s}; then :; fi`, (s) => `if ${s}; then echo ok; fi`, (s) => `until ${s}; do sleep 1; done`,
   (s) => `while ! ${s}; do :; done`, (s) => `if true; then ${s}; echo ok; fi`, (s) => `{ ${s}; } >/dev/null`, (s) => `if true; then \\\n      ${s}; \\\n    fi`,
   (s) => `for p in a; do { ${s}; }; done`,
-  // `-c` scripts read as one command (an escape, `!`, `&`, arguments after it).
-  (s) => `sh -c "${s} \\$x"`, (s) => `! sh -c '${s}'`, (s) => `sh -c '${s}' &`, (s) => `sh -c '${s}' _ x`,
+  // A subshell's own redirection; `-c` scripts read as one command (an escape, `!`, `&`, arguments after it).
+  (s) => `( ${s} ) >/tmp/log && echo ok`, (s) => `( ${s} ) 2>&1 | tee /tmp/log`, (s) => `sh -c "${s} \\$x"`, (s) => `! sh -c '${s}'`, (s) => `sh -c '${s}' &`, (s) => `sh -c '${s}' _ x`,
 ];
 const script = fc
   .tuple(fc.array(fc.tuple(fc.constantFrom(...COMMANDS), fc.constantFrom(...JOINS)), { minLength: 1, maxLength: 5 }), fc.nat(WRAPS.length - 1), fc.nat())
