@@ -24,11 +24,15 @@ function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: 
   return undefined;
 }
 
-/** True when a later RUN of the image removes the archive (too late, but then that rule reports it). */
+/**
+ * True when a later RUN of the image removes the archive (too late, but then that rule reports it).
+ * Its own commands, as that rule reads them: an `rm` in a `-c` script it cannot place (hidden)
+ * leaves the finding here, and the fix is refused since that RUN names the archive.
+ */
 function removedLater(model: DockerfileModel, w: Write): boolean {
   return laterRuns(model, w.instr).some((r) => {
     const cwd = workdirAt(r) ?? '/';
-    return ranCommands(r.run!).some((c) => programName(c) === 'rm' && c.words.slice(1).some((word) => {
+    return r.run!.commands.some((c) => programName(c) === 'rm' && c.words.slice(1).some((word) => {
       const p = pathPattern(word.value, cwd);
       return p !== undefined && isAtOrBelow(w.path, p.prefix);
     }));
