@@ -3,7 +3,7 @@
  * /var/cache/apk. Even when every `apk add` uses `--no-cache`, those indexes stay unless the same
  * RUN removes them.
  */
-import { hasFlag, laterRunNeeds, laterRunsInImage, ranCommands, removeCommandFromRun, subcommand } from '../core/commands';
+import { hasFlag, laterRunNeeds, laterRunsInImage, removeCommandFromRun, subcommand } from '../core/commands';
 import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
 import type { TextEdit } from '../core/types';
@@ -59,8 +59,9 @@ export const rule = cacheRule({
   repair: ({ model, instr, cmd }) => {
     const needsIndex = laterRunNeeds(model, instr, (c) => isApkAdd(c) && !hasFlag(c, '--no-cache'), isApkUpdate);
     // `RUN apk update` on its own before a RUN that adds: merging the two (index-update-in-separate-run)
-    // is the repair; this rule's removal then applies to the merged RUN.
-    const updateOnly = instr.run!.commands.every(isApkUpdate) && laterRunsInImage(model, instr).some((r) => ranCommands(r.run!).some(isApkAdd));
+    // is the repair; this rule's removal then applies to the merged RUN. That rule reads the RUNs' own
+    // commands (an `apk add` in a -c script it cannot place is none), so this question does too.
+    const updateOnly = instr.run!.commands.every(isApkUpdate) && laterRunsInImage(model, instr).some((r) => r.run!.commands.some(isApkAdd));
     if (needsIndex || updateOnly) return undefined;
     return dropUpdate(model, instr, cmd) ?? appendRepair(model, instr, CLEANUP);
   },

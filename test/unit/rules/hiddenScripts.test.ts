@@ -118,5 +118,9 @@ describe('rules see the commands of -c scripts that cannot be placed (hidden)', 
   it('keeps the fix where nothing hidden needs what it removes', () => {
     const found = findings('FROM alpine:3.21\nRUN apk update && apk add --no-cache curl\nRUN sh -c "apk add --no-cache git && echo \\$HOME"\n', 'apk-update-cache-kept');
     assert.ok(found[0].fix, 'a hidden apk add --no-cache needs no stored index');
+    // A RUN of `apk update` alone: this rule leaves the repair to index-update-in-separate-run only
+    // where that rule reports (it reads no hidden command), so the cleanup is still offered.
+    const alone = findings('FROM alpine:3.21\nRUN apk update\nRUN sh -c "apk add --no-cache git && echo \\$HOME"\n', 'apk-update-cache-kept');
+    assert.ok(alone[0].fix, 'no other rule repairs it');
   });
 });
