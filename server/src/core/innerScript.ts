@@ -9,7 +9,8 @@
  * an exec-form JSON string without `\` escapes or continued lines; and only where the shell's
  * command runs whenever the RUN succeeds (not after `!`, not in the background). Anything else is
  * read as before (one command, the shell's), and its script, as the shell receives it, gives the
- * RUN's `hidden` commands: what it runs, for questions about other RUNs, placed nowhere.
+ * RUN's `hidden` commands: what it runs, for questions about other RUNs, placed nowhere (so does
+ * a shell's `-c` among other commands: `RUN set -e; sh -c '...'`).
  *
  * A fix may then edit inside the quotes only, with text that means the same there (see
  * {@link keepsInnerScripts}): no quote of the same kind, no `\`, no line break, and inside double
@@ -32,31 +33,38 @@ export interface InnerScript {
   quote: "'" | '"' | 'json';
 }
 
-/**
- * The commands of the script that `commands` (a RUN's, read from `text`) hand to a shell's `-c`,
- * with offsets in `text`, or undefined when the RUN is not one shell command with such a script.
- * A script not read in place (see the module comment) gives `hidden`: its commands read from the
- * word the shell receives, with offsets in that word. `exec`: the words are an exec form's JSON strings.
- */
-export function innerScript(commands: readonly ShellCommand[], text: string, exec: boolean): { commands: ShellCommand[]; balanced: boolean; inner: InnerScript } | { hidden: ShellCommand[] } | undefined {
-  if (commands.length !== 1) return undefined;
-  const words = commands[0].words;
-  if (words.length < 3 || !SHELL_PATH.test(words[0].value)) return undefined;
+/** The index of the word that holds the script `cmd` hands to a shell's `-c`, or -1. */
+function scriptWord(cmd: ShellCommand): number {
+  const words = cmd.words;
+  if (words.length < 3 || !SHELL_PATH.test(words[0].value)) return -1;
   let k = 1;
   for (; k < words.length; k++) {
     const option = words[k].value;
     if (option === '-o' || option === '+o') k++;
     else if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(option)) break;
-    else if (!/^[-+][a-zA-Z]+$/.test(option)) return undefined;
+    else if (!/^[-+][a-zA-Z]+$/.test(option)) return -1;
   }
-  const word = words[k + 1];
-  if (!word) return undefined;
-  const hidden = () => ({ hidden: scanShell(word.value).commands });
+  return k + 1 < words.length ? k + 1 : -1;
+}
+
+/**
+ * The commands of the script that `commands` (a RUN's, read from `text`) hand to a shell's `-c`,
+ * with offsets in `text`, or undefined when no command of the RUN is a shell with such a script.
+ * A script not read in place (see the module comment; also one of several commands) gives
+ * `hidden`: the RUN's commands with each such shell's replaced by its script's, read from the word
+ * the shell receives (offsets in that word). `exec`: the words are an exec form's JSON strings.
+ */
+export function innerScript(commands: readonly ShellCommand[], text: string, exec: boolean): { commands: ShellCommand[]; balanced: boolean; inner: InnerScript } | { hidden: ShellCommand[] } | undefined {
+  if (!commands.some((c) => scriptWord(c) >= 0)) return undefined;
+  const hidden = () => ({ hidden: commands.flatMap((c) => (scriptWord(c) < 0 ? [c] : scanShell(c.words[scriptWord(c)].value).commands)) });
+  const words = commands[0].words;
+  const k = scriptWord(commands[0]);
+  const word = words[k];
   // Negated (`! bash -c "..."`) or run in the background (`bash -c "..." &`), the shell's commands
   // may not have run, or not to their end, in a build that succeeded: read inside, they would lose
   // that (their `!` and `&` are the outer command's), and fixes would move or repeat their effects.
   // The script must be the last word: words after it would be its $0 and arguments.
-  if (!runsWheneverScriptSucceeds(commands, commands[0]) || k + 2 !== words.length) return hidden();
+  if (commands.length !== 1 || !runsWheneverScriptSucceeds(commands, commands[0]) || k + 1 !== words.length) return hidden();
   const raw = text.slice(word.start, word.end);
   const quote = raw[0];
   if (raw.length < 2 || raw[raw.length - 1] !== quote || (quote !== '"' && quote !== "'") || (exec && quote !== '"')) return hidden();

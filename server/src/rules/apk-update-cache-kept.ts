@@ -3,7 +3,7 @@
  * /var/cache/apk. Even when every `apk add` uses `--no-cache`, those indexes stay unless the same
  * RUN removes them.
  */
-import { hasFlag, laterRunNeeds, laterRunsInImage, removeCommandFromRun, subcommand } from '../core/commands';
+import { hasFlag, laterRunNeeds, laterRunsInImage, ranCommands, removeCommandFromRun, subcommand } from '../core/commands';
 import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
 import type { TextEdit } from '../core/types';
@@ -27,7 +27,9 @@ function dropUpdate(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { 
   const run = instr.run!;
   const k = run.commands.indexOf(cmd);
   if (!run.commands[k + 1]) return undefined;
-  const rest = run.commands.slice(k + 1).filter((c) => programName(c) === 'apk');
+  // A shell's `-c` script after it counts with its commands (`apk update && sh -c 'apk add git'`).
+  const all = ranCommands(run);
+  const rest = all.slice(all.indexOf(cmd) + 1).filter((c) => programName(c) === 'apk');
   if (!rest.every((c) => (isApkAdd(c) && hasFlag(c, '--no-cache')) || subcommand(c)?.value === 'del')) return undefined;
   const removal = removeCommandFromRun(model, instr, cmd);
   if (!removal) return undefined;

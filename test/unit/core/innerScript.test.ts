@@ -70,6 +70,8 @@ describe('scripts handed to a shell\'s -c', () => {
       // The RUN's own commands are read as before: the shell's, which fixes of this RUN see.
       assert.deepEqual(read(run).programs, [run.includes('[') ? '/bin/bash' : 'bash'], run);
     }
+    // Among other commands, each shell's script stands in for the shell.
+    assert.deepEqual(hidden('RUN set -e; bash -c "echo x && apt-get install -y curl"; rm -rf /x'), ['set -e', 'echo x', 'apt-get install -y curl', 'rm -rf /x']);
     // None where the script is read in place, or where there is no -c script.
     for (const run of ['RUN bash -c "apt-get install -y curl"', 'RUN bash -x script.sh', 'RUN bash -c', 'RUN python3 -c "import os"']) assert.equal(hidden(run), undefined, run);
   });

@@ -11,7 +11,7 @@ import { analyze, fixFor } from '../../../server/src/core/analyze';
 const ENV = { context: {} };
 
 /** The later RUN in the shapes the reader reads as one command (`%` stands for the script). */
-const SHAPES = ['RUN sh -c "% && echo \\$HOME"', 'RUN ["sh", "-c", "% \\"$X\\""]', "RUN ! sh -c '%'", "RUN sh -c '%' &", "RUN sh -c '%' _ x"];
+const SHAPES = ['RUN sh -c "% && echo \\$HOME"', 'RUN ["sh", "-c", "% \\"$X\\""]', "RUN ! sh -c '%'", "RUN sh -c '%' &", "RUN sh -c '%' _ x", "RUN set -e; sh -c '%'"];
 
 function findings(text: string, rule: string) {
   const analysis = analyze(text, ENV);
@@ -122,5 +122,14 @@ describe('rules see the commands of -c scripts that cannot be placed (hidden)', 
     // where that rule reports (it reads no hidden command), so the cleanup is still offered.
     const alone = findings('FROM alpine:3.21\nRUN apk update\nRUN sh -c "apk add --no-cache git && echo \\$HOME"\n', 'apk-update-cache-kept');
     assert.ok(alone[0].fix, 'no other rule repairs it');
+  });
+
+  it('drops no `apk update` that a -c script later in the same RUN needs', () => {
+    // Before, `apk update && sh -c 'apk add git'` lost its update: the add then finds no index.
+    for (const run of ["RUN apk update && sh -c 'apk add git'", 'RUN apk update && sh -c "apk add git && echo \\$HOME"']) {
+      const text = `FROM alpine:3.21\n${run}\n`;
+      const fix = findings(text, 'apk-update-cache-kept')[0].fix;
+      assert.ok(fix && fix.edits.every((e) => e.newText.includes('rm -rf /var/cache/apk/*')), `${run}: ${fix?.title}`);
+    }
   });
 });
