@@ -36,7 +36,8 @@ export interface InnerScript {
 /** The index of the word that holds the script `cmd` hands to a shell's `-c`, or -1. */
 function scriptWord(cmd: ShellCommand): number {
   const words = cmd.words;
-  if (words.length < 3 || !SHELL_PATH.test(words[0].value)) return -1;
+  // Asked of every command of every RUN read: the regular expression only for names ending in sh.
+  if (words.length < 3 || !words[0].value.endsWith('sh') || !SHELL_PATH.test(words[0].value)) return -1;
   let k = 1;
   for (; k < words.length; k++) {
     const option = words[k].value;
