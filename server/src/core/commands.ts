@@ -4,7 +4,7 @@
  * a RUN, written once so every rule answers them the same way.
  */
 import type { Run } from 'dockerfile-ast';
-import type { DockerfileModel, Instr, RunScript } from './model';
+import type { DockerfileModel, Instr, RunScript, Stage } from './model';
 import { closesCompound, mayRunInBackground, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, textEnd, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 
@@ -133,18 +133,34 @@ export function laterRunNeeds(model: DockerfileModel, instr: Instr, needs: (c: S
   return laterRunsInImage(model, instr).some((r) => ranCommands(r.run!).some(needs) && !ranCommands(r.run!).some(refreshes));
 }
 
-/** All RUN instructions of the stages whose layers form an image built FROM `instr`'s stage, after `instr`. */
-export function laterRunsInImage(model: DockerfileModel, instr: Instr): Instr[] {
-  const stage = instr.stage;
-  if (!stage) return [];
-  const out: Instr[] = [];
-  for (const s of model.stages) {
-    let inherits = false;
-    for (let p: typeof s | undefined = s; p; p = p.from.stage) if (p === stage) inherits = true;
-    if (!inherits) continue;
-    for (const i of s.instructions) if (i.run && i.index > instr.index) out.push(i);
+/** Per model: for each stage, the instructions of the stages built on it (itself included), in file order. */
+const inheriting = new WeakMap<DockerfileModel, Map<Stage, Instr[]>>();
+
+/**
+ * Every instruction after `instr` in the stages built on `instr`'s stage (its own stage and the
+ * stages FROM it, transitively): what runs in an image that holds `instr`'s layer. Worked out once
+ * per model, so rules can ask it for every write without walking all stages each time.
+ */
+export function laterInImage(model: DockerfileModel, instr: Instr): Instr[] {
+  if (!instr.stage) return [];
+  let byStage = inheriting.get(model);
+  if (!byStage) {
+    byStage = new Map();
+    for (const s of model.stages) {
+      for (let p: Stage | undefined = s; p; p = p.from.stage) {
+        const list = byStage.get(p);
+        if (list) list.push(...s.instructions);
+        else byStage.set(p, [...s.instructions]);
+      }
+    }
+    inheriting.set(model, byStage);
   }
-  return out;
+  return (byStage.get(instr.stage) ?? []).filter((i) => i.index > instr.index);
+}
+
+/** The RUN instructions of {@link laterInImage}. */
+export function laterRunsInImage(model: DockerfileModel, instr: Instr): Instr[] {
+  return laterInImage(model, instr).filter((i) => i.run !== undefined);
 }
 
 /** Package managers whose index refresh (`apt-get update`, `apk update`, `dnf makecache`...) feeds a later install. */

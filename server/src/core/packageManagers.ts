@@ -7,7 +7,7 @@
  * and `/home/node/.npm` are the same cache: a rule written for root also accepts the cleanup a
  * Dockerfile running as another user writes.
  */
-import { appendToRun, commandRange, operands, ranCommands } from './commands';
+import { appendToRun, commandRange, laterInImage, operands, ranCommands } from './commands';
 import { buildModel, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -214,20 +214,6 @@ export function usedLaterInImage(model: DockerfileModel, instr: Instr, programs:
     if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && programs.test(firstWordOf(i))) return true;
   }
   return false;
-}
-
-/** Every instruction after `instr` in the stages built on `instr`'s stage (its image and images built FROM it). */
-export function laterInImage(model: DockerfileModel, instr: Instr): Instr[] {
-  const stage = instr.stage;
-  if (!stage) return [];
-  const out: Instr[] = [];
-  for (const s of model.stages) {
-    let inherits = false;
-    for (let p: Stage | undefined = s; p; p = p.from.stage) if (p === stage) inherits = true;
-    if (!inherits) continue;
-    for (const i of s.instructions) if (i.index > instr.index) out.push(i);
-  }
-  return out;
 }
 
 /** The program a CMD/ENTRYPOINT starts (exec or shell form), without its path. */

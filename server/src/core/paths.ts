@@ -407,29 +407,3 @@ export function extractedArchive(cmd: ShellCommand, cwd: string): string | undef
   return word === undefined || word === '-' ? undefined : resolvePath(word, cwd);
 }
 
-// ---------------------------------------------------------------------------------------------
-// Later RUNs
-
-const inheriting = new WeakMap<DockerfileModel, Map<Stage, Instr[]>>();
-
-/**
- * The RUN instructions after `instr` in every image built on `instr`'s stage (its own stage and
- * the stages FROM it, transitively). Same answer as `laterRunsInImage` in commands.ts, computed
- * once per model so rules can ask it for every write without walking all stages each time.
- */
-export function laterRuns(model: DockerfileModel, instr: Instr): Instr[] {
-  let byStage = inheriting.get(model);
-  if (!byStage) {
-    byStage = new Map();
-    for (const s of model.stages) {
-      const runs = s.instructions.filter((i) => i.run !== undefined);
-      for (let p: Stage | undefined = s; p; p = p.from.stage) {
-        const list = byStage.get(p) ?? [];
-        list.push(...runs);
-        byStage.set(p, list);
-      }
-    }
-    inheriting.set(model, byStage);
-  }
-  return instr.stage ? (byStage.get(instr.stage) ?? []).filter((i) => i.index > instr.index) : [];
-}

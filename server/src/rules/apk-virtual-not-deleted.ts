@@ -6,7 +6,8 @@
  */
 import { runInstructions } from '../core/model';
 import { commandRange, operands, ranCommands, subcommand } from '../core/commands';
-import { findingCommand, followsInImage, laterInImage, verifiedAppend } from '../core/packageManagers';
+import { laterInImage } from '../core/commands';
+import { findingCommand, followsInImage, verifiedAppend } from '../core/packageManagers';
 import { programArgs, programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 

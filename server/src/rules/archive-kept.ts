@@ -5,7 +5,8 @@
  */
 import { commandRange, ranCommands } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
-import { ARCHIVE, extractedArchive, isAtOrBelow, laterRuns, mayDownload, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
+import { laterRunsInImage } from '../core/commands';
+import { ARCHIVE, extractedArchive, isAtOrBelow, mayDownload, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
 import { verifiedAppend } from '../core/packageManagers';
 import { programName } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -14,7 +15,7 @@ const BASIS = 'the size of the downloaded archive, kept beside its extracted con
 
 /** Where the archive written by `w` is extracted: the same RUN or a later RUN of the same image. */
 function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: boolean } | undefined {
-  const runs = [w.instr, ...laterRuns(model, w.instr)];
+  const runs = [w.instr, ...laterRunsInImage(model, w.instr)];
   for (const r of runs) {
     const cwd = workdirAt(r);
     if (!r.run || cwd === undefined) continue;
@@ -30,7 +31,7 @@ function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: 
  * leaves the finding here, and the fix is refused since that RUN names the archive.
  */
 function removedLater(model: DockerfileModel, w: Write): boolean {
-  return laterRuns(model, w.instr).some((r) => {
+  return laterRunsInImage(model, w.instr).some((r) => {
     const cwd = workdirAt(r) ?? '/';
     return r.run!.commands.some((c) => programName(c) === 'rm' && c.words.slice(1).some((word) => {
       const p = pathPattern(word.value, cwd);

@@ -7,7 +7,8 @@
 import type { Copy } from 'dockerfile-ast';
 import { deleteInstruction, operands, ranCommands } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
-import { ADD_EXTRACTS, ARCHIVE, copySpec, extractedArchive, isAtOrBelow, laterRuns, normalizePath, pathPattern, resolvePath, workdirAt } from '../core/paths';
+import { laterRunsInImage } from '../core/commands';
+import { ADD_EXTRACTS, ARCHIVE, copySpec, extractedArchive, isAtOrBelow, normalizePath, pathPattern, resolvePath, workdirAt } from '../core/paths';
 import { programArgs, programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
 import type { Fix } from '../core/types';
 import type { RawFinding, Rule } from './rule';
@@ -32,7 +33,7 @@ function hits(model: DockerfileModel): Hit[] {
     for (const source of spec.sources) {
       if (!ARCHIVE.test(source) || /^[a-z]+:\/\//i.test(source)) continue;
       const path = spec.destIsDir ? normalizePath(`${spec.destPath}/${source.split('/').pop()}`) : spec.destPath;
-      for (const run of laterRuns(model, copy)) {
+      for (const run of laterRunsInImage(model, copy)) {
         const cwd = workdirAt(run);
         const extract = cwd === undefined ? undefined : ranCommands(run.run!).find((c) => extractedArchive(c, cwd) === path);
         if (extract) {

@@ -3,11 +3,11 @@
  * mergeIntoPreviousRun, deleteInstruction, index refresh helpers in core/commands.ts).
  */
 import * as assert from 'node:assert/strict';
-import { indexRefreshOnly, installsWith, mergeIntoPreviousRun, removeCommandFromRun } from '../../../server/src/core/commands';
+import { indexRefreshOnly, installsWith, laterInImage, laterRunsInImage, mergeIntoPreviousRun, removeCommandFromRun } from '../../../server/src/core/commands';
 import { applyEdits } from '../../../server/src/core/edits';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
-  copySpec, extractedArchive, isAtOrBelow, laterRuns, mayDownload, normalizePath, ownWrites, pathPattern, resolvePath, tarArchive, urlBasename, workdirAt, writesInImage,
+  copySpec, extractedArchive, isAtOrBelow, mayDownload, normalizePath, ownWrites, pathPattern, resolvePath, tarArchive, urlBasename, workdirAt, writesInImage,
 } from '../../../server/src/core/paths';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -124,10 +124,17 @@ describe('core/paths', () => {
     assert.equal(urlBasename('https://e.com/'), undefined);
   });
 
-  it('lists the later RUNs of every image built on a stage', () => {
-    const m = buildModel('FROM debian AS a\nRUN one\nRUN two\nFROM a AS b\nRUN three\nFROM debian\nRUN four\n');
-    const [one] = runs(m);
-    assert.deepEqual(laterRuns(m, one).map((i) => i.run!.text), ['two', 'three']);
+  it('lists the later instructions and RUNs of every image built on a stage, in file order', () => {
+    const m = buildModel('FROM debian AS a\nRUN one\nRUN two\nFROM a AS b\nRUN three\nFROM debian\nRUN four\nFROM b AS c\nENV X=1\nRUN five\nFROM a\nRUN six\n');
+    const [one, two, three, four] = runs(m);
+    assert.deepEqual(laterRunsInImage(m, one).map((i) => i.run!.text), ['two', 'three', 'five', 'six']);
+    assert.deepEqual(laterRunsInImage(m, two).map((i) => i.run!.text), ['three', 'five', 'six']);
+    assert.deepEqual(laterRunsInImage(m, three).map((i) => i.run!.text), ['five']);
+    assert.deepEqual(laterRunsInImage(m, four).map((i) => i.run!.text), []);
+    assert.deepEqual(laterInImage(m, three).map((i) => i.keyword), ['ENV', 'RUN']);
+    assert.deepEqual(laterInImage(m, m.instructions[0]).map((i) => i.index), [1, 2, 4, 8, 9, 11]);
+    // Asked again of the same model (the answer is worked out once per model), and of a stage's FROM.
+    assert.deepEqual(laterRunsInImage(m, one).map((i) => i.run!.text), ['two', 'three', 'five', 'six']);
   });
 });
 
