@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEngine, debootstrapTarball, BARE_IMAGE, type Engine } from '../../support/engine';
+import { startEngine, importBareImage, BARE_IMAGE, type Engine } from '../../support/engine';
 import { buildModel } from '../../../server/src/core/model';
 import { programArgs, programName } from '../../../server/src/core/shell';
 
@@ -69,8 +69,7 @@ describe('lines continued after an escaped blank: the model against BuildKit (re
     this.timeout(600_000);
     engine = await startEngine();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dsh-continuations-'));
-    const tarball = await debootstrapTarball((m) => console.log(`      ${m}`));
-    await engine.dockerOk(['import', '--change', 'CMD ["bash"]', tarball, BARE_IMAGE], { timeoutMs: 300_000 });
+    await importBareImage(engine, (m) => console.log(`      ${m}`));
   });
 
   after(async () => {

@@ -12,7 +12,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { startEngine, debootstrapTarball, BARE_IMAGE, run, type Engine } from '../../support/engine';
+import { startEngine, importBareImage, BARE_IMAGE, run, type Engine } from '../../support/engine';
 import { fileUri, LspTestClient } from '../../support/lspClient';
 import { buildModel } from '../../../server/src/core/model';
 import { createEngineClient, findWastedSpace, isExactBuild, mapHistory, type EngineClient } from '../../../server/src/sources/engine';
@@ -48,7 +48,7 @@ describe('local Docker Engine (real dockerd)', function () {
 
   before(async function () {
     this.timeout(600_000);
-    // Missing tools fail here with the Debian package to install (startEngine / debootstrapTarball say which).
+    // Missing tools fail here with the Debian package to install (startEngine / importBareImage say which).
     engine = await startEngine();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dsh-engine-test-'));
     const ctx = path.join(dir, 'ctx');
@@ -56,8 +56,7 @@ describe('local Docker Engine (real dockerd)', function () {
     await fs.writeFile(path.join(ctx, 'payload.bin'), randomBytes(PAYLOAD));
     await fs.writeFile(path.join(ctx, 'junk.bin'), randomBytes(JUNK));
     await fs.writeFile(path.join(ctx, 'Dockerfile'), DOCKERFILE);
-    const tarball = await debootstrapTarball((m) => console.log(`      ${m}`));
-    await engine.dockerOk(['import', '--change', 'CMD ["bash"]', tarball, BARE_IMAGE], { timeoutMs: 300_000 });
+    const tarball = await importBareImage(engine, (m) => console.log(`      ${m}`));
     const listing = await run('tar', ['-tvf', tarball, './usr/share/doc/apt']);
     for (const line of listing.stdout.split('\n')) {
       const f = line.trim().split(/\s+/);

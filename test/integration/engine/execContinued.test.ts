@@ -10,7 +10,7 @@ import * as assert from 'node:assert/strict';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { startEngine, debootstrapTarball, BARE_IMAGE, type Engine } from '../../support/engine';
+import { startEngine, importBareImage, BARE_IMAGE, type Engine } from '../../support/engine';
 import { fileUri, LspTestClient } from '../../support/lspClient';
 import { buildModel } from '../../../server/src/core/model';
 import { createEngineClient, isExactBuild, mapHistory, type EngineClient } from '../../../server/src/sources/engine';
@@ -60,8 +60,7 @@ describe('exec-form instructions continued over lines: history mapping (real doc
     this.timeout(600_000);
     engine = await startEngine();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dsh-exec-continued-'));
-    const tarball = await debootstrapTarball((m) => console.log(`      ${m}`));
-    await engine.dockerOk(['import', '--change', 'CMD ["bash"]', tarball, BARE_IMAGE], { timeoutMs: 300_000 });
+    await importBareImage(engine, (m) => console.log(`      ${m}`));
     for (const [name, text] of Object.entries(FILES)) {
       const ctx = path.join(dir, name);
       await fs.mkdir(ctx);

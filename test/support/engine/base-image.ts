@@ -126,6 +126,17 @@ export function applyOfficialConfig(rootfs: string): void {
   }
 }
 
+/**
+ * Imports the bare image alone, with `CMD ["bash"]` and no other configuration (from the cached
+ * tarball; debootstrap runs only when the cache is empty), for tests that build on it. Returns the
+ * tarball's path.
+ */
+export async function importBareImage(engine: Engine, log: (m: string) => void = () => undefined): Promise<string> {
+  const tarball = await debootstrapTarball(log);
+  await engine.dockerOk(['import', '--change', 'CMD ["bash"]', tarball, BARE_IMAGE], { timeoutMs: 300_000 });
+  return tarball;
+}
+
 const IMPORT_CHANGES = ['--change', 'ENV PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin', '--change', 'CMD ["bash"]'];
 
 export interface BaseImages {
