@@ -49,9 +49,12 @@ export function beyondLimits(text: string): string | undefined {
   let stages = 0;
   let run = 0;
   let longest = 0;
+  // Without "\r", indexOf finds each line's end (much faster than a look at every character).
+  const lfOnly = !text.includes('\r');
   for (let start = 0; start <= text.length; ) {
-    let end = start;
-    while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
+    let end = lfOnly ? text.indexOf('\n', start) : start;
+    if (end < 0) end = text.length;
+    else if (!lfOnly) while (end < text.length && text.charCodeAt(end) !== 10 && text.charCodeAt(end) !== 13) end++;
     let first = start;
     while (first < end && (text.charCodeAt(first) === 32 || text.charCodeAt(first) === 9)) first++;
     if (end - first >= 4 && startsWithFrom(text, first) && !/\w/.test(text[first + 4] ?? '')) stages++;
