@@ -1,14 +1,15 @@
 /**
  * archive-kept: an archive downloaded into the image (`curl -o x.tgz`, `wget`, `ADD <url>`) and
  * extracted, but never removed. The image then holds the software twice: packed and unpacked.
- * A removal in a later RUN is files-changed-in-later-layer's finding (too late to save anything).
+ * A removal in a later RUN is files-changed-in-later-layer's finding (too late to save anything),
+ * except in a `-c` script the reader cannot place, which that rule does not read: reported here.
  */
 import { commandRange, ranCommands } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { laterRunsInImage } from '../core/commands';
 import { ARCHIVE, extractedArchive, isAtOrBelow, mayDownload, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
 import { verifiedAppend } from '../core/packageManagers';
-import { programName } from '../core/shell';
+import { programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the size of the downloaded archive, kept beside its extracted content';
@@ -26,30 +27,35 @@ function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: 
 }
 
 /**
- * True when a later RUN of the image removes the archive (too late, but then that rule reports it).
- * Its own commands, as that rule reads them: an `rm` in a `-c` script it cannot place (hidden)
- * leaves the finding here, and the fix is refused since that RUN names the archive.
+ * True when a later RUN of the image removes the archive (too late: files-changed-in-later-layer
+ * reports it); the RUN when only an `rm` in a `-c` script it cannot place (hidden) does, which that
+ * rule does not read: the finding then stays here and says where the archive is deleted.
  */
-function removedLater(model: DockerfileModel, w: Write): boolean {
-  return laterRunsInImage(model, w.instr).some((r) => {
+function removedLater(model: DockerfileModel, w: Write): Instr | boolean {
+  let hidden: Instr | undefined;
+  for (const r of laterRunsInImage(model, w.instr)) {
     const cwd = workdirAt(r) ?? '/';
-    return r.run!.commands.some((c) => programName(c) === 'rm' && c.words.slice(1).some((word) => {
+    const removes = (c: ShellCommand) => programName(c) === 'rm' && c.words.slice(1).some((word) => {
       const p = pathPattern(word.value, cwd);
       return p !== undefined && isAtOrBelow(w.path, p.prefix);
-    }));
-  });
+    });
+    if (r.run!.commands.some(removes)) return true;
+    if (!hidden && ranCommands(r.run!).some(removes)) hidden = r;
+  }
+  return hidden ?? false;
 }
 
 /** The archive writes of `stage`'s own instructions that are extracted and never removed. */
-function keptArchives(model: DockerfileModel): { w: Write; extractedAt: Instr; sameRun: boolean }[] {
-  const out: { w: Write; extractedAt: Instr; sameRun: boolean }[] = [];
+function keptArchives(model: DockerfileModel): { w: Write; extractedAt: Instr; sameRun: boolean; deletedAt?: Instr }[] {
+  const out: { w: Write; extractedAt: Instr; sameRun: boolean; deletedAt?: Instr }[] = [];
   for (const stage of model.stages) {
     if (!mayDownload(stage)) continue;
     for (const w of ownWrites(model, stage)) {
       if (w.kind !== 'download' || !ARCHIVE.test(w.path)) continue;
       const ex = extraction(model, w);
-      if (!ex || removedLater(model, w)) continue;
-      out.push({ w, extractedAt: ex.instr, sameRun: ex.sameRun });
+      const later = ex && removedLater(model, w);
+      if (!ex || later === true) continue;
+      out.push({ w, extractedAt: ex.instr, sameRun: ex.sameRun, deletedAt: later || undefined });
     }
   }
   return out;
@@ -74,7 +80,7 @@ export const rule: Rule = {
   },
   check({ model }) {
     const out: RawFinding[] = [];
-    for (const { w, extractedAt, sameRun } of keptArchives(model)) {
+    for (const { w, extractedAt, sameRun, deletedAt } of keptArchives(model)) {
       const where = sameRun ? 'in the same RUN' : `at line ${extractedAt.range.start.line + 1}`;
       const advice = w.how === 'ADD <url>'
         ? 'ADD does not unpack remote archives; download, extract and delete it in one RUN (curl -o, tar -x, rm).'
@@ -82,7 +88,7 @@ export const rule: Rule = {
       out.push({
         range: w.command && w.instr.run ? commandRange(model, w.instr.run, w.command) : w.instr.range,
         instr: w.instr,
-        message: `${w.path} (${w.how}) is extracted ${where} but never deleted: the archive stays in this layer beside its content (${BASIS}). ${advice}`,
+        message: `${w.path} (${w.how}) is extracted ${where} but ${deletedAt ? `deleted only at line ${deletedAt.range.start.line + 1}, in a later layer` : 'never deleted'}: the archive stays in this layer beside its content (${BASIS}). ${advice}`,
         saving: { basis: BASIS },
         data: { path: w.path, commandStart: w.command?.start },
       });
