@@ -189,10 +189,11 @@ export function installsWith(cmd: ShellCommand, manager: string): boolean {
   return same && (INDEX_REFRESH[name]?.install.test(subcommand(cmd)?.value ?? '') ?? false);
 }
 
-/** The package manager when every command of the RUN only refreshes its index (`RUN apt-get update`). */
+/** The package manager when every command the RUN runs ({@link ranCommands}) only refreshes its index (`RUN apt-get update`). */
 export function indexRefreshOnly(run: RunScript): string | undefined {
-  if (run.commands.length === 0) return undefined;
-  const managers = new Set(run.commands.map(indexRefreshOf));
+  const ran = ranCommands(run);
+  if (ran.length === 0) return undefined;
+  const managers = new Set(ran.map(indexRefreshOf));
   const [only] = managers;
   return managers.size === 1 && only !== undefined ? only : undefined;
 }

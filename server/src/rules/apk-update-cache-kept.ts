@@ -61,9 +61,9 @@ export const rule = cacheRule({
   repair: ({ model, instr, cmd }) => {
     const needsIndex = laterRunNeeds(model, instr, (c) => isApkAdd(c) && !hasFlag(c, '--no-cache'), isApkUpdate);
     // `RUN apk update` on its own before a RUN that adds: merging the two (index-update-in-separate-run)
-    // is the repair; this rule's removal then applies to the merged RUN. That rule reads the RUNs' own
-    // commands (an `apk add` in a -c script it cannot place is none), so this question does too.
-    const updateOnly = instr.run!.commands.every(isApkUpdate) && laterRunsInImage(model, instr).some((r) => r.run!.commands.some(isApkAdd));
+    // is the repair; this rule's removal then applies to the merged RUN. That rule also sees an
+    // `apk add` in a -c script it cannot place, so this question does too.
+    const updateOnly = instr.run!.commands.every(isApkUpdate) && laterRunsInImage(model, instr).some((r) => ranCommands(r.run!).some(isApkAdd));
     if (needsIndex || updateOnly) return undefined;
     return dropUpdate(model, instr, cmd) ?? appendRepair(model, instr, CLEANUP);
   },

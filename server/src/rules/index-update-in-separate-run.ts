@@ -10,7 +10,7 @@
  * two RUNs when the deletion cannot move). Splits that serve the build cache (dependencies, then
  * sources) are never flagged.
  */
-import { commandRange, hasCacheMount, indexRefreshOf, indexRefreshOnly, installsWith, mergeIntoPreviousRun } from '../core/commands';
+import { commandRange, hasCacheMount, indexRefreshOf, indexRefreshOnly, installsWith, mergeIntoPreviousRun, ranCommands } from '../core/commands';
 import { instructionAt, type Instr } from '../core/model';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
@@ -62,12 +62,14 @@ export const rule: Rule = {
         if (!run || run.form !== 'shell') continue;
         const before = refreshBefore(instr);
         if (!before || before.prev.run!.form !== 'shell') continue;
-        const install = run.commands.find((c) => installsWith(c, before.manager));
+        // Also in a -c script the reader cannot place (hidden): the finding is then on the whole RUN.
+        const ran = ranCommands(run);
+        const k = ran.findIndex((c) => installsWith(c, before.manager));
         // A RUN that refreshes the index itself first does not use the earlier one (that layer is apt-lists-kept's).
-        if (!install || run.commands.some((c) => c.start < install.start && indexRefreshOf(c) !== undefined)) continue;
+        if (k < 0 || ran.slice(0, k).some((c) => indexRefreshOf(c) !== undefined)) continue;
         const apt = /^apt/.test(before.manager);
         out.push({
-          range: commandRange(model, run, install),
+          range: run.commands.includes(ran[k]) ? commandRange(model, run, ran[k]) : instr.range,
           instr,
           message: `Installs from the index refreshed by the RUN at line ${before.prev.range.start.line + 1}: that index is a layer of its own (${apt ? `about ${formatBytes(APT_LISTS.bytes)}` : 'the repository metadata'}) that no cleanup here can remove. Merge the two RUNs.`,
           saving: apt ? { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis } : { basis: `the size of ${before.manager}'s repository metadata` },

@@ -7,6 +7,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
+import { applyEdits } from '../../../server/src/core/edits';
+import { instructionAt } from '../../../server/src/core/model';
 
 const ENV = { context: {} };
 
@@ -15,7 +17,8 @@ const SHAPES = ['RUN sh -c "% && echo \\$HOME"', 'RUN ["sh", "-c", "% \\"$X\\""]
 
 function findings(text: string, rule: string) {
   const analysis = analyze(text, ENV);
-  return analysis.findings.filter((f) => f.ruleId === rule).map((f) => ({ line: f.range.start.line, message: f.message, fix: fixFor(analysis, f, ENV) }));
+  const place = (f: (typeof analysis.findings)[number]) => (JSON.stringify(f.range) === JSON.stringify(instructionAt(analysis.model, f.range.start.line)?.range) ? 'whole RUN' : 'part');
+  return analysis.findings.filter((f) => f.ruleId === rule).map((f) => ({ line: f.range.start.line, range: place(f), message: f.message, fix: fixFor(analysis, f, ENV) }));
 }
 
 describe('rules see the commands of -c scripts that cannot be placed (hidden)', () => {
@@ -94,6 +97,20 @@ describe('rules see the commands of -c scripts that cannot be placed (hidden)', 
       },
     },
     {
+      rule: 'index-update-in-separate-run',
+      file: 'FROM debian:bookworm-slim\nRUN apt-get update\n{}\n',
+      script: 'apt-get install -y --no-install-recommends curl',
+      check: (found, text) => {
+        // Exec form is never reported; a hidden install on the RUN, merged as one read in place
+        // would be (not after `!`, nor when the RUN is more than one list joined by `&&`).
+        if (text.includes('["sh"')) return assert.deepEqual(found, []);
+        assert.deepEqual(found.map((f) => [f.line, f.range]), [[2, 'whole RUN']]);
+        const run = text.split('\n')[2];
+        const merged = /&$|;|^RUN !/.test(run) ? undefined : `FROM debian:bookworm-slim\nRUN apt-get update && \\\n    ${run.slice(4)}\n`;
+        assert.equal(found[0].fix && applyEdits(text, found[0].fix.edits), merged);
+      },
+    },
+    {
       rule: 'copied-archive-extracted',
       file: 'FROM debian:bookworm-slim\nCOPY app.tar.gz /tmp/\n{}\n',
       script: 'tar -xzf /tmp/app.tar.gz -C /opt',
@@ -122,10 +139,11 @@ describe('rules see the commands of -c scripts that cannot be placed (hidden)', 
   it('keeps the fix where nothing hidden needs what it removes', () => {
     const found = findings('FROM alpine:3.21\nRUN apk update && apk add --no-cache curl\nRUN sh -c "apk add --no-cache git && echo \\$HOME"\n', 'apk-update-cache-kept');
     assert.ok(found[0].fix, 'a hidden apk add --no-cache needs no stored index');
-    // A RUN of `apk update` alone: this rule leaves the repair to index-update-in-separate-run only
-    // where that rule reports (it reads no hidden command), so the cleanup is still offered.
-    const alone = findings('FROM alpine:3.21\nRUN apk update\nRUN sh -c "apk add --no-cache git && echo \\$HOME"\n', 'apk-update-cache-kept');
-    assert.ok(alone[0].fix, 'no other rule repairs it');
+    // A RUN of `apk update` alone before a RUN that adds, hidden or not: merging the two is
+    // index-update-in-separate-run's repair, and this rule then applies to the merged RUN.
+    const alone = 'FROM alpine:3.21\nRUN apk update\nRUN sh -c "apk add --no-cache git && echo \\$HOME"\n';
+    assert.equal(findings(alone, 'apk-update-cache-kept')[0].fix, undefined);
+    assert.ok(findings(alone, 'index-update-in-separate-run')[0].fix);
   });
 
   it('drops no `apk update` that a -c script later in the same RUN needs', () => {
@@ -135,5 +153,14 @@ describe('rules see the commands of -c scripts that cannot be placed (hidden)', 
       const fix = findings(text, 'apk-update-cache-kept')[0].fix;
       assert.ok(fix && fix.edits.every((e) => e.newText.includes('rm -rf /var/cache/apk/*')), `${run}: ${fix?.title}`);
     }
+  });
+
+  it('reports an install after a RUN whose hidden script only refreshes the index', () => {
+    const text = "FROM debian:bookworm-slim\nRUN sh -c 'apt-get update' _ x\nRUN apt-get install -y --no-install-recommends curl\n";
+    const found = findings(text, 'index-update-in-separate-run');
+    assert.deepEqual(found.map((f) => [f.line, f.range]), [[2, 'part']]);
+    assert.equal(applyEdits(text, found[0].fix!.edits), "FROM debian:bookworm-slim\nRUN sh -c 'apt-get update' _ x && \\\n    apt-get install -y --no-install-recommends curl\n");
+    // Not when the script does more than refresh (`echo` here), as with a RUN read in place.
+    assert.deepEqual(findings(text.replace("'apt-get update' _ x", '"apt-get update && echo \\$HOME"'), 'index-update-in-separate-run'), []);
   });
 });
