@@ -48,9 +48,9 @@ export function isPipInstall(cmd: ShellCommand): { installWord: ShellWord } | un
   return installWord?.value === 'install' ? { installWord } : undefined;
 }
 
-/** True when a command in the script runs `rm` on a path that starts with one of `prefixes`. */
+/** True when a command the RUN runs ({@link ranCommands}) is an `rm` of a path that starts with one of `prefixes`. */
 export function removesPath(run: RunScript, ...prefixes: string[]): boolean {
-  return run.commands.some(
+  return ranCommands(run).some(
     (c) => programName(c) === 'rm' && operands(c).some((w) => prefixes.some((p) => w.value === p || w.value.startsWith(p))),
   );
 }

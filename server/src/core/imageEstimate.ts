@@ -8,7 +8,7 @@
  * that only remove, move or set up metadata (0 bytes), and copies whose sources the caller
  * measured (build-context facts). Everything else is listed as not sized.
  */
-import { hasFlag, isAptInstall, isAptUpdate, operands, removesPath, hasCacheMount } from './commands';
+import { hasFlag, isAptInstall, isAptUpdate, operands, ranCommands, removesPath, hasCacheMount } from './commands';
 import { contextCopyBytes, contextSources, ignoreFileName } from './buildContext';
 import { installedLockfile, lockfileEstimate, NPM_UPDATE } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
@@ -113,7 +113,9 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const run = instr.run!;
   const parts: SizedPart[] = [];
   const unknown = new Set<string>();
-  for (const cmd of run.commands) {
+  // What a -c script the reader cannot place installs counts too (hidden, ranCommands).
+  const ran = ranCommands(run);
+  for (const cmd of ran) {
     const name = programName(cmd);
     const npmSub = npmInstallWord(cmd);
     if (npmSub) {
@@ -139,7 +141,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
     if (name === 'npm' && NPM_NEGLIGIBLE.has(operands(cmd)[0]?.value ?? '')) continue;
     unknown.add(name);
   }
-  if (run.commands.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(run, '/var/lib/apt/lists')) {
+  if (ran.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(run, '/var/lib/apt/lists')) {
     parts.push({ label: 'apt lists left in the layer', bytes: APT_LISTS.bytes, basis: APT_LISTS.basis });
   }
   for (const name of unknown) parts.push({ label: name, basis: 'no size model for this command' });

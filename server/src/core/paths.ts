@@ -8,7 +8,7 @@
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
 import type { Copy, Workdir } from 'dockerfile-ast';
-import { hasCacheMount, hasFlag, isAptUpdate, isPipInstall, operands, removesPath } from './commands';
+import { hasCacheMount, hasFlag, isAptUpdate, isPipInstall, operands, ranCommands, removesPath } from './commands';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -152,7 +152,7 @@ export interface Write {
   kind: WriteKind;
   /** What wrote it, for messages (`COPY`, `curl -o`, `apt-get update`...). */
   how: string;
-  /** The command that wrote it, for RUN writes. */
+  /** The command that wrote it, for RUN writes; one of the RUN's `hidden` commands (placed nowhere) when not among its `commands`. */
   command?: ShellCommand;
   /**
    * For COPY/ADD writes: true when `path` is a copied file (`COPY app.py /app.py`), false when it
@@ -272,7 +272,7 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   const run = instr.run!;
   const out: { path: string; how: string; command: ShellCommand }[] = [];
   const kept = (p: string) => !removesPath(run, p) && !hasCacheMount(run, p);
-  for (const cmd of run.commands) {
+  for (const cmd of ranCommands(run)) {
     if (isAptUpdate(cmd) && kept('/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
     if (isPipInstall(cmd) && !hasFlag(cmd, '--no-cache-dir') && kept('/root/.cache/pip') && kept('/root/.cache')) {
       out.push({ path: '/root/.cache/pip', how: 'pip install', command: cmd });
@@ -283,10 +283,10 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   return out;
 }
 
-/** True when a later command of the same RUN removes `path` (so nothing of it stays in the layer). */
-function removedLaterInRun(instr: Instr, after: ShellCommand, path: string, cwd: string): boolean {
-  for (const c of instr.run!.commands) {
-    if (c.start <= after.start || programName(c) !== 'rm') continue;
+/** True when a command of `ran` (a RUN's) after `after` removes `path` (so nothing of it stays in the layer). */
+function removedLaterInRun(ran: readonly ShellCommand[], after: ShellCommand, path: string, cwd: string): boolean {
+  for (const c of ran.slice(ran.indexOf(after) + 1)) {
+    if (programName(c) !== 'rm') continue;
     for (const w of operands(c)) {
       const pat = pathPattern(w.value, cwd);
       // `rm -rf dir/*` empties `dir`: what was written there is gone too.
@@ -320,7 +320,7 @@ const writesCache = new WeakMap<Stage, Write[]>();
  * skip working out the stage's writes, which reads every COPY and every command.
  */
 export function mayDownload(stage: Stage): boolean {
-  return stage.instructions.some((i) => i.keyword === 'ADD' || (i.run?.commands.some((c) => DOWNLOADERS.has(programName(c))) ?? false));
+  return stage.instructions.some((i) => i.keyword === 'ADD' || (i.run !== undefined && ranCommands(i.run).some((c) => DOWNLOADERS.has(programName(c)))));
 }
 
 /** The programs commandWrites reads downloads from. */
@@ -368,9 +368,11 @@ function stageWrites(model: DockerfileModel, s: Stage): Write[] {
     } else if (instr.run && instr.run.form !== 'exec') {
       const cwd = workdirAt(instr);
       if (cwd === undefined) continue;
-      for (const cmd of instr.run.commands) {
+      // Also those of a -c script the reader cannot place (hidden): such a command is placed nowhere.
+      const ran = ranCommands(instr.run);
+      for (const cmd of ran) {
         for (const w of commandWrites(cmd, cwd)) {
-          if (!removedLaterInRun(instr, cmd, w.path, cwd)) out.push({ ...w, instr, command: cmd });
+          if (!removedLaterInRun(ran, cmd, w.path, cwd)) out.push({ ...w, instr, command: cmd });
         }
       }
       for (const c of cacheWrites(instr)) out.push({ path: c.path, instr, kind: 'cache', how: c.how, command: c.command });

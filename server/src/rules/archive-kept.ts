@@ -20,8 +20,10 @@ function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: 
   for (const r of runs) {
     const cwd = workdirAt(r);
     if (!r.run || cwd === undefined) continue;
-    const after = r === w.instr && w.command ? w.command.start : -1;
-    if (ranCommands(r.run).some((c) => c.start > after && extractedArchive(c, cwd) === w.path)) return { instr: r, sameRun: r === w.instr };
+    // In order of the commands run: a hidden command's offsets are in its script's word.
+    const ran = ranCommands(r.run);
+    const after = r === w.instr && w.command ? ran.indexOf(w.command) : -1;
+    if (ran.some((c, k) => k > after && extractedArchive(c, cwd) === w.path)) return { instr: r, sameRun: r === w.instr };
   }
   return undefined;
 }
@@ -76,7 +78,7 @@ export const rule: Rule = {
     incorrect: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1',
     correct: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1 \\\n    && rm -f /tmp/node.tar.xz',
     sizeImpact: 'The size of the archive, which is known only once downloaded (the Node.js 22 linux-x64 .tar.xz is about 29 MB per nodejs.org/dist; a JDK .tar.gz about 190 MB). Deleting it in a later RUN saves nothing (files-changed-in-later-layer).',
-    fix: 'When the RUN that downloads the archive also extracts it, appends `rm -f <archive>` to that RUN (not offered when the RUN changes directory with `cd`, or a later instruction names the archive). For `ADD <url>` and for extraction in a later RUN there is no automatic fix: download, extract and remove in one RUN.',
+    fix: 'When the RUN that downloads the archive also extracts it, appends `rm -f <archive>` to that RUN (not offered when the RUN changes directory with `cd` or downloads in a `-c` script the reader cannot place, or a later instruction names the archive). For `ADD <url>` and for extraction in a later RUN there is no automatic fix: download, extract and remove in one RUN.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -86,7 +88,8 @@ export const rule: Rule = {
         ? 'ADD does not unpack remote archives; download, extract and delete it in one RUN (curl -o, tar -x, rm).'
         : sameRun ? `Add \`rm -f ${quote(w.path)}\` to the same RUN.` : 'Extract and delete it in the RUN that downloads it.';
       out.push({
-        range: w.command && w.instr.run ? commandRange(model, w.instr.run, w.command) : w.instr.range,
+        // A hidden command (see Write.command) is placed nowhere: the whole RUN then.
+        range: w.command && w.instr.run?.commands.includes(w.command) ? commandRange(model, w.instr.run, w.command) : w.instr.range,
         instr: w.instr,
         message: `${w.path} (${w.how}) is extracted ${where} but ${deletedAt ? `deleted only at line ${deletedAt.range.start.line + 1}, in a later layer` : 'never deleted'}: the archive stays in this layer beside its content (${BASIS}). ${advice}`,
         saving: { basis: BASIS },
@@ -100,7 +103,9 @@ export const rule: Rule = {
     const path = finding.data?.path;
     if (!instr?.run || typeof path !== 'string') return undefined;
     const kept = keptArchives(model).find((k) => k.w.instr === instr && k.w.path === path && k.w.command?.start === finding.data?.commandStart);
-    if (!kept?.sameRun) return undefined;
+    // Not after a download in a -c script the reader cannot place (hidden): an rm appended after the
+    // shell would share its `&` (run in the background) or follow its `!`.
+    if (!kept?.sameRun || !instr.run.commands.includes(kept.w.command!)) return undefined;
     if (instr.run.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c)))) return undefined;
     // A later instruction that still reads the archive would break.
     const name = path.slice(path.lastIndexOf('/') + 1);

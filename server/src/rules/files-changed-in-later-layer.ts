@@ -130,7 +130,7 @@ export const rule: Rule = {
     fix: [
       'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists.',
       'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`. `test -d x && chmod 755 x` as the RUN\'s last list ran in every build that succeeded, and keeps its fix.',
-      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists), relative paths mean the same there, no user or group is created in between for a `chown` by name, and a successful build ran the command (as for the flag above).',
+      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists), relative paths mean the same there, no user or group is created in between for a `chown` by name, a successful build ran the command (as for the flag above), and the path was not written in a `-c` script the reader cannot place.',
       'Otherwise, when the writing RUN is directly above, the two RUNs are merged into one (shell form without flags, no `cd`/`export` in the first), which leaves the command where it runs; not when the second RUN is more than one list joined by `&&` (an `||`, a `;`, a list run with `&`): joined after the first, a failure of the first would then no longer fail the build.',
       'Deleting copied files has no fix: when a RUN only needs them while it runs (installers, wheels from a builder stage), use a bind mount (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`); otherwise copy less (`.dockerignore`, narrower COPY sources).',
     ].join(' '),
@@ -268,7 +268,8 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   const run = instr.run!;
   if (!runsWheneverScriptSucceeds(run.commands, cmd)) return undefined;
   const writerRun = writer.run;
-  if (!writerRun || writerRun.form === 'exec') return undefined;
+  // Nor into a -c script the reader cannot place (hidden): appended after the shell, it would share its `&` or follow its `!`.
+  if (!writerRun || writerRun.form === 'exec' || writes.some((w) => !writerRun.commands.includes(w.command!))) return undefined;
   // Relative paths must mean the same in the writer's RUN.
   if (change.targets.some((t) => t.relative) && (workdirAt(writer) !== workdirAt(instr) || writerRun.commands.some((c) => programName(c) === 'cd' || programName(c) === 'pushd'))) return undefined;
   const paths = writes.map((w) => w.path);

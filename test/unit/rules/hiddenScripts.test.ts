@@ -8,6 +8,7 @@
 import * as assert from 'node:assert/strict';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
 import { applyEdits } from '../../../server/src/core/edits';
+import { estimateImage } from '../../../server/src/core/imageEstimate';
 import { instructionAt } from '../../../server/src/core/model';
 
 const ENV = { context: {} };
@@ -97,6 +98,21 @@ describe('rules see the commands of -c scripts that cannot be placed (hidden)', 
       },
     },
     {
+      rule: 'archive-kept',
+      file: 'FROM debian:bookworm-slim\n{}\n',
+      script: 'curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz && tar -xJf /tmp/node.tar.xz -C /usr/local',
+      // A hidden download is a write: found on the RUN (nothing is placed in the script), without a
+      // fix. Exec-form RUNs write nothing the rules track, read inside or not.
+      check: (found, text) => assert.deepEqual(found.map((f) => [f.line, f.range, f.fix]), text.includes('["sh"') ? [] : [[1, 'whole RUN', undefined]]),
+    },
+    {
+      rule: 'files-changed-in-later-layer',
+      file: 'FROM debian:bookworm-slim\n{}\nRUN echo done\nRUN rm -f /tmp/x.bin\n',
+      script: 'curl -fsSL -o /tmp/x.bin https://example.com/x.bin',
+      // The later rm deletes what the hidden curl wrote; moving the rm into that RUN is refused.
+      check: (found, text) => assert.deepEqual(found.map((f) => [f.line, f.fix]), text.includes('["sh"') ? [] : [[3, undefined]]),
+    },
+    {
       rule: 'index-update-in-separate-run',
       file: 'FROM debian:bookworm-slim\nRUN apt-get update\n{}\n',
       script: 'apt-get install -y --no-install-recommends curl',
@@ -162,5 +178,27 @@ describe('rules see the commands of -c scripts that cannot be placed (hidden)', 
     assert.equal(applyEdits(text, found[0].fix!.edits), "FROM debian:bookworm-slim\nRUN sh -c 'apt-get update' _ x && \\\n    apt-get install -y --no-install-recommends curl\n");
     // Not when the script does more than refresh (`echo` here), as with a RUN read in place.
     assert.deepEqual(findings(text.replace("'apt-get update' _ x", '"apt-get update && echo \\$HOME"'), 'index-update-in-separate-run'), []);
+  });
+
+  it('sizes what a hidden script installs, and counts the lists it removes as removed', () => {
+    const labels = (text: string) => estimateImage(analyze(text, ENV).model, ENV)!.layers.at(-1)!.parts.map((p) => p.label.replace(/ .*/, ''));
+    for (const shape of SHAPES) {
+      const run = shape.replace('%', 'apt-get update && apt-get install -y --no-install-recommends curl');
+      // Before, the layer was one part: `sh`, not sized.
+      assert.deepEqual(labels(`FROM debian:bookworm-slim\n${run}\n`), ['apt-get', 'apt'], run);
+      assert.deepEqual(labels(`FROM debian:bookworm-slim\n${run.replace('curl', 'curl && rm -rf /var/lib/apt/lists/*')}\n`), ['apt-get'], run);
+    }
+    // An update read in place, its lists removed by the hidden script: no lists left, nothing to report.
+    const text = 'FROM debian:bookworm-slim\nRUN apt-get update && sh -c "apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/* && echo \\$HOME"\n';
+    assert.deepEqual(labels(text), ['apt-get']);
+    assert.deepEqual(findings(text, 'apt-lists-kept'), []);
+  });
+
+  it('orders a download and a hidden extraction by the order they run, not by their offsets', () => {
+    // The extraction's offsets are in its script's word: before, it did not count as after the curl.
+    const text = "FROM debian:bookworm-slim\nRUN curl -fsSL -o /tmp/a.tar.gz https://example.com/a.tar.gz; sh -c 'tar -xzf /tmp/a.tar.gz -C /opt' _ x\n";
+    const found = findings(text, 'archive-kept');
+    assert.deepEqual(found.map((f) => [f.line, f.range]), [[1, 'part']]);
+    assert.equal(applyEdits(text, found[0].fix!.edits), text.replace('_ x', '_ x && rm -f /tmp/a.tar.gz'));
   });
 });
