@@ -180,7 +180,9 @@ export class EngineFeatures {
     void this.connection.languages.inlayHint.refresh().catch(() => undefined);
     const m = mapHistory(model, resolved.value.data.history.map((h) => ({ createdBy: h.createdBy, size: h.size })));
     const partial = m.unmatched.length ? ` ${m.unmatched.length} instruction(s) are not in its history: it was built from a different Dockerfile or an older version.` : '';
-    return { ok: true, image: resolved.value.ref, message: `Showing layer sizes of ${resolved.value.ref} (${resolved.value.how}): ${m.layers.length} instructions matched.${partial}` };
+    const unsure = m.layers.filter((l) => l.sameText === undefined).length;
+    const unsureText = unsure ? ` For ${unsure} of them the history cannot show whether the line changed (variables, HEALTHCHECK, ONBUILD).` : '';
+    return { ok: true, image: resolved.value.ref, message: `Showing layer sizes of ${resolved.value.ref} (${resolved.value.how}): ${m.layers.length} instructions matched.${unsureText}${partial}` };
   }
 
   private async wastedSpace(p: { uri?: unknown; image?: unknown }): Promise<{ ok: boolean; message: string; report?: WastedReport }> {

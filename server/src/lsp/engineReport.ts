@@ -6,7 +6,7 @@
 import type { Instr } from '../core/model';
 import { formatBytes, formatCount } from '../sizes';
 import type { ConfigHistoryEntry, HistoryMapping, ImageInspect, WastedSpace } from '../sources/engine';
-import { mapHistory } from '../sources/engine';
+import { instructionText, mapHistory } from '../sources/engine';
 import type { DockerfileModel } from '../core/model';
 
 export interface LayerHint {
@@ -24,8 +24,9 @@ export function hoverSection(image: string, inspect: ImageInspect, address: stri
   return `**Exact, from the local engine**: ${bytes(inspect.size)} unpacked for \`${image}\` (image \`${id}\`${created}; ${address}).`;
 }
 
-function firstLine(instr: Instr): string {
-  const text = `${instr.keyword} ${instr.node.getArgumentsContent() ?? ''}`.replace(/\s+/g, ' ').trim();
+/** The instruction as the builder reads it (continued lines joined, comment lines dropped), shortened. */
+function firstLine(model: DockerfileModel, instr: Instr): string {
+  const text = `${instr.keyword}${instructionText(model, instr)}`.replace(/\s+/g, ' ').trim();
   return text.length > 70 ? `${text.slice(0, 67)}...` : text;
 }
 
@@ -39,12 +40,12 @@ export function layerHints(model: DockerfileModel, mapping: HistoryMapping, imag
   for (const l of mapping.layers) {
     const end = l.instr.range.end;
     const size = l.size ?? 0;
-    const changed = l.sameText ? '' : ' · changed since this build';
+    const changed = l.sameText === false ? ' · changed since this build' : '';
     hints.push({
       line: end.line,
       character: end.character,
       label: `${size === 0 ? '0 B' : formatBytes(size)}${changed}`,
-      tooltip: `Layer size ${bytes(size)}, exact, ${source}.\nHistory: ${l.createdBy.slice(0, 300)}${l.sameText ? '' : '\nThis line differs from what the image was built from: rebuild for current figures.'}`,
+      tooltip: `Layer size ${bytes(size)}, exact, ${source}.\nHistory: ${l.createdBy.slice(0, 300)}${changed ? '\nThis line differs from what the image was built from: rebuild for current figures.' : l.sameText ? '' : '\nThe history cannot show whether this line changed since this build.'}`,
     });
   }
   const final = model.stages[model.stages.length - 1];
@@ -101,7 +102,7 @@ export function wastedReport(model: DockerfileModel, image: string, how: string,
   const fromLine = (model.stages[model.stages.length - 1]?.fromInstr.range.start.line ?? 0) + 1;
   const where = (layer: number) => {
     const instr = owners[layer];
-    return instr ? `line ${instr.range.start.line + 1} \`${firstLine(instr).replace(/`/g, "'")}\`` : `the base image (layer ${layer + 1}, below FROM on line ${fromLine})`;
+    return instr ? `line ${instr.range.start.line + 1} \`${firstLine(model, instr).replace(/`/g, "'")}\`` : `the base image (layer ${layer + 1}, below FROM on line ${fromLine})`;
   };
   const files: WastedRow[] = wasted.files.map((f) => ({
     path: `/${f.path}`,

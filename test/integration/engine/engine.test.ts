@@ -13,6 +13,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { startEngine, importBareImage, BARE_IMAGE, run, type Engine } from '../../support/engine';
+import { checkMetadataHistory, METADATA_DOCKERFILE } from '../../support/engine/metadata';
 import { fileUri, LspTestClient } from '../../support/lspClient';
 import { buildModel } from '../../../server/src/core/model';
 import { createEngineClient, findWastedSpace, isExactBuild, mapHistory, type EngineClient } from '../../../server/src/sources/engine';
@@ -149,6 +150,22 @@ describe('local Docker Engine (real dockerd)', function () {
     assert.equal(wasted.totalBytes, PAYLOAD + JUNK + aptDocBytes);
   });
 
+  it('compares metadata instructions with what each builder recorded: after an edited CMD, ENV, LABEL... it is no exact build', async () => {
+    // Built after the image list was checked above; FROM scratch, so nothing runs.
+    const ctx = path.join(dir, 'metadata');
+    await fs.mkdir(ctx);
+    await fs.writeFile(path.join(ctx, 'Dockerfile'), METADATA_DOCKERFILE);
+    for (const [builder, flag] of [['classic', '0'], ['buildkit', '1']] as const) {
+      const image = `dsh-test/metadata-${builder}:1`;
+      await engine.dockerOk(['build', '--network', 'none', '--build-arg', 'V=9', '-t', image, ctx], { env: { DOCKER_BUILDKIT: flag } });
+      const history = await client.imageHistory(image);
+      assert.ok(history.ok, JSON.stringify(history));
+      const entries = [...history.value].reverse().map((h) => ({ createdBy: h.createdBy, size: h.size }));
+      console.log(`      ${builder} CreatedBy: ${entries.map((e) => JSON.stringify(e.createdBy)).join(', ')}`);
+      checkMetadataHistory(entries, builder);
+    }
+  });
+
   describe('over LSP (bundled server)', () => {
     async function server(trusted: boolean): Promise<LspTestClient> {
       // The server finds the engine the way it would on a user's machine: DOCKER_HOST.
@@ -193,6 +210,9 @@ describe('local Docker Engine (real dockerd)', function () {
       await c.change(uri(), 2, DOCKERFILE.replace('chmod $MODE', 'chmod 644'));
       const edited = await hints(c);
       assert.match(edited.find((h) => h.position.line === L.chmod)?.label ?? '', /changed since this build/);
+      await c.change(uri(), 3, DOCKERFILE.replace('CMD ["true"]', 'CMD ["false"]').replace('APP=/opt/app', 'APP=/srv/app'));
+      const meta = await hints(c);
+      assert.deepEqual([L.env, L.cmd].map((line) => meta.find((h) => h.position.line === line)?.label), ['0 B · changed since this build', '0 B · changed since this build']);
     });
 
     it('finds the latest build of this Dockerfile and reports the wasted space', async () => {
@@ -206,8 +226,13 @@ describe('local Docker Engine (real dockerd)', function () {
       assert.equal(r.report.totalBytes, PAYLOAD + JUNK + aptDocBytes);
       assert.deepEqual(r.report.files.find((f) => f.path === '/opt/app/payload.bin'), { path: '/opt/app/payload.bin', bytes: PAYLOAD, how: 'overwritten', writtenLine: L.copy, hiddenLine: L.chmod });
       assert.match(r.report.markdown, /line 4 `COPY payload.bin junk.bin \/opt\/app\/` \| line 5 `RUN chmod \$MODE/);
+      // With an edited CMD no local image was built from this text: the last match is kept.
+      await c.change(uri(), 2, DOCKERFILE.replace('CMD ["true"]', 'CMD ["false"]'));
+      const again = await c.request<{ ok: boolean; message: string; image?: string }>('dockerfileSizeHints/engine/setImage', { uri: uri(), image: '' });
+      assert.ok(again.ok && again.image === 'dsh-test/buildkit:1', again.message);
+      assert.match(again.message, /the last local build that matched this Dockerfile/);
       // While the text is edited, the hints stay on the last matching build and mark the changed line.
-      await c.change(uri(), 2, DOCKERFILE.replace('chmod $MODE', 'chmod 644'));
+      await c.change(uri(), 3, DOCKERFILE.replace('chmod $MODE', 'chmod 644'));
       const edited = await hints(c);
       assert.match(edited.find((h) => h.position.line === L.chmod)?.label ?? '', /^262 KB · changed since this build$/);
     });

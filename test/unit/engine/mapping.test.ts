@@ -2,6 +2,7 @@
 import * as assert from 'node:assert/strict';
 import { buildModel } from '../../../server/src/core/model';
 import { isExactBuild, mapHistory } from '../../../server/src/sources/engine';
+import { checkMetadataHistory } from '../../support/engine/metadata';
 
 const BASE = [
   { createdBy: '/bin/sh -c #(nop) ADD file:abc in / ', size: 80_000_000 },
@@ -77,5 +78,30 @@ describe('engine: mapHistory', () => {
     assert.ok(exact(backtick, "sh -c echo 'a\\b' > /x"));
     assert.ok(exact(backtick, "RUN sh -c echo 'a\\b' > /x # buildkit"));
     assert.equal(exact(backtick, "RUN sh -c echo 'a\\c' > /x # buildkit"), false);
+  });
+
+  // The CreatedBy texts dockerd 20.10.24 wrote for METADATA_DOCKERFILE (oldest first), as
+  // test/integration/engine/engine.test.ts builds and prints them. BuildKit records no ONBUILD.
+  const CLASSIC = [
+    ' ARG V=1', ' ENV A=1 B=x y C=9', ' ENV D=2', ' ENV E=a b F=q r G=3', ' LABEL a=1 b c=d e', ' EXPOSE 443/udp 80', ' USER 1000:1000', 'WORKDIR /opt/app/', 'WORKDIR /opt/app/sub',
+    ' VOLUME [/v1 /v2]', ' VOLUME [/x]', ' STOPSIGNAL SIGTERM', ` HEALTHCHECK &{["CMD-SHELL" "true"] "5s" "0s" "0s" '\\x00'}`, ' SHELL [/bin/sh -c]', ' ONBUILD RUN echo hi',
+    ' MAINTAINER me <me@x>', ' ENTRYPOINT ["/bin/sh" "-c" "cat /x"]', ' CMD ["/bin/sh" "-c" "echo a\\\\b \\"q\\" $HOME"]',
+  ].map((t) => `/bin/sh -c #(nop) ${t}`);
+  const BUILDKIT = [
+    'ARG V=1', 'ENV A=1 B=x y C=9', 'ENV D=2', 'ENV E=a b F=q r G=3', 'LABEL a=1 b c=d e', 'EXPOSE map[443/udp:{} 80/tcp:{}]', 'USER 1000:1000', 'WORKDIR /opt/app/', 'WORKDIR /opt/app/sub',
+    'VOLUME [/v1 /v2]', 'VOLUME [/x]', 'STOPSIGNAL SIGTERM', `HEALTHCHECK &{["CMD-SHELL" "true"] "5s" "0s" "0s" '\\x00'}`, 'SHELL [/bin/sh -c]',
+    'MAINTAINER me <me@x>', 'ENTRYPOINT ["/bin/sh" "-c" "cat /x"]', 'CMD ["/bin/sh" "-c" "echo a\\\\b \\"q\\" $HOME"]',
+  ];
+  const history = (texts: string[]) => texts.map((createdBy) => ({ createdBy, size: 0 }));
+
+  it('compares metadata instructions with the texts of the classic builder: an edited one is no longer the same text', () => checkMetadataHistory(history(CLASSIC), 'classic'));
+  it('compares metadata instructions with the texts of BuildKit: an edited one is no longer the same text', () => checkMetadataHistory(history(BUILDKIT), 'buildkit'));
+
+  it('compares the sources of a COPY under BuildKit, which writes them (the classic builder writes a content hash)', () => {
+    const model = buildModel('FROM scratch\nCOPY --chown=1:1 a \\\n  # the second file\n  b /d/\nCOPY ["a", "/e"]\n');
+    const exact = (texts: string[]) => isExactBuild(mapHistory(model, history(texts)));
+    assert.ok(exact(['COPY a b /d/ # buildkit', 'COPY a /e # buildkit']));
+    assert.equal(exact(['COPY a c /d/ # buildkit', 'COPY a /e # buildkit']), false);
+    assert.ok(exact(['/bin/sh -c #(nop) COPY multi:5f3e in /d/ ', '/bin/sh -c #(nop) COPY file:9d2c in /e ']));
   });
 });

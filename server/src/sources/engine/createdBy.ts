@@ -24,7 +24,7 @@ export interface ParsedCreatedBy {
 
 const KEYWORDS = new Set(['RUN', 'COPY', 'ADD', 'ENV', 'ARG', 'LABEL', 'MAINTAINER', 'WORKDIR', 'USER', 'EXPOSE', 'VOLUME', 'CMD', 'ENTRYPOINT', 'HEALTHCHECK', 'SHELL', 'STOPSIGNAL', 'ONBUILD']);
 /** A shell invocation prefix: `/bin/sh -c `, `/bin/bash -o pipefail -c `, `cmd /S /C `. */
-const SHELL_PREFIX = /^(?:\S*\/)?(?:sh|bash|ash|dash|zsh|ksh)(?:\s+-[^\sc]\S*(?:\s+pipefail)?)*\s+-c\s+|^(?:cmd|cmd\.exe)\s+\/S\s+\/C\s+|^powershell(?:\.exe)?\s+(?:-\S+\s+)*-Command\s+/i;
+export const SHELL_PREFIX = /^(?:\S*\/)?(?:sh|bash|ash|dash|zsh|ksh)(?:\s+-[^\sc]\S*(?:\s+pipefail)?)*\s+-c\s+|^(?:cmd|cmd\.exe)\s+\/S\s+\/C\s+|^powershell(?:\.exe)?\s+(?:-\S+\s+)*-Command\s+/i;
 
 export function parseCreatedBy(createdBy: string): ParsedCreatedBy {
   let s = createdBy.trim();

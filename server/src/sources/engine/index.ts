@@ -2,7 +2,7 @@
 export { EngineClient, createEngineClient, isPlausibleRef, DEFAULT_EXPORT_LIMITS, type EngineResult, type EngineFailure, type EngineFailureReason, type ImageInspect, type HistoryItem, type ImageSummary, type EngineClientOptions } from './client';
 export { chooseEndpoint, endpointCandidates, parseHost, describeEndpoint, type EngineEndpoint } from './endpoint';
 export { parseCreatedBy, normaliseScript, type ParsedCreatedBy } from './createdBy';
-export { mapHistory, isExactBuild, stageChain, historyInstructions, type HistoryEntry, type HistoryMapping, type MappedLayer } from './mapping';
+export { mapHistory, isExactBuild, instructionText, stageChain, historyInstructions, type HistoryEntry, type HistoryMapping, type MappedLayer } from './mapping';
 export { findWastedSpace, type WastedFile, type WastedSpace } from './wasted';
 export { ImageArchiveReader, normalisePath, type LayerFiles, type ImageLayers, type ConfigHistoryEntry, type ExportLimits } from './layers';
 export { TarReader, TarFormatError, type TarHeader } from './tar';

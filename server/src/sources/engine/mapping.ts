@@ -5,11 +5,11 @@
  * and the base image's entries come first. So the entries are matched from the end: the last
  * entry with the final stage's last instruction, and so on up the stage chain (a stage built FROM
  * an earlier stage carries that stage's instructions too), while the keywords agree. What is left
- * above belongs to the base image. A RUN whose script, or a COPY/ADD whose destination, differs
- * from the history is reported as changed since the build.
+ * above belongs to the base image. An instruction whose text differs from the history is reported
+ * as changed since the build; where the history cannot show it, the line is left unconfirmed.
  */
 import { joinContinuations, type DockerfileModel, type Instr, type Stage } from '../../core/model';
-import { normaliseScript, parseCreatedBy } from './createdBy';
+import { normaliseScript, parseCreatedBy, SHELL_PREFIX, type ParsedCreatedBy } from './createdBy';
 
 export interface HistoryEntry {
   createdBy: string;
@@ -18,12 +18,12 @@ export interface HistoryEntry {
 }
 
 export interface MappedLayer {
-  /** Index of the history entry (oldest first). */
+  /** Index of the history entry (oldest first); -1 for an ONBUILD that BuildKit did not record. */
   entry: number;
   instr: Instr;
   size?: number;
-  /** False when the Dockerfile's text no longer matches what the history says was built. */
-  sameText: boolean;
+  /** False when the Dockerfile's text no longer matches what the history says was built; undefined when the history cannot tell. */
+  sameText?: boolean;
   /** The history's own words, for tooltips. */
   createdBy: string;
 }
@@ -67,27 +67,49 @@ export function mapHistory(model: DockerfileModel, history: readonly HistoryEntr
   for (; i >= 0 && j >= 0; i--, j--) {
     const parsed = parseCreatedBy(history[i].createdBy);
     const instr = expected[j];
-    if (parsed.keyword !== instr.keyword) break;
-    layers.unshift({ entry: i, instr, size: history[i].size, sameText: sameText(instr, parsed.keyword, parsed.text, model.escapeChar), createdBy: history[i].createdBy });
+    if (parsed.keyword !== instr.keyword) {
+      if (instr.keyword !== 'ONBUILD') break;
+      // BuildKit writes no entry for ONBUILD: match this entry with the instruction above.
+      layers.unshift({ entry: -1, instr, createdBy: '(none)' });
+      i++;
+      continue;
+    }
+    layers.unshift({ entry: i, instr, size: history[i].size, sameText: sameText(model, instr, parsed), createdBy: history[i].createdBy });
   }
   const baseEntries = i + 1;
   const sum = (xs: readonly { size?: number }[]) => xs.reduce((n, x) => n + (x.size ?? 0), 0);
   return { layers, baseEntries, baseBytes: sum(history.slice(0, baseEntries)), ownBytes: sum(layers), unmatched: expected.slice(0, j + 1), expected };
 }
 
-/** True when the whole chain matched and every compared text agrees: this image was built from this text. */
+/**
+ * True when the whole chain matched and every text the history shows agrees: this image was built
+ * from this text, as far as the history tells (lines with `sameText` undefined may differ).
+ */
 export function isExactBuild(m: HistoryMapping): boolean {
-  return m.expected.length > 0 && m.unmatched.length === 0 && m.layers.every((l) => l.sameText);
+  return m.expected.length > 0 && m.unmatched.length === 0 && m.layers.every((l) => l.sameText !== false);
 }
 
-function sameText(instr: Instr, keyword: string, historyText: string, escapeChar: string): boolean {
+/** An instruction's text after its keyword, continued lines joined as the builders join them. */
+export function instructionText(model: DockerfileModel, instr: Instr): string {
+  const { lines } = model;
+  return joinContinuations(model.text, lines.offsetAt(instr.range.start), lines.offsetAt(instr.range.end), model.escapeChar).script.slice(instr.keyword.length);
+}
+
+/**
+ * The words a history text is compared by: both builders drop quotes and escapes, write ENV and
+ * LABEL as `k=v`, CMD, ENTRYPOINT and SHELL as a Go-quoted argv (the shell in front of a shell
+ * form), VOLUME as `[/a /b]`, EXPOSE sorted (BuildKit as `map[80/tcp:{}]`).
+ */
+const words = (s: string) => normaliseScript(s.replace(/map\[|:\{\}|\/tcp\b|["'\\,=[\]]/g, ' ')).replace(SHELL_PREFIX, '');
+
+function sameText(model: DockerfileModel, instr: Instr, { keyword, text: historyText, sourceKind }: ParsedCreatedBy): boolean | undefined {
   if (keyword === 'RUN') {
     if (!instr.run) return true;
     // Exec form: both builders of dockerd 20.10 write the argv joined with spaces (the JSON as
     // written is accepted too). Compare words. The exec text is kept as written, so its continued
     // lines are joined first, as BuildKit does before it reads the JSON.
     if (instr.run.form === 'exec') {
-      const json = joinContinuations(instr.run.text, 0, instr.run.text.length, escapeChar).script;
+      const json = joinContinuations(instr.run.text, 0, instr.run.text.length, model.escapeChar).script;
       // The history's script is read without a shell prefix (parseCreatedBy), so an argv that
       // starts with one (`["/bin/bash", "-c", "..."]`) is compared as the same reading gives it.
       const argv = parseCreatedBy(execArgv(json).join(' ')).text;
@@ -95,14 +117,20 @@ function sameText(instr: Instr, keyword: string, historyText: string, escapeChar
     }
     return normaliseScript(instr.run.text) === normaliseScript(historyText);
   }
-  if (keyword === 'COPY' || keyword === 'ADD') {
-    const args = instr.node.getArguments().map((a) => a.getValue());
-    const dest = args[args.length - 1];
-    const historyDest = historyText.split(/\s+/).pop();
-    // A destination with a variable is expanded in the history; it cannot be compared.
-    return dest === undefined || historyDest === undefined || dest.includes('$') || dest === historyDest;
+  // Flags are not in the history; the classic builder writes COPY/ADD sources as a content hash.
+  let ours = words(instructionText(model, instr).replace(/^(\s+--\S+)+/, ''));
+  let theirs = words(historyText);
+  // A HEALTHCHECK is written as a Go struct, a here-document without its body.
+  if (keyword === 'HEALTHCHECK' || ours.includes('<<')) return undefined;
+  if (sourceKind) [ours, theirs] = [ours, theirs].map((w) => w.slice(w.lastIndexOf(' ') + 1));
+  if (keyword === 'EXPOSE') [ours, theirs] = [ours, theirs].map((w) => w.split(' ').sort().join(' '));
+  // A relative WORKDIR is written resolved against the one before (compared on its own line).
+  if (keyword === 'WORKDIR' && theirs.endsWith(`/${ours}`)) return true;
+  // The builders expand variables in these: compare the text around them, and say no more.
+  if (ours.includes('$') && !/^(CMD|ENTRYPOINT|SHELL|ONBUILD|MAINTAINER)$/.test(keyword!)) {
+    return new RegExp(`^${ours.split(/\$\{[^}]*\}?|\$\w*/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(theirs) ? undefined : false;
   }
-  return true;
+  return ours === theirs;
 }
 
 /** The argv of an exec-form instruction (`["a", "b c"]`); empty when it is not valid JSON. */
