@@ -9,7 +9,7 @@ import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { laterRunsInImage } from '../core/commands';
 import { ARCHIVE, extractedArchive, isAtOrBelow, mayDownload, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
 import { verifiedAppend } from '../core/packageManagers';
-import { programName, type ShellCommand } from '../core/shell';
+import { mayRunInBackground, programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the size of the downloaded archive, kept beside its extracted content';
@@ -78,7 +78,7 @@ export const rule: Rule = {
     incorrect: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1',
     correct: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1 \\\n    && rm -f /tmp/node.tar.xz',
     sizeImpact: 'The size of the archive, which is known only once downloaded (the Node.js 22 linux-x64 .tar.xz is about 29 MB per nodejs.org/dist; a JDK .tar.gz about 190 MB). Deleting it in a later RUN saves nothing (files-changed-in-later-layer).',
-    fix: 'When the RUN that downloads the archive also extracts it, appends `rm -f <archive>` to that RUN (not offered when the RUN changes directory with `cd` or downloads in a `-c` script the reader cannot place, or a later instruction names the archive). For `ADD <url>` and for extraction in a later RUN there is no automatic fix: download, extract and remove in one RUN.',
+    fix: 'When the RUN that downloads the archive also extracts it, appends `rm -f <archive>` to that RUN (not offered when the RUN changes directory with `cd`, runs a list in the background before its last, or downloads in a `-c` script the reader cannot place, or a later instruction names the archive). For `ADD <url>` and for extraction in a later RUN there is no automatic fix: download, extract and remove in one RUN.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -106,7 +106,8 @@ export const rule: Rule = {
     // Not after a download in a -c script the reader cannot place (hidden): an rm appended after the
     // shell would share its `&` (run in the background) or follow its `!`.
     if (!kept?.sameRun || !instr.run.commands.includes(kept.w.command!)) return undefined;
-    if (instr.run.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c)))) return undefined;
+    // Nor after a list run in the background before the last (`tar -xzf a & sleep 1`): the rm could run before it ends.
+    if (instr.run.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c))) || instr.run.commands.slice(0, -1).some(mayRunInBackground)) return undefined;
     // A later instruction that still reads the archive would break.
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (model.instructions.some((i) => i.index > instr.index && i.stage && (i.node.getArgumentsContent() ?? '').includes(name))) return undefined;

@@ -32,8 +32,10 @@ function devUses(model: DockerfileModel): Instr[] {
 
 function laterDevUse(model: DockerfileModel, instr: Instr, cmd: ShellCommand, uses: Instr[]): number | undefined {
   const run = instr.run!;
-  const inRun = run.commands.find((c) => c.start > cmd.start && usesDev(c));
-  if (inRun) return model.lines.positionAt(run.docOffset(inRun.start)).line;
+  // As npm-dev-dependencies: a -c script's hidden commands too.
+  const ran = ranCommands(run);
+  const inRun = ran.slice(ran.indexOf(cmd) + 1).find(usesDev);
+  if (inRun) return run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line;
   return uses.find((u) => followsInImage(instr, u))?.range.start.line;
 }
 

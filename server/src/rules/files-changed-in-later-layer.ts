@@ -252,7 +252,9 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
 function ownerCreatedSince(change: Change, between: Instr[], instr: Instr, cmd: ShellCommand): boolean {
   if (change.action !== 'chown' || /^\d+(:\d+)?$/.test(change.setting ?? '')) return false;
   const createsUser = (c: ShellCommand) => USER_CREATION.test(programName(c));
-  return between.some((i) => i.run && ranCommands(i.run).some(createsUser)) || instr.run!.commands.some((c) => c.start < cmd.start && createsUser(c));
+  // In the RUN itself, in the order its commands run: a -c script's hidden ones too.
+  const ran = ranCommands(instr.run!);
+  return between.some((i) => i.run && ranCommands(i.run).some(createsUser)) || ran.slice(0, ran.indexOf(cmd)).some(createsUser);
 }
 
 /** Instructions of the image `instr` belongs to (its stage's FROM chain), in order. */

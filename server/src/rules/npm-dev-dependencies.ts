@@ -42,8 +42,10 @@ function devUses(model: DockerfileModel): Instr[] {
 /** The first later place in the image (same RUN or later instruction) that needs the devDependencies. */
 function laterDevUse(instr: Instr, cmd: ShellCommand, model: DockerfileModel, uses: Instr[]): { line: number; text: string } | undefined {
   const run = instr.run!;
-  const inRun = run.commands.find((c) => c.start > cmd.start && usesDevDependencies(c));
-  if (inRun) return { line: model.lines.positionAt(run.docOffset(inRun.start)).line, text: inRun.words.map((w) => w.value).slice(0, 3).join(' ') };
+  // In the order the RUN's commands run, a -c script's hidden ones too (placed on the RUN's line).
+  const ran = ranCommands(run);
+  const inRun = ran.slice(ran.indexOf(cmd) + 1).find(usesDevDependencies);
+  if (inRun) return { line: run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line, text: inRun.words.map((w) => w.value).slice(0, 3).join(' ') };
   const later = uses.find((u) => followsInImage(instr, u));
   if (!later) return undefined;
   const c = later.run && ranCommands(later.run).find(usesDevDependencies);
