@@ -10,7 +10,8 @@
  * command runs whenever the RUN succeeds (not after `!`, not in the background). Anything else is
  * read as before (one command, the shell's), and its script, as the shell receives it, gives the
  * RUN's `hidden` commands: what it runs, for questions about other RUNs, placed nowhere (so does
- * a shell's `-c` among other commands: `RUN set -e; sh -c '...'`).
+ * a shell's `-c` among other commands: `RUN set -e; sh -c '...'`, one in a here-document, and one
+ * inside a script read in place: `RUN sh -c "bash -c '...'"`).
  *
  * A fix may then edit inside the quotes only, with text that means the same there (see
  * {@link keepsInnerScripts}): no quote of the same kind, no `\`, no line break, and inside double
@@ -55,9 +56,9 @@ function scriptWord(cmd: ShellCommand): number {
  * `hidden`: the RUN's commands with each such shell's replaced by its script's, read from the word
  * the shell receives (offsets in that word). `exec`: the words are an exec form's JSON strings.
  */
-export function innerScript(commands: readonly ShellCommand[], text: string, exec: boolean): { commands: ShellCommand[]; balanced: boolean; inner: InnerScript } | { hidden: ShellCommand[] } | undefined {
+export function innerScript(commands: readonly ShellCommand[], text: string, exec: boolean): { commands: ShellCommand[]; balanced: boolean; inner: InnerScript; hidden?: ShellCommand[] } | { hidden: ShellCommand[] } | undefined {
   if (!commands.some((c) => scriptWord(c) >= 0)) return undefined;
-  const hidden = () => ({ hidden: commands.flatMap((c) => (scriptWord(c) < 0 ? [c] : scanShell(c.words[scriptWord(c)].value).commands)) });
+  const hidden = () => ({ hidden: ranInside(commands) });
   const words = commands[0].words;
   const k = scriptWord(commands[0]);
   const word = words[k];
@@ -77,7 +78,14 @@ export function innerScript(commands: readonly ShellCommand[], text: string, exe
   // Read in place: blanks stand for what comes before the script, so every offset is the RUN text's.
   const start = word.start + 1;
   const scanned = scanShell(' '.repeat(start) + body);
-  return { commands: scanned.commands, balanced: scanned.balanced, inner: { start, end: start + body.length, quote: exec ? 'json' : quote } };
+  // A shell's -c script inside (`sh -c "bash -c '...'"`) is read no further in place: hidden.
+  const nested = scanned.commands.some((c) => scriptWord(c) >= 0) ? { hidden: ranInside(scanned.commands) } : undefined;
+  return { commands: scanned.commands, balanced: scanned.balanced, inner: { start, end: start + body.length, quote: exec ? 'json' : quote }, ...nested };
+}
+
+/** `commands` with each shell's `-c` script replaced by the commands it runs, at any depth (read from the word the shell receives). */
+function ranInside(commands: readonly ShellCommand[]): ShellCommand[] {
+  return commands.flatMap((c) => (scriptWord(c) < 0 ? [c] : ranInside(scanShell(c.words[scriptWord(c)].value).commands)));
 }
 
 /** Characters a fix may not write inside each kind of quoted script. */

@@ -777,7 +777,10 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     // A body BuildKit runs as a file, by the interpreter its `#!` line names: no shell commands.
     if (words.length === 1 && runByOtherInterpreter(body)) return { form: 'heredoc', text: body, commands: [], balanced: false, mounts, docOffset: fromOffset(start) };
     const scanned = scanShell(body);
-    return { form: 'heredoc', text: body, commands: scanned.commands, balanced: scanned.balanced, mounts, docOffset: fromOffset(start) };
+    // Its -c scripts are read for what they run only (hidden), in place or not.
+    const nested = innerScript(scanned.commands, body, false);
+    const hidden = nested && ('inner' in nested ? nested.hidden ?? nested.commands : nested.hidden);
+    return { form: 'heredoc', text: body, commands: scanned.commands, balanced: scanned.balanced, ...(hidden && { hidden }), mounts, docOffset: fromOffset(start) };
   }
   if (args.length === 0) {
     // The offset, not the parse: a RUN kept from an earlier version must not keep that text alive.
@@ -798,7 +801,7 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     const cmd: ShellCommand = { words, before: '', after: '', conditional: false, start: 0, end: endOffset - startOffset };
     const execText = ownCopy(text.slice(startOffset, endOffset));
     const nested = innerScript([cmd], execText, true);
-    if (nested && 'inner' in nested) return { form: 'exec', text: execText, commands: nested.commands, balanced: nested.balanced, inner: nested.inner, mounts, docOffset: fromOffset(startOffset) };
+    if (nested && 'inner' in nested) return { form: 'exec', text: execText, ...nested, mounts, docOffset: fromOffset(startOffset) };
     return { form: 'exec', text: execText, commands: words.length ? [cmd] : [], balanced: true, ...nested, mounts, docOffset: fromOffset(startOffset) };
   }
   const scanned = scanShell(script);
@@ -809,7 +812,7 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     text: script,
     commands: inner?.commands ?? scanned.commands,
     balanced: scanned.balanced && (inner?.balanced ?? true),
-    ...(inner ? { inner: inner.inner } : nested),
+    ...(inner ? { inner: inner.inner, ...(inner.hidden && { hidden: inner.hidden }) } : nested),
     mounts,
     docOffset: joinedOffsets(starts, docs, script.length, endOffset),
   };
