@@ -30,8 +30,8 @@ function extraction(model: DockerfileModel, w: Write): { instr: Instr; sameRun: 
 
 /**
  * True when a later RUN of the image removes the archive (too late: files-changed-in-later-layer
- * reports it); the RUN when only an `rm` in a `-c` script it cannot place (hidden) does, which that
- * rule does not read: the finding then stays here and says where the archive is deleted.
+ * reports it); the RUN when only an `rm` in a `-c` script it cannot place (hidden) or in an exec
+ * form does, which that rule does not read: the finding then stays here and says where the archive is deleted.
  */
 function removedLater(model: DockerfileModel, w: Write): Instr | boolean {
   let hidden: Instr | undefined;
@@ -41,7 +41,7 @@ function removedLater(model: DockerfileModel, w: Write): Instr | boolean {
       const p = pathPattern(word.value, cwd);
       return p !== undefined && isAtOrBelow(w.path, p.prefix);
     });
-    if (r.run!.commands.some(removes)) return true;
+    if (r.run!.form !== 'exec' && r.run!.commands.some(removes)) return true;
     if (!hidden && ranCommands(r.run!).some(removes)) hidden = r;
   }
   return hidden ?? false;

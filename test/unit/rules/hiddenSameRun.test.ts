@@ -26,6 +26,13 @@ describe('fixes and hidden commands of the same RUN', () => {
     assert.deepEqual(fixes('FROM php:8.3-cli\nWORKDIR /app\nCOPY . .\nRUN composer install && sh -c "vendor/bin/phpunit && echo \\$HOME"\n', 'composer-dev-dependencies'), [undefined]);
   });
 
+  it('archive-kept keeps its finding when only an exec-form RUN deletes the archive later (files-changed-in-later-layer reads none)', () => {
+    for (const rm of ['["rm", "-f", "/tmp/a.tgz"]', '["sh", "-c", "rm -f /tmp/a.tgz"]']) {
+      const analysis = analyze(`FROM debian:bookworm-slim\nRUN curl -fsSL -o /tmp/a.tgz https://e.com/a.tgz && tar -xzf /tmp/a.tgz -C /opt\nRUN ${rm}\n`, ENV);
+      assert.deepEqual(analysis.findings.filter((f) => /archive-kept|files-changed/.test(f.ruleId)).map((f) => [f.ruleId, /deleted only at line 3/.test(f.message)]), [['archive-kept', true]], rm);
+    }
+  });
+
   it('no rm appended after an extraction that runs in the background, hidden or not', () => {
     for (const tar of ["sh -c 'tar -xzf /tmp/a.tgz -C /opt'", 'tar -xzf /tmp/a.tgz -C /opt']) {
       const text = `FROM debian:bookworm-slim\nRUN curl -fsSL -o /tmp/a.tgz https://e.com/a.tgz && ${tar} & sleep 1\n`;
