@@ -90,14 +90,15 @@ export function insertAfterWord(model: DockerfileModel, run: RunScript, word: Sh
  * - heredoc RUN: a new line before the closing delimiter.
  * - a script handed to a shell's `-c` (`bash -c "..."`, also in exec form): ` && command` inside
  *   its quotes, on the line where it ends.
- * Returns undefined for other exec-form RUNs, where appending is not possible safely, and after a
- * last command with an `&>` redirection, which dash reads as `&` ({@link redirectsBothOutputs}): the
- * command would then run beside what it was meant to follow.
+ * Returns undefined for other exec-form RUNs, where appending is not possible safely, after a
+ * last command with an `&>` redirection, which dash reads as `&` ({@link redirectsBothOutputs}), and
+ * after a list run in the background before the last: the command would then run beside what it
+ * was meant to follow.
  */
 export function appendToRun(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
   const run = instr.run;
   if (!run || (run.form === 'exec' && !run.inner) || run.commands.length === 0 || !run.balanced) return undefined;
-  if (redirectsBothOutputs(run.commands[run.commands.length - 1])) return undefined;
+  if (redirectsBothOutputs(run.commands[run.commands.length - 1]) || run.commands.slice(0, -1).some((c) => (c.ends ?? c.after) === '&')) return undefined;
   const lines = model.lines;
   const eol = lines.eol;
   if (run.form === 'heredoc') {

@@ -9,7 +9,7 @@ import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { laterRunsInImage } from '../core/commands';
 import { ARCHIVE, extractedArchive, isAtOrBelow, mayDownload, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
 import { verifiedAppend } from '../core/packageManagers';
-import { mayRunInBackground, programName, type ShellCommand } from '../core/shell';
+import { programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the size of the downloaded archive, kept beside its extracted content';
@@ -106,8 +106,7 @@ export const rule: Rule = {
     // Not after a download in a -c script the reader cannot place (hidden): an rm appended after the
     // shell would share its `&` (run in the background) or follow its `!`.
     if (!kept?.sameRun || !instr.run.commands.includes(kept.w.command!)) return undefined;
-    // Nor after a list run in the background before the last (`tar -xzf a & sleep 1`): the rm could run before it ends.
-    if (instr.run.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c))) || instr.run.commands.slice(0, -1).some(mayRunInBackground)) return undefined;
+    if (instr.run.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c)))) return undefined;
     // A later instruction that still reads the archive would break.
     const name = path.slice(path.lastIndexOf('/') + 1);
     if (model.instructions.some((i) => i.index > instr.index && i.stage && (i.node.getArgumentsContent() ?? '').includes(name))) return undefined;

@@ -33,10 +33,12 @@ describe('fixes and hidden commands of the same RUN', () => {
     }
   });
 
-  it('no rm appended after an extraction that runs in the background, hidden or not', () => {
+  it('no rm appended after an extraction or install that runs in the background, hidden or not', () => {
     for (const tar of ["sh -c 'tar -xzf /tmp/a.tgz -C /opt'", 'tar -xzf /tmp/a.tgz -C /opt']) {
       const text = `FROM debian:bookworm-slim\nRUN curl -fsSL -o /tmp/a.tgz https://e.com/a.tgz && ${tar} & sleep 1\n`;
       assert.deepEqual(fixes(text, 'archive-kept'), [undefined], tar);
     }
+    // No cleanup appended there either: the lists would go while the install may still read them.
+    assert.deepEqual(fixes("FROM debian:bookworm-slim\nRUN apt-get update && sh -c 'apt-get install -y git' & sleep 1\n", 'apt-lists-kept'), [undefined]);
   });
 });
