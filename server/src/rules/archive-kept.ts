@@ -41,8 +41,10 @@ function removedLater(model: DockerfileModel, w: Write): Instr | boolean {
       const p = pathPattern(word.value, cwd);
       return p !== undefined && isAtOrBelow(w.path, p.prefix);
     });
-    if (r.run!.form !== 'exec' && r.run!.commands.some(removes)) return true;
-    if (!hidden && ranCommands(r.run!).some(removes)) hidden = r;
+    const run = r.run!;
+    if (run.form !== 'exec' && run.commands.some(removes)) return true;
+    // Read again only where that differs (the scan is per archive and later RUN).
+    if (!hidden && (run.form === 'exec' || run.hidden) && ranCommands(run).some(removes)) hidden = r;
   }
   return hidden ?? false;
 }
