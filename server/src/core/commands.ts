@@ -129,9 +129,13 @@ export function ranCommands(run: RunScript): readonly ShellCommand[] {
   return run.hidden ?? run.commands;
 }
 
-/** True when a later RUN of `instr`'s image runs a command `needs` without one `refreshes` (an install that relies on the index `instr` leaves). */
+/** True when a later RUN of `instr`'s image runs a command `needs` before any that `refreshes` (an install that relies on the index `instr` leaves). */
 export function laterRunNeeds(model: DockerfileModel, instr: Instr, needs: (c: ShellCommand) => boolean, refreshes: (c: ShellCommand) => boolean): boolean {
-  return laterRunsInImage(model, instr).some((r) => ranCommands(r.run!).some(needs) && !ranCommands(r.run!).some(refreshes));
+  return laterRunsInImage(model, instr).some((r) => {
+    // In the order the commands run: `apk add git; apk update` needs the index before it refreshes it.
+    const first = ranCommands(r.run!).find((c) => needs(c) || refreshes(c));
+    return first !== undefined && !refreshes(first);
+  });
 }
 
 /** Per model: for each stage, the instructions of the stages built on it (itself included), in file order. */

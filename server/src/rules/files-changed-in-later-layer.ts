@@ -292,7 +292,9 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
     if (i.run && (ranCommands(i.run).some(usesWrites) || paths.some((p) => isAtOrBelow(workdirAt(i) ?? '/', p)))) return undefined;
     if ((i.keyword === 'COPY' || i.keyword === 'ADD') && (i.node.getArgumentsContent() ?? '').split(/\s+/).some((w) => paths.some((p) => w.includes(p)))) return undefined;
   }
-  if (run.commands.some((c) => c.start < cmd.start && usesWrites(c))) return undefined;
+  // Before it in its own RUN, in the order the commands run (a -c script's hidden ones too).
+  const ran = ranCommands(run);
+  if (ran.slice(0, ran.indexOf(cmd)).some(usesWrites)) return undefined;
   const moved = run.text.slice(cmd.start, cmd.end);
   // A variable (or a command substitution) may read what an ENV or ARG between sets: `chmod $MODE`
   // in the writing RUN, above `ENV MODE=755`, would get no mode.

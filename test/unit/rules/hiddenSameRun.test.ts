@@ -13,12 +13,15 @@ function fixes(text: string, rule: string) {
 }
 
 describe('fixes and hidden commands of the same RUN', () => {
-  it('no COPY --chown nor move above a useradd that a hidden script runs before the chown', () => {
+  it('no COPY --chown nor move above what a hidden script runs before the command (a useradd, an install)', () => {
     for (const script of ["sh -c 'useradd app' _ x", 'sh -c "useradd app && echo \\$HOME"']) {
       assert.deepEqual(fixes(`FROM debian:bookworm-slim\nCOPY app.bin /opt/app.bin\nRUN ${script} && chown app /opt/app.bin\n`, 'files-changed-in-later-layer'), [undefined], script);
       const written = `FROM debian:bookworm-slim\nRUN curl -fsSL -o /data/x.bin https://example.com/x.bin\nRUN ${script} && chown app /data/x.bin\n`;
       assert.ok(!fixes(written, 'files-changed-in-later-layer')[0]?.startsWith('Move'), script);
     }
+    // Nor the rm of the lists above a hidden install that still reads them.
+    const lists = "FROM debian:bookworm-slim\nRUN apt-get update\nCOPY app.bin /opt/app.bin\nRUN sh -c 'apt-get install -y git' _ x && rm -rf /var/lib/apt/lists/*\n";
+    assert.deepEqual(fixes(lists, 'files-changed-in-later-layer'), [undefined]);
   });
 
   it('no --omit=dev / --no-dev when a hidden script of the same RUN needs the dev packages', () => {
@@ -30,6 +33,15 @@ describe('fixes and hidden commands of the same RUN', () => {
     for (const rm of ['["rm", "-f", "/tmp/a.tgz"]', '["sh", "-c", "rm -f /tmp/a.tgz"]']) {
       const analysis = analyze(`FROM debian:bookworm-slim\nRUN curl -fsSL -o /tmp/a.tgz https://e.com/a.tgz && tar -xzf /tmp/a.tgz -C /opt\nRUN ${rm}\n`, ENV);
       assert.deepEqual(analysis.findings.filter((f) => /archive-kept|files-changed/.test(f.ruleId)).map((f) => [f.ruleId, /deleted only at line 3/.test(f.message)]), [['archive-kept', true]], rm);
+    }
+  });
+
+  it('keeps the index a later RUN needs before it refreshes its own, hidden or not', () => {
+    for (const run of ["sh -c 'apk add git' _ x; apk update", 'apk add git; sh -c "apk update && echo \\$HOME"', 'apk add git; apk update']) {
+      // The first RUN's (the later one refreshes too, and may clean up after itself).
+      assert.equal(fixes(`FROM alpine:3.21\nRUN apk update && apk add --no-cache curl\nRUN ${run}\n`, 'apk-update-cache-kept')[0], undefined, run);
+      const apt = run.replace(/apk add git/, 'apt-get install -y git').replace(/apk update/, 'apt-get update');
+      assert.equal(fixes(`FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y curl\nRUN ${apt}\n`, 'apt-lists-kept')[0], undefined, apt);
     }
   });
 
