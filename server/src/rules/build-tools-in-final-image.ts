@@ -65,8 +65,9 @@ function installedPackages(cmd: ShellCommand): { manager: 'apt' | 'apk'; names: 
 
 /** True when a later command of the same RUN removes what the install added (purge, autoremove, apk del). */
 function removedInSameRun(instr: Instr, cmd: ShellCommand, manager: 'apt' | 'apk'): boolean {
-  return instr.run!.commands.some((c) => {
-    if (c.start <= cmd.start) return false;
+  // In the order the RUN's commands run, a -c script's hidden ones too.
+  const ran = ranCommands(instr.run!);
+  return ran.slice(ran.indexOf(cmd) + 1).some((c) => {
     const sub = operands(c)[0]?.value;
     if (manager === 'apk') return programName(c) === 'apk' && sub === 'del';
     return APT_PROGRAMS.has(programName(c)) && (sub === 'purge' || sub === 'remove' || sub === 'autoremove');

@@ -49,7 +49,9 @@ function downloadedBefore(instr: Instr): boolean {
 /** Which of the two caches the RUN already takes care of after `cmd` (go clean, rm, cache mount, vendored modules). */
 function cacheState(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): { mod: boolean; build: boolean } {
   const run = instr.run!;
-  const after = run.commands.filter((c) => c.start > cmd.start);
+  // In the order the commands run, a -c script's hidden ones too.
+  const ran = ranCommands(run);
+  const after = ran.slice(ran.indexOf(cmd) + 1);
   const paths = [...cacheMountTargets(run), ...removedPaths(after).map((p) => expandVars(p, env))];
   const handled = (dir: string) => paths.some((p) => pathCovers(p, dir));
   const cleaned = cleanedBy(after);

@@ -77,7 +77,8 @@ function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellComma
 
 /** `npm prune --omit=dev` / `--production` later in the same RUN removes them before the layer is written. */
 function prunedInRun(instr: Instr, cmd: ShellCommand): boolean {
-  return instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && omitsDev(instr, c));
+  const ran = ranCommands(instr.run!);
+  return ran.slice(ran.indexOf(cmd) + 1).some((c) => programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && omitsDev(instr, c));
 }
 
 export const rule: Rule = {

@@ -45,6 +45,13 @@ describe('fixes and hidden commands of the same RUN', () => {
     }
   });
 
+  it('sees what a hidden script later in the RUN removes (no finding where nothing stays)', () => {
+    const count = (text: string, rule: string) => analyze(text, ENV).findings.filter((f) => f.ruleId === rule).length;
+    assert.equal(count('FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && sh -c "make && apt-get purge -y gcc && echo \\$HOME"\n', 'build-tools-in-final-image'), 0);
+    assert.equal(count("FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci && sh -c 'npm prune --omit=dev' _ x\n", 'npm-dev-dependencies'), 0);
+    assert.equal(count("FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app . && sh -c 'go clean -cache -modcache' _ x\nCMD [\"app\"]\n", 'go-build-cache-kept'), 0);
+  });
+
   it('no rm appended after an extraction or install that runs in the background, hidden or not', () => {
     for (const tar of ["sh -c 'tar -xzf /tmp/a.tgz -C /opt'", 'tar -xzf /tmp/a.tgz -C /opt']) {
       const text = `FROM debian:bookworm-slim\nRUN curl -fsSL -o /tmp/a.tgz https://e.com/a.tgz && ${tar} & sleep 1\n`;
