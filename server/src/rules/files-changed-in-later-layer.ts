@@ -81,10 +81,11 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand):
   const earlier = writesInImage(model, instr.stage).filter((w) => w.instr.index < instr.index);
   const writes = new Set<Write>();
   let allCovered = true;
-  // A target the same RUN wrote first (`mkdir -p /app/cache && chmod 777 /app/cache`) is new in this layer.
+  // A target the same RUN wrote first (`mkdir -p /app/cache && chmod 777 /app/cache`) is new in this layer;
+  // its commands in the order they run, a -c script's hidden ones too.
+  const ran = ranCommands(instr.run!);
   const madeHere = (t: Target) =>
-    instr.run!.commands.some((c) => {
-      if (c.start >= cmd.start) return false;
+    ran.slice(0, ran.indexOf(cmd)).some((c) => {
       // An extraction directory (`tar -C /opt`) is too broad to say what the archive held.
       const made = commandWrites(c, cwd).filter((w) => w.kind !== 'extract').map((w) => w.path);
       if (CREATORS.has(programName(c))) made.push(...operands(c).map((w) => resolvePath(w.value, cwd)).filter((p): p is string => p !== undefined));
@@ -99,7 +100,7 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand):
   // The `RUN apt-get update` then `RUN apt-get install ... && rm lists` split is
   // index-update-in-separate-run's finding; its merge fixes this one too.
   // A copied archive this RUN extracts is copied-archive-extracted's finding (DL3010), with its own fix.
-  const extractedHere = (w: Write) => w.kind === 'copy' && ARCHIVE.test(w.path) && instr.run!.commands.some((c) => extractedArchive(c, cwd) === w.path);
+  const extractedHere = (w: Write) => w.kind === 'copy' && ARCHIVE.test(w.path) && ran.some((c) => extractedArchive(c, cwd) === w.path);
   const list = [...writes].filter((w) => !(w.kind === 'cache' && w.instr.index === instr.index - 1 && indexRefreshOnly(w.instr.run!) !== undefined) && !extractedHere(w));
   return list.length ? { change, writes: list, allCovered } : undefined;
 }

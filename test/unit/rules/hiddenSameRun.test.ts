@@ -49,6 +49,9 @@ describe('fixes and hidden commands of the same RUN', () => {
     const count = (text: string, rule: string) => analyze(text, ENV).findings.filter((f) => f.ruleId === rule).length;
     assert.equal(count('FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && sh -c "make && apt-get purge -y gcc && echo \\$HOME"\n', 'build-tools-in-final-image'), 0);
     assert.equal(count("FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci && sh -c 'npm prune --omit=dev' _ x\n", 'npm-dev-dependencies'), 0);
+    // A directory a hidden script made first; a copied archive a hidden script extracts (copied-archive-extracted's).
+    assert.equal(count("FROM debian:bookworm-slim\nCOPY app /app\nRUN sh -c 'mkdir -p /app/cache' _ x && chmod 777 /app/cache\n", 'files-changed-in-later-layer'), 0);
+    assert.equal(count("FROM debian:bookworm-slim\nCOPY app.tar.gz /tmp/\nRUN sh -c 'tar -xzf /tmp/app.tar.gz -C /opt' _ x && rm /tmp/app.tar.gz\n", 'files-changed-in-later-layer'), 0);
     assert.equal(count("FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app . && sh -c 'go clean -cache -modcache' _ x\nCMD [\"app\"]\n", 'go-build-cache-kept'), 0);
   });
 
