@@ -90,6 +90,29 @@ export function workdirAt(instr: Instr): string | undefined {
   return stageWorkdirs(stage)[k];
 }
 
+/**
+ * The directory `cmd` of `instr`'s RUN runs in: the WORKDIR, moved by the `cd`s the RUN runs before
+ * it (`RUN cd /tmp && rm -rf build` removes /tmp/build). Undefined after a cd that cannot be
+ * followed: to a variable, `cd` alone or `cd -`, `pushd`/`popd`, and one that may not apply to what
+ * follows (in a subshell or group, a pipeline, the background, a condition, a -c script's hidden
+ * commands, whose scripts end where their shell does).
+ */
+export function commandCwd(instr: Instr, cmd: ShellCommand): string | undefined {
+  let cwd = workdirAt(instr);
+  const run = instr.run;
+  if (!run) return cwd;
+  for (const c of ranCommands(run)) {
+    if (c === cmd || cwd === undefined) break;
+    const name = programName(c);
+    if (name !== 'cd' && name !== 'pushd' && name !== 'popd') continue;
+    const ops = operands(c);
+    const ends = c.ends ?? c.after;
+    const plain = name === 'cd' && !run.hidden && !c.group && !c.conditional && c.before !== '|' && ends !== '|' && ends !== '&' && ops.length === 1;
+    cwd = plain ? resolvePath(ops[0].value, cwd) : undefined;
+  }
+  return cwd;
+}
+
 // ---------------------------------------------------------------------------------------------
 // COPY / ADD
 
@@ -283,10 +306,11 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   return out;
 }
 
-/** True when a command of `ran` (a RUN's) after `after` removes `path` (so nothing of it stays in the layer). */
-function removedLaterInRun(ran: readonly ShellCommand[], after: ShellCommand, path: string, cwd: string): boolean {
+/** True when a command of `ran` (`instr`'s) after `after` removes `path` (so nothing of it stays in the layer). */
+function removedLaterInRun(instr: Instr, ran: readonly ShellCommand[], after: ShellCommand, path: string): boolean {
   for (const c of ran.slice(ran.indexOf(after) + 1)) {
-    if (programName(c) !== 'rm') continue;
+    const cwd = programName(c) === 'rm' ? commandCwd(instr, c) : undefined;
+    if (cwd === undefined) continue;
     for (const w of operands(c)) {
       const pat = pathPattern(w.value, cwd);
       // `rm -rf dir/*` empties `dir`: what was written there is gone too.
@@ -366,13 +390,13 @@ function stageWrites(model: DockerfileModel, s: Stage): Write[] {
         out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: dirLike(src) ? false : fileLike(src) ? true : undefined });
       }
     } else if (instr.run && instr.run.form !== 'exec') {
-      const cwd = workdirAt(instr);
-      if (cwd === undefined) continue;
       // Also those of a -c script the reader cannot place (hidden): such a command is placed nowhere.
       const ran = ranCommands(instr.run);
       for (const cmd of ran) {
+        const cwd = commandCwd(instr, cmd);
+        if (cwd === undefined) continue;
         for (const w of commandWrites(cmd, cwd)) {
-          if (!removedLaterInRun(ran, cmd, w.path, cwd)) out.push({ ...w, instr, command: cmd });
+          if (!removedLaterInRun(instr, ran, cmd, w.path)) out.push({ ...w, instr, command: cmd });
         }
       }
       for (const c of cacheWrites(instr)) out.push({ path: c.path, instr, kind: 'cache', how: c.how, command: c.command });

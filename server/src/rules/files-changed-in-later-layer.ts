@@ -12,7 +12,7 @@ import type { Copy } from 'dockerfile-ast';
 import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, ranCommands, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
-import { ARCHIVE, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, resolvePath, workdirAt, writesInImage, type Write } from '../core/paths';
+import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, resolvePath, workdirAt, writesInImage, type Write } from '../core/paths';
 import { programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellCommand } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
@@ -74,7 +74,7 @@ function touches(change: Change, t: Target, w: Write): boolean {
 
 /** The writes one command of `instr` changes, by target (empty when none). */
 function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { change: Change; writes: Write[]; allCovered: boolean } | undefined {
-  const cwd = workdirAt(instr);
+  const cwd = commandCwd(instr, cmd);
   if (cwd === undefined || !instr.stage) return undefined;
   const change = readChange(cmd, cwd);
   if (!change) return undefined;
@@ -86,9 +86,11 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand):
   const ran = ranCommands(instr.run!);
   const madeHere = (t: Target) =>
     ran.slice(0, ran.indexOf(cmd)).some((c) => {
+      const at = commandCwd(instr, c);
+      if (at === undefined) return false;
       // An extraction directory (`tar -C /opt`) is too broad to say what the archive held.
-      const made = commandWrites(c, cwd).filter((w) => w.kind !== 'extract').map((w) => w.path);
-      if (CREATORS.has(programName(c))) made.push(...operands(c).map((w) => resolvePath(w.value, cwd)).filter((p): p is string => p !== undefined));
+      const made = commandWrites(c, at).filter((w) => w.kind !== 'extract').map((w) => w.path);
+      if (CREATORS.has(programName(c))) made.push(...operands(c).map((w) => resolvePath(w.value, at)).filter((p): p is string => p !== undefined));
       return made.some((p) => p !== '/' && isAtOrBelow(t.prefix, p));
     });
   for (const t of change.targets) {
@@ -100,7 +102,7 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand):
   // The `RUN apt-get update` then `RUN apt-get install ... && rm lists` split is
   // index-update-in-separate-run's finding; its merge fixes this one too.
   // A copied archive this RUN extracts is copied-archive-extracted's finding (DL3010), with its own fix.
-  const extractedHere = (w: Write) => w.kind === 'copy' && ARCHIVE.test(w.path) && ran.some((c) => extractedArchive(c, cwd) === w.path);
+  const extractedHere = (w: Write) => w.kind === 'copy' && ARCHIVE.test(w.path) && ran.some((c) => { const at = commandCwd(instr, c); return at !== undefined && extractedArchive(c, at) === w.path; });
   const list = [...writes].filter((w) => !(w.kind === 'cache' && w.instr.index === instr.index - 1 && indexRefreshOnly(w.instr.run!) !== undefined) && !extractedHere(w));
   return list.length ? { change, writes: list, allCovered } : undefined;
 }
