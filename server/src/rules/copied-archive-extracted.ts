@@ -8,7 +8,7 @@ import type { Copy } from 'dockerfile-ast';
 import { deleteInstruction, operands, ranCommands } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { laterRunsInImage } from '../core/commands';
-import { ADD_EXTRACTS, ARCHIVE, copySpec, extractedArchive, isAtOrBelow, normalizePath, pathPattern, resolvePath, workdirAt } from '../core/paths';
+import { ADD_EXTRACTS, ARCHIVE, commandCwd, copySpec, extractedArchive, isAtOrBelow, normalizePath, pathPattern, resolvePath, workdirAt } from '../core/paths';
 import { programArgs, programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
 import type { Fix } from '../core/types';
 import type { RawFinding, Rule } from './rule';
@@ -34,8 +34,11 @@ function hits(model: DockerfileModel): Hit[] {
       if (!ARCHIVE.test(source) || /^[a-z]+:\/\//i.test(source)) continue;
       const path = spec.destIsDir ? normalizePath(`${spec.destPath}/${source.split('/').pop()}`) : spec.destPath;
       for (const run of laterRunsInImage(model, copy)) {
-        const cwd = workdirAt(run);
-        const extract = cwd === undefined ? undefined : ranCommands(run.run!).find((c) => extractedArchive(c, cwd) === path);
+        // Each command's directory: `RUN cd /tmp && tar -xzf app.tar.gz` extracts /tmp/app.tar.gz.
+        const extract = ranCommands(run.run!).find((c) => {
+          const cwd = commandCwd(run, c);
+          return cwd !== undefined && extractedArchive(c, cwd) === path;
+        });
         if (extract) {
           out.push({ copy, source, path, run, extract });
           break;

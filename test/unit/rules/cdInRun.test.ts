@@ -5,7 +5,7 @@
  * paths after it are left unjudged.
  */
 import * as assert from 'node:assert/strict';
-import { analyze } from '../../../server/src/core/analyze';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
 
 const ENV = { context: {} };
 const rule = 'files-changed-in-later-layer';
@@ -36,5 +36,14 @@ describe('cd inside a RUN', () => {
   it('sees a file a RUN writes after a cd where the cd put it', () => {
     // Downloaded in /tmp after the cd, then deleted by its absolute path in a later layer.
     assert.deepEqual(found('FROM debian:bookworm-slim\nRUN cd /tmp && curl -fsSLO https://e.com/x.bin\nRUN rm /tmp/x.bin\n'), [2]);
+  });
+
+  it('finds a copied archive extracted after a cd, and offers no ADD fix for that RUN', () => {
+    const text = 'FROM debian:bookworm-slim\nCOPY app.tar.gz /tmp/\nRUN cd /tmp && tar -xzf app.tar.gz -C /opt && rm app.tar.gz\n';
+    const analysis = analyze(text, ENV);
+    const hits = analysis.findings.filter((f) => f.ruleId === 'copied-archive-extracted');
+    assert.deepEqual(hits.map((f) => f.range.start.line), [1]);
+    // The RUN does more than extract and delete (its cd): ADD would not do the same.
+    assert.equal(fixFor(analysis, hits[0], ENV), undefined);
   });
 });
