@@ -129,6 +129,18 @@ export function ranCommands(run: RunScript): readonly ShellCommand[] {
   return run.hidden ?? run.commands;
 }
 
+/** What the RUN runs after `cmd`, in the order it runs ({@link ranCommands}). */
+export function ranAfter(run: RunScript, cmd: ShellCommand): ShellCommand[] {
+  const ran = ranCommands(run);
+  return ran.slice(ran.indexOf(cmd) + 1);
+}
+
+/** What the RUN runs before `cmd`, in the order it runs ({@link ranCommands}). */
+export function ranBefore(run: RunScript, cmd: ShellCommand): ShellCommand[] {
+  const ran = ranCommands(run);
+  return ran.slice(0, ran.indexOf(cmd));
+}
+
 /** True when a later RUN of `instr`'s image runs a command `needs` before any that `refreshes` (an install that relies on the index `instr` leaves). */
 export function laterRunNeeds(model: DockerfileModel, instr: Instr, needs: (c: ShellCommand) => boolean, refreshes: (c: ShellCommand) => boolean): boolean {
   return laterRunsInImage(model, instr).some((r) => {

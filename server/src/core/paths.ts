@@ -8,7 +8,7 @@
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
 import type { Copy, Workdir } from 'dockerfile-ast';
-import { hasCacheMount, hasFlag, isAptUpdate, isPipInstall, operands, ranCommands, removesPath } from './commands';
+import { hasCacheMount, hasFlag, isAptUpdate, isPipInstall, operands, ranAfter, ranCommands, removesPath } from './commands';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -306,9 +306,9 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   return out;
 }
 
-/** True when a command of `ran` (`instr`'s) after `after` removes `path` (so nothing of it stays in the layer). */
-function removedLaterInRun(instr: Instr, ran: readonly ShellCommand[], after: ShellCommand, path: string): boolean {
-  for (const c of ran.slice(ran.indexOf(after) + 1)) {
+/** True when a command `instr`'s RUN runs after `after` removes `path` (so nothing of it stays in the layer). */
+function removedLaterInRun(instr: Instr, after: ShellCommand, path: string): boolean {
+  for (const c of ranAfter(instr.run!, after)) {
     const cwd = programName(c) === 'rm' ? commandCwd(instr, c) : undefined;
     if (cwd === undefined) continue;
     for (const w of operands(c)) {
@@ -396,7 +396,7 @@ function stageWrites(model: DockerfileModel, s: Stage): Write[] {
         const cwd = commandCwd(instr, cmd);
         if (cwd === undefined) continue;
         for (const w of commandWrites(cmd, cwd)) {
-          if (!removedLaterInRun(instr, ran, cmd, w.path)) out.push({ ...w, instr, command: cmd });
+          if (!removedLaterInRun(instr, cmd, w.path)) out.push({ ...w, instr, command: cmd });
         }
       }
       for (const c of cacheWrites(instr)) out.push({ path: c.path, instr, kind: 'cache', how: c.how, command: c.command });

@@ -10,7 +10,7 @@
  * apt build packages), the quick fix rewrites it into a builder stage and a slim final stage.
  */
 import type { Copy } from 'dockerfile-ast';
-import { APT_PROGRAMS, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, ranCommands } from '../core/commands';
+import { APT_PROGRAMS, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, ranAfter, ranCommands } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { isAtOrBelow, resolvePath, workdirAt } from '../core/paths';
 import { verifiedAppend } from '../core/packageManagers';
@@ -66,8 +66,7 @@ function installedPackages(cmd: ShellCommand): { manager: 'apt' | 'apk'; names: 
 /** True when a later command of the same RUN removes what the install added (purge, autoremove, apk del). */
 function removedInSameRun(instr: Instr, cmd: ShellCommand, manager: 'apt' | 'apk'): boolean {
   // In the order the RUN's commands run, a -c script's hidden ones too.
-  const ran = ranCommands(instr.run!);
-  return ran.slice(ran.indexOf(cmd) + 1).some((c) => {
+  return ranAfter(instr.run!, cmd).some((c) => {
     const sub = operands(c)[0]?.value;
     if (manager === 'apk') return programName(c) === 'apk' && sub === 'del';
     return APT_PROGRAMS.has(programName(c)) && (sub === 'purge' || sub === 'remove' || sub === 'autoremove');

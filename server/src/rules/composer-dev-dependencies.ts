@@ -3,7 +3,7 @@
  * analysers, debug bars) unless told `--no-dev`. In a stage whose layers form the final image
  * they ship with the app.
  */
-import { commandRange, hasFlag, insertAfterWord, operands, ranCommands } from '../core/commands';
+import { commandRange, hasFlag, insertAfterWord, operands, ranAfter, ranCommands } from '../core/commands';
 import { envFor, findingCommand, followsInImage, isTruthy, subcommandOf } from '../core/packageManagers';
 import { runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { programName, type ShellCommand } from '../core/shell';
@@ -33,8 +33,7 @@ function devUses(model: DockerfileModel): Instr[] {
 function laterDevUse(model: DockerfileModel, instr: Instr, cmd: ShellCommand, uses: Instr[]): number | undefined {
   const run = instr.run!;
   // As npm-dev-dependencies: a -c script's hidden commands too.
-  const ran = ranCommands(run);
-  const inRun = ran.slice(ran.indexOf(cmd) + 1).find(usesDev);
+  const inRun = ranAfter(run, cmd).find(usesDev);
   if (inRun) return run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line;
   return uses.find((u) => followsInImage(instr, u))?.range.start.line;
 }

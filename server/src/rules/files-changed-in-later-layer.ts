@@ -9,7 +9,7 @@
  * flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, ranCommands, removeCommandFromRun } from '../core/commands';
+import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, ranBefore, ranCommands, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, resolvePath, workdirAt, writesInImage, type Write } from '../core/paths';
@@ -85,7 +85,7 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand):
   // its commands in the order they run, a -c script's hidden ones too.
   const ran = ranCommands(instr.run!);
   const madeHere = (t: Target) =>
-    ran.slice(0, ran.indexOf(cmd)).some((c) => {
+    ranBefore(instr.run!, cmd).some((c) => {
       const at = commandCwd(instr, c);
       if (at === undefined) return false;
       // An extraction directory (`tar -C /opt`) is too broad to say what the archive held.
@@ -256,8 +256,7 @@ function ownerCreatedSince(change: Change, between: Instr[], instr: Instr, cmd: 
   if (change.action !== 'chown' || /^\d+(:\d+)?$/.test(change.setting ?? '')) return false;
   const createsUser = (c: ShellCommand) => USER_CREATION.test(programName(c));
   // In the RUN itself, in the order its commands run: a -c script's hidden ones too.
-  const ran = ranCommands(instr.run!);
-  return between.some((i) => i.run && ranCommands(i.run).some(createsUser)) || ran.slice(0, ran.indexOf(cmd)).some(createsUser);
+  return between.some((i) => i.run && ranCommands(i.run).some(createsUser)) || ranBefore(instr.run!, cmd).some(createsUser);
 }
 
 /** Instructions of the image `instr` belongs to (its stage's FROM chain), in order. */
@@ -296,8 +295,7 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
     if ((i.keyword === 'COPY' || i.keyword === 'ADD') && (i.node.getArgumentsContent() ?? '').split(/\s+/).some((w) => paths.some((p) => w.includes(p)))) return undefined;
   }
   // Before it in its own RUN, in the order the commands run (a -c script's hidden ones too).
-  const ran = ranCommands(run);
-  if (ran.slice(0, ran.indexOf(cmd)).some(usesWrites)) return undefined;
+  if (ranBefore(run, cmd).some(usesWrites)) return undefined;
   const moved = run.text.slice(cmd.start, cmd.end);
   // A variable (or a command substitution) may read what an ENV or ARG between sets: `chmod $MODE`
   // in the writing RUN, above `ENV MODE=755`, would get no mode.

@@ -3,7 +3,7 @@
  * the final image leave the build cache (GOCACHE, ~/.cache/go-build) and the module cache
  * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are not reported.
  */
-import { operands, ranCommands } from '../core/commands';
+import { operands, ranAfter, ranCommands } from '../core/commands';
 import { appendRepair, cacheMountTargets, cacheRule, expandVars, pathCovers, removedPaths, subcommandOf, usedLaterInImage } from '../core/packageManagers';
 import type { Instr, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
@@ -50,8 +50,7 @@ function downloadedBefore(instr: Instr): boolean {
 function cacheState(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): { mod: boolean; build: boolean } {
   const run = instr.run!;
   // In the order the commands run, a -c script's hidden ones too.
-  const ran = ranCommands(run);
-  const after = ran.slice(ran.indexOf(cmd) + 1);
+  const after = ranAfter(run, cmd);
   const paths = [...cacheMountTargets(run), ...removedPaths(after).map((p) => expandVars(p, env))];
   const handled = (dir: string) => paths.some((p) => pathCovers(p, dir));
   const cleaned = cleanedBy(after);

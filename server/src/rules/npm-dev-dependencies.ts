@@ -3,7 +3,7 @@
  * (test runners, bundlers, linters, type definitions) unless told to omit them. In a stage whose
  * layers form the final image they ship with the app.
  */
-import { commandRange, insertAfterWord, operands, ranCommands } from '../core/commands';
+import { commandRange, insertAfterWord, operands, ranAfter, ranCommands } from '../core/commands';
 import { findingCommand, followsInImage, npmInstallWord } from '../core/packageManagers';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { installedLockfile, lockfileEstimate, lockfileKey } from '../core/npmLockfile';
@@ -43,8 +43,7 @@ function devUses(model: DockerfileModel): Instr[] {
 function laterDevUse(instr: Instr, cmd: ShellCommand, model: DockerfileModel, uses: Instr[]): { line: number; text: string } | undefined {
   const run = instr.run!;
   // In the order the RUN's commands run, a -c script's hidden ones too (placed on the RUN's line).
-  const ran = ranCommands(run);
-  const inRun = ran.slice(ran.indexOf(cmd) + 1).find(usesDevDependencies);
+  const inRun = ranAfter(run, cmd).find(usesDevDependencies);
   if (inRun) return { line: run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line, text: inRun.words.map((w) => w.value).slice(0, 3).join(' ') };
   const later = uses.find((u) => followsInImage(instr, u));
   if (!later) return undefined;
@@ -77,8 +76,7 @@ function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellComma
 
 /** `npm prune --omit=dev` / `--production` later in the same RUN removes them before the layer is written. */
 function prunedInRun(instr: Instr, cmd: ShellCommand): boolean {
-  const ran = ranCommands(instr.run!);
-  return ran.slice(ran.indexOf(cmd) + 1).some((c) => programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && omitsDev(instr, c));
+  return ranAfter(instr.run!, cmd).some((c) => programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && omitsDev(instr, c));
 }
 
 export const rule: Rule = {
