@@ -160,6 +160,9 @@ const readOtherwise = new WeakMap<DockerfileModel, Instr[]>();
  */
 export function keepsOtherReading(model: DockerfileModel, edits: readonly TextEdit[]): boolean {
   const { lines, text } = model;
+  // A CR no LF follows ends a line for dockerfile-ast, not for BuildKit (it splits at LF): the two
+  // read other instructions from there on, and no fix edits such a file.
+  if (edits.length > 0 && /\r(?!\n)/.test(text)) return false;
   const spans = edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText }));
   const escape = model.escapeChar.charCodeAt(0);
   if (spans.some((e) => makesHidden(text, lines, e, escape))) return false;

@@ -147,4 +147,17 @@ describe('findings and fixes on a RUN continued after an escaped blank', () => {
     assert.deepEqual(run.commands.map((c) => c.words[0].value), ['apt-get', 'apt-get', 'rm']);
     assert.deepEqual(analyze(fixed, ENV).findings.map((f) => f.ruleId), []);
   });
+
+  it('no fix in a file with a CR that no LF follows: dockerfile-ast ends a line there, BuildKit does not', () => {
+    // The RUN goes on for BuildKit (its line, split at LF, ends in `\`) and removes the lists; the
+    // model, reading as dockerfile-ast, ends it at the CR and offered a cleanup in the wrong place.
+    const text = 'FROM debian:bookworm\r\nRUN set -eux; \\\r\n    apt-get update; \\ \\\r \\\n    apt-get install -y curl; \\\r\n    rm -rf /var/lib/apt/lists/*\r\n';
+    const analysis = analyze(text, ENV);
+    const finding = analysis.findings.find((f) => f.ruleId === 'apt-lists-kept');
+    assert.ok(finding);
+    assert.equal(fixFor(analysis, finding, ENV), undefined);
+    const crlf = text.replace('\r \\\n', ' \\\r\n');
+    const plain = analyze(crlf, ENV);
+    assert.deepEqual(plain.findings.map((f) => f.ruleId).filter((id) => id === 'apt-lists-kept'), []);
+  });
 });
