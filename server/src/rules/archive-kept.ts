@@ -1,6 +1,6 @@
 /**
  * archive-kept: an archive downloaded into the image (`curl -o x.tgz`, `wget`, `ADD <url>`) and
- * extracted, but never removed. The image then holds the software twice: packed and unpacked.
+ * extracted, but not deleted in that layer. The image then holds the software twice: packed and unpacked.
  * A removal in a later RUN is files-changed-in-later-layer's finding (too late to save anything),
  * except in a `-c` script the reader cannot place, which that rule does not read: reported here.
  */
@@ -49,7 +49,7 @@ function removedLater(model: DockerfileModel, w: Write): Instr | boolean {
   return hidden ?? false;
 }
 
-/** The archive writes of `stage`'s own instructions that are extracted and never removed. */
+/** The archive writes of `stage`'s own instructions that are extracted and not deleted in their layer. */
 function keptArchives(model: DockerfileModel): { w: Write; extractedAt: Instr; sameRun: boolean; deletedAt?: Instr }[] {
   const out: { w: Write; extractedAt: Instr; sameRun: boolean; deletedAt?: Instr }[] = [];
   for (const stage of model.stages) {
@@ -75,7 +75,7 @@ export const rule: Rule = {
   reads: 'family',
   quotesLines: true,
   docs: {
-    summary: 'An archive fetched with `curl`/`wget` or `ADD <url>` is extracted, but the archive itself is never removed.',
+    summary: 'An archive fetched with `curl`/`wget` or `ADD <url>` is extracted, but the archive itself stays in its layer.',
     why: 'After extraction the archive is dead weight: the layer holds the software twice, compressed and unpacked. `ADD <url>` never extracts a remote archive, so the download always stays in its own layer; fetching with curl or wget in the RUN that extracts lets that RUN delete it before the layer is written.',
     incorrect: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1',
     correct: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1 \\\n    && rm -f /tmp/node.tar.xz',
