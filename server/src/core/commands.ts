@@ -141,6 +141,15 @@ export function ranBefore(run: RunScript, cmd: ShellCommand): ShellCommand[] {
   return ran.slice(0, ran.indexOf(cmd));
 }
 
+/** True when the RUN removes packages after `cmd` installed some (apt-get purge, remove, autoremove; apk del). */
+export function packagesRemovedAfter(run: RunScript, cmd: ShellCommand, manager: 'apt' | 'apk'): boolean {
+  return ranAfter(run, cmd).some((c) => {
+    const sub = operands(c)[0]?.value;
+    if (manager === 'apk') return programName(c) === 'apk' && sub === 'del';
+    return APT_PROGRAMS.has(programName(c)) && (sub === 'purge' || sub === 'remove' || sub === 'autoremove');
+  });
+}
+
 /** True when a later RUN of `instr`'s image runs a command `needs` before any that `refreshes` (an install that relies on the index `instr` leaves). */
 export function laterRunNeeds(model: DockerfileModel, instr: Instr, needs: (c: ShellCommand) => boolean, refreshes: (c: ShellCommand) => boolean): boolean {
   return laterRunsInImage(model, instr).some((r) => {

@@ -8,7 +8,7 @@
  * that only remove, move or set up metadata (0 bytes), and copies whose sources the caller
  * measured (build-context facts). Everything else is listed as not sized.
  */
-import { hasFlag, isAptInstall, isAptUpdate, operands, ranCommands, removesPath, hasCacheMount } from './commands';
+import { hasFlag, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
 import { contextCopyBytes, contextSources, ignoreFileName } from './buildContext';
 import { installedLockfile, lockfileEstimate, NPM_UPDATE } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
@@ -132,6 +132,10 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
         parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: this full image already ships many build packages, and the package table knows only the package set of debian:bookworm' });
         continue;
       }
+      if (packagesRemovedAfter(run, cmd, 'apt')) {
+        parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: the RUN removes packages again (apt-get purge, remove or autoremove), and what stays is not modelled' });
+        continue;
+      }
       const recommends = !hasFlag(cmd, '--no-install-recommends');
       const est = estimateAptInstall(pkgs, { recommends, basePackages: OFFICIAL_BASE_PACKAGES });
       parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes, basis: est.unknown.length ? `${est.basis}; unknown: ${est.unknown.join(', ')}` : est.basis });
@@ -228,11 +232,13 @@ export function estimateImage(model: DockerfileModel, env: AnalysisEnvironment):
   return final && estimateStage(model, final, env);
 }
 
-/** "about 1.2 GB (base 1.1 GB + 45 MB of layers; 2 layers not sized)". */
+/** "about 1.2 GB (base 1.1 GB + 45 MB of layers; 2 layers not sized)", or "not sized (...)" when nothing is. */
 export function describeEstimate(e: StageEstimate): string {
   const layerBytes = e.knownBytes - (e.base?.bytes ?? 0);
   const base = e.base?.bytes !== undefined ? `base ${formatBytes(e.base.bytes)}` : 'base not sized';
   const unsized = e.unsizedLayers > 0 ? `; ${e.unsizedLayers} layer${e.unsizedLayers === 1 ? '' : 's'} not sized` : '';
+  // Nothing sized: no figure, rather than "at least about 0 B".
+  if (!e.complete && e.knownBytes === 0) return `not sized (${base}${unsized})`;
   const prefix = e.complete ? 'about' : 'at least about';
   return `${prefix} ${formatBytes(e.knownBytes)} (${base} + ${formatBytes(layerBytes)} of layers${unsized})`;
 }

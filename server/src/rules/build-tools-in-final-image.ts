@@ -10,7 +10,7 @@
  * apt build packages), the quick fix rewrites it into a builder stage and a slim final stage.
  */
 import type { Copy } from 'dockerfile-ast';
-import { APT_PROGRAMS, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, ranAfter, ranCommands } from '../core/commands';
+import { APT_PROGRAMS, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { isAtOrBelow, resolvePath, workdirAt } from '../core/paths';
 import { verifiedAppend } from '../core/packageManagers';
@@ -61,16 +61,6 @@ function installedPackages(cmd: ShellCommand): { manager: 'apt' | 'apk'; names: 
     return { manager: 'apk', names };
   }
   return undefined;
-}
-
-/** True when a later command of the same RUN removes what the install added (purge, autoremove, apk del). */
-function removedInSameRun(instr: Instr, cmd: ShellCommand, manager: 'apt' | 'apk'): boolean {
-  // In the order the RUN's commands run, a -c script's hidden ones too.
-  return ranAfter(instr.run!, cmd).some((c) => {
-    const sub = operands(c)[0]?.value;
-    if (manager === 'apk') return programName(c) === 'apk' && sub === 'del';
-    return APT_PROGRAMS.has(programName(c)) && (sub === 'purge' || sub === 'remove' || sub === 'autoremove');
-  });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -198,7 +188,7 @@ export const rule: Rule = {
           const installed = installedPackages(cmd);
           if (!installed) continue;
           const tools = installed.names.filter(isBuildPackage);
-          if (tools.length === 0 || removedInSameRun(instr, cmd, installed.manager)) continue;
+          if (tools.length === 0 || packagesRemovedAfter(instr.run!, cmd, installed.manager)) continue;
           const estimate = installed.manager === 'apt' && onDebianSlim(stage) ? estimateAptInstall(tools, { recommends: !hasFlag(cmd, '--no-install-recommends') }) : undefined;
           const size = estimate && estimate.unknown.length === 0 ? `about ${formatBytes(estimate.bytes)} with their dependencies` : 'the size of those packages and their dependencies';
           out.push({

@@ -28,6 +28,23 @@ describe('whole-image estimate', () => {
     const e = estimateImage(buildModel('FROM python:3.12\nRUN apt-get update && apt-get install -y gcc && rm -rf /var/lib/apt/lists/*\n'), env)!;
     assert.equal(e.layers[0].bytes, undefined);
   });
+  it('does not size an apt install whose packages the same RUN removes again (the official images\' purge pattern)', () => {
+    // Counted in full before: 303 MB of build packages for a RUN shaped like the official python
+    // image's, which purges them (apt-mark auto, then apt-get purge --auto-remove) before it ends.
+    const purged = (remove: string) => estimateImage(buildModel(`FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc make && make && ${remove} && rm -rf /var/lib/apt/lists/*\n`), env)!;
+    for (const remove of ['apt-get purge -y --auto-remove gcc make', 'apt-get remove -y gcc make', 'apt-mark auto gcc make && apt-get autoremove -y']) {
+      const e = purged(remove);
+      assert.equal(e.layers[0].bytes, undefined, remove);
+      assert.match(e.layers[0].parts[0].basis, /removes packages again/, remove);
+      assert.equal(e.complete, false);
+    }
+    const kept = estimateImage(buildModel('FROM debian:bookworm-slim\nRUN apt-get purge -y vim && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n'), env)!;
+    assert.ok(kept.layers[0].bytes! > 0, 'a removal before the install leaves the install sized');
+  });
+  it('gives no figure when nothing is sized, rather than "at least about 0 B"', () => {
+    const e = estimateImage(buildModel('FROM gcr.io/distroless/nodejs22-debian12\nCOPY app /app\n'), env)!;
+    assert.equal(describeEstimate(e), 'not sized (base not sized; 1 layer not sized)');
+  });
   it('follows FROM <stage> and uses build-context copy sizes when measured', () => {
     const m = buildModel('FROM debian:bookworm-slim AS base\nFROM base\nCOPY . /app\n');
     const e = estimateImage(m, { context: { copySizes: { 2: 5_000_000 } } })!;
