@@ -85,6 +85,8 @@ export class LspTestClient {
   }
 
   configuration: unknown = {};
+  /** The capabilities the server answered `initialize` with. */
+  capabilities: Record<string, unknown> = {};
   /** The server's dynamic registrations in force (client/registerCapability minus client/unregisterCapability), by id. */
   readonly registrations = new Map<string, Registration>();
   private readonly registrationWaiters: (() => void)[] = [];
@@ -105,7 +107,7 @@ export class LspTestClient {
     const client = new LspTestClient(child);
     if (opts.configuration !== undefined) client.configuration = opts.configuration;
     const root = opts.rootPath ? pathToFileURL(opts.rootPath).toString() : null;
-    await client.connection.sendRequest('initialize', {
+    const initialized = await client.connection.sendRequest<{ capabilities: Record<string, unknown> }>('initialize', {
       processId: process.pid,
       rootUri: root,
       workspaceFolders: root ? [{ uri: root, name: 'root' }] : null,
@@ -126,6 +128,7 @@ export class LspTestClient {
         experimental: { sizeChanged: true },
       },
     });
+    client.capabilities = initialized.capabilities;
     await client.connection.sendNotification('initialized', {});
     return client;
   }

@@ -17,6 +17,8 @@ const TYPES_MARKER = 'Range#create called with invalid arguments';
 const SEMVER_MARKER = 'Invalid comparator';
 /** A message only vscode-jsonrpc's message reader holds. */
 const JSONRPC_MARKER = 'Header must provide a Content-Length property';
+/** A message only minimatch holds. */
+const MINIMATCH_MARKER = 'pattern is too long';
 
 describe('bundles in dist/', () => {
   let bundles: string[];
@@ -61,6 +63,11 @@ describe('bundles in dist/', () => {
     assert.deepEqual(holding(SEMVER_MARKER), ['vendor/semver.js']);
     assert.ok(requires('vendor/vscode-languageclient.js', 'semver.js'), 'the language client library does not require the shared copy');
     assert.ok(requires('server-main.js', 'vendor/semver.js'), 'the server does not require the shared copy');
+  });
+
+  it('leave out minimatch: the language client library gets a stand-in that throws if ever called (scripts/build.mjs, LEFT_OUT; test/lsp/leftOut.test.ts)', () => {
+    assert.deepEqual(holding(MINIMATCH_MARKER), []);
+    assert.deepEqual(holding('minimatch is not bundled'), ['vendor/vscode-languageclient.js']);
   });
 
   it("gives the protocol library version 4 UUIDs for its ids without crypto (scripts/build.mjs, STAND_INS; test/lsp/builtins.test.ts checks crypto stays unloaded)", () => {
