@@ -237,7 +237,7 @@ export function describeEstimate(e: StageEstimate): string {
   const layerBytes = e.knownBytes - (e.base?.bytes ?? 0);
   const base = e.base?.bytes !== undefined ? `base ${formatBytes(e.base.bytes)}` : 'base not sized';
   const unsized = e.unsizedLayers > 0 ? `; ${e.unsizedLayers} layer${e.unsizedLayers === 1 ? '' : 's'} not sized` : '';
-  // Nothing sized: no figure, rather than "at least about 0 B".
+  // Nothing sized: no figure, rather than "at least about 0 B" (image-over-budget needs one above 0).
   if (!e.complete && e.knownBytes === 0) return `not sized (${base}${unsized})`;
   const prefix = e.complete ? 'about' : 'at least about';
   return `${prefix} ${formatBytes(e.knownBytes)} (${base} + ${formatBytes(layerBytes)} of layers${unsized})`;

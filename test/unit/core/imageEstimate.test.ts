@@ -44,6 +44,7 @@ describe('whole-image estimate', () => {
   it('gives no figure when nothing is sized, rather than "at least about 0 B"', () => {
     const e = estimateImage(buildModel('FROM gcr.io/distroless/nodejs22-debian12\nCOPY app /app\n'), env)!;
     assert.equal(describeEstimate(e), 'not sized (base not sized; 1 layer not sized)');
+    assert.equal(describeEstimate(estimateImage(buildModel('FROM scratch\nCOPY app /app\n'), env)!), 'not sized (base 0 B; 1 layer not sized)');
   });
   it('follows FROM <stage> and uses build-context copy sizes when measured', () => {
     const m = buildModel('FROM debian:bookworm-slim AS base\nFROM base\nCOPY . /app\n');
