@@ -17,6 +17,8 @@ import { programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellC
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
+import { contextCopyBytes } from '../core/buildContext';
+import type { AnalysisEnvironment } from '../core/environment';
 
 type Action = 'rm' | 'chmod' | 'chown';
 
@@ -107,12 +109,19 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand):
   return list.length ? { change, writes: list, allCovered } : undefined;
 }
 
-function cost(change: Change, writes: Write[]): SizeEstimate {
+function cost(model: DockerfileModel, change: Change, writes: Write[], env: AnalysisEnvironment): SizeEstimate {
   const lists = writes.find((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
   if (lists && change.action === 'rm') return { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis };
   const what = writes.some((w) => w.kind === 'copy') ? 'the copied files' : writes.some((w) => w.kind === 'cache') ? 'the package cache' : 'what that RUN wrote there';
-  if (change.action === 'rm') return { basis: `the size of ${what}` };
-  return { basis: `the size of ${what}, a second time` };
+  const again = change.action === 'rm' ? '' : ', a second time';
+  // Copies from the build context the change covers whole (its target holds their destination): as the scan measured them.
+  let bytes: number | undefined = change.recursive && writes.every((w) => w.kind === 'copy') ? 0 : undefined;
+  for (const instr of new Set(writes.map((w) => w.instr))) {
+    const dest = copySpec(model, instr)?.destPath;
+    const copied = bytes === undefined || dest === undefined || !change.targets.some((t) => isAtOrBelow(dest, t.prefix)) ? undefined : contextCopyBytes(instr, env.context);
+    bytes = copied === undefined ? undefined : bytes! + copied;
+  }
+  return bytes === undefined ? { basis: `the size of ${what}${again}` } : { bytes, basis: `${what} as the build context scan measured them${again}` };
 }
 
 const VERB: Record<Action, string> = { rm: 'deletes', chmod: 'changes the mode of', chown: 'changes the owner of' };
@@ -129,7 +138,7 @@ export const rule: Rule = {
     why: 'Each instruction adds a layer; nothing removes bytes from an earlier one. `rm` in a later layer only hides the files, and `chmod`/`chown` copy every file they touch into the new layer, so the image stores them twice. Tracked writes: COPY/ADD destinations, `curl -o`/`-O`, `wget`, `tar -x -C`, `unzip -d`, `git clone`, `cp`/`mv` targets, and the apt lists, pip and npm caches a RUN leaves behind. Relative paths are read against the WORKDIR and the `cd`s run before them in the RUN; after a `cd` that cannot be followed (a variable, a subshell, a condition) they are not judged.',
     incorrect: 'COPY app /app\nRUN chmod -R 755 /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt\nRUN rm /tmp/tool.tgz',
     correct: '# syntax=docker/dockerfile:1\nCOPY --chmod=755 app /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt && rm /tmp/tool.tgz',
-    sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}); for chmod/chown, the size of the touched files again. Not known statically for COPY: it is the size of the copied files (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63).`,
+    sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}); for chmod/chown, the size of the touched files again. For COPY, the size of the copied files: given when a scan of the build context measured copies the change covers whole (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63).`,
     fix: [
       'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists.',
       'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`. `test -d x && chmod 755 x` as the RUN\'s last list ran in every build that succeeded, and keeps its fix.',
@@ -138,7 +147,8 @@ export const rule: Rule = {
       'Deleting copied files has no fix: when a RUN only needs them while it runs (installers, wheels from a builder stage), use a bind mount (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`); otherwise copy less (`.dockerignore`, narrower COPY sources).',
     ].join(' '),
   },
-  check({ model }) {
+  contextKey: ({ context: c }) => (c.scan ? `${c.scan.complete}${c.scan.bytes}/${c.scan.files}${c.ignoreFile?.text}` : ''),
+  check({ model, env }) {
     const out: RawFinding[] = [];
     for (const stage of model.stages) {
       for (const instr of stage.instructions) {
@@ -149,7 +159,7 @@ export const rule: Rule = {
           if (!found) continue;
           const { change, writes } = found;
           const where = [...new Set(writes.map((w) => `line ${w.instr.range.start.line + 1} (${w.how})`))].join(', ');
-          const saving = cost(change, writes);
+          const saving = cost(model, change, writes, env);
           const size = saving.bytes !== undefined ? `about ${formatBytes(saving.bytes)}` : saving.basis;
           const effect = change.action === 'rm' ? 'the bytes stay in that layer' : 'the files are copied into this layer and stored twice';
           const advice = writes.every((w) => w.kind === 'copy')

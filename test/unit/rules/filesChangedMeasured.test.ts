@@ -1,0 +1,38 @@
+/**
+ * files-changed-in-later-layer gives the bytes a change costs when it covers whole copies of the
+ * build context that a scan measured (`COPY . .` then `RUN chown -R app /app`): the scan's figure,
+ * once for a deletion and a second time for chmod/chown. Otherwise it says what the cost is made of.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+import type { AnalysisEnvironment } from '../../../server/src/core/environment';
+
+const scan = { complete: true, files: 120, bytes: 48_000_000, topLevel: [{ path: 'static', bytes: 30_000_000, files: 100 }], heavy: [], secrets: [] };
+const ENV = { context: { hasDockerignore: true, scan } } as unknown as AnalysisEnvironment;
+const finding = (text: string, env: AnalysisEnvironment = ENV) => analyze(text, env).findings.find((f) => f.ruleId === 'files-changed-in-later-layer');
+
+describe('files-changed-in-later-layer: the size of measured copies', () => {
+  const head = 'FROM python:3.12-slim\nWORKDIR /app\n';
+
+  it('gives the scan\'s bytes for a change that covers the whole copy', () => {
+    const chown = finding(`${head}COPY . .\nRUN chown -R 1000 /app\n`)!;
+    assert.match(chown.message, /stored twice \(about 48 MB\)/);
+    assert.equal(chown.saving?.bytes, 48_000_000);
+    assert.match(chown.saving!.basis, /a second time$/);
+    assert.equal(finding(`${head}COPY static /srv/static\nRUN chmod -R a+r /srv\n`)!.saving?.bytes, 30_000_000);
+    assert.equal(finding(`${head}COPY . .\nRUN rm -rf /app\n`)!.saving?.bytes, 48_000_000);
+  });
+
+  it('gives no figure for part of a copy, a non-recursive change, a copy from a stage or an unfinished scan', () => {
+    const none = (text: string, env?: AnalysisEnvironment) => {
+      const f = finding(text, env);
+      assert.ok(f, text);
+      assert.equal(f.saving?.bytes, undefined, text);
+      assert.match(f.message, /\(the size of the copied files/, text);
+    };
+    none(`${head}COPY . .\nRUN chown -R 1000 /app/static\n`);
+    none(`${head}COPY app.py /app/app.py\nRUN chmod 755 /app/app.py\n`);
+    none(`FROM python:3.12-slim AS build\nRUN mkdir /out\n${head}COPY --from=build /out /app\nRUN chown -R 1000 /app\n`);
+    none(`${head}COPY . .\nRUN chown -R 1000 /app\n`, { context: { scan: { ...scan, complete: false } } } as unknown as AnalysisEnvironment);
+  });
+});
