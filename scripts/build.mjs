@@ -136,14 +136,14 @@ function vendorPlugin(vendor, fromDir, self) {
 
 /**
  * Node built-ins that a vendored library requires when it loads but uses only on paths our server
- * never takes. vscode-languageserver requires child_process (to ask npm and yarn where global
- * modules live) and the protocol's vscode-jsonrpc crypto (random names for pipe transports; the
+ * never takes. The protocol's vscode-jsonrpc requires crypto (random names for pipe transports; the
  * UUIDs it asks crypto for come from a stand-in, STAND_INS below) at load; we talk over stdio.
- * Loading them cost the server's start-up about 20 of Node's internal modules (crypto's,
- * child_process with dgram and its socket list), compiled at every start. Each is replaced by an object that requires
- * the built-in on first use (the library only reads properties of them, e.g. `crypto_1.randomBytes`).
+ * Loading it (and child_process, which vscode-languageserver's module lookups required before
+ * LEFT_OUT took them out) cost the server's start-up about 20 of Node's internal modules, compiled
+ * at every start. Each is replaced by an object that requires the built-in on first use (the
+ * library only reads properties of them, e.g. `crypto_1.randomBytes`).
  */
-const LAZY_BUILTINS = { 'vscode-languageserver/node': ['child_process'], 'vscode-languageserver-protocol/node': ['crypto'] };
+const LAZY_BUILTINS = { 'vscode-languageserver-protocol/node': ['crypto'] };
 
 /**
  * A version 4 UUID made with Math.random, in the form crypto.randomUUID gives. vscode-jsonrpc 10
@@ -182,27 +182,33 @@ function lazyBuiltinsPlugin(names) {
 }
 
 /**
- * Libraries that a vendored library requires but uses only on paths our extension never takes, left
- * out of the bundle: each is replaced by a module whose exports (the names the library uses) throw,
- * naming the library, if they are ever called.
- * minimatch: the language client library matches globs with it only for three features of a server,
- * file operation events (`workspace.fileOperations`), pulled diagnostics (`diagnosticProvider`) and
- * notebook documents (`notebookDocumentSync`); our server offers none of them, statically or by
- * registration (test/lsp/leftOut.test.ts). It was 28 KB of the client library's 272 KB minified;
- * the .vsix went from 399,488 to 389,340 bytes (2026-12-04).
+ * Modules that a vendored library requires but uses only on paths our extension never takes, left
+ * out of its bundle: each is replaced by a module whose exports (the names the library reads) throw,
+ * naming the module, if they are ever called. A relative path is one of the library's own files.
+ * - minimatch, in the language client library: it matches globs with it only for three features of
+ *   a server, file operation events (`workspace.fileOperations`), pulled diagnostics
+ *   (`diagnosticProvider`) and notebook documents (`notebookDocumentSync`); our server offers none of
+ *   them, statically or by registration (test/lsp/leftOut.test.ts). dist/vendor/vscode-languageclient.js
+ *   271,649 -> 242,911 bytes minified; the .vsix 399,488 -> 389,340 bytes (2026-12-04).
+ * - vscode-languageserver's ./files: helpers to resolve modules and npm's and yarn's global folders
+ *   (with child_process), which the library only exports (as `Files`) and our server never calls.
+ *   dist/vendor/vscode-languageserver.js 49,316 -> 45,320 bytes minified; the .vsix 389,340 -> 388,071 bytes.
  */
-const LEFT_OUT = { 'vscode-languageclient/node': { minimatch: ['Minimatch'] } };
+const LEFT_OUT = {
+  'vscode-languageclient/node': { minimatch: ['Minimatch'] },
+  'vscode-languageserver/node': { './files': ['uriToFilePath', 'resolve', 'resolveGlobalNodePath', 'resolveGlobalYarnPath', 'resolveModulePath'] },
+};
 
-function leftOutPlugin(libraries) {
+function leftOutPlugin(pkg, modules) {
   return {
     name: 'left-out',
     setup(b) {
-      b.onResolve({ filter: specifiers(Object.keys(libraries)) }, (args) => ({ path: args.path, namespace: 'left-out' }));
+      b.onResolve({ filter: specifiers(Object.keys(modules)) }, (args) => ({ path: args.path, namespace: 'left-out' }));
       b.onLoad({ filter: /.*/, namespace: 'left-out' }, (args) => ({
         contents: [
           // A function, not an arrow: `new Minimatch(...)` throws this error rather than a TypeError.
-          `function unbundled() { throw new Error(${JSON.stringify(`${args.path} is not bundled (scripts/build.mjs, LEFT_OUT)`)}); }`,
-          ...libraries[args.path].map((name) => `exports.${name} = unbundled;`),
+          `function unbundled() { throw new Error(${JSON.stringify(`${args.path}, which ${pkg} requires, is not bundled (scripts/build.mjs, LEFT_OUT)`)}); }`,
+          ...modules[args.path].map((name) => `exports.${name} = unbundled;`),
           '',
         ].join('\n'),
         loader: 'js',
@@ -234,7 +240,7 @@ function vendorBuilds(own, shared, options = {}) {
       plugins: [
         vendorPlugin(vendor, './', pkg),
         ...(LAZY_BUILTINS[pkg] ? [lazyBuiltinsPlugin(LAZY_BUILTINS[pkg])] : []),
-        ...(LEFT_OUT[pkg] ? [leftOutPlugin(LEFT_OUT[pkg])] : []),
+        ...(LEFT_OUT[pkg] ? [leftOutPlugin(pkg, LEFT_OUT[pkg])] : []),
       ],
     }),
   );

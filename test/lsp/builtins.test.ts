@@ -1,9 +1,10 @@
 /**
  * Start-up cost: the server must not load Node built-ins it never uses on the stdio path. The
  * language-server library requires child_process and crypto when it loads (for global module
- * lookups and pipe names); the build replaces both with objects that load them on first use
- * (scripts/build.mjs, LAZY_BUILTINS). A session that opens, hovers, asks for code actions and edits
- * must end without either of them in Node's list of loaded modules.
+ * lookups and pipe names); the build leaves the module lookups out, with child_process
+ * (scripts/build.mjs, LEFT_OUT), and replaces crypto with an object that loads it on first use
+ * (LAZY_BUILTINS). A session that opens, hovers, asks for code actions and edits must end without
+ * either of them in Node's list of loaded modules.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';

@@ -67,7 +67,17 @@ describe('bundles in dist/', () => {
 
   it('leave out minimatch: the language client library gets a stand-in that throws if ever called (scripts/build.mjs, LEFT_OUT; test/lsp/leftOut.test.ts)', () => {
     assert.deepEqual(holding(MINIMATCH_MARKER), []);
-    assert.deepEqual(holding('minimatch is not bundled'), ['vendor/vscode-languageclient.js']);
+    assert.deepEqual(holding('minimatch, which vscode-languageclient/node requires, is not bundled'), ['vendor/vscode-languageclient.js']);
+  });
+
+  it("leave out vscode-languageserver's module lookups (Files), which our server never calls, with the child_process they required (scripts/build.mjs, LEFT_OUT)", () => {
+    const server = readFileSync(join(dist, 'vendor', 'vscode-languageserver.js'), 'utf8');
+    assert.ok(!server.includes('child_process'), 'the language server library requires child_process');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const { Files } = require(join(dist, 'vendor', 'vscode-languageserver.js')) as { Files: Record<string, () => unknown> };
+    for (const name of ['uriToFilePath', 'resolve', 'resolveGlobalNodePath', 'resolveGlobalYarnPath', 'resolveModulePath']) {
+      assert.throws(() => Files[name](), /\.\/files, which vscode-languageserver\/node requires, is not bundled/, name);
+    }
   });
 
   it("gives the protocol library version 4 UUIDs for its ids without crypto (scripts/build.mjs, STAND_INS; test/lsp/builtins.test.ts checks crypto stays unloaded)", () => {
