@@ -71,9 +71,17 @@ export function expandVars(text: string, env: (name: string) => string | undefin
   });
 }
 
-/** pip-style boolean environment values: unset, empty, "0", "false", "no" and "off" are false. */
+/** Boolean environment values: unset, empty, "0", "false", "no" and "off" are false. */
 export function isTruthy(value: string | undefined): boolean {
   return value !== undefined && !/^(|0|false|no|off)$/i.test(value.trim().replace(/^["']|["']$/g, ''));
+}
+
+/**
+ * Whether PIP_NO_CACHE_DIR turns pip's cache off: any value but an empty one, "0", "false" and
+ * "off" too (pip keeps that old reading; pip 23.2 with each of them: "cache is disabled").
+ */
+export function disablesPipCache(value: string | undefined): boolean {
+  return value !== undefined && value.trim().replace(/^["']|["']$/g, '') !== '';
 }
 
 /**

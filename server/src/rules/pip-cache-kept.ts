@@ -4,16 +4,11 @@
  */
 import { commandRange, hasCacheMount, hasFlag, insertAfterWord, isPipInstall } from '../core/commands';
 import { envBefore, runInstructions } from '../core/model';
-import { findingCommand } from '../core/packageManagers';
+import { disablesPipCache, findingCommand } from '../core/packageManagers';
 import { inlineAssignments } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
-
-/** pip reads PIP_NO_CACHE_DIR as a boolean; "0", "false", "no" and "off" leave the cache on. */
-function disablesCache(value: string | undefined): boolean {
-  return value !== undefined && !/^(0|false|no|off)$/i.test(value.trim().replace(/^["']|["']$/g, ''));
-}
 
 export const rule: Rule = {
   id: 'pip-cache-kept',
@@ -38,9 +33,9 @@ export const rule: Rule = {
       let env: Map<string, string> | undefined;
       for (const cmd of run.commands) {
         if (!isPipInstall(cmd) || hasFlag(cmd, '--no-cache-dir')) continue;
-        if (disablesCache(inlineAssignments(cmd).get('PIP_NO_CACHE_DIR'))) continue;
+        if (disablesPipCache(inlineAssignments(cmd).get('PIP_NO_CACHE_DIR'))) continue;
         env ??= envBefore(instr);
-        if (disablesCache(env.get('PIP_NO_CACHE_DIR'))) continue;
+        if (disablesPipCache(env.get('PIP_NO_CACHE_DIR'))) continue;
         out.push({
           range: commandRange(model, run, cmd),
           instr,

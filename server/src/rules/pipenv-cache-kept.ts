@@ -3,7 +3,7 @@
  * pip wheel cache pipenv installs with (~/.cache/pip), and leaves both in the layer.
  */
 import { hasFlag } from '../core/commands';
-import { appendRepair, cacheRule, isTruthy, runsAsRoot, subcommandOf } from '../core/packageManagers';
+import { appendRepair, cacheRule, disablesPipCache, runsAsRoot, subcommandOf } from '../core/packageManagers';
 import { programName } from '../core/shell';
 
 const BASIS = "pip's wheel cache (a copy of every downloaded wheel: roughly the packages' download size again) plus pipenv's own cache; it depends on the packages and is not yet measured by our bench";
@@ -22,14 +22,14 @@ export const rule = cacheRule({
   },
   fills: (cmd) => subcommandOf(cmd, /^pipenv$/, ['install', 'sync', 'update']),
   cleans: (cmd) => programName(cmd) === 'pipenv' && hasFlag(cmd, '--clear'),
-  cacheHandled: (handled, { env }) => handled(env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled('~/.cache/pip') || isTruthy(env('PIP_NO_CACHE_DIR'))),
+  cacheHandled: (handled, { env }) => handled(env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled('~/.cache/pip') || disablesPipCache(env('PIP_NO_CACHE_DIR'))),
   message: () => `pipenv leaves its cache and pip's in this layer: ${BASIS}. Remove ~/.cache/pipenv and ~/.cache/pip in the same RUN (or use a cache mount).`,
   saving: { basis: BASIS },
   repair: ({ model, instr, env }) => {
     const root = runsAsRoot(instr);
     const own = env('PIPENV_CACHE_DIR')?.replace(/^["']|["']$/g, '') ?? (root ? '/root/.cache/pipenv' : undefined);
     if (!own || /[\s$`]/.test(own)) return undefined;
-    const pip = isTruthy(env('PIP_NO_CACHE_DIR')) ? '' : root ? ' /root/.cache/pip' : undefined;
+    const pip = disablesPipCache(env('PIP_NO_CACHE_DIR')) ? '' : root ? ' /root/.cache/pip' : undefined;
     return pip === undefined ? undefined : appendRepair(model, instr, `rm -rf ${own}${pip}`);
   },
 });

@@ -1,0 +1,27 @@
+/**
+ * PIP_NO_CACHE_DIR turns pip's cache off for any value but an empty one, "off", "0" and "false"
+ * included: pip keeps that old reading for compatibility (checked with pip 23.2.1: `pip cache dir`
+ * says "cache is disabled" for 1, 0, off, false and no, gives the folder for an empty value, and
+ * fails on a value that is no boolean). pip-cache-kept and pipenv-cache-kept read it so.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+import { disablesPipCache } from '../../../server/src/core/packageManagers';
+
+const ids = (text: string) => analyze(text, { context: {} }).findings.map((f) => f.ruleId).filter((id) => id === 'pip-cache-kept' || id === 'pipenv-cache-kept');
+
+describe('PIP_NO_CACHE_DIR as pip reads it', () => {
+  it('is off for every value but an empty one', () => {
+    for (const v of ['1', '0', 'off', 'false', 'no', '"0"', 'true']) assert.equal(disablesPipCache(v), true, v);
+    for (const v of [undefined, '', '""', ' ']) assert.equal(disablesPipCache(v), false, String(v));
+  });
+
+  it('silences pip-cache-kept and the pip part of pipenv-cache-kept for "off"', () => {
+    assert.deepEqual(ids('FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=off\nRUN pip install flask\n'), []);
+    assert.deepEqual(ids('FROM python:3.12-slim\nRUN PIP_NO_CACHE_DIR=0 pip install flask\n'), []);
+    assert.deepEqual(ids('FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=\nRUN pip install flask\n'), ['pip-cache-kept']);
+    const pipenv = (value: string) => ids(`FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=${value}\nRUN pip install --no-cache-dir pipenv && pipenv install --system --deploy && rm -rf /root/.cache/pipenv\n`);
+    assert.deepEqual(pipenv('off'), []);
+    assert.deepEqual(pipenv(''), ['pipenv-cache-kept']);
+  });
+});
