@@ -31,7 +31,9 @@ function yarnInstall(cmd: ShellCommand) {
 
 /** Signs that the Dockerfile uses yarn 2+ (berry), whose cache may be the install itself. */
 export function usesYarnBerry(model: DockerfileModel): boolean {
-  return model.instructions.some(showsYarnBerry);
+  // Every sign names yarn, corepack or a .pnp file: a file without any (most) needs no look at its instructions.
+  const t = model.text;
+  return (t.includes('yarn') || t.includes('corepack') || t.includes('.pnp.')) && model.instructions.some(showsYarnBerry);
 }
 
 const showsYarnBerry = perInstruction((i) => {
