@@ -93,7 +93,12 @@ describe('dockerignore: diagnostics', () => {
     const deeper = check('foo\nfoo/bar\n!foo\n');
     assert.deepEqual(deeper.map(brief), ['0:dockerignore-overridden-pattern']);
     assert.equal(deeper[0].fix, undefined);
-    assert.equal(deeper[0].message, '`foo` is undone where it matches: line 3 (`!foo`) re-includes everything it matches. A line in between reaches below the folders it matches, where removing it may change what the builder receives.');
+    assert.equal(deeper[0].message, '`foo` is undone where it matches: line 3 (`!foo`) re-includes everything it matches. Another line above the exception reaches below the folders it matches, where removing it may change what the builder receives.');
+    // The same with the deeper line first (hostile.property at FC_SEED=2026120517): without `a`,
+    // `!a` never matches the folder a, so a/x, excluded by `a/*`, was no longer sent.
+    const before = check('a/*\na\n!a\n');
+    assert.deepEqual(before.map(brief), ['1:dockerignore-overridden-pattern']);
+    assert.equal(before[0].fix, undefined);
     // An exception undone by a later identical exclusion, while another exception may need the folders it lets the builder walk into.
     const walk = check('*\n!src/a\nsrc/a\n!docs\n');
     assert.deepEqual(walk.map(brief), ['1:dockerignore-overridden-pattern']);

@@ -146,13 +146,13 @@ export function* checkDockerignoreInSteps(text: string, options: DockerignoreChe
         settled.add(i);
         const verb = b.exclusion ? 're-includes' : 'excludes again';
         // Removing an exclusion also stops the later exception from applying below the folders it
-        // matched (children inherit both matches), where a line in between may exclude something:
-        // the removal is offered only when no line in between can reach that deep.
-        const deeper = !a.exclusion && patterns.slice(i + 1, j).some((q) => !q.exclusion && reachesBelow(q.pattern, a.pattern));
+        // matched (children inherit both matches), where any other line above the exception may
+        // exclude something (`a/*` before `a`): the removal is offered only when none reaches that deep.
+        const deeper = !a.exclusion && patterns.slice(0, j).some((q) => q !== a && !q.exclusion && reachesBelow(q.pattern, a.pattern));
         // When removing it may change something, the message says so instead of "no effect".
         const undone = `${lineLabel(b)} ${verb} everything it matches`;
         const message = deeper
-          ? `\`${a.text}\` is undone where it matches: ${undone}. A line in between reaches below the folders it matches, where removing it may change what the builder receives.`
+          ? `\`${a.text}\` is undone where it matches: ${undone}. Another line above the exception reaches below the folders it matches, where removing it may change what the builder receives.`
           : walkNote(a)
             ? `\`${a.text}\` is undone where it matches: ${undone}.${walkNote(a)}`
             : `\`${a.text}\` has no effect: ${undone}.`;
