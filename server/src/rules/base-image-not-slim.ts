@@ -84,7 +84,8 @@ export const rule: Rule = {
       const full = estimateBaseImage(image, stage.from.platform);
       const small = estimateBaseImage(slim, stage.from.platform);
       const saving = full && small ? full.unpackedBytes - small.unpackedBytes : undefined;
-      const cost = saving !== undefined && saving > 0 ? `: about ${formatBytes(saving)} smaller unpacked (${formatBytes(full!.unpackedBytes)} vs ${formatBytes(small!.unpackedBytes)})` : '';
+      const guess = small?.confidence === 'guess' ? `, ${slim} guessed from the full/slim ratio of other images` : '';
+      const cost = saving !== undefined && saving > 0 ? `: about ${formatBytes(saving)} smaller unpacked (${formatBytes(full!.unpackedBytes)} vs ${formatBytes(small!.unpackedBytes)}${guess})` : '';
       out.push({
         range: stage.from.imageRange,
         instr: stage.fromInstr,

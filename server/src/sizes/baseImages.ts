@@ -78,6 +78,13 @@ export interface SizeModel {
   slimVariant(reference: string): string | undefined;
 }
 
+/**
+ * Official images that publish a `-slim` variant of every full tag (docker-library/ruby: slim-trixie
+ * and slim-bookworm beside trixie and bookworm) while the size table measured none of them: their
+ * slim size is the table's full->slim guess.
+ */
+const SLIM_UNMEASURED = new Set(['ruby']);
+
 // ---------------------------------------------------------------------------------------------
 // Row features and indexes
 
@@ -415,7 +422,7 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
     const found = queryOf(reference);
     if (!found || found.q.kind !== 'full') return undefined;
     const { image, q, repo } = found;
-    if (!byImage.get(image)!.some((r) => r.tag.kind === 'slim' && r.tag.role === q.role)) return undefined;
+    if (!SLIM_UNMEASURED.has(image) && !byImage.get(image)!.some((r) => r.tag.kind === 'slim' && r.tag.role === q.role)) return undefined;
     return withTag(repo, image, q, 'slim', q.role);
   }
 

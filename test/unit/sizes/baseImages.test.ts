@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
 import { BASE_IMAGE_ROWS, estimateBaseImage, slimVariant, smallerAlternatives } from '../../../server/src/sizes';
+import { analyze } from '../../../server/src/core/analyze';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const row = (image: string, tag: string, platform = 'linux/amd64') => {
@@ -247,7 +248,10 @@ describe('slimVariant', () => {
     ['node:22-bookworm', 'node:22-bookworm-slim'],
     ['python', 'python:slim'],
     ['python:3.12.4', 'python:3.12.4-slim'],
-    ['ruby:3.3', undefined],
+    // docker-library/ruby publishes -slim tags the table has not measured (SLIM_UNMEASURED).
+    ['ruby:3.3', 'ruby:3.3-slim'],
+    ['ruby:3.3-bookworm', 'ruby:3.3-slim-bookworm'],
+    ['ruby:3.3-alpine', undefined],
     ['rust:1', 'rust:1-slim'],
     ['perl', 'perl:slim'],
     ['debian:bookworm', 'debian:bookworm-slim'],
@@ -264,4 +268,9 @@ describe('slimVariant', () => {
   for (const [input, expected] of cases) {
     it(`${input} -> ${expected ?? 'undefined'}`, () => assert.equal(slimVariant(input), expected));
   }
+  it('base-image-not-slim says when the slim size is a guess (ruby:3.3-slim is not in the table)', () => {
+    const message = (image: string) => analyze(`FROM ${image}\n`, { context: {} }).findings.find((f) => f.ruleId === 'base-image-not-slim')?.message ?? '';
+    assert.match(message('ruby:3.3'), /ruby:3\.3-slim has the same runtime: about [\d.]+ MB smaller unpacked \([\d.]+ GB vs [\d.]+ MB, ruby:3\.3-slim guessed from the full\/slim ratio of other images\)\.$/);
+    assert.doesNotMatch(message('python:3.12'), /guessed/);
+  });
 });
