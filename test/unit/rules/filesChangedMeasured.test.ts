@@ -23,6 +23,13 @@ describe('files-changed-in-later-layer: the size of measured copies', () => {
     assert.equal(finding(`${head}COPY . .\nRUN rm -rf /app\n`)!.saving?.bytes, 48_000_000);
   });
 
+  it('redoes a kept finding when the scan arrives (its contextKey)', () => {
+    const text = `${head}COPY . .\nRUN chown -R 1000 /app\n`;
+    const before = analyze(text, { context: {} });
+    const after = analyze(text, ENV, {}, before).findings.find((f) => f.ruleId === 'files-changed-in-later-layer');
+    assert.equal(after?.saving?.bytes, 48_000_000);
+  });
+
   it('gives no figure for part of a copy, a non-recursive change, a copy from a stage or an unfinished scan', () => {
     const none = (text: string, env?: AnalysisEnvironment) => {
       const f = finding(text, env);
