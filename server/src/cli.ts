@@ -14,9 +14,12 @@ import { applyEdits, fixAll } from './core/edits';
 import { formatGithub, formatJson, formatSarif, formatText, type FileReport } from './core/formats';
 import { SEVERITY_ORDER, severityAtLeast, type Severity } from './core/types';
 import { loadConfig } from './sources/config';
-import { findDockerfiles } from './sources/files';
+import { findDockerfiles, isIgnoreFileName } from './sources/files';
 import { readFacts } from './sources/workspace';
-import type { ContextScanResult } from './sources/context/scan';
+import { scanBuildContext, type ContextScanResult } from './sources/context/scan';
+import { contextOfIgnoreFile, type ContextLayout } from './sources/context/facts';
+import { SCAN_LIMITS } from './sources/context/scans';
+import { checkDockerignore, createDockerignoreMatcher, ignoreBeyondLimits, ignoreNotEvaluatedMessage } from './core/dockerignore';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
@@ -24,14 +27,15 @@ type Format = (typeof FORMATS)[number];
 const USAGE = `Usage: dockerfile-size-hints [options] [files or folders...]
 
 Finds what makes Docker images big. Folders are searched for Dockerfile, Containerfile,
-*.Dockerfile and Dockerfile.* (default: the current folder).
+*.Dockerfile and Dockerfile.*, and for .dockerignore files, which get the editor's checks
+(default: the current folder).
 
 Options:
   --format FORMAT        text (default), json, sarif (SARIF 2.1.0) or github (Actions annotations)
   --severity LEVEL       lowest severity that fails the run: error, warning (default), info, hint
   --max-size SIZE        size budget for the final image (e.g. 250MB): an error when the estimate exceeds it
-  --fix                  apply the safe fixes (those the editor marks preferred) to the files, and create
-                         missing .dockerignore files
+  --fix                  apply the safe fixes (those the editor marks preferred) to the Dockerfiles, and
+                         create missing .dockerignore files
   --unsafe-fixes         with --fix, also apply the fixes that need a review (a -slim tag where packages
                          may need a compiler, a split into a builder stage, --omit=dev)
   --build-context DIR    the build context of every Dockerfile (default: a Compose service that builds
@@ -108,12 +112,18 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
 export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' = false, budgetBytes?: number, buildContext?: string): Promise<FileReport[]> {
   const reports: FileReport[] = [];
   const scans = new Map<string, Promise<ContextScanResult | undefined>>();
-  for (const file of files) {
+  // With fixes, ignore files are read after the Dockerfiles whose fixes may edit them.
+  const ignoreFile = (f: string) => isIgnoreFileName(path.basename(f));
+  for (const file of fix ? [...files.filter((f) => !ignoreFile(f)), ...files.filter(ignoreFile)] : files) {
     try {
       const abs = path.resolve(file);
       let text = await fs.readFile(file, 'utf8');
       // The same context facts as the editor, scan included (awaited here, with the same limits).
       const layout = { workspaceFolders: [process.cwd()], buildContext: buildContext && path.resolve(buildContext) };
+      if (ignoreFile(file)) {
+        reports.push(await ignoreReport(file, text, layout));
+        continue;
+      }
       const [facts, config] = await Promise.all([readFacts(abs, layout, true, scans), loadConfig(abs)]);
       let context = facts;
       const settings = combineSettings({ budgetBytes }, config.hadolint, config.project);
@@ -145,6 +155,19 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
   return reports;
 }
 
+/**
+ * An ignore file's findings, as the editor gives them: the checks that need the context's listing
+ * too when a scan of its build context (read with this text) completes within the limits.
+ */
+async function ignoreReport(file: string, text: string, layout: ContextLayout): Promise<FileReport> {
+  const notEvaluated = ignoreBeyondLimits(text);
+  if (notEvaluated !== undefined) return { file, findings: [], error: ignoreNotEvaluatedMessage(notEvaluated) };
+  const { dir } = await contextOfIgnoreFile(path.resolve(file), layout);
+  const scan = await scanBuildContext(dir, { matcher: createDockerignoreMatcher(text), ...SCAN_LIMITS, collectPaths: true }).catch(() => undefined);
+  const listing = scan?.complete && scan.paths ? { context: { files: scan.paths.files, dirs: scan.paths.dirs } } : {};
+  return { file, findings: checkDockerignore(text, listing) };
+}
+
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): Promise<number> {
   let opts;
   try {
@@ -173,7 +196,10 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   if (rendered) out(rendered);
   if (opts.format === 'text') {
     const count = reports.reduce((n, r) => n + r.findings.length, 0);
-    err(`${files.length} Dockerfile${files.length === 1 ? '' : 's'} analysed, ${count} finding${count === 1 ? '' : 's'}.`);
+    const ignores = files.filter((f) => isIgnoreFileName(path.basename(f))).length;
+    const dockerfiles = files.length - ignores;
+    const also = ignores > 0 ? ` and ${ignores} ignore file${ignores === 1 ? '' : 's'}` : '';
+    err(`${dockerfiles} Dockerfile${dockerfiles === 1 ? '' : 's'}${also} analysed, ${count} finding${count === 1 ? '' : 's'}.`);
   }
   const failing = reports.some((r) => r.error || r.findings.some((f) => severityAtLeast(f.severity, opts.threshold)));
   return failing ? 1 : 0;

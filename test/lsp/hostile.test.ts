@@ -290,6 +290,31 @@ describe('hostile input over LSP', function () {
       });
     }
 
+    it('on ignore files, checked against their build context', async () => {
+      const ignoreFiles = [path.join(EXAMPLES, 'optimised-multistage', '.dockerignore')];
+      const root = path.join(dir, 'agree-ignore');
+      const texts = ['node_modules\n.git # repo\n*.log\n!keep.log\n', '**/*.tmp\n!src\nsrc/*.js\n!src/a.js\n/build\n', 'a\na\n[\n\\\n', ''];
+      texts.forEach((text, i) => {
+        const ctx = path.join(root, `case-${i}`);
+        fs.mkdirSync(path.join(ctx, 'src'), { recursive: true });
+        for (const f of ['src/a.js', 'src/b.js', 'app.log', 'Dockerfile']) fs.writeFileSync(path.join(ctx, f), 'x');
+        fs.writeFileSync(path.join(ctx, '.dockerignore'), text);
+        ignoreFiles.push(path.join(ctx, '.dockerignore'));
+      });
+      const server = await LspTestClient.start({ rootPath: root });
+      try {
+        let withFindings = 0;
+        for (const file of ignoreFiles) {
+          const fromCli = await cliFindings(file);
+          if (fromCli.length > 0) withFindings++;
+          assert.deepEqual(await serverFindings(file.startsWith(EXAMPLES) ? client : server, file), fromCli, `on ${file}`);
+        }
+        assert.ok(withFindings >= 3, `only ${withFindings} ignore files with findings`);
+      } finally {
+        await server.stop();
+      }
+    });
+
     it('on random and mutated Dockerfiles, each alone in its build context', async () => {
       const root = path.join(dir, 'agree');
       fs.mkdirSync(root);

@@ -5,6 +5,7 @@
 import type { Finding, Severity } from './types';
 import { describeEstimate, type StageEstimate } from './imageEstimate';
 import { RULES } from '../rules';
+import { DOCKERIGNORE_RULES } from './dockerignore';
 import type { Rule } from '../rules/rule';
 
 export interface FileReport {
@@ -74,7 +75,9 @@ export function ruleHelpMarkdown(rule: Rule): string {
 }
 
 export function formatSarif(reports: FileReport[], version: string, helpBase?: string): string {
-  const index = new Map(RULES.map((r, i) => [r.id, i]));
+  // The .dockerignore checks follow the Dockerfile rules (their pages: docs/dockerignore.md).
+  const ignoreRules = Object.entries(DOCKERIGNORE_RULES).map(([id, r]) => ({ id, shortDescription: { text: r.title }, defaultConfiguration: { level: SARIF_LEVEL[r.severity] }, properties: { tags: ['docker', 'dockerignore'] } }));
+  const index = new Map([...RULES.map((r) => r.id), ...ignoreRules.map((r) => r.id)].map((id, i) => [id, i]));
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -84,16 +87,19 @@ export function formatSarif(reports: FileReport[], version: string, helpBase?: s
           driver: {
             name: 'dockerfile-size-hints',
             version,
-            rules: RULES.map((r) => ({
-              id: r.id,
-              name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
-              shortDescription: { text: r.title },
-              fullDescription: { text: r.docs.summary },
-              ...(helpBase ? { helpUri: `${helpBase.replace(/\/$/, '')}/${r.id}.md` } : {}),
-              help: { text: `${r.docs.summary} ${r.docs.why}`, markdown: ruleHelpMarkdown(r) },
-              defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
-              properties: { tags: ['docker', 'image-size'], ...(r.hadolint ? { hadolint: r.hadolint } : {}) },
-            })),
+            rules: [
+              ...RULES.map((r) => ({
+                id: r.id,
+                name: r.id.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase()),
+                shortDescription: { text: r.title },
+                fullDescription: { text: r.docs.summary },
+                ...(helpBase ? { helpUri: `${helpBase.replace(/\/$/, '')}/${r.id}.md` } : {}),
+                help: { text: `${r.docs.summary} ${r.docs.why}`, markdown: ruleHelpMarkdown(r) },
+                defaultConfiguration: { level: SARIF_LEVEL[r.severity] },
+                properties: { tags: ['docker', 'image-size'], ...(r.hadolint ? { hadolint: r.hadolint } : {}) },
+              })),
+              ...ignoreRules,
+            ],
           },
         },
         results: reports.flatMap((r) =>

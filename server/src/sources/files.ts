@@ -1,5 +1,5 @@
 /**
- * Finds Dockerfiles under the paths given on the command line.
+ * Finds Dockerfiles and .dockerignore files under the paths given on the command line.
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
@@ -12,7 +12,12 @@ export function isDockerfileName(name: string): boolean {
   return /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name);
 }
 
-/** Expands files and folders into a sorted list of Dockerfile paths; a named file is taken as is. */
+/** True for `.dockerignore` and `<Dockerfile name>.dockerignore`: the ignore files a build reads. */
+export function isIgnoreFileName(name: string): boolean {
+  return /\.dockerignore$/i.test(name);
+}
+
+/** Expands files and folders into a sorted list of Dockerfile and ignore file paths; a named file is taken as is. */
 export async function findDockerfiles(inputs: string[]): Promise<{ files: string[]; missing: string[] }> {
   const files: string[] = [];
   const missing: string[] = [];
@@ -41,6 +46,6 @@ async function walk(dir: string, out: string[]): Promise<void> {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) {
       if (!SKIP_DIRS.has(e.name)) await walk(p, out);
-    } else if (e.isFile() && isDockerfileName(e.name)) out.push(p);
+    } else if (e.isFile() && (isDockerfileName(e.name) || isIgnoreFileName(e.name))) out.push(p);
   }
 }

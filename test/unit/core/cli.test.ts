@@ -9,6 +9,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { main } from '../../../server/src/cli';
 import { analyze, LIMITS } from '../../../server/src/core/analyze';
+import { checkDockerignore } from '../../../server/src/core/dockerignore';
 
 const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -116,7 +117,42 @@ describe('CLI', () => {
     const r = spawnSync(process.execPath, [path.join(ROOT, 'dist', 'cli.js'), EXAMPLES], { encoding: 'utf8' });
     assert.equal(r.status, 1, r.stderr);
     assert.match(r.stdout, /python-naive\/Dockerfile:\d+:\d+ warning apt-lists-kept/);
-    assert.match(r.stderr, /4 Dockerfiles analysed/);
+    assert.match(r.stderr, /4 Dockerfiles and 1 ignore file analysed/);
+  });
+});
+
+describe('CLI on .dockerignore files', () => {
+  let dir: string;
+  const ignoreText = 'node_modules\n.git # the repository\n*.log\n!keep.log\n';
+  before(() => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-cli-ignore-'));
+    fs.mkdirSync(path.join(dir, 'node_modules', 'x'), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'node_modules', 'x', 'index.js'), 'x');
+    fs.writeFileSync(path.join(dir, 'app.js'), 'x');
+    fs.writeFileSync(path.join(dir, '.dockerignore'), ignoreText);
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM node:22-slim\nCOPY . /app\n');
+  });
+  after(() => fs.rmSync(dir, { recursive: true, force: true }));
+
+  it('checks an ignore file as the editor does, against the scan of its context, not as a Dockerfile', async () => {
+    const r = await run(['--format', 'json', path.join(dir, '.dockerignore')]);
+    const [report] = JSON.parse(r.out) as { findings: { ruleId: string; line: number }[]; estimate?: unknown }[];
+    assert.equal(report.estimate, undefined);
+    const listing = { files: ['.dockerignore', 'Dockerfile', 'app.js', 'node_modules/x/index.js'], dirs: ['node_modules', 'node_modules/x'] };
+    assert.deepEqual(report.findings.map((f) => `${f.line} ${f.ruleId}`), checkDockerignore(ignoreText, { context: listing }).map((f) => `${f.range.start.line + 1} ${f.ruleId}`));
+    assert.ok(report.findings.some((f) => f.ruleId === 'dockerignore-hash-in-pattern' && f.line === 2));
+    assert.ok(report.findings.some((f) => f.ruleId === 'dockerignore-useless-exception' && f.line === 4), 'a check that needs the listing');
+    assert.equal(r.code, 1);
+  });
+
+  it('finds ignore files in folders, counts them apart, and names their rules in SARIF', async () => {
+    const text = await run([dir]);
+    assert.match(text.out, /\.dockerignore:2:\d+ warning dockerignore-hash-in-pattern /);
+    assert.match(text.err, /^1 Dockerfile and 1 ignore file analysed, \d+ findings\.$/m);
+    const sarif = JSON.parse((await run(['--format', 'sarif', dir])).out);
+    const { rules } = sarif.runs[0].tool.driver;
+    for (const result of sarif.runs[0].results) assert.equal(rules[result.ruleIndex].id, result.ruleId);
+    assert.ok(sarif.runs[0].results.some((x: { ruleId: string }) => x.ruleId.startsWith('dockerignore-')));
   });
 });
 
