@@ -672,7 +672,11 @@ function recordArg(arg: Arg, into: Map<string, string>): void {
   if (!prop) return;
   const name = prop.getName();
   const value = prop.getValue();
-  if (name && value !== null && value !== undefined) into.set(name, value);
+  if (!name || value === null || value === undefined) return;
+  // A default is expanded with the ARGs above it (`ARG BASE=python:${PY}`); one it cannot expand is unknown.
+  const expanded = substituteArgs(value, into);
+  if (expanded === undefined) into.delete(name);
+  else into.set(name, expanded);
 }
 
 /** Substitutes `$X`, `${X}`, `${X:-d}` and `${X-d}` from global ARG defaults; undefined when one is unknown. */

@@ -32,6 +32,10 @@ describe('Dockerfile model', () => {
     assert.deepEqual(m.stages.map((s) => s.from.image), ['python:3.12-slim', 'python:3.12', undefined, 'python:3.11']);
     assert.equal(substituteArgs('${A:+set}', new Map([['A', 'x']])), 'set');
   });
+  it('expands an ARG default with the ARGs above it, as the builder does', () => {
+    const m = buildModel('ARG PY=3.12\nARG BASE=python:${PY}-slim\nARG LATER=${NOT_YET}\nARG NOT_YET=x\nFROM ${BASE}\nFROM ${LATER}\n');
+    assert.deepEqual(m.stages.map((s) => s.from.image), ['python:3.12-slim', undefined]);
+  });
   it('joins continuations, drops comment lines inside them, and maps words back', () => {
     const text = 'FROM debian\nRUN apt-get update \\\n# a comment\n    && apt-get install -y curl';
     const m = buildModel(text);
