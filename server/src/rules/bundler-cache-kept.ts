@@ -1,5 +1,5 @@
 /**
- * bundler-cache-kept: `bundle install` keeps the downloaded .gem archive of every gem in the gem
+ * bundler-cache-kept: `bundle install` (and `gem install`) keeps the downloaded .gem archive of every gem in the gem
  * home's cache/ folder (/usr/local/bundle/cache on the official ruby image, or
  * $BUNDLE_PATH/ruby/<version>/cache) next to the installed gem. The app never reads them.
  */
@@ -12,6 +12,8 @@ const BASIS = 'the .gem archive of every installed gem: roughly the compressed s
 const OFFICIAL_CLEANUP = 'rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache';
 
 function bundleInstall(cmd: ShellCommand) {
+  // `gem install x` keeps x's archive (and its dependencies') in the same cache/ folder.
+  if (programName(cmd) === 'gem') return subcommandOf(cmd, /^gem$/, ['install', 'update']);
   if (programName(cmd) !== 'bundle' && programName(cmd) !== 'bundler') return undefined;
   return operands(cmd).length === 0 ? programWord(cmd) : subcommandOf(cmd, /^bundler?$/, ['install', 'update']);
 }
@@ -24,11 +26,11 @@ function gemCachePath(p: string): boolean {
 
 export const rule = cacheRule({
   id: 'bundler-cache-kept',
-  title: 'gem archives left by bundle install',
+  title: 'gem archives left by bundle install or gem install',
   severity: 'warning',
   docs: {
-    summary: '`bundle install` without removing the gem cache folder (`.../cache/*.gem`) in the same RUN.',
-    why: "Bundler (through RubyGems) keeps each downloaded .gem archive in the cache/ folder of the gem home, next to the unpacked gem. Nothing at run time reads them. Rails' generated Dockerfile removes them for this reason (`rm -rf \"${BUNDLE_PATH}\"/ruby/*/cache`).",
+    summary: '`bundle install` or `gem install` without removing the gem cache folder (`.../cache/*.gem`) in the same RUN.',
+    why: "RubyGems (and Bundler through it) keeps each downloaded .gem archive in the cache/ folder of the gem home, next to the unpacked gem. Nothing at run time reads them. Rails' generated Dockerfile removes them for this reason (`rm -rf \"${BUNDLE_PATH}\"/ruby/*/cache`).",
     incorrect: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install',
     correct: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install \\\n    && rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache',
     sizeImpact: `Depends on the Gemfile: ${BASIS}.`,
@@ -37,7 +39,7 @@ export const rule = cacheRule({
   fills: bundleInstall,
   cleans: () => false,
   cacheHandled: (_handled, { paths = [] }) => paths.some(gemCachePath),
-  message: () => `bundle install leaves the .gem archives in this layer: ${BASIS}. Remove the gem home's cache/ folder in the same RUN.`,
+  message: ({ cmd }) => `${programName(cmd) === 'gem' ? 'gem' : 'bundle'} ${bundleInstall(cmd)?.value === 'update' ? 'update' : 'install'} leaves the .gem archives in this layer: ${BASIS}. Remove the gem home's cache/ folder in the same RUN.`,
   saving: { basis: BASIS },
   repair: ({ model, instr, env }) => {
     const bundlePath = env('BUNDLE_PATH')?.replace(/^["']|["']$/g, '').replace(/\/+$/, '');

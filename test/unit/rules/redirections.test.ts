@@ -85,8 +85,9 @@ describe('fixes keep redirections with their command', () => {
 
 describe('a path named in a redirection is still named by the command', () => {
   it('gem-documentation: a gemrc written by a redirection turns documentation off', () => {
-    assert.deepEqual(findings('FROM debian:bookworm\nRUN gem install rails\n').map((f) => f.split(':')[0]), ['gem-documentation']);
-    assert.deepEqual(findings('FROM debian:bookworm\nRUN echo "gem: --no-document" > /etc/gemrc\nRUN gem install rails\n'), []);
+    const docs = (text: string) => findings(text).filter((f) => f.startsWith('gem-documentation:'));
+    assert.equal(docs('FROM debian:bookworm\nRUN gem install rails\n').length, 1);
+    assert.deepEqual(docs('FROM debian:bookworm\nRUN echo "gem: --no-document" > /etc/gemrc\nRUN gem install rails\n'), []);
   });
 
   it('files-changed-in-later-layer moves no chmod above a command that writes the file in a redirection', () => {
