@@ -114,11 +114,17 @@ function cost(model: DockerfileModel, change: Change, writes: Write[], env: Anal
   if (lists && change.action === 'rm') return { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis };
   const what = writes.some((w) => w.kind === 'copy') ? 'the copied files' : writes.some((w) => w.kind === 'cache') ? 'the package cache' : 'what that RUN wrote there';
   const again = change.action === 'rm' ? '' : ', a second time';
-  // Copies from the build context the change covers whole (its target holds their destination): as the scan measured them.
-  let bytes: number | undefined = change.recursive && writes.every((w) => w.kind === 'copy') ? 0 : undefined;
+  // Copies from the build context the change covers whole, as the scan measured them: the one
+  // thing a single-source COPY wrote (a file even without -R), or a destination a recursive change holds.
+  const covers = (p: string) => change.targets.some((t) => isAtOrBelow(p, t.prefix));
+  let bytes: number | undefined = writes.every((w) => w.kind === 'copy') ? 0 : undefined;
   for (const instr of new Set(writes.map((w) => w.instr))) {
-    const dest = copySpec(model, instr)?.destPath;
-    const copied = bytes === undefined || dest === undefined || !change.targets.some((t) => isAtOrBelow(dest, t.prefix)) ? undefined : contextCopyBytes(instr, env.context);
+    const spec = copySpec(model, instr);
+    const whole =
+      spec?.sources.length === 1
+        ? writes.some((w) => w.instr === instr && covers(w.path) && (change.recursive || w.exactFile === true))
+        : change.recursive && spec?.destPath !== undefined && covers(spec.destPath);
+    const copied = bytes === undefined || !whole ? undefined : contextCopyBytes(instr, env.context);
     bytes = copied === undefined ? undefined : bytes! + copied;
   }
   return bytes === undefined ? { basis: `the size of ${what}${again}` } : { bytes, basis: `${what} as the build context scan measured them${again}` };

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
 import type { AnalysisEnvironment } from '../../../server/src/core/environment';
 
-const scan = { complete: true, files: 120, bytes: 48_000_000, topLevel: [{ path: 'static', bytes: 30_000_000, files: 100 }], heavy: [], secrets: [] };
+const scan = { complete: true, files: 120, bytes: 48_000_000, topLevel: [{ path: 'static', bytes: 30_000_000, files: 100 }, { path: 'app.py', bytes: 1_234, files: 1 }], heavy: [], secrets: [] };
 const ENV = { context: { hasDockerignore: true, scan } } as unknown as AnalysisEnvironment;
 const finding = (text: string, env: AnalysisEnvironment = ENV) => analyze(text, env).findings.find((f) => f.ruleId === 'files-changed-in-later-layer');
 
@@ -21,6 +21,9 @@ describe('files-changed-in-later-layer: the size of measured copies', () => {
     assert.match(chown.saving!.basis, /a second time$/);
     assert.equal(finding(`${head}COPY static /srv/static\nRUN chmod -R a+r /srv\n`)!.saving?.bytes, 30_000_000);
     assert.equal(finding(`${head}COPY . .\nRUN rm -rf /app\n`)!.saving?.bytes, 48_000_000);
+    // The one file a COPY wrote: deleted, or its mode changed without -R.
+    assert.equal(finding(`${head}COPY app.py /tmp/\nRUN python /tmp/app.py && rm /tmp/app.py\n`)!.saving?.bytes, 1_234);
+    assert.equal(finding(`${head}COPY app.py /app/app.py\nRUN chmod 755 /app/app.py\n`)!.saving?.bytes, 1_234);
   });
 
   it('redoes a kept finding when the scan arrives (its contextKey)', () => {
@@ -30,7 +33,7 @@ describe('files-changed-in-later-layer: the size of measured copies', () => {
     assert.equal(after?.saving?.bytes, 48_000_000);
   });
 
-  it('gives no figure for part of a copy, a non-recursive change, a copy from a stage or an unfinished scan', () => {
+  it('gives no figure for part of a copy (of one source or several), a copy from a stage or an unfinished scan', () => {
     const none = (text: string, env?: AnalysisEnvironment) => {
       const f = finding(text, env);
       assert.ok(f, text);
@@ -38,7 +41,7 @@ describe('files-changed-in-later-layer: the size of measured copies', () => {
       assert.match(f.message, /\(the size of the copied files/, text);
     };
     none(`${head}COPY . .\nRUN chown -R 1000 /app/static\n`);
-    none(`${head}COPY app.py /app/app.py\nRUN chmod 755 /app/app.py\n`);
+    none(`${head}COPY app.py static /srv/\nRUN rm /srv/app.py\n`);
     none(`FROM python:3.12-slim AS build\nRUN mkdir /out\n${head}COPY --from=build /out /app\nRUN chown -R 1000 /app\n`);
     none(`${head}COPY . .\nRUN chown -R 1000 /app\n`, { context: { scan: { ...scan, complete: false } } } as unknown as AnalysisEnvironment);
   });
