@@ -141,12 +141,26 @@ export function ranBefore(run: RunScript, cmd: ShellCommand): ShellCommand[] {
   return ran.slice(0, ran.indexOf(cmd));
 }
 
-/** True when the RUN removes packages after `cmd` installed some (apt-get purge, remove, autoremove; apk del). */
+/**
+ * True when the RUN removes, after `cmd`, packages `cmd` installed: an apt-get purge or remove that
+ * names one of them (or a word not read as a package name: a variable, a pattern), or an apt-mark
+ * auto (the official images' savedAptMark pattern, whose purge --auto-remove then takes them); for
+ * apk, any apk del. A bare autoremove or a removal of other packages leaves the install in place.
+ */
 export function packagesRemovedAfter(run: RunScript, cmd: ShellCommand, manager: 'apt' | 'apk'): boolean {
+  const name = (w: ShellWord) => w.value.split(/[=:]/)[0];
+  const unread = (n: string) => !/^[a-z0-9][a-z0-9+.-]*$/.test(n);
+  const installed = new Set(operands(cmd).slice(1).map(name));
+  const anyUnread = [...installed].some(unread);
   return ranAfter(run, cmd).some((c) => {
-    const sub = operands(c)[0]?.value;
-    if (manager === 'apk') return programName(c) === 'apk' && sub === 'del';
-    return APT_PROGRAMS.has(programName(c)) && (sub === 'purge' || sub === 'remove' || sub === 'autoremove');
+    const [sub, ...rest] = operands(c);
+    if (manager === 'apk') return programName(c) === 'apk' && sub?.value === 'del';
+    if (programName(c) === 'apt-mark') return sub?.value === 'auto';
+    if (!APT_PROGRAMS.has(programName(c)) || !['purge', 'remove', 'autoremove', 'autopurge'].includes(sub?.value ?? '')) return false;
+    // `-o APT::AutoRemove::RecommendsImportant=false` is an option's value, not a package.
+    const args = programArgs(c);
+    const named = rest.filter((w) => args[args.indexOf(w) - 1]?.value !== '-o').map(name);
+    return named.some((n) => anyUnread || installed.has(n) || unread(n));
   });
 }
 

@@ -133,7 +133,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
         continue;
       }
       if (packagesRemovedAfter(run, cmd, 'apt')) {
-        parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: the RUN removes packages again (apt-get purge, remove or autoremove), and what stays is not modelled' });
+        parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: the RUN removes packages it installs again (apt-mark auto, or apt-get purge or remove naming them), and what stays is not modelled' });
         continue;
       }
       const recommends = !hasFlag(cmd, '--no-install-recommends');

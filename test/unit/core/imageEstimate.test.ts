@@ -35,11 +35,23 @@ describe('whole-image estimate', () => {
     for (const remove of ['apt-get purge -y --auto-remove gcc make', 'apt-get remove -y gcc make', 'apt-mark auto gcc make && apt-get autoremove -y']) {
       const e = purged(remove);
       assert.equal(e.layers[0].bytes, undefined, remove);
-      assert.match(e.layers[0].parts[0].basis, /removes packages again/, remove);
+      assert.match(e.layers[0].parts[0].basis, /removes packages it installs again/, remove);
       assert.equal(e.complete, false);
     }
     const kept = estimateImage(buildModel('FROM debian:bookworm-slim\nRUN apt-get purge -y vim && apt-get install -y --no-install-recommends gcc && rm -rf /var/lib/apt/lists/*\n'), env)!;
     assert.ok(kept.layers[0].bytes! > 0, 'a removal before the install leaves the install sized');
+  });
+  it('sizes an apt install whose RUN removes only other packages, or autoremoves with nothing marked auto', () => {
+    // apt-get autoremove takes only packages installed as dependencies and no longer needed: gcc,
+    // installed by name, stays, and so do the packages it needs. These gave 'not sized' at 2a06fb1.
+    const run = (after: string) => estimateImage(buildModel(`FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && ${after} && rm -rf /var/lib/apt/lists/*\n`), env)!;
+    const sized = estimateAptInstall(['gcc'], { recommends: false, basePackages: OFFICIAL_BASE_PACKAGES }).bytes;
+    for (const after of ['apt-get autoremove -y && apt-get clean', 'apt-get remove -y --purge man-db', 'apt-get purge -y --auto-remove -o APT::AutoRemove::RecommendsImportant=false']) {
+      assert.equal(run(after).layers[0].bytes, sized, after);
+    }
+    for (const after of ['apt-get purge -y $BUILD_DEPS', "apt-get purge -y 'gcc*'", 'apt-get remove -y gcc:amd64', 'apt-mark auto \'.*\' > /dev/null && apt-get purge -y --auto-remove']) {
+      assert.equal(run(after).layers[0].bytes, undefined, after);
+    }
   });
   it('gives no figure when nothing is sized, rather than "at least about 0 B"', () => {
     const e = estimateImage(buildModel('FROM gcr.io/distroless/nodejs22-debian12\nCOPY app /app\n'), env)!;

@@ -110,4 +110,11 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     assert.deepEqual(addedErrors(text, fixed[0]), []);
     assert.deepEqual(peerErrors(fixed[0]), []);
   });
+
+  it('reports build packages a bare autoremove leaves (it takes no package installed by name)', () => {
+    const text = (after: string) => `FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends gcc && make && ${after} && rm -rf /var/lib/apt/lists/*\nCMD ["/app"]\n`;
+    const found = (after: string) => analyze(text(after), ENV).findings.filter((f) => f.ruleId === RULE).length;
+    assert.equal(found('apt-get autoremove -y'), 1);
+    assert.equal(found('apt-get purge -y --auto-remove gcc'), 0);
+  });
 });
