@@ -232,13 +232,18 @@ export function estimateImage(model: DockerfileModel, env: AnalysisEnvironment):
   return final && estimateStage(model, final, env);
 }
 
+/** True when the estimate has no figure: nothing in it is sized (and it is not complete, as FROM scratch alone is). */
+export function nothingSized(e: StageEstimate): boolean {
+  return !e.complete && e.knownBytes === 0;
+}
+
 /** "about 1.2 GB (base 1.1 GB + 45 MB of layers; 2 layers not sized)", or "not sized (...)" when nothing is. */
 export function describeEstimate(e: StageEstimate): string {
   const layerBytes = e.knownBytes - (e.base?.bytes ?? 0);
   const base = e.base?.bytes !== undefined ? `base ${formatBytes(e.base.bytes)}` : 'base not sized';
   const unsized = e.unsizedLayers > 0 ? `; ${e.unsizedLayers} layer${e.unsizedLayers === 1 ? '' : 's'} not sized` : '';
   // Nothing sized: no figure, rather than "at least about 0 B" (image-over-budget needs one above 0).
-  if (!e.complete && e.knownBytes === 0) return `not sized (${base}${unsized})`;
+  if (nothingSized(e)) return `not sized (${base}${unsized})`;
   const prefix = e.complete ? 'about' : 'at least about';
   return `${prefix} ${formatBytes(e.knownBytes)} (${base} + ${formatBytes(layerBytes)} of layers${unsized})`;
 }

@@ -3,7 +3,7 @@
  * now and after "Apply all size fixes" (the preferred fixes), for the client's status bar item
  * and breakdown view.
  */
-import { describeEstimate, estimateImage, type StageEstimate } from '../core/imageEstimate';
+import { describeEstimate, estimateImage, nothingSized, type StageEstimate } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
 import type { AfterFixesEstimates } from './afterFixes';
@@ -29,7 +29,7 @@ export interface Bar {
 
 export interface Breakdown {
   uri: string;
-  /** Short text for the status bar, e.g. "≈1.1 GB". */
+  /** Short text for the status bar, e.g. "≈1.1 GB", "≥81 MB" or "not sized". */
   short: string;
   summary: string;
   bytes: number;
@@ -61,7 +61,7 @@ export function sizeBreakdown(doc: DocumentAnalysis, estimates: AfterFixesEstima
   if (!model || !now) return null;
   const result: Breakdown = {
     uri: doc.uri,
-    short: `${now.complete ? '≈' : '≥'}${formatBytes(now.knownBytes)}`,
+    short: nothingSized(now) ? 'not sized' : `${now.complete ? '≈' : '≥'}${formatBytes(now.knownBytes)}`,
     summary: describeEstimate(now),
     bytes: now.knownBytes,
     complete: now.complete,

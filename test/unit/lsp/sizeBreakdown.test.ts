@@ -1,0 +1,31 @@
+/**
+ * The status bar's short figure (server/src/lsp/sizeBreakdown.ts) agrees with the estimate's
+ * summary: with nothing sized the summary says "not sized (...)" (68b8024), and the status bar
+ * said "≥0 B" beside it.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+import type { DocumentAnalysis } from '../../../server/src/lsp/analysisCache';
+import type { AfterFixesEstimates } from '../../../server/src/lsp/afterFixes';
+import { sizeBreakdown } from '../../../server/src/lsp/sizeBreakdown';
+
+function breakdown(text: string) {
+  const env = { context: {} };
+  const doc: DocumentAnalysis = { uri: 'file:///Dockerfile', version: 1, kind: 'dockerfile', env, configProblems: [], analysis: analyze(text, env) };
+  const estimates = { get: () => ({ state: 'working' }) } as unknown as AfterFixesEstimates;
+  return sizeBreakdown(doc, estimates)!;
+}
+
+describe('sizeBreakdown: the status bar figure', () => {
+  it('says "not sized" when nothing is, as the summary does', () => {
+    const b = breakdown('FROM gcr.io/distroless/nodejs22-debian12\nCOPY app /app\n');
+    assert.match(b.summary, /^not sized/);
+    assert.equal(b.short, 'not sized');
+  });
+
+  it('keeps ≥ and ≈ with a figure', () => {
+    assert.match(breakdown('FROM debian:bookworm-slim\nCOPY app /app\n').short, /^≥\d+ MB$/);
+    assert.match(breakdown('FROM debian:bookworm-slim\n').short, /^≈\d+ MB$/);
+    assert.equal(breakdown('FROM scratch\n').short, '≈0 B');
+  });
+});
