@@ -40,6 +40,8 @@ Options:
                          may need a compiler, a split into a builder stage, --omit=dev)
   --build-context DIR    the build context of every Dockerfile (default: a Compose service that builds
                          it, else the Dockerfile's folder), relative to the current folder
+  --target STAGE         the stage the build produces, as docker build --target (default: the
+                         configuration's target, a Compose service's build target, else the last stage)
   --help-uri URL         base URL of the rule pages for SARIF helpUri (rule id + .md is appended)
   -h, --help             show this help
   --version              print the version
@@ -58,6 +60,7 @@ interface Options {
   unsafeFixes: boolean;
   helpUri?: string;
   buildContext?: string;
+  target?: string;
   inputs: string[];
 }
 
@@ -92,6 +95,8 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
       if (opts.budgetBytes === undefined) throw new UsageError(`cannot read "${v}" as a size such as 250MB`);
     } else if (a === '--build-context' || a.startsWith('--build-context=')) {
       opts.buildContext = value('--build-context');
+    } else if (a === '--target' || a.startsWith('--target=')) {
+      opts.target = value('--target');
     } else if (a === '--help-uri' || a.startsWith('--help-uri=')) {
       opts.helpUri = value('--help-uri');
     } else if (a.startsWith('-') && a !== '-') {
@@ -109,7 +114,7 @@ export function parseArgs(argv: string[]): Options | 'help' | 'version' {
  * Analyses (and with `fix`, repairs) each Dockerfile the way the editor does: `'safe'` applies the
  * preferred fixes ("Apply all size fixes"), `'all'` the others too.
  */
-export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' = false, budgetBytes?: number, buildContext?: string): Promise<FileReport[]> {
+export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' = false, budgetBytes?: number, buildContext?: string, target?: string): Promise<FileReport[]> {
   const reports: FileReport[] = [];
   const scans = new Map<string, Promise<ContextScanResult | undefined>>();
   // With fixes, ignore files are read after the Dockerfiles whose fixes may edit them.
@@ -128,6 +133,8 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
       let context = facts;
       const settings = combineSettings({ budgetBytes }, config.hadolint, config.project);
       if (budgetBytes !== undefined) settings.budgetBytes = budgetBytes;
+      // The stage built: the option, else the configuration's, else the one Compose builds.
+      settings.target = target ?? settings.target ?? facts.buildTarget;
       if (fix) {
         const result = fixAll(text, { context }, settings, { includeUnpreferred: fix === 'all' });
         if (result.text !== text) await fs.writeFile(file, result.text);
@@ -145,6 +152,7 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
       const estimate = estimateImage(analysis.model, { context });
       const problems = (config.project?.problems ?? []).map((p) => `configuration: ${config.project!.path}: ${p}`);
       if (analysis.skipped) problems.push(analysis.skipped);
+      if (settings.target !== undefined && !analysis.model.stages.some((st) => st.name === settings.target!.toLowerCase())) problems.push(`no stage is named "${settings.target}" (the build target): the last stage is taken as the image`);
       const unmeasured = contextNotMeasured(context);
       if (unmeasured) problems.push(unmeasured);
       reports.push({ file, findings: analysis.findings, estimate, ...(problems.length ? { error: problems.join('; ') } : {}) });
@@ -190,7 +198,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
     err(`dockerfile-size-hints: no such file or folder: ${missing.join(', ')}`);
     return 2;
   }
-  const reports = await analyseFiles(files, opts.fix && (opts.unsafeFixes ? 'all' : 'safe'), opts.budgetBytes, opts.buildContext);
+  const reports = await analyseFiles(files, opts.fix && (opts.unsafeFixes ? 'all' : 'safe'), opts.budgetBytes, opts.buildContext, opts.target);
   const render = { text: formatText, json: formatJson, github: formatGithub, sarif: (r: FileReport[]) => formatSarif(r, VERSION, opts.helpUri) }[opts.format];
   const rendered = render(reports);
   if (rendered) out(rendered);

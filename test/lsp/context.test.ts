@@ -89,6 +89,9 @@ describe('build context over LSP', function () {
       'composed/compose.yaml': 'services:\n  api:\n    build:\n      context: .\n      dockerfile: docker/api.Dockerfile\n',
       'composed/vendor/node_modules/x.bin': 12 * MB,
       'composed/docker/api.Dockerfile': 'FROM node:22-slim\nCOPY . /app\n',
+      // Compose builds the production stage; a development stage follows it.
+      'targeted/compose.yaml': 'services:\n  app:\n    build:\n      context: .\n      target: production\n',
+      'targeted/Dockerfile': 'FROM node:22-slim AS production\nRUN npm install express\nFROM production AS development\nRUN npm install nodemon\n',
       // Another layout, given by the dockerfileSizeHints.buildContext setting.
       'layout/.venv/lib.bin': 5 * MB,
       'layout/docker/web.Dockerfile': 'FROM python:3.12-slim\nCOPY . /srv\n',
@@ -175,6 +178,15 @@ describe('build context over LSP', function () {
     const [fix] = await quickFixes(client, uri, find(published, 'context-without-dockerignore'));
     const create = fix.edit?.documentChanges?.find((c) => 'kind' in c);
     assert.equal(create && 'uri' in create ? create.uri : '', fileUri(path.join(root, 'composed', '.dockerignore')));
+  });
+
+  it("takes the image's stage from the Compose service's build target", async () => {
+    const uri = fileUri(path.join(root, 'targeted', 'Dockerfile'));
+    await client.open(uri, fs.readFileSync(new URL(uri), 'utf8'));
+    const published = await client.diagnostics(uri, has('npm-cache-kept'));
+    const byLine = published.diagnostics.filter((d) => d.code === 'npm-cache-kept').map((d) => `${d.range.start.line} ${d.severity}`);
+    // Line 1 (production) is the image's: a warning; line 3 (development, after the target) a hint.
+    assert.deepEqual(byLine, ['1 2', '3 4']);
   });
 
   it('takes the build context from the buildContext setting (Dockerfile glob -> folder)', async () => {

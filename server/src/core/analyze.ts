@@ -21,6 +21,8 @@ export interface AnalysisSettings {
   finalStageOnly?: boolean;
   /** Size budget for the final image in bytes (the whole-image estimate reports when it is exceeded). */
   budgetBytes?: number;
+  /** The stage the build produces (`docker build --target`), when it is not the last one. */
+  target?: string;
 }
 
 export interface Analysis {
@@ -90,7 +92,7 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
   const reuse = previous && !previous.skipped ? previous : undefined;
   let model: DockerfileModel;
   try {
-    model = buildModel(text, reuse?.model);
+    model = buildModel(text, reuse?.model, settings.target);
   } catch (e) {
     // A parser failure we have not met yet: said at the top of the file, instead of the editor
     // keeping the last version's squiggles with nothing to say why.

@@ -6,6 +6,7 @@
  *   rules: { <rule-id>: error | warning | info | hint | off }
  *   finalStageOnly: true
  *   budget: 250MB
+ *   target: production   (the stage the build produces, as `docker build --target`)
  * `.hadolint.yaml`: `ignored: [DL3009, ...]` turns off the rules that map to those ids, and
  *   `override: { error|warning|info|style: [DLxxxx] }` sets their severity (style -> hint).
  * Precedence, lowest first: defaults, editor settings, .hadolint.yaml, our config file.
@@ -23,6 +24,8 @@ export interface ProjectConfig {
   finalStageOnly?: boolean;
   /** Size budget for the final image, in bytes. */
   budgetBytes?: number;
+  /** The stage the build produces (`docker build --target`). */
+  target?: string;
   /** Problems found while reading the file, for the user. */
   problems: string[];
 }
@@ -71,6 +74,10 @@ export function parseProjectConfig(text: string): ProjectConfig {
     if (typeof d.finalStageOnly === 'boolean') config.finalStageOnly = d.finalStageOnly;
     else problems.push('"finalStageOnly" must be true or false');
   }
+  if (d.target !== undefined) {
+    if (typeof d.target === 'string' && d.target.trim()) config.target = d.target.trim();
+    else problems.push('"target" must be the name of a stage');
+  }
   if (d.budget !== undefined) {
     config.budgetBytes = parseSize(d.budget);
     if (config.budgetBytes === undefined) problems.push(`"budget": cannot read "${String(d.budget)}" as a size such as 250MB`);
@@ -106,5 +113,6 @@ export function combineSettings(editor: AnalysisSettings, hadolint: Record<strin
     severities: { ...editor.severities, ...hadolint, ...project?.rules },
     finalStageOnly: project?.finalStageOnly ?? editor.finalStageOnly,
     budgetBytes: project?.budgetBytes ?? editor.budgetBytes,
+    target: project?.target ?? editor.target,
   };
 }

@@ -18,7 +18,8 @@ export interface BuildContextFacts {
   /** What a scan of the build context measured, once one finished (absent while it runs). */
   scan?: ContextScanFacts;
   /** The npm lockfile at the top of the build context, when there is one (what `npm ci` installs). */
-  npmLockfile?: NpmLockfileFacts;
+  npmLockfile?: NpmLockfileFacts;  /** The stage the Compose services that build this Dockerfile name as their `build.target` (all the same one). */
+  buildTarget?: string;
 }
 
 /** An npm lockfile (lockfileVersion 2 or 3) as the size model reads it. */

@@ -12,7 +12,7 @@ import { hasFlag, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ran
 import { contextCopyBytes, contextSources, ignoreFileName } from './buildContext';
 import { installedLockfile, lockfileEstimate, NPM_UPDATE } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
-import type { DockerfileModel, Instr, Stage } from './model';
+import { finalStage, type DockerfileModel, type Instr, type Stage } from './model';
 import { programName, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
@@ -228,7 +228,7 @@ export function estimateStage(model: DockerfileModel, stage: Stage, env: Analysi
 
 /** The final image's estimate, or undefined for a file without stages. */
 export function estimateImage(model: DockerfileModel, env: AnalysisEnvironment): StageEstimate | undefined {
-  const final = model.stages[model.stages.length - 1];
+  const final = finalStage(model);
   return final && estimateStage(model, final, env);
 }
 

@@ -37,7 +37,7 @@ export interface Stage {
   /** Instructions after FROM up to the next FROM (FROM itself excluded). */
   instructions: Instr[];
   fromInstr: Instr;
-  /** True for the last stage (the image `docker build` produces without `--target`). */
+  /** True for the stage the build produces: the target stage when one is set and found, else the last. */
   isFinal: boolean;
   /** True when the final image contains this stage's layers or files (FROM chain, COPY --from, RUN --mount=from). */
   reachesFinal: boolean;
@@ -290,8 +290,11 @@ export interface ModelReuse {
  * file whose text or first line changed are parsed again; the rest reuse their parse. New pieces
  * are parsed in a text of blank lines up to their first line (with the escape directive, if any),
  * so their positions are the document's own.
+ *
+ * `target` names the stage the build produces (`docker build --target`); without it, or when no
+ * stage has that name, the last stage is the final one.
  */
-export function buildModel(text: string, previous?: DockerfileModel): DockerfileModel {
+export function buildModel(text: string, previous?: DockerfileModel, target?: string): DockerfileModel {
   const lines = new LineIndex(text);
   const escapeChar = escapeCharOf(text, lines);
   const starts = splitPieces(lines, escapeChar);
@@ -330,7 +333,7 @@ export function buildModel(text: string, previous?: DockerfileModel): Dockerfile
     for (const [from, to] of runs) parseRange(text, lines, escapeChar, starts, from, to, scripts).forEach((piece, i) => (pieces.get(starts[from + i])!.piece = piece));
   }
   const reuse: ModelReuse = { pieces, parsed: missing.length };
-  return assemble(text, lines, escapeChar, starts.map((first, k) => ({ piece: pieces.get(first)!.piece, offset: offsets[k] })), reuse);
+  return assemble(text, lines, escapeChar, starts.map((first, k) => ({ piece: pieces.get(first)!.piece, offset: offsets[k] })), reuse, target);
 }
 
 /**
@@ -616,7 +619,7 @@ function commentOf(c: { getContent(): string | null | undefined; getRange(): Ran
 }
 
 /** Builds the model from parsed pieces: instructions, stages, ignore comments, reachability. */
-function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { piece: ParsedPiece; offset: number }[], reuse: ModelReuse): DockerfileModel {
+function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { piece: ParsedPiece; offset: number }[], reuse: ModelReuse, target?: string): DockerfileModel {
   const globalIgnored = new Set<string>();
   const instructions: Instr[] = [];
   const stages: Stage[] = [];
@@ -663,7 +666,7 @@ function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { p
     });
   }
 
-  markReachability(stages);
+  markReachability(stages, target);
   return { text, lines, escapeChar, instructions, stages, globalIgnored, reuse };
 }
 
@@ -715,9 +718,10 @@ function fromInfo(node: From, args: Map<string, string>, earlier: Stage[]): From
 }
 
 /** Marks which stages the final image depends on: FROM chains, `COPY --from`, `RUN --mount=from=`. */
-function markReachability(stages: Stage[]): void {
+function markReachability(stages: Stage[], target?: string): void {
   if (stages.length === 0) return;
-  const final = stages[stages.length - 1];
+  const named = target === undefined ? undefined : stages.find((s) => s.name === target.toLowerCase());
+  const final = named ?? stages[stages.length - 1];
   final.isFinal = true;
   const byRef = (ref: string): Stage | undefined => {
     const r = ref.toLowerCase();
@@ -740,6 +744,11 @@ function markReachability(stages: Stage[]): void {
       }
     }
   }
+}
+
+/** The stage the build produces (see {@link buildModel}'s `target`). */
+export function finalStage(model: DockerfileModel): Stage | undefined {
+  return model.stages.find((s) => s.isFinal);
 }
 
 /** Stage names or indexes an instruction reads from (`COPY --from=x`, `RUN --mount=from=x`). */

@@ -155,6 +155,8 @@ export class AnalysisCache {
     const env: AnalysisEnvironment = { context };
     const configProblems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
     const analysisSettings = combineSettings(settings.analysis, config.hadolint, config.project);
+    // The stage Compose builds, unless the configuration names one.
+    if (analysisSettings.target === undefined && 'buildTarget' in context) analysisSettings.target = context.buildTarget;
     const previous = this.latest.get(doc.uri);
     this.stats.analyses++;
     const analysis = analyze(doc.getText(), env, analysisSettings, previous?.analysis);

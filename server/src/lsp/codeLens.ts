@@ -5,6 +5,7 @@
  * server asks the client for a refresh when it is there; see afterFixes.ts).
  */
 import type { CodeLens } from 'vscode-languageserver/node';
+import { finalStage } from '../core/model';
 import { describeEstimate, estimateImage, estimateStage } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
@@ -18,7 +19,7 @@ export function codeLenses(doc: DocumentAnalysis, estimates: AfterFixesEstimates
   const { model } = analysis;
   const lenses: CodeLens[] = [];
   let after: string | undefined;
-  const final = model.stages[model.stages.length - 1];
+  const final = finalStage(model);
   if (final) {
     const afterFixes = estimates.get(doc);
     const fixed = afterFixes.state === 'known' ? afterFixes.after : undefined;

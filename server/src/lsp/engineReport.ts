@@ -3,11 +3,10 @@
  * with each layer's real size, and the wasted-space document. No I/O here; engineFeatures.ts
  * fetches, this file formats.
  */
-import type { Instr } from '../core/model';
+import { finalStage, type DockerfileModel, type Instr } from '../core/model';
 import { formatBytes, formatCount } from '../sizes';
 import type { ConfigHistoryEntry, HistoryMapping, ImageInspect, WastedSpace } from '../sources/engine';
 import { instructionText, mapHistory } from '../sources/engine';
-import type { DockerfileModel } from '../core/model';
 
 export interface LayerHint {
   line: number;
@@ -48,7 +47,7 @@ export function layerHints(model: DockerfileModel, mapping: HistoryMapping, imag
       tooltip: `Layer size ${bytes(size)}, exact, ${source}.\nHistory: ${l.createdBy.slice(0, 300)}${changed ? '\nThis line differs from what the image was built from: rebuild for current figures.' : l.sameText ? '' : '\nThe history cannot show whether this line changed since this build.'}`,
     });
   }
-  const final = model.stages[model.stages.length - 1];
+  const final = finalStage(model);
   if (final) {
     const end = final.fromInstr.range.end;
     const missing = mapping.unmatched.length ? ` · ${mapping.unmatched.length} instruction${mapping.unmatched.length === 1 ? '' : 's'} not in its history` : '';
@@ -99,7 +98,7 @@ export function layerOwners(model: DockerfileModel, history: readonly ConfigHist
 const MAX_ROWS = 200;
 
 export function wastedReport(model: DockerfileModel, image: string, how: string, wasted: WastedSpace, owners: readonly (Instr | undefined)[], when: string): WastedReport {
-  const fromLine = (model.stages[model.stages.length - 1]?.fromInstr.range.start.line ?? 0) + 1;
+  const fromLine = (finalStage(model)?.fromInstr.range.start.line ?? 0) + 1;
   const where = (layer: number) => {
     const instr = owners[layer];
     return instr ? `line ${instr.range.start.line + 1} \`${firstLine(model, instr).replace(/`/g, "'")}\`` : `the base image (layer ${layer + 1}, below FROM on line ${fromLine})`;

@@ -206,7 +206,8 @@ export const rule: Rule = {
   fix(finding, { model }) {
     const instr = instructionAt(model, finding.range.start.line);
     const stage = instr?.stage;
-    if (!stage || !stage.isFinal) return undefined;
+    // Only the last stage: a build target before it (--target) would name the builder half.
+    if (!stage || !stage.isFinal || stage !== model.stages[model.stages.length - 1]) return undefined;
     // A stage with an instruction the parser does not know, or one without the arguments it needs,
     // does not build as it is; the rewrite would copy that line into a second stage (one more
     // error), so it is not offered there.

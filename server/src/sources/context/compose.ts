@@ -20,6 +20,8 @@ export interface ComposeBuildTarget {
   contextDir: string;
   /** Absolute Dockerfile path. */
   dockerfile: string;
+  /** The stage the service builds (`build.target`), when it names one. */
+  target?: string;
 }
 
 export interface ComposeFileText {
@@ -57,18 +59,20 @@ export function composeBuildTargets(file: ComposeFileText): { targets: ComposeBu
     const build = (def as { build?: unknown } | null)?.build;
     let context: string | undefined;
     let dockerfile = 'Dockerfile';
+    let target: string | undefined;
     if (typeof build === 'string') context = build;
     else if (build && typeof build === 'object') {
-      const b = build as { context?: unknown; dockerfile?: unknown; dockerfile_inline?: unknown };
+      const b = build as { context?: unknown; dockerfile?: unknown; dockerfile_inline?: unknown; target?: unknown };
       if (b.dockerfile_inline !== undefined) continue;
       context = typeof b.context === 'string' ? b.context : '.';
       if (typeof b.dockerfile === 'string') dockerfile = b.dockerfile;
+      if (typeof b.target === 'string') target = withDefaults(b.target);
     } else continue;
     const ctx = withDefaults(context);
     const df = withDefaults(dockerfile);
     if (ctx === undefined || df === undefined || isRemote(ctx)) continue;
     const contextDir = path.resolve(base, ctx);
-    targets.push({ composeFile: file.path, service, contextDir, dockerfile: path.resolve(contextDir, df) });
+    targets.push({ composeFile: file.path, service, contextDir, dockerfile: path.resolve(contextDir, df), ...(target ? { target } : {}) });
   }
   return { targets, errors };
 }

@@ -30,6 +30,8 @@ export interface ResolvedContext {
   via: 'setting' | 'compose' | 'dockerfile-folder';
   /** The setting key or Compose file and service that decided. */
   detail?: string;
+  /** The stage the Compose services that build the Dockerfile there all name as `build.target`. */
+  target?: string;
 }
 
 /** The workspace folder that holds `file` (the deepest one), if any. */
@@ -71,7 +73,10 @@ export async function resolveBuildContext(dockerfilePath: string, layout: Contex
   const reads = dirs.map(readComposeFiles);
   for (const read of reads) {
     const targets = composeTargetsFor(dockerfilePath, await read);
-    if (targets.length > 0) return { dir: targets[0].contextDir, via: 'compose', detail: `${path.basename(targets[0].composeFile)} service ${targets[0].service}` };
+    if (targets.length > 0) {
+      const target = targets.every((t) => t.target === targets[0].target) ? targets[0].target : undefined;
+      return { dir: targets[0].contextDir, via: 'compose', detail: `${path.basename(targets[0].composeFile)} service ${targets[0].service}`, ...(target ? { target } : {}) };
+    }
   }
   return { dir: path.dirname(dockerfilePath), via: 'dockerfile-folder' };
 }
@@ -180,6 +185,7 @@ export function contextFacts(dockerfilePath: string, disk: ContextOnDisk, scan?:
     topLevelNames: disk.names,
     ...(disk.ignoreFile ? { ignoreFile: { relativePath: rel(disk.ignoreFile.path), text: disk.ignoreFile.text, ...(disk.ignoreFile.notEvaluated === undefined ? {} : { notEvaluated: disk.ignoreFile.notEvaluated }) } } : {}),
     newIgnoreFilePath: rel(path.join(disk.context.dir, '.dockerignore')),
+    ...(disk.context.target ? { buildTarget: disk.context.target } : {}),
     ...(scan ? { scan: scanFacts(scan) } : {}),
     ...(disk.npmLockfile ? { npmLockfile: disk.npmLockfile } : {}),
   };

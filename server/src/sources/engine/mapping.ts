@@ -8,7 +8,7 @@
  * above belongs to the base image. An instruction whose text differs from the history is reported
  * as changed since the build; where the history cannot show it, the line is left unconfirmed.
  */
-import { joinContinuations, type DockerfileModel, type Instr, type Stage } from '../../core/model';
+import { finalStage, joinContinuations, type DockerfileModel, type Instr, type Stage } from '../../core/model';
 import { normaliseScript, parseCreatedBy, SHELL_PREFIX, type ParsedCreatedBy } from './createdBy';
 
 export interface HistoryEntry {
@@ -46,7 +46,7 @@ export interface HistoryMapping {
 export function stageChain(model: DockerfileModel, target?: Stage): Stage[] {
   const chain: Stage[] = [];
   const seen = new Set<Stage>();
-  for (let s: Stage | undefined = target ?? model.stages[model.stages.length - 1]; s && !seen.has(s); s = s.from.stage) {
+  for (let s: Stage | undefined = target ?? finalStage(model); s && !seen.has(s); s = s.from.stage) {
     seen.add(s);
     chain.unshift(s);
   }
