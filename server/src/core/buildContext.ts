@@ -9,7 +9,7 @@
  */
 import type { Copy } from 'dockerfile-ast';
 import { addIgnoreEntries, createDockerignoreMatcher, type DockerignoreMatcher } from './dockerignore';
-import type { BuildContextFacts, ContextScanFacts } from './environment';
+import type { AnalysisEnvironment, BuildContextFacts, ContextScanFacts } from './environment';
 import { perInstruction, type DockerfileModel, type Instr, type InstructionText } from './model';
 import type { Fix, Range } from './types';
 import type { RawFinding } from '../rules/rule';
@@ -149,6 +149,24 @@ export function unignoredHeavyPaths(context: BuildContextFacts, minBytes: number
   return scan.heavy
     .filter((h) => h.bytes >= minBytes && !matcher?.isExcluded(h.path) && !keep.some((k) => overlaps(k, h.path)))
     .sort((a, b) => b.bytes - a.bytes);
+}
+
+const identities = new WeakMap<object, string>();
+let lastIdentity = 0;
+/** A key that stays the same while `o` is the same object, for a rule's contextKey. */
+export function identityKey(o: object): string {
+  let key = identities.get(o);
+  if (key === undefined) identities.set(o, (key = `#${++lastIdentity}`));
+  return key;
+}
+
+/**
+ * The key of what {@link contextCopyBytes} reads: the scan (one object per finished scan; its
+ * totals alone stay the same when a file moves between top-level folders) and the ignore text (a
+ * fix's, with the same scan).
+ */
+export function contextCopyKey({ context: c }: AnalysisEnvironment): string {
+  return c.scan ? `${identityKey(c.scan)}\u0000${c.ignoreFile?.text}` : '';
 }
 
 /**

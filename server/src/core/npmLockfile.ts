@@ -3,7 +3,7 @@
  * makes of it. Asked by the whole-image estimate and by the npm rules (their messages and savings
  * give this project's figures when the lockfile tells them).
  */
-import { contextSources, literalSourcePath } from './buildContext';
+import { contextSources, identityKey, literalSourcePath } from './buildContext';
 import { compilePattern, testPattern } from './dockerignore';
 import type { AnalysisEnvironment, NpmLockfileFacts } from './environment';
 import type { Instr, Stage } from './model';
@@ -57,12 +57,7 @@ export function lockfileEstimate(lockfile: NpmLockfileFacts, opts: { omitDev?: b
  * A key for the lockfile of `env` (the same while it is the same object), for family rules that
  * read it: their kept findings are reused only while it stays the same.
  */
-const keys = new WeakMap<NpmLockfileFacts, string>();
-let lastKey = 0;
 export function lockfileKey(env: AnalysisEnvironment): string {
   const lockfile = env.context.npmLockfile;
-  if (!lockfile) return '';
-  let key = keys.get(lockfile);
-  if (key === undefined) keys.set(lockfile, (key = `lockfile ${++lastKey}`));
-  return key;
+  return lockfile ? identityKey(lockfile) : '';
 }

@@ -17,7 +17,7 @@ import { programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellC
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
-import { contextCopyBytes } from '../core/buildContext';
+import { contextCopyBytes, contextCopyKey } from '../core/buildContext';
 import type { AnalysisEnvironment } from '../core/environment';
 
 type Action = 'rm' | 'chmod' | 'chown';
@@ -153,7 +153,7 @@ export const rule: Rule = {
       'Deleting copied files has no fix: when a RUN only needs them while it runs (installers, wheels from a builder stage), use a bind mount (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`); otherwise copy less (`.dockerignore`, narrower COPY sources).',
     ].join(' '),
   },
-  contextKey: ({ context: c }) => (c.scan ? `${c.scan.complete}${c.scan.bytes}/${c.scan.files}${c.ignoreFile?.text}` : ''),
+  contextKey: contextCopyKey,
   check({ model, env }) {
     const out: RawFinding[] = [];
     for (const stage of model.stages) {

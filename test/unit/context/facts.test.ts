@@ -9,6 +9,8 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { contextFacts, readContext, resolveBuildContext } from '../../../server/src/sources/context/facts';
 import { ContextScans } from '../../../server/src/sources/context/scans';
+import { scanBuildContext } from '../../../server/src/sources/context/scan';
+import { contextCopyKey } from '../../../server/src/core/buildContext';
 import { readFacts } from '../../../server/src/sources/workspace';
 import { parse } from '../../../server/src/lsp/settings';
 import { main } from '../../../server/src/cli';
@@ -82,6 +84,21 @@ describe('build context resolution', () => {
     assert.equal(facts.scan?.complete, true);
     // Dockerfile, api.Dockerfile, api.Dockerfile.dockerignore, .dockerignore
     assert.equal(facts.scan?.files, 4);
+  });
+});
+
+describe('the scan facts of an unchanged context', () => {
+  it('are the same object in every analysis, so that kept family findings stay (contextCopyKey)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-scanfacts-'));
+    writeFiles(root, { 'Dockerfile': 'FROM scratch\nCOPY . /\n', 'app/a.txt': 'a' });
+    const dockerfile = path.join(root, 'Dockerfile');
+    const disk = await readContext(dockerfile, { workspaceFolders: [root] });
+    const result = await scanBuildContext(root, {});
+    const first = contextFacts(dockerfile, disk, result);
+    assert.equal(contextFacts(dockerfile, disk, result).scan, first.scan);
+    assert.equal(contextCopyKey({ context: contextFacts(dockerfile, disk, result) }), contextCopyKey({ context: first }));
+    assert.notEqual(contextCopyKey({ context: contextFacts(dockerfile, disk, await scanBuildContext(root, {})) }), contextCopyKey({ context: first }));
+    fs.rmSync(root, { recursive: true, force: true });
   });
 });
 

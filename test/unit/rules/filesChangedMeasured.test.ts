@@ -33,6 +33,14 @@ describe('files-changed-in-later-layer: the size of measured copies', () => {
     assert.equal(after?.saving?.bytes, 48_000_000);
   });
 
+  it('redoes a kept finding when a new scan has the same totals (a file moved between top-level folders)', () => {
+    const text = `${head}COPY static /srv/static\nRUN chmod -R a+r /srv\n`;
+    const before = analyze(text, ENV);
+    const moved = { ...scan, topLevel: [{ path: 'static', bytes: 1_000_000, files: 99 }, { path: 'app.py', bytes: 29_001_234, files: 2 }] };
+    const after = analyze(text, { context: { hasDockerignore: true, scan: moved } } as unknown as AnalysisEnvironment, {}, before);
+    assert.equal(after.findings.find((f) => f.ruleId === 'files-changed-in-later-layer')?.saving?.bytes, 1_000_000);
+  });
+
   it('gives no figure for part of a copy (of one source or several), a copy from a stage or an unfinished scan', () => {
     const none = (text: string, env?: AnalysisEnvironment) => {
       const f = finding(text, env);

@@ -164,8 +164,19 @@ export async function readContext(dockerfilePath: string, layout: ContextLayout)
   return { context, ignoreFile, names, npmLockfile: await readNpmLockfile(context.dir, names) };
 }
 
-/** The scan figures the rules read. */
+const factsOfScans = new WeakMap<ContextScanResult, ContextScanFacts>();
+
+/**
+ * The scan figures the rules read: one object per scan, so that every analysis of an unchanged
+ * context sees the same (rules key their kept findings on it, core/buildContext.ts contextCopyKey).
+ */
 export function scanFacts(result: ContextScanResult): ContextScanFacts {
+  let facts = factsOfScans.get(result);
+  if (!facts) factsOfScans.set(result, (facts = readScan(result)));
+  return facts;
+}
+
+function readScan(result: ContextScanResult): ContextScanFacts {
   return {
     complete: result.complete,
     files: result.included.files,
