@@ -7,7 +7,7 @@
  * and `/home/node/.npm` are the same cache: a rule written for root also accepts the cleanup a
  * Dockerfile running as another user writes.
  */
-import { appendToRun, commandRange, laterInImage, operands, ranCommands } from './commands';
+import { appendToRun, commandRange, hasFlag, laterInImage, operands, ranCommands } from './commands';
 import { buildModel, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -82,6 +82,11 @@ export function isTruthy(value: string | undefined): boolean {
  */
 export function disablesPipCache(value: string | undefined): boolean {
   return value !== undefined && value.trim().replace(/^["']|["']$/g, '') !== '';
+}
+
+/** Whether the pip install `cmd` keeps pip's cache: no --no-cache-dir, and PIP_NO_CACHE_DIR as it sees it ({@link envFor}) does not turn the cache off. */
+export function pipKeepsCache(instr: Instr, cmd: ShellCommand): boolean {
+  return !hasFlag(cmd, '--no-cache-dir') && !disablesPipCache(envFor(instr, cmd, 'PIP_NO_CACHE_DIR'));
 }
 
 /**

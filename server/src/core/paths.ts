@@ -10,6 +10,7 @@
 import type { Copy, Workdir } from 'dockerfile-ast';
 import { hasCacheMount, hasFlag, isAptUpdate, isPipInstall, operands, ranAfter, ranCommands, removesPath } from './commands';
 import type { DockerfileModel, Instr, Stage } from './model';
+import { pipKeepsCache } from './packageManagers';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
 
@@ -297,7 +298,7 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   const kept = (p: string) => !removesPath(run, p) && !hasCacheMount(run, p);
   for (const cmd of ranCommands(run)) {
     if (isAptUpdate(cmd) && kept('/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
-    if (isPipInstall(cmd) && !hasFlag(cmd, '--no-cache-dir') && kept('/root/.cache/pip') && kept('/root/.cache')) {
+    if (isPipInstall(cmd) && pipKeepsCache(instr, cmd) && kept('/root/.cache/pip') && kept('/root/.cache')) {
       out.push({ path: '/root/.cache/pip', how: 'pip install', command: cmd });
     }
     const name = programName(cmd);

@@ -2,10 +2,9 @@
  * pip-cache-kept (hadolint DL3042): `pip install` keeps every wheel it downloaded or built in
  * ~/.cache/pip unless told not to.
  */
-import { commandRange, hasCacheMount, hasFlag, insertAfterWord, isPipInstall } from '../core/commands';
-import { envBefore, runInstructions } from '../core/model';
-import { disablesPipCache, findingCommand } from '../core/packageManagers';
-import { inlineAssignments } from '../core/shell';
+import { commandRange, hasCacheMount, insertAfterWord, isPipInstall } from '../core/commands';
+import { runInstructions } from '../core/model';
+import { findingCommand, pipKeepsCache } from '../core/packageManagers';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
@@ -30,12 +29,8 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       if (hasCacheMount(run, '/root/.cache/pip', '/root/.cache')) continue;
-      let env: Map<string, string> | undefined;
       for (const cmd of run.commands) {
-        if (!isPipInstall(cmd) || hasFlag(cmd, '--no-cache-dir')) continue;
-        if (disablesPipCache(inlineAssignments(cmd).get('PIP_NO_CACHE_DIR'))) continue;
-        env ??= envBefore(instr);
-        if (disablesPipCache(env.get('PIP_NO_CACHE_DIR'))) continue;
+        if (!isPipInstall(cmd) || !pipKeepsCache(instr, cmd)) continue;
         out.push({
           range: commandRange(model, run, cmd),
           instr,

@@ -2,7 +2,8 @@
  * PIP_NO_CACHE_DIR turns pip's cache off for any value but an empty one, "off", "0" and "false"
  * included: pip keeps that old reading for compatibility (checked with pip 23.2.1: `pip cache dir`
  * says "cache is disabled" for 1, 0, off, false and no, gives the folder for an empty value, and
- * fails on a value that is no boolean). pip-cache-kept and pipenv-cache-kept read it so.
+ * fails on a value that is no boolean). pip-cache-kept and pipenv-cache-kept read it so, and so does
+ * files-changed-in-later-layer for the cache a pip install leaves.
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
@@ -23,5 +24,13 @@ describe('PIP_NO_CACHE_DIR as pip reads it', () => {
     const pipenv = (value: string) => ids(`FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=${value}\nRUN pip install --no-cache-dir pipenv && pipenv install --system --deploy && rm -rf /root/.cache/pipenv\n`);
     assert.deepEqual(pipenv('off'), []);
     assert.deepEqual(pipenv(''), ['pipenv-cache-kept']);
+  });
+
+  it('leaves no pip cache for files-changed-in-later-layer to see deleted later, and is read from an export in the RUN', () => {
+    const later = (text: string) => analyze(text, { context: {} }).findings.filter((f) => f.ruleId === 'files-changed-in-later-layer').length;
+    assert.equal(later('FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=1\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n'), 0);
+    assert.equal(later('FROM python:3.12-slim\nRUN PIP_NO_CACHE_DIR=off pip install flask\nRUN rm -rf /root/.cache/pip\n'), 0);
+    assert.equal(later('FROM python:3.12-slim\nRUN pip install flask\nRUN rm -rf /root/.cache/pip\n'), 1);
+    assert.deepEqual(ids('FROM python:3.12-slim\nRUN export PIP_NO_CACHE_DIR=1 && pip install flask\n'), []);
   });
 });
