@@ -34,8 +34,8 @@ Options:
   --format FORMAT        text (default), json, sarif (SARIF 2.1.0) or github (Actions annotations)
   --severity LEVEL       lowest severity that fails the run: error, warning (default), info, hint
   --max-size SIZE        size budget for the final image (e.g. 250MB): an error when the estimate exceeds it
-  --fix                  apply the safe fixes (those the editor marks preferred) to the Dockerfiles, and
-                         create missing .dockerignore files
+  --fix                  apply the safe fixes (those the editor marks preferred) of the Dockerfiles'
+                         findings, some of which create or extend .dockerignore files
   --unsafe-fixes         with --fix, also apply the fixes that need a review (a -slim tag where packages
                          may need a compiler, a split into a builder stage, --omit=dev)
   --build-context DIR    the build context of every Dockerfile (default: a Compose service that builds
