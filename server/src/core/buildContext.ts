@@ -171,14 +171,15 @@ export function contextCopyKey({ context: c }: AnalysisEnvironment): string {
 
 /**
  * Bytes a COPY/ADD takes from the context, when a complete scan measured them: the whole context
- * for `COPY .`, the sum of top-level entries copied by name. Heavy folders the ignore text now
- * excludes (after a fix) are taken off.
+ * for `COPY .`, the sum of top-level entries copied by name; not known for a copy with `--exclude`.
+ * Heavy folders the ignore text now excludes (after a fix) are taken off.
  */
 export function contextCopyBytes(instr: Instr, context: BuildContextFacts): number | undefined {
   const scan = context.scan;
   if (!scan?.complete) return undefined;
   const sources = contextSources(instr);
-  if (sources.length === 0) return undefined;
+  // `COPY --exclude=<pattern>` leaves out what the scan cannot tell apart.
+  if (sources.length === 0 || (instr.node as Copy).getFlags().some((f) => f.getName().toLowerCase() === 'exclude')) return undefined;
   const matcher = ignoreMatcher(context);
   /** Bytes of the heavy folders under `prefix` that the ignore file in force (one a fix wrote, say) excludes and the scan counted. */
   const droppedByFix = (prefix: string) => (matcher ? scan.heavy.filter((h) => h.path.startsWith(prefix) && matcher.isExcluded(h.path)).reduce((n, h) => n + h.bytes, 0) : 0);

@@ -6,6 +6,8 @@
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
 import type { AnalysisEnvironment } from '../../../server/src/core/environment';
+import { estimateImage } from '../../../server/src/core/imageEstimate';
+import { buildModel } from '../../../server/src/core/model';
 
 const scan = { complete: true, files: 120, bytes: 48_000_000, topLevel: [{ path: 'static', bytes: 30_000_000, files: 100 }, { path: 'app.py', bytes: 1_234, files: 1 }], heavy: [], secrets: [] };
 const ENV = { context: { hasDockerignore: true, scan } } as unknown as AnalysisEnvironment;
@@ -52,5 +54,9 @@ describe('files-changed-in-later-layer: the size of measured copies', () => {
     none(`${head}COPY app.py static /srv/\nRUN rm /srv/app.py\n`);
     none(`FROM python:3.12-slim AS build\nRUN mkdir /out\n${head}COPY --from=build /out /app\nRUN chown -R 1000 /app\n`);
     none(`${head}COPY . .\nRUN chown -R 1000 /app\n`, { context: { scan: { ...scan, complete: false } } } as unknown as AnalysisEnvironment);
+    // --exclude leaves out what the scan counted (the estimate said 'about' with the whole context too).
+    const excluded = `${head}COPY --exclude=static . .\nRUN chown -R 1000 /app\n`;
+    none(excluded);
+    assert.equal(estimateImage(buildModel(excluded), ENV)!.layers.find((l) => l.instr.keyword === 'COPY')!.bytes, undefined);
   });
 });
