@@ -288,11 +288,15 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     functionNext = false;
   };
 
+  // The `)` just read closes a function's `f(`, which opened no subshell.
+  let glued = false;
   const flush = (op: string) => {
     target = false;
+    glued = false;
     if (words.length > 0 || redirects) {
       const last = words[words.length - 1];
-      functionNext = (op === ')' && last !== undefined && last.value.endsWith('(') && last.end - last.start === last.value.length) || functionHeader(words);
+      glued = op === ')' && last !== undefined && last.value.endsWith('(') && last.end - last.start === last.value.length;
+      functionNext = glued || functionHeader(words);
       let start = last === undefined ? redirects![0].start : words[0].start;
       let end = last === undefined ? 0 : last.end;
       if (redirects) {
@@ -370,7 +374,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       if (op === '(') {
         enter('(', before === '!');
         commandsAtParen = commands.length;
-      } else if (op === ')' && open[open.length - 1] !== 'case') leave(')');
+      } else if (op === ')' && !glued && open[open.length - 1] !== 'case') leave(')');
       i += op.length;
       if (op === '\n') skipBodies();
       continue;

@@ -137,6 +137,9 @@ describe('runsWheneverScriptSucceeds, by example', () => {
     assert.deepEqual(said('! a | b; c'), ['c']);
     assert.deepEqual(said('a && ! { b; c; } && d'), ['a', 'd']);
     assert.deepEqual(said('! ( a ) || b'), []);
+    // The `)` of `f()` does not close the subshell (FC_SEED=2026120612, 3,000 scripts).
+    assert.deepEqual(said('! ( f() { a; }; b )'), []);
+    assert.deepEqual(said('( f() { a; }; b ) && c'), ['f(', 'b', 'c']);
   });
 
   it('not in the background, after an exit or exec, nor in a function body', () => {
