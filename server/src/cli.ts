@@ -15,11 +15,10 @@ import { formatGithub, formatJson, formatSarif, formatText, type FileReport } fr
 import { SEVERITY_ORDER, severityAtLeast, type Severity } from './core/types';
 import { loadConfig } from './sources/config';
 import { findDockerfiles, isIgnoreFileName } from './sources/files';
-import { readFacts } from './sources/workspace';
-import { scanBuildContext, type ContextScanResult } from './sources/context/scan';
+import { readFacts, scanOnce } from './sources/workspace';
+import type { ContextScanResult } from './sources/context/scan';
 import { contextOfIgnoreFile, type ContextLayout } from './sources/context/facts';
-import { SCAN_LIMITS } from './sources/context/scans';
-import { checkDockerignore, createDockerignoreMatcher, ignoreBeyondLimits, ignoreNotEvaluatedMessage } from './core/dockerignore';
+import { checkDockerignore, ignoreBeyondLimits, ignoreNotEvaluatedMessage } from './core/dockerignore';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
 type Format = (typeof FORMATS)[number];
@@ -126,7 +125,7 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
       // The same context facts as the editor, scan included (awaited here, with the same limits).
       const layout = { workspaceFolders: [process.cwd()], buildContext: buildContext && path.resolve(buildContext) };
       if (ignoreFile(file)) {
-        reports.push(await ignoreReport(file, text, layout));
+        reports.push(await ignoreReport(file, text, layout, scans));
         continue;
       }
       const [facts, config] = await Promise.all([readFacts(abs, layout, true, scans), loadConfig(abs)]);
@@ -167,11 +166,11 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
  * An ignore file's findings, as the editor gives them: the checks that need the context's listing
  * too when a scan of its build context (read with this text) completes within the limits.
  */
-async function ignoreReport(file: string, text: string, layout: ContextLayout): Promise<FileReport> {
+async function ignoreReport(file: string, text: string, layout: ContextLayout, scans: Map<string, Promise<ContextScanResult | undefined>>): Promise<FileReport> {
   const notEvaluated = ignoreBeyondLimits(text);
   if (notEvaluated !== undefined) return { file, findings: [], error: ignoreNotEvaluatedMessage(notEvaluated) };
   const { dir } = await contextOfIgnoreFile(path.resolve(file), layout);
-  const scan = await scanBuildContext(dir, { matcher: createDockerignoreMatcher(text), ...SCAN_LIMITS, collectPaths: true }).catch(() => undefined);
+  const scan = await scanOnce(dir, text, scans);
   const listing = scan?.complete && scan.paths ? { context: { files: scan.paths.files, dirs: scan.paths.dirs } } : {};
   return { file, findings: checkDockerignore(text, listing) };
 }

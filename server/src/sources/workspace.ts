@@ -110,12 +110,20 @@ export async function readFacts(
   const disk = await readContext(dockerfilePath, layout);
   // An ignore file beyond the limits is not evaluated, so nothing is measured without it either.
   if (!scan || disk.ignoreFile?.notEvaluated !== undefined) return contextFacts(dockerfilePath, disk);
-  const key = `${disk.context.dir}\u0000${disk.ignoreFile?.text ?? '\u0001'}`;
+  return contextFacts(dockerfilePath, disk, await scanOnce(disk.context.dir, disk.ignoreFile?.text, scans));
+}
+
+/**
+ * A scan of `dir` read with `ignoreText` (the CLI), made once per run for a Dockerfile and for the
+ * ignore file checked against it alike: with the paths listed, as the ignore checks need them.
+ */
+export function scanOnce(dir: string, ignoreText: string | undefined, scans?: Map<string, Promise<ContextScanResult | undefined>>): Promise<ContextScanResult | undefined> {
+  const key = `${dir}\u0000${ignoreText ?? '\u0001'}`;
   let result = scans?.get(key);
   if (!result) {
-    const matcher = disk.ignoreFile ? createDockerignoreMatcher(disk.ignoreFile.text) : undefined;
-    result = scanBuildContext(disk.context.dir, { matcher, ...SCAN_LIMITS, topN: 1000 }).catch(() => undefined);
+    const matcher = ignoreText === undefined ? undefined : createDockerignoreMatcher(ignoreText);
+    result = scanBuildContext(dir, { matcher, ...SCAN_LIMITS, topN: 1000, collectPaths: true }).catch(() => undefined);
     scans?.set(key, result);
   }
-  return contextFacts(dockerfilePath, disk, await result);
+  return result;
 }

@@ -145,6 +145,20 @@ describe('CLI on .dockerignore files', () => {
     assert.equal(r.code, 1);
   });
 
+  it('scans a build context once for a Dockerfile and the ignore file it reads', async () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const scanModule = require('../../../server/src/sources/context/scan') as { scanBuildContext: (...args: unknown[]) => unknown };
+    const real = scanModule.scanBuildContext;
+    let calls = 0;
+    scanModule.scanBuildContext = (...args: unknown[]) => (calls++, real(...args));
+    try {
+      await run([dir]);
+    } finally {
+      scanModule.scanBuildContext = real;
+    }
+    assert.equal(calls, 1);
+  });
+
   it('finds ignore files in folders, counts them apart, and names their rules in SARIF', async () => {
     const text = await run([dir]);
     assert.match(text.out, /\.dockerignore:2:\d+ warning dockerignore-hash-in-pattern /);
