@@ -8,6 +8,8 @@ import { explicitSources, ignoreFileName, ignorePathsFix, unignoredHeavyPaths, o
 import { formatBytes, formatCount } from '../sizes/format';
 import { HEAVY_PATH_MIN_BYTES } from './context-without-dockerignore';
 import type { Rule } from './rule';
+import type { Copy } from 'dockerfile-ast';
+import { createDockerignoreMatcher } from '../core/dockerignore';
 
 export const rule: Rule = {
   id: 'context-large-paths',
@@ -19,7 +21,7 @@ export const rule: Rule = {
     why: 'The builder receives everything the ignore file lets through, and `COPY .` puts all of it into a layer: the Git history, dependencies installed on your machine (often for another platform), caches and old build output. The image grows by their size and every change to them invalidates the layer cache.',
     incorrect: '# .dockerignore holds only "*.log"; the context has node_modules (420 MB) and .git (180 MB)\nCOPY . /app',
     correct: '# .dockerignore\nnode_modules\n.git\n*.log\n\n# Dockerfile\nCOPY . /app',
-    sizeImpact: 'The measured size of the folders named in the message (apparent file sizes from a scan of the build context). Folders of at least 1 MB are reported; a folder the Dockerfile copies by name is never suggested.',
+    sizeImpact: 'The measured size of the folders named in the message (apparent file sizes from a scan of the build context). Folders of at least 1 MB are reported; a folder the Dockerfile copies by name is never suggested, and one that a `COPY --exclude` pattern leaves out is not reported on that COPY.',
     fix: 'Adds the folders to the ignore file in force (the per-Dockerfile `<name>.dockerignore` when it exists, else the context\'s `.dockerignore`), above its first pattern so that existing `!` exceptions keep working; where a line re-includes the path itself (`!.env`, or `!*` below the new line), right below the last line that matches it instead, since a line placed first would change nothing. The title names the folders: a build-output folder (`dist`, `build`, `target`) built on your machine is dead weight when the Dockerfile builds it again, but check that the image does not rely on it.',
   },
   check({ model, env }) {
@@ -28,13 +30,19 @@ export const rule: Rule = {
     if (!scan || !context.ignoreFile) return [];
     const heavy = unignoredHeavyPaths(context, HEAVY_PATH_MIN_BYTES, explicitSources(model));
     if (heavy.length === 0) return [];
-    const bytes = heavy.reduce((n, h) => n + h.bytes, 0);
     const about = scan.complete ? 'about' : 'at least about';
-    const list = heavy.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ') + (heavy.length > 5 ? `, and ${heavy.length - 5} more` : '');
-    return onWholeContextCopies(model, (instr) => ({
-      message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${formatCount(scan.files)} files), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(bytes)}.`,
-      saving: { bytes, basis: 'measured: apparent sizes of these folders in the build context' },
-    }));
+    // A `COPY --exclude=<pattern> .` leaves out what its patterns match: only the rest is reported there.
+    return onWholeContextCopies(model, (instr) => {
+      const excludes = (instr.node as Copy).getFlags().filter((f) => f.getName().toLowerCase() === 'exclude').map((f) => f.getValue() ?? '');
+      const matcher = excludes.length > 0 ? createDockerignoreMatcher(excludes.join('\n')) : undefined;
+      const left = matcher ? heavy.filter((h) => !matcher.isExcluded(h.path)) : heavy;
+      const leftBytes = left.reduce((n, h) => n + h.bytes, 0);
+      const list = left.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ') + (left.length > 5 ? `, and ${left.length - 5} more` : '');
+      return {
+        message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${formatCount(scan.files)} files), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(leftBytes)}.`,
+        saving: { bytes: leftBytes, basis: 'measured: apparent sizes of these folders in the build context' },
+      };
+    }).filter((f) => f.saving!.bytes! > 0);
   },
   fix(_finding, { model, env }) {
     const heavy = unignoredHeavyPaths(env.context, HEAVY_PATH_MIN_BYTES, explicitSources(model));

@@ -81,6 +81,20 @@ describe('build context helpers', () => {
   });
 });
 
+describe('context-large-paths and COPY --exclude', () => {
+  it('reports on a COPY . only the heavy folders its --exclude patterns do not leave out', () => {
+    const twoHeavy: ContextScanFacts = { ...scan, heavy: [...scan.heavy, { path: '.git', bytes: 30_000_000, files: 50, kind: 'vcs' }] };
+    const env = { context: { scan: twoHeavy, hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text: '*.log\n' } } };
+    const large = (copy: string) => analyze(`FROM node:22-slim\n${copy}\n`, env).findings.filter((f) => f.ruleId === 'context-large-paths');
+    assert.match(large('COPY . /app')[0].message, /node_modules 420 MB, \.git 30 MB/);
+    const one = large('COPY --exclude=node_modules . /app');
+    assert.equal(one.length, 1);
+    assert.match(one[0].message, /does not exclude: \.git 30 MB\. Adding them saves about 30 MB\.$/);
+    assert.equal(one[0].saving?.bytes, 30_000_000);
+    assert.deepEqual(large('COPY --exclude=node_modules --exclude=.git . /app'), []);
+  });
+});
+
 describe('dockerignore hover', () => {
   const stats = {
     complete: true,
