@@ -10,6 +10,7 @@ import { analyze } from './core/analyze';
 import { contextNotMeasured } from './core/buildContext';
 import { combineSettings, parseSize } from './core/config';
 import { estimateImage } from './core/imageEstimate';
+import { finalStage } from './core/model';
 import { applyEdits, fixAll } from './core/edits';
 import { formatGithub, formatJson, formatSarif, formatText, type FileReport } from './core/formats';
 import { SEVERITY_ORDER, severityAtLeast, type Severity } from './core/types';
@@ -117,14 +118,13 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
   const reports: FileReport[] = [];
   const scans = new Map<string, Promise<ContextScanResult | undefined>>();
   // With fixes, ignore files are read after the Dockerfiles whose fixes may edit them.
-  const ignoreFile = (f: string) => isIgnoreFileName(path.basename(f));
-  for (const file of fix ? [...files.filter((f) => !ignoreFile(f)), ...files.filter(ignoreFile)] : files) {
+  for (const file of fix ? [...files.filter((f) => !isIgnorePath(f)), ...files.filter(isIgnorePath)] : files) {
     try {
       const abs = path.resolve(file);
       let text = await fs.readFile(file, 'utf8');
       // The same context facts as the editor, scan included (awaited here, with the same limits).
       const layout = { workspaceFolders: [process.cwd()], buildContext: buildContext && path.resolve(buildContext) };
-      if (ignoreFile(file)) {
+      if (isIgnorePath(file)) {
         reports.push(await ignoreReport(file, text, layout, scans));
         continue;
       }
@@ -151,7 +151,7 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
       const estimate = estimateImage(analysis.model, { context });
       const problems = (config.project?.problems ?? []).map((p) => `configuration: ${config.project!.path}: ${p}`);
       if (analysis.skipped) problems.push(analysis.skipped);
-      if (settings.target !== undefined && !analysis.model.stages.some((st) => st.name === settings.target!.toLowerCase())) problems.push(`no stage is named "${settings.target}" (the build target): the last stage is taken as the image`);
+      if (settings.target !== undefined && finalStage(analysis.model)?.name !== settings.target.toLowerCase()) problems.push(`no stage is named "${settings.target}" (the build target): the last stage is taken as the image`);
       const unmeasured = contextNotMeasured(context);
       if (unmeasured) problems.push(unmeasured);
       reports.push({ file, findings: analysis.findings, estimate, ...(problems.length ? { error: problems.join('; ') } : {}) });
@@ -161,6 +161,9 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
   }
   return reports;
 }
+
+/** True for a path whose file is an ignore file (`.dockerignore`, `<name>.dockerignore`). */
+const isIgnorePath = (file: string) => isIgnoreFileName(path.basename(file));
 
 /**
  * An ignore file's findings, as the editor gives them: the checks that need the context's listing
@@ -203,7 +206,7 @@ export async function main(argv: string[], out: (s: string) => void = (s) => pro
   if (rendered) out(rendered);
   if (opts.format === 'text') {
     const count = reports.reduce((n, r) => n + r.findings.length, 0);
-    const ignores = files.filter((f) => isIgnoreFileName(path.basename(f))).length;
+    const ignores = files.filter(isIgnorePath).length;
     const dockerfiles = files.length - ignores;
     const also = ignores > 0 ? ` and ${ignores} ignore file${ignores === 1 ? '' : 's'}` : '';
     err(`${dockerfiles} Dockerfile${dockerfiles === 1 ? '' : 's'}${also} analysed, ${count} finding${count === 1 ? '' : 's'}.`);
