@@ -160,6 +160,11 @@ export function identityKey(o: object): string {
   return key;
 }
 
+/** The patterns of a COPY/ADD's `--exclude` flags (BuildKit's labs syntax), as written. */
+export function copyExcludes(instr: Instr): string[] {
+  return (instr.node as Copy).getFlags().filter((f) => f.getName().toLowerCase() === 'exclude').map((f) => f.getValue() ?? '');
+}
+
 /**
  * The key of what {@link contextCopyBytes} reads: the scan (one object per finished scan; its
  * totals alone stay the same when a file moves between top-level folders) and the ignore text (a
@@ -179,7 +184,7 @@ export function contextCopyBytes(instr: Instr, context: BuildContextFacts): numb
   if (!scan?.complete) return undefined;
   const sources = contextSources(instr);
   // `COPY --exclude=<pattern>` leaves out what the scan cannot tell apart.
-  if (sources.length === 0 || (instr.node as Copy).getFlags().some((f) => f.getName().toLowerCase() === 'exclude')) return undefined;
+  if (sources.length === 0 || copyExcludes(instr).length > 0) return undefined;
   const matcher = ignoreMatcher(context);
   /** Bytes of the heavy folders under `prefix` that the ignore file in force (one a fix wrote, say) excludes and the scan counted. */
   const droppedByFix = (prefix: string) => (matcher ? scan.heavy.filter((h) => h.path.startsWith(prefix) && matcher.isExcluded(h.path)).reduce((n, h) => n + h.bytes, 0) : 0);

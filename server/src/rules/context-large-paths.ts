@@ -4,11 +4,10 @@
  * output). Needs a scan of the context; without an ignore file at all,
  * `context-without-dockerignore` reports the same copy (never both).
  */
-import { explicitSources, ignoreFileName, ignorePathsFix, unignoredHeavyPaths, onWholeContextCopies } from '../core/buildContext';
+import { copyExcludes, explicitSources, ignoreFileName, ignorePathsFix, unignoredHeavyPaths, onWholeContextCopies } from '../core/buildContext';
 import { formatBytes, formatCount } from '../sizes/format';
 import { HEAVY_PATH_MIN_BYTES } from './context-without-dockerignore';
 import type { Rule } from './rule';
-import type { Copy } from 'dockerfile-ast';
 import { createDockerignoreMatcher } from '../core/dockerignore';
 
 export const rule: Rule = {
@@ -33,7 +32,7 @@ export const rule: Rule = {
     const about = scan.complete ? 'about' : 'at least about';
     // A `COPY --exclude=<pattern> .` leaves out what its patterns match: only the rest is reported there.
     return onWholeContextCopies(model, (instr) => {
-      const excludes = (instr.node as Copy).getFlags().filter((f) => f.getName().toLowerCase() === 'exclude').map((f) => f.getValue() ?? '');
+      const excludes = copyExcludes(instr);
       const matcher = excludes.length > 0 ? createDockerignoreMatcher(excludes.join('\n')) : undefined;
       const left = matcher ? heavy.filter((h) => !matcher.isExcluded(h.path)) : heavy;
       const leftBytes = left.reduce((n, h) => n + h.bytes, 0);
