@@ -6,15 +6,15 @@ import * as path from 'node:path';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', 'dist', 'out', 'target']);
 
-/** True for `Dockerfile`, `Containerfile`, `*.Dockerfile`, `Dockerfile.*` (but not `*.dockerignore`). */
-export function isDockerfileName(name: string): boolean {
-  if (/\.dockerignore$/i.test(name)) return false;
-  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name);
-}
-
 /** True for `.dockerignore` and `<Dockerfile name>.dockerignore`: the ignore files a build reads. */
 export function isIgnoreFileName(name: string): boolean {
   return /\.dockerignore$/i.test(name);
+}
+
+/** True for `Dockerfile`, `Containerfile`, `*.Dockerfile`, `Dockerfile.*` (but not `*.dockerignore`). */
+export function isDockerfileName(name: string): boolean {
+  if (isIgnoreFileName(name)) return false;
+  return /^(Dockerfile|Containerfile)(\..+)?$/i.test(name) || /\.(Dockerfile|Containerfile)$/i.test(name);
 }
 
 /** Expands files and folders into a sorted list of Dockerfile and ignore file paths; a named file is taken as is. */
