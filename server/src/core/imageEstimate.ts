@@ -138,7 +138,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
       }
       const recommends = !hasFlag(cmd, '--no-install-recommends');
       const est = estimateAptInstall(pkgs, { recommends, basePackages: OFFICIAL_BASE_PACKAGES });
-      parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes, basis: est.unknown.length ? `${est.basis}; unknown: ${est.unknown.join(', ')}` : est.basis });
+      parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes, basis: aptBasis(est.unknown.length ? `${est.basis}; unknown: ${est.unknown.join(', ')}` : est.basis, debianBase) });
       continue;
     }
     if (name === '' || NEGLIGIBLE.has(name)) continue;
@@ -146,7 +146,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
     unknown.add(name);
   }
   if (ran.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(run, '/var/lib/apt/lists')) {
-    parts.push({ label: 'apt lists left in the layer', bytes: APT_LISTS.bytes, basis: APT_LISTS.basis });
+    parts.push({ label: 'apt lists left in the layer', bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, debianBase) });
   }
   for (const name of unknown) parts.push({ label: name, basis: 'no size model for this command' });
   return parts;
@@ -178,10 +178,25 @@ function layerOf(model: DockerfileModel, instr: Instr, env: AnalysisEnvironment,
 
 /**
  * How apt sizes can be computed on a stage's base: 'debian' for Debian and the slim official
- * images (their package set is close to debian:bookworm's), 'full' for the full language images
- * built on buildpack-deps (many packages already present: not sized), 'other' for non-Debian bases.
+ * images (their package set is close to debian:bookworm's), 'ubuntu' for Ubuntu and the images
+ * built on it (sized with Debian's figures, which says so: Ubuntu's packages and lists were not
+ * measured here), 'full' for the full language images built on buildpack-deps (many packages
+ * already present: not sized), 'other' for non-Debian bases.
  */
-export type AptBase = 'debian' | 'full' | 'other';
+export type AptBase = 'debian' | 'ubuntu' | 'full' | 'other';
+
+/** Said after a figure from Debian's table or measurements when the base is Ubuntu. */
+export const UBUNTU_STAND_IN = "Debian bookworm's figure standing in for the Ubuntu base's, which was not measured";
+
+/** Ubuntu's release names as tags use them (`-jammy`, `noble`), or the word itself (`-ubuntu22.04`). */
+const UBUNTU_REFERENCE = /ubuntu|\b(?:trusty|xenial|bionic|focal|jammy|noble|oracular|plucky|questing)\b/;
+/** Images whose default tags are built on Ubuntu (Eclipse Temurin's are; its -alpine and -ubi tags are not, and are 'other' first). */
+const UBUNTU_IMAGES = new Set(['ubuntu', 'eclipse-temurin']);
+
+/** A sized part's basis, with the Ubuntu caveat when the stage's base is Ubuntu. */
+export function aptBasis(basis: string, base: AptBase): string {
+  return base === 'ubuntu' ? `${basis}; ${UBUNTU_STAND_IN}` : basis;
+}
 
 export function aptBase(stage: Stage): AptBase {
   let s = stage;
@@ -189,8 +204,8 @@ export function aptBase(stage: Stage): AptBase {
   const image = (s.from.image ?? '').toLowerCase();
   if (/alpine|scratch|distroless|ubi|fedora|centos|rocky|alma|amazonlinux|busybox|windows|nanoserver|servercore|opensuse|archlinux/.test(image)) return 'other';
   const name = image.replace(/^docker\.io\/(library\/)?/, '').split(/[:@]/)[0];
-  if (['debian', 'ubuntu'].includes(name) || /slim/.test(image)) return 'debian';
-  return FULL_IMAGES.has(name) ? 'full' : 'debian';
+  if (FULL_IMAGES.has(name) && !/slim/.test(image)) return 'full';
+  return UBUNTU_IMAGES.has(name) || UBUNTU_REFERENCE.test(image) ? 'ubuntu' : 'debian';
 }
 
 const FULL_IMAGES = new Set(['python', 'node', 'ruby', 'perl', 'golang', 'rust', 'php', 'buildpack-deps', 'gcc', 'openjdk', 'erlang', 'elixir', 'haskell', 'julia', 'r-base']);

@@ -3,6 +3,7 @@
  * /var/lib/apt/lists; unless the same RUN removes them, they stay in that layer for good.
  */
 import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunNeeds, removesPath } from '../core/commands';
+import { aptBase, aptBasis } from '../core/imageEstimate';
 import { instructionAt, runInstructions } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { formatBytes } from '../sizes';
@@ -24,7 +25,7 @@ export const rule: Rule = {
     why: 'The package lists are only needed while apt installs. Removed in a later RUN, they still ship in the earlier layer.',
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}). A cache mount on ${LISTS} also satisfies the rule.`,
+    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}); on an Ubuntu base the message gives the same figure and says that Ubuntu's lists were not measured. A cache mount on ${LISTS} also satisfies the rule.`,
     fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists, nor when the cleanup would not end the RUN as a command of its own (such as after a here-document whose last line ends in a backslash).`,
   },
   check({ model }) {
@@ -35,11 +36,12 @@ export const rule: Rule = {
       if (!update) continue;
       if (removesPath(run, LISTS, '/var/lib/apt')) continue;
       if (hasCacheMount(run, LISTS)) continue;
+      const base = aptBase(instr.stage);
       out.push({
         range: commandRange(model, run, update),
         instr,
-        message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}. Add \`${CLEANUP}\` to the same RUN.`,
-        saving: { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis },
+        message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}${base === 'ubuntu' ? " on Debian bookworm (an Ubuntu base's lists were not measured)" : ''}. Add \`${CLEANUP}\` to the same RUN.`,
+        saving: { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base) },
       });
     }
     return out;

@@ -9,7 +9,7 @@ import { findingCommand } from '../core/packageManagers';
 import { programArgs } from '../core/shell';
 import type { TextEdit } from '../core/types';
 import type { RawFinding, Rule } from './rule';
-import { aptBase } from '../core/imageEstimate';
+import { aptBase, aptBasis } from '../core/imageEstimate';
 import { formatBytes, recommendsCost } from '../sizes';
 
 const FLAG = '--no-install-recommends';
@@ -30,7 +30,7 @@ export const rule: Rule = {
     why: 'Recommended packages are not needed to run what you install; in an image they are dead weight.',
     incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add, from Debian's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB). Elsewhere: ${STUDY_BASIS}.`,
+    sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add, from Debian's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB), which on an Ubuntu base stands in for Ubuntu's and says so. Elsewhere: ${STUDY_BASIS}.`,
     fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on.`,
   },
   check({ model }) {
@@ -41,17 +41,18 @@ export const rule: Rule = {
         if (!isAptInstall(cmd)) continue;
         if (hasFlag(cmd, FLAG) || programArgs(cmd).some((w) => /APT::Install-Recommends=(false|0)/i.test(w.value))) continue;
         // On Debian-like bases the package table says what the recommendations weigh.
-        const cost = aptBase(instr.stage) === 'debian' ? recommendsCost(operands(cmd).slice(1).map((w) => w.value)) : undefined;
+        const base = aptBase(instr.stage);
+        const cost = base === 'debian' || base === 'ubuntu' ? recommendsCost(operands(cmd).slice(1).map((w) => w.value)) : undefined;
         const sized = cost && cost.unknown.length === 0;
         out.push({
           range: commandRange(model, run, cmd),
           instr,
           message: sized
             ? cost.bytes > 0
-              ? `apt will also install ${cost.packages.length} recommended package${cost.packages.length === 1 ? '' : 's'}: about ${formatBytes(cost.bytes)}. Add ${FLAG}.`
+              ? `apt will also install ${cost.packages.length} recommended package${cost.packages.length === 1 ? '' : 's'}: about ${formatBytes(cost.bytes)}${base === 'ubuntu' ? " by Debian bookworm's package index (Ubuntu's differs)" : ''}. Add ${FLAG}.`
               : `Add ${FLAG}: these packages recommend nothing today, but the flag keeps future recommendations out.`
             : `apt will also install recommended packages; ${STUDY_BASIS}. Add ${FLAG}.`,
-          saving: sized ? { bytes: cost.bytes, basis: `${cost.basis}; compared with real builds in docs/measurements.md` } : { basis: STUDY_BASIS },
+          saving: sized ? { bytes: cost.bytes, basis: aptBasis(`${cost.basis}; compared with real builds in docs/measurements.md`, base) } : { basis: STUDY_BASIS },
           data: { commandStart: cmd.start },
         });
       }

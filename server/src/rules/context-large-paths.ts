@@ -5,7 +5,7 @@
  * `context-without-dockerignore` reports the same copy (never both).
  */
 import { copyExcludes, explicitSources, ignoreFileName, ignorePathsFix, unignoredHeavyPaths, onWholeContextCopies } from '../core/buildContext';
-import { formatBytes, formatCount } from '../sizes/format';
+import { countOf, formatBytes } from '../sizes/format';
 import { HEAVY_PATH_MIN_BYTES } from './context-without-dockerignore';
 import type { Rule } from './rule';
 import { createDockerignoreMatcher } from '../core/dockerignore';
@@ -38,7 +38,7 @@ export const rule: Rule = {
       const leftBytes = left.reduce((n, h) => n + h.bytes, 0);
       const list = left.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ') + (left.length > 5 ? `, and ${left.length - 5} more` : '');
       return {
-        message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${formatCount(scan.files)} files), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(leftBytes)}.`,
+        message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${countOf(scan.files, 'file')}), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(leftBytes)}.`,
         saving: { bytes: leftBytes, basis: 'measured: apparent sizes of these folders in the build context' },
       };
     }).filter((f) => f.saving!.bytes! > 0);

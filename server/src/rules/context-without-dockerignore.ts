@@ -7,7 +7,7 @@ import { explicitSources, ignoreFileName, overlaps, unignoredHeavyPaths, onWhole
 import { createDockerignoreMatcher, literalPattern } from '../core/dockerignore';
 import type { BuildContextFacts } from '../core/environment';
 import { instructionAt, type DockerfileModel } from '../core/model';
-import { formatBytes, formatCount } from '../sizes/format';
+import { countOf, formatBytes } from '../sizes/format';
 import type { Rule } from './rule';
 
 /** A heavy folder is named in the message and the created file from this size on. */
@@ -72,7 +72,7 @@ export const rule: Rule = {
     const about = scan?.complete ? 'about' : 'at least about';
     let measured = '';
     if (scan) {
-      measured = ` It sends ${about} ${formatBytes(scan.bytes)} (${formatCount(scan.files)} files)`;
+      measured = ` It sends ${about} ${formatBytes(scan.bytes)} (${countOf(scan.files, 'file')})`;
       measured += heavy.length ? `, among them ${heavy.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ')}.` : '.';
       const keep = explicitSources(model);
       const secrets = scan.secrets.filter((s) => !keep.some((k) => overlaps(k, s.path)));

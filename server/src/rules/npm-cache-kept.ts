@@ -7,7 +7,7 @@ import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOption
 import { installedLockfile, lockfileEstimate, lockfileKey, NPM_UPDATE } from '../core/npmLockfile';
 import { operands } from '../core/commands';
 import { programName } from '../core/shell';
-import { estimateNpmCache, estimateNpmInstall, formatBytes, formatCount } from '../sizes';
+import { countOf, estimateNpmCache, estimateNpmInstall, formatBytes } from '../sizes';
 import type { SizeEstimate } from '../core/types';
 import { NPM_CACHE_DEV_EXAMPLE as DEV, NPM_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
 
@@ -42,7 +42,7 @@ function estimateOwnCache(c: CacheCommandContext): OwnCache | undefined {
   if (lockfile) {
     const est = lockfileEstimate(lockfile, { omitDev: omitsDevDependencies(c.instr, c.cmd), omitOptional: omitsOptional(c.cmd) });
     if (est.unknown.length > 0 || est.packages.length === 0) return undefined;
-    const what = `the ${formatCount(est.installed)} package${est.installed === 1 ? '' : 's'} of ${lockfile.path} it installs`;
+    const what = `the ${countOf(est.installed, 'package')} of ${lockfile.path} it installs`;
     const cache = estimateNpmCache(est);
     return { bytes: cache.bytes, basis: `${cache.basis}; for ${what}`, installed: est.bytes, what };
   }

@@ -11,7 +11,7 @@ import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
 import { runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { programName, type ShellCommand, type ShellWord } from '../core/shell';
-import { formatBytes, formatCount, npmPackageTable } from '../sizes';
+import { countOf, formatBytes, npmPackageTable } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
 import type { RawFinding, Rule } from './rule';
 
@@ -66,7 +66,7 @@ function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellComma
   const count = all.installed - prod.installed;
   const bytes = all.bytes - prod.bytes;
   const approximated = all.approximated.length - prod.approximated.length;
-  const packages = `${formatCount(count)} package${count === 1 ? '' : 's'}`;
+  const packages = countOf(count, 'package');
   const basis =
     `unpacked size of the ${packages} ${lockfile.path} marks \`dev: true\` (what --omit=dev leaves out)` +
     `${approximated ? `, ${approximated} of them as another version of the same line` : ''}, from npm registry metadata of ${npmPackageTable().generatedOn}`;

@@ -43,3 +43,8 @@ export function formatCount(n: number): string {
   const digits = String(Math.round(Math.abs(n)));
   return sign + digits.replace(/\B(?=(\d{3})+$)/g, ',');
 }
+
+/** A count and its noun, plural unless the count is 1: `countOf(1, 'file')` is "1 file", `countOf(1200, 'file')` "1,200 files". */
+export function countOf(n: number, noun: string): string {
+  return `${formatCount(n)} ${noun}${n === 1 ? '' : 's'}`;
+}

@@ -9,7 +9,7 @@ export {
 } from './baseImages';
 export { parseImageReference, formatImageReference, type ImageReference } from './reference';
 export { parseTag, composeTag, normalizePlatform, DEFAULT_PLATFORM, type TagInfo, type Kind } from './tags';
-export { formatBytes, formatCount } from './format';
+export { countOf, formatBytes, formatCount } from './format';
 export { BASE_IMAGE_ROWS, BASE_IMAGE_TABLE_SHA256 } from './base-images.generated';
 export type { BaseImageRow } from './types';
 export * from './constants';

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { formatBytes, formatCount } from '../../../server/src/sizes';
+import { countOf, formatBytes, formatCount } from '../../../server/src/sizes';
 
 describe('formatBytes', () => {
   it('gives the figures the hover shows', () => {
@@ -43,5 +43,13 @@ describe('formatCount', () => {
   it('rounds to whole numbers and passes non-numbers through', () => {
     assert.equal(formatCount(1234.6), '1,235');
     assert.equal(formatCount(Number.NaN), 'NaN');
+  });
+});
+
+describe('countOf', () => {
+  it('writes the noun in the singular for one only (the CLI said "1 files" for a one-file context)', () => {
+    assert.equal(countOf(1, 'file'), '1 file');
+    assert.equal(countOf(0, 'file'), '0 files');
+    assert.equal(countOf(1_200, 'package'), '1,200 packages');
   });
 });

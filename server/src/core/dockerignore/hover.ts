@@ -3,7 +3,7 @@
  * from a scan of the context made with this very text (files and bytes it keeps out, or for an
  * exception what it brings back). Pure: the caller passes the scan's per-line figures.
  */
-import { formatBytes, formatCount } from '../../sizes/format';
+import { countOf, formatBytes } from '../../sizes/format';
 import { LineIndex } from '../text';
 import type { Range } from '../types';
 import { ignoreNotEvaluatedMessage } from './limits';
@@ -25,8 +25,6 @@ export interface IgnoreHover {
   markdown: string;
   range: Range;
 }
-
-const count = (n: number, what: string) => `${formatCount(n)} ${what}${n === 1 ? '' : 's'}`;
 
 export interface IgnoreHoverOptions extends DockerignoreOptions {
   /** The scan with this text runs. */
@@ -60,11 +58,11 @@ export function dockerignoreHover(text: string, line: number, stats: IgnoreLineS
   let body: string;
   if (pattern.exclusion) {
     const back = stats.reincludedByLine.find((l) => l.line === line);
-    body = back ? `re-includes${lower} ${count(back.files, 'file')} (${formatBytes(back.bytes)}) in the build context right now.` : 're-includes nothing in the build context right now.';
+    body = back ? `re-includes${lower} ${countOf(back.files, 'file')} (${formatBytes(back.bytes)}) in the build context right now.` : 're-includes nothing in the build context right now.';
   } else {
     const out = stats.excludedByLine.find((l) => l.line === line);
-    body = out ? `keeps${lower} ${count(out.files, 'file')} (${formatBytes(out.bytes)}) out of the build context right now.` : 'excludes nothing in the build context right now.';
+    body = out ? `keeps${lower} ${countOf(out.files, 'file')} (${formatBytes(out.bytes)}) out of the build context right now.` : 'excludes nothing in the build context right now.';
   }
-  const sent = `With this file the builder receives${lower} ${count(stats.includedFiles, 'file')} (${formatBytes(stats.includedBytes)}) from \`${stats.contextDir}\`.`;
+  const sent = `With this file the builder receives${lower} ${countOf(stats.includedFiles, 'file')} (${formatBytes(stats.includedBytes)}) from \`${stats.contextDir}\`.`;
   return { markdown: `${title} ${body}\n\n${sent}${bound}`, range: pattern.range };
 }

@@ -1,0 +1,56 @@
+/**
+ * On an Ubuntu base, the apt figures (the lists' measured size, the Installed-Size of packages
+ * and recommendations) come from Debian bookworm: the messages and the estimate's bases say so.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+import { aptBase, estimateImage } from '../../../server/src/core/imageEstimate';
+import { buildModel } from '../../../server/src/core/model';
+
+const ENV = { context: {} };
+const RUN = 'RUN apt-get update && apt-get install -y curl\n';
+
+function finding(text: string, ruleId: string) {
+  const f = analyze(text, ENV).findings.find((x) => x.ruleId === ruleId);
+  assert.ok(f, ruleId);
+  return f;
+}
+
+describe('apt figures on an Ubuntu base', () => {
+  it('tells Ubuntu and the images built on it from Debian, the full language images and non-Debian bases', () => {
+    const base = (from: string) => aptBase(buildModel(`FROM ${from}\n`).stages[0]);
+    for (const from of ['ubuntu:22.04', 'ubuntu', 'docker.io/library/ubuntu:noble', 'eclipse-temurin:21-jre', 'nvidia/cuda:12.2.0-runtime-ubuntu22.04', 'mcr.microsoft.com/dotnet/runtime:8.0-jammy']) {
+      assert.equal(base(from), 'ubuntu', from);
+    }
+    for (const from of ['debian:bookworm', 'python:3.12-slim', 'node:20-bookworm-slim', 'mcr.microsoft.com/dotnet/runtime:8.0']) assert.equal(base(from), 'debian', from);
+    assert.equal(base('buildpack-deps:jammy'), 'full');
+    assert.equal(base('eclipse-temurin:21-jre-alpine'), 'other');
+  });
+
+  it('says the lists and the recommendations were sized with Debian figures', () => {
+    const text = `FROM ubuntu:22.04\n${RUN}`;
+    const lists = finding(text, 'apt-lists-kept');
+    assert.match(lists.message, /about \d+ MB on Debian bookworm \(an Ubuntu base's lists were not measured\)/);
+    assert.match(lists.saving!.basis, /standing in for the Ubuntu base's/);
+    const recommends = finding(text, 'apt-recommends');
+    assert.match(recommends.message, /by Debian bookworm's package index \(Ubuntu's differs\)/);
+    assert.match(recommends.saving!.basis, /standing in for the Ubuntu base's/);
+  });
+
+  it('keeps the Debian wording on Debian', () => {
+    const text = `FROM debian:bookworm\n${RUN}`;
+    assert.doesNotMatch(finding(text, 'apt-lists-kept').message, /Ubuntu|on Debian bookworm/);
+    assert.doesNotMatch(finding(text, 'apt-recommends').message, /Ubuntu|package index/);
+  });
+
+  it('puts the caveat on the image estimate parts sized from the table', () => {
+    const parts = (from: string) => estimateImage(buildModel(`FROM ${from}\n${RUN}`), ENV)!.layers.flatMap((l) => l.parts);
+    const ubuntu = parts('ubuntu:22.04');
+    assert.ok(ubuntu.length >= 2);
+    for (const p of ubuntu) {
+      assert.ok(p.bytes !== undefined, p.label);
+      assert.match(p.basis, /standing in for the Ubuntu base's/, p.label);
+    }
+    for (const p of parts('debian:bookworm')) assert.doesNotMatch(p.basis, /Ubuntu/, p.label);
+  });
+});
