@@ -60,9 +60,11 @@ export function baseImageHover(stage: Stage): string {
   if (alternatives.length > 0) {
     lines.push('', '**Smaller variants**', '', '| image | download | unpacked | saves (unpacked) |', '|---|---:|---:|---:|');
     for (const alt of alternatives) {
-      lines.push(`| ${alt.reference} | ${formatBytes(alt.estimate.compressedBytes)} | ${unpacked(alt.estimate)} | about ${formatBytes(alt.savingBytes)} |`);
+      const guess = alt.estimate.confidence === 'guess' ? ' (guess)' : '';
+      lines.push(`| ${alt.reference}${guess} | ${formatBytes(alt.estimate.compressedBytes)} | ${unpacked(alt.estimate)} | about ${formatBytes(alt.savingBytes)} |`);
     }
-    const caveats = alternatives.filter((a) => a.caveat).map((a) => `- ${a.reference}: ${a.caveat}`);
+    const guessed = alternatives.filter((a) => a.estimate.confidence === 'guess').map((a) => `- ${a.reference}: not measured. ${a.estimate.basis}.`);
+    const caveats = [...guessed, ...alternatives.filter((a) => a.caveat).map((a) => `- ${a.reference}: ${a.caveat}`)];
     if (caveats.length > 0) lines.push('', ...caveats);
   }
   if (!estimate.unpackedMeasured || alternatives.some((a) => !a.estimate.unpackedMeasured)) {

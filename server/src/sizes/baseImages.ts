@@ -441,6 +441,8 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
       const kindRank: Record<Kind, number> = { full: 2, slim: 1, alpine: 0 };
       const families = new Map<string, { kind: Kind; role: string }>();
       for (const r of byImage.get(image)!) families.set(variantKey(r.tag.kind, r.tag.role), { kind: r.tag.kind, role: r.tag.role });
+      // Published but not measured: offered with the guessed size, as slimVariant does.
+      if (SLIM_UNMEASURED.has(image) && q.kind === 'full') families.set(variantKey('slim', q.role), { kind: 'slim', role: q.role });
       for (const f of families.values()) {
         const smallerRole = f.role === q.role || (q.role === 'jdk' && f.role === 'jre');
         if (!smallerRole || kindRank[f.kind] > kindRank[q.kind] || (f.kind === q.kind && f.role === q.role)) continue;

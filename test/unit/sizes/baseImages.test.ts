@@ -1,6 +1,8 @@
 import * as assert from 'node:assert/strict';
 import { BASE_IMAGE_ROWS, estimateBaseImage, slimVariant, smallerAlternatives } from '../../../server/src/sizes';
 import { analyze } from '../../../server/src/core/analyze';
+import { baseImageHover } from '../../../server/src/core/hover';
+import { buildModel } from '../../../server/src/core/model';
 
 const DIGEST = `sha256:${'ab'.repeat(32)}`;
 const row = (image: string, tag: string, platform = 'linux/amd64') => {
@@ -272,5 +274,14 @@ describe('slimVariant', () => {
     const message = (image: string) => analyze(`FROM ${image}\n`, { context: {} }).findings.find((f) => f.ruleId === 'base-image-not-slim')?.message ?? '';
     assert.match(message('ruby:3.3'), /ruby:3\.3-slim has the same runtime: about [\d.]+ MB smaller unpacked \([\d.]+ GB vs [\d.]+ MB, ruby:3\.3-slim guessed from the full\/slim ratio of other images\)\.$/);
     assert.doesNotMatch(message('python:3.12'), /guessed/);
+  });
+  it('the FROM hover lists the guessed slim variant among the smaller ones and says it is a guess', () => {
+    const hover = (image: string) => baseImageHover(buildModel(`FROM ${image}\n`).stages[0]);
+    const ruby = hover('ruby:3.3');
+    assert.match(ruby, /\| ruby:3\.3-slim \(guess\) \| [\d.]+ MB \| [\d.]+ MB\* \| about [\d.]+ MB \|/);
+    assert.match(ruby, /- ruby:3\.3-slim: not measured\. Guess: from ruby:3\.3/);
+    assert.ok(smallerAlternatives('ruby:3.3').some((a) => a.reference === 'ruby:3.3-slim'));
+    // Measured variants carry no such mark.
+    assert.doesNotMatch(hover('python:3.12'), /guess/i);
   });
 });
