@@ -91,7 +91,10 @@ export function pipKeepsCache(instr: Instr, cmd: ShellCommand): boolean {
 
 /**
  * The value of an environment variable as `cmd` sees it: an assignment in front of the command,
- * an `export NAME=...` or bare `NAME=...` earlier in the same RUN, or an ENV along the FROM chain.
+ * else what the same RUN's earlier commands left exported (`export NAME=...`; a bare `NAME=...`
+ * only changes what the program sees when NAME is exported already, by an ENV or an `export
+ * NAME`, or after `set -a`), else an ENV along the FROM chain. A bare assignment of a variable
+ * nothing exported stays in the shell: `PIP_NO_CACHE_DIR=1; pip install x` keeps the cache.
  * `ignoreCase` serves npm, which reads `npm_config_*` in any case.
  */
 export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase = false): string | undefined {
@@ -103,20 +106,43 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   };
   const inline = pick(inlineAssignments(cmd));
   if (inline !== undefined) return inline;
+  const fromEnv = envInstructionValue(instr, same);
   const run = instr.run;
-  if (run) {
-    let found: string | undefined;
-    for (const c of run.commands) {
-      if (c.start >= cmd.start) break;
-      const words = programName(c) === 'export' ? c.words.slice(1) : c.words.every((w) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(w.value)) ? c.words : [];
-      for (const w of words) {
-        const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.value);
-        if (m && same(m[1])) found = m[2];
+  if (!run) return fromEnv;
+  // The variable through the RUN's earlier commands: its value in the shell and whether it is exported.
+  let value = fromEnv;
+  let exported = fromEnv !== undefined;
+  let allExport = false;
+  for (const c of run.commands) {
+    if (c.start >= cmd.start) break;
+    const program = programName(c);
+    if (program === 'export') {
+      for (const w of c.words.slice(1)) {
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(w.value);
+        if (!m || !same(m[1])) continue;
+        exported = true;
+        if (m[2] !== undefined) value = m[2];
+      }
+    } else if (program === 'set') {
+      for (const w of c.words.slice(1)) if (/^-[A-Za-z]*a/.test(w.value) || w.value === 'allexport') allExport = true;
+    } else if (program === 'unset') {
+      if (c.words.slice(1).some((w) => same(w.value))) [value, exported] = [undefined, false];
+    } else if (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))) {
+      for (const w of c.words) {
+        const m = ASSIGNMENT.exec(w.value)!;
+        if (!same(m[1])) continue;
+        value = m[2];
+        if (allExport) exported = true;
       }
     }
-    if (found !== undefined) return found;
   }
-  // ENV along the FROM chain, nearest first: the last matching ENV before `instr` wins.
+  return exported ? value : undefined;
+}
+
+const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+
+/** ENV along the FROM chain, nearest first: the last matching ENV before `instr` wins. */
+function envInstructionValue(instr: Instr, same: (k: string) => boolean): string | undefined {
   for (let st = instr.stage; st; st = st.from.stage) {
     const envs = envInstructions(st);
     for (let k = envs.length - 1; k >= 0; k--) {

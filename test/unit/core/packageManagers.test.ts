@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
+import { analyze } from '../../../server/src/core/analyze';
 import { appendToRun } from '../../../server/src/core/commands';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
@@ -39,6 +40,26 @@ describe('package-manager helpers', () => {
     assert.ok(!pathCovers('~', '~/.npm'));
   });
 
+  it('takes a bare assignment only for a variable that is exported (ENV, export NAME, set -a), as the shell does', () => {
+    const see = (text: string, name = 'PIP_NO_CACHE_DIR') => {
+      const [r] = runs(text);
+      const cmds = r.run!.commands;
+      return envFor(r, cmds[cmds.length - 1], name);
+    };
+    assert.equal(see('FROM python\nRUN PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
+    assert.equal(see('FROM python\nENV PIP_NO_CACHE_DIR=\nRUN PIP_NO_CACHE_DIR=1; pip install x\n'), '1', 'ENV exported it');
+    assert.equal(see('FROM python\nRUN export PIP_NO_CACHE_DIR; PIP_NO_CACHE_DIR=1; pip install x\n'), '1');
+    assert.equal(see('FROM python\nRUN PIP_NO_CACHE_DIR=1; export PIP_NO_CACHE_DIR; pip install x\n'), '1');
+    assert.equal(see('FROM python\nRUN set -eax; PIP_NO_CACHE_DIR=1; pip install x\n'), '1');
+    assert.equal(see('FROM python\nRUN set -o allexport; PIP_NO_CACHE_DIR=1; pip install x\n'), '1');
+    assert.equal(see('FROM python\nENV PIP_NO_CACHE_DIR=1\nRUN unset PIP_NO_CACHE_DIR; pip install x\n'), undefined);
+    assert.equal(see('FROM python\nRUN export PIP_NO_CACHE_DIR=1 && PIP_NO_CACHE_DIR= && pip install x\n'), '');
+    // What the rule makes of it.
+    const pipCache = (text: string) => analyze(text, { context: {} }).findings.some((f) => f.ruleId === 'pip-cache-kept');
+    assert.ok(pipCache('FROM python:3.12-slim\nRUN PIP_NO_CACHE_DIR=1; pip install flask\n'));
+    assert.ok(!pipCache('FROM python:3.12-slim\nRUN export PIP_NO_CACHE_DIR=1; pip install flask\n'));
+  });
+
   it('reads pip-style booleans', () => {
     for (const v of ['1', 'true', 'yes', 'on', '"1"']) assert.ok(isTruthy(v), v);
     for (const v of [undefined, '', '0', 'false', 'No', 'off', "'0'"]) assert.ok(!isTruthy(v), String(v));
@@ -49,7 +70,8 @@ describe('package-manager helpers', () => {
     assert.equal(envFor(a, a.run!.commands[0], 'A'), 'inline');
     assert.equal(envFor(a, a.run!.commands[1], 'A'), 'env');
     assert.equal(envFor(b, b.run!.commands[1], 'B'), 'exported');
-    assert.equal(envFor(b, b.run!.commands[3], 'C'), 'plain');
+    // A bare assignment stays in the shell: prog2 does not see C.
+    assert.equal(envFor(b, b.run!.commands[3], 'C'), undefined);
     assert.equal(envFor(b, b.run!.commands[0], 'B'), undefined, 'not before the export');
     const [c] = runs('FROM node\nENV NPM_CONFIG_CACHE=/tmp/c\nRUN npm ci\n');
     assert.equal(envFor(c, c.run!.commands[0], 'npm_config_cache', true), '/tmp/c');
