@@ -3,11 +3,19 @@
  * /var/log/lastlog (and faillog), files indexed by UID. With a large UID the file is sparse on the
  * host but image layers are tar archives that store it in full, so the layer grows by
  * UID x record size. `-l` / `--no-log-init` skips those databases.
+ *
+ * Only an older useradd does so: shadow 4.13 (November 2022) resets a record only where the file
+ * already has one, so on Debian 12 `useradd -u 100000` leaves both files empty (built on a
+ * debootstrap bookworm base, test/integration/engine/fixes.test.ts). Debian 12 and Ubuntu 24.04
+ * ship 4.13, Debian 11 and Ubuntu 22.04 ship 4.8.1. A base known to be one of the newer releases
+ * gets no finding; one whose release the reference does not tell gets the figure as a condition.
  */
 import { commandRange, insertAfterWord } from '../core/commands';
-import { instructionAt, runInstructions } from '../core/model';
+import { instructionAt, runInstructions, type Stage } from '../core/model';
 import { programArgs, programIndex, programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
+import { parseImageReference } from '../sizes/reference';
+import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
 import type { RawFinding, Rule } from './rule';
 
 /** Above this UID the lastlog file alone exceeds about 19 MB; below it the cost stays small. */
@@ -15,6 +23,34 @@ const LARGE_UID = 65535;
 /** `sizeof(struct lastlog)`: int32 time + 32-byte line + 256-byte host. */
 const LASTLOG_RECORD = 292;
 const BASIS = '/var/log/lastlog holds one 292-byte record per UID up to the new one (sizeof(struct lastlog) with glibc 2.36 on amd64, measured 2026-11-24 on Debian 12); faillog adds more';
+/** What a useradd of shadow 4.13 or later does, as measured. */
+const NEWER = 'Debian 12 and Ubuntu 24.04 and later (shadow 4.13+) write no record for a new UID (useradd -u 100000 measured on Debian 12, 2026-12-04)';
+
+/**
+ * Whether the stage's base has a useradd that fills lastlog for a new UID: true for Debian 11 and
+ * Ubuntu 22.04 and older, false for Debian 12 and Ubuntu 24.04 and later, undefined when the
+ * reference names no release (`python:3.12`, `ubi9`, an ARG). Read from the tag's release name
+ * (`debian:bookworm-slim`, `python:3.12-slim-bookworm`, `ubuntu:noble`, `...-ubuntu22.04`) or, for
+ * the debian and ubuntu images, its version (`debian:12.5`, `ubuntu:22.04`).
+ */
+export function useraddFillsLastlog(stage: Stage): boolean | undefined {
+  let root = stage;
+  for (let i = 0; i < 64 && root.from.stage; i++) root = root.from.stage;
+  const ref = root.from.image === undefined ? undefined : parseImageReference(root.from.image.toLowerCase());
+  if (!ref?.tag) return undefined;
+  const tokens = ref.tag.split('-');
+  for (const t of tokens) {
+    if (Object.hasOwn(DEBIAN_RELEASES, t)) return DEBIAN_RELEASES[t] < 12;
+    if (Object.hasOwn(UBUNTU_RELEASES, t)) return Number(UBUNTU_RELEASES[t]) < 24.04;
+    const ubuntu = /^ubuntu(\d+\.\d+)$/.exec(t);
+    if (ubuntu) return Number(ubuntu[1]) < 24.04;
+  }
+  const version = /^(\d+)(?:\.(\d+))?$/.exec(tokens[0].split('.').slice(0, 2).join('.'));
+  if (!version) return undefined;
+  if (ref.name === 'debian') return Number(version[1]) < 12;
+  if (ref.name === 'ubuntu') return Number(`${version[1]}.${version[2] ?? '0'}`) < 24.04;
+  return undefined;
+}
 
 /** useradd's short options that take an argument: the rest of a cluster after them is that argument. */
 const TAKES_ARGUMENT = new Set('bcdefgGkKpPRsuZ'.split(''));
@@ -57,11 +93,11 @@ export const rule: Rule = {
   scope: 'layers',
   reads: 'family',
   docs: {
-    summary: `\`useradd\` with a UID above ${LARGE_UID} and without \`-l\` / \`--no-log-init\`.`,
-    why: 'useradd reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full.',
+    summary: `\`useradd\` with a UID above ${LARGE_UID} and without \`-l\` / \`--no-log-init\`, on a base not known to be Debian 12, Ubuntu 24.04 or later.`,
+    why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.04 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 24.04 no longer do: on a base whose tag names one of them (or a later release) nothing is reported.',
     incorrect: 'RUN useradd -u 1000000 app',
     correct: 'RUN useradd -l -u 1000000 app',
-    sizeImpact: `UID x ${LASTLOG_RECORD} bytes for lastlog alone (${BASIS}): about ${formatBytes((65536 + 1) * LASTLOG_RECORD)} for UID 65536, about ${formatBytes((1000000 + 1) * LASTLOG_RECORD)} for UID 1000000. A UID given as a variable is not checked.`,
+    sizeImpact: `With an older useradd, UID x ${LASTLOG_RECORD} bytes for lastlog alone (${BASIS}): about ${formatBytes((65536 + 1) * LASTLOG_RECORD)} for UID 65536, about ${formatBytes((1000000 + 1) * LASTLOG_RECORD)} for UID 1000000. None where the base is newer: ${NEWER}. When the image reference names no release (\`python:3.12\`, an ARG), the message gives the figure as a condition and the saving is not sized. A UID given as a variable is not checked.`,
     fix: 'Inserts `-l` right after `useradd` (not in exec-form RUNs). The user is created the same way; only the login records are not initialised.',
   },
   check({ model }) {
@@ -72,12 +108,17 @@ export const rule: Rule = {
         if (programName(cmd) !== 'useradd') continue;
         const { uid, noLogInit } = readUseradd(cmd);
         if (noLogInit || uid === undefined || uid <= LARGE_UID) continue;
+        const fills = instr.stage ? useraddFillsLastlog(instr.stage) : undefined;
+        if (fills === false) continue;
         const bytes = (uid + 1) * LASTLOG_RECORD;
+        const known = fills === true;
         out.push({
           range: commandRange(model, run, cmd),
           instr,
-          message: `useradd with UID ${uid} writes a full /var/log/lastlog into this layer: about ${formatBytes(bytes)}. Add -l (--no-log-init).`,
-          saving: { bytes, basis: BASIS },
+          message: known
+            ? `useradd with UID ${uid} writes a full /var/log/lastlog into this layer: about ${formatBytes(bytes)}. Add -l (--no-log-init).`
+            : `useradd with UID ${uid}: if this base's useradd is older than shadow 4.13 (Debian 11, Ubuntu 22.04 and earlier), it writes a full /var/log/lastlog into this layer, about ${formatBytes(bytes)}; Debian 12 and Ubuntu 24.04 write none. Add -l (--no-log-init).`,
+          saving: known ? { bytes, basis: BASIS } : { basis: `about ${formatBytes(bytes)} with a useradd older than shadow 4.13 (${BASIS}); none on newer bases: ${NEWER}` },
           data: { commandStart: cmd.start },
         });
       }
