@@ -3,10 +3,10 @@
  * package the requested ones merely recommend: documentation tools, extra libraries, whole
  * toolchains sometimes.
  */
-import { runInstructions } from '../core/model';
+import { runInstructions, type DockerfileModel, type Instr, type RunScript } from '../core/model';
 import { commandRange, hasFlag, insertAfterWord, isAptInstall, operands, subcommand } from '../core/commands';
-import { findingCommand } from '../core/packageManagers';
-import { programArgs } from '../core/shell';
+import { findingCommand, precedesInChain } from '../core/packageManagers';
+import { programArgs, type ShellCommand } from '../core/shell';
 import type { TextEdit } from '../core/types';
 import type { RawFinding, Rule } from './rule';
 import { aptBase, aptBasis } from '../core/imageEstimate';
@@ -17,6 +17,30 @@ const FLAG = '--no-install-recommends';
 const STUDY_BASIS = 'recommended packages cost 1 MB to 71 MB in real images (Durieux, ICSE 2024, 11,313 Dockerfiles)';
 /** Packages that reach HTTPS hosts and only trust them when `ca-certificates`, a recommendation of theirs, is present. */
 const NEEDS_CA = new Set(['curl', 'wget', 'git', 'openssl', 'gnupg', 'ssh', 'openssh-client']);
+/** The apt setting that turns recommendations off, as a configuration file writes it (`APT::Install-Recommends "false";`). */
+const CONF_OFF = /APT::Install-Recommends\s+"?(?:false|0|no)"?\s*;/i;
+
+/** The RUNs and COPYs (a here-document) of the file whose text writes {@link CONF_OFF}: few or none, found once per model. */
+const CONF_WRITERS = new WeakMap<DockerfileModel, Instr[]>();
+function confWriters(model: DockerfileModel): Instr[] {
+  let found = CONF_WRITERS.get(model);
+  if (!found) {
+    const text = (i: Instr) => i.run?.text ?? model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
+    found = model.instructions.filter((i) => (i.keyword === 'RUN' || i.keyword === 'COPY') && CONF_OFF.test(text(i)));
+    CONF_WRITERS.set(model, found);
+  }
+  return found;
+}
+
+/**
+ * True when apt's configuration turns recommendations off before `cmd` runs: an earlier RUN or
+ * COPY of the image, or the same RUN before it, writes `APT::Install-Recommends "false"` (into
+ * /etc/apt/apt.conf.d, as images that want it everywhere do).
+ */
+function recommendsOffInConfig(model: DockerfileModel, instr: Instr, run: RunScript, cmd: ShellCommand): boolean {
+  if (CONF_OFF.test(run.text.slice(0, cmd.start))) return true;
+  return confWriters(model).some((w) => precedesInChain(w, instr));
+}
 
 export const rule: Rule = {
   id: 'apt-recommends',
@@ -27,7 +51,7 @@ export const rule: Rule = {
   reads: 'family',
   docs: {
     summary: '`apt-get install` without `--no-install-recommends`.',
-    why: 'Recommended packages are not needed to run what you install; in an image they are dead weight.',
+    why: 'Recommended packages are not needed to run what you install; in an image they are dead weight. An apt configuration written by an earlier instruction of the image (`APT::Install-Recommends "false";` in /etc/apt/apt.conf.d) turns them off like the flag, and the rule then stays quiet.',
     incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add, from Debian's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB), which on an Ubuntu base stands in for Ubuntu's and says so. Elsewhere: ${STUDY_BASIS}.`,
@@ -40,6 +64,7 @@ export const rule: Rule = {
       for (const cmd of run.commands) {
         if (!isAptInstall(cmd)) continue;
         if (hasFlag(cmd, FLAG) || programArgs(cmd).some((w) => /APT::Install-Recommends=(false|0)/i.test(w.value))) continue;
+        if (recommendsOffInConfig(model, instr, run, cmd)) continue;
         // On Debian-like bases the package table says what the recommendations weigh.
         const base = aptBase(instr.stage);
         const cost = base === 'debian' || base === 'ubuntu' ? recommendsCost(operands(cmd).slice(1).map((w) => w.value)) : undefined;

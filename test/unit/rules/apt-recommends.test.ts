@@ -34,3 +34,19 @@ describe('apt-recommends: where ca-certificates goes', () => {
     assert.equal(fixed('FROM debian:bookworm\nRUN apt-get install -y wget git\n'), 'FROM debian:bookworm\nRUN apt-get install --no-install-recommends -y wget git ca-certificates\n');
   });
 });
+
+describe('apt-recommends and an apt configuration that turns recommendations off', () => {
+  const count = (text: string) => analyze(text, { context: {} }).findings.filter((f) => f.ruleId === 'apt-recommends').length;
+  const install = 'RUN apt-get update && apt-get install -y curl ca-certificates && rm -rf /var/lib/apt/lists/*\n';
+  it('stays quiet after an earlier RUN or COPY writes APT::Install-Recommends "false" or "0"', () => {
+    assert.equal(count(`FROM debian:bookworm-slim\nRUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99norecommends\n${install}`), 0);
+    assert.equal(count(`FROM debian:bookworm-slim AS base\nRUN printf 'APT::Install-Recommends "0";\\nAPT::Install-Suggests "0";\\n' > /etc/apt/apt.conf.d/01lean\nFROM base\n${install}`), 0);
+    assert.equal(count(`# syntax=docker/dockerfile:1\nFROM debian:bookworm-slim\nCOPY <<EOF /etc/apt/apt.conf.d/99norecommends\nAPT::Install-Recommends "false";\nEOF\n${install}`), 0);
+    assert.equal(count(`FROM debian:bookworm-slim\nRUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99nr && apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n`), 0);
+  });
+  it('still reports when the setting comes later, in another stage, or says "true"', () => {
+    assert.equal(count(`FROM debian:bookworm-slim\n${install}RUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99nr\n`), 1);
+    assert.equal(count(`FROM debian:bookworm-slim AS other\nRUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99nr\nFROM debian:bookworm-slim\n${install}`), 1);
+    assert.equal(count(`FROM debian:bookworm-slim\nRUN echo 'APT::Install-Recommends "true";' > /etc/apt/apt.conf.d/99r\n${install}`), 1);
+  });
+});
