@@ -2,9 +2,9 @@
  * pip-cache-kept (hadolint DL3042): `pip install` keeps every wheel it downloaded or built in
  * ~/.cache/pip unless told not to.
  */
-import { commandRange, hasCacheMount, insertAfterWord, isPipInstall } from '../core/commands';
+import { commandRange, insertAfterWord, isPipInstall } from '../core/commands';
 import { runInstructions } from '../core/model';
-import { findingCommand, pipKeepsCache } from '../core/packageManagers';
+import { cacheMountTargets, envFor, findingCommand, flagValue, pathCovers, pipKeepsCache } from '../core/packageManagers';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
@@ -28,9 +28,13 @@ export const rule: Rule = {
     const out: RawFinding[] = [];
     for (const instr of runInstructions(model)) {
       const run = instr.run;
-      if (hasCacheMount(run, '/root/.cache/pip', '/root/.cache')) continue;
+      // A cache mount on the folder pip caches in keeps the cache out of the layer: the user's
+      // ~/.cache/pip (/root's, or /home/app's after USER app), or --cache-dir / PIP_CACHE_DIR.
+      const mounts = cacheMountTargets(run);
       for (const cmd of run.commands) {
         if (!isPipInstall(cmd) || !pipKeepsCache(instr, cmd)) continue;
+        const dir = flagValue(cmd, '--cache-dir') ?? envFor(instr, cmd, 'PIP_CACHE_DIR') ?? '~/.cache/pip';
+        if (mounts.some((m) => pathCovers(m, dir))) continue;
         out.push({
           range: commandRange(model, run, cmd),
           instr,

@@ -34,3 +34,19 @@ describe('PIP_NO_CACHE_DIR as pip reads it', () => {
     assert.deepEqual(ids('FROM python:3.12-slim\nRUN export PIP_NO_CACHE_DIR=1 && pip install flask\n'), []);
   });
 });
+
+describe('pip-cache-kept and cache mounts', () => {
+  const pip = (text: string) => analyze(text, { context: {} }).findings.filter((f) => f.ruleId === 'pip-cache-kept').length;
+  it('takes a cache mount on the home of a USER other than root, on PIP_CACHE_DIR or on --cache-dir', () => {
+    const asApp = 'FROM python:3.12-slim\nRUN useradd -m -u 1000 app\nUSER app\n';
+    assert.equal(pip(`${asApp}RUN --mount=type=cache,target=/home/app/.cache/pip,uid=1000 pip install --user flask\n`), 0);
+    assert.equal(pip(`${asApp}RUN --mount=type=cache,target=/home/app/.cache,uid=1000 pip install --user flask\n`), 0);
+    assert.equal(pip('FROM python:3.12-slim\nENV PIP_CACHE_DIR=/var/cache/pip\nRUN --mount=type=cache,target=/var/cache/pip pip install flask\n'), 0);
+    assert.equal(pip('FROM python:3.12-slim\nRUN --mount=type=cache,target=/tmp/pipc pip install --cache-dir /tmp/pipc flask\n'), 0);
+    assert.equal(pip('FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n'), 0);
+  });
+  it('still reports a mount elsewhere than where pip caches', () => {
+    assert.equal(pip('FROM python:3.12-slim\nRUN --mount=type=cache,target=/root/.cache/uv pip install flask\n'), 1);
+    assert.equal(pip('FROM python:3.12-slim\nENV PIP_CACHE_DIR=/var/cache/pip\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n'), 1);
+  });
+});
