@@ -1061,14 +1061,47 @@ function ignoresAbove(line: number, comments: Map<number, string[]>, lines: Line
 /** The ignore list of the instructions (nearly all) without an ignore comment above them. */
 const NO_IDS: ReadonlySet<string> = new Set();
 
+/** An ARG of a stage: its name and default as written (undefined when it has none). */
+export interface StageArg {
+  index: number;
+  name: string;
+  value?: string;
+}
+
+/** The ARGs of each stage, memoised: environment lookups ask for them once per command. */
+const STAGE_ARGS = new WeakMap<Stage, StageArg[]>();
+
+/**
+ * The ARGs `stage` declares, in order. A RUN sees an ARG declared above it in its own stage as an
+ * environment variable (its scope ends with the stage; an ENV of the same name wins over it).
+ */
+export function stageArgs(stage: Stage): StageArg[] {
+  let args = STAGE_ARGS.get(stage);
+  if (!args) {
+    args = stage.instructions.flatMap((i): StageArg[] => {
+      const prop = i.keyword === 'ARG' ? (i.node as Arg).getProperty() : null;
+      const name = prop?.getName();
+      return prop && name ? [{ index: i.index, name, value: prop.getValue() ?? undefined }] : [];
+    });
+    STAGE_ARGS.set(stage, args);
+  }
+  return args;
+}
+
 /**
  * The ENV values in effect before `instr` in its stage, following the FROM chain to earlier
- * stages. Values are taken as written (no expansion).
+ * stages, over the defaults of the ARGs its own stage declares above it. Values are taken as
+ * written (no expansion).
  */
 export function envBefore(instr: Instr): Map<string, string> {
   const chain: Stage[] = [];
   for (let s = instr.stage; s; s = s.from.stage) chain.unshift(s);
   const env = new Map<string, string>();
+  for (const a of instr.stage ? stageArgs(instr.stage) : []) {
+    if (a.index >= instr.index) break;
+    if (a.value === undefined) env.delete(a.name);
+    else env.set(a.name, a.value);
+  }
   for (const s of chain) {
     for (const i of s.instructions) {
       if (s === instr.stage && i.index >= instr.index) break;

@@ -8,7 +8,7 @@
  * Dockerfile running as another user writes.
  */
 import { appendToRun, commandRange, hasFlag, laterInImage, operands, ranCommands } from './commands';
-import { buildModel, instructionAt, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
+import { buildModel, instructionAt, stageArgs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
@@ -92,9 +92,10 @@ export function pipKeepsCache(instr: Instr, cmd: ShellCommand): boolean {
 /**
  * The value of an environment variable as `cmd` sees it: an assignment in front of the command,
  * else what the same RUN's earlier commands left exported (`export NAME=...`; a bare `NAME=...`
- * only changes what the program sees when NAME is exported already, by an ENV or an `export
- * NAME`, or after `set -a`), else an ENV along the FROM chain. A bare assignment of a variable
- * nothing exported stays in the shell: `PIP_NO_CACHE_DIR=1; pip install x` keeps the cache.
+ * only changes what the program sees when NAME is exported already, by an ENV, an ARG or an
+ * `export NAME`, or after `set -a`), else an ENV along the FROM chain, else the default of an ARG
+ * the stage declares above it. A bare assignment of a variable nothing exported stays in the
+ * shell: `PIP_NO_CACHE_DIR=1; pip install x` keeps the cache.
  * `ignoreCase` serves npm, which reads `npm_config_*` in any case.
  */
 export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase = false): string | undefined {
@@ -141,7 +142,10 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
-/** ENV along the FROM chain, nearest first: the last matching ENV before `instr` wins. */
+/**
+ * ENV along the FROM chain, nearest first: the last matching ENV before `instr` wins; else the
+ * default of an ARG the stage declares above `instr`, which a RUN sees as an environment variable.
+ */
 function envInstructionValue(instr: Instr, same: (k: string) => boolean): string | undefined {
   for (let st = instr.stage; st; st = st.from.stage) {
     const envs = envInstructions(st);
@@ -150,6 +154,14 @@ function envInstructionValue(instr: Instr, same: (k: string) => boolean): string
       let v: string | undefined;
       for (const [key, val] of envs[k].props) if (same(key)) v = val;
       if (v !== undefined) return v;
+    }
+  }
+  // Then an ARG default of the stage itself (`ARG NODE_ENV=production`); one without a default
+  // gets its value from the build command, which the file does not tell.
+  if (instr.stage) {
+    const args = stageArgs(instr.stage);
+    for (let k = args.length - 1; k >= 0; k--) {
+      if (args[k].index < instr.index && same(args[k].name)) return args[k].value;
     }
   }
   return undefined;
