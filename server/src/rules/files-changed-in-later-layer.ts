@@ -146,7 +146,7 @@ export const rule: Rule = {
     correct: '# syntax=docker/dockerfile:1\nCOPY --chmod=755 app /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt && rm /tmp/tool.tgz',
     sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}); for chmod/chown, the size of the touched files again. For COPY, the size of the copied files: given when a scan of the build context measured copies the change covers whole (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63).`,
     fix: [
-      'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists.',
+      'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists. When the COPY already has the same flag (`COPY --chown=app:app` then `chown -R app:app`), only the command goes.',
       'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`. `test -d x && chmod 755 x` as the RUN\'s last list ran in every build that succeeded, and keeps its fix.',
       'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists), relative paths mean the same there, no user or group is created in between for a `chown` by name, a successful build ran the command (as for the flag above), and the path was not written in a `-c` script the reader cannot place.',
       'Otherwise, when the writing RUN is directly above, the two RUNs are merged into one (shell form without flags, no `cd`/`export` in the first), which leaves the command where it runs; not when the second RUN is more than one list joined by `&&` (an `||`, a `;`, a list run with `&`): joined after the first, a failure of the first would then no longer fail the build.',
@@ -171,7 +171,9 @@ export const rule: Rule = {
           const advice = writes.every((w) => w.kind === 'copy')
             ? change.action === 'rm'
               ? 'If the files are only needed while this RUN runs, mount them instead (`RUN --mount=type=bind,...`); otherwise copy less (.dockerignore, narrower sources).'
-              : `Use COPY --${change.action}.`
+              : copiesSetItAlready(model, change, writes)
+                ? `The COPY already has --${change.action}=${change.setting}: remove the ${change.action}.`
+                : `Use COPY --${change.action}.`
             : writes.some((w) => w.how === 'ADD <url>')
               ? 'Download it with curl or wget in the RUN that uses it, and delete it there.'
               : 'Do it in the RUN that wrote them.';
@@ -205,6 +207,14 @@ export const rule: Rule = {
 const SYSTEM_DIRS = ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/var', '/root', '/home', '/tmp', '/run', '/proc', '/sys', '/dev', '/boot', '/mnt', '/media', '/srv'];
 const USER_CREATION = /^(useradd|adduser|groupadd|addgroup|usermod)$/;
 
+/** True when every write is a COPY/ADD whose flag already sets what `change` sets (`COPY --chown=app:app` then `chown -R app:app`). */
+function copiesSetItAlready(model: DockerfileModel, change: Change, writes: Write[]): boolean {
+  const setting = change.setting;
+  if (change.action === 'rm' || !setting) return false;
+  const same = (v: string | undefined) => v !== undefined && (change.action === 'chmod' ? v.replace(/^0+(?=\d)/, '') === setting.replace(/^0+(?=\d)/, '') : v === setting);
+  return writes.every((w) => w.kind === 'copy' && same(copySpec(model, w.instr)?.flags.get(change.action)));
+}
+
 function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change: Change, writer: Instr, writes: Write[]): Fix | undefined {
   // A change that a successful build may have skipped (`test -d x && chmod ...; echo done`, inside
   // an if): a COPY flag would make it certain.
@@ -216,7 +226,9 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
   const target = change.targets[0].prefix;
   const write = writes[0];
   if (target !== write.path) return undefined;
-  if (spec.flags.has(change.action)) return undefined;
+  // A COPY that already sets the same mode or owner keeps its flag, and the command just goes.
+  const already = spec.flags.has(change.action);
+  if (already && !copiesSetItAlready(model, change, writes)) return undefined;
   let flag: string;
   if (change.action === 'chmod') {
     if (!/^0?[0-7]{3}$/.test(setting)) return undefined;
@@ -243,7 +255,7 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
 
   const node = writer.node as Copy;
   const at = node.getInstructionRange().end;
-  const edits: TextEdit[] = [{ range: { start: at, end: at }, newText: ` ${flag}` }];
+  const edits: TextEdit[] = already ? [] : [{ range: { start: at, end: at }, newText: ` ${flag}` }];
   if (isDir) {
     // Keep the change on the directory entry itself: cheap, and COPY leaves an existing directory as it was.
     const recursiveWords = cmd.words.filter((w) => /^-[a-zA-Z]*R[a-zA-Z]*$/.test(w.value) || w.value === '--recursive');
@@ -260,6 +272,7 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
     if (!removal) return undefined;
     edits.push(removal);
   }
+  if (already) return { title: `Remove the ${change.action}: the COPY at line ${writer.range.start.line + 1} already has ${flag}`, edits, preferred: true };
   const note = change.action === 'chmod' ? ' (needs BuildKit)' : '';
   return { title: `Use COPY ${flag}${note} instead of a later ${change.action}`, edits, preferred: true };
 }
