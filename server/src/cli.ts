@@ -6,11 +6,10 @@
  */
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { analyze } from './core/analyze';
+import { analyze, missingTarget } from './core/analyze';
 import { contextNotMeasured } from './core/buildContext';
 import { combineSettings, parseSize } from './core/config';
 import { estimateImage } from './core/imageEstimate';
-import { finalStage } from './core/model';
 import { applyEdits, fixAll } from './core/edits';
 import { formatGithub, formatJson, formatSarif, formatText, type FileReport } from './core/formats';
 import { SEVERITY_ORDER, severityAtLeast, type Severity } from './core/types';
@@ -151,7 +150,8 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
       const estimate = estimateImage(analysis.model, { context });
       const problems = (config.project?.problems ?? []).map((p) => `configuration: ${config.project!.path}: ${p}`);
       if (analysis.skipped) problems.push(analysis.skipped);
-      if (settings.target !== undefined && finalStage(analysis.model)?.name !== settings.target.toLowerCase()) problems.push(`no stage is named "${settings.target}" (the build target): the last stage is taken as the image`);
+      const noTarget = missingTarget(analysis);
+      if (noTarget) problems.push(noTarget);
       const unmeasured = contextNotMeasured(context);
       if (unmeasured) problems.push(unmeasured);
       reports.push({ file, findings: analysis.findings, estimate, ...(problems.length ? { error: problems.join('; ') } : {}) });

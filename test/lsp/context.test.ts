@@ -202,6 +202,36 @@ describe('build context over LSP', function () {
     await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
   });
 
+  it('takes the build target from the target setting (Dockerfile glob -> stage), before Compose, and says when no stage has that name', async () => {
+    let version = 100;
+    const severities = async (uri: string, text: string) => {
+      const v = ++version;
+      await client.open(uri, text, 'dockerfile', v);
+      const published = await client.diagnostics(uri, (p) => p.version === v && has('npm-cache-kept')(p));
+      await client.connection.sendNotification('textDocument/didClose', { textDocument: { uri } });
+      return published.diagnostics.filter((d) => d.code === 'npm-cache-kept' || d.range.end.line === 0).map((d) => `${d.range.start.line} ${d.severity}${d.code ? '' : ` ${d.message}`}`);
+    };
+    const staged = 'FROM node:22-slim AS runtime\nRUN npm install express\nFROM runtime AS tests\nRUN npm install mocha\n';
+    const uri = fileUri(path.join(root, 'layout', 'docker', 'staged.Dockerfile'));
+    // Without the setting the last stage (tests) is the image: both installs are in it.
+    assert.deepEqual(await severities(uri, staged), ['1 2', '3 2']);
+    const setTarget = async (target: unknown) => {
+      client.configuration = { target };
+      await client.connection.sendNotification('workspace/didChangeConfiguration', { settings: null });
+    };
+    try {
+      await setTarget({ 'layout/**/*.Dockerfile': 'runtime' });
+      assert.deepEqual(await severities(uri, staged), ['1 2', '3 4']);
+      // A plain name applies to every Dockerfile, and comes before the Compose service's target (production).
+      await setTarget('development');
+      const targeted = fileUri(path.join(root, 'targeted', 'Dockerfile'));
+      assert.deepEqual(await severities(targeted, fs.readFileSync(new URL(targeted), 'utf8')), ['1 2', '3 2']);
+      assert.deepEqual(await severities(uri, staged), ['1 2', '3 2', '0 3 no stage is named "development" (the build target): the last stage is taken as the image']);
+    } finally {
+      await setTarget(undefined);
+    }
+  });
+
   it('checks <name>.dockerignore against the context of the Dockerfile it belongs to', async () => {
     const uri = fileUri(path.join(root, 'composed', 'docker', 'api.Dockerfile.dockerignore'));
     // api.Dockerfile's context is composed/ (Compose), where vendor/ exists and docker/x does not.

@@ -4,7 +4,7 @@
  * and stage awareness (a size smell in a stage whose layers never reach the final image is a
  * hint that says so, not a warning).
  */
-import { buildModel, type DockerfileModel } from './model';
+import { buildModel, finalStage, type DockerfileModel } from './model';
 import { keepsOtherReading } from './parse';
 import { keepsInnerScripts, type InnerScriptPlace } from './innerScript';
 import { familyFindings, type FamilyCache } from './families';
@@ -138,6 +138,13 @@ function notAnalysed(reason: string, settings: AnalysisSettings): Analysis {
 
 function isIgnored(rule: Rule, ids: ReadonlySet<string>): boolean {
   return ids.has(rule.id) || (rule.hadolint !== undefined && ids.has(rule.hadolint));
+}
+
+/** What to say when the build target the settings name is no stage of the analysed file (then the last stage is the image). */
+export function missingTarget(analysis: Analysis): string | undefined {
+  const target = analysis.settings.target;
+  if (target === undefined || analysis.skipped !== undefined || finalStage(analysis.model)?.name === target.toLowerCase()) return undefined;
+  return `no stage is named "${target}" (the build target): the last stage is taken as the image`;
 }
 
 export function stageLabel(index: number, name?: string): string {

@@ -9,6 +9,7 @@ import type { AnalysisEnvironment } from '../core/environment';
 import type { ContextFactsSource } from '../sources/workspace';
 import type { ConfigCache } from '../sources/config';
 import { combineSettings } from '../core/config';
+import { settingFor } from '../sources/context/facts';
 import { checkDockerignore, checkDockerignoreInSteps, ignoreBeyondLimits, type ContextListing, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
 import type { ContextScanResult } from '../sources/context/scan';
 import type { Settings } from './settings';
@@ -72,6 +73,7 @@ export class AnalysisCache {
     private readonly settings: Settings,
     private readonly contextFacts: ContextFactsSource,
     private readonly configs: ConfigCache,
+    private readonly workspaceFolders: () => readonly string[] = () => [],
   ) {}
 
   static pathOf(uri: string): string | undefined {
@@ -154,8 +156,10 @@ export class AnalysisCache {
     const [context, config] = path ? await Promise.all([this.contextFacts.factsFor(path, doc.uri, settings.buildContext), this.configs.get(path)]) : [{}, {}];
     const env: AnalysisEnvironment = { context };
     const configProblems = (config.project?.problems ?? []).map((p) => `${config.project!.path}: ${p}`);
-    const analysisSettings = combineSettings(settings.analysis, config.hadolint, config.project);
-    // The stage Compose builds, unless the configuration names one.
+    // The target setting for this Dockerfile stands where the editor's other analysis settings do.
+    const editorTarget = path ? settingFor(settings.target, path, this.workspaceFolders())?.value : undefined;
+    const analysisSettings = combineSettings(editorTarget === undefined ? settings.analysis : { ...settings.analysis, target: editorTarget }, config.hadolint, config.project);
+    // The stage Compose builds, unless the configuration or the setting names one.
     if (analysisSettings.target === undefined && 'buildTarget' in context) analysisSettings.target = context.buildTarget;
     const previous = this.latest.get(doc.uri);
     this.stats.analyses++;

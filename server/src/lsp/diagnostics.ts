@@ -5,6 +5,7 @@
  */
 import { DiagnosticSeverity, DiagnosticTag, type Connection, type Diagnostic } from 'vscode-languageserver/node';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { missingTarget } from '../core/analyze';
 import { contextNotMeasured } from '../core/buildContext';
 import { ignoreNotEvaluatedMessage } from '../core/dockerignore';
 import type { Finding, Severity } from '../core/types';
@@ -80,7 +81,12 @@ export class DiagnosticsPublisher {
       if (!this.cache.holds(doc.uri, pending)) return;
       const diagnostics = (result.analysis?.findings ?? result.ignore?.findings ?? []).map(toDiagnostic);
       // Why a file, or the build context, is not analysed: said once, at the top of the file.
-      const notAnalysed = [result.analysis?.skipped, result.ignore?.notEvaluated === undefined ? undefined : ignoreNotEvaluatedMessage(result.ignore.notEvaluated), contextNotMeasured(result.env.context)];
+      const notAnalysed = [
+        result.analysis?.skipped,
+        result.analysis && missingTarget(result.analysis),
+        result.ignore?.notEvaluated === undefined ? undefined : ignoreNotEvaluatedMessage(result.ignore.notEvaluated),
+        contextNotMeasured(result.env.context),
+      ];
       for (const message of notAnalysed) {
         if (message) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: SOURCE, message });
       }

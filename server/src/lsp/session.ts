@@ -60,7 +60,7 @@ export function startSession(connection: Connection): void {
     );
   contextFacts.onContextsChanged = watchContexts;
   const configs = new ConfigCache();
-  const cache = new AnalysisCache(settings, contextFacts, configs);
+  const cache = new AnalysisCache(settings, contextFacts, configs, () => workspaceFolders);
   const diagnostics = new DiagnosticsPublisher(connection, cache);
   // The client shows sizes it asked for; when they change without a new version (an analysis
   // replaced, the estimate after the fixes arrived), it is told to ask again.

@@ -17,6 +17,8 @@ export interface ServerSettings {
   engine: EngineSettings;
   /** `dockerfileSizeHints.buildContext`: a context folder for every Dockerfile, or Dockerfile glob -> context folder. */
   buildContext?: BuildContextSetting;
+  /** `dockerfileSizeHints.target`: the stage every Dockerfile's build produces, or Dockerfile glob -> stage. */
+  target?: BuildContextSetting;
 }
 
 const DEFAULTS: ServerSettings = { enable: true, analysis: {}, registry: { enable: false, allowedRegistries: DEFAULT_ALLOWED_REGISTRIES, cacheHours: 24 }, engine: DEFAULT_ENGINE_SETTINGS };
@@ -55,6 +57,12 @@ export class Settings {
   }
 }
 
+/** A setting given for every Dockerfile (a non-blank string) or per Dockerfile glob (the string values of an object). */
+function perDockerfile(v: unknown): BuildContextSetting {
+  if (typeof v === 'string') return v.trim() ? v : undefined;
+  return v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')) : undefined;
+}
+
 /** Turns whatever the client sent into valid settings; unknown or malformed values fall back to defaults. */
 export function parse(raw: unknown): ServerSettings {
   const r = (raw ?? {}) as Record<string, unknown>;
@@ -68,10 +76,12 @@ export function parse(raw: unknown): ServerSettings {
   const network = (r.network ?? {}) as Record<string, unknown>;
   const allowed = Array.isArray(network.allowedRegistries) ? network.allowedRegistries.filter((x): x is string => typeof x === 'string') : DEFAULT_ALLOWED_REGISTRIES;
   const cacheHours = typeof network.cacheHours === 'number' && network.cacheHours >= 0 ? network.cacheHours : 24;
-  const buildContext = typeof r.buildContext === 'string' && r.buildContext.trim() ? r.buildContext : r.buildContext && typeof r.buildContext === 'object' ? Object.fromEntries(Object.entries(r.buildContext as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')) : undefined;
+  const buildContext = perDockerfile(r.buildContext);
+  const target = perDockerfile(r.target);
   return {
     enable: r.enable !== false,
     ...(buildContext ? { buildContext } : {}),
+    ...(target ? { target } : {}),
     analysis: { severities, finalStageOnly: r.finalStageOnly === true, budgetBytes: parseSize(r.budget) },
     engine: parseEngineSettings(r.engine),
     registry: { enable: network.enable === true, allowedRegistries: allowed, cacheHours, ...(typeof r.platform === 'string' && r.platform ? { platform: r.platform } : {}) },

@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { contextFacts, readContext, resolveBuildContext } from '../../../server/src/sources/context/facts';
+import { contextFacts, readContext, resolveBuildContext, settingFor } from '../../../server/src/sources/context/facts';
 import { ContextScans } from '../../../server/src/sources/context/scans';
 import { scanBuildContext } from '../../../server/src/sources/context/scan';
 import { contextCopyKey } from '../../../server/src/core/buildContext';
@@ -69,6 +69,21 @@ describe('build context resolution', () => {
     assert.deepEqual(parse({ buildContext: { 'docker/*': '.', bad: 3 } }).buildContext, { 'docker/*': '.' });
     assert.equal(parse({ buildContext: 3 }).buildContext, undefined);
     assert.equal(parse({ buildContext: '  ' }).buildContext, undefined);
+  });
+
+  it('reads the target setting the same way, and settingFor picks the value for a Dockerfile', () => {
+    assert.equal(parse({ target: 'runtime' }).target, 'runtime');
+    assert.deepEqual(parse({ target: { 'svc/*/Dockerfile': 'prod', bad: [] } }).target, { 'svc/*/Dockerfile': 'prod' });
+    assert.equal(parse({ target: '' }).target, undefined);
+    const ws = path.join(os.tmpdir(), 'ws');
+    const at = (setting: Parameters<typeof settingFor>[0], file: string) => settingFor(setting, path.join(ws, file), [ws])?.value;
+    assert.equal(at(' runtime ', 'a/Dockerfile'), 'runtime');
+    assert.equal(at({ 'svc/*/Dockerfile': 'prod', '**/Dockerfile': 'other' }, 'svc/api/Dockerfile'), 'prod', 'the first glob that matches');
+    assert.equal(at({ 'svc/*/Dockerfile': 'prod', '**/Dockerfile': 'other' }, 'tools/Dockerfile'), 'other');
+    assert.equal(at({ 'svc/*/Dockerfile': 'prod' }, 'tools/Dockerfile'), undefined);
+    assert.equal(at({ '/svc/*/Dockerfile': ' ' }, 'svc/api/Dockerfile'), undefined, 'a blank value is no value');
+    // Outside every workspace folder, globs are relative to the Dockerfile's folder.
+    assert.equal(settingFor({ Dockerfile: 'x' }, path.join(os.tmpdir(), 'elsewhere', 'Dockerfile'), [ws])?.value, 'x');
   });
 
   it('takes --build-context on the command line', async () => {

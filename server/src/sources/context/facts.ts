@@ -45,20 +45,30 @@ function posix(p: string): string {
   return p.split(path.sep).join('/');
 }
 
+/**
+ * What a per-Dockerfile setting (`buildContext`, `target`) gives `dockerfilePath`: a string applies
+ * to every Dockerfile, a map gives the value of its first glob that matches the Dockerfile's path
+ * in its workspace folder. `base` is that folder (else the Dockerfile's own), which relative
+ * values start from; `key` is the glob that matched, or the string itself.
+ */
+export function settingFor(setting: string | Record<string, string> | undefined, dockerfilePath: string, workspaceFolders: readonly string[]): { value: string; key: string; base: string } | undefined {
+  const base = workspaceFolderOf(dockerfilePath, workspaceFolders) ?? path.dirname(dockerfilePath);
+  if (typeof setting === 'string') return setting.trim() ? { value: setting.trim(), key: setting, base } : undefined;
+  if (!setting || typeof setting !== 'object') return undefined;
+  const rel = posix(path.relative(base, dockerfilePath));
+  for (const [glob, value] of Object.entries(setting)) {
+    if (typeof value !== 'string' || !value.trim()) continue;
+    // Globs use the .dockerignore syntax (`*`, `?`, `[...]`, `**`), matched against the Dockerfile's path in the workspace.
+    if (testPattern(compilePattern(goClean(glob.replace(/^\/+/, ''))), rel)) return { value: value.trim(), key: glob, base };
+  }
+  return undefined;
+}
+
 /** Which folder is the build context of `dockerfilePath` (absolute). Never rejects. */
 export async function resolveBuildContext(dockerfilePath: string, layout: ContextLayout): Promise<ResolvedContext> {
   const folder = workspaceFolderOf(dockerfilePath, layout.workspaceFolders);
-  const setting = layout.buildContext;
-  const base = folder ?? path.dirname(dockerfilePath);
-  if (typeof setting === 'string' && setting.trim()) return { dir: path.resolve(base, setting.trim()), via: 'setting', detail: setting };
-  if (setting && typeof setting === 'object') {
-    const rel = posix(path.relative(base, dockerfilePath));
-    for (const [glob, ctx] of Object.entries(setting)) {
-      if (typeof ctx !== 'string') continue;
-      // Globs use the .dockerignore syntax (`*`, `?`, `[...]`, `**`), matched against the Dockerfile's path in the workspace.
-      if (testPattern(compilePattern(goClean(glob.replace(/^\/+/, ''))), rel)) return { dir: path.resolve(base, ctx), via: 'setting', detail: glob };
-    }
-  }
+  const set = settingFor(layout.buildContext, dockerfilePath, layout.workspaceFolders);
+  if (set) return { dir: path.resolve(set.base, set.value), via: 'setting', detail: set.key };
   // The nearest Compose file, from the Dockerfile's folder up to the workspace folder, that builds this Dockerfile.
   const stop = folder ?? path.parse(dockerfilePath).root;
   const dirs: string[] = [];
