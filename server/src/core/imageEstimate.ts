@@ -18,6 +18,7 @@ import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOption
 import { npmInstallWord } from './packageManagers';
 import { APT_LISTS, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type NpmEstimate } from '../sizes';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
+import { restoredBytes } from '../rules/files-changed-in-later-layer';
 
 export interface SizedPart {
   label: string;
@@ -51,7 +52,7 @@ export interface StageEstimate {
 
 /** Instructions that only change metadata: no layer content. */
 const METADATA = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD', 'MAINTAINER']);
-/** Programs whose effect on the filesystem is negligible (metadata-sized files or removals). */
+/** Programs whose effect on the filesystem is negligible (metadata-sized files or removals); `chmod` and `chown` of files earlier layers wrote are not (runParts). */
 const NEGLIGIBLE = new Set(['rm', 'mv', 'ln', 'mkdir', 'chmod', 'chown', 'true', 'echo', 'set', 'cd', 'export', 'useradd', 'groupadd', 'adduser', 'addgroup', 'id', 'test', '[', 'ls', 'cat', 'printf', 'touch', 'apt-get', 'apt', 'exit']);
 
 /** The npm installs whose cache stays in their layer (where the npm-cache-kept rule reports), per model. */
@@ -139,6 +140,12 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
       const recommends = !hasFlag(cmd, '--no-install-recommends');
       const est = estimateAptInstall(pkgs, { recommends, basePackages: OFFICIAL_BASE_PACKAGES });
       parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes, basis: aptBasis(est.unknown.length ? `${est.basis}; unknown: ${est.unknown.join(', ')}` : est.basis, debianBase) });
+      continue;
+    }
+    if (name === 'chmod' || name === 'chown') {
+      // Files an earlier layer wrote are stored again in this one (files-changed-in-later-layer).
+      const again = restoredBytes(model, instr, cmd, env);
+      if (again) parts.push({ label: `${name} of files an earlier layer wrote (stored again)`, bytes: again.bytes, basis: again.basis });
       continue;
     }
     if (name === '' || NEGLIGIBLE.has(name)) continue;

@@ -130,6 +130,16 @@ function cost(model: DockerfileModel, change: Change, writes: Write[], env: Anal
   return bytes === undefined ? { basis: `the size of ${what}${again}` } : { bytes, basis: `${what} as the build context scan measured them${again}` };
 }
 
+/**
+ * What a `chmod` or `chown` stores again in its own layer by changing files that earlier layers of
+ * the image wrote (the image estimate counts it); undefined when it touches none of them.
+ */
+export function restoredBytes(model: DockerfileModel, instr: Instr, cmd: ShellCommand, env: AnalysisEnvironment): SizeEstimate | undefined {
+  const action = programName(cmd);
+  const found = action === 'chmod' || action === 'chown' ? changedWrites(model, instr, cmd) : undefined;
+  return found && cost(model, found.change, found.writes, env);
+}
+
 const VERB: Record<Action, string> = { rm: 'deletes', chmod: 'changes the mode of', chown: 'changes the owner of' };
 
 export const rule: Rule = {

@@ -64,6 +64,22 @@ describe('whole-image estimate', () => {
     assert.equal(e.knownBytes, estimateBaseImage('debian:bookworm-slim')!.unpackedBytes + 5_000_000);
     assert.equal(e.complete, true);
   });
+  it('counts a chown or chmod of files an earlier layer wrote as stored again, not as 0 B', () => {
+    // `COPY app /app` then `RUN chown -R app /app` was "about 74 MB (... + 5.0 MB of layers)", complete,
+    // while files-changed-in-later-layer said the chown stores the 5 MB again.
+    const scan = { complete: true, files: 1, bytes: 5_000_000, topLevel: [{ path: 'app', bytes: 5_000_000, files: 1 }], heavy: [], secrets: [] };
+    const copied = (run: string) => estimateImage(buildModel(`FROM debian:bookworm-slim\nRUN useradd -r app\nCOPY app /app\n${run}\n`), { context: { scan } })!;
+    const base = estimateBaseImage('debian:bookworm-slim')!.unpackedBytes;
+    const chown = copied('RUN chown -R app /app');
+    assert.equal(chown.layers[2].bytes, 5_000_000);
+    assert.equal(chown.knownBytes, base + 10_000_000);
+    assert.equal(chown.complete, true);
+    const unmeasured = estimateImage(buildModel('FROM debian:bookworm-slim\nCOPY app /app\nRUN chmod -R 755 /app\n'), env)!;
+    assert.equal(unmeasured.layers[1].bytes, undefined, 'not measured: not sized, rather than 0 B');
+    // Files the same RUN made, and deletions, add nothing.
+    assert.equal(copied('RUN mkdir -p /data && chown app /data').layers[2].bytes, 0);
+    assert.equal(copied('RUN rm -rf /app').layers[2].bytes, 0);
+  });
   it('hovers RUN with the layer size and its parts', () => {
     const m = buildModel('FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n');
     const h = hoverAt(m, { line: 1, character: 1 }, env)!;
