@@ -48,6 +48,8 @@ export interface StageEstimate {
   unsizedLayers: number;
   /** True when the base and every layer are sized. */
   complete: boolean;
+  /** True when the image at the root of the FROM chain is not sized: then the figure is the layers' only. */
+  baseUnsized: boolean;
 }
 
 /** Instructions that only change metadata: no layer content. */
@@ -243,9 +245,10 @@ export function estimateStage(model: DockerfileModel, stage: Stage, env: Analysi
       knownBytes: inherited.knownBytes + own,
       unsizedLayers: inherited.unsizedLayers + unsized,
       complete: inherited.complete && unsized === 0,
+      baseUnsized: inherited.baseUnsized,
     };
   }
-  return { stage, base, layers, knownBytes: (base?.bytes ?? 0) + own, unsizedLayers: unsized, complete: base?.bytes !== undefined && unsized === 0 };
+  return { stage, base, layers, knownBytes: (base?.bytes ?? 0) + own, unsizedLayers: unsized, complete: base?.bytes !== undefined && unsized === 0, baseUnsized: base?.bytes === undefined };
 }
 
 /** The final image's estimate, or undefined for a file without stages. */
@@ -254,18 +257,22 @@ export function estimateImage(model: DockerfileModel, env: AnalysisEnvironment):
   return final && estimateStage(model, final, env);
 }
 
-/** True when the estimate has no figure: nothing in it is sized (and it is not complete, as FROM scratch alone is). */
+/**
+ * True when the estimate gives no figure for the image: nothing in it is sized (and it is not
+ * complete, as FROM scratch alone is), or its base image is not (a conda or in-house base of
+ * hundreds of MB with 11 KB of sized layers is no "at least about 11 KB" image).
+ */
 export function nothingSized(e: StageEstimate): boolean {
-  return !e.complete && e.knownBytes === 0;
+  return (!e.complete && e.knownBytes === 0) || e.baseUnsized;
 }
 
-/** "about 1.2 GB (base 1.1 GB + 45 MB of layers; 2 layers not sized)", or "not sized (...)" when nothing is. */
+/** "about 1.2 GB (base 1.1 GB + 45 MB of layers; 2 layers not sized)", or "not sized (...)" when the figure would mean nothing ({@link nothingSized}). */
 export function describeEstimate(e: StageEstimate): string {
   const layerBytes = e.knownBytes - (e.base?.bytes ?? 0);
-  const base = e.base?.bytes !== undefined ? `base ${formatBytes(e.base.bytes)}` : 'base not sized';
+  const base = e.base?.bytes !== undefined && !e.baseUnsized ? `base ${formatBytes(e.base.bytes)}` : 'base not sized';
   const unsized = e.unsizedLayers > 0 ? `; ${e.unsizedLayers} layer${e.unsizedLayers === 1 ? '' : 's'} not sized` : '';
-  // Nothing sized: no figure, rather than "at least about 0 B" (image-over-budget needs one above 0).
-  if (nothingSized(e)) return `not sized (${base}${unsized})`;
+  // No figure for the image; what the layers add is still said (all of the known bytes, as the base gave none).
+  if (nothingSized(e)) return `not sized (${base}${e.knownBytes > 0 ? ` + ${formatBytes(e.knownBytes)} of layers` : ''}${unsized})`;
   const prefix = e.complete ? 'about' : 'at least about';
   return `${prefix} ${formatBytes(e.knownBytes)} (${base} + ${formatBytes(layerBytes)} of layers${unsized})`;
 }

@@ -27,7 +27,9 @@ export function codeLenses(doc: DocumentAnalysis, estimates: AfterFixesEstimates
       const e = fixed.estimate;
       const now = estimateImage(model, doc.env);
       // Layers the model cannot size make the figure a lower bound, after the fixes as before them.
-      if (now && e.knownBytes < now.knownBytes) after = `after ${fixed.fixes} fix${fixed.fixes === 1 ? '' : 'es'}: ${e.complete ? 'about' : 'at least about'} ${formatBytes(e.knownBytes)}`;
+      const fixes = `after ${fixed.fixes} fix${fixed.fixes === 1 ? '' : 'es'}`;
+      // Without the base's size there is no figure after the fixes either, only what they take off.
+      if (now && e.knownBytes < now.knownBytes) after = now.baseUnsized ? `${fixes}: about ${formatBytes(now.knownBytes - e.knownBytes)} less` : `${fixes}: ${e.complete ? 'about' : 'at least about'} ${formatBytes(e.knownBytes)}`;
     }
   }
   for (const stage of model.stages) {

@@ -17,7 +17,7 @@ export const rule: Rule = {
     why: 'A budget makes size a checked property of the Dockerfile, like a test, instead of something noticed after a push.',
     incorrect: '# budget: 250MB\nFROM python:3.12\nCOPY . /app',
     correct: '# budget: 250MB\nFROM python:3.12-slim\nCOPY . /app',
-    sizeImpact: 'Reports the whole estimate: the base image from the size table plus every layer the model can size. When some layers cannot be sized, the estimate is a lower bound, and the rule fires only when even that lower bound exceeds the budget.',
+    sizeImpact: 'Reports the whole estimate: the base image from the size table plus every layer the model can size. When some layers cannot be sized, the estimate is a lower bound, and the rule fires only when even that lower bound exceeds the budget; when the base image is not sized, when the sized layers alone exceed it.',
     fix: 'None: apply the other size fixes, or change the base image.',
   },
   check({ model, env, settings }) {
@@ -31,7 +31,9 @@ export const rule: Rule = {
         range: stage.from.imageRange,
         instr: stage.fromInstr,
         stage,
-        message: `The final image is ${describeEstimate(estimate)}, over the budget of ${formatBytes(budget)}.`,
+        message: estimate.baseUnsized
+          ? `The final image's sized layers alone come to at least about ${formatBytes(estimate.knownBytes)} (its base image is not sized), over the budget of ${formatBytes(budget)}.`
+          : `The final image is ${describeEstimate(estimate)}, over the budget of ${formatBytes(budget)}.`,
         saving: { bytes: estimate.knownBytes - budget, basis: 'estimate minus budget' },
       },
     ];

@@ -1,6 +1,7 @@
 import * as assert from 'node:assert/strict';
 import { buildModel } from '../../../server/src/core/model';
-import { describeEstimate, estimateImage } from '../../../server/src/core/imageEstimate';
+import { describeEstimate, estimateImage, nothingSized } from '../../../server/src/core/imageEstimate';
+import { analyze } from '../../../server/src/core/analyze';
 import { hoverAt } from '../../../server/src/core/hover';
 import { APT_LISTS, estimateAptInstall, estimateBaseImage, OFFICIAL_BASE_PACKAGES } from '../../../server/src/sizes';
 
@@ -57,6 +58,18 @@ describe('whole-image estimate', () => {
     const e = estimateImage(buildModel('FROM gcr.io/distroless/nodejs22-debian12\nCOPY app /app\n'), env)!;
     assert.equal(describeEstimate(e), 'not sized (base not sized; 1 layer not sized)');
     assert.equal(describeEstimate(estimateImage(buildModel('FROM scratch\nCOPY app /app\n'), env)!), 'not sized (base 0 B; 1 layer not sized)');
+  });
+  it('gives no figure for the image when its base is not sized, only what the layers add (a conda base read "at least about 11 KB")', () => {
+    const text = 'FROM continuumio/miniconda3:24.7.1-0 AS env\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nFROM env\nCOPY app /app\n';
+    const e = estimateImage(buildModel(text), env)!;
+    assert.equal(e.baseUnsized, true, 'through FROM <stage>');
+    assert.ok(nothingSized(e));
+    assert.match(describeEstimate(e), /^not sized \(base not sized \+ [\d.]+ MB of layers; 1 layer not sized\)$/);
+    const budget = analyze(text, env, { budgetBytes: 1_000_000 }).findings.find((f) => f.ruleId === 'image-over-budget');
+    assert.match(budget?.message ?? '', /^The final image's sized layers alone come to at least about [\d.]+ MB \(its base image is not sized\), over the budget of 1\.0 MB\.$/);
+    const sized = estimateImage(buildModel('FROM debian:bookworm-slim\nCOPY app /app\n'), env)!;
+    assert.equal(sized.baseUnsized, false);
+    assert.ok(!nothingSized(sized));
   });
   it('follows FROM <stage> and uses build-context copy sizes when measured', () => {
     const m = buildModel('FROM debian:bookworm-slim AS base\nFROM base\nCOPY . /app\n');
