@@ -11,6 +11,9 @@ import type { Copy } from 'dockerfile-ast';
 import { addIgnoreEntries, createDockerignoreMatcher, type DockerignoreMatcher } from './dockerignore';
 import type { AnalysisEnvironment, BuildContextFacts, ContextScanFacts } from './environment';
 import { perInstruction, type DockerfileModel, type Instr, type InstructionText } from './model';
+import { ranCommands } from './commands';
+import { followsInImage } from './packageManagers';
+import { copySpec, resolvePath, workdirAt } from './paths';
 import type { Fix, Range } from './types';
 import type { RawFinding } from '../rules/rule';
 
@@ -93,6 +96,63 @@ export function explicitSources(model: DockerfileModel): string[] {
     }
   }
   return out;
+}
+
+const usedAfterCopy = new WeakMap<DockerfileModel, string[]>();
+
+/**
+ * Context paths (relative to its root) that the image uses after a `COPY .` put them there: the
+ * words of a later RUN, CMD or ENTRYPOINT of the same image that point inside the copy's
+ * destination (`node dist/index.js` from it, `java -jar /app/target/app.jar` below it). A build
+ * output the image runs this way was built on the host for it, not built again by the Dockerfile.
+ */
+export function pathsUsedAfterContextCopy(model: DockerfileModel): string[] {
+  let out = usedAfterCopy.get(model);
+  if (out) return out;
+  out = [];
+  usedAfterCopy.set(model, out);
+  for (const copy of model.instructions) {
+    if (!wholeContextSource(copy)) continue;
+    const dest = copySpec(model, copy)?.destPath;
+    if (dest === undefined) continue;
+    const inside = dest === '/' ? '/' : `${dest}/`;
+    for (const later of model.instructions) {
+      if (!followsInImage(copy, later)) continue;
+      const cwd = workdirAt(later);
+      for (const word of instructionWords(later)) {
+        // `--config=dist/app.json`: the value after the last `=`.
+        const path = cwd === undefined ? undefined : resolvePath(word.slice(word.lastIndexOf('=') + 1), cwd);
+        if (path?.startsWith(inside)) out.push(path.slice(inside.length));
+      }
+    }
+  }
+  return out;
+}
+
+/** The words of a RUN's commands, or of a CMD/ENTRYPOINT in exec or shell form; none for other instructions. */
+function instructionWords(instr: Instr): string[] {
+  if (instr.run) return ranCommands(instr.run).flatMap((c) => c.words.map((w) => w.value));
+  if (instr.keyword !== 'CMD' && instr.keyword !== 'ENTRYPOINT') return [];
+  const content = instr.node.getArgumentsContent() ?? '';
+  try {
+    const exec: unknown = JSON.parse(content);
+    if (Array.isArray(exec)) return exec.filter((w): w is string => typeof w === 'string');
+  } catch {
+    // shell form
+  }
+  return content.split(/\s+/).filter(Boolean);
+}
+
+/**
+ * The heavy folders of the context the ignore file lets through that the context rules suggest
+ * ignoring: not one the Dockerfile copies by name, nor a build output (`dist`, `target`) the image
+ * uses after copying the whole context, which ignoring would take from the image.
+ */
+export function suggestedHeavyPaths(model: DockerfileModel, context: BuildContextFacts, minBytes: number): ContextScanFacts['heavy'] {
+  const heavy = unignoredHeavyPaths(context, minBytes, explicitSources(model));
+  if (!heavy.some((h) => h.kind === 'build-output')) return heavy;
+  const used = pathsUsedAfterContextCopy(model);
+  return heavy.filter((h) => h.kind !== 'build-output' || !used.some((u) => overlaps(u, h.path)));
 }
 
 /** True when `a` and `b` are the same path or one lies inside the other. */

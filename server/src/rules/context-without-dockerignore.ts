@@ -3,7 +3,7 @@
  * into the image. Without a `.dockerignore`, that includes `.git`, local dependency folders,
  * virtual environments, build output and sometimes secrets.
  */
-import { explicitSources, ignoreFileName, overlaps, unignoredHeavyPaths, onWholeContextCopies } from '../core/buildContext';
+import { explicitSources, ignoreFileName, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, suggestedHeavyPaths } from '../core/buildContext';
 import { createDockerignoreMatcher, literalPattern } from '../core/dockerignore';
 import type { BuildContextFacts } from '../core/environment';
 import { instructionAt, type DockerfileModel } from '../core/model';
@@ -14,7 +14,7 @@ import type { Rule } from './rule';
 export const HEAVY_PATH_MIN_BYTES = 1_000_000;
 
 /** Ignore entries per ecosystem, chosen from files at the top of the build context. */
-export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[] }[] = [
+export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; outputs?: string[] }[] = [
   { name: 'any project', markers: [], entries: ['.git', '.gitignore', '.dockerignore', '**/.DS_Store', '.idea', '.vscode', '*.log', '**/*.swp'] },
   { name: 'Node.js', markers: ['package.json'], entries: ['node_modules', '**/node_modules', 'npm-debug.log*', 'yarn-error.log*', '.npm', 'coverage', '.nyc_output'] },
   {
@@ -23,20 +23,22 @@ export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[] }[
     entries: ['**/__pycache__', '**/*.py[cod]', '.venv', 'venv', '.pytest_cache', '.mypy_cache', '.ruff_cache', '.tox', '**/*.egg-info', 'htmlcov', '.coverage'],
   },
   { name: 'Go', markers: ['go.mod'], entries: ['**/*.test', 'coverage.out'] },
-  { name: 'Java', markers: ['pom.xml', 'build.gradle', 'build.gradle.kts'], entries: ['target', 'build', '.gradle'] },
-  { name: 'Rust', markers: ['Cargo.toml'], entries: ['target'] },
+  { name: 'Java', markers: ['pom.xml', 'build.gradle', 'build.gradle.kts'], entries: ['target', 'build', '.gradle'], outputs: ['target', 'build'] },
+  { name: 'Rust', markers: ['Cargo.toml'], entries: ['target'], outputs: ['target'] },
 ];
 
 /** The `.dockerignore` text the fix creates, for the ecosystems found in the context. */
 export function suggestedDockerignore(context: BuildContextFacts, model: DockerfileModel): string {
   const names = new Set(context.topLevelNames ?? []);
   const keep = explicitSources(model);
-  // An entry is left out when Docker's matcher, given that entry alone, would exclude a copied path.
+  const used = pathsUsedAfterContextCopy(model);
+  // An entry is left out when Docker's matcher, given that entry alone, would exclude a copied path,
+  // or a build output the image uses after copying the whole context (`java -jar target/app.jar`).
   const covers = (entry: string, src: string) => createDockerignoreMatcher(entry).isExcluded(src);
   const lines: string[] = ['# Created by Dockerfile Size Hints: keeps these out of the build context and the image.'];
   for (const eco of ECOSYSTEMS) {
     if (eco.markers.length > 0 && !eco.markers.some((m) => names.has(m))) continue;
-    const entries = eco.entries.filter((e) => !keep.some((src) => covers(e, src)));
+    const entries = eco.entries.filter((e) => !keep.some((src) => covers(e, src)) && !(eco.outputs?.includes(e) && used.some((u) => covers(e, u))));
     if (entries.length === 0) continue;
     lines.push('', `# ${eco.name}`, ...entries);
   }
@@ -46,7 +48,7 @@ export function suggestedDockerignore(context: BuildContextFacts, model: Dockerf
     const extra = paths.filter((p) => !chosen.isExcluded(p) && !keep.some((src) => overlaps(src, p))).map(literalPattern).filter((l): l is string => l !== undefined);
     if (extra.length) lines.push('', title, ...new Set(extra));
   };
-  measured(unignoredHeavyPaths(context, HEAVY_PATH_MIN_BYTES).map((h) => h.path), '# Large folders found in the build context');
+  measured(suggestedHeavyPaths(model, context, HEAVY_PATH_MIN_BYTES).map((h) => h.path), '# Large folders found in the build context');
   measured((context.scan?.secrets ?? []).map((s) => s.path), '# Likely secrets found in the build context');
   return lines.join('\n') + '\n';
 }
@@ -62,12 +64,12 @@ export const rule: Rule = {
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
-    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name. Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
+    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];
     const scan = env.context.scan;
-    const heavy = unignoredHeavyPaths(env.context, HEAVY_PATH_MIN_BYTES, explicitSources(model));
+    const heavy = suggestedHeavyPaths(model, env.context, HEAVY_PATH_MIN_BYTES);
     const heavyBytes = heavy.reduce((n, h) => n + h.bytes, 0);
     const about = scan?.complete ? 'about' : 'at least about';
     let measured = '';

@@ -1,0 +1,58 @@
+/**
+ * The context rules suggest ignoring build-output folders (`dist`, `target`) that the build
+ * context holds, since the Dockerfile usually builds them again. When the image runs one from a
+ * `COPY .` instead (`CMD ["node", "dist/index.js"]` with no build in the Dockerfile), ignoring it
+ * takes the program out of the image: the preferred fix of context-large-paths and the file
+ * context-without-dockerignore creates left such an image without its entry point.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+import { buildModel } from '../../../server/src/core/model';
+import type { BuildContextFacts, ContextScanFacts } from '../../../server/src/core/environment';
+import { suggestedDockerignore } from '../../../server/src/rules/context-without-dockerignore';
+
+const MB = 3_000_000;
+const scan = (...folders: [string, string][]): ContextScanFacts => ({
+  complete: true,
+  files: folders.length + 1,
+  bytes: folders.length * MB + 100,
+  topLevel: folders.map(([p]) => ({ path: p, bytes: MB, files: 1 })),
+  heavy: folders.map(([p, kind]) => ({ path: p, bytes: MB, files: 1, kind })),
+  secrets: [],
+});
+const withIgnore = (s: ContextScanFacts): BuildContextFacts => ({ hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text: '.git\n' }, scan: s });
+const largePaths = (dockerfile: string, context: BuildContextFacts) =>
+  analyze(dockerfile, { context }).findings.filter((f) => f.ruleId === 'context-large-paths').map((f) => f.message);
+
+describe('build output the image uses after COPY .', () => {
+  const facts = withIgnore(scan(['dist', 'build-output'], ['target', 'build-output'], ['node_modules', 'dependencies']));
+
+  it('is not suggested for the ignore file when a later CMD, ENTRYPOINT or RUN uses it', () => {
+    for (const use of ['CMD ["node", "dist/index.js"]', 'ENTRYPOINT ["node", "/app/dist/index.js"]', 'CMD node ./dist/index.js', 'RUN node dist/migrate.js']) {
+      const [message] = largePaths(`FROM node:22-slim\nWORKDIR /app\nCOPY . .\n${use}\n`, facts);
+      assert.match(message, /does not exclude: target 3\.0 MB, node_modules 3\.0 MB\. Adding them saves about 6\.0 MB\./, use);
+    }
+  });
+
+  it('is still suggested when nothing uses it, when the use is outside the copy, or in another image', () => {
+    const all = /target 3\.0 MB, dist 3\.0 MB, node_modules 3\.0 MB|dist 3\.0 MB, target 3\.0 MB, node_modules 3\.0 MB/;
+    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n', facts)[0], /saves about 9\.0 MB/);
+    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "/srv/dist/index.js"]\n', facts)[0], /saves about 9\.0 MB/);
+    const builder = 'FROM node:22-slim AS build\nWORKDIR /app\nCOPY . .\nRUN npm run build\nFROM node:22-slim\nCOPY --from=build /app/dist /app/dist\nCMD ["node", "/app/dist/index.js"]\n';
+    assert.match(largePaths(builder, facts)[0], all);
+  });
+
+  it('a node_modules the image uses is still suggested: the one npm installs in the image is the one to keep', () => {
+    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node_modules/.bin/next", "start"]\n', facts)[0], /node_modules 3\.0 MB/);
+  });
+
+  it('is left out of the .dockerignore that context-without-dockerignore creates, ecosystem entries too', () => {
+    const none: BuildContextFacts = { hasDockerignore: false, topLevelNames: ['pom.xml', 'Dockerfile'], scan: scan(['dist', 'build-output'], ['target', 'build-output']) };
+    const lines = (dockerfile: string) => suggestedDockerignore(none, buildModel(dockerfile)).split('\n');
+    const used = lines('FROM eclipse-temurin:21-jre\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["java", "-jar", "/app/target/app.jar"]\n');
+    assert.ok(!used.includes('target'), used.join('|'));
+    assert.ok(used.includes('build') && used.includes('dist'));
+    const unused = lines('FROM eclipse-temurin:21-jre\nWORKDIR /app\nCOPY . .\nENTRYPOINT ["java", "-jar", "/app/app.jar"]\n');
+    assert.ok(unused.includes('target'));
+  });
+});
