@@ -237,12 +237,13 @@ export function contextCopyKey({ context: c }: AnalysisEnvironment): string {
 /**
  * Bytes a COPY/ADD takes from the context, when a complete scan measured them: the whole context
  * for `COPY .`, the sum of top-level entries copied by name; not known for a copy with `--exclude`.
- * Heavy folders the ignore text now excludes (after a fix) are taken off.
+ * Heavy folders the ignore text now excludes (after a fix) are taken off. With `only`, the bytes
+ * of that one source as written (an archive among the COPY's sources).
  */
-export function contextCopyBytes(instr: Instr, context: BuildContextFacts): number | undefined {
+export function contextCopyBytes(instr: Instr, context: BuildContextFacts, only?: string): number | undefined {
   const scan = context.scan;
   if (!scan?.complete) return undefined;
-  const sources = contextSources(instr);
+  const sources = only === undefined ? contextSources(instr) : contextSources(instr).filter((s) => s.value === only);
   // `COPY --exclude=<pattern>` leaves out what the scan cannot tell apart.
   if (sources.length === 0 || copyExcludes(instr).length > 0) return undefined;
   const matcher = ignoreMatcher(context);

@@ -10,10 +10,13 @@ import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { laterRunsInImage } from '../core/commands';
 import { ADD_EXTRACTS, ARCHIVE, commandCwd, copySpec, extractedArchive, isAtOrBelow, normalizePath, pathPattern, resolvePath, workdirAt } from '../core/paths';
 import { programArgs, programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
-import type { Fix } from '../core/types';
+import { contextCopyBytes, contextCopyKey } from '../core/buildContext';
+import type { Fix, SizeEstimate } from '../core/types';
+import { formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the size of the archive, kept in the COPY layer';
+const MEASURED = 'as the build context scan measured it';
 
 interface Hit {
   copy: Instr;
@@ -62,17 +65,23 @@ export const rule: Rule = {
     why: 'The COPY layer keeps the archive even when the RUN deletes it afterwards, so the image holds the content twice: packed and unpacked. `ADD` unpacks a local tar archive (gzip, bzip2, xz or uncompressed) as it copies, and `RUN --mount=type=bind,source=app.tar.gz,target=/tmp/app.tar.gz` reads the archive without storing it.',
     incorrect: 'COPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz',
     correct: 'ADD app.tar.gz /opt/',
-    sizeImpact: 'The size of the archive (known only from the build context).',
+    sizeImpact: 'The size of the archive: given when a scan of the build context measured it (a file at the top of the context), otherwise known only from the build context.',
     fix: 'When the archive is a tar in a format ADD unpacks, the COPY has one source and no `--from`, and the extracting RUN is only `tar -x[zjJ]f <archive> [-C dir]` (optionally followed by `rm` of the archive): the COPY becomes `ADD <archive> <dir>/` and the RUN goes. Not offered for zip files, for tar options ADD cannot express (`--strip-components`, member lists), or when the RUN does more, or when the tar may not have run to its end in a build that succeeded (in the background: `tar -xzf ... &`; under `!`, where the build needed it to fail); use a bind mount there. ADD keeps the owners stored in the archive, like `tar -x` run as root.',
   },
-  check({ model }) {
-    return hits(model).map((h): RawFinding => ({
-      range: { start: h.copy.range.start, end: { line: h.copy.range.start.line, character: model.lines.lineText(h.copy.range.start.line).length } },
-      instr: h.copy,
-      message: `${h.source} is copied in and extracted at line ${h.run.range.start.line + 1}: the archive stays in this COPY layer (${BASIS}). ${ADD_EXTRACTS.test(h.source) ? 'ADD unpacks a local tar archive itself; or' : 'Instead,'} mount it for the RUN (RUN --mount=type=bind,source=${h.source},target=${h.path}).`,
-      saving: { basis: BASIS },
-      data: { path: h.path },
-    }));
+  contextKey: contextCopyKey,
+  check({ model, env }) {
+    return hits(model).map((h): RawFinding => {
+      // The archive's bytes when the scan measured it, as the image estimate counts the COPY layer.
+      const bytes = contextCopyBytes(h.copy, env.context, h.source);
+      const saving: SizeEstimate = bytes === undefined ? { basis: BASIS } : { bytes, basis: `the archive ${MEASURED}, kept in the COPY layer` };
+      return {
+        range: { start: h.copy.range.start, end: { line: h.copy.range.start.line, character: model.lines.lineText(h.copy.range.start.line).length } },
+        instr: h.copy,
+        message: `${h.source} is copied in and extracted at line ${h.run.range.start.line + 1}: the archive stays in this COPY layer (${bytes === undefined ? BASIS : `about ${formatBytes(bytes)}, ${MEASURED}`}). ${ADD_EXTRACTS.test(h.source) ? 'ADD unpacks a local tar archive itself; or' : 'Instead,'} mount it for the RUN (RUN --mount=type=bind,source=${h.source},target=${h.path}).`,
+        saving,
+        data: { path: h.path },
+      };
+    });
   },
   fix(finding, { model }) {
     const copy = instructionAt(model, finding.range.start.line);

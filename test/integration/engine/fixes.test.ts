@@ -101,7 +101,7 @@ const CASES: Case[] = [
     files: { 'payload/tool.bin': 400_000, 'payload/README': 'tool\n' },
     archives: { 'app.tar.gz': 'payload' },
     dockerfile: `FROM ${BARE_IMAGE}\nCOPY app.tar.gz /tmp/\nRUN tar -xzf /tmp/app.tar.gz -C /opt && rm /tmp/app.tar.gz\n`,
-    findings: { 'copied-archive-extracted': 'not sized' },
+    findings: { 'copied-archive-extracted': 'scanned' },
     check: `${LIST('/opt/payload')}; ls -A /tmp`,
   },
   {
