@@ -3,7 +3,7 @@
  * metadata, in its cache (~/.composer/cache or ~/.cache/composer; $COMPOSER_HOME/cache).
  */
 import { hasFlag, operands } from '../core/commands';
-import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
+import { appendRepair, baseImageOf, cacheRule, imageRepository, subcommandOf } from '../core/packageManagers';
 import { programName, type ShellCommand } from '../core/shell';
 
 const CLEAN = 'composer clear-cache';
@@ -26,14 +26,17 @@ export const rule = cacheRule({
     incorrect: 'RUN composer install --no-dev --optimize-autoloader',
     correct: 'RUN composer install --no-dev --optimize-autoloader \\\n    && composer clear-cache\n# or\nRUN --mount=type=cache,target=/root/.composer/cache composer install --no-dev',
     sizeImpact: `Depends on the dependencies: ${BASIS}.`,
-    fix: `Appends \`&& ${CLEAN}\` to the RUN. \`--no-cache\`, \`COMPOSER_CACHE_DIR=/dev/null\`, removing the cache folder, or a cache mount on it also satisfy the rule.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN. \`--no-cache\`, \`COMPOSER_CACHE_DIR=/dev/null\`, removing the cache folder, or a cache mount on it also satisfy the rule (on the official composer image, which sets COMPOSER_HOME=/tmp, the folder is /tmp/cache).`,
   },
   fills: composerFills,
   optsOut: ({ cmd, env }) => hasFlag(cmd, '--no-cache') || env('COMPOSER_CACHE_DIR') === '/dev/null',
   cleans: (cmd) => /^composer(\.phar)?$/.test(programName(cmd)) && ['clear-cache', 'clearcache', 'cc'].includes(operands(cmd)[0]?.value ?? ''),
-  cacheHandled: (handled, { env }) => {
+  cacheHandled: (handled, { env, instr }) => {
     const dir = env('COMPOSER_CACHE_DIR') ?? (env('COMPOSER_HOME') !== undefined ? `${env('COMPOSER_HOME')}/cache` : undefined);
-    return dir !== undefined ? handled(dir) : ['~/.composer/cache', '~/.cache/composer', '~/.config/composer/cache'].some(handled);
+    if (dir !== undefined) return handled(dir);
+    // The official composer image sets COMPOSER_HOME=/tmp in its own ENV, which the file does not show.
+    const home = imageRepository(baseImageOf(instr)) === 'composer' ? ['/tmp/cache'] : [];
+    return [...home, '~/.composer/cache', '~/.cache/composer', '~/.config/composer/cache'].some(handled);
   },
   message: () => `Composer leaves its cache in this layer: ${BASIS}. Add \`${CLEAN}\` to the same RUN.`,
   saving: { basis: BASIS },
