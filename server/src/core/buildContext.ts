@@ -235,6 +235,16 @@ export function contextCopyKey({ context: c }: AnalysisEnvironment): string {
 }
 
 /**
+ * True when the scan found the one context source of a COPY/ADD to be a folder at the top of the
+ * context (`COPY app /app`, which the text alone does not tell from a file).
+ */
+export function copiesContextFolder(instr: Instr, context: BuildContextFacts): boolean {
+  const sources = contextSources(instr);
+  const p = sources.length === 1 ? literalSourcePath(sources[0].value) : undefined;
+  return p !== undefined && context.scan?.topLevel.some((t) => t.path === p && t.isDirectory === true) === true;
+}
+
+/**
  * Bytes a COPY/ADD takes from the context, when a complete scan measured them: the whole context
  * for `COPY .`, the sum of top-level entries copied by name; not known for a copy with `--exclude`.
  * Heavy folders the ignore text now excludes (after a fix) are taken off. With `only`, the bytes

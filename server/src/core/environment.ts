@@ -47,6 +47,8 @@ export interface ContextPathFacts {
   path: string;
   bytes: number;
   files: number;
+  /** True for a folder, false for a file or link; absent when not known. */
+  isDirectory?: boolean;
 }
 
 export interface ContextScanFacts {

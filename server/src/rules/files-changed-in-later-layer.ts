@@ -17,8 +17,8 @@ import { programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellC
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
-import { contextCopyBytes, contextCopyKey } from '../core/buildContext';
-import type { AnalysisEnvironment } from '../core/environment';
+import { contextCopyBytes, contextCopyKey, copiesContextFolder } from '../core/buildContext';
+import type { AnalysisEnvironment, BuildContextFacts } from '../core/environment';
 
 type Action = 'rm' | 'chmod' | 'chown';
 
@@ -156,7 +156,7 @@ export const rule: Rule = {
     correct: '# syntax=docker/dockerfile:1\nCOPY --chmod=755 app /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt && rm /tmp/tool.tgz',
     sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}); for chmod/chown, the size of the touched files again. For COPY, the size of the copied files: given when a scan of the build context measured copies the change covers whole (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63).`,
     fix: [
-      'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists. When the COPY already has the same flag (`COPY --chown=app:app` then `chown -R app:app`), only the command goes.',
+      'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists. When the COPY already has the same flag (`COPY --chown=app:app` then `chown -R app:app`), only the command goes. A source that may be a file or a folder (`COPY app /app`: no trailing slash, no extension) gets the fix only when the scan of the build context found a folder at the top of the context.',
       'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`. `test -d x && chmod 755 x` as the RUN\'s last list ran in every build that succeeded, and keeps its fix.',
       'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists), relative paths mean the same there, no user or group is created in between for a `chown` by name, a successful build ran the command (as for the flag above), and the path was not written in a `-c` script the reader cannot place.',
       'Otherwise, when the writing RUN is directly above, the two RUNs are merged into one (shell form without flags, no `cd`/`export` in the first), which leaves the command where it runs; not when the second RUN is more than one list joined by `&&` (an `||`, a `;`, a list run with `&`): joined after the first, a failure of the first would then no longer fail the build.',
@@ -199,7 +199,7 @@ export const rule: Rule = {
     }
     return out;
   },
-  fix(finding, { model }) {
+  fix(finding, { model, env }) {
     const instr = instructionAt(model, finding.range.start.line);
     const cmd = instr?.run?.commands.find((c) => c.start === finding.data?.commandStart);
     if (!instr || !cmd) return undefined;
@@ -208,7 +208,7 @@ export const rule: Rule = {
     const writers = [...new Set(found.writes.map((w) => w.instr))];
     if (writers.length !== 1) return undefined;
     const writer = writers[0];
-    if (writer.keyword === 'COPY' || writer.keyword === 'ADD') return copyFlagFix(model, instr, cmd, found.change, writer, found.writes);
+    if (writer.keyword === 'COPY' || writer.keyword === 'ADD') return copyFlagFix(model, instr, cmd, found.change, writer, found.writes, env.context);
     return moveFix(model, instr, cmd, found.change, writer, found.writes) ?? mergeFix(model, writer, instr);
   },
 };
@@ -225,7 +225,7 @@ function copiesSetItAlready(model: DockerfileModel, change: Change, writes: Writ
   return writes.every((w) => w.kind === 'copy' && same(copySpec(model, w.instr)?.flags.get(change.action)));
 }
 
-function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change: Change, writer: Instr, writes: Write[]): Fix | undefined {
+function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change: Change, writer: Instr, writes: Write[], context: BuildContextFacts): Fix | undefined {
   // A change that a successful build may have skipped (`test -d x && chmod ...; echo done`, inside
   // an if): a COPY flag would make it certain.
   if (!runsWheneverScriptSucceeds(instr.run!.commands, cmd)) return undefined;
@@ -247,8 +247,10 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
     if (!/^[A-Za-z0-9_.-]+(:[A-Za-z0-9_.-]+)?$/.test(setting) || (setting.includes('.') && !setting.includes(':'))) return undefined;
     flag = `--chown=${setting}`;
   }
-  if (write.exactFile === undefined) return undefined; // a file or a directory: which command to keep is unclear
-  const isDir = !write.exactFile;
+  // A source that may be a file or a folder (`COPY app /app`) is a folder when the scan found one.
+  const exactFile = write.exactFile ?? (copiesContextFolder(writer, context) ? false : undefined);
+  if (exactFile === undefined) return undefined; // a file or a directory: which command to keep is unclear
+  const isDir = !exactFile;
   if (isDir) {
     if (!change.recursive) return undefined;
     if (SYSTEM_DIRS.some((d) => isAtOrBelow(target, d)) || target === '/') return undefined;

@@ -85,6 +85,16 @@ const CASES: Case[] = [
     check: LIST('/opt/app'),
   },
   {
+    // `app` without a trailing slash may be a file or a folder; the scan of the context says it is a folder.
+    name: 'chmod -R of a folder copied as `COPY app /opt/app` becomes COPY --chmod',
+    builders: ['buildkit'],
+    note: 'the classic builder of Engine 20.10 refuses --chmod; a subfolder checks that --chmod sets folders as chmod -R does',
+    files: { 'app/lib/data.bin': 200_000, 'app/run.sh': '#!/bin/sh\necho ok\n' },
+    dockerfile: `FROM ${BARE_IMAGE}\nCOPY app /opt/app\nRUN chmod -R 750 /opt/app\n`,
+    findings: { 'files-changed-in-later-layer': 'scanned' },
+    check: LIST('/opt/app'),
+  },
+  {
     name: 'a file deleted one RUN later is deleted in the RUN that wrote it',
     files: {},
     dockerfile: [

@@ -191,7 +191,7 @@ function readScan(result: ContextScanResult): ContextScanFacts {
     complete: result.complete,
     files: result.included.files,
     bytes: result.included.bytes,
-    topLevel: result.largest.map((p) => ({ path: p.path, bytes: p.bytes, files: p.files })),
+    topLevel: result.largest.map((p) => ({ path: p.path, bytes: p.bytes, files: p.files, isDirectory: p.isDirectory })),
     heavy: result.notable.filter((n) => n.bytes > 0).map((n) => ({ path: n.path, bytes: n.bytes, files: n.files, kind: n.kind })),
     secrets: result.secrets.map((s) => ({ path: s.path, kind: s.kind, reason: s.reason })),
   };
