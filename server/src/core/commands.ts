@@ -13,9 +13,27 @@ export function operands(cmd: ShellCommand): readonly ShellWord[] {
   return programOperands(cmd);
 }
 
-/** The first operand, i.e. the subcommand of tools like `apt-get`, `apk`, `pip`. */
+/** The first operand, i.e. the subcommand of tools like `apt-get`, `apk`, `pip` (for apt, after the values of its options: {@link aptOperands}). */
 export function subcommand(cmd: ShellCommand): ShellWord | undefined {
-  return operands(cmd)[0];
+  return (APT_PROGRAMS.has(programName(cmd)) ? aptOperands(cmd) : operands(cmd))[0];
+}
+
+/** apt options whose value is the next word (`-o Dpkg::Options::=--force-confold`, `-t bookworm-backports`). */
+const APT_VALUE_OPTIONS = new Set(['-o', '--option', '-c', '--config-file', '-t', '--target-release', '--default-release', '-a', '--host-architecture']);
+
+/**
+ * The operands of an apt-get/apt/aptitude command without the values of its options: the
+ * subcommand, then (for install, purge...) the packages. `apt-get -o Acquire::Retries=3 update`
+ * is an update, and `apt-get install -t bookworm-backports curl` installs curl alone.
+ */
+export function aptOperands(cmd: ShellCommand): readonly ShellWord[] {
+  const args = programArgs(cmd);
+  return operands(cmd).filter((w) => !APT_VALUE_OPTIONS.has(args[args.indexOf(w) - 1]?.value ?? ''));
+}
+
+/** The packages an apt install (or purge, remove) names, as written (`curl`, `gcc=4:12.2.0-3`). */
+export function aptPackages(cmd: ShellCommand): readonly ShellWord[] {
+  return aptOperands(cmd).slice(1);
 }
 
 /** True when any argument equals one of `flags` (or starts with `flag=` for long options). */
@@ -150,17 +168,15 @@ export function ranBefore(run: RunScript, cmd: ShellCommand): ShellCommand[] {
 export function packagesRemovedAfter(run: RunScript, cmd: ShellCommand, manager: 'apt' | 'apk'): boolean {
   const name = (w: ShellWord) => w.value.split(/[=:]/)[0];
   const unread = (n: string) => !/^[a-z0-9][a-z0-9+.-]*$/.test(n);
-  const installed = new Set(operands(cmd).slice(1).map(name));
+  const installed = new Set((manager === 'apt' ? aptPackages(cmd) : operands(cmd).slice(1)).map(name));
   const anyUnread = [...installed].some(unread);
   return ranAfter(run, cmd).some((c) => {
-    const [sub, ...rest] = operands(c);
+    const sub = operands(c)[0];
     if (manager === 'apk') return programName(c) === 'apk' && sub?.value === 'del';
     if (programName(c) === 'apt-mark') return sub?.value === 'auto';
-    if (!APT_PROGRAMS.has(programName(c)) || !['purge', 'remove', 'autoremove', 'autopurge'].includes(sub?.value ?? '')) return false;
     // `-o APT::AutoRemove::RecommendsImportant=false` is an option's value, not a package.
-    const args = programArgs(c);
-    const named = rest.filter((w) => args[args.indexOf(w) - 1]?.value !== '-o').map(name);
-    return named.some((n) => anyUnread || installed.has(n) || unread(n));
+    if (!APT_PROGRAMS.has(programName(c)) || !['purge', 'remove', 'autoremove', 'autopurge'].includes(subcommand(c)?.value ?? '')) return false;
+    return aptPackages(c).map(name).some((n) => anyUnread || installed.has(n) || unread(n));
   });
 }
 

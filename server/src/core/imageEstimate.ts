@@ -8,7 +8,7 @@
  * that only remove, move or set up metadata (0 bytes), and copies whose sources the caller
  * measured (build-context facts). Everything else is listed as not sized.
  */
-import { hasFlag, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
+import { aptPackages, hasFlag, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
 import { contextCopyBytes, contextSources, ignoreFileName } from './buildContext';
 import { installedLockfile, lockfileEstimate, NPM_UPDATE } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
@@ -130,7 +130,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
         unknown.add('apt-get install on a base the Debian package table does not describe');
         continue;
       }
-      const pkgs = operands(cmd).slice(1).map((w) => w.value);
+      const pkgs = aptPackages(cmd).map((w) => w.value);
       if (debianBase === 'full') {
         parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: this full image already ships many build packages, and the package table knows only the package set of debian:bookworm' });
         continue;

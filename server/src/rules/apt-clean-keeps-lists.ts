@@ -6,7 +6,7 @@
  * turns off the binary package caches.
  */
 import { runInstructions } from '../core/model';
-import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunNeeds, removesPath, APT_PROGRAMS, operands } from '../core/commands';
+import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunNeeds, removesPath, APT_PROGRAMS, subcommand } from '../core/commands';
 import { findingCommand, verifiedAppend } from '../core/packageManagers';
 import { programName } from '../core/shell';
 import { formatBytes } from '../sizes';
@@ -37,11 +37,11 @@ export const rule: Rule = {
       const update = run.commands.findIndex(isAptUpdate);
       if (update < 0 || removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') || hasCacheMount(run, '/var/lib/apt/lists')) continue;
       for (const cmd of run.commands.slice(update + 1)) {
-        if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(operands(cmd)[0]?.value ?? '')) continue;
+        if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(subcommand(cmd)?.value ?? '')) continue;
         out.push({
           range: commandRange(model, run, cmd),
           instr,
-          message: `\`${programName(cmd)} ${operands(cmd)[0].value}\` leaves the apt lists in this layer (about ${formatBytes(APT_LISTS.bytes)}), and ${OFFICIAL}. Add \`${CLEANUP}\`.`,
+          message: `\`${programName(cmd)} ${subcommand(cmd)!.value}\` leaves the apt lists in this layer (about ${formatBytes(APT_LISTS.bytes)}), and ${OFFICIAL}. Add \`${CLEANUP}\`.`,
           saving: { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis },
           data: { commandStart: cmd.start },
         });

@@ -4,7 +4,7 @@
  * toolchains sometimes.
  */
 import { runInstructions, type DockerfileModel, type Instr, type RunScript } from '../core/model';
-import { commandRange, hasFlag, insertAfterWord, isAptInstall, operands, subcommand } from '../core/commands';
+import { aptPackages, commandRange, hasFlag, insertAfterWord, isAptInstall, subcommand } from '../core/commands';
 import { findingCommand, precedesInChain } from '../core/packageManagers';
 import { programArgs, type ShellCommand } from '../core/shell';
 import type { TextEdit } from '../core/types';
@@ -67,7 +67,7 @@ export const rule: Rule = {
         if (recommendsOffInConfig(model, instr, run, cmd)) continue;
         // On Debian-like bases the package table says what the recommendations weigh.
         const base = aptBase(instr.stage);
-        const cost = base === 'debian' || base === 'ubuntu' ? recommendsCost(operands(cmd).slice(1).map((w) => w.value)) : undefined;
+        const cost = base === 'debian' || base === 'ubuntu' ? recommendsCost(aptPackages(cmd).map((w) => w.value)) : undefined;
         const sized = cost && cost.unknown.length === 0;
         out.push({
           range: commandRange(model, run, cmd),
@@ -90,7 +90,7 @@ export const rule: Rule = {
     if (!found || !install) return undefined;
     const { run, cmd } = found;
     const edits: TextEdit[] = [insertAfterWord(model, run, install, ` ${FLAG}`)];
-    const packages = operands(cmd).slice(1);
+    const packages = aptPackages(cmd);
     const names = packages.map((w) => w.value.split('=')[0]);
     // After the last package written as a plain name: a last operand in quotes, or an open
     // backquote (`curl \`` ending a here-document body with the backtick escape, which the shell

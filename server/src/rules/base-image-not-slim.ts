@@ -3,7 +3,7 @@
  * environment: compilers, headers, version control, image libraries. Its `-slim` sibling has the
  * same language runtime on a minimal Debian and is several hundred MB smaller.
  */
-import { isAptInstall, operands, ranCommands } from '../core/commands';
+import { aptPackages, isAptInstall, ranCommands } from '../core/commands';
 import { instructionAt, type Stage } from '../core/model';
 import { programName } from '../core/shell';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant } from '../sizes';
@@ -45,7 +45,7 @@ function missingInSlim(stage: Stage): string[] {
   const missing = new Set<string>();
   for (const instr of stage.instructions) {
     for (const cmd of instr.run ? ranCommands(instr.run) : []) {
-      if (isAptInstall(cmd)) operands(cmd).slice(1).forEach((w) => installed.add(w.value.split('=')[0]));
+      if (isAptInstall(cmd)) aptPackages(cmd).forEach((w) => installed.add(w.value.split('=')[0]));
       const name = programName(cmd);
       const pkgs = FULL_ONLY_TOOLS[name];
       if (pkgs && !pkgs.some((p) => installed.has(p))) missing.add(name);

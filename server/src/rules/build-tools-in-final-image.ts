@@ -10,7 +10,7 @@
  * apt build packages), the quick fix rewrites it into a builder stage and a slim final stage.
  */
 import type { Copy } from 'dockerfile-ast';
-import { APT_PROGRAMS, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands } from '../core/commands';
+import { APT_PROGRAMS, aptPackages, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, subcommand } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { isAtOrBelow, resolvePath, workdirAt } from '../core/paths';
 import { verifiedAppend } from '../core/packageManagers';
@@ -53,7 +53,7 @@ function sdkOf(image: string): Sdk | undefined {
 
 /** Packages an apt/apk install adds, by name (versions and options stripped). */
 function installedPackages(cmd: ShellCommand): { manager: 'apt' | 'apk'; names: string[] } | undefined {
-  if (isAptInstall(cmd)) return { manager: 'apt', names: operands(cmd).slice(1).map((w) => w.value.split('=')[0]) };
+  if (isAptInstall(cmd)) return { manager: 'apt', names: aptPackages(cmd).map((w) => w.value.split('=')[0]) };
   if (programName(cmd) === 'apk' && operands(cmd)[0]?.value === 'add') {
     const args = programArgs(cmd);
     // `apk add --virtual .build-deps gcc`: the word after --virtual/-t names the group, not a package.
@@ -614,7 +614,7 @@ function pythonFix(model: DockerfileModel, stage: Stage): Fix | undefined {
         }
         continue;
       }
-      if (APT_PROGRAMS.has(name) && (sub === 'update' || sub === 'clean')) continue;
+      if (APT_PROGRAMS.has(name) && ['update', 'clean'].includes(subcommand(cmd)?.value ?? '')) continue;
       if (name === 'rm' && operands(cmd).every((w) => w.value.startsWith('/var/lib/apt/lists'))) continue;
       return undefined;
     }
