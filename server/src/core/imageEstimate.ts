@@ -5,10 +5,11 @@
  *
  * Sized today: apt installs (Debian package metadata), apt lists left behind (measured), npm
  * installs that name their packages (npm registry metadata) and the npm cache they leave, RUNs
- * that only remove, move or set up metadata (0 bytes), and copies whose sources the caller
- * measured (build-context facts). Everything else is listed as not sized.
+ * that only remove, move or set up metadata (0 bytes), copies whose sources the caller measured
+ * (build-context facts), and what the rules size in a layer (a chmod/chown storing copied files
+ * again, the lastlog of an older useradd with a large UID). Everything else is listed as not sized.
  */
-import { aptPackages, hasFlag, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
+import { aptPackages, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
 import { contextCopyBytes, contextSources, ignoreFileName } from './buildContext';
 import { installedLockfile, lockfileEstimate, NPM_UPDATE } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
@@ -19,6 +20,8 @@ import { npmInstallWord } from './packageManagers';
 import { APT_LISTS, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type NpmEstimate } from '../sizes';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 import { restoredBytes } from '../rules/files-changed-in-later-layer';
+import { installsRecommends } from '../rules/apt-recommends';
+import { lastlogWritten } from '../rules/useradd-without-no-log-init';
 
 export interface SizedPart {
   label: string;
@@ -54,7 +57,7 @@ export interface StageEstimate {
 
 /** Instructions that only change metadata: no layer content. */
 const METADATA = new Set(['ENV', 'ARG', 'LABEL', 'EXPOSE', 'CMD', 'ENTRYPOINT', 'USER', 'WORKDIR', 'VOLUME', 'STOPSIGNAL', 'HEALTHCHECK', 'SHELL', 'ONBUILD', 'MAINTAINER']);
-/** Programs whose effect on the filesystem is negligible (metadata-sized files or removals); `chmod` and `chown` of files earlier layers wrote are not (runParts). */
+/** Programs whose effect on the filesystem is negligible (metadata-sized files or removals); `chmod` and `chown` of files earlier layers wrote are not, nor an older `useradd` with a large UID (runParts). */
 const NEGLIGIBLE = new Set(['rm', 'mv', 'ln', 'mkdir', 'chmod', 'chown', 'true', 'echo', 'set', 'cd', 'export', 'useradd', 'groupadd', 'adduser', 'addgroup', 'id', 'test', '[', 'ls', 'cat', 'printf', 'touch', 'apt-get', 'apt', 'exit']);
 
 /** The npm installs whose cache stays in their layer (where the npm-cache-kept rule reports), per model. */
@@ -116,6 +119,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const run = instr.run!;
   const parts: SizedPart[] = [];
   const unknown = new Set<string>();
+  let lastlog: ReturnType<typeof lastlogWritten>;
   // What a -c script the reader cannot place installs counts too (hidden, ranCommands).
   const ran = ranCommands(run);
   for (const cmd of ran) {
@@ -139,9 +143,17 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
         parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: the RUN removes packages it installs again (apt-mark auto, or apt-get purge or remove naming them), and what stays is not modelled' });
         continue;
       }
-      const recommends = !hasFlag(cmd, '--no-install-recommends');
+      // As apt-recommends reads it: the flag, `-o APT::Install-Recommends=false`, or apt's configuration.
+      const recommends = installsRecommends(model, instr, cmd);
       const est = estimateAptInstall(pkgs, { recommends, basePackages: OFFICIAL_BASE_PACKAGES });
       parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes, basis: aptBasis(est.unknown.length ? `${est.basis}; unknown: ${est.unknown.join(', ')}` : est.basis, debianBase) });
+      continue;
+    }
+    if (name === 'useradd') {
+      // A large UID on an older useradd fills /var/log/lastlog (useradd-without-no-log-init's
+      // figure); the file is as long as the largest UID, so one RUN's useradds count once.
+      const written = lastlogWritten(instr.stage, cmd);
+      if (written && (!lastlog || written.uid > lastlog.uid)) lastlog = written;
       continue;
     }
     if (name === 'chmod' || name === 'chown') {
@@ -157,6 +169,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   if (ran.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(run, '/var/lib/apt/lists')) {
     parts.push({ label: 'apt lists left in the layer', bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, debianBase) });
   }
+  if (lastlog) parts.push({ label: `useradd -u ${lastlog.uid}: /var/log/lastlog`, bytes: lastlog.saving.bytes, basis: lastlog.saving.basis });
   for (const name of unknown) parts.push({ label: name, basis: 'no size model for this command' });
   return parts;
 }

@@ -17,8 +17,8 @@ const FLAG = '--no-install-recommends';
 const STUDY_BASIS = 'recommended packages cost 1 MB to 71 MB in real images (Durieux, ICSE 2024, 11,313 Dockerfiles)';
 /** Packages that reach HTTPS hosts and only trust them when `ca-certificates`, a recommendation of theirs, is present. */
 const NEEDS_CA = new Set(['curl', 'wget', 'git', 'openssl', 'gnupg', 'ssh', 'openssh-client']);
-/** The apt setting that turns recommendations off, as a configuration file writes it (`APT::Install-Recommends "false";`). */
-const CONF_OFF = /APT::Install-Recommends\s+"?(?:false|0|no)"?\s*;/i;
+/** The apt setting that turns recommendations off, as a configuration file writes it (`APT::Install-Recommends "false";`, also from `echo "... \"false\";"`). */
+const CONF_OFF = /APT::Install-Recommends\s+(?:\\?")?(?:false|0|no|off)(?:\\?")?\s*;/i;
 
 /** The RUNs and COPYs (a here-document) of the file whose text writes {@link CONF_OFF}: few or none, found once per model. */
 const CONF_WRITERS = new WeakMap<DockerfileModel, Instr[]>();
@@ -42,6 +42,16 @@ function recommendsOffInConfig(model: DockerfileModel, instr: Instr, run: RunScr
   return confWriters(model).some((w) => precedesInChain(w, instr));
 }
 
+/**
+ * True when the apt install `cmd` of `instr` installs recommended packages: no flag, no `-o
+ * APT::Install-Recommends=false`, no apt configuration before it that turns them off. The rule
+ * reports these, and the image estimate counts their recommendations.
+ */
+export function installsRecommends(model: DockerfileModel, instr: Instr, cmd: ShellCommand): boolean {
+  if (hasFlag(cmd, FLAG) || programArgs(cmd).some((w) => /APT::Install-Recommends=(?:false|0|no|off)\b/i.test(w.value))) return false;
+  return !(instr.run && recommendsOffInConfig(model, instr, instr.run, cmd));
+}
+
 export const rule: Rule = {
   id: 'apt-recommends',
   title: 'apt installs recommended packages',
@@ -62,9 +72,7 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       for (const cmd of run.commands) {
-        if (!isAptInstall(cmd)) continue;
-        if (hasFlag(cmd, FLAG) || programArgs(cmd).some((w) => /APT::Install-Recommends=(false|0)/i.test(w.value))) continue;
-        if (recommendsOffInConfig(model, instr, run, cmd)) continue;
+        if (!isAptInstall(cmd) || !installsRecommends(model, instr, cmd)) continue;
         // On Debian-like bases the package table says what the recommendations weigh.
         const base = aptBase(instr.stage);
         const cost = base === 'debian' || base === 'ubuntu' ? recommendsCost(aptPackages(cmd).map((w) => w.value)) : undefined;

@@ -16,6 +16,7 @@ import { programArgs, programIndex, programName, type ShellCommand } from '../co
 import { formatBytes } from '../sizes';
 import { parseImageReference } from '../sizes/reference';
 import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
+import type { SizeEstimate } from '../core/types';
 import type { RawFinding, Rule } from './rule';
 
 /** Above this UID the lastlog file alone exceeds about 19 MB; below it the cost stays small. */
@@ -85,6 +86,22 @@ export function readUseradd(cmd: ShellCommand): UseraddInfo {
   return { uid: uid !== undefined && /^\d+$/.test(uid) ? Number(uid) : undefined, noLogInit };
 }
 
+/**
+ * The lastlog a `useradd` command of `stage` writes, where this rule reports it: a UID above
+ * {@link LARGE_UID}, no `-l`, and a base not known to be newer. `saving` has the figure when the
+ * base is known to be older (`known`), else only its basis. The image estimate counts the same.
+ */
+export function lastlogWritten(stage: Stage | undefined, cmd: ShellCommand): { uid: number; bytes: number; known: boolean; saving: SizeEstimate } | undefined {
+  if (programName(cmd) !== 'useradd') return undefined;
+  const { uid, noLogInit } = readUseradd(cmd);
+  if (noLogInit || uid === undefined || uid <= LARGE_UID) return undefined;
+  const fills = stage ? useraddFillsLastlog(stage) : undefined;
+  if (fills === false) return undefined;
+  const bytes = (uid + 1) * LASTLOG_RECORD;
+  const known = fills === true;
+  return { uid, bytes, known, saving: known ? { bytes, basis: BASIS } : { basis: `about ${formatBytes(bytes)} with a useradd older than shadow 4.13 (${BASIS}); none on newer bases: ${NEWER}` } };
+}
+
 export const rule: Rule = {
   id: 'useradd-without-no-log-init',
   title: 'useradd with a large UID fills lastlog',
@@ -105,20 +122,16 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       for (const cmd of run.commands) {
-        if (programName(cmd) !== 'useradd') continue;
-        const { uid, noLogInit } = readUseradd(cmd);
-        if (noLogInit || uid === undefined || uid <= LARGE_UID) continue;
-        const fills = instr.stage ? useraddFillsLastlog(instr.stage) : undefined;
-        if (fills === false) continue;
-        const bytes = (uid + 1) * LASTLOG_RECORD;
-        const known = fills === true;
+        const lastlog = lastlogWritten(instr.stage, cmd);
+        if (!lastlog) continue;
+        const { uid, bytes, known } = lastlog;
         out.push({
           range: commandRange(model, run, cmd),
           instr,
           message: known
             ? `useradd with UID ${uid} writes a full /var/log/lastlog into this layer: about ${formatBytes(bytes)}. Add -l (--no-log-init).`
             : `useradd with UID ${uid}: if this base's useradd is older than shadow 4.13 (Debian 11, Ubuntu 22.04 and earlier), it writes a full /var/log/lastlog into this layer, about ${formatBytes(bytes)}; Debian 12 and Ubuntu 24.04 write none. Add -l (--no-log-init).`,
-          saving: known ? { bytes, basis: BASIS } : { basis: `about ${formatBytes(bytes)} with a useradd older than shadow 4.13 (${BASIS}); none on newer bases: ${NEWER}` },
+          saving: lastlog.saving,
           data: { commandStart: cmd.start },
         });
       }

@@ -1,0 +1,62 @@
+/**
+ * The image estimate reads a layer as the rule that reports on it does. An apt install whose
+ * recommendations apt's configuration turns off (apt-recommends is quiet) installs none, so the
+ * estimate must not count them (a debian:bookworm-slim file with APT::Install-Recommends "false"
+ * in /etc/apt/apt.conf.d read "about 583 MB" for `apt-get install -y python3-pip`, 448 MB of it
+ * recommendations). A useradd that useradd-without-no-log-init says fills /var/log/lastlog with
+ * 292 MB is no 0 B layer ("about 73 MB (base 73 MB + 0 B of layers)" on debian:bullseye-slim).
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+import { estimateImage } from '../../../server/src/core/imageEstimate';
+import { buildModel } from '../../../server/src/core/model';
+
+const env = { context: {} };
+const estimate = (text: string) => estimateImage(buildModel(text), env)!;
+const reported = (text: string, rule: string) => analyze(text, env).findings.some((f) => f.ruleId === rule);
+
+describe('the image estimate reads layers as the rules do', () => {
+  const install = 'RUN apt-get update && apt-get install -y python3-pip && rm -rf /var/lib/apt/lists/*\n';
+  const withFlag = estimate(`FROM debian:bookworm-slim\n${install.replace('-y', '-y --no-install-recommends')}`).knownBytes;
+
+  it('counts no recommendations where apt-recommends is quiet', () => {
+    const off = [
+      `RUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99nr\n`,
+      // The form written from double quotes: echo "...\"false\";" (the rule missed it too).
+      `RUN echo "APT::Install-Recommends \\"0\\";" > /etc/apt/apt.conf.d/99nr\n`,
+    ];
+    for (const conf of off) {
+      const text = `FROM debian:bookworm-slim\n${conf}${install}`;
+      assert.equal(reported(text, 'apt-recommends'), false, conf);
+      assert.equal(estimate(text).knownBytes, withFlag, conf);
+    }
+    const viaOption = `FROM debian:bookworm-slim\n${install.replace('-y', '-y -o APT::Install-Recommends=false')}`;
+    assert.equal(reported(viaOption, 'apt-recommends'), false);
+    const parts = estimate(viaOption).layers[0].parts;
+    assert.ok(parts.every((p) => p.bytes === undefined || p.bytes < withFlag), 'no recommendations counted');
+    // Without any of these the recommendations count, and the rule reports them.
+    const plain = `FROM debian:bookworm-slim\n${install}`;
+    assert.ok(reported(plain, 'apt-recommends'));
+    assert.ok(estimate(plain).knownBytes > withFlag + 100_000_000);
+  });
+
+  it("counts the lastlog of a useradd with a large UID as useradd-without-no-log-init does", () => {
+    const old = 'FROM debian:bullseye-slim\nRUN useradd -u 1000000 app\n';
+    const finding = analyze(old, env).findings.find((f) => f.ruleId === 'useradd-without-no-log-init')!;
+    const layer = estimate(old).layers[0];
+    assert.equal(layer.bytes, finding.saving!.bytes);
+    assert.equal(layer.bytes, 1_000_001 * 292);
+    assert.equal(layer.complete, true);
+    // One RUN's useradds write one file, as long as the largest UID.
+    assert.equal(estimate('FROM debian:bullseye-slim\nRUN useradd -u 1000000 a && useradd -u 70000 b\n').layers[0].bytes, 1_000_001 * 292);
+    // A base whose release is not known: the rule gives the figure as a condition, the layer is not sized.
+    const unknown = estimate('FROM python:3.12-slim\nRUN useradd -u 1000000 app\n').layers[0];
+    assert.equal(unknown.bytes, undefined);
+    assert.equal(unknown.complete, false);
+    // Debian 12, -l, and a small UID: nothing written.
+    for (const text of ['FROM debian:bookworm-slim\nRUN useradd -u 1000000 app\n', 'FROM debian:bullseye-slim\nRUN useradd -l -u 1000000 app\n', 'FROM debian:bullseye-slim\nRUN useradd -u 1000 app\n']) {
+      const l = estimate(text).layers[0];
+      assert.deepEqual([l.bytes, l.complete], [0, true], text);
+    }
+  });
+});
