@@ -43,6 +43,8 @@ export interface Stage {
   reachesFinal: boolean;
   /** True when this stage's filesystem is the base of the final image (its layers are the final image's layers). */
   layersInFinal: boolean;
+  /** The defaults of the ARGs declared before the first FROM, which an `ARG NAME` without a default in the stage takes. */
+  globalArgs?: ReadonlyMap<string, string>;
 }
 
 export interface RunScript {
@@ -654,6 +656,7 @@ function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { p
           isFinal: false,
           reachesFinal: false,
           layersInFinal: false,
+          globalArgs: argDefaults,
         };
         instr.stage = current;
         stages.push(current);
@@ -1061,7 +1064,7 @@ function ignoresAbove(line: number, comments: Map<number, string[]>, lines: Line
 /** The ignore list of the instructions (nearly all) without an ignore comment above them. */
 const NO_IDS: ReadonlySet<string> = new Set();
 
-/** An ARG of a stage: its name and default as written (undefined when it has none). */
+/** An ARG of a stage: its name and default as written, else the default of the ARG of that name before the first FROM (undefined when neither gives one). */
 export interface StageArg {
   index: number;
   name: string;
@@ -1073,7 +1076,9 @@ const STAGE_ARGS = new WeakMap<Stage, StageArg[]>();
 
 /**
  * The ARGs `stage` declares, in order. A RUN sees an ARG declared above it in its own stage as an
- * environment variable (its scope ends with the stage; an ENV of the same name wins over it).
+ * environment variable (its scope ends with the stage; an ENV of the same name wins over it). One
+ * without a default takes the default of the ARG of that name before the first FROM, if any
+ * (`ARG NODE_ENV=production`, then `FROM node` and `ARG NODE_ENV`), as the builder does.
  */
 export function stageArgs(stage: Stage): StageArg[] {
   let args = STAGE_ARGS.get(stage);
@@ -1081,7 +1086,7 @@ export function stageArgs(stage: Stage): StageArg[] {
     args = stage.instructions.flatMap((i): StageArg[] => {
       const prop = i.keyword === 'ARG' ? (i.node as Arg).getProperty() : null;
       const name = prop?.getName();
-      return prop && name ? [{ index: i.index, name, value: prop.getValue() ?? undefined }] : [];
+      return prop && name ? [{ index: i.index, name, value: prop.getValue() ?? stage.globalArgs?.get(name) }] : [];
     });
     STAGE_ARGS.set(stage, args);
   }

@@ -125,7 +125,7 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
         if (m[2] !== undefined) value = m[2];
       }
     } else if (program === 'set') {
-      for (const w of c.words.slice(1)) if (/^-[A-Za-z]*a/.test(w.value) || w.value === 'allexport') allExport = true;
+      allExport = allExportAfter(c, allExport);
     } else if (program === 'unset') {
       if (c.words.slice(1).some((w) => same(w.value))) [value, exported] = [undefined, false];
     } else if (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))) {
@@ -143,6 +143,27 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 /**
+ * Whether `set` leaves allexport on: `-a` (also in a cluster, `-ea`) or `-o allexport` turn it on,
+ * `+a` and `+o allexport` off; the options end at the first word that is none (`set -- x`).
+ */
+function allExportAfter(set: ShellCommand, before: boolean): boolean {
+  let on = before;
+  const words = set.words;
+  for (let k = programIndex(set) + 1; k < words.length; k++) {
+    const m = /^([-+])([A-Za-z]+)$/.exec(words[k].value);
+    if (!m) break;
+    const letters = m[2];
+    if (letters.includes('a')) on = m[1] === '-';
+    // `-o NAME` (`-eo pipefail`): the next word names a long option.
+    if (letters.endsWith('o') && k + 1 < words.length) {
+      if (words[k + 1].value === 'allexport') on = m[1] === '-';
+      k++;
+    }
+  }
+  return on;
+}
+
+/**
  * ENV along the FROM chain, nearest first: the last matching ENV before `instr` wins; else the
  * default of an ARG the stage declares above `instr`, which a RUN sees as an environment variable.
  */
@@ -156,8 +177,9 @@ function envInstructionValue(instr: Instr, same: (k: string) => boolean): string
       if (v !== undefined) return v;
     }
   }
-  // Then an ARG default of the stage itself (`ARG NODE_ENV=production`); one without a default
-  // gets its value from the build command, which the file does not tell.
+  // Then an ARG default of the stage itself (`ARG NODE_ENV=production`, or a bare `ARG NODE_ENV`
+  // taking the default of one before the first FROM); one without any default gets its value
+  // from the build command, which the file does not tell.
   if (instr.stage) {
     const args = stageArgs(instr.stage);
     for (let k = args.length - 1; k >= 0; k--) {

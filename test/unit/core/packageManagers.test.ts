@@ -54,6 +54,13 @@ describe('package-manager helpers', () => {
     assert.equal(see('FROM python\nRUN set -o allexport; PIP_NO_CACHE_DIR=1; pip install x\n'), '1');
     assert.equal(see('FROM python\nENV PIP_NO_CACHE_DIR=1\nRUN unset PIP_NO_CACHE_DIR; pip install x\n'), undefined);
     assert.equal(see('FROM python\nRUN export PIP_NO_CACHE_DIR=1 && PIP_NO_CACHE_DIR= && pip install x\n'), '');
+    // `set +a` and `set +o allexport` turn it off again (sh -c 'set -a; set +a; X=1; sh -c "echo [\$X]"' prints []);
+    // a word after the options is a positional parameter, and `-o NAME` names a long option.
+    assert.equal(see('FROM python\nRUN set -a; set +a; PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
+    assert.equal(see('FROM python\nRUN set -o allexport; set +o allexport; PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
+    assert.equal(see('FROM python\nRUN set +o allexport; PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
+    assert.equal(see('FROM python\nRUN set -- -a; PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
+    assert.equal(see('FROM python\nRUN set -eo pipefail -a; PIP_NO_CACHE_DIR=1; pip install x\n'), '1');
     // What the rule makes of it.
     const pipCache = (text: string) => analyze(text, { context: {} }).findings.some((f) => f.ruleId === 'pip-cache-kept');
     assert.ok(pipCache('FROM python:3.12-slim\nRUN PIP_NO_CACHE_DIR=1; pip install flask\n'));

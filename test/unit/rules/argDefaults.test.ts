@@ -29,6 +29,16 @@ describe('ARG defaults as the environment of RUN', () => {
     assert.deepEqual(npm('ENV NODE_ENV=development\nARG NODE_ENV=production'), ['npm-dev-dependencies']);
   });
 
+  it('a bare ARG in the stage takes the default of the ARG of that name before the first FROM', () => {
+    // Docker: "to use the default value of an ARG declared before the first FROM, use an ARG
+    // instruction without a value inside of a build stage".
+    assert.deepEqual(ids('ARG PIP_NO_CACHE_DIR=1\nFROM python:3.12-slim\nARG PIP_NO_CACHE_DIR\nRUN pip install flask\n', 'pip-cache-kept'), []);
+    assert.deepEqual(ids('ARG NODE_ENV=production\nFROM node:22-slim\nARG NODE_ENV\nCOPY package.json ./\nRUN npm ci && npm cache clean --force\n', 'npm-dev-dependencies'), []);
+    // Its own default wins, and a global ARG of another name gives nothing.
+    assert.deepEqual(ids('ARG PIP_NO_CACHE_DIR=1\nFROM python:3.12-slim\nARG PIP_NO_CACHE_DIR=\nRUN pip install flask\n', 'pip-cache-kept'), ['pip-cache-kept']);
+    assert.deepEqual(ids('ARG OTHER=1\nFROM python:3.12-slim\nARG PIP_NO_CACHE_DIR\nRUN pip install flask\n', 'pip-cache-kept'), ['pip-cache-kept']);
+  });
+
   it('only counts ARGs of the same stage declared above the RUN', () => {
     assert.deepEqual(ids('FROM python:3.12-slim AS base\nARG PIP_NO_CACHE_DIR=1\nFROM base\nRUN pip install flask\n', 'pip-cache-kept'), ['pip-cache-kept']);
     assert.deepEqual(ids('ARG PIP_NO_CACHE_DIR=1\nFROM python:3.12-slim\nRUN pip install flask\n', 'pip-cache-kept'), ['pip-cache-kept']);
