@@ -179,8 +179,9 @@ export interface Write {
   /** The command that wrote it, for RUN writes; one of the RUN's `hidden` commands (placed nowhere) when not among its `commands`. */
   command?: ShellCommand;
   /**
-   * For COPY/ADD writes: true when `path` is a copied file (`COPY app.py /app.py`), false when it
-   * is a directory of copies, undefined when the source may be either (`COPY bin/tool /tool`).
+   * For COPY/ADD and `cp`/`mv` writes: true when `path` is a copied file (`COPY app.py /app.py`,
+   * `mv /tmp/a.bin /opt/a.bin`), false when it is a directory of copies, undefined when the source
+   * may be either (`COPY bin/tool /tool`) or the destination may be a folder it went into (`mv a.bin /opt`).
    */
   exactFile?: boolean;
 }
@@ -240,14 +241,22 @@ export function tarArchive(cmd: ShellCommand): ShellWord | undefined {
   return undefined;
 }
 
-/** Paths one RUN command writes, by the recognised patterns (relative paths against `cwd`). */
-export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; kind: WriteKind; how: string }[] {
+/**
+ * A COPY source or a `cp`/`mv` operand that names a folder's content or several paths: a trailing
+ * slash, the current folder, a wildcard.
+ */
+const dirLike = (src: string) => /\/$|^\.?$|[*?[]/.test(src) || src === './';
+/** One that names a file, by its extension (`app.py`, `dist/tool.tar.gz`): a guess, as a folder may have one. */
+const fileLike = (src: string) => !dirLike(src) && /(^|\/)[^/.][^/]*\.[A-Za-z0-9]+$/.test(src);
+
+/** Paths one RUN command writes, by the recognised patterns (relative paths against `cwd`); `exactFile` as for {@link Write}. */
+export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; kind: WriteKind; how: string; exactFile?: boolean }[] {
   const name = programName(cmd);
   const args = programArgs(cmd);
-  const out: { path: string; kind: WriteKind; how: string }[] = [];
-  const add = (p: string | undefined, kind: WriteKind, how: string) => {
+  const out: { path: string; kind: WriteKind; how: string; exactFile?: boolean }[] = [];
+  const add = (p: string | undefined, kind: WriteKind, how: string, exactFile?: boolean) => {
     const r = p === undefined ? undefined : resolvePath(p, cwd);
-    if (r !== undefined && r !== '/' && p !== '-' && p !== '/dev/null') out.push({ path: r, kind, how });
+    if (r !== undefined && r !== '/' && p !== '-' && p !== '/dev/null') out.push({ path: r, kind, how, ...(exactFile === undefined ? {} : { exactFile }) });
   };
   if (name === 'curl') {
     const o = optionValue(args, ['-o'], ['--output'], true);
@@ -286,7 +295,15 @@ export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; k
     add(dest, 'clone', 'git clone');
   } else if ((name === 'cp' || name === 'mv') && !hasFlag(cmd, '-t', '--target-directory')) {
     const ops = operands(cmd);
-    if (ops.length === 2 && !/[*?[]/.test(ops[1].value)) add(ops[1].value, 'copy-in-run', name);
+    if (ops.length === 2 && !/[*?[]/.test(ops[1].value)) {
+      const [src, dest] = ops.map((w) => w.value);
+      // `mv a dir/` writes dir/a and nothing else of dir; `mv a b` writes b, or b/a when b is a
+      // folder already, so b is the file only when -T says so or its name has an extension.
+      const base = src.replace(/\/+$/, '').split('/').pop() ?? '';
+      const file = fileLike(src) || undefined;
+      if (dest.endsWith('/') && base !== '' && base !== '.' && base !== '..' && !/[*?[$`~]/.test(base)) add(dest + base, 'copy-in-run', name, file);
+      else add(dest, 'copy-in-run', name, file && (hasFlag(cmd, '-T', '--no-target-directory') || fileLike(dest) || undefined));
+    }
   }
   return out;
 }
@@ -376,8 +393,6 @@ function stageWrites(model: DockerfileModel, s: Stage): Write[] {
         continue;
       }
       if (spec.sources.some((src) => /^[a-z]+:\/\//i.test(src) || src.startsWith('git@'))) continue;
-      const dirLike = (src: string) => /\/$|^\.?$|[*?[]/.test(src) || src === './';
-      const fileLike = (src: string) => !dirLike(src) && /(^|\/)[^/.][^/]*\.[A-Za-z0-9]+$/.test(src);
       if (spec.destIsDir) {
         // A file source lands as dest/<name>; a directory's content lands in dest itself.
         for (const src of spec.sources) {

@@ -107,6 +107,19 @@ const CASES: Case[] = [
     check: LIST('/opt/data'),
   },
   {
+    // A chmod without -R of a file copies that file into its layer.
+    name: 'chmod 600 of a file an earlier RUN moved goes into that RUN',
+    files: {},
+    dockerfile: [
+      `FROM ${BARE_IMAGE}`,
+      'RUN mkdir -p /opt/data && head -c 300000 /dev/urandom > /tmp/a.bin && mv /tmp/a.bin /opt/data/blob.bin',
+      'RUN chmod 600 /opt/data/blob.bin',
+      '',
+    ].join('\n'),
+    findings: { 'files-changed-in-later-layer': 'not sized' },
+    check: LIST('/opt/data'),
+  },
+  {
     name: 'a tar archive copied in and extracted becomes ADD',
     files: { 'payload/tool.bin': 400_000, 'payload/README': 'tool\n' },
     archives: { 'app.tar.gz': 'payload' },
