@@ -220,6 +220,11 @@ export function aptBasis(basis: string, base: AptBase): string {
   return base === 'ubuntu' ? `${basis}; ${UBUNTU_STAND_IN}` : basis;
 }
 
+/** Said in a message after the measured size of the apt lists when the base is Ubuntu. */
+export function ubuntuListsNote(base: AptBase): string {
+  return base === 'ubuntu' ? " on Debian bookworm; an Ubuntu base's lists were not measured" : '';
+}
+
 export function aptBase(stage: Stage): AptBase {
   let s = stage;
   for (let i = 0; i < 64 && s.from.stage; i++) s = s.from.stage;

@@ -8,6 +8,7 @@
 import { runInstructions } from '../core/model';
 import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunNeeds, removesPath, APT_PROGRAMS, subcommand } from '../core/commands';
 import { findingCommand, verifiedAppend } from '../core/packageManagers';
+import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
 import { programName } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { APT_LISTS } from '../sizes/constants';
@@ -38,11 +39,12 @@ export const rule: Rule = {
       if (update < 0 || removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') || hasCacheMount(run, '/var/lib/apt/lists')) continue;
       for (const cmd of run.commands.slice(update + 1)) {
         if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(subcommand(cmd)?.value ?? '')) continue;
+        const base = aptBase(instr.stage);
         out.push({
           range: commandRange(model, run, cmd),
           instr,
-          message: `\`${programName(cmd)} ${subcommand(cmd)!.value}\` leaves the apt lists in this layer (about ${formatBytes(APT_LISTS.bytes)}), and ${OFFICIAL}. Add \`${CLEANUP}\`.`,
-          saving: { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis },
+          message: `\`${programName(cmd)} ${subcommand(cmd)!.value}\` leaves the apt lists in this layer (about ${formatBytes(APT_LISTS.bytes)}${ubuntuListsNote(base)}), and ${OFFICIAL}. Add \`${CLEANUP}\`.`,
+          saving: { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base) },
           data: { commandStart: cmd.start },
         });
       }

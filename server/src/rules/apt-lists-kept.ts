@@ -3,7 +3,7 @@
  * /var/lib/apt/lists; unless the same RUN removes them, they stay in that layer for good.
  */
 import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunNeeds, removesPath } from '../core/commands';
-import { aptBase, aptBasis } from '../core/imageEstimate';
+import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
 import { instructionAt, runInstructions } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { formatBytes } from '../sizes';
@@ -40,7 +40,7 @@ export const rule: Rule = {
       out.push({
         range: commandRange(model, run, update),
         instr,
-        message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}${base === 'ubuntu' ? " on Debian bookworm (an Ubuntu base's lists were not measured)" : ''}. Add \`${CLEANUP}\` to the same RUN.`,
+        message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}${ubuntuListsNote(base)}. Add \`${CLEANUP}\` to the same RUN.`,
         saving: { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base) },
       });
     }

@@ -30,11 +30,22 @@ describe('apt figures on an Ubuntu base', () => {
   it('says the lists and the recommendations were sized with Debian figures', () => {
     const text = `FROM ubuntu:22.04\n${RUN}`;
     const lists = finding(text, 'apt-lists-kept');
-    assert.match(lists.message, /about \d+ MB on Debian bookworm \(an Ubuntu base's lists were not measured\)/);
+    assert.match(lists.message, /about \d+ MB on Debian bookworm; an Ubuntu base's lists were not measured[.)]/);
     assert.match(lists.saving!.basis, /standing in for the Ubuntu base's/);
     const recommends = finding(text, 'apt-recommends');
     assert.match(recommends.message, /by Debian bookworm's package index \(Ubuntu's differs\)/);
     assert.match(recommends.saving!.basis, /standing in for the Ubuntu base's/);
+  });
+
+  it('says so wherever the lists figure is given: the index in its own RUN and apt-get clean', () => {
+    const split = (from: string) => `FROM ${from}\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\nRUN apt-get update && apt-get install -y --no-install-recommends git && apt-get clean\n`;
+    for (const rule of ['index-update-in-separate-run', 'apt-clean-keeps-lists']) {
+      const ubuntu = finding(split('ubuntu:22.04'), rule);
+      assert.match(ubuntu.message, /about \d+ MB on Debian bookworm; an Ubuntu base's lists were not measured[.)]/, rule);
+      assert.match(ubuntu.saving!.basis, /standing in for the Ubuntu base's/, rule);
+      const debian = finding(split('debian:bookworm'), rule);
+      assert.doesNotMatch(`${debian.message} ${debian.saving!.basis}`, /Ubuntu base/, rule);
+    }
   });
 
   it('keeps the Debian wording on Debian', () => {
