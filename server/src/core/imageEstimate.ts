@@ -120,6 +120,8 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const parts: SizedPart[] = [];
   const unknown = new Set<string>();
   let lastlog: ReturnType<typeof lastlogWritten>;
+  // The writers whose files a chmod or chown of this RUN already stored again (restoredBytes).
+  const storedAgain = new Set<Instr>();
   // What a -c script the reader cannot place installs counts too (hidden, ranCommands).
   const ran = ranCommands(run);
   for (const cmd of ran) {
@@ -158,7 +160,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
     }
     if (name === 'chmod' || name === 'chown') {
       // Files an earlier layer wrote are stored again in this one (files-changed-in-later-layer).
-      const again = restoredBytes(model, instr, cmd, env);
+      const again = restoredBytes(model, instr, cmd, env, storedAgain);
       if (again) parts.push({ label: `${name} of files an earlier layer wrote (stored again)`, bytes: again.bytes, basis: again.basis });
       continue;
     }

@@ -132,12 +132,19 @@ function cost(model: DockerfileModel, change: Change, writes: Write[], env: Anal
 
 /**
  * What a `chmod` or `chown` stores again in its own layer by changing files that earlier layers of
- * the image wrote (the image estimate counts it); undefined when it touches none of them.
+ * the image wrote (the image estimate counts it); undefined when it touches none of them. A layer
+ * holds such a file once however many commands change it (`chmod -R 755 /app && chown -R app
+ * /app`): `counted` holds the writers whose files an earlier command of the same RUN stored again,
+ * as measured, which add nothing more, and gets this command's when it is sized.
  */
-export function restoredBytes(model: DockerfileModel, instr: Instr, cmd: ShellCommand, env: AnalysisEnvironment): SizeEstimate | undefined {
+export function restoredBytes(model: DockerfileModel, instr: Instr, cmd: ShellCommand, env: AnalysisEnvironment, counted = new Set<Instr>()): SizeEstimate | undefined {
   const action = programName(cmd);
   const found = action === 'chmod' || action === 'chown' ? changedWrites(model, instr, cmd) : undefined;
-  return found && cost(model, found.change, found.writes, env);
+  const writes = found?.writes.filter((w) => !counted.has(w.instr));
+  if (!found || !writes?.length) return undefined;
+  const again = cost(model, found.change, writes, env);
+  if (again.bytes !== undefined) for (const w of writes) counted.add(w.instr);
+  return again;
 }
 
 const VERB: Record<Action, string> = { rm: 'deletes', chmod: 'changes the mode of', chown: 'changes the owner of' };

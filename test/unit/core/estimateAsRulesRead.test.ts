@@ -40,6 +40,18 @@ describe('the image estimate reads layers as the rules do', () => {
     assert.ok(estimate(plain).knownBytes > withFlag + 100_000_000);
   });
 
+  it('counts files a RUN changes twice once: the layer holds them once (3bec4c3 summed a chmod -R and a chown -R of the same copy)', () => {
+    const scan = { complete: true, files: 1, bytes: 5_000_000, topLevel: [{ path: 'app', bytes: 5_000_000, files: 1 }], heavy: [], secrets: [] };
+    const layer = (run: string) => estimateImage(buildModel(`FROM debian:bookworm-slim\nRUN useradd -r app\nCOPY app /app\n${run}\n`), { context: { scan } })!.layers[2];
+    assert.deepEqual([layer('RUN chmod -R 755 /app && chown -R app /app').bytes, layer('RUN chmod -R 755 /app && chown -R app /app').complete], [5_000_000, true]);
+    // Each in a RUN of its own stores them again each time.
+    const separate = estimateImage(buildModel('FROM debian:bookworm-slim\nRUN useradd -r app\nCOPY app /app\nRUN chmod -R 755 /app\nRUN chown -R app /app\n'), { context: { scan } })!;
+    assert.deepEqual(separate.layers.slice(2).map((l) => l.bytes), [5_000_000, 5_000_000]);
+    // A change not sized first (one file of the copy) does not hide the measured one after it.
+    const partial = layer('RUN chmod 755 /app/run.sh && chown -R app /app');
+    assert.deepEqual([partial.bytes, partial.complete], [5_000_000, false]);
+  });
+
   it("counts the lastlog of a useradd with a large UID as useradd-without-no-log-init does", () => {
     const old = 'FROM debian:bullseye-slim\nRUN useradd -u 1000000 app\n';
     const finding = analyze(old, env).findings.find((f) => f.ruleId === 'useradd-without-no-log-init')!;
