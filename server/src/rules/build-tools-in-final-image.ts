@@ -194,7 +194,7 @@ export const rule: Rule = {
           out.push({
             range: commandRange(model, instr.run!, cmd),
             instr,
-            message: `Build packages stay in the final image (${tools.join(', ')}): ${size}. Install them in a builder stage, or remove them in the same RUN (${installed.manager === 'apk' ? 'apk add --virtual .build-deps ... && apk del .build-deps' : 'apt-get purge -y --auto-remove ...'}).`,
+            message: `Build packages stay in the final image (${tools.join(', ')}): ${size}. Install them in a builder stage, or install them, build and remove them in one RUN (${installed.manager === 'apk' ? 'apk add --virtual .build-deps ... && apk del .build-deps' : 'apt-get purge -y --auto-remove ...'}), keeping the runtime libraries the build links against.`,
             saving: estimate && estimate.unknown.length === 0 ? { bytes: estimate.bytes, basis: estimate.basis } : { basis: `the installed size of ${tools.join(', ')} and what they pull in` },
             data: { kind: 'packages' },
           });

@@ -118,3 +118,11 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     assert.equal(found('apt-get purge -y --auto-remove gcc'), 0);
   });
 });
+
+describe('build-tools-in-final-image: the advice on build packages', () => {
+  it('says to remove them in the RUN that builds with them, not right after the install (a later RUN such as docker-php-ext-install still needs them)', () => {
+    const text = 'FROM php:8.3-fpm\nRUN apt-get update && apt-get install -y --no-install-recommends libpng-dev && rm -rf /var/lib/apt/lists/*\nRUN docker-php-ext-install gd\n';
+    const finding = analyze(text, { context: {} }).findings.find((f) => f.ruleId === 'build-tools-in-final-image');
+    assert.match(finding?.message ?? '', /or install them, build and remove them in one RUN \(apt-get purge -y --auto-remove \.\.\.\), keeping the runtime libraries the build links against\.$/);
+  });
+});
