@@ -116,6 +116,7 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   let allExport = false;
   for (const c of run.commands) {
     if (c.start >= cmd.start) break;
+    if (staysInSubshell(c, cmd)) continue;
     const program = programName(c);
     if (program === 'export') {
       for (const w of c.words.slice(1)) {
@@ -141,6 +142,22 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
 }
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+
+/**
+ * True when what `c` does to the shell's variables cannot reach `cmd`: it runs in a subshell
+ * `cmd` is not in, a `( )` or a part of a pipeline or of a list run in the background (dash runs
+ * each in a subshell: `(export X=1); sh -c 'echo $X'` and `export X=1 | true; ...` print nothing).
+ */
+function staysInSubshell(c: ShellCommand, cmd: ShellCommand): boolean {
+  if (c.ends === '|' || c.before === '|' || c.ends === '&') return true;
+  for (let g = c.group; g; g = g.parent) {
+    if (g.kind !== '(') continue;
+    let h = cmd.group;
+    while (h && h !== g) h = h.parent;
+    if (!h) return true;
+  }
+  return false;
+}
 
 /**
  * Whether `set` leaves allexport on: `-a` (also in a cluster, `-ea`) or `-o allexport` turn it on,

@@ -61,6 +61,16 @@ describe('package-manager helpers', () => {
     assert.equal(see('FROM python\nRUN set +o allexport; PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
     assert.equal(see('FROM python\nRUN set -- -a; PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
     assert.equal(see('FROM python\nRUN set -eo pipefail -a; PIP_NO_CACHE_DIR=1; pip install x\n'), '1');
+    // What a subshell does stays there: a `( )`, a part of a pipeline, a list run in the background
+    // (sh -c '(export X=1); sh -c "echo [\$X]"' prints [], and so does `export X=1 | true`).
+    assert.equal(see('FROM python\nRUN (export PIP_NO_CACHE_DIR=1); pip install x\n'), undefined);
+    assert.equal(see('FROM python\nRUN export PIP_NO_CACHE_DIR=1 | true; pip install x\n'), undefined);
+    assert.equal(see('FROM python\nRUN export PIP_NO_CACHE_DIR=1 & wait; pip install x\n'), undefined);
+    assert.equal(see('FROM python\nRUN (set -a; PIP_NO_CACHE_DIR=1); PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
+    // ... and reaches the commands of the same subshell, or a `{ }` group's.
+    assert.equal(see('FROM python\nRUN (export PIP_NO_CACHE_DIR=1; pip install x)\n'), '1');
+    assert.equal(see('FROM python\nRUN (export PIP_NO_CACHE_DIR=1; (pip install x))\n'), '1');
+    assert.equal(see('FROM python\nRUN { export PIP_NO_CACHE_DIR=1; }; pip install x\n'), '1');
     // What the rule makes of it.
     const pipCache = (text: string) => analyze(text, { context: {} }).findings.some((f) => f.ruleId === 'pip-cache-kept');
     assert.ok(pipCache('FROM python:3.12-slim\nRUN PIP_NO_CACHE_DIR=1; pip install flask\n'));
