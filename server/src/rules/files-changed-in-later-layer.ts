@@ -114,20 +114,31 @@ function cost(model: DockerfileModel, change: Change, writes: Write[], env: Anal
   if (lists && change.action === 'rm') return { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis };
   const what = writes.some((w) => w.kind === 'copy') ? 'the copied files' : writes.some((w) => w.kind === 'cache') ? 'the package cache' : 'what that RUN wrote there';
   const again = change.action === 'rm' ? '' : ', a second time';
-  // Copies from the build context the change covers whole, as the scan measured them: the one
-  // thing a single-source COPY wrote (a file even without -R), or a destination a recursive change holds.
-  const covers = (p: string) => change.targets.some((t) => isAtOrBelow(p, t.prefix));
+  // Copies from the build context the change covers whole, as the scan measured them.
   let bytes: number | undefined = writes.every((w) => w.kind === 'copy') ? 0 : undefined;
   for (const instr of new Set(writes.map((w) => w.instr))) {
-    const spec = copySpec(model, instr);
-    const whole =
-      spec?.sources.length === 1
-        ? writes.some((w) => w.instr === instr && covers(w.path) && (change.recursive || w.exactFile === true))
-        : change.recursive && spec?.destPath !== undefined && covers(spec.destPath);
-    const copied = bytes === undefined || !whole ? undefined : contextCopyBytes(instr, env.context);
+    const copied = bytes === undefined || !coversCopy(model, change, writes, instr) ? undefined : contextCopyBytes(instr, env.context);
     bytes = copied === undefined ? undefined : bytes! + copied;
   }
-  return bytes === undefined ? { basis: `the size of ${what}${again}` } : { bytes, basis: `${what} as the build context scan measured them${again}` };
+  if (bytes !== undefined) return { bytes, basis: `${what} as the build context scan measured them${again}` };
+  return { basis: `the size of ${partOfCopies(model, change, writes) ? `the files it ${change.action === 'rm' ? 'deletes' : 'changes'}` : what}${again}` };
+}
+
+/**
+ * Whether the change covers all that the COPY `instr` wrote: the one thing a single-source COPY
+ * wrote (a file even without -R), or a destination a recursive change holds.
+ */
+function coversCopy(model: DockerfileModel, change: Change, writes: Write[], instr: Instr): boolean {
+  const covers = (p: string) => change.targets.some((t) => isAtOrBelow(p, t.prefix));
+  const spec = copySpec(model, instr);
+  return spec?.sources.length === 1
+    ? writes.some((w) => w.instr === instr && covers(w.path) && (change.recursive || w.exactFile === true))
+    : change.recursive && spec?.destPath !== undefined && covers(spec.destPath);
+}
+
+/** True when the change touches copied files only, and only some of what a COPY wrote (`chmod +x /app/start.sh` after `COPY . /app`). */
+function partOfCopies(model: DockerfileModel, change: Change, writes: Write[]): boolean {
+  return writes.every((w) => w.kind === 'copy') && [...new Set(writes.map((w) => w.instr))].some((i) => !coversCopy(model, change, writes, i));
 }
 
 /**
@@ -190,7 +201,10 @@ export const rule: Rule = {
               ? 'If the files are only needed while this RUN runs, mount them instead (`RUN --mount=type=bind,...`); otherwise copy less (.dockerignore, narrower sources).'
               : copiesSetItAlready(model, change, writes)
                 ? `The COPY already has --${change.action}=${change.setting}: remove the ${change.action}.`
-                : `Use COPY --${change.action}.`
+                : partOfCopies(model, change, writes)
+                  ? // COPY --chmod on the whole copy would change every file's mode or owner.
+                    `${change.action === 'chmod' ? 'Set the mode in the build context (COPY keeps it), or copy' : 'Copy'} those files in a COPY of their own with --${change.action}.`
+                  : `Use COPY --${change.action}.`
             : writes.some((w) => w.how === 'ADD <url>')
               ? 'Download it with curl or wget in the RUN that uses it, and delete it there.'
               : 'Do it in the RUN that wrote them.';
