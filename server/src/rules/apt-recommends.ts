@@ -3,9 +3,9 @@
  * package the requested ones merely recommend: documentation tools, extra libraries, whole
  * toolchains sometimes.
  */
-import { runInstructions, type DockerfileModel, type Instr, type RunScript } from '../core/model';
+import { runInstructions, type DockerfileModel, type Instr, type RunScript, type Stage } from '../core/model';
 import { aptPackages, commandRange, hasFlag, insertAfterWord, isAptInstall, subcommand } from '../core/commands';
-import { findingCommand, precedesInChain } from '../core/packageManagers';
+import { findingCommand } from '../core/packageManagers';
 import { programArgs, type ShellCommand } from '../core/shell';
 import type { TextEdit } from '../core/types';
 import type { RawFinding, Rule } from './rule';
@@ -20,14 +20,18 @@ const NEEDS_CA = new Set(['curl', 'wget', 'git', 'openssl', 'gnupg', 'ssh', 'ope
 /** The apt setting that turns recommendations off, as a configuration file writes it (`APT::Install-Recommends "false";`, also from `echo "... \"false\";"`). */
 const CONF_OFF = /APT::Install-Recommends\s+(?:\\?")?(?:false|0|no|off)(?:\\?")?\s*;/i;
 
-/** The RUNs and COPYs (a here-document) of the file whose text writes {@link CONF_OFF}: few or none, found once per model. */
-const CONF_WRITERS = new WeakMap<DockerfileModel, Instr[]>();
-function confWriters(model: DockerfileModel): Instr[] {
-  let found = CONF_WRITERS.get(model);
+/**
+ * The RUNs and COPYs (a here-document) of a stage whose text writes {@link CONF_OFF}: few or none,
+ * found once per stage and only for the stages of a FROM chain that installs with apt (not the
+ * whole file on every keystroke).
+ */
+const CONF_WRITERS = new WeakMap<Stage, Instr[]>();
+function confWriters(model: DockerfileModel, stage: Stage): Instr[] {
+  let found = CONF_WRITERS.get(stage);
   if (!found) {
     const text = (i: Instr) => i.run?.text ?? model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
-    found = model.instructions.filter((i) => (i.keyword === 'RUN' || i.keyword === 'COPY') && CONF_OFF.test(text(i)));
-    CONF_WRITERS.set(model, found);
+    found = stage.instructions.filter((i) => (i.keyword === 'RUN' || i.keyword === 'COPY') && CONF_OFF.test(text(i)));
+    CONF_WRITERS.set(stage, found);
   }
   return found;
 }
@@ -39,7 +43,8 @@ function confWriters(model: DockerfileModel): Instr[] {
  */
 function recommendsOffInConfig(model: DockerfileModel, instr: Instr, run: RunScript, cmd: ShellCommand): boolean {
   if (CONF_OFF.test(run.text.slice(0, cmd.start))) return true;
-  return confWriters(model).some((w) => precedesInChain(w, instr));
+  for (let st = instr.stage; st; st = st.from.stage) if (confWriters(model, st).some((w) => w.index < instr.index)) return true;
+  return false;
 }
 
 /**
