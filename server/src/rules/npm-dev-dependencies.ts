@@ -9,7 +9,7 @@ import { installsGlobally, npmPackageOperands, omitsDevDependencies as omitsDev,
 import { installedLockfile, lockfileEstimate, lockfileKey } from '../core/npmLockfile';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
-import { runInstructions, type DockerfileModel, type Instr } from '../core/model';
+import { finalStage, runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { programName, type ShellCommand, type ShellWord } from '../core/shell';
 import { countOf, formatBytes, npmPackageTable } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
@@ -37,6 +37,24 @@ function devUses(model: DockerfileModel): Instr[] {
       (i.run && ranCommands(i.run).some(usesDevDependencies)) ||
       ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && /\b(npx|ts-node|tsx|nodemon)\b|\bnpm["',\s]+(test|t|run["',\s]+(?!start\b)[\w:-]+)/.test(i.node.getArgumentsContent() ?? '')),
   );
+}
+
+/**
+ * A test runner or development server the image itself starts (`CMD ["npx", "playwright", "test"]`,
+ * `npm test`, `npm run dev`, `nodemon`): such an image is for tests or development and needs its
+ * devDependencies. `npx` alone is not enough (`npx prisma migrate deploy && node server.js`).
+ */
+const TEST_OR_DEV_START = /\bnpm["',\s]+(?:test|t)\b|\bnpm["',\s]+run["',\s]+(?:test|dev|watch)[\w:-]*|\b(?:jest|mocha|vitest|nodemon|cypress|playwright["',\s]+test)\b/;
+
+/** Whether the last CMD or ENTRYPOINT of the image (its final stage and the stages it builds on) starts tests or a development server. */
+function startsTestsOrDevServer(model: DockerfileModel): boolean {
+  for (let stage = finalStage(model); stage; stage = stage.from.stage) {
+    for (let k = stage.instructions.length - 1; k >= 0; k--) {
+      const i = stage.instructions[k];
+      if (i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') return TEST_OR_DEV_START.test(i.node.getArgumentsContent() ?? '');
+    }
+  }
+  return false;
 }
 
 /** The first later place in the image (same RUN or later instruction) that needs the devDependencies. */
@@ -95,12 +113,13 @@ export const rule: Rule = {
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
     sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN and the table knows every one of them; otherwise ${BASIS} (${DEV.basis}).`,
-    fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `nodemon`, `npm run dev`): the finding then suggests a builder stage instead. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are not reported.',
+    fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are not reported, nor images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
   },
   check({ model, env }) {
     const out: RawFinding[] = [];
     // Looked for at the first install that keeps the devDependencies only: most files have none.
     let uses: Instr[] | undefined;
+    let testOrDevImage: boolean | undefined;
     for (const instr of runInstructions(model)) {
       if (!instr.stage.layersInFinal) continue;
       const run = instr.run;
@@ -109,6 +128,7 @@ export const rule: Rule = {
         if (!word || !INSTALL_ALL.has(word.value)) continue;
         if (installsGlobally(cmd)) continue;
         if (npmPackageOperands(cmd, word).length > 0 || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
+        if ((testOrDevImage ??= startsTestsOrDevServer(model))) continue;
         const dev = laterDevUse(instr, cmd, model, (uses ??= devUses(model)));
         const own = lockfileDevCost(env, instr, cmd, word);
         const cost = own?.cost ?? BASIS;

@@ -26,7 +26,8 @@ const TEXT = [
   'CMD ["node", "server.js"]',
   'FROM base AS development',
   'RUN npm install',
-  'CMD ["npm", "run", "dev"]',
+  // A debugging image: with `npm run dev` it would start a development server and need its devDependencies.
+  'CMD ["node", "--inspect=0.0.0.0", "server.js"]',
   '',
 ].join('\n');
 const ENV = { context: {} };
