@@ -19,6 +19,7 @@ import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
 import { contextCopyBytes, contextCopyKey, copiesContextFolder } from '../core/buildContext';
 import type { AnalysisEnvironment, BuildContextFacts } from '../core/environment';
+import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
 
 type Action = 'rm' | 'chmod' | 'chown';
 
@@ -109,9 +110,13 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand):
   return list.length ? { change, writes: list, allCovered } : undefined;
 }
 
-function cost(model: DockerfileModel, change: Change, writes: Write[], env: AnalysisEnvironment): SizeEstimate {
+/** What the change costs; `note` is said after the figure (the apt lists' on an Ubuntu base are Debian's). */
+function cost(model: DockerfileModel, change: Change, writes: Write[], env: AnalysisEnvironment): SizeEstimate & { note?: string } {
   const lists = writes.find((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
-  if (lists && change.action === 'rm') return { bytes: APT_LISTS.bytes, basis: APT_LISTS.basis };
+  if (lists && change.action === 'rm') {
+    const base = aptBase(lists.instr.stage!);
+    return { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base), note: ubuntuListsNote(base) };
+  }
   const what = writes.some((w) => w.kind === 'copy') ? 'the copied files' : writes.some((w) => w.kind === 'cache') ? 'the package cache' : 'what that RUN wrote there';
   const again = change.action === 'rm' ? '' : ', a second time';
   // Copies from the build context the change covers whole, as the scan measured them.
@@ -153,9 +158,9 @@ export function restoredBytes(model: DockerfileModel, instr: Instr, cmd: ShellCo
   const found = action === 'chmod' || action === 'chown' ? changedWrites(model, instr, cmd) : undefined;
   const writes = found?.writes.filter((w) => !counted.has(w.instr));
   if (!found || !writes?.length) return undefined;
-  const again = cost(model, found.change, writes, env);
-  if (again.bytes !== undefined) for (const w of writes) counted.add(w.instr);
-  return again;
+  const { bytes, basis } = cost(model, found.change, writes, env);
+  if (bytes !== undefined) for (const w of writes) counted.add(w.instr);
+  return bytes === undefined ? { basis } : { bytes, basis };
 }
 
 const VERB: Record<Action, string> = { rm: 'deletes', chmod: 'changes the mode of', chown: 'changes the owner of' };
@@ -193,8 +198,8 @@ export const rule: Rule = {
           if (!found) continue;
           const { change, writes } = found;
           const where = [...new Set(writes.map((w) => `line ${w.instr.range.start.line + 1} (${w.how})`))].join(', ');
-          const saving = cost(model, change, writes, env);
-          const size = saving.bytes !== undefined ? `about ${formatBytes(saving.bytes)}` : saving.basis;
+          const { note, ...saving } = cost(model, change, writes, env);
+          const size = saving.bytes !== undefined ? `about ${formatBytes(saving.bytes)}${note ?? ''}` : saving.basis;
           const effect = change.action === 'rm' ? 'the bytes stay in that layer' : 'the files are copied into this layer and stored twice';
           const advice = writes.every((w) => w.kind === 'copy')
             ? change.action === 'rm'

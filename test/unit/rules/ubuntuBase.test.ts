@@ -37,8 +37,13 @@ describe('apt figures on an Ubuntu base', () => {
     assert.match(recommends.saving!.basis, /standing in for the Ubuntu base's/);
   });
 
-  it('says so wherever the lists figure is given: the index in its own RUN and apt-get clean', () => {
+  it('says so wherever the lists figure is given: the index in its own RUN, apt-get clean, the lists deleted a RUN later', () => {
     const split = (from: string) => `FROM ${from}\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\nRUN apt-get update && apt-get install -y --no-install-recommends git && apt-get clean\n`;
+    const later = (from: string) => `FROM ${from}\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*\n`;
+    const ubuntuRm = finding(later('ubuntu:22.04'), 'files-changed-in-later-layer');
+    assert.match(ubuntuRm.message, /about \d+ MB on Debian bookworm; an Ubuntu base's lists were not measured\)/);
+    assert.match(ubuntuRm.saving!.basis, /standing in for the Ubuntu base's/);
+    assert.doesNotMatch(`${finding(later('debian:bookworm'), 'files-changed-in-later-layer').message}`, /Ubuntu/);
     for (const rule of ['index-update-in-separate-run', 'apt-clean-keeps-lists']) {
       const ubuntu = finding(split('ubuntu:22.04'), rule);
       assert.match(ubuntu.message, /about \d+ MB on Debian bookworm; an Ubuntu base's lists were not measured[.)]/, rule);
