@@ -43,7 +43,8 @@ export interface LayerEstimate {
 
 export interface StageEstimate {
   stage: Stage;
-  base?: SizedPart & { reference: string };
+  /** `complete` is false when the base is an earlier stage whose estimate is a lower bound (a layer or its own base not sized). */
+  base?: SizedPart & { reference: string; complete?: boolean };
   layers: LayerEstimate[];
   /** Base (when known) plus the sized layer parts. */
   knownBytes: number;
@@ -260,7 +261,7 @@ export function estimateStage(model: DockerfileModel, stage: Stage, env: Analysi
   if (inherited) {
     return {
       stage,
-      base: { reference: stage.from.raw, label: `stage ${stage.from.raw}`, bytes: inherited.knownBytes, basis: 'the estimate of that stage' },
+      base: { reference: stage.from.raw, label: `stage ${stage.from.raw}`, bytes: inherited.knownBytes, basis: 'the estimate of that stage', ...(inherited.complete ? {} : { complete: false }) },
       layers,
       knownBytes: inherited.knownBytes + own,
       unsizedLayers: inherited.unsizedLayers + unsized,

@@ -42,13 +42,15 @@ export interface Breakdown {
 
 function bars(e: StageEstimate): Bar[] {
   const size = (b: number | undefined) => (b === undefined ? 'not sized' : `about ${formatBytes(b)}`);
-  const out: Bar[] = [{ label: `base ${e.base?.reference ?? ''}`.trim(), bytes: e.base?.bytes, size: size(e.base?.bytes), detail: e.base?.basis ?? '' }];
+  // A figure with parts not sized is a lower bound (an earlier stage as the base, too).
+  const bound = (b: number | undefined, complete: boolean) => (complete ? size(b) : b ? `at least ${size(b)}` : 'not sized');
+  const out: Bar[] = [{ label: `base ${e.base?.reference ?? ''}`.trim(), bytes: e.base?.bytes, size: bound(e.base?.bytes, e.base?.complete !== false), detail: e.base?.basis ?? '' }];
   for (const l of e.layers) {
     out.push({
       label: `${l.instr.keyword} (line ${l.instr.range.start.line + 1})`,
       line: l.instr.range.start.line,
       bytes: l.bytes,
-      size: l.complete ? size(l.bytes) : l.bytes ? `at least ${size(l.bytes)}` : 'not sized',
+      size: bound(l.bytes, l.complete),
       detail: l.parts.map((p) => `${p.label}: ${p.bytes !== undefined ? formatBytes(p.bytes) : 'not sized'}`).join('; ') || 'no content',
     });
   }

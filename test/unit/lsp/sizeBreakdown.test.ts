@@ -23,6 +23,16 @@ describe('sizeBreakdown: the status bar figure', () => {
     assert.equal(b.short, 'not sized');
   });
 
+  it("gives an earlier stage as the base as a lower bound when that stage's estimate is one (it read 'base env: about 12 MB' on a conda base)", () => {
+    const base = (text: string) => breakdown(text).bars[0];
+    const conda = base('FROM continuumio/miniconda3:24.7.1-0 AS env\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nFROM env\nCOPY app /app\n');
+    assert.match(conda.size, /^at least about [\d.]+ MB$/);
+    assert.match(base('FROM debian:bookworm-slim AS env\nRUN pip install flask\nFROM env\n').size, /^at least about [\d.]+ MB$/);
+    assert.equal(base('FROM continuumio/miniconda3:24.7.1-0 AS env\nFROM env\n').size, 'not sized');
+    assert.match(base('FROM debian:bookworm-slim AS env\nFROM env\n').size, /^about [\d.]+ MB$/);
+    assert.match(base('FROM debian:bookworm-slim\n').size, /^about [\d.]+ MB$/);
+  });
+
   it('keeps ≥ and ≈ with a figure', () => {
     assert.match(breakdown('FROM debian:bookworm-slim\nCOPY app /app\n').short, /^≥\d+ MB$/);
     assert.match(breakdown('FROM debian:bookworm-slim\n').short, /^≈\d+ MB$/);
