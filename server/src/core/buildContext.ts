@@ -28,9 +28,10 @@ export interface ContextSource {
 }
 
 /**
- * The build-context sources of a COPY/ADD; empty for `--from`, heredocs, the JSON form and other
- * instructions. Memoised per parsed instruction (several rules ask, on every analysis); treat the
- * result as read-only.
+ * The build-context sources of a COPY/ADD, in shell or JSON form (`COPY ["package.json", "./"]`,
+ * as editors' Dockerfile templates write it); empty for `--from`, heredocs, JSON split over lines
+ * and other instructions. Memoised per parsed instruction (several rules ask, on every analysis);
+ * treat the result as read-only.
  */
 export const contextSources = perInstruction((instr: InstructionText): ContextSource[] => {
   if (instr.keyword !== 'COPY' && instr.keyword !== 'ADD') return [];
@@ -38,9 +39,32 @@ export const contextSources = perInstruction((instr: InstructionText): ContextSo
   if (node.getFlags().some((f) => f.getName().toLowerCase() === 'from')) return [];
   if (node.getHeredocs().length > 0) return [];
   const args = node.getArguments();
-  if (args.length < 2 || args[0].getValue().startsWith('[')) return [];
+  if (args[0]?.getValue().startsWith('[')) return jsonSources(node, args[0].getRange().start, args[args.length - 1].getRange().end);
+  if (args.length < 2) return [];
   return args.slice(0, -1).map((a) => ({ value: a.getValue(), range: a.getRange(), whole: WHOLE_CONTEXT.has(a.getValue()) }));
 });
+
+/**
+ * The sources of a JSON-form COPY/ADD whose arguments (`from`..`to`) lie on one line. The parser's
+ * own values drop spaces (`"a b.txt"` reads `ab.txt`), so each string is read from the text. Not
+ * a JSON array of at least two strings: none (BuildKit would read words that name no source).
+ */
+function jsonSources(node: Copy, from: Range['start'], to: Range['end']): ContextSource[] {
+  const start = node.getRange().start;
+  if (from.line !== to.line) return [];
+  const line = node.getTextContent().split('\n')[from.line - start.line] ?? '';
+  const column = (c: number) => c - (from.line === start.line ? start.character : 0);
+  const text = (r: Range) => line.slice(column(r.start.character), column(r.end.character));
+  let words: unknown;
+  try {
+    words = JSON.parse(text({ start: from, end: to }));
+  } catch {
+    return [];
+  }
+  const strings = node.getJSONStrings();
+  if (!Array.isArray(words) || words.length < 2 || strings.length !== words.length || !words.every((w) => typeof w === 'string')) return [];
+  return strings.slice(0, -1).map((s, i) => ({ value: words[i] as string, range: s.getRange(), whole: WHOLE_CONTEXT.has(words[i] as string) }));
+}
 
 /** The source of a COPY/ADD that copies the whole context, if it has one. */
 export function wholeContextSource(instr: Instr): ContextSource | undefined {

@@ -11,7 +11,7 @@ import type { BuildContextFacts } from '../core/environment';
 import { LineIndex } from '../core/text';
 import type { RawFinding, Rule } from './rule';
 
-/** Why the builder receives nothing of `path`, or undefined when it receives something. */
+/** Why the builder receives nothing of `path` (a clause), or undefined when it receives something. */
 function whyExcluded(context: BuildContextFacts, path: string): string | undefined {
   const matcher = ignoreMatcher(context);
   if (!matcher) return undefined;
@@ -19,7 +19,8 @@ function whyExcluded(context: BuildContextFacts, path: string): string | undefin
   if (!decision.excluded) return undefined;
   // An excluded folder the builder still enters (an exception starts with its path) may send part of it.
   if (decision.skippedDirectory === undefined && matcher.patterns.some((p) => p.exclusion && p.pattern.startsWith(path + '/'))) return undefined;
-  return explainDecision(decision);
+  // 'excluded by line 2' needs a subject; 'the builder never looks inside ...' has one.
+  return decision.skippedDirectory === undefined ? `it is ${explainDecision(decision)}` : explainDecision(decision);
 }
 
 export const rule: Rule = {
@@ -47,7 +48,7 @@ export const rule: Rule = {
         out.push({
           range: source.range,
           instr,
-          message: `The builder never receives \`${path}\`, so this ${instr.keyword} fails: in ${ignoreFileName(context)}, it is ${why}.`,
+          message: `The builder never receives \`${path}\`, so this ${instr.keyword} fails: in ${ignoreFileName(context)}, ${why}.`,
           data: { path },
         });
       }

@@ -46,6 +46,21 @@ describe('build context helpers', () => {
     assert.equal(estimate?.layers[0].bytes, 500_000_000);
   });
 
+  it('reads the sources of a COPY in JSON form, as editors\' templates write it', () => {
+    // COPY [".", "."] was no copy of the context at all: not sized, no ignore-file findings, and
+    // a source the ignore file excludes (the build fails) was not reported.
+    const env: AnalysisEnvironment = { context: { hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text: 'src\n' }, scan } };
+    const { model, findings } = analyze('FROM node:22-slim\nCOPY ["src/Api/Api.csproj", "src/Api/"]\nCOPY [".", "."]\nCOPY [ "package.json", "a b.txt", "/x/" ]\n', env);
+    assert.equal(contextCopyBytes(model.instructions[2], env.context), 500_000_000);
+    const ignored = findings.filter((f) => f.ruleId === 'copy-source-ignored');
+    assert.deepEqual(ignored.map((f) => [f.range.start.line, f.range.start.character, f.data?.path]), [[1, 6, 'src/Api/Api.csproj']]);
+    assert.match(ignored[0].message, /so this COPY fails: in \.dockerignore, the builder never looks inside `src`, excluded by line 1/);
+    assert.deepEqual(findings.filter((f) => f.ruleId === 'context-large-paths').map((f) => f.range.start), [{ line: 2, character: 6 }]);
+    // A space inside a string is kept (the parser's own values drop it); JSON split over lines, or not JSON, copies nothing we read.
+    const spaced = analyze('FROM scratch\nCOPY [ "a b.txt", "/x/" ]\nCOPY ["a", \\\n "b"]\nCOPY [a, b]\n', { context: { hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text: 'a?b.txt\na\n' } } });
+    assert.deepEqual(spaced.findings.filter((f) => f.ruleId === 'copy-source-ignored').map((f) => f.data?.path), ['a b.txt']);
+  });
+
   it('takes a heavy folder the ignore text now excludes off a COPY of the top-level folder holding it', () => {
     const nested: ContextScanFacts = {
       ...scan,
