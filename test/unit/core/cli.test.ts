@@ -141,7 +141,7 @@ describe('CLI on .dockerignore files', () => {
     const listing = { files: ['.dockerignore', 'Dockerfile', 'app.js', 'node_modules/x/index.js'], dirs: ['node_modules', 'node_modules/x'] };
     assert.deepEqual(report.findings.map((f) => `${f.line} ${f.ruleId}`), checkDockerignore(ignoreText, { context: listing }).map((f) => `${f.range.start.line + 1} ${f.ruleId}`));
     assert.ok(report.findings.some((f) => f.ruleId === 'dockerignore-hash-in-pattern' && f.line === 2));
-    assert.ok(report.findings.some((f) => f.ruleId === 'dockerignore-useless-exception' && f.line === 4), 'a check that needs the listing');
+    assert.ok(report.findings.some((f) => f.ruleId === 'dockerignore-matches-nothing' && f.line === 4), 'a check that needs the listing');
     assert.equal(r.code, 1);
   });
 

@@ -329,16 +329,16 @@ function* checkAgainstContext(
       if (testPattern(p.compiled, paths[k])) first = k;
       if (due(1)) yield;
     }
-    if (p.exclusion) {
-      const hidden = hiddenBy.get(p.index);
+    const hidden = p.exclusion ? hiddenBy.get(p.index) : undefined;
+    if (p.exclusion && (hidden !== undefined || first >= 0)) {
       const reason =
         hidden !== undefined
           ? `the builder never looks inside \`${hidden}\` (excluded by ${lineLabel(patterns[decider[paths.indexOf(hidden)]])}), because this exception does not start with \`${hidden}/\``
-          : first < 0
-            ? 'it matches no path in the build context'
-            : `what it matches is not excluded when this line is reached, or is excluded again later (\`${paths[first]}\`)`;
+          : `what it matches is not excluded when this line is reached, or is excluded again later (\`${paths[first]}\`)`;
       add('dockerignore-useless-exception', p, `\`${p.text}\` re-includes nothing right now: ${reason}.`);
     } else if (first < 0) {
+      // An exception for a path that is not there yet (`!target/app.jar` before the first build)
+      // is the same harmless safeguard as a pattern for one: a hint, not a warning that fails CI.
       add('dockerignore-matches-nothing', p, `\`${p.text}\` matches nothing in the build context right now.`);
     } else {
       const other = decider[first];
