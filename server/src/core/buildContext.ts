@@ -10,9 +10,9 @@
 import type { Copy } from 'dockerfile-ast';
 import { addIgnoreEntries, createDockerignoreMatcher, type DockerignoreMatcher } from './dockerignore';
 import type { AnalysisEnvironment, BuildContextFacts, ContextScanFacts } from './environment';
-import { perInstruction, type DockerfileModel, type Instr, type InstructionText } from './model';
+import { perInstruction, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
-import { followsInImage } from './packageManagers';
+import { programName, programOperands, type ShellCommand } from './shell';
 import { copySpec, resolvePath, workdirAt } from './paths';
 import type { Fix, Range } from './types';
 import type { RawFinding } from '../rules/rule';
@@ -135,22 +135,51 @@ export function pathsUsedAfterContextCopy(model: DockerfileModel): string[] {
   if (out) return out;
   out = [];
   usedAfterCopy.set(model, out);
-  for (const copy of model.instructions) {
-    if (!wholeContextSource(copy)) continue;
-    const dest = copySpec(model, copy)?.destPath;
-    if (dest === undefined) continue;
-    const inside = dest === '/' ? '/' : `${dest}/`;
-    for (const later of model.instructions) {
-      if (!followsInImage(copy, later)) continue;
-      const cwd = workdirAt(later);
-      for (const word of instructionWords(later)) {
-        // `--config=dist/app.json`: the value after the last `=`.
-        const path = cwd === undefined ? undefined : resolvePath(word.slice(word.lastIndexOf('=') + 1), cwd);
-        if (path?.startsWith(inside)) out.push(path.slice(inside.length));
+  // One pass: the destinations of the whole-context copies each stage's image holds so far (a
+  // stage starts with those of the stage it is built on). A RUN that builds after a copy makes
+  // the output in the image itself, so the copies before it no longer count.
+  const atEnd = new Map<Stage, string[]>();
+  for (const stage of model.stages) {
+    let inside = stage.from.stage ? (atEnd.get(stage.from.stage) ?? []) : [];
+    for (const instr of stage.instructions) {
+      if (inside.length > 0) {
+        if (instr.run && ranCommands(instr.run).some(buildsOutput)) inside = [];
+        const cwd = inside.length > 0 ? workdirAt(instr) : undefined;
+        if (cwd !== undefined) {
+          for (const word of instructionWords(instr)) {
+            // `--config=dist/app.json`: the value after the last `=`.
+            const path = resolvePath(word.slice(word.lastIndexOf('=') + 1), cwd);
+            if (path === undefined) continue;
+            for (const d of inside) if (path.startsWith(d)) out.push(path.slice(d.length));
+          }
+        }
+      }
+      const dest = wholeContextSource(instr) ? copySpec(model, instr)?.destPath : undefined;
+      if (dest !== undefined) {
+        const d = dest === '/' ? '/' : `${dest}/`;
+        if (!inside.includes(d)) inside = [...inside, d];
       }
     }
+    atEnd.set(stage, inside);
   }
   return out;
+}
+
+/** Package scripts named like a build (`build`, `build:prod`). */
+const BUILD_SCRIPT = /^build\b/;
+/** Programs that build from the sources they are given, with the subcommands that do (none: the program alone). */
+const BUILDERS = new Map<string, string[]>(Object.entries({ mvn: [], mvnw: [], gradle: [], gradlew: [], tsc: [], webpack: [], make: [], cargo: ['build', 'install'], go: ['build', 'install'], dotnet: ['build', 'publish'], vite: ['build'], ng: ['build'], next: ['build'], nest: ['build'] }));
+
+/** A command that builds the app in the image (`npm run build`, `yarn build`, `mvn package`, `go build`...). */
+function buildsOutput(cmd: ShellCommand): boolean {
+  const name = programName(cmd);
+  const first = programOperands(cmd)[0]?.value ?? '';
+  if (name === 'npm' || name === 'yarn' || name === 'pnpm' || name === 'bun') {
+    const script = first === 'run' || first === 'run-script' ? (programOperands(cmd)[1]?.value ?? '') : name === 'npm' ? '' : first;
+    return BUILD_SCRIPT.test(script);
+  }
+  const subcommands = BUILDERS.get(name);
+  return subcommands !== undefined && (subcommands.length === 0 || subcommands.includes(first));
 }
 
 /** The words of a RUN's commands, or of a CMD/ENTRYPOINT in exec or shell form; none for other instructions. */
