@@ -44,7 +44,7 @@ function devUses(model: DockerfileModel): Instr[] {
  * `npm test`, `npm run dev`, `nodemon`): such an image is for tests or development and needs its
  * devDependencies. `npx` alone is not enough (`npx prisma migrate deploy && node server.js`).
  */
-const TEST_OR_DEV_START = /\bnpm["',\s]+(?:test|t)\b|\bnpm["',\s]+run["',\s]+(?:test|dev|watch)[\w:-]*|\b(?:jest|mocha|vitest|nodemon|cypress|playwright["',\s]+test)\b/;
+const TEST_OR_DEV_START = /\bnpm["',\s]+(?:test|t)\b|\bnpm["',\s]+run["',\s]+(?:test|dev|watch)[\w:-]*|(?<![\w.-])(?:jest|mocha|vitest|nodemon|cypress|playwright["',\s]+test)(?![\w.-])/;
 
 /** Whether the last CMD or ENTRYPOINT of the image (its final stage and the stages it builds on) starts tests or a development server. */
 function startsTestsOrDevServer(model: DockerfileModel): boolean {

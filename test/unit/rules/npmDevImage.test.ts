@@ -11,7 +11,7 @@ const reported = (text: string) => analyze(text, { context: {} }).findings.some(
 
 describe('npm-dev-dependencies: test and development images', () => {
   it('is quiet when the image starts a test runner or a development server', () => {
-    for (const start of ['CMD ["npx", "playwright", "test"]', 'CMD ["npm", "test"]', 'CMD npm run test:e2e', 'CMD ["npm", "run", "dev"]', 'ENTRYPOINT ["npx", "jest"]', 'CMD ["nodemon", "server.js"]', 'CMD ["npx", "vitest", "run"]']) {
+    for (const start of ['CMD ["npx", "playwright", "test"]', 'CMD ["npm", "test"]', 'CMD npm run test:e2e', 'CMD ["npm", "run", "dev"]', 'ENTRYPOINT ["npx", "jest"]', 'CMD ["nodemon", "server.js"]', 'CMD ["node_modules/.bin/jest"]', 'CMD ["npx", "vitest", "run"]']) {
       assert.ok(!reported(`${HEAD}${start}\n`), start);
     }
     // Through a stage the final one builds on.
@@ -22,6 +22,9 @@ describe('npm-dev-dependencies: test and development images', () => {
     assert.ok(reported(`${HEAD}CMD ["node", "server.js"]\n`));
     assert.ok(reported(`${HEAD}CMD npx prisma migrate deploy && node server.js\n`));
     assert.ok(reported(`${HEAD}CMD ["npm", "start"]\n`));
+    // A tool's name inside another word is not the tool.
+    assert.ok(reported(`${HEAD}CMD ["node", "mocha-report-server.js"]\n`));
+    assert.ok(reported(`${HEAD}CMD ["node", "lib/jest.js"]\n`));
     // The last CMD counts: a test CMD overridden by the app's.
     assert.ok(reported(`${HEAD}CMD ["npm", "test"]\nCMD ["node", "server.js"]\n`));
   });
