@@ -214,9 +214,13 @@ export type AptBase = 'debian' | 'ubuntu' | 'full' | 'other';
 export const UBUNTU_STAND_IN = "Debian bookworm's figure standing in for the Ubuntu base's, which was not measured";
 
 /** Ubuntu's release names as tags use them (`-jammy`, `noble`), or the word itself (`-ubuntu22.04`). */
-const UBUNTU_REFERENCE = /ubuntu|\b(?:trusty|xenial|bionic|focal|jammy|noble|oracular|plucky|questing)\b/;
-/** Images whose default tags are built on Ubuntu (Eclipse Temurin's are; its -alpine and -ubi tags are not, and are 'other' first). */
-const UBUNTU_IMAGES = new Set(['ubuntu', 'eclipse-temurin']);
+const UBUNTU_REFERENCE = /ubuntu|temurin|\b(?:trusty|xenial|bionic|focal|jammy|noble|oracular|plucky|questing)\b/;
+/**
+ * Images whose default tags are built on Ubuntu: Eclipse Temurin's, and Maven's and Gradle's, which
+ * build on it (their -alpine, -ubi and -amazoncorretto tags are not, and are 'other' first, as
+ * are Ubuntu's chiselled images, which have no apt).
+ */
+const UBUNTU_IMAGES = new Set(['ubuntu', 'eclipse-temurin', 'maven', 'gradle']);
 
 /** A sized part's basis, with the Ubuntu caveat when the stage's base is Ubuntu. */
 export function aptBasis(basis: string, base: AptBase): string {
@@ -232,7 +236,7 @@ export function aptBase(stage: Stage): AptBase {
   let s = stage;
   for (let i = 0; i < 64 && s.from.stage; i++) s = s.from.stage;
   const image = (s.from.image ?? '').toLowerCase();
-  if (/alpine|scratch|distroless|ubi|fedora|centos|rocky|alma|amazonlinux|busybox|windows|nanoserver|servercore|opensuse|archlinux/.test(image)) return 'other';
+  if (/alpine|scratch|distroless|chiseled|ubi|fedora|centos|rocky|alma|amazonlinux|corretto|busybox|windows|nanoserver|servercore|opensuse|archlinux/.test(image)) return 'other';
   const name = image.replace(/^docker\.io\/(library\/)?/, '').split(/[:@]/)[0];
   if (FULL_IMAGES.has(name) && !/slim/.test(image)) return 'full';
   return UBUNTU_IMAGES.has(name) || UBUNTU_REFERENCE.test(image) ? 'ubuntu' : 'debian';

@@ -25,6 +25,8 @@ describe('apt figures on an Ubuntu base', () => {
     for (const from of ['debian:bookworm', 'python:3.12-slim', 'node:20-bookworm-slim', 'mcr.microsoft.com/dotnet/runtime:8.0']) assert.equal(base(from), 'debian', from);
     assert.equal(base('buildpack-deps:jammy'), 'full');
     assert.equal(base('eclipse-temurin:21-jre-alpine'), 'other');
+    for (const from of ['maven:3-eclipse-temurin-21', 'maven:3.9', 'gradle:jdk21']) assert.equal(base(from), 'ubuntu', from);
+    for (const from of ['maven:3-amazoncorretto-21', 'mcr.microsoft.com/dotnet/runtime:8.0-noble-chiseled', 'gradle:jdk21-alpine']) assert.equal(base(from), 'other', from);
   });
 
   it('says the lists and the recommendations were sized with Debian figures', () => {
