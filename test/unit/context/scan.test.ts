@@ -135,6 +135,11 @@ describe('context scan', function () {
       'tls/ca.pem': '-----BEGIN CERTIFICATE-----\nabc\n-----END CERTIFICATE-----\n',
       '.npmrc': '//registry.npmjs.org/:_authToken=npm_abc\n',
       'web/.npmrc': 'save-exact=true\n',
+      // Tokens read from the environment when npm or Yarn runs: no secret in the file.
+      'ci/.npmrc': '//registry.npmjs.org/:_authToken=${NPM_TOKEN}\n@acme:registry=https://npm.pkg.github.com\n//npm.pkg.github.com/:_authToken= ${GITHUB_TOKEN} \n',
+      'ci/.yarnrc.yml': 'npmScopes:\n  acme:\n    npmAuthToken: "${NPM_TOKEN}"\n',
+      'yarn/.yarnrc.yml': 'npmAuthToken: npm_abc\n',
+      'src/.env.d.ts': 'declare const env: { API_URL: string };\n',
       '.aws/credentials': '[default]\naws_access_key_id=x\n',
       'keys/sa.json': JSON.stringify({ type: 'service_account', project_id: 'p', private_key: '-----BEGIN PRIVATE KEY-----\n' + 'A'.repeat(1600) }),
       'node_modules/pkg/.env': 'X=1\n',
@@ -150,6 +155,7 @@ describe('context scan', function () {
         ['deploy/id_rsa', 'ssh-key'],
         ['keys/sa.json', 'gcloud-service-account'],
         ['tls/server.key', 'private-key'],
+        ['yarn/.yarnrc.yml', 'npm-token'],
       ],
     );
   });

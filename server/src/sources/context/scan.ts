@@ -113,7 +113,8 @@ interface SecretFile {
 
 /** What else a file whose name matched a kind (names.ts) needs to be reported, and the reason given: its folder, or a tell-tale line in it. */
 const SECRET_CHECKS: Record<NamedSecretKind, (file: SecretFile) => string | undefined | Promise<string | undefined>> = {
-  dotenv: (f) => (/^\.env\.(example|sample|template|dist|defaults|schema)$/i.test(f.name) ? undefined : 'environment file, usually holds credentials'),
+  // `.env.d.ts` declares the variables' types for TypeScript and holds no value.
+  dotenv: (f) => (/^\.env\.(example|sample|template|dist|defaults|schema|d\.ts)$/i.test(f.name) ? undefined : 'environment file, usually holds credentials'),
   // id_rsa.pub is the public half.
   'ssh-key': (f) => (/^id_[a-z0-9]+(_[\w-]+)?$/.test(f.name) ? 'SSH private key' : undefined),
   keystore: () => 'key store',
@@ -121,11 +122,25 @@ const SECRET_CHECKS: Record<NamedSecretKind, (file: SecretFile) => string | unde
   'terraform-state': () => 'Terraform state often holds secrets in clear text',
   'git-credentials': () => 'stored Git credentials',
   'aws-credentials': (f) => (f.rel.endsWith('.aws/credentials') ? 'AWS credentials file' : undefined),
-  'npm-token': async (f) => (/(_authToken|npmAuthToken|_auth\s*=|_password\s*=)/.test((await f.read()) ?? '') ? 'contains a registry auth token' : undefined),
+  'npm-token': async (f) => (setsRegistryToken((await f.read()) ?? '') ? 'contains a registry auth token' : undefined),
   'pypi-password': async (f) => (/^\s*password\s*[=:]/m.test((await f.read()) ?? '') ? 'contains a password' : undefined),
   netrc: async (f) => (/\bpassword\b/.test((await f.read()) ?? '') ? 'contains a password' : undefined),
   'docker-auth': async (f) => (f.rel.endsWith('.docker/config.json') && /"auth"\s*:\s*"[^"]+"/.test((await f.read()) ?? '') ? 'contains registry credentials' : undefined),
 };
+
+/**
+ * Whether an `.npmrc` or `.yarnrc.yml` sets a token or password to a value. A value that is only
+ * an environment variable (`//registry.npmjs.org/:_authToken=${NPM_TOKEN}`, `npmAuthToken:
+ * "${NPM_TOKEN}"`), as npm's and Yarn's docs advise for CI, is read when npm runs: the file holds
+ * no secret.
+ */
+function setsRegistryToken(text: string): boolean {
+  for (const m of text.matchAll(/(?:_authToken|npmAuthToken|_auth|_password)\s*[=:][ \t]*(.*)$/gm)) {
+    const value = m[1].trim().replace(/^(["'])(.*)\1$/, '$2');
+    if (value !== '' && !/^\$\{[^}]*\}$/.test(value)) return true;
+  }
+  return false;
+}
 
 /** Files above this size are never read. */
 const MAX_READ_BYTES = 64 * 1024;
