@@ -3,7 +3,7 @@
  * GitHub Actions workflow annotations. Pure functions over analysed files.
  */
 import type { Finding, Severity } from './types';
-import { describeEstimate, type StageEstimate } from './imageEstimate';
+import { describeEstimate, nothingSized, type StageEstimate } from './imageEstimate';
 import { RULES } from '../rules';
 import { DOCKERIGNORE_RULES } from './dockerignore';
 import type { Rule } from '../rules/rule';
@@ -19,8 +19,10 @@ export interface FileReport {
 
 function estimateJson(e: StageEstimate) {
   return {
+    // The sized bytes; with an unsized base they are the layers' only, and `sized` is false.
     bytes: e.knownBytes,
     complete: e.complete,
+    sized: !nothingSized(e),
     summary: describeEstimate(e),
     base: e.base && { reference: e.base.reference, bytes: e.base.bytes, basis: e.base.basis },
     layers: e.layers.map((l) => ({

@@ -45,7 +45,16 @@ describe('CLI', () => {
     assert.equal(parsed.length, 1);
     assert.ok(parsed[0].estimate.bytes > 1e9);
     assert.equal(parsed[0].estimate.base.reference, 'node:22');
+    assert.equal(parsed[0].estimate.sized, true);
     assert.ok(parsed[0].findings.every((f: { line: number; ruleId: string }) => f.line >= 1 && f.ruleId));
+  });
+  it('says in JSON when the estimate gives no figure for the image (a base not in the table)', async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-cli-unsized-'));
+    fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM continuumio/miniconda3:24.7.1-0\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n');
+    const [report] = JSON.parse((await run(['--format', 'json', dir])).out);
+    assert.equal(report.estimate.sized, false);
+    assert.ok(report.estimate.bytes > 0, 'the layers are still counted');
+    assert.match(report.estimate.summary, /^not sized \(base not sized \+ /);
   });
   it('writes SARIF 2.1.0 with rule metadata and help', async () => {
     const r = await run(['--format', 'sarif', '--help-uri', 'https://example.test/docs/rules', path.join(EXAMPLES, 'python-naive')]);
