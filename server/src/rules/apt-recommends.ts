@@ -19,6 +19,9 @@ const STUDY_BASIS = 'recommended packages cost 1 MB to 71 MB in real images (Dur
 const NEEDS_CA = new Set(['curl', 'wget', 'git', 'openssl', 'gnupg', 'ssh', 'openssh-client']);
 /** The apt setting that turns recommendations off, as a configuration file writes it (`APT::Install-Recommends "false";`, also from `echo "... \"false\";"`). */
 const CONF_OFF = /APT::Install-Recommends\s+(?:\\?")?(?:false|0|no|off)(?:\\?")?\s*;/i;
+/** Where apt reads its configuration: the setting counts only in a text that writes there. */
+const APT_CONF = /\/etc\/apt\/apt\.conf/;
+const writesConfOff = (text: string) => CONF_OFF.test(text) && APT_CONF.test(text);
 
 /**
  * The RUNs and COPYs (a here-document) of a stage whose text writes {@link CONF_OFF}: few or none,
@@ -30,7 +33,7 @@ function confWriters(model: DockerfileModel, stage: Stage): Instr[] {
   let found = CONF_WRITERS.get(stage);
   if (!found) {
     const text = (i: Instr) => i.run?.text ?? model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
-    found = stage.instructions.filter((i) => (i.keyword === 'RUN' || i.keyword === 'COPY') && CONF_OFF.test(text(i)));
+    found = stage.instructions.filter((i) => (i.keyword === 'RUN' || i.keyword === 'COPY') && writesConfOff(text(i)));
     CONF_WRITERS.set(stage, found);
   }
   return found;
@@ -42,7 +45,7 @@ function confWriters(model: DockerfileModel, stage: Stage): Instr[] {
  * /etc/apt/apt.conf.d, as images that want it everywhere do).
  */
 function recommendsOffInConfig(model: DockerfileModel, instr: Instr, run: RunScript, cmd: ShellCommand): boolean {
-  if (CONF_OFF.test(run.text.slice(0, cmd.start))) return true;
+  if (writesConfOff(run.text.slice(0, cmd.start))) return true;
   for (let st = instr.stage; st; st = st.from.stage) if (confWriters(model, st).some((w) => w.index < instr.index)) return true;
   return false;
 }

@@ -48,5 +48,8 @@ describe('apt-recommends and an apt configuration that turns recommendations off
     assert.equal(count(`FROM debian:bookworm-slim\n${install}RUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99nr\n`), 1);
     assert.equal(count(`FROM debian:bookworm-slim AS other\nRUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99nr\nFROM debian:bookworm-slim\n${install}`), 1);
     assert.equal(count(`FROM debian:bookworm-slim\nRUN echo 'APT::Install-Recommends "true";' > /etc/apt/apt.conf.d/99r\n${install}`), 1);
+    // Only a text that writes apt's configuration counts, not the setting written elsewhere.
+    assert.equal(count(`FROM debian:bookworm-slim\nRUN echo 'APT::Install-Recommends "false";' > /tmp/notes.txt\n${install}`), 1);
+    assert.equal(count(`FROM debian:bookworm-slim\nCOPY <<EOF /srv/README\nAPT::Install-Recommends "false";\nEOF\n${install}`), 1);
   });
 });
