@@ -202,10 +202,43 @@ function instructionWords(instr: Instr): string[] {
  * uses after copying the whole context, which ignoring would take from the image.
  */
 export function suggestedHeavyPaths(model: DockerfileModel, context: BuildContextFacts, minBytes: number): ContextScanFacts['heavy'] {
-  const heavy = unignoredHeavyPaths(context, minBytes, explicitSources(model));
+  let heavy = unignoredHeavyPaths(context, minBytes, explicitSources(model));
+  if (heavy.some((h) => h.kind === 'vcs') && gitUsedAfterContextCopy(model)) heavy = heavy.filter((h) => !isGitFolder(h.path));
   if (!heavy.some((h) => h.kind === 'build-output')) return heavy;
   const used = pathsUsedAfterContextCopy(model);
   return heavy.filter((h) => h.kind !== 'build-output' || !used.some((u) => overlaps(u, h.path)));
+}
+
+/** `.git` at the context root or below. */
+export const isGitFolder = (path: string) => path === '.git' || path.endsWith('/.git');
+
+const gitAfterCopy = new WeakMap<DockerfileModel, boolean>();
+/** `$(git describe)` or a backquoted git in a word: the shell runs it too. */
+const GIT_SUBSTITUTION = /(?:\$\(|`)\s*git\s+(?!clone\b)/;
+const runsGitOnRepository = (c: ShellCommand) => (programName(c) === 'git' && programOperands(c)[0]?.value !== 'clone') || c.words.some((w) => GIT_SUBSTITUTION.test(w.value));
+
+/**
+ * True when a RUN after a `COPY .` of the same image (its stage or one built on it) runs git on
+ * what was copied (`git rev-parse HEAD`, `git describe --tags` for a version stamp): without
+ * `.git` in the build context that RUN fails, so it must not be suggested for the ignore file.
+ * A `git clone` needs no repository.
+ */
+export function gitUsedAfterContextCopy(model: DockerfileModel): boolean {
+  let known = gitAfterCopy.get(model);
+  if (known !== undefined) return known;
+  known = false;
+  const copied = new Set<Stage>(); // stages whose image holds a copy of the whole context
+  for (const stage of model.stages) {
+    let holds = stage.from.stage !== undefined && copied.has(stage.from.stage);
+    for (const instr of stage.instructions) {
+      if (holds && instr.run && ranCommands(instr.run).some(runsGitOnRepository)) known = true;
+      if (wholeContextSource(instr)) holds = true;
+    }
+    if (holds) copied.add(stage);
+    if (known) break;
+  }
+  gitAfterCopy.set(model, known);
+  return known;
 }
 
 /** True when `a` and `b` are the same path or one lies inside the other. */

@@ -3,7 +3,7 @@
  * into the image. Without a `.dockerignore`, that includes `.git`, local dependency folders,
  * virtual environments, build output and sometimes secrets.
  */
-import { explicitSources, ignoreFileName, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, suggestedHeavyPaths } from '../core/buildContext';
+import { explicitSources, gitUsedAfterContextCopy, ignoreFileName, isGitFolder, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, suggestedHeavyPaths } from '../core/buildContext';
 import { createDockerignoreMatcher, literalPattern } from '../core/dockerignore';
 import type { BuildContextFacts } from '../core/environment';
 import { instructionAt, type DockerfileModel } from '../core/model';
@@ -32,13 +32,15 @@ export function suggestedDockerignore(context: BuildContextFacts, model: Dockerf
   const names = new Set(context.topLevelNames ?? []);
   const keep = explicitSources(model);
   const used = pathsUsedAfterContextCopy(model);
+  const gitUsed = gitUsedAfterContextCopy(model);
   // An entry is left out when Docker's matcher, given that entry alone, would exclude a copied path,
-  // or a build output the image uses after copying the whole context (`java -jar target/app.jar`).
+  // or a build output the image uses after copying the whole context (`java -jar target/app.jar`),
+  // or `.git` when a later RUN runs git on the copy.
   const covers = (entry: string, src: string) => createDockerignoreMatcher(entry).isExcluded(src);
   const lines: string[] = ['# Created by Dockerfile Size Hints: keeps these out of the build context and the image.'];
   for (const eco of ECOSYSTEMS) {
     if (eco.markers.length > 0 && !eco.markers.some((m) => names.has(m))) continue;
-    const entries = eco.entries.filter((e) => !keep.some((src) => covers(e, src)) && !(eco.outputs?.includes(e) && used.some((u) => covers(e, u))));
+    const entries = eco.entries.filter((e) => !keep.some((src) => covers(e, src)) && !(eco.outputs?.includes(e) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)));
     if (entries.length === 0) continue;
     lines.push('', `# ${eco.name}`, ...entries);
   }
@@ -64,7 +66,7 @@ export const rule: Rule = {
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
-    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
+    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];
