@@ -179,7 +179,11 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
 
 function copyParts(instr: Instr, env: AnalysisEnvironment): SizedPart[] {
   const sized = env.context.copySizes?.[instr.index] ?? contextCopyBytes(instr, env.context);
-  if (sized !== undefined) return [{ label: 'files copied from the build context', bytes: sized, basis: 'sum of the file sizes in the build context, after .dockerignore' }];
+  if (sized !== undefined) {
+    // The ignore file in force by its name (`app.Dockerfile.dockerignore`), and none when there is none.
+    const after = env.context.ignoreFile ? `after ${ignoreFileName(env.context)}` : 'no ignore file';
+    return [{ label: 'files copied from the build context', bytes: sized, basis: `sum of the file sizes in the build context, ${after}` }];
+  }
   const why = contextSources(instr).length > 0 ? env.context.ignoreFile?.notEvaluated : undefined;
   const basis = why === undefined ? 'the size of the copied files (not measured)' : `the size of the copied files, not measured since ${ignoreFileName(env.context)} is not evaluated: ${why}`;
   return [{ label: `${instr.keyword} ${instr.node.getArgumentsContent() ?? ''}`.slice(0, 80), basis }];

@@ -46,6 +46,13 @@ describe('build context helpers', () => {
     assert.equal(estimate?.layers[0].bytes, 500_000_000);
   });
 
+  it('names the ignore file in force in the basis of a COPY layer, and says when there is none', () => {
+    // It said 'after .dockerignore' for a Dockerfile.prod.dockerignore, and with no ignore file at all.
+    const basis = (context: AnalysisEnvironment['context']) => estimateImage(analyze('FROM scratch\nCOPY . /app\n', { context }).model, { context })?.layers[0].parts[0].basis;
+    assert.equal(basis({ hasDockerignore: true, ignoreFile: { relativePath: 'Dockerfile.prod.dockerignore', text: 'test\n' }, scan }), 'sum of the file sizes in the build context, after Dockerfile.prod.dockerignore');
+    assert.equal(basis({ hasDockerignore: false, newIgnoreFilePath: '.dockerignore', scan }), 'sum of the file sizes in the build context, no ignore file');
+  });
+
   it('reads the sources of a COPY in JSON form, as editors\' templates write it', () => {
     // COPY [".", "."] was no copy of the context at all: not sized, no ignore-file findings, and
     // a source the ignore file excludes (the build fails) was not reported.
