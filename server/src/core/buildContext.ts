@@ -7,7 +7,7 @@
  * path against the ignore text in the facts, so after a fix edited that text (fixAll, "after
  * fixes" estimates) the paths it now excludes are no longer reported.
  */
-import type { Copy } from 'dockerfile-ast';
+import type { Copy, Run } from 'dockerfile-ast';
 import { addIgnoreEntries, createDockerignoreMatcher, type DockerignoreMatcher } from './dockerignore';
 import type { AnalysisEnvironment, BuildContextFacts, ContextScanFacts } from './environment';
 import { perInstruction, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
@@ -66,6 +66,26 @@ function jsonSources(node: Copy, from: Range['start'], to: Range['end']): Contex
   return strings.slice(0, -1).map((s, i) => ({ value: words[i] as string, range: s.getRange(), whole: WHOLE_CONTEXT.has(words[i] as string) }));
 }
 
+/**
+ * The context paths a RUN bind-mounts (`--mount=type=bind,source=conf/app.ini,target=...`; bind
+ * is the type when none is given). A mount from a stage or image (`from=`) and one without a
+ * source (the whole context) give none. The range is the source's value.
+ */
+export const bindMountSources = perInstruction((instr: InstructionText): ContextSource[] => {
+  if (instr.keyword !== 'RUN') return [];
+  const out: ContextSource[] = [];
+  for (const flag of (instr.node as Run).getFlags()) {
+    if (flag.getName().toLowerCase() !== 'mount') continue;
+    const option = (name: string) => flag.getOptions().find((o) => o.getName().toLowerCase() === name);
+    if ((option('type')?.getValue() ?? 'bind') !== 'bind' || option('from')) continue;
+    const source = option('source') ?? option('src');
+    const value = source?.getValue();
+    const range = source?.getValueRange();
+    if (value && range) out.push({ value, range, whole: WHOLE_CONTEXT.has(value) });
+  }
+  return out;
+});
+
 /** The source of a COPY/ADD that copies the whole context, if it has one. */
 export function wholeContextSource(instr: Instr): ContextSource | undefined {
   return contextSources(instr).find((s) => s.whole);
@@ -110,7 +130,7 @@ export function explicitSources(model: DockerfileModel): string[] {
   out = [];
   explicit.set(model, out);
   for (const instr of model.instructions) {
-    for (const s of contextSources(instr)) {
+    for (const s of [...contextSources(instr), ...bindMountSources(instr)]) {
       if (s.whole) continue;
       // Wildcards: keep the literal part before the first wildcard segment, which is what an entry could cover.
       const segments = s.value.split('/');

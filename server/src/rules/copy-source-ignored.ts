@@ -1,11 +1,11 @@
 /**
- * copy-source-ignored: a COPY/ADD names a path of the build context that the ignore file
- * excludes. The builder never receives it, so the build fails ("failed to compute cache key:
+ * copy-source-ignored: a COPY/ADD names, or a RUN bind-mounts, a path of the build context that
+ * the ignore file excludes. The builder never receives it, so the build fails ("failed to compute cache key:
  * ... not found"). Only sources written literally are judged (no wildcards or variables); the
  * decision is Docker's, including the rule that an excluded folder is not entered unless an
  * exception starts with its path.
  */
-import { contextSources, ignoreFileName, ignoreMatcher, literalSourcePath } from '../core/buildContext';
+import { bindMountSources, contextSources, ignoreFileName, ignoreMatcher, literalSourcePath } from '../core/buildContext';
 import { explainDecision, literalPattern } from '../core/dockerignore';
 import type { BuildContextFacts } from '../core/environment';
 import { LineIndex } from '../core/text';
@@ -29,7 +29,7 @@ export const rule: Rule = {
   severity: 'error',
   scope: 'always',
   docs: {
-    summary: 'A COPY or ADD names a path of the build context that `.dockerignore` (or the per-Dockerfile ignore file) excludes.',
+    summary: 'A COPY or ADD names a path of the build context that `.dockerignore` (or the per-Dockerfile ignore file) excludes, or a RUN bind-mounts one (`--mount=type=bind,source=...`).',
     why: 'The builder never receives excluded paths, so the instruction finds nothing to copy and the build fails with "not found". It is easy to cause by adding a broad entry such as `build` or `*.json` to the ignore file.',
     incorrect: '# .dockerignore\ntarget\n\n# Dockerfile\nCOPY target/app.jar /app.jar',
     correct: '# .dockerignore\ntarget\n!target/app.jar\n\n# Dockerfile\nCOPY target/app.jar /app.jar',
@@ -41,7 +41,7 @@ export const rule: Rule = {
     if (!context.ignoreFile) return [];
     const out: RawFinding[] = [];
     for (const instr of model.instructions) {
-      for (const source of contextSources(instr)) {
+      for (const source of [...contextSources(instr), ...bindMountSources(instr)]) {
         const path = source.whole ? undefined : literalSourcePath(source.value);
         const why = path && whyExcluded(context, path);
         if (!why) continue;

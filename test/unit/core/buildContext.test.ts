@@ -53,6 +53,18 @@ describe('build context helpers', () => {
     assert.equal(basis({ hasDockerignore: false, newIgnoreFilePath: '.dockerignore', scan }), 'sum of the file sizes in the build context, no ignore file');
   });
 
+  it('reports a bind mount of a path the ignore file excludes, and keeps bind-mounted paths out of the suggestions', () => {
+    // BuildKit fails such a RUN ("failed to compute cache key: ... conf: no such file or directory", checked with Docker 20.10).
+    const env: AnalysisEnvironment = { context: { hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text: 'conf\n' }, scan } };
+    const run = 'RUN --mount=type=bind,source=conf/app.ini,target=/tmp/a.ini --mount=type=bind,from=build,source=conf/x,target=/x --mount=type=cache,target=/root/.cache --mount=src=./conf,target=/c cat /tmp/a.ini\n';
+    const ignored = analyze(`FROM debian:bookworm-slim\n${run}`, env).findings.filter((f) => f.ruleId === 'copy-source-ignored');
+    assert.deepEqual(ignored.map((f) => [f.range.start.character, f.data?.path]), [[29, 'conf/app.ini'], [164, 'conf']]);
+    assert.match(ignored[0].message, /^The builder never receives `conf\/app\.ini`, so this RUN fails: in \.dockerignore, the builder never looks inside `conf`/);
+    // A heavy folder a RUN bind-mounts is not offered for the ignore file.
+    const large = analyze('FROM node:22-slim\nCOPY . /app\nRUN --mount=type=bind,source=node_modules,target=/app/node_modules npm test\n', { context: { hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text: '.git\n' }, scan } });
+    assert.deepEqual(large.findings.filter((f) => f.ruleId === 'context-large-paths'), []);
+  });
+
   it('reads the sources of a COPY in JSON form, as editors\' templates write it', () => {
     // COPY [".", "."] was no copy of the context at all: not sized, no ignore-file findings, and
     // a source the ignore file excludes (the build fails) was not reported.
