@@ -27,17 +27,9 @@ const APT_VALUE_OPTIONS = new Set(['-o', '--option', '-c', '--config-file', '-t'
  * is an update, and `apt-get install -t bookworm-backports curl` installs curl alone.
  */
 export function aptOperands(cmd: ShellCommand): readonly ShellWord[] {
-  let found = APT_OPERANDS.get(cmd);
-  if (!found) {
-    const args = programArgs(cmd);
-    found = Object.freeze(operands(cmd).filter((w) => !APT_VALUE_OPTIONS.has(args[args.indexOf(w) - 1]?.value ?? '')));
-    APT_OPERANDS.set(cmd, found);
-  }
-  return found;
+  const args = programArgs(cmd);
+  return operands(cmd).filter((w) => !APT_VALUE_OPTIONS.has(args[args.indexOf(w) - 1]?.value ?? ''));
 }
-
-/** aptOperands per command: every rule asks isAptInstall/isAptUpdate of every apt command, keystrokes included. */
-const APT_OPERANDS = new WeakMap<ShellCommand, readonly ShellWord[]>();
 
 /** The packages an apt install (or purge, remove) names, as written (`curl`, `gcc=4:12.2.0-3`). */
 export function aptPackages(cmd: ShellCommand): readonly ShellWord[] {
