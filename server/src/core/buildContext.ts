@@ -71,8 +71,15 @@ function jsonSources(node: Copy, from: Range['start'], to: Range['end']): Contex
  * is the type when none is given). A mount from a stage or image (`from=`) and one without a
  * source (the whole context) give none. The range is the source's value.
  */
-export const bindMountSources = perInstruction((instr: InstructionText): ContextSource[] => {
-  if (instr.keyword !== 'RUN') return [];
+export function bindMountSources(instr: Instr): ContextSource[] {
+  // Most RUNs have no --mount: answered without a memo on their node. One more property on every
+  // RUN node raised the server's peak RSS by 10-35 MB on the generated 10,000-line file.
+  return instr.keyword === 'RUN' && instr.run !== undefined && instr.run.mounts.length > 0 ? bindMountsOf(instr) : NO_SOURCES;
+}
+
+const NO_SOURCES = Object.freeze([]) as unknown as ContextSource[];
+
+const bindMountsOf = perInstruction((instr: InstructionText): ContextSource[] => {
   const out: ContextSource[] = [];
   for (const flag of (instr.node as Run).getFlags()) {
     if (flag.getName().toLowerCase() !== 'mount') continue;
