@@ -13,6 +13,7 @@ import type { AnalysisEnvironment, BuildContextFacts, ContextScanFacts } from '.
 import { perInstruction, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
 import { programName, programOperands, type ShellCommand } from './shell';
+import { subcommandOf } from './packageManagers';
 import { copySpec, resolvePath, workdirAt } from './paths';
 import type { Fix, Range } from './types';
 import type { RawFinding } from '../rules/rule';
@@ -194,19 +195,24 @@ export function pathsUsedAfterContextCopy(model: DockerfileModel): string[] {
 
 /** Package scripts named like a build (`build`, `build:prod`). */
 const BUILD_SCRIPT = /^build\b/;
-/** Programs that build from the sources they are given, with the subcommands that do (none: the program alone). */
-const BUILDERS = new Map<string, string[]>(Object.entries({ mvn: [], mvnw: [], gradle: [], gradlew: [], tsc: [], webpack: [], make: [], cargo: ['build', 'install'], go: ['build', 'install'], dotnet: ['build', 'publish'], vite: ['build'], ng: ['build'], next: ['build'], nest: ['build'] }));
+/** Programs that build from the sources they are given whatever their arguments. */
+const BUILD_PROGRAMS = /^(?:mvnw?|gradlew?|tsc|webpack|make)$/;
+/** Programs that build with one of these subcommands (read as the other rules read them, option values skipped). */
+const BUILD_SUBCOMMANDS: [RegExp, string[]][] = [
+  [/^(?:cargo|go)$/, ['build', 'install']],
+  [/^dotnet$/, ['build', 'publish']],
+  [/^(?:vite|ng|next|nest)$/, ['build']],
+];
 
 /** A command that builds the app in the image (`npm run build`, `yarn build`, `mvn package`, `go build`...). */
 function buildsOutput(cmd: ShellCommand): boolean {
   const name = programName(cmd);
-  const first = programOperands(cmd)[0]?.value ?? '';
   if (name === 'npm' || name === 'yarn' || name === 'pnpm' || name === 'bun') {
-    const script = first === 'run' || first === 'run-script' ? (programOperands(cmd)[1]?.value ?? '') : name === 'npm' ? '' : first;
+    const [first, second] = programOperands(cmd).map((w) => w.value);
+    const script = first === 'run' || first === 'run-script' ? (second ?? '') : name === 'npm' ? '' : (first ?? '');
     return BUILD_SCRIPT.test(script);
   }
-  const subcommands = BUILDERS.get(name);
-  return subcommands !== undefined && (subcommands.length === 0 || subcommands.includes(first));
+  return BUILD_PROGRAMS.test(name) || BUILD_SUBCOMMANDS.some(([programs, subs]) => subcommandOf(cmd, programs, subs) !== undefined);
 }
 
 /** The words of a RUN's commands, or of a CMD/ENTRYPOINT in exec or shell form; none for other instructions. */
