@@ -44,7 +44,7 @@ describe('build output the image uses after COPY .', () => {
   });
 
   it('is still suggested when the image builds it again before using it (npm run build, mvn package...)', () => {
-    for (const build of ['RUN npm install && npm run build', 'RUN yarn build', 'RUN npm run build:prod', 'RUN mvn -q package', 'RUN ./gradlew bootJar']) {
+    for (const build of ['RUN npm install && npm run build', 'RUN yarn build', 'RUN npm run build:prod', 'RUN mvn -q package', 'RUN ./gradlew bootJar', 'RUN go -C ./src build -o /app/dist/ ./...']) {
       assert.match(largePaths(`FROM node:22-slim\nWORKDIR /app\nCOPY . .\n${build}\nCMD ["node", "dist/index.js"]\n`, facts)[0], /saves about 9\.0 MB/, build);
     }
     // A build before the copy does not make what the copy brings.
