@@ -17,7 +17,7 @@ import { finalStage, type DockerfileModel, type Instr, type Stage } from './mode
 import { programName, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
-import { APT_LISTS, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type NpmEstimate } from '../sizes';
+import { APT_LISTS, countOf, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type NpmEstimate } from '../sizes';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 import { restoredBytes } from '../rules/files-changed-in-later-layer';
 import { installsRecommends } from '../rules/apt-recommends';
@@ -299,7 +299,7 @@ export function nothingSized(e: StageEstimate): boolean {
 export function describeEstimate(e: StageEstimate): string {
   const layerBytes = e.knownBytes - (e.base?.bytes ?? 0);
   const base = e.base?.bytes !== undefined && !e.baseUnsized ? `base ${formatBytes(e.base.bytes)}` : 'base not sized';
-  const unsized = e.unsizedLayers > 0 ? `; ${e.unsizedLayers} layer${e.unsizedLayers === 1 ? '' : 's'} not sized` : '';
+  const unsized = e.unsizedLayers > 0 ? `; ${countOf(e.unsizedLayers, 'layer')} not sized` : '';
   // No figure for the image; what the layers add is still said (all of the known bytes, as the base gave none).
   if (nothingSized(e)) return `not sized (${base}${e.knownBytes > 0 ? ` + ${formatBytes(e.knownBytes)} of layers` : ''}${unsized})`;
   const prefix = e.complete ? 'about' : 'at least about';

@@ -6,7 +6,7 @@ import type { AnalysisSettings } from '../core/analyze';
 import type { Severity } from '../core/types';
 import { parseSize } from '../core/config';
 import { DEFAULT_ALLOWED_REGISTRIES, type RegistrySettings } from '../sources/registry';
-import type { BuildContextSetting } from '../sources/context/facts';
+import type { BuildContextSetting, PerDockerfileSetting } from '../sources/context/facts';
 import { DEFAULT_ENGINE_SETTINGS, parseEngineSettings, type EngineSettings } from '../sources/engine/settings';
 
 export interface ServerSettings {
@@ -18,7 +18,7 @@ export interface ServerSettings {
   /** `dockerfileSizeHints.buildContext`: a context folder for every Dockerfile, or Dockerfile glob -> context folder. */
   buildContext?: BuildContextSetting;
   /** `dockerfileSizeHints.target`: the stage every Dockerfile's build produces, or Dockerfile glob -> stage. */
-  target?: BuildContextSetting;
+  target?: PerDockerfileSetting;
 }
 
 const DEFAULTS: ServerSettings = { enable: true, analysis: {}, registry: { enable: false, allowedRegistries: DEFAULT_ALLOWED_REGISTRIES, cacheHours: 24 }, engine: DEFAULT_ENGINE_SETTINGS };
@@ -58,7 +58,7 @@ export class Settings {
 }
 
 /** A setting given for every Dockerfile (a non-blank string) or per Dockerfile glob (the string values of an object). */
-function perDockerfile(v: unknown): BuildContextSetting {
+function perDockerfile(v: unknown): PerDockerfileSetting {
   if (typeof v === 'string') return v.trim() ? v : undefined;
   return v && typeof v === 'object' ? Object.fromEntries(Object.entries(v as Record<string, unknown>).filter((e): e is [string, string] => typeof e[1] === 'string')) : undefined;
 }

@@ -15,8 +15,11 @@ import { composeTargetsFor, readComposeFiles } from './compose';
 import { readFirst, readIfThere } from '../readFirst';
 import type { ContextScanResult } from './scan';
 
+/** A setting for every Dockerfile (a string), or per Dockerfile glob (a map); read by {@link settingFor}. */
+export type PerDockerfileSetting = string | Record<string, string> | undefined;
+
 /** `dockerfileSizeHints.buildContext`: one context for every Dockerfile, or Dockerfile glob -> context. */
-export type BuildContextSetting = string | Record<string, string> | undefined;
+export type BuildContextSetting = PerDockerfileSetting;
 
 export interface ContextLayout {
   /** Absolute workspace folders; the setting's paths and the Compose search are relative to them. */
@@ -51,7 +54,7 @@ function posix(p: string): string {
  * in its workspace folder. `base` is that folder (else the Dockerfile's own), which relative
  * values start from; `key` is the glob that matched, or the string itself.
  */
-export function settingFor(setting: string | Record<string, string> | undefined, dockerfilePath: string, workspaceFolders: readonly string[]): { value: string; key: string; base: string } | undefined {
+export function settingFor(setting: PerDockerfileSetting, dockerfilePath: string, workspaceFolders: readonly string[]): { value: string; key: string; base: string } | undefined {
   const base = workspaceFolderOf(dockerfilePath, workspaceFolders) ?? path.dirname(dockerfilePath);
   if (typeof setting === 'string') return setting.trim() ? { value: setting.trim(), key: setting, base } : undefined;
   if (!setting || typeof setting !== 'object') return undefined;
