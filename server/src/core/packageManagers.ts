@@ -91,7 +91,8 @@ export function pipKeepsCache(instr: Instr, cmd: ShellCommand): boolean {
 
 /**
  * The value of an environment variable as `cmd` sees it: an assignment in front of the command,
- * else what the same RUN's earlier commands left exported (`export NAME=...`; a bare `NAME=...`
+ * else what the same RUN's earlier commands left exported (`export NAME=...`, `declare -x NAME=...`
+ * where bash runs them ({@link runsBash}), undone by `export -n`; a bare `NAME=...`
  * only changes what the program sees when NAME is exported already, by an ENV, an ARG or an
  * `export NAME`, or after `set -a`), else an ENV along the FROM chain, else the default of an ARG
  * the stage declares above it. A bare assignment of a variable nothing exported stays in the
@@ -118,11 +119,23 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
     if (c.start >= cmd.start) break;
     if (staysInSubshell(c, cmd)) continue;
     const program = programName(c);
-    if (program === 'export') {
-      for (const w of c.words.slice(1)) {
+    const declares = program === 'declare' || program === 'typeset';
+    if (program === 'export' || (declares && runsBash(instr))) {
+      // Options first: `export -n` un-exports (bash; dash stops at the unknown option and exports
+      // nothing), `declare -x`/`typeset -x` (`-rx` too) export and `+x` un-exports; a declare
+      // without either only sets the shell variable, as a bare assignment does.
+      let exports: boolean | undefined = declares ? undefined : true;
+      for (const w of c.words.slice(programIndex(c) + 1)) {
+        const option = /^([-+])([A-Za-z]+)$/.exec(w.value);
+        if (option) {
+          if (program === 'export' && option[2].includes('n')) exports = false;
+          else if (declares && option[2].includes('x')) exports = option[1] === '-';
+          continue;
+        }
         const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(w.value);
         if (!m || !same(m[1])) continue;
-        exported = true;
+        if (exports !== undefined) exported = exports;
+        else if (allExport) exported = true;
         if (m[2] !== undefined) value = m[2];
       }
     } else if (program === 'set') {
@@ -273,6 +286,27 @@ export function posixShell(instr: Instr): boolean {
   if (last && !/^\[\s*"[^"]*\b(sh|bash|ash|dash|zsh|ksh)"/.test(last)) return false;
   const base = chainOf(instr)[0]?.from.image ?? '';
   return !/windows|nanoserver|servercore/i.test(base);
+}
+
+/**
+ * True when bash (or zsh, which reads `declare -x` alike) runs the RUN's commands: a `bash -c`
+ * script read in place, else the last SHELL along the chain naming bash, else a base image whose
+ * /bin/sh is bash (the Red Hat family, Amazon Linux, Arch, openSUSE). Debian's and Ubuntu's
+ * /bin/sh is dash and Alpine's busybox ash, which have no `declare` or `typeset`.
+ */
+export function runsBash(instr: Instr): boolean {
+  const run = instr.run;
+  const bashLike = (program: string) => /(?:^|\/)(?:bash|zsh)$/.test(program);
+  if (run?.inner) {
+    const shell = /^\s*\[?\s*"?([^\s",]+)/.exec(run.text.slice(0, run.inner.start))?.[1] ?? '';
+    if (!/(?:^|\/)sh$/.test(shell)) return bashLike(shell);
+  } else {
+    const shells = earlierAlongChain(instr, 'SHELL');
+    const last = shells[shells.length - 1]?.node.getArgumentsContent();
+    if (last) return bashLike(/^\[\s*"([^"]*)"/.exec(last)?.[1] ?? '');
+  }
+  const base = (baseImageOf(instr) ?? '').toLowerCase();
+  return !/alpine|busybox/.test(base) && /(?:^|[/:-])(?:fedora|centos|rockylinux|almalinux|amazonlinux|oraclelinux|ubi\d*|archlinux|opensuse)/.test(base);
 }
 
 /** The image the FROM chain of `instr`'s stage starts from (the first non-stage FROM), after ARG substitution where possible. */

@@ -77,6 +77,38 @@ describe('package-manager helpers', () => {
     assert.ok(!pipCache('FROM python:3.12-slim\nRUN export PIP_NO_CACHE_DIR=1; pip install flask\n'));
   });
 
+  it('reads declare -x and typeset -x as exports where bash runs the RUN, and export -n as an un-export', () => {
+    const see = (text: string, name = 'PIP_NO_CACHE_DIR') => {
+      const [r] = runs(text);
+      const cmds = r.run!.commands;
+      return envFor(r, cmds[cmds.length - 1], name);
+    };
+    const bash = 'FROM python:3.12-slim\nSHELL ["/bin/bash", "-c"]\n';
+    assert.equal(see(`${bash}RUN declare -x PIP_NO_CACHE_DIR=1 && pip install x\n`), '1');
+    assert.equal(see(`${bash}RUN typeset -x PIP_NO_CACHE_DIR=1 && pip install x\n`), '1');
+    assert.equal(see(`${bash}RUN declare -rx PIP_NO_CACHE_DIR=1 && pip install x\n`), '1');
+    assert.equal(see(`${bash}RUN declare -x PIP_NO_CACHE_DIR; PIP_NO_CACHE_DIR=1; pip install x\n`), '1');
+    // Without -x a declare only sets the shell variable; +x takes the export away.
+    assert.equal(see(`${bash}RUN declare PIP_NO_CACHE_DIR=1 && pip install x\n`), undefined);
+    assert.equal(see(`${bash}RUN declare -x PIP_NO_CACHE_DIR=1; declare +x PIP_NO_CACHE_DIR; pip install x\n`), undefined);
+    // `bash -c '...'` runs bash whatever the SHELL; a base whose /bin/sh is bash too.
+    assert.equal(see(`FROM python:3.12-slim\nRUN bash -c 'declare -x PIP_NO_CACHE_DIR=1 && pip install x'\n`), '1');
+    assert.equal(see(`FROM python:3.12-slim\nRUN ["/bin/bash", "-c", "declare -x PIP_NO_CACHE_DIR=1 && pip install x"]\n`), '1');
+    assert.equal(see(`FROM fedora:40\nRUN declare -x PIP_NO_CACHE_DIR=1 && pip install x\n`), '1');
+    assert.equal(see(`FROM rockylinux:9\nRUN typeset -x PIP_NO_CACHE_DIR=1 && pip install x\n`), '1');
+    // Debian's and Alpine's /bin/sh (dash, busybox ash) have no declare: 'declare: not found'.
+    assert.equal(see('FROM python:3.12-slim\nRUN declare -x PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
+    assert.equal(see('FROM python:3.12-alpine\nRUN typeset -x PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
+    assert.equal(see(`${bash}RUN sh -c 'declare -x PIP_NO_CACHE_DIR=1; pip install x'\n`), undefined);
+    // export -n un-exports (bash); dash stops at the unknown option, exporting nothing either.
+    assert.equal(see(`${bash}RUN export PIP_NO_CACHE_DIR=1; export -n PIP_NO_CACHE_DIR; pip install x\n`), undefined);
+    assert.equal(see('FROM python:3.12-slim\nENV PIP_NO_CACHE_DIR=1\nRUN export -n PIP_NO_CACHE_DIR; pip install x\n'), undefined);
+    assert.equal(see('FROM python:3.12-slim\nRUN export -n PIP_NO_CACHE_DIR=1; pip install x\n'), undefined);
+    const pipCache = (text: string) => analyze(text, { context: {} }).findings.some((f) => f.ruleId === 'pip-cache-kept');
+    assert.ok(!pipCache(`${bash}RUN declare -x PIP_NO_CACHE_DIR=1 && pip install flask\n`));
+    assert.ok(pipCache('FROM python:3.12-slim\nRUN declare -x PIP_NO_CACHE_DIR=1; pip install flask\n'));
+  });
+
   it('reads pip-style booleans', () => {
     for (const v of ['1', 'true', 'yes', 'on', '"1"']) assert.ok(isTruthy(v), v);
     for (const v of [undefined, '', '0', 'false', 'No', 'off', "'0'"]) assert.ok(!isTruthy(v), String(v));
