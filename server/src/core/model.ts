@@ -1071,26 +1071,54 @@ export interface StageArg {
   value?: string;
 }
 
-/** The ARGs of each stage, memoised: environment lookups ask for them once per command. */
-const STAGE_ARGS = new WeakMap<Stage, StageArg[]>();
-
 /**
  * The ARGs `stage` declares, in order. A RUN sees an ARG declared above it in its own stage as an
  * environment variable (its scope ends with the stage; an ENV of the same name wins over it). One
  * without a default takes the default of the ARG of that name before the first FROM, if any
  * (`ARG NODE_ENV=production`, then `FROM node` and `ARG NODE_ENV`), as the builder does.
+ * A default is expanded as BuildKit expands it (`${X}`, `${X:-d}`, `${X:+a}`) with what is in scope
+ * above it: the stage's earlier ARGs and the ENVs along its FROM chain (a global ARG only once the
+ * stage declares it again); one naming anything else (a build argument without default, an ENV
+ * of the base image) stays as written.
  */
 export function stageArgs(stage: Stage): StageArg[] {
-  let args = STAGE_ARGS.get(stage);
-  if (!args) {
-    args = stage.instructions.flatMap((i): StageArg[] => {
-      const prop = i.keyword === 'ARG' ? (i.node as Arg).getProperty() : null;
+  return stageScope(stage).args;
+}
+
+/** A stage's ARGs (see {@link stageArgs}) and the ENV values it leaves to the stages built on it, expanded. */
+const STAGE_SCOPE = new WeakMap<Stage, { args: StageArg[]; env: Map<string, string> }>();
+function stageScope(stage: Stage): { args: StageArg[]; env: Map<string, string> } {
+  let scope = STAGE_SCOPE.get(stage);
+  if (scope) return scope;
+  const env = new Map(stage.from.stage ? stageScope(stage.from.stage).env : undefined);
+  const vars = new Map(env);
+  const expand = (raw: string) => substituteArgs(raw, vars) ?? raw;
+  const args: StageArg[] = [];
+  for (const i of stage.instructions) {
+    if (i.keyword === 'ARG') {
+      const prop = (i.node as Arg).getProperty();
       const name = prop?.getName();
-      return prop && name ? [{ index: i.index, name, value: prop.getValue() ?? stage.globalArgs?.get(name) }] : [];
-    });
-    STAGE_ARGS.set(stage, args);
+      if (!prop || !name) continue;
+      const raw = prop.getValue();
+      const value = raw === null || raw === undefined ? stage.globalArgs?.get(name) : expand(raw);
+      args.push({ index: i.index, name, value });
+      // An ENV of the same name wins over the ARG.
+      if (env.has(name)) continue;
+      if (value === undefined) vars.delete(name);
+      else vars.set(name, value);
+    } else if (i.keyword === 'ENV') {
+      for (const p of (i.node as Env).getProperties()) {
+        const name = p.getName();
+        if (!name) continue;
+        const value = expand(p.getValue() ?? '');
+        env.set(name, value);
+        vars.set(name, value);
+      }
+    }
   }
-  return args;
+  scope = { args, env };
+  STAGE_SCOPE.set(stage, scope);
+  return scope;
 }
 
 /**

@@ -6,6 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
+import { buildModel, stageArgs } from '../../../server/src/core/model';
 
 const ids = (text: string, rule: string) => analyze(text, { context: {} }).findings.map((f) => f.ruleId).filter((id) => id === rule);
 const npm = (lines: string) => ids(`FROM node:22-slim\n${lines}\nCOPY package.json ./\nRUN npm ci && npm cache clean --force\nCMD ["node", "index.js"]\n`, 'npm-dev-dependencies');
@@ -37,6 +38,24 @@ describe('ARG defaults as the environment of RUN', () => {
     // Its own default wins, and a global ARG of another name gives nothing.
     assert.deepEqual(ids('ARG PIP_NO_CACHE_DIR=1\nFROM python:3.12-slim\nARG PIP_NO_CACHE_DIR=\nRUN pip install flask\n', 'pip-cache-kept'), ['pip-cache-kept']);
     assert.deepEqual(ids('ARG OTHER=1\nFROM python:3.12-slim\nARG PIP_NO_CACHE_DIR\nRUN pip install flask\n', 'pip-cache-kept'), ['pip-cache-kept']);
+  });
+
+  it('expands ${...} in a default with the ARGs and ENVs in scope above it, as BuildKit does', () => {
+    // Docker 20.10's BuildKit, 'ARG X' (no value), 'ARG Y=', then the defaults below: a RUN's env
+    // printed PIP_NO_CACHE_DIR=1 for ${X:-1}, Z= for ${Y:+alt}, V=xy for x${G}y while the global
+    // G was not declared in the stage, xglobaly after 'ARG G', and D=1e for ${E} after 'ENV E=${PIP_NO_CACHE_DIR}e'.
+    assert.deepEqual(pip('ARG X\nARG PIP_NO_CACHE_DIR=${X:-1}'), []);
+    assert.deepEqual(pip('ARG Y=\nARG PIP_NO_CACHE_DIR=${Y}'), ['pip-cache-kept']);
+    assert.deepEqual(pip('ARG Y=\nARG PIP_NO_CACHE_DIR=${Y:+1}'), ['pip-cache-kept']);
+    assert.deepEqual(pip('ARG Y=1\nARG PIP_NO_CACHE_DIR=${Y:+on}'), []);
+    assert.deepEqual(pip('ARG Y=\nARG PIP_NO_CACHE_DIR=$Y'), ['pip-cache-kept']);
+    assert.deepEqual(pip('ENV E=\nARG PIP_NO_CACHE_DIR=${E}'), ['pip-cache-kept']);
+    assert.deepEqual(ids('ARG OFF=\nFROM python:3.12-slim\nARG OFF\nARG PIP_NO_CACHE_DIR=${OFF}\nRUN pip install flask\n', 'pip-cache-kept'), ['pip-cache-kept']);
+    // npm's cache where the cache mount is: nothing stays in the layer.
+    assert.deepEqual(ids('FROM node:22-slim\nARG X\nARG npm_config_cache=${X:-/tmp/npm}\nCOPY package*.json ./\nRUN --mount=type=cache,target=/tmp/npm npm ci --omit=dev\n', 'npm-cache-kept'), []);
+    // A name the file does not give (a build argument without default, the base image's ENV) leaves the default as written.
+    const [arg] = stageArgs(buildModel('FROM python:3.12-slim\nARG PIP_NO_CACHE_DIR=${FROM_BASE}\n').stages[0]);
+    assert.equal(arg.value, '${FROM_BASE}');
   });
 
   it('only counts ARGs of the same stage declared above the RUN', () => {
