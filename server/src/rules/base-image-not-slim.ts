@@ -3,7 +3,7 @@
  * environment: compilers, headers, version control, image libraries. Its `-slim` sibling has the
  * same language runtime on a minimal Debian and is several hundred MB smaller.
  */
-import { aptPackages, isAptInstall, ranCommands } from '../core/commands';
+import { aptPackages, isAptInstall, isPipInstall, ranCommands } from '../core/commands';
 import { instructionAt, type Stage } from '../core/model';
 import { programName } from '../core/shell';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant } from '../sizes';
@@ -36,8 +36,12 @@ const FULL_ONLY_TOOLS: Record<string, string[]> = {
  */
 const LANGUAGE_IMAGES = new Set(['python', 'node', 'ruby', 'perl', 'rust', 'openjdk', 'golang', 'php', 'erlang', 'elixir', 'haskell', 'julia', 'r-base']);
 
-/** Package installers that may compile native code, which the full image's toolchain makes work. */
-const MAY_COMPILE = /^(npm|yarn|pnpm|pip\d*(\.\d+)?|gem|bundle|bundler)$/;
+/**
+ * Installers and builds that may compile native code or link a C library, which the full image's
+ * toolchain and headers make work: `-slim` has no gcc (python, node, ruby, perl), or gcc without
+ * pkg-config and libssl-dev (rust, for crates that link OpenSSL). pip also as `python -m pip`.
+ */
+const MAY_COMPILE = /^(npm|yarn|pnpm|pip\d*(\.\d+)?|pipenv|poetry|uv|pdm|gem|bundle|bundler|cargo|cpanm|cpan)$/;
 
 /** Tools the stage runs that `-slim` would lack because nothing in the stage installs them. */
 function missingInSlim(stage: Stage): string[] {
@@ -55,7 +59,7 @@ function missingInSlim(stage: Stage): string[] {
 }
 
 function compiles(stage: Stage): boolean {
-  return stage.instructions.some((i) => i.run && ranCommands(i.run).some((c) => MAY_COMPILE.test(programName(c))));
+  return stage.instructions.some((i) => i.run && ranCommands(i.run).some((c) => MAY_COMPILE.test(programName(c)) || isPipInstall(c) !== undefined));
 }
 
 export const rule: Rule = {
@@ -70,7 +74,7 @@ export const rule: Rule = {
     incorrect: 'FROM python:3.12',
     correct: 'FROM python:3.12-slim',
     sizeImpact: 'From the bundled size table: `python:3.12` is about 1.1 GB unpacked, `python:3.12-slim` about 119 MB.',
-    fix: 'Switches the tag to the `-slim` variant. Not offered when the stage runs a tool only the full image has (curl, git, gcc, make...) without installing it; marked as not preferred when the stage installs packages that may compile native code (pip, npm, gem), since those may need a compiler the slim image lacks: then prefer a builder stage.',
+    fix: 'Switches the tag to the `-slim` variant. Not offered when the stage runs a tool only the full image has (curl, git, gcc, make...) without installing it; marked as not preferred when the stage installs or builds packages that may compile native code (pip, poetry, npm, gem, cargo, cpanm), since those may need a compiler or headers the slim image lacks: then prefer a builder stage.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -105,7 +109,7 @@ export const rule: Rule = {
     if (stage.from.raw !== stage.from.image) return undefined; // ARG-built reference: edit the ARG instead.
     const missing = missingInSlim(stage);
     if (missing.length > 0) return undefined;
-    const note = compiles(stage) ? ' (check that no package needs a compiler)' : '';
+    const note = compiles(stage) ? ' (check that no package needs a compiler or a library\'s headers)' : '';
     return {
       title: `Use ${slim}${note}`,
       edits: [{ range: stage.from.imageRange, newText: slim }],
