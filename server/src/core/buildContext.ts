@@ -14,7 +14,8 @@ import { perInstruction, type DockerfileModel, type Instr, type InstructionText,
 import { ranCommands } from './commands';
 import { programName, programOperands, type ShellCommand } from './shell';
 import { subcommandOf } from './packageManagers';
-import { copySpec, resolvePath, workdirAt } from './paths';
+import { copySpec } from './paths';
+import { resolvePath, workdirAt } from './workdir';
 import type { Fix, Range } from './types';
 import type { RawFinding } from '../rules/rule';
 

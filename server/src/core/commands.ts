@@ -7,6 +7,7 @@ import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript, Stage } from './model';
 import { closesCompound, mayRunInBackground, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, textEnd, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
+import { resolvePath, workdirAt } from './workdir';
 
 /** Arguments that are not options (`-y`, `--no-cache`), in order. */
 export function operands(cmd: ShellCommand): readonly ShellWord[] {
@@ -73,13 +74,29 @@ export function removesPath(run: RunScript, ...prefixes: string[]): boolean {
   );
 }
 
-/** True when the RUN has a `--mount=type=cache` (or tmpfs) whose target is one of `targets` or below/above it. */
-export function hasCacheMount(run: RunScript, ...targets: string[]): boolean {
-  return run.mounts.some((m) => {
+/**
+ * Targets of the RUN's `--mount=type=cache` and `--mount=type=tmpfs` mounts. A relative target is
+ * made absolute against the WORKDIR, as BuildKit does (Docker 20.10: under `WORKDIR /app/sub`,
+ * `target=.npm` mounted /app/sub/.npm); under a WORKDIR with a variable it stays as written.
+ */
+export function cacheMountTargets(instr: Instr): string[] {
+  const out: string[] = [];
+  for (const m of instr.run?.mounts ?? []) {
     const type = /(?:^|,)type=([^,]+)/.exec(m)?.[1];
-    if (type !== 'cache' && type !== 'tmpfs') return false;
-    const target = /(?:^|,)(?:target|dst|destination)=([^,]+)/.exec(m)?.[1]?.replace(/\/+$/, '');
-    return target !== undefined && targets.some((t) => t === target || t.startsWith(target + '/') || target.startsWith(t + '/'));
+    if (type !== 'cache' && type !== 'tmpfs') continue;
+    const target = /(?:^|,)(?:target|dst|destination)=([^,]+)/.exec(m)?.[1];
+    if (!target) continue;
+    const cwd = /^[/~$"']/.test(target) ? undefined : workdirAt(instr);
+    out.push((cwd !== undefined && resolvePath(target, cwd)) || target);
+  }
+  return out;
+}
+
+/** True when the RUN has a `--mount=type=cache` (or tmpfs) whose target ({@link cacheMountTargets}) is one of `targets` or below/above it. */
+export function hasCacheMount(instr: Instr, ...targets: string[]): boolean {
+  return cacheMountTargets(instr).some((m) => {
+    const target = m.replace(/\/+$/, '');
+    return targets.some((t) => t === target || t.startsWith(target + '/') || target.startsWith(t + '/'));
   });
 }
 

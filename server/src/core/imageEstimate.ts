@@ -169,7 +169,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
     if (name === 'npm' && NPM_NEGLIGIBLE.has(operands(cmd)[0]?.value ?? '')) continue;
     unknown.add(name);
   }
-  if (ran.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(run, '/var/lib/apt/lists')) {
+  if (ran.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(instr, '/var/lib/apt/lists')) {
     parts.push({ label: 'apt lists left in the layer', bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, debianBase) });
   }
   if (lastlog) parts.push({ label: `useradd -u ${lastlog.uid}: /var/log/lastlog`, bytes: lastlog.saving.bytes, basis: lastlog.saving.basis });

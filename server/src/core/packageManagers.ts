@@ -7,7 +7,7 @@
  * and `/home/node/.npm` are the same cache: a rule written for root also accepts the cleanup a
  * Dockerfile running as another user writes.
  */
-import { appendToRun, commandRange, hasFlag, laterInImage, operands, ranCommands } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, operands, ranCommands } from './commands';
 import { buildModel, instructionAt, stageArgs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -42,18 +42,6 @@ export function pathCovers(handled: string, dir: string): boolean {
   if (h === '/' || h === '~' || h === '') return h === d;
   if (h.endsWith('*')) return d.startsWith(h.slice(0, -1));
   return h === d || d.startsWith(h + '/') || h.startsWith(d + '/');
-}
-
-/** Targets of the RUN's `--mount=type=cache` and `--mount=type=tmpfs` mounts. */
-export function cacheMountTargets(run: RunScript): string[] {
-  const out: string[] = [];
-  for (const m of run.mounts) {
-    const type = /(?:^|,)type=([^,]+)/.exec(m)?.[1];
-    if (type !== 'cache' && type !== 'tmpfs') continue;
-    const target = /(?:^|,)(?:target|dst|destination)=([^,]+)/.exec(m)?.[1];
-    if (target) out.push(target);
-  }
-  return out;
 }
 
 /** Operands of the `rm` commands among `commands`. */
@@ -425,7 +413,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             if (spec.optsOut?.(c)) continue;
             const after = run.commands.slice(k + 1);
             if (after.some((a) => spec.cleans(a))) continue;
-            const mounts = cacheMountTargets(run);
+            const mounts = cacheMountTargets(instr);
             const removed = removedPaths(after).map((r) => expandVars(r, c.env));
             const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir)) || removed.some((r) => pathCovers(r, dir));
             if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) continue;

@@ -7,32 +7,16 @@
  * `mv`) plus the package-manager caches they leave unless the same RUN removes them. Anything
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
-import type { Copy, Workdir } from 'dockerfile-ast';
+import type { Copy } from 'dockerfile-ast';
 import { hasCacheMount, hasFlag, isAptUpdate, isPipInstall, operands, ranAfter, ranCommands, removesPath } from './commands';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { pipKeepsCache } from './packageManagers';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
+import { normalizePath, resolvePath, workdirAt } from './workdir';
 
 // ---------------------------------------------------------------------------------------------
 // Path arithmetic
-
-/** Collapses `.`, `..` and repeated slashes of an absolute path; keeps no trailing slash (except `/`). */
-export function normalizePath(p: string): string {
-  const out: string[] = [];
-  for (const part of p.split('/')) {
-    if (part === '' || part === '.') continue;
-    if (part === '..') out.pop();
-    else out.push(part);
-  }
-  return '/' + out.join('/');
-}
-
-/** `p` made absolute against `cwd`; undefined when it depends on a variable or `~`. */
-export function resolvePath(p: string, cwd: string): string | undefined {
-  if (p === '' || /[$`~]/.test(p)) return undefined;
-  return normalizePath(p.startsWith('/') ? p : `${cwd}/${p}`);
-}
 
 /**
  * A path pattern as `rm`/`chmod` receive it: the literal prefix up to the first glob character.
@@ -56,40 +40,6 @@ export function isAtOrBelow(inner: string, outer: string): boolean {
 
 // ---------------------------------------------------------------------------------------------
 // Working directory
-
-/** Per stage: the WORKDIR in effect before each of its instructions, and after the last one. */
-const workdirs = new WeakMap<Stage, (string | undefined)[]>();
-
-function stageWorkdirs(stage: Stage): (string | undefined)[] {
-  let list = workdirs.get(stage);
-  if (list) return list;
-  // Iterative over the FROM chain, so a long chain cannot overflow the stack.
-  const chain: Stage[] = [];
-  for (let s: Stage | undefined = stage; s && !workdirs.has(s); s = s.from.stage) chain.unshift(s);
-  for (const s of chain) {
-    const parent = s.from.stage ? workdirs.get(s.from.stage)! : undefined;
-    let cwd: string | undefined = parent ? parent[parent.length - 1] : '/';
-    const own: (string | undefined)[] = [];
-    for (const i of s.instructions) {
-      own.push(cwd);
-      if (i.keyword !== 'WORKDIR') continue;
-      const dir = (i.node as Workdir).getArgumentsContent()?.trim();
-      cwd = dir && cwd !== undefined ? resolvePath(dir.replace(/^["']|["']$/g, ''), cwd) : undefined;
-    }
-    own.push(cwd);
-    workdirs.set(s, own);
-  }
-  list = workdirs.get(stage)!;
-  return list;
-}
-
-/** The WORKDIR in effect for `instr`, following the FROM chain; `/` when none is set. Undefined when it uses a variable. */
-export function workdirAt(instr: Instr): string | undefined {
-  const stage = instr.stage;
-  if (!stage) return '/';
-  const k = instr.index - (stage.instructions[0]?.index ?? instr.index);
-  return stageWorkdirs(stage)[k];
-}
 
 /**
  * The directory `cmd` of `instr`'s RUN runs in: the WORKDIR, moved by the `cd`s the RUN runs before
@@ -312,7 +262,7 @@ export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; k
 function cacheWrites(instr: Instr): { path: string; how: string; command: ShellCommand }[] {
   const run = instr.run!;
   const out: { path: string; how: string; command: ShellCommand }[] = [];
-  const kept = (p: string) => !removesPath(run, p) && !hasCacheMount(run, p);
+  const kept = (p: string) => !removesPath(run, p) && !hasCacheMount(instr, p);
   for (const cmd of ranCommands(run)) {
     if (isAptUpdate(cmd) && kept('/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
     if (isPipInstall(cmd) && pipKeepsCache(instr, cmd) && kept('/root/.cache/pip') && kept('/root/.cache')) {

@@ -29,7 +29,7 @@ export const rule: Rule = {
     const out: RawFinding[] = [];
     for (const instr of runInstructions(model)) {
       const run = instr.run;
-      if (hasCacheMount(run, '/var/cache/apk', '/etc/apk/cache') || removesPath(run, '/var/cache/apk')) continue;
+      if (hasCacheMount(instr, '/var/cache/apk', '/etc/apk/cache') || removesPath(run, '/var/cache/apk')) continue;
       for (const cmd of run.commands) {
         if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add' || hasFlag(cmd, '--no-cache')) continue;
         out.push({

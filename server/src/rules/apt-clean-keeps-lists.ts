@@ -36,7 +36,7 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       const update = run.commands.findIndex(isAptUpdate);
-      if (update < 0 || removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') || hasCacheMount(run, '/var/lib/apt/lists')) continue;
+      if (update < 0 || removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') || hasCacheMount(instr, '/var/lib/apt/lists')) continue;
       for (const cmd of run.commands.slice(update + 1)) {
         if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(subcommand(cmd)?.value ?? '')) continue;
         const base = aptBase(instr.stage);

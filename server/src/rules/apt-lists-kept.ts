@@ -35,7 +35,7 @@ export const rule: Rule = {
       const update = run.commands.find(isAptUpdate);
       if (!update) continue;
       if (removesPath(run, LISTS, '/var/lib/apt')) continue;
-      if (hasCacheMount(run, LISTS)) continue;
+      if (hasCacheMount(instr, LISTS)) continue;
       const base = aptBase(instr.stage);
       out.push({
         range: commandRange(model, run, update),

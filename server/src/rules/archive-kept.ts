@@ -7,7 +7,8 @@
 import { commandRange, ranCommands } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { laterRunsInImage } from '../core/commands';
-import { ARCHIVE, extractedArchive, isAtOrBelow, mayDownload, ownWrites, pathPattern, workdirAt, type Write } from '../core/paths';
+import { ARCHIVE, extractedArchive, isAtOrBelow, mayDownload, ownWrites, pathPattern, type Write } from '../core/paths';
+import { workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
 import { programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';

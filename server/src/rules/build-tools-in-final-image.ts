@@ -12,7 +12,8 @@
 import type { Copy } from 'dockerfile-ast';
 import { APT_PROGRAMS, aptPackages, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, subcommand } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
-import { isAtOrBelow, resolvePath, workdirAt } from '../core/paths';
+import { isAtOrBelow } from '../core/paths';
+import { resolvePath, workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
 import { inlineAssignments, programArgs, programName, type ShellCommand } from '../core/shell';
 import type { Fix, TextEdit } from '../core/types';

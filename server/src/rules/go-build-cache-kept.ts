@@ -3,8 +3,8 @@
  * the final image leave the build cache (GOCACHE, ~/.cache/go-build) and the module cache
  * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are not reported.
  */
-import { operands, ranAfter, ranCommands } from '../core/commands';
-import { appendRepair, cacheMountTargets, cacheRule, expandVars, pathCovers, removedPaths, subcommandOf, usedLaterInImage } from '../core/packageManagers';
+import { cacheMountTargets, operands, ranAfter, ranCommands } from '../core/commands';
+import { appendRepair, cacheRule, expandVars, pathCovers, removedPaths, subcommandOf, usedLaterInImage } from '../core/packageManagers';
 import type { Instr, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 
@@ -51,7 +51,7 @@ function cacheState(instr: Instr, cmd: ShellCommand, env: (name: string) => stri
   const run = instr.run!;
   // In the order the commands run, a -c script's hidden ones too.
   const after = ranAfter(run, cmd);
-  const paths = [...cacheMountTargets(run), ...removedPaths(after).map((p) => expandVars(p, env))];
+  const paths = [...cacheMountTargets(instr), ...removedPaths(after).map((p) => expandVars(p, env))];
   const handled = (dir: string) => paths.some((p) => pathCovers(p, dir));
   const cleaned = cleanedBy(after);
   const gopath = env('GOPATH');

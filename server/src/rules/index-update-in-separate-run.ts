@@ -35,7 +35,7 @@ function refreshBefore(instr: Instr): { prev: Instr; manager: string } | undefin
   if (!prev || !prev.run || prev.run.form === 'exec') return undefined;
   const manager = indexRefreshOnly(prev.run);
   // A cache mount keeps the index out of the layer: nothing to save.
-  if (!manager || hasCacheMount(prev.run, ...(INDEX_DIRS[manager] ?? []))) return undefined;
+  if (!manager || hasCacheMount(prev, ...(INDEX_DIRS[manager] ?? []))) return undefined;
   return { prev, manager };
 }
 

@@ -2,9 +2,9 @@
  * pip-cache-kept (hadolint DL3042): `pip install` keeps every wheel it downloaded or built in
  * ~/.cache/pip unless told not to.
  */
-import { commandRange, insertAfterWord, isPipInstall } from '../core/commands';
+import { cacheMountTargets, commandRange, insertAfterWord, isPipInstall } from '../core/commands';
 import { runInstructions } from '../core/model';
-import { cacheMountTargets, envFor, findingCommand, flagValue, pathCovers, pipKeepsCache } from '../core/packageManagers';
+import { envFor, findingCommand, flagValue, pathCovers, pipKeepsCache } from '../core/packageManagers';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
@@ -30,7 +30,7 @@ export const rule: Rule = {
       const run = instr.run;
       // A cache mount on the folder pip caches in keeps the cache out of the layer: the user's
       // ~/.cache/pip (/root's, or /home/app's after USER app), or --cache-dir / PIP_CACHE_DIR.
-      const mounts = cacheMountTargets(run);
+      const mounts = cacheMountTargets(instr);
       for (const cmd of run.commands) {
         if (!isPipInstall(cmd) || !pipKeepsCache(instr, cmd)) continue;
         const dir = flagValue(cmd, '--cache-dir') ?? envFor(instr, cmd, 'PIP_CACHE_DIR') ?? '~/.cache/pip';

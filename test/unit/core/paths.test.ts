@@ -7,8 +7,9 @@ import { indexRefreshOnly, installsWith, laterInImage, laterRunsInImage, mergeIn
 import { applyEdits } from '../../../server/src/core/edits';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
-  copySpec, extractedArchive, isAtOrBelow, mayDownload, normalizePath, ownWrites, pathPattern, resolvePath, tarArchive, urlBasename, workdirAt, writesInImage,
+  copySpec, extractedArchive, isAtOrBelow, mayDownload, ownWrites, pathPattern, tarArchive, urlBasename, writesInImage,
 } from '../../../server/src/core/paths';
+import { normalizePath, resolvePath, workdirAt } from '../../../server/src/core/workdir';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { FIXTURES_DIR, fixtureFiles, parseFixture } from '../../support/fixtures';

@@ -1,0 +1,57 @@
+/**
+ * The working directory of each instruction (WORKDIR along the FROM chain) and the path arithmetic
+ * it needs: where relative paths of COPY, RUN commands and RUN mounts land.
+ */
+import type { Workdir } from 'dockerfile-ast';
+import type { Instr, Stage } from './model';
+
+/** Collapses `.`, `..` and repeated slashes of an absolute path; keeps no trailing slash (except `/`). */
+export function normalizePath(p: string): string {
+  const out: string[] = [];
+  for (const part of p.split('/')) {
+    if (part === '' || part === '.') continue;
+    if (part === '..') out.pop();
+    else out.push(part);
+  }
+  return '/' + out.join('/');
+}
+
+/** `p` made absolute against `cwd`; undefined when it depends on a variable or `~`. */
+export function resolvePath(p: string, cwd: string): string | undefined {
+  if (p === '' || /[$`~]/.test(p)) return undefined;
+  return normalizePath(p.startsWith('/') ? p : `${cwd}/${p}`);
+}
+
+/** Per stage: the WORKDIR in effect before each of its instructions, and after the last one. */
+const workdirs = new WeakMap<Stage, (string | undefined)[]>();
+
+function stageWorkdirs(stage: Stage): (string | undefined)[] {
+  let list = workdirs.get(stage);
+  if (list) return list;
+  // Iterative over the FROM chain, so a long chain cannot overflow the stack.
+  const chain: Stage[] = [];
+  for (let s: Stage | undefined = stage; s && !workdirs.has(s); s = s.from.stage) chain.unshift(s);
+  for (const s of chain) {
+    const parent = s.from.stage ? workdirs.get(s.from.stage)! : undefined;
+    let cwd: string | undefined = parent ? parent[parent.length - 1] : '/';
+    const own: (string | undefined)[] = [];
+    for (const i of s.instructions) {
+      own.push(cwd);
+      if (i.keyword !== 'WORKDIR') continue;
+      const dir = (i.node as Workdir).getArgumentsContent()?.trim();
+      cwd = dir && cwd !== undefined ? resolvePath(dir.replace(/^["']|["']$/g, ''), cwd) : undefined;
+    }
+    own.push(cwd);
+    workdirs.set(s, own);
+  }
+  list = workdirs.get(stage)!;
+  return list;
+}
+
+/** The WORKDIR in effect for `instr`, following the FROM chain; `/` when none is set. Undefined when it uses a variable. */
+export function workdirAt(instr: Instr): string | undefined {
+  const stage = instr.stage;
+  if (!stage) return '/';
+  const k = instr.index - (stage.instructions[0]?.index ?? instr.index);
+  return stageWorkdirs(stage)[k];
+}
