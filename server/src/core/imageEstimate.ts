@@ -172,7 +172,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   if (ran.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(instr, '/var/lib/apt/lists')) {
     parts.push({ label: 'apt lists left in the layer', bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, debianBase) });
   }
-  if (lastlog) parts.push({ label: `useradd -u ${lastlog.uid}: /var/log/lastlog`, bytes: lastlog.saving.bytes, basis: lastlog.saving.basis });
+  if (lastlog) parts.push({ label: `useradd -u ${lastlog.uid}: /var/log/lastlog and faillog`, bytes: lastlog.saving.bytes, basis: lastlog.saving.basis });
   for (const name of unknown) parts.push({ label: name, basis: 'no size model for this command' });
   return parts;
 }

@@ -1,8 +1,8 @@
 /**
  * useradd-without-no-log-init (hadolint DL3046): `useradd` writes the new user's slot into
- * /var/log/lastlog (and faillog), files indexed by UID. With a large UID the file is sparse on the
- * host but image layers are tar archives that store it in full, so the layer grows by
- * UID x record size. `-l` / `--no-log-init` skips those databases.
+ * /var/log/lastlog and /var/log/faillog, files indexed by UID. They are sparse on the host but
+ * image layers are tar archives that store them in full, so the layer grows by UID x (292 + 32)
+ * bytes. `-l` / `--no-log-init` skips those databases.
  *
  * Only an older useradd does so: shadow 4.13 (November 2022) resets a record only where the file
  * already has one, so on Debian 12 `useradd -u 100000` leaves both files empty (built on a
@@ -19,11 +19,16 @@ import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
 import type { SizeEstimate } from '../core/types';
 import type { RawFinding, Rule } from './rule';
 
-/** Above this UID the lastlog file alone exceeds about 19 MB; below it the cost stays small. */
+/** Where the base's release is not known, a UID above this one is reported (the files then exceed about 21 MB). */
 const LARGE_UID = 65535;
+/** Where the base is known to be older, what the rule reports from (UID 3,086 and up): smaller records are counted by the estimate only. */
+const REPORTED_FROM_BYTES = 1_000_000;
 /** `sizeof(struct lastlog)`: int32 time + 32-byte line + 256-byte host. */
 const LASTLOG_RECORD = 292;
-const BASIS = '/var/log/lastlog holds one 292-byte record per UID up to the new one (sizeof(struct lastlog) with glibc 2.36 on amd64, measured 2026-11-24 on Debian 12); faillog adds more';
+/** `sizeof(struct faillog)` on amd64: two shorts, a 12-byte line, two 8-byte times. */
+const FAILLOG_RECORD = 32;
+const BASIS =
+  'useradd of shadow 4.8.1 writes /var/log/lastlog (292 bytes) and /var/log/faillog (32 bytes) up to the new UID, and a layer stores them in full (Docker 20.10 on a debootstrap Debian 11, 2026-12-04: useradd -u 10001 gave a layer of 3,245,251 bytes, 4,603 with -l; -u 70000 22,684,891)';
 /** What a useradd of shadow 4.13 or later does, as measured. */
 const NEWER = 'Debian 12 and Ubuntu 24.04 and later (shadow 4.13+) write no record for a new UID (useradd -u 100000 measured on Debian 12, 2026-12-04)';
 
@@ -87,19 +92,23 @@ export function readUseradd(cmd: ShellCommand): UseraddInfo {
 }
 
 /**
- * The lastlog a `useradd` command of `stage` writes, where this rule reports it: a UID above
- * {@link LARGE_UID}, no `-l`, and a base not known to be newer. `saving` has the figure when the
- * base is known to be older (`known`), else only its basis. The image estimate counts the same.
+ * The lastlog and faillog a `useradd -u N` command of `stage` writes without `-l`: any UID on a
+ * base known to be older (`known`; `saving` has the figure), a UID above {@link LARGE_UID} on one
+ * whose release is not known (`saving` has only its basis), none on a newer base. The image
+ * estimate counts them all; the rule reports them (`reported`) from {@link REPORTED_FROM_BYTES}
+ * on an older base and always on an unknown one.
  */
-export function lastlogWritten(stage: Stage | undefined, cmd: ShellCommand): { uid: number; bytes: number; known: boolean; saving: SizeEstimate } | undefined {
+export function lastlogWritten(stage: Stage | undefined, cmd: ShellCommand): { uid: number; bytes: number; known: boolean; reported: boolean; saving: SizeEstimate } | undefined {
   if (programName(cmd) !== 'useradd') return undefined;
   const { uid, noLogInit } = readUseradd(cmd);
-  if (noLogInit || uid === undefined || uid <= LARGE_UID) return undefined;
+  if (noLogInit || uid === undefined) return undefined;
   const fills = stage ? useraddFillsLastlog(stage) : undefined;
   if (fills === false) return undefined;
-  const bytes = (uid + 1) * LASTLOG_RECORD;
   const known = fills === true;
-  return { uid, bytes, known, saving: known ? { bytes, basis: BASIS } : { basis: `about ${formatBytes(bytes)} with a useradd older than shadow 4.13 (${BASIS}); none on newer bases: ${NEWER}` } };
+  if (!known && uid <= LARGE_UID) return undefined;
+  const bytes = (uid + 1) * (LASTLOG_RECORD + FAILLOG_RECORD);
+  const reported = !known || bytes >= REPORTED_FROM_BYTES;
+  return { uid, bytes, known, reported, saving: known ? { bytes, basis: BASIS } : { basis: `about ${formatBytes(bytes)} with a useradd older than shadow 4.13 (${BASIS}); none on newer bases: ${NEWER}` } };
 }
 
 export const rule: Rule = {
@@ -110,11 +119,11 @@ export const rule: Rule = {
   scope: 'layers',
   reads: 'family',
   docs: {
-    summary: `\`useradd\` with a UID above ${LARGE_UID} and without \`-l\` / \`--no-log-init\`, on a base not known to be Debian 12, Ubuntu 24.04 or later.`,
-    why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.04 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 24.04 no longer do: on a base whose tag names one of them (or a later release) nothing is reported.',
+    summary: `\`useradd -u\` without \`-l\` / \`--no-log-init\`: on a base known to be Debian 11, Ubuntu 22.04 or older, a UID whose records reach ${formatBytes(REPORTED_FROM_BYTES)} (3,086 and up); on a base whose release is not known, a UID above ${LARGE_UID}.`,
+    why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.04 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 24.04 no longer do: on a base whose tag names one of them (or a later release) nothing is reported. The image estimate counts the files for every UID on an older base.',
     incorrect: 'RUN useradd -u 1000000 app',
     correct: 'RUN useradd -l -u 1000000 app',
-    sizeImpact: `With an older useradd, UID x ${LASTLOG_RECORD} bytes for lastlog alone (${BASIS}): about ${formatBytes((65536 + 1) * LASTLOG_RECORD)} for UID 65536, about ${formatBytes((1000000 + 1) * LASTLOG_RECORD)} for UID 1000000. None where the base is newer: ${NEWER}. When the image reference names no release (\`python:3.12\`, an ARG), the message gives the figure as a condition and the saving is not sized. A UID given as a variable is not checked.`,
+    sizeImpact: `With an older useradd, UID x ${LASTLOG_RECORD + FAILLOG_RECORD} bytes (${BASIS}): about ${formatBytes((10001 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 10001, about ${formatBytes((1000000 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 1000000. None where the base is newer: ${NEWER}. When the image reference names no release (\`python:3.12\`, an ARG), the message gives the figure as a condition and the saving is not sized. A UID given as a variable is not checked.`,
     fix: 'Inserts `-l` right after `useradd` (not in exec-form RUNs). The user is created the same way; only the login records are not initialised.',
   },
   check({ model }) {
@@ -123,14 +132,14 @@ export const rule: Rule = {
       const run = instr.run;
       for (const cmd of run.commands) {
         const lastlog = lastlogWritten(instr.stage, cmd);
-        if (!lastlog) continue;
+        if (!lastlog?.reported) continue;
         const { uid, bytes, known } = lastlog;
         out.push({
           range: commandRange(model, run, cmd),
           instr,
           message: known
-            ? `useradd with UID ${uid} writes a full /var/log/lastlog into this layer: about ${formatBytes(bytes)}. Add -l (--no-log-init).`
-            : `useradd with UID ${uid}: if this base's useradd is older than shadow 4.13 (Debian 11, Ubuntu 22.04 and earlier), it writes a full /var/log/lastlog into this layer, about ${formatBytes(bytes)}; Debian 12 and Ubuntu 24.04 write none. Add -l (--no-log-init).`,
+            ? `useradd with UID ${uid} writes /var/log/lastlog and faillog in full into this layer: about ${formatBytes(bytes)}. Add -l (--no-log-init).`
+            : `useradd with UID ${uid}: if this base's useradd is older than shadow 4.13 (Debian 11, Ubuntu 22.04 and earlier), it writes /var/log/lastlog and faillog in full into this layer, about ${formatBytes(bytes)}; Debian 12 and Ubuntu 24.04 write none. Add -l (--no-log-init).`,
           saving: lastlog.saving,
           data: { commandStart: cmd.start },
         });

@@ -3,8 +3,11 @@
  * recommendations apt's configuration turns off (apt-recommends is quiet) installs none, so the
  * estimate must not count them (a debian:bookworm-slim file with APT::Install-Recommends "false"
  * in /etc/apt/apt.conf.d read "about 583 MB" for `apt-get install -y python3-pip`, 448 MB of it
- * recommendations). A useradd that useradd-without-no-log-init says fills /var/log/lastlog with
- * 292 MB is no 0 B layer ("about 73 MB (base 73 MB + 0 B of layers)" on debian:bullseye-slim).
+ * recommendations). A useradd that useradd-without-no-log-init says fills /var/log/lastlog and
+ * faillog with 324 MB is no 0 B layer ("about 73 MB (base 73 MB + 0 B of layers)" on
+ * debian:bullseye-slim), and neither is one with a smaller UID on such a base: on a debootstrap
+ * Debian 11, Docker 20.10 gave `useradd -u 10001 app` a layer of 3,245,251 bytes (4,603 with -l),
+ * `-u 1000` one of 328,924.
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
@@ -57,16 +60,24 @@ describe('the image estimate reads layers as the rules do', () => {
     const finding = analyze(old, env).findings.find((f) => f.ruleId === 'useradd-without-no-log-init')!;
     const layer = estimate(old).layers[0];
     assert.equal(layer.bytes, finding.saving!.bytes);
-    assert.equal(layer.bytes, 1_000_001 * 292);
+    assert.equal(layer.bytes, 1_000_001 * 324);
     assert.equal(layer.complete, true);
     // One RUN's useradds write one file, as long as the largest UID.
-    assert.equal(estimate('FROM debian:bullseye-slim\nRUN useradd -u 1000000 a && useradd -u 70000 b\n').layers[0].bytes, 1_000_001 * 292);
+    assert.equal(estimate('FROM debian:bullseye-slim\nRUN useradd -u 1000000 a && useradd -u 70000 b\n').layers[0].bytes, 1_000_001 * 324);
     // A base whose release is not known: the rule gives the figure as a condition, the layer is not sized.
     const unknown = estimate('FROM python:3.12-slim\nRUN useradd -u 1000000 app\n').layers[0];
     assert.equal(unknown.bytes, undefined);
     assert.equal(unknown.complete, false);
-    // Debian 12, -l, and a small UID: nothing written.
-    for (const text of ['FROM debian:bookworm-slim\nRUN useradd -u 1000000 app\n', 'FROM debian:bullseye-slim\nRUN useradd -l -u 1000000 app\n', 'FROM debian:bullseye-slim\nRUN useradd -u 1000 app\n']) {
+    // A UID up to 65535 on an older base: the same figure in the rule and the estimate (10002 x 324 bytes).
+    const mid = 'FROM debian:bullseye-slim\nRUN useradd -u 10001 app\n';
+    assert.equal(estimate(mid).layers[0].bytes, 10_002 * 324);
+    assert.equal(analyze(mid, env).findings.find((f) => f.ruleId === 'useradd-without-no-log-init')?.saving?.bytes, 10_002 * 324);
+    // Below 1 MB the estimate counts it and the rule says nothing.
+    const small = 'FROM debian:bullseye-slim\nRUN useradd -u 1000 app\n';
+    assert.equal(estimate(small).layers[0].bytes, 1_001 * 324);
+    assert.ok(!reported(small, 'useradd-without-no-log-init'));
+    // Debian 12, -l, a UID up to 65535 where the release is not known: nothing written or counted.
+    for (const text of ['FROM debian:bookworm-slim\nRUN useradd -u 1000000 app\n', 'FROM debian:bullseye-slim\nRUN useradd -l -u 1000000 app\n', 'FROM debian:bookworm-slim\nRUN useradd -u 10001 app\n', 'FROM myorg/base:1\nRUN useradd -u 10001 app\n']) {
       const l = estimate(text).layers[0];
       assert.deepEqual([l.bytes, l.complete], [0, true], text);
     }

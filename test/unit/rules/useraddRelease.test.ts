@@ -30,15 +30,15 @@ describe('useradd-without-no-log-init: the release of the base', () => {
     assert.deepEqual(findings('debian:bookworm-slim'), []);
     assert.deepEqual(findings('ubuntu:24.04'), []);
     const [old] = findings('debian:bullseye-slim');
-    assert.equal(old.saving?.bytes, 1_000_001 * 292);
-    assert.match(old.message, /^useradd with UID 1000000 writes a full \/var\/log\/lastlog into this layer: about 292 MB\./);
+    assert.equal(old.saving?.bytes, 1_000_001 * 324);
+    assert.match(old.message, /^useradd with UID 1000000 writes \/var\/log\/lastlog and faillog in full into this layer: about 324 MB\./);
   });
 
   it('gives the figure as a condition, not sized, when the reference names no release', () => {
     const [f] = findings('python:3.12-slim');
     assert.equal(f.saving?.bytes, undefined);
-    assert.match(f.message, /if this base's useradd is older than shadow 4\.13 \(Debian 11, Ubuntu 22\.04 and earlier\), it writes a full \/var\/log\/lastlog into this layer, about 292 MB; Debian 12 and Ubuntu 24\.04 write none\. Add -l/);
-    assert.match(f.saving!.basis, /^about 292 MB with a useradd older than shadow 4\.13 .*none on newer bases/);
+    assert.match(f.message, /if this base's useradd is older than shadow 4\.13 \(Debian 11, Ubuntu 22\.04 and earlier\), it writes \/var\/log\/lastlog and faillog in full into this layer, about 324 MB; Debian 12 and Ubuntu 24\.04 write none\. Add -l/);
+    assert.match(f.saving!.basis, /^about 324 MB with a useradd older than shadow 4\.13 .*none on newer bases/);
     // The fix is the same: -l after useradd.
     assert.deepEqual(ruleFixes('FROM python:3.12-slim\nRUN useradd -u 1000000 app\n', RULE), ['FROM python:3.12-slim\nRUN useradd -l -u 1000000 app\n']);
   });
