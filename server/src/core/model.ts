@@ -726,11 +726,7 @@ function markReachability(stages: Stage[], target?: string): void {
   const named = target === undefined ? undefined : stages.find((s) => s.name === target.toLowerCase());
   const final = named ?? stages[stages.length - 1];
   final.isFinal = true;
-  const byRef = (ref: string): Stage | undefined => {
-    const r = ref.toLowerCase();
-    if (/^\d+$/.test(r)) return stages[Number(r)];
-    return stages.find((s) => s.name === r);
-  };
+  const byRef = (ref: string) => stageByRef(stages, ref);
   // Layers: the FROM chain of the final stage.
   for (let s: Stage | undefined = final; s && !s.layersInFinal; s = s.from.stage) s.layersInFinal = true;
   // Files: anything the final stage (or its chain) copies from, transitively.
@@ -747,6 +743,13 @@ function markReachability(stages: Stage[], target?: string): void {
       }
     }
   }
+}
+
+/** The stage a `--from=` value names: a stage name or index (an image reference names none). */
+export function stageByRef(stages: readonly Stage[], ref: string): Stage | undefined {
+  const r = ref.toLowerCase();
+  if (/^\d+$/.test(r)) return stages[Number(r)];
+  return stages.find((s) => s.name === r);
 }
 
 /** The stage the build produces (see {@link buildModel}'s `target`). */

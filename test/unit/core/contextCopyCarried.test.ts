@@ -1,0 +1,48 @@
+/**
+ * A whole-context `COPY . .` in a builder stage reaches the final image when the final image
+ * copies its destination out of that stage: Laravel's `FROM composer:2 AS vendor`, `WORKDIR /app`,
+ * `COPY . .`, then `COPY --from=vendor /app /var/www/html`. The context rules said 'No effect on
+ * the final image: stage "vendor" does not reach it' as a hint, while node_modules and .env were
+ * in the final image. A copy of a folder built inside the destination (`/app/dist`) carries
+ * only what the build wrote, so those findings stay hints.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+
+const ENV = {
+  context: {
+    hasDockerignore: false,
+    scan: { bytes: 5_000_000, files: 8, complete: true, heavy: [{ path: 'node_modules', bytes: 2_000_000 }], secrets: [{ path: '.env', reason: 'environment file' }] },
+  },
+} as unknown as Parameters<typeof analyze>[1];
+
+function contextFindings(text: string) {
+  return analyze(text, ENV).findings.filter((f) => f.ruleId === 'context-without-dockerignore').map((f) => ({ line: f.range.start.line + 1, severity: f.severity, inFinal: f.inFinalImage, message: f.message }));
+}
+
+describe('context rules: a builder stage copied whole into the final image', () => {
+  it('COPY --from=vendor /app carries the context copied to /app', () => {
+    const [f] = contextFindings('FROM composer:2 AS vendor\nWORKDIR /app\nCOPY composer.json ./\nRUN composer install --no-dev\nCOPY . .\n\nFROM php:8.3-fpm-alpine\nCOPY --from=vendor /app /var/www/html\n');
+    assert.equal(f.severity, 'warning');
+    assert.equal(f.inFinal, true);
+    assert.match(f.message, /Stage "vendor" does not reach the final image, but line 8 copies \/app from it\./);
+    assert.doesNotMatch(f.message, /No effect/);
+  });
+
+  it('a stage built on the copying stage, a relative source and a parent folder count too', () => {
+    const [f] = contextFindings('FROM node:20 AS base\nWORKDIR /srv/app\nCOPY . .\nFROM base AS build\nRUN npm ci\nFROM gcr.io/distroless/nodejs20-debian12\nCOPY --from=build srv /srv\n');
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /line 7 copies srv from it/);
+  });
+
+  it('a copy of the build output inside the destination stays a hint', () => {
+    const [f] = contextFindings('FROM node:20 AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nFROM nginx:alpine\nCOPY --from=build /app/dist /usr/share/nginx/html\n');
+    assert.equal(f.severity, 'hint');
+    assert.match(f.message, /No effect on the final image/);
+  });
+
+  it('a stage the final image does not copy from, and a copy from an earlier stage not built on it, stay hints', () => {
+    const found = contextFindings('FROM node:20 AS deps\nWORKDIR /app\nRUN npm i -g pnpm\nFROM deps AS build\nCOPY . .\nFROM node:20-slim\nCOPY --from=deps /app /app\n');
+    assert.equal(found[0].severity, 'hint');
+  });
+});
