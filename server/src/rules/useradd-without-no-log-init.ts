@@ -6,9 +6,14 @@
  *
  * Only an older useradd does so: shadow 4.13 (November 2022) resets a record only where the file
  * already has one, so on Debian 12 `useradd -u 100000` leaves both files empty (built on a
- * debootstrap bookworm base, test/integration/engine/fixes.test.ts). Debian 12 and Ubuntu 24.04
- * ship 4.13, Debian 11 and Ubuntu 22.04 ship 4.8.1. A base known to be one of the newer releases
- * gets no finding; one whose release the reference does not tell gets the figure as a condition.
+ * debootstrap bookworm base, test/integration/engine/fixes.test.ts). Debian 12 ships 4.13 (its
+ * passwd 1:4.13+dfsg1-1 reached unstable on 2022-11-11, changelog.Debian), and so does Ubuntu from
+ * 23.04 on: lunar took its packages from Debian's unstable until its import freeze in February
+ * 2023, and lunar, mantic and noble have 1:4.13+dfsg1-1ubuntu1 (as we recall Launchpad's listing;
+ * not checked from here, where apt sees Debian only). Debian 11 ships 4.8.1 (checked: debootstrap
+ * bullseye), Ubuntu 22.04 4.8.1 and 22.10 4.11.1 (recalled likewise). A base known to be one of the
+ * newer releases gets no finding; one whose release the reference does not tell gets the figure
+ * as a condition.
  */
 import { commandRange, insertAfterWord } from '../core/commands';
 import { instructionAt, runInstructions, type Stage } from '../core/model';
@@ -30,11 +35,14 @@ const FAILLOG_RECORD = 32;
 const BASIS =
   'useradd of shadow 4.8.1 writes /var/log/lastlog (292 bytes) and /var/log/faillog (32 bytes) up to the new UID, and a layer stores them in full (Docker 20.10 on a debootstrap Debian 11, 2026-12-04: useradd -u 10001 gave a layer of 3,245,251 bytes, 4,603 with -l; -u 70000 22,684,891)';
 /** What a useradd of shadow 4.13 or later does, as measured. */
-const NEWER = 'Debian 12 and Ubuntu 24.04 and later (shadow 4.13+) write no record for a new UID (useradd -u 100000 measured on Debian 12, 2026-12-04)';
+const NEWER = 'Debian 12 and Ubuntu 23.04 and later (shadow 4.13+) write no record for a new UID (useradd -u 100000 measured on Debian 12, 2026-12-04)';
+
+/** The first Ubuntu release whose useradd is shadow 4.13 (lunar). */
+const NEWER_UBUNTU = 23.04;
 
 /**
  * Whether the stage's base has a useradd that fills lastlog for a new UID: true for Debian 11 and
- * Ubuntu 22.04 and older, false for Debian 12 and Ubuntu 24.04 and later, undefined when the
+ * Ubuntu 22.10 and older, false for Debian 12 and Ubuntu 23.04 and later, undefined when the
  * reference names no release (`python:3.12`, `ubi9`, an ARG). Read from the tag's release name
  * (`debian:bookworm-slim`, `python:3.12-slim-bookworm`, `ubuntu:noble`, `...-ubuntu22.04`) or, for
  * the debian and ubuntu images, its version (`debian:12.5`, `ubuntu:22.04`).
@@ -47,14 +55,14 @@ export function useraddFillsLastlog(stage: Stage): boolean | undefined {
   const tokens = ref.tag.split('-');
   for (const t of tokens) {
     if (Object.hasOwn(DEBIAN_RELEASES, t)) return DEBIAN_RELEASES[t] < 12;
-    if (Object.hasOwn(UBUNTU_RELEASES, t)) return Number(UBUNTU_RELEASES[t]) < 24.04;
+    if (Object.hasOwn(UBUNTU_RELEASES, t)) return Number(UBUNTU_RELEASES[t]) < NEWER_UBUNTU;
     const ubuntu = /^ubuntu(\d+\.\d+)$/.exec(t);
-    if (ubuntu) return Number(ubuntu[1]) < 24.04;
+    if (ubuntu) return Number(ubuntu[1]) < NEWER_UBUNTU;
   }
   const version = /^(\d+)(?:\.(\d+))?$/.exec(tokens[0].split('.').slice(0, 2).join('.'));
   if (!version) return undefined;
   if (ref.name === 'debian') return Number(version[1]) < 12;
-  if (ref.name === 'ubuntu') return Number(`${version[1]}.${version[2] ?? '0'}`) < 24.04;
+  if (ref.name === 'ubuntu') return Number(`${version[1]}.${version[2] ?? '0'}`) < NEWER_UBUNTU;
   return undefined;
 }
 
@@ -119,8 +127,8 @@ export const rule: Rule = {
   scope: 'layers',
   reads: 'family',
   docs: {
-    summary: `\`useradd -u\` without \`-l\` / \`--no-log-init\`: on a base known to be Debian 11, Ubuntu 22.04 or older, a UID whose records reach ${formatBytes(REPORTED_FROM_BYTES)} (3,086 and up); on a base whose release is not known, a UID above ${LARGE_UID}.`,
-    why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.04 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 24.04 no longer do: on a base whose tag names one of them (or a later release) nothing is reported. The image estimate counts the files for every UID on an older base.',
+    summary: `\`useradd -u\` without \`-l\` / \`--no-log-init\`: on a base known to be Debian 11, Ubuntu 22.10 or older, a UID whose records reach ${formatBytes(REPORTED_FROM_BYTES)} (3,086 and up); on a base whose release is not known, a UID above ${LARGE_UID}.`,
+    why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.10 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 23.04 no longer do: on a base whose tag names one of them (or a later release) nothing is reported. The image estimate counts the files for every UID on an older base.',
     incorrect: 'RUN useradd -u 1000000 app',
     correct: 'RUN useradd -l -u 1000000 app',
     sizeImpact: `With an older useradd, UID x ${LASTLOG_RECORD + FAILLOG_RECORD} bytes (${BASIS}): about ${formatBytes((10001 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 10001, about ${formatBytes((1000000 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 1000000. None where the base is newer: ${NEWER}. When the image reference names no release (\`python:3.12\`, an ARG), the message gives the figure as a condition and the saving is not sized. A UID given as a variable is not checked.`,
@@ -139,7 +147,7 @@ export const rule: Rule = {
           instr,
           message: known
             ? `useradd with UID ${uid} writes /var/log/lastlog and faillog in full into this layer: about ${formatBytes(bytes)}. Add -l (--no-log-init).`
-            : `useradd with UID ${uid}: if this base's useradd is older than shadow 4.13 (Debian 11, Ubuntu 22.04 and earlier), it writes /var/log/lastlog and faillog in full into this layer, about ${formatBytes(bytes)}; Debian 12 and Ubuntu 24.04 write none. Add -l (--no-log-init).`,
+            : `useradd with UID ${uid}: if this base's useradd is older than shadow 4.13 (Debian 11, Ubuntu 22.10 and earlier), it writes /var/log/lastlog and faillog in full into this layer, about ${formatBytes(bytes)}; Debian 12 and Ubuntu 23.04 and later write none. Add -l (--no-log-init).`,
           saving: lastlog.saving,
           data: { commandStart: cmd.start },
         });

@@ -38,7 +38,7 @@ export const DEBIAN_RELEASES: Readonly<Record<string, number>> = {
   jessie: 8, stretch: 9, buster: 10, bullseye: 11, bookworm: 12, trixie: 13, forky: 14, duke: 15,
 };
 export const UBUNTU_RELEASES: Readonly<Record<string, string>> = {
-  bionic: '18.04', focal: '20.04', jammy: '22.04', noble: '24.04', oracular: '24.10', plucky: '25.04',
+  bionic: '18.04', focal: '20.04', jammy: '22.04', kinetic: '22.10', lunar: '23.04', mantic: '23.10', noble: '24.04', oracular: '24.10', plucky: '25.04',
   questing: '25.10', resolute: '26.04',
 };
 const DEBIAN_BY_NUMBER = new Map(Object.entries(DEBIAN_RELEASES).map(([name, n]) => [n, name]));
