@@ -47,7 +47,7 @@ function sdkOf(image: string): Sdk | undefined {
   if (name === 'rust') return 'rust';
   if (name === 'maven' || name === 'gradle') return 'java';
   if ((name === 'eclipse-temurin' || name === 'openjdk' || name === 'amazoncorretto' || name === 'ibm-semeru-runtimes' || name === 'sapmachine') && !/jre/.test(tag)) return 'java';
-  if (/(^|\/)dotnet\/sdk$/.test(name)) return 'dotnet';
+  if (/(^|\/)dotnet\/sdk$/.test(ref.path)) return 'dotnet';
   if (name === 'node') return 'node';
   return undefined;
 }
@@ -101,8 +101,12 @@ function runtimeSuggestion(stage: Stage, sdk: Sdk): { text: string; saving?: num
   } else if (sdk === 'rust') {
     target = 'debian:bookworm-slim';
     why = 'the release binary on';
+  } else if (sdk === 'dotnet') {
+    // Which runtime depends on the project (a web app needs ASP.NET Core); neither is in the size table.
+    const tag = parseImageReference(image)?.tag ?? 'latest';
+    return { text: `the published output on mcr.microsoft.com/dotnet/aspnet:${tag} (ASP.NET Core) or mcr.microsoft.com/dotnet/runtime:${tag}` };
   }
-  if (!target) return { text: 'copy only the build output into a runtime image' };
+  if (!target) return { text: 'only the build output in a runtime image' };
   const alt = smallerAlternatives(image, stage.from.platform, { staticBinary: sdk === 'go' }).find((a) => a.reference === target);
   const to = alt?.estimate ?? estimateBaseImage(target, stage.from.platform);
   const toText = to ? `${target} (about ${formatBytes(to.unpackedBytes)} base)` : target;
