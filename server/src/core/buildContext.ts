@@ -8,8 +8,8 @@
  * fixes" estimates) the paths it now excludes are no longer reported.
  */
 import type { Copy, Run } from 'dockerfile-ast';
-import { addIgnoreEntries, createDockerignoreMatcher, type DockerignoreMatcher } from './dockerignore';
-import type { AnalysisEnvironment, BuildContextFacts, ContextScanFacts } from './environment';
+import { addIgnoreEntries, compilePattern, createDockerignoreMatcher, testPattern, type DockerignoreMatcher } from './dockerignore';
+import { TOP_LEVEL_ENTRIES, type AnalysisEnvironment, type BuildContextFacts, type ContextScanFacts } from './environment';
 import { perInstruction, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
 import { programName, programOperands, type ShellCommand } from './shell';
@@ -384,8 +384,15 @@ export function contextCopyBytes(instr: Instr, context: BuildContextFacts, only?
   for (const s of sources) {
     const p = literalSourcePath(s.value);
     const top = p !== undefined && !p.includes('/') ? scan.topLevel.find((t) => t.path === p) : undefined;
-    if (!top) return undefined;
-    total += Math.max(0, top.bytes - droppedByFix(`${p}/`));
+    if (top) {
+      total += Math.max(0, top.bytes - droppedByFix(`${p}/`));
+      continue;
+    }
+    // A pattern at the top (`COPY package*.json ./`): the entries it matches, when the scan listed them all.
+    const pattern = s.value.replace(/^(\.\/)+/, '');
+    if (p !== undefined || !/[*?[]/.test(pattern) || /[/$]/.test(pattern) || scan.topLevel.length >= TOP_LEVEL_ENTRIES) return undefined;
+    const re = compilePattern(pattern);
+    for (const t of scan.topLevel) if (testPattern(re, t.path)) total += Math.max(0, t.bytes - droppedByFix(`${t.path}/`));
   }
   return total;
 }

@@ -18,7 +18,10 @@ export interface BuildContextFacts {
   /** What a scan of the build context measured, once one finished (absent while it runs). */
   scan?: ContextScanFacts;
   /** The npm lockfile at the top of the build context, when there is one (what `npm ci` installs). */
-  npmLockfile?: NpmLockfileFacts;  /** The stage the Compose services that build this Dockerfile name as their `build.target` (all the same one). */
+  npmLockfile?: NpmLockfileFacts;
+  /** The package.json at the top of the build context, when it can be read (what `npm install` installs without a lockfile). */
+  npmManifest?: NpmManifestFacts;
+  /** The stage the Compose services that build this Dockerfile name as their `build.target` (all the same one). */
   buildTarget?: string;
 }
 
@@ -30,6 +33,18 @@ export interface NpmLockfileFacts {
   packages: NpmLockEntry[];
   /** The names the project itself depends on (dependencies, devDependencies, optional and peer ones). */
   rootRequires: string[];
+}
+
+/** What package.json declares, as `npm install` without a lockfile reads it. */
+export interface NpmManifestFacts {
+  /** `package.json`, relative to the context root. */
+  path: string;
+  /** `name@range` of each entry of `dependencies` (npm's own spelling of a spec). */
+  dependencies: string[];
+  devDependencies: string[];
+  optionalDependencies: string[];
+  /** The project is an npm workspaces root: the workspaces' own package.json files add packages. */
+  workspaces: boolean;
 }
 
 
@@ -57,7 +72,7 @@ export interface ContextScanFacts {
   /** Files and bytes `COPY .` sends (apparent sizes), as the scan measured them. */
   files: number;
   bytes: number;
-  /** Every top-level entry of the context with what it sends, largest first. */
+  /** Every top-level entry of the context with what it sends, largest first (the largest {@link TOP_LEVEL_ENTRIES} when there are more). */
   topLevel: ContextPathFacts[];
   /** Folders that are usually dead weight in an image (`.git`, `node_modules`, `.venv`, caches, build output), at any depth, that send something. */
   heavy: Array<ContextPathFacts & { kind: string }>;
@@ -68,5 +83,8 @@ export interface ContextScanFacts {
 export interface AnalysisEnvironment {
   context: BuildContextFacts;
 }
+
+/** How many top-level entries a scan lists at most: a scan that lists fewer listed them all. */
+export const TOP_LEVEL_ENTRIES = 1000;
 
 export const EMPTY_ENVIRONMENT: AnalysisEnvironment = { context: {} };

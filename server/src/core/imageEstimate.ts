@@ -11,7 +11,7 @@
  */
 import { aptPackages, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
 import { contextCopyBytes, contextSources, ignoreFileName } from './buildContext';
-import { installedLockfile, lockfileEstimate, NPM_UPDATE } from './npmLockfile';
+import { installedLockfile, installedManifest, lockfileEstimate, manifestEstimate, NPM_UPDATE } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
 import { finalStage, type DockerfileModel, type Instr, type Stage } from './model';
 import { programName, type ShellCommand, type ShellWord } from './shell';
@@ -90,6 +90,18 @@ function npmParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
     if (est.unknown.length > 0) {
       const some = est.unknown.slice(0, 5).join(', ') + (est.unknown.length > 5 ? ', ...' : '');
       parts.push({ label: `${est.unknown.length} package${est.unknown.length === 1 ? '' : 's'} of ${installed.path} not in the npm package table`, basis: `the npm package table holds neither these versions nor their lines: ${some}` });
+    }
+    if (cacheStays) parts.push(cachePart(est));
+    return parts;
+  }
+  const manifest = installedManifest(env, instr, cmd, sub);
+  if (manifest) {
+    const est = manifestEstimate(manifest, { omitDev: omitsDevDependencies(instr, cmd), omitOptional: omitsOptional(cmd) });
+    const parts: SizedPart[] = [];
+    if (est.packages.length > 0) parts.push({ label: `${label} (${manifest.path}, no lockfile: ${est.packages.length} packages)`, bytes: est.bytes, basis: `${est.basis}; ${manifest.path}'s ranges resolved as npm does against the versions the table holds (a build takes the newest that fit, which may differ)` });
+    if (est.unknown.length > 0) {
+      const some = est.unknown.slice(0, 5).join(', ') + (est.unknown.length > 5 ? ', ...' : '');
+      parts.push({ label: `${countOf(est.unknown.length, 'package')} of ${manifest.path} not in the npm package table`, basis: `the npm package table holds neither these versions nor their lines: ${some}` });
     }
     if (cacheStays) parts.push(cachePart(est));
     return parts;

@@ -5,11 +5,11 @@
  */
 import { contextSources, identityKey, literalSourcePath } from './buildContext';
 import { compilePattern, testPattern } from './dockerignore';
-import type { AnalysisEnvironment, NpmLockfileFacts } from './environment';
+import type { AnalysisEnvironment, NpmLockfileFacts, NpmManifestFacts } from './environment';
 import type { Instr, Stage } from './model';
 import { installsGlobally, npmPackageOperands } from './npmCommand';
 import type { ShellCommand, ShellWord } from './shell';
-import { estimateNpmLockfile, type NpmEstimate } from '../sizes';
+import { estimateNpmInstall, estimateNpmLockfile, type NpmEstimate } from '../sizes';
 
 /** npm subcommands that update to what the registry has at build time, whatever the lockfile says. */
 export const NPM_UPDATE: ReadonlySet<string> = new Set(['update', 'up', 'upgrade']);
@@ -54,10 +54,38 @@ export function lockfileEstimate(lockfile: NpmLockfileFacts, opts: { omitDev?: b
 }
 
 /**
- * A key for the lockfile of `env` (the same while it is the same object), for family rules that
- * read it: their kept findings are reused only while it stays the same.
+ * The package.json `npm install` installs from when it has no lockfile: a command without package
+ * names, not an update nor a global install, in a RUN after a COPY/ADD that copies the context's
+ * package.json but not its lockfile. Undefined otherwise, and for a workspaces root (its
+ * workspaces' own package.json files add packages) or `npm ci` (which fails without a lockfile).
+ */
+export function installedManifest(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, sub: ShellWord): NpmManifestFacts | undefined {
+  const manifest = env.context.npmManifest;
+  if (!manifest || manifest.workspaces || !NPM_INSTALL.has(sub.value) || installsGlobally(cmd) || npmPackageOperands(cmd, sub).length > 0) return undefined;
+  if (!copiedBefore(instr, manifest.path)) return undefined;
+  const lockfile = env.context.npmLockfile;
+  return lockfile && copiedBefore(instr, lockfile.path) ? undefined : manifest;
+}
+
+/** The subcommands of npmInstallWord that install package.json without a lockfile; `npm ci` fails without one. */
+const NPM_INSTALL: ReadonlySet<string> = new Set(['install', 'i', 'in', 'ins', 'isntall', 'add', 'install-test', 'it']);
+
+/**
+ * What `npm install` of a package.json without a lockfile installs, from the npm package table:
+ * each dependency's range resolved as npm would against the versions the table holds (npm takes
+ * the newest version the registry has that fits, so a newer release may differ), and what they
+ * pull in.
+ */
+export function manifestEstimate(manifest: NpmManifestFacts, opts: { omitDev?: boolean; omitOptional?: boolean }): NpmEstimate {
+  const specs = [...manifest.dependencies, ...(opts.omitDev ? [] : manifest.devDependencies), ...(opts.omitOptional ? [] : manifest.optionalDependencies)];
+  return estimateNpmInstall(specs, { omitOptional: opts.omitOptional });
+}
+
+/**
+ * A key for the lockfile and package.json of `env` (the same while they are the same objects), for
+ * family rules that read them: their kept findings are reused only while they stay the same.
  */
 export function lockfileKey(env: AnalysisEnvironment): string {
-  const lockfile = env.context.npmLockfile;
-  return lockfile ? identityKey(lockfile) : '';
+  const { npmLockfile, npmManifest } = env.context;
+  return `${npmLockfile ? identityKey(npmLockfile) : ''}/${npmManifest ? identityKey(npmManifest) : ''}`;
 }

@@ -4,7 +4,7 @@
  */
 import { appendRepair, cacheRule, envFor, flagValue, npmInstallWord, type CacheCommandContext } from '../core/packageManagers';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional, omitsPeer } from '../core/npmCommand';
-import { installedLockfile, lockfileEstimate, lockfileKey, NPM_UPDATE } from '../core/npmLockfile';
+import { installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate, NPM_UPDATE } from '../core/npmLockfile';
 import { operands } from '../core/commands';
 import { programName } from '../core/shell';
 import { countOf, estimateNpmCache, estimateNpmInstall, formatBytes } from '../sizes';
@@ -46,11 +46,34 @@ function estimateOwnCache(c: CacheCommandContext): OwnCache | undefined {
     const cache = estimateNpmCache(est);
     return { bytes: cache.bytes, basis: `${cache.basis}; for ${what}`, installed: est.bytes, what };
   }
+  const manifest = installedManifest({ context: c.context ?? {} }, c.instr, c.cmd, word);
+  if (manifest) {
+    const est = manifestEstimate(manifest, { omitDev: omitsDevDependencies(c.instr, c.cmd), omitOptional: omitsOptional(c.cmd) });
+    if (est.unknown.length > 0 || est.packages.length === 0) return undefined;
+    const what = `the ${countOf(est.packages.length, 'package')} ${manifest.path} installs without a lockfile`;
+    const cache = estimateNpmCache(est);
+    return { bytes: cache.bytes, basis: `${cache.basis}; for ${what}`, installed: est.bytes, what };
+  }
   const names = npmPackageOperands(c.cmd, word).map((w) => w.value);
   if (names.length === 0 || NPM_UPDATE.has(word.value)) return undefined;
   const est = estimateNpmInstall(names, { global: installsGlobally(c.cmd), omitOptional: omitsOptional(c.cmd), omitPeer: omitsPeer(c.instr, c.cmd) });
   if (est.unknown.length > 0 || est.packages.length === 0) return undefined;
   return { ...estimateNpmCache(est), installed: est.bytes, what: 'these packages' };
+}
+
+/**
+ * Whether this command installs from a lockfile or package.json of the build context that lists
+ * no package at all (`"dependencies": {}`): npm then downloads nothing, and its cache stays empty.
+ */
+function installsNothing(c: CacheCommandContext): boolean {
+  const word = npmInstallWord(c.cmd);
+  if (!word) return false;
+  const env = { context: c.context ?? {} };
+  const opts = { omitDev: omitsDevDependencies(c.instr, c.cmd), omitOptional: omitsOptional(c.cmd) };
+  const lockfile = installedLockfile(env, c.instr, c.cmd, word);
+  const manifest = lockfile ? undefined : installedManifest(env, c.instr, c.cmd, word);
+  const est = lockfile ? lockfileEstimate(lockfile, opts) : manifest && manifestEstimate(manifest, opts);
+  return est !== undefined && est.packages.length === 0 && est.unknown.length === 0;
 }
 
 export const rule = cacheRule({
@@ -62,10 +85,12 @@ export const rule = cacheRule({
     why: 'npm keeps each downloaded tarball and the full registry document of each package (every version ever published) in ~/.npm. The running app never reads it, and a cleanup in a later RUN cannot take it out of this layer. hadolint has no rule for it.',
     incorrect: 'RUN npm ci --omit=dev',
     correct: 'RUN npm ci --omit=dev \\\n    && npm cache clean --force\n# or keep it out of the image and reuse it across builds:\nRUN --mount=type=cache,target=/root/.npm npm ci --omit=dev',
-    sizeImpact: `For packages named on the command line (\`npm install express@4\`), and for \`npm ci\` / \`npm install\` without names when the build context's package-lock.json (or npm-shrinkwrap.json) is copied before the RUN, this install's own cache, from the npm package table (the model of the whole-image estimate), when the table knows every package. Otherwise an example: often larger than the installed packages: ${EXAMPLE}; basis: ${EX.basis}. With the devDependencies of a small TypeScript service it was about ${formatBytes(DEV.bytes)} beside ${formatBytes(DEV.installedBytes)} of node_modules (${DEV.basis}).`,
+    sizeImpact: `For packages named on the command line (\`npm install express@4\`), for \`npm ci\` / \`npm install\` without names when the build context's package-lock.json (or npm-shrinkwrap.json) is copied before the RUN, and for \`npm install\` when only its package.json is (its ranges resolved against the table), this install's own cache, from the npm package table (the model of the whole-image estimate), when the table knows every package. Otherwise an example: often larger than the installed packages: ${EXAMPLE}; basis: ${EX.basis}. With the devDependencies of a small TypeScript service it was about ${formatBytes(DEV.bytes)} beside ${formatBytes(DEV.installedBytes)} of node_modules (${DEV.basis}).`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN (with the same \`--cache\` folder when the install names one). Removing ~/.npm, a cache mount on it, or \`npm_config_cache\` pointing at a folder the RUN removes also satisfy the rule.`,
   },
   fills: npmInstallWord,
+  // An install of a project that lists no package leaves nothing in the cache.
+  optsOut: installsNothing,
   // The lockfile of the build context sizes the cache of `npm ci` / `npm install` without names.
   contextKey: lockfileKey,
   cleans: (cmd) => programName(cmd) === 'npm' && operands(cmd)[0]?.value === 'cache' && ['clean', 'clear', 'rm'].includes(operands(cmd)[1]?.value ?? ''),

@@ -6,12 +6,12 @@
 import { commandRange, insertAfterWord, operands, ranAfter, ranCommands } from '../core/commands';
 import { findingCommand, followsInImage, npmInstallWord } from '../core/packageManagers';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
-import { installedLockfile, lockfileEstimate, lockfileKey } from '../core/npmLockfile';
+import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
 import { finalStage, runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { programName, type ShellCommand, type ShellWord } from '../core/shell';
-import { countOf, formatBytes, npmPackageTable } from '../sizes';
+import { countOf, formatBytes, formatCount, npmPackageTable } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
 import type { RawFinding, Rule } from './rule';
 
@@ -70,12 +70,19 @@ function laterDevUse(instr: Instr, cmd: ShellCommand, model: DockerfileModel, us
 }
 
 
+/** What this project's devDependencies cost, for the message and the saving; `none` when it has none to omit. */
+interface DevCost {
+  cost: string;
+  saving: SizeEstimate;
+  none?: true;
+}
+
 /**
  * What the devDependencies of the build context's lockfile weigh, when this command installs from
  * it (copied before the RUN) and the npm package table knows every one of them: the difference of
  * the lockfile's estimate with and without them. Undefined otherwise.
  */
-function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, word: ShellWord): { cost: string; saving: SizeEstimate } | undefined {
+function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, word: ShellWord): DevCost | undefined {
   const lockfile = installedLockfile(env, instr, cmd, word);
   if (!lockfile) return undefined;
   const all = lockfileEstimate(lockfile, { omitOptional: omitsOptional(cmd) });
@@ -88,8 +95,40 @@ function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellComma
   const basis =
     `unpacked size of the ${packages} ${lockfile.path} marks \`dev: true\` (what --omit=dev leaves out)` +
     `${approximated ? `, ${approximated} of them as another version of the same line` : ''}, from npm registry metadata of ${npmPackageTable().generatedOn}`;
-  const cost = count === 0 ? `${TOOLS}; ${lockfile.path} pins none today` : `${TOOLS}: about ${formatBytes(bytes)} in the ${packages} ${lockfile.path} marks as dev (unpacked sizes from the npm package table)`;
-  return { cost, saving: { bytes, basis } };
+  const cost = `${TOOLS}: about ${formatBytes(bytes)} in the ${packages} ${lockfile.path} marks as dev (unpacked sizes from the npm package table)`;
+  return { cost, saving: { bytes, basis }, ...(count === 0 ? { none: true as const } : {}) };
+}
+
+/** The first names of a list of `name@range` specs, for a message: "typescript, jest, eslint and 4 more". */
+function someNames(specs: readonly string[]): string {
+  const names = specs.map((s) => s.slice(0, s.indexOf('@', 1)));
+  return names.length <= 4 ? names.join(', ') : `${names.slice(0, 3).join(', ')} and ${names.length - 3} more`;
+}
+
+/**
+ * The devDependencies of the build context's package.json, when this command installs from it
+ * without a lockfile: named, and sized when the npm package table resolves every range (the
+ * difference of the install with and without them). Undefined otherwise or when it has none.
+ */
+function manifestDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, word: ShellWord): DevCost | undefined {
+  const manifest = installedManifest(env, instr, cmd, word);
+  const dev = manifest?.devDependencies ?? [];
+  if (!manifest || dev.length === 0) return undefined;
+  const named = `the ${dev.length === 1 ? 'devDependency' : `${formatCount(dev.length)} devDependencies`} of ${manifest.path} (${someNames(dev)})`;
+  const all = manifestEstimate(manifest, { omitOptional: omitsOptional(cmd) });
+  const prod = manifestEstimate(manifest, { omitDev: true, omitOptional: omitsOptional(cmd) });
+  if (all.unknown.length > prod.unknown.length) {
+    return { cost: `${named}; the npm package table cannot size them all (${all.unknown.slice(0, 3).join(', ')})`, saving: { basis: `depends on the project; example: ${DEV.basis}` } };
+  }
+  const bytes = all.bytes - prod.bytes;
+  const basis = `unpacked size of what ${manifest.path}'s devDependencies add to its dependencies, with their ranges resolved as npm does against npm registry metadata of ${npmPackageTable().generatedOn} (no lockfile: a build takes the newest versions that fit, which may differ)`;
+  return { cost: `${named}: about ${formatBytes(bytes)} with what they pull in (ranges resolved against the npm package table; there is no lockfile)`, saving: { bytes, basis } };
+}
+
+/** Whether the package.json this command installs (copied before the RUN, no workspaces root) declares no devDependencies: then there is nothing to omit. */
+function declaresNoDev(env: AnalysisEnvironment, instr: Instr): boolean {
+  const manifest = env.context.npmManifest;
+  return !!manifest && !manifest.workspaces && manifest.devDependencies.length === 0 && copiedBefore(instr, manifest.path);
 }
 
 /** `npm prune --omit=dev` / `--production` later in the same RUN removes them before the layer is written. */
@@ -112,7 +151,7 @@ export const rule: Rule = {
     why: 'Test runners, bundlers, linters and type definitions are needed to build and test the app, not to run it. Installed in the final image they ship with every deployment. When the Dockerfile builds the app in the same image (`npm run build`), they are needed there: the cure is a builder stage, and a final stage that installs with `--omit=dev` and copies the build output.',
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
-    sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN and the table knows every one of them; otherwise ${BASIS} (${DEV.basis}).`,
+    sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN and the table knows every one of them; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table (a build takes the newest versions that fit, which may differ); otherwise ${BASIS} (${DEV.basis}). No finding when that lockfile pins no dev package, or that package.json declares no devDependencies and no lockfile pins any: there is nothing to omit.`,
     fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are not reported, nor images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
   },
   check({ model, env }) {
@@ -129,8 +168,11 @@ export const rule: Rule = {
         if (installsGlobally(cmd)) continue;
         if (npmPackageOperands(cmd, word).length > 0 || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
         if ((testOrDevImage ??= startsTestsOrDevServer(model))) continue;
+        const own = lockfileDevCost(env, instr, cmd, word) ?? manifestDevCost(env, instr, cmd, word);
+        // The installed lockfile pins no dev package, or package.json declares none and no lockfile
+        // says otherwise: --omit=dev would change nothing.
+        if (own ? own.none : declaresNoDev(env, instr)) continue;
         const dev = laterDevUse(instr, cmd, model, (uses ??= devUses(model)));
-        const own = lockfileDevCost(env, instr, cmd, word);
         const cost = own?.cost ?? BASIS;
         const message = dev
           ? `npm installs devDependencies into the final image: ${cost}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`

@@ -5,7 +5,7 @@
  * client reports file changes, so keystrokes never touch the disk; scans run in the background
  * (`ContextScans`) and their figures appear in the facts once they finish.
  */
-import type { BuildContextFacts } from '../core/environment';
+import { TOP_LEVEL_ENTRIES, type BuildContextFacts } from '../core/environment';
 import { contextFacts, contextOfIgnoreFile, readContext, type BuildContextSetting, type ContextLayout, type ContextOnDisk } from './context/facts';
 import { scanBuildContext, type ContextScanResult } from './context/scan';
 import { ContextScans, SCAN_LIMITS, type ScanState } from './context/scans';
@@ -122,7 +122,7 @@ export function scanOnce(dir: string, ignoreText: string | undefined, scans?: Ma
   let result = scans?.get(key);
   if (!result) {
     const matcher = ignoreText === undefined ? undefined : createDockerignoreMatcher(ignoreText);
-    result = scanBuildContext(dir, { matcher, ...SCAN_LIMITS, topN: 1000, collectPaths: true }).catch(() => undefined);
+    result = scanBuildContext(dir, { matcher, ...SCAN_LIMITS, topN: TOP_LEVEL_ENTRIES, collectPaths: true }).catch(() => undefined);
     scans?.set(key, result);
   }
   return result;

@@ -9,9 +9,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { compilePattern, goClean, ignoreBeyondLimits, ignoreFileCandidates, testPattern } from '../../core/dockerignore';
-import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts } from '../../core/environment';
+import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts, NpmManifestFacts } from '../../core/environment';
 import type { NpmLockEntry } from '../../sizes/npm';
 import { composeTargetsFor, readComposeFiles } from './compose';
+import { readNpmManifest } from './npmManifest';
 import { readFirst, readIfThere } from '../readFirst';
 import type { ContextScanResult } from './scan';
 
@@ -102,6 +103,8 @@ export interface ContextOnDisk {
   names: string[];
   /** The npm lockfile at the top of the context, when there is one that can be read. */
   npmLockfile?: NpmLockfileFacts;
+  /** package.json at the top of the context, when there is one that can be read. */
+  npmManifest?: NpmManifestFacts;
 }
 
 /** Lockfiles larger than this are not read (the biggest monorepo lockfiles stay well below it). */
@@ -174,7 +177,8 @@ export async function readContext(dockerfilePath: string, layout: ContextLayout)
     const notEvaluated = ignoreBeyondLimits(found.text);
     ignoreFile = { ...candidates.find((c) => c.path === found.path)!, text: found.text, ...(notEvaluated === undefined ? {} : { notEvaluated }) };
   }
-  return { context, ignoreFile, names, npmLockfile: await readNpmLockfile(context.dir, names) };
+  const [npmLockfile, npmManifest] = await Promise.all([readNpmLockfile(context.dir, names), readNpmManifest(context.dir, names)]);
+  return { context, ignoreFile, names, npmLockfile, npmManifest };
 }
 
 const factsOfScans = new WeakMap<ContextScanResult, ContextScanFacts>();
@@ -212,6 +216,7 @@ export function contextFacts(dockerfilePath: string, disk: ContextOnDisk, scan?:
     ...(disk.context.target ? { buildTarget: disk.context.target } : {}),
     ...(scan ? { scan: scanFacts(scan) } : {}),
     ...(disk.npmLockfile ? { npmLockfile: disk.npmLockfile } : {}),
+    ...(disk.npmManifest ? { npmManifest: disk.npmManifest } : {}),
   };
 }
 

@@ -19,6 +19,7 @@
  */
 import * as path from 'node:path';
 import { createDockerignoreMatcher } from '../../core/dockerignore';
+import { TOP_LEVEL_ENTRIES } from '../../core/environment';
 import { scanBuildContext, type ContextScanProgress, type ContextScanResult } from './scan';
 
 export interface ScanProgressSink {
@@ -221,7 +222,7 @@ export class ContextScans {
       maxMillis: this.options.maxMillis ?? SCAN_LIMITS.maxMillis,
       signal: controller.signal,
       collectPaths: true,
-      topN: 1000,
+      topN: TOP_LEVEL_ENTRIES,
       progressIntervalMs: 200,
       onProgress: (p) => {
         if (!sink && this.options.progress && Date.now() - started >= after) sink = this.options.progress(dir);
