@@ -18,7 +18,7 @@
 import { commandRange, insertAfterWord } from '../core/commands';
 import { instructionAt, runInstructions, type Stage } from '../core/model';
 import { programArgs, programIndex, programName, type ShellCommand } from '../core/shell';
-import { formatBytes } from '../sizes';
+import { formatBytes, recordedRelease } from '../sizes';
 import { parseImageReference } from '../sizes/reference';
 import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
 import type { SizeEstimate } from '../core/types';
@@ -42,17 +42,28 @@ const NEWER_UBUNTU = 23.04;
 
 /**
  * Whether the stage's base has a useradd that fills lastlog for a new UID: true for Debian 11 and
- * Ubuntu 22.10 and older, false for Debian 12 and Ubuntu 23.04 and later, undefined when the
- * reference names no release (`python:3.12`, `ubi9`, an ARG). Read from the tag's release name
- * (`debian:bookworm-slim`, `python:3.12-slim-bookworm`, `ubuntu:noble`, `...-ubuntu22.04`) or, for
- * the debian and ubuntu images, its version (`debian:12.5`, `ubuntu:22.04`).
+ * Ubuntu 22.10 and older, false for Debian 12 and Ubuntu 23.04 and later, undefined when neither
+ * the reference nor the size table tells the release (`ubi9`, an image the table lacks, an ARG).
+ * Read from the tag's release name (`debian:bookworm-slim`, `python:3.12-slim-bookworm`,
+ * `ubuntu:noble`, `...-ubuntu22.04`), for the debian and ubuntu images from its version
+ * (`debian:12.5`, `ubuntu:22.04`), else from the release the size table records for that tag
+ * (`python:3.12-slim`: trixie).
  */
 export function useraddFillsLastlog(stage: Stage): boolean | undefined {
   let root = stage;
   for (let i = 0; i < 64 && root.from.stage; i++) root = root.from.stage;
-  const ref = root.from.image === undefined ? undefined : parseImageReference(root.from.image.toLowerCase());
-  if (!ref?.tag) return undefined;
-  const tokens = ref.tag.split('-');
+  const image = root.from.image;
+  if (image === undefined) return undefined;
+  const ref = parseImageReference(image.toLowerCase());
+  const named = ref?.tag ? releaseInTag(ref.name, ref.tag) : undefined;
+  if (named !== undefined) return named;
+  const recorded = recordedRelease(image, root.from.platform);
+  return recorded === undefined ? undefined : releaseInTag('', recorded);
+}
+
+/** Whether the release a tag names is older than shadow 4.13 (see {@link useraddFillsLastlog}); undefined when it names none. */
+function releaseInTag(name: string, tag: string): boolean | undefined {
+  const tokens = tag.split('-');
   for (const t of tokens) {
     if (Object.hasOwn(DEBIAN_RELEASES, t)) return DEBIAN_RELEASES[t] < 12;
     if (Object.hasOwn(UBUNTU_RELEASES, t)) return Number(UBUNTU_RELEASES[t]) < NEWER_UBUNTU;
@@ -61,8 +72,8 @@ export function useraddFillsLastlog(stage: Stage): boolean | undefined {
   }
   const version = /^(\d+)(?:\.(\d+))?$/.exec(tokens[0].split('.').slice(0, 2).join('.'));
   if (!version) return undefined;
-  if (ref.name === 'debian') return Number(version[1]) < 12;
-  if (ref.name === 'ubuntu') return Number(`${version[1]}.${version[2] ?? '0'}`) < NEWER_UBUNTU;
+  if (name === 'debian') return Number(version[1]) < 12;
+  if (name === 'ubuntu') return Number(`${version[1]}.${version[2] ?? '0'}`) < NEWER_UBUNTU;
   return undefined;
 }
 
@@ -128,10 +139,10 @@ export const rule: Rule = {
   reads: 'family',
   docs: {
     summary: `\`useradd -u\` without \`-l\` / \`--no-log-init\`: on a base known to be Debian 11, Ubuntu 22.10 or older, a UID whose records reach ${formatBytes(REPORTED_FROM_BYTES)} (3,086 and up); on a base whose release is not known, a UID above ${LARGE_UID}.`,
-    why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.10 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 23.04 no longer do: on a base whose tag names one of them (or a later release) nothing is reported. The image estimate counts the files for every UID on an older base.',
+    why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.10 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 23.04 no longer do: on a base whose tag names one of them (or a later release), or that the size table records as one, nothing is reported. The image estimate counts the files for every UID on an older base.',
     incorrect: 'RUN useradd -u 1000000 app',
     correct: 'RUN useradd -l -u 1000000 app',
-    sizeImpact: `With an older useradd, UID x ${LASTLOG_RECORD + FAILLOG_RECORD} bytes (${BASIS}): about ${formatBytes((10001 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 10001, about ${formatBytes((1000000 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 1000000. None where the base is newer: ${NEWER}. When the image reference names no release (\`python:3.12\`, an ARG), the message gives the figure as a condition and the saving is not sized. A UID given as a variable is not checked.`,
+    sizeImpact: `With an older useradd, UID x ${LASTLOG_RECORD + FAILLOG_RECORD} bytes (${BASIS}): about ${formatBytes((10001 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 10001, about ${formatBytes((1000000 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 1000000. None where the base is newer: ${NEWER}. The release is read from the tag (\`debian:bullseye-slim\`, \`ubuntu:22.04\`, \`python:3.12-slim-bookworm\`), else from what the size table records for that tag (\`python:3.12-slim\`: trixie); where neither tells it (an image the table lacks, an ARG), the message gives the figure as a condition and the saving is not sized. A UID given as a variable is not checked.`,
     fix: 'Inserts `-l` right after `useradd` (not in exec-form RUNs). The user is created the same way; only the login records are not initialised.',
   },
   check({ model }) {

@@ -523,6 +523,22 @@ export function estimateBaseImage(reference: string, platform?: string): BaseIma
 }
 
 /**
+ * The distribution release the size table records for the very tag `reference` names, from the
+ * notes of its rows (`python:3.12-slim`: "version: 3.12.13 trixie"), on any platform; undefined
+ * when the table has no row of that tag or its rows disagree. A tag moves to newer releases over
+ * time: the row's reported date is when it was so.
+ */
+export function recordedRelease(reference: string, platform?: string): string | undefined {
+  const estimate = estimateBaseImage(reference, platform);
+  const tag = estimate?.tag;
+  if (!tag) return undefined;
+  const image = estimate.image;
+  const releases = new Set(BASE_IMAGE_ROWS.filter((r) => r.image === image && r.tag === tag).map((r) => noteDistro(r.note)));
+  const [only] = releases;
+  return releases.size === 1 ? only : undefined;
+}
+
+/**
  * Smaller images of the same image that could replace `reference` (slim, alpine, jre...), each
  * with its estimate, saving and caveat, sorted smallest first. Distroless static and scratch are
  * offered only when `options.staticBinary` says the stage's content allows them. Empty when

@@ -65,7 +65,7 @@ describe('the image estimate reads layers as the rules do', () => {
     // One RUN's useradds write one file, as long as the largest UID.
     assert.equal(estimate('FROM debian:bullseye-slim\nRUN useradd -u 1000000 a && useradd -u 70000 b\n').layers[0].bytes, 1_000_001 * 324);
     // A base whose release is not known: the rule gives the figure as a condition, the layer is not sized.
-    const unknown = estimate('FROM python:3.12-slim\nRUN useradd -u 1000000 app\n').layers[0];
+    const unknown = estimate('FROM myorg/python-base:3.12\nRUN useradd -u 1000000 app\n').layers[0];
     assert.equal(unknown.bytes, undefined);
     assert.equal(unknown.complete, false);
     // A UID up to 65535 on an older base: the same figure in the rule and the estimate (10002 x 324 bytes).
