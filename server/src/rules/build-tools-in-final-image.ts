@@ -31,6 +31,13 @@ const BUILD_PACKAGES = new Set([
 ]);
 const BUILD_PACKAGE_PATTERNS = [/-dev$/, /^gcc-\d+$/, /^g\+\+-\d+$/, /^clang-\d+$/, /^openjdk\d*-jdk/, /^openjdk-\d+-jdk/];
 
+/**
+ * The php images' ENV of compilers for `pecl install` and `docker-php-ext-install` (autoconf, gcc,
+ * g++, make, re2c...). The Alpine images do not keep them installed, so `apk add $PHPIZE_DEPS` adds
+ * a toolchain; the Debian images keep them, so an apt install of them adds nothing.
+ */
+const PHPIZE_DEPS = /^\$\{?PHPIZE_DEPS\}?$/;
+
 export function isBuildPackage(name: string): boolean {
   return BUILD_PACKAGES.has(name) || BUILD_PACKAGE_PATTERNS.some((p) => p.test(name));
 }
@@ -192,7 +199,7 @@ export const rule: Rule = {
         for (const cmd of instr.run?.commands ?? []) {
           const installed = installedPackages(cmd);
           if (!installed) continue;
-          const tools = installed.names.filter(isBuildPackage);
+          const tools = installed.names.filter((n) => isBuildPackage(n) || (installed.manager === 'apk' && PHPIZE_DEPS.test(n)));
           if (tools.length === 0 || packagesRemovedAfter(instr.run!, cmd, installed.manager)) continue;
           const estimate = installed.manager === 'apt' && onDebianSlim(stage) ? estimateAptInstall(tools, { recommends: !hasFlag(cmd, '--no-install-recommends') }) : undefined;
           const size = estimate && estimate.unknown.length === 0 ? `about ${formatBytes(estimate.bytes)} with their dependencies` : 'the size of those packages and their dependencies';
