@@ -38,7 +38,9 @@ Options:
   --unsafe-fixes         with --fix, also apply the fixes that need a review (a -slim tag where packages
                          may need a compiler, a split into a builder stage, --omit=dev)
   --build-context DIR    the build context of every Dockerfile (default: a Compose service that builds
-                         it, else the Dockerfile's folder), relative to the current folder
+                         it, else the folder from the Dockerfile's up to the current one where the
+                         files its COPY/ADD name exist, else the Dockerfile's folder), relative to
+                         the current folder
   --target STAGE         the stage the build produces, as docker build --target (default: the
                          configuration's target, a Compose service's build target, else the last stage)
   --help-uri URL         base URL of the rule pages for SARIF helpUri (rule id + .md is appended)

@@ -95,6 +95,12 @@ describe('build context over LSP', function () {
       // Another layout, given by the dockerfileSizeHints.buildContext setting.
       'layout/.venv/lib.bin': 5 * MB,
       'layout/docker/web.Dockerfile': 'FROM python:3.12-slim\nCOPY . /srv\n',
+      // No setting, no Compose: the context is inferred from what the Dockerfile copies (the project folder).
+      'inferred/package.json': '{"name":"app"}',
+      'inferred/src/index.js': 'console.log(1)\n',
+      'inferred/vendor/blob.bin': 3 * MB,
+      'inferred/docker/Dockerfile': 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nCOPY . .\n',
+      'inferred/docker/.dockerignore': 'vendor\n',
     });
     client = await LspTestClient.start({ rootPath: root });
   });
@@ -230,6 +236,22 @@ describe('build context over LSP', function () {
     } finally {
       await setTarget(undefined);
     }
+  });
+
+  it('infers the context from what the Dockerfile copies, says so, and reads the Dockerfile again when it is saved', async () => {
+    const file = path.join(root, 'inferred', 'docker', 'Dockerfile');
+    const uri = fileUri(file);
+    await client.open(uri, fs.readFileSync(file, 'utf8'));
+    const published = await client.diagnostics(uri, has('context-without-dockerignore', /inferred as inferred\/: 1 of the 1 COPY\/ADD sources exist there \(package\.json\), none in inferred\/docker\/\), and there is no \.dockerignore.*It sends about 3\.0 MB/));
+    const [fix] = await quickFixes(client, uri, find(published, 'context-without-dockerignore'));
+    const create = fix.edit?.documentChanges?.find((c) => 'kind' in c);
+    assert.equal(create && 'uri' in create ? create.uri : '', fileUri(path.join(root, 'inferred', '.dockerignore')));
+    // Saved without the copy of package.json: nothing tells the folders apart, so docker/ is the context again.
+    const text = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\n';
+    fs.writeFileSync(file, text);
+    await client.change(uri, 2, text);
+    await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    await client.diagnostics(uri, (p) => !has('context-without-dockerignore')(p));
   });
 
   it('checks <name>.dockerignore against the context of the Dockerfile it belongs to', async () => {

@@ -302,6 +302,15 @@ export function contextNotMeasured(context: BuildContextFacts): string | undefin
   return why === undefined ? undefined : `The build context is not measured, since ${ignoreFileName(context)} is not evaluated: ${why}.`;
 }
 
+/**
+ * What follows "the build context" in a text when the context was inferred from the Dockerfile's
+ * sources (` (inferred as the workspace root: ...)`), so the user sees which folder is meant and
+ * why; empty when a setting, a Compose file or the default chose it.
+ */
+export function contextNote(context: BuildContextFacts): string {
+  return context.inferredContext ? ` (${context.inferredContext})` : '';
+}
+
 /** The file name shown in messages for the ignore file in force (or the one a fix creates). */
 export function ignoreFileName(context: BuildContextFacts): string {
   const p = context.ignoreFile?.relativePath ?? context.newIgnoreFilePath ?? '.dockerignore';

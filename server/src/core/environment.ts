@@ -13,6 +13,12 @@ export interface BuildContextFacts {
   copySizes?: Record<number, number>;
   /** The ignore file the build uses (the per-Dockerfile one wins over the context's), when one exists. */
   ignoreFile?: IgnoreFileFacts;
+  /**
+   * Why the context is another folder than the Dockerfile's when nothing named it (no setting, no
+   * Compose service): `inferred as the workspace root: 2 of the 2 COPY/ADD sources exist there
+   * (package.json, src/), none in docker/`. Texts that speak of the context say it.
+   */
+  inferredContext?: string;
   /** Where a fix creates the context's `.dockerignore`, relative to the Dockerfile's folder. Default `.dockerignore`. */
   newIgnoreFilePath?: string;
   /** What a scan of the build context measured, once one finished (absent while it runs). */

@@ -10,7 +10,7 @@
  * again, the lastlog of an older useradd with a large UID). Everything else is listed as not sized.
  */
 import { aptPackages, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
-import { contextCopyBytes, contextSources, ignoreFileName } from './buildContext';
+import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from './buildContext';
 import { installedLockfile, installedManifest, lockfileEstimate, manifestEstimate, NPM_UPDATE } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
 import { finalStage, type DockerfileModel, type Instr, type Stage } from './model';
@@ -194,7 +194,7 @@ function copyParts(instr: Instr, env: AnalysisEnvironment): SizedPart[] {
   if (sized !== undefined) {
     // The ignore file in force by its name (`app.Dockerfile.dockerignore`), and none when there is none.
     const after = env.context.ignoreFile ? `after ${ignoreFileName(env.context)}` : 'no ignore file';
-    return [{ label: 'files copied from the build context', bytes: sized, basis: `sum of the file sizes in the build context, ${after}` }];
+    return [{ label: 'files copied from the build context', bytes: sized, basis: `sum of the file sizes in the build context${contextNote(env.context)}, ${after}` }];
   }
   const why = contextSources(instr).length > 0 ? env.context.ignoreFile?.notEvaluated : undefined;
   const basis = why === undefined ? 'the size of the copied files (not measured)' : `the size of the copied files, not measured since ${ignoreFileName(env.context)} is not evaluated: ${why}`;

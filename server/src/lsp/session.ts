@@ -4,7 +4,7 @@
  */
 import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeResult } from 'vscode-languageserver/node';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { AnalysisCache } from './analysisCache';
+import { AnalysisCache, isDockerignore } from './analysisCache';
 import { DiagnosticsPublisher } from './diagnostics';
 import { APPLY_ALL_FIXES_COMMAND, codeActions, CODE_ACTION_KINDS, fixAllEdit } from './codeActions';
 import * as path from 'node:path';
@@ -104,7 +104,8 @@ export function startSession(connection: Connection): void {
     }
     return {
       capabilities: {
-        textDocumentSync: TextDocumentSyncKind.Incremental,
+        // Saves are reported: a Dockerfile's context may be inferred from what it copies, as saved.
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental, save: { includeText: false } },
         hoverProvider: true,
         codeActionProvider: { codeActionKinds: CODE_ACTION_KINDS, resolveProvider: false },
         executeCommandProvider: { commands: [APPLY_ALL_FIXES_COMMAND] },
@@ -147,6 +148,17 @@ export function startSession(connection: Connection): void {
     watchContexts();
   });
   documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
+  documents.onDidSave((e) => {
+    const saved = AnalysisCache.pathOf(e.document.uri);
+    if (!saved || isDockerignore(e.document.uri, e.document.languageId)) return;
+    contextFacts.dockerfileSaved(saved);
+    // The saved Dockerfile and the open ignore files (a <name>.dockerignore's context is the Dockerfile's).
+    for (const d of documents.all()) {
+      if (d.uri !== e.document.uri && !isDockerignore(d.uri, d.languageId)) continue;
+      cache.invalidate(d.uri);
+      diagnostics.schedule(d);
+    }
+  });
   documents.onDidClose((e) => {
     cache.forget(e.document.uri);
     afterFixes.forget(e.document.uri);

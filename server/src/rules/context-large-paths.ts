@@ -4,7 +4,7 @@
  * output). Needs a scan of the context; without an ignore file at all,
  * `context-without-dockerignore` reports the same copy (never both).
  */
-import { copyExcludes, ignoreFileName, ignorePathsFix, onWholeContextCopies, suggestedHeavyPaths } from '../core/buildContext';
+import { contextNote, copyExcludes, ignoreFileName, ignorePathsFix, onWholeContextCopies, suggestedHeavyPaths } from '../core/buildContext';
 import { countOf, formatBytes } from '../sizes/format';
 import { HEAVY_PATH_MIN_BYTES } from './context-without-dockerignore';
 import type { Rule } from './rule';
@@ -39,7 +39,7 @@ export const rule: Rule = {
       const list = left.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ') + (left.length > 5 ? `, and ${left.length - 5} more` : '');
       return {
         message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${countOf(scan.files, 'file')}), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(leftBytes)}.`,
-        saving: { bytes: leftBytes, basis: 'measured: apparent sizes of these folders in the build context' },
+        saving: { bytes: leftBytes, basis: `measured: apparent sizes of these folders in the build context${contextNote(context)}` },
       };
     }).filter((f) => f.saving!.bytes! > 0);
   },

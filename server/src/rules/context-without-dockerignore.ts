@@ -3,7 +3,7 @@
  * into the image. Without a `.dockerignore`, that includes `.git`, local dependency folders,
  * virtual environments, build output and sometimes secrets.
  */
-import { explicitSources, gitUsedAfterContextCopy, ignoreFileName, isGitFolder, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, suggestedHeavyPaths } from '../core/buildContext';
+import { contextNote, explicitSources, gitUsedAfterContextCopy, ignoreFileName, isGitFolder, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, suggestedHeavyPaths } from '../core/buildContext';
 import { createDockerignoreMatcher, literalPattern } from '../core/dockerignore';
 import type { BuildContextFacts } from '../core/environment';
 import { instructionAt, type DockerfileModel } from '../core/model';
@@ -83,7 +83,7 @@ export const rule: Rule = {
       if (secrets.length) measured += ` Likely secrets: ${secrets.slice(0, 3).map((s) => s.path).join(', ')}.`;
     }
     return onWholeContextCopies(model, (instr) => ({
-      message: `${instr.keyword} . copies the whole build context, and there is no .dockerignore: .git, local dependencies and build output go into the image too.${measured} Add a .dockerignore.`,
+      message: `${instr.keyword} . copies the whole build context${contextNote(env.context)}, and there is no .dockerignore: .git, local dependencies and build output go into the image too.${measured} Add a .dockerignore.`,
       saving: scan ? { bytes: heavyBytes, basis: `${about} the measured size of the heavy folders in the build context` } : { basis: 'whatever the build context holds beyond the sources (not scanned yet)' },
     }));
   },

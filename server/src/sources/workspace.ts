@@ -28,6 +28,8 @@ export interface ContextFactsSource {
 
 export class FileSystemContextFacts implements ContextFactsSource {
   private readonly disk = new Map<string, Promise<ContextOnDisk>>();
+  /** The context each ignore file applies to, by ignore file and setting, until a file changes or a Dockerfile is saved. */
+  private readonly ignoreContexts = new Map<string, Promise<{ dir: string; dockerfile?: string }>>();
   /** Bumped by every invalidation, so a read that started before one is not used after it. */
   private generation = 0;
   /** The build context folder last resolved for each requester (the document asking), until it is released. */
@@ -57,7 +59,8 @@ export class FileSystemContextFacts implements ContextFactsSource {
   }
 
   async ignoreFileScan(ignorePath: string, text: string, requester: string, buildContext?: BuildContextSetting): Promise<{ dir: string; scan: ScanState }> {
-    const { dir } = await contextOfIgnoreFile(ignorePath, this.layout(buildContext));
+    // Kept until a file changes: resolving a `<name>.dockerignore`'s context reads Compose files and the Dockerfile (inference.ts).
+    const { dir } = await this.kept(this.ignoreContexts, ignorePath, buildContext, () => contextOfIgnoreFile(ignorePath, this.layout(buildContext)));
     this.resolved(requester, dir);
     if (!this.scanAllowed()) return { dir, scan: { state: 'off', message: 'the build context is not scanned until this folder is trusted' } };
     return { dir, scan: await this.scans.within(dir, text, requester, FIRST_ANSWER_WAIT_MS) };
@@ -74,10 +77,21 @@ export class FileSystemContextFacts implements ContextFactsSource {
     this.onContextsChanged?.();
   }
 
+  /**
+   * A Dockerfile was saved: what it copies may name another context now (inference.ts reads it as
+   * saved), so its context is resolved again, and so are the ignore files'; no scan is dropped.
+   */
+  dockerfileSaved(dockerfilePath: string): void {
+    this.generation++;
+    for (const key of this.disk.keys()) if (key.startsWith(`${dockerfilePath}\u0000`)) this.disk.delete(key);
+    this.ignoreContexts.clear();
+  }
+
   invalidate(changedPath?: string): void {
     // Reading the context again is cheap (a few stats); any change may move a context or an ignore file.
     this.generation++;
     this.disk.clear();
+    this.ignoreContexts.clear();
     this.scans.invalidate(changedPath);
   }
 
@@ -86,12 +100,14 @@ export class FileSystemContextFacts implements ContextFactsSource {
   }
 
   private read(dockerfilePath: string, buildContext: BuildContextSetting): Promise<ContextOnDisk> {
-    const key = `${dockerfilePath}\u0000${JSON.stringify(buildContext ?? null)}`;
-    let hit = this.disk.get(key);
-    if (!hit) {
-      hit = readContext(dockerfilePath, this.layout(buildContext));
-      this.disk.set(key, hit);
-    }
+    return this.kept(this.disk, dockerfilePath, buildContext, () => readContext(dockerfilePath, this.layout(buildContext)));
+  }
+
+  /** What `make` answers for a file under a setting, kept in `cache` by both until it is cleared. */
+  private kept<T>(cache: Map<string, Promise<T>>, file: string, buildContext: BuildContextSetting, make: () => Promise<T>): Promise<T> {
+    const key = `${file}\u0000${JSON.stringify(buildContext ?? null)}`;
+    let hit = cache.get(key);
+    if (!hit) cache.set(key, (hit = make()));
     return hit;
   }
 }

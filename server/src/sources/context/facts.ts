@@ -1,7 +1,8 @@
 /**
  * Everything the analysis needs to know about a Dockerfile's build context, read from disk:
- * which folder is the context (a setting, a Compose service that builds this Dockerfile, or the
- * Dockerfile's folder), which ignore file applies, and what a scan of the context measured.
+ * which folder is the context (a setting, a Compose service that builds this Dockerfile, a folder
+ * inferred from what it copies, or the Dockerfile's folder), which ignore file applies, and what a
+ * scan of the context measured.
  *
  * The language server keeps scans in a `ContextScans` cache (background, cancellable); the CLI
  * awaits the same scan with the same limits.
@@ -12,6 +13,7 @@ import { compilePattern, goClean, ignoreBeyondLimits, ignoreFileCandidates, test
 import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts, NpmManifestFacts } from '../../core/environment';
 import type { NpmLockEntry } from '../../sizes/npm';
 import { composeTargetsFor, readComposeFiles } from './compose';
+import { inferContext } from './inference';
 import { readNpmManifest } from './npmManifest';
 import { readFirst, readIfThere } from '../readFirst';
 import type { ContextScanResult } from './scan';
@@ -31,8 +33,8 @@ export interface ContextLayout {
 export interface ResolvedContext {
   /** Absolute path of the build context. */
   dir: string;
-  via: 'setting' | 'compose' | 'dockerfile-folder';
-  /** The setting key or Compose file and service that decided. */
+  via: 'setting' | 'compose' | 'inferred' | 'dockerfile-folder';
+  /** The setting key or Compose file and service that decided, or why the context was inferred (inference.ts). */
   detail?: string;
   /** The stage the Compose services that build the Dockerfile there all name as `build.target`. */
   target?: string;
@@ -68,20 +70,26 @@ export function settingFor(setting: PerDockerfileSetting, dockerfilePath: string
   return undefined;
 }
 
+/** `dir` and its parents up to the workspace folder `folder` (to the root without one), at most 32. */
+function foldersUp(dir: string, folder: string | undefined): string[] {
+  const stop = folder ?? path.parse(dir).root;
+  const dirs: string[] = [];
+  for (; dirs.length < 32; ) {
+    dirs.push(dir);
+    const parent = path.dirname(dir);
+    if (dir === stop || parent === dir || !dir.startsWith(stop)) break;
+    dir = parent;
+  }
+  return dirs;
+}
+
 /** Which folder is the build context of `dockerfilePath` (absolute). Never rejects. */
 export async function resolveBuildContext(dockerfilePath: string, layout: ContextLayout): Promise<ResolvedContext> {
   const folder = workspaceFolderOf(dockerfilePath, layout.workspaceFolders);
   const set = settingFor(layout.buildContext, dockerfilePath, layout.workspaceFolders);
   if (set) return { dir: path.resolve(set.base, set.value), via: 'setting', detail: set.key };
   // The nearest Compose file, from the Dockerfile's folder up to the workspace folder, that builds this Dockerfile.
-  const stop = folder ?? path.parse(dockerfilePath).root;
-  const dirs: string[] = [];
-  for (let dir = path.dirname(dockerfilePath); dirs.length < 32; ) {
-    dirs.push(dir);
-    const parent = path.dirname(dir);
-    if (dir === stop || parent === dir || !dir.startsWith(stop)) break;
-    dir = parent;
-  }
+  const dirs = foldersUp(path.dirname(dockerfilePath), folder);
   // Every folder's Compose files read at once; the nearest folder with a match decides, without
   // waiting for the reads in the folders above it.
   const reads = dirs.map(readComposeFiles);
@@ -92,6 +100,9 @@ export async function resolveBuildContext(dockerfilePath: string, layout: Contex
       return { dir: targets[0].contextDir, via: 'compose', detail: `${path.basename(targets[0].composeFile)} service ${targets[0].service}`, ...(target ? { target } : {}) };
     }
   }
+  // Nothing names the context: the folder where what the Dockerfile copies exists, inside the workspace folder only.
+  const inferred = folder === undefined ? undefined : await inferContext(dockerfilePath, dirs, folder);
+  if (inferred) return { dir: inferred.dir, via: 'inferred', detail: inferred.detail };
   return { dir: path.dirname(dockerfilePath), via: 'dockerfile-folder' };
 }
 
@@ -213,6 +224,7 @@ export function contextFacts(dockerfilePath: string, disk: ContextOnDisk, scan?:
     topLevelNames: disk.names,
     ...(disk.ignoreFile ? { ignoreFile: { relativePath: rel(disk.ignoreFile.path), text: disk.ignoreFile.text, ...(disk.ignoreFile.notEvaluated === undefined ? {} : { notEvaluated: disk.ignoreFile.notEvaluated }) } } : {}),
     newIgnoreFilePath: rel(path.join(disk.context.dir, '.dockerignore')),
+    ...(disk.context.via === 'inferred' && disk.context.detail ? { inferredContext: disk.context.detail } : {}),
     ...(disk.context.target ? { buildTarget: disk.context.target } : {}),
     ...(scan ? { scan: scanFacts(scan) } : {}),
     ...(disk.npmLockfile ? { npmLockfile: disk.npmLockfile } : {}),

@@ -1,0 +1,89 @@
+/**
+ * A Dockerfile in a subfolder that nothing names a context for is taken to be built from the
+ * folder where what it copies exists (`docker build -f docker/Dockerfile .`). On real temporary
+ * folders; the CLI and the language server read the same facts (sources/context/facts.ts).
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { resolveBuildContext } from '../../../server/src/sources/context/facts';
+import { readFacts } from '../../../server/src/sources/workspace';
+import { analyseFiles } from '../../../server/src/cli';
+import { analyze } from '../../../server/src/core/analyze';
+import { estimateImage } from '../../../server/src/core/imageEstimate';
+import { writeFiles } from '../../support/contextTree';
+
+const DOCKERFILE = 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nCOPY src/ ./src/\nCOPY . .\n';
+
+describe('build context inferred from what the Dockerfile copies', () => {
+  let ws: string;
+  const at = (...p: string[]) => path.join(ws, ...p);
+  const layout = () => ({ workspaceFolders: [ws] });
+  before(() => {
+    ws = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-inferred-'));
+    writeFiles(ws, {
+      'package.json': '{"name":"app"}',
+      'src/index.js': 'console.log(1)\n',
+      'docker/Dockerfile': DOCKERFILE,
+      'docker/.dockerignore': 'node_modules\n',
+      // Both folders hold one of the two sources: a tie, so the Dockerfile's folder.
+      'tie/package.json': '{}',
+      'tie/sub/src/a.js': 'a\n',
+      'tie/sub/package.json': '{}',
+      'tie/sub/Dockerfile': 'FROM node:22-slim\nCOPY package.json src/ ./\n',
+      // Nothing it names exists anywhere: its own folder.
+      'none/Dockerfile': 'FROM alpine\nCOPY missing.txt /\n',
+      // Only `COPY .`: nothing to tell folders apart by.
+      'whole/Dockerfile': 'FROM alpine\nCOPY . /app\n',
+      // Compose names the Dockerfile's own folder as the context: no inference.
+      'composed/compose.yaml': 'services:\n  app:\n    build:\n      context: ./docker\n',
+      'composed/package.json': '{}',
+      'composed/docker/Dockerfile': 'FROM node:22-slim\nCOPY package.json ./\n',
+      'composed/docker/.dockerignore': 'x\n',
+    });
+  });
+  after(() => fs.rmSync(ws, { recursive: true, force: true }));
+
+  it('takes the workspace root when the COPY sources exist there and not beside the Dockerfile, and says why', async () => {
+    const r = await resolveBuildContext(at('docker', 'Dockerfile'), layout());
+    assert.equal(r.dir, ws);
+    assert.equal(r.via, 'inferred');
+    assert.equal(r.detail, 'inferred as the workspace root: 2 of the 2 COPY/ADD sources exist there (package.json, src/), none in docker/');
+  });
+
+  it("keeps the Dockerfile's folder on a tie, when nothing resolves, and when nothing is copied by name", async () => {
+    assert.deepEqual(await resolveBuildContext(at('tie', 'sub', 'Dockerfile'), layout()), { dir: at('tie', 'sub'), via: 'dockerfile-folder' });
+    assert.deepEqual(await resolveBuildContext(at('none', 'Dockerfile'), layout()), { dir: at('none'), via: 'dockerfile-folder' });
+    assert.deepEqual(await resolveBuildContext(at('whole', 'Dockerfile'), layout()), { dir: at('whole'), via: 'dockerfile-folder' });
+  });
+
+  it('lets the setting and Compose decide before any inference, and infers nothing outside a workspace folder', async () => {
+    assert.equal((await resolveBuildContext(at('docker', 'Dockerfile'), { workspaceFolders: [ws], buildContext: 'docker' })).via, 'setting');
+    assert.equal((await resolveBuildContext(at('composed', 'docker', 'Dockerfile'), layout())).via, 'compose');
+    assert.equal((await resolveBuildContext(at('docker', 'Dockerfile'), { workspaceFolders: [] })).via, 'dockerfile-folder');
+  });
+
+  it('names the inferred context where the estimate and context-without-dockerignore speak of it, and creates the ignore file there', async () => {
+    const context = await readFacts(at('docker', 'Dockerfile'), layout());
+    assert.equal(context.newIgnoreFilePath, '../.dockerignore');
+    const analysis = analyze(DOCKERFILE, { context });
+    const finding = analysis.findings.find((f) => f.ruleId === 'context-without-dockerignore');
+    assert.match(finding?.message ?? '', /copies the whole build context \(inferred as the workspace root: 2 of the 2 COPY\/ADD sources exist there \(package\.json, src\/\), none in docker\/\), and there is no \.dockerignore/);
+    const copy = estimateImage(analysis.model, { context })?.layers.find((l) => l.instr.index === 4);
+    assert.match(copy?.parts[0].basis ?? '', /^sum of the file sizes in the build context \(inferred as the workspace root: .*\), no ignore file$/);
+  });
+
+  it('gives the CLI the same: the inferred context for the Dockerfile, and --build-context overrides', async () => {
+    const cwd = process.cwd();
+    process.chdir(ws);
+    try {
+      const [df] = await analyseFiles(['docker/Dockerfile']);
+      assert.ok(df.findings.some((f) => f.ruleId === 'context-without-dockerignore' && /inferred as the workspace root/.test(f.message)));
+      const [own] = await analyseFiles(['docker/Dockerfile'], false, undefined, 'docker');
+      assert.ok(!own.findings.some((f) => /inferred/.test(f.message)));
+    } finally {
+      process.chdir(cwd);
+    }
+  });
+});
