@@ -1088,15 +1088,28 @@ export function stageArgs(stage: Stage): StageArg[] {
   return stageScope(stage).args;
 }
 
-/** A stage's ARGs (see {@link stageArgs}) and the ENV values it leaves to the stages built on it, expanded. */
-const STAGE_SCOPE = new WeakMap<Stage, { args: StageArg[]; env: Map<string, string> }>();
-function stageScope(stage: Stage): { args: StageArg[]; env: Map<string, string> } {
+/** What a stage declares: its ARGs (see {@link stageArgs}), its ENV instructions and the ENV values it leaves to the stages built on it, all expanded. */
+interface StageScope {
+  args: StageArg[];
+  envs: StageEnv[];
+  env: Map<string, string>;
+}
+
+/** An ENV instruction of a stage: its variables, values expanded (see {@link stageEnvs}). */
+export interface StageEnv {
+  index: number;
+  props: [string, string][];
+}
+
+const STAGE_SCOPE = new WeakMap<Stage, StageScope>();
+function stageScope(stage: Stage): StageScope {
   let scope = STAGE_SCOPE.get(stage);
   if (scope) return scope;
   const env = new Map(stage.from.stage ? stageScope(stage.from.stage).env : undefined);
   const vars = new Map(env);
   const expand = (raw: string) => substituteArgs(raw, vars) ?? raw;
   const args: StageArg[] = [];
+  const envs: StageEnv[] = [];
   for (const i of stage.instructions) {
     if (i.keyword === 'ARG') {
       const prop = (i.node as Arg).getProperty();
@@ -1110,24 +1123,33 @@ function stageScope(stage: Stage): { args: StageArg[]; env: Map<string, string> 
       if (value === undefined) vars.delete(name);
       else vars.set(name, value);
     } else if (i.keyword === 'ENV') {
-      for (const p of (i.node as Env).getProperties()) {
-        const name = p.getName();
-        if (!name) continue;
-        const value = expand(p.getValue() ?? '');
+      // All of one ENV's values are expanded with what was set before it (`ENV A=2 B=$A` gives B the old A).
+      const props = (i.node as Env).getProperties().flatMap((p): [string, string][] => (p.getName() ? [[p.getName(), expand(p.getValue() ?? '')]] : []));
+      envs.push({ index: i.index, props });
+      for (const [name, value] of props) {
         env.set(name, value);
         vars.set(name, value);
       }
     }
   }
-  scope = { args, env };
+  scope = { args, envs, env };
   STAGE_SCOPE.set(stage, scope);
   return scope;
 }
 
 /**
+ * The ENV instructions of `stage`, in order, with their values expanded as the builder expands
+ * them: `${X}`, `${X:-d}`, `${X:+a}` from the stage's ARGs and the ENVs above (along the FROM
+ * chain); a value naming anything else (an ENV of the base image) stays as written.
+ */
+export function stageEnvs(stage: Stage): readonly StageEnv[] {
+  return stageScope(stage).envs;
+}
+
+/**
  * The ENV values in effect before `instr` in its stage, following the FROM chain to earlier
- * stages, over the defaults of the ARGs its own stage declares above it. Values are taken as
- * written (no expansion).
+ * stages, over the defaults of the ARGs its own stage declares above it. Values are expanded as
+ * the builder expands them where the file tells what they name ({@link stageEnvs}).
  */
 export function envBefore(instr: Instr): Map<string, string> {
   const chain: Stage[] = [];
@@ -1139,13 +1161,9 @@ export function envBefore(instr: Instr): Map<string, string> {
     else env.set(a.name, a.value);
   }
   for (const s of chain) {
-    for (const i of s.instructions) {
-      if (s === instr.stage && i.index >= instr.index) break;
-      if (i.keyword !== 'ENV') continue;
-      for (const p of (i.node as Env).getProperties()) {
-        const name = p.getName();
-        if (name) env.set(name, p.getValue() ?? '');
-      }
+    for (const e of stageEnvs(s)) {
+      if (s === instr.stage && e.index >= instr.index) break;
+      for (const [name, value] of e.props) env.set(name, value);
     }
   }
   return env;

@@ -8,11 +8,10 @@
  * Dockerfile running as another user writes.
  */
 import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, operands, ranCommands } from './commands';
-import { buildModel, instructionAt, stageArgs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
+import { buildModel, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
-import type { Env } from 'dockerfile-ast';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
 /**
@@ -187,7 +186,7 @@ function allExportAfter(set: ShellCommand, before: boolean): boolean {
  */
 function envInstructionValue(instr: Instr, same: (k: string) => boolean): string | undefined {
   for (let st = instr.stage; st; st = st.from.stage) {
-    const envs = envInstructions(st);
+    const envs = stageEnvs(st);
     for (let k = envs.length - 1; k >= 0; k--) {
       if (st === instr.stage && envs[k].index >= instr.index) continue;
       let v: string | undefined;
@@ -205,19 +204,6 @@ function envInstructionValue(instr: Instr, same: (k: string) => boolean): string
     }
   }
   return undefined;
-}
-
-/** Parsed ENV instructions per stage, memoised: rules ask for variables once per command, and parsing ENV is not free. */
-const ENV_CACHE = new WeakMap<Stage, { index: number; props: [string, string][] }[]>();
-function envInstructions(stage: Stage): { index: number; props: [string, string][] }[] {
-  let envs = ENV_CACHE.get(stage);
-  if (!envs) {
-    envs = stage.instructions
-      .filter((i) => i.keyword === 'ENV')
-      .map((i) => ({ index: i.index, props: (i.node as Env).getProperties().flatMap((p): [string, string][] => (p.getName() ? [[p.getName(), p.getValue() ?? '']] : [])) }));
-    ENV_CACHE.set(stage, envs);
-  }
-  return envs;
 }
 
 /** True when `later` comes after `instr` in an image built on `instr`'s stage (same stage or a stage FROM it). */

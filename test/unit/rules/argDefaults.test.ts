@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
-import { buildModel, stageArgs } from '../../../server/src/core/model';
+import { buildModel, stageArgs, stageEnvs } from '../../../server/src/core/model';
 
 const ids = (text: string, rule: string) => analyze(text, { context: {} }).findings.map((f) => f.ruleId).filter((id) => id === rule);
 const npm = (lines: string) => ids(`FROM node:22-slim\n${lines}\nCOPY package.json ./\nRUN npm ci && npm cache clean --force\nCMD ["node", "index.js"]\n`, 'npm-dev-dependencies');
@@ -56,6 +56,19 @@ describe('ARG defaults as the environment of RUN', () => {
     // A name the file does not give (a build argument without default, the base image's ENV) leaves the default as written.
     const [arg] = stageArgs(buildModel('FROM python:3.12-slim\nARG PIP_NO_CACHE_DIR=${FROM_BASE}\n').stages[0]);
     assert.equal(arg.value, '${FROM_BASE}');
+  });
+
+  it('expands ${...} in an ENV value as well, with what was set before that ENV', () => {
+    // BuildKit expands ENV values like ARG defaults (D=1e above); one ENV's values all see what was set before it.
+    assert.deepEqual(pip('ARG NOCACHE=\nENV PIP_NO_CACHE_DIR=$NOCACHE'), ['pip-cache-kept']);
+    assert.deepEqual(pip('ARG NOCACHE=1\nENV PIP_NO_CACHE_DIR=$NOCACHE'), []);
+    assert.deepEqual(pip('ARG X\nENV PIP_NO_CACHE_DIR=${X:+1}'), ['pip-cache-kept']);
+    assert.deepEqual(pip('ENV A=\nENV A=1 PIP_NO_CACHE_DIR=$A'), ['pip-cache-kept']);
+    assert.deepEqual(ids('FROM python:3.12-slim AS base\nENV OFF=\nFROM base\nENV PIP_NO_CACHE_DIR=${OFF}\nRUN pip install flask\n', 'pip-cache-kept'), ['pip-cache-kept']);
+    assert.deepEqual(npm('ARG NODE_ENV=production\nENV NODE_ENV=${NODE_ENV}'), []);
+    // An ENV naming what the file does not give (the base image's own ENV) stays as written.
+    const [env] = stageEnvs(buildModel('FROM python:3.12-slim\nENV P=${PYTHON_VERSION}/x Q=$P\n').stages[0]);
+    assert.deepEqual(env.props, [['P', '${PYTHON_VERSION}/x'], ['Q', '$P']]);
   });
 
   it('only counts ARGs of the same stage declared above the RUN', () => {
