@@ -17,7 +17,7 @@ import { loadConfig } from './sources/config';
 import { findDockerfiles, isIgnoreFileName } from './sources/files';
 import { readFacts, scanOnce } from './sources/workspace';
 import type { ContextScanResult } from './sources/context/scan';
-import { contextOfIgnoreFile, type ContextLayout } from './sources/context/facts';
+import { contextOfIgnoreFile, ignoreFileNotRead, type ContextLayout } from './sources/context/facts';
 import { checkDockerignore, ignoreBeyondLimits, ignoreNotEvaluatedMessage } from './core/dockerignore';
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -174,10 +174,10 @@ const isIgnorePath = (file: string) => isIgnoreFileName(path.basename(file));
 async function ignoreReport(file: string, text: string, layout: ContextLayout, scans: Map<string, Promise<ContextScanResult | undefined>>): Promise<FileReport> {
   const notEvaluated = ignoreBeyondLimits(text);
   if (notEvaluated !== undefined) return { file, findings: [], error: ignoreNotEvaluatedMessage(notEvaluated) };
-  const { dir } = await contextOfIgnoreFile(path.resolve(file), layout);
+  const [{ dir }, notReadBy] = await Promise.all([contextOfIgnoreFile(path.resolve(file), layout), ignoreFileNotRead(path.resolve(file), layout)]);
   const scan = await scanOnce(dir, text, scans);
   const listing = scan?.complete && scan.paths ? { context: { files: scan.paths.files, dirs: scan.paths.dirs } } : {};
-  return { file, findings: checkDockerignore(text, listing) };
+  return { file, findings: checkDockerignore(text, { ...listing, notReadBy }) };
 }
 
 export async function main(argv: string[], out: (s: string) => void = (s) => process.stdout.write(s + '\n'), err: (s: string) => void = (s) => process.stderr.write(s + '\n')): Promise<number> {

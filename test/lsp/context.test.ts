@@ -238,19 +238,24 @@ describe('build context over LSP', function () {
     }
   });
 
-  it('infers the context from what the Dockerfile copies, says so, and reads the Dockerfile again when it is saved', async () => {
+  it('infers the context from what the Dockerfile copies, says so, reports the ignore file beside it as not read, and reads the Dockerfile again when it is saved', async () => {
     const file = path.join(root, 'inferred', 'docker', 'Dockerfile');
     const uri = fileUri(file);
+    const ignore = fileUri(path.join(root, 'inferred', 'docker', '.dockerignore'));
     await client.open(uri, fs.readFileSync(file, 'utf8'));
     const published = await client.diagnostics(uri, has('context-without-dockerignore', /inferred as inferred\/: 1 of the 1 COPY\/ADD sources exist there \(package\.json\), none in inferred\/docker\/\), and there is no \.dockerignore.*It sends about 3\.0 MB/));
     const [fix] = await quickFixes(client, uri, find(published, 'context-without-dockerignore'));
     const create = fix.edit?.documentChanges?.find((c) => 'kind' in c);
     assert.equal(create && 'uri' in create ? create.uri : '', fileUri(path.join(root, 'inferred', '.dockerignore')));
+    await client.open(ignore, 'vendor\n', 'dockerignore');
+    const notRead = await client.diagnostics(ignore, has('dockerignore-not-read', /`Dockerfile` is built with the context `\.\.` \(inferred as inferred\/.*`\.\.\/\.dockerignore`.*`Dockerfile\.dockerignore`/));
+    assert.equal(find(notRead, 'dockerignore-not-read').severity, 2);
     // Saved without the copy of package.json: nothing tells the folders apart, so docker/ is the context again.
     const text = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\n';
     fs.writeFileSync(file, text);
     await client.change(uri, 2, text);
     await client.connection.sendNotification('textDocument/didSave', { textDocument: { uri } });
+    await client.diagnostics(ignore, (p) => !has('dockerignore-not-read')(p));
     await client.diagnostics(uri, (p) => !has('context-without-dockerignore')(p));
   });
 

@@ -10,7 +10,7 @@ import type { ContextFactsSource } from '../sources/workspace';
 import type { ConfigCache } from '../sources/config';
 import { combineSettings } from '../core/config';
 import { settingFor } from '../sources/context/facts';
-import { checkDockerignore, checkDockerignoreInSteps, ignoreBeyondLimits, type ContextListing, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
+import { checkDockerignore, checkDockerignoreInSteps, ignoreBeyondLimits, notReadFindings, type ContextListing, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
 import type { ContextScanResult } from '../sources/context/scan';
 import type { Settings } from './settings';
 import { runInSlices } from './slices';
@@ -178,7 +178,10 @@ export class AnalysisCache {
     const notEvaluated = ignoreBeyondLimits(text);
     if (notEvaluated !== undefined) return { text, findings: [], scanning: false, notEvaluated };
     const settings = await this.settings.get();
-    const found = path && this.contextFacts.ignoreFileScan ? await this.contextFacts.ignoreFileScan(path, text, doc.uri, settings.buildContext) : undefined;
+    const [found, notReadBy] = await Promise.all([
+      path && this.contextFacts.ignoreFileScan ? this.contextFacts.ignoreFileScan(path, text, doc.uri, settings.buildContext) : undefined,
+      path && this.contextFacts.notReadBy ? this.contextFacts.notReadBy(path, settings.buildContext) : undefined,
+    ]);
     const result = found?.scan.state === 'done' ? found.scan.result : undefined;
     const listing = result?.complete && result.paths ? { files: result.paths.files, dirs: result.paths.dirs } : undefined;
     const stats: IgnoreLineStats | undefined = result && {
@@ -191,7 +194,9 @@ export class AnalysisCache {
     };
     const scan = found?.scan;
     const unmeasured = scan?.state === 'off' ? scan.message : scan?.state === 'failed' ? `the build context could not be measured (${scan.message})` : undefined;
-    const findings = listing ? await this.checkAgainstScan(text, result!, listing, superseded) : checkDockerignore(text);
+    // Whether a build reads the file does not depend on its text beyond the first line's length: kept apart from the cached checks.
+    const checked = listing ? await this.checkAgainstScan(text, result!, listing, superseded) : checkDockerignore(text);
+    const findings = notReadBy ? [...notReadFindings(text.slice(0, text.search(/\r|\n|$/)), notReadBy), ...checked] : checked;
     return { text, findings, stats, scanning: found?.scan.state === 'running', ...(unmeasured === undefined ? {} : { unmeasured }) };
   }
 

@@ -152,7 +152,7 @@ export function startSession(connection: Connection): void {
     const saved = AnalysisCache.pathOf(e.document.uri);
     if (!saved || isDockerignore(e.document.uri, e.document.languageId)) return;
     contextFacts.dockerfileSaved(saved);
-    // The saved Dockerfile and the open ignore files (a <name>.dockerignore's context is the Dockerfile's).
+    // The saved Dockerfile and the open ignore files (one beside it may be read or not now).
     for (const d of documents.all()) {
       if (d.uri !== e.document.uri && !isDockerignore(d.uri, d.languageId)) continue;
       cache.invalidate(d.uri);

@@ -6,10 +6,10 @@
  * (`ContextScans`) and their figures appear in the facts once they finish.
  */
 import { TOP_LEVEL_ENTRIES, type BuildContextFacts } from '../core/environment';
-import { contextFacts, contextOfIgnoreFile, readContext, type BuildContextSetting, type ContextLayout, type ContextOnDisk } from './context/facts';
+import { contextFacts, contextOfIgnoreFile, ignoreFileNotRead, readContext, type BuildContextSetting, type ContextLayout, type ContextOnDisk } from './context/facts';
 import { scanBuildContext, type ContextScanResult } from './context/scan';
 import { ContextScans, SCAN_LIMITS, type ScanState } from './context/scans';
-import { createDockerignoreMatcher } from '../core/dockerignore';
+import { createDockerignoreMatcher, type BuiltElsewhere } from '../core/dockerignore';
 
 /**
  * How long an analysis waits for a scan that is not finished before answering without its
@@ -23,12 +23,16 @@ export interface ContextFactsSource {
   factsFor(dockerfilePath: string, requester?: string, buildContext?: BuildContextSetting): Promise<BuildContextFacts>;
   /** The context an ignore file applies to, and the scan of it under `text` (the editor's current text). */
   ignoreFileScan?(ignorePath: string, text: string, requester: string, buildContext?: BuildContextSetting): Promise<{ dir: string; scan: ScanState }>;
+  /** The Dockerfiles beside a `.dockerignore` that are all built with another context (no build reads it), else undefined. */
+  notReadBy?(ignorePath: string, buildContext?: BuildContextSetting): Promise<BuiltElsewhere[] | undefined>;
   invalidate(changedPath?: string): void;
 }
 
 export class FileSystemContextFacts implements ContextFactsSource {
   private readonly disk = new Map<string, Promise<ContextOnDisk>>();
-  /** The context each ignore file applies to, by ignore file and setting, until a file changes or a Dockerfile is saved. */
+  /** `notReadBy` answers, by ignore file and setting, until a file changes or a Dockerfile is saved. */
+  private readonly readers = new Map<string, Promise<BuiltElsewhere[] | undefined>>();
+  /** The context each ignore file applies to, by ignore file and setting, dropped with `readers`. */
   private readonly ignoreContexts = new Map<string, Promise<{ dir: string; dockerfile?: string }>>();
   /** Bumped by every invalidation, so a read that started before one is not used after it. */
   private generation = 0;
@@ -79,18 +83,24 @@ export class FileSystemContextFacts implements ContextFactsSource {
 
   /**
    * A Dockerfile was saved: what it copies may name another context now (inference.ts reads it as
-   * saved), so its context is resolved again, and so are the ignore files'; no scan is dropped.
+   * saved), so its context is resolved again, and so are the ignore files' answers; no scan is dropped.
    */
   dockerfileSaved(dockerfilePath: string): void {
     this.generation++;
     for (const key of this.disk.keys()) if (key.startsWith(`${dockerfilePath}\u0000`)) this.disk.delete(key);
+    this.readers.clear();
     this.ignoreContexts.clear();
+  }
+
+  notReadBy(ignorePath: string, buildContext?: BuildContextSetting): Promise<BuiltElsewhere[] | undefined> {
+    return this.kept(this.readers, ignorePath, buildContext, () => ignoreFileNotRead(ignorePath, this.layout(buildContext)));
   }
 
   invalidate(changedPath?: string): void {
     // Reading the context again is cheap (a few stats); any change may move a context or an ignore file.
     this.generation++;
     this.disk.clear();
+    this.readers.clear();
     this.ignoreContexts.clear();
     this.scans.invalidate(changedPath);
   }

@@ -1,17 +1,19 @@
 /**
  * A Dockerfile in a subfolder that nothing names a context for is taken to be built from the
- * folder where what it copies exists (`docker build -f docker/Dockerfile .`). On real temporary
- * folders; the CLI and the language server read the same facts (sources/context/facts.ts).
+ * folder where what it copies exists (`docker build -f docker/Dockerfile .`), and a .dockerignore
+ * beside Dockerfiles that are all built from elsewhere is reported as read by no build. On real
+ * temporary folders; the CLI and the language server read the same facts (sources/context/facts.ts).
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { resolveBuildContext } from '../../../server/src/sources/context/facts';
+import { ignoreFileNotRead, resolveBuildContext } from '../../../server/src/sources/context/facts';
 import { readFacts } from '../../../server/src/sources/workspace';
 import { analyseFiles } from '../../../server/src/cli';
 import { analyze } from '../../../server/src/core/analyze';
 import { estimateImage } from '../../../server/src/core/imageEstimate';
+import { checkDockerignore } from '../../../server/src/core/dockerignore';
 import { writeFiles } from '../../support/contextTree';
 
 const DOCKERFILE = 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nCOPY src/ ./src/\nCOPY . .\n';
@@ -74,14 +76,42 @@ describe('build context inferred from what the Dockerfile copies', () => {
     assert.match(copy?.parts[0].basis ?? '', /^sum of the file sizes in the build context \(inferred as the workspace root: .*\), no ignore file$/);
   });
 
-  it('gives the CLI the same: the inferred context for the Dockerfile, and --build-context overrides', async () => {
+  it('reports a .dockerignore beside Dockerfiles that are all built with another context, naming them and where Docker reads one', async () => {
+    const by = await ignoreFileNotRead(at('docker', '.dockerignore'), layout());
+    assert.deepEqual(by, [{ dockerfile: 'Dockerfile', context: '..', how: 'inferred as the workspace root: 2 of the 2 COPY/ADD sources exist there (package.json, src/), none in docker/' }]);
+    const [f] = checkDockerignore('node_modules\n', { notReadBy: by });
+    assert.equal(f.ruleId, 'dockerignore-not-read');
+    assert.equal(f.severity, 'warning');
+    assert.deepEqual(f.range, { start: { line: 0, character: 0 }, end: { line: 0, character: 12 } });
+    assert.match(f.message, /^No build reads this \.dockerignore: `Dockerfile` is built with the context `\.\.` \(inferred as the workspace root: .*\)\. Docker reads the ignore file at the root of the build context \(`\.\.\/\.dockerignore`\), or `Dockerfile\.dockerignore` beside the Dockerfile, which BuildKit reads first and the classic builder never does\./);
+  });
+
+  it('says nothing when a build uses the folder as its context, or of <name>.dockerignore', async () => {
+    assert.equal(await ignoreFileNotRead(at('composed', 'docker', '.dockerignore'), layout()), undefined);
+    assert.equal(await ignoreFileNotRead(at('docker', '.dockerignore'), { workspaceFolders: [ws], buildContext: 'docker' }), undefined);
+    assert.equal(await ignoreFileNotRead(at('docker', '.dockerignore'), { workspaceFolders: [ws], buildContext: { 'other/*': 'docker' } }), undefined);
+    writeFiles(ws, { 'docker/api.Dockerfile': 'FROM alpine\nCOPY . /\n' });
+    try {
+      // api.Dockerfile is built from docker/ (nothing names another context): the file is read.
+      assert.equal(await ignoreFileNotRead(at('docker', '.dockerignore'), layout()), undefined);
+    } finally {
+      fs.rmSync(at('docker', 'api.Dockerfile'));
+    }
+    assert.equal(await ignoreFileNotRead(at('docker', 'Dockerfile.dockerignore'), layout()), undefined);
+    // A context folder with no Dockerfile beside its ignore file.
+    assert.equal(await ignoreFileNotRead(at('.dockerignore'), layout()), undefined);
+  });
+
+  it('gives the CLI the same: the inferred context for the Dockerfile, the finding for the ignore file, and --build-context overrides', async () => {
     const cwd = process.cwd();
     process.chdir(ws);
     try {
-      const [df] = await analyseFiles(['docker/Dockerfile']);
+      const [df, ignore] = await analyseFiles(['docker/Dockerfile', 'docker/.dockerignore']);
       assert.ok(df.findings.some((f) => f.ruleId === 'context-without-dockerignore' && /inferred as the workspace root/.test(f.message)));
-      const [own] = await analyseFiles(['docker/Dockerfile'], false, undefined, 'docker');
+      assert.equal(ignore.findings[0].ruleId, 'dockerignore-not-read');
+      const [own, read] = await analyseFiles(['docker/Dockerfile', 'docker/.dockerignore'], false, undefined, 'docker');
       assert.ok(!own.findings.some((f) => /inferred/.test(f.message)));
+      assert.ok(!read.findings.some((f) => f.ruleId === 'dockerignore-not-read'));
     } finally {
       process.chdir(cwd);
     }

@@ -19,7 +19,8 @@ export type DockerignoreRuleId =
   | 'dockerignore-redundant-pattern'
   | 'dockerignore-overridden-pattern'
   | 'dockerignore-useless-exception'
-  | 'dockerignore-matches-nothing';
+  | 'dockerignore-matches-nothing'
+  | 'dockerignore-not-read';
 
 /** Default severity and a one-line title per rule; docs/dockerignore.md explains each. */
 export const DOCKERIGNORE_RULES: Record<DockerignoreRuleId, { severity: Severity; title: string }> = {
@@ -31,6 +32,7 @@ export const DOCKERIGNORE_RULES: Record<DockerignoreRuleId, { severity: Severity
   'dockerignore-overridden-pattern': { severity: 'warning', title: 'A later line undoes everything this line does' },
   'dockerignore-useless-exception': { severity: 'warning', title: 'The exception re-includes nothing' },
   'dockerignore-matches-nothing': { severity: 'hint', title: 'The pattern matches nothing in the build context right now' },
+  'dockerignore-not-read': { severity: 'warning', title: 'No build reads this file: the Dockerfiles beside it are built with another context' },
 };
 
 export interface DockerignoreFinding extends Finding {
@@ -45,8 +47,45 @@ export interface ContextListing {
   dirs?: readonly string[];
 }
 
+/** A Dockerfile beside a `.dockerignore` whose build context is another folder, so its build does not read that file. */
+export interface BuiltElsewhere {
+  /** The Dockerfile's name (it lies beside the ignore file). */
+  dockerfile: string;
+  /** Its build context, relative to the ignore file's folder, `/`-separated (`..`). */
+  context: string;
+  /** What named or inferred that context (`compose.yaml service api`, `inferred as the workspace root: ...`). */
+  how: string;
+}
+
 export interface DockerignoreCheckOptions extends DockerignoreOptions {
   context?: ContextListing;
+  /**
+   * Every Dockerfile beside this `.dockerignore`, when each is known to be built with another
+   * context and no build is known to use this folder as its context: then no build reads the file.
+   */
+  notReadBy?: readonly BuiltElsewhere[];
+}
+
+/**
+ * Why no build reads the file, and where Docker reads one instead (measured with Docker 20.10's
+ * classic builder and BuildKit: `docker build -f docker/Dockerfile .` reads `./.dockerignore`,
+ * never `docker/.dockerignore`; BuildKit reads `docker/Dockerfile.dockerignore` first).
+ */
+function notReadMessage(by: readonly BuiltElsewhere[]): string {
+  const one = by[0];
+  const at = (dir: string) => (dir === '.' ? '.dockerignore' : `${dir}/.dockerignore`);
+  const builds = by.map((b) => `\`${b.dockerfile}\` is built with the context \`${b.context}\` (${b.how})`).join('; ');
+  return (
+    `No build reads this .dockerignore: ${builds}. Docker reads the ignore file at the root of the build context (\`${at(one.context)}\`), ` +
+    `or \`${one.dockerfile}.dockerignore\` beside the Dockerfile, which BuildKit reads first and the classic builder never does. Move these lines to one of those files.`
+  );
+}
+
+/** The finding that no build reads the file, on its first line (`firstLine`), when `by` says so. */
+export function notReadFindings(firstLine: string, by: readonly BuiltElsewhere[] | undefined): DockerignoreFinding[] {
+  if (!by?.length) return [];
+  const ruleId = 'dockerignore-not-read';
+  return [{ ruleId, severity: DOCKERIGNORE_RULES[ruleId].severity, range: { start: { line: 0, character: 0 }, end: { line: 0, character: firstLine.length } }, message: notReadMessage(by), inFinalImage: true }];
 }
 
 /** All findings for one ignore file, sorted by position. */
@@ -80,6 +119,7 @@ export function* checkDockerignoreInSteps(text: string, options: DockerignoreChe
   const lineLabel = (p: IgnorePattern) => `line ${p.line + 1} (\`${p.text}\`)`;
 
   for (const e of parsed.errors) add('dockerignore-invalid-pattern', e, e.message, undefined, { code: e.code });
+  out.push(...notReadFindings(lines.lineText(0), options.notReadBy));
   checkHashes(lines, new Set(parsed.commentLines), out);
 
   const settled = new Set<number>(); // patterns already reported as having no effect

@@ -12,7 +12,9 @@ import * as path from 'node:path';
 import { compilePattern, goClean, ignoreBeyondLimits, ignoreFileCandidates, testPattern } from '../../core/dockerignore';
 import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts, NpmManifestFacts } from '../../core/environment';
 import type { NpmLockEntry } from '../../sizes/npm';
-import { composeTargetsFor, readComposeFiles } from './compose';
+import { composeBuildTargets, composeTargetsFor, readComposeFiles } from './compose';
+import { isDockerfileName } from '../files';
+import type { BuiltElsewhere } from '../../core/dockerignore';
 import { inferContext } from './inference';
 import { readNpmManifest } from './npmManifest';
 import { readFirst, readIfThere } from '../readFirst';
@@ -241,4 +243,35 @@ export async function contextOfIgnoreFile(ignorePath: string, layout: ContextLay
   if (base === '.dockerignore' || !base.endsWith('.dockerignore')) return { dir: path.dirname(ignorePath) };
   const dockerfile = ignorePath.slice(0, -'.dockerignore'.length);
   return { dir: (await resolveBuildContext(dockerfile, layout)).dir, dockerfile };
+}
+
+/** How a resolved context was chosen, for the user. */
+function howChosen(context: ResolvedContext): string {
+  if (context.via === 'compose') return `Compose: ${context.detail}`;
+  if (context.via === 'setting') return `the buildContext setting (\`${context.detail}\`)`;
+  return context.detail ?? 'its own folder';
+}
+
+/**
+ * The Dockerfiles beside a `.dockerignore` when every one of them is built with another context,
+ * so that no build reads the file; undefined when one of them, a Compose service or the setting
+ * uses its folder as a context, when there is no Dockerfile beside it (a context folder for
+ * Dockerfiles elsewhere), and for `<name>.dockerignore`, which the builder reads beside the
+ * Dockerfile whatever the context. Never rejects.
+ */
+export async function ignoreFileNotRead(ignorePath: string, layout: ContextLayout): Promise<BuiltElsewhere[] | undefined> {
+  if (path.basename(ignorePath) !== '.dockerignore') return undefined;
+  const dir = path.dirname(ignorePath);
+  const dockerfiles = (await fs.readdir(dir).catch(() => [] as string[])).filter(isDockerfileName).sort();
+  if (dockerfiles.length === 0) return undefined;
+  const set = layout.buildContext;
+  const base = workspaceFolderOf(dir, layout.workspaceFolders) ?? dir;
+  const values = typeof set === 'string' ? [set] : set && typeof set === 'object' ? Object.values(set) : [];
+  if (values.some((v) => typeof v === 'string' && v.trim() && path.resolve(base, v.trim()) === dir)) return undefined;
+  // A Compose service anywhere from this folder up that builds with this folder as its context.
+  const composeFiles = await Promise.all(foldersUp(dir, workspaceFolderOf(dir, layout.workspaceFolders)).map(readComposeFiles));
+  if (composeFiles.flat().some((f) => composeBuildTargets(f).targets.some((t) => t.contextDir === dir))) return undefined;
+  const contexts = await Promise.all(dockerfiles.map((name) => resolveBuildContext(path.join(dir, name), layout)));
+  if (contexts.some((c) => c.dir === dir)) return undefined;
+  return dockerfiles.map((name, i) => ({ dockerfile: name, context: posix(path.relative(dir, contexts[i].dir)) || '.', how: howChosen(contexts[i]) }));
 }
