@@ -272,7 +272,7 @@ export function indexRefreshOnly(run: RunScript): string | undefined {
 }
 
 /** Builtins whose effect (directory, environment, shell options) would leak into commands merged after them. */
-const STATEFUL = new Set(['cd', 'pushd', 'popd', 'export', 'unset', 'set', 'source', '.', 'umask', 'shopt', 'alias', 'trap', 'exec', 'exit', 'return']);
+const STATEFUL = new Set(['cd', 'pushd', 'popd', 'export', 'declare', 'typeset', 'unset', 'set', 'source', '.', 'umask', 'shopt', 'alias', 'trap', 'exec', 'exit', 'return']);
 
 function flagsOf(instr: Instr): unknown[] {
   return (instr.node as unknown as { getFlags(): unknown[] }).getFlags();

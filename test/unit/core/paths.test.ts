@@ -222,6 +222,9 @@ describe('core/commands: RUN edits for layer rules', () => {
     assert.equal(merge('FROM d\nRUN a\nRUN b\n'), 'FROM d\nRUN a && \\\n    b\n');
     assert.equal(merge('FROM d\nRUN a \\\n  && c\nRUN b\n'), 'FROM d\nRUN a \\\n  && c \\\n  && b\n');
     assert.equal(merge('FROM d\nRUN cd /x\nRUN b\n'), undefined);
+    // bash's declare -x / typeset -x export as export does (envFor).
+    assert.equal(merge('FROM d\nSHELL ["/bin/bash", "-c"]\nRUN declare -x A=1\nRUN b\n'), undefined);
+    assert.equal(merge('FROM d\nSHELL ["/bin/bash", "-c"]\nRUN typeset -x A=1\nRUN b\n'), undefined);
     assert.equal(merge('FROM d\nRUN a\n# why\nRUN b\n'), undefined);
     assert.equal(merge('FROM d\nRUN a\nRUN --mount=type=cache,target=/c b\n'), undefined);
     assert.equal(merge('FROM d\nRUN a\nENV X=1\nRUN b\n'), undefined);
