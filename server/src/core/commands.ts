@@ -44,6 +44,9 @@ export function hasFlag(cmd: ShellCommand, ...flags: string[]): boolean {
 
 export const APT_PROGRAMS = new Set(['apt-get', 'apt', 'aptitude']);
 
+/** The RPM package managers of Red Hat-like images (UBI, Fedora, Rocky, CentOS, Amazon Linux, Photon). */
+export const RPM_PROGRAMS = /^(yum|dnf|dnf5|microdnf|tdnf)$/;
+
 /** `apt-get install ...` / `apt install ...` (also `-y install` orders). */
 export function isAptInstall(cmd: ShellCommand): boolean {
   return APT_PROGRAMS.has(programName(cmd)) && subcommand(cmd)?.value === 'install';
@@ -180,9 +183,10 @@ export function ranBefore(run: RunScript, cmd: ShellCommand): ShellCommand[] {
  * True when the RUN removes, after `cmd`, packages `cmd` installed: an apt-get purge or remove that
  * names one of them (or a word not read as a package name: a variable, a pattern), or an apt-mark
  * auto (the official images' savedAptMark pattern, whose purge --auto-remove then takes them); for
- * apk, any apk del. A bare autoremove or a removal of other packages leaves the install in place.
+ * apk, any apk del; for dnf, yum and microdnf, any remove. A bare apt autoremove or a removal of
+ * other packages leaves the install in place.
  */
-export function packagesRemovedAfter(run: RunScript, cmd: ShellCommand, manager: 'apt' | 'apk'): boolean {
+export function packagesRemovedAfter(run: RunScript, cmd: ShellCommand, manager: 'apt' | 'apk' | 'rpm'): boolean {
   const name = (w: ShellWord) => w.value.split(/[=:]/)[0];
   const unread = (n: string) => !/^[a-z0-9][a-z0-9+.-]*$/.test(n);
   const installed = new Set((manager === 'apt' ? aptPackages(cmd) : operands(cmd).slice(1)).map(name));
@@ -190,6 +194,8 @@ export function packagesRemovedAfter(run: RunScript, cmd: ShellCommand, manager:
   return ranAfter(run, cmd).some((c) => {
     const sub = operands(c)[0];
     if (manager === 'apk') return programName(c) === 'apk' && sub?.value === 'del';
+    // dnf removes what the removed packages alone pulled in (clean_requirements_on_remove).
+    if (manager === 'rpm') return RPM_PROGRAMS.test(programName(c)) && ['remove', 'erase', 'autoremove'].includes(sub?.value ?? '');
     if (programName(c) === 'apt-mark') return sub?.value === 'auto';
     // `-o APT::AutoRemove::RecommendsImportant=false` is an option's value, not a package.
     if (!APT_PROGRAMS.has(programName(c)) || !['purge', 'remove', 'autoremove', 'autopurge'].includes(subcommand(c)?.value ?? '')) return false;

@@ -4,13 +4,13 @@
  * that the final stage copies the result from leaves them behind (hadolint#947).
  *
  * Two kinds of findings: the stage's base image is an SDK (golang, rust, maven, gradle, a JDK,
- * node when the Dockerfile runs a build script), or an apt/apk install adds build packages that
- * the same RUN does not remove again. Where the stage has a shape we recognise (a Go binary, a
+ * node when the Dockerfile runs a build script), or an apt, apk or dnf/yum/microdnf install adds
+ * build packages that the same RUN does not remove again. Where the stage has a shape we recognise (a Go binary, a
  * Node app built with `npm run build`, a Java jar run with `java -jar`, Python wheels built with
  * apt build packages), the quick fix rewrites it into a builder stage and a slim final stage.
  */
 import type { Copy } from 'dockerfile-ast';
-import { APT_PROGRAMS, aptPackages, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, subcommand } from '../core/commands';
+import { APT_PROGRAMS, aptPackages, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, RPM_PROGRAMS, subcommand } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
@@ -29,7 +29,7 @@ const BUILD_PACKAGES = new Set([
   'build-essential', 'build-base', 'gcc', 'g++', 'clang', 'musl-dev', 'linux-headers', 'cargo', 'rustc', 'golang',
   'golang-go', 'go', 'default-jdk', 'default-jdk-headless',
 ]);
-const BUILD_PACKAGE_PATTERNS = [/-dev$/, /^gcc-\d+$/, /^g\+\+-\d+$/, /^clang-\d+$/, /^openjdk\d*-jdk/, /^openjdk-\d+-jdk/];
+const BUILD_PACKAGE_PATTERNS = [/-dev$/, /-devel$/, /^gcc-\d+$/, /^g\+\+-\d+$/, /^gcc-c\+\+$/, /^clang-\d+$/, /^openjdk\d*-jdk/, /^openjdk-\d+-jdk/];
 
 /**
  * The php images' ENV of compilers for `pecl install` and `docker-php-ext-install` (autoconf, gcc,
@@ -59,9 +59,10 @@ function sdkOf(image: string): Sdk | undefined {
   return undefined;
 }
 
-/** Packages an apt/apk install adds, by name (versions and options stripped). */
-function installedPackages(cmd: ShellCommand): { manager: 'apt' | 'apk'; names: string[] } | undefined {
+/** Packages an apt, apk or dnf/yum/microdnf install adds, by name (versions and options stripped). */
+function installedPackages(cmd: ShellCommand): { manager: 'apt' | 'apk' | 'rpm'; names: string[] } | undefined {
   if (isAptInstall(cmd)) return { manager: 'apt', names: aptPackages(cmd).map((w) => w.value.split('=')[0]) };
+  if (RPM_PROGRAMS.test(programName(cmd)) && operands(cmd)[0]?.value === 'install') return { manager: 'rpm', names: operands(cmd).slice(1).map((w) => w.value) };
   if (programName(cmd) === 'apk' && operands(cmd)[0]?.value === 'add') {
     const args = programArgs(cmd);
     // `apk add --virtual .build-deps gcc`: the word after --virtual/-t names the group, not a package.
@@ -80,6 +81,13 @@ function onDebianSlim(stage: Stage): boolean {
   while (root.from.stage) root = root.from.stage;
   const ref = root.from.image ? parseImageReference(root.from.image) : undefined;
   return ref !== undefined && (ref.name === 'debian' || (/slim/.test(ref.tag ?? '') && !/alpine/.test(ref.tag ?? '')));
+}
+
+/** How the packages an install added are removed again, for the message. */
+function removal(manager: 'apt' | 'apk' | 'rpm', cmd: ShellCommand): string {
+  if (manager === 'apk') return 'apk add --virtual .build-deps ... && apk del .build-deps';
+  if (manager === 'rpm') return `${programName(cmd)} remove -y ...`;
+  return 'apt-get purge -y --auto-remove ...';
 }
 
 function sizeOf(image: string, platform?: string): string {
@@ -161,11 +169,11 @@ export const rule: Rule = {
   severity: 'warning',
   scope: 'layers',
   docs: {
-    summary: 'A stage whose layers form the final image starts from an SDK image (golang, rust, maven, gradle, a JDK, .NET SDK, or node when it runs a build script) or installs compilers, `build-essential` or `-dev` packages with apt/apk without removing them in the same RUN.',
+    summary: 'A stage whose layers form the final image starts from an SDK image (golang, rust, maven, gradle, a JDK, .NET SDK, or node when it runs a build script) or installs compilers, `build-essential`, `-dev` or `-devel` packages with apt, apk or dnf/yum/microdnf without removing them in the same RUN.',
     why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage does the build and the final stage copies only the result, so none of the toolchain ships. Stages that do not reach the final image are not reported: building there is the point.',
     incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 248 MB for `-jre`; `node:22` about 1.1 GB against about 227 MB for `-slim`. For apt/apk build packages, the size of those packages.',
+    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 248 MB for `-jre`; `node:22` about 1.1 GB against about 227 MB for `-slim`. For installed build packages, the size of those packages.',
     fix: [
       'Rewrites the last stage into a builder stage and a final stage, for four shapes only.',
       'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
@@ -206,7 +214,7 @@ export const rule: Rule = {
           out.push({
             range: commandRange(model, instr.run!, cmd),
             instr,
-            message: `Build packages stay in the final image (${tools.join(', ')}): ${size}. Install them in a builder stage, or install them, build and remove them in one RUN (${installed.manager === 'apk' ? 'apk add --virtual .build-deps ... && apk del .build-deps' : 'apt-get purge -y --auto-remove ...'}), keeping the runtime libraries the build links against.`,
+            message: `Build packages stay in the final image (${tools.join(', ')}): ${size}. Install them in a builder stage, or install them, build and remove them in one RUN (${removal(installed.manager, cmd)}), keeping the runtime libraries the build links against.`,
             saving: estimate && estimate.unknown.length === 0 ? { bytes: estimate.bytes, basis: estimate.basis } : { basis: `the installed size of ${tools.join(', ')} and what they pull in` },
             data: { kind: 'packages' },
           });

@@ -12,6 +12,10 @@
  * `apk add --no-cache $PHPIZE_DEPS && pecl install redis && docker-php-ext-enable redis`. Kept in
  * the final image, that went unreported (the word is a variable, no package name). The Debian
  * php images keep $PHPIZE_DEPS installed, so an apt install of it adds nothing and is not reported.
+ *
+ * Compilers and -devel packages installed with dnf, yum or microdnf (UBI, Fedora, Rocky) were not
+ * read at all: `FROM registry.access.redhat.com/ubi9/ubi` + `RUN dnf install -y gcc make
+ * openssl-devel git && dnf clean all` shipped gcc and the headers unreported.
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
@@ -57,5 +61,24 @@ describe('build-tools-in-final-image: $PHPIZE_DEPS on Alpine', () => {
   it('removed in the same RUN, in a virtual group, or on a Debian php image: not reported', () => {
     assert.equal(sdkFindings('FROM php:8.3-fpm-alpine\nRUN apk add --no-cache --virtual .build-deps $PHPIZE_DEPS && pecl install redis && docker-php-ext-enable redis && apk del .build-deps\n').length, 0);
     assert.equal(sdkFindings('FROM php:8.3-apache\nRUN apt-get update && apt-get install -y --no-install-recommends $PHPIZE_DEPS && pecl install redis && rm -rf /var/lib/apt/lists/*\n').length, 0);
+  });
+});
+
+describe('build-tools-in-final-image: dnf, yum and microdnf installs', () => {
+  it('dnf install of gcc and -devel packages kept in the final image is reported, with the remove to run', () => {
+    const [f] = sdkFindings('FROM registry.access.redhat.com/ubi9/ubi:9.4\nRUN dnf install -y --setopt=install_weak_deps=False gcc gcc-c++ make openssl-devel git && dnf clean all\n');
+    assert.ok(f, 'reported');
+    assert.match(f.message, /Build packages stay in the final image \(gcc, gcc-c\+\+, openssl-devel\)/);
+    assert.match(f.message, /dnf remove -y \.\.\./);
+  });
+
+  it('microdnf and yum too', () => {
+    assert.match(sdkFindings('FROM registry.access.redhat.com/ubi9/ubi-minimal\nRUN microdnf install -y python3-devel gcc && microdnf clean all\n')[0].message, /\(python3-devel, gcc\).*microdnf remove -y/);
+    assert.equal(sdkFindings('FROM centos:7\nRUN yum -y install libffi-devel && yum clean all\n').length, 1);
+  });
+
+  it('removed in the same RUN, or in a builder stage: not reported', () => {
+    assert.equal(sdkFindings('FROM fedora:41\nRUN dnf install -y gcc python3-devel && pip install psutil && dnf remove -y gcc python3-devel && dnf clean all\n').length, 0);
+    assert.equal(sdkFindings('FROM fedora:41 AS build\nRUN dnf install -y gcc && gcc -o /app app.c\nFROM fedora:41\nCOPY --from=build /app /app\n').length, 0);
   });
 });
