@@ -175,7 +175,8 @@ async function ignoreReport(file: string, text: string, layout: ContextLayout, s
   const notEvaluated = ignoreBeyondLimits(text);
   if (notEvaluated !== undefined) return { file, findings: [], error: ignoreNotEvaluatedMessage(notEvaluated) };
   const [{ dir }, notReadBy] = await Promise.all([contextOfIgnoreFile(path.resolve(file), layout), ignoreFileNotRead(path.resolve(file), layout)]);
-  const scan = await scanOnce(dir, text, scans);
+  // As in the editor: a file no build reads is not checked against its folder's files.
+  const scan = notReadBy ? undefined : await scanOnce(dir, text, scans);
   const listing = scan?.complete && scan.paths ? { context: { files: scan.paths.files, dirs: scan.paths.dirs } } : {};
   return { file, findings: checkDockerignore(text, { ...listing, notReadBy }) };
 }

@@ -183,7 +183,8 @@ export class AnalysisCache {
       path && this.contextFacts.notReadBy ? this.contextFacts.notReadBy(path, settings.buildContext) : undefined,
     ]);
     const result = found?.scan.state === 'done' ? found.scan.result : undefined;
-    const listing = result?.complete && result.paths ? { files: result.paths.files, dirs: result.paths.dirs } : undefined;
+    // A file no build reads is not checked against its folder's files: "matches nothing in the build context" would speak of a context it is not in.
+    const listing = result?.complete && result.paths && !notReadBy ? { files: result.paths.files, dirs: result.paths.dirs } : undefined;
     const stats: IgnoreLineStats | undefined = result && {
       complete: result.complete,
       contextDir: found!.dir,
