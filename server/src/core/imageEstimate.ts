@@ -164,9 +164,10 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
       parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes, basis: aptBasis(est.unknown.length ? `${est.basis}; unknown: ${est.unknown.join(', ')}` : est.basis, debianBase) });
       continue;
     }
-    if (name === 'useradd') {
-      // A large UID on an older useradd fills /var/log/lastlog (useradd-without-no-log-init's
-      // figure); the file is as long as the largest UID, so one RUN's useradds count once.
+    if (name === 'useradd' || name === 'adduser') {
+      // A UID on an older useradd (or Debian's adduser, which runs it) fills /var/log/lastlog and
+      // faillog (useradd-without-no-log-init's figure); the files are as long as the largest UID,
+      // so one RUN's useradds count once.
       const written = lastlogWritten(instr.stage, cmd);
       if (written && (!lastlog || written.uid > lastlog.uid)) lastlog = written;
       continue;

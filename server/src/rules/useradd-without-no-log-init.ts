@@ -113,16 +113,20 @@ export function readUseradd(cmd: ShellCommand): UseraddInfo {
 /**
  * The lastlog and faillog a `useradd -u N` command of `stage` writes without `-l`: any UID on a
  * base known to be older (`known`; `saving` has the figure), a UID above {@link LARGE_UID} on one
- * whose release is not known (`saving` has only its basis), none on a newer base. The image
+ * whose release is not known (`saving` has only its basis), none on a newer base. Debian's
+ * `adduser --uid N` runs useradd without -l (on a debootstrap Debian 11, `adduser --uid 10001
+ * --disabled-password --gecos '' app` gave a layer of 3,249,873 bytes): counted on a base known to
+ * be older only, since elsewhere it may be busybox's, which writes neither file. The image
  * estimate counts them all; the rule reports them (`reported`) from {@link REPORTED_FROM_BYTES}
  * on an older base and always on an unknown one.
  */
 export function lastlogWritten(stage: Stage | undefined, cmd: ShellCommand): { uid: number; bytes: number; known: boolean; reported: boolean; saving: SizeEstimate } | undefined {
-  if (programName(cmd) !== 'useradd') return undefined;
+  const program = programName(cmd);
+  if (program !== 'useradd' && program !== 'adduser') return undefined;
   const { uid, noLogInit } = readUseradd(cmd);
-  if (noLogInit || uid === undefined) return undefined;
+  if ((noLogInit && program === 'useradd') || uid === undefined) return undefined;
   const fills = stage ? useraddFillsLastlog(stage) : undefined;
-  if (fills === false) return undefined;
+  if (fills === false || (fills === undefined && program === 'adduser')) return undefined;
   const known = fills === true;
   if (!known && uid <= LARGE_UID) return undefined;
   const bytes = (uid + 1) * (LASTLOG_RECORD + FAILLOG_RECORD);
@@ -138,12 +142,12 @@ export const rule: Rule = {
   scope: 'layers',
   reads: 'family',
   docs: {
-    summary: `\`useradd -u\` without \`-l\` / \`--no-log-init\`: on a base known to be Debian 11, Ubuntu 22.10 or older, a UID whose records reach ${formatBytes(REPORTED_FROM_BYTES)} (3,086 and up); on a base whose release is not known, a UID above ${LARGE_UID}.`,
+    summary: `\`useradd -u\` without \`-l\` / \`--no-log-init\`: on a base known to be Debian 11, Ubuntu 22.10 or older, a UID whose records reach ${formatBytes(REPORTED_FROM_BYTES)} (3,086 and up); on a base whose release is not known, a UID above ${LARGE_UID}. Debian's \`adduser --uid\`, which runs useradd without -l, on an older base too.`,
     why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.10 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 23.04 no longer do: on a base whose tag names one of them (or a later release), or that the size table records as one, nothing is reported. The image estimate counts the files for every UID on an older base.',
     incorrect: 'RUN useradd -u 1000000 app',
     correct: 'RUN useradd -l -u 1000000 app',
     sizeImpact: `With an older useradd, UID x ${LASTLOG_RECORD + FAILLOG_RECORD} bytes (${BASIS}): about ${formatBytes((10001 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 10001, about ${formatBytes((1000000 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 1000000. None where the base is newer: ${NEWER}. The release is read from the tag (\`debian:bullseye-slim\`, \`ubuntu:22.04\`, \`python:3.12-slim-bookworm\`), else from what the size table records for that tag (\`python:3.12-slim\`: trixie); where neither tells it (an image the table lacks, an ARG), the message gives the figure as a condition and the saving is not sized. A UID given as a variable is not checked.`,
-    fix: 'Inserts `-l` right after `useradd` (not in exec-form RUNs). The user is created the same way; only the login records are not initialised.',
+    fix: 'Inserts `-l` right after `useradd` (not in exec-form RUNs; adduser has no such option). The user is created the same way; only the login records are not initialised.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -153,10 +157,13 @@ export const rule: Rule = {
         const lastlog = lastlogWritten(instr.stage, cmd);
         if (!lastlog?.reported) continue;
         const { uid, bytes, known } = lastlog;
+        const adduser = programName(cmd) === 'adduser';
         out.push({
           range: commandRange(model, run, cmd),
           instr,
-          message: known
+          message: adduser
+            ? `adduser with UID ${uid} runs useradd without -l, which writes /var/log/lastlog and faillog in full into this layer: about ${formatBytes(bytes)}. Create the user with useradd -l (--no-log-init) instead.`
+            : known
             ? `useradd with UID ${uid} writes /var/log/lastlog and faillog in full into this layer: about ${formatBytes(bytes)}. Add -l (--no-log-init).`
             : `useradd with UID ${uid}: if this base's useradd is older than shadow 4.13 (Debian 11, Ubuntu 22.10 and earlier), it writes /var/log/lastlog and faillog in full into this layer, about ${formatBytes(bytes)}; Debian 12 and Ubuntu 23.04 and later write none. Add -l (--no-log-init).`,
           saving: lastlog.saving,

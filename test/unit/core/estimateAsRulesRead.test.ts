@@ -72,6 +72,17 @@ describe('the image estimate reads layers as the rules do', () => {
     const mid = 'FROM debian:bullseye-slim\nRUN useradd -u 10001 app\n';
     assert.equal(estimate(mid).layers[0].bytes, 10_002 * 324);
     assert.equal(analyze(mid, env).findings.find((f) => f.ruleId === 'useradd-without-no-log-init')?.saving?.bytes, 10_002 * 324);
+    // Debian's adduser runs useradd without -l (adduser --uid 10001 ... app: a layer of 3,249,873
+    // bytes on the same Debian 11); elsewhere it may be busybox's, which writes neither file.
+    const adduser = "FROM debian:bullseye-slim\nRUN adduser --uid 10001 --disabled-password --gecos '' app\n";
+    assert.equal(estimate(adduser).layers[0].bytes, 10_002 * 324);
+    const viaAdduser = analyze(adduser, env).findings.find((f) => f.ruleId === 'useradd-without-no-log-init');
+    assert.equal(viaAdduser?.saving?.bytes, 10_002 * 324);
+    assert.match(viaAdduser!.message, /^adduser with UID 10001 runs useradd without -l/);
+    for (const text of ['FROM alpine:3.20\nRUN adduser -D -u 70000 app\n', 'FROM debian:bookworm-slim\nRUN adduser --uid 70000 app\n']) {
+      assert.ok(!reported(text, 'useradd-without-no-log-init'), text);
+      assert.equal(estimate(text).layers[0].bytes, 0, text);
+    }
     // Below 1 MB the estimate counts it and the rule says nothing.
     const small = 'FROM debian:bullseye-slim\nRUN useradd -u 1000 app\n';
     assert.equal(estimate(small).layers[0].bytes, 1_001 * 324);

@@ -39,6 +39,11 @@ describe('useradd-without-no-log-init: the release of the base', () => {
     assert.match(old.message, /^useradd with UID 1000000 writes \/var\/log\/lastlog and faillog in full into this layer: about 324 MB\./);
   });
 
+  it('reports Debian\'s adduser on an older base, without a fix (adduser has no -l)', () => {
+    const text = "FROM debian:bullseye-slim\nRUN adduser --uid 70000 --disabled-password --gecos '' app\n";
+    assert.deepEqual(ruleFixes(text, RULE), [undefined]);
+  });
+
   it('gives the figure as a condition, not sized, when the reference names no release', () => {
     const [f] = findings('myorg/python-base:3.12');
     assert.equal(f.saving?.bytes, undefined);
