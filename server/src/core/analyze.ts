@@ -10,10 +10,9 @@ import { keepsInnerScripts, type InnerScriptPlace } from './innerScript';
 import { familyFindings, type FamilyCache } from './families';
 import type { AnalysisEnvironment } from './environment';
 import type { Finding, Fix, Severity } from './types';
-import { wholeContextSource } from './buildContext';
-import { finalCopyOf, type FinalCopy } from './stageCopies';
+import { finalCopyOf } from './stageCopies';
 import { RULES, ruleById } from '../rules';
-import type { RawFinding, Rule, RuleContext } from '../rules/rule';
+import type { Rule, RuleContext } from '../rules/rule';
 import { formatCount } from '../sizes/format';
 
 export interface AnalysisSettings {
@@ -118,7 +117,7 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
     for (const r of raw) {
       if (r.instr && isIgnored(rule, r.instr.ignored)) continue;
       const stage = r.stage ?? r.instr?.stage;
-      const carried = rule.scope === 'layers' && stage && !stage.layersInFinal ? carriedContextCopy(model, r) : undefined;
+      const carried = rule.scope === 'layers' && stage && !stage.layersInFinal && r.holds !== undefined ? finalCopyOf(model, stage, r.holds) : undefined;
       const inFinalImage = rule.scope === 'always' || !stage || stage.layersInFinal || carried !== undefined;
       if (!inFinalImage && settings.finalStageOnly) continue;
       let message = r.message;
@@ -134,18 +133,6 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { model, findings, ruleErrors, settings, families: byFamily.cache };
-}
-
-/**
- * For a finding on the `.` of a whole-context COPY in a builder stage (the context rules report
- * there, about the files that copy writes): the final image's `COPY --from` that carries those
- * files, if one does.
- */
-function carriedContextCopy(model: DockerfileModel, r: RawFinding): FinalCopy | undefined {
-  const source = r.instr ? wholeContextSource(r.instr) : undefined;
-  const at = r.range.start;
-  if (!source || !r.instr || source.range.start.line !== at.line || source.range.start.character !== at.character) return undefined;
-  return finalCopyOf(model, r.instr);
 }
 
 /** The result for a text that is not analysed, with the reason shown at the top of the file. */

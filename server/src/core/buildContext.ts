@@ -108,7 +108,7 @@ export function onWholeContextCopies(model: DockerfileModel, describe: (instr: I
   const out: RawFinding[] = [];
   for (const instr of model.instructions) {
     const source = wholeContextSource(instr);
-    if (source) out.push({ range: source.range, instr, ...describe(instr) });
+    if (source) out.push({ range: source.range, instr, holds: copySpec(model, instr)?.destPath, ...describe(instr) });
   }
   return out;
 }

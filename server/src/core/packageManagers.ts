@@ -352,6 +352,8 @@ export interface CacheRuleSpec {
   message(c: CacheCommandContext): string;
   /** What cleaning saves: one estimate for every command, or one worked out for this command. */
   saving: SizeEstimate | ((c: CacheCommandContext) => SizeEstimate);
+  /** The folder that holds the cache, when a `COPY --from` of it can carry the cache into the final image (RawFinding.holds). */
+  holds?(c: CacheCommandContext): string | undefined;
   /** Only report in stages whose layers form the final image (build caches are expected in builder stages). */
   finalLayersOnly?: boolean;
   /** False when the rule does not apply to this Dockerfile at all (e.g. yarn berry). */
@@ -404,7 +406,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir)) || removed.some((r) => pathCovers(r, dir));
             if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) continue;
             const saving = typeof spec.saving === 'function' ? spec.saving(c) : spec.saving;
-            out.push({ range: commandRange(model, run, cmd), instr, message: spec.message(c), saving, data: { commandStart: cmd.start } });
+            out.push({ range: commandRange(model, run, cmd), instr, message: spec.message(c), saving, holds: spec.holds?.(c), data: { commandStart: cmd.start } });
           }
         }
       }

@@ -2,7 +2,8 @@
  * Files of a builder stage that the final image holds without inheriting the stage's layers: a
  * `COPY --from=vendor /app /var/www/html` of the final image carries whatever the builder wrote
  * under /app, so a whole-context `COPY . .` there puts .git, node_modules or .env into the final
- * image as surely as one in the final stage. COPY --from copies the stage's last file system, so
+ * image as surely as one in the final stage, and `COPY --from=build /usr/local/bundle ...` the
+ * .gem archives bundle install left there. COPY --from copies the stage's last file system, so
  * this is about files that are there at the end of the stage, not about waste in its layers.
  */
 import { stageByRef, type DockerfileModel, type Instr, type Stage } from './model';
@@ -17,14 +18,11 @@ export interface FinalCopy {
 }
 
 /**
- * The `COPY --from` of a stage whose layers form the final image that copies `instr`'s destination,
- * or a folder holding it, out of `instr`'s stage (or a stage built on it). Undefined when none does,
- * or when a path is not literal (a variable, a wildcard).
+ * The `COPY --from` of a stage whose layers form the final image that copies `folder` of stage
+ * `written`, or a folder holding it, out of that stage (or a stage built on it). Undefined when
+ * none does, or when a source is not literal (a variable, a wildcard).
  */
-export function finalCopyOf(model: DockerfileModel, instr: Instr): FinalCopy | undefined {
-  const dest = copySpec(model, instr)?.destPath;
-  const written = instr.stage;
-  if (dest === undefined || !written) return undefined;
+export function finalCopyOf(model: DockerfileModel, written: Stage, folder: string): FinalCopy | undefined {
   for (const stage of model.stages) {
     if (!stage.layersInFinal) continue;
     for (const copy of stage.instructions) {
@@ -34,7 +32,7 @@ export function finalCopyOf(model: DockerfileModel, instr: Instr): FinalCopy | u
       for (const src of spec.sources) {
         // COPY --from reads a relative source from the root of the stage, not from its WORKDIR.
         const path = /[*?[]/.test(src) ? undefined : resolvePath(src, '/');
-        if (path !== undefined && isAtOrBelow(dest, path)) return { instr: copy, source: src };
+        if (path !== undefined && isAtOrBelow(folder, path)) return { instr: copy, source: src };
       }
     }
   }

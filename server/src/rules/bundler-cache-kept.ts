@@ -6,6 +6,7 @@
 import { appendRepair, baseImageOf, cacheRule, imageRepository, programWord, subcommandOf } from '../core/packageManagers';
 import { operands } from '../core/commands';
 import { programName, type ShellCommand } from '../core/shell';
+import { resolvePath, workdirAt } from '../core/workdir';
 
 const BASIS = 'the .gem archive of every installed gem: roughly the compressed size of the bundle; it depends on the Gemfile and is not yet measured by our bench';
 /** Where the official ruby image (GEM_HOME=/usr/local/bundle) puts the archives, with and without BUNDLE_PATH. */
@@ -22,6 +23,10 @@ function bundleInstall(cmd: ShellCommand) {
 function gemCachePath(p: string): boolean {
   const s = p.replace(/["']/g, '').replace(/\/(\*|\*\.gem)$/, '').replace(/\/+$/, '');
   return /\/cache$/.test(s) && /bundle|gem|ruby|BUNDLE_PATH|GEM_HOME/i.test(s);
+}
+
+function unquoted(value: string | undefined): string | undefined {
+  return value?.replace(/^["']|["']$/g, '');
 }
 
 export const rule = cacheRule({
@@ -41,8 +46,16 @@ export const rule = cacheRule({
   cacheHandled: (_handled, { paths = [] }) => paths.some(gemCachePath),
   message: ({ cmd }) => `${programName(cmd) === 'gem' ? 'gem' : 'bundle'} ${bundleInstall(cmd)?.value === 'update' ? 'update' : 'install'} leaves the .gem archives in this layer: ${BASIS}. Remove the gem home's cache/ folder in the same RUN.`,
   saving: { basis: BASIS },
+  // The gem home: a builder's `COPY --from=build /usr/local/bundle /usr/local/bundle` (Rails'
+  // Dockerfile) carries the archives into the final image. A relative BUNDLE_PATH is read from the
+  // app's folder, the WORKDIR where the Gemfile usually is.
+  holds: ({ instr, env }) => {
+    const home = unquoted(env('BUNDLE_PATH')) ?? unquoted(env('GEM_HOME')) ?? (imageRepository(baseImageOf(instr)) === 'ruby' ? '/usr/local/bundle' : undefined);
+    const cwd = workdirAt(instr) ?? '/';
+    return home === undefined ? undefined : resolvePath(home, cwd);
+  },
   repair: ({ model, instr, env }) => {
-    const bundlePath = env('BUNDLE_PATH')?.replace(/^["']|["']$/g, '').replace(/\/+$/, '');
+    const bundlePath = unquoted(env('BUNDLE_PATH'))?.replace(/\/+$/, '');
     const official = imageRepository(baseImageOf(instr)) === 'ruby';
     if (!official || (bundlePath !== undefined && bundlePath !== '/usr/local/bundle') || env('GEM_HOME') !== undefined) return undefined;
     return appendRepair(model, instr, OFFICIAL_CLEANUP);

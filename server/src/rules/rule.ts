@@ -40,6 +40,12 @@ export interface RawFinding {
   /** Overrides `instr.stage` when the finding is about a stage as a whole. */
   stage?: Stage;
   saving?: SizeEstimate;
+  /**
+   * The folder (absolute) that holds what the finding is about: a cache, the copied context. In a
+   * stage whose layers do not reach the final image, a `COPY --from` of the final image that
+   * copies this folder, or one above it, still carries the finding there (see core/stageCopies).
+   */
+  holds?: string;
   data?: Record<string, unknown>;
 }
 

@@ -5,6 +5,11 @@
  * the final image: stage "vendor" does not reach it' as a hint, while node_modules and .env were
  * in the final image. A copy of a folder built inside the destination (`/app/dist`) carries
  * only what the build wrote, so those findings stay hints.
+ *
+ * The same holds for a cache kept in a folder the final image copies: a Rails-style builder whose
+ * `RUN bundle install` leaves the .gem archives in /usr/local/bundle, copied whole with
+ * `COPY --from=build /usr/local/bundle /usr/local/bundle`, got the hint 'No effect on the final
+ * image' from bundler-cache-kept.
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
@@ -44,5 +49,28 @@ describe('context rules: a builder stage copied whole into the final image', () 
   it('a stage the final image does not copy from, and a copy from an earlier stage not built on it, stay hints', () => {
     const found = contextFindings('FROM node:20 AS deps\nWORKDIR /app\nRUN npm i -g pnpm\nFROM deps AS build\nCOPY . .\nFROM node:20-slim\nCOPY --from=deps /app /app\n');
     assert.equal(found[0].severity, 'hint');
+  });
+});
+
+describe('cache rules: a builder stage whose cache folder the final image copies', () => {
+  const rails = (bundlePath: string, copy: string) =>
+    `FROM ruby:3.3-slim AS base\nWORKDIR /rails\n${bundlePath}\nFROM base AS build\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nFROM base\n${copy}\nCOPY --from=build /rails /rails\n`;
+  const bundler = (text: string) => analyze(text, { context: {} }).findings.filter((f) => f.ruleId === 'bundler-cache-kept');
+
+  it('COPY --from=build /usr/local/bundle carries the .gem archives of bundle install', () => {
+    const [f] = bundler(rails('ENV BUNDLE_PATH="/usr/local/bundle"', 'COPY --from=build /usr/local/bundle /usr/local/bundle'));
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /Stage "build" does not reach the final image, but line 9 copies \/usr\/local\/bundle from it\./);
+  });
+
+  it('the official gem home without BUNDLE_PATH, and a relative BUNDLE_PATH under the copied app folder, too', () => {
+    assert.equal(bundler(rails('ENV RAILS_ENV=production', 'COPY --from=build /usr/local/bundle /usr/local/bundle'))[0].severity, 'warning');
+    assert.equal(bundler(rails('ENV BUNDLE_PATH=vendor/bundle', 'COPY --from=build /usr/local/bundle /usr/local/bundle'))[0].severity, 'warning');
+  });
+
+  it('a gem home the final image does not copy stays a hint', () => {
+    const [f] = bundler(rails('ENV BUNDLE_PATH=/opt/gems', 'COPY --from=build /usr/local/bundle /usr/local/bundle'));
+    assert.equal(f.severity, 'hint');
+    assert.match(f.message, /No effect on the final image/);
   });
 });
