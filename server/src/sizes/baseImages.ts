@@ -470,6 +470,9 @@ function caveatFor(image: string, q: TagInfo, kind: Kind, role: string): string 
     else if (image === 'node') notes.push('Alpine uses musl libc: native modules and prebuilt binaries built for glibc may fail to load or need rebuilding');
     else if (image === 'ruby') notes.push('Alpine uses musl libc: gems with native extensions compile against it and may need build packages');
     else notes.push('Alpine uses musl libc and BusyBox: software built for glibc, and scripts expecting GNU tools, may not work');
+  } else if (kind === 'slim' && q.kind === 'full' && image === 'rust') {
+    // rust's -slim installs gcc and libc6-dev, which cargo links with.
+    notes.push('Slim keeps gcc for linking but has no pkg-config or -dev headers: crates that link a C library (openssl-sys...) need them installed first (or a build stage)');
   } else if (kind === 'slim' && q.kind === 'full') {
     notes.push('Slim has no compilers or -dev headers: packages that build native code need them installed first (or a build stage)');
   }

@@ -204,6 +204,14 @@ describe('smallerAlternatives', () => {
     assert.match(alts[0].caveat!, /musl.*wheels/);
   });
 
+  it("rust's -slim keeps gcc for linking: its caveat names what it lacks instead", () => {
+    // rust:*-slim installs gcc and libc6-dev (cargo links with cc); it has no pkg-config or -dev headers.
+    const slim = smallerAlternatives('rust:1.82').find((a) => a.reference === 'rust:1.82-slim');
+    assert.ok(slim);
+    assert.doesNotMatch(slim.caveat!, /no compilers/);
+    assert.match(slim.caveat!, /gcc.*pkg-config/);
+  });
+
   it('keeps the asked distribution where the smaller variant has it', () => {
     const refs = smallerAlternatives('python:3.13-bookworm').map((a) => a.reference);
     assert.ok(refs.includes('python:3.13-slim-bookworm'), refs.join());
