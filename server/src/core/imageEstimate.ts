@@ -238,6 +238,12 @@ const UBUNTU_REFERENCE = /ubuntu|temurin|\b(?:trusty|xenial|bionic|focal|jammy|n
  * are Ubuntu's chiselled images, which have no apt).
  */
 const UBUNTU_IMAGES = new Set(['ubuntu', 'eclipse-temurin', 'maven', 'gradle']);
+/**
+ * Repositories whose images build on Ubuntu LTS: the Rocker project's R images (r-ver and the
+ * rstudio, tidyverse, verse, shiny... built on it; r-base and r-devel follow Debian testing) and
+ * the Jupyter Docker Stacks.
+ */
+const UBUNTU_REPOSITORIES = /^(?:rocker\/(?!r-base$|r-devel$)|(?:quay\.io\/)?jupyter\/)/;
 
 /** A sized part's basis, with the Ubuntu caveat when the stage's base is Ubuntu. */
 export function aptBasis(basis: string, base: AptBase): string {
@@ -256,7 +262,7 @@ export function aptBase(stage: Stage): AptBase {
   if (/alpine|scratch|distroless|chiseled|ubi|fedora|centos|rocky|alma|amazonlinux|corretto|busybox|windows|nanoserver|servercore|opensuse|archlinux/.test(image)) return 'other';
   const name = image.replace(/^docker\.io\/(library\/)?/, '').split(/[:@]/)[0];
   if (FULL_IMAGES.has(name) && !/slim/.test(image)) return 'full';
-  return UBUNTU_IMAGES.has(name) || UBUNTU_REFERENCE.test(image) ? 'ubuntu' : 'debian';
+  return UBUNTU_IMAGES.has(name) || UBUNTU_REPOSITORIES.test(name) || UBUNTU_REFERENCE.test(image) ? 'ubuntu' : 'debian';
 }
 
 const FULL_IMAGES = new Set(['python', 'node', 'ruby', 'perl', 'golang', 'rust', 'php', 'buildpack-deps', 'gcc', 'openjdk', 'erlang', 'elixir', 'haskell', 'julia', 'r-base']);

@@ -19,10 +19,11 @@ function finding(text: string, ruleId: string) {
 describe('apt figures on an Ubuntu base', () => {
   it('tells Ubuntu and the images built on it from Debian, the full language images and non-Debian bases', () => {
     const base = (from: string) => aptBase(buildModel(`FROM ${from}\n`).stages[0]);
-    for (const from of ['ubuntu:22.04', 'ubuntu', 'docker.io/library/ubuntu:noble', 'eclipse-temurin:21-jre', 'nvidia/cuda:12.2.0-runtime-ubuntu22.04', 'mcr.microsoft.com/dotnet/runtime:8.0-jammy']) {
+    // Rocker's R images (r-ver and those built on it) and the Jupyter Docker Stacks build on Ubuntu LTS.
+    for (const from of ['ubuntu:22.04', 'ubuntu', 'docker.io/library/ubuntu:noble', 'eclipse-temurin:21-jre', 'nvidia/cuda:12.2.0-runtime-ubuntu22.04', 'mcr.microsoft.com/dotnet/runtime:8.0-jammy', 'rocker/r-ver:4.4.1', 'rocker/shiny:latest', 'rocker/tidyverse', 'quay.io/jupyter/scipy-notebook:2024-10-07', 'jupyter/base-notebook']) {
       assert.equal(base(from), 'ubuntu', from);
     }
-    for (const from of ['debian:bookworm', 'python:3.12-slim', 'node:20-bookworm-slim', 'mcr.microsoft.com/dotnet/runtime:8.0']) assert.equal(base(from), 'debian', from);
+    for (const from of ['debian:bookworm', 'python:3.12-slim', 'node:20-bookworm-slim', 'mcr.microsoft.com/dotnet/runtime:8.0', 'rocker/r-base:4.4.1', 'rocker/r-devel']) assert.equal(base(from), 'debian', from);
     assert.equal(base('buildpack-deps:jammy'), 'full');
     assert.equal(base('eclipse-temurin:21-jre-alpine'), 'other');
     for (const from of ['maven:3-eclipse-temurin-21', 'maven:3.9', 'gradle:jdk21']) assert.equal(base(from), 'ubuntu', from);
