@@ -9,6 +9,9 @@ import { programName, type ShellCommand } from '../core/shell';
 import { resolvePath, workdirAt } from '../core/workdir';
 
 const BASIS = 'the .gem archive of every installed gem: roughly the compressed size of the bundle; it depends on the Gemfile and is not yet measured by our bench';
+/** `gem install x` reads no Gemfile: its archives are those of x and the gems x depends on. */
+const GEM_BASIS = 'the .gem archive of each gem it installed (and of the gems they depend on): roughly their compressed size; not yet measured by our bench';
+const basisFor = (cmd: ShellCommand) => (programName(cmd) === 'gem' ? GEM_BASIS : BASIS);
 /** Where the official ruby image (GEM_HOME=/usr/local/bundle) puts the archives, with and without BUNDLE_PATH. */
 const OFFICIAL_CLEANUP = 'rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache';
 
@@ -44,8 +47,8 @@ export const rule = cacheRule({
   fills: bundleInstall,
   cleans: () => false,
   cacheHandled: (_handled, { paths = [] }) => paths.some(gemCachePath),
-  message: ({ cmd }) => `${programName(cmd) === 'gem' ? 'gem' : 'bundle'} ${bundleInstall(cmd)?.value === 'update' ? 'update' : 'install'} leaves the .gem archives in this layer: ${BASIS}. Remove the gem home's cache/ folder in the same RUN.`,
-  saving: { basis: BASIS },
+  message: ({ cmd }) => `${programName(cmd) === 'gem' ? 'gem' : 'bundle'} ${bundleInstall(cmd)?.value === 'update' ? 'update' : 'install'} leaves the .gem archives in this layer: ${basisFor(cmd)}. Remove the gem home's cache/ folder in the same RUN.`,
+  saving: ({ cmd }) => ({ basis: basisFor(cmd) }),
   // The gem home: a builder's `COPY --from=build /usr/local/bundle /usr/local/bundle` (Rails'
   // Dockerfile) carries the archives into the final image. A relative BUNDLE_PATH is read from the
   // app's folder, the WORKDIR where the Gemfile usually is.
