@@ -185,19 +185,51 @@ function lazyBuiltinsPlugin(names) {
  * Modules that a vendored library requires but uses only on paths our extension never takes, left
  * out of its bundle: each is replaced by a module whose exports (the names the library reads) throw,
  * naming the module, if they are ever called. A relative path is one of the library's own files.
- * - minimatch, in the language client library: it matches globs with it only for three features of
- *   a server, file operation events (`workspace.fileOperations`), pulled diagnostics
- *   (`diagnosticProvider`) and notebook documents (`notebookDocumentSync`); our server offers none of
- *   them, statically or by registration (test/lsp/leftOut.test.ts). dist/vendor/vscode-languageclient.js
- *   271,649 -> 242,911 bytes minified; the .vsix 399,488 -> 389,340 bytes (2026-12-04).
  * - vscode-languageserver's ./files: helpers to resolve modules and npm's and yarn's global folders
  *   (with child_process), which the library only exports (as `Files`) and our server never calls.
  *   dist/vendor/vscode-languageserver.js 49,316 -> 45,320 bytes minified; the .vsix 389,340 -> 388,071 bytes.
+ * (minimatch, which the language client library required for three features, was the first entry
+ * here, 2026-12-04: 271,649 -> 242,911 bytes minified; those features are now inert, STUBBED below,
+ * and nothing requires it.)
  */
 const LEFT_OUT = {
-  'vscode-languageclient/node': { minimatch: ['Minimatch'] },
   'vscode-languageserver/node': { './files': ['uriToFilePath', 'resolve', 'resolveGlobalNodePath', 'resolveGlobalYarnPath', 'resolveModulePath'] },
 };
+
+/**
+ * Features of the language client library for protocol parts our server never offers, replaced by
+ * features that do nothing (a static feature that declares no client capability and registers
+ * nothing): notebook document sync (`notebookDocumentSync`), pulled diagnostics
+ * (`diagnosticProvider`) and file operation events (`workspace.fileOperations`). The server offers
+ * none of them, statically or by registration (test/lsp/leftOut.test.ts), so the real features
+ * would only have declared capabilities and waited. The client library still asks the notebook
+ * feature's `CellScheme` (a notebook cell's URI scheme) and whether a notebook feature handles a
+ * document (none is registered under the notebook method, so none does); `vsdiag` and
+ * `DiagnosticPullMode`, which the library re-exports, become empty namespaces (our client reads
+ * neither). Only these features called minimatch, so it is not bundled either. Measured
+ * 2026-12-04: dist/vendor/vscode-languageclient.js 242,955 -> 197,243 bytes minified (50,499 ->
+ * 41,633 deflated); the .vsix 396,650 -> 386,727 bytes. test/vscode and test/ui pass with it (the
+ * client in a real VS Code).
+ */
+const INERT = 'class Inert { fillClientCapabilities() {} initialize() {} getState() { return { kind: "static" }; } clear() {} }';
+const STUBBED = {
+  'vscode-languageclient/node': {
+    './notebook': `${INERT}\nclass NotebookDocumentSyncFeature extends Inert {}\nNotebookDocumentSyncFeature.CellScheme = "vscode-notebook-cell";\nexports.NotebookDocumentSyncFeature = NotebookDocumentSyncFeature;\n`,
+    './diagnostic': `${INERT}\nexports.DiagnosticFeature = class DiagnosticFeature extends Inert {};\nexports.vsdiag = {};\nexports.DiagnosticPullMode = {};\n`,
+    './fileOperations': `${INERT}\n${['DidCreateFilesFeature', 'DidRenameFilesFeature', 'DidDeleteFilesFeature', 'WillCreateFilesFeature', 'WillRenameFilesFeature', 'WillDeleteFilesFeature'].map((n) => `exports.${n} = class ${n} extends Inert {};`).join('\n')}\n`,
+  },
+};
+
+/** Replaces the modules of {@link STUBBED}[pkg] (by the path the library requires them with) by their given source. */
+function stubbedPlugin(modules) {
+  return {
+    name: 'stubbed',
+    setup(b) {
+      b.onResolve({ filter: specifiers(Object.keys(modules)) }, (args) => ({ path: args.path, namespace: 'stubbed' }));
+      b.onLoad({ filter: /.*/, namespace: 'stubbed' }, (args) => ({ contents: modules[args.path], loader: 'js' }));
+    },
+  };
+}
 
 function leftOutPlugin(pkg, modules) {
   return {
@@ -241,6 +273,7 @@ function vendorBuilds(own, shared, options = {}) {
         vendorPlugin(vendor, './', pkg),
         ...(LAZY_BUILTINS[pkg] ? [lazyBuiltinsPlugin(LAZY_BUILTINS[pkg])] : []),
         ...(LEFT_OUT[pkg] ? [leftOutPlugin(pkg, LEFT_OUT[pkg])] : []),
+        ...(STUBBED[pkg] ? [stubbedPlugin(STUBBED[pkg])] : []),
       ],
     }),
   );

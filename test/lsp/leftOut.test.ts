@@ -1,7 +1,7 @@
 /**
- * The client's bundle leaves out minimatch (scripts/build.mjs, LEFT_OUT): the language client
- * library calls it only for server features that match globs on the client's side, which our
- * server must then never offer. It offers none of them when it starts, and registers none while a
+ * The client's bundle replaces the language client library's features for pulled diagnostics,
+ * notebook sync and file operation events with inert ones, and so leaves out minimatch, which only
+ * they call (scripts/build.mjs, STUBBED): our server must then never offer those features. It offers none of them when it starts, and registers none while a
  * Dockerfile and a .dockerignore of a project are open and edited (what it does register, settings
  * changes and file watchers, needs no glob matching in the client: VS Code matches watchers' globs).
  */
@@ -12,7 +12,7 @@ import { fileUri, serverInTempFolder } from '../support/lspClient';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples');
 
-/** Capabilities, and methods of dynamic registrations, for which the language client library calls minimatch. */
+/** Capabilities, and methods of dynamic registrations, whose client side is inert in our bundle. */
 const GLOB_CAPABILITIES = ['diagnosticProvider', 'notebookDocumentSync'];
 const GLOB_METHODS = [
   'textDocument/diagnostic', 'notebookDocument/sync',
@@ -20,7 +20,7 @@ const GLOB_METHODS = [
   'workspace/willCreateFiles', 'workspace/willRenameFiles', 'workspace/willDeleteFiles',
 ];
 
-describe('server features whose client side needs minimatch, which the client bundle leaves out', function () {
+describe('server features whose client side the client bundle leaves out (inert stand-ins)', function () {
   this.timeout(30_000);
   const server = serverInTempFolder('dsh-left-out-', (dir) => fs.cpSync(path.join(EXAMPLES, 'node-app'), dir, { recursive: true }));
 

@@ -65,9 +65,11 @@ describe('bundles in dist/', () => {
     assert.ok(requires('server-main.js', 'vendor/semver.js'), 'the server does not require the shared copy');
   });
 
-  it('leave out minimatch: the language client library gets a stand-in that throws if ever called (scripts/build.mjs, LEFT_OUT; test/lsp/leftOut.test.ts)', () => {
+  it("replace the language client library's notebook sync, pulled diagnostics and file operation features with inert ones, and so leave out minimatch, which only they call (scripts/build.mjs, STUBBED; test/lsp/leftOut.test.ts)", () => {
     assert.deepEqual(holding(MINIMATCH_MARKER), []);
-    assert.deepEqual(holding('minimatch, which vscode-languageclient/node requires, is not bundled'), ['vendor/vscode-languageclient.js']);
+    assert.deepEqual(holding('Sending DidOpenNotebookDocumentNotification failed'), []);
+    assert.deepEqual(holding('da348dc5-c30a-4515-9d98-31ff3be38d14'), []);
+    assert.ok(readFileSync(join(dist, 'vendor', 'vscode-languageclient.js'), 'utf8').includes('vscode-notebook-cell'), "the notebook stand-in lacks the cell scheme the client asks for");
   });
 
   it("leave out vscode-languageserver's module lookups (Files), which our server never calls, with the child_process they required (scripts/build.mjs, LEFT_OUT)", () => {
