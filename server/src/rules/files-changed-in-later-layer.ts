@@ -118,7 +118,8 @@ function cost(model: DockerfileModel, change: Change, writes: Write[], env: Anal
     const base = aptBase(lists.instr.stage!);
     return { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base), note: ubuntuListsNote(base) };
   }
-  const what = writes.some((w) => w.kind === 'copy') ? 'the copied files' : writes.some((w) => w.kind === 'cache') ? 'the package cache' : 'what that RUN wrote there';
+  // The writer may be an ADD (`ADD <url>`, an archive ADD extracts), not a RUN.
+  const what = writes.some((w) => w.kind === 'copy') ? 'the copied files' : writes.some((w) => w.kind === 'cache') ? 'the package cache' : `what that ${writes[0].instr.keyword} wrote there`;
   const again = change.action === 'rm' ? '' : ', a second time';
   // Copies from the build context the change covers whole, as the scan measured them.
   let bytes: number | undefined = writes.every((w) => w.kind === 'copy') ? 0 : undefined;

@@ -1,0 +1,17 @@
+/**
+ * files-changed-in-later-layer named the writer of a deleted download 'that RUN' when it was an
+ * ADD: 'ADD https://.../tool.tar.gz /tmp/tool.tar.gz' then 'RUN tar -xzf ... && rm /tmp/tool.tar.gz'
+ * said '(the size of what that RUN wrote there)'.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+
+describe('files-changed-in-later-layer: the instruction that wrote the files', () => {
+  it('says ADD for an ADD <url> and RUN for a curl -o', () => {
+    const message = (text: string) => analyze(text, { context: {} }).findings.find((f) => f.ruleId === 'files-changed-in-later-layer')!.message;
+    const add = message('FROM debian:bookworm-slim\nADD https://example.com/tool.tar.gz /tmp/tool.tar.gz\nRUN tar -xzf /tmp/tool.tar.gz -C /usr/local/bin && rm /tmp/tool.tar.gz\n');
+    assert.match(add, /\(the size of what that ADD wrote there\)/);
+    const run = message('FROM debian:bookworm-slim\nRUN git clone https://example.com/x.git /src\nRUN rm -rf /src/.git\n');
+    assert.match(run, /what that RUN wrote there|the files it deletes/);
+  });
+});
