@@ -15,6 +15,9 @@ import { analyze } from '../../../server/src/core/analyze';
 import { estimateImage } from '../../../server/src/core/imageEstimate';
 import { checkDockerignore } from '../../../server/src/core/dockerignore';
 import { writeFiles } from '../../support/contextTree';
+import { copyInstructions } from '../../../server/src/sources/context/inference';
+import { explicitSources } from '../../../server/src/core/buildContext';
+import { buildModel } from '../../../server/src/core/model';
 
 const DOCKERFILE = 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nCOPY src/ ./src/\nCOPY . .\n';
 
@@ -116,5 +119,33 @@ describe('build context inferred from what the Dockerfile copies', () => {
     } finally {
       process.chdir(cwd);
     }
+  });
+});
+
+describe('the instructions the inference reads (copyInstructions)', () => {
+  const ROOT = path.resolve(__dirname, '..', '..', '..', '..');
+  const files = (dir: string): string[] =>
+    fs.readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? (e.name === 'node_modules' ? [] : files(path.join(dir, e.name))) : /Dockerfile/.test(e.name) ? [path.join(dir, e.name)] : []));
+
+  it("give the same sources as the whole file on every Dockerfile of the repository's examples and fixtures (here-documents aside)", () => {
+    const corpus = [...files(path.join(ROOT, 'examples')), ...files(path.join(ROOT, 'test', 'fixtures'))];
+    assert.ok(corpus.length > 100, `${corpus.length} files`);
+    let compared = 0;
+    for (const file of corpus) {
+      const text = fs.readFileSync(file, 'utf8');
+      if (text.includes('<<')) continue;
+      const whole = [...new Set(explicitSources(buildModel(text)))];
+      const read = [...new Set(explicitSources(buildModel(copyInstructions(text))))];
+      assert.deepEqual(read, whole, path.relative(ROOT, file));
+      compared++;
+    }
+    assert.ok(compared > 100, `${compared} compared`);
+  });
+
+  it('keeps continuation lines (with the backtick escape too), RUN --mount on a later line, and stops at 40 instructions', () => {
+    const text = '# escape=`\nFROM x\nCOPY a `\n  b /d/\nRUN echo hi\nRUN `\n  --mount=type=bind,source=c,target=/c true\n';
+    assert.deepEqual(explicitSources(buildModel(copyInstructions(text))), explicitSources(buildModel(text)));
+    const many = `FROM x\n${Array.from({ length: 100 }, (_, i) => `COPY f${i} /d/\n`).join('')}`;
+    assert.equal(explicitSources(buildModel(copyInstructions(many))).length, 40);
   });
 });

@@ -36,6 +36,30 @@ export function folderLabel(dir: string, workspaceFolder: string | undefined): s
 }
 
 /**
+ * The COPY, ADD and RUN --mount instructions of `text` (the first {@link MAX_SOURCES}), with their
+ * continuation lines, under one FROM: what {@link explicitSources} reads, without parsing the rest
+ * of the file (a 10,000-line Dockerfile in a subfolder was parsed whole at every read of its
+ * facts). Here-documents are left out (their bodies are not sources).
+ */
+export function copyInstructions(text: string): string {
+  const escape = /^#\s*escape\s*=\s*`/im.test(text.slice(0, 200)) ? '`' : '\\';
+  const lines = text.split(/\r?\n/);
+  const out = escape === '`' ? ['# escape=`', 'FROM scratch'] : ['FROM scratch'];
+  let taken = 0;
+  for (let i = 0; i < lines.length && taken < MAX_SOURCES; i++) {
+    const keyword = /^\s*(COPY|ADD|RUN)\s/i.exec(lines[i])?.[1].toUpperCase();
+    if (!keyword) continue;
+    const instruction = [lines[i]];
+    while (lines[i].trimEnd().endsWith(escape) && i + 1 < lines.length) instruction.push(lines[++i]);
+    const whole = instruction.join('\n');
+    if (whole.includes('<<') || (keyword === 'RUN' && !whole.includes('--mount'))) continue;
+    out.push(...instruction);
+    taken++;
+  }
+  return out.join('\n') + '\n';
+}
+
+/**
  * The inferred context of `dockerfilePath`, or undefined when it is the Dockerfile's own folder
  * (`dirs[0]`). `dirs` are the candidates, the Dockerfile's folder first, then each parent.
  */
@@ -43,7 +67,7 @@ export async function inferContext(dockerfilePath: string, dirs: readonly string
   if (dirs.length < 2) return undefined;
   const text = await readIfThere(dockerfilePath);
   if (text === undefined || beyondLimits(text) !== undefined) return undefined;
-  const sources = [...new Set(explicitSources(buildModel(text)))].slice(0, MAX_SOURCES);
+  const sources = [...new Set(explicitSources(buildModel(copyInstructions(text))))].slice(0, MAX_SOURCES);
   if (sources.length === 0) return undefined;
   // Every check at once: a few folders times a few sources.
   const found = await Promise.all(
