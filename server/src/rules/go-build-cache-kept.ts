@@ -7,8 +7,12 @@ import { cacheMountTargets, operands, ranAfter, ranCommands } from '../core/comm
 import { appendRepair, cacheRule, expandVars, pathCovers, removedPaths, subcommandOf, usedLaterInImage } from '../core/packageManagers';
 import type { Instr, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
+import { formatBytes, GO_BUILD_CACHE_EXAMPLE as GO, GO_BUILD_CACHE_GO119_EXAMPLE as GO119 } from '../sizes';
 
-const BASIS = 'the module cache (every module source downloaded) and the build cache (compiled packages); their size depends on the modules and is not yet measured by our bench';
+/** The build cache of one small program: an example of the proportion, not this project's figure. */
+const EXAMPLE = `for a small net/http + encoding/json server (standard library only) the build cache was about ${formatBytes(GO.bytes)} beside a ${formatBytes(GO.outputBytes)} binary (measured with ${GO.tool})`;
+const MOD_BASIS = 'the module cache (every module source downloaded); its size depends on the modules and is not yet measured by our bench';
+const BASIS = `the module cache (every module source downloaded) and the build cache (compiled packages), which grow with the project; ${EXAMPLE}; the module cache is not yet measured by our bench`;
 
 /** `go build|install|get|test|run|vet`, `go mod download|tidy`: the subcommand word. */
 function goFills(cmd: ShellCommand) {
@@ -76,7 +80,7 @@ export const rule = cacheRule({
     why: 'Go keeps every downloaded module in GOMODCACHE (/go/pkg/mod in the official image) and every compiled package in GOCACHE (~/.cache/go-build). A Go program needs neither to run. In a builder stage this is what caching is for; in the final image it ships with the program, next to the whole Go toolchain. Best: build in a builder stage and copy the binary into scratch, distroless or a slim base; at least use cache mounts.',
     incorrect: 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]',
     correct: 'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    CGO_ENABLED=0 go build -ldflags="-s -w" -o /app .\n\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nCMD ["/app"]',
-    sizeImpact: `Depends on the modules: ${BASIS}.`,
+    sizeImpact: `Depends on the project: ${BASIS}. Go 1.20 and later compile the standard library into the build cache too, which is most of that example; Go 1.19 and older ship it precompiled in GOROOT, and the same build with ${GO119.tool} left only ${formatBytes(GO119.bytes)}. Basis: ${GO.basis}; ${GO119.basis}.`,
     fix: 'Appends `&& go clean -cache -modcache` (only the caches this command fills: after an earlier `go mod download` the modules sit in that earlier layer, so only `-cache`) when nothing later in the image runs `go`. Not offered for `go mod download` / `go mod tidy` on their own (a cache-warming step for a later build) or when a later RUN or the CMD uses `go`: the remedy there is a builder stage.',
   },
   fills: goFills,
@@ -86,8 +90,9 @@ export const rule = cacheRule({
     return state.mod && (state.build || !compiles(cmd));
   },
   message: ({ cmd }) =>
-    `go leaves its ${compiles(cmd) ? 'module and build caches' : 'module cache'} in the final image: ${BASIS}. Build in a builder stage and copy the binary, or use cache mounts on /go/pkg/mod and /root/.cache/go-build.`,
-  saving: { basis: BASIS },
+    `go leaves its ${compiles(cmd) ? 'module and build caches' : 'module cache'} in the final image: ${compiles(cmd) ? BASIS : MOD_BASIS}. Build in a builder stage and copy the binary, or use cache mounts on /go/pkg/mod and /root/.cache/go-build.`,
+  // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
+  saving: ({ cmd }) => ({ basis: compiles(cmd) ? `${BASIS}; example: ${GO.basis}` : MOD_BASIS }),
   repair: ({ model, instr, cmd, env }) => {
     if (!compiles(cmd) || usedLaterInImage(model, instr, /^go$/)) return undefined;
     if (instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'go' && !goFills(c) && operands(c)[0]?.value !== 'clean')) return undefined;

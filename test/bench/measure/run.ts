@@ -8,13 +8,16 @@
  * cite, generated from the results) and server/src/sizes/debian-base-packages.generated.json,
  * then prints a table. `npm run bench:measure`; needs root and Debian's mirror (apt inside the
  * builds); installs its Debian packages itself (test/setup/install-system-deps.sh).
+ * `npm run bench:measure -- go-build-cache` measures only the named toolchain cases
+ * (./toolchains.ts) and merges them into the existing results.json.
  */
-import { existsSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BARE_IMAGE, OFFICIAL_LIKE_IMAGE, ensureBaseImages, engineGet, run, startEngine, type Engine } from '../../support/engine';
 import { estimateAptInstall, recommendsCost } from '../../../server/src/sizes/apt';
 import { renderConstants } from './constants-template';
+import { TOOLCHAIN_CASES, type CaseKit } from './toolchains';
 import type { AptPrediction, BuildResult, LayerSize, Measurement, Results } from './types';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -54,7 +57,11 @@ let buildCounter = 0;
  * Builds a Dockerfile (the base image's layers are excluded from `addedLayers`) and returns the
  * sizes of the layers it added. `files` are written into the build context first.
  */
-async function build(engine: Engine, dockerfile: string, opts: { network: 'host' | 'none'; files?: Record<string, string>; tag?: string }): Promise<BuildResult> {
+async function build(
+  engine: Engine,
+  dockerfile: string,
+  opts: { network: 'host' | 'none'; files?: Record<string, string>; tag?: string; buildkit?: boolean },
+): Promise<BuildResult> {
   const ctx = mkdtempSync(join(tmpdir(), 'dsh-bench-ctx-'));
   const tag = opts.tag ?? `localhost/dsh-bench:${++buildCounter}`;
   try {
@@ -64,7 +71,10 @@ async function build(engine: Engine, dockerfile: string, opts: { network: 'host'
       writeFileSync(join(ctx, name), content);
     }
     const started = Date.now();
-    const r = await engine.docker(['build', '--network', opts.network, '-t', tag, ctx], { timeoutMs: 1_200_000 });
+    const r = await engine.docker(['build', '--network', opts.network, '-t', tag, ctx], {
+      timeoutMs: 1_200_000,
+      env: opts.buildkit ? { DOCKER_BUILDKIT: '1' } : undefined,
+    });
     if (r.code !== 0) throw new Error(`docker build failed for:\n${dockerfile}\n${(r.stdout + r.stderr).slice(-3000)}`);
     const from = /^FROM\s+(\S+)/m.exec(dockerfile)?.[1] ?? '';
     const baseLayers = (await history(engine, from)).length;
@@ -209,11 +219,54 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(2)} MB`;
 }
 
+function caseKit(engine: Engine): CaseKit {
+  return {
+    engine,
+    officialImage: OFFICIAL_LIKE_IMAGE,
+    log,
+    build: (dockerfile, opts) => build(engine, dockerfile, opts),
+    contents: async (image, paths) =>
+      // Apparent sizes, directories included (the engine counts file bytes only), two levels deep.
+      (await engine.dockerOk(['run', '--rm', '--network', 'none', image, 'sh', '-c', `du -b --max-depth=2 ${paths} 2>/dev/null | sort -k2`]))
+        .trim()
+        .split('\n'),
+  };
+}
+
+/**
+ * `npm run bench:measure -- ID...`: measures only the named toolchain cases and merges them into
+ * the existing results.json (a measurement with the same id is replaced, all others are kept),
+ * then regenerates constants.ts from the merged results.
+ */
+async function measureOnly(engine: Engine, ids: string[]): Promise<void> {
+  const unknown = ids.filter((id) => !TOOLCHAIN_CASES.some((c) => c.id === id));
+  if (unknown.length) throw new Error(`no such case: ${unknown.join(', ')} (cases that run alone: ${TOOLCHAIN_CASES.map((c) => c.id).join(', ')})`);
+  await ensureBaseImages(engine, log);
+  const file = join(HERE, 'results.json');
+  const results = JSON.parse(readFileSync(file, 'utf8')) as Results;
+  const kit = caseKit(engine);
+  for (const id of ids) {
+    const m = await TOOLCHAIN_CASES.find((c) => c.id === id)!.measure(kit);
+    const at = results.measurements.findIndex((x) => x.id === id);
+    if (at >= 0) results.measurements[at] = m;
+    else results.measurements.push(m);
+  }
+  results.partialRuns = [
+    ...(results.partialRuns ?? []),
+    { date: new Date().toISOString(), command: `npm run bench:measure -- ${ids.join(' ')}`, engine: engine.version, cases: ids },
+  ];
+  writeFileSync(file, JSON.stringify(results, null, 1) + '\n');
+  writeFileSync(join(ROOT, 'server/src/sizes/constants.ts'), renderConstants(results));
+  printTable({ ...results, date: results.partialRuns[results.partialRuns.length - 1]!.date, measurements: results.measurements.filter((m) => ids.includes(m.id)), aptPredictions: [], recommends: [] });
+}
+
 async function main(): Promise<void> {
   if (process.env.DSH_SKIP_INSTALL !== '1') await installSystemDeps();
   const engine = await startEngine();
   log(`dockerd ${engine.version} in ${engine.dir}`);
+  const only = process.argv.slice(2);
   try {
+    if (only.length) return await measureOnly(engine, only);
     const bases = await ensureBaseImages(engine, log);
     const base = new Set(bases.officialLikePackages);
     const officialBytes = await imageSize(engine, OFFICIAL_LIKE_IMAGE);
@@ -314,6 +367,8 @@ async function main(): Promise<void> {
       }),
     );
 
+    for (const c of TOOLCHAIN_CASES) measurements.push(await c.measure(caseKit(engine)));
+
     // apt installs: predicted vs measured. The .pyc ratio is fitted on python3 alone (the first
     // set below) and then used unchanged for the other sets, which test it.
     const baseVersions = await packageVersions(engine, OFFICIAL_LIKE_IMAGE);
@@ -348,6 +403,7 @@ async function main(): Promise<void> {
       aptPredictions: predictions,
       recommends,
     };
+    // A whole run supersedes earlier partial ones; each toolchain case still carries its measuredOn.
     writeFileSync(join(HERE, 'results.json'), JSON.stringify(results, null, 1) + '\n');
     writeFileSync(
       join(ROOT, 'server/src/sizes/debian-base-packages.generated.json'),
@@ -377,6 +433,9 @@ function printTable(r: Results): void {
     '',
     'smell                                   smelly image   fixed image    saving',
     ...r.measurements.map((m) => `${m.id.padEnd(38)} ${mb(m.smelly.imageBytes).padStart(12)} ${mb(m.fixed.imageBytes).padStart(12)} ${mb(m.deltaBytes).padStart(11)}`),
+    ...r.measurements
+      .filter((m) => m.cacheMount)
+      .map((m) => `${m.id}: ${m.toolVersion}; with a cache mount ${mb(m.cacheMount!.imageBytes)}; ${m.output} ${mb(m.outputBytes ?? 0)}`),
     '',
     `apt install (official-like base; .pyc ratio ${r.bytecode.ratio} fitted on ${r.bytecode.fittedOn})`,
     'set                                      measured layer  Installed-Size  error  +.pyc model   error  packages measured/predicted',

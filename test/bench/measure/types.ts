@@ -26,6 +26,16 @@ export interface Measurement {
   /** `du -ab` of /var/lib/apt/lists, /var/cache/apt and /root/.cache in the smelly image. */
   smellyContents: string[];
   note: string;
+  /** The same build with a BuildKit cache mount instead of the cleanup (toolchain cases). */
+  cacheMount?: BuildResult;
+  /** The toolchain's own version line (`go version`, `cargo --version`, `mvn -v`). */
+  toolVersion?: string;
+  /** When this measurement was made, where it was run apart from the whole bench (`npm run bench:measure -- ID`). */
+  measuredOn?: string;
+  /** Bytes of what the build produced (the program), read in the fixed image. */
+  outputBytes?: number;
+  /** What outputBytes counts. */
+  output?: string;
 }
 
 export interface AptPrediction {
@@ -76,4 +86,6 @@ export interface Results {
   bytecode: { ratio: number; fittedOn: string; pycBytes: number; compiledInstalledBytes: number };
   aptPredictions: AptPrediction[];
   recommends: RecommendsResult[];
+  /** Runs of only some cases (`npm run bench:measure -- ID...`), merged into these results. */
+  partialRuns?: { date: string; command: string; engine: string; cases: string[] }[];
 }

@@ -1,0 +1,116 @@
+/**
+ * Caches that language toolchains leave in a layer, measured with toolchains from Debian's
+ * packages (the only registry besides npm these machines reach). Each case builds one small
+ * program three ways on the official-like base: the plain build (the smell), the same RUN with the
+ * cache cleaned, and the same RUN with a BuildKit cache mount. Used by run.ts, which can run them
+ * alone: `npm run bench:measure -- go-build-cache`.
+ */
+import type { Engine } from '../../support/engine';
+import type { BuildResult, Measurement } from './types';
+
+export interface CaseKit {
+  engine: Engine;
+  officialImage: string;
+  log(m: string): void;
+  build(dockerfile: string, opts: { network: 'host' | 'none'; files?: Record<string, string>; tag?: string; buildkit?: boolean }): Promise<BuildResult>;
+  /** `du -ab` style listing of paths in an image, for the record. */
+  contents(image: string, paths: string): Promise<string[]>;
+}
+
+export interface ToolchainCase {
+  id: string;
+  title: string;
+  measure(kit: CaseKit): Promise<Measurement>;
+}
+
+const MIRROR = process.env.DSH_DEBIAN_MIRROR ?? 'http://deb.debian.org/debian';
+const INSTALL = (pkgs: string, target = '') =>
+  `apt-get update && apt-get install -y --no-install-recommends ${target ? `-t ${target} ` : ''}${pkgs} && rm -rf /var/lib/apt/lists/*`;
+const BACKPORTS_SOURCE =
+  `printf 'Types: deb\\nURIs: ${MIRROR}\\nSuites: bookworm-backports\\nComponents: main\\nSigned-By: /usr/share/keyrings/debian-archive-keyring.gpg\\n'` +
+  ' > /etc/apt/sources.list.d/backports.sources';
+
+/** A small JSON-over-HTTP server that needs only Go's standard library. */
+const GO_MAIN = `package main
+
+import (
+	"encoding/json"
+	"log"
+	"net/http"
+	"time"
+)
+
+type status struct {
+	Service string    \`json:"service"\`
+	Time    time.Time \`json:"time"\`
+	Path    string    \`json:"path"\`
+}
+
+func main() {
+	http.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		if err := json.NewEncoder(w).Encode(status{Service: "hello", Time: time.Now(), Path: r.URL.Path}); err != nil {
+			http.Error(w, err.Error(), http.StatusInternalServerError)
+		}
+	})
+	log.Fatal(http.ListenAndServe(":8080", nil))
+}
+`;
+const GO_MOD = 'module example.com/hello\n\ngo 1.19\n';
+
+let tagCounter = 0;
+
+async function statBytes(kit: CaseKit, image: string, path: string): Promise<number> {
+  return Number((await kit.engine.dockerOk(['run', '--rm', '--network', 'none', image, 'stat', '-c', '%s', path])).trim());
+}
+
+/**
+ * Go's build cache: `go build` of the server above with golang-go from bookworm (Go 1.19, whose
+ * standard library comes precompiled in GOROOT) or from bookworm-backports (a Go of 1.20 or later,
+ * which compiles the standard library into the build cache, as the official golang images do).
+ */
+function goCase(id: string, backports: boolean): ToolchainCase {
+  const from = backports ? 'bookworm-backports' : 'bookworm';
+  const title = `Go build cache left by \`go build\` (golang-go from ${from}; a net/http + encoding/json server, standard library only)`;
+  return {
+    id,
+    title,
+    async measure(kit) {
+      const prep = `localhost/dsh-bench:${id}-base-${++tagCounter}`;
+      kit.log(`${id}: preparing golang-go from ${from}`);
+      const install = backports ? `${BACKPORTS_SOURCE} && ${INSTALL('golang-go', 'bookworm-backports')}` : INSTALL('golang-go');
+      await kit.build(`FROM ${kit.officialImage}\nRUN ${install}\nCOPY go.mod main.go /src/\nWORKDIR /src\n`, {
+        network: 'host',
+        files: { 'go.mod': GO_MOD, 'main.go': GO_MAIN },
+        tag: prep,
+      });
+      const version = (await kit.engine.dockerOk(['run', '--rm', '--network', 'none', prep, 'go', 'version'])).trim();
+      const BUILD = 'go build -o /usr/local/bin/hello .';
+      kit.log(`${id}: ${version}`);
+      const smellyTag = `${prep}-smelly`;
+      const smelly = await kit.build(`FROM ${prep}\nRUN ${BUILD}\n`, { network: 'none', tag: smellyTag });
+      const fixedTag = `${prep}-fixed`;
+      const fixed = await kit.build(`FROM ${prep}\nRUN ${BUILD} && go clean -cache\n`, { network: 'none', tag: fixedTag });
+      const cacheMount = await kit.build(`FROM ${prep}\nRUN --mount=type=cache,target=/root/.cache/go-build ${BUILD}\n`, { network: 'none', buildkit: true });
+      return {
+        id,
+        title,
+        base: kit.officialImage,
+        smelly,
+        fixed,
+        cacheMount,
+        deltaBytes: smelly.imageBytes - fixed.imageBytes,
+        smellyContents: await kit.contents(smellyTag, '/root/.cache'),
+        note:
+          `${version} (Debian golang-go from ${from}); GOCACHE is /root/.cache/go-build. The fixed RUN ends with \`go clean -cache\`; cacheMount is the same build with ` +
+          '`--mount=type=cache,target=/root/.cache/go-build` under BuildKit. No module is downloaded (standard library only), so GOMODCACHE stays empty: the module cache is not measured here.',
+        toolVersion: version,
+        measuredOn: new Date().toISOString(),
+        outputBytes: await statBytes(kit, fixedTag, '/usr/local/bin/hello'),
+        output: 'the hello binary (not stripped)',
+      };
+    },
+  };
+}
+
+export const TOOLCHAIN_CASES: ToolchainCase[] = [goCase('go-build-cache', true), goCase('go-build-cache-go119', false)];

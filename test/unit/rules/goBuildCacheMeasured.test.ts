@@ -1,0 +1,52 @@
+/**
+ * go-build-cache-kept cites the build cache measured by the bench (test/bench/measure/toolchains.ts,
+ * `npm run bench:measure -- go-build-cache go-build-cache-go119`) as an example, with the Go that
+ * made it, and gives no bytes for the user's own build: the cache follows what that build compiles.
+ */
+import * as assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderConstants } from '../../bench/measure/constants-template';
+import type { Results } from '../../bench/measure/types';
+import { analyze } from '../../../server/src/core/analyze';
+import { formatBytes, GO_BUILD_CACHE_EXAMPLE as GO, GO_BUILD_CACHE_GO119_EXAMPLE as GO119 } from '../../../server/src/sizes';
+import { RULES } from '../../../server/src/rules';
+
+const findings = (text: string) => analyze(text, { context: {} }).findings.filter((f) => f.ruleId === 'go-build-cache-kept');
+
+describe('go-build-cache-kept and the measured build cache', () => {
+  it('constants.ts is what the template makes of results.json', () => {
+    const root = join(__dirname, '../../../..');
+    const results = JSON.parse(readFileSync(join(root, 'test/bench/measure/results.json'), 'utf8')) as Results;
+    assert.equal(renderConstants(results), readFileSync(join(root, 'server/src/sizes/constants.ts'), 'utf8'));
+    const go = results.measurements.find((m) => m.id === 'go-build-cache');
+    assert.equal(go?.toolVersion, `go version ${GO.tool} linux/amd64`);
+    assert.equal(go?.cacheMount?.addedLayers.length, 1);
+  });
+
+  it('the measured figures are those of a Go that compiles the standard library into the cache', () => {
+    assert.match(GO.tool, /^go1\.(2\d|[3-9]\d)\./);
+    assert.ok(GO.bytes > GO.outputBytes, 'the example build cache is larger than its binary');
+    assert.ok(GO119.bytes < GO.bytes / 10, 'Go 1.19 keeps the standard library out of the cache');
+    assert.match(GO.basis, /go clean -cache/);
+    assert.match(GO.measuredOn, /^\d{4}-\d\d-\d\d$/);
+  });
+
+  it('cites the example, with its Go, in the message of a build and not of `go mod download`', () => {
+    const [build] = findings('FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]\n');
+    assert.ok(build);
+    assert.ok(build.message.includes(`about ${formatBytes(GO.bytes)} beside a ${formatBytes(GO.outputBytes)} binary (measured with ${GO.tool})`), build.message);
+    assert.match(build.message, /module cache is not yet measured/);
+    assert.equal(build.saving?.bytes, undefined);
+    assert.ok(build.saving?.basis.includes(GO.basis));
+    const [download] = findings('FROM golang:1.23\nWORKDIR /src\nCOPY go.mod go.sum ./\nRUN go mod download\nCOPY . .\nCMD ["go", "run", "."]\n');
+    assert.ok(download);
+    assert.ok(!download.message.includes(formatBytes(GO.bytes)), download.message);
+  });
+
+  it('the docs give both Go figures', () => {
+    const rule = RULES.find((r) => r.id === 'go-build-cache-kept');
+    assert.ok(rule?.docs.sizeImpact.includes(formatBytes(GO.bytes)));
+    assert.ok(rule?.docs.sizeImpact.includes(`${GO119.tool} left only ${formatBytes(GO119.bytes)}`));
+  });
+});
