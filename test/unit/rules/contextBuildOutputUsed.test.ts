@@ -64,6 +64,19 @@ describe('build output the image uses after COPY .', () => {
     assert.ok(ms < 500, `${ms.toFixed(0)} ms`);
   });
 
+  it('counts a use in the final image of a copy it takes whole from a builder (COPY --from=build /app /srv)', () => {
+    // The context's dist (no build in the Dockerfile) reaches the final image through the builder's
+    // /app: ignoring it left 'CMD ["dist/index.js"]' without its file, and --fix did that.
+    const carried = (copy: string, cmd: string) => `FROM node:22-slim AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nFROM gcr.io/distroless/nodejs22-debian12\n${copy}\nWORKDIR /srv\n${cmd}\n`;
+    for (const [copy, cmd] of [['COPY --from=build /app /srv', 'CMD ["dist/index.js"]'], ['COPY --from=build / /', 'CMD ["/app/dist/index.js"]'], ['COPY --from=build app /srv', 'CMD ["/srv/dist/index.js"]']]) {
+      assert.match(largePaths(carried(copy, cmd), facts)[0], /does not exclude: target 3\.0 MB, node_modules 3\.0 MB\. Adding them saves about 6\.0 MB\./, copy);
+    }
+    const none: BuildContextFacts = { hasDockerignore: false, topLevelNames: ['package.json'], scan: scan(['dist', 'build-output']) };
+    assert.ok(!suggestedDockerignore(none, buildModel(carried('COPY --from=build /app /srv', 'CMD ["dist/index.js"]'))).split('\n').includes('dist'));
+    // Only the part copied moves: /app/dist copied to /srv/dist is no copy of the context's /app.
+    assert.match(largePaths(carried('COPY --from=build /app/node_modules /srv/node_modules', 'CMD ["dist/index.js"]'), facts)[0], /saves about 9\.0 MB/);
+  });
+
   it('a node_modules the image uses is still suggested: the one npm installs in the image is the one to keep', () => {
     assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node_modules/.bin/next", "start"]\n', facts)[0], /node_modules 3\.0 MB/);
   });
