@@ -10,12 +10,13 @@
 import type { Copy, Run } from 'dockerfile-ast';
 import { addIgnoreEntries, compilePattern, createDockerignoreMatcher, testPattern, type DockerignoreMatcher } from './dockerignore';
 import { TOP_LEVEL_ENTRIES, type AnalysisEnvironment, type BuildContextFacts, type ContextScanFacts } from './environment';
-import { perInstruction, stageByRef, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
+import { perInstruction, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
 import { programName, programOperands, type ShellCommand } from './shell';
 import { subcommandOf } from './packageManagers';
 import { copySpec, isAtOrBelow } from './paths';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
+import { copyFromStage } from './stageCopies';
 import type { Fix, Range } from './types';
 import type { RawFinding } from '../rules/rule';
 
@@ -202,18 +203,15 @@ export function pathsUsedAfterContextCopy(model: DockerfileModel): string[] {
  * "dist/index.js"]` there uses the context's dist. A relative source is read from the stage root.
  */
 function carriedDestinations(model: DockerfileModel, instr: Instr, atEnd: ReadonlyMap<Stage, string[]>): string[] {
-  const spec = instr.keyword === 'COPY' ? copySpec(model, instr) : undefined;
-  const source = spec?.from === undefined ? undefined : stageByRef(model.stages, spec.from);
-  const held = source ? atEnd.get(source) : undefined;
-  if (!spec || spec.destPath === undefined || !held?.length) return [];
+  const copy = instr.keyword === 'COPY' ? copyFromStage(model, instr) : undefined;
+  const held = copy ? atEnd.get(copy.stage) : undefined;
+  if (!copy || copy.destPath === undefined || !held?.length) return [];
   const out: string[] = [];
-  for (const src of spec.sources) {
-    const from = /[*?[]/.test(src) ? undefined : resolvePath(src, '/');
-    if (from === undefined) continue;
+  for (const { path: from } of copy.sources) {
     for (const d of held) {
       const dir = d === '/' ? '/' : d.slice(0, -1);
       if (!isAtOrBelow(dir, from)) continue;
-      const moved = normalizePath(`${spec.destPath}/${from === '/' ? dir : dir.slice(from.length)}`);
+      const moved = normalizePath(`${copy.destPath}/${from === '/' ? dir : dir.slice(from.length)}`);
       out.push(moved === '/' ? '/' : `${moved}/`);
     }
   }

@@ -26,17 +26,30 @@ export function finalCopyOf(model: DockerfileModel, written: Stage, folder: stri
   for (const stage of model.stages) {
     if (!stage.layersInFinal) continue;
     for (const copy of stage.instructions) {
-      const spec = copySpec(model, copy);
-      const source = spec?.from === undefined ? undefined : stageByRef(model.stages, spec.from);
-      if (!spec || !source || source.index >= stage.index || !builtOn(source, written)) continue;
-      for (const src of spec.sources) {
-        // COPY --from reads a relative source from the root of the stage, not from its WORKDIR.
-        const path = /[*?[]/.test(src) ? undefined : resolvePath(src, '/');
-        if (path !== undefined && isAtOrBelow(folder, path)) return { instr: copy, source: src };
-      }
+      const from = copyFromStage(model, copy);
+      if (!from || !builtOn(from.stage, written)) continue;
+      const hit = from.sources.find((s) => isAtOrBelow(folder, s.path));
+      if (hit) return { instr: copy, source: hit.written };
     }
   }
   return undefined;
+}
+
+/**
+ * What a `COPY --from=<earlier stage>` copies: that stage, its literal sources as absolute paths
+ * (COPY --from reads a relative source from the root of the stage, not from its WORKDIR; a
+ * variable or a wildcard is left out) and where they go. Undefined for any other instruction.
+ */
+export function copyFromStage(model: DockerfileModel, instr: Instr): { stage: Stage; sources: { written: string; path: string }[]; destPath?: string } | undefined {
+  const spec = copySpec(model, instr);
+  const stage = spec?.from === undefined ? undefined : stageByRef(model.stages, spec.from);
+  if (!spec || !stage || !instr.stage || stage.index >= instr.stage.index) return undefined;
+  const sources: { written: string; path: string }[] = [];
+  for (const written of spec.sources) {
+    const path = /[*?[]/.test(written) ? undefined : resolvePath(written, '/');
+    if (path !== undefined) sources.push({ written, path });
+  }
+  return { stage, sources, destPath: spec.destPath };
 }
 
 function builtOn(stage: Stage, base: Stage): boolean {
