@@ -4,10 +4,20 @@
  * for `cargo build`, the whole build directory (target/: every dependency compiled, incremental
  * data) in the image. Builder stages are not reported: that is where these belong.
  */
-import { appendRepair, cacheRule, flagValue, subcommandOf } from '../core/packageManagers';
+import { appendRepair, cacheRule, flagValue, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
+import { CARGO_TARGET_EXAMPLE as EX, formatBytes } from '../sizes';
 
-const BASIS = 'the crate registry (index, .crate archives and unpacked sources) and, for `cargo build`, target/ with every compiled dependency; their size depends on the crates and is not yet measured by our bench';
+const REGISTRY = 'the crate registry (index, .crate archives and unpacked sources)';
+/** target/ of one small program: an example of the proportion, not this project's figure. */
+const EXAMPLE = `for a small program using serde (with derive), serde_json and regex, target/ of a release build was about ${formatBytes(EX.bytes)}, for a ${formatBytes(EX.outputBytes)} binary (measured with ${EX.tool} and Debian's crates)`;
+const BASIS = `${REGISTRY} and, for \`cargo build\`, target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}; the registry is not yet measured by our bench`;
+const INSTALL_BASIS = `${REGISTRY}; its size depends on the crates and is not yet measured by our bench`;
 const REGISTRY_CLEANUP = 'rm -rf "${CARGO_HOME:-$HOME/.cargo}/registry" "${CARGO_HOME:-$HOME/.cargo}/git"';
+
+/** `cargo install` / `cargo fetch`: only the registry is left (install removes its build directory). */
+function installs(cmd: CacheCommandContext['cmd']): boolean {
+  return /install|fetch/.test(subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't'])!.value);
+}
 
 /** True when a handled path is a cargo registry (also written as `${CARGO_HOME:-...}/registry`). */
 function registryPath(p: string): boolean {
@@ -24,7 +34,7 @@ export const rule = cacheRule({
     why: 'cargo downloads the crate index and every crate into $CARGO_HOME/registry and compiles into target/. The running program needs only the binary. In a builder stage this is fine and expected; in the final image it ships the registry, the sources and all intermediate objects. Best: build in a builder stage and copy the binary into a small final image; at least use cache mounts on the registry and target/.',
     incorrect: 'FROM rust:1.83\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\nCMD ["/app/target/release/app"]',
     correct: 'FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n\nFROM debian:bookworm-slim\nCOPY --from=build /app/target/release/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: `Depends on the crates: ${BASIS}. target/ of a release build is often several times the size of the binary.`,
+    sizeImpact: `Depends on the crates: ${BASIS}. \`cargo install\` removes its own build directory and leaves only the registry. Basis: ${EX.basis}.`,
     fix: `For \`cargo install\` only: appends \`&& ${REGISTRY_CLEANUP}\` (cargo install removes its own build directory; the registry is a pure download cache). For \`cargo build\` no fix: target/ holds the binary the image needs, and the remedy is a builder stage.`,
   },
   fills: (cmd) => subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't']),
@@ -39,10 +49,11 @@ export const rule = cacheRule({
     return registry && target;
   },
   message: ({ cmd }) => {
-    const install = /install|fetch/.test(subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't'])!.value);
-    return `cargo leaves ${install ? 'its crate registry' : 'its crate registry and target/'} in the final image: ${BASIS}. Build in a builder stage and copy the binary${install ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
+    const install = installs(cmd);
+    return `cargo leaves ${install ? 'its crate registry' : 'its crate registry and target/'} in the final image: ${install ? INSTALL_BASIS : BASIS}. Build in a builder stage and copy the binary${install ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
   },
-  saving: { basis: BASIS },
+  // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
+  saving: ({ cmd }: CacheCommandContext) => ({ basis: installs(cmd) ? INSTALL_BASIS : `${BASIS}; example: ${EX.basis}` }),
   repair: ({ model, instr, cmd }) => {
     const sub = subcommandOf(cmd, /^cargo$/, ['install'])?.value;
     return sub === 'install' ? appendRepair(model, instr, REGISTRY_CLEANUP) : undefined;

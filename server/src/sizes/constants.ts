@@ -106,6 +106,16 @@ export const GO_BUILD_CACHE_GO119_EXAMPLE: MeasuredExample = {
   source: SOURCE,
 };
 
+/** Cargo's target/ that `cargo build --release` left in its layer for a small program using serde (with derive), serde_json and regex: the saving of removing target/ (after copying the binary out) or of a cache mount on it in the same RUN. outputBytes is the program it built. */
+export const CARGO_TARGET_EXAMPLE: MeasuredExample = {
+  bytes: 192795771,
+  outputBytes: 13362424,
+  tool: "rustc 1.63.0",
+  basis: "target/ after `cargo build --release` of a small program using serde (derive), serde_json and regex, with Debian's cargo 1.65.0, rustc 1.63.0 and its packaged crates (a directory source in place of crates.io), compared with `rm -rf target` in the same RUN, measured with Docker 20.10.24+dfsg1",
+  measuredOn: '2026-12-04',
+  source: SOURCE,
+};
+
 /**
  * Bytes of .pyc per byte of Installed-Size of Debian's Python packages: their postinst compiles
  * the modules (py3compile), and Installed-Size does not count the result.

@@ -47,6 +47,13 @@ function goTool(m: Measurement): string {
   return v;
 }
 
+/** 'cargo 0.66.0; rustc 1.63.0 (4b91a6ea7 2022-08-08)' -> 'rustc 1.63.0'. */
+function rustTool(m: Measurement): string {
+  const v = /\brustc (\d+\.\d+\.\d+)/.exec(m.toolVersion ?? '')?.[1];
+  if (!v) throw new Error(`results.json: '${m.id}' has no rustc version`);
+  return `rustc ${v}`;
+}
+
 export function renderConstants(r: Results): string {
   const date = r.date.slice(0, 10);
   const engine = `Docker ${r.engine.server}`;
@@ -59,6 +66,8 @@ export function renderConstants(r: Results): string {
   const pipRatio = Math.round((pip.deltaBytes / r.pip.wheelBytes) * 1000) / 1000;
   const go = find(r, 'go-build-cache');
   const go119 = find(r, 'go-build-cache-go119');
+  const cargo = find(r, 'cargo-target');
+  const cargoVersion = /\bcargo (\d+\.\d+\.\d+)/.exec(cargo.toolVersion ?? '')?.[1] ?? '?';
   const engineOf = (m: Measurement) => `Docker ${r.partialRuns?.filter((p) => p.cases.includes(m.id)).pop()?.engine ?? r.engine.server}`;
   return [
     '/**',
@@ -157,6 +166,14 @@ export function renderConstants(r: Results): string {
       go119,
       goTool(go119),
       `build cache after \`go build\` of the same server with Debian's ${goTool(go119)} (golang-go from bookworm), compared with \`go clean -cache\` in the same RUN, measured with ${engineOf(go119)}`,
+      date,
+    ),
+    example(
+      "Cargo's target/ that `cargo build --release` left in its layer for a small program using serde (with derive), serde_json and regex: the saving of removing target/ (after copying the binary out) or of a cache mount on it in the same RUN. outputBytes is the program it built.",
+      'CARGO_TARGET_EXAMPLE',
+      cargo,
+      rustTool(cargo),
+      `target/ after \`cargo build --release\` of a small program using serde (derive), serde_json and regex, with Debian's cargo ${cargoVersion}, ${rustTool(cargo)} and its packaged crates (a directory source in place of crates.io), compared with \`rm -rf target\` in the same RUN, measured with ${engineOf(cargo)}`,
       date,
     ),
     '/**',

@@ -113,4 +113,88 @@ function goCase(id: string, backports: boolean): ToolchainCase {
   };
 }
 
-export const TOOLCHAIN_CASES: ToolchainCase[] = [goCase('go-build-cache', true), goCase('go-build-cache-go119', false)];
+/** A small program with a few common crates: JSON in and out with serde derive, and a regex. */
+const RUST_MAIN = `use regex::Regex;
+use serde::{Deserialize, Serialize};
+
+#[derive(Serialize, Deserialize, Debug)]
+struct Entry {
+    name: String,
+    version: String,
+}
+
+fn main() {
+    let re = Regex::new(r"^(?P<name>[a-z0-9_-]+)@(?P<version>\d+\.\d+\.\d+)$").unwrap();
+    let entries: Vec<Entry> = std::env::args()
+        .skip(1)
+        .filter_map(|a| re.captures(&a).map(|c| Entry { name: c["name"].to_string(), version: c["version"].to_string() }))
+        .collect();
+    println!("{}", serde_json::to_string_pretty(&entries).unwrap());
+}
+`;
+const CARGO_TOML = `[package]
+name = "hello"
+version = "0.1.0"
+edition = "2021"
+
+[dependencies]
+serde = { version = "1", features = ["derive"] }
+serde_json = "1"
+regex = "1"
+`;
+/** crates.io replaced by the crates Debian's librust-*-dev packages unpack (a directory source). */
+const CARGO_CONFIG = `[source.crates-io]
+replace-with = "debian"
+
+[source.debian]
+directory = "/usr/share/cargo/registry"
+`;
+const RUST_CRATES = 'librust-serde+serde-derive-dev librust-serde-json-dev librust-regex+default-dev';
+
+/**
+ * Cargo's target/ after `cargo build --release` of the program above, with Debian's cargo and
+ * rustc and the crates Debian packages. A directory source is read in place, so cargo downloads
+ * nothing into ~/.cargo/registry: only target/ is measured.
+ */
+const rustCase: ToolchainCase = {
+  id: 'cargo-target',
+  title: 'Cargo target/ left by `cargo build --release` (Debian cargo and crates: serde with derive, serde_json, regex)',
+  async measure(kit) {
+    const id = 'cargo-target';
+    const prep = `localhost/dsh-bench:${id}-base-${++tagCounter}`;
+    kit.log(`${id}: preparing cargo, rustc and ${RUST_CRATES}`);
+    await kit.build(
+      `FROM ${kit.officialImage}\nRUN ${INSTALL(`cargo rustc ${RUST_CRATES}`)}\nCOPY config.toml /root/.cargo/config.toml\nCOPY Cargo.toml /src/\nCOPY main.rs /src/src/\nWORKDIR /src\n`,
+      { network: 'host', files: { 'config.toml': CARGO_CONFIG, 'Cargo.toml': CARGO_TOML, 'main.rs': RUST_MAIN }, tag: prep },
+    );
+    const version = (await kit.engine.dockerOk(['run', '--rm', '--network', 'none', prep, 'sh', '-c', 'cargo --version && rustc --version'])).trim().replace(/\n/g, '; ');
+    kit.log(`${id}: ${version}`);
+    const BUILD = 'cargo build --release && cp target/release/hello /usr/local/bin/hello';
+    const smellyTag = `${prep}-smelly`;
+    const smelly = await kit.build(`FROM ${prep}\nRUN ${BUILD}\n`, { network: 'none', tag: smellyTag });
+    const fixedTag = `${prep}-fixed`;
+    const fixed = await kit.build(`FROM ${prep}\nRUN ${BUILD} && rm -rf target\n`, { network: 'none', tag: fixedTag });
+    const cacheMount = await kit.build(`FROM ${prep}\nRUN --mount=type=cache,target=/src/target ${BUILD}\n`, { network: 'none', buildkit: true });
+    const crates = (await kit.engine.dockerOk(['run', '--rm', '--network', 'none', smellyTag, 'sh', '-c', "sed -n 's/^name = \"\\(.*\\)\"$/\\1/p; s/^version = \"\\(.*\\)\"$/\\1/p' Cargo.lock | paste -d@ - - | tr '\\n' ' '"])).trim();
+    return {
+      id,
+      title: rustCase.title,
+      base: kit.officialImage,
+      smelly,
+      fixed,
+      cacheMount,
+      deltaBytes: smelly.imageBytes - fixed.imageBytes,
+      smellyContents: await kit.contents(smellyTag, '/src/target /root/.cargo'),
+      note:
+        `${version}; crates from Debian (${RUST_CRATES}) through a directory source replacing crates.io; Cargo.lock: ${crates}. ` +
+        'The fixed RUN ends with `rm -rf target` after copying the binary out; cacheMount is the same build with `--mount=type=cache,target=/src/target` under BuildKit. ' +
+        'A directory source is read in place, so ~/.cargo/registry stays empty: the registry cache (index, .crate files, unpacked sources) is not measured here.',
+      toolVersion: version,
+      measuredOn: new Date().toISOString(),
+      outputBytes: await statBytes(kit, fixedTag, '/usr/local/bin/hello'),
+      output: 'the hello binary (release, not stripped)',
+    };
+  },
+};
+
+export const TOOLCHAIN_CASES: ToolchainCase[] = [goCase('go-build-cache', true), goCase('go-build-cache-go119', false), rustCase];
