@@ -7,7 +7,7 @@
  * and `/home/node/.npm` are the same cache: a rule written for root also accepts the cleanup a
  * Dockerfile running as another user writes.
  */
-import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, operands, ranCommands } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, operands, ranCommands, RPM_PROGRAMS } from './commands';
 import { buildModel, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -486,7 +486,7 @@ export function subcommandOf(cmd: ShellCommand, programs: RegExp, subs: readonly
 
 /** `yum clean all`, `dnf clean all`, `microdnf clean all`: on RHEL 8+ yum is dnf, so any of them empties the cache the others fill. */
 export function rpmCleanAll(cmd: ShellCommand): boolean {
-  if (!/^(yum|dnf|dnf5|microdnf|tdnf)$/.test(programName(cmd))) return false;
+  if (!RPM_PROGRAMS.test(programName(cmd))) return false;
   const ops = operands(cmd).map((w) => w.value);
   return ops[0] === 'clean' && ops.includes('all');
 }
