@@ -8,9 +8,11 @@ import { commandRange, hasFlag, insertAfterWord, ranCommands } from '../core/com
 import { baseImageOf, findingCommand, imageRepository, precedesInChain, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
 import { programName, wordsAndRedirects } from '../core/shell';
+import { formatBytes, GEM_DOCUMENTATION_EXAMPLE as EX } from '../sizes';
 import type { RawFinding, Rule } from './rule';
 
-const BASIS = 'the ri documentation RubyGems writes for each installed gem (under the gem home\'s doc/ folder); its size depends on the gems and is not yet measured by our bench';
+/** The documentation of one gem: an example of the proportion, not this image's figure. */
+const BASIS = `the ri documentation RubyGems writes for each installed gem (under the gem home's doc/ folder), which grows with the gems; for rack (its lib/ only) it was about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.outputBytes)} for the gem itself (measured with ${EX.tool})`;
 const NO_DOCS = ['--no-document', '-N', '--no-ri', '--no-rdoc'];
 
 const GEM = /^gem\d*(\.\d+)*$/;
@@ -46,7 +48,7 @@ export const rule: Rule = {
     why: 'RubyGems generates ri documentation for every gem it installs. Nobody reads it inside a container. The official ruby images set `install: --no-document` in their gemrc, so `FROM ruby:*` is not reported; Debian\'s or Alpine\'s ruby packages have no such setting.',
     incorrect: 'FROM debian:bookworm-slim\nRUN gem install bundler',
     correct: 'FROM debian:bookworm-slim\nRUN gem install --no-document bundler',
-    sizeImpact: `Depends on the gems: ${BASIS}.`,
+    sizeImpact: `Depends on the gems: ${BASIS}. Basis: ${EX.basis}.`,
     fix: 'Inserts `--no-document` after `install` (RubyGems 2.0 and later know it). A gemrc the Dockerfile writes or copies earlier also satisfies the rule.',
   },
   check({ model }) {
@@ -64,7 +66,8 @@ export const rule: Rule = {
           range: commandRange(model, run, cmd),
           instr,
           message: `RubyGems writes documentation for each gem into this layer: ${BASIS}. Add --no-document.`,
-          saving: { basis: BASIS },
+          // An example from another gem is no estimate for these: no \`bytes\`, the example stays in the basis.
+          saving: { basis: `${BASIS}; example: ${EX.basis}` },
           data: { commandStart: cmd.start },
         });
       }

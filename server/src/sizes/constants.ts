@@ -116,6 +116,16 @@ export const CARGO_TARGET_EXAMPLE: MeasuredExample = {
   source: SOURCE,
 };
 
+/** The ri documentation `gem install` wrote for one gem (rack's lib/ from Debian's ruby-rack, rebuilt as a local .gem) with Debian's Ruby and RubyGems: the saving of --no-document. outputBytes is the layer of the same install with --no-document (the gem, its cached .gem and spec). */
+export const GEM_DOCUMENTATION_EXAMPLE: MeasuredExample = {
+  bytes: 385989,
+  outputBytes: 415892,
+  tool: "RubyGems 3.3.15",
+  basis: "ri documentation written by `gem install --local rack-2.2.22.gem` (rack's lib/ from Debian's ruby-rack, rebuilt as a gem) with Debian's ruby 3.1.2p20 and RubyGems 3.3.15, compared with --no-document, measured with Docker 20.10.24+dfsg1",
+  measuredOn: '2026-12-04',
+  source: SOURCE,
+};
+
 /**
  * Bytes of .pyc per byte of Installed-Size of Debian's Python packages: their postinst compiles
  * the modules (py3compile), and Installed-Size does not count the result.

@@ -67,6 +67,10 @@ export function renderConstants(r: Results): string {
   const go = find(r, 'go-build-cache');
   const go119 = find(r, 'go-build-cache-go119');
   const cargo = find(r, 'cargo-target');
+  const gem = find(r, 'gem-documentation');
+  const gemVersions = /^ruby (\S+).*?; (\S+); .*rack-(\S+)\.gem$/.exec(gem.toolVersion ?? '');
+  if (!gemVersions) throw new Error(`results.json: 'gem-documentation' has no ruby, gem and rack versions`);
+  const [, rubyVersion, gemVersion, rackVersion] = gemVersions;
   const cargoVersion = /\bcargo (\d+\.\d+\.\d+)/.exec(cargo.toolVersion ?? '')?.[1] ?? '?';
   const engineOf = (m: Measurement) => `Docker ${r.partialRuns?.filter((p) => p.cases.includes(m.id)).pop()?.engine ?? r.engine.server}`;
   return [
@@ -174,6 +178,14 @@ export function renderConstants(r: Results): string {
       cargo,
       rustTool(cargo),
       `target/ after \`cargo build --release\` of a small program using serde (derive), serde_json and regex, with Debian's cargo ${cargoVersion}, ${rustTool(cargo)} and its packaged crates (a directory source in place of crates.io), compared with \`rm -rf target\` in the same RUN, measured with ${engineOf(cargo)}`,
+      date,
+    ),
+    example(
+      "The ri documentation `gem install` wrote for one gem (rack's lib/ from Debian's ruby-rack, rebuilt as a local .gem) with Debian's Ruby and RubyGems: the saving of --no-document. outputBytes is the layer of the same install with --no-document (the gem, its cached .gem and spec).",
+      'GEM_DOCUMENTATION_EXAMPLE',
+      gem,
+      `RubyGems ${gemVersion}`,
+      `ri documentation written by \`gem install --local rack-${rackVersion}.gem\` (rack's lib/ from Debian's ruby-rack, rebuilt as a gem) with Debian's ruby ${rubyVersion} and RubyGems ${gemVersion}, compared with --no-document, measured with ${engineOf(gem)}`,
       date,
     ),
     '/**',

@@ -197,4 +197,61 @@ const rustCase: ToolchainCase = {
   },
 };
 
-export const TOOLCHAIN_CASES: ToolchainCase[] = [goCase('go-build-cache', true), goCase('go-build-cache-go119', false), rustCase];
+/**
+ * A gem built here from the Ruby sources of Debian's ruby-rack (no gem host is reachable): its
+ * lib/ folder and a gemspec of ours. ruby-rack is removed again, so the gem is not installed yet.
+ */
+const GEMSPEC = `Gem::Specification.new do |s|
+  s.name = 'rack'
+  s.version = ENV.fetch('RACK_VERSION')
+  s.summary = 'rack lib/ from Debian ruby-rack, rebuilt as a gem for the size bench'
+  s.authors = ['bench']
+  s.license = 'MIT'
+  s.files = Dir['lib/**/*.rb']
+end
+`;
+const PREPARE_GEM =
+  'mkdir -p /srv/rack/lib && lib="$(dirname "$(ruby -e \'require "rack"; print $LOADED_FEATURES.grep(%r{/rack\\.rb$}).first\')")" && ' +
+  'cp -r "$lib/rack.rb" "$lib/rack" /srv/rack/lib/ && ' +
+  'cd /srv/rack && RACK_VERSION="$(dpkg-query -W -f \'${Version}\' ruby-rack | sed \'s/-.*//\')" gem build /srv/rack.gemspec && ' +
+  'apt-get purge -y ruby-rack && rm -rf /var/lib/apt/lists/*';
+
+/** ri documentation that `gem install` writes, with Debian's ruby and rdoc. */
+const gemCase: ToolchainCase = {
+  id: 'gem-documentation',
+  title: 'ri documentation written by `gem install` (rack built from Debian ruby-rack sources, local .gem)',
+  async measure(kit) {
+    const id = 'gem-documentation';
+    const prep = `localhost/dsh-bench:${id}-base-${++tagCounter}`;
+    kit.log(`${id}: preparing ruby and a rack gem`);
+    await kit.build(
+      `FROM ${kit.officialImage}\nCOPY rack.gemspec /srv/\nRUN apt-get update && apt-get install -y --no-install-recommends ruby ruby-rack && ${PREPARE_GEM}\n`,
+      { network: 'host', files: { 'rack.gemspec': GEMSPEC }, tag: prep },
+    );
+    const version = (await kit.engine.dockerOk(['run', '--rm', '--network', 'none', prep, 'sh', '-c', 'ruby --version && gem --version && ls /srv/rack/*.gem'])).trim().replace(/\n/g, '; ');
+    kit.log(`${id}: ${version}`);
+    const INSTALL_GEM = 'gem install --local /srv/rack/rack-*.gem';
+    const smellyTag = `${prep}-smelly`;
+    const smelly = await kit.build(`FROM ${prep}\nRUN ${INSTALL_GEM}\n`, { network: 'none', tag: smellyTag });
+    const fixedTag = `${prep}-fixed`;
+    const fixed = await kit.build(`FROM ${prep}\nRUN ${INSTALL_GEM} --no-document\n`, { network: 'none', tag: fixedTag });
+    return {
+      id,
+      title: gemCase.title,
+      base: kit.officialImage,
+      smelly,
+      fixed,
+      deltaBytes: smelly.imageBytes - fixed.imageBytes,
+      smellyContents: await kit.contents(smellyTag, '/var/lib/gems'),
+      note:
+        `${version}; the gem holds lib/**/*.rb of Debian's ruby-rack (removed again before the measured builds), with a gemspec of ours. ` +
+        'The fixed RUN adds --no-document; outputBytes is its layer: the installed gem, the copy of the .gem RubyGems keeps in cache/, and its spec.',
+      toolVersion: version,
+      measuredOn: new Date().toISOString(),
+      outputBytes: fixed.addedLayers[fixed.addedLayers.length - 1]?.bytes ?? 0,
+      output: 'the layer of `gem install --no-document` (the installed gem, its cached .gem and spec)',
+    };
+  },
+};
+
+export const TOOLCHAIN_CASES: ToolchainCase[] = [goCase('go-build-cache', true), goCase('go-build-cache-go119', false), rustCase, gemCase];
