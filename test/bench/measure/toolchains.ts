@@ -64,6 +64,60 @@ async function statBytes(kit: CaseKit, image: string, path: string): Promise<num
   return Number((await kit.engine.dockerOk(['run', '--rm', '--network', 'none', image, 'stat', '-c', '%s', path])).trim());
 }
 
+/** What differs between the toolchain cases; measureCase does the builds and the record. */
+interface CaseSpec {
+  id: string;
+  title: string;
+  /** What to log while the toolchain is installed. */
+  preparing: string;
+  /** The prepared image's Dockerfile after its FROM line (built with the network, to reach Debian's mirror). */
+  prepare: string;
+  files: Record<string, string>;
+  /** Prints the toolchain's versions (its lines are joined with '; '). */
+  versionCommand: string;
+  /** The smelly RUN's command, the fixed one, and the same build with a cache mount (BuildKit), all with no network. */
+  smelly: string;
+  fixed: string;
+  cacheMount?: string;
+  /** Paths listed in the smelly image for the record. */
+  contents: string;
+  note(kit: CaseKit, version: string, smellyTag: string): Promise<string>;
+  output: string;
+  outputBytes(kit: CaseKit, fixedTag: string, fixed: BuildResult): Promise<number>;
+}
+
+function toolchainCase(c: CaseSpec): ToolchainCase {
+  return { id: c.id, title: c.title, measure: (kit) => measureCase(kit, c) };
+}
+
+async function measureCase(kit: CaseKit, c: CaseSpec): Promise<Measurement> {
+  const prep = `localhost/dsh-bench:${c.id}-base-${++tagCounter}`;
+  kit.log(`${c.id}: preparing ${c.preparing}`);
+  await kit.build(`FROM ${kit.officialImage}\n${c.prepare}`, { network: 'host', files: c.files, tag: prep });
+  const version = (await kit.engine.dockerOk(['run', '--rm', '--network', 'none', prep, 'sh', '-c', c.versionCommand])).trim().replace(/\n/g, '; ');
+  kit.log(`${c.id}: ${version}`);
+  const smellyTag = `${prep}-smelly`;
+  const smelly = await kit.build(`FROM ${prep}\nRUN ${c.smelly}\n`, { network: 'none', tag: smellyTag });
+  const fixedTag = `${prep}-fixed`;
+  const fixed = await kit.build(`FROM ${prep}\nRUN ${c.fixed}\n`, { network: 'none', tag: fixedTag });
+  const cacheMount = c.cacheMount ? await kit.build(`FROM ${prep}\nRUN ${c.cacheMount}\n`, { network: 'none', buildkit: true }) : undefined;
+  return {
+    id: c.id,
+    title: c.title,
+    base: kit.officialImage,
+    smelly,
+    fixed,
+    ...(cacheMount ? { cacheMount } : {}),
+    deltaBytes: smelly.imageBytes - fixed.imageBytes,
+    smellyContents: await kit.contents(smellyTag, c.contents),
+    note: await c.note(kit, version, smellyTag),
+    toolVersion: version,
+    measuredOn: new Date().toISOString(),
+    outputBytes: await c.outputBytes(kit, fixedTag, fixed),
+    output: c.output,
+  };
+}
+
 /**
  * Go's build cache: `go build` of the server above with golang-go from bookworm (Go 1.19, whose
  * standard library comes precompiled in GOROOT) or from bookworm-backports (a Go of 1.20 or later,
@@ -72,45 +126,25 @@ async function statBytes(kit: CaseKit, image: string, path: string): Promise<num
 function goCase(id: string, backports: boolean): ToolchainCase {
   const from = backports ? 'bookworm-backports' : 'bookworm';
   const title = `Go build cache left by \`go build\` (golang-go from ${from}; a net/http + encoding/json server, standard library only)`;
-  return {
-    id,
-    title,
-    async measure(kit) {
-      const prep = `localhost/dsh-bench:${id}-base-${++tagCounter}`;
-      kit.log(`${id}: preparing golang-go from ${from}`);
-      const install = backports ? `${BACKPORTS_SOURCE} && ${INSTALL('golang-go', 'bookworm-backports')}` : INSTALL('golang-go');
-      await kit.build(`FROM ${kit.officialImage}\nRUN ${install}\nCOPY go.mod main.go /src/\nWORKDIR /src\n`, {
-        network: 'host',
-        files: { 'go.mod': GO_MOD, 'main.go': GO_MAIN },
-        tag: prep,
-      });
-      const version = (await kit.engine.dockerOk(['run', '--rm', '--network', 'none', prep, 'go', 'version'])).trim();
-      const BUILD = 'go build -o /usr/local/bin/hello .';
-      kit.log(`${id}: ${version}`);
-      const smellyTag = `${prep}-smelly`;
-      const smelly = await kit.build(`FROM ${prep}\nRUN ${BUILD}\n`, { network: 'none', tag: smellyTag });
-      const fixedTag = `${prep}-fixed`;
-      const fixed = await kit.build(`FROM ${prep}\nRUN ${BUILD} && go clean -cache\n`, { network: 'none', tag: fixedTag });
-      const cacheMount = await kit.build(`FROM ${prep}\nRUN --mount=type=cache,target=/root/.cache/go-build ${BUILD}\n`, { network: 'none', buildkit: true });
-      return {
+  const BUILD = 'go build -o /usr/local/bin/hello .';
+  const install = backports ? `${BACKPORTS_SOURCE} && ${INSTALL('golang-go', 'bookworm-backports')}` : INSTALL('golang-go');
+  return toolchainCase({
         id,
         title,
-        base: kit.officialImage,
-        smelly,
-        fixed,
-        cacheMount,
-        deltaBytes: smelly.imageBytes - fixed.imageBytes,
-        smellyContents: await kit.contents(smellyTag, '/root/.cache'),
-        note:
+        preparing: `golang-go from ${from}`,
+        prepare: `RUN ${install}\nCOPY go.mod main.go /src/\nWORKDIR /src\n`,
+        files: { 'go.mod': GO_MOD, 'main.go': GO_MAIN },
+        versionCommand: 'go version',
+        smelly: BUILD,
+        fixed: `${BUILD} && go clean -cache`,
+        cacheMount: `--mount=type=cache,target=/root/.cache/go-build ${BUILD}`,
+        contents: '/root/.cache',
+        note: async (_kit, version) =>
           `${version} (Debian golang-go from ${from}); GOCACHE is /root/.cache/go-build. The fixed RUN ends with \`go clean -cache\`; cacheMount is the same build with ` +
           '`--mount=type=cache,target=/root/.cache/go-build` under BuildKit. No module is downloaded (standard library only), so GOMODCACHE stays empty: the module cache is not measured here.',
-        toolVersion: version,
-        measuredOn: new Date().toISOString(),
-        outputBytes: await statBytes(kit, fixedTag, '/usr/local/bin/hello'),
         output: 'the hello binary (not stripped)',
-      };
-    },
-  };
+        outputBytes: (kit, fixedTag) => statBytes(kit, fixedTag, '/usr/local/bin/hello'),
+  });
 }
 
 /** A small program with a few common crates: JSON in and out with serde derive, and a regex. */
@@ -156,46 +190,29 @@ const RUST_CRATES = 'librust-serde+serde-derive-dev librust-serde-json-dev libru
  * rustc and the crates Debian packages. A directory source is read in place, so cargo downloads
  * nothing into ~/.cargo/registry: only target/ is measured.
  */
-const rustCase: ToolchainCase = {
-  id: 'cargo-target',
-  title: 'Cargo target/ left by `cargo build --release` (Debian cargo and crates: serde with derive, serde_json, regex)',
-  async measure(kit) {
-    const id = 'cargo-target';
-    const prep = `localhost/dsh-bench:${id}-base-${++tagCounter}`;
-    kit.log(`${id}: preparing cargo, rustc and ${RUST_CRATES}`);
-    await kit.build(
-      `FROM ${kit.officialImage}\nRUN ${INSTALL(`cargo rustc ${RUST_CRATES}`)}\nCOPY config.toml /root/.cargo/config.toml\nCOPY Cargo.toml /src/\nCOPY main.rs /src/src/\nWORKDIR /src\n`,
-      { network: 'host', files: { 'config.toml': CARGO_CONFIG, 'Cargo.toml': CARGO_TOML, 'main.rs': RUST_MAIN }, tag: prep },
-    );
-    const version = (await kit.engine.dockerOk(['run', '--rm', '--network', 'none', prep, 'sh', '-c', 'cargo --version && rustc --version'])).trim().replace(/\n/g, '; ');
-    kit.log(`${id}: ${version}`);
-    const BUILD = 'cargo build --release && cp target/release/hello /usr/local/bin/hello';
-    const smellyTag = `${prep}-smelly`;
-    const smelly = await kit.build(`FROM ${prep}\nRUN ${BUILD}\n`, { network: 'none', tag: smellyTag });
-    const fixedTag = `${prep}-fixed`;
-    const fixed = await kit.build(`FROM ${prep}\nRUN ${BUILD} && rm -rf target\n`, { network: 'none', tag: fixedTag });
-    const cacheMount = await kit.build(`FROM ${prep}\nRUN --mount=type=cache,target=/src/target ${BUILD}\n`, { network: 'none', buildkit: true });
-    const crates = (await kit.engine.dockerOk(['run', '--rm', '--network', 'none', smellyTag, 'sh', '-c', "sed -n 's/^name = \"\\(.*\\)\"$/\\1/p; s/^version = \"\\(.*\\)\"$/\\1/p' Cargo.lock | paste -d@ - - | tr '\\n' ' '"])).trim();
-    return {
-      id,
-      title: rustCase.title,
-      base: kit.officialImage,
-      smelly,
-      fixed,
-      cacheMount,
-      deltaBytes: smelly.imageBytes - fixed.imageBytes,
-      smellyContents: await kit.contents(smellyTag, '/src/target /root/.cargo'),
-      note:
-        `${version}; crates from Debian (${RUST_CRATES}) through a directory source replacing crates.io; Cargo.lock: ${crates}. ` +
-        'The fixed RUN ends with `rm -rf target` after copying the binary out; cacheMount is the same build with `--mount=type=cache,target=/src/target` under BuildKit. ' +
-        'A directory source is read in place, so ~/.cargo/registry stays empty: the registry cache (index, .crate files, unpacked sources) is not measured here.',
-      toolVersion: version,
-      measuredOn: new Date().toISOString(),
-      outputBytes: await statBytes(kit, fixedTag, '/usr/local/bin/hello'),
+const CARGO_BUILD = 'cargo build --release && cp target/release/hello /usr/local/bin/hello';
+const rustCase = toolchainCase({
+      id: 'cargo-target',
+      title: 'Cargo target/ left by `cargo build --release` (Debian cargo and crates: serde with derive, serde_json, regex)',
+      preparing: `cargo, rustc and ${RUST_CRATES}`,
+      prepare: `RUN ${INSTALL(`cargo rustc ${RUST_CRATES}`)}\nCOPY config.toml /root/.cargo/config.toml\nCOPY Cargo.toml /src/\nCOPY main.rs /src/src/\nWORKDIR /src\n`,
+      files: { 'config.toml': CARGO_CONFIG, 'Cargo.toml': CARGO_TOML, 'main.rs': RUST_MAIN },
+      versionCommand: 'cargo --version && rustc --version',
+      smelly: CARGO_BUILD,
+      fixed: `${CARGO_BUILD} && rm -rf target`,
+      cacheMount: `--mount=type=cache,target=/src/target ${CARGO_BUILD}`,
+      contents: '/src/target /root/.cargo',
+      note: async (kit, version, smellyTag) => {
+        const crates = (await kit.engine.dockerOk(['run', '--rm', '--network', 'none', smellyTag, 'sh', '-c', "sed -n 's/^name = \"\\(.*\\)\"$/\\1/p; s/^version = \"\\(.*\\)\"$/\\1/p' Cargo.lock | paste -d@ - - | tr '\\n' ' '"])).trim();
+        return (
+          `${version}; crates from Debian (${RUST_CRATES}) through a directory source replacing crates.io; Cargo.lock: ${crates}. ` +
+          'The fixed RUN ends with `rm -rf target` after copying the binary out; cacheMount is the same build with `--mount=type=cache,target=/src/target` under BuildKit. ' +
+          'A directory source is read in place, so ~/.cargo/registry stays empty: the registry cache (index, .crate files, unpacked sources) is not measured here.'
+        );
+      },
       output: 'the hello binary (release, not stripped)',
-    };
-  },
-};
+      outputBytes: (kit, fixedTag) => statBytes(kit, fixedTag, '/usr/local/bin/hello'),
+});
 
 /**
  * A gem built here from the Ruby sources of Debian's ruby-rack (no gem host is reachable): its
@@ -217,41 +234,22 @@ const PREPARE_GEM =
   'apt-get purge -y ruby-rack && rm -rf /var/lib/apt/lists/*';
 
 /** ri documentation that `gem install` writes, with Debian's ruby and rdoc. */
-const gemCase: ToolchainCase = {
-  id: 'gem-documentation',
-  title: 'ri documentation written by `gem install` (rack built from Debian ruby-rack sources, local .gem)',
-  async measure(kit) {
-    const id = 'gem-documentation';
-    const prep = `localhost/dsh-bench:${id}-base-${++tagCounter}`;
-    kit.log(`${id}: preparing ruby and a rack gem`);
-    await kit.build(
-      `FROM ${kit.officialImage}\nCOPY rack.gemspec /srv/\nRUN apt-get update && apt-get install -y --no-install-recommends ruby ruby-rack && ${PREPARE_GEM}\n`,
-      { network: 'host', files: { 'rack.gemspec': GEMSPEC }, tag: prep },
-    );
-    const version = (await kit.engine.dockerOk(['run', '--rm', '--network', 'none', prep, 'sh', '-c', 'ruby --version && gem --version && ls /srv/rack/*.gem'])).trim().replace(/\n/g, '; ');
-    kit.log(`${id}: ${version}`);
-    const INSTALL_GEM = 'gem install --local /srv/rack/rack-*.gem';
-    const smellyTag = `${prep}-smelly`;
-    const smelly = await kit.build(`FROM ${prep}\nRUN ${INSTALL_GEM}\n`, { network: 'none', tag: smellyTag });
-    const fixedTag = `${prep}-fixed`;
-    const fixed = await kit.build(`FROM ${prep}\nRUN ${INSTALL_GEM} --no-document\n`, { network: 'none', tag: fixedTag });
-    return {
-      id,
-      title: gemCase.title,
-      base: kit.officialImage,
-      smelly,
-      fixed,
-      deltaBytes: smelly.imageBytes - fixed.imageBytes,
-      smellyContents: await kit.contents(smellyTag, '/var/lib/gems'),
-      note:
+const INSTALL_GEM = 'gem install --local /srv/rack/rack-*.gem';
+const gemCase = toolchainCase({
+      id: 'gem-documentation',
+      title: 'ri documentation written by `gem install` (rack built from Debian ruby-rack sources, local .gem)',
+      preparing: 'ruby and a rack gem',
+      prepare: `COPY rack.gemspec /srv/\nRUN apt-get update && apt-get install -y --no-install-recommends ruby ruby-rack && ${PREPARE_GEM}\n`,
+      files: { 'rack.gemspec': GEMSPEC },
+      versionCommand: 'ruby --version && gem --version && ls /srv/rack/*.gem',
+      smelly: INSTALL_GEM,
+      fixed: `${INSTALL_GEM} --no-document`,
+      contents: '/var/lib/gems',
+      note: async (_kit, version) =>
         `${version}; the gem holds lib/**/*.rb of Debian's ruby-rack (removed again before the measured builds), with a gemspec of ours. ` +
         'The fixed RUN adds --no-document; outputBytes is its layer: the installed gem, the copy of the .gem RubyGems keeps in cache/, and its spec.',
-      toolVersion: version,
-      measuredOn: new Date().toISOString(),
-      outputBytes: fixed.addedLayers[fixed.addedLayers.length - 1]?.bytes ?? 0,
       output: 'the layer of `gem install --no-document` (the installed gem, its cached .gem and spec)',
-    };
-  },
-};
+      outputBytes: async (_kit, _tag, fixed) => fixed.addedLayers[fixed.addedLayers.length - 1]?.bytes ?? 0,
+});
 
 export const TOOLCHAIN_CASES: ToolchainCase[] = [goCase('go-build-cache', true), goCase('go-build-cache-go119', false), rustCase, gemCase];
