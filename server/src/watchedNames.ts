@@ -10,9 +10,9 @@
  * the modules that read them would bring the file system and YAML code into the client's bundle;
  * test/unit/context/watchedNames.test.ts fails when one of those modules reads a name missing here.
  */
-import { NOTABLE_FOLDERS, SECRET_FILE_NAMES, watchGlobs } from './sources/context/names';
+import { NOTABLE_BESIDE_PROJECT, NOTABLE_FOLDERS, SECRET_FILE_NAMES, watchGlobs } from './sources/context/names';
 
-/** Files the server reads by name: ignore files, its config and hadolint's, Compose files, npm lockfiles, and the project files that choose a fix's entries (context-without-dockerignore). */
+/** Files the server reads by name: ignore files, its config and hadolint's, Compose files, npm lockfiles, and the project files that choose a fix's entries (context-without-dockerignore) or make a folder beside them notable (names.ts). */
 const READ_NAMES = [
   '.dockerignore',
   '*.dockerignore',
@@ -39,6 +39,11 @@ const READ_NAMES = [
   'build.gradle',
   'build.gradle.kts',
   'Cargo.toml',
+  'composer.json',
+  '*.sln',
+  '*.csproj',
+  '*.fsproj',
+  '*.vbproj',
 ];
 
-export const WATCHED_NAMES = `{${[...new Set([...READ_NAMES, ...NOTABLE_FOLDERS.keys(), ...SECRET_FILE_NAMES.flatMap(watchGlobs)])].join(',')}}`;
+export const WATCHED_NAMES = `{${[...new Set([...READ_NAMES, ...NOTABLE_FOLDERS.keys(), ...NOTABLE_BESIDE_PROJECT.flatMap((b) => b.folders), ...SECRET_FILE_NAMES.flatMap(watchGlobs)])].join(',')}}`;

@@ -254,17 +254,72 @@ function instructionWords(instr: Instr): string[] {
   return content.split(/\s+/).filter(Boolean);
 }
 
+/** Kinds of heavy folders (sources/context/names.ts) that are build output: not suggested when the image uses them after a `COPY .`. */
+const OUTPUT_KINDS = new Set(['build-output', 'dotnet-output']);
+
+/**
+ * Kinds of heavy folders that a tool writes, suggested only when the image of each `COPY .` runs
+ * that tool itself: otherwise the image likely uses the host's (an app copied with its `vendor/`
+ * and no `composer install`; a `bin/` published on the host). `dotnet restore` writes obj/, and
+ * the other subcommands restore first.
+ */
+const MADE_BY: Record<string, (cmd: ShellCommand) => boolean> = {
+  'dotnet-output': (c) => subcommandOf(c, /^dotnet$/, ['restore', 'build', 'publish', 'test', 'pack', 'run']) !== undefined,
+  'composer-dependencies': (c) => subcommandOf(c, /^composer$/, ['install', 'update']) !== undefined,
+};
+
+const madeInImageMemo = new WeakMap<DockerfileModel, Map<string, boolean>>();
+
+/**
+ * False for a kind of heavy folder of MADE_BY when some stage that copies the whole context has
+ * no RUN of that tool in its image (the stages it is built on, itself, or one built on it),
+ * before or after the copy: when the tool ran before, the copy overwrites what it wrote with the
+ * host's. True for other kinds.
+ */
+export function madeInImage(model: DockerfileModel, kind: string): boolean {
+  const test = MADE_BY[kind];
+  if (!test) return true;
+  let memo = madeInImageMemo.get(model);
+  if (!memo) madeInImageMemo.set(model, (memo = new Map()));
+  let known = memo.get(kind);
+  if (known !== undefined) return known;
+  const ran = new Map<Stage, boolean>(); // the tool ran in the stage or one it is built on
+  for (const stage of model.stages) {
+    ran.set(stage, (stage.from.stage !== undefined && ran.get(stage.from.stage) === true) || stage.instructions.some((i) => i.run !== undefined && ranCommands(i.run).some(test)));
+  }
+  const builtOn = (stage: Stage, base: Stage) => {
+    for (let s: Stage | undefined = stage; s; s = s.from.stage) if (s === base) return true;
+    return false;
+  };
+  const copying = model.stages.filter((s) => s.instructions.some((i) => wholeContextSource(i) !== undefined));
+  known = copying.length > 0 && copying.every((c) => model.stages.some((t) => ran.get(t) === true && builtOn(t, c)));
+  memo.set(kind, known);
+  return known;
+}
+
+/**
+ * What the context rules add to a message naming `heavy`: a .NET `obj/` copied from the host
+ * replaces the one a `dotnet restore` in the image wrote (its project.assets.json then points to
+ * the host's paths), which can make the build in the image fail, not only grow.
+ */
+export function heavyPathsNote(heavy: ContextScanFacts['heavy']): string {
+  const obj = heavy.find((h) => h.kind === 'dotnet-output' && (h.path === 'obj' || h.path.endsWith('/obj')));
+  return obj ? ` The host's ${obj.path} holds its restore output (project.assets.json with the host's paths), which can also break the dotnet build in the image.` : '';
+}
+
 /**
  * The heavy folders of the context the ignore file lets through that the context rules suggest
  * ignoring: not one the Dockerfile copies by name, nor a build output (`dist`, `target`) the image
- * uses after copying the whole context, which ignoring would take from the image.
+ * uses after copying the whole context, which ignoring would take from the image, nor a folder
+ * a tool writes (.NET's bin/obj, Composer's vendor) when the image does not run that tool.
  */
 export function suggestedHeavyPaths(model: DockerfileModel, context: BuildContextFacts, minBytes: number): ContextScanFacts['heavy'] {
   let heavy = unignoredHeavyPaths(context, minBytes, explicitSources(model));
   if (heavy.some((h) => h.kind === 'vcs') && gitUsedAfterContextCopy(model)) heavy = heavy.filter((h) => !isGitFolder(h.path));
-  if (!heavy.some((h) => h.kind === 'build-output')) return heavy;
+  heavy = heavy.filter((h) => madeInImage(model, h.kind));
+  if (!heavy.some((h) => OUTPUT_KINDS.has(h.kind))) return heavy;
   const used = pathsUsedAfterContextCopy(model);
-  return heavy.filter((h) => h.kind !== 'build-output' || !used.some((u) => overlaps(u, h.path)));
+  return heavy.filter((h) => !OUTPUT_KINDS.has(h.kind) || !used.some((u) => overlaps(u, h.path)));
 }
 
 /** `.git` at the context root or below. */

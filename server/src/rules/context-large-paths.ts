@@ -4,7 +4,7 @@
  * output). Needs a scan of the context; without an ignore file at all,
  * `context-without-dockerignore` reports the same copy (never both).
  */
-import { contextNote, copyExcludes, ignoreFileName, ignorePathsFix, onWholeContextCopies, suggestedHeavyPaths } from '../core/buildContext';
+import { contextNote, copyExcludes, heavyPathsNote, ignoreFileName, ignorePathsFix, onWholeContextCopies, suggestedHeavyPaths } from '../core/buildContext';
 import { countOf, formatBytes } from '../sizes/format';
 import { HEAVY_PATH_MIN_BYTES } from './context-without-dockerignore';
 import type { Rule } from './rule';
@@ -20,7 +20,7 @@ export const rule: Rule = {
     why: 'The builder receives everything the ignore file lets through, and `COPY .` puts all of it into a layer: the Git history, dependencies installed on your machine (often for another platform), caches and old build output. The image grows by their size and every change to them invalidates the layer cache.',
     incorrect: '# .dockerignore holds only "*.log"; the context has node_modules (420 MB) and .git (180 MB)\nCOPY . /app',
     correct: '# .dockerignore\nnode_modules\n.git\n*.log\n\n# Dockerfile\nCOPY . /app',
-    sizeImpact: 'The measured size of the folders named in the message (apparent file sizes from a scan of the build context). Folders of at least 1 MB are reported; a folder the Dockerfile copies by name is never suggested, nor a build-output folder (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from the copy (`CMD ["node", "dist/index.js"]`), and one that a `COPY --exclude` pattern leaves out is not reported on that COPY.',
+    sizeImpact: 'The measured size of the folders named in the message (apparent file sizes from a scan of the build context). Folders of at least 1 MB are reported; a folder the Dockerfile copies by name is never suggested, nor a build-output folder (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from the copy (`CMD ["node", "dist/index.js"]`), nor .NET\'s `bin`/`obj` (found beside a `*.csproj`, `*.fsproj` or `*.vbproj`) unless the image runs `dotnet restore`, `build` or `publish` itself, nor Composer\'s `vendor` (beside `composer.json`) unless it runs `composer install`; and one that a `COPY --exclude` pattern leaves out is not reported on that COPY.',
     fix: 'Adds the folders to the ignore file in force (the per-Dockerfile `<name>.dockerignore` when it exists, else the context\'s `.dockerignore`), above its first pattern so that existing `!` exceptions keep working; where a line re-includes the path itself (`!.env`, or `!*` below the new line), right below the last line that matches it instead, since a line placed first would change nothing. The title names the folders: a build-output folder (`dist`, `build`, `target`) built on your machine is dead weight when the Dockerfile builds it again, but check that the image does not rely on it. `.git` is not suggested when a later RUN of the image runs git on the copy (`git rev-parse HEAD`).',
   },
   check({ model, env }) {
@@ -38,7 +38,7 @@ export const rule: Rule = {
       const leftBytes = left.reduce((n, h) => n + h.bytes, 0);
       const list = left.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ') + (left.length > 5 ? `, and ${left.length - 5} more` : '');
       return {
-        message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${countOf(scan.files, 'file')}), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(leftBytes)}.`,
+        message: `${instr.keyword} . copies the build context (${about} ${formatBytes(scan.bytes)}, ${countOf(scan.files, 'file')}), including folders ${ignoreFileName(context)} does not exclude: ${list}. Adding them saves ${about} ${formatBytes(leftBytes)}.${heavyPathsNote(left)}`,
         saving: { bytes: leftBytes, basis: `measured: apparent sizes of these folders in the build context${contextNote(context)}` },
       };
     }).filter((f) => f.saving!.bytes! > 0);

@@ -3,7 +3,7 @@
  * into the image. Without a `.dockerignore`, that includes `.git`, local dependency folders,
  * virtual environments, build output and sometimes secrets.
  */
-import { contextNote, explicitSources, gitUsedAfterContextCopy, ignoreFileName, isGitFolder, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, suggestedHeavyPaths } from '../core/buildContext';
+import { contextNote, explicitSources, gitUsedAfterContextCopy, heavyPathsNote, ignoreFileName, isGitFolder, madeInImage, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, suggestedHeavyPaths } from '../core/buildContext';
 import { createDockerignoreMatcher, literalPattern } from '../core/dockerignore';
 import type { BuildContextFacts } from '../core/environment';
 import { instructionAt, type DockerfileModel } from '../core/model';
@@ -13,8 +13,13 @@ import type { Rule } from './rule';
 /** A heavy folder is named in the message and the created file from this size on. */
 export const HEAVY_PATH_MIN_BYTES = 1_000_000;
 
-/** Ignore entries per ecosystem, chosen from files at the top of the build context. */
-export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; outputs?: string[] }[] = [
+/**
+ * Ignore entries per ecosystem, chosen from files at the top of the build context (a marker with
+ * `*` is a file name's end). `outputs`: build output, left out when the image uses it after a `COPY
+ * .`; `madeBy`: the kind of heavy folder (sources/context/names.ts) whose tool the image must run
+ * for the entries to be written (core/buildContext.ts madeInImage).
+ */
+export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; outputs?: string[]; madeBy?: string }[] = [
   { name: 'any project', markers: [], entries: ['.git', '.gitignore', '.dockerignore', '**/.DS_Store', '.idea', '.vscode', '*.log', '**/*.swp'] },
   { name: 'Node.js', markers: ['package.json'], entries: ['node_modules', '**/node_modules', 'npm-debug.log*', 'yarn-error.log*', '.npm', 'coverage', '.nyc_output'] },
   {
@@ -25,7 +30,12 @@ export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; o
   { name: 'Go', markers: ['go.mod'], entries: ['**/*.test', 'coverage.out'] },
   { name: 'Java', markers: ['pom.xml', 'build.gradle', 'build.gradle.kts'], entries: ['target', 'build', '.gradle'], outputs: ['target', 'build'] },
   { name: 'Rust', markers: ['Cargo.toml'], entries: ['target'], outputs: ['target'] },
+  { name: '.NET', markers: ['*.sln', '*.csproj', '*.fsproj', '*.vbproj'], entries: ['**/bin', '**/obj'], outputs: ['**/bin', '**/obj'], madeBy: 'dotnet-output' },
+  { name: 'PHP', markers: ['composer.json'], entries: ['vendor'], madeBy: 'composer-dependencies' },
 ];
+
+/** True when a file named like `marker` (`*.csproj`: any name ending in `.csproj`) is among `names`. */
+const hasMarker = (names: ReadonlySet<string>, marker: string) => (marker.startsWith('*') ? [...names].some((n) => n.endsWith(marker.slice(1))) : names.has(marker));
 
 /** The `.dockerignore` text the fix creates, for the ecosystems found in the context. */
 export function suggestedDockerignore(context: BuildContextFacts, model: DockerfileModel): string {
@@ -39,7 +49,8 @@ export function suggestedDockerignore(context: BuildContextFacts, model: Dockerf
   const covers = (entry: string, src: string) => createDockerignoreMatcher(entry).isExcluded(src);
   const lines: string[] = ['# Created by Dockerfile Size Hints: keeps these out of the build context and the image.'];
   for (const eco of ECOSYSTEMS) {
-    if (eco.markers.length > 0 && !eco.markers.some((m) => names.has(m))) continue;
+    if (eco.markers.length > 0 && !eco.markers.some((m) => hasMarker(names, m))) continue;
+    if (eco.madeBy !== undefined && !madeInImage(model, eco.madeBy)) continue;
     const entries = eco.entries.filter((e) => !keep.some((src) => covers(e, src)) && !(eco.outputs?.includes(e) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)));
     if (entries.length === 0) continue;
     lines.push('', `# ${eco.name}`, ...entries);
@@ -66,7 +77,7 @@ export const rule: Rule = {
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
-    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
+    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust; .NET\'s `**/bin` and `**/obj` and PHP\'s `vendor` only when the image runs `dotnet restore`/`build`/`publish` or `composer install` itself), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];
@@ -77,7 +88,7 @@ export const rule: Rule = {
     let measured = '';
     if (scan) {
       measured = ` It sends ${about} ${formatBytes(scan.bytes)} (${countOf(scan.files, 'file')})`;
-      measured += heavy.length ? `, among them ${heavy.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ')}.` : '.';
+      measured += heavy.length ? `, among them ${heavy.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ')}.${heavyPathsNote(heavy)}` : '.';
       const keep = explicitSources(model);
       const secrets = scan.secrets.filter((s) => !keep.some((k) => overlaps(k, s.path)));
       if (secrets.length) measured += ` Likely secrets: ${secrets.slice(0, 3).map((s) => s.path).join(', ')}.`;

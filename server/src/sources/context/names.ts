@@ -11,7 +11,7 @@
  * No imports: the VS Code client bundles this module (through watchedNames.ts).
  */
 
-export type NotableKind = 'vcs' | 'dependencies' | 'virtualenv' | 'cache' | 'build-output' | 'coverage';
+export type NotableKind = 'vcs' | 'dependencies' | 'virtualenv' | 'cache' | 'build-output' | 'coverage' | 'dotnet-output' | 'composer-dependencies';
 
 /** Folders reported at any depth, by exact name. A Map: a folder named `constructor` is no kind. */
 export const NOTABLE_FOLDERS: ReadonlyMap<string, NotableKind> = new Map<string, NotableKind>([
@@ -40,6 +40,30 @@ export const NOTABLE_FOLDERS: ReadonlyMap<string, NotableKind> = new Map<string,
   ['coverage', 'coverage'],
   ['.nyc_output', 'coverage'],
 ]);
+
+/**
+ * Folders reported only where the same folder holds a project file of their ecosystem: the names
+ * alone are too common to mean dead weight (Rails keeps scripts in `bin/`, a Go build with
+ * `-mod=vendor` needs `vendor/`, Bundler installs into `vendor/bundle`). `bin/` and `obj/` beside
+ * a .NET project file are what `dotnet build` writes (a solution's projects each have their own);
+ * `vendor/` beside `composer.json` is what `composer install` writes. The rules suggest them only
+ * when the image runs that tool itself (core/buildContext.ts).
+ */
+export const NOTABLE_BESIDE_PROJECT: ReadonlyArray<{ kind: NotableKind; folders: readonly string[]; projectFiles: RegExp }> = [
+  { kind: 'dotnet-output', folders: ['bin', 'obj'], projectFiles: /\.(?:cs|fs|vb)proj$/ },
+  { kind: 'composer-dependencies', folders: ['vendor'], projectFiles: /^composer\.json$/ },
+];
+
+/**
+ * The kind of the folder `name` inside a folder whose entries are named `siblings` (only asked for
+ * the few names of NOTABLE_BESIDE_PROJECT, so a listing is searched only where one of them is).
+ */
+export function notableFolderKind(name: string, siblings: () => readonly string[]): NotableKind | undefined {
+  const kind = NOTABLE_FOLDERS.get(name);
+  if (kind) return kind;
+  const beside = NOTABLE_BESIDE_PROJECT.find((b) => b.folders.includes(name));
+  return beside && siblings().some((s) => beside.projectFiles.test(s)) ? beside.kind : undefined;
+}
 
 export type SecretKind =
   | 'dotenv'

@@ -18,7 +18,7 @@ import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DockerignoreMatcher, MatchState } from '../../core/dockerignore';
-import { NOTABLE_FOLDERS, secretKindsNamed, type NamedSecretKind, type NotableKind, type SecretKind } from './names';
+import { notableFolderKind, secretKindsNamed, type NamedSecretKind, type NotableKind, type SecretKind } from './names';
 
 export type { NotableKind, SecretKind } from './names';
 
@@ -89,7 +89,7 @@ export interface ContextScanResult {
   };
   /** Top-level entries, largest included size first. */
   largest: PathSize[];
-  /** Directories that are usually dead weight in an image (.git, node_modules, .venv, build output), at any depth. */
+  /** Directories that are usually dead weight in an image (.git, node_modules, .venv, build output; .NET's bin and obj beside a project file, vendor beside composer.json), at any depth. */
   notable: NotablePath[];
   /** What each ignore line keeps out: zero-based line, files, bytes. Lines that exclude nothing are absent. */
   excludedByLine: Array<{ line: number; files: number; bytes: number }>;
@@ -303,6 +303,7 @@ class Scanner {
       return;
     }
     const files: FileTask[] = [];
+    const siblings = () => dirents.filter((d) => !d.isDirectory()).map((d) => d.name);
     for (const d of dirents) {
       this.entries++;
       if ((this.entries & 255) === 0) await this.checkpoint();
@@ -317,7 +318,7 @@ class Scanner {
       if (d.isDirectory()) {
         this.paths?.dirs.push(rel);
         let notable = task.notable;
-        const kind = notable ? undefined : NOTABLE_FOLDERS.get(d.name);
+        const kind = notable ? undefined : notableFolderKind(d.name, siblings);
         if (kind) {
           notable = { bytes: 0, files: 0, excludedBytes: 0, excludedFiles: 0 };
           this.notables.push({ path: rel, kind, ...notable });
