@@ -101,7 +101,9 @@ export const rule = cacheRule({
   message: (c) => {
     const own = ownCache(c);
     const cost = own ? `about ${formatBytes(own.bytes)} for ${own.what} (beside about ${formatBytes(own.installed)} installed; from the npm package table)` : EXAMPLE;
-    return `npm leaves its cache (~/.npm) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;
+    // The folder this install caches in: `--cache` or npm_config_cache when set, else npm's default.
+    const dir = flagValue(c.cmd, '--cache') ?? envFor(c.instr, c.cmd, 'npm_config_cache', true) ?? '~/.npm';
+    return `npm leaves its cache (${dir}) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;
   },
   // For packages named on the command line, or a lockfile of the context the table knows, the npm
   // model sizes the cache; otherwise an example

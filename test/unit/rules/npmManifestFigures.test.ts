@@ -153,3 +153,12 @@ describe('COPY of a pattern at the top of the build context, sized from the scan
     assert.equal(contextCopyBytes(copy('COPY ${APP}*.json ./'), { scan: scan(entries) }), undefined);
   });
 });
+
+describe('npm-cache-kept names the folder npm caches in', () => {
+  const at = (text: string) => analyze(text, { context: {} }).findings.find((f) => f.ruleId === 'npm-cache-kept')?.message ?? '';
+  it('--cache, npm_config_cache, else ~/.npm', () => {
+    assert.match(at('FROM node:20\nRUN npm install -g typescript\n'), /npm leaves its cache \(~\/\.npm\) in this layer/);
+    assert.match(at('FROM node:20\nRUN npm install --cache /tmp/npm-cache -g typescript\n'), /npm leaves its cache \(\/tmp\/npm-cache\) in this layer/);
+    assert.match(at('FROM node:20\nENV npm_config_cache=/var/cache/npm\nRUN npm install -g typescript\n'), /npm leaves its cache \(\/var\/cache\/npm\) in this layer/);
+  });
+});
