@@ -190,6 +190,7 @@ export function pathsUsedAfterContextCopy(model: DockerfileModel): string[] {
         if (!inside.includes(d)) inside = [...inside, d];
       }
       for (const d of carriedDestinations(model, instr, atEnd)) if (!inside.includes(d)) inside = [...inside, d];
+      out.push(...namedOutOfContextCopy(model, instr, atEnd));
     }
     atEnd.set(stage, inside);
   }
@@ -215,6 +216,20 @@ function carriedDestinations(model: DockerfileModel, instr: Instr, atEnd: Readon
       out.push(moved === '/' ? '/' : `${moved}/`);
     }
   }
+  return out;
+}
+
+/**
+ * The context paths a `COPY --from` names inside a whole-context copy the earlier stage holds at
+ * its end: `COPY --from=build /app/dist ./dist` after build's `COPY . .` to /app copies the
+ * context's dist, so an ignore entry for dist leaves that COPY without its source.
+ */
+function namedOutOfContextCopy(model: DockerfileModel, instr: Instr, atEnd: ReadonlyMap<Stage, string[]>): string[] {
+  const copy = instr.keyword === 'COPY' ? copyFromStage(model, instr) : undefined;
+  const held = copy ? atEnd.get(copy.stage) : undefined;
+  if (!copy || !held?.length) return [];
+  const out: string[] = [];
+  for (const { path: from } of copy.sources) for (const d of held) if (d !== `${from}/` && from.startsWith(d)) out.push(from.slice(d.length));
   return out;
 }
 

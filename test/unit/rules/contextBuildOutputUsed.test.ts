@@ -77,6 +77,20 @@ describe('build output the image uses after COPY .', () => {
     assert.match(largePaths(carried('COPY --from=build /app/node_modules /srv/node_modules', 'CMD ["dist/index.js"]'), facts)[0], /saves about 9\.0 MB/);
   });
 
+  it('counts a COPY --from of a folder inside a builder\'s whole-context copy (COPY --from=build /app/dist ./dist)', () => {
+    // The context's prebuilt dist (no build in the Dockerfile) goes to the final image by name:
+    // with 'dist' in the ignore file, that COPY --from finds no /app/dist and the build fails.
+    const named = (copy: string) => `FROM node:22-slim AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nFROM node:22-slim\nWORKDIR /srv\n${copy}\nCMD ["node", "dist/index.js"]\n`;
+    for (const copy of ['COPY --from=build /app/dist ./dist', 'COPY --from=build app/dist/index.js ./dist/', 'COPY --from=build /app/dist/ /srv/dist/']) {
+      assert.match(largePaths(named(copy), facts)[0], /does not exclude: target 3\.0 MB, node_modules 3\.0 MB\. Adding them saves about 6\.0 MB\./, copy);
+    }
+    const none: BuildContextFacts = { hasDockerignore: false, topLevelNames: ['package.json'], scan: scan(['dist', 'build-output']) };
+    assert.ok(!suggestedDockerignore(none, buildModel(named('COPY --from=build /app/dist ./dist'))).split('\n').includes('dist'));
+    // Built in the builder (npm run build), the context's dist is not what is copied.
+    const built = 'FROM node:22-slim AS build\nWORKDIR /app\nCOPY . .\nRUN npm run build\nFROM node:22-slim\nCOPY --from=build /app/dist /srv/dist\nCMD ["node", "/srv/dist/index.js"]\n';
+    assert.match(largePaths(built, facts)[0], /saves about 9\.0 MB/);
+  });
+
   it('a node_modules the image uses is still suggested: the one npm installs in the image is the one to keep', () => {
     assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node_modules/.bin/next", "start"]\n', facts)[0], /node_modules 3\.0 MB/);
   });
