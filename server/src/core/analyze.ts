@@ -123,7 +123,8 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
       let message = r.message;
       let severity: Severity = configured ?? rule.severity;
       if (carried && stage) {
-        message += ` Stage ${stageLabel(stage.index, stage.name)} does not reach the final image, but line ${carried.instr.range.start.line + 1} copies ${carried.source} from it.`;
+        const out = carried.stage === stage ? 'it' : `stage ${stageLabel(carried.stage.index, carried.stage.name)}, which is built on it`;
+        message += ` Stage ${stageLabel(stage.index, stage.name)} does not reach the final image, but line ${carried.instr.range.start.line + 1} copies ${carried.source} from ${out}.`;
       } else if (!inFinalImage && stage) {
         severity = 'hint';
         message += ` No effect on the final image: stage ${stageLabel(stage.index, stage.name)} does not reach it.`;

@@ -15,6 +15,8 @@ export interface FinalCopy {
   instr: Instr;
   /** The source it names, as written. */
   source: string;
+  /** The stage it copies out of: the one that holds the files, or a stage built on it. */
+  stage: Stage;
 }
 
 /**
@@ -29,7 +31,7 @@ export function finalCopyOf(model: DockerfileModel, written: Stage, folder: stri
       const from = copyFromStage(model, copy);
       if (!from || !builtOn(from.stage, written)) continue;
       const hit = from.sources.find((s) => isAtOrBelow(folder, s.path));
-      if (hit) return { instr: copy, source: hit.written };
+      if (hit) return { instr: copy, source: hit.written, stage: from.stage };
     }
   }
   return undefined;
