@@ -8,7 +8,10 @@ import { compilePattern, testPattern } from './dockerignore';
 import type { AnalysisEnvironment, NpmLockfileFacts, NpmManifestFacts } from './environment';
 import type { Instr, Stage } from './model';
 import { installsGlobally, npmPackageOperands } from './npmCommand';
-import type { ShellCommand, ShellWord } from './shell';
+import { programArgs, type ShellCommand, type ShellWord } from './shell';
+import { commandCwd } from './paths';
+import { resolvePath, workdirAt } from './workdir';
+import type { Copy } from 'dockerfile-ast';
 import { estimateNpmInstall, estimateNpmLockfile, type NpmEstimate } from '../sizes';
 
 /** npm subcommands that update to what the registry has at build time, whatever the lockfile says. */
@@ -21,22 +24,45 @@ export const NPM_UPDATE: ReadonlySet<string> = new Set(['update', 'up', 'upgrade
 export function installedLockfile(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, sub: ShellWord): NpmLockfileFacts | undefined {
   const lockfile = env.context.npmLockfile;
   if (!lockfile || NPM_UPDATE.has(sub.value) || installsGlobally(cmd) || npmPackageOperands(cmd, sub).length > 0) return undefined;
-  return copiedBefore(instr, lockfile.path) ? lockfile : undefined;
+  return copiedBefore(instr, lockfile.path, cmd) ? lockfile : undefined;
 }
 
-/** True when a COPY/ADD before `instr` along its FROM chain copies `path` from the top of the build context. */
-export function copiedBefore(instr: Instr, path: string): boolean {
+/**
+ * True when a COPY/ADD before `instr` along its FROM chain copies `path` from the top of the build
+ * context; with `cmd`, an npm command, into the folder it runs in. npm reads the package.json and
+ * lockfile of that folder: after `COPY . .` to /app, `RUN cd frontend && npm install` installs
+ * frontend/package.json, not the context's. False when that folder is not known (a cd that cannot
+ * be followed, `--prefix`).
+ */
+export function copiedBefore(instr: Instr, path: string, cmd?: ShellCommand): boolean {
+  const cwd = cmd && !programArgs(cmd).some((w) => /^--prefix(=|$)/.test(w.value) || w.value === '-C') ? commandCwd(instr, cmd) : undefined;
+  if (cmd && cwd === undefined) return false;
   for (let st: Stage | undefined = instr.stage; st; st = st.from.stage) {
     for (const i of st.instructions) {
       if (i.index >= instr.index) break;
-      for (const src of contextSources(i)) {
-        if (src.whole || literalSourcePath(src.value) === path) return true;
+      const sources = contextSources(i);
+      for (const src of sources) {
         const cleaned = src.value.replace(/^(\.\/)+/, '');
-        if (/[*?[]/.test(cleaned) && !cleaned.includes('/') && testPattern(compilePattern(cleaned), path)) return true;
+        const copies = src.whole || literalSourcePath(src.value) === path || (/[*?[]/.test(cleaned) && !cleaned.includes('/') && testPattern(compilePattern(cleaned), path));
+        if (copies && (cwd === undefined || folderCopiedTo(i, path, src.whole || sources.length > 1) === cwd)) return true;
       }
     }
   }
   return false;
+}
+
+/** The folder `copy` puts the context's top-level file `path` in; undefined when it cannot tell (a variable) or the file is renamed. */
+function folderCopiedTo(copy: Instr, path: string, intoFolder: boolean): string | undefined {
+  const node = copy.node as Copy;
+  const json = node.getJSONStrings();
+  const dest = json.length > 0 ? json[json.length - 1].getJSONValue() : node.getArguments().at(-1)?.getValue();
+  const cwd = workdirAt(copy);
+  const destPath = dest === undefined || cwd === undefined ? undefined : resolvePath(dest, cwd);
+  if (destPath === undefined) return undefined;
+  if (intoFolder || dest!.endsWith('/') || dest === '.') return destPath;
+  // One file copied to a file name: the folder holding it, when the name stays.
+  const slash = destPath.lastIndexOf('/');
+  return destPath.slice(slash + 1) === path ? destPath.slice(0, slash) || '/' : undefined;
 }
 
 /**
@@ -62,9 +88,9 @@ export function lockfileEstimate(lockfile: NpmLockfileFacts, opts: { omitDev?: b
 export function installedManifest(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, sub: ShellWord): NpmManifestFacts | undefined {
   const manifest = env.context.npmManifest;
   if (!manifest || manifest.workspaces || !NPM_INSTALL.has(sub.value) || installsGlobally(cmd) || npmPackageOperands(cmd, sub).length > 0) return undefined;
-  if (!copiedBefore(instr, manifest.path)) return undefined;
+  if (!copiedBefore(instr, manifest.path, cmd)) return undefined;
   const lockfile = env.context.npmLockfile;
-  return lockfile && copiedBefore(instr, lockfile.path) ? undefined : manifest;
+  return lockfile && copiedBefore(instr, lockfile.path, cmd) ? undefined : manifest;
 }
 
 /** The subcommands of npmInstallWord that install package.json without a lockfile; `npm ci` fails without one. */

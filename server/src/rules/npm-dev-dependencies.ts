@@ -126,9 +126,9 @@ function manifestDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellComma
 }
 
 /** Whether the package.json this command installs (copied before the RUN, no workspaces root) declares no devDependencies: then there is nothing to omit. */
-function declaresNoDev(env: AnalysisEnvironment, instr: Instr): boolean {
+function declaresNoDev(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand): boolean {
   const manifest = env.context.npmManifest;
-  return !!manifest && !manifest.workspaces && manifest.devDependencies.length === 0 && copiedBefore(instr, manifest.path);
+  return !!manifest && !manifest.workspaces && manifest.devDependencies.length === 0 && copiedBefore(instr, manifest.path, cmd);
 }
 
 /** `npm prune --omit=dev` / `--production` later in the same RUN removes them before the layer is written. */
@@ -171,7 +171,7 @@ export const rule: Rule = {
         const own = lockfileDevCost(env, instr, cmd, word) ?? manifestDevCost(env, instr, cmd, word);
         // The installed lockfile pins no dev package, or package.json declares none and no lockfile
         // says otherwise: --omit=dev would change nothing.
-        if (own ? own.none : declaresNoDev(env, instr)) continue;
+        if (own ? own.none : declaresNoDev(env, instr, cmd)) continue;
         const dev = laterDevUse(instr, cmd, model, (uses ??= devUses(model)));
         const cost = own?.cost ?? BASIS;
         const message = dev
