@@ -19,7 +19,7 @@ export const HEAVY_PATH_MIN_BYTES = 1_000_000;
  * .`; `madeBy`: the kind of heavy folder (sources/context/names.ts) whose tool the image must run
  * for the entries to be written (core/buildContext.ts madeInImage).
  */
-export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; outputs?: string[]; madeBy?: string }[] = [
+export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; outputs?: string[]; madeBy?: string; scanned?: (context: BuildContextFacts) => string[] }[] = [
   { name: 'any project', markers: [], entries: ['.git', '.gitignore', '.dockerignore', '**/.DS_Store', '.idea', '.vscode', '*.log', '**/*.swp'] },
   { name: 'Node.js', markers: ['package.json'], entries: ['node_modules', '**/node_modules', 'npm-debug.log*', 'yarn-error.log*', '.npm', 'coverage', '.nyc_output'] },
   {
@@ -30,7 +30,16 @@ export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; o
   { name: 'Go', markers: ['go.mod'], entries: ['**/*.test', 'coverage.out'] },
   { name: 'Java', markers: ['pom.xml', 'build.gradle', 'build.gradle.kts'], entries: ['target', 'build', '.gradle'], outputs: ['target', 'build'] },
   { name: 'Rust', markers: ['Cargo.toml'], entries: ['target'], outputs: ['target'] },
-  { name: '.NET', markers: ['*.sln', '*.csproj', '*.fsproj', '*.vbproj'], entries: ['**/bin', '**/obj'], outputs: ['**/bin', '**/obj'], madeBy: 'dotnet-output' },
+  // `**/obj`, but not `**/bin`: bin/ is a common name for scripts (a top-level bin/entrypoint.sh the
+  // image runs), so only the bin/ folders the scan found beside a project file are written, by path.
+  {
+    name: '.NET',
+    markers: ['*.sln', '*.csproj', '*.fsproj', '*.vbproj'],
+    entries: ['**/obj'],
+    outputs: ['**/obj'],
+    madeBy: 'dotnet-output',
+    scanned: (context) => (context.scan?.heavy ?? []).filter((h) => h.kind === 'dotnet-output' && /(^|\/)bin$/.test(h.path)).map((h) => h.path),
+  },
   { name: 'PHP', markers: ['composer.json'], entries: ['vendor'], madeBy: 'composer-dependencies' },
 ];
 
@@ -51,7 +60,8 @@ export function suggestedDockerignore(context: BuildContextFacts, model: Dockerf
   for (const eco of ECOSYSTEMS) {
     if (eco.markers.length > 0 && !eco.markers.some((m) => hasMarker(names, m))) continue;
     if (eco.madeBy !== undefined && !madeInImage(model, eco.madeBy)) continue;
-    const entries = eco.entries.filter((e) => !keep.some((src) => covers(e, src)) && !(eco.outputs?.includes(e) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)));
+    const scanned = (eco.scanned?.(context) ?? []).map(literalPattern).filter((l): l is string => l !== undefined);
+    const entries = [...eco.entries, ...scanned].filter((e) => !keep.some((src) => covers(e, src)) && !((eco.outputs?.includes(e) || scanned.includes(e)) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)));
     if (entries.length === 0) continue;
     lines.push('', `# ${eco.name}`, ...entries);
   }
@@ -77,7 +87,7 @@ export const rule: Rule = {
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
-    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust; .NET\'s `**/bin` and `**/obj` and PHP\'s `vendor` only when the image runs `dotnet restore`/`build`/`publish` or `composer install` itself), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
+    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, and PHP\'s `vendor`, only when the image runs `dotnet restore`/`build`/`publish` or `composer install` itself), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];

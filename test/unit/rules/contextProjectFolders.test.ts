@@ -53,15 +53,30 @@ describe('context rules: .NET bin/obj and Composer vendor/', () => {
 
   const largePaths = async (dockerfile: string) => analyze(dockerfile, { context: await context('.git\n') }).findings.filter((f) => f.ruleId === 'context-large-paths').map((f) => f.message);
 
-  it('suggests bin and obj when the image builds with dotnet, and the new .dockerignore has **/bin and **/obj', async () => {
+  it('suggests bin and obj when the image builds with dotnet, and the new .dockerignore has **/obj and the scanned bin beside the project', async () => {
     const [message] = await largePaths(DOTNET);
     assert.match(message, /does not exclude: src\/Api\/bin 2\.0 MB, src\/Api\/obj 1\.5 MB\. Adding them saves about 3\.5 MB\./);
     assert.match(message, /The host's src\/Api\/obj holds its restore output \(project\.assets\.json with the host's paths\)/);
     const [without] = analyze(DOTNET, { context: await context() }).findings.filter((f) => f.ruleId === 'context-without-dockerignore').map((f) => f.message);
     assert.match(without, /among them src\/Api\/bin 2\.0 MB, src\/Api\/obj 1\.5 MB\. The host's src\/Api\/obj/);
     const created = suggestedDockerignore(await context(), buildModel(DOTNET));
-    assert.match(created, /^# \.NET\n\*\*\/bin\n\*\*\/obj$/m);
+    assert.match(created, /^# \.NET\n\*\*\/obj\nsrc\/Api\/bin$/m);
+    assert.doesNotMatch(created, /^\*\*\/bin$/m);
     assert.doesNotMatch(created, /^vendor$/m);
+  });
+
+  it('does not write **/bin: a bin/ of scripts with no project beside it stays in the image (helper-66)', async () => {
+    const withScripts = await fs.mkdtemp(path.join(os.tmpdir(), 'dsh-project-scripts-'));
+    try {
+      writeFiles(withScripts, { 'App.sln': 'x', 'src/Api/Api.csproj': '<Project/>', 'src/Api/Program.cs': 'x', 'bin/entrypoint.sh': '#!/bin/sh\nexec dotnet /out/Api.dll\n' });
+      const facts: BuildContextFacts = { hasDockerignore: false, topLevelNames: await fs.readdir(withScripts), scan: scanFacts(await scanBuildContext(withScripts)) };
+      const dockerfile = 'FROM mcr.microsoft.com/dotnet/sdk:8.0\nWORKDIR /src\nCOPY . .\nRUN dotnet publish src/Api/Api.csproj -o /out\nENTRYPOINT ["/src/bin/entrypoint.sh"]\n';
+      const created = suggestedDockerignore(facts, buildModel(dockerfile));
+      assert.match(created, /^# \.NET\n\*\*\/obj$/m);
+      assert.doesNotMatch(created, /^(\*\*\/)?bin$/m);
+    } finally {
+      await fs.rm(withScripts, { recursive: true, force: true });
+    }
   });
 
   it('keeps bin and obj when the image does not build them or runs what the host built', async () => {
