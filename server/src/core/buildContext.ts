@@ -297,7 +297,12 @@ export function madeInImage(model: DockerfileModel, kind: string): boolean {
   let memo = madeInImageMemo.get(model);
   if (!memo) madeInImageMemo.set(model, (memo = new Map()));
   let known = memo.get(kind);
-  if (known !== undefined) return known;
+  if (known === undefined) memo.set(kind, (known = ranInImageOfEveryCopy(model, test)));
+  return known;
+}
+
+/** True when every stage that copies the whole context has a RUN of `test` in its image (a stage it is built on, itself, or one built on it). */
+function ranInImageOfEveryCopy(model: DockerfileModel, test: (cmd: ShellCommand) => boolean): boolean {
   const ran = new Map<Stage, boolean>(); // the tool ran in the stage or one it is built on
   for (const stage of model.stages) {
     ran.set(stage, (stage.from.stage !== undefined && ran.get(stage.from.stage) === true) || stage.instructions.some((i) => i.run !== undefined && ranCommands(i.run).some(test)));
@@ -307,8 +312,34 @@ export function madeInImage(model: DockerfileModel, kind: string): boolean {
     return false;
   };
   const copying = model.stages.filter((s) => s.instructions.some((i) => wholeContextSource(i) !== undefined));
-  known = copying.length > 0 && copying.every((c) => model.stages.some((t) => ran.get(t) === true && builtOn(t, c)));
-  memo.set(kind, known);
+  return copying.length > 0 && copying.every((c) => model.stages.some((t) => ran.get(t) === true && builtOn(t, c)));
+}
+
+/** A package install that writes node_modules: npm install/ci, yarn (install), pnpm install, bun install. */
+const installsNodeModules = (c: ShellCommand) =>
+  subcommandOf(c, /^npm$/, ['install', 'i', 'in', 'ins', 'isntall', 'ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean', 'add']) !== undefined ||
+  (programName(c) === 'yarn' && ['', 'install', 'add'].includes(programOperands(c)[0]?.value ?? '')) ||
+  subcommandOf(c, /^(pnpm|bun)$/, ['install', 'i', 'add']) !== undefined;
+/** A program that runs JavaScript with the node_modules beside it. */
+const NODE_PROGRAMS = /^(node|nodejs|npm|npx|yarn|pnpm|bun|next|nuxt|tsx|ts-node|nodemon|pm2|pm2-runtime)$/;
+
+const hostDependenciesMemo = new WeakMap<DockerfileModel, boolean>();
+/**
+ * True when the image runs the host's node_modules: a RUN, CMD or ENTRYPOINT runs Node (or a file
+ * under node_modules) while no stage copying the whole context installs packages in its image. Then
+ * node_modules is not suggested for the ignore file, which would take the app's dependencies away
+ * (`COPY . .` + `CMD ["node_modules/.bin/next", "start"]`, built after an `npm ci` on the host).
+ */
+export function usesHostDependencies(model: DockerfileModel): boolean {
+  let known = hostDependenciesMemo.get(model);
+  if (known !== undefined) return known;
+  const runsNode = model.instructions.some(
+    (i) =>
+      (i.run !== undefined && ranCommands(i.run).some((c) => NODE_PROGRAMS.test(programName(c)))) ||
+      ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && /(^|[\s"'[,/])(node|nodejs|npm|npx|yarn|pnpm|bun|next|pm2-runtime|pm2)["'\s,\]]|node_modules\//.test(i.node.getArgumentsContent() ?? '')),
+  );
+  known = runsNode && !ranInImageOfEveryCopy(model, installsNodeModules);
+  hostDependenciesMemo.set(model, known);
   return known;
 }
 
@@ -332,6 +363,7 @@ export function suggestedHeavyPaths(model: DockerfileModel, context: BuildContex
   let heavy = unignoredHeavyPaths(context, minBytes, explicitSources(model));
   if (heavy.some((h) => h.kind === 'vcs') && gitUsedAfterContextCopy(model)) heavy = heavy.filter((h) => !isGitFolder(h.path));
   heavy = heavy.filter((h) => madeInImage(model, h.kind));
+  if (heavy.some((h) => h.kind === 'dependencies') && usesHostDependencies(model)) heavy = heavy.filter((h) => h.kind !== 'dependencies');
   if (!heavy.some((h) => OUTPUT_KINDS.has(h.kind))) return heavy;
   const used = pathsUsedAfterContextCopy(model);
   return heavy.filter((h) => !OUTPUT_KINDS.has(h.kind) || !used.some((u) => overlaps(u, h.path)));

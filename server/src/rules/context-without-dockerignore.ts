@@ -3,7 +3,7 @@
  * into the image. Without a `.dockerignore`, that includes `.git`, local dependency folders,
  * virtual environments, build output and sometimes secrets.
  */
-import { contextNote, explicitSources, gitUsedAfterContextCopy, heavyPathsNote, ignoreFileName, isGitFolder, madeInImage, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, suggestedHeavyPaths } from '../core/buildContext';
+import { contextNote, explicitSources, gitUsedAfterContextCopy, heavyPathsNote, ignoreFileName, isGitFolder, madeInImage, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, suggestedHeavyPaths, usesHostDependencies } from '../core/buildContext';
 import { createDockerignoreMatcher, literalPattern } from '../core/dockerignore';
 import type { BuildContextFacts } from '../core/environment';
 import { instructionAt, type DockerfileModel } from '../core/model';
@@ -60,8 +60,10 @@ export function suggestedDockerignore(context: BuildContextFacts, model: Dockerf
   for (const eco of ECOSYSTEMS) {
     if (eco.markers.length > 0 && !eco.markers.some((m) => hasMarker(names, m))) continue;
     if (eco.madeBy !== undefined && !madeInImage(model, eco.madeBy)) continue;
+    // The image runs the host's node_modules (no install in it): ignoring them would take them away.
+    const hostDependencies = eco.name === 'Node.js' && usesHostDependencies(model);
     const scanned = (eco.scanned?.(context) ?? []).map(literalPattern).filter((l): l is string => l !== undefined);
-    const entries = [...eco.entries, ...scanned].filter((e) => !keep.some((src) => covers(e, src)) && !((eco.outputs?.includes(e) || scanned.includes(e)) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)));
+    const entries = [...eco.entries, ...scanned].filter((e) => !(hostDependencies && /node_modules$/.test(e)) && !keep.some((src) => covers(e, src)) && !((eco.outputs?.includes(e) || scanned.includes(e)) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)));
     if (entries.length === 0) continue;
     lines.push('', `# ${eco.name}`, ...entries);
   }

@@ -30,27 +30,27 @@ describe('build output the image uses after COPY .', () => {
 
   it('is not suggested for the ignore file when a later CMD, ENTRYPOINT or RUN uses it', () => {
     for (const use of ['CMD ["node", "dist/index.js"]', 'ENTRYPOINT ["node", "/app/dist/index.js"]', 'CMD node ./dist/index.js', 'RUN node dist/migrate.js']) {
-      const [message] = largePaths(`FROM node:22-slim\nWORKDIR /app\nCOPY . .\n${use}\n`, facts);
+      const [message] = largePaths(`FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\n${use}\n`, facts);
       assert.match(message, /does not exclude: target 3\.0 MB, node_modules 3\.0 MB\. Adding them saves about 6\.0 MB\./, use);
     }
   });
 
   it('is still suggested when nothing uses it, when the use is outside the copy, or in another image', () => {
     const all = /target 3\.0 MB, dist 3\.0 MB, node_modules 3\.0 MB|dist 3\.0 MB, target 3\.0 MB, node_modules 3\.0 MB/;
-    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n', facts)[0], /saves about 9\.0 MB/);
-    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "/srv/dist/index.js"]\n', facts)[0], /saves about 9\.0 MB/);
-    const builder = 'FROM node:22-slim AS build\nWORKDIR /app\nCOPY . .\nRUN npm run build\nFROM node:22-slim\nCOPY --from=build /app/dist /app/dist\nCMD ["node", "/app/dist/index.js"]\n';
+    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "server.js"]\n', facts)[0], /saves about 9\.0 MB/);
+    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "/srv/dist/index.js"]\n', facts)[0], /saves about 9\.0 MB/);
+    const builder = 'FROM node:22-slim AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nFROM node:22-slim\nCOPY --from=build /app/dist /app/dist\nCMD ["node", "/app/dist/index.js"]\n';
     assert.match(largePaths(builder, facts)[0], all);
   });
 
   it('is still suggested when the image builds it again before using it (npm run build, mvn package...)', () => {
     for (const build of ['RUN npm install && npm run build', 'RUN yarn build', 'RUN npm run build:prod', 'RUN mvn -q package', 'RUN ./gradlew bootJar', 'RUN go -C ./src build -o /app/dist/ ./...']) {
-      assert.match(largePaths(`FROM node:22-slim\nWORKDIR /app\nCOPY . .\n${build}\nCMD ["node", "dist/index.js"]\n`, facts)[0], /saves about 9\.0 MB/, build);
+      assert.match(largePaths(`FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\n${build}\nCMD ["node", "dist/index.js"]\n`, facts)[0], /saves about 9\.0 MB/, build);
     }
     // A build before the copy does not make what the copy brings.
-    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nRUN npm run build\nCOPY . .\nCMD ["node", "dist/index.js"]\n', facts)[0], /saves about 6\.0 MB/);
+    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nRUN npm run build\nCOPY . .\nRUN npm ci\nCMD ["node", "dist/index.js"]\n', facts)[0], /saves about 6\.0 MB/);
     // npm's other scripts are no build.
-    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm run lint\nCMD ["node", "dist/index.js"]\n', facts)[0], /saves about 6\.0 MB/);
+    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run lint\nCMD ["node", "dist/index.js"]\n', facts)[0], /saves about 6\.0 MB/);
   });
 
   it('reads the uses in one pass: 2,000 COPY . and 4,000 uses take milliseconds, not seconds', () => {
@@ -87,12 +87,25 @@ describe('build output the image uses after COPY .', () => {
     const none: BuildContextFacts = { hasDockerignore: false, topLevelNames: ['package.json'], scan: scan(['dist', 'build-output']) };
     assert.ok(!suggestedDockerignore(none, buildModel(named('COPY --from=build /app/dist ./dist'))).split('\n').includes('dist'));
     // Built in the builder (npm run build), the context's dist is not what is copied.
-    const built = 'FROM node:22-slim AS build\nWORKDIR /app\nCOPY . .\nRUN npm run build\nFROM node:22-slim\nCOPY --from=build /app/dist /srv/dist\nCMD ["node", "/srv/dist/index.js"]\n';
+    const built = 'FROM node:22-slim AS build\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build\nFROM node:22-slim\nCOPY --from=build /app/dist /srv/dist\nCMD ["node", "/srv/dist/index.js"]\n';
     assert.match(largePaths(built, facts)[0], /saves about 9\.0 MB/);
   });
 
-  it('a node_modules the image uses is still suggested: the one npm installs in the image is the one to keep', () => {
-    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node_modules/.bin/next", "start"]\n', facts)[0], /node_modules 3\.0 MB/);
+  it('node_modules is suggested when the image installs its own, and not when it runs Node on the host\'s (helper-66)', () => {
+    // npm ci in the image: the host's copy is dead weight (and may hold binaries for another platform).
+    assert.match(largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci --omit=dev\nCMD ["node_modules/.bin/next", "start"]\n', facts)[0], /node_modules 3\.0 MB/);
+    // No install in the image: ignoring node_modules would take the app's dependencies away.
+    for (const dockerfile of [
+      'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node_modules/.bin/next", "start"]\n',
+      'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nCMD ["node", "server.js"]\n',
+      'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm run build\n',
+    ]) {
+      assert.ok(largePaths(dockerfile, facts).every((m) => !/node_modules/.test(m)), dockerfile);
+      const created = suggestedDockerignore({ hasDockerignore: false, topLevelNames: ['package.json'], scan: scan(['node_modules', 'dependencies']) }, buildModel(dockerfile));
+      assert.doesNotMatch(created, /node_modules/, dockerfile);
+    }
+    // An image that does not run Node (a static site served by nginx) gains nothing from them.
+    assert.match(largePaths('FROM nginx:alpine\nCOPY . /usr/share/nginx/html\n', facts)[0], /node_modules 3\.0 MB/);
   });
 
   it('is left out of the .dockerignore that context-without-dockerignore creates, ecosystem entries too', () => {
