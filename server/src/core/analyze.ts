@@ -4,13 +4,13 @@
  * and stage awareness (a size smell in a stage whose layers never reach the final image is a
  * hint that says so, not a warning).
  */
-import { buildModel, finalStage, type DockerfileModel } from './model';
+import { buildModel, finalStage, type DockerfileModel, type Stage } from './model';
 import { keepsOtherReading } from './parse';
 import { keepsInnerScripts, type InnerScriptPlace } from './innerScript';
 import { familyFindings, type FamilyCache } from './families';
 import type { AnalysisEnvironment } from './environment';
 import type { Finding, Fix, Severity } from './types';
-import { finalCopyOf } from './stageCopies';
+import { finalCopyOf, type FinalCopy } from './stageCopies';
 import { RULES, ruleById } from '../rules';
 import type { Rule, RuleContext } from '../rules/rule';
 import { formatCount } from '../sizes/format';
@@ -127,13 +127,28 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
         message += ` Stage ${stageLabel(stage.index, stage.name)} does not reach the final image, but line ${carried.instr.range.start.line + 1} copies ${carried.source} from ${out}.`;
       } else if (!inFinalImage && stage) {
         severity = 'hint';
-        message += ` No effect on the final image: stage ${stageLabel(stage.index, stage.name)} does not reach it.`;
+        // `COPY --from=<stage> / /`: the stage's whole last file system goes into the final image
+        // (copy-whole-stage reports it). What was removed before the stage's end does not: a hint.
+        const whole = wholeStageCopy(model, stage);
+        const of = whole && (whole.stage === stage ? 'its whole file system' : `the whole file system of stage ${stageLabel(whole.stage.index, whole.stage.name)}, which is built on it`);
+        message += whole
+          ? ` Stage ${stageLabel(stage.index, stage.name)} does not reach the final image as layers, but line ${whole.instr.range.start.line + 1} copies ${of} (${whole.source}): what this leaves there, if still there at the end of the stage, reaches the image.`
+          : ` No effect on the final image: stage ${stageLabel(stage.index, stage.name)} does not reach it.`;
       }
       findings.push({ ruleId: rule.id, severity, range: r.range, message, saving: r.saving, inFinalImage, data: r.data });
     }
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { model, findings, ruleErrors, settings, families: byFamily.cache };
+}
+
+/** Per model and stage: the final image's `COPY --from` of that stage's (or a later stage's) whole file system, if any. Asked once per hint. */
+const wholeStageCopies = new WeakMap<DockerfileModel, Map<Stage, FinalCopy | undefined>>();
+function wholeStageCopy(model: DockerfileModel, stage: Stage): FinalCopy | undefined {
+  let known = wholeStageCopies.get(model);
+  if (!known) wholeStageCopies.set(model, (known = new Map()));
+  if (!known.has(stage)) known.set(stage, finalCopyOf(model, stage, '/'));
+  return known.get(stage);
 }
 
 /** The result for a text that is not analysed, with the reason shown at the top of the file. */

@@ -75,3 +75,21 @@ describe('cache rules: a builder stage whose cache folder the final image copies
     assert.match(f.message, /No effect on the final image/);
   });
 });
+
+describe("a builder stage's whole file system copied into the final image (COPY --from=build / /)", () => {
+  it('its hints no longer say "No effect on the final image": what is left at the end of the stage reaches it (helper-66)', () => {
+    const text = 'FROM python:3.12-slim AS build\nRUN pip install flask\nRUN apt-get update && apt-get install -y curl\nFROM scratch\nCOPY --from=build / /\n';
+    const hints = analyze(text, { context: {} }).findings.filter((f) => f.ruleId !== 'copy-whole-stage');
+    assert.deepEqual(hints.map((f) => f.ruleId).sort(), ['apt-lists-kept', 'apt-recommends', 'pip-cache-kept']);
+    for (const f of hints) {
+      assert.equal(f.severity, 'hint');
+      assert.doesNotMatch(f.message, /No effect on the final image/);
+      assert.match(f.message, /Stage "build" does not reach the final image as layers, but line 5 copies its whole file system \(\/\): what this leaves there, if still there at the end of the stage, reaches the image\.$/);
+    }
+    // Through a stage built on it, and not for a copy of one folder.
+    const later = analyze('FROM debian:bookworm-slim AS deps\nRUN apt-get update\nFROM deps AS build\nRUN true\nFROM scratch\nCOPY --from=build / /\n', { context: {} }).findings.find((f) => f.ruleId === 'apt-lists-kept')!;
+    assert.match(later.message, /line 6 copies the whole file system of stage "build", which is built on it \(\/\)/);
+    const folder = analyze('FROM debian:bookworm-slim AS build\nRUN apt-get update\nFROM scratch\nCOPY --from=build /etc /etc\n', { context: {} }).findings.find((f) => f.ruleId === 'apt-lists-kept')!;
+    assert.match(folder.message, /No effect on the final image/);
+  });
+});
