@@ -13,7 +13,7 @@ import { TOP_LEVEL_ENTRIES, type AnalysisEnvironment, type BuildContextFacts, ty
 import { perInstruction, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
 import { programName, programOperands, type ShellCommand } from './shell';
-import { subcommandOf } from './packageManagers';
+import { composerSubcommand, subcommandOf } from './packageManagers';
 import { copySpec, isAtOrBelow } from './paths';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
 import { copyFromStage } from './stageCopies';
@@ -280,7 +280,7 @@ const OUTPUT_KINDS = new Set(['build-output', 'dotnet-output']);
  */
 const MADE_BY: Record<string, (cmd: ShellCommand) => boolean> = {
   'dotnet-output': (c) => subcommandOf(c, /^dotnet$/, ['restore', 'build', 'publish', 'test', 'pack', 'run']) !== undefined,
-  'composer-dependencies': (c) => subcommandOf(c, /^composer$/, ['install', 'update']) !== undefined,
+  'composer-dependencies': (c) => composerSubcommand(c, ['install', 'update']) !== undefined,
 };
 
 const madeInImageMemo = new WeakMap<DockerfileModel, Map<string, boolean>>();

@@ -9,7 +9,7 @@
  */
 import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, operands, ranCommands, RPM_PROGRAMS } from './commands';
 import { buildModel, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
-import { inlineAssignments, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
+import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
@@ -478,6 +478,39 @@ export function subcommandOf(cmd: ShellCommand, programs: RegExp, subs: readonly
   // Option values (`--prefix /app`, `-c conf.yml`) may come before the subcommand: skip words
   // that cannot be one, stop at the first word that looks like another subcommand.
   for (const w of operands(cmd)) {
+    if (subs.includes(w.value)) return w;
+    if (/^[a-z][a-z0-9-]*$/.test(w.value)) return undefined;
+  }
+  return undefined;
+}
+
+/** PHP's options that take the next word as their value (`php -d memory_limit=-1 composer.phar install`). */
+const PHP_VALUE_OPTIONS = new Set(['-d', '-c', '-z']);
+
+/**
+ * How a command runs Composer, when it does: `composer`, `composer.phar` (by a path too), or PHP
+ * running that script (`php composer.phar install`, what getcomposer.org's installer leaves in the
+ * folder). `invocation` is the text that runs it again (for a fix), `args` the words after it.
+ */
+export function composerCommand(cmd: ShellCommand): { invocation: string; args: readonly ShellWord[] } | undefined {
+  const name = programName(cmd);
+  const args = programArgs(cmd);
+  if (/^composer(\.phar)?$/.test(name)) return { invocation: cmd.words[programIndex(cmd)].value, args };
+  if (!/^php(\d+(\.\d+)?)?$/.test(name)) return undefined;
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i].value;
+    if (PHP_VALUE_OPTIONS.has(w)) i++;
+    else if (!w.startsWith('-')) return /(^|\/)composer(\.phar)?$/.test(w) ? { invocation: `${cmd.words[programIndex(cmd)].value} ${w}`, args: args.slice(i + 1) } : undefined;
+  }
+  return undefined;
+}
+
+/** Composer's subcommand word among `subs` (see {@link subcommandOf}), in any of the ways {@link composerCommand} reads. */
+export function composerSubcommand(cmd: ShellCommand, subs: readonly string[]): ShellWord | undefined {
+  const composer = composerCommand(cmd);
+  if (!composer) return undefined;
+  for (const w of composer.args) {
+    if (w.value.startsWith('-')) continue;
     if (subs.includes(w.value)) return w;
     if (/^[a-z][a-z0-9-]*$/.test(w.value)) return undefined;
   }

@@ -2,19 +2,23 @@
  * composer-cache-kept: Composer keeps every package archive it downloads, and the repository
  * metadata, in its cache (~/.composer/cache or ~/.cache/composer; $COMPOSER_HOME/cache).
  */
-import { hasFlag, operands } from '../core/commands';
-import { appendRepair, baseImageOf, cacheRule, imageRepository, subcommandOf } from '../core/packageManagers';
-import { programName, type ShellCommand } from '../core/shell';
+import { hasFlag } from '../core/commands';
+import { appendRepair, baseImageOf, cacheRule, composerCommand, composerSubcommand, imageRepository } from '../core/packageManagers';
+import type { ShellCommand } from '../core/shell';
 
 const CLEAN = 'composer clear-cache';
 const BASIS = "Composer's cache holds each downloaded package archive plus repository metadata: roughly the dependencies' download size; it depends on the project and is not yet measured by our bench";
 
 function composerFills(cmd: ShellCommand) {
-  const sub = subcommandOf(cmd, /^composer(\.phar)?$/, ['install', 'i', 'require', 'r', 'update', 'u', 'upgrade', 'create-project', 'global']);
+  const sub = composerSubcommand(cmd, ['install', 'i', 'require', 'r', 'update', 'u', 'upgrade', 'create-project', 'global']);
   if (sub?.value !== 'global') return sub;
-  const next = operands(cmd)[operands(cmd).indexOf(sub) + 1];
+  const rest = composerCommand(cmd)!.args.filter((w) => !w.value.startsWith('-'));
+  const next = rest[rest.indexOf(sub) + 1];
   return next && ['require', 'update', 'install'].includes(next.value) ? next : undefined;
 }
+
+/** `composer clear-cache`, run as the install runs Composer (`php composer.phar clear-cache`: then there is no `composer` on the PATH). */
+const cleanup = (cmd: ShellCommand) => `${composerCommand(cmd)?.invocation ?? 'composer'} clear-cache`;
 
 export const rule = cacheRule({
   id: 'composer-cache-kept',
@@ -26,11 +30,11 @@ export const rule = cacheRule({
     incorrect: 'RUN composer install --no-dev --optimize-autoloader',
     correct: 'RUN composer install --no-dev --optimize-autoloader \\\n    && composer clear-cache\n# or\nRUN --mount=type=cache,target=/root/.composer/cache composer install --no-dev',
     sizeImpact: `Depends on the dependencies: ${BASIS}.`,
-    fix: `Appends \`&& ${CLEAN}\` to the RUN. \`--no-cache\`, \`COMPOSER_CACHE_DIR=/dev/null\`, removing the cache folder, or a cache mount on it also satisfy the rule (on the official composer image, which sets COMPOSER_HOME=/tmp, the folder is /tmp/cache).`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN (\`php composer.phar clear-cache\` when the install runs \`php composer.phar\`). \`--no-cache\`, \`COMPOSER_CACHE_DIR=/dev/null\`, removing the cache folder, or a cache mount on it also satisfy the rule (on the official composer image, which sets COMPOSER_HOME=/tmp, the folder is /tmp/cache).`,
   },
   fills: composerFills,
   optsOut: ({ cmd, env }) => hasFlag(cmd, '--no-cache') || env('COMPOSER_CACHE_DIR') === '/dev/null',
-  cleans: (cmd) => /^composer(\.phar)?$/.test(programName(cmd)) && ['clear-cache', 'clearcache', 'cc'].includes(operands(cmd)[0]?.value ?? ''),
+  cleans: (cmd) => composerSubcommand(cmd, ['clear-cache', 'clearcache', 'cc']) !== undefined,
   cacheHandled: (handled, { env, instr }) => {
     const dir = env('COMPOSER_CACHE_DIR') ?? (env('COMPOSER_HOME') !== undefined ? `${env('COMPOSER_HOME')}/cache` : undefined);
     if (dir !== undefined) return handled(dir);
@@ -38,7 +42,7 @@ export const rule = cacheRule({
     const home = imageRepository(baseImageOf(instr)) === 'composer' ? ['/tmp/cache'] : [];
     return [...home, '~/.composer/cache', '~/.cache/composer', '~/.config/composer/cache'].some(handled);
   },
-  message: () => `Composer leaves its cache in this layer: ${BASIS}. Add \`${CLEAN}\` to the same RUN.`,
+  message: ({ cmd }) => `Composer leaves its cache in this layer: ${BASIS}. Add \`${cleanup(cmd)}\` to the same RUN.`,
   saving: { basis: BASIS },
-  repair: ({ model, instr }) => appendRepair(model, instr, CLEAN),
+  repair: ({ model, instr, cmd }) => appendRepair(model, instr, cleanup(cmd)),
 });

@@ -4,7 +4,7 @@
  * they ship with the app.
  */
 import { commandRange, hasFlag, insertAfterWord, operands, ranAfter, ranCommands } from '../core/commands';
-import { envFor, findingCommand, followsInImage, isTruthy, subcommandOf } from '../core/packageManagers';
+import { composerSubcommand, envFor, findingCommand, followsInImage, isTruthy } from '../core/packageManagers';
 import { runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -16,9 +16,9 @@ const DEV_TOOLS = /^(phpunit|pest|phpstan|psalm|phpcs|php-cs-fixer|paratest|infe
 function usesDev(cmd: ShellCommand): boolean {
   const name = programName(cmd);
   if (DEV_TOOLS.test(name)) return true;
-  if (name !== 'composer' && name !== 'php') return false;
+  if (name !== 'composer' && name !== 'composer.phar' && !/^php(\d+(\.\d+)?)?$/.test(name)) return false;
   const ops = operands(cmd).map((w) => w.value);
-  if (name === 'composer') return ['test', 'run-script', 'run', 'check', 'lint', 'analyse', 'analyze'].includes(ops[0] ?? '');
+  if (composerSubcommand(cmd, ['test', 'run-script', 'run', 'check', 'lint', 'analyse', 'analyze'])) return true;
   if (name === 'php') return ops.some((o) => /vendor\/bin\/(phpunit|pest|phpstan|psalm)/.test(o)) || (ops[0] === 'artisan' && ops[1] === 'test');
   return false;
 }
@@ -62,7 +62,7 @@ export const rule: Rule = {
       if (!instr.stage.layersInFinal) continue;
       const run = instr.run;
       for (const cmd of run.commands) {
-        if (!subcommandOf(cmd, /^composer(\.phar)?$/, ['install', 'i']) || hasFlag(cmd, '--no-dev')) continue;
+        if (!composerSubcommand(cmd, ['install', 'i']) || hasFlag(cmd, '--no-dev')) continue;
         if (isTruthy(envFor(instr, cmd, 'COMPOSER_NO_DEV'))) continue;
         const line = laterDevUse(model, instr, cmd, (uses ??= devUses(model)));
         const message =
@@ -77,7 +77,7 @@ export const rule: Rule = {
   fix(finding, { model }) {
     if (finding.data?.needsDev) return undefined;
     const found = findingCommand(model, finding);
-    const sub = found && subcommandOf(found.cmd, /^composer(\.phar)?$/, ['install', 'i']);
+    const sub = found && composerSubcommand(found.cmd, ['install', 'i']);
     if (!found || !sub) return undefined;
     return { title: 'Install without require-dev (--no-dev)', edits: [insertAfterWord(model, found.run, sub, ' --no-dev')] };
   },
