@@ -13,7 +13,7 @@ import { TOP_LEVEL_ENTRIES, type AnalysisEnvironment, type BuildContextFacts, ty
 import { perInstruction, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
 import { programName, programOperands, type ShellCommand } from './shell';
-import { composerSubcommand, subcommandOf } from './packageManagers';
+import { composerSubcommand, npmInstallWord, subcommandOf } from './packageManagers';
 import { copySpec, isAtOrBelow } from './paths';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
 import { copyFromStage } from './stageCopies';
@@ -315,9 +315,9 @@ function ranInImageOfEveryCopy(model: DockerfileModel, test: (cmd: ShellCommand)
   return copying.length > 0 && copying.every((c) => model.stages.some((t) => ran.get(t) === true && builtOn(t, c)));
 }
 
-/** A package install that writes node_modules: npm install/ci, yarn (install), pnpm install, bun install. */
+/** A package install that writes node_modules: npm install/ci/update (npmInstallWord), yarn (install), pnpm install, bun install. */
 const installsNodeModules = (c: ShellCommand) =>
-  subcommandOf(c, /^npm$/, ['install', 'i', 'in', 'ins', 'isntall', 'ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean', 'add']) !== undefined ||
+  npmInstallWord(c) !== undefined ||
   (programName(c) === 'yarn' && ['', 'install', 'add'].includes(programOperands(c)[0]?.value ?? '')) ||
   subcommandOf(c, /^(pnpm|bun)$/, ['install', 'i', 'add']) !== undefined;
 /** A program that runs JavaScript with the node_modules beside it. */
