@@ -11,11 +11,11 @@
  */
 import { aptPackages, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
 import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from './buildContext';
-import { installedLockfile, installedManifest, lockfileEstimate, manifestEstimate, NPM_UPDATE } from './npmLockfile';
+import { NPM_UPDATE, projectInstall } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
 import { finalStage, type DockerfileModel, type Instr, type Stage } from './model';
 import { programName, type ShellCommand, type ShellWord } from './shell';
-import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional, omitsPeer } from './npmCommand';
+import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
 import { APT_LISTS, countOf, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type NpmEstimate } from '../sizes';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
@@ -82,26 +82,20 @@ function npmParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const label = `npm ${sub.value}${global ? ' -g' : ''} ${names.join(' ')}`.trim().slice(0, 80);
   const cacheStays = npmCacheStays(model, env, instr, cmd);
   const lockfile = env.context.npmLockfile;
-  const installed = installedLockfile(env, instr, cmd, sub);
-  if (installed) {
-    const est = lockfileEstimate(installed, { omitDev: omitsDevDependencies(instr, cmd), omitOptional: omitsOptional(cmd) });
+  const project = projectInstall(env, instr, cmd, sub);
+  if (project) {
+    const est = project.estimate;
     const parts: SizedPart[] = [];
-    if (est.packages.length > 0) parts.push({ label: `${label} (${installed.path}: ${est.installed} packages)`, bytes: est.bytes, basis: est.basis });
-    if (est.unknown.length > 0) {
-      const some = est.unknown.slice(0, 5).join(', ') + (est.unknown.length > 5 ? ', ...' : '');
-      parts.push({ label: `${est.unknown.length} package${est.unknown.length === 1 ? '' : 's'} of ${installed.path} not in the npm package table`, basis: `the npm package table holds neither these versions nor their lines: ${some}` });
+    if (est.packages.length > 0) {
+      parts.push(
+        project.fromLockfile
+          ? { label: `${label} (${project.path}: ${project.count} packages)`, bytes: est.bytes, basis: est.basis }
+          : { label: `${label} (${project.path}, no lockfile: ${project.count} packages)`, bytes: est.bytes, basis: `${est.basis}; ${project.path}'s ranges resolved as npm does against the versions the table holds (a build takes the newest that fit, which may differ)` },
+      );
     }
-    if (cacheStays) parts.push(cachePart(est));
-    return parts;
-  }
-  const manifest = installedManifest(env, instr, cmd, sub);
-  if (manifest) {
-    const est = manifestEstimate(manifest, { omitDev: omitsDevDependencies(instr, cmd), omitOptional: omitsOptional(cmd) });
-    const parts: SizedPart[] = [];
-    if (est.packages.length > 0) parts.push({ label: `${label} (${manifest.path}, no lockfile: ${est.packages.length} packages)`, bytes: est.bytes, basis: `${est.basis}; ${manifest.path}'s ranges resolved as npm does against the versions the table holds (a build takes the newest that fit, which may differ)` });
     if (est.unknown.length > 0) {
       const some = est.unknown.slice(0, 5).join(', ') + (est.unknown.length > 5 ? ', ...' : '');
-      parts.push({ label: `${countOf(est.unknown.length, 'package')} of ${manifest.path} not in the npm package table`, basis: `the npm package table holds neither these versions nor their lines: ${some}` });
+      parts.push({ label: `${countOf(est.unknown.length, 'package')} of ${project.path} not in the npm package table`, basis: `the npm package table holds neither these versions nor their lines: ${some}` });
     }
     if (cacheStays) parts.push(cachePart(est));
     return parts;

@@ -7,7 +7,7 @@ import { contextSources, identityKey, literalSourcePath } from './buildContext';
 import { compilePattern, testPattern } from './dockerignore';
 import type { AnalysisEnvironment, NpmLockfileFacts, NpmManifestFacts } from './environment';
 import type { Instr, Stage } from './model';
-import { installsGlobally, npmPackageOperands } from './npmCommand';
+import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional } from './npmCommand';
 import { programArgs, type ShellCommand, type ShellWord } from './shell';
 import { commandCwd } from './paths';
 import { resolvePath, workdirAt } from './workdir';
@@ -105,6 +105,36 @@ const NPM_INSTALL: ReadonlySet<string> = new Set(['install', 'i', 'in', 'ins', '
 export function manifestEstimate(manifest: NpmManifestFacts, opts: { omitDev?: boolean; omitOptional?: boolean }): NpmEstimate {
   const specs = [...manifest.dependencies, ...(opts.omitDev ? [] : manifest.devDependencies), ...(opts.omitOptional ? [] : manifest.optionalDependencies)];
   return estimateNpmInstall(specs, { omitOptional: opts.omitOptional });
+}
+
+/** What an npm command installs from the build context's project (see {@link projectInstall}). */
+export interface ProjectInstall {
+  /** The file it installs from, relative to the context root. */
+  path: string;
+  /** From a lockfile; else from package.json, its ranges resolved against the npm table. */
+  fromLockfile: boolean;
+  estimate: NpmEstimate;
+  /** The packages installed (a lockfile's entries, nested copies included). */
+  count: number;
+}
+
+/**
+ * What `npm <sub>` installs from the build context, with the command's omissions (--omit=dev,
+ * --omit=optional): the lockfile copied before the RUN ({@link installedLockfile}), else the
+ * package.json copied without it ({@link installedManifest}). Undefined when it installs from
+ * neither. The whole-image estimate and npm-cache-kept ask the same.
+ */
+export function projectInstall(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, sub: ShellWord): ProjectInstall | undefined {
+  const opts = { omitDev: omitsDevDependencies(instr, cmd), omitOptional: omitsOptional(cmd) };
+  const lockfile = installedLockfile(env, instr, cmd, sub);
+  if (lockfile) {
+    const estimate = lockfileEstimate(lockfile, opts);
+    return { path: lockfile.path, fromLockfile: true, estimate, count: estimate.installed };
+  }
+  const manifest = installedManifest(env, instr, cmd, sub);
+  if (!manifest) return undefined;
+  const estimate = manifestEstimate(manifest, opts);
+  return { path: manifest.path, fromLockfile: false, estimate, count: estimate.packages.length };
 }
 
 /**

@@ -3,8 +3,8 @@
  * document of every package into npm's cache (~/.npm/_cacache) and leave them there.
  */
 import { appendRepair, cacheRule, envFor, flagValue, npmInstallWord, type CacheCommandContext } from '../core/packageManagers';
-import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional, omitsPeer } from '../core/npmCommand';
-import { installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate, NPM_UPDATE } from '../core/npmLockfile';
+import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from '../core/npmCommand';
+import { lockfileKey, NPM_UPDATE, projectInstall } from '../core/npmLockfile';
 import { operands } from '../core/commands';
 import { programName } from '../core/shell';
 import { countOf, estimateNpmCache, estimateNpmInstall, formatBytes } from '../sizes';
@@ -38,19 +38,12 @@ const asked = new WeakMap<CacheCommandContext, OwnCache | undefined>();
 function estimateOwnCache(c: CacheCommandContext): OwnCache | undefined {
   const word = npmInstallWord(c.cmd);
   if (!word) return undefined;
-  const lockfile = installedLockfile({ context: c.context ?? {} }, c.instr, c.cmd, word);
-  if (lockfile) {
-    const est = lockfileEstimate(lockfile, { omitDev: omitsDevDependencies(c.instr, c.cmd), omitOptional: omitsOptional(c.cmd) });
+  const project = projectInstall({ context: c.context ?? {} }, c.instr, c.cmd, word);
+  if (project) {
+    const est = project.estimate;
     if (est.unknown.length > 0 || est.packages.length === 0) return undefined;
-    const what = `the ${countOf(est.installed, 'package')} of ${lockfile.path} it installs`;
-    const cache = estimateNpmCache(est);
-    return { bytes: cache.bytes, basis: `${cache.basis}; for ${what}`, installed: est.bytes, what };
-  }
-  const manifest = installedManifest({ context: c.context ?? {} }, c.instr, c.cmd, word);
-  if (manifest) {
-    const est = manifestEstimate(manifest, { omitDev: omitsDevDependencies(c.instr, c.cmd), omitOptional: omitsOptional(c.cmd) });
-    if (est.unknown.length > 0 || est.packages.length === 0) return undefined;
-    const what = `the ${countOf(est.packages.length, 'package')} ${manifest.path} installs without a lockfile`;
+    const packages = countOf(project.count, 'package');
+    const what = project.fromLockfile ? `the ${packages} of ${project.path} it installs` : `the ${packages} ${project.path} installs without a lockfile`;
     const cache = estimateNpmCache(est);
     return { bytes: cache.bytes, basis: `${cache.basis}; for ${what}`, installed: est.bytes, what };
   }
@@ -68,11 +61,7 @@ function estimateOwnCache(c: CacheCommandContext): OwnCache | undefined {
 function installsNothing(c: CacheCommandContext): boolean {
   const word = npmInstallWord(c.cmd);
   if (!word) return false;
-  const env = { context: c.context ?? {} };
-  const opts = { omitDev: omitsDevDependencies(c.instr, c.cmd), omitOptional: omitsOptional(c.cmd) };
-  const lockfile = installedLockfile(env, c.instr, c.cmd, word);
-  const manifest = lockfile ? undefined : installedManifest(env, c.instr, c.cmd, word);
-  const est = lockfile ? lockfileEstimate(lockfile, opts) : manifest && manifestEstimate(manifest, opts);
+  const est = projectInstall({ context: c.context ?? {} }, c.instr, c.cmd, word)?.estimate;
   return est !== undefined && est.packages.length === 0 && est.unknown.length === 0;
 }
 
