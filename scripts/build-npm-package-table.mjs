@@ -10,7 +10,8 @@
 // and `npm run bench:npm`.
 //
 // Versions kept: for each seed, its `latest` dist-tag, and for the seeds in PREVIOUS_LINE_SEEDS
-// also the newest version of the previous major line (for 0.x, a "line" is 0.minor, as `^` reads
+// also the newest version of the previous major line (of the two previous lines for
+// TWO_PREVIOUS_LINES) (for 0.x, a "line" is 0.minor, as `^` reads
 // it): the versions a Dockerfile written today names or gets (`express@4`, `npm i -g pm2`). More
 // lines would multiply the table (with two previous lines for every seed it held 10,500 versions
 // instead of about 4,000). Then the closure: every dependency range of a kept version is resolved the way
@@ -92,6 +93,10 @@ const PREVIOUS_LINE_SEEDS = new Set([
   'commander', 'yargs', '@nestjs/core', '@nestjs/common', '@nestjs/platform-express', 'vite', 'prisma', '@prisma/client', 'sharp', 'puppeteer', 'redis', 'mysql2',
   'bcrypt', 'ws', 'socket.io', 'dotenv', 'pnpm', 'npm', 'glob', 'rimraf', 'mkdirp', 'fs-extra', 'tailwindcss', 'vue', 'react-router-dom', '@types/node', 'ts-node', 'sequelize', 'knex', 'pg',
 ]);
+// Seeds whose major lines move fast enough that the line before the previous one is still what
+// many package.json files name (typescript went 5 -> 6 -> 7 within 2026; `^5` is common): two
+// previous lines for them.
+const TWO_PREVIOUS_LINES = new Set(['typescript', 'next', 'eslint', 'vite']);
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
@@ -195,7 +200,7 @@ function seedVersions(doc) {
     if (l === line(latest)) continue;
     if (!lines.has(l) || semver.gt(v, lines.get(l))) lines.set(l, v);
   }
-  return [latest, ...[...lines.values()].sort(semver.rcompare).slice(0, 1)];
+  return [latest, ...[...lines.values()].sort(semver.rcompare).slice(0, TWO_PREVIOUS_LINES.has(doc.name) ? 2 : 1)];
 }
 
 // ---- closure ----

@@ -43,6 +43,7 @@ const SETS: NpmSet[] = [
   { specs: ['mongoose', 'pg', 'mysql2', 'ioredis'], note: 'database clients' },
   { specs: ['axios', 'lodash', 'dayjs', 'uuid', 'dotenv', 'winston', 'jsonwebtoken', 'bcryptjs'], note: 'common utilities' },
   { specs: ['typescript', 'ts-node', '@types/node'], note: 'TypeScript tooling' },
+  { specs: ['typescript@5'], note: 'two major lines back, as package.json files written before 2026 name it' },
   { specs: ['pm2'], global: true, note: '`npm install -g pm2` in a node image' },
   { specs: ['typescript', 'nodemon', 'npm@11'], global: true, note: 'several global CLIs, npm upgraded as node images often do (npm 12 needs Node.js 22, this host has 20)' },
   { specs: ['prisma', '@prisma/client'], note: 'an ORM with engines' },

@@ -191,6 +191,16 @@ describe('npm size model: resolution', () => {
     assert.deepEqual(nest.unknown, []);
   });
 
+  it('holds two previous major lines of the seeds whose majors move fast (typescript ^5 beside 7)', () => {
+    const majors = (name: string) => new Set(packages.find((p) => p[0] === name)!.slice(3).map((r) => (r as Row)[0].split('.')[0]));
+    for (const name of ['typescript', 'next', 'eslint', 'vite']) assert.ok(majors(name).size >= 3, `${name}: ${[...majors(name)]}`);
+    // The oldest line held: `typescript@^5` while 7 is the latest.
+    const oldest = Math.min(...[...majors('typescript')].map(Number));
+    const ts = estimateNpmInstall([`typescript@^${oldest}`]);
+    assert.match(ts.packages[0], new RegExp(`^typescript@${oldest}\\.`));
+    assert.deepEqual([ts.unknown, ts.approximated], [[], []]);
+  });
+
   it('stands in the newest version of the same line for a version it does not hold, and says so', () => {
     const e = estimateNpmInstall(['express@4.0.0']);
     assert.match(e.packages[0], /^express@4\./);
