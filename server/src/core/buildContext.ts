@@ -301,18 +301,62 @@ export function madeInImage(model: DockerfileModel, kind: string): boolean {
   return known;
 }
 
+/** True when `stage` is `base` or built on it (FROM base, directly or through other stages). */
+function builtOn(stage: Stage, base: Stage): boolean {
+  for (let s: Stage | undefined = stage; s; s = s.from.stage) if (s === base) return true;
+  return false;
+}
+
 /** True when every stage that copies the whole context has a RUN of `test` in its image (a stage it is built on, itself, or one built on it). */
 function ranInImageOfEveryCopy(model: DockerfileModel, test: (cmd: ShellCommand) => boolean): boolean {
   const ran = new Map<Stage, boolean>(); // the tool ran in the stage or one it is built on
   for (const stage of model.stages) {
     ran.set(stage, (stage.from.stage !== undefined && ran.get(stage.from.stage) === true) || stage.instructions.some((i) => i.run !== undefined && ranCommands(i.run).some(test)));
   }
-  const builtOn = (stage: Stage, base: Stage) => {
-    for (let s: Stage | undefined = stage; s; s = s.from.stage) if (s === base) return true;
-    return false;
-  };
   const copying = model.stages.filter((s) => s.instructions.some((i) => wholeContextSource(i) !== undefined));
   return copying.length > 0 && copying.every((c) => model.stages.some((t) => ran.get(t) === true && builtOn(t, c)));
+}
+
+const replacedMemo = new WeakMap<DockerfileModel, Map<string, boolean>>();
+
+/**
+ * True when every stage that copies the whole context has, in its image (a stage it is built on,
+ * itself, or one built on it), a `COPY --from` whose destination is where the context's `path`
+ * lands: `COPY --from=deps /app/node_modules ./node_modules` beside `COPY . .` in /app. The
+ * image's copy of that folder then comes from the other stage, so keeping the host's out of the
+ * context takes nothing the image needs; sent, the host's files merge into it (before the
+ * `COPY --from`) or are laid over it (after). Only a destination exactly at the folder counts:
+ * a directory source copies its contents, so `COPY --from=deps /app/node_modules ./` does not
+ * make a node_modules folder.
+ */
+export function replacedInImage(model: DockerfileModel, path: string): boolean {
+  let memo = replacedMemo.get(model);
+  if (!memo) replacedMemo.set(model, (memo = new Map()));
+  let known = memo.get(path);
+  if (known !== undefined) return known;
+  const provided = new Map<Stage, Set<string>>(); // COPY --from destinations in the stage and the stages it is built on
+  for (const stage of model.stages) {
+    const dests = new Set(stage.from.stage ? provided.get(stage.from.stage) : undefined);
+    for (const instr of stage.instructions) {
+      if (instr.keyword !== 'COPY') continue;
+      const spec = copySpec(model, instr);
+      if (spec?.from !== undefined && spec.destPath !== undefined) dests.add(spec.destPath);
+    }
+    provided.set(stage, dests);
+  }
+  let copies = 0;
+  known = model.stages.every((c) =>
+    c.instructions.every((instr) => {
+      if (wholeContextSource(instr) === undefined) return true;
+      copies++;
+      const dest = copySpec(model, instr)?.destPath;
+      if (dest === undefined) return false;
+      const at = normalizePath(`${dest}/${path}`);
+      return model.stages.some((t) => builtOn(t, c) && provided.get(t)!.has(at));
+    }),
+  ) && copies > 0;
+  memo.set(path, known);
+  return known;
 }
 
 /** A package install that writes node_modules: npm install/ci/update (npmInstallWord), yarn (install), pnpm install, bun install. */
@@ -357,13 +401,14 @@ export function heavyPathsNote(heavy: ContextScanFacts['heavy']): string {
  * The heavy folders of the context the ignore file lets through that the context rules suggest
  * ignoring: not one the Dockerfile copies by name, nor a build output (`dist`, `target`) the image
  * uses after copying the whole context, which ignoring would take from the image, nor a folder
- * a tool writes (.NET's bin/obj, Composer's vendor) when the image does not run that tool.
+ * a tool writes (.NET's bin/obj, Composer's vendor) or node_modules when the image does not run
+ * that tool, unless a `COPY --from` puts that folder in place ({@link replacedInImage}).
  */
 export function suggestedHeavyPaths(model: DockerfileModel, context: BuildContextFacts, minBytes: number): ContextScanFacts['heavy'] {
   let heavy = unignoredHeavyPaths(context, minBytes, explicitSources(model));
   if (heavy.some((h) => h.kind === 'vcs') && gitUsedAfterContextCopy(model)) heavy = heavy.filter((h) => !isGitFolder(h.path));
-  heavy = heavy.filter((h) => madeInImage(model, h.kind));
-  if (heavy.some((h) => h.kind === 'dependencies') && usesHostDependencies(model)) heavy = heavy.filter((h) => h.kind !== 'dependencies');
+  heavy = heavy.filter((h) => madeInImage(model, h.kind) || replacedInImage(model, h.path));
+  if (heavy.some((h) => h.kind === 'dependencies') && usesHostDependencies(model)) heavy = heavy.filter((h) => h.kind !== 'dependencies' || replacedInImage(model, h.path));
   if (!heavy.some((h) => OUTPUT_KINDS.has(h.kind))) return heavy;
   const used = pathsUsedAfterContextCopy(model);
   return heavy.filter((h) => !OUTPUT_KINDS.has(h.kind) || !used.some((u) => overlaps(u, h.path)));

@@ -3,7 +3,7 @@
  * into the image. Without a `.dockerignore`, that includes `.git`, local dependency folders,
  * virtual environments, build output and sometimes secrets.
  */
-import { contextNote, explicitSources, gitUsedAfterContextCopy, heavyPathsNote, ignoreFileName, isGitFolder, madeInImage, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, suggestedHeavyPaths, usesHostDependencies } from '../core/buildContext';
+import { contextNote, explicitSources, gitUsedAfterContextCopy, heavyPathsNote, ignoreFileName, isGitFolder, madeInImage, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, replacedInImage, suggestedHeavyPaths, usesHostDependencies } from '../core/buildContext';
 import { createDockerignoreMatcher, literalPattern } from '../core/dockerignore';
 import type { BuildContextFacts } from '../core/environment';
 import { instructionAt, type DockerfileModel } from '../core/model';
@@ -59,11 +59,13 @@ export function suggestedDockerignore(context: BuildContextFacts, model: Dockerf
   const lines: string[] = ['# Created by Dockerfile Size Hints: keeps these out of the build context and the image.'];
   for (const eco of ECOSYSTEMS) {
     if (eco.markers.length > 0 && !eco.markers.some((m) => hasMarker(names, m))) continue;
-    if (eco.madeBy !== undefined && !madeInImage(model, eco.madeBy)) continue;
+    // A tool's folder the image does not make itself stays, unless a COPY --from puts it in place.
+    const made = eco.madeBy === undefined || madeInImage(model, eco.madeBy);
     // The image runs the host's node_modules (no install in it): ignoring them would take them away.
     const hostDependencies = eco.name === 'Node.js' && usesHostDependencies(model);
     const scanned = (eco.scanned?.(context) ?? []).map(literalPattern).filter((l): l is string => l !== undefined);
-    const entries = [...eco.entries, ...scanned].filter((e) => !(hostDependencies && /node_modules$/.test(e)) && !keep.some((src) => covers(e, src)) && !((eco.outputs?.includes(e) || scanned.includes(e)) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)));
+    const replaced = (e: string) => replacedInImage(model, e);
+    const entries = [...eco.entries, ...scanned].filter((e) => (made || replaced(e)) && !(hostDependencies && /node_modules$/.test(e) && !replaced(e)) && !keep.some((src) => covers(e, src)) && !((eco.outputs?.includes(e) || scanned.includes(e)) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)));
     if (entries.length === 0) continue;
     lines.push('', `# ${eco.name}`, ...entries);
   }
@@ -89,7 +91,7 @@ export const rule: Rule = {
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
-    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, and PHP\'s `vendor`, only when the image runs `dotnet restore`/`build`/`publish` or `composer install` itself), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
+    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, and PHP\'s `vendor`, only when the image runs `dotnet restore`/`build`/`publish` or `composer install` itself or a `COPY --from` puts the folder in place), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];

@@ -108,6 +108,34 @@ describe('build output the image uses after COPY .', () => {
     assert.match(largePaths('FROM nginx:alpine\nCOPY . /usr/share/nginx/html\n', facts)[0], /node_modules 3\.0 MB/);
   });
 
+  it('node_modules and vendor are suggested when a COPY --from puts them in place (Next.js\'s deps stage, Laravel\'s composer stage)', () => {
+    const created = (dockerfile: string, topLevelNames: string[], ...folders: [string, string][]) =>
+      suggestedDockerignore({ hasDockerignore: false, topLevelNames, scan: scan(...folders) }, buildModel(dockerfile)).split('\n');
+    // The builder runs Node (npm run build) without an install of its own, on the deps stage's
+    // node_modules; the host's, sent, would be laid over them by COPY . .
+    const next = 'FROM node:22-alpine AS deps\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nFROM node:22-alpine AS builder\nWORKDIR /app\nCOPY --from=deps /app/node_modules ./node_modules\nCOPY . .\nRUN npm run build\nFROM node:22-alpine\nWORKDIR /app\nCOPY --from=builder /app/.next/standalone ./\nCMD ["node", "server.js"]\n';
+    assert.ok(created(next, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'));
+    assert.match(largePaths(next, facts)[0], /node_modules 3\.0 MB/);
+    // Only the folder put in place: not nested node_modules, which the image may use from the host.
+    assert.ok(!created(next, ['package.json'], ['node_modules', 'dependencies']).includes('**/node_modules'));
+    // Into the folder's parent, a directory source copies its contents, not the folder: no node_modules there.
+    const contents = next.replace('COPY --from=deps /app/node_modules ./node_modules', 'COPY --from=deps /app/node_modules ./');
+    assert.ok(!created(contents, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'));
+    // In another stage than the one copying the context, or to another place: the host's are what the image runs.
+    const elsewhere = next.replace('COPY --from=deps /app/node_modules ./node_modules', 'COPY --from=deps /app/node_modules /opt/node_modules');
+    assert.ok(!created(elsewhere, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'));
+    // A stage built on one that received them counts: the folder is in its image too.
+    const based = 'FROM node:22-alpine AS deps\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nFROM node:22-alpine AS base\nWORKDIR /app\nCOPY --from=deps /app/node_modules /app/node_modules/\nFROM base\nCOPY . .\nCMD ["node", "server.js"]\n';
+    assert.ok(created(based, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'));
+    // Composer runs in its own stage; the app stage copies the context, then the stage's vendor over it.
+    const laravel = 'FROM composer:2 AS vendor\nWORKDIR /app\nCOPY composer.json composer.lock ./\nRUN composer install --no-dev --no-scripts\nFROM php:8.3-fpm\nWORKDIR /var/www/html\nCOPY . .\nCOPY --from=vendor /app/vendor/ /var/www/html/vendor/\n';
+    const php = created(laravel, ['composer.json'], ['vendor', 'composer-dependencies']);
+    assert.ok(php.includes('vendor'), php.join('|'));
+    // Without that COPY --from the image runs the host's vendor/: not suggested (helper-65).
+    const hostVendor = laravel.replace('COPY --from=vendor /app/vendor/ /var/www/html/vendor/\n', '');
+    assert.ok(!created(hostVendor, ['composer.json'], ['vendor', 'composer-dependencies']).includes('vendor'));
+  });
+
   it('is left out of the .dockerignore that context-without-dockerignore creates, ecosystem entries too', () => {
     const none: BuildContextFacts = { hasDockerignore: false, topLevelNames: ['pom.xml', 'Dockerfile'], scan: scan(['dist', 'build-output'], ['target', 'build-output']) };
     const lines = (dockerfile: string) => suggestedDockerignore(none, buildModel(dockerfile)).split('\n');
