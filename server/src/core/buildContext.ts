@@ -405,7 +405,12 @@ export function heavyPathsNote(heavy: ContextScanFacts['heavy']): string {
  * that tool, unless a `COPY --from` puts that folder in place ({@link replacedInImage}).
  */
 export function suggestedHeavyPaths(model: DockerfileModel, context: BuildContextFacts, minBytes: number): ContextScanFacts['heavy'] {
-  let heavy = unignoredHeavyPaths(context, minBytes, explicitSources(model));
+  let heavy = unignoredHeavyPaths(context, minBytes);
+  // What the Dockerfile copies by name is read from every instruction: only when there is something to keep.
+  if (heavy.length > 0) {
+    const keep = explicitSources(model);
+    heavy = heavy.filter((h) => !keep.some((k) => overlaps(k, h.path)));
+  }
   if (heavy.some((h) => h.kind === 'vcs') && gitUsedAfterContextCopy(model)) heavy = heavy.filter((h) => !isGitFolder(h.path));
   heavy = heavy.filter((h) => madeInImage(model, h.kind) || replacedInImage(model, h.path));
   if (heavy.some((h) => h.kind === 'dependencies') && usesHostDependencies(model)) heavy = heavy.filter((h) => h.kind !== 'dependencies' || replacedInImage(model, h.path));
@@ -502,12 +507,12 @@ export function ignorePathsFix(context: BuildContextFacts, relPaths: readonly st
 }
 
 /** Heavy folders the builder still receives under the ignore text in the facts, largest first. */
-export function unignoredHeavyPaths(context: BuildContextFacts, minBytes: number, keep: readonly string[] = []): ContextScanFacts['heavy'] {
+export function unignoredHeavyPaths(context: BuildContextFacts, minBytes: number): ContextScanFacts['heavy'] {
   const scan = context.scan;
   if (!scan) return [];
   const matcher = ignoreMatcher(context);
   return scan.heavy
-    .filter((h) => h.bytes >= minBytes && !matcher?.isExcluded(h.path) && !keep.some((k) => overlaps(k, h.path)))
+    .filter((h) => h.bytes >= minBytes && !matcher?.isExcluded(h.path))
     .sort((a, b) => b.bytes - a.bytes);
 }
 

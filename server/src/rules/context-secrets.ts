@@ -11,9 +11,11 @@ import type { Rule } from './rule';
 
 /** Secrets the builder receives, except those the Dockerfile copies by name (a deliberate choice, and ignoring them would break the build). */
 function unignoredSecrets(context: BuildContextFacts, model: DockerfileModel): Array<{ path: string; reason: string }> {
+  const secrets = context.scan?.secrets ?? [];
+  if (secrets.length === 0) return [];
   const matcher = ignoreMatcher(context);
   const keep = explicitSources(model);
-  return (context.scan?.secrets ?? []).filter((s) => !matcher?.isExcluded(s.path) && !keep.some((k) => overlaps(k, s.path)));
+  return secrets.filter((s) => !matcher?.isExcluded(s.path) && !keep.some((k) => overlaps(k, s.path)));
 }
 
 export const rule: Rule = {

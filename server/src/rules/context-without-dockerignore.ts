@@ -103,7 +103,7 @@ export const rule: Rule = {
     if (scan) {
       measured = ` It sends ${about} ${formatBytes(scan.bytes)} (${countOf(scan.files, 'file')})`;
       measured += heavy.length ? `, among them ${heavy.slice(0, 5).map((h) => `${h.path} ${formatBytes(h.bytes)}`).join(', ')}.${heavyPathsNote(heavy)}` : '.';
-      const keep = explicitSources(model);
+      const keep = scan.secrets.length > 0 ? explicitSources(model) : [];
       const secrets = scan.secrets.filter((s) => !keep.some((k) => overlaps(k, s.path)));
       if (secrets.length) measured += ` Likely secrets: ${secrets.slice(0, 3).map((s) => s.path).join(', ')}.`;
     }
