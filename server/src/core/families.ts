@@ -46,8 +46,20 @@ interface FamilyEntry {
 
 type FamilyResult = ({ findings: StoredFinding[]; line: number } | { error: string }) & { fileKey: string };
 
-/** The family entries of one analysis, by the first line of the family's first stage. */
-export type FamilyCache = Map<number, FamilyEntry>;
+/** The family entries of one analysis, for the next version's. */
+export interface FamilyCache {
+  /** By the first line of the family's first stage. */
+  entries: Map<number, FamilyEntry>;
+  /**
+   * Entries of the versions before that this one does not use, newest first, at most
+   * {@link SPARE_FAMILIES}: an edit undone (an added line removed again) finds the findings of
+   * its family as they were, instead of running the rules on it again.
+   */
+  spares: FamilyEntry[];
+}
+
+/** Spare family entries kept (see {@link FamilyCache.spares}); an edit usually changes one family. */
+const SPARE_FAMILIES = 4;
 
 export interface FamilyRun {
   /** Findings per rule id, sorted by position. */
@@ -81,7 +93,7 @@ const WHOLE_FILE_AFTER = 4;
 
 /** Runs (or reuses) the family rules on each family of `model`. */
 export function familyFindings(model: DockerfileModel, rules: Rule[], settings: AnalysisSettings, previous?: FamilyCache, env: AnalysisEnvironment = EMPTY_ENVIRONMENT): FamilyRun {
-  const run: FamilyRun = { findings: new Map(rules.map((r) => [r.id, []])), errors: new Map(), cache: new Map(), checked: 0 };
+  const run: FamilyRun = { findings: new Map(rules.map((r) => [r.id, []])), errors: new Map(), cache: { entries: new Map(), spares: [] }, checked: 0 };
   if (rules.length === 0) return run;
   const prefix = model.instructions.filter((i) => !i.stage);
   const prefixText = textOf(model, prefix);
@@ -89,11 +101,14 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
   const families = stageFamilies(model);
   // Kept entries by the text of their first stage, to find a family again after lines moved.
   const byText = new Map<string, FamilyEntry[]>();
-  for (const entry of previous?.values() ?? []) {
+  const earlier = previous ? [...previous.entries.values(), ...previous.spares] : [];
+  for (const entry of earlier) {
     const same = byText.get(entry.texts[1]);
     if (same) same.push(entry);
     else byText.set(entry.texts[1], [entry]);
   }
+  // The earlier entries this version takes up (as they are, or their results for moved stages).
+  const used = new Set<FamilyEntry>();
   const entries = families.map((family, k): FamilyEntry => {
     const texts = [prefixText, ...family.map((s) => textOf(model, [s.fromInstr, ...s.instructions]))];
     const lines = family.map((s) => s.fromInstr.range.start.line);
@@ -109,12 +124,14 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
     // Every stage in place, or every stage moved by the same number of lines.
     const old = candidates.find((e) => e.lines.every((l, i) => l === lines[i])) ?? candidates.find((e) => e.lines.every((l, i) => lines[i] - l === lines[0] - e.lines[0]));
     if (!old) return { signature, texts, lines, results: new Map() };
+    used.add(old);
     // Every stage moved by the same number of lines: the results stay as they are (each knows the
     // line it was made at); the entry records where the family is now. The two entries share
     // their results: what either adds was made for the same texts and signature, and says its line.
     return lines[0] === old.lines[0] ? old : { signature, texts, lines, results: old.results };
   });
-  families.forEach((family, k) => run.cache.set(family[0].fromInstr.range.start.line, entries[k]));
+  families.forEach((family, k) => run.cache.entries.set(family[0].fromInstr.range.start.line, entries[k]));
+  for (const entry of earlier) if (!used.has(entry) && run.cache.spares.length < SPARE_FAMILIES) run.cache.spares.push(entry);
   // The rule's answer to its whole-file question, and the key of the context facts it reads.
   const fileKeys = new Map(rules.map((r) => [r.id, `${r.fileKey?.(model) ?? ''}${r.contextKey ? `\u0000${r.contextKey(env)}` : ''}`]));
   const envOf = (rule: Rule): AnalysisEnvironment => (rule.contextKey ? env : EMPTY_ENVIRONMENT);

@@ -281,6 +281,12 @@ interface ScriptMade {
 export interface ModelReuse {
   /** Parsed pieces by first line, with the text and escape character they were parsed from. */
   pieces: Map<number, { text: string; escapeChar: string; piece: ParsedPiece }>;
+  /**
+   * Pieces of the versions before that this one does not use, kept while a piece in use holds
+   * their parse alive anyway (they cost no parse kept, only their own lists): an edit undone (an
+   * added line removed again) finds the pieces below it as they were, instead of parsing them again.
+   */
+  spares: Map<number, { text: string; escapeChar: string; piece: ParsedPiece }>;
   /** How many pieces the last build parsed anew (for tests and the benchmark). */
   parsed: number;
 }
@@ -301,13 +307,16 @@ export function buildModel(text: string, previous?: DockerfileModel, target?: st
   const escapeChar = escapeCharOf(text, lines);
   const starts = splitPieces(lines, escapeChar);
   const old = previous?.reuse.pieces;
+  const oldSpares = previous?.reuse.spares;
   const pieces: ModelReuse['pieces'] = new Map();
   const offsets = starts.map((line) => lines.lineStart(line));
   const missing: number[] = [];
   starts.forEach((first, k) => {
     const pieceText = text.slice(offsets[k], k + 1 < starts.length ? offsets[k + 1] : text.length);
-    const hit = old?.get(first);
-    if (hit && hit.text === pieceText && hit.escapeChar === escapeChar) pieces.set(first, hit);
+    const same = (entry: { text: string; escapeChar: string } | undefined) => entry !== undefined && entry.text === pieceText && entry.escapeChar === escapeChar;
+    let hit = old?.get(first);
+    if (!same(hit)) hit = oldSpares?.get(first);
+    if (hit && same(hit)) pieces.set(first, hit);
     else {
       pieces.set(first, { text: pieceText, escapeChar, piece: undefined as unknown as ParsedPiece });
       missing.push(k);
@@ -334,8 +343,31 @@ export function buildModel(text: string, previous?: DockerfileModel, target?: st
   } else {
     for (const [from, to] of runs) parseRange(text, lines, escapeChar, starts, from, to, scripts).forEach((piece, i) => (pieces.get(starts[from + i])!.piece = piece));
   }
-  const reuse: ModelReuse = { pieces, parsed: missing.length };
+  const reuse: ModelReuse = { pieces, spares: sparePieces(pieces, old, oldSpares), parsed: missing.length };
   return assemble(text, lines, escapeChar, starts.map((first, k) => ({ piece: pieces.get(first)!.piece, offset: offsets[k] })), reuse, target);
+}
+
+/**
+ * The pieces of `old` and `oldSpares` that `pieces` does not use and whose parse a piece in use
+ * keeps alive (see {@link ModelReuse.spares}); the newer one where both have a piece at a line,
+ * and no more than `pieces` holds (each costs its lists: ranges, comments, RUN scripts moved).
+ */
+function sparePieces(pieces: ModelReuse['pieces'], old: ModelReuse['pieces'] | undefined, oldSpares: ModelReuse['spares'] | undefined): ModelReuse['spares'] {
+  const spares: ModelReuse['spares'] = new Map();
+  if (!old) return spares;
+  const used = new Set<ParsedPiece>();
+  const alive = new Set<Dockerfile>();
+  for (const entry of pieces.values()) {
+    used.add(entry.piece);
+    alive.add(entry.piece.ast);
+  }
+  for (const from of [old, oldSpares ?? new Map<number, never>()]) {
+    for (const [line, entry] of from) {
+      if (spares.size >= pieces.size) return spares;
+      if (!used.has(entry.piece) && alive.has(entry.piece.ast) && !spares.has(line)) spares.set(line, entry);
+    }
+  }
+  return spares;
 }
 
 /**
