@@ -145,6 +145,10 @@ describe('the instructions the inference reads (copyInstructions)', () => {
   it('keeps continuation lines (with the backtick escape too), RUN --mount on a later line, and stops at 40 instructions', () => {
     const text = '# escape=`\nFROM x\nCOPY a `\n  b /d/\nRUN echo hi\nRUN `\n  --mount=type=bind,source=c,target=/c true\n';
     assert.deepEqual(explicitSources(buildModel(copyInstructions(text))), explicitSources(buildModel(text)));
+    // A `# escape=` comment after the first instruction is no directive: the backslash still continues lines.
+    const late = 'FROM x\n# escape=`\nCOPY a \\\n  b /d/\n';
+    assert.deepEqual(explicitSources(buildModel(copyInstructions(late))), ['a', 'b']);
+    assert.deepEqual(explicitSources(buildModel(copyInstructions(late))), explicitSources(buildModel(late)));
     const many = `FROM x\n${Array.from({ length: 100 }, (_, i) => `COPY f${i} /d/\n`).join('')}`;
     assert.equal(explicitSources(buildModel(copyInstructions(many))).length, 40);
   });

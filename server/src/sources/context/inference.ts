@@ -10,6 +10,7 @@
  * read of the context facts (cached with them per Dockerfile until a file changes or the
  * Dockerfile is saved), never per keystroke.
  */
+import { DockerfileParser } from 'dockerfile-ast';
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { beyondLimits } from '../../core/analyze';
@@ -42,8 +43,11 @@ export function folderLabel(dir: string, workspaceFolder: string | undefined): s
  * facts). Here-documents are left out (their bodies are not sources).
  */
 export function copyInstructions(text: string): string {
-  const escape = /^#\s*escape\s*=\s*`/im.test(text.slice(0, 200)) ? '`' : '\\';
   const lines = text.split(/\r?\n/);
+  // The escape directive counts only in the comments at the very top, as the parser reads them.
+  let top = 0;
+  while (top < lines.length && /^\s*(#.*)?$/.test(lines[top])) top++;
+  const escape = top === 0 ? '\\' : DockerfileParser.parse(lines.slice(0, top).join('\n')).getEscapeCharacter();
   const out = escape === '`' ? ['# escape=`', 'FROM scratch'] : ['FROM scratch'];
   let taken = 0;
   for (let i = 0; i < lines.length && taken < MAX_SOURCES; i++) {
