@@ -11,11 +11,11 @@
  */
 import table from './debian-packages.generated.json';
 import base from './debian-base-packages.generated.json';
-import { PYTHON_BYTECODE } from './constants';
+import { APT_LAYER_BOOKKEEPING, DEBCONF_TEMPLATES_BACKUP, PYTHON_BYTECODE } from './constants';
 
 /** Result of {@link estimateAptInstall}. */
 export interface AptEstimate {
-  /** What the layer gains: `installedBytes + bytecodeBytes`. */
+  /** What the layer gains: `installedBytes + bytecodeBytes + bookkeepingBytes`. */
   bytes: number;
   /** Sum of Installed-Size (KiB x 1024) of the packages apt would add. */
   installedBytes: number;
@@ -24,6 +24,15 @@ export interface AptEstimate {
    * which Installed-Size does not count: measured ratio x Installed-Size of those packages.
    */
   bytecodeBytes: number;
+  /**
+   * What dpkg, debconf and apt write beside the packages' files, which Installed-Size does not
+   * count (0 when nothing is added): about {@link APT_LAYER_BOOKKEEPING} for any install (dpkg's
+   * status file and debconf's template cache rewritten whole into the layer, the packages' dpkg
+   * records, logs, ld.so.cache, less Installed-Size's rounding of each file up to a KiB), plus
+   * {@link DEBCONF_TEMPLATES_BACKUP} when a package registers debconf templates (debconf then also
+   * keeps the previous cache as templates.dat-old).
+   */
+  bookkeepingBytes: number;
   /** The packages apt would add, in selection order (requested first). */
   packages: readonly string[];
   /** Requested names (or hard dependencies) the table does not know: their size is unknown, not zero. */
@@ -39,6 +48,8 @@ export interface AptOptions {
   basePackages?: ReadonlySet<string>;
   /** Bytes of .pyc per byte of byte-compiled packages; defaults to the measured {@link PYTHON_BYTECODE} ratio. */
   bytecodeRatio?: number;
+  /** Bytes for {@link APT_LAYER_BOOKKEEPING} and {@link DEBCONF_TEMPLATES_BACKUP}; default the measured ones (the bench fits its own). */
+  bookkeeping?: { layer: number; debconfTemplates: number };
 }
 
 /**
@@ -47,6 +58,16 @@ export interface AptOptions {
  */
 export function isByteCompiled(pkg: string): boolean {
   return /^(lib)?python3/.test(pkg);
+}
+
+/**
+ * Packages with debconf templates: debhelper gives them `Depends: debconf (>= 0.5) | debconf-2.0`
+ * (the virtual name appears in no other form). Checked on the bench's installs, 2026-12-04: every
+ * added package with that dependency had a templates file in dpkg's info, and no other had one.
+ */
+function registersDebconfTemplates(d: Decoded, i: number): boolean {
+  const virtual = d.indexOf('debconf-2.0');
+  return virtual !== undefined && [...d.depends.of(i), ...d.preDepends.of(i)].some((group) => group.includes(virtual));
 }
 
 /** Packages of the official-like `debian:bookworm` base, listed with dpkg-query inside it. */
@@ -222,7 +243,7 @@ export function aptOperandName(operand: string): string | undefined {
 export function estimateAptInstall(packages: readonly string[], opts: AptOptions): AptEstimate {
   // Rules ask again on every keystroke in the stage; the answer depends on these inputs only.
   if (opts.basePackages !== undefined && opts.basePackages !== OFFICIAL_BASE_PACKAGES) return computeAptInstall(packages, opts);
-  const key = `${+opts.recommends}${opts.basePackages ? 'O' : '-'}${opts.bytecodeRatio ?? ''}\n${packages.join('\n')}`;
+  const key = `${+opts.recommends}${opts.basePackages ? 'O' : '-'}${opts.bytecodeRatio ?? ''}${opts.bookkeeping ? `/${opts.bookkeeping.layer}/${opts.bookkeeping.debconfTemplates}` : ''}\n${packages.join('\n')}`;
   let estimate = estimates.get(key);
   if (!estimate) {
     if (estimates.size >= MAX_KEPT_ESTIMATES) estimates.clear();
@@ -314,14 +335,18 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
   const installedBytes = selected.reduce((sum, i) => sum + sizeOf(i), 0);
   const compiled = selected.filter((i) => isByteCompiled(d.name(i))).reduce((sum, i) => sum + sizeOf(i), 0);
   const bytecodeBytes = Math.round(compiled * (opts.bytecodeRatio ?? PYTHON_BYTECODE.ratio));
+  const book = opts.bookkeeping ?? { layer: APT_LAYER_BOOKKEEPING.bytes, debconfTemplates: DEBCONF_TEMPLATES_BACKUP.bytes };
+  const templates = selected.some((i) => registersDebconfTemplates(d, i));
+  const bookkeepingBytes = selected.length === 0 ? 0 : book.layer + (templates ? book.debconfTemplates : 0);
   const requested = packages.length === 1 ? packages[0] : `${packages.length} packages`;
   const extra = names.length - (packages.length - unknown.filter((u) => !u.includes('(needed by')).length);
   const basis =
     `Installed-Size of ${requested}${extra > 0 ? ` and ${extra} package${extra === 1 ? '' : 's'} it pulls in` : ''} ` +
     `(${opts.recommends ? 'with' : 'without'} Recommends) from Debian bookworm's package index of ${table.releaseDates['bookworm-updates'] ?? table.generatedOn}, ` +
     `less what ${opts.basePackages ? 'the base image' : 'debian:bookworm'} already has` +
-    (bytecodeBytes > 0 ? `, plus the .pyc files Python packages compile on install (measured ratio)` : '');
-  return Object.freeze({ bytes: installedBytes + bytecodeBytes, installedBytes, bytecodeBytes, packages: Object.freeze(names), unknown: Object.freeze(unknown), basis });
+    (bytecodeBytes > 0 ? `, plus the .pyc files Python packages compile on install (measured ratio)` : '') +
+    (bookkeepingBytes > 0 ? `, plus about ${Math.round(bookkeepingBytes / 100_000) / 10} MB of dpkg and debconf records (measured)` : '');
+  return Object.freeze({ bytes: installedBytes + bytecodeBytes + bookkeepingBytes, installedBytes, bytecodeBytes, bookkeepingBytes, packages: Object.freeze(names), unknown: Object.freeze(unknown), basis });
 }
 
 /**
@@ -337,8 +362,11 @@ export function recommendsCost(packages: readonly string[], opts: Omit<AptOption
     bytes: withRec.bytes - without.bytes,
     installedBytes: withRec.installedBytes - without.installedBytes,
     bytecodeBytes: withRec.bytecodeBytes - without.bytecodeBytes,
+    bookkeepingBytes: withRec.bookkeepingBytes - without.bookkeepingBytes,
     packages: extra,
     unknown: withRec.unknown,
-    basis: `Installed-Size of the ${extra.length} package${extra.length === 1 ? '' : 's'} that Recommends add (from Debian bookworm's package index)`,
+    basis:
+      `Installed-Size of the ${extra.length} package${extra.length === 1 ? '' : 's'} that Recommends add (from Debian bookworm's package index)` +
+      (withRec.bookkeepingBytes > without.bookkeepingBytes ? ", plus the copy of debconf's template cache they leave (measured)" : ''),
   };
 }

@@ -9,13 +9,14 @@
  * then prints a table. `npm run bench:measure`; needs root and Debian's mirror (apt inside the
  * builds); installs its Debian packages itself (test/setup/install-system-deps.sh).
  * `npm run bench:measure -- go-build-cache` measures only the named toolchain cases
- * (./toolchains.ts) and merges them into the existing results.json.
+ * (./toolchains.ts) and merges them into the existing results.json; `-- apt-installs` measures
+ * only the apt installs (predicted against measured) and replaces that part of it.
  */
-import { existsSync, mkdtempSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdtempSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { BARE_IMAGE, OFFICIAL_LIKE_IMAGE, ensureBaseImages, engineGet, run, startEngine, type Engine } from '../../support/engine';
-import { estimateAptInstall, recommendsCost } from '../../../server/src/sizes/apt';
+import { estimateAptInstall, recommendsCost, type AptOptions } from '../../../server/src/sizes/apt';
 import { renderConstants } from './constants-template';
 import { TOOLCHAIN_CASES, type CaseKit } from './toolchains';
 import type { AptPrediction, BuildResult, LayerSize, Measurement, Results } from './types';
@@ -173,6 +174,8 @@ interface AptBuild {
   packages: string[];
   recommends: boolean;
   build: BuildResult;
+  /** The layer's bytes by where they are (see layerParts). */
+  parts: Record<string, number>;
   /** Packages dpkg lists in the built image, with versions. */
   versions: Map<string, string>;
   /** Bytes of .pyc files in the image (the base has no Python, so all come from this layer). */
@@ -183,14 +186,56 @@ async function aptBuild(engine: Engine, pkgs: string[], recommends: boolean): Pr
   log(`apt install ${pkgs.join(' ')} (${recommends ? 'with' : 'without'} Recommends)`);
   const b = await build(engine, `FROM ${OFFICIAL_LIKE_IMAGE}\nRUN ${INSTALL(pkgs.join(' '), recommends)}\n`, { network: 'host' });
   const tag = `localhost/dsh-bench:${buildCounter}`;
-  return { packages: pkgs, recommends, build: b, versions: await packageVersions(engine, tag), pycBytes: await bytesOfFiles(engine, tag, "-name '*.pyc'") };
+  return { packages: pkgs, recommends, build: b, parts: await layerParts(engine, tag), versions: await packageVersions(engine, tag), pycBytes: await bytesOfFiles(engine, tag, "-name '*.pyc'") };
+}
+
+/** Where a layer's bytes are that the packages' files are not: dpkg's and debconf's records, logs, ld.so.cache. */
+const LAYER_PARTS: [string, RegExp][] = [
+  ['dpkg status and status-old', /^\/var\/lib\/dpkg\/status(-old)?$/],
+  ['dpkg info', /^\/var\/lib\/dpkg\/info\//],
+  ['debconf templates.dat', /^\/var\/cache\/debconf\/templates\.dat$/],
+  ['debconf templates.dat-old', /^\/var\/cache\/debconf\/templates\.dat-old$/],
+  ['debconf other', /^\/var\/cache\/debconf\//],
+  ['logs', /^\/var\/log\//],
+  ['ld.so.cache', /^\/(etc\/ld\.so\.cache|var\/cache\/ldconfig\/)/],
+  ['/etc/ssl/certs', /^\/etc\/ssl\/certs\//],
+  ['.pyc', /\.pyc$/],
+];
+
+/**
+ * The bytes of an image's last layer by LAYER_PARTS ('rest': the packages' files and all else),
+ * read from the layer's own directory (overlay2's diff, on this machine since the engine is ours).
+ * Counts what the engine counts: files and symlinks by their size, no directories; a hard link once.
+ */
+async function layerParts(engine: Engine, image: string): Promise<Record<string, number>> {
+  const dir = (await engine.dockerOk(['inspect', '-f', '{{.GraphDriver.Data.UpperDir}}', image])).trim();
+  const parts: Record<string, number> = {};
+  const seen = new Set<string>();
+  const walk = (rel: string) => {
+    for (const entry of readdirSync(join(dir, rel), { withFileTypes: true })) {
+      const path = `${rel}/${entry.name}`;
+      if (entry.isDirectory()) {
+        walk(path);
+        continue;
+      }
+      const st = lstatSync(join(dir, path));
+      if (st.nlink > 1 && !st.isSymbolicLink()) {
+        if (seen.has(`${st.dev}:${st.ino}`)) continue;
+        seen.add(`${st.dev}:${st.ino}`);
+      }
+      const part = LAYER_PARTS.find(([, re]) => re.test(path))?.[0] ?? 'rest';
+      parts[part] = (parts[part] ?? 0) + st.size;
+    }
+  };
+  walk('');
+  return parts;
 }
 
 const pct = (predicted: number, measured: number) => Math.round(((predicted - measured) / measured) * 1000) / 10;
 
-function compare(a: AptBuild, baseVersions: Map<string, string>, bytecodeRatio: number): AptPrediction {
+function compare(a: AptBuild, baseVersions: Map<string, string>, bytecodeRatio: number, bookkeeping: AptOptions['bookkeeping']): AptPrediction {
   const base = new Set(baseVersions.keys());
-  const est = estimateAptInstall(a.packages, { recommends: a.recommends, basePackages: base, bytecodeRatio });
+  const est = estimateAptInstall(a.packages, { recommends: a.recommends, basePackages: base, bytecodeRatio, bookkeeping });
   const measured = lastLayer(a.build);
   const added = [...a.versions.keys()].filter((p) => !base.has(p)).sort();
   const predicted = new Set(est.packages);
@@ -204,6 +249,9 @@ function compare(a: AptBuild, baseVersions: Map<string, string>, bytecodeRatio: 
     predictedBytes: est.bytes,
     errorPct: pct(est.bytes, measured),
     installedSizeOnlyErrorPct: pct(est.installedBytes, measured),
+    predictedBookkeepingBytes: est.bookkeepingBytes,
+    withoutBookkeepingErrorPct: pct(est.bytes - est.bookkeepingBytes, measured),
+    layerParts: a.parts,
     measuredPackageCount: added.length,
     addedPackages: added,
     predictedPackageCount: est.packages.length,
@@ -212,6 +260,58 @@ function compare(a: AptBuild, baseVersions: Map<string, string>, bytecodeRatio: 
     upgradedBasePackages: [...baseVersions].filter(([p, v]) => a.versions.has(p) && a.versions.get(p) !== v).map(([p, v]) => `${p} ${v} -> ${a.versions.get(p)}`),
     unknown: [...est.unknown],
     dockerfile: a.build.dockerfile,
+  };
+}
+
+/**
+ * Sets measured with and without Recommends (the first is the one the .pyc ratio is fitted on),
+ * then sets measured without them only (installs of a few MB, where the bookkeeping shows).
+ */
+const APT_SETS = [['python3'], ['curl'], ['build-essential'], ['git'], ['python3-pip'], ['openssh-client']];
+const APT_SETS_LEAN = [['ca-certificates'], ['ca-certificates', 'libssl3'], ['tzdata'], ['locales'], ['gnupg'], ['libpq-dev'], ['postgresql-client'], ['nginx'], ['build-essential', 'libpq-dev']];
+
+/**
+ * apt installs: predicted vs measured. The .pyc ratio is fitted on python3 alone (the first set)
+ * and the bookkeeping on the sets that neither upgrade a base package nor register debconf
+ * templates; both are then used unchanged for every set, which tests them.
+ */
+async function measureAptInstalls(engine: Engine, basePackages: readonly string[]): Promise<Pick<Results, 'bytecode' | 'aptPredictions' | 'recommends'> & { aptBookkeeping: NonNullable<Results['aptBookkeeping']> }> {
+  const base = new Set(basePackages);
+  const baseVersions = await packageVersions(engine, OFFICIAL_LIKE_IMAGE);
+  const builds: AptBuild[] = [];
+  for (const set of APT_SETS) for (const recommends of [false, true]) builds.push(await aptBuild(engine, set, recommends));
+  for (const set of APT_SETS_LEAN) builds.push(await aptBuild(engine, set, false));
+  const fit = builds[0] as AptBuild;
+  const fitCompiled = estimateAptInstall(fit.packages, { recommends: false, basePackages: base, bytecodeRatio: 1 }).bytecodeBytes;
+  const bytecodeRatio = Math.round((fit.pycBytes / fitCompiled) * 1000) / 1000;
+  const debconfTemplatesBytes = Number((await engine.dockerOk(['run', '--rm', '--network', 'none', OFFICIAL_LIKE_IMAGE, 'stat', '-c', '%s', '/var/cache/debconf/templates.dat'])).trim());
+  const plain = (b: AptBuild) => estimateAptInstall(b.packages, { recommends: b.recommends, basePackages: base, bytecodeRatio, bookkeeping: { layer: 0, debconfTemplates: 1 } });
+  const clean = builds.filter((b) => plain(b).bookkeepingBytes === 0 && [...baseVersions].every(([p, v]) => b.versions.get(p) === v));
+  const residuals = clean.map((b) => lastLayer(b.build) - plain(b).installedBytes - b.pycBytes).sort((x, y) => x - y);
+  const mid = residuals.length >> 1;
+  const layerBytes = Math.round(residuals.length % 2 ? residuals[mid]! : (residuals[mid - 1]! + residuals[mid]!) / 2);
+  const bookkeeping = { layer: layerBytes, debconfTemplates: debconfTemplatesBytes };
+  const predictions = builds.map((b) => compare(b, baseVersions, bytecodeRatio, bookkeeping));
+  const recommends = [];
+  for (const set of APT_SETS) {
+    const without = predictions.find((p) => p.packages.join() === set.join() && !p.recommends);
+    const withRec = predictions.find((p) => p.packages.join() === set.join() && p.recommends);
+    if (!without || !withRec) continue;
+    const measuredDelta = withRec.measuredLayerBytes - without.measuredLayerBytes;
+    const predictedDelta = recommendsCost(set, { basePackages: base, bytecodeRatio, bookkeeping }).bytes;
+    recommends.push({ packages: set, measuredDeltaBytes: measuredDelta, predictedDeltaBytes: predictedDelta, errorPct: pct(predictedDelta, measuredDelta) });
+  }
+  return {
+    bytecode: { ratio: bytecodeRatio, fittedOn: fit.packages.join(' '), pycBytes: fit.pycBytes, compiledInstalledBytes: fitCompiled },
+    aptPredictions: predictions,
+    recommends,
+    aptBookkeeping: {
+      id: 'apt-installs',
+      layerBytes,
+      fittedOn: clean.map((b) => `${b.packages.join(' ')}${b.recommends ? '' : ' --no-install-recommends'}`),
+      debconfTemplatesBytes,
+      measuredOn: new Date().toISOString(),
+    },
   };
 }
 
@@ -239,13 +339,20 @@ function caseKit(engine: Engine): CaseKit {
  * then regenerates constants.ts from the merged results.
  */
 async function measureOnly(engine: Engine, ids: string[]): Promise<void> {
-  const unknown = ids.filter((id) => !TOOLCHAIN_CASES.some((c) => c.id === id));
-  if (unknown.length) throw new Error(`no such case: ${unknown.join(', ')} (cases that run alone: ${TOOLCHAIN_CASES.map((c) => c.id).join(', ')})`);
-  await ensureBaseImages(engine, log);
+  const unknown = ids.filter((id) => id !== 'apt-installs' && !TOOLCHAIN_CASES.some((c) => c.id === id));
+  if (unknown.length) throw new Error(`no such case: ${unknown.join(', ')} (cases that run alone: apt-installs, ${TOOLCHAIN_CASES.map((c) => c.id).join(', ')})`);
+  const bases = await ensureBaseImages(engine, log);
   const file = join(HERE, 'results.json');
   const results = JSON.parse(readFileSync(file, 'utf8')) as Results;
   const kit = caseKit(engine);
-  for (const id of ids) {
+  let apt: Awaited<ReturnType<typeof measureAptInstalls>> | undefined;
+  if (ids.includes('apt-installs')) {
+    // The whole apt part is replaced (its .pyc fit and bookkeeping go with its sets); the base's
+    // package list is the model's too.
+    apt = await measureAptInstalls(engine, bases.officialLikePackages);
+    Object.assign(results, apt);
+  }
+  for (const id of ids.filter((x) => x !== 'apt-installs')) {
     const m = await TOOLCHAIN_CASES.find((c) => c.id === id)!.measure(kit);
     const at = results.measurements.findIndex((x) => x.id === id);
     if (at >= 0) results.measurements[at] = m;
@@ -257,7 +364,7 @@ async function measureOnly(engine: Engine, ids: string[]): Promise<void> {
   ];
   writeFileSync(file, JSON.stringify(results, null, 1) + '\n');
   writeFileSync(join(ROOT, 'server/src/sizes/constants.ts'), renderConstants(results));
-  printTable({ ...results, date: results.partialRuns[results.partialRuns.length - 1]!.date, measurements: results.measurements.filter((m) => ids.includes(m.id)), aptPredictions: [], recommends: [] });
+  printTable({ ...results, date: results.partialRuns[results.partialRuns.length - 1]!.date, measurements: results.measurements.filter((m) => ids.includes(m.id)), aptPredictions: apt?.aptPredictions ?? [], recommends: apt?.recommends ?? [] });
 }
 
 async function main(): Promise<void> {
@@ -268,7 +375,6 @@ async function main(): Promise<void> {
   try {
     if (only.length) return await measureOnly(engine, only);
     const bases = await ensureBaseImages(engine, log);
-    const base = new Set(bases.officialLikePackages);
     const officialBytes = await imageSize(engine, OFFICIAL_LIKE_IMAGE);
     const bareBytes = await imageSize(engine, BARE_IMAGE);
     const measurements: Measurement[] = [];
@@ -369,25 +475,7 @@ async function main(): Promise<void> {
 
     for (const c of TOOLCHAIN_CASES) measurements.push(await c.measure(caseKit(engine)));
 
-    // apt installs: predicted vs measured. The .pyc ratio is fitted on python3 alone (the first
-    // set below) and then used unchanged for the other sets, which test it.
-    const baseVersions = await packageVersions(engine, OFFICIAL_LIKE_IMAGE);
-    const SETS = [['python3'], ['curl'], ['build-essential'], ['git'], ['python3-pip']];
-    const builds: AptBuild[] = [];
-    for (const set of SETS) for (const recommends of [false, true]) builds.push(await aptBuild(engine, set, recommends));
-    const fit = builds[0] as AptBuild;
-    const fitCompiled = estimateAptInstall(fit.packages, { recommends: false, basePackages: base, bytecodeRatio: 1 }).bytecodeBytes;
-    const bytecodeRatio = Math.round((fit.pycBytes / fitCompiled) * 1000) / 1000;
-    const predictions = builds.map((b) => compare(b, baseVersions, bytecodeRatio));
-    const recommends = [];
-    for (const set of SETS) {
-      const without = predictions.find((p) => p.packages.join() === set.join() && !p.recommends);
-      const withRec = predictions.find((p) => p.packages.join() === set.join() && p.recommends);
-      if (!without || !withRec) continue;
-      const measuredDelta = withRec.measuredLayerBytes - without.measuredLayerBytes;
-      const predictedDelta = recommendsCost(set, { basePackages: base, bytecodeRatio }).bytes;
-      recommends.push({ packages: set, measuredDeltaBytes: measuredDelta, predictedDeltaBytes: predictedDelta, errorPct: pct(predictedDelta, measuredDelta) });
-    }
+    const apt = await measureAptInstalls(engine, bases.officialLikePackages);
 
     const results: Results = {
       date: new Date().toISOString(),
@@ -399,9 +487,10 @@ async function main(): Promise<void> {
       },
       measurements,
       pip: { wheelBytes },
-      bytecode: { ratio: bytecodeRatio, fittedOn: fit.packages.join(' '), pycBytes: fit.pycBytes, compiledInstalledBytes: fitCompiled },
-      aptPredictions: predictions,
-      recommends,
+      bytecode: apt.bytecode,
+      aptPredictions: apt.aptPredictions,
+      recommends: apt.recommends,
+      aptBookkeeping: apt.aptBookkeeping,
     };
     // A whole run supersedes earlier partial ones; each toolchain case still carries its measuredOn.
     writeFileSync(join(HERE, 'results.json'), JSON.stringify(results, null, 1) + '\n');
@@ -437,11 +526,11 @@ function printTable(r: Results): void {
       .filter((m) => m.cacheMount)
       .map((m) => `${m.id}: ${m.toolVersion}; with a cache mount ${mb(m.cacheMount!.imageBytes)}; ${m.output} ${mb(m.outputBytes ?? 0)}`),
     '',
-    `apt install (official-like base; .pyc ratio ${r.bytecode.ratio} fitted on ${r.bytecode.fittedOn})`,
-    'set                                      measured layer  Installed-Size  error  +.pyc model   error  packages measured/predicted',
+    `apt install (official-like base; .pyc ratio ${r.bytecode.ratio} fitted on ${r.bytecode.fittedOn}; bookkeeping ${mb(r.aptBookkeeping?.layerBytes ?? 0)}, debconf templates ${mb(r.aptBookkeeping?.debconfTemplatesBytes ?? 0)})`,
+    'set                                      measured layer  Installed-Size  error  +.pyc model   error  +bookkeeping   error  packages measured/predicted',
     ...r.aptPredictions.map(
       (p) =>
-        `${(p.packages.join(' ') + (p.recommends ? ' +recommends' : ' --no-install-recommends')).padEnd(40)} ${mb(p.measuredLayerBytes).padStart(12)} ${mb(p.predictedInstalledBytes).padStart(12)} ${`${p.installedSizeOnlyErrorPct}%`.padStart(7)} ${mb(p.predictedBytes).padStart(11)} ${`${p.errorPct}%`.padStart(7)}   ${p.measuredPackageCount}/${p.predictedPackageCount}` +
+        `${(p.packages.join(' ') + (p.recommends ? ' +recommends' : ' --no-install-recommends')).padEnd(40)} ${mb(p.measuredLayerBytes).padStart(12)} ${mb(p.predictedInstalledBytes).padStart(12)} ${`${p.installedSizeOnlyErrorPct}%`.padStart(7)} ${mb(p.predictedBytes - (p.predictedBookkeepingBytes ?? 0)).padStart(11)} ${`${p.withoutBookkeepingErrorPct ?? p.errorPct}%`.padStart(7)} ${mb(p.predictedBytes).padStart(12)} ${`${p.errorPct}%`.padStart(7)}   ${p.measuredPackageCount}/${p.predictedPackageCount}` +
         (p.upgradedBasePackages.length ? `  (upgraded in base: ${p.upgradedBasePackages.map((u) => u.split(' ')[0]).join(', ')})` : ''),
     ),
     '',

@@ -54,6 +54,12 @@ export interface AptPrediction {
   errorPct: number;
   /** The same error for Installed-Size alone (no .pyc model). */
   installedSizeOnlyErrorPct: number;
+  /** estimateAptInstall(): dpkg and debconf records (APT_LAYER_BOOKKEEPING, DEBCONF_TEMPLATES_BACKUP), included in predictedBytes (runs from 2026-12-04 on). */
+  predictedBookkeepingBytes?: number;
+  /** The error without that term (Installed-Size and .pyc model only), as the model was before 2026-12-04. */
+  withoutBookkeepingErrorPct?: number;
+  /** Bytes of the layer's files by where they are (read from the layer's directory), from 2026-12-04 on. */
+  layerParts?: Record<string, number>;
   measuredPackageCount: number;
   /** Packages dpkg lists in the built image that the base did not have (from runs after 2026-11-24 11:50). */
   addedPackages?: string[];
@@ -86,6 +92,12 @@ export interface Results {
   bytecode: { ratio: number; fittedOn: string; pycBytes: number; compiledInstalledBytes: number };
   aptPredictions: AptPrediction[];
   recommends: RecommendsResult[];
+  /**
+   * The apt bookkeeping terms: layerBytes fitted as the median of (measured layer - Installed-Size -
+   * measured .pyc) over the installs in fittedOn (no upgraded base package, no debconf templates);
+   * debconfTemplatesBytes is templates.dat in the base.
+   */
+  aptBookkeeping?: { id: 'apt-installs'; layerBytes: number; fittedOn: string[]; debconfTemplatesBytes: number; measuredOn: string };
   /** Runs of only some cases (`npm run bench:measure -- ID...`), merged into these results. */
   partialRuns?: { date: string; command: string; engine: string; cases: string[] }[];
 }

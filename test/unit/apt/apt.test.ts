@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEBIAN_PACKAGE_TABLE, OFFICIAL_BASE_PACKAGES, aptOperandName, aptTableForTests, estimateAptInstall, isByteCompiled, recommendsCost } from '../../../server/src/sizes/apt';
-import { PYTHON_BYTECODE } from '../../../server/src/sizes/constants';
+import { APT_LAYER_BOOKKEEPING, DEBCONF_TEMPLATES_BACKUP, PYTHON_BYTECODE } from '../../../server/src/sizes/constants';
 import table from '../../../server/src/sizes/debian-packages.generated.json';
 
 describe('apt size model', () => {
@@ -117,12 +117,44 @@ describe('apt size model', () => {
     assert.ok(!isByteCompiled('curl') && !isByteCompiled('libpq5'));
     const curl = estimateAptInstall(['curl'], { recommends: false });
     assert.equal(curl.bytecodeBytes, 0);
-    assert.equal(curl.bytes, curl.installedBytes);
+    assert.equal(curl.bytes, curl.installedBytes + curl.bookkeepingBytes);
     const py = estimateAptInstall(['python3'], { recommends: false });
     assert.ok(PYTHON_BYTECODE.ratio > 0, 'the bench has measured the .pyc ratio');
     assert.ok(py.bytecodeBytes > 1_000_000, `${py.bytecodeBytes}`);
-    assert.equal(py.bytes, py.installedBytes + py.bytecodeBytes);
+    assert.equal(py.bytes, py.installedBytes + py.bytecodeBytes + py.bookkeepingBytes);
     assert.equal(estimateAptInstall(['python3'], { recommends: false, bytecodeRatio: 0 }).bytecodeBytes, 0);
+  });
+
+  it("adds the measured dpkg and debconf bookkeeping once per install, and debconf's template backup when a package has templates", () => {
+    for (const c of [APT_LAYER_BOOKKEEPING, DEBCONF_TEMPLATES_BACKUP]) {
+      assert.ok(c.bytes > 100_000 && c.bytes < 2_000_000, `${c.bytes}`);
+      assert.match(c.measuredOn, /^\d{4}-\d{2}-\d{2}$/);
+      assert.equal(c.source, 'test/bench/measure/results.json');
+    }
+    // curl, git: no package with `Depends: debconf (>= 0.5) | debconf-2.0`.
+    for (const pkgs of [['curl'], ['git'], ['curl', 'git']]) {
+      const e = estimateAptInstall(pkgs, { recommends: false });
+      assert.equal(e.bookkeepingBytes, APT_LAYER_BOOKKEEPING.bytes, pkgs.join(' '));
+      assert.match(e.basis, /plus about [\d.]+ MB of dpkg and debconf records \(measured\)/);
+    }
+    // ca-certificates, tzdata (absent from a base), locales and nginx (nginx-common, iproute2) register templates.
+    const noTzdata = new Set([...OFFICIAL_BASE_PACKAGES].filter((p) => p !== 'tzdata'));
+    for (const [pkg, base] of [['ca-certificates'], ['locales'], ['nginx'], ['tzdata', noTzdata]] as const) {
+      const e = estimateAptInstall([pkg], { recommends: false, basePackages: base });
+      assert.equal(e.bookkeepingBytes, APT_LAYER_BOOKKEEPING.bytes + DEBCONF_TEMPLATES_BACKUP.bytes, pkg);
+    }
+    // Nothing added, nothing written: a package the base has, or only unknown names.
+    for (const pkgs of [['tzdata'], ['bash'], ['lib*-dev'], []]) {
+      const e = estimateAptInstall(pkgs, { recommends: false });
+      assert.deepEqual([e.bytes, e.bookkeepingBytes], [0, 0], pkgs.join(' '));
+    }
+    // The bench passes its own fit; once per install, not per package.
+    const fitted = estimateAptInstall(['curl', 'ca-certificates'], { recommends: false, bookkeeping: { layer: 1000, debconfTemplates: 10 } });
+    assert.equal(fitted.bookkeepingBytes, 1010);
+    assert.equal(fitted.bytes, fitted.installedBytes + 1010);
+    // What Recommends add: only the template backup can differ. curl recommends ca-certificates.
+    assert.equal(recommendsCost(['curl']).bookkeepingBytes, DEBCONF_TEMPLATES_BACKUP.bytes);
+    assert.equal(recommendsCost(['git', 'ca-certificates']).bookkeepingBytes, 0);
   });
 
   it('reads apt operands: versions, releases and architectures are dropped; globs and removals are not names', () => {
