@@ -250,6 +250,10 @@ describe('build context over LSP', function () {
     await client.open(ignore, 'vendor\n', 'dockerignore');
     const notRead = await client.diagnostics(ignore, has('dockerignore-not-read', /`Dockerfile` is built with the context `\.\.` \(inferred as inferred\/.*`\.\.\/\.dockerignore`.*`Dockerfile\.dockerignore`/));
     assert.equal(find(notRead, 'dockerignore-not-read').severity, 2);
+    // The hover gives its own folder's figures as what the line would do, not as what it does.
+    let said = '';
+    for (const until = Date.now() + 20_000; Date.now() < until && !/no build reads/.test(said); await new Promise((r) => setTimeout(r, 100))) said = (await hoverAt(client, ignore, 0))?.contents.value ?? '';
+    assert.match(said, /^\*\*`vendor`\*\*: no build reads this file \(`Dockerfile` is built with the context `\.\.`\), so it changes no build context now\. As the ignore file of `.*docker` it would exclude nothing\.$/);
     // Saved without the copy of package.json: nothing tells the folders apart, so docker/ is the context again.
     const text = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\n';
     fs.writeFileSync(file, text);

@@ -10,7 +10,7 @@ import type { ContextFactsSource } from '../sources/workspace';
 import type { ConfigCache } from '../sources/config';
 import { combineSettings } from '../core/config';
 import { settingFor } from '../sources/context/facts';
-import { checkDockerignore, checkDockerignoreInSteps, ignoreBeyondLimits, notReadFindings, type ContextListing, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
+import { checkDockerignore, checkDockerignoreInSteps, ignoreBeyondLimits, notReadFindings, type BuiltElsewhere, type ContextListing, type DockerignoreFinding, type IgnoreLineStats } from '../core/dockerignore';
 import type { ContextScanResult } from '../sources/context/scan';
 import type { Settings } from './settings';
 import { runInSlices } from './slices';
@@ -26,6 +26,8 @@ export interface IgnoreAnalysis {
   unmeasured?: string;
   /** Why the file is not evaluated (beyond `IGNORE_LIMITS`): then there are no findings and no scan. */
   notEvaluated?: string;
+  /** The Dockerfiles beside it, all built with another context: no build reads the file (dockerignore-not-read). */
+  notReadBy?: readonly BuiltElsewhere[];
 }
 
 export interface DocumentAnalysis {
@@ -198,7 +200,7 @@ export class AnalysisCache {
     // Whether a build reads the file does not depend on its text beyond the first line's length: kept apart from the cached checks.
     const checked = listing ? await this.checkAgainstScan(text, result!, listing, superseded) : checkDockerignore(text);
     const findings = notReadBy ? [...notReadFindings(text.slice(0, text.search(/\r|\n|$/)), notReadBy), ...checked] : checked;
-    return { text, findings, stats, scanning: found?.scan.state === 'running', ...(unmeasured === undefined ? {} : { unmeasured }) };
+    return { text, findings, stats, scanning: found?.scan.state === 'running', ...(unmeasured === undefined ? {} : { unmeasured }), ...(notReadBy?.length ? { notReadBy } : {}) };
   }
 
   /**

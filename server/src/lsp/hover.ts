@@ -10,8 +10,8 @@ import type { ServerSettings } from './settings';
 
 export async function hover(doc: DocumentAnalysis, position: Position, registry?: { hover: RegistryHover; settings: ServerSettings; trusted: boolean; engine?: EngineFeatures }): Promise<Hover | null> {
   if (doc.ignore) {
-    const { text, stats, scanning, unmeasured, notEvaluated } = doc.ignore;
-    const found = dockerignoreHover(text, position.line, stats, { scanning, unmeasured, notEvaluated });
+    const { text, stats, scanning, unmeasured, notEvaluated, notReadBy } = doc.ignore;
+    const found = dockerignoreHover(text, position.line, stats, { scanning, unmeasured, notEvaluated, notReadBy });
     return found ? { contents: { kind: MarkupKind.Markdown, value: found.markdown }, range: found.range } : null;
   }
   const model = doc.analysis?.model;

@@ -148,4 +148,14 @@ describe('dockerignore hover', () => {
     assert.match(dockerignoreHover(text, 1, { ...stats, complete: false })!.markdown, /keeps at least 3 files[\s\S]*lower bounds/);
     assert.match(dockerignoreHover(text, 1, undefined, { scanning: true })!.markdown, /measuring the build context/);
   });
+
+  it('gives the figures of a file no build reads as what it would do (dockerignore-not-read)', () => {
+    const notReadBy = [{ dockerfile: 'Dockerfile', context: '..', how: 'inferred' }];
+    const said = (line: number, s = stats) => dockerignoreHover(text, line, s, { notReadBy })!.markdown;
+    assert.equal(said(1), '**`node_modules`**: no build reads this file (`Dockerfile` is built with the context `..`), so it changes no build context now. As the ignore file of `/w/app` it would keep 3 files (4.2 MB) out.');
+    assert.match(said(2), /it would re-include 1 file \(12 B\)\.$/);
+    assert.match(said(3), /it would exclude nothing\.$/);
+    assert.match(said(1, { ...stats, complete: false }), /would keep at least 3 files \(4\.2 MB\) out\.\n\nThe scan stopped at its limits/);
+    assert.doesNotMatch(said(1), /right now|builder receives/);
+  });
 });

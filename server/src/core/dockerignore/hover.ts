@@ -6,6 +6,7 @@
 import { countOf, formatBytes } from '../../sizes/format';
 import { LineIndex } from '../text';
 import type { Range } from '../types';
+import type { BuiltElsewhere } from './diagnostics';
 import { ignoreNotEvaluatedMessage } from './limits';
 import { parseDockerignore, type DockerignoreOptions } from './parse';
 
@@ -33,6 +34,11 @@ export interface IgnoreHoverOptions extends DockerignoreOptions {
   unmeasured?: string;
   /** Why the file is not evaluated (beyond the limits): every line says so, and nothing is parsed. */
   notEvaluated?: string;
+  /**
+   * The Dockerfiles beside the file, all built with another context (dockerignore-not-read): the
+   * figures are then what the line would do as the ignore file of its own folder, and say so.
+   */
+  notReadBy?: readonly BuiltElsewhere[];
 }
 
 /**
@@ -55,14 +61,18 @@ export function dockerignoreHover(text: string, line: number, stats: IgnoreLineS
   }
   const lower = stats.complete ? '' : ' at least';
   const bound = stats.complete ? '' : '\n\nThe scan stopped at its limits, so these figures are lower bounds.';
-  let body: string;
-  if (pattern.exclusion) {
-    const back = stats.reincludedByLine.find((l) => l.line === line);
-    body = back ? `re-includes${lower} ${countOf(back.files, 'file')} (${formatBytes(back.bytes)}) in the build context right now.` : 're-includes nothing in the build context right now.';
-  } else {
-    const out = stats.excludedByLine.find((l) => l.line === line);
-    body = out ? `keeps${lower} ${countOf(out.files, 'file')} (${formatBytes(out.bytes)}) out of the build context right now.` : 'excludes nothing in the build context right now.';
+  const figures = pattern.exclusion ? stats.reincludedByLine.find((l) => l.line === line) : stats.excludedByLine.find((l) => l.line === line);
+  const amount = figures && `${lower} ${countOf(figures.files, 'file')} (${formatBytes(figures.bytes)})`;
+  const notRead = options.notReadBy?.length ? options.notReadBy : undefined;
+  if (notRead) {
+    // No build reads the file: its folder's figures are what it would do if one did.
+    const builds = notRead.map((b) => `\`${b.dockerfile}\` is built with the context \`${b.context}\``).join('; ');
+    const would = pattern.exclusion ? (amount ? `would re-include${amount}` : 'would re-include nothing') : amount ? `would keep${amount} out` : 'would exclude nothing';
+    return { markdown: `${title}: no build reads this file (${builds}), so it changes no build context now. As the ignore file of \`${stats.contextDir}\` it ${would}.${bound}`, range: pattern.range };
   }
+  const body = pattern.exclusion
+    ? amount ? `re-includes${amount} in the build context right now.` : 're-includes nothing in the build context right now.'
+    : amount ? `keeps${amount} out of the build context right now.` : 'excludes nothing in the build context right now.';
   const sent = `With this file the builder receives${lower} ${countOf(stats.includedFiles, 'file')} (${formatBytes(stats.includedBytes)}) from \`${stats.contextDir}\`.`;
   return { markdown: `${title} ${body}\n\n${sent}${bound}`, range: pattern.range };
 }
