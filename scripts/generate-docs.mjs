@@ -43,7 +43,7 @@ function rulePage(r, level) {
     ...section(
       'Stages',
       r.scope === 'layers'
-        ? 'Only stages whose layers end up in the final image count for its size: there the rule reports at its own severity; in other stages it reports at most a hint that says it has no effect on the final image.'
+        ? 'Only stages whose layers end up in the final image count for its size: there the rule reports at its own severity; in other stages it reports at most a hint that says it has no effect on the final image, unless a `COPY --from` carries the folder the finding is about into the final image.'
         : 'Reported in every stage.',
     ),
     ...section(

@@ -10,7 +10,7 @@ import { keepsInnerScripts, type InnerScriptPlace } from './innerScript';
 import { familyFindings, type FamilyCache } from './families';
 import type { AnalysisEnvironment } from './environment';
 import type { Finding, Fix, Severity } from './types';
-import { finalCopyOf, type FinalCopy } from './stageCopies';
+import { carriedCopies, finalCopyOf, type CopyHop, type FinalCopy } from './stageCopies';
 import { RULES, ruleById } from '../rules';
 import type { Rule, RuleContext } from '../rules/rule';
 import { formatCount } from '../sizes/format';
@@ -117,14 +117,14 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
     for (const r of raw) {
       if (r.instr && isIgnored(rule, r.instr.ignored)) continue;
       const stage = r.stage ?? r.instr?.stage;
-      const carried = rule.scope === 'layers' && stage && !stage.layersInFinal && r.holds !== undefined ? finalCopyOf(model, stage, r.holds) : undefined;
+      const carried = rule.scope === 'layers' && stage && !stage.layersInFinal && r.holds !== undefined ? carriedCopies(model, stage, r.holds, r.instr?.stage === stage ? r.instr : undefined) : undefined;
+      if (r.onlyIfCarried && !carried) continue;
       const inFinalImage = rule.scope === 'always' || !stage || stage.layersInFinal || carried !== undefined;
       if (!inFinalImage && settings.finalStageOnly) continue;
       let message = r.message;
       let severity: Severity = configured ?? rule.severity;
       if (carried && stage) {
-        const out = carried.stage === stage ? 'it' : `stage ${stageLabel(carried.stage.index, carried.stage.name)}, which is built on it`;
-        message += ` Stage ${stageLabel(stage.index, stage.name)} does not reach the final image, but line ${carried.instr.range.start.line + 1} copies ${carried.source} from ${out}.`;
+        message += ` Stage ${stageLabel(stage.index, stage.name)} does not reach the final image, but ${carriedText(carried)}.`;
       } else if (!inFinalImage && stage) {
         severity = 'hint';
         // `COPY --from=<stage> / /`: the stage's whole last file system goes into the final image
@@ -140,6 +140,22 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { model, findings, ruleErrors, settings, families: byFamily.cache };
+}
+
+/**
+ * The copies that carry a finding, as the message says them: "line 9 copies /app from it", or
+ * through a middle stage "line 5 copies /app/node_modules from it into stage "build", then line 9
+ * copies /app from that stage".
+ */
+function carriedText(hops: CopyHop[]): string {
+  return hops
+    .map((hop, k) => {
+      const holder = k === 0 ? 'it' : 'that stage';
+      const from = hop.stage === hop.holder ? holder : `stage ${stageLabel(hop.stage.index, hop.stage.name)}, which is built on ${holder}`;
+      const into = k < hops.length - 1 ? `${hop.stage === hop.holder ? '' : ','} into stage ${stageLabel(hop.instr.stage!.index, hop.instr.stage!.name)}` : '';
+      return `line ${hop.instr.range.start.line + 1} copies ${hop.source} from ${from}${into}`;
+    })
+    .join(', then ');
 }
 
 /** Per model and stage: the final image's `COPY --from` of that stage's (or a later stage's) whole file system, if any. Asked once per hint. */

@@ -322,6 +322,12 @@ function firstWordOf(instr: Instr): string {
   return word.slice(word.lastIndexOf('/') + 1);
 }
 
+/** A tool's folder in the user's cache directory: `$XDG_CACHE_HOME/<name>` when the command sees XDG_CACHE_HOME, else `~/.cache/<name>`. */
+export function userCacheDir(env: (name: string) => string | undefined, name: string): string {
+  const xdg = env('XDG_CACHE_HOME');
+  return `${xdg ?? '~/.cache'}/${name}`;
+}
+
 /** How a cache rule reads one RUN command. */
 export interface CacheCommandContext {
   instr: Instr;
@@ -354,7 +360,10 @@ export interface CacheRuleSpec {
   saving: SizeEstimate | ((c: CacheCommandContext) => SizeEstimate);
   /** The folder that holds the cache, when a `COPY --from` of it can carry the cache into the final image (RawFinding.holds). */
   holds?(c: CacheCommandContext): string | undefined;
-  /** Only report in stages whose layers form the final image (build caches are expected in builder stages). */
+  /**
+   * Only report in stages whose layers form the final image (build caches are expected in builder
+   * stages), and in a builder stage only when a `COPY --from` carries the folder `holds` names there.
+   */
   finalLayersOnly?: boolean;
   /** False when the rule does not apply to this Dockerfile at all (e.g. yarn berry). */
   applies?(model: DockerfileModel): boolean;
@@ -388,7 +397,8 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
       const out: RawFinding[] = [];
       if (spec.applies && !applies(file ?? model)) return out;
       for (const stage of model.stages) {
-        if (spec.finalLayersOnly && !stage.layersInFinal) continue;
+        const builder = spec.finalLayersOnly && !stage.layersInFinal;
+        if (builder && !spec.holds) continue;
         for (const instr of stage.instructions) {
           const run = instr.run;
           if (!run) continue;
@@ -405,8 +415,12 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             const removed = removedPaths(after).map((r) => expandVars(r, c.env));
             const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir)) || removed.some((r) => pathCovers(r, dir));
             if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) continue;
+            const holds = spec.holds?.(c);
+            if (builder && holds === undefined) continue;
             const saving = typeof spec.saving === 'function' ? spec.saving(c) : spec.saving;
-            out.push({ range: commandRange(model, run, cmd), instr, message: spec.message(c), saving, holds: spec.holds?.(c), data: { commandStart: cmd.start } });
+            const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: spec.message(c), saving, holds, data: { commandStart: cmd.start } };
+            if (builder) finding.onlyIfCarried = true;
+            out.push(finding);
           }
         }
       }

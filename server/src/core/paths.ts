@@ -10,7 +10,7 @@
 import type { Copy } from 'dockerfile-ast';
 import { hasCacheMount, hasFlag, isAptUpdate, isPipInstall, operands, ranAfter, ranCommands, removesPath } from './commands';
 import type { DockerfileModel, Instr, Stage } from './model';
-import { pipKeepsCache } from './packageManagers';
+import { envFor, expandVars, pipKeepsCache, runsAsRoot } from './packageManagers';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
@@ -62,6 +62,26 @@ export function commandCwd(instr: Instr, cmd: ShellCommand): string | undefined 
     cwd = plain ? resolvePath(ops[0].value, cwd) : undefined;
   }
   return cwd;
+}
+
+/**
+ * The absolute path a command's word names (for a pattern, the folder its first wildcard is in),
+ * with the variables it sees expanded and `~` or `$HOME` as its home; undefined when it cannot be
+ * resolved. The home is HOME as the command sees it, else /root when it runs as root.
+ */
+export function namedPath(instr: Instr, cmd: ShellCommand, word: string): string | undefined {
+  const env = (name: string) => envFor(instr, cmd, name);
+  // Quotes go wherever they are: a value of ENV put into a longer path keeps its own (`"/cache"/pip`).
+  let p = expandVars(word.replace(/["']/g, ''), env);
+  const home = /^(~|\$HOME|\$\{HOME\})(?=\/|$)/.exec(p);
+  if (home) {
+    const dir = env('HOME')?.replace(/["']/g, '') ?? (runsAsRoot(instr) ? '/root' : undefined);
+    if (dir === undefined || !dir.startsWith('/')) return undefined;
+    p = dir + p.slice(home[0].length);
+  }
+  if (/[$`~]/.test(p)) return undefined;
+  const cwd = p.startsWith('/') ? '/' : commandCwd(instr, cmd);
+  return cwd === undefined ? undefined : pathPattern(p, cwd)?.prefix;
 }
 
 // ---------------------------------------------------------------------------------------------

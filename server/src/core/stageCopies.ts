@@ -5,9 +5,17 @@
  * image as surely as one in the final stage, and `COPY --from=build /usr/local/bundle ...` the
  * .gem archives bundle install left there. COPY --from copies the stage's last file system, so
  * this is about files that are there at the end of the stage, not about waste in its layers.
+ *
+ * The files may pass through stages in between (`COPY --from=deps /app/node_modules ./node_modules`
+ * in stage build, then `COPY --from=build /app /app` in the final one). On the way, a RUN that may
+ * remove or empty the folder (an `rm`, `mv` or `find -delete` of a path in, at or above it, one we
+ * cannot resolve, or a cache cleaning command such as `npm cache clean`) ends the search: whether
+ * the files are still there is then unsure, and the finding stays a hint.
  */
 import { stageByRef, type DockerfileModel, type Instr, type Stage } from './model';
-import { copySpec, isAtOrBelow } from './paths';
+import { composerSubcommand } from './packageManagers';
+import { copySpec, isAtOrBelow, namedPath } from './paths';
+import { programArgs, programName, type ShellCommand } from './shell';
 import { resolvePath } from './workdir';
 
 export interface FinalCopy {
@@ -19,13 +27,23 @@ export interface FinalCopy {
   stage: Stage;
 }
 
+/** One `COPY --from` on the way from the stage that wrote the files to the final image. */
+export interface CopyHop extends FinalCopy {
+  /** The stage the files were in before this copy (the writer for the first hop, else the stage the previous hop copied into). */
+  holder: Stage;
+}
+
+/** At most this many COPY --from in a row are followed (builder, middle stages, final image). */
+const MAX_HOPS = 4;
+
 /**
  * The `COPY --from` of a stage whose layers form the final image that copies `folder` of stage
  * `written`, or a folder holding it, out of that stage (or a stage built on it). Undefined when
- * none does, or when a source is not literal (a variable, a wildcard).
+ * none does, or when a source is not literal (a variable, a wildcard). Whether the files are still
+ * there is not asked: see {@link carriedCopies} for that.
  */
 export function finalCopyOf(model: DockerfileModel, written: Stage, folder: string): FinalCopy | undefined {
-  for (const { instr, from } of finalStageCopies(model)) {
+  for (const { instr, from } of stageCopies(model).final) {
     if (!builtOn(from.stage, written)) continue;
     const hit = from.sources.find((s) => isAtOrBelow(folder, s.path));
     if (hit) return { instr, source: hit.written, stage: from.stage };
@@ -34,26 +52,126 @@ export function finalCopyOf(model: DockerfileModel, written: Stage, folder: stri
 }
 
 /**
- * The `COPY --from=<earlier stage>` instructions of the stages whose layers form the final image,
- * read once per model: each hint of a builder stage asks (analyze.ts), and reading every
- * instruction of the final stages for each took about 4% of the benchmark's profiled session on
- * the generated 10,000-line file.
+ * The chain of `COPY --from` that carries `folder`, as stage `written` leaves it from `after` on
+ * (its whole content when `after` is undefined), into a stage whose layers form the final image:
+ * one hop when the final image copies it straight out of the stage, more through middle stages.
+ * Each hop's source must be literal and hold the folder, its destination known, and no RUN
+ * between the write and the copy may remove or empty it. The shortest chain, first in file
+ * order; undefined when there is none.
  */
-const finalCopies = new WeakMap<DockerfileModel, Array<{ instr: Instr; from: NonNullable<ReturnType<typeof copyFromStage>> }>>();
-function finalStageCopies(model: DockerfileModel): Array<{ instr: Instr; from: NonNullable<ReturnType<typeof copyFromStage>> }> {
-  let known = finalCopies.get(model);
-  if (!known) {
-    known = [];
-    for (const stage of model.stages) {
-      if (!stage.layersInFinal) continue;
-      for (const instr of stage.instructions) {
-        const from = instr.keyword === 'COPY' ? copyFromStage(model, instr) : undefined;
-        if (from) known.push({ instr, from });
+export function carriedCopies(model: DockerfileModel, written: Stage, folder: string, after?: Instr): CopyHop[] | undefined {
+  const copies = stageCopies(model);
+  let level: Array<{ stage: Stage; path: string; after?: Instr; hops: CopyHop[] }> = [{ stage: written, path: folder, after, hops: [] }];
+  const seen = new Set<string>([`${written.index}:${folder}`]);
+  for (let depth = 1; depth <= MAX_HOPS && level.length > 0; depth++) {
+    const next: typeof level = [];
+    for (const at of level) {
+      for (const { instr, from } of copies.all) {
+        if (!builtOn(from.stage, at.stage)) continue;
+        const hit = from.sources.find((s) => isAtOrBelow(at.path, s.path));
+        if (!hit || mayBeRemoved(at.stage, at.after, from.stage, at.path)) continue;
+        const hops = [...at.hops, { instr, source: hit.written, stage: from.stage, holder: at.stage }];
+        if (instr.stage!.layersInFinal) return hops;
+        // The folder's place in the stage it was copied into: the source directory's content goes into the destination.
+        if (from.destPath === undefined) continue;
+        const path = resolvePath(`.${hit.path === '/' ? at.path : at.path.slice(hit.path.length)}`, from.destPath)!;
+        const key = `${instr.stage!.index}:${path}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        next.push({ stage: instr.stage!, path, after: instr, hops });
       }
     }
-    finalCopies.set(model, known);
+    level = next;
+  }
+  return undefined;
+}
+
+interface StageCopy {
+  instr: Instr;
+  from: NonNullable<ReturnType<typeof copyFromStage>>;
+}
+
+/**
+ * The `COPY --from=<earlier stage>` instructions of the stages that reach the final image, and
+ * those of the stages whose layers form it apart, read once per model: each hint of a builder stage asks
+ * (analyze.ts), and reading every instruction of the final stages for each took about 4% of the
+ * benchmark's profiled session on the generated 10,000-line file.
+ */
+const modelCopies = new WeakMap<DockerfileModel, { final: StageCopy[]; all: StageCopy[] }>();
+function stageCopies(model: DockerfileModel): { final: StageCopy[]; all: StageCopy[] } {
+  let known = modelCopies.get(model);
+  if (!known) {
+    const final: StageCopy[] = [];
+    const middle: StageCopy[] = [];
+    for (const stage of model.stages) {
+      // A stage the final image gets nothing from carries nothing there. Reading a COPY's flags
+      // is the costly part (the parser works them out on first use): the 10,000-line generated
+      // file has 440 COPY --from in 442 stages, of which 8 reach the final image.
+      if (!stage.reachesFinal) continue;
+      for (const instr of stage.instructions) {
+        const from = instr.keyword === 'COPY' ? copyFromStage(model, instr) : undefined;
+        if (from) (stage.layersInFinal ? final : middle).push({ instr, from });
+      }
+    }
+    // Those into the final image first, so a one-hop chain wins over a longer one.
+    known = { final, all: [...final, ...middle] };
+    modelCopies.set(model, known);
   }
   return known;
+}
+
+/**
+ * Whether a RUN from `after` in `stage` to the end of `source` (`stage` or a stage built on
+ * it) may remove or empty `path` ({@link mayRemove}). Only what the RUN's own text shows is read:
+ * a script it runs is not.
+ */
+function mayBeRemoved(stage: Stage, after: Instr | undefined, source: Stage, path: string): boolean {
+  for (let s: Stage | undefined = source; s; s = s.from.stage) {
+    for (const instr of s.instructions) {
+      // The finding's own RUN too: not every rule reads the removals after its command (pip-cache-kept does not).
+      if (s === stage && after && instr.index < after.index) continue;
+      const run = instr.run;
+      if (run && [...run.commands, ...(run.hidden ?? [])].some((cmd) => mayRemove(instr, cmd, path))) return true;
+    }
+    if (s === stage) break;
+  }
+  return false;
+}
+
+const REMOVERS = new Set(['rm', 'rmdir', 'unlink', 'mv', 'shred', 'find']);
+/** Programs whose `clean` (or `autoclean`) subcommand empties their cache: `apt-get clean`, `dnf clean all`, `go clean -cache`, `conda clean -a`, `bundle clean`. */
+const CLEANS_BY_SUBCOMMAND = /^(apt-get|apt|aptitude|yum|dnf|dnf5|microdnf|tdnf|zypper|conda|mamba|micromamba|go|bundle|bundler)$/;
+
+/**
+ * Whether `cmd` may remove or empty `path`: a removal of a path in, at or above it (or of one we
+ * cannot resolve), or a command that cleans a cache: `npm cache clean`, `pip cache purge`, `pnpm
+ * store prune`, `composer clear-cache`, `pipenv --clear`, a package manager's `clean`.
+ */
+function mayRemove(instr: Instr, cmd: ShellCommand, path: string): boolean {
+  const name = programName(cmd);
+  const args = programArgs(cmd);
+  if (!REMOVERS.has(name)) {
+    const ops = args.filter((w) => !w.value.startsWith('-')).map((w) => w.value);
+    return (
+      ops.some((w, k) => (w === 'cache' || w === 'store') && /^(clean|clear|purge|prune|rm|remove)$/.test(ops[k + 1] ?? '')) ||
+      (CLEANS_BY_SUBCOMMAND.test(name) && /^(clean|autoclean|cc)$/.test(ops[0] ?? '')) ||
+      composerSubcommand(cmd, ['clear-cache', 'clearcache', 'cc']) !== undefined ||
+      args.some((w) => w.value === '--clear')
+    );
+  }
+  let targets: readonly { value: string }[] = args.filter((w) => !w.value.startsWith('-'));
+  if (name === 'find') {
+    if (!args.some((w) => /^-(delete|exec|execdir|ok|okdir)$/.test(w.value))) return false;
+    // The starting points: the words before the first test or action.
+    const first = args.findIndex((w) => /^[-(!]/.test(w.value));
+    targets = first < 0 ? args : args.slice(0, first);
+    if (targets.length === 0) targets = [{ value: '.' }];
+  }
+  for (const w of targets) {
+    const named = namedPath(instr, cmd, w.value);
+    if (named === undefined || isAtOrBelow(named, path) || isAtOrBelow(path, named)) return true;
+  }
+  return false;
 }
 
 /**

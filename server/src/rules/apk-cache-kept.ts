@@ -37,6 +37,7 @@ export const rule: Rule = {
           instr,
           message: `apk keeps its package index in /var/cache/apk: ${BASIS}. Add --no-cache.`,
           saving: { basis: BASIS },
+          holds: '/var/cache/apk',
           data: { commandStart: cmd.start },
         });
       }

@@ -52,6 +52,7 @@ export const rule = cacheRule({
   },
   fills: (cmd) => subcommandOf(cmd, /^apk$/, ['update']),
   cleans: () => false,
+  holds: () => '/var/cache/apk',
   cacheHandled: (handled) => handled('/var/cache/apk') || handled('/etc/apk/cache'),
   message: ({ instr, cmd }) => {
     const allNoCache = instr.run!.commands.filter((c) => c.start > cmd.start && isApkAdd(c)).every((c) => hasFlag(c, '--no-cache'));

@@ -42,6 +42,7 @@ export const rule: Rule = {
         instr,
         message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}${ubuntuListsNote(base)}. Add \`${CLEANUP}\` to the same RUN.`,
         saving: { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base) },
+        holds: LISTS,
       });
     }
     return out;

@@ -4,6 +4,7 @@
  */
 import { hasFlag } from '../core/commands';
 import { appendRepair, baseImageOf, cacheRule, composerCommand, composerSubcommand, imageRepository } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
 import type { ShellCommand } from '../core/shell';
 
 const CLEAN = 'composer clear-cache';
@@ -41,6 +42,11 @@ export const rule = cacheRule({
     // The official composer image sets COMPOSER_HOME=/tmp in its own ENV, which the file does not show.
     const home = imageRepository(baseImageOf(instr)) === 'composer' ? ['/tmp/cache'] : [];
     return [...home, '~/.composer/cache', '~/.cache/composer', '~/.config/composer/cache'].some(handled);
+  },
+  // The folder COMPOSER_CACHE_DIR or COMPOSER_HOME names, or the official image's (COMPOSER_HOME=/tmp); Composer's own default depends on the XDG folders it finds.
+  holds: ({ instr, cmd, env }) => {
+    const dir = env('COMPOSER_CACHE_DIR') ?? (env('COMPOSER_HOME') !== undefined ? `${env('COMPOSER_HOME')}/cache` : imageRepository(baseImageOf(instr)) === 'composer' ? '/tmp/cache' : undefined);
+    return dir === undefined ? undefined : namedPath(instr, cmd, dir);
   },
   message: ({ cmd }) => `Composer leaves its cache in this layer: ${BASIS}. Add \`${cleanup(cmd)}\` to the same RUN.`,
   saving: { basis: BASIS },

@@ -4,6 +4,7 @@
  */
 import { operands } from '../core/commands';
 import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
 const PROGRAMS = /^(conda|mamba|micromamba)$/;
@@ -39,6 +40,12 @@ export const rule = cacheRule({
     if (dirs) return dirs.every(handled);
     const root = env('MAMBA_ROOT_PREFIX') ?? env('CONDA_DIR');
     return (root !== undefined && handled(`${root}/pkgs`)) || PKGS.some(handled);
+  },
+  // Only a package cache the Dockerfile names: the default one depends on where the image installed conda.
+  holds: ({ instr, cmd, env }) => {
+    const root = env('MAMBA_ROOT_PREFIX') ?? env('CONDA_DIR');
+    const dir = env('CONDA_PKGS_DIRS') ?? (root === undefined ? undefined : `${root}/pkgs`);
+    return dir === undefined || dir.includes(',') ? undefined : namedPath(instr, cmd, dir);
   },
   message: ({ cmd }) => `${programName(cmd)} leaves its package cache in this layer: ${BASIS}. Add \`${cleanCommand(programName(cmd))}\` to the same RUN.`,
   saving: { basis: BASIS },

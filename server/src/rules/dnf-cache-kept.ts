@@ -22,6 +22,8 @@ export const rule = cacheRule({
   },
   fills: (cmd) => subcommandOf(cmd, /^dnf5?$/, RPM_FILLS),
   cleans: rpmCleanAll,
+  // dnf, dnf5 and yum cache under /var/cache (which one depends on the release): the folder that holds them all.
+  holds: () => '/var/cache',
   cacheHandled: (handled) => handled('/var/cache/dnf') || handled('/var/cache/libdnf5') || handled('/var/cache/yum'),
   message: ({ cmd }) => `dnf leaves its cache in this layer: ${BASIS}. Add \`${programName(cmd)} clean all\` to the same RUN.`,
   saving: { basis: BASIS },

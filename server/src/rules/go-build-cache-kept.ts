@@ -1,10 +1,12 @@
 /**
  * go-build-cache-kept: `go build` / `go install` / `go mod download` in a stage whose layers form
  * the final image leave the build cache (GOCACHE, ~/.cache/go-build) and the module cache
- * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are not reported.
+ * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are reported only when the
+ * final image copies the folder that holds the caches out of them (`COPY --from=build / /`).
  */
 import { cacheMountTargets, operands, ranAfter, ranCommands } from '../core/commands';
-import { appendRepair, cacheRule, expandVars, pathCovers, removedPaths, subcommandOf, usedLaterInImage } from '../core/packageManagers';
+import { appendRepair, baseImageOf, cacheRule, expandVars, imageRepository, pathCovers, removedPaths, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
 import type { Instr, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import { formatBytes, GO_BUILD_CACHE_EXAMPLE as GO, GO_BUILD_CACHE_GO119_EXAMPLE as GO119 } from '../sizes';
@@ -70,6 +72,30 @@ function cacheState(instr: Instr, cmd: ShellCommand, env: (name: string) => stri
   };
 }
 
+/**
+ * The folder that holds the caches the command leaves: the build cache (GOCACHE, else the user's
+ * cache folder) when it compiles, the module cache (GOMODCACHE, GOPATH's, the official image's
+ * /go/pkg/mod), or the folder above both. Undefined when one of them is not known.
+ */
+function keptCaches({ instr, cmd, env }: CacheCommandContext): string | undefined {
+  const state = cacheState(instr, cmd, env);
+  const gopath = env('GOPATH');
+  const mod = env('GOMODCACHE') ?? (gopath !== undefined ? (gopath.includes(':') ? undefined : `${gopath}/pkg/mod`) : imageRepository(baseImageOf(instr)) === 'golang' ? '/go/pkg/mod' : '~/go/pkg/mod');
+  const dirs = [compiles(cmd) && !state.build ? env('GOCACHE') ?? userCacheDir(env, 'go-build') : '', state.mod ? '' : mod]
+    .filter((d) => d !== '')
+    .map((d) => (d === undefined ? undefined : namedPath(instr, cmd, d)));
+  if (dirs.length === 0 || dirs.includes(undefined)) return undefined;
+  // The longest folder that holds them all.
+  let common = dirs[0]!.split('/');
+  for (const d of dirs as string[]) {
+    const parts = d.split('/');
+    let k = 0;
+    while (k < common.length && parts[k] === common[k]) k++;
+    common = common.slice(0, k);
+  }
+  return common.join('/') || '/';
+}
+
 export const rule = cacheRule({
   id: 'go-build-cache-kept',
   title: 'Go build and module caches in the final image',
@@ -89,8 +115,10 @@ export const rule = cacheRule({
     const state = cacheState(instr, cmd, env);
     return state.mod && (state.build || !compiles(cmd));
   },
-  message: ({ cmd }) =>
-    `go leaves its ${compiles(cmd) ? 'module and build caches' : 'module cache'} in the final image: ${compiles(cmd) ? BASIS : MOD_BASIS}. Build in a builder stage and copy the binary, or use cache mounts on /go/pkg/mod and /root/.cache/go-build.`,
+  // In a builder stage: reported only when a COPY --from carries this folder into the final image.
+  holds: keptCaches,
+  message: ({ instr, cmd }) =>
+    `go leaves its ${compiles(cmd) ? 'module and build caches' : 'module cache'} in ${instr.stage?.layersInFinal === false ? 'this layer' : 'the final image'}: ${compiles(cmd) ? BASIS : MOD_BASIS}. ${instr.stage?.layersInFinal === false ? 'Copy only the binary out of this stage' : 'Build in a builder stage and copy the binary'}, or use cache mounts on /go/pkg/mod and /root/.cache/go-build.`,
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
   saving: ({ cmd }) => ({ basis: compiles(cmd) ? `${BASIS}; example: ${GO.basis}` : MOD_BASIS }),
   repair: ({ model, instr, cmd, env }) => {

@@ -22,6 +22,8 @@ export const rule = cacheRule({
   },
   fills: (cmd) => subcommandOf(cmd, /^microdnf$/, RPM_FILLS),
   cleans: rpmCleanAll,
+  // dnf, dnf5 and yum cache under /var/cache (which one depends on the release): the folder that holds them all.
+  holds: () => '/var/cache',
   cacheHandled: (handled) => handled('/var/cache/yum') || handled('/var/cache/dnf') || handled('/var/cache/libdnf5'),
   message: () => `microdnf leaves its cache in this layer: ${BASIS}. Add \`${CLEAN}\` to the same RUN.`,
   saving: { basis: BASIS },

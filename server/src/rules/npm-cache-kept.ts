@@ -3,6 +3,7 @@
  * document of every package into npm's cache (~/.npm/_cacache) and leave them there.
  */
 import { appendRepair, cacheRule, envFor, flagValue, npmInstallWord, type CacheCommandContext } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from '../core/npmCommand';
 import { lockfileKey, NPM_UPDATE, projectInstall } from '../core/npmLockfile';
 import { operands } from '../core/commands';
@@ -94,6 +95,7 @@ export const rule = cacheRule({
     const dir = flagValue(c.cmd, '--cache') ?? envFor(c.instr, c.cmd, 'npm_config_cache', true) ?? '~/.npm';
     return `npm leaves its cache (${dir}) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;
   },
+  holds: ({ instr, cmd }) => namedPath(instr, cmd, flagValue(cmd, '--cache') ?? envFor(instr, cmd, 'npm_config_cache', true) ?? '~/.npm'),
   // For packages named on the command line, or a lockfile of the context the table knows, the npm
   // model sizes the cache; otherwise an example
   // from another project is no estimate for this one: no `bytes`, the example stays in the basis.

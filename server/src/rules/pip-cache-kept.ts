@@ -4,7 +4,8 @@
  */
 import { cacheMountTargets, commandRange, insertAfterWord, isPipInstall } from '../core/commands';
 import { runInstructions } from '../core/model';
-import { envFor, findingCommand, flagValue, pathCovers, pipKeepsCache } from '../core/packageManagers';
+import { envFor, findingCommand, flagValue, pathCovers, pipKeepsCache, userCacheDir } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
@@ -40,6 +41,8 @@ export const rule: Rule = {
           instr,
           message: `pip keeps its download cache in this layer: ${BASIS}. Add --no-cache-dir.`,
           saving: { basis: BASIS },
+          // The folder pip caches in, for a COPY --from that carries it into the final image.
+          holds: namedPath(instr, cmd, flagValue(cmd, '--cache-dir') ?? envFor(instr, cmd, 'PIP_CACHE_DIR') ?? userCacheDir((name) => envFor(instr, cmd, name), 'pip')),
           data: { commandStart: cmd.start },
         });
       }

@@ -4,6 +4,7 @@
  */
 import { hasFlag } from '../core/commands';
 import { appendRepair, cacheRule, disablesPipCache, runsAsRoot, subcommandOf } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
 const BASIS = "pip's wheel cache (a copy of every downloaded wheel: roughly the packages' download size again) plus pipenv's own cache; it depends on the packages and is not yet measured by our bench";
@@ -22,6 +23,8 @@ export const rule = cacheRule({
   },
   fills: (cmd) => subcommandOf(cmd, /^pipenv$/, ['install', 'sync', 'update']),
   cleans: (cmd) => programName(cmd) === 'pipenv' && hasFlag(cmd, '--clear'),
+  // Its cache and pip's are both in ~/.cache when nothing moves them: the folder that holds the two.
+  holds: ({ instr, cmd, env }) => (['PIPENV_CACHE_DIR', 'PIP_CACHE_DIR', 'XDG_CACHE_HOME'].some((n) => env(n) !== undefined) ? undefined : namedPath(instr, cmd, '~/.cache')),
   cacheHandled: (handled, { env }) => handled(env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled('~/.cache/pip') || disablesPipCache(env('PIP_NO_CACHE_DIR'))),
   message: () => `pipenv leaves its cache and pip's in this layer: ${BASIS}. Remove ~/.cache/pipenv and ~/.cache/pip in the same RUN (or use a cache mount).`,
   saving: { basis: BASIS },

@@ -4,7 +4,8 @@
  * (the default), so they cost little; the metadata cache and the store's index files do cost.
  */
 import { operands } from '../core/commands';
-import { appendRepair, cacheRule, flagValue, subcommandOf } from '../core/packageManagers';
+import { appendRepair, cacheRule, flagValue, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { PNPM_METADATA_EXAMPLE as EX, PNPM_STORE_INDEX_EXAMPLE as INDEX } from '../sizes/packageCaches';
@@ -12,6 +13,11 @@ import { PNPM_METADATA_EXAMPLE as EX, PNPM_STORE_INDEX_EXAMPLE as INDEX } from '
 const PRUNE = 'pnpm store prune';
 const EXAMPLE = `for express@4.21.2 the metadata cache was about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured with pnpm 9)`;
 const STORES = ['~/.local/share/pnpm/store', '~/.pnpm-store', '/pnpm/store'];
+
+/** The store folder the command or its environment names, if any. */
+function namedStore({ cmd, env }: CacheCommandContext): string | undefined {
+  return flagValue(cmd, '--store-dir') ?? env('npm_config_store_dir') ?? (env('PNPM_HOME') && `${env('PNPM_HOME')}/store`);
+}
 
 export const rule = cacheRule({
   id: 'pnpm-store-kept',
@@ -27,9 +33,14 @@ export const rule = cacheRule({
   },
   fills: (cmd) => subcommandOf(cmd, /^pnpm$/, ['install', 'i', 'add', 'fetch', 'update', 'up', 'upgrade']),
   cleans: (cmd) => programName(cmd) === 'pnpm' && operands(cmd)[0]?.value === 'store' && operands(cmd)[1]?.value === 'prune',
-  cacheHandled: (handled, { cmd, env }) => {
-    const dir = flagValue(cmd, '--store-dir') ?? env('npm_config_store_dir') ?? (env('PNPM_HOME') && `${env('PNPM_HOME')}/store`);
+  cacheHandled: (handled, c) => {
+    const dir = namedStore(c);
     return dir ? handled(dir) : STORES.some(handled);
+  },
+  // Only a store the Dockerfile names: the default one moved between pnpm versions.
+  holds: (c) => {
+    const dir = namedStore(c);
+    return dir ? namedPath(c.instr, c.cmd, dir) : undefined;
   },
   message: () => `pnpm leaves its metadata cache and store index in this layer: ${EXAMPLE}. Add \`${PRUNE}\` or a cache mount on the store.`,
   // An example from another project is no estimate for this one: no `bytes`, the example stays in the basis.

@@ -5,7 +5,8 @@
  * the two download folders, never the whole cache directory.
  */
 import { hasFlag, operands } from '../core/commands';
-import { appendRepair, cacheRule, runsAsRoot, subcommandOf } from '../core/packageManagers';
+import { appendRepair, cacheRule, runsAsRoot, subcommandOf, userCacheDir } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
 const BASIS = "Poetry's cache holds each downloaded wheel or sdist: roughly the installed packages' download size again; it depends on the dependencies and is not yet measured by our bench";
@@ -29,6 +30,7 @@ export const rule = cacheRule({
     const dir = env('POETRY_CACHE_DIR') ?? '~/.cache/pypoetry';
     return handled(`${dir}/cache`) && handled(`${dir}/artifacts`);
   },
+  holds: ({ instr, cmd, env }) => namedPath(instr, cmd, env('POETRY_CACHE_DIR') ?? userCacheDir(env, 'pypoetry')),
   message: () => `Poetry leaves its download cache in this layer: ${BASIS}. Add --no-cache, a cache mount, or remove its cache/ and artifacts/ folders in the same RUN.`,
   saving: { basis: BASIS },
   repair: ({ model, instr, env }) => {

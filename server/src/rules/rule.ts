@@ -43,9 +43,12 @@ export interface RawFinding {
   /**
    * The folder (absolute) that holds what the finding is about: a cache, the copied context. In a
    * stage whose layers do not reach the final image, a `COPY --from` of the final image that
-   * copies this folder, or one above it, still carries the finding there (see core/stageCopies).
+   * copies this folder, or one above it, out of the stage (or through middle stages) still carries
+   * the finding there, unless a later RUN may have removed it (see core/stageCopies).
    */
   holds?: string;
+  /** Reported only when such a copy carries `holds` into the final image (a build cache in a builder stage is expected there otherwise). */
+  onlyIfCarried?: boolean;
   data?: Record<string, unknown>;
 }
 

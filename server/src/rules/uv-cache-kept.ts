@@ -3,7 +3,8 @@
  * not to (`--no-cache`, `UV_NO_CACHE`) or the cache sits in a cache mount.
  */
 import { hasFlag, insertAfterWord, operands } from '../core/commands';
-import { cacheRule, flagValue, isTruthy } from '../core/packageManagers';
+import { cacheRule, flagValue, isTruthy, userCacheDir } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
 import { programName, type ShellCommand } from '../core/shell';
 
 const BASIS = "uv's cache holds the wheels it downloaded or built; when uv hard-links them into the environment (its default on Linux) the files are shared and the extra cost is smaller, when it copies (UV_LINK_MODE=copy) it is about the environment's size again; not yet measured by our bench";
@@ -35,6 +36,7 @@ export const rule = cacheRule({
   optsOut: ({ cmd, env }) => hasFlag(cmd, '--no-cache', '-n') || isTruthy(env('UV_NO_CACHE')),
   cleans: (cmd) => programName(cmd) === 'uv' && ((operands(cmd)[0]?.value === 'cache' && operands(cmd)[1]?.value === 'clean') || operands(cmd)[0]?.value === 'clean'),
   cacheHandled: (handled, { cmd, env }) => handled(flagValue(cmd, '--cache-dir') ?? env('UV_CACHE_DIR') ?? '~/.cache/uv'),
+  holds: ({ instr, cmd, env }) => namedPath(instr, cmd, flagValue(cmd, '--cache-dir') ?? env('UV_CACHE_DIR') ?? userCacheDir(env, 'uv')),
   message: () => `uv leaves its cache in this layer: ${BASIS}. Add --no-cache (or UV_NO_CACHE=1, or a cache mount).`,
   saving: { basis: BASIS },
   repair: ({ model, instr, word }) => ({ title: 'Add --no-cache', edits: [insertAfterWord(model, instr.run!, word, ' --no-cache')] }),

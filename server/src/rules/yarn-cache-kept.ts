@@ -4,7 +4,8 @@
  * cache *is* the installed packages, so the rule stays quiet wherever the Dockerfile shows berry.
  */
 import { operands } from '../core/commands';
-import { appendRepair, cacheRule, flagValue, programWord } from '../core/packageManagers';
+import { appendRepair, cacheRule, flagValue, programWord, runsAsRoot, userCacheDir } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
 import { perInstruction, type DockerfileModel, type RunScript } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
@@ -82,6 +83,13 @@ export const rule = cacheRule({
   cacheHandled: (handled, { cmd, env }) => {
     const dir = flagValue(cmd, '--cache-folder') ?? env('YARN_CACHE_FOLDER');
     return dir !== undefined ? handled(dir) : DEFAULT_DIRS.some(handled);
+  },
+  // Yarn classic as root caches in /usr/local/share/.cache/yarn (its home for root is /usr/local/share);
+  // how XDG_CACHE_HOME changes that for root is not checked, so then no folder is named.
+  holds: ({ instr, cmd, env }) => {
+    const root = runsAsRoot(instr);
+    const dir = flagValue(cmd, '--cache-folder') ?? env('YARN_CACHE_FOLDER') ?? (!root ? userCacheDir(env, 'yarn') : env('XDG_CACHE_HOME') === undefined ? DEFAULT_DIRS[0] : undefined);
+    return dir === undefined ? undefined : namedPath(instr, cmd, dir);
   },
   message: () => `yarn leaves its cache in this layer: ${EXAMPLE}. Add \`${CLEAN}\` to the same RUN.`,
   // An example from another project is no estimate for this one: no `bytes`, the example stays in the basis.

@@ -25,6 +25,7 @@ export const rule = cacheRule({
   },
   fills: (cmd) => subcommandOf(cmd, /^zypper$/, FILLS),
   cleans: (cmd) => programName(cmd) === 'zypper' && ['clean', 'cc'].includes(operands(cmd)[0]?.value ?? ''),
+  holds: () => '/var/cache/zypp',
   cacheHandled: (handled) => handled('/var/cache/zypp'),
   message: () => `zypper leaves its cache in this layer: ${BASIS}. Add \`${CLEAN}\` to the same RUN.`,
   saving: { basis: BASIS },

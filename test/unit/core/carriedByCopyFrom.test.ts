@@ -77,19 +77,136 @@ describe('cache rules: a builder stage whose cache folder the final image copies
 });
 
 describe("a builder stage's whole file system copied into the final image (COPY --from=build / /)", () => {
-  it('its hints no longer say "No effect on the final image": what is left at the end of the stage reaches it (helper-66)', () => {
+  it('findings without a folder no longer say "No effect on the final image": what is left at the end of the stage reaches it (helper-66)', () => {
     const text = 'FROM python:3.12-slim AS build\nRUN pip install flask\nRUN apt-get update && apt-get install -y curl\nFROM scratch\nCOPY --from=build / /\n';
-    const hints = analyze(text, { context: {} }).findings.filter((f) => f.ruleId !== 'copy-whole-stage');
-    assert.deepEqual(hints.map((f) => f.ruleId).sort(), ['apt-lists-kept', 'apt-recommends', 'pip-cache-kept']);
-    for (const f of hints) {
-      assert.equal(f.severity, 'hint');
-      assert.doesNotMatch(f.message, /No effect on the final image/);
-      assert.match(f.message, /Stage "build" does not reach the final image as layers, but line 5 copies its whole file system \(\/\): what this leaves there, if still there at the end of the stage, reaches the image\.$/);
+    const found = analyze(text, { context: {} }).findings.filter((f) => f.ruleId !== 'copy-whole-stage');
+    assert.deepEqual(found.map((f) => f.ruleId).sort(), ['apt-lists-kept', 'apt-recommends', 'pip-cache-kept']);
+    // apt-recommends names no folder: it stays a hint, worded for a whole-stage copy.
+    const hint = found.find((f) => f.ruleId === 'apt-recommends')!;
+    assert.equal(hint.severity, 'hint');
+    assert.match(hint.message, /Stage "build" does not reach the final image as layers, but line 5 copies its whole file system \(\/\): what this leaves there, if still there at the end of the stage, reaches the image\.$/);
+    // pip's cache (/root/.cache/pip) and the apt lists are still there at the end of the stage: carried.
+    for (const f of found.filter((g) => g.ruleId !== 'apt-recommends')) {
+      assert.equal(f.severity, 'warning', f.ruleId);
+      assert.match(f.message, /Stage "build" does not reach the final image, but line 5 copies \/ from it\.$/);
     }
     // Through a stage built on it, and not for a copy of one folder.
     const later = analyze('FROM debian:bookworm-slim AS deps\nRUN apt-get update\nFROM deps AS build\nRUN true\nFROM scratch\nCOPY --from=build / /\n', { context: {} }).findings.find((f) => f.ruleId === 'apt-lists-kept')!;
-    assert.match(later.message, /line 6 copies the whole file system of stage "build", which is built on it \(\/\)/);
+    assert.match(later.message, /line 6 copies \/ from stage "build", which is built on it\./);
     const folder = analyze('FROM debian:bookworm-slim AS build\nRUN apt-get update\nFROM scratch\nCOPY --from=build /etc /etc\n', { context: {} }).findings.find((f) => f.ruleId === 'apt-lists-kept')!;
     assert.match(folder.message, /No effect on the final image/);
+  });
+
+  it('a later RUN that removes the folder leaves the finding a hint', () => {
+    const text = 'FROM debian:bookworm-slim AS build\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*\nFROM scratch\nCOPY --from=build / /\n';
+    const f = analyze(text, { context: {} }).findings.find((g) => g.ruleId === 'apt-lists-kept')!;
+    assert.equal(f.severity, 'hint');
+    assert.match(f.message, /copies its whole file system \(\/\): what this leaves there, if still there at the end of the stage, reaches the image\.$/);
+  });
+});
+
+describe('cache rules: the cache folder, or a folder above it, copied out of a builder stage', () => {
+  const of = (text: string, ruleId: string) => analyze(text, { context: {} }).findings.filter((f) => f.ruleId === ruleId);
+  const pip = (copy: string, more = '') => of(`FROM python:3.12 AS build\nWORKDIR /app\nRUN pip install flask\n${more}FROM python:3.12-slim\n${copy}\n`, 'pip-cache-kept');
+
+  it("pip's cache in /root/.cache/pip is carried by COPY --from=build /root /root, not by /app /app", () => {
+    const [f] = pip('COPY --from=build /root /root');
+    assert.equal(f.severity, 'warning');
+    assert.equal(f.inFinalImage, true);
+    assert.match(f.message, /Stage "build" does not reach the final image, but line 5 copies \/root from it\.$/);
+    const [g] = pip('COPY --from=build /app /app');
+    assert.equal(g.severity, 'hint');
+    assert.match(g.message, /No effect on the final image: stage "build" does not reach it\.$/);
+    // A folder inside the cache's parent that is not the cache: not carried either.
+    assert.equal(pip('COPY --from=build /root/.local /root/.local')[0].severity, 'hint');
+  });
+
+  it('PIP_CACHE_DIR and a user with HOME move the folder', () => {
+    assert.equal(pip('COPY --from=build /app /app', '').length, 1);
+    const moved = of('FROM python:3.12 AS build\nWORKDIR /app\nENV PIP_CACHE_DIR=.pip\nRUN pip install flask\nFROM python:3.12-slim\nCOPY --from=build /app /app\n', 'pip-cache-kept');
+    assert.equal(moved[0].severity, 'warning');
+    const user = (env: string) => of(`FROM python:3.12 AS build\nUSER app\n${env}RUN pip install flask\nFROM python:3.12-slim\nCOPY --from=build /home/app /home/app\n`, 'pip-cache-kept')[0];
+    assert.equal(user('ENV HOME=/home/app\n').severity, 'warning');
+    // Another user without a HOME the file shows: the home is unknown, so no claim.
+    assert.equal(user('').severity, 'hint');
+  });
+
+  it('a removal or a cleaning command later in the stage, or a removal we cannot read, keeps it a hint', () => {
+    for (const more of ['RUN rm -rf /root/.cache\n', 'RUN rm -rf ~/.cache/pip/*\n', 'RUN pip cache purge\n', 'RUN rm -rf $CACHE\n', 'RUN find / -name "*.whl" -delete\n']) {
+      assert.equal(pip('COPY --from=build /root /root', more)[0].severity, 'hint', more);
+    }
+    // A removal elsewhere, or a cache mount over the folder in a later RUN (the layer below keeps the files), does not.
+    for (const more of ['RUN rm -rf /tmp/*\n', 'RUN --mount=type=cache,target=/root/.cache/pip pip install gunicorn\n']) {
+      assert.equal(pip('COPY --from=build /root /root', more)[0].severity, 'warning', more);
+    }
+  });
+
+  it('a cache mount on the folder is never carried', () => {
+    for (const copy of ['COPY --from=build /root /root', 'COPY --from=build / /']) {
+      const text = `FROM python:3.12 AS build\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\nFROM python:3.12-slim\n${copy}\n`;
+      assert.deepEqual(of(text, 'pip-cache-kept'), []);
+      const npm = `FROM node:20 AS build\nWORKDIR /app\nRUN --mount=type=cache,target=/app/.npm npm ci --cache /app/.npm\nFROM node:20-slim\n${copy.replace(/\/root/g, '/app')}\n`;
+      assert.deepEqual(of(npm, 'npm-cache-kept'), []);
+    }
+  });
+
+  it("npm's cache in a custom --cache folder is carried by a copy of that folder's parent; the default ~/.npm is not", () => {
+    const npm = (flags: string) => of(`FROM node:20 AS build\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci ${flags}\nFROM node:20-slim\nCOPY --from=build /app /app\n`, 'npm-cache-kept')[0];
+    for (const flags of ['--cache /app/.npm', '--cache .npm', '--cache=/app/.cache/npm']) {
+      const f = npm(flags);
+      assert.equal(f.severity, 'warning', flags);
+      assert.match(f.message, /line 6 copies \/app from it\.$/);
+    }
+    assert.equal(npm('').severity, 'hint');
+    assert.equal(npm('--cache /tmp/npm').severity, 'hint');
+  });
+
+  it('apt lists, yarn, poetry and the rpm caches name their folders too', () => {
+    assert.equal(of('FROM debian:bookworm AS build\nRUN apt-get update && apt-get install -y curl\nFROM scratch\nCOPY --from=build /var /var\n', 'apt-lists-kept')[0].severity, 'warning');
+    assert.equal(of('FROM node:20 AS build\nRUN yarn global add serve\nFROM node:20-slim\nCOPY --from=build /usr/local /usr/local\n', 'yarn-cache-kept')[0].severity, 'warning');
+    assert.equal(of('FROM python:3.12 AS build\nRUN poetry install\nFROM python:3.12-slim\nCOPY --from=build /root/.cache /root/.cache\n', 'poetry-cache-kept')[0].severity, 'warning');
+    assert.equal(of('FROM fedora:40 AS build\nRUN dnf install -y gcc\nFROM scratch\nCOPY --from=build /var /var\n', 'dnf-cache-kept')[0].severity, 'warning');
+    // dnf's folder depends on the release: a copy of /var/cache/dnf alone is no claim.
+    assert.equal(of('FROM fedora:40 AS build\nRUN dnf install -y gcc\nFROM scratch\nCOPY --from=build /var/cache/dnf /var/cache/dnf\n', 'dnf-cache-kept')[0].severity, 'hint');
+  });
+});
+
+describe('build caches of builder stages (go-build-cache-kept): reported only when carried', () => {
+  const go = (build: string, copy: string) => analyze(`FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\n${build}\nFROM scratch\n${copy}\n`, { context: {} }).findings.filter((f) => f.ruleId === 'go-build-cache-kept');
+
+  it('a copy of the folder that holds both caches, or of the module cache after go mod download, reports it', () => {
+    const [f] = go('RUN go build -o /out/app .', 'COPY --from=build / /');
+    assert.equal(f.severity, 'warning');
+    assert.match(f.message, /in this layer: .* Copy only the binary out of this stage, .* Stage "build" does not reach the final image, but line 6 copies \/ from it\.$/);
+    assert.equal(go('RUN go mod download', 'COPY --from=build /go /go')[0].severity, 'warning');
+  });
+
+  it('a copy of the binary, or of one of the two caches only, reports nothing (build caches are expected in builder stages)', () => {
+    assert.deepEqual(go('RUN go build -o /out/app .', 'COPY --from=build /out/app /app'), []);
+    assert.deepEqual(go('RUN go build -o /out/app .', 'COPY --from=build /root /root'), []);
+    assert.deepEqual(go('RUN go build -o /out/app .\nRUN go clean -cache -modcache', 'COPY --from=build / /'), []);
+  });
+});
+
+describe('a chain of COPY --from through a middle stage', () => {
+  const npm = (middle: string) =>
+    analyze(`FROM node:20 AS deps\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --cache /app/.npm\nFROM node:20 AS build\nWORKDIR /app\n${middle}\nCOPY . .\nRUN npm run build\nFROM node:20-slim\nCOPY --from=build /app /app\n`, { context: {} }).findings.filter((f) => f.ruleId === 'npm-cache-kept');
+
+  it('builder -> middle stage -> final image is carried, and the message names both copies and the stages', () => {
+    const [f] = npm('COPY --from=deps /app ./');
+    assert.equal(f.severity, 'warning');
+    assert.equal(f.inFinalImage, true);
+    assert.match(f.message, /Stage "deps" does not reach the final image, but line 7 copies \/app from it into stage "build", then line 11 copies \/app from that stage\.$/);
+    // The folder moves with the copy: /app/.npm of deps is /srv/.npm of build.
+    const moved = analyze('FROM node:20 AS deps\nWORKDIR /app\nRUN npm ci --cache .npm\nFROM node:20 AS build\nCOPY --from=deps /app /srv\nFROM build AS test\nRUN true\nFROM node:20-slim\nCOPY --from=test /srv/.npm /cache\n', { context: {} }).findings.find((g) => g.ruleId === 'npm-cache-kept')!;
+    assert.match(moved.message, /line 5 copies \/app from it into stage "build", then line 9 copies \/srv\/\.npm from stage "test", which is built on that stage\.$/);
+  });
+
+  it('a middle stage that copies another path, or removes the folder after the copy, breaks the chain', () => {
+    const [f] = npm('COPY --from=deps /app/node_modules ./node_modules');
+    assert.equal(f.severity, 'hint');
+    assert.match(f.message, /No effect on the final image: stage "deps" does not reach it\.$/);
+    assert.equal(npm('COPY --from=deps /app ./\nRUN rm -rf .npm')[0].severity, 'hint');
+    assert.equal(npm('COPY --from=deps /app ./\nRUN npm cache clean --force --cache /app/.npm')[0].severity, 'hint');
   });
 });

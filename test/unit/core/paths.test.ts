@@ -7,7 +7,7 @@ import { indexRefreshOnly, installsWith, laterInImage, laterRunsInImage, mergeIn
 import { applyEdits } from '../../../server/src/core/edits';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
-  copySpec, extractedArchive, isAtOrBelow, mayDownload, ownWrites, pathPattern, tarArchive, urlBasename, writesInImage,
+  copySpec, extractedArchive, isAtOrBelow, mayDownload, namedPath, ownWrites, pathPattern, tarArchive, urlBasename, writesInImage,
 } from '../../../server/src/core/paths';
 import { normalizePath, resolvePath, workdirAt } from '../../../server/src/core/workdir';
 import * as fs from 'node:fs';
@@ -136,6 +136,27 @@ describe('core/paths', () => {
     assert.deepEqual(laterInImage(m, m.instructions[0]).map((i) => i.index), [1, 2, 4, 8, 9, 11]);
     // Asked again of the same model (the answer is worked out once per model), and of a stage's FROM.
     assert.deepEqual(laterRunsInImage(m, one).map((i) => i.run!.text), ['two', 'three', 'five', 'six']);
+  });
+});
+
+describe('core/paths: namedPath (the folder a cache path or an rm operand names)', () => {
+  const named = (text: string, word: string) => {
+    const instr = runs(buildModel(text)).pop()!;
+    return namedPath(instr, instr.run!.commands[instr.run!.commands.length - 1], word);
+  };
+
+  it("resolves ~ and $HOME to the RUN's home, variables, quotes and relative paths against the command's folder", () => {
+    assert.equal(named('FROM node:20\nRUN npm ci', '~/.npm'), '/root/.npm');
+    assert.equal(named('FROM node:20\nUSER node\nENV HOME=/home/node\nRUN npm ci', '${HOME}/.npm'), '/home/node/.npm');
+    assert.equal(named('FROM python:3.12\nENV XDG_CACHE_HOME="/cache"\nRUN pip install x', '$XDG_CACHE_HOME/pip'), '/cache/pip');
+    assert.equal(named('FROM node:20\nWORKDIR /app\nRUN cd web && npm ci', '.npm'), '/app/web/.npm');
+    assert.equal(named('FROM alpine\nRUN rm -rf /var/cache/apk/*', '/var/cache/apk/*'), '/var/cache/apk');
+  });
+
+  it('is undefined where it cannot tell: another user without HOME, an unknown variable, a cd it cannot follow', () => {
+    assert.equal(named('FROM node:20\nUSER node\nRUN npm ci', '~/.npm'), undefined);
+    assert.equal(named('FROM alpine\nRUN rm -rf $DIR', '$DIR'), undefined);
+    assert.equal(named('FROM alpine\nRUN cd $X && rm -rf build', 'build'), undefined);
   });
 });
 
