@@ -67,13 +67,14 @@ export function carriedCopies(model: DockerfileModel, written: Stage, folder: st
     const next: typeof level = [];
     for (const at of level) {
       for (const { instr, from } of copies.all) {
-        if (!builtOn(from.stage, at.stage)) continue;
+        // `--exclude` may leave the folder out; `--parents` puts it elsewhere than the destination.
+        if (!builtOn(from.stage, at.stage) || from.flags.has('exclude')) continue;
         const hit = from.sources.find((s) => isAtOrBelow(at.path, s.path));
         if (!hit || mayBeRemoved(at.stage, at.after, from.stage, at.path)) continue;
         const hops = [...at.hops, { instr, source: hit.written, stage: from.stage, holder: at.stage }];
         if (instr.stage!.layersInFinal) return hops;
         // The folder's place in the stage it was copied into: the source directory's content goes into the destination.
-        if (from.destPath === undefined) continue;
+        if (from.destPath === undefined || from.flags.has('parents')) continue;
         const path = resolvePath(`.${hit.path === '/' ? at.path : at.path.slice(hit.path.length)}`, from.destPath)!;
         const key = `${instr.stage!.index}:${path}`;
         if (seen.has(key)) continue;
@@ -179,7 +180,7 @@ function mayRemove(instr: Instr, cmd: ShellCommand, path: string): boolean {
  * (COPY --from reads a relative source from the root of the stage, not from its WORKDIR; a
  * variable or a wildcard is left out) and where they go. Undefined for any other instruction.
  */
-export function copyFromStage(model: DockerfileModel, instr: Instr): { stage: Stage; sources: { written: string; path: string }[]; destPath?: string } | undefined {
+export function copyFromStage(model: DockerfileModel, instr: Instr): { stage: Stage; sources: { written: string; path: string }[]; destPath?: string; flags: ReadonlyMap<string, string> } | undefined {
   const spec = copySpec(model, instr);
   const stage = spec?.from === undefined ? undefined : stageByRef(model.stages, spec.from);
   if (!spec || !stage || !instr.stage || stage.index >= instr.stage.index) return undefined;
@@ -188,7 +189,7 @@ export function copyFromStage(model: DockerfileModel, instr: Instr): { stage: St
     const path = /[*?[]/.test(written) ? undefined : resolvePath(written, '/');
     if (path !== undefined) sources.push({ written, path });
   }
-  return { stage, sources, destPath: spec.destPath };
+  return { stage, sources, destPath: spec.destPath, flags: spec.flags };
 }
 
 function builtOn(stage: Stage, base: Stage): boolean {

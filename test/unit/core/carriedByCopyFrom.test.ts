@@ -119,6 +119,8 @@ describe('cache rules: the cache folder, or a folder above it, copied out of a b
     assert.match(g.message, /No effect on the final image: stage "build" does not reach it\.$/);
     // A folder inside the cache's parent that is not the cache: not carried either.
     assert.equal(pip('COPY --from=build /root/.local /root/.local')[0].severity, 'hint');
+    // A copy that may exclude it (BuildKit's --exclude) is no claim.
+    assert.equal(pip('COPY --from=build --exclude=.cache /root /root')[0].severity, 'hint');
   });
 
   it('PIP_CACHE_DIR and a user with HOME move the folder', () => {
