@@ -11,7 +11,7 @@
  */
 import table from './debian-packages.generated.json';
 import base from './debian-base-packages.generated.json';
-import { APT_LAYER_BOOKKEEPING, DEBCONF_TEMPLATES_BACKUP, PYTHON_BYTECODE } from './constants';
+import { APT_LAYER_BOOKKEEPING, CA_CERTIFICATES_GENERATED, DEBCONF_TEMPLATES_BACKUP, PYTHON_BYTECODE } from './constants';
 
 /** Result of {@link estimateAptInstall}. */
 export interface AptEstimate {
@@ -30,7 +30,8 @@ export interface AptEstimate {
    * status file and debconf's template cache rewritten whole into the layer, the packages' dpkg
    * records, logs, ld.so.cache, less Installed-Size's rounding of each file up to a KiB), plus
    * {@link DEBCONF_TEMPLATES_BACKUP} when a package registers debconf templates (debconf then also
-   * keeps the previous cache as templates.dat-old).
+   * keeps the previous cache as templates.dat-old), plus {@link CA_CERTIFICATES_GENERATED} when
+   * ca-certificates is installed (the bundle and links its postinst writes to /etc/ssl/certs).
    */
   bookkeepingBytes: number;
   /** The packages apt would add, in selection order (requested first). */
@@ -48,8 +49,8 @@ export interface AptOptions {
   basePackages?: ReadonlySet<string>;
   /** Bytes of .pyc per byte of byte-compiled packages; defaults to the measured {@link PYTHON_BYTECODE} ratio. */
   bytecodeRatio?: number;
-  /** Bytes for {@link APT_LAYER_BOOKKEEPING} and {@link DEBCONF_TEMPLATES_BACKUP}; default the measured ones (the bench fits its own). */
-  bookkeeping?: { layer: number; debconfTemplates: number };
+  /** Bytes for {@link APT_LAYER_BOOKKEEPING}, {@link DEBCONF_TEMPLATES_BACKUP} and {@link CA_CERTIFICATES_GENERATED}; default the measured ones (the bench fits its own). */
+  bookkeeping?: { layer: number; debconfTemplates: number; caCertificates: number };
 }
 
 /**
@@ -243,7 +244,7 @@ export function aptOperandName(operand: string): string | undefined {
 export function estimateAptInstall(packages: readonly string[], opts: AptOptions): AptEstimate {
   // Rules ask again on every keystroke in the stage; the answer depends on these inputs only.
   if (opts.basePackages !== undefined && opts.basePackages !== OFFICIAL_BASE_PACKAGES) return computeAptInstall(packages, opts);
-  const key = `${+opts.recommends}${opts.basePackages ? 'O' : '-'}${opts.bytecodeRatio ?? ''}${opts.bookkeeping ? `/${opts.bookkeeping.layer}/${opts.bookkeeping.debconfTemplates}` : ''}\n${packages.join('\n')}`;
+  const key = `${+opts.recommends}${opts.basePackages ? 'O' : '-'}${opts.bytecodeRatio ?? ''}${opts.bookkeeping ? `/${opts.bookkeeping.layer}/${opts.bookkeeping.debconfTemplates}/${opts.bookkeeping.caCertificates}` : ''}\n${packages.join('\n')}`;
   let estimate = estimates.get(key);
   if (!estimate) {
     if (estimates.size >= MAX_KEPT_ESTIMATES) estimates.clear();
@@ -335,9 +336,10 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
   const installedBytes = selected.reduce((sum, i) => sum + sizeOf(i), 0);
   const compiled = selected.filter((i) => isByteCompiled(d.name(i))).reduce((sum, i) => sum + sizeOf(i), 0);
   const bytecodeBytes = Math.round(compiled * (opts.bytecodeRatio ?? PYTHON_BYTECODE.ratio));
-  const book = opts.bookkeeping ?? { layer: APT_LAYER_BOOKKEEPING.bytes, debconfTemplates: DEBCONF_TEMPLATES_BACKUP.bytes };
+  const book = opts.bookkeeping ?? { layer: APT_LAYER_BOOKKEEPING.bytes, debconfTemplates: DEBCONF_TEMPLATES_BACKUP.bytes, caCertificates: CA_CERTIFICATES_GENERATED.bytes };
   const templates = selected.some((i) => registersDebconfTemplates(d, i));
-  const bookkeepingBytes = selected.length === 0 ? 0 : book.layer + (templates ? book.debconfTemplates : 0);
+  const certificates = selected.includes(d.indexOf('ca-certificates') ?? -1);
+  const bookkeepingBytes = selected.length === 0 ? 0 : book.layer + (templates ? book.debconfTemplates : 0) + (certificates ? book.caCertificates : 0);
   const requested = packages.length === 1 ? packages[0] : `${packages.length} packages`;
   const extra = names.length - (packages.length - unknown.filter((u) => !u.includes('(needed by')).length);
   const basis =
@@ -345,7 +347,7 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
     `(${opts.recommends ? 'with' : 'without'} Recommends) from Debian bookworm's package index of ${table.releaseDates['bookworm-updates'] ?? table.generatedOn}, ` +
     `less what ${opts.basePackages ? 'the base image' : 'debian:bookworm'} already has` +
     (bytecodeBytes > 0 ? `, plus the .pyc files Python packages compile on install (measured ratio)` : '') +
-    (bookkeepingBytes > 0 ? `, plus about ${Math.round(bookkeepingBytes / 100_000) / 10} MB of dpkg and debconf records (measured)` : '');
+    (bookkeepingBytes > 0 ? `, plus about ${Math.round(bookkeepingBytes / 100_000) / 10} MB of dpkg and debconf records${certificates ? " and ca-certificates' generated bundle" : ''} (measured)` : '');
   return Object.freeze({ bytes: installedBytes + bytecodeBytes + bookkeepingBytes, installedBytes, bytecodeBytes, bookkeepingBytes, packages: Object.freeze(names), unknown: Object.freeze(unknown), basis });
 }
 
@@ -367,6 +369,6 @@ export function recommendsCost(packages: readonly string[], opts: Omit<AptOption
     unknown: withRec.unknown,
     basis:
       `Installed-Size of the ${extra.length} package${extra.length === 1 ? '' : 's'} that Recommends add (from Debian bookworm's package index)` +
-      (withRec.bookkeepingBytes > without.bookkeepingBytes ? ", plus the copy of debconf's template cache they leave (measured)" : ''),
+      (withRec.bookkeepingBytes > without.bookkeepingBytes ? ', plus the files their install scripts write (measured)' : ''),
   };
 }

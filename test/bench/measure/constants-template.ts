@@ -215,6 +215,13 @@ export function renderConstants(r: Results): string {
       `size of /var/cache/debconf/templates.dat in the debian:bookworm-like base; found as templates.dat-old in each measured layer that installed a package with debconf templates, measured with ${engineOf(book)}`,
       book.measuredOn.slice(0, 10),
     ),
+    constant(
+      "What ca-certificates' postinst (update-ca-certificates) writes to /etc/ssl/certs: the bundle ca-certificates.crt and a link per certificate, which Installed-Size does not count.",
+      'CA_CERTIFICATES_GENERATED',
+      book.caCertificatesBytes,
+      `/etc/ssl/certs in the layer of \`apt-get install --no-install-recommends ca-certificates\` on a debian:bookworm-like base, measured with ${engineOf(book)}`,
+      book.measuredOn.slice(0, 10),
+    ),
     '/** Bytes of pip cache per byte of wheels downloaded: the cache holds a copy of each downloaded wheel. */',
     'export const PIP_CACHE_PER_WHEEL_BYTE: MeasuredRatio = {',
     `  ratio: ${pipRatio},`,

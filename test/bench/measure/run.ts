@@ -285,12 +285,15 @@ async function measureAptInstalls(engine: Engine, basePackages: readonly string[
   const fitCompiled = estimateAptInstall(fit.packages, { recommends: false, basePackages: base, bytecodeRatio: 1 }).bytecodeBytes;
   const bytecodeRatio = Math.round((fit.pycBytes / fitCompiled) * 1000) / 1000;
   const debconfTemplatesBytes = Number((await engine.dockerOk(['run', '--rm', '--network', 'none', OFFICIAL_LIKE_IMAGE, 'stat', '-c', '%s', '/var/cache/debconf/templates.dat'])).trim());
-  const plain = (b: AptBuild) => estimateAptInstall(b.packages, { recommends: b.recommends, basePackages: base, bytecodeRatio, bookkeeping: { layer: 0, debconfTemplates: 1 } });
+  const plain = (b: AptBuild) => estimateAptInstall(b.packages, { recommends: b.recommends, basePackages: base, bytecodeRatio, bookkeeping: { layer: 0, debconfTemplates: 1, caCertificates: 1 } });
   const clean = builds.filter((b) => plain(b).bookkeepingBytes === 0 && [...baseVersions].every(([p, v]) => b.versions.get(p) === v));
   const residuals = clean.map((b) => lastLayer(b.build) - plain(b).installedBytes - b.pycBytes).sort((x, y) => x - y);
   const mid = residuals.length >> 1;
   const layerBytes = Math.round(residuals.length % 2 ? residuals[mid]! : (residuals[mid - 1]! + residuals[mid]!) / 2);
-  const bookkeeping = { layer: layerBytes, debconfTemplates: debconfTemplatesBytes };
+  // What ca-certificates' postinst (update-ca-certificates) writes: the bundle and a link per certificate.
+  const caBuild = builds.find((b) => b.packages.join() === 'ca-certificates' && !b.recommends);
+  const caCertificatesBytes = caBuild?.parts['/etc/ssl/certs'] ?? 0;
+  const bookkeeping = { layer: layerBytes, debconfTemplates: debconfTemplatesBytes, caCertificates: caCertificatesBytes };
   const predictions = builds.map((b) => compare(b, baseVersions, bytecodeRatio, bookkeeping));
   const recommends = [];
   for (const set of APT_SETS) {
@@ -310,6 +313,7 @@ async function measureAptInstalls(engine: Engine, basePackages: readonly string[
       layerBytes,
       fittedOn: clean.map((b) => `${b.packages.join(' ')}${b.recommends ? '' : ' --no-install-recommends'}`),
       debconfTemplatesBytes,
+      caCertificatesBytes,
       measuredOn: new Date().toISOString(),
     },
   };
@@ -526,7 +530,7 @@ function printTable(r: Results): void {
       .filter((m) => m.cacheMount)
       .map((m) => `${m.id}: ${m.toolVersion}; with a cache mount ${mb(m.cacheMount!.imageBytes)}; ${m.output} ${mb(m.outputBytes ?? 0)}`),
     '',
-    `apt install (official-like base; .pyc ratio ${r.bytecode.ratio} fitted on ${r.bytecode.fittedOn}; bookkeeping ${mb(r.aptBookkeeping?.layerBytes ?? 0)}, debconf templates ${mb(r.aptBookkeeping?.debconfTemplatesBytes ?? 0)})`,
+    `apt install (official-like base; .pyc ratio ${r.bytecode.ratio} fitted on ${r.bytecode.fittedOn}; bookkeeping ${mb(r.aptBookkeeping?.layerBytes ?? 0)}, debconf templates ${mb(r.aptBookkeeping?.debconfTemplatesBytes ?? 0)}, ca-certificates ${mb(r.aptBookkeeping?.caCertificatesBytes ?? 0)})`,
     'set                                      measured layer  Installed-Size  error  +.pyc model   error  +bookkeeping   error  packages measured/predicted',
     ...r.aptPredictions.map(
       (p) =>

@@ -95,9 +95,10 @@ export interface Results {
   /**
    * The apt bookkeeping terms: layerBytes fitted as the median of (measured layer - Installed-Size -
    * measured .pyc) over the installs in fittedOn (no upgraded base package, no debconf templates);
-   * debconfTemplatesBytes is templates.dat in the base.
+   * debconfTemplatesBytes is templates.dat in the base; caCertificatesBytes is /etc/ssl/certs in
+   * the layer of ca-certificates alone.
    */
-  aptBookkeeping?: { id: 'apt-installs'; layerBytes: number; fittedOn: string[]; debconfTemplatesBytes: number; measuredOn: string };
+  aptBookkeeping?: { id: 'apt-installs'; layerBytes: number; fittedOn: string[]; debconfTemplatesBytes: number; caCertificatesBytes: number; measuredOn: string };
   /** Runs of only some cases (`npm run bench:measure -- ID...`), merged into these results. */
   partialRuns?: { date: string; command: string; engine: string; cases: string[] }[];
 }

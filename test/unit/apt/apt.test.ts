@@ -7,7 +7,7 @@ import * as assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DEBIAN_PACKAGE_TABLE, OFFICIAL_BASE_PACKAGES, aptOperandName, aptTableForTests, estimateAptInstall, isByteCompiled, recommendsCost } from '../../../server/src/sizes/apt';
-import { APT_LAYER_BOOKKEEPING, DEBCONF_TEMPLATES_BACKUP, PYTHON_BYTECODE } from '../../../server/src/sizes/constants';
+import { APT_LAYER_BOOKKEEPING, CA_CERTIFICATES_GENERATED, DEBCONF_TEMPLATES_BACKUP, PYTHON_BYTECODE } from '../../../server/src/sizes/constants';
 import table from '../../../server/src/sizes/debian-packages.generated.json';
 
 describe('apt size model', () => {
@@ -126,7 +126,7 @@ describe('apt size model', () => {
   });
 
   it("adds the measured dpkg and debconf bookkeeping once per install, and debconf's template backup when a package has templates", () => {
-    for (const c of [APT_LAYER_BOOKKEEPING, DEBCONF_TEMPLATES_BACKUP]) {
+    for (const c of [APT_LAYER_BOOKKEEPING, DEBCONF_TEMPLATES_BACKUP, CA_CERTIFICATES_GENERATED]) {
       assert.ok(c.bytes > 100_000 && c.bytes < 2_000_000, `${c.bytes}`);
       assert.match(c.measuredOn, /^\d{4}-\d{2}-\d{2}$/);
       assert.equal(c.source, 'test/bench/measure/results.json');
@@ -137,11 +137,17 @@ describe('apt size model', () => {
       assert.equal(e.bookkeepingBytes, APT_LAYER_BOOKKEEPING.bytes, pkgs.join(' '));
       assert.match(e.basis, /plus about [\d.]+ MB of dpkg and debconf records \(measured\)/);
     }
-    // ca-certificates, tzdata (absent from a base), locales and nginx (nginx-common, iproute2) register templates.
+    // tzdata (absent from a base), locales and nginx (nginx-common, iproute2) register templates.
     const noTzdata = new Set([...OFFICIAL_BASE_PACKAGES].filter((p) => p !== 'tzdata'));
-    for (const [pkg, base] of [['ca-certificates'], ['locales'], ['nginx'], ['tzdata', noTzdata]] as const) {
+    for (const [pkg, base] of [['locales'], ['nginx'], ['tzdata', noTzdata]] as const) {
       const e = estimateAptInstall([pkg], { recommends: false, basePackages: base });
       assert.equal(e.bookkeepingBytes, APT_LAYER_BOOKKEEPING.bytes + DEBCONF_TEMPLATES_BACKUP.bytes, pkg);
+    }
+    // ca-certificates has templates too, and its postinst writes the CA bundle; pulled in (curl with Recommends) alike.
+    for (const [pkgs, recommends] of [[['ca-certificates'], false], [['ca-certificates', 'libssl3'], false], [['curl'], true]] as const) {
+      const e = estimateAptInstall(pkgs, { recommends });
+      assert.equal(e.bookkeepingBytes, APT_LAYER_BOOKKEEPING.bytes + DEBCONF_TEMPLATES_BACKUP.bytes + CA_CERTIFICATES_GENERATED.bytes, pkgs.join(' '));
+      assert.match(e.basis, /dpkg and debconf records and ca-certificates' generated bundle \(measured\)/);
     }
     // Nothing added, nothing written: a package the base has, or only unknown names.
     for (const pkgs of [['tzdata'], ['bash'], ['lib*-dev'], []]) {
@@ -149,11 +155,12 @@ describe('apt size model', () => {
       assert.deepEqual([e.bytes, e.bookkeepingBytes], [0, 0], pkgs.join(' '));
     }
     // The bench passes its own fit; once per install, not per package.
-    const fitted = estimateAptInstall(['curl', 'ca-certificates'], { recommends: false, bookkeeping: { layer: 1000, debconfTemplates: 10 } });
-    assert.equal(fitted.bookkeepingBytes, 1010);
-    assert.equal(fitted.bytes, fitted.installedBytes + 1010);
-    // What Recommends add: only the template backup can differ. curl recommends ca-certificates.
-    assert.equal(recommendsCost(['curl']).bookkeepingBytes, DEBCONF_TEMPLATES_BACKUP.bytes);
+    const fitted = estimateAptInstall(['curl', 'ca-certificates'], { recommends: false, bookkeeping: { layer: 1000, debconfTemplates: 10, caCertificates: 1 } });
+    assert.equal(fitted.bookkeepingBytes, 1011);
+    assert.equal(fitted.bytes, fitted.installedBytes + 1011);
+    // What Recommends add: only the per-package terms can differ. curl recommends ca-certificates.
+    assert.equal(recommendsCost(['curl']).bookkeepingBytes, DEBCONF_TEMPLATES_BACKUP.bytes + CA_CERTIFICATES_GENERATED.bytes);
+    assert.match(recommendsCost(['curl']).basis, /plus the files their install scripts write \(measured\)/);
     assert.equal(recommendsCost(['git', 'ca-certificates']).bookkeepingBytes, 0);
   });
 
