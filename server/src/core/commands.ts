@@ -58,16 +58,26 @@ export function isAptUpdate(cmd: ShellCommand): boolean {
 
 /** Python's pip in any of its spellings: `pip`, `pip3`, `pip3.12`, `python -m pip`. */
 export function isPipInstall(cmd: ShellCommand): { installWord: ShellWord } | undefined {
+  const installWord = pipWords(cmd)?.find((w) => !w.value.startsWith('-'));
+  return installWord?.value === 'install' ? { installWord } : undefined;
+}
+
+/** The words after `pip` (`pip3.12`, `python -m pip`), or undefined when the command is no pip. */
+function pipWords(cmd: ShellCommand): readonly ShellWord[] | undefined {
   const name = programName(cmd);
   const args = programArgs(cmd);
-  let rest: readonly ShellWord[] | undefined;
-  if (/^pip(\d+(\.\d+)?)?$/.test(name)) rest = args;
-  else if (/^python(\d+(\.\d+)?)?$/.test(name)) {
+  if (/^pip(\d+(\.\d+)?)?$/.test(name)) return args;
+  if (/^python(\d+(\.\d+)?)?$/.test(name)) {
     const m = args.findIndex((w) => w.value === '-m');
-    if (m >= 0 && /^pip(\d+(\.\d+)?)?$/.test(args[m + 1]?.value ?? '')) rest = args.slice(m + 2);
+    if (m >= 0 && /^pip(\d+(\.\d+)?)?$/.test(args[m + 1]?.value ?? '')) return args.slice(m + 2);
   }
-  const installWord = rest?.find((w) => !w.value.startsWith('-'));
-  return installWord?.value === 'install' ? { installWord } : undefined;
+  return undefined;
+}
+
+/** `pip cache purge` or `pip cache remove <pattern>` (also as `python -m pip`): empties pip's cache, or the part a pattern names. */
+export function isPipCachePurge(cmd: ShellCommand): boolean {
+  const ops = pipWords(cmd)?.filter((w) => !w.value.startsWith('-'));
+  return ops?.[0]?.value === 'cache' && (ops[1]?.value === 'purge' || (ops[1]?.value === 'remove' && ops[2]?.value === '*'));
 }
 
 /** True when a command the RUN runs ({@link ranCommands}) is an `rm` of a path that starts with one of `prefixes`. */

@@ -8,7 +8,7 @@
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { hasCacheMount, hasFlag, isAptUpdate, isPipInstall, operands, ranAfter, ranCommands, removesPath } from './commands';
+import { hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands, removesPath } from './commands';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { envFor, expandVars, pipKeepsCache, runsAsRoot } from './packageManagers';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
@@ -283,16 +283,24 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   const run = instr.run!;
   const out: { path: string; how: string; command: ShellCommand }[] = [];
   const kept = (p: string) => !removesPath(run, p) && !hasCacheMount(instr, p);
-  for (const cmd of ranCommands(run)) {
+  // root's home as the RUN may write it: `/root/.cache/pip`, `~/.cache/pip`, `$HOME/.cache/pip`.
+  const keptInHome = (p: string) => kept(`/root/${p}`) && kept(`~/${p}`) && kept(`$HOME/${p}`) && kept(`\${HOME}/${p}`);
+  const ran = ranCommands(run);
+  for (const cmd of ran) {
     if (isAptUpdate(cmd) && kept('/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
-    if (isPipInstall(cmd) && pipKeepsCache(instr, cmd) && kept('/root/.cache/pip') && kept('/root/.cache')) {
+    if (isPipInstall(cmd) && pipKeepsCache(instr, cmd) && keptInHome('.cache') && !ranAfter(run, cmd).some(isPipCachePurge)) {
       out.push({ path: '/root/.cache/pip', how: 'pip install', command: cmd });
     }
     const name = programName(cmd);
-    if (name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && kept('/root/.npm')) out.push({ path: '/root/.npm', how: `npm ${operands(cmd)[0].value}`, command: cmd });
+    if (name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome('.npm') && !ranAfter(run, cmd).some(cleansNpmCache)) {
+      out.push({ path: '/root/.npm', how: `npm ${operands(cmd)[0].value}`, command: cmd });
+    }
   }
   return out;
 }
+
+/** `npm cache clean --force` (`clear`, `rm`): empties npm's cache. */
+const cleansNpmCache = (c: ShellCommand) => programName(c) === 'npm' && operands(c)[0]?.value === 'cache' && ['clean', 'clear', 'rm'].includes(operands(c)[1]?.value ?? '');
 
 /** True when a command `instr`'s RUN runs after `after` removes `path` (so nothing of it stays in the layer). */
 function removedLaterInRun(instr: Instr, after: ShellCommand, path: string): boolean {

@@ -129,7 +129,7 @@ function stageCopies(model: DockerfileModel): { final: StageCopy[]; all: StageCo
 function mayBeRemoved(stage: Stage, after: Instr | undefined, source: Stage, path: string): boolean {
   for (let s: Stage | undefined = source; s; s = s.from.stage) {
     for (const instr of s.instructions) {
-      // The finding's own RUN too: not every rule reads the removals after its command (pip-cache-kept does not).
+      // The finding's own RUN too: a rule may not read every removal after its command (one before it, in a script it runs).
       if (s === stage && after && instr.index < after.index) continue;
       const run = instr.run;
       if (run && [...run.commands, ...(run.hidden ?? [])].some((cmd) => mayRemove(instr, cmd, path))) return true;

@@ -2,9 +2,9 @@
  * pip-cache-kept (hadolint DL3042): `pip install` keeps every wheel it downloaded or built in
  * ~/.cache/pip unless told not to.
  */
-import { cacheMountTargets, commandRange, insertAfterWord, isPipInstall } from '../core/commands';
+import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, isPipInstall } from '../core/commands';
 import { runInstructions } from '../core/model';
-import { envFor, findingCommand, flagValue, pathCovers, pipKeepsCache, userCacheDir } from '../core/packageManagers';
+import { envFor, expandVars, findingCommand, flagValue, pathCovers, pipKeepsCache, removedPaths, userCacheDir } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { RawFinding, Rule } from './rule';
 
@@ -23,7 +23,7 @@ export const rule: Rule = {
     incorrect: 'RUN pip install -r requirements.txt',
     correct: 'RUN pip install --no-cache-dir -r requirements.txt',
     sizeImpact: `${BASIS}. Large for numeric packages (numpy, torch).`,
-    fix: 'Inserts `--no-cache-dir` after `install`. `ENV PIP_NO_CACHE_DIR=1` or `--mount=type=cache,target=/root/.cache/pip` also satisfy the rule.',
+    fix: 'Inserts `--no-cache-dir` after `install`. `ENV PIP_NO_CACHE_DIR=1`, `--mount=type=cache,target=/root/.cache/pip`, or `pip cache purge` or removing the cache folder later in the same RUN also satisfy the rule.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -32,10 +32,15 @@ export const rule: Rule = {
       // A cache mount on the folder pip caches in keeps the cache out of the layer: the user's
       // ~/.cache/pip (/root's, or /home/app's after USER app), or --cache-dir / PIP_CACHE_DIR.
       const mounts = cacheMountTargets(instr);
-      for (const cmd of run.commands) {
+      for (let k = 0; k < run.commands.length; k++) {
+        const cmd = run.commands[k];
         if (!isPipInstall(cmd) || !pipKeepsCache(instr, cmd)) continue;
         const dir = flagValue(cmd, '--cache-dir') ?? envFor(instr, cmd, 'PIP_CACHE_DIR') ?? '~/.cache/pip';
         if (mounts.some((m) => pathCovers(m, dir))) continue;
+        // Emptied later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`): nothing stays in the layer.
+        const after = run.commands.slice(k + 1);
+        if (after.some(isPipCachePurge)) continue;
+        if (removedPaths(after).some((r) => pathCovers(expandVars(r, (name) => envFor(instr, cmd, name)), dir))) continue;
         out.push({
           range: commandRange(model, run, cmd),
           instr,

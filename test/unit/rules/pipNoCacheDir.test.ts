@@ -50,3 +50,25 @@ describe('pip-cache-kept and cache mounts', () => {
     assert.equal(pip('FROM python:3.12-slim\nENV PIP_CACHE_DIR=/var/cache/pip\nRUN --mount=type=cache,target=/root/.cache/pip pip install flask\n'), 1);
   });
 });
+
+describe('a cache emptied later in the same RUN', () => {
+  const found = (text: string, id: string) => analyze(text, { context: {} }).findings.filter((f) => f.ruleId === id).map((f) => f.range.start.line);
+  it('silences pip-cache-kept: pip cache purge, rm of the folder (written as /root, ~ or $HOME) or of ~/.cache', () => {
+    for (const cleanup of ['pip cache purge', 'python -m pip cache purge', 'rm -rf /root/.cache/pip', 'rm -rf ~/.cache/pip', 'rm -rf $HOME/.cache/pip', 'rm -rf /root/.cache']) {
+      assert.deepEqual(found(`FROM python:3.12-slim\nRUN pip install flask && ${cleanup}\n`, 'pip-cache-kept'), [], cleanup);
+    }
+    // Before the install, or only part of the cache: it stays.
+    assert.deepEqual(found('FROM python:3.12-slim\nRUN pip cache purge && pip install flask\n', 'pip-cache-kept'), [1]);
+    assert.deepEqual(found('FROM python:3.12-slim\nRUN pip install flask && pip cache remove flask\n', 'pip-cache-kept'), [1]);
+    assert.deepEqual(found('FROM python:3.12-slim\nRUN pip install --cache-dir /tmp/pc flask && rm -rf /root/.cache/pip\n', 'pip-cache-kept'), [1]);
+  });
+
+  it('leaves nothing for files-changed-in-later-layer to call deleted a layer too late (pip and npm)', () => {
+    const text = 'FROM python:3.12-slim\nRUN pip install flask && rm -rf ~/.cache/pip\nRUN pip install requests && pip cache purge\nRUN pip install numpy\nRUN rm -rf /root/.cache\n';
+    const [later] = analyze(text, { context: {} }).findings.filter((f) => f.ruleId === 'files-changed-in-later-layer');
+    assert.match(later.message, /written at line 4 \(pip install\):/);
+    const npm = 'FROM node:22-slim\nRUN npm install -g pm2 && npm cache clean --force\nRUN npm install -g nodemon && rm -rf ~/.npm\nRUN npm install -g serve\nRUN rm -rf /root/.npm\n';
+    const [npmLater] = analyze(npm, { context: {} }).findings.filter((f) => f.ruleId === 'files-changed-in-later-layer');
+    assert.match(npmLater.message, /written at line 4 \(npm install\):/);
+  });
+});
