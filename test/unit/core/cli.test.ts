@@ -55,6 +55,7 @@ describe('CLI', () => {
     assert.equal(report.estimate.sized, false);
     assert.ok(report.estimate.bytes > 0, 'the layers are still counted');
     assert.match(report.estimate.summary, /^not sized \(base not sized \+ /);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
   it('writes SARIF 2.1.0 with rule metadata and help', async () => {
     const r = await run(['--format', 'sarif', '--help-uri', 'https://example.test/docs/rules', path.join(EXAMPLES, 'python-naive')]);
