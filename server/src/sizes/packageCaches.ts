@@ -61,3 +61,30 @@ export const NPM_CACHE_DEV_EXAMPLE: MeasuredConstant & { installedBytes: number 
   measuredOn: '2026-11-24',
   source: SOURCE,
 };
+
+/**
+ * What `yarn cache clean --all` frees after installing the example set with Yarn 4 and
+ * `nodeLinker: node-modules`: the global cache's zip archives (~/.yarn/berry/cache). The metadata
+ * cache beside it (~/.yarn/berry/metadata, 902,058 B here) stays; `rm -rf ~/.yarn/berry` takes both.
+ */
+export const YARN_BERRY_CACHE_EXAMPLE: MeasuredConstant & { installedBytes: number } = {
+  bytes: 2_350_216,
+  installedBytes: 2_247_221,
+  basis: `yarn 4.18.1 global cache (72 zip archives) removed by \`yarn cache clean --all\` after installing ${SET} with nodeLinker: node-modules, file bytes on an overlay mount like a build's`,
+  measuredOn: '2026-12-04',
+  source: SOURCE,
+};
+
+/**
+ * What bun's install cache costs in the layer beyond node_modules after installing the example
+ * set (bun 1.4.5, default backend): the package files are hard links shared with node_modules, so
+ * only the 70 registry manifests (*.npm) cost; `bun pm cache rm` shrank the layer's tar by 1,310,720 B
+ * (the manifests, and a tar header for each hard link and folder).
+ */
+export const BUN_CACHE_EXAMPLE: MeasuredConstant & { installedBytes: number } = {
+  bytes: 781_048,
+  installedBytes: 2_227_832,
+  basis: `bun 1.4.5 install cache beyond the files it hard-links into node_modules (its registry manifests) after installing ${SET}, file bytes counted once per inode on an overlay mount like a build's`,
+  measuredOn: '2026-12-04',
+  source: SOURCE,
+};
