@@ -12,7 +12,7 @@
  */
 import { NOTABLE_BESIDE_PROJECT, NOTABLE_FOLDERS, SECRET_FILE_NAMES, watchGlobs } from './sources/context/names';
 
-/** Files the server reads by name: ignore files, its config and hadolint's, Compose files, npm lockfiles, and the project files that choose a fix's entries (context-without-dockerignore) or make a folder beside them notable (names.ts). */
+/** Files the server reads by name: ignore files, its config and hadolint's, Compose files, npm lockfiles, .yarnrc.yml, and the project files that choose a fix's entries (context-without-dockerignore) or make a folder beside them notable (names.ts). */
 const READ_NAMES = [
   '.dockerignore',
   '*.dockerignore',
@@ -28,6 +28,7 @@ const READ_NAMES = [
   'package.json',
   'package-lock.json',
   'npm-shrinkwrap.json',
+  '.yarnrc.yml',
   'requirements.txt',
   'pyproject.toml',
   'setup.py',

@@ -27,6 +27,8 @@ export interface BuildContextFacts {
   npmLockfile?: NpmLockfileFacts;
   /** The package.json at the top of the build context, when it can be read (what `npm install` installs without a lockfile). */
   npmManifest?: NpmManifestFacts;
+  /** The .yarnrc.yml at the top of the build context (Yarn 2+), when it can be read. */
+  yarnrc?: YarnrcFacts;
   /** The stage the Compose services that build this Dockerfile name as their `build.target` (all the same one). */
   buildTarget?: string;
 }
@@ -53,6 +55,11 @@ export interface NpmManifestFacts {
   workspaces: boolean;
 }
 
+/** The .yarnrc.yml settings the Yarn rules read. */
+export const YARNRC_KEYS = ['nodeLinker', 'enableGlobalCache', 'cacheFolder', 'globalFolder'] as const;
+
+/** What .yarnrc.yml sets at its top level, values as written (unquoted). */
+export type YarnrcFacts = { path: string } & { [K in (typeof YARNRC_KEYS)[number]]?: string };
 
 export interface IgnoreFileFacts {
   /** Relative to the Dockerfile's folder, `/`-separated (`.dockerignore`, `../.dockerignore`, `app.Dockerfile.dockerignore`). */

@@ -12,6 +12,7 @@ import { rule as aptRecommends } from './apt-recommends';
 import { rule as archiveKept } from './archive-kept';
 import { rule as baseImageNotSlim } from './base-image-not-slim';
 import { rule as buildToolsInFinalImage } from './build-tools-in-final-image';
+import { rule as bunCacheKept } from './bun-cache-kept';
 import { rule as bundlerCacheKept } from './bundler-cache-kept';
 import { rule as cargoCacheKept } from './cargo-cache-kept';
 import { rule as composerCacheKept } from './composer-cache-kept';
@@ -42,6 +43,7 @@ import { rule as pnpmStoreKept } from './pnpm-store-kept';
 import { rule as poetryCacheKept } from './poetry-cache-kept';
 import { rule as useraddWithoutNoLogInit } from './useradd-without-no-log-init';
 import { rule as uvCacheKept } from './uv-cache-kept';
+import { rule as yarnBerryCacheKept } from './yarn-berry-cache-kept';
 import { rule as yarnCacheKept } from './yarn-cache-kept';
 import { rule as yumCacheKept } from './yum-cache-kept';
 import { rule as zypperCacheKept } from './zypper-cache-kept';
@@ -56,6 +58,7 @@ export const RULES: readonly Rule[] = [
   archiveKept,
   baseImageNotSlim,
   buildToolsInFinalImage,
+  bunCacheKept,
   bundlerCacheKept,
   cargoCacheKept,
   composerCacheKept,
@@ -86,6 +89,7 @@ export const RULES: readonly Rule[] = [
   poetryCacheKept,
   useraddWithoutNoLogInit,
   uvCacheKept,
+  yarnBerryCacheKept,
   yarnCacheKept,
   yumCacheKept,
   zypperCacheKept,

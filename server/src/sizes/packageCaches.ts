@@ -70,7 +70,7 @@ export const NPM_CACHE_DEV_EXAMPLE: MeasuredConstant & { installedBytes: number 
 export const YARN_BERRY_CACHE_EXAMPLE: MeasuredConstant & { installedBytes: number } = {
   bytes: 2_350_216,
   installedBytes: 2_247_221,
-  basis: `yarn 4.18.1 global cache (72 zip archives) removed by \`yarn cache clean --all\` after installing ${SET} with nodeLinker: node-modules, file bytes on an overlay mount like a build's`,
+  basis: `yarn 4.18 global cache (zip archives) after installing ${SET} with nodeLinker: node-modules, file bytes`,
   measuredOn: '2026-12-04',
   source: SOURCE,
 };
@@ -84,7 +84,7 @@ export const YARN_BERRY_CACHE_EXAMPLE: MeasuredConstant & { installedBytes: numb
 export const BUN_CACHE_EXAMPLE: MeasuredConstant & { installedBytes: number } = {
   bytes: 781_048,
   installedBytes: 2_227_832,
-  basis: `bun 1.4.5 install cache beyond the files it hard-links into node_modules (its registry manifests) after installing ${SET}, file bytes counted once per inode on an overlay mount like a build's`,
+  basis: `bun 1.4 cache beyond the files it hard-links into node_modules (the registry manifests) after installing ${SET}, file bytes`,
   measuredOn: '2026-12-04',
   source: SOURCE,
 };

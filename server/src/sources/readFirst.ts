@@ -22,6 +22,17 @@ export function readIfThere(file: string): Promise<string | undefined> {
   );
 }
 
+/**
+ * The text of `name` at the top of `dir` (`names`: the folder's listing) when it is listed, no
+ * larger than `maxBytes` and readable; undefined otherwise. For the project files of a build context.
+ */
+export async function readListedFile(dir: string, names: readonly string[], name: string, maxBytes: number): Promise<string | undefined> {
+  if (!names.includes(name)) return undefined;
+  const file = path.join(dir, name);
+  const size = await fs.stat(file).then((s) => s.size, () => Infinity);
+  return size > maxBytes ? undefined : readIfThere(file);
+}
+
 /** Reads every one of `files` at once; answers the texts of those that could be read, in the order given. */
 export async function readAll(files: readonly string[]): Promise<FileText[]> {
   const texts = await Promise.all(files.map(readIfThere));

@@ -10,14 +10,15 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { compilePattern, goClean, ignoreBeyondLimits, ignoreFileCandidates, testPattern } from '../../core/dockerignore';
-import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts, NpmManifestFacts } from '../../core/environment';
+import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts, NpmManifestFacts, YarnrcFacts } from '../../core/environment';
 import type { NpmLockEntry } from '../../sizes/npm';
 import { composeBuildTargets, composeTargetsFor, readComposeFiles } from './compose';
 import { isDockerfileName } from '../files';
 import type { BuiltElsewhere } from '../../core/dockerignore';
 import { inferContext } from './inference';
 import { readNpmManifest } from './npmManifest';
-import { readFirst, readIfThere } from '../readFirst';
+import { readYarnrc } from './yarnrc';
+import { readFirst, readListedFile } from '../readFirst';
 import type { ContextScanResult } from './scan';
 
 /** A setting for every Dockerfile (a string), or per Dockerfile glob (a map); read by {@link settingFor}. */
@@ -118,6 +119,8 @@ export interface ContextOnDisk {
   npmLockfile?: NpmLockfileFacts;
   /** package.json at the top of the context, when there is one that can be read. */
   npmManifest?: NpmManifestFacts;
+  /** .yarnrc.yml at the top of the context, when there is one that can be read. */
+  yarnrc?: YarnrcFacts;
 }
 
 /** Lockfiles larger than this are not read (the biggest monorepo lockfiles stay well below it). */
@@ -171,12 +174,8 @@ export const NPM_LOCKFILE_NAMES = ['npm-shrinkwrap.json', 'package-lock.json'];
 /** npm-shrinkwrap.json (which npm prefers) or package-lock.json at the top of the context. */
 async function readNpmLockfile(dir: string, names: readonly string[]): Promise<NpmLockfileFacts | undefined> {
   const name = NPM_LOCKFILE_NAMES.find((n) => names.includes(n));
-  if (!name) return undefined;
-  const file = path.join(dir, name);
-  const size = await fs.stat(file).then((s) => s.size, () => Infinity);
-  if (size > MAX_LOCKFILE_BYTES) return undefined;
-  const text = await readIfThere(file);
-  return text === undefined ? undefined : parseNpmLockfile(text, name);
+  const text = name === undefined ? undefined : await readListedFile(dir, names, name, MAX_LOCKFILE_BYTES);
+  return text === undefined ? undefined : parseNpmLockfile(text, name!);
 }
 
 /** Resolves the context and reads the ignore file that applies (the per-Dockerfile one first). Never rejects. */
@@ -190,8 +189,8 @@ export async function readContext(dockerfilePath: string, layout: ContextLayout)
     const notEvaluated = ignoreBeyondLimits(found.text);
     ignoreFile = { ...candidates.find((c) => c.path === found.path)!, text: found.text, ...(notEvaluated === undefined ? {} : { notEvaluated }) };
   }
-  const [npmLockfile, npmManifest] = await Promise.all([readNpmLockfile(context.dir, names), readNpmManifest(context.dir, names)]);
-  return { context, ignoreFile, names, npmLockfile, npmManifest };
+  const [npmLockfile, npmManifest, yarnrc] = await Promise.all([readNpmLockfile(context.dir, names), readNpmManifest(context.dir, names), readYarnrc(context.dir, names)]);
+  return { context, ignoreFile, names, npmLockfile, npmManifest, yarnrc };
 }
 
 const factsOfScans = new WeakMap<ContextScanResult, ContextScanFacts>();
@@ -231,6 +230,7 @@ export function contextFacts(dockerfilePath: string, disk: ContextOnDisk, scan?:
     ...(scan ? { scan: scanFacts(scan) } : {}),
     ...(disk.npmLockfile ? { npmLockfile: disk.npmLockfile } : {}),
     ...(disk.npmManifest ? { npmManifest: disk.npmManifest } : {}),
+    ...(disk.yarnrc ? { yarnrc: disk.yarnrc } : {}),
   };
 }
 

@@ -3,10 +3,8 @@
  * it would install (dependencies, devDependencies, optionalDependencies), so the npm rules and the
  * image estimate can size this project instead of quoting an example.
  */
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { NpmManifestFacts } from '../../core/environment';
-import { readIfThere } from '../readFirst';
+import { readListedFile } from '../readFirst';
 
 /** A package.json larger than this is not read (real ones are a few KB). */
 const MAX_MANIFEST_BYTES = 1024 * 1024;
@@ -39,10 +37,6 @@ export function parseNpmManifest(text: string, file = 'package.json'): NpmManife
 
 /** package.json at the top of `dir` (`names`: the folder's listing), when there is one that can be read. */
 export async function readNpmManifest(dir: string, names: readonly string[]): Promise<NpmManifestFacts | undefined> {
-  if (!names.includes('package.json')) return undefined;
-  const file = path.join(dir, 'package.json');
-  const size = await fs.stat(file).then((s) => s.size, () => Infinity);
-  if (size > MAX_MANIFEST_BYTES) return undefined;
-  const text = await readIfThere(file);
+  const text = await readListedFile(dir, names, 'package.json', MAX_MANIFEST_BYTES);
   return text === undefined ? undefined : parseNpmManifest(text);
 }

@@ -1,0 +1,102 @@
+/**
+ * Yarn 2+ keeps zip archives in its global cache; with the node-modules linker they sit unused
+ * beside node_modules, with Plug'n'Play they are the install. yarn-berry-cache-kept speaks only
+ * when it sees the node-modules linker, here through the build context's .yarnrc.yml copied before
+ * the install (the fixtures cover YARN_NODE_LINKER and `yarn config set`). bun-cache-kept beside it.
+ */
+import * as assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { analyze } from '../../../server/src/core/analyze';
+import { fixAll } from '../../../server/src/core/edits';
+import type { AnalysisEnvironment } from '../../../server/src/core/environment';
+import { contextFacts, readContext } from '../../../server/src/sources/context/facts';
+import { parseYarnrc } from '../../../server/src/sources/context/yarnrc';
+
+const BERRY = 'yarn-berry-cache-kept';
+const CLASSIC = 'yarn-cache-kept';
+const env = (yarnrc?: string): AnalysisEnvironment => ({ context: yarnrc === undefined ? {} : { yarnrc: parseYarnrc(yarnrc) } });
+const ids = (text: string, e: AnalysisEnvironment) => analyze(text, e).findings.map((f) => f.ruleId);
+const dockerfile = (copy: string, run = 'yarn install --immutable') => `FROM node:22-slim\nWORKDIR /app\nRUN corepack enable\n${copy}\nRUN ${run}\nCMD ["node", "index.js"]\n`;
+const WHOLE = 'COPY . .';
+const NODE_MODULES = 'nodeLinker: node-modules\n';
+
+describe('yarn-berry-cache-kept and the build context .yarnrc.yml', () => {
+  it('reads top-level scalars: quotes and comments go, other keys and nested ones are skipped', () => {
+    assert.deepEqual(parseYarnrc('nodeLinker: "node-modules" # yes\nenableGlobalCache: false\nnpmScopes:\n  cacheFolder: x\nyarnPath: .yarn/releases/yarn-4.5.0.cjs\n'), { path: '.yarnrc.yml', nodeLinker: 'node-modules', enableGlobalCache: 'false' });
+    assert.deepEqual(parseYarnrc("\uFEFFcacheFolder: './.yarn/cache'\r\nglobalFolder: /g\r\n"), { path: '.yarnrc.yml', cacheFolder: './.yarn/cache', globalFolder: '/g' });
+  });
+
+  it('the build context facts carry the .yarnrc.yml beside the Dockerfile', async () => {
+    const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dsh-yarnrc-'));
+    try {
+      await fs.writeFile(path.join(dir, '.yarnrc.yml'), NODE_MODULES);
+      const dockerfile = path.join(dir, 'Dockerfile');
+      const facts = contextFacts(dockerfile, await readContext(dockerfile, { workspaceFolders: [dir] }));
+      assert.deepEqual(facts.yarnrc, { path: '.yarnrc.yml', nodeLinker: 'node-modules' });
+    } finally {
+      await fs.rm(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('fires when the copied .yarnrc.yml chooses node-modules (by name or by COPY . .); yarn-cache-kept then stays quiet', () => {
+    for (const copy of [WHOLE, 'COPY package.json yarn.lock .yarnrc.yml ./']) {
+      const found = ids(dockerfile(copy), env(NODE_MODULES));
+      assert.ok(found.includes(BERRY), copy);
+      assert.ok(!found.includes(CLASSIC), copy);
+    }
+  });
+
+  it("stays quiet with Plug'n'Play: no nodeLinker, pnp, or a .yarnrc.yml not copied before the install", () => {
+    assert.ok(!ids(dockerfile(WHOLE), env('yarnPath: .yarn/releases/yarn-4.5.0.cjs\n')).includes(BERRY));
+    assert.ok(!ids(dockerfile(WHOLE), env('nodeLinker: pnp\n')).includes(BERRY));
+    assert.ok(!ids(dockerfile('COPY package.json yarn.lock ./'), env(NODE_MODULES)).includes(BERRY));
+    assert.ok(!ids(dockerfile(WHOLE), env()).includes(BERRY), 'no .yarnrc.yml known');
+    // The Dockerfile's own setting wins over the file's.
+    assert.ok(!ids(dockerfile(`${WHOLE}\nENV YARN_NODE_LINKER=pnp`), env(NODE_MODULES)).includes(BERRY));
+  });
+
+  it('stays quiet for a project cache, a cache mount or a cleanup in the same RUN', () => {
+    assert.ok(!ids(dockerfile(WHOLE), env(NODE_MODULES + 'enableGlobalCache: false\n')).includes(BERRY));
+    assert.ok(!ids(dockerfile(WHOLE), env(NODE_MODULES + 'cacheFolder: ./.yarn/cache\n')).includes(BERRY));
+    for (const run of ['yarn install --immutable && yarn cache clean', '--mount=type=cache,target=/root/.yarn/berry/cache yarn install --immutable', 'yarn install --immutable && rm -rf $HOME/.yarn']) {
+      assert.ok(!ids(dockerfile(WHOLE, run), env(NODE_MODULES)).includes(BERRY), run);
+    }
+    // A globalFolder moves the cache: a mount on the default folder does not cover it, one on the new folder does.
+    const moved = env(NODE_MODULES + 'globalFolder: /cache/yarn\n');
+    assert.ok(ids(dockerfile(WHOLE, '--mount=type=cache,target=/root/.yarn/berry/cache yarn install'), moved).includes(BERRY));
+    assert.ok(!ids(dockerfile(WHOLE, '--mount=type=cache,target=/cache/yarn/cache yarn install'), moved).includes(BERRY));
+  });
+
+  it('a builder stage whose cache folder the final image copies carries the finding there', () => {
+    const text = 'FROM node:22 AS build\nWORKDIR /app\nENV YARN_NODE_LINKER=node-modules\nCOPY . .\nRUN yarn install --immutable\n\nFROM node:22-slim\nCOPY --from=build /root /root\nCOPY --from=build /app /app\n';
+    const f = analyze(text, env()).findings.find((x) => x.ruleId === BERRY);
+    assert.equal(f?.severity, 'warning');
+    assert.equal(f?.inFinalImage, true);
+    const notCarried = analyze(text.replace('COPY --from=build /root /root\n', ''), env()).findings.find((x) => x.ruleId === BERRY);
+    assert.equal(notCarried?.severity, 'hint');
+  });
+
+  it('the fix appends yarn cache clean --all once; the result parses and has no finding left', () => {
+    const text = dockerfile(WHOLE, 'yarn workspaces focus --production');
+    const once = fixAll(text, env(NODE_MODULES)).text;
+    assert.equal(once, text.replace('focus --production', 'focus --production && yarn cache clean --all'));
+    assert.equal(fixAll(once, env(NODE_MODULES)).text, once);
+    assert.ok(!ids(once, env(NODE_MODULES)).includes(BERRY));
+  });
+});
+
+describe('bun-cache-kept', () => {
+  const bun = (run: string, more = '') => ids(`FROM oven/bun:1\nWORKDIR /app\nCOPY package.json bun.lock ./\n${more}RUN ${run}\n`, env());
+  it('fires on bun install and bun add, not after bun pm cache rm, a cache mount or removal of the cache folder in use', () => {
+    assert.ok(bun('bun install --production').includes('bun-cache-kept'));
+    assert.ok(bun('bun add express').includes('bun-cache-kept'));
+    for (const run of ['bun install && bun pm cache rm', '--mount=type=cache,target=/root/.bun/install/cache bun install', 'bun install && rm -rf ~/.bun']) {
+      assert.ok(!bun(run).includes('bun-cache-kept'), run);
+    }
+    assert.ok(!bun('bun install && rm -rf /cache/bun', 'ENV BUN_INSTALL_CACHE_DIR=/cache/bun\n').includes('bun-cache-kept'));
+    assert.ok(bun('bun install && rm -rf ~/.bun/install/cache', 'ENV BUN_INSTALL_CACHE_DIR=/cache/bun\n').includes('bun-cache-kept'), 'the cache is elsewhere');
+    assert.ok(!bun('bun run build').includes('bun-cache-kept'));
+  });
+});
