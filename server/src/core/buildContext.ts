@@ -320,29 +320,31 @@ function ranInImageOfEveryCopy(model: DockerfileModel, test: (cmd: ShellCommand)
 const replacedMemo = new WeakMap<DockerfileModel, Map<string, boolean>>();
 
 /**
- * True when every stage that copies the whole context has, in its image (a stage it is built on,
- * itself, or one built on it), a `COPY --from` whose destination is where the context's `path`
- * lands: `COPY --from=deps /app/node_modules ./node_modules` beside `COPY . .` in /app. The
- * image's copy of that folder then comes from the other stage, so keeping the host's out of the
- * context takes nothing the image needs; sent, the host's files merge into it (before the
- * `COPY --from`) or are laid over it (after). Only a destination exactly at the folder counts:
- * a directory source copies its contents, so `COPY --from=deps /app/node_modules ./` does not
- * make a node_modules folder.
+ * True when every stage that copies the whole context gets, from a `COPY --from` whose
+ * destination is where the context's `path` lands, that folder before anything can use the
+ * host's: `COPY --from=deps /app/node_modules ./node_modules` beside `COPY . .` in /app, in the
+ * stage or one it is built on, and before any RUN that follows the `COPY .` there or in a stage
+ * built on it (each of which has it by its end, too). The image's copy of that folder then comes
+ * from the other stage, so keeping the host's out of the context takes nothing the image needs;
+ * sent, the host's files merge into it (before the `COPY --from`) or are laid over it (after). A
+ * RUN between the `COPY .` and the `COPY --from` (`RUN npm run build` on the host's
+ * node_modules, then the production ones copied in), or a `COPY --from` only in a stage built on
+ * it beside others that use the copy, leaves the host's folder needed. Only a destination
+ * exactly at the folder counts: a directory source copies its contents, so
+ * `COPY --from=deps /app/node_modules ./` does not make a node_modules folder.
  */
 export function replacedInImage(model: DockerfileModel, path: string): boolean {
   let memo = replacedMemo.get(model);
   if (!memo) replacedMemo.set(model, (memo = new Map()));
   let known = memo.get(path);
   if (known !== undefined) return known;
-  const provided = new Map<Stage, Set<string>>(); // COPY --from destinations in the stage and the stages it is built on
+  const dests = new Map<Instr, string>(); // each COPY --from with a known destination
   for (const stage of model.stages) {
-    const dests = new Set(stage.from.stage ? provided.get(stage.from.stage) : undefined);
     for (const instr of stage.instructions) {
       if (instr.keyword !== 'COPY') continue;
       const spec = copySpec(model, instr);
-      if (spec?.from !== undefined && spec.destPath !== undefined) dests.add(spec.destPath);
+      if (spec?.from !== undefined && spec.destPath !== undefined) dests.set(instr, spec.destPath);
     }
-    provided.set(stage, dests);
   }
   let copies = 0;
   known = model.stages.every((c) =>
@@ -350,13 +352,31 @@ export function replacedInImage(model: DockerfileModel, path: string): boolean {
       if (wholeContextSource(instr) === undefined) return true;
       copies++;
       const dest = copySpec(model, instr)?.destPath;
-      if (dest === undefined) return false;
-      const at = normalizePath(`${dest}/${path}`);
-      return model.stages.some((t) => builtOn(t, c) && provided.get(t)!.has(at));
+      return dest !== undefined && inPlaceThroughout(model, c, instr, normalizePath(`${dest}/${path}`), dests);
     }),
   ) && copies > 0;
   memo.set(path, known);
   return known;
+}
+
+/**
+ * Whether a `COPY --from` of `dests` puts a folder at `at` before every RUN that sees `copy` of
+ * stage `c` (after it in `c`, or in a stage built on `c`), and by the end of each of those stages
+ * (what a later `COPY --from` of them, or the image, takes). See {@link replacedInImage}.
+ */
+function inPlaceThroughout(model: DockerfileModel, c: Stage, copy: Instr, at: string, dests: ReadonlyMap<Instr, string>): boolean {
+  const atEnd = new Map<Stage, boolean>(); // the folder is in place at the end of the stage
+  for (const stage of model.stages) {
+    let inPlace = stage.from.stage !== undefined && atEnd.get(stage.from.stage) === true;
+    const sees = builtOn(stage, c);
+    for (const instr of stage.instructions) {
+      if (dests.get(instr) === at) inPlace = true;
+      else if (sees && !inPlace && instr.run !== undefined && (stage !== c || instr.index > copy.index)) return false;
+    }
+    if (sees && !inPlace) return false;
+    atEnd.set(stage, inPlace);
+  }
+  return true;
 }
 
 /** A package install that writes node_modules: npm install/ci/update (npmInstallWord), yarn (install), pnpm install, bun install. */

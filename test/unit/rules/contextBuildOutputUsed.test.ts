@@ -134,6 +134,17 @@ describe('build output the image uses after COPY .', () => {
     // Without that COPY --from the image runs the host's vendor/: not suggested (helper-65).
     const hostVendor = laravel.replace('COPY --from=vendor /app/vendor/ /var/www/html/vendor/\n', '');
     assert.ok(!created(hostVendor, ['composer.json'], ['vendor', 'composer-dependencies']).includes('vendor'));
+    // A RUN between COPY . and the COPY --from runs on the host's node_modules (built with them,
+    // then the production ones copied in): ignoring them breaks that RUN.
+    const buildFirst = 'FROM node:22-alpine AS prod-deps\nWORKDIR /app\nCOPY package.json ./\nRUN npm install --omit=dev\nFROM node:22-alpine\nWORKDIR /app\nCOPY . .\nRUN npm run build\nCOPY --from=prod-deps /app/node_modules ./node_modules\nCMD ["node", "dist/index.js"]\n';
+    assert.ok(!created(buildFirst, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'));
+    assert.ok(!largePaths(buildFirst, facts).some((m) => m.includes('node_modules')), largePaths(buildFirst, facts).join('|'));
+    // Put in place only in a test stage built on the app stage: the app stage's RUN and the final image (FROM app) use the host's.
+    const sibling = 'FROM node:22-alpine AS deps\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nFROM node:22-alpine AS app\nWORKDIR /app\nCOPY . .\nRUN node scripts/build.js\nFROM app AS test\nCOPY --from=deps /app/node_modules ./node_modules\nRUN node --test\nFROM app\nCMD ["node", "index.js"]\n';
+    assert.ok(!created(sibling, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'));
+    // The same with the COPY --from in the app stage before its RUN: in place for the RUN, the test stage and the image.
+    const inApp = sibling.replace('COPY . .\nRUN node scripts/build.js\nFROM app AS test\nCOPY --from=deps /app/node_modules ./node_modules\n', 'COPY . .\nCOPY --from=deps /app/node_modules ./node_modules\nRUN node scripts/build.js\nFROM app AS test\n');
+    assert.ok(created(inApp, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'));
   });
 
   it('is left out of the .dockerignore that context-without-dockerignore creates, ecosystem entries too', () => {
