@@ -80,11 +80,13 @@ export function isPipCachePurge(cmd: ShellCommand): boolean {
   return ops?.[0]?.value === 'cache' && (ops[1]?.value === 'purge' || (ops[1]?.value === 'remove' && ops[2]?.value === '*'));
 }
 
-/** True when a command the RUN runs ({@link ranCommands}) is an `rm` of a path that starts with one of `prefixes`. */
+/**
+ * True when a command the RUN runs ({@link ranCommands}) is an `rm` of one of `prefixes`, of a path
+ * in it (`/var/lib/apt/lists/*`), or of a pattern that goes on from it (`~/.npm*`); not of a name
+ * that only starts the same (`rm -f ~/.npmrc` leaves ~/.npm).
+ */
 export function removesPath(run: RunScript, ...prefixes: string[]): boolean {
-  return ranCommands(run).some(
-    (c) => programName(c) === 'rm' && operands(c).some((w) => prefixes.some((p) => w.value === p || w.value.startsWith(p))),
-  );
+  return ranCommands(run).some((c) => programName(c) === 'rm' && operands(c).some((w) => prefixes.some((p) => w.value.startsWith(p) && (p.endsWith('/') || /^([/*?[]|$)/.test(w.value.slice(p.length, p.length + 1))))));
 }
 
 /**

@@ -71,4 +71,13 @@ describe('a cache emptied later in the same RUN', () => {
     const [npmLater] = analyze(npm, { context: {} }).findings.filter((f) => f.ruleId === 'files-changed-in-later-layer');
     assert.match(npmLater.message, /written at line 4 \(npm install\):/);
   });
+
+  it('is not a removal of a name that only starts like the cache folder (~/.npmrc, ~/.cache-old)', () => {
+    // A private registry's token written to ~/.npmrc and removed after npm ci leaves ~/.npm in the layer.
+    const npm = 'FROM node:22-slim\nRUN echo "//registry.example/:_authToken=x" > ~/.npmrc && npm ci && rm -f ~/.npmrc\nRUN rm -rf /root/.npm\n';
+    assert.deepEqual(found(npm, 'files-changed-in-later-layer'), [2]);
+    assert.deepEqual(found('FROM python:3.12-slim\nRUN pip install flask && rm -rf ~/.cache-old\nRUN rm -rf /root/.cache/pip\n', 'files-changed-in-later-layer'), [2]);
+    // A pattern that goes on from the folder's name still removes it.
+    assert.deepEqual(found('FROM python:3.12-slim\nRUN pip install flask && rm -rf ~/.cache*\nRUN rm -rf /root/.cache/pip\n', 'files-changed-in-later-layer'), []);
+  });
 });
