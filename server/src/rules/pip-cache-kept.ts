@@ -4,8 +4,9 @@
  */
 import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, isPipInstall } from '../core/commands';
 import { runInstructions } from '../core/model';
-import { envFor, expandVars, findingCommand, flagValue, pathCovers, pipKeepsCache, removedPaths, userCacheDir } from '../core/packageManagers';
+import { envFor, expandVars, findingCommand, flagValue, normalizeCachePath, pathCovers, pipKeepsCache, removedPaths, userCacheDir } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
+import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
@@ -35,11 +36,13 @@ export const rule: Rule = {
       for (let k = 0; k < run.commands.length; k++) {
         const cmd = run.commands[k];
         if (!isPipInstall(cmd) || !pipKeepsCache(instr, cmd)) continue;
-        const dir = flagValue(cmd, '--cache-dir') ?? envFor(instr, cmd, 'PIP_CACHE_DIR') ?? '~/.cache/pip';
+        const cacheDir = (c: ShellCommand) => flagValue(c, '--cache-dir') ?? envFor(instr, c, 'PIP_CACHE_DIR') ?? '~/.cache/pip';
+        const dir = cacheDir(cmd);
         if (mounts.some((m) => pathCovers(m, dir))) continue;
         // Emptied later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`): nothing stays in the layer.
+        // A purge empties the cache folder it sees: not the one an install's --cache-dir or its own PIP_CACHE_DIR=... named.
         const after = run.commands.slice(k + 1);
-        if (after.some(isPipCachePurge)) continue;
+        if (after.some((c) => isPipCachePurge(c) && normalizeCachePath(cacheDir(c)) === normalizeCachePath(dir))) continue;
         if (removedPaths(after).some((r) => pathCovers(expandVars(r, (name) => envFor(instr, cmd, name)), dir))) continue;
         out.push({
           range: commandRange(model, run, cmd),

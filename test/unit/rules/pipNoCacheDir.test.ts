@@ -61,6 +61,11 @@ describe('a cache emptied later in the same RUN', () => {
     assert.deepEqual(found('FROM python:3.12-slim\nRUN pip cache purge && pip install flask\n', 'pip-cache-kept'), [1]);
     assert.deepEqual(found('FROM python:3.12-slim\nRUN pip install flask && pip cache remove flask\n', 'pip-cache-kept'), [1]);
     assert.deepEqual(found('FROM python:3.12-slim\nRUN pip install --cache-dir /tmp/pc flask && rm -rf /root/.cache/pip\n', 'pip-cache-kept'), [1]);
+    // pip cache purge empties the folder it sees: not the one the install's --cache-dir or its own PIP_CACHE_DIR=... named.
+    assert.deepEqual(found('FROM python:3.12-slim\nRUN pip install --cache-dir /tmp/pc flask && pip cache purge\n', 'pip-cache-kept'), [1]);
+    assert.deepEqual(found('FROM python:3.12-slim\nRUN PIP_CACHE_DIR=/tmp/pc pip install flask && pip cache purge\n', 'pip-cache-kept'), [1]);
+    assert.deepEqual(found('FROM python:3.12-slim\nRUN pip install --cache-dir /tmp/pc flask && pip cache purge --cache-dir=/tmp/pc\n', 'pip-cache-kept'), []);
+    assert.deepEqual(found('FROM python:3.12-slim\nENV PIP_CACHE_DIR=/tmp/pc\nRUN pip install flask && pip cache purge\n', 'pip-cache-kept'), []);
   });
 
   it('leaves nothing for files-changed-in-later-layer to call deleted a layer too late (pip and npm)', () => {
