@@ -20,6 +20,10 @@ import { pathToFileURL } from 'node:url';
 /** The first section of README.md that a user of the extension does not need, and all after it. */
 const DEVELOPER_SECTIONS = '## Performance and robustness';
 
+/** The rules table README.md holds (written by scripts/generate-docs.mjs). */
+const RULES_START = '<!-- rules:start -->';
+const RULES_END = '<!-- rules:end -->';
+
 /** Lines between these (HTML comments, which Markdown viewers do not show) are left out of the package. */
 export const OMIT_START = '<!-- not in the package';
 export const OMIT_END = '<!-- end of not in the package';
@@ -81,6 +85,15 @@ export function packageReadme(readme, links) {
     const end = kept.findIndex((l, i) => i > start && l.startsWith(OMIT_END));
     if (end < 0) throw new Error(`package-readme: "${OMIT_START}" without "${OMIT_END}" after it`);
     kept.splice(start, end - start + 1 + (kept[end + 1]?.trim() === '' ? 1 : 0));
+  }
+  // The rules table without its last column (a rule's typical saving): the package's docs/rules.md,
+  // to which each rule's name links, gives it in full, and the column was a third of this README.
+  const rulesStart = kept.indexOf(RULES_START);
+  const rulesEnd = kept.indexOf(RULES_END);
+  for (let i = rulesStart + 1; rulesStart >= 0 && i < rulesEnd; i++) {
+    if (!kept[i].startsWith('|')) continue;
+    const cells = kept[i].split(/(?<!\\)\|/);
+    kept[i] = [...cells.slice(0, -2), cells[cells.length - 1]].join('|');
   }
   const text = kept.join('\n').trimEnd() + '\n';
   return links ? packageLinks(text, links) : text;
