@@ -131,6 +131,9 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const storedAgain = new Set<Instr>();
   // What a -c script the reader cannot place installs counts too (hidden, ranCommands).
   const ran = ranCommands(run);
+  // dpkg's and debconf's records, the debconf backup and the CA bundle are files of the layer:
+  // a second apt-get install in the same RUN rewrites them, so each counts once per RUN.
+  const booked = { layer: 0, debconfTemplates: 0, caCertificates: 0 };
   for (const cmd of ran) {
     const name = programName(cmd);
     const npmSub = npmInstallWord(cmd);
@@ -155,7 +158,14 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
       // As apt-recommends reads it: the flag, `-o APT::Install-Recommends=false`, or apt's configuration.
       const recommends = installsRecommends(model, instr, cmd);
       const est = estimateAptInstall(pkgs, { recommends, basePackages: OFFICIAL_BASE_PACKAGES });
-      parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes, basis: aptBasis(est.unknown.length ? `${est.basis}; unknown: ${est.unknown.join(', ')}` : est.basis, debianBase) });
+      let again = 0;
+      for (const k of ['layer', 'debconfTemplates', 'caCertificates'] as const) {
+        const part = est.bookkeepingParts?.[k] ?? 0;
+        again += Math.min(part, booked[k]);
+        booked[k] = Math.max(booked[k], part);
+      }
+      const basis = again > 0 ? `${est.basis}, less ${formatBytes(again)} of those records, which an earlier apt-get install of this RUN already counts` : est.basis;
+      parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes - again, basis: aptBasis(est.unknown.length ? `${basis}; unknown: ${est.unknown.join(', ')}` : basis, debianBase) });
       continue;
     }
     if (name === 'useradd' || name === 'adduser') {

@@ -34,6 +34,8 @@ export interface AptEstimate {
    * ca-certificates is installed (the bundle and links its postinst writes to /etc/ssl/certs).
    */
   bookkeepingBytes: number;
+  /** Which parts of `bookkeepingBytes` count: the per-layer records, the debconf backup, the CA bundle. */
+  bookkeepingParts?: { layer: number; debconfTemplates: number; caCertificates: number };
   /** The packages apt would add, in selection order (requested first). */
   packages: readonly string[];
   /** Requested names (or hard dependencies) the table does not know: their size is unknown, not zero. */
@@ -339,7 +341,8 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
   const book = opts.bookkeeping ?? { layer: APT_LAYER_BOOKKEEPING.bytes, debconfTemplates: DEBCONF_TEMPLATES_BACKUP.bytes, caCertificates: CA_CERTIFICATES_GENERATED.bytes };
   const templates = selected.some((i) => registersDebconfTemplates(d, i));
   const certificates = selected.includes(d.indexOf('ca-certificates') ?? -1);
-  const bookkeepingBytes = selected.length === 0 ? 0 : book.layer + (templates ? book.debconfTemplates : 0) + (certificates ? book.caCertificates : 0);
+  const bookkeepingParts = { layer: selected.length === 0 ? 0 : book.layer, debconfTemplates: selected.length > 0 && templates ? book.debconfTemplates : 0, caCertificates: selected.length > 0 && certificates ? book.caCertificates : 0 };
+  const bookkeepingBytes = bookkeepingParts.layer + bookkeepingParts.debconfTemplates + bookkeepingParts.caCertificates;
   const requested = packages.length === 1 ? packages[0] : `${packages.length} packages`;
   const extra = names.length - (packages.length - unknown.filter((u) => !u.includes('(needed by')).length);
   const basis =
@@ -348,7 +351,7 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
     `less what ${opts.basePackages ? 'the base image' : 'debian:bookworm'} already has` +
     (bytecodeBytes > 0 ? `, plus the .pyc files Python packages compile on install (measured ratio)` : '') +
     (bookkeepingBytes > 0 ? `, plus about ${Math.round(bookkeepingBytes / 100_000) / 10} MB of dpkg and debconf records${certificates ? " and ca-certificates' generated bundle" : ''} (measured)` : '');
-  return Object.freeze({ bytes: installedBytes + bytecodeBytes + bookkeepingBytes, installedBytes, bytecodeBytes, bookkeepingBytes, packages: Object.freeze(names), unknown: Object.freeze(unknown), basis });
+  return Object.freeze({ bytes: installedBytes + bytecodeBytes + bookkeepingBytes, installedBytes, bytecodeBytes, bookkeepingBytes, bookkeepingParts: Object.freeze(bookkeepingParts), packages: Object.freeze(names), unknown: Object.freeze(unknown), basis });
 }
 
 /**

@@ -9,6 +9,8 @@ import { join } from 'node:path';
 import { DEBIAN_PACKAGE_TABLE, OFFICIAL_BASE_PACKAGES, aptOperandName, aptTableForTests, estimateAptInstall, isByteCompiled, recommendsCost } from '../../../server/src/sizes/apt';
 import { APT_LAYER_BOOKKEEPING, CA_CERTIFICATES_GENERATED, DEBCONF_TEMPLATES_BACKUP, PYTHON_BYTECODE } from '../../../server/src/sizes/constants';
 import table from '../../../server/src/sizes/debian-packages.generated.json';
+import { estimateImage } from '../../../server/src/core/imageEstimate';
+import { buildModel } from '../../../server/src/core/model';
 
 describe('apt size model', () => {
   it('has a table with provenance: source, release dates, generation date', () => {
@@ -162,6 +164,21 @@ describe('apt size model', () => {
     assert.equal(recommendsCost(['curl']).bookkeepingBytes, DEBCONF_TEMPLATES_BACKUP.bytes + CA_CERTIFICATES_GENERATED.bytes);
     assert.match(recommendsCost(['curl']).basis, /plus the files their install scripts write \(measured\)/);
     assert.equal(recommendsCost(['git', 'ca-certificates']).bookkeepingBytes, 0);
+  });
+
+  it('counts those records once per RUN in the image estimate, however many apt-get installs it runs (helper-71)', () => {
+    const layer = (run: string) => estimateImage(buildModel(`FROM debian:bookworm-slim\n${run}\n`), { context: {} })!.layers[0];
+    const part = (run: string, i: number) => layer(run).parts[i];
+    const two = 'RUN apt-get install -y --no-install-recommends curl && apt-get install -y --no-install-recommends nginx';
+    const curl = estimateAptInstall(['curl'], { recommends: false, basePackages: OFFICIAL_BASE_PACKAGES });
+    const nginx = estimateAptInstall(['nginx'], { recommends: false, basePackages: OFFICIAL_BASE_PACKAGES });
+    assert.equal(part(two, 0).bytes, curl.bytes);
+    // nginx's own debconf backup counts (curl's install had none); the per-layer records do not again.
+    assert.equal(part(two, 1).bytes, nginx.bytes - APT_LAYER_BOOKKEEPING.bytes);
+    assert.match(part(two, 1).basis, /less [\d.]+ KB of those records, which an earlier apt-get install of this RUN already counts/);
+    // In two RUNs, two layers: each rewrites the records.
+    const runs = estimateImage(buildModel('FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends curl\nRUN apt-get install -y --no-install-recommends nginx\n'), { context: {} })!;
+    assert.deepEqual(runs.layers.map((l) => l.bytes), [curl.bytes, nginx.bytes]);
   });
 
   it('reads apt operands: versions, releases and architectures are dropped; globs and removals are not names', () => {
