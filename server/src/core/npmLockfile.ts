@@ -35,20 +35,28 @@ export function installedLockfile(env: AnalysisEnvironment, instr: Instr, cmd: S
  * be followed, `--prefix`).
  */
 export function copiedBefore(instr: Instr, path: string, cmd?: ShellCommand): boolean {
+  return lastCopyBefore(instr, path, cmd) !== undefined;
+}
+
+/** The last COPY/ADD {@link copiedBefore} finds (the one whose file the command sees), or undefined. */
+export function lastCopyBefore(instr: Instr, path: string, cmd?: ShellCommand): Instr | undefined {
   const cwd = cmd && !programArgs(cmd).some((w) => /^--prefix(=|$)/.test(w.value) || w.value === '-C') ? commandCwd(instr, cmd) : undefined;
-  if (cmd && cwd === undefined) return false;
+  if (cmd && cwd === undefined) return undefined;
+  // The stage's own instructions come after its parent's: the first stage with a copy has the last one.
   for (let st: Stage | undefined = instr.stage; st; st = st.from.stage) {
+    let last: Instr | undefined;
     for (const i of st.instructions) {
       if (i.index >= instr.index) break;
       const sources = contextSources(i);
       for (const src of sources) {
         const cleaned = src.value.replace(/^(\.\/)+/, '');
         const copies = src.whole || literalSourcePath(src.value) === path || (/[*?[]/.test(cleaned) && !cleaned.includes('/') && testPattern(compilePattern(cleaned), path));
-        if (copies && (cwd === undefined || folderCopiedTo(i, path, src.whole || sources.length > 1) === cwd)) return true;
+        if (copies && (cwd === undefined || folderCopiedTo(i, path, src.whole || sources.length > 1) === cwd)) last = i;
       }
     }
+    if (last) return last;
   }
-  return false;
+  return undefined;
 }
 
 /** The folder `copy` puts the context's top-level file `path` in; undefined when it cannot tell (a variable) or the file is renamed. */

@@ -4,7 +4,7 @@
  * build context's .yarnrc.yml when the Dockerfile copies it).
  */
 import { operands } from './commands';
-import { copiedBefore } from './npmLockfile';
+import { copiedBefore, lastCopyBefore } from './npmLockfile';
 import { perInstruction, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { programWord } from './packageManagers';
 import { programArgs, programName, type ShellCommand } from './shell';
@@ -67,24 +67,27 @@ function runShowsYarnBerry(run: RunScript): boolean {
   return answer;
 }
 
-/** `yarn config set [-H] <key> <value>`: the key and value. */
-function configSet(cmd: ShellCommand): { key: string; value: string } | undefined {
+/** `yarn config set [-H] <key> <value>`: the key, the value, and whether it goes to ~/.yarnrc.yml (`-H`, `--home`). */
+function configSet(cmd: ShellCommand): { key: string; value: string; home: boolean } | undefined {
   if (programName(cmd) !== 'yarn') return undefined;
   const ops = operands(cmd).map((w) => w.value);
-  return ops[0] === 'config' && ops[1] === 'set' && ops.length >= 4 ? { key: ops[2], value: ops[3] } : undefined;
+  return ops[0] === 'config' && ops[1] === 'set' && ops.length >= 4 ? { key: ops[2], value: ops[3], home: programArgs(cmd).some((w) => w.value === '-H' || w.value === '--home') } : undefined;
 }
 
 /**
  * A berry setting as the yarn command `cmd` sees it: its environment variable (`YARN_NODE_LINKER`
- * for nodeLinker), else the last `yarn config set <key>` before it along the FROM chain, else the
- * build context's .yarnrc.yml when a COPY/ADD before it put that file in the folder it runs in.
- * Undefined when none tells (berry's default then applies). A `yarn config set` followed by a COPY
- * of .yarnrc.yml over it is taken as the former: rare, and the answer only decides whether to speak.
+ * for nodeLinker), else what the project's .yarnrc.yml and the last `yarn config set <key>` before
+ * it along the FROM chain leave, the build context's .yarnrc.yml counting when a COPY/ADD before it
+ * put that file in the folder it runs in. `yarn config set` writes the project's .yarnrc.yml, which
+ * a later COPY of the context's file replaces (its value then holds, or none: berry's default); with
+ * `-H` it writes ~/.yarnrc.yml, below any value the project's file sets. Undefined when none tells.
+ * The rules only speak on what this answers (a wrong node-modules would have them delete a
+ * Plug'n'Play install), so a copy it cannot place stays unseen rather than guessed.
  */
 export function yarnSetting(instr: Instr, cmd: ShellCommand, key: keyof Omit<YarnrcFacts, 'path'>, env: (name: string) => string | undefined, context?: BuildContextFacts): string | undefined {
   const fromEnv = env(`YARN_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`);
   if (fromEnv !== undefined) return fromEnv;
-  let set: string | undefined;
+  let set: { value: string; home: boolean; at: Instr } | undefined;
   const stages: Stage[] = [];
   for (let st: Stage | undefined = instr.stage; st; st = st.from.stage) stages.unshift(st);
   for (const st of stages) {
@@ -93,12 +96,16 @@ export function yarnSetting(instr: Instr, cmd: ShellCommand, key: keyof Omit<Yar
       for (const c of i.run?.commands ?? []) {
         if (i === instr && c.start >= cmd.start) break;
         const s = configSet(c);
-        if (s?.key === key) set = s.value;
+        if (s?.key === key) set = { value: s.value, home: s.home, at: i };
       }
     }
   }
-  if (set !== undefined) return set;
-  return copiesYarnrc(instr, cmd, context) ? context!.yarnrc![key] : undefined;
+  const copy = context?.yarnrc && lastCopyBefore(instr, context.yarnrc.path, cmd);
+  if (!copy) return set?.value;
+  const fromFile = context!.yarnrc![key];
+  // A project setting made after the copy edits the copied file; one made before it was overwritten.
+  if (set && (set.home ? fromFile === undefined : set.at.index > copy.index)) return set.value;
+  return fromFile;
 }
 
 /** Whether the build context's .yarnrc.yml is copied before `cmd` into the folder it runs in: then yarn is berry. */

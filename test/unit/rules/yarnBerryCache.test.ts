@@ -57,6 +57,21 @@ describe('yarn-berry-cache-kept and the build context .yarnrc.yml', () => {
     assert.ok(!ids(dockerfile(`${WHOLE}\nENV YARN_NODE_LINKER=pnp`), env(NODE_MODULES)).includes(BERRY));
   });
 
+  it('a yarn config set that a later COPY of the .yarnrc.yml overwrote does not count (it would clean a PnP install)', () => {
+    const set = 'RUN yarn config set nodeLinker node-modules';
+    // The copy replaces the project's .yarnrc.yml the set wrote: its pnp, or no nodeLinker (PnP), holds.
+    for (const rc of ['nodeLinker: pnp\n', 'enableTelemetry: false\n']) {
+      assert.ok(!ids(dockerfile(`${set}\n${WHOLE}`), env(rc)).includes(BERRY), rc);
+      // Set after the copy, or in the install's RUN: it edits the copied file and holds.
+      assert.ok(ids(dockerfile(`${WHOLE}\n${set}`), env(rc)).includes(BERRY), rc);
+      assert.ok(ids(dockerfile(WHOLE, 'yarn config set nodeLinker node-modules && yarn install'), env(rc)).includes(BERRY), rc);
+    }
+    // -H writes ~/.yarnrc.yml, which holds where the project's file sets no nodeLinker and not over its pnp.
+    const home = 'RUN yarn config set -H nodeLinker node-modules';
+    assert.ok(ids(dockerfile(`${home}\n${WHOLE}`), env('enableTelemetry: false\n')).includes(BERRY));
+    assert.ok(!ids(dockerfile(`${WHOLE}\n${home}`), env('nodeLinker: pnp\n')).includes(BERRY));
+  });
+
   it('stays quiet for a project cache, a cache mount or a cleanup in the same RUN', () => {
     assert.ok(!ids(dockerfile(WHOLE), env(NODE_MODULES + 'enableGlobalCache: false\n')).includes(BERRY));
     assert.ok(!ids(dockerfile(WHOLE), env(NODE_MODULES + 'cacheFolder: ./.yarn/cache\n')).includes(BERRY));
