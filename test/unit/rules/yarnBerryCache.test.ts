@@ -114,4 +114,15 @@ describe('bun-cache-kept', () => {
     assert.ok(bun('bun install && rm -rf ~/.bun/install/cache', 'ENV BUN_INSTALL_CACHE_DIR=/cache/bun\n').includes('bun-cache-kept'), 'the cache is elsewhere');
     assert.ok(!bun('bun run build').includes('bun-cache-kept'));
   });
+
+  it('--cache-dir names the folder; --dry-run cleans nothing; quiet with --backend=symlink (node_modules links into the cache)', () => {
+    assert.ok(!bun('bun install --cache-dir /tmp/bc && rm -rf /tmp/bc').includes('bun-cache-kept'));
+    assert.ok(bun('bun install --cache-dir=/tmp/bc && rm -rf ~/.bun').includes('bun-cache-kept'), 'the cache is elsewhere');
+    assert.ok(bun('bun install && bun pm cache rm --dry-run').includes('bun-cache-kept'));
+    for (const run of ['bun install --backend=symlink', 'bun install --backend symlink --production']) assert.ok(!bun(run).includes('bun-cache-kept'), run);
+    assert.ok(bun('bun install --backend=copyfile').includes('bun-cache-kept'));
+    // A plain `bun pm cache rm` would empty the default folder, not the named one: no fix there.
+    const text = 'FROM oven/bun:1\nWORKDIR /app\nCOPY package.json bun.lock ./\nRUN bun install --cache-dir /tmp/bc\n';
+    assert.equal(fixAll(text, env()).text, text);
+  });
 });
