@@ -10,7 +10,8 @@ import { identityKey } from '../core/buildContext';
 import { operands } from '../core/commands';
 import { appendRepair, cacheRule, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
-import { programName, type ShellCommand } from '../core/shell';
+import type { DockerfileModel } from '../core/model';
+import { programArgs, programName, type ShellCommand } from '../core/shell';
 import { yarnCacheClean, yarnInstall, yarnSetting } from '../core/yarn';
 import { formatBytes } from '../sizes';
 import { YARN_BERRY_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
@@ -23,6 +24,14 @@ function berryInstall(cmd: ShellCommand) {
   const ops = operands(cmd);
   return yarnInstall(cmd) ?? (programName(cmd) === 'yarn' && ops[0]?.value === 'workspaces' && ops[1]?.value === 'focus' ? ops[1] : undefined);
 }
+
+/**
+ * `--immutable-cache` fails when an install would add to the cache, so a build can use it only
+ * after an earlier RUN filled the cache (or on a cache mount): cleaning that RUN's cache would
+ * break the later one (yarn 4.18.1: "Cache entry required but missing"). Such files get no finding.
+ */
+const usesImmutableCache = (model: DockerfileModel) =>
+  model.text.includes('--immutable-cache') && model.instructions.some((i) => i.run?.commands.some((c) => programName(c) === 'yarn' && programArgs(c).some((w) => w.value === '--immutable-cache')));
 
 const setting = ({ instr, cmd, env, context }: CacheCommandContext, key: 'nodeLinker' | 'enableGlobalCache' | 'cacheFolder' | 'globalFolder') => yarnSetting(instr, cmd, key, env, context)?.trim().replace(/^["']|["']$/g, '');
 
@@ -40,8 +49,9 @@ export const rule = cacheRule({
     incorrect: 'COPY package.json yarn.lock .yarnrc.yml ./\nRUN yarn install --immutable',
     correct: 'RUN yarn install --immutable && yarn cache clean --all\n# or keep it out of the image:\nRUN --mount=type=cache,target=/root/.yarn/berry/cache yarn install --immutable',
     sizeImpact: `About the size of node_modules again: ${EXAMPLE}; basis: ${EX.basis}.`,
-    fix: `Appends \`&& ${CLEAN}\` to the RUN (the metadata cache beside it stays; \`rm -rf ~/.yarn/berry\` takes both). A cache mount on the cache folder or its removal in the same RUN also satisfy the rule.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN (the metadata cache beside it stays; \`rm -rf ~/.yarn/berry\` takes both). A cache mount on the cache folder or its removal in the same RUN also satisfy the rule. Quiet in a file that runs yarn with \`--immutable-cache\`, which needs the cache an earlier RUN filled.`,
   },
+  applies: (model) => !usesImmutableCache(model),
   fills: berryInstall,
   optsOut: (c) => setting(c, 'nodeLinker') !== 'node-modules' || /^(false|0)$/i.test(setting(c, 'enableGlobalCache') ?? '') || setting(c, 'cacheFolder') !== undefined,
   contextKey: ({ context }) => (context.yarnrc ? identityKey(context.yarnrc) : ''),

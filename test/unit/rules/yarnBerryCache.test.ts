@@ -84,6 +84,12 @@ describe('yarn-berry-cache-kept and the build context .yarnrc.yml', () => {
     assert.ok(!ids(dockerfile(WHOLE, '--mount=type=cache,target=/cache/yarn/cache yarn install'), moved).includes(BERRY));
   });
 
+  it('stays quiet in a file where a later yarn runs with --immutable-cache (it needs the cache the install filled)', () => {
+    const text = `${dockerfile(WHOLE)}RUN yarn workspaces focus --production --immutable --immutable-cache\n`;
+    assert.ok(!ids(text, env(NODE_MODULES)).includes(BERRY));
+    assert.ok(ids(text.replace(' --immutable-cache', ''), env(NODE_MODULES)).includes(BERRY));
+  });
+
   it('a builder stage whose cache folder the final image copies carries the finding there', () => {
     const text = 'FROM node:22 AS build\nWORKDIR /app\nENV YARN_NODE_LINKER=node-modules\nCOPY . .\nRUN yarn install --immutable\n\nFROM node:22-slim\nCOPY --from=build /root /root\nCOPY --from=build /app /app\n';
     const f = analyze(text, env()).findings.find((x) => x.ruleId === BERRY);
