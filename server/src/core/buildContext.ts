@@ -10,13 +10,13 @@
 import type { Copy, Run } from 'dockerfile-ast';
 import { addIgnoreEntries, compilePattern, createDockerignoreMatcher, testPattern, type DockerignoreMatcher } from './dockerignore';
 import { TOP_LEVEL_ENTRIES, type AnalysisEnvironment, type BuildContextFacts, type ContextScanFacts } from './environment';
-import { perInstruction, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
+import { perInstruction, stageByRef, stageReferences, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
 import { programName, programOperands, type ShellCommand } from './shell';
-import { composerSubcommand, npmInstallWord, subcommandOf } from './packageManagers';
-import { copySpec, isAtOrBelow } from './paths';
+import { composerSubcommand, flagValue, npmInstallWord, subcommandOf } from './packageManagers';
+import { copySpec, isAtOrBelow, namedPath } from './paths';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
-import { copyFromStage } from './stageCopies';
+import { carriedCopies, copyFromStage, type Replaces } from './stageCopies';
 import type { Fix, Range } from './types';
 import type { RawFinding } from '../rules/rule';
 
@@ -103,9 +103,10 @@ export function wholeContextSource(instr: Instr): ContextSource | undefined {
 
 /**
  * A finding on the `.` of each COPY/ADD that copies the whole context (where the context rules
- * report), saying what `describe` says of that instruction.
+ * report), saying what `describe` says of that instruction. It `holds` the copy's destination,
+ * unless `describe` says otherwise.
  */
-export function onWholeContextCopies(model: DockerfileModel, describe: (instr: Instr) => Pick<RawFinding, 'message' | 'saving'>): RawFinding[] {
+export function onWholeContextCopies(model: DockerfileModel, describe: (instr: Instr) => Pick<RawFinding, 'message' | 'saving' | 'holds'>): RawFinding[] {
   const out: RawFinding[] = [];
   for (const instr of model.instructions) {
     const source = wholeContextSource(instr);
@@ -286,10 +287,9 @@ const MADE_BY: Record<string, (cmd: ShellCommand) => boolean> = {
 const madeInImageMemo = new WeakMap<DockerfileModel, Map<string, boolean>>();
 
 /**
- * False for a kind of heavy folder of MADE_BY when some stage that copies the whole context has
- * no RUN of that tool in its image (the stages it is built on, itself, or one built on it),
- * before or after the copy: when the tool ran before, the copy overwrites what it wrote with the
- * host's. True for other kinds.
+ * False for a kind of heavy folder of MADE_BY when some `COPY .` does not have that tool's RUN
+ * in place throughout its image ({@link ranInImageOfEveryCopy}): its stage, or a stage built on
+ * it, may then run on the host's folder. True for other kinds.
  */
 export function madeInImage(model: DockerfileModel, kind: string): boolean {
   const test = MADE_BY[kind];
@@ -307,14 +307,26 @@ function builtOn(stage: Stage, base: Stage): boolean {
   return false;
 }
 
-/** True when every stage that copies the whole context has a RUN of `test` in its image (a stage it is built on, itself, or one built on it). */
+/**
+ * True when every `COPY .` has what `test` runs in place throughout its image: a RUN of the tool
+ * before the copy (in its stage or one it is built on; the copy lays the host's folder over what
+ * the tool wrote), or after it but before any other RUN that sees the copy, in its stage and in
+ * every stage built on it ({@link inPlaceThroughout}). A tool run only in a stage built on the
+ * copying one (a test stage FROM app running `npm ci`) leaves app's RUNs and the image FROM app on
+ * the host's folder, as does a RUN between the copy and the tool (`RUN npm run build` then
+ * `RUN npm ci --omit=dev`).
+ */
 function ranInImageOfEveryCopy(model: DockerfileModel, test: (cmd: ShellCommand) => boolean): boolean {
-  const ran = new Map<Stage, boolean>(); // the tool ran in the stage or one it is built on
-  for (const stage of model.stages) {
-    ran.set(stage, (stage.from.stage !== undefined && ran.get(stage.from.stage) === true) || stage.instructions.some((i) => i.run !== undefined && ranCommands(i.run).some(test)));
-  }
-  const copying = model.stages.filter((s) => s.instructions.some((i) => wholeContextSource(i) !== undefined));
-  return copying.length > 0 && copying.every((c) => model.stages.some((t) => ran.get(t) === true && builtOn(t, c)));
+  const runs = (i: Instr) => i.run !== undefined && ranCommands(i.run).some(test);
+  let copies = 0;
+  const every = model.stages.every((c) =>
+    c.instructions.every((instr) => {
+      if (wholeContextSource(instr) === undefined) return true;
+      copies++;
+      return inPlaceThroughout(model, c, instr, runs);
+    }),
+  );
+  return every && copies > 0;
 }
 
 const replacedMemo = new WeakMap<DockerfileModel, Map<string, boolean>>();
@@ -352,7 +364,8 @@ export function replacedInImage(model: DockerfileModel, path: string): boolean {
       if (wholeContextSource(instr) === undefined) return true;
       copies++;
       const dest = copySpec(model, instr)?.destPath;
-      return dest !== undefined && inPlaceThroughout(model, c, instr, normalizePath(`${dest}/${path}`), dests);
+      const at = dest === undefined ? undefined : normalizePath(`${dest}/${path}`);
+      return at !== undefined && inPlaceThroughout(model, c, instr, (i) => dests.get(i) === at);
     }),
   ) && copies > 0;
   memo.set(path, known);
@@ -360,23 +373,43 @@ export function replacedInImage(model: DockerfileModel, path: string): boolean {
 }
 
 /**
- * Whether a `COPY --from` of `dests` puts a folder at `at` before every RUN that sees `copy` of
- * stage `c` (after it in `c`, or in a stage built on `c`), and by the end of each of those stages
- * (what a later `COPY --from` of them, or the image, takes). See {@link replacedInImage}.
+ * Whether an instruction that `puts` a folder in place (a `COPY --from` to it, a RUN of the tool
+ * that writes it) comes before every RUN that sees `copy` of stage `c` (after it in `c`, or in a
+ * stage built on `c`), and by the end of each of those stages whose end is taken as it is: the
+ * image, a `COPY --from` or `--mount=from` of it, or a stage nothing is built on (a build target).
+ * A base stage only built on is read through the stages built on it. See {@link replacedInImage}
+ * and {@link ranInImageOfEveryCopy}.
  */
-function inPlaceThroughout(model: DockerfileModel, c: Stage, copy: Instr, at: string, dests: ReadonlyMap<Instr, string>): boolean {
+function inPlaceThroughout(model: DockerfileModel, c: Stage, copy: Instr, puts: (instr: Instr) => boolean): boolean {
   const atEnd = new Map<Stage, boolean>(); // the folder is in place at the end of the stage
+  const taken = endsTaken(model);
   for (const stage of model.stages) {
     let inPlace = stage.from.stage !== undefined && atEnd.get(stage.from.stage) === true;
     const sees = builtOn(stage, c);
     for (const instr of stage.instructions) {
-      if (dests.get(instr) === at) inPlace = true;
+      if (puts(instr)) inPlace = true;
       else if (sees && !inPlace && instr.run !== undefined && (stage !== c || instr.index > copy.index)) return false;
     }
-    if (sees && !inPlace) return false;
+    if (sees && !inPlace && taken.has(stage)) return false;
     atEnd.set(stage, inPlace);
   }
   return true;
+}
+
+const endsTakenMemo = new WeakMap<DockerfileModel, Set<Stage>>();
+/** The stages whose last file system is used as it is: the image, those a COPY --from or RUN --mount=from names, and those nothing is built on. */
+function endsTaken(model: DockerfileModel): Set<Stage> {
+  let known = endsTakenMemo.get(model);
+  if (known) return known;
+  known = new Set(model.stages.filter((s) => s.isFinal || !model.stages.some((t) => t.from.stage === s)));
+  for (const instr of model.instructions) {
+    for (const ref of stageReferences(instr)) {
+      const named = stageByRef(model.stages, ref);
+      if (named) known.add(named);
+    }
+  }
+  endsTakenMemo.set(model, known);
+  return known;
 }
 
 /** A package install that writes node_modules: npm install/ci/update (npmInstallWord), yarn (install), pnpm install, bun install. */
@@ -390,9 +423,10 @@ const NODE_PROGRAMS = /^(node|nodejs|npm|npx|yarn|pnpm|bun|next|nuxt|tsx|ts-node
 const hostDependenciesMemo = new WeakMap<DockerfileModel, boolean>();
 /**
  * True when the image runs the host's node_modules: a RUN, CMD or ENTRYPOINT runs Node (or a file
- * under node_modules) while no stage copying the whole context installs packages in its image. Then
- * node_modules is not suggested for the ignore file, which would take the app's dependencies away
- * (`COPY . .` + `CMD ["node_modules/.bin/next", "start"]`, built after an `npm ci` on the host).
+ * under node_modules) while some `COPY .` lacks an install in place throughout its image
+ * ({@link ranInImageOfEveryCopy}). Then node_modules is not suggested for the ignore file, which
+ * would take the app's dependencies away (`COPY . .` + `CMD ["node_modules/.bin/next", "start"]`,
+ * built after an `npm ci` on the host).
  */
 export function usesHostDependencies(model: DockerfileModel): boolean {
   let known = hostDependenciesMemo.get(model);
@@ -437,6 +471,31 @@ export function suggestedHeavyPaths(model: DockerfileModel, context: BuildContex
   if (!heavy.some((h) => OUTPUT_KINDS.has(h.kind))) return heavy;
   const used = pathsUsedAfterContextCopy(model);
   return heavy.filter((h) => !OUTPUT_KINDS.has(h.kind) || !used.some((u) => overlaps(u, h.path)));
+}
+
+/** npm's clean install (`npm ci` and its aliases, `npm install-ci-test`): it deletes its project's node_modules before installing. */
+const NPM_CLEAN_INSTALL = new Set(['ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean', 'install-ci-test', 'cit']);
+/** Whether `cmd` is an npm clean install whose node_modules is `path` (`-C`, npm's short --prefix, read as unknown). */
+const cleanInstallReplaces: Replaces = (instr, cmd, path) => {
+  const word = npmInstallWord(cmd);
+  if (word === undefined || !NPM_CLEAN_INSTALL.has(word.value) || cmd.words.some((w) => w.value === '-C' || w.value === '--dry-run')) return false;
+  const prefix = flagValue(cmd, '--prefix');
+  return namedPath(instr, cmd, prefix === undefined ? 'node_modules' : `${prefix}/node_modules`) === path;
+};
+
+/**
+ * The folders of `heavy` that a whole-context `copy`, in a stage whose layers are not the final
+ * image's, does not carry there although a `COPY --from` carries its destination (`COPY
+ * --from=build /app /app`): a RUN after it replaces them on the way. `npm ci` deletes the
+ * node_modules it finds before installing, so the final image gets the installed ones; the host's
+ * stay in the copy's layer, which only the builder has. Empty when the copy's stage forms the final
+ * image (its layer is there), or when nothing carries the destination.
+ */
+export function replacedBeforeCarried(model: DockerfileModel, copy: Instr, heavy: ContextScanFacts['heavy']): ContextScanFacts['heavy'] {
+  const stage = copy.stage;
+  const dest = heavy.length > 0 && stage && !stage.layersInFinal ? copySpec(model, copy)?.destPath : undefined;
+  if (dest === undefined || !carriedCopies(model, stage!, dest, copy)) return [];
+  return heavy.filter((h) => !carriedCopies(model, stage!, normalizePath(`${dest}/${h.path}`), copy, cleanInstallReplaces));
 }
 
 /** `.git` at the context root or below. */

@@ -56,10 +56,10 @@ export function finalCopyOf(model: DockerfileModel, written: Stage, folder: stri
  * (its whole content when `after` is undefined), into a stage whose layers form the final image:
  * one hop when the final image copies it straight out of the stage, more through middle stages.
  * Each hop's source must be literal and hold the folder, its destination known, and no RUN
- * between the write and the copy may remove or empty it. The shortest chain, first in file
- * order; undefined when there is none.
+ * between the write and the copy may remove or empty it (nor, with `replaces`, run a command it
+ * names). The shortest chain, first in file order; undefined when there is none.
  */
-export function carriedCopies(model: DockerfileModel, written: Stage, folder: string, after?: Instr): CopyHop[] | undefined {
+export function carriedCopies(model: DockerfileModel, written: Stage, folder: string, after?: Instr, replaces?: Replaces): CopyHop[] | undefined {
   const copies = stageCopies(model);
   let level: Array<{ stage: Stage; path: string; after?: Instr; hops: CopyHop[] }> = [{ stage: written, path: folder, after, hops: [] }];
   const seen = new Set<string>([`${written.index}:${folder}`]);
@@ -70,7 +70,7 @@ export function carriedCopies(model: DockerfileModel, written: Stage, folder: st
         // `--exclude` may leave the folder out; `--parents` puts it elsewhere than the destination.
         if (!builtOn(from.stage, at.stage) || from.flags.has('exclude')) continue;
         const hit = from.sources.find((s) => isAtOrBelow(at.path, s.path));
-        if (!hit || mayBeRemoved(at.stage, at.after, from.stage, at.path)) continue;
+        if (!hit || mayBeRemoved(at.stage, at.after, from.stage, at.path, replaces)) continue;
         const hops = [...at.hops, { instr, source: hit.written, stage: from.stage, holder: at.stage }];
         if (instr.stage!.layersInFinal) return hops;
         // The folder's place in the stage it was copied into: the source directory's content goes into the destination.
@@ -86,6 +86,9 @@ export function carriedCopies(model: DockerfileModel, written: Stage, folder: st
   }
   return undefined;
 }
+
+/** A command that, beyond what {@link mayRemove} reads, takes away the files at `path` (`npm ci` a node_modules). */
+export type Replaces = (instr: Instr, cmd: ShellCommand, path: string) => boolean;
 
 interface StageCopy {
   instr: Instr;
@@ -123,16 +126,16 @@ function stageCopies(model: DockerfileModel): { final: StageCopy[]; all: StageCo
 
 /**
  * Whether a RUN from `after` in `stage` to the end of `source` (`stage` or a stage built on
- * it) may remove or empty `path` ({@link mayRemove}). Only what the RUN's own text shows is read:
- * a script it runs is not.
+ * it) may remove or empty `path` ({@link mayRemove}, or `replaces`). Only what the RUN's own
+ * text shows is read: a script it runs is not.
  */
-function mayBeRemoved(stage: Stage, after: Instr | undefined, source: Stage, path: string): boolean {
+function mayBeRemoved(stage: Stage, after: Instr | undefined, source: Stage, path: string, replaces?: Replaces): boolean {
   for (let s: Stage | undefined = source; s; s = s.from.stage) {
     for (const instr of s.instructions) {
       // The finding's own RUN too: a rule may not read every removal after its command (one before it, in a script it runs).
       if (s === stage && after && instr.index < after.index) continue;
       const run = instr.run;
-      if (run && [...run.commands, ...(run.hidden ?? [])].some((cmd) => mayRemove(instr, cmd, path))) return true;
+      if (run && [...run.commands, ...(run.hidden ?? [])].some((cmd) => mayRemove(instr, cmd, path) || replaces?.(instr, cmd, path) === true)) return true;
     }
     if (s === stage) break;
   }

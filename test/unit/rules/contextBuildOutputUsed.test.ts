@@ -157,3 +157,75 @@ describe('build output the image uses after COPY .', () => {
     assert.ok(unused.includes('target'));
   });
 });
+
+/**
+ * Where the context rules read a tool's folder (node_modules, vendor, obj) as the image's own:
+ * 1. context-large-paths on a builder's `COPY . .` whose destination a `COPY --from` takes into
+ *    the final image: an `npm ci` after the copy deletes the host's node_modules, so that folder
+ *    does not reach the final image (the copy's layer holds it, in the builder only).
+ * 2. madeInImage / usesHostDependencies: the tool must run before anything uses the host's
+ *    folder, in the copying stage and every stage built on it, as replacedInImage asks of a
+ *    `COPY --from` (bda1fbf); a run only in a test stage FROM app left app on the host's folder
+ *    while the created .dockerignore took it away.
+ */
+describe('a tool\'s folder in the image of a COPY .', () => {
+  const largePaths = (dockerfile: string, context: BuildContextFacts) => analyze(dockerfile, { context }).findings.filter((f) => f.ruleId === 'context-large-paths');
+  const created = (dockerfile: string, topLevelNames: string[], ...folders: [string, string][]) =>
+    suggestedDockerignore({ hasDockerignore: false, topLevelNames, scan: scan(...folders) }, buildModel(dockerfile)).split('\n');
+  const modules = withIgnore(scan(['node_modules', 'dependencies']));
+  const builder = (install: string) => `FROM node:22-slim AS build\nWORKDIR /app\nCOPY . .\n${install}\nFROM node:22-slim\nCOPY --from=build /app /app\nCMD ["node", "/app/dist/index.js"]\n`;
+
+  it('node_modules that npm ci replaced in the builder does not reach the final image through COPY --from', () => {
+    for (const install of ['RUN npm ci && npm run build', 'RUN npm clean-install --omit=dev', 'RUN cd /app && npm ci', 'RUN npm ci --prefix /app']) {
+      const [f] = largePaths(builder(install), modules);
+      assert.equal(f.severity, 'hint', install);
+      assert.equal(f.inFinalImage, false, install);
+      assert.match(f.message, /npm ci after this copy deletes the host's node_modules: the final image gets the installed ones\. No effect on the final image/, install);
+    }
+    // With a folder that does go along, the finding stays on the final image and names what does not.
+    const [mixed] = largePaths(builder('RUN npm ci'), withIgnore(scan(['node_modules', 'dependencies'], ['fixtures', 'other'])));
+    assert.equal(mixed.severity, 'warning');
+    assert.match(mixed.message, /deletes the host's node_modules: the final image gets the installed ones\. Stage "build" does not reach the final image, but line 6 copies \/app from it\./);
+  });
+
+  it('node_modules still reaches it when nothing replaces it there, and the builder\'s own layer keeps the finding', () => {
+    // npm install keeps what it finds; npm ci elsewhere, or in a stage the final image does not copy from, replaces another folder.
+    for (const install of ['RUN npm install && npm run build', 'RUN npm ci --prefix /srv', 'WORKDIR /srv\nRUN npm ci\nWORKDIR /app', 'RUN npm ci -C /app']) {
+      const [f] = largePaths(builder(install), modules);
+      assert.equal(f.severity, 'warning', install);
+      assert.doesNotMatch(f.message, /npm ci after/, install);
+      assert.match(f.message, /but line \d+ copies \/app from it/, install);
+    }
+    // One stage: the COPY . layer is the image's, host's node_modules and all.
+    const [single] = largePaths('FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm ci\nCMD ["node", "index.js"]\n', modules);
+    assert.equal(single.severity, 'warning');
+    assert.doesNotMatch(single.message, /npm ci after/);
+  });
+
+  it('vendor and node_modules are not suggested when the tool runs only in a stage built on the copying one', () => {
+    const php = 'FROM php:8.3-fpm AS app\nWORKDIR /var/www/html\nCOPY . .\nRUN php artisan config:cache\nFROM app AS test\nRUN composer install\nRUN vendor/bin/phpunit\nFROM app\n';
+    assert.ok(!created(php, ['composer.json'], ['vendor', 'composer-dependencies']).includes('vendor'));
+    assert.ok(!largePaths(php, withIgnore(scan(['vendor', 'composer-dependencies']))).some((f) => f.message.includes('vendor')));
+    const node = 'FROM node:22-slim AS app\nWORKDIR /app\nCOPY . .\nRUN node scripts/build.js\nFROM app AS test\nRUN npm ci\nRUN npm test\nFROM app\nCMD ["node", "index.js"]\n';
+    assert.ok(!created(node, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'));
+    assert.ok(!largePaths(node, modules).some((f) => f.message.includes('node_modules')));
+    // A RUN between the copy and the install ran on the host's node_modules.
+    const buildFirst = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm run build\nRUN npm ci --omit=dev\nCMD ["node", "dist/index.js"]\n';
+    assert.ok(!created(buildFirst, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'));
+    // A base stage whose end a COPY --from takes as it is, without the install its child stage runs.
+    const copiedBase = 'FROM php:8.3-fpm AS base\nWORKDIR /var/www\nCOPY . .\nFROM base AS prod\nRUN composer install\nFROM nginx:alpine\nCOPY --from=base /var/www /usr/share/nginx/html\n';
+    assert.ok(!created(copiedBase, ['composer.json'], ['vendor', 'composer-dependencies']).includes('vendor'));
+  });
+
+  it('they are still suggested when the tool runs before the copy, right after it, or in the copying stage before the stages built on it', () => {
+    const cases: [string, string, [string, string], string?][] = [
+      ['FROM composer:2 AS base\nWORKDIR /app\nCOPY composer.json composer.lock ./\nRUN composer install --no-dev\nFROM base\nCOPY . .\nRUN php artisan optimize\n', 'composer.json', ['vendor', 'composer-dependencies']],
+      ['FROM php:8.3-fpm\nWORKDIR /var/www/html\nCOPY . .\nRUN composer install --no-dev && php artisan optimize\n', 'composer.json', ['vendor', 'composer-dependencies']],
+      // A base stage only built on: each stage built on it installs before using the copy (test/fixtures/rules/composer-dev-dependencies/clean.Dockerfile).
+      ['FROM php:8.3-fpm-alpine AS base\nWORKDIR /var/www\nCOPY . .\nFROM base AS test\nRUN composer install && vendor/bin/phpunit\nFROM base\nRUN composer install --no-dev\n', 'composer.json', ['vendor', 'composer-dependencies']],
+      ['FROM node:22-slim AS app\nWORKDIR /app\nCOPY . .\nRUN npm ci\nFROM app AS test\nRUN npm test\nFROM app\nCMD ["node", "index.js"]\n', 'package.json', ['node_modules', 'dependencies']],
+      ['FROM mcr.microsoft.com/dotnet/sdk:8.0 AS build\nWORKDIR /src\nCOPY *.csproj ./\nRUN dotnet restore\nCOPY . .\nRUN dotnet publish -c Release -o /out\nFROM mcr.microsoft.com/dotnet/aspnet:8.0\nCOPY --from=build /out /app\n', 'app.csproj', ['obj', 'dotnet-output'], '**/obj'],
+    ];
+    for (const [dockerfile, marker, folder, entry] of cases) assert.ok(created(dockerfile, [marker], folder).includes(entry ?? folder[0]), dockerfile);
+  });
+});
