@@ -9,7 +9,7 @@
  * (build-context facts), and what the rules size in a layer (a chmod/chown storing copied files
  * again, the lastlog of an older useradd with a large UID). Everything else is listed as not sized.
  */
-import { aptPackages, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
+import { APT_PROGRAMS, aptPackages, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount, subcommand } from './commands';
 import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from './buildContext';
 import { NPM_UPDATE, projectInstall } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
@@ -17,7 +17,7 @@ import { finalStage, type DockerfileModel, type Instr, type Stage } from './mode
 import { programName, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
-import { APT_LISTS, countOf, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type NpmEstimate } from '../sizes';
+import { APT_LISTS, countOf, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type AptEstimate, type NpmEstimate } from '../sizes';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 import { restoredBytes } from '../rules/files-changed-in-later-layer';
 import { installsRecommends } from '../rules/apt-recommends';
@@ -122,7 +122,22 @@ function cachePart(est: NpmEstimate): SizedPart {
   return { label: NPM_CACHE_LABEL, bytes: est.unknown.length ? undefined : cache.bytes, basis: est.unknown.length ? 'depends on the packages the table does not hold' : cache.basis };
 }
 
-function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, debianBase: AptBase): SizedPart[] {
+/**
+ * The apt installs of an image so far, as estimateStage walks its stages in order: the last one
+ * sized (each was sized after the one before it), undefined when none was or after a removal.
+ */
+interface AptSoFar {
+  last?: AptEstimate;
+}
+
+/** apt-get (or apt, aptitude) purge, remove, autoremove or autopurge, or dpkg -r / -P: packages leave the image. */
+function removesAptPackages(cmd: ShellCommand): boolean {
+  const name = programName(cmd);
+  if (APT_PROGRAMS.has(name)) return ['purge', 'remove', 'autoremove', 'autopurge'].includes(subcommand(cmd)?.value ?? '');
+  return name === 'dpkg' && cmd.words.some((w) => /^(-[a-zA-Z]*[rP]|--remove|--purge)$/.test(w.value));
+}
+
+function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, debianBase: AptBase, apt: AptSoFar): SizedPart[] {
   const run = instr.run!;
   const parts: SizedPart[] = [];
   const unknown = new Set<string>();
@@ -136,6 +151,9 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const booked = { layer: 0, debconfTemplates: 0, caCertificates: 0 };
   for (const cmd of ran) {
     const name = programName(cmd);
+    // What a removal leaves is not modelled: later installs are sized against the base alone again,
+    // counting again what stays of the earlier installs rather than assuming all of it stayed.
+    if (removesAptPackages(cmd)) apt.last = undefined;
     const npmSub = npmInstallWord(cmd);
     if (npmSub) {
       parts.push(...npmParts(model, env, instr, cmd, npmSub));
@@ -157,7 +175,10 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
       }
       // As apt-recommends reads it: the flag, `-o APT::Install-Recommends=false`, or apt's configuration.
       const recommends = installsRecommends(model, instr, cmd);
-      const est = estimateAptInstall(pkgs, { recommends, basePackages: OFFICIAL_BASE_PACKAGES });
+      // Against the base's packages and what the image's earlier installs added: a dependency
+      // they share counts once, in the layer that added it first.
+      const est = estimateAptInstall(pkgs, { recommends, basePackages: OFFICIAL_BASE_PACKAGES, after: apt.last });
+      apt.last = est;
       let again = 0;
       for (const k of ['layer', 'debconfTemplates', 'caCertificates'] as const) {
         const part = est.bookkeepingParts?.[k] ?? 0;
@@ -206,10 +227,10 @@ function copyParts(instr: Instr, env: AnalysisEnvironment): SizedPart[] {
   return [{ label: `${instr.keyword} ${instr.node.getArgumentsContent() ?? ''}`.slice(0, 80), basis }];
 }
 
-function layerOf(model: DockerfileModel, instr: Instr, env: AnalysisEnvironment, debianBase: AptBase): LayerEstimate | undefined {
+function layerOf(model: DockerfileModel, instr: Instr, env: AnalysisEnvironment, debianBase: AptBase, apt: AptSoFar): LayerEstimate | undefined {
   if (METADATA.has(instr.keyword)) return undefined;
   let parts: SizedPart[];
-  if (instr.keyword === 'RUN') parts = runParts(model, env, instr, debianBase);
+  if (instr.keyword === 'RUN') parts = runParts(model, env, instr, debianBase, apt);
   else if (instr.keyword === 'COPY' || instr.keyword === 'ADD') parts = copyParts(instr, env);
   else return undefined;
   const sized = parts.filter((p) => p.bytes !== undefined);
@@ -272,11 +293,16 @@ export function aptBase(stage: Stage): AptBase {
 const FULL_IMAGES = new Set(['python', 'node', 'ruby', 'perl', 'golang', 'rust', 'php', 'buildpack-deps', 'gcc', 'openjdk', 'erlang', 'elixir', 'haskell', 'julia', 'r-base']);
 
 /** Estimates a stage: its base (or the stage it builds on) plus its layers. */
-export function estimateStage(model: DockerfileModel, stage: Stage, env: AnalysisEnvironment, depth = 0): StageEstimate {
+export function estimateStage(model: DockerfileModel, stage: Stage, env: AnalysisEnvironment): StageEstimate {
+  return sizeStage(model, stage, env, 0, {});
+}
+
+/** {@link estimateStage}, leaving in `apt` the last apt install of the stage's image (its FROM chain). */
+function sizeStage(model: DockerfileModel, stage: Stage, env: AnalysisEnvironment, depth: number, apt: AptSoFar): StageEstimate {
   let base: StageEstimate['base'];
   let inherited: StageEstimate | undefined;
   if (stage.from.stage && depth < 64) {
-    inherited = estimateStage(model, stage.from.stage, env, depth + 1);
+    inherited = sizeStage(model, stage.from.stage, env, depth + 1, apt);
   } else if (stage.from.scratch) {
     base = { reference: 'scratch', label: 'scratch', bytes: 0, basis: 'the empty image' };
   } else if (stage.from.image) {
@@ -286,7 +312,7 @@ export function estimateStage(model: DockerfileModel, stage: Stage, env: Analysi
     base = { reference: stage.from.raw, label: stage.from.raw, basis: 'a build argument without a default' };
   }
   const debian = aptBase(stage);
-  const layers = stage.instructions.map((i) => layerOf(model, i, env, debian)).filter((l): l is LayerEstimate => l !== undefined);
+  const layers = stage.instructions.map((i) => layerOf(model, i, env, debian, apt)).filter((l): l is LayerEstimate => l !== undefined);
   const own = layers.reduce((s, l) => s + (l.bytes ?? 0), 0);
   const unsized = layers.filter((l) => !l.complete).length;
   if (inherited) {

@@ -51,6 +51,12 @@ export interface AptOptions {
   basePackages?: ReadonlySet<string>;
   /** Bytes of .pyc per byte of byte-compiled packages; defaults to the measured {@link PYTHON_BYTECODE} ratio. */
   bytecodeRatio?: number;
+  /**
+   * The install made just before this one in the same image (its estimate, from this function):
+   * this one is then sized against the base's packages plus what that install and the ones it was
+   * sized after added, so a dependency they share counts once, in the install that added it first.
+   */
+  after?: AptEstimate;
   /** Bytes for {@link APT_LAYER_BOOKKEEPING}, {@link DEBCONF_TEMPLATES_BACKUP} and {@link CA_CERTIFICATES_GENERATED}; default the measured ones (the bench fits its own). */
   bookkeeping?: { layer: number; debconfTemplates: number; caCertificates: number };
 }
@@ -241,12 +247,14 @@ export function aptOperandName(operand: string): string | undefined {
 /**
  * Estimates what `apt-get install <packages>` adds to an image: the named packages and everything
  * apt would pull in with them (Depends, Pre-Depends, and Recommends when `opts.recommends`), minus
- * what the base image already has.
+ * what the base image already has and, with `opts.after`, what the earlier installs added.
  */
 export function estimateAptInstall(packages: readonly string[], opts: AptOptions): AptEstimate {
-  // Rules ask again on every keystroke in the stage; the answer depends on these inputs only.
+  // Rules ask again on every keystroke in the stage; the answer depends on these inputs only. An
+  // estimate made after another is keyed by that one's number: estimates are frozen, so the same
+  // object always stands for the same packages added before.
   if (opts.basePackages !== undefined && opts.basePackages !== OFFICIAL_BASE_PACKAGES) return computeAptInstall(packages, opts);
-  const key = `${+opts.recommends}${opts.basePackages ? 'O' : '-'}${opts.bytecodeRatio ?? ''}${opts.bookkeeping ? `/${opts.bookkeeping.layer}/${opts.bookkeeping.debconfTemplates}/${opts.bookkeeping.caCertificates}` : ''}\n${packages.join('\n')}`;
+  const key = `${opts.after ? chainNumber(opts.after) : ''}${+opts.recommends}${opts.basePackages ? 'O' : '-'}${opts.bytecodeRatio ?? ''}${opts.bookkeeping ? `/${opts.bookkeeping.layer}/${opts.bookkeeping.debconfTemplates}/${opts.bookkeeping.caCertificates}` : ''}\n${packages.join('\n')}`;
   let estimate = estimates.get(key);
   if (!estimate) {
     if (estimates.size >= MAX_KEPT_ESTIMATES) estimates.clear();
@@ -276,6 +284,18 @@ function baseMask(d: Decoded, installed: ReadonlySet<string>): Uint8Array {
   return mask;
 }
 
+/** For an estimate made after another (`AptOptions.after`): that one. */
+const madeAfter = new WeakMap<AptEstimate, AptEstimate>();
+/** A number for each estimate some other was made after, for the memo's keys. */
+const chainNumbers = new WeakMap<AptEstimate, number>();
+let nextChainNumber = 1;
+
+function chainNumber(estimate: AptEstimate): number {
+  let n = chainNumbers.get(estimate);
+  if (n === undefined) chainNumbers.set(estimate, (n = nextChainNumber++));
+  return n;
+}
+
 /** Estimates already made, by their inputs (for the default base package set). */
 const estimates = new Map<string, AptEstimate>();
 const MAX_KEPT_ESTIMATES = 2_000;
@@ -285,6 +305,14 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
   // Flags by name index (5,505 names): what the base image has, what this install chose. A
   // closure with Recommends reaches hundreds of packages, each asked about several times.
   const present = baseMask(d, opts.basePackages ?? OFFICIAL_BASE_PACKAGES).slice();
+  let earlier = 0;
+  for (let e = opts.after; e; e = madeAfter.get(e)) {
+    earlier++;
+    for (const name of e.packages) {
+      const i = d.indexOf(name);
+      if (i !== undefined) present[i] = 1;
+    }
+  }
   const selected: number[] = [];
   const unknown: string[] = [];
 
@@ -348,10 +376,12 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
   const basis =
     `Installed-Size of ${requested}${extra > 0 ? ` and ${extra} package${extra === 1 ? '' : 's'} it pulls in` : ''} ` +
     `(${opts.recommends ? 'with' : 'without'} Recommends) from Debian bookworm's package index of ${table.releaseDates['bookworm-updates'] ?? table.generatedOn}, ` +
-    `less what ${opts.basePackages ? 'the base image' : 'debian:bookworm'} already has` +
+    `less what ${opts.basePackages ? 'the base image' : 'debian:bookworm'}${earlier > 0 ? ` and the ${earlier === 1 ? 'apt-get install' : `${earlier} apt-get installs`} before this one` : ''} already ${earlier > 0 ? 'have' : 'has'}` +
     (bytecodeBytes > 0 ? `, plus the .pyc files Python packages compile on install (measured ratio)` : '') +
     (bookkeepingBytes > 0 ? `, plus about ${Math.round(bookkeepingBytes / 100_000) / 10} MB of dpkg and debconf records${certificates ? " and ca-certificates' generated bundle" : ''} (measured)` : '');
-  return Object.freeze({ bytes: installedBytes + bytecodeBytes + bookkeepingBytes, installedBytes, bytecodeBytes, bookkeepingBytes, bookkeepingParts: Object.freeze(bookkeepingParts), packages: Object.freeze(names), unknown: Object.freeze(unknown), basis });
+  const estimate = Object.freeze({ bytes: installedBytes + bytecodeBytes + bookkeepingBytes, installedBytes, bytecodeBytes, bookkeepingBytes, bookkeepingParts: Object.freeze(bookkeepingParts), packages: Object.freeze(names), unknown: Object.freeze(unknown), basis });
+  if (opts.after) madeAfter.set(estimate, opts.after);
+  return estimate;
 }
 
 /**

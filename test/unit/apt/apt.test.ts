@@ -171,7 +171,8 @@ describe('apt size model', () => {
     const part = (run: string, i: number) => layer(run).parts[i];
     const two = 'RUN apt-get install -y --no-install-recommends curl && apt-get install -y --no-install-recommends nginx';
     const curl = estimateAptInstall(['curl'], { recommends: false, basePackages: OFFICIAL_BASE_PACKAGES });
-    const nginx = estimateAptInstall(['nginx'], { recommends: false, basePackages: OFFICIAL_BASE_PACKAGES });
+    // Sized after curl's install: the libraries both need count in curl's part only.
+    const nginx = estimateAptInstall(['nginx'], { recommends: false, basePackages: OFFICIAL_BASE_PACKAGES, after: curl });
     assert.equal(part(two, 0).bytes, curl.bytes);
     // nginx's own debconf backup counts (curl's install had none); the per-layer records do not again.
     assert.equal(part(two, 1).bytes, nginx.bytes - APT_LAYER_BOOKKEEPING.bytes);
@@ -179,6 +180,39 @@ describe('apt size model', () => {
     // In two RUNs, two layers: each rewrites the records.
     const runs = estimateImage(buildModel('FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends curl\nRUN apt-get install -y --no-install-recommends nginx\n'), { context: {} })!;
     assert.deepEqual(runs.layers.map((l) => l.bytes), [curl.bytes, nginx.bytes]);
+  });
+
+  it('sizes an install after earlier ones against what they added too, and remembers it by that chain', () => {
+    const curl = estimateAptInstall(['curl'], { recommends: false });
+    const alone = estimateAptInstall(['openssh-client'], { recommends: false });
+    const after = estimateAptInstall(['openssh-client'], { recommends: false, after: curl });
+    const both = estimateAptInstall(['curl', 'openssh-client'], { recommends: false });
+    assert.ok(after.bytes < alone.bytes, 'the libraries curl added are not counted again');
+    for (const p of after.packages) assert.ok(!curl.packages.includes(p), `${p} was added by curl's install`);
+    assert.deepEqual([...curl.packages, ...after.packages].sort(), [...both.packages].sort());
+    assert.equal(curl.installedBytes + after.installedBytes, both.installedBytes);
+    assert.match(after.basis, /less what debian:bookworm and the apt-get install before this one already have/);
+    // Remembered by the estimate it follows, not only by its own inputs.
+    assert.equal(estimateAptInstall(['openssh-client'], { recommends: false, after: curl }), after);
+    assert.notEqual(estimateAptInstall(['openssh-client'], { recommends: false }), after);
+    const wget = estimateAptInstall(['wget'], { recommends: false });
+    assert.notEqual(estimateAptInstall(['openssh-client'], { recommends: false, after: wget }), after);
+    // The chain goes back through every earlier install.
+    const third = estimateAptInstall(['libcurl4', 'openssh-client', 'git'], { recommends: false, after });
+    assert.match(third.basis, /the 2 apt-get installs before this one/);
+    assert.deepEqual(third.packages, estimateAptInstall(['git'], { recommends: false, after }).packages);
+  });
+
+  it('follows Recommends of the later install only for what it adds, each install with its own flag', () => {
+    const lean = estimateAptInstall(['curl'], { recommends: false });
+    const full = estimateAptInstall(['curl'], { recommends: true });
+    // curl recommends ca-certificates: installed later with Recommends, it follows them.
+    const git = (recommends: boolean, after: typeof lean) => estimateAptInstall(['git'], { recommends, after });
+    assert.ok(git(true, lean).packages.length > git(false, lean).packages.length);
+    assert.ok(full.packages.includes('ca-certificates') && !lean.packages.includes('ca-certificates'));
+    assert.ok(!git(true, full).packages.includes('ca-certificates'), 'curl with Recommends added it');
+    assert.equal(git(true, full).bookkeepingParts?.caCertificates, 0);
+    assert.ok(git(true, lean).packages.includes('ca-certificates'), 'git recommends it too, and curl did not install it');
   });
 
   it('reads apt operands: versions, releases and architectures are dropped; globs and removals are not names', () => {

@@ -1,9 +1,9 @@
 import * as assert from 'node:assert/strict';
 import { buildModel } from '../../../server/src/core/model';
-import { describeEstimate, estimateImage, nothingSized } from '../../../server/src/core/imageEstimate';
+import { describeEstimate, estimateImage, nothingSized, type StageEstimate } from '../../../server/src/core/imageEstimate';
 import { analyze } from '../../../server/src/core/analyze';
 import { hoverAt } from '../../../server/src/core/hover';
-import { APT_LISTS, estimateAptInstall, estimateBaseImage, OFFICIAL_BASE_PACKAGES } from '../../../server/src/sizes';
+import { APT_LAYER_BOOKKEEPING, APT_LISTS, estimateAptInstall, estimateBaseImage, OFFICIAL_BASE_PACKAGES } from '../../../server/src/sizes';
 
 const env = { context: {} };
 
@@ -70,6 +70,48 @@ describe('whole-image estimate', () => {
     const sized = estimateImage(buildModel('FROM debian:bookworm-slim\nCOPY app /app\n'), env)!;
     assert.equal(sized.baseUnsized, false);
     assert.ok(!nothingSized(sized));
+  });
+  describe('apt installs after earlier ones (a shared dependency counts once, in the layer that added it first)', () => {
+    const image = (text: string) => estimateImage(buildModel(text), env)!;
+    const apt = (flags: string, pkgs: string) => `RUN apt-get update && apt-get install -y ${flags}${pkgs} && rm -rf /var/lib/apt/lists/*`;
+    const layerBytes = (e: StageEstimate) => e.layers.map((l) => l.bytes!);
+    for (const flags of ['--no-install-recommends ', '']) {
+      it(`curl then openssh-client in two RUNs is one command's total plus one layer's records (${flags ? 'without' : 'with'} Recommends)`, () => {
+        const two = image(`FROM debian:bookworm-slim\n${apt(flags, 'curl')}\n${apt(flags, 'openssh-client')}\n`);
+        const one = image(`FROM debian:bookworm-slim\n${apt(flags, 'curl openssh-client')}\n`);
+        // The second layer rewrites dpkg's and debconf's records (and debconf's backup when it adds templates).
+        const second = estimateAptInstall(['openssh-client'], { recommends: !flags, after: estimateAptInstall(['curl'], { recommends: !flags }) });
+        assert.equal(two.knownBytes - one.knownBytes, APT_LAYER_BOOKKEEPING.bytes + second.bookkeepingParts!.debconfTemplates);
+        assert.equal(layerBytes(two)[1], second.bytes);
+        assert.match(two.layers[1].parts[0].basis, /and the apt-get install before this one already have/);
+      });
+    }
+    it('sizes each install with its own Recommends flag', () => {
+      const e = image(`FROM debian:bookworm-slim\n${apt('--no-install-recommends ', 'curl')}\n${apt('', 'git')}\n`);
+      const curl = estimateAptInstall(['curl'], { recommends: false });
+      assert.deepEqual(layerBytes(e), [curl.bytes, estimateAptInstall(['git'], { recommends: true, after: curl }).bytes]);
+    });
+    it('counts an install of the same RUN and of the stage built FROM this one as earlier', () => {
+      const curl = estimateAptInstall(['curl'], { recommends: false });
+      const ssh = estimateAptInstall(['openssh-client'], { recommends: false, after: curl });
+      const sameRun = image('FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends curl && apt-get install -y --no-install-recommends openssh-client\n');
+      assert.equal(sameRun.layers[0].parts[1].bytes, ssh.bytes - APT_LAYER_BOOKKEEPING.bytes);
+      const staged = image(`FROM debian:bookworm-slim AS base\n${apt('--no-install-recommends ', 'curl')}\nFROM base\n${apt('--no-install-recommends ', 'openssh-client')}\n`);
+      assert.deepEqual(layerBytes(staged), [ssh.bytes]);
+      assert.equal(staged.base?.bytes, image(`FROM debian:bookworm-slim\n${apt('--no-install-recommends ', 'curl')}\n`).knownBytes);
+      // A sibling stage's installs are not in this image.
+      const sibling = image(`FROM debian:bookworm-slim AS other\n${apt('--no-install-recommends ', 'curl')}\nFROM debian:bookworm-slim\n${apt('--no-install-recommends ', 'openssh-client')}\n`);
+      assert.deepEqual(layerBytes(sibling), [estimateAptInstall(['openssh-client'], { recommends: false }).bytes]);
+    });
+    it('sizes installs after a removal against the base alone again (what stays is not modelled)', () => {
+      const alone = estimateAptInstall(['openssh-client'], { recommends: false }).bytes;
+      for (const removal of ['apt-get purge -y curl', 'apt-get autoremove -y', 'dpkg -r curl', 'dpkg --purge curl']) {
+        const e = image(`FROM debian:bookworm-slim\n${apt('--no-install-recommends ', 'curl')}\nRUN ${removal}\n${apt('--no-install-recommends ', 'openssh-client')}\n`);
+        assert.equal(e.layers[2].bytes, alone, removal);
+      }
+      const sameRun = image(`FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends curl && apt-get purge -y vim && apt-get install -y --no-install-recommends openssh-client\n`);
+      assert.equal(sameRun.layers[0].parts[1].bytes, alone - APT_LAYER_BOOKKEEPING.bytes);
+    });
   });
   it('follows FROM <stage> and uses build-context copy sizes when measured', () => {
     const m = buildModel('FROM debian:bookworm-slim AS base\nFROM base\nCOPY . /app\n');
