@@ -53,6 +53,8 @@ export interface NpmManifestFacts {
   optionalDependencies: string[];
   /** The project is an npm workspaces root: the workspaces' own package.json files add packages. */
   workspaces: boolean;
+  /** The `packageManager` field as written (`yarn@4.5.0`), which corepack reads to pick the tool. */
+  packageManager?: string;
 }
 
 /** The .yarnrc.yml settings the Yarn rules read. */

@@ -4,6 +4,7 @@
  * build context's .yarnrc.yml when the Dockerfile copies it).
  */
 import { operands } from './commands';
+import { identityKey } from './buildContext';
 import { copiedBefore, lastCopyBefore } from './npmLockfile';
 import { perInstruction, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { programWord } from './packageManagers';
@@ -108,7 +109,19 @@ export function yarnSetting(instr: Instr, cmd: ShellCommand, key: keyof Omit<Yar
   return fromFile;
 }
 
-/** Whether the build context's .yarnrc.yml is copied before `cmd` into the folder it runs in: then yarn is berry. */
-export function copiesYarnrc(instr: Instr, cmd: ShellCommand, context?: BuildContextFacts): boolean {
-  return !!context?.yarnrc && copiedBefore(instr, context.yarnrc.path, cmd);
+/**
+ * Whether the build context shows `cmd` a Yarn 2+ project: its .yarnrc.yml, or its package.json
+ * whose packageManager names yarn 2 or later (corepack then runs that yarn; yarn 1.22 refuses to
+ * run there without corepack), copied before `cmd` into the folder it runs in.
+ */
+export function copiesBerryProject(instr: Instr, cmd: ShellCommand, context?: BuildContextFacts): boolean {
+  if (!context) return false;
+  const { yarnrc, npmManifest } = context;
+  if (yarnrc && copiedBefore(instr, yarnrc.path, cmd)) return true;
+  return !!npmManifest?.packageManager && /^yarn@v?([2-9]|[1-9]\d)/.test(npmManifest.packageManager) && copiedBefore(instr, npmManifest.path, cmd);
+}
+
+/** A key for the context files {@link copiesBerryProject} reads (the same while they are the same objects). */
+export function berryProjectKey({ yarnrc, npmManifest }: BuildContextFacts): string {
+  return `${yarnrc ? identityKey(yarnrc) : ''}/${npmManifest ? identityKey(npmManifest) : ''}`;
 }

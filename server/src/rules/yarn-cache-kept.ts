@@ -3,10 +3,9 @@
  * every package in its cache folder. Yarn 2+ ("berry") works differently: with Plug'n'Play its
  * cache *is* the installed packages, so the rule stays quiet wherever the Dockerfile shows berry.
  */
-import { identityKey } from '../core/buildContext';
 import { appendRepair, cacheRule, flagValue, runsAsRoot, userCacheDir } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
-import { copiesYarnrc, usesYarnBerry, yarnCacheClean, yarnInstall } from '../core/yarn';
+import { berryProjectKey, copiesBerryProject, usesYarnBerry, yarnCacheClean, yarnInstall } from '../core/yarn';
 import { formatBytes } from '../sizes';
 import { YARN_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
 
@@ -22,16 +21,16 @@ export const rule = cacheRule({
   hadolint: 'DL3060',
   docs: {
     summary: '`yarn install` without `yarn cache clean` in the same RUN (yarn classic).',
-    why: "yarn 1.x keeps every package it installs twice more in its cache folder (/usr/local/share/.cache/yarn for root): the tarball and an unpacked copy. The running app only needs node_modules. Yarn 2+ (berry) is different: with Plug'n'Play the cache is where the installed packages live, and cleaning it breaks the app. The rule therefore keeps to yarn classic and stays quiet when the Dockerfile shows berry (`.yarnrc.yml` or `.yarn/` copied in, also by `COPY . .` of a context that has one, `corepack`, `yarn set version`, `yarn dlx`, `--immutable`, a `nodeLinker` setting); yarn-berry-cache-kept covers berry.",
+    why: "yarn 1.x keeps every package it installs twice more in its cache folder (/usr/local/share/.cache/yarn for root): the tarball and an unpacked copy. The running app only needs node_modules. Yarn 2+ (berry) is different: with Plug'n'Play the cache is where the installed packages live, and cleaning it breaks the app. The rule therefore keeps to yarn classic and stays quiet when the Dockerfile shows berry (`.yarnrc.yml` or `.yarn/` copied in, also by `COPY . .` of a context that has one, a package.json whose `packageManager` names yarn 2 or later, `corepack`, `yarn set version`, `yarn dlx`, `--immutable`, a `nodeLinker` setting); yarn-berry-cache-kept covers berry.",
     incorrect: 'RUN yarn install --frozen-lockfile --production',
     correct: 'RUN yarn install --frozen-lockfile --production \\\n    && yarn cache clean\n# or keep it out of the image:\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile --production',
     sizeImpact: `Often larger than node_modules: ${EXAMPLE}; basis: ${EX.basis}.`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN. Not offered with \`--cache-folder\` (clean that folder with \`rm -rf\` instead). A cache mount on the cache folder, \`YARN_CACHE_FOLDER\` pointing at a folder the RUN removes, or \`rm -rf\` of the folder also satisfy the rule.`,
   },
   fills: yarnInstall,
-  // The build context's .yarnrc.yml copied in (by `COPY . .` too): berry, which yarn-berry-cache-kept covers.
-  optsOut: ({ instr, cmd, context }) => copiesYarnrc(instr, cmd, context),
-  contextKey: ({ context }) => (context.yarnrc ? identityKey(context.yarnrc) : ''),
+  // The build context's .yarnrc.yml, or a package.json naming yarn 2+ as its packageManager, copied in (by `COPY . .` too): berry, which yarn-berry-cache-kept covers.
+  optsOut: ({ instr, cmd, context }) => copiesBerryProject(instr, cmd, context),
+  contextKey: ({ context }) => berryProjectKey(context),
   cleans: yarnCacheClean,
   cacheHandled: (handled, { cmd, env }) => {
     const dir = flagValue(cmd, '--cache-folder') ?? env('YARN_CACHE_FOLDER');

@@ -12,6 +12,7 @@ import { analyze } from '../../../server/src/core/analyze';
 import { fixAll } from '../../../server/src/core/edits';
 import type { AnalysisEnvironment } from '../../../server/src/core/environment';
 import { contextFacts, readContext } from '../../../server/src/sources/context/facts';
+import { parseNpmManifest } from '../../../server/src/sources/context/npmManifest';
 import { parseYarnrc } from '../../../server/src/sources/context/yarnrc';
 
 const BERRY = 'yarn-berry-cache-kept';
@@ -46,6 +47,16 @@ describe('yarn-berry-cache-kept and the build context .yarnrc.yml', () => {
       assert.ok(found.includes(BERRY), copy);
       assert.ok(!found.includes(CLASSIC), copy);
     }
+  });
+
+  it("yarn-cache-kept stays quiet where the copied package.json's packageManager names yarn 2+ (corepack runs berry, PnP by default)", () => {
+    const manifest = (packageManager?: string): AnalysisEnvironment => ({ context: { npmManifest: { ...parseNpmManifest('{}')!, ...(packageManager ? { packageManager } : {}) } } });
+    const text = 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install\n';
+    assert.deepEqual(parseNpmManifest('{"packageManager": "yarn@4.5.0+sha512.abc"}')?.packageManager, 'yarn@4.5.0+sha512.abc');
+    for (const pm of ['yarn@4.5.0', 'yarn@2.4.3', 'yarn@10.0.0']) assert.ok(!ids(text, manifest(pm)).includes(CLASSIC), pm);
+    for (const pm of ['yarn@1.22.22', 'pnpm@9.0.0', undefined]) assert.ok(ids(text, manifest(pm)).includes(CLASSIC), pm);
+    // Not copied into the folder yarn runs in: no sign.
+    assert.ok(ids(text.replace('COPY package.json yarn.lock ./', 'COPY package.json yarn.lock /src/'), manifest('yarn@4.5.0')).includes(CLASSIC));
   });
 
   it("stays quiet with Plug'n'Play: no nodeLinker, pnp, or a .yarnrc.yml not copied before the install", () => {

@@ -1,7 +1,8 @@
 /**
  * The package.json at the top of a build context, read for `npm install` without a lockfile: what
  * it would install (dependencies, devDependencies, optionalDependencies), so the npm rules and the
- * image estimate can size this project instead of quoting an example.
+ * image estimate can size this project instead of quoting an example; and its packageManager,
+ * which tells the yarn rules a Yarn 2+ project.
  */
 import type { NpmManifestFacts } from '../../core/environment';
 import { readListedFile } from '../readFirst';
@@ -32,6 +33,7 @@ export function parseNpmManifest(text: string, file = 'package.json'): NpmManife
     devDependencies: specs(d.devDependencies),
     optionalDependencies: specs(d.optionalDependencies),
     workspaces: Array.isArray(ws) ? ws.length > 0 : !!ws && typeof ws === 'object',
+    ...(typeof d.packageManager === 'string' ? { packageManager: d.packageManager.trim() } : {}),
   };
 }
 
