@@ -412,11 +412,17 @@ function endsTaken(model: DockerfileModel): Set<Stage> {
   return known;
 }
 
-/** A package install that writes node_modules: npm install/ci/update (npmInstallWord), yarn (install), pnpm install, bun install. */
+/** A global install (`npm install -g pm2`): it writes the global prefix, not the project's node_modules. */
+const GLOBAL_FLAG = /^(-g|--global|--location=global)$/;
+/**
+ * A package install that writes the project's node_modules: npm install/ci/update (npmInstallWord),
+ * yarn (install), pnpm install, bun install; not a global one.
+ */
 const installsNodeModules = (c: ShellCommand) =>
-  npmInstallWord(c) !== undefined ||
-  (programName(c) === 'yarn' && ['', 'install', 'add'].includes(programOperands(c)[0]?.value ?? '')) ||
-  subcommandOf(c, /^(pnpm|bun)$/, ['install', 'i', 'add']) !== undefined;
+  !c.words.some((w) => GLOBAL_FLAG.test(w.value)) &&
+  (npmInstallWord(c) !== undefined ||
+    (programName(c) === 'yarn' && ['', 'install', 'add'].includes(programOperands(c)[0]?.value ?? '')) ||
+    subcommandOf(c, /^(pnpm|bun)$/, ['install', 'i', 'add']) !== undefined);
 /** A program that runs JavaScript with the node_modules beside it. */
 const NODE_PROGRAMS = /^(node|nodejs|npm|npx|yarn|pnpm|bun|next|nuxt|tsx|ts-node|nodemon|pm2|pm2-runtime)$/;
 

@@ -212,6 +212,10 @@ describe('a tool\'s folder in the image of a COPY .', () => {
     // A RUN between the copy and the install ran on the host's node_modules.
     const buildFirst = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN npm run build\nRUN npm ci --omit=dev\nCMD ["node", "dist/index.js"]\n';
     assert.ok(!created(buildFirst, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'));
+    // A global install writes no node_modules of the project: the image runs the host's.
+    for (const install of ['RUN npm install -g pm2', 'RUN npm i --global pm2', 'RUN pnpm add -g pm2', 'RUN bun add --global pm2']) {
+      assert.ok(!created(`FROM node:22-slim\nWORKDIR /app\nCOPY . .\n${install}\nCMD ["pm2-runtime", "index.js"]\n`, ['package.json'], ['node_modules', 'dependencies']).includes('node_modules'), install);
+    }
     // A base stage whose end a COPY --from takes as it is, without the install its child stage runs.
     const copiedBase = 'FROM php:8.3-fpm AS base\nWORKDIR /var/www\nCOPY . .\nFROM base AS prod\nRUN composer install\nFROM nginx:alpine\nCOPY --from=base /var/www /usr/share/nginx/html\n';
     assert.ok(!created(copiedBase, ['composer.json'], ['vendor', 'composer-dependencies']).includes('vendor'));
