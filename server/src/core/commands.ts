@@ -74,6 +74,11 @@ function pipWords(cmd: ShellCommand): readonly ShellWord[] | undefined {
   return undefined;
 }
 
+/** `npm cache clean --force` (`clear`, `rm`): empties npm's cache. */
+export function cleansNpmCache(cmd: ShellCommand): boolean {
+  return programName(cmd) === 'npm' && operands(cmd)[0]?.value === 'cache' && ['clean', 'clear', 'rm'].includes(operands(cmd)[1]?.value ?? '');
+}
+
 /** `pip cache purge` or `pip cache remove <pattern>` (also as `python -m pip`): empties pip's cache, or the part a pattern names. */
 export function isPipCachePurge(cmd: ShellCommand): boolean {
   const ops = pipWords(cmd)?.filter((w) => !w.value.startsWith('-'));

@@ -8,7 +8,7 @@
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands, removesPath } from './commands';
+import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands, removesPath } from './commands';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { envFor, expandVars, pipKeepsCache, runsAsRoot } from './packageManagers';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
@@ -298,9 +298,6 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   }
   return out;
 }
-
-/** `npm cache clean --force` (`clear`, `rm`): empties npm's cache. */
-const cleansNpmCache = (c: ShellCommand) => programName(c) === 'npm' && operands(c)[0]?.value === 'cache' && ['clean', 'clear', 'rm'].includes(operands(c)[1]?.value ?? '');
 
 /** True when a command `instr`'s RUN runs after `after` removes `path` (so nothing of it stays in the layer). */
 function removedLaterInRun(instr: Instr, after: ShellCommand, path: string): boolean {

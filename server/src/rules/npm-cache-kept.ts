@@ -6,8 +6,7 @@ import { appendRepair, cacheRule, envFor, flagValue, npmInstallWord, type CacheC
 import { namedPath } from '../core/paths';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from '../core/npmCommand';
 import { lockfileKey, NPM_UPDATE, projectInstall } from '../core/npmLockfile';
-import { operands } from '../core/commands';
-import { programName } from '../core/shell';
+import { cleansNpmCache } from '../core/commands';
 import { countOf, estimateNpmCache, estimateNpmInstall, formatBytes } from '../sizes';
 import type { SizeEstimate } from '../core/types';
 import { NPM_CACHE_DEV_EXAMPLE as DEV, NPM_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
@@ -83,7 +82,7 @@ export const rule = cacheRule({
   optsOut: installsNothing,
   // The lockfile of the build context sizes the cache of `npm ci` / `npm install` without names.
   contextKey: lockfileKey,
-  cleans: (cmd) => programName(cmd) === 'npm' && operands(cmd)[0]?.value === 'cache' && ['clean', 'clear', 'rm'].includes(operands(cmd)[1]?.value ?? ''),
+  cleans: cleansNpmCache,
   cacheHandled: (handled, { instr, cmd }) => {
     const dir = flagValue(cmd, '--cache') ?? envFor(instr, cmd, 'npm_config_cache', true);
     return dir !== undefined ? dir === '/dev/null' || handled(dir) : handled('~/.npm');
