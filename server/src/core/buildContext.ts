@@ -16,7 +16,8 @@ import { programName, programOperands, type ShellCommand } from './shell';
 import { composerSubcommand, flagValue, npmInstallWord, subcommandOf } from './packageManagers';
 import { copySpec, isAtOrBelow, namedPath } from './paths';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
-import { carriedCopies, copyFromStage, type Replaces } from './stageCopies';
+import { builtOn, carriedCopies, copyFromStage, type Replaces } from './stageCopies';
+import { installsGlobally } from './npmCommand';
 import type { Fix, Range } from './types';
 import type { RawFinding } from '../rules/rule';
 
@@ -301,12 +302,6 @@ export function madeInImage(model: DockerfileModel, kind: string): boolean {
   return known;
 }
 
-/** True when `stage` is `base` or built on it (FROM base, directly or through other stages). */
-function builtOn(stage: Stage, base: Stage): boolean {
-  for (let s: Stage | undefined = stage; s; s = s.from.stage) if (s === base) return true;
-  return false;
-}
-
 /**
  * True when every `COPY .` has what `test` runs in place throughout its image: a RUN of the tool
  * before the copy (in its stage or one it is built on; the copy lays the host's folder over what
@@ -318,12 +313,17 @@ function builtOn(stage: Stage, base: Stage): boolean {
  */
 function ranInImageOfEveryCopy(model: DockerfileModel, test: (cmd: ShellCommand) => boolean): boolean {
   const runs = (i: Instr) => i.run !== undefined && ranCommands(i.run).some(test);
+  return everyContextCopy(model, (c, copy) => inPlaceThroughout(model, c, copy, runs));
+}
+
+/** True when the file copies the whole context at least once and `check` holds for every such copy (with its stage). */
+function everyContextCopy(model: DockerfileModel, check: (stage: Stage, copy: Instr) => boolean): boolean {
   let copies = 0;
   const every = model.stages.every((c) =>
     c.instructions.every((instr) => {
       if (wholeContextSource(instr) === undefined) return true;
       copies++;
-      return inPlaceThroughout(model, c, instr, runs);
+      return check(c, instr);
     }),
   );
   return every && copies > 0;
@@ -358,16 +358,11 @@ export function replacedInImage(model: DockerfileModel, path: string): boolean {
       if (spec?.from !== undefined && spec.destPath !== undefined) dests.set(instr, spec.destPath);
     }
   }
-  let copies = 0;
-  known = model.stages.every((c) =>
-    c.instructions.every((instr) => {
-      if (wholeContextSource(instr) === undefined) return true;
-      copies++;
-      const dest = copySpec(model, instr)?.destPath;
-      const at = dest === undefined ? undefined : normalizePath(`${dest}/${path}`);
-      return at !== undefined && inPlaceThroughout(model, c, instr, (i) => dests.get(i) === at);
-    }),
-  ) && copies > 0;
+  known = everyContextCopy(model, (c, copy) => {
+    const dest = copySpec(model, copy)?.destPath;
+    const at = dest === undefined ? undefined : normalizePath(`${dest}/${path}`);
+    return at !== undefined && inPlaceThroughout(model, c, copy, (i) => dests.get(i) === at);
+  });
   memo.set(path, known);
   return known;
 }
@@ -412,14 +407,13 @@ function endsTaken(model: DockerfileModel): Set<Stage> {
   return known;
 }
 
-/** A global install (`npm install -g pm2`): it writes the global prefix, not the project's node_modules. */
-const GLOBAL_FLAG = /^(-g|--global|--location=global)$/;
 /**
  * A package install that writes the project's node_modules: npm install/ci/update (npmInstallWord),
- * yarn (install), pnpm install, bun install; not a global one.
+ * yarn (install), pnpm install, bun install; not a global one (`npm install -g pm2` writes the
+ * global prefix).
  */
 const installsNodeModules = (c: ShellCommand) =>
-  !c.words.some((w) => GLOBAL_FLAG.test(w.value)) &&
+  !installsGlobally(c) &&
   (npmInstallWord(c) !== undefined ||
     (programName(c) === 'yarn' && ['', 'install', 'add'].includes(programOperands(c)[0]?.value ?? '')) ||
     subcommandOf(c, /^(pnpm|bun)$/, ['install', 'i', 'add']) !== undefined);

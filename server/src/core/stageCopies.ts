@@ -195,7 +195,8 @@ export function copyFromStage(model: DockerfileModel, instr: Instr): { stage: St
   return { stage, sources, destPath: spec.destPath, flags: spec.flags };
 }
 
-function builtOn(stage: Stage, base: Stage): boolean {
+/** True when `stage` is `base` or built on it (FROM base, directly or through other stages). */
+export function builtOn(stage: Stage, base: Stage): boolean {
   for (let s: Stage | undefined = stage; s; s = s.from.stage) if (s === base) return true;
   return false;
 }
