@@ -196,6 +196,11 @@ export function ranBefore(run: RunScript, cmd: ShellCommand): ShellCommand[] {
   return ran.slice(0, ran.indexOf(cmd));
 }
 
+/** `apt-get` (or apt, aptitude) `purge`, `remove`, `autoremove` or `autopurge`. */
+export function isAptRemoval(cmd: ShellCommand): boolean {
+  return APT_PROGRAMS.has(programName(cmd)) && ['purge', 'remove', 'autoremove', 'autopurge'].includes(subcommand(cmd)?.value ?? '');
+}
+
 /**
  * True when the RUN removes, after `cmd`, packages `cmd` installed: an apt-get purge or remove that
  * names one of them (or a word not read as a package name: a variable, a pattern), or an apt-mark
@@ -215,7 +220,7 @@ export function packagesRemovedAfter(run: RunScript, cmd: ShellCommand, manager:
     if (manager === 'rpm') return RPM_PROGRAMS.test(programName(c)) && ['remove', 'erase', 'autoremove'].includes(sub?.value ?? '');
     if (programName(c) === 'apt-mark') return sub?.value === 'auto';
     // `-o APT::AutoRemove::RecommendsImportant=false` is an option's value, not a package.
-    if (!APT_PROGRAMS.has(programName(c)) || !['purge', 'remove', 'autoremove', 'autopurge'].includes(subcommand(c)?.value ?? '')) return false;
+    if (!isAptRemoval(c)) return false;
     return aptPackages(c).map(name).some((n) => anyUnread || installed.has(n) || unread(n));
   });
 }

@@ -9,7 +9,7 @@
  * (build-context facts), and what the rules size in a layer (a chmod/chown storing copied files
  * again, the lastlog of an older useradd with a large UID). Everything else is listed as not sized.
  */
-import { APT_PROGRAMS, aptPackages, isAptInstall, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount, subcommand } from './commands';
+import { aptPackages, isAptInstall, isAptRemoval, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
 import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from './buildContext';
 import { NPM_UPDATE, projectInstall } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
@@ -132,9 +132,7 @@ interface AptSoFar {
 
 /** apt-get (or apt, aptitude) purge, remove, autoremove or autopurge, or dpkg -r / -P: packages leave the image. */
 function removesAptPackages(cmd: ShellCommand): boolean {
-  const name = programName(cmd);
-  if (APT_PROGRAMS.has(name)) return ['purge', 'remove', 'autoremove', 'autopurge'].includes(subcommand(cmd)?.value ?? '');
-  return name === 'dpkg' && cmd.words.some((w) => /^(-[a-zA-Z]*[rP]|--remove|--purge)$/.test(w.value));
+  return isAptRemoval(cmd) || (programName(cmd) === 'dpkg' && cmd.words.some((w) => /^(-[a-zA-Z]*[rP]|--remove|--purge)$/.test(w.value)));
 }
 
 function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, debianBase: AptBase, apt: AptSoFar): SizedPart[] {
