@@ -27,6 +27,8 @@ describe('yarn-berry-cache-kept and the build context .yarnrc.yml', () => {
   it('reads top-level scalars: quotes and comments go, other keys and nested ones are skipped', () => {
     assert.deepEqual(parseYarnrc('nodeLinker: "node-modules" # yes\nenableGlobalCache: false\nnpmScopes:\n  cacheFolder: x\nyarnPath: .yarn/releases/yarn-4.5.0.cjs\n'), { path: '.yarnrc.yml', nodeLinker: 'node-modules', enableGlobalCache: 'false' });
     assert.deepEqual(parseYarnrc("\uFEFFcacheFolder: './.yarn/cache'\r\nglobalFolder: /g\r\n"), { path: '.yarnrc.yml', cacheFolder: './.yarn/cache', globalFolder: '/g' });
+    // Malformed YAML (Yarn refuses it) sets nothing.
+    assert.deepEqual(parseYarnrc('nodeLinker: node-modules\nnodeLinker: pnp\n'), { path: '.yarnrc.yml' });
   });
 
   it('the build context facts carry the .yarnrc.yml beside the Dockerfile', async () => {

@@ -1,24 +1,31 @@
 /**
  * The .yarnrc.yml at the top of a build context (Yarn 2+): the few settings that decide where the
- * install keeps its cache and whether node_modules holds unpacked copies of it. A line reader for
- * top-level `key: value` scalars, enough for these keys; nested maps and lists are skipped.
+ * install keeps its cache and whether node_modules holds unpacked copies of it. Read with the
+ * project's YAML reader (core/yaml.ts); only top-level scalars count.
  */
 import { YARNRC_KEYS, type YarnrcFacts } from '../../core/environment';
+import { parseYaml } from '../../core/yaml';
 import { readListedFile } from '../readFirst';
 
 /** A .yarnrc.yml larger than this is not read (real ones are a few hundred bytes). */
 const MAX_YARNRC_BYTES = 256 * 1024;
 
-/** The settings of {@link YARNRC_KEYS} .yarnrc.yml text sets at its top level. */
+/**
+ * The settings of {@link YARNRC_KEYS} .yarnrc.yml text sets at its top level, as strings
+ * (`enableGlobalCache: false` gives 'false'). Malformed text sets none: Yarn refuses to run with it.
+ */
 export function parseYarnrc(text: string, file = '.yarnrc.yml'): YarnrcFacts {
   const facts: YarnrcFacts = { path: file };
-  for (const line of text.replace(/^\uFEFF/, '').split(/\r?\n/)) {
-    const m = /^([A-Za-z][A-Za-z0-9]*)\s*:\s*(.*)$/.exec(line);
-    if (!m || !(YARNRC_KEYS as readonly string[]).includes(m[1])) continue;
-    const raw = m[2].trim();
-    const quoted = /^(["'])(.*?)\1\s*(#.*)?$/.exec(raw);
-    const value = quoted ? quoted[2] : raw.replace(/(^|\s+)#.*$/, '');
-    if (value !== '') facts[m[1] as (typeof YARNRC_KEYS)[number]] = value;
+  let doc: unknown;
+  try {
+    doc = parseYaml(text);
+  } catch {
+    return facts;
+  }
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc)) return facts;
+  for (const key of YARNRC_KEYS) {
+    const value = (doc as Record<string, unknown>)[key];
+    if ((typeof value === 'string' && value !== '') || typeof value === 'boolean' || typeof value === 'number') facts[key] = String(value);
   }
   return facts;
 }
