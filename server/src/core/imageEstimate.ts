@@ -9,7 +9,7 @@
  * (build-context facts), and what the rules size in a layer (a chmod/chown storing copied files
  * again, the lastlog of an older useradd with a large UID). Everything else is listed as not sized.
  */
-import { aptPackages, isAptInstall, isAptRemoval, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
+import { aptPackages, isAptInstall, isAptRemoval, isAptUpdate, operands, packagesRemovedAfter, ranBefore, ranCommands, removesPath, hasCacheMount } from './commands';
 import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from './buildContext';
 import { NPM_UPDATE, projectInstall } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
@@ -135,6 +135,67 @@ function removesAptPackages(cmd: ShellCommand): boolean {
   return isAptRemoval(cmd) || (programName(cmd) === 'dpkg' && cmd.words.some((w) => /^(-[a-zA-Z]*[rP]|--remove|--purge)$/.test(w.value)));
 }
 
+/**
+ * The apt-get install `cmd` of `instr`, sized as the image estimate sizes it, leaving it in `apt`
+ * as the last install of the image: 'other' on a base the Debian table does not describe, 'full'
+ * on a full language image (not sized), 'removedAgain' when the RUN removes packages it installs.
+ */
+function aptInstallStep(model: DockerfileModel, instr: Instr, cmd: ShellCommand, debianBase: AptBase, apt: AptSoFar): AptEstimate | 'other' | 'full' | 'removedAgain' {
+  if (debianBase === 'other' || debianBase === 'full') return debianBase;
+  if (packagesRemovedAfter(instr.run!, cmd, 'apt')) return 'removedAgain';
+  // As apt-recommends reads it: the flag, `-o APT::Install-Recommends=false`, or apt's configuration.
+  const recommends = installsRecommends(model, instr, cmd);
+  // Against the base's packages and what the image's earlier installs added: a dependency
+  // they share counts once, in the layer that added it first.
+  const est = estimateAptInstall(aptPackages(cmd).map((w) => w.value), { recommends, basePackages: OFFICIAL_BASE_PACKAGES, after: apt.last });
+  apt.last = est;
+  return est;
+}
+
+/**
+ * What a RUN's command does to the image's apt state (`apt.last`): an install sized after the
+ * earlier ones becomes the last, and a removal forgets them all, since what it leaves is not
+ * modelled: later installs are then sized against the base alone again, counting again what stays
+ * of the earlier installs rather than assuming all of it stayed.
+ */
+function aptStateStep(model: DockerfileModel, instr: Instr, cmd: ShellCommand, debianBase: AptBase, apt: AptSoFar): void {
+  if (removesAptPackages(cmd)) apt.last = undefined;
+  else if (isAptInstall(cmd)) aptInstallStep(model, instr, cmd, debianBase, apt);
+}
+
+/** Per model: the apt state of each stage's image after its last instruction (see {@link aptStateBefore}). */
+const APT_AT_END = new WeakMap<DockerfileModel, Map<Stage, AptEstimate | undefined>>();
+
+function aptAtEnd(model: DockerfileModel, stage: Stage, depth: number): AptEstimate | undefined {
+  let byStage = APT_AT_END.get(model);
+  if (!byStage) APT_AT_END.set(model, (byStage = new Map()));
+  if (byStage.has(stage)) return byStage.get(stage);
+  const apt: AptSoFar = { last: stage.from.stage && depth < 64 ? aptAtEnd(model, stage.from.stage, depth + 1) : undefined };
+  const base = aptBase(stage);
+  for (const instr of stage.instructions) for (const cmd of instr.run ? ranCommands(instr.run) : []) aptStateStep(model, instr, cmd, base, apt);
+  byStage.set(stage, apt.last);
+  return apt.last;
+}
+
+/**
+ * The last apt install the image estimate sized before `cmd` of `instr` (earlier RUNs of the
+ * stage and of the stages it builds on, and earlier commands of the same RUN), for rules that
+ * size an install the same way: undefined when there is none, or a removal came after it.
+ */
+export function aptStateBefore(model: DockerfileModel, instr: Instr, cmd: ShellCommand): AptEstimate | undefined {
+  const stage = instr.stage;
+  if (!stage) return undefined;
+  const apt: AptSoFar = { last: stage.from.stage ? aptAtEnd(model, stage.from.stage, 1) : undefined };
+  const base = aptBase(stage);
+  for (const i of stage.instructions) {
+    if (i.index >= instr.index) break;
+    for (const c of i.run ? ranCommands(i.run) : []) aptStateStep(model, i, c, base, apt);
+  }
+  // The commands of the same RUN that ran before (none when `cmd` is not one it runs).
+  if (instr.run && ranCommands(instr.run).includes(cmd)) for (const c of ranBefore(instr.run, cmd)) aptStateStep(model, instr, c, base, apt);
+  return apt.last;
+}
+
 function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, debianBase: AptBase, apt: AptSoFar): SizedPart[] {
   const run = instr.run!;
   const parts: SizedPart[] = [];
@@ -149,8 +210,6 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const booked = { layer: 0, debconfTemplates: 0, caCertificates: 0 };
   for (const cmd of ran) {
     const name = programName(cmd);
-    // What a removal leaves is not modelled: later installs are sized against the base alone again,
-    // counting again what stays of the earlier installs rather than assuming all of it stayed.
     if (removesAptPackages(cmd)) apt.last = undefined;
     const npmSub = npmInstallWord(cmd);
     if (npmSub) {
@@ -158,25 +217,20 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
       continue;
     }
     if (isAptInstall(cmd)) {
-      if (debianBase === 'other') {
+      const est = aptInstallStep(model, instr, cmd, debianBase, apt);
+      if (est === 'other') {
         unknown.add('apt-get install on a base the Debian package table does not describe');
         continue;
       }
       const pkgs = aptPackages(cmd).map((w) => w.value);
-      if (debianBase === 'full') {
+      if (est === 'full') {
         parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: this full image already ships many build packages, and the package table knows only the package set of debian:bookworm' });
         continue;
       }
-      if (packagesRemovedAfter(run, cmd, 'apt')) {
+      if (est === 'removedAgain') {
         parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: the RUN removes packages it installs again (apt-mark auto, or apt-get purge or remove naming them), and what stays is not modelled' });
         continue;
       }
-      // As apt-recommends reads it: the flag, `-o APT::Install-Recommends=false`, or apt's configuration.
-      const recommends = installsRecommends(model, instr, cmd);
-      // Against the base's packages and what the image's earlier installs added: a dependency
-      // they share counts once, in the layer that added it first.
-      const est = estimateAptInstall(pkgs, { recommends, basePackages: OFFICIAL_BASE_PACKAGES, after: apt.last });
-      apt.last = est;
       let again = 0;
       for (const k of ['layer', 'debconfTemplates', 'caCertificates'] as const) {
         const part = est.bookkeepingParts?.[k] ?? 0;

@@ -9,8 +9,8 @@ import { findingCommand } from '../core/packageManagers';
 import { programArgs, type ShellCommand } from '../core/shell';
 import type { TextEdit } from '../core/types';
 import type { RawFinding, Rule } from './rule';
-import { aptBase, aptBasis } from '../core/imageEstimate';
-import { formatBytes, recommendsCost } from '../sizes';
+import { aptBase, aptBasis, aptStateBefore } from '../core/imageEstimate';
+import { formatBytes, OFFICIAL_BASE_PACKAGES, recommendsCost } from '../sizes';
 
 const FLAG = '--no-install-recommends';
 /** Recorded in the study the figure comes from; used until the package-level model can say more. */
@@ -72,7 +72,7 @@ export const rule: Rule = {
     why: 'Recommended packages are not needed to run what you install; in an image they are dead weight. An apt configuration written by an earlier instruction of the image (`APT::Install-Recommends "false";` in /etc/apt/apt.conf.d) turns them off like the flag, and the rule then stays quiet.',
     incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add, from Debian's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB), which on an Ubuntu base stands in for Ubuntu's and says so. Elsewhere: ${STUDY_BASIS}.`,
+    sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add beyond the base image's packages and what earlier installs of the image (its FROM chain) added, from Debian's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB), which on an Ubuntu base stands in for Ubuntu's and says so. Elsewhere: ${STUDY_BASIS}.`,
     fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on.`,
   },
   check({ model }) {
@@ -83,7 +83,9 @@ export const rule: Rule = {
         if (!isAptInstall(cmd) || !installsRecommends(model, instr, cmd)) continue;
         // On Debian-like bases the package table says what the recommendations weigh.
         const base = aptBase(instr.stage);
-        const cost = base === 'debian' || base === 'ubuntu' ? recommendsCost(aptPackages(cmd).map((w) => w.value)) : undefined;
+        // Against the base's packages and what the image's earlier installs added, as the image
+        // estimate sizes the install: a recommendation already there adds nothing.
+        const cost = base === 'debian' || base === 'ubuntu' ? recommendsCost(aptPackages(cmd).map((w) => w.value), { basePackages: OFFICIAL_BASE_PACKAGES, after: aptStateBefore(model, instr, cmd) }) : undefined;
         const sized = cost && cost.unknown.length === 0;
         out.push({
           range: commandRange(model, run, cmd),

@@ -18,7 +18,9 @@ import { verifiedAppend } from '../core/packageManagers';
 import { inlineAssignments, programArgs, programName, type ShellCommand } from '../core/shell';
 import type { Fix, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
-import { estimateAptInstall } from '../sizes/apt';
+import { estimateAptInstall, OFFICIAL_BASE_PACKAGES } from '../sizes/apt';
+import { aptStateBefore } from '../core/imageEstimate';
+import { installsRecommends } from './apt-recommends';
 import type { RawFinding, Rule } from './rule';
 
 // ---------------------------------------------------------------------------------------------
@@ -209,7 +211,9 @@ export const rule: Rule = {
           if (!installed) continue;
           const tools = installed.names.filter((n) => isBuildPackage(n) || (installed.manager === 'apk' && PHPIZE_DEPS.test(n)));
           if (tools.length === 0 || packagesRemovedAfter(instr.run!, cmd, installed.manager)) continue;
-          const estimate = installed.manager === 'apt' && onDebianSlim(stage) ? estimateAptInstall(tools, { recommends: !hasFlag(cmd, '--no-install-recommends') }) : undefined;
+          // Sized as the image estimate sizes the install: recommendations as apt-recommends reads them,
+          // against the base's packages and what earlier installs of the image added.
+          const estimate = installed.manager === 'apt' && onDebianSlim(stage) ? estimateAptInstall(tools, { recommends: installsRecommends(model, instr, cmd), basePackages: OFFICIAL_BASE_PACKAGES, after: aptStateBefore(model, instr, cmd) }) : undefined;
           const size = estimate && estimate.unknown.length === 0 ? `about ${formatBytes(estimate.bytes)} with their dependencies` : 'the size of those packages and their dependencies';
           out.push({
             range: commandRange(model, instr.run!, cmd),

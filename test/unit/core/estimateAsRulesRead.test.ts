@@ -93,4 +93,28 @@ describe('the image estimate reads layers as the rules do', () => {
       assert.deepEqual([l.bytes, l.complete], [0, true], text);
     }
   });
+
+  it('sizes recommendations and build packages against what earlier installs of the image added, as the estimate does', () => {
+    // git recommends ca-certificates, less, patch and openssh-client among others; an earlier RUN
+    // (or stage of the FROM chain) that installed some of them leaves less for the flag to save.
+    const saving = (text: string, rule: string) => analyze(text, env).findings.find((f) => f.ruleId === rule)?.saving?.bytes;
+    const git = 'RUN apt-get install -y git\n';
+    const alone = saving(`FROM debian:bookworm-slim\n${git}`, 'apt-recommends')!;
+    const earlier = 'RUN apt-get install -y --no-install-recommends ca-certificates less patch openssh-client\n';
+    for (const text of [`FROM debian:bookworm-slim\n${earlier}${git}`, `FROM debian:bookworm-slim AS base\n${earlier}FROM base\n${git}`, `FROM debian:bookworm-slim\n${earlier.replace('\n', ' && ')}${git.slice(4)}`]) {
+      const after = saving(text, 'apt-recommends')!;
+      assert.ok(after > 0 && after < alone, `${after} vs ${alone}: ${text}`);
+      // The flag would save what the estimate counts for the recommendations: the same bytes.
+      assert.equal(after, estimate(text).knownBytes - estimate(text.replace('install -y git', 'install -y --no-install-recommends git')).knownBytes, text);
+    }
+    // A later install, another stage, or a removal in between leaves the figure as it is alone.
+    for (const text of [`FROM debian:bookworm-slim\n${git}${earlier}`, `FROM debian:bookworm-slim AS other\n${earlier}FROM debian:bookworm-slim\n${git}`, `FROM debian:bookworm-slim\n${earlier}RUN apt-get purge -y less\n${git}`]) {
+      assert.equal(saving(text, 'apt-recommends'), alone, text);
+    }
+    // Build packages: gcc after g++ (which depends on it) adds only its own bookkeeping, not the compiler again.
+    const gcc = saving('FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends gcc\n', 'build-tools-in-final-image')!;
+    const afterGxx = analyze('FROM debian:bookworm-slim\nRUN apt-get install -y --no-install-recommends g++\nRUN apt-get install -y --no-install-recommends gcc\n', env).findings.filter((f) => f.ruleId === 'build-tools-in-final-image');
+    assert.equal(afterGxx.length, 2);
+    assert.ok(afterGxx[1].saving!.bytes! < gcc / 10, `${afterGxx[1].saving!.bytes} vs ${gcc}`);
+  });
 });
