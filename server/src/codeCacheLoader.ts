@@ -28,9 +28,32 @@ import type { CodeCacheState } from './codeCache';
 declare const __CODE_CACHE_KEYS__: Record<string, string> | undefined;
 export const BUILD_KEYS: Readonly<Record<string, string>> = typeof __CODE_CACHE_KEYS__ === 'object' ? __CODE_CACHE_KEYS__ : {};
 
-/** Compiles a CommonJS file's content as Node's loader would, with `cachedData` if given. */
-export function compileModule(content: string, filename: string, cachedData: Buffer | undefined): vm.Script {
-  return new vm.Script(Module.wrap(content), { filename, cachedData });
+/** What Node's loader puts before and after a CommonJS file's content (Module.wrap). */
+const [WRAP_HEAD, WRAP_TAIL] = Module.wrap('\0').split('\0');
+
+/**
+ * A CommonJS file's content wrapped as Node's loader wraps it, as one string made from one buffer;
+ * undefined for a file that starts with a byte order mark (Node's loader drops it), or that is
+ * shorter than its size said. Wrapping a string read first (`Module.wrap(content)`) makes V8 copy
+ * it into a second flat string, and the first, as large as the bundle, stays in the heap's
+ * large-object space until a full collection: 792 KB of the server's memory at startup for
+ * server-main.js (two such mappings in /proc/<pid>/smaps with the cache against one without).
+ */
+function readWrapped(filename: string): string | undefined {
+  const fd = fs.openSync(filename, 'r');
+  try {
+    const size = fs.fstatSync(fd).size;
+    const head = Buffer.byteLength(WRAP_HEAD);
+    const buffer = Buffer.allocUnsafe(head + size + Buffer.byteLength(WRAP_TAIL));
+    buffer.write(WRAP_HEAD, 0);
+    let read = 0;
+    for (let n = -1; read < size && n !== 0; read += n) n = fs.readSync(fd, buffer, head + read, size - read, read);
+    if (read !== size || (buffer[head] === 0xef && buffer[head + 1] === 0xbb && buffer[head + 2] === 0xbf)) return undefined;
+    buffer.write(WRAP_TAIL, head + size);
+    return buffer.toString('utf8');
+  } finally {
+    fs.closeSync(fd);
+  }
 }
 
 /**
@@ -69,6 +92,16 @@ function checkedData(file: Buffer): Buffer | undefined {
   return crc !== undefined && crc === file.readUInt32LE(0) ? data : undefined;
 }
 
+/**
+ * Whether this process's V8 accepts `cacheFile`, a cache made for `filename`, read as the loader
+ * reads both (the VS Code test checks the client's caches with it).
+ */
+export function cacheAccepted(filename: string, cacheFile: string): boolean {
+  const source = readWrapped(filename);
+  const data = checkedData(fs.readFileSync(cacheFile));
+  return source !== undefined && data !== undefined && !new vm.Script(source, { filename, cachedData: data }).cachedDataRejected;
+}
+
 /** The loads of one process that go through the code cache. */
 export interface CodeCacheLoads {
   /** What happened to the cache of each file loaded so far, by absolute path. */
@@ -78,7 +111,7 @@ export interface CodeCacheLoads {
    * and removes the caches of other builds of these files. False when something was not written.
    */
   save(): boolean;
-  /** Gives Node's loader its own compile back (files loaded later compile without the cache). */
+  /** Gives Node's loader its own .js loader back (files loaded later compile without the cache). */
   uninstall(): void;
 }
 
@@ -99,13 +132,17 @@ export function loadWithCodeCache(folder: string, root: string, keys: Readonly<R
   const cached = new Map(Object.entries(keys).map(([f, key]) => [path.join(root, f), `${stem(f)}-${key}-${process.version}-${process.arch}.cache`]));
   const states = new Map<string, CodeCacheState>();
   const toSave: Compiled[] = [];
-  const moduleProto = Module.prototype as unknown as { _compile(content: string, filename: string, ...rest: unknown[]): unknown };
-  const compile = moduleProto._compile;
-  const hook = function (this: Module, content: string, filename: string, ...rest: unknown[]) {
+  // Node's loader for .js files, which reads the file and compiles it: ours reads the files of
+  // `keys` itself (readWrapped), so their text is in memory once.
+  const extensions = (Module as unknown as { _extensions: Record<string, (this: unknown, module: Module, filename: string) => void> })._extensions;
+  const loadJs = extensions['.js'];
+  const hook = function (this: unknown, module: Module, filename: string) {
     const name = cached.get(filename);
-    if (name === undefined) return compile.call(this, content, filename, ...rest);
+    if (name === undefined) return loadJs.call(this, module, filename);
     let script: vm.Script;
     try {
+      const source = readWrapped(filename);
+      if (source === undefined) return loadJs.call(this, module, filename);
       let file: Buffer | undefined;
       try {
         file = fs.readFileSync(path.join(folder, name));
@@ -113,18 +150,18 @@ export function loadWithCodeCache(folder: string, root: string, keys: Readonly<R
         file = undefined;
       }
       const data = file && checkedData(file);
-      script = compileModule(content, filename, data);
+      script = new vm.Script(source, { filename, cachedData: data });
       const accepted = data !== undefined && !script.cachedDataRejected;
       if (!accepted) toSave.push({ name, script });
       states.set(filename, file === undefined ? 'none' : accepted ? 'accepted' : 'rejected');
     } catch {
-      // Compiled the usual way instead: the cache only saves time.
-      return compile.call(this, content, filename, ...rest);
+      // Loaded the usual way instead: the cache only saves time.
+      return loadJs.call(this, module, filename);
     }
     const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => unknown;
-    return run.call(this.exports, this.exports, Module.createRequire(filename), this, filename, path.dirname(filename));
+    run.call(module.exports, module.exports, Module.createRequire(filename), module, filename, path.dirname(filename));
   };
-  moduleProto._compile = hook;
+  extensions['.js'] = hook;
 
   const save = (): boolean => {
     const pending = toSave.splice(0);
@@ -164,7 +201,7 @@ export function loadWithCodeCache(folder: string, root: string, keys: Readonly<R
     return written;
   };
   const uninstall = () => {
-    if (moduleProto._compile === hook) moduleProto._compile = compile;
+    if (extensions['.js'] === hook) extensions['.js'] = loadJs;
   };
   return { states, save, uninstall };
 }

@@ -20,23 +20,28 @@ const Module = require('node:module');
 const path = require('node:path');
 const { loadWithCodeCache } = require(${JSON.stringify(LOADER)});
 const [folder, root] = process.argv.slice(2);
-const original = Module.prototype._compile;
+const original = Module._extensions['.js'];
 const loads = loadWithCodeCache(folder, root, { 'lib/a.js': 'keya', 'lib/b.js': 'keyb' });
-const value = require(path.join(root, 'lib/a.js')).value;
+const { value, text } = require(path.join(root, 'lib/a.js'));
 const saved = loads.save();
 loads.uninstall();
-const restored = Module.prototype._compile === original;
+const restored = Module._extensions['.js'] === original;
 require(path.join(root, 'lib/late.js'));
 const states = Object.fromEntries([...loads.states].map(([f, s]) => [path.relative(root, f), s]));
-console.log(JSON.stringify({ value, saved, restored, states }));
+console.log(JSON.stringify({ value, text, saved, restored, states }));
 `;
 
 interface Outcome {
   value: number;
+  /** A string of b.js with characters beyond ASCII, as a.js exports it. */
+  text: string;
   saved: boolean;
   restored: boolean;
   states: Record<string, string>;
 }
+
+/** UTF-8 of two and three bytes: the loader decodes the file it reads itself as Node's does. */
+const TEXT = 'size \u00e9 \u2192 about';
 
 describe('code cache loader (server/src/codeCacheLoader.ts)', function () {
   this.timeout(30_000);
@@ -53,8 +58,8 @@ describe('code cache loader (server/src/codeCacheLoader.ts)', function () {
     // Enough code, all of it run (so compiled and cached), that the cache has a body past its header to damage.
     const functions = Array.from({ length: 200 }, (_, i) => `function f${i}(x) { return x + ${i}; }`).join('\n');
     const calls = Array.from({ length: 200 }, (_, i) => `f${i}(0)`).join(' + ');
-    fs.writeFileSync(path.join(dir, 'lib/b.js'), `${functions}\nexports.sum = ${calls};\nexports.base = f41(1);\n`);
-    fs.writeFileSync(path.join(dir, 'lib/a.js'), `const { base } = require('./b.js');\nexports.value = base;\n`);
+    fs.writeFileSync(path.join(dir, 'lib/b.js'), `${functions}\nexports.sum = ${calls};\nexports.base = f41(1);\nexports.text = '${TEXT}';\n`);
+    fs.writeFileSync(path.join(dir, 'lib/a.js'), `const { base, text } = require('./b.js');\nexports.value = base;\nexports.text = text;\n`);
     fs.writeFileSync(path.join(dir, 'lib/late.js'), `exports.late = true;\n`);
     fs.writeFileSync(path.join(dir, 'driver.js'), DRIVER);
   });
@@ -62,10 +67,10 @@ describe('code cache loader (server/src/codeCacheLoader.ts)', function () {
 
   it('writes the caches on the first load and accepts them on the next', () => {
     const first = run();
-    assert.deepEqual(first, { value: 42, saved: true, restored: true, states: { 'lib/a.js': 'none', 'lib/b.js': 'none' } });
+    assert.deepEqual(first, { value: 42, text: TEXT, saved: true, restored: true, states: { 'lib/a.js': 'none', 'lib/b.js': 'none' } });
     assert.deepEqual(listing(), [name('a.js', 'keya'), name('b.js', 'keyb')]);
     const second = run();
-    assert.deepEqual(second, { value: 42, saved: true, restored: true, states: { 'lib/a.js': 'accepted', 'lib/b.js': 'accepted' } });
+    assert.deepEqual(second, { value: 42, text: TEXT, saved: true, restored: true, states: { 'lib/a.js': 'accepted', 'lib/b.js': 'accepted' } });
   });
 
   it('rejects a damaged cache, still loads, and writes it anew', () => {
@@ -83,7 +88,7 @@ describe('code cache loader (server/src/codeCacheLoader.ts)', function () {
   it('loads without a cache when the folder cannot be created or written', () => {
     fs.writeFileSync(path.join(dir, 'a-file'), '');
     const outcome = run(path.join(dir, 'a-file', 'cache'));
-    assert.deepEqual(outcome, { value: 42, saved: false, restored: true, states: { 'lib/a.js': 'none', 'lib/b.js': 'none' } });
+    assert.deepEqual(outcome, { value: 42, text: TEXT, saved: false, restored: true, states: { 'lib/a.js': 'none', 'lib/b.js': 'none' } });
   });
 
   it('removes caches of other builds and old temporary files, and keeps other files', () => {
@@ -94,5 +99,11 @@ describe('code cache loader (server/src/codeCacheLoader.ts)', function () {
     fs.utimesSync(path.join(folder, leftovers[2]), old, old);
     run();
     assert.deepEqual(listing(), [name('a.js', 'keya'), name('b.js', 'keyb'), 'fresh.tmp', 'other-file.cache'].sort());
+  });
+
+  it("leaves a file that starts with a byte order mark to Node's loader, which drops the mark", () => {
+    const b = path.join(dir, 'lib/b.js');
+    fs.writeFileSync(b, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(b)]));
+    assert.deepEqual(run(), { value: 42, text: TEXT, saved: true, restored: true, states: { 'lib/a.js': 'none' } });
   });
 });
