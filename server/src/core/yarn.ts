@@ -57,7 +57,7 @@ function runShowsYarnBerry(run: RunScript): boolean {
   if (answer === undefined) {
     answer = run.commands.some((c) => {
       const name = programName(c);
-      if (name === 'corepack') return true;
+      if (name === 'corepack') return corepackYarn(c) === 'berry';
       if (name !== 'yarn') return false;
       const ops = operands(c).map((w) => w.value);
       return (ops[0] === 'set' && ops[1] === 'version') || ops[0] === 'dlx' || configSet(c)?.key === 'nodeLinker' || programArgs(c).some((w) => w.value === '--immutable' || w.value === '--immutable-cache');
@@ -66,6 +66,81 @@ function runShowsYarnBerry(run: RunScript): boolean {
     byScript.set(key, answer);
   }
   return answer;
+}
+
+/** Subcommands after which `yarn` runs a yarn corepack picks (`corepack yarn@4 install` runs one directly). */
+const COREPACK_ACTIVATES = new Set(['enable', 'prepare', 'install', 'use', 'up']);
+
+/**
+ * What a `corepack` command tells of the yarn that `yarn` runs afterwards (corepack 0.34.6, the one
+ * Node 20 bundles, measured): 'berry' when it names yarn 2 or later, or a version not plainly 1.x
+ * (a tag such as stable); 'manifest' when the version is left to the project's package.json
+ * (`corepack enable`, `corepack prepare --activate`, or yarn 1.x named, which a packageManager
+ * still overrides): its packageManager, else corepack's default, yarn 1.22.22 (classic); undefined
+ * for a command about other tools only (`corepack enable pnpm`, `corepack disable`).
+ */
+export function corepackYarn(cmd: ShellCommand): 'berry' | 'manifest' | undefined {
+  if (programName(cmd) !== 'corepack') return undefined;
+  const ops = operands(cmd).map((w) => w.value);
+  const sub = ops[0];
+  if (sub === undefined) return undefined;
+  const direct = /^yarn(pkg)?(@|$)/.test(sub);
+  if (!direct && !COREPACK_ACTIVATES.has(sub)) return undefined;
+  const named = (direct ? ops : ops.slice(1)).map((w) => /^(yarn|yarnpkg|pnpm|pnpx|npm|npx)(?:@(.+))?$/.exec(w)).filter((m) => m !== null);
+  const yarns = named.filter((m) => m[1].startsWith('yarn'));
+  if (yarns.some((m) => m[2] !== undefined && !/^[~^]?v?1(\.|$)/.test(m[2]))) return 'berry';
+  return named.length > 0 && yarns.length === 0 ? undefined : 'manifest';
+}
+
+/**
+ * Whether the yarn `cmd` runs may be berry for all the Dockerfile shows: a corepack command before
+ * it, along its FROM chain, left the version to package.json ({@link corepackYarn}), and the build
+ * context's package.json is not known to be copied into the folder `cmd` runs in (known and copied,
+ * a packageManager naming no yarn 2+ means yarn classic; {@link copiesBerryProject} answers the rest).
+ */
+export function corepackMayRunBerry(instr: Instr, cmd: ShellCommand, context?: BuildContextFacts): boolean {
+  let before = false;
+  for (let st: Stage | undefined = instr.stage; st && !before; st = st.from.stage) {
+    const first = firstCorepackManifest(st);
+    before = !!first && (st !== instr.stage || first.instr.index < instr.index || (first.instr === instr && first.cmd.start < cmd.start));
+  }
+  if (!before) return false;
+  const manifest = context?.npmManifest;
+  return !manifest || !copiedBefore(instr, manifest.path, cmd);
+}
+
+/** Per stage, its first corepack command that leaves yarn's version to package.json: asked for every yarn install, looked for once. */
+const corepackByStage = new WeakMap<Stage, { instr: Instr; cmd: ShellCommand } | null>();
+
+function firstCorepackManifest(st: Stage): { instr: Instr; cmd: ShellCommand } | null {
+  let first = corepackByStage.get(st);
+  if (first === undefined) {
+    first = null;
+    for (const i of st.instructions) {
+      const c = i.run?.text.includes('corepack') ? i.run.commands.find((x) => corepackYarn(x) === 'manifest') : undefined;
+      if (c) {
+        first = { instr: i, cmd: c };
+        break;
+      }
+    }
+    corepackByStage.set(st, first);
+  }
+  return first;
+}
+
+/** The shell commands of the RUNs before `cmd` along its FROM chain, and those before it in its own RUN, in order. */
+function* commandsBefore(instr: Instr, cmd: ShellCommand): Generator<{ instr: Instr; cmd: ShellCommand }> {
+  const stages: Stage[] = [];
+  for (let st: Stage | undefined = instr.stage; st; st = st.from.stage) stages.unshift(st);
+  for (const st of stages) {
+    for (const i of st.instructions) {
+      if (i.index > instr.index && st === instr.stage) return;
+      for (const c of i.run?.commands ?? []) {
+        if (i === instr && c.start >= cmd.start) return;
+        yield { instr: i, cmd: c };
+      }
+    }
+  }
 }
 
 /** `yarn config set [-H] <key> <value>`: the key, the value, and whether it goes to ~/.yarnrc.yml (`-H`, `--home`). */
@@ -89,17 +164,9 @@ export function yarnSetting(instr: Instr, cmd: ShellCommand, key: keyof Omit<Yar
   const fromEnv = env(`YARN_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`);
   if (fromEnv !== undefined) return fromEnv;
   let set: { value: string; home: boolean; at: Instr } | undefined;
-  const stages: Stage[] = [];
-  for (let st: Stage | undefined = instr.stage; st; st = st.from.stage) stages.unshift(st);
-  for (const st of stages) {
-    for (const i of st.instructions) {
-      if (i.index > instr.index && st === instr.stage) break;
-      for (const c of i.run?.commands ?? []) {
-        if (i === instr && c.start >= cmd.start) break;
-        const s = configSet(c);
-        if (s?.key === key) set = { value: s.value, home: s.home, at: i };
-      }
-    }
+  for (const { instr: i, cmd: c } of commandsBefore(instr, cmd)) {
+    const s = configSet(c);
+    if (s?.key === key) set = { value: s.value, home: s.home, at: i };
   }
   const copy = context?.yarnrc && lastCopyBefore(instr, context.yarnrc.path, cmd);
   if (!copy) return set?.value;

@@ -2,10 +2,13 @@
  * yarn-cache-kept (hadolint DL3060): yarn classic (1.x) keeps an unpacked copy and the tarball of
  * every package in its cache folder. Yarn 2+ ("berry") works differently: with Plug'n'Play its
  * cache *is* the installed packages, so the rule stays quiet wherever the Dockerfile shows berry.
+ * `corepack enable` alone is no such sign: in a project whose package.json has no packageManager,
+ * corepack 0.34.6 (Node 20's) ran yarn 1.22.22, and so with `packageManager: "yarn@1.22.22"`
+ * (measured). After it the rule speaks only where it sees that package.json.
  */
 import { appendRepair, cacheRule, flagValue, runsAsRoot, userCacheDir } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
-import { berryProjectKey, copiesBerryProject, usesYarnBerry, yarnCacheClean, yarnInstall } from '../core/yarn';
+import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnCacheClean, yarnInstall } from '../core/yarn';
 import { formatBytes } from '../sizes';
 import { YARN_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
 
@@ -21,7 +24,7 @@ export const rule = cacheRule({
   hadolint: 'DL3060',
   docs: {
     summary: '`yarn install` without `yarn cache clean` in the same RUN (yarn classic).',
-    why: "yarn 1.x keeps every package it installs twice more in its cache folder (/usr/local/share/.cache/yarn for root): the tarball and an unpacked copy. The running app only needs node_modules. Yarn 2+ (berry) is different: with Plug'n'Play the cache is where the installed packages live, and cleaning it breaks the app. The rule therefore keeps to yarn classic and stays quiet when the Dockerfile shows berry (`.yarnrc.yml` or `.yarn/` copied in, also by `COPY . .` of a context that has one, a package.json whose `packageManager` names yarn 2 or later, `corepack`, `yarn set version`, `yarn dlx`, `--immutable`, a `nodeLinker` setting); yarn-berry-cache-kept covers berry.",
+    why: "yarn 1.x keeps every package it installs twice more in its cache folder (/usr/local/share/.cache/yarn for root): the tarball and an unpacked copy. The running app only needs node_modules. Yarn 2+ (berry) is different: with Plug'n'Play the cache is where the installed packages live, and cleaning it breaks the app. The rule therefore keeps to yarn classic and stays quiet when the Dockerfile shows berry (`.yarnrc.yml` or `.yarn/` copied in, also by `COPY . .` of a context that has one, a package.json whose `packageManager` names yarn 2 or later, a `corepack` command naming yarn 2 or later (`corepack prepare yarn@4.5.0 --activate`), `yarn set version`, `yarn dlx`, `--immutable`, a `nodeLinker` setting); yarn-berry-cache-kept covers berry. After a `corepack enable` that names no version, corepack runs the yarn that package.json's `packageManager` names, else yarn 1.22 (classic; corepack 0.34, Node 20): the rule then speaks only when it sees the build context's package.json copied before the install, without a packageManager naming yarn 2 or later.",
     incorrect: 'RUN yarn install --frozen-lockfile --production',
     correct: 'RUN yarn install --frozen-lockfile --production \\\n    && yarn cache clean\n# or keep it out of the image:\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile --production',
     sizeImpact: `Often larger than node_modules: ${EXAMPLE}; basis: ${EX.basis}.`,
@@ -29,7 +32,8 @@ export const rule = cacheRule({
   },
   fills: yarnInstall,
   // The build context's .yarnrc.yml, or a package.json naming yarn 2+ as its packageManager, copied in (by `COPY . .` too): berry, which yarn-berry-cache-kept covers.
-  optsOut: ({ instr, cmd, context }) => copiesBerryProject(instr, cmd, context),
+  // After `corepack enable`, a package.json that cannot be seen may name berry too.
+  optsOut: ({ instr, cmd, context }) => copiesBerryProject(instr, cmd, context) || corepackMayRunBerry(instr, cmd, context),
   contextKey: ({ context }) => berryProjectKey(context),
   cleans: yarnCacheClean,
   cacheHandled: (handled, { cmd, env }) => {

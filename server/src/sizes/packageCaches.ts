@@ -88,3 +88,15 @@ export const BUN_CACHE_EXAMPLE: MeasuredConstant & { installedBytes: number } = 
   measuredOn: '2026-12-04',
   source: SOURCE,
 };
+
+/**
+ * The package files bun's install cache keeps beyond node_modules when it copies them
+ * (`--backend=copyfile`): a second copy of the installed files (bun 1.4.5, the example set). The
+ * registry manifests ({@link BUN_CACHE_EXAMPLE}) come on top unless `--no-cache` skips them.
+ */
+export const BUN_COPIED_FILES_EXAMPLE: MeasuredConstant = {
+  bytes: 2_227_832,
+  basis: `bun 1.4 cache with --backend=copyfile --no-cache (a copy of every package file, no manifests) after installing ${SET}, file bytes`,
+  measuredOn: '2026-12-04',
+  source: SOURCE,
+};

@@ -61,6 +61,33 @@ describe('yarn-berry-cache-kept and the build context .yarnrc.yml', () => {
     assert.ok(ids(text.replace('COPY package.json yarn.lock ./', 'COPY package.json yarn.lock /src/'), manifest('yarn@4.5.0')).includes(CLASSIC));
   });
 
+  it('after a corepack enable that names no version, speaks only where the copied package.json shows yarn classic (corepack 0.34 ran 1.22.22 without packageManager)', () => {
+    const manifest = (packageManager?: string): AnalysisEnvironment => ({ context: { npmManifest: { ...parseNpmManifest('{}')!, ...(packageManager ? { packageManager } : {}) } } });
+    const text = (corepack: string, copy = 'COPY package.json yarn.lock ./') => `FROM node:22-slim\nWORKDIR /app\nRUN ${corepack}\n${copy}\nRUN yarn install --frozen-lockfile\n`;
+    // package.json unknown: it may name berry.
+    assert.ok(!ids(text('corepack enable'), { context: {} }).includes(CLASSIC));
+    assert.ok(!ids(text('corepack enable'), env()).includes(CLASSIC));
+    for (const pm of [undefined, 'yarn@1.22.22', 'yarn@1.22.22+sha512.abc']) assert.ok(ids(text('corepack enable'), manifest(pm)).includes(CLASSIC), pm);
+    assert.ok(!ids(text('corepack enable'), manifest('yarn@4.5.0')).includes(CLASSIC));
+    // Known but not copied where yarn runs, or copied after the install: it cannot tell.
+    assert.ok(!ids(text('corepack enable', 'COPY package.json yarn.lock /src/'), manifest()).includes(CLASSIC));
+    assert.ok(!ids('FROM node:22-slim\nWORKDIR /app\nRUN corepack enable\nRUN yarn install\nCOPY package.json ./\n', manifest()).includes(CLASSIC));
+    // In the install's own RUN, before it: the same; `corepack prepare --activate` reads package.json too, and so does a yarn 1.x it names.
+    for (const c of ['corepack enable yarn', 'corepack prepare --activate', 'corepack prepare yarn@1.22.22 --activate', 'corepack enable --install-directory /usr/local/bin']) {
+      assert.ok(!ids(text(c), env()).includes(CLASSIC), c);
+      assert.ok(ids(text(c), manifest()).includes(CLASSIC), c);
+    }
+    assert.ok(!ids('FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nRUN corepack enable && yarn install\n', env()).includes(CLASSIC));
+    assert.ok(ids('FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nRUN corepack enable && yarn install\n', manifest()).includes(CLASSIC));
+    // A corepack naming yarn 2+ (or a tag) is berry whatever package.json says.
+    for (const c of ['corepack prepare yarn@4.5.0 --activate', 'corepack install -g yarn@stable', 'corepack use yarn@4', 'corepack yarn@4.5.0 --version']) assert.ok(!ids(text(c), manifest()).includes(CLASSIC), c);
+    // Not about yarn, after the install, or in a stage the install's does not build on: the image's yarn (classic) runs.
+    for (const c of ['corepack enable pnpm', 'corepack prepare pnpm@9.15.4 --activate', 'corepack disable', 'corepack --version']) assert.ok(ids(text(c), env()).includes(CLASSIC), c);
+    assert.ok(ids('FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nRUN yarn install\nRUN corepack enable\n', env()).includes(CLASSIC));
+    assert.ok(ids('FROM node:22-slim AS tools\nRUN corepack enable\n\nFROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nRUN yarn install\n', env()).includes(CLASSIC));
+    assert.ok(!ids('FROM node:22-slim AS base\nRUN corepack enable\n\nFROM base\nWORKDIR /app\nCOPY package.json ./\nRUN yarn install\n', env()).includes(CLASSIC));
+  });
+
   it("stays quiet with Plug'n'Play: no nodeLinker, pnp, or a .yarnrc.yml not copied before the install", () => {
     assert.ok(!ids(dockerfile(WHOLE), env('yarnPath: .yarn/releases/yarn-4.5.0.cjs\n')).includes(BERRY));
     assert.ok(!ids(dockerfile(WHOLE), env('nodeLinker: pnp\n')).includes(BERRY));
@@ -143,5 +170,31 @@ describe('bun-cache-kept', () => {
     // A plain `bun pm cache rm` would empty the default folder, not the named one: no fix there.
     const text = 'FROM oven/bun:1\nWORKDIR /app\nCOPY package.json bun.lock ./\nRUN bun install --cache-dir /tmp/bc\n';
     assert.equal(fixAll(text, env()).text, text);
+  });
+
+  // bun 1.4.5 in an overlay mount (test/bench/measure/manual-npm-cache.md): --no-cache skips the
+  // registry manifests, the cache folder still gets the package files as hard links.
+  const finding = (run: string, more = '') => analyze(`FROM oven/bun:1\nWORKDIR /app\nCOPY package.json bun.lock ./\n${more}RUN ${run}\n`, env()).findings.find((f) => f.ruleId === 'bun-cache-kept');
+  it('quiet with --no-cache unless bun copies the package files (--backend=copyfile), which the message then names', () => {
+    for (const run of ['bun install --no-cache', 'bun install --frozen-lockfile --production --no-cache', 'bun add --no-cache express', 'bun i --no-cache --backend=hardlink']) assert.equal(finding(run), undefined, run);
+    const copied = finding('bun install --no-cache --backend=copyfile');
+    assert.match(copied?.message ?? '', /--no-cache skips only the registry manifests.*second copy of every package file: for express@4\.21\.2 about 2\.2 MB beside 2\.2 MB/);
+    assert.doesNotMatch(copied?.message ?? '', /use `--no-cache`/);
+    assert.match(finding('bun install --backend copyfile')?.message ?? '', /second copy of every package file and the registry manifests: for express@4\.21\.2 about 3(\.0)? MB/);
+    assert.match(finding('bun install')?.message ?? '', /hard links shared with node_modules.*Add `bun pm cache rm` to the same RUN, use `--no-cache` or a cache mount/);
+  });
+
+  it('a cache folder of /dev/null moves the cache into node_modules/.cache: no bun pm cache rm fix (it fails there), rm -rf of that folder or --no-cache will do', () => {
+    for (const [run, more] of [['bun install', 'ENV BUN_INSTALL_CACHE_DIR=/dev/null\n'], ['bun install --cache-dir=/dev/null', ''], ['BUN_INSTALL_CACHE_DIR="/dev/null" bun install', '']]) {
+      const f = finding(run, more);
+      assert.match(f?.message ?? '', /cannot use \/dev\/null as its cache folder and keeps the cache in node_modules\/\.cache/, run);
+      const text = `FROM oven/bun:1\nWORKDIR /app\n${more}RUN ${run}\n`;
+      assert.equal(fixAll(text, env()).text, text, run);
+      for (const after of [' && rm -rf node_modules/.cache', ' && rm -rf /app/node_modules', ' --no-cache']) assert.equal(finding(run + after, more), undefined, run + after);
+    }
+    // In a builder stage, a copy of node_modules carries that cache into the final image; HOME's does not hold it.
+    const staged = (copy: string) => analyze(`FROM oven/bun:1 AS build\nWORKDIR /app\nENV BUN_INSTALL_CACHE_DIR=/dev/null\nCOPY package.json bun.lock ./\nRUN bun install\n\nFROM oven/bun:1-slim\n${copy}\n`, env()).findings.find((f) => f.ruleId === 'bun-cache-kept');
+    assert.equal(staged('COPY --from=build /app/node_modules /app/node_modules')?.inFinalImage, true);
+    assert.notEqual(staged('COPY --from=build /root /root')?.inFinalImage, true);
   });
 });
