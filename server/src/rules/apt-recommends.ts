@@ -10,13 +10,30 @@ import { programArgs, type ShellCommand } from '../core/shell';
 import type { TextEdit } from '../core/types';
 import type { RawFinding, Rule } from './rule';
 import { aptBase, aptBasis, aptStateBefore } from '../core/imageEstimate';
-import { formatBytes, OFFICIAL_BASE_PACKAGES, recommendsCost } from '../sizes';
+import { estimateAptInstall, formatBytes, OFFICIAL_BASE_PACKAGES, recommendsCost } from '../sizes';
 
 const FLAG = '--no-install-recommends';
 /** Recorded in the study the figure comes from; used until the package-level model can say more. */
 const STUDY_BASIS = 'recommended packages cost 1 MB to 71 MB in real images (Durieux, ICSE 2024, 11,313 Dockerfiles)';
 /** Packages that reach HTTPS hosts and only trust them when `ca-certificates`, a recommendation of theirs, is present. */
 const NEEDS_CA = new Set(['curl', 'wget', 'git', 'openssl', 'gnupg', 'ssh', 'openssh-client']);
+/**
+ * C compilers that find the C library's headers only through a recommendation of theirs,
+ * libc6-dev (gcc's and gcc-12's `Recommends: libc6-dev`): without it, on a slim base, compiling
+ * anything that includes <stdio.h> (a Python or Ruby extension) fails.
+ */
+const NEEDS_LIBC_DEV = /^(?:gcc(?:-\d+)?|tcc)$/;
+
+/** The recommendations the fix keeps by naming them: those that make the named packages work in most images. */
+function keptRecommendations(names: readonly string[]): string[] {
+  const kept: string[] = [];
+  if (names.some((n) => NEEDS_CA.has(n)) && !names.includes('ca-certificates')) kept.push('ca-certificates');
+  if (names.some((n) => NEEDS_LIBC_DEV.test(n)) && !names.includes('libc6-dev') && !names.includes('libc-dev') &&
+      // Another named package may depend on it (g++, build-essential, zlib1g-dev): then it comes
+      // anyway (libc6-dev is in no official base, so the estimate on one lists it when it does).
+      !estimateAptInstall(names, { recommends: false }).packages.includes('libc6-dev')) kept.push('libc6-dev');
+  return kept;
+}
 /** The apt setting that turns recommendations off, as a configuration file writes it (`APT::Install-Recommends "false";`, also from `echo "... \"false\";"`). */
 const CONF_OFF = /APT::Install-Recommends\s+(?:\\?")?(?:false|0|no|off)(?:\\?")?\s*;/i;
 /** Where apt reads its configuration: the setting counts only in a text that writes there. */
@@ -73,7 +90,7 @@ export const rule: Rule = {
     incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add beyond the base image's packages and what earlier installs of the image (its FROM chain) added, from Debian's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB), which on an Ubuntu base stands in for Ubuntu's and says so. Elsewhere: ${STUDY_BASIS}.`,
-    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on.`,
+    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on; likewise \`libc6-dev\` for \`gcc\` (its C library headers, without which gcc compiles no C extension on a slim base) when no other named package depends on it.`,
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -116,9 +133,8 @@ export const rule: Rule = {
     // onto the terminator's line, which then ends nothing.
     const plain = packages.filter((w) => /^[A-Za-z0-9][A-Za-z0-9+.:=~_-]*$/.test(w.value) && run.text.slice(w.start, w.end) === w.value);
     const last = plain[plain.length - 1];
-    if (last && names.some((n) => NEEDS_CA.has(n)) && !names.includes('ca-certificates')) {
-      edits.push(insertAfterWord(model, run, last, ' ca-certificates'));
-    }
+    const kept = keptRecommendations(names);
+    if (last && kept.length > 0) edits.push(insertAfterWord(model, run, last, ` ${kept.join(' ')}`));
     return { title: `Add ${FLAG}`, edits, preferred: true };
   },
 };

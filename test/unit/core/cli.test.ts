@@ -84,7 +84,7 @@ describe('CLI', () => {
     fs.cpSync(path.join(EXAMPLES, 'python-naive'), dir, { recursive: true });
     const r = await run(['--fix', dir]);
     const fixed = fs.readFileSync(path.join(dir, 'Dockerfile'), 'utf8');
-    assert.match(fixed, /apt-get install --no-install-recommends -y libpq-dev gcc && rm -rf \/var\/lib\/apt\/lists\/\*\n/);
+    assert.match(fixed, /apt-get install --no-install-recommends -y libpq-dev gcc libc6-dev && rm -rf \/var\/lib\/apt\/lists\/\*\n/);
     assert.match(fixed, /pip install --no-cache-dir -r requirements\.txt/);
     assert.match(fs.readFileSync(path.join(dir, '.dockerignore'), 'utf8'), /__pycache__/);
     // The -slim tag and the builder stage need a review: not applied, still reported.

@@ -35,6 +35,20 @@ describe('apt-recommends: where ca-certificates goes', () => {
   });
 });
 
+describe('apt-recommends: gcc keeps its C library headers', () => {
+  // gcc (and gcc-12) only recommend libc6-dev: on a slim base, 'apt-get install
+  // --no-install-recommends gcc libpq-dev' gives a gcc that cannot find <stdio.h>, and the
+  // 'pip install psycopg2' the image runs next fails to compile.
+  it('adds libc6-dev beside gcc, gcc-12 or tcc, and nothing when a named package depends on it', () => {
+    assert.equal(fixed('FROM python:3.12-slim\nRUN apt-get install -y gcc libpq-dev\n'), 'FROM python:3.12-slim\nRUN apt-get install --no-install-recommends -y gcc libpq-dev libc6-dev\n');
+    assert.equal(fixed('FROM debian:bookworm-slim\nRUN apt-get install -y gcc-12 curl\n'), 'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y gcc-12 curl ca-certificates libc6-dev\n');
+    assert.equal(fixed('FROM debian:bookworm-slim\nRUN apt-get install -y gcc g++\n'), 'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y gcc g++\n');
+    assert.equal(fixed('FROM debian:bookworm-slim\nRUN apt-get install -y build-essential gcc\n'), 'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y build-essential gcc\n');
+    assert.equal(fixed('FROM debian:bookworm-slim\nRUN apt-get install -y gcc libc6-dev\n'), 'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y gcc libc6-dev\n');
+    assert.equal(fixed('FROM debian:bookworm-slim\nRUN apt-get install -y make\n'), 'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y make\n');
+  });
+});
+
 describe('apt-recommends and an apt configuration that turns recommendations off', () => {
   const count = (text: string) => analyze(text, { context: {} }).findings.filter((f) => f.ruleId === 'apt-recommends').length;
   const install = 'RUN apt-get update && apt-get install -y curl ca-certificates && rm -rf /var/lib/apt/lists/*\n';
