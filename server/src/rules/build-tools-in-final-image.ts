@@ -97,6 +97,17 @@ function sizeOf(image: string, platform?: string): string {
   return e ? `${image} is about ${formatBytes(e.unpackedBytes)} unpacked` : `${image} (size not in the bundled table)`;
 }
 
+/** Programs that need a JDK rather than a JRE: the build tools and the JDK's own commands. */
+const JDK_PROGRAMS = /^(mvn|mvnw|gradle|gradlew|javac|jar|jlink|jdeps|jpackage|jshell|jcmd|jmap|jstack|jdb|native-image)$/;
+
+/**
+ * True when a Java stage builds nothing and runs no JDK tool: it only copies a jar built
+ * elsewhere (`COPY target/*.jar app.jar`) and runs it, which a JRE does as well.
+ */
+function runsPrebuiltJar(stage: Stage): boolean {
+  return stage.instructions.every((i) => !i.run || (i.run.form !== 'exec' && ranCommands(i.run).every((c) => !JDK_PROGRAMS.test(programName(c)))));
+}
+
 /** The runtime a stage of this SDK would move to, with its size, for the message. */
 function runtimeSuggestion(stage: Stage, sdk: Sdk): { text: string; saving?: number; basis?: string } {
   const image = stage.from.image!;
@@ -180,7 +191,7 @@ export const rule: Rule = {
       'Rewrites the last stage into a builder stage and a final stage, for four shapes only.',
       'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
       'Node: `npm ci`/`npm install` then `npm run build`, and only npm commands: the builder runs `npm prune --omit=dev` after the build and the final `-slim` stage copies the working directory.',
-      'Java: `mvn`/`gradle` commands and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` with the jar.',
+      'Java: `mvn`/`gradle` commands and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` with the jar. A JDK stage that builds nothing (no RUN, a jar copied in from the build context) gets `eclipse-temurin:<version>-jre` as its FROM image instead: no builder stage.',
       'Python wheels (offered on the apt finding): an official `python` image, not Alpine, whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (not editable, `--user`, `--target`, `--prefix` or `.`), apt and pip in separate RUNs: the builder runs `pip wheel --wheel-dir /wheels` instead of `pip install`; the final `-slim` stage repeats the other instructions in order, installs with apt the packages that are not build packages and the runtime libraries of the `-dev` packages the rule knows (`libpq-dev` needs `libpq5`, from `apt-cache depends` on Debian 12), leaves out the compilers (`gcc`, `g++`, `build-essential`, `libc6-dev`, `make`, `pkg-config`), and installs from the wheels through a bind mount of the builder (BuildKit), so the wheels are stored in no layer. Not offered with another build package.',
       'ENV and WORKDIR are repeated in the final stage; CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME and STOPSIGNAL move there; a USER moves along only when it exists there (numeric, root, or the image\'s own user). Not offered with HEALTHCHECK, ONBUILD, SHELL, ENV values that use variables, or other RUN commands, whose runtime needs cannot be known; nor when a line it would repeat is not in a plain form (variables, escapes, quotes other than around a whole ENV or ARG value, flags other than `--chown`, `--chmod` and `--from`, several sources into a destination without a trailing /) or a path it would write has a blank: a line the build rejects would be rejected twice. Repeated lines are copied as written, so `ENV A="x y"` is repeated with its quotes.',
       'Only the build output moves to the final stage, so files the app reads at run time from the source tree are left behind: the fix is not marked preferred; review it.',
@@ -196,11 +207,15 @@ export const rule: Rule = {
       if (image && sdk && (sdk !== 'node' || node)) {
         const s = runtimeSuggestion(stage, sdk);
         const what = sdk === 'node' ? `${sizeOf(image, stage.from.platform)} and the devDependencies that \`npm run build\` needs ship in the final image` : `the whole toolchain ships in the final image: ${sizeOf(image, stage.from.platform)}`;
+        // A JDK stage that only copies a jar built elsewhere has nothing to move to a builder.
+        const prebuilt = sdk === 'java' && runsPrebuiltJar(stage);
+        const jre = prebuilt ? jreFor(image) : undefined;
+        const advice = !prebuilt ? `Build in a builder stage and ship ${s.text}` : jre ? `Nothing is built in this stage: ship ${s.text} instead` : 'Nothing is built in this stage: a JRE image of the same Java version runs the jar';
         out.push({
           range: stage.from.imageRange,
           instr: stage.fromInstr,
           stage,
-          message: `${image} is a build image; ${what}. Build in a builder stage and ship ${s.text}${s.saving ? `: about ${formatBytes(s.saving)} smaller` : ''}.`,
+          message: `${image} is a build image; ${what}. ${advice}${s.saving ? `: about ${formatBytes(s.saving)} smaller` : ''}.`,
           saving: s.saving ? { bytes: s.saving, basis: s.basis ?? '' } : { basis: 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
           data: { kind: 'sdk', sdk },
         });
@@ -547,6 +562,12 @@ function javaFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   const last = stage.instructions[stage.instructions.length - 1];
   const jar = last && workdirAt(last) !== undefined ? resolvePath(words[j + 1] ?? '', workdirAt(last)!) : undefined;
   if (!jar || /[*?[]/.test(jar)) return undefined;
+  if (runsPrebuiltJar(stage)) {
+    // Nothing to build: the same stage on a JRE. Only without RUNs, which the other base (Ubuntu
+    // for eclipse-temurin, where openjdk:*-slim was Debian) might not run the same way.
+    if (stage.instructions.some((i) => i.run)) return undefined;
+    return { title: `Run the jar on ${jre} (review: a JRE has no javac, jcmd or jstack)`, edits: [{ range: stage.from.imageRange, newText: jre }] };
+  }
   if (!onlyCommands(stage, (c) => JAVA_BUILD.test(programName(c)) || programName(c) === 'mkdir' || programName(c) === 'cp' || programName(c) === 'mv')) return undefined;
   return rewrite(model, stage, {
     finalImage: jre,

@@ -126,3 +126,28 @@ describe('build-tools-in-final-image: the advice on build packages', () => {
     assert.match(finding?.message ?? '', /or install them, build and remove them in one RUN \(apt-get purge -y --auto-remove \.\.\.\), keeping the runtime libraries the build links against\.$/);
   });
 });
+
+describe('build-tools-in-final-image: a JDK stage that only runs a jar built elsewhere', () => {
+  // 'FROM openjdk:17-jdk-slim' + 'COPY target/*.jar app.jar' (a jar built on the host or in CI)
+  // was told to 'Build in a builder stage', and the rewrite made a builder stage that only
+  // copies the jar: a JRE base is the whole change.
+  const prebuilt = 'FROM openjdk:17-jdk-slim\nARG JAR_FILE=target/*.jar\nCOPY ${JAR_FILE} app.jar\nENTRYPOINT ["java","-jar","/app.jar"]\n';
+  const finding = (text: string) => analyze(text, ENV).findings.find((f) => f.ruleId === RULE);
+
+  it('says nothing is built there and offers the JRE as the FROM image', () => {
+    assert.match(finding(prebuilt)!.message, /Nothing is built in this stage: ship the jar on eclipse-temurin:17-jre \(about [\d.]+ MB base\) instead: about [\d.]+ MB smaller\.$/);
+    assert.deepEqual(rewrites(prebuilt), [prebuilt.replace('openjdk:17-jdk-slim', 'eclipse-temurin:17-jre')]);
+  });
+
+  it('offers no fix when the stage runs commands the other base may not run the same way', () => {
+    const withRun = prebuilt.replace('COPY ${JAR_FILE}', 'RUN useradd -r app\nCOPY ${JAR_FILE}');
+    assert.match(finding(withRun)!.message, /Nothing is built in this stage/);
+    assert.deepEqual(rewrites(withRun), []);
+  });
+
+  it('keeps the builder advice where the stage builds', () => {
+    const builds = 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN ./mvnw -B package\nENTRYPOINT ["java","-jar","/app/target/app.jar"]\n';
+    assert.match(finding(builds)!.message, /Build in a builder stage and ship the jar on eclipse-temurin:21-jre/);
+    assert.match(rewrites(builds)[0], /^FROM eclipse-temurin:21-jdk AS build\n[\s\S]*\nFROM eclipse-temurin:21-jre\n/);
+  });
+});

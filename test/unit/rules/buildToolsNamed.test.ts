@@ -40,9 +40,12 @@ describe('build-tools-in-final-image: SDK images named by path', () => {
   });
 
   it('a JDK whose version the tag does not name gets advice that reads', () => {
-    const [f] = sdkFindings('FROM eclipse-temurin:latest\nCOPY app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n');
+    const [f] = sdkFindings('FROM eclipse-temurin:latest\nCOPY . /src\nRUN cd /src && ./mvnw -B package\nCMD ["java", "-jar", "/src/target/app.jar"]\n');
     assert.ok(f);
     assert.match(f.message, /Build in a builder stage and ship only the build output in a runtime image\./);
+    // A jar copied in, nothing built: no builder stage to speak of.
+    const [copied] = sdkFindings('FROM eclipse-temurin:latest\nCOPY app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]\n');
+    assert.match(copied.message, /Nothing is built in this stage: a JRE image of the same Java version runs the jar\.$/);
   });
 });
 
