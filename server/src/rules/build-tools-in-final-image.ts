@@ -211,12 +211,18 @@ export const rule: Rule = {
         const prebuilt = sdk === 'java' && runsPrebuiltJar(stage);
         const jre = prebuilt ? jreFor(image) : undefined;
         const advice = !prebuilt ? `Build in a builder stage and ship ${s.text}` : jre ? `Nothing is built in this stage: ship ${s.text} instead` : 'Nothing is built in this stage: a JRE image of the same Java version runs the jar';
+        // node:22-alpine or -slim is the runtime image as well: only the devDependencies go.
+        const sameBase = sdk === 'node' && (slimVariant(image) ?? image) === image;
         out.push({
           range: stage.from.imageRange,
           instr: stage.fromInstr,
           stage,
-          message: `${image} is a build image; ${what}. ${advice}${s.saving ? `: about ${formatBytes(s.saving)} smaller` : ''}.`,
-          saving: s.saving ? { bytes: s.saving, basis: s.basis ?? '' } : { basis: 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
+          message: sameBase
+            ? `\`npm run build\` runs in the final stage, so the devDependencies it needs ship in the image. Build in a builder stage and ship the built app and production dependencies on ${image}.`
+            : `${image} is a build image; ${what}. ${advice}${s.saving ? `: about ${formatBytes(s.saving)} smaller` : ''}.`,
+          saving: s.saving
+            ? { bytes: s.saving, basis: s.basis ?? '' }
+            : { basis: sameBase ? 'the devDependencies the build needs (npm-dev-dependencies sizes them); the base image stays' : 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
           data: { kind: 'sdk', sdk },
         });
       }

@@ -151,3 +151,20 @@ describe('build-tools-in-final-image: a JDK stage that only runs a jar built els
     assert.match(rewrites(builds)[0], /^FROM eclipse-temurin:21-jdk AS build\n[\s\S]*\nFROM eclipse-temurin:21-jre\n/);
   });
 });
+
+describe('build-tools-in-final-image: a Node stage that builds on the image it runs on', () => {
+  // On node:22-alpine the finding said 'node:22-alpine is a build image; node:22-alpine is about
+  // 170 MB unpacked and the devDependencies ... ship ... on node:22-alpine (about 170 MB base)':
+  // the image is the runtime one too, and only the devDependencies go.
+  const text = 'FROM node:22-alpine\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\nCMD ["npm", "start"]\n';
+  const finding = (t: string) => analyze(t, ENV).findings.find((f) => f.ruleId === RULE)!;
+
+  it('says the build runs in the final stage, and names the image once', () => {
+    assert.equal(finding(text).message, '`npm run build` runs in the final stage, so the devDependencies it needs ship in the image. Build in a builder stage and ship the built app and production dependencies on node:22-alpine.');
+    assert.match(finding(text).saving!.basis, /^the devDependencies the build needs/);
+  });
+
+  it('keeps the full image\'s message, with the -slim variant and what it saves', () => {
+    assert.match(finding(text.replace('node:22-alpine', 'node:22')).message, /^node:22 is a build image; node:22 is about 1\.1 GB unpacked and the devDependencies .* on node:22-slim \(about 227 MB base\): about 903 MB smaller\.$/);
+  });
+});
