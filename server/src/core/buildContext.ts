@@ -641,8 +641,7 @@ export function contextCopyBytes(instr: Instr, context: BuildContextFacts, only?
   // `COPY --exclude=<pattern>` leaves out what the scan cannot tell apart.
   if (sources.length === 0 || copyExcludes(instr).length > 0) return undefined;
   const matcher = ignoreMatcher(context);
-  /** Bytes of the heavy folders under `prefix` that the ignore file in force (one a fix wrote, say) excludes and the scan counted. */
-  const droppedByFix = (prefix: string) => (matcher ? scan.heavy.filter((h) => h.path.startsWith(prefix) && matcher.isExcluded(h.path)).reduce((n, h) => n + h.bytes, 0) : 0);
+  const droppedByFix = (prefix: string) => heavyExcludedBelow(scan, matcher, prefix);
   if (sources.some((s) => s.whole)) return Math.max(0, scan.bytes - droppedByFix(''));
   let total = 0;
   for (const s of sources) {
@@ -659,4 +658,78 @@ export function contextCopyBytes(instr: Instr, context: BuildContextFacts, only?
     for (const t of scan.topLevel) if (testPattern(re, t.path)) total += Math.max(0, t.bytes - droppedByFix(`${t.path}/`));
   }
   return total;
+}
+
+/** Bytes of the heavy folders under `prefix` that the ignore file in force (one a fix wrote, say) excludes and the scan counted. */
+function heavyExcludedBelow(scan: ContextScanFacts, matcher: DockerignoreMatcher | undefined, prefix: string): number {
+  return matcher ? scan.heavy.filter((h) => h.path.startsWith(prefix) && matcher.isExcluded(h.path)).reduce((n, h) => n + h.bytes, 0) : 0;
+}
+
+/**
+ * What the builder receives from the context path `rel`, as a complete scan measured it: a
+ * top-level entry, a heavy folder, or a folder the scan sized below the top. Undefined when the
+ * scan has no figure for it, when it measured nothing there (all of it ignored, say, which an
+ * exception a fix added may have brought back), and when the ignore text in force excludes it.
+ */
+export function contextPathBytes(context: BuildContextFacts, rel: string): { bytes: number; folder: boolean } | undefined {
+  const scan = context.scan;
+  if (!scan?.complete) return undefined;
+  const top = rel.includes('/') ? undefined : scan.topLevel.find((t) => t.path === rel);
+  const bytes = top ? top.bytes : (scan.heavy.find((h) => h.path === rel)?.bytes ?? scan.folders?.get(rel));
+  const matcher = ignoreMatcher(context);
+  if (!bytes || matcher?.isExcluded(rel)) return undefined;
+  return { bytes: Math.max(0, bytes - heavyExcludedBelow(scan, matcher, `${rel}/`)), folder: top ? top.isDirectory !== false : true };
+}
+
+const absentMemo = new WeakMap<object, Map<string, boolean>>();
+
+/**
+ * True when the scan's listing of the whole context proves that nothing is at `rel`: neither it
+ * nor a file or link on the way to it (a link may lead anywhere) exists. The listing is searched
+ * in order, without an index that would hold every path a second time; answers are kept per listing.
+ */
+export function absentFromContext(context: BuildContextFacts, rel: string): boolean {
+  const listing = context.scan?.complete ? context.scan.listing : undefined;
+  if (!listing) return false;
+  let known = absentMemo.get(listing);
+  if (!known) absentMemo.set(listing, (known = new Map()));
+  let absent = known.get(rel);
+  if (absent === undefined) {
+    absent = true;
+    for (let p = rel; p !== ''; p = p.slice(0, Math.max(0, p.lastIndexOf('/')))) {
+      if (listing.files.includes(p)) absent = false;
+      else if (listing.dirs.includes(p)) absent = p !== rel;
+      else continue;
+      break;
+    }
+    if (known.size >= 256) known.clear();
+    known.set(rel, absent);
+  }
+  return absent;
+}
+
+/**
+ * The context path that a COPY/ADD of one folder of the build context (`COPY . /app`, `COPY app
+ * /srv`) put at `path`, an absolute path below its destination: `/srv/cache/tmp` is `app/cache/tmp`.
+ * Undefined for other copies: from a stage or a URL, several sources, a pattern, a source the scan
+ * did not find to be a folder (a file, an archive ADD extracts, a link), `--exclude` or `--parents`.
+ */
+export function contextPathAt(model: DockerfileModel, instr: Instr, path: string, context: BuildContextFacts): string | undefined {
+  const sources = contextSources(instr);
+  const spec = sources.length === 1 ? copySpec(model, instr) : undefined;
+  const dest = spec?.destPath;
+  if (dest === undefined || dest === path || !isAtOrBelow(path, dest) || spec!.flags.has('exclude') || spec!.flags.has('parents')) return undefined;
+  const source = sources[0].whole ? '' : literalSourcePath(sources[0].value);
+  if (source === undefined || (source !== '' && !isContextFolder(context, source))) return undefined;
+  const below = path.slice(dest === '/' ? 1 : dest.length + 1);
+  return source === '' ? below : `${source}/${below}`;
+}
+
+/** True when the scan found a folder at the context path `rel`. */
+function isContextFolder(context: BuildContextFacts, rel: string): boolean {
+  const scan = context.scan;
+  if (!scan) return false;
+  const top = rel.includes('/') ? undefined : scan.topLevel.find((t) => t.path === rel);
+  if (top) return top.isDirectory === true;
+  return scan.heavy.some((h) => h.path === rel) || scan.folders?.has(rel) === true || scan.listing?.dirs.includes(rel) === true;
 }

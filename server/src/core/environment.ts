@@ -93,6 +93,10 @@ export interface ContextScanFacts {
   heavy: Array<ContextPathFacts & { kind: string }>;
   /** Likely credentials the builder receives. */
   secrets: Array<{ path: string; kind: string; reason: string }>;
+  /** What the builder receives from folders one or two levels below a top-level one (`app/cache`), outside the heavy ones; a bounded number of them. */
+  folders?: ReadonlyMap<string, number>;
+  /** Every path of the context, sent or not, when the scan walked it all without an error: what shows that a path is not there. */
+  listing?: { files: readonly string[]; dirs: readonly string[] };
 }
 
 export interface AnalysisEnvironment {

@@ -19,7 +19,7 @@ import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from '
 import { npmInstallWord } from './packageManagers';
 import { APT_LISTS, countOf, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type AptEstimate, type NpmEstimate } from '../sizes';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
-import { restoredBytes } from '../rules/files-changed-in-later-layer';
+import { restoredBytes, type StoredAgain } from '../rules/files-changed-in-later-layer';
 import { installsRecommends } from '../rules/apt-recommends';
 import { lastlogWritten } from '../rules/useradd-without-no-log-init';
 
@@ -201,8 +201,8 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const parts: SizedPart[] = [];
   const unknown = new Set<string>();
   let lastlog: ReturnType<typeof lastlogWritten>;
-  // The writers whose files a chmod or chown of this RUN already stored again (restoredBytes).
-  const storedAgain = new Set<Instr>();
+  // What a chmod or chown of this RUN already stored again, by writer (restoredBytes).
+  const storedAgain: StoredAgain = new Map();
   // What a -c script the reader cannot place installs counts too (hidden, ranCommands).
   const ran = ranCommands(run);
   // dpkg's and debconf's records, the debconf backup and the CA bundle are files of the layer:

@@ -18,7 +18,7 @@ import { programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellC
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
-import { contextCopyBytes, contextCopyKey, copiesContextFolder } from '../core/buildContext';
+import { absentFromContext, contextCopyBytes, contextCopyKey, contextPathAt, contextPathBytes, copiesContextFolder } from '../core/buildContext';
 import type { AnalysisEnvironment, BuildContextFacts } from '../core/environment';
 import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
 
@@ -76,8 +76,12 @@ function touches(change: Change, t: Target, w: Write): boolean {
   return (t.prefix === w.path && fileLike) || (t.prefix !== w.path && isAtOrBelow(t.prefix, w.path));
 }
 
-/** The writes one command of `instr` changes, by target (empty when none). */
-function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { change: Change; writes: Write[]; allCovered: boolean } | undefined {
+/**
+ * The writes one command of `instr` changes, by target (empty when none). A copy of a folder of
+ * the build context wrote nothing at a target the scan's listing of the context shows not to be
+ * there (`COPY app /srv` then `rm -rf /srv/cache/tmp` without an app/cache): no cost from that copy.
+ */
+function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, context: BuildContextFacts): { change: Change; writes: Write[]; allCovered: boolean } | undefined {
   const cwd = commandCwd(instr, cmd);
   if (cwd === undefined || !instr.stage) return undefined;
   const change = readChange(cmd, cwd);
@@ -99,7 +103,7 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand):
     });
   for (const t of change.targets) {
     if (madeHere(t)) continue;
-    const hit = earlier.filter((w) => touches(change, t, w));
+    const hit = earlier.filter((w) => touches(change, t, w) && !copiedNothingAt(model, w, t, context));
     if (hit.length === 0) allCovered = false;
     hit.forEach((w) => writes.add(w));
   }
@@ -111,8 +115,25 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand):
   return list.length ? { change, writes: list, allCovered } : undefined;
 }
 
-/** What the change costs; `note` is said after the figure (the apt lists' on an Ubuntu base are Debian's). */
-function cost(model: DockerfileModel, change: Change, writes: Write[], env: AnalysisEnvironment): SizeEstimate & { note?: string } {
+/** True when `w` is a copy of a context folder and the scan shows that nothing of it is at the target. */
+function copiedNothingAt(model: DockerfileModel, w: Write, t: Target, context: BuildContextFacts): boolean {
+  if (w.kind !== 'copy') return false;
+  const rel = contextPathAt(model, w.instr, t.prefix, context);
+  return rel !== undefined && absentFromContext(context, rel);
+}
+
+/** Bytes a change stores again or leaves behind in the layer of one COPY: all it copied (`path` undefined) or a context path below its source. */
+interface Piece {
+  instr: Instr;
+  path?: string;
+  bytes: number;
+}
+
+/**
+ * What the change costs; `note` is said after the figure (the apt lists' on an Ubuntu base are
+ * Debian's). A figure for copies comes with the pieces it adds up.
+ */
+function cost(model: DockerfileModel, change: Change, writes: Write[], env: AnalysisEnvironment): SizeEstimate & { note?: string; pieces?: Piece[] } {
   const lists = writes.find((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
   if (lists && change.action === 'rm') {
     const base = aptBase(lists.instr.stage!);
@@ -121,14 +142,45 @@ function cost(model: DockerfileModel, change: Change, writes: Write[], env: Anal
   // The writer may be an ADD (`ADD <url>`, an archive ADD extracts), not a RUN.
   const what = writes.some((w) => w.kind === 'copy') ? 'the copied files' : writes.some((w) => w.kind === 'cache') ? 'the package cache' : `what that ${writes[0].instr.keyword} wrote there`;
   const again = change.action === 'rm' ? '' : ', a second time';
-  // Copies from the build context the change covers whole, as the scan measured them.
-  let bytes: number | undefined = writes.every((w) => w.kind === 'copy') ? 0 : undefined;
+  const part = partOfCopies(model, change, writes);
+  const files = part ? `the files it ${change.action === 'rm' ? 'deletes' : 'changes'}` : what;
+  // Copies from the build context, as the scan measured them: what the change covers of each.
+  let pieces: Piece[] | undefined = writes.every((w) => w.kind === 'copy') ? [] : undefined;
   for (const instr of new Set(writes.map((w) => w.instr))) {
-    const copied = bytes === undefined || !coversCopy(model, change, writes, instr) ? undefined : contextCopyBytes(instr, env.context);
-    bytes = copied === undefined ? undefined : bytes! + copied;
+    if (!pieces) break;
+    if (coversCopy(model, change, writes, instr)) {
+      const bytes = contextCopyBytes(instr, env.context);
+      pieces = bytes === undefined ? undefined : [...pieces, { instr, bytes }];
+    } else {
+      const parts = changedParts(model, change, writes, instr, env.context);
+      pieces = parts && [...pieces, ...parts];
+    }
   }
-  if (bytes !== undefined) return { bytes, basis: `${what} as the build context scan measured them${again}` };
-  return { basis: `the size of ${partOfCopies(model, change, writes) ? `the files it ${change.action === 'rm' ? 'deletes' : 'changes'}` : what}${again}` };
+  if (pieces) return { bytes: pieces.reduce((n, p) => n + p.bytes, 0), basis: `${files} as the build context scan measured them${again}`, pieces };
+  return { basis: `the size of ${files}${again}` };
+}
+
+/**
+ * The context paths the change covers of a copy of one context folder it does not cover whole,
+ * with the bytes the scan measured for each (`rm -rf /app/.git /app/tests` after `COPY . /app`);
+ * undefined when one of them has no figure: a pattern, a file below the top, or a folder a
+ * `chmod` without -R changes alone. A target inside another one counts once; one the scan shows
+ * not to be there adds nothing.
+ */
+function changedParts(model: DockerfileModel, change: Change, writes: Write[], instr: Instr, context: BuildContextFacts): Piece[] | undefined {
+  const own = writes.filter((w) => w.instr === instr);
+  const targets = change.targets.filter((t) => own.some((w) => touches(change, t, w)));
+  const pieces: Piece[] = [];
+  for (const t of targets) {
+    if (targets.some((o) => o !== t && isAtOrBelow(t.prefix, o.prefix) && (o.prefix !== t.prefix || targets.indexOf(o) < targets.indexOf(t)))) continue;
+    const rel = contextPathAt(model, instr, t.prefix, context);
+    if (rel !== undefined && absentFromContext(context, rel)) continue;
+    if (rel === undefined || t.glob) return undefined;
+    const measured = contextPathBytes(context, rel);
+    if (!measured || (measured.folder && !change.recursive)) return undefined;
+    pieces.push({ instr, path: rel, bytes: measured.bytes });
+  }
+  return pieces;
 }
 
 /**
@@ -148,21 +200,33 @@ function partOfCopies(model: DockerfileModel, change: Change, writes: Write[]): 
   return writes.every((w) => w.kind === 'copy') && [...new Set(writes.map((w) => w.instr))].some((i) => !coversCopy(model, change, writes, i));
 }
 
+/** What earlier commands of one RUN stored again, as measured, by writer: all it copied, or parts of it (see {@link restoredBytes}). */
+export type StoredAgain = Map<Instr, Array<{ path?: string; bytes: number }>>;
+
 /**
  * What a `chmod` or `chown` stores again in its own layer by changing files that earlier layers of
  * the image wrote (the image estimate counts it); undefined when it touches none of them. A layer
  * holds such a file once however many commands change it (`chmod -R 755 /app && chown -R app
- * /app`): `counted` holds the writers whose files an earlier command of the same RUN stored again,
- * as measured, which add nothing more, and gets this command's when it is sized.
+ * /app`): `stored` holds what earlier commands of the same RUN stored again, as measured, which
+ * adds nothing more, and gets this command's when it is sized.
  */
-export function restoredBytes(model: DockerfileModel, instr: Instr, cmd: ShellCommand, env: AnalysisEnvironment, counted = new Set<Instr>()): SizeEstimate | undefined {
+export function restoredBytes(model: DockerfileModel, instr: Instr, cmd: ShellCommand, env: AnalysisEnvironment, stored: StoredAgain = new Map()): SizeEstimate | undefined {
   const action = programName(cmd);
-  const found = action === 'chmod' || action === 'chown' ? changedWrites(model, instr, cmd) : undefined;
-  const writes = found?.writes.filter((w) => !counted.has(w.instr));
+  const found = action === 'chmod' || action === 'chown' ? changedWrites(model, instr, cmd, env.context) : undefined;
+  const writes = found?.writes.filter((w) => !stored.get(w.instr)?.some((p) => p.path === undefined));
   if (!found || !writes?.length) return undefined;
-  const { bytes, basis } = cost(model, found.change, writes, env);
-  if (bytes !== undefined) for (const w of writes) counted.add(w.instr);
-  return bytes === undefined ? { basis } : { bytes, basis };
+  const { bytes, basis, pieces } = cost(model, found.change, writes, env);
+  if (bytes === undefined || !pieces) return { basis };
+  let added = 0;
+  for (const p of pieces) {
+    const before = stored.get(p.instr) ?? [];
+    if (p.path !== undefined && before.some((q) => isAtOrBelow(p.path!, q.path!))) continue;
+    // What an earlier command stored of a part this one covers is in the layer already.
+    const inside = before.filter((q) => p.path === undefined || isAtOrBelow(q.path!, p.path));
+    added += Math.max(0, p.bytes - inside.reduce((n, q) => n + q.bytes, 0));
+    stored.set(p.instr, [...before.filter((q) => !inside.includes(q)), p]);
+  }
+  return { bytes: added, basis };
 }
 
 const VERB: Record<Action, string> = { rm: 'deletes', chmod: 'changes the mode of', chown: 'changes the owner of' };
@@ -179,7 +243,7 @@ export const rule: Rule = {
     why: 'Each instruction adds a layer; nothing removes bytes from an earlier one. `rm` in a later layer only hides the files, and `chmod`/`chown` copy every file they touch into the new layer, so the image stores them twice. Tracked writes: COPY/ADD destinations, `curl -o`/`-O`, `wget`, `tar -x -C`, `unzip -d`, `git clone`, `cp`/`mv` targets (`mv a.bin dir/` writes `dir/a.bin`; a `chmod` or `chown` without `-R` counts for a target taken to be a file: a source with an extension moved into a folder, to a name with an extension, or with `-T`), and the apt lists, pip and npm caches a RUN leaves behind. Relative paths are read against the WORKDIR and the `cd`s run before them in the RUN; after a `cd` that cannot be followed (a variable, a subshell, a condition) they are not judged.',
     incorrect: 'COPY app /app\nRUN chmod -R 755 /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt\nRUN rm /tmp/tool.tgz',
     correct: '# syntax=docker/dockerfile:1\nCOPY --chmod=755 app /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt && rm /tmp/tool.tgz',
-    sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}); for chmod/chown, the size of the touched files again. For COPY, the size of the copied files: given when a scan of the build context measured copies the change covers whole (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63).`,
+    sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}); for chmod/chown, the size of the touched files again. For COPY, the size of the copied files: given when a scan of the build context measured what the change covers, a whole copy or, in a copy of one context folder (\`COPY . /app\`, \`COPY app /srv\`), a top-level entry, a heavy folder such as .git or node_modules, or a folder up to three levels deep such as app/cache/tmp (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63). A path such a copy did not bring, because the scan found nothing there in the build context and no other tracked write put anything there, is not reported: the command deletes or changes nothing of an earlier layer there.`,
     fix: [
       'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists. When the COPY already has the same flag (`COPY --chown=app:app` then `chown -R app:app`), only the command goes. A source that may be a file or a folder (`COPY app /app`: no trailing slash, no extension) gets the fix only when the scan of the build context found a folder at the top of the context.',
       'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`. `test -d x && chmod 755 x` as the RUN\'s last list ran in every build that succeeded, and keeps its fix.',
@@ -196,12 +260,13 @@ export const rule: Rule = {
         const run = instr.run;
         if (!run || run.form === 'exec') continue;
         for (const cmd of run.commands) {
-          const found = changedWrites(model, instr, cmd);
+          const found = changedWrites(model, instr, cmd, env.context);
           if (!found) continue;
           const { change, writes } = found;
           const where = [...new Set(writes.map((w) => `line ${w.instr.range.start.line + 1} (${w.how})`))].join(', ');
-          const { note, ...saving } = cost(model, change, writes, env);
-          const size = saving.bytes !== undefined ? `about ${formatBytes(saving.bytes)}${note ?? ''}` : saving.basis;
+          const { note, bytes, basis } = cost(model, change, writes, env);
+          const saving: SizeEstimate = bytes === undefined ? { basis } : { bytes, basis };
+          const size = bytes !== undefined ? `about ${formatBytes(bytes)}${note ?? ''}` : basis;
           const effect = change.action === 'rm' ? 'the bytes stay in that layer' : 'the files are copied into this layer and stored twice';
           const advice = writes.every((w) => w.kind === 'copy')
             ? change.action === 'rm'
@@ -231,7 +296,7 @@ export const rule: Rule = {
     const instr = instructionAt(model, finding.range.start.line);
     const cmd = instr?.run?.commands.find((c) => c.start === finding.data?.commandStart);
     if (!instr || !cmd) return undefined;
-    const found = changedWrites(model, instr, cmd);
+    const found = changedWrites(model, instr, cmd, env.context);
     if (!found || !found.allCovered) return undefined;
     const writers = [...new Set(found.writes.map((w) => w.instr))];
     if (writers.length !== 1) return undefined;

@@ -7,7 +7,8 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { contextFacts, readContext, resolveBuildContext, settingFor } from '../../../server/src/sources/context/facts';
+import { contextFacts, readContext, resolveBuildContext, scanFacts, settingFor } from '../../../server/src/sources/context/facts';
+import { createDockerignoreMatcher } from '../../../server/src/core/dockerignore';
 import { ContextScans } from '../../../server/src/sources/context/scans';
 import { scanBuildContext } from '../../../server/src/sources/context/scan';
 import { contextCopyKey } from '../../../server/src/core/buildContext';
@@ -113,6 +114,20 @@ describe('the scan facts of an unchanged context', () => {
     assert.equal(contextFacts(dockerfile, disk, result).scan, first.scan);
     assert.equal(contextCopyKey({ context: contextFacts(dockerfile, disk, result) }), contextCopyKey({ context: first }));
     assert.notEqual(contextCopyKey({ context: contextFacts(dockerfile, disk, await scanBuildContext(root, {})) }), contextCopyKey({ context: first }));
+    fs.rmSync(root, { recursive: true, force: true });
+  });
+
+  it('hold the listing of every path only when the scan read all of them (what shows a path is not there)', async () => {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-scanlisting-'));
+    writeFiles(root, { 'app/a.txt': 'a', 'skipped/b.txt': 'b' });
+    const matcher = createDockerignoreMatcher('skipped\n');
+    const all = await scanBuildContext(root, { collectPaths: true, matcher });
+    // The scan's own arrays, not copies.
+    assert.equal(scanFacts(all).listing, all.paths);
+    assert.equal(scanFacts({ ...all, errors: [{ path: 'app', message: 'EACCES' }] }).listing, undefined);
+    assert.equal(scanFacts(await scanBuildContext(root, { collectPaths: true, matcher, measureExcluded: false })).listing, undefined);
+    assert.equal(scanFacts(await scanBuildContext(root, { collectPaths: true, maxEntries: 1 })).listing, undefined);
+    assert.equal(scanFacts(await scanBuildContext(root, {})).listing, undefined);
     fs.rmSync(root, { recursive: true, force: true });
   });
 });

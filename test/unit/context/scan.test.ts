@@ -8,7 +8,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createDockerignoreMatcher } from '../../../server/src/core/dockerignore';
-import { scanBuildContext, type ContextScanResult } from '../../../server/src/sources/context/scan';
+import { FOLDER_DEPTH, MAX_FOLDERS, scanBuildContext, type ContextScanResult } from '../../../server/src/sources/context/scan';
 import { writeFiles } from '../../support/contextTree';
 
 async function workspace(files: Record<string, string | number>): Promise<string> {
@@ -116,6 +116,25 @@ describe('context scan', function () {
     assert.ok(r.included.bytes < 100 + 3 * 64, 'links count with their own tiny size');
     assert.deepEqual(r.paths?.files.sort(), ['dangling', 'src-link', 'src/a.txt', 'usr-link']);
     assert.deepEqual(r.errors, []);
+  });
+
+  it('sizes the folders a few levels below the top, outside notable ones, up to a limit', async () => {
+    const ignore = 'app/cache/tmp\n';
+    const root = await ws({
+      'app/main.py': 10,
+      'app/cache/c.bin': 500,
+      'app/cache/tmp/t.bin': 40,
+      'app/cache/deep/er/d.bin': 7,
+      'app/node_modules/x/index.js': 1000,
+      'top.txt': 3,
+    });
+    const r = await scanBuildContext(root, { matcher: createDockerignoreMatcher(ignore) });
+    // What the builder receives (app/cache/tmp is ignored); app is in `largest`, app/cache/deep/er is deeper than FOLDER_DEPTH.
+    assert.deepEqual(Object.fromEntries(r.folders), { 'app/cache': 507, 'app/cache/tmp': 0, 'app/cache/deep': 7 });
+    assert.ok(FOLDER_DEPTH === 3 && MAX_FOLDERS >= 1000);
+    const many = await ws({});
+    for (let i = 0; i < MAX_FOLDERS + 5; i++) await fs.mkdir(path.join(many, 'a', `f${i}`), { recursive: true });
+    assert.equal((await scanBuildContext(many)).folders.size, MAX_FOLDERS);
   });
 
   it('takes only the listed folder names as notable, not the names of Object.prototype\'s members', async () => {

@@ -26,6 +26,10 @@ describe('files-changed-in-later-layer: the size of measured copies', () => {
     // The one file a COPY wrote: deleted, or its mode changed without -R.
     assert.equal(finding(`${head}COPY app.py /tmp/\nRUN python /tmp/app.py && rm /tmp/app.py\n`)!.saving?.bytes, 1_234);
     assert.equal(finding(`${head}COPY app.py /app/app.py\nRUN chmod 755 /app/app.py\n`)!.saving?.bytes, 1_234);
+    // A top-level entry of a whole-context copy (filesChangedPartOfCopy.test.ts has the rest).
+    const part = finding(`${head}COPY . .\nRUN chown -R 1000 /app/static\n`)!;
+    assert.equal(part.saving?.bytes, 30_000_000);
+    assert.equal(part.saving?.basis, 'the files it changes as the build context scan measured them, a second time');
   });
 
   it('redoes a kept finding when the scan arrives (its contextKey)', () => {
@@ -50,8 +54,8 @@ describe('files-changed-in-later-layer: the size of measured copies', () => {
       assert.equal(f.saving?.bytes, undefined, text);
       assert.match(f.message, said, text);
     };
-    // Part of a copy: the message names the files the command touches, not the whole copy.
-    none(`${head}COPY . .\nRUN chown -R 1000 /app/static\n`, undefined, /\(the size of the files it changes, a second time\)\. Copy those files in a COPY of their own with --chown\.$/);
+    // Part of a copy the scan has no figure for: the message names the files the command touches, not the whole copy.
+    none(`${head}COPY . .\nRUN chown -R 1000 /app/static/css\n`, undefined, /\(the size of the files it changes, a second time\)\. Copy those files in a COPY of their own with --chown\.$/);
     none(`${head}COPY . .\nRUN chmod +x /app/start.sh\n`, undefined, /\(the size of the files it changes, a second time\)\. Set the mode in the build context \(COPY keeps it\), or copy those files in a COPY of their own with --chmod\.$/);
     none(`${head}COPY app.py static /srv/\nRUN rm /srv/app.py\n`, undefined, /\(the size of the files it deletes\)/);
     none(`FROM python:3.12-slim AS build\nRUN mkdir /out\n${head}COPY --from=build /out /app\nRUN chown -R 1000 /app\n`);

@@ -213,6 +213,10 @@ function readScan(result: ContextScanResult): ContextScanFacts {
     topLevel: result.largest.map((p) => ({ path: p.path, bytes: p.bytes, files: p.files, isDirectory: p.isDirectory })),
     heavy: result.notable.filter((n) => n.bytes > 0).map((n) => ({ path: n.path, bytes: n.bytes, files: n.files, kind: n.kind })),
     secrets: result.secrets.map((s) => ({ path: s.path, kind: s.kind, reason: s.reason })),
+    folders: result.folders,
+    // The scan's own arrays, not copies; only when nothing was left unread (a folder it could not
+    // open, excluded folders not walked), else a path missing from them may still be there.
+    ...(result.complete && result.excluded.measured && result.errors.length === 0 && result.paths ? { listing: result.paths } : {}),
   };
 }
 
