@@ -46,6 +46,17 @@ export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; o
 /** True when a file named like `marker` (`*.csproj`: any name ending in `.csproj`) is among `names`. */
 const hasMarker = (names: ReadonlySet<string>, marker: string) => (marker.startsWith('*') ? [...names].some((n) => n.endsWith(marker.slice(1))) : names.has(marker));
 
+/**
+ * False when a finished scan found node_modules only at the top of the context: `**\/node_modules`
+ * beside `node_modules` would then exclude nothing more, which dockerignore-overridden-pattern
+ * reports as a warning on the file the fix just created. Without a scan both lines stay; a nested
+ * node_modules that turns up later is context-large-paths' to report once it weighs.
+ */
+function nestedNodeModules(context: BuildContextFacts): boolean {
+  const scan = context.scan;
+  return !scan?.complete || scan.heavy.some((h) => /\/node_modules$/.test(h.path));
+}
+
 /** The `.dockerignore` text the fix creates, for the ecosystems found in the context. */
 export function suggestedDockerignore(context: BuildContextFacts, model: DockerfileModel): string {
   const names = new Set(context.topLevelNames ?? []);
@@ -65,7 +76,7 @@ export function suggestedDockerignore(context: BuildContextFacts, model: Dockerf
     const hostDependencies = eco.name === 'Node.js' && usesHostDependencies(model);
     const scanned = (eco.scanned?.(context) ?? []).map(literalPattern).filter((l): l is string => l !== undefined);
     const replaced = (e: string) => replacedInImage(model, e);
-    const entries = [...eco.entries, ...scanned].filter((e) => (made || replaced(e)) && !(hostDependencies && /node_modules$/.test(e) && !replaced(e)) && !keep.some((src) => covers(e, src)) && !((eco.outputs?.includes(e) || scanned.includes(e)) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)));
+    const entries = [...eco.entries, ...scanned].filter((e) => (made || replaced(e)) && !(hostDependencies && /node_modules$/.test(e) && !replaced(e)) && !keep.some((src) => covers(e, src)) && !((eco.outputs?.includes(e) || scanned.includes(e)) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)) && !(e === '**/node_modules' && !nestedNodeModules(context)));
     if (entries.length === 0) continue;
     lines.push('', `# ${eco.name}`, ...entries);
   }
@@ -91,7 +102,7 @@ export const rule: Rule = {
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
-    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, and PHP\'s `vendor`, only when the image runs `dotnet restore`/`build`/`publish` or `composer install` itself or a `COPY --from` puts the folder in place), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
+    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, with `**/node_modules` beside `node_modules` only when the scan found one below the top or did not finish; Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, and PHP\'s `vendor`, only when the image runs `dotnet restore`/`build`/`publish` or `composer install` itself or a `COPY --from` puts the folder in place), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];
