@@ -146,12 +146,16 @@ function runtimeSuggestion(stage: Stage, sdk: Sdk): { text: string; saving?: num
   };
 }
 
-/** `eclipse-temurin:<major>-jre` for a JDK, Maven or Gradle image whose tag names the Java major version. */
+/**
+ * `eclipse-temurin:<major>-jre` for a JDK, Maven or Gradle image whose tag names the Java major
+ * version; `-jre-alpine` for an Alpine one, whose app may carry native libraries built for musl
+ * (and the Alpine JRE is the smaller).
+ */
 function jreFor(image: string): string | undefined {
   const ref = parseImageReference(image);
   const tag = ref?.tag ?? '';
   const m = /(?:temurin|jdk|openjdk|corretto)-?(\d{1,2})\b/.exec(tag) ?? (ref && ['eclipse-temurin', 'openjdk', 'amazoncorretto'].includes(ref.name) ? /^(\d{1,2})\b/.exec(tag) : null);
-  return m ? `eclipse-temurin:${m[1]}-jre` : undefined;
+  return m ? `eclipse-temurin:${m[1]}-jre${/alpine/.test(tag) ? '-alpine' : ''}` : undefined;
 }
 
 /** A Node stage that runs a build script after installing with devDependencies. */
@@ -191,7 +195,7 @@ export const rule: Rule = {
       'Rewrites the last stage into a builder stage and a final stage, for four shapes only.',
       'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
       'Node: `npm ci`/`npm install` then `npm run build`, and only npm commands: the builder runs `npm prune --omit=dev` after the build and the final `-slim` stage copies the working directory.',
-      'Java: `mvn`/`gradle` commands and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` with the jar. A JDK stage that builds nothing (no RUN, a jar copied in from the build context) gets `eclipse-temurin:<version>-jre` as its FROM image instead: no builder stage.',
+      'Java: `mvn`/`gradle` commands and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` (`-jre-alpine` from an Alpine image) with the jar. A JDK stage that builds nothing (no RUN, a jar copied in from the build context) gets `eclipse-temurin:<version>-jre` as its FROM image instead: no builder stage.',
       'Python wheels (offered on the apt finding): an official `python` image, not Alpine, whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (not editable, `--user`, `--target`, `--prefix` or `.`), apt and pip in separate RUNs: the builder runs `pip wheel --wheel-dir /wheels` instead of `pip install`; the final `-slim` stage repeats the other instructions in order, installs with apt the packages that are not build packages and the runtime libraries of the `-dev` packages the rule knows (`libpq-dev` needs `libpq5`, from `apt-cache depends` on Debian 12), leaves out the compilers (`gcc`, `g++`, `build-essential`, `libc6-dev`, `make`, `pkg-config`), and installs from the wheels through a bind mount of the builder (BuildKit), so the wheels are stored in no layer. Not offered with another build package.',
       'ENV and WORKDIR are repeated in the final stage; CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME and STOPSIGNAL move there; a USER moves along only when it exists there (numeric, root, or the image\'s own user). Not offered with HEALTHCHECK, ONBUILD, SHELL, ENV values that use variables, or other RUN commands, whose runtime needs cannot be known; nor when a line it would repeat is not in a plain form (variables, escapes, quotes other than around a whole ENV or ARG value, flags other than `--chown`, `--chmod` and `--from`, several sources into a destination without a trailing /) or a path it would write has a blank: a line the build rejects would be rejected twice. Repeated lines are copied as written, so `ENV A="x y"` is repeated with its quotes.',
       'Only the build output moves to the final stage, so files the app reads at run time from the source tree are left behind: the fix is not marked preferred; review it.',

@@ -145,6 +145,14 @@ describe('build-tools-in-final-image: a JDK stage that only runs a jar built els
     assert.deepEqual(rewrites(withRun), []);
   });
 
+  it('stays on Alpine from an Alpine JDK (native libraries built for musl; the smaller JRE)', () => {
+    const alpine = prebuilt.replace('openjdk:17-jdk-slim', 'eclipse-temurin:21-jdk-alpine');
+    assert.match(finding(alpine)!.message, /ship the jar on eclipse-temurin:21-jre-alpine \(about [\d.]+ MB base\) instead/);
+    assert.deepEqual(rewrites(alpine), [prebuilt.replace('openjdk:17-jdk-slim', 'eclipse-temurin:21-jre-alpine')]);
+    const maven = 'FROM maven:3.9-eclipse-temurin-21-alpine\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\nENTRYPOINT ["java","-jar","/app/target/app.jar"]\n';
+    assert.match(rewrites(maven)[0], /\nFROM eclipse-temurin:21-jre-alpine\n/);
+  });
+
   it('keeps the builder advice where the stage builds', () => {
     const builds = 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN ./mvnw -B package\nENTRYPOINT ["java","-jar","/app/target/app.jar"]\n';
     assert.match(finding(builds)!.message, /Build in a builder stage and ship the jar on eclipse-temurin:21-jre/);
