@@ -9,7 +9,7 @@
  * (build-context facts), and what the rules size in a layer (a chmod/chown storing copied files
  * again, the lastlog of an older useradd with a large UID). Everything else is listed as not sized.
  */
-import { aptPackages, isAptInstall, isAptRemoval, isAptUpdate, operands, packagesRemovedAfter, ranBefore, ranCommands, removesPath, hasCacheMount } from './commands';
+import { aptPackages, isAptInstall, isAptRemoval, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
 import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from './buildContext';
 import { NPM_UPDATE, projectInstall } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
@@ -163,37 +163,43 @@ function aptStateStep(model: DockerfileModel, instr: Instr, cmd: ShellCommand, d
   else if (isAptInstall(cmd)) aptInstallStep(model, instr, cmd, debianBase, apt);
 }
 
-/** Per model: the apt state of each stage's image after its last instruction (see {@link aptStateBefore}). */
-const APT_AT_END = new WeakMap<DockerfileModel, Map<Stage, AptEstimate | undefined>>();
+/**
+ * Per model, from one walk of the stages (see {@link aptStateBefore}): each stage's apt state after
+ * its last instruction, and the state before each apt install its RUNs run. Walking the stage again
+ * for every install the rules ask about was quadratic in a stage's installs, and cubic in one RUN's.
+ */
+interface AptWalk {
+  atEnd: Map<Stage, AptEstimate | undefined>;
+  before: Map<ShellCommand, AptEstimate | undefined>;
+}
+const APT_WALKS = new WeakMap<DockerfileModel, AptWalk>();
 
-function aptAtEnd(model: DockerfileModel, stage: Stage, depth: number): AptEstimate | undefined {
-  let byStage = APT_AT_END.get(model);
-  if (!byStage) APT_AT_END.set(model, (byStage = new Map()));
-  if (byStage.has(stage)) return byStage.get(stage);
-  const apt: AptSoFar = { last: stage.from.stage && depth < 64 ? aptAtEnd(model, stage.from.stage, depth + 1) : undefined };
+function aptAtEnd(model: DockerfileModel, walk: AptWalk, stage: Stage, depth: number): AptEstimate | undefined {
+  if (walk.atEnd.has(stage)) return walk.atEnd.get(stage);
+  const apt: AptSoFar = { last: stage.from.stage && depth < 64 ? aptAtEnd(model, walk, stage.from.stage, depth + 1) : undefined };
   const base = aptBase(stage);
-  for (const instr of stage.instructions) for (const cmd of instr.run ? ranCommands(instr.run) : []) aptStateStep(model, instr, cmd, base, apt);
-  byStage.set(stage, apt.last);
+  for (const instr of stage.instructions) {
+    for (const cmd of instr.run ? ranCommands(instr.run) : []) {
+      if (isAptInstall(cmd)) walk.before.set(cmd, apt.last);
+      aptStateStep(model, instr, cmd, base, apt);
+    }
+  }
+  walk.atEnd.set(stage, apt.last);
   return apt.last;
 }
 
 /**
- * The last apt install the image estimate sized before `cmd` of `instr` (earlier RUNs of the
- * stage and of the stages it builds on, and earlier commands of the same RUN), for rules that
- * size an install the same way: undefined when there is none, or a removal came after it.
+ * The last apt install the image estimate sized before the apt install `cmd` of `instr` (earlier
+ * RUNs of the stage and of the stages it builds on, and earlier commands of the same RUN), for
+ * rules that size an install the same way: undefined when there is none, a removal came after it,
+ * or `cmd` is no apt install the RUN runs ({@link ranCommands}).
  */
 export function aptStateBefore(model: DockerfileModel, instr: Instr, cmd: ShellCommand): AptEstimate | undefined {
-  const stage = instr.stage;
-  if (!stage) return undefined;
-  const apt: AptSoFar = { last: stage.from.stage ? aptAtEnd(model, stage.from.stage, 1) : undefined };
-  const base = aptBase(stage);
-  for (const i of stage.instructions) {
-    if (i.index >= instr.index) break;
-    for (const c of i.run ? ranCommands(i.run) : []) aptStateStep(model, i, c, base, apt);
-  }
-  // The commands of the same RUN that ran before (none when `cmd` is not one it runs).
-  if (instr.run && ranCommands(instr.run).includes(cmd)) for (const c of ranBefore(instr.run, cmd)) aptStateStep(model, instr, c, base, apt);
-  return apt.last;
+  if (!instr.stage) return undefined;
+  let walk = APT_WALKS.get(model);
+  if (!walk) APT_WALKS.set(model, (walk = { atEnd: new Map(), before: new Map() }));
+  aptAtEnd(model, walk, instr.stage, 0);
+  return walk.before.get(cmd);
 }
 
 function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, debianBase: AptBase, apt: AptSoFar): SizedPart[] {
