@@ -158,8 +158,13 @@ export function loadWithCodeCache(folder: string, root: string, keys: Readonly<R
       // Loaded the usual way instead: the cache only saves time.
       return loadJs.call(this, module, filename);
     }
+    // The module's own require, as Node's loader makes it: what it loads becomes its child, with it
+    // as the parent (createRequire's require would give them a Module of its own). The rest resolves
+    // from the same file and folders.
+    const made = Module.createRequire(filename);
+    const moduleRequire = Object.assign((id: string) => module.require(id), { resolve: made.resolve, main: made.main, extensions: made.extensions, cache: made.cache });
     const run = script.runInThisContext() as (exports: unknown, require: NodeJS.Require, module: Module, filename: string, dirname: string) => unknown;
-    run.call(module.exports, module.exports, Module.createRequire(filename), module, filename, path.dirname(filename));
+    run.call(module.exports, module.exports, moduleRequire, module, filename, path.dirname(filename));
   };
   extensions['.js'] = hook;
 

@@ -101,6 +101,27 @@ describe('code cache loader (server/src/codeCacheLoader.ts)', function () {
     assert.deepEqual(listing(), [name('a.js', 'keya'), name('b.js', 'keyb'), 'fresh.tmp', 'other-file.cache'].sort());
   });
 
+  it("gives a cached file the require Node's loader gives it, and lets its body's throw through once", () => {
+    // a.js's children and their parent, and require.main; t.js throws from its body: each require
+    // runs it once (Node's loader forgets a module whose body threw, so the second runs it again).
+    fs.writeFileSync(path.join(dir, 'lib/a.js'), "const b = require('./b.js');\nexports.children = module.children.map((m) => m.filename);\nexports.parentOfB = b.parent === module;\nexports.main = require.main === process.mainModule;\nexports.resolved = require.resolve('./b.js');\n");
+    fs.writeFileSync(path.join(dir, 'lib/b.js'), 'exports.parent = module.parent;\n');
+    fs.writeFileSync(path.join(dir, 'lib/t.js'), "globalThis.runs = (globalThis.runs ?? 0) + 1;\nthrow new Error('body ' + globalThis.runs);\n");
+    fs.writeFileSync(path.join(dir, 'modules.js'), `
+const path = require('node:path');
+const [folder, root, plain] = process.argv.slice(2);
+const loads = plain ? undefined : require(${JSON.stringify(LOADER)}).loadWithCodeCache(folder, root, { 'lib/a.js': 'keya', 'lib/b.js': 'keyb', 'lib/t.js': 'keyt' });
+const a = require(path.join(root, 'lib/a.js'));
+const errors = [];
+for (let i = 0; i < 2; i++) try { require(path.join(root, 'lib/t.js')); } catch (e) { errors.push(e.message); }
+console.log(JSON.stringify({ children: a.children.map((f) => path.relative(root, f)), parentOfB: a.parentOfB, main: a.main, resolved: path.relative(root, a.resolved), errors, cached: loads ? loads.states.size : 0 }));
+`);
+    const load = (...plain: string[]) => JSON.parse(execFileSync(process.execPath, [path.join(dir, 'modules.js'), folder, dir, ...plain], { encoding: 'utf8' })) as Record<string, unknown>;
+    const expected = { children: ['lib/b.js'], parentOfB: true, main: true, resolved: 'lib/b.js', errors: ['body 1', 'body 2'] };
+    assert.deepEqual(load('plain'), { ...expected, cached: 0 });
+    assert.deepEqual(load(), { ...expected, cached: 3 });
+  });
+
   it("leaves a file that starts with a byte order mark to Node's loader, which drops the mark", () => {
     const b = path.join(dir, 'lib/b.js');
     fs.writeFileSync(b, Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), fs.readFileSync(b)]));
