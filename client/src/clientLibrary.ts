@@ -7,7 +7,7 @@
  * host; read from the cache, about a third of that (docs/performance.md). The library is loaded
  * here, when `activate()` has the storage folder, not by the bundle's imports: other modules
  * import only its types, and take its values from {@link clientLibrary}. The loader's hook on
- * Node's module compile is removed as soon as the library has loaded: the extension host is
+ * Node's loader of .js files is removed as soon as the library has loaded: the extension host is
  * shared with other extensions.
  */
 import type * as Library from 'vscode-languageclient/node';
