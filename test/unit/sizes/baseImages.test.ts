@@ -292,4 +292,11 @@ describe('slimVariant', () => {
     // Measured variants carry no such mark.
     assert.doesNotMatch(hover('python:3.12'), /guess/i);
   });
+  it('the FROM hover says which ratio an unpacked size was derived with (openjdk has no measured row of its own)', () => {
+    // It said 'with the ratio measured for that image family' also where the family has none and
+    // the ratio is the median of every measured glibc image.
+    const hover = baseImageHover(buildModel('FROM openjdk:17-jdk-slim\n').stages[0]);
+    assert.match(hover, /\\\* unpacked size derived from the download size with the unpacked\/compressed ratio of measured rows of the table \(openjdk:17-jdk-slim: compressed x [\d.]+, median unpacked\/compressed of \d+ measured glibc-based rows\)\./);
+    assert.doesNotMatch(hover, /for that image family/);
+  });
 });
