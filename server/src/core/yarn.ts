@@ -3,7 +3,7 @@
  * 2+ ("berry"), and a berry setting as an install sees it (environment, `yarn config set`, the
  * build context's .yarnrc.yml when the Dockerfile copies it).
  */
-import { operands } from './commands';
+import { operands, ranBefore, ranCommands } from './commands';
 import { identityKey } from './buildContext';
 import { copiedBefore, lastCopyBefore } from './npmLockfile';
 import { perInstruction, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
@@ -55,7 +55,8 @@ function runShowsYarnBerry(run: RunScript): boolean {
   const key = `${run.form}\u0000${run.text}`;
   let answer = byScript.get(key);
   if (answer === undefined) {
-    answer = run.commands.some((c) => {
+    // What it runs: a corepack or yarn command in a shell's -c script among other commands counts too.
+    answer = ranCommands(run).some((c) => {
       const name = programName(c);
       if (name === 'corepack') return corepackYarn(c) === 'berry';
       if (name !== 'yarn') return false;
@@ -102,7 +103,7 @@ export function corepackMayRunBerry(instr: Instr, cmd: ShellCommand, context?: B
   let before = false;
   for (let st: Stage | undefined = instr.stage; st && !before; st = st.from.stage) {
     const first = firstCorepackManifest(st);
-    before = !!first && (st !== instr.stage || first.instr.index < instr.index || (first.instr === instr && first.cmd.start < cmd.start));
+    before = !!first && (st !== instr.stage || first.instr.index < instr.index || (first.instr === instr && ranCommands(instr.run!).includes(cmd) && ranBefore(instr.run!, cmd).includes(first.cmd)));
   }
   if (!before) return false;
   const manifest = context?.npmManifest;
@@ -117,7 +118,7 @@ function firstCorepackManifest(st: Stage): { instr: Instr; cmd: ShellCommand } |
   if (first === undefined) {
     first = null;
     for (const i of st.instructions) {
-      const c = i.run?.text.includes('corepack') ? i.run.commands.find((x) => corepackYarn(x) === 'manifest') : undefined;
+      const c = i.run?.text.includes('corepack') ? ranCommands(i.run).find((x) => corepackYarn(x) === 'manifest') : undefined;
       if (c) {
         first = { instr: i, cmd: c };
         break;

@@ -88,6 +88,22 @@ describe('yarn-berry-cache-kept and the build context .yarnrc.yml', () => {
     assert.ok(!ids('FROM node:22-slim AS base\nRUN corepack enable\n\nFROM base\nWORKDIR /app\nCOPY package.json ./\nRUN yarn install\n', env()).includes(CLASSIC));
   });
 
+  it('reads a corepack command in a shell -c script among other commands, as the RUN runs it', () => {
+    // The script's commands are what the RUN runs (ranCommands), not the shell alone: a corepack
+    // there tells as much as one written plainly. yarn-cache-kept's fix would clean a PnP install.
+    const manifest: AnalysisEnvironment = { context: { npmManifest: parseNpmManifest('{}')! } };
+    for (const corepack of ['corepack enable', 'corepack prepare yarn@4.5.0 --activate']) {
+      const hidden = `FROM node:22-slim\nWORKDIR /app\nRUN set -e; sh -c "${corepack}"\nCOPY package.json ./\nRUN yarn install\n`;
+      assert.ok(!ids(hidden, env()).includes(CLASSIC), corepack);
+      const sameRun = `FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nRUN set -e; sh -c "${corepack}"; yarn install\n`;
+      assert.ok(!ids(sameRun, env()).includes(CLASSIC), corepack);
+    }
+    // A corepack enable after the install changes nothing for it (a sign of berry counts anywhere, as written plainly).
+    assert.ok(ids('FROM node:22-slim\nWORKDIR /app\nCOPY package.json ./\nRUN yarn install; sh -c "corepack enable"\n', env()).includes(CLASSIC));
+    // Known to be yarn classic: it speaks, as after a plain corepack enable.
+    assert.ok(ids('FROM node:22-slim\nWORKDIR /app\nRUN set -e; sh -c "corepack enable"\nCOPY package.json ./\nRUN yarn install\n', manifest).includes(CLASSIC));
+  });
+
   it("stays quiet with Plug'n'Play: no nodeLinker, pnp, or a .yarnrc.yml not copied before the install", () => {
     assert.ok(!ids(dockerfile(WHOLE), env('yarnPath: .yarn/releases/yarn-4.5.0.cjs\n')).includes(BERRY));
     assert.ok(!ids(dockerfile(WHOLE), env('nodeLinker: pnp\n')).includes(BERRY));
