@@ -4,7 +4,7 @@
 // part of its note (version and distribution).
 // Where a row has no measured unpacked size, the script derives one from the median
 // unpacked/compressed ratio of measured rows, nearest group first (same image and kind, same
-// image, same libc family, all rows), and writes down which group it used.
+// image, Java images with the same libc, same libc, all rows), and writes down which group it used.
 //
 // Usage: node scripts/generate-size-table.mjs [path/to/base-image-sizes.tsv] [--out FILE] [--check]
 //   --check  exit 1 (and write nothing) when the committed output differs from what the data gives.
@@ -73,6 +73,13 @@ function libcOf(row) {
   return kindOf(row) === 'alpine' || /\balpine\d/.test(row.note) || /\bmusl\b/.test(row.tag) ? 'musl' : 'glibc';
 }
 
+/**
+ * Images that are a Java runtime (or a build tool on one): a JDK unpacks to about 2.1 times its
+ * download, well under the glibc-wide median, so one without measured rows of its own (openjdk)
+ * takes the ratio of the measured Java rows rather than that of python or debian.
+ */
+const JAVA_IMAGES = new Set(['amazoncorretto', 'eclipse-temurin', 'gradle', 'ibm-semeru-runtimes', 'maven', 'openjdk', 'sapmachine']);
+
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -86,6 +93,7 @@ export function deriveUncompressed(rows) {
   const groups = [
     { label: (r) => (kindOf(r) === r.image ? r.image : `${r.image} ${kindOf(r)}`), match: (r, m) => m.image === r.image && kindOf(m) === kindOf(r) },
     { label: (r) => r.image, match: (r, m) => m.image === r.image },
+    { label: (r) => `${libcOf(r)}-based Java`, match: (r, m) => JAVA_IMAGES.has(r.image) && JAVA_IMAGES.has(m.image) && libcOf(m) === libcOf(r) },
     { label: (r) => `${libcOf(r)}-based`, match: (r, m) => libcOf(m) === libcOf(r) },
     { label: () => 'table', match: () => true },
   ];

@@ -69,7 +69,8 @@ export function baseImageHover(stage: Stage): string {
   }
   if (!estimate.unpackedMeasured || alternatives.some((a) => !a.estimate.unpackedMeasured)) {
     // Which ratio: the image's own measured rows where the table has some, else those of images
-    // with the same C library (openjdk has none: its ratio is the median of glibc images').
+    // or family with the same C library (openjdk has none: its ratio is that of the measured
+    // glibc-based Java rows).
     const own = estimate.unpackedMeasured ? [] : [...new Set(estimate.rows.filter((r) => !r.uncompressedMeasured).map((r) => r.uncompressedBasis.replace(/^derived: /, '')))];
     lines.push('', `\\* unpacked size derived from the download size with the unpacked/compressed ratio of measured rows of the table${own.length > 0 ? ` (${from.image}: ${own.join('; ')})` : ''}.`);
   }

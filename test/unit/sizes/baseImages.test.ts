@@ -296,7 +296,7 @@ describe('slimVariant', () => {
     // It said 'with the ratio measured for that image family' also where the family has none and
     // the ratio is the median of every measured glibc image.
     const hover = baseImageHover(buildModel('FROM openjdk:17-jdk-slim\n').stages[0]);
-    assert.match(hover, /\\\* unpacked size derived from the download size with the unpacked\/compressed ratio of measured rows of the table \(openjdk:17-jdk-slim: compressed x [\d.]+, median unpacked\/compressed of \d+ measured glibc-based rows\)\./);
+    assert.match(hover, /\\\* unpacked size derived from the download size with the unpacked\/compressed ratio of measured rows of the table \(openjdk:17-jdk-slim: compressed x [\d.]+, median unpacked\/compressed of \d+ measured glibc-based Java rows\)\./);
     assert.doesNotMatch(hover, /for that image family/);
   });
 });

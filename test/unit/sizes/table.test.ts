@@ -91,6 +91,29 @@ describe('scripts/generate-size-table.mjs', () => {
     assert.match(b.uncompressedBasis, /derived: compressed x 2\.701, median unpacked\/compressed of 1 measured python full row$/);
   });
 
+  it('derives a Java image without measured rows of its own from the Java rows with its libc, not the glibc-wide median', () => {
+    // openjdk has no measured unpacked size; it took the median of every glibc row (2.763, 614 MB
+    // for openjdk:18-jdk-slim) while the measured glibc JDK rows unpack to 2.06-2.16 times.
+    const row = (image: string, tag: string, compressed: number, unpacked: number | '', note: string) =>
+      `${image}\t${tag}\tlinux/amd64\t${compressed}\t${unpacked}\t2026-09-01\tsrc\tversion: ${note}`;
+    const { rows, errors } = gen.parseTable([
+      HEADER,
+      good,
+      row('eclipse-temurin', '21-jdk', 230080573, 474810000, 'jdk-21.0.12+8 ubuntu 26.04'),
+      row('amazoncorretto', '21', 225017459, 486760000, '21.0.12.8-1 al2023'),
+      row('eclipse-temurin', '17-jre-alpine', 68010737, 184020000, 'jdk-17.0.20.1+1 alpine3.24'),
+      row('openjdk', '18-jdk-slim', 222099726, '', '18.0.2.1 bullseye-slim'),
+      row('ruby', '3.4', 421390173, '', '3.4.10 trixie'),
+    ].join('\n'));
+    assert.deepEqual(errors, []);
+    const derived = gen.deriveUncompressed(rows);
+    const openjdk = derived.find((r) => r.tag === '18-jdk-slim')!;
+    assert.equal(openjdk.uncompressedBasis, 'derived: compressed x 2.113, median unpacked/compressed of 2 measured glibc-based Java rows');
+    assert.equal(openjdk.uncompressedBytes, Math.round(222099726 * 2.113));
+    // Other images keep the libc-wide median, Java rows included.
+    assert.match(derived.find((r) => r.tag === '3.4')!.uncompressedBasis, /of 3 measured glibc-based rows$/);
+  });
+
   it('rejects a row without a date', () => {
     assert.deepEqual(errorsOf('node\t22\tlinux/amd64\t408499334\t\t\trepo-info:repos/node/remote/22.md\tversion: 22'), [
       'line 2 (node:22 linux/amd64): missing or invalid reported_date',
@@ -130,5 +153,25 @@ describe('scripts/generate-size-table.mjs', () => {
     }
     const r = spawnSync(process.execPath, [script, dataFile, '--check'], { encoding: 'utf8' });
     assert.equal(r.status, 0, `${r.stderr}${r.stdout}`);
+  });
+
+  it('derives each measured unpacked size, hidden in turn, from the other rows (figures in docs/size-model.md)', function () {
+    if (!existsSync(dataFile)) this.skip();
+    const { rows } = gen.parseTable(readFileSync(dataFile, 'utf8')) as { rows: { image: string; tag: string; measuredUncompressed?: number }[] };
+    const errors: { id: string; error: number }[] = [];
+    rows.forEach((r, i) => {
+      if (r.measuredUncompressed === undefined) return;
+      const hidden = rows.map((x, j) => (j === i ? { ...x, measuredUncompressed: undefined } : x));
+      const derived = gen.deriveUncompressed(hidden)[i];
+      errors.push({ id: `${r.image}:${r.tag}`, error: Math.abs(derived.uncompressedBytes - r.measuredUncompressed) / r.measuredUncompressed });
+    });
+    const sorted = errors.map((e) => e.error).sort((a, b) => a - b);
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    const median = sorted.length % 2 ? sorted[sorted.length >> 1] : (sorted[sorted.length / 2 - 1] + sorted[sorted.length / 2]) / 2;
+    const java = errors.filter((e) => /^(amazoncorretto|eclipse-temurin|openjdk):/.test(e.id));
+    console.log(`      unpacked-size leave-one-out over ${sorted.length} measured rows: median error ${pct(median)}, max ${pct(sorted[sorted.length - 1])}; Java rows: ${java.map((e) => `${e.id} ${pct(e.error)}`).join(', ')}`);
+    assert.ok(sorted.length > 10);
+    // A guard against a grouping that makes the derivation much worse, not a target.
+    assert.ok(median < 0.2, `median ${pct(median)}`);
   });
 });
