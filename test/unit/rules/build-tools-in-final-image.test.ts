@@ -158,6 +158,15 @@ describe('build-tools-in-final-image: a JDK stage that only runs a jar built els
     assert.match(finding(builds)!.message, /Build in a builder stage and ship the jar on eclipse-temurin:21-jre/);
     assert.match(rewrites(builds)[0], /^FROM eclipse-temurin:21-jdk AS build\n[\s\S]*\nFROM eclipse-temurin:21-jre\n/);
   });
+
+  it('sees a build run through a shell (sh ./gradlew, bash mvnw) or by Ant, sbt or a compiler, not only mvn and gradle by name', () => {
+    for (const run of ['sh ./gradlew build', 'bash mvnw -B package', '/bin/sh gradlew bootJar', 'ant jar', 'sbt assembly', 'kotlinc src -include-runtime -d app.jar']) {
+      const text = `FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN ${run}\nENTRYPOINT ["java","-jar","/app/app.jar"]\n`;
+      assert.doesNotMatch(finding(text)!.message, /Nothing is built/, run);
+    }
+    // A shell's -c script is read for what it runs; a shell script that builds nothing leaves the finding as it was.
+    assert.match(finding(prebuilt.replace('COPY ${JAR_FILE}', 'RUN sh ./setup-user.sh\nCOPY ${JAR_FILE}'))!.message, /Nothing is built in this stage/);
+  });
 });
 
 describe('build-tools-in-final-image: a Node stage that builds on the image it runs on', () => {
