@@ -17,7 +17,7 @@
  * {@link keepsInnerScripts}): no quote of the same kind, no `\`, no line break, and inside double
  * quotes no `$` or backquote, which the outer shell would expand.
  */
-import { runsWheneverScriptSucceeds, scanShell, type ShellCommand } from './shell';
+import { programArgs, programName, runsWheneverScriptSucceeds, scanShell, type ShellCommand, type ShellWord } from './shell';
 import type { TextEdit } from './types';
 import type { LineIndex } from './text';
 
@@ -25,6 +25,20 @@ import type { LineIndex } from './text';
 export const SHELL_NAMES = '(?:sh|bash|ash|dash|zsh)';
 /** A program path whose last part names one of those shells. */
 export const SHELL_PATH = new RegExp(`(?:^|/)${SHELL_NAMES}$`);
+
+/** The script file a shell runs (`sh ./gradlew build`: `./gradlew`); undefined for another program, or a shell given `-c`. */
+export function shellScriptWord(cmd: ShellCommand): ShellWord | undefined {
+  if (!SHELL_PATH.test(programName(cmd))) return undefined;
+  const args = programArgs(cmd);
+  const script = args.find((w) => !w.value.startsWith('-') && !w.value.startsWith('+'));
+  return script && !args.some((w) => /^-[a-zA-Z]*c/.test(w.value)) ? script : undefined;
+}
+
+/** The program `cmd` runs, or the script a shell runs from a file (`bash mvnw package`: `mvnw`), without its path. */
+export function runProgram(cmd: ShellCommand): string {
+  const script = shellScriptWord(cmd);
+  return script ? script.value.replace(/^.*\//, '') : programName(cmd);
+}
 
 /** Where a RUN's commands were read from: the quoted `-c` script, from `start` to `end` (the closing quote) of the RUN's text. */
 export interface InnerScript {

@@ -11,6 +11,7 @@ import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, op
 import { buildModel, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
+import { runProgram } from './innerScript';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
@@ -308,7 +309,7 @@ export function imageRepository(image: string | undefined): string | undefined {
 export function usedLaterInImage(model: DockerfileModel, instr: Instr, programs: RegExp): boolean {
   const later = laterInImage(model, instr);
   for (const i of later) {
-    if (i.run && ranCommands(i.run).some((c) => programs.test(programName(c)))) return true;
+    if (i.run && ranCommands(i.run).some((c) => programs.test(runProgram(c)))) return true;
     if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && programs.test(firstWordOf(i))) return true;
   }
   return false;

@@ -12,7 +12,7 @@
 import type { Copy } from 'dockerfile-ast';
 import { APT_PROGRAMS, aptPackages, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, RPM_PROGRAMS, subcommand } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
-import { SHELL_PATH } from '../core/innerScript';
+import { runProgram } from '../core/innerScript';
 import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
@@ -100,15 +100,6 @@ function sizeOf(image: string, platform?: string): string {
 
 /** Programs that need a JDK rather than a JRE: the build tools and the JDK's own commands. */
 const JDK_PROGRAMS = /^(mvn|mvnw|gradle|gradlew|ant|sbt|lein|javac|kotlinc|scalac|jar|jlink|jdeps|jpackage|jshell|jcmd|jmap|jstack|jdb|native-image)$/;
-
-/** The program `cmd` runs, or the script a shell runs from a file (`sh ./gradlew build`, `bash mvnw package`). */
-function runProgram(cmd: ShellCommand): string {
-  const name = programName(cmd);
-  if (!SHELL_PATH.test(name)) return name;
-  const args = programArgs(cmd);
-  const script = args.find((w) => !w.value.startsWith('-') && !w.value.startsWith('+'));
-  return script && !args.some((w) => /^-[a-zA-Z]*c/.test(w.value)) ? script.value.replace(/^.*\//, '') : name;
-}
 
 /**
  * True when a Java stage builds nothing and runs no JDK tool: it only copies a jar built

@@ -5,14 +5,15 @@
  */
 import { hasFlag } from '../core/commands';
 import { appendRepair, cacheRule, flagValue, programWord, runsAsRoot, usedLaterInImage } from '../core/packageManagers';
-import { programName, type ShellCommand } from '../core/shell';
+import type { ShellCommand } from '../core/shell';
+import { runProgram, shellScriptWord } from '../core/innerScript';
 
 const BASIS = "Gradle's caches/ (dependencies, transformed jars, build script classes) and wrapper/ (a whole Gradle distribution for ./gradlew); their size depends on the project and is not yet measured by our bench";
 const PROGRAMS = /^(gradle|gradlew)$/;
 
 function gradleRuns(cmd: ShellCommand) {
-  if (!PROGRAMS.test(programName(cmd)) || hasFlag(cmd, '-v', '--version', '-h', '--help', '-?')) return undefined;
-  return programWord(cmd);
+  if (!PROGRAMS.test(runProgram(cmd)) || hasFlag(cmd, '-v', '--version', '-h', '--help', '-?')) return undefined;
+  return shellScriptWord(cmd) ?? programWord(cmd);
 }
 
 function userHome(cmd: ShellCommand, env: (name: string) => string | undefined): string | undefined {
@@ -36,7 +37,7 @@ export const rule = cacheRule({
   cleans: () => false,
   cacheHandled: (handled, { cmd, env }) => {
     const home = userHome(cmd, env) ?? '~/.gradle';
-    return handled(`${home}/caches`) && (programName(cmd) !== 'gradlew' || handled(`${home}/wrapper`));
+    return handled(`${home}/caches`) && (runProgram(cmd) !== 'gradlew' || handled(`${home}/wrapper`));
   },
   message: () => `Gradle leaves its caches in the final image: ${BASIS}. Build in a builder stage and copy the jar, or use a cache mount on /root/.gradle.`,
   saving: { basis: BASIS },

@@ -5,15 +5,16 @@
  */
 import { hasFlag } from '../core/commands';
 import { appendRepair, cacheRule, programWord, runsAsRoot, usedLaterInImage } from '../core/packageManagers';
-import { programArgs, programName, type ShellCommand } from '../core/shell';
+import { programArgs, type ShellCommand } from '../core/shell';
+import { runProgram, shellScriptWord } from '../core/innerScript';
 
 const BASIS = "Maven's local repository holds every plugin and dependency jar of the build; its size depends on the project and is not yet measured by our bench";
 const PROGRAMS = /^(mvn|mvnw|mvnd)$/;
 
 /** The program word of a Maven run that resolves dependencies (not `mvn --version`). */
 function mavenRuns(cmd: ShellCommand) {
-  if (!PROGRAMS.test(programName(cmd)) || hasFlag(cmd, '-v', '--version', '-h', '--help')) return undefined;
-  return programWord(cmd);
+  if (!PROGRAMS.test(runProgram(cmd)) || hasFlag(cmd, '-v', '--version', '-h', '--help')) return undefined;
+  return shellScriptWord(cmd) ?? programWord(cmd);
 }
 
 /** `-Dmaven.repo.local=...` on the command line or in MAVEN_OPTS / MAVEN_ARGS. */
