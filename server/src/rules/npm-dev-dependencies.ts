@@ -79,23 +79,28 @@ interface DevCost {
 
 /**
  * What the devDependencies of the build context's lockfile weigh, when this command installs from
- * it (copied before the RUN) and the npm package table knows every one of them: the difference of
- * the lockfile's estimate with and without them. Undefined otherwise.
+ * it (copied before the RUN) and the npm package table knows at least half of them: the difference
+ * of the lockfile's estimate with and without them, a lower bound ("at least") when the table lacks
+ * some. Undefined otherwise, and when it knows fewer: their sum would tell more about the table
+ * than about the project, and the measured example more.
  */
 function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, word: ShellWord): DevCost | undefined {
   const lockfile = installedLockfile(env, instr, cmd, word);
   if (!lockfile) return undefined;
   const all = lockfileEstimate(lockfile, { omitOptional: omitsOptional(cmd) });
   const prod = lockfileEstimate(lockfile, { omitDev: true, omitOptional: omitsOptional(cmd) });
-  if (all.unknown.length > prod.unknown.length) return undefined;
   const count = all.installed - prod.installed;
+  // Dev entries the table cannot size: a lockfile marks them, so the others' sum is a true lower bound.
+  const missing = all.unknown.length - prod.unknown.length;
+  if (missing * 2 > count) return undefined;
   const bytes = all.bytes - prod.bytes;
   const approximated = all.approximated.length - prod.approximated.length;
-  const packages = countOf(count, 'package');
+  const packages = `${missing ? `${formatCount(count - missing)} of ` : ''}${countOf(count, 'package')}`;
+  const least = missing ? 'at least ' : '';
   const basis =
-    `unpacked size of the ${packages} ${lockfile.path} marks \`dev: true\` (what --omit=dev leaves out)` +
-    `${approximated ? `, ${approximated} of them as another version of the same line` : ''}, from npm registry metadata of ${npmPackageTable().generatedOn}`;
-  const cost = `${TOOLS}: about ${formatBytes(bytes)} in the ${packages} ${lockfile.path} marks as dev (unpacked sizes from the npm package table)`;
+    `${least}unpacked size of the ${packages} ${lockfile.path} marks \`dev: true\` (what --omit=dev leaves out)` +
+    `${approximated ? `, ${approximated} of them as another version of the same line` : ''}, from npm registry metadata of ${npmPackageTable().generatedOn}${missing ? `, which lacks the other ${missing}` : ''}`;
+  const cost = `${TOOLS}: ${least}about ${formatBytes(bytes)} in the ${packages} ${lockfile.path} marks as dev (unpacked sizes from the npm package table${missing ? ', which lacks the others' : ''})`;
   return { cost, saving: { bytes, basis }, ...(count === 0 ? { none: true as const } : {}) };
 }
 
@@ -107,8 +112,9 @@ function someNames(specs: readonly string[]): string {
 
 /**
  * The devDependencies of the build context's package.json, when this command installs from it
- * without a lockfile: named, and sized when the npm package table resolves every range (the
- * difference of the install with and without them). Undefined otherwise or when it has none.
+ * without a lockfile: named, and sized when the npm package table resolves at least half of their
+ * ranges (the difference of the install with and without them; a lower bound when it cannot size
+ * some of them or of what they pull in). Undefined otherwise or when it has none.
  */
 function manifestDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, word: ShellWord): DevCost | undefined {
   const manifest = installedManifest(env, instr, cmd, word);
@@ -117,12 +123,15 @@ function manifestDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellComma
   const named = `the ${dev.length === 1 ? 'devDependency' : `${formatCount(dev.length)} devDependencies`} of ${manifest.path} (${someNames(dev)})`;
   const all = manifestEstimate(manifest, { omitOptional: omitsOptional(cmd) });
   const prod = manifestEstimate(manifest, { omitDev: true, omitOptional: omitsOptional(cmd) });
-  if (all.unknown.length > prod.unknown.length) {
-    return { cost: `${named}; the npm package table cannot size them all (${all.unknown.slice(0, 3).join(', ')})`, saving: { basis: `depends on the project; example: ${DEV.basis}` } };
+  const missing = all.unknown.filter((u) => !prod.unknown.includes(u));
+  const unsized = missing.slice(0, 3).join(', ');
+  if (dev.filter((d) => missing.includes(d)).length * 2 > dev.length) {
+    return { cost: `${named}; the npm package table cannot size them all (${unsized})`, saving: { basis: `depends on the project; example: ${DEV.basis}` } };
   }
   const bytes = all.bytes - prod.bytes;
-  const basis = `unpacked size of what ${manifest.path}'s devDependencies add to its dependencies, with their ranges resolved as npm does against npm registry metadata of ${npmPackageTable().generatedOn} (no lockfile: a build takes the newest versions that fit, which may differ)`;
-  return { cost: `${named}: about ${formatBytes(bytes)} with what they pull in (ranges resolved against the npm package table; there is no lockfile)`, saving: { bytes, basis } };
+  const least = missing.length ? 'at least ' : '';
+  const basis = `${least}unpacked size of what ${manifest.path}'s devDependencies add to its dependencies, with their ranges resolved as npm does against npm registry metadata of ${npmPackageTable().generatedOn} (no lockfile: a build takes the newest versions that fit, which may differ)`;
+  return { cost: `${named}: ${least}about ${formatBytes(bytes)} with what they pull in (ranges resolved against the npm package table${missing.length ? `, which cannot size ${unsized}` : ''}; there is no lockfile)`, saving: { bytes, basis } };
 }
 
 /** Whether the package.json this command installs (copied before the RUN, no workspaces root) declares no devDependencies: then there is nothing to omit. */
@@ -151,7 +160,7 @@ export const rule: Rule = {
     why: 'Test runners, bundlers, linters and type definitions are needed to build and test the app, not to run it. Installed in the final image they ship with every deployment. When the Dockerfile builds the app in the same image (`npm run build`), they are needed there: the cure is a builder stage, and a final stage that installs with `--omit=dev` and copies the build output.',
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
-    sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN and the table knows every one of them; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table (a build takes the newest versions that fit, which may differ); otherwise ${BASIS} (${DEV.basis}). No finding when that lockfile pins no dev package, or that package.json declares no devDependencies and no lockfile pins any: there is nothing to omit.`,
+    sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table (a build takes the newest versions that fit, which may differ). Either when the table knows at least half of them, as "at least" when it lacks some. Otherwise ${BASIS} (${DEV.basis}). No finding when that lockfile pins no dev package, or that package.json declares no devDependencies and no lockfile pins any: there is nothing to omit.`,
     fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are not reported, nor images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
   },
   check({ model, env }) {

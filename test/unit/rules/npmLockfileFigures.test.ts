@@ -1,7 +1,8 @@
 /**
  * npm-dev-dependencies and npm-cache-kept give this project's figures when the build context's
- * lockfile is copied before the install and the npm package table knows its packages, and keep
- * the measured example only when the context does not tell. Both are family rules whose findings
+ * lockfile is copied before the install and the npm package table knows its packages (for the
+ * devDependencies, at least half of them: then a lower bound), and keep the measured example only
+ * when the context does not tell. Both are family rules whose findings
  * are kept across edits: a lockfile that appears or changes must not leave the old figures.
  *
  * test/fixtures/npm-lockfile-dev: a real lockfile written by npm 11 (`npm install
@@ -70,6 +71,28 @@ describe('npm rules with the build context lockfile', () => {
     const findings = analyze(text, env()).findings;
     assert.equal(findings.some((f) => f.ruleId === 'npm-dev-dependencies'), false);
     assert.equal(finding(findings, 'npm-cache-kept').saving?.bytes, estimateNpmCache(prod).bytes);
+  });
+
+  // The lockfile fixture with dev entries the table lacks (a private package, a line it does not hold).
+  const withUnknownDev = (n: number) => ({
+    ...withDev,
+    packages: [...withDev.packages, ...Array.from({ length: n }, (_, i) => ({ location: `node_modules/@private/tool-${i}`, name: `@private/tool-${i}`, version: '1.0.0', dev: true }))],
+  });
+
+  it('npm-dev-dependencies: a lower bound when the table knows at least half of the dev packages, the example when it knows fewer', () => {
+    const bytes = all.bytes - prod.bytes;
+    const f = finding(analyze(DOCKERFILE, env(withUnknownDev(3))).findings, 'npm-dev-dependencies');
+    assert.ok(f.message.includes(`at least about ${formatBytes(bytes)} in the ${devCount} of ${devCount + 3} packages package-lock.json marks as dev (unpacked sizes from the npm package table, which lacks the others)`), f.message);
+    assert.equal(f.saving?.bytes, bytes);
+    assert.match(f.saving!.basis, new RegExp(`^at least unpacked size of the ${devCount} of ${devCount + 3} packages .*, which lacks the other 3$`));
+    // The image estimate of that layer is a lower bound too.
+    const layer = estimateImage(buildModel(DOCKERFILE), env(withUnknownDev(3)))!.layers.find((l) => l.instr.index === 3)!;
+    assert.equal(layer.complete, false);
+    // Exactly half known still gives the lower bound; fewer, the measured example.
+    assert.ok(finding(analyze(DOCKERFILE, env(withUnknownDev(devCount))).findings, 'npm-dev-dependencies').message.includes(`at least about ${formatBytes(bytes)} in the ${devCount} of ${2 * devCount} packages`));
+    const few = finding(analyze(DOCKERFILE, env(withUnknownDev(devCount + 1))).findings, 'npm-dev-dependencies');
+    assert.match(few.message, /in a small TypeScript service we measured about 59 MB/);
+    assert.equal(few.saving?.bytes, undefined);
   });
 
   it('falls back to the measured examples without a lockfile, when it is not copied before the RUN, or when the table lacks packages', () => {

@@ -70,6 +70,15 @@ describe('npm rules with the build context package.json and no lockfile', () => 
     assert.match(f.message, /the 5 devDependencies of package\.json \(typescript, a, b and 2 more\); the npm package table cannot size them all/);
   });
 
+  it('npm-dev-dependencies: a lower bound when the table resolves at least half of the devDependencies', () => {
+    const partial = parseNpmManifest('{"dependencies":{"express":"^4.19.0"},"devDependencies":{"prettier":"^3.0.0","nodemon":"^3.0.0","typescript":"^2.0.0"}}')!;
+    const known = estimateNpmInstall(['express@^4.19.0', 'prettier@^3.0.0', 'nodemon@^3.0.0']).bytes - estimateNpmInstall(['express@^4.19.0']).bytes;
+    const f = finding(analyze(DOCKERFILE, env(partial)).findings, 'npm-dev-dependencies');
+    assert.equal(f.saving?.bytes, known);
+    assert.match(f.saving!.basis, /^at least unpacked size/);
+    assert.ok(f.message.includes(`the 3 devDependencies of package.json (prettier, nodemon, typescript): at least about ${formatBytes(known)} with what they pull in (ranges resolved against the npm package table, which cannot size typescript@^2.0.0; there is no lockfile)`), f.message);
+  });
+
   it('a workspaces root, package.json not copied before the install, a copied lockfile: package.json does not decide', () => {
     const ws = { ...noDev, workspaces: true };
     const notCopied = 'FROM node:20\nWORKDIR /app\nCOPY server.js ./\nRUN npm install\nCMD ["node", "server.js"]\n';
