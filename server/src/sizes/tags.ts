@@ -41,6 +41,14 @@ export const UBUNTU_RELEASES: Readonly<Record<string, string>> = {
   bionic: '18.04', focal: '20.04', jammy: '22.04', kinetic: '22.10', lunar: '23.04', mantic: '23.10', noble: '24.04', oracular: '24.10', plucky: '25.04',
   questing: '25.10', resolute: '26.04',
 };
+/**
+ * Node.js's LTS lines by codename, which the node image's tags also use (`node:iron`,
+ * `node:jod-bookworm-slim`): the names the Node.js release schedule gives each even major line
+ * when it enters long-term support (nodejs/Release).
+ */
+export const NODE_CODENAMES: Readonly<Record<string, number>> = {
+  argon: 4, boron: 6, carbon: 8, dubnium: 10, erbium: 12, fermium: 14, gallium: 16, hydrogen: 18, iron: 20, jod: 22, krypton: 24,
+};
 const DEBIAN_BY_NUMBER = new Map(Object.entries(DEBIAN_RELEASES).map(([name, n]) => [n, name]));
 const UBUNTU_BY_NUMBER = new Map(Object.entries(UBUNTU_RELEASES).map(([name, v]) => [v, name]));
 
@@ -86,6 +94,11 @@ export function parseTag(image: string, tag: string): TagInfo {
         info.versionText = raw;
         info.version = UBUNTU_RELEASES[t].split('.').map(Number);
         info.distro = t;
+        continue;
+      }
+      if (image === 'node' && t in NODE_CODENAMES) {
+        info.versionText = raw;
+        info.version = [NODE_CODENAMES[t]];
         continue;
       }
       if (CHANNELS.has(t)) {

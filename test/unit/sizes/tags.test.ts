@@ -1,5 +1,6 @@
 import * as assert from 'node:assert/strict';
-import { composeTag, normalizePlatform, parseTag } from '../../../server/src/sizes';
+import { composeTag, estimateBaseImage, normalizePlatform, parseTag, slimVariant } from '../../../server/src/sizes';
+import { analyze } from '../../../server/src/core/analyze';
 
 describe('parseTag', () => {
   it('splits version and variant', () => {
@@ -62,6 +63,23 @@ describe('parseTag', () => {
     assert.equal(t.channel, 'mainline');
     assert.equal(t.kind, 'alpine');
     assert.equal(parseTag('node', 'lts-slim').channel, 'lts');
+  });
+
+  it("reads Node.js LTS codenames as node's versions (node:iron is node:20), not as a role", () => {
+    // Before, `iron` was a role: no -slim variant was found, so FROM node:iron got no
+    // base-image-not-slim finding, and its size was guessed from node:24.
+    const iron = parseTag('node', 'iron');
+    assert.deepEqual([iron.version, iron.versionText, iron.role, iron.kind], [[20], 'iron', '', 'full']);
+    const jod = parseTag('node', 'jod-bookworm-slim');
+    assert.deepEqual([jod.version, jod.role, jod.kind, jod.distro], [[22], '', 'slim', 'bookworm']);
+    assert.deepEqual(parseTag('node', 'Krypton-alpine').version, [24]);
+    // Only node's tags: elsewhere the word is what it was.
+    assert.equal(parseTag('python', 'iron').role, 'iron');
+    assert.equal(slimVariant('node:iron'), 'node:iron-slim');
+    assert.equal(slimVariant('node:jod-bookworm'), 'node:jod-bookworm-slim');
+    assert.equal(estimateBaseImage('node:iron')?.unpackedBytes, estimateBaseImage('node:20')?.unpackedBytes);
+    const finding = analyze('FROM node:iron\nCMD ["node", "index.js"]\n', { context: {} }).findings.find((f) => f.ruleId === 'base-image-not-slim');
+    assert.match(finding?.message ?? '', /^node:iron is a full image .*node:iron-slim has the same runtime/);
   });
 
   it('uses Debian and Ubuntu releases as versions of those images', () => {
