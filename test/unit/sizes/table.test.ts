@@ -156,7 +156,10 @@ describe('scripts/generate-size-table.mjs', () => {
   });
 
   it('derives each measured unpacked size, hidden in turn, from the other rows (figures in docs/size-model.md)', function () {
-    if (!existsSync(dataFile)) this.skip();
+    if (!existsSync(dataFile)) {
+      console.log(`      skipped: ${dataFile} is not present (the shared data folder sits beside the repository)`);
+      this.skip();
+    }
     const { rows } = gen.parseTable(readFileSync(dataFile, 'utf8')) as { rows: { image: string; tag: string; measuredUncompressed?: number }[] };
     const errors: { id: string; error: number }[] = [];
     rows.forEach((r, i) => {
