@@ -420,7 +420,8 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
 
   function slimVariant(reference: string): string | undefined {
     const found = queryOf(reference);
-    if (!found || found.q.kind !== 'full') return undefined;
+    // A digest without a tag (`node@sha256:...`) may pin any variant, a -slim one too: nothing to suggest.
+    if (!found || found.q.kind !== 'full' || found.ref.effectiveTag === undefined) return undefined;
     const { image, q, repo } = found;
     if (!SLIM_UNMEASURED.has(image) && !byImage.get(image)!.some((r) => r.tag.kind === 'slim' && r.tag.role === q.role)) return undefined;
     return withTag(repo, image, q, 'slim', q.role);

@@ -82,6 +82,16 @@ describe('parseTag', () => {
     assert.match(finding?.message ?? '', /^node:iron is a full image .*node:iron-slim has the same runtime/);
   });
 
+  it('suggests no -slim variant for a digest without a tag, which may pin a -slim image', () => {
+    // Before, node@sha256:... read as node:latest: "is a full image", and the fix wrote node:slim
+    // over the pinned digest.
+    const digest = 'sha256:' + '0123456789abcdef'.repeat(4);
+    assert.equal(slimVariant(`node@${digest}`), undefined);
+    assert.equal(slimVariant(`node:20@${digest}`), 'node:20-slim');
+    const findings = (from: string) => analyze(`FROM ${from}\nCMD ["node", "index.js"]\n`, { context: {} }).findings.filter((f) => f.ruleId === 'base-image-not-slim').length;
+    assert.deepEqual([findings(`node@${digest}`), findings(`node:20@${digest}`)], [0, 1]);
+  });
+
   it('uses Debian and Ubuntu releases as versions of those images', () => {
     assert.deepEqual(parseTag('debian', 'bookworm-slim').version, [12]);
     assert.equal(parseTag('debian', 'bookworm-slim').kind, 'slim');
