@@ -102,6 +102,11 @@ function ranInside(commands: readonly ShellCommand[]): ShellCommand[] {
   return commands.flatMap((c) => (scriptWord(c) < 0 ? [c] : ranInside(scanShell(c.words[scriptWord(c)].value).commands)));
 }
 
+/** The commands `script` runs, a shell's `-c` script read through at any depth. */
+export function scriptCommands(script: string): ShellCommand[] {
+  return ranInside(scanShell(script).commands);
+}
+
 /** Characters a fix may not write inside each kind of quoted script. */
 const UNSAFE: Record<InnerScript['quote'], RegExp> = {
   "'": /['\\\n\r]/,

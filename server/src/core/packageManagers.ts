@@ -11,7 +11,7 @@ import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, op
 import { buildModel, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
-import { runProgram } from './innerScript';
+import { runProgram, scriptCommands } from './innerScript';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
@@ -310,17 +310,23 @@ export function usedLaterInImage(model: DockerfileModel, instr: Instr, programs:
   const later = laterInImage(model, instr);
   for (const i of later) {
     if (i.run && ranCommands(i.run).some((c) => programs.test(runProgram(c)))) return true;
-    if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && programs.test(firstWordOf(i))) return true;
+    if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && startedCommands(i).some((c) => programs.test(runProgram(c)))) return true;
   }
   return false;
 }
 
-/** The program a CMD/ENTRYPOINT starts (exec or shell form), without its path. */
-function firstWordOf(instr: Instr): string {
+/** The commands a CMD/ENTRYPOINT starts (exec or shell form), read through a shell (`["sh", "./gradlew"]`, `sh -c '...'`). */
+function startedCommands(instr: Instr): ShellCommand[] {
   const content = instr.node.getArgumentsContent() ?? '';
-  const exec = /^\s*\[\s*"([^"]*)"/.exec(content);
-  const word = exec ? exec[1] : content.trim().split(/\s+/)[0] ?? '';
-  return word.slice(word.lastIndexOf('/') + 1);
+  let exec: unknown;
+  try {
+    exec = JSON.parse(content);
+  } catch {
+    // shell form
+  }
+  // Exec-form words quoted as the shell would keep them, so the scanner reads the same words.
+  const text = Array.isArray(exec) ? exec.map((w) => `'${String(w).replace(/'/g, "'\\''")}'`).join(' ') : content;
+  return scriptCommands(text);
 }
 
 /** A tool's folder in the user's cache directory: `$XDG_CACHE_HOME/<name>` when the command sees XDG_CACHE_HOME, else `~/.cache/<name>`. */

@@ -31,6 +31,17 @@ describe('JVM build caches: a wrapper run through a shell', () => {
     assert.equal(found(later, 'maven-cache-kept')[0].fix, undefined);
   });
 
+  it('a CMD or ENTRYPOINT that runs the wrapper through a shell keeps the cache (no fix)', () => {
+    const text = 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN sh ./gradlew build\nCMD %\n';
+    for (const cmd of ['["sh", "./gradlew", "bootRun"]', 'sh ./gradlew bootRun', '["/bin/sh", "-c", "exec ./gradlew bootRun"]', 'java -version && ./gradlew bootRun']) {
+      assert.equal(found(text.replace('%', cmd), 'gradle-cache-kept')[0].fix, undefined, cmd);
+    }
+    const maven = 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN bash mvnw -B package\nENTRYPOINT ["bash", "mvnw", "spring-boot:run"]\n';
+    assert.equal(found(maven, 'maven-cache-kept')[0].fix, undefined);
+    // A CMD that runs something else still lets the fix through.
+    assert.ok(found(text.replace('%', '["sh", "./start.sh"]'), 'gradle-cache-kept')[0].fix);
+  });
+
   it('a shell given -c, or a script of another name, is not the wrapper', () => {
     assert.deepEqual(found('FROM eclipse-temurin:21-jdk\nRUN sh ./build.sh\n', 'gradle-cache-kept'), []);
     assert.deepEqual(found('FROM eclipse-temurin:21-jdk\nRUN sh -c "echo gradlew"\n', 'gradle-cache-kept'), []);
