@@ -437,7 +437,8 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
       out.push({ reference: alt, estimate: e, savingBytes: current.unpackedBytes - e.unpackedBytes, savingCompressedBytes: current.compressedBytes - e.compressedBytes, caveat });
     };
     const found = queryOf(reference);
-    if (found) {
+    // A digest without a tag may pin any variant (see slimVariant): none is known to be smaller.
+    if (found && found.ref.effectiveTag !== undefined) {
       const { image, q, repo } = found;
       const kindRank: Record<Kind, number> = { full: 2, slim: 1, alpine: 0 };
       const families = new Map<string, { kind: Kind; role: string }>();

@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { composeTag, estimateBaseImage, normalizePlatform, parseTag, slimVariant } from '../../../server/src/sizes';
+import { composeTag, estimateBaseImage, normalizePlatform, parseTag, slimVariant, smallerAlternatives } from '../../../server/src/sizes';
 import { analyze } from '../../../server/src/core/analyze';
 
 describe('parseTag', () => {
@@ -90,6 +90,9 @@ describe('parseTag', () => {
     assert.equal(slimVariant(`node:20@${digest}`), 'node:20-slim');
     const findings = (from: string) => analyze(`FROM ${from}\nCMD ["node", "index.js"]\n`, { context: {} }).findings.filter((f) => f.ruleId === 'base-image-not-slim').length;
     assert.deepEqual([findings(`node@${digest}`), findings(`node:20@${digest}`)], [0, 1]);
+    // Nor does the FROM hover list node:slim and node:alpine as smaller variants of it.
+    assert.deepEqual(smallerAlternatives(`node@${digest}`).map((a) => a.reference), []);
+    assert.deepEqual(smallerAlternatives(`node:20@${digest}`).map((a) => a.reference), ['node:20-alpine', 'node:20-slim']);
   });
 
   it('uses Debian and Ubuntu releases as versions of those images', () => {
