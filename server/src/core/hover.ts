@@ -38,7 +38,7 @@ export function layerHover(layer: LayerEstimate): string {
   const head = layer.bytes === undefined ? 'not sized' : `${layer.complete ? 'about' : 'at least about'} ${formatBytes(layer.bytes)}`;
   const lines = [`**Layer: ${head}**`, ''];
   if (layer.parts.length === 0) lines.push('Adds no measurable content (metadata, removals or small files only).');
-  for (const p of layer.parts) lines.push(`- ${p.label.replace(/[`*_]/g, '\\$&')}: ${p.bytes !== undefined ? `about ${formatBytes(p.bytes)}` : 'not sized'} (${p.basis})`);
+  for (const p of layer.parts) lines.push(`- ${p.label.replace(/[`*_]/g, '\\$&')}: ${p.bytes !== undefined ? `${p.complete === false ? 'at least ' : ''}about ${formatBytes(p.bytes)}` : 'not sized'} (${p.basis})`);
   if (!layer.inFinalImage) lines.push('', 'This stage\'s layers do not reach the final image.');
   return lines.join('\n');
 }

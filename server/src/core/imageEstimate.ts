@@ -17,7 +17,7 @@ import { finalStage, type DockerfileModel, type Instr, type Stage } from './mode
 import { programName, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
-import { APT_LISTS, countOf, estimateAptInstall, estimateBaseImage, estimateNpmCache, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type AptEstimate, type NpmEstimate } from '../sizes';
+import { APT_LISTS, countOf, estimateAptInstall, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type AptEstimate, type NpmEstimate } from '../sizes';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 import { restoredBytes, type StoredAgain } from '../rules/files-changed-in-later-layer';
 import { installsRecommends } from '../rules/apt-recommends';
@@ -28,6 +28,8 @@ export interface SizedPart {
   /** Undefined when the model has no basis for a figure. */
   bytes?: number;
   basis: string;
+  /** False when `bytes` is a lower bound: the layer is then not complete. */
+  complete?: false;
 }
 
 export interface LayerEstimate {
@@ -116,10 +118,11 @@ function npmParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
 
 const NPM_CACHE_LABEL = 'npm cache left in the layer (~/.npm)';
 
-/** npm's cache after an install the model sized; not sized when some packages are unknown. */
+/** npm's cache after an install the model sized: a lower bound when the table lacks some packages, not sized when it lacks more than half (npmCacheFigure, as npm-cache-kept). */
 function cachePart(est: NpmEstimate): SizedPart {
-  const cache = estimateNpmCache(est);
-  return { label: NPM_CACHE_LABEL, bytes: est.unknown.length ? undefined : cache.bytes, basis: est.unknown.length ? 'depends on the packages the table does not hold' : cache.basis };
+  const cache = npmCacheFigure(est);
+  if (!cache) return { label: NPM_CACHE_LABEL, basis: 'depends on the packages the table does not hold' };
+  return { label: NPM_CACHE_LABEL, bytes: cache.bytes, basis: cache.basis, ...(cache.least ? { complete: false as const } : {}) };
 }
 
 /**
@@ -296,7 +299,7 @@ function layerOf(model: DockerfileModel, instr: Instr, env: AnalysisEnvironment,
     instr,
     parts,
     bytes: sized.length ? sized.reduce((s, p) => s + p.bytes!, 0) : parts.length === 0 ? 0 : undefined,
-    complete: sized.length === parts.length,
+    complete: sized.length === parts.length && parts.every((p) => p.complete !== false),
     inFinalImage: instr.stage?.layersInFinal ?? false,
   };
 }

@@ -7,7 +7,7 @@ import { namedPath } from '../core/paths';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from '../core/npmCommand';
 import { lockfileKey, NPM_UPDATE, projectInstall } from '../core/npmLockfile';
 import { cleansNpmCache } from '../core/commands';
-import { countOf, estimateNpmCache, estimateNpmInstall, formatBytes } from '../sizes';
+import { countOf, estimateNpmInstall, formatBytes, formatCount, npmCacheFigure } from '../sizes';
 import type { SizeEstimate } from '../core/types';
 import { NPM_CACHE_DEV_EXAMPLE as DEV, NPM_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
 
@@ -20,12 +20,15 @@ interface OwnCache {
   installed: number;
   /** What the figure is for: "these packages", "the 57 packages of package-lock.json". */
   what: string;
+  /** Set when the table lacks some packages: the figures are lower bounds, and it lacks these. */
+  lacks?: string;
 }
 
 /**
- * The cache this command leaves, when the npm package table knows every package it installs: the
- * packages it names, or those of the build context's lockfile when it installs from one copied
- * before this RUN (the model of the whole-image estimate); undefined otherwise.
+ * The cache this command leaves, when the npm package table knows at least half of the packages
+ * it installs (a lower bound when it lacks some): the packages it names, or those of the build
+ * context's lockfile when it installs from one copied before this RUN (the model of the
+ * whole-image estimate); undefined otherwise.
  */
 function ownCache(c: CacheCommandContext): OwnCache | undefined {
   // The message and the saving of one finding both ask; `c` is made once per command and check.
@@ -39,19 +42,18 @@ function estimateOwnCache(c: CacheCommandContext): OwnCache | undefined {
   const word = npmInstallWord(c.cmd);
   if (!word) return undefined;
   const project = projectInstall({ context: c.context ?? {} }, c.instr, c.cmd, word);
-  if (project) {
-    const est = project.estimate;
-    if (est.unknown.length > 0 || est.packages.length === 0) return undefined;
-    const packages = countOf(project.count, 'package');
-    const what = project.fromLockfile ? `the ${packages} of ${project.path} it installs` : `the ${packages} ${project.path} installs without a lockfile`;
-    const cache = estimateNpmCache(est);
-    return { bytes: cache.bytes, basis: `${cache.basis}; for ${what}`, installed: est.bytes, what };
-  }
-  const names = npmPackageOperands(c.cmd, word).map((w) => w.value);
-  if (names.length === 0 || NPM_UPDATE.has(word.value)) return undefined;
-  const est = estimateNpmInstall(names, { global: installsGlobally(c.cmd), omitOptional: omitsOptional(c.cmd), omitPeer: omitsPeer(c.instr, c.cmd) });
-  if (est.unknown.length > 0 || est.packages.length === 0) return undefined;
-  return { ...estimateNpmCache(est), installed: est.bytes, what: 'these packages' };
+  const names = project ? [] : npmPackageOperands(c.cmd, word).map((w) => w.value);
+  if (!project && (names.length === 0 || NPM_UPDATE.has(word.value))) return undefined;
+  const est = project?.estimate ?? estimateNpmInstall(names, { global: installsGlobally(c.cmd), omitOptional: omitsOptional(c.cmd), omitPeer: omitsPeer(c.instr, c.cmd) });
+  const cache = npmCacheFigure(est);
+  if (!cache) return undefined;
+  const n = est.unknown.length;
+  // The lockfile counts the packages the table lacks; without one their own dependencies are unseen.
+  const lacks = !cache.least ? undefined : project?.fromLockfile ? 'the others' : est.unknown.slice(0, 2).join(', ') + (n > 2 ? ', ...' : '');
+  let what = 'these packages';
+  if (project?.fromLockfile) what = `the ${lacks ? `${formatCount(est.packages.length)} of ` : ''}${countOf(project.count, 'package')} of ${project.path} it installs`;
+  else if (project) what = `${lacks ? `${formatCount(project.count)} of the packages` : `the ${countOf(project.count, 'package')}`} ${project.path} installs without a lockfile`;
+  return { bytes: cache.bytes, basis: project ? `${cache.basis}; for ${what}` : cache.basis, installed: est.bytes, what, lacks };
 }
 
 /**
@@ -74,7 +76,7 @@ export const rule = cacheRule({
     why: 'npm keeps each downloaded tarball and the full registry document of each package (every version ever published) in ~/.npm. The running app never reads it, and a cleanup in a later RUN cannot take it out of this layer. hadolint has no rule for it.',
     incorrect: 'RUN npm ci --omit=dev',
     correct: 'RUN npm ci --omit=dev \\\n    && npm cache clean --force\n# or keep it out of the image and reuse it across builds:\nRUN --mount=type=cache,target=/root/.npm npm ci --omit=dev',
-    sizeImpact: `For packages named on the command line (\`npm install express@4\`), for \`npm ci\` / \`npm install\` without names when the build context's package-lock.json (or npm-shrinkwrap.json) is copied before the RUN, and for \`npm install\` when only its package.json is (its ranges resolved against the table), this install's own cache, from the npm package table (the model of the whole-image estimate), when the table knows every package. Otherwise an example: often larger than the installed packages: ${EXAMPLE}; basis: ${EX.basis}. With the devDependencies of a small TypeScript service it was about ${formatBytes(DEV.bytes)} beside ${formatBytes(DEV.installedBytes)} of node_modules (${DEV.basis}).`,
+    sizeImpact: `For packages named on the command line (\`npm install express@4\`), for \`npm ci\` / \`npm install\` without names when the build context's package-lock.json (or npm-shrinkwrap.json) is copied before the RUN, and for \`npm install\` when only its package.json is (its ranges resolved against the table), this install's own cache, from the npm package table (the model of the whole-image estimate), when the table knows at least half of them ("at least" when not all). Otherwise an example: often larger than the installed packages: ${EXAMPLE}; basis: ${EX.basis}. With the devDependencies of a small TypeScript service it was about ${formatBytes(DEV.bytes)} beside ${formatBytes(DEV.installedBytes)} of node_modules (${DEV.basis}).`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN (with the same \`--cache\` folder when the install names one). Removing ~/.npm, a cache mount on it, or \`npm_config_cache\` pointing at a folder the RUN removes also satisfy the rule.`,
   },
   fills: npmInstallWord,
@@ -89,7 +91,8 @@ export const rule = cacheRule({
   },
   message: (c) => {
     const own = ownCache(c);
-    const cost = own ? `about ${formatBytes(own.bytes)} for ${own.what} (beside about ${formatBytes(own.installed)} installed; from the npm package table)` : EXAMPLE;
+    const least = own?.lacks ? 'at least ' : '';
+    const cost = own ? `${least}about ${formatBytes(own.bytes)} for ${own.what} (beside ${least}about ${formatBytes(own.installed)} installed; from the npm package table${least && `, which lacks ${own.lacks}`})` : EXAMPLE;
     // The folder this install caches in: `--cache` or npm_config_cache when set, else npm's default.
     const dir = flagValue(c.cmd, '--cache') ?? envFor(c.instr, c.cmd, 'npm_config_cache', true) ?? '~/.npm';
     return `npm leaves its cache (${dir}) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;

@@ -14,4 +14,4 @@ export { BASE_IMAGE_ROWS, BASE_IMAGE_TABLE_SHA256 } from './base-images.generate
 export type { BaseImageRow } from './types';
 export * from './constants';
 export { estimateAptInstall, recommendsCost, aptOperandName, OFFICIAL_BASE_PACKAGES, DEBIAN_PACKAGE_TABLE, type AptEstimate, type AptOptions } from './apt';
-export { estimateNpmInstall, estimateNpmCache, estimateNpmLockfile, parseNpmSpec, npmPackageTable, type NpmEstimate, type NpmOptions, type NpmSpec, type NpmLockEntry } from './npm';
+export { estimateNpmInstall, estimateNpmCache, npmCacheFigure, estimateNpmLockfile, parseNpmSpec, npmPackageTable, type NpmEstimate, type NpmOptions, type NpmSpec, type NpmLockEntry } from './npm';

@@ -23,6 +23,7 @@ import type Major from 'semver/functions/major';
 // require() below) without loading it at start-up.
 import type TableModule from './npm-packages.generated.json';
 import measured from './npm-measured.generated.json';
+import { countOf } from './format';
 
 /** One package the Dockerfile names, as npm reads `name@spec`. */
 export interface NpmSpec {
@@ -437,6 +438,18 @@ export function estimateNpmCache(est: NpmEstimate): { bytes: number; basis: stri
       `each downloaded tarball and each package's whole registry document (every version ever published) as npm caches them, ` +
       `from the same registry metadata, plus ${measured.cacheIndexBytesPerEntry} bytes of index per entry (measured with ${measured.basis.split(' cache')[0]}, ${measured.measuredOn})`,
   };
+}
+
+/**
+ * npm's cache of an install ({@link estimateNpmCache}) when the table sizes at least half of the
+ * packages it saw: of those it sizes, a lower bound (`least`) when it lacks some. Undefined when
+ * it sizes fewer or none: their cache would tell more about the table than about the install.
+ */
+export function npmCacheFigure(est: NpmEstimate): { bytes: number; basis: string; least: boolean } | undefined {
+  const missing = est.unknown.length;
+  if (!est.packages.length || missing > est.packages.length) return undefined;
+  const cache = estimateNpmCache(est);
+  return missing ? { bytes: cache.bytes, basis: `at least ${cache.basis}; not the ${countOf(missing, 'package')} the table lacks`, least: true } : { ...cache, least: false };
 }
 
 /**

@@ -4,7 +4,7 @@ import { buildModel } from '../../../server/src/core/model';
 import { analyze } from '../../../server/src/core/analyze';
 import { estimateImage, type LayerEstimate } from '../../../server/src/core/imageEstimate';
 import { hoverAt } from '../../../server/src/core/hover';
-import { estimateNpmCache, estimateNpmInstall, estimateNpmLockfile } from '../../../server/src/sizes';
+import { estimateNpmCache, estimateNpmInstall, estimateNpmLockfile, formatBytes } from '../../../server/src/sizes';
 import { parseNpmLockfile } from '../../../server/src/sources/context/facts';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -108,7 +108,11 @@ describe('whole-image estimate: npm installs', () => {
       assert.equal(l.complete, false);
       assert.match(l.parts[1].label, /^1 package of package-lock\.json not in the npm package table/);
       assert.match(l.parts[1].basis, /typescript@4\.9\.5/);
-      assert.equal(l.parts.find((p) => p.label.startsWith('npm cache'))!.bytes, undefined);
+      // The cache of the packages the table holds: a lower bound.
+      const cache = l.parts.find((p) => p.label.startsWith('npm cache'))!;
+      assert.equal(cache.bytes, estimateNpmCache(estimateNpmLockfile(lockfile)).bytes);
+      assert.equal(cache.complete, false);
+      assert.match(cache.basis, /^at least each downloaded tarball .*; not the 1 package the table lacks$/);
     });
 
     it('installs an optional package only when something installed here needs it (Node lookup from its folder)', () => {
@@ -152,6 +156,21 @@ describe('npm-cache-kept: the saving for named packages', () => {
     assert.ok(cachePart.bytes! > 0);
     assert.equal(finding.saving?.bytes, cachePart.bytes);
     assert.match(finding.message, /about [\d.]+ [kMG]?B for these packages \(beside about [\d.]+ [kMG]?B installed; from the npm package table\)/);
+  });
+
+  it('is a lower bound when the table knows at least half of them, in the estimate too', () => {
+    const text = 'FROM node:22-slim\nRUN npm install express our-private-package-xyz\n';
+    const finding = analyze(text, env).findings.find((f) => f.ruleId === 'npm-cache-kept')!;
+    const l = layer(text);
+    const cachePart = l.parts.find((p) => p.label === 'npm cache left in the layer (~/.npm)')!;
+    const express = estimateNpmInstall(['express']);
+    assert.equal(cachePart.bytes, estimateNpmCache(express).bytes);
+    assert.equal(cachePart.complete, false);
+    assert.equal(finding.saving?.bytes, cachePart.bytes);
+    assert.match(finding.saving!.basis, /^at least /);
+    assert.ok(finding.message.includes(`at least about ${formatBytes(cachePart.bytes!)} for these packages (beside at least about ${formatBytes(express.bytes)} installed; from the npm package table, which lacks our-private-package-xyz)`), finding.message);
+    assert.equal(l.complete, false);
+    assert.match(hoverAt(buildModel(text), { line: 1, character: 1 }, env)!.markdown, /npm cache left in the layer \(~\/\.npm\): at least about /);
   });
 
   it('falls back to the measured example when the packages come from package.json or are unknown', () => {

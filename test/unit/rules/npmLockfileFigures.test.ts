@@ -1,7 +1,7 @@
 /**
  * npm-dev-dependencies and npm-cache-kept give this project's figures when the build context's
- * lockfile is copied before the install and the npm package table knows its packages (for the
- * devDependencies, at least half of them: then a lower bound), and keep the measured example only
+ * lockfile is copied before the install and the npm package table knows at least half of its
+ * packages (a lower bound when it lacks some), and keep the measured example only
  * when the context does not tell. Both are family rules whose findings
  * are kept across edits: a lockfile that appears or changes must not leave the old figures.
  *
@@ -95,6 +95,29 @@ describe('npm rules with the build context lockfile', () => {
     assert.equal(few.saving?.bytes, undefined);
   });
 
+  it('npm-cache-kept: a lower bound when the table knows at least half of the packages, the example when it knows fewer; the image estimate says the same', () => {
+    const cacheOf = (n: number) => {
+      const f = finding(analyze(DOCKERFILE, env(withUnknownDev(n))).findings, 'npm-cache-kept');
+      const part = estimateImage(buildModel(DOCKERFILE), env(withUnknownDev(n)))!.layers.find((l) => l.instr.index === 3)!.parts.find((p) => p.label.startsWith('npm cache left'))!;
+      assert.equal(part.bytes, f.saving?.bytes);
+      return { f, part };
+    };
+    // Entries the table lacks add nothing: the cache of the others, a lower bound.
+    const known = estimateNpmCache(all);
+    assert.equal(estimateNpmCache(estimateNpmLockfile(withUnknownDev(3))).bytes, known.bytes);
+    const { f, part } = cacheOf(3);
+    const n = all.installed;
+    assert.ok(f.message.includes(`at least about ${formatBytes(known.bytes)} for the ${n} of ${n + 3} packages of package-lock.json it installs (beside at least about ${formatBytes(all.bytes)} installed; from the npm package table, which lacks the others)`), f.message);
+    assert.equal(f.saving?.bytes, known.bytes);
+    assert.equal(f.saving?.basis, `at least ${known.basis}; not the 3 packages the table lacks; for the ${n} of ${n + 3} packages of package-lock.json it installs`);
+    assert.equal(part.complete, false);
+    // Exactly half known still gives the lower bound; fewer, the measured example and no cache figure.
+    assert.equal(cacheOf(n).f.saving?.bytes, known.bytes);
+    const few = cacheOf(n + 1);
+    assert.match(few.f.message, /for express@4\.21\.2 it was about 5\.4 MB/);
+    assert.equal(few.part.bytes, undefined);
+  });
+
   it('falls back to the measured examples without a lockfile, when it is not copied before the RUN, or when the table lacks packages', () => {
     const notCopied = 'FROM node:20\nWORKDIR /app\nCOPY package.json ./\nRUN npm install\nCOPY . .\nCMD ["node", "index.js"]\n';
     for (const [text, e, why] of [
@@ -106,6 +129,8 @@ describe('npm rules with the build context lockfile', () => {
       const dev = finding(findings, 'npm-dev-dependencies');
       assert.match(dev.message, /in a small TypeScript service we measured about 59 MB/, why);
       assert.equal(dev.saving?.bytes, undefined, why);
+      // Its one dev package is unknown; the cache of the other packages is a lower bound (above).
+      if (e.context.npmLockfile === unknownDev) continue;
       const cache = finding(findings, 'npm-cache-kept');
       assert.match(cache.message, /for express@4\.21\.2 it was about 5\.4 MB/, why);
       assert.equal(cache.saving?.bytes, undefined, why);

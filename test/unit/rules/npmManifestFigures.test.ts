@@ -127,6 +127,17 @@ describe('npm rules with the build context package.json and no lockfile', () => 
     assert.equal(omit.parts[0].bytes, estimateNpmInstall(['express@^4.19.0']).bytes);
   });
 
+  it('npm-cache-kept: a lower bound when the table resolves at least half of what package.json installs', () => {
+    const partial = parseNpmManifest('{"dependencies":{"express":"^4.19.0","typescript":"^2.0.0"}}')!;
+    const known = estimateNpmInstall(['express@^4.19.0']);
+    const f = finding(analyze(DOCKERFILE, env(partial)).findings, 'npm-cache-kept');
+    assert.equal(f.saving?.bytes, estimateNpmCache(known).bytes);
+    assert.match(f.saving!.basis, /^at least /);
+    assert.ok(f.message.includes(`at least about ${formatBytes(f.saving!.bytes!)} for ${known.packages.length} of the packages package.json installs without a lockfile (beside at least about ${formatBytes(known.bytes)} installed; from the npm package table, which lacks typescript@^2.0.0)`), f.message);
+    const part = estimateImage(buildModel(DOCKERFILE), env(partial))!.layers.find((l) => l.instr.index === 3)!.parts.find((p) => p.label.startsWith('npm cache left'))!;
+    assert.deepEqual([part.bytes, part.complete], [f.saving?.bytes, false]);
+  });
+
   it('kept family findings follow package.json: it appears, changes, goes', () => {
     const none = analyze(DOCKERFILE, { context: {} });
     const appears = analyze(DOCKERFILE, env(noDev), {}, none);
