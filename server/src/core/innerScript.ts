@@ -26,12 +26,24 @@ export const SHELL_NAMES = '(?:sh|bash|ash|dash|zsh)';
 /** A program path whose last part names one of those shells. */
 export const SHELL_PATH = new RegExp(`(?:^|/)${SHELL_NAMES}$`);
 
-/** The script file a shell runs (`sh ./gradlew build`: `./gradlew`); undefined for another program, or a shell given `-c`. */
+/** The script file a shell runs (`sh ./gradlew build`: `./gradlew`); undefined for another program, or a shell given `-c` or `-s`. */
 export function shellScriptWord(cmd: ShellCommand): ShellWord | undefined {
   if (!SHELL_PATH.test(programName(cmd))) return undefined;
   const args = programArgs(cmd);
-  const script = args.find((w) => !w.value.startsWith('-') && !w.value.startsWith('+'));
-  return script && !args.some((w) => /^-[a-zA-Z]*c/.test(w.value)) ? script : undefined;
+  // The shell's options come first; `-o pipefail` (and bash's -O, --rcfile, --init-file) take a word.
+  let k = 0;
+  for (; k < args.length && /^[-+]/.test(args[k].value); k++) {
+    if (/^([-+][oO]|--rcfile|--init-file)$/.test(args[k].value)) k++;
+    else if (/^-[a-zA-Z]*[cs]/.test(args[k].value)) return undefined; // -c: a script in the word; -s: from standard input
+  }
+  return args[k];
+}
+
+/** The words the program of {@link runProgram} receives: after a shell's script file, else after the program. */
+export function runArgs(cmd: ShellCommand): readonly ShellWord[] {
+  const script = shellScriptWord(cmd);
+  const args = programArgs(cmd);
+  return script ? args.slice(args.indexOf(script) + 1) : args;
 }
 
 /** The program `cmd` runs, or the script a shell runs from a file (`bash mvnw package`: `mvnw`), without its path. */

@@ -3,16 +3,15 @@
  * (~/.gradle: caches/ with every dependency and transformed jar, wrapper/ with the downloaded
  * Gradle distribution) in the image. Builder stages are not reported.
  */
-import { hasFlag } from '../core/commands';
 import { appendRepair, cacheRule, flagValue, programWord, runsAsRoot, usedLaterInImage } from '../core/packageManagers';
 import type { ShellCommand } from '../core/shell';
-import { runProgram, shellScriptWord } from '../core/innerScript';
+import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
 const BASIS = "Gradle's caches/ (dependencies, transformed jars, build script classes) and wrapper/ (a whole Gradle distribution for ./gradlew); their size depends on the project and is not yet measured by our bench";
 const PROGRAMS = /^(gradle|gradlew)$/;
 
 function gradleRuns(cmd: ShellCommand) {
-  if (!PROGRAMS.test(runProgram(cmd)) || hasFlag(cmd, '-v', '--version', '-h', '--help', '-?')) return undefined;
+  if (!PROGRAMS.test(runProgram(cmd)) || runArgs(cmd).some((w) => ['-v', '--version', '-h', '--help', '-?'].includes(w.value))) return undefined;
   return shellScriptWord(cmd) ?? programWord(cmd);
 }
 

@@ -3,17 +3,16 @@
  * repository (~/.m2/repository: every plugin and dependency jar it downloaded) in the image.
  * Builder stages are not reported.
  */
-import { hasFlag } from '../core/commands';
 import { appendRepair, cacheRule, programWord, runsAsRoot, usedLaterInImage } from '../core/packageManagers';
 import { programArgs, type ShellCommand } from '../core/shell';
-import { runProgram, shellScriptWord } from '../core/innerScript';
+import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
 const BASIS = "Maven's local repository holds every plugin and dependency jar of the build; its size depends on the project and is not yet measured by our bench";
 const PROGRAMS = /^(mvn|mvnw|mvnd)$/;
 
 /** The program word of a Maven run that resolves dependencies (not `mvn --version`). */
 function mavenRuns(cmd: ShellCommand) {
-  if (!PROGRAMS.test(runProgram(cmd)) || hasFlag(cmd, '-v', '--version', '-h', '--help')) return undefined;
+  if (!PROGRAMS.test(runProgram(cmd)) || runArgs(cmd).some((w) => ['-v', '--version', '-h', '--help'].includes(w.value))) return undefined;
   return shellScriptWord(cmd) ?? programWord(cmd);
 }
 

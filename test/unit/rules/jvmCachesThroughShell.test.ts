@@ -42,6 +42,16 @@ describe('JVM build caches: a wrapper run through a shell', () => {
     assert.ok(found(text.replace('%', '["sh", "./start.sh"]'), 'gradle-cache-kept')[0].fix);
   });
 
+  it("the shell's own options are not the wrapper's: sh -v is no --version, -o takes a word", () => {
+    const text = 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN %\nCMD ["java", "-jar", "app.jar"]\n';
+    for (const run of ['sh -v ./gradlew build', 'bash -o pipefail ./gradlew build', 'bash -eu -o pipefail ./gradlew build']) {
+      assert.deepEqual(found(text.replace('%', run), 'gradle-cache-kept').map((f) => f.marked), [run], run);
+    }
+    assert.deepEqual(found(text.replace('%', 'sh -x ./gradlew --version'), 'gradle-cache-kept'), []);
+    assert.deepEqual(found(text.replace('%', 'bash -x mvnw -v'), 'maven-cache-kept'), []);
+    assert.equal(found(text.replace('%', 'bash -v mvnw -B package'), 'maven-cache-kept').length, 1);
+  });
+
   it('a shell given -c, or a script of another name, is not the wrapper', () => {
     assert.deepEqual(found('FROM eclipse-temurin:21-jdk\nRUN sh ./build.sh\n', 'gradle-cache-kept'), []);
     assert.deepEqual(found('FROM eclipse-temurin:21-jdk\nRUN sh -c "echo gradlew"\n', 'gradle-cache-kept'), []);
