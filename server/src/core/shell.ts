@@ -624,13 +624,14 @@ export function textEnd(cmd: ShellCommand): number {
   return Math.max(cmd.end, cmd.redirects?.at(-1)?.end ?? 0);
 }
 
-/** Environment assignments written before the program on the same command (`A=1 B=2 prog`). */
+/** Environment assignments written before the program on the same command (`A=1 B=2 prog`), and those handed to a wrapper (`env A=1 prog`). */
 export function inlineAssignments(cmd: ShellCommand): Map<string, string> {
   const out = new Map<string, string>();
-  for (const w of cmd.words) {
+  const end = programIndex(cmd);
+  for (const w of end < 0 ? cmd.words : cmd.words.slice(0, end)) {
     const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.value);
-    if (!m) break;
-    out.set(m[1], m[2]);
+    if (m) out.set(m[1], m[2]);
+    else if (end < 0) break;
   }
   return out;
 }
