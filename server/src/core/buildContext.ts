@@ -646,7 +646,7 @@ export function contextCopyBytes(instr: Instr, context: BuildContextFacts, only?
   let total = 0;
   for (const s of sources) {
     const p = literalSourcePath(s.value);
-    const top = p !== undefined && !p.includes('/') ? scan.topLevel.find((t) => t.path === p) : undefined;
+    const top = p !== undefined ? topEntry(scan, p) : undefined;
     if (top) {
       total += Math.max(0, top.bytes - droppedByFix(`${p}/`));
       continue;
@@ -658,6 +658,11 @@ export function contextCopyBytes(instr: Instr, context: BuildContextFacts, only?
     for (const t of scan.topLevel) if (testPattern(re, t.path)) total += Math.max(0, t.bytes - droppedByFix(`${t.path}/`));
   }
   return total;
+}
+
+/** The scan's entry for the context path `rel` when it is a top-level one (the scan lists at most {@link TOP_LEVEL_ENTRIES}). */
+function topEntry(scan: ContextScanFacts, rel: string): ContextScanFacts['topLevel'][number] | undefined {
+  return rel.includes('/') ? undefined : scan.topLevel.find((t) => t.path === rel);
 }
 
 /** Bytes of the heavy folders under `prefix` that the ignore file in force (one a fix wrote, say) excludes and the scan counted. */
@@ -674,7 +679,7 @@ function heavyExcludedBelow(scan: ContextScanFacts, matcher: DockerignoreMatcher
 export function contextPathBytes(context: BuildContextFacts, rel: string): { bytes: number; folder: boolean } | undefined {
   const scan = context.scan;
   if (!scan?.complete) return undefined;
-  const top = rel.includes('/') ? undefined : scan.topLevel.find((t) => t.path === rel);
+  const top = topEntry(scan, rel);
   const bytes = top ? top.bytes : (scan.heavy.find((h) => h.path === rel)?.bytes ?? scan.folders?.get(rel));
   const matcher = ignoreMatcher(context);
   if (!bytes || matcher?.isExcluded(rel)) return undefined;
@@ -729,7 +734,7 @@ export function contextPathAt(model: DockerfileModel, instr: Instr, path: string
 function isContextFolder(context: BuildContextFacts, rel: string): boolean {
   const scan = context.scan;
   if (!scan) return false;
-  const top = rel.includes('/') ? undefined : scan.topLevel.find((t) => t.path === rel);
+  const top = topEntry(scan, rel);
   if (top) return top.isDirectory === true;
   return scan.heavy.some((h) => h.path === rel) || scan.folders?.has(rel) === true || scan.listing?.dirs.includes(rel) === true;
 }
