@@ -20,6 +20,8 @@ const common = {
   sourcemap: process.argv.includes('--production') ? false : 'linked',
   minify: process.argv.includes('--minify') || process.argv.includes('--production'),
   logLevel: 'warning',
+  // Which packages' code each bundle holds, for dist/THIRD_PARTY_NOTICES.txt (writeNotices).
+  metafile: true,
 };
 const production = process.argv.includes('--production');
 
@@ -299,8 +301,33 @@ function vendorBuilds(own, shared, options = {}) {
   );
 }
 
+/**
+ * dist/THIRD_PARTY_NOTICES.txt, shipped in the .vsix: the name, version and license text of every
+ * npm package whose code the shipped bundles hold (from esbuild's metafiles: the `node_modules/<package>`
+ * of each input). The bundles, minified or not, hold no license headers of their own (only js-yaml
+ * has one), and the MIT and ISC licenses of these packages ask that their notice go with every copy.
+ */
+function writeNotices(results) {
+  const packages = new Map();
+  for (const { metafile } of results) {
+    if (Object.keys(metafile.outputs).some((o) => o.endsWith('dist/cli.js'))) continue;
+    for (const input of Object.keys(metafile.inputs)) {
+      // The package folder (the last node_modules/ of the path, for a nested copy) and its name.
+      const m = /^(.*node_modules\/((?:@[^/]+\/)?[^/]+))\//.exec(input);
+      if (m) packages.set(m[1], m[2]);
+    }
+  }
+  const sections = [...packages].sort(([, a], [, b]) => a.localeCompare(b)).map(([dir, name]) => {
+    const manifest = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8'));
+    const file = readdirSync(dir).find((f) => /^licen[cs]e(\.(txt|md))?$/i.test(f));
+    if (!file) throw new Error(`build: ${name} has no license file in ${dir}, for dist/THIRD_PARTY_NOTICES.txt`);
+    return `==== ${name} ${manifest.version} (${manifest.license}) ====\n\n${readFileSync(join(dir, file), 'utf8').trim()}\n`;
+  });
+  writeFileSync('dist/THIRD_PARTY_NOTICES.txt', `Dockerfile Size Hints ships code of these npm packages, bundled into its files in dist/. Their licenses follow.\n\n${sections.join('\n')}`);
+}
+
 checkVendorVersions();
-await Promise.all([
+const bundled = await Promise.all([
   ...vendorBuilds(VENDOR.client, VENDOR.shared, { external: ['vscode'] }),
   build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin({ ...VENDOR.server, ...VENDOR.shared }, './vendor/'), packedTablesPlugin(), ruleDocsPlugin()] }),
   ...vendorBuilds(VENDOR.server, VENDOR.shared),
@@ -326,7 +353,7 @@ const codeCacheKeys = (files) => Object.fromEntries(files.map((f) => [f, createH
 // CPU; the parser library took another 10-20 ms off at the same RSS (docs/performance.md).
 // The client likewise loads the language client library and the vendor files it requires (all
 // that dist/client.js requires at activation) through a code cache (client/src/clientLibrary.ts).
-await Promise.all([
+const entries = await Promise.all([
   build({
     ...common,
     entryPoints: ['server/src/entry.ts'],
@@ -343,3 +370,4 @@ await Promise.all([
   }),
 ]);
 if (production) await terse(['dist/server.js', 'dist/client.js']);
+writeNotices([...bundled, ...entries]);

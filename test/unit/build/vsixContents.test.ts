@@ -45,6 +45,8 @@ describe('.vsix contents', function () {
       ...manifest.contributes.languages.flatMap((l) => (l.configuration ? [posix.normalize(l.configuration)] : [])),
       ...manifest.contributes.grammars.map((g) => posix.normalize(g.path)),
       'docs/rules.md',
+      // The licenses of the packages bundled into dist/ (scripts/build.mjs, writeNotices).
+      'dist/THIRD_PARTY_NOTICES.txt',
     ];
     for (const file of needed) assert.ok(files.includes(file), `${file} is not in the .vsix`);
     // The page per rule is for browsing the repository; the links go to docs/rules.md.
