@@ -7,7 +7,7 @@ import { rangeContains } from './text';
 import type { Position, Range } from './types';
 import { estimateBaseImage, formatBytes, smallerAlternatives, type BaseImageEstimate } from '../sizes';
 import { EMPTY_ENVIRONMENT, type AnalysisEnvironment } from './environment';
-import { estimateStage, type LayerEstimate } from './imageEstimate';
+import { describePart, estimateStage, type LayerEstimate } from './imageEstimate';
 
 export interface HoverResult {
   markdown: string;
@@ -38,7 +38,7 @@ export function layerHover(layer: LayerEstimate): string {
   const head = layer.bytes === undefined ? 'not sized' : `${layer.complete ? 'about' : 'at least about'} ${formatBytes(layer.bytes)}`;
   const lines = [`**Layer: ${head}**`, ''];
   if (layer.parts.length === 0) lines.push('Adds no measurable content (metadata, removals or small files only).');
-  for (const p of layer.parts) lines.push(`- ${p.label.replace(/[`*_]/g, '\\$&')}: ${p.bytes !== undefined ? `${p.complete === false ? 'at least ' : ''}about ${formatBytes(p.bytes)}` : 'not sized'} (${p.basis})`);
+  for (const p of layer.parts) lines.push(`- ${p.label.replace(/[`*_]/g, '\\$&')}: ${describePart(p)} (${p.basis})`);
   if (!layer.inFinalImage) lines.push('', 'This stage\'s layers do not reach the final image.');
   return lines.join('\n');
 }

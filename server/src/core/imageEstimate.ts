@@ -405,6 +405,11 @@ export function nothingSized(e: StageEstimate): boolean {
   return (!e.complete && e.knownBytes === 0) || e.baseUnsized;
 }
 
+/** A part's figure as people read it: "about 3.3 MB", "at least about 3.3 MB" for a lower bound, or "not sized". */
+export function describePart(p: SizedPart): string {
+  return p.bytes === undefined ? 'not sized' : `${p.complete === false ? 'at least ' : ''}about ${formatBytes(p.bytes)}`;
+}
+
 /** "about 1.2 GB (base 1.1 GB + 45 MB of layers; 2 layers not sized)", or "not sized (...)" when the figure would mean nothing ({@link nothingSized}). */
 export function describeEstimate(e: StageEstimate): string {
   const layerBytes = e.knownBytes - (e.base?.bytes ?? 0);

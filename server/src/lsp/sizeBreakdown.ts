@@ -3,7 +3,7 @@
  * now and after "Apply all size fixes" (the preferred fixes), for the client's status bar item
  * and breakdown view.
  */
-import { describeEstimate, estimateImage, nothingSized, type StageEstimate } from '../core/imageEstimate';
+import { describeEstimate, describePart, estimateImage, nothingSized, type StageEstimate } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
 import type { AfterFixesEstimates } from './afterFixes';
@@ -51,7 +51,7 @@ function bars(e: StageEstimate): Bar[] {
       line: l.instr.range.start.line,
       bytes: l.bytes,
       size: bound(l.bytes, l.complete),
-      detail: l.parts.map((p) => `${p.label}: ${p.bytes !== undefined ? formatBytes(p.bytes) : 'not sized'}`).join('; ') || 'no content',
+      detail: l.parts.map((p) => `${p.label}: ${describePart(p)}`).join('; ') || 'no content',
     });
   }
   return out;

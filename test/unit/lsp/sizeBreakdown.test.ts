@@ -1,7 +1,7 @@
 /**
  * The status bar's short figure (server/src/lsp/sizeBreakdown.ts) agrees with the estimate's
  * summary: with nothing sized the summary says "not sized (...)" (68b8024), and the status bar
- * said "≥0 B" beside it.
+ * said "≥0 B" beside it. A bar's detail lists its parts as the hover does, a lower bound as one.
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
@@ -37,5 +37,11 @@ describe('sizeBreakdown: the status bar figure', () => {
     assert.match(breakdown('FROM debian:bookworm-slim\nCOPY app /app\n').short, /^≥\d+ MB$/);
     assert.match(breakdown('FROM debian:bookworm-slim\n').short, /^≈\d+ MB$/);
     assert.equal(breakdown('FROM scratch\n').short, '≈0 B');
+  });
+
+  it("gives a lower-bound part as one in the bar's detail (the npm cache read '3.3 MB' beside 'at least about' in the hover)", () => {
+    const detail = breakdown('FROM node:22-slim\nRUN npm install express our-private-package-xyz\n').bars[1].detail;
+    assert.match(detail, /npm cache left in the layer \(~\/\.npm\): at least about [\d.]+ MB/);
+    assert.match(detail, /^npm install express our-private-package-xyz: about [\d.]+ MB; .*: not sized; /);
   });
 });
