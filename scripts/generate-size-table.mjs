@@ -4,7 +4,9 @@
 // part of its note (version and distribution).
 // Where a row has no measured unpacked size, the script derives one from the median
 // unpacked/compressed ratio of measured rows, nearest group first (same image and kind, same
-// image, Java images with the same libc, same libc, all rows), and writes down which group it used.
+// image, Java images of the same role (JDK or JRE) with the same libc then any, Java images with
+// the same libc, same libc, all rows; a Java image's own groups match its role too), and writes
+// down which group it used.
 //
 // Usage: node scripts/generate-size-table.mjs [path/to/base-image-sizes.tsv] [--out FILE] [--check]
 //   --check  exit 1 (and write nothing) when the committed output differs from what the data gives.
@@ -80,6 +82,18 @@ function libcOf(row) {
  */
 const JAVA_IMAGES = new Set(['amazoncorretto', 'eclipse-temurin', 'gradle', 'ibm-semeru-runtimes', 'maven', 'openjdk', 'sapmachine']);
 
+/**
+ * A Java image's tag is a JRE or a JDK (a build tool on a JDK too). A JDK's jmods are compressed
+ * already, so it unpacks to a smaller multiple of its download than a JRE: the measured Alpine JRE
+ * (2.7) made an Alpine JDK bigger than the measured glibc JDK of the same version (2.1). The two
+ * differ more than musl and glibc do under the same JDK, so the role is matched before the libc.
+ * Other images have no role ('').
+ */
+function javaRole(row) {
+  if (!JAVA_IMAGES.has(row.image)) return '';
+  return row.tag.split('-').includes('jre') ? 'JRE' : 'JDK';
+}
+
 function median(values) {
   const s = [...values].sort((a, b) => a - b);
   const m = s.length >> 1;
@@ -90,10 +104,14 @@ function median(values) {
 export function deriveUncompressed(rows) {
   const measured = rows.filter((r) => r.measuredUncompressed !== undefined);
   const ratio = (r) => r.measuredUncompressed / r.compressedBytes;
+  const java = (r, m) => JAVA_IMAGES.has(r.image) && JAVA_IMAGES.has(m.image);
+  const role = (r) => (javaRole(r) ? ` ${javaRole(r)}` : '');
   const groups = [
-    { label: (r) => (kindOf(r) === r.image ? r.image : `${r.image} ${kindOf(r)}`), match: (r, m) => m.image === r.image && kindOf(m) === kindOf(r) },
-    { label: (r) => r.image, match: (r, m) => m.image === r.image },
-    { label: (r) => `${libcOf(r)}-based Java`, match: (r, m) => JAVA_IMAGES.has(r.image) && JAVA_IMAGES.has(m.image) && libcOf(m) === libcOf(r) },
+    { label: (r) => `${kindOf(r) === r.image ? r.image : `${r.image} ${kindOf(r)}`}${role(r)}`, match: (r, m) => m.image === r.image && kindOf(m) === kindOf(r) && javaRole(m) === javaRole(r) },
+    { label: (r) => `${r.image}${role(r)}`, match: (r, m) => m.image === r.image && javaRole(m) === javaRole(r) },
+    { label: (r) => `${libcOf(r)}-based Java${role(r)}`, match: (r, m) => java(r, m) && javaRole(m) === javaRole(r) && libcOf(m) === libcOf(r) },
+    { label: (r) => `Java${role(r)}`, match: (r, m) => java(r, m) && javaRole(m) === javaRole(r) },
+    { label: (r) => `${libcOf(r)}-based Java`, match: (r, m) => java(r, m) && libcOf(m) === libcOf(r) },
     { label: (r) => `${libcOf(r)}-based`, match: (r, m) => libcOf(m) === libcOf(r) },
     { label: () => 'table', match: () => true },
   ];

@@ -54,7 +54,7 @@ export function baseImageHover(stage: Stage): string {
   const lines: string[] = [];
   lines.push(`**${from.image}**: about ${formatBytes(estimate.compressedBytes)} to download, about ${unpacked(estimate)} unpacked (${estimate.platform})`, '');
   lines.push(`${estimate.basis}.`);
-  const sources = [...new Set(estimate.rows.map((r) => `${r.sourcePath} (${r.reportedDate})`))];
+  const sources = [...new Set([...estimate.rows, ...(estimate.unpackedFrom ?? [])].map((r) => `${r.sourcePath} (${r.reportedDate})`))];
   if (sources.length > 0) lines.push('', `Source: ${sources.slice(0, 3).join('; ')}${sources.length > 3 ? '; ...' : ''}`);
   const alternatives = smallerAlternatives(from.image, from.platform);
   if (alternatives.length > 0) {
@@ -70,8 +70,8 @@ export function baseImageHover(stage: Stage): string {
   if (!estimate.unpackedMeasured || alternatives.some((a) => !a.estimate.unpackedMeasured)) {
     // Which ratio: the image's own measured rows where the table has some, else those of images
     // or family with the same C library (openjdk has none: its ratio is that of the measured
-    // glibc-based Java rows).
-    const own = estimate.unpackedMeasured ? [] : [...new Set(estimate.rows.filter((r) => !r.uncompressedMeasured).map((r) => r.uncompressedBasis.replace(/^derived: /, '')))];
+    // glibc-based Java JDK rows); those of the asked variant when the download is another's.
+    const own = estimate.unpackedMeasured ? [] : [...new Set((estimate.unpackedFrom ?? estimate.rows).filter((r) => !r.uncompressedMeasured).map((r) => r.uncompressedBasis.replace(/^derived: /, '')))];
     lines.push('', `\\* unpacked size derived from the download size with the unpacked/compressed ratio of measured rows of the table${own.length > 0 ? ` (${from.image}: ${own.join('; ')})` : ''}.`);
   }
   return lines.join('\n');

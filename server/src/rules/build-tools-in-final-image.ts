@@ -191,7 +191,7 @@ export const rule: Rule = {
     why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage does the build and the final stage copies only the result, so none of the toolchain ships. Stages that do not reach the final image are not reported: building there is the point.',
     incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 248 MB for `-jre`; `node:22` about 1.1 GB against about 227 MB for `-slim`. For installed build packages, the size of those packages.',
+    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`; `node:22` about 1.1 GB against about 227 MB for `-slim`. For installed build packages, the size of those packages.',
     fix: [
       'Rewrites the last stage into a builder stage and a final stage, for four shapes only.',
       'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',

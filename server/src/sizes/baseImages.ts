@@ -48,6 +48,8 @@ export interface BaseImageEstimate {
   readonly confidence: Confidence;
   /** Table rows the figures rest on, each with source and date (empty for scratch and documented figures). */
   readonly rows: readonly BaseImageRow[];
+  /** Rows whose unpacked/compressed ratio gave `unpackedBytes`, when not `rows`: the asked variant's, where the download was scaled from another. */
+  readonly unpackedFrom?: readonly BaseImageRow[];
   /** One line for humans: which rows, which ratios, how sure. */
   readonly basis: string;
 }
@@ -349,7 +351,15 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
     const wsum = weights.reduce((a, b) => a + b, 0);
     const logMean = (f: (c: Candidate) => number) => Math.exp(group.reduce((acc, c, i) => acc + weights[i] * Math.log(f(c)), 0) / wsum);
     const compressed = Math.round(logMean((c) => c.r.row.compressedBytes * c.factor));
-    const ratio = logMean((c) => c.r.row.uncompressedRatio);
+    // A download scaled from another variant unpacks as the asked variant's rows do, where the
+    // table has some: eclipse-temurin:17-jre, sized from 17-jdk-alpine, unpacks as a JRE (a JDK's
+    // jmods are compressed already).
+    const qv = variantKey(q.kind, q.role);
+    const asked = list.filter((r) => variantKey(r.tag.kind, r.tag.role) === qv).map((r) => r.row);
+    const ratioRows = (c: Candidate) => (asked.length > 0 && variantKey(c.r.tag.kind, c.r.tag.role) !== qv ? asked : [c.r.row]);
+    const ratio = logMean((c) => median(ratioRows(c).map((r) => r.uncompressedRatio)));
+    const fromRows = [...new Set(group.flatMap(ratioRows))];
+    const unpackedFrom = fromRows.some((r, i) => r !== group[i]?.r.row) ? fromRows : undefined;
     const exact = best.confidence === 'exact';
     const confidence: Confidence = digestOnly ? 'guess' : best.confidence;
     const unpacked = exact ? best.r.row.uncompressedBytes : Math.round(compressed * ratio);
@@ -364,7 +374,8 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
       unpackedMeasured,
       confidence,
       rows: group.map((c) => c.r.row),
-      basis: basisLine(confidence, group, platform, digestOnly, unpackedMeasured),
+      ...(unpackedFrom ? { unpackedFrom } : {}),
+      basis: basisLine(confidence, group, platform, digestOnly, unpackedMeasured, unpackedFrom),
     };
   }
 
@@ -498,13 +509,16 @@ const LABEL: Record<Confidence, string> = {
   guess: 'Guess',
 };
 
-function basisLine(confidence: Confidence, group: readonly Candidate[], platform: string, digestOnly: boolean, unpackedMeasured: boolean): string {
+function basisLine(confidence: Confidence, group: readonly Candidate[], platform: string, digestOnly: boolean, unpackedMeasured: boolean, unpackedFrom?: readonly BaseImageRow[]): string {
   const names = group.map((c) => `${c.r.row.image}:${c.r.row.tag}${c.r.row.platform !== platform ? ` (${shortPlatform(c.r.row.platform)})` : ''}`);
   const version = group.length === 1 ? ` [${group[0].r.row.note.split('|')[0].replace(/^version:\s*/, '').trim()}]` : '';
   const adjustments = [...new Set(group.flatMap((c) => c.adjustments))];
   const dates = [...new Set(group.map((c) => c.r.row.reportedDate))].sort();
   const when = dates.length === 1 ? dates[0] : `${dates[0]} to ${dates[dates.length - 1]}`;
-  const unpacked = unpackedMeasured ? 'unpacked measured' : `unpacked from the ${group.length === 1 && group[0].r.row.uncompressedMeasured ? 'measured' : 'table'} unpacked/compressed ratio`;
+  // The asked variant's rows, where the download was scaled from another (estimateOfficial).
+  const ratioRows = unpackedFrom ?? group.map((c) => c.r.row);
+  const other = unpackedFrom ? ` of ${[...new Set(unpackedFrom.map((r) => `${r.image}:${r.tag}`))].join(', ')}` : '';
+  const unpacked = unpackedMeasured ? 'unpacked measured' : `unpacked from the ${ratioRows.length === 1 && ratioRows[0].uncompressedMeasured ? 'measured' : 'table'} unpacked/compressed ratio${other}`;
   const head = confidence === 'exact' ? `Measured for ${names[0]}` : `${LABEL[confidence]}: from ${names.join(', ')}`;
   const pinned = digestOnly ? '; pinned by digest only, sized as the newest tag' : '';
   return `${head}${version} on ${shortPlatform(platform)}${adjustments.length > 0 ? `, ${adjustments.join(', ')}` : ''}; ${unpacked}; reported ${when}${pinned}`;

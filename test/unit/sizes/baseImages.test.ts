@@ -296,7 +296,27 @@ describe('slimVariant', () => {
     // It said 'with the ratio measured for that image family' also where the family has none and
     // the ratio is the median of every measured glibc image.
     const hover = baseImageHover(buildModel('FROM openjdk:17-jdk-slim\n').stages[0]);
-    assert.match(hover, /\\\* unpacked size derived from the download size with the unpacked\/compressed ratio of measured rows of the table \(openjdk:17-jdk-slim: compressed x [\d.]+, median unpacked\/compressed of \d+ measured glibc-based Java rows\)\./);
+    assert.match(hover, /\\\* unpacked size derived from the download size with the unpacked\/compressed ratio of measured rows of the table \(openjdk:17-jdk-slim: compressed x [\d.]+, median unpacked\/compressed of \d+ measured glibc-based Java JDK rows\)\./);
     assert.doesNotMatch(hover, /for that image family/);
+  });
+  it("sizes a Java JDK on Alpine below the glibc JDK of the same version (it took the Alpine JRE's unpacked/compressed ratio: 497 MB against 475 MB)", () => {
+    const alpine = estimateBaseImage('eclipse-temurin:21-jdk-alpine')!;
+    const glibc = estimateBaseImage('eclipse-temurin:21-jdk')!;
+    assert.equal(glibc.unpackedMeasured, true);
+    assert.ok(alpine.unpackedBytes < glibc.unpackedBytes, `${alpine.unpackedBytes}`);
+    assert.equal(alpine.unpackedBytes, Math.round(alpine.compressedBytes * row('eclipse-temurin', '21-jdk').uncompressedRatio));
+  });
+  it("unpacks a download scaled from another variant at the asked variant's ratio, and names its rows", () => {
+    // eclipse-temurin:17-jre is sized from 17-jdk-alpine's download; a JRE unpacks as the image's JRE rows do.
+    const e = estimateBaseImage('eclipse-temurin:17-jre')!;
+    assert.match(e.basis, /^Guess: from eclipse-temurin:17-jdk-alpine .*; unpacked from the table unpacked\/compressed ratio of eclipse-temurin:21-jre;/);
+    const jre = row('eclipse-temurin', '21-jre', 'linux/arm64/v8');
+    assert.deepEqual(e.unpackedFrom, [jre]);
+    assert.equal(e.unpackedBytes, Math.round(e.compressedBytes * jre.uncompressedRatio));
+    const hover = baseImageHover(buildModel('FROM eclipse-temurin:17-jre\n').stages[0]);
+    assert.match(hover, /\(eclipse-temurin:17-jre: compressed x [\d.]+, median unpacked\/compressed of 1 measured eclipse-temurin JRE row\)/);
+    assert.match(hover, /remote\/21-jre\.md/);
+    // A candidate of the asked variant keeps its own ratio.
+    assert.equal(estimateBaseImage('eclipse-temurin:21-jre-alpine')!.unpackedFrom, undefined);
   });
 });

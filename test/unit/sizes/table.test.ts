@@ -108,10 +108,23 @@ describe('scripts/generate-size-table.mjs', () => {
     assert.deepEqual(errors, []);
     const derived = gen.deriveUncompressed(rows);
     const openjdk = derived.find((r) => r.tag === '18-jdk-slim')!;
-    assert.equal(openjdk.uncompressedBasis, 'derived: compressed x 2.113, median unpacked/compressed of 2 measured glibc-based Java rows');
+    assert.equal(openjdk.uncompressedBasis, 'derived: compressed x 2.113, median unpacked/compressed of 2 measured glibc-based Java JDK rows');
     assert.equal(openjdk.uncompressedBytes, Math.round(222099726 * 2.113));
     // Other images keep the libc-wide median, Java rows included.
     assert.match(derived.find((r) => r.tag === '3.4')!.uncompressedBasis, /of 3 measured glibc-based rows$/);
+  });
+
+  it("derives an Alpine JDK from the image's measured JDK row, not its Alpine JRE row", () => {
+    // eclipse-temurin:21-jdk-alpine took the 17-jre-alpine ratio (2.706): 497 MB unpacked, more than
+    // the measured glibc 21-jdk (475 MB) of a larger download. A JDK's jmods are compressed already.
+    const row = (tag: string, compressed: number, unpacked: number | '') => `eclipse-temurin\t${tag}\tlinux/amd64\t${compressed}\t${unpacked}\t2026-09-25\tsrc\tversion: n`;
+    const { rows } = gen.parseTable([HEADER, row('21-jdk', 230080573, 474810000), row('17-jre-alpine', 68010737, 184020000), row('21-jdk-alpine', 183624358, ''), row('21-jre', 119073351, ''), row('21-jre-alpine', 74081196, '')].join('\n'));
+    const [, , jdk, jre, jreAlpine] = gen.deriveUncompressed(rows);
+    assert.equal(jdk.uncompressedBasis, 'derived: compressed x 2.064, median unpacked/compressed of 1 measured eclipse-temurin JDK row');
+    assert.ok(jdk.uncompressedBytes < 474810000, `${jdk.uncompressedBytes}`);
+    // A JRE takes the JRE's ratio, on glibc too (it took the glibc JDK's).
+    assert.match(jre.uncompressedBasis, /x 2\.706, .* of 1 measured eclipse-temurin JRE row$/);
+    assert.match(jreAlpine.uncompressedBasis, /x 2\.706, .* of 1 measured eclipse-temurin alpine JRE row$/);
   });
 
   it('rejects a row without a date', () => {
