@@ -2,10 +2,11 @@
  * apk-cache-kept (hadolint DL3019): `apk add` without `--no-cache` keeps the package index it
  * downloaded in /var/cache/apk.
  */
-import { runInstructions } from '../core/model';
+import { runInstructions, type Instr } from '../core/model';
 import { commandRange, hasCacheMount, hasFlag, insertAfterWord, removesPath, subcommand } from '../core/commands';
 import { findingCommand } from '../core/packageManagers';
 import { programName } from '../core/shell';
+import { isApkUpdate, rule as updateRule } from './apk-update-cache-kept';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the APKINDEX files of the configured repositories (their size is not yet measured by our bench)';
@@ -22,14 +23,20 @@ export const rule: Rule = {
     why: '`apk add` fetches the repository indexes and keeps them in /var/cache/apk; `--no-cache` fetches them to a temporary place instead.',
     incorrect: 'RUN apk add curl',
     correct: 'RUN apk add --no-cache curl',
-    sizeImpact: `Small but certain: ${BASIS}.`,
+    sizeImpact: `Small but certain: ${BASIS}. Not reported where apk-update-cache-kept reports an \`apk update\` of the same RUN: the same indexes, counted there.`,
     fix: 'Inserts `--no-cache` after `add`.',
   },
-  check({ model }) {
+  check(ctx) {
+    const { model } = ctx;
     const out: RawFinding[] = [];
+    // RUNs where apk-update-cache-kept reports an `apk update`: it keeps the same indexes, so they are
+    // reported once, there, and its repair adds --no-cache here too (adding it alone would leave the
+    // update's copy). Asked only of a file with such a RUN.
+    let updated: Set<Instr | undefined> | undefined;
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       if (hasCacheMount(instr, '/var/cache/apk', '/etc/apk/cache') || removesPath(run, '/var/cache/apk')) continue;
+      if (run.commands.some(isApkUpdate) && (updated ??= new Set(updateRule.check(ctx).map((f) => f.instr))).has(instr)) continue;
       for (const cmd of run.commands) {
         if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add' || hasFlag(cmd, '--no-cache')) continue;
         out.push({

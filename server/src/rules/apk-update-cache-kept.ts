@@ -3,7 +3,7 @@
  * /var/cache/apk. Even when every `apk add` uses `--no-cache`, those indexes stay unless the same
  * RUN removes them.
  */
-import { hasFlag, laterRunNeeds, laterRunsInImage, ranCommands, removeCommandFromRun, subcommand } from '../core/commands';
+import { hasFlag, insertAfterWord, laterRunNeeds, laterRunsInImage, ranCommands, removeCommandFromRun, subcommand } from '../core/commands';
 import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
 import type { TextEdit } from '../core/types';
@@ -13,15 +13,17 @@ const CLEANUP = 'rm -rf /var/cache/apk/*';
 const BASIS = 'the APKINDEX files of the configured repositories (their size is not yet measured by our bench)';
 
 const isApkAdd = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'add';
-const isApkUpdate = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'update';
+export const isApkUpdate = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'update';
 
 /**
- * The nicer repair, when it is equivalent: remove `apk update` and its operator, because every apk
- * command after it in the RUN is `apk add --no-cache` or `apk del` (they fetch or need no index).
+ * The nicer repair, when it is equivalent: remove `apk update` and its operator, and add
+ * `--no-cache` to the RUN's `apk add` commands that lack it, because every apk command after the
+ * update in the RUN is then `apk add --no-cache` or `apk del` (they fetch or need no index).
  * The removal is the shared one (removeCommandFromRun), which keeps a `;` rather than an `&&`:
  * `then a && apk update; fi` becomes `then a; fi`, where taking the update with the `;` after it
  * left `then a && fi`, which the shell rejects. Undefined when anything else might read the
- * index, the operators around it are not plain, or a comment line lies in what would go.
+ * index, an `apk add` without `--no-cache` runs in a `-c` script, the operators around the update
+ * are not plain, or a comment line lies in what would go.
  */
 function dropUpdate(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { title: string; edits: TextEdit[] } | undefined {
   const run = instr.run!;
@@ -30,12 +32,16 @@ function dropUpdate(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { 
   // A shell's `-c` script after it counts with its commands (`apk update && sh -c 'apk add git'`).
   const all = ranCommands(run);
   const rest = all.slice(all.indexOf(cmd) + 1).filter((c) => programName(c) === 'apk');
-  if (!rest.every((c) => (isApkAdd(c) && hasFlag(c, '--no-cache')) || subcommand(c)?.value === 'del')) return undefined;
+  if (!rest.every((c) => isApkAdd(c) || subcommand(c)?.value === 'del')) return undefined;
+  // The adds that need --no-cache, before the update too (`apk add curl && apk update && ...`).
+  const adds = all.filter((c) => isApkAdd(c) && !hasFlag(c, '--no-cache'));
+  if (adds.some((c) => !run.commands.includes(c))) return undefined;
   const removal = removeCommandFromRun(model, instr, cmd);
   if (!removal) return undefined;
   const { start, end } = removal.range;
   if (model.text.slice(model.lines.offsetAt(start), model.lines.offsetAt(end)).includes('#')) return undefined; // never delete a comment line with it
-  return { title: 'Drop apk update (apk add --no-cache fetches its own index)', edits: [removal] };
+  if (adds.length === 0) return { title: 'Drop apk update (apk add --no-cache fetches its own index)', edits: [removal] };
+  return { title: 'Drop apk update and add with --no-cache', edits: [removal, ...adds.map((c) => insertAfterWord(model, run, subcommand(c)!, ' --no-cache'))] };
 }
 
 export const rule = cacheRule({
@@ -47,16 +53,19 @@ export const rule = cacheRule({
     why: '`apk update` stores the repository indexes in /var/cache/apk. `apk add --no-cache` fetches its own copy to a temporary place, so with `--no-cache` the `apk update` is not needed at all, and without removing its indexes they stay in this layer.',
     incorrect: 'RUN apk update && apk add --no-cache curl',
     correct: 'RUN apk add --no-cache curl',
-    sizeImpact: `Small but certain: ${BASIS}.`,
-    fix: `Drops \`apk update &&\` when every apk command after it in the RUN is \`apk add --no-cache\` or \`apk del\` (they need no stored index) and no here-document opens on it (its body would stay behind); otherwise appends \`&& ${CLEANUP}\` to the RUN. Neither is offered when a later RUN of the image runs \`apk add\` without \`--no-cache\` and without its own \`apk update\` (it would find no index), nor on a RUN that only runs \`apk update\` before a later \`apk add\` RUN: merging the two (index-update-in-separate-run) is the repair there, and this rule then applies to the merged RUN.`,
+    sizeImpact: `Small but certain: ${BASIS}. An \`apk add\` without \`--no-cache\` in the same RUN keeps the same indexes: counted here once, not by apk-cache-kept.`,
+    fix: `Drops \`apk update &&\` and adds \`--no-cache\` to the RUN's \`apk add\` commands when every apk command after it in the RUN is \`apk add\` or \`apk del\` (with --no-cache they need no stored index), none without \`--no-cache\` is in a \`-c\` script, and no here-document opens on the update (its body would stay behind); otherwise appends \`&& ${CLEANUP}\` to the RUN. Neither is offered when a later RUN of the image runs \`apk add\` without \`--no-cache\` and without its own \`apk update\` (it would find no index), nor on a RUN that only runs \`apk update\` before a later \`apk add\` RUN: merging the two (index-update-in-separate-run) is the repair there, and this rule then applies to the merged RUN.`,
   },
   fills: (cmd) => subcommandOf(cmd, /^apk$/, ['update']),
   cleans: () => false,
   holds: () => '/var/cache/apk',
   cacheHandled: (handled) => handled('/var/cache/apk') || handled('/etc/apk/cache'),
-  message: ({ instr, cmd }) => {
-    const allNoCache = instr.run!.commands.filter((c) => c.start > cmd.start && isApkAdd(c)).every((c) => hasFlag(c, '--no-cache'));
-    return `\`apk update\` leaves the repository indexes in /var/cache/apk in this layer: ${BASIS}. ${allNoCache ? 'With `apk add --no-cache` the update is not needed; drop it or' : ''} ${allNoCache ? 'add' : 'Add'} \`${CLEANUP}\` to the same RUN.`.replace(/\s+/g, ' ');
+  // The RUN's `apk add` commands without --no-cache keep the same indexes: apk-cache-kept leaves
+  // them to this finding, so its message and repair cover them.
+  message: ({ instr }) => {
+    const allNoCache = instr.run!.commands.filter(isApkAdd).every((c) => hasFlag(c, '--no-cache'));
+    const advice = allNoCache ? 'With `apk add --no-cache` the update is not needed; drop it or add' : 'Drop it and use `apk add --no-cache` (it fetches its own index), or add';
+    return `\`apk update\` leaves the repository indexes in /var/cache/apk in this layer: ${BASIS}. ${advice} \`${CLEANUP}\` to the same RUN.`;
   },
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd }) => {

@@ -4,7 +4,7 @@
  * same RUN the compilers and headers stay in the layer; a delete in a later RUN hides them but
  * cannot shrink this layer.
  */
-import { runInstructions } from '../core/model';
+import { runInstructions, type RunScript } from '../core/model';
 import { commandRange, operands, ranCommands, subcommand } from '../core/commands';
 import { laterInImage } from '../core/commands';
 import { findingCommand, followsInImage, verifiedAppend } from '../core/packageManagers';
@@ -13,8 +13,15 @@ import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the packages of the virtual group (compilers and headers are typically the largest); their size depends on the packages';
 
-/** The `--virtual` / `-t` group of an `apk add`, if any: its name, the option that gave it, and whether they are one word (`--virtual=name`). */
-function virtualGroup(cmd: ShellCommand): { option: string; name: string; joined: boolean } | undefined {
+/** The `--virtual` / `-t` group of an `apk add`: its name, the option that gave it, and whether they are one word (`--virtual=name`). */
+interface VirtualGroup {
+  option: string;
+  name: string;
+  joined: boolean;
+}
+
+/** The virtual group of an `apk add`, if any. */
+function virtualGroup(cmd: ShellCommand): VirtualGroup | undefined {
   if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add') return undefined;
   const args = programArgs(cmd).map((w) => w.value);
   for (let i = 0; i < args.length; i++) {
@@ -23,6 +30,18 @@ function virtualGroup(cmd: ShellCommand): { option: string; name: string; joined
     if (args[i].startsWith('--virtual=')) return { option: '--virtual', name: args[i].slice('--virtual='.length), joined: true };
   }
   return undefined;
+}
+
+/**
+ * The virtual group of the `apk add` `cmd` that this rule reports: not named for run time, and
+ * not deleted later in the RUN (a name that starts with `-` cannot be). build-tools-in-final-image
+ * leaves the build packages of such a group to this rule, so they are reported once.
+ */
+export function keptGroup(run: RunScript, cmd: ShellCommand): VirtualGroup | undefined {
+  const group = virtualGroup(cmd);
+  if (!group || !group.name || /run/i.test(group.name)) return undefined;
+  const later = run.commands.slice(run.commands.indexOf(cmd) + 1);
+  return group.name.startsWith('-') || !later.some((c) => deletes(c, group.name)) ? group : undefined;
 }
 
 /** True when `cmd` is `apk del ... name`. */
@@ -50,10 +69,10 @@ export const rule: Rule = {
     const deleters = model.instructions.filter((i) => i.run && ranCommands(i.run).some((c) => programName(c) === 'apk' && subcommand(c)?.value === 'del'));
     for (const instr of runInstructions(model)) {
       const run = instr.run;
-      run.commands.forEach((cmd, k) => {
-        const group = virtualGroup(cmd);
-        const name = group?.name;
-        if (!group || !name || /run/i.test(name)) return;
+      for (const cmd of run.commands) {
+        const group = keptGroup(run, cmd);
+        if (!group) continue;
+        const name = group.name;
         if (name.startsWith('-')) {
           // `apk add --virtual --no-cache gcc`: the option word became the group's name; `apk del`
           // would read that name as an option, so the message advises a name, not a delete.
@@ -64,9 +83,8 @@ export const rule: Rule = {
             saving: { basis: BASIS },
             data: { commandStart: cmd.start, name },
           });
-          return;
+          continue;
         }
-        if (run.commands.slice(k + 1).some((c) => deletes(c, name))) return;
         const later = deleters.find((i) => followsInImage(instr, i) && ranCommands(i.run!).some((c) => deletes(c, name)));
         const where = later ? ` The \`apk del\` on line ${later.range.start.line + 1} runs in a later layer, which cannot shrink this one.` : '';
         out.push({
@@ -76,7 +94,7 @@ export const rule: Rule = {
           saving: { basis: BASIS },
           data: { commandStart: cmd.start, name },
         });
-      });
+      }
     }
     return out;
   },

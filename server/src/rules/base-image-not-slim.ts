@@ -62,6 +62,18 @@ function compiles(stage: Stage): boolean {
   return stage.instructions.some((i) => i.run && ranCommands(i.run).some((c) => MAY_COMPILE.test(programName(c)) || isPipInstall(c) !== undefined));
 }
 
+/**
+ * The `-slim` variant this rule suggests for the stage's base image, when it reports the stage.
+ * build-tools-in-final-image counts what its builder stage saves from there, so that the two
+ * figures add up: full to `-slim` here, `-slim` to the runtime image there.
+ */
+export function reportedSlim(stage: Stage): string | undefined {
+  const image = stage.from.image;
+  if (!image || stage.from.stage) return undefined;
+  const ref = parseImageReference(image);
+  return ref?.official && LANGUAGE_IMAGES.has(ref.name) ? slimVariant(image) : undefined;
+}
+
 export const rule: Rule = {
   id: 'base-image-not-slim',
   title: 'full language image where a -slim variant exists',
@@ -80,11 +92,8 @@ export const rule: Rule = {
     const out: RawFinding[] = [];
     for (const stage of model.stages) {
       const image = stage.from.image;
-      if (!image || stage.from.stage) continue;
-      const ref = parseImageReference(image);
-      if (!ref || !ref.official || !LANGUAGE_IMAGES.has(ref.name)) continue;
-      const slim = slimVariant(image);
-      if (!slim) continue;
+      const slim = reportedSlim(stage);
+      if (!image || !slim) continue;
       const full = estimateBaseImage(image, stage.from.platform);
       const small = estimateBaseImage(slim, stage.from.platform);
       const saving = full && small ? full.unpackedBytes - small.unpackedBytes : undefined;

@@ -21,6 +21,8 @@ import type { Fix, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
 import { estimateAptInstall, OFFICIAL_BASE_PACKAGES } from '../sizes/apt';
 import { aptStateBefore } from '../core/imageEstimate';
+import { keptGroup } from './apk-virtual-not-deleted';
+import { reportedSlim } from './base-image-not-slim';
 import { installsRecommends } from './apt-recommends';
 import type { RawFinding, Rule } from './rule';
 
@@ -109,10 +111,10 @@ function runsPrebuiltJar(stage: Stage): boolean {
   return stage.instructions.every((i) => !i.run || (i.run.form !== 'exec' && ranCommands(i.run).every((c) => !JDK_PROGRAMS.test(runProgram(c)))));
 }
 
-/** The runtime a stage of this SDK would move to, with its size, for the message. */
-function runtimeSuggestion(stage: Stage, sdk: Sdk): { text: string; saving?: number; basis?: string } {
+/** The runtime a stage of this SDK would move to, with its size, for the message; the saving counts from the image `start`. */
+function runtimeSuggestion(stage: Stage, sdk: Sdk, start: string): { text: string; saving?: number; basis?: string } {
   const image = stage.from.image!;
-  const from = estimateBaseImage(image, stage.from.platform);
+  const from = estimateBaseImage(start, stage.from.platform);
   let target: string | undefined;
   let why = '';
   if (sdk === 'go' && usesCgo(stage)) {
@@ -191,7 +193,7 @@ export const rule: Rule = {
     why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage does the build and the final stage copies only the result, so none of the toolchain ships. Stages that do not reach the final image are not reported: building there is the point.',
     incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`; `node:22` about 1.1 GB against about 227 MB for `-slim`. For installed build packages, the size of those packages.',
+    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Where base-image-not-slim reports a full image, counted from its `-slim` variant so that the two figures add up (`rust:1.83` to `-slim` there, `-slim` to `debian:bookworm-slim` here); for `node:22` the `-slim` image is the runtime, and what is left is the devDependencies, which npm-dev-dependencies sizes. For installed build packages, the size of those packages; those of an apk `--virtual` group that the RUN does not delete are reported by apk-virtual-not-deleted instead.',
     fix: [
       'Rewrites the last stage into a builder stage and a final stage, for four shapes only.',
       'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
@@ -210,7 +212,10 @@ export const rule: Rule = {
       const sdk = image && !stage.from.stage ? sdkOf(image) : undefined;
       const node = sdk === 'node' ? nodeBuild(stage) : undefined;
       if (image && sdk && (sdk !== 'node' || node)) {
-        const s = runtimeSuggestion(stage, sdk);
+        // base-image-not-slim counts the full image against its -slim variant: the builder stage's
+        // saving counts from there, so the two figures add up (node's runtime is that -slim image).
+        const slim = reportedSlim(stage);
+        const s = runtimeSuggestion(stage, sdk, slim ?? image);
         const what = sdk === 'node' ? `${sizeOf(image, stage.from.platform)} and the devDependencies that \`npm run build\` needs ship in the final image` : `the whole toolchain ships in the final image: ${sizeOf(image, stage.from.platform)}`;
         // A JDK stage that only copies a jar built elsewhere has nothing to move to a builder.
         const prebuilt = sdk === 'java' && runsPrebuiltJar(stage);
@@ -224,10 +229,10 @@ export const rule: Rule = {
           stage,
           message: sameBase
             ? `\`npm run build\` runs in the final stage, so the devDependencies it needs ship in the image. Build in a builder stage and ship the built app and production dependencies on ${image}.`
-            : `${image} is a build image; ${what}. ${advice}${s.saving ? `: about ${formatBytes(s.saving)} smaller` : ''}.`,
+            : `${image} is a build image; ${what}. ${advice}${s.saving ? `: about ${formatBytes(s.saving)} smaller${slim ? ` than ${slim}` : ''}` : ''}.`,
           saving: s.saving
             ? { bytes: s.saving, basis: s.basis ?? '' }
-            : { basis: sameBase ? 'the devDependencies the build needs (npm-dev-dependencies sizes them); the base image stays' : 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
+            : { basis: sameBase || (sdk === 'node' && slim) ? `the devDependencies the build needs (npm-dev-dependencies sizes them); ${slim ? `base-image-not-slim counts ${image} against ${slim}` : 'the base image stays'}` : 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
           data: { kind: 'sdk', sdk },
         });
       }
@@ -237,6 +242,8 @@ export const rule: Rule = {
           if (!installed) continue;
           const tools = installed.names.filter((n) => isBuildPackage(n) || (installed.manager === 'apk' && PHPIZE_DEPS.test(n)));
           if (tools.length === 0 || packagesRemovedAfter(instr.run!, cmd, installed.manager)) continue;
+          // In a virtual group the RUN does not delete: apk-virtual-not-deleted reports the whole group, with its fix.
+          if (installed.manager === 'apk' && keptGroup(instr.run!, cmd)) continue;
           // Sized as the image estimate sizes the install: recommendations as apt-recommends reads them,
           // against the base's packages and what earlier installs of the image added.
           const estimate = installed.manager === 'apt' && onDebianSlim(stage) ? estimateAptInstall(tools, { recommends: installsRecommends(model, instr, cmd), basePackages: OFFICIAL_BASE_PACKAGES, after: aptStateBefore(model, instr, cmd) }) : undefined;
