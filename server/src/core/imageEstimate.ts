@@ -17,7 +17,7 @@ import { finalStage, type DockerfileModel, type Instr, type Stage } from './mode
 import { programName, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
-import { APT_LISTS, countOf, estimateAptInstall, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, type AptEstimate, type NpmEstimate } from '../sizes';
+import { APT_LISTS, countOf, estimateAptInstall, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 import { restoredBytes, type StoredAgain } from '../rules/files-changed-in-later-layer';
 import { installsRecommends } from '../rules/apt-recommends';
@@ -233,11 +233,11 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
       }
       const pkgs = aptPackages(cmd).map((w) => w.value);
       if (est === 'full') {
-        parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: this full image already ships many build packages, and the package table knows only the package set of debian:bookworm' });
+        parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: fullImageBasis(instr.stage!) });
         continue;
       }
       if (est === 'removedAgain') {
-        parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'not sized: the RUN removes packages it installs again (apt-mark auto, or apt-get purge or remove naming them), and what stays is not modelled' });
+        parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'the RUN removes packages it installs again (apt-mark auto, or apt-get purge or remove naming them), and what stays is not modelled' });
         continue;
       }
       let again = 0;
@@ -341,10 +341,26 @@ export function ubuntuListsNote(base: AptBase): string {
   return base === 'ubuntu' ? " on Debian bookworm; an Ubuntu base's lists were not measured" : '';
 }
 
-export function aptBase(stage: Stage): AptBase {
+/** The stage at the root of `stage`'s FROM chain: the one that names an image. */
+function rootStage(stage: Stage): Stage {
   let s = stage;
   for (let i = 0; i < 64 && s.from.stage; i++) s = s.from.stage;
-  const image = (s.from.image ?? '').toLowerCase();
+  return s;
+}
+
+/**
+ * Why an apt install on a 'full' base is not sized: the packages buildpack-deps (or the image's
+ * own build dependencies) already hold are in none of the bundled tables, whose Debian base is a
+ * minbase debootstrap; the -slim variant, where one exists, is sized.
+ */
+function fullImageBasis(stage: Stage): string {
+  const image = rootStage(stage).from.image ?? '';
+  const slim = slimVariant(image);
+  return `${image} already has many packages beyond a Debian base's, and no table here lists them: what this adds is unknown${slim ? ` (on ${slim} it is sized)` : ''}`;
+}
+
+export function aptBase(stage: Stage): AptBase {
+  const image = (rootStage(stage).from.image ?? '').toLowerCase();
   if (/alpine|scratch|distroless|chiseled|ubi|fedora|centos|rocky|alma|amazonlinux|corretto|busybox|windows|nanoserver|servercore|opensuse|archlinux/.test(image)) return 'other';
   const name = image.replace(/^docker\.io\/(library\/)?/, '').split(/[:@]/)[0];
   if (FULL_IMAGES.has(name) && !/slim/.test(image)) return 'full';
