@@ -108,7 +108,7 @@ function npmParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
     if (cacheStays) parts.push({ label: NPM_CACHE_LABEL, basis: 'depends on what the install downloads' });
     return parts;
   }
-  const est = estimateNpmInstall(names, { global, omitOptional: omitsOptional(cmd), omitPeer: omitsPeer(instr, cmd) });
+  const est = estimateNpmInstall(names, { global, omitOptional: omitsOptional(instr, cmd), omitPeer: omitsPeer(instr, cmd) });
   const parts: SizedPart[] = [];
   if (est.packages.length > 0) parts.push({ label: `${label}${global ? ' (under /usr/local/lib/node_modules)' : ''}`, bytes: est.bytes, basis: est.basis });
   if (est.unknown.length > 0) parts.push({ label: `npm packages not in the table: ${est.unknown.join(', ')}`.slice(0, 120), basis: `the npm package table holds ${est.unknown.length === 1 ? 'neither this version nor its line' : 'neither these versions nor their lines'}` });

@@ -23,27 +23,74 @@ export function npmPackageOperands(cmd: ShellCommand, sub: ShellWord): ShellWord
   return out;
 }
 
+/** Each value of a list option (`--omit dev --omit=optional`: each use adds one); undefined when absent. */
+function optionValues(cmd: ShellCommand, name: string): string[] | undefined {
+  const words = programArgs(cmd).map((w) => w.value);
+  let out: string[] | undefined;
+  for (let i = 0; i < words.length; i++) {
+    if (words[i].startsWith(name + '=')) (out ??= []).push(words[i].slice(name.length + 1));
+    else if (words[i] === name) (out ??= []).push(words[++i] ?? '');
+  }
+  return out;
+}
+
+/** A boolean option (`--dev`, `--no-optional`, `--production=false`, `--production false`); the last use wins. */
+function booleanOption(cmd: ShellCommand, ...names: string[]): boolean | undefined {
+  const words = programArgs(cmd).map((w) => w.value);
+  let out: boolean | undefined;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i];
+    for (const name of names) {
+      if (w === `--no-${name}`) out = false;
+      else if (w.startsWith(`--${name}=`)) out = !/^(false|0)$/.test(w.slice(name.length + 3));
+      else if (w === `--${name}`) out = words[i + 1] === 'false' ? (i++, false) : (words[i + 1] === 'true' && i++, true);
+    }
+  }
+  return out;
+}
+
+/**
+ * The dependency types (`dev`, `optional`, `peer`) this npm command leaves out and those it asks
+ * for, worked out as npm 10 and 11 do (the omit list of @npmcli/config): `--omit` (each use adds
+ * one; any use replaces npm_config_omit, and either replaces the default, `dev` under
+ * NODE_ENV=production), `--only=prod`/`--production` add dev; `--include`, `--dev`, `--also=dev`
+ * and `--production=false` ask for dev and win over every omission; values npm rejects
+ * (`--omit=dev,optional`) count for nothing. Checked on 2026-12-04 with npm 10.9.9 and 11.19.1:
+ * `NODE_ENV=production npm ci --include=dev` and `NODE_ENV=production npm ci --omit=optional`
+ * install the devDependencies, `npm ci --omit optional --omit dev` does not.
+ */
+export function npmDependencyTypes(instr: Instr, cmd: ShellCommand): { omitted: Set<string>; included: Set<string> } {
+  const env = (name: string) => envFor(instr, cmd, `npm_config_${name}`, true)?.replace(/^["']|["']$/g, '');
+  const list = (name: string) => {
+    const values = optionValues(cmd, `--${name}`) ?? (env(name) === undefined ? undefined : [env(name)!]);
+    return values?.filter((v) => /^(dev|optional|peer)$/.test(v));
+  };
+  const flag = (name: string, ...aliases: string[]) => booleanOption(cmd, name, ...aliases) ?? (env(name) === undefined ? undefined : isTruthy(env(name)));
+  const production = envFor(instr, cmd, 'NODE_ENV')?.replace(/^["']|["']$/g, '') === 'production';
+  const omit = list('omit') ?? (production ? ['dev'] : []);
+  const include = list('include') ?? [];
+  const prod = flag('production', 'prod');
+  if (/^prod(uction)?$/.test(flagValue(cmd, '--only') ?? env('only') ?? '') || prod) omit.push('dev');
+  else if (prod === false) include.push('dev');
+  if (/^dev/.test(flagValue(cmd, '--also') ?? env('also') ?? '') || flag('dev')) include.push('dev');
+  const optional = flag('optional');
+  if (optional !== undefined) (optional ? include : omit).push('optional');
+  return { omitted: new Set(omit.filter((t) => !include.includes(t))), included: new Set(include) };
+}
+
 /** True when the command (or its environment) leaves devDependencies out. */
 export function omitsDevDependencies(instr: Instr, cmd: ShellCommand): boolean {
-  const args = programArgs(cmd).map((w) => w.value);
-  if (hasFlag(cmd, '--production', '--prod')) return !/^(false|0)$/.test(flagValue(cmd, '--production') ?? flagValue(cmd, '--prod') ?? 'true');
-  if (/^(dev|development)$/.test(flagValue(cmd, '--omit') ?? '')) return true;
-  if (/^prod(uction)?$/.test(flagValue(cmd, '--only') ?? '')) return true;
-  if (args.includes('--omit=dev')) return true;
-  const nodeEnv = envFor(instr, cmd, 'NODE_ENV')?.replace(/^["']|["']$/g, '');
-  if (nodeEnv === 'production') return true;
-  if (isTruthy(envFor(instr, cmd, 'npm_config_production', true))) return true;
-  return /(^|,)dev(,|$)/.test(envFor(instr, cmd, 'npm_config_omit', true) ?? '');
+  return npmDependencyTypes(instr, cmd).omitted.has('dev');
 }
 
 /** `--omit=optional` / `--no-optional`: optional dependencies are not installed. */
-export function omitsOptional(cmd: ShellCommand): boolean {
-  return hasFlag(cmd, '--no-optional', '--omit=optional') || flagValue(cmd, '--omit') === 'optional';
+export function omitsOptional(instr: Instr, cmd: ShellCommand): boolean {
+  return npmDependencyTypes(instr, cmd).omitted.has('optional');
 }
 
 /** `--legacy-peer-deps` / `--omit=peer`: peer dependencies are not installed. */
 export function omitsPeer(instr: Instr, cmd: ShellCommand): boolean {
-  return hasFlag(cmd, '--legacy-peer-deps', '--omit=peer') || flagValue(cmd, '--omit') === 'peer' || isTruthy(envFor(instr, cmd, 'npm_config_legacy_peer_deps', true));
+  return npmDependencyTypes(instr, cmd).omitted.has('peer') || hasFlag(cmd, '--legacy-peer-deps') || isTruthy(envFor(instr, cmd, 'npm_config_legacy_peer_deps', true));
 }
 
 /** `-g` / `--global` / `--location=global` (or `--location global`). */

@@ -133,7 +133,7 @@ export interface ProjectInstall {
  * neither. The whole-image estimate and npm-cache-kept ask the same.
  */
 export function projectInstall(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, sub: ShellWord): ProjectInstall | undefined {
-  const opts = { omitDev: omitsDevDependencies(instr, cmd), omitOptional: omitsOptional(cmd) };
+  const opts = { omitDev: omitsDevDependencies(instr, cmd), omitOptional: omitsOptional(instr, cmd) };
   const lockfile = installedLockfile(env, instr, cmd, sub);
   if (lockfile) {
     const estimate = lockfileEstimate(lockfile, opts);

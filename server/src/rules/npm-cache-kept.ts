@@ -44,7 +44,7 @@ function estimateOwnCache(c: CacheCommandContext): OwnCache | undefined {
   const project = projectInstall({ context: c.context ?? {} }, c.instr, c.cmd, word);
   const names = project ? [] : npmPackageOperands(c.cmd, word).map((w) => w.value);
   if (!project && (names.length === 0 || NPM_UPDATE.has(word.value))) return undefined;
-  const est = project?.estimate ?? estimateNpmInstall(names, { global: installsGlobally(c.cmd), omitOptional: omitsOptional(c.cmd), omitPeer: omitsPeer(c.instr, c.cmd) });
+  const est = project?.estimate ?? estimateNpmInstall(names, { global: installsGlobally(c.cmd), omitOptional: omitsOptional(c.instr, c.cmd), omitPeer: omitsPeer(c.instr, c.cmd) });
   const cache = npmCacheFigure(est);
   if (!cache) return undefined;
   const n = est.unknown.length;

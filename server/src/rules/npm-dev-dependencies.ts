@@ -5,7 +5,7 @@
  */
 import { commandRange, insertAfterWord, operands, ranAfter, ranCommands } from '../core/commands';
 import { findingCommand, followsInImage, npmInstallWord } from '../core/packageManagers';
-import { installsGlobally, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
+import { installsGlobally, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
@@ -87,8 +87,8 @@ interface DevCost {
 function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, word: ShellWord): DevCost | undefined {
   const lockfile = installedLockfile(env, instr, cmd, word);
   if (!lockfile) return undefined;
-  const all = lockfileEstimate(lockfile, { omitOptional: omitsOptional(cmd) });
-  const prod = lockfileEstimate(lockfile, { omitDev: true, omitOptional: omitsOptional(cmd) });
+  const all = lockfileEstimate(lockfile, { omitOptional: omitsOptional(instr, cmd) });
+  const prod = lockfileEstimate(lockfile, { omitDev: true, omitOptional: omitsOptional(instr, cmd) });
   const count = all.installed - prod.installed;
   // Dev entries the table cannot size: a lockfile marks them, so the others' sum is a true lower bound.
   const missing = all.unknown.length - prod.unknown.length;
@@ -121,8 +121,8 @@ function manifestDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellComma
   const dev = manifest?.devDependencies ?? [];
   if (!manifest || dev.length === 0) return undefined;
   const named = `the ${dev.length === 1 ? 'devDependency' : `${formatCount(dev.length)} devDependencies`} of ${manifest.path} (${someNames(dev)})`;
-  const all = manifestEstimate(manifest, { omitOptional: omitsOptional(cmd) });
-  const prod = manifestEstimate(manifest, { omitDev: true, omitOptional: omitsOptional(cmd) });
+  const all = manifestEstimate(manifest, { omitOptional: omitsOptional(instr, cmd) });
+  const prod = manifestEstimate(manifest, { omitDev: true, omitOptional: omitsOptional(instr, cmd) });
   const missing = all.unknown.filter((u) => !prod.unknown.includes(u));
   const unsized = missing.slice(0, 3).join(', ');
   if (dev.filter((d) => missing.includes(d)).length * 2 > dev.length) {
@@ -177,7 +177,8 @@ export const rule: Rule = {
         const word = npmInstallWord(cmd);
         if (!word || !INSTALL_ALL.has(word.value)) continue;
         if (installsGlobally(cmd)) continue;
-        if (npmPackageOperands(cmd, word).length > 0 || omitsDev(instr, cmd) || prunedInRun(instr, cmd)) continue;
+        const types = npmDependencyTypes(instr, cmd);
+        if (npmPackageOperands(cmd, word).length > 0 || types.omitted.has('dev') || prunedInRun(instr, cmd)) continue;
         if ((testOrDevImage ??= startsTestsOrDevServer(model))) continue;
         const own = lockfileDevCost(env, instr, cmd, word) ?? manifestDevCost(env, instr, cmd, word);
         // The installed lockfile pins no dev package, or package.json declares none and no lockfile
@@ -187,9 +188,11 @@ export const rule: Rule = {
         const cost = own?.cost ?? BASIS;
         const message = dev
           ? `npm installs devDependencies into the final image: ${cost}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`
-          : `npm installs devDependencies into the final image: ${cost}. Add --omit=dev (or set NODE_ENV=production).`;
+          : types.included.has('dev')
+            ? `npm installs devDependencies into the final image: ${cost}. Its include=dev setting wins over --omit=dev and NODE_ENV=production: drop it.`
+            : `npm installs devDependencies into the final image: ${cost}. Add --omit=dev (or set NODE_ENV=production).`;
         const saving = own?.saving ?? { basis: `depends on the project; example: ${DEV.basis}` };
-        out.push({ range: commandRange(model, run, cmd), instr, message, saving, data: { commandStart: cmd.start, needsDev: dev !== undefined } });
+        out.push({ range: commandRange(model, run, cmd), instr, message, saving, data: { commandStart: cmd.start, needsDev: dev !== undefined || types.included.has('dev') } });
       }
     }
     return out;
