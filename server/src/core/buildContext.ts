@@ -12,6 +12,7 @@ import { addIgnoreEntries, compilePattern, createDockerignoreMatcher, testPatter
 import { TOP_LEVEL_ENTRIES, type AnalysisEnvironment, type BuildContextFacts, type ContextScanFacts } from './environment';
 import { perInstruction, stageByRef, stageReferences, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
+import { execForm } from './execForm';
 import { programName, programOperands, type ShellCommand } from './shell';
 import { composerSubcommand, flagValue, npmInstallWord, subcommandOf } from './packageManagers';
 import { copySpec, isAtOrBelow, namedPath } from './paths';
@@ -261,14 +262,7 @@ function buildsOutput(cmd: ShellCommand): boolean {
 function instructionWords(instr: Instr): string[] {
   if (instr.run) return ranCommands(instr.run).flatMap((c) => c.words.map((w) => w.value));
   if (instr.keyword !== 'CMD' && instr.keyword !== 'ENTRYPOINT') return [];
-  const content = instr.node.getArgumentsContent() ?? '';
-  try {
-    const exec: unknown = JSON.parse(content);
-    if (Array.isArray(exec)) return exec.filter((w): w is string => typeof w === 'string');
-  } catch {
-    // shell form
-  }
-  return content.split(/\s+/).filter(Boolean);
+  return execForm(instr) ?? (instr.node.getArgumentsContent() ?? '').split(/\s+/).filter(Boolean);
 }
 
 /** Kinds of heavy folders (sources/context/names.ts) that are build output: not suggested when the image uses them after a `COPY .`. */

@@ -12,6 +12,7 @@ import { buildModel, instructionAt, stageArgs, stageEnvs, type DockerfileModel, 
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
+import { containerCommand, execForm } from './execForm';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
@@ -305,28 +306,30 @@ export function imageRepository(image: string | undefined): string | undefined {
   return parts.join('/').toLowerCase();
 }
 
-/** True when any later RUN of the image, or the CMD/ENTRYPOINT the image ends with, runs one of `programs`. */
+/**
+ * True when one of `programs` runs in a later RUN of the image, in what a container of an image
+ * holding `instr`'s layer starts (ENTRYPOINT and CMD joined: `["sh", "-c"]` and `CMD ["./gradlew
+ * bootRun"]`), or in a later CMD/ENTRYPOINT read alone (an entrypoint script that runs its
+ * arguments, `exec "$@"`, starts the CMD).
+ */
 export function usedLaterInImage(model: DockerfileModel, instr: Instr, programs: RegExp): boolean {
   const later = laterInImage(model, instr);
+  const runs = (c: ShellCommand) => programs.test(runProgram(c));
   for (const i of later) {
-    if (i.run && ranCommands(i.run).some((c) => programs.test(runProgram(c)))) return true;
-    if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && startedCommands(i).some((c) => programs.test(runProgram(c)))) return true;
+    if (i.run && ranCommands(i.run).some(runs)) return true;
+    if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && startedCommands(execForm(i) ?? i.node.getArgumentsContent() ?? '').some(runs)) return true;
+  }
+  for (const stage of new Set([instr.stage, ...later.map((i) => i.stage)])) {
+    const started = stage && containerCommand(stage);
+    if (started && startedCommands(started).some(runs)) return true;
   }
   return false;
 }
 
-/** The commands a CMD/ENTRYPOINT starts (exec or shell form), read through a shell (`["sh", "./gradlew"]`, `sh -c '...'`). */
-function startedCommands(instr: Instr): ShellCommand[] {
-  const content = instr.node.getArgumentsContent() ?? '';
-  let exec: unknown;
-  try {
-    exec = JSON.parse(content);
-  } catch {
-    // shell form
-  }
+/** The commands exec-form words or a shell-form line start, read through a shell (`["sh", "./gradlew"]`, `sh -c '...'`). */
+function startedCommands(words: string[] | string): ShellCommand[] {
   // Exec-form words quoted as the shell would keep them, so the scanner reads the same words.
-  const text = Array.isArray(exec) ? exec.map((w) => `'${String(w).replace(/'/g, "'\\''")}'`).join(' ') : content;
-  return scriptCommands(text);
+  return scriptCommands(typeof words === 'string' ? words : words.map((w) => `'${w.replace(/'/g, "'\\''")}'`).join(' '));
 }
 
 /** A tool's folder in the user's cache directory: `$XDG_CACHE_HOME/<name>` when the command sees XDG_CACHE_HOME, else `~/.cache/<name>`. */

@@ -13,6 +13,7 @@ import type { Copy } from 'dockerfile-ast';
 import { APT_PROGRAMS, aptPackages, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, RPM_PROGRAMS, subcommand } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { runProgram } from '../core/innerScript';
+import { containerCommand, execForm } from '../core/execForm';
 import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
@@ -382,21 +383,10 @@ interface Plan {
   title: string;
 }
 
-/** The exec-form CMD/ENTRYPOINT words of the stage, or undefined when one is in shell form. */
+/** What the stage's image starts (ENTRYPOINT and CMD joined), when each of its own CMD/ENTRYPOINT is in exec form; else undefined. */
 function execCommand(stage: Stage): string[] | undefined {
-  let words: string[] | undefined;
-  for (const i of stage.instructions) {
-    if (i.keyword !== 'CMD' && i.keyword !== 'ENTRYPOINT') continue;
-    const text = (i.node.getArgumentsContent() ?? '').trim();
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (!Array.isArray(parsed) || !parsed.every((w) => typeof w === 'string')) return undefined;
-      words = i.keyword === 'ENTRYPOINT' ? [...(parsed as string[]), ...(words ?? [])] : parsed as string[];
-    } catch {
-      return undefined;
-    }
-  }
-  return words;
+  const own = stage.instructions.filter((i) => i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT');
+  return own.length && own.every((i) => execForm(i)) ? containerCommand(stage) : undefined;
 }
 
 /** The name the builder stage gets: its own `AS` name, else `build` (or `build-2`... when taken). */

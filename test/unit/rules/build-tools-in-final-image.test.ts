@@ -139,6 +139,13 @@ describe('build-tools-in-final-image: a JDK stage that only runs a jar built els
     assert.deepEqual(rewrites(prebuilt), [prebuilt.replace('openjdk:17-jdk-slim', 'eclipse-temurin:17-jre')]);
   });
 
+  it('reads the jar from ENTRYPOINT and CMD joined, in either order', () => {
+    for (const start of ['ENTRYPOINT ["java", "-jar", "/app.jar"]\nCMD ["--port", "8080"]', 'CMD ["-jar", "/app.jar"]\nENTRYPOINT ["java"]']) {
+      const text = prebuilt.replace('ENTRYPOINT ["java","-jar","/app.jar"]', start);
+      assert.deepEqual(rewrites(text), [text.replace('openjdk:17-jdk-slim', 'eclipse-temurin:17-jre')], start);
+    }
+  });
+
   it('offers no fix when the stage runs commands the other base may not run the same way', () => {
     const withRun = prebuilt.replace('COPY ${JAR_FILE}', 'RUN useradd -r app\nCOPY ${JAR_FILE}');
     assert.match(finding(withRun)!.message, /Nothing is built in this stage/);

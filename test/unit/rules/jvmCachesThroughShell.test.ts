@@ -42,6 +42,17 @@ describe('JVM build caches: a wrapper run through a shell', () => {
     assert.ok(found(text.replace('%', '["sh", "./start.sh"]'), 'gradle-cache-kept')[0].fix);
   });
 
+  it('a shell ENTRYPOINT given the wrapper by the CMD keeps the cache (no fix): the container runs both joined', () => {
+    const text = 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN ./gradlew build\n%\n';
+    for (const start of ['ENTRYPOINT ["sh", "-c"]\nCMD ["./gradlew bootRun"]', 'CMD ["./gradlew bootRun"]\nENTRYPOINT ["/bin/sh", "-c"]', 'ENTRYPOINT ["/bin/sh","-c"]\nCMD ./gradlew bootRun']) {
+      assert.equal(found(text.replace('%', start), 'gradle-cache-kept')[0].fix, undefined, start);
+    }
+    // In a stage built on the one that builds, too.
+    const later = 'FROM eclipse-temurin:21-jdk AS build\nRUN ./gradlew build\nENTRYPOINT ["sh", "-c"]\nFROM build\nCMD ["./gradlew bootRun"]\n';
+    assert.equal(found(later, 'gradle-cache-kept')[0].fix, undefined);
+    assert.ok(found(text.replace('%', 'ENTRYPOINT ["sh", "-c"]\nCMD ["java -jar build/libs/app.jar"]'), 'gradle-cache-kept')[0].fix);
+  });
+
   it("the shell's own options are not the wrapper's: sh -v is no --version, -o takes a word", () => {
     const text = 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN %\nCMD ["java", "-jar", "app.jar"]\n';
     for (const run of ['sh -v ./gradlew build', 'bash -o pipefail ./gradlew build', 'bash -eu -o pipefail ./gradlew build']) {
