@@ -1,10 +1,10 @@
 /**
  * The analysis entry point: text in, findings out. Runs every registered rule over the shared
  * model, then applies what no rule should have to repeat: ignore comments, configured severities,
- * and stage awareness (a size smell in a stage whose layers never reach the final image is a
+ * hand-overs between rules that report the same cost (RawFinding.handOver), and stage awareness (a size smell in a stage whose layers never reach the final image is a
  * hint that says so, not a warning).
  */
-import { buildModel, finalStage, type DockerfileModel, type Stage } from './model';
+import { buildModel, finalStage, type DockerfileModel, type Instr, type Stage } from './model';
 import { keepsOtherReading } from './parse';
 import { keepsInnerScripts, type InnerScriptPlace } from './innerScript';
 import { familyFindings, type FamilyCache } from './families';
@@ -116,6 +116,7 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
     for (const error of byFamily.errors.get(rule.id) ?? []) ruleErrors.push({ ruleId: rule.id, error });
     for (const r of raw) {
       if (r.instr && isIgnored(rule, r.instr.ignored)) continue;
+      if (r.handOver && shownAt(r.handOver.to, active, r.instr) !== (r.handOver.keep === 'if-shown')) continue;
       const stage = r.stage ?? r.instr?.stage;
       const carried = rule.scope === 'layers' && stage && !stage.layersInFinal && r.holds !== undefined ? carriedCopies(model, stage, r.holds, r.instr?.stage === stage ? r.instr : undefined) : undefined;
       if (r.onlyIfCarried && !carried) continue;
@@ -170,6 +171,12 @@ function wholeStageCopy(model: DockerfileModel, stage: Stage): FinalCopy | undef
 /** The result for a text that is not analysed, with the reason shown at the top of the file. */
 function notAnalysed(reason: string, settings: AnalysisSettings): Analysis {
   return { skipped: `Not analysed: ${reason}.`, model: buildModel(''), findings: [], ruleErrors: [], settings };
+}
+
+/** True when the findings of rule `id` on `instr` are shown: the rule is active and not ignored there. */
+function shownAt(id: string, active: Rule[], instr: Instr | undefined): boolean {
+  const rule = active.find((r) => r.id === id);
+  return rule !== undefined && !(instr && isIgnored(rule, instr.ignored));
 }
 
 function isIgnored(rule: Rule, ids: ReadonlySet<string>): boolean {

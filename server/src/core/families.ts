@@ -275,6 +275,7 @@ function restore(f: StoredFinding, prefix: Instr[], family: Stage[], delta: numb
   if (f.saving) raw.saving = f.saving;
   if (f.holds !== undefined) raw.holds = f.holds;
   if (f.onlyIfCarried) raw.onlyIfCarried = true;
+  if (f.handOver) raw.handOver = f.handOver;
   if (f.data) raw.data = f.data;
   if (f.instr) raw.instr = f.instr[0] === -1 ? prefix[f.instr[1]] : f.instr[1] === -1 ? family[f.instr[0]].fromInstr : family[f.instr[0]].instructions[f.instr[1]];
   if (f.stage !== undefined) raw.stage = family[f.stage];

@@ -23,7 +23,7 @@ export const rule: Rule = {
     why: '`apk add` fetches the repository indexes and keeps them in /var/cache/apk; `--no-cache` fetches them to a temporary place instead.',
     incorrect: 'RUN apk add curl',
     correct: 'RUN apk add --no-cache curl',
-    sizeImpact: `Small but certain: ${BASIS}. Not reported where apk-update-cache-kept reports an \`apk update\` of the same RUN: the same indexes, counted there.`,
+    sizeImpact: `Small but certain: ${BASIS}. Not reported where apk-update-cache-kept reports an \`apk update\` of the same RUN (the same indexes, counted there), unless that rule is off or ignored there.`,
     fix: 'Inserts `--no-cache` after `add`.',
   },
   check(ctx) {
@@ -31,12 +31,12 @@ export const rule: Rule = {
     const out: RawFinding[] = [];
     // RUNs where apk-update-cache-kept reports an `apk update`: it keeps the same indexes, so they are
     // reported once, there, and its repair adds --no-cache here too (adding it alone would leave the
-    // update's copy). Asked only of a file with such a RUN.
+    // update's copy); here only when that finding is not shown. Asked only of a file with such a RUN.
     let updated: Set<Instr | undefined> | undefined;
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       if (hasCacheMount(instr, '/var/cache/apk', '/etc/apk/cache') || removesPath(run, '/var/cache/apk')) continue;
-      if (run.commands.some(isApkUpdate) && (updated ??= new Set(updateRule.check(ctx).map((f) => f.instr))).has(instr)) continue;
+      const handOver = run.commands.some(isApkUpdate) && (updated ??= new Set(updateRule.check(ctx).map((f) => f.instr))).has(instr) ? ({ to: updateRule.id, keep: 'if-hidden' } as const) : undefined;
       for (const cmd of run.commands) {
         if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add' || hasFlag(cmd, '--no-cache')) continue;
         out.push({
@@ -45,6 +45,7 @@ export const rule: Rule = {
           message: `apk keeps its package index in /var/cache/apk: ${BASIS}. Add --no-cache.`,
           saving: { basis: BASIS },
           holds: '/var/cache/apk',
+          handOver,
           data: { commandStart: cmd.start },
         });
       }

@@ -194,7 +194,7 @@ export const rule: Rule = {
     why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage does the build and the final stage copies only the result, so none of the toolchain ships. Stages that do not reach the final image are not reported: building there is the point.',
     incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Where base-image-not-slim reports a full image, counted from its `-slim` variant so that the two figures add up (`rust:1.83` to `-slim` there, `-slim` to `debian:bookworm-slim` here); for `node:22` the `-slim` image is the runtime, and what is left is the devDependencies, which npm-dev-dependencies sizes. For installed build packages, the size of those packages; those of an apk `--virtual` group that the RUN does not delete are reported by apk-virtual-not-deleted instead.',
+    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Where base-image-not-slim reports a full image (and is not off or ignored there), counted from its `-slim` variant so that the two figures add up (`rust:1.83` to `-slim` there, `-slim` to `debian:bookworm-slim` here); for `node:22` the `-slim` image is the runtime, and what is left is the devDependencies, which npm-dev-dependencies sizes. For installed build packages, the size of those packages; those of an apk `--virtual` group that the RUN does not delete are reported by apk-virtual-not-deleted instead, unless it is off or ignored there.',
     fix: [
       'Rewrites the last stage into a builder stage and a final stage, for four shapes only.',
       'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
@@ -213,29 +213,33 @@ export const rule: Rule = {
       const sdk = image && !stage.from.stage ? sdkOf(image) : undefined;
       const node = sdk === 'node' ? nodeBuild(stage) : undefined;
       if (image && sdk && (sdk !== 'node' || node)) {
-        // base-image-not-slim counts the full image against its -slim variant: the builder stage's
-        // saving counts from there, so the two figures add up (node's runtime is that -slim image).
+        // base-image-not-slim counts the full image against its -slim variant: while its finding is
+        // shown, the builder stage's saving counts from there, so the two figures add up (node's
+        // runtime is that -slim image); while it is not, from the image, as the whole cost.
         const slim = reportedSlim(stage);
-        const s = runtimeSuggestion(stage, sdk, slim ?? image);
         const what = sdk === 'node' ? `${sizeOf(image, stage.from.platform)} and the devDependencies that \`npm run build\` needs ship in the final image` : `the whole toolchain ships in the final image: ${sizeOf(image, stage.from.platform)}`;
         // A JDK stage that only copies a jar built elsewhere has nothing to move to a builder.
         const prebuilt = sdk === 'java' && runsPrebuiltJar(stage);
         const jre = prebuilt ? jreFor(image) : undefined;
-        const advice = !prebuilt ? `Build in a builder stage and ship ${s.text}` : jre ? `Nothing is built in this stage: ship ${s.text} instead` : 'Nothing is built in this stage: a JRE image of the same Java version runs the jar';
         // node:22-alpine or -slim is the runtime image as well: only the devDependencies go.
         const sameBase = sdk === 'node' && (slimVariant(image) ?? image) === image;
-        out.push({
-          range: stage.from.imageRange,
-          instr: stage.fromInstr,
-          stage,
-          message: sameBase
-            ? `\`npm run build\` runs in the final stage, so the devDependencies it needs ship in the image. Build in a builder stage and ship the built app and production dependencies on ${image}.`
-            : `${image} is a build image; ${what}. ${advice}${s.saving ? `: about ${formatBytes(s.saving)} smaller${slim ? ` than ${slim}` : ''}` : ''}.`,
-          saving: s.saving
-            ? { bytes: s.saving, basis: s.basis ?? '' }
-            : { basis: sameBase || (sdk === 'node' && slim) ? `the devDependencies the build needs (npm-dev-dependencies sizes them); ${slim ? `base-image-not-slim counts ${image} against ${slim}` : 'the base image stays'}` : 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
-          data: { kind: 'sdk', sdk },
-        });
+        for (const from of slim ? [slim, undefined] : [undefined]) {
+          const s = runtimeSuggestion(stage, sdk, from ?? image);
+          const advice = !prebuilt ? `Build in a builder stage and ship ${s.text}` : jre ? `Nothing is built in this stage: ship ${s.text} instead` : 'Nothing is built in this stage: a JRE image of the same Java version runs the jar';
+          out.push({
+            range: stage.from.imageRange,
+            instr: stage.fromInstr,
+            stage,
+            message: sameBase
+              ? `\`npm run build\` runs in the final stage, so the devDependencies it needs ship in the image. Build in a builder stage and ship the built app and production dependencies on ${image}.`
+              : `${image} is a build image; ${what}. ${advice}${s.saving ? `: about ${formatBytes(s.saving)} smaller${from ? ` than ${from}` : ''}` : ''}.`,
+            saving: s.saving
+              ? { bytes: s.saving, basis: s.basis ?? '' }
+              : { basis: sameBase || (sdk === 'node' && from) ? `the devDependencies the build needs (npm-dev-dependencies sizes them); ${from ? `base-image-not-slim counts ${image} against ${from}` : 'the base image stays'}` : 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
+            handOver: slim ? { to: 'base-image-not-slim', keep: from ? 'if-shown' : 'if-hidden' } : undefined,
+            data: { kind: 'sdk', sdk },
+          });
+        }
       }
       for (const instr of stage.instructions) {
         for (const cmd of instr.run?.commands ?? []) {
@@ -243,8 +247,9 @@ export const rule: Rule = {
           if (!installed) continue;
           const tools = installed.names.filter((n) => isBuildPackage(n) || (installed.manager === 'apk' && PHPIZE_DEPS.test(n)));
           if (tools.length === 0 || packagesRemovedAfter(instr.run!, cmd, installed.manager)) continue;
-          // In a virtual group the RUN does not delete: apk-virtual-not-deleted reports the whole group, with its fix.
-          if (installed.manager === 'apk' && keptGroup(instr.run!, cmd)) continue;
+          // In a virtual group the RUN does not delete: apk-virtual-not-deleted reports the whole group,
+          // with its fix; here only while that finding is not shown.
+          const handOver = installed.manager === 'apk' && keptGroup(instr.run!, cmd) ? ({ to: 'apk-virtual-not-deleted', keep: 'if-hidden' } as const) : undefined;
           // Sized as the image estimate sizes the install: recommendations as apt-recommends reads them,
           // against the base's packages and what earlier installs of the image added.
           const estimate = installed.manager === 'apt' && onDebianSlim(stage) ? estimateAptInstall(tools, { recommends: installsRecommends(model, instr, cmd), basePackages: OFFICIAL_BASE_PACKAGES, after: aptStateBefore(model, instr, cmd) }) : undefined;
@@ -254,6 +259,7 @@ export const rule: Rule = {
             instr,
             message: `Build packages stay in the final image (${tools.join(', ')}): ${size}. Install them in a builder stage, or install them, build and remove them in one RUN (${removal(installed.manager, cmd)}), keeping the runtime libraries the build links against.`,
             saving: estimate && estimate.unknown.length === 0 ? { bytes: estimate.bytes, basis: estimate.basis } : { basis: `the installed size of ${tools.join(', ')} and what they pull in` },
+            handOver,
             data: { kind: 'packages' },
           });
         }

@@ -49,6 +49,13 @@ export interface RawFinding {
   holds?: string;
   /** Reported only when such a copy carries `holds` into the final image (a build cache in a builder stage is expected there otherwise). */
   onlyIfCarried?: boolean;
+  /**
+   * Another rule that reports the same cost on the same instruction: this finding is shown only
+   * while that rule's finding there is shown (`keep: 'if-shown'`), or only while it is not
+   * (`'if-hidden'`: that rule off in the settings, or ignored for the file or at the instruction).
+   * So the cost is reported once, and still reported when the user turns the other rule off.
+   */
+  handOver?: { to: string; keep: 'if-shown' | 'if-hidden' };
   data?: Record<string, unknown>;
 }
 

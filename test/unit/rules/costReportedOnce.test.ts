@@ -4,7 +4,8 @@
  * fix removes all of it, or splits it so that the two figures add up to the whole.
  */
 import * as assert from 'node:assert/strict';
-import { analyze } from '../../../server/src/core/analyze';
+import { analyze, type AnalysisSettings } from '../../../server/src/core/analyze';
+import { combineSettings, parseProjectConfig } from '../../../server/src/core/config';
 import { fixAll } from '../../../server/src/core/edits';
 import type { Finding } from '../../../server/src/core/types';
 import { estimateBaseImage } from '../../../server/src/sizes';
@@ -58,5 +59,73 @@ describe('one cost, reported once', () => {
     assert.equal(tools.saving?.bytes, undefined);
     assert.match(tools.saving!.basis, /sizes them\); base-image-not-slim counts node:22 against node:22-slim/);
     assert.ok(findings.find((f) => f.ruleId === 'base-image-not-slim')!.saving!.bytes! > 0);
+  });
+});
+
+/**
+ * A cost handed over to another rule is reported by the handing rule again when the user does not
+ * see the other rule's finding there: that rule off in the settings (editor, .hadolint.yaml, our
+ * config file all end in settings.severities) or ignored for the file or at the instruction.
+ */
+describe('one cost, reported once: the rule handed to is off or ignored', () => {
+  /**
+   * The ways a user hides rule `id` on the instruction at line `at` of `text`: how, the text and
+   * the settings to analyse with.
+   */
+  function hidden(text: string, id: string, at: number): [string, string, AnalysisSettings][] {
+    const lines = text.split('\n');
+    return [
+      ['off in the settings', text, { severities: { [id]: 'off' } }],
+      ['off in .dockerfile-size-hints.yaml', text, combineSettings({}, undefined, parseProjectConfig(`rules:\n  ${id}: off\n`))],
+      ['ignored for the file', `# size-hints global ignore=${id}\n${text}`, {}],
+      ['ignored at the instruction', [...lines.slice(0, at), `# size-hints ignore=${id}`, ...lines.slice(at)].join('\n'), {}],
+    ];
+  }
+  /** The findings of `rule` on the line that starts with `start`. */
+  function on(text: string, settings: AnalysisSettings, rule: string, start: string): Finding[] {
+    const line = text.split('\n').findIndex((l) => l.startsWith(start));
+    return analyze(text, ENV, settings).findings.filter((f) => f.ruleId === rule && f.range.start.line === line);
+  }
+
+  it('apk update and apk add in one RUN: apk-cache-kept reports the add', () => {
+    const text = 'FROM alpine:3.21\nRUN apk update && apk add curl\n';
+    assert.equal(on(text, {}, 'apk-cache-kept', 'RUN').length, 0);
+    for (const [how, t, settings] of hidden(text, 'apk-update-cache-kept', 1)) {
+      assert.equal(on(t, settings, 'apk-update-cache-kept', 'RUN').length, 0, how);
+      assert.equal(on(t, settings, 'apk-cache-kept', 'RUN').length, 1, how);
+    }
+  });
+
+  it('a virtual group the RUN does not delete: build-tools-in-final-image reports its build packages', () => {
+    const text = 'FROM python:3.12-alpine\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install --no-cache-dir cffi\n';
+    for (const [how, t, settings] of hidden(text, 'apk-virtual-not-deleted', 1)) {
+      assert.equal(on(t, settings, 'apk-virtual-not-deleted', 'RUN').length, 0, how);
+      assert.match(on(t, settings, 'build-tools-in-final-image', 'RUN')[0]?.message ?? '', /Build packages stay in the final image \(gcc, musl-dev\)/, how);
+    }
+  });
+
+  it('a full SDK image: build-tools-in-final-image counts from the full image', () => {
+    const text = 'FROM rust:1.83\nWORKDIR /src\nCOPY . .\nRUN cargo build --release\nCMD ["/src/target/release/app"]\n';
+    const full = estimateBaseImage('rust:1.83')!.unpackedBytes - estimateBaseImage('debian:bookworm-slim')!.unpackedBytes;
+    for (const [how, t, settings] of hidden(text, 'base-image-not-slim', 0)) {
+      assert.equal(on(t, settings, 'base-image-not-slim', 'FROM').length, 0, how);
+      const tools = on(t, settings, 'build-tools-in-final-image', 'FROM');
+      assert.equal(tools.length, 1, how);
+      assert.equal(tools[0].saving?.bytes, full, how);
+      assert.doesNotMatch(tools[0].message, /than rust:1\.83-slim/, how);
+    }
+    // Shown: one build-tools finding, counted from -slim.
+    const tools = on(text, {}, 'build-tools-in-final-image', 'FROM');
+    assert.equal(tools.length, 1);
+    assert.match(tools[0].message, /than rust:1\.83-slim/);
+  });
+
+  it('an ignore comment added later: the incremental analysis agrees with a fresh one', () => {
+    const text = 'FROM alpine:3.21\nRUN apk update && apk add curl\n';
+    for (const [how, next, settings] of hidden(text, 'apk-update-cache-kept', 1)) {
+      const again = analyze(next, ENV, settings, analyze(text, ENV));
+      assert.deepEqual(again.findings.map((f) => f.ruleId), analyze(next, ENV, settings).findings.map((f) => f.ruleId), how);
+      assert.ok(again.findings.some((f) => f.ruleId === 'apk-cache-kept'), how);
+    }
   });
 });
