@@ -4,10 +4,10 @@
  * same RUN the compilers and headers stay in the layer; a delete in a later RUN hides them but
  * cannot shrink this layer.
  */
-import { runInstructions, type RunScript } from '../core/model';
+import { runInstructions, type DockerfileModel, type Instr, type RunScript } from '../core/model';
 import { commandRange, operands, ranCommands, subcommand } from '../core/commands';
 import { laterInImage } from '../core/commands';
-import { findingCommand, followsInImage, verifiedAppend } from '../core/packageManagers';
+import { findingCommand, followsInImage, precedesInChain, verifiedAppend } from '../core/packageManagers';
 import { programArgs, programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
@@ -44,6 +44,53 @@ export function keptGroup(run: RunScript, cmd: ShellCommand): VirtualGroup | und
   return group.name.startsWith('-') || !later.some((c) => deletes(c, group.name)) ? group : undefined;
 }
 
+/** The packages an `apk add` names (the word after `--virtual`/`-t` names its group, not a package), without versions. */
+export function apkAddPackages(cmd: ShellCommand): string[] {
+  const args = programArgs(cmd);
+  return operands(cmd)
+    .slice(1)
+    .filter((w) => !['--virtual', '-t'].includes(args[args.indexOf(w) - 1]?.value ?? ''))
+    .map((w) => w.value.split(/[=<>~]/)[0]);
+}
+
+/**
+ * `-dev` packages that take nothing a built program needs when `apk del` removes the group: musl-dev
+ * (musl, the C library, and libc-dev, which pulls in musl-dev) and openssl-dev (libssl3 and
+ * libcrypto3 are in every Alpine image, which needs them for apk itself); linux-headers holds
+ * headers only and is no `-dev`. Any other `-dev` package pulls in its runtime library (libpq-dev
+ * or postgresql-dev libpq, libffi-dev libffi, libxml2-dev libxml2), which the delete removes with
+ * the group unless something else installed it: the built program (psycopg2, cffi, lxml, Pillow)
+ * then fails when it loads. Which package holds each library is in Alpine's package index, which
+ * we could not read from where this was written (2026-12-04): so no runtime package is named by
+ * the fix, it asks for a review instead.
+ */
+const SAFE_DEV = new Set(['musl-dev', 'libc-dev', 'openssl-dev']);
+
+/**
+ * The `-dev` packages of the group added by `cmd` whose runtime library the delete may take: not in
+ * SAFE_DEV, and neither `<name>` nor `<name>-libs` (the library package of the same Alpine source,
+ * by abuild's naming of split packages) installed by another `apk add` of the RUN or of an earlier
+ * RUN of the image, as the usual pattern does (`apk add --no-cache libffi && apk add --virtual
+ * .build-deps libffi-dev ...`).
+ */
+function devWithRuntime(model: DockerfileModel, instr: Instr, cmd: ShellCommand): string[] {
+  const devs = apkAddPackages(cmd).filter((n) => n.endsWith('-dev') && !SAFE_DEV.has(n));
+  if (devs.length === 0) return devs;
+  const others = new Set<string>();
+  for (const i of model.instructions) {
+    if (!i.run || (i !== instr && !precedesInChain(i, instr))) continue;
+    const commands = ranCommands(i.run);
+    commands.forEach((c, k) => {
+      if (c === cmd || programName(c) !== 'apk' || subcommand(c)?.value !== 'add') return;
+      // A group its RUN deletes takes its packages away again.
+      const group = virtualGroup(c)?.name;
+      if (group && commands.slice(k + 1).some((d) => deletes(d, group))) return;
+      apkAddPackages(c).forEach((n) => others.add(n));
+    });
+  }
+  return devs.filter((n) => !others.has(n.slice(0, -4)) && !others.has(`${n.slice(0, -4)}-libs`));
+}
+
 /** True when `cmd` is `apk del ... name`. */
 function deletes(cmd: ShellCommand, name: string): boolean {
   return programName(cmd) === 'apk' && subcommand(cmd)?.value === 'del' && operands(cmd).some((w) => w.value === name);
@@ -59,10 +106,10 @@ export const rule: Rule = {
   docs: {
     summary: '`apk add --virtual .name ...` without `apk del .name` in the same RUN.',
     why: 'A virtual group exists so that build-time packages (compilers, headers) can be removed with one `apk del` once the build is done. Deleted in a later RUN, the files are hidden but still stored in this layer. Groups whose name says they are kept for run time (`.run-deps`, `.rundeps`, as the official images name them) are not reported. `--virtual` and `-t` take the next word as the name of the group whatever it looks like, so in `apk add --virtual --no-cache gcc` the group is named `--no-cache` (and the cache option is not set); a name that starts with `-` is most likely a forgotten one, and the message says so instead of advising a delete.',
-    incorrect: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir psycopg2',
-    correct: 'RUN apk add --no-cache --virtual .build-deps gcc musl-dev \\\n    && pip install --no-cache-dir psycopg2 \\\n    && apk del .build-deps',
+    incorrect: 'RUN apk add --no-cache libpq \\\n    && apk add --no-cache --virtual .build-deps gcc musl-dev libpq-dev \\\n    && pip install --no-cache-dir psycopg2',
+    correct: 'RUN apk add --no-cache libpq \\\n    && apk add --no-cache --virtual .build-deps gcc musl-dev libpq-dev \\\n    && pip install --no-cache-dir psycopg2 \\\n    && apk del .build-deps',
     sizeImpact: `Depends on the packages: ${BASIS}.`,
-    fix: 'Appends `&& apk del <name>` to the RUN, only when no later RUN of the image exists: a later RUN, or the running container, may use what the group installed, and the rule cannot tell. Otherwise no fix; the message says where the delete belongs. No fix either when the name is not a plain word (letters, digits, `.`, `_`, `+`, and `-` after the first character): a variable, quotes, or a name `apk del` would read as an option; nor when the `apk add` may not have run in a build that succeeded: inside an `if`, a loop or a `case`, after a failure the script tolerates (`test -n "$DEV" && apk add ...; make`, `... || true`), in the background (`&`), after an `exit`, or under `!` (`! apk add ...`: the build succeeded when it failed).',
+    fix: 'Appends `&& apk del <name>` to the RUN, only when no later RUN of the image exists: a later RUN, or the running container, may use what the group installed, and the rule cannot tell. Otherwise no fix; the message says where the delete belongs. No fix either when the name is not a plain word (letters, digits, `.`, `_`, `+`, and `-` after the first character): a variable, quotes, or a name `apk del` would read as an option; nor when the `apk add` may not have run in a build that succeeded: inside an `if`, a loop or a `case`, after a failure the script tolerates (`test -n "$DEV" && apk add ...; make`, `... || true`), in the background (`&`), after an `exit`, or under `!` (`! apk add ...`: the build succeeded when it failed). Not preferred (not applied by fix all) when the group holds a `-dev` package other than musl-dev, libc-dev and openssl-dev, unless `<name>` or `<name>-libs` (`libffi` for `libffi-dev`) is installed outside the group: the delete would also remove the runtime library the build links against (libpq for psycopg2), and the message says to install it outside the group.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -87,10 +134,12 @@ export const rule: Rule = {
         }
         const later = deleters.find((i) => followsInImage(instr, i) && ranCommands(i.run!).some((c) => deletes(c, name)));
         const where = later ? ` The \`apk del\` on line ${later.range.start.line + 1} runs in a later layer, which cannot shrink this one.` : '';
+        const devs = devWithRuntime(model, instr, cmd);
+        const keep = devs.length > 0 ? `, keeping the runtime libraries the build links against: install those of ${devs.join(', ')} outside the group (\`apk add --no-cache\`)` : '';
         out.push({
           range: commandRange(model, run, cmd),
           instr,
-          message: `The virtual group \`${name}\` stays in this layer: ${BASIS}.${where} Add \`apk del ${name}\` at the end of this RUN.`,
+          message: `The virtual group \`${name}\` stays in this layer: ${BASIS}.${where} Add \`apk del ${name}\` at the end of this RUN${keep}.`,
           saving: { basis: BASIS },
           data: { commandStart: cmd.start, name },
         });
@@ -110,6 +159,10 @@ export const rule: Rule = {
     if (!runsWheneverScriptSucceeds(found.run.commands, found.cmd)) return undefined;
     if (laterInImage(model, found.instr).some((i) => i.run)) return undefined;
     const edit = verifiedAppend(model, found.instr, `apk del ${name}`);
-    return edit && { title: `Delete the virtual group in the same RUN (apk del ${name})`, edits: [edit], preferred: true };
+    if (!edit) return undefined;
+    // Not applied by "fix all" where the delete may take a library the built program loads.
+    const devs = devWithRuntime(model, found.instr, found.cmd);
+    const review = devs.length > 0 ? `; review: it removes the runtime libraries of ${devs.join(', ')} unless installed outside the group` : '';
+    return { title: `Delete the virtual group in the same RUN (apk del ${name}${review})`, edits: [edit], preferred: devs.length === 0 };
   },
 };

@@ -22,7 +22,7 @@ import type { Fix, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
 import { estimateAptInstall, OFFICIAL_BASE_PACKAGES } from '../sizes/apt';
 import { aptStateBefore } from '../core/imageEstimate';
-import { keptGroup } from './apk-virtual-not-deleted';
+import { apkAddPackages, keptGroup } from './apk-virtual-not-deleted';
 import { reportedSlim } from './base-image-not-slim';
 import { installsRecommends } from './apt-recommends';
 import type { RawFinding, Rule } from './rule';
@@ -69,12 +69,7 @@ function sdkOf(image: string): Sdk | undefined {
 function installedPackages(cmd: ShellCommand): { manager: 'apt' | 'apk' | 'rpm'; names: string[] } | undefined {
   if (isAptInstall(cmd)) return { manager: 'apt', names: aptPackages(cmd).map((w) => w.value.split('=')[0]) };
   if (RPM_PROGRAMS.test(programName(cmd)) && operands(cmd)[0]?.value === 'install') return { manager: 'rpm', names: operands(cmd).slice(1).map((w) => w.value) };
-  if (programName(cmd) === 'apk' && operands(cmd)[0]?.value === 'add') {
-    const args = programArgs(cmd);
-    // `apk add --virtual .build-deps gcc`: the word after --virtual/-t names the group, not a package.
-    const names = operands(cmd).slice(1).filter((w) => !['--virtual', '-t'].includes(args[args.indexOf(w) - 1]?.value ?? '')).map((w) => w.value.split(/[=<>~]/)[0]);
-    return { manager: 'apk', names };
-  }
+  if (programName(cmd) === 'apk' && operands(cmd)[0]?.value === 'add') return { manager: 'apk', names: apkAddPackages(cmd) };
   return undefined;
 }
 

@@ -77,3 +77,54 @@ describe('apk-virtual-not-deleted: an apk add a successful build may have skippe
     }
   });
 });
+
+/**
+ * `apk del` removes what nothing else installed needs any more: a `-dev` package's runtime library
+ * goes with the group (libpq with postgresql-dev), and the program built against it fails when it
+ * loads it (`import psycopg2`). "Fix all" must not apply that delete; the message says to keep the
+ * runtime libraries, as build-tools-in-final-image said before it left these groups to this rule.
+ */
+describe('apk-virtual-not-deleted: -dev packages whose runtime library the delete would take', () => {
+  function one(text: string) {
+    const analysis = analyze(`FROM python:3.12-alpine\n${text}\n`, ENV);
+    const found = analysis.findings.filter((f) => f.ruleId === RULE);
+    assert.equal(found.length, 1, text);
+    return { message: found[0].message, fix: fixFor(analysis, found[0], ENV) };
+  }
+
+  it('offers the delete as not preferred, and says what to review and to keep', () => {
+    for (const [run, devs] of [
+      ['RUN apk add --virtual .build-deps gcc musl-dev postgresql-dev && pip install psycopg2', 'postgresql-dev'],
+      ['RUN apk add --no-cache --virtual .build-deps gcc musl-dev libffi-dev && pip install cffi', 'libffi-dev'],
+      ['RUN apk add -t .deps gcc libxml2-dev libxslt-dev=1.1.42-r1 && pip install lxml', 'libxml2-dev, libxslt-dev'],
+      ['RUN apk add --no-cache --virtual .build-deps build-base jpeg-dev zlib-dev && pip install Pillow', 'jpeg-dev, zlib-dev'],
+      // libffi in a group the RUN deletes is not kept.
+      ['RUN apk add --virtual .f libffi && apk add --virtual .b gcc libffi-dev && pip install cffi && apk del .f', 'libffi-dev'],
+    ]) {
+      const { message, fix } = one(run);
+      assert.match(message, new RegExp(`keeping the runtime libraries the build links against: install those of ${devs} outside the group`), run);
+      assert.ok(fix, run);
+      assert.equal(fix.preferred, false, run);
+      assert.match(fix.title, new RegExp(`review: it removes the runtime libraries of ${devs} unless installed outside the group`), run);
+    }
+  });
+
+  it('stays preferred for headers, the C library and OpenSSL, and for libraries installed outside the group', () => {
+    for (const run of [
+      'RUN apk add --no-cache --virtual .build-deps gcc musl-dev linux-headers openssl-dev libc-dev make && make',
+      'RUN apk add --no-cache libpq && apk add --no-cache --virtual .build-deps gcc musl-dev libpq-dev && pip install psycopg2',
+      'RUN apk add --no-cache --virtual .build-deps gcc libffi-dev && apk add --no-cache libffi && pip install cffi',
+      'RUN apk add --no-cache --virtual .build-deps gcc sqlite-dev && apk add sqlite-libs && make',
+    ]) {
+      const { message, fix } = one(run);
+      assert.doesNotMatch(message, /runtime libraries/, run);
+      assert.equal(fix?.preferred, true, run);
+    }
+  });
+
+  it('counts a library installed by an earlier RUN of the image', () => {
+    const analysis = analyze('FROM alpine:3.21 AS base\nRUN apk add --no-cache libffi\nFROM base\nRUN apk add --no-cache --virtual .build-deps gcc libffi-dev && make\n', ENV);
+    const found = analysis.findings.find((f) => f.ruleId === RULE)!;
+    assert.equal(fixFor(analysis, found, ENV)?.preferred, true);
+  });
+});
