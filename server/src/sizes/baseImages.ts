@@ -183,6 +183,8 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
     if (list) list.push(r);
     else byImage.set(row.image, [r]);
   }
+  /** The distribution families the table has -slim rows on (Debian only: the official images publish no other). */
+  const slimFamilies = new Set([...byImage.values()].flat().flatMap((r) => (r.tag.kind === 'slim' && r.distro !== undefined ? [distroFamily(r.distro)] : [])));
 
   const platformRatios = new Ratios();
   const variantRatios = new Ratios();
@@ -435,6 +437,9 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
     if (!found || found.q.kind !== 'full' || found.ref.effectiveTag === undefined) return undefined;
     const { image, q, repo } = found;
     if (!SLIM_UNMEASURED.has(image) && !byImage.get(image)!.some((r) => r.tag.kind === 'slim' && r.tag.role === q.role)) return undefined;
+    // A tag on another base (`openjdk:21-jdk-oraclelinux8`, `python:3.12-windowsservercore-ltsc2022`)
+    // has no -slim variant: the one composed here does not exist, and base-image-not-slim's fix wrote it into FROM.
+    if (q.distro !== undefined && !slimFamilies.has(distroFamily(q.distro))) return undefined;
     return withTag(repo, image, q, 'slim', q.role);
   }
 

@@ -266,6 +266,10 @@ describe('slimVariant', () => {
     ['perl', 'perl:slim'],
     ['debian:bookworm', 'debian:bookworm-slim'],
     ['openjdk:18-jdk', 'openjdk:18-jdk-slim'],
+    // -slim exists on Debian only: these gave openjdk:21-jdk-slim-oraclelinux8 and python:3.12-slim-ltsc2022.
+    ['openjdk:21-jdk-oraclelinux8', undefined],
+    ['python:3.12-windowsservercore-ltsc2022', undefined],
+    ['python:3.12-windowsservercore-1809', undefined],
     ['docker.io/library/python:3.12', 'docker.io/library/python:3.12-slim'],
     [`python:3.12@${DIGEST}`, 'python:3.12-slim'],
     ['python:3.12-slim', undefined],
