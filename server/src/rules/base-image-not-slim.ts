@@ -28,6 +28,12 @@ const FULL_ONLY_TOOLS: Record<string, string[]> = {
   'pkg-config': ['pkg-config', 'pkgconf'],
   autoconf: ['autoconf'],
   automake: ['automake'],
+  // RPM package managers: a stage that runs them is on an RPM-based image (openjdk:17 is Oracle
+  // Linux), whose -slim is Debian.
+  microdnf: ['microdnf'],
+  dnf: ['dnf'],
+  yum: ['yum'],
+  rpm: ['rpm'],
 };
 
 /**

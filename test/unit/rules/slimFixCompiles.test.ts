@@ -45,3 +45,10 @@ describe('base-image-not-slim: installers that may compile keep the -slim fix un
     assert.equal(fix?.preferred, true);
   });
 });
+
+describe('base-image-not-slim: no -slim switch for a stage that runs an RPM package manager', () => {
+  // openjdk:17 is Oracle Linux; its -slim is Debian, without microdnf: --fix wrote openjdk:17-slim and the RUN failed.
+  for (const run of ['microdnf install -y findutils && microdnf clean all', 'dnf install -y git', 'yum install -y git', 'rpm -qa']) {
+    it(run, () => assert.equal(slimFix(`FROM openjdk:17\nRUN ${run}\nCMD ["jshell"]\n`), undefined));
+  }
+});
