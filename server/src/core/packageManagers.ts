@@ -230,7 +230,7 @@ function chainOf(instr: Instr): Stage[] {
 }
 
 /** The instructions with `keyword` that come before `instr` along its FROM chain. */
-function earlierAlongChain(instr: Instr, keyword: string): Instr[] {
+export function earlierAlongChain(instr: Instr, keyword: string): Instr[] {
   const out: Instr[] = [];
   for (const s of chainOf(instr)) {
     for (const i of s.instructions) {
@@ -348,6 +348,8 @@ export interface CacheCommandContext {
   paths?: string[];
   /** The analysis's build-context facts, for rules with a `contextKey` (empty for the others). */
   context?: BuildContextFacts;
+  /** The file's model, for questions about the rest of the image (set by the check). */
+  model?: DockerfileModel;
 }
 
 export interface CacheRuleSpec {
@@ -417,7 +419,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           for (let k = 0; k < run.commands.length; k++) {
             const cmd = run.commands[k];
             if (!spec.fills(cmd)) continue;
-            const c: CacheCommandContext = { instr, cmd, env: (name) => envFor(instr, cmd, name), context: env.context };
+            const c: CacheCommandContext = { instr, cmd, env: (name) => envFor(instr, cmd, name), context: env.context, model };
             if (spec.optsOut?.(c)) continue;
             const after = run.commands.slice(k + 1);
             if (after.some((a) => spec.cleans(a))) continue;

@@ -24,6 +24,7 @@ import { rule as contextWithoutDockerignore } from './context-without-dockerigno
 import { rule as copiedArchiveExtracted } from './copied-archive-extracted';
 import { rule as copySourceIgnored } from './copy-source-ignored';
 import { rule as copyWholeStage } from './copy-whole-stage';
+import { rule as corepackDownloadKept } from './corepack-download-kept';
 import { rule as dnfCacheKept } from './dnf-cache-kept';
 import { rule as filesChangedInLaterLayer } from './files-changed-in-later-layer';
 import { rule as gemDocumentation } from './gem-documentation';
@@ -70,6 +71,7 @@ export const RULES: readonly Rule[] = [
   copiedArchiveExtracted,
   copySourceIgnored,
   copyWholeStage,
+  corepackDownloadKept,
   dnfCacheKept,
   filesChangedInLaterLayer,
   gemDocumentation,

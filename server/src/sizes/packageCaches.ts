@@ -36,6 +36,33 @@ export const PNPM_METADATA_EXAMPLE: MeasuredConstant & { installedBytes: number 
   source: SOURCE,
 };
 
+/** What corepack 0.34.6 (Node 20.20.2's) keeps in its home after its yarn shim first ran: yarn 1.22.22's package. */
+export const COREPACK_YARN_EXAMPLE: MeasuredConstant & { tool: string } = {
+  bytes: 5_365_270,
+  tool: 'yarn 1.22.22',
+  basis: 'corepack 0.34.6 home (~/.cache/node/corepack) after `corepack enable` and `yarn --version`: yarn 1.22.22, du -sb on the host',
+  measuredOn: '2026-12-04',
+  source: SOURCE,
+};
+
+/** The same for yarn 4 (berry), which corepack takes from the npm package @yarnpkg/cli-dist. */
+export const COREPACK_YARN_BERRY_EXAMPLE: MeasuredConstant & { tool: string } = {
+  bytes: 3_001_273,
+  tool: 'yarn 4.12.0',
+  basis: 'corepack 0.34.6 home after `corepack prepare yarn@4.12.0`: du -sb of v1/yarn/4.12.0 on the host',
+  measuredOn: '2026-12-04',
+  source: SOURCE,
+};
+
+/** The same for pnpm: corepack 0.34.6's default pnpm, 10.28.1. */
+export const COREPACK_PNPM_EXAMPLE: MeasuredConstant & { tool: string } = {
+  bytes: 18_533_388,
+  tool: 'pnpm 10.28.1',
+  basis: 'corepack 0.34.6 home after `corepack enable` and `pnpm --version`: pnpm 10.28.1, du -sb of v1/pnpm/10.28.1 on the host',
+  measuredOn: '2026-12-04',
+  source: SOURCE,
+};
+
 /** The pnpm store's own files beyond the hard-linked packages (index files), which prune keeps. */
 export const PNPM_STORE_INDEX_EXAMPLE: MeasuredConstant = {
   bytes: 1_108_684,

@@ -1,0 +1,132 @@
+/**
+ * corepack-download-kept: after `corepack enable`, the first `yarn` or `pnpm` of an image makes
+ * corepack download that package manager into its home (COREPACK_HOME, else
+ * `$XDG_CACHE_HOME/node/corepack`, else `~/.cache/node/corepack`), and the copy stays in the layer.
+ * yarn-cache-kept and pnpm-store-kept do not count it: `yarn cache clean` and `pnpm store prune`
+ * leave it, and it is the tool itself, which every later yarn or pnpm of the image runs from. So
+ * this rule speaks only where nothing later in the image (a RUN, or what a container starts) runs
+ * that tool again, and asks to remove the folder in the same RUN.
+ */
+import { cacheMountTargets, operands, ranCommands, removeCommandFromRun } from '../core/commands';
+import { appendRepair, cacheRule, earlierAlongChain, expandVars, pathCovers, programWord, removedPaths, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { namedPath } from '../core/paths';
+import { programName, type ShellCommand } from '../core/shell';
+import { formatBytes } from '../sizes';
+import { usesYarnBerry } from '../core/yarn';
+import type { DockerfileModel } from '../core/model';
+import { COREPACK_PNPM_EXAMPLE as PNPM, COREPACK_YARN_BERRY_EXAMPLE as BERRY, COREPACK_YARN_EXAMPLE as YARN } from '../sizes/packageCaches';
+
+type Tool = 'yarn' | 'pnpm';
+/** The package managers corepack's shims run, by the tool they download. */
+const SHIMS: Record<string, Tool> = { yarn: 'yarn', yarnpkg: 'yarn', pnpm: 'pnpm', pnpx: 'pnpm' };
+/** corepack subcommands that download a package manager themselves. */
+const FETCHES = new Set(['prepare', 'install', 'use', 'up']);
+/** The measured downloads of `tools`: yarn 4's where the file shows yarn berry, else yarn 1's. */
+function measured(tools: Tool[], model?: DockerfileModel) {
+  return tools.map((t) => (t === 'pnpm' ? PNPM : model && usesYarnBerry(model) ? BERRY : YARN));
+}
+const figure = (found: (typeof YARN)[]) => `${found.map((m) => `${formatBytes(m.bytes)} for ${m.tool}`).join(', ')} (measured with corepack 0.34.6)`;
+const EXAMPLE = figure([YARN, BERRY, PNPM]);
+
+/** The tools a command named as `name@version` operands (`corepack prepare pnpm@9 --activate`); both when it names none. */
+function namedTools(cmd: ShellCommand): Tool[] {
+  const named = operands(cmd).map((w) => SHIMS[/^[a-z]+/.exec(w.value)?.[0] ?? '']).filter((t) => t !== undefined);
+  return named.length ? [...new Set(named)] : ['yarn', 'pnpm'];
+}
+
+/** What the command may make corepack download: a shim's tool, or what a corepack command fetches. */
+function fetched(cmd: ShellCommand): Tool[] {
+  const name = programName(cmd);
+  if (SHIMS[name]) return [SHIMS[name]];
+  if (name !== 'corepack') return [];
+  const sub = operands(cmd)[0]?.value ?? '';
+  return FETCHES.has(sub) || SHIMS[/^[a-z]+/.exec(sub)?.[0] ?? ''] ? namedTools(cmd) : [];
+}
+
+/** `corepack cache clean`: empties corepack's home. */
+function clearsCache(cmd: ShellCommand): boolean {
+  return programName(cmd) === 'corepack' && operands(cmd)[0]?.value === 'cache' && /^(clean|clear)$/.test(operands(cmd)[1]?.value ?? '');
+}
+
+/** A corepack command that puts its shims on PATH for `tool` (`corepack enable`, `enable pnpm`, `prepare --activate`, `install -g`). */
+function activates(cmd: ShellCommand, tool: Tool): boolean {
+  if (programName(cmd) !== 'corepack') return false;
+  const sub = operands(cmd)[0]?.value;
+  if (sub === 'enable') {
+    // `corepack enable` alone takes every tool (an --install-directory value names none).
+    const names = operands(cmd).slice(1).map((w) => w.value).filter((v) => /^(yarn|yarnpkg|pnpm|pnpx|npm|npx)$/.test(v));
+    return names.length === 0 || names.some((v) => SHIMS[v] === tool);
+  }
+  return (sub === 'prepare' || sub === 'install') && namedTools(cmd).includes(tool) && cmd.words.some((w) => w.value === '--activate' || w.value === '-g' || w.value === '--global');
+}
+
+/**
+ * Whether this command is where the image's copy of its tool is downloaded: a corepack command
+ * that fetches it, or the tool's shim once corepack put it on PATH, and nothing fetched it before
+ * (along the FROM chain, then earlier in the RUN).
+ */
+function downloadsHere({ instr, cmd }: CacheCommandContext): boolean {
+  const { commands } = instr.run!;
+  const before = [...earlierAlongChain(instr, 'RUN').flatMap((i) => ranCommands(i.run!)), ...commands.slice(0, commands.indexOf(cmd))];
+  return fetched(cmd).some((tool) => {
+    let active = false;
+    for (const b of before) {
+      if (activates(b, tool)) active = true;
+      if (fetched(b).includes(tool) && (active || programName(b) === 'corepack')) return false;
+    }
+    return active || programName(cmd) === 'corepack';
+  });
+}
+
+/** The programs that run a tool again later (its shims, or corepack itself). */
+function runsAgain(cmd: ShellCommand): RegExp {
+  const tools = fetched(cmd);
+  return new RegExp(`^(corepack${tools.includes('yarn') ? '|yarn|yarnpkg' : ''}${tools.includes('pnpm') ? '|pnpm|pnpx' : ''})$`);
+}
+
+/** The folder corepack keeps its downloads in, for this command. */
+function corepackHome({ env }: CacheCommandContext): string {
+  return env('COREPACK_HOME') ?? userCacheDir(env, 'node/corepack');
+}
+
+export const rule = cacheRule({
+  id: 'corepack-download-kept',
+  title: "corepack's download of yarn or pnpm left in the layer",
+  severity: 'info',
+  finalLayersOnly: true,
+  docs: {
+    summary: 'After `corepack enable`, the first `yarn` or `pnpm` (or a `corepack prepare`) downloads that package manager into ~/.cache/node/corepack, and nothing later in the image runs it again.',
+    why: "corepack's shims download the package manager on first use and keep it in corepack's home (`COREPACK_HOME`, else `~/.cache/node/corepack`). `yarn cache clean` and `pnpm store prune` leave it. When the image runs that tool only to install (the container starts `node`), the copy is dead weight; when a later RUN or the container's start runs it, it is needed, and the rule says nothing.",
+    incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN corepack enable && pnpm install --frozen-lockfile --prod\nCOPY . .\nCMD ["node", "index.js"]',
+    correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN corepack enable && pnpm install --frozen-lockfile --prod \\\n    && rm -rf ~/.cache/node/corepack\nCOPY . .\nCMD ["node", "index.js"]',
+    sizeImpact: `The package manager's unpacked package: ${EXAMPLE}; du -sb of corepack's home after each one's first run (${YARN.measuredOn}, ${YARN.source}).`,
+    fix: 'Appends `&& rm -rf` of the folder (`COREPACK_HOME` when set) to the RUN, after its last yarn or pnpm, which would download the tool again (a removal before one moves there). A cache mount on the folder, or `corepack cache clean` after the last use, also satisfy the rule.',
+  },
+  fills: (cmd) => (fetched(cmd).length ? programWord(cmd) : undefined),
+  // Only where the download happens, and only when the image does not run the tool again.
+  optsOut: (c) => !downloadsHere(c) || (c.model !== undefined && usedLaterInImage(c.model, c.instr, runsAgain(c.cmd))),
+  // Taken care of by a removal (or `corepack cache clean`) only after the RUN's last yarn or pnpm, which would download it again.
+  cleans: () => false,
+  cacheHandled: (handled, c) => {
+    const { commands } = c.instr.run!;
+    const after = commands.slice(commands.indexOf(c.cmd) + 1);
+    const last = after.reduce((k, x, i) => (fetched(x).length ? i : k), -1);
+    if (after.slice(last + 1).some(clearsCache)) return true;
+    if (last < 0) return handled(corepackHome(c));
+    const removed = removedPaths(after.slice(last + 1)).map((r) => expandVars(r, c.env));
+    return cacheMountTargets(c.instr).concat(removed).some((r) => pathCovers(r, corepackHome(c)));
+  },
+  holds: (c) => namedPath(c.instr, c.cmd, corepackHome(c)),
+  message: (c) => `corepack leaves its download of ${fetched(c.cmd).join(' or ')} in this layer (${corepackHome(c)}): ${figure(measured(fetched(c.cmd), c.model))}. Nothing later in the image runs it: remove the folder in the same RUN.`,
+  saving: (c) => {
+    const [one, ...more] = measured(fetched(c.cmd), c.model);
+    return more.length ? { basis: `depends on the tool: ${EXAMPLE}` } : { bytes: one.bytes, basis: one.basis };
+  },
+  // A removal that a later yarn or pnpm undoes (another rule's `yarn cache clean` appended after it) moves to the end.
+  repair: (c) => {
+    const fix = appendRepair(c.model, c.instr, `rm -rf ${corepackHome(c)}`);
+    const early = c.instr.run!.commands.filter((x) => removedPaths([x]).some((r) => pathCovers(expandVars(r, c.env), corepackHome(c))));
+    const moved = early.map((x) => removeCommandFromRun(c.model, c.instr, x));
+    return fix && moved.every((e) => e !== undefined) ? { ...fix, edits: [...moved, ...fix.edits] } : undefined;
+  },
+});
