@@ -225,13 +225,53 @@ export function packagesRemovedAfter(run: RunScript, cmd: ShellCommand, manager:
   });
 }
 
-/** True when a later RUN of `instr`'s image runs a command `needs` before any that `refreshes` (an install that relies on the index `instr` leaves). */
-export function laterRunNeeds(model: DockerfileModel, instr: Instr, needs: (c: ShellCommand) => boolean, refreshes: (c: ShellCommand) => boolean): boolean {
-  return laterRunsInImage(model, instr).some((r) => {
-    // In the order the commands run: `apk add git; apk update` needs the index before it refreshes it.
-    const first = ranCommands(r.run!).find((c) => needs(c) || refreshes(c));
-    return first !== undefined && !refreshes(first);
-  });
+/** How installs use a package index that a refresh (apt-get update, apk update) leaves behind. */
+export interface IndexUse {
+  /** A command that reads the index already there (an install without a fresh index of its own). */
+  needs(c: ShellCommand): boolean;
+  /** A command that fetches the index anew. */
+  refreshes(c: ShellCommand): boolean;
+}
+
+/** apt's lists in /var/lib/apt/lists: apt-get install reads them, apt-get update fetches them. */
+export const APT_LISTS_USE: IndexUse = { needs: (c) => isAptInstall(c), refreshes: (c) => isAptUpdate(c) };
+
+/** Per model and index: for each instruction, the later RUN of its image that reads the index it leaves. */
+const indexReaders = new WeakMap<DockerfileModel, Map<IndexUse, Map<Instr, Instr | undefined>>>();
+
+/**
+ * The first later RUN of `instr`'s image (the rest of its stage, then the stages built on it) that
+ * runs a command `use.needs` before any that `use.refreshes`, with no RUN between them fetching the
+ * index anew: an install that relies on the index as `instr` leaves it (a cleanup in `instr` would
+ * make it fail). Of several stages built on this one, the earliest such RUN. Worked out for every
+ * instruction at once, per model and `use`, walking each stage backwards once (stages name only
+ * earlier stages), so rules can ask it in their checks.
+ */
+export function laterRunNeeding(model: DockerfileModel, instr: Instr, use: IndexUse): Instr | undefined {
+  let byUse = indexReaders.get(model);
+  if (!byUse) indexReaders.set(model, (byUse = new Map()));
+  let answers = byUse.get(use);
+  if (!answers) {
+    answers = new Map();
+    byUse.set(use, answers);
+    // What the stages built on a stage read first, before they refresh: the earliest of them.
+    const fromChildren = new Map<Stage, Instr | undefined>();
+    for (let k = model.stages.length - 1; k >= 0; k--) {
+      const stage = model.stages[k];
+      let reader = fromChildren.get(stage);
+      for (let i = stage.instructions.length - 1; i >= 0; i--) {
+        const at = stage.instructions[i];
+        answers.set(at, reader);
+        if (!at.run) continue;
+        const first = ranCommands(at.run).find((c) => use.needs(c) || use.refreshes(c));
+        if (first) reader = use.refreshes(first) ? undefined : at;
+      }
+      const parent = stage.from.stage;
+      const other = parent && fromChildren.get(parent);
+      if (parent && reader && (!other || reader.index < other.index)) fromChildren.set(parent, reader);
+    }
+  }
+  return answers.get(instr);
 }
 
 /** Per model: for each stage, the instructions of the stages built on it (itself included), in file order. */

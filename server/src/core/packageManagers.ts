@@ -357,6 +357,8 @@ export interface CacheRuleSpec {
   title: string;
   severity: Severity;
   hadolint?: string;
+  /** The messages quote line numbers (Rule.quotesLines). */
+  quotesLines?: boolean;
   docs: RuleDocs;
   /** The word a flag would follow when `cmd` fills the cache (e.g. `install`); undefined when it does not. */
   fills(cmd: ShellCommand): ShellWord | undefined;
@@ -399,6 +401,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
     title: spec.title,
     severity: spec.severity,
     hadolint: spec.hadolint,
+    ...(spec.quotesLines ? { quotesLines: true } : {}),
     scope: 'layers',
     docs: spec.docs,
     reads: 'family',

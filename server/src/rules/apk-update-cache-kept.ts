@@ -3,7 +3,7 @@
  * /var/cache/apk. Even when every `apk add` uses `--no-cache`, those indexes stay unless the same
  * RUN removes them.
  */
-import { hasFlag, insertAfterWord, laterRunNeeds, laterRunsInImage, ranCommands, removeCommandFromRun, subcommand } from '../core/commands';
+import { hasFlag, insertAfterWord, laterRunNeeding, laterRunsInImage, type IndexUse, ranCommands, removeCommandFromRun, subcommand } from '../core/commands';
 import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr } from '../core/model';
 import type { TextEdit } from '../core/types';
@@ -14,6 +14,8 @@ const BASIS = 'the APKINDEX files of the configured repositories (their size is 
 
 const isApkAdd = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'add';
 export const isApkUpdate = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'update';
+/** apk's index in /var/cache/apk: an `apk add` without `--no-cache` reads it, `apk update` fetches it. */
+const APK_INDEX_USE: IndexUse = { needs: (c) => isApkAdd(c) && !hasFlag(c, '--no-cache'), refreshes: isApkUpdate };
 
 /**
  * The nicer repair, when it is equivalent: remove `apk update` and its operator, and add
@@ -48,6 +50,8 @@ export const rule = cacheRule({
   id: 'apk-update-cache-kept',
   title: '`apk update` indexes left in the layer',
   severity: 'warning',
+  // The message names a later apk add that reads the index (laterRunNeeding).
+  quotesLines: true,
   docs: {
     summary: '`apk update` without `rm -rf /var/cache/apk/*` in the same RUN.',
     why: '`apk update` stores the repository indexes in /var/cache/apk. `apk add --no-cache` fetches its own copy to a temporary place, so with `--no-cache` the `apk update` is not needed at all, and without removing its indexes they stay in this layer.',
@@ -62,14 +66,17 @@ export const rule = cacheRule({
   cacheHandled: (handled) => handled('/var/cache/apk') || handled('/etc/apk/cache'),
   // The RUN's `apk add` commands without --no-cache keep the same indexes: apk-cache-kept leaves
   // them to this finding, so its message and repair cover them.
-  message: ({ instr }) => {
+  message: ({ instr, model }) => {
+    // A later `apk add` that reads this index: dropping or removing it would make that one fail.
+    const reader = model && laterRunNeeding(model, instr, APK_INDEX_USE);
+    if (reader) return `\`apk update\` leaves the repository indexes in /var/cache/apk in this layer: ${BASIS}. Line ${reader.range.start.line + 1} runs \`apk add\` without \`--no-cache\` on this index: give it \`--no-cache\` first, then drop the update here or add \`${CLEANUP}\` to this RUN.`;
     const allNoCache = instr.run!.commands.filter(isApkAdd).every((c) => hasFlag(c, '--no-cache'));
     const advice = allNoCache ? 'With `apk add --no-cache` the update is not needed; drop it or add' : 'Drop it and use `apk add --no-cache` (it fetches its own index), or add';
     return `\`apk update\` leaves the repository indexes in /var/cache/apk in this layer: ${BASIS}. ${advice} \`${CLEANUP}\` to the same RUN.`;
   },
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd }) => {
-    const needsIndex = laterRunNeeds(model, instr, (c) => isApkAdd(c) && !hasFlag(c, '--no-cache'), isApkUpdate);
+    const needsIndex = laterRunNeeding(model, instr, APK_INDEX_USE);
     // `RUN apk update` on its own before a RUN that adds: merging the two (index-update-in-separate-run)
     // is the repair; this rule's removal then applies to the merged RUN. That rule also sees an
     // `apk add` in a -c script it cannot place, so this question does too.

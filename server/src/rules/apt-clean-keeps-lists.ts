@@ -6,7 +6,8 @@
  * turns off the binary package caches.
  */
 import { runInstructions } from '../core/model';
-import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunNeeds, removesPath, APT_PROGRAMS, subcommand } from '../core/commands';
+import { listsAdvice } from './apt-lists-kept';
+import { APT_LISTS_USE, commandRange, hasCacheMount, isAptUpdate, laterRunNeeding, removesPath, APT_PROGRAMS, subcommand } from '../core/commands';
 import { findingCommand, verifiedAppend } from '../core/packageManagers';
 import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
 import { programName } from '../core/shell';
@@ -23,6 +24,8 @@ export const rule: Rule = {
   severity: 'info',
   scope: 'layers',
   reads: 'family',
+  // The advice names the later RUN that installs from the index (listsAdvice).
+  quotesLines: true,
   docs: {
     summary: '`apt-get clean` used as the cleanup of an `apt-get update` whose lists stay in the layer.',
     why: `\`apt-get clean\` empties /var/cache/apt (downloaded .deb files and binary caches); it does not touch /var/lib/apt/lists, where \`apt-get update\` put the package lists. Moreover, ${OFFICIAL} (/etc/apt/apt.conf.d/docker-clean) and keeps no binary caches. The cleanup that frees space is removing the lists. apt-lists-kept reports the lists themselves; this rule explains why the \`apt-get clean\` already there does not help.`,
@@ -43,7 +46,7 @@ export const rule: Rule = {
         out.push({
           range: commandRange(model, run, cmd),
           instr,
-          message: `\`${programName(cmd)} ${subcommand(cmd)!.value}\` leaves the apt lists in this layer (about ${formatBytes(APT_LISTS.bytes)}${ubuntuListsNote(base)}), and ${OFFICIAL}. Add \`${CLEANUP}\`.`,
+          message: `\`${programName(cmd)} ${subcommand(cmd)!.value}\` leaves the apt lists in this layer (about ${formatBytes(APT_LISTS.bytes)}${ubuntuListsNote(base)}), and ${OFFICIAL}. ${listsAdvice(model, instr, `Add \`${CLEANUP}\`.`)}`,
           saving: { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base) },
           data: { commandStart: cmd.start },
         });
@@ -54,8 +57,7 @@ export const rule: Rule = {
   fix(finding, { model }) {
     const found = findingCommand(model, finding);
     if (!found) return undefined;
-    const needsLists = laterRunNeeds(model, found.instr, isAptInstall, isAptUpdate);
-    if (needsLists) return undefined;
+    if (laterRunNeeding(model, found.instr, APT_LISTS_USE)) return undefined;
     const edit = verifiedAppend(model, found.instr, CLEANUP);
     return edit && { title: `Remove the apt lists in the same RUN (${CLEANUP})`, edits: [edit], preferred: true };
   },

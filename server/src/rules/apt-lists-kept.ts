@@ -2,9 +2,9 @@
  * apt-lists-kept (hadolint DL3009): `apt-get update` downloads the package lists into
  * /var/lib/apt/lists; unless the same RUN removes them, they stay in that layer for good.
  */
-import { commandRange, hasCacheMount, isAptInstall, isAptUpdate, laterRunNeeds, removesPath } from '../core/commands';
+import { APT_LISTS_USE, commandRange, hasCacheMount, indexRefreshOnly, isAptUpdate, laterRunNeeding, removesPath } from '../core/commands';
 import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
-import { instructionAt, runInstructions } from '../core/model';
+import { instructionAt, runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { formatBytes } from '../sizes';
 import { APT_LISTS } from '../sizes/constants';
@@ -13,6 +13,20 @@ import type { Rule } from './rule';
 const LISTS = '/var/lib/apt/lists';
 const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
 
+/**
+ * What to do about the lists of `instr`, ending the message: remove them in the same RUN, or, when
+ * a later RUN installs from them without an update of its own (the removal would make it fail, so
+ * no fix is offered), give that RUN its update first.
+ */
+export function listsAdvice(model: DockerfileModel, instr: Instr, otherwise = `Add \`${CLEANUP}\` to the same RUN.`): string {
+  const reader = laterRunNeeding(model, instr, APT_LISTS_USE);
+  if (!reader) return otherwise;
+  const line = reader.range.start.line + 1;
+  // A RUN that only updates: the update belongs in the RUN that installs (index-update-in-separate-run).
+  if (instr.run && indexRefreshOnly(instr.run)) return `Line ${line} installs from them: run the update in that RUN instead, and remove the lists there.`;
+  return `Line ${line} installs from them without an \`apt-get update\` of its own: give it one, then add \`${CLEANUP}\` to this RUN.`;
+}
+
 export const rule: Rule = {
   id: 'apt-lists-kept',
   title: 'apt lists left in the layer',
@@ -20,6 +34,8 @@ export const rule: Rule = {
   hadolint: 'DL3009',
   scope: 'layers',
   reads: 'family',
+  // The advice names the later RUN that installs from the index (listsAdvice).
+  quotesLines: true,
   docs: {
     summary: '`apt-get update` without removing /var/lib/apt/lists in the same RUN.',
     why: 'The package lists are only needed while apt installs. Removed in a later RUN, they still ship in the earlier layer.',
@@ -40,7 +56,7 @@ export const rule: Rule = {
       out.push({
         range: commandRange(model, run, update),
         instr,
-        message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}${ubuntuListsNote(base)}. Add \`${CLEANUP}\` to the same RUN.`,
+        message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}${ubuntuListsNote(base)}. ${listsAdvice(model, instr)}`,
         saving: { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base) },
         holds: LISTS,
       });
@@ -51,8 +67,7 @@ export const rule: Rule = {
     const instr = instructionAt(model, finding.range.start.line);
     if (!instr?.run) return undefined;
     // Keeping the file buildable: a later `apt-get install` that relies on these lists would fail.
-    const needsLists = laterRunNeeds(model, instr, isAptInstall, isAptUpdate);
-    if (needsLists) return undefined;
+    if (laterRunNeeding(model, instr, APT_LISTS_USE)) return undefined;
     // Checked by parsing the RUN again: a here-document whose last line ends in a backslash would
     // glue the cleanup onto that line instead of making it a command of its own.
     const edit = verifiedAppend(model, instr, CLEANUP);

@@ -3,7 +3,7 @@
  * mergeIntoPreviousRun, deleteInstruction, index refresh helpers in core/commands.ts).
  */
 import * as assert from 'node:assert/strict';
-import { indexRefreshOnly, installsWith, laterInImage, laterRunsInImage, mergeIntoPreviousRun, removeCommandFromRun } from '../../../server/src/core/commands';
+import { APT_LISTS_USE, indexRefreshOnly, installsWith, laterInImage, laterRunNeeding, laterRunsInImage, mergeIntoPreviousRun, removeCommandFromRun } from '../../../server/src/core/commands';
 import { applyEdits } from '../../../server/src/core/edits';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
@@ -136,6 +136,37 @@ describe('core/paths', () => {
     assert.deepEqual(laterInImage(m, m.instructions[0]).map((i) => i.index), [1, 2, 4, 8, 9, 11]);
     // Asked again of the same model (the answer is worked out once per model), and of a stage's FROM.
     assert.deepEqual(laterRunsInImage(m, one).map((i) => i.run!.text), ['two', 'three', 'five', 'six']);
+  });
+
+  it('finds the later RUN that installs from the apt lists a RUN leaves, past RUNs that do not use them, not past an update', () => {
+    const m = buildModel(
+      'FROM debian AS a\nRUN apt-get update && apt-get install -y curl\nRUN echo hi\nRUN apt-get update && apt-get install -y jq\nRUN apt-get install -y git\n' +
+        'FROM a AS b\nRUN echo b\nFROM a\nRUN apt-get install -y make\nFROM debian\nRUN apt-get update\n',
+    );
+    const [first, , second, third, , fromA, alone] = runs(m);
+    const line = (i: Instr | undefined) => (i ? i.range.start.line + 1 : undefined);
+    // The update of line 4 refreshes the lists before line 5 installs: line 2's are read by no one.
+    assert.equal(line(laterRunNeeding(m, first, APT_LISTS_USE)), undefined);
+    assert.equal(line(laterRunNeeding(m, second, APT_LISTS_USE)), 5);
+    // After line 5, the stages built on a: b runs no apt, the last stage built on a installs at line 9.
+    assert.equal(line(laterRunNeeding(m, third, APT_LISTS_USE)), 9);
+    assert.equal(fromA.run!.text, 'apt-get install -y make');
+    assert.equal(line(laterRunNeeding(m, fromA, APT_LISTS_USE)), undefined);
+    assert.equal(line(laterRunNeeding(m, alone, APT_LISTS_USE)), undefined);
+  });
+
+  it('gives the earliest reader among the stages built on a stage, and answers a stage chain of 5,000 in linear time', () => {
+    const m = buildModel('FROM debian AS a\nRUN apt-get update\nFROM a\nRUN apt-get install -y x\nFROM a\nRUN apt-get install -y y\n');
+    assert.equal(laterRunNeeding(m, runs(m)[0], APT_LISTS_USE)?.range.start.line, 3);
+    const chain = ['FROM debian AS s0\nRUN apt-get update'];
+    for (let k = 1; k < 5000; k++) chain.push(`FROM s${k - 1} AS s${k}\nRUN echo ${k}`);
+    chain.push('FROM s4999\nRUN apt-get install -y z');
+    const big = buildModel(chain.join('\n') + '\n');
+    const started = process.hrtime.bigint();
+    const reader = laterRunNeeding(big, runs(big)[0], APT_LISTS_USE);
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    assert.equal(reader?.run?.text, 'apt-get install -y z');
+    assert.ok(ms < 1000, `${ms.toFixed(0)} ms for 5,001 stages`);
   });
 });
 
