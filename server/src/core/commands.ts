@@ -91,7 +91,19 @@ export function isPipCachePurge(cmd: ShellCommand): boolean {
  * that only starts the same (`rm -f ~/.npmrc` leaves ~/.npm).
  */
 export function removesPath(run: RunScript, ...prefixes: string[]): boolean {
-  return ranCommands(run).some((c) => programName(c) === 'rm' && operands(c).some((w) => prefixes.some((p) => w.value.startsWith(p) && (p.endsWith('/') || /^([/*?[]|$)/.test(w.value.slice(p.length, p.length + 1))))));
+  return ranCommands(run).some((c) => removesOneOf(c, prefixes));
+}
+
+/**
+ * {@link removesPath}, counting only what the RUN runs after `cmd`: a removal before it leaves what
+ * `cmd` then writes (`rm -rf /var/cache/apk/* && apk add curl` keeps the add's index).
+ */
+export function removesPathAfter(run: RunScript, cmd: ShellCommand, ...prefixes: string[]): boolean {
+  return ranAfter(run, cmd).some((c) => removesOneOf(c, prefixes));
+}
+
+function removesOneOf(c: ShellCommand, prefixes: string[]): boolean {
+  return programName(c) === 'rm' && operands(c).some((w) => prefixes.some((p) => w.value.startsWith(p) && (p.endsWith('/') || /^([/*?[]|$)/.test(w.value.slice(p.length, p.length + 1)))));
 }
 
 /**

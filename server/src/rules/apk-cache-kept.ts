@@ -3,7 +3,7 @@
  * downloaded in /var/cache/apk.
  */
 import { runInstructions, type Instr } from '../core/model';
-import { commandRange, hasCacheMount, hasFlag, insertAfterWord, removesPath, subcommand } from '../core/commands';
+import { commandRange, hasCacheMount, hasFlag, insertAfterWord, removesPathAfter, subcommand } from '../core/commands';
 import { findingCommand } from '../core/packageManagers';
 import { programName } from '../core/shell';
 import { isApkUpdate, rule as updateRule } from './apk-update-cache-kept';
@@ -35,10 +35,12 @@ export const rule: Rule = {
     let updated: Set<Instr | undefined> | undefined;
     for (const instr of runInstructions(model)) {
       const run = instr.run;
-      if (hasCacheMount(instr, '/var/cache/apk', '/etc/apk/cache') || removesPath(run, '/var/cache/apk')) continue;
+      if (hasCacheMount(instr, '/var/cache/apk', '/etc/apk/cache')) continue;
       const handOver = run.commands.some(isApkUpdate) && (updated ??= new Set(updateRule.check(ctx).map((f) => f.instr))).has(instr) ? ({ to: updateRule.id, keep: 'if-hidden' } as const) : undefined;
       for (const cmd of run.commands) {
         if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add' || hasFlag(cmd, '--no-cache')) continue;
+        // Only a removal after the add takes its index (one before it is refilled by the add).
+        if (removesPathAfter(run, cmd, '/var/cache/apk')) continue;
         out.push({
           range: commandRange(model, run, cmd),
           instr,

@@ -7,7 +7,7 @@
  */
 import { runInstructions } from '../core/model';
 import { listsAdvice } from './apt-lists-kept';
-import { APT_LISTS_USE, commandRange, hasCacheMount, isAptUpdate, laterRunNeeding, removesPath, APT_PROGRAMS, subcommand } from '../core/commands';
+import { APT_LISTS_USE, commandRange, hasCacheMount, isAptUpdate, laterRunNeeding, removesPathAfter, APT_PROGRAMS, subcommand } from '../core/commands';
 import { findingCommand, verifiedAppend } from '../core/packageManagers';
 import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
 import { programName } from '../core/shell';
@@ -39,7 +39,9 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       const update = run.commands.findIndex(isAptUpdate);
-      if (update < 0 || removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') || hasCacheMount(instr, '/var/lib/apt/lists')) continue;
+      if (update < 0 || hasCacheMount(instr, '/var/lib/apt/lists')) continue;
+      // The lists the last update writes stay unless removed after it.
+      if (removesPathAfter(run, run.commands.filter(isAptUpdate).at(-1)!, '/var/lib/apt/lists', '/var/lib/apt')) continue;
       for (const cmd of run.commands.slice(update + 1)) {
         if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(subcommand(cmd)?.value ?? '')) continue;
         const base = aptBase(instr.stage);

@@ -1,0 +1,30 @@
+/**
+ * A cleanup counts only when it runs after the command that fills the folder: `rm -rf
+ * /var/cache/apk/*` before an `apk add` leaves the index the add then fetches.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+
+const ENV = { context: {} };
+
+function reported(rule: string, text: string): number {
+  return analyze(text, ENV).findings.filter((f) => f.ruleId === rule).length;
+}
+
+describe('cache rules: only a removal after the command counts', () => {
+  for (const [run, count] of [
+    ['RUN apk update && rm -rf /var/cache/apk/* && apk add curl', 1],
+    ['RUN rm -rf /var/cache/apk/* && apk add curl', 1],
+    ['RUN apk add curl && rm -rf /var/cache/apk/* && apk add git', 1],
+    ['RUN apk add curl && rm -rf /var/cache/apk/*', 0],
+  ] as const) {
+    it(`apk-cache-kept: ${run} (${count})`, () => assert.equal(reported('apk-cache-kept', `FROM alpine:3.21\n${run}\n`), count));
+  }
+  for (const [run, count] of [
+    ['RUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl && apt-get clean', 1],
+    ['RUN apt-get update && rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl && apt-get clean', 1],
+    ['RUN apt-get update && apt-get install -y curl && apt-get clean && rm -rf /var/lib/apt/lists/*', 0],
+  ] as const) {
+    it(`apt-clean-keeps-lists: ${run} (${count})`, () => assert.equal(reported('apt-clean-keeps-lists', `FROM debian:bookworm\n${run}\n`), count));
+  }
+});
