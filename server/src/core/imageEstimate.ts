@@ -350,13 +350,14 @@ function rootStage(stage: Stage): Stage {
 
 /**
  * Why an apt install on a 'full' base is not sized: the packages buildpack-deps (or the image's
- * own build dependencies) already hold are in none of the bundled tables, whose Debian base is a
- * minbase debootstrap; the -slim variant, where one exists, is sized.
+ * own build dependencies, or another distribution: openjdk:17 is Oracle Linux) already hold are in
+ * none of the bundled tables, whose Debian base is a minbase debootstrap; the -slim variant, where
+ * one exists, is sized. The wording names no distribution, which differs between these images.
  */
 function fullImageBasis(stage: Stage): string {
   const image = rootStage(stage).from.image ?? '';
   const slim = slimVariant(image);
-  return `${image} already has many packages beyond a Debian base's, and no table here lists them: what this adds is unknown${slim ? ` (on ${slim} it is sized)` : ''}`;
+  return `${image} already has packages no table here lists: what this adds is unknown${slim ? ` (on ${slim} it is sized)` : ''}`;
 }
 
 export function aptBase(stage: Stage): AptBase {

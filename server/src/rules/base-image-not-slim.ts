@@ -6,7 +6,7 @@
 import { aptPackages, isAptInstall, isPipInstall, ranCommands } from '../core/commands';
 import { instructionAt, type Stage } from '../core/model';
 import { programName } from '../core/shell';
-import { estimateBaseImage, formatBytes, parseImageReference, slimVariant } from '../sizes';
+import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, type BaseImageEstimate } from '../sizes';
 import type { RawFinding, Rule } from './rule';
 
 /** Programs the full images ship and `-slim` lacks, with the Debian packages that provide them. */
@@ -28,19 +28,16 @@ const FULL_ONLY_TOOLS: Record<string, string[]> = {
   'pkg-config': ['pkg-config', 'pkgconf'],
   autoconf: ['autoconf'],
   automake: ['automake'],
-  // RPM package managers: a stage that runs them is on an RPM-based image (openjdk:17 is Oracle
-  // Linux), whose -slim is Debian.
-  microdnf: ['microdnf'],
-  dnf: ['dnf'],
-  yum: ['yum'],
-  rpm: ['rpm'],
 };
 
 /**
- * Official language images whose default tags are built on buildpack-deps. Plain OS images
- * (`debian:bookworm` vs `-slim`) differ by documentation and locales only, so they are not flagged.
+ * Official language images whose default tags carry a compiler and build libraries (most are built
+ * on buildpack-deps). Plain OS images (`debian:bookworm` vs `-slim`) differ by documentation and
+ * locales only, so they are not flagged. Not openjdk: its default tags have no compiler (Oracle
+ * Linux from 17 on, buildpack-deps' scm tags before), the size table has none of them, and
+ * build-tools-in-final-image points a JDK stage at a JRE image.
  */
-const LANGUAGE_IMAGES = new Set(['python', 'node', 'ruby', 'perl', 'rust', 'openjdk', 'golang', 'php', 'erlang', 'elixir', 'haskell', 'julia', 'r-base']);
+const LANGUAGE_IMAGES = new Set(['python', 'node', 'ruby', 'perl', 'rust', 'golang', 'php', 'erlang', 'elixir', 'haskell', 'julia', 'r-base']);
 
 /**
  * Installers and builds that may compile native code or link a C library, which the full image's
@@ -68,16 +65,28 @@ function compiles(stage: Stage): boolean {
   return stage.instructions.some((i) => i.run && ranCommands(i.run).some((c) => MAY_COMPILE.test(programName(c)) || isPipInstall(c) !== undefined));
 }
 
-/**
- * The `-slim` variant this rule suggests for the stage's base image, when it reports the stage.
- * build-tools-in-final-image counts what its builder stage saves from there, so that the two
- * figures add up: full to `-slim` here, `-slim` to the runtime image there.
- */
-export function reportedSlim(stage: Stage): string | undefined {
+/** The `-slim` variant this rule suggests for the stage's base image, when it reports the stage, and what the switch saves where both sizes are known. */
+function slimSwitch(stage: Stage): { image: string; slim: string; saving?: number; full?: BaseImageEstimate; small?: BaseImageEstimate } | undefined {
   const image = stage.from.image;
   if (!image || stage.from.stage) return undefined;
   const ref = parseImageReference(image);
-  return ref?.official && LANGUAGE_IMAGES.has(ref.name) ? slimVariant(image) : undefined;
+  const slim = ref?.official && LANGUAGE_IMAGES.has(ref.name) ? slimVariant(image) : undefined;
+  if (!slim) return undefined;
+  const full = estimateBaseImage(image, stage.from.platform);
+  const small = estimateBaseImage(slim, stage.from.platform);
+  const saving = full && small && full.unpackedBytes > small.unpackedBytes ? full.unpackedBytes - small.unpackedBytes : undefined;
+  return { image, slim, saving, full, small };
+}
+
+/**
+ * The `-slim` variant this rule counts the stage's base image against, when it reports the stage
+ * with a figure. build-tools-in-final-image counts what its builder stage saves from there, so that
+ * the two figures add up: full to `-slim` here, `-slim` to the runtime image there. Without a figure
+ * here (a size unknown), that rule counts from the image itself.
+ */
+export function countedSlim(stage: Stage): string | undefined {
+  const found = slimSwitch(stage);
+  return found?.saving !== undefined ? found.slim : undefined;
 }
 
 export const rule: Rule = {
@@ -97,20 +106,17 @@ export const rule: Rule = {
   check({ model }) {
     const out: RawFinding[] = [];
     for (const stage of model.stages) {
-      const image = stage.from.image;
-      const slim = reportedSlim(stage);
-      if (!image || !slim) continue;
-      const full = estimateBaseImage(image, stage.from.platform);
-      const small = estimateBaseImage(slim, stage.from.platform);
-      const saving = full && small ? full.unpackedBytes - small.unpackedBytes : undefined;
+      const found = slimSwitch(stage);
+      if (!found) continue;
+      const { image, slim, saving, full, small } = found;
       const guess = small?.confidence === 'guess' ? `, ${slim} guessed from the full/slim ratio of other images` : '';
-      const cost = saving !== undefined && saving > 0 ? `: about ${formatBytes(saving)} smaller unpacked (${formatBytes(full!.unpackedBytes)} vs ${formatBytes(small!.unpackedBytes)}${guess})` : '';
+      const cost = saving !== undefined ? `: about ${formatBytes(saving)} smaller unpacked (${formatBytes(full!.unpackedBytes)} vs ${formatBytes(small!.unpackedBytes)}${guess})` : '';
       out.push({
         range: stage.from.imageRange,
         instr: stage.fromInstr,
         stage,
         message: `${image} is a full image with compilers and build libraries; ${slim} has the same runtime${cost}.`,
-        saving: saving !== undefined && saving > 0 ? { bytes: saving, basis: `${full!.basis}; ${small!.basis}` } : { basis: 'no size known for one of the two tags' },
+        saving: saving !== undefined ? { bytes: saving, basis: `${full!.basis}; ${small!.basis}` } : { basis: 'no size known for one of the two tags' },
         data: { slim },
       });
     }

@@ -23,7 +23,7 @@ import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, small
 import { estimateAptInstall, OFFICIAL_BASE_PACKAGES } from '../sizes/apt';
 import { aptStateBefore } from '../core/imageEstimate';
 import { apkAddPackages, keptGroup } from './apk-virtual-not-deleted';
-import { reportedSlim } from './base-image-not-slim';
+import { countedSlim } from './base-image-not-slim';
 import { installsRecommends } from './apt-recommends';
 import type { RawFinding, Rule } from './rule';
 
@@ -189,7 +189,7 @@ export const rule: Rule = {
     why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage does the build and the final stage copies only the result, so none of the toolchain ships. Stages that do not reach the final image are not reported: building there is the point.',
     incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Where base-image-not-slim reports a full image (and is not off or ignored there), counted from its `-slim` variant so that the two figures add up (`rust:1.83` to `-slim` there, `-slim` to `debian:bookworm-slim` here); for `node:22` the `-slim` image is the runtime, and what is left is the devDependencies, which npm-dev-dependencies sizes. For installed build packages, the size of those packages; those of an apk `--virtual` group that the RUN does not delete are reported by apk-virtual-not-deleted instead, unless it is off or ignored there.',
+    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Where base-image-not-slim reports a full image with a figure (and is not off or ignored there), counted from its `-slim` variant so that the two figures add up (`rust:1.83` to `-slim` there, `-slim` to `debian:bookworm-slim` here); for `node:22` the `-slim` image is the runtime, and what is left is the devDependencies, which npm-dev-dependencies sizes. For installed build packages, the size of those packages; those of an apk `--virtual` group that the RUN does not delete are reported by apk-virtual-not-deleted instead, unless it is off or ignored there.',
     fix: [
       'Rewrites the last stage into a builder stage and a final stage, for four shapes only.',
       'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
@@ -210,8 +210,9 @@ export const rule: Rule = {
       if (image && sdk && (sdk !== 'node' || node)) {
         // base-image-not-slim counts the full image against its -slim variant: while its finding is
         // shown, the builder stage's saving counts from there, so the two figures add up (node's
-        // runtime is that -slim image); while it is not, from the image, as the whole cost.
-        const slim = reportedSlim(stage);
+        // runtime is that -slim image); while it is not, or has no figure, from the image, as the
+        // whole cost (not from a -slim the user does not use).
+        const slim = countedSlim(stage);
         const what = sdk === 'node' ? `${sizeOf(image, stage.from.platform)} and the devDependencies that \`npm run build\` needs ship in the final image` : `the whole toolchain ships in the final image: ${sizeOf(image, stage.from.platform)}`;
         // A JDK stage that only copies a jar built elsewhere has nothing to move to a builder.
         const prebuilt = sdk === 'java' && runsPrebuiltJar(stage);
