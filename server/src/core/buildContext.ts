@@ -12,7 +12,7 @@ import { addIgnoreEntries, compilePattern, createDockerignoreMatcher, testPatter
 import { TOP_LEVEL_ENTRIES, type AnalysisEnvironment, type BuildContextFacts, type ContextScanFacts } from './environment';
 import { perInstruction, stageByRef, stageReferences, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
-import { execForm } from './execForm';
+import { execForm, leadingJsonArray } from './execForm';
 import { programName, programOperands, type ShellCommand } from './shell';
 import { composerSubcommand, flagValue, npmInstallWord, subcommandOf } from './packageManagers';
 import { copySpec, isAtOrBelow, namedPath } from './paths';
@@ -60,15 +60,11 @@ function jsonSources(node: Copy, from: Range['start'], to: Range['end']): Contex
   const line = node.getTextContent().split('\n')[from.line - start.line] ?? '';
   const column = (c: number) => c - (from.line === start.line ? start.character : 0);
   const text = (r: Range) => line.slice(column(r.start.character), column(r.end.character));
-  let words: unknown;
-  try {
-    words = JSON.parse(text({ start: from, end: to }));
-  } catch {
-    return [];
-  }
-  const strings = node.getJSONStrings();
-  if (!Array.isArray(words) || words.length < 2 || strings.length !== words.length || !words.every((w) => typeof w === 'string')) return [];
-  return strings.slice(0, -1).map((s, i) => ({ value: words[i] as string, range: s.getRange(), whole: WHOLE_CONTEXT.has(words[i] as string) }));
+  // Docker drops the text after the array (leadingJsonArray).
+  const words = leadingJsonArray(text({ start: from, end: to }))?.words ?? [];
+  const strings = node.getJSONStrings().slice(0, words.length);
+  if (words.length < 2 || strings.length !== words.length) return [];
+  return strings.slice(0, -1).map((s, i) => ({ value: words[i], range: s.getRange(), whole: WHOLE_CONTEXT.has(words[i]) }));
 }
 
 /**

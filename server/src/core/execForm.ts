@@ -1,5 +1,6 @@
 /**
- * How Docker reads a CMD, ENTRYPOINT or SHELL as exec form, and the command an image starts.
+ * How Docker reads a CMD, ENTRYPOINT or SHELL as exec form, and the command an image starts; RUN,
+ * COPY and ADD read their JSON form the same way (leadingJsonArray).
  * Checked on 2026-12-04 by building `FROM scratch` Dockerfiles with dockerd 20.10.24 (Debian's
  * docker.io, its private engine in test/support/engine) and `docker image inspect`:
  * - arguments that start with `[` and hold a JSON array of strings are exec form, and what follows
@@ -9,6 +10,9 @@
  * - anything else, `CMD ['a']` too, is shell form: `["/bin/sh", "-c", text]`, or the SHELL's words;
  * - the container runs ENTRYPOINT then CMD (`ENTRYPOINT ["sh", "-c"]` and `CMD ["./gradlew bootRun"]`
  *   start `sh -c './gradlew bootRun'`), and an ENTRYPOINT set in a stage drops the CMD it inherits.
+ * RUN, COPY and ADD read the same way (same engine, classic builder and BuildKit, on a debootstrap
+ * bookworm image): `RUN ["/bin/echo", "a"] && touch /z` leaves no /z, `COPY ["a.txt", "/d/"] b.txt`
+ * copies a.txt only, and `RUN ["echo", 1]` fails.
  */
 import type { Instr, Stage } from './model';
 
@@ -17,11 +21,22 @@ import type { Instr, Stage } from './model';
  * and none for an array that holds anything but strings, which fails the build: nothing runs.
  */
 export function execForm(instr: Instr): string[] | undefined {
-  const text = (instr.node.getArgumentsContent() ?? '').trimStart();
-  if (!text.startsWith('[')) return undefined;
+  return leadingJsonArray(instr.node.getArgumentsContent() ?? '')?.words;
+}
+
+/**
+ * The JSON array `text` starts with (after blanks), read as Docker's parser reads the arguments of
+ * CMD, ENTRYPOINT, SHELL, RUN, COPY and ADD: one JSON value is decoded and the text after it is
+ * dropped. `end` is the offset in `text` just past the closing bracket; `words` is empty for an
+ * array holding anything but strings (the build fails). Undefined when no JSON array starts there
+ * (`RUN [ -f x ]`, `CMD ['a']`): Docker reads shell form.
+ */
+export function leadingJsonArray(text: string): { words: string[]; end: number } | undefined {
+  const from = text.length - text.trimStart().length;
+  if (text[from] !== '[') return undefined;
   // The end of the first JSON value: the bracket that closes the array, strings skipped.
   let depth = 0;
-  for (let i = 0; i < text.length; i++) {
+  for (let i = from; i < text.length; i++) {
     const c = text[i];
     if (c === '"') {
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
@@ -29,12 +44,12 @@ export function execForm(instr: Instr): string[] | undefined {
     else if ((c === ']' || c === '}') && --depth === 0) {
       let words: unknown;
       try {
-        words = JSON.parse(text.slice(0, i + 1));
+        words = JSON.parse(text.slice(from, i + 1));
       } catch {
         return undefined;
       }
       if (!Array.isArray(words)) return undefined;
-      return words.every((w) => typeof w === 'string') ? words : [];
+      return { words: words.every((w) => typeof w === 'string') ? words : [], end: i + 1 };
     }
   }
   return undefined;

@@ -12,6 +12,7 @@ import { hiddenContinuation, parseAsBuildKit } from './parse';
 import { LineIndex, ownCopy } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
 import { innerScript, SHELL_NAMES, SHELL_PATH, type InnerScript } from './innerScript';
+import { leadingJsonArray } from './execForm';
 import type { Range } from './types';
 
 export interface FromInfo {
@@ -847,10 +848,16 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   const joined = joinContinuations(text, startOffset, endOffset, escapeChar);
   const { starts, docs } = joined;
   const script = ownCopy(joined.script);
-  if (first.startsWith('[') && isJsonArray(script)) {
-    const words = execWords(node, lines).map((w) => ({ value: ownCopy(w.value), start: w.start - startOffset, end: w.end - startOffset }));
-    const cmd: ShellCommand = { words, before: '', after: '', conditional: false, start: 0, end: endOffset - startOffset };
-    const execText = ownCopy(text.slice(startOffset, endOffset));
+  // Exec form when the arguments start with a JSON array, as Docker reads them (leadingJsonArray):
+  // the text after the array is dropped, and an array of other values than strings fails the
+  // build, so it runs nothing here. Its text and command end at the closing bracket.
+  const array = first.startsWith('[') ? leadingJsonArray(script) : undefined;
+  if (array) {
+    const arrayEnd = runOffset(starts, docs, script.length, endOffset, array.end - 1) + 1;
+    const strings = array.words.length > 0 ? execWords(node, lines).filter((w) => w.end <= arrayEnd) : [];
+    const words = strings.map((w) => ({ value: ownCopy(w.value), start: w.start - startOffset, end: w.end - startOffset }));
+    const cmd: ShellCommand = { words, before: '', after: '', conditional: false, start: 0, end: arrayEnd - startOffset };
+    const execText = ownCopy(text.slice(startOffset, arrayEnd));
     const nested = innerScript([cmd], execText, true);
     if (nested && 'inner' in nested) return { form: 'exec', text: execText, ...nested, mounts, docOffset: fromOffset(startOffset) };
     return { form: 'exec', text: execText, commands: words.length ? [cmd] : [], balanced: true, ...nested, mounts, docOffset: fromOffset(startOffset) };
@@ -891,20 +898,6 @@ function joinedOffsets(starts: number[], docs: number[], scriptLength: number, p
  */
 function movedScript(run: RunScript, shift: number): RunScript {
   return shift === 0 ? run : { ...run, docOffset: (i) => run.docOffset(i) + shift };
-}
-
-/**
- * Whether a RUN's arguments (continuations joined) are its exec form: BuildKit takes them as a JSON
- * array when they parse as one, and otherwise as a shell command line, so `RUN [ -f x ] && rm x`
- * is a shell script that starts with the `[` command. (An array holding other values than strings
- * is an error there; it is kept as exec form here, which no rule edits.)
- */
-function isJsonArray(script: string): boolean {
-  try {
-    return Array.isArray(JSON.parse(script));
-  } catch {
-    return false;
-  }
 }
 
 /** Shells that read a script from standard input, with options that keep them doing so (no `-c`). */

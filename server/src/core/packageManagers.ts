@@ -278,8 +278,8 @@ export function runsBash(instr: Instr): boolean {
     if (!/(?:^|\/)sh$/.test(shell)) return bashLike(shell);
   } else {
     const shells = earlierAlongChain(instr, 'SHELL');
-    const last = shells[shells.length - 1]?.node.getArgumentsContent();
-    if (last) return bashLike(/^\[\s*"([^"]*)"/.exec(last)?.[1] ?? '');
+    const last = shells[shells.length - 1];
+    if (last?.node.getArgumentsContent()) return bashLike(execForm(last)?.[0] ?? '');
   }
   const base = (baseImageOf(instr) ?? '').toLowerCase();
   return !/alpine|busybox/.test(base) && /(?:^|[/:-])(?:fedora|centos|rockylinux|almalinux|amazonlinux|oraclelinux|ubi\d*|archlinux|opensuse)/.test(base);

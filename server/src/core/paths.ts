@@ -9,6 +9,7 @@
  */
 import type { Copy } from 'dockerfile-ast';
 import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands, removesPath } from './commands';
+import { leadingJsonArray } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { envFor, expandVars, pipKeepsCache, runsAsRoot } from './packageManagers';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
@@ -114,15 +115,14 @@ export function copySpec(model: DockerfileModel, instr: Instr): CopySpec | undef
   const flags = new Map<string, string>();
   for (const f of node.getFlags()) flags.set(f.getName().toLowerCase(), f.getValue() ?? '');
   let words: string[];
-  const argsRange = { start: args[0].getRange().start, end: args[args.length - 1].getRange().end };
+  let argsRange = { start: args[0].getRange().start, end: args[args.length - 1].getRange().end };
   if (args[0].getValue().startsWith('[')) {
-    try {
-      const parsed: unknown = JSON.parse(model.text.slice(model.lines.offsetAt(argsRange.start), model.lines.offsetAt(argsRange.end)));
-      if (!Array.isArray(parsed) || !parsed.every((s) => typeof s === 'string') || parsed.length < 2) return undefined;
-      words = parsed as string[];
-    } catch {
-      return undefined;
-    }
+    // Docker's JSON form: the text after the array is dropped (leadingJsonArray).
+    const start = model.lines.offsetAt(argsRange.start);
+    const array = leadingJsonArray(model.text.slice(start, model.lines.offsetAt(argsRange.end)));
+    if (!array || array.words.length < 2) return undefined;
+    words = array.words;
+    argsRange = { start: argsRange.start, end: model.lines.positionAt(start + array.end) };
   } else {
     words = args.map((a) => a.getValue());
   }

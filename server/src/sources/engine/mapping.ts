@@ -8,6 +8,7 @@
  * above belongs to the base image. An instruction whose text differs from the history is reported
  * as changed since the build; where the history cannot show it, the line is left unconfirmed.
  */
+import { leadingJsonArray } from '../../core/execForm';
 import { finalStage, joinContinuations, type DockerfileModel, type Instr, type Stage } from '../../core/model';
 import { normaliseScript, parseCreatedBy, SHELL_PREFIX, type ParsedCreatedBy } from './createdBy';
 
@@ -112,7 +113,7 @@ function sameText(model: DockerfileModel, instr: Instr, { keyword, text: history
       const json = joinContinuations(instr.run.text, 0, instr.run.text.length, model.escapeChar).script;
       // The history's script is read without a shell prefix (parseCreatedBy), so an argv that
       // starts with one (`["/bin/bash", "-c", "..."]`) is compared as the same reading gives it.
-      const argv = parseCreatedBy(execArgv(json).join(' ')).text;
+      const argv = parseCreatedBy((leadingJsonArray(json)?.words ?? []).join(' ')).text;
       return normaliseScript(argv) === normaliseScript(historyText) || normaliseScript(json) === normaliseScript(historyText);
     }
     return normaliseScript(instr.run.text) === normaliseScript(historyText);
@@ -131,14 +132,4 @@ function sameText(model: DockerfileModel, instr: Instr, { keyword, text: history
     return new RegExp(`^${ours.split(/\$\{[^}]*\}?|\$\w*/).map((p) => p.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`).test(theirs) ? undefined : false;
   }
   return ours === theirs;
-}
-
-/** The argv of an exec-form instruction (`["a", "b c"]`); empty when it is not valid JSON. */
-function execArgv(json: string): string[] {
-  try {
-    const v: unknown = JSON.parse(json);
-    return Array.isArray(v) && v.every((x) => typeof x === 'string') ? v : [];
-  } catch {
-    return [];
-  }
 }
