@@ -3,9 +3,9 @@
  * /var/cache/apk. Even when every `apk add` uses `--no-cache`, those indexes stay unless the same
  * RUN removes them.
  */
-import { hasFlag, insertAfterWord, laterRunNeeding, laterRunsInImage, type IndexUse, ranCommands, removeCommandFromRun, subcommand } from '../core/commands';
+import { hasFlag, insertAfterWord, laterRunNeeding, laterRunsInImage, type IndexUse, ranAfter, ranCommands, removeCommandFromRun, subcommand } from '../core/commands';
 import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
-import type { DockerfileModel, Instr } from '../core/model';
+import type { DockerfileModel, Instr, RunScript } from '../core/model';
 import type { TextEdit } from '../core/types';
 import { programName, type ShellCommand } from '../core/shell';
 
@@ -14,6 +14,10 @@ const BASIS = 'the APKINDEX files of the configured repositories (their size is 
 
 const isApkAdd = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'add';
 export const isApkUpdate = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'update';
+/** The apk commands a RUN runs after `cmd` (a `-c` script's too, as in `apk update && sh -c 'apk add git'`). */
+const apkAfter = (run: RunScript, cmd: ShellCommand) => ranAfter(run, cmd).filter((c) => programName(c) === 'apk');
+/** An apk command other than `add` (which `--no-cache` frees from the stored index) and `del`: it may read the index (`apk upgrade`). */
+const readsStoredIndex = (c: ShellCommand) => !isApkAdd(c) && subcommand(c)?.value !== 'del';
 /** apk's index in /var/cache/apk: an `apk add` without `--no-cache` reads it, `apk update` fetches it. */
 const APK_INDEX_USE: IndexUse = { needs: (c) => isApkAdd(c) && !hasFlag(c, '--no-cache'), refreshes: isApkUpdate };
 
@@ -31,10 +35,9 @@ function dropUpdate(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { 
   const run = instr.run!;
   const k = run.commands.indexOf(cmd);
   if (!run.commands[k + 1]) return undefined;
-  // A shell's `-c` script after it counts with its commands (`apk update && sh -c 'apk add git'`).
+  const rest = apkAfter(run, cmd);
+  if (rest.some(readsStoredIndex)) return undefined;
   const all = ranCommands(run);
-  const rest = all.slice(all.indexOf(cmd) + 1).filter((c) => programName(c) === 'apk');
-  if (!rest.every((c) => isApkAdd(c) || subcommand(c)?.value === 'del')) return undefined;
   // The adds that need --no-cache, before the update too (`apk add curl && apk update && ...`).
   const adds = all.filter((c) => isApkAdd(c) && !hasFlag(c, '--no-cache'));
   if (adds.some((c) => !run.commands.includes(c))) return undefined;
@@ -42,7 +45,7 @@ function dropUpdate(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { 
   if (!removal) return undefined;
   const { start, end } = removal.range;
   if (model.text.slice(model.lines.offsetAt(start), model.lines.offsetAt(end)).includes('#')) return undefined; // never delete a comment line with it
-  if (adds.length === 0) return { title: 'Drop apk update (apk add --no-cache fetches its own index)', edits: [removal] };
+  if (adds.length === 0) return { title: rest.length > 0 ? 'Drop apk update (apk add --no-cache fetches its own index)' : 'Drop apk update (nothing after it uses its index)', edits: [removal] };
   return { title: 'Drop apk update and add with --no-cache', edits: [removal, ...adds.map((c) => insertAfterWord(model, run, subcommand(c)!, ' --no-cache'))] };
 }
 
@@ -66,12 +69,21 @@ export const rule = cacheRule({
   cacheHandled: (handled) => handled('/var/cache/apk') || handled('/etc/apk/cache'),
   // The RUN's `apk add` commands without --no-cache keep the same indexes: apk-cache-kept leaves
   // them to this finding, so its message and repair cover them.
-  message: ({ instr, model }) => {
+  message: ({ instr, cmd, model }) => {
     // A later `apk add` that reads this index: dropping or removing it would make that one fail.
     const reader = model && laterRunNeeding(model, instr, APK_INDEX_USE);
     if (reader) return `\`apk update\` leaves the repository indexes in /var/cache/apk in this layer: ${BASIS}. Line ${reader.range.start.line + 1} runs \`apk add\` without \`--no-cache\` on this index: give it \`--no-cache\` first, then drop the update here or add \`${CLEANUP}\` to this RUN.`;
-    const allNoCache = instr.run!.commands.filter(isApkAdd).every((c) => hasFlag(c, '--no-cache'));
-    const advice = allNoCache ? 'With `apk add --no-cache` the update is not needed; drop it or add' : 'Drop it and use `apk add --no-cache` (it fetches its own index), or add';
+    // What the RUN runs (a `-c` script's commands too) decides whether dropping the update is right.
+    const run = instr.run!;
+    const after = apkAfter(run, cmd);
+    const reads = after.find(readsStoredIndex);
+    const advice = reads
+      ? `\`${['apk', subcommand(reads)?.value].filter(Boolean).join(' ')}\` after it reads them: add`
+      : ranCommands(run).some((c) => isApkAdd(c) && !hasFlag(c, '--no-cache'))
+        ? 'Drop it and use `apk add --no-cache` (it fetches its own index), or add'
+        : after.some(isApkAdd)
+          ? 'With `apk add --no-cache` the update is not needed; drop it or add'
+          : 'Nothing after it in this RUN installs with apk: drop it or add';
     return `\`apk update\` leaves the repository indexes in /var/cache/apk in this layer: ${BASIS}. ${advice} \`${CLEANUP}\` to the same RUN.`;
   },
   saving: { basis: BASIS },

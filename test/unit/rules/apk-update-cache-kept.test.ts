@@ -38,3 +38,30 @@ describe('apk-update-cache-kept: dropping the update', () => {
     });
   }
 });
+
+describe('apk-update-cache-kept: the advice fits what the RUN runs after the update', () => {
+  // 'With `apk add --no-cache` the update is not needed' was said with no apk add at all, before
+  // an apk upgrade that reads the index, and with an apk add (without --no-cache) in a -c script.
+  const advice = (run: string) => {
+    const finding = analyze(`FROM alpine:3.21\n${run}\n`, ENV).findings.find((f) => f.ruleId === RULE);
+    return / \(their size is not yet measured by our bench\)\. (.*) `rm -rf \/var\/cache\/apk\/\*` to the same RUN\.$/.exec(finding?.message ?? '')?.[1];
+  };
+
+  it('reads the commands after the update, those of a -c script too', () => {
+    assert.deepEqual(
+      ['RUN apk update && pip install x', 'RUN apk update && apk upgrade', 'RUN apk update && sh -c "apk add curl"', 'RUN apk update && apk add --no-cache curl'].map(advice),
+      [
+        'Nothing after it in this RUN installs with apk: drop it or add',
+        '`apk upgrade` after it reads them: add',
+        'Drop it and use `apk add --no-cache` (it fetches its own index), or add',
+        'With `apk add --no-cache` the update is not needed; drop it or add',
+      ],
+    );
+  });
+
+  it('names what dropping the update rests on', () => {
+    const text = 'FROM alpine:3.21\nRUN apk update && pip install x\n';
+    const analysis = analyze(text, ENV);
+    assert.equal(fixFor(analysis, analysis.findings.find((f) => f.ruleId === RULE)!, ENV)?.title, 'Drop apk update (nothing after it uses its index)');
+  });
+});
