@@ -8,12 +8,12 @@
  * that tool again, and asks to remove the folder in the same RUN.
  */
 import { cacheMountTargets, operands, ranCommands, removeCommandFromRun } from '../core/commands';
-import { appendRepair, cacheRule, earlierAlongChain, expandVars, pathCovers, programWord, removedPaths, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, cacheRule, expandVars, pathCovers, programWord, removedPaths, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { usesYarnBerry } from '../core/yarn';
-import type { DockerfileModel } from '../core/model';
+import type { DockerfileModel, Instr, Stage } from '../core/model';
 import { COREPACK_PNPM_EXAMPLE as PNPM, COREPACK_YARN_BERRY_EXAMPLE as BERRY, COREPACK_YARN_EXAMPLE as YARN } from '../sizes/packageCaches';
 
 type Tool = 'yarn' | 'pnpm';
@@ -60,22 +60,58 @@ function activates(cmd: ShellCommand, tool: Tool): boolean {
   return (sub === 'prepare' || sub === 'install') && namedTools(cmd).includes(tool) && cmd.words.some((w) => w.value === '--activate' || w.value === '-g' || w.value === '--global');
 }
 
+/** Per tool: corepack's shims for it are on PATH, and the image holds a download of it. */
+type ToolState = Record<Tool, { active: boolean; fetched: boolean }>;
+const TOOLS: Tool[] = ['yarn', 'pnpm'];
+
+/** `state` after the command `b` ran. */
+function step(state: ToolState, b: ShellCommand): void {
+  for (const tool of TOOLS) {
+    const t = state[tool];
+    if (activates(b, tool)) t.active = true;
+    if (fetched(b).includes(tool) && (t.active || programName(b) === 'corepack')) t.fetched = true;
+  }
+}
+
+const copyState = (s: ToolState): ToolState => ({ yarn: { ...s.yarn }, pnpm: { ...s.pnpm } });
+
+/** Per model: the state each RUN that runs yarn, pnpm or corepack starts with. */
+const runStarts = new WeakMap<DockerfileModel, Map<Instr, ToolState>>();
+
+/**
+ * The state `instr` starts with: the RUNs before it along its FROM chain, worked out for the whole
+ * file in one walk (a stage starts where its parent ended), since every yarn or pnpm asks.
+ */
+function startOf(model: DockerfileModel, instr: Instr): ToolState {
+  let starts = runStarts.get(model);
+  if (!starts) {
+    runStarts.set(model, (starts = new Map()));
+    const ends = new Map<Stage, ToolState>();
+    for (const stage of model.stages) {
+      const parent = stage.from.stage && ends.get(stage.from.stage);
+      const state = parent ? copyState(parent) : { yarn: { active: false, fetched: false }, pnpm: { active: false, fetched: false } };
+      for (const i of stage.instructions) {
+        if (!i.run) continue;
+        const ran = ranCommands(i.run);
+        if (i.run.commands.some((c) => fetched(c).length > 0)) starts.set(i, copyState(state));
+        for (const b of ran) step(state, b);
+      }
+      ends.set(stage, state);
+    }
+  }
+  return copyState(starts.get(instr)!);
+}
+
 /**
  * Whether this command is where the image's copy of its tool is downloaded: a corepack command
  * that fetches it, or the tool's shim once corepack put it on PATH, and nothing fetched it before
  * (along the FROM chain, then earlier in the RUN).
  */
-function downloadsHere({ instr, cmd }: CacheCommandContext): boolean {
+function downloadsHere({ instr, cmd, model }: CacheCommandContext): boolean {
   const { commands } = instr.run!;
-  const before = [...earlierAlongChain(instr, 'RUN').flatMap((i) => ranCommands(i.run!)), ...commands.slice(0, commands.indexOf(cmd))];
-  return fetched(cmd).some((tool) => {
-    let active = false;
-    for (const b of before) {
-      if (activates(b, tool)) active = true;
-      if (fetched(b).includes(tool) && (active || programName(b) === 'corepack')) return false;
-    }
-    return active || programName(cmd) === 'corepack';
-  });
+  const state = startOf(model!, instr);
+  for (const b of commands.slice(0, commands.indexOf(cmd))) step(state, b);
+  return fetched(cmd).some((tool) => !state[tool].fetched && (state[tool].active || programName(cmd) === 'corepack'));
 }
 
 /** The programs that run a tool again later (its shims, or corepack itself). */
