@@ -57,9 +57,11 @@ function booleanOption(cmd: ShellCommand, ...names: string[]): boolean | undefin
  * and `--production=false` ask for dev and win over every omission; values npm rejects
  * (`--omit=dev,optional`) count for nothing. Checked on 2026-12-04 with npm 10.9.9 and 11.19.1:
  * `NODE_ENV=production npm ci --include=dev` and `NODE_ENV=production npm ci --omit=optional`
- * install the devDependencies, `npm ci --omit optional --omit dev` does not.
+ * install the devDependencies, `npm ci --omit optional --omit dev` does not. `omitGiven`: an
+ * `--omit` or npm_config_omit is set (a rejected value too: NODE_ENV=production npm ci
+ * --omit=dev,optional installs them, npm 11.19.1), so NODE_ENV=production changes nothing.
  */
-export function npmDependencyTypes(instr: Instr, cmd: ShellCommand): { omitted: Set<string>; included: Set<string> } {
+export function npmDependencyTypes(instr: Instr, cmd: ShellCommand): { omitted: Set<string>; included: Set<string>; omitGiven: boolean } {
   const env = (name: string) => envFor(instr, cmd, `npm_config_${name}`, true)?.replace(/^["']|["']$/g, '');
   const list = (name: string) => {
     const values = optionValues(cmd, `--${name}`) ?? (env(name) === undefined ? undefined : [env(name)!]);
@@ -67,7 +69,8 @@ export function npmDependencyTypes(instr: Instr, cmd: ShellCommand): { omitted: 
   };
   const flag = (name: string, ...aliases: string[]) => booleanOption(cmd, name, ...aliases) ?? (env(name) === undefined ? undefined : isTruthy(env(name)));
   const production = envFor(instr, cmd, 'NODE_ENV')?.replace(/^["']|["']$/g, '') === 'production';
-  const omit = list('omit') ?? (production ? ['dev'] : []);
+  const given = list('omit');
+  const omit = given ?? (production ? ['dev'] : []);
   const include = list('include') ?? [];
   const prod = flag('production', 'prod');
   if (/^prod(uction)?$/.test(flagValue(cmd, '--only') ?? env('only') ?? '') || prod) omit.push('dev');
@@ -75,7 +78,7 @@ export function npmDependencyTypes(instr: Instr, cmd: ShellCommand): { omitted: 
   if (/^dev/.test(flagValue(cmd, '--also') ?? env('also') ?? '') || flag('dev')) include.push('dev');
   const optional = flag('optional');
   if (optional !== undefined) (optional ? include : omit).push('optional');
-  return { omitted: new Set(omit.filter((t) => !include.includes(t))), included: new Set(include) };
+  return { omitted: new Set(omit.filter((t) => !include.includes(t))), included: new Set(include), omitGiven: given !== undefined };
 }
 
 /** True when the command (or its environment) leaves devDependencies out. */

@@ -190,7 +190,7 @@ export const rule: Rule = {
           ? `npm installs devDependencies into the final image: ${cost}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`
           : types.included.has('dev')
             ? `npm installs devDependencies into the final image: ${cost}. Its include=dev setting wins over --omit=dev and NODE_ENV=production: drop it.`
-            : `npm installs devDependencies into the final image: ${cost}. Add --omit=dev (or set NODE_ENV=production).`;
+            : `npm installs devDependencies into the final image: ${cost}. Add --omit=dev${types.omitGiven ? '' : ' (or set NODE_ENV=production)'}.`;
         const saving = own?.saving ?? { basis: `depends on the project; example: ${DEV.basis}` };
         out.push({ range: commandRange(model, run, cmd), instr, message, saving, data: { commandStart: cmd.start, needsDev: dev !== undefined || types.included.has('dev') } });
       }

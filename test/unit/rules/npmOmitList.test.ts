@@ -48,6 +48,14 @@ describe('npm-dev-dependencies and the omit list npm builds', () => {
     assert.deepEqual(devFindings('ENV NODE_ENV=production\nRUN npm ci --include=optional'), []);
   });
 
+  it('beside an explicit --omit, the message does not offer NODE_ENV=production, which it overrides', () => {
+    const message = (lines: string) => analyze(`FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\n${lines}\nCMD ["node", "index.js"]\n`, ENV).findings.find((f) => f.ruleId === 'npm-dev-dependencies')!.message;
+    // npm 11.19.1, package with a file: dependency and devDependency: NODE_ENV=production npm ci --omit=optional installs both.
+    assert.match(message('ENV NODE_ENV=production\nRUN npm ci --omit=optional'), / Add --omit=dev\.$/);
+    assert.match(message('RUN npm_config_omit=peer npm ci'), / Add --omit=dev\.$/);
+    assert.match(message('RUN npm ci'), / Add --omit=dev \(or set NODE_ENV=production\)\.$/);
+  });
+
   it('a value npm rejects omits nothing', () => {
     assert.equal(devFindings('RUN npm ci --omit=dev,optional').length, 1);
     assert.equal(devFindings('RUN npm_config_omit=dev,optional npm ci').length, 1);
