@@ -17,7 +17,9 @@ import { finalStage, type DockerfileModel, type Instr, type Stage } from './mode
 import { programName, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
-import { APT_LISTS, countOf, estimateAptInstall, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
+import { APT_LISTS, countOf, defaultReleases, estimateAptInstall, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, parseImageReference, recordedRelease, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
+import { APT_LISTS_BY_RELEASE, INDEX_DIFFERENCE } from '../sizes/aptLists';
+import { DEBIAN_RELEASES } from '../sizes/tags';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 import { restoredBytes, type StoredAgain } from '../rules/files-changed-in-later-layer';
 import { installsRecommends } from '../rules/apt-recommends';
@@ -247,7 +249,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
         booked[k] = Math.max(booked[k], part);
       }
       const basis = again > 0 ? `${est.basis}, less ${formatBytes(again)} of those records, which an earlier apt-get install of this RUN already counts` : est.basis;
-      parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes - again, basis: aptBasis(est.unknown.length ? `${basis}; unknown: ${est.unknown.join(', ')}` : basis, debianBase) });
+      parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes - again, basis: aptBasis(est.unknown.length ? `${basis}; unknown: ${est.unknown.join(', ')}` : basis, instr.stage!) });
       continue;
     }
     if (name === 'useradd' || name === 'adduser') {
@@ -269,7 +271,8 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
     unknown.add(name);
   }
   if (ran.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(instr, '/var/lib/apt/lists')) {
-    parts.push({ label: 'apt lists left in the layer', bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, debianBase) });
+    const lists = aptLists(instr.stage!);
+    parts.push({ label: 'apt lists left in the layer', bytes: lists.bytes, basis: lists.basis });
   }
   if (lastlog) parts.push({ label: `useradd -u ${lastlog.uid}: /var/log/lastlog and faillog`, bytes: lastlog.saving.bytes, basis: lastlog.saving.basis });
   for (const name of unknown) parts.push({ label: name, basis: 'no size model for this command' });
@@ -306,7 +309,8 @@ function layerOf(model: DockerfileModel, instr: Instr, env: AnalysisEnvironment,
 
 /**
  * How apt sizes can be computed on a stage's base: 'debian' for Debian and the slim official
- * images (their package set is close to debian:bookworm's), 'ubuntu' for Ubuntu and the images
+ * images (their package set is close to debian:bookworm's; sized from bookworm's figures, which
+ * say so on another release: {@link StandIn}), 'ubuntu' for Ubuntu and the images
  * built on it (sized with Debian's figures, which says so: Ubuntu's packages and lists were not
  * measured here), 'full' for the full language images built on buildpack-deps (many packages
  * already present: not sized), 'other' for non-Debian bases.
@@ -331,14 +335,100 @@ const UBUNTU_IMAGES = new Set(['ubuntu', 'eclipse-temurin', 'maven', 'gradle']);
  */
 const UBUNTU_REPOSITORIES = /^(?:rocker\/(?!r-base$|r-devel$)|(?:quay\.io\/)?jupyter\/)/;
 
-/** A sized part's basis, with the Ubuntu caveat when the stage's base is Ubuntu. */
-export function aptBasis(basis: string, base: AptBase): string {
-  return base === 'ubuntu' ? `${basis}; ${UBUNTU_STAND_IN}` : basis;
+/**
+ * What Debian bookworm's apt figures (its package index, its measured lists) stand in for on a
+ * stage's base, when they are not the base's own: an Ubuntu base, a Debian release other than
+ * bookworm, or a Debian image whose tag names no release while the size table has that image's
+ * unnamed tags on another one. Undefined on bookworm, on a Debian base nothing tells the release
+ * of, and on bases the apt figures do not size.
+ */
+interface StandIn {
+  /** Said after a basis. */
+  caveat: string;
+  /** Said after the bookworm lists' figure in a message. */
+  listsNote: string;
+  /** Whose package index differs from bookworm's: "Ubuntu's", "trixie's". */
+  index: string;
 }
 
-/** Said in a message after the measured size of the apt lists when the base is Ubuntu. */
-export function ubuntuListsNote(base: AptBase): string {
-  return base === 'ubuntu' ? " on Debian bookworm; an Ubuntu base's lists were not measured" : '';
+/** The Debian release of the image at the root of `stage`'s FROM chain, and the releases its unnamed tags are on in the size table. */
+interface DebianRelease {
+  /** Named by the tag (`-slim-trixie`, `debian:12`) or recorded in the size table for that tag (`python:3.12-slim`: trixie). */
+  release?: string;
+  /** When `release` is not known: the releases the table has the image's tags that name none on ({@link defaultReleases}). */
+  defaults: string[];
+}
+
+const RELEASE_BY_NUMBER = new Map(Object.entries(DEBIAN_RELEASES).map(([name, n]) => [n, name]));
+
+const RELEASES = new WeakMap<Stage, DebianRelease>();
+
+/** {@link DebianRelease} of `stage`'s base image, worked out once per stage; `release` undefined for an ARG or an image nothing tells it of. */
+export function debianRelease(stage: Stage): DebianRelease {
+  let r = RELEASES.get(stage);
+  if (!r) RELEASES.set(stage, (r = readRelease(stage)));
+  return r;
+}
+
+function readRelease(stage: Stage): DebianRelease {
+  const from = rootStage(stage).from;
+  const image = from.image?.toLowerCase();
+  if (!image) return { defaults: [] };
+  const ref = parseImageReference(image);
+  const tokens = ref?.tag?.split('-') ?? [];
+  const named = tokens.find((t) => Object.hasOwn(DEBIAN_RELEASES, t)) ?? (ref?.name === 'debian' ? RELEASE_BY_NUMBER.get(Number(/^\d+/.exec(tokens[0] ?? '')?.[0])) : undefined);
+  const release = named ?? recordedRelease(image, from.platform);
+  if (release !== undefined && Object.hasOwn(DEBIAN_RELEASES, release)) return { release, defaults: [] };
+  return { defaults: release === undefined ? defaultReleases(image, from.platform).filter((d) => Object.hasOwn(DEBIAN_RELEASES, d)) : [] };
+}
+
+const STAND_INS = new WeakMap<Stage, StandIn | null>();
+
+/** {@link StandIn} for `stage`, worked out once per stage. */
+function standIn(stage: Stage): StandIn | undefined {
+  let s = STAND_INS.get(stage);
+  if (s === undefined) STAND_INS.set(stage, (s = findStandIn(stage) ?? null));
+  return s ?? undefined;
+}
+
+function findStandIn(stage: Stage): StandIn | undefined {
+  const base = aptBase(stage);
+  if (base === 'ubuntu') return { caveat: UBUNTU_STAND_IN, listsNote: " on Debian bookworm; an Ubuntu base's lists were not measured", index: "Ubuntu's" };
+  if (base === 'other') return undefined;
+  const { release, defaults } = debianRelease(stage);
+  if (release !== undefined) {
+    return release === 'bookworm' ? undefined : { caveat: `Debian bookworm's figure standing in for ${release}'s, the base's release${INDEX_DIFFERENCE[release] ?? ''}`, listsNote: ` on Debian bookworm; ${release}'s lists were not measured`, index: `${release}'s` };
+  }
+  if (!defaults.some((d) => d !== 'bookworm')) return undefined;
+  const name = parseImageReference(rootStage(stage).from.image!.toLowerCase())?.name ?? '';
+  return {
+    caveat: `Debian bookworm's figure standing in for the base's release, which its tag does not name (the size table has ${name} on ${defaults.join(', ').replace(/, (?=[^,]*$)/, ' and ')})`,
+    listsNote: " on Debian bookworm; the base's release is not known",
+    index: "the base release's",
+  };
+}
+
+/** A sized part's basis from Debian bookworm's figures, with the caveat when they stand in for the base's ({@link StandIn}). */
+export function aptBasis(basis: string, stage: Stage): string {
+  const s = standIn(stage);
+  return s ? `${basis}; ${s.caveat}` : basis;
+}
+
+/** Said in a message after a figure from bookworm's package index when it stands in for the base's: " by Debian bookworm's package index (trixie's differs)". */
+export function aptIndexNote(stage: Stage): string {
+  const s = standIn(stage);
+  return s ? ` by Debian bookworm's package index (${s.index} differs)` : '';
+}
+
+/**
+ * The apt lists an `apt-get update` leaves on the stage's base: the release's measured figure
+ * (bookworm, trixie), else bookworm's with the caveat; `note` is said after the figure in a message.
+ */
+export function aptLists(stage: Stage): { bytes: number; basis: string; note: string } {
+  const release = aptBase(stage) === 'ubuntu' ? undefined : debianRelease(stage).release;
+  const own = release === undefined ? undefined : APT_LISTS_BY_RELEASE[release];
+  if (own) return { bytes: own.bytes, basis: own.basis, note: '' };
+  return { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, stage), note: standIn(stage)?.listsNote ?? '' };
 }
 
 /** The stage at the root of `stage`'s FROM chain: the one that names an image. */

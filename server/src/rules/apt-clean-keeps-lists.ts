@@ -9,7 +9,7 @@ import { runInstructions } from '../core/model';
 import { listsAdvice } from './apt-lists-kept';
 import { APT_LISTS_USE, commandRange, hasCacheMount, isAptUpdate, laterRunNeeding, removesPathAfter, APT_PROGRAMS, subcommand } from '../core/commands';
 import { findingCommand, verifiedAppend } from '../core/packageManagers';
-import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
+import { aptLists } from '../core/imageEstimate';
 import { programName } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { APT_LISTS } from '../sizes/constants';
@@ -44,12 +44,12 @@ export const rule: Rule = {
       if (removesPathAfter(run, run.commands.filter(isAptUpdate).at(-1)!, '/var/lib/apt/lists', '/var/lib/apt')) continue;
       for (const cmd of run.commands.slice(update + 1)) {
         if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(subcommand(cmd)?.value ?? '')) continue;
-        const base = aptBase(instr.stage);
+        const lists = aptLists(instr.stage);
         out.push({
           range: commandRange(model, run, cmd),
           instr,
-          message: `\`${programName(cmd)} ${subcommand(cmd)!.value}\` leaves the apt lists in this layer (about ${formatBytes(APT_LISTS.bytes)}${ubuntuListsNote(base)}), and ${OFFICIAL}. ${listsAdvice(model, instr, `Add \`${CLEANUP}\`.`)}`,
-          saving: { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base) },
+          message: `\`${programName(cmd)} ${subcommand(cmd)!.value}\` leaves the apt lists in this layer (about ${formatBytes(lists.bytes)}${lists.note}), and ${OFFICIAL}. ${listsAdvice(model, instr, `Add \`${CLEANUP}\`.`)}`,
+          saving: { bytes: lists.bytes, basis: lists.basis },
           data: { commandStart: cmd.start },
         });
       }

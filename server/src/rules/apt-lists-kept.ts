@@ -3,11 +3,12 @@
  * /var/lib/apt/lists; unless the same RUN removes them, they stay in that layer for good.
  */
 import { APT_LISTS_USE, commandRange, hasCacheMount, indexRefreshOnly, isAptUpdate, laterRunNeeding, removesPath } from '../core/commands';
-import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
+import { aptLists } from '../core/imageEstimate';
 import { instructionAt, runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { formatBytes } from '../sizes';
 import { APT_LISTS } from '../sizes/constants';
+import { APT_LISTS_TRIXIE } from '../sizes/aptLists';
 import type { Rule } from './rule';
 
 const LISTS = '/var/lib/apt/lists';
@@ -41,7 +42,7 @@ export const rule: Rule = {
     why: 'The package lists are only needed while apt installs. Removed in a later RUN, they still ship in the earlier layer.',
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}); on an Ubuntu base the message gives the same figure and says that Ubuntu's lists were not measured. A cache mount on ${LISTS} also satisfies the rule.`,
+    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}), about ${formatBytes(APT_LISTS_TRIXIE.bytes)} on trixie (measured likewise); on an Ubuntu base or another Debian release the message gives bookworm's figure and says that the base's lists were not measured. A cache mount on ${LISTS} also satisfies the rule.`,
     fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists, nor when the cleanup would not end the RUN as a command of its own (such as after a here-document whose last line ends in a backslash).`,
   },
   check({ model }) {
@@ -52,12 +53,12 @@ export const rule: Rule = {
       if (!update) continue;
       if (removesPath(run, LISTS, '/var/lib/apt')) continue;
       if (hasCacheMount(instr, LISTS)) continue;
-      const base = aptBase(instr.stage);
+      const lists = aptLists(instr.stage);
       out.push({
         range: commandRange(model, run, update),
         instr,
-        message: `apt lists stay in this layer: about ${formatBytes(APT_LISTS.bytes)}${ubuntuListsNote(base)}. ${listsAdvice(model, instr)}`,
-        saving: { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base) },
+        message: `apt lists stay in this layer: about ${formatBytes(lists.bytes)}${lists.note}. ${listsAdvice(model, instr)}`,
+        saving: { bytes: lists.bytes, basis: lists.basis },
         holds: LISTS,
       });
     }

@@ -9,7 +9,7 @@ import { findingCommand } from '../core/packageManagers';
 import { programArgs, type ShellCommand, type ShellWord } from '../core/shell';
 import type { TextEdit } from '../core/types';
 import type { RawFinding, Rule } from './rule';
-import { aptBase, aptBasis, aptStateBefore } from '../core/imageEstimate';
+import { aptBase, aptBasis, aptIndexNote, aptStateBefore } from '../core/imageEstimate';
 import { estimateAptInstall, formatBytes, OFFICIAL_BASE_PACKAGES, recommendsCost } from '../sizes';
 
 const FLAG = '--no-install-recommends';
@@ -104,7 +104,7 @@ export const rule: Rule = {
     why: 'Recommended packages are not needed to run what you install; in an image they are dead weight. An apt configuration written by an earlier instruction of the image (`APT::Install-Recommends "false";` in /etc/apt/apt.conf.d) turns them off like the flag, and the rule then stays quiet.',
     incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add beyond the base image's packages and what earlier installs of the image (its FROM chain) added, from Debian's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB), which on an Ubuntu base stands in for Ubuntu's and says so. The saving leaves out what the fix keeps by naming it (ca-certificates beside curl: of curl's 4.8 MB of recommendations on debian:bookworm-slim about 1.0 MB is saved). Elsewhere: ${STUDY_BASIS}.`,
+    sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add beyond the base image's packages and what earlier installs of the image (its FROM chain) added, from Debian bookworm's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB), which on an Ubuntu base or another Debian release (\`python:3.12-slim\` is trixie) stands in for the base's and says so. The saving leaves out what the fix keeps by naming it (ca-certificates beside curl: of curl's 4.8 MB of recommendations on debian:bookworm-slim about 1.0 MB is saved). Elsewhere: ${STUDY_BASIS}.`,
     fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on; likewise \`libc6-dev\` for \`gcc\` (its C library headers, without which gcc compiles no C extension on a slim base) when no other named package depends on it.`,
   },
   check({ model }) {
@@ -131,10 +131,10 @@ export const rule: Rule = {
           instr,
           message: sized
             ? cost.bytes > 0
-              ? `apt will also install ${cost.packages.length} recommended package${cost.packages.length === 1 ? '' : 's'}: about ${formatBytes(cost.bytes)}${base === 'ubuntu' ? " by Debian bookworm's package index (Ubuntu's differs)" : ''}. Add ${FLAG}${keptNote}.`
+              ? `apt will also install ${cost.packages.length} recommended package${cost.packages.length === 1 ? '' : 's'}: about ${formatBytes(cost.bytes)}${aptIndexNote(instr.stage)}. Add ${FLAG}${keptNote}.`
               : `Add ${FLAG}: these packages recommend nothing today, but the flag keeps future recommendations out.`
             : `apt will also install recommended packages; ${STUDY_BASIS}. Add ${FLAG}.`,
-          saving: sized ? { bytes: saving!, basis: aptBasis(`${cost.basis}${keeps && kept ? `, less ${keeps.names.join(' and ')} and what ${keeps.names.length === 1 ? 'it pulls' : 'they pull'} in, which the fix names` : ''}; compared with real builds in docs/measurements.md`, base) } : { basis: STUDY_BASIS },
+          saving: sized ? { bytes: saving!, basis: aptBasis(`${cost.basis}${keeps && kept ? `, less ${keeps.names.join(' and ')} and what ${keeps.names.length === 1 ? 'it pulls' : 'they pull'} in, which the fix names` : ''}; compared with real builds in docs/measurements.md`, instr.stage) } : { basis: STUDY_BASIS },
           data: { commandStart: cmd.start },
         });
       }

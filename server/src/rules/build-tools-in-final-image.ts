@@ -21,7 +21,7 @@ import { inlineAssignments, programArgs, programName, type ShellCommand } from '
 import type { Fix, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
 import { estimateAptInstall, OFFICIAL_BASE_PACKAGES } from '../sizes/apt';
-import { aptStateBefore } from '../core/imageEstimate';
+import { aptBasis, aptStateBefore } from '../core/imageEstimate';
 import { apkAddPackages, keptGroup } from './apk-virtual-not-deleted';
 import { countedSlim } from './base-image-not-slim';
 import { installsRecommends } from './apt-recommends';
@@ -254,7 +254,7 @@ export const rule: Rule = {
             range: commandRange(model, instr.run!, cmd),
             instr,
             message: `Build packages stay in the final image (${tools.join(', ')}): ${size}. Install them in a builder stage, or install them, build and remove them in one RUN (${removal(installed.manager, cmd)}), keeping the runtime libraries the build links against.`,
-            saving: estimate && estimate.unknown.length === 0 ? { bytes: estimate.bytes, basis: estimate.basis } : { basis: `the installed size of ${tools.join(', ')} and what they pull in` },
+            saving: estimate && estimate.unknown.length === 0 ? { bytes: estimate.bytes, basis: aptBasis(estimate.basis, stage) } : { basis: `the installed size of ${tools.join(', ')} and what they pull in` },
             handOver,
             data: { kind: 'packages' },
           });

@@ -20,7 +20,7 @@ import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
 import { absentFromContext, contextCopyBytes, contextCopyKey, contextPathAt, contextPathBytes, copiesContextFolder } from '../core/buildContext';
 import type { AnalysisEnvironment, BuildContextFacts } from '../core/environment';
-import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
+import { aptLists } from '../core/imageEstimate';
 
 type Action = 'rm' | 'chmod' | 'chown';
 
@@ -131,13 +131,12 @@ interface Piece {
 
 /**
  * What the change costs; `note` is said after the figure (the apt lists' on an Ubuntu base are
- * Debian's). A figure for copies comes with the pieces it adds up.
+ * Debian bookworm's, aptLists). A figure for copies comes with the pieces it adds up.
  */
 function cost(model: DockerfileModel, change: Change, writes: Write[], env: AnalysisEnvironment): SizeEstimate & { note?: string; pieces?: Piece[] } {
   const lists = writes.find((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
   if (lists && change.action === 'rm') {
-    const base = aptBase(lists.instr.stage!);
-    return { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base), note: ubuntuListsNote(base) };
+    return aptLists(lists.instr.stage!);
   }
   // The writer may be an ADD (`ADD <url>`, an archive ADD extracts), not a RUN.
   const what = writes.some((w) => w.kind === 'copy') ? 'the copied files' : writes.some((w) => w.kind === 'cache') ? 'the package cache' : `what that ${writes[0].instr.keyword} wrote there`;

@@ -12,7 +12,7 @@
  */
 import { commandRange, hasCacheMount, indexRefreshOf, indexRefreshOnly, installsWith, mergeIntoPreviousRun, ranCommands } from '../core/commands';
 import { instructionAt, type Instr } from '../core/model';
-import { aptBase, aptBasis, ubuntuListsNote } from '../core/imageEstimate';
+import { aptLists } from '../core/imageEstimate';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
 
@@ -69,12 +69,12 @@ export const rule: Rule = {
         // A RUN that refreshes the index itself first does not use the earlier one (that layer is apt-lists-kept's).
         if (k < 0 || ran.slice(0, k).some((c) => indexRefreshOf(c) !== undefined)) continue;
         const apt = /^apt/.test(before.manager);
-        const base = aptBase(stage);
+        const lists = apt ? aptLists(stage) : undefined;
         out.push({
           range: run.commands.includes(ran[k]) ? commandRange(model, run, ran[k]) : instr.range,
           instr,
-          message: `Installs from the index refreshed by the RUN at line ${before.prev.range.start.line + 1}: that index is a layer of its own (${apt ? `about ${formatBytes(APT_LISTS.bytes)}${ubuntuListsNote(base)}` : 'the repository metadata'}) that no cleanup here can remove. Merge the two RUNs.`,
-          saving: apt ? { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, base) } : { basis: `the size of ${before.manager}'s repository metadata` },
+          message: `Installs from the index refreshed by the RUN at line ${before.prev.range.start.line + 1}: that index is a layer of its own (${lists ? `about ${formatBytes(lists.bytes)}${lists.note}` : 'the repository metadata'}) that no cleanup here can remove. Merge the two RUNs.`,
+          saving: lists ? { bytes: lists.bytes, basis: lists.basis } : { basis: `the size of ${before.manager}'s repository metadata` },
         });
       }
     }

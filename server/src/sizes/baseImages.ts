@@ -563,6 +563,20 @@ export function recordedRelease(reference: string, platform?: string): string | 
 }
 
 /**
+ * The releases the size table's rows of `reference`'s image are on where their tag names none
+ * (`python:3.12-slim`: trixie, `python:3.9`: bullseye), from their notes, sorted: what a tag of
+ * that image that names no release may be built on. For an image all of whose tags name one
+ * (`debian`), the releases of all its rows. Empty for an image the table lacks.
+ */
+export function defaultReleases(reference: string, platform?: string): string[] {
+  const image = estimateBaseImage(reference, platform)?.image;
+  if (!image) return [];
+  const all = BASE_IMAGE_ROWS.filter((r) => r.image === image);
+  const unnamed = all.filter((r) => parseTag(r.image, r.tag).distro === undefined);
+  return [...new Set((unnamed.length ? unnamed : all).map((r) => noteDistro(r.note)).filter((d): d is string => d !== undefined))].sort();
+}
+
+/**
  * Smaller images of the same image that could replace `reference` (slim, alpine, jre...), each
  * with its estimate, saving and caveat, sorted smallest first. Distroless static and scratch are
  * offered only when `options.staticBinary` says the stage's content allows them. Empty when

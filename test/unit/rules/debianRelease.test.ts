@@ -1,0 +1,87 @@
+/**
+ * The apt figures come from Debian bookworm (its package index, its measured lists). On a base of
+ * another Debian release (python:3.12-slim is trixie) they say that bookworm's stand in, except the
+ * lists of trixie, which are measured (APT_LISTS_TRIXIE) and used there.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+import { debianRelease, estimateImage } from '../../../server/src/core/imageEstimate';
+import { buildModel } from '../../../server/src/core/model';
+import { APT_LISTS } from '../../../server/src/sizes/constants';
+import { APT_LISTS_TRIXIE } from '../../../server/src/sizes/aptLists';
+
+const ENV = { context: {} };
+const RUN = 'RUN apt-get update && apt-get install -y curl\n';
+const STANDS_IN = /Debian bookworm's figure standing in for trixie's, the base's release/;
+
+function finding(text: string, ruleId: string) {
+  const f = analyze(text, ENV).findings.find((x) => x.ruleId === ruleId);
+  assert.ok(f, ruleId);
+  return f;
+}
+
+const release = (text: string) => {
+  const model = buildModel(text);
+  return debianRelease(model.stages[model.stages.length - 1]);
+};
+
+describe('apt figures on a Debian release other than bookworm', () => {
+  it('reads the release from the tag, debian:<number>, the size table row of the tag, and the FROM chain', () => {
+    for (const [from, want] of [
+      ['python:3.12-slim', 'trixie'], ['python:3.12', 'trixie'], ['debian:trixie-slim', 'trixie'], ['debian:13', 'trixie'],
+      ['python:3.12-slim-bookworm', 'bookworm'], ['node:22-slim', 'bookworm'], ['node:20-bookworm-slim', 'bookworm'], ['debian:12.5-slim', 'bookworm'],
+      ['python:3.11-slim-bullseye', 'bullseye'], ['debian:bullseye', 'bullseye'],
+    ]) assert.equal(release(`FROM ${from}\n`).release, want, from);
+    assert.equal(release('FROM python:3.12-slim AS base\nFROM base AS app\nFROM app\n').release, 'trixie');
+    // No release named and no row of that tag: what the table has the image's unnamed tags on.
+    assert.deepEqual(release('FROM python:slim\n'), { defaults: ['bullseye', 'trixie'] });
+    assert.deepEqual(release('FROM myorg/python:3.12\n'), { defaults: [] });
+  });
+
+  it('says on every package figure of a trixie base that bookworm stands in, and nowhere on bookworm', () => {
+    const text = (from: string) => `FROM ${from}\n${RUN}RUN apt-get install -y --no-install-recommends build-essential\n`;
+    for (const from of ['python:3.12-slim', 'debian:trixie-slim', 'debian:13']) {
+      const recommends = finding(text(from), 'apt-recommends');
+      assert.match(recommends.message, /by Debian bookworm's package index \(trixie's differs\)/, from);
+      assert.match(recommends.saving!.basis, STANDS_IN, from);
+      assert.match(finding(text(from), 'build-tools-in-final-image').saving!.basis, STANDS_IN, from);
+      const installs = estimateImage(buildModel(text(from)), ENV)!.layers.flatMap((l) => l.parts).filter((p) => p.label.startsWith('apt-get install'));
+      assert.equal(installs.length, 2, from);
+      for (const p of installs) assert.match(p.basis, STANDS_IN, `${from}: ${p.label}`);
+    }
+    for (const from of ['debian:bookworm-slim', 'python:3.12-slim-bookworm', 'node:22-slim', 'debian:12']) {
+      const findings = analyze(text(from), ENV).findings.filter((f) => ['apt-recommends', 'build-tools-in-final-image', 'apt-lists-kept'].includes(f.ruleId));
+      assert.ok(findings.length >= 2, from);
+      for (const f of findings) assert.doesNotMatch(`${f.message} ${f.saving?.basis}`, /standing in|differs\)|not measured/, `${from}: ${f.ruleId}`);
+      for (const p of estimateImage(buildModel(text(from)), ENV)!.layers.flatMap((l) => l.parts)) assert.doesNotMatch(p.basis, /standing in/, `${from}: ${p.label}`);
+    }
+  });
+
+  it("uses trixie's measured lists on a trixie base, with their own basis", () => {
+    const lists = finding(`FROM python:3.12-slim\n${RUN}`, 'apt-lists-kept');
+    assert.equal(lists.saving!.bytes, APT_LISTS_TRIXIE.bytes);
+    assert.match(lists.saving!.basis, /^apt lists of trixie, trixie-updates and trixie-security/);
+    assert.match(lists.message, /^apt lists stay in this layer: about 22 MB\. /);
+    const part = estimateImage(buildModel(`FROM python:3.12\n${RUN}`), ENV)!.layers[0].parts.find((p) => p.label === 'apt lists left in the layer');
+    assert.equal(part?.bytes, APT_LISTS_TRIXIE.bytes);
+    const split = `FROM debian:trixie\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\nRUN apt-get update && apt-get install -y --no-install-recommends git && apt-get clean\n`;
+    const later = `FROM debian:trixie\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*\n`;
+    for (const f of [finding(split, 'index-update-in-separate-run'), finding(split, 'apt-clean-keeps-lists'), finding(later, 'files-changed-in-later-layer')]) {
+      assert.equal(f.saving!.bytes, APT_LISTS_TRIXIE.bytes, f.ruleId);
+      assert.match(f.message, /about 22 MB[.),]/, f.ruleId);
+    }
+    assert.equal(finding(`FROM debian:bookworm\n${RUN}`, 'apt-lists-kept').saving!.bytes, APT_LISTS.bytes);
+  });
+
+  it("gives bookworm's lists with the caveat on a release whose lists were not measured, or where the release is not known", () => {
+    const bullseye = finding(`FROM python:3.11-slim-bullseye\n${RUN}`, 'apt-lists-kept');
+    assert.equal(bullseye.saving!.bytes, APT_LISTS.bytes);
+    assert.match(bullseye.message, /about 20 MB on Debian bookworm; bullseye's lists were not measured\./);
+    assert.match(bullseye.saving!.basis, /standing in for bullseye's, the base's release$/);
+    const unknown = finding(`FROM python:slim\n${RUN}`, 'apt-lists-kept');
+    assert.equal(unknown.saving!.bytes, APT_LISTS.bytes);
+    assert.match(unknown.message, /about 20 MB on Debian bookworm; the base's release is not known\./);
+    assert.match(unknown.saving!.basis, /standing in for the base's release, which its tag does not name \(the size table has python on bullseye and trixie\)/);
+    assert.match(finding(`FROM python:slim\n${RUN}`, 'apt-recommends').message, /\(the base release's differs\)/);
+  });
+});
