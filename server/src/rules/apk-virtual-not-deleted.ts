@@ -76,19 +76,37 @@ const SAFE_DEV = new Set(['musl-dev', 'libc-dev', 'openssl-dev']);
 function devWithRuntime(model: DockerfileModel, instr: Instr, cmd: ShellCommand): string[] {
   const devs = apkAddPackages(cmd).filter((n) => n.endsWith('-dev') && !SAFE_DEV.has(n));
   if (devs.length === 0) return devs;
-  const others = new Set<string>();
+  const adds = outsideGroups(model);
+  const installed = (name: string) => (adds.get(name) ?? []).some((a) => a.cmd !== cmd && (a.instr === instr || precedesInChain(a.instr, instr)));
+  return devs.filter((n) => !installed(n.slice(0, -4)) && !installed(`${n.slice(0, -4)}-libs`));
+}
+
+/** Per model: for each package, the `apk add` commands that install it and the RUNs they are in. */
+const installers = new WeakMap<DockerfileModel, Map<string, { instr: Instr; cmd: ShellCommand }[]>>();
+
+/**
+ * The `apk add` commands of the file by package, those of a group their RUN deletes left out (the
+ * delete takes the packages away again). Gathered once per model: every group asks.
+ */
+function outsideGroups(model: DockerfileModel): Map<string, { instr: Instr; cmd: ShellCommand }[]> {
+  let adds = installers.get(model);
+  if (adds) return adds;
+  installers.set(model, (adds = new Map()));
   for (const i of model.instructions) {
-    if (!i.run || (i !== instr && !precedesInChain(i, instr))) continue;
+    if (!i.run) continue;
     const commands = ranCommands(i.run);
     commands.forEach((c, k) => {
-      if (c === cmd || programName(c) !== 'apk' || subcommand(c)?.value !== 'add') return;
-      // A group its RUN deletes takes its packages away again.
+      if (programName(c) !== 'apk' || subcommand(c)?.value !== 'add') return;
       const group = virtualGroup(c)?.name;
       if (group && commands.slice(k + 1).some((d) => deletes(d, group))) return;
-      apkAddPackages(c).forEach((n) => others.add(n));
+      for (const n of apkAddPackages(c)) {
+        const list = adds!.get(n);
+        if (list) list.push({ instr: i, cmd: c });
+        else adds!.set(n, [{ instr: i, cmd: c }]);
+      }
     });
   }
-  return devs.filter((n) => !others.has(n.slice(0, -4)) && !others.has(`${n.slice(0, -4)}-libs`));
+  return adds;
 }
 
 /** True when `cmd` is `apk del ... name`. */
