@@ -9,7 +9,7 @@
  * (build-context facts), and what the rules size in a layer (a chmod/chown storing copied files
  * again, the lastlog of an older useradd with a large UID). Everything else is listed as not sized.
  */
-import { aptPackages, isAptInstall, isAptRemoval, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPath, hasCacheMount } from './commands';
+import { aptPackages, isAptInstall, isAptRemoval, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPathAfter, hasCacheMount } from './commands';
 import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from './buildContext';
 import { NPM_UPDATE, projectInstall } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
@@ -270,7 +270,9 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
     if (name === 'npm' && NPM_NEGLIGIBLE.has(operands(cmd)[0]?.value ?? '')) continue;
     unknown.add(name);
   }
-  if (ran.some(isAptUpdate) && !removesPath(run, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(instr, '/var/lib/apt/lists')) {
+  // Only a removal after the RUN's last update takes the lists away (as apt-lists-kept reads it).
+  const update = ran.filter(isAptUpdate).at(-1);
+  if (update && !removesPathAfter(run, update, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(instr, '/var/lib/apt/lists')) {
     const lists = aptLists(instr.stage!);
     parts.push({ label: 'apt lists left in the layer', bytes: lists.bytes, basis: lists.basis });
   }

@@ -2,7 +2,7 @@
  * apt-lists-kept (hadolint DL3009): `apt-get update` downloads the package lists into
  * /var/lib/apt/lists; unless the same RUN removes them, they stay in that layer for good.
  */
-import { APT_LISTS_USE, commandRange, hasCacheMount, indexRefreshOnly, isAptUpdate, laterRunNeeding, removesPath } from '../core/commands';
+import { APT_LISTS_USE, commandRange, hasCacheMount, indexRefreshOnly, isAptUpdate, laterRunNeeding, removesPathAfter } from '../core/commands';
 import { aptLists } from '../core/imageEstimate';
 import { instructionAt, runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
@@ -49,9 +49,11 @@ export const rule: Rule = {
     const out = [];
     for (const instr of runInstructions(model)) {
       const run = instr.run;
-      const update = run.commands.find(isAptUpdate);
-      if (!update) continue;
-      if (removesPath(run, LISTS, '/var/lib/apt')) continue;
+      const updates = run.commands.filter(isAptUpdate);
+      if (updates.length === 0) continue;
+      // Only a removal after the last update counts: one before it leaves what the update writes.
+      if (removesPathAfter(run, updates[updates.length - 1], LISTS, '/var/lib/apt')) continue;
+      const update = updates[0];
       if (hasCacheMount(instr, LISTS)) continue;
       const lists = aptLists(instr.stage);
       out.push({
