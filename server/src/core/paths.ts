@@ -8,7 +8,7 @@
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands, removesPath } from './commands';
+import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands, removesPathAfter } from './commands';
 import { leadingJsonArray } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { envFor, expandVars, pipKeepsCache, runsAsRoot } from './packageManagers';
@@ -282,17 +282,18 @@ export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; k
 function cacheWrites(instr: Instr): { path: string; how: string; command: ShellCommand }[] {
   const run = instr.run!;
   const out: { path: string; how: string; command: ShellCommand }[] = [];
-  const kept = (p: string) => !removesPath(run, p) && !hasCacheMount(instr, p);
+  // Only a removal after the command counts: `rm -rf /var/lib/apt/lists/* && apt-get update` keeps the lists.
+  const kept = (cmd: ShellCommand, p: string) => !removesPathAfter(run, cmd, p) && !hasCacheMount(instr, p);
   // root's home as the RUN may write it: `/root/.cache/pip`, `~/.cache/pip`, `$HOME/.cache/pip`.
-  const keptInHome = (p: string) => kept(`/root/${p}`) && kept(`~/${p}`) && kept(`$HOME/${p}`) && kept(`\${HOME}/${p}`);
+  const keptInHome = (cmd: ShellCommand, p: string) => kept(cmd, `/root/${p}`) && kept(cmd, `~/${p}`) && kept(cmd, `$HOME/${p}`) && kept(cmd, `\${HOME}/${p}`);
   const ran = ranCommands(run);
   for (const cmd of ran) {
-    if (isAptUpdate(cmd) && kept('/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
-    if (isPipInstall(cmd) && pipKeepsCache(instr, cmd) && keptInHome('.cache') && !ranAfter(run, cmd).some(isPipCachePurge)) {
+    if (isAptUpdate(cmd) && kept(cmd, '/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
+    if (isPipInstall(cmd) && pipKeepsCache(instr, cmd) && keptInHome(cmd, '.cache') && !ranAfter(run, cmd).some(isPipCachePurge)) {
       out.push({ path: '/root/.cache/pip', how: 'pip install', command: cmd });
     }
     const name = programName(cmd);
-    if (name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome('.npm') && !ranAfter(run, cmd).some(cleansNpmCache)) {
+    if (name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome(cmd, '.npm') && !ranAfter(run, cmd).some(cleansNpmCache)) {
       out.push({ path: '/root/.npm', how: `npm ${operands(cmd)[0].value}`, command: cmd });
     }
   }

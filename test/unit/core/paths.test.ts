@@ -3,6 +3,7 @@
  * mergeIntoPreviousRun, deleteInstruction, index refresh helpers in core/commands.ts).
  */
 import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
 import { APT_LISTS_USE, indexRefreshOnly, installsWith, laterInImage, laterRunNeeding, laterRunsInImage, mergeIntoPreviousRun, removeCommandFromRun } from '../../../server/src/core/commands';
 import { applyEdits } from '../../../server/src/core/edits';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
@@ -50,6 +51,20 @@ describe('core/paths', () => {
     assert.deepEqual(pathPattern('/var/lib/apt/lists/*', '/'), { prefix: '/var/lib/apt/lists', glob: true });
     assert.deepEqual(pathPattern('*.tgz', '/src'), { prefix: '/src', glob: true });
     assert.ok(isAtOrBelow('/a/b', '/a') && isAtOrBelow('/a', '/a') && !isAtOrBelow('/ab', '/a') && isAtOrBelow('/x', '/'));
+  });
+
+  it('counts a cache as written when the RUN removes it only before the command that fills it', () => {
+    const caches = (text: string) => {
+      const model = buildModel(text);
+      return ownWrites(model, model.stages[0]).filter((w) => w.kind === 'cache').map((w) => w.path);
+    };
+    assert.deepEqual(caches('FROM debian\nRUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl\n'), ['/var/lib/apt/lists']);
+    assert.deepEqual(caches('FROM python\nRUN rm -rf /root/.cache && pip install flask\n'), ['/root/.cache/pip']);
+    assert.deepEqual(caches('FROM node\nRUN rm -rf ~/.npm && npm ci\n'), ['/root/.npm']);
+    assert.deepEqual(caches('FROM debian\nRUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*\n'), []);
+    // So a removal in a later RUN is reported: the bytes stay in the layer that wrote them.
+    const later = analyze('FROM debian:bookworm-slim\nRUN rm -rf /var/lib/apt/lists/* && apt-get update && apt-get install -y curl\nRUN rm -rf /var/lib/apt/lists/*\n', { context: {} });
+    assert.deepEqual(later.findings.filter((f) => f.ruleId === 'files-changed-in-later-layer').map((f) => f.range.start.line), [2]);
   });
 
   it('follows WORKDIR along the FROM chain, relative ones included', () => {
