@@ -129,19 +129,48 @@ function firstCorepackManifest(st: Stage): { instr: Instr; cmd: ShellCommand } |
   return first;
 }
 
-/** The shell commands of the RUNs before `cmd` along its FROM chain, and those before it in its own RUN, in order. */
-function* commandsBefore(instr: Instr, cmd: ShellCommand): Generator<{ instr: Instr; cmd: ShellCommand }> {
-  const stages: Stage[] = [];
-  for (let st: Stage | undefined = instr.stage; st; st = st.from.stage) stages.unshift(st);
-  for (const st of stages) {
-    for (const i of st.instructions) {
-      if (i.index > instr.index && st === instr.stage) return;
-      for (const c of i.run?.commands ?? []) {
-        if (i === instr && c.start >= cmd.start) return;
-        yield { instr: i, cmd: c };
-      }
+/** The last `yarn config set` of each key: its value, whether it went to ~/.yarnrc.yml, and its RUN. */
+type ConfigSets = Map<string, { value: string; home: boolean; at: Instr }>;
+
+/**
+ * Per stage: the settings it starts with (its parent's at the end), and after each RUN that makes a
+ * `yarn config set`, in file order. Only those RUNs keep a copy: such commands are few.
+ */
+const configsByStage = new WeakMap<Stage, { base: ConfigSets; after: { index: number; sets: ConfigSets }[] }>();
+
+function stageConfigs(stage: Stage): { base: ConfigSets; after: { index: number; sets: ConfigSets }[] } {
+  let known = configsByStage.get(stage);
+  if (known) return known;
+  const parent = stage.from.stage && stageConfigs(stage.from.stage);
+  const base: ConfigSets = parent ? (parent.after[parent.after.length - 1]?.sets ?? parent.base) : new Map();
+  known = { base, after: [] };
+  let state = base;
+  for (const i of stage.instructions) {
+    for (const c of i.run?.commands ?? []) {
+      const s = configSet(c);
+      if (!s) continue;
+      if (known.after[known.after.length - 1]?.index !== i.index) known.after.push({ index: i.index, sets: (state = new Map(state)) });
+      state.set(s.key, { value: s.value, home: s.home, at: i });
     }
   }
+  configsByStage.set(stage, known);
+  return known;
+}
+
+/**
+ * The `yarn config set`s made before `instr` along its FROM chain, by key: worked out once per stage
+ * (every yarn command of the file asks), the RUN found by binary search.
+ */
+function configsBefore(instr: Instr): ConfigSets {
+  if (!instr.stage) return new Map();
+  const { base, after } = stageConfigs(instr.stage);
+  let [lo, hi] = [0, after.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (after[mid].index < instr.index) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 ? after[lo - 1].sets : base;
 }
 
 /** `yarn config set [-H] <key> <value>`: the key, the value, and whether it goes to ~/.yarnrc.yml (`-H`, `--home`). */
@@ -164,10 +193,11 @@ function configSet(cmd: ShellCommand): { key: string; value: string; home: boole
 export function yarnSetting(instr: Instr, cmd: ShellCommand, key: keyof Omit<YarnrcFacts, 'path'>, env: (name: string) => string | undefined, context?: BuildContextFacts): string | undefined {
   const fromEnv = env(`YARN_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`);
   if (fromEnv !== undefined) return fromEnv;
-  let set: { value: string; home: boolean; at: Instr } | undefined;
-  for (const { instr: i, cmd: c } of commandsBefore(instr, cmd)) {
+  let set = configsBefore(instr).get(key);
+  for (const c of instr.run?.commands ?? []) {
+    if (c.start >= cmd.start) break;
     const s = configSet(c);
-    if (s?.key === key) set = { value: s.value, home: s.home, at: i };
+    if (s?.key === key) set = { value: s.value, home: s.home, at: instr };
   }
   const copy = context?.yarnrc && lastCopyBefore(instr, context.yarnrc.path, cmd);
   if (!copy) return set?.value;
