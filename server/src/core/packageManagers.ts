@@ -97,7 +97,7 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   };
   const inline = pick(inlineAssignments(cmd));
   if (inline !== undefined) return inline;
-  const fromEnv = envInstructionValue(instr, same);
+  const fromEnv = envInstructionValue(instr, name, ignoreCase, same);
   const run = instr.run;
   if (!run) return fromEnv;
   // The variable through the RUN's earlier commands: its value in the shell and whether it is exported.
@@ -185,16 +185,21 @@ function allExportAfter(set: ShellCommand, before: boolean): boolean {
 /**
  * ENV along the FROM chain, nearest first: the last matching ENV before `instr` wins; else the
  * default of an ARG the stage declares above `instr`, which a RUN sees as an environment variable.
+ * The ENVs are looked up by name (see {@link envsByName}): asked for several names per command, a
+ * walk over every ENV above made files of many ENVs and RUNs quadratic.
  */
-function envInstructionValue(instr: Instr, same: (k: string) => boolean): string | undefined {
+function envInstructionValue(instr: Instr, name: string, ignoreCase: boolean, same: (k: string) => boolean): string | undefined {
   for (let st = instr.stage; st; st = st.from.stage) {
-    const envs = stageEnvs(st);
-    for (let k = envs.length - 1; k >= 0; k--) {
-      if (st === instr.stage && envs[k].index >= instr.index) continue;
-      let v: string | undefined;
-      for (const [key, val] of envs[k].props) if (same(key)) v = val;
-      if (v !== undefined) return v;
+    const set = envsByName(st, ignoreCase).get(ignoreCase ? name.toLowerCase() : name);
+    if (!set) continue;
+    // The last one set before `instr` (in an earlier stage: the last one).
+    let lo = st === instr.stage ? 0 : set.length;
+    for (let hi = set.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (set[mid].index < instr.index) lo = mid + 1;
+      else hi = mid;
     }
+    if (lo > 0) return set[lo - 1].value;
   }
   // Then an ARG default of the stage itself (`ARG NODE_ENV=production`, or a bare `ARG NODE_ENV`
   // taking the default of one before the first FROM); one without any default gets its value
@@ -206,6 +211,28 @@ function envInstructionValue(instr: Instr, same: (k: string) => boolean): string
     }
   }
   return undefined;
+}
+
+/** Per stage and case rule: each name its ENVs set, with the values in file order. */
+const envIndexes = new WeakMap<Stage, Map<string, { index: number; value: string }[]>[]>();
+
+/** The ENVs of `stage` by name (lower-cased with `ignoreCase`), each name's values in file order. */
+function envsByName(stage: Stage, ignoreCase: boolean): Map<string, { index: number; value: string }[]> {
+  let both = envIndexes.get(stage);
+  if (!both) envIndexes.set(stage, (both = []));
+  let byName = both[+ignoreCase];
+  if (!byName) {
+    both[+ignoreCase] = byName = new Map();
+    for (const e of stageEnvs(stage)) {
+      for (const [key, value] of e.props) {
+        const k = ignoreCase ? key.toLowerCase() : key;
+        const list = byName.get(k);
+        if (list) list.push({ index: e.index, value });
+        else byName.set(k, [{ index: e.index, value }]);
+      }
+    }
+  }
+  return byName;
 }
 
 /** True when `later` comes after `instr` in an image built on `instr`'s stage (same stage or a stage FROM it). */

@@ -6,8 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
-import { buildModel } from '../../../server/src/core/model';
-import { RULES } from '../../../server/src/rules';
+import { assertLinearCheck } from '../../support/ruleTiming';
 
 const ENV = { context: {} };
 const RULE = 'apk-virtual-not-deleted';
@@ -132,18 +131,6 @@ describe('apk-virtual-not-deleted: -dev packages whose runtime library the delet
 
   it('stays linear on long files: three times the groups take under 4.5 times as long (each group walked every RUN: over 8 times)', function () {
     this.timeout(120_000);
-    const rule = RULES.find((r) => r.id === RULE)!;
-    const model = (runs: number) => buildModel(`FROM python:3.12-alpine\n${Array.from({ length: runs }, (_, i) => `RUN apk add --virtual .b${i} gcc libffi-dev && pip install cffi\n`).join('')}`);
-    // CPU time of the rule's check alone, best of three new models (the rule keeps what it gathers per model).
-    const once = (runs: number) => {
-      const m = model(runs);
-      const started = process.cpuUsage();
-      rule.check({ model: m, env: ENV, settings: {} } as Parameters<typeof rule.check>[0]);
-      const used = process.cpuUsage(started);
-      return (used.user + used.system) / 1000;
-    };
-    once(1000);
-    const [a, b] = [Math.min(once(1000), once(1000), once(1000)), Math.min(once(3000), once(3000), once(3000))];
-    assert.ok(b < 4.5 * a + 100, `1,000 RUNs: ${a.toFixed(0)} ms, 3,000 RUNs: ${b.toFixed(0)} ms`);
+    assertLinearCheck(RULE, (runs) => `FROM python:3.12-alpine\n${Array.from({ length: runs }, (_, i) => `RUN apk add --virtual .b${i} gcc libffi-dev && pip install cffi\n`).join('')}`);
   });
 });

@@ -7,8 +7,7 @@
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
 import { fixAll } from '../../../server/src/core/edits';
-import { buildModel } from '../../../server/src/core/model';
-import { RULES } from '../../../server/src/rules';
+import { assertLinearCheck } from '../../support/ruleTiming';
 
 const ENV = { context: {} };
 const RULE = 'corepack-download-kept';
@@ -55,19 +54,6 @@ describe('corepack-download-kept', () => {
 
   it('stays linear on long files: three times the pnpm RUNs take under 4.5 times as long (each walked all earlier RUNs: over 8 times)', function () {
     this.timeout(120_000);
-    const rule = RULES.find((r) => r.id === RULE)!;
-    const model = (runs: number) => buildModel(`FROM node:22-slim\n${Array.from({ length: runs }, (_, i) => `RUN pnpm add p${i} && echo ${i}\n`).join('')}`);
-    // CPU time of the rule's check alone, best of three (wall time on a shared machine measures the neighbours).
-    const once = (m: ReturnType<typeof buildModel>) => {
-      const started = process.cpuUsage();
-      rule.check({ model: m, env: ENV, settings: {} } as Parameters<typeof rule.check>[0]);
-      const used = process.cpuUsage(started);
-      return (used.user + used.system) / 1000;
-    };
-    // A new model each time: the rule keeps what it works out per model.
-    const best = (runs: number) => Math.min(once(model(runs)), once(model(runs)), once(model(runs)));
-    once(model(1000));
-    const [a, b] = [best(1000), best(3000)];
-    assert.ok(b < 4.5 * a + 100, `1,000 RUNs: ${a.toFixed(0)} ms, 3,000 RUNs: ${b.toFixed(0)} ms`);
+    assertLinearCheck(RULE, (runs) => `FROM node:22-slim\n${Array.from({ length: runs }, (_, i) => `RUN pnpm add p${i} && echo ${i}\n`).join('')}`);
   });
 });

@@ -11,11 +11,10 @@ import * as path from 'node:path';
 import { analyze } from '../../../server/src/core/analyze';
 import { fixAll } from '../../../server/src/core/edits';
 import type { AnalysisEnvironment } from '../../../server/src/core/environment';
-import { buildModel } from '../../../server/src/core/model';
-import { RULES } from '../../../server/src/rules';
 import { contextFacts, readContext } from '../../../server/src/sources/context/facts';
 import { parseNpmManifest } from '../../../server/src/sources/context/npmManifest';
 import { parseYarnrc } from '../../../server/src/sources/context/yarnrc';
+import { assertLinearCheck } from '../../support/ruleTiming';
 
 const BERRY = 'yarn-berry-cache-kept';
 const CLASSIC = 'yarn-cache-kept';
@@ -218,19 +217,6 @@ describe('bun-cache-kept', () => {
 
   it('stays linear on long files: three times the yarn RUNs take under 4.5 times as long (each read every earlier command for yarn config set: over 7 times)', function () {
     this.timeout(120_000);
-    const rule = RULES.find((r) => r.id === 'yarn-berry-cache-kept')!;
-    const model = (runs: number) =>
-      buildModel(`FROM node:22-slim\nRUN corepack enable && yarn set version 4.5.0 && yarn config set nodeLinker node-modules\n${Array.from({ length: runs }, (_, i) => `RUN yarn add p${i} && echo ${i}\n`).join('')}`);
-    // CPU time of the rule's check alone, best of three new models (what is worked out is kept per stage).
-    const once = (runs: number) => {
-      const m = model(runs);
-      const started = process.cpuUsage();
-      rule.check({ model: m, env: { context: {} }, settings: {} } as Parameters<typeof rule.check>[0]);
-      const used = process.cpuUsage(started);
-      return (used.user + used.system) / 1000;
-    };
-    once(1000);
-    const [a, b] = [Math.min(once(1000), once(1000), once(1000)), Math.min(once(3000), once(3000), once(3000))];
-    assert.ok(b < 4.5 * a + 100, `1,000 RUNs: ${a.toFixed(0)} ms, 3,000 RUNs: ${b.toFixed(0)} ms`);
+    assertLinearCheck('yarn-berry-cache-kept', (runs) => `FROM node:22-slim\nRUN corepack enable && yarn set version 4.5.0 && yarn config set nodeLinker node-modules\n${Array.from({ length: runs }, (_, i) => `RUN yarn add p${i} && echo ${i}\n`).join('')}`);
   });
 });
