@@ -102,6 +102,17 @@ export function removesPathAfter(run: RunScript, cmd: ShellCommand, ...prefixes:
   return ranAfter(run, cmd).some((c) => removesOneOf(c, prefixes));
 }
 
+/**
+ * Where in {@link ranCommands} the RUN last removes one of `prefixes` (-1 where it does not): a
+ * command of those at a lower index has a removal after it ({@link removesPathAfter}). For a rule
+ * that asks about every command of a RUN, once per RUN rather than a walk per command.
+ */
+export function lastRemovalAt(run: RunScript, ...prefixes: string[]): number {
+  const ran = ranCommands(run);
+  for (let i = ran.length - 1; i >= 0; i--) if (removesOneOf(ran[i], prefixes)) return i;
+  return -1;
+}
+
 function removesOneOf(c: ShellCommand, prefixes: string[]): boolean {
   return programName(c) === 'rm' && operands(c).some((w) => prefixes.some((p) => w.value.startsWith(p) && (p.endsWith('/') || /^([/*?[]|$)/.test(w.value.slice(p.length, p.length + 1)))));
 }

@@ -3,7 +3,7 @@
  * downloaded in /var/cache/apk.
  */
 import { runInstructions, type Instr } from '../core/model';
-import { commandRange, hasCacheMount, hasFlag, insertAfterWord, removesPathAfter, subcommand } from '../core/commands';
+import { commandRange, hasCacheMount, hasFlag, insertAfterWord, lastRemovalAt, ranCommands, subcommand } from '../core/commands';
 import { findingCommand } from '../core/packageManagers';
 import { programName } from '../core/shell';
 import { isApkUpdate, rule as updateRule } from './apk-update-cache-kept';
@@ -37,10 +37,14 @@ export const rule: Rule = {
       const run = instr.run;
       if (hasCacheMount(instr, '/var/cache/apk', '/etc/apk/cache')) continue;
       const handOver = run.commands.some(isApkUpdate) && (updated ??= new Set(updateRule.check(ctx).map((f) => f.instr))).has(instr) ? ({ to: updateRule.id, keep: 'if-hidden' } as const) : undefined;
-      for (const cmd of run.commands) {
+      // Only a removal after an add takes its index (one before it is refilled by the add).
+      const ran = ranCommands(run);
+      const removedAt = lastRemovalAt(run, '/var/cache/apk');
+      for (let k = 0; k < run.commands.length; k++) {
+        const cmd = run.commands[k];
         if (programName(cmd) !== 'apk' || subcommand(cmd)?.value !== 'add' || hasFlag(cmd, '--no-cache')) continue;
-        // Only a removal after the add takes its index (one before it is refilled by the add).
-        if (removesPathAfter(run, cmd, '/var/cache/apk')) continue;
+        // Its place in what the RUN runs: k, unless those are a -c script's (then -1: any removal is after).
+        if (removedAt > (ran === run.commands ? k : ran.indexOf(cmd))) continue;
         out.push({
           range: commandRange(model, run, cmd),
           instr,

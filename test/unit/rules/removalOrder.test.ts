@@ -4,6 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
+import { assertLinearCheck } from '../../support/ruleTiming';
 
 const ENV = { context: {} };
 
@@ -27,4 +28,9 @@ describe('cache rules: only a removal after the command counts', () => {
   ] as const) {
     it(`apt-clean-keeps-lists: ${run} (${count})`, () => assert.equal(reported('apt-clean-keeps-lists', `FROM debian:bookworm\n${run}\n`), count));
   }
+
+  it('apk-cache-kept stays linear in the commands of a RUN: the removal is looked for once per RUN, not after each add', function () {
+    this.timeout(120_000);
+    assertLinearCheck('apk-cache-kept', (n) => `FROM alpine:3.21\nRUN ${'apk add curl && '.repeat(5 * n)}rm -rf /var/cache/apk/* && apk add git\n`);
+  });
 });
