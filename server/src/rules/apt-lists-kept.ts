@@ -42,7 +42,7 @@ export const rule: Rule = {
     why: 'The package lists are only needed while apt installs. Removed in a later RUN, they still ship in the earlier layer.',
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}), about ${formatBytes(APT_LISTS_TRIXIE.bytes)} on trixie (measured likewise); on an Ubuntu base or another Debian release the message gives bookworm's figure and says that the base's lists were not measured. A cache mount on ${LISTS} also satisfies the rule.`,
+    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}), about ${formatBytes(APT_LISTS_TRIXIE.bytes)} on trixie (measured in a debootstrap chroot: docs/measurements.md); on an Ubuntu base, another Debian release or one the tag does not name, the message gives bookworm's figure and says so. A cache mount on ${LISTS} also satisfies the rule.`,
     fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists, nor when the cleanup would not end the RUN as a command of its own (such as after a here-document whose last line ends in a backslash).`,
   },
   check({ model }) {

@@ -9,6 +9,7 @@ import { debianRelease, estimateImage } from '../../../server/src/core/imageEsti
 import { buildModel } from '../../../server/src/core/model';
 import { APT_LISTS } from '../../../server/src/sizes/constants';
 import { APT_LISTS_TRIXIE } from '../../../server/src/sizes/aptLists';
+import { RULES } from '../../../server/src/rules';
 
 const ENV = { context: {} };
 const RUN = 'RUN apt-get update && apt-get install -y curl\n';
@@ -83,5 +84,11 @@ describe('apt figures on a Debian release other than bookworm', () => {
     assert.match(unknown.message, /about 20 MB on Debian bookworm; the base's release is not known\./);
     assert.match(unknown.saving!.basis, /standing in for the base's release, which its tag does not name \(the size table has python on bullseye and trixie\)/);
     assert.match(finding(`FROM python:slim\n${RUN}`, 'apt-recommends').message, /\(the base release's differs\)/);
+  });
+
+  it("apt-lists-kept's docs say how each lists figure was measured: bookworm's with Docker, trixie's in a chroot", () => {
+    const doc = RULES.find((r) => r.id === 'apt-lists-kept')!.docs.sizeImpact;
+    assert.match(doc, /on Debian bookworm \([^;]*measured with Docker/);
+    assert.match(doc, /on trixie \(measured in a debootstrap chroot/);
   });
 });
