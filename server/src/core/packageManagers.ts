@@ -104,7 +104,7 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   let value = fromEnv;
   let exported = fromEnv !== undefined;
   let allExport = false;
-  for (const c of run.commands) {
+  for (const c of variableCommands(run)) {
     if (c.start >= cmd.start) break;
     if (staysInSubshell(c, cmd)) continue;
     const program = programName(c);
@@ -144,6 +144,22 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
 }
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
+
+const variableCommandLists = new WeakMap<RunScript, ShellCommand[]>();
+
+/**
+ * The commands of `run` that can change a variable {@link envFor} reads (export, declare, typeset,
+ * set, unset, bare assignments), in order; found once per RUN, as envFor is asked for each command
+ * and a walk over all earlier ones made a long RUN quadratic.
+ */
+function variableCommands(run: RunScript): ShellCommand[] {
+  let list = variableCommandLists.get(run);
+  if (!list) {
+    list = run.commands.filter((c) => /^(export|declare|typeset|set|unset)$/.test(programName(c)) || (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))));
+    variableCommandLists.set(run, list);
+  }
+  return list;
+}
 
 /**
  * True when what `c` does to the shell's variables cannot reach `cmd`: it runs in a subshell
@@ -445,16 +461,21 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           const run = instr.run;
           if (!run) continue;
           // About 20 cache rules look at every RUN of the file: most commands fill no cache, so
-          // nothing is worked out (or allocated) before `fills` says one does.
+          // nothing is worked out (or allocated) before `fills` says one does. What comes after a
+          // command is read once per RUN (the last cleaning command, the rm operands with their
+          // places), not by a walk over the rest of the RUN per command: that was quadratic.
+          let lastClean: number | undefined;
+          let rms: { at: number; path: string }[] | undefined;
           for (let k = 0; k < run.commands.length; k++) {
             const cmd = run.commands[k];
             if (!spec.fills(cmd)) continue;
             const c: CacheCommandContext = { instr, cmd, env: (name) => envFor(instr, cmd, name), context: env.context, model };
             if (spec.optsOut?.(c)) continue;
-            const after = run.commands.slice(k + 1);
-            if (after.some((a) => spec.cleans(a))) continue;
+            if (lastClean === undefined) for (lastClean = run.commands.length - 1; lastClean >= 0 && !spec.cleans(run.commands[lastClean]); lastClean--);
+            if (lastClean > k) continue;
+            rms ??= run.commands.flatMap((a, at) => removedPaths([a]).map((path) => ({ at, path })));
             const mounts = cacheMountTargets(instr);
-            const removed = removedPaths(after).map((r) => expandVars(r, c.env));
+            const removed = rms.filter((r) => r.at > k).map((r) => expandVars(r.path, c.env));
             const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir)) || removed.some((r) => pathCovers(r, dir));
             if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) continue;
             const holds = spec.holds?.(c);

@@ -33,17 +33,19 @@ export const rule: Rule = {
       // A cache mount on the folder pip caches in keeps the cache out of the layer: the user's
       // ~/.cache/pip (/root's, or /home/app's after USER app), or --cache-dir / PIP_CACHE_DIR.
       const mounts = cacheMountTargets(instr);
+      const cacheDir = (c: ShellCommand) => flagValue(c, '--cache-dir') ?? envFor(instr, c, 'PIP_CACHE_DIR') ?? '~/.cache/pip';
+      let later: LaterCleanups | undefined;
       for (let k = 0; k < run.commands.length; k++) {
         const cmd = run.commands[k];
         if (!isPipInstall(cmd) || !pipKeepsCache(instr, cmd)) continue;
-        const cacheDir = (c: ShellCommand) => flagValue(c, '--cache-dir') ?? envFor(instr, c, 'PIP_CACHE_DIR') ?? '~/.cache/pip';
         const dir = cacheDir(cmd);
         if (mounts.some((m) => pathCovers(m, dir))) continue;
         // Emptied later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`): nothing stays in the layer.
         // A purge empties the cache folder it sees: not the one an install's --cache-dir or its own PIP_CACHE_DIR=... named.
-        const after = run.commands.slice(k + 1);
-        if (after.some((c) => isPipCachePurge(c) && normalizeCachePath(cacheDir(c)) === normalizeCachePath(dir))) continue;
-        if (removedPaths(after).some((r) => pathCovers(expandVars(r, (name) => envFor(instr, cmd, name)), dir))) continue;
+        // What the RUN purges and removes is read once for all its installs (a walk per install was quadratic).
+        later ??= laterCleanups(run.commands, cacheDir);
+        if ((later.lastPurge.get(normalizeCachePath(dir)) ?? -1) > k) continue;
+        if (later.removedAfter(k, dir, (name) => envFor(instr, cmd, name))) continue;
         out.push({
           range: commandRange(model, run, cmd),
           instr,
@@ -65,3 +67,38 @@ export const rule: Rule = {
     return { title: 'Add --no-cache-dir', edits: [insertAfterWord(model, run, pip.installWord, ' --no-cache-dir')], preferred: true };
   },
 };
+
+interface LaterCleanups {
+  /** Per cache folder (normalized), the index of the RUN's last `pip cache purge` of it. */
+  lastPurge: Map<string, number>;
+  /** Whether an `rm` after index `k` removes a path covering `dir` (operands expanded with `env`). */
+  removedAfter(k: number, dir: string, env: (name: string) => string | undefined): boolean;
+}
+
+/**
+ * The purges and removals of a RUN's commands, read once. An rm operand without a variable reads
+ * the same for every install: per folder asked, the last index of one that covers it is found
+ * once. One with a variable is expanded with what the install sees, as before.
+ */
+function laterCleanups(commands: ShellCommand[], cacheDir: (c: ShellCommand) => string): LaterCleanups {
+  const lastPurge = new Map<string, number>();
+  const fixed: { at: number; path: string }[] = [];
+  const variable: { at: number; path: string }[] = [];
+  commands.forEach((c, at) => {
+    if (isPipCachePurge(c)) lastPurge.set(normalizeCachePath(cacheDir(c)), at);
+    for (const path of removedPaths([c])) (path.includes('$') ? variable : fixed).push({ at, path });
+  });
+  const lastCovering = new Map<string, number>();
+  return {
+    lastPurge,
+    removedAfter(k, dir, env) {
+      let last = lastCovering.get(dir);
+      if (last === undefined) {
+        last = -1;
+        for (const r of fixed) if (pathCovers(r.path, dir)) last = r.at;
+        lastCovering.set(dir, last);
+      }
+      return last > k || variable.some((r) => r.at > k && pathCovers(expandVars(r.path, env), dir));
+    },
+  };
+}

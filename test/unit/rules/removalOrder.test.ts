@@ -33,4 +33,14 @@ describe('cache rules: only a removal after the command counts', () => {
     this.timeout(120_000);
     assertLinearCheck('apk-cache-kept', (n) => `FROM alpine:3.21\nRUN ${'apk add curl && '.repeat(5 * n)}rm -rf /var/cache/apk/* && apk add git\n`);
   });
+
+  it('pip-cache-kept stays linear in the commands of a RUN: purges, removals and variables are read once per RUN', function () {
+    this.timeout(120_000);
+    assertLinearCheck('pip-cache-kept', (n) => `FROM python:3.12\nRUN export PIP_NO_INPUT=1 && ${'pip install a && '.repeat(3 * n)}rm -rf /tmp/*\n`);
+  });
+
+  it('cache rules (cacheRule) stay linear in the commands of a RUN: cleanups after a command are read once per RUN', function () {
+    this.timeout(120_000);
+    assertLinearCheck('apk-update-cache-kept', (n) => `FROM alpine:3.21\nRUN ${'apk update && '.repeat(9 * n)}rm -rf /var/cache/apk/*\n`);
+  });
 });
