@@ -18,6 +18,35 @@ export const isApkUpdate = (c: ShellCommand) => programName(c) === 'apk' && subc
 const apkAfter = (run: RunScript, cmd: ShellCommand) => ranAfter(run, cmd).filter((c) => programName(c) === 'apk');
 /** An apk command other than `add` (which `--no-cache` frees from the stored index) and `del`: it may read the index (`apk upgrade`). */
 const readsStoredIndex = (c: ShellCommand) => !isApkAdd(c) && subcommand(c)?.value !== 'del';
+const apkRuns = new WeakMap<RunScript, { at: Map<ShellCommand, number>; reads: (ShellCommand | undefined)[]; adds: boolean[]; addsWithCache: boolean }>();
+
+/**
+ * What the message asks of the apk commands a RUN runs after `cmd` ({@link apkAfter}): the first
+ * that reads the stored index, whether one is an `apk add`; and whether the RUN runs an `apk add`
+ * without `--no-cache`. Worked out once per RUN, from the end: a walk per update was quadratic.
+ */
+function apkCommandsAfter(run: RunScript, cmd: ShellCommand): { reads?: ShellCommand; addsAfter: boolean; addsWithCache: boolean } {
+  let known = apkRuns.get(run);
+  if (!known) {
+    const ran = ranCommands(run);
+    const at = new Map<ShellCommand, number>();
+    ran.forEach((c, i) => at.has(c) || at.set(c, i));
+    // Index i + 1 holds what comes after ran[i]; index 0 all of it (a command not in `ran`, as ranAfter reads it).
+    const reads: (ShellCommand | undefined)[] = new Array(ran.length + 1).fill(undefined);
+    const adds: boolean[] = new Array(ran.length + 1).fill(false);
+    for (let i = ran.length - 1; i >= 0; i--) {
+      const c = ran[i];
+      const apk = programName(c) === 'apk';
+      reads[i] = apk && readsStoredIndex(c) ? c : reads[i + 1];
+      adds[i] = (apk && isApkAdd(c)) || adds[i + 1];
+    }
+    known = { at, reads, adds, addsWithCache: ran.some((c) => isApkAdd(c) && !hasFlag(c, '--no-cache')) };
+    apkRuns.set(run, known);
+  }
+  const from = (known.at.get(cmd) ?? -1) + 1;
+  return { reads: known.reads[from], addsAfter: known.adds[from], addsWithCache: known.addsWithCache };
+}
+
 /** apk's index in /var/cache/apk: an `apk add` without `--no-cache` reads it, `apk update` fetches it. */
 const APK_INDEX_USE: IndexUse = { needs: (c) => isApkAdd(c) && !hasFlag(c, '--no-cache'), refreshes: isApkUpdate };
 
@@ -74,14 +103,12 @@ export const rule = cacheRule({
     const reader = model && laterRunNeeding(model, instr, APK_INDEX_USE);
     if (reader) return `\`apk update\` leaves the repository indexes in /var/cache/apk in this layer: ${BASIS}. Line ${reader.range.start.line + 1} runs \`apk add\` without \`--no-cache\` on this index: give it \`--no-cache\` first, then drop the update here or add \`${CLEANUP}\` to this RUN.`;
     // What the RUN runs (a `-c` script's commands too) decides whether dropping the update is right.
-    const run = instr.run!;
-    const after = apkAfter(run, cmd);
-    const reads = after.find(readsStoredIndex);
+    const { reads, addsAfter, addsWithCache } = apkCommandsAfter(instr.run!, cmd);
     const advice = reads
       ? `\`${['apk', subcommand(reads)?.value].filter(Boolean).join(' ')}\` after it reads them: add`
-      : ranCommands(run).some((c) => isApkAdd(c) && !hasFlag(c, '--no-cache'))
+      : addsWithCache
         ? 'Drop it and use `apk add --no-cache` (it fetches its own index), or add'
-        : after.some(isApkAdd)
+        : addsAfter
           ? 'With `apk add --no-cache` the update is not needed; drop it or add'
           : 'Nothing after it in this RUN installs with apk: drop it or add';
     return `\`apk update\` leaves the repository indexes in /var/cache/apk in this layer: ${BASIS}. ${advice} \`${CLEANUP}\` to the same RUN.`;

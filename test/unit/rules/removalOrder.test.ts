@@ -43,4 +43,9 @@ describe('cache rules: only a removal after the command counts', () => {
     this.timeout(120_000);
     assertLinearCheck('apk-update-cache-kept', (n) => `FROM alpine:3.21\nRUN ${'apk update && '.repeat(9 * n)}rm -rf /var/cache/apk/*\n`);
   });
+
+  it("apk-update-cache-kept's message stays linear in the commands of a RUN: the apk commands after each update are read once per RUN", function () {
+    this.timeout(120_000);
+    assertLinearCheck('apk-update-cache-kept', (n) => `FROM alpine:3.21\nRUN ${'apk update && '.repeat(9 * n)}apk add curl\n`);
+  });
 });
