@@ -17,7 +17,7 @@ import { finalStage, type DockerfileModel, type Instr, type Stage } from './mode
 import { programName, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
-import { APT_LISTS, countOf, defaultReleases, estimateAptInstall, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, parseImageReference, recordedRelease, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
+import { APT_LISTS, countOf, defaultReleases, estimateAptInstall, floatingRelease, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, parseImageReference, recordedRelease, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
 import { APT_LISTS_BY_RELEASE, INDEX_DIFFERENCE } from '../sizes/aptLists';
 import { DEBIAN_RELEASES } from '../sizes/tags';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
@@ -357,6 +357,8 @@ interface StandIn {
 interface DebianRelease {
   /** Named by the tag (`-slim-trixie`, `debian:12`) or recorded in the size table for that tag (`python:3.12-slim`: trixie). */
   release?: string;
+  /** For a tag without a version: the size-table row `release` is read from, with its date ({@link floatingRelease}). */
+  row?: string;
   /** When `release` is not known: the releases the table has the image's tags that name none on ({@link defaultReleases}). */
   defaults: string[];
 }
@@ -381,6 +383,8 @@ function readRelease(stage: Stage): DebianRelease {
   const named = tokens.find((t) => Object.hasOwn(DEBIAN_RELEASES, t)) ?? (ref?.name === 'debian' ? RELEASE_BY_NUMBER.get(Number(/^\d+/.exec(tokens[0] ?? '')?.[0])) : undefined);
   const release = named ?? recordedRelease(image, from.platform);
   if (release !== undefined && Object.hasOwn(DEBIAN_RELEASES, release)) return { release, defaults: [] };
+  const floating = release === undefined ? floatingRelease(image, from.platform) : undefined;
+  if (floating && Object.hasOwn(DEBIAN_RELEASES, floating.release)) return { release: floating.release, row: `${floating.row}, reported ${floating.date}`, defaults: [] };
   return { defaults: release === undefined ? defaultReleases(image, from.platform).filter((d) => Object.hasOwn(DEBIAN_RELEASES, d)) : [] };
 }
 
@@ -399,7 +403,7 @@ function findStandIn(stage: Stage): StandIn | undefined {
   if (base === 'other') return undefined;
   const { release, defaults } = debianRelease(stage);
   if (release !== undefined) {
-    return release === 'bookworm' ? undefined : { caveat: `Debian bookworm's figure standing in for ${release}'s, the base's release${INDEX_DIFFERENCE[release] ?? ''}`, listsNote: ` on Debian bookworm; ${release}'s lists were not measured`, index: `${release}'s` };
+    return release === 'bookworm' ? undefined : { caveat: `Debian bookworm's figure standing in for ${release}'s, ${releaseSource(stage)}${INDEX_DIFFERENCE[release] ?? ''}`, listsNote: ` on Debian bookworm; ${release}'s lists were not measured`, index: `${release}'s` };
   }
   if (!defaults.some((d) => d !== 'bookworm')) return undefined;
   const name = parseImageReference(rootStage(stage).from.image!.toLowerCase())?.name ?? '';
@@ -408,6 +412,12 @@ function findStandIn(stage: Stage): StandIn | undefined {
     listsNote: " on Debian bookworm; the base's release is not known",
     index: "the base release's",
   };
+}
+
+/** Where the base's release comes from: its tag or the table's row of it, or the row the base size comes from ({@link DebianRelease.row}). */
+function releaseSource(stage: Stage): string {
+  const row = debianRelease(stage).row;
+  return row ? `the release of the row the base size comes from (${row})` : "the base's release";
 }
 
 /** A sized part's basis from Debian bookworm's figures, with the caveat when they stand in for the base's ({@link StandIn}). */
@@ -429,6 +439,8 @@ export function aptIndexNote(stage: Stage): string {
 export function aptLists(stage: Stage): { bytes: number; basis: string; note: string } {
   const release = aptBase(stage) === 'ubuntu' ? undefined : debianRelease(stage).release;
   const own = release === undefined ? undefined : APT_LISTS_BY_RELEASE[release];
+  const row = release === undefined ? undefined : debianRelease(stage).row;
+  if (own && row) return { bytes: own.bytes, basis: `${own.basis}; ${release}: ${releaseSource(stage)}`, note: ` on ${release}, ${releaseSource(stage)}` };
   if (own) return { bytes: own.bytes, basis: own.basis, note: '' };
   return { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, stage), note: standIn(stage)?.listsNote ?? '' };
 }
@@ -442,9 +454,8 @@ function rootStage(stage: Stage): Stage {
 
 /**
  * Why an apt install on a 'full' base is not sized: the packages buildpack-deps (or the image's
- * own build dependencies, or another distribution: openjdk:17 is Oracle Linux) already hold are in
- * none of the bundled tables, whose Debian base is a minbase debootstrap; the -slim variant, where
- * one exists, is sized. The wording names no distribution, which differs between these images.
+ * own build dependencies) already hold are in none of the bundled tables, whose Debian base is a
+ * minbase debootstrap; the -slim variant, where one exists, is sized. The wording names no distribution, which differs between these images.
  */
 function fullImageBasis(stage: Stage): string {
   const image = rootStage(stage).from.image ?? '';
@@ -454,10 +465,24 @@ function fullImageBasis(stage: Stage): string {
 
 export function aptBase(stage: Stage): AptBase {
   const image = (rootStage(stage).from.image ?? '').toLowerCase();
-  if (/alpine|scratch|distroless|chiseled|ubi|fedora|centos|rocky|alma|amazonlinux|corretto|busybox|windows|nanoserver|servercore|opensuse|archlinux/.test(image)) return 'other';
+  if (/alpine|scratch|distroless|chiseled|ubi|fedora|centos|rocky|alma|amazonlinux|corretto|busybox|windows|nanoserver|servercore|opensuse|archlinux|oraclelinux/.test(image)) return 'other';
   const name = image.replace(/^docker\.io\/(library\/)?/, '').split(/[:@]/)[0];
+  if (name === 'openjdk' && oracleLinuxOpenjdk(image)) return 'other';
   if (FULL_IMAGES.has(name) && !/slim/.test(image)) return 'full';
   return UBUNTU_IMAGES.has(name) || UBUNTU_REPOSITORIES.test(name) || UBUNTU_REFERENCE.test(image) ? 'ubuntu' : 'debian';
+}
+
+/**
+ * True for an openjdk tag on Oracle Linux: from 16 on (and latest), the tags that name no Debian
+ * release and are not -slim were oraclelinux8 (docker-library/openjdk); 11 and 8 were Debian.
+ */
+function oracleLinuxOpenjdk(image: string): boolean {
+  const ref = parseImageReference(image);
+  if (!ref || (ref.tag === undefined && ref.digest !== undefined)) return false;
+  const tag = ref.tag ?? 'latest';
+  if (/slim|bullseye|buster|bookworm|stretch/.test(tag)) return false;
+  const major = /^(\d+)/.exec(tag)?.[1];
+  return major === undefined || Number(major) >= 16;
 }
 
 const FULL_IMAGES = new Set(['python', 'node', 'ruby', 'perl', 'golang', 'rust', 'php', 'buildpack-deps', 'gcc', 'openjdk', 'erlang', 'elixir', 'haskell', 'julia', 'r-base']);

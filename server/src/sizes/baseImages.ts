@@ -563,6 +563,24 @@ export function recordedRelease(reference: string, platform?: string): string | 
 }
 
 /**
+ * For a tag without a version (`latest`, `slim`, `stable`) that the estimate resolves to one row
+ * of the table (`debian:latest`: debian:trixie), that row's release with the row and its date:
+ * what the base size is taken from. Undefined for a tag with a version, which may be older than
+ * the row (`python:3.12.5-slim` was bookworm), and when the rows are several or disagree.
+ */
+export function floatingRelease(reference: string, platform?: string): { release: string; row: string; date: string } | undefined {
+  const estimate = estimateBaseImage(reference, platform);
+  if (!estimate?.tag || /\d/.test(estimate.tag)) return undefined;
+  const rows = estimate.rows;
+  const names = new Set(rows.map((r) => `${r.image}:${r.tag}`));
+  const releases = new Set(rows.map((r) => noteDistro(r.note)));
+  const [row] = names;
+  const [release] = releases;
+  if (names.size !== 1 || releases.size !== 1 || release === undefined) return undefined;
+  return { release, row, date: rows.map((r) => r.reportedDate).sort().at(-1)! };
+}
+
+/**
  * The releases the size table's rows of `reference`'s image are on where their tag names none
  * (`python:3.12-slim`: trixie, `python:3.9`: bullseye), from their notes, sorted: what a tag of
  * that image that names no release may be built on. For an image all of whose tags name one

@@ -5,7 +5,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
-import { debianRelease, estimateImage } from '../../../server/src/core/imageEstimate';
+import { aptBase, debianRelease, estimateImage } from '../../../server/src/core/imageEstimate';
 import { buildModel } from '../../../server/src/core/model';
 import { APT_LISTS } from '../../../server/src/sizes/constants';
 import { APT_LISTS_TRIXIE } from '../../../server/src/sizes/aptLists';
@@ -35,7 +35,7 @@ describe('apt figures on a Debian release other than bookworm', () => {
     ]) assert.equal(release(`FROM ${from}\n`).release, want, from);
     assert.equal(release('FROM python:3.12-slim AS base\nFROM base AS app\nFROM app\n').release, 'trixie');
     // No release named and no row of that tag: what the table has the image's unnamed tags on.
-    assert.deepEqual(release('FROM python:slim\n'), { defaults: ['bullseye', 'trixie'] });
+    assert.deepEqual(release('FROM python:3.12.5-slim\n'), { defaults: ['bullseye', 'trixie'] });
     assert.deepEqual(release('FROM myorg/python:3.12\n'), { defaults: [] });
   });
 
@@ -79,11 +79,39 @@ describe('apt figures on a Debian release other than bookworm', () => {
     assert.equal(bullseye.saving!.bytes, APT_LISTS.bytes);
     assert.match(bullseye.message, /about 20 MB on Debian bookworm; bullseye's lists were not measured\./);
     assert.match(bullseye.saving!.basis, /standing in for bullseye's, the base's release$/);
-    const unknown = finding(`FROM python:slim\n${RUN}`, 'apt-lists-kept');
+    const unknown = finding(`FROM python:3.12.5-slim\n${RUN}`, 'apt-lists-kept');
     assert.equal(unknown.saving!.bytes, APT_LISTS.bytes);
     assert.match(unknown.message, /about 20 MB on Debian bookworm; the base's release is not known\./);
     assert.match(unknown.saving!.basis, /standing in for the base's release, which its tag does not name \(the size table has python on bullseye and trixie\)/);
-    assert.match(finding(`FROM python:slim\n${RUN}`, 'apt-recommends').message, /\(the base release's differs\)/);
+    assert.match(finding(`FROM python:3.12.5-slim\n${RUN}`, 'apt-recommends').message, /\(the base release's differs\)/);
+  });
+
+  it('takes the release of a tag without a version from the row its base size comes from, and says so', () => {
+    for (const [from, want, row] of [['debian', 'trixie', 'debian:trixie'], ['debian:latest', 'trixie', 'debian:trixie'], ['python:slim', 'trixie', 'python:3.14-slim'], ['node:slim', 'bookworm', 'node:24-slim']]) {
+      const r = release(`FROM ${from}\n`);
+      assert.equal(r.release, want, from);
+      assert.ok(estimateImage(buildModel(`FROM ${from}\n`), ENV)!.base!.basis.includes(`from ${row}`), from);
+      const lists = finding(`FROM ${from}\n${RUN}`, 'apt-lists-kept');
+      assert.match(lists.message, new RegExp(`on ${want}, the release of the row the base size comes from \\(${row}, reported \\d{4}-\\d\\d-\\d\\d\\)\\.`), from);
+      assert.match(lists.saving!.basis, new RegExp(`; ${want}: the release of the row the base size comes from \\(${row}, `), from);
+    }
+    const recommends = finding(`FROM python:slim\n${RUN}`, 'apt-recommends');
+    assert.match(recommends.message, /\(trixie's differs\)/);
+    assert.match(recommends.saving!.basis, /standing in for trixie's, the release of the row the base size comes from \(python:3\.14-slim, reported 2026-08-05\)/);
+    // Several rows (nearest versions) or a version the row may be newer than: not known.
+    for (const from of ['debian:stable', 'python:3.12.5-slim']) assert.equal(release(`FROM ${from}\n`).release, undefined, from);
+  });
+
+  it("gives openjdk's Oracle Linux tags the treatment of a base the apt figures do not size, not its Debian -slim tags", () => {
+    for (const from of ['openjdk:17', 'openjdk:21', 'openjdk', 'openjdk:21-jdk-oraclelinux8']) {
+      assert.equal(aptBase(buildModel(`FROM ${from}\n`).stages[0]), 'other', from);
+      const parts = estimateImage(buildModel(`FROM ${from}\n${RUN}`), ENV)!.layers[0].parts;
+      assert.ok(parts.some((p) => p.label === 'apt-get install on a base the Debian package table does not describe'), from);
+      for (const p of parts) assert.doesNotMatch(p.basis, /it is sized/, from);
+    }
+    for (const [from, want] of [['openjdk:17-slim', 'debian'], ['openjdk:21-jdk-slim', 'debian'], ['openjdk:17-jdk-bullseye', 'full'], ['openjdk:11', 'full']]) {
+      assert.equal(aptBase(buildModel(`FROM ${from}\n`).stages[0]), want, from);
+    }
   });
 
   it("apt-lists-kept's docs say how each lists figure was measured: bookworm's with Docker, trixie's in a chroot", () => {
