@@ -101,46 +101,87 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   const run = instr.run;
   if (!run) return fromEnv;
   // The variable through the RUN's earlier commands: its value in the shell and whether it is exported.
-  let value = fromEnv;
-  let exported = fromEnv !== undefined;
-  let allExport = false;
-  for (const c of variableCommands(run)) {
-    if (c.start >= cmd.start) break;
-    if (staysInSubshell(c, cmd)) continue;
-    const program = programName(c);
-    const declares = program === 'declare' || program === 'typeset';
-    if (program === 'export' || (declares && runsBash(instr))) {
-      // Options first: `export -n` un-exports (bash; dash stops at the unknown option and exports
-      // nothing), `declare -x`/`typeset -x` (`-rx` too) export and `+x` un-exports; a declare
-      // without either only sets the shell variable, as a bare assignment does.
-      let exports: boolean | undefined = declares ? undefined : true;
-      for (const w of c.words.slice(programIndex(c) + 1)) {
-        const option = /^([-+])([A-Za-z]+)$/.exec(w.value);
-        if (option) {
-          if (program === 'export' && option[2].includes('n')) exports = false;
-          else if (declares && option[2].includes('x')) exports = option[1] === '-';
-          continue;
+  const walk = (cmds: readonly ShellCommand[], upTo: ShellCommand | undefined, seen?: (value: string | undefined, exported: boolean) => void) => {
+    let value = fromEnv;
+    let exported = fromEnv !== undefined;
+    let allExport = false;
+    for (const c of cmds) {
+      seen?.(value, exported);
+      if (upTo && c.start >= upTo.start) break;
+      if (upTo ? staysInSubshell(c, upTo) : piped(c)) continue;
+      const program = programName(c);
+      const declares = program === 'declare' || program === 'typeset';
+      if (program === 'export' || (declares && runsBash(instr))) {
+        // Options first: `export -n` un-exports (bash; dash stops at the unknown option and exports
+        // nothing), `declare -x`/`typeset -x` (`-rx` too) export and `+x` un-exports; a declare
+        // without either only sets the shell variable, as a bare assignment does.
+        let exports: boolean | undefined = declares ? undefined : true;
+        for (const w of c.words.slice(programIndex(c) + 1)) {
+          const option = /^([-+])([A-Za-z]+)$/.exec(w.value);
+          if (option) {
+            if (program === 'export' && option[2].includes('n')) exports = false;
+            else if (declares && option[2].includes('x')) exports = option[1] === '-';
+            continue;
+          }
+          const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(w.value);
+          if (!m || !same(m[1])) continue;
+          if (exports !== undefined) exported = exports;
+          else if (allExport) exported = true;
+          if (m[2] !== undefined) value = m[2];
         }
-        const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(w.value);
-        if (!m || !same(m[1])) continue;
-        if (exports !== undefined) exported = exports;
-        else if (allExport) exported = true;
-        if (m[2] !== undefined) value = m[2];
-      }
-    } else if (program === 'set') {
-      allExport = allExportAfter(c, allExport);
-    } else if (program === 'unset') {
-      if (c.words.slice(1).some((w) => same(w.value))) [value, exported] = [undefined, false];
-    } else if (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))) {
-      for (const w of c.words) {
-        const m = ASSIGNMENT.exec(w.value)!;
-        if (!same(m[1])) continue;
-        value = m[2];
-        if (allExport) exported = true;
+      } else if (program === 'set') {
+        allExport = allExportAfter(c, allExport);
+      } else if (program === 'unset') {
+        if (c.words.slice(1).some((w) => same(w.value))) [value, exported] = [undefined, false];
+      } else if (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))) {
+        for (const w of c.words) {
+          const m = ASSIGNMENT.exec(w.value)!;
+          if (!same(m[1])) continue;
+          value = m[2];
+          if (allExport) exported = true;
+        }
       }
     }
+    seen?.(value, exported);
+    return exported ? value : undefined;
+  };
+  // Only the commands that name the variable or turn allexport on or off change it. When none of
+  // them is in a ( ) group, which of them reach `cmd` does not depend on `cmd`: the answer after
+  // each is worked out once per RUN and the count before `cmd` is found by a binary search.
+  const key = `${ignoreCase ? 'i' : 's'}${ignoreCase ? name.toLowerCase() : name}`;
+  let byName = variableStates.get(run);
+  if (!byName) variableStates.set(run, (byName = new Map()));
+  let states = byName.get(key);
+  if (!states || states.fromEnv !== fromEnv) {
+    const all = variableCommands(run);
+    const named = all.filter((c) => (programName(c) === 'set' ? allExportAfter(c, false) || !allExportAfter(c, true) : c.words.some((w) => same(w.value) || same(/^[A-Za-z_][A-Za-z0-9_]*/.exec(w.value)?.[0] ?? ''))));
+    const direct = named.every((c) => !inParentheses(c)) && all.every((c, k) => k === 0 || all[k - 1].start <= c.start);
+    const answers: (string | undefined)[] = [];
+    if (direct) walk(named, undefined, (v, e) => answers.push(e ? v : undefined));
+    states = { fromEnv, named, answers: direct ? answers : undefined };
+    byName.set(key, states);
   }
-  return exported ? value : undefined;
+  if (!states.answers) return walk(variableCommands(run), cmd);
+  let [lo, hi] = [0, states.named.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (states.named[mid].start < cmd.start) lo = mid + 1;
+    else hi = mid;
+  }
+  return states.answers[lo];
+}
+
+const variableStates = new WeakMap<RunScript, Map<string, { fromEnv: string | undefined; named: ShellCommand[]; answers: (string | undefined)[] | undefined }>>();
+
+/** Whether `c` is a part of a pipeline or of a list run in the background: a subshell. */
+function piped(c: ShellCommand): boolean {
+  return c.ends === '|' || c.before === '|' || c.ends === '&';
+}
+
+/** Whether `c` runs inside a `( )` group. */
+function inParentheses(c: ShellCommand): boolean {
+  for (let g = c.group; g; g = g.parent) if (g.kind === '(') return true;
+  return false;
 }
 
 const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
@@ -167,7 +208,7 @@ function variableCommands(run: RunScript): ShellCommand[] {
  * each in a subshell: `(export X=1); sh -c 'echo $X'` and `export X=1 | true; ...` print nothing).
  */
 function staysInSubshell(c: ShellCommand, cmd: ShellCommand): boolean {
-  if (c.ends === '|' || c.before === '|' || c.ends === '&') return true;
+  if (piped(c)) return true;
   for (let g = c.group; g; g = g.parent) {
     if (g.kind !== '(') continue;
     let h = cmd.group;

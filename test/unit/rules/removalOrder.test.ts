@@ -39,6 +39,11 @@ describe('cache rules: only a removal after the command counts', () => {
     assertLinearCheck('pip-cache-kept', (n) => `FROM python:3.12\nRUN export PIP_NO_INPUT=1 && ${'pip install a && '.repeat(3 * n)}rm -rf /tmp/*\n`);
   });
 
+  it('pip-cache-kept stays linear when the RUN exports between installs: what each variable is after each command is read once per RUN', function () {
+    this.timeout(120_000);
+    assertLinearCheck('pip-cache-kept', (n) => `FROM python:3.12\nRUN ${'export X=1 && pip install a && '.repeat(n)}true\n`);
+  });
+
   it('cache rules (cacheRule) stay linear in the commands of a RUN: cleanups after a command are read once per RUN', function () {
     this.timeout(120_000);
     assertLinearCheck('apk-update-cache-kept', (n) => `FROM alpine:3.21\nRUN ${'apk update && '.repeat(9 * n)}rm -rf /var/cache/apk/*\n`);
