@@ -17,9 +17,9 @@ import { finalStage, type DockerfileModel, type Instr, type Stage } from './mode
 import { programName, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord } from './packageManagers';
-import { APT_LISTS, countOf, defaultReleases, estimateAptInstall, floatingRelease, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, parseImageReference, recordedRelease, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
+import { APT_LISTS, countOf, defaultReleases, estimateAptInstall, estimatedDistro, floatingRelease, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, parseImageReference, recordedRelease, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
 import { APT_LISTS_BY_RELEASE, INDEX_DIFFERENCE } from '../sizes/aptLists';
-import { DEBIAN_RELEASES } from '../sizes/tags';
+import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 import { restoredBytes, type StoredAgain } from '../rules/files-changed-in-later-layer';
 import { installsRecommends } from '../rules/apt-recommends';
@@ -341,8 +341,8 @@ const UBUNTU_REPOSITORIES = /^(?:rocker\/(?!r-base$|r-devel$)|(?:quay\.io\/)?jup
  * What Debian bookworm's apt figures (its package index, its measured lists) stand in for on a
  * stage's base, when they are not the base's own: an Ubuntu base, a Debian release other than
  * bookworm, or a Debian image whose tag names no release while the size table has that image's
- * unnamed tags on another one. Undefined on bookworm, on a Debian base nothing tells the release
- * of, and on bases the apt figures do not size.
+ * unnamed tags on another one, or a base that is not Debian at all. Undefined on bookworm and on
+ * a Debian base nothing tells the release of.
  */
 interface StandIn {
   /** Said after a basis. */
@@ -400,7 +400,7 @@ function standIn(stage: Stage): StandIn | undefined {
 function findStandIn(stage: Stage): StandIn | undefined {
   const base = aptBase(stage);
   if (base === 'ubuntu') return { caveat: UBUNTU_STAND_IN, listsNote: " on Debian bookworm; an Ubuntu base's lists were not measured", index: "Ubuntu's" };
-  if (base === 'other') return undefined;
+  if (base === 'other') return { caveat: "Debian bookworm's figure; the base is not Debian", listsNote: ' on Debian bookworm; this base is not Debian', index: "the base's" };
   const { release, defaults } = debianRelease(stage);
   if (release !== undefined) {
     return release === 'bookworm' ? undefined : { caveat: `Debian bookworm's figure standing in for ${release}'s, ${releaseSource(stage)}${INDEX_DIFFERENCE[release] ?? ''}`, listsNote: ` on Debian bookworm; ${release}'s lists were not measured`, index: `${release}'s` };
@@ -468,6 +468,7 @@ export function aptBase(stage: Stage): AptBase {
   if (/alpine|scratch|distroless|chiseled|ubi|fedora|centos|rocky|alma|amazonlinux|corretto|busybox|windows|nanoserver|servercore|opensuse|archlinux|oraclelinux/.test(image)) return 'other';
   const name = image.replace(/^docker\.io\/(library\/)?/, '').split(/[:@]/)[0];
   if (name === 'openjdk' && oracleLinuxOpenjdk(image)) return 'other';
+  if (notDebianInTable(image, rootStage(stage).from.platform)) return 'other';
   if (FULL_IMAGES.has(name) && !/slim/.test(image)) return 'full';
   return UBUNTU_IMAGES.has(name) || UBUNTU_REPOSITORIES.test(name) || UBUNTU_REFERENCE.test(image) ? 'ubuntu' : 'debian';
 }
@@ -483,6 +484,18 @@ function oracleLinuxOpenjdk(image: string): boolean {
   if (/slim|bullseye|buster|bookworm|stretch/.test(tag)) return false;
   const major = /^(\d+)/.exec(tag)?.[1];
   return major === undefined || Number(major) >= 16;
+}
+
+/**
+ * True when the size table's rows behind the base's estimate are on a distribution without apt
+ * (mysql:8.4 and its nearest versions: Oracle Linux 9) and the tag names no Debian or Ubuntu
+ * release (`mysql:8.0-debian` stays Debian).
+ */
+function notDebianInTable(image: string, platform?: string): boolean {
+  const distro = estimatedDistro(image, platform);
+  if (distro === undefined || !/^(?:oraclelinux|al2|alpine)/.test(distro)) return false;
+  const tag = parseImageReference(image)?.tag ?? '';
+  return !tag.split('-').some((t) => t === 'debian' || t === 'ubuntu' || Object.hasOwn(DEBIAN_RELEASES, t) || Object.hasOwn(UBUNTU_RELEASES, t));
 }
 
 const FULL_IMAGES = new Set(['python', 'node', 'ruby', 'perl', 'golang', 'rust', 'php', 'buildpack-deps', 'gcc', 'openjdk', 'erlang', 'elixir', 'haskell', 'julia', 'r-base']);

@@ -563,6 +563,19 @@ export function recordedRelease(reference: string, platform?: string): string | 
 }
 
 /**
+ * The distribution the rows an estimate of `reference` comes from are on, when they agree and the
+ * estimate is not a guess from another variant (`mysql:8.0`: oraclelinux9, from mysql:8.4's rows;
+ * `haproxy:3`, guessed from Alpine rows, undefined). The tag may be older than the rows.
+ */
+export function estimatedDistro(reference: string, platform?: string): string | undefined {
+  const estimate = estimateBaseImage(reference, platform);
+  if (!estimate || estimate.confidence === 'guess') return undefined;
+  const distros = new Set(estimate.rows.map((r) => noteDistro(r.note)));
+  const [only] = distros;
+  return distros.size === 1 ? only : undefined;
+}
+
+/**
  * For a tag without a version (`latest`, `slim`, `stable`) that the estimate resolves to one row
  * of the table (`debian:latest`: debian:trixie), that row's release with the row and its date:
  * what the base size is taken from. Undefined for a tag with a version, which may be older than

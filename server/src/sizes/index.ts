@@ -4,7 +4,7 @@
  * reference and tag parsing, byte formatting, and the measured constants the rules cite.
  */
 export {
-  estimateBaseImage, recordedRelease, floatingRelease, defaultReleases, smallerAlternatives, slimVariant, createSizeModel,
+  estimateBaseImage, recordedRelease, estimatedDistro, floatingRelease, defaultReleases, smallerAlternatives, slimVariant, createSizeModel,
   type BaseImageEstimate, type Confidence, type SmallerAlternative, type AlternativeOptions, type SizeModel,
 } from './baseImages';
 export { parseImageReference, formatImageReference, type ImageReference } from './reference';

@@ -114,6 +114,17 @@ describe('apt figures on a Debian release other than bookworm', () => {
     }
   });
 
+  it('takes a base whose size-table rows are on a distribution without apt for one the apt figures do not size, unless its tag names Debian', () => {
+    // mysql:8.4 and mysql (latest) are Oracle Linux 9 in the table; mysql:8.0 has no row and is estimated from 8.4's.
+    for (const from of ['mysql:8.4', 'mysql:8.0', 'mysql', 'traefik']) {
+      assert.equal(aptBase(buildModel(`FROM ${from}\n`).stages[0]), 'other', from);
+      assert.match(finding(`FROM ${from}\n${RUN}`, 'apt-lists-kept').message, /about 20 MB on Debian bookworm; this base is not Debian\./, from);
+    }
+    // Named Debian, or guessed from another variant's rows (haproxy:3 from haproxy:alpine): as before.
+    for (const from of ['mysql:8.0-debian', 'haproxy:3']) assert.equal(aptBase(buildModel(`FROM ${from}\n`).stages[0]), 'debian', from);
+    assert.doesNotMatch(finding(`FROM mysql:8.0-debian\n${RUN}`, 'apt-lists-kept').message, /not Debian/);
+  });
+
   it("apt-lists-kept's docs say how each lists figure was measured: bookworm's with Docker, trixie's in a chroot", () => {
     const doc = RULES.find((r) => r.id === 'apt-lists-kept')!.docs.sizeImpact;
     assert.match(doc, /on Debian bookworm \([^;]*measured with Docker/);
