@@ -9,7 +9,8 @@ import { keepsOtherReading } from './parse';
 import { keepsInnerScripts, type InnerScriptPlace } from './innerScript';
 import { familyFindings, type FamilyCache } from './families';
 import type { AnalysisEnvironment } from './environment';
-import type { Finding, Fix, Severity } from './types';
+import type { Finding, Fix, Range, Severity } from './types';
+import type { Instruction } from 'dockerfile-ast';
 import { carriedCopies, finalCopyOf, type CopyHop, type FinalCopy } from './stageCopies';
 import { RULES, ruleById } from '../rules';
 import type { Rule, RuleContext } from '../rules/rule';
@@ -36,6 +37,8 @@ export interface Analysis {
   settings: AnalysisSettings;
   /** Findings of the 'family' rules per stage family, for the next version's analysis. */
   families?: FamilyCache;
+  /** The analysis of the final stage's ONBUILD triggers ({@link triggerAnalysis}), for the next version's. */
+  triggers?: Analysis;
 }
 
 /**
@@ -88,6 +91,19 @@ function startsWithFrom(text: string, at: number): boolean {
  * is the same as without it (a unit test holds the two equal).
  */
 export function analyze(text: string, env: AnalysisEnvironment, settings: AnalysisSettings = {}, previous?: Analysis): Analysis {
+  const analysis = analyzeImage(text, env, settings, previous);
+  if (analysis.skipped) return analysis;
+  const triggers = triggerAnalysis(analysis.model, settings, previous?.triggers);
+  if (!triggers) return analysis;
+  analysis.triggers = triggers.analysis;
+  if (triggers.findings.length) {
+    analysis.findings.push(...triggers.findings);
+    analysis.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
+  }
+  return analysis;
+}
+
+function analyzeImage(text: string, env: AnalysisEnvironment, settings: AnalysisSettings, previous?: Analysis): Analysis {
   const skipped = beyondLimits(text);
   if (skipped) return notAnalysed(skipped, settings);
   const reuse = previous && !previous.skipped ? previous : undefined;
@@ -141,6 +157,66 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
   }
   findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);
   return { model, findings, ruleErrors, settings, families: byFamily.cache };
+}
+
+/**
+ * Rules not run on ONBUILD triggers: what they read (the build context, the base image, the whole
+ * image's size, other stages) is the later build's, which this file does not show.
+ */
+const NOT_ON_TRIGGERS = new Set(['base-image-not-slim', 'build-tools-in-final-image', 'context-large-paths', 'context-secrets', 'context-without-dockerignore', 'copy-source-ignored', 'copied-archive-extracted', 'copy-whole-stage', 'image-over-budget']);
+
+/** A later build's environment: its build context is not this one's. */
+const TRIGGER_ENV: AnalysisEnvironment = { context: {} };
+
+/** Findings on ONBUILD triggers, with the analysis (of another text) their fixes come from. */
+const triggerSources = new WeakMap<Finding, { analysis: Analysis; finding: Finding; from: number; to: number }>();
+
+/** True for a finding on an ONBUILD trigger: its fix changes later images, not this one. */
+export function onTrigger(finding: Finding): boolean {
+  return triggerSources.has(finding);
+}
+
+/**
+ * The final stage's ONBUILD triggers run in every build FROM this image, after its own
+ * instructions: `ONBUILD RUN pip install -r requirements.txt` keeps pip's cache in each such
+ * image. They are analysed as the instructions they are, in a copy of the text where the ONBUILD
+ * keywords are blanks (so every position stays the same): the findings on the triggers, from the
+ * rules that read the layers only, say where they apply; their fixes edit the trigger only.
+ * A trigger that starts on a later line than its ONBUILD, or a keyword written over several
+ * lines, is left out. Triggers of other stages (which run where a later stage builds FROM them)
+ * are not analysed.
+ */
+function triggerAnalysis(model: DockerfileModel, settings: AnalysisSettings, previous?: Analysis): { analysis: Analysis; findings: Finding[] } | undefined {
+  const stage = finalStage(model);
+  if (!stage) return undefined;
+  const spans: { keyword: number; from: number; to: number }[] = [];
+  for (const instr of stage.instructions) {
+    if (instr.keyword !== 'ONBUILD') continue;
+    const keyword = instr.node.getInstructionRange();
+    const trigger = (instr.node as Instruction & { getTriggerRange?(): Range | null }).getTriggerRange?.();
+    if (!trigger || keyword.start.line !== keyword.end.line || keyword.end.character - keyword.start.character !== 7 || trigger.start.line !== keyword.start.line) continue;
+    spans.push({ keyword: model.lines.offsetAt(keyword.start), from: model.lines.offsetAt(trigger.start), to: model.lines.offsetAt(instr.range.end) });
+  }
+  if (!spans.length) return undefined;
+  let text = '';
+  let at = 0;
+  for (const span of spans) {
+    text += model.text.slice(at, span.keyword) + '       ';
+    at = span.keyword + 7;
+  }
+  text += model.text.slice(at);
+  const analysis = analyzeImage(text, TRIGGER_ENV, { ...settings, budgetBytes: undefined }, previous);
+  const findings: Finding[] = [];
+  for (const f of analysis.findings) {
+    if (NOT_ON_TRIGGERS.has(f.ruleId)) continue;
+    const start = analysis.model.lines.offsetAt(f.range.start);
+    const span = spans.find((s) => start >= s.from && start < s.to);
+    if (!span) continue;
+    const finding: Finding = { ...f, message: `${f.message} (ONBUILD: in each image built FROM this one.)`, inFinalImage: true };
+    triggerSources.set(finding, { analysis, finding: f, from: span.from, to: span.to });
+    findings.push(finding);
+  }
+  return { analysis, findings };
 }
 
 /**
@@ -223,6 +299,8 @@ function innerScriptPlaces(model: DockerfileModel): InnerScriptPlace[] {
 
 /** The fix for one finding, or undefined when its rule offers none here. Callers must not change it. */
 export function fixFor(analysis: Analysis, finding: Finding, env: AnalysisEnvironment): Fix | undefined {
+  const trigger = triggerSources.get(finding);
+  if (trigger) return triggerFix(trigger);
   const known = knownFixes.get(finding);
   if (known?.env === env) return known.fix;
   const rule = ruleById(finding.ruleId);
@@ -239,4 +317,13 @@ export function fixFor(analysis: Analysis, finding: Finding, env: AnalysisEnviro
   }
   knownFixes.set(finding, { env, fix });
   return fix;
+}
+
+/** The fix of a finding on an ONBUILD trigger: its rule's, when it only edits the trigger (not the ONBUILD keyword, no other line, no other file). */
+function triggerFix(trigger: { analysis: Analysis; finding: Finding; from: number; to: number }): Fix | undefined {
+  const fix = fixFor(trigger.analysis, trigger.finding, TRIGGER_ENV);
+  if (!fix || fix.createFiles?.length || fix.editFiles?.length) return undefined;
+  const lines = trigger.analysis.model.lines;
+  const inside = fix.edits.every((e) => lines.offsetAt(e.range.start) >= trigger.from && lines.offsetAt(e.range.end) <= trigger.to);
+  return inside ? fix : undefined;
 }

@@ -32,7 +32,7 @@
  */
 import { FixAllRun } from '../core/edits';
 import { estimateImage, type StageEstimate } from '../core/imageEstimate';
-import type { Analysis } from '../core/analyze';
+import { onTrigger, type Analysis } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
 import type { DocumentAnalysis } from './analysisCache';
 import { cpuMs, runInSlices } from './slices';
@@ -79,9 +79,11 @@ export interface AfterFixesHost {
 
 /**
  * A fix that can change the final image: one on a finding in it, or one that creates or edits the
- * ignore file, whatever stage its finding is in (the file applies to the final stage's COPYs too).
+ * ignore file, whatever stage its finding is in (the file applies to the final stage's COPYs too);
+ * not one on an ONBUILD trigger, which changes the images built FROM this one.
  */
 export function changesFinalImage(finding: Finding, fix: Fix): boolean {
+  if (onTrigger(finding)) return false;
   return finding.inFinalImage || (fix.createFiles?.length ?? 0) > 0 || (fix.editFiles?.length ?? 0) > 0;
 }
 
