@@ -207,11 +207,14 @@ function triggerAnalysis(model: DockerfileModel, settings: AnalysisSettings, pre
   text += model.text.slice(at);
   const analysis = analyzeImage(text, TRIGGER_ENV, { ...settings, budgetBytes: undefined }, previous);
   const findings: Finding[] = [];
+  // Both in the order of the text: one pass.
+  let k = 0;
   for (const f of analysis.findings) {
     if (NOT_ON_TRIGGERS.has(f.ruleId)) continue;
     const start = analysis.model.lines.offsetAt(f.range.start);
-    const span = spans.find((s) => start >= s.from && start < s.to);
-    if (!span) continue;
+    while (k < spans.length && spans[k].to <= start) k++;
+    const span = spans[k];
+    if (!span || start < span.from) continue;
     const finding: Finding = { ...f, message: `${f.message} (ONBUILD: in each image built FROM this one.)`, inFinalImage: true };
     triggerSources.set(finding, { analysis, finding: f, from: span.from, to: span.to });
     findings.push(finding);
