@@ -60,6 +60,11 @@ interface Case {
   sameBytes?: boolean;
   /** Run with `sh -c` in the images before and after the fix: both must print the same. */
   check: string;
+  /**
+   * A Dockerfile built FROM the case's image (`{image}`), before and after the fix: what is
+   * measured and checked, for findings on ONBUILD triggers, which run in such builds.
+   */
+  child?: string;
 }
 
 const TOLERANCE = { scanned: { relative: 0.01, bytes: 4096 }, measured: { relative: 0.1, bytes: 0 } };
@@ -165,6 +170,15 @@ const CASES: Case[] = [
     dockerfile: `FROM ${OFFICIAL_LIKE_IMAGE}\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends less && apt-get clean\n`,
     findings: { 'apt-lists-kept': 'measured', 'index-update-in-separate-run': 'measured' },
     sameBytes: true,
+    check: 'less --version | head -n 1; dpkg-query -W less',
+  },
+  {
+    name: 'an ONBUILD trigger that keeps the apt lists: removed in the trigger, measured in an image built FROM this one',
+    network: 'host',
+    files: {},
+    dockerfile: `FROM ${OFFICIAL_LIKE_IMAGE}\nONBUILD RUN apt-get update && apt-get install -y --no-install-recommends less\n`,
+    child: 'FROM {image}\n',
+    findings: { 'apt-lists-kept': 'measured' },
     check: 'less --version | head -n 1; dpkg-query -W less',
   },
 ];
@@ -285,9 +299,23 @@ describe('quick fixes against real builds (real dockerd)', function () {
 
       const claimed = found.findings.filter((f) => f.saving?.bytes !== undefined).map((f) => ({ rule: f.ruleId, bytes: f.saving!.bytes!, kind: c.findings[f.ruleId] as Exclude<Claim, 'not sized'> }));
       for (const builder of builders) {
-        const tag = `dsh-fixes/case${index}-${builder}`;
-        const sizeBefore = await build(before, `${tag}:before`, builder, c.network);
-        const sizeAfter = await build(after, `${tag}:after`, builder, c.network);
+        let tag = `dsh-fixes/case${index}-${builder}`;
+        let sizeBefore = await build(before, `${tag}:before`, builder, c.network);
+        let sizeAfter = await build(after, `${tag}:after`, builder, c.network);
+        if (c.child) {
+          // The triggers run here: the images built FROM each are the ones compared.
+          const parent = tag;
+          tag = `${parent}-child`;
+          const sizes: number[] = [];
+          for (const version of ['before', 'after']) {
+            const ctx = path.join(dir, `case${index}`, `child-${builder}-${version}`);
+            await fs.mkdir(ctx, { recursive: true });
+            await fs.writeFile(path.join(ctx, 'Dockerfile'), c.child.replace('{image}', `${parent}:${version}`));
+            sizes.push(await build(ctx, `${tag}:${version}`, builder, c.network));
+          }
+          assert.equal(sizeAfter, sizeBefore, `${builder}: the image with the triggers changed size`);
+          [sizeBefore, sizeAfter] = sizes;
+        }
         const saving = sizeBefore - sizeAfter;
         const claim = claimed.length === 0 ? 'not sized' : claimed.map((x) => `${x.rule} ${x.bytes.toLocaleString('en-US')}`).join(c.sameBytes ? ' = ' : ' + ');
         table.push(`${c.name} [${builder}]: claimed ${claim}; measured ${saving.toLocaleString('en-US')} (${sizeBefore.toLocaleString('en-US')} -> ${sizeAfter.toLocaleString('en-US')})`);
