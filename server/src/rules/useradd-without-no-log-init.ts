@@ -18,7 +18,7 @@
 import { commandRange, insertAfterWord } from '../core/commands';
 import { instructionAt, runInstructions, type Stage } from '../core/model';
 import { programArgs, programIndex, programName, type ShellCommand } from '../core/shell';
-import { formatBytes, recordedRelease } from '../sizes';
+import { floatingRelease, formatBytes, recordedRelease } from '../sizes';
 import { parseImageReference } from '../sizes/reference';
 import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
 import type { SizeEstimate } from '../core/types';
@@ -47,7 +47,8 @@ const NEWER_UBUNTU = 23.04;
  * Read from the tag's release name (`debian:bookworm-slim`, `python:3.12-slim-bookworm`,
  * `ubuntu:noble`, `...-ubuntu22.04`), for the debian and ubuntu images from its version
  * (`debian:12.5`, `ubuntu:22.04`), else from the release the size table records for that tag
- * (`python:3.12-slim`: trixie).
+ * (`python:3.12-slim`: trixie), else, for a tag without a version, from the one row the base size
+ * comes from (`python:slim`: python:3.14-slim, trixie), as the apt figures read it.
  */
 export function useraddFillsLastlog(stage: Stage): boolean | undefined {
   let root = stage;
@@ -57,7 +58,7 @@ export function useraddFillsLastlog(stage: Stage): boolean | undefined {
   const ref = parseImageReference(image.toLowerCase());
   const named = ref?.tag ? releaseInTag(ref.name, ref.tag) : undefined;
   if (named !== undefined) return named;
-  const recorded = recordedRelease(image, root.from.platform);
+  const recorded = recordedRelease(image, root.from.platform) ?? floatingRelease(image, root.from.platform)?.release;
   return recorded === undefined ? undefined : releaseInTag('', recorded);
 }
 
@@ -146,7 +147,7 @@ export const rule: Rule = {
     why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.10 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 23.04 no longer do: on a base whose tag names one of them (or a later release), or that the size table records as one, nothing is reported. The image estimate counts the files for every UID on an older base.',
     incorrect: 'RUN useradd -u 1000000 app',
     correct: 'RUN useradd -l -u 1000000 app',
-    sizeImpact: `With an older useradd, UID x ${LASTLOG_RECORD + FAILLOG_RECORD} bytes (${BASIS}): about ${formatBytes((10001 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 10001, about ${formatBytes((1000000 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 1000000. None where the base is newer: ${NEWER}. The release is read from the tag (\`debian:bullseye-slim\`, \`ubuntu:22.04\`, \`python:3.12-slim-bookworm\`), else from what the size table records for that tag (\`python:3.12-slim\`: trixie); where neither tells it (an image the table lacks, an ARG), the message gives the figure as a condition and the saving is not sized. A UID given as a variable is not checked.`,
+    sizeImpact: `With an older useradd, UID x ${LASTLOG_RECORD + FAILLOG_RECORD} bytes (${BASIS}): about ${formatBytes((10001 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 10001, about ${formatBytes((1000000 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 1000000. None where the base is newer: ${NEWER}. The release is read from the tag (\`debian:bullseye-slim\`, \`ubuntu:22.04\`, \`python:3.12-slim-bookworm\`), else from what the size table records for that tag (\`python:3.12-slim\`: trixie) or, for a tag without a version, for the row the base size comes from; where neither tells it (an image the table lacks, an ARG), the message gives the figure as a condition and the saving is not sized. A UID given as a variable is not checked.`,
     fix: 'Inserts `-l` right after `useradd` (not in exec-form RUNs; adduser has no such option). The user is created the same way; only the login records are not initialised.',
   },
   check({ model }) {

@@ -20,7 +20,10 @@ describe('useradd-without-no-log-init: the release of the base', () => {
       assert.equal(fills(from), false, from);
     }
     for (const from of ['debian:bullseye', 'debian:11-slim', 'ubuntu:22.04', 'ubuntu:jammy', 'python:3.9-slim-buster', 'nvidia/cuda:12.2.0-runtime-ubuntu22.04']) assert.equal(fills(from), true, from);
-    for (const from of ['myorg/python-base:3.12', 'python:3.9-slim', 'debian', 'ubuntu:latest', 'redhat/ubi9', 'ubi9:12', 'alpine:3.20', 'scratch', 'python:${PY}']) assert.equal(fills(from), undefined, from);
+    for (const from of ['myorg/python-base:3.12', 'python:3.9-slim', 'redhat/ubi9', 'ubi9:12', 'alpine:3.20', 'scratch', 'python:${PY}']) assert.equal(fills(from), undefined, from);
+    // A tag without a version: the release of the one row the base size comes from, as the apt figures take it
+    // (debian: debian:trixie, ubuntu:latest: ubuntu:26.04, python: python:3.13, node:slim: node:24-slim, bookworm).
+    for (const from of ['debian', 'ubuntu:latest', 'python', 'node:slim']) assert.equal(fills(from), false, from);
     // Ubuntu 23.04 and 23.10 have shadow 4.13 already (lunar and mantic: 1:4.13+dfsg1-1ubuntu1); 22.10 has 4.11.1.
     for (const from of ['ubuntu:23.04', 'ubuntu:lunar', 'ubuntu:23.10', 'ubuntu:mantic', 'nvidia/cuda:12.4.0-runtime-ubuntu23.10']) assert.equal(fills(from), false, from);
     for (const from of ['ubuntu:22.10', 'ubuntu:kinetic']) assert.equal(fills(from), true, from);
