@@ -15,6 +15,7 @@ import { formatBytes, GO_BUILD_CACHE_EXAMPLE as GO, GO_BUILD_CACHE_GO119_EXAMPLE
 const EXAMPLE = `for a small net/http + encoding/json server (standard library only) the build cache was about ${formatBytes(GO.bytes)} beside a ${formatBytes(GO.outputBytes)} binary (measured with ${GO.tool})`;
 const MOD_BASIS = 'the module cache (every module source downloaded); its size depends on the modules and is not yet measured by our bench';
 const BASIS = `the module cache (every module source downloaded) and the build cache (compiled packages), which grow with the project; ${EXAMPLE}; the module cache is not yet measured by our bench`;
+const BUILD_BASIS = `the build cache (compiled packages), which grows with the project; ${EXAMPLE}`;
 
 /** `go build|install|get|test|run|vet`, `go mod download|tidy`: the subcommand word. */
 function goFills(cmd: ShellCommand) {
@@ -35,18 +36,18 @@ function cleanedBy(commands: ShellCommand[]): { cache: boolean; modcache: boolea
   return { cache: flags.includes('-cache'), modcache: flags.includes('-modcache') };
 }
 
-/** RUNs with `go mod download`, per stage (memoised: asked for every go command). */
+/** RUNs that download modules without compiling (`go mod download|tidy`, `go get`), per stage (memoised: asked for every go command). */
 const DOWNLOADS = new WeakMap<Stage, Instr[]>();
 function downloadsIn(stage: Stage): Instr[] {
   let list = DOWNLOADS.get(stage);
   if (!list) {
-    list = stage.instructions.filter((i) => i.run && ranCommands(i.run).some((c) => goFills(c)?.value === 'download'));
+    list = stage.instructions.filter((i) => i.run && ranCommands(i.run).some((c) => !!goFills(c) && !compiles(c)));
     DOWNLOADS.set(stage, list);
   }
   return list;
 }
 
-/** True when a RUN below `instr` in its image ran `go mod download`. */
+/** True when a RUN below `instr` in its image downloaded the modules (see downloadsIn). */
 function downloadedBefore(instr: Instr): boolean {
   for (let st = instr.stage; st; st = st.from.stage) if (downloadsIn(st).some((i) => i.index < instr.index)) return true;
   return false;
@@ -70,6 +71,15 @@ function cacheState(instr: Instr, cmd: ShellCommand, env: (name: string) => stri
     mod: cleaned.modcache || vendored || modulesBelow || modDirs.some(handled),
     build: cleaned.cache || handled(env('GOCACHE') ?? '~/.cache/go-build'),
   };
+}
+
+/**
+ * The caches the command leaves in its layer, for the message: a build after an earlier download,
+ * or with the module cache mounted or vendored, leaves only the build cache.
+ */
+function kept({ instr, cmd, env }: CacheCommandContext): { what: string; basis: string } {
+  if (!compiles(cmd)) return { what: 'module cache', basis: MOD_BASIS };
+  return cacheState(instr, cmd, env).mod ? { what: 'build cache', basis: BUILD_BASIS } : { what: 'module and build caches', basis: BASIS };
 }
 
 /**
@@ -107,7 +117,7 @@ export const rule = cacheRule({
     incorrect: 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]',
     correct: 'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    CGO_ENABLED=0 go build -ldflags="-s -w" -o /app .\n\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nCMD ["/app"]',
     sizeImpact: `${BASIS.charAt(0).toUpperCase()}${BASIS.slice(1)}. Go 1.20 and later compile the standard library into the build cache too, which is most of that example; Go 1.19 and older ship it precompiled in GOROOT, and the same build with ${GO119.tool} left only ${formatBytes(GO119.bytes)}. Basis: ${GO.basis}; ${GO119.basis}.`,
-    fix: 'Appends `&& go clean -cache -modcache` (only the caches this command fills: after an earlier `go mod download` the modules sit in that earlier layer, so only `-cache`) when nothing later in the image runs `go`. Not offered for `go mod download` / `go mod tidy` on their own (a cache-warming step for a later build) or when a later RUN or the CMD uses `go`: the remedy there is a builder stage.',
+    fix: 'Appends `&& go clean -cache -modcache` (only the caches this command fills: after an earlier `go mod download`, `go mod tidy` or `go get` the modules sit in that earlier layer, so only `-cache`) when nothing later in the image runs `go`. Not offered for `go mod download` / `go mod tidy` on their own (a cache-warming step for a later build) or when a later RUN or the CMD uses `go`: the remedy there is a builder stage.',
   },
   fills: goFills,
   cleans: () => false,
@@ -117,10 +127,10 @@ export const rule = cacheRule({
   },
   // In a builder stage: reported only when a COPY --from carries this folder into the final image.
   holds: keptCaches,
-  message: ({ instr, cmd }) =>
-    `go leaves its ${compiles(cmd) ? 'module and build caches' : 'module cache'} in ${instr.stage?.layersInFinal === false ? 'this layer' : 'the final image'}: ${compiles(cmd) ? BASIS : MOD_BASIS}. ${instr.stage?.layersInFinal === false ? 'Copy only the binary out of this stage' : 'Build in a builder stage and copy the binary'}, or use cache mounts on /go/pkg/mod and /root/.cache/go-build.`,
+  message: (c) =>
+    `go leaves its ${kept(c).what} in ${c.instr.stage?.layersInFinal === false ? 'this layer' : 'the final image'}: ${kept(c).basis}. ${c.instr.stage?.layersInFinal === false ? 'Copy only the binary out of this stage' : 'Build in a builder stage and copy the binary'}, or use cache mounts on /go/pkg/mod and /root/.cache/go-build.`,
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
-  saving: ({ cmd }) => ({ basis: compiles(cmd) ? `${BASIS}; example: ${GO.basis}` : MOD_BASIS }),
+  saving: (c) => ({ basis: kept(c).basis === MOD_BASIS ? MOD_BASIS : `${kept(c).basis}; example: ${GO.basis}` }),
   repair: ({ model, instr, cmd, env }) => {
     if (!compiles(cmd) || usedLaterInImage(model, instr, /^go$/)) return undefined;
     if (instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'go' && !goFills(c) && operands(c)[0]?.value !== 'clean')) return undefined;

@@ -44,6 +44,24 @@ describe('go-build-cache-kept and the measured build cache', () => {
     assert.ok(!download.message.includes(formatBytes(GO.bytes)), download.message);
   });
 
+  it('a build whose modules are mounted, vendored or fetched by an earlier RUN names only the build cache', () => {
+    const body = 'WORKDIR /src\nCOPY . .\n';
+    for (const text of [
+      `FROM golang:1.23\n${body}RUN go mod download\nRUN go build -o /app .\nCMD ["/app"]\n`,
+      `FROM golang:1.21\n${body}RUN go get -d -v ./...\nRUN go install -v ./...\nCMD ["app"]\n`,
+      `FROM golang:1.23\n${body}RUN go mod tidy\nRUN go build -o /app .\nCMD ["/app"]\n`,
+      `FROM golang:1.23\n${body}RUN --mount=type=cache,target=/go/pkg/mod go build -o /app .\nCMD ["/app"]\n`,
+      `FROM golang:1.23\n${body}RUN go build -mod=vendor -o /app .\nCMD ["/app"]\n`,
+    ]) {
+      const build = findings(text).at(-1)!;
+      assert.match(build.message, /^go leaves its build cache in the final image: the build cache \(compiled packages\)/, text);
+      assert.doesNotMatch(build.message + build.saving!.basis, /module cache/, text);
+      assert.ok(build.saving!.basis.includes(GO.basis), text);
+    }
+    // Not fetched earlier: both.
+    assert.match(findings(`FROM golang:1.23\n${body}RUN go build -o /app .\nCMD ["/app"]\n`)[0].message, /module and build caches/);
+  });
+
   it('the docs give both Go figures', () => {
     const rule = RULES.find((r) => r.id === 'go-build-cache-kept');
     assert.ok(rule?.docs.sizeImpact.includes(formatBytes(GO.bytes)));
