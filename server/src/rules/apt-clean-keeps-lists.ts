@@ -31,7 +31,7 @@ export const rule: Rule = {
     why: `\`apt-get clean\` empties /var/cache/apt (downloaded .deb files and binary caches); it does not touch /var/lib/apt/lists, where \`apt-get update\` put the package lists. Moreover, ${OFFICIAL} (/etc/apt/apt.conf.d/docker-clean) and keeps no binary caches. The cleanup that frees space is removing the lists. apt-lists-kept reports the lists themselves; this rule explains why the \`apt-get clean\` already there does not help.`,
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} of lists on Debian bookworm (${APT_LISTS.basis}) stay despite the \`apt-get clean\`. The \`apt-get clean\` itself frees nothing on official images (their docker-clean setting already removes the .debs) and only the downloaded .debs on other bases.`,
+    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} of lists on Debian bookworm (${APT_LISTS.basis}) stay despite the \`apt-get clean\`; counted by apt-lists-kept, unless it is off or ignored there. The \`apt-get clean\` itself frees nothing on official images (their docker-clean setting already removes the .debs) and only the downloaded .debs on other bases.`,
     fix: `Appends \`&& ${CLEANUP}\` to the RUN and keeps the \`apt-get clean\` (on images without docker-clean it still removes the .debs). Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists.`,
   },
   check({ model }) {
@@ -45,13 +45,22 @@ export const rule: Rule = {
       for (const cmd of run.commands.slice(update + 1)) {
         if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(subcommand(cmd)?.value ?? '')) continue;
         const lists = aptLists(instr.stage);
-        out.push({
-          range: commandRange(model, run, cmd),
-          instr,
-          message: `\`${programName(cmd)} ${subcommand(cmd)!.value}\` leaves the apt lists in this layer (about ${formatBytes(lists.bytes)}${lists.note}), and ${OFFICIAL}. ${listsAdvice(model, instr, `Add \`${CLEANUP}\`.`)}`,
-          saving: { bytes: lists.bytes, basis: lists.basis },
-          data: { commandStart: cmd.start },
-        });
+        const clean = `\`${programName(cmd)} ${subcommand(cmd)!.value}\``;
+        const advice = listsAdvice(model, instr, `Add \`${CLEANUP}\`.`);
+        // apt-lists-kept reports the same lists on this RUN (whenever this rule does): while it is
+        // shown, the figure is its own, and this finding only says why the clean does not help.
+        for (const counted of [true, false]) {
+          out.push({
+            range: commandRange(model, run, cmd),
+            instr,
+            message: counted
+              ? `${clean} does not remove the apt lists (apt-lists-kept counts them), and ${OFFICIAL}. ${advice}`
+              : `${clean} leaves the apt lists in this layer (about ${formatBytes(lists.bytes)}${lists.note}), and ${OFFICIAL}. ${advice}`,
+            saving: counted ? { basis: 'the apt lists, counted by apt-lists-kept' } : { bytes: lists.bytes, basis: lists.basis },
+            handOver: { to: 'apt-lists-kept', keep: counted ? 'if-shown' : 'if-hidden' },
+            data: { commandStart: cmd.start },
+          });
+        }
       }
     }
     return out;

@@ -28,6 +28,18 @@ describe('one cost, reported once', () => {
     assert.equal(fixed.text, 'FROM alpine:3.21\nRUN apk add --no-cache curl\nRUN apk add --no-cache jq && apk add --no-cache git\n');
   });
 
+  it('apt-get clean beside apt-get update: the lists figure is apt-lists-kept\'s, apt-clean-keeps-lists says why the clean does not help', () => {
+    const text = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean\n';
+    const { findings } = analyze(text, ENV);
+    assert.deepEqual(rulesOn(findings, 1), ['apt-clean-keeps-lists', 'apt-lists-kept']);
+    const lists = findings.find((f) => f.ruleId === 'apt-lists-kept')!;
+    const clean = findings.find((f) => f.ruleId === 'apt-clean-keeps-lists')!;
+    assert.ok(lists.saving!.bytes! > 0);
+    assert.equal(clean.saving?.bytes, undefined);
+    assert.match(clean.message, /^`apt-get clean` does not remove the apt lists \(apt-lists-kept counts them\)/);
+    assert.doesNotMatch(clean.message, /MB/);
+  });
+
   it('apk add without --no-cache and no update still gets apk-cache-kept', () => {
     const { findings } = analyze('FROM alpine:3.21\nRUN apk add curl\n', ENV);
     assert.deepEqual(rulesOn(findings, 1), ['apk-cache-kept']);
@@ -93,6 +105,17 @@ describe('one cost, reported once: the rule handed to is off or ignored', () => 
     for (const [how, t, settings] of hidden(text, 'apk-update-cache-kept', 1)) {
       assert.equal(on(t, settings, 'apk-update-cache-kept', 'RUN').length, 0, how);
       assert.equal(on(t, settings, 'apk-cache-kept', 'RUN').length, 1, how);
+    }
+  });
+
+  it('apt-get clean beside apt-get update: apt-clean-keeps-lists gives the lists figure', () => {
+    const text = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean\n';
+    for (const [how, t, settings] of hidden(text, 'apt-lists-kept', 1)) {
+      assert.equal(on(t, settings, 'apt-lists-kept', 'RUN').length, 0, how);
+      const clean = on(t, settings, 'apt-clean-keeps-lists', 'RUN');
+      assert.equal(clean.length, 1, how);
+      assert.ok(clean[0].saving!.bytes! > 0, how);
+      assert.match(clean[0].message, /leaves the apt lists in this layer \(about 20 MB\)/, how);
     }
   });
 
