@@ -99,7 +99,7 @@ export function removesPath(run: RunScript, ...prefixes: string[]): boolean {
  * `cmd` then writes (`rm -rf /var/cache/apk/* && apk add curl` keeps the add's index).
  */
 export function removesPathAfter(run: RunScript, cmd: ShellCommand, ...prefixes: string[]): boolean {
-  return ranAfter(run, cmd).some((c) => removesOneOf(c, prefixes));
+  return firstRanAfter(run, cmd, (c) => removesOneOf(c, prefixes), `rm ${prefixes.join('\0')}`) !== undefined;
 }
 
 /**
@@ -219,6 +219,62 @@ export function ranBefore(run: RunScript, cmd: ShellCommand): ShellCommand[] {
   return ran.slice(0, ran.indexOf(cmd));
 }
 
+/**
+ * Questions about what a RUN runs after (or before) each of its commands are worked out once per
+ * RUN and question, from one walk: asked for every command of a long RUN, a walk over the rest of
+ * it per command (ranAfter(...).some) was quadratic. Kept per RUN script, which holds its commands.
+ */
+const perRun = new WeakMap<RunScript, { at: Map<ShellCommand, number>; answers: Map<unknown, unknown> }>();
+
+function runFacts(run: RunScript): { at: Map<ShellCommand, number>; answers: Map<unknown, unknown> } {
+  let facts = perRun.get(run);
+  if (!facts) {
+    const at = new Map<ShellCommand, number>();
+    ranCommands(run).forEach((c, i) => at.has(c) || at.set(c, i));
+    perRun.set(run, (facts = { at, answers: new Map() }));
+  }
+  return facts;
+}
+
+/** What `make` works out of {@link ranCommands}, once per RUN and `key`. */
+function oncePerRun<T>(run: RunScript, key: unknown, make: (ran: readonly ShellCommand[]) => T): T {
+  const { answers } = runFacts(run);
+  if (!answers.has(key)) answers.set(key, make(ranCommands(run)));
+  return answers.get(key) as T;
+}
+
+/** Where `cmd` is in {@link ranCommands}, -1 when it is not there (as `indexOf`). */
+export function ranIndex(run: RunScript, cmd: ShellCommand): number {
+  return runFacts(run).at.get(cmd) ?? -1;
+}
+
+/**
+ * For each place in {@link ranCommands}, where the first command at or after it that `test`
+ * accepts stands (-1: none); index `length` is -1. `key` names the question (default: `test`
+ * itself, which must then be made once, not per call); `test` may read the command only.
+ */
+function nextMatches(run: RunScript, test: (c: ShellCommand) => boolean, key: unknown = test): Int32Array {
+  return oncePerRun(run, key, (ran) => {
+    const next = new Int32Array(ran.length + 1).fill(-1);
+    for (let i = ran.length - 1; i >= 0; i--) next[i] = test(ran[i]) ? i : next[i + 1];
+    return next;
+  });
+}
+
+/** `ranAfter(run, cmd).find(test)`, worked out once per RUN and question (see {@link nextMatches} for `key`). */
+export function firstRanAfter(run: RunScript, cmd: ShellCommand, test: (c: ShellCommand) => boolean, key: unknown = test): ShellCommand | undefined {
+  const at = nextMatches(run, test, key)[ranIndex(run, cmd) + 1];
+  return at < 0 ? undefined : ranCommands(run)[at];
+}
+
+/** `ranBefore(run, cmd).some(test)`, worked out once per RUN and question (see {@link nextMatches} for `key`). */
+export function ranBeforeSome(run: RunScript, cmd: ShellCommand, test: (c: ShellCommand) => boolean, key: unknown = test): boolean {
+  const first = nextMatches(run, test, key)[0];
+  const i = ranIndex(run, cmd);
+  // ranBefore of a command not in the list is `slice(0, -1)`: all but the last.
+  return first >= 0 && first < (i < 0 ? ranCommands(run).length - 1 : i);
+}
+
 /** `apt-get` (or apt, aptitude) `purge`, `remove`, `autoremove` or `autopurge`. */
 export function isAptRemoval(cmd: ShellCommand): boolean {
   return APT_PROGRAMS.has(programName(cmd)) && ['purge', 'remove', 'autoremove', 'autopurge'].includes(subcommand(cmd)?.value ?? '');
@@ -232,20 +288,36 @@ export function isAptRemoval(cmd: ShellCommand): boolean {
  * other packages leaves the install in place.
  */
 export function packagesRemovedAfter(run: RunScript, cmd: ShellCommand, manager: 'apt' | 'apk' | 'rpm'): boolean {
-  const name = (w: ShellWord) => w.value.split(/[=:]/)[0];
-  const unread = (n: string) => !/^[a-z0-9][a-z0-9+.-]*$/.test(n);
-  const installed = new Set((manager === 'apt' ? aptPackages(cmd) : operands(cmd).slice(1)).map(name));
-  const anyUnread = [...installed].some(unread);
-  return ranAfter(run, cmd).some((c) => {
-    const sub = operands(c)[0];
-    if (manager === 'apk') return programName(c) === 'apk' && sub?.value === 'del';
-    // dnf removes what the removed packages alone pulled in (clean_requirements_on_remove).
-    if (manager === 'rpm') return RPM_PROGRAMS.test(programName(c)) && ['remove', 'erase', 'autoremove'].includes(sub?.value ?? '');
-    if (programName(c) === 'apt-mark') return sub?.value === 'auto';
-    // `-o APT::AutoRemove::RecommendsImportant=false` is an option's value, not a package.
-    if (!isAptRemoval(c)) return false;
-    return aptPackages(c).map(name).some((n) => anyUnread || installed.has(n) || unread(n));
+  // What the RUN runs after `cmd` is read from answers worked out once per RUN (see nextMatches).
+  const from = ranIndex(run, cmd) + 1;
+  if (manager === 'apk') return nextMatches(run, isApkDel)[from] >= 0;
+  // dnf removes what the removed packages alone pulled in (clean_requirements_on_remove).
+  if (manager === 'rpm') return nextMatches(run, isRpmRemoval)[from] >= 0;
+  if (nextMatches(run, isAptMarkAuto)[from] >= 0) return true;
+  const installed = new Set(aptPackages(cmd).map(packageName));
+  // A word not read as a package name (a variable, a pattern) may be any package, on either side.
+  const anyUnread = [...installed].some(unreadName);
+  if (nextMatches(run, anyUnread ? removesAptPackage : removesUnreadName)[from] >= 0) return true;
+  const last = oncePerRun(run, lastAptRemovals, lastAptRemovals);
+  return [...installed].some((n) => (last.get(n) ?? -1) >= from);
+}
+
+const packageName = (w: ShellWord) => w.value.split(/[=:]/)[0];
+const unreadName = (n: string) => !/^[a-z0-9][a-z0-9+.-]*$/.test(n);
+const isApkDel = (c: ShellCommand) => programName(c) === 'apk' && operands(c)[0]?.value === 'del';
+const isRpmRemoval = (c: ShellCommand) => RPM_PROGRAMS.test(programName(c)) && ['remove', 'erase', 'autoremove'].includes(operands(c)[0]?.value ?? '');
+const isAptMarkAuto = (c: ShellCommand) => programName(c) === 'apt-mark' && operands(c)[0]?.value === 'auto';
+// `-o APT::AutoRemove::RecommendsImportant=false` is an option's value, not a package.
+const removesAptPackage = (c: ShellCommand) => isAptRemoval(c) && aptPackages(c).length > 0;
+const removesUnreadName = (c: ShellCommand) => isAptRemoval(c) && aptPackages(c).some((w) => unreadName(packageName(w)));
+
+/** Per package name, the last place in {@link ranCommands} where an apt removal names it. */
+function lastAptRemovals(ran: readonly ShellCommand[]): Map<string, number> {
+  const last = new Map<string, number>();
+  ran.forEach((c, i) => {
+    if (isAptRemoval(c)) for (const w of aptPackages(c)) last.set(packageName(w), i);
   });
+  return last;
 }
 
 /** How installs use a package index that a refresh (apt-get update, apk update) leaves behind. */

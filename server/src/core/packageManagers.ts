@@ -566,6 +566,19 @@ export function appendRepair(model: DockerfileModel, instr: Instr, command: stri
  * arguments of the previous command) and anything else that would glue the cleanup onto it.
  */
 export function verifiedAppend(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
+  // Every finding of a cache rule in a RUN gets the same repair: checked once per model, RUN and
+  // command (a check per finding parsed the RUN again for each, quadratic in a long RUN's installs).
+  let known = appendsChecked.get(model);
+  if (!known) appendsChecked.set(model, (known = new Map()));
+  const key = `${instr.index} ${command}`;
+  if (!known.has(key)) known.set(key, checkAppend(model, instr, command));
+  const edit = known.get(key);
+  return edit && { range: edit.range, newText: edit.newText };
+}
+
+const appendsChecked = new WeakMap<DockerfileModel, Map<string, TextEdit | undefined>>();
+
+function checkAppend(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
   const edit = appendToRun(model, instr, command);
   const run = instr.run;
   if (!edit || !run) return undefined;

@@ -3,7 +3,7 @@
  * (test runners, bundlers, linters, type definitions) unless told to omit them. In a stage whose
  * layers form the final image they ship with the app.
  */
-import { commandRange, insertAfterWord, operands, ranAfter, ranCommands } from '../core/commands';
+import { commandRange, firstRanAfter, insertAfterWord, operands, ranCommands, ranIndex } from '../core/commands';
 import { findingCommand, followsInImage, npmInstallWord } from '../core/packageManagers';
 import { installsGlobally, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
@@ -61,7 +61,7 @@ function startsTestsOrDevServer(model: DockerfileModel): boolean {
 function laterDevUse(instr: Instr, cmd: ShellCommand, model: DockerfileModel, uses: Instr[]): { line: number; text: string } | undefined {
   const run = instr.run!;
   // In the order the RUN's commands run, a -c script's hidden ones too (placed on the RUN's line).
-  const inRun = ranAfter(run, cmd).find(usesDevDependencies);
+  const inRun = firstRanAfter(run, cmd, usesDevDependencies);
   if (inRun) return { line: run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line, text: inRun.words.map((w) => w.value).slice(0, 3).join(' ') };
   const later = uses.find((u) => followsInImage(instr, u));
   if (!later) return undefined;
@@ -142,9 +142,16 @@ function declaresNoDev(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand
   return !!manifest && !manifest.workspaces && manifest.devDependencies.length === 0 && copiedBefore(instr, manifest.path, cmd);
 }
 
-/** `npm prune --omit=dev` / `--production` later in the same RUN removes them before the layer is written. */
-function prunedInRun(instr: Instr, cmd: ShellCommand): boolean {
-  return ranAfter(instr.run!, cmd).some((c) => programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && omitsDev(instr, c));
+/**
+ * Where the RUN last runs `npm prune --omit=dev` / `--production` ({@link ranCommands}; -1: nowhere):
+ * it removes the devDependencies of the installs before it, before the layer is written. Once per
+ * RUN: a look at the rest of the RUN per install was quadratic.
+ */
+function lastDevPrune(instr: Instr): number {
+  const ran = ranCommands(instr.run!);
+  let i = ran.length - 1;
+  while (i >= 0 && !(programName(ran[i]) === 'npm' && operands(ran[i])[0]?.value === 'prune' && omitsDev(instr, ran[i]))) i--;
+  return i;
 }
 
 export const rule: Rule = {
@@ -173,12 +180,13 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       if (!instr.stage.layersInFinal) continue;
       const run = instr.run;
+      let pruneAt: number | undefined;
       for (const cmd of run.commands) {
         const word = npmInstallWord(cmd);
         if (!word || !INSTALL_ALL.has(word.value)) continue;
         if (installsGlobally(cmd)) continue;
         const types = npmDependencyTypes(instr, cmd);
-        if (npmPackageOperands(cmd, word).length > 0 || types.omitted.has('dev') || prunedInRun(instr, cmd)) continue;
+        if (npmPackageOperands(cmd, word).length > 0 || types.omitted.has('dev') || ranIndex(run, cmd) < (pruneAt ??= lastDevPrune(instr))) continue;
         if ((testOrDevImage ??= startsTestsOrDevServer(model))) continue;
         const own = lockfileDevCost(env, instr, cmd, word) ?? manifestDevCost(env, instr, cmd, word);
         // The installed lockfile pins no dev package, or package.json declares none and no lockfile

@@ -304,10 +304,22 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
   const d = data();
   // Flags by name index (5,505 names): what the base image has, what this install chose. A
   // closure with Recommends reaches hundreds of packages, each asked about several times.
-  const present = baseMask(d, opts.basePackages ?? OFFICIAL_BASE_PACKAGES).slice();
-  let earlier = 0;
+  const base = opts.basePackages ?? OFFICIAL_BASE_PACKAGES;
+  // The installs before, back to one that kept its flags (see checkpoints): a walk of all of them
+  // per install was quadratic in a stage's installs.
+  let from: Checkpoint | undefined;
+  const walked: AptEstimate[] = [];
   for (let e = opts.after; e; e = madeAfter.get(e)) {
-    earlier++;
+    const kept = checkpoints.get(e);
+    if (kept?.base === base) {
+      from = kept;
+      break;
+    }
+    walked.push(e);
+  }
+  const present = (from ? from.present : baseMask(d, base)).slice();
+  const earlier = (from?.earlier ?? 0) + walked.length;
+  for (const e of walked) {
     for (const name of e.packages) {
       const i = d.indexOf(name);
       if (i !== undefined) present[i] = 1;
@@ -381,8 +393,20 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
     (bookkeepingBytes > 0 ? `, plus about ${Math.round(bookkeepingBytes / 100_000) / 10} MB of dpkg and debconf records${certificates ? " and ca-certificates' generated bundle" : ''} (measured)` : '');
   const estimate = Object.freeze({ bytes: installedBytes + bytecodeBytes + bookkeepingBytes, installedBytes, bytecodeBytes, bookkeepingBytes, bookkeepingParts: Object.freeze(bookkeepingParts), packages: Object.freeze(names), unknown: Object.freeze(unknown), basis });
   if (opts.after) madeAfter.set(estimate, opts.after);
+  if ((earlier + 1) % CHECKPOINT_EVERY === 0) checkpoints.set(estimate, { base, present, earlier: earlier + 1 });
   return estimate;
 }
+
+/** An estimate's flags after it (its base set, the installs before it and its own), and how many installs they hold. */
+interface Checkpoint {
+  base: ReadonlySet<string>;
+  present: Uint8Array;
+  earlier: number;
+}
+
+/** The flags of every CHECKPOINT_EVERY-th estimate of a chain (5,505 bytes each): an estimate walks at most that many back. */
+const checkpoints = new WeakMap<AptEstimate, Checkpoint>();
+const CHECKPOINT_EVERY = 16;
 
 /**
  * What Recommends add to `apt-get install <packages>`: the estimate with Recommends minus the one
