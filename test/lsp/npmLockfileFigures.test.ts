@@ -13,7 +13,8 @@ import * as path from 'node:path';
 import { fileUri, serverInTempFolder, type PublishedDiagnostics } from '../support/lspClient';
 
 const FIXTURES = path.join(__dirname, '../../../test/fixtures');
-const DOCKERFILE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\nCMD ["node", "dist/index.js"]\n';
+// `npm test` needs the devDependencies; `npm run build` would leave them to build-tools-in-final-image's finding on FROM.
+const DOCKERFILE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\nRUN npm test\nCMD ["node", "dist/index.js"]\n';
 
 const message = (p: PublishedDiagnostics, code: string) => p.diagnostics.find((d) => d.code === code)?.message ?? '';
 const lockfileFigures = (p: PublishedDiagnostics) =>

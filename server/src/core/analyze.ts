@@ -132,8 +132,8 @@ function analyzeImage(text: string, env: AnalysisEnvironment, settings: Analysis
     for (const error of byFamily.errors.get(rule.id) ?? []) ruleErrors.push({ ruleId: rule.id, error });
     for (const r of raw) {
       if (r.instr && isIgnored(rule, r.instr.ignored)) continue;
-      if (r.handOver && shownAt(r.handOver.to, active, r.instr) !== (r.handOver.keep === 'if-shown')) continue;
       const stage = r.stage ?? r.instr?.stage;
+      if (r.handOver && shownAt(r.handOver.to, active, r.handOver.at === 'from' ? stage?.fromInstr : r.instr) !== (r.handOver.keep === 'if-shown')) continue;
       const carried = rule.scope === 'layers' && stage && !stage.layersInFinal && r.holds !== undefined ? carriedCopies(model, stage, r.holds, r.instr?.stage === stage ? r.instr : undefined) : undefined;
       if (r.onlyIfCarried && !carried) continue;
       const inFinalImage = rule.scope === 'always' || !stage || stage.layersInFinal || carried !== undefined;
@@ -164,6 +164,8 @@ function analyzeImage(text: string, env: AnalysisEnvironment, settings: Analysis
  * image's size, other stages) is the later build's, which this file does not show.
  */
 const NOT_ON_TRIGGERS = new Set(['base-image-not-slim', 'build-tools-in-final-image', 'context-large-paths', 'context-secrets', 'context-without-dockerignore', 'copy-source-ignored', 'copied-archive-extracted', 'copy-whole-stage', 'image-over-budget']);
+
+const TRIGGER_RULES_OFF = Object.fromEntries([...NOT_ON_TRIGGERS].map((id) => [id, 'off' as const]));
 
 /** A later build's environment: its build context is not this one's. */
 const TRIGGER_ENV: AnalysisEnvironment = { context: {} };
@@ -205,12 +207,13 @@ function triggerAnalysis(model: DockerfileModel, settings: AnalysisSettings, pre
     at = span.keyword + 7;
   }
   text += model.text.slice(at);
-  const analysis = analyzeImage(text, TRIGGER_ENV, { ...settings, budgetBytes: undefined }, previous);
+  // Off, not only left out below: a finding that hands its cost to one of them shows (RawFinding.handOver).
+  const severities = { ...settings.severities, ...TRIGGER_RULES_OFF };
+  const analysis = analyzeImage(text, TRIGGER_ENV, { ...settings, severities, budgetBytes: undefined }, previous);
   const findings: Finding[] = [];
   // Both in the order of the text: one pass.
   let k = 0;
   for (const f of analysis.findings) {
-    if (NOT_ON_TRIGGERS.has(f.ruleId)) continue;
     const start = analysis.model.lines.offsetAt(f.range.start);
     while (k < spans.length && spans[k].to <= start) k++;
     const span = spans[k];

@@ -2,10 +2,11 @@
  * How an `npm install` command line reads: which words name packages, and whether the install
  * leaves devDependencies out. Shared by the npm-dev-dependencies rule and the layer estimate.
  */
-import { hasFlag } from './commands';
+import { hasFlag, operands } from './commands';
 import { envFor, flagValue, isTruthy } from './packageManagers';
-import type { Instr } from './model';
-import { programArgs, type ShellCommand, type ShellWord } from './shell';
+import { envBefore, type Instr, type Stage } from './model';
+import { inlineAssignments, programArgs, programName, type ShellCommand, type ShellWord } from './shell';
+import { parseImageReference } from '../sizes';
 
 /** Options whose value may be a separate word (so that word is not a package name). */
 const VALUE_OPTIONS = new Set(['--omit', '--only', '--include', '--prefix', '--cache', '--registry', '--loglevel', '--workspace', '-w', '--userconfig', '--globalconfig', '--install-strategy', '--location', '--tag', '--before', '--script-shell']);
@@ -99,4 +100,35 @@ export function omitsPeer(instr: Instr, cmd: ShellCommand): boolean {
 /** `-g` / `--global` / `--location=global` (or `--location global`). */
 export function installsGlobally(cmd: ShellCommand): boolean {
   return hasFlag(cmd, '-g', '--global') || flagValue(cmd, '--location') === 'global';
+}
+
+/** A command of a RUN. */
+type Placed = { instr: Instr; cmd: ShellCommand };
+
+/**
+ * A stage FROM a node image (not an earlier stage) that runs a build script after an install with
+ * its devDependencies: build-tools-in-final-image reports it on the FROM line, with a builder-stage
+ * rewrite, and npm-dev-dependencies leaves that install's devDependencies to that finding.
+ */
+export function nodeImageBuild(stage: Stage): { install: Placed; build: Placed } | undefined {
+  const image = stage.from.stage ? undefined : stage.from.image;
+  if (!image || parseImageReference(image)?.name !== 'node') return undefined;
+  let install: Placed | undefined;
+  for (const instr of stage.instructions) {
+    for (const cmd of instr.run?.commands ?? []) {
+      const sub = operands(cmd)[0]?.value;
+      if (programName(cmd) !== 'npm') continue;
+      if ((sub === 'ci' || sub === 'install' || sub === 'i') && operands(cmd).length === 1 && !hasFlag(cmd, '--omit', '--production', '--only')) {
+        const env = new Map([...envBefore(instr), ...inlineAssignments(cmd)]);
+        if ((env.get('NODE_ENV') ?? '').replace(/["']/g, '') !== 'production') install = { instr, cmd };
+      }
+      if (install && sub === 'run' && /build/.test(operands(cmd)[1]?.value ?? '')) {
+        // `npm run build && npm prune --omit=dev` in the same RUN: the devDependencies never reach a layer.
+        const pruned = instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && hasFlag(c, '--omit', '--production'));
+        if (pruned && install.instr === instr) return undefined;
+        return { install, build: { instr, cmd } };
+      }
+    }
+  }
+  return undefined;
 }

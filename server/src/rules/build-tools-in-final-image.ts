@@ -10,21 +10,23 @@
  * apt build packages), the quick fix rewrites it into a builder stage and a slim final stage.
  */
 import type { Copy } from 'dockerfile-ast';
-import { APT_PROGRAMS, aptPackages, commandRange, deleteInstruction, hasFlag, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, RPM_PROGRAMS, subcommand } from '../core/commands';
+import { APT_PROGRAMS, aptPackages, commandRange, deleteInstruction, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, RPM_PROGRAMS, subcommand } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { runProgram } from '../core/innerScript';
 import { containerCommand, execForm } from '../core/execForm';
 import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
+import { nodeImageBuild } from '../core/npmCommand';
 import { inlineAssignments, programArgs, programName, type ShellCommand } from '../core/shell';
-import type { Fix, TextEdit } from '../core/types';
+import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
 import { estimateAptInstall, OFFICIAL_BASE_PACKAGES } from '../sizes/apt';
 import { aptBasis, aptStateBefore } from '../core/imageEstimate';
 import { apkAddPackages, keptGroup } from './apk-virtual-not-deleted';
 import { countedSlim } from './base-image-not-slim';
 import { installsRecommends } from './apt-recommends';
+import { rule as npmDevDependencies } from './npm-dev-dependencies';
 import type { RawFinding, Rule } from './rule';
 
 // ---------------------------------------------------------------------------------------------
@@ -96,6 +98,16 @@ function sizeOf(image: string, platform?: string): string {
   return e ? `${image} is about ${formatBytes(e.unpackedBytes)} unpacked` : `${image} (size not in the bundled table)`;
 }
 
+/**
+ * The saving of a node finding that carries npm-dev-dependencies' figure: the image's part, if
+ * any (full image to -slim), plus the devDependencies; an unsized part is named as not counted.
+ */
+function plusDevDependencies(image: SizeEstimate | undefined, dev: SizeEstimate, note: string | undefined): SizeEstimate {
+  const bytes = image?.bytes === undefined ? dev.bytes : image.bytes + (dev.bytes ?? 0);
+  const devBasis = `${image && dev.bytes === undefined ? 'not counted: ' : ''}the devDependencies the build needs: ${dev.basis}`;
+  return { bytes, basis: [image?.basis, devBasis, note].filter(Boolean).join('; ') };
+}
+
 /** Programs that need a JDK rather than a JRE: the build tools and the JDK's own commands. */
 const JDK_PROGRAMS = /^(mvn|mvnw|gradle|gradlew|ant|sbt|lein|javac|kotlinc|scalac|jar|jlink|jdeps|jpackage|jshell|jcmd|jmap|jstack|jdb|native-image)$/;
 
@@ -157,28 +169,6 @@ function jreFor(image: string): string | undefined {
   return m ? `eclipse-temurin:${m[1]}-jre${/alpine/.test(tag) ? '-alpine' : ''}` : undefined;
 }
 
-/** A Node stage that runs a build script after installing with devDependencies. */
-function nodeBuild(stage: Stage): { install: { instr: Instr; cmd: ShellCommand }; build: { instr: Instr; cmd: ShellCommand } } | undefined {
-  let install: { instr: Instr; cmd: ShellCommand } | undefined;
-  for (const instr of stage.instructions) {
-    for (const cmd of instr.run?.commands ?? []) {
-      const sub = operands(cmd)[0]?.value;
-      if (programName(cmd) !== 'npm') continue;
-      if ((sub === 'ci' || sub === 'install' || sub === 'i') && operands(cmd).length === 1 && !hasFlag(cmd, '--omit', '--production', '--only')) {
-        const env = new Map([...envBefore(instr), ...inlineAssignments(cmd)]);
-        if ((env.get('NODE_ENV') ?? '').replace(/["']/g, '') !== 'production') install = { instr, cmd };
-      }
-      if (install && sub === 'run' && /build/.test(operands(cmd)[1]?.value ?? '')) {
-        // `npm run build && npm prune --omit=dev` in the same RUN: the devDependencies never reach a layer.
-        const pruned = instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && hasFlag(c, '--omit', '--production'));
-        if (pruned && install.instr === instr) return undefined;
-        return { install, build: { instr, cmd } };
-      }
-    }
-  }
-  return undefined;
-}
-
 export const rule: Rule = {
   id: 'build-tools-in-final-image',
   title: 'build tools in the final image',
@@ -189,7 +179,7 @@ export const rule: Rule = {
     why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage does the build and the final stage copies only the result, so none of the toolchain ships. Stages that do not reach the final image are not reported: building there is the point.',
     incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Where base-image-not-slim reports a full image with a figure (and is not off or ignored there), counted from its `-slim` variant so that the two figures add up (`rust:1.83` to `-slim` there, `-slim` to `debian:bookworm-slim` here); for `node:22` the `-slim` image is the runtime, and what is left is the devDependencies, which npm-dev-dependencies sizes. For installed build packages, the size of those packages; those of an apk `--virtual` group that the RUN does not delete are reported by apk-virtual-not-deleted instead, unless it is off or ignored there.',
+    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Where base-image-not-slim reports a full image with a figure (and is not off or ignored there), counted from its `-slim` variant so that the two figures add up (`rust:1.83` to `-slim` there, `-slim` to `debian:bookworm-slim` here); for `node:22` the `-slim` image is the runtime, and what is left is the devDependencies: npm-dev-dependencies\' figure, given here, as that rule leaves the install to this finding. For installed build packages, the size of those packages; those of an apk `--virtual` group that the RUN does not delete are reported by apk-virtual-not-deleted instead, unless it is off or ignored there.',
     fix: [
       'Rewrites the last stage into a builder stage and a final stage, for four shapes only.',
       'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
@@ -200,13 +190,15 @@ export const rule: Rule = {
       'Only the build output moves to the final stage, so files the app reads at run time from the source tree are left behind: the fix is not marked preferred; review it.',
     ].join(' '),
   },
-  check({ model }) {
+  check(ctx) {
+    const { model } = ctx;
     const out: RawFinding[] = [];
+    let devFindings: RawFinding[] | undefined;
     for (const stage of model.stages) {
       if (!stage.layersInFinal) continue;
       const image = stage.from.image;
       const sdk = image && !stage.from.stage ? sdkOf(image) : undefined;
-      const node = sdk === 'node' ? nodeBuild(stage) : undefined;
+      const node = sdk === 'node' ? nodeImageBuild(stage) : undefined;
       if (image && sdk && (sdk !== 'node' || node)) {
         // base-image-not-slim counts the full image against its -slim variant: while its finding is
         // shown, the builder stage's saving counts from there, so the two figures add up (node's
@@ -219,6 +211,10 @@ export const rule: Rule = {
         const jre = prebuilt ? jreFor(image) : undefined;
         // node:22-alpine or -slim is the runtime image as well: only the devDependencies go.
         const sameBase = sdk === 'node' && (slimVariant(image) ?? image) === image;
+        // npm-dev-dependencies leaves the install the build needs to this finding (one squiggle, with
+        // the rewrite), which then says what it says the devDependencies cost.
+        const dev = node && (devFindings ??= npmDevDependencies.check(ctx)).find((f) => f.instr === node.install.instr && f.data?.commandStart === node.install.cmd.start);
+        const devCost = dev?.data?.cost as string | undefined;
         for (const from of slim ? [slim, undefined] : [undefined]) {
           const s = runtimeSuggestion(stage, sdk, from ?? image);
           const advice = !prebuilt ? `Build in a builder stage and ship ${s.text}` : jre ? `Nothing is built in this stage: ship ${s.text} instead` : 'Nothing is built in this stage: a JRE image of the same Java version runs the jar';
@@ -227,11 +223,14 @@ export const rule: Rule = {
             instr: stage.fromInstr,
             stage,
             message: sameBase
-              ? `\`npm run build\` runs in the final stage, so the devDependencies it needs ship in the image. Build in a builder stage and ship the built app and production dependencies on ${image}.`
-              : `${image} is a build image; ${what}. ${advice}${s.saving ? `: about ${formatBytes(s.saving)} smaller${from ? ` than ${from}` : ''}` : ''}.`,
-            saving: s.saving
-              ? { bytes: s.saving, basis: s.basis ?? '' }
-              : { basis: sameBase || (sdk === 'node' && from) ? `the devDependencies the build needs (npm-dev-dependencies sizes them); ${from ? `base-image-not-slim counts ${image} against ${from}` : 'the base image stays'}` : 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
+              ? `\`npm run build\` runs in the final stage, so the devDependencies it needs ship in the image${devCost ? `: ${devCost}` : ''}. Build in a builder stage and ship the built app and production dependencies on ${image}.`
+              : `${image} is a build image; ${what}. ${advice}${s.saving ? `: about ${formatBytes(s.saving)} smaller${from ? ` than ${from}` : ''}` : ''}.${devCost ? ` ${devCost[0].toUpperCase()}${devCost.slice(1)}.` : ''}`,
+            saving:
+              dev?.saving && devCost
+                ? plusDevDependencies(s.saving ? { bytes: s.saving, basis: s.basis ?? '' } : undefined, dev.saving, from && `base-image-not-slim counts ${image} against ${from}`)
+                : s.saving
+                  ? { bytes: s.saving, basis: s.basis ?? '' }
+                  : { basis: sameBase || (sdk === 'node' && from) ? `the devDependencies the build needs (npm-dev-dependencies sizes them); ${from ? `base-image-not-slim counts ${image} against ${from}` : 'the base image stays'}` : 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
             handOver: slim ? { to: 'base-image-not-slim', keep: from ? 'if-shown' : 'if-hidden' } : undefined,
             data: { kind: 'sdk', sdk },
           });
@@ -530,7 +529,7 @@ function goFix(model: DockerfileModel, stage: Stage): Fix | undefined {
 }
 
 function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
-  const found = nodeBuild(stage);
+  const found = nodeImageBuild(stage);
   const image = stage.from.image;
   if (!found || !image || !execCommand(stage)) return undefined;
   if (!onlyCommands(stage, (c) => programName(c) === 'npm')) return undefined;

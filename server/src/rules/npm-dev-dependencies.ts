@@ -5,11 +5,11 @@
  */
 import { commandRange, firstRanAfter, insertAfterWord, operands, ranCommands, ranIndex } from '../core/commands';
 import { findingCommand, followsInImage, npmInstallWord } from '../core/packageManagers';
-import { installsGlobally, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
+import { installsGlobally, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
-import { finalStage, runInstructions, type DockerfileModel, type Instr } from '../core/model';
+import { finalStage, runInstructions, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { programName, type ShellCommand, type ShellWord } from '../core/shell';
 import { countOf, formatBytes, formatCount, npmPackageTable } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
@@ -170,13 +170,14 @@ export const rule: Rule = {
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
     sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table (a build takes the newest versions that fit, which may differ). Either when the table knows at least half of them, as "at least" when it lacks some. Otherwise ${BASIS} (${DEV.basis}). No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
-    fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are not reported, nor images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
+    fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead; for `npm run build` in a stage FROM a node image, build-tools-in-final-image reports that on the FROM line, with this figure and a builder-stage rewrite, and this rule does not, unless that one is off or ignored there. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are not reported, nor images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
   },
   check({ model, env }) {
     const out: RawFinding[] = [];
     // Looked for at the first install that keeps the devDependencies only: most files have none.
     let uses: Instr[] | undefined;
     let testOrDevImage: boolean | undefined;
+    const builds = new Map<Stage, ReturnType<typeof nodeImageBuild>>();
     for (const instr of runInstructions(model)) {
       if (!instr.stage.layersInFinal) continue;
       const run = instr.run;
@@ -200,7 +201,11 @@ export const rule: Rule = {
             ? `npm installs devDependencies into the final image: ${cost}. Its include=dev setting wins over --omit=dev and NODE_ENV=production: drop it.`
             : `npm installs devDependencies into the final image: ${cost}. Add --omit=dev${types.omitGiven ? '' : ' (or set NODE_ENV=production)'}.`;
         const saving = own?.saving ?? { basis: `depends on the project; example: ${DEV.basis}` };
-        out.push({ range: commandRange(model, run, cmd), instr, message, saving, data: { commandStart: cmd.start, needsDev: dev !== undefined || types.included.has('dev') } });
+        // build-tools-in-final-image reports this install's devDependencies with the stage's
+        // `npm run build` on its FROM line, with this figure and a builder-stage rewrite.
+        if (!builds.has(instr.stage)) builds.set(instr.stage, nodeImageBuild(instr.stage));
+        const handOver = builds.get(instr.stage)?.install.cmd === cmd ? ({ to: 'build-tools-in-final-image', keep: 'if-hidden', at: 'from' } as const) : undefined;
+        out.push({ range: commandRange(model, run, cmd), instr, message, saving, handOver, data: { commandStart: cmd.start, needsDev: dev !== undefined || types.included.has('dev'), cost } });
       }
     }
     return out;

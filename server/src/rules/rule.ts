@@ -54,8 +54,9 @@ export interface RawFinding {
    * while that rule's finding there is shown (`keep: 'if-shown'`), or only while it is not
    * (`'if-hidden'`: that rule off in the settings, or ignored for the file or at the instruction).
    * So the cost is reported once, and still reported when the user turns the other rule off.
+   * `at: 'from'`: that finding is on the FROM line of this finding's stage (ignore comments there count).
    */
-  handOver?: { to: string; keep: 'if-shown' | 'if-hidden' };
+  handOver?: { to: string; keep: 'if-shown' | 'if-hidden'; at?: 'from' };
   data?: Record<string, unknown>;
 }
 

@@ -78,6 +78,11 @@ describe('ONBUILD triggers of the final stage', () => {
     assert.deepEqual(ids('FROM python:3.12-slim\nONBUILD \\\n  RUN pip install flask\n'), []);
   });
 
+  it('keep a finding that steps aside for a rule not run on triggers (npm-dev-dependencies for build-tools-in-final-image)', () => {
+    const text = 'FROM node:22-slim\nWORKDIR /app\nONBUILD COPY package*.json ./\nONBUILD RUN npm ci\nONBUILD COPY . .\nONBUILD RUN npm run build\n';
+    assert.deepEqual(ids(text), ['3:npm-cache-kept', '3:npm-dev-dependencies']);
+  });
+
   it('give the same findings from the previous version as from scratch', () => {
     let previous = analyze(BASE, ENV);
     for (const text of [BASE.replace('gcc', 'gcc make'), BASE.replace('ONBUILD COPY', 'COPY'), BASE.replace('onbuild RUN', 'RUN'), BASE]) {

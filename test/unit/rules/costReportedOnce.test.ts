@@ -8,6 +8,8 @@ import { analyze, type AnalysisSettings } from '../../../server/src/core/analyze
 import { combineSettings, parseProjectConfig } from '../../../server/src/core/config';
 import { fixAll } from '../../../server/src/core/edits';
 import type { Finding } from '../../../server/src/core/types';
+import { estimateImage } from '../../../server/src/core/imageEstimate';
+import { buildModel } from '../../../server/src/core/model';
 import { estimateBaseImage } from '../../../server/src/sizes';
 
 const ENV = { context: {} };
@@ -64,13 +66,26 @@ describe('one cost, reported once', () => {
     assert.equal(bytes('base-image-not-slim')! + bytes('build-tools-in-final-image')!, full - runtime);
   });
 
-  it('node built in its only stage: the full-to-slim figure is base-image-not-slim\'s, the devDependencies npm-dev-dependencies\'', () => {
+  it('node built in its only stage: the full-to-slim figure is base-image-not-slim\'s, the devDependencies build-tools-in-final-image\'s', () => {
     const text = 'FROM node:22\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nCMD ["node", "dist/server.js"]\n';
     const { findings } = analyze(text, ENV);
     const tools = findings.find((f) => f.ruleId === 'build-tools-in-final-image')!;
     assert.equal(tools.saving?.bytes, undefined);
-    assert.match(tools.saving!.basis, /sizes them\); base-image-not-slim counts node:22 against node:22-slim/);
+    assert.match(tools.saving!.basis, /^the devDependencies the build needs: depends on the project; .*; base-image-not-slim counts node:22 against node:22-slim$/);
     assert.ok(findings.find((f) => f.ruleId === 'base-image-not-slim')!.saving!.bytes! > 0);
+    // npm-dev-dependencies leaves the install to the finding with the builder-stage rewrite, which says what it said.
+    assert.deepEqual(rulesOn(findings, 3), ['npm-cache-kept']);
+    assert.match(tools.message, /\. The devDependencies of package\.json \(test runners, bundlers, linters, type definitions\); their size depends on the project: .*\.$/);
+  });
+
+  it('node built on node:22-slim: one finding about the devDependencies; the estimate and the fixes are those of before', () => {
+    const text = 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nCMD ["node", "dist/server.js"]\n';
+    const { findings, model } = analyze(text, ENV);
+    assert.deepEqual(rulesOn(findings, 0), ['build-tools-in-final-image']);
+    assert.deepEqual(rulesOn(findings, 3), ['npm-cache-kept']);
+    // Neither finding had a preferred fix; "after the fixes" and the estimate do not read findings.
+    assert.deepEqual(fixAll(text, ENV).applied, ['npm-cache-kept']);
+    assert.equal(estimateImage(model, ENV)!.knownBytes, estimateImage(buildModel(text), ENV)!.knownBytes);
   });
 });
 
@@ -141,6 +156,19 @@ describe('one cost, reported once: the rule handed to is off or ignored', () => 
     const tools = on(text, {}, 'build-tools-in-final-image', 'FROM');
     assert.equal(tools.length, 1);
     assert.match(tools[0].message, /than rust:1\.83-slim/);
+  });
+
+  it('node built in its only stage: npm-dev-dependencies reports the install when build-tools-in-final-image is hidden on the FROM', () => {
+    const text = 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\nCMD ["node", "dist/server.js"]\n';
+    assert.equal(on(text, {}, 'npm-dev-dependencies', 'RUN npm ci').length, 0);
+    for (const [how, t, settings] of hidden(text, 'build-tools-in-final-image', 0)) {
+      assert.equal(on(t, settings, 'build-tools-in-final-image', 'FROM').length, 0, how);
+      assert.match(on(t, settings, 'npm-dev-dependencies', 'RUN npm ci')[0]?.message ?? '', /Line \d+ \(`npm run build`\) needs them/, how);
+    }
+    // Ignored at the install, where its finding is not: the FROM line keeps the cost.
+    const atInstall = text.replace('RUN npm ci', '# size-hints ignore=build-tools-in-final-image\nRUN npm ci');
+    assert.equal(on(atInstall, {}, 'build-tools-in-final-image', 'FROM').length, 1);
+    assert.equal(on(atInstall, {}, 'npm-dev-dependencies', 'RUN npm ci').length, 0);
   });
 
   it('an ignore comment added later: the incremental analysis agrees with a fresh one', () => {

@@ -18,7 +18,7 @@ import { buildModel } from '../../../server/src/core/model';
 import { estimateImage } from '../../../server/src/core/imageEstimate';
 import { EMPTY_ENVIRONMENT, type AnalysisEnvironment } from '../../../server/src/core/environment';
 import type { Finding } from '../../../server/src/core/types';
-import { estimateNpmCache, estimateNpmLockfile, formatBytes } from '../../../server/src/sizes';
+import { estimateBaseImage, estimateNpmCache, estimateNpmLockfile, formatBytes } from '../../../server/src/sizes';
 import { parseNpmLockfile } from '../../../server/src/sources/context/facts';
 
 const lockfileOf = (folder: string) => parseNpmLockfile(readFileSync(join(__dirname, `../../../../test/fixtures/${folder}/package-lock.json`), 'utf8'), 'package-lock.json')!;
@@ -26,7 +26,8 @@ const withDev = lockfileOf('npm-lockfile-dev');
 const unknownDev = lockfileOf('npm-lockfile');
 const env = (lockfile = withDev): AnalysisEnvironment => ({ context: { npmLockfile: lockfile } });
 
-const DOCKERFILE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\nRUN npm run build\nCMD ["node", "dist/index.js"]\n';
+// `npm test` needs the devDependencies; `npm run build` would leave them to build-tools-in-final-image (below).
+const DOCKERFILE = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm install\nCOPY . .\nRUN npm test\nCMD ["node", "dist/index.js"]\n';
 const finding = (findings: Finding[], id: string): Finding => {
   const f = findings.find((x) => x.ruleId === id);
   assert.ok(f, `no ${id} finding`);
@@ -52,7 +53,20 @@ describe('npm rules with the build context lockfile', () => {
     assert.ok(f.message.includes(`about ${formatBytes(all.bytes - prod.bytes)} in the ${devCount} packages package-lock.json marks as dev (unpacked sizes from the npm package table)`), f.message);
     assert.doesNotMatch(f.message, /small TypeScript service/);
     // The rest of the message stays: the later use of the devDependencies is still quoted.
-    assert.match(f.message, /Line 6 \(`npm run build`\) needs them/);
+    assert.match(f.message, /Line 6 \(`npm test`\) needs them/);
+  });
+
+  it('build-tools-in-final-image gives the figure where npm-dev-dependencies leaves it the install a build needs', () => {
+    const text = DOCKERFILE.replace('npm test', 'npm run build');
+    const findings = analyze(text, env()).findings;
+    assert.equal(findings.some((f) => f.ruleId === 'npm-dev-dependencies'), false);
+    const f = finding(findings, 'build-tools-in-final-image');
+    assert.equal(f.saving?.bytes, all.bytes - prod.bytes);
+    assert.match(f.saving!.basis, new RegExp(`^the devDependencies the build needs: unpacked size of the ${devCount} packages .*; base-image-not-slim counts node:20 against node:20-slim$`));
+    assert.ok(f.message.endsWith(`about ${formatBytes(all.bytes - prod.bytes)} in the ${devCount} packages package-lock.json marks as dev (unpacked sizes from the npm package table).`), f.message);
+    // base-image-not-slim off: node:20 to node:20-slim as well, the two figures added.
+    const alone = finding(analyze(text, env(), { severities: { 'base-image-not-slim': 'off' } }).findings, 'build-tools-in-final-image');
+    assert.equal(alone.saving?.bytes, estimateBaseImage('node:20')!.unpackedBytes - estimateBaseImage('node:20-slim')!.unpackedBytes + all.bytes - prod.bytes);
   });
 
   it("npm-cache-kept: npm's cache for what this install downloads, the figure of the image estimate", () => {
