@@ -7,7 +7,7 @@
  * and `/home/node/.npm` are the same cache: a rule written for root also accepts the cleanup a
  * Dockerfile running as another user writes.
  */
-import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, operands, ranCommands, RPM_PROGRAMS } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, operands, ranCommands, ranIndex, RPM_PROGRAMS } from './commands';
 import { buildModel, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -49,6 +49,26 @@ export function pathCovers(handled: string, dir: string): boolean {
 export function removedPaths(commands: ShellCommand[]): string[] {
   return commands.filter((c) => programName(c) === 'rm').flatMap((c) => operands(c).map((w) => w.value));
 }
+
+/**
+ * `removedPaths(ranAfter(run, cmd))`: the rm operands of what the RUN runs after `cmd`, in order.
+ * The RUN's operands are listed once with their places: a walk over the rest of the RUN per
+ * command was quadratic.
+ */
+export function removedPathsAfter(run: RunScript, cmd: ShellCommand): string[] {
+  let rms = rmsByRun.get(run);
+  if (!rms) rmsByRun.set(run, (rms = ranCommands(run).flatMap((c, at) => removedPaths([c]).map((path) => ({ at, path })))));
+  const at = ranIndex(run, cmd);
+  let [lo, hi] = [0, rms.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (rms[mid].at <= at) lo = mid + 1;
+    else hi = mid;
+  }
+  return rms.slice(lo).map((r) => r.path);
+}
+
+const rmsByRun = new WeakMap<RunScript, { at: number; path: string }[]>();
 
 /** Expands `$NAME` and `${NAME}` with `env` where known (HOME stays: paths treat it as `~`). */
 export function expandVars(text: string, env: (name: string) => string | undefined): string {
@@ -297,6 +317,22 @@ export function followsInImage(instr: Instr, later: Instr): boolean {
   if (later.index <= instr.index || !instr.stage) return false;
   for (let st = later.stage; st; st = st.from.stage) if (st === instr.stage) return true;
   return false;
+}
+
+/**
+ * The first of `instrs` (in file order) that follows `instr` in its image ({@link followsInImage}):
+ * those up to `instr` skipped by a binary search, as a rule asks for each of a stage's commands.
+ */
+export function firstFollowing(instrs: readonly Instr[], instr: Instr): Instr | undefined {
+  let lo = 0;
+  let hi = instrs.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (instrs[mid].index <= instr.index) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let k = lo; k < instrs.length; k++) if (followsInImage(instr, instrs[k])) return instrs[k];
+  return undefined;
 }
 
 /** True when `earlier` comes before `instr` along its FROM chain (a layer below it). */

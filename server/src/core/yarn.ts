@@ -194,11 +194,8 @@ export function yarnSetting(instr: Instr, cmd: ShellCommand, key: keyof Omit<Yar
   const fromEnv = env(`YARN_${key.replace(/[A-Z]/g, (c) => `_${c}`).toUpperCase()}`);
   if (fromEnv !== undefined) return fromEnv;
   let set = configsBefore(instr).get(key);
-  for (const c of instr.run?.commands ?? []) {
-    if (c.start >= cmd.start) break;
-    const s = configSet(c);
-    if (s?.key === key) set = { value: s.value, home: s.home, at: instr };
-  }
+  const inRun = instr.run && lastSetBefore(instr.run, cmd, key);
+  if (inRun) set = { value: inRun.value, home: inRun.home, at: instr };
   const copy = context?.yarnrc && lastCopyBefore(instr, context.yarnrc.path, cmd);
   if (!copy) return set?.value;
   const fromFile = context!.yarnrc![key];
@@ -206,6 +203,48 @@ export function yarnSetting(instr: Instr, cmd: ShellCommand, key: keyof Omit<Yar
   if (set && (set.home ? fromFile === undefined : set.at.index > copy.index)) return set.value;
   return fromFile;
 }
+
+/**
+ * The last `yarn config set <key>` of the RUN's commands before the first that starts at or after
+ * `cmd`. Per RUN, its sets of each key are listed once, by start, and found by binary search: a
+ * walk over the RUN per yarn command was quadratic. (A RUN's commands are in the order of their
+ * starts; if one were not, the walk is kept.)
+ */
+function lastSetBefore(run: RunScript, cmd: ShellCommand, key: string): { value: string; home: boolean } | undefined {
+  let sets = setsByRun.get(run);
+  if (!sets) {
+    const byKey = new Map<string, { start: number; value: string; home: boolean }[]>();
+    let sorted = true;
+    run.commands.forEach((c, i) => {
+      if (i > 0 && c.start <= run.commands[i - 1].start) sorted = false;
+      const s = configSet(c);
+      if (!s) return;
+      const list = byKey.get(s.key);
+      if (list) list.push({ start: c.start, ...s });
+      else byKey.set(s.key, [{ start: c.start, ...s }]);
+    });
+    setsByRun.set(run, (sets = sorted ? byKey : 'walk'));
+  }
+  if (sets === 'walk') {
+    let set: { value: string; home: boolean } | undefined;
+    for (const c of run.commands) {
+      if (c.start >= cmd.start) break;
+      const s = configSet(c);
+      if (s?.key === key) set = s;
+    }
+    return set;
+  }
+  const list = sets.get(key) ?? [];
+  let [lo, hi] = [0, list.length];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (list[mid].start < cmd.start) lo = mid + 1;
+    else hi = mid;
+  }
+  return list[lo - 1];
+}
+
+const setsByRun = new WeakMap<RunScript, Map<string, { start: number; value: string; home: boolean }[]> | 'walk'>();
 
 /**
  * Whether the build context shows `cmd` a Yarn 2+ project: its .yarnrc.yml, or its package.json

@@ -3,8 +3,8 @@
  * analysers, debug bars) unless told `--no-dev`. In a stage whose layers form the final image
  * they ship with the app.
  */
-import { commandRange, hasFlag, insertAfterWord, operands, ranAfter, ranCommands } from '../core/commands';
-import { composerSubcommand, envFor, findingCommand, followsInImage, isTruthy } from '../core/packageManagers';
+import { commandRange, firstRanAfter, hasFlag, insertAfterWord, operands, ranCommands } from '../core/commands';
+import { composerSubcommand, envFor, findingCommand, firstFollowing, isTruthy } from '../core/packageManagers';
 import { runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -33,9 +33,9 @@ function devUses(model: DockerfileModel): Instr[] {
 function laterDevUse(model: DockerfileModel, instr: Instr, cmd: ShellCommand, uses: Instr[]): number | undefined {
   const run = instr.run!;
   // As npm-dev-dependencies: a -c script's hidden commands too.
-  const inRun = ranAfter(run, cmd).find(usesDev);
-  if (inRun) return run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line;
-  return uses.find((u) => followsInImage(instr, u))?.range.start.line;
+  const inRun = firstRanAfter(run, cmd, usesDev);
+  if (inRun) return !run.hidden || run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line;
+  return firstFollowing(uses, instr)?.range.start.line;
 }
 
 export const rule: Rule = {

@@ -108,10 +108,35 @@ function startOf(model: DockerfileModel, instr: Instr): ToolState {
  * (along the FROM chain, then earlier in the RUN).
  */
 function downloadsHere({ instr, cmd, model }: CacheCommandContext): boolean {
-  const { commands } = instr.run!;
-  const state = startOf(model!, instr);
-  for (const b of commands.slice(0, commands.indexOf(cmd))) step(state, b);
+  const state = stateBefore(model!, instr, cmd);
   return fetched(cmd).some((tool) => !state[tool].fetched && (state[tool].active || programName(cmd) === 'corepack'));
+}
+
+/** Per model and RUN: the state before each of its commands, and where each command is. */
+const commandStates = new WeakMap<DockerfileModel, Map<Instr, { states: ToolState[]; at: Map<ShellCommand, number> }>>();
+
+/**
+ * The state before `cmd` runs: the RUN's start ({@link startOf}) and its commands before `cmd`.
+ * Worked out for all the RUN's commands at once: a walk per command was quadratic in a long RUN.
+ */
+function stateBefore(model: DockerfileModel, instr: Instr, cmd: ShellCommand): ToolState {
+  let byInstr = commandStates.get(model);
+  if (!byInstr) commandStates.set(model, (byInstr = new Map()));
+  const { commands } = instr.run!;
+  let known = byInstr.get(instr);
+  if (!known) {
+    const state = startOf(model, instr);
+    known = { states: [], at: new Map() };
+    for (const b of commands) {
+      if (!known.at.has(b)) known.at.set(b, known.states.length);
+      known.states.push(copyState(state));
+      step(state, b);
+    }
+    known.states.push(state);
+    byInstr.set(instr, known);
+  }
+  // As `commands.slice(0, commands.indexOf(cmd))` reads a command not in the list: all but the last.
+  return known.states[known.at.get(cmd) ?? Math.max(commands.length - 1, 0)];
 }
 
 /** The programs that run a tool again later (its shims, or corepack itself). */

@@ -9,7 +9,7 @@
  * flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, ranBefore, ranCommands, removeCommandFromRun } from '../core/commands';
+import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
@@ -77,6 +77,29 @@ function touches(change: Change, t: Target, w: Write): boolean {
 }
 
 /**
+ * What the commands of `instr`'s RUN make (their writes other than an extraction directory, and
+ * the operands of mkdir, touch...), each path with the first place in ranCommands that makes it;
+ * `/` left out. Worked out once per RUN: a walk over the commands before each change was quadratic.
+ */
+function madeInRun(instr: Instr): Map<string, number> {
+  let made = madeByRun.get(instr);
+  if (made) return made;
+  made = new Map();
+  ranCommands(instr.run!).forEach((c, i) => {
+    const at = commandCwd(instr, c);
+    if (at === undefined) return;
+    // An extraction directory (`tar -C /opt`) is too broad to say what the archive held.
+    const paths = commandWrites(c, at).filter((w) => w.kind !== 'extract').map((w) => w.path);
+    if (CREATORS.has(programName(c))) paths.push(...operands(c).map((w) => resolvePath(w.value, at)).filter((p): p is string => p !== undefined));
+    for (const p of paths) if (p !== '/' && !made!.has(p)) made!.set(p, i);
+  });
+  madeByRun.set(instr, made);
+  return made;
+}
+
+const madeByRun = new WeakMap<Instr, Map<string, number>>();
+
+/**
  * The writes one command of `instr` changes, by target (empty when none). A copy of a folder of
  * the build context wrote nothing at a target the scan's listing of the context shows not to be
  * there (`COPY app /srv` then `rm -rf /srv/cache/tmp` without an app/cache): no cost from that copy.
@@ -92,15 +115,18 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, 
   // A target the same RUN wrote first (`mkdir -p /app/cache && chmod 777 /app/cache`) is new in this layer;
   // its commands in the order they run, a -c script's hidden ones too.
   const ran = ranCommands(instr.run!);
-  const madeHere = (t: Target) =>
-    ranBefore(instr.run!, cmd).some((c) => {
-      const at = commandCwd(instr, c);
-      if (at === undefined) return false;
-      // An extraction directory (`tar -C /opt`) is too broad to say what the archive held.
-      const made = commandWrites(c, at).filter((w) => w.kind !== 'extract').map((w) => w.path);
-      if (CREATORS.has(programName(c))) made.push(...operands(c).map((w) => resolvePath(w.value, at)).filter((p): p is string => p !== undefined));
-      return made.some((p) => p !== '/' && isAtOrBelow(t.prefix, p));
-    });
+  const made = madeInRun(instr);
+  const at = ranIndex(instr.run!, cmd);
+  // As ranBefore reads a command not in the list: all but the last.
+  const before = at < 0 ? ran.length - 1 : at;
+  // Made at the target or at a folder above it (isAtOrBelow(t.prefix, path)), by a command before this one.
+  const madeHere = (t: Target) => {
+    for (let i = t.prefix.length; i >= 0; i = i === 0 ? -1 : t.prefix.lastIndexOf('/', i - 1)) {
+      const first = made.get(i === t.prefix.length ? t.prefix : t.prefix.slice(0, i));
+      if (first !== undefined && first < before) return true;
+    }
+    return false;
+  };
   for (const t of change.targets) {
     if (madeHere(t)) continue;
     const hit = earlier.filter((w) => touches(change, t, w) && !copiedNothingAt(model, w, t, context));

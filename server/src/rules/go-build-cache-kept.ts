@@ -4,8 +4,8 @@
  * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are reported only when the
  * final image copies the folder that holds the caches out of them (`COPY --from=build / /`).
  */
-import { cacheMountTargets, operands, ranAfter, ranCommands } from '../core/commands';
-import { appendRepair, baseImageOf, cacheRule, expandVars, imageRepository, pathCovers, removedPaths, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { cacheMountTargets, firstRanAfter, operands, ranCommands } from '../core/commands';
+import { appendRepair, baseImageOf, cacheRule, expandVars, imageRepository, pathCovers, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { Instr, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
@@ -31,10 +31,12 @@ function compiles(cmd: ShellCommand): boolean {
   return w !== 'download' && w !== 'tidy' && w !== 'get';
 }
 
-function cleanedBy(commands: ShellCommand[]): { cache: boolean; modcache: boolean } {
-  const flags = commands.filter((c) => programName(c) === 'go' && operands(c)[0]?.value === 'clean').flatMap((c) => programArgs(c).map((w) => w.value));
-  return { cache: flags.includes('-cache'), modcache: flags.includes('-modcache') };
+/** `go clean` with `flag` (`-cache`, `-modcache`) among its arguments. */
+function cleans(c: ShellCommand, flag: string): boolean {
+  return programName(c) === 'go' && operands(c)[0]?.value === 'clean' && programArgs(c).some((w) => w.value === flag);
 }
+const cleansCache = (c: ShellCommand) => cleans(c, '-cache');
+const cleansModcache = (c: ShellCommand) => cleans(c, '-modcache');
 
 /** RUNs that download modules without compiling (`go mod download|tidy`, `go get`), per stage (memoised: asked for every go command). */
 const DOWNLOADS = new WeakMap<Stage, Instr[]>();
@@ -57,10 +59,9 @@ function downloadedBefore(instr: Instr): boolean {
 function cacheState(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): { mod: boolean; build: boolean } {
   const run = instr.run!;
   // In the order the commands run, a -c script's hidden ones too.
-  const after = ranAfter(run, cmd);
-  const paths = [...cacheMountTargets(instr), ...removedPaths(after).map((p) => expandVars(p, env))];
+  const paths = [...cacheMountTargets(instr), ...removedPathsAfter(run, cmd).map((p) => expandVars(p, env))];
   const handled = (dir: string) => paths.some((p) => pathCovers(p, dir));
-  const cleaned = cleanedBy(after);
+  const cleaned = { cache: !!firstRanAfter(run, cmd, cleansCache), modcache: !!firstRanAfter(run, cmd, cleansModcache) };
   const gopath = env('GOPATH');
   const modDirs = [env('GOMODCACHE'), gopath && `${gopath}/pkg/mod`, '/go/pkg/mod', '~/go/pkg/mod'].filter((d): d is string => !!d);
   const vendored = /-mod=vendor/.test(env('GOFLAGS') ?? '') || programArgs(cmd).some((w) => w.value === '-mod=vendor');

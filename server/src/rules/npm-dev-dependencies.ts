@@ -4,7 +4,7 @@
  * layers form the final image they ship with the app.
  */
 import { commandRange, firstRanAfter, insertAfterWord, operands, ranCommands, ranIndex } from '../core/commands';
-import { findingCommand, followsInImage, npmInstallWord } from '../core/packageManagers';
+import { findingCommand, firstFollowing, npmInstallWord } from '../core/packageManagers';
 import { installsGlobally, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
 import type { AnalysisEnvironment } from '../core/environment';
@@ -62,8 +62,8 @@ function laterDevUse(instr: Instr, cmd: ShellCommand, model: DockerfileModel, us
   const run = instr.run!;
   // In the order the RUN's commands run, a -c script's hidden ones too (placed on the RUN's line).
   const inRun = firstRanAfter(run, cmd, usesDevDependencies);
-  if (inRun) return { line: run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line, text: inRun.words.map((w) => w.value).slice(0, 3).join(' ') };
-  const later = uses.find((u) => followsInImage(instr, u));
+  if (inRun) return { line: !run.hidden || run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line, text: inRun.words.map((w) => w.value).slice(0, 3).join(' ') };
+  const later = firstFollowing(uses, instr);
   if (!later) return undefined;
   const c = later.run && ranCommands(later.run).find(usesDevDependencies);
   return { line: later.range.start.line, text: c ? c.words.map((w) => w.value).slice(0, 3).join(' ') : (later.node.getArgumentsContent() ?? '').trim() };

@@ -18,6 +18,26 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('apt-recommends', (n) => `FROM debian:bookworm\nRUN ${Array.from({ length: n }, (_, i) => `apt-get install -y p${i} && `).join('')}true\n`);
   });
 
+  it('corepack-download-kept: the state before each command of a RUN is worked out in one walk', () => {
+    assertLinearCheck('corepack-download-kept', (n) => `FROM node:22-slim\nRUN ${'corepack enable && corepack prepare pnpm@8.15.0 --activate && pnpm install && '.repeat(n / 3)}true\nCMD ["node", "a.js"]\n`);
+  });
+
+  it('files-changed-in-later-layer: what the RUN made before a chmod is listed once per RUN', () => {
+    assertLinearCheck('files-changed-in-later-layer', (n) => `FROM debian:bookworm\nWORKDIR /app\nRUN ${Array.from({ length: n }, (_, i) => `chmod -R 755 /app/d${i} && chown -R u:u /app/d${i} && `).join('')}true\n`);
+  });
+
+  it('composer-dev-dependencies: a later use of the dev packages is looked for once per RUN', () => {
+    assertLinearCheck('composer-dev-dependencies', (n) => `FROM php:8.3-cli\nRUN ${'composer install && '.repeat(2 * n)}true\n`);
+  });
+
+  it("yarn-berry-cache-kept: a RUN's yarn config sets are listed once, not walked per yarn command", () => {
+    assertLinearCheck('yarn-berry-cache-kept', (n) => `FROM node:22-slim\nRUN ${Array.from({ length: n }, (_, i) => `yarn config set nodeLinker node-modules && yarn add p${i} && `).join('')}true\n`);
+  });
+
+  it('go-build-cache-kept: the removals and go clean after each command are read once per RUN', () => {
+    assertLinearCheck('go-build-cache-kept', (n) => `FROM golang:1.22\nRUN ${'go mod download && go build -o /out/app ./... && '.repeat(n)}true\n`);
+  });
+
   it("npm-cache-kept's fix: the same repair of every install of a RUN is checked once", () => {
     assertLinear(
       'npm-cache-kept fixes',
