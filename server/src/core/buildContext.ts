@@ -12,10 +12,10 @@ import { addIgnoreEntries, compilePattern, createDockerignoreMatcher, testPatter
 import { TOP_LEVEL_ENTRIES, type AnalysisEnvironment, type BuildContextFacts, type ContextScanFacts } from './environment';
 import { perInstruction, stageByRef, stageReferences, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
-import { execForm, leadingJsonArray } from './execForm';
+import { execForm } from './execForm';
 import { programName, programOperands, type ShellCommand } from './shell';
 import { composerSubcommand, flagValue, npmInstallWord, subcommandOf } from './packageManagers';
-import { copySpec, isAtOrBelow, namedPath } from './paths';
+import { copyJsonForm, copySpec, isAtOrBelow, namedPath } from './paths';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
 import { builtOn, carriedCopies, copyFromStage, type Replaces } from './stageCopies';
 import { installsGlobally } from './npmCommand';
@@ -34,8 +34,8 @@ export interface ContextSource {
 
 /**
  * The build-context sources of a COPY/ADD, in shell or JSON form (`COPY ["package.json", "./"]`,
- * as editors' Dockerfile templates write it); empty for `--from`, heredocs, JSON split over lines
- * and other instructions. Memoised per parsed instruction (several rules ask, on every analysis);
+ * as editors' Dockerfile templates write it, on one line or continued over several); empty for
+ * `--from`, heredocs and other instructions. Memoised per parsed instruction (several rules ask, on every analysis);
  * treat the result as read-only.
  */
 export const contextSources = perInstruction((instr: InstructionText): ContextSource[] => {
@@ -44,28 +44,16 @@ export const contextSources = perInstruction((instr: InstructionText): ContextSo
   if (node.getFlags().some((f) => f.getName().toLowerCase() === 'from')) return [];
   if (node.getHeredocs().length > 0) return [];
   const args = node.getArguments();
-  if (args[0]?.getValue().startsWith('[')) return jsonSources(node, args[0].getRange().start, args[args.length - 1].getRange().end);
+  if (args[0]?.getValue().startsWith('[')) {
+    // Read from the text (the parser's own values drop spaces: `"a b.txt"` reads `ab.txt`). Not a
+    // JSON array of at least two strings: none (BuildKit would read words that name no source).
+    const json = copyJsonForm(node);
+    if (!json || json.words.length < 2) return [];
+    return json.words.slice(0, -1).map((value, i) => ({ value, range: json.ranges[i], whole: WHOLE_CONTEXT.has(value) }));
+  }
   if (args.length < 2) return [];
   return args.slice(0, -1).map((a) => ({ value: a.getValue(), range: a.getRange(), whole: WHOLE_CONTEXT.has(a.getValue()) }));
 });
-
-/**
- * The sources of a JSON-form COPY/ADD whose arguments (`from`..`to`) lie on one line. The parser's
- * own values drop spaces (`"a b.txt"` reads `ab.txt`), so each string is read from the text. Not
- * a JSON array of at least two strings: none (BuildKit would read words that name no source).
- */
-function jsonSources(node: Copy, from: Range['start'], to: Range['end']): ContextSource[] {
-  const start = node.getRange().start;
-  if (from.line !== to.line) return [];
-  const line = node.getTextContent().split('\n')[from.line - start.line] ?? '';
-  const column = (c: number) => c - (from.line === start.line ? start.character : 0);
-  const text = (r: Range) => line.slice(column(r.start.character), column(r.end.character));
-  // Docker drops the text after the array (leadingJsonArray).
-  const words = leadingJsonArray(text({ start: from, end: to }))?.words ?? [];
-  const strings = node.getJSONStrings().slice(0, words.length);
-  if (words.length < 2 || strings.length !== words.length) return [];
-  return strings.slice(0, -1).map((s, i) => ({ value: words[i], range: s.getRange(), whole: WHOLE_CONTEXT.has(words[i]) }));
-}
 
 /**
  * The context paths a RUN bind-mounts (`--mount=type=bind,source=conf/app.ini,target=...`; bind

@@ -28,18 +28,22 @@ export function execForm(instr: Instr): string[] | undefined {
  * The JSON array `text` starts with (after blanks), read as Docker's parser reads the arguments of
  * CMD, ENTRYPOINT, SHELL, RUN, COPY and ADD: one JSON value is decoded and the text after it is
  * dropped. `end` is the offset in `text` just past the closing bracket; `words` is empty for an
- * array holding anything but strings (the build fails). Undefined when no JSON array starts there
+ * array holding anything but strings (the build fails), else `spans` holds where each is written
+ * (from its opening quote to past its closing one). Undefined when no JSON array starts there
  * (`RUN [ -f x ]`, `CMD ['a']`): Docker reads shell form.
  */
-export function leadingJsonArray(text: string): { words: string[]; end: number } | undefined {
+export function leadingJsonArray(text: string): { words: string[]; end: number; spans: [number, number][] } | undefined {
   const from = text.length - text.trimStart().length;
   if (text[from] !== '[') return undefined;
   // The end of the first JSON value: the bracket that closes the array, strings skipped.
   let depth = 0;
+  const spans: [number, number][] = [];
   for (let i = from; i < text.length; i++) {
     const c = text[i];
     if (c === '"') {
+      const start = i;
       for (i++; i < text.length && text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      if (depth === 1) spans.push([start, i + 1]);
     } else if (c === '[' || c === '{') depth++;
     else if ((c === ']' || c === '}') && --depth === 0) {
       let words: unknown;
@@ -49,7 +53,7 @@ export function leadingJsonArray(text: string): { words: string[]; end: number }
         return undefined;
       }
       if (!Array.isArray(words)) return undefined;
-      return { words: words.every((w) => typeof w === 'string') ? words : [], end: i + 1 };
+      return words.every((w) => typeof w === 'string') ? { words, end: i + 1, spans } : { words: [], end: i + 1, spans: [] };
     }
   }
   return undefined;

@@ -1042,7 +1042,7 @@ export function joinContinuations(text: string, start: number, end: number, esca
 }
 
 /** The document offset of script offset `i` (see {@link joinContinuations}); `past` from the script's end on. */
-function runOffset(starts: number[], docs: number[], scriptLength: number, past: number, i: number): number {
+export function runOffset(starts: number[], docs: number[], scriptLength: number, past: number, i: number): number {
   if (i >= scriptLength) return past;
   let lo = 0;
   let hi = starts.length - 1;

@@ -9,9 +9,8 @@ import type { AnalysisEnvironment, NpmLockfileFacts, NpmManifestFacts } from './
 import type { Instr, Stage } from './model';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional } from './npmCommand';
 import { programArgs, type ShellCommand, type ShellWord } from './shell';
-import { commandCwd } from './paths';
+import { commandCwd, copyJsonForm } from './paths';
 import { resolvePath, workdirAt } from './workdir';
-import type { Copy } from 'dockerfile-ast';
 import { estimateNpmInstall, estimateNpmLockfile, type NpmEstimate } from '../sizes';
 
 /** npm subcommands that update to what the registry has at build time, whatever the lockfile says. */
@@ -61,9 +60,8 @@ export function lastCopyBefore(instr: Instr, path: string, cmd?: ShellCommand): 
 
 /** The folder `copy` puts the context's top-level file `path` in; undefined when it cannot tell (a variable) or the file is renamed. */
 function folderCopiedTo(copy: Instr, path: string, intoFolder: boolean): string | undefined {
-  const node = copy.node as Copy;
-  const json = node.getJSONStrings();
-  const dest = json.length > 0 ? json[json.length - 1].getJSONValue() : node.getArguments().at(-1)?.getValue();
+  const json = copyJsonForm(copy.node);
+  const dest = json ? json.words.at(-1) : copy.node.getArguments().at(-1)?.getValue();
   const cwd = workdirAt(copy);
   const destPath = dest === undefined || cwd === undefined ? undefined : resolvePath(dest, cwd);
   if (destPath === undefined) return undefined;

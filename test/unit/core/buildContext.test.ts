@@ -75,9 +75,14 @@ describe('build context helpers', () => {
     assert.deepEqual(ignored.map((f) => [f.range.start.line, f.range.start.character, f.data?.path]), [[1, 6, 'src/Api/Api.csproj']]);
     assert.match(ignored[0].message, /so this COPY fails: in \.dockerignore, the builder never looks inside `src`, excluded by line 1/);
     assert.deepEqual(findings.filter((f) => f.ruleId === 'context-large-paths').map((f) => f.range.start), [{ line: 2, character: 6 }]);
-    // A space inside a string is kept (the parser's own values drop it); JSON split over lines, or not JSON, copies nothing we read.
+    // A space inside a string is kept (the parser's own values drop it); JSON continued over lines
+    // is read as Docker joins the lines (it gave no sources); not JSON copies nothing we read.
     const spaced = analyze('FROM scratch\nCOPY [ "a b.txt", "/x/" ]\nCOPY ["a", \\\n "b"]\nCOPY [a, b]\n', { context: { hasDockerignore: true, ignoreFile: { relativePath: '.dockerignore', text: 'a?b.txt\na\n' } } });
-    assert.deepEqual(spaced.findings.filter((f) => f.ruleId === 'copy-source-ignored').map((f) => f.data?.path), ['a b.txt']);
+    assert.deepEqual(spaced.findings.filter((f) => f.ruleId === 'copy-source-ignored').map((f) => [f.data?.path, f.range.start]), [['a b.txt', { line: 1, character: 7 }], ['a', { line: 2, character: 6 }]]);
+    // The whole context, continued: sized, and its heavy folder reported on the "." where it is written.
+    const continued = analyze('FROM node:22-slim\nCOPY [ \\\n  # all of it\n  ".", "."]\n', env);
+    assert.equal(contextCopyBytes(continued.model.instructions[1], env.context), 500_000_000);
+    assert.deepEqual(continued.findings.filter((f) => f.ruleId === 'context-large-paths').map((f) => f.range.start), [{ line: 3, character: 2 }]);
   });
 
   it('takes a heavy folder the ignore text now excludes off a COPY of the top-level folder holding it', () => {

@@ -49,6 +49,35 @@ describe('JSON form of RUN, COPY, ADD and SHELL', () => {
     assert.deepEqual(contextSources(bad.instr), []);
   });
 
+  it('COPY and ADD: an array continued over lines is read as Docker joins them', () => {
+    // Built FROM scratch with dockerd 20.10.24, classic builder and BuildKit (--chmod: BuildKit only): each
+    // copied a.txt and b.txt into /d/ ("a.\<break>txt" copied a.txt); comment and blank lines
+    // among the continued lines are dropped, the backtick escape continues lines too.
+    const cases: [string, string, string[]][] = [
+      ['', 'COPY ["a.txt", \\\n     "b.txt", "/d/"]', ['a.txt', 'b.txt']],
+      ['', 'ADD ["a.txt",\\\n"b.txt","/d/"]', ['a.txt', 'b.txt']],
+      ['', 'COPY ["a.txt", \\\n    # a comment\n\n     "b.txt", "/d/"] c.txt', ['a.txt', 'b.txt']],
+      ['', 'COPY --chmod=644 \\\n  ["a.\\\ntxt", "/d/"]', ['a.txt']],
+      ['', 'COPY ["a.txt", \\\r\n     "b.txt", "/d/"]', ['a.txt', 'b.txt']],
+      ['# escape=`\n', 'COPY ["a.txt", `\n     "b.txt", "/d/"]', ['a.txt', 'b.txt']],
+    ];
+    for (const [directive, copy, sources] of cases) {
+      const model = buildModel(`${directive}FROM scratch\n${copy}\n`);
+      const instr = model.instructions[model.instructions.length - 1];
+      const spec = copySpec(model, instr);
+      assert.deepEqual([spec?.sources, spec?.dest], [sources, '/d/'], copy);
+      const found = contextSources(instr);
+      assert.deepEqual(found.map((s) => s.value), sources, copy);
+      // Each range covers the string as written (its quotes), on whichever lines it is.
+      for (const s of found) {
+        const text = model.text.slice(model.lines.offsetAt(s.range.start), model.lines.offsetAt(s.range.end));
+        assert.equal(text.replace(/[\\`]\r?\n/g, ''), JSON.stringify(s.value), copy);
+      }
+      // The arguments end at the closing bracket.
+      assert.equal(model.text[model.lines.offsetAt(spec!.argsRange.end) - 1], ']', copy);
+    }
+  });
+
   it('SHELL: the program is read as JSON, escapes too', () => {
     const { instr } = last('SHELL ["/bin/ba\\u0073h", "-c"]\nRUN declare -x A=1');
     assert.equal(runsBash(instr), true);
