@@ -50,9 +50,23 @@ function removedLater(model: DockerfileModel, w: Write): Instr | boolean {
   return hidden ?? false;
 }
 
-/** The archive writes of `stage`'s own instructions that are extracted and not deleted in their layer. */
-function keptArchives(model: DockerfileModel): { w: Write; extractedAt: Instr; sameRun: boolean; deletedAt?: Instr }[] {
-  const out: { w: Write; extractedAt: Instr; sameRun: boolean; deletedAt?: Instr }[] = [];
+type KeptArchive = { w: Write; extractedAt: Instr; sameRun: boolean; deletedAt?: Instr };
+
+/**
+ * The archive writes of each stage's own instructions that are extracted and not deleted in their
+ * layer. Once per model: the fix of each finding asks too (worked out again per fix, "apply all"
+ * was quadratic in the archives).
+ */
+function keptArchives(model: DockerfileModel): KeptArchive[] {
+  let kept = keptByModel.get(model);
+  if (!kept) keptByModel.set(model, (kept = findKeptArchives(model)));
+  return kept;
+}
+
+const keptByModel = new WeakMap<DockerfileModel, KeptArchive[]>();
+
+function findKeptArchives(model: DockerfileModel): KeptArchive[] {
+  const out: KeptArchive[] = [];
   for (const stage of model.stages) {
     if (!mayDownload(stage)) continue;
     for (const w of ownWrites(model, stage)) {
@@ -65,6 +79,43 @@ function keptArchives(model: DockerfileModel): { w: Write; extractedAt: Instr; s
   }
   return out;
 }
+
+/**
+ * Whether an instruction after `instr` (in a stage) has `name` in its arguments. The arguments of
+ * the model's instructions are joined once, and the last place of `name` tells: a look at every
+ * later instruction per finding made "apply all" quadratic.
+ */
+function namedAfter(model: DockerfileModel, instr: Instr, name: string): boolean {
+  let all = argumentsByModel.get(model);
+  if (!all) {
+    const parts: string[] = [];
+    const starts: number[] = [];
+    const indexes: number[] = [];
+    let at = 0;
+    for (const i of model.instructions) {
+      if (!i.stage) continue;
+      const text = i.node.getArgumentsContent() ?? '';
+      starts.push(at);
+      indexes.push(i.index);
+      parts.push(text);
+      at += text.length + 1;
+    }
+    argumentsByModel.set(model, (all = { text: parts.join('\0'), starts, indexes }));
+  }
+  // A name with the separator in it could match across two instructions: then the plain walk.
+  if (name.includes('\0')) return model.instructions.some((i) => i.index > instr.index && i.stage && (i.node.getArgumentsContent() ?? '').includes(name));
+  const found = all.text.lastIndexOf(name);
+  if (found < 0 || all.starts.length === 0) return false;
+  let [lo, hi] = [0, all.starts.length - 1];
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (all.starts[mid] <= found) lo = mid;
+    else hi = mid - 1;
+  }
+  return all.indexes[lo] > instr.index;
+}
+
+const argumentsByModel = new WeakMap<DockerfileModel, { text: string; starts: number[]; indexes: number[] }>();
 
 const quote = (p: string) => (/^[A-Za-z0-9_./+-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
 
@@ -112,7 +163,7 @@ export const rule: Rule = {
     if (instr.run.commands.some((c) => ['cd', 'pushd', 'popd'].includes(programName(c)))) return undefined;
     // A later instruction that still reads the archive would break.
     const name = path.slice(path.lastIndexOf('/') + 1);
-    if (model.instructions.some((i) => i.index > instr.index && i.stage && (i.node.getArgumentsContent() ?? '').includes(name))) return undefined;
+    if (namedAfter(model, instr, name)) return undefined;
     // Checked by parsing the RUN again: a heredoc whose last line ends in a backslash would take the rm as arguments.
     const edit = verifiedAppend(model, instr, `rm -f ${quote(path)}`);
     return edit && { title: `Delete ${path} in the same RUN`, edits: [edit], preferred: true };

@@ -46,4 +46,13 @@ describe('linear in the commands of a RUN', function () {
       (analysis) => analysis.findings.forEach((f) => fixFor(analysis, f, ENV)),
     );
   });
+
+  it("archive-kept's fix: the kept archives are worked out once per model, later mentions found in one joined text", () => {
+    assertLinear(
+      'archive-kept fixes',
+      (n) => `FROM debian:bookworm\n${Array.from({ length: n / 10 }, (_, i) => `RUN curl -fsSLO https://x.example/a${i}.tar.gz && tar xzf a${i}.tar.gz\n`).join('')}`,
+      (text) => analyze(text, ENV),
+      (analysis) => analysis.findings.forEach((f) => fixFor(analysis, f, ENV)),
+    );
+  });
 });
