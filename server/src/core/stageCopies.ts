@@ -149,12 +149,15 @@ const CLEANS_BY_SUBCOMMAND = /^(apt-get|apt|aptitude|yum|dnf|dnf5|microdnf|tdnf|
 /**
  * Whether `cmd` may remove or empty `path`: a removal of a path in, at or above it (or of one we
  * cannot resolve), or a command that cleans a cache: `npm cache clean`, `pip cache purge`, `pnpm
- * store prune`, `composer clear-cache`, `pipenv --clear`, a package manager's `clean`.
+ * store prune`, `composer clear-cache`, `pipenv --clear`, a package manager's `clean` (but not of a
+ * node_modules folder).
  */
 function mayRemove(instr: Instr, cmd: ShellCommand, path: string): boolean {
   const name = programName(cmd);
   const args = programArgs(cmd);
   if (!REMOVERS.has(name)) {
+    // A cache cleaner empties caches, never an installed node_modules (npm ci && npm cache clean).
+    if (/(^|\/)node_modules(\/|$)/.test(path)) return false;
     const ops = args.filter((w) => !w.value.startsWith('-')).map((w) => w.value);
     return (
       ops.some((w, k) => (w === 'cache' || w === 'store') && /^(clean|clear|purge|prune|rm|remove)$/.test(ops[k + 1] ?? '')) ||

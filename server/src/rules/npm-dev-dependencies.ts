@@ -3,13 +3,14 @@
  * (test runners, bundlers, linters, type definitions) unless told to omit them. In a stage whose
  * layers form the final image they ship with the app.
  */
-import { commandRange, firstRanAfter, insertAfterWord, operands, ranCommands, ranIndex } from '../core/commands';
+import { commandRange, firstRanAfter, hasFlag, insertAfterWord, operands, ranCommands, ranIndex } from '../core/commands';
 import { findingCommand, firstFollowing, npmInstallWord } from '../core/packageManagers';
 import { installsGlobally, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
 import { finalStage, runInstructions, type DockerfileModel, type Instr, type Stage } from '../core/model';
+import { commandCwd } from '../core/paths';
 import { programName, type ShellCommand, type ShellWord } from '../core/shell';
 import { countOf, formatBytes, formatCount, npmPackageTable } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
@@ -154,6 +155,15 @@ function lastDevPrune(instr: Instr): number {
   return i;
 }
 
+/**
+ * The RUNs that install again without devDependencies or prune them (`npm prune --omit=dev`,
+ * `npm ci --omit=dev`): after one of them, later in a builder stage or in a stage built on it, a
+ * `COPY --from` may take node_modules without them. Read loosely: any such npm command counts.
+ */
+function pruningRuns(model: DockerfileModel): Instr[] {
+  return runInstructions(model).filter((i) => ranCommands(i.run).some((c) => programName(c) === 'npm' && (operands(c)[0]?.value === 'prune' || INSTALL_ALL.has(npmInstallWord(c)?.value ?? '')) && omitsDev(i, c)));
+}
+
 export const rule: Rule = {
   id: 'npm-dev-dependencies',
   title: 'devDependencies installed in the final image',
@@ -165,21 +175,26 @@ export const rule: Rule = {
   contextKey: lockfileKey,
   quotesLines: true,
   docs: {
-    summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`) in a stage whose layers form the final image.',
+    summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`) in a stage whose layers form the final image, or whose node_modules a `COPY --from` carries there.',
     why: 'Test runners, bundlers, linters and type definitions are needed to build and test the app, not to run it. Installed in the final image they ship with every deployment. When the Dockerfile builds the app in the same image (`npm run build`), they are needed there: the cure is a builder stage, and a final stage that installs with `--omit=dev` and copies the build output.',
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
     sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table (a build takes the newest versions that fit, which may differ). Either when the table knows at least half of them, as "at least" when it lacks some. Otherwise ${BASIS} (${DEV.basis}). No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
-    fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead; for `npm run build` in a stage FROM a node image, build-tools-in-final-image reports that on the FROM line, with this figure and a builder-stage rewrite, and this rule does not, unless that one is off or ignored there. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are not reported, nor images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
+    fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead; for `npm run build` in a stage FROM a node image, build-tools-in-final-image reports that on the FROM line, with this figure and a builder-stage rewrite, and this rule does not, unless that one is off or ignored there. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are reported only when a `COPY --from` carries the node_modules they install into it and no later `npm prune --omit=dev` or `npm ci --omit=dev` of the stage (or of one built on it) drops them; not reported either: images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
   },
-  check({ model, env }) {
+  // Whether the image starts tests or a development server is read from the final stage, for a
+  // builder's family too. A builder's install gets no fix: what copies its node_modules (another
+  // family) may need the devDependencies.
+  fileKey: (file) => String(startsTestsOrDevServer(file)),
+  check({ model, file, env }) {
     const out: RawFinding[] = [];
     // Looked for at the first install that keeps the devDependencies only: most files have none.
     let uses: Instr[] | undefined;
     let testOrDevImage: boolean | undefined;
     const builds = new Map<Stage, ReturnType<typeof nodeImageBuild>>();
+    let pruning: Instr[] | undefined;
     for (const instr of runInstructions(model)) {
-      if (!instr.stage.layersInFinal) continue;
+      const inFinal = instr.stage.layersInFinal;
       const run = instr.run;
       let pruneAt: number | undefined;
       for (const cmd of run.commands) {
@@ -188,24 +203,34 @@ export const rule: Rule = {
         if (installsGlobally(cmd)) continue;
         const types = npmDependencyTypes(instr, cmd);
         if (npmPackageOperands(cmd, word).length > 0 || types.omitted.has('dev') || ranIndex(run, cmd) < (pruneAt ??= lastDevPrune(instr))) continue;
-        if ((testOrDevImage ??= startsTestsOrDevServer(model))) continue;
+        if ((testOrDevImage ??= startsTestsOrDevServer(file ?? model))) continue;
+        // In a builder stage, reported only when a COPY --from carries its node_modules into the final image.
+        let holds: string | undefined;
+        if (!inFinal) {
+          const cwd = commandCwd(instr, cmd);
+          if (cwd === undefined || hasFlag(cmd, '--prefix') || firstFollowing((pruning ??= pruningRuns(model)), instr)) continue;
+          holds = `${cwd.replace(/\/$/, '')}/node_modules`;
+        }
         const own = lockfileDevCost(env, instr, cmd, word) ?? manifestDevCost(env, instr, cmd, word);
         // The installed lockfile pins no dev package, or package.json declares none and no lockfile
         // says otherwise: --omit=dev would change nothing.
         if (own ? own.none : declaresNoDev(env, instr, cmd)) continue;
         const dev = laterDevUse(instr, cmd, model, (uses ??= devUses(model)));
         const cost = own?.cost ?? BASIS;
+        const where = inFinal ? 'into the final image' : 'here';
         const message = dev
-          ? `npm installs devDependencies into the final image: ${cost}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so build in a separate stage and install with \`npm ci --omit=dev\` in the final one.`
-          : types.included.has('dev')
-            ? `npm installs devDependencies into the final image: ${cost}. Its include=dev setting wins over --omit=dev and NODE_ENV=production: drop it.`
-            : `npm installs devDependencies into the final image: ${cost}. Add --omit=dev${types.omitGiven ? '' : ' (or set NODE_ENV=production)'}.`;
+          ? `npm installs devDependencies ${where}: ${cost}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so ${inFinal ? 'build in a separate stage and install with `npm ci --omit=dev` in the final one' : 'run `npm prune --omit=dev` after it, or copy only the build output'}.`
+          : !inFinal
+            ? `npm installs devDependencies here: ${cost}. Unless what copies them needs them, add --omit=dev or run \`npm prune --omit=dev\` before the copy.`
+            : types.included.has('dev')
+            ? `npm installs devDependencies ${where}: ${cost}. Its include=dev setting wins over --omit=dev and NODE_ENV=production: drop it.`
+            : `npm installs devDependencies ${where}: ${cost}. Add --omit=dev${types.omitGiven ? '' : ' (or set NODE_ENV=production)'}.`;
         const saving = own?.saving ?? { basis: `depends on the project; example: ${DEV.basis}` };
-        // build-tools-in-final-image reports this install's devDependencies with the stage's
+        // In the final image, build-tools-in-final-image reports this install's devDependencies with the stage's
         // `npm run build` on its FROM line, with this figure and a builder-stage rewrite.
         if (!builds.has(instr.stage)) builds.set(instr.stage, nodeImageBuild(instr.stage));
-        const handOver = builds.get(instr.stage)?.install.cmd === cmd ? ({ to: 'build-tools-in-final-image', keep: 'if-hidden', at: 'from' } as const) : undefined;
-        out.push({ range: commandRange(model, run, cmd), instr, message, saving, handOver, data: { commandStart: cmd.start, needsDev: dev !== undefined || types.included.has('dev'), cost } });
+        const handOver = inFinal && builds.get(instr.stage)?.install.cmd === cmd ? ({ to: 'build-tools-in-final-image', keep: 'if-hidden', at: 'from' } as const) : undefined;
+        out.push({ range: commandRange(model, run, cmd), instr, message, saving, handOver, holds, onlyIfCarried: !inFinal, data: { commandStart: cmd.start, needsDev: dev !== undefined || types.included.has('dev') || !inFinal, cost } });
       }
     }
     return out;
