@@ -394,7 +394,8 @@ export function runsBash(instr: Instr): boolean {
   const run = instr.run;
   const bashLike = (program: string) => /(?:^|\/)(?:bash|zsh)$/.test(program);
   if (run?.inner) {
-    const shell = /^\s*\[?\s*"?([^\s",]+)/.exec(run.text.slice(0, run.inner.start))?.[1] ?? '';
+    // Exec form: the program as Docker reads the array (`"/bin/ba\u0073h"` is bash, a path may hold blanks).
+    const shell = run.form === 'exec' ? (execForm(instr)?.[0] ?? '') : (/^\s*"?([^\s",]+)/.exec(run.text.slice(0, run.inner.start))?.[1] ?? '');
     if (!/(?:^|\/)sh$/.test(shell)) return bashLike(shell);
   } else {
     const shells = earlierAlongChain(instr, 'SHELL');

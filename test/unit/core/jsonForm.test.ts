@@ -82,4 +82,16 @@ describe('JSON form of RUN, COPY, ADD and SHELL', () => {
     const { instr } = last('SHELL ["/bin/ba\\u0073h", "-c"]\nRUN declare -x A=1');
     assert.equal(runsBash(instr), true);
   });
+
+  it('RUN: the program of an exec-form -c script is read as JSON, escapes and blanks too', () => {
+    // A regex read `/bin/ba\u0073h` and `/opt/my` (no bash): declare -x was not read as an export.
+    for (const program of ['/bin/ba\\u0073h', '/opt/my tools/bash', '\\/bin\\/bash', '/bin/bash', 'bash']) {
+      assert.equal(runsBash(last(`RUN ["${program}", "-c", "declare -x A=1"]`).instr), true, program);
+    }
+    for (const program of ['sh', '/bin/dash', '/bin/ba\\u0073h2']) {
+      assert.equal(runsBash(last(`RUN ["${program}", "-c", "declare -x A=1"]`).instr), false, program);
+    }
+    const text = 'FROM python:3.12-slim\nRUN ["/bin/ba\\u0073h", "-c", "declare -x PIP_NO_CACHE_DIR=1 && pip install flask"]\n';
+    assert.deepEqual(analyze(text, { context: {} }).findings.filter((f) => f.ruleId === 'pip-cache-kept'), []);
+  });
 });
