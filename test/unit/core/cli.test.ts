@@ -39,6 +39,23 @@ describe('CLI', () => {
     const strict = await run(['--severity', 'hint', path.join(EXAMPLES, 'optimised-multistage')]);
     assert.equal(strict.code, r.out.trim() ? 1 : 0);
   });
+  it('--severity sets the level that fails the run and hides nothing: a cost handed over to a rule set lower is still printed', async () => {
+    // apk-cache-kept leaves `apk update && apk add` to apk-update-cache-kept; with that rule at info
+    // in the project file, the cost is printed once, as info, whatever the level.
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-cli-severity-'));
+    try {
+      fs.writeFileSync(path.join(dir, 'Dockerfile'), 'FROM alpine:3.21\nRUN apk update && apk add curl\n');
+      fs.writeFileSync(path.join(dir, '.dockerfile-size-hints.yaml'), 'rules:\n  apk-update-cache-kept: info\n');
+      for (const severity of ['error', 'warning', 'info']) {
+        const r = await run(['--severity', severity, dir]);
+        assert.match(r.out, /Dockerfile:2:5 info apk-update-cache-kept /, severity);
+        assert.doesNotMatch(r.out, /apk-cache-kept/, severity);
+        assert.equal(r.code, severity === 'info' ? 1 : 0, severity);
+      }
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('writes JSON with the image estimate', async () => {
     const r = await run(['--format', 'json', path.join(EXAMPLES, 'node-app')]);
     const parsed = JSON.parse(r.out);
