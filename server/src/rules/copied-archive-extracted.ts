@@ -28,7 +28,19 @@ interface Hit {
   extract: ShellCommand;
 }
 
+/**
+ * Each COPY of a local archive with the later RUN of its image that extracts it. Once per model:
+ * the fix of each finding asks too (worked out again per fix, "apply all" was cubic in the copies).
+ */
 function hits(model: DockerfileModel): Hit[] {
+  let found = hitsByModel.get(model);
+  if (!found) hitsByModel.set(model, (found = findHits(model)));
+  return found;
+}
+
+const hitsByModel = new WeakMap<DockerfileModel, Hit[]>();
+
+function findHits(model: DockerfileModel): Hit[] {
   const out: Hit[] = [];
   for (const copy of model.instructions) {
     if (copy.keyword !== 'COPY' || !copy.stage) continue;

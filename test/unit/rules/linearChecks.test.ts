@@ -55,4 +55,13 @@ describe('linear in the commands of a RUN', function () {
       (analysis) => analysis.findings.forEach((f) => fixFor(analysis, f, ENV)),
     );
   });
+
+  it("copied-archive-extracted's fix: the copies extracted later are worked out once per model", () => {
+    assertLinear(
+      'copied-archive-extracted fixes',
+      (n) => `FROM node:22\nWORKDIR /app\n${Array.from({ length: n / 5 }, (_, i) => `COPY f${i}.tar.gz /tmp/\nRUN tar xzf /tmp/f${i}.tar.gz && rm /tmp/f${i}.tar.gz\n`).join('')}`,
+      (text) => analyze(text, ENV),
+      (analysis) => analysis.findings.forEach((f) => fixFor(analysis, f, ENV)),
+    );
+  });
 });
