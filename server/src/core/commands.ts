@@ -267,14 +267,6 @@ export function firstRanAfter(run: RunScript, cmd: ShellCommand, test: (c: Shell
   return at < 0 ? undefined : ranCommands(run)[at];
 }
 
-/** `ranBefore(run, cmd).some(test)`, worked out once per RUN and question (see {@link nextMatches} for `key`). */
-export function ranBeforeSome(run: RunScript, cmd: ShellCommand, test: (c: ShellCommand) => boolean, key: unknown = test): boolean {
-  const first = nextMatches(run, test, key)[0];
-  const i = ranIndex(run, cmd);
-  // ranBefore of a command not in the list is `slice(0, -1)`: all but the last.
-  return first >= 0 && first < (i < 0 ? ranCommands(run).length - 1 : i);
-}
-
 /** `apt-get` (or apt, aptitude) `purge`, `remove`, `autoremove` or `autopurge`. */
 export function isAptRemoval(cmd: ShellCommand): boolean {
   return APT_PROGRAMS.has(programName(cmd)) && ['purge', 'remove', 'autoremove', 'autopurge'].includes(subcommand(cmd)?.value ?? '');
