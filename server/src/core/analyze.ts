@@ -170,8 +170,30 @@ const TRIGGER_RULES_OFF = Object.fromEntries([...NOT_ON_TRIGGERS].map((id) => [i
 /** A later build's environment: its build context is not this one's. */
 const TRIGGER_ENV: AnalysisEnvironment = { context: {} };
 
+/** Where a trigger is in the text and in the copy analysed: the copy holds it `shift` characters later. */
+interface TriggerSpan {
+  /** Offsets in the text of the ONBUILD instruction, of its trigger and of the end of both. */
+  keyword: number;
+  from: number;
+  to: number;
+  shift: number;
+}
+
+/** A finding on an ONBUILD trigger: the finding of the copy it comes from, with that copy's analysis. */
+interface TriggerSource {
+  analysis: Analysis;
+  finding: Finding;
+  span: TriggerSpan;
+  /** The text's model, for positions. */
+  model: DockerfileModel;
+  spans: TriggerSpan[];
+  /** Line numbers of the copy quoted in messages, as the text has them (one map per analysis: a message may quote many). */
+  quoted: Map<string, string>;
+  fix?: { fix: Fix | undefined };
+}
+
 /** Findings on ONBUILD triggers, with the analysis (of another text) their fixes come from. */
-const triggerSources = new WeakMap<Finding, { analysis: Analysis; finding: Finding; from: number; to: number }>();
+const triggerSources = new WeakMap<Finding, TriggerSource>();
 
 /** True for a finding on an ONBUILD trigger: its fix changes later images, not this one. */
 export function onTrigger(finding: Finding): boolean {
@@ -179,50 +201,106 @@ export function onTrigger(finding: Finding): boolean {
 }
 
 /**
- * The final stage's ONBUILD triggers run in every build FROM this image, after its own
+ * The final stage's ONBUILD triggers run in every build FROM this image, after all of its own
  * instructions: `ONBUILD RUN pip install -r requirements.txt` keeps pip's cache in each such
- * image. They are analysed as the instructions they are, in a copy of the text where the ONBUILD
- * keywords are blanks (so every position stays the same): the findings on the triggers, from the
- * rules that read the layers only, say where they apply; their fixes edit the trigger only.
- * A trigger that starts on a later line than its ONBUILD, or a keyword written over several
- * lines, is left out. Triggers of other stages (which run where a later stage builds FROM them)
- * are not analysed.
+ * image, unless an ENV below it says otherwise. They are analysed as the instructions they are,
+ * in a copy of the text that ends with that stage, where the ONBUILD instructions are blanks, and
+ * a stage FROM it that holds copies of them (the keyword a blank, with the comments just above
+ * them): the findings on the triggers, from the rules that read the layers only, are put
+ * back on the triggers and say where they apply (a line they quote too); their fixes edit the
+ * trigger only. A trigger that starts on a later line than its ONBUILD, or a keyword written over
+ * several lines, is left out. Triggers of other stages (which run where a later stage builds FROM
+ * them) are not analysed.
  */
 function triggerAnalysis(model: DockerfileModel, settings: AnalysisSettings, previous?: Analysis): { analysis: Analysis; findings: Finding[] } | undefined {
   const stage = finalStage(model);
   if (!stage) return undefined;
-  const spans: { keyword: number; from: number; to: number }[] = [];
+  const spans: TriggerSpan[] = [];
   for (const instr of stage.instructions) {
     if (instr.keyword !== 'ONBUILD') continue;
     const keyword = instr.node.getInstructionRange();
     const trigger = (instr.node as Instruction & { getTriggerRange?(): Range | null }).getTriggerRange?.();
     if (!trigger || keyword.start.line !== keyword.end.line || keyword.end.character - keyword.start.character !== 7 || trigger.start.line !== keyword.start.line) continue;
-    spans.push({ keyword: model.lines.offsetAt(keyword.start), from: model.lines.offsetAt(trigger.start), to: model.lines.offsetAt(instr.range.end) });
+    spans.push({ keyword: model.lines.offsetAt(keyword.start), from: model.lines.offsetAt(trigger.start), to: model.lines.offsetAt(instr.range.end), shift: 0 });
   }
   if (!spans.length) return undefined;
-  let text = '';
-  let at = 0;
+  const { text: source, lines } = model;
+  const last = stage.instructions[stage.instructions.length - 1] ?? stage.fromInstr;
+  const eol = lines.eol;
+  // The triggers go into a stage built FROM this one, as in the later build: they see its ENVs,
+  // USER and WORKDIR, not its ARGs. An unnamed stage is given a name at the end of its FROM line.
+  const fromEnd = lines.offsetAt(stage.fromInstr.range.end);
+  let text = source.slice(0, fromEnd) + (stage.name ? '' : ' AS onbuild-parent');
+  let at = fromEnd;
   for (const span of spans) {
-    text += model.text.slice(at, span.keyword) + '       ';
-    at = span.keyword + 7;
+    text += source.slice(at, span.keyword) + source.slice(span.keyword, span.to).replace(/[^\r\n]/g, ' ');
+    at = span.to;
   }
-  text += model.text.slice(at);
+  // A blank line after the stage: no comment of it reads as one above the first trigger.
+  text += source.slice(at, Math.max(at, lines.offsetAt(last.range.end))) + eol + eol + `FROM ${stage.name ?? 'onbuild-parent'}` + eol;
+  for (const span of spans) {
+    const line = lines.positionAt(span.keyword).line;
+    let first = line;
+    while (first > 0 && /^\s*#/.test(lines.lineText(first - 1))) first--;
+    const start = lines.lineStart(line);
+    text += source.slice(lines.lineStart(first), start);
+    span.shift = text.length - start;
+    text += source.slice(start, span.keyword) + '       ' + source.slice(span.keyword + 7, span.to) + eol;
+  }
   // Off, not only left out below: a finding that hands its cost to one of them shows (RawFinding.handOver).
   const severities = { ...settings.severities, ...TRIGGER_RULES_OFF };
-  const analysis = analyzeImage(text, TRIGGER_ENV, { ...settings, severities, budgetBytes: undefined }, previous);
+  const analysis = analyzeImage(text, TRIGGER_ENV, { ...settings, severities, budgetBytes: undefined, target: undefined }, previous);
   const findings: Finding[] = [];
   // Both in the order of the text: one pass.
   let k = 0;
+  const quoted = new Map<string, string>();
   for (const f of analysis.findings) {
     const start = analysis.model.lines.offsetAt(f.range.start);
-    while (k < spans.length && spans[k].to <= start) k++;
+    while (k < spans.length && spans[k].to + spans[k].shift <= start) k++;
     const span = spans[k];
-    if (!span || start < span.from) continue;
-    const finding: Finding = { ...f, message: `${f.message} (ONBUILD: in each image built FROM this one.)`, inFinalImage: true };
-    triggerSources.set(finding, { analysis, finding: f, from: span.from, to: span.to });
+    if (!span || start < span.from + span.shift) continue;
+    const source: Omit<TriggerSource, 'finding'> = { analysis, span, model, spans, quoted };
+    const range = moved(source, f.range);
+    const message = `${quotedLines(source, f.message)} (ONBUILD: in each image built FROM this one.)`;
+    const finding: Finding = { ...f, range, message, inFinalImage: true };
+    triggerSources.set(finding, { ...source, finding: f });
     findings.push(finding);
   }
   return { analysis, findings };
+}
+
+/** A range of the copy a trigger finding comes from, in the text (both ends in the same trigger). */
+function moved(source: Omit<TriggerSource, 'finding'>, range: Range): Range {
+  const copy = source.analysis.model.lines;
+  return source.model.lines.range(copy.offsetAt(range.start) - source.span.shift, copy.offsetAt(range.end) - source.span.shift);
+}
+
+/** `line N` in a trigger finding's message or fix title, with N a line of the copy: that line in the text. */
+function quotedLines(source: Omit<TriggerSource, 'finding'>, message: string): string {
+  return message.replace(/\b([Ll]ine) (\d+)\b/g, (_whole, word: string, n: string) => {
+    let line = source.quoted.get(n);
+    if (line === undefined) source.quoted.set(n, (line = textLine(source, Number(n)) ?? n));
+    return `${word} ${line}`;
+  });
+}
+
+/** Line `n` (from 1) of the copy, as the text numbers it when it is a line of a trigger. */
+function textLine(source: Omit<TriggerSource, 'finding'>, n: number): string | undefined {
+  const copy = source.analysis.model.lines;
+  const offset = copy.lineStart(n - 1);
+  const end = copy.lineEndOffset(n - 1);
+  // The last trigger that starts on the line or before it (the spans are in the copy's order).
+  const { spans } = source;
+  let lo = 0;
+  let hi = spans.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (spans[mid].keyword + spans[mid].shift <= end) lo = mid + 1;
+    else hi = mid;
+  }
+  const span = spans[lo - 1];
+  if (!span || offset >= span.to + span.shift) return undefined;
+  return String(source.model.lines.positionAt(offset - span.shift).line + 1);
 }
 
 /**
@@ -325,11 +403,15 @@ export function fixFor(analysis: Analysis, finding: Finding, env: AnalysisEnviro
   return fix;
 }
 
-/** The fix of a finding on an ONBUILD trigger: its rule's, when it only edits the trigger (not the ONBUILD keyword, no other line, no other file). */
-function triggerFix(trigger: { analysis: Analysis; finding: Finding; from: number; to: number }): Fix | undefined {
-  const fix = fixFor(trigger.analysis, trigger.finding, TRIGGER_ENV);
-  if (!fix || fix.createFiles?.length || fix.editFiles?.length) return undefined;
-  const lines = trigger.analysis.model.lines;
-  const inside = fix.edits.every((e) => lines.offsetAt(e.range.start) >= trigger.from && lines.offsetAt(e.range.end) <= trigger.to);
-  return inside ? fix : undefined;
+/** The fix of a finding on an ONBUILD trigger: its rule's, when it only edits the trigger (not the ONBUILD keyword, no other line, no other file), put back in the text. */
+function triggerFix(trigger: TriggerSource): Fix | undefined {
+  if (trigger.fix) return trigger.fix.fix;
+  let fix = fixFor(trigger.analysis, trigger.finding, TRIGGER_ENV);
+  if (fix && (fix.createFiles?.length || fix.editFiles?.length)) fix = undefined;
+  const copy = trigger.analysis.model.lines;
+  const { from, to, shift } = trigger.span;
+  if (fix && !fix.edits.every((e) => copy.offsetAt(e.range.start) >= from + shift && copy.offsetAt(e.range.end) <= to + shift)) fix = undefined;
+  if (fix) fix = { ...fix, title: quotedLines(trigger, fix.title), edits: fix.edits.map((e) => ({ ...e, range: moved(trigger, e.range) })) };
+  trigger.fix = { fix };
+  return fix;
 }

@@ -83,6 +83,27 @@ describe('ONBUILD triggers of the final stage', () => {
     assert.deepEqual(ids(text), ['3:npm-cache-kept', '3:npm-dev-dependencies']);
   });
 
+  it('run after every instruction of the stage, as in the build FROM this image', () => {
+    // The ENVs below the triggers are set when they run.
+    assert.deepEqual(ids('FROM python:3.12-slim\nONBUILD RUN pip install flask\nENV PIP_NO_CACHE_DIR=1\n'), []);
+    const node = 'FROM node:22-slim\nWORKDIR /app\nONBUILD COPY package*.json ./\nONBUILD RUN npm ci && npm cache clean --force\nUSER node\nENV NODE_ENV=production\n';
+    assert.deepEqual(ids(node), []);
+    // Its ARGs are not: the later build has its own.
+    assert.deepEqual(ids('FROM python:3.12-slim\nARG PIP_NO_CACHE_DIR=1\nONBUILD RUN pip install flask\n'), ['2:pip-cache-kept']);
+    // A line quoted is the text's; the fix is on the trigger.
+    const text = 'FROM debian:bookworm-slim\nONBUILD RUN apt-get update\nENV A=1\nONBUILD RUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\nCMD ["curl"]\n';
+    const analysis = analyze(text, ENV);
+    assert.deepEqual(analysis.findings.map((f) => `${f.range.start.line}:${f.ruleId}`), ['1:apt-lists-kept', '3:index-update-in-separate-run']);
+    assert.match(analysis.findings[0].message, /Line 4 installs/);
+    assert.match(analysis.findings[1].message, /at line 2:/);
+    // The build target's stage: an ignore comment above the next stage is not the trigger's.
+    const target = 'FROM python:3.12-slim AS base\nONBUILD RUN pip install flask\n# size-hints ignore=pip-cache-kept\nFROM base\nRUN echo\n';
+    const built = analyze(target, ENV, { target: 'base' });
+    const found = built.findings;
+    assert.deepEqual(found.map((f) => `${f.range.start.line}:${f.range.start.character}:${f.ruleId}`), ['1:12:pip-cache-kept']);
+    assert.deepEqual(fixFor(built, found[0], ENV)?.edits.map((e) => e.range.start), [{ line: 1, character: 23 }]);
+  });
+
   it('give the same findings from the previous version as from scratch', () => {
     let previous = analyze(BASE, ENV);
     for (const text of [BASE.replace('gcc', 'gcc make'), BASE.replace('ONBUILD COPY', 'COPY'), BASE.replace('onbuild RUN', 'RUN'), BASE]) {
