@@ -134,8 +134,9 @@ export async function activate(context: ExtensionContext): Promise<Api> {
     commands.registerCommand('dockerfileSizeHints.applyAllFixes', async () => {
       const uri = window.activeTextEditor?.document.uri.toString();
       if (!uri) return;
-      const result = (await commands.executeCommand('dockerfileSizeHints.server.applyAllFixes', uri)) as { applied?: number } | undefined;
+      const result = (await commands.executeCommand('dockerfileSizeHints.server.applyAllFixes', uri)) as { applied?: number; complete?: boolean } | undefined;
       if (!result?.applied) void window.showInformationMessage('Dockerfile Size Hints: no fix to apply here.');
+      else if (result.complete === false) void window.showInformationMessage(`Dockerfile Size Hints: applied ${result.applied} fixes; more remain (run the command again).`);
     }),
   );
   context.subscriptions.push(...registerEngineCommands(context, client));

@@ -32,8 +32,9 @@ describe('Apply all size fixes on the generated 10,000-line file', function () {
     await client.open(uri, text);
     const opened = await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 60_000);
     const t0 = performance.now();
-    const result = await client.request<{ applied: number }>('workspace/executeCommand', { command: 'dockerfileSizeHints.server.applyAllFixes', arguments: [uri] });
+    const result = await client.request<{ applied: number; complete: boolean }>('workspace/executeCommand', { command: 'dockerfileSizeHints.server.applyAllFixes', arguments: [uri] });
     const ms = performance.now() - t0;
+    assert.equal(result.complete, true, 'stopped at the CPU cap');
     console.log(`      Apply all on 10,000 lines: ${result.applied} fixes in ${(ms / 1000).toFixed(1)} s (wall time, shared machine)`);
     assert.ok(result.applied > 1000, `applied ${result.applied}`);
     const fixed = applyEdits(text, editsTo(client.appliedEdits.at(-1) as WorkspaceEdit, uri));
@@ -43,5 +44,45 @@ describe('Apply all size fixes on the generated 10,000-line file', function () {
     assert.ok(after.diagnostics.length < opened.diagnostics.length, `${after.diagnostics.length} diagnostics after, ${opened.diagnostics.length} before`);
     const again = await client.request<{ applied: number }>('workspace/executeCommand', { command: 'dockerfileSizeHints.server.applyAllFixes', arguments: [uri] });
     assert.equal(again.applied, 0, 'a second Apply all found more to do');
+  });
+});
+
+/** One RUN with `n` apt-get installs: one round of Apply all fixes one install of a RUN, so this takes many rounds. */
+function installs(n: number): string {
+  const packages = ['curl', 'git', 'jq', 'less', 'wget', 'make'];
+  return `FROM debian:bookworm-slim\nRUN apt-get update${Array.from({ length: n }, (_, i) => ` && apt-get install -y ${packages[i % packages.length]}`).join('')}\n`;
+}
+
+describe('Apply all size fixes past its CPU cap', function () {
+  this.timeout(120_000);
+  // A cap of 300 ms of CPU (the server's is 4 s): 300 installs in one RUN take far longer.
+  const server = serverInTempFolder('dsh-fix-all-cap-', (dir) => fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n'), { env: { DSH_FIX_ALL_CPU_MS: '300' } });
+
+  it('applies the rounds done, says more remain, and answers other requests meanwhile', async () => {
+    const { dir, client } = server;
+    const text = installs(300);
+    const uri = fileUri(path.join(dir, 'Dockerfile'));
+    const other = fileUri(path.join(dir, 'Other.Dockerfile'));
+    await client.open(uri, text);
+    await client.open(other, 'FROM python:3.12\n');
+    await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 60_000);
+    await client.diagnostics(other, (p) => p.diagnostics.length > 0, 60_000);
+
+    const order: string[] = [];
+    const fixAll = client
+      .request<{ title: string; edit: WorkspaceEdit }[]>('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } })
+      .then((actions) => (order.push('fixAll'), actions));
+    const hover = client.request('textDocument/hover', { textDocument: { uri: other }, position: { line: 0, character: 7 } }).then((h) => (order.push('hover'), h));
+    const [actions, answered] = await Promise.all([fixAll, hover]);
+    assert.ok(answered, 'no hover');
+    assert.deepEqual(order, ['hover', 'fixAll'], 'the hover waited for Apply all');
+    assert.equal(actions.length, 1);
+    const count = Number(/^Apply all size fixes \((\d+); more remain: apply again\)$/.exec(actions[0].title)?.[1]);
+    assert.ok(count > 0, actions[0].title);
+    const fixed = applyEdits(text, editsTo(actions[0].edit, uri));
+    assert.notEqual(fixed, text);
+
+    const result = await client.request<{ applied: number; complete: boolean }>('workspace/executeCommand', { command: 'dockerfileSizeHints.server.applyAllFixes', arguments: [uri] });
+    assert.ok(result.applied > 0 && result.complete === false, JSON.stringify(result));
   });
 });

@@ -35,14 +35,7 @@ import { estimateImage, type StageEstimate } from '../core/imageEstimate';
 import { onTrigger, type Analysis } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
 import type { DocumentAnalysis } from './analysisCache';
-import { cpuMs, runInSlices } from './slices';
-
-/** A number of milliseconds from the server's environment (tests only), or `fallback`. */
-function fromEnv(name: string, fallback: number): number {
-  const raw = process.env[name];
-  const value = Number(raw);
-  return raw !== undefined && raw.trim() !== '' && Number.isFinite(value) && value >= 0 ? value : fallback;
-}
+import { cpuMs, fromEnv, runInSlices } from './slices';
 
 /** Milliseconds of wall time a request may spend on the estimate after the fixes. */
 export const AFTER_FIXES_BUDGET_MS = fromEnv('DSH_AFTER_FIXES_BUDGET_MS', 300);

@@ -6,7 +6,7 @@ import { TextDocuments, TextDocumentSyncKind, type Connection, type InitializeRe
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { AnalysisCache, isDockerignore } from './analysisCache';
 import { DiagnosticsPublisher } from './diagnostics';
-import { APPLY_ALL_FIXES_COMMAND, codeActions, CODE_ACTION_KINDS, fixAllEdit } from './codeActions';
+import { APPLY_ALL_FIXES_COMMAND, codeActions, CODE_ACTION_KINDS, fixAllActions, fixAllEdit } from './codeActions';
 import * as path from 'node:path';
 import { hover } from './hover';
 import { RegistryHover } from './registryHover';
@@ -191,7 +191,10 @@ export function startSession(connection: Connection): void {
   });
   connection.onCodeAction(async (p) => {
     const doc = documents.get(p.textDocument.uri);
-    return doc ? codeActions(await cache.get(doc), p) : [];
+    if (!doc) return [];
+    const analysis = await cache.get(doc);
+    const version = doc.version;
+    return [...codeActions(analysis, p), ...(await fixAllActions(analysis, p, () => documents.get(p.textDocument.uri)?.version === version))];
   });
 
   connection.onCodeLens(async (p) => {
@@ -212,10 +215,11 @@ export function startSession(connection: Connection): void {
     if (p.command !== APPLY_ALL_FIXES_COMMAND) return null;
     const uri = typeof p.arguments?.[0] === 'string' ? p.arguments[0] : undefined;
     const doc = uri ? documents.get(uri) : undefined;
-    const edit = doc && fixAllEdit(await cache.get(doc));
+    const version = doc?.version;
+    const edit = doc && (await fixAllEdit(await cache.get(doc), () => documents.get(uri!)?.version === version));
     if (!edit) return { applied: 0 };
     const result = await connection.workspace.applyEdit({ label: 'Apply all size fixes', edit: edit.edit });
-    return { applied: result.applied ? edit.count : 0 };
+    return { applied: result.applied ? edit.count : 0, complete: edit.complete };
   });
 
   connection.onShutdown(() => scans.dispose());

@@ -34,6 +34,13 @@ export interface SlicedResult {
   slices: number;
 }
 
+/** A number of milliseconds from the server's environment (tests only), or `fallback`. */
+export function fromEnv(name: string, fallback: number): number {
+  const raw = process.env[name];
+  const value = Number(raw);
+  return raw !== undefined && raw.trim() !== '' && Number.isFinite(value) && value >= 0 ? value : fallback;
+}
+
 /** CPU time of the process so far, in milliseconds (every thread: it errs high, never low). */
 export function cpuMs(): number {
   const used = process.cpuUsage();
