@@ -142,6 +142,15 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, 
 }
 
 /** True when `w` is a copy of a context folder and the scan shows that nothing of it is at the target. */
+/** How many writes a message names before "and N more": a path written by every earlier RUN of a long file would make each message as long as the file. */
+const WRITES_NAMED = 5;
+
+/** The writes a message names: "line 3 (COPY), line 5 (RUN)", the first {@link WRITES_NAMED} and how many more. */
+function listWrites(writes: Write[]): string {
+  const all = [...new Set(writes.map((w) => `line ${w.instr.range.start.line + 1} (${w.how})`))];
+  return all.length > WRITES_NAMED + 1 ? `${all.slice(0, WRITES_NAMED).join(', ')} and ${all.length - WRITES_NAMED} more` : all.join(', ');
+}
+
 function copiedNothingAt(model: DockerfileModel, w: Write, t: Target, context: BuildContextFacts): boolean {
   if (w.kind !== 'copy') return false;
   const rel = contextPathAt(model, w.instr, t.prefix, context);
@@ -288,7 +297,7 @@ export const rule: Rule = {
           const found = changedWrites(model, instr, cmd, env.context);
           if (!found) continue;
           const { change, writes } = found;
-          const where = [...new Set(writes.map((w) => `line ${w.instr.range.start.line + 1} (${w.how})`))].join(', ');
+          const where = listWrites(writes);
           const { note, bytes, basis } = cost(model, change, writes, env);
           const saving: SizeEstimate = bytes === undefined ? { basis } : { bytes, basis };
           const size = bytes !== undefined ? `about ${formatBytes(bytes)}${note ?? ''}` : basis;

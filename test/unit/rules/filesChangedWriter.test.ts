@@ -14,4 +14,12 @@ describe('files-changed-in-later-layer: the instruction that wrote the files', (
     const run = message('FROM debian:bookworm-slim\nRUN git clone https://example.com/x.git /src\nRUN rm -rf /src/.git\n');
     assert.match(run, /what that RUN wrote there|the files it deletes/);
   });
+
+  it('names the first five writes and how many more (a message per write of a long file would be as long as the file)', () => {
+    const clones = (n: number) => Array.from({ length: n }, (_, i) => `RUN git clone https://example.com/x${i}.git /src\n`).join('');
+    const message = (n: number) => analyze(`FROM debian:bookworm-slim\n${clones(n)}RUN rm -rf /src/.git\n`, { context: {} }).findings.find((f) => f.ruleId === 'files-changed-in-later-layer')!.message;
+    assert.match(message(12), /^`rm` deletes files written at line 2 \(git clone\), line 3 \(git clone\), line 4 \(git clone\), line 5 \(git clone\), line 6 \(git clone\) and 7 more: /);
+    assert.match(message(6), /line 6 \(git clone\), line 7 \(git clone\): /);
+    assert.ok(message(3000).length < 400);
+  });
 });
