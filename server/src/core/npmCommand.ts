@@ -36,7 +36,7 @@ function optionValues(cmd: ShellCommand, name: string): string[] | undefined {
 }
 
 /** A boolean option (`--dev`, `--no-optional`, `--production=false`, `--production false`); the last use wins. */
-function booleanOption(cmd: ShellCommand, ...names: string[]): boolean | undefined {
+export function booleanOption(cmd: ShellCommand, ...names: string[]): boolean | undefined {
   const words = programArgs(cmd).map((w) => w.value);
   let out: boolean | undefined;
   for (let i = 0; i < words.length; i++) {

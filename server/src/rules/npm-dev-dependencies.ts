@@ -1,11 +1,13 @@
 /**
  * npm-dev-dependencies: `npm ci` / `npm install` of a project installs its devDependencies too
  * (test runners, bundlers, linters, type definitions) unless told to omit them. In a stage whose
- * layers form the final image they ship with the app.
+ * layers form the final image they ship with the app. `yarn install` and `pnpm install` too:
+ * their flags were checked by running yarn 1.22.22, @yarnpkg/cli-dist 4.18.1 and pnpm 9.15.9.
  */
 import { commandRange, firstRanAfter, hasFlag, insertAfterWord, operands, ranCommands, ranIndex } from '../core/commands';
-import { findingCommand, firstFollowing, npmInstallWord } from '../core/packageManagers';
-import { installsGlobally, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
+import { envFor, findingCommand, firstFollowing, npmInstallWord, programWord, subcommandOf } from '../core/packageManagers';
+import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnInstall } from '../core/yarn';
+import { booleanOption, installsGlobally, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
@@ -45,7 +47,7 @@ function devUses(model: DockerfileModel): Instr[] {
  * `npm test`, `npm run dev`, `nodemon`): such an image is for tests or development and needs its
  * devDependencies. `npx` alone is not enough (`npx prisma migrate deploy && node server.js`).
  */
-const TEST_OR_DEV_START = /\bnpm["',\s]+(?:test|t)\b|\bnpm["',\s]+run["',\s]+(?:test|dev|watch)[\w:-]*|(?<![\w.-])(?:jest|mocha|vitest|nodemon|cypress|playwright["',\s]+test)(?![\w.-])/;
+const TEST_OR_DEV_START = /\b(?:yarn|pnpm)["',\s]+(?:run["',\s]+)?(?:test|dev|watch)\b|\bnpm["',\s]+(?:test|t)\b|\bnpm["',\s]+run["',\s]+(?:test|dev|watch)[\w:-]*|(?<![\w.-])(?:jest|mocha|vitest|nodemon|cypress|playwright["',\s]+test)(?![\w.-])/;
 
 /** Whether the last CMD or ENTRYPOINT of the image (its final stage and the stages it builds on) starts tests or a development server. */
 function startsTestsOrDevServer(model: DockerfileModel): boolean {
@@ -144,24 +146,69 @@ function declaresNoDev(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand
 }
 
 /**
- * Where the RUN last runs `npm prune --omit=dev` / `--production` ({@link ranCommands}; -1: nowhere):
+ * Where the RUN last drops the devDependencies ({@link dropsDev}, in {@link ranCommands}; -1: nowhere):
  * it removes the devDependencies of the installs before it, before the layer is written. Once per
  * RUN: a look at the rest of the RUN per install was quadratic.
  */
-function lastDevPrune(instr: Instr): number {
+function lastDevPrune(instr: Instr, berry: boolean): number {
   const ran = ranCommands(instr.run!);
   let i = ran.length - 1;
-  while (i >= 0 && !(programName(ran[i]) === 'npm' && operands(ran[i])[0]?.value === 'prune' && omitsDev(instr, ran[i]))) i--;
+  while (i >= 0 && !dropsDev(instr, ran[i], berry)) i--;
   return i;
 }
 
 /**
  * The RUNs that install again without devDependencies or prune them (`npm prune --omit=dev`,
  * `npm ci --omit=dev`): after one of them, later in a builder stage or in a stage built on it, a
- * `COPY --from` may take node_modules without them. Read loosely: any such npm command counts.
+ * `COPY --from` may take node_modules without them. Read loosely: any {@link dropsDev} command counts.
  */
-function pruningRuns(model: DockerfileModel): Instr[] {
-  return runInstructions(model).filter((i) => ranCommands(i.run).some((c) => programName(c) === 'npm' && (operands(c)[0]?.value === 'prune' || INSTALL_ALL.has(npmInstallWord(c)?.value ?? '')) && omitsDev(i, c)));
+function pruningRuns(model: DockerfileModel, berry: boolean): Instr[] {
+  return runInstructions(model).filter((i) => ranCommands(i.run).some((c) => dropsDev(i, c, berry)));
+}
+
+/**
+ * A yarn or pnpm install of the whole package.json (`yarn`, `yarn install`, `pnpm install`/`i`;
+ * not `add` or one given packages): the word a flag follows, and whether the devDependencies stay.
+ * Measured: yarn 1 leaves them out with --production (also --prod) or NODE_ENV=production unless
+ * --production=false; yarn 2+ has no --production (the install fails) and ignores NODE_ENV; pnpm
+ * with --prod, -P, --production or NODE_ENV=production unless --prod=false.
+ */
+function yarnPnpmInstall(instr: Instr, cmd: ShellCommand, berry: boolean): { pm: 'yarn' | 'pnpm'; word: ShellWord; keeps: boolean; asked: boolean } | undefined {
+  const yarn = programName(cmd) === 'yarn';
+  const word = yarn ? yarnInstall(cmd) : subcommandOf(cmd, /^pnpm$/, ['install', 'i']);
+  if (!word || (yarn && word !== programWord(cmd) && word.value !== 'install')) return undefined;
+  const ops = operands(cmd);
+  if (ops.length > ops.indexOf(word) + 1) return undefined;
+  const flag = yarn ? booleanOption(cmd, 'production', 'prod') : hasFlag(cmd, '-P') || booleanOption(cmd, 'prod', 'production');
+  // Yarn 2+ fails on --production: nothing is installed.
+  const production = flag ?? (!(yarn && berry) && envFor(instr, cmd, 'NODE_ENV')?.replace(/^["']|["']$/g, '') === 'production');
+  return { pm: yarn ? 'yarn' : 'pnpm', word, keeps: !production, asked: flag === false };
+}
+
+/** A command that leaves node_modules without devDependencies: npm's prune or install without them, `pnpm prune --prod`, a yarn 1 or pnpm install without them, `yarn workspaces focus --production`. */
+function dropsDev(instr: Instr, c: ShellCommand, berry: boolean): boolean {
+  const name = programName(c);
+  const ops = operands(c).map((w) => w.value);
+  if (name === 'npm') return (ops[0] === 'prune' || INSTALL_ALL.has(npmInstallWord(c)?.value ?? '')) && omitsDev(instr, c);
+  if (name === 'pnpm' && ops[0] === 'prune') return hasFlag(c, '-P') || !!booleanOption(c, 'prod', 'production');
+  if (name === 'yarn' && ops[0] === 'workspaces' && ops[1] === 'focus') return !!booleanOption(c, 'production');
+  const other = (name === 'yarn' || name === 'pnpm') && !(name === 'yarn' && berry) ? yarnPnpmInstall(instr, c, berry) : undefined;
+  return !!other && !other.keeps;
+}
+
+/** The devDependencies a yarn or pnpm install keeps, named from the package.json it installs when known: their size is not known (its lockfile is not read). */
+function unsizedCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, pm: 'yarn' | 'pnpm'): string {
+  const manifest = env.context.npmManifest;
+  const dev = manifest && !manifest.workspaces && copiedBefore(instr, manifest.path, cmd) ? manifest.devDependencies : [];
+  const what = dev.length ? `the ${dev.length === 1 ? 'devDependency' : `${formatCount(dev.length)} devDependencies`} of ${manifest!.path} (${someNames(dev)})` : TOOLS;
+  return `${what}; size not known (${pm === 'yarn' ? 'yarn.lock' : 'pnpm-lock.yaml'} is not read)`;
+}
+
+/** How a yarn or pnpm user installs or prunes without the devDependencies, for messages (and the flag a fix adds). */
+function prodWays(pm: 'yarn' | 'pnpm', berry: boolean): { flag?: string; install: string; prune: string } {
+  if (pm === 'pnpm') return { flag: '--prod', install: '`pnpm install --prod`', prune: '`pnpm prune --prod`' };
+  if (berry) return { install: '`yarn workspaces focus --production`', prune: '`yarn workspaces focus --production`' };
+  return { flag: '--production', install: '`yarn install --production`', prune: '`yarn install --production`' };
 }
 
 export const rule: Rule = {
@@ -171,21 +218,21 @@ export const rule: Rule = {
   scope: 'layers',
   // A later use of the devDependencies counts only in the same image (followsInImage): same family.
   reads: 'family',
-  // The build context's lockfile, when there is one, sizes the devDependencies.
-  contextKey: lockfileKey,
+  // The build context's lockfile, when there is one, sizes the devDependencies; its .yarnrc.yml shows yarn 2+.
+  contextKey: (env) => `${lockfileKey(env)}/${env.context.yarnrc ? berryProjectKey(env.context) : ''}`,
   quotesLines: true,
   docs: {
-    summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`) in a stage whose layers form the final image, or whose node_modules a `COPY --from` carries there.',
+    summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`), `yarn install` without `--production` (yarn 2+: instead of `yarn workspaces focus --production`), `pnpm install` without `--prod`, in a stage whose layers form the final image, or whose node_modules a `COPY --from` carries there.',
     why: 'Test runners, bundlers, linters and type definitions are needed to build and test the app, not to run it. Installed in the final image they ship with every deployment. When the Dockerfile builds the app in the same image (`npm run build`), they are needed there: the cure is a builder stage, and a final stage that installs with `--omit=dev` and copies the build output.',
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
-    sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table (a build takes the newest versions that fit, which may differ). Either when the table knows at least half of them, as "at least" when it lacks some. Otherwise ${BASIS} (${DEV.basis}). No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
-    fix: 'Inserts `--omit=dev` after the subcommand. Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead; for `npm run build` in a stage FROM a node image, build-tools-in-final-image reports that on the FROM line, with this figure and a builder-stage rewrite, and this rule does not, unless that one is off or ignored there. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are reported only when a `COPY --from` carries the node_modules they install into it and no later `npm prune --omit=dev` or `npm ci --omit=dev` of the stage (or of one built on it) drops them; not reported either: images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
+    sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table (a build takes the newest versions that fit, which may differ). Either when the table knows at least half of them, as "at least" when it lacks some. Otherwise ${BASIS} (${DEV.basis}). For yarn and pnpm not known: their lockfiles are not read. No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
+    fix: 'Inserts `--omit=dev` after the subcommand (yarn 1: `--production`, pnpm: `--prod`; none where the yarn may be 2+, which fails on it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead; for `npm run build` in a stage FROM a node image, build-tools-in-final-image reports that on the FROM line, with this figure and a builder-stage rewrite, and this rule does not, unless that one is off or ignored there. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are reported only when a `COPY --from` carries the node_modules they install into it and no later `npm prune --omit=dev` or `npm ci --omit=dev` of the stage (or of one built on it) drops them; not reported either: images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
   },
   // Whether the image starts tests or a development server is read from the final stage, for a
   // builder's family too. A builder's install gets no fix: what copies its node_modules (another
   // family) may need the devDependencies.
-  fileKey: (file) => String(startsTestsOrDevServer(file)),
+  fileKey: (file) => `${startsTestsOrDevServer(file)}/${usesYarnBerry(file)}`,
   check({ model, file, env }) {
     const out: RawFinding[] = [];
     // Looked for at the first install that keeps the devDependencies only: most files have none.
@@ -193,44 +240,66 @@ export const rule: Rule = {
     let testOrDevImage: boolean | undefined;
     const builds = new Map<Stage, ReturnType<typeof nodeImageBuild>>();
     let pruning: Instr[] | undefined;
+    // Signs of yarn 2+ anywhere in the file: its yarn ignores NODE_ENV and has no --production.
+    const berryFile = usesYarnBerry(file ?? model);
     for (const instr of runInstructions(model)) {
       const inFinal = instr.stage.layersInFinal;
       const run = instr.run;
       let pruneAt: number | undefined;
       for (const cmd of run.commands) {
-        const word = npmInstallWord(cmd);
-        if (!word || !INSTALL_ALL.has(word.value)) continue;
-        if (installsGlobally(cmd)) continue;
-        const types = npmDependencyTypes(instr, cmd);
-        if (npmPackageOperands(cmd, word).length > 0 || types.omitted.has('dev') || ranIndex(run, cmd) < (pruneAt ??= lastDevPrune(instr))) continue;
+        const name = programName(cmd);
+        if (name !== 'npm' && name !== 'yarn' && name !== 'pnpm') continue;
+        const berry = name === 'yarn' && (berryFile || copiesBerryProject(instr, cmd, env.context));
+        const npmWord = name === 'npm' ? npmInstallWord(cmd) : undefined;
+        const other = name === 'npm' ? undefined : yarnPnpmInstall(instr, cmd, berry);
+        let types: ReturnType<typeof npmDependencyTypes> | undefined;
+        if (npmWord) {
+          if (!INSTALL_ALL.has(npmWord.value) || installsGlobally(cmd)) continue;
+          types = npmDependencyTypes(instr, cmd);
+          if (npmPackageOperands(cmd, npmWord).length > 0 || types.omitted.has('dev')) continue;
+        } else if (!other?.keeps) continue;
+        if (ranIndex(run, cmd) < (pruneAt ??= lastDevPrune(instr, berryFile))) continue;
         if ((testOrDevImage ??= startsTestsOrDevServer(file ?? model))) continue;
         // In a builder stage, reported only when a COPY --from carries its node_modules into the final image.
         let holds: string | undefined;
         if (!inFinal) {
           const cwd = commandCwd(instr, cmd);
-          if (cwd === undefined || hasFlag(cmd, '--prefix') || firstFollowing((pruning ??= pruningRuns(model)), instr)) continue;
+          if (cwd === undefined || hasFlag(cmd, '--prefix', '--dir', '-C', '--cwd') || firstFollowing((pruning ??= pruningRuns(model, berryFile)), instr)) continue;
           holds = `${cwd.replace(/\/$/, '')}/node_modules`;
         }
-        const own = lockfileDevCost(env, instr, cmd, word) ?? manifestDevCost(env, instr, cmd, word);
+        const own = npmWord ? (lockfileDevCost(env, instr, cmd, npmWord) ?? manifestDevCost(env, instr, cmd, npmWord)) : undefined;
         // The installed lockfile pins no dev package, or package.json declares none and no lockfile
         // says otherwise: --omit=dev would change nothing.
         if (own ? own.none : declaresNoDev(env, instr, cmd)) continue;
         const dev = laterDevUse(instr, cmd, model, (uses ??= devUses(model)));
-        const cost = own?.cost ?? BASIS;
+        // yarn.lock and pnpm-lock.yaml are not read: no figure for their installs.
+        const cost = own?.cost ?? (other ? unsizedCost(env, instr, cmd, other.pm) : BASIS);
+        const ways = other ? prodWays(other.pm, berry) : { flag: '--omit=dev', install: '`npm ci --omit=dev`', prune: '`npm prune --omit=dev`' };
+        const pm = other?.pm ?? 'npm';
+        // corepack may run yarn 2+ here (package.json's packageManager, not known): both ways.
+        const unsure = other?.pm === 'yarn' && !berry && corepackMayRunBerry(instr, cmd, env.context);
         const where = inFinal ? 'into the final image' : 'here';
         const message = dev
-          ? `npm installs devDependencies ${where}: ${cost}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so ${inFinal ? 'build in a separate stage and install with `npm ci --omit=dev` in the final one' : 'run `npm prune --omit=dev` after it, or copy only the build output'}.`
+          ? `${pm} installs devDependencies ${where}: ${cost}. Line ${dev.line + 1} (\`${dev.text}\`) needs them, so ${inFinal ? `build in a separate stage and install with ${ways.install} in the final one` : `run ${ways.prune} after it, or copy only the build output`}.`
           : !inFinal
-            ? `npm installs devDependencies here: ${cost}. Unless what copies them needs them, add --omit=dev or run \`npm prune --omit=dev\` before the copy.`
-            : types.included.has('dev')
+            ? `${pm} installs devDependencies here: ${cost}. Unless what copies them needs them, ${ways.flag ? `add ${ways.flag} or ` : ''}run ${ways.prune} before the copy.`
+            : types?.included.has('dev')
             ? `npm installs devDependencies ${where}: ${cost}. Its include=dev setting wins over --omit=dev and NODE_ENV=production: drop it.`
-            : `npm installs devDependencies ${where}: ${cost}. Add --omit=dev${types.omitGiven ? '' : ' (or set NODE_ENV=production)'}.`;
+            : other?.asked
+            ? `${pm} installs devDependencies ${where}: ${cost}. Drop its ${ways.flag}=false.`
+            : !ways.flag
+            ? `yarn 2+ installs devDependencies ${where}: ${cost}. Install with ${ways.install} instead.`
+            : unsure
+            ? `yarn installs devDependencies ${where}: ${cost}. Add --production (yarn 1) or use ${prodWays('yarn', true).install} (yarn 2+).`
+            : `${pm} installs devDependencies ${where}: ${cost}. Add ${ways.flag}${types?.omitGiven ? '' : ' (or set NODE_ENV=production)'}.`;
         const saving = own?.saving ?? { basis: `depends on the project; example: ${DEV.basis}` };
         // In the final image, build-tools-in-final-image reports this install's devDependencies with the stage's
         // `npm run build` on its FROM line, with this figure and a builder-stage rewrite.
         if (!builds.has(instr.stage)) builds.set(instr.stage, nodeImageBuild(instr.stage));
         const handOver = inFinal && builds.get(instr.stage)?.install.cmd === cmd ? ({ to: 'build-tools-in-final-image', keep: 'if-hidden', at: 'from' } as const) : undefined;
-        out.push({ range: commandRange(model, run, cmd), instr, message, saving, handOver, holds, onlyIfCarried: !inFinal, data: { commandStart: cmd.start, needsDev: dev !== undefined || types.included.has('dev') || !inFinal, cost } });
+        // A fix only where the flag is known to work: not for a yarn that may be 2+ (it fails on --production).
+        const needsDev = dev !== undefined || !!types?.included.has('dev') || !!other?.asked || !inFinal || !ways.flag || unsure;
+        out.push({ range: commandRange(model, run, cmd), instr, message, saving, handOver, holds, onlyIfCarried: !inFinal, data: { commandStart: cmd.start, needsDev, cost } });
       }
     }
     return out;
@@ -238,8 +307,12 @@ export const rule: Rule = {
   fix(finding, { model }) {
     if (finding.data?.needsDev) return undefined;
     const found = findingCommand(model, finding);
-    const word = found && npmInstallWord(found.cmd);
-    if (!found || !word) return undefined;
-    return { title: 'Install without devDependencies (--omit=dev)', edits: [insertAfterWord(model, found.run, word, ' --omit=dev')] };
+    if (!found) return undefined;
+    const npm = npmInstallWord(found.cmd);
+    const other = npm ? undefined : yarnPnpmInstall(found.instr, found.cmd, false);
+    const word = npm ?? other?.word;
+    const flag = other ? prodWays(other.pm, false).flag : '--omit=dev';
+    if (!word) return undefined;
+    return { title: `Install without devDependencies (${flag})`, edits: [insertAfterWord(model, found.run, word, ` ${flag}`)] };
   },
 };

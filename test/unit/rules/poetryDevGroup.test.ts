@@ -1,0 +1,43 @@
+/**
+ * pip-dev-requirements for Poetry: `poetry install` installs every non-optional group, dev among
+ * them, unless `--only`, `--without`, `--no-dev` or `--only-root` says otherwise (Poetry 1.3.2's
+ * group_command.py: `--no-dev` maps to `--only main`). No fix: `--only main` needs Poetry 1.2+.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
+
+const ENV = { context: {} };
+
+function dev(text: string) {
+  const analysis = analyze(text, ENV);
+  return analysis.findings.filter((f) => f.ruleId === 'pip-dev-requirements').map((f) => ({ f, fix: fixFor(analysis, f, ENV) }));
+}
+
+const image = (install: string) => `FROM python:3.12-slim\nRUN pip install --no-cache-dir poetry==1.8.3\nWORKDIR /app\nCOPY pyproject.toml poetry.lock ./\nRUN ${install}\nCMD ["python", "-m", "app"]\n`;
+
+describe('pip-dev-requirements: poetry install', () => {
+  it('without a group choice, in the final image: reported without a figure or a fix', () => {
+    for (const install of ['poetry install --no-root', 'poetry install', 'POETRY_VIRTUALENVS_CREATE=false poetry install --no-interaction --with docs']) {
+      const found = dev(image(install));
+      assert.equal(found.length, 1, install);
+      assert.equal(found[0].f.range.start.line, 4);
+      assert.equal(found[0].f.message, 'poetry installs every non-optional group into the final image: the dev group of pyproject.toml (pytest, linters, type checkers), if it has one; its size depends on the project. Add --only main (Poetry 1.2+).');
+      assert.equal(found[0].f.saving?.bytes, undefined);
+      assert.equal(found[0].fix, undefined);
+    }
+  });
+
+  it('--only main, --only=main, --without dev, --no-dev, --only-root, or a builder stage: nothing', () => {
+    for (const text of [
+      image('poetry install --only main --no-root'),
+      image('poetry install --only=main'),
+      image('poetry install --without dev,test'),
+      image('poetry install --no-dev'),
+      image('poetry install --only-root'),
+      image('poetry export -f requirements.txt -o requirements.txt'),
+      `FROM python:3.12 AS build\nRUN pip install poetry\nCOPY . .\nRUN poetry install && poetry run pytest\n\nFROM python:3.12-slim\nCOPY --from=build /app/dist /dist\n`,
+    ]) {
+      assert.deepEqual(dev(text).map((d) => d.f.message), [], text);
+    }
+  });
+});
