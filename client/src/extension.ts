@@ -135,8 +135,9 @@ export async function activate(context: ExtensionContext): Promise<Api> {
       const uri = window.activeTextEditor?.document.uri.toString();
       if (!uri) return;
       const result = (await commands.executeCommand('dockerfileSizeHints.server.applyAllFixes', uri)) as { applied?: number; complete?: boolean } | undefined;
-      if (!result?.applied) void window.showInformationMessage('Dockerfile Size Hints: no fix to apply here.');
-      else if (result.complete === false) void window.showInformationMessage(`Dockerfile Size Hints: applied ${result.applied} fixes; more remain (run the command again).`);
+      // complete false with nothing applied: the text changed meanwhile, or the CPU cap came first.
+      if (result?.complete === false) void window.showInformationMessage(`Dockerfile Size Hints: applied ${result.applied ?? 0} fixes; more remain (run the command again).`);
+      else if (!result?.applied) void window.showInformationMessage('Dockerfile Size Hints: no fix to apply here.');
     }),
   );
   context.subscriptions.push(...registerEngineCommands(context, client));

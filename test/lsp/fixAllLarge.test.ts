@@ -85,4 +85,18 @@ describe('Apply all size fixes past its CPU cap', function () {
     const result = await client.request<{ applied: number; complete: boolean }>('workspace/executeCommand', { command: 'dockerfileSizeHints.server.applyAllFixes', arguments: [uri] });
     assert.ok(result.applied > 0 && result.complete === false, JSON.stringify(result));
   });
+
+  it('says more remain, not that there is nothing to fix, when the document changes while it works', async () => {
+    const { dir, client } = server;
+    const text = installs(300);
+    const uri = fileUri(path.join(dir, 'Changed.Dockerfile'));
+    await client.open(uri, text);
+    await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 60_000);
+    // The change comes in after the first slice: the work is dropped, and no edit is sent.
+    const edits = client.appliedEdits.length;
+    const result = client.request<{ applied: number; complete?: boolean }>('workspace/executeCommand', { command: 'dockerfileSizeHints.server.applyAllFixes', arguments: [uri] });
+    await client.change(uri, 2, `${text}# typed\n`);
+    assert.deepEqual(await result, { applied: 0, complete: false });
+    assert.equal(client.appliedEdits.length, edits);
+  });
 });

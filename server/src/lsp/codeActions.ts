@@ -66,7 +66,7 @@ export async function fixAllActions(doc: DocumentAnalysis, params: CodeActionPar
   const only = params.context.only;
   if (doc.ignore || !doc.analysis || !only || !only.some((o) => FIX_ALL_KIND === o || FIX_ALL_KIND.startsWith(o + '.'))) return [];
   const all = await fixAllEdit(doc, wanted);
-  return all ? [{ title: `Apply all size fixes (${all.count}${all.complete ? '' : '; more remain: apply again'})`, kind: FIX_ALL_KIND, edit: all.edit }] : [];
+  return all?.edit ? [{ title: `Apply all size fixes (${all.count}${all.complete ? '' : '; more remain: apply again'})`, kind: FIX_ALL_KIND, edit: all.edit }] : [];
 }
 
 /** Quick fixes in ignore files: each finding carries its own fix. */
@@ -100,16 +100,20 @@ export const APPLY_ALL_FIXES_COMMAND = 'dockerfileSizeHints.server.applyAllFixes
 export const FIX_ALL_CPU_CAP_MS = fromEnv('DSH_FIX_ALL_CPU_MS', 4_000);
 const FIX_ALL_SLICE_MS = 20;
 
-/** One workspace edit that applies every preferred fix (those done within the cap), or undefined when there is none or the document changed meanwhile. */
-export async function fixAllEdit(doc: DocumentAnalysis, wanted: () => boolean = () => true): Promise<{ edit: WorkspaceEdit; count: number; complete: boolean } | undefined> {
+/**
+ * One workspace edit that applies every preferred fix (those done within the cap), or undefined when
+ * there is none. No edit, with complete false, when the document changed meanwhile or the cap came
+ * before the first round was done: fixes may remain.
+ */
+export async function fixAllEdit(doc: DocumentAnalysis, wanted: () => boolean = () => true): Promise<{ edit?: WorkspaceEdit; count: number; complete: boolean } | undefined> {
   const analysis = doc.analysis;
   if (!analysis || analysis.findings.length === 0) return undefined;
   const text = analysis.model.text;
   const run = new FixAllRun(text, doc.env, doc.settings, { analysis });
   const sliced = await runInSlices(() => run.step(), { sliceMs: FIX_ALL_SLICE_MS, cpuCapMs: FIX_ALL_CPU_CAP_MS, wanted, firstSliceAtOnce: true });
-  if (sliced.outcome === 'dropped') return undefined;
+  if (sliced.outcome === 'dropped') return { count: 0, complete: false };
   const result = run.result();
-  if (result.applied.length === 0) return undefined;
+  if (result.applied.length === 0) return result.complete || sliced.outcome === 'done' ? undefined : { count: 0, complete: false };
   const whole: TextEdit = { range: analysis.model.lines.range(0, text.length), newText: result.text };
   const edit = workspaceEdit(doc, { title: '', edits: text === result.text ? [] : [whole], createFiles: result.createFiles, editFiles: result.editFiles });
   return { edit, count: result.applied.length, complete: result.complete };

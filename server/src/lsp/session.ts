@@ -218,6 +218,7 @@ export function startSession(connection: Connection): void {
     const version = doc?.version;
     const edit = doc && (await fixAllEdit(await cache.get(doc), () => documents.get(uri!)?.version === version));
     if (!edit) return { applied: 0 };
+    if (!edit.edit) return { applied: 0, complete: false };
     const result = await connection.workspace.applyEdit({ label: 'Apply all size fixes', edit: edit.edit });
     return { applied: result.applied ? edit.count : 0, complete: edit.complete };
   });
