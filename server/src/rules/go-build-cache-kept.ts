@@ -49,29 +49,38 @@ function downloadsIn(stage: Stage): Instr[] {
   return list;
 }
 
-/** True when a RUN below `instr` in its image downloaded the modules (see downloadsIn). */
-function downloadedBefore(instr: Instr): boolean {
-  for (let st = instr.stage; st; st = st.from.stage) if (downloadsIn(st).some((i) => i.index < instr.index)) return true;
+/**
+ * True when a RUN below `instr` in its image downloaded the modules and left them in its layer (see
+ * downloadsIn): not into a cache mount, nor removed after (the build then fetches them again).
+ */
+function downloadedBefore(instr: Instr, env: (name: string) => string | undefined): boolean {
+  const kept = (i: Instr) => ranCommands(i.run!).some((c) => !!goFills(c) && !compiles(c) && !handledAfter(i, c, env).mod);
+  for (let st = instr.stage; st; st = st.from.stage) if (downloadsIn(st).some((i) => i.index < instr.index && kept(i))) return true;
   return false;
 }
 
-/** Which of the two caches the RUN already takes care of after `cmd` (go clean, rm, cache mount, vendored modules). */
-function cacheState(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): { mod: boolean; build: boolean } {
+/** Whether the RUN cleans the module cache after `cmd`, mounts it or removes it; and the build cache likewise. */
+function handledAfter(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): { mod: boolean; build: boolean } {
   const run = instr.run!;
   // In the order the commands run, a -c script's hidden ones too.
   const paths = [...cacheMountTargets(instr), ...removedPathsAfter(run, cmd).map((p) => expandVars(p, env))];
   const handled = (dir: string) => paths.some((p) => pathCovers(p, dir));
-  const cleaned = { cache: !!firstRanAfter(run, cmd, cleansCache), modcache: !!firstRanAfter(run, cmd, cleansModcache) };
   const gopath = env('GOPATH');
   const modDirs = [env('GOMODCACHE'), gopath && `${gopath}/pkg/mod`, '/go/pkg/mod', '~/go/pkg/mod'].filter((d): d is string => !!d);
+  return {
+    mod: !!firstRanAfter(run, cmd, cleansModcache) || modDirs.some(handled),
+    build: !!firstRanAfter(run, cmd, cleansCache) || handled(env('GOCACHE') ?? '~/.cache/go-build'),
+  };
+}
+
+/** Which of the two caches the RUN already takes care of after `cmd` (go clean, rm, cache mount, vendored modules). */
+function cacheState(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): { mod: boolean; build: boolean } {
+  const state = handledAfter(instr, cmd, env);
   const vendored = /-mod=vendor/.test(env('GOFLAGS') ?? '') || programArgs(cmd).some((w) => w.value === '-mod=vendor');
   // After an earlier `go mod download` in this image, a build adds nothing to the module cache:
   // those modules sit in the earlier layer (reported there), and cleaning them here frees nothing.
-  const modulesBelow = compiles(cmd) && downloadedBefore(instr);
-  return {
-    mod: cleaned.modcache || vendored || modulesBelow || modDirs.some(handled),
-    build: cleaned.cache || handled(env('GOCACHE') ?? '~/.cache/go-build'),
-  };
+  const modulesBelow = compiles(cmd) && downloadedBefore(instr, env);
+  return { mod: state.mod || vendored || modulesBelow, build: state.build };
 }
 
 /**

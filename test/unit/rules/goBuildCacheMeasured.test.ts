@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderConstants } from '../../bench/measure/constants-template';
 import type { Results } from '../../bench/measure/types';
-import { analyze } from '../../../server/src/core/analyze';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
 import { formatBytes, GO_BUILD_CACHE_EXAMPLE as GO, GO_BUILD_CACHE_GO119_EXAMPLE as GO119 } from '../../../server/src/sizes';
 import { RULES } from '../../../server/src/rules';
 
@@ -60,6 +60,18 @@ describe('go-build-cache-kept and the measured build cache', () => {
     }
     // Not fetched earlier: both.
     assert.match(findings(`FROM golang:1.23\n${body}RUN go build -o /app .\nCMD ["/app"]\n`)[0].message, /module and build caches/);
+  });
+
+  it('an earlier download whose modules did not stay in its layer leaves the build to fetch them again', () => {
+    const body = 'WORKDIR /src\nCOPY . .\n';
+    for (const download of ['RUN --mount=type=cache,target=/go/pkg/mod go mod download', 'RUN go mod download && go clean -modcache', 'RUN go mod download && rm -rf /go/pkg/mod']) {
+      const text = `FROM golang:1.23\n${body}${download}\nRUN go build -o /app .\nCMD ["/app"]\n`;
+      const build = findings(text).find((f) => f.range.start.line === 4);
+      assert.match(build?.message ?? '', /module and build caches/, text);
+      const fix = analyze(text, { context: {} });
+      const f = fix.findings.find((x) => x.ruleId === 'go-build-cache-kept' && x.range.start.line === 4)!;
+      assert.match(JSON.stringify(fixFor(fix, f, { context: {} })?.edits), /go clean -cache -modcache/, text);
+    }
   });
 
   it('the docs give both Go figures', () => {
