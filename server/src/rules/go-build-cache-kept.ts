@@ -54,9 +54,23 @@ function downloadsIn(stage: Stage): Instr[] {
  * downloadsIn): not into a cache mount, nor removed after (the build then fetches them again).
  */
 function downloadedBefore(instr: Instr, env: (name: string) => string | undefined): boolean {
-  const kept = (i: Instr) => ranCommands(i.run!).some((c) => !!goFills(c) && !compiles(c) && !handledAfter(i, c, env).mod);
-  for (let st = instr.stage; st; st = st.from.stage) if (downloadsIn(st).some((i) => i.index < instr.index && kept(i))) return true;
+  for (let st = instr.stage; st; st = st.from.stage) if (firstKeptDownload(st, env) < instr.index) return true;
   return false;
+}
+
+/**
+ * The index of the stage's first RUN that downloads modules into its layer (Infinity: none), once
+ * per stage (with the environment of the first command that asks: GOMODCACHE and GOPATH rarely
+ * change between a download and a build).
+ */
+const FIRST_KEPT = new WeakMap<Stage, number>();
+function firstKeptDownload(stage: Stage, env: (name: string) => string | undefined): number {
+  let at = FIRST_KEPT.get(stage);
+  if (at === undefined) {
+    const kept = downloadsIn(stage).find((i) => ranCommands(i.run!).some((c) => !!goFills(c) && !compiles(c) && !handledAfter(i, c, env).mod));
+    FIRST_KEPT.set(stage, (at = kept ? kept.index : Infinity));
+  }
+  return at;
 }
 
 /** Whether the RUN cleans the module cache after `cmd`, mounts it or removes it; and the build cache likewise. */

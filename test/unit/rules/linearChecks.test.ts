@@ -38,6 +38,10 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('go-build-cache-kept', (n) => `FROM golang:1.22\nRUN ${'go mod download && go build -o /out/app ./... && '.repeat(n)}true\n`);
   });
 
+  it('go-build-cache-kept: the first download that keeps its modules is found once per stage, not per build', () => {
+    assertLinearCheck('go-build-cache-kept', (n) => `FROM golang:1.22\n${'RUN --mount=type=cache,target=/go/pkg/mod go mod download\nRUN go build -o /app .\n'.repeat(n / 4)}`);
+  });
+
   it("npm-cache-kept's fix: the same repair of every install of a RUN is checked once", () => {
     assertLinear(
       'npm-cache-kept fixes',
