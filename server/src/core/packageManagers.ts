@@ -3,12 +3,13 @@
  * mounts it or turns it off, which user and shell a RUN has, and a factory for the many rules
  * shaped "this install leaves a cache in the layer unless the same RUN deals with it".
  *
- * Paths are compared after {@link normalizeCachePath}, so `~/.npm`, `$HOME/.npm`, `/root/.npm`
- * and `/home/node/.npm` are the same cache: a rule written for root also accepts the cleanup a
- * Dockerfile running as another user writes.
+ * Paths are compared after {@link normalizeCachePath}, with `~` and `$HOME` made the home of the
+ * user each command runs as ({@link homeOf}): `rm -rf /root/.npm` empties root's cache, not the
+ * one `npm ci` fills after `USER node` (/home/node/.npm). Where that home is not known, `~` stays
+ * and only a removal written with `~` or `$HOME` counts.
  */
 import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, operands, ranCommands, ranIndex, RPM_PROGRAMS } from './commands';
-import { buildModel, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
+import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
@@ -17,13 +18,13 @@ import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
 /**
- * `~/x`, `$HOME/x`, `${HOME}/x`, `/root/x` and `/home/<user>/x` become `~/x`; trailing slashes
- * and trailing `/*` or `/.*` globs go, so `rm -rf /root/.npm/*` and a mount on `/root/.npm` name
- * the same folder.
+ * `~/x`, `$HOME/x` and `${HOME}/x` become `<home>/x` when `home` is known, else `~/x`; trailing
+ * slashes and trailing `/*` or `/.*` globs go, so `rm -rf /root/.npm/*` and a mount on
+ * `/root/.npm` name the same folder.
  */
-export function normalizeCachePath(p: string): string {
+export function normalizeCachePath(p: string, home?: string): string {
   let s = p.trim().replace(/^["']|["']$/g, '');
-  s = s.replace(/^(~|\$HOME|\$\{HOME\}|\/root|\/home\/[^/]+)(?=\/|$)/, '~');
+  s = s.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, home ?? '~');
   for (;;) {
     const next = s.replace(/\/(\*|\.\*|\.\[[^\]]*\]\*|\.\?\?\*)$/, '').replace(/\/+$/, '');
     if (next === s) break;
@@ -35,14 +36,26 @@ export function normalizeCachePath(p: string): string {
 /**
  * True when removing or mounting `handled` takes care of `dir`: the same folder, a parent of it,
  * or a folder inside it (lenient on purpose: a partial cleanup is the author's informed choice,
- * and flagging it would be noise). A trailing `*` in `handled` matches as a prefix.
+ * and flagging it would be noise). A trailing `*` in `handled` matches as a prefix. `~` in each is
+ * the home of the command that writes it (`homes`; see {@link homeOf}), unknown when not given.
  */
-export function pathCovers(handled: string, dir: string): boolean {
-  const h = normalizeCachePath(handled);
-  const d = normalizeCachePath(dir);
+export function pathCovers(handled: string, dir: string, homes: { handled?: string; dir?: string } = {}): boolean {
+  const h = normalizeCachePath(handled, homes.handled);
+  const d = normalizeCachePath(dir, homes.dir);
   if (h === '/' || h === '~' || h === '') return h === d;
   if (h.endsWith('*')) return d.startsWith(h.slice(0, -1));
   return h === d || d.startsWith(h + '/') || h.startsWith(d + '/');
+}
+
+/** An rm operand of `rm` as {@link pathCovers} reads it: variables expanded with `env`, `~` the home of the rm's user. */
+export function removalPath(instr: Instr, rm: ShellCommand, path: string, env: (name: string) => string | undefined): string {
+  const p = expandVars(path, env);
+  return normalizeCachePath(p, inHome(p) ? homeOf(instr, rm) : undefined);
+}
+
+/** True when `p` starts with the home (`~`, `$HOME`, `${HOME}`): its folder depends on the user. */
+export function inHome(p: string): boolean {
+  return /^["']?(~|\$HOME|\$\{HOME\})(?=\/|["']?$)/.test(p);
 }
 
 /** Operands of the `rm` commands among `commands`. */
@@ -372,6 +385,129 @@ export function runsAsRoot(instr: Instr): boolean {
   return /^(root|0)(:.*)?$/.test(last);
 }
 
+/** A user the file creates (useradd, adduser, usermod -d) or its base image has. */
+interface KnownUser {
+  name: string;
+  uid?: string;
+  /** Undefined when not worked out (a variable, Debian's `adduser --system`). */
+  home?: string;
+}
+
+/** The users official images create that a USER may name: the node images' `node` (uid 1000). */
+const IMAGE_USERS: Record<string, KnownUser[]> = { node: [{ name: 'node', uid: '1000', home: '/home/node' }] };
+
+/**
+ * The home of the user the command `cmd` of `instr` runs as: HOME as the command sees it (an
+ * assignment in front, an export, an ENV), else the home of the user of the last USER along the
+ * FROM chain ({@link userHome}). Undefined when not known, and for a command run through `sudo`.
+ */
+export function homeOf(instr: Instr, cmd: ShellCommand): string | undefined {
+  if (cmd.words.slice(0, Math.max(0, programIndex(cmd))).some((w) => w.value === 'sudo')) return undefined;
+  const set = envFor(instr, cmd, 'HOME');
+  if (set === undefined) return userHome(instr);
+  const v = set.replace(/^["']|["']$/g, '');
+  return v.startsWith('/') && !/[$`]/.test(v) ? v.replace(/(.)\/+$/, '$1') : undefined;
+}
+
+/** `rel` in the home of the user `cmd` runs as ({@link homeOf}); undefined when that home is not known. */
+export function homePath(instr: Instr, cmd: ShellCommand, rel: string): string | undefined {
+  const home = homeOf(instr, cmd);
+  return home === undefined ? undefined : `${home === '/' ? '' : home}/${rel}`;
+}
+
+/**
+ * The home the user of `instr` has: /root without a USER along the FROM chain (official images
+ * run as root) or with USER root / 0; else the home of the user a USER names (by name or uid, a
+ * group after `:` aside) as the file creates it before (`useradd -m -d /srv/app app`: /srv/app;
+ * plain `useradd app`: /home/app) or as the base image has it (node's `node`). Undefined when the
+ * file does not tell.
+ */
+export function userHome(instr: Instr): string | undefined {
+  const last = lastUser(instr);
+  if (!last) return '/root';
+  if (!userHomes.has(last)) {
+    const written = last.node.getArgumentsContent()?.trim() ?? '';
+    const env = envBefore(last);
+    const who = expandVars(written, (n) => env.get(n)).split(':')[0];
+    let home: string | undefined;
+    if (who === 'root' || who === '0') home = '/root';
+    else if (who && !/[$`]/.test(who)) {
+      const known = [...(IMAGE_USERS[imageRepository(baseImageOf(last)) ?? ''] ?? []), ...createdUsers(last)];
+      home = known.reverse().find((u) => u.name === who || u.uid === who)?.home;
+    }
+    userHomes.set(last, home);
+  }
+  return userHomes.get(last);
+}
+
+const userHomes = new WeakMap<Instr, string | undefined>();
+
+/** The last USER before `instr` along its FROM chain: asked for every install, so each stage's USERs are listed once. */
+function lastUser(instr: Instr): Instr | undefined {
+  for (let st = instr.stage; st; st = st.from.stage) {
+    let users = usersOf.get(st);
+    if (!users) usersOf.set(st, (users = st.instructions.filter((i) => i.keyword === 'USER')));
+    let k = users.length;
+    if (st === instr.stage) while (k > 0 && users[k - 1].index >= instr.index) k--;
+    if (k > 0) return users[k - 1];
+  }
+  return undefined;
+}
+
+const usersOf = new WeakMap<Stage, Instr[]>();
+
+/** useradd's, usermod's and busybox adduser's short options that take a value. */
+const USER_VALUE_OPTIONS: Record<string, string> = { useradd: 'bcdefgGkKpPRsuZ', usermod: 'cdefgGlpPRsuZ', adduser: 'hgsGuk' };
+/** The long options of useradd, usermod and Debian's adduser that take a value. */
+const USER_VALUE_LONG = /^--(base-dir|comment|home-dir|home|expiredate|inactive|gid|groups|skel|key|password|root|prefix|shell|uid|selinux-user|login|ingroup|gecos|firstuid|lastuid|firstgid|lastgid|conf)$/;
+
+/** The users the RUNs along the FROM chain before `instr` create or give another home, in order. */
+function createdUsers(instr: Instr): KnownUser[] {
+  const out: KnownUser[] = [];
+  for (const run of earlierAlongChain(instr, 'RUN')) {
+    for (const cmd of run.run ? ranCommands(run.run) : []) {
+      const program = programName(cmd);
+      const short = USER_VALUE_OPTIONS[program];
+      if (!short) continue;
+      const opts = new Map<string, string>();
+      const names: string[] = [];
+      const args = programArgs(cmd);
+      for (let i = 0; i < args.length; i++) {
+        const w = args[i].value;
+        const long = /^(--[^=]+)(?:=(.*))?$/.exec(w);
+        if (long) {
+          if (long[2] !== undefined) opts.set(long[1], long[2]);
+          else opts.set(long[1], USER_VALUE_LONG.test(long[1]) ? (args[++i]?.value ?? '') : '');
+        } else if (/^-./.test(w)) {
+          for (let k = 1; k < w.length; k++) {
+            // The rest of a cluster after an option that takes a value is that value (`-d/srv`).
+            const takes = short.includes(w[k]);
+            opts.set(`-${w[k]}`, !takes ? '' : k + 1 < w.length ? w.slice(k + 1) : (args[++i]?.value ?? ''));
+            if (takes) break;
+          }
+        } else names.push(w);
+      }
+      // `adduser app staff` adds a user to a group; usermod only changes a home it is given.
+      if (names.length !== 1 || (program === 'usermod' && !opts.has('-d') && !opts.has('--home'))) continue;
+      const env = (n: string) => envFor(run, cmd, n);
+      const plain = (v: string | undefined) => (v === undefined ? undefined : expandVars(v.replace(/["']/g, ''), env));
+      const name = plain(names[0])!;
+      const uid = plain(opts.get('-u') ?? opts.get('--uid'));
+      let home = plain(opts.get('-d') ?? opts.get('--home-dir') ?? opts.get('--home') ?? opts.get('-h'));
+      if (program === 'usermod') {
+        const user = [...out].reverse().find((u) => u.name === name);
+        if (user) out.push({ ...user, home: home?.startsWith('/') && !/[$`]/.test(home) ? home : undefined });
+        continue;
+      }
+      const base = plain(opts.get('-b') ?? opts.get('--base-dir'));
+      // Debian's adduser --system gives /nonexistent unless told (adduser 3.130); useradd -r still /home/<name>.
+      if (home === undefined && !(program === 'adduser' && opts.has('--system'))) home = `${base ?? '/home'}/${name}`;
+      out.push({ name, uid, home: home?.startsWith('/') && !/[$`]/.test(home) ? home : undefined });
+    }
+  }
+  return out;
+}
+
 /**
  * True when the RUN's shell reads `&&`, `rm -rf` and `~` as a POSIX shell does: no SHELL along the
  * chain switches to PowerShell or cmd, and the base is not a Windows image.
@@ -553,8 +689,10 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             if (lastClean > k) continue;
             rms ??= run.commands.flatMap((a, at) => removedPaths([a]).map((path) => ({ at, path })));
             const mounts = cacheMountTargets(instr);
-            const removed = rms.filter((r) => r.at > k).map((r) => expandVars(r.path, c.env));
-            const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir)) || removed.some((r) => pathCovers(r, dir));
+            // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
+            const home = homeOf(instr, cmd);
+            const removed = rms.filter((r) => r.at > k).map((r) => removalPath(instr, run.commands[r.at], r.path, c.env));
+            const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir, { dir: home })) || removed.some((r) => pathCovers(r, dir, { dir: home }));
             if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) continue;
             const holds = spec.holds?.(c);
             if (builder && holds === undefined) continue;

@@ -11,7 +11,7 @@ import type { Copy, Instruction } from 'dockerfile-ast';
 import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands, removesPathAfter } from './commands';
 import { leadingJsonArray } from './execForm';
 import { joinContinuations, runOffset, type DockerfileModel, type Instr, type Stage } from './model';
-import { envFor, expandVars, pipKeepsCache, runsAsRoot } from './packageManagers';
+import { envFor, expandVars, homeOf, pipKeepsCache } from './packageManagers';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import { LineIndex } from './text';
 import type { Position, Range } from './types';
@@ -85,7 +85,7 @@ function workOutCwds(instr: Instr): { before: Map<ShellCommand, string | undefin
 /**
  * The absolute path a command's word names (for a pattern, the folder its first wildcard is in),
  * with the variables it sees expanded and `~` or `$HOME` as its home; undefined when it cannot be
- * resolved. The home is HOME as the command sees it, else /root when it runs as root.
+ * resolved. The home is that of the user the command runs as ({@link homeOf}).
  */
 export function namedPath(instr: Instr, cmd: ShellCommand, word: string): string | undefined {
   const env = (name: string) => envFor(instr, cmd, name);
@@ -93,8 +93,8 @@ export function namedPath(instr: Instr, cmd: ShellCommand, word: string): string
   let p = expandVars(word.replace(/["']/g, ''), env);
   const home = /^(~|\$HOME|\$\{HOME\})(?=\/|$)/.exec(p);
   if (home) {
-    const dir = env('HOME')?.replace(/["']/g, '') ?? (runsAsRoot(instr) ? '/root' : undefined);
-    if (dir === undefined || !dir.startsWith('/')) return undefined;
+    const dir = homeOf(instr, cmd);
+    if (dir === undefined) return undefined;
     p = dir + p.slice(home[0].length);
   }
   if (/[$`~]/.test(p)) return undefined;
@@ -333,18 +333,20 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   const out: { path: string; how: string; command: ShellCommand }[] = [];
   // Only a removal after the command counts: `rm -rf /var/lib/apt/lists/* && apt-get update` keeps the lists.
   const kept = (cmd: ShellCommand, p: string) => !removesPathAfter(run, cmd, p) && !hasCacheMount(instr, p);
-  // root's home as the RUN may write it: `/root/.cache/pip`, `~/.cache/pip`, `$HOME/.cache/pip`.
-  const keptInHome = (cmd: ShellCommand, p: string) => kept(cmd, `/root/${p}`) && kept(cmd, `~/${p}`) && kept(cmd, `$HOME/${p}`) && kept(cmd, `\${HOME}/${p}`);
+  // The home of the user the command runs as, as the RUN may write it: `/root/.cache/pip`,
+  // `~/.cache/pip`, `$HOME/.cache/pip`. Not listed where that home is not known.
+  const keptInHome = (cmd: ShellCommand, p: string) => {
+    const home = homeOf(instr, cmd);
+    return home !== undefined && kept(cmd, `${home}/${p}`) && kept(cmd, `~/${p}`) && kept(cmd, `$HOME/${p}`) && kept(cmd, `\${HOME}/${p}`) ? `${home}/${p}` : undefined;
+  };
   const ran = ranCommands(run);
   for (const cmd of ran) {
     if (isAptUpdate(cmd) && kept(cmd, '/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
-    if (isPipInstall(cmd) && pipKeepsCache(instr, cmd) && keptInHome(cmd, '.cache') && !ranAfter(run, cmd).some(isPipCachePurge)) {
-      out.push({ path: '/root/.cache/pip', how: 'pip install', command: cmd });
-    }
+    const pip = isPipInstall(cmd) && pipKeepsCache(instr, cmd) && keptInHome(cmd, '.cache');
+    if (pip && !ranAfter(run, cmd).some(isPipCachePurge)) out.push({ path: `${pip}/pip`, how: 'pip install', command: cmd });
     const name = programName(cmd);
-    if (name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome(cmd, '.npm') && !ranAfter(run, cmd).some(cleansNpmCache)) {
-      out.push({ path: '/root/.npm', how: `npm ${operands(cmd)[0].value}`, command: cmd });
-    }
+    const npm = name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome(cmd, '.npm');
+    if (npm && !ranAfter(run, cmd).some(cleansNpmCache)) out.push({ path: npm, how: `npm ${operands(cmd)[0].value}`, command: cmd });
   }
   return out;
 }

@@ -8,7 +8,7 @@
  * that tool again, and asks to remove the folder in the same RUN.
  */
 import { cacheMountTargets, operands, ranCommands, removeCommandFromRun } from '../core/commands';
-import { appendRepair, cacheRule, expandVars, pathCovers, programWord, removedPaths, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, cacheRule, homeOf, pathCovers, removalPath, programWord, removedPaths, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
@@ -174,8 +174,8 @@ export const rule = cacheRule({
     const last = after.reduce((k, x, i) => (fetched(x).length ? i : k), -1);
     if (after.slice(last + 1).some(clearsCache)) return true;
     if (last < 0) return handled(corepackHome(c));
-    const removed = removedPaths(after.slice(last + 1)).map((r) => expandVars(r, c.env));
-    return cacheMountTargets(c.instr).concat(removed).some((r) => pathCovers(r, corepackHome(c)));
+    const removed = after.slice(last + 1).flatMap((x) => removedPaths([x]).map((r) => removalPath(c.instr, x, r, c.env)));
+    return cacheMountTargets(c.instr).concat(removed).some((r) => pathCovers(r, corepackHome(c), { dir: homeOf(c.instr, c.cmd) }));
   },
   holds: (c) => namedPath(c.instr, c.cmd, corepackHome(c)),
   message: (c) => `corepack leaves its download of ${fetched(c.cmd).join(' or ')} in this layer (${corepackHome(c)}): ${figure(measured(fetched(c.cmd), c.model))}. Nothing later in the image runs it: remove the folder in the same RUN.`,
@@ -186,7 +186,7 @@ export const rule = cacheRule({
   // A removal that a later yarn or pnpm undoes (another rule's `yarn cache clean` appended after it) moves to the end.
   repair: (c) => {
     const fix = appendRepair(c.model, c.instr, `rm -rf ${corepackHome(c)}`);
-    const early = c.instr.run!.commands.filter((x) => removedPaths([x]).some((r) => pathCovers(expandVars(r, c.env), corepackHome(c))));
+    const early = c.instr.run!.commands.filter((x) => removedPaths([x]).some((r) => pathCovers(removalPath(c.instr, x, r, c.env), corepackHome(c), { dir: homeOf(c.instr, c.cmd) })));
     const moved = early.map((x) => removeCommandFromRun(c.model, c.instr, x));
     return fix && moved.every((e) => e !== undefined) ? { ...fix, edits: [...moved, ...fix.edits] } : undefined;
   },

@@ -5,7 +5,7 @@
  * final image copies the folder that holds the caches out of them (`COPY --from=build / /`).
  */
 import { cacheMountTargets, firstRanAfter, operands, ranCommands } from '../core/commands';
-import { appendRepair, baseImageOf, cacheRule, expandVars, imageRepository, pathCovers, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, baseImageOf, cacheRule, expandVars, homeOf, imageRepository, pathCovers, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { Instr, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
@@ -78,7 +78,9 @@ function handledAfter(instr: Instr, cmd: ShellCommand, env: (name: string) => st
   const run = instr.run!;
   // In the order the commands run, a -c script's hidden ones too.
   const paths = [...cacheMountTargets(instr), ...removedPathsAfter(run, cmd).map((p) => expandVars(p, env))];
-  const handled = (dir: string) => paths.some((p) => pathCovers(p, dir));
+  // `~` in both is the home of the user the command runs as (an rm run through sudo aside).
+  const home = homeOf(instr, cmd);
+  const handled = (dir: string) => paths.some((p) => pathCovers(p, dir, { handled: home, dir: home }));
   const gopath = env('GOPATH');
   const modDirs = [env('GOMODCACHE'), gopath && `${gopath}/pkg/mod`, '/go/pkg/mod', '~/go/pkg/mod'].filter((d): d is string => !!d);
   return {

@@ -3,7 +3,7 @@
  * (~/.gradle: caches/ with every dependency and transformed jar, wrapper/ with the downloaded
  * Gradle distribution) in the image. Builder stages are not reported.
  */
-import { appendRepair, cacheRule, flagValue, programWord, runsAsRoot, usedLaterInImage } from '../core/packageManagers';
+import { appendRepair, cacheRule, flagValue, homePath, programWord, usedLaterInImage } from '../core/packageManagers';
 import type { ShellCommand } from '../core/shell';
 import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
@@ -30,7 +30,7 @@ export const rule = cacheRule({
     incorrect: 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN ./gradlew --no-daemon bootJar\nCMD ["java", "-jar", "build/libs/app.jar"]',
     correct: 'FROM eclipse-temurin:21-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.gradle ./gradlew --no-daemon bootJar\n\nFROM eclipse-temurin:21-jre\nCOPY --from=build /app/build/libs/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]',
     sizeImpact: `Depends on the project: ${BASIS}.`,
-    fix: 'Appends `&& rm -rf <home>/caches <home>/wrapper` (/root/.gradle when the RUN runs as root, or `GRADLE_USER_HOME`) when nothing later in the image runs Gradle; other files in the Gradle home (gradle.properties, init scripts) are kept. Not offered when a later RUN or the CMD runs Gradle: the remedy there is a builder stage.',
+    fix: 'Appends `&& rm -rf <home>/caches <home>/wrapper` (`~/.gradle` in the home of the user the RUN runs as, when the file tells it, or `GRADLE_USER_HOME`) when nothing later in the image runs Gradle; other files in the Gradle home (gradle.properties, init scripts) are kept. Not offered when a later RUN or the CMD runs Gradle: the remedy there is a builder stage.',
   },
   fills: gradleRuns,
   cleans: () => false,
@@ -42,7 +42,7 @@ export const rule = cacheRule({
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     if (usedLaterInImage(model, instr, PROGRAMS)) return undefined;
-    const home = userHome(cmd, env) ?? (runsAsRoot(instr) ? '/root/.gradle' : undefined);
+    const home = userHome(cmd, env) ?? homePath(instr, cmd, '.gradle');
     return home && !/[\s$`]/.test(home) ? appendRepair(model, instr, `rm -rf ${home}/caches ${home}/wrapper`) : undefined;
   },
 });

@@ -3,7 +3,7 @@
  * repository (~/.m2/repository: every plugin and dependency jar it downloaded) in the image.
  * Builder stages are not reported.
  */
-import { appendRepair, cacheRule, programWord, runsAsRoot, usedLaterInImage } from '../core/packageManagers';
+import { appendRepair, cacheRule, programWord, homePath, usedLaterInImage } from '../core/packageManagers';
 import { programArgs, type ShellCommand } from '../core/shell';
 import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
@@ -40,7 +40,7 @@ export const rule = cacheRule({
     incorrect: 'FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN mvn -B package -DskipTests\nCMD ["java", "-jar", "target/app.jar"]',
     correct: 'FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 mvn -B package -DskipTests\n\nFROM eclipse-temurin:21-jre\nCOPY --from=build /app/target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]',
     sizeImpact: `Depends on the project: ${BASIS}.`,
-    fix: 'Appends `&& rm -rf <repository>` (/root/.m2/repository when the RUN runs as root, or the `-Dmaven.repo.local` folder) when nothing later in the image runs Maven. Not offered for a `dependency:go-offline` warming step, or when a later RUN or the CMD runs Maven: the remedy there is a builder stage.',
+    fix: 'Appends `&& rm -rf <repository>` (`~/.m2/repository` in the home of the user the RUN runs as, when the file tells it, or the `-Dmaven.repo.local` folder) when nothing later in the image runs Maven. Not offered for a `dependency:go-offline` warming step, or when a later RUN or the CMD runs Maven: the remedy there is a builder stage.',
   },
   fills: mavenRuns,
   cleans: () => false,
@@ -49,7 +49,7 @@ export const rule = cacheRule({
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     if (programArgs(cmd).some((w) => WARMING.test(w.value)) || usedLaterInImage(model, instr, PROGRAMS)) return undefined;
-    const repo = repoLocal(cmd, env) ?? (runsAsRoot(instr) ? '/root/.m2/repository' : undefined);
+    const repo = repoLocal(cmd, env) ?? homePath(instr, cmd, '.m2/repository');
     return repo && !/[\s$`]/.test(repo) ? appendRepair(model, instr, `rm -rf ${repo}`) : undefined;
   },
 });

@@ -3,8 +3,8 @@
  * ~/.cache/pip unless told not to.
  */
 import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, isPipInstall } from '../core/commands';
-import { runInstructions } from '../core/model';
-import { envFor, expandVars, findingCommand, flagValue, normalizeCachePath, pathCovers, pipKeepsCache, removedPaths, userCacheDir } from '../core/packageManagers';
+import { runInstructions, type Instr } from '../core/model';
+import { envFor, findingCommand, flagValue, homeOf, inHome, normalizeCachePath, pathCovers, pipKeepsCache, removalPath, removedPaths, userCacheDir } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -38,13 +38,14 @@ export const rule: Rule = {
       for (let k = 0; k < run.commands.length; k++) {
         const cmd = run.commands[k];
         if (!isPipInstall(cmd) || !pipKeepsCache(instr, cmd)) continue;
-        const dir = cacheDir(cmd);
+        // `~` is the home of the user the install runs as (/home/app after USER app), not always /root's.
+        const dir = normalizeCachePath(cacheDir(cmd), homeOf(instr, cmd));
         if (mounts.some((m) => pathCovers(m, dir))) continue;
         // Emptied later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`): nothing stays in the layer.
         // A purge empties the cache folder it sees: not the one an install's --cache-dir or its own PIP_CACHE_DIR=... named.
         // What the RUN purges and removes is read once for all its installs (a walk per install was quadratic).
-        later ??= laterCleanups(run.commands, cacheDir);
-        if ((later.lastPurge.get(normalizeCachePath(dir)) ?? -1) > k) continue;
+        later ??= laterCleanups(instr, run.commands, cacheDir);
+        if ((later.lastPurge.get(dir) ?? -1) > k) continue;
         if (later.removedAfter(k, dir, (name) => envFor(instr, cmd, name))) continue;
         out.push({
           range: commandRange(model, run, cmd),
@@ -71,7 +72,7 @@ export const rule: Rule = {
 interface LaterCleanups {
   /** Per cache folder (normalized), the index of the RUN's last `pip cache purge` of it. */
   lastPurge: Map<string, number>;
-  /** Whether an `rm` after index `k` removes a path covering `dir` (operands expanded with `env`). */
+  /** Whether an `rm` after index `k` removes a path covering `dir` (normalized; operands expanded with `env`, `~` the rm's home). */
   removedAfter(k: number, dir: string, env: (name: string) => string | undefined): boolean;
 }
 
@@ -80,13 +81,14 @@ interface LaterCleanups {
  * the same for every install: per folder asked, the last index of one that covers it is found
  * once. One with a variable is expanded with what the install sees, as before.
  */
-function laterCleanups(commands: ShellCommand[], cacheDir: (c: ShellCommand) => string): LaterCleanups {
+function laterCleanups(instr: Instr, commands: ShellCommand[], cacheDir: (c: ShellCommand) => string): LaterCleanups {
+  const home = (c: ShellCommand) => homeOf(instr, c);
   const lastPurge = new Map<string, number>();
   const fixed: { at: number; path: string }[] = [];
   const variable: { at: number; path: string }[] = [];
   commands.forEach((c, at) => {
-    if (isPipCachePurge(c)) lastPurge.set(normalizeCachePath(cacheDir(c)), at);
-    for (const path of removedPaths([c])) (path.includes('$') ? variable : fixed).push({ at, path });
+    if (isPipCachePurge(c)) lastPurge.set(normalizeCachePath(cacheDir(c), home(c)), at);
+    for (const path of removedPaths([c])) (path.includes('$') ? variable : fixed).push({ at, path: inHome(path) ? normalizeCachePath(path, home(c)) : path });
   });
   const lastCovering = new Map<string, number>();
   return {
@@ -98,7 +100,7 @@ function laterCleanups(commands: ShellCommand[], cacheDir: (c: ShellCommand) => 
         for (const r of fixed) if (pathCovers(r.path, dir)) last = r.at;
         lastCovering.set(dir, last);
       }
-      return last > k || variable.some((r) => r.at > k && pathCovers(expandVars(r.path, env), dir));
+      return last > k || variable.some((r) => r.at > k && pathCovers(removalPath(instr, commands[r.at], r.path, env), dir));
     },
   };
 }

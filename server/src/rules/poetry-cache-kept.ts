@@ -5,7 +5,7 @@
  * the two download folders, never the whole cache directory.
  */
 import { hasFlag, operands } from '../core/commands';
-import { appendRepair, cacheRule, runsAsRoot, subcommandOf, userCacheDir } from '../core/packageManagers';
+import { appendRepair, cacheRule, homePath, subcommandOf, userCacheDir } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
@@ -21,7 +21,7 @@ export const rule = cacheRule({
     incorrect: 'RUN poetry install --only main',
     correct: 'RUN poetry install --only main --no-cache\n# or\nRUN --mount=type=cache,target=/root/.cache/pypoetry poetry install --only main',
     sizeImpact: `Depends on the dependencies: ${BASIS}.`,
-    fix: 'Appends `&& rm -rf <cache>/cache <cache>/artifacts`, with `<cache>` the `POETRY_CACHE_DIR` the Dockerfile sets, or /root/.cache/pypoetry when the RUN runs as root. The fix does not add `--no-cache` because older Poetry releases reject that option. `poetry cache clear --all <repo>`, removing the folder, `--no-cache` or a cache mount also satisfy the rule.',
+    fix: 'Appends `&& rm -rf <cache>/cache <cache>/artifacts`, with `<cache>` the `POETRY_CACHE_DIR` the Dockerfile sets, or `~/.cache/pypoetry` in the home of the user the RUN runs as, when the file tells it. The fix does not add `--no-cache` because older Poetry releases reject that option. `poetry cache clear --all <repo>`, removing the folder, `--no-cache` or a cache mount also satisfy the rule.',
   },
   fills: (cmd) => subcommandOf(cmd, /^poetry$/, ['install', 'add', 'update', 'sync']),
   optsOut: ({ cmd }) => hasFlag(cmd, '--no-cache'),
@@ -33,8 +33,8 @@ export const rule = cacheRule({
   holds: ({ instr, cmd, env }) => namedPath(instr, cmd, env('POETRY_CACHE_DIR') ?? userCacheDir(env, 'pypoetry')),
   message: () => `Poetry leaves its download cache in this layer: ${BASIS}. Add --no-cache, a cache mount, or remove its cache/ and artifacts/ folders in the same RUN.`,
   saving: { basis: BASIS },
-  repair: ({ model, instr, env }) => {
-    const dir = env('POETRY_CACHE_DIR')?.replace(/^["']|["']$/g, '') ?? (runsAsRoot(instr) ? '/root/.cache/pypoetry' : undefined);
+  repair: ({ model, instr, cmd, env }) => {
+    const dir = env('POETRY_CACHE_DIR')?.replace(/^["']|["']$/g, '') ?? homePath(instr, cmd, '.cache/pypoetry');
     return dir && !/[\s$`]/.test(dir) ? appendRepair(model, instr, `rm -rf ${dir}/cache ${dir}/artifacts`) : undefined;
   },
 });

@@ -36,9 +36,10 @@ export const rule = cacheRule({
   optsOut: ({ instr, cmd, context }) => copiesBerryProject(instr, cmd, context) || corepackMayRunBerry(instr, cmd, context),
   contextKey: ({ context }) => berryProjectKey(context),
   cleans: yarnCacheClean,
-  cacheHandled: (handled, { cmd, env }) => {
+  cacheHandled: (handled, { instr, cmd, env }) => {
     const dir = flagValue(cmd, '--cache-folder') ?? env('YARN_CACHE_FOLDER');
-    return dir !== undefined ? handled(dir) : DEFAULT_DIRS.some(handled);
+    // root's folder is not another user's: `rm -rf /usr/local/share/.cache/yarn` after USER node cleans nothing.
+    return dir !== undefined ? handled(dir) : DEFAULT_DIRS.slice(runsAsRoot(instr) ? 0 : 1).some(handled);
   },
   // Yarn classic as root caches in /usr/local/share/.cache/yarn (its home for root is /usr/local/share);
   // how XDG_CACHE_HOME changes that for root is not checked, so then no folder is named.

@@ -20,10 +20,11 @@ function runs(text: string): Instr[] {
 }
 
 describe('package-manager helpers', () => {
-  it('normalises home folders, trailing globs and slashes', () => {
-    for (const p of ['~/.npm', '$HOME/.npm', '${HOME}/.npm', '/root/.npm', '/home/node/.npm/', '/root/.npm/*', '"/root/.npm/.*"']) {
-      assert.equal(normalizeCachePath(p), '~/.npm', p);
-    }
+  it('normalises home folders, trailing globs and slashes; one home is not another', () => {
+    for (const p of ['~/.npm', '$HOME/.npm', '${HOME}/.npm', '~/.npm/', '"~/.npm/.*"']) assert.equal(normalizeCachePath(p), '~/.npm', p);
+    for (const p of ['~/.npm', '$HOME/.npm', '${HOME}/.npm', '/root/.npm', '/root/.npm/*', '"/root/.npm/.*"']) assert.equal(normalizeCachePath(p, '/root'), '/root/.npm', p);
+    assert.equal(normalizeCachePath('/home/node/.npm/'), '/home/node/.npm');
+    assert.equal(normalizeCachePath('~/.npm', '/home/node'), '/home/node/.npm');
     assert.equal(normalizeCachePath('/var/cache/apk/*'), '/var/cache/apk');
     assert.equal(normalizeCachePath('/'), '/');
     assert.equal(normalizeCachePath('/rootfs/x'), '/rootfs/x');
@@ -31,7 +32,10 @@ describe('package-manager helpers', () => {
 
   it('covers the same folder, parents and children, never from / or ~ alone', () => {
     assert.ok(pathCovers('/var/cache/yum', '/var/cache/yum'));
-    assert.ok(pathCovers('/root/.cache', '~/.cache/pip'));
+    assert.ok(pathCovers('/root/.cache', '~/.cache/pip', { dir: '/root' }));
+    assert.ok(!pathCovers('/root/.cache', '~/.cache/pip', { dir: '/home/app' }));
+    assert.ok(!pathCovers('/root/.cache', '~/.cache/pip'));
+    assert.ok(pathCovers('~/.cache', '~/.cache/pip'));
     assert.ok(pathCovers('/var/cache/dnf/x86_64', '/var/cache/dnf'));
     assert.ok(pathCovers('/var/cache/yum*', '/var/cache/yum'));
     assert.ok(!pathCovers('/var/cache/yum', '/var/cache/dnf'));
