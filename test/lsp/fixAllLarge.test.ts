@@ -8,7 +8,7 @@ import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import type { TextEdit, WorkspaceEdit } from 'vscode-languageserver-protocol';
+import { CancellationTokenSource, type TextEdit, type WorkspaceEdit } from 'vscode-languageserver-protocol';
 import { applyEdits } from '../../server/src/core/edits';
 import { fileUri, serverInTempFolder } from '../support/lspClient';
 import { generateDockerfile } from '../bench/lsp/generate';
@@ -98,5 +98,40 @@ describe('Apply all size fixes past its CPU cap', function () {
     await client.change(uri, 2, `${text}# typed\n`);
     assert.deepEqual(await result, { applied: 0, complete: false });
     assert.equal(client.appliedEdits.length, edits);
+  });
+});
+
+/** CPU time (user + system, ms) the process `pid` has used so far, from /proc. */
+function cpuOf(pid: number): number {
+  const fields = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / 100;
+}
+
+describe('Apply all size fixes, cancelled', function () {
+  this.timeout(120_000);
+  // A cap the run does not reach: only the cancellation stops it.
+  const server = serverInTempFolder('dsh-fix-all-cancel-', (dir) => fs.writeFileSync(path.join(dir, '.dockerignore'), '.git\n'), { env: { DSH_FIX_ALL_CPU_MS: '600000' } });
+
+  it('stops working when the client cancels the source.fixAll request', async () => {
+    const { dir, client } = server;
+    const text = installs(300);
+    const uri = fileUri(path.join(dir, 'Dockerfile'));
+    await client.open(uri, text);
+    await client.diagnostics(uri, (p) => p.diagnostics.length > 0, 60_000);
+    const source = new CancellationTokenSource();
+    const asked = client.request('textDocument/codeAction', { textDocument: { uri }, range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, context: { diagnostics: [], only: ['source.fixAll'] } }, source.token);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    source.cancel();
+    const settled = asked.then(
+      () => 'answered',
+      () => 'cancelled',
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    // The server idles from the next slice on (run to its end, the work takes seconds of CPU).
+    const pid = client.child.pid!;
+    const before = cpuOf(pid);
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    assert.ok(cpuOf(pid) - before < 300, `the server kept working after the cancellation: ${cpuOf(pid) - before} ms of CPU in 1 s`);
+    assert.ok(['answered', 'cancelled'].includes(await settled));
   });
 });

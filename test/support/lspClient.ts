@@ -7,7 +7,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type MessageConnection } from 'vscode-jsonrpc/node';
+import { createMessageConnection, StreamMessageReader, StreamMessageWriter, type CancellationToken, type MessageConnection } from 'vscode-jsonrpc/node';
 import { SERVER_NODE_OPTIONS } from '../../server/src/launch';
 import { reportRejection } from './noUnhandledRejections';
 
@@ -151,8 +151,9 @@ export class LspTestClient {
     });
   }
 
-  request<T>(method: string, params: unknown): Promise<T> {
-    return this.connection.sendRequest(method, params) as Promise<T>;
+  /** Sends a request; cancelling `token` sends $/cancelRequest for it. */
+  request<T>(method: string, params: unknown, token?: CancellationToken): Promise<T> {
+    return (token ? this.connection.sendRequest(method, params, token) : this.connection.sendRequest(method, params)) as Promise<T>;
   }
 
   /**

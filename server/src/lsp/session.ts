@@ -189,12 +189,13 @@ export function startSession(connection: Connection): void {
     const analysis = await cache.get(doc);
     return hover(analysis, p.position, { hover: registryHover, settings: await settings.get(), trusted, engine });
   });
-  connection.onCodeAction(async (p) => {
+  connection.onCodeAction(async (p, token) => {
     const doc = documents.get(p.textDocument.uri);
     if (!doc) return [];
     const analysis = await cache.get(doc);
     const version = doc.version;
-    return [...codeActions(analysis, p), ...(await fixAllActions(analysis, p, () => documents.get(p.textDocument.uri)?.version === version))];
+    // A source.fixAll the client cancels (the save went on without it) stops at the next slice.
+    return [...codeActions(analysis, p), ...(await fixAllActions(analysis, p, () => !token.isCancellationRequested && documents.get(p.textDocument.uri)?.version === version))];
   });
 
   connection.onCodeLens(async (p) => {
