@@ -12,10 +12,10 @@ import { addIgnoreEntries, compilePattern, createDockerignoreMatcher, testPatter
 import { TOP_LEVEL_ENTRIES, type AnalysisEnvironment, type BuildContextFacts, type ContextScanFacts } from './environment';
 import { perInstruction, stageByRef, stageReferences, type DockerfileModel, type Instr, type InstructionText, type Stage } from './model';
 import { ranCommands } from './commands';
-import { execForm } from './execForm';
+import { execForm, jsonForm } from './execForm';
 import { programName, programOperands, type ShellCommand } from './shell';
 import { composerSubcommand, flagValue, npmInstallWord, subcommandOf } from './packageManagers';
-import { copyJsonForm, copySpec, isAtOrBelow, namedPath } from './paths';
+import { copySpec, isAtOrBelow, namedPath } from './paths';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
 import { builtOn, carriedCopies, copyFromStage, type Replaces } from './stageCopies';
 import { installsGlobally } from './npmCommand';
@@ -47,7 +47,7 @@ export const contextSources = perInstruction((instr: InstructionText): ContextSo
   if (args[0]?.getValue().startsWith('[')) {
     // Read from the text (the parser's own values drop spaces: `"a b.txt"` reads `ab.txt`). Not a
     // JSON array of at least two strings: none (BuildKit would read words that name no source).
-    const json = copyJsonForm(node);
+    const json = jsonForm(node);
     if (!json || json.words.length < 2) return [];
     return json.words.slice(0, -1).map((value, i) => ({ value, range: json.ranges[i], whole: WHOLE_CONTEXT.has(value) }));
   }

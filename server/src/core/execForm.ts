@@ -12,16 +12,59 @@
  *   start `sh -c './gradlew bootRun'`), and an ENTRYPOINT set in a stage drops the CMD it inherits.
  * RUN, COPY and ADD read the same way (same engine, classic builder and BuildKit, on a debootstrap
  * bookworm image): `RUN ["/bin/echo", "a"] && touch /z` leaves no /z, `COPY ["a.txt", "/d/"] b.txt`
- * copies a.txt only, and `RUN ["echo", 1]` fails.
+ * copies a.txt only, and `RUN ["echo", 1]` fails. A comment line among the continued lines of an
+ * array is dropped, as in any continued instruction: `CMD ["a", \` + `  # note` + `  "b"]` gave
+ * Cmd ["a","b"], and a RUN and a SHELL so continued ran bash (same engine, both builders).
  */
+import type { Instruction } from 'dockerfile-ast';
 import type { Instr, Stage } from './model';
+import { joinContinuations, LineIndex, runOffset } from './text';
+import type { Position, Range } from './types';
 
 /**
- * The words of an exec-form instruction as Docker's parser reads them; undefined for shell form,
- * and none for an array that holds anything but strings, which fails the build: nothing runs.
+ * The words of an exec-form instruction as Docker's parser reads them ({@link jsonForm});
+ * undefined for shell form, and none for an array that holds anything but strings, which fails
+ * the build: nothing runs.
  */
 export function execForm(instr: Instr): string[] | undefined {
-  return leadingJsonArray(instr.node.getArgumentsContent() ?? '')?.words;
+  // Asked again for every later CMD and RUN; a node's words do not change (its place may: not kept).
+  const node = instr.node;
+  if (!words.has(node)) words.set(node, jsonForm(node)?.words);
+  return words.get(node);
+}
+
+const words = new WeakMap<Instruction, string[] | undefined>();
+
+/**
+ * The JSON form of an instruction (`CMD ["a", "b"]`, `COPY ["a", "/d/"]`, a RUN's after its
+ * flags) as Docker reads it: the arguments joined over continuation lines, the comment and blank
+ * lines among them dropped (joinContinuations), and the array they start with (leadingJsonArray).
+ * dockerfile-ast's argument text keeps an indented comment line among them (`"bash", \` then
+ * `  # note`), which made no array of it. `ranges` holds each string's place in the document,
+ * `end` the position past the closing bracket. Undefined when the arguments start with no JSON
+ * array; no words for one that holds anything but strings.
+ */
+export function jsonForm(node: Instruction): { words: string[]; ranges: Range[]; end: Position } | undefined {
+  const args = node.getArguments();
+  if (!args[0]?.getValue().startsWith('[')) return undefined;
+  // Offsets in the instruction's own text; positions in the document.
+  const text = node.getTextContent();
+  const origin = node.getRange().start;
+  const lines = new LineIndex(text);
+  const position = (offset: number): Position => {
+    const p = lines.positionAt(offset);
+    return p.line === 0 ? { line: origin.line, character: origin.character + p.character } : { line: origin.line + p.line, character: p.character };
+  };
+  const first = args[0].getRange().start;
+  const start = lines.offsetAt({ line: first.line - origin.line, character: first.character - (first.line === origin.line ? origin.character : 0) });
+  // The escape character of the file (`# escape=`), as dockerfile-ast keeps it on each instruction.
+  const joined = joinContinuations(text, start, text.length, (node as unknown as { escapeChar: string }).escapeChar);
+  const array = leadingJsonArray(joined.script);
+  if (!array) return undefined;
+  const at = (i: number) => position(runOffset(joined.starts, joined.docs, joined.script.length, text.length, i));
+  // Past a character: the next one on its line (a string may end on another line than it starts).
+  const after = (i: number) => ({ line: at(i).line, character: at(i).character + 1 });
+  return { words: array.words, ranges: array.spans.map(([from, to]) => ({ start: at(from), end: after(to - 1) })), end: after(array.end - 1) };
 }
 
 /**

@@ -9,7 +9,7 @@ import { DockerfileParser, Instruction as InstructionClass, type Argument, Modif
 import { readRawArguments } from './arguments';
 import { installHeredocShortcut } from './parseShortcuts';
 import { hiddenContinuation, parseAsBuildKit } from './parse';
-import { LineIndex, ownCopy } from './text';
+import { joinContinuations, LineIndex, ownCopy, runOffset } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
 import { innerScript, SHELL_NAMES, SHELL_PATH, type InnerScript } from './innerScript';
 import { leadingJsonArray } from './execForm';
@@ -854,8 +854,10 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   const array = first.startsWith('[') ? leadingJsonArray(script) : undefined;
   if (array) {
     const arrayEnd = runOffset(starts, docs, script.length, endOffset, array.end - 1) + 1;
-    const strings = array.words.length > 0 ? execWords(node, lines).filter((w) => w.end <= arrayEnd) : [];
-    const words = strings.map((w) => ({ value: ownCopy(w.value), start: w.start - startOffset, end: w.end - startOffset }));
+    // Each string where it is written, read from the joined text: a comment line among the
+    // array's lines is no end of it (dockerfile-ast's JSON strings stop there).
+    const at = (i: number) => runOffset(starts, docs, script.length, endOffset, i) - startOffset;
+    const words = array.words.map((value, k) => ({ value: ownCopy(value), start: at(array.spans[k][0]), end: at(array.spans[k][1] - 1) + 1 }));
     const cmd: ShellCommand = { words, before: '', after: '', conditional: false, start: 0, end: arrayEnd - startOffset };
     const execText = ownCopy(text.slice(startOffset, arrayEnd));
     const nested = innerScript([cmd], execText, true);
@@ -972,86 +974,6 @@ function heredocBodyEnd(heredoc: ReturnType<Run['getHeredocs']>[number], content
   const chomp = lines.text.startsWith('<<-', lines.offsetAt(heredoc.getStartRange().start));
   const line = lines.text.slice(lastLine, end);
   return (chomp ? line.replace(/^\t+/, '') : line) === heredoc.getName() ? lastLine : end;
-}
-
-/** Exec-form words, with document offsets, for `RUN ["a", "b"]`. */
-function execWords(node: Run, lines: LineIndex): ShellWord[] {
-  const json = node as unknown as { getJSONStrings?: () => { getValue(): string; getRange(): Range }[] };
-  const strings = json.getJSONStrings?.() ?? [];
-  return strings.map((s) => {
-    const start = lines.offsetAt(s.getRange().start);
-    const end = lines.offsetAt(s.getRange().end);
-    // The parser's own value keeps the quotes and drops spaces; the source text is a JSON string.
-    let value: string;
-    try {
-      value = String(JSON.parse(lines.text.slice(start, end)));
-    } catch {
-      value = s.getValue().replace(/^"|"$/g, '');
-    }
-    return { value, start, end };
-  });
-}
-
-/**
- * Removes Dockerfile line continuations (escape char + newline) and the comment or empty lines
- * Docker drops inside a continued instruction. The script is runs of the document's text joined
- * with nothing between them, as BuildKit joins the lines (`a\` then `b` is `ab`, and `a \ \` then
- * `b` is `a \ b`: the escaped blank starts the word b); `starts` holds the script offset where each
- * run begins and `docs` its document offset.
- */
-export function joinContinuations(text: string, start: number, end: number, escapeChar: string): { script: string; starts: number[]; docs: number[] } {
-  let script = '';
-  const starts = [0];
-  const docs = [start];
-  let from = start;
-  let i = start;
-  while (i < end) {
-    if (text[i] === escapeChar) {
-      let j = i + 1;
-      while (j < end && (text[j] === ' ' || text[j] === '\t')) j++;
-      if (j >= end || text[j] === '\n' || text[j] === '\r') {
-        // Continuation: skip the line break, then any comment-only or blank lines Docker drops.
-        if (text[j] === '\r') j++;
-        if (text[j] === '\n') j++;
-        for (;;) {
-          let k = j;
-          while (k < end && (text[k] === ' ' || text[k] === '\t')) k++;
-          if (k < end && text[k] === '#') {
-            while (k < end && text[k] !== '\n') k++;
-            j = k + 1;
-            continue;
-          }
-          if (k < end && (text[k] === '\n' || text[k] === '\r') && k > j - 1) {
-            // A blank line inside a continuation is ignored by Docker (with a warning).
-            j = text[k] === '\r' && text[k + 1] === '\n' ? k + 2 : k + 1;
-            continue;
-          }
-          break;
-        }
-        script += text.slice(from, i);
-        starts.push(script.length);
-        docs.push(j);
-        from = i = j;
-        continue;
-      }
-    }
-    i++;
-  }
-  script += text.slice(from, Math.max(from, end));
-  return { script, starts, docs };
-}
-
-/** The document offset of script offset `i` (see {@link joinContinuations}); `past` from the script's end on. */
-export function runOffset(starts: number[], docs: number[], scriptLength: number, past: number, i: number): number {
-  if (i >= scriptLength) return past;
-  let lo = 0;
-  let hi = starts.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (starts[mid] <= i) lo = mid;
-    else hi = mid - 1;
-  }
-  return docs[lo] + (i - starts[lo]);
 }
 
 /**

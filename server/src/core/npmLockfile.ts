@@ -9,7 +9,8 @@ import type { AnalysisEnvironment, NpmLockfileFacts, NpmManifestFacts } from './
 import type { Instr, Stage } from './model';
 import { installsGlobally, npmPackageOperands, omitsDevDependencies, omitsOptional } from './npmCommand';
 import { programArgs, type ShellCommand, type ShellWord } from './shell';
-import { commandCwd, copyJsonForm } from './paths';
+import { jsonForm } from './execForm';
+import { commandCwd } from './paths';
 import { resolvePath, workdirAt } from './workdir';
 import { estimateNpmInstall, estimateNpmLockfile, type NpmEstimate } from '../sizes';
 
@@ -60,7 +61,7 @@ export function lastCopyBefore(instr: Instr, path: string, cmd?: ShellCommand): 
 
 /** The folder `copy` puts the context's top-level file `path` in; undefined when it cannot tell (a variable) or the file is renamed. */
 function folderCopiedTo(copy: Instr, path: string, intoFolder: boolean): string | undefined {
-  const json = copyJsonForm(copy.node);
+  const json = jsonForm(copy.node);
   const dest = json ? json.words.at(-1) : copy.node.getArguments().at(-1)?.getValue();
   const cwd = workdirAt(copy);
   const destPath = dest === undefined || cwd === undefined ? undefined : resolvePath(dest, cwd);

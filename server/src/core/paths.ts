@@ -7,14 +7,13 @@
  * `mv`) plus the package-manager caches they leave unless the same RUN removes them. Anything
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
-import type { Copy, Instruction } from 'dockerfile-ast';
+import type { Copy } from 'dockerfile-ast';
 import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands, removesPathAfter } from './commands';
-import { leadingJsonArray } from './execForm';
-import { joinContinuations, runOffset, type DockerfileModel, type Instr, type Stage } from './model';
+import { jsonForm } from './execForm';
+import type { DockerfileModel, Instr, Stage } from './model';
 import { envFor, expandVars, homeOf, pipKeepsCache } from './packageManagers';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
-import { LineIndex } from './text';
-import type { Position, Range } from './types';
+import type { Range } from './types';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
 
 // ---------------------------------------------------------------------------------------------
@@ -123,36 +122,6 @@ export interface CopySpec {
 }
 
 /**
- * The JSON form of a COPY/ADD (`COPY ["a", "b", "/d/"]`) as Docker reads it: the arguments joined
- * over continuation lines, the comment and blank lines among them dropped (joinContinuations), and
- * the array they start with (leadingJsonArray). `ranges` holds each string's place in the document,
- * `end` the position past the closing bracket. Undefined when the arguments start with no JSON
- * array; no words for one that holds anything but strings.
- */
-export function copyJsonForm(node: Instruction): { words: string[]; ranges: Range[]; end: Position } | undefined {
-  const args = node.getArguments();
-  if (!args[0]?.getValue().startsWith('[')) return undefined;
-  // Offsets in the instruction's own text; positions in the document.
-  const text = node.getTextContent();
-  const origin = node.getRange().start;
-  const lines = new LineIndex(text);
-  const position = (offset: number): Position => {
-    const p = lines.positionAt(offset);
-    return p.line === 0 ? { line: origin.line, character: origin.character + p.character } : { line: origin.line + p.line, character: p.character };
-  };
-  const first = args[0].getRange().start;
-  const start = lines.offsetAt({ line: first.line - origin.line, character: first.character - (first.line === origin.line ? origin.character : 0) });
-  // The escape character of the file (`# escape=`), as dockerfile-ast keeps it on each instruction.
-  const joined = joinContinuations(text, start, text.length, (node as unknown as { escapeChar: string }).escapeChar);
-  const array = leadingJsonArray(joined.script);
-  if (!array) return undefined;
-  const at = (i: number) => position(runOffset(joined.starts, joined.docs, joined.script.length, text.length, i));
-  // Past a character: the next one on its line (a string may end on another line than it starts).
-  const after = (i: number) => ({ line: at(i).line, character: at(i).character + 1 });
-  return { words: array.words, ranges: array.spans.map(([from, to]) => ({ start: at(from), end: after(to - 1) })), end: after(array.end - 1) };
-}
-
-/**
  * Reads a COPY/ADD in shell or JSON form; undefined for heredoc forms and malformed lines. (The
  * model is no longer read: the instruction's node holds all it needs.)
  */
@@ -168,7 +137,7 @@ export function copySpec(_model: DockerfileModel, instr: Instr): CopySpec | unde
   let argsRange = { start: args[0].getRange().start, end: args[args.length - 1].getRange().end };
   if (args[0].getValue().startsWith('[')) {
     // Docker's JSON form: the text after the array is dropped (leadingJsonArray).
-    const json = copyJsonForm(node);
+    const json = jsonForm(node);
     if (!json || json.words.length < 2) return undefined;
     words = json.words;
     argsRange = { start: argsRange.start, end: json.end };

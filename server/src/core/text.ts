@@ -106,3 +106,65 @@ export function rangeContains(range: Range, pos: Position): boolean {
 export function ownCopy(s: string): string {
   return s.length < 13 ? s : (JSON.parse(JSON.stringify(s)) as string);
 }
+
+/**
+ * Removes Dockerfile line continuations (escape char + newline) and the comment or empty lines
+ * Docker drops inside a continued instruction. The script is runs of the document's text joined
+ * with nothing between them, as BuildKit joins the lines (`a\` then `b` is `ab`, and `a \ \` then
+ * `b` is `a \ b`: the escaped blank starts the word b); `starts` holds the script offset where each
+ * run begins and `docs` its document offset.
+ */
+export function joinContinuations(text: string, start: number, end: number, escapeChar: string): { script: string; starts: number[]; docs: number[] } {
+  let script = '';
+  const starts = [0];
+  const docs = [start];
+  let from = start;
+  let i = start;
+  while (i < end) {
+    if (text[i] === escapeChar) {
+      let j = i + 1;
+      while (j < end && (text[j] === ' ' || text[j] === '\t')) j++;
+      if (j >= end || text[j] === '\n' || text[j] === '\r') {
+        // Continuation: skip the line break, then any comment-only or blank lines Docker drops.
+        if (text[j] === '\r') j++;
+        if (text[j] === '\n') j++;
+        for (;;) {
+          let k = j;
+          while (k < end && (text[k] === ' ' || text[k] === '\t')) k++;
+          if (k < end && text[k] === '#') {
+            while (k < end && text[k] !== '\n') k++;
+            j = k + 1;
+            continue;
+          }
+          if (k < end && (text[k] === '\n' || text[k] === '\r') && k > j - 1) {
+            // A blank line inside a continuation is ignored by Docker (with a warning).
+            j = text[k] === '\r' && text[k + 1] === '\n' ? k + 2 : k + 1;
+            continue;
+          }
+          break;
+        }
+        script += text.slice(from, i);
+        starts.push(script.length);
+        docs.push(j);
+        from = i = j;
+        continue;
+      }
+    }
+    i++;
+  }
+  script += text.slice(from, Math.max(from, end));
+  return { script, starts, docs };
+}
+
+/** The document offset of script offset `i` (see {@link joinContinuations}); `past` from the script's end on. */
+export function runOffset(starts: number[], docs: number[], scriptLength: number, past: number, i: number): number {
+  if (i >= scriptLength) return past;
+  let lo = 0;
+  let hi = starts.length - 1;
+  while (lo < hi) {
+    const mid = (lo + hi + 1) >> 1;
+    if (starts[mid] <= i) lo = mid;
+    else hi = mid - 1;
+  }
+  return docs[lo] + (i - starts[lo]);
+}

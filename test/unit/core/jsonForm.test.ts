@@ -13,6 +13,7 @@ import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
 import { contextSources } from '../../../server/src/core/buildContext';
 import { buildModel } from '../../../server/src/core/model';
+import { containerCommand, execForm } from '../../../server/src/core/execForm';
 import { runsBash } from '../../../server/src/core/packageManagers';
 import { copySpec } from '../../../server/src/core/paths';
 
@@ -93,5 +94,27 @@ describe('JSON form of RUN, COPY, ADD and SHELL', () => {
     }
     const text = 'FROM python:3.12-slim\nRUN ["/bin/ba\\u0073h", "-c", "declare -x PIP_NO_CACHE_DIR=1 && pip install flask"]\n';
     assert.deepEqual(analyze(text, { context: {} }).findings.filter((f) => f.ruleId === 'pip-cache-kept'), []);
+  });
+
+  it('CMD, ENTRYPOINT, SHELL and RUN: a comment line among the continued lines of the array is dropped', () => {
+    // dockerfile-ast's argument text keeps an indented comment line, and its JSON strings stop at
+    // one: CMD and ENTRYPOINT read as shell form, SHELL as no shell, RUN as the program alone.
+    // dockerd 20.10.24, classic builder and BuildKit: such a CMD and ENTRYPOINT gave ["a","b"] and
+    // ["e","f"], and `RUN ["bash", \` + `  # note` + `  "-c", "echo $BASH_VERSION > /f"]` and the
+    // same SHELL ran bash 5.2.15.
+    const cmd = last('CMD ["node", \\\n  # the server\n  "server.js"]\nENTRYPOINT ["tini", \\\n    # init\n    "--"]');
+    const [entrypoint, command] = cmd.model.instructions.slice(-2).reverse();
+    assert.deepEqual(execForm(command), ['node', 'server.js']);
+    assert.deepEqual(execForm(entrypoint), ['tini', '--']);
+    assert.deepEqual(containerCommand(cmd.model.stages[0]), ['tini', '--', 'node', 'server.js']);
+    assert.equal(runsBash(last('SHELL ["/bin/bash", \\\n  # bash for declare\n  "-c"]\nRUN declare -x A=1').instr), true);
+    const { model, instr } = last('RUN ["bash", \\\n  # one layer\n  "-c", "apt-get update && apt-get install -y curl"]');
+    assert.equal(instr.run!.form, 'exec');
+    assert.deepEqual(instr.run!.commands.map((c) => c.words.map((w) => w.value).join(' ')), ['apt-get update', 'apt-get install -y curl']);
+    assert.equal(runsBash(instr), true);
+    // Each word where it is written, on the array's last line.
+    for (const c of instr.run!.commands) for (const w of c.words) assert.equal(model.text.slice(instr.run!.docOffset(w.start), instr.run!.docOffset(w.end - 1) + 1), w.value);
+    const found = analyze(model.text, { context: {} }).findings.filter((f) => f.ruleId === 'apt-lists-kept');
+    assert.deepEqual(found.map((f) => f.range.start.line), [3]);
   });
 });

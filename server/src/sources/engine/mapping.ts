@@ -8,8 +8,9 @@
  * above belongs to the base image. An instruction whose text differs from the history is reported
  * as changed since the build; where the history cannot show it, the line is left unconfirmed.
  */
+import { joinContinuations } from '../../core/text';
 import { leadingJsonArray } from '../../core/execForm';
-import { finalStage, joinContinuations, type DockerfileModel, type Instr, type Stage } from '../../core/model';
+import { finalStage, type DockerfileModel, type Instr, type Stage } from '../../core/model';
 import { normaliseScript, parseCreatedBy, SHELL_PREFIX, type ParsedCreatedBy } from './createdBy';
 
 export interface HistoryEntry {
