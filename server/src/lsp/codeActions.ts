@@ -21,10 +21,9 @@ export function codeActions(doc: DocumentAnalysis, params: CodeActionParams): Co
   const analysis = doc.analysis;
   if (!analysis) return [];
   const only = params.context.only;
-  const wants = (kind: string) => !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
   const actions: CodeAction[] = [];
 
-  if (wants(CodeActionKind.QuickFix)) {
+  if (asksFor(only, CodeActionKind.QuickFix)) {
     for (const diag of params.context.diagnostics) {
       if (diag.source !== SOURCE) continue;
       const finding = analysis.findings.find(
@@ -64,15 +63,20 @@ export function codeActions(doc: DocumentAnalysis, params: CodeActionParams): Co
  */
 export async function fixAllActions(doc: DocumentAnalysis, params: CodeActionParams, wanted: () => boolean): Promise<CodeAction[]> {
   const only = params.context.only;
-  if (doc.ignore || !doc.analysis || !only || !only.some((o) => FIX_ALL_KIND === o || FIX_ALL_KIND.startsWith(o + '.'))) return [];
+  if (doc.ignore || !doc.analysis || !only || !asksFor(only, FIX_ALL_KIND)) return [];
   const all = await fixAllEdit(doc, wanted);
   return all?.edit ? [{ title: `Apply all size fixes (${all.count}${all.complete ? '' : '; more remain: apply again'})`, kind: FIX_ALL_KIND, edit: all.edit }] : [];
+}
+
+/** Whether a request's `only` takes `kind`: a kind is taken by itself and by its parents (`source` takes `source.fixAll.x`); no `only` takes every kind. */
+function asksFor(only: string[] | undefined, kind: string): boolean {
+  return !only || only.some((o) => kind === o || kind.startsWith(o + '.'));
 }
 
 /** Quick fixes in ignore files: each finding carries its own fix. */
 function ignoreFileActions(doc: DocumentAnalysis, params: CodeActionParams): CodeAction[] {
   const only = params.context.only;
-  if (only && !only.some((o) => CodeActionKind.QuickFix === o || CodeActionKind.QuickFix.startsWith(o + '.'))) return [];
+  if (!asksFor(only, CodeActionKind.QuickFix)) return [];
   const actions: CodeAction[] = [];
   for (const diag of params.context.diagnostics) {
     if (diag.source !== SOURCE) continue;
