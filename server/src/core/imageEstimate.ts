@@ -464,11 +464,12 @@ function fullImageBasis(stage: Stage): string {
 }
 
 export function aptBase(stage: Stage): AptBase {
-  const image = (rootStage(stage).from.image ?? '').toLowerCase();
+  const { from } = rootStage(stage);
+  const image = (from.image ?? '').toLowerCase();
   if (/alpine|scratch|distroless|chiseled|ubi|fedora|centos|rocky|alma|amazonlinux|corretto|busybox|windows|nanoserver|servercore|opensuse|archlinux|oraclelinux/.test(image)) return 'other';
   const name = image.replace(/^docker\.io\/(library\/)?/, '').split(/[:@]/)[0];
   if (name === 'openjdk' && oracleLinuxOpenjdk(image)) return 'other';
-  if (notDebianInTable(image, rootStage(stage).from.platform)) return 'other';
+  if (notDebianInTable(image, from.platform)) return 'other';
   if (FULL_IMAGES.has(name) && !/slim/.test(image)) return 'full';
   return UBUNTU_IMAGES.has(name) || UBUNTU_REPOSITORIES.test(name) || UBUNTU_REFERENCE.test(image) ? 'ubuntu' : 'debian';
 }
