@@ -148,6 +148,12 @@ describe('build context over LSP', function () {
     assert.equal(create && 'uri' in create ? create.uri : '', fileUri(path.join(root, 'bare', '.dockerignore')));
     const content = fix.edit?.documentChanges?.find((c) => 'textDocument' in c) as { edits: TextEdit[] };
     assert.match(content.edits[0].newText, /^\.venv$/m);
+
+    // An editor applies it as VS Code does: the file created empty, then its open document edited.
+    // No watcher event is sent: the open alone makes the finding go.
+    fs.writeFileSync(new URL(create && 'uri' in create ? create.uri : ''), '');
+    await client.open(fileUri(path.join(root, 'bare', '.dockerignore')), content.edits[0].newText, 'dockerignore');
+    await client.diagnostics(uri, (p) => !has('context-without-dockerignore')(p));
   });
 
   it('reports a COPY source the ignore file excludes as an error, and honours exceptions that reach into the folder', async () => {

@@ -146,6 +146,14 @@ export function startSession(connection: Connection): void {
   documents.onDidOpen((e) => {
     diagnostics.schedule(e.document);
     watchContexts();
+    // An ignore file the context facts do not know yet (a quick fix just created it): read again
+    // now rather than wait for the client's watcher.
+    const opened = isDockerignore(e.document.uri, e.document.languageId) ? AnalysisCache.pathOf(e.document.uri) : undefined;
+    if (opened) void contextFacts.outranksKnown(opened).then((stale) => {
+      if (!stale) return;
+      contextFacts.invalidate(opened);
+      analyseAllAgain();
+    });
   });
   documents.onDidChangeContent((e) => diagnostics.schedule(e.document));
   documents.onDidSave((e) => {

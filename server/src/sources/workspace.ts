@@ -9,7 +9,7 @@ import { TOP_LEVEL_ENTRIES, type BuildContextFacts } from '../core/environment';
 import { contextFacts, contextOfIgnoreFile, ignoreFileNotRead, readContext, type BuildContextSetting, type ContextLayout, type ContextOnDisk } from './context/facts';
 import { scanBuildContext, type ContextScanResult } from './context/scan';
 import { ContextScans, SCAN_LIMITS, type ScanState } from './context/scans';
-import { createDockerignoreMatcher, type BuiltElsewhere } from '../core/dockerignore';
+import { createDockerignoreMatcher, ignoreFileCandidates, type BuiltElsewhere } from '../core/dockerignore';
 
 /**
  * How long an analysis waits for a scan that is not finished before answering without its
@@ -94,6 +94,21 @@ export class FileSystemContextFacts implements ContextFactsSource {
 
   notReadBy(ignorePath: string, buildContext?: BuildContextSetting): Promise<BuiltElsewhere[] | undefined> {
     return this.kept(this.readers, ignorePath, buildContext, () => ignoreFileNotRead(ignorePath, this.layout(buildContext)));
+  }
+
+  /**
+   * An ignore file was opened in the editor: true when a Dockerfile's facts read before it existed
+   * would choose it now (it outranks the one they chose, or they found none). The editor's file
+   * watcher says so too, but may say it late or not at all; the caller then invalidates.
+   */
+  async outranksKnown(ignorePath: string): Promise<boolean> {
+    for (const [key, read] of [...this.disk]) {
+      const disk = await read;
+      const candidates = ignoreFileCandidates(key.slice(0, key.indexOf('\u0000')), disk.context.dir).map((c) => c.path);
+      const opened = candidates.indexOf(ignorePath);
+      if (opened >= 0 && (disk.ignoreFile === undefined || opened < candidates.indexOf(disk.ignoreFile.path))) return true;
+    }
+    return false;
   }
 
   invalidate(changedPath?: string): void {
