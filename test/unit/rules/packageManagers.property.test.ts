@@ -81,7 +81,9 @@ function isSubsequence(a: string, b: string): boolean {
 }
 
 describe('package-manager rules: properties over generated Dockerfiles', () => {
-  it('never throw; fixes only insert; fixAll is idempotent, complete, and keeps the file parseable', () => {
+  it('never throw; fixes only insert; fixAll is idempotent, complete, and keeps the file parseable', function () {
+    // Hundreds of analyses: past mocha's default 2 s on a loaded machine when run alone.
+    this.timeout(60_000);
     let fixed = 0;
     fc.assert(
       fc.property(dockerfile, (text) => {
