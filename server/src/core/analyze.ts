@@ -365,16 +365,19 @@ const knownFixes = new WeakMap<Finding, { env: AnalysisEnvironment; fix: Fix | u
 
 const places = new WeakMap<DockerfileModel, InnerScriptPlace[]>();
 
-/** The RUNs of `model` whose commands come from a quoted `-c` script, and where (see core/innerScript.ts). */
+/** The RUNs of `model` whose commands come from a quoted `-c` script, and the `-c` scripts read among other commands, and where (see core/innerScript.ts). */
 function innerScriptPlaces(model: DockerfileModel): InnerScriptPlace[] {
   let known = places.get(model);
   if (!known) {
     known = [];
     for (const instr of model.instructions) {
       const run = instr.run;
-      if (!run?.inner) continue;
-      const { start, end, quote } = run.inner;
-      known.push({ from: model.lines.offsetAt(instr.range.start), to: model.lines.offsetAt(instr.range.end), start: run.docOffset(start), end: run.docOffset(end), quote });
+      if (run?.inner) {
+        const { start, end, quote } = run.inner;
+        known.push({ from: model.lines.offsetAt(instr.range.start), to: model.lines.offsetAt(instr.range.end), start: run.docOffset(start), end: run.docOffset(end), quote });
+      }
+      // Among other commands: the text of the shell's command (`sh -c "..."`) is the part a fix may touch inside the quotes only.
+      for (const q of run?.quoted ?? []) known.push({ from: run!.docOffset(q.from), to: run!.docOffset(q.to - 1) + 1, start: run!.docOffset(q.start), end: run!.docOffset(q.end), quote: q.quote });
     }
     places.set(model, known);
   }

@@ -166,8 +166,8 @@ export function insertAfterWord(model: DockerfileModel, run: RunScript, word: Sh
  * - continued RUN: a new continued line indented like the last one (with `&&` leading or
  *   trailing, as the RUN already does);
  * - heredoc RUN: a new line before the closing delimiter.
- * - a script handed to a shell's `-c` (`bash -c "..."`, also in exec form): ` && command` inside
- *   its quotes, on the line where it ends.
+ * - a script handed to a shell's `-c` (`bash -c "..."`, also in exec form, or one that ends the
+ *   RUN among other commands): ` && command` inside its quotes, on the line where it ends.
  * Returns undefined for other exec-form RUNs, where appending is not possible safely, after a
  * last command with an `&>` redirection, which dash reads as `&` ({@link redirectsBothOutputs}), and
  * after a list run in the background before the last: the command would then run beside what it
@@ -193,7 +193,9 @@ export function appendToRun(model: DockerfileModel, instr: Instr, command: strin
   const endOffset = run.docOffset(textEnd(last) - 1) + 1;
   const end = lines.positionAt(endOffset);
   const startLine = instr.range.start.line;
-  if (end.line === startLine || run.inner) return { range: { start: end, end }, newText: ` && ${command}` };
+  // Inside a `-c` script's quotes, a line break would end the command line: inline there too.
+  const quoted = run.inner || run.quoted?.some((q) => last.start >= q.start && last.end <= q.end);
+  if (end.line === startLine || quoted) return { range: { start: end, end }, newText: ` && ${command}` };
   const lastLine = lines.lineText(end.line);
   const indent = /^\s*/.exec(lastLine)?.[0] ?? '    ';
   const leadingAnd = /^\s*&&/.test(lastLine);
@@ -452,9 +454,9 @@ export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: 
   // `prev && b &` (or `prev && b &>log`, as dash reads it) runs `prev` in the background.
   if (b.commands.some((c, i) => mayRunInBackground(c) || (i < b.commands.length - 1 && c.ends !== '&&' && c.ends !== '|'))) return undefined;
   const lines = model.lines;
-  const last = a.commands[a.commands.length - 1];
-  const gapStart = a.docOffset(textEnd(last) - 1) + 1;
-  const gapEnd = b.docOffset(b.commands[0].start);
+  // A `-c` script's command read among others (RunScript.quoted): the gap is outside its shell's command.
+  const gapStart = a.docOffset(Math.max(textEnd(a.commands[a.commands.length - 1]), a.quoted?.at(-1)?.to ?? 0) - 1) + 1;
+  const gapEnd = b.docOffset(Math.min(b.commands[0].start, b.quoted?.[0].from ?? Infinity));
   // Only separators, line breaks and the `RUN` keyword may lie between the two scripts.
   if (!/^[ \t;]*(\r?\n[ \t]*)+RUN[ \t]+$/i.test(model.text.slice(gapStart, gapEnd))) return undefined;
   const esc = model.escapeChar;

@@ -6,18 +6,20 @@
  *
  * Read only where every character inside the quotes stands for itself, so that a word's place in
  * the script is its place in the file: a single-quoted script; a double-quoted one without `\`;
- * an exec-form JSON string without `\` escapes or continued lines; and only where the shell's
- * command runs whenever the RUN succeeds (not after `!`, not in the background). Anything else is
- * read as before (one command, the shell's), and its script, as the shell receives it, gives the
- * RUN's `hidden` commands: what it runs, for questions about other RUNs, placed nowhere (so does
- * a shell's `-c` among other commands: `RUN set -e; sh -c '...'`, one in a here-document, and one
- * inside a script read in place: `RUN sh -c "bash -c '...'"`).
+ * an exec-form JSON string without `\` escapes or continued lines. A shell that is the whole RUN
+ * and runs whenever it succeeds gives the RUN's commands; one among other commands (`RUN set -e;
+ * sh -c '...' && echo ok`, also in a here-document), after `!` or in the background, is read as a
+ * `( )` subshell standing where it stands. Anything else is read as before (one command, the
+ * shell's), and its script, as the shell receives it, gives the RUN's `hidden` commands: what it
+ * runs, for questions about other RUNs, placed nowhere (so does one inside a script read in place:
+ * `RUN sh -c "bash -c '...'"`).
  *
- * A fix may then edit inside the quotes only, with text that means the same there (see
- * {@link keepsInnerScripts}): no quote of the same kind, no `\`, no line break, and inside double
- * quotes no `$` or backquote, which the outer shell would expand.
+ * A fix may then edit the shell's command (the whole RUN when it is one) inside the quotes only,
+ * with text that means the same there (see {@link keepsInnerScripts}): no quote of the same kind,
+ * no `\`, no line break, and inside double quotes no `$` or backquote, which the outer shell
+ * would expand.
  */
-import { programArgs, programName, runsWheneverScriptSucceeds, scanShell, type ShellCommand, type ShellWord } from './shell';
+import { programArgs, programName, runsWheneverScriptSucceeds, scanShell, type ShellCommand, type ShellGroup, type ShellWord } from './shell';
 import type { TextEdit } from './types';
 import type { LineIndex } from './text';
 
@@ -78,35 +80,94 @@ function scriptWord(cmd: ShellCommand): number {
 /**
  * The commands of the script that `commands` (a RUN's, read from `text`) hand to a shell's `-c`,
  * with offsets in `text`, or undefined when no command of the RUN is a shell with such a script.
- * A script not read in place (see the module comment; also one of several commands) gives
- * `hidden`: the RUN's commands with each such shell's replaced by its script's, read from the word
- * the shell receives (offsets in that word). `exec`: the words are an exec form's JSON strings.
+ * One shell's script that is the whole RUN gives `inner`; scripts among other commands are read in
+ * place where they can be ({@link spliceScripts}: `quoted`). A script not read in place (see the
+ * module comment) gives `hidden`: the RUN's commands with each such shell's replaced by its
+ * script's, read from the word the shell receives (offsets in that word). `exec`: the words are an
+ * exec form's JSON strings.
  */
-export function innerScript(commands: readonly ShellCommand[], text: string, exec: boolean): { commands: ShellCommand[]; balanced: boolean; inner: InnerScript; hidden?: ShellCommand[] } | { hidden: ShellCommand[] } | undefined {
+export function innerScript(commands: readonly ShellCommand[], text: string, exec: boolean): ReadScripts | undefined {
   if (!commands.some((c) => scriptWord(c) >= 0)) return undefined;
   const hidden = () => ({ hidden: ranInside(commands) });
-  const words = commands[0].words;
-  const k = scriptWord(commands[0]);
-  const word = words[k];
+  const cmd = commands[0];
+  const k = scriptWord(cmd);
   // Negated (`! bash -c "..."`) or run in the background (`bash -c "..." &`), the shell's commands
-  // may not have run, or not to their end, in a build that succeeded: read inside, they would lose
-  // that (their `!` and `&` are the outer command's), and fixes would move or repeat their effects.
+  // may not have run, or not to their end, in a build that succeeded: they stay the group they are
+  // ({@link spliceScripts}), whose `!` and `&` are the outer command's.
   // The script must be the last word: words after it would be its $0 and arguments.
-  if (commands.length !== 1 || !runsWheneverScriptSucceeds(commands, commands[0]) || k + 1 !== words.length) return hidden();
-  const raw = text.slice(word.start, word.end);
-  const quote = raw[0];
-  if (raw.length < 2 || raw[raw.length - 1] !== quote || (quote !== '"' && quote !== "'") || (exec && quote !== '"')) return hidden();
-  const body = raw.slice(1, -1);
-  if (quote === "'" ? body.includes("'") : /["\\]/.test(body)) return hidden();
-  // A line break in an exec form's string (JSON has none) is a continuation the builder removes
-  // before reading the array (with the backtick escape, the string holds no backslash).
-  if (exec && /[\u0000-\u001f]/.test(body)) return hidden();
-  // Read in place: blanks stand for what comes before the script, so every offset is the RUN text's.
-  const start = word.start + 1;
-  const scanned = scanShell(' '.repeat(start) + body);
+  if (commands.length !== 1 || !runsWheneverScriptSucceeds(commands, cmd) || k + 1 !== cmd.words.length) return exec ? hidden() : spliceScripts(commands, text) ?? hidden();
+  const read = readInPlace(cmd.words[k], text, exec);
+  if (!read) return hidden();
+  const { scanned, inner } = read;
   // A shell's -c script inside (`sh -c "bash -c '...'"`) is read no further in place: hidden.
   const nested = scanned.commands.some((c) => scriptWord(c) >= 0) ? { hidden: ranInside(scanned.commands) } : undefined;
-  return { commands: scanned.commands, balanced: scanned.balanced, inner: { start, end: start + body.length, quote: exec ? 'json' : quote }, ...nested };
+  return { commands: scanned.commands, balanced: scanned.balanced, inner, ...nested };
+}
+
+/** What {@link innerScript} reads: the commands, with where their scripts lie, or only what the RUN runs. */
+export type ReadScripts = { commands: ShellCommand[]; balanced: boolean; inner: InnerScript; hidden?: ShellCommand[] } | { commands: ShellCommand[]; balanced: boolean; quoted: QuotedScript[]; hidden?: ShellCommand[] } | { hidden: ShellCommand[] };
+
+/** A `-c` script read in place among other commands: also where its shell's command lies (`from`, `to`), text a fix may not touch but inside the quotes. */
+export interface QuotedScript extends InnerScript {
+  from: number;
+  to: number;
+}
+
+/** The script in `word` read in place (offsets those of `text`), or undefined when a character inside its quotes does not stand for itself. */
+function readInPlace(word: ShellWord, text: string, exec: boolean): { scanned: { commands: ShellCommand[]; balanced: boolean }; inner: InnerScript } | undefined {
+  const raw = text.slice(word.start, word.end);
+  const quote = raw[0];
+  if (raw.length < 2 || raw[raw.length - 1] !== quote || (quote !== '"' && quote !== "'") || (exec && quote !== '"')) return undefined;
+  const body = raw.slice(1, -1);
+  if (quote === "'" ? body.includes("'") : /["\\]/.test(body)) return undefined;
+  // A line break in an exec form's string (JSON has none) is a continuation the builder removes
+  // before reading the array (with the backtick escape, the string holds no backslash).
+  if (exec && /[\u0000-\u001f]/.test(body)) return undefined;
+  // Read in place: blanks stand for what comes before the script, so every offset is the RUN text's.
+  const start = word.start + 1;
+  return { scanned: scanShell(' '.repeat(start) + body), inner: { start, end: start + body.length, quote: exec ? 'json' : quote } };
+}
+
+/**
+ * `commands` (a shell-form script read from `text`) with each shell's `-c` script that can be read
+ * in place replaced by its commands: `RUN sh -c "apt-get update && apt-get install -y x" && echo
+ * ok`. The script runs as a `( )` subshell would where the shell stands: its commands are put in a
+ * group of their own, negated by a `!` before the shell, and its last command ends as the shell
+ * does, so {@link runsWheneverScriptSucceeds} reads them as it reads a subshell. Not read in place:
+ * a shell with redirections (`&>` is read as `&` by dash), or with words after its script. A
+ * script with a `-c` script inside, or a shell not read in place, also gives `hidden`.
+ */
+function spliceScripts(commands: readonly ShellCommand[], text: string): ReadScripts | undefined {
+  const out: ShellCommand[] = [];
+  const quoted: QuotedScript[] = [];
+  let balanced = true;
+  let whole = true;
+  for (const cmd of commands) {
+    const k = scriptWord(cmd);
+    const read = k >= 0 && k + 1 === cmd.words.length && !cmd.redirects?.length ? readInPlace(cmd.words[k], text, false) : undefined;
+    if (!read || read.scanned.commands.length === 0) {
+      if (k >= 0) whole = false;
+      out.push(cmd);
+      continue;
+    }
+    const inside = read.scanned.commands;
+    if (inside.some((c) => scriptWord(c) >= 0)) whole = false;
+    const group: ShellGroup = { kind: '(', parent: cmd.group, negated: cmd.before === '!' };
+    for (const c of inside) {
+      // Fresh from the scan: each command's outermost group is put inside the shell's.
+      let top = c.group;
+      while (top?.parent && top.parent !== group) top = top.parent;
+      if (top) top.parent = group;
+      else c.group = group;
+      c.conditional ||= cmd.conditional;
+    }
+    inside[inside.length - 1].ends = cmd.ends ?? cmd.after;
+    balanced &&= read.scanned.balanced;
+    out.push(...inside);
+    quoted.push({ ...read.inner, from: cmd.start, to: cmd.end });
+  }
+  if (quoted.length === 0) return undefined;
+  return { commands: out, balanced, quoted, ...(!whole && { hidden: ranInside(commands) }) };
 }
 
 /** `commands` with each shell's `-c` script replaced by the commands it runs, at any depth (read from the word the shell receives). */

@@ -11,7 +11,7 @@ import { installHeredocShortcut } from './parseShortcuts';
 import { hiddenContinuation, parseAsBuildKit } from './parse';
 import { joinContinuations, LineIndex, ownCopy, runOffset } from './text';
 import { scanShell, type ShellCommand, type ShellWord } from './shell';
-import { innerScript, SHELL_NAMES, SHELL_PATH, type InnerScript } from './innerScript';
+import { innerScript, SHELL_NAMES, SHELL_PATH, type InnerScript, type QuotedScript } from './innerScript';
 import { leadingJsonArray } from './execForm';
 import type { Range } from './types';
 
@@ -64,6 +64,11 @@ export interface RunScript {
    * "..."`): where that script lies in `text` (see core/innerScript.ts).
    */
   inner?: InnerScript;
+  /**
+   * Set when some of the commands are those of `-c` scripts among other commands (`sh -c "..." &&
+   * echo ok`, also in a here-document): where each script and its shell's command lie in `text`.
+   */
+  quoted?: QuotedScript[];
   /**
    * Set when the RUN is one shell `-c` command whose script could not be read in place (escapes,
    * `!`, `&`, arguments after it): the script's commands, read from the word the shell receives,
@@ -829,10 +834,14 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
     // A body BuildKit runs as a file, by the interpreter its `#!` line names: no shell commands.
     if (words.length === 1 && runByOtherInterpreter(body)) return { form: 'heredoc', text: body, commands: [], balanced: false, mounts, docOffset: fromOffset(start) };
     const scanned = scanShell(body);
-    // Its -c scripts are read for what they run only (hidden), in place or not.
+    // Its -c scripts are read in place among its other commands where they can be (one that is
+    // the whole body too: the body's text outside it stays the shell's), else for what they run only (hidden).
     const nested = innerScript(scanned.commands, body, false);
-    const hidden = nested && ('inner' in nested ? nested.hidden ?? nested.commands : nested.hidden);
-    return { form: 'heredoc', text: body, commands: scanned.commands, balanced: scanned.balanced, ...(hidden && { hidden }), mounts, docOffset: fromOffset(start) };
+    if (nested && 'commands' in nested) {
+      const quoted = 'quoted' in nested ? nested.quoted : [{ ...nested.inner, from: scanned.commands[0].start, to: scanned.commands[0].end }];
+      return { form: 'heredoc', text: body, commands: nested.commands, balanced: scanned.balanced && nested.balanced, quoted, ...(nested.hidden && { hidden: nested.hidden }), mounts, docOffset: fromOffset(start) };
+    }
+    return { form: 'heredoc', text: body, commands: scanned.commands, balanced: scanned.balanced, ...nested, mounts, docOffset: fromOffset(start) };
   }
   if (args.length === 0) {
     // The offset, not the parse: a RUN kept from an earlier version must not keep that text alive.
@@ -866,13 +875,13 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   }
   const scanned = scanShell(script);
   const nested = innerScript(scanned.commands, script, false);
-  const inner = nested && 'inner' in nested ? nested : undefined;
+  const read = nested && 'commands' in nested ? nested : undefined;
   return {
     form: 'shell',
     text: script,
-    commands: inner?.commands ?? scanned.commands,
-    balanced: scanned.balanced && (inner?.balanced ?? true),
-    ...(inner ? { inner: inner.inner, ...(inner.hidden && { hidden: inner.hidden }) } : nested),
+    ...(read ?? nested),
+    commands: read?.commands ?? scanned.commands,
+    balanced: scanned.balanced && (read?.balanced ?? true),
     mounts,
     docOffset: joinedOffsets(starts, docs, script.length, endOffset),
   };

@@ -6,6 +6,8 @@ import * as assert from 'node:assert/strict';
 import { buildModel } from '../../../server/src/core/model';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
 import { keepsInnerScripts, type InnerScriptPlace } from '../../../server/src/core/innerScript';
+import { applyEdits } from '../../../server/src/core/edits';
+import { runsWheneverScriptSucceeds } from '../../../server/src/core/shell';
 import { LineIndex } from '../../../server/src/core/text';
 import type { TextEdit } from '../../../server/src/core/types';
 
@@ -40,14 +42,10 @@ describe('scripts handed to a shell\'s -c', () => {
     for (const run of [
       'RUN bash -c "echo \\"x\\" && apt-get install -y curl"', // a backslash inside the double quotes
       'RUN bash -c "apt-get install -y curl" name', // words after the script
-      'RUN set -e; bash -c "apt-get install -y curl"', // more than one command
       'RUN python3 -c "import os"', // not a shell
       "RUN bash -c 'apt-get install -y curl'' x'", // quotes joined
       'RUN ["/bin/bash", "-c", "echo \\"x\\" && apt-get install -y curl"]', // a JSON escape
       'RUN bash -x script.sh', // no -c
-      'RUN ! bash -c "apt-get install -y curl"', // negated: the build may succeed because it failed
-      'RUN bash -c "apt-get install -y curl" &', // in the background: it may not finish
-      'RUN ( bash -c "apt-get install -y curl" ) &',
     ]) {
       const got = read(run);
       assert.equal(got.inner, false, run);
@@ -61,9 +59,6 @@ describe('scripts handed to a shell\'s -c', () => {
       'RUN bash -c "echo \\"x\\" && apt-get install -y curl"',
       'RUN bash -c "echo x && apt-get install -y curl" name',
       'RUN ["/bin/bash", "-c", "echo \\"x\\" && apt-get install -y curl"]',
-      'RUN ! bash -c "echo x && apt-get install -y curl"',
-      "RUN bash -c 'echo x && apt-get install -y curl' &",
-      'RUN ( bash -c "echo x && apt-get install -y curl" ) &',
     ]) {
       // As the shell receives it: quotes and escapes of the outer word removed.
       assert.deepEqual(hidden(run), ['echo x', 'apt-get install -y curl'], run);
@@ -71,7 +66,10 @@ describe('scripts handed to a shell\'s -c', () => {
       assert.deepEqual(read(run).programs, [run.includes('[') ? '/bin/bash' : 'bash'], run);
     }
     // Among other commands, each shell's script stands in for the shell.
-    assert.deepEqual(hidden('RUN set -e; bash -c "echo x && apt-get install -y curl"; rm -rf /x'), ['set -e', 'echo x', 'apt-get install -y curl', 'rm -rf /x']);
+    assert.deepEqual(hidden('RUN set -e; bash -c "echo x && apt-get install -y curl" _; rm -rf /x'), ['set -e', 'echo x', 'apt-get install -y curl', 'rm -rf /x']);
+    // One read in place beside one that is not: the RUN's commands are the first's, hidden gives both.
+    assert.deepEqual(hidden('RUN sh -c "echo x" && bash -c "apt-get install -y curl" _'), ['echo x', 'apt-get install -y curl']);
+    assert.deepEqual(read('RUN sh -c "echo x" && bash -c "apt-get install -y curl" _').programs, ['echo', 'bash']);
     // None where the script is read in place, or where there is no -c script.
     for (const run of ['RUN bash -c "apt-get install -y curl"', 'RUN bash -x script.sh', 'RUN bash -c', 'RUN python3 -c "import os"']) assert.equal(hidden(run), undefined, run);
   });
@@ -141,5 +139,88 @@ describe('scripts handed to a shell\'s -c', () => {
         assert.ok(e.range.start.character > 12 && e.range.end.character <= 55, `${f.ruleId}: ${JSON.stringify(e)}`);
       }
     }
+  });
+
+  describe('among other commands', () => {
+    it('reads each script in place, as a subshell where its shell stands', () => {
+      for (const [run, programs] of [
+        ['RUN sh -c "apt-get update && apt-get install -y curl" && echo hi', ['apt-get', 'apt-get', 'echo']],
+        ["RUN bash -c 'apt-get update && apt-get install -y curl' && echo hi", ['apt-get', 'apt-get', 'echo']],
+        ['RUN echo hi && sh -c "apt-get update && apt-get install -y curl"', ['echo', 'apt-get', 'apt-get']],
+        ['RUN set -e; bash -c "apt-get update" && sh -c \'apt-get install -y curl\'', ['set', 'apt-get', 'apt-get']],
+        ['RUN echo hi && \\\n  sh -c "apt-get update \\\n  && apt-get install -y curl"', ['echo', 'apt-get', 'apt-get']],
+        ['RUN ! bash -c "apt-get install -y curl"', ['apt-get']],
+        ['RUN bash -c "apt-get install -y curl" &', ['apt-get']],
+        ['RUN ( bash -c "apt-get install -y curl" ) &', ['apt-get']],
+        ['RUN <<EOF\nsh -c "apt-get update && apt-get install -y curl"\nEOF', ['apt-get', 'apt-get']],
+      ] as const) {
+        const got = read(run);
+        assert.deepEqual(got.programs, programs, run);
+        assert.ok(got.wordsInPlace, run);
+        assert.equal(got.inner, false, run);
+      }
+      // What runs whenever the RUN succeeds, as for `( ... )`.
+      const runs = (run: string) => {
+        const commands = buildModel(`FROM debian:12\n${run}\n`).instructions[1].run!.commands;
+        return commands.map((c) => runsWheneverScriptSucceeds(commands, c));
+      };
+      assert.deepEqual(runs('RUN sh -c "a && b" && c'), [true, true, true]);
+      assert.deepEqual(runs('RUN sh -c "a || b" && c'), [true, false, true]);
+      assert.deepEqual(runs('RUN a; sh -c "b" || c'), [true, true, false]);
+      assert.deepEqual(runs('RUN ! sh -c "a" && b'), [false, true]);
+      assert.deepEqual(runs('RUN sh -c "a" & b'), [false, true]);
+      assert.deepEqual(runs('RUN if x; then sh -c "a"; fi'), [false, false, false]);
+    });
+
+    it('reports the install inside, and fixes it inside the quotes or after the shell', () => {
+      for (const [run, fixed] of [
+        [
+          'RUN sh -c "apt-get update && apt-get install -y curl" && echo hi',
+          'RUN sh -c "apt-get update && apt-get install --no-install-recommends -y curl ca-certificates" && echo hi && rm -rf /var/lib/apt/lists/*',
+        ],
+        [
+          "RUN bash -c 'apt-get update && apt-get install -y curl' && echo hi",
+          "RUN bash -c 'apt-get update && apt-get install --no-install-recommends -y curl ca-certificates' && echo hi && rm -rf /var/lib/apt/lists/*",
+        ],
+        [
+          'RUN echo hi && sh -c "apt-get update && apt-get install -y curl"',
+          'RUN echo hi && sh -c "apt-get update && apt-get install --no-install-recommends -y curl ca-certificates && rm -rf /var/lib/apt/lists/*"',
+        ],
+      ]) {
+        const text = `FROM debian:bookworm\n${run}\n`;
+        const analysis = analyze(text, { context: {} });
+        assert.deepEqual(analysis.findings.map((f) => f.ruleId).sort(), ['apt-lists-kept', 'apt-recommends'], run);
+        for (const f of analysis.findings) {
+          const at = text.split('\n')[1].slice(f.range.start.character, f.range.end.character);
+          assert.match(at, /^apt-get/, `${f.ruleId} at ${at}`);
+        }
+        // One fix at a time, on the text the last one left.
+        let out = text;
+        for (let left = 2; left > 0; left--) {
+          const again = analyze(out, { context: {} });
+          out = applyEdits(out, fixFor(again, again.findings[0], { context: {} })!.edits);
+        }
+        assert.equal(out, `FROM debian:bookworm\n${fixed}\n`);
+      }
+    });
+
+    it('lets a fix touch the shell\'s command only inside its quotes', () => {
+      const text = 'FROM debian:12\nRUN echo hi && sh -c "apt-get install -y curl" && echo ok\n';
+      const lines = new LineIndex(text);
+      const run = buildModel(text).instructions[1].run!;
+      assert.equal(run.quoted?.length, 1);
+      const q = run.quoted![0];
+      const places: InnerScriptPlace[] = [{ from: run.docOffset(q.from), to: run.docOffset(q.to - 1) + 1, start: run.docOffset(q.start), end: run.docOffset(q.end), quote: q.quote }];
+      const at = (character: number, newText: string, endCharacter = character): TextEdit => ({ range: { start: { line: 1, character }, end: { line: 1, character: endCharacter } }, newText });
+      const ok = (edit: TextEdit) => keepsInnerScripts(places, lines, [edit]);
+      assert.ok(ok(at(45, ' && rm -rf /var/lib/apt/lists/*')), 'at the closing quote');
+      assert.equal(ok(at(45, ' && echo $HOME')), false);
+      assert.ok(ok(at(11, ' there')), 'the other commands are the outer shell\'s');
+      assert.ok(ok(at(57, ' && rm -rf /var/lib/apt/lists/*')), 'after the last command');
+      assert.ok(ok(at(15, 'true && ')), 'before the shell');
+      assert.equal(ok(at(18, 'x')), false, 'between the shell and its script');
+      assert.equal(ok(at(11, '', 22)), false, 'over the opening quote');
+      assert.equal(ok(at(40, '', 49)), false, 'over the closing quote');
+    });
   });
 });
