@@ -38,7 +38,8 @@ export const rule = cacheRule({
     const home = userHome(cmd, env) ?? '~/.gradle';
     return handled(`${home}/caches`) && (runProgram(cmd) !== 'gradlew' || handled(`${home}/wrapper`));
   },
-  message: () => `Gradle leaves its caches in the final image: ${BASIS}. Build in a builder stage and copy the jar, or use a cache mount on /root/.gradle.`,
+  // The mount goes on the Gradle home of the user the RUN runs as (root's only for root).
+  message: ({ instr, cmd, env }) => `Gradle leaves its caches in the final image: ${BASIS}. Build in a builder stage and copy the jar, or use a cache mount on ${userHome(cmd, env) ?? homePath(instr, cmd, '.gradle') ?? '~/.gradle'}.`,
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     if (usedLaterInImage(model, instr, PROGRAMS)) return undefined;

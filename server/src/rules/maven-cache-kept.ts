@@ -45,7 +45,8 @@ export const rule = cacheRule({
   fills: mavenRuns,
   cleans: () => false,
   cacheHandled: (handled, { cmd, env }) => handled(repoLocal(cmd, env) ?? '~/.m2/repository'),
-  message: () => `Maven leaves its local repository in the final image: ${BASIS}. Build in a builder stage and copy the jar, or use a cache mount on /root/.m2.`,
+  // The mount goes on the user's ~/.m2 (root's only when the RUN runs as root), or on -Dmaven.repo.local.
+  message: ({ instr, cmd, env }) => `Maven leaves its local repository in the final image: ${BASIS}. Build in a builder stage and copy the jar, or use a cache mount on ${repoLocal(cmd, env) ?? homePath(instr, cmd, '.m2') ?? '~/.m2'}.`,
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     if (programArgs(cmd).some((w) => WARMING.test(w.value)) || usedLaterInImage(model, instr, PROGRAMS)) return undefined;

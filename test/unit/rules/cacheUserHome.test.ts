@@ -93,6 +93,19 @@ describe('cache rules: the home of the user the RUN runs as', () => {
     assert.match(pipenv('FROM python:3.12\nRUN useradd -m app\nUSER app\nRUN pipenv install --system\nCMD ["python"]') ?? '', /rm -rf \/home\/app\/\.cache\/pipenv \/home\/app\/\.cache\/pip$/);
   });
 
+  it('maven and gradle name the mount of the user the RUN runs as, ~ where its home is not known', () => {
+    const mount = (text: string, rule: string) => /cache mount on (\S+)\.$/.exec(analyze(text, ENV).findings.find((f) => f.ruleId === rule)?.message ?? '')?.[1];
+    const jar = '\nCMD ["java", "-jar", "a.jar"]';
+    assert.equal(mount(`FROM maven:3\nRUN mvn package${jar}`, 'maven-cache-kept'), '/root/.m2');
+    assert.equal(mount(`FROM maven:3\nRUN useradd -m -d /build b\nUSER b\nRUN mvn package${jar}`, 'maven-cache-kept'), '/build/.m2');
+    assert.equal(mount(`FROM maven:3\nUSER b\nRUN mvn package${jar}`, 'maven-cache-kept'), '~/.m2');
+    assert.equal(mount(`FROM maven:3\nUSER b\nRUN mvn package -Dmaven.repo.local=/r${jar}`, 'maven-cache-kept'), '/r');
+    assert.equal(mount(`FROM gradle:8\nRUN gradle build${jar}`, 'gradle-cache-kept'), '/root/.gradle');
+    assert.equal(mount(`FROM gradle:8\nRUN useradd -m app\nUSER app\nRUN gradle build${jar}`, 'gradle-cache-kept'), '/home/app/.gradle');
+    assert.equal(mount(`FROM gradle:8\nUSER 1000\nRUN gradle build${jar}`, 'gradle-cache-kept'), '~/.gradle');
+    assert.equal(mount(`FROM gradle:8\nUSER 1000\nRUN gradle build -g /g${jar}`, 'gradle-cache-kept'), '/g');
+  });
+
   it('a later RUN that removes root\'s npm cache does not delete the node user\'s', () => {
     const later = (text: string) => found(text, 'files-changed-in-later-layer').length;
     assert.equal(later('FROM node:20\nUSER node\nRUN npm ci\nRUN rm -rf /root/.npm\nCMD ["node", "i.js"]'), 0);
