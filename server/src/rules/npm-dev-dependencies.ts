@@ -5,7 +5,7 @@
  * their flags were checked by running yarn 1.22.22, @yarnpkg/cli-dist 4.18.1 and pnpm 9.15.9.
  */
 import { commandRange, firstRanAfter, hasFlag, insertAfterWord, operands, ranCommands, ranIndex } from '../core/commands';
-import { envFor, findingCommand, firstFollowing, npmInstallWord, programWord, subcommandOf } from '../core/packageManagers';
+import { envFor, findingCommand, firstFollowing, npmInstallWord, programWord } from '../core/packageManagers';
 import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnInstall } from '../core/yarn';
 import { booleanOption, installsGlobally, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
@@ -13,7 +13,7 @@ import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
 import { finalStage, runInstructions, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { commandCwd } from '../core/paths';
-import { programName, type ShellCommand, type ShellWord } from '../core/shell';
+import { programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import { countOf, formatBytes, formatCount, npmPackageTable } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
 import type { RawFinding, Rule } from './rule';
@@ -173,16 +173,60 @@ function pruningRuns(model: DockerfileModel, berry: boolean): Instr[] {
  * --production=false; yarn 2+ has no --production (the install fails) and ignores NODE_ENV; pnpm
  * with --prod, -P, --production or NODE_ENV=production unless --prod=false.
  */
-function yarnPnpmInstall(instr: Instr, cmd: ShellCommand, berry: boolean): { pm: 'yarn' | 'pnpm'; word: ShellWord; keeps: boolean; asked: boolean } | undefined {
+function yarnPnpmInstall(instr: Instr, cmd: ShellCommand, berry: boolean): YarnPnpmInstall | undefined {
   const yarn = programName(cmd) === 'yarn';
-  const word = yarn ? yarnInstall(cmd) : subcommandOf(cmd, /^pnpm$/, ['install', 'i']);
-  if (!word || (yarn && word !== programWord(cmd) && word.value !== 'install')) return undefined;
+  if (!yarn) return pnpmInstall(instr, cmd);
+  const word = yarnInstall(cmd);
+  if (!word || (word !== programWord(cmd) && word.value !== 'install')) return undefined;
   const ops = operands(cmd);
   if (ops.length > ops.indexOf(word) + 1) return undefined;
-  const flag = yarn ? booleanOption(cmd, 'production', 'prod') : hasFlag(cmd, '-P') || booleanOption(cmd, 'prod', 'production');
+  const flag = booleanOption(cmd, 'production', 'prod');
   // Yarn 2+ fails on --production: nothing is installed.
-  const production = flag ?? (!(yarn && berry) && envFor(instr, cmd, 'NODE_ENV')?.replace(/^["']|["']$/g, '') === 'production');
-  return { pm: yarn ? 'yarn' : 'pnpm', word, keeps: !production, asked: flag === false };
+  const production = flag ?? (!berry && nodeEnvProduction(instr, cmd));
+  return { pm: 'yarn', word, keeps: !production, asked: flag === false };
+}
+
+interface YarnPnpmInstall {
+  pm: 'yarn' | 'pnpm';
+  word: ShellWord;
+  keeps: boolean;
+  asked: boolean;
+  /** Packages of a workspace (`--filter`, `deploy`): the package.json copied is not theirs. */
+  filtered?: boolean;
+  /** `pnpm deploy`'s target folder, where it installs. */
+  deploy?: string;
+}
+
+function nodeEnvProduction(instr: Instr, cmd: ShellCommand): boolean {
+  return envFor(instr, cmd, 'NODE_ENV')?.replace(/^["']|["']$/g, '') === 'production';
+}
+
+/** pnpm's options that take the next word as their value (`pnpm --filter app install`), from `pnpm install --help` (9.15.9). */
+const PNPM_VALUE_OPTIONS = new Set(['--filter', '-F', '--filter-prod', '-C', '--dir', '--changed-files-ignore-pattern', '--test-pattern', '--child-concurrency', '--network-concurrency', '--hoist-pattern', '--public-hoist-pattern', '--lockfile-dir', '--loglevel', '--reporter', '--modules-dir', '--store-dir', '--virtual-store-dir']);
+
+/**
+ * `pnpm install` (`i`) of the whole package.json, also of workspace packages (`--filter`), or
+ * `pnpm deploy <folder>`, which installs a workspace package's dependencies in that folder: with
+ * pnpm 9.15.9 both keep the devDependencies unless --prod (-P) or NODE_ENV=production (deploy's
+ * --dev installs only them, as asked).
+ */
+function pnpmInstall(instr: Instr, cmd: ShellCommand): YarnPnpmInstall | undefined {
+  const args = programArgs(cmd);
+  const ops: ShellWord[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (PNPM_VALUE_OPTIONS.has(args[i].value)) i++;
+    else if (!args[i].value.startsWith('-')) ops.push(args[i]);
+  }
+  // Other option values may come before the subcommand: it is the first word that can be one.
+  const at = ops.findIndex((w) => /^[a-z][a-z0-9-]*$/.test(w.value));
+  const word = ops[at];
+  const deploy = word?.value === 'deploy';
+  if (!word || !(deploy || word.value === 'install' || word.value === 'i') || ops.length !== at + (deploy ? 2 : 1)) return undefined;
+  if (deploy && hasFlag(cmd, '-D', '--dev')) return undefined;
+  const flag = hasFlag(cmd, '-P') || booleanOption(cmd, 'prod', 'production');
+  const production = flag ?? nodeEnvProduction(instr, cmd);
+  const filtered = deploy || hasFlag(cmd, '--filter', '-F', '--filter-prod');
+  return { pm: 'pnpm', word, keeps: !production, asked: flag === false, filtered, ...(deploy && { deploy: ops[at + 1].value }) };
 }
 
 /** A command that leaves node_modules without devDependencies: npm's prune or install without them, `pnpm prune --prod`, a yarn 1 or pnpm install without them, `yarn workspaces focus --production`. */
@@ -193,13 +237,14 @@ function dropsDev(instr: Instr, c: ShellCommand, berry: boolean): boolean {
   if (name === 'pnpm' && ops[0] === 'prune') return hasFlag(c, '-P') || !!booleanOption(c, 'prod', 'production');
   if (name === 'yarn' && ops[0] === 'workspaces' && ops[1] === 'focus') return !!booleanOption(c, 'production');
   const other = (name === 'yarn' || name === 'pnpm') && !(name === 'yarn' && berry) ? yarnPnpmInstall(instr, c, berry) : undefined;
-  return !!other && !other.keeps;
+  // `pnpm deploy --prod` installs elsewhere: what the install before it left stays.
+  return !!other && !other.keeps && !other.deploy;
 }
 
 /** The devDependencies a yarn or pnpm install keeps, named from the package.json it installs when known: their size is not known (its lockfile is not read). */
-function unsizedCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, pm: 'yarn' | 'pnpm'): string {
+function unsizedCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, { pm, filtered }: YarnPnpmInstall): string {
   const manifest = env.context.npmManifest;
-  const dev = manifest && !manifest.workspaces && copiedBefore(instr, manifest.path, cmd) ? manifest.devDependencies : [];
+  const dev = manifest && !manifest.workspaces && !filtered && copiedBefore(instr, manifest.path, cmd) ? manifest.devDependencies : [];
   const what = dev.length ? `the ${dev.length === 1 ? 'devDependency' : `${formatCount(dev.length)} devDependencies`} of ${manifest!.path} (${someNames(dev)})` : TOOLS;
   return `${what}; size not known (${pm === 'yarn' ? 'yarn.lock' : 'pnpm-lock.yaml'} is not read)`;
 }
@@ -222,7 +267,7 @@ export const rule: Rule = {
   contextKey: (env) => `${lockfileKey(env)}/${env.context.yarnrc ? berryProjectKey(env.context) : ''}`,
   quotesLines: true,
   docs: {
-    summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`), `yarn install` without `--production` (yarn 2+: instead of `yarn workspaces focus --production`), `pnpm install` without `--prod`, in a stage whose layers form the final image, or whose node_modules a `COPY --from` carries there.',
+    summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`), `yarn install` without `--production` (yarn 2+: instead of `yarn workspaces focus --production`), `pnpm install` (`--filter` too) or `pnpm deploy` without `--prod`, in a stage whose layers form the final image, or whose node_modules a `COPY --from` carries there.',
     why: 'Test runners, bundlers, linters and type definitions are needed to build and test the app, not to run it. Installed in the final image they ship with every deployment. When the Dockerfile builds the app in the same image (`npm run build`), they are needed there: the cure is a builder stage, and a final stage that installs with `--omit=dev` and copies the build output.',
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
@@ -265,15 +310,16 @@ export const rule: Rule = {
         if (!inFinal) {
           const cwd = commandCwd(instr, cmd);
           if (cwd === undefined || hasFlag(cmd, '--prefix', '--dir', '-C', '--cwd') || firstFollowing((pruning ??= pruningRuns(model, berryFile)), instr)) continue;
-          holds = `${cwd.replace(/\/$/, '')}/node_modules`;
+          const folder = other?.deploy === undefined ? cwd : other.deploy.startsWith('/') ? other.deploy : `${cwd.replace(/\/$/, '')}/${other.deploy}`;
+          holds = `${folder.replace(/\/$/, '')}/node_modules`;
         }
         const own = npmWord ? (lockfileDevCost(env, instr, cmd, npmWord) ?? manifestDevCost(env, instr, cmd, npmWord)) : undefined;
         // The installed lockfile pins no dev package, or package.json declares none and no lockfile
         // says otherwise: --omit=dev would change nothing.
-        if (own ? own.none : declaresNoDev(env, instr, cmd)) continue;
+        if (own ? own.none : !other?.filtered && declaresNoDev(env, instr, cmd)) continue;
         const dev = laterDevUse(instr, cmd, model, (uses ??= devUses(model)));
         // yarn.lock and pnpm-lock.yaml are not read: no figure for their installs.
-        const cost = own?.cost ?? (other ? unsizedCost(env, instr, cmd, other.pm) : BASIS);
+        const cost = own?.cost ?? (other ? unsizedCost(env, instr, cmd, other) : BASIS);
         const ways = other ? prodWays(other.pm, berry) : { flag: '--omit=dev', install: '`npm ci --omit=dev`', prune: '`npm prune --omit=dev`' };
         const pm = other?.pm ?? 'npm';
         // corepack may run yarn 2+ here (package.json's packageManager, not known): both ways.

@@ -108,4 +108,32 @@ describe('npm-dev-dependencies: yarn and pnpm installs', () => {
     assert.deepEqual(dev(build(' && pnpm prune --prod')), []);
     assert.deepEqual(dev(build('\nRUN pnpm prune --prod')), []);
   });
+
+  it('pnpm with --filter and pnpm deploy (pnpm 9.15.9 keeps the devDependencies in both unless --prod)', () => {
+    for (const [install, fixed] of [
+      ['pnpm --filter app install', 'pnpm --filter app install --prod'],
+      ['pnpm install --filter app', 'pnpm install --prod --filter app'],
+      ['pnpm -F app i --frozen-lockfile', 'pnpm -F app i --prod --frozen-lockfile'],
+      ['pnpm --filter=app deploy /prod/app', 'pnpm --filter=app deploy --prod /prod/app'],
+    ]) {
+      const text = image(install);
+      const found = dev(text);
+      assert.equal(found.length, 1, install);
+      assert.equal(applyEdits(text, found[0].fix!.edits), image(fixed));
+    }
+    for (const install of ['pnpm --filter app install --prod', 'pnpm --filter=app deploy -P /prod/app', 'pnpm --filter=app deploy --dev /prod/app', 'pnpm --filter app add x', 'pnpm deploy']) {
+      assert.deepEqual(dev(image(install)), [], install);
+    }
+    // The root package.json is not the filtered package's: its having no devDependencies says nothing.
+    const none = { context: { npmManifest: { path: 'package.json', dependencies: [], devDependencies: [], optionalDependencies: [] } } } as unknown as AnalysisEnvironment;
+    assert.equal(dev(image('pnpm --filter app install'), none).length, 1);
+    // A builder stage: deploy installs into its folder, which the final image copies.
+    const deploy = (flags: string, from: string) => `FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN pnpm install --frozen-lockfile --prod\nRUN pnpm --filter=app deploy${flags} out\n\nFROM node:22-slim\nCOPY --from=build ${from} /app\nCMD ["node", "/app/index.js"]\n`;
+    assert.deepEqual(dev(deploy('', '/app/out')).map((f) => f.f.range.start.line), [4]);
+    assert.deepEqual(dev(deploy(' --prod', '/app/out')), []);
+    assert.deepEqual(dev(deploy('', '/app/dist')), []);
+    // A deploy with --prod removes nothing that an install before it left.
+    const both = 'FROM node:22 AS build\nWORKDIR /app\nCOPY . .\nRUN pnpm install --frozen-lockfile\nRUN pnpm --filter=app deploy --prod out\n\nFROM node:22-slim\nCOPY --from=build /app /app\nCMD ["node", "/app/out/index.js"]\n';
+    assert.deepEqual(dev(both).map((f) => f.f.range.start.line), [3]);
+  });
 });
