@@ -21,6 +21,7 @@
  */
 import { programArgs, programName, runsWheneverScriptSucceeds, scanShell, type ShellCommand, type ShellGroup, type ShellWord } from './shell';
 import type { TextEdit } from './types';
+import { switchScript, switchWrapper, type UserSwitch } from './userSwitch';
 import type { LineIndex } from './text';
 
 /** The shells whose scripts the shell reader reads (POSIX shells and the ones that accept their scripts). */
@@ -64,17 +65,38 @@ export interface InnerScript {
 
 /** The index of the word that holds the script `cmd` hands to a shell's `-c`, or -1. */
 function scriptWord(cmd: ShellCommand): number {
+  return scriptOf(cmd)?.index ?? -1;
+}
+
+/**
+ * Where the script `cmd` hands to a shell's `-c` is: its word's index, whether that word stands
+ * alone (no words after it, which would be the script's `$0` and arguments), and the user it runs
+ * as when a wrapper or `su` switches (`gosu app sh -c '...'`, `su app -c '...'`; core/userSwitch.ts).
+ */
+function scriptOf(cmd: ShellCommand): { index: number; alone: boolean; to?: UserSwitch } | undefined {
   const words = cmd.words;
   // Asked of every command of every RUN read: the regular expression only for names ending in sh.
-  if (words.length < 3 || !words[0].value.endsWith('sh') || !SHELL_PATH.test(words[0].value)) return -1;
-  let k = 1;
+  if (words.length < 3) return undefined;
+  const first = words[0].value;
+  let from = 0;
+  let to: UserSwitch | undefined;
+  if (first === 'su' || first === 'runuser' || first === 'gosu') {
+    const su = switchScript(words, 0);
+    if (su) return { index: su.script, alone: su.alone, to: su.to };
+    const wrapped = switchWrapper(words, 0);
+    if (!wrapped) return undefined;
+    ({ next: from, to } = wrapped);
+  }
+  const shell = words[from].value;
+  if (!shell.endsWith('sh') || !SHELL_PATH.test(shell)) return undefined;
+  let k = from + 1;
   for (; k < words.length; k++) {
     const option = words[k].value;
     if (option === '-o' || option === '+o') k++;
     else if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(option)) break;
-    else if (!/^[-+][a-zA-Z]+$/.test(option)) return -1;
+    else if (!/^[-+][a-zA-Z]+$/.test(option)) return undefined;
   }
-  return k + 1 < words.length ? k + 1 : -1;
+  return k + 1 < words.length ? { index: k + 1, alone: k + 2 === words.length, ...(to && { to }) } : undefined;
 }
 
 /**
@@ -90,13 +112,14 @@ export function innerScript(commands: readonly ShellCommand[], text: string, exe
   if (!commands.some((c) => scriptWord(c) >= 0)) return undefined;
   const hidden = () => ({ hidden: ranInside(commands) });
   const cmd = commands[0];
-  const k = scriptWord(cmd);
+  const at = scriptOf(cmd);
   // Negated (`! bash -c "..."`) or run in the background (`bash -c "..." &`), the shell's commands
   // may not have run, or not to their end, in a build that succeeded: they stay the group they are
-  // ({@link spliceScripts}), whose `!` and `&` are the outer command's.
-  // The script must be the last word: words after it would be its $0 and arguments.
-  if (commands.length !== 1 || !runsWheneverScriptSucceeds(commands, cmd) || k + 1 !== cmd.words.length) return exec ? hidden() : spliceScripts(commands, text) ?? hidden();
-  const read = readInPlace(cmd.words[k], text, exec);
+  // ({@link spliceScripts}), whose `!` and `&` are the outer command's; so does a script run as
+  // another user, whose group says who.
+  // The script's word must stand alone: words after it would be its $0 and arguments.
+  if (commands.length !== 1 || !runsWheneverScriptSucceeds(commands, cmd) || !at?.alone || at.to) return exec ? hidden() : spliceScripts(commands, text) ?? hidden();
+  const read = readInPlace(cmd.words[at.index], text, exec);
   if (!read) return hidden();
   const { scanned, inner } = read;
   // A shell's -c script inside (`sh -c "bash -c '...'"`) is read no further in place: hidden.
@@ -143,16 +166,16 @@ function spliceScripts(commands: readonly ShellCommand[], text: string): ReadScr
   let balanced = true;
   let whole = true;
   for (const cmd of commands) {
-    const k = scriptWord(cmd);
-    const read = k >= 0 && k + 1 === cmd.words.length && !cmd.redirects?.length ? readInPlace(cmd.words[k], text, false) : undefined;
-    if (!read || read.scanned.commands.length === 0) {
-      if (k >= 0) whole = false;
+    const at = scriptOf(cmd);
+    const read = at?.alone && !cmd.redirects?.length ? readInPlace(cmd.words[at.index], text, false) : undefined;
+    if (!at || !read || read.scanned.commands.length === 0) {
+      if (at) whole = false;
       out.push(cmd);
       continue;
     }
     const inside = read.scanned.commands;
     if (inside.some((c) => scriptWord(c) >= 0)) whole = false;
-    const group: ShellGroup = { kind: '(', parent: cmd.group, negated: cmd.before === '!' };
+    const group: ShellGroup = { kind: '(', parent: cmd.group, negated: cmd.before === '!', ...(at.to && { user: at.to }) };
     for (const c of inside) {
       // Fresh from the scan: each command's outermost group is put inside the shell's.
       let top = c.group;

@@ -13,6 +13,7 @@ import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type Docker
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
+import { switchWrapper, type UserSwitch } from './userSwitch';
 import { containerCommand, execForm } from './execForm';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
@@ -403,10 +404,44 @@ const IMAGE_USERS: Record<string, KnownUser[]> = { node: [{ name: 'node', uid: '
  */
 export function homeOf(instr: Instr, cmd: ShellCommand): string | undefined {
   if (cmd.words.slice(0, Math.max(0, programIndex(cmd))).some((w) => w.value === 'sudo')) return undefined;
+  const to = userSwitchOf(cmd);
+  // The tool sets HOME to the user's; an assignment written after it wins (`gosu app env HOME=/x ...`).
+  if (to && !to.keepsHome && !inlineAssignments(cmd).has('HOME')) return homeOfUser(instr, to.user, cmd);
   const set = envFor(instr, cmd, 'HOME');
   if (set === undefined) return userHome(instr);
   const v = set.replace(/^["']|["']$/g, '');
   return v.startsWith('/') && !/[$`]/.test(v) ? v.replace(/(.)\/+$/, '$1') : undefined;
+}
+
+/**
+ * The user another one switches to for `cmd` (core/userSwitch.ts): a wrapper in front of it
+ * (`gosu app npm ci`), else the nearest `su -c` script it stands in. Undefined when none does.
+ */
+export function userSwitchOf(cmd: ShellCommand): UserSwitch | undefined {
+  const end = programIndex(cmd);
+  let found: UserSwitch | undefined;
+  for (let i = 0; i < end; i++) {
+    const w = cmd.words[i].value;
+    const wrapped = w === 'gosu' || w === 'runuser' ? switchWrapper(cmd.words, i) : undefined;
+    if (wrapped) {
+      found = wrapped.to;
+      i = wrapped.next - 1;
+    }
+  }
+  for (let g = cmd.group; g && !found; g = g.parent) found = g.user;
+  return found;
+}
+
+/**
+ * The home of the user `who` (a name or uid) as of `instr` (and its commands before `upTo`):
+ * root's, or the home of one the file creates before or its base image has. Undefined when the
+ * file does not tell.
+ */
+function homeOfUser(instr: Instr, who: string, upTo?: ShellCommand): string | undefined {
+  if (who === 'root' || who === '0') return '/root';
+  if (!who || /[$`]/.test(who)) return undefined;
+  const known = [...(IMAGE_USERS[imageRepository(baseImageOf(instr)) ?? ''] ?? []), ...createdUsers(instr, upTo)];
+  return known.reverse().find((u) => u.name === who || u.uid === who)?.home;
 }
 
 /** `rel` in the home of the user `cmd` runs as ({@link homeOf}); undefined when that home is not known. */
@@ -429,13 +464,7 @@ export function userHome(instr: Instr): string | undefined {
     const written = last.node.getArgumentsContent()?.trim() ?? '';
     const env = envBefore(last);
     const who = expandVars(written, (n) => env.get(n)).split(':')[0];
-    let home: string | undefined;
-    if (who === 'root' || who === '0') home = '/root';
-    else if (who && !/[$`]/.test(who)) {
-      const known = [...(IMAGE_USERS[imageRepository(baseImageOf(last)) ?? ''] ?? []), ...createdUsers(last)];
-      home = known.reverse().find((u) => u.name === who || u.uid === who)?.home;
-    }
-    userHomes.set(last, home);
+    userHomes.set(last, homeOfUser(last, who));
   }
   return userHomes.get(last);
 }
@@ -461,11 +490,14 @@ const USER_VALUE_OPTIONS: Record<string, string> = { useradd: 'bcdefgGkKpPRsuZ',
 /** The long options of useradd, usermod and Debian's adduser that take a value. */
 const USER_VALUE_LONG = /^--(base-dir|comment|home-dir|home|expiredate|inactive|gid|groups|skel|key|password|root|prefix|shell|uid|selinux-user|login|ingroup|gecos|firstuid|lastuid|firstgid|lastgid|conf)$/;
 
-/** The users the RUNs along the FROM chain before `instr` create or give another home, in order. */
-function createdUsers(instr: Instr): KnownUser[] {
+/** The users the RUNs along the FROM chain before `instr` create or give another home, in order, and with `upTo` those of `instr`'s commands before it. */
+function createdUsers(instr: Instr, upTo?: ShellCommand): KnownUser[] {
   const out: KnownUser[] = [];
-  for (const run of earlierAlongChain(instr, 'RUN')) {
-    for (const cmd of run.run ? ranCommands(run.run) : []) {
+  const runs = earlierAlongChain(instr, 'RUN');
+  if (upTo && instr.run) runs.push(instr);
+  for (const run of runs) {
+    const commands = run === instr ? instr.run!.commands.filter((c) => c.start < upTo!.start) : run.run ? ranCommands(run.run) : [];
+    for (const cmd of commands) {
       const program = programName(cmd);
       const short = USER_VALUE_OPTIONS[program];
       if (!short) continue;
@@ -710,7 +742,9 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           const found = findingCommand(model, finding);
           if (!found) return undefined;
           const word = spec.fills(found.cmd);
-          if (!word || !posixShell(found.instr)) return undefined;
+          // Run as another user (`gosu app npm ci`), the cache is that user's; what the repair
+          // appends runs as the RUN's user, and would empty its cache instead.
+          if (!word || !posixShell(found.instr) || userSwitchOf(found.cmd)) return undefined;
           const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name) => envFor(found.instr, found.cmd, name) };
           const r = spec.repair!({ ...c, model, word });
           return r && { ...r, preferred: true };

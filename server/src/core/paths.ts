@@ -12,6 +12,7 @@ import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, i
 import { jsonForm } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { envFor, expandVars, homeOf, pipKeepsCache } from './packageManagers';
+import { inLoginScript } from './userSwitch';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
@@ -69,6 +70,11 @@ function workOutCwds(instr: Instr): { before: Map<ShellCommand, string | undefin
   const run = instr.run;
   if (!run) return { before, end: cwd };
   for (const c of ranCommands(run)) {
+    // A login script starts in its user's home, and its `cd` ends with it.
+    if (inLoginScript(c)) {
+      before.set(c, undefined);
+      continue;
+    }
     before.set(c, cwd);
     if (cwd === undefined) continue;
     const name = programName(c);

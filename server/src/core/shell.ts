@@ -16,6 +16,7 @@
  * them, so they are kept apart in {@link ShellCommand.redirects}, and the command's offsets still
  * span them (a fix that takes the command out takes them too, one that appends goes after them).
  */
+import { switchWrapper, type UserSwitch } from './userSwitch';
 
 export interface ShellWord {
   /** The word with quotes and escapes removed (what the program receives). */
@@ -88,6 +89,8 @@ export interface ShellGroup {
   parent: ShellGroup | undefined;
   /** Preceded by `!`: its status is inverted. */
   negated: boolean;
+  /** A shell's `-c` script read in place that runs as another user (`su app -c '...'`; see core/userSwitch.ts). */
+  user?: UserSwitch;
 }
 
 const NO_WORDS: readonly never[] = Object.freeze([]);
@@ -515,7 +518,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
 /**
  * Leading words that only wrap the real command (`sudo`, `VAR=x`, `env`, `nice`...). `busybox`
  * runs the applet named next (`busybox wget -O x URL` is a wget), as Alpine images without the
- * applets' links do.
+ * applets' links do. `gosu` and `runuser -u` run the program after their user (core/userSwitch.ts).
  */
 const WRAPPERS = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'command', 'xargs', 'busybox']);
 
@@ -561,6 +564,12 @@ function findProgram(cmd: ShellCommand): number {
     const w = cmd.words[i].value;
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
     if (WRAPPERS.has(w)) continue;
+    // `gosu app npm ci`, `runuser -u app -- npm ci`: the program after the user.
+    const switched = w === 'gosu' || w === 'runuser' ? switchWrapper(cmd.words, i) : undefined;
+    if (switched) {
+      i = switched.next - 1;
+      continue;
+    }
     if (w.startsWith('-') && i > 0 && WRAPPERS.has(cmd.words[i - 1].value)) continue;
     return i;
   }

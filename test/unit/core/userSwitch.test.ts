@@ -1,0 +1,74 @@
+/**
+ * Commands a RUN runs as another user: `gosu app npm ci`, `runuser -u app -- npm ci`, `su app -c
+ * '...'`. Before, `gosu` and `runuser` were the programs (the npm ci under them went unseen), a
+ * `su -c` script was hidden, and the caches they fill were taken for root's. The homes follow gosu
+ * 1.14 and util-linux 2.38's su and runuser, run as root on Debian bookworm: each sets HOME to the
+ * user's, but with -m / -p.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
+import { buildModel } from '../../../server/src/core/model';
+import { homeOf } from '../../../server/src/core/packageManagers';
+import { commandCwd } from '../../../server/src/core/paths';
+import { programName } from '../../../server/src/core/shell';
+
+const ENV = { context: {} };
+
+/** The home and working folder of the last RUN's `npm` command, and the programs that RUN runs. */
+function npmIn(text: string): { home: string | undefined; cwd: string | undefined; programs: string[] } {
+  const runs = buildModel(text).instructions.filter((i) => i.run);
+  const last = runs[runs.length - 1];
+  const cmd = last.run!.commands.find((c) => programName(c) === 'npm');
+  assert.ok(cmd, `no npm in ${text}`);
+  return { home: homeOf(last, cmd), cwd: commandCwd(last, cmd), programs: last.run!.commands.map(programName) };
+}
+
+describe('commands run as another user (gosu, runuser, su)', () => {
+  it('reads the program after gosu and runuser -u, and a su -c script in place', () => {
+    for (const run of ['gosu node npm ci', 'gosu node:node npm ci', 'runuser -u node -- npm ci', 'runuser -u node npm ci', "su node -c 'npm ci'", "su -c 'npm ci' node", 'su - node -c "npm ci"', "runuser -l node -c 'npm ci'"]) {
+      assert.deepEqual(npmIn(`FROM node:22\nRUN ${run}\n`).programs, ['npm'], run);
+    }
+    // Words after the user are the shell's $0 and arguments: not read in place.
+    assert.deepEqual(npmIn("FROM node:22\nRUN su node -c 'npm ci' && su node -c 'npm ci' x y\n").programs, ['npm', 'su']);
+  });
+
+  it('gives the home of the user switched to, and the caller\'s with -m / -p', () => {
+    const cases: [string, string | undefined][] = [
+      ['FROM node:22\nRUN gosu node npm ci', '/home/node'],
+      ['FROM node:22\nRUN gosu 1000 npm ci', '/home/node'],
+      ['FROM node:22\nUSER node\nRUN gosu root npm ci', '/root'],
+      ['FROM node:22\nENV HOME=/srv\nRUN gosu node npm ci', '/home/node'],
+      ['FROM node:22\nRUN useradd -m -d /build b\nRUN gosu b npm ci', '/build'],
+      ['FROM node:22\nRUN useradd -m -d /build b && gosu b npm ci', '/build'],
+      ['FROM node:22\nRUN gosu b npm ci && useradd -m -d /build b', undefined],
+      ['FROM node:22\nRUN gosu app npm ci', undefined],
+      ['FROM node:22\nRUN runuser -u node -- npm ci', '/home/node'],
+      ['FROM node:22\nRUN runuser -m -u node -- npm ci', '/root'],
+      ["FROM node:22\nRUN su node -c 'npm ci'", '/home/node'],
+      ["FROM node:22\nRUN su -c 'npm ci' node", '/home/node'],
+      ["FROM node:22\nRUN su -c 'npm ci'", '/root'],
+      ["FROM node:22\nRUN su -p node -c 'npm ci'", '/root'],
+      ["FROM node:22\nRUN su -s /bin/sh -c 'npm ci' node", '/home/node'],
+      ['FROM node:22\nRUN echo x && su node -c "cd /app && npm ci"', '/home/node'],
+    ];
+    for (const [text, home] of cases) assert.equal(npmIn(text).home, home, text);
+  });
+
+  it('starts a login script in the user\'s home: no WORKDIR there', () => {
+    assert.equal(npmIn("FROM node:22\nWORKDIR /app\nRUN su node -c 'npm ci'").cwd, '/app');
+    assert.equal(npmIn("FROM node:22\nWORKDIR /app\nRUN su - node -c 'npm ci'").cwd, undefined);
+    assert.equal(npmIn("FROM node:22\nWORKDIR /app\nRUN runuser -l node -c 'npm ci'").cwd, undefined);
+  });
+
+  it('reports the cache that user keeps, without a fix that would empty root\'s instead', () => {
+    const image = (run: string) => `FROM node:22\nWORKDIR /app\nCOPY . .\nRUN ${run}\nCMD ["node", "index.js"]\n`;
+    const cache = (run: string) => {
+      const analysis = analyze(image(run), ENV);
+      return analysis.findings.filter((f) => f.ruleId === 'npm-cache-kept').map((f) => fixFor(analysis, f, ENV)?.title ?? 'no fix');
+    };
+    for (const run of ['gosu node npm ci', 'gosu node npm ci && rm -rf /root/.npm', "su node -c 'npm ci'", 'runuser -u node -- npm ci']) assert.deepEqual(cache(run), ['no fix'], run);
+    for (const run of ['gosu node npm ci && rm -rf /home/node/.npm', "su node -c 'npm ci && rm -rf ~/.npm'", "su node -c 'npm ci' && rm -rf /home/node/.npm", 'runuser -m -u node -- npm ci && rm -rf /root/.npm']) assert.deepEqual(cache(run), [], run);
+    // Run as root, as before: the fix.
+    assert.equal(cache('npm ci')[0], 'Clean up in the same RUN (npm cache clean --force)');
+  });
+});
