@@ -86,35 +86,81 @@ export function isPipCachePurge(cmd: ShellCommand): boolean {
 }
 
 /**
- * True when a command the RUN runs ({@link ranCommands}) is an `rm` of one of `prefixes`, of a path
- * in it (`/var/lib/apt/lists/*`), or of a pattern that goes on from it (`~/.npm*`); not of a name
- * that only starts the same (`rm -f ~/.npmrc` leaves ~/.npm).
+ * `~/x`, `$HOME/x` and `${HOME}/x` become `<home>/x` when `home` is known, else `~/x`; trailing
+ * slashes and trailing `/*` or `/.*` globs go, so `rm -rf /root/.npm/*` and a mount on
+ * `/root/.npm` name the same folder. A trailing `/.` stays: `rm -rf dir/.` removes nothing (GNU
+ * rm refuses `.`).
  */
-export function removesPath(run: RunScript, ...prefixes: string[]): boolean {
-  return ranCommands(run).some((c) => removesOneOf(c, prefixes));
+export function normalizeCachePath(p: string, home?: string): string {
+  let s = p.trim().replace(/^["']|["']$/g, '');
+  s = s.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, home ?? '~');
+  for (;;) {
+    const next = s.replace(/\/(\*|\.\*|\.\[[^\]]*\]\*|\.\?\?\*)$/, '').replace(/\/+$/, '');
+    if (next === s) break;
+    s = next;
+  }
+  return s || '/';
+}
+
+/**
+ * True when removing or mounting `handled` takes all of `dir`: the same folder, a parent of it, its
+ * contents (`dir/*`), or a pattern naming one of those (`/var/lib/apt/l*`). A folder or pattern
+ * inside `dir` does not: `rm -rf /var/lib/apt/lists/partial` leaves every list (partial/ is apt's
+ * download staging folder, empty after `apt-get update`). Removing `/` or `~` alone counts for
+ * nothing else. `~` in each is the home of the command that writes it (`homes`; see
+ * `homeOf` in packageManagers), unknown when not given.
+ */
+export function pathCovers(handled: string, dir: string, homes: { handled?: string; dir?: string } = {}): boolean {
+  const h = normalizeCachePath(handled, homes.handled);
+  const d = normalizeCachePath(dir, homes.dir);
+  if (h === '/' || h === '~' || h === '') return h === d;
+  if (!/[*?[]/.test(h)) return h === d || d.startsWith(h + '/');
+  const pattern = globRegExp(h);
+  for (let p = d; p.includes('/'); p = p.slice(0, p.lastIndexOf('/'))) if (pattern.test(p)) return true;
+  return false;
+}
+
+/**
+ * A shell pattern as a RegExp over a whole path: `*` and `?` stay within one name, as in pathname
+ * expansion, and `[...]` is a class (`[!...]` negated); a `[` that no `]` closes is itself.
+ */
+function globRegExp(glob: string): RegExp {
+  const source = glob.replace(/[.+^${}()|\\/]/g, '\\$&').replace(/\[(?![^\]]*\])/g, '\\[').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\[!/g, '[^');
+  return new RegExp(`^${source}$`);
+}
+
+/**
+ * True when a command the RUN runs ({@link ranCommands}) is an `rm` of one of `dirs` as a whole
+ * ({@link pathCovers}): the folder, a parent, its contents (`/var/lib/apt/lists/*`) or a pattern
+ * naming one of them (`~/.npm*`); not a folder inside it, nor a name that only starts the same
+ * (`rm -f ~/.npmrc` leaves ~/.npm).
+ */
+export function removesPath(run: RunScript, ...dirs: string[]): boolean {
+  return ranCommands(run).some((c) => removesOneOf(c, dirs));
 }
 
 /**
  * {@link removesPath}, counting only what the RUN runs after `cmd`: a removal before it leaves what
  * `cmd` then writes (`rm -rf /var/cache/apk/* && apk add curl` keeps the add's index).
  */
-export function removesPathAfter(run: RunScript, cmd: ShellCommand, ...prefixes: string[]): boolean {
-  return firstRanAfter(run, cmd, (c) => removesOneOf(c, prefixes), `rm ${prefixes.join('\0')}`) !== undefined;
+export function removesPathAfter(run: RunScript, cmd: ShellCommand, ...dirs: string[]): boolean {
+  return firstRanAfter(run, cmd, (c) => removesOneOf(c, dirs), `rm ${dirs.join('\0')}`) !== undefined;
 }
 
 /**
- * Where in {@link ranCommands} the RUN last removes one of `prefixes` (-1 where it does not): a
+ * Where in {@link ranCommands} the RUN last removes one of `dirs` (-1 where it does not): a
  * command of those at a lower index has a removal after it ({@link removesPathAfter}). For a rule
  * that asks about every command of a RUN, once per RUN rather than a walk per command.
  */
-export function lastRemovalAt(run: RunScript, ...prefixes: string[]): number {
+export function lastRemovalAt(run: RunScript, ...dirs: string[]): number {
   const ran = ranCommands(run);
-  for (let i = ran.length - 1; i >= 0; i--) if (removesOneOf(ran[i], prefixes)) return i;
+  for (let i = ran.length - 1; i >= 0; i--) if (removesOneOf(ran[i], dirs)) return i;
   return -1;
 }
 
-function removesOneOf(c: ShellCommand, prefixes: string[]): boolean {
-  return programName(c) === 'rm' && operands(c).some((w) => prefixes.some((p) => w.value.startsWith(p) && (p.endsWith('/') || /^([/*?[]|$)/.test(w.value.slice(p.length, p.length + 1)))));
+/** True when `c` is an `rm` of one of `dirs` as a whole ({@link pathCovers}). */
+export function removesOneOf(c: ShellCommand, dirs: string[]): boolean {
+  return programName(c) === 'rm' && operands(c).some((w) => dirs.some((d) => pathCovers(w.value, d)));
 }
 
 /**

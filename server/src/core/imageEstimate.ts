@@ -272,7 +272,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   }
   // Only a removal after the RUN's last update takes the lists away (as apt-lists-kept reads it).
   const update = ran.filter(isAptUpdate).at(-1);
-  if (update && !removesPathAfter(run, update, '/var/lib/apt/lists', '/var/lib/apt') && !hasCacheMount(instr, '/var/lib/apt/lists')) {
+  if (update && !removesPathAfter(run, update, '/var/lib/apt/lists') && !hasCacheMount(instr, '/var/lib/apt/lists')) {
     const lists = aptLists(instr.stage!);
     parts.push({ label: 'apt lists left in the layer', bytes: lists.bytes, basis: lists.basis });
   }

@@ -8,7 +8,7 @@
  * one `npm ci` fills after `USER node` (/home/node/.npm). Where that home is not known, `~` stays
  * and only a removal written with `~` or `$HOME` counts.
  */
-import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, operands, ranCommands, ranIndex, RPM_PROGRAMS } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, normalizeCachePath, operands, pathCovers, ranCommands, ranIndex, RPM_PROGRAMS } from './commands';
 import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -17,36 +17,6 @@ import { switchWrapper, type UserSwitch } from './userSwitch';
 import { containerCommand, execForm } from './execForm';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
-
-/**
- * `~/x`, `$HOME/x` and `${HOME}/x` become `<home>/x` when `home` is known, else `~/x`; trailing
- * slashes and trailing `/*` or `/.*` globs go, so `rm -rf /root/.npm/*` and a mount on
- * `/root/.npm` name the same folder.
- */
-export function normalizeCachePath(p: string, home?: string): string {
-  let s = p.trim().replace(/^["']|["']$/g, '');
-  s = s.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, home ?? '~');
-  for (;;) {
-    const next = s.replace(/\/(\*|\.\*|\.\[[^\]]*\]\*|\.\?\?\*)$/, '').replace(/\/+$/, '');
-    if (next === s) break;
-    s = next;
-  }
-  return s || '/';
-}
-
-/**
- * True when removing or mounting `handled` takes care of `dir`: the same folder, a parent of it,
- * or a folder inside it (lenient on purpose: a partial cleanup is the author's informed choice,
- * and flagging it would be noise). A trailing `*` in `handled` matches as a prefix. `~` in each is
- * the home of the command that writes it (`homes`; see {@link homeOf}), unknown when not given.
- */
-export function pathCovers(handled: string, dir: string, homes: { handled?: string; dir?: string } = {}): boolean {
-  const h = normalizeCachePath(handled, homes.handled);
-  const d = normalizeCachePath(dir, homes.dir);
-  if (h === '/' || h === '~' || h === '') return h === d;
-  if (h.endsWith('*')) return d.startsWith(h.slice(0, -1));
-  return h === d || d.startsWith(h + '/') || h.startsWith(d + '/');
-}
 
 /** An rm operand of `rm` as {@link pathCovers} reads it: variables expanded with `env`, `~` the home of the rm's user. */
 export function removalPath(instr: Instr, rm: ShellCommand, path: string, env: (name: string) => string | undefined): string {

@@ -309,18 +309,19 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   // Only a removal after the command counts: `rm -rf /var/lib/apt/lists/* && apt-get update` keeps the lists.
   const kept = (cmd: ShellCommand, p: string) => !removesPathAfter(run, cmd, p) && !hasCacheMount(instr, p);
   // The home of the user the command runs as, as the RUN may write it: `/root/.cache/pip`,
-  // `~/.cache/pip`, `$HOME/.cache/pip`. Not listed where that home is not known.
-  const keptInHome = (cmd: ShellCommand, p: string) => {
+  // `~/.cache/pip`, `$HOME/.cache/pip`. Not listed where that home is not known. `bulk` is the
+  // folder inside it that holds the cache's bytes: removing it counts as removing the cache.
+  const keptInHome = (cmd: ShellCommand, p: string, bulk = p) => {
     const home = homeOf(instr, cmd);
-    return home !== undefined && kept(cmd, `${home}/${p}`) && kept(cmd, `~/${p}`) && kept(cmd, `$HOME/${p}`) && kept(cmd, `\${HOME}/${p}`) ? `${home}/${p}` : undefined;
+    return home !== undefined && kept(cmd, `${home}/${bulk}`) && kept(cmd, `~/${bulk}`) && kept(cmd, `$HOME/${bulk}`) && kept(cmd, `\${HOME}/${bulk}`) ? `${home}/${p}` : undefined;
   };
   const ran = ranCommands(run);
   for (const cmd of ran) {
     if (isAptUpdate(cmd) && kept(cmd, '/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
-    const pip = isPipInstall(cmd) && pipKeepsCache(instr, cmd) && keptInHome(cmd, '.cache');
-    if (pip && !ranAfter(run, cmd).some(isPipCachePurge)) out.push({ path: `${pip}/pip`, how: 'pip install', command: cmd });
+    const pip = isPipInstall(cmd) && pipKeepsCache(instr, cmd) && keptInHome(cmd, '.cache/pip');
+    if (pip && !ranAfter(run, cmd).some(isPipCachePurge)) out.push({ path: pip, how: 'pip install', command: cmd });
     const name = programName(cmd);
-    const npm = name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome(cmd, '.npm');
+    const npm = name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome(cmd, '.npm', '.npm/_cacache');
     if (npm && !ranAfter(run, cmd).some(cleansNpmCache)) out.push({ path: npm, how: `npm ${operands(cmd)[0].value}`, command: cmd });
   }
   return out;

@@ -41,7 +41,7 @@ export const rule: Rule = {
       const update = run.commands.findIndex(isAptUpdate);
       if (update < 0 || hasCacheMount(instr, '/var/lib/apt/lists')) continue;
       // The lists the last update writes stay unless removed after it.
-      if (removesPathAfter(run, run.commands.filter(isAptUpdate).at(-1)!, '/var/lib/apt/lists', '/var/lib/apt')) continue;
+      if (removesPathAfter(run, run.commands.filter(isAptUpdate).at(-1)!, '/var/lib/apt/lists')) continue;
       for (const cmd of run.commands.slice(update + 1)) {
         if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(subcommand(cmd)?.value ?? '')) continue;
         const lists = aptLists(instr.stage);

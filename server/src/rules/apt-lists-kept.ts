@@ -39,7 +39,7 @@ export const rule: Rule = {
   quotesLines: true,
   docs: {
     summary: '`apt-get update` without removing /var/lib/apt/lists in the same RUN.',
-    why: 'The package lists are only needed while apt installs. Removed in a later RUN, they still ship in the earlier layer.',
+    why: 'The package lists are only needed while apt installs. Removed in a later RUN, they still ship in the earlier layer. Removing only lists/partial (empty after the update) keeps them.',
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}), about ${formatBytes(APT_LISTS_TRIXIE.bytes)} on trixie (measured in a debootstrap chroot: docs/measurements.md); on an Ubuntu base, another Debian release or one the tag does not name, the message gives bookworm's figure and says so. A cache mount on ${LISTS} also satisfies the rule.`,
@@ -49,12 +49,10 @@ export const rule: Rule = {
     const out = [];
     for (const instr of runInstructions(model)) {
       const run = instr.run;
-      const updates = run.commands.filter(isAptUpdate);
-      if (updates.length === 0) continue;
-      // Only a removal after the last update counts: one before it leaves what the update writes.
-      if (removesPathAfter(run, updates[updates.length - 1], LISTS, '/var/lib/apt')) continue;
-      const update = updates[0];
-      if (hasCacheMount(instr, LISTS)) continue;
+      // The lists stay from the first update after the RUN's last removal of them (one before an
+      // update leaves what it fetches): the finding is on that update.
+      const update = run.commands.find((c) => isAptUpdate(c) && !removesPathAfter(run, c, LISTS));
+      if (!update || hasCacheMount(instr, LISTS)) continue;
       const lists = aptLists(instr.stage);
       out.push({
         range: commandRange(model, run, update),

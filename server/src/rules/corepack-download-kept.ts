@@ -7,8 +7,8 @@
  * this rule speaks only where nothing later in the image (a RUN, or what a container starts) runs
  * that tool again, and asks to remove the folder in the same RUN.
  */
-import { cacheMountTargets, operands, ranCommands, removeCommandFromRun } from '../core/commands';
-import { appendRepair, cacheRule, homeOf, pathCovers, removalPath, programWord, removedPaths, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { cacheMountTargets, operands, pathCovers, ranCommands, removeCommandFromRun } from '../core/commands';
+import { appendRepair, cacheRule, homeOf, removalPath, programWord, removedPaths, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';

@@ -4,8 +4,8 @@
  * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are reported only when the
  * final image copies the folder that holds the caches out of them (`COPY --from=build / /`).
  */
-import { cacheMountTargets, firstRanAfter, operands, ranCommands } from '../core/commands';
-import { appendRepair, baseImageOf, cacheRule, expandVars, homeOf, imageRepository, pathCovers, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { cacheMountTargets, firstRanAfter, operands, pathCovers, ranCommands } from '../core/commands';
+import { appendRepair, baseImageOf, cacheRule, expandVars, homeOf, imageRepository, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { Instr, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';

@@ -87,7 +87,8 @@ export const rule = cacheRule({
   cleans: cleansNpmCache,
   cacheHandled: (handled, { instr, cmd }) => {
     const dir = flagValue(cmd, '--cache') ?? envFor(instr, cmd, 'npm_config_cache', true);
-    return dir !== undefined ? dir === '/dev/null' || handled(dir) : handled('~/.npm');
+    // The tarballs and documents are in <cache>/_cacache: removing it (or the cache) empties it; _logs is not it.
+    return dir !== undefined ? dir === '/dev/null' || handled(`${dir}/_cacache`) : handled('~/.npm/_cacache');
   },
   message: (c) => {
     const own = ownCache(c);

@@ -2,9 +2,9 @@
  * pip-cache-kept (hadolint DL3042): `pip install` keeps every wheel it downloaded or built in
  * ~/.cache/pip unless told not to.
  */
-import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, isPipInstall } from '../core/commands';
+import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, isPipInstall, normalizeCachePath, pathCovers } from '../core/commands';
 import { runInstructions, type Instr } from '../core/model';
-import { envFor, findingCommand, flagValue, homeOf, inHome, normalizeCachePath, pathCovers, pipKeepsCache, removalPath, removedPaths, userCacheDir } from '../core/packageManagers';
+import { envFor, findingCommand, flagValue, homeOf, inHome, pipKeepsCache, removalPath, removedPaths, userCacheDir } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';

@@ -39,7 +39,9 @@ export const rule = cacheRule({
   cacheHandled: (handled, { instr, cmd, env }) => {
     const dir = flagValue(cmd, '--cache-folder') ?? env('YARN_CACHE_FOLDER');
     // root's folder is not another user's: `rm -rf /usr/local/share/.cache/yarn` after USER node cleans nothing.
-    return dir !== undefined ? handled(dir) : DEFAULT_DIRS.slice(runsAsRoot(instr) ? 0 : 1).some(handled);
+    // yarn 1.22 keeps it all in <cache folder>/v6 (what `yarn cache dir` prints): removing that, or the folder, empties it.
+    const emptied = (d: string) => handled(`${d}/v6`);
+    return dir !== undefined ? emptied(dir) : DEFAULT_DIRS.slice(runsAsRoot(instr) ? 0 : 1).some(emptied);
   },
   // Yarn classic as root caches in /usr/local/share/.cache/yarn (its home for root is /usr/local/share);
   // how XDG_CACHE_HOME changes that for root is not checked, so then no folder is named.

@@ -5,10 +5,10 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { analyze } from '../../../server/src/core/analyze';
-import { appendToRun } from '../../../server/src/core/commands';
+import { appendToRun, normalizeCachePath, pathCovers } from '../../../server/src/core/commands';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
-  baseImageOf, envFor, expandVars, flagValue, imageRepository, isTruthy, normalizeCachePath, npmInstallWord, pathCovers,
+  baseImageOf, envFor, expandVars, flagValue, imageRepository, isTruthy, npmInstallWord,
   posixShell, runsAsRoot, subcommandOf, usedLaterInImage, verifiedAppend,
 } from '../../../server/src/core/packageManagers';
 import type { TextEdit } from '../../../server/src/core/types';
@@ -30,13 +30,14 @@ describe('package-manager helpers', () => {
     assert.equal(normalizeCachePath('/rootfs/x'), '/rootfs/x');
   });
 
-  it('covers the same folder, parents and children, never from / or ~ alone', () => {
+  it('covers the same folder, its parents and its contents, never from / or ~ alone', () => {
     assert.ok(pathCovers('/var/cache/yum', '/var/cache/yum'));
     assert.ok(pathCovers('/root/.cache', '~/.cache/pip', { dir: '/root' }));
     assert.ok(!pathCovers('/root/.cache', '~/.cache/pip', { dir: '/home/app' }));
     assert.ok(!pathCovers('/root/.cache', '~/.cache/pip'));
     assert.ok(pathCovers('~/.cache', '~/.cache/pip'));
-    assert.ok(pathCovers('/var/cache/dnf/x86_64', '/var/cache/dnf'));
+    // A folder inside the cache leaves the rest of it.
+    assert.ok(!pathCovers('/var/cache/dnf/x86_64', '/var/cache/dnf'));
     assert.ok(pathCovers('/var/cache/yum*', '/var/cache/yum'));
     assert.ok(!pathCovers('/var/cache/yum', '/var/cache/dnf'));
     assert.ok(!pathCovers('/var/cache/yumrepos', '/var/cache/yum'));

@@ -28,4 +28,11 @@ describe('apt lists: only a removal after the last apt-get update counts', () =>
       if (kept) assert.match(findings[0].message, /Add `rm -rf \/var\/lib\/apt\/lists\/\*` to the same RUN/);
     });
   }
+
+  it('the finding is on the update whose lists stay: the one after the removal', () => {
+    const run = `apt-get update && rm -rf /var/lib/apt/lists/* && apt-get update && ${INSTALL}`;
+    const [finding] = analyze(`FROM debian:bookworm\nRUN ${run}\n`, ENV).findings.filter((f) => f.ruleId === 'apt-lists-kept');
+    const second = 'RUN '.length + run.lastIndexOf('apt-get update');
+    assert.deepEqual([finding.range.start, finding.range.end], [{ line: 1, character: second }, { line: 1, character: second + 'apt-get update'.length }]);
+  });
 });

@@ -1,0 +1,64 @@
+/**
+ * A removal takes a cache only when it removes the whole folder: the folder, a parent, its
+ * contents (`dir/*`) or a pattern naming one of them. A folder inside it leaves the rest:
+ * `rm -rf /var/lib/apt/lists/partial` removes apt's download staging folder, empty after
+ * `apt-get update` (seen on Debian bookworm: partial/ 4 KB, the lists 19.9 MB), and keeps every list.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+import { pathCovers } from '../../../server/src/core/commands';
+import { estimateImage } from '../../../server/src/core/imageEstimate';
+import { buildModel } from '../../../server/src/core/model';
+
+const ENV = { context: {} };
+
+function reported(rule: string, text: string): number {
+  return analyze(text, ENV).findings.filter((f) => f.ruleId === rule).length;
+}
+
+describe('a removal takes a cache only when it takes the whole folder', () => {
+  it('pathCovers: the folder, a parent, its contents or a pattern naming one of them; nothing inside', () => {
+    for (const removed of ['/var/lib/apt/lists', '/var/lib/apt/lists/', '/var/lib/apt/lists/*', '"/var/lib/apt/lists/*"', '/var/lib/apt', '/var/lib/apt/*', '/var/lib/apt/l*', '/var/lib/apt/lis?s', '/var/lib/apt/[l]ists', '/var/*/apt']) {
+      assert.ok(pathCovers(removed, '/var/lib/apt/lists'), removed);
+    }
+    for (const removed of ['/var/lib/apt/lists/partial', '/var/lib/apt/lists/partial/*', '/var/lib/apt/lists/.', '/var/lib/apt/lists/*.lz4', '/var/lib/apt/lists/*/x', '/var/lib/apt/listsx', '/var/lib/apt/[!l]ists']) {
+      assert.ok(!pathCovers(removed, '/var/lib/apt/lists'), removed);
+    }
+  });
+
+  for (const [rm, kept] of [
+    ['/var/lib/apt/lists/partial', true],
+    ['/var/lib/apt/lists/partial/*', true],
+    ['/var/lib/apt/lists/.', true],
+    ['/var/lib/apt/lists/*', false],
+    ['/var/lib/apt', false],
+  ] as const) {
+    it(`apt-lists-kept, apt-clean-keeps-lists and the estimate: rm -rf ${rm} ${kept ? 'keeps' : 'removes'} the lists`, () => {
+      const text = `FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean && rm -rf ${rm}\n`;
+      assert.equal(reported('apt-lists-kept', text), kept ? 1 : 0);
+      assert.equal(reported('apt-clean-keeps-lists', text), kept ? 1 : 0);
+      const parts = estimateImage(buildModel(text), ENV)!.layers[0].parts.map((p) => p.label);
+      assert.equal(parts.includes('apt lists left in the layer'), kept);
+    });
+  }
+
+  for (const [rule, from, run, count] of [
+    ['apk-cache-kept', 'alpine:3.21', 'apk add curl && rm -rf /var/cache/apk/APKINDEX.00000000.tar.gz', 1],
+    ['apk-cache-kept', 'alpine:3.21', 'apk add curl && rm -rf /var/cache/apk/*', 0],
+    ['apk-update-cache-kept', 'alpine:3.21', 'apk update && apk add --no-cache curl && rm -rf /var/cache/apk/APKINDEX.00000000.tar.gz', 1],
+    ['apk-update-cache-kept', 'alpine:3.21', 'apk update && apk add --no-cache curl && rm -rf /var/cache/apk/*', 0],
+    ['pip-cache-kept', 'python:3.12-slim', 'pip install flask && rm -rf /root/.cache/pip/http', 1],
+    ['pip-cache-kept', 'python:3.12-slim', 'pip install flask && rm -rf /root/.cache/pip', 0],
+    ['pip-cache-kept', 'python:3.12-slim', 'pip install flask && rm -rf /root/.cache', 0],
+    // npm's tarballs and documents are in ~/.npm/_cacache: removing it is removing the cache; _logs is not.
+    ['npm-cache-kept', 'node:22-slim', 'npm install -g typescript && rm -rf /root/.npm/_logs', 1],
+    ['npm-cache-kept', 'node:22-slim', 'npm install -g typescript && rm -rf /root/.npm/_cacache', 0],
+    ['npm-cache-kept', 'node:22-slim', 'npm install -g typescript && rm -rf ~/.npm', 0],
+    // yarn 1.22 keeps its cache in <folder>/v6, the folder `yarn cache dir` prints.
+    ['yarn-cache-kept', 'node:22-slim', 'yarn global add typescript && rm -rf /usr/local/share/.cache/yarn/v6/.tmp', 1],
+    ['yarn-cache-kept', 'node:22-slim', 'yarn global add typescript && rm -rf /usr/local/share/.cache/yarn/v6', 0],
+    ['yarn-cache-kept', 'node:22-slim', 'yarn global add typescript && rm -rf /usr/local/share/.cache/yarn', 0],
+  ] as const) {
+    it(`${rule}: ${run} (${count})`, () => assert.equal(reported(rule, `FROM ${from}\nRUN ${run}\n`), count));
+  }
+});
