@@ -133,7 +133,7 @@ function analyzeImage(text: string, env: AnalysisEnvironment, settings: Analysis
     for (const r of raw) {
       if (r.instr && isIgnored(rule, r.instr.ignored)) continue;
       const stage = r.stage ?? r.instr?.stage;
-      if (r.handOver && shownAt(r.handOver.to, active, r.handOver.at === 'from' ? stage?.fromInstr : r.instr) !== (r.handOver.keep === 'if-shown')) continue;
+      if (r.handOver && shownAt(r.handOver.to, active, handedTo(r.handOver.at, r.instr, stage)) !== (r.handOver.keep === 'if-shown')) continue;
       const carried = rule.scope === 'layers' && stage && !stage.layersInFinal && r.holds !== undefined ? carriedCopies(model, stage, r.holds, r.instr?.stage === stage ? r.instr : undefined) : undefined;
       if (r.onlyIfCarried && !carried) continue;
       const inFinalImage = rule.scope === 'always' || !stage || stage.layersInFinal || carried !== undefined;
@@ -331,6 +331,13 @@ function wholeStageCopy(model: DockerfileModel, stage: Stage): FinalCopy | undef
 /** The result for a text that is not analysed, with the reason shown at the top of the file. */
 function notAnalysed(reason: string, settings: AnalysisSettings): Analysis {
   return { skipped: `Not analysed: ${reason}.`, model: buildModel(''), findings: [], ruleErrors: [], settings };
+}
+
+/** The instruction a handed-over cost's other finding is on (RawFinding.handOver's `at`). */
+function handedTo(at: 'from' | 'previous' | undefined, instr: Instr | undefined, stage: Stage | undefined): Instr | undefined {
+  if (at === 'from') return stage?.fromInstr;
+  if (at === 'previous' && instr && stage) return stage.instructions[stage.instructions.indexOf(instr) - 1];
+  return instr;
 }
 
 /** True when the findings of rule `id` on `instr` are shown: the rule is active and not ignored there. */

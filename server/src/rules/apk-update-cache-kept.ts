@@ -12,7 +12,7 @@ import { programName, type ShellCommand } from '../core/shell';
 const CLEANUP = 'rm -rf /var/cache/apk/*';
 const BASIS = 'the APKINDEX files of the configured repositories (their size is not yet measured by our bench)';
 
-const isApkAdd = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'add';
+export const isApkAdd = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'add';
 export const isApkUpdate = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'update';
 /** The apk commands a RUN runs after `cmd` (a `-c` script's too, as in `apk update && sh -c 'apk add git'`). */
 const apkAfter = (run: RunScript, cmd: ShellCommand) => ranAfter(run, cmd).filter((c) => programName(c) === 'apk');

@@ -10,7 +10,7 @@
  * two RUNs when the deletion cannot move). Splits that serve the build cache (dependencies, then
  * sources) are never flagged.
  */
-import { commandRange, hasCacheMount, indexRefreshOf, indexRefreshOnly, installsWith, mergeIntoPreviousRun, ranCommands } from '../core/commands';
+import { commandRange, hasCacheMount, indexRefreshOf, indexRefreshOnly, installsWith, isAptUpdate, mergeIntoPreviousRun, ranCommands } from '../core/commands';
 import { instructionAt, type Instr } from '../core/model';
 import { aptLists } from '../core/imageEstimate';
 import { APT_LISTS, formatBytes } from '../sizes';
@@ -52,7 +52,7 @@ export const rule: Rule = {
     why: 'The index becomes a layer of its own, so a cleanup in the install RUN cannot remove it. The split also lets the build cache reuse an old index with a new install line, which then fails or installs stale versions. Unlike hadolint DL3059, other consecutive RUNs are not reported: merging them reduces the layer count, not the size, and separate RUNs for dependencies and sources help the cache. Heredoc and exec-form RUNs are never reported.',
     incorrect: 'RUN apt-get update\nRUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && \\\n    apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `The index: for apt about ${formatBytes(APT_LISTS.bytes)} (${APT_LISTS.basis}); for apk, dnf and zypper the size of their repository metadata (not measured yet).`,
+    sizeImpact: `The index: for apt about ${formatBytes(APT_LISTS.bytes)} (${APT_LISTS.basis}); for apk, dnf and zypper the size of their repository metadata (not measured yet). apt-lists-kept counts apt's on the update's RUN when shown.`,
     fix: 'Merges the two RUNs into one with an `&&` continuation in the file\'s style (not offered when either RUN has flags such as `--mount`, or a comment sits between them; nor when the installing RUN is more than one list joined by `&&`, such as `apt-get install -y x || true`, `...; echo done` or a list run with `&`: joined after the refresh, a failed refresh would no longer fail the build). Once merged, apt-lists-kept and the other cache rules can add the cleanup in the same RUN.',
   },
   check({ model }) {
@@ -70,12 +70,17 @@ export const rule: Rule = {
         if (k < 0 || ran.slice(0, k).some((c) => indexRefreshOf(c) !== undefined)) continue;
         const apt = /^apt/.test(before.manager);
         const lists = apt ? aptLists(stage) : undefined;
-        out.push({
-          range: run.commands.includes(ran[k]) ? commandRange(model, run, ran[k]) : instr.range,
-          instr,
-          message: `Installs from the index refreshed by the RUN at line ${before.prev.range.start.line + 1}: that index is a layer of its own (${lists ? `about ${formatBytes(lists.bytes)}${lists.note}` : 'the repository metadata'}) that no cleanup here can remove. Merge the two RUNs.`,
-          saving: lists ? { bytes: lists.bytes, basis: lists.basis } : { basis: `the size of ${before.manager}'s repository metadata` },
-        });
+        const range = run.commands.includes(ran[k]) ? commandRange(model, run, ran[k]) : instr.range;
+        const say = (size: string) => `Installs from the index refreshed by the RUN at line ${before.prev.range.start.line + 1}: that index is a layer of its own (${size}) that no cleanup here can remove. Merge the two RUNs.`;
+        const alone = { range, instr, message: say(lists ? `about ${formatBytes(lists.bytes)}${lists.note}` : 'the repository metadata'), saving: lists ? { bytes: lists.bytes, basis: lists.basis } : { basis: `the size of ${before.manager}'s repository metadata` } };
+        // apt-lists-kept reports the lists on that RUN (an apt update there, nothing removing them,
+        // no cache mount): while it is shown, the figure is its own, said once.
+        if (!lists || !before.prev.run!.commands.some(isAptUpdate)) {
+          out.push(alone);
+          continue;
+        }
+        out.push({ ...alone, handOver: { to: 'apt-lists-kept', keep: 'if-hidden', at: 'previous' } });
+        out.push({ range, instr, message: say('counted there by apt-lists-kept'), saving: { basis: 'the apt lists, counted by apt-lists-kept' }, handOver: { to: 'apt-lists-kept', keep: 'if-shown', at: 'previous' } });
       }
     }
     return out;

@@ -54,9 +54,10 @@ export interface RawFinding {
    * while that rule's finding there is shown (`keep: 'if-shown'`), or only while it is not
    * (`'if-hidden'`: that rule off in the settings, or ignored for the file or at the instruction).
    * So the cost is reported once, and still reported when the user turns the other rule off.
-   * `at: 'from'`: that finding is on the FROM line of this finding's stage (ignore comments there count).
+   * `at: 'from'`: that finding is on the FROM line of this finding's stage (ignore comments there
+   * count); `'previous'`: on the instruction before this finding's in its stage.
    */
-  handOver?: { to: string; keep: 'if-shown' | 'if-hidden'; at?: 'from' };
+  handOver?: { to: string; keep: 'if-shown' | 'if-hidden'; at?: 'from' | 'previous' };
   data?: Record<string, unknown>;
 }
 

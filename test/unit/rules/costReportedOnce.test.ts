@@ -42,6 +42,39 @@ describe('one cost, reported once', () => {
     assert.doesNotMatch(clean.message, /MB/);
   });
 
+  it('RUN apt-get update, then RUN apt-get install: the lists figure is apt-lists-kept\'s, once, and the fixes take it off once', () => {
+    const text = 'FROM debian:bookworm-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n';
+    const { findings, model } = analyze(text, ENV);
+    const lists = findings.find((f) => f.ruleId === 'apt-lists-kept')!;
+    const split = findings.filter((f) => f.ruleId === 'index-update-in-separate-run');
+    assert.equal(lists.range.start.line, 1);
+    assert.ok(lists.saving!.bytes! > 0);
+    assert.equal(split.length, 1);
+    assert.equal(split[0].saving?.bytes, undefined);
+    assert.match(split[0].message, /a layer of its own \(counted there by apt-lists-kept\)/);
+    assert.doesNotMatch(split[0].message, /MB/);
+    // The merge is the preferred fix: the estimate after it is the lists' figure smaller, not twice that.
+    const fixed = fixAll(text, ENV);
+    assert.deepEqual(fixed.applied, ['index-update-in-separate-run']);
+    assert.equal(estimateImage(model, ENV)!.knownBytes - estimateImage(buildModel(fixed.text), ENV)!.knownBytes, lists.saving!.bytes);
+  });
+
+  it('RUN apk update, then RUN apk add: the adds say the indexes are the update\'s, counted there', () => {
+    const text = 'FROM alpine:3.21\nRUN apk update\nRUN apk add curl\nRUN apk add git\n';
+    const { findings } = analyze(text, ENV);
+    assert.deepEqual(rulesOn(findings, 1), ['apk-update-cache-kept']);
+    for (const line of [2, 3]) {
+      const add = findings.find((f) => f.ruleId === 'apk-cache-kept' && f.range.start.line === line)!;
+      assert.equal(add.message, 'Reads the apk indexes the RUN at line 2 left (counted there). Add --no-cache.');
+      assert.doesNotMatch(add.saving!.basis, /configured repositories/);
+    }
+    // Fetched anew, the indexes are the add's own: after a removal, with -U, or with none left before.
+    for (const [run, line] of [['RUN apk add curl && rm -rf /var/cache/apk/*\nRUN apk add git', 2], ['RUN apk update\nRUN apk add -U git', 2], ['RUN apk add --no-cache curl\nRUN apk add git', 2]] as const) {
+      const add = analyze(`FROM alpine:3.21\n${run}\n`, ENV).findings.find((f) => f.ruleId === 'apk-cache-kept' && f.range.start.line === line)!;
+      assert.match(add.message, /^apk keeps its package index in \/var\/cache\/apk/, run);
+    }
+  });
+
   it('apk add without --no-cache and no update still gets apk-cache-kept', () => {
     const { findings } = analyze('FROM alpine:3.21\nRUN apk add curl\n', ENV);
     assert.deepEqual(rulesOn(findings, 1), ['apk-cache-kept']);
@@ -131,6 +164,17 @@ describe('one cost, reported once: the rule handed to is off or ignored', () => 
       assert.equal(clean.length, 1, how);
       assert.ok(clean[0].saving!.bytes! > 0, how);
       assert.match(clean[0].message, /leaves the apt lists in this layer \(about 20 MB\)/, how);
+    }
+  });
+
+  it('RUN apt-get update, then RUN apt-get install: index-update-in-separate-run gives the lists figure', () => {
+    const text = 'FROM debian:bookworm-slim\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n';
+    for (const [how, t, settings] of hidden(text, 'apt-lists-kept', 1)) {
+      assert.equal(on(t, settings, 'apt-lists-kept', 'RUN apt-get update').length, 0, how);
+      const split = on(t, settings, 'index-update-in-separate-run', 'RUN apt-get install');
+      assert.equal(split.length, 1, how);
+      assert.ok(split[0].saving!.bytes! > 0, how);
+      assert.match(split[0].message, /a layer of its own \(about 20 MB\)/, how);
     }
   });
 
