@@ -181,12 +181,13 @@ export function cacheMountTargets(instr: Instr): string[] {
   return out;
 }
 
-/** True when the RUN has a `--mount=type=cache` (or tmpfs) whose target ({@link cacheMountTargets}) is one of `targets` or below/above it. */
+/**
+ * True when the RUN has a `--mount=type=cache` (or tmpfs) whose target ({@link cacheMountTargets})
+ * takes all of one of `targets`, as a removal would ({@link pathCovers}): the folder or a parent.
+ * One inside it keeps the rest in the layer (a mount on /var/lib/apt/lists/partial keeps the lists).
+ */
 export function hasCacheMount(instr: Instr, ...targets: string[]): boolean {
-  return cacheMountTargets(instr).some((m) => {
-    const target = m.replace(/\/+$/, '');
-    return targets.some((t) => t === target || t.startsWith(target + '/') || target.startsWith(t + '/'));
-  });
+  return cacheMountTargets(instr).some((m) => targets.some((t) => pathCovers(m, t)));
 }
 
 /** Document range of a shell command inside a RUN. */

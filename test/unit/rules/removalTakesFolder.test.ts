@@ -61,4 +61,17 @@ describe('a removal takes a cache only when it takes the whole folder', () => {
   ] as const) {
     it(`${rule}: ${run} (${count})`, () => assert.equal(reported(rule, `FROM ${from}\nRUN ${run}\n`), count));
   }
+
+  for (const [target, kept] of [
+    ['/var/lib/apt/lists/partial', true],
+    ['/var/lib/apt/lists', false],
+    ['/var/lib/apt', false],
+  ] as const) {
+    it(`a cache mount on ${target} ${kept ? 'keeps' : 'takes'} the lists`, () => {
+      const text = `FROM debian:bookworm\nRUN --mount=type=cache,target=${target} apt-get update && apt-get install -y --no-install-recommends curl\n`;
+      assert.equal(reported('apt-lists-kept', text), kept ? 1 : 0);
+      const parts = estimateImage(buildModel(text), ENV)!.layers[0].parts.map((p) => p.label);
+      assert.equal(parts.includes('apt lists left in the layer'), kept);
+    });
+  }
 });
