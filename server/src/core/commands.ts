@@ -14,27 +14,35 @@ export function operands(cmd: ShellCommand): readonly ShellWord[] {
   return programOperands(cmd);
 }
 
-/** The first operand, i.e. the subcommand of tools like `apt-get`, `apk`, `pip` (for apt, after the values of its options: {@link aptOperands}). */
+/** The first operand, i.e. the subcommand of tools like `apt-get`, `apk`, `pip` (for apt and pnpm, after the values of their options: {@link optionFreeOperands}). */
 export function subcommand(cmd: ShellCommand): ShellWord | undefined {
-  return (APT_PROGRAMS.has(programName(cmd)) ? aptOperands(cmd) : operands(cmd))[0];
+  return optionFreeOperands(cmd)[0];
 }
 
 /** apt options whose value is the next word (`-o Dpkg::Options::=--force-confold`, `-t bookworm-backports`). */
 const APT_VALUE_OPTIONS = new Set(['-o', '--option', '-c', '--config-file', '-t', '--target-release', '--default-release', '-a', '--host-architecture']);
 
+/** pnpm's options that take the next word as their value (`pnpm --filter app install`), from `pnpm install --help` (9.15.9). */
+const PNPM_VALUE_OPTIONS = new Set(['--filter', '-F', '--filter-prod', '-C', '--dir', '--changed-files-ignore-pattern', '--test-pattern', '--child-concurrency', '--network-concurrency', '--hoist-pattern', '--public-hoist-pattern', '--lockfile-dir', '--loglevel', '--reporter', '--modules-dir', '--store-dir', '--virtual-store-dir']);
+
 /**
- * The operands of an apt-get/apt/aptitude command without the values of its options: the
- * subcommand, then (for install, purge...) the packages. `apt-get -o Acquire::Retries=3 update`
- * is an update, and `apt-get install -t bookworm-backports curl` installs curl alone.
+ * The operands of a command without the values of its options, for the programs whose options
+ * with a value we know (apt-get/apt/aptitude, pnpm; others: {@link operands}): the subcommand,
+ * then (for install, purge...) the packages. `apt-get -o Acquire::Retries=3 update` is an update,
+ * `apt-get install -t bookworm-backports curl` installs curl alone, and `pnpm --filter app
+ * install` (`-F app i`) installs.
  */
-export function aptOperands(cmd: ShellCommand): readonly ShellWord[] {
+export function optionFreeOperands(cmd: ShellCommand): readonly ShellWord[] {
+  const name = programName(cmd);
+  const valued = APT_PROGRAMS.has(name) ? APT_VALUE_OPTIONS : name === 'pnpm' ? PNPM_VALUE_OPTIONS : undefined;
+  if (!valued) return operands(cmd);
   const args = programArgs(cmd);
-  return operands(cmd).filter((w) => !APT_VALUE_OPTIONS.has(args[args.indexOf(w) - 1]?.value ?? ''));
+  return operands(cmd).filter((w) => !valued.has(args[args.indexOf(w) - 1]?.value ?? ''));
 }
 
 /** The packages an apt install (or purge, remove) names, as written (`curl`, `gcc=4:12.2.0-3`). */
 export function aptPackages(cmd: ShellCommand): readonly ShellWord[] {
-  return aptOperands(cmd).slice(1);
+  return optionFreeOperands(cmd).slice(1);
 }
 
 /** True when any argument equals one of `flags` (or starts with `flag=` for long options). */

@@ -8,7 +8,7 @@
  * one `npm ci` fills after `USER node` (/home/node/.npm). Where that home is not known, `~` stays
  * and only a removal written with `~` or `$HOME` counts.
  */
-import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, normalizeCachePath, operands, pathCovers, ranCommands, ranIndex, RPM_PROGRAMS } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, RPM_PROGRAMS } from './commands';
 import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -786,8 +786,9 @@ function checkAppend(model: DockerfileModel, instr: Instr, command: string): Tex
 export function subcommandOf(cmd: ShellCommand, programs: RegExp, subs: readonly string[]): ShellWord | undefined {
   if (!programs.test(programName(cmd))) return undefined;
   // Option values (`--prefix /app`, `-c conf.yml`) may come before the subcommand: skip words
-  // that cannot be one, stop at the first word that looks like another subcommand.
-  for (const w of operands(cmd)) {
+  // that cannot be one, stop at the first word that looks like another subcommand (pnpm's
+  // `--filter app` is skipped as a value: optionFreeOperands).
+  for (const w of optionFreeOperands(cmd)) {
     if (subs.includes(w.value)) return w;
     if (/^[a-z][a-z0-9-]*$/.test(w.value)) return undefined;
   }

@@ -4,7 +4,7 @@
  * layers form the final image they ship with the app. `yarn install` and `pnpm install` too:
  * their flags were checked by running yarn 1.22.22, @yarnpkg/cli-dist 4.18.1 and pnpm 9.15.9.
  */
-import { commandRange, firstRanAfter, hasFlag, insertAfterWord, operands, ranCommands, ranIndex } from '../core/commands';
+import { commandRange, firstRanAfter, hasFlag, insertAfterWord, operands, optionFreeOperands, ranCommands, ranIndex } from '../core/commands';
 import { envFor, findingCommand, firstFollowing, npmInstallWord, programWord } from '../core/packageManagers';
 import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnInstall } from '../core/yarn';
 import { booleanOption, installsGlobally, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
@@ -13,7 +13,7 @@ import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
 import { finalStage, runInstructions, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { commandCwd } from '../core/paths';
-import { programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
+import { programName, type ShellCommand, type ShellWord } from '../core/shell';
 import { countOf, formatBytes, formatCount, npmPackageTable } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
 import type { RawFinding, Rule } from './rule';
@@ -201,9 +201,6 @@ function nodeEnvProduction(instr: Instr, cmd: ShellCommand): boolean {
   return envFor(instr, cmd, 'NODE_ENV')?.replace(/^["']|["']$/g, '') === 'production';
 }
 
-/** pnpm's options that take the next word as their value (`pnpm --filter app install`), from `pnpm install --help` (9.15.9). */
-const PNPM_VALUE_OPTIONS = new Set(['--filter', '-F', '--filter-prod', '-C', '--dir', '--changed-files-ignore-pattern', '--test-pattern', '--child-concurrency', '--network-concurrency', '--hoist-pattern', '--public-hoist-pattern', '--lockfile-dir', '--loglevel', '--reporter', '--modules-dir', '--store-dir', '--virtual-store-dir']);
-
 /**
  * `pnpm install` (`i`) of the whole package.json, also of workspace packages (`--filter`), or
  * `pnpm deploy <folder>`, which installs a workspace package's dependencies in that folder: with
@@ -211,12 +208,7 @@ const PNPM_VALUE_OPTIONS = new Set(['--filter', '-F', '--filter-prod', '-C', '--
  * --dev installs only them, as asked).
  */
 function pnpmInstall(instr: Instr, cmd: ShellCommand): YarnPnpmInstall | undefined {
-  const args = programArgs(cmd);
-  const ops: ShellWord[] = [];
-  for (let i = 0; i < args.length; i++) {
-    if (PNPM_VALUE_OPTIONS.has(args[i].value)) i++;
-    else if (!args[i].value.startsWith('-')) ops.push(args[i]);
-  }
+  const ops = optionFreeOperands(cmd);
   // Other option values may come before the subcommand: it is the first word that can be one.
   const at = ops.findIndex((w) => /^[a-z][a-z0-9-]*$/.test(w.value));
   const word = ops[at];

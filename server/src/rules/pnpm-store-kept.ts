@@ -3,7 +3,7 @@
  * The store's package files are hard links into node_modules when both sit on one filesystem
  * (the default), so they cost little; the metadata cache and the store's index files do cost.
  */
-import { operands } from '../core/commands';
+import { optionFreeOperands } from '../core/commands';
 import { appendRepair, cacheRule, flagValue, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
@@ -32,7 +32,7 @@ export const rule = cacheRule({
     fix: `Appends \`&& ${PRUNE}\` to the RUN, which frees the metadata cache. A cache mount on the store (or \`rm -rf\` of the store folder) also satisfies the rule; the fix does not write one because the store location depends on \`PNPM_HOME\` and \`--store-dir\`.`,
   },
   fills: (cmd) => subcommandOf(cmd, /^pnpm$/, ['install', 'i', 'add', 'fetch', 'update', 'up', 'upgrade']),
-  cleans: (cmd) => programName(cmd) === 'pnpm' && operands(cmd)[0]?.value === 'store' && operands(cmd)[1]?.value === 'prune',
+  cleans: (cmd) => programName(cmd) === 'pnpm' && optionFreeOperands(cmd)[0]?.value === 'store' && optionFreeOperands(cmd)[1]?.value === 'prune',
   cacheHandled: (handled, c) => {
     const dir = namedStore(c);
     return dir ? handled(dir) : STORES.some(handled);
