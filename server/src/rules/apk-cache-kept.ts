@@ -44,6 +44,30 @@ function indexesRead(model: DockerfileModel): Map<ShellCommand, Instr | undefine
   return out;
 }
 
+/**
+ * The adds of `instr`'s RUN that leave indexes in its layer (no --no-cache, no removal of
+ * /var/cache/apk after them): `own` read indexes this RUN fetched (the first fetches them; `-U`
+ * fetches again), `reading` those an earlier RUN left (not `-U`, which fetches them again).
+ */
+function keptAdds(instr: Instr, read: Map<ShellCommand, Instr | undefined>): { own: ShellCommand[]; reading: Array<{ cmd: ShellCommand; from: Instr }> } {
+  const run = instr.run!;
+  const own: ShellCommand[] = [];
+  const reading: Array<{ cmd: ShellCommand; from: Instr }> = [];
+  // Only a removal after an add takes its index (one before it is refilled by the add).
+  const ran = ranCommands(run);
+  const removedAt = lastRemovalAt(run, '/var/cache/apk');
+  for (let k = 0; k < run.commands.length; k++) {
+    const cmd = run.commands[k];
+    if (!isApkAdd(cmd) || hasFlag(cmd, '--no-cache')) continue;
+    // Its place in what the RUN runs: k, unless those are a -c script's (then -1: any removal is after).
+    if (removedAt > (ran === run.commands ? k : ran.indexOf(cmd))) continue;
+    const from = read.get(cmd);
+    if (from && from !== instr) reading.push({ cmd, from });
+    else own.push(cmd);
+  }
+  return { own, reading };
+}
+
 export const rule: Rule = {
   id: 'apk-cache-kept',
   title: 'apk index cache left in the layer',
@@ -58,8 +82,8 @@ export const rule: Rule = {
     why: '`apk add` fetches the repository indexes and keeps them in /var/cache/apk; `--no-cache` fetches them to a temporary place instead.',
     incorrect: 'RUN apk add curl',
     correct: 'RUN apk add --no-cache curl',
-    sizeImpact: `Small but certain: ${BASIS}. Not reported where apk-update-cache-kept reports an \`apk update\` of the same RUN (the same indexes, counted there), unless that rule is off or ignored there. An add reading an earlier RUN's indexes names that RUN instead.`,
-    fix: 'Inserts `--no-cache` after `add`.',
+    sizeImpact: `Small but certain: ${BASIS}. Not reported where apk-update-cache-kept reports an \`apk update\` of the same RUN (the same indexes, counted there), unless that rule is off or ignored there. An add reading an earlier RUN's indexes names that RUN instead. Adds of one RUN keep one index: reported at the first.`,
+    fix: 'Inserts `--no-cache` after `add` (after each add of the RUN when reported at the first).',
   },
   check(ctx) {
     const { model } = ctx;
@@ -73,35 +97,22 @@ export const rule: Rule = {
       const run = instr.run;
       if (hasCacheMount(instr, ...DIRS)) continue;
       const handOver = run.commands.some(isApkUpdate) && (updated ??= new Set(updateRule.check(ctx).map((f) => f.instr))).has(instr) ? ({ to: updateRule.id, keep: 'if-hidden' } as const) : undefined;
-      // Only a removal after an add takes its index (one before it is refilled by the add).
-      const ran = ranCommands(run);
-      const removedAt = lastRemovalAt(run, '/var/cache/apk');
-      for (let k = 0; k < run.commands.length; k++) {
-        const cmd = run.commands[k];
-        if (!isApkAdd(cmd) || hasFlag(cmd, '--no-cache')) continue;
-        // Its place in what the RUN runs: k, unless those are a -c script's (then -1: any removal is after).
-        if (removedAt > (ran === run.commands ? k : ran.indexOf(cmd))) continue;
-        // Indexes an earlier RUN left are that RUN's, counted there (not `-U`, which fetches them again).
-        const from = (read ??= indexesRead(model)).get(cmd);
-        const reads = from !== instr && from;
-        out.push({
-          range: commandRange(model, run, cmd),
-          instr,
-          message: reads ? `Reads the apk indexes the RUN at line ${reads.range.start.line + 1} left (counted there). Add --no-cache.` : `apk keeps its package index in /var/cache/apk: ${BASIS}. Add --no-cache.`,
-          saving: { basis: reads ? 'the APKINDEX files, counted at the RUN that left them' : BASIS },
-          holds: '/var/cache/apk',
-          handOver,
-          data: { commandStart: cmd.start },
-        });
-      }
+      const { own, reading } = keptAdds(instr, (read ??= indexesRead(model)));
+      const push = (cmd: ShellCommand, message: string, basis: string) =>
+        out.push({ range: commandRange(model, run, cmd), instr, message, saving: { basis }, holds: '/var/cache/apk', handOver, data: { commandStart: cmd.start } });
+      // The indexes this layer keeps are one cost however many adds read them: said at the first.
+      if (own.length) push(own[0], `apk keeps its package index in /var/cache/apk: ${BASIS}. Add --no-cache.`, BASIS);
+      for (const { cmd, from } of reading) push(cmd, `Reads the apk indexes the RUN at line ${from.range.start.line + 1} left (counted there). Add --no-cache.`, 'the APKINDEX files, counted at the RUN that left them');
     }
     return out;
   },
   fix(finding, { model }) {
     const found = findingCommand(model, finding);
-    const add = found && subcommand(found.cmd);
-    if (!found || !add) return undefined;
-    const { run } = found;
-    return { title: 'Add --no-cache', edits: [insertAfterWord(model, run, add, ' --no-cache')], preferred: true };
+    if (!found) return undefined;
+    // The first add of a layer's own indexes stands for all of them: --no-cache on each, or a later one fetches them again.
+    const { own } = keptAdds(found.instr, indexesRead(model));
+    const adds = own[0] === found.cmd ? own : [found.cmd];
+    const edits = adds.map((c) => subcommand(c)).map((add) => add && insertAfterWord(model, found.run, add, ' --no-cache'));
+    return edits.every((e) => e !== undefined) ? { title: 'Add --no-cache', edits, preferred: true } : undefined;
   },
 };

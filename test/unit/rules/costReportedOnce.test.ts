@@ -80,6 +80,22 @@ describe('one cost, reported once', () => {
     assert.deepEqual(rulesOn(findings, 1), ['apk-cache-kept']);
   });
 
+  it('two apk adds in one RUN keep one index: one finding, whose fix gives both --no-cache', () => {
+    for (const [run, fixed] of [
+      ['apk add curl && apk add git', 'apk add --no-cache curl && apk add --no-cache git'],
+      ['apk add -U curl && apk add git && apk add --no-cache jq', 'apk add --no-cache -U curl && apk add --no-cache git && apk add --no-cache jq'],
+    ]) {
+      const text = `FROM alpine:3.21\nRUN ${run}\n`;
+      assert.deepEqual(rulesOn(analyze(text, ENV).findings, 1), ['apk-cache-kept'], run);
+      assert.equal(fixAll(text, ENV).text, `FROM alpine:3.21\nRUN ${fixed}\n`, run);
+    }
+    // After a removal, the second add's index is the one the layer keeps.
+    const text = 'FROM alpine:3.21\nRUN apk add curl && rm -rf /var/cache/apk/* && apk add git && apk add jq\n';
+    const [add] = analyze(text, ENV).findings.filter((f) => f.ruleId === 'apk-cache-kept');
+    assert.equal(add.range.start.character, 'RUN apk add curl && rm -rf /var/cache/apk/* && '.length);
+    assert.equal(fixAll(text, ENV).text, 'FROM alpine:3.21\nRUN apk add curl && rm -rf /var/cache/apk/* && apk add --no-cache git && apk add --no-cache jq\n');
+  });
+
   it('build packages in a virtual group the RUN does not delete: only apk-virtual-not-deleted', () => {
     const text = 'FROM python:3.12-alpine\nRUN apk add --no-cache --virtual .build-deps gcc musl-dev && pip install --no-cache-dir cffi\n';
     assert.deepEqual(rulesOn(analyze(text, ENV).findings, 1), ['apk-virtual-not-deleted']);
