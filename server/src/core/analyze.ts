@@ -334,10 +334,8 @@ function notAnalysed(reason: string, settings: AnalysisSettings): Analysis {
 }
 
 /** The instruction a handed-over cost's other finding is on (RawFinding.handOver's `at`). */
-function handedTo(at: 'from' | 'previous' | undefined, instr: Instr | undefined, stage: Stage | undefined): Instr | undefined {
-  if (at === 'from') return stage?.fromInstr;
-  if (at === 'previous' && instr && stage) return stage.instructions[stage.instructions.indexOf(instr) - 1];
-  return instr;
+function handedTo(at: 'from' | Instr | undefined, instr: Instr | undefined, stage: Stage | undefined): Instr | undefined {
+  return at === 'from' ? stage?.fromInstr : at ?? instr;
 }
 
 /** True when the findings of rule `id` on `instr` are shown: the rule is active and not ignored there. */

@@ -20,10 +20,12 @@ import { EMPTY_ENVIRONMENT, type AnalysisEnvironment } from './environment';
 import type { RawFinding, Rule } from '../rules/rule';
 
 /** A finding stored without object references: instruction and stage by position in the family. */
-interface StoredFinding extends Omit<RawFinding, 'instr' | 'stage'> {
+interface StoredFinding extends Omit<RawFinding, 'instr' | 'stage' | 'handOver'> {
   /** [stage position in the family (-1: before the first FROM), instruction position (-1: the FROM)]. */
   instr?: [number, number];
   stage?: number;
+  /** RawFinding.handOver, an instruction it names by position as `instr`. */
+  handOver?: Omit<NonNullable<RawFinding['handOver']>, 'at'> & { at?: 'from' | [number, number] };
 }
 
 interface FamilyEntry {
@@ -247,8 +249,9 @@ function sameTexts(a: string[], b: string[]): boolean {
 }
 
 function store(f: RawFinding, prefix: Instr[], family: Stage[]): StoredFinding {
-  const { instr, stage, ...rest } = f;
+  const { instr, stage, handOver, ...rest } = f;
   const stored: StoredFinding = rest;
+  if (handOver) stored.handOver = { ...handOver, at: handOver.at && handOver.at !== 'from' ? positionOf(handOver.at, prefix, family) : handOver.at };
   if (instr) stored.instr = positionOf(instr, prefix, family);
   if (stage) stored.stage = family.indexOf(stage);
   return stored;
@@ -258,6 +261,11 @@ function positionOf(instr: Instr, prefix: Instr[], family: Stage[]): [number, nu
   if (!instr.stage) return [-1, prefix.indexOf(instr)];
   const s = family.indexOf(instr.stage);
   return [s, instr === instr.stage.fromInstr ? -1 : instr.stage.instructions.indexOf(instr)];
+}
+
+/** The instruction at a position {@link positionOf} gave. */
+function instrAt([s, i]: [number, number], prefix: Instr[], family: Stage[]): Instr {
+  return s === -1 ? prefix[i] : i === -1 ? family[s].fromInstr : family[s].instructions[i];
 }
 
 /**
@@ -275,9 +283,9 @@ function restore(f: StoredFinding, prefix: Instr[], family: Stage[], delta: numb
   if (f.saving) raw.saving = f.saving;
   if (f.holds !== undefined) raw.holds = f.holds;
   if (f.onlyIfCarried) raw.onlyIfCarried = true;
-  if (f.handOver) raw.handOver = f.handOver;
+  if (f.handOver) raw.handOver = { ...f.handOver, at: Array.isArray(f.handOver.at) ? instrAt(f.handOver.at, prefix, family) : f.handOver.at };
   if (f.data) raw.data = f.data;
-  if (f.instr) raw.instr = f.instr[0] === -1 ? prefix[f.instr[1]] : f.instr[1] === -1 ? family[f.instr[0]].fromInstr : family[f.instr[0]].instructions[f.instr[1]];
+  if (f.instr) raw.instr = instrAt(f.instr, prefix, family);
   if (f.stage !== undefined) raw.stage = family[f.stage];
   return raw;
 }

@@ -9,7 +9,7 @@ import { verifiedAppend } from '../core/packageManagers';
 import { formatBytes } from '../sizes';
 import { APT_LISTS } from '../sizes/constants';
 import { APT_LISTS_TRIXIE } from '../sizes/aptLists';
-import type { Rule } from './rule';
+import type { RawFinding, Rule } from './rule';
 
 const LISTS = '/var/lib/apt/lists';
 const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
@@ -26,6 +26,19 @@ export function listsAdvice(model: DockerfileModel, instr: Instr, otherwise = `A
   // A RUN that only updates: the update belongs in the RUN that installs (index-update-in-separate-run).
   if (instr.run && indexRefreshOnly(instr.run)) return `Line ${line} installs from them: run the update in that RUN instead, and remove the lists there.`;
   return `Line ${line} installs from them without an \`apt-get update\` of its own: give it one, then add \`${CLEANUP}\` to this RUN.`;
+}
+
+/**
+ * `finding`, which gives the figure of the lists this rule reports on `at` (the RUN of the update,
+ * before the one that installs from them or deletes them), as two: the figure only while that
+ * finding is hidden (the rule off, or ignored there), else 'counted there'. `say` writes the message
+ * around the size.
+ */
+export function listsCountedAt(at: Instr, finding: RawFinding, say: (size: string) => string): RawFinding[] {
+  return [
+    { ...finding, handOver: { to: rule.id, keep: 'if-hidden', at } },
+    { ...finding, message: say('counted there by apt-lists-kept'), saving: { basis: 'the apt lists, counted by apt-lists-kept' }, handOver: { to: rule.id, keep: 'if-shown', at } },
+  ];
 }
 
 export const rule: Rule = {

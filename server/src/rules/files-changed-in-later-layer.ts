@@ -18,6 +18,7 @@ import { programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellC
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
+import { listsCountedAt, rule as listsRule } from './apt-lists-kept';
 import { absentFromContext, contextCopyBytes, contextCopyKey, contextPathAt, contextPathBytes, copiesContextFolder } from '../core/buildContext';
 import type { AnalysisEnvironment, BuildContextFacts } from '../core/environment';
 import { aptLists } from '../core/imageEstimate';
@@ -277,7 +278,7 @@ export const rule: Rule = {
     why: 'Each instruction adds a layer; nothing removes bytes from an earlier one. `rm` in a later layer only hides the files, and `chmod`/`chown` copy every file they touch into the new layer, so the image stores them twice. Tracked writes: COPY/ADD destinations, `curl -o`/`-O`, `wget`, `tar -x -C`, `unzip -d`, `git clone`, `cp`/`mv` targets (`mv a.bin dir/` writes `dir/a.bin`; a `chmod` or `chown` without `-R` counts for a target taken to be a file: a source with an extension moved into a folder, to a name with an extension, or with `-T`), and the apt lists, pip and npm caches a RUN leaves behind. Relative paths are read against the WORKDIR and the `cd`s run before them in the RUN; after a `cd` that cannot be followed (a variable, a subshell, a condition) they are not judged.',
     incorrect: 'COPY app /app\nRUN chmod -R 755 /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt\nRUN rm /tmp/tool.tgz',
     correct: '# syntax=docker/dockerfile:1\nCOPY --chmod=755 app /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt && rm /tmp/tool.tgz',
-    sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}); for chmod/chown, the size of the touched files again. For COPY, the size of the copied files: given when a scan of the build context measured what the change covers, a whole copy or, in a copy of one context folder (\`COPY . /app\`, \`COPY app /srv\`), a top-level entry, a heavy folder such as .git or node_modules, or a folder up to three levels deep such as app/cache/tmp (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63). A path such a copy did not bring, because the scan found nothing there in the build context and no other tracked write put anything there, is not reported: the command deletes or changes nothing of an earlier layer there.`,
+    sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}: apt-lists-kept's figure when shown); for chmod/chown, the size of the touched files again. For COPY, the size of the copied files: given when a scan of the build context measured what the change covers, a whole copy or, in a copy of one context folder (\`COPY . /app\`, \`COPY app /srv\`), a top-level entry, a heavy folder such as .git or node_modules, or a folder up to three levels deep such as app/cache/tmp (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63). A path such a copy did not bring, because the scan found nothing there in the build context and no other tracked write put anything there, is not reported: the command deletes or changes nothing of an earlier layer there.`,
     fix: [
       'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists. When the COPY already has the same flag (`COPY --chown=app:app` then `chown -R app:app`), only the command goes. A source that may be a file or a folder (`COPY app /app`: no trailing slash, no extension) gets the fix only when the scan of the build context found a folder at the top of the context.',
       'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`. `test -d x && chmod 755 x` as the RUN\'s last list ran in every build that succeeded, and keeps its fix.',
@@ -287,8 +288,11 @@ export const rule: Rule = {
     ].join(' '),
   },
   contextKey: contextCopyKey,
-  check({ model, env }) {
+  check(ctx) {
+    const { model, env } = ctx;
     const out: RawFinding[] = [];
+    // The RUNs where apt-lists-kept reports the lists an update left: asked only of a file that deletes such lists.
+    let listsKept: Set<Instr | undefined> | undefined;
     for (const stage of model.stages) {
       for (const instr of stage.instructions) {
         const run = instr.run;
@@ -314,13 +318,12 @@ export const rule: Rule = {
             : writes.some((w) => w.how === 'ADD <url>')
               ? 'Download it with curl or wget in the RUN that uses it, and delete it there.'
               : 'Do it in the RUN that wrote them.';
-          out.push({
-            range: commandRange(model, run, cmd),
-            instr,
-            message: `\`${change.action}\` ${VERB[change.action]} files written at ${where}: ${effect} (${size}). ${advice}`,
-            saving,
-            data: { commandStart: cmd.start },
-          });
+          const say = (size: string) => `\`${change.action}\` ${VERB[change.action]} files written at ${where}: ${effect} (${size}). ${advice}`;
+          const finding = { range: commandRange(model, run, cmd), instr, message: say(size), saving, data: { commandStart: cmd.start } };
+          // Deleted apt lists (cost gives their figure): apt-lists-kept gives it on the update's RUN, said once.
+          const lists = change.action === 'rm' ? writes.filter((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists').at(-1)?.instr : undefined;
+          if (lists && (listsKept ??= new Set(listsRule.check(ctx).map((f) => f.instr))).has(lists)) out.push(...listsCountedAt(lists, finding, say));
+          else out.push(finding);
         }
       }
     }

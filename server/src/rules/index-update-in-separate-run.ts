@@ -15,6 +15,7 @@ import { instructionAt, type Instr } from '../core/model';
 import { aptLists } from '../core/imageEstimate';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
+import { listsCountedAt } from './apt-lists-kept';
 
 /** Where each package manager keeps the index its refresh downloads. */
 const INDEX_DIRS: Record<string, string[]> = {
@@ -79,8 +80,7 @@ export const rule: Rule = {
           out.push(alone);
           continue;
         }
-        out.push({ ...alone, handOver: { to: 'apt-lists-kept', keep: 'if-hidden', at: 'previous' } });
-        out.push({ range, instr, message: say('counted there by apt-lists-kept'), saving: { basis: 'the apt lists, counted by apt-lists-kept' }, handOver: { to: 'apt-lists-kept', keep: 'if-shown', at: 'previous' } });
+        out.push(...listsCountedAt(before.prev, alone, say));
       }
     }
     return out;

@@ -55,9 +55,10 @@ export interface RawFinding {
    * (`'if-hidden'`: that rule off in the settings, or ignored for the file or at the instruction).
    * So the cost is reported once, and still reported when the user turns the other rule off.
    * `at: 'from'`: that finding is on the FROM line of this finding's stage (ignore comments there
-   * count); `'previous'`: on the instruction before this finding's in its stage.
+   * count); an instruction: on that one, of this finding's stage or a stage it builds on (the RUN
+   * that wrote what this one's RUN installs from or deletes).
    */
-  handOver?: { to: string; keep: 'if-shown' | 'if-hidden'; at?: 'from' | 'previous' };
+  handOver?: { to: string; keep: 'if-shown' | 'if-hidden'; at?: 'from' | Instr };
   data?: Record<string, unknown>;
 }
 

@@ -59,6 +59,16 @@ describe('one cost, reported once', () => {
     assert.equal(estimateImage(model, ENV)!.knownBytes - estimateImage(buildModel(fixed.text), ENV)!.knownBytes, lists.saving!.bytes);
   });
 
+  it('apt lists deleted by a later RUN: the figure is apt-lists-kept\'s on the update, files-changed-in-later-layer says it is counted there', () => {
+    const text = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nENV A=1\nRUN rm -rf /var/lib/apt/lists/*\n';
+    const { findings } = analyze(text, ENV);
+    assert.deepEqual(rulesOn(findings, 1), ['apt-lists-kept']);
+    const rm = findings.filter((f) => f.ruleId === 'files-changed-in-later-layer');
+    assert.deepEqual(rm.map((f) => f.range.start.line), [3]);
+    assert.equal(rm[0].saving?.bytes, undefined);
+    assert.match(rm[0].message, /the bytes stay in that layer \(counted there by apt-lists-kept\)/);
+  });
+
   it('RUN apk update, then RUN apk add: the adds say the indexes are the update\'s, counted there', () => {
     const text = 'FROM alpine:3.21\nRUN apk update\nRUN apk add curl\nRUN apk add git\n';
     const { findings } = analyze(text, ENV);
@@ -191,6 +201,19 @@ describe('one cost, reported once: the rule handed to is off or ignored', () => 
       assert.equal(split.length, 1, how);
       assert.ok(split[0].saving!.bytes! > 0, how);
       assert.match(split[0].message, /a layer of its own \(about 20 MB\)/, how);
+    }
+  });
+
+  it('apt lists deleted by a later RUN: files-changed-in-later-layer gives the lists figure, also in the incremental analysis', () => {
+    const text = 'FROM debian:bookworm-slim AS base\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nFROM base\nRUN rm -rf /var/lib/apt/lists/*\n';
+    for (const [how, t, settings] of hidden(text, 'apt-lists-kept', 1)) {
+      assert.equal(on(t, settings, 'apt-lists-kept', 'RUN apt-get').length, 0, how);
+      for (const analysis of [analyze(t, ENV, settings), analyze(t, ENV, settings, analyze(text, ENV))]) {
+        const rm = analysis.findings.filter((f) => f.ruleId === 'files-changed-in-later-layer');
+        assert.equal(rm.length, 1, how);
+        assert.ok(rm[0].saving!.bytes! > 0, how);
+        assert.match(rm[0].message, /the bytes stay in that layer \(about 20 MB\)/, how);
+      }
     }
   });
 

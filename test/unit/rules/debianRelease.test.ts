@@ -70,7 +70,7 @@ describe('apt figures on a Debian release other than bookworm', () => {
     assert.equal(part?.bytes, APT_LISTS_TRIXIE.bytes);
     const split = `FROM debian:trixie\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\nRUN apt-get update && apt-get install -y --no-install-recommends git && apt-get clean\n`;
     const later = `FROM debian:trixie\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*\n`;
-    for (const f of [finding(split, 'index-update-in-separate-run', LISTS_OFF), finding(split, 'apt-clean-keeps-lists', LISTS_OFF), finding(later, 'files-changed-in-later-layer')]) {
+    for (const f of [finding(split, 'index-update-in-separate-run', LISTS_OFF), finding(split, 'apt-clean-keeps-lists', LISTS_OFF), finding(later, 'files-changed-in-later-layer', LISTS_OFF)]) {
       assert.equal(f.saving!.bytes, APT_LISTS_TRIXIE.bytes, f.ruleId);
       assert.match(f.message, /about 22 MB[.),]/, f.ruleId);
     }

@@ -46,10 +46,11 @@ describe('apt figures on an Ubuntu base', () => {
   it('says so wherever the lists figure is given: the index in its own RUN, apt-get clean, the lists deleted a RUN later', () => {
     const split = (from: string) => `FROM ${from}\nRUN apt-get update\nRUN apt-get install -y --no-install-recommends curl\nRUN apt-get update && apt-get install -y --no-install-recommends git && apt-get clean\n`;
     const later = (from: string) => `FROM ${from}\nRUN apt-get update && apt-get install -y --no-install-recommends curl\nRUN rm -rf /var/lib/apt/lists/*\n`;
-    const ubuntuRm = finding(later('ubuntu:22.04'), 'files-changed-in-later-layer');
+    // The deleted lists are apt-lists-kept's figure on the update's RUN while it is shown (counted there): read with it off.
+    const ubuntuRm = finding(later('ubuntu:22.04'), 'files-changed-in-later-layer', LISTS_OFF);
     assert.match(ubuntuRm.message, /about \d+ MB on Debian bookworm; an Ubuntu base's lists were not measured\)/);
     assert.match(ubuntuRm.saving!.basis, /standing in for the Ubuntu base's/);
-    assert.doesNotMatch(`${finding(later('debian:bookworm'), 'files-changed-in-later-layer').message}`, /Ubuntu/);
+    assert.doesNotMatch(`${finding(later('debian:bookworm'), 'files-changed-in-later-layer', LISTS_OFF).message}`, /Ubuntu/);
     // Both give the figure where apt-lists-kept does not (it counts it when shown).
     for (const rule of ['index-update-in-separate-run', 'apt-clean-keeps-lists']) {
       const ubuntu = finding(split('ubuntu:22.04'), rule, LISTS_OFF);
