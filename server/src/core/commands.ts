@@ -7,6 +7,7 @@ import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript, Stage } from './model';
 import { closesCompound, mayRunInBackground, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, textEnd, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
+import { firstIndex } from './text';
 import { resolvePath, workdirAt } from './workdir';
 
 /** Arguments that are not options (`-y`, `--no-cache`), in order. */
@@ -441,6 +442,17 @@ export function laterInImage(model: DockerfileModel, instr: Instr): Instr[] {
     inheriting.set(model, byStage);
   }
   return (byStage.get(instr.stage) ?? []).filter((i) => i.index > instr.index);
+}
+
+/** True when `instr` runs in an image that holds the layers of `stage` (its own stage is `stage` or built on it, as {@link laterInImage} reads). */
+export function runsOn(instr: Instr, stage: Stage): boolean {
+  for (let s: Stage | undefined = instr.stage; s; s = s.from.stage) if (s === stage) return true;
+  return false;
+}
+
+/** In `list`, sorted by instruction, the index of the first entry of an instruction after the one at `index` (for lists a rule makes once per model and looks up per finding). */
+export function firstAfter(list: readonly { instr: Instr }[], index: number): number {
+  return firstIndex(list.length, (i) => list[i].instr.index > index);
 }
 
 /** The RUN instructions of {@link laterInImage}. */

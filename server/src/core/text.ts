@@ -89,6 +89,17 @@ function mixedLineStarts(text: string): Int32Array {
   return Int32Array.from(starts);
 }
 
+/** The first index in [0, n) where `test` holds, or n: `test` must be false up to some index and true from it on (a binary search). */
+export function firstIndex(n: number, test: (i: number) => boolean): number {
+  let [lo, hi] = [0, n];
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (test(mid)) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+
 export function comparePositions(a: Position, b: Position): number {
   return a.line - b.line || a.character - b.character;
 }

@@ -5,9 +5,8 @@
  * it ever becoming a layer.
  */
 import type { Copy } from 'dockerfile-ast';
-import { deleteInstruction, operands, ranCommands } from '../core/commands';
+import { deleteInstruction, firstAfter, operands, ranCommands, runsOn } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
-import { laterRunsInImage } from '../core/commands';
 import { ADD_EXTRACTS, ARCHIVE, commandCwd, copySpec, extractedArchive, isAtOrBelow, pathPattern } from '../core/paths';
 import { normalizePath, resolvePath, workdirAt } from '../core/workdir';
 import { programArgs, programName, runsWheneverScriptSucceeds, type ShellCommand } from '../core/shell';
@@ -42,6 +41,7 @@ const hitsByModel = new WeakMap<DockerfileModel, Hit[]>();
 
 function findHits(model: DockerfileModel): Hit[] {
   const out: Hit[] = [];
+  let extractions: Map<string, { instr: Instr; extract: ShellCommand }[]> | undefined;
   for (const copy of model.instructions) {
     if (copy.keyword !== 'COPY' || !copy.stage) continue;
     const spec = copySpec(model, copy);
@@ -49,20 +49,40 @@ function findHits(model: DockerfileModel): Hit[] {
     for (const source of spec.sources) {
       if (!ARCHIVE.test(source) || /^[a-z]+:\/\//i.test(source)) continue;
       const path = spec.destIsDir ? normalizePath(`${spec.destPath}/${source.split('/').pop()}`) : spec.destPath;
-      for (const run of laterRunsInImage(model, copy)) {
-        // Each command's directory: `RUN cd /tmp && tar -xzf app.tar.gz` extracts /tmp/app.tar.gz.
-        const extract = ranCommands(run.run!).find((c) => {
-          const cwd = commandCwd(run, c);
-          return cwd !== undefined && extractedArchive(c, cwd) === path;
-        });
-        if (extract) {
-          out.push({ copy, source, path, run, extract });
-          break;
-        }
+      // The first later RUN of the image that extracts it.
+      const list = (extractions ??= extractionsByPath(model)).get(path) ?? [];
+      for (let i = firstAfter(list, copy.index); i < list.length; i++) {
+        if (!runsOn(list[i].instr, copy.stage)) continue;
+        out.push({ copy, source, path, run: list[i].instr, extract: list[i].extract });
+        break;
       }
     }
   }
   return out;
+}
+
+/**
+ * Path extracted -> the RUNs of the model's stages that extract it, in file order, each with its
+ * first command that does. Made once, when a COPY copies an archive: a walk over the later RUNs of
+ * the image per copy was quadratic in the copies.
+ */
+function extractionsByPath(model: DockerfileModel): Map<string, { instr: Instr; extract: ShellCommand }[]> {
+  const byPath = new Map<string, { instr: Instr; extract: ShellCommand }[]>();
+  for (const instr of model.instructions) {
+    if (!instr.run || !instr.stage) continue;
+    const seen = new Set<string>();
+    for (const c of ranCommands(instr.run)) {
+      // Each command's directory: `RUN cd /tmp && tar -xzf app.tar.gz` extracts /tmp/app.tar.gz.
+      const cwd = commandCwd(instr, c);
+      const path = cwd === undefined ? undefined : extractedArchive(c, cwd);
+      if (path === undefined || seen.has(path)) continue;
+      seen.add(path);
+      const list = byPath.get(path);
+      if (list) list.push({ instr, extract: c });
+      else byPath.set(path, [{ instr, extract: c }]);
+    }
+  }
+  return byPath;
 }
 
 export const rule: Rule = {

@@ -8,7 +8,7 @@ import { analyze } from '../../../server/src/core/analyze';
 import { appendToRun, normalizeCachePath, pathCovers } from '../../../server/src/core/commands';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
-  baseImageOf, envFor, expandVars, flagValue, imageRepository, isTruthy, npmInstallWord,
+  baseImageOf, checkAppend, envFor, expandVars, flagValue, imageRepository, isTruthy, npmInstallWord,
   posixShell, runsAsRoot, subcommandOf, usedLaterInImage, verifiedAppend,
 } from '../../../server/src/core/packageManagers';
 import type { TextEdit } from '../../../server/src/core/types';
@@ -199,14 +199,25 @@ describe('verifiedAppend: the appended cleanup checked on the RUN alone', () => 
     return after.text.slice(again.docOffset(last.start), again.docOffset(last.end - 1) + 1) === command ? edit : undefined;
   }
 
+  /**
+   * Commands of plain words (checked once per RUN, with a probe) and others (each checked), each
+   * held to the check itself; the first also to the whole-file check, and counted as kept.
+   */
+  const COMMANDS = ['npm cache clean --force', 'rm -rf /var/lib/apt/lists/*', 'rm -f /tmp/node-v22.tar.xz', 'apk del .build-deps', "rm -f '/tmp/a b.tar.gz'", 'go clean -cache', 'done', 'A=1 true'];
+
   function sameOnEveryRun(text: string): number {
     const model = buildModel(text);
     let kept = 0;
     for (const instr of model.instructions) {
       if (!instr.run) continue;
-      const ours = verifiedAppend(model, instr, 'npm cache clean --force');
-      assert.deepEqual(ours, wholeFile(model, instr, 'npm cache clean --force'), `RUN on line ${instr.range.start.line + 1} of:\n${text.slice(0, 600)}`);
-      if (ours) kept++;
+      for (const command of COMMANDS) {
+        const ours = verifiedAppend(model, instr, command);
+        const where = `${command} on the RUN on line ${instr.range.start.line + 1} of:\n${text.slice(0, 600)}`;
+        assert.deepEqual(ours, checkAppend(model, instr, command), where);
+        if (command !== COMMANDS[0]) continue;
+        assert.deepEqual(ours, wholeFile(model, instr, command), where);
+        if (ours) kept++;
+      }
     }
     return kept;
   }

@@ -60,6 +60,23 @@ describe('linear in the commands of a RUN', function () {
     );
   });
 
+  it('archive-kept: the RUNs that extract and remove an archive are looked up by its path, not walked per archive', () => {
+    assertLinearCheck('archive-kept', (n) => `FROM debian:bookworm\n${Array.from({ length: n }, (_, i) => `RUN curl -fsSLO https://x.example/a${i}.tar.gz && tar xzf a${i}.tar.gz\n`).join('')}`);
+  });
+
+  it("archive-kept's fixes in one RUN: the appended rm of each archive is checked with one parse of the RUN", () => {
+    assertLinear(
+      'archive-kept fixes in one RUN',
+      (n) => `FROM debian:bookworm\nRUN ${Array.from({ length: n / 5 }, (_, i) => `curl -fsSLO https://x.example/a${i}.tar.gz && tar xzf a${i}.tar.gz`).join(' && ')}\n`,
+      (text) => analyze(text, ENV),
+      (analysis) => analysis.findings.forEach((f) => fixFor(analysis, f, ENV)),
+    );
+  });
+
+  it('copied-archive-extracted: the RUN that extracts a copied archive is looked up by its path, not walked per copy', () => {
+    assertLinearCheck('copied-archive-extracted', (n) => `FROM node:22\nWORKDIR /app\n${Array.from({ length: n / 2 }, (_, i) => `COPY f${i}.tar.gz /tmp/\nRUN echo ${i} && tar xzf /tmp/g${i}.tar.gz\n`).join('')}`);
+  });
+
   it("copied-archive-extracted's fix: the copies extracted later are worked out once per model", () => {
     assertLinear(
       'copied-archive-extracted fixes',
