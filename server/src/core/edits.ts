@@ -1,17 +1,19 @@
 /**
  * Applying fixes to text: single edits, and "fix everything" in rounds. Each round applies every
  * fix that cannot interfere with another (none of them edits or reads an instruction that another
- * of the round does; see `selectBatch`), all worked out on the same analysis, then analyses the
- * text once, so fixes which touch the same RUN never see stale positions. Each round's analysis
- * starts from the previous one (incremental: only the changed parts are done again). Applying
- * fixes one at a time needed one analysis per fix: on a generated 10,000-line file with 1,169
- * fixes, about a minute; the rounds need three analyses there.
+ * of the round does, but fixes of one rule that stay inside their own commands or append an `rm -f`
+ * of a file each; see `selectBatch`), all worked out on the same analysis, then analyses the text
+ * once. Each round's analysis starts from the previous one (incremental: only the changed parts
+ * are done again). Applying fixes one at a time needed one analysis per fix: on a generated
+ * 10,000-line file with 1,169 fixes, about a minute; the rounds need three analyses there, and two
+ * for a RUN of 1,000 `apt-get install`s (1,001 with one fix per RUN and round: 53 s of CPU).
  */
 import { analyze, fixFor, type Analysis, type AnalysisSettings } from './analyze';
 import type { AnalysisEnvironment } from './environment';
 import { stageFamilies } from './families';
-import type { DockerfileModel, Stage } from './model';
-import { LineIndex } from './text';
+import type { DockerfileModel, Instr, Stage } from './model';
+import { appendToRun } from './commands';
+import { firstIndex, LineIndex } from './text';
 import { ruleById } from '../rules';
 import type { FileCreation, FileEdit, Finding, Fix, Range, TextEdit } from './types';
 
@@ -162,6 +164,8 @@ export class FixAllRun {
     const suspects = new Set<string>();
     /** The most fixes the next batch may take: halved after a batch that failed, reset after one that held. */
     let limit = Infinity;
+    /** The first lines of instructions where several fixes of one round did not hold: one fix per round there from then on. */
+    const noGroup = new Set<number>();
     const { createFiles } = this;
     for (let round = 0; round < maxRounds; round++) {
       const { analysis, current, currentEnv } = this;
@@ -170,7 +174,7 @@ export class FixAllRun {
         this.complete = true;
         return;
       }
-      const batch = selectBatch(candidates, analysis.model.lines.lineCount, suspects, limit);
+      const batch = selectBatch(candidates, analysis.model.lines.lineCount, suspects, limit, noGroup);
       const edits = batch.flatMap((c) => c.fix.edits);
       const next = applyEdits(current, edits);
       let nextEnv = currentEnv;
@@ -178,7 +182,17 @@ export class FixAllRun {
       const created = createFiles.length;
       if (envFix) nextEnv = applyToEnvironment(currentEnv, envFix.fix, createFiles);
       const after = analyze(next, nextEnv, settings, analysis);
-      if (removedTheirFindings(batch, analysis, after)) {
+      const groups = groupsOf(batch);
+      const removed = removedTheirFindings(batch, analysis, after);
+      if (groups.length > 0 && !(removed && groupsHeld(groups, batch, analysis, after))) {
+        // Several fixes of one instruction did not give what they give one at a time: undone, and
+        // from then on one fix per round on those instructions (as before the groups).
+        createFiles.length = created;
+        for (const g of groups) noGroup.add(g[0].group!.line);
+        yield;
+        continue;
+      }
+      if (removed) {
         for (const c of batch) suspects.delete(c.shape);
         this.current = next;
         this.currentEnv = nextEnv;
@@ -198,7 +212,8 @@ export class FixAllRun {
       // that removes none is one of these): not again until the text changes, and not again among
       // other fixes, where it would make the whole batch fail. When no finding is still where it
       // was, the batch is tried again in halves.
-      const looped = batch.length === 1 ? batch : batch.filter((c) => stillThere(c, batch, after));
+      const moved = offsetMover(batch);
+      const looped = batch.length === 1 ? batch : batch.filter((c) => stillThere(c, moved, after));
       if (looped.length === 0) limit = Math.ceil(batch.length / 2);
       for (const c of looped) {
         skipped.add(c.key);
@@ -244,6 +259,12 @@ interface Candidate {
   rest: [number, number][];
   /** Offsets in the text of the finding's start and end, and of the fix's edits with how much each adds. */
   at: { start: number; end: number; edits: { start: number; end: number; delta: number }[] };
+  /**
+   * When the fix reads and writes its finding's instruction only (no other instruction, no file),
+   * no finding there waits for a fix, and it is of a kind that may share a round with other fixes
+   * there ({@link sharingKind}): that instruction (its first line and offsets), and the kind.
+   */
+  group?: { line: number; from: number; to: number; kind: 'own' | 'rm' };
 }
 
 function touchesFiles(fix: Fix): boolean {
@@ -267,14 +288,32 @@ function* applicableFixes(
   const { text, lines } = model;
   const footprint = footprints(model);
   const candidates: Candidate[] = [];
+  /**
+   * The first lines of the instructions that hold a finding whose rule has fixes but which is not
+   * applied this round (no fix now, one that removed no finding, one that changes nothing): one
+   * at a time, its fix may come (or work) after another fix of that instruction and go before the
+   * next, so no two fixes share a round there.
+   */
+  const held = new Set<number>();
+  const hold = (finding: Finding) => ruleById(finding.ruleId)?.fix && held.add(footprint.firstLineOf(finding.range.start.line));
+  /** A fix this run never applies (not preferred, or not one `only` takes): its finding holds nothing back. */
+  const unwanted = (finding: Finding, fix: Fix) => (!fix.preferred && !options.includeUnpreferred) || (options.only !== undefined && !options.only(finding, fix));
+  /** Per instruction (by its first line), where a cleanup appended to it goes ({@link appendToRun}). */
+  const appendPoints = new Map<number, number | undefined>();
   for (const finding of analysis.findings) {
     const key = `${finding.ruleId}@${finding.range.start.line}:${finding.range.start.character}`;
-    if (skipped.has(key)) continue;
+    if (skipped.has(key)) {
+      // fixFor keeps what it worked out per finding.
+      const fix = fixFor(analysis, finding, env);
+      if (!fix || !unwanted(finding, fix)) hold(finding);
+      continue;
+    }
     yield;
     const fix = fixFor(analysis, finding, env);
     if (!fix && ruleById(finding.ruleId)?.fix) waiting.add(footprint.firstLineOf(finding.range.start.line));
-    if (!fix || (!fix.preferred && !options.includeUnpreferred) || (options.only && !options.only(finding, fix))) {
+    if (!fix || unwanted(finding, fix)) {
       skipped.add(key);
+      if (!fix) hold(finding);
       continue;
     }
     const at = lines.offsetAt(finding.range.start);
@@ -282,6 +321,7 @@ function* applicableFixes(
     const edits = fix.edits.map((e) => ({ start: lines.offsetAt(e.range.start), end: lines.offsetAt(e.range.end), newText: e.newText }));
     if (edits.every((e) => text.slice(e.start, e.end) === e.newText) && !touchesFiles(fix)) {
       skipped.add(key);
+      hold(finding);
       continue;
     }
     const shape = JSON.stringify([finding.ruleId, text.slice(at, end), edits.map((e) => [e.start - at, text.slice(e.start, e.end), e.newText]), fix.createFiles, fix.editFiles]);
@@ -289,9 +329,21 @@ function* applicableFixes(
     const spans = footprint.of(ranges, edits.map((e) => ({ replaced: text.slice(e.start, e.end), newText: e.newText })));
     const offsets = { start: at, end, edits: edits.map((e) => ({ start: e.start, end: e.end, delta: e.newText.length - (e.end - e.start) })) };
     const line = finding.range.start.line;
-    const rest = waiting.has(footprint.firstLineOf(line)) ? footprint.restOfFamily(line) : [];
-    candidates.push({ finding, fix, key, shape, lines: spans, rest, at: offsets });
+    const first = footprint.firstLineOf(line);
+    const rest = waiting.has(first) ? footprint.restOfFamily(line) : [];
+    const candidate: Candidate = { finding, fix, key, shape, lines: spans, rest, at: offsets };
+    const instr = footprint.instrAt(line);
+    if (instr && !touchesFiles(fix) && spans.every(([a, b]) => a === first && b === instr.range.end.line)) {
+      if (!appendPoints.has(first)) {
+        const append = appendToRun(model, instr, 'true');
+        appendPoints.set(first, append && lines.offsetAt(append.range.start));
+      }
+      const kind = sharingKind(offsets, fix, appendPoints.get(first));
+      if (kind) candidate.group = { line: first, from: lines.offsetAt(instr.range.start), to: lines.offsetAt(instr.range.end), kind };
+    }
+    candidates.push(candidate);
   }
+  for (const c of candidates) if (c.group && held.has(c.group.line)) c.group = undefined;
   return candidates;
 }
 
@@ -310,6 +362,7 @@ function footprints(model: DockerfileModel): {
   of: (ranges: Range[], edits: { replaced: string; newText: string }[]) => [number, number][];
   restOfFamily: (line: number) => [number, number][];
   firstLineOf: (line: number) => number;
+  instrAt: (line: number) => Instr | undefined;
 } {
   const count = model.lines.lineCount;
   const firstOf = new Int32Array(count + 1).map((_, i) => i);
@@ -318,7 +371,10 @@ function footprints(model: DockerfileModel): {
   const fromOf = new Map<number, Stage>();
   /** The stage of the instruction covering the line. */
   const stageOf = new Map<number, Stage>();
+  /** The instruction starting on the line. */
+  const startsOn = new Map<number, Instr>();
   for (const instr of model.instructions) {
+    startsOn.set(instr.range.start.line, instr);
     for (let line = instr.range.start.line; line <= instr.range.end.line && line <= count; line++) {
       firstOf[line] = instr.range.start.line;
       lastOf[line] = instr.range.end.line;
@@ -351,7 +407,7 @@ function footprints(model: DockerfileModel): {
     }
     return out;
   };
-  return { of, restOfFamily, firstLineOf: (line) => firstOf[clamp(line)] };
+  return { of, restOfFamily, firstLineOf: (line) => firstOf[clamp(line)], instrAt: (line) => startsOn.get(firstOf[clamp(line)]) };
 }
 
 /**
@@ -371,19 +427,42 @@ function footprints(model: DockerfileModel): {
  * and the fixes before it were worked out in the environment they are applied in. Suspects
  * (fixes that once did not remove their finding) are left out while other fixes are left; then
  * they go together.
+ * Several fixes of one instruction go in one round when each reads and writes that instruction
+ * only, no finding there waits for a fix or is passed over, and they are the instruction's first
+ * fixes in the order of their findings, of one kind (see {@link sharingKind}):
+ * one at a time they would be applied in that order, each as worked out before the others. A
+ * round with such fixes is kept only when the instruction's other findings are then as before
+ * (see {@link groupsHeld}); when not, it is undone, and those instructions take one fix per round
+ * from then on (`noGroup`).
  */
-function selectBatch(candidates: Candidate[], lineCount: number, suspects: Set<string>, limit: number): Candidate[] {
+function selectBatch(candidates: Candidate[], lineCount: number, suspects: Set<string>, limit: number, noGroup: Set<number>): Candidate[] {
   const pick = (from: Candidate[]) => {
-    const seen = new Uint8Array(lineCount + 1);
+    // Per line: 0 while no fix of the round touched it, a group's number while only that group's
+    // fixes did, -1 once another fix did (taken or passed over).
+    const owner = new Int32Array(lineCount + 1);
+    const groups: ((c: Candidate) => boolean)[] = [];
+    const only = (spans: [number, number][], value: number) => spans.every(([first, last]) => owner.subarray(first, last + 1).every((v) => v === value));
+    const claim = (spans: [number, number][], value: number) => {
+      for (const [first, last] of spans) owner.fill(value, first, last + 1);
+    };
     const batch: Candidate[] = [];
     for (const c of from) {
       if (batch.length >= limit) break;
-      const free = c.lines.every(([first, last]) => !seen.subarray(first, last + 1).includes(1));
-      for (const [first, last] of c.lines) seen.fill(1, first, last + 1);
-      if (!free) {
-        for (const [first, last] of c.rest) seen.fill(1, first, last + 1);
+      const place = c.group && !noGroup.has(c.group.line) && !suspects.has(c.shape) ? c.group : undefined;
+      if (!only(c.lines, 0)) {
+        const id = place ? owner[place.line] : 0;
+        if (id > 0 && only(c.lines, id) && groups[id - 1](c)) {
+          batch.push(c);
+          continue;
+        }
+        claim(c.lines, -1);
+        claim(c.rest, -1);
         continue;
       }
+      if (place) {
+        groups.push(sharedInstruction(c));
+        claim(c.lines, groups.length);
+      } else claim(c.lines, -1);
       batch.push(c);
       if (touchesFiles(c.fix)) break;
     }
@@ -394,20 +473,58 @@ function selectBatch(candidates: Candidate[], lineCount: number, suspects: Set<s
 }
 
 /**
+ * The fixes of one round on one instruction (see {@link selectBatch}): of one rule, each edit apart
+ * from the others' (not even touching), but for cleanups appended to the instruction's end, which
+ * go there in the order of their findings, as one at a time, and must differ.
+ */
+/**
+ * An `rm -f` of one file (a plain or single-quoted name: no glob) appended by {@link appendToRun}
+ * in one of its forms: a here-document line, ` && `, or an escaped line break with `&&` before or after it.
+ */
+const RM_APPENDED = /^(?:(?:\r\n|\r|\n)[ \t]*| && (?:[\\`](?:\r\n|\r|\n)[ \t]*)?| [\\`](?:\r\n|\r|\n)[ \t]*&& )rm -f (?:[A-Za-z0-9_./+-]+|'[^']*')$/;
+
+/**
+ * How a fix may share a round with other fixes of its instruction, if it may: two kinds that cannot
+ * change each other's findings or fixes.
+ * - 'own': every edit inside its finding (a flag after `install`, a package named after the last
+ *   one); the findings of the round must then be apart from each other (not even touching).
+ * - 'rm': one `rm -f` of one file appended at the instruction's end (`appendAt`), each of another
+ *   file and of one rule; they go there in the order of their findings, as one at a time. Without
+ *   -r no such rm removes a file another one names, so none makes another's finding go.
+ * Two fixes that both append (the same cleanup, or one that covers another's: `go clean -cache
+ * -modcache` and `go clean -modcache`), or that remove or change a command (an `apk update`
+ * dropped once every `apk add` after it has --no-cache), are of neither kind: one at a time, the
+ * first may make the second's finding go, or give it another fix.
+ */
+function sharingKind(at: Candidate['at'], fix: Fix, appendAt: number | undefined): 'own' | 'rm' | undefined {
+  if (at.edits.every((e) => at.start <= e.start && e.end <= at.end)) return 'own';
+  const [e] = at.edits;
+  return at.edits.length === 1 && e.start === e.end && e.start === appendAt && RM_APPENDED.test(fix.edits[0].newText) ? 'rm' : undefined;
+}
+
+/** The fixes of one round on one instruction, from the first (see {@link sharingKind}): a test that takes in each fix that fits. */
+function sharedInstruction(first: Candidate): (c: Candidate) => boolean {
+  const kind = first.group!.kind;
+  /** 'own': the findings taken, as [start, end] offsets sorted by start (they do not overlap: their ends are sorted too). */
+  const spans: [number, number][] = [];
+  /** 'rm': the texts appended. */
+  const appended = new Set<string>();
+  const endingAfter = (offset: number) => firstIndex(spans.length, (i) => spans[i][1] >= offset);
+  const add = (c: Candidate) => (kind === 'rm' ? appended.add(c.fix.edits[0].newText) : spans.splice(endingAfter(c.at.start), 0, [c.at.start, c.at.end]));
+  add(first);
+  return (c) => {
+    if (c.group!.kind !== kind) return false;
+    if (kind === 'rm' ? c.finding.ruleId !== first.finding.ruleId || appended.has(c.fix.edits[0].newText) : spans[endingAfter(c.at.start)]?.[0] <= c.at.end) return false;
+    add(c);
+    return true;
+  };
+}
+
+/**
  * True when `after` (the analysis of the text with every fix of `batch` applied) has a finding of
  * `c`'s rule that starts within the text of `c`'s finding, as the batch's edits moved it.
  */
-function stillThere(c: Candidate, batch: Candidate[], after: Analysis): boolean {
-  const edits = batch.flatMap((b) => b.at.edits);
-  // An offset inside text an edit replaced goes to that edit's new text (its start for the
-  // finding's start, its end for the finding's end): a fix that deletes its finding's line left
-  // the old length in place, and the range then reached a later finding of the rule.
-  const moved = (offset: number, side: 'start' | 'end') => {
-    const inside = edits.find((e) => e.start < offset && offset < e.end);
-    const at = inside ? (side === 'start' ? inside.start : inside.end + inside.delta) : offset;
-    const base = inside ? inside.start : offset;
-    return at + edits.reduce((sum, e) => (e !== inside && e.end <= base ? sum + e.delta : sum), 0);
-  };
+function stillThere(c: Candidate, moved: Mover, after: Analysis): boolean {
   const from = moved(c.at.start, 'start');
   const to = moved(c.at.end, 'end');
   const lines = after.model.lines;
@@ -416,6 +533,67 @@ function stillThere(c: Candidate, batch: Candidate[], after: Analysis): boolean 
     const at = lines.offsetAt(f.range.start);
     return at >= from && at <= to;
   });
+}
+
+/** The fixes of `batch` that share an instruction (see {@link selectBatch}), per instruction. */
+function groupsOf(batch: Candidate[]): Candidate[][] {
+  const byLine = new Map<number, Candidate[]>();
+  for (const c of batch) {
+    if (!c.group) continue;
+    const list = byLine.get(c.group.line);
+    if (list) list.push(c);
+    else byLine.set(c.group.line, [c]);
+  }
+  return [...byLine.values()].filter((g) => g.length > 1);
+}
+
+/**
+ * True when, on each instruction where `batch` applied several fixes, `after` has the findings
+ * `before` had there but those fixes' own, each where the batch's edits moved it (by rule and
+ * start), and no other: no fix of the group made or removed a finding that, one at a time, could
+ * have come between two of them.
+ */
+function groupsHeld(groups: Candidate[][], batch: Candidate[], before: Analysis, after: Analysis): boolean {
+  const move = offsetMover(batch);
+  const starts = (a: Analysis) => a.findings.map((f) => a.model.lines.offsetAt(f.range.start));
+  const [was, now] = [starts(before), starts(after)];
+  const within = (offsets: number[], from: number, to: number) => {
+    const out: number[] = [];
+    for (let i = firstIndex(offsets.length, (k) => offsets[k] >= from); i < offsets.length && offsets[i] <= to; i++) out.push(i);
+    return out;
+  };
+  for (const g of groups) {
+    const { from, to } = g[0].group!;
+    const own = new Set(g.map((c) => c.finding));
+    const expected = within(was, from, to).filter((i) => !own.has(before.findings[i])).map((i) => `${before.findings[i].ruleId}@${move(was[i], 'start')}`);
+    const found = within(now, move(from, 'start'), move(to, 'end')).map((i) => `${after.findings[i].ruleId}@${now[i]}`);
+    if (expected.sort().join('\n') !== found.sort().join('\n')) return false;
+  }
+  return true;
+}
+
+/** Where an offset of the text before a batch's edits is after them (side: see {@link offsetMover}). */
+type Mover = (offset: number, side: 'start' | 'end') => number;
+
+/**
+ * Where an offset of the text before the edits of `batch` (which do not overlap) is after them.
+ * An offset inside text an edit replaced goes to that edit's new text (its start for side
+ * 'start', its end for 'end'): a fix that deletes its finding's line left the old length in
+ * place, and the range then reached a later finding of the rule. The edits are sorted once and
+ * each offset found by binary search (a walk over them all per finding was quadratic).
+ */
+function offsetMover(batch: Candidate[]): Mover {
+  const edits = batch.flatMap((c) => c.at.edits).sort((a, b) => a.end - b.end || a.start - b.start);
+  const sums = [0];
+  for (const e of edits) sums.push(sums[sums.length - 1] + e.delta);
+  // The number of edits that end at or before `offset`.
+  const endingBy = (offset: number) => firstIndex(edits.length, (i) => edits[i].end > offset);
+  return (offset, side) => {
+    const k = endingBy(offset);
+    const inside = k < edits.length && edits[k].start < offset ? edits[k] : undefined;
+    if (!inside) return offset + sums[k];
+    return (side === 'start' ? inside.start : inside.end + inside.delta) + sums[endingBy(inside.start)];
+  };
 }
 
 /** True when, for each rule with fixes in `batch`, `after` has at least that many fewer findings than `before`. */

@@ -95,9 +95,9 @@ export const APPLY_ALL_FIXES_COMMAND = 'dockerfileSizeHints.server.applyAllFixes
 
 /**
  * CPU time that working out "Apply all" may take (a request and the command alike). It takes about
- * a second at 10,000 lines (1,169 fixes, 0.9-1.8 s of CPU), but one round applies one fix per RUN,
- * so a RUN with 1,000 apt-get installs took 11.8 s of CPU for 100 rounds (fixAll's limit). The
- * work runs in slices (other requests and keystrokes are answered in between); at the cap the
+ * a second at 10,000 lines (1,169 fixes, 0.9-1.8 s of CPU), and as much for a RUN of 1,000 apt-get
+ * installs (their fixes share a round), but a RUN whose fixes cannot share one (a finding there
+ * waits for a fix) takes a round per fix, each analysing the file again. The work runs in slices (other requests and keystrokes are answered in between); at the cap the
  * fixes of the rounds done so far are applied and the result says that more remain. Tests set
  * DSH_FIX_ALL_CPU_MS in the server's environment.
  */

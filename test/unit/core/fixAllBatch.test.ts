@@ -109,6 +109,65 @@ function examples(): { name: string; text: string; env: AnalysisEnvironment }[] 
   });
 }
 
+/**
+ * Commands that many rules find (and fix) in one RUN, with some that change what the others'
+ * findings and fixes are (an update, a cleanup, a cd, the same archive twice, --no-cache on some
+ * `apk add`s only): fixes of one rule on one RUN share a round, and must still give what one at
+ * a time gives.
+ */
+const COMMANDS = [
+  'apt-get update',
+  'apt-get install -y curl',
+  'apt-get install -y gcc',
+  'apt-get install -y --no-install-recommends jq',
+  'apt-get install -y p1 p2',
+  'rm -rf /var/lib/apt/lists/*',
+  'apk update',
+  'apk add git',
+  'apk add --no-cache jq',
+  'apk add --virtual .b gcc',
+  'apk del .b',
+  'pip install a',
+  'pip install --no-cache-dir b',
+  'npm ci',
+  'npm install -g x',
+  'npm cache clean --force',
+  'curl -fsSLO https://x.example/a.tar.gz',
+  'tar xzf a.tar.gz',
+  'curl -fsSLO https://x.example/b.tar.gz && tar xzf b.tar.gz',
+  'wget https://x.example/c.zip && unzip c.zip -d /opt',
+  'rm -f a.tar.gz',
+  'cd /tmp',
+  'gem install rails',
+  'useradd -m u',
+  'yum install -y httpd',
+  'composer install',
+  'apt-get upgrade -y',
+  'apt-get dist-upgrade -y',
+  'go mod download && go build -o /out/app .',
+  'cargo build --release',
+  'apk add --virtual .c make',
+  'apk del .c',
+  'sh -c "apt-get install -y wget && pip install c"',
+];
+/** Commands whose fixes may share a round, drawn more often. */
+const SHARING = ['apt-get install -y curl', 'apt-get install -y jq', 'pip install a', 'apk add git', 'useradd -m u', 'curl -fsSLO https://x.example/a.tar.gz && tar xzf a.tar.gz', 'curl -fsSLO https://x.example/b.tar.gz && tar xzf b.tar.gz'];
+const command = fc.oneof({ arbitrary: fc.constantFrom(...SHARING), weight: 3 }, { arbitrary: fc.constantFrom(...COMMANDS), weight: 1 });
+const manyFixesInOneRun = fc
+  .record({
+    base: fc.constantFrom('debian:bookworm-slim', 'alpine:3.21', 'python:3.12', 'node:22', 'ruby:3.3', 'php:8.3-cli', 'fedora:40'),
+    runs: fc.array(fc.record({ commands: fc.array(command, { minLength: 1, maxLength: 12 }), form: fc.constantFrom('line', 'continued', 'leading', 'heredoc') }), { minLength: 1, maxLength: 4 }),
+  })
+  .map(({ base, runs }) => {
+    const run = ({ commands, form }: { commands: string[]; form: string }) => {
+      if (form === 'line') return `RUN ${commands.join(' && ')}`;
+      if (form === 'continued') return `RUN ${commands.join(' && \\\n    ')}`;
+      if (form === 'leading') return `RUN ${commands.join(' \\\n    && ')}`;
+      return `RUN <<EOF\nset -e\n${commands.join('\n')}\nEOF`;
+    };
+    return `FROM ${base}\nWORKDIR /app\n${runs.map(run).join('\n')}\n`;
+  });
+
 describe('fixAll in rounds equals fixes applied one at a time', function () {
   this.timeout(ASKED ? 0 : 60_000);
 
@@ -219,6 +278,28 @@ describe('fixAll in rounds equals fixes applied one at a time', function () {
           RUNS,
         );
         assert.ok(fixed > 0, 'no input had two fixes to apply: the comparison was vacuous');
+      });
+
+      it('RUNs whose many fixes share a round (fast-check)', () => {
+        let shared = 0;
+        fc.assert(
+          fc.property(manyFixesInOneRun, (text) => {
+            assertSameAsOneAtATime(text, { context: {} }, {}, options);
+            // The first round applied more fixes than there are RUNs (only they have fixes here,
+            // but the FROM's, which claims the whole file): one RUN had two.
+            if (fixAll(text, { context: {} }, {}, { ...options, maxRounds: 1 }).applied.length > text.split('\nRUN ').length - 1) shared++;
+          }),
+          RUNS,
+        );
+        assert.ok(shared > 0, 'no round applied two fixes to one RUN: the comparison was vacuous');
+      });
+
+      it('60 apt-get installs in one RUN: one round for their fixes, after the lists cleanup', () => {
+        const packages = ['curl', 'git', 'jq', 'less', 'wget', 'make'];
+        const text = `FROM debian:bookworm-slim\nRUN apt-get update${Array.from({ length: 60 }, (_, i) => ` && apt-get install -y ${packages[i % packages.length]}`).join('')}\n`;
+        assert.equal(assertSameAsOneAtATime(text, { context: {} }, {}, options).applied.length, 61);
+        const two = fixAll(text, { context: {} }, {}, { ...options, maxRounds: 3 });
+        assert.ok(two.complete, `${two.applied.length} fixes in 3 rounds`);
       });
 
       it('fixtures and examples, mutated or not, in random build contexts whose ignore file the fixes create or edit (fast-check)', () => {

@@ -2,7 +2,9 @@
  * Steps found quadratic in the commands of one RUN by the sweep of test/bench/linearSweep.ts (issue
  * #7: nothing hangs): each stays linear (see test/support/ruleTiming.ts).
  */
+import * as assert from 'node:assert/strict';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
+import { fixAll } from '../../../server/src/core/edits';
 import { assertLinear, assertLinearCheck } from '../../support/ruleTiming';
 
 const ENV = { context: {} };
@@ -75,6 +77,16 @@ describe('linear in the commands of a RUN', function () {
 
   it('copied-archive-extracted: the RUN that extracts a copied archive is looked up by its path, not walked per copy', () => {
     assertLinearCheck('copied-archive-extracted', (n) => `FROM node:22\nWORKDIR /app\n${Array.from({ length: n / 2 }, (_, i) => `COPY f${i}.tar.gz /tmp/\nRUN echo ${i} && tar xzf /tmp/g${i}.tar.gz\n`).join('')}`);
+  });
+
+  it('Apply all on one RUN of many apt-get installs: their fixes share a round', () => {
+    const packages = ['curl', 'git', 'jq', 'less', 'wget', 'make'];
+    assertLinear(
+      'fixAll on one RUN',
+      (n) => `FROM debian:bookworm-slim\nRUN apt-get update${Array.from({ length: n / 10 }, (_, i) => ` && apt-get install -y ${packages[i % packages.length]}`).join('')}\n`,
+      (text) => text,
+      (text) => assert.ok(fixAll(text, ENV).complete),
+    );
   });
 
   it("copied-archive-extracted's fix: the copies extracted later are worked out once per model", () => {
