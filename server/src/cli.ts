@@ -152,6 +152,7 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
       const estimate = estimateImage(analysis.model, { context });
       const problems = (config.project?.problems ?? []).map((p) => `configuration: ${config.project!.path}: ${p}`);
       if (analysis.skipped) problems.push(analysis.skipped);
+      if (analysis.triggersNotChecked) problems.push(`line ${analysis.triggersNotChecked.range.start.line + 1}: ${analysis.triggersNotChecked.message}`);
       const noTarget = missingTarget(analysis);
       if (noTarget) problems.push(noTarget);
       const unmeasured = contextNotMeasured(context);

@@ -156,6 +156,21 @@ describe('hostile input over LSP', function () {
     });
   }
 
+  it('ONBUILD triggers too large to check with the file: an information diagnostic on the first ONBUILD says so', async () => {
+    const client = await LspTestClient.start({ rootPath: dir });
+    try {
+      const text = `FROM debian:bookworm\nONBUILD RUN pip install a && echo ${'x'.repeat(600_000)}\n`;
+      const { published } = await openAndTime(client, fileUri(path.join(dir, 'triggers.Dockerfile')), text, LARGE_BOUND_MS);
+      const note = published.diagnostics.find((d) => /ONBUILD triggers not checked/.test(d.message));
+      assert.ok(note, JSON.stringify(published.diagnostics));
+      assert.equal(note.severity, 3);
+      assert.equal(note.range.start.line, 1);
+    } finally {
+      client.child.kill('SIGKILL');
+      client.connection.dispose();
+    }
+  });
+
   /** Ignore files in a context whose file names are hard for backtracking matchers (long runs of `a`). */
   const IGNORE_FILES: Record<string, () => string> = {
     'pathological patterns (200 `**/` then 200 `*a`, an unclosed class, 10,000 backslashes)': () => ['**/'.repeat(200) + '*a'.repeat(200) + 'b', '[' + 'a-'.repeat(5000), '\\'.repeat(10_000), `!${'*a'.repeat(100)}`, 'node_modules'].join('\n'),

@@ -39,6 +39,8 @@ export interface Analysis {
   families?: FamilyCache;
   /** The analysis of the final stage's ONBUILD triggers ({@link triggerAnalysis}), for the next version's. */
   triggers?: Analysis;
+  /** When the final stage's ONBUILD triggers were not checked (their copy went past {@link LIMITS}): the first ONBUILD, and why. */
+  triggersNotChecked?: { range: Range; message: string };
 }
 
 /**
@@ -96,6 +98,10 @@ export function analyze(text: string, env: AnalysisEnvironment, settings: Analys
   const triggers = triggerAnalysis(analysis.model, settings, previous?.triggers);
   if (!triggers) return analysis;
   analysis.triggers = triggers.analysis;
+  // The copy holds the file and the triggers again: near the limit it is not analysed, which is said
+  // on the first ONBUILD rather than left silent.
+  const first = triggers.analysis.skipped && finalStage(analysis.model)?.instructions.find((i) => i.keyword === 'ONBUILD');
+  if (first) analysis.triggersNotChecked = { range: first.node.getInstructionRange(), message: 'ONBUILD triggers not checked: the file is too large with them.' };
   if (triggers.findings.length) {
     analysis.findings.push(...triggers.findings);
     analysis.findings.sort((a, b) => a.range.start.line - b.range.start.line || a.range.start.character - b.range.start.character);

@@ -90,6 +90,8 @@ export class DiagnosticsPublisher {
       for (const message of notAnalysed) {
         if (message) diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Information, source: SOURCE, message });
       }
+      const triggers = result.analysis?.triggersNotChecked;
+      if (triggers) diagnostics.push({ range: triggers.range, severity: DiagnosticSeverity.Information, source: SOURCE, message: triggers.message });
       for (const problem of result.configProblems) {
         diagnostics.push({ range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, severity: DiagnosticSeverity.Warning, source: SOURCE, message: `Configuration: ${problem}` });
       }

@@ -115,6 +115,17 @@ describe('ONBUILD triggers of the final stage', () => {
 });
 
 describe('ONBUILD triggers, applied one by one', () => {
+  it('near the size limit, say on the first ONBUILD that the triggers were not checked, instead of nothing', () => {
+    // The triggers are analysed in a copy that holds the file and them again: 600,000 characters
+    // of trigger make a copy past the 1,000,000-character limit.
+    const text = `FROM debian:bookworm\nWORKDIR /app\nONBUILD RUN pip install a && echo ${'x'.repeat(600_000)}\n`;
+    const analysis = analyze(text, ENV);
+    assert.equal(analysis.skipped, undefined);
+    assert.deepEqual(analysis.triggersNotChecked?.range, { start: { line: 2, character: 0 }, end: { line: 2, character: 7 } });
+    assert.match(analysis.triggersNotChecked!.message, /^ONBUILD triggers not checked/);
+    assert.equal(analyze(text.replace('x'.repeat(600_000), 'x'), ENV).triggersNotChecked, undefined);
+  });
+
   it('keep each fix inside its trigger', () => {
     const analysis = analyze(BASE, ENV);
     for (const f of analysis.findings) {
