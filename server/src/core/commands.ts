@@ -96,15 +96,15 @@ export function isPipCachePurge(cmd: ShellCommand): boolean {
 
 /**
  * `~/x`, `$HOME/x` and `${HOME}/x` become `<home>/x` when `home` is known, else `~/x`; trailing
- * slashes and trailing `/*` or `/.*` globs go, so `rm -rf /root/.npm/*` and a mount on
- * `/root/.npm` name the same folder. A trailing `/.` stays: `rm -rf dir/.` removes nothing (GNU
+ * slashes and trailing `/*` (`/**` too: without bash's globstar it is `*`) or `/.*` globs go, so
+ * `rm -rf /root/.npm/*` and a mount on `/root/.npm` name the same folder. A trailing `/.` stays: `rm -rf dir/.` removes nothing (GNU
  * rm refuses `.`).
  */
 export function normalizeCachePath(p: string, home?: string): string {
   let s = p.trim().replace(/^["']|["']$/g, '');
   s = s.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, home ?? '~');
   for (;;) {
-    const next = s.replace(/\/(\*|\.\*|\.\[[^\]]*\]\*|\.\?\?\*)$/, '').replace(/\/+$/, '');
+    const next = s.replace(/\/(\*+|\.\*|\.\[[^\]]*\]\*|\.\?\?\*)$/, '').replace(/\/+$/, '');
     if (next === s) break;
     s = next;
   }
@@ -167,9 +167,22 @@ export function lastRemovalAt(run: RunScript, ...dirs: string[]): number {
   return -1;
 }
 
-/** True when `c` is an `rm` of one of `dirs` as a whole ({@link pathCovers}). */
+/**
+ * The files that hold a package index folder's bytes, by the names apk and apt give them (Alpine;
+ * Debian and Ubuntu lists, InRelease and Packages): patterns inside the folder that name them all
+ * take it as its contents do (`rm /var/cache/apk/*.tar.gz`, `rm -rf /var/lib/apt/lists/*_*`), not
+ * one that leaves some (`lists/*.lz4` leaves the InRelease files).
+ */
+const INDEX_FILES: Record<string, string[]> = {
+  '/var/cache/apk': ['APKINDEX.2c4ac24e.tar.gz'],
+  '/var/lib/apt/lists': ['deb.debian.org_debian_dists_bookworm_InRelease', 'deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4', 'archive.ubuntu.com_ubuntu_dists_noble_InRelease', 'security.ubuntu.com_ubuntu_dists_noble-security_main_binary-amd64_Packages.lz4'],
+};
+
+/** True when `c` is an `rm` of one of `dirs` as a whole ({@link pathCovers}), or of all the files an index folder holds ({@link INDEX_FILES}). */
 export function removesOneOf(c: ShellCommand, dirs: string[]): boolean {
-  return programName(c) === 'rm' && operands(c).some((w) => dirs.some((d) => pathCovers(w.value, d)));
+  if (programName(c) !== 'rm') return false;
+  const ops = operands(c);
+  return dirs.some((d) => ops.some((w) => pathCovers(w.value, d)) || (INDEX_FILES[d]?.every((f) => ops.some((w) => pathCovers(w.value, `${d}/${f}`))) ?? false));
 }
 
 /**

@@ -18,7 +18,7 @@ function reported(rule: string, text: string): number {
 
 describe('a removal takes a cache only when it takes the whole folder', () => {
   it('pathCovers: the folder, a parent, its contents or a pattern naming one of them; nothing inside', () => {
-    for (const removed of ['/var/lib/apt/lists', '/var/lib/apt/lists/', '/var/lib/apt/lists/*', '"/var/lib/apt/lists/*"', '/var/lib/apt', '/var/lib/apt/*', '/var/lib/apt/l*', '/var/lib/apt/lis?s', '/var/lib/apt/[l]ists', '/var/*/apt']) {
+    for (const removed of ['/var/lib/apt/lists', '/var/lib/apt/lists/', '/var/lib/apt/lists/*', '/var/lib/apt/lists/**', '"/var/lib/apt/lists/*"', '/var/lib/apt', '/var/lib/apt/*', '/var/lib/apt/l*', '/var/lib/apt/lis?s', '/var/lib/apt/[l]ists', '/var/*/apt']) {
       assert.ok(pathCovers(removed, '/var/lib/apt/lists'), removed);
     }
     for (const removed of ['/var/lib/apt/lists/partial', '/var/lib/apt/lists/partial/*', '/var/lib/apt/lists/.', '/var/lib/apt/lists/*.lz4', '/var/lib/apt/lists/*/x', '/var/lib/apt/listsx', '/var/lib/apt/[!l]ists']) {
@@ -32,6 +32,10 @@ describe('a removal takes a cache only when it takes the whole folder', () => {
     ['/var/lib/apt/lists/.', true],
     ['/var/lib/apt/lists/*', false],
     ['/var/lib/apt', false],
+    // Patterns that name every list file (each is <site>_<path>_<file>) take them; *.lz4 leaves InRelease.
+    ['/var/lib/apt/lists/*_*', false],
+    ['/var/lib/apt/lists/*.lz4', true],
+    ['/var/lib/apt/lists/*_InRelease /var/lib/apt/lists/*.lz4', false],
   ] as const) {
     it(`apt-lists-kept, apt-clean-keeps-lists and the estimate: rm -rf ${rm} ${kept ? 'keeps' : 'removes'} the lists`, () => {
       const text = `FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean && rm -rf ${rm}\n`;
@@ -45,6 +49,9 @@ describe('a removal takes a cache only when it takes the whole folder', () => {
   for (const [rule, from, run, count] of [
     ['apk-cache-kept', 'alpine:3.21', 'apk add curl && rm -rf /var/cache/apk/APKINDEX.00000000.tar.gz', 1],
     ['apk-cache-kept', 'alpine:3.21', 'apk add curl && rm -rf /var/cache/apk/*', 0],
+    ['apk-cache-kept', 'alpine:3.21', 'apk add curl && rm -f /var/cache/apk/APKINDEX.*', 0],
+    ['apk-cache-kept', 'alpine:3.21', 'apk add curl && rm -f /var/cache/apk/*.tar.gz', 0],
+    ['apk-cache-kept', 'alpine:3.21', 'apk add curl && rm -f /var/cache/apk/*.apk', 1],
     ['apk-update-cache-kept', 'alpine:3.21', 'apk update && apk add --no-cache curl && rm -rf /var/cache/apk/APKINDEX.00000000.tar.gz', 1],
     ['apk-update-cache-kept', 'alpine:3.21', 'apk update && apk add --no-cache curl && rm -rf /var/cache/apk/*', 0],
     ['pip-cache-kept', 'python:3.12-slim', 'pip install flask && rm -rf /root/.cache/pip/http', 1],
