@@ -81,13 +81,17 @@ function leftOver(result: FixAllResult, settings: AnalysisSettings, options: Fix
   return out;
 }
 
-/** Batch and one-at-a-time agree, and the batch result keeps fixAll's promises. */
-function assertSameAsOneAtATime(text: string, env: AnalysisEnvironment, settings: AnalysisSettings, options: FixAllOptions): FixAllResult {
+/**
+ * Batch and one-at-a-time agree, and the batch result keeps fixAll's promises. `sameCount: false`
+ * compares the rules applied, not how many times each: see the property of many fixes in one RUN.
+ */
+function assertSameAsOneAtATime(text: string, env: AnalysisEnvironment, settings: AnalysisSettings, options: FixAllOptions, sameCount = true): FixAllResult {
   const batch = fixAll(text, env, settings, options);
   const reference = oneAtATime(text, env, settings, options);
   assert.ok(batch.complete, 'fixAll did not finish');
   assert.equal(batch.text, reference.text, `applied in rounds: ${batch.applied.join(', ')}; one at a time: ${reference.applied.join(', ')}\ninput:\n${text}`);
-  assert.deepEqual([...batch.applied].sort(), [...reference.applied].sort());
+  const applied = (ids: string[]) => (sameCount ? [...ids].sort() : [...new Set(ids)].sort());
+  assert.deepEqual(applied(batch.applied), applied(reference.applied));
   assert.deepEqual(batch.env.context.ignoreFile, reference.env.context.ignoreFile);
   assert.deepEqual(batch.createFiles.map((f) => f.relativePath), reference.createFiles.map((f) => f.relativePath));
   assert.deepEqual(addedErrors(text, batch.text), [], `the fixes added parse errors:\n${batch.text}`);
@@ -284,7 +288,12 @@ describe('fixAll in rounds equals fixes applied one at a time', function () {
         let shared = 0;
         fc.assert(
           fc.property(manyFixesInOneRun, (text) => {
-            assertSameAsOneAtATime(text, { context: {} }, {}, options);
+            // The same text; the count of fixes may differ where a fix on one RUN changes another
+            // RUN's findings: since 38b4bed the adds of a RUN that reads the apk index an earlier
+            // RUN left are reported apart, and once that RUN adds with --no-cache, as one finding
+            // whose fix covers them all (RUN apk add git, then RUN apk add --virtual .b gcc && apk
+            // add git: 3 fixes in rounds, whether they share one or not, 2 one at a time).
+            assertSameAsOneAtATime(text, { context: {} }, {}, options, false);
             // The first round applied more fixes than there are RUNs (only they have fixes here,
             // but the FROM's, which claims the whole file): one RUN had two.
             if (fixAll(text, { context: {} }, {}, { ...options, maxRounds: 1 }).applied.length > text.split('\nRUN ').length - 1) shared++;
