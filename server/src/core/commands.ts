@@ -235,8 +235,11 @@ export function insertAfterWord(model: DockerfileModel, run: RunScript, word: Sh
  * - continued RUN: a new continued line indented like the last one (with `&&` leading or
  *   trailing, as the RUN already does);
  * - heredoc RUN: a new line before the closing delimiter.
- * - a script handed to a shell's `-c` (`bash -c "..."`, also in exec form, or one that ends the
- *   RUN among other commands): ` && command` inside its quotes, on the line where it ends.
+ * - a RUN that is one shell's `-c` script (`bash -c "..."`, also in exec form): ` && command`
+ *   inside its quotes, on the line where it ends. After a `-c` script among other commands
+ *   ({@link RunScript.quoted}), the command goes after the shell's, as after any last command: it
+ *   runs in the RUN's shell, as the RUN's user (not as `su app -c`'s), whatever a `!` or `||`
+ *   before the shell does.
  * Returns undefined for other exec-form RUNs, where appending is not possible safely, after a
  * last command with an `&>` redirection, which dash reads as `&` ({@link redirectsBothOutputs}), and
  * after a list run in the background before the last: the command would then run beside what it
@@ -248,29 +251,35 @@ export function appendToRun(model: DockerfileModel, instr: Instr, command: strin
   if (redirectsBothOutputs(run.commands[run.commands.length - 1]) || run.commands.slice(0, -1).some((c) => (c.ends ?? c.after) === '&')) return undefined;
   const lines = model.lines;
   const eol = lines.eol;
+  const last = run.commands[run.commands.length - 1];
+  const lastEnd = endOfLast(run);
   if (run.form === 'heredoc') {
-    const last = run.commands[run.commands.length - 1];
-    const lastLine = lines.positionAt(run.docOffset(textEnd(last) - 1) + 1).line;
+    const lastLine = lines.positionAt(run.docOffset(lastEnd - 1) + 1).line;
     // After the bodies of the here-documents its line opens (`cat <<X >/etc/x`), not inside them.
-    const endLine = last.bodiesEnd === undefined ? lastLine : lines.positionAt(run.docOffset(last.bodiesEnd - 1) + 1).line;
+    const endLine = last.bodiesEnd === undefined ? lastLine : Math.max(lastLine, lines.positionAt(run.docOffset(last.bodiesEnd - 1) + 1).line);
     const indent = /^\s*/.exec(lines.lineText(lastLine))?.[0] ?? '';
     const at = { line: endLine, character: lines.lineText(endLine).length };
     // A heredoc script runs line by line; `set -e` decides failure handling, so keep it a plain line.
     return { range: { start: at, end: at }, newText: `${eol}${indent}${command}` };
   }
-  const last = run.commands[run.commands.length - 1];
-  const endOffset = run.docOffset(textEnd(last) - 1) + 1;
-  const end = lines.positionAt(endOffset);
+  const end = lines.positionAt(run.docOffset(lastEnd - 1) + 1);
   const startLine = instr.range.start.line;
   // Inside a `-c` script's quotes, a line break would end the command line: inline there too.
-  const quoted = run.inner || run.quoted?.some((q) => last.start >= q.start && last.end <= q.end);
-  if (end.line === startLine || quoted) return { range: { start: end, end }, newText: ` && ${command}` };
+  if (end.line === startLine || run.inner) return { range: { start: end, end }, newText: ` && ${command}` };
   const lastLine = lines.lineText(end.line);
   const indent = /^\s*/.exec(lastLine)?.[0] ?? '    ';
   const leadingAnd = /^\s*&&/.test(lastLine);
   const esc = model.escapeChar;
   const newText = leadingAnd ? ` ${esc}${eol}${indent}&& ${command}` : ` && ${esc}${eol}${indent}${command}`;
   return { range: { start: end, end }, newText };
+}
+
+/**
+ * Where the RUN's last command ends in its text: after its shell's command when it stands in a
+ * `-c` script read among other commands (RunScript.quoted; the quoted scripts come in order).
+ */
+function endOfLast(run: RunScript): number {
+  return Math.max(textEnd(run.commands[run.commands.length - 1]), run.quoted?.at(-1)?.to ?? 0);
 }
 
 /** The commands a RUN runs, for questions about other RUNs: its own, or its `-c` script's when they could not be placed ({@link RunScript.hidden}). */
@@ -534,8 +543,7 @@ export function mergeIntoPreviousRun(model: DockerfileModel, prev: Instr, next: 
   // `prev && b &` (or `prev && b &>log`, as dash reads it) runs `prev` in the background.
   if (b.commands.some((c, i) => mayRunInBackground(c) || (i < b.commands.length - 1 && c.ends !== '&&' && c.ends !== '|'))) return undefined;
   const lines = model.lines;
-  // A `-c` script's command read among others (RunScript.quoted): the gap is outside its shell's command.
-  const gapStart = a.docOffset(Math.max(textEnd(a.commands[a.commands.length - 1]), a.quoted?.at(-1)?.to ?? 0) - 1) + 1;
+  const gapStart = a.docOffset(endOfLast(a) - 1) + 1;
   const gapEnd = b.docOffset(Math.min(b.commands[0].start, b.quoted?.[0].from ?? Infinity));
   // Only separators, line breaks and the `RUN` keyword may lie between the two scripts.
   if (!/^[ \t;]*(\r?\n[ \t]*)+RUN[ \t]+$/i.test(model.text.slice(gapStart, gapEnd))) return undefined;

@@ -184,7 +184,7 @@ describe('scripts handed to a shell\'s -c', () => {
         ],
         [
           'RUN echo hi && sh -c "apt-get update && apt-get install -y curl"',
-          'RUN echo hi && sh -c "apt-get update && apt-get install --no-install-recommends -y curl ca-certificates && rm -rf /var/lib/apt/lists/*"',
+          'RUN echo hi && sh -c "apt-get update && apt-get install --no-install-recommends -y curl ca-certificates" && rm -rf /var/lib/apt/lists/*',
         ],
       ]) {
         const text = `FROM debian:bookworm\n${run}\n`;
@@ -201,6 +201,24 @@ describe('scripts handed to a shell\'s -c', () => {
           out = applyEdits(out, fixFor(again, again.findings[0], { context: {} })!.edits);
         }
         assert.equal(out, `FROM debian:bookworm\n${fixed}\n`);
+      }
+    });
+
+    it('appends after the shell\'s command, in the RUN\'s own shell', () => {
+      // Inside the quotes, the removal ran as app (rm: Permission denied, a failed build), or not at all after `!` or `||`.
+      const apt = 'apt-get update && apt-get install -y --no-install-recommends curl';
+      for (const [run, fixed] of [
+        [`RUN ${apt} && su app -c 'echo hi'`, `RUN ${apt} && su app -c 'echo hi' && rm -rf /var/lib/apt/lists/*`],
+        [`RUN ${apt} && gosu app sh -c 'echo hi'`, `RUN ${apt} && gosu app sh -c 'echo hi' && rm -rf /var/lib/apt/lists/*`],
+        [`RUN ${apt} && ! sh -c 'false'`, `RUN ${apt} && ! sh -c 'false' && rm -rf /var/lib/apt/lists/*`],
+        [`RUN ${apt} && \\\n    su app -c 'echo hi'`, `RUN ${apt} && \\\n    su app -c 'echo hi' && \\\n    rm -rf /var/lib/apt/lists/*`],
+        [`RUN <<EOF\n${apt}\nsu app -c 'echo hi\necho there\n'\nEOF`, `RUN <<EOF\n${apt}\nsu app -c 'echo hi\necho there\n'\nrm -rf /var/lib/apt/lists/*\nEOF`],
+      ]) {
+        const text = `FROM debian:bookworm\nRUN useradd -m app\n${run}\n`;
+        const analysis = analyze(text, { context: {} });
+        const finding = analysis.findings.find((f) => f.ruleId === 'apt-lists-kept');
+        assert.ok(finding, run);
+        assert.equal(applyEdits(text, fixFor(analysis, finding, { context: {} })?.edits ?? []), `FROM debian:bookworm\nRUN useradd -m app\n${fixed}\n`);
       }
     });
 
