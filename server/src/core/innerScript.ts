@@ -146,9 +146,32 @@ function readInPlace(word: ShellWord, text: string, exec: boolean): { scanned: {
   // A line break in an exec form's string (JSON has none) is a continuation the builder removes
   // before reading the array (with the backtick escape, the string holds no backslash).
   if (exec && /[\u0000-\u001f]/.test(body)) return undefined;
-  // Read in place: blanks stand for what comes before the script, so every offset is the RUN text's.
   const start = word.start + 1;
-  return { scanned: scanShell(' '.repeat(start) + body), inner: { start, end: start + body.length, quote: exec ? 'json' : quote } };
+  return { scanned: scanAt(body, start), inner: { start, end: start + body.length, quote: exec ? 'json' : quote } };
+}
+
+/**
+ * `body` scanned as if it stood at `start` of the RUN's text, so every offset is that text's.
+ * Shifted after the scan, not scanned behind `start` blanks: with thousands of scripts in one
+ * RUN, the blanks made reading it quadratic.
+ */
+function scanAt(body: string, start: number): { commands: ShellCommand[]; balanced: boolean } {
+  const scanned = scanShell(body);
+  const moved = new Set<ShellWord>();
+  const move = (w: ShellWord) => {
+    if (moved.has(w)) return;
+    moved.add(w);
+    w.start += start;
+    w.end += start;
+  };
+  for (const c of scanned.commands) {
+    c.start += start;
+    c.end += start;
+    if (c.bodiesEnd !== undefined) c.bodiesEnd += start;
+    c.words.forEach(move);
+    c.redirects?.forEach(move);
+  }
+  return scanned;
 }
 
 /**

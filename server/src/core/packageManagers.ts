@@ -462,52 +462,74 @@ const USER_VALUE_LONG = /^--(base-dir|comment|home-dir|home|expiredate|inactive|
 
 /** The users the RUNs along the FROM chain before `instr` create or give another home, in order, and with `upTo` those of `instr`'s commands before it. */
 function createdUsers(instr: Instr, upTo?: ShellCommand): KnownUser[] {
-  const out: KnownUser[] = [];
-  const runs = earlierAlongChain(instr, 'RUN');
-  if (upTo && instr.run) runs.push(instr);
-  for (const run of runs) {
-    const commands = run === instr ? instr.run!.commands.filter((c) => c.start < upTo!.start) : run.run ? ranCommands(run.run) : [];
-    for (const cmd of commands) {
-      const program = programName(cmd);
-      const short = USER_VALUE_OPTIONS[program];
-      if (!short) continue;
-      const opts = new Map<string, string>();
-      const names: string[] = [];
-      const args = programArgs(cmd);
-      for (let i = 0; i < args.length; i++) {
-        const w = args[i].value;
-        const long = /^(--[^=]+)(?:=(.*))?$/.exec(w);
-        if (long) {
-          if (long[2] !== undefined) opts.set(long[1], long[2]);
-          else opts.set(long[1], USER_VALUE_LONG.test(long[1]) ? (args[++i]?.value ?? '') : '');
-        } else if (/^-./.test(w)) {
-          for (let k = 1; k < w.length; k++) {
-            // The rest of a cluster after an option that takes a value is that value (`-d/srv`).
-            const takes = short.includes(w[k]);
-            opts.set(`-${w[k]}`, !takes ? '' : k + 1 < w.length ? w.slice(k + 1) : (args[++i]?.value ?? ''));
-            if (takes) break;
-          }
-        } else names.push(w);
-      }
-      // `adduser app staff` adds a user to a group; usermod only changes a home it is given.
-      if (names.length !== 1 || (program === 'usermod' && !opts.has('-d') && !opts.has('--home'))) continue;
-      const env = (n: string) => envFor(run, cmd, n);
-      const plain = (v: string | undefined) => (v === undefined ? undefined : expandVars(v.replace(/["']/g, ''), env));
-      const name = plain(names[0])!;
-      const uid = plain(opts.get('-u') ?? opts.get('--uid'));
-      let home = plain(opts.get('-d') ?? opts.get('--home-dir') ?? opts.get('--home') ?? opts.get('-h'));
-      if (program === 'usermod') {
-        const user = [...out].reverse().find((u) => u.name === name);
-        if (user) out.push({ ...user, home: home?.startsWith('/') && !/[$`]/.test(home) ? home : undefined });
-        continue;
-      }
-      const base = plain(opts.get('-b') ?? opts.get('--base-dir'));
-      // Debian's adduser --system gives /nonexistent unless told (adduser 3.130); useradd -r still /home/<name>.
-      if (home === undefined && !(program === 'adduser' && opts.has('--system'))) home = `${base ?? '/home'}/${name}`;
-      out.push({ name, uid, home: home?.startsWith('/') && !/[$`]/.test(home) ? home : undefined });
-    }
+  const { users, before, steps } = usersAlong(instr);
+  let length = before;
+  if (upTo) for (const step of steps) if (step.at < upTo.start) length = step.length;
+  return users.slice(0, length);
+}
+
+/**
+ * The users {@link createdUsers} reads, worked out once per instruction: asked for each command
+ * run as another user (`gosu app npm ci` thousands of times in one RUN), the walk over the RUN's
+ * commands up to each was quadratic. `users[0, before)` come from the RUNs before `instr`; each
+ * of its own commands that creates or changes one (`at`, its start) leaves `users[0, length)`.
+ */
+function usersAlong(instr: Instr): { users: KnownUser[]; before: number; steps: { at: number; length: number }[] } {
+  let known = usersByInstr.get(instr);
+  if (!known) {
+    const users: KnownUser[] = [];
+    for (const run of earlierAlongChain(instr, 'RUN')) for (const cmd of run.run ? ranCommands(run.run) : []) addUser(run, cmd, users);
+    const before = users.length;
+    const steps: { at: number; length: number }[] = [];
+    for (const cmd of instr.run?.commands ?? []) if (addUser(instr, cmd, users)) steps.push({ at: cmd.start, length: users.length });
+    known = { users, before, steps };
+    usersByInstr.set(instr, known);
   }
-  return out;
+  return known;
+}
+
+const usersByInstr = new WeakMap<Instr, { users: KnownUser[]; before: number; steps: { at: number; length: number }[] }>();
+
+/** Adds to `out` the user `cmd` (of `run`) creates or gives another home, if it does; whether it did. */
+function addUser(run: Instr, cmd: ShellCommand, out: KnownUser[]): boolean {
+  const program = programName(cmd);
+  const short = USER_VALUE_OPTIONS[program];
+  if (!short) return false;
+  const opts = new Map<string, string>();
+  const names: string[] = [];
+  const args = programArgs(cmd);
+  for (let i = 0; i < args.length; i++) {
+    const w = args[i].value;
+    const long = /^(--[^=]+)(?:=(.*))?$/.exec(w);
+    if (long) {
+      if (long[2] !== undefined) opts.set(long[1], long[2]);
+      else opts.set(long[1], USER_VALUE_LONG.test(long[1]) ? (args[++i]?.value ?? '') : '');
+    } else if (/^-./.test(w)) {
+      for (let k = 1; k < w.length; k++) {
+        // The rest of a cluster after an option that takes a value is that value (`-d/srv`).
+        const takes = short.includes(w[k]);
+        opts.set(`-${w[k]}`, !takes ? '' : k + 1 < w.length ? w.slice(k + 1) : (args[++i]?.value ?? ''));
+        if (takes) break;
+      }
+    } else names.push(w);
+  }
+  // `adduser app staff` adds a user to a group; usermod only changes a home it is given.
+  if (names.length !== 1 || (program === 'usermod' && !opts.has('-d') && !opts.has('--home'))) return false;
+  const env = (n: string) => envFor(run, cmd, n);
+  const plain = (v: string | undefined) => (v === undefined ? undefined : expandVars(v.replace(/["']/g, ''), env));
+  const name = plain(names[0])!;
+  const uid = plain(opts.get('-u') ?? opts.get('--uid'));
+  let home = plain(opts.get('-d') ?? opts.get('--home-dir') ?? opts.get('--home') ?? opts.get('-h'));
+  if (program === 'usermod') {
+    const user = [...out].reverse().find((u) => u.name === name);
+    if (user) out.push({ ...user, home: home?.startsWith('/') && !/[$`]/.test(home) ? home : undefined });
+    return user !== undefined;
+  }
+  const base = plain(opts.get('-b') ?? opts.get('--base-dir'));
+  // Debian's adduser --system gives /nonexistent unless told (adduser 3.130); useradd -r still /home/<name>.
+  if (home === undefined && !(program === 'adduser' && opts.has('--system'))) home = `${base ?? '/home'}/${name}`;
+  out.push({ name, uid, home: home?.startsWith('/') && !/[$`]/.test(home) ? home : undefined });
+  return true;
 }
 
 /**

@@ -10,6 +10,7 @@ import { applyEdits } from '../../../server/src/core/edits';
 import { runsWheneverScriptSucceeds } from '../../../server/src/core/shell';
 import { LineIndex } from '../../../server/src/core/text';
 import type { TextEdit } from '../../../server/src/core/types';
+import { assertLinear } from '../../support/ruleTiming';
 
 /** The programs of the single RUN in `run` (a RUN line), and what each word's offsets point at in the file. */
 function read(run: string): { programs: string[]; wordsInPlace: boolean; inner: boolean } {
@@ -220,6 +221,12 @@ describe('scripts handed to a shell\'s -c', () => {
         assert.ok(finding, run);
         assert.equal(applyEdits(text, fixFor(analysis, finding, { context: {} })?.edits ?? []), `FROM debian:bookworm\nRUN useradd -m app\n${fixed}\n`);
       }
+    });
+
+    it('reads thousands of scripts in one RUN in linear time', function () {
+      this.timeout(120_000);
+      // Each script was scanned behind as many blanks as the RUN's text before it.
+      assertLinear('-c scripts read in place', (n) => `FROM debian:12\nRUN ${"sh -c 'apt-get install -y curl && echo ok' && ".repeat(n)}true\n`, (text) => text, buildModel);
     });
 
     it('lets a fix touch the shell\'s command only inside its quotes', () => {

@@ -11,6 +11,7 @@ import { buildModel } from '../../../server/src/core/model';
 import { homeOf } from '../../../server/src/core/packageManagers';
 import { commandCwd } from '../../../server/src/core/paths';
 import { programName } from '../../../server/src/core/shell';
+import { assertLinear } from '../../support/ruleTiming';
 
 const ENV = { context: {} };
 
@@ -52,6 +53,15 @@ describe('commands run as another user (gosu, runuser, su)', () => {
       ['FROM node:22\nRUN echo x && su node -c "cd /app && npm ci"', '/home/node'],
     ];
     for (const [text, home] of cases) assert.equal(npmIn(text).home, home, text);
+  });
+
+  it('works out the users a RUN creates once, not up to each command run as another user', function () {
+    this.timeout(120_000);
+    const homes = (model: ReturnType<typeof buildModel>) => {
+      const instr = model.instructions[1];
+      for (const cmd of instr.run!.commands) homeOf(instr, cmd);
+    };
+    assertLinear('homes under gosu', (n) => `FROM node:22\nRUN useradd -m app && ${'gosu app npm ci && '.repeat(5 * n)}true\n`, buildModel, homes);
   });
 
   it('starts a login script in the user\'s home: no WORKDIR there', () => {
