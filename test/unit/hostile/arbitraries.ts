@@ -136,6 +136,8 @@ const WRAPS: ((s: string) => string)[] = [
   (s) => `for p in a; do { ${s}; }; done`,
   // A subshell's own redirection; `-c` scripts read as one command (an escape, `!`, `&`, arguments after it).
   (s) => `( ${s} ) >/tmp/log && echo ok`, (s) => `( ${s} ) 2>&1 | tee /tmp/log`, (s) => `sh -c "${s} \\$x"`, (s) => `! sh -c '${s}'`, (s) => `sh -c '${s}' &`, (s) => `sh -c '${s}' _ x`,
+  // `-c` scripts read in place among other commands, also run as another user (su, gosu).
+  (s) => `echo a && bash -c '${s}'`, (s) => `sh -c "${s}" && echo ok`, (s) => `su app -c '${s}'`, (s) => `true || gosu app sh -c '${s}'`,
 ];
 const script = fc
   .tuple(fc.array(fc.tuple(fc.constantFrom(...COMMANDS), fc.constantFrom(...JOINS)), { minLength: 1, maxLength: 5 }), fc.nat(WRAPS.length - 1), fc.nat())

@@ -5,6 +5,7 @@
  * here-document's body with LF line ends). The property counts the scripts sh rejects before and
  * after a fix, so scripts that were already broken (mutations make many) or that only bash takes
  * do not count against it; files with a SHELL instruction are left out (another shell reads them).
+ * The `-c` scripts read in place are judged as their shell receives them.
  * Inputs: generated RUN scripts in many shapes (shellDockerfile) and the mutated corpus.
  * `DSH_PROPERTY_RUNS=<n>` asks for n runs and lifts the time limit; `FC_SEED` as in propertySeed.ts.
  */
@@ -33,11 +34,20 @@ function shAccepts(script: string): boolean {
   return ok;
 }
 
-/** The shell-form and here-document RUN scripts sh rejects; undefined when a SHELL instruction is in the file. */
+/**
+ * The shell-form and here-document RUN scripts sh rejects, and the `-c` scripts read in place in
+ * them (each character inside the quotes stands for itself: what the inner shell receives);
+ * undefined when a SHELL instruction is in the file.
+ */
 function rejected(text: string): string[] | undefined {
   const model = buildModel(text);
   if (model.instructions.some((i) => i.keyword === 'SHELL')) return undefined;
-  return model.instructions.flatMap((i) => (i.run && i.run.form !== 'exec' && !shAccepts(i.run.text) ? [i.run.text] : []));
+  return model.instructions.flatMap((i) => {
+    const run = i.run;
+    if (!run || run.form === 'exec') return [];
+    const inner = [...(run.inner ? [run.inner] : []), ...(run.quoted ?? [])].map((q) => run.text.slice(q.start, q.end));
+    return [run.text, ...inner].filter((script) => !shAccepts(script));
+  });
 }
 
 function assertNoScriptBroken(before: string, after: string, what: string): void {
