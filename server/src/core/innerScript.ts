@@ -207,7 +207,10 @@ function spliceScripts(commands: readonly ShellCommand[], text: string): ReadScr
       else c.group = group;
       c.conditional ||= cmd.conditional;
     }
-    inside[inside.length - 1].ends = cmd.ends ?? cmd.after;
+    // Its last command ends as the shell does, unless the script runs it in the background
+    // (`sh -c 'a &' && b`), which the `&` must keep saying, as for `( a & ) && b`.
+    const last = inside[inside.length - 1];
+    if (last.ends !== '&') last.ends = cmd.ends ?? cmd.after;
     balanced &&= read.scanned.balanced;
     out.push(...inside);
     quoted.push({ ...read.inner, from: cmd.start, to: cmd.end });

@@ -170,6 +170,7 @@ describe('scripts handed to a shell\'s -c', () => {
       assert.deepEqual(runs('RUN a; sh -c "b" || c'), [true, true, false]);
       assert.deepEqual(runs('RUN ! sh -c "a" && b'), [false, true]);
       assert.deepEqual(runs('RUN sh -c "a" & b'), [false, true]);
+      assert.deepEqual(runs('RUN sh -c "a &" && b'), [false, true]);
       assert.deepEqual(runs('RUN if x; then sh -c "a"; fi'), [false, false, false]);
     });
 
