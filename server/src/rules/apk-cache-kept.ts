@@ -82,8 +82,8 @@ export const rule: Rule = {
     why: '`apk add` fetches the repository indexes and keeps them in /var/cache/apk; `--no-cache` fetches them to a temporary place instead.',
     incorrect: 'RUN apk add curl',
     correct: 'RUN apk add --no-cache curl',
-    sizeImpact: `Small but certain: ${BASIS}. Not reported where apk-update-cache-kept reports an \`apk update\` of the same RUN (the same indexes, counted there), unless that rule is off or ignored there. An add reading an earlier RUN's indexes names that RUN instead. Adds of one RUN keep one index: reported at the first.`,
-    fix: 'Inserts `--no-cache` after `add` (after each add of the RUN when reported at the first).',
+    sizeImpact: `Small but certain: ${BASIS}. Not reported where apk-update-cache-kept reports an \`apk update\` of the same RUN (the same indexes, counted there), unless that rule is off or ignored there. An add reading an earlier RUN's indexes names that RUN instead. The adds of one RUN are one finding.`,
+    fix: 'Inserts `--no-cache` after each such `add` of the RUN.',
   },
   check(ctx) {
     const { model } = ctx;
@@ -98,20 +98,31 @@ export const rule: Rule = {
       if (hasCacheMount(instr, ...DIRS)) continue;
       const handOver = run.commands.some(isApkUpdate) && (updated ??= new Set(updateRule.check(ctx).map((f) => f.instr))).has(instr) ? ({ to: updateRule.id, keep: 'if-hidden' } as const) : undefined;
       const { own, reading } = keptAdds(instr, (read ??= indexesRead(model)));
-      const push = (cmd: ShellCommand, message: string, basis: string) =>
-        out.push({ range: commandRange(model, run, cmd), instr, message, saving: { basis }, holds: '/var/cache/apk', handOver, data: { commandStart: cmd.start } });
-      // The indexes this layer keeps are one cost however many adds read them: said at the first.
-      if (own.length) push(own[0], `apk keeps its package index in /var/cache/apk: ${BASIS}. Add --no-cache.`, BASIS);
-      for (const { cmd, from } of reading) push(cmd, `Reads the apk indexes the RUN at line ${from.range.start.line + 1} left (counted there). Add --no-cache.`, 'the APKINDEX files, counted at the RUN that left them');
+      // The adds of one RUN are one finding, whose fix gives each --no-cache (on the first alone, a
+      // later one fetches the indexes again): about the indexes this layer keeps, or, when it keeps
+      // none of its own, those an earlier RUN left (counted there).
+      const cmd = own[0] ?? reading[0]?.cmd;
+      if (!cmd) continue;
+      const from = !own.length && reading[0].from;
+      out.push({
+        range: commandRange(model, run, cmd),
+        instr,
+        message: from ? `Reads the apk indexes the RUN at line ${from.range.start.line + 1} left (counted there). Add --no-cache.` : `apk keeps its package index in /var/cache/apk: ${BASIS}. Add --no-cache.`,
+        saving: { basis: from ? 'the APKINDEX files, counted at the RUN that left them' : BASIS },
+        holds: '/var/cache/apk',
+        handOver,
+        data: { commandStart: cmd.start },
+      });
     }
     return out;
   },
   fix(finding, { model }) {
     const found = findingCommand(model, finding);
     if (!found) return undefined;
-    // The first add of a layer's own indexes stands for all of them: --no-cache on each, or a later one fetches them again.
-    const { own } = keptAdds(found.instr, indexesRead(model));
-    const adds = own[0] === found.cmd ? own : [found.cmd];
+    // The RUN's finding: every add it keeps indexes for.
+    const { own, reading } = keptAdds(found.instr, indexesRead(model));
+    const all = [...own, ...reading.map((r) => r.cmd)];
+    const adds = all.includes(found.cmd) ? all : [found.cmd];
     const edits = adds.map((c) => subcommand(c)).map((add) => add && insertAfterWord(model, found.run, add, ' --no-cache'));
     return edits.every((e) => e !== undefined) ? { title: 'Add --no-cache', edits, preferred: true } : undefined;
   },

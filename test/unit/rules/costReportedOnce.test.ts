@@ -99,6 +99,11 @@ describe('one cost, reported once', () => {
       assert.deepEqual(rulesOn(analyze(text, ENV).findings, 1), ['apk-cache-kept'], run);
       assert.equal(fixAll(text, ENV).text, `FROM alpine:3.21\nRUN ${fixed}\n`, run);
     }
+    // Adds reading an earlier RUN's indexes: one finding too (its fix and that RUN's count once, in any order).
+    const reads = 'FROM alpine:3.21\nRUN apk add curl\nRUN apk add --virtual .b gcc && apk add git && apk del .b\n';
+    const second = analyze(reads, ENV).findings.filter((f) => f.ruleId === 'apk-cache-kept' && f.range.start.line === 2);
+    assert.deepEqual(second.map((f) => f.message), ['Reads the apk indexes the RUN at line 2 left (counted there). Add --no-cache.']);
+    assert.equal(fixAll(reads, ENV).text, 'FROM alpine:3.21\nRUN apk add --no-cache curl\nRUN apk add --no-cache --virtual .b gcc && apk add --no-cache git && apk del .b\n');
     // After a removal, the second add's index is the one the layer keeps.
     const text = 'FROM alpine:3.21\nRUN apk add curl && rm -rf /var/cache/apk/* && apk add git && apk add jq\n';
     const [add] = analyze(text, ENV).findings.filter((f) => f.ruleId === 'apk-cache-kept');
