@@ -374,9 +374,11 @@ const IMAGE_USERS: Record<string, KnownUser[]> = { node: [{ name: 'node', uid: '
  */
 export function homeOf(instr: Instr, cmd: ShellCommand): string | undefined {
   if (cmd.words.slice(0, Math.max(0, programIndex(cmd))).some((w) => w.value === 'sudo')) return undefined;
-  const to = userSwitchOf(cmd);
-  // The tool sets HOME to the user's; an assignment written after it wins (`gosu app env HOME=/x ...`).
-  if (to && !to.keepsHome && !inlineAssignments(cmd).has('HOME')) return homeOfUser(instr, to.user, cmd);
+  const found = switchOf(cmd);
+  // The tool sets HOME to the user's, over one assigned in front of it (`HOME=/x gosu app ...`);
+  // an assignment written after it wins (`gosu app env HOME=/x ...`).
+  const after = found && cmd.words.slice(found.from, Math.max(found.from, programIndex(cmd)));
+  if (found && !found.to.keepsHome && !after!.some((w) => w.value.startsWith('HOME='))) return homeOfUser(instr, found.to.user, cmd);
   const set = envFor(instr, cmd, 'HOME');
   if (set === undefined) return userHome(instr);
   const v = set.replace(/^["']|["']$/g, '');
@@ -388,17 +390,22 @@ export function homeOf(instr: Instr, cmd: ShellCommand): string | undefined {
  * (`gosu app npm ci`), else the nearest `su -c` script it stands in. Undefined when none does.
  */
 export function userSwitchOf(cmd: ShellCommand): UserSwitch | undefined {
+  return switchOf(cmd)?.to;
+}
+
+/** {@link userSwitchOf}, and the index of the first word run under it (0 in a `su -c` script). */
+function switchOf(cmd: ShellCommand): { to: UserSwitch; from: number } | undefined {
   const end = programIndex(cmd);
-  let found: UserSwitch | undefined;
+  let found: { to: UserSwitch; from: number } | undefined;
   for (let i = 0; i < end; i++) {
     const w = cmd.words[i].value;
     const wrapped = w === 'gosu' || w === 'runuser' ? switchWrapper(cmd.words, i) : undefined;
     if (wrapped) {
-      found = wrapped.to;
+      found = { to: wrapped.to, from: wrapped.next };
       i = wrapped.next - 1;
     }
   }
-  for (let g = cmd.group; g && !found; g = g.parent) found = g.user;
+  for (let g = cmd.group; g && !found; g = g.parent) if (g.user) found = { to: g.user, from: 0 };
   return found;
 }
 

@@ -39,6 +39,10 @@ describe('commands run as another user (gosu, runuser, su)', () => {
       ['FROM node:22\nRUN gosu 1000 npm ci', '/home/node'],
       ['FROM node:22\nUSER node\nRUN gosu root npm ci', '/root'],
       ['FROM node:22\nENV HOME=/srv\nRUN gosu node npm ci', '/home/node'],
+      // An assignment in front does not survive the switch either; one after it does.
+      ['FROM node:22\nRUN HOME=/x gosu node npm ci', '/home/node'],
+      ['FROM node:22\nRUN env HOME=/x runuser -u node -- npm ci', '/home/node'],
+      ['FROM node:22\nRUN gosu node env HOME=/x npm ci', '/x'],
       ['FROM node:22\nRUN useradd -m -d /build b\nRUN gosu b npm ci', '/build'],
       ['FROM node:22\nRUN useradd -m -d /build b && gosu b npm ci', '/build'],
       ['FROM node:22\nRUN gosu b npm ci && useradd -m -d /build b', undefined],
