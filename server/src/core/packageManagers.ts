@@ -709,19 +709,23 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // nothing is worked out (or allocated) before `fills` says one does. What comes after a
           // command is read once per RUN (the last cleaning command, the rm operands with their
           // places), not by a walk over the rest of the RUN per command: that was quadratic.
-          let lastClean: number | undefined;
+          let cleans: { at: number; home: string | undefined }[] | undefined;
           let rms: { at: number; path: string }[] | undefined;
           for (let k = 0; k < run.commands.length; k++) {
             const cmd = run.commands[k];
             if (!spec.fills(cmd)) continue;
             const c: CacheCommandContext = { instr, cmd, env: (name) => envFor(instr, cmd, name), context: env.context, model };
             if (spec.optsOut?.(c)) continue;
-            if (lastClean === undefined) for (lastClean = run.commands.length - 1; lastClean >= 0 && !spec.cleans(run.commands[lastClean]); lastClean--);
-            if (lastClean > k) continue;
+            // A cleaning command after it empties its cache unless it runs with another home
+            // (`su node -c 'npm ci' && npm cache clean --force` empties root's).
+            cleans ??= run.commands.flatMap((a, at) => (spec.cleans(a) ? [{ at, home: homeOf(instr, a) }] : []));
+            const home = homeOf(instr, cmd);
+            let cleaned = false;
+            for (let i = cleans.length - 1; i >= 0 && cleans[i].at > k && !cleaned; i--) cleaned = !home || !cleans[i].home || cleans[i].home === home;
+            if (cleaned) continue;
             rms ??= run.commands.flatMap((a, at) => removedPaths([a]).map((path) => ({ at, path })));
             const mounts = cacheMountTargets(instr);
             // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
-            const home = homeOf(instr, cmd);
             const removed = rms.filter((r) => r.at > k).map((r) => removalPath(instr, run.commands[r.at], r.path, c.env));
             const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir, { dir: home })) || removed.some((r) => pathCovers(r, dir, { dir: home }));
             if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) continue;

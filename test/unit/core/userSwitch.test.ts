@@ -81,6 +81,10 @@ describe('commands run as another user (gosu, runuser, su)', () => {
       return analysis.findings.filter((f) => f.ruleId === 'npm-cache-kept').map((f) => fixFor(analysis, f, ENV)?.title ?? 'no fix');
     };
     for (const run of ['gosu node npm ci', 'gosu node npm ci && rm -rf /root/.npm', "su node -c 'npm ci'", 'runuser -u node -- npm ci']) assert.deepEqual(cache(run), ['no fix'], run);
+    // A cleaning command run with another home empties that home's cache, not this one.
+    for (const run of ["su node -c 'npm ci' && npm cache clean --force", 'gosu node npm ci && npm cache clean --force']) assert.deepEqual(cache(run), ['no fix'], run);
+    assert.equal(cache('npm ci && gosu node npm cache clean --force')[0], 'Clean up in the same RUN (npm cache clean --force)');
+    for (const run of ["su node -c 'npm ci && npm cache clean --force'", 'gosu node npm ci && gosu 1000 npm cache clean --force']) assert.deepEqual(cache(run), [], run);
     for (const run of ['gosu node npm ci && rm -rf /home/node/.npm', "su node -c 'npm ci && rm -rf ~/.npm'", "su node -c 'npm ci' && rm -rf /home/node/.npm", 'runuser -m -u node -- npm ci && rm -rf /root/.npm']) assert.deepEqual(cache(run), [], run);
     // Run as root, as before: the fix.
     assert.equal(cache('npm ci')[0], 'Clean up in the same RUN (npm cache clean --force)');
