@@ -72,12 +72,37 @@ function confWriters(model: DockerfileModel, stage: Stage): Instr[] {
 }
 
 /**
+ * The shortest start of a RUN's text that {@link writesConfOff} (Infinity when the whole text does
+ * not): a longer start does too (neither pattern has an anchor or a lookaround), so an install
+ * sees the setting iff it starts at or after it. Found once per RUN by halving, not by testing the
+ * text up to each install (quadratic in the installs of one RUN, issue #7).
+ */
+const CONF_OFF_FROM = new WeakMap<RunScript, number>();
+function confOffFrom(run: RunScript): number {
+  let found = CONF_OFF_FROM.get(run);
+  if (found === undefined) {
+    found = Infinity;
+    if (writesConfOff(run.text)) {
+      let [lo, hi] = [0, run.text.length]; // the prefix of length hi writes it, that of lo does not
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (writesConfOff(run.text.slice(0, mid))) hi = mid;
+        else lo = mid;
+      }
+      found = hi;
+    }
+    CONF_OFF_FROM.set(run, found);
+  }
+  return found;
+}
+
+/**
  * True when apt's configuration turns recommendations off before `cmd` runs: an earlier RUN or
  * COPY of the image, or the same RUN before it, writes `APT::Install-Recommends "false"` (into
  * /etc/apt/apt.conf.d, as images that want it everywhere do).
  */
 function recommendsOffInConfig(model: DockerfileModel, instr: Instr, run: RunScript, cmd: ShellCommand): boolean {
-  if (writesConfOff(run.text.slice(0, cmd.start))) return true;
+  if (cmd.start >= confOffFrom(run)) return true;
   for (let st = instr.stage; st; st = st.from.stage) if (confWriters(model, st).some((w) => w.index < instr.index)) return true;
   return false;
 }

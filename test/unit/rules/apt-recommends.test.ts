@@ -61,6 +61,8 @@ describe('apt-recommends and an apt configuration that turns recommendations off
   });
   it('still reports when the setting comes later, in another stage, or says "true"', () => {
     assert.equal(count(`FROM debian:bookworm-slim\n${install}RUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99nr\n`), 1);
+    // In the same RUN, only the installs after it are quiet.
+    assert.equal(count(`FROM debian:bookworm-slim\nRUN apt-get install -y curl && echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99nr && apt-get install -y wget\n`), 1);
     assert.equal(count(`FROM debian:bookworm-slim AS other\nRUN echo 'APT::Install-Recommends "false";' > /etc/apt/apt.conf.d/99nr\nFROM debian:bookworm-slim\n${install}`), 1);
     assert.equal(count(`FROM debian:bookworm-slim\nRUN echo 'APT::Install-Recommends "true";' > /etc/apt/apt.conf.d/99r\n${install}`), 1);
     // Only a text that writes apt's configuration counts, not the setting written elsewhere.

@@ -20,6 +20,11 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('apt-recommends', (n) => `FROM debian:bookworm\nRUN ${Array.from({ length: n }, (_, i) => `apt-get install -y p${i} && `).join('')}true\n`);
   });
 
+  it("apt-recommends: where the RUN's text turns recommendations off is found once, not by testing the text up to each install", () => {
+    // An unsized base (no package table), so little else is done per install.
+    assertLinearCheck('apt-recommends', (n) => `FROM alpine:3.21\nRUN ${Array.from({ length: 5 * n }, (_, i) => `apt-get install -y p${i}-${'x'.repeat(40)} && `).join('')}true\n`);
+  });
+
   it('corepack-download-kept: the state before each command of a RUN is worked out in one walk', () => {
     assertLinearCheck('corepack-download-kept', (n) => `FROM node:22-slim\nRUN ${'corepack enable && corepack prepare pnpm@8.15.0 --activate && pnpm install && '.repeat(n / 3)}true\nCMD ["node", "a.js"]\n`);
   });
