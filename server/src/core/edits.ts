@@ -326,14 +326,17 @@ function* applicableFixes(
     }
     const shape = JSON.stringify([finding.ruleId, text.slice(at, end), edits.map((e) => [e.start - at, text.slice(e.start, e.end), e.newText]), fix.createFiles, fix.editFiles]);
     const ranges = [finding.range, ...fix.edits.map((e) => e.range)];
-    const spans = footprint.of(ranges, edits.map((e) => ({ replaced: text.slice(e.start, e.end), newText: e.newText })));
+    const texts = edits.map((e) => ({ replaced: text.slice(e.start, e.end), newText: e.newText }));
+    const spans = footprint.of(ranges, texts);
     const offsets = { start: at, end, edits: edits.map((e) => ({ start: e.start, end: e.end, delta: e.newText.length - (e.end - e.start) })) };
     const line = finding.range.start.line;
     const first = footprint.firstLineOf(line);
     const rest = waiting.has(first) ? footprint.restOfFamily(line) : [];
     const candidate: Candidate = { finding, fix, key, shape, lines: spans, rest, at: offsets };
     const instr = footprint.instrAt(line);
-    if (instr && !touchesFiles(fix) && spans.every(([a, b]) => a === first && b === instr.range.end.line)) {
+    // The fixes of one ONBUILD's triggers may share a round too: all read its stage's family.
+    const own = instr?.keyword === 'ONBUILD' ? footprint.of(ranges, texts, false) : spans;
+    if (instr && !touchesFiles(fix) && own.every(([a, b]) => a === first && b === instr.range.end.line)) {
       if (!appendPoints.has(first)) {
         const append = appendToRun(model, instr, 'true');
         appendPoints.set(first, append && lines.offsetAt(append.range.start));
@@ -355,11 +358,14 @@ const FROM_LINE = /^[ \t]*from[ \t]/im;
  * to the instructions it touches; a FROM it touches widens it to every stage of that stage's family
  * (the base image is theirs too: whether `-slim` suits a stage depends on its RUNs); an edit that
  * writes or removes a FROM line, to the whole file (a stage added at the end changes which layers
- * reach the final image everywhere). `restOfFamily`: the lines of the family of the stage holding
+ * reach the final image everywhere). An ONBUILD widens it to its stage's family too, unless
+ * `triggers` is false: its triggers are analysed in a copy holding that stage and the ones before,
+ * so a fix of a trigger reads them (a `go clean` its RUN before appends changes the trigger's).
+ * `restOfFamily`: the lines of the family of the stage holding
  * a line, from that line on; `firstLineOf`: the first line of the instruction holding a line.
  */
 function footprints(model: DockerfileModel): {
-  of: (ranges: Range[], edits: { replaced: string; newText: string }[]) => [number, number][];
+  of: (ranges: Range[], edits: { replaced: string; newText: string }[], triggers?: boolean) => [number, number][];
   restOfFamily: (line: number) => [number, number][];
   firstLineOf: (line: number) => number;
   instrAt: (line: number) => Instr | undefined;
@@ -373,12 +379,15 @@ function footprints(model: DockerfileModel): {
   const stageOf = new Map<number, Stage>();
   /** The instruction starting on the line. */
   const startsOn = new Map<number, Instr>();
+  /** The stage of the ONBUILD instruction covering the line. */
+  const onbuildOf = new Map<number, Stage>();
   for (const instr of model.instructions) {
     startsOn.set(instr.range.start.line, instr);
     for (let line = instr.range.start.line; line <= instr.range.end.line && line <= count; line++) {
       firstOf[line] = instr.range.start.line;
       lastOf[line] = instr.range.end.line;
       if (instr.stage && instr === instr.stage.fromInstr) fromOf.set(line, instr.stage);
+      if (instr.stage && instr.keyword === 'ONBUILD') onbuildOf.set(line, instr.stage);
       if (instr.stage) stageOf.set(line, instr.stage);
     }
   }
@@ -393,7 +402,7 @@ function footprints(model: DockerfileModel): {
     if (!stage) return [];
     return family.get(stage)!.flatMap(([first, last]): [number, number][] => (last < line ? [] : [[Math.max(first, line), last]]));
   };
-  const of = (ranges: Range[], edits: { replaced: string; newText: string }[]): [number, number][] => {
+  const of = (ranges: Range[], edits: { replaced: string; newText: string }[], triggers = true): [number, number][] => {
     if (edits.some((e) => FROM_LINE.test(e.newText) || FROM_LINE.test(e.replaced))) return [[0, count]];
     const out: [number, number][] = [];
     for (const r of ranges) {
@@ -401,7 +410,7 @@ function footprints(model: DockerfileModel): {
       const last = clamp(r.end.line);
       out.push([firstOf[first], lastOf[last]]);
       for (let line = first; line <= last; line++) {
-        const stage = fromOf.get(line);
+        const stage = fromOf.get(line) ?? (triggers ? onbuildOf.get(line) : undefined);
         if (stage) out.push(...family.get(stage)!);
       }
     }

@@ -265,6 +265,14 @@ describe('fixAll in rounds equals fixes applied one at a time', function () {
         assert.deepEqual(result.applied, ['files-changed-in-later-layer']);
       });
 
+      it('a trigger\'s fix waits for the fixes of its stage, whose text its copy reads (found by a property of ONBUILD RUNs)', () => {
+        // Both fixes went in one round: the trigger's, worked out while the RUN above kept the
+        // module cache, cleaned the build cache only, and then the module cache apart.
+        const text = 'FROM debian:bookworm-slim\nWORKDIR /app\nRUN go mod download && go build -o /out/app .\nONBUILD RUN go mod download && go build -o /out/app .\n';
+        const result = assertSameAsOneAtATime(text, { context: {} }, {}, options);
+        assert.match(result.text, /ONBUILD RUN go mod download && go build -o \/out\/app \. && go clean -cache -modcache\n$/);
+      });
+
       it('many fixes that do not remove their findings, among fixes that do', () => {
         const looping = ['RUN <<EOT', 'apt-get update', 'apt-get -y install python3 \\', '    make \\', 'EOT'];
         const lines = ['FROM debian:bookworm'];
