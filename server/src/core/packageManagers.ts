@@ -20,8 +20,42 @@ import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
 /** An rm operand of `rm` as {@link pathCovers} reads it: variables expanded with `env`, `~` the home of the rm's user. */
 export function removalPath(instr: Instr, rm: ShellCommand, path: string, env: (name: string) => string | undefined): string {
-  const p = expandVars(path, env);
+  const p = printedFolder(instr, rm, path) ?? expandVars(path, env);
   return normalizeCachePath(p, inHome(p) ? homeOf(instr, rm) : undefined);
+}
+
+/**
+ * The folder a command substitution that is the whole operand prints (`$(yarn cache dir)`,
+ * `"$(pip cache dir)"/*`), as yarn 1.22, npm, pnpm 9 and pip print it for the RUN's user (measured);
+ * undefined for any other operand, and where the rm has assignments in front or a user switch.
+ */
+function printedFolder(instr: Instr, rm: ShellCommand, path: string): string | undefined {
+  const m = /^("?)\$\(\s*([a-z0-9 -]+?)\s*\)\1(\/\*)?$/.exec(path);
+  if (!m || inlineAssignments(rm).size > 0 || userSwitchOf(rm)) return undefined;
+  const env = (name: string, ignoreCase = false) => envFor(instr, rm, name, ignoreCase);
+  const home = homeOf(instr, rm);
+  const dir = (() => {
+    switch (m[2].replace(/ +/g, ' ')) {
+      case 'npm config get cache':
+        return env('npm_config_cache', true) ?? '~/.npm';
+      case 'pip cache dir':
+      case 'pip3 cache dir':
+        return env('PIP_CACHE_DIR') ?? userCacheDir(env, 'pip');
+      // It prints <store>/v3 (v10 with pnpm 10), the one folder the store holds.
+      case 'pnpm store path':
+        return env('npm_config_store_dir') ?? (env('PNPM_HOME') && `${env('PNPM_HOME')}/store`) ?? `${env('XDG_DATA_HOME') ?? '~/.local/share'}/pnpm/store`;
+      case 'yarn cache dir': {
+        const folder = env('YARN_CACHE_FOLDER');
+        const xdg = env('XDG_CACHE_HOME');
+        if (folder !== undefined || xdg !== undefined) return folder !== undefined ? `${folder}/v6` : `${xdg}/yarn/v6`;
+        // As root (by uid, whatever HOME says) yarn 1 caches under /usr/local/share.
+        if (!runsAsRoot(instr)) return '~/.cache/yarn/v6';
+        return home === '/root' ? '/usr/local/share/.cache/yarn/v6' : undefined;
+      }
+    }
+    return undefined;
+  })();
+  return dir === undefined ? undefined : dir + (m[3] ?? '');
 }
 
 /** True when `p` starts with the home (`~`, `$HOME`, `${HOME}`): its folder depends on the user. */
