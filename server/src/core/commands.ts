@@ -178,11 +178,41 @@ const INDEX_FILES: Record<string, string[]> = {
   '/var/lib/apt/lists': ['deb.debian.org_debian_dists_bookworm_InRelease', 'deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4', 'archive.ubuntu.com_ubuntu_dists_noble_InRelease', 'security.ubuntu.com_ubuntu_dists_noble-security_main_binary-amd64_Packages.lz4'],
 };
 
-/** True when `c` is an `rm` of one of `dirs` as a whole ({@link pathCovers}), or of all the files an index folder holds ({@link INDEX_FILES}). */
-export function removesOneOf(c: ShellCommand, dirs: string[]): boolean {
-  if (programName(c) !== 'rm') return false;
-  const ops = operands(c);
-  return dirs.some((d) => ops.some((w) => pathCovers(w.value, d)) || (INDEX_FILES[d]?.every((f) => ops.some((w) => pathCovers(w.value, `${d}/${f}`))) ?? false));
+/**
+ * True when `c` is an `rm` of one of `dirs` as a whole ({@link pathCovers}), or of all the files an
+ * index folder holds ({@link INDEX_FILES}), or a `find` that empties it ({@link emptiedByFind}).
+ * `path` reads an rm operand (as written when not given).
+ */
+export function removesOneOf(c: ShellCommand, dirs: string[], path: (operand: string) => string = (p) => p): boolean {
+  const name = programName(c);
+  const ops = name === 'rm' ? operands(c).map((w) => path(w.value)) : name === 'find' ? emptiedByFind(c) : [];
+  return ops.length > 0 && dirs.some((d) => ops.some((o) => pathCovers(o, d)) || (INDEX_FILES[d]?.every((f) => ops.some((o) => pathCovers(o, `${d}/${f}`))) ?? false));
+}
+
+/**
+ * The folders a `find` empties: its start folders, when the rest is at most `-type f`, `-mindepth`
+ * 0 or 1 and `-maxdepth` 1 or more, then `-delete` or `-exec rm <options> {} +` (or `;`). Any other
+ * test (`-name`, `-path`, `-mmin`...) leaves some: none then.
+ */
+function emptiedByFind(c: ShellCommand): string[] {
+  const args = programArgs(c).map((w) => w.value);
+  let i = 0;
+  while (/^-[HLP]$/.test(args[i] ?? '')) i++;
+  const starts: string[] = [];
+  while (i < args.length && !/^[-(!]/.test(args[i])) starts.push(args[i++]);
+  let acted = false;
+  while (i < args.length && !acted) {
+    const [a, b] = [args[i], args[i + 1]];
+    if ((a === '-type' && b === 'f') || (a === '-mindepth' && /^[01]$/.test(b ?? '')) || (a === '-maxdepth' && /^[1-9][0-9]*$/.test(b ?? ''))) i += 2;
+    else if (a === '-delete') [acted, i] = [true, i + 1];
+    else if (a === '-exec' && b === 'rm') {
+      let j = i + 2;
+      while (args[j]?.startsWith('-')) j++;
+      if (args[j] !== '{}' || !['+', ';'].includes(args[j + 1])) return [];
+      [acted, i] = [true, j + 2];
+    } else return [];
+  }
+  return acted && i === args.length ? starts : [];
 }
 
 /**

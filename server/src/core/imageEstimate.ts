@@ -9,14 +9,14 @@
  * (build-context facts), and what the rules size in a layer (a chmod/chown storing copied files
  * again, the lastlog of an older useradd with a large UID). Everything else is listed as not sized.
  */
-import { aptPackages, isAptInstall, isAptRemoval, isAptUpdate, operands, packagesRemovedAfter, ranCommands, removesPathAfter, hasCacheMount } from './commands';
+import { aptPackages, isAptInstall, isAptRemoval, isAptUpdate, operands, packagesRemovedAfter, ranCommands, hasCacheMount } from './commands';
 import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from './buildContext';
 import { NPM_UPDATE, projectInstall } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
 import { finalStage, type DockerfileModel, type Instr, type Stage } from './model';
 import { programName, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
-import { npmInstallWord } from './packageManagers';
+import { npmInstallWord, removesAfter } from './packageManagers';
 import { APT_LISTS, countOf, defaultReleases, estimateAptInstall, estimatedDistro, floatingRelease, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, parseImageReference, recordedRelease, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
 import { APT_LISTS_BY_RELEASE, INDEX_DIFFERENCE } from '../sizes/aptLists';
 import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
@@ -272,7 +272,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   }
   // Only a removal after the RUN's last update takes the lists away (as apt-lists-kept reads it).
   const update = ran.filter(isAptUpdate).at(-1);
-  if (update && !removesPathAfter(run, update, '/var/lib/apt/lists') && !hasCacheMount(instr, '/var/lib/apt/lists')) {
+  if (update && !removesAfter(instr, update, '/var/lib/apt/lists') && !hasCacheMount(instr, '/var/lib/apt/lists')) {
     const lists = aptLists(instr.stage!);
     parts.push({ label: 'apt lists left in the layer', bytes: lists.bytes, basis: lists.basis });
   }

@@ -8,7 +8,7 @@
  * one `npm ci` fills after `USER node` (/home/node/.npm). Where that home is not known, `~` stays
  * and only a removal written with `~` or `$HOME` counts.
  */
-import { appendToRun, cacheMountTargets, commandRange, hasFlag, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, RPM_PROGRAMS } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, hasFlag, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removesOneOf, removesPathAfter, RPM_PROGRAMS } from './commands';
 import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -57,6 +57,23 @@ function printedFolder(instr: Instr, rm: ShellCommand, path: string): string | u
   })();
   return dir === undefined ? undefined : dir + (m[3] ?? '');
 }
+
+/**
+ * {@link removesPathAfter}, also taking an rm whose operand has variables, read as the rm sees them
+ * ({@link removalPath}: `ENV LISTS=/var/lib/apt/lists` then `rm -rf $LISTS/*`); one left unknown stays as written.
+ */
+export function removesAfter(instr: Instr, cmd: ShellCommand, dir: string): boolean {
+  const run = instr.run!;
+  if (removesPathAfter(run, cmd, dir)) return true;
+  // Only these rms are read with the environment, which is not cached with the RUN (an ENV above may change).
+  for (let c = firstRanAfter(run, cmd, variableRm, variableRm); c; c = firstRanAfter(run, c, variableRm, variableRm)) {
+    const rm = c;
+    if (removesOneOf(rm, [dir], (p) => removalPath(instr, rm, p, (name) => envFor(instr, rm, name)))) return true;
+  }
+  return false;
+}
+
+const variableRm = (c: ShellCommand) => programName(c) === 'rm' && operands(c).some((w) => w.value.includes('$'));
 
 /** True when `p` starts with the home (`~`, `$HOME`, `${HOME}`): its folder depends on the user. */
 export function inHome(p: string): boolean {

@@ -8,10 +8,10 @@
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands, removesPathAfter } from './commands';
+import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands } from './commands';
 import { jsonForm } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
-import { envFor, expandVars, homeOf, pipKeepsCache } from './packageManagers';
+import { envFor, expandVars, homeOf, pipKeepsCache, removesAfter } from './packageManagers';
 import { inLoginScript } from './userSwitch';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -307,7 +307,7 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   const run = instr.run!;
   const out: { path: string; how: string; command: ShellCommand }[] = [];
   // Only a removal after the command counts: `rm -rf /var/lib/apt/lists/* && apt-get update` keeps the lists.
-  const kept = (cmd: ShellCommand, p: string) => !removesPathAfter(run, cmd, p) && !hasCacheMount(instr, p);
+  const kept = (cmd: ShellCommand, p: string) => !removesAfter(instr, cmd, p) && !hasCacheMount(instr, p);
   // The home of the user the command runs as, as the RUN may write it: `/root/.cache/pip`,
   // `~/.cache/pip`, `$HOME/.cache/pip`. Not listed where that home is not known. `bulk` is the
   // folder inside it that holds the cache's bytes: removing it counts as removing the cache.

@@ -7,8 +7,8 @@
  */
 import { runInstructions } from '../core/model';
 import { listsAdvice } from './apt-lists-kept';
-import { APT_LISTS_USE, commandRange, hasCacheMount, isAptUpdate, laterRunNeeding, removesPathAfter, APT_PROGRAMS, subcommand } from '../core/commands';
-import { findingCommand, verifiedAppend } from '../core/packageManagers';
+import { APT_LISTS_USE, commandRange, hasCacheMount, isAptUpdate, laterRunNeeding, APT_PROGRAMS, subcommand } from '../core/commands';
+import { findingCommand, removesAfter, verifiedAppend } from '../core/packageManagers';
 import { aptLists } from '../core/imageEstimate';
 import { programName } from '../core/shell';
 import { formatBytes } from '../sizes';
@@ -41,7 +41,7 @@ export const rule: Rule = {
       const update = run.commands.findIndex(isAptUpdate);
       if (update < 0 || hasCacheMount(instr, '/var/lib/apt/lists')) continue;
       // The lists the last update writes stay unless removed after it.
-      if (removesPathAfter(run, run.commands.filter(isAptUpdate).at(-1)!, '/var/lib/apt/lists')) continue;
+      if (removesAfter(instr, run.commands.filter(isAptUpdate).at(-1)!, '/var/lib/apt/lists')) continue;
       for (const cmd of run.commands.slice(update + 1)) {
         if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(subcommand(cmd)?.value ?? '')) continue;
         const lists = aptLists(instr.stage);

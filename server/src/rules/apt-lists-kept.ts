@@ -2,10 +2,10 @@
  * apt-lists-kept (hadolint DL3009): `apt-get update` downloads the package lists into
  * /var/lib/apt/lists; unless the same RUN removes them, they stay in that layer for good.
  */
-import { APT_LISTS_USE, commandRange, hasCacheMount, indexRefreshOnly, isAptUpdate, laterRunNeeding, removesPathAfter } from '../core/commands';
+import { APT_LISTS_USE, commandRange, hasCacheMount, indexRefreshOnly, isAptUpdate, laterRunNeeding } from '../core/commands';
 import { aptLists } from '../core/imageEstimate';
 import { instructionAt, runInstructions, type DockerfileModel, type Instr } from '../core/model';
-import { verifiedAppend } from '../core/packageManagers';
+import { removesAfter, verifiedAppend } from '../core/packageManagers';
 import { formatBytes } from '../sizes';
 import { APT_LISTS } from '../sizes/constants';
 import { APT_LISTS_TRIXIE } from '../sizes/aptLists';
@@ -64,7 +64,7 @@ export const rule: Rule = {
       const run = instr.run;
       // The lists stay from the first update after the RUN's last removal of them (one before an
       // update leaves what it fetches): the finding is on that update.
-      const update = run.commands.find((c) => isAptUpdate(c) && !removesPathAfter(run, c, LISTS));
+      const update = run.commands.find((c) => isAptUpdate(c) && !removesAfter(instr, c, LISTS));
       if (!update || hasCacheMount(instr, LISTS)) continue;
       const lists = aptLists(instr.stage);
       out.push({
