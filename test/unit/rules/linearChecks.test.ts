@@ -58,6 +58,15 @@ describe('linear in the commands of a RUN', function () {
     );
   });
 
+  it("apt-recommends' fixes on one long line: whether an edit ends a line in a hidden continuation reads the line's end, not all of it", () => {
+    assertLinear(
+      'apt-recommends fixes on one line',
+      (n) => `FROM debian:bookworm\nRUN ${Array.from({ length: n }, (_, i) => `sh -c 'apt-get install -y p${i}-${'x'.repeat(100)}'`).join(' && ')}\n`,
+      (text) => analyze(text, ENV),
+      (analysis) => analysis.findings.forEach((f) => fixFor(analysis, f, ENV)),
+    );
+  });
+
   it("archive-kept's fix: the kept archives are worked out once per model, later mentions found in one joined text", () => {
     assertLinear(
       'archive-kept fixes',
