@@ -94,6 +94,12 @@ export function isPipCachePurge(cmd: ShellCommand): boolean {
   return ops?.[0]?.value === 'cache' && (ops[1]?.value === 'purge' || (ops[1]?.value === 'remove' && ops[2]?.value === '*'));
 }
 
+/** `pip cache dir` (also as `pip3`, `python3 -m pip`): prints pip's cache folder. */
+export function isPipCacheDir(cmd: ShellCommand): boolean {
+  const ops = pipWords(cmd)?.filter((w) => !w.value.startsWith('-'));
+  return ops?.[0]?.value === 'cache' && ops[1]?.value === 'dir';
+}
+
 /**
  * `~/x`, `$HOME/x` and `${HOME}/x` become `<home>/x` when `home` is known, else `~/x`; trailing
  * slashes and trailing `/*` (`/**` too: without bash's globstar it is `*`) or `/.*` globs go, so
@@ -157,17 +163,6 @@ export function removesPathAfter(run: RunScript, cmd: ShellCommand, ...dirs: str
 }
 
 /**
- * Where in {@link ranCommands} the RUN last removes one of `dirs` (-1 where it does not): a
- * command of those at a lower index has a removal after it ({@link removesPathAfter}). For a rule
- * that asks about every command of a RUN, once per RUN rather than a walk per command.
- */
-export function lastRemovalAt(run: RunScript, ...dirs: string[]): number {
-  const ran = ranCommands(run);
-  for (let i = ran.length - 1; i >= 0; i--) if (removesOneOf(ran[i], dirs)) return i;
-  return -1;
-}
-
-/**
  * The files that hold a package index folder's bytes, by the names apk and apt give them (Alpine;
  * Debian and Ubuntu lists, InRelease and Packages): patterns inside the folder that name them all
  * take it as its contents do (`rm /var/cache/apk/*.tar.gz`, `rm -rf /var/lib/apt/lists/*_*`), not
@@ -181,12 +176,20 @@ const INDEX_FILES: Record<string, string[]> = {
 /**
  * True when `c` is an `rm` of one of `dirs` as a whole ({@link pathCovers}), or of all the files an
  * index folder holds ({@link INDEX_FILES}), or a `find` that empties it ({@link emptiedByFind}).
- * `path` reads an rm operand (as written when not given).
+ * `path` reads an operand (as written when not given).
  */
 export function removesOneOf(c: ShellCommand, dirs: string[], path: (operand: string) => string = (p) => p): boolean {
-  const name = programName(c);
-  const ops = name === 'rm' ? operands(c).map((w) => path(w.value)) : name === 'find' ? emptiedByFind(c) : [];
+  const ops = removedOperands(c).map(path);
   return ops.length > 0 && dirs.some((d) => ops.some((o) => pathCovers(o, d)) || (INDEX_FILES[d]?.every((f) => ops.some((o) => pathCovers(o, `${d}/${f}`))) ?? false));
+}
+
+/**
+ * What `c` removes, as written: an `rm`'s operands, or the folders a `find` empties
+ * ({@link emptiedByFind}: removing all a folder holds takes it as `rm -rf <folder>/*` does).
+ */
+export function removedOperands(c: ShellCommand): string[] {
+  const name = programName(c);
+  return name === 'rm' ? operands(c).map((w) => w.value) : name === 'find' ? emptiedByFind(c) : [];
 }
 
 /**

@@ -8,7 +8,7 @@
  * one `npm ci` fills after `USER node` (/home/node/.npm). Where that home is not known, `~` stays
  * and only a removal written with `~` or `$HOME` counts.
  */
-import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, hasFlag, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removesOneOf, removesPathAfter, RPM_PROGRAMS } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS } from './commands';
 import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -30,32 +30,51 @@ export function removalPath(instr: Instr, rm: ShellCommand, path: string, env: (
  * undefined for any other operand, and where the rm has assignments in front or a user switch.
  */
 function printedFolder(instr: Instr, rm: ShellCommand, path: string): string | undefined {
-  const m = /^("?)\$\(\s*([a-z0-9 -]+?)\s*\)\1(\/\*)?$/.exec(path);
+  const m = /^("?)\$\(\s*([a-z0-9 .-]+?)\s*\)\1(\/\*)?$/.exec(path);
   if (!m || inlineAssignments(rm).size > 0 || userSwitchOf(rm)) return undefined;
   const env = (name: string, ignoreCase = false) => envFor(instr, rm, name, ignoreCase);
-  const home = homeOf(instr, rm);
   const dir = (() => {
-    switch (m[2].replace(/ +/g, ' ')) {
+    const printing = m[2].replace(/ +/g, ' ');
+    switch (printing) {
       case 'npm config get cache':
         return env('npm_config_cache', true) ?? '~/.npm';
-      case 'pip cache dir':
-      case 'pip3 cache dir':
-        return env('PIP_CACHE_DIR') ?? userCacheDir(env, 'pip');
       // It prints <store>/v3 (v10 with pnpm 10), the one folder the store holds.
       case 'pnpm store path':
         return env('npm_config_store_dir') ?? (env('PNPM_HOME') && `${env('PNPM_HOME')}/store`) ?? `${env('XDG_DATA_HOME') ?? '~/.local/share'}/pnpm/store`;
       case 'yarn cache dir': {
-        const folder = env('YARN_CACHE_FOLDER');
-        const xdg = env('XDG_CACHE_HOME');
-        if (folder !== undefined || xdg !== undefined) return folder !== undefined ? `${folder}/v6` : `${xdg}/yarn/v6`;
-        // As root (by uid, whatever HOME says) yarn 1 caches under /usr/local/share.
-        if (!runsAsRoot(instr)) return '~/.cache/yarn/v6';
-        return home === '/root' ? '/usr/local/share/.cache/yarn/v6' : undefined;
+        // As root (by uid, whatever HOME says) yarn 1 caches under /usr/local/share: not where HOME is not root's.
+        const folder = yarnCacheFolder(env, runsAsRoot(instr));
+        return folder === YARN_ROOT_CACHE && homeOf(instr, rm) !== '/root' ? undefined : `${folder}/v6`;
       }
     }
-    return undefined;
+    // `pip cache dir` in any of pip's spellings (`pip3`, `python3 -m pip`; pip 23.2 prints the same folder).
+    const [printer, ...more] = m[2].includes('pip') ? scriptCommands(printing) : [];
+    return printer && more.length === 0 && isPipCacheDir(printer) ? pipCacheDir(instr, rm) : undefined;
   })();
   return dir === undefined ? undefined : dir + (m[3] ?? '');
+}
+
+/**
+ * The folder pip caches in for `cmd` (an install, a purge): `--cache-dir`, else PIP_CACHE_DIR as
+ * it sees it, else its user cache folder ({@link userCacheDir}: pip 23.2 with XDG_CACHE_HOME=/cache
+ * caches in /cache/pip). As written: `~` stays.
+ */
+export function pipCacheDir(instr: Instr, cmd: ShellCommand): string {
+  const env = (name: string) => envFor(instr, cmd, name);
+  return flagValue(cmd, '--cache-dir') ?? env('PIP_CACHE_DIR') ?? userCacheDir(env, 'pip');
+}
+
+/** Yarn classic's cache folder as root, whose home yarn takes to be /usr/local/share. */
+export const YARN_ROOT_CACHE = '/usr/local/share/.cache/yarn';
+
+/**
+ * The folder yarn 1 keeps its cache in (in its `v6` folder, what `yarn cache dir` prints), as `env`
+ * has it: YARN_CACHE_FOLDER, else `$XDG_CACHE_HOME/yarn`, else /usr/local/share/.cache/yarn as
+ * root and ~/.cache/yarn for other users (yarn 1.22.22, measured as root and as nobody).
+ * An install's own --cache-folder is the caller's to read.
+ */
+export function yarnCacheFolder(env: (name: string) => string | undefined, root: boolean): string {
+  return env('YARN_CACHE_FOLDER') ?? (root && !xdgCacheHome(env) ? YARN_ROOT_CACHE : userCacheDir(env, 'yarn'));
 }
 
 /**
@@ -67,22 +86,26 @@ export function removesAfter(instr: Instr, cmd: ShellCommand, dir: string): bool
   if (removesPathAfter(run, cmd, dir)) return true;
   // Only these rms are read with the environment, which is not cached with the RUN (an ENV above may change).
   for (let c = firstRanAfter(run, cmd, variableRm, variableRm); c; c = firstRanAfter(run, c, variableRm, variableRm)) {
-    const rm = c;
-    if (removesOneOf(rm, [dir], (p) => removalPath(instr, rm, p, (name) => envFor(instr, rm, name)))) return true;
+    if (removesHere(instr, c, [dir])) return true;
   }
   return false;
 }
 
-const variableRm = (c: ShellCommand) => programName(c) === 'rm' && operands(c).some((w) => w.value.includes('$'));
+const variableRm = (c: ShellCommand) => removedOperands(c).some((p) => p.includes('$'));
+
+/** {@link removesOneOf}, the operands read as the command `c` of `instr` sees them ({@link removalPath}, {@link envFor}). */
+export function removesHere(instr: Instr, c: ShellCommand, dirs: string[]): boolean {
+  return removesOneOf(c, dirs, (p) => removalPath(instr, c, p, (name) => envFor(instr, c, name)));
+}
 
 /** True when `p` starts with the home (`~`, `$HOME`, `${HOME}`): its folder depends on the user. */
 export function inHome(p: string): boolean {
   return /^["']?(~|\$HOME|\$\{HOME\})(?=\/|["']?$)/.test(p);
 }
 
-/** Operands of the `rm` commands among `commands`. */
+/** What the `rm` commands among `commands` remove, and the folders their `find` commands empty ({@link removedOperands}). */
 export function removedPaths(commands: ShellCommand[]): string[] {
-  return commands.filter((c) => programName(c) === 'rm').flatMap((c) => operands(c).map((w) => w.value));
+  return commands.flatMap(removedOperands);
 }
 
 /**
@@ -671,10 +694,19 @@ function startedCommands(words: string[] | string): ShellCommand[] {
   return scriptCommands(typeof words === 'string' ? words : words.map((w) => `'${w.replace(/'/g, "'\\''")}'`).join(' '));
 }
 
-/** A tool's folder in the user's cache directory: `$XDG_CACHE_HOME/<name>` when the command sees XDG_CACHE_HOME, else `~/.cache/<name>`. */
+/**
+ * A tool's folder in the user's cache directory: `$XDG_CACHE_HOME/<name>` when the command sees
+ * XDG_CACHE_HOME, else `~/.cache/<name>`. An empty XDG_CACHE_HOME is none (pip 23.2 and yarn 1.22
+ * then cache in their default folders).
+ */
 export function userCacheDir(env: (name: string) => string | undefined, name: string): string {
-  const xdg = env('XDG_CACHE_HOME');
-  return `${xdg ?? '~/.cache'}/${name}`;
+  return `${xdgCacheHome(env) ?? '~/.cache'}/${name}`;
+}
+
+/** XDG_CACHE_HOME as `env` has it, undefined when unset or empty. */
+function xdgCacheHome(env: (name: string) => string | undefined): string | undefined {
+  const xdg = env('XDG_CACHE_HOME')?.replace(/^(["'])(.*)\1$/, '$2');
+  return xdg?.trim() ? xdg : undefined;
 }
 
 /** How a cache rule reads one RUN command. */

@@ -3,14 +3,16 @@
  * downloaded in /var/cache/apk.
  */
 import { runInstructions, type DockerfileModel, type Instr, type Stage } from '../core/model';
-import { commandRange, hasCacheMount, hasFlag, insertAfterWord, lastRemovalAt, ranCommands, removesOneOf, subcommand } from '../core/commands';
-import { findingCommand } from '../core/packageManagers';
+import { commandRange, hasCacheMount, hasFlag, insertAfterWord, ranCommands, subcommand } from '../core/commands';
+import { findingCommand, removesHere } from '../core/packageManagers';
 import { programName, type ShellCommand } from '../core/shell';
 import { isApkAdd, isApkUpdate, rule as updateRule } from './apk-update-cache-kept';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the APKINDEX files of the configured repositories (their size is not yet measured by our bench)';
 const DIRS = ['/var/cache/apk', '/etc/apk/cache'];
+/** The folder whose removal takes the indexes. */
+const INDEX_DIR = ['/var/cache/apk'];
 
 /**
  * For each `apk add` that keeps the indexes: the RUN whose indexes in /var/cache/apk it finds, or
@@ -29,7 +31,7 @@ function indexesRead(model: DockerfileModel): Map<ShellCommand, Instr | undefine
       const mounted = hasCacheMount(instr, ...DIRS);
       let here = left;
       for (const c of ranCommands(instr.run)) {
-        if (removesOneOf(c, ['/var/cache/apk'])) here = undefined;
+        if (removesHere(instr, c, INDEX_DIR)) here = undefined;
         else if (programName(c) !== 'apk') continue;
         else if (isApkUpdate(c) || (isApkAdd(c) && hasFlag(c, '-U', '--update-cache'))) here = instr;
         else if (isApkAdd(c) && !hasFlag(c, '--no-cache')) {
@@ -53,9 +55,12 @@ function keptAdds(instr: Instr, read: Map<ShellCommand, Instr | undefined>): { o
   const run = instr.run!;
   const own: ShellCommand[] = [];
   const reading: Array<{ cmd: ShellCommand; from: Instr }> = [];
-  // Only a removal after an add takes its index (one before it is refilled by the add).
+  // Only a removal after an add takes its index (one before it is refilled by the add): where the
+  // RUN last removes it, found once per RUN. An operand's variables are read as the rm sees them
+  // (`ENV C=/var/cache/apk` then `rm -rf $C/*`), as apt-lists-kept reads them.
   const ran = ranCommands(run);
-  const removedAt = lastRemovalAt(run, '/var/cache/apk');
+  let removedAt = ran.length - 1;
+  while (removedAt >= 0 && !removesHere(instr, ran[removedAt], INDEX_DIR)) removedAt--;
   for (let k = 0; k < run.commands.length; k++) {
     const cmd = run.commands[k];
     if (!isApkAdd(cmd) || hasFlag(cmd, '--no-cache')) continue;

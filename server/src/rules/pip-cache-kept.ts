@@ -4,7 +4,7 @@
  */
 import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, isPipInstall, normalizeCachePath, pathCovers } from '../core/commands';
 import { runInstructions, type Instr } from '../core/model';
-import { envFor, findingCommand, flagValue, homeOf, inHome, pipKeepsCache, removalPath, removedPaths, userCacheDir } from '../core/packageManagers';
+import { envFor, findingCommand, homeOf, inHome, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -31,15 +31,16 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       const run = instr.run;
       // A cache mount on the folder pip caches in keeps the cache out of the layer: the user's
-      // ~/.cache/pip (/root's, or /home/app's after USER app), or --cache-dir / PIP_CACHE_DIR.
+      // ~/.cache/pip (/root's, or /home/app's after USER app; $XDG_CACHE_HOME/pip), or --cache-dir / PIP_CACHE_DIR.
       const mounts = cacheMountTargets(instr);
-      const cacheDir = (c: ShellCommand) => flagValue(c, '--cache-dir') ?? envFor(instr, c, 'PIP_CACHE_DIR') ?? '~/.cache/pip';
+      const cacheDir = (c: ShellCommand) => pipCacheDir(instr, c);
       let later: LaterCleanups | undefined;
       for (let k = 0; k < run.commands.length; k++) {
         const cmd = run.commands[k];
         if (!isPipInstall(cmd) || !pipKeepsCache(instr, cmd)) continue;
         // `~` is the home of the user the install runs as (/home/app after USER app), not always /root's.
-        const dir = normalizeCachePath(cacheDir(cmd), homeOf(instr, cmd));
+        const written = cacheDir(cmd);
+        const dir = normalizeCachePath(written, homeOf(instr, cmd));
         if (mounts.some((m) => pathCovers(m, dir))) continue;
         // Emptied later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`): nothing stays in the layer.
         // A purge empties the cache folder it sees: not the one an install's --cache-dir or its own PIP_CACHE_DIR=... named.
@@ -50,10 +51,10 @@ export const rule: Rule = {
         out.push({
           range: commandRange(model, run, cmd),
           instr,
-          message: `pip keeps its download cache in this layer: ${BASIS}. Add --no-cache-dir.`,
+          message: `pip keeps its download cache (${written}) in this layer: ${BASIS}. Add --no-cache-dir.`,
           saving: { basis: BASIS },
           // The folder pip caches in, for a COPY --from that carries it into the final image.
-          holds: namedPath(instr, cmd, flagValue(cmd, '--cache-dir') ?? envFor(instr, cmd, 'PIP_CACHE_DIR') ?? userCacheDir((name) => envFor(instr, cmd, name), 'pip')),
+          holds: namedPath(instr, cmd, written),
           data: { commandStart: cmd.start },
         });
       }

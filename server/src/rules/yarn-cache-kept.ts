@@ -6,7 +6,7 @@
  * corepack 0.34.6 (Node 20's) ran yarn 1.22.22, and so with `packageManager: "yarn@1.22.22"`
  * (measured). After it the rule speaks only where it sees that package.json.
  */
-import { appendRepair, cacheRule, flagValue, runsAsRoot, userCacheDir } from '../core/packageManagers';
+import { appendRepair, cacheRule, flagValue, runsAsRoot, yarnCacheFolder, YARN_ROOT_CACHE, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnCacheClean, yarnInstall } from '../core/yarn';
 import { formatBytes } from '../sizes';
@@ -14,8 +14,13 @@ import { YARN_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
 
 const CLEAN = 'yarn cache clean';
 const EXAMPLE = `it grows with the dependencies; for express@4.21.2 it was about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured with yarn 1.22)`;
-/** Folders yarn classic uses: root's on Linux, other users', and berry's global cache. */
-const DEFAULT_DIRS = ['/usr/local/share/.cache/yarn', '~/.cache/yarn', '~/.yarn/berry/cache', '~/.yarn/cache'];
+/** Berry's global cache folders (yarn classic's is {@link yarnCacheFolder}). */
+const BERRY_DIRS = ['~/.yarn/berry/cache', '~/.yarn/cache'];
+
+/** The folder this install caches in: --cache-folder, else yarn classic's for the RUN's user and environment. */
+function cacheFolder({ instr, cmd, env }: CacheCommandContext): string {
+  return flagValue(cmd, '--cache-folder') ?? yarnCacheFolder(env, runsAsRoot(instr));
+}
 
 export const rule = cacheRule({
   id: 'yarn-cache-kept',
@@ -36,21 +41,19 @@ export const rule = cacheRule({
   optsOut: ({ instr, cmd, context }) => copiesBerryProject(instr, cmd, context) || corepackMayRunBerry(instr, cmd, context),
   contextKey: ({ context }) => berryProjectKey(context),
   cleans: yarnCacheClean,
-  cacheHandled: (handled, { instr, cmd, env }) => {
-    const dir = flagValue(cmd, '--cache-folder') ?? env('YARN_CACHE_FOLDER');
-    // root's folder is not another user's: `rm -rf /usr/local/share/.cache/yarn` after USER node cleans nothing.
+  cacheHandled: (handled, c) => {
+    // root's folder is not another user's: `rm -rf /usr/local/share/.cache/yarn` after USER node cleans nothing,
+    // nor ~/.cache/yarn when XDG_CACHE_HOME=/cache moved it to /cache/yarn (yarn 1.22.22).
     // yarn 1.22 keeps it all in <cache folder>/v6 (what `yarn cache dir` prints): removing that, or the folder, empties it.
     const emptied = (d: string) => handled(`${d}/v6`);
-    return dir !== undefined ? emptied(dir) : DEFAULT_DIRS.slice(runsAsRoot(instr) ? 0 : 1).some(emptied);
+    const named = flagValue(c.cmd, '--cache-folder') ?? c.env('YARN_CACHE_FOLDER');
+    // As root without XDG_CACHE_HOME, ~/.cache/yarn too, as before; berry's folders where none is named.
+    const also = named !== undefined ? [] : [...(cacheFolder(c) === YARN_ROOT_CACHE ? ['~/.cache/yarn'] : []), ...BERRY_DIRS];
+    return [cacheFolder(c), ...also].some(emptied);
   },
-  // Yarn classic as root caches in /usr/local/share/.cache/yarn (its home for root is /usr/local/share);
-  // how XDG_CACHE_HOME changes that for root is not checked, so then no folder is named.
-  holds: ({ instr, cmd, env }) => {
-    const root = runsAsRoot(instr);
-    const dir = flagValue(cmd, '--cache-folder') ?? env('YARN_CACHE_FOLDER') ?? (!root ? userCacheDir(env, 'yarn') : env('XDG_CACHE_HOME') === undefined ? DEFAULT_DIRS[0] : undefined);
-    return dir === undefined ? undefined : namedPath(instr, cmd, dir);
-  },
-  message: () => `yarn leaves its cache in this layer: ${EXAMPLE}. Add \`${CLEAN}\` to the same RUN.`,
+  // Yarn classic as root caches in /usr/local/share/.cache/yarn (its home for root is /usr/local/share).
+  holds: (c) => namedPath(c.instr, c.cmd, cacheFolder(c)),
+  message: (c) => `yarn leaves its cache (${cacheFolder(c)}) in this layer: ${EXAMPLE}. Add \`${CLEAN}\` to the same RUN.`,
   // An example from another project is no estimate for this one: no `bytes`, the example stays in the basis.
   saving: { basis: `depends on the dependencies; example: ${EX.basis}` },
   applies: (model) => !usesYarnBerry(model),
