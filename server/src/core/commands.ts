@@ -175,10 +175,13 @@ const INDEX_FILES: Record<string, string[]> = {
 
 /**
  * True when `c` is an `rm` of one of `dirs` as a whole ({@link pathCovers}), or of all the files an
- * index folder holds ({@link INDEX_FILES}), or a `find` that empties it ({@link emptiedByFind}).
+ * index folder holds ({@link INDEX_FILES}), or a `find` that empties it ({@link emptiedByFind}; one
+ * that stays at the top of an index folder takes its files too: they are all there).
  * `path` reads an operand (as written when not given).
  */
 export function removesOneOf(c: ShellCommand, dirs: string[], path: (operand: string) => string = (p) => p): boolean {
+  const top = programName(c) === 'find' ? emptiedByFind(c) : undefined;
+  if (top?.top) return top.starts.some((o) => dirs.some((d) => d in INDEX_FILES && normalizeCachePath(path(o)) === d));
   const ops = removedOperands(c).map(path);
   return ops.length > 0 && dirs.some((d) => ops.some((o) => pathCovers(o, d)) || (INDEX_FILES[d]?.every((f) => ops.some((o) => pathCovers(o, `${d}/${f}`))) ?? false));
 }
@@ -189,33 +192,39 @@ export function removesOneOf(c: ShellCommand, dirs: string[], path: (operand: st
  */
 export function removedOperands(c: ShellCommand): string[] {
   const name = programName(c);
-  return name === 'rm' ? operands(c).map((w) => w.value) : name === 'find' ? emptiedByFind(c) : [];
+  const find = name === 'find' ? emptiedByFind(c) : undefined;
+  return name === 'rm' ? operands(c).map((w) => w.value) : find && !find.top ? find.starts : [];
 }
 
 /**
- * The folders a `find` empties: its start folders, when the rest is at most `-type f`, `-mindepth`
- * 0 or 1 and `-maxdepth` 1 or more, then `-delete` or `-exec rm <options> {} +` (or `;`). Any other
- * test (`-name`, `-path`, `-mmin`...) leaves some: none then.
+ * The folders a `find` empties: its start folders, when the rest is at most `-type f`,
+ * `-mindepth` 0 or 1 and `-maxdepth` 1 or more, then `-delete` or `-exec rm <options> {} +` (or
+ * `;`). Any other test (`-name`, `-path`, `-mmin`...) leaves some: none then. `top`: with
+ * `-maxdepth` only the files at the top go, unless an `rm -r` takes the folders it finds (no
+ * `-type f`): GNU find 4.9's `-maxdepth 1 -delete` fails on a subfolder that holds files, and
+ * `-maxdepth 1 -type f` or `rm -f` leaves the files below (pip's http/, npm's _cacache/).
  */
-function emptiedByFind(c: ShellCommand): string[] {
+function emptiedByFind(c: ShellCommand): { starts: string[]; top: boolean } | undefined {
   const args = programArgs(c).map((w) => w.value);
   let i = 0;
   while (/^-[HLP]$/.test(args[i] ?? '')) i++;
   const starts: string[] = [];
   while (i < args.length && !/^[-(!]/.test(args[i])) starts.push(args[i++]);
-  let acted = false;
+  let [acted, files, limited, recursive] = [false, false, false, false];
   while (i < args.length && !acted) {
     const [a, b] = [args[i], args[i + 1]];
-    if ((a === '-type' && b === 'f') || (a === '-mindepth' && /^[01]$/.test(b ?? '')) || (a === '-maxdepth' && /^[1-9][0-9]*$/.test(b ?? ''))) i += 2;
-    else if (a === '-delete') [acted, i] = [true, i + 1];
+    if ((a === '-type' && b === 'f') || (a === '-mindepth' && /^[01]$/.test(b ?? '')) || (a === '-maxdepth' && /^[1-9][0-9]*$/.test(b ?? ''))) {
+      [files, limited] = [files || a === '-type', limited || a === '-maxdepth'];
+      i += 2;
+    } else if (a === '-delete') [acted, i] = [true, i + 1];
     else if (a === '-exec' && b === 'rm') {
       let j = i + 2;
-      while (args[j]?.startsWith('-')) j++;
-      if (args[j] !== '{}' || !['+', ';'].includes(args[j + 1])) return [];
+      for (; args[j]?.startsWith('-'); j++) recursive ||= /^(-[a-zA-Z]*[rR]|--recursive$)/.test(args[j]);
+      if (args[j] !== '{}' || !['+', ';'].includes(args[j + 1])) return undefined;
       [acted, i] = [true, j + 2];
-    } else return [];
+    } else return undefined;
   }
-  return acted && i === args.length ? starts : [];
+  return acted && i === args.length && starts.length > 0 ? { starts, top: limited && (files || !recursive) } : undefined;
 }
 
 /**

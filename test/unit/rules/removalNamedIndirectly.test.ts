@@ -69,6 +69,13 @@ describe('a removal that names the cache folder indirectly', () => {
     ['pip-cache-kept', 'python:3.12-slim\nENV XDG_CACHE_HOME=/cache', 'pip install flask && find /root/.cache/pip -delete', 1],
     ['yarn-cache-kept', 'node:20', 'yarn install && find /usr/local/share/.cache/yarn -mindepth 1 -exec rm -rf {} +', 0],
     ['yarn-cache-kept', 'node:20', 'yarn install && find /usr/local/share/.cache/yarn -name "*.tgz" -delete', 1],
+    // -maxdepth stops a find from going down: -delete then fails on a non-empty subfolder and -type f
+    // or an rm without -r leaves the files below it (GNU find 4.9: pip's http/ and wheels/ stay).
+    ['pip-cache-kept', 'python:3.12-slim', 'pip install flask && find /root/.cache/pip -maxdepth 1 -type f -delete', 1],
+    ['pip-cache-kept', 'python:3.12-slim', 'pip install flask; find /root/.cache/pip -mindepth 1 -maxdepth 1 -delete', 1],
+    ['npm-cache-kept', 'node:20', 'npm ci && find /root/.npm -maxdepth 1 -exec rm -f {} +', 1],
+    ['npm-cache-kept', 'node:20', 'npm ci && find /root/.npm -maxdepth 1 -type f -exec rm -rf {} +', 1],
+    ['npm-cache-kept', 'node:20', 'npm ci && find /root/.npm -maxdepth 3 -delete', 1],
   ] as const) {
     it(`${rule}: ${run} (${from.replace('\n', ', ')})`, () => {
       assert.equal(reported(rule, `FROM ${from}\nRUN ${run}\n`), count);
@@ -95,6 +102,8 @@ describe('a removal that names the cache folder indirectly', () => {
     ['ENV X=1', 'find /var/lib/apt/lists -type d -delete', true],
     ['ENV X=1', 'find /var/lib/apt/lists -type f', true],
     ['ENV X=1', 'find /var/lib/apt/lists -type f -exec echo {} +', true],
+    // The lists are files in the folder itself: a find that stays at its top takes them.
+    ['ENV X=1', 'find /var/lib/apt/lists -maxdepth 1 -type f -delete', false],
     ['ENV X=1', 'find /var/lib/apt/lists/partial -delete', true],
   ] as const) {
     it(`apt-lists-kept, apt-clean-keeps-lists and the estimate: ${before}, ${cleanup} ${kept ? 'keeps' : 'removes'} the lists`, () => {
