@@ -197,9 +197,9 @@ export function removedOperands(c: ShellCommand): string[] {
 }
 
 /**
- * The folders a `find` empties: its start folders, when the rest is at most `-type f`,
- * `-mindepth` 0 or 1 and `-maxdepth` 1 or more, then `-delete` or `-exec rm <options> {} +` (or
- * `;`). Any other test (`-name`, `-path`, `-mmin`...) leaves some: none then. `top`: with
+ * The folders a `find` empties: its start folders, when the rest is at most `-type f`, `-depth`
+ * (-delete implies it), `-mindepth` 0 or 1 and `-maxdepth` 1 or more, then `-delete` or
+ * `-exec rm <options> {} +` (or `;`). Any other test (`-name`, `-path`, `-mmin`...) leaves some: none then. `top`: with
  * `-maxdepth` only the files at the top go, unless an `rm -r` takes the folders it finds (no
  * `-type f`): GNU find 4.9's `-maxdepth 1 -delete` fails on a subfolder that holds files, and
  * `-maxdepth 1 -type f` or `rm -f` leaves the files below (pip's http/, npm's _cacache/).
@@ -213,7 +213,8 @@ function emptiedByFind(c: ShellCommand): { starts: string[]; top: boolean } | un
   let [acted, files, limited, recursive] = [false, false, false, false];
   while (i < args.length && !acted) {
     const [a, b] = [args[i], args[i + 1]];
-    if ((a === '-type' && b === 'f') || (a === '-mindepth' && /^[01]$/.test(b ?? '')) || (a === '-maxdepth' && /^[1-9][0-9]*$/.test(b ?? ''))) {
+    if (a === '-depth') i++;
+    else if ((a === '-type' && b === 'f') || (a === '-mindepth' && /^[01]$/.test(b ?? '')) || (a === '-maxdepth' && /^[1-9][0-9]*$/.test(b ?? ''))) {
       [files, limited] = [files || a === '-type', limited || a === '-maxdepth'];
       i += 2;
     } else if (a === '-delete') [acted, i] = [true, i + 1];

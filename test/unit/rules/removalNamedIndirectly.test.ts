@@ -76,6 +76,10 @@ describe('a removal that names the cache folder indirectly', () => {
     ['npm-cache-kept', 'node:20', 'npm ci && find /root/.npm -maxdepth 1 -exec rm -f {} +', 1],
     ['npm-cache-kept', 'node:20', 'npm ci && find /root/.npm -maxdepth 1 -type f -exec rm -rf {} +', 1],
     ['npm-cache-kept', 'node:20', 'npm ci && find /root/.npm -maxdepth 3 -delete', 1],
+    // -depth (which -delete implies) changes only the order: GNU find 4.9 leaves nothing.
+    ['npm-cache-kept', 'node:20', 'npm ci && find /root/.npm -depth -delete', 0],
+    ['pip-cache-kept', 'python:3.12-slim', 'pip install flask && find /root/.cache/pip -depth -mindepth 1 -exec rm -rf {} \\;', 0],
+    ['pip-cache-kept', 'python:3.12-slim', 'pip install flask && find /root/.cache/pip -depth -name "*.whl" -delete', 1],
   ] as const) {
     it(`${rule}: ${run} (${from.replace('\n', ', ')})`, () => {
       assert.equal(reported(rule, `FROM ${from}\nRUN ${run}\n`), count);
