@@ -44,6 +44,8 @@ interface FamilyEntry {
    * the difference to the family's line now).
    */
   results: Map<string, FamilyResult>;
+  /** The texts as {@link mentionsAny} reads them, once asked. */
+  written?: string;
 }
 
 type FamilyResult = ({ findings: StoredFinding[]; line: number } | { error: string }) & { fileKey: string };
@@ -147,7 +149,13 @@ export function familyFindings(model: DockerfileModel, rules: Rule[], settings: 
   let familyOf: Map<Stage, number> | undefined;
   for (const rule of rules) {
     const missing: number[] = [];
-    for (let k = 0; k < entries.length; k++) if (!entries[k].results.has(rule.id)) missing.push(k);
+    for (let k = 0; k < entries.length; k++) {
+      const entry = entries[k];
+      if (entry.results.has(rule.id)) continue;
+      // A family that names none of the rule's words gets no findings from it, without running it.
+      if (rule.words && !mentionsAny(entry, rule.words)) entry.results.set(rule.id, noFindings(empty, fileKeys.get(rule.id)!));
+      else missing.push(k);
+    }
     if (missing.length <= WHOLE_FILE_AFTER) continue;
     familyOf ??= new Map(families.flatMap((family, k) => family.map((s): [Stage, number] => [s, k])));
     shareOut(model, rule, envOf(rule), settings, prefix, families, familyOf, entries, fileKeys.get(rule.id)!, missing, empty);
@@ -211,6 +219,23 @@ function shareOut(model: DockerfileModel, rule: Rule, env: AnalysisEnvironment, 
     entries[k].results.set(rule.id, share ? { findings: share, line: entries[k].lines[0], fileKey } : noFindings(empty, fileKey));
   }
 }
+
+/**
+ * True when the family's text holds one of `words` (Rule.words). The text is read with comment
+ * lines taken out (they name no command; Docker drops them inside a continuation too), and then
+ * line breaks, quotes and escape characters (`\` and the backtick): a program name split by a
+ * continuation (`ap\` then `k add`, even with a comment line between) or quoted in parts
+ * (`a"p"k`) is still found. Taking those characters out only joins text, so it can make a word
+ * appear but never hide one.
+ */
+export function mentionsAny(entry: { texts: string[]; written?: string }, words: readonly string[]): boolean {
+  const written = (entry.written ??= entry.texts.join('\n').replace(COMMENT_LINES, '').replace(SPLITTERS, ''));
+  for (let i = 0; i < words.length; i++) if (written.includes(words[i])) return true;
+  return false;
+}
+
+const COMMENT_LINES = /^[ \t]*#.*$/gm;
+const SPLITTERS = /[\r\n\\`'"]/g;
 
 const NO_FINDINGS: readonly StoredFinding[] = Object.freeze([]);
 

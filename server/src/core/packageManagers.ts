@@ -750,6 +750,8 @@ export interface CacheRuleSpec {
    * stages), and in a builder stage only when a `COPY --from` carries the folder `holds` names there.
    */
   finalLayersOnly?: boolean;
+  /** Rule.words: what every command that `fills` a cache is named, in part (`['npm']`). */
+  words: readonly string[];
   /** False when the rule does not apply to this Dockerfile at all (e.g. yarn berry). */
   applies?(model: DockerfileModel): boolean;
   /** The key of the build-context facts `message` and `saving` read (see `Rule.contextKey`). */
@@ -776,6 +778,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
     scope: 'layers',
     docs: spec.docs,
     reads: 'family',
+    words: spec.words,
     // `applies` looks at the whole file (e.g. "is this Yarn Berry anywhere?").
     fileKey: spec.applies ? (file) => String(applies(file)) : undefined,
     contextKey: spec.contextKey,

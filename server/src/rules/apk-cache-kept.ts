@@ -80,6 +80,7 @@ export const rule: Rule = {
   hadolint: 'DL3019',
   scope: 'layers',
   reads: 'family',
+  words: ['apk'],
   // The message names the earlier RUN whose indexes an add reads.
   quotesLines: true,
   docs: {

@@ -120,6 +120,7 @@ export const rule: Rule = {
   severity: 'warning',
   scope: 'layers',
   reads: 'family',
+  words: ['apk'],
   quotesLines: true,
   docs: {
     summary: '`apk add --virtual .name ...` without `apk del .name` in the same RUN.',

@@ -24,6 +24,7 @@ export const rule: Rule = {
   severity: 'info',
   scope: 'layers',
   reads: 'family',
+  words: ['apt'],
   // The advice names the later RUN that installs from the index (listsAdvice).
   quotesLines: true,
   docs: {

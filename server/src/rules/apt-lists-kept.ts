@@ -48,6 +48,7 @@ export const rule: Rule = {
   hadolint: 'DL3009',
   scope: 'layers',
   reads: 'family',
+  words: ['apt'],
   // The advice names the later RUN that installs from the index (listsAdvice).
   quotesLines: true,
   docs: {

@@ -124,6 +124,7 @@ export const rule: Rule = {
   hadolint: 'DL3015',
   scope: 'layers',
   reads: 'family',
+  words: ['apt'],
   docs: {
     summary: '`apt-get install` without `--no-install-recommends`.',
     why: 'Recommended packages are not needed to run what you install; in an image they are dead weight. An apt configuration written by an earlier instruction of the image (`APT::Install-Recommends "false";` in /etc/apt/apt.conf.d) turns them off like the flag, and the rule then stays quiet.',

@@ -44,6 +44,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the Gemfile: ${BASIS}.`,
     fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Elsewhere the folder depends on GEM_HOME/BUNDLE_PATH, so no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
   },
+  words: ['bundle', 'gem'],
   fills: bundleInstall,
   cleans: () => false,
   cacheHandled: (_handled, { paths = [] }) => paths.some(gemCachePath),

@@ -37,6 +37,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the crates: ${BASIS}. \`cargo install\` removes its own build directory and leaves only the registry. Basis: ${EX.basis}.`,
     fix: `For \`cargo install\` only: appends \`&& ${REGISTRY_CLEANUP}\` (cargo install removes its own build directory; the registry is a pure download cache). For \`cargo build\` no fix: target/ holds the binary the image needs, and the remedy is a builder stage.`,
   },
+  words: ['cargo'],
   fills: (cmd) => subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't']),
   cleans: () => false,
   cacheHandled: (handled, { cmd, env, paths = [] }) => {

@@ -33,6 +33,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the dependencies: ${BASIS}.`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN (\`php composer.phar clear-cache\` when the install runs \`php composer.phar\`). \`--no-cache\`, \`COMPOSER_CACHE_DIR=/dev/null\`, removing the cache folder, or a cache mount on it also satisfy the rule (on the official composer image, which sets COMPOSER_HOME=/tmp, the folder is /tmp/cache).`,
   },
+  words: ['composer'],
   fills: composerFills,
   optsOut: ({ cmd, env }) => hasFlag(cmd, '--no-cache') || env('COMPOSER_CACHE_DIR') === '/dev/null',
   cleans: (cmd) => composerSubcommand(cmd, ['clear-cache', 'clearcache', 'cc']) !== undefined,

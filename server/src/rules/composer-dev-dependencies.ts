@@ -45,6 +45,7 @@ export const rule: Rule = {
   scope: 'layers',
   // A later use of the dev packages counts only in the same image (followsInImage): same family.
   reads: 'family',
+  words: ['composer'],
   quotesLines: true,
   docs: {
     summary: '`composer install` without `--no-dev` (or `COMPOSER_NO_DEV=1`) in a stage whose layers form the final image.',

@@ -28,6 +28,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the packages: ${BASIS}. Large for scientific stacks (numpy, pytorch, CUDA libraries).`,
     fix: 'Appends `&& conda clean -afy` (`mamba clean --all --yes`, `micromamba clean --all --yes` for those tools) to the RUN. Any `clean` of the three tools, `rm -rf` of the pkgs folder, a cache mount on it, or `CONDA_PKGS_DIRS` pointing at a removed folder also satisfy the rule.',
   },
+  words: ['conda', 'mamba'],
   fills: (cmd) => {
     const sub = subcommandOf(cmd, PROGRAMS, ['install', 'create', 'update', 'upgrade', 'env']);
     if (sub?.value !== 'env') return sub;

@@ -163,6 +163,7 @@ export const rule = cacheRule({
     sizeImpact: `The package manager's unpacked package: ${EXAMPLE}; du -sb of corepack's home after each one's first run (${YARN.measuredOn}, ${YARN.source}).`,
     fix: 'Appends `&& rm -rf` of the folder (`COREPACK_HOME` when set) to the RUN, after its last yarn or pnpm, which would download the tool again (a removal before one moves there). A cache mount on the folder, or `corepack cache clean` after the last use, also satisfy the rule.',
   },
+  words: ['yarn', 'pnp', 'corepack'],
   fills: (cmd) => (fetched(cmd).length ? programWord(cmd) : undefined),
   // Only where the download happens, and only when the image does not run the tool again.
   optsOut: (c) => !downloadsHere(c) || (c.model !== undefined && usedLaterInImage(c.model, c.instr, runsAgain(c.cmd))),

@@ -20,6 +20,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the enabled repositories: ${BASIS}. \`rm -rf /var/cache/dnf\` or a cache mount on /var/cache/dnf in the same RUN also satisfy the rule.`,
     fix: 'Appends `&& dnf clean all` (`dnf5 clean all` for dnf5) to the RUN. A later install downloads the metadata again, so the fix cannot break a build.',
   },
+  words: ['dnf'],
   fills: (cmd) => subcommandOf(cmd, /^dnf5?$/, RPM_FILLS),
   cleans: rpmCleanAll,
   // dnf, dnf5 and yum cache under /var/cache (which one depends on the release): the folder that holds them all.

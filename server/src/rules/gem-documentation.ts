@@ -43,6 +43,7 @@ export const rule: Rule = {
   severity: 'warning',
   scope: 'layers',
   reads: 'family',
+  words: ['gem'],
   docs: {
     summary: '`gem install` / `gem update` without `--no-document` (where no gemrc turns documentation off).',
     why: 'RubyGems generates ri documentation for every gem it installs. Nobody reads it inside a container. The official ruby images set `install: --no-document` in their gemrc, so `FROM ruby:*` is not reported; Debian\'s or Alpine\'s ruby packages have no such setting.',

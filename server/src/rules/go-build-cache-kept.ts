@@ -145,6 +145,7 @@ export const rule = cacheRule({
     sizeImpact: `${BASIS.charAt(0).toUpperCase()}${BASIS.slice(1)}. Go 1.20 and later compile the standard library into the build cache too, which is most of that example; Go 1.19 and older ship it precompiled in GOROOT, and the same build with ${GO119.tool} left only ${formatBytes(GO119.bytes)}. Basis: ${GO.basis}; ${GO119.basis}.`,
     fix: 'Appends `&& go clean -cache -modcache` (only the caches this command fills: after an earlier `go mod download`, `go mod tidy` or `go get` the modules sit in that earlier layer, so only `-cache`) when nothing later in the image runs `go`. Not offered for `go mod download` / `go mod tidy` on their own (a cache-warming step for a later build) or when a later RUN or the CMD uses `go`: the remedy there is a builder stage.',
   },
+  words: ['go'],
   fills: goFills,
   cleans: () => false,
   cacheHandled: (_handled, { instr, cmd, env }) => {

@@ -32,6 +32,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the project: ${BASIS}.`,
     fix: 'Appends `&& rm -rf <home>/caches <home>/wrapper` (`~/.gradle` in the home of the user the RUN runs as, when the file tells it, or `GRADLE_USER_HOME`) when nothing later in the image runs Gradle; other files in the Gradle home (gradle.properties, init scripts) are kept. Not offered when a later RUN or the CMD runs Gradle: the remedy there is a builder stage.',
   },
+  words: ['gradle'],
   fills: gradleRuns,
   cleans: () => false,
   cacheHandled: (handled, { cmd, env }) => {

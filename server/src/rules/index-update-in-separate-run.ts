@@ -47,6 +47,7 @@ export const rule: Rule = {
   hadolint: 'DL3059',
   scope: 'layers',
   reads: 'family',
+  words: ['apt', 'apk', 'yum', 'dnf', 'zypper'],
   quotesLines: true,
   docs: {
     summary: 'A RUN that only refreshes a package index (`apt-get update`, `apk update`, `dnf makecache`, `zypper refresh`) directly followed by a RUN that installs with it.',

@@ -42,6 +42,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the project: ${BASIS}.`,
     fix: 'Appends `&& rm -rf <repository>` (`~/.m2/repository` in the home of the user the RUN runs as, when the file tells it, or the `-Dmaven.repo.local` folder) when nothing later in the image runs Maven. Not offered for a `dependency:go-offline` warming step, or when a later RUN or the CMD runs Maven: the remedy there is a builder stage.',
   },
+  words: ['mvn'],
   fills: mavenRuns,
   cleans: () => false,
   cacheHandled: (handled, { cmd, env }) => handled(repoLocal(cmd, env) ?? '~/.m2/repository'),

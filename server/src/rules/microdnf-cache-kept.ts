@@ -20,6 +20,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the enabled repositories: ${BASIS}. \`rm -rf /var/cache/yum\` or a cache mount on the cache folder in the same RUN also satisfy the rule.`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN.`,
   },
+  words: ['microdnf'],
   fills: (cmd) => subcommandOf(cmd, /^microdnf$/, RPM_FILLS),
   cleans: rpmCleanAll,
   // dnf, dnf5 and yum cache under /var/cache (which one depends on the release): the folder that holds them all.

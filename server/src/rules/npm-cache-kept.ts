@@ -79,6 +79,7 @@ export const rule = cacheRule({
     sizeImpact: `For packages named on the command line (\`npm install express@4\`), for \`npm ci\` / \`npm install\` without names when the build context's package-lock.json (or npm-shrinkwrap.json) is copied before the RUN, and for \`npm install\` when only its package.json is (its ranges resolved against the table), this install's own cache, from the npm package table (the model of the whole-image estimate), when the table knows at least half of them ("at least" when not all). Otherwise an example: often larger than the installed packages: ${EXAMPLE}; basis: ${EX.basis}. With the devDependencies of a small TypeScript service it was about ${formatBytes(DEV.bytes)} beside ${formatBytes(DEV.installedBytes)} of node_modules (${DEV.basis}).`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN (with the same \`--cache\` folder when the install names one). Removing ~/.npm, a cache mount on it, or \`npm_config_cache\` pointing at a folder the RUN removes also satisfy the rule.`,
   },
+  words: ['npm'],
   fills: npmInstallWord,
   // An install of a project that lists no package leaves nothing in the cache.
   optsOut: installsNothing,

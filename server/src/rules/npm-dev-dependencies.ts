@@ -255,6 +255,7 @@ export const rule: Rule = {
   scope: 'layers',
   // A later use of the devDependencies counts only in the same image (followsInImage): same family.
   reads: 'family',
+  words: ['npm', 'yarn'],
   // The build context's lockfile, when there is one, sizes the devDependencies; its .yarnrc.yml shows yarn 2+.
   contextKey: (env) => `${lockfileKey(env)}/${env.context.yarnrc ? berryProjectKey(env.context) : ''}`,
   quotesLines: true,

@@ -42,6 +42,7 @@ export const rule: Rule = {
   severity: 'info',
   scope: 'layers',
   reads: 'family',
+  words: ['apt', 'apk', 'yum', 'dnf', 'zypper'],
   docs: {
     summary: '`apt-get upgrade` / `dist-upgrade` / `full-upgrade` (also `apk upgrade`, `dnf`/`yum`/`microdnf` `upgrade`, `zypper update`) in a Dockerfile.',
     why: 'An upgrade rewrites every package that changed since the base image was built. Layers only add files: the new versions go into this layer and the old ones stay in the base image\'s layers, so each upgraded package is stored twice. A newer tag of the base image carries the same updates once. Security updates are a good reason to upgrade; the size-friendly way to get them is to rebuild on a fresh base tag (official images are rebuilt regularly with the distribution updates).',

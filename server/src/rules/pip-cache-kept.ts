@@ -18,6 +18,7 @@ export const rule: Rule = {
   hadolint: 'DL3042',
   scope: 'layers',
   reads: 'family',
+  words: ['pip'],
   docs: {
     summary: '`pip install` without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR` or a cache mount).',
     why: "pip caches downloaded and built wheels in /root/.cache/pip. In an image nothing reuses them; they double the packages' download size.",

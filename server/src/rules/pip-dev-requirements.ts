@@ -73,6 +73,7 @@ export const rule: Rule = {
   severity: 'warning',
   scope: 'layers',
   reads: 'family',
+  words: ['pip', 'poetry'],
   docs: {
     summary: 'pip installs a dev/test requirements file (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`) or extra (`.[dev]`, `.[test]`), or `poetry install` its dev group (no `--only main`, `--without` or `--no-dev`), in a stage whose layers form the final image.',
     why: 'Test runners, linters, type checkers and documentation tools are needed to check the code, not to run it. Installed in the final image they ship with every deployment. Run the tests in a separate stage (`FROM app AS test`) and keep the final stage on the runtime requirements.',

@@ -21,6 +21,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the packages: ${BASIS}.`,
     fix: 'Appends `&& rm -rf <pipenv cache> ~/.cache/pip`, in the home of the user the RUN runs as, when the file tells it (or sets `PIPENV_CACHE_DIR`). `pipenv --clear`, a cache mount on ~/.cache, or `PIP_NO_CACHE_DIR=1` with pipenv\'s cache removed also satisfy the rule.',
   },
+  words: ['pipenv'],
   fills: (cmd) => subcommandOf(cmd, /^pipenv$/, ['install', 'sync', 'update']),
   cleans: (cmd) => programName(cmd) === 'pipenv' && hasFlag(cmd, '--clear'),
   // Its cache and pip's are both in ~/.cache when nothing moves them: the folder that holds the two.

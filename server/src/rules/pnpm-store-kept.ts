@@ -31,6 +31,7 @@ export const rule = cacheRule({
     sizeImpact: `Smaller than npm's or yarn's cache, but not nothing: ${EXAMPLE}; basis: ${EX.basis}; the store's index files (${formatBytes(INDEX.bytes)} in the same measurement) stay even after a prune.`,
     fix: `Appends \`&& ${PRUNE}\` to the RUN, which frees the metadata cache. A cache mount on the store (or \`rm -rf\` of the store folder) also satisfies the rule; the fix does not write one because the store location depends on \`PNPM_HOME\` and \`--store-dir\`.`,
   },
+  words: ['pnpm'],
   fills: (cmd) => subcommandOf(cmd, /^pnpm$/, ['install', 'i', 'add', 'fetch', 'update', 'up', 'upgrade']),
   cleans: (cmd) => programName(cmd) === 'pnpm' && optionFreeOperands(cmd)[0]?.value === 'store' && optionFreeOperands(cmd)[1]?.value === 'prune',
   cacheHandled: (handled, c) => {

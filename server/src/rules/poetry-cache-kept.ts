@@ -23,6 +23,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the dependencies: ${BASIS}.`,
     fix: 'Appends `&& rm -rf <cache>/cache <cache>/artifacts`, with `<cache>` the `POETRY_CACHE_DIR` the Dockerfile sets, or `~/.cache/pypoetry` in the home of the user the RUN runs as, when the file tells it. The fix does not add `--no-cache` because older Poetry releases reject that option. `poetry cache clear --all <repo>`, removing the folder, `--no-cache` or a cache mount also satisfy the rule.',
   },
+  words: ['poetry'],
   fills: (cmd) => subcommandOf(cmd, /^poetry$/, ['install', 'add', 'update', 'sync']),
   optsOut: ({ cmd }) => hasFlag(cmd, '--no-cache'),
   cleans: (cmd) => programName(cmd) === 'poetry' && operands(cmd)[0]?.value === 'cache' && operands(cmd)[1]?.value === 'clear',

@@ -142,6 +142,7 @@ export const rule: Rule = {
   hadolint: 'DL3046',
   scope: 'layers',
   reads: 'family',
+  words: ['useradd', 'adduser'],
   docs: {
     summary: `\`useradd -u\` without \`-l\` / \`--no-log-init\`: on a base known to be Debian 11, Ubuntu 22.10 or older, a UID whose records reach ${formatBytes(REPORTED_FROM_BYTES)} (3,086 and up); on a base whose release is not known, a UID above ${LARGE_UID}. Debian's \`adduser --uid\`, which runs useradd without -l, on an older base too.`,
     why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.10 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 23.04 no longer do: on a base whose tag names one of them (or a later release), or that the size table records as one, nothing is reported. The image estimate counts the files for every UID on an older base.',

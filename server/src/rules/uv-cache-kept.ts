@@ -32,6 +32,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the packages and on how uv links them: ${BASIS}.`,
     fix: 'Inserts `--no-cache` after the subcommand (`uv pip install --no-cache`, `uv sync --no-cache`). `UV_NO_CACHE=1`, `uv cache clean` or removing the cache folder in the same RUN, or a cache mount on it also satisfy the rule.',
   },
+  words: ['uv'],
   fills: uvInstall,
   optsOut: ({ cmd, env }) => hasFlag(cmd, '--no-cache', '-n') || isTruthy(env('UV_NO_CACHE')),
   cleans: (cmd) => programName(cmd) === 'uv' && ((operands(cmd)[0]?.value === 'cache' && operands(cmd)[1]?.value === 'clean') || operands(cmd)[0]?.value === 'clean'),

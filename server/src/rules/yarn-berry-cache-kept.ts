@@ -52,6 +52,7 @@ export const rule = cacheRule({
     fix: `Appends \`&& ${CLEAN}\` to the RUN (the metadata cache beside it stays; \`rm -rf ~/.yarn/berry\` takes both). A cache mount on the cache folder or its removal in the same RUN also satisfy the rule. Quiet in a file that runs yarn with \`--immutable-cache\`, which needs the cache an earlier RUN filled.`,
   },
   applies: (model) => !usesImmutableCache(model),
+  words: ['yarn'],
   fills: berryInstall,
   optsOut: (c) => setting(c, 'nodeLinker') !== 'node-modules' || /^(false|0)$/i.test(setting(c, 'enableGlobalCache') ?? '') || setting(c, 'cacheFolder') !== undefined,
   contextKey: ({ context }) => (context.yarnrc ? identityKey(context.yarnrc) : ''),

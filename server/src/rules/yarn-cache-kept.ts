@@ -35,6 +35,7 @@ export const rule = cacheRule({
     sizeImpact: `Often larger than node_modules: ${EXAMPLE}; basis: ${EX.basis}.`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN. Not offered with \`--cache-folder\` (clean that folder with \`rm -rf\` instead). A cache mount on the cache folder, \`YARN_CACHE_FOLDER\` pointing at a folder the RUN removes, or \`rm -rf\` of the folder also satisfy the rule.`,
   },
+  words: ['yarn'],
   fills: yarnInstall,
   // The build context's .yarnrc.yml, or a package.json naming yarn 2+ as its packageManager, copied in (by `COPY . .` too): berry, which yarn-berry-cache-kept covers.
   // After `corepack enable`, a package.json that cannot be seen may name berry too.

@@ -21,6 +21,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the enabled repositories: ${BASIS}. \`rm -rf /var/cache/yum\` or a cache mount on /var/cache/yum (or /var/cache/dnf) in the same RUN also satisfy the rule.`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN. A later install simply downloads the metadata again, so the fix cannot break a build.`,
   },
+  words: ['yum'],
   fills: (cmd) => subcommandOf(cmd, /^yum$/, RPM_FILLS),
   cleans: rpmCleanAll,
   // dnf, dnf5 and yum cache under /var/cache (which one depends on the release): the folder that holds them all.

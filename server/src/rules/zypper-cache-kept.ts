@@ -23,6 +23,7 @@ export const rule = cacheRule({
     sizeImpact: `Depends on the repositories and packages: ${BASIS}. \`rm -rf /var/cache/zypp\` or a cache mount on /var/cache/zypp in the same RUN also satisfy the rule.`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN. \`--all\` removes the metadata as well as the packages (plain \`zypper clean\` removes only the packages); any \`zypper clean\` or \`zypper cc\` satisfies the check, as in hadolint.`,
   },
+  words: ['zypper'],
   fills: (cmd) => subcommandOf(cmd, /^zypper$/, FILLS),
   cleans: (cmd) => programName(cmd) === 'zypper' && ['clean', 'cc'].includes(operands(cmd)[0]?.value ?? ''),
   holds: () => '/var/cache/zypp',

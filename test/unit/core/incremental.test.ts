@@ -11,7 +11,7 @@ import { LineIndex } from '../../../server/src/core/text';
 import { analyze, beyondLimits, LIMITS, type Analysis } from '../../../server/src/core/analyze';
 import { familyFindings } from '../../../server/src/core/families';
 import { RULES } from '../../../server/src/rules';
-import type { RawFinding } from '../../../server/src/rules/rule';
+import type { RawFinding, Rule } from '../../../server/src/rules/rule';
 import { generateDockerfile } from '../../bench/lsp/generate';
 import { CORPUS, anyDockerfile } from '../hostile/arbitraries';
 import { SoakDocument } from '../../support/editEpisodes';
@@ -242,6 +242,51 @@ describe('incremental analysis', () => {
         assert.deepEqual(run.findings.get(rule.id)!.map(key).sort(), whole.map(key).sort(), `${rule.id} on:\n${text.slice(0, 400)}`);
       }
     }
+  });
+
+  it('each family rule with words finds on one family at a time what it finds on the whole file, for random texts (property)', function () {
+    this.timeout(120_000);
+    const worded = RULES.filter((r) => r.reads === 'family' && r.words);
+    assert.ok(worded.length >= 30, `${worded.length} rules with words`);
+    fc.assert(
+      fc.property(anyDockerfile, (text) => {
+        const model = buildModel(text);
+        const run = familyFindings(model, worded, {});
+        for (const rule of worded) {
+          const whole = rule.check({ model, env: { context: {} }, settings: {} });
+          assert.equal(run.findings.get(rule.id)!.length, whole.length, `${rule.id} on:\n${text.slice(0, 400)}`);
+        }
+      }),
+      { numRuns: Number(process.env.DSH_PROPERTY_RUNS ?? 200), seed: PROPERTY_SEED },
+    );
+  });
+
+  it('finds a program name that a continuation, a comment line in it, quotes or the backtick escape split (rule words)', () => {
+    const worded = RULES.filter((r) => r.reads === 'family' && r.words);
+    const texts = [
+      'FROM alpine:3.20\nRUN ap\\\nk add curl\n',
+      'FROM alpine:3.20\nRUN ap\\\n# a comment\nk add curl\n',
+      'FROM alpine:3.20\nRUN a"p"k add curl\n',
+      "FROM alpine:3.20\nRUN a'p'k add curl\n",
+      '# escape=`\nFROM alpine:3.20\nRUN ap`\nk add curl\n',
+      'FROM python:3.12\nRUN p\\ip install flask\n',
+    ];
+    for (const text of texts) {
+      const model = buildModel(text);
+      const whole = RULES.find((r) => r.id === (text.includes('pip') || text.includes('p\\ip') ? 'pip-cache-kept' : 'apk-cache-kept'))!.check({ model, env: { context: {} }, settings: {} });
+      assert.ok(whole.length > 0, `the rule itself finds something in ${JSON.stringify(text)}`);
+      const run = familyFindings(model, worded, {});
+      for (const rule of worded) assert.equal(run.findings.get(rule.id)!.length, rule.check({ model, env: { context: {} }, settings: {} }).length, `${rule.id} on ${JSON.stringify(text)}`);
+    }
+  });
+
+  it('does not run a rule on a family that names none of its words', () => {
+    const calls: string[] = [];
+    const spy = (words: string[]): Rule => ({ ...RULES.find((r) => r.id === 'apk-cache-kept')!, id: `spy-${words[0]}`, words, check: ({ model }) => (calls.push(`${words[0]}:${model.stages[0].from.image}`), []) });
+    // Six families (more than the few that run one at a time), one of them on Alpine.
+    const text = ['debian', 'ubuntu', 'python:3.12', 'node:22', 'golang:1.23', 'alpine:3.20'].map((image) => `FROM ${image}\nRUN ${image.startsWith('alpine') ? 'apk add curl' : 'echo hi'}\n`).join('');
+    familyFindings(buildModel(text), [spy(['apk']), spy(['zypper'])], {});
+    assert.deepEqual(calls, ['apk:alpine:3.20']);
   });
 
   it('family rules that do not declare quotesLines quote no line numbers', function () {
