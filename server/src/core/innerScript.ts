@@ -21,7 +21,7 @@
  */
 import { programArgs, programName, runsWheneverScriptSucceeds, scanShell, type ShellCommand, type ShellGroup, type ShellWord } from './shell';
 import type { TextEdit } from './types';
-import { switchScript, switchWrapper, type UserSwitch } from './userSwitch';
+import { SWITCH_WRAPPERS, switchScript, switchWrapper, type UserSwitch } from './userSwitch';
 import type { LineIndex } from './text';
 
 /** The shells whose scripts the shell reader reads (POSIX shells and the ones that accept their scripts). */
@@ -29,17 +29,44 @@ export const SHELL_NAMES = '(?:sh|bash|ash|dash|zsh)';
 /** A program path whose last part names one of those shells. */
 export const SHELL_PATH = new RegExp(`(?:^|/)${SHELL_NAMES}$`);
 
+/**
+ * A shell's options from `words[from]` on, as dash 0.5.12 and bash 5.2 read them (measured on
+ * Debian bookworm): whether `-c` or `-s` is among them, and the index of the first word that is
+ * none (with `-c`, the script; else the script file), `words.length` when there is none. `-c` may
+ * stand anywhere among the options (`sh -c -e '...'`, `sh -ec '...'`); `-o`/`+o` and bash's
+ * `-O`/`+O` take the next word, also in a cluster (`-eo pipefail`), as `--rcfile` and
+ * `--init-file` do; other long options (`--norc`, `--posix`) none; `--` and `-` end them.
+ */
+export function shellOptions(words: readonly ShellWord[], from: number): { command: boolean; stdin: boolean; operand: number } {
+  let command = false;
+  let stdin = false;
+  let k = from;
+  for (; k < words.length; k++) {
+    const w = words[k].value;
+    if (w === '--' || w === '-') {
+      k++;
+      break;
+    }
+    if (w.startsWith('--')) {
+      if (w === '--rcfile' || w === '--init-file') k++;
+      continue;
+    }
+    if (!/^[-+]./.test(w)) break;
+    for (const letter of w.slice(1)) {
+      if (letter === 'c') command = true;
+      else if (letter === 's') stdin = true;
+      else if (letter === 'o' || letter === 'O') k++;
+    }
+  }
+  return { command, stdin, operand: Math.min(k, words.length) };
+}
+
 /** The script file a shell runs (`sh ./gradlew build`: `./gradlew`); undefined for another program, or a shell given `-c` or `-s`. */
 export function shellScriptWord(cmd: ShellCommand): ShellWord | undefined {
   if (!SHELL_PATH.test(programName(cmd))) return undefined;
   const args = programArgs(cmd);
-  // The shell's options come first; `-o pipefail` (and bash's -O, --rcfile, --init-file) take a word.
-  let k = 0;
-  for (; k < args.length && /^[-+]/.test(args[k].value); k++) {
-    if (/^([-+][oO]|--rcfile|--init-file)$/.test(args[k].value)) k++;
-    else if (/^-[a-zA-Z]*[cs]/.test(args[k].value)) return undefined; // -c: a script in the word; -s: from standard input
-  }
-  return args[k];
+  const read = shellOptions(args, 0);
+  return read.command || read.stdin ? undefined : args[read.operand];
 }
 
 /** The words the program of {@link runProgram} receives: after a shell's script file, else after the program. */
@@ -77,26 +104,24 @@ function scriptOf(cmd: ShellCommand): { index: number; alone: boolean; to?: User
   const words = cmd.words;
   // Asked of every command of every RUN read: the regular expression only for names ending in sh.
   if (words.length < 3) return undefined;
-  const first = words[0].value;
+  // An assignment of HOME in front of a switch does not survive it (unless it keeps the caller's
+  // environment); other assignments would reach the script's commands, which are read without them.
   let from = 0;
+  while (from < words.length - 1 && words[from].value.startsWith('HOME=')) from++;
   let to: UserSwitch | undefined;
-  if (first === 'su' || first === 'runuser' || first === 'gosu') {
-    const su = switchScript(words, 0);
-    if (su) return { index: su.script, alone: su.alone, to: su.to };
-    const wrapped = switchWrapper(words, 0);
-    if (!wrapped) return undefined;
+  const first = words[from].value;
+  if (first === 'su' || first === 'runuser' || SWITCH_WRAPPERS.has(first)) {
+    const su = switchScript(words, from);
+    if (su) return su.to.keepsHome && from > 0 ? undefined : { index: su.script, alone: su.alone, to: su.to };
+    const wrapped = switchWrapper(words, from);
+    if (!wrapped || (wrapped.to.keepsHome && from > 0)) return undefined;
     ({ next: from, to } = wrapped);
-  }
+  } else if (from > 0) return undefined;
   const shell = words[from].value;
   if (!shell.endsWith('sh') || !SHELL_PATH.test(shell)) return undefined;
-  let k = from + 1;
-  for (; k < words.length; k++) {
-    const option = words[k].value;
-    if (option === '-o' || option === '+o') k++;
-    else if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(option)) break;
-    else if (!/^[-+][a-zA-Z]+$/.test(option)) return undefined;
-  }
-  return k + 1 < words.length ? { index: k + 1, alone: k + 2 === words.length, ...(to && { to }) } : undefined;
+  const read = shellOptions(words, from + 1);
+  const k = read.operand;
+  return read.command && k < words.length ? { index: k, alone: k + 1 === words.length, ...(to && { to }) } : undefined;
 }
 
 /**

@@ -13,7 +13,7 @@ import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type Docker
 import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
-import { switchWrapper, type UserSwitch } from './userSwitch';
+import { SWITCH_WRAPPERS, switchWrapper, type UserSwitch } from './userSwitch';
 import { containerCommand, execForm } from './execForm';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
@@ -442,12 +442,12 @@ interface KnownUser {
 const IMAGE_USERS: Record<string, KnownUser[]> = { node: [{ name: 'node', uid: '1000', home: '/home/node' }] };
 
 /**
- * The home of the user the command `cmd` of `instr` runs as: HOME as the command sees it (an
- * assignment in front, an export, an ENV), else the home of the user of the last USER along the
- * FROM chain ({@link userHome}). Undefined when not known, and for a command run through `sudo`.
+ * The home of the user the command `cmd` of `instr` runs as: that user's when a switch runs it as
+ * another (`gosu app`, `sudo -u app`, `su app -c '...'`; core/userSwitch.ts), else HOME as the
+ * command sees it (an assignment in front, an export, an ENV), else the home of the user of the
+ * last USER along the FROM chain ({@link userHome}). Undefined when not known.
  */
 export function homeOf(instr: Instr, cmd: ShellCommand): string | undefined {
-  if (cmd.words.slice(0, Math.max(0, programIndex(cmd))).some((w) => w.value === 'sudo')) return undefined;
   const found = switchOf(cmd);
   // The tool sets HOME to the user's, over one assigned in front of it (`HOME=/x gosu app ...`);
   // an assignment written after it wins (`gosu app env HOME=/x ...`).
@@ -473,7 +473,7 @@ function switchOf(cmd: ShellCommand): { to: UserSwitch; from: number } | undefin
   let found: { to: UserSwitch; from: number } | undefined;
   for (let i = 0; i < end; i++) {
     const w = cmd.words[i].value;
-    const wrapped = w === 'gosu' || w === 'runuser' ? switchWrapper(cmd.words, i) : undefined;
+    const wrapped = SWITCH_WRAPPERS.has(w) ? switchWrapper(cmd.words, i) : undefined;
     if (wrapped) {
       found = { to: wrapped.to, from: wrapped.next };
       i = wrapped.next - 1;
@@ -890,9 +890,12 @@ const appendsChecked = new WeakMap<DockerfileModel, Map<string, TextEdit | undef
 
 /** {@link verifiedAppend}'s check itself, for every command (exported for the test that holds the plain commands' shortcut to it). */
 export function checkAppend(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
-  const edit = appendToRun(model, instr, command);
   const run = instr.run;
-  if (!edit || !run) return undefined;
+  // A RUN of another user than root that switches for some commands (`USER app`, then `sudo
+  // apt-get ...`): what is appended runs as that user, who may not remove what root wrote (rm: Permission denied).
+  if (!run || (!runsAsRoot(instr) && run.commands.some((c) => userSwitchOf(c)))) return undefined;
+  const edit = appendToRun(model, instr, command);
+  if (!edit) return undefined;
   const lines = model.lines;
   const at = lines.offsetAt(edit.range.start);
   if (at !== lines.offsetAt(edit.range.end)) return undefined;

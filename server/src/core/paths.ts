@@ -11,7 +11,7 @@ import type { Copy } from 'dockerfile-ast';
 import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands } from './commands';
 import { jsonForm } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
-import { envFor, expandVars, homeOf, pipKeepsCache, removesAfter } from './packageManagers';
+import { envFor, expandVars, homeOf, pipKeepsCache, removesAfter, userSwitchOf } from './packageManagers';
 import { inLoginScript } from './userSwitch';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -70,8 +70,8 @@ function workOutCwds(instr: Instr): { before: Map<ShellCommand, string | undefin
   const run = instr.run;
   if (!run) return { before, end: cwd };
   for (const c of ranCommands(run)) {
-    // A login script starts in its user's home, and its `cd` ends with it.
-    if (inLoginScript(c)) {
+    // A login script (or `sudo -i`'s command) starts in its user's home, and its `cd` ends with it.
+    if (inLoginScript(c) || userSwitchOf(c)?.login) {
       before.set(c, undefined);
       continue;
     }

@@ -16,7 +16,7 @@
  * them, so they are kept apart in {@link ShellCommand.redirects}, and the command's offsets still
  * span them (a fix that takes the command out takes them too, one that appends goes after them).
  */
-import { switchWrapper, type UserSwitch } from './userSwitch';
+import { SWITCH_WRAPPERS, switchWrapper, type UserSwitch } from './userSwitch';
 
 export interface ShellWord {
   /** The word with quotes and escapes removed (what the program receives). */
@@ -563,13 +563,13 @@ function findProgram(cmd: ShellCommand): number {
   for (let i = 0; i < cmd.words.length; i++) {
     const w = cmd.words[i].value;
     if (/^[A-Za-z_][A-Za-z0-9_]*=/.test(w)) continue;
-    if (WRAPPERS.has(w)) continue;
-    // `gosu app npm ci`, `runuser -u app -- npm ci`: the program after the user.
-    const switched = w === 'gosu' || w === 'runuser' ? switchWrapper(cmd.words, i) : undefined;
+    // `gosu app npm ci`, `runuser -u app -- npm ci`, `sudo -u app npm ci`: the program after the user.
+    const switched = SWITCH_WRAPPERS.has(w) ? switchWrapper(cmd.words, i) : undefined;
     if (switched) {
       i = switched.next - 1;
       continue;
     }
+    if (WRAPPERS.has(w)) continue;
     if (w.startsWith('-') && i > 0 && WRAPPERS.has(cmd.words[i - 1].value)) continue;
     return i;
   }

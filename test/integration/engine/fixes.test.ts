@@ -171,6 +171,15 @@ const CASES: Case[] = [
     check: 'less --version | head -n 1; dpkg-query -W less',
   },
   {
+    // -e after -c: the script is the first word that is no option (read since this case was added).
+    name: 'an exec-form sh -c -e script that keeps the apt lists: removed inside its string',
+    network: 'host',
+    files: {},
+    dockerfile: `FROM ${OFFICIAL_LIKE_IMAGE}\nRUN ["sh", "-c", "-e", "apt-get update && apt-get install -y --no-install-recommends less"]\n`,
+    findings: { 'apt-lists-kept': 'measured' },
+    check: 'less --version | head -n 1; dpkg-query -W less',
+  },
+  {
     name: 'an ONBUILD trigger that keeps the apt lists: removed in the trigger, measured in an image built FROM this one',
     network: 'host',
     files: {},

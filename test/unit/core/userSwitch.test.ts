@@ -7,6 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
+import { fixAll } from '../../../server/src/core/edits';
 import { buildModel } from '../../../server/src/core/model';
 import { homeOf } from '../../../server/src/core/packageManagers';
 import { commandCwd } from '../../../server/src/core/paths';
@@ -29,6 +30,13 @@ describe('commands run as another user (gosu, runuser, su)', () => {
     for (const run of ['gosu node npm ci', 'gosu node:node npm ci', 'runuser -u node -- npm ci', 'runuser -u node npm ci', "su node -c 'npm ci'", "su -c 'npm ci' node", 'su - node -c "npm ci"', "runuser -l node -c 'npm ci'"]) {
       assert.deepEqual(npmIn(`FROM node:22\nRUN ${run}\n`).programs, ['npm'], run);
     }
+    // sudo (-u, with its options before the program), su-exec, HOME assigned in front of su, and a
+    // shell's options around -c (sh -c -e '...': the script is the first word that is no option).
+    for (const run of ['sudo -u node npm ci', 'sudo -u node -H npm ci', 'sudo -E npm ci', 'sudo -uapp -- npm ci', 'sudo --user=app -D /tmp npm ci', 'su-exec node npm ci', "HOME=/x su node -c 'npm ci'", "bash -O extglob -c 'npm ci'", "bash +O extglob -c 'npm ci'", "sh -c -e 'npm ci'", "sh -e -c 'npm ci'", "bash -eo pipefail -c 'npm ci'", "bash --norc -c 'npm ci'", "bash --rcfile /dev/null -c 'npm ci'", "sh -c -- 'npm ci'", "sudo -u node sh -c 'npm ci'", '["gosu", "node", "npm", "ci"]', '["sudo", "-u", "node", "npm", "ci"]', '["sh", "-c", "-e", "npm ci"]']) {
+      assert.deepEqual(npmIn(`FROM node:22\nRUN ${run}\n`).programs, ['npm'], run);
+    }
+    // Other assignments in front would reach the script's commands, read without them; with -m, HOME does.
+    for (const run of ["FOO=1 su node -c 'npm ci'", "HOME=/x su -m node -c 'npm ci'", "HOME=/x sudo -E sh -c 'npm ci'"]) assert.equal(buildModel(`FROM node:22\nRUN ${run}\n`).instructions[1].run!.commands.length, 1, run);
     // Words after the user are the shell's $0 and arguments: not read in place.
     assert.deepEqual(npmIn("FROM node:22\nRUN su node -c 'npm ci' && su node -c 'npm ci' x y\n").programs, ['npm', 'su']);
   });
@@ -55,6 +63,25 @@ describe('commands run as another user (gosu, runuser, su)', () => {
       ["FROM node:22\nRUN su -p node -c 'npm ci'", '/root'],
       ["FROM node:22\nRUN su -s /bin/sh -c 'npm ci' node", '/home/node'],
       ['FROM node:22\nRUN echo x && su node -c "cd /app && npm ci"', '/home/node'],
+      // sudo 1.9.13 with Debian's sudoers, run as root: the user's HOME, the caller's with -E or
+      // --preserve-env (or a list of it naming HOME), unless -H; one assigned after it wins.
+      ['FROM node:22\nRUN sudo -u node npm ci', '/home/node'],
+      ['FROM node:22\nRUN sudo -H -u node npm ci', '/home/node'],
+      ['FROM node:22\nRUN sudo -u#1000 npm ci', '/home/node'],
+      ['FROM node:22\nRUN HOME=/x sudo -u node npm ci', '/home/node'],
+      ['FROM node:22\nRUN sudo npm ci', '/root'],
+      ['FROM node:22\nUSER node\nRUN sudo npm ci', '/root'],
+      ['FROM node:22\nRUN sudo -E -u node npm ci', '/root'],
+      ['FROM node:22\nRUN HOME=/x sudo -E -u node npm ci', '/x'],
+      ['FROM node:22\nRUN sudo --preserve-env -u node npm ci', '/root'],
+      ['FROM node:22\nRUN sudo --preserve-env=PATH -u node npm ci', '/home/node'],
+      ['FROM node:22\nRUN sudo --preserve-env=PATH,HOME -u node npm ci', '/root'],
+      ['FROM node:22\nRUN sudo -EH -u node npm ci', '/home/node'],
+      ['FROM node:22\nRUN sudo -u node HOME=/y npm ci', '/y'],
+      ['FROM node:22\nRUN sudo -u node sh -c "npm ci"', '/home/node'],
+      ['FROM node:22\nRUN su-exec node npm ci', '/home/node'],
+      ['FROM node:22\nRUN ["su-exec", "node:node", "npm", "ci"]', '/home/node'],
+      ["FROM node:22\nRUN HOME=/x su node -c 'npm ci'", '/home/node'],
     ];
     for (const [text, home] of cases) assert.equal(npmIn(text).home, home, text);
   });
@@ -72,6 +99,8 @@ describe('commands run as another user (gosu, runuser, su)', () => {
     assert.equal(npmIn("FROM node:22\nWORKDIR /app\nRUN su node -c 'npm ci'").cwd, '/app');
     assert.equal(npmIn("FROM node:22\nWORKDIR /app\nRUN su - node -c 'npm ci'").cwd, undefined);
     assert.equal(npmIn("FROM node:22\nWORKDIR /app\nRUN runuser -l node -c 'npm ci'").cwd, undefined);
+    assert.equal(npmIn('FROM node:22\nWORKDIR /app\nRUN sudo -u node npm ci').cwd, '/app');
+    assert.equal(npmIn('FROM node:22\nWORKDIR /app\nRUN sudo -i -u node npm ci').cwd, undefined);
   });
 
   it('reports the cache that user keeps, without a fix that would empty root\'s instead', () => {
@@ -88,5 +117,25 @@ describe('commands run as another user (gosu, runuser, su)', () => {
     for (const run of ['gosu node npm ci && rm -rf /home/node/.npm', "su node -c 'npm ci && rm -rf ~/.npm'", "su node -c 'npm ci' && rm -rf /home/node/.npm", 'runuser -m -u node -- npm ci && rm -rf /root/.npm']) assert.deepEqual(cache(run), [], run);
     // Run as root, as before: the fix.
     assert.equal(cache('npm ci')[0], 'Clean up in the same RUN (npm cache clean --force)');
+  });
+
+  it('appends no repair to a RUN of another user than root that switches (USER app, then sudo apt-get)', () => {
+    const fixed = (text: string) => fixAll(text, ENV, {}, { includeUnpreferred: true }).text;
+    // As vscode, rm -rf /var/lib/apt/lists/* after sudo apt-get fails (Permission denied): the build would break.
+    const asUser = 'FROM debian:bookworm\nRUN useradd -m vscode\nUSER vscode\nRUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl\n';
+    assert.deepEqual(analyze(asUser, ENV).findings.map((f) => f.ruleId), ['apt-lists-kept']);
+    assert.equal(fixed(asUser), asUser);
+    // As root, sudo is root too: the lists are removed after the shell, as after su's (1fb972d).
+    const asRoot = "FROM debian:bookworm\nRUN sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends curl'\n";
+    assert.equal(fixed(asRoot), "FROM debian:bookworm\nRUN sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends curl' && rm -rf /var/lib/apt/lists/*\n");
+  });
+
+  it('reads exec-form RUNs that switch users or hand a script to -c, and fixes them inside the string or not at all', () => {
+    const fixed = (text: string) => fixAll(text, ENV, {}, { includeUnpreferred: true }).text;
+    const gosu = 'FROM node:22-slim\nWORKDIR /app\nCOPY . .\nRUN ["gosu", "node", "npm", "ci"]\nCMD ["node", "index.js"]\n';
+    assert.ok(analyze(gosu, ENV).findings.some((f) => f.ruleId === 'npm-cache-kept'));
+    assert.equal(fixed(gosu), gosu);
+    const script = 'FROM debian:bookworm\nRUN ["sh", "-c", "-e", "apt-get update && apt-get install -y --no-install-recommends curl"]\n';
+    assert.equal(fixed(script), 'FROM debian:bookworm\nRUN ["sh", "-c", "-e", "apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*"]\n');
   });
 });
