@@ -61,7 +61,7 @@ function printedFolder(instr: Instr, rm: ShellCommand, path: string): string | u
  */
 export function pipCacheDir(instr: Instr, cmd: ShellCommand): string {
   const env = (name: string) => envFor(instr, cmd, name);
-  return flagValue(cmd, '--cache-dir') ?? env('PIP_CACHE_DIR') ?? userCacheDir(env, 'pip');
+  return flagValue(cmd, '--cache-dir') ?? setIn(env, 'PIP_CACHE_DIR') ?? userCacheDir(env, 'pip');
 }
 
 /** Yarn classic's cache folder as root, whose home yarn takes to be /usr/local/share. */
@@ -74,7 +74,7 @@ export const YARN_ROOT_CACHE = '/usr/local/share/.cache/yarn';
  * An install's own --cache-folder is the caller's to read.
  */
 export function yarnCacheFolder(env: (name: string) => string | undefined, root: boolean): string {
-  return env('YARN_CACHE_FOLDER') ?? (root && !xdgCacheHome(env) ? YARN_ROOT_CACHE : userCacheDir(env, 'yarn'));
+  return setIn(env, 'YARN_CACHE_FOLDER') ?? (root && !setIn(env, 'XDG_CACHE_HOME') ? YARN_ROOT_CACHE : userCacheDir(env, 'yarn'));
 }
 
 /**
@@ -700,13 +700,16 @@ function startedCommands(words: string[] | string): ShellCommand[] {
  * then cache in their default folders).
  */
 export function userCacheDir(env: (name: string) => string | undefined, name: string): string {
-  return `${xdgCacheHome(env) ?? '~/.cache'}/${name}`;
+  return `${setIn(env, 'XDG_CACHE_HOME') ?? '~/.cache'}/${name}`;
 }
 
-/** XDG_CACHE_HOME as `env` has it, undefined when unset or empty. */
-function xdgCacheHome(env: (name: string) => string | undefined): string | undefined {
-  const xdg = env('XDG_CACHE_HOME')?.replace(/^(["'])(.*)\1$/, '$2');
-  return xdg?.trim() ? xdg : undefined;
+/**
+ * A variable naming a folder as `env` has it (quotes gone), undefined when unset or empty: pip
+ * 23.2.1 and yarn 1.22.22 take an empty XDG_CACHE_HOME, PIP_CACHE_DIR or YARN_CACHE_FOLDER as unset.
+ */
+export function setIn(env: (name: string) => string | undefined, name: string): string | undefined {
+  const value = env(name)?.replace(/^(["'])(.*)\1$/, '$2');
+  return value?.trim() ? value : undefined;
 }
 
 /** How a cache rule reads one RUN command. */

@@ -6,7 +6,7 @@
  * corepack 0.34.6 (Node 20's) ran yarn 1.22.22, and so with `packageManager: "yarn@1.22.22"`
  * (measured). After it the rule speaks only where it sees that package.json.
  */
-import { appendRepair, cacheRule, flagValue, runsAsRoot, yarnCacheFolder, YARN_ROOT_CACHE, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, cacheRule, flagValue, runsAsRoot, setIn, yarnCacheFolder, YARN_ROOT_CACHE, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnCacheClean, yarnInstall } from '../core/yarn';
 import { formatBytes } from '../sizes';
@@ -47,7 +47,7 @@ export const rule = cacheRule({
     // nor ~/.cache/yarn when XDG_CACHE_HOME=/cache moved it to /cache/yarn (yarn 1.22.22).
     // yarn 1.22 keeps it all in <cache folder>/v6 (what `yarn cache dir` prints): removing that, or the folder, empties it.
     const emptied = (d: string) => handled(`${d}/v6`);
-    const named = flagValue(c.cmd, '--cache-folder') ?? c.env('YARN_CACHE_FOLDER');
+    const named = flagValue(c.cmd, '--cache-folder') ?? setIn(c.env, 'YARN_CACHE_FOLDER');
     // As root without XDG_CACHE_HOME, ~/.cache/yarn too, as before; berry's folders where none is named.
     const also = named !== undefined ? [] : [...(cacheFolder(c) === YARN_ROOT_CACHE ? ['~/.cache/yarn'] : []), ...BERRY_DIRS];
     return [cacheFolder(c), ...also].some(emptied);

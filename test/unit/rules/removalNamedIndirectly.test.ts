@@ -54,6 +54,13 @@ describe('a removal that names the cache folder indirectly', () => {
     ['yarn-cache-kept', 'node:20\nENV XDG_CACHE_HOME=/cache\nUSER node', 'yarn install && rm -rf /cache/yarn', 0],
     ['yarn-cache-kept', 'node:20\nENV XDG_CACHE_HOME=/cache\nUSER node', 'yarn install && rm -rf ~/.cache/yarn', 1],
     ['yarn-cache-kept', 'node:20\nENV XDG_CACHE_HOME=', 'yarn install && rm -rf /usr/local/share/.cache/yarn', 0],
+    // An empty PIP_CACHE_DIR or YARN_CACHE_FOLDER is none too (pip 23.2.1: /root/.cache/pip, or
+    // /cache/pip with XDG_CACHE_HOME=/cache; yarn 1.22.22 as root: /usr/local/share/.cache/yarn/v6).
+    ['pip-cache-kept', 'python:3.12-slim\nENV PIP_CACHE_DIR=', 'pip install flask && rm -rf /root/.cache/pip', 0],
+    ['pip-cache-kept', 'python:3.12-slim\nENV XDG_CACHE_HOME=/cache', 'PIP_CACHE_DIR= pip install flask && rm -rf /cache/pip', 0],
+    ['pip-cache-kept', 'python:3.12-slim\nENV PIP_CACHE_DIR=""', 'pip install flask && rm -rf "$(pip cache dir)"', 0],
+    ['yarn-cache-kept', 'node:20\nENV YARN_CACHE_FOLDER=', 'yarn install && rm -rf /usr/local/share/.cache/yarn', 0],
+    ['yarn-cache-kept', 'node:20\nENV YARN_CACHE_FOLDER=', 'yarn install && rm -rf $(yarn cache dir)', 0],
     // A find that deletes all the cache folder holds (the apt lists' reading, 3bee823).
     ['npm-cache-kept', 'node:20', 'npm ci && find ~/.npm -delete', 0],
     ['npm-cache-kept', 'node:20', 'npm ci && find /root/.npm -mindepth 1 -delete', 0],
@@ -148,5 +155,7 @@ describe('a removal that names the cache folder indirectly', () => {
     assert.match(message('yarn-cache-kept', 'FROM node:20\nENV XDG_CACHE_HOME=/cache\nRUN yarn install\n'), /cache \(\/cache\/yarn\)/);
     assert.match(message('yarn-cache-kept', 'FROM node:20\nRUN yarn install\n'), /cache \(\/usr\/local\/share\/\.cache\/yarn\)/);
     assert.match(message('yarn-cache-kept', 'FROM node:20\nUSER node\nRUN yarn install\n'), /cache \(~\/\.cache\/yarn\)/);
+    assert.match(message('pip-cache-kept', 'FROM python:3.12-slim\nENV PIP_CACHE_DIR=\nRUN pip install flask\n'), /cache \(~\/\.cache\/pip\)/);
+    assert.match(message('yarn-cache-kept', 'FROM node:20\nENV YARN_CACHE_FOLDER=\nRUN yarn install\n'), /cache \(\/usr\/local\/share\/\.cache\/yarn\)/);
   });
 });
