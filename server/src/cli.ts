@@ -50,7 +50,9 @@ Options:
 Configuration: the nearest .dockerfile-size-hints.yaml and .hadolint.yaml (ignored, override)
 apply, as in the editor.
 
-Exit codes: 0 nothing at or above the threshold, 1 findings at or above it, 2 usage error.`;
+Exit codes: 0 nothing at or above the threshold, 1 findings at or above it or a file's error (not
+analysed, a configuration problem, no stage named as the target, the build context not measured),
+2 usage error. A note (ONBUILD triggers too large to check) is information and does not count.`;
 
 interface Options {
   format: Format;
@@ -152,12 +154,13 @@ export async function analyseFiles(files: string[], fix: false | 'safe' | 'all' 
       const estimate = estimateImage(analysis.model, { context });
       const problems = (config.project?.problems ?? []).map((p) => `configuration: ${config.project!.path}: ${p}`);
       if (analysis.skipped) problems.push(analysis.skipped);
-      if (analysis.triggersNotChecked) problems.push(`line ${analysis.triggersNotChecked.range.start.line + 1}: ${analysis.triggersNotChecked.message}`);
       const noTarget = missingTarget(analysis);
       if (noTarget) problems.push(noTarget);
       const unmeasured = contextNotMeasured(context);
       if (unmeasured) problems.push(unmeasured);
-      reports.push({ file, findings: analysis.findings, estimate, ...(problems.length ? { error: problems.join('; ') } : {}) });
+      // Information, as in the editor: the file's own findings are all there.
+      const note = analysis.triggersNotChecked && { line: analysis.triggersNotChecked.range.start.line + 1, message: analysis.triggersNotChecked.message };
+      reports.push({ file, findings: analysis.findings, estimate, ...(problems.length ? { error: problems.join('; ') } : {}), ...(note ? { note } : {}) });
     } catch (e) {
       reports.push({ file, findings: [], error: e instanceof Error ? e.message : String(e) });
     }

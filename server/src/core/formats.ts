@@ -14,7 +14,13 @@ export interface FileReport {
   findings: Finding[];
   /** The final image's estimate, when the file has a stage. */
   estimate?: StageEstimate;
+  /** Why the file, or part of what it needs, could not be analysed: fails the run. */
   error?: string;
+  /**
+   * Said about the file at a line, neither a finding nor a failure (information, as the editor
+   * shows it): the ONBUILD triggers not checked. Does not count for the exit code.
+   */
+  note?: { line: number; message: string };
 }
 
 function estimateJson(e: StageEstimate) {
@@ -39,6 +45,7 @@ export function formatText(reports: FileReport[]): string {
   const lines: string[] = [];
   for (const r of reports) {
     if (r.error) lines.push(`${r.file}: error: ${r.error}`);
+    if (r.note) lines.push(`${r.file}:${r.note.line}: note: ${r.note.message}`);
     for (const f of r.findings) lines.push(`${r.file}:${f.range.start.line + 1}:${f.range.start.character + 1} ${f.severity} ${f.ruleId} ${f.message}`);
     if (r.estimate) lines.push(`${r.file}: final image ${describeEstimate(r.estimate)}`);
   }
@@ -50,6 +57,7 @@ export function formatJson(reports: FileReport[]): string {
     reports.map((r) => ({
       file: r.file,
       ...(r.error ? { error: r.error } : {}),
+      ...(r.note ? { note: r.note } : {}),
       findings: r.findings.map((f) => ({
         ruleId: f.ruleId,
         severity: f.severity,
@@ -67,6 +75,9 @@ export function formatJson(reports: FileReport[]): string {
     2,
   );
 }
+
+/** A report's path as a SARIF artifact URI: forward slashes, no leading ./ . */
+const sarifUri = (file: string) => file.split('\\').join('/').replace(/^\.\//, '');
 
 const SARIF_LEVEL: Record<Severity, string> = { error: 'error', warning: 'warning', info: 'note', hint: 'note' };
 
@@ -113,7 +124,7 @@ export function formatSarif(reports: FileReport[], version: string, helpBase?: s
             locations: [
               {
                 physicalLocation: {
-                  artifactLocation: { uri: r.file.split('\\').join('/').replace(/^\.\//, '') },
+                  artifactLocation: { uri: sarifUri(r.file) },
                   region: { startLine: f.range.start.line + 1, startColumn: f.range.start.character + 1, endLine: f.range.end.line + 1, endColumn: f.range.end.character + 1 },
                 },
               },
@@ -121,7 +132,15 @@ export function formatSarif(reports: FileReport[], version: string, helpBase?: s
             properties: { inFinalImage: f.inFinalImage, ...(f.saving ? { saving: f.saving } : {}) },
           })),
         ),
-        invocations: [{ executionSuccessful: reports.every((r) => !r.error), toolExecutionNotifications: reports.filter((r) => r.error).map((r) => ({ level: 'error', message: { text: `${r.file}: ${r.error}` } })) }],
+        invocations: [
+          {
+            executionSuccessful: reports.every((r) => !r.error),
+            toolExecutionNotifications: reports.flatMap((r) => [
+              ...(r.error ? [{ level: 'error', message: { text: `${r.file}: ${r.error}` } }] : []),
+              ...(r.note ? [{ level: 'note', message: { text: `${r.file}:${r.note.line}: ${r.note.message}` }, locations: [{ physicalLocation: { artifactLocation: { uri: sarifUri(r.file) }, region: { startLine: r.note.line } } }] }] : []),
+            ]),
+          },
+        ],
       },
     ],
   };
@@ -143,6 +162,7 @@ export function formatGithub(reports: FileReport[]): string {
   const lines: string[] = [];
   for (const r of reports) {
     if (r.error) lines.push(`::error file=${ghProperty(r.file)}::${ghData(r.error)}`);
+    if (r.note) lines.push(`::notice file=${ghProperty(r.file)},line=${r.note.line}::${ghData(r.note.message)}`);
     for (const f of r.findings) {
       const props = [
         `file=${ghProperty(r.file)}`,

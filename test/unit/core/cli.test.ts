@@ -135,6 +135,29 @@ describe('CLI', () => {
     assert.match(r.out, /error image-over-budget The final image is at least about 1\.\d GB .* over the budget of 250 MB/);
     assert.equal((await run(['--max-size', 'huge'])).code, 2);
   });
+  it('gives ONBUILD triggers too large to check as a note, not an error: it does not fail the run', async () => {
+    // The triggers are analysed in a copy that holds the file and them again (onbuild.test).
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-cli-onbuild-'));
+    try {
+      const file = path.join(dir, 'Dockerfile');
+      fs.writeFileSync(file, `FROM debian:bookworm-slim\nWORKDIR /app\nONBUILD RUN pip install a && echo ${'x'.repeat(600_000)}\n`);
+      const text = await run(['--severity', 'error', file]);
+      assert.equal(text.code, 0, text.out);
+      assert.match(text.out, /Dockerfile:3: note: ONBUILD triggers not checked: the file is too large with them\.\n/);
+      assert.doesNotMatch(text.out, /error/);
+      const json = JSON.parse((await run(['--format', 'json', file])).out);
+      assert.deepEqual(json[0].note, { line: 3, message: 'ONBUILD triggers not checked: the file is too large with them.' });
+      assert.equal(json[0].error, undefined);
+      const sarif = JSON.parse((await run(['--format', 'sarif', file])).out).runs[0].invocations[0];
+      assert.equal(sarif.executionSuccessful, true);
+      assert.deepEqual(sarif.toolExecutionNotifications.map((n: { level: string }) => n.level), ['note']);
+      assert.match((await run(['--format', 'github', file])).out, /^::notice file=.*Dockerfile,line=3::ONBUILD triggers not checked/m);
+      const help = (await run(['--help'])).out;
+      assert.match(help, /A note \(ONBUILD triggers too large to\s+check\) is information and does not count/);
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
   it('exits 2 on usage errors', async () => {
     assert.equal((await run(['--format', 'xml'])).code, 2);
     assert.equal((await run(['--bogus'])).code, 2);
