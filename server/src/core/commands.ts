@@ -5,7 +5,7 @@
  */
 import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript, Stage } from './model';
-import { closesCompound, mayRunInBackground, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, textEnd, type ShellCommand, type ShellWord } from './shell';
+import { closesCompound, mayRunInBackground, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, runInBackground, textEnd, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 import { firstIndex } from './text';
 import { resolvePath, workdirAt } from './workdir';
@@ -151,7 +151,7 @@ function globRegExp(glob: string): RegExp {
  * (`rm -f ~/.npmrc` leaves ~/.npm).
  */
 export function removesPath(run: RunScript, ...dirs: string[]): boolean {
-  return ranCommands(run).some((c) => removesOneOf(c, dirs));
+  return ranCommands(run).some((c) => removesOneOf(run, c, dirs));
 }
 
 /**
@@ -159,7 +159,7 @@ export function removesPath(run: RunScript, ...dirs: string[]): boolean {
  * `cmd` then writes (`rm -rf /var/cache/apk/* && apk add curl` keeps the add's index).
  */
 export function removesPathAfter(run: RunScript, cmd: ShellCommand, ...dirs: string[]): boolean {
-  return firstRanAfter(run, cmd, (c) => removesOneOf(c, dirs), `rm ${dirs.join('\0')}`) !== undefined;
+  return firstRanAfter(run, cmd, (c) => removesOneOf(run, c, dirs), `rm ${dirs.join('\0')}`) !== undefined;
 }
 
 /**
@@ -174,13 +174,17 @@ const INDEX_FILES: Record<string, string[]> = {
 };
 
 /**
- * True when `c` is an `rm` of one of `dirs` as a whole ({@link pathCovers}), or of all the files an
- * index folder holds ({@link INDEX_FILES}), or a `find` that empties it ({@link emptiedByFind}; one
- * that stays at the top of an index folder takes its files too: they are all there).
- * `path` reads an operand (as written when not given).
+ * True when `c`, one of the commands `run` runs, is an `rm` of one of `dirs` as a whole
+ * ({@link pathCovers}), or of all the files an index folder holds ({@link INDEX_FILES}), or a
+ * `find` that empties it ({@link emptiedByFind}; one that stays at the top of an index folder
+ * takes its files too: they are all there), and runs in the foreground: one run in the background
+ * (`rm -rf /var/lib/apt/lists/* &`) may not have removed them when the script exits and the layer
+ * is committed ({@link runInBackground}). `path` reads an operand (as written when not given).
  */
-export function removesOneOf(c: ShellCommand, dirs: string[], path: (operand: string) => string = (p) => p): boolean {
-  const top = programName(c) === 'find' ? emptiedByFind(c) : undefined;
+export function removesOneOf(run: RunScript, c: ShellCommand, dirs: string[], path: (operand: string) => string = (p) => p): boolean {
+  const name = programName(c);
+  if ((name !== 'rm' && name !== 'find') || oncePerRun(run, runInBackground, runInBackground).has(c)) return false;
+  const top = name === 'find' ? emptiedByFind(c) : undefined;
   if (top?.top) return top.starts.some((o) => dirs.some((d) => d in INDEX_FILES && normalizeCachePath(path(o)) === d));
   const ops = removedOperands(c).map(path);
   return ops.length > 0 && dirs.some((d) => ops.some((o) => pathCovers(o, d)) || (INDEX_FILES[d]?.every((f) => ops.some((o) => pathCovers(o, `${d}/${f}`))) ?? false));

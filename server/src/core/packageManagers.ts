@@ -10,7 +10,7 @@
  */
 import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS } from './commands';
 import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
-import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
+import { inlineAssignments, programArgs, programIndex, programName, runInBackground, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
 import { SWITCH_WRAPPERS, switchWrapper, type UserSwitch } from './userSwitch';
@@ -95,7 +95,7 @@ const variableRm = (c: ShellCommand) => removedOperands(c).some((p) => p.include
 
 /** {@link removesOneOf}, the operands read as the command `c` of `instr` sees them ({@link removalPath}, {@link envFor}). */
 export function removesHere(instr: Instr, c: ShellCommand, dirs: string[]): boolean {
-  return removesOneOf(c, dirs, (p) => removalPath(instr, c, p, (name) => envFor(instr, c, name)));
+  return removesOneOf(instr.run!, c, dirs, (p) => removalPath(instr, c, p, (name) => envFor(instr, c, name)));
 }
 
 /** True when `p` starts with the home (`~`, `$HOME`, `${HOME}`): its folder depends on the user. */
@@ -800,6 +800,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // places), not by a walk over the rest of the RUN per command: that was quadratic.
           let cleans: { at: number; home: string | undefined }[] | undefined;
           let rms: { at: number; path: string }[] | undefined;
+          let background: ReadonlySet<ShellCommand> | undefined;
           for (let k = 0; k < run.commands.length; k++) {
             const cmd = run.commands[k];
             if (!spec.fills(cmd)) continue;
@@ -807,12 +808,15 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             if (spec.optsOut?.(c)) continue;
             // A cleaning command after it empties its cache unless it runs with another home
             // (`su node -c 'npm ci' && npm cache clean --force` empties root's).
-            cleans ??= run.commands.flatMap((a, at) => (spec.cleans(a) ? [{ at, home: homeOf(instr, a) }] : []));
+            // Not one run in the background (`npm cache clean --force &`): the RUN may end before it does.
+            background ??= runInBackground(run.commands);
+            const inBackground = background;
+            cleans ??= run.commands.flatMap((a, at) => (spec.cleans(a) && !inBackground.has(a) ? [{ at, home: homeOf(instr, a) }] : []));
             const home = homeOf(instr, cmd);
             let cleaned = false;
             for (let i = cleans.length - 1; i >= 0 && cleans[i].at > k && !cleaned; i--) cleaned = !home || !cleans[i].home || cleans[i].home === home;
             if (cleaned) continue;
-            rms ??= run.commands.flatMap((a, at) => removedPaths([a]).map((path) => ({ at, path })));
+            rms ??= run.commands.flatMap((a, at) => (inBackground.has(a) ? [] : removedPaths([a]).map((path) => ({ at, path }))));
             const mounts = cacheMountTargets(instr);
             // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
             const removed = rms.filter((r) => r.at > k).map((r) => removalPath(instr, run.commands[r.at], r.path, c.env));

@@ -649,6 +649,57 @@ export function inlineAssignments(cmd: ShellCommand): Map<string, string> {
 const LIST_ENDS: ReadonlySet<string> = new Set(['', ';', '\n', '&', ...ITEM_ENDS]);
 
 /**
+ * The commands of `commands` (a RUN's script) that run in the background: in an AND-OR list run
+ * with `&` (or holding an `&>` at or after them, which dash reads as one: {@link redirectsBothOutputs}),
+ * or in a group or subshell that stands in one. The script may exit before they finish, and the
+ * layer is committed with what they had done by then. As {@link runsWheneverScriptSucceeds} reads
+ * it (a group as one element, which its last command's operator ends), in one walk: per level, its
+ * elements from the last to the first.
+ */
+export function runInBackground(commands: readonly ShellCommand[]): ReadonlySet<ShellCommand> {
+  type Element = { key: ShellGroup | ShellCommand; last: ShellCommand };
+  const levels = new Map<ShellGroup | undefined, Element[]>();
+  const groups: ShellGroup[] = []; // in the order they open: a parent before its groups
+  const elementOf = new Map<ShellGroup, Element>();
+  const add = (level: ShellGroup | undefined, e: Element) => {
+    const list = levels.get(level);
+    if (list) list.push(e);
+    else levels.set(level, [e]);
+    return e;
+  };
+  for (const c of commands) {
+    const opened: ShellGroup[] = [];
+    for (let g = c.group; g && !elementOf.has(g); g = g.parent) opened.unshift(g);
+    for (const g of opened) {
+      groups.push(g);
+      elementOf.set(g, add(g.parent, { key: g, last: c }));
+    }
+    if (c.group) elementOf.get(c.group)!.last = c;
+    add(c.group, { key: c, last: c });
+  }
+  // A group's last command is its inner groups' last one when that comes later.
+  const order = new Map(commands.map((c, i) => [c, i]));
+  for (let i = groups.length - 1; i >= 0; i--) {
+    const [inner, outer] = [elementOf.get(groups[i])!, groups[i].parent && elementOf.get(groups[i].parent!)];
+    if (outer && order.get(inner.last)! > order.get(outer.last)!) outer.last = inner.last;
+  }
+  const marked = new Set<ShellGroup | ShellCommand>();
+  for (const list of levels.values()) {
+    let background = false;
+    for (let i = list.length - 1; i >= 0; i--) {
+      const last = list[i].last;
+      if (i < list.length - 1 && LIST_ENDS.has(last.ends ?? last.after)) background = false;
+      if (mayRunInBackground(last)) background = true;
+      if (background) marked.add(list[i].key);
+    }
+  }
+  for (const g of groups) if (g.parent && marked.has(g.parent)) marked.add(g);
+  const out = new Set<ShellCommand>();
+  for (const c of commands) if (marked.has(c) || (c.group && marked.has(c.group))) out.add(c);
+  return out;
+}
+
+/**
  * True when `cmd` (one of `commands`, a RUN's script) ran, once, in every run of the script that
  * exited 0, which is every run of a build that succeeded: `/bin/sh -c` fails the RUN on a
  * non-zero status. A fix that moves the command's effect elsewhere (into a COPY flag, or into

@@ -1,0 +1,58 @@
+/**
+ * A removal run in the background (`rm -rf /var/lib/apt/lists/* &`, in a subshell, a group or a
+ * `sh -c` script run so, or before an `&>` that dash reads as `&`) is no cleanup: the script may
+ * exit, and the layer be committed, before it has removed anything. One in the foreground after
+ * the background list still is.
+ */
+import * as assert from 'node:assert/strict';
+import { analyze } from '../../../server/src/core/analyze';
+import { runInBackground, scanShell } from '../../../server/src/core/shell';
+
+const ENV = { context: {} };
+const INSTALL = 'apt-get update && apt-get install -y --no-install-recommends curl';
+
+function reported(rule: string, text: string): number {
+  return analyze(text, ENV).findings.filter((f) => f.ruleId === rule).length;
+}
+
+describe('a removal run in the background', () => {
+  for (const [run, kept] of [
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* &`, true],
+    [`${INSTALL} && (rm -rf /var/lib/apt/lists/* &)`, true],
+    [`${INSTALL}; { rm -rf /var/lib/apt/lists/*; } &`, true],
+    [`${INSTALL}; (echo x && rm -rf /var/lib/apt/lists/*) & wait`, true],
+    [`${INSTALL}; sh -c 'rm -rf /var/lib/apt/lists/*' &`, true],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* &>/dev/null`, true],
+    [`${INSTALL}; find /var/lib/apt/lists -type f -delete &`, true],
+    [`${INSTALL}; sleep 1 & rm -rf /var/lib/apt/lists/*`, false],
+    [`${INSTALL}; (sleep 1 &) ; rm -rf /var/lib/apt/lists/*`, false],
+    [`${INSTALL} && rm -rf /var/lib/apt/lists/* >/dev/null`, false],
+  ] as const) {
+    it(`${kept ? 'keeps' : 'removes'} the lists: ${run}`, () => {
+      assert.equal(reported('apt-lists-kept', `FROM debian:bookworm-slim\nRUN ${run}\n`), kept ? 1 : 0);
+    });
+  }
+
+  it('apk: an rm of the cache in the background leaves it', () => {
+    assert.equal(reported('apk-cache-kept', 'FROM alpine:3.19\nRUN apk add curl && rm -rf /var/cache/apk/* &\n'), 1);
+    assert.equal(reported('apk-cache-kept', 'FROM alpine:3.19\nRUN apk add curl && rm -rf /var/cache/apk/*\n'), 0);
+  });
+
+  it('reads each level of groups and subshells as runsWheneverScriptSucceeds does', () => {
+    const names = (script: string) => [...runInBackground(scanShell(script).commands)].map((c) => c.words.map((w) => w.value).join(' '));
+    assert.deepEqual(names('a && b & c'), ['a', 'b']);
+    assert.deepEqual(names('a; ( b; ( c ) ) & d'), ['b', 'c']);
+    assert.deepEqual(names('{ a; b; } & c && d'), ['a', 'b', '}']);
+    assert.deepEqual(names('a &>log && b'), ['a']);
+    assert.deepEqual(names('( a; b & ) && c'), ['a', 'b']); // the group's last command's `&` is taken for the group's, as there
+    assert.deepEqual(names('a; b'), []);
+  });
+});
+
+describe('cache rules: a cleanup run in the background', () => {
+  it('leaves the cache: npm cache clean --force &, rm -rf of the registry &', () => {
+    assert.equal(reported('npm-cache-kept', 'FROM node:20-slim\nRUN npm ci && npm cache clean --force &\n'), 1);
+    assert.equal(reported('npm-cache-kept', 'FROM node:20-slim\nRUN npm ci && npm cache clean --force\n'), 0);
+    assert.equal(reported('npm-cache-kept', 'FROM node:20-slim\nRUN npm ci && rm -rf ~/.npm &\n'), 1);
+  });
+});
