@@ -866,9 +866,10 @@ export function appendRepair(model: DockerfileModel, instr: Instr, command: stri
 
 /**
  * {@link appendToRun}, checked: the edit is applied to a copy and the file parsed again, and the
- * edit is kept only when the RUN then ends with exactly `command` as a command of its own. This
- * catches scripts whose last line ends in a backslash (in a heredoc the new line would become
- * arguments of the previous command) and anything else that would glue the cleanup onto it.
+ * edit is kept only when the RUN then ends with exactly `command` as a command of its own, outside
+ * any subshell negated by `!` (appendToRun's text lands inside a last `( ... )`). This catches
+ * scripts whose last line ends in a backslash (in a heredoc the new line would become arguments of
+ * the previous command) and anything else that would glue the cleanup onto it.
  */
 export function verifiedAppend(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
   // Every finding of a cache rule in a RUN gets the same repair: checked once per model, RUN and
@@ -920,6 +921,9 @@ export function checkAppend(model: DockerfileModel, instr: Instr, command: strin
   const again = after.instructions[1]?.run;
   const last = again?.commands[again.commands.length - 1];
   if (!again || !last || again.commands.length !== run.commands.length + 1) return undefined;
+  // Not inside a subshell negated by `!` (`RUN ! ( apt-get update && apt-get install -y x )`): a
+  // build that succeeded had it fail, so the command there would not run, or would make it succeed.
+  for (let g = last.group; g; g = g.parent) if (g.kind === '(' && g.negated) return undefined;
   const lastText = after.text.slice(again.docOffset(last.start), again.docOffset(last.end - 1) + 1);
   return lastText === command ? edit : undefined;
 }
