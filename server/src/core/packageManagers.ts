@@ -720,6 +720,8 @@ export interface CacheCommandContext {
   env(name: string): string | undefined;
   /** Cache-mount targets and paths removed after the command, as written (ENV variables expanded). */
   paths?: string[];
+  /** Whether those take care of `dir` (cacheHandled's `handled`), for a message that names what stays. */
+  handled?: (dir: string) => boolean;
   /** The analysis's build-context facts, for rules with a `contextKey` (empty for the others). */
   context?: BuildContextFacts;
   /** The file's model, for questions about the rest of the image (set by the check). */
@@ -821,11 +823,12 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
             const removed = rms.filter((r) => r.at > k).map((r) => removalPath(instr, run.commands[r.at], r.path, c.env));
             const handled = (dir: string) => mounts.some((m) => pathCovers(m, dir, { dir: home })) || removed.some((r) => pathCovers(r, dir, { dir: home }));
-            if (spec.cacheHandled(handled, { ...c, paths: [...mounts, ...removed] })) continue;
+            const seen: CacheCommandContext = { ...c, paths: [...mounts, ...removed], handled };
+            if (spec.cacheHandled(handled, seen)) continue;
             const holds = spec.holds?.(c);
             if (builder && holds === undefined) continue;
-            const saving = typeof spec.saving === 'function' ? spec.saving(c) : spec.saving;
-            const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: spec.message(c), saving, holds, data: { commandStart: cmd.start } };
+            const saving = typeof spec.saving === 'function' ? spec.saving(seen) : spec.saving;
+            const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: spec.message(seen), saving, holds, data: { commandStart: cmd.start } };
             if (builder) finding.onlyIfCarried = true;
             out.push(finding);
           }

@@ -11,7 +11,6 @@ const REGISTRY = 'the crate registry (index, .crate archives and unpacked source
 /** target/ of one small program: an example of the proportion, not this project's figure. */
 const EXAMPLE = `for a small program using serde (with derive), serde_json and regex, target/ of a release build was about ${formatBytes(EX.bytes)}, for a ${formatBytes(EX.outputBytes)} binary (measured with ${EX.tool} and Debian's crates)`;
 const BASIS = `${REGISTRY} and, for \`cargo build\`, target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}; the registry is not yet measured by our bench`;
-const INSTALL_BASIS = `${REGISTRY}; its size depends on the crates and is not yet measured by our bench`;
 const REGISTRY_CLEANUP = 'rm -rf "${CARGO_HOME:-$HOME/.cargo}/registry" "${CARGO_HOME:-$HOME/.cargo}/git"';
 
 /** `cargo install` / `cargo fetch`: only the registry is left (install removes its build directory). */
@@ -19,9 +18,41 @@ function installs(cmd: CacheCommandContext['cmd']): boolean {
   return /install|fetch/.test(subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't'])!.value);
 }
 
-/** True when a handled path is a cargo registry (also written as `${CARGO_HOME:-...}/registry`). */
-function registryPath(p: string): boolean {
-  return /cargo/i.test(p) && /\/registry\/?(\*)?$/.test(p.replace(/["']/g, ''));
+/** True when a handled path is a cargo registry (also written as `${CARGO_HOME:-...}/registry`), or its folder `part` (`/index`). */
+function registryPath(p: string, part = ''): boolean {
+  return /cargo/i.test(p) && new RegExp(`/registry${part}/?(\\*)?$`).test(p.replace(/["']/g, ''));
+}
+
+/** The registry's folders, by what they hold. */
+const PARTS: Record<string, string> = { index: 'index', cache: '.crate archives', src: 'unpacked sources' };
+
+/** The registry's folders that stay: none when the registry goes whole, else those no removal or mount takes (`rm -rf $CARGO_HOME/registry/cache $CARGO_HOME/registry/src` leaves index). */
+function registryLeft(handled: (dir: string) => boolean, { env, paths = [] }: CacheCommandContext): string[] {
+  const home = env('CARGO_HOME');
+  const covers = (part: string) => (home !== undefined && handled(`${home}/registry${part}`)) || handled(`~/.cargo/registry${part}`) || handled(`/usr/local/cargo/registry${part}`) || paths.some((p) => registryPath(p, part));
+  return covers('') ? [] : Object.keys(PARTS).filter((part) => !covers(`/${part}`));
+}
+
+/** True when `cargo build`'s target/ stays (no removal or mount of it). */
+function targetLeft(handled: (dir: string) => boolean, { cmd, env, paths = [] }: CacheCommandContext): boolean {
+  const targetDir = flagValue(cmd, '--target-dir') ?? env('CARGO_TARGET_DIR');
+  return !(targetDir !== undefined ? handled(targetDir) : paths.some((p) => /(^|\/)target\/?(\*)?$/.test(p.replace(/["']/g, ''))));
+}
+
+/** What stays of the registry, for the message and the basis: the whole registry, or the folders left of it. */
+function registryStays(c: CacheCommandContext): { name: string; basis: string } {
+  const left = c.handled ? registryLeft(c.handled, c) : Object.keys(PARTS);
+  if (left.length === Object.keys(PARTS).length) return { name: 'its crate registry', basis: REGISTRY };
+  const what = left.map((p) => PARTS[p]).join(' and ');
+  const where = left.map((p) => `registry/${p}`).join(', ');
+  return { name: `its crate registry's ${what} (${where})`, basis: `the crate registry's ${what} (${where}; the rest is removed)` };
+}
+
+/** The finding's basis: what stays and what that costs. */
+function basisFor(c: CacheCommandContext): string {
+  const registry = registryStays(c);
+  if (installs(c.cmd)) return `${registry.basis}; its size depends on the crates and is not yet measured by our bench`;
+  return registry.basis === REGISTRY ? BASIS : `${registry.basis} and, for \`cargo build\`, target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}; the registry is not yet measured by our bench`;
 }
 
 export const rule = cacheRule({
@@ -40,21 +71,14 @@ export const rule = cacheRule({
   words: ['cargo'],
   fills: (cmd) => subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't']),
   cleans: () => false,
-  cacheHandled: (handled, { cmd, env, paths = [] }) => {
-    const home = env('CARGO_HOME');
-    const registry = (home !== undefined && handled(`${home}/registry`)) || handled('~/.cargo/registry') || handled('/usr/local/cargo/registry') || paths.some(registryPath);
-    const sub = subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't'])!.value;
-    if (sub === 'install' || sub === 'fetch') return registry;
-    const targetDir = flagValue(cmd, '--target-dir') ?? env('CARGO_TARGET_DIR');
-    const target = targetDir !== undefined ? handled(targetDir) : paths.some((p) => /(^|\/)target\/?(\*)?$/.test(p.replace(/["']/g, '')));
-    return registry && target;
-  },
-  message: ({ cmd }) => {
-    const install = installs(cmd);
-    return `cargo leaves ${install ? 'its crate registry' : 'its crate registry and target/'} in the final image: ${install ? INSTALL_BASIS : BASIS}. Build in a builder stage and copy the binary${install ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
+  cacheHandled: (handled, c) => registryLeft(handled, c).length === 0 && (installs(c.cmd) || !targetLeft(handled, c)),
+  message: (c) => {
+    const install = installs(c.cmd);
+    const registry = registryStays(c).name;
+    return `cargo leaves ${install ? registry : `${registry} and target/`} in the final image: ${basisFor(c)}. Build in a builder stage and copy the binary${install ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
   },
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
-  saving: ({ cmd }: CacheCommandContext) => ({ basis: installs(cmd) ? INSTALL_BASIS : `${BASIS}; example: ${EX.basis}` }),
+  saving: (c: CacheCommandContext) => ({ basis: installs(c.cmd) ? basisFor(c) : `${basisFor(c)}; example: ${EX.basis}` }),
   repair: ({ model, instr, cmd }) => {
     const sub = subcommandOf(cmd, /^cargo$/, ['install'])?.value;
     return sub === 'install' ? appendRepair(model, instr, REGISTRY_CLEANUP) : undefined;
