@@ -21,11 +21,11 @@ export const rule: Rule = {
   words: ['pip'],
   docs: {
     summary: '`pip install` without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR` or a cache mount).',
-    why: "pip caches downloaded and built wheels in /root/.cache/pip. In an image nothing reuses them; they double the packages' download size.",
+    why: "pip caches downloaded and built wheels in the user's ~/.cache/pip (/root/.cache/pip as root), in $XDG_CACHE_HOME/pip when XDG_CACHE_HOME is set, or where PIP_CACHE_DIR or --cache-dir says. In an image nothing reuses them; they double the packages' download size.",
     incorrect: 'RUN pip install -r requirements.txt',
     correct: 'RUN pip install --no-cache-dir -r requirements.txt',
     sizeImpact: `${BASIS}. Large for numeric packages (numpy, torch).`,
-    fix: 'Inserts `--no-cache-dir` after `install`. `ENV PIP_NO_CACHE_DIR=1`, `--mount=type=cache,target=/root/.cache/pip`, or `pip cache purge` or removing the cache folder later in the same RUN also satisfy the rule.',
+    fix: 'Inserts `--no-cache-dir` after `install`. `ENV PIP_NO_CACHE_DIR=1`, a cache mount on the folder pip caches in (`--mount=type=cache,target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, or a `find` that deletes all it holds) later in the same RUN also satisfy the rule.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
