@@ -221,20 +221,30 @@ function shareOut(model: DockerfileModel, rule: Rule, env: AnalysisEnvironment, 
 }
 
 /**
- * True when the family's text holds one of `words` (Rule.words). The text is read with comment
- * lines taken out (they name no command; Docker drops them inside a continuation too), and then
- * line breaks, quotes and escape characters (`\` and the backtick): a program name split by a
- * continuation (`ap\` then `k add`, even with a comment line between) or quoted in parts
- * (`a"p"k`) is still found. Taking those characters out only joins text, so it can make a word
- * appear but never hide one.
+ * True when the family's text holds one of `words` (Rule.words). The text is read with line
+ * breaks, quotes and escape characters (`\` and the backtick) taken out: a program name split by
+ * a continuation (`ap\` then `k add`) or quoted in parts (`a"p"k`) is still found. Taking those
+ * characters out only joins text, so it can make a word appear but never hide one. A comment line
+ * inside a continuation is dropped by Docker and so can split a name too (`ap\`, `# note`, `k
+ * add`), but a line that starts with `#` is not always a comment: in a here-document it may go on
+ * a quoted string (`echo "` then `#" && apk add curl`). So the text is read twice when it has
+ * such lines, with them and without them (lines end at line feeds only: U+2028 is no line break
+ * to Docker or the shell, though it is one to a regular expression's `^`).
  */
 export function mentionsAny(entry: { texts: string[]; written?: string }, words: readonly string[]): boolean {
-  const written = (entry.written ??= entry.texts.join('\n').replace(COMMENT_LINES, '').replace(SPLITTERS, ''));
+  const written = (entry.written ??= readings(entry.texts.join('\n')));
   for (let i = 0; i < words.length; i++) if (written.includes(words[i])) return true;
   return false;
 }
 
-const COMMENT_LINES = /^[ \t]*#.*$/gm;
+/** What {@link mentionsAny} searches: the readings of `text`, each without line breaks, one after the other. */
+function readings(text: string): string {
+  const plain = text.replace(SPLITTERS, '');
+  const uncommented = text.replace(COMMENT_LINES, '$1');
+  return uncommented === text ? plain : `${plain}\n${uncommented.replace(SPLITTERS, '')}`;
+}
+
+const COMMENT_LINES = /(^|\n)[ \t]*#[^\n]*/g;
 const SPLITTERS = /[\r\n\\`'"]/g;
 
 const NO_FINDINGS: readonly StoredFinding[] = Object.freeze([]);

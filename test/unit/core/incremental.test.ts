@@ -280,6 +280,15 @@ describe('incremental analysis', () => {
     }
   });
 
+  it('reads a line that starts with # but is no comment (in a here-document, after a U+2028) as text (rule words)', () => {
+    sameOnFamilies([
+      'FROM alpine:3.20\nRUN <<EOF\necho "\n#" && apk add curl\nEOF\n',
+      "FROM python:3.12\nRUN <<EOF\nX='a\n# b'; pip install flask\nEOF\n",
+      'FROM alpine:3.20\nRUN true;\u2028# && apk add curl\n',
+      'FROM alpine:3.20\nRUN echo \u2029#x; apk add curl\n',
+    ]);
+  });
+
   it('does not run a rule on a family that names none of its words', () => {
     const calls: string[] = [];
     const spy = (words: string[]): Rule => ({ ...RULES.find((r) => r.id === 'apk-cache-kept')!, id: `spy-${words[0]}`, words, check: ({ model }) => (calls.push(`${words[0]}:${model.stages[0].from.image}`), []) });
@@ -459,3 +468,15 @@ describe('beyondLimits', () => {
     }
   });
 });
+
+/** Each worded family rule finds on one family at a time what it finds on the whole file, and the rule named finds something (the text is not one it skips for another reason). */
+function sameOnFamilies(texts: string[]): void {
+  const worded = RULES.filter((r) => r.reads === 'family' && r.words);
+  for (const text of texts) {
+    const model = buildModel(text);
+    const run = familyFindings(model, worded, {});
+    const counts = worded.map((rule) => [rule.id, rule.check({ model, env: { context: {} }, settings: {} }).length] as const);
+    assert.ok(counts.some(([, n]) => n > 0), `some rule finds something in ${JSON.stringify(text)}`);
+    for (const [id, n] of counts) assert.equal(run.findings.get(id)!.length, n, `${id} on ${JSON.stringify(text)}`);
+  }
+}
