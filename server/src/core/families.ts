@@ -222,9 +222,9 @@ function shareOut(model: DockerfileModel, rule: Rule, env: AnalysisEnvironment, 
 
 /**
  * True when the family's text holds one of `words` (Rule.words). The text is read with line
- * breaks, quotes and escape characters (`\` and the backtick) taken out: a program name split by
- * a continuation (`ap\` then `k add`) or quoted in parts (`a"p"k`) is still found. Taking those
- * characters out only joins text, so it can make a word appear but never hide one. A comment line
+ * breaks (and the blanks before them), quotes and escape characters (`\` and the backtick) taken
+ * out: a program name split by a continuation (`ap\` then `k add`) or quoted in parts (`a"p"k`) is
+ * still found. Taking those characters out only joins text, so it can make a word appear but never hide one. A comment line
  * inside a continuation is dropped by Docker and so can split a name too (`ap\`, `# note`, `k
  * add`), but a line that starts with `#` is not always a comment: in a here-document it may go on
  * a quoted string (`echo "` then `#" && apk add curl`). So the text is read twice when it has
@@ -239,13 +239,31 @@ export function mentionsAny(entry: { texts: string[]; written?: string }, words:
 
 /** What {@link mentionsAny} searches: the readings of `text`, each without line breaks, one after the other. */
 function readings(text: string): string {
-  const plain = text.replace(SPLITTERS, '');
+  const plain = joined(text);
   const uncommented = text.replace(COMMENT_LINES, '$1');
-  return uncommented === text ? plain : `${plain}\n${uncommented.replace(SPLITTERS, '')}`;
+  return uncommented === text ? plain : `${plain}\n${joined(uncommented)}`;
+}
+
+/**
+ * `text` with its line breaks and the blanks before them taken out (Docker's continuation allows
+ * blanks after its escape: `ap\ ` then `k add`), and then quotes and escape characters. A loop
+ * per line, not a regular expression: `[ \t]*\n` tried at every blank of a long run of them is
+ * quadratic.
+ */
+function joined(text: string): string {
+  let out = '';
+  for (const line of text.split('\n')) {
+    let end = line.length;
+    while (end > 0 && BLANKS.includes(line.charCodeAt(end - 1))) end--;
+    out += line.slice(0, end);
+  }
+  return out.replace(SPLITTERS, '');
 }
 
 const COMMENT_LINES = /(^|\n)[ \t]*#[^\n]*/g;
-const SPLITTERS = /[\r\n\\`'"]/g;
+/** Space, tab, and the carriage return of a CR LF line break. */
+const BLANKS = [32, 9, 13];
+const SPLITTERS = /[\r\\`'"]/g;
 
 const NO_FINDINGS: readonly StoredFinding[] = Object.freeze([]);
 

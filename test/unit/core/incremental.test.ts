@@ -289,6 +289,10 @@ describe('incremental analysis', () => {
     ]);
   });
 
+  it('finds a program name split by a continuation whose escape has blanks after it (rule words)', () => {
+    sameOnFamilies(['FROM alpine:3.20\nRUN ap\\ \nk add curl\n', 'FROM alpine:3.20\r\nRUN ap\\\t\r\nk add curl\r\n', '# escape=`\nFROM alpine:3.20\nRUN ap` \n# c\nk add curl\n']);
+  });
+
   it('does not run a rule on a family that names none of its words', () => {
     const calls: string[] = [];
     const spy = (words: string[]): Rule => ({ ...RULES.find((r) => r.id === 'apk-cache-kept')!, id: `spy-${words[0]}`, words, check: ({ model }) => (calls.push(`${words[0]}:${model.stages[0].from.image}`), []) });
