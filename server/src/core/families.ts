@@ -241,7 +241,9 @@ export function mentionsAny(entry: { texts: string[]; written?: string }, words:
 function readings(text: string): string {
   const plain = joined(text);
   const uncommented = text.replace(COMMENT_LINES, '$1');
-  return uncommented === text ? plain : `${plain}\n${joined(uncommented)}`;
+  const read = uncommented === text ? plain : `${plain}\n${joined(uncommented)}`;
+  // An exec-form RUN is JSON, whose \u escapes its parse decodes (`["\u0061pk", "add", "curl"]` runs apk).
+  return text.includes('\\u') ? `${read}\n${joined(uncommented.replace(JSON_ESCAPE, (_m, hex: string) => String.fromCharCode(parseInt(hex, 16))))}` : read;
 }
 
 /**
@@ -264,6 +266,7 @@ const COMMENT_LINES = /(^|\n)[ \t]*#[^\n]*/g;
 /** Space, tab, and the carriage return of a CR LF line break. */
 const BLANKS = [32, 9, 13];
 const SPLITTERS = /[\r\\`'"]/g;
+const JSON_ESCAPE = /\\u([0-9A-Fa-f]{4})/g;
 
 const NO_FINDINGS: readonly StoredFinding[] = Object.freeze([]);
 

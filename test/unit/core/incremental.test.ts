@@ -293,6 +293,10 @@ describe('incremental analysis', () => {
     sameOnFamilies(['FROM alpine:3.20\nRUN ap\\ \nk add curl\n', 'FROM alpine:3.20\r\nRUN ap\\\t\r\nk add curl\r\n', '# escape=`\nFROM alpine:3.20\nRUN ap` \n# c\nk add curl\n']);
   });
 
+  it('finds a program name an exec-form RUN writes with JSON escapes (rule words)', () => {
+    sameOnFamilies(['FROM alpine:3.20\nRUN ["\\u0061pk", "add", "curl"]\n', 'FROM python:3.12\nRUN ["/usr/local/bin/p\\u0069p3", "install", "flask"]\n']);
+  });
+
   it('does not run a rule on a family that names none of its words', () => {
     const calls: string[] = [];
     const spy = (words: string[]): Rule => ({ ...RULES.find((r) => r.id === 'apk-cache-kept')!, id: `spy-${words[0]}`, words, check: ({ model }) => (calls.push(`${words[0]}:${model.stages[0].from.image}`), []) });
