@@ -365,27 +365,43 @@ interface DebianRelease {
 
 const RELEASE_BY_NUMBER = new Map(Object.entries(DEBIAN_RELEASES).map(([name, n]) => [n, name]));
 
-const RELEASES = new WeakMap<Stage, DebianRelease>();
-
-/** {@link DebianRelease} of `stage`'s base image, worked out once per stage; `release` undefined for an ARG or an image nothing tells it of. */
-export function debianRelease(stage: Stage): DebianRelease {
-  let r = RELEASES.get(stage);
-  if (!r) RELEASES.set(stage, (r = readRelease(stage)));
-  return r;
+/**
+ * What only the root stage's image reference and platform decide, worked out once per reference:
+ * the release and the apt base are asked for every stage of every family a rule runs on, and each
+ * answer filters the size table's rows. A file names few images; at 2,000 the memo starts again.
+ */
+function byImage<T>(compute: (image: string, platform: string | undefined) => T): (stage: Stage) => T {
+  const memo = new Map<string, T>();
+  return (stage) => {
+    const { from } = rootStage(stage);
+    const image = (from.image ?? '').toLowerCase();
+    const key = `${image}\u0000${from.platform ?? ''}`;
+    let value = memo.get(key);
+    if (value === undefined && !memo.has(key)) {
+      if (memo.size >= 2_000) memo.clear();
+      memo.set(key, (value = compute(image, from.platform)));
+    }
+    return value as T;
+  };
 }
 
-function readRelease(stage: Stage): DebianRelease {
-  const from = rootStage(stage).from;
-  const image = from.image?.toLowerCase();
+/** {@link DebianRelease} of `stage`'s base image; `release` undefined for an ARG or an image nothing tells it of. Shared: do not change it. */
+export const debianRelease: (stage: Stage) => DebianRelease = byImage((image, platform) => {
+  const r = readRelease(image, platform);
+  Object.freeze(r.defaults);
+  return Object.freeze(r);
+});
+
+function readRelease(image: string, platform: string | undefined): DebianRelease {
   if (!image) return { defaults: [] };
   const ref = parseImageReference(image);
   const tokens = ref?.tag?.split('-') ?? [];
   const named = tokens.find((t) => Object.hasOwn(DEBIAN_RELEASES, t)) ?? (ref?.name === 'debian' ? RELEASE_BY_NUMBER.get(Number(/^\d+/.exec(tokens[0] ?? '')?.[0])) : undefined);
-  const release = named ?? recordedRelease(image, from.platform);
+  const release = named ?? recordedRelease(image, platform);
   if (release !== undefined && Object.hasOwn(DEBIAN_RELEASES, release)) return { release, defaults: [] };
-  const floating = release === undefined ? floatingRelease(image, from.platform) : undefined;
+  const floating = release === undefined ? floatingRelease(image, platform) : undefined;
   if (floating && Object.hasOwn(DEBIAN_RELEASES, floating.release)) return { release: floating.release, row: `${floating.row}, reported ${floating.date}`, defaults: [] };
-  return { defaults: release === undefined ? defaultReleases(image, from.platform).filter((d) => Object.hasOwn(DEBIAN_RELEASES, d)) : [] };
+  return { defaults: release === undefined ? defaultReleases(image, platform).filter((d) => Object.hasOwn(DEBIAN_RELEASES, d)) : [] };
 }
 
 const STAND_INS = new WeakMap<Stage, StandIn | null>();
@@ -463,13 +479,13 @@ function fullImageBasis(stage: Stage): string {
   return `${image} already has packages no table here lists: what this adds is unknown${slim ? ` (on ${slim} it is sized)` : ''}`;
 }
 
-export function aptBase(stage: Stage): AptBase {
-  const { from } = rootStage(stage);
-  const image = (from.image ?? '').toLowerCase();
+export const aptBase: (stage: Stage) => AptBase = byImage(readAptBase);
+
+function readAptBase(image: string, platform: string | undefined): AptBase {
   if (/alpine|scratch|distroless|chiseled|ubi|fedora|centos|rocky|alma|amazonlinux|corretto|busybox|windows|nanoserver|servercore|opensuse|archlinux|oraclelinux/.test(image)) return 'other';
   const name = image.replace(/^docker\.io\/(library\/)?/, '').split(/[:@]/)[0];
   if (name === 'openjdk' && oracleLinuxOpenjdk(image)) return 'other';
-  if (notDebianInTable(image, from.platform)) return 'other';
+  if (notDebianInTable(image, platform)) return 'other';
   if (FULL_IMAGES.has(name) && !/slim/.test(image)) return 'full';
   return UBUNTU_IMAGES.has(name) || UBUNTU_REPOSITORIES.test(name) || UBUNTU_REFERENCE.test(image) ? 'ubuntu' : 'debian';
 }
