@@ -842,14 +842,25 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           if (!found) return undefined;
           const word = spec.fills(found.cmd);
           // Run as another user (`gosu app npm ci`), the cache is that user's; what the repair
-          // appends runs as the RUN's user, and would empty its cache instead.
-          if (!word || !posixShell(found.instr) || userSwitchOf(found.cmd)) return undefined;
+          // appends runs as the RUN's user, and would empty its cache instead. A switch to root in
+          // a RUN of root with no HOME set (`sudo npm ci`) keeps /root, where the repair runs too.
+          if (!word || !posixShell(found.instr) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
           const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name) => envFor(found.instr, found.cmd, name) };
           const r = spec.repair!({ ...c, model, word });
           return r && { ...r, preferred: true };
         }
       : undefined,
   };
+}
+
+/**
+ * Whether `cmd`, run under a user switch, has /root for its home as a command appended to its RUN
+ * would: the RUN runs as root, no HOME is set for `cmd` (ENV, export, an assignment in front) and
+ * the switch leaves /root (`sudo npm ci`, `gosu root npm ci`, `su -c '...'`; sudo 1.9.13 sets
+ * HOME=/root as root).
+ */
+function keepsRootHome(instr: Instr, cmd: ShellCommand): boolean {
+  return runsAsRoot(instr) && envFor(instr, cmd, 'HOME') === undefined && homeOf(instr, cmd) === '/root';
 }
 
 /** The instruction and shell command a finding made with `data.commandStart` points at. */

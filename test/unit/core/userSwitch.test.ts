@@ -117,6 +117,17 @@ describe('commands run as another user (gosu, runuser, su)', () => {
     for (const run of ['gosu node npm ci && rm -rf /home/node/.npm', "su node -c 'npm ci && rm -rf ~/.npm'", "su node -c 'npm ci' && rm -rf /home/node/.npm", 'runuser -m -u node -- npm ci && rm -rf /root/.npm']) assert.deepEqual(cache(run), [], run);
     // Run as root, as before: the fix.
     assert.equal(cache('npm ci')[0], 'Clean up in the same RUN (npm cache clean --force)');
+    // A switch to root in a RUN of root with no HOME set: the cache is in /root, where the appended
+    // clean runs too (sudo 1.9.13 as root: HOME=/root; gosu root, su -c the same).
+    for (const run of ['sudo npm ci', 'sudo -u root npm ci', 'sudo -E npm ci', 'gosu root npm ci', "su -c 'npm ci'"]) assert.deepEqual(cache(run), ['Clean up in the same RUN (npm cache clean --force)'], run);
+    // Another home on either side: none (sudo sets /root over the ENV's /srv; HOME=/y after sudo).
+    for (const run of ['sudo -u node npm ci', 'sudo HOME=/y npm ci', 'HOME=/x sudo npm ci']) assert.deepEqual(cache(run), ['no fix'], run);
+    const withHome = (text: string) => {
+      const analysis = analyze(text, ENV);
+      return analysis.findings.filter((f) => f.ruleId === 'npm-cache-kept').map((f) => fixFor(analysis, f, ENV)?.title ?? 'no fix');
+    };
+    assert.deepEqual(withHome('FROM node:22\nENV HOME=/srv\nWORKDIR /app\nCOPY . .\nRUN sudo npm ci\n'), ['no fix']);
+    assert.deepEqual(withHome('FROM node:22\nUSER node\nWORKDIR /app\nCOPY . .\nRUN sudo npm ci\n'), ['no fix']);
   });
 
   it('appends no repair to a RUN of another user than root that switches (USER app, then sudo apt-get)', () => {
