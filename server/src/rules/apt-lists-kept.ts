@@ -5,7 +5,8 @@
 import { APT_LISTS_USE, commandRange, hasCacheMount, indexRefreshOnly, isAptUpdate, laterRunNeeding } from '../core/commands';
 import { aptLists } from '../core/imageEstimate';
 import { instructionAt, runInstructions, type DockerfileModel, type Instr } from '../core/model';
-import { removesAfter, verifiedAppend } from '../core/packageManagers';
+import { removesAfter, runsAsRoot, userSwitchOf, verifiedAppend } from '../core/packageManagers';
+import { programIndex, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { APT_LISTS } from '../sizes/constants';
 import { APT_LISTS_TRIXIE } from '../sizes/aptLists';
@@ -26,6 +27,18 @@ export function listsAdvice(model: DockerfileModel, instr: Instr, otherwise = `A
   // A RUN that only updates: the update belongs in the RUN that installs (index-update-in-separate-run).
   if (instr.run && indexRefreshOnly(instr.run)) return `Line ${line} installs from them: run the update in that RUN instead, and remove the lists there.`;
   return `Line ${line} installs from them without an \`apt-get update\` of its own: give it one, then add \`${CLEANUP}\` to this RUN.`;
+}
+
+/**
+ * How to remove the lists in the RUN of `update`: append the cleanup, or, in a RUN of another user
+ * than root whose update runs as root through a switch (`USER vscode`, then `sudo apt-get
+ * update`), run it as root too: appended, it would run as that user and fail (rm: Permission
+ * denied, checked as a user of NOPASSWD sudo; `sudo rm -rf` removed them). No fix is offered there.
+ */
+function removalAdvice(instr: Instr, update: ShellCommand): string {
+  if (runsAsRoot(instr) || !userSwitchOf(update)) return `Add \`${CLEANUP}\` to the same RUN.`;
+  if (update.words.slice(0, Math.max(0, programIndex(update))).some((w) => w.value === 'sudo')) return `Add \`sudo ${CLEANUP}\` to the same RUN: it runs as another user than root, who may not remove them.`;
+  return `Remove them in the same RUN as root, as the update runs: \`${CLEANUP}\` run as this RUN's user (not root) may not remove them.`;
 }
 
 /**
@@ -57,7 +70,7 @@ export const rule: Rule = {
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}), about ${formatBytes(APT_LISTS_TRIXIE.bytes)} on trixie (measured in a debootstrap chroot: docs/measurements.md); on an Ubuntu base, another Debian release or one the tag does not name, the message gives bookworm's figure and says so. A cache mount on ${LISTS} also satisfies the rule.`,
-    fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists, nor when the cleanup would not end the RUN as a command of its own (such as after a here-document whose last line ends in a backslash).`,
+    fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists, nor when the cleanup would not end the RUN as a command of its own (such as after a here-document whose last line ends in a backslash), nor in a RUN of another user than root whose update runs as root through a switch (\`USER vscode\`, then \`sudo apt-get update\`): the cleanup would run as that user and fail, and the message says to run it as root (\`sudo ${CLEANUP}\`).`,
   },
   check({ model }) {
     const out = [];
@@ -71,7 +84,7 @@ export const rule: Rule = {
       out.push({
         range: commandRange(model, run, update),
         instr,
-        message: `apt lists stay in this layer: about ${formatBytes(lists.bytes)}${lists.note}. ${listsAdvice(model, instr)}`,
+        message: `apt lists stay in this layer: about ${formatBytes(lists.bytes)}${lists.note}. ${listsAdvice(model, instr, removalAdvice(instr, update))}`,
         saving: { bytes: lists.bytes, basis: lists.basis },
         holds: LISTS,
       });

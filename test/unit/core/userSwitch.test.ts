@@ -136,6 +136,12 @@ describe('commands run as another user (gosu, runuser, su)', () => {
     const asUser = 'FROM debian:bookworm\nRUN useradd -m vscode\nUSER vscode\nRUN sudo apt-get update && sudo apt-get install -y --no-install-recommends curl\n';
     assert.deepEqual(analyze(asUser, ENV).findings.map((f) => f.ruleId), ['apt-lists-kept']);
     assert.equal(fixed(asUser), asUser);
+    // The advice names what works there (checked as a user of NOPASSWD sudo: rm -rf of a root-owned
+    // folder's files rc=1, Permission denied; sudo rm -rf rc=0).
+    const advice = (text: string) => analyze(text, ENV).findings.find((f) => f.ruleId === 'apt-lists-kept')!.message.replace(/^.*?\. /, '');
+    assert.equal(advice(asUser), 'Add `sudo rm -rf /var/lib/apt/lists/*` to the same RUN: it runs as another user than root, who may not remove them.');
+    assert.equal(advice(asUser.replace('RUN sudo', "RUN su -c 'apt-get update' && sudo")), 'Remove them in the same RUN as root, as the update runs: `rm -rf /var/lib/apt/lists/*` run as this RUN\'s user (not root) may not remove them.');
+    assert.equal(advice(asUser.replace('USER vscode', 'USER root')), 'Add `rm -rf /var/lib/apt/lists/*` to the same RUN.');
     // As root, sudo is root too: the lists are removed after the shell, as after su's (1fb972d).
     const asRoot = "FROM debian:bookworm\nRUN sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends curl'\n";
     assert.equal(fixed(asRoot), "FROM debian:bookworm\nRUN sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends curl' && rm -rf /var/lib/apt/lists/*\n");
