@@ -95,10 +95,11 @@ export interface Rule {
    * For a 'family' rule: words at least one of which is written wherever it finds something,
    * such as the programs its findings are about (`['apk']`, `['pip']`). A family whose text holds
    * none of them gets no findings from the rule without running it (`mentionsAny` in
-   * families.ts reads the text with quotes, escapes, line breaks and comment lines taken out, so a
-   * name a continuation splits still counts). Most files use one or two package managers: the
-   * other rules then cost a text search. `test/unit/core/incremental.test.ts` checks the claim on
-   * every fixture and on random texts.
+   * families.ts reads the text with quotes, escapes, line breaks and the blanks before them taken
+   * out, once as written and once without comment lines, and with an exec form's JSON escapes
+   * decoded, so a name a continuation splits still counts). Most files use one or two package
+   * managers: the other rules then cost a text search. `test/unit/core/incremental.test.ts`
+   * checks the claim on every fixture and on random texts.
    */
   words?: readonly string[];
   /**
