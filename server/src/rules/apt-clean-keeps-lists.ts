@@ -6,7 +6,7 @@
  * turns off the binary package caches.
  */
 import { runInstructions } from '../core/model';
-import { listsAdvice } from './apt-lists-kept';
+import { listsAdvice, listsCleanup } from './apt-lists-kept';
 import { APT_LISTS_USE, commandRange, hasCacheMount, isAptUpdate, laterRunNeeding, APT_PROGRAMS, subcommand } from '../core/commands';
 import { findingCommand, removesAfter, verifiedAppend } from '../core/packageManagers';
 import { aptLists } from '../core/imageEstimate';
@@ -33,7 +33,7 @@ export const rule: Rule = {
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} of lists on Debian bookworm (${APT_LISTS.basis}) stay despite the \`apt-get clean\`; counted by apt-lists-kept, unless it is off or ignored there. The \`apt-get clean\` itself frees nothing on official images (their docker-clean setting already removes the .debs) and only the downloaded .debs on other bases.`,
-    fix: `Appends \`&& ${CLEANUP}\` to the RUN and keeps the \`apt-get clean\` (on images without docker-clean it still removes the .debs). Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists.`,
+    fix: `Appends \`&& ${CLEANUP}\` to the RUN and keeps the \`apt-get clean\` (on images without docker-clean it still removes the .debs). Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists, nor in a RUN of another user than root whose update runs as root through a switch (\`USER vscode\`, then \`sudo apt-get update\`): the cleanup would run as that user and fail, and the message says \`sudo ${CLEANUP}\` when the update runs through sudo.`,
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -47,7 +47,9 @@ export const rule: Rule = {
         if (!APT_PROGRAMS.has(programName(cmd)) || !['clean', 'autoclean'].includes(subcommand(cmd)?.value ?? '')) continue;
         const lists = aptLists(instr.stage);
         const clean = `\`${programName(cmd)} ${subcommand(cmd)!.value}\``;
-        const advice = listsAdvice(model, instr, `Add \`${CLEANUP}\`.`);
+        // `sudo rm -rf ...` in a RUN of another user than root that updates through sudo.
+        const cleanup = listsCleanup(instr, run.commands.filter(isAptUpdate).at(-1)!);
+        const advice = listsAdvice(model, instr, `Add \`${cleanup}\`.`, cleanup);
         // apt-lists-kept reports the same lists on this RUN (whenever this rule does): while it is
         // shown, the figure is its own, and this finding only says why the clean does not help.
         for (const counted of [true, false]) {

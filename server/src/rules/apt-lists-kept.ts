@@ -18,26 +18,39 @@ const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
 /**
  * What to do about the lists of `instr`, ending the message: remove them in the same RUN, or, when
  * a later RUN installs from them without an update of its own (the removal would make it fail, so
- * no fix is offered), give that RUN its update first.
+ * no fix is offered), give that RUN its update first. `cleanup` is the command named there
+ * ({@link listsCleanup}).
  */
-export function listsAdvice(model: DockerfileModel, instr: Instr, otherwise = `Add \`${CLEANUP}\` to the same RUN.`): string {
+export function listsAdvice(model: DockerfileModel, instr: Instr, otherwise = `Add \`${CLEANUP}\` to the same RUN.`, cleanup = CLEANUP): string {
   const reader = laterRunNeeding(model, instr, APT_LISTS_USE);
   if (!reader) return otherwise;
   const line = reader.range.start.line + 1;
   // A RUN that only updates: the update belongs in the RUN that installs (index-update-in-separate-run).
   if (instr.run && indexRefreshOnly(instr.run)) return `Line ${line} installs from them: run the update in that RUN instead, and remove the lists there.`;
-  return `Line ${line} installs from them without an \`apt-get update\` of its own: give it one, then add \`${CLEANUP}\` to this RUN.`;
+  return `Line ${line} installs from them without an \`apt-get update\` of its own: give it one, then add \`${cleanup}\` to this RUN.`;
 }
 
 /**
- * How to remove the lists in the RUN of `update`: append the cleanup, or, in a RUN of another user
- * than root whose update runs as root through a switch (`USER vscode`, then `sudo apt-get
- * update`), run it as root too: appended, it would run as that user and fail (rm: Permission
- * denied, checked as a user of NOPASSWD sudo; `sudo rm -rf` removed them). No fix is offered there.
+ * The command that removes the lists `update` writes, as the messages name it: `sudo rm -rf
+ * /var/lib/apt/lists/*` in a RUN of another user than root whose update runs through sudo
+ * (`USER vscode`, then `sudo apt-get update`): the plain rm would run as that user and fail (rm:
+ * Permission denied, checked as a user of NOPASSWD sudo; `sudo rm -rf` removed them). No fix
+ * appends either there (checkAppend).
+ */
+export function listsCleanup(instr: Instr, update: ShellCommand): string {
+  const sudo = !runsAsRoot(instr) && userSwitchOf(update) && update.words.slice(0, Math.max(0, programIndex(update))).some((w) => w.value === 'sudo');
+  return sudo ? `sudo ${CLEANUP}` : CLEANUP;
+}
+
+/**
+ * How to remove the lists in the RUN of `update`: append the cleanup ({@link listsCleanup}), or, in
+ * a RUN of another user than root whose update runs as root through another switch (`su -c`), run
+ * it as root too.
  */
 function removalAdvice(instr: Instr, update: ShellCommand): string {
   if (runsAsRoot(instr) || !userSwitchOf(update)) return `Add \`${CLEANUP}\` to the same RUN.`;
-  if (update.words.slice(0, Math.max(0, programIndex(update))).some((w) => w.value === 'sudo')) return `Add \`sudo ${CLEANUP}\` to the same RUN: it runs as another user than root, who may not remove them.`;
+  const cleanup = listsCleanup(instr, update);
+  if (cleanup !== CLEANUP) return `Add \`${cleanup}\` to the same RUN: it runs as another user than root, who may not remove them.`;
   return `Remove them in the same RUN as root, as the update runs: \`${CLEANUP}\` run as this RUN's user (not root) may not remove them.`;
 }
 
@@ -84,7 +97,7 @@ export const rule: Rule = {
       out.push({
         range: commandRange(model, run, update),
         instr,
-        message: `apt lists stay in this layer: about ${formatBytes(lists.bytes)}${lists.note}. ${listsAdvice(model, instr, removalAdvice(instr, update))}`,
+        message: `apt lists stay in this layer: about ${formatBytes(lists.bytes)}${lists.note}. ${listsAdvice(model, instr, removalAdvice(instr, update), listsCleanup(instr, update))}`,
         saving: { bytes: lists.bytes, basis: lists.basis },
         holds: LISTS,
       });

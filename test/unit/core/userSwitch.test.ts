@@ -142,6 +142,10 @@ describe('commands run as another user (gosu, runuser, su)', () => {
     assert.equal(advice(asUser), 'Add `sudo rm -rf /var/lib/apt/lists/*` to the same RUN: it runs as another user than root, who may not remove them.');
     assert.equal(advice(asUser.replace('RUN sudo', "RUN su -c 'apt-get update' && sudo")), 'Remove them in the same RUN as root, as the update runs: `rm -rf /var/lib/apt/lists/*` run as this RUN\'s user (not root) may not remove them.');
     assert.equal(advice(asUser.replace('USER vscode', 'USER root')), 'Add `rm -rf /var/lib/apt/lists/*` to the same RUN.');
+    // The same cleanup when a later RUN installs from the lists, and in apt-clean-keeps-lists's advice.
+    assert.equal(advice(`${asUser}RUN sudo apt-get install -y --no-install-recommends git\n`), 'Line 5 installs from them without an `apt-get update` of its own: give it one, then add `sudo rm -rf /var/lib/apt/lists/*` to this RUN.');
+    const clean = analyze(asUser.replace('curl\n', 'curl && sudo apt-get clean\n'), ENV).findings.filter((f) => f.ruleId === 'apt-clean-keeps-lists');
+    assert.ok(clean.length > 0 && clean.every((f) => f.message.endsWith('Add `sudo rm -rf /var/lib/apt/lists/*`.')), clean.map((f) => f.message).join('\n'));
     // As root, sudo is root too: the lists are removed after the shell, as after su's (1fb972d).
     const asRoot = "FROM debian:bookworm\nRUN sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends curl'\n";
     assert.equal(fixed(asRoot), "FROM debian:bookworm\nRUN sudo sh -c 'apt-get update && apt-get install -y --no-install-recommends curl' && rm -rf /var/lib/apt/lists/*\n");
