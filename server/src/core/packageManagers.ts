@@ -938,6 +938,9 @@ export function checkAppend(model: DockerfileModel, instr: Instr, command: strin
   // Not inside a subshell negated by `!` (`RUN ! ( apt-get update && apt-get install -y x )`): a
   // build that succeeded had it fail, so the command there would not run, or would make it succeed.
   for (let g = last.group; g; g = g.parent) if (g.kind === '(' && g.negated) return undefined;
+  // Nor in the background (`RUN microdnf install -y x &`: appended, `x && microdnf clean all &`):
+  // a cleanup there may not have run when the layer is committed, and is not counted as one.
+  if (runInBackground(again.commands).has(last)) return undefined;
   const lastText = after.text.slice(again.docOffset(last.start), again.docOffset(last.end - 1) + 1);
   return lastText === command ? edit : undefined;
 }

@@ -34,6 +34,16 @@ describe('a cleanup appended after a subshell negated by !', () => {
     }
   });
 
+  // Found by the single-fix property (FC_SEED random, seed 1140278976): the fix appended `&&
+  // microdnf clean all` before the `&`, into the list run in the background, where a27500c no
+  // longer counts a cleanup, so the fix did not remove its finding.
+  it('offers no fix where the appended cleanup would run in the background', () => {
+    const ubi = 'FROM registry.access.redhat.com/ubi9/ubi-minimal:9.5\n';
+    assert.deepEqual(ruleFixes(`${ubi}RUN microdnf install -y findutils \\\n    &\n`, 'microdnf-cache-kept'), [undefined]);
+    assert.deepEqual(ruleFixes(`${FROM}RUN apt-get update && apt-get install -y --no-install-recommends curl &\n`, 'apt-lists-kept'), [undefined]);
+    assert.deepEqual(ruleFixes(`${FROM}RUN ( apt-get update && apt-get install -y --no-install-recommends curl ) &\n`, 'apt-lists-kept'), [undefined]);
+  });
+
   it('the same for the other cleanups: an archive deleted in the RUN that extracts it', () => {
     const script = '( curl -fsSLo /tmp/a.tgz https://example.com/a.tgz && tar -xzf /tmp/a.tgz -C /opt )';
     assert.deepEqual(ruleFixes(`${FROM}RUN ! ${script}\n`, 'archive-kept'), [undefined]);
