@@ -14,10 +14,10 @@ import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from '.
 import { NPM_UPDATE, projectInstall } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
 import { finalStage, type DockerfileModel, type Instr, type Stage } from './model';
-import { programName, type ShellCommand, type ShellWord } from './shell';
+import { programName, runsWheneverScriptSucceeds, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
-import { npmInstallWord, removesAfter } from './packageManagers';
-import { APT_LISTS, countOf, defaultReleases, estimateAptInstall, estimatedDistro, floatingRelease, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, parseImageReference, recordedRelease, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
+import { npmInstallWord, removesAfter, removesHere } from './packageManagers';
+import { APT_LISTS, APT_LISTS_SECOND_UPDATE, countOf, defaultReleases, estimateAptInstall, estimatedDistro, floatingRelease, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, parseImageReference, recordedRelease, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
 import { APT_LISTS_BY_RELEASE, INDEX_DIFFERENCE } from '../sizes/aptLists';
 import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
@@ -273,7 +273,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   // Only a removal after the RUN's last update takes the lists away (as apt-lists-kept reads it).
   const update = ran.filter(isAptUpdate).at(-1);
   if (update && !removesAfter(instr, update, '/var/lib/apt/lists') && !hasCacheMount(instr, '/var/lib/apt/lists')) {
-    const lists = aptLists(instr.stage!);
+    const lists = aptListsAt(model, instr);
     parts.push({ label: 'apt lists left in the layer', bytes: lists.bytes, basis: lists.basis });
   }
   if (lastlog) parts.push({ label: `useradd -u ${lastlog.uid}: /var/log/lastlog and faillog`, bytes: lastlog.saving.bytes, basis: lastlog.saving.basis });
@@ -459,6 +459,63 @@ export function aptLists(stage: Stage): { bytes: number; basis: string; note: st
   if (own && row) return { bytes: own.bytes, basis: `${own.basis}; ${release}: ${releaseSource(stage)}`, note: ` on ${release}, ${releaseSource(stage)}` };
   if (own) return { bytes: own.bytes, basis: own.basis, note: '' };
   return { bytes: APT_LISTS.bytes, basis: aptBasis(APT_LISTS.basis, stage), note: standIn(stage)?.listsNote ?? '' };
+}
+
+const LISTS = '/var/lib/apt/lists';
+
+/** Per model: for each instruction, the latest earlier RUN of its image whose layer kept the apt lists, none removing them since ({@link listsKeptBefore}). */
+const listsKeepers = new WeakMap<DockerfileModel, Map<Instr, Instr | undefined>>();
+
+/**
+ * The latest RUN before `instr` in its image (its stage, then the stages it is built on) whose
+ * `apt-get update` left the lists in its layer, with no RUN since removing them: a second update
+ * then finds them there. Worked out for every instruction at once, per model, in one walk of the
+ * stages in file order (a stage names only earlier ones).
+ */
+export function listsKeptBefore(model: DockerfileModel, instr: Instr): Instr | undefined {
+  let keepers = listsKeepers.get(model);
+  if (!keepers) {
+    keepers = new Map();
+    listsKeepers.set(model, keepers);
+    const atEnd = new Map<Stage, Instr | undefined>();
+    for (const stage of model.stages) {
+      let keeper = stage.from.stage && atEnd.get(stage.from.stage);
+      for (const at of stage.instructions) {
+        keepers.set(at, keeper);
+        if (!at.run || hasCacheMount(at, LISTS)) continue;
+        const ran = ranCommands(at.run);
+        // As the estimate reads a RUN: only a removal after its last update takes the lists away.
+        // An update a build may skip (in an `if`, after an `||`) leaves no lists to count on, and
+        // a removal that may run leaves none either: the next update may fetch them all.
+        const update = ran.filter(isAptUpdate).at(-1);
+        const kept = update && !removesAfter(at, update, LISTS);
+        if (kept && runsWheneverScriptSucceeds(ran, update)) keeper = at;
+        else if (!kept && ran.some((c) => removesHere(at, c, [LISTS]))) keeper = undefined;
+      }
+      atEnd.set(stage, keeper);
+    }
+  }
+  return keepers.get(instr);
+}
+
+/**
+ * What the lists of the `apt-get update` of `instr` add to its layer: {@link aptLists}, unless an
+ * earlier RUN of the image kept them ({@link listsKeptBefore}). Then the update rewrites the
+ * InRelease files and only the lists the mirror changed since: measured, a second update minutes
+ * after the first wrote 241,248 bytes (APT_LISTS_SECOND_UPDATE) where the first wrote 19.9 MB; a
+ * first layer built (and cached) long before can have all its lists written again.
+ */
+export function aptListsAt(model: DockerfileModel, instr: Instr): { bytes: number; basis: string; note: string } {
+  const lists = aptLists(instr.stage!);
+  const keeper = listsKeptBefore(model, instr);
+  if (!keeper) return lists;
+  const line = keeper.range.start.line + 1;
+  return {
+    bytes: APT_LISTS_SECOND_UPDATE.bytes,
+    // No line number here: a family's stored findings move the numbers of messages only.
+    basis: `${aptBasis(APT_LISTS_SECOND_UPDATE.basis, instr.stage!)}; up to the whole lists when the mirror changed since the earlier RUN that kept them (${formatBytes(lists.bytes)}: ${lists.basis})`,
+    note: ` when the mirror has not changed since line ${line}'s RUN kept the lists (apt writes its InRelease files again), up to about ${formatBytes(lists.bytes)}${lists.note} when it has`,
+  };
 }
 
 /** The stage at the root of `stage`'s FROM chain: the one that names an image. */

@@ -3,12 +3,12 @@
  * /var/lib/apt/lists; unless the same RUN removes them, they stay in that layer for good.
  */
 import { APT_LISTS_USE, commandRange, hasCacheMount, indexRefreshOnly, isAptUpdate, laterRunNeeding } from '../core/commands';
-import { aptLists } from '../core/imageEstimate';
+import { aptListsAt } from '../core/imageEstimate';
 import { instructionAt, runInstructions, type DockerfileModel, type Instr } from '../core/model';
 import { removesAfter, runsAsRoot, userSwitchOf, verifiedAppend } from '../core/packageManagers';
 import { programIndex, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
-import { APT_LISTS } from '../sizes/constants';
+import { APT_LISTS, APT_LISTS_SECOND_UPDATE } from '../sizes/constants';
 import { APT_LISTS_TRIXIE } from '../sizes/aptLists';
 import type { RawFinding, Rule } from './rule';
 
@@ -82,7 +82,7 @@ export const rule: Rule = {
     why: 'The package lists are only needed while apt installs. Removed in a later RUN, they still ship in the earlier layer. Removing only lists/partial (empty after the update) keeps them.',
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}), about ${formatBytes(APT_LISTS_TRIXIE.bytes)} on trixie (measured in a debootstrap chroot: docs/measurements.md); on an Ubuntu base, another Debian release or one the tag does not name, the message gives bookworm's figure and says so. A cache mount on ${LISTS} also satisfies the rule.`,
+    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}), about ${formatBytes(APT_LISTS_TRIXIE.bytes)} on trixie (measured in a debootstrap chroot: docs/measurements.md); on an Ubuntu base, another Debian release or one the tag does not name, the message gives bookworm's figure and says so. A second update in a later RUN, after an earlier RUN of the image kept its lists, writes only the InRelease files again while the mirror has not changed since (about ${formatBytes(APT_LISTS_SECOND_UPDATE.bytes)}: ${APT_LISTS_SECOND_UPDATE.basis}), up to the whole lists when it has: the message gives both. A cache mount on ${LISTS} also satisfies the rule.`,
     fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs with apt without running \`apt-get update\` itself, since it would then find no lists, nor when the cleanup would not end the RUN as a command of its own (such as after a here-document whose last line ends in a backslash), nor in a RUN of another user than root whose update runs as root through a switch (\`USER vscode\`, then \`sudo apt-get update\`): the cleanup would run as that user and fail, and the message says to run it as root (\`sudo ${CLEANUP}\`).`,
   },
   check({ model }) {
@@ -93,7 +93,7 @@ export const rule: Rule = {
       // update leaves what it fetches): the finding is on that update.
       const update = run.commands.find((c) => isAptUpdate(c) && !removesAfter(instr, c, LISTS));
       if (!update || hasCacheMount(instr, LISTS)) continue;
-      const lists = aptLists(instr.stage);
+      const lists = aptListsAt(model, instr);
       out.push({
         range: commandRange(model, run, update),
         instr,

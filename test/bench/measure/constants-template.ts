@@ -62,6 +62,7 @@ export function renderConstants(r: Results): string {
   const cleanBare = find(r, 'apt-clean-bare');
   const later = find(r, 'delete-later-layer');
   const withInstall = find(r, 'apt-lists-with-install');
+  const secondUpdate = find(r, 'apt-lists-second-update');
   const pip = find(r, 'pip-cache');
   const pipRatio = Math.round((pip.deltaBytes / r.pip.wheelBytes) * 1000) / 1000;
   const go = find(r, 'go-build-cache');
@@ -122,6 +123,13 @@ export function renderConstants(r: Results): string {
       lists.deltaBytes,
       `apt lists of bookworm, bookworm-updates and bookworm-security main (amd64, kept lz4-compressed as in the official images) after \`apt-get update\`, measured with ${engine}`,
       date,
+    ),
+    constant(
+      'The apt lists a second `apt-get update` writes in a later RUN of the image when an earlier RUN kept its lists and the mirror has not changed since: the InRelease files, rewritten on each update (the Packages lists stay in the earlier layer). A mirror that changed in between has its changed lists written again, up to APT_LISTS.',
+      'APT_LISTS_SECOND_UPDATE',
+      secondUpdate.deltaBytes,
+      `the InRelease files of bookworm, bookworm-updates and bookworm-security a second \`apt-get update\` rewrote in a later RUN (an earlier RUN of update + install having kept the lists, the mirror unchanged), compared with \`rm -rf /var/lib/apt/lists/*\` in that RUN, measured with ${engine}`,
+      (secondUpdate.measuredOn ?? date).slice(0, 10),
     ),
     constant(
       'What `apt-get clean` frees after an install on an official-like Debian image: nothing, because the image already deletes downloaded .debs and keeps no binary caches.',

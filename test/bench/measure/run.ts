@@ -18,7 +18,7 @@ import { join, resolve } from 'node:path';
 import { BARE_IMAGE, OFFICIAL_LIKE_IMAGE, ensureBaseImages, engineGet, run, startEngine, type Engine } from '../../support/engine';
 import { estimateAptInstall, recommendsCost, type AptOptions } from '../../../server/src/sizes/apt';
 import { renderConstants } from './constants-template';
-import { TOOLCHAIN_CASES, type CaseKit } from './toolchains';
+import { TOOLCHAIN_CASES, type CaseKit, type ToolchainCase } from './toolchains';
 import type { AptPrediction, BuildResult, LayerSize, Measurement, Results } from './types';
 
 const ROOT = resolve(__dirname, '../../../..');
@@ -323,6 +323,33 @@ function mb(bytes: number): string {
   return `${(bytes / 1e6).toFixed(2)} MB`;
 }
 
+/**
+ * A second `apt-get update` in a later RUN of the stage, the first RUN having kept its lists: what
+ * its layer holds of the lists (the saving of removing them in that RUN). Built right after the
+ * first, the mirror unchanged, apt rewrites the InRelease files only and leaves the Packages lists
+ * in the earlier layer; a mirror that changed in between has its changed lists written again.
+ * Runs alone too: `npm run bench:measure -- apt-lists-second-update`.
+ */
+const APT_SECOND_UPDATE: ToolchainCase = {
+  id: 'apt-lists-second-update',
+  title: 'apt lists a second `apt-get update` writes in a later RUN when the first RUN kept its lists (mirror unchanged)',
+  measure: async (kit) => ({
+    ...(await measurePair(kit.engine, {
+      id: 'apt-lists-second-update',
+      title: 'apt lists a second `apt-get update` writes in a later RUN when the first RUN kept its lists (mirror unchanged)',
+      base: OFFICIAL_LIKE_IMAGE,
+      network: 'host',
+      smelly: `FROM ${OFFICIAL_LIKE_IMAGE}\nRUN apt-get update && apt-get install -y --no-install-recommends less\nRUN apt-get update && apt-get install -y --no-install-recommends file\n`,
+      fixed: `FROM ${OFFICIAL_LIKE_IMAGE}\nRUN apt-get update && apt-get install -y --no-install-recommends less\nRUN apt-get update && apt-get install -y --no-install-recommends file && rm -rf /var/lib/apt/lists/*\n`,
+      note: 'the two builds share the first layer (cached); the delta is what the second layer holds of the lists: the InRelease files apt rewrites on each update, the Packages lists staying in the first layer while the mirror has not changed',
+    })),
+    measuredOn: new Date().toISOString(),
+  }),
+};
+
+/** The cases `npm run bench:measure -- <id>` runs alone (besides apt-installs). */
+const ALONE_CASES: ToolchainCase[] = [...TOOLCHAIN_CASES, APT_SECOND_UPDATE];
+
 function caseKit(engine: Engine): CaseKit {
   return {
     engine,
@@ -343,8 +370,8 @@ function caseKit(engine: Engine): CaseKit {
  * then regenerates constants.ts from the merged results.
  */
 async function measureOnly(engine: Engine, ids: string[]): Promise<void> {
-  const unknown = ids.filter((id) => id !== 'apt-installs' && !TOOLCHAIN_CASES.some((c) => c.id === id));
-  if (unknown.length) throw new Error(`no such case: ${unknown.join(', ')} (cases that run alone: apt-installs, ${TOOLCHAIN_CASES.map((c) => c.id).join(', ')})`);
+  const unknown = ids.filter((id) => id !== 'apt-installs' && !ALONE_CASES.some((c) => c.id === id));
+  if (unknown.length) throw new Error(`no such case: ${unknown.join(', ')} (cases that run alone: apt-installs, ${ALONE_CASES.map((c) => c.id).join(', ')})`);
   const bases = await ensureBaseImages(engine, log);
   const file = join(HERE, 'results.json');
   const results = JSON.parse(readFileSync(file, 'utf8')) as Results;
@@ -357,7 +384,7 @@ async function measureOnly(engine: Engine, ids: string[]): Promise<void> {
     Object.assign(results, apt);
   }
   for (const id of ids.filter((x) => x !== 'apt-installs')) {
-    const m = await TOOLCHAIN_CASES.find((c) => c.id === id)!.measure(kit);
+    const m = await ALONE_CASES.find((c) => c.id === id)!.measure(kit);
     const at = results.measurements.findIndex((x) => x.id === id);
     if (at >= 0) results.measurements[at] = m;
     else results.measurements.push(m);
@@ -477,7 +504,7 @@ async function main(): Promise<void> {
       }),
     );
 
-    for (const c of TOOLCHAIN_CASES) measurements.push(await c.measure(caseKit(engine)));
+    for (const c of ALONE_CASES) measurements.push(await c.measure(caseKit(engine)));
 
     const apt = await measureAptInstalls(engine, bases.officialLikePackages);
 

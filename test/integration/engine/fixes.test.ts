@@ -188,6 +188,17 @@ const CASES: Case[] = [
     findings: { 'apt-lists-kept': 'measured' },
     check: 'less --version | head -n 1; dpkg-query -W less',
   },
+  {
+    // The second update finds the first RUN's lists and rewrites only the InRelease files (the
+    // mirror unchanged between the two RUNs): its finding gives APT_LISTS_SECOND_UPDATE, added to
+    // the first's whole lists.
+    name: 'apt-get update in two RUNs, the first keeping its lists: both removed, the second saving the InRelease files',
+    network: 'host',
+    files: {},
+    dockerfile: `FROM ${OFFICIAL_LIKE_IMAGE}\nRUN apt-get update && apt-get install -y --no-install-recommends less\nRUN apt-get update && apt-get install -y --no-install-recommends file\n`,
+    findings: { 'apt-lists-kept': 'measured' },
+    check: 'less --version | head -n 1; dpkg-query -W less file',
+  },
 ];
 
 async function writeContext(dir: string, c: Case): Promise<void> {
