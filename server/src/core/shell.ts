@@ -683,14 +683,61 @@ export function runInBackground(commands: readonly ShellCommand[]): ReadonlySet<
     const [inner, outer] = [elementOf.get(groups[i])!, groups[i].parent && elementOf.get(groups[i].parent!)];
     if (outer && order.get(inner.last)! > order.get(outer.last)!) outer.last = inner.last;
   }
+  // A `wait` later in the same shell (no operand: every job; `$!`: the last one started) has the
+  // script wait for the jobs it started: they have ended when it goes on. A `{ }` group runs in
+  // its shell, a subshell or -c script in a shell of its own.
+  const shellOf = (level: ShellGroup | undefined) => {
+    let g = level;
+    while (g && g.kind !== '(') g = g.parent;
+    return g;
+  };
+  const waits = new Map<ShellGroup | undefined, { at: number; last: boolean }[]>();
+  for (const c of commands) {
+    if (programName(c) !== 'wait' || mayRunInBackground(c)) continue;
+    const args = programArgs(c).map((w) => w.value);
+    if (args.length > 1 || (args.length === 1 && !/^("?)\$(!|\{!\})\1$/.test(args[0]))) continue;
+    const list = waits.get(shellOf(c.group));
+    const w = { at: order.get(c)!, last: args.length === 1 };
+    if (list) list.push(w);
+    else waits.set(shellOf(c.group), [w]);
+  }
   const marked = new Set<ShellGroup | ShellCommand>();
-  for (const list of levels.values()) {
-    let background = false;
+  // Per shell, each job (an AND-OR list run with `&`) by where it ends, to find what `wait $!` waits for.
+  const jobs = new Map<ShellGroup | undefined, { end: number; keys: (ShellGroup | ShellCommand)[] }[]>();
+  for (const [level, list] of levels) {
+    let job: { end: number; keys: (ShellGroup | ShellCommand)[] } | undefined;
     for (let i = list.length - 1; i >= 0; i--) {
       const last = list[i].last;
-      if (i < list.length - 1 && LIST_ENDS.has(last.ends ?? last.after)) background = false;
-      if (mayRunInBackground(last)) background = true;
-      if (background) marked.add(list[i].key);
+      if (i < list.length - 1 && LIST_ENDS.has(last.ends ?? last.after)) job = undefined;
+      // The `&` after a subshell's `)` is read on its last command (`ends`): there it starts the
+      // subshell as a job of the shell around it (the level above), not a job of the subshell's own.
+      const inside = level?.kind === '(' && i === list.length - 1 ? last.after === '&' || redirectsBothOutputs(last) : mayRunInBackground(last);
+      if (inside) {
+        job = { end: order.get(last)!, keys: [] };
+        const shell = shellOf(level);
+        const all = jobs.get(shell);
+        if (all) all.push(job);
+        else jobs.set(shell, [job]);
+      }
+      if (job) job.keys.push(list[i].key);
+    }
+  }
+  for (const [shell, all] of jobs) {
+    const after = waits.get(shell) ?? [];
+    // The last wait with no operand in the shell: every job that ends before it is waited for.
+    let everyJob = -1;
+    for (const x of after) if (!x.last) everyJob = x.at;
+    all.sort((a, b) => a.end - b.end);
+    // Or a `wait $!` after the job and before the next job ends (the jobs' spans do not overlap,
+    // so the waits are looked at once in all).
+    let w = 0;
+    for (let j = 0; j < all.length; j++) {
+      const { end, keys } = all[j];
+      const next = all[j + 1]?.end ?? Infinity;
+      while (w < after.length && after[w].at < end) w++;
+      let waited = everyJob > end;
+      for (; w < after.length && after[w].at < next; w++) waited ||= after[w].last;
+      if (!waited) for (const k of keys) marked.add(k);
     }
   }
   for (const g of groups) if (g.parent && marked.has(g.parent)) marked.add(g);

@@ -49,6 +49,10 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('go-build-cache-kept', (n) => `FROM golang:1.22\n${'RUN --mount=type=cache,target=/go/pkg/mod go mod download\nRUN go build -o /app .\n'.repeat(n / 4)}`);
   });
 
+  it('apt-lists-kept: the jobs run in the background and the waits for them are matched in one walk per RUN', () => {
+    assertLinearCheck('apt-lists-kept', (n) => `FROM debian:bookworm\nRUN apt-get update; ${'rm -rf /var/lib/apt/lists/* & sleep 1 & wait $!; '.repeat(n)}true\n`);
+  });
+
   it("npm-cache-kept's fix: the same repair of every install of a RUN is checked once", () => {
     assertLinear(
       'npm-cache-kept fixes',

@@ -2,7 +2,8 @@
  * A removal run in the background (`rm -rf /var/lib/apt/lists/* &`, in a subshell, a group or a
  * `sh -c` script run so, or before an `&>` that dash reads as `&`) is no cleanup: the script may
  * exit, and the layer be committed, before it has removed anything. One in the foreground after
- * the background list still is.
+ * the background list still is, and so is one a `wait` later in the same shell waits for (no
+ * operand, or `$!` while it is the last job started).
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
@@ -20,13 +21,25 @@ describe('a removal run in the background', () => {
     [`${INSTALL}; rm -rf /var/lib/apt/lists/* &`, true],
     [`${INSTALL} && (rm -rf /var/lib/apt/lists/* &)`, true],
     [`${INSTALL}; { rm -rf /var/lib/apt/lists/*; } &`, true],
-    [`${INSTALL}; (echo x && rm -rf /var/lib/apt/lists/*) & wait`, true],
+    [`${INSTALL}; (echo x && rm -rf /var/lib/apt/lists/*) & sleep 1 & wait $!`, true],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & wait 4242`, true],
+    [`${INSTALL}; (rm -rf /var/lib/apt/lists/* &); wait`, true],
+    [`${INSTALL}; wait; rm -rf /var/lib/apt/lists/* &`, true],
     [`${INSTALL}; sh -c 'rm -rf /var/lib/apt/lists/*' &`, true],
     [`${INSTALL}; rm -rf /var/lib/apt/lists/* &>/dev/null`, true],
     [`${INSTALL}; find /var/lib/apt/lists -type f -delete &`, true],
     [`${INSTALL}; sleep 1 & rm -rf /var/lib/apt/lists/*`, false],
     [`${INSTALL}; (sleep 1 &) ; rm -rf /var/lib/apt/lists/*`, false],
     [`${INSTALL} && rm -rf /var/lib/apt/lists/* >/dev/null`, false],
+    // A wait in the same shell has the script wait for the jobs it started (dash, /bin/sh on Debian).
+    [`${INSTALL}; (echo x && rm -rf /var/lib/apt/lists/*) & wait`, false],
+    [`${INSTALL} && rm -rf /var/lib/apt/lists/* & wait`, false],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & wait $!`, false],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & echo "$!" && wait "$!"`, false],
+    [`${INSTALL}; { rm -rf /var/lib/apt/lists/* & } ; wait`, false],
+    [`${INSTALL}; (rm -rf /var/lib/apt/lists/* & wait)`, false],
+    [`${INSTALL}; sh -c 'rm -rf /var/lib/apt/lists/* & wait'`, false],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & sleep 1 & wait`, false],
   ] as const) {
     it(`${kept ? 'keeps' : 'removes'} the lists: ${run}`, () => {
       assert.equal(reported('apt-lists-kept', `FROM debian:bookworm-slim\nRUN ${run}\n`), kept ? 1 : 0);
@@ -46,6 +59,9 @@ describe('a removal run in the background', () => {
     assert.deepEqual(names('a &>log && b'), ['a']);
     assert.deepEqual(names('( a; b & ) && c'), ['a', 'b']); // the group's last command's `&` is taken for the group's, as there
     assert.deepEqual(names('a; b'), []);
+    assert.deepEqual(names('a & b & wait $!'), ['a']); // $! is b's
+    assert.deepEqual(names('( a & ) ; wait'), ['a']); // the subshell's job, not the script's
+    assert.deepEqual(names('a & ( wait )'), ['a']);
   });
 });
 
