@@ -513,8 +513,8 @@ export function aptListsAt(model: DockerfileModel, instr: Instr): { bytes: numbe
   return {
     bytes: APT_LISTS_SECOND_UPDATE.bytes,
     // No line number here: a family's stored findings move the numbers of messages only.
-    basis: `${aptBasis(APT_LISTS_SECOND_UPDATE.basis, instr.stage!)}; up to the whole lists when the mirror changed since the earlier RUN that kept them (${formatBytes(lists.bytes)}: ${lists.basis})`,
-    note: ` when the mirror has not changed since line ${line}'s RUN kept the lists (apt writes its InRelease files again), up to about ${formatBytes(lists.bytes)}${lists.note} when it has`,
+    basis: `${aptBasis(APT_LISTS_SECOND_UPDATE.basis, instr.stage!)}; up to the whole lists if the mirror changed (${formatBytes(lists.bytes)}: ${lists.basis})`,
+    note: ` when the mirror has not changed since line ${line}'s RUN kept the lists, up to about ${formatBytes(lists.bytes)}${lists.note} when it has`,
   };
 }
 

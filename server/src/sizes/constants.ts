@@ -49,7 +49,7 @@ export const APT_LISTS: MeasuredConstant = {
 /** The apt lists a second `apt-get update` writes in a later RUN of the image when an earlier RUN kept its lists and the mirror has not changed since: the InRelease files, rewritten on each update (the Packages lists stay in the earlier layer). A mirror that changed in between has its changed lists written again, up to APT_LISTS. */
 export const APT_LISTS_SECOND_UPDATE: MeasuredConstant = {
   bytes: 241248,
-  basis: "the InRelease files of bookworm, bookworm-updates and bookworm-security a second `apt-get update` rewrote in a later RUN (an earlier RUN of update + install having kept the lists, the mirror unchanged), compared with `rm -rf /var/lib/apt/lists/*` in that RUN, measured with Docker 20.10.24+dfsg1",
+  basis: "InRelease files a second `apt-get update` rewrote in a later RUN, an earlier one having kept the lists, the mirror unchanged, measured with Docker 20.10.24+dfsg1",
   measuredOn: '2026-12-05',
   source: SOURCE,
 };

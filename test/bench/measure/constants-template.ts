@@ -128,7 +128,7 @@ export function renderConstants(r: Results): string {
       'The apt lists a second `apt-get update` writes in a later RUN of the image when an earlier RUN kept its lists and the mirror has not changed since: the InRelease files, rewritten on each update (the Packages lists stay in the earlier layer). A mirror that changed in between has its changed lists written again, up to APT_LISTS.',
       'APT_LISTS_SECOND_UPDATE',
       secondUpdate.deltaBytes,
-      `the InRelease files of bookworm, bookworm-updates and bookworm-security a second \`apt-get update\` rewrote in a later RUN (an earlier RUN of update + install having kept the lists, the mirror unchanged), compared with \`rm -rf /var/lib/apt/lists/*\` in that RUN, measured with ${engine}`,
+      `InRelease files a second \`apt-get update\` rewrote in a later RUN, an earlier one having kept the lists, the mirror unchanged, measured with ${engine}`,
       (secondUpdate.measuredOn ?? date).slice(0, 10),
     ),
     constant(
