@@ -270,7 +270,32 @@ const UNOFFERED = {
   inlineCompletion: ['InlineCompletionItemFeature'],
   textDocumentContent: ['TextDocumentContentFeature'],
 };
+/**
+ * The language server library's features for requests and notifications our server neither
+ * handles nor sends (it uses only `languages.inlayHint` of them): each is a mixin that adds its
+ * methods (`connection.languages.semanticTokens.on`, `connection.window.showDocument`,
+ * `connection.notebooks.synchronization`...) to a part of the connection, and becomes one that adds
+ * nothing. The library's re-exports of their helper classes (`SemanticTokensBuilder`,
+ * `NotebookDocuments`) become undefined; our server reads none of them. test/lsp/leftOut.test.ts
+ * checks that the server registers no handler these would have served.
+ */
+const SERVER_UNUSED = {
+  callHierarchy: ['CallHierarchyFeature'],
+  semanticTokens: ['SemanticTokensFeature'],
+  showDocument: ['ShowDocumentFeature'],
+  fileOperations: ['FileOperationsFeature'],
+  linkedEditingRange: ['LinkedEditingRangeFeature'],
+  typeHierarchy: ['TypeHierarchyFeature'],
+  inlineValue: ['InlineValueFeature'],
+  foldingRange: ['FoldingRangeFeature'],
+  diagnostic: ['DiagnosticFeature'],
+  notebook: ['NotebookSyncFeature'],
+  moniker: ['MonikerFeature'],
+  inlineCompletion: ['InlineCompletionFeature'],
+  textDocumentContent: ['TextDocumentContentFeature'],
+};
 const STUBBED = {
+  'vscode-languageserver/node': Object.fromEntries(Object.entries(SERVER_UNUSED).map(([file, names]) => [`./${file}`, `${names.map((n) => `exports.${n} = (Base) => Base;`).join('\n')}\n`])),
   'vscode-languageclient/node': {
     './notebook': `${INERT}\nclass NotebookDocumentSyncFeature extends Inert {}\nNotebookDocumentSyncFeature.CellScheme = "vscode-notebook-cell";\nexports.NotebookDocumentSyncFeature = NotebookDocumentSyncFeature;\n`,
     './diagnostic': `${INERT}\nexports.DiagnosticFeature = class DiagnosticFeature extends Inert {};\nexports.vsdiag = {};\nexports.DiagnosticPullMode = {};\n`,

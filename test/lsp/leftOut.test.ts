@@ -6,7 +6,9 @@
  * offer only what the bundle keeps: it declares no other capability when it starts, and registers
  * nothing else while a Dockerfile and a .dockerignore of a project are open and edited (what it
  * does register, settings changes and file watchers, needs no glob matching in the client: VS Code
- * matches watchers' globs).
+ * matches watchers' globs). The server's bundle leaves out the language server library's side of
+ * the same features (scripts/build.mjs, SERVER_UNUSED: mixins that add nothing), so what this test
+ * holds for the capabilities and registrations holds for it too.
  */
 import * as assert from 'node:assert/strict';
 import * as fs from 'node:fs';
