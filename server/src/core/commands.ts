@@ -183,7 +183,7 @@ const INDEX_FILES: Record<string, string[]> = {
  */
 export function removesOneOf(run: RunScript, c: ShellCommand, dirs: string[], path: (operand: string) => string = (p) => p): boolean {
   const name = programName(c);
-  if ((name !== 'rm' && name !== 'find') || oncePerRun(run, runInBackground, runInBackground).has(c)) return false;
+  if ((name !== 'rm' && name !== 'find') || ranInBackground(run).has(c)) return false;
   const top = name === 'find' ? emptiedByFind(c) : undefined;
   if (top?.top) return top.starts.some((o) => dirs.some((d) => d in INDEX_FILES && normalizeCachePath(path(o)) === d));
   const ops = removedOperands(c).map(path);
@@ -368,6 +368,11 @@ function oncePerRun<T>(run: RunScript, key: unknown, make: (ran: readonly ShellC
   const { answers } = runFacts(run);
   if (!answers.has(key)) answers.set(key, make(ranCommands(run)));
   return answers.get(key) as T;
+}
+
+/** The commands of {@link ranCommands} that run in the background ({@link runInBackground}), worked out once per RUN. */
+export function ranInBackground(run: RunScript): ReadonlySet<ShellCommand> {
+  return oncePerRun(run, runInBackground, runInBackground);
 }
 
 /** Where `cmd` is in {@link ranCommands}, -1 when it is not there (as `indexOf`). */

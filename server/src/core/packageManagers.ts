@@ -8,7 +8,7 @@
  * one `npm ci` fills after `USER node` (/home/node/.npm). Where that home is not known, `~` stays
  * and only a removal written with `~` or `$HOME` counts.
  */
-import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS } from './commands';
 import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, runInBackground, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -115,7 +115,8 @@ export function removedPaths(commands: ShellCommand[]): string[] {
  */
 export function removedPathsAfter(run: RunScript, cmd: ShellCommand): string[] {
   let rms = rmsByRun.get(run);
-  if (!rms) rmsByRun.set(run, (rms = ranCommands(run).flatMap((c, at) => removedPaths([c]).map((path) => ({ at, path })))));
+  // A removal run in the background is none: the layer may be committed before it ends.
+  if (!rms) rmsByRun.set(run, (rms = ranCommands(run).flatMap((c, at) => (ranInBackground(run).has(c) ? [] : removedPaths([c]).map((path) => ({ at, path }))))));
   const at = ranIndex(run, cmd);
   let [lo, hi] = [0, rms.length];
   while (lo < hi) {

@@ -4,10 +4,10 @@
  * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are reported only when the
  * final image copies the folder that holds the caches out of them (`COPY --from=build / /`).
  */
-import { cacheMountTargets, firstRanAfter, operands, pathCovers, ranCommands } from '../core/commands';
+import { cacheMountTargets, firstRanAfter, operands, pathCovers, ranCommands, ranInBackground } from '../core/commands';
 import { appendRepair, baseImageOf, cacheRule, expandVars, homeOf, imageRepository, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
-import type { Instr, Stage } from '../core/model';
+import type { Instr, RunScript, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import { formatBytes, GO_BUILD_CACHE_EXAMPLE as GO, GO_BUILD_CACHE_GO119_EXAMPLE as GO119 } from '../sizes';
 
@@ -73,6 +73,12 @@ function firstKeptDownload(stage: Stage, env: (name: string) => string | undefin
   return at;
 }
 
+/** Whether a `go clean` that `test` takes runs after `cmd`, not in the background (the layer may be committed before it ends). */
+function cleanedAfter(run: RunScript, cmd: ShellCommand, test: (c: ShellCommand) => boolean): boolean {
+  for (let c = firstRanAfter(run, cmd, test); c; c = firstRanAfter(run, c, test)) if (!ranInBackground(run).has(c)) return true;
+  return false;
+}
+
 /** Whether the RUN cleans the module cache after `cmd`, mounts it or removes it; and the build cache likewise. */
 function handledAfter(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): { mod: boolean; build: boolean } {
   const run = instr.run!;
@@ -84,8 +90,8 @@ function handledAfter(instr: Instr, cmd: ShellCommand, env: (name: string) => st
   const gopath = env('GOPATH');
   const modDirs = [env('GOMODCACHE'), gopath && `${gopath}/pkg/mod`, '/go/pkg/mod', '~/go/pkg/mod'].filter((d): d is string => !!d);
   return {
-    mod: !!firstRanAfter(run, cmd, cleansModcache) || modDirs.some(handled),
-    build: !!firstRanAfter(run, cmd, cleansCache) || handled(env('GOCACHE') ?? '~/.cache/go-build'),
+    mod: cleanedAfter(run, cmd, cleansModcache) || modDirs.some(handled),
+    build: cleanedAfter(run, cmd, cleansCache) || handled(env('GOCACHE') ?? '~/.cache/go-build'),
   };
 }
 

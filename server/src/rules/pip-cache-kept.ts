@@ -6,7 +6,7 @@ import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, isPi
 import { runInstructions, type Instr } from '../core/model';
 import { envFor, findingCommand, homeOf, inHome, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
-import type { ShellCommand } from '../core/shell';
+import { runInBackground, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
@@ -88,7 +88,10 @@ function laterCleanups(instr: Instr, commands: ShellCommand[], cacheDir: (c: She
   const lastPurge = new Map<string, number>();
   const fixed: { at: number; path: string }[] = [];
   const variable: { at: number; path: string }[] = [];
+  // A purge or removal run in the background is none: the layer may be committed before it ends.
+  const background = runInBackground(commands);
   commands.forEach((c, at) => {
+    if (background.has(c)) return;
     if (isPipCachePurge(c)) lastPurge.set(normalizeCachePath(cacheDir(c), home(c)), at);
     for (const path of removedPaths([c])) (path.includes('$') ? variable : fixed).push({ at, path: inHome(path) ? normalizeCachePath(path, home(c)) : path });
   });

@@ -72,3 +72,21 @@ describe('cache rules: a cleanup run in the background', () => {
     assert.equal(reported('npm-cache-kept', 'FROM node:20-slim\nRUN npm ci && rm -rf ~/.npm &\n'), 1);
   });
 });
+
+describe('pip and go: a cleanup run in the background', () => {
+  it('leaves pip\'s cache: pip cache purge &, rm -rf ~/.cache/pip &', () => {
+    const from = 'FROM python:3.12-slim\n';
+    assert.equal(reported('pip-cache-kept', `${from}RUN pip install flask && pip cache purge &\n`), 1);
+    assert.equal(reported('pip-cache-kept', `${from}RUN pip install flask && rm -rf /root/.cache/pip &\n`), 1);
+    assert.equal(reported('pip-cache-kept', `${from}RUN pip install flask && pip cache purge\n`), 0);
+    assert.equal(reported('pip-cache-kept', `${from}RUN pip install flask && rm -rf /root/.cache/pip\n`), 0);
+  });
+
+  it('leaves Go\'s caches: go clean -cache -modcache &, rm -rf of them &', () => {
+    const from = 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\n';
+    assert.equal(reported('go-build-cache-kept', `${from}RUN go build -o /app . && go clean -cache -modcache &\n`), 1);
+    assert.equal(reported('go-build-cache-kept', `${from}RUN go build -o /app . && rm -rf /root/.cache/go-build /go/pkg/mod &\n`), 1);
+    assert.equal(reported('go-build-cache-kept', `${from}RUN go build -o /app . && go clean -cache -modcache\n`), 0);
+    assert.equal(reported('go-build-cache-kept', `${from}RUN go build -o /app . && rm -rf /root/.cache/go-build /go/pkg/mod\n`), 0);
+  });
+});
