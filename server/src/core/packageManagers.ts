@@ -168,80 +168,38 @@ export function pipKeepsCache(instr: Instr, cmd: ShellCommand): boolean {
  * `ignoreCase` serves npm, which reads `npm_config_*` in any case.
  */
 export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase = false): string | undefined {
-  const same = (k: string) => (ignoreCase ? k.toLowerCase() === name.toLowerCase() : k === name);
-  const pick = (m: Map<string, string>) => {
-    let v: string | undefined;
-    for (const [k, val] of m) if (same(k)) v = val;
-    return v;
-  };
-  const inline = pick(inlineAssignments(cmd));
-  if (inline !== undefined) return inline;
-  const fromEnv = envInstructionValue(instr, name, ignoreCase, same);
+  // No closures here: this runs for every variable a rule reads of every command (1,502 times in
+  // a fresh analysis of the generated 1,000-line file), and each call's three closures made it the
+  // analysis's largest allocation site.
+  const wanted = ignoreCase ? name.toLowerCase() : name;
+  const assignments = inlineAssignments(cmd);
+  if (assignments.size > 0) {
+    let inline: string | undefined;
+    for (const [k, v] of assignments) if (sameName(k, wanted, ignoreCase)) inline = v;
+    if (inline !== undefined) return inline;
+  }
+  const fromEnv = envInstructionValue(instr, wanted, ignoreCase);
   const run = instr.run;
   if (!run) return fromEnv;
-  // The variable through the RUN's earlier commands: its value in the shell and whether it is exported.
-  const walk = (cmds: readonly ShellCommand[], upTo: ShellCommand | undefined, seen?: (value: string | undefined, exported: boolean) => void) => {
-    let value = fromEnv;
-    let exported = fromEnv !== undefined;
-    let allExport = false;
-    for (const c of cmds) {
-      seen?.(value, exported);
-      if (upTo && c.start >= upTo.start) break;
-      if (upTo ? staysInSubshell(c, upTo) : piped(c)) continue;
-      const program = programName(c);
-      const declares = program === 'declare' || program === 'typeset';
-      if (program === 'export' || (declares && runsBash(instr))) {
-        // Options first: `export -n` un-exports (bash; dash stops at the unknown option and exports
-        // nothing), `declare -x`/`typeset -x` (`-rx` too) export and `+x` un-exports; a declare
-        // without either only sets the shell variable, as a bare assignment does.
-        let exports: boolean | undefined = declares ? undefined : true;
-        for (const w of c.words.slice(programIndex(c) + 1)) {
-          const option = /^([-+])([A-Za-z]+)$/.exec(w.value);
-          if (option) {
-            if (program === 'export' && option[2].includes('n')) exports = false;
-            else if (declares && option[2].includes('x')) exports = option[1] === '-';
-            continue;
-          }
-          const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(w.value);
-          if (!m || !same(m[1])) continue;
-          if (exports !== undefined) exported = exports;
-          else if (allExport) exported = true;
-          if (m[2] !== undefined) value = m[2];
-        }
-      } else if (program === 'set') {
-        allExport = allExportAfter(c, allExport);
-      } else if (program === 'unset') {
-        if (c.words.slice(1).some((w) => same(w.value))) [value, exported] = [undefined, false];
-      } else if (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))) {
-        for (const w of c.words) {
-          const m = ASSIGNMENT.exec(w.value)!;
-          if (!same(m[1])) continue;
-          value = m[2];
-          if (allExport) exported = true;
-        }
-      }
-    }
-    seen?.(value, exported);
-    return exported ? value : undefined;
-  };
   // Only the commands that name the variable or turn allexport on or off change it. When none of
   // them is in a ( ) group, which of them reach `cmd` does not depend on `cmd`: the answer after
   // each is worked out once per RUN and the count before `cmd` is found by a binary search.
-  const key = `${ignoreCase ? 'i' : 's'}${ignoreCase ? name.toLowerCase() : name}`;
-  let byName = variableStates.get(run);
-  if (!byName) variableStates.set(run, (byName = new Map()));
-  let states = byName.get(key);
+  let byCase = variableStates.get(run);
+  if (!byCase) variableStates.set(run, (byCase = [new Map(), new Map()]));
+  const byName = byCase[+ignoreCase];
+  let states = byName.get(wanted);
   if (!states || states.fromEnv !== fromEnv) {
     const all = variableCommands(run);
-    const named = all.filter((c) => (programName(c) === 'set' ? allExportAfter(c, false) || !allExportAfter(c, true) : c.words.some((w) => same(w.value) || same(/^[A-Za-z_][A-Za-z0-9_]*/.exec(w.value)?.[0] ?? ''))));
+    const named = all.filter((c) => (programName(c) === 'set' ? allExportAfter(c, false) || !allExportAfter(c, true) : c.words.some((w) => sameName(w.value, wanted, ignoreCase) || sameName(/^[A-Za-z_][A-Za-z0-9_]*/.exec(w.value)?.[0] ?? '', wanted, ignoreCase))));
     const direct = named.every((c) => !inParentheses(c)) && all.every((c, k) => k === 0 || all[k - 1].start <= c.start);
-    const answers: (string | undefined)[] = [];
-    if (direct) walk(named, undefined, (v, e) => answers.push(e ? v : undefined));
-    states = { fromEnv, named, answers: direct ? answers : undefined };
-    byName.set(key, states);
+    const answers: (string | undefined)[] | undefined = direct ? [] : undefined;
+    if (answers) walkVariable(instr, named, undefined, fromEnv, wanted, ignoreCase, answers);
+    states = { fromEnv, named, answers };
+    byName.set(wanted, states);
   }
-  if (!states.answers) return walk(variableCommands(run), cmd);
-  let [lo, hi] = [0, states.named.length];
+  if (!states.answers) return walkVariable(instr, variableCommands(run), cmd, fromEnv, wanted, ignoreCase);
+  let lo = 0;
+  let hi = states.named.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
     if (states.named[mid].start < cmd.start) lo = mid + 1;
@@ -250,7 +208,63 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   return states.answers[lo];
 }
 
-const variableStates = new WeakMap<RunScript, Map<string, { fromEnv: string | undefined; named: ShellCommand[]; answers: (string | undefined)[] | undefined }>>();
+/** Whether the variable name `k` is `wanted` (lower-cased already when `ignoreCase`). */
+function sameName(k: string, wanted: string, ignoreCase: boolean): boolean {
+  return ignoreCase ? k.toLowerCase() === wanted : k === wanted;
+}
+
+/**
+ * The variable `wanted` through a RUN's commands `cmds` (its value in the shell and whether it is
+ * exported), starting from `fromEnv`, up to `upTo`: what `upTo` sees. Without `upTo`, the exported
+ * value before each command and after the last is pushed to `answers`.
+ */
+function walkVariable(instr: Instr, cmds: readonly ShellCommand[], upTo: ShellCommand | undefined, fromEnv: string | undefined, wanted: string, ignoreCase: boolean, answers?: (string | undefined)[]): string | undefined {
+  let value = fromEnv;
+  let exported = fromEnv !== undefined;
+  let allExport = false;
+  for (const c of cmds) {
+    answers?.push(exported ? value : undefined);
+    if (upTo && c.start >= upTo.start) break;
+    if (upTo ? staysInSubshell(c, upTo) : piped(c)) continue;
+    const program = programName(c);
+    const declares = program === 'declare' || program === 'typeset';
+    if (program === 'export' || (declares && runsBash(instr))) {
+      // Options first: `export -n` un-exports (bash; dash stops at the unknown option and exports
+      // nothing), `declare -x`/`typeset -x` (`-rx` too) export and `+x` un-exports; a declare
+      // without either only sets the shell variable, as a bare assignment does.
+      let exports: boolean | undefined = declares ? undefined : true;
+      for (const w of c.words.slice(programIndex(c) + 1)) {
+        const option = /^([-+])([A-Za-z]+)$/.exec(w.value);
+        if (option) {
+          if (program === 'export' && option[2].includes('n')) exports = false;
+          else if (declares && option[2].includes('x')) exports = option[1] === '-';
+          continue;
+        }
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(w.value);
+        if (!m || !sameName(m[1], wanted, ignoreCase)) continue;
+        if (exports !== undefined) exported = exports;
+        else if (allExport) exported = true;
+        if (m[2] !== undefined) value = m[2];
+      }
+    } else if (program === 'set') {
+      allExport = allExportAfter(c, allExport);
+    } else if (program === 'unset') {
+      if (c.words.slice(1).some((w) => sameName(w.value, wanted, ignoreCase))) [value, exported] = [undefined, false];
+    } else if (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))) {
+      for (const w of c.words) {
+        const m = ASSIGNMENT.exec(w.value)!;
+        if (!sameName(m[1], wanted, ignoreCase)) continue;
+        value = m[2];
+        if (allExport) exported = true;
+      }
+    }
+  }
+  answers?.push(exported ? value : undefined);
+  return exported ? value : undefined;
+}
+
+/** Per RUN, by case rule (exact, then ignoring case) and variable name: see envFor. */
+const variableStates = new WeakMap<RunScript, Map<string, { fromEnv: string | undefined; named: ShellCommand[]; answers: (string | undefined)[] | undefined }>[]>();
 
 /** Whether `c` is a part of a pipeline or of a list run in the background: a subshell. */
 function piped(c: ShellCommand): boolean {
@@ -324,9 +338,9 @@ function allExportAfter(set: ShellCommand, before: boolean): boolean {
  * The ENVs are looked up by name (see {@link envsByName}): asked for several names per command, a
  * walk over every ENV above made files of many ENVs and RUNs quadratic.
  */
-function envInstructionValue(instr: Instr, name: string, ignoreCase: boolean, same: (k: string) => boolean): string | undefined {
+function envInstructionValue(instr: Instr, wanted: string, ignoreCase: boolean): string | undefined {
   for (let st = instr.stage; st; st = st.from.stage) {
-    const set = envsByName(st, ignoreCase).get(ignoreCase ? name.toLowerCase() : name);
+    const set = envsByName(st, ignoreCase).get(wanted);
     if (!set) continue;
     // The last one set before `instr` (in an earlier stage: the last one).
     let lo = st === instr.stage ? 0 : set.length;
@@ -343,7 +357,7 @@ function envInstructionValue(instr: Instr, name: string, ignoreCase: boolean, sa
   if (instr.stage) {
     const args = stageArgs(instr.stage);
     for (let k = args.length - 1; k >= 0; k--) {
-      if (args[k].index < instr.index && same(args[k].name)) return args[k].value;
+      if (args[k].index < instr.index && sameName(args[k].name, wanted, ignoreCase)) return args[k].value;
     }
   }
   return undefined;

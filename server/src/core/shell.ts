@@ -534,6 +534,8 @@ interface CommandFacts {
   name: string;
   args: readonly ShellWord[];
   operands: readonly ShellWord[] | undefined;
+  /** See {@link inlineAssignments}. */
+  inline: ReadonlyMap<string, string> | undefined;
 }
 
 const FACTS = Symbol('commandFacts');
@@ -543,7 +545,7 @@ function facts(cmd: ShellCommand): CommandFacts {
   if (known === undefined) {
     const index = findProgram(cmd);
     const word = index < 0 ? '' : cmd.words[index].value;
-    known = { index, name: word.slice(word.lastIndexOf('/') + 1), args: index < 0 ? NO_WORDS : Object.freeze(cmd.words.slice(index + 1)), operands: undefined };
+    known = { index, name: word.slice(word.lastIndexOf('/') + 1), args: index < 0 ? NO_WORDS : Object.freeze(cmd.words.slice(index + 1)), operands: undefined, inline: undefined };
     (cmd as { [FACTS]?: CommandFacts })[FACTS] = known;
   }
   return known;
@@ -634,16 +636,24 @@ export function textEnd(cmd: ShellCommand): number {
 }
 
 /** Environment assignments written before the program on the same command (`A=1 B=2 prog`), and those handed to a wrapper (`env A=1 prog`). */
-export function inlineAssignments(cmd: ShellCommand): Map<string, string> {
-  const out = new Map<string, string>();
-  const end = programIndex(cmd);
-  for (const w of end < 0 ? cmd.words : cmd.words.slice(0, end)) {
-    const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(w.value);
-    if (m) out.set(m[1], m[2]);
-    else if (end < 0) break;
+export function inlineAssignments(cmd: ShellCommand): ReadonlyMap<string, string> {
+  // Kept on the command: envFor asks for every variable a rule reads of every command.
+  const known = facts(cmd);
+  if (known.inline === undefined) {
+    let out: Map<string, string> | undefined;
+    const end = known.index;
+    const last = end < 0 ? cmd.words.length : end;
+    for (let i = 0; i < last; i++) {
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(cmd.words[i].value);
+      if (m) (out ??= new Map()).set(m[1], m[2]);
+      else if (end < 0) break;
+    }
+    known.inline = out ?? NO_ASSIGNMENTS;
   }
-  return out;
+  return known.inline;
 }
+
+const NO_ASSIGNMENTS: ReadonlyMap<string, string> = new Map();
 
 /** Operators that end an AND-OR list (`&` runs it in the background). */
 const LIST_ENDS: ReadonlySet<string> = new Set(['', ';', '\n', '&', ...ITEM_ENDS]);
