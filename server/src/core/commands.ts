@@ -370,9 +370,19 @@ function oncePerRun<T>(run: RunScript, key: unknown, make: (ran: readonly ShellC
   return answers.get(key) as T;
 }
 
-/** The commands of {@link ranCommands} that run in the background ({@link runInBackground}), worked out once per RUN. */
+/**
+ * The commands of the RUN that run in the background ({@link runInBackground}), worked out once per
+ * RUN: those of {@link ranCommands} and those of its own `commands` (the same list unless a `-c`
+ * script is hidden; then two lists of different commands, and this holds the ones of each that do).
+ */
 export function ranInBackground(run: RunScript): ReadonlySet<ShellCommand> {
-  return oncePerRun(run, runInBackground, runInBackground);
+  return oncePerRun(run, runInBackground, (ran) => {
+    const set = runInBackground(ran);
+    if (ran === run.commands) return set;
+    const both = new Set(set);
+    for (const c of runInBackground(run.commands)) both.add(c);
+    return both;
+  });
 }
 
 /** Where `cmd` is in {@link ranCommands}, -1 when it is not there (as `indexOf`). */

@@ -10,7 +10,7 @@
  */
 import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS } from './commands';
 import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
-import { inlineAssignments, programArgs, programIndex, programName, runInBackground, type ShellCommand, type ShellWord } from './shell';
+import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
 import { SWITCH_WRAPPERS, switchWrapper, type UserSwitch } from './userSwitch';
@@ -817,7 +817,6 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // places), not by a walk over the rest of the RUN per command: that was quadratic.
           let cleans: { at: number; home: string | undefined }[] | undefined;
           let rms: { at: number; path: string }[] | undefined;
-          let background: ReadonlySet<ShellCommand> | undefined;
           for (let k = 0; k < run.commands.length; k++) {
             const cmd = run.commands[k];
             if (!spec.fills(cmd)) continue;
@@ -826,8 +825,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             // A cleaning command after it empties its cache unless it runs with another home
             // (`su node -c 'npm ci' && npm cache clean --force` empties root's).
             // Not one run in the background (`npm cache clean --force &`): the RUN may end before it does.
-            background ??= runInBackground(run.commands);
-            const inBackground = background;
+            const inBackground = ranInBackground(run);
             cleans ??= run.commands.flatMap((a, at) => (spec.cleans(a) && !inBackground.has(a) ? [{ at, home: homeOf(instr, a) }] : []));
             const home = homeOf(instr, cmd);
             let cleaned = false;
@@ -955,7 +953,7 @@ export function checkAppend(model: DockerfileModel, instr: Instr, command: strin
   for (let g = last.group; g; g = g.parent) if (g.kind === '(' && g.negated) return undefined;
   // Nor in the background (`RUN microdnf install -y x &`: appended, `x && microdnf clean all &`):
   // a cleanup there may not have run when the layer is committed, and is not counted as one.
-  if (runInBackground(again.commands).has(last)) return undefined;
+  if (ranInBackground(again).has(last)) return undefined;
   const lastText = after.text.slice(again.docOffset(last.start), again.docOffset(last.end - 1) + 1);
   return lastText === command ? edit : undefined;
 }

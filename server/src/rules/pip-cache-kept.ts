@@ -2,11 +2,11 @@
  * pip-cache-kept (hadolint DL3042): `pip install` keeps every wheel it downloaded or built in
  * ~/.cache/pip unless told not to.
  */
-import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, isPipInstall, normalizeCachePath, pathCovers } from '../core/commands';
-import { runInstructions, type Instr } from '../core/model';
+import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, isPipInstall, normalizeCachePath, pathCovers, ranInBackground } from '../core/commands';
+import { runInstructions, type Instr, type RunScript } from '../core/model';
 import { envFor, findingCommand, homeOf, inHome, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
-import { runInBackground, type ShellCommand } from '../core/shell';
+import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
@@ -46,7 +46,7 @@ export const rule: Rule = {
         // Emptied later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`): nothing stays in the layer.
         // A purge empties the cache folder it sees: not the one an install's --cache-dir or its own PIP_CACHE_DIR=... named.
         // What the RUN purges and removes is read once for all its installs (a walk per install was quadratic).
-        later ??= laterCleanups(instr, run.commands, cacheDir);
+        later ??= laterCleanups(instr, run, cacheDir);
         if ((later.lastPurge.get(dir) ?? -1) > k) continue;
         if (later.removedAfter(k, dir, (name) => envFor(instr, cmd, name))) continue;
         out.push({
@@ -83,13 +83,14 @@ interface LaterCleanups {
  * the same for every install: per folder asked, the last index of one that covers it is found
  * once. One with a variable is expanded with what the install sees, as before.
  */
-function laterCleanups(instr: Instr, commands: ShellCommand[], cacheDir: (c: ShellCommand) => string): LaterCleanups {
+function laterCleanups(instr: Instr, run: RunScript, cacheDir: (c: ShellCommand) => string): LaterCleanups {
+  const commands = run.commands;
   const home = (c: ShellCommand) => homeOf(instr, c);
   const lastPurge = new Map<string, number>();
   const fixed: { at: number; path: string }[] = [];
   const variable: { at: number; path: string }[] = [];
   // A purge or removal run in the background is none: the layer may be committed before it ends.
-  const background = runInBackground(commands);
+  const background = ranInBackground(run);
   commands.forEach((c, at) => {
     if (background.has(c)) return;
     if (isPipCachePurge(c)) lastPurge.set(normalizeCachePath(cacheDir(c), home(c)), at);
