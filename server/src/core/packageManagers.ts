@@ -67,14 +67,27 @@ export function pipCacheDir(instr: Instr, cmd: ShellCommand): string {
 /** Yarn classic's cache folder as root, whose home yarn takes to be /usr/local/share. */
 export const YARN_ROOT_CACHE = '/usr/local/share/.cache/yarn';
 
+/** An environment lookup that can ignore the case of the name, as {@link envFor}. */
+export type EnvLookup = (name: string, ignoreCase?: boolean) => string | undefined;
+
 /**
  * The folder yarn 1 keeps its cache in (in its `v6` folder, what `yarn cache dir` prints), as `env`
- * has it: YARN_CACHE_FOLDER, else `$XDG_CACHE_HOME/yarn`, else /usr/local/share/.cache/yarn as
+ * has it: {@link yarnCacheFolderSet}, else `$XDG_CACHE_HOME/yarn`, else /usr/local/share/.cache/yarn as
  * root and ~/.cache/yarn for other users (yarn 1.22.22, measured as root and as nobody).
  * An install's own --cache-folder is the caller's to read.
  */
-export function yarnCacheFolder(env: (name: string) => string | undefined, root: boolean): string {
-  return setIn(env, 'YARN_CACHE_FOLDER') ?? (root && !setIn(env, 'XDG_CACHE_HOME') ? YARN_ROOT_CACHE : userCacheDir(env, 'yarn'));
+export function yarnCacheFolder(env: EnvLookup, root: boolean): string {
+  return yarnCacheFolderSet(env) ?? (root && !setIn(env, 'XDG_CACHE_HOME') ? YARN_ROOT_CACHE : userCacheDir(env, 'yarn'));
+}
+
+/**
+ * The cache folder a variable gives yarn 1: YARN_CACHE_FOLDER, else npm_config_cache_folder, each
+ * in any case. yarn 1.22.22 reads every variable that starts with `yarn_` or `npm_config_` whatever
+ * its case, the yarn_ one first (measured: `yarn_cache_folder=/tmp/y yarn cache dir` prints /tmp/y/v6).
+ */
+export function yarnCacheFolderSet(env: EnvLookup): string | undefined {
+  const anyCase = (name: string) => env(name, true);
+  return setIn(anyCase, 'YARN_CACHE_FOLDER') ?? setIn(anyCase, 'npm_config_cache_folder');
 }
 
 /**
@@ -731,8 +744,8 @@ export function setIn(env: (name: string) => string | undefined, name: string): 
 export interface CacheCommandContext {
   instr: Instr;
   cmd: ShellCommand;
-  /** Environment lookup for this command (inline, earlier in the RUN, ENV). */
-  env(name: string): string | undefined;
+  /** Environment lookup for this command (inline, earlier in the RUN, ENV), the name in any case with `ignoreCase`. */
+  env: EnvLookup;
   /** Cache-mount targets and paths removed after the command, as written (ENV variables expanded). */
   paths?: string[];
   /** Whether those take care of `dir` (cacheHandled's `handled`), for a message that names what stays. */
@@ -820,7 +833,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           for (let k = 0; k < run.commands.length; k++) {
             const cmd = run.commands[k];
             if (!spec.fills(cmd)) continue;
-            const c: CacheCommandContext = { instr, cmd, env: (name) => envFor(instr, cmd, name), context: env.context, model };
+            const c: CacheCommandContext = { instr, cmd, env: (name, ignoreCase) => envFor(instr, cmd, name, ignoreCase), context: env.context, model };
             if (spec.optsOut?.(c)) continue;
             // A cleaning command after it empties its cache unless it runs with another home
             // (`su node -c 'npm ci' && npm cache clean --force` empties root's).
@@ -858,7 +871,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // appends runs as the RUN's user, and would empty its cache instead. A switch to root in
           // a RUN of root with no HOME set (`sudo npm ci`) keeps /root, where the repair runs too.
           if (!word || !posixShell(found.instr) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
-          const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name) => envFor(found.instr, found.cmd, name) };
+          const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name, ignoreCase) => envFor(found.instr, found.cmd, name, ignoreCase) };
           const r = spec.repair!({ ...c, model, word });
           return r && { ...r, preferred: true };
         }

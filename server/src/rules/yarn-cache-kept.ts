@@ -6,7 +6,7 @@
  * corepack 0.34.6 (Node 20's) ran yarn 1.22.22, and so with `packageManager: "yarn@1.22.22"`
  * (measured). After it the rule speaks only where it sees that package.json.
  */
-import { appendRepair, cacheRule, flagValue, runsAsRoot, setIn, yarnCacheFolder, YARN_ROOT_CACHE, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, cacheRule, flagValue, runsAsRoot, yarnCacheFolder, yarnCacheFolderSet, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnCacheClean, yarnInstall } from '../core/yarn';
 import { formatBytes } from '../sizes';
@@ -29,11 +29,11 @@ export const rule = cacheRule({
   hadolint: 'DL3060',
   docs: {
     summary: '`yarn install` without `yarn cache clean` in the same RUN (yarn classic).',
-    why: "yarn 1.x keeps every package it installs twice more in its cache folder (/usr/local/share/.cache/yarn for root, ~/.cache/yarn for other users, $XDG_CACHE_HOME/yarn for both when XDG_CACHE_HOME is set): the tarball and an unpacked copy. The running app only needs node_modules. Yarn 2+ (berry) is different: with Plug'n'Play the cache is where the installed packages live, and cleaning it breaks the app. The rule therefore keeps to yarn classic and stays quiet when the Dockerfile shows berry (`.yarnrc.yml` or `.yarn/` copied in, also by `COPY . .` of a context that has one, a package.json whose `packageManager` names yarn 2 or later, a `corepack` command naming yarn 2 or later (`corepack prepare yarn@4.5.0 --activate`), `yarn set version`, `yarn dlx`, `--immutable`, a `nodeLinker` setting); yarn-berry-cache-kept covers berry. After a `corepack enable` that names no version, corepack runs the yarn that package.json's `packageManager` names, else yarn 1.22 (classic; corepack 0.34, Node 20): the rule then speaks only when it sees the build context's package.json copied before the install, without a packageManager naming yarn 2 or later.",
+    why: "yarn 1.x keeps every package it installs twice more in its cache folder (/usr/local/share/.cache/yarn for root, not ~/.cache/yarn, which is other users' folder; $XDG_CACHE_HOME/yarn for both when XDG_CACHE_HOME is set): the tarball and an unpacked copy. The running app only needs node_modules. Yarn 2+ (berry) is different: with Plug'n'Play the cache is where the installed packages live, and cleaning it breaks the app. The rule therefore keeps to yarn classic and stays quiet when the Dockerfile shows berry (`.yarnrc.yml` or `.yarn/` copied in, also by `COPY . .` of a context that has one, a package.json whose `packageManager` names yarn 2 or later, a `corepack` command naming yarn 2 or later (`corepack prepare yarn@4.5.0 --activate`), `yarn set version`, `yarn dlx`, `--immutable`, a `nodeLinker` setting); yarn-berry-cache-kept covers berry. After a `corepack enable` that names no version, corepack runs the yarn that package.json's `packageManager` names, else yarn 1.22 (classic; corepack 0.34, Node 20): the rule then speaks only when it sees the build context's package.json copied before the install, without a packageManager naming yarn 2 or later.",
     incorrect: 'RUN yarn install --frozen-lockfile --production',
     correct: 'RUN yarn install --frozen-lockfile --production \\\n    && yarn cache clean\n# or keep it out of the image:\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile --production',
     sizeImpact: `Often larger than node_modules: ${EXAMPLE}; basis: ${EX.basis}.`,
-    fix: `Appends \`&& ${CLEAN}\` to the RUN. Not offered with \`--cache-folder\` (clean that folder with \`rm -rf\` instead). A cache mount on the cache folder, \`YARN_CACHE_FOLDER\` pointing at a folder the RUN removes, or removing the folder (\`rm -rf\`, or a \`find\` that deletes all it holds) also satisfy the rule.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN. Not offered with \`--cache-folder\` (clean that folder with \`rm -rf\` instead). A cache mount on the cache folder, \`YARN_CACHE_FOLDER\` (\`yarn_cache_folder\`, \`npm_config_cache_folder\`, in any case) pointing at a folder the RUN removes, or removing the folder (\`rm -rf\`, or a \`find\` that deletes all it holds) also satisfy the rule.`,
   },
   words: ['yarn'],
   fills: yarnInstall,
@@ -44,13 +44,13 @@ export const rule = cacheRule({
   cleans: yarnCacheClean,
   cacheHandled: (handled, c) => {
     // root's folder is not another user's: `rm -rf /usr/local/share/.cache/yarn` after USER node cleans nothing,
-    // nor ~/.cache/yarn when XDG_CACHE_HOME=/cache moved it to /cache/yarn (yarn 1.22.22).
+    // nor ~/.cache/yarn when XDG_CACHE_HOME=/cache moved it to /cache/yarn (yarn 1.22.22), nor ~/.cache/yarn
+    // as root, whose cache is in /usr/local/share/.cache/yarn whatever HOME says (yarn 1.22.22, HOME=/root and /tmp/hh).
     // yarn 1.22 keeps it all in <cache folder>/v6 (what `yarn cache dir` prints): removing that, or the folder, empties it.
     const emptied = (d: string) => handled(`${d}/v6`);
-    const named = flagValue(c.cmd, '--cache-folder') ?? setIn(c.env, 'YARN_CACHE_FOLDER');
-    // As root without XDG_CACHE_HOME, ~/.cache/yarn too, as before; berry's folders where none is named.
-    const also = named !== undefined ? [] : [...(cacheFolder(c) === YARN_ROOT_CACHE ? ['~/.cache/yarn'] : []), ...BERRY_DIRS];
-    return [cacheFolder(c), ...also].some(emptied);
+    const named = flagValue(c.cmd, '--cache-folder') ?? yarnCacheFolderSet(c.env);
+    // Berry's folders where none is named.
+    return [cacheFolder(c), ...(named !== undefined ? [] : BERRY_DIRS)].some(emptied);
   },
   // Yarn classic as root caches in /usr/local/share/.cache/yarn (its home for root is /usr/local/share).
   holds: (c) => namedPath(c.instr, c.cmd, cacheFolder(c)),
