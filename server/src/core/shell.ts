@@ -655,6 +655,9 @@ export function inlineAssignments(cmd: ShellCommand): ReadonlyMap<string, string
 
 const NO_ASSIGNMENTS: ReadonlyMap<string, string> = new Map();
 
+/** How many waits of a script {@link runInBackground} asks {@link runsWheneverScriptSucceeds} about. */
+const ASKED_WAITS = 20;
+
 /** Operators that end an AND-OR list (`&` runs it in the background). */
 const LIST_ENDS: ReadonlySet<string> = new Set(['', ';', '\n', '&', ...ITEM_ENDS]);
 
@@ -693,8 +696,8 @@ export function runInBackground(commands: readonly ShellCommand[]): ReadonlySet<
     const [inner, outer] = [elementOf.get(groups[i])!, groups[i].parent && elementOf.get(groups[i].parent!)];
     if (outer && order.get(inner.last)! > order.get(outer.last)!) outer.last = inner.last;
   }
-  // A `wait` later in the same shell (no operand: every job; `$!`: the last one started) has the
-  // script wait for the jobs it started: they have ended when it goes on. A `{ }` group runs in
+  // A `wait` later in the same shell (no operand: every job; `$!`: the last one started), run
+  // whenever the script succeeds, has the script wait for the jobs it started: they have ended when it goes on. A `{ }` group runs in
   // its shell, a subshell or -c script in a shell of its own.
   const shellOf = (level: ShellGroup | undefined) => {
     let g = level;
@@ -702,8 +705,21 @@ export function runInBackground(commands: readonly ShellCommand[]): ReadonlySet<
     return g;
   };
   const waits = new Map<ShellGroup | undefined, { at: number; last: boolean }[]>();
+  // Only a wait that runs in every run of the script that succeeds counts: not one in an `if`,
+  // after `false &&` (dash: `(sleep 1; rm -rf d) & false && wait; ls -d d` lists d) or after an
+  // `exit`. A wait at the top level after `;`, `&` or a line break runs whenever it is reached; the
+  // others are asked of runsWheneverScriptSucceeds, a walk over the script each, so at most
+  // ASKED_WAITS of them (past that, a wait is taken as skipped: the finding stays).
+  const ends = commands.findIndex(mayEndScript);
+  let asked = 0;
+  const runs = (c: ShellCommand): boolean => {
+    // In a pipeline it runs in a subshell, which started no jobs (dash and bash: `(sleep 1; rm -rf d) & wait | cat; ls -d d` lists d).
+    if (c.conditional || c.before === '|' || (c.ends ?? c.after) === '|' || (ends >= 0 && order.get(c)! > ends)) return false;
+    if (!c.group && (c.before === '' || c.before === ';' || c.before === '&' || c.before === '\n')) return true;
+    return ++asked <= ASKED_WAITS && runsWheneverScriptSucceeds(commands, c);
+  };
   for (const c of commands) {
-    if (programName(c) !== 'wait' || mayRunInBackground(c)) continue;
+    if (programName(c) !== 'wait' || mayRunInBackground(c) || !runs(c)) continue;
     const args = programArgs(c).map((w) => w.value);
     if (args.length > 1 || (args.length === 1 && !/^("?)\$(!|\{!\})\1$/.test(args[0]))) continue;
     const list = waits.get(shellOf(c.group));

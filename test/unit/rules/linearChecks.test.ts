@@ -53,6 +53,10 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('apt-lists-kept', (n) => `FROM debian:bookworm\nRUN apt-get update; ${'rm -rf /var/lib/apt/lists/* & sleep 1 & wait $!; '.repeat(n)}true\n`);
   });
 
+  it('apt-lists-kept: waits after && are asked about a bounded number of times', () => {
+    assertLinearCheck('apt-lists-kept', (n) => `FROM debian:bookworm\nRUN apt-get update; ${'rm -rf /var/lib/apt/lists/* & true && wait; '.repeat(n)}true\n`);
+  });
+
   it("npm-cache-kept's fix: the same repair of every install of a RUN is checked once", () => {
     assertLinear(
       'npm-cache-kept fixes',

@@ -25,6 +25,20 @@ describe('a removal run in the background', () => {
     [`${INSTALL}; rm -rf /var/lib/apt/lists/* & wait 4242`, true],
     [`${INSTALL}; (rm -rf /var/lib/apt/lists/* &); wait`, true],
     [`${INSTALL}; wait; rm -rf /var/lib/apt/lists/* &`, true],
+    // A wait that may be skipped (dash: `(sleep 1; rm -rf d) & false && wait; ls -d d` lists d).
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & false && wait; echo done`, true],
+    // At the end, `false && wait` fails the build: in one that succeeded, the wait ran.
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & false && wait`, false],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & true || wait`, true],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & if [ -n "$CI" ]; then wait; fi`, true],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & exit 0; wait`, true],
+    // A wait in a pipeline runs in a subshell with no jobs (dash and bash: `(sleep 1; rm -rf d) & wait | cat; ls -d d` lists d).
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & wait | cat`, true],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & echo x | wait`, true],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & echo x && wait; echo done`, true],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & { echo x && wait; }; echo done`, true],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & echo x && wait`, false],
+    [`${INSTALL}; rm -rf /var/lib/apt/lists/* & { echo x; wait; }; echo done`, false],
     [`${INSTALL}; sh -c 'rm -rf /var/lib/apt/lists/*' &`, true],
     [`${INSTALL}; rm -rf /var/lib/apt/lists/* &>/dev/null`, true],
     [`${INSTALL}; find /var/lib/apt/lists -type f -delete &`, true],
