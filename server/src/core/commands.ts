@@ -5,7 +5,7 @@
  */
 import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript, Stage } from './model';
-import { closesCompound, mayRunInBackground, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, runInBackground, textEnd, type ShellCommand, type ShellWord } from './shell';
+import { closesCompound, mayRunInBackground, operandsWithoutValues, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, runInBackground, textEnd, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 import { firstIndex } from './text';
 import { resolvePath, workdirAt } from './workdir';
@@ -36,9 +36,7 @@ const PNPM_VALUE_OPTIONS = new Set(['--filter', '-F', '--filter-prod', '-C', '--
 export function optionFreeOperands(cmd: ShellCommand): readonly ShellWord[] {
   const name = programName(cmd);
   const valued = APT_PROGRAMS.has(name) ? APT_VALUE_OPTIONS : name === 'pnpm' ? PNPM_VALUE_OPTIONS : undefined;
-  if (!valued) return operands(cmd);
-  const args = programArgs(cmd);
-  return operands(cmd).filter((w) => !valued.has(args[args.indexOf(w) - 1]?.value ?? ''));
+  return valued ? operandsWithoutValues(cmd, valued) : operands(cmd);
 }
 
 /** The packages an apt install (or purge, remove) names, as written (`curl`, `gcc=4:12.2.0-3`). */

@@ -197,6 +197,8 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   // Only the commands that name the variable or turn allexport on or off change it. When none of
   // them is in a ( ) group, which of them reach `cmd` does not depend on `cmd`: the answer after
   // each is worked out once per RUN and the count before `cmd` is found by a binary search.
+  // Most RUNs set no variable: the ENV or ARG value is the answer.
+  if (variableCommands(run).length === 0) return fromEnv;
   let byCase = variableStates.get(run);
   if (!byCase) variableStates.set(run, (byCase = [new Map(), new Map()]));
   const byName = byCase[+ignoreCase];

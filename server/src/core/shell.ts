@@ -536,6 +536,8 @@ interface CommandFacts {
   operands: readonly ShellWord[] | undefined;
   /** See {@link inlineAssignments}. */
   inline: ReadonlyMap<string, string> | undefined;
+  /** See {@link operandsWithoutValues}. */
+  optionFree: readonly ShellWord[] | undefined;
 }
 
 const FACTS = Symbol('commandFacts');
@@ -545,7 +547,7 @@ function facts(cmd: ShellCommand): CommandFacts {
   if (known === undefined) {
     const index = findProgram(cmd);
     const word = index < 0 ? '' : cmd.words[index].value;
-    known = { index, name: word.slice(word.lastIndexOf('/') + 1), args: index < 0 ? NO_WORDS : Object.freeze(cmd.words.slice(index + 1)), operands: undefined, inline: undefined };
+    known = { index, name: word.slice(word.lastIndexOf('/') + 1), args: index < 0 ? NO_WORDS : Object.freeze(cmd.words.slice(index + 1)), operands: undefined, inline: undefined, optionFree: undefined };
     (cmd as { [FACTS]?: CommandFacts })[FACTS] = known;
   }
   return known;
@@ -592,6 +594,22 @@ export function programArgs(cmd: ShellCommand): readonly ShellWord[] {
 export function programOperands(cmd: ShellCommand): readonly ShellWord[] {
   const known = facts(cmd);
   return (known.operands ??= Object.freeze(known.args.filter((w) => !w.value.startsWith('-'))));
+}
+
+/**
+ * The operands without the values of the options in `valued` (the word after each): for a program
+ * whose options with a value are known (optionFreeOperands in commands.ts). Kept on the command:
+ * `valued` follows from its program, and rules ask this of every apt command several times.
+ */
+export function operandsWithoutValues(cmd: ShellCommand, valued: ReadonlySet<string>): readonly ShellWord[] {
+  const known = facts(cmd);
+  if (known.optionFree === undefined) {
+    const args = known.args;
+    const out: ShellWord[] = [];
+    for (let i = 0; i < args.length; i++) if (!args[i].value.startsWith('-') && !(i > 0 && valued.has(args[i - 1].value))) out.push(args[i]);
+    known.optionFree = Object.freeze(out);
+  }
+  return known.optionFree;
 }
 
 /**
