@@ -321,7 +321,10 @@ export const rule: Rule = {
                     `${change.action === 'chmod' ? 'Set the mode in the build context (COPY keeps it), or copy' : 'Copy'} those files in a COPY of their own with --${change.action}.`
                   : `Use COPY --${change.action}.`
             : writes.some((w) => w.how === 'ADD <url>')
-              ? 'Download it with curl or wget in the RUN that uses it, and delete it there.'
+              ? change.action === 'rm'
+                ? 'Download it with curl or wget in the RUN that uses it, and delete it there.'
+                : // A download that is changed, not deleted, is needed in the image (`ADD .../tini /tini`, then `chmod +x /tini`).
+                  `Use ADD --${change.action}, or download it with curl or wget in a RUN and ${change.action} it there.`
               : 'Do it in the RUN that wrote them.';
           const say = (size: string) => `\`${change.action}\` ${VERB[change.action]} files written at ${where}: ${effect} (${size}). ${advice}`;
           const finding = { range: commandRange(model, run, cmd), instr, message: say(size), saving, data: { commandStart: cmd.start } };

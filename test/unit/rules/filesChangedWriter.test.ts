@@ -15,6 +15,18 @@ describe('files-changed-in-later-layer: the instruction that wrote the files', (
     assert.match(run, /what that RUN wrote there|the files it deletes/);
   });
 
+  it('tells a chmod or chown of an ADD <url> download to use ADD --chmod / --chown, not to delete the file (tini\'s README: ADD .../tini /tini, RUN chmod +x /tini)', () => {
+    const message = (text: string) => analyze(text, { context: {} }).findings.find((f) => f.ruleId === 'files-changed-in-later-layer')!.message;
+    const tini = 'FROM debian:bookworm-slim\nADD https://github.com/krallin/tini/releases/download/v0.19.0/tini /tini\n';
+    const chmod = message(`${tini}RUN chmod +x /tini\nENTRYPOINT ["/tini", "--"]\n`);
+    assert.doesNotMatch(chmod, /delete/);
+    assert.match(chmod, /\. Use ADD --chmod, or download it with curl or wget in a RUN and chmod it there\.$/);
+    const chown = message(`${tini}RUN chown nobody /tini\n`);
+    assert.match(chown, /\. Use ADD --chown, or download it with curl or wget in a RUN and chown it there\.$/);
+    // A deletion keeps its advice.
+    assert.match(message(`${tini}RUN rm /tini\n`), /Download it with curl or wget in the RUN that uses it, and delete it there\.$/);
+  });
+
   it('names the first five writes and how many more (a message per write of a long file would be as long as the file)', () => {
     const clones = (n: number) => Array.from({ length: n }, (_, i) => `RUN git clone https://example.com/x${i}.git /src\n`).join('');
     const message = (n: number) => analyze(`FROM debian:bookworm-slim\n${clones(n)}RUN rm -rf /src/.git\n`, { context: {} }).findings.find((f) => f.ruleId === 'files-changed-in-later-layer')!.message;
