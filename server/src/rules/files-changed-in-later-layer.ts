@@ -9,7 +9,7 @@
  * flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
+import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, isAptUpdate, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
@@ -325,7 +325,9 @@ export const rule: Rule = {
                 ? 'Download it with curl or wget in the RUN that uses it, and delete it there.'
                 : // A download that is changed, not deleted, is needed in the image (`ADD .../tini /tini`, then `chmod +x /tini`).
                   `Use ADD --${change.action}, or download it with curl or wget in a RUN and ${change.action} it there.`
-              : 'Do it in the RUN that wrote them.';
+              : ownListsRemoval(instr, cmd, change, writes)
+                ? "Keep it for this RUN's own update, and remove them in the RUN that wrote them too."
+                : 'Do it in the RUN that wrote them.';
           const say = (size: string) => `\`${change.action}\` ${VERB[change.action]} files written at ${where}: ${effect} (${size}). ${advice}`;
           const finding = { range: commandRange(model, run, cmd), instr, message: say(size), saving, data: { commandStart: cmd.start } };
           // Deleted apt lists (cost gives their figure): apt-lists-kept gives it on the update's RUN, said once.
@@ -350,6 +352,14 @@ export const rule: Rule = {
     return moveFix(model, instr, cmd, found.change, writer, found.writes) ?? mergeFix(model, writer, instr);
   },
 };
+
+/**
+ * True when `cmd` deletes the apt lists an earlier RUN kept after an `apt-get update` of its own
+ * RUN: the removal is that update's cleanup too, and must stay where it is.
+ */
+function ownListsRemoval(instr: Instr, cmd: ShellCommand, change: Change, writes: Write[]): boolean {
+  return change.action === 'rm' && writes.some((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists') && ranBefore(instr.run!, cmd).some(isAptUpdate);
+}
 
 /** Top-level directories a base image fills: a recursive change there also touched files we do not track. */
 const SYSTEM_DIRS = ['/usr', '/etc', '/bin', '/sbin', '/lib', '/lib32', '/lib64', '/libx32', '/var', '/root', '/home', '/tmp', '/run', '/proc', '/sys', '/dev', '/boot', '/mnt', '/media', '/srv'];
