@@ -73,8 +73,12 @@ function touches(change: Change, t: Target, w: Write): boolean {
     return isAtOrBelow(w.path, t.prefix) || (isAtOrBelow(t.prefix, w.path) && w.exactFile !== true);
   }
   // A non-recursive chmod/chown copies one entry: costly for a file, not for a directory.
-  const fileLike = w.exactFile === true || w.kind === 'download';
-  return (t.prefix === w.path && fileLike) || (t.prefix !== w.path && isAtOrBelow(t.prefix, w.path));
+  return (t.prefix === w.path && writesFile(w)) || (t.prefix !== w.path && isAtOrBelow(t.prefix, w.path));
+}
+
+/** True when `w` wrote a file at its path (a download, `COPY app.py /app.py`), not a folder. */
+function writesFile(w: Write): boolean {
+  return w.exactFile === true || w.kind === 'download';
 }
 
 /**
@@ -130,7 +134,11 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, 
   };
   for (const t of change.targets) {
     if (madeHere(t)) continue;
-    const hit = earlier.filter((w) => touches(change, t, w) && !copiedNothingAt(model, w, t, context));
+    let hit = earlier.filter((w) => touches(change, t, w) && !copiedNothingAt(model, w, t, context));
+    // A file written at the target's path replaced what earlier instructions put there (`tar -x -C
+    // /usr/local`, then `curl -o /usr/local/bin/tool`): those bytes are not this change's.
+    const last = t.glob ? undefined : hit.filter((w) => w.path === t.prefix && writesFile(w)).at(-1);
+    if (last) hit = hit.filter((w) => w.instr.index >= last.instr.index);
     if (hit.length === 0) allCovered = false;
     hit.forEach((w) => writes.add(w));
   }

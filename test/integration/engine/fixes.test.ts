@@ -123,6 +123,21 @@ const CASES: Case[] = [
     check: LIST('/opt/data'),
   },
   {
+    // The extraction into /opt may have put a blob.bin there; the later mv replaced it, so the
+    // chmod copies only the mv's file, and moves into that RUN (it was not offered: two writers).
+    name: 'chmod 600 of a file written again after an extraction above it goes into the RUN that wrote it last',
+    files: {},
+    dockerfile: [
+      `FROM ${BARE_IMAGE}`,
+      'RUN mkdir -p /tmp/t/data && echo old > /tmp/t/data/blob.bin && tar -cf /tmp/t.tar -C /tmp/t data && tar -xf /tmp/t.tar -C /opt && rm -rf /tmp/t /tmp/t.tar',
+      'RUN head -c 300000 /dev/urandom > /tmp/a.bin && mv /tmp/a.bin /opt/data/blob.bin',
+      'RUN chmod 600 /opt/data/blob.bin',
+      '',
+    ].join('\n'),
+    findings: { 'files-changed-in-later-layer': 'not sized' },
+    check: LIST('/opt/data'),
+  },
+  {
     name: 'a tar archive copied in and extracted becomes ADD',
     files: { 'payload/tool.bin': 400_000, 'payload/README': 'tool\n' },
     archives: { 'app.tar.gz': 'payload' },
