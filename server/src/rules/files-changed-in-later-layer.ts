@@ -335,7 +335,7 @@ export const rule: Rule = {
                   `Use ADD --${change.action}, or download it with curl or wget in a RUN and ${change.action} it there.`
               : ownListsRemoval(instr, cmd, change, writes)
                 ? "Keep it for this RUN's own update, and remove them in the RUN that wrote them too."
-                : 'Do it in the RUN that wrote them.';
+                : runWriterAdvice(instr, change, writes);
           const say = (size: string) => `\`${change.action}\` ${VERB[change.action]} files written at ${where}: ${effect} (${size}). ${advice}`;
           const finding = { range: commandRange(model, run, cmd), instr, message: say(size), saving, data: { commandStart: cmd.start } };
           // Deleted apt lists (cost gives their figure): apt-lists-kept gives it on the update's RUN, said once.
@@ -473,24 +473,12 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   if (!writerRun || writerRun.form === 'exec' || writes.some((w) => !writerRun.commands.includes(w.command!))) return undefined;
   // Relative paths must mean the same in the writer's RUN.
   if (change.targets.some((t) => t.relative) && (workdirAt(writer) !== workdirAt(instr) || writerRun.commands.some((c) => programName(c) === 'cd' || programName(c) === 'pushd'))) return undefined;
-  const paths = writes.map((w) => w.path);
-  const cwd = workdirAt(instr) ?? '/';
-  const overlaps = (a: string, b: string) => isAtOrBelow(a, b) || isAtOrBelow(b, a);
-  // A word uses a path when it names it, a parent of it or something below it (relative words too).
-  const mentions = (words: readonly { value: string }[]) =>
-    words.some((w) => {
-      const resolved = resolvePath(w.value, cwd);
-      return paths.some((p) => w.value.includes(p) || (resolved !== undefined && overlaps(resolved, p)));
-    });
-  const needsLists = writes.some((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
-  const usesWrites = (c: ShellCommand) => mentions(wordsAndRedirects(c)) || (needsLists && isAptInstall(c)) || programName(c) === 'cd';
+  // A `cd` may lead a relative word to the files.
+  const usesWrites = usesWritten(instr, writes, true);
   const between = chainInstructions(instr).filter((i) => i.index > writer.index && i.index < instr.index);
   // `chown app` moved above the `useradd app` would fail the build.
   if (ownerCreatedSince(change, between, instr, cmd)) return undefined;
-  for (const i of between) {
-    if (i.run && (ranCommands(i.run).some(usesWrites) || paths.some((p) => isAtOrBelow(workdirAt(i) ?? '/', p)))) return undefined;
-    if ((i.keyword === 'COPY' || i.keyword === 'ADD') && (i.node.getArgumentsContent() ?? '').split(/\s+/).some((w) => paths.some((p) => w.includes(p)))) return undefined;
-  }
+  if (firstUser(between, writes, usesWrites)) return undefined;
   // Before it in its own RUN, in the order the commands run (a -c script's hidden ones too).
   if (ranBefore(run, cmd).some(usesWrites)) return undefined;
   const moved = run.text.slice(cmd.start, cmd.end);
@@ -502,6 +490,49 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   const append = verifiedAppend(model, writer, moved);
   if (!removal || !append) return undefined;
   return { title: `Move \`${change.action}\` into the RUN at line ${writer.range.start.line + 1} that wrote the files`, edits: [append, removal], preferred: true };
+}
+
+/**
+ * Whether a command uses what `writes` wrote: a word names a path, a parent of it or something
+ * below it (relative words read in `instr`'s WORKDIR), or it is an apt install and the writes are
+ * the apt lists; with `cdUses`, any `cd` too (it may lead a relative word there).
+ */
+function usesWritten(instr: Instr, writes: Write[], cdUses: boolean): (c: ShellCommand) => boolean {
+  const paths = writes.map((w) => w.path);
+  const cwd = workdirAt(instr) ?? '/';
+  const overlaps = (a: string, b: string) => isAtOrBelow(a, b) || isAtOrBelow(b, a);
+  const mentions = (words: readonly { value: string }[]) =>
+    words.some((w) => {
+      const resolved = resolvePath(w.value, cwd);
+      return paths.some((p) => w.value.includes(p) || (resolved !== undefined && overlaps(resolved, p)));
+    });
+  const needsLists = writes.some((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
+  return (c) => mentions(wordsAndRedirects(c)) || (needsLists && isAptInstall(c)) || (cdUses && programName(c) === 'cd');
+}
+
+/** The first of `between` that uses what `writes` wrote: a RUN with a command `uses` accepts or working below it, a COPY or ADD naming it. */
+function firstUser(between: Instr[], writes: Write[], uses: (c: ShellCommand) => boolean): Instr | undefined {
+  const paths = writes.map((w) => w.path);
+  return between.find(
+    (i) =>
+      (i.run !== undefined && (ranCommands(i.run).some(uses) || paths.some((p) => isAtOrBelow(workdirAt(i) ?? '/', p)))) ||
+      ((i.keyword === 'COPY' || i.keyword === 'ADD') && (i.node.getArgumentsContent() ?? '').split(/\s+/).some((w) => paths.some((p) => w.includes(p)))),
+  );
+}
+
+/**
+ * The advice for a change of what RUNs wrote. A deletion of what one earlier RUN wrote that an
+ * instruction between them uses (`RUN curl -o /tmp/node.tar.xz ...`, `RUN tar -xJf /tmp/node.tar.xz
+ * ...`, `RUN rm /tmp/node.tar.xz`) cannot simply move into the writer's RUN: that would fail the build.
+ */
+function runWriterAdvice(instr: Instr, change: Change, writes: Write[]): string {
+  const writers = new Set(writes.map((w) => w.instr));
+  const [writer] = writers;
+  const user =
+    change.action === 'rm' && writers.size === 1 && writer.run
+      ? firstUser(chainInstructions(instr).filter((i) => i.index > writer.index && i.index < instr.index), writes, usesWritten(instr, writes, false))
+      : undefined;
+  return user ? `Line ${user.range.start.line + 1} uses them in between: write, use and delete them in one RUN.` : 'Do it in the RUN that wrote them.';
 }
 
 function mergeFix(model: DockerfileModel, writer: Instr, instr: Instr): Fix | undefined {
