@@ -1,7 +1,7 @@
 /**
  * cargo-cache-kept: `cargo build` / `cargo install` in a stage whose layers form the final image
  * leave the crate registry (~/.cargo/registry: index, .crate archives and their sources) and,
- * for `cargo build`, the whole build directory (target/: every dependency compiled, incremental
+ * for `cargo build` and `cargo install --path`, the whole build directory (target/: every dependency compiled, incremental
  * data) in the image. Builder stages are not reported: that is where these belong.
  */
 import { appendRepair, cacheRule, flagValue, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
@@ -10,12 +10,17 @@ import { CARGO_TARGET_EXAMPLE as EX, formatBytes } from '../sizes';
 const REGISTRY = 'the crate registry (index, .crate archives and unpacked sources)';
 /** target/ of one small program: an example of the proportion, not this project's figure. */
 const EXAMPLE = `for a small program using serde (with derive), serde_json and regex, target/ of a release build was about ${formatBytes(EX.bytes)}, for a ${formatBytes(EX.outputBytes)} binary (measured with ${EX.tool} and Debian's crates)`;
-const BASIS = `${REGISTRY} and, for \`cargo build\`, target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}; the registry is not yet measured by our bench`;
+const BASIS = `${REGISTRY} and, for \`cargo build\` or \`install --path\`, target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}; the registry is not yet measured by our bench`;
 const REGISTRY_CLEANUP = 'rm -rf "${CARGO_HOME:-$HOME/.cargo}/registry" "${CARGO_HOME:-$HOME/.cargo}/git"';
 
-/** `cargo install` / `cargo fetch`: only the registry is left (install removes its build directory). */
+/**
+ * `cargo install` / `cargo fetch` that leave only the registry: install builds a registry crate in a
+ * temporary folder it removes, but a path source (`--path .`) in the crate's own target/, or a
+ * `--target-dir`, which it keeps (cargo 1.95: `cargo install --path .` left target/ beside the binary).
+ */
 function installs(cmd: CacheCommandContext['cmd']): boolean {
-  return /install|fetch/.test(subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't'])!.value);
+  const sub = subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't'])!.value;
+  return sub === 'fetch' || (sub === 'install' && flagValue(cmd, '--path') === undefined && flagValue(cmd, '--target-dir') === undefined);
 }
 
 /** True when a handled path is a cargo registry (also written as `${CARGO_HOME:-...}/registry`), or its folder `part` (`/index`). */
@@ -52,7 +57,7 @@ function registryStays(c: CacheCommandContext): { name: string; basis: string } 
 function basisFor(c: CacheCommandContext): string {
   const registry = registryStays(c);
   if (installs(c.cmd)) return `${registry.basis}; its size depends on the crates and is not yet measured by our bench`;
-  return registry.basis === REGISTRY ? BASIS : `${registry.basis} and, for \`cargo build\`, target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}; the registry is not yet measured by our bench`;
+  return registry.basis === REGISTRY ? BASIS : `${registry.basis} and, for \`cargo build\` or \`install --path\`, target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}; the registry is not yet measured by our bench`;
 }
 
 export const rule = cacheRule({
@@ -65,8 +70,8 @@ export const rule = cacheRule({
     why: 'cargo downloads the crate index and every crate into $CARGO_HOME/registry and compiles into target/. The running program needs only the binary. In a builder stage this is fine and expected; in the final image it ships the registry, the sources and all intermediate objects. Best: build in a builder stage and copy the binary into a small final image; at least use cache mounts on the registry and target/.',
     incorrect: 'FROM rust:1.83\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\nCMD ["/app/target/release/app"]',
     correct: 'FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n\nFROM debian:bookworm-slim\nCOPY --from=build /app/target/release/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: `Depends on the crates: ${BASIS}. \`cargo install\` removes its own build directory and leaves only the registry. Basis: ${EX.basis}.`,
-    fix: `For \`cargo install\` only: appends \`&& ${REGISTRY_CLEANUP}\` (cargo install removes its own build directory; the registry is a pure download cache). For \`cargo build\` no fix: target/ holds the binary the image needs, and the remedy is a builder stage.`,
+    sizeImpact: `Depends on the crates: ${BASIS}. \`cargo install\` of a registry crate removes its own build directory and leaves only the registry; with \`--path\` or \`--target-dir\` it keeps target/. Basis: ${EX.basis}.`,
+    fix: `For \`cargo install\` of a registry crate only: appends \`&& ${REGISTRY_CLEANUP}\` (it removes its own build directory; the registry is a pure download cache). For \`cargo build\` no fix: target/ holds the binary the image needs, and the remedy is a builder stage; nor for \`cargo install --path\`, whose target/ stays too.`,
   },
   words: ['cargo'],
   fills: (cmd) => subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't']),
@@ -79,8 +84,6 @@ export const rule = cacheRule({
   },
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
   saving: (c: CacheCommandContext) => ({ basis: installs(c.cmd) ? basisFor(c) : `${basisFor(c)}; example: ${EX.basis}` }),
-  repair: ({ model, instr, cmd }) => {
-    const sub = subcommandOf(cmd, /^cargo$/, ['install'])?.value;
-    return sub === 'install' ? appendRepair(model, instr, REGISTRY_CLEANUP) : undefined;
-  },
+  // Not where target/ stays too: the registry's removal would leave the finding.
+  repair: ({ model, instr, cmd }) => (subcommandOf(cmd, /^cargo$/, ['install']) && installs(cmd) ? appendRepair(model, instr, REGISTRY_CLEANUP) : undefined),
 });
