@@ -1049,6 +1049,8 @@ interface StageScope {
   args: StageArg[];
   envs: StageEnv[];
   env: Map<string, string>;
+  /** By instruction index, the expanded path of each WORKDIR that names a variable (see {@link workdirPath}). */
+  workdirs: Map<number, string | undefined>;
 }
 
 /** An ENV instruction of a stage: its variables, values expanded (see {@link stageEnvs}). */
@@ -1066,8 +1068,12 @@ function stageScope(stage: Stage): StageScope {
   const expand = (raw: string) => substituteArgs(raw, vars) ?? raw;
   const args: StageArg[] = [];
   const envs: StageEnv[] = [];
+  const workdirs = new Map<number, string | undefined>();
   for (const i of stage.instructions) {
-    if (i.keyword === 'ARG') {
+    if (i.keyword === 'WORKDIR') {
+      const written = workdirText(i);
+      if (written?.variable) workdirs.set(i.index, substituteArgs(written.path, vars));
+    } else if (i.keyword === 'ARG') {
       const prop = (i.node as Arg).getProperty();
       const name = prop?.getName();
       if (!prop || !name) continue;
@@ -1088,9 +1094,29 @@ function stageScope(stage: Stage): StageScope {
       }
     }
   }
-  scope = { args, envs, env };
+  scope = { args, envs, env, workdirs };
   STAGE_SCOPE.set(stage, scope);
   return scope;
+}
+
+/** A WORKDIR's path as written, quotes around it taken off, and whether the builder expands a variable in it (not between single quotes). */
+function workdirText(instr: Instr): { path: string; variable: boolean } | undefined {
+  const raw = instr.node.getArgumentsContent()?.trim();
+  if (!raw) return undefined;
+  const path = raw.replace(/^["']|["']$/g, '');
+  return { path, variable: path.includes('$') && !raw.startsWith("'") };
+}
+
+/**
+ * The path a WORKDIR instruction names, as the builder reads it: quotes around it taken off and
+ * `$X`, `${X}`, `${X:-d}` expanded with the stage's ARGs and the ENVs above it, as BuildKit
+ * expands a WORKDIR (`ENV APP_HOME /app` then `WORKDIR $APP_HOME`). Undefined when it is empty or
+ * names a variable the file does not set (an ARG without default, an ENV of the base image).
+ */
+export function workdirPath(instr: Instr): string | undefined {
+  const written = workdirText(instr);
+  if (!written?.variable || !instr.stage) return written?.path;
+  return stageScope(instr.stage).workdirs.get(instr.index);
 }
 
 /**

@@ -2,8 +2,7 @@
  * The working directory of each instruction (WORKDIR along the FROM chain) and the path arithmetic
  * it needs: where relative paths of COPY, RUN commands and RUN mounts land.
  */
-import type { Workdir } from 'dockerfile-ast';
-import type { Instr, Stage } from './model';
+import { workdirPath, type Instr, type Stage } from './model';
 
 /** Collapses `.`, `..` and repeated slashes of an absolute path; keeps no trailing slash (except `/`). */
 export function normalizePath(p: string): string {
@@ -38,8 +37,9 @@ function stageWorkdirs(stage: Stage): (string | undefined)[] {
     for (const i of s.instructions) {
       own.push(cwd);
       if (i.keyword !== 'WORKDIR') continue;
-      const dir = (i.node as Workdir).getArgumentsContent()?.trim();
-      cwd = dir && cwd !== undefined ? resolvePath(dir.replace(/^["']|["']$/g, ''), cwd) : undefined;
+      // Variables the file sets are expanded (workdirPath); an absolute path is known again after an unknown one.
+      const dir = workdirPath(i);
+      cwd = dir && (cwd !== undefined || dir.startsWith('/')) ? resolvePath(dir, cwd ?? '/') : undefined;
     }
     own.push(cwd);
     workdirs.set(s, own);
@@ -48,7 +48,7 @@ function stageWorkdirs(stage: Stage): (string | undefined)[] {
   return list;
 }
 
-/** The WORKDIR in effect for `instr`, following the FROM chain; `/` when none is set. Undefined when it uses a variable. */
+/** The WORKDIR in effect for `instr`, following the FROM chain; `/` when none is set. Undefined when it uses a variable the file does not set ({@link workdirPath}). */
 export function workdirAt(instr: Instr): string | undefined {
   const stage = instr.stage;
   if (!stage) return '/';

@@ -74,6 +74,19 @@ describe('core/paths', () => {
     assert.equal(workdirAt(second), undefined);
   });
 
+  it('expands the variables of a WORKDIR that the file sets, as the builder does (ENV, ARG defaults)', () => {
+    // `ENV APP_HOME /app` + `WORKDIR $APP_HOME` (Cloud Run's Python sample), `ARG APP_HOME=/app` +
+    // `WORKDIR ${APP_HOME}` (cookiecutter-django): BuildKit expands both from the stage's ENV and ARGs.
+    const at = (text: string) => runs(buildModel(text)).map(workdirAt);
+    assert.deepEqual(at('FROM python:3.12-slim\nENV APP_HOME /app\nWORKDIR $APP_HOME\nRUN true\n'), ['/app']);
+    assert.deepEqual(at('FROM python:3.12-slim\nARG APP_HOME=/app\nWORKDIR ${APP_HOME}/src\nRUN true\n'), ['/app/src']);
+    assert.deepEqual(at('FROM debian AS a\nENV D=/srv\nFROM a\nWORKDIR "$D"\nRUN true\nWORKDIR sub\nRUN true\n'), ['/srv', '/srv/sub'], 'an ENV of the stage built on, quotes around');
+    assert.deepEqual(at('FROM debian\nARG X=/a\nENV X=/b\nWORKDIR $X\nRUN true\n'), ['/b'], 'an ENV wins over an ARG of the same name');
+    assert.deepEqual(at('FROM debian\nARG D\nWORKDIR $D\nRUN true\nWORKDIR ${HOME}/app\nRUN true\n'), [undefined, undefined], 'an ARG without default, a variable of the base image: unknown');
+    assert.deepEqual(at("FROM debian\nENV D=/srv\nWORKDIR '$D'\nRUN true\n"), [undefined], 'single quotes keep the $');
+    assert.deepEqual(at('FROM debian\nWORKDIR $UNKNOWN\nRUN true\nWORKDIR /app\nRUN true\nWORKDIR sub\nRUN true\n'), [undefined, '/app', '/app/sub'], 'an absolute WORKDIR is known again');
+  });
+
   it('reads COPY in shell and JSON form, and which destinations are directories', () => {
     const m = buildModel('FROM debian\nWORKDIR /app\nCOPY --chown=1:1 a.txt b.txt ./\nCOPY ["x y.tgz", "/opt/z.tgz"]\nCOPY <<EOF /f\nhi\nEOF\n');
     const sa = copySpec(m, m.instructions[2])!;
