@@ -5,7 +5,7 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { analyze } from '../../../server/src/core/analyze';
-import { appendToRun, normalizeCachePath, pathCovers } from '../../../server/src/core/commands';
+import { appendToRun, normalizeCachePath, pathCovers, ranInBackground } from '../../../server/src/core/commands';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
   baseImageOf, checkAppend, envFor, expandVars, flagValue, imageRepository, isTruthy, npmInstallWord,
@@ -185,7 +185,11 @@ describe('package-manager helpers', () => {
 });
 
 describe('verifiedAppend: the appended cleanup checked on the RUN alone', () => {
-  /** The check as first written: the whole file parsed again with the edit. */
+  /**
+   * The check as first written: the whole file parsed again with the edit. It refuses an appended
+   * command that runs in the background too, as checkAppend does since d961c83 (`RUN x& \` at the
+   * end of a file got `x && cmd&`).
+   */
   function wholeFile(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
     const edit = appendToRun(model, instr, command);
     const run = instr.run;
@@ -195,7 +199,7 @@ describe('verifiedAppend: the appended cleanup checked on the RUN alone', () => 
     const after = buildModel(model.text.slice(0, at) + edit.newText + model.text.slice(at));
     const again = after.instructions[instr.index]?.run;
     const last = again?.commands[again.commands.length - 1];
-    if (!again || !last || again.commands.length !== run.commands.length + 1) return undefined;
+    if (!again || !last || again.commands.length !== run.commands.length + 1 || ranInBackground(again).has(last)) return undefined;
     return after.text.slice(again.docOffset(last.start), again.docOffset(last.end - 1) + 1) === command ? edit : undefined;
   }
 
