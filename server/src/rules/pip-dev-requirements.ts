@@ -2,7 +2,8 @@
  * pip-dev-requirements: a requirements file or extra meant for development or tests
  * (`requirements-dev.txt`, `requirements/test.txt`, `.[dev]`) installed in a stage whose layers
  * form the final image: test runners, linters and type checkers then ship with the app. And
- * `poetry install`, which installs every non-optional group, dev among them, unless told which:
+ * `poetry install` (and Poetry 2's `poetry sync`, an install that also removes what the lock file
+ * does not list), which installs every non-optional group, dev among them, unless told which:
  * `--only main`, `--without dev` (Poetry 1.2+), `--no-dev` (1.2 maps it to `--only main`; read in
  * Poetry 1.3.2's console/commands/group_command.py, Debian's python3-poetry).
  */
@@ -57,9 +58,9 @@ function devInstalls(cmd: ShellCommand): string[] {
   return found;
 }
 
-/** `poetry install` that leaves the groups to their defaults (dev included): none of --only, --without, --no-dev, --only-root. */
+/** `poetry install` or `poetry sync` that leaves the groups to their defaults (dev included): none of --only, --without, --no-dev, --only-root. */
 function poetryInstallsDev(cmd: ShellCommand): boolean {
-  return !!subcommandOf(cmd, /^poetry$/, ['install']) && !hasFlag(cmd, '--only', '--without', '--no-dev', '--only-root');
+  return !!subcommandOf(cmd, /^poetry$/, ['install', 'sync']) && !hasFlag(cmd, '--only', '--without', '--no-dev', '--only-root');
 }
 
 function isUvPipInstall(cmd: ShellCommand): boolean {
@@ -75,7 +76,7 @@ export const rule: Rule = {
   reads: 'family',
   words: ['pip', 'poetry'],
   docs: {
-    summary: 'pip installs a dev/test requirements file (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`) or extra (`.[dev]`, `.[test]`), or `poetry install` its dev group (no `--only main`, `--without` or `--no-dev`), in a stage whose layers form the final image.',
+    summary: 'pip installs a dev/test requirements file (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`) or extra (`.[dev]`, `.[test]`), or `poetry install` (`poetry sync` in Poetry 2) its dev group (no `--only main`, `--without` or `--no-dev`), in a stage whose layers form the final image.',
     why: 'Test runners, linters, type checkers and documentation tools are needed to check the code, not to run it. Installed in the final image they ship with every deployment. Run the tests in a separate stage (`FROM app AS test`) and keep the final stage on the runtime requirements.',
     incorrect: 'FROM python:3.12-slim\nCOPY requirements.txt requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements.txt -r requirements-dev.txt',
     correct: 'FROM python:3.12-slim AS app\nCOPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\n\nFROM app AS test\nCOPY requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements-dev.txt && pytest\n\nFROM app',
