@@ -6,12 +6,33 @@
 import { optionFreeOperands } from '../core/commands';
 import { appendRepair, cacheRule, flagValue, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
-import { programName } from '../core/shell';
+import { programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import { formatBytes } from '../sizes';
-import { PNPM_METADATA_EXAMPLE as EX, PNPM_STORE_INDEX_EXAMPLE as INDEX } from '../sizes/packageCaches';
+import { PNPM_LOCKFILE_STORE_EXAMPLE as LOCKED, PNPM_METADATA_EXAMPLE as EX, PNPM_STORE_INDEX_EXAMPLE as INDEX } from '../sizes/packageCaches';
 
 const PRUNE = 'pnpm store prune';
 const EXAMPLE = `for express@4.21.2 the metadata cache was about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured with pnpm 9)`;
+const LOCKED_EXAMPLE = `for express@4.21.2 they were about ${formatBytes(LOCKED.bytes)} (measured with pnpm 9 and 10)`;
+const installFlag = (cmd: ShellCommand, flag: string) => programArgs(cmd).some((w) => w.value === flag || w.value === `${flag}=true`);
+
+/**
+ * The pnpm command that puts packages or metadata into the store or the cache. Not an install with
+ * --offline, which takes what an earlier `pnpm fetch` stored and adds nothing (pnpm 9.15.0 after a
+ * fetch of express@4.21.2: the same store files, sizes, times and link counts before and after).
+ */
+function fills(cmd: ShellCommand): ShellWord | undefined {
+  const sub = subcommandOf(cmd, /^pnpm$/, ['install', 'i', 'add', 'fetch', 'update', 'up', 'upgrade']);
+  return sub && (sub.value === 'install' || sub.value === 'i') && installFlag(cmd, '--offline') ? undefined : sub;
+}
+
+/**
+ * Whether pnpm reads only the lockfile: `pnpm fetch`, or an install with --frozen-lockfile. It
+ * resolves nothing then, so it writes no metadata cache and `pnpm store prune` frees nothing
+ * ({@link LOCKED}: "Removed 0 files", "Removed 0 packages").
+ */
+function lockfileOnly(cmd: ShellCommand): boolean {
+  return fills(cmd)?.value === 'fetch' || installFlag(cmd, '--frozen-lockfile');
+}
 const STORES = ['~/.local/share/pnpm/store', '~/.pnpm-store', '/pnpm/store'];
 
 /** The store folder the command or its environment names, if any. */
@@ -28,11 +49,11 @@ export const rule = cacheRule({
     why: "pnpm downloads packages into a content-addressed store and links them into node_modules. On one filesystem the links are hard links, so the package files are stored once in the layer; what remains is pnpm's metadata cache (the registry documents it resolved with) and the store's index files. `pnpm store prune` removes the metadata cache and any package no project links to. A cache mount on the store keeps all of it out of the image (pnpm then copies the files into node_modules).",
     incorrect: 'RUN pnpm install --frozen-lockfile --prod',
     correct: 'RUN --mount=type=cache,id=pnpm,target=/pnpm/store \\\n    pnpm install --frozen-lockfile --prod --store-dir /pnpm/store',
-    sizeImpact: `Smaller than npm's or yarn's cache, but not nothing: ${EXAMPLE}; basis: ${EX.basis}; the store's index files (${formatBytes(INDEX.bytes)} in the same measurement) stay even after a prune.`,
-    fix: `Appends \`&& ${PRUNE}\` to the RUN, which frees the metadata cache. A cache mount on the store (or \`rm -rf\` of the store folder) also satisfies the rule; the fix does not write one because the store location depends on \`PNPM_HOME\` and \`--store-dir\`.`,
+    sizeImpact: `Smaller than npm's or yarn's cache, but not nothing: ${EXAMPLE}; basis: ${EX.basis}; the store beyond node_modules (${formatBytes(INDEX.bytes)} in the same measurement by du, which counts each of its folders as 4 KB) stays even after a prune. Where pnpm reads only the lockfile (\`pnpm fetch\`, \`--frozen-lockfile\`) it writes no metadata cache, an install with \`--offline\` adds nothing (it is not reported), and what stays is the store's index files: ${LOCKED_EXAMPLE}; basis: ${LOCKED.basis}.`,
+    fix: `Appends \`&& ${PRUNE}\` to the RUN, which frees the metadata cache; not where pnpm reads only the lockfile, since it frees nothing there. A cache mount on the store (or \`rm -rf\` of the store folder) also satisfies the rule; the fix does not write one because the store location depends on \`PNPM_HOME\` and \`--store-dir\`.`,
   },
   words: ['pnpm'],
-  fills: (cmd) => subcommandOf(cmd, /^pnpm$/, ['install', 'i', 'add', 'fetch', 'update', 'up', 'upgrade']),
+  fills,
   cleans: (cmd) => programName(cmd) === 'pnpm' && optionFreeOperands(cmd)[0]?.value === 'store' && optionFreeOperands(cmd)[1]?.value === 'prune',
   cacheHandled: (handled, c) => {
     const dir = namedStore(c);
@@ -43,8 +64,11 @@ export const rule = cacheRule({
     const dir = namedStore(c);
     return dir ? namedPath(c.instr, c.cmd, dir) : undefined;
   },
-  message: () => `pnpm leaves its metadata cache and store index in this layer: ${EXAMPLE}. Add \`${PRUNE}\` or a cache mount on the store.`,
+  message: ({ cmd }) =>
+    lockfileOnly(cmd)
+      ? `pnpm leaves its store's index files in this layer: with the lockfile alone it writes no metadata cache, and the package files are hard links into node_modules, stored once; ${LOCKED_EXAMPLE}, and \`${PRUNE}\` frees none of it. Use a cache mount on the store.`
+      : `pnpm leaves its metadata cache and store index in this layer: ${EXAMPLE}. Add \`${PRUNE}\` or a cache mount on the store.`,
   // An example from another project is no estimate for this one: no `bytes`, the example stays in the basis.
-  saving: { basis: `depends on the dependencies; example: ${EX.basis}` },
-  repair: ({ model, instr }) => appendRepair(model, instr, PRUNE),
+  saving: ({ cmd }) => ({ basis: `depends on the dependencies; example: ${(lockfileOnly(cmd) ? LOCKED : EX).basis}` }),
+  repair: ({ model, instr, cmd }) => (lockfileOnly(cmd) ? undefined : appendRepair(model, instr, PRUNE)),
 });

@@ -71,6 +71,17 @@ export const PNPM_STORE_INDEX_EXAMPLE: MeasuredConstant = {
   source: SOURCE,
 };
 
+/**
+ * What the pnpm store keeps beyond node_modules when pnpm reads only the lockfile (`--frozen-lockfile`,
+ * `pnpm fetch`, `--offline`): its index files. No metadata cache is written then, and a prune frees nothing.
+ */
+export const PNPM_LOCKFILE_STORE_EXAMPLE: MeasuredConstant = {
+  bytes: 117_452,
+  basis: `pnpm 9.15.0 and 10.34.9 store files no node_modules links to (72 index files) after \`pnpm install --frozen-lockfile\` of ${SET} from its pnpm-lock.yaml, file bytes; no metadata cache written`,
+  measuredOn: '2026-12-05',
+  source: SOURCE,
+};
+
 /** devDependencies of an example TypeScript service: what `--omit=dev` saves there (npm 11). */
 export const NPM_DEV_DEPENDENCIES_EXAMPLE: MeasuredConstant & { runtimeBytes: number } = {
   bytes: 58_744_832,
