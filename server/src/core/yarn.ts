@@ -7,7 +7,7 @@ import { operands, ranBefore, ranCommands } from './commands';
 import { identityKey } from './buildContext';
 import { copiedBefore, lastCopyBefore } from './npmLockfile';
 import { perInstruction, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
-import { programWord } from './packageManagers';
+import { earlierAlongChain, programWord, runsAsRoot } from './packageManagers';
 import { programArgs, programName, type ShellCommand } from './shell';
 import type { BuildContextFacts, YarnrcFacts } from './environment';
 
@@ -242,6 +242,20 @@ function lastSetBefore(run: RunScript, cmd: ShellCommand, key: string): { value:
     else hi = mid;
   }
   return list[lo - 1];
+}
+
+/**
+ * The folder `yarn config set cache-folder <dir>` gave yarn 1 before `cmd` (in its RUN, else along
+ * its FROM chain), when an absolute one. yarn 1.22.22 writes it to the .yarnrc of its home
+ * (/usr/local/share as root, else $HOME) and then caches in <dir>/v6 (measured, XDG_CACHE_HOME set
+ * too), so it counts for a RUN of the same user: root for both, or the same USER instruction.
+ */
+export function yarnConfiguredCacheFolder(instr: Instr, cmd: ShellCommand): string | undefined {
+  const inRun = instr.run && lastSetBefore(instr.run, cmd, 'cache-folder');
+  const set = inRun ? { value: inRun.value, at: instr } : configsBefore(instr).get('cache-folder');
+  if (!set?.value.startsWith('/')) return undefined;
+  const user = (i: Instr) => earlierAlongChain(i, 'USER').at(-1);
+  return set.at === instr || (runsAsRoot(set.at) ? runsAsRoot(instr) : user(set.at) === user(instr)) ? set.value : undefined;
 }
 
 const setsByRun = new WeakMap<RunScript, Map<string, { start: number; value: string; home: boolean }[]> | 'walk'>();

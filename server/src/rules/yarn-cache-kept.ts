@@ -8,7 +8,7 @@
  */
 import { appendRepair, cacheRule, flagValue, runsAsRoot, yarnCacheFolder, yarnCacheFolderSet, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
-import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnCacheClean, yarnInstall } from '../core/yarn';
+import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnCacheClean, yarnConfiguredCacheFolder, yarnInstall } from '../core/yarn';
 import { formatBytes } from '../sizes';
 import { YARN_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
 
@@ -17,9 +17,14 @@ const EXAMPLE = `it grows with the dependencies; for express@4.21.2 it was about
 /** Berry's global cache folders (yarn classic's is {@link yarnCacheFolder}). */
 const BERRY_DIRS = ['~/.yarn/berry/cache', '~/.yarn/cache'];
 
-/** The folder this install caches in: --cache-folder, else yarn classic's for the RUN's user and environment. */
-function cacheFolder({ instr, cmd, env }: CacheCommandContext): string {
-  return flagValue(cmd, '--cache-folder') ?? yarnCacheFolder(env, runsAsRoot(instr));
+/** The folder named for this install: --cache-folder, a variable, else `yarn config set cache-folder` (yarn 1.22.22's order, measured). */
+function namedFolder({ instr, cmd, env }: CacheCommandContext): string | undefined {
+  return flagValue(cmd, '--cache-folder') ?? yarnCacheFolderSet(env) ?? yarnConfiguredCacheFolder(instr, cmd);
+}
+
+/** The folder this install caches in: the one named, else yarn classic's for the RUN's user and environment. */
+function cacheFolder(c: CacheCommandContext): string {
+  return namedFolder(c) ?? yarnCacheFolder(c.env, runsAsRoot(c.instr));
 }
 
 export const rule = cacheRule({
@@ -33,7 +38,7 @@ export const rule = cacheRule({
     incorrect: 'RUN yarn install --frozen-lockfile --production',
     correct: 'RUN yarn install --frozen-lockfile --production \\\n    && yarn cache clean\n# or keep it out of the image:\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile --production',
     sizeImpact: `Often larger than node_modules: ${EXAMPLE}; basis: ${EX.basis}.`,
-    fix: `Appends \`&& ${CLEAN}\` to the RUN. Not offered with \`--cache-folder\` (clean that folder with \`rm -rf\` instead). A cache mount on the cache folder, \`YARN_CACHE_FOLDER\` (\`yarn_cache_folder\`, \`npm_config_cache_folder\`, in any case) pointing at a folder the RUN removes, or removing the folder (\`rm -rf\`, or a \`find\` that deletes all it holds) also satisfy the rule.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN. Not offered with \`--cache-folder\` (clean that folder with \`rm -rf\` instead). A cache mount on the cache folder, \`YARN_CACHE_FOLDER\` (\`yarn_cache_folder\`, \`npm_config_cache_folder\`, in any case) or \`yarn config set cache-folder\` pointing at a folder the RUN removes, or removing the folder (\`rm -rf\`, or a \`find\` that deletes all it holds) also satisfy the rule.`,
   },
   words: ['yarn'],
   fills: yarnInstall,
@@ -48,9 +53,8 @@ export const rule = cacheRule({
     // as root, whose cache is in /usr/local/share/.cache/yarn whatever HOME says (yarn 1.22.22, HOME=/root and /tmp/hh).
     // yarn 1.22 keeps it all in <cache folder>/v6 (what `yarn cache dir` prints): removing that, or the folder, empties it.
     const emptied = (d: string) => handled(`${d}/v6`);
-    const named = flagValue(c.cmd, '--cache-folder') ?? yarnCacheFolderSet(c.env);
     // Berry's folders where none is named.
-    return [cacheFolder(c), ...(named !== undefined ? [] : BERRY_DIRS)].some(emptied);
+    return [cacheFolder(c), ...(namedFolder(c) !== undefined ? [] : BERRY_DIRS)].some(emptied);
   },
   // Yarn classic as root caches in /usr/local/share/.cache/yarn (its home for root is /usr/local/share).
   holds: (c) => namedPath(c.instr, c.cmd, cacheFolder(c)),

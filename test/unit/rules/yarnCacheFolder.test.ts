@@ -7,7 +7,10 @@
  *     `NPM_CONFIG_CACHE_FOLDER=/tmp/NPMU` /tmp/NPMU/v6, as root and as app;
  *   - the `yarn_` one wins over the `npm_config_` one (YARN_CACHE_FOLDER=/tmp/UP with
  *     npm_config_cache_folder=/tmp/npm: /tmp/UP/v6) and over XDG_CACHE_HOME
- *     (XDG_CACHE_HOME=/tmp/xdg with yarn_cache_folder=/tmp/low: /tmp/low/v6).
+ *     (XDG_CACHE_HOME=/tmp/xdg with yarn_cache_folder=/tmp/low: /tmp/low/v6);
+ *   - `yarn config set cache-folder /tmp/cfgset` writes the .yarnrc of yarn's home (root's:
+ *     /usr/local/share/.yarnrc; app's: $HOME/.yarnrc), and yarn then caches in /tmp/cfgset/v6, also
+ *     with XDG_CACHE_HOME set; a variable still wins (yarn_cache_folder=/tmp/envlow: /tmp/envlow/v6).
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
@@ -45,6 +48,16 @@ describe('yarn-cache-kept: the folder yarn 1 caches in', () => {
     ['ENV X=1', 'yarn install && rm -rf ~/.cache', 1],
     ['USER node', 'yarn install && rm -rf ~/.cache/yarn', 0],
     ['ENV XDG_CACHE_HOME=/root/.cache', 'yarn install && rm -rf ~/.cache/yarn', 0],
+    // `yarn config set cache-folder` moves it for later installs of the same user, below the variables.
+    ['ENV X=1', 'yarn config set cache-folder /tmp/yc && yarn install && rm -rf /tmp/yc', 0],
+    ['ENV X=1', 'yarn config set cache-folder /tmp/yc && yarn install && rm -rf /usr/local/share/.cache/yarn', 1],
+    ['RUN yarn config set cache-folder /tmp/yc', 'yarn install && rm -rf /tmp/yc', 0],
+    ['ENV XDG_CACHE_HOME=/cache\nRUN yarn config set cache-folder /tmp/yc', 'yarn install && rm -rf /tmp/yc', 0],
+    ['ENV yarn_cache_folder=/v\nRUN yarn config set cache-folder /tmp/yc', 'yarn install && rm -rf /tmp/yc', 1],
+    ['ENV X=1', 'yarn install && yarn config set cache-folder /tmp/yc && rm -rf /tmp/yc', 1],
+    ['RUN yarn config set cache-folder /tmp/yc\nUSER node', 'yarn install && rm -rf /tmp/yc', 1],
+    ['USER node\nRUN yarn config set cache-folder /tmp/yc', 'yarn install && rm -rf /tmp/yc', 0],
+    ['USER node\nRUN yarn config set cache-folder /tmp/yc\nUSER root', 'yarn install && rm -rf /tmp/yc', 1],
   ] as const) {
     it(`${before.replace('\n', ', ')}: RUN ${run} ${count ? 'keeps' : 'removes'} the cache`, () => {
       assert.equal(findings(`FROM node:20\n${before}\nRUN ${run}\n`).length, count);
@@ -55,7 +68,8 @@ describe('yarn-cache-kept: the folder yarn 1 caches in', () => {
     assert.equal(findings('FROM node:20\nENV yarn_cache_folder=/c\nRUN --mount=type=cache,target=/c yarn install\n').length, 0);
   });
 
-  it('the message names the folder yarn_cache_folder or npm_config_cache_folder gives', () => {
+  it('the message names the folder yarn_cache_folder, npm_config_cache_folder or yarn config set gives', () => {
+    assert.match(findings('FROM node:20\nRUN yarn config set cache-folder /tmp/cs\nRUN yarn install\n')[0]?.message ?? '', /cache \(\/tmp\/cs\)/);
     assert.match(findings('FROM node:20\nENV yarn_cache_folder=/tmp/yc\nRUN yarn install\n')[0]?.message ?? '', /cache \(\/tmp\/yc\)/);
     assert.match(findings('FROM node:20\nENV npm_config_cache_folder=/tmp/nc\nRUN yarn install\n')[0]?.message ?? '', /cache \(\/tmp\/nc\)/);
   });
