@@ -29,6 +29,8 @@ export interface BuildContextFacts {
   npmManifest?: NpmManifestFacts;
   /** The .yarnrc.yml at the top of the build context (Yarn 2+), when it can be read. */
   yarnrc?: YarnrcFacts;
+  /** The pyproject.toml at the top of the build context, when it can be read: whether `uv sync` has a dev group to install. */
+  pyproject?: PyprojectFacts;
   /** The stage the Compose services that build this Dockerfile name as their `build.target` (all the same one). */
   buildTarget?: string;
 }
@@ -55,6 +57,16 @@ export interface NpmManifestFacts {
   workspaces: boolean;
   /** The `packageManager` field as written (`yarn@4.5.0`), which corepack reads to pick the tool. */
   packageManager?: string;
+}
+
+/** What pyproject.toml declares about uv's dependency groups. */
+export interface PyprojectFacts {
+  /** `pyproject.toml`, relative to the context root. */
+  path: string;
+  /** A `dev` group: a `dev` key in `[dependency-groups]`, or `dev-dependencies` in `[tool.uv]` (uv's older spelling of it). */
+  devGroup: boolean;
+  /** `[tool.uv] default-groups` as written (the groups `uv sync` installs unless told; uv's default is the dev group alone). */
+  defaultGroups?: readonly string[] | 'all';
 }
 
 /** The .yarnrc.yml settings the Yarn rules read. */

@@ -1029,15 +1029,21 @@ export function rpmCleanAll(cmd: ShellCommand): boolean {
 /** The subcommands of yum, dnf and microdnf that download repository metadata or packages. */
 export const RPM_FILLS = ['install', 'groupinstall', 'localinstall', 'reinstall', 'update', 'upgrade', 'makecache', 'group', 'groups', 'downgrade', 'distro-sync', 'swap', 'builddep', 'update-minimal', 'upgrade-minimal'] as const;
 
-/** The value of a long option given as `--name=value` or `--name value`, if present. */
+/** The value of a long option given as `--name=value` or `--name value`, if present (the first one). */
 export function flagValue(cmd: ShellCommand, name: string): string | undefined {
+  return flagValues(cmd, name)[0];
+}
+
+/** Every value of a long option that may be repeated (`uv sync --group a --group=b`), in order. */
+export function flagValues(cmd: ShellCommand, name: string): string[] {
   const words = cmd.words;
+  const values: string[] = [];
   for (let i = 0; i < words.length; i++) {
     const w = words[i].value;
-    if (w.startsWith(name + '=')) return w.slice(name.length + 1);
-    if (w === name && i + 1 < words.length) return words[i + 1].value;
+    if (w.startsWith(name + '=')) values.push(w.slice(name.length + 1));
+    else if (w === name && i + 1 < words.length) values.push(words[++i].value);
   }
-  return undefined;
+  return values;
 }
 
 /** The word naming the program (`yarn` in `CI=1 yarn`). */

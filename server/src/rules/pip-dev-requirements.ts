@@ -5,10 +5,14 @@
  * `poetry install` (and Poetry 2's `poetry sync`, an install that also removes what the lock file
  * does not list), which installs every non-optional group, dev among them, unless told which:
  * `--only main`, `--without dev` (Poetry 1.2+), `--no-dev` (1.2 maps it to `--only main`; read in
- * Poetry 1.3.2's console/commands/group_command.py, Debian's python3-poetry).
+ * Poetry 1.3.2's console/commands/group_command.py, Debian's python3-poetry). `uv sync`, which
+ * installs the `dev` dependency group by default (see {@link uvSyncDev}), and `pipenv install
+ * --dev` / `pipenv sync --dev` (`-d`), which install the Pipfile's [dev-packages].
  */
 import { commandRange, hasFlag, isPipInstall } from '../core/commands';
-import { subcommandOf } from '../core/packageManagers';
+import { envFor, flagValues, isTruthy, subcommandOf } from '../core/packageManagers';
+import type { PyprojectFacts } from '../core/environment';
+import type { Instr } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 import { operands } from '../core/commands';
 import { runInstructions } from '../core/model';
@@ -16,8 +20,9 @@ import type { RawFinding, Rule } from './rule';
 
 /** Path segments or name parts that mark development-only dependencies (not `docs`: a documentation image legitimately installs those). */
 const DEV_PART = /^(dev|devel|develop|development|test|tests|testing|lint|linting|ci|qa|typing)$/i;
-const BASIS = 'development and test dependencies (pytest, linters, type checkers and theirs); their size depends on the file';
-const POETRY_BASIS = 'the dev group of pyproject.toml (pytest, linters, type checkers), if it has one; its size depends on the project';
+const DEV_DEPENDENCIES = 'development and test dependencies (pytest, linters, type checkers and theirs)';
+const BASIS = `${DEV_DEPENDENCIES}; their size depends on the file`;
+const GROUP_BASIS = 'the dev group of pyproject.toml (pytest, linters, type checkers), if it has one; its size depends on the project';
 
 /** True when a requirements path names a dev/test set: a part of a name or folder is one of DEV_PART. */
 export function isDevRequirementsFile(path: string): boolean {
@@ -63,6 +68,33 @@ function poetryInstallsDev(cmd: ShellCommand): boolean {
   return !!subcommandOf(cmd, /^poetry$/, ['install', 'sync']) && !hasFlag(cmd, '--only', '--without', '--no-dev', '--only-root');
 }
 
+/**
+ * Whether `uv sync` installs the `dev` dependency group, as uv's documentation of `uv sync`
+ * describes its options: the default groups (uv's default: dev alone; `[tool.uv] default-groups`)
+ * unless `--no-default-groups` or `--only-group`, plus `--group`s, all of them with `--all-groups`,
+ * `--only-dev` the dev group alone; `--no-dev` (`UV_NO_DEV`) is an alias of `--no-group dev`,
+ * which wins over all of those. 'default' when the dev group comes from the defaults (`--no-dev`
+ * is the advice), 'asked' when an option asks for it, undefined when it is not installed or the
+ * build context's pyproject.toml has none.
+ */
+function uvSyncDev(instr: Instr, cmd: ShellCommand, pyproject: PyprojectFacts | undefined): 'default' | 'asked' | undefined {
+  if (!subcommandOf(cmd, /^uv$/, ['sync'])) return undefined;
+  if (pyproject && !pyproject.devGroup) return undefined;
+  if (hasFlag(cmd, '--no-dev') || flagValues(cmd, '--no-group').includes('dev') || isTruthy(envFor(instr, cmd, 'UV_NO_DEV'))) return undefined;
+  const only = flagValues(cmd, '--only-group');
+  if (hasFlag(cmd, '--only-dev') || only.includes('dev') || hasFlag(cmd, '--all-groups') || flagValues(cmd, '--group').includes('dev')) return 'asked';
+  if (only.length > 0 || hasFlag(cmd, '--no-default-groups')) return undefined;
+  const defaults = pyproject?.defaultGroups ?? ['dev'];
+  return defaults === 'all' || defaults.includes('dev') ? 'default' : undefined;
+}
+
+/** `pipenv install --dev` or `pipenv sync --dev` (`-d`): the Pipfile's [dev-packages] too. */
+function pipenvInstallsDev(cmd: ShellCommand): boolean {
+  return !!subcommandOf(cmd, /^pipenv$/, ['install', 'sync']) && hasFlag(cmd, '--dev', '-d');
+}
+
+const PIPENV_BASIS = `${DEV_DEPENDENCIES}; their size depends on the Pipfile`;
+
 function isUvPipInstall(cmd: ShellCommand): boolean {
   const ops = operands(cmd);
   return programName(cmd) === 'uv' && ops[0]?.value === 'pip' && ops[1]?.value === 'install';
@@ -74,23 +106,33 @@ export const rule: Rule = {
   severity: 'warning',
   scope: 'layers',
   reads: 'family',
-  words: ['pip', 'poetry'],
+  words: ['pip', 'poetry', 'uv', 'pipenv'],
+  contextKey: ({ context }) => (context.pyproject ? JSON.stringify(context.pyproject) : ''),
   docs: {
-    summary: 'pip installs a dev/test requirements file (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`) or extra (`.[dev]`, `.[test]`), or `poetry install` (`poetry sync` in Poetry 2) its dev group (no `--only main`, `--without` or `--no-dev`), in a stage whose layers form the final image.',
+    summary: 'pip installs a dev/test requirements file (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`) or extra (`.[dev]`, `.[test]`), `poetry install` (`poetry sync` in Poetry 2) its dev group (no `--only main`, `--without` or `--no-dev`), `uv sync` its dev group (no `--no-dev` or `UV_NO_DEV`), or `pipenv install --dev` the Pipfile\'s [dev-packages], in a stage whose layers form the final image.',
     why: 'Test runners, linters, type checkers and documentation tools are needed to check the code, not to run it. Installed in the final image they ship with every deployment. Run the tests in a separate stage (`FROM app AS test`) and keep the final stage on the runtime requirements.',
     incorrect: 'FROM python:3.12-slim\nCOPY requirements.txt requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements.txt -r requirements-dev.txt',
     correct: 'FROM python:3.12-slim AS app\nCOPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\n\nFROM app AS test\nCOPY requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements-dev.txt && pytest\n\nFROM app',
-    sizeImpact: `Depends on the file: ${BASIS}. For Poetry: ${POETRY_BASIS}.`,
-    fix: 'None (for Poetry too: `--only main` needs Poetry 1.2+, and the version is not known here): whether the image runs the tests is the author\'s call, and moving them to a test stage changes the build. Stages whose layers do not reach the final image are not reported.',
+    sizeImpact: `Depends on the file: ${BASIS}. For Poetry and uv: ${GROUP_BASIS} (none for uv when the context\'s pyproject.toml has no dev group).`,
+    fix: 'None (for Poetry too: `--only main` needs Poetry 1.2+, and the version is not known here; nor for uv and pipenv): whether the image runs the tests is the author\'s call, and moving them to a test stage changes the build. Stages whose layers do not reach the final image are not reported.',
   },
-  check({ model }) {
+  check({ model, env }) {
     const out: RawFinding[] = [];
     for (const instr of runInstructions(model)) {
       if (!instr.stage.layersInFinal) continue;
       const run = instr.run;
       for (const cmd of run.commands) {
         if (poetryInstallsDev(cmd)) {
-          out.push({ range: commandRange(model, run, cmd), instr, message: `poetry installs every non-optional group into the final image: ${POETRY_BASIS}. Add --only main (Poetry 1.2+).`, saving: { basis: POETRY_BASIS } });
+          out.push({ range: commandRange(model, run, cmd), instr, message: `poetry installs every non-optional group into the final image: ${GROUP_BASIS}. Add --only main (Poetry 1.2+).`, saving: { basis: GROUP_BASIS } });
+          continue;
+        }
+        const uv = uvSyncDev(instr, cmd, env.context.pyproject);
+        if (uv) {
+          out.push({ range: commandRange(model, run, cmd), instr, message: `uv sync installs the dev dependency group into the final image: ${GROUP_BASIS}. ${uv === 'default' ? 'Add --no-dev.' : 'Install it in a separate test stage.'}`, saving: { basis: GROUP_BASIS } });
+          continue;
+        }
+        if (pipenvInstallsDev(cmd)) {
+          out.push({ range: commandRange(model, run, cmd), instr, message: `pipenv installs the [dev-packages] of the Pipfile into the final image (--dev): ${PIPENV_BASIS}. Drop --dev.`, saving: { basis: PIPENV_BASIS } });
           continue;
         }
         if (!isPipInstall(cmd) && !isUvPipInstall(cmd)) continue;

@@ -10,7 +10,7 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { compilePattern, goClean, ignoreBeyondLimits, ignoreFileCandidates, testPattern } from '../../core/dockerignore';
-import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts, NpmManifestFacts, YarnrcFacts } from '../../core/environment';
+import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts, NpmManifestFacts, PyprojectFacts, YarnrcFacts } from '../../core/environment';
 import type { NpmLockEntry } from '../../sizes/npm';
 import { composeBuildTargets, composeTargetsFor, readComposeFiles } from './compose';
 import { isDockerfileName } from '../files';
@@ -18,6 +18,7 @@ import type { BuiltElsewhere } from '../../core/dockerignore';
 import { inferContext } from './inference';
 import { readNpmManifest } from './npmManifest';
 import { readYarnrc } from './yarnrc';
+import { readPyproject } from './pyproject';
 import { readFirst, readListedFile } from '../readFirst';
 import type { ContextScanResult } from './scan';
 
@@ -121,6 +122,8 @@ export interface ContextOnDisk {
   npmManifest?: NpmManifestFacts;
   /** .yarnrc.yml at the top of the context, when there is one that can be read. */
   yarnrc?: YarnrcFacts;
+  /** pyproject.toml at the top of the context, when there is one that can be read. */
+  pyproject?: PyprojectFacts;
 }
 
 /** Lockfiles larger than this are not read (the biggest monorepo lockfiles stay well below it). */
@@ -189,8 +192,8 @@ export async function readContext(dockerfilePath: string, layout: ContextLayout)
     const notEvaluated = ignoreBeyondLimits(found.text);
     ignoreFile = { ...candidates.find((c) => c.path === found.path)!, text: found.text, ...(notEvaluated === undefined ? {} : { notEvaluated }) };
   }
-  const [npmLockfile, npmManifest, yarnrc] = await Promise.all([readNpmLockfile(context.dir, names), readNpmManifest(context.dir, names), readYarnrc(context.dir, names)]);
-  return { context, ignoreFile, names, npmLockfile, npmManifest, yarnrc };
+  const [npmLockfile, npmManifest, yarnrc, pyproject] = await Promise.all([readNpmLockfile(context.dir, names), readNpmManifest(context.dir, names), readYarnrc(context.dir, names), readPyproject(context.dir, names)]);
+  return { context, ignoreFile, names, npmLockfile, npmManifest, yarnrc, pyproject };
 }
 
 const factsOfScans = new WeakMap<ContextScanResult, ContextScanFacts>();
@@ -235,6 +238,7 @@ export function contextFacts(dockerfilePath: string, disk: ContextOnDisk, scan?:
     ...(disk.npmLockfile ? { npmLockfile: disk.npmLockfile } : {}),
     ...(disk.npmManifest ? { npmManifest: disk.npmManifest } : {}),
     ...(disk.yarnrc ? { yarnrc: disk.yarnrc } : {}),
+    ...(disk.pyproject ? { pyproject: disk.pyproject } : {}),
   };
 }
 
