@@ -4,9 +4,9 @@
  * toolchains sometimes.
  */
 import { runInstructions, type DockerfileModel, type Instr, type RunScript, type Stage } from '../core/model';
-import { aptPackages, commandRange, hasFlag, insertAfterWord, isAptInstall, subcommand } from '../core/commands';
+import { aptPackages, commandRange, hasFlag, firstRanAfter, insertAfterWord, isAptInstall, ranCommands, runsOn, subcommand } from '../core/commands';
 import { findingCommand } from '../core/packageManagers';
-import { programArgs, type ShellCommand, type ShellWord } from '../core/shell';
+import { programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import type { TextEdit } from '../core/types';
 import type { RawFinding, Rule } from './rule';
 import { aptBase, aptBasis, aptIndexNote, aptStateBefore } from '../core/imageEstimate';
@@ -24,14 +24,78 @@ const NEEDS_CA = new Set(['curl', 'wget', 'git', 'openssl', 'gnupg', 'ssh', 'ope
  */
 const NEEDS_LIBC_DEV = /^(?:gcc(?:-\d+)?|tcc)$/;
 
-/** The recommendations the fix keeps by naming them: those that make the named packages work in most images. */
-function keptRecommendations(names: readonly string[]): string[] {
+/**
+ * gpg operations that work without gpg-agent: measured on bookworm with `apt-get install -y
+ * --no-install-recommends gpg` (no gpg-agent, no dirmngr): these exit 0; `--import` (even of a
+ * public key), `--recv-keys`, `--sign`, `--quick-gen-key` exit 2 ("can't connect to the agent").
+ */
+const GPG_AGENT_FREE = new Set(['--dearmor', '--enarmor', '--verify', '--list-keys', '-k', '--show-keys', '--fingerprint', '--export', '--print-md', '--list-packets', '--version', '--help']);
+/** gpg operations that reach a key server or a web key directory through dirmngr ("No dirmngr" without it, before any network access). */
+const GPG_DIRMNGR = /^--(?:recv-keys?|receive-keys|locate-(?:external-)?keys|fetch-keys|search-keys|refresh-keys|send-keys?|keyserver|auto-key-(?:locate|retrieve))(?:=|$)/;
+const isGpg = (c: ShellCommand) => /^gpg2?$/.test(programName(c));
+/** apt-key runs gpg: `add` and `adv` import keys (exit 2 without gpg-agent, measured). */
+const isAptKeyImport = (c: ShellCommand) => programName(c) === 'apt-key' && /^(?:add|adv)$/.test(subcommand(c)?.value ?? '');
+/** A remote git reaches through ssh: `git@host:path`, `ssh://`, `git+ssh://`. */
+const SSH_REMOTE = /^(?:(?:git\+)?ssh:\/\/|[\w.-]+@[\w.-]+:)/;
+const SSH_PROGRAMS = new Set(['ssh', 'scp', 'sftp', 'ssh-keyscan', 'ssh-keygen', 'ssh-add', 'ssh-agent']);
+
+/**
+ * Recommendations whose absence makes a command of the image fail, kept by the fix only when the
+ * RUN (after the install) or a later RUN of the image runs such a command, and only when a named
+ * package brings them only as a recommendation (gpg: gnupg; git: ssh-client). Measured on a
+ * bookworm base, no network: with `--no-install-recommends gpg`, `gpg --import key.asc` exits 2
+ * ("failed to start agent '/usr/bin/gpg-agent'") and `gpg --recv-keys` fails with "No dirmngr";
+ * with `--no-install-recommends git`, `git clone git@github.com:a/b.git` fails with "cannot run ssh".
+ */
+const NEEDED_BY_USE: readonly { pkg: string; uses: (c: ShellCommand, instr: Instr) => boolean }[] = [
+  {
+    pkg: 'dirmngr',
+    uses: (c) => (isGpg(c) && programArgs(c).some((w) => GPG_DIRMNGR.test(w.value))) || (isAptKeyImport(c) && programArgs(c).some((w) => GPG_DIRMNGR.test(w.value))),
+  },
+  {
+    pkg: 'gpg-agent',
+    uses: (c) => (isGpg(c) && !programArgs(c).some((w) => GPG_AGENT_FREE.has(w.value))) || isAptKeyImport(c),
+  },
+  {
+    pkg: 'openssh-client',
+    uses: (c, instr) =>
+      SSH_PROGRAMS.has(programName(c)) ||
+      (programName(c) === 'git' && (instr.run?.mounts.some((m) => /(?:^|,)type=ssh(?:,|$)/.test(m)) || programArgs(c).some((w) => SSH_REMOTE.test(w.value)))),
+  },
+];
+
+type Need = (typeof NEEDED_BY_USE)[number];
+/** Per model and need: the RUNs that run a command needing it, in file order (few), found once. */
+const USERS = new WeakMap<DockerfileModel, Map<Need, Instr[]>>();
+
+/**
+ * True when the RUN runs, after `cmd`, a command that needs `need.pkg`, or a later RUN of the
+ * image does (its own stage or one built on it). The RUNs that use it are listed once per model,
+ * so asking for every install stays linear.
+ */
+function usedLater(model: DockerfileModel, instr: Instr, cmd: ShellCommand, need: Need): boolean {
+  if (instr.run && firstRanAfter(instr.run, cmd, (c) => need.uses(c, instr), need)) return true;
+  let byNeed = USERS.get(model);
+  if (!byNeed) USERS.set(model, (byNeed = new Map()));
+  let users = byNeed.get(need);
+  if (!users) byNeed.set(need, (users = runInstructions(model).filter((at) => ranCommands(at.run).some((c) => need.uses(c, at)))));
+  const stage = instr.stage;
+  return !!stage && users.some((at) => at.index > instr.index && runsOn(at, stage));
+}
+
+/** The recommendations the fix keeps by naming them: those that make the named packages work in most images, and those a later command needs (NEEDED_BY_USE). */
+function keptRecommendations(names: readonly string[], model: DockerfileModel, instr: Instr, cmd: ShellCommand): string[] {
   const kept: string[] = [];
   if (names.some((n) => NEEDS_CA.has(n)) && !names.includes('ca-certificates')) kept.push('ca-certificates');
   if (names.some((n) => NEEDS_LIBC_DEV.test(n)) && !names.includes('libc6-dev') && !names.includes('libc-dev') &&
       // Another named package may depend on it (g++, build-essential, zlib1g-dev): then it comes
       // anyway (libc6-dev is in no official base, so the estimate on one lists it when it does).
       !estimateAptInstall(names, { recommends: false }).packages.includes('libc6-dev')) kept.push('libc6-dev');
+  for (const need of NEEDED_BY_USE) {
+    // Only what the recommendations add (none of these is in an official base): a named package
+    // that depends on it (gnupg, openssh-client itself) brings it anyway.
+    if (!names.includes(need.pkg) && recommendsCost(names).packages.includes(need.pkg) && usedLater(model, instr, cmd, need)) kept.push(need.pkg);
+  }
   return kept;
 }
 /**
@@ -41,11 +105,11 @@ function keptRecommendations(names: readonly string[]): string[] {
  * end of the body), would take the name into it, or write it past the body's end onto the
  * terminator's line, which then ends nothing. Undefined when there are none, or no such word.
  */
-function fixKeeps(run: RunScript, cmd: ShellCommand): { names: string[]; after: ShellWord } | undefined {
+function fixKeeps(model: DockerfileModel, instr: Instr, run: RunScript, cmd: ShellCommand): { names: string[]; after: ShellWord } | undefined {
   const packages = aptPackages(cmd);
   const plain = packages.filter((w) => /^[A-Za-z0-9][A-Za-z0-9+.:=~_-]*$/.test(w.value) && run.text.slice(w.start, w.end) === w.value);
   const after = plain[plain.length - 1];
-  const names = after && keptRecommendations(packages.map((w) => w.value.split('=')[0]));
+  const names = after && keptRecommendations(packages.map((w) => w.value.split('=')[0]), model, instr, cmd);
   return names && names.length > 0 ? { names, after } : undefined;
 }
 
@@ -131,7 +195,7 @@ export const rule: Rule = {
     incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add beyond the base image's packages and what earlier installs of the image (its FROM chain) added, from Debian bookworm's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB), which on an Ubuntu base or another Debian release (\`python:3.12-slim\` is trixie) stands in for the base's and says so. The saving leaves out what the fix keeps by naming it (ca-certificates beside curl: of curl's 4.8 MB of recommendations on debian:bookworm-slim about 1.0 MB is saved). Elsewhere: ${STUDY_BASIS}.`,
-    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on; likewise \`libc6-dev\` for \`gcc\` (its C library headers, without which gcc compiles no C extension on a slim base) when no other named package depends on it.`,
+    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on; likewise \`libc6-dev\` for \`gcc\` (its C library headers, without which gcc compiles no C extension on a slim base) when no other named package depends on it. It also keeps a recommendation that a later command of the image needs (in the same RUN after the install, or a later RUN of the image): \`gpg-agent\` beside \`gpg\` when gpg does more than \`--dearmor\`, \`--verify\` or list keys (\`gpg --import\` exits 2 without it), \`dirmngr\` when it fetches keys (\`--recv-keys\`, \`--locate-keys\`, \`--fetch-keys\`: "No dirmngr" without it), and \`openssh-client\` beside \`git\` when a clone goes over ssh (\`git@host:\`, \`ssh://\`, \`RUN --mount=type=ssh\`) or ssh programs run ("cannot run ssh" without it). A script the RUN runs from a file is not read.`,
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -148,7 +212,7 @@ export const rule: Rule = {
         const cost = base === 'debian' || base === 'ubuntu' ? recommendsCost(packages, opts) : undefined;
         const sized = cost && cost.unknown.length === 0;
         // What the fix saves: the recommendations less the ones it names (ca-certificates beside curl).
-        const keeps = sized && cost.bytes > 0 ? fixKeeps(run, cmd) : undefined;
+        const keeps = sized && cost.bytes > 0 ? fixKeeps(model, instr, run, cmd) : undefined;
         const kept = keeps && estimateAptInstall([...packages, ...keeps.names], { ...opts, recommends: false }).bytes - estimateAptInstall(packages, { ...opts, recommends: false }).bytes;
         const saving = kept === undefined || !sized ? cost?.bytes : Math.max(0, cost.bytes - kept);
         const keptNote = keeps && kept ? `: the fix keeps ${keeps.names.join(' and ')}, which these packages need (${formatBytes(kept)} with what ${keeps.names.length === 1 ? 'it pulls' : 'they pull'} in), and saves about ${formatBytes(saving!)}` : '';
@@ -171,9 +235,9 @@ export const rule: Rule = {
     const found = findingCommand(model, finding);
     const install = found && subcommand(found.cmd);
     if (!found || !install) return undefined;
-    const { run, cmd } = found;
+    const { instr, run, cmd } = found;
     const edits: TextEdit[] = [insertAfterWord(model, run, install, ` ${FLAG}`)];
-    const keeps = fixKeeps(run, cmd);
+    const keeps = fixKeeps(model, instr, run, cmd);
     if (keeps) edits.push(insertAfterWord(model, run, keeps.after, ` ${keeps.names.join(' ')}`));
     return { title: `Add ${FLAG}`, edits, preferred: true };
   },

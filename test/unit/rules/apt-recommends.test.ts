@@ -87,3 +87,75 @@ describe('apt-recommends: the saving is what its fix saves', () => {
     });
   }
 });
+
+describe('apt-recommends: recommendations that a later command of the image needs', () => {
+  // Measured on a bookworm base (`apt-get install -y --no-install-recommends gpg`, `... git`, then
+  // run with no network): gpg alone has neither gpg-agent nor dirmngr (both come through its
+  // Recommends: gnupg), and `gpg --import` of a public key exits 2 ("can't connect to the agent"),
+  // `gpg --recv-keys` fails with "No dirmngr" before any network access; git alone has no ssh
+  // (Recommends: ssh-client), and a clone over ssh fails with "cannot run ssh".
+  it('keeps gpg-agent and dirmngr beside gpg when a RUN of the image receives keys', () => {
+    assert.equal(
+      fixed('FROM debian:bookworm-slim\nRUN apt-get install -y gpg\nRUN gpg --batch --keyserver hkps://keys.openpgp.org --recv-keys 0xABCDEF\n'),
+      'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y gpg dirmngr gpg-agent\nRUN gpg --batch --keyserver hkps://keys.openpgp.org --recv-keys 0xABCDEF\n',
+    );
+    assert.equal(
+      fixed('FROM debian:bookworm-slim\nRUN apt-get install -y gpg && gpg --locate-keys a@example.org\n'),
+      'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y gpg dirmngr gpg-agent && gpg --locate-keys a@example.org\n',
+    );
+  });
+  it('keeps gpg-agent beside gpg when a RUN imports, signs or runs apt-key; nothing for --dearmor or --verify', () => {
+    assert.equal(
+      fixed('FROM debian:bookworm-slim\nRUN apt-get install -y gpg\nCOPY key.asc /tmp/\nRUN gpg --batch --import /tmp/key.asc\n'),
+      'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y gpg gpg-agent\nCOPY key.asc /tmp/\nRUN gpg --batch --import /tmp/key.asc\n',
+    );
+    assert.equal(
+      fixed('FROM debian:bookworm-slim AS base\nRUN apt-get install -y gpg\nFROM base\nRUN apt-key add /tmp/key.asc\n'),
+      'FROM debian:bookworm-slim AS base\nRUN apt-get install --no-install-recommends -y gpg gpg-agent\nFROM base\nRUN apt-key add /tmp/key.asc\n',
+    );
+    assert.equal(
+      fixed('FROM debian:bookworm-slim\nRUN apt-get install -y gpg && gpg --dearmor -o /usr/share/keyrings/x.gpg /tmp/x.asc && gpg --verify a.asc a\n'),
+      'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y gpg && gpg --dearmor -o /usr/share/keyrings/x.gpg /tmp/x.asc && gpg --verify a.asc a\n',
+    );
+    // gnupg depends on both: only ca-certificates, as before.
+    assert.equal(
+      fixed('FROM debian:bookworm-slim\nRUN apt-get install -y gnupg && gpg --recv-keys 0xABCDEF\n'),
+      'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y gnupg ca-certificates && gpg --recv-keys 0xABCDEF\n',
+    );
+  });
+  it('does not look at a RUN before the install, or in a stage that does not build on it', () => {
+    assert.equal(
+      fixed('FROM debian:bookworm-slim AS a\nRUN gpg --import k.asc || true\nRUN apt-get install -y gpg\nFROM debian:bookworm-slim\nRUN gpg --import k.asc\n'),
+      'FROM debian:bookworm-slim AS a\nRUN gpg --import k.asc || true\nRUN apt-get install --no-install-recommends -y gpg\nFROM debian:bookworm-slim\nRUN gpg --import k.asc\n',
+    );
+  });
+  it('keeps openssh-client beside git when a RUN of the image clones over ssh or runs ssh', () => {
+    assert.equal(
+      fixed('FROM debian:bookworm-slim\nRUN apt-get install -y git\nRUN git clone git@github.com:org/repo.git /src\n'),
+      'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y git ca-certificates openssh-client\nRUN git clone git@github.com:org/repo.git /src\n',
+    );
+    assert.equal(
+      fixed('FROM debian:bookworm-slim\nRUN apt-get install -y git\nRUN --mount=type=ssh git clone "$REPO" /src\n'),
+      'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y git ca-certificates openssh-client\nRUN --mount=type=ssh git clone "$REPO" /src\n',
+    );
+    assert.equal(
+      fixed('FROM debian:bookworm-slim\nRUN apt-get install -y git && mkdir -p ~/.ssh && ssh-keyscan github.com >> ~/.ssh/known_hosts\n'),
+      'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y git ca-certificates openssh-client && mkdir -p ~/.ssh && ssh-keyscan github.com >> ~/.ssh/known_hosts\n',
+    );
+    assert.equal(
+      fixed('FROM debian:bookworm-slim\nRUN apt-get install -y git\nRUN git clone ssh://git@example.org/org/repo.git /src\n'),
+      'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y git ca-certificates openssh-client\nRUN git clone ssh://git@example.org/org/repo.git /src\n',
+    );
+    assert.equal(
+      fixed('FROM debian:bookworm-slim\nRUN apt-get install -y git\nRUN git clone https://github.com/org/repo.git /src\n'),
+      'FROM debian:bookworm-slim\nRUN apt-get install --no-install-recommends -y git ca-certificates\nRUN git clone https://github.com/org/repo.git /src\n',
+    );
+  });
+  it('the saving leaves out what the kept recommendations bring', () => {
+    const estimate = (text: string) => estimateImage(buildModel(text), ENV)!.knownBytes;
+    const text = 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y gpg && gpg --recv-keys 0xABCDEF && rm -rf /var/lib/apt/lists/*\n';
+    const finding = analyze(text, ENV).findings.find((f) => f.ruleId === 'apt-recommends')!;
+    assert.equal(finding.saving?.bytes, estimate(text) - estimate(fixed(text)), finding.message);
+    assert.match(finding.message, /: the fix keeps dirmngr and gpg-agent, which these packages need \(/);
+  });
+});
