@@ -29,7 +29,7 @@ export const rule: Rule = {
     incorrect: '# .dockerignore holds only ".git"; the context has .env and certs/server.key\nCOPY . /app',
     correct: '# .dockerignore\n.env\ncerts/server.key\n.git\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'Usually a few bytes; the cost is exposure, not size.',
-    fix: 'Adds the files to the ignore file in force, above its first pattern so that existing `!` exceptions keep working; where a line re-includes the path itself (`!.env`, or `!*` below the new line), right below the last line that matches it instead, since a line placed first would change nothing.',
+    fix: 'Adds the files to the ignore file in force, above its first pattern so that existing `!` exceptions keep working; where a line re-includes the path itself (`!.env`, or `!*` below the new line), right below the last line that matches it instead, since a line placed first would change nothing. Needs a review (not applied by Apply all or `--fix`): an application may read them at run time (dotenv, a TLS key).',
   },
   check({ model, env }) {
     const { context } = env;
@@ -43,6 +43,8 @@ export const rule: Rule = {
   },
   fix(_finding, { model, env }) {
     const paths = unignoredSecrets(env.context, model).map((s) => s.path);
-    return ignorePathsFix(env.context, paths, `Add ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', ...' : ''} to ${ignoreFileName(env.context)}`);
+    const fix = ignorePathsFix(env.context, paths, `Add ${paths.slice(0, 3).join(', ')}${paths.length > 3 ? ', ...' : ''} to ${ignoreFileName(env.context)} (if the app does not read them)`);
+    // Never applied unasked: an application may read them at run time (see docs.fix).
+    return fix && { ...fix, preferred: false };
   },
 };

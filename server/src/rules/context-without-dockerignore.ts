@@ -82,12 +82,13 @@ export function suggestedDockerignore(context: BuildContextFacts, model: Dockerf
   }
   // What the scan measured beyond the ecosystem entries: heavy folders at any depth and likely secrets.
   const chosen = createDockerignoreMatcher(lines.join('\n'));
-  const measured = (paths: string[], title: string) => {
+  const measured = (paths: string[], title: string[], prefix = '') => {
     const extra = paths.filter((p) => !chosen.isExcluded(p) && !keep.some((src) => overlaps(src, p))).map(literalPattern).filter((l): l is string => l !== undefined);
-    if (extra.length) lines.push('', title, ...new Set(extra));
+    if (extra.length) lines.push('', ...title, ...[...new Set(extra)].map((e) => prefix + e));
   };
-  measured(suggestedHeavyPaths(model, context, HEAVY_PATH_MIN_BYTES).map((h) => h.path), '# Large folders found in the build context');
-  measured((context.scan?.secrets ?? []).map((s) => s.path), '# Likely secrets found in the build context');
+  measured(suggestedHeavyPaths(model, context, HEAVY_PATH_MIN_BYTES).map((h) => h.path), ['# Large folders found in the build context']);
+  // Listed as comments: the application may read them at run time (see context-secrets' fix).
+  measured((context.scan?.secrets ?? []).map((s) => s.path), ['# Likely secrets found in the build context: uncomment those the app does not read'], '# ');
   return lines.join('\n') + '\n';
 }
 
@@ -102,7 +103,7 @@ export const rule: Rule = {
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
-    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, with `**/node_modules` beside `node_modules` only when the scan found one below the top or did not finish; Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, and PHP\'s `vendor`, only when the image runs `dotnet restore`/`build`/`publish` or `composer install` itself or a `COPY --from` puts the folder in place), plus the heavy folders and likely secrets the context scan found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
+    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, with `**/node_modules` beside `node_modules` only when the scan found one below the top or did not finish; Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, and PHP\'s `vendor`, only when the image runs `dotnet restore`/`build`/`publish` or `composer install` itself or a `COPY --from` puts the folder in place), plus the heavy folders the context scan found and, as comments (the app may read them), the likely secrets it found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];

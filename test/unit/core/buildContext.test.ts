@@ -103,8 +103,12 @@ describe('build context helpers', () => {
   it('fixAll edits the ignore file in force once, returns its new text and the environment after the fixes', () => {
     const env: AnalysisEnvironment = { context: { hasDockerignore: true, ignoreFile: { relativePath: '../.dockerignore', text: '# keep\n*.log\n!keep.log\n' }, scan } };
     const result = fixAll('FROM node:22-slim\nCOPY . /app\n', env);
-    assert.deepEqual(result.applied.sort(), ['context-large-paths', 'context-secrets']);
-    assert.equal(result.env.context.ignoreFile?.text, '.env\nnode_modules\n# keep\n*.log\n!keep.log\n');
+    // context-secrets' fix is not applied unasked: the application may read .env at run time.
+    assert.deepEqual(result.applied.sort(), ['context-large-paths']);
+    assert.equal(result.env.context.ignoreFile?.text, 'node_modules\n# keep\n*.log\n!keep.log\n');
+    const all = fixAll('FROM node:22-slim\nCOPY . /app\n', env, undefined, { includeUnpreferred: true });
+    assert.deepEqual(all.applied.sort(), ['context-large-paths', 'context-secrets']);
+    assert.equal(all.env.context.ignoreFile?.text, '.env\nnode_modules\n# keep\n*.log\n!keep.log\n');
     assert.equal(result.editFiles.length, 1);
     assert.equal(result.editFiles[0].relativePath, '../.dockerignore');
     assert.equal(result.createFiles.length, 0);
@@ -115,7 +119,9 @@ describe('build context helpers', () => {
     const result = fixAll('FROM node:22-slim\nCOPY . /app\n', env);
     assert.deepEqual(result.createFiles.map((f) => f.relativePath), ['../.dockerignore']);
     assert.match(result.createFiles[0].content, /^node_modules$/m);
-    assert.match(result.createFiles[0].content, /^\.env$/m);
+    // The likely secrets as comments, to remove once nothing in the image reads them at run time.
+    assert.match(result.createFiles[0].content, /^# \.env$/m);
+    assert.doesNotMatch(result.createFiles[0].content, /^\.env$/m);
     assert.deepEqual(fixAll('FROM node:22-slim\nCOPY . /app\n', result.env).applied, []);
   });
 });
