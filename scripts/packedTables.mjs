@@ -17,13 +17,20 @@
 // before and 8.9-10.3 ms after (medians of three runs of 15 fresh processes each, node 20, load 7-9 on
 // 2 cores), once per server, at the first analysis that sizes an npm install.
 //
-// What a table module becomes: an object with the table's small fields (source, dates, format...)
-// as written, so its provenance is read without expanding anything, and a getter for each large
+// What a table module becomes: an object with the table's small fields (source, dates...) as
+// written but those only its readers need (DOCUMENTATION_FIELDS), so its provenance is read without expanding anything, and a getter for each large
 // string field that expands all of them together the first time one is read (the tables' decoders,
 // e.g. `data()` in sizes/apt.ts and sizes/npm.ts, read them all at once and keep what they build).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import zlib from 'node:zlib';
+
+/**
+ * Fields that document a table for its readers (how its columns are written, what the generator
+ * left out, which script made it) and that no code reads: left out of the bundles (1.6 KB of text,
+ * 2026-12-05; test/unit/sizes/packedTables.test.ts checks that server/src reads none of them).
+ */
+export const DOCUMENTATION_FIELDS = ['format', 'generatedBy', 'generator', 'pruned'];
 
 /** String fields at least this long are compressed; shorter ones cost more as getters than they save. */
 const MIN_PACKED_LENGTH = 2048;
@@ -106,7 +113,7 @@ export function packTable(json, columns = {}) {
       [zlib.constants.BROTLI_PARAM_SIZE_HINT]: text.length,
     },
   });
-  const fields = Object.keys(json).map((key) => {
+  const fields = Object.keys(json).filter((key) => !DOCUMENTATION_FIELDS.includes(key)).map((key) => {
     const i = packed.indexOf(key);
     return i < 0 ? `${JSON.stringify(key)}: ${JSON.stringify(json[key])}` : `get ${JSON.stringify(key)}() { return packed()[${i}]; }`;
   });
