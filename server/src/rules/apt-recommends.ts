@@ -4,7 +4,7 @@
  * toolchains sometimes.
  */
 import { runInstructions, type DockerfileModel, type Instr, type RunScript, type Stage } from '../core/model';
-import { aptPackages, commandRange, hasFlag, firstRanAfter, insertAfterWord, isAptInstall, ranCommands, runsOn, subcommand } from '../core/commands';
+import { aptPackages, commandRange, hasFlag, firstRanAfter, insertAfterWord, isAptInstall, isPipInstall, ranCommands, runsOn, subcommand } from '../core/commands';
 import { findingCommand } from '../core/packageManagers';
 import { programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import type { TextEdit } from '../core/types';
@@ -65,6 +65,26 @@ const NEEDED_BY_USE: readonly { pkg: string; uses: (c: ShellCommand, instr: Inst
 ];
 
 type Need = (typeof NEEDED_BY_USE)[number];
+
+/**
+ * Named packages whose recommendations hold the compilers a later command may need. Measured by
+ * helper-120 on bookworm without the recommendations: `pip3 install --no-build-isolation ./e` (a C
+ * extension) fails with "command 'x86_64-linux-gnu-gcc' failed" (python3-pip recommends
+ * build-essential and python3-dev), `cmake .` on a C project with "CMAKE_C_COMPILER not set" (cmake
+ * recommends gcc and make). Whether the later command compiles is not known from the file (most
+ * pip packages come as wheels), so there the fix is left to a review instead of keeping them.
+ */
+const REVIEW_WHEN: readonly (Need & { named: string; why: string })[] = [
+  { named: 'python3-pip', pkg: 'build-essential', uses: (c) => isPipInstall(c) !== undefined, why: 'pip may need build-essential, python3-dev' },
+  { named: 'python3-pip', pkg: 'python3-dev', uses: (c) => isPipInstall(c) !== undefined, why: 'pip may need build-essential, python3-dev' },
+  { named: 'cmake', pkg: 'gcc', uses: (c) => programName(c) === 'cmake', why: 'cmake needs gcc, make' },
+];
+
+/** Why the fix needs a review ({@link REVIEW_WHEN}), or undefined. */
+function reviewReason(model: DockerfileModel, instr: Instr, cmd: ShellCommand): string | undefined {
+  const names = aptPackages(cmd).map((w) => w.value.split('=')[0]);
+  return REVIEW_WHEN.find((r) => names.includes(r.named) && recommendsCost(names).packages.includes(r.pkg) && usedLater(model, instr, cmd, r))?.why;
+}
 /** Per model and need: the RUNs that run a command needing it, in file order (few), found once. */
 const USERS = new WeakMap<DockerfileModel, Map<Need, Instr[]>>();
 
@@ -195,7 +215,7 @@ export const rule: Rule = {
     incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add beyond the base image's packages and what earlier installs of the image (its FROM chain) added, from Debian bookworm's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB), which on an Ubuntu base or another Debian release (\`python:3.12-slim\` is trixie) stands in for the base's and says so. The saving leaves out what the fix keeps by naming it (ca-certificates beside curl: of curl's 4.8 MB of recommendations on debian:bookworm-slim about 1.0 MB is saved). Elsewhere: ${STUDY_BASIS}.`,
-    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on; likewise \`libc6-dev\` for \`gcc\` (its C library headers, without which gcc compiles no C extension on a slim base) when no other named package depends on it. It also keeps a recommendation that a later command of the image needs (in the same RUN after the install, or a later RUN of the image): \`gpg-agent\` beside \`gpg\` when gpg does more than \`--dearmor\`, \`--verify\` or list keys (\`gpg --import\` exits 2 without it), \`dirmngr\` when it fetches keys (\`--recv-keys\`, \`--locate-keys\`, \`--fetch-keys\`: "No dirmngr" without it), and \`openssh-client\` beside \`git\` when a clone goes over ssh (\`git@host:\`, \`ssh://\`, \`RUN --mount=type=ssh\`) or ssh programs run ("cannot run ssh" without it). A script the RUN runs from a file is not read.`,
+    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on; likewise \`libc6-dev\` for \`gcc\` (its C library headers, without which gcc compiles no C extension on a slim base) when no other named package depends on it. It also keeps a recommendation that a later command of the image needs (in the same RUN after the install, or a later RUN of the image): \`gpg-agent\` beside \`gpg\` when gpg does more than \`--dearmor\`, \`--verify\` or list keys (\`gpg --import\` exits 2 without it), \`dirmngr\` when it fetches keys (\`--recv-keys\`, \`--locate-keys\`, \`--fetch-keys\`: "No dirmngr" without it), and \`openssh-client\` beside \`git\` when a clone goes over ssh (\`git@host:\`, \`ssh://\`, \`RUN --mount=type=ssh\`) or ssh programs run ("cannot run ssh" without it). A script the RUN runs from a file is not read. To review (not in \`--fix\`): \`python3-pip\` before a pip install, \`cmake\` before cmake.`,
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -239,6 +259,7 @@ export const rule: Rule = {
     const edits: TextEdit[] = [insertAfterWord(model, run, install, ` ${FLAG}`)];
     const keeps = fixKeeps(model, instr, run, cmd);
     if (keeps) edits.push(insertAfterWord(model, run, keeps.after, ` ${keeps.names.join(' ')}`));
-    return { title: `Add ${FLAG}`, edits, preferred: true };
+    const review = reviewReason(model, instr, cmd);
+    return { title: review ? `Add ${FLAG} (review: ${review})` : `Add ${FLAG}`, edits, preferred: !review };
   },
 };

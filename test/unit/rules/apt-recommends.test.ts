@@ -159,3 +159,39 @@ describe('apt-recommends: recommendations that a later command of the image need
     assert.match(finding.message, /: the fix keeps dirmngr and gpg-agent, which these packages need \(/);
   });
 });
+
+describe('apt-recommends: a fix to review where a later command may need the compilers the recommendations bring', () => {
+  const fix = (text: string) => {
+    const analysis = analyze(text, ENV);
+    const finding = analysis.findings.find((f) => f.ruleId === 'apt-recommends');
+    assert.ok(finding, JSON.stringify(analysis.findings.map((f) => f.ruleId)));
+    const found = fixFor(analysis, finding, ENV);
+    assert.ok(found);
+    return found;
+  };
+  const PIP = 'FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-pip && rm -rf /var/lib/apt/lists/*\n';
+
+  it('python3-pip, then a pip install in the image: not applied unasked (pip may compile; measured without build-essential: "x86_64-linux-gnu-gcc failed")', () => {
+    const later = fix(`${PIP}RUN pip3 install --break-system-packages -r requirements.txt\n`);
+    assert.equal(later.preferred, false);
+    assert.match(later.title, /review: pip may need build-essential, python3-dev/);
+    // In the same RUN, after the install.
+    assert.equal(fix('FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-pip && python3 -m pip install --break-system-packages flask && rm -rf /var/lib/apt/lists/*\n').preferred, false);
+  });
+
+  it('python3-pip without a later pip install, or with build-essential and python3-dev named: preferred as before', () => {
+    assert.equal(fix(PIP).preferred, true);
+    assert.equal(fix('FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-pip build-essential python3-dev && rm -rf /var/lib/apt/lists/*\nRUN pip3 install --break-system-packages -r requirements.txt\n').preferred, true);
+    // build-essential named, python3-dev only recommended: a C extension still lacks Python.h.
+    assert.equal(fix('FROM debian:bookworm\nRUN apt-get update && apt-get install -y python3-pip build-essential && rm -rf /var/lib/apt/lists/*\nRUN pip3 install --break-system-packages -r requirements.txt\n').preferred, false);
+    // A pip install in another image does not count.
+    assert.equal(fix(`${PIP}FROM python:3.12-slim\nRUN pip install flask\n`).preferred, true);
+  });
+
+  it('cmake, then a cmake run: not applied unasked (measured without gcc and make: "CMAKE_C_COMPILER not set")', () => {
+    const later = fix('FROM debian:bookworm\nRUN apt-get update && apt-get install -y cmake && rm -rf /var/lib/apt/lists/*\nCOPY . /src\nRUN cmake -S /src -B /build && cmake --build /build\n');
+    assert.equal(later.preferred, false);
+    assert.match(later.title, /review: cmake needs gcc, make/);
+    assert.equal(fix('FROM debian:bookworm\nRUN apt-get update && apt-get install -y cmake && rm -rf /var/lib/apt/lists/*\n').preferred, true);
+  });
+});
