@@ -9,7 +9,7 @@ import { RULES } from '../../server/src/rules';
 
 /**
  * Asserts that `step` on `make(3000)` takes under 4.5 times as long as on `make(1000)`, plus
- * 100 ms. `prepare` makes what the step starts from (a new model: rules keep what they work out
+ * 100 ms (in one of two measurements). `prepare` makes what the step starts from (a new model: rules keep what they work out
  * per model or stage) outside the timing. CPU time, best of three: on a shared machine wall time
  * mostly measures the neighbours.
  */
@@ -22,8 +22,16 @@ export function assertLinear<T>(label: string, make: (runs: number) => string, p
     return (used.user + used.system) / 1000;
   };
   once(1000); // warm up the JIT
-  const [a, b] = [Math.min(once(1000), once(1000), once(1000)), Math.min(once(3000), once(3000), once(3000))];
-  assert.ok(b < 4.5 * a + 100, `${label}: 1,000: ${a.toFixed(0)} ms, 3,000: ${b.toFixed(0)} ms`);
+  // Measured again once when over: in a full unit run a collection of the suite's own heap can
+  // land in the larger runs (two such checks failed once each in full runs at load 2-3 on
+  // 2026-12-05 and passed alone). A quadratic walk is over both times (it grows ninefold).
+  let measured = '';
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const [a, b] = [Math.min(once(1000), once(1000), once(1000)), Math.min(once(3000), once(3000), once(3000))];
+    if (b < 4.5 * a + 100) return;
+    measured += `${measured ? '; again ' : ''}1,000: ${a.toFixed(0)} ms, 3,000: ${b.toFixed(0)} ms`;
+  }
+  assert.fail(`${label}: ${measured}`);
 }
 
 /** {@link assertLinear} for `ruleId`'s check, on a new model each time (the parse is outside the timing). */
