@@ -715,8 +715,8 @@ export function runInBackground(commands: readonly ShellCommand[]): ReadonlySet<
     if (outer && order.get(inner.last)! > order.get(outer.last)!) outer.last = inner.last;
   }
   // A `wait` later in the same shell (no operand: every job; `$!`: the last one started), run
-  // whenever the script succeeds, has the script wait for the jobs it started: they have ended when it goes on. A `{ }` group runs in
-  // its shell, a subshell or -c script in a shell of its own.
+  // whenever the script succeeds, has the script wait for the jobs it started: they have ended
+  // when it goes on. A `{ }` group runs in its shell, a subshell or -c script in a shell of its own.
   const shellOf = (level: ShellGroup | undefined) => {
     let g = level;
     while (g && g.kind !== '(') g = g.parent;

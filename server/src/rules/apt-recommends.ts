@@ -80,9 +80,12 @@ const REVIEW_WHEN: readonly (Need & { named: string; why: string })[] = [
   { named: 'cmake', pkg: 'gcc', uses: (c) => programName(c) === 'cmake', why: 'cmake needs gcc, make' },
 ];
 
+/** The names an apt install writes, without their `=version`. */
+const packageNames = (packages: readonly ShellWord[]): string[] => packages.map((w) => w.value.split('=')[0]);
+
 /** Why the fix needs a review ({@link REVIEW_WHEN}), or undefined. */
 function reviewReason(model: DockerfileModel, instr: Instr, cmd: ShellCommand): string | undefined {
-  const names = aptPackages(cmd).map((w) => w.value.split('=')[0]);
+  const names = packageNames(aptPackages(cmd));
   return REVIEW_WHEN.find((r) => names.includes(r.named) && recommendsCost(names).packages.includes(r.pkg) && usedLater(model, instr, cmd, r))?.why;
 }
 /** Per model and need: the RUNs that run a command needing it, in file order (few), found once. */
@@ -129,7 +132,7 @@ function fixKeeps(model: DockerfileModel, instr: Instr, run: RunScript, cmd: She
   const packages = aptPackages(cmd);
   const plain = packages.filter((w) => /^[A-Za-z0-9][A-Za-z0-9+.:=~_-]*$/.test(w.value) && run.text.slice(w.start, w.end) === w.value);
   const after = plain[plain.length - 1];
-  const names = after && keptRecommendations(packages.map((w) => w.value.split('=')[0]), model, instr, cmd);
+  const names = after && keptRecommendations(packageNames(packages), model, instr, cmd);
   return names && names.length > 0 ? { names, after } : undefined;
 }
 
