@@ -10,8 +10,8 @@
  * cheapest candidates of the same confidence (at most three, close in price) are combined by a
  * geometric mean, which interpolates between the neighbouring versions on either side.
  *
- * Everything that does not depend on the asked reference is indexed once per table, so a hover
- * costs a scan of one image's rows (a few dozen at most).
+ * Everything that does not depend on the asked reference is indexed once per image, on the first
+ * question about it, so a hover costs a scan of one image's rows (a few dozen at most).
  */
 import { BASE_IMAGE_ROWS } from './base-images.generated';
 import { parseImageReference, type ImageReference } from './reference';
@@ -175,23 +175,35 @@ const OFFICIAL_MIRRORS: readonly string[] = ['public.ecr.aws/docker/library', 'm
 
 /** Builds a size model over the given rows (the bundled table by default; the accuracy test passes subsets). */
 export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
-  const byImage = new Map<string, Row[]>();
+  // Each image's rows are read (tags parsed, versions ranked, its own ratios collected) the first
+  // time it is asked about, and the ratios across images only when an image has none of its own:
+  // the first analysis in a new server sized one image or two but read all 107 rows (a third of the
+  // first analysis's CPU samples for examples/python-naive, 2026-12-05). Every answer is the same
+  // whatever was asked before (test/unit/sizes/baseImages.test.ts checks both orders).
+  const rowsOf = new Map<string, BaseImageRow[]>();
   for (const row of rows) {
-    const tag = parseTag(row.image, row.tag);
-    const r: Row = { row, tag, cmpVersion: tag.version ?? noteVersion(row.note), distro: tag.distro ?? noteDistro(row.note), rank: 0 };
-    const list = byImage.get(row.image);
-    if (list) list.push(r);
-    else byImage.set(row.image, [r]);
+    const list = rowsOf.get(row.image);
+    if (list) list.push(row);
+    else rowsOf.set(row.image, [row]);
   }
-  /** The distribution families the table has -slim rows on (Debian only: the official images publish no other). */
-  const slimFamilies = new Set([...byImage.values()].flat().flatMap((r) => (r.tag.kind === 'slim' && r.distro !== undefined ? [distroFamily(r.distro)] : [])));
-
+  const byImage = new Map<string, Row[]>();
   const platformRatios = new Ratios();
   const variantRatios = new Ratios();
   const platforms = new Set(rows.map((r) => r.platform));
   /** The default distribution of each image and kind: the one its rows without a written distro are built on. */
   const defaultDistro = new Map<string, string>();
-  for (const [image, list] of byImage) {
+
+  /** The rows of `image` read, and its own ratios collected; undefined when the table has no such image. */
+  function rowsFor(image: string): Row[] | undefined {
+    const done = byImage.get(image);
+    if (done) return done;
+    const source = rowsOf.get(image);
+    if (!source) return undefined;
+    const list = source.map((row): Row => {
+      const tag = parseTag(row.image, row.tag);
+      return { row, tag, cmpVersion: tag.version ?? noteVersion(row.note), distro: tag.distro ?? noteDistro(row.note), rank: 0 };
+    });
+    byImage.set(image, list);
     const versions = [...new Set(list.filter((r) => r.cmpVersion).map((r) => r.cmpVersion!.join('.')))]
       .map((v) => v.split('.').map(Number))
       .sort((a, b) => compareVersions(b, a));
@@ -207,10 +219,7 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
       for (const b of list) {
         if (a === b) continue;
         const ratio = b.row.compressedBytes / a.row.compressedBytes;
-        if (a.row.tag === b.row.tag && a.row.platform !== b.row.platform) {
-          platformRatios.add(`${image} ${a.row.platform}>${b.row.platform}`, ratio);
-          platformRatios.add(`* ${a.row.platform}>${b.row.platform}`, ratio);
-        }
+        if (a.row.tag === b.row.tag && a.row.platform !== b.row.platform) platformRatios.add(`${image} ${a.row.platform}>${b.row.platform}`, ratio);
         const va = variantKey(a.tag.kind, a.tag.role);
         const vb = variantKey(b.tag.kind, b.tag.role);
         if (va !== vb && a.row.platform === b.row.platform) {
@@ -220,13 +229,30 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
         }
       }
     }
+    return list;
   }
-  // Across images, each image counts once (its median), so python's and node's many pairs do not
-  // decide the ratio for haproxy.
-  for (const [key, value] of variantRatios.medians()) {
-    const m = / line (.*)$/.exec(key);
-    if (m) variantRatios.add(`* ${m[1]}`, value);
+
+  /** Built once every image is read: the ratios across images, and the distribution families the table has -slim rows on. */
+  let across: { slimFamilies: Set<string> } | undefined;
+  function acrossImages(): { slimFamilies: Set<string> } {
+    if (across) return across;
+    const all = [...rowsOf.keys()].flatMap((image) => rowsFor(image)!);
+    for (const a of all) {
+      for (const b of rowsFor(a.row.image)!) {
+        if (a !== b && a.row.tag === b.row.tag && a.row.platform !== b.row.platform) platformRatios.add(`* ${a.row.platform}>${b.row.platform}`, b.row.compressedBytes / a.row.compressedBytes);
+      }
+    }
+    // Across images, each image counts once (its median), so python's and node's many pairs do not
+    // decide the ratio for haproxy.
+    for (const [key, value] of variantRatios.medians()) {
+      const m = / line (.*)$/.exec(key);
+      if (m) variantRatios.add(`* ${m[1]}`, value);
+    }
+    // Debian only: the official images publish -slim on no other distribution.
+    return (across = { slimFamilies: new Set(all.flatMap((r) => (r.tag.kind === 'slim' && r.distro !== undefined ? [distroFamily(r.distro)] : []))) });
   }
+  /** A ratio across images (its key starts with `*`), once every image is read. */
+  const acrossRatio = (ratios: Ratios, key: string) => (acrossImages(), ratios.get(key));
 
   const cache = new Map<string, BaseImageEstimate | undefined>();
 
@@ -297,18 +323,17 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
       if (rv !== qv) {
         guess = true;
         const pair = `${rv}>${qv}`;
-        const found: [string, number, string][] = [
-          [`${image} line ${pair}`, 0.12, `same-version ${image}`],
-          [`${image} any ${pair}`, 0.16, image],
-          [`* ${pair}`, 0.35, 'image'],
-        ];
-        const hit = found.map(([key, c, label]) => ({ ratio: variantRatios.get(key), c, label })).find((x) => x.ratio);
-        if (hit) {
-          factor *= hit.ratio!.ratio;
+        const line = variantRatios.get(`${image} line ${pair}`);
+        const any = line ? undefined : variantRatios.get(`${image} any ${pair}`);
+        const hit = line
+          ? { ratio: line, c: 0.12, label: `same-version ${image}` }
+          : any ? { ratio: any, c: 0.16, label: image } : { ratio: acrossRatio(variantRatios, `* ${pair}`), c: 0.35, label: 'image' };
+        if (hit.ratio) {
+          factor *= hit.ratio.ratio;
           cost += hit.c;
-          const n = hit.ratio!.pairs;
+          const n = hit.ratio.pairs;
           const what = hit.label === 'image' ? `median of ${n} images` : `${n} ${hit.label} pair${n === 1 ? '' : 's'}`;
-          adjustments.push(`x ${hit.ratio!.ratio.toFixed(2)} ${describeVariant(r.tag)}->${describeVariant(q)} ratio (${what})`);
+          adjustments.push(`x ${hit.ratio.ratio.toFixed(2)} ${describeVariant(r.tag)}->${describeVariant(q)} ratio (${what})`);
         } else if (r.tag.kind === q.kind) {
           cost += 0.3; // sibling roles (php cli / fpm / apache) differ by a few MB
           adjustments.push(`${describeVariant(r.tag)} taken as ${describeVariant(q)}`);
@@ -317,7 +342,7 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
 
       if (r.row.platform !== platform) {
         const own = platformRatios.get(`${image} ${r.row.platform}>${platform}`);
-        const any = own ?? platformRatios.get(`* ${r.row.platform}>${platform}`);
+        const any = own ?? acrossRatio(platformRatios, `* ${r.row.platform}>${platform}`);
         if (any) {
           factor *= any.ratio;
           cost += own ? 0.015 : 0.025;
@@ -339,7 +364,7 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
   }
 
   function estimateOfficial(reference: string, familiar: string, image: string, tagText: string | undefined, platform: string, digestOnly: boolean): BaseImageEstimate | undefined {
-    const list = byImage.get(image);
+    const list = rowsFor(image);
     // The table has no Windows images, and they weigh gigabytes: no basis for a figure.
     if (!list || platform.startsWith('windows/') || /windowsservercore|nanoserver|ltsc\d/i.test(tagText ?? '')) return undefined;
     const q = parseTag(image, tagText ?? 'latest');
@@ -416,7 +441,7 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
     const ref = parseImageReference(reference);
     if (!ref || ref.scratch) return undefined;
     const official = officialImage(ref);
-    if (!official || !byImage.has(official.image)) return undefined;
+    if (!official || !rowsFor(official.image)) return undefined;
     // Keep the reference as the user wrote it up to the tag; a digest pins the old image, so it goes.
     let repo = ref.raw;
     const at = repo.indexOf('@');
@@ -439,7 +464,7 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
     if (!SLIM_UNMEASURED.has(image) && !byImage.get(image)!.some((r) => r.tag.kind === 'slim' && r.tag.role === q.role)) return undefined;
     // A tag on another base (`openjdk:21-jdk-oraclelinux8`, `python:3.12-windowsservercore-ltsc2022`)
     // has no -slim variant: the one composed here does not exist, and base-image-not-slim's fix wrote it into FROM.
-    if (q.distro !== undefined && !slimFamilies.has(distroFamily(q.distro))) return undefined;
+    if (q.distro !== undefined && !acrossImages().slimFamilies.has(distroFamily(q.distro))) return undefined;
     return withTag(repo, image, q, 'slim', q.role);
   }
 

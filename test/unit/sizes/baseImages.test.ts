@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { BASE_IMAGE_ROWS, estimateBaseImage, slimVariant, smallerAlternatives } from '../../../server/src/sizes';
+import { BASE_IMAGE_ROWS, createSizeModel, estimateBaseImage, slimVariant, smallerAlternatives, type SizeModel } from '../../../server/src/sizes';
 import { analyze } from '../../../server/src/core/analyze';
 import { baseImageHover } from '../../../server/src/core/hover';
 import { buildModel } from '../../../server/src/core/model';
@@ -322,5 +322,26 @@ describe('slimVariant', () => {
     assert.match(hover, /remote\/21-jre\.md/);
     // A candidate of the asked variant keeps its own ratio.
     assert.equal(estimateBaseImage('eclipse-temurin:21-jre-alpine')!.unpackedFrom, undefined);
+  });
+});
+
+describe('createSizeModel reads each image when first asked', () => {
+  // The model reads an image's rows on its first question about it, and the ratios across images
+  // only when an image has none of its own: every answer must be the one a model that had read
+  // everything first gives, whatever was asked before.
+  const platforms = [undefined, 'linux/arm64', 'linux/s390x'];
+  const refs = [...new Set(BASE_IMAGE_ROWS.flatMap((r) => [`${r.image}:${r.tag}`, `${r.image}:${r.tag}-slim`, `${r.image}:${r.tag}-alpine`, `${r.image}:${r.tag.replace(/\d+$/, '99')}`]))];
+  refs.push('python:3.12-bookworm', 'ruby:3.3', 'openjdk:21-jdk-oraclelinux8', 'arm64v8/node:22', 'scratch', 'nosuch:1');
+  const answers = (model: SizeModel, ref: string) => JSON.stringify(platforms.map((p) => [model.estimateBaseImage(ref, p), model.smallerAlternatives(ref, p, { staticBinary: true }), model.slimVariant(ref)]));
+  it(`${refs.length} references: the same in a new model each, in one model in either order, and after the ratios across images were built`, () => {
+    const alone = refs.map((ref) => answers(createSizeModel(BASE_IMAGE_ROWS), ref));
+    const forward = createSizeModel(BASE_IMAGE_ROWS);
+    const backward = createSizeModel(BASE_IMAGE_ROWS);
+    const acrossFirst = createSizeModel(BASE_IMAGE_ROWS);
+    // A tag on a named distribution asks which distributions have -slim rows: every image is read.
+    acrossFirst.slimVariant('debian:bookworm');
+    assert.deepEqual(refs.map((ref) => answers(forward, ref)), alone);
+    assert.deepEqual(refs.map((ref) => answers(acrossFirst, ref)), alone);
+    assert.deepEqual([...refs].reverse().map((ref) => answers(backward, ref)).reverse(), alone);
   });
 });
