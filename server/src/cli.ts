@@ -4,7 +4,7 @@
  * Exit codes: 0 nothing at or above the threshold, 1 at least one finding at or above it (or a
  * file that could not be read), 2 usage error.
  */
-import { promises as fs } from 'node:fs';
+import * as fs from './sources/fsAsync';
 import * as path from 'node:path';
 import { analyze, missingTarget } from './core/analyze';
 import { contextNotMeasured } from './core/buildContext';

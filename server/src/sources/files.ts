@@ -1,7 +1,7 @@
 /**
  * Finds Dockerfiles and .dockerignore files under the paths given on the command line.
  */
-import { promises as fs } from 'node:fs';
+import * as fs from './fsAsync';
 import * as path from 'node:path';
 
 const SKIP_DIRS = new Set(['node_modules', '.git', '.hg', '.svn', '.venv', 'venv', '__pycache__', 'dist', 'out', 'target']);

@@ -6,7 +6,7 @@
  * failed reads of Compose file names and 12 of configuration file names, one after the other.
  * Started together they take about one round trip; the order of the list still decides.
  */
-import { promises as fs } from 'node:fs';
+import * as fs from './fsAsync';
 import * as path from 'node:path';
 
 export interface FileText {

@@ -7,7 +7,7 @@
  * The language server keeps scans in a `ContextScans` cache (background, cancellable); the CLI
  * awaits the same scan with the same limits.
  */
-import { promises as fs } from 'node:fs';
+import * as fs from '../fsAsync';
 import * as path from 'node:path';
 import { compilePattern, goClean, ignoreBeyondLimits, ignoreFileCandidates, testPattern } from '../../core/dockerignore';
 import type { BuildContextFacts, ContextScanFacts, NpmLockfileFacts, NpmManifestFacts, PyprojectFacts, YarnrcFacts } from '../../core/environment';

@@ -11,7 +11,7 @@
  * Dockerfile is saved), never per keystroke.
  */
 import { DockerfileParser } from 'dockerfile-ast';
-import { promises as fs } from 'node:fs';
+import * as fs from '../fsAsync';
 import * as path from 'node:path';
 import { beyondLimits } from '../../core/analyze';
 import { explicitSources } from '../../core/buildContext';

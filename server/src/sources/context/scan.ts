@@ -3,7 +3,7 @@
  * ignore file keeps out (per line), the heaviest paths, and likely secrets that are not ignored.
  *
  * Built to run in the language server's background:
- * - asynchronous (fs.promises.opendir and lstat), yielding to the event loop at least every
+ * - asynchronous (opendir and lstat, as promises), yielding to the event loop at least every
  *   few milliseconds so hovers and completions keep being answered;
  * - bounded by a number of entries and a time budget, and cancellable with an AbortSignal
  *   (the promise then rejects with the signal's reason);
@@ -14,11 +14,14 @@
  * Sizes are apparent sizes (`lstat().size`), which is what the builder transfers: a sparse 1 GB
  * file counts as 1 GB.
  */
-import { promises as fs, type Dirent } from 'node:fs';
+import type { Dirent } from 'node:fs';
+import * as fs from '../fsAsync';
 import * as path from 'node:path';
-import { setImmediate as nextTurn } from 'node:timers/promises';
 import type { DockerignoreMatcher, MatchState } from '../../core/dockerignore';
 import { notableFolderKind, secretKindsNamed, type NamedSecretKind, type NotableKind, type SecretKind } from './names';
+
+/** Resolves on the next turn of the event loop (timers/promises would do, but is one more module to load at start-up). */
+const nextTurn = () => new Promise<void>((resolve) => setImmediate(resolve));
 
 export type { NotableKind, SecretKind } from './names';
 

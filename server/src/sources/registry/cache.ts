@@ -12,7 +12,7 @@
  *   - Failures are remembered in memory for a short while (not on disk), so hovering the same
  *     line against a dead registry does not wait for the time limit each time.
  */
-import { promises as fs } from 'node:fs';
+import * as fs from '../fsAsync';
 import * as path from 'node:path';
 import { RegistryClient, type RegistryClientOptions } from './client';
 import { formatPlatform, hostPlatform, parsePlatform } from './platform';

@@ -14,7 +14,7 @@
  *   - secrets never appear in error messages (errors are swallowed: no credentials = anonymous).
  */
 import type * as ChildProcess from 'node:child_process';
-import { promises as fs } from 'node:fs';
+import * as fs from '../fsAsync';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { DOCKER_HUB } from './reference';
