@@ -17,6 +17,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { compareDebianVersions } from './debian-version.mjs';
+import { frontCoded } from './packedTables.mjs';
 
 const OUT = new URL('../server/src/sizes/debian-packages.generated.json', import.meta.url);
 const CODENAME = process.env.DSH_DEBIAN_CODENAME ?? 'bookworm';
@@ -195,16 +196,9 @@ for (const p of pkgs.values()) {
 const names = [...all].sort();
 const index = new Map(names.map((n, i) => [n, i]));
 const enc = (list) => list.map((g) => g.split('|').map((a) => index.get(a).toString(36)).join('|')).join(',');
-// Front coding: one character (0-9a-zA-Z, so at most 61) for the length of the prefix shared
-// with the previous name, then the rest of the name.
-const DIGITS = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
-let prev = '';
-const frontCoded = names.map((n) => {
-  let k = 0;
-  while (k < prev.length && k < n.length && k < DIGITS.length - 1 && prev[k] === n[k]) k++;
-  prev = n;
-  return DIGITS[k] + n.slice(k);
-});
+// Front coding (the npm table's names are stored so in the bundles too): one character (0-9a-zA-Z,
+// so at most 61) for the length of the prefix shared with the previous name, then the rest of the name.
+const frontCodedNames = frontCoded(names);
 const column = (f) => names.map((n) => { const p = pkgs.get(n); return p ? f(p) : ''; }).join('\n');
 
 const table = {
@@ -218,7 +212,7 @@ const table = {
     'sizeKiB: Installed-Size, empty for a name that is not a package here. depends/preDepends/recommends/provides: base-36 name indexes, ' +
     '"," between groups, "|" between alternatives; hard dependencies are transitively reduced.',
   packages: pkgs.size,
-  names: frontCoded.join('\n'),
+  names: frontCodedNames.join('\n'),
   sizeKiB: column((p) => String(p.size)),
   depends: column((p) => enc(p.depends)),
   preDepends: column((p) => enc(p.preDepends)),

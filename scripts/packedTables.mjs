@@ -1,12 +1,13 @@
 // The size tables' large columns go into the bundles brotli-compressed, and are expanded on first
-// use. The tables in server/src/sizes/*.generated.json stay as they are (readable, diffable, with
-// their sources and dates); only what esbuild puts into dist/ changes.
+// use. The tables in server/src/sizes/*.generated.json and *.generated.ts stay as they are
+// (readable, diffable, with their sources and dates); only what esbuild puts into dist/ changes.
 //
 // Why: the .vsix is a zip, and its deflate left the Debian and npm tables at 64.6 and 62.2 KB of
 // the package; brotli at its highest quality (built into Node's zlib) stores them in 57.4 and
 // 54.9 KB, base64 in a JavaScript string included (minified bundle of each table, deflated as the
 // zip does; 2026-12-03). Expanding costs the first analysis that needs a table loading zlib and
-// about 1.5 ms (Debian table; no JSON.parse: the fields are split on a separator).
+// about 1.5 ms (Debian table; no JSON.parse: the fields are split on a separator, or are brotli
+// streams of their own).
 //
 // A field whose rows hold many records of the same shape (the npm table's versions) is stored column
 // by column (COLUMNS below): brotli finds more to share among the values of one kind (version
@@ -16,14 +17,19 @@
 // use more: the first read of the npm table's `packages` from its bundled module took 2.1-2.2 ms of CPU
 // before and 8.9-10.3 ms after (medians of three runs of 15 fresh processes each, node 20, load 7-9 on
 // 2 cores), once per server, at the first analysis that sizes an npm install.
+// An array of records (the base-image rows of base-images.generated.ts, each with its source, date
+// and basis) is stored likewise, a column per key (recordColumns), as text that the zip's deflate
+// takes, and rebuilt into equal objects at its first read (see packTable for why not brotli).
 //
 // What a table module becomes: an object with the table's small fields (source, dates...) as
 // written but those only its readers need (DOCUMENTATION_FIELDS), so its provenance is read without expanding anything, and a getter for each large
-// string field that expands all of them together the first time one is read (the tables' decoders,
+// field that expands all of them together the first time one is read (the tables' decoders,
 // e.g. `data()` in sizes/apt.ts and sizes/npm.ts, read them all at once and keep what they build).
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
+import * as vm from 'node:vm';
 import zlib from 'node:zlib';
+import { transformSync } from 'esbuild';
 
 /**
  * Fields that document a table for its readers (how its columns are written, what the generator
@@ -34,7 +40,7 @@ export const DOCUMENTATION_FIELDS = ['format', 'generatedBy', 'generator', 'prun
 
 /** String fields at least this long are compressed; shorter ones cost more as getters than they save. */
 const MIN_PACKED_LENGTH = 2048;
-/** Between the compressed fields in the expanded text: no table holds it (checked). */
+/** Between the parts of a field that share a brotli stream: no table holds it (checked). */
 const SEPARATOR = '\0';
 
 /**
@@ -42,8 +48,45 @@ const SEPARATOR = '\0';
  * each row, then any number of records of `sep`-separated values. npm-packages.generated.json's
  * `packages` (see its `format`): name, bytes of the registry document and latest tag, then one record
  * per version (version, unpacked bytes, file count, tarball bytes, dependencies, unresolved names).
+ * `front`: the columns (by their place in {@link toColumns}'s parts) that are sorted lists of names,
+ * stored front-coded ({@link frontCoded}): the npm table's package names, 11.2 -> 10.0 KB after
+ * brotli (2026-12-05).
  */
-export const COLUMNS = { 'npm-packages.generated.json': { packages: { head: 3, sep: ';' } } };
+export const COLUMNS = { 'npm-packages.generated.json': { packages: { head: 3, sep: ';', front: [0] } } };
+
+/**
+ * `names` (sorted, so that neighbours share a prefix) front-coded: each line is one character
+ * (0-9a-zA-Z, so at most 61) for the length of the prefix the name shares with the one before it,
+ * then the rest of the name. The Debian table's `names` are written so by its generator.
+ */
+export function frontCoded(names) {
+  const digits = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+  let prev = '';
+  return names.map((n) => {
+    let k = 0;
+    while (k < prev.length && k < n.length && k < digits.length - 1 && prev[k] === n[k]) k++;
+    prev = n;
+    return digits[k] + n.slice(k);
+  });
+}
+
+/**
+ * The lines of `text` (written by {@link frontCoded}) as the names they stand for, one a line. Its
+ * source goes into the bundle; it runs cold, once, so it is a plain loop that reads the digit's
+ * value from its character code (0-9 48-57, A-Z 65-90 for 36-61, a-z 97-122 for 10-35): 2,285 npm
+ * names in 1.9 ms of CPU, against 5.2 with a map and indexOf (fresh processes, load 6).
+ */
+export function frontDecoded(text) {
+  const lines = text.split('\n');
+  let prev = '';
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i];
+    const c = line.charCodeAt(0);
+    prev = prev.slice(0, c < 58 ? c - 48 : c < 91 ? c - 29 : c - 87) + line.slice(1);
+    lines[i] = prev;
+  }
+  return lines.join('\n');
+}
 
 /**
  * The text of a field stored by {@link toColumns}, rebuilt from its columns: `parts` holds the
@@ -91,56 +134,194 @@ export function toColumns(text, head, sep) {
 }
 
 /**
- * The CommonJS module that stands for a table: `json` is its parsed text, `columns` the fields of
- * it to store by column ({@link COLUMNS}). Returns undefined when no field is long enough to be
- * worth compressing (esbuild's own JSON loader then takes it).
+ * The records (objects) stored by {@link recordColumns}, rebuilt from their columns: `parts` holds
+ * a column per key, one line per record, and `types` a letter per key: `n` a number, `b` a boolean,
+ * `s` a string. Its source goes into the bundle.
  */
-export function packTable(json, columns = {}) {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
-  const packed = Object.keys(json).filter((key) => typeof json[key] === 'string' && json[key].length >= MIN_PACKED_LENGTH);
-  if (packed.length === 0) return undefined;
-  for (const key of packed) {
-    if (json[key].includes(SEPARATOR)) throw new Error(`packedTables: field ${key} holds the separator`);
+export function recordsFromColumns(parts, keys, types) {
+  const cols = parts.map((p) => p.split('\n'));
+  const records = new Array(cols[0].length);
+  for (let r = 0; r < records.length; r++) {
+    const record = {};
+    for (let k = 0; k < keys.length; k++) {
+      const value = cols[k][r];
+      record[keys[k]] = types[k] === 'n' ? Number(value) : types[k] === 'b' ? value === 'true' : value;
+    }
+    records[r] = record;
   }
-  // Per packed field: its parts in the compressed text, and how to put them together again.
-  const layouts = packed.map((key) => (columns[key] ? { ...columns[key], parts: toColumns(json[key], columns[key].head, columns[key].sep) } : { parts: [json[key]] }));
-  const text = Buffer.from(layouts.flatMap((l) => l.parts).join(SEPARATOR), 'utf8');
-  const compressed = zlib.brotliCompressSync(text, {
+  return records;
+}
+
+/**
+ * `records` (objects with the same keys in the same order, each value a string without a line
+ * break, a finite number or a boolean) as a column per key, or undefined when they are not such
+ * records (or too few to be worth it: the JSON of them shorter than {@link MIN_PACKED_LENGTH}).
+ * Base-image rows: their basis and source strings, each written out in full on many rows, repeat
+ * within a column, where the zip's deflate finds them close together (5.1 -> 4.8 KB, 2026-12-05).
+ */
+export function recordColumns(records) {
+  if (!Array.isArray(records) || records.length === 0 || JSON.stringify(records).length < MIN_PACKED_LENGTH) return undefined;
+  if (!records.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r) && Object.getPrototypeOf(r) === Object.prototype)) return undefined;
+  const keys = Object.keys(records[0]);
+  const types = keys.map((key) => ({ number: 'n', boolean: 'b', string: 's' })[typeof records[0][key]] ?? '?').join('');
+  if (types.includes('?')) return undefined;
+  const fits = (r) => Object.keys(r).join('\0') === keys.join('\0') && keys.every((key, k) => types[k] === ({ number: 'n', boolean: 'b', string: 's' })[typeof r[key]]);
+  if (!records.every(fits)) return undefined;
+  const parts = keys.map((key) => records.map((r) => String(r[key])).join('\n'));
+  // A string with a line break, or a number String() does not give back, would come back changed.
+  if (JSON.stringify(recordsFromColumns(parts, keys, types)) !== JSON.stringify(records)) return undefined;
+  return { keys, types, parts };
+}
+
+/**
+ * The fields a packed table's getters give, from its expanded parts: `layouts` says, per field,
+ * how its parts are put together (`0`: the field's text is one part; `{ head, sep, count, front }`:
+ * {@link rowsFromColumns} of `count` parts, those at `front` front-coded; `{ keys, types }`: records,
+ * {@link recordsFromColumns} of a part per key). `helpers` holds the functions the layouts need (the
+ * bundle carries only those). Its source goes into the bundle.
+ */
+export function fieldsFromParts(parts, layouts, helpers) {
+  const out = [];
+  let at = 0;
+  for (const l of layouts) {
+    if (l === 0) out.push(parts[at++]);
+    else if (l.keys) {
+      out.push(helpers.recordsFromColumns(parts.slice(at, at + l.keys.length), l.keys, l.types));
+      at += l.keys.length;
+    } else {
+      const own = parts.slice(at, at + l.count);
+      for (const i of l.front) own[i] = helpers.frontDecoded(own[i]);
+      out.push(helpers.rowsFromColumns(own, l.head, l.sep));
+      at += l.count;
+    }
+  }
+  return out;
+}
+
+/** `text` compressed with brotli at its strongest, for text. */
+function brotli(text) {
+  const bytes = Buffer.from(text, 'utf8');
+  return zlib.brotliCompressSync(bytes, {
     params: {
       [zlib.constants.BROTLI_PARAM_MODE]: zlib.constants.BROTLI_MODE_TEXT,
       [zlib.constants.BROTLI_PARAM_QUALITY]: zlib.constants.BROTLI_MAX_QUALITY,
       [zlib.constants.BROTLI_PARAM_LGWIN]: zlib.constants.BROTLI_MAX_WINDOW_BITS,
-      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: text.length,
+      [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
     },
   });
+}
+
+/**
+ * The CommonJS module that stands for a table: `json` is its parsed text (or the exports of a
+ * generated TypeScript table), `columns` the fields of it to store by column ({@link COLUMNS}).
+ * Long string fields and arrays of records ({@link recordColumns}) are packed. Returns undefined
+ * when no field is worth packing (esbuild's own loader then takes the file).
+ *
+ * The parts of a field (its text, or its columns) are one brotli stream, or a stream each, whichever
+ * is smaller: brotli at its strongest does better on one kind of value at a time when there is
+ * much of each kind (npm table 47.1 -> 46.3 KB as a stream per column, Debian table 56.2 -> 55.9 KB
+ * as a stream per field, 2026-12-05), and can do worse on a few short columns.
+ */
+export function packTable(json, columns = {}) {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
+  const layouts = new Map();
+  for (const key of Object.keys(json)) {
+    const value = json[key];
+    if (typeof value === 'string' && value.length >= MIN_PACKED_LENGTH) {
+      const c = columns[key];
+      if (!c) {
+        layouts.set(key, { code: 0, parts: [value] });
+        continue;
+      }
+      const parts = toColumns(value, c.head, c.sep);
+      const front = c.front ?? [];
+      for (const i of front) {
+        const coded = frontCoded(parts[i].split('\n')).join('\n');
+        if (frontDecoded(coded) !== parts[i]) throw new Error(`packedTables: column ${i} of ${key} does not come back from its front coding`);
+        parts[i] = coded;
+      }
+      layouts.set(key, { code: { head: c.head, sep: c.sep, count: parts.length, front }, parts });
+    } else {
+      const records = recordColumns(value);
+      if (records) layouts.set(key, { code: { keys: records.keys, types: records.types }, parts: records.parts });
+    }
+  }
+  if (layouts.size === 0) return undefined;
+  // Records stay text, joined by the separator, in the module (the zip's deflate takes them): the
+  // base-image rows are read by the first analysis of nearly every Dockerfile, which should not
+  // wait for zlib and brotli (brotli stored them in 0.4 KB less, but made their first read about
+  // 3 ms of CPU instead of 1; docs/performance.md). The other parts are brotli streams: per field a
+  // stream per part, or one for all its parts joined by the separator, whichever is smaller. The
+  // plain fields come last.
+  const plain = (l) => l.code !== 0 && l.code.keys !== undefined;
+  const entries = [...layouts.entries()].sort(([, x], [, y]) => Number(plain(x)) - Number(plain(y)));
+  for (const [key, { parts }] of entries) {
+    if (parts.some((part) => part.includes(SEPARATOR))) throw new Error(`packedTables: field ${key} holds the separator`);
+  }
+  const packed = entries.map(([key]) => key);
   const fields = Object.keys(json).filter((key) => !DOCUMENTATION_FIELDS.includes(key)).map((key) => {
     const i = packed.indexOf(key);
     return i < 0 ? `${JSON.stringify(key)}: ${JSON.stringify(json[key])}` : `get ${JSON.stringify(key)}() { return packed()[${i}]; }`;
   });
-  const columnar = layouts.some((l) => l.head !== undefined);
-  const expanded = `require("node:zlib").brotliDecompressSync(Buffer.from(${JSON.stringify(compressed.toString('base64'))}, "base64")).toString("utf8").split(${JSON.stringify(SEPARATOR)})`;
+  const codes = entries.map(([, l]) => l.code);
+  const streams = entries.filter(([, l]) => !plain(l)).flatMap(([, { parts }]) => {
+    const each = parts.map((part) => brotli(part));
+    const joined = parts.length > 1 ? brotli(parts.join(SEPARATOR)) : undefined;
+    return (joined && joined.length < each.reduce((n, b) => n + b.length, 0) ? [joined] : each).map((b) => b.toString('base64'));
+  });
+  const texts = entries.filter(([, l]) => plain(l)).map(([, { parts }]) => parts.join(SEPARATOR));
+  const split = `.split(${JSON.stringify(SEPARATOR)})`;
+  const expandedParts = `[${[
+    ...(streams.length > 0 ? [`...(() => { const z = require("node:zlib"); return ${JSON.stringify(streams)}.flatMap((s) => z.brotliDecompressSync(Buffer.from(s, "base64")).toString("utf8")${split}); })()`] : []),
+    ...texts.map((t) => `...${JSON.stringify(t)}${split}`),
+  ].join(', ')}]`;
+  // Only the helpers the table's layouts call go into the bundle, handed to fieldsFromParts.
+  const helpers = [
+    ...(codes.some((c) => c !== 0 && !c.keys) ? [frontDecoded, rowsFromColumns] : []),
+    ...(codes.some((c) => c !== 0 && c.keys) ? [recordsFromColumns] : []),
+  ];
   return [
     'let fields;',
-    ...(columnar
-      ? [
-          rowsFromColumns.toString(),
-          // Each field: [head, sep, number of parts] when stored by column, else its one part.
-          `const join = (parts) => { const out = []; let at = 0; for (const l of ${JSON.stringify(layouts.map((l) => (l.head === undefined ? 0 : [l.head, l.sep, l.parts.length])))}) { if (l === 0) out.push(parts[at++]); else { out.push(rowsFromColumns(parts.slice(at, at + l[2]), l[0], l[1])); at += l[2]; } } return out; };`,
-          `const packed = () => (fields ??= join(${expanded}));`,
-        ]
-      : [`const packed = () => (fields ??= ${expanded});`]),
+    ...(codes.every((c) => c === 0)
+      ? [`const packed = () => (fields ??= ${expandedParts});`]
+      : [
+          ...helpers.map((f) => f.toString()),
+          fieldsFromParts.toString(),
+          `const packed = () => (fields ??= fieldsFromParts(${expandedParts}, ${JSON.stringify(codes)}, { ${helpers.map((f) => f.name).join(', ')} }));`,
+        ]),
     `module.exports = {\n  ${fields.join(',\n  ')}\n};`,
     '',
   ].join('\n');
 }
 
-/** esbuild plugin: `*.generated.json` imports of the size tables load as {@link packTable} makes them. */
+/**
+ * The exports of a generated TypeScript table (`export const` of literals, type imports only), run
+ * in a context of its own, as plain data.
+ */
+export function generatedExports(source) {
+  const { code } = transformSync(source, { loader: 'ts', format: 'cjs' });
+  const module = { exports: {} };
+  vm.runInNewContext(code, { module, exports: module.exports });
+  // Through JSON: plain objects of this realm, as a JSON table would give. An export JSON cannot
+  // carry (a function, undefined) would be lost from the bundle: refused.
+  const data = JSON.parse(JSON.stringify(module.exports));
+  for (const key of Object.keys(module.exports)) {
+    if (JSON.stringify(data[key]) !== JSON.stringify(module.exports[key]) || data[key] === undefined) throw new Error(`packedTables: the export ${key} of a generated table is not plain data`);
+  }
+  return data;
+}
+
+/**
+ * esbuild plugin: the size tables, `*.generated.json` and `*.generated.ts` in server/src/sizes,
+ * load as {@link packTable} makes them.
+ */
 export function packedTablesPlugin() {
   return {
     name: 'packed-tables',
     setup(b) {
-      b.onLoad({ filter: /[\\/]server[\\/]src[\\/]sizes[\\/][^\\/]+\.generated\.json$/ }, (args) => {
-        const contents = packTable(JSON.parse(readFileSync(args.path, 'utf8')), COLUMNS[basename(args.path)]);
+      b.onLoad({ filter: /[\\/]server[\\/]src[\\/]sizes[\\/][^\\/]+\.generated\.(json|ts)$/ }, (args) => {
+        const text = readFileSync(args.path, 'utf8');
+        const contents = packTable(args.path.endsWith('.ts') ? generatedExports(text) : JSON.parse(text), COLUMNS[basename(args.path)]);
         return contents === undefined ? undefined : { contents, loader: 'js' };
       });
     },

@@ -1,8 +1,8 @@
 /**
  * The size tables as the bundles hold them (scripts/packedTables.mjs): each table bundled through
- * the build's plugin and run must give back the committed JSON field for field, read its
- * provenance without expanding (or loading zlib), expand once, and take less room in the .vsix's
- * deflate than the JSON esbuild would have bundled.
+ * the build's plugin and run must give back the committed JSON (or the generated TypeScript
+ * table's exports) field for field, read its provenance without expanding (or loading zlib),
+ * expand once, and take less room in the .vsix's deflate than esbuild would have bundled.
  */
 import * as assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -14,15 +14,21 @@ import { build, type Plugin } from 'esbuild';
 
 const repoRoot = resolve(__dirname, '../../../..');
 const sizesDir = join(repoRoot, 'server', 'src', 'sizes');
-const TABLES = readdirSync(sizesDir).filter((f) => f.endsWith('.generated.json'));
+const TABLES = readdirSync(sizesDir).filter((f) => /\.generated\.(json|ts)$/.test(f));
+
+type Columns = Record<string, { head: number; sep: string; front?: number[] }>;
 
 interface PackedTablesModule {
-  packTable(json: unknown, columns?: Record<string, { head: number; sep: string }>): string | undefined;
+  packTable(json: unknown, columns?: Columns): string | undefined;
   packedTablesPlugin(): Plugin;
-  COLUMNS: Record<string, Record<string, { head: number; sep: string }>>;
+  COLUMNS: Record<string, Columns>;
   DOCUMENTATION_FIELDS: string[];
   toColumns(text: string, head: number, sep: string): string[];
   rowsFromColumns(parts: string[], head: number, sep: string): string;
+  frontCoded(names: string[]): string[];
+  frontDecoded(text: string): string;
+  recordColumns(records: unknown): { keys: string[]; types: string; parts: string[] } | undefined;
+  generatedExports(source: string): Record<string, unknown>;
 }
 
 const load = async (): Promise<PackedTablesModule> => (await import(pathToFileURL(join(repoRoot, 'scripts', 'packedTables.mjs')).href)) as PackedTablesModule;
@@ -56,17 +62,24 @@ function run(code: string): { exports: Record<string, unknown>; required: string
 
 const deflated = (code: string) => zlib.deflateRawSync(Buffer.from(code)).length;
 
+/** A table as its file gives it: the JSON, or a generated TypeScript table's exports. */
+async function read(table: string): Promise<Record<string, unknown>> {
+  const text = readFileSync(join(sizesDir, table), 'utf8');
+  return table.endsWith('.ts') ? (await load()).generatedExports(text) : (JSON.parse(text) as Record<string, unknown>);
+}
+
 describe('size tables packed into the bundles', () => {
   it('finds the tables', () => {
-    assert.ok(TABLES.includes('debian-packages.generated.json') && TABLES.includes('npm-packages.generated.json'), TABLES.join(', '));
+    for (const table of ['debian-packages.generated.json', 'npm-packages.generated.json', 'base-images.generated.ts']) assert.ok(TABLES.includes(table), TABLES.join(', '));
   });
 
   for (const table of TABLES) {
     it(`${table}: the bundle gives back the table, its provenance without expanding it`, async () => {
-      const { packedTablesPlugin, DOCUMENTATION_FIELDS } = await load();
-      const json = JSON.parse(readFileSync(join(sizesDir, table), 'utf8')) as Record<string, unknown>;
-      const { exports, required } = run(await bundle(table, [packedTablesPlugin()]));
-      const packedAtAll = Object.values(json).some((v) => typeof v === 'string' && v.length >= 2048);
+      const { packedTablesPlugin, packTable, COLUMNS, DOCUMENTATION_FIELDS } = await load();
+      const json = await read(table);
+      const code = await bundle(table, [packedTablesPlugin()]);
+      const { exports, required } = run(code);
+      const packedAtAll = packTable(json, COLUMNS[table]) !== undefined;
       // A packed table leaves out the fields only its readers need (esbuild's JSON loader keeps all).
       for (const key of DOCUMENTATION_FIELDS) if (packedAtAll) delete json[key];
       assert.deepEqual(Object.keys(exports), Object.keys(json));
@@ -74,8 +87,10 @@ describe('size tables packed into the bundles', () => {
       // JSON.stringify: the values come from another realm (their prototypes differ from ours).
       for (const key of Object.keys(json).filter((k) => !lazy.includes(k))) assert.deepEqual(JSON.parse(JSON.stringify(exports[key])), json[key], key);
       assert.deepEqual(required, [], 'the small fields were read without loading zlib');
-      for (const key of lazy) assert.equal(exports[key], json[key], key);
-      assert.equal(required.filter((id) => id === 'node:zlib').length, lazy.length > 0 ? 1 : 0, 'expanded once');
+      for (const key of lazy) assert.deepEqual(JSON.parse(JSON.stringify(exports[key])), json[key], key);
+      // Records (the base-image rows) stay text, without zlib; a table with brotli streams loads it once.
+      assert.equal(required.filter((id) => id === 'node:zlib').length, /node:zlib/.test(code) ? 1 : 0, 'expanded once');
+      if (table === 'base-images.generated.ts') assert.deepEqual(required, [], 'the base-image rows need no zlib');
       if (typeof json.source === 'string' || typeof json.generatedOn === 'string') assert.ok(!lazy.includes('source') && !lazy.includes('generatedOn'), 'provenance stays plain');
     });
   }
@@ -90,12 +105,13 @@ describe('size tables packed into the bundles', () => {
     }
   });
 
-  it('packs the large tables, smaller after deflate than the JSON bundled as is', async () => {
+  it('packs the large tables, smaller after deflate than the JSON (or TypeScript) bundled as is', async () => {
     const { packedTablesPlugin } = await load();
-    for (const table of ['debian-packages.generated.json', 'npm-packages.generated.json']) {
+    for (const table of ['debian-packages.generated.json', 'npm-packages.generated.json', 'base-images.generated.ts']) {
       const packed = await bundle(table, [packedTablesPlugin()]);
       const plain = await bundle(table, []);
-      assert.match(packed, /node:zlib/, `${table} was not packed`);
+      // The base-image rows are stored by column as text (read at nearly every first analysis), the others brotli-compressed.
+      assert.match(packed, table.endsWith('.ts') ? /get BASE_IMAGE_ROWS\(\)/ : /node:zlib/, `${table} was not packed`);
       assert.ok(deflated(packed) < 0.95 * deflated(plain), `${table}: ${deflated(packed)} bytes deflated, against ${deflated(plain)} as JSON`);
     }
   });
@@ -111,6 +127,44 @@ describe('size tables packed into the bundles', () => {
     const module = { exports: {} as Record<string, unknown> };
     vm.runInNewContext(byColumn, { module, require, Buffer });
     assert.equal(module.exports.packages, json.packages);
+  });
+
+  it('gives back the base-image rows as the generated table has them, each with its source and date', async () => {
+    const { packedTablesPlugin } = await load();
+    const { BASE_IMAGE_ROWS: rows } = await read('base-images.generated.ts');
+    const { exports } = run(await bundle('base-images.generated.ts', [packedTablesPlugin()]));
+    // In this realm: the same objects, with the same key order and the same types (numbers, booleans).
+    const own = JSON.parse(JSON.stringify(exports.BASE_IMAGE_ROWS)) as Record<string, unknown>[];
+    assert.equal(JSON.stringify(own), JSON.stringify(rows));
+    assert.ok(own.length > 50 && own.every((r) => typeof r.sourcePath === 'string' && r.sourcePath !== '' && /^\d{4}-\d{2}-\d{2}$/.test(String(r.reportedDate))));
+    assert.ok(own.every((r) => typeof r.compressedBytes === 'number' && typeof r.uncompressedMeasured === 'boolean'));
+  });
+
+  it('front-codes the npm table\u2019s package names, and gives them back', async () => {
+    const { COLUMNS, frontCoded, frontDecoded } = await load();
+    assert.deepEqual(COLUMNS['npm-packages.generated.json'].packages.front, [0]);
+    const long = 'x'.repeat(70);
+    for (const names of [['a'], ['', 'a', 'ab', 'abc', 'b'], ['@babel/core', '@babel/parser', '@babel/types', 'babel'], [long, `${long}a`, `${long}b`]]) {
+      const coded = frontCoded(names);
+      assert.equal(frontDecoded(coded.join('\n')), names.join('\n'), names.join(' '));
+    }
+    assert.deepEqual(frontCoded(['@babel/core', '@babel/parser']), ['0@babel/core', '7parser']);
+    // A prefix longer than 61 characters is written out past the 61st.
+    assert.equal(frontCoded([long, `${long}a`])[1], `Z${'x'.repeat(9)}a`);
+  });
+
+  it('stores records by column only when they come back equal', async () => {
+    const { recordColumns } = await load();
+    const rows = Array.from({ length: 40 }, (_, i) => ({ image: `img${i}`, bytes: i * 1000.5, measured: i % 2 === 0, basis: 'measured: unpacked size Docker reported' }));
+    const columns = recordColumns(rows)!;
+    assert.deepEqual(columns.keys, ['image', 'bytes', 'measured', 'basis']);
+    assert.equal(columns.types, 'snbs');
+    assert.equal(recordColumns(rows.map((r, i) => (i === 3 ? { ...r, basis: 'two\nlines' } : r))), undefined, 'a line break');
+    assert.equal(recordColumns(rows.map((r, i) => (i === 3 ? { ...r, bytes: '12' } : r))), undefined, 'a string among numbers');
+    assert.equal(recordColumns(rows.map((r, i) => (i === 3 ? { basis: r.basis, image: r.image, bytes: r.bytes, measured: r.measured } : r))), undefined, 'keys in another order');
+    assert.equal(recordColumns(rows.map((r, i) => (i === 3 ? { ...r, extra: [1] } : r))), undefined, 'another key');
+    assert.equal(recordColumns(rows.slice(0, 2)), undefined, 'too few to be worth it');
+    assert.equal(recordColumns('text'), undefined);
   });
 
   it('rebuilds rows from columns: rows without records, empty values, one row', async () => {
@@ -134,6 +188,12 @@ describe('size tables packed into the bundles', () => {
     assert.equal(packTable({ source: 'x', generatedOn: '2026-12-03', packages: ['a', 'b'] }), undefined);
     assert.equal(packTable([1, 2, 3]), undefined);
     assert.notEqual(packTable({ source: 'x', names: 'a\n'.repeat(2000) }), undefined);
+  });
+
+  it('reads a generated TypeScript table as data, and refuses one with an export that is not', async () => {
+    const { generatedExports } = await load();
+    assert.deepEqual(generatedExports('import type { X } from "./types";\nexport const A: readonly X[] = [{ a: 1, b: "x" }];\nexport const B = "s";'), { A: [{ a: 1, b: 'x' }], B: 's' });
+    assert.throws(() => generatedExports('export const A = 1;\nexport function f() { return 1; }'), /export f of a generated table is not plain data/);
   });
 
   it('refuses a field that holds the separator', async () => {
