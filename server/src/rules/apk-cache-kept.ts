@@ -6,7 +6,7 @@ import { runInstructions, type DockerfileModel, type Instr, type Stage } from '.
 import { commandRange, hasCacheMount, hasFlag, insertAfterWord, ranCommands, subcommand } from '../core/commands';
 import { findingCommand, removesHere } from '../core/packageManagers';
 import { programName, type ShellCommand } from '../core/shell';
-import { isApkAdd, isApkUpdate, rule as updateRule } from './apk-update-cache-kept';
+import { fetchesApkIndex, isApkAdd, isApkUpdate, rule as updateRule } from './apk-update-cache-kept';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the APKINDEX files of the configured repositories (their size is not yet measured by our bench)';
@@ -33,7 +33,7 @@ function indexesRead(model: DockerfileModel): Map<ShellCommand, Instr | undefine
       for (const c of ranCommands(instr.run)) {
         if (removesHere(instr, c, INDEX_DIR)) here = undefined;
         else if (programName(c) !== 'apk') continue;
-        else if (isApkUpdate(c) || (isApkAdd(c) && hasFlag(c, '-U', '--update-cache'))) here = instr;
+        else if (fetchesApkIndex(c)) here = instr;
         else if (isApkAdd(c) && !hasFlag(c, '--no-cache')) {
           out.set(c, here);
           here ??= instr;

@@ -7,13 +7,22 @@ import { hasFlag, insertAfterWord, laterRunNeeding, laterRunsInImage, type Index
 import { appendRepair, cacheRule, subcommandOf } from '../core/packageManagers';
 import type { DockerfileModel, Instr, RunScript } from '../core/model';
 import type { TextEdit } from '../core/types';
-import { programName, type ShellCommand } from '../core/shell';
+import { programArgs, programName, type ShellCommand } from '../core/shell';
 
 const CLEANUP = 'rm -rf /var/cache/apk/*';
 const BASIS = 'the APKINDEX files of the configured repositories (their size is not yet measured by our bench)';
 
 export const isApkAdd = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'add';
 export const isApkUpdate = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'update';
+/**
+ * `apk add -U` / `--update-cache`, also written `--update` (apk-tools 2 reads its long options with
+ * getopt_long, which takes any unambiguous start of one: from `--upd`, since `--up` could be
+ * `--upgrade`): the add fetches the indexes itself before it installs, so it reads none an earlier
+ * command left.
+ */
+export const addFetchesIndex = (c: ShellCommand) => isApkAdd(c) && programArgs(c).some((w) => w.value === '-U' || (w.value.length >= 5 && '--update-cache'.startsWith(w.value)));
+/** A command that fetches apk's indexes: `apk update`, or an add that does first ({@link addFetchesIndex}). */
+export const fetchesApkIndex = (c: ShellCommand) => isApkUpdate(c) || addFetchesIndex(c);
 /** The apk commands a RUN runs after `cmd` (a `-c` script's too, as in `apk update && sh -c 'apk add git'`). */
 const apkAfter = (run: RunScript, cmd: ShellCommand) => ranAfter(run, cmd).filter((c) => programName(c) === 'apk');
 /** An apk command other than `add` (which `--no-cache` frees from the stored index) and `del`: it may read the index (`apk upgrade`). */
@@ -47,8 +56,8 @@ function apkCommandsAfter(run: RunScript, cmd: ShellCommand): { reads?: ShellCom
   return { reads: known.reads[from], addsAfter: known.adds[from], addsWithCache: known.addsWithCache };
 }
 
-/** apk's index in /var/cache/apk: an `apk add` without `--no-cache` reads it, `apk update` fetches it. */
-const APK_INDEX_USE: IndexUse = { needs: (c) => isApkAdd(c) && !hasFlag(c, '--no-cache'), refreshes: isApkUpdate };
+/** apk's index in /var/cache/apk: an `apk add` without `--no-cache` reads it, `apk update` (and `apk add -U`) fetches it. */
+const APK_INDEX_USE: IndexUse = { needs: (c) => isApkAdd(c) && !hasFlag(c, '--no-cache') && !addFetchesIndex(c), refreshes: fetchesApkIndex };
 
 /**
  * The nicer repair, when it is equivalent: remove `apk update` and its operator, and add

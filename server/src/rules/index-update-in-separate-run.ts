@@ -10,12 +10,14 @@
  * two RUNs when the deletion cannot move). Splits that serve the build cache (dependencies, then
  * sources) are never flagged.
  */
-import { commandRange, hasCacheMount, indexRefreshOf, indexRefreshOnly, installsWith, isAptUpdate, mergeIntoPreviousRun, ranCommands } from '../core/commands';
+import { commandRange, hasCacheMount, hasFlag, indexRefreshOf, indexRefreshOnly, installsWith, isAptUpdate, mergeIntoPreviousRun, ranCommands } from '../core/commands';
 import { instructionAt, type Instr } from '../core/model';
+import { programName } from '../core/shell';
 import { aptLists } from '../core/imageEstimate';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
 import { listsCountedAt } from './apt-lists-kept';
+import { addFetchesIndex } from './apk-update-cache-kept';
 
 /** Where each package manager keeps the index its refresh downloads. */
 const INDEX_DIRS: Record<string, string[]> = {
@@ -73,7 +75,14 @@ export const rule: Rule = {
         const apt = /^apt/.test(before.manager);
         const lists = apt ? aptLists(stage) : undefined;
         const range = run.commands.includes(ran[k]) ? commandRange(model, run, ran[k]) : instr.range;
-        const say = (size: string) => `Installs from the index refreshed by the RUN at line ${before.prev.range.start.line + 1}: that index is a layer of its own (${size}) that no cleanup here can remove. Merge the two RUNs.`;
+        // An apk add that fetches its own indexes (`--no-cache`, `-U`) reads none of the earlier RUN's:
+        // merged, apk-update-cache-kept drops the update.
+        const fetches = programName(ran[k]) === 'apk' && (hasFlag(ran[k], '--no-cache') || addFetchesIndex(ran[k]));
+        const line = before.prev.range.start.line + 1;
+        const say = (size: string) =>
+          fetches
+            ? `The RUN at line ${line} only refreshes apk's index, which this \`apk add\` does not read (it fetches its own): that index is a layer of its own (${size}), kept for nothing. Merge the two RUNs, then the update can go.`
+            : `Installs from the index refreshed by the RUN at line ${line}: that index is a layer of its own (${size}) that no cleanup here can remove. Merge the two RUNs.`;
         const alone = { range, instr, message: say(lists ? `about ${formatBytes(lists.bytes)}${lists.note}` : 'the repository metadata'), saving: lists ? { bytes: lists.bytes, basis: lists.basis } : { basis: `the size of ${before.manager}'s repository metadata` } };
         // apt-lists-kept reports the lists on that RUN (an apt update there, nothing removing them,
         // no cache mount): while it is shown, the figure is its own, said once.

@@ -65,3 +65,40 @@ describe('apk-update-cache-kept: the advice fits what the RUN runs after the upd
     assert.equal(fixFor(analysis, analysis.findings.find((f) => f.ruleId === RULE)!, ENV)?.title, 'Drop apk update (nothing after it uses its index)');
   });
 });
+
+describe('apk add -U / --update fetches its own indexes', () => {
+  // `apk add --update curl` (a start of --update-cache, which apk-tools 2's getopt_long accepts) was
+  // read as an add using the indexes an earlier `RUN apk update` left: apk-cache-kept said it read
+  // them, apk-update-cache-kept withheld its advice because a later add needed its index, and
+  // index-update-in-separate-run said it installed from them (as it did for --no-cache and -U adds,
+  // which fetch their own). Only -U and --update-cache were known to apk-cache-kept.
+  const findings = (add: string) => analyze(`FROM alpine:3.21\nRUN apk update\nRUN apk add ${add} curl\n`, ENV).findings.map((f) => `${f.range.start.line + 1} ${f.ruleId}: ${f.message}`);
+  const ownIndexMerge = "3 index-update-in-separate-run: The RUN at line 2 only refreshes apk's index, which this `apk add` does not read (it fetches its own)";
+  for (const flag of ['-U', '--update', '--update-cache', '--upd']) {
+    it(`apk add ${flag}: its own indexes, nothing read from line 2`, () => {
+      const found = findings(flag);
+      assert.ok(found.some((f) => f.startsWith('3 apk-cache-kept: apk keeps its package index in /var/cache/apk')), found.join('\n'));
+      assert.ok(found.some((f) => /^2 apk-update-cache-kept: .*Nothing after it in this RUN installs with apk: drop it/.test(f)), found.join('\n'));
+      assert.ok(found.some((f) => f.startsWith(ownIndexMerge)), found.join('\n'));
+      assert.ok(!found.some((f) => f.includes('Reads the apk indexes the RUN at line 2') || f.includes('Installs from the index')), found.join('\n'));
+    });
+  }
+  it('apk add --no-cache reads none of line 2\'s indexes either', () => assert.ok(findings('--no-cache').some((f) => f.startsWith(ownIndexMerge))));
+  it('an add without them, or with a start of two options (--up: --update-cache or --upgrade), reads line 2\'s indexes', () => {
+    for (const add of ['', '--up']) {
+      const found = findings(add);
+      assert.ok(found.some((f) => f.startsWith('3 index-update-in-separate-run: Installs from the index refreshed by the RUN at line 2')), `${add}: ${found.join('\n')}`);
+      assert.ok(found.some((f) => f.startsWith('3 apk-cache-kept: Reads the apk indexes the RUN at line 2 left')), `${add}: ${found.join('\n')}`);
+    }
+  });
+  it('merged by the fixes, the update goes and the add gets --no-cache', () => {
+    let text = 'FROM alpine:3.21\nRUN apk update\nRUN apk add --update curl\n';
+    for (let i = 0; i < 4; i++) {
+      const analysis = analyze(text, ENV);
+      const finding = analysis.findings.find((f) => fixFor(analysis, f, ENV)?.preferred);
+      if (!finding) break;
+      text = applyEdits(text, fixFor(analysis, finding, ENV)!.edits);
+    }
+    assert.equal(text, 'FROM alpine:3.21\nRUN apk add --no-cache --update curl\n');
+  });
+});
