@@ -15,7 +15,10 @@ export const writeFile = promisify(fs.writeFile) as typeof fs.promises.writeFile
 export const stat = promisify(fs.stat) as typeof fs.promises.stat;
 export const lstat = promisify(fs.lstat) as typeof fs.promises.lstat;
 export const readdir = promisify(fs.readdir) as typeof fs.promises.readdir;
-export const realpath = promisify(fs.realpath) as typeof fs.promises.realpath;
+// fs.realpath is a JavaScript walk (an lstat per folder, failing with the first missing folder's
+// lstat error, which the scan's failure shows); fs.promises.realpath is realpath(3), as
+// fs.realpath.native is.
+export const realpath = promisify(fs.realpath.native) as typeof fs.promises.realpath;
 export const opendir = promisify(fs.opendir) as typeof fs.promises.opendir;
 export const mkdir = promisify(fs.mkdir) as typeof fs.promises.mkdir;
 export const rename = promisify(fs.rename) as typeof fs.promises.rename;

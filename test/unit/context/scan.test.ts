@@ -215,6 +215,15 @@ describe('context scan', function () {
     await assert.rejects(scanBuildContext(path.join(root, 'missing')), /ENOENT/);
   });
 
+  it('names the asked context when it is missing, as fs.promises.realpath did (not the first missing folder on the way)', async () => {
+    // The message is shown ("the build context could not be measured (...)"). Node's callback
+    // fs.realpath is a JavaScript walk that fails at the first missing folder with lstat's error;
+    // fs.promises.realpath (and fs.realpath.native) is realpath(3), whose error names the path asked.
+    const root = await ws({ f: 1 });
+    const asked = path.join(root, 'missing', 'app');
+    await assert.rejects(scanBuildContext(asked), (e: NodeJS.ErrnoException) => e.code === 'ENOENT' && e.syscall === 'realpath' && e.message.includes(asked));
+  });
+
   it('scans 10,000 files while the event loop stays responsive', async () => {
     const root = await fs.mkdtemp(path.join(os.tmpdir(), 'dsh-scan10k-'));
     roots.push(root);
