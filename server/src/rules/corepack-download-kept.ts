@@ -9,23 +9,59 @@
  */
 import { cacheMountTargets, operands, pathCovers, ranCommands, removeCommandFromRun } from '../core/commands';
 import { appendRepair, cacheRule, homeOf, removalPath, programWord, removedPaths, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { identityKey } from '../core/buildContext';
+import { copiedBefore } from '../core/npmLockfile';
 import { namedPath } from '../core/paths';
 import { programName, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { usesYarnBerry } from '../core/yarn';
 import type { DockerfileModel, Instr, Stage } from '../core/model';
-import { COREPACK_PNPM_EXAMPLE as PNPM, COREPACK_YARN_BERRY_EXAMPLE as BERRY, COREPACK_YARN_EXAMPLE as YARN } from '../sizes/packageCaches';
+import { COREPACK_PNPM_EXAMPLE as PNPM, COREPACK_VERSIONS, COREPACK_YARN_BERRY_EXAMPLE as BERRY, COREPACK_YARN_EXAMPLE as YARN } from '../sizes/packageCaches';
 
 type Tool = 'yarn' | 'pnpm';
 /** The package managers corepack's shims run, by the tool they download. */
 const SHIMS: Record<string, Tool> = { yarn: 'yarn', yarnpkg: 'yarn', pnpm: 'pnpm', pnpx: 'pnpm' };
 /** corepack subcommands that download a package manager themselves. */
 const FETCHES = new Set(['prepare', 'install', 'use', 'up']);
-/** The measured downloads of `tools`: yarn 4's where the file shows yarn berry, else yarn 1's. */
-function measured(tools: Tool[], model?: DockerfileModel) {
-  return tools.map((t) => (t === 'pnpm' ? PNPM : model && usesYarnBerry(model) ? BERRY : YARN));
+/** A measured download; `pin` the version the file pins when it is another (the figure is then "about"). */
+type Figure = typeof YARN & { pin?: string };
+const MEASURED: Figure[] = [YARN, BERRY, PNPM, ...COREPACK_VERSIONS];
+
+/**
+ * The version of `tool` the command has corepack download, when the file pins one: the one a corepack
+ * command names (`corepack prepare pnpm@9.15.0`), else the build context's package.json's
+ * packageManager (`pnpm@9.15.0+sha512...`) when that file is copied before the command.
+ */
+function pinned({ instr, cmd, context }: CacheCommandContext, tool: Tool): string | undefined {
+  const pin = (w: string) => {
+    const m = /^([a-z]+)@([^+]+)/.exec(w);
+    return m && SHIMS[m[1]] === tool ? m[2] : undefined;
+  };
+  const named = programName(cmd) === 'corepack' ? operands(cmd).map((w) => pin(w.value)).find((v) => v !== undefined) : undefined;
+  const manifest = context?.npmManifest;
+  return named ?? (manifest?.packageManager && copiedBefore(instr, manifest.path, cmd) ? pin(manifest.packageManager) : undefined);
 }
-const figure = (found: (typeof YARN)[]) => `${found.map((m) => `${formatBytes(m.bytes)} for ${m.tool}`).join(', ')} (measured with corepack 0.34.6)`;
+
+/**
+ * The measured downloads of what the command fetches: the pinned version's; for a pinned version not
+ * measured, the last measured of its major (else corepack's default), with the pin; unpinned, yarn 4's
+ * where the file shows yarn berry, else yarn 1's, and pnpm 10.28.1 (corepack 0.34.6's defaults).
+ */
+function measured(c: CacheCommandContext): Figure[] {
+  return fetched(c.cmd).map((t) => {
+    const version = pinned(c, t);
+    if (version === undefined) return t === 'pnpm' ? PNPM : c.model && usesYarnBerry(c.model) ? BERRY : YARN;
+    const pin = `${t} ${version}`;
+    const major = /^[~^=v]*(\d+)/.exec(version)?.[1];
+    const near = MEASURED.filter((m) => m.tool.startsWith(`${t} ${major}.`)).at(-1) ?? (t === 'pnpm' ? PNPM : major === '1' ? YARN : BERRY);
+    return MEASURED.find((m) => m.tool === pin) ?? { ...near, pin };
+  });
+}
+const figure = (found: Figure[]) => {
+  const exact = found.filter((m) => !m.pin).map((m) => `${formatBytes(m.bytes)} for ${m.tool}`);
+  const about = found.filter((m) => m.pin).map((m) => `about ${formatBytes(m.bytes)} (measured for ${m.tool} with corepack 0.34.6; ${m.pin} here)`);
+  return [...(exact.length ? [`${exact.join(', ')} (measured with corepack 0.34.6)`] : []), ...about].join(', ');
+};
 const EXAMPLE = figure([YARN, BERRY, PNPM]);
 
 /** The tools a command named as `name@version` operands (`corepack prepare pnpm@9 --activate`); both when it names none. */
@@ -160,7 +196,7 @@ export const rule = cacheRule({
     why: "corepack's shims download the package manager on first use and keep it in corepack's home (`COREPACK_HOME`, else `~/.cache/node/corepack`). `yarn cache clean` and `pnpm store prune` leave it. When the image runs that tool only to install (the container starts `node`), the copy is dead weight; when a later RUN or the container's start runs it, it is needed, and the rule says nothing.",
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN corepack enable && pnpm install --frozen-lockfile --prod\nCOPY . .\nCMD ["node", "index.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN corepack enable && pnpm install --frozen-lockfile --prod \\\n    && rm -rf ~/.cache/node/corepack\nCOPY . .\nCMD ["node", "index.js"]',
-    sizeImpact: `The package manager's unpacked package: ${EXAMPLE}; du -sb of corepack's home after each one's first run (${YARN.measuredOn}, ${YARN.source}).`,
+    sizeImpact: `The package manager's unpacked package: ${EXAMPLE}; du -sb of corepack's home after each one's first run (${YARN.measuredOn}, ${YARN.source}). A pinned version (packageManager, corepack prepare): its measured figure, else "about".`,
     fix: 'Appends `&& rm -rf` of the folder (`COREPACK_HOME` when set) to the RUN, after its last yarn or pnpm, which would download the tool again (a removal before one moves there). A cache mount on the folder, or `corepack cache clean` after the last use, also satisfy the rule.',
   },
   words: ['yarn', 'pnp', 'corepack'],
@@ -179,10 +215,12 @@ export const rule = cacheRule({
     return cacheMountTargets(c.instr).concat(removed).some((r) => pathCovers(r, corepackHome(c), { dir: homeOf(c.instr, c.cmd) }));
   },
   holds: (c) => namedPath(c.instr, c.cmd, corepackHome(c)),
-  message: (c) => `corepack leaves its download of ${fetched(c.cmd).join(' or ')} in this layer (${corepackHome(c)}): ${figure(measured(fetched(c.cmd), c.model))}. Nothing later in the image runs it: remove the folder in the same RUN.`,
+  // The package.json whose packageManager pins the version.
+  contextKey: ({ context }) => (context.npmManifest ? identityKey(context.npmManifest) : ''),
+  message: (c) => `corepack leaves its download of ${fetched(c.cmd).join(' or ')} in this layer (${corepackHome(c)}): ${figure(measured(c))}. Nothing later in the image runs it: remove the folder in the same RUN.`,
   saving: (c) => {
-    const [one, ...more] = measured(fetched(c.cmd), c.model);
-    return more.length ? { basis: `depends on the tool: ${EXAMPLE}` } : { bytes: one.bytes, basis: one.basis };
+    const [one, ...more] = measured(c);
+    return more.length ? { basis: `depends on the tool: ${EXAMPLE}` } : { bytes: one.bytes, basis: one.pin ? `about: ${one.pin} is not measured; ${one.basis}` : one.basis };
   },
   // A removal that a later yarn or pnpm undoes (another rule's `yarn cache clean` appended after it) moves to the end.
   repair: (c) => {

@@ -36,32 +36,39 @@ export const PNPM_METADATA_EXAMPLE: MeasuredConstant & { installedBytes: number 
   source: SOURCE,
 };
 
-/** What corepack 0.34.6 (Node 20.20.2's) keeps in its home after its yarn shim first ran: yarn 1.22.22's package. */
-export const COREPACK_YARN_EXAMPLE: MeasuredConstant & { tool: string } = {
-  bytes: 5_365_270,
-  tool: 'yarn 1.22.22',
-  basis: 'corepack 0.34.6 home (~/.cache/node/corepack) after `corepack enable` and `yarn --version`: yarn 1.22.22, du -sb on the host',
-  measuredOn: '2026-12-04',
+/** corepack 0.34.6's home after `corepack <tool>@<version> --version`: du -sb of v1/<tool>/<version> (2026-12-05). */
+const corepackRun = (tool: string, bytes: number): MeasuredConstant & { tool: string } => ({
+  bytes,
+  tool,
+  basis: `corepack 0.34.6 home after \`corepack ${tool.replace(' ', '@')} --version\`: du -sb of v1/${tool.replace(' ', '/')} on the host`,
+  measuredOn: '2026-12-05',
   source: SOURCE,
-};
+});
 
-/** The same for yarn 4 (berry), which corepack takes from the npm package @yarnpkg/cli-dist. */
-export const COREPACK_YARN_BERRY_EXAMPLE: MeasuredConstant & { tool: string } = {
-  bytes: 3_001_273,
-  tool: 'yarn 4.12.0',
-  basis: 'corepack 0.34.6 home after `corepack prepare yarn@4.12.0`: du -sb of v1/yarn/4.12.0 on the host',
-  measuredOn: '2026-12-04',
-  source: SOURCE,
-};
+/**
+ * What corepack 0.34.6 (Node 20.20.2's) downloads when nothing names a version: yarn 1.22.22, its
+ * yarn 4 for `yarn init`/`dlx` (4.12.0), pnpm 10.28.1 (`COREPACK_DEFAULT_TO_LATEST=0`; a corepack
+ * that may look up the latest takes the npm registry's). yarn 2+ from @yarnpkg/cli-dist, with
+ * COREPACK_NPM_REGISTRY set.
+ */
+export const COREPACK_YARN_EXAMPLE = corepackRun('yarn 1.22.22', 5_353_026);
+export const COREPACK_YARN_BERRY_EXAMPLE = corepackRun('yarn 4.12.0', 3_001_273);
+export const COREPACK_PNPM_EXAMPLE = corepackRun('pnpm 10.28.1', 18_533_432);
 
-/** The same for pnpm: corepack 0.34.6's default pnpm, 10.28.1. */
-export const COREPACK_PNPM_EXAMPLE: MeasuredConstant & { tool: string } = {
-  bytes: 18_533_388,
-  tool: 'pnpm 10.28.1',
-  basis: 'corepack 0.34.6 home after `corepack enable` and `pnpm --version`: pnpm 10.28.1, du -sb of v1/pnpm/10.28.1 on the host',
-  measuredOn: '2026-12-04',
-  source: SOURCE,
-};
+/**
+ * Other versions a package.json's packageManager or a corepack command pins, measured the same
+ * way (a packageManager naming pnpm 9.15.0 or yarn 1.22.19 left the same bytes).
+ */
+export const COREPACK_VERSIONS = [
+  corepackRun('pnpm 7.33.7', 14_375_556),
+  corepackRun('pnpm 8.15.9', 15_974_299),
+  corepackRun('pnpm 9.15.0', 18_456_419),
+  corepackRun('pnpm 9.15.9', 18_383_215),
+  corepackRun('pnpm 10.34.9', 20_952_762),
+  corepackRun('yarn 1.22.19', 5_338_757),
+  corepackRun('yarn 3.8.7', 2_249_689),
+  corepackRun('yarn 4.18.1', 3_793_350),
+];
 
 /** The pnpm store's own files beyond the hard-linked packages (index files), which prune keeps. */
 export const PNPM_STORE_INDEX_EXAMPLE: MeasuredConstant = {
