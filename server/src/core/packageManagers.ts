@@ -772,6 +772,8 @@ export interface CacheRuleSpec {
   optsOut?(c: CacheCommandContext): boolean;
   /** A command that empties the cache when it runs after the install in the same RUN. */
   cleans(cmd: ShellCommand): boolean;
+  /** True when those commands free nothing of what this command leaves (they then take no care of it). */
+  cleansNothing?(c: CacheCommandContext): boolean;
   /** Whether removed or cache-mounted folders take care of the cache; `handled(dir)` says if one covers `dir`. */
   cacheHandled(handled: (dir: string) => boolean, c: CacheCommandContext): boolean;
   /** The finding's message (what stays, what it costs, what to do). */
@@ -844,7 +846,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             cleans ??= run.commands.flatMap((a, at) => (spec.cleans(a) && !inBackground.has(a) ? [{ at, home: homeOf(instr, a) }] : []));
             const home = homeOf(instr, cmd);
             let cleaned = false;
-            for (let i = cleans.length - 1; i >= 0 && cleans[i].at > k && !cleaned; i--) cleaned = !home || !cleans[i].home || cleans[i].home === home;
+            if (!spec.cleansNothing?.(c)) for (let i = cleans.length - 1; i >= 0 && cleans[i].at > k && !cleaned; i--) cleaned = !home || !cleans[i].home || cleans[i].home === home;
             if (cleaned) continue;
             rms ??= run.commands.flatMap((a, at) => (inBackground.has(a) ? [] : removedPaths([a]).map((path) => ({ at, path }))));
             const mounts = cacheMountTargets(instr);

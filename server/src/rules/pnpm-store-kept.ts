@@ -4,11 +4,11 @@
  * (the default), so they cost little; the metadata cache and the store's index files do cost.
  */
 import { optionFreeOperands } from '../core/commands';
-import { appendRepair, cacheRule, flagValue, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, cacheRule, flagValue, isTruthy, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import { formatBytes } from '../sizes';
-import { PNPM_LOCKFILE_STORE_EXAMPLE as LOCKED, PNPM_METADATA_EXAMPLE as EX, PNPM_STORE_INDEX_EXAMPLE as INDEX } from '../sizes/packageCaches';
+import { PNPM_LOCKFILE_STORE_EXAMPLE as LOCKED, PNPM_METADATA_EXAMPLE as EX, PNPM_STORE_INDEX_EXAMPLE as INDEX, PNPM_UPDATE_CHECK_EXAMPLE as CHECK } from '../sizes/packageCaches';
 
 const PRUNE = 'pnpm store prune';
 const EXAMPLE = `for express@4.21.2 the metadata cache was about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured with pnpm 9)`;
@@ -25,13 +25,20 @@ function fills(cmd: ShellCommand): ShellWord | undefined {
   return sub && (sub.value === 'install' || sub.value === 'i') && installFlag(cmd, '--offline') ? undefined : sub;
 }
 
-/**
- * Whether pnpm reads only the lockfile: `pnpm fetch`, or an install with --frozen-lockfile. It
- * resolves nothing then, so it writes no metadata cache and `pnpm store prune` frees nothing
- * ({@link LOCKED}: "Removed 0 files", "Removed 0 packages").
- */
+/** Whether pnpm reads only the lockfile: `pnpm fetch`, or an install with --frozen-lockfile. It resolves nothing then. */
 function lockfileOnly(cmd: ShellCommand): boolean {
   return fills(cmd)?.value === 'fetch' || installFlag(cmd, '--frozen-lockfile');
+}
+
+/**
+ * Whether pnpm reads only the lockfile and writes no metadata at all, so `pnpm store prune` frees
+ * nothing ("Removed 0 files", "Removed 0 packages"): `pnpm fetch`, or a frozen install whose update
+ * check is off (`CI`, `npm_config_update_notifier=false`). Else a frozen install writes the
+ * check's document of pnpm ({@link CHECK}), which a prune removes.
+ */
+function writesNothing({ cmd, env }: CacheCommandContext): boolean {
+  const notifier = env('npm_config_update_notifier', true);
+  return fills(cmd)?.value === 'fetch' || (lockfileOnly(cmd) && (isTruthy(env('CI')) || (notifier !== undefined && !isTruthy(notifier))));
 }
 const STORES = ['~/.local/share/pnpm/store', '~/.pnpm-store', '/pnpm/store'];
 
@@ -49,8 +56,8 @@ export const rule = cacheRule({
     why: "pnpm downloads packages into a content-addressed store and links them into node_modules. On one filesystem the links are hard links, so the package files are stored once in the layer; what remains is pnpm's metadata cache (the registry documents it resolved with) and the store's index files. `pnpm store prune` removes the metadata cache and any package no project links to. A cache mount on the store keeps all of it out of the image (pnpm then copies the files into node_modules).",
     incorrect: 'RUN pnpm install --frozen-lockfile --prod',
     correct: 'RUN --mount=type=cache,id=pnpm,target=/pnpm/store \\\n    pnpm install --frozen-lockfile --prod --store-dir /pnpm/store',
-    sizeImpact: `Smaller than npm's or yarn's cache, but not nothing: ${EXAMPLE}; basis: ${EX.basis}; the store beyond node_modules (${formatBytes(INDEX.bytes)} in the same measurement by du, which counts each of its folders as 4 KB) stays even after a prune. Where pnpm reads only the lockfile (\`pnpm fetch\`, \`--frozen-lockfile\`) it writes no metadata cache, an install with \`--offline\` adds nothing (it is not reported), and what stays is the store's index files: ${LOCKED_EXAMPLE}; basis: ${LOCKED.basis}.`,
-    fix: `Appends \`&& ${PRUNE}\` to the RUN, which frees the metadata cache; not where pnpm reads only the lockfile, since it frees nothing there. A cache mount on the store (or \`rm -rf\` of the store folder) also satisfies the rule; the fix does not write one because the store location depends on \`PNPM_HOME\` and \`--store-dir\`.`,
+    sizeImpact: `Smaller than npm's or yarn's cache, but not nothing: ${EXAMPLE}; basis: ${EX.basis}; the store beyond node_modules (${formatBytes(INDEX.bytes)} in the same measurement by du, which counts each of its folders as 4 KB) stays even after a prune. Where pnpm reads only the lockfile (\`pnpm fetch\`, \`--frozen-lockfile\`) it resolves nothing, an install with \`--offline\` adds nothing (it is not reported), and what stays is the store's index files: ${LOCKED_EXAMPLE}; basis: ${LOCKED.basis}; a frozen install's update check (not with \`CI\` set) adds the registry's document of pnpm, which a prune removes: ${formatBytes(CHECK.bytes)}; basis: ${CHECK.basis}.`,
+    fix: `Appends \`&& ${PRUNE}\` to the RUN, which frees the metadata cache; not where pnpm writes none (\`pnpm fetch\`, or \`--frozen-lockfile\` with \`CI\` set), since it frees nothing there. A cache mount on the store (or \`rm -rf\` of the store folder) also satisfies the rule; the fix does not write one because the store location depends on \`PNPM_HOME\` and \`--store-dir\`.`,
   },
   words: ['pnpm'],
   fills,
@@ -64,11 +71,15 @@ export const rule = cacheRule({
     const dir = namedStore(c);
     return dir ? namedPath(c.instr, c.cmd, dir) : undefined;
   },
-  message: ({ cmd }) =>
-    lockfileOnly(cmd)
+  cleansNothing: writesNothing,
+  message: (c) =>
+    writesNothing(c)
       ? `pnpm leaves its store's index files in this layer: with the lockfile alone it writes no metadata cache, and the package files are hard links into node_modules, stored once; ${LOCKED_EXAMPLE}, and \`${PRUNE}\` frees none of it. Use a cache mount on the store.`
-      : `pnpm leaves its metadata cache and store index in this layer: ${EXAMPLE}. Add \`${PRUNE}\` or a cache mount on the store.`,
+      : lockfileOnly(c.cmd)
+        ? `pnpm's update check leaves the registry's document of pnpm in this layer (about ${formatBytes(CHECK.bytes)}, measured with pnpm 9 and 10), beside the store's index files; ${LOCKED_EXAMPLE}. Add \`${PRUNE}\`, which removes the document.`
+        : `pnpm leaves its metadata cache and store index in this layer: ${EXAMPLE}. Add \`${PRUNE}\` or a cache mount on the store.`,
   // An example from another project is no estimate for this one: no `bytes`, the example stays in the basis.
-  saving: ({ cmd }) => ({ basis: `depends on the dependencies; example: ${(lockfileOnly(cmd) ? LOCKED : EX).basis}` }),
-  repair: ({ model, instr, cmd }) => (lockfileOnly(cmd) ? undefined : appendRepair(model, instr, PRUNE)),
+  // The update check's document is pnpm's, the same whatever the project installs.
+  saving: (c) => (writesNothing(c) || !lockfileOnly(c.cmd) ? { basis: `depends on the dependencies; example: ${(writesNothing(c) ? LOCKED : EX).basis}` } : { bytes: CHECK.bytes, basis: CHECK.basis }),
+  repair: (c) => (writesNothing(c) ? undefined : appendRepair(c.model, c.instr, PRUNE)),
 });

@@ -80,11 +80,25 @@ export const PNPM_STORE_INDEX_EXAMPLE: MeasuredConstant = {
 
 /**
  * What the pnpm store keeps beyond node_modules when pnpm reads only the lockfile (`--frozen-lockfile`,
- * `pnpm fetch`, `--offline`): its index files. No metadata cache is written then, and a prune frees nothing.
+ * `pnpm fetch`, `--offline`): its index files, which a prune keeps. Such a pnpm resolves nothing, so
+ * the only metadata it may write is its update check's ({@link PNPM_UPDATE_CHECK_EXAMPLE}).
  */
 export const PNPM_LOCKFILE_STORE_EXAMPLE: MeasuredConstant = {
   bytes: 117_452,
-  basis: `pnpm 9.15.0 and 10.34.9 store files no node_modules links to (72 index files) after \`pnpm install --frozen-lockfile\` of ${SET} from its pnpm-lock.yaml, file bytes; no metadata cache written`,
+  basis: `pnpm 9.15.0 and 10.34.9 store files no node_modules links to (72 index files) after \`pnpm install --frozen-lockfile\` of ${SET} from its pnpm-lock.yaml, file bytes`,
+  measuredOn: '2026-12-05',
+  source: SOURCE,
+};
+
+/**
+ * What pnpm's daily update check writes on an install, with a lockfile too: the registry's document
+ * of pnpm itself (~/.cache/pnpm/metadata-v1.3/registry.npmjs.org/pnpm.json, 1,681,895 file bytes),
+ * which `pnpm store prune` removes. Not written by `pnpm fetch` or `--offline`, with `CI` set or
+ * `update-notifier=false`, or within a day of the last check (~/.local/state/pnpm/pnpm-state.json).
+ */
+export const PNPM_UPDATE_CHECK_EXAMPLE: MeasuredConstant = {
+  bytes: 1_694_183,
+  basis: "pnpm 9.15.0 and 10.34.9 update check's ~/.cache/pnpm after `pnpm install --frozen-lockfile` in a fresh HOME, du -sb on the host",
   measuredOn: '2026-12-05',
   source: SOURCE,
 };
