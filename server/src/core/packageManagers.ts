@@ -16,6 +16,7 @@ import { runProgram, scriptCommands } from './innerScript';
 import { SWITCH_WRAPPERS, switchWrapper, type UserSwitch } from './userSwitch';
 import { containerCommand, execForm } from './execForm';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
+import { yarnConfiguredCacheFolder } from './yarn';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
 /** An rm operand of `rm` as {@link pathCovers} reads it: variables expanded with `env`, `~` the home of the rm's user. */
@@ -43,7 +44,8 @@ function printedFolder(instr: Instr, rm: ShellCommand, path: string): string | u
         return env('npm_config_store_dir') ?? (env('PNPM_HOME') && `${env('PNPM_HOME')}/store`) ?? `${env('XDG_DATA_HOME') ?? '~/.local/share'}/pnpm/store`;
       case 'yarn cache dir': {
         // As root (by uid, whatever HOME says) yarn 1 caches under /usr/local/share: not where HOME is not root's.
-        const folder = yarnCacheFolder(env, runsAsRoot(instr));
+        // A variable, else `yarn config set cache-folder` (yarn 1.22.22 prints <it>/v6 then, measured), names another.
+        const folder = yarnCacheFolderSet(env) ?? yarnConfiguredCacheFolder(instr, rm) ?? yarnCacheFolder(env, runsAsRoot(instr));
         return folder === YARN_ROOT_CACHE && homeOf(instr, rm) !== '/root' ? undefined : `${folder}/v6`;
       }
     }

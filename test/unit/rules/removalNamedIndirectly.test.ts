@@ -22,6 +22,12 @@ describe('a removal that names the cache folder indirectly', () => {
     ['yarn-cache-kept', 'node:20', 'yarn install && rm -rf "$(yarn cache dir)"/*', 0],
     ['yarn-cache-kept', 'node:20\nUSER node', 'yarn install && rm -rf $(yarn cache dir)', 0],
     ['yarn-cache-kept', 'node:20', 'yarn install && rm -rf $(yarn cache dir)/x', 1],
+    // After `yarn config set cache-folder /yc`, yarn 1.22.22 caches in /yc/v6 and `yarn cache dir` prints it (measured as nobody).
+    ['yarn-cache-kept', 'node:20', 'yarn config set cache-folder /yc && yarn install && rm -rf $(yarn cache dir)', 0],
+    ['yarn-cache-kept', 'node:20\nRUN yarn config set cache-folder /yc', 'yarn install && rm -rf "$(yarn cache dir)"/*', 0],
+    ['yarn-cache-kept', 'node:20\nRUN yarn config set cache-folder /yc', 'yarn install && yarn cache clean', 0],
+    ['yarn-cache-kept', 'node:20\nRUN yarn config set cache-folder /yc', 'yarn install && rm -rf /usr/local/share/.cache/yarn', 1],
+    ['yarn-cache-kept', 'node:20\nRUN yarn config set cache-folder /yc\nUSER node', 'yarn install && rm -rf $(yarn cache dir)', 0],
     ['yarn-cache-kept', 'node:20', 'yarn install --cache-folder /c && rm -rf $(yarn cache dir)', 1],
     ['yarn-cache-kept', 'node:20', 'yarn install && gosu node rm -rf $(yarn cache dir)', 1],
     ['yarn-cache-kept', 'node:20', 'yarn install && rm -rf $(yarn cache list)', 1],
