@@ -10,7 +10,7 @@
  */
 import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS } from './commands';
 import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
-import { inlineAssignments, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
+import { inlineAssignments, programArgs, programIndex, programName, viaNpx, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
 import { SWITCH_WRAPPERS, switchWrapper, type UserSwitch } from './userSwitch';
@@ -876,7 +876,8 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // Run as another user (`gosu app npm ci`), the cache is that user's; what the repair
           // appends runs as the RUN's user, and would empty its cache instead. A switch to root in
           // a RUN of root with no HOME set (`sudo npm ci`) keeps /root, where the repair runs too.
-          if (!word || !posixShell(found.instr) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
+          // Nor for a yarn or pnpm that npx runs: what the repair appends names the bare tool.
+          if (!word || !posixShell(found.instr) || viaNpx(found.cmd) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
           const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name, ignoreCase) => envFor(found.instr, found.cmd, name, ignoreCase) };
           const r = spec.repair!({ ...c, model, word });
           return r && { ...r, preferred: true };

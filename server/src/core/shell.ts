@@ -522,6 +522,17 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
  */
 const WRAPPERS = new Set(['sudo', 'env', 'nice', 'nohup', 'time', 'exec', 'command', 'xargs', 'busybox']);
 
+/** yarn or pnpm as npx runs them (`npx yarn@1 install`, `npx -y pnpm install`): the package manager's word, the version dropped from its name. */
+const NPX_RUNS = /^(yarn|pnpm)(@[^/]*)?$/;
+
+/** The index of the yarn or pnpm that the npx at `i` runs (after npx's options), else -1. */
+function npxRuns(words: readonly ShellWord[], i: number): number {
+  if (words[i].value !== 'npx') return -1;
+  let j = i + 1;
+  while (words[j]?.value.startsWith('-')) j++;
+  return words[j] && NPX_RUNS.test(words[j].value) ? j : -1;
+}
+
 /**
  * What every rule asks of every command, worked out once and kept on the command: the program's
  * word, its name, the words after it and the operands among them. Commands stay with their RUN
@@ -547,7 +558,7 @@ function facts(cmd: ShellCommand): CommandFacts {
   if (known === undefined) {
     const index = findProgram(cmd);
     const word = index < 0 ? '' : cmd.words[index].value;
-    known = { index, name: word.slice(word.lastIndexOf('/') + 1), args: index < 0 ? NO_WORDS : Object.freeze(cmd.words.slice(index + 1)), operands: undefined, inline: undefined, optionFree: undefined };
+    known = { index, name: word.slice(word.lastIndexOf('/') + 1).replace(NPX_RUNS, '$1'), args: index < 0 ? NO_WORDS : Object.freeze(cmd.words.slice(index + 1)), operands: undefined, inline: undefined, optionFree: undefined };
     (cmd as { [FACTS]?: CommandFacts })[FACTS] = known;
   }
   return known;
@@ -575,9 +586,16 @@ function findProgram(cmd: ShellCommand): number {
     }
     if (WRAPPERS.has(w)) continue;
     if (w.startsWith('-') && i > 0 && WRAPPERS.has(cmd.words[i - 1].value)) continue;
+    const run = npxRuns(cmd.words, i);
+    if (run > 0) return run;
     return i;
   }
   return -1;
+}
+
+/** Whether npx runs the program (`npx yarn@1 install`): a bare `yarn` may not be on the image's PATH. */
+export function viaNpx(cmd: ShellCommand): boolean {
+  return cmd.words.slice(0, programIndex(cmd)).some((w) => w.value === 'npx');
 }
 
 /** The program name without a leading path (`/usr/bin/apt-get` -> `apt-get`). */
