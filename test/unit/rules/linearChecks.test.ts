@@ -29,6 +29,20 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('corepack-download-kept', (n) => `FROM node:22-slim\nRUN ${'corepack enable && corepack prepare pnpm@8.15.0 --activate && pnpm install && '.repeat(n / 3)}true\nCMD ["node", "a.js"]\n`);
   });
 
+  it('corepack-download-kept: the version package.json pins is looked up per download, along its own stages', () => {
+    assertLinearCheck('corepack-download-kept', (n) => Array.from({ length: n }, (_, i) => `FROM node:22-slim AS s${i}\nWORKDIR /app\nCOPY package.json ./\nRUN corepack enable && pnpm install\n`).join('') + 'CMD ["node", "a.js"]\n');
+  });
+
+  it("yarn-cache-kept: each $(yarn cache dir) finds the RUN's last cache-folder set before it without a walk", () => {
+    // One install: each install reads every removal after it (installs times removals, not this check).
+    assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN yarn install && ${Array.from({ length: n }, (_, i) => `yarn config set cache-folder /c${i} && rm -rf $(yarn cache dir) && `).join('')}true\n`);
+  });
+
+  it('pnpm-store-kept and yarn-cache-kept: a fetch followed by prunes, and installs through npx, stay linear', () => {
+    assertLinearCheck('pnpm-store-kept', (n) => `FROM node:22-slim\nRUN ${'pnpm fetch && pnpm store prune && '.repeat(n)}true\n`);
+    assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN ${'npx -y yarn@1 install && '.repeat(n)}true\n`);
+  });
+
   it('files-changed-in-later-layer: what the RUN made before a chmod is listed once per RUN', () => {
     assertLinearCheck('files-changed-in-later-layer', (n) => `FROM debian:bookworm\nWORKDIR /app\nRUN ${Array.from({ length: n }, (_, i) => `chmod -R 755 /app/d${i} && chown -R u:u /app/d${i} && `).join('')}true\n`);
   });
