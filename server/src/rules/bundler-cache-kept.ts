@@ -4,7 +4,8 @@
  * $BUNDLE_PATH/ruby/<version>/cache) next to the installed gem. The app never reads them.
  */
 import { appendRepair, baseImageOf, cacheRule, imageRepository, programWord, subcommandOf } from '../core/packageManagers';
-import { operands } from '../core/commands';
+import { hasFlag, operands, ranCommands, runsOn } from '../core/commands';
+import { runInstructions, type DockerfileModel, type Instr, type RunScript } from '../core/model';
 import { programName, type ShellCommand } from '../core/shell';
 import { resolvePath, workdirAt } from '../core/workdir';
 
@@ -28,6 +29,40 @@ function gemCachePath(p: string): boolean {
   return /\/cache$/.test(s) && /bundle|gem|ruby|BUNDLE_PATH|GEM_HOME/i.test(s);
 }
 
+/** `bundle config [set [--local|--global]] path|deployment ...`: a setting that makes Bundler install into a path of its own. */
+function setsBundlePath(c: ShellCommand): boolean {
+  if (!/^bundler?$/.test(programName(c))) return false;
+  const ops = operands(c).map((w) => w.value);
+  const key = ops[0] === 'config' ? (ops[1] === 'set' ? ops[2] : ops[1]) : undefined;
+  return key === 'path' || key === 'deployment';
+}
+
+/** Per RUN, the start of its first {@link setsBundlePath} command (Infinity for none); per model, the RUNs that run one. */
+const firstSetter = new WeakMap<RunScript, number>();
+const setterRuns = new WeakMap<DockerfileModel, Instr[]>();
+
+/**
+ * True when `bundle install` puts the bundle into a path of its own (./vendor/bundle for
+ * deployment) instead of the gem home: --path or --deployment, BUNDLE_DEPLOYMENT without
+ * BUNDLE_PATH, or a `bundle config` of path or deployment earlier in the RUN or the image.
+ * Measured with Debian's Bundler 2.3.15 (GEM_HOME and BUNDLE_APP_CONFIG set as the official image
+ * does): each of these left the .gem archives in ./vendor/bundle/ruby/3.1.0/cache.
+ */
+function ownBundlePath(model: DockerfileModel, instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): boolean {
+  if (programName(cmd) === 'gem') return false;
+  if (hasFlag(cmd, '--path', '--deployment')) return true;
+  const deployment = unquoted(env('BUNDLE_DEPLOYMENT'));
+  if (deployment !== undefined && !/^(?:false|0|)$/i.test(deployment) && env('BUNDLE_PATH') === undefined) return true;
+  if (instr.run) {
+    let first = firstSetter.get(instr.run);
+    if (first === undefined) firstSetter.set(instr.run, (first = instr.run.commands.find(setsBundlePath)?.start ?? Infinity));
+    if (first < cmd.start) return true;
+  }
+  let runs = setterRuns.get(model);
+  if (!runs) setterRuns.set(model, (runs = runInstructions(model).filter((at) => ranCommands(at.run).some(setsBundlePath))));
+  return runs.some((at) => at.index < instr.index && !!at.stage && runsOn(instr, at.stage));
+}
+
 function unquoted(value: string | undefined): string | undefined {
   return value?.replace(/^["']|["']$/g, '');
 }
@@ -42,7 +77,7 @@ export const rule = cacheRule({
     incorrect: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install',
     correct: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install \\\n    && rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache',
     sizeImpact: `Depends on the Gemfile: ${BASIS}.`,
-    fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Elsewhere the folder depends on GEM_HOME/BUNDLE_PATH, so no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
+    fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Not offered when Bundler installs into a path of its own (\`--path\`, \`--deployment\`, BUNDLE_DEPLOYMENT, \`bundle config set path\`: the archives are then under vendor/bundle/ruby/*/cache). Elsewhere the folder depends on GEM_HOME/BUNDLE_PATH, so no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
   },
   words: ['bundle', 'gem'],
   fills: bundleInstall,
@@ -58,10 +93,11 @@ export const rule = cacheRule({
     const cwd = workdirAt(instr) ?? '/';
     return home === undefined ? undefined : resolvePath(home, cwd);
   },
-  repair: ({ model, instr, env }) => {
+  repair: ({ model, instr, cmd, env }) => {
     const bundlePath = unquoted(env('BUNDLE_PATH'))?.replace(/\/+$/, '');
     const official = imageRepository(baseImageOf(instr)) === 'ruby';
     if (!official || (bundlePath !== undefined && bundlePath !== '/usr/local/bundle') || env('GEM_HOME') !== undefined) return undefined;
+    if (ownBundlePath(model, instr, cmd, env)) return undefined;
     return appendRepair(model, instr, OFFICIAL_CLEANUP);
   },
 });
