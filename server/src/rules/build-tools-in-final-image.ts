@@ -32,12 +32,12 @@ import type { RawFinding, Rule } from './rule';
 // ---------------------------------------------------------------------------------------------
 // What counts as a build tool
 
-/** Compilers, toolchains and headers; `make` or `pkg-config` alone are small and often run-time helpers. */
+/** Compilers, toolchains and headers; `make` or `pkg-config` alone are small and often run-time helpers. Alpine's `openjdk17` is its whole JDK (the JRE is `openjdk17-jre`). */
 const BUILD_PACKAGES = new Set([
   'build-essential', 'build-base', 'gcc', 'g++', 'clang', 'musl-dev', 'linux-headers', 'cargo', 'rustc', 'golang',
   'golang-go', 'go', 'default-jdk', 'default-jdk-headless',
 ]);
-const BUILD_PACKAGE_PATTERNS = [/-dev$/, /-devel$/, /^gcc-\d+$/, /^g\+\+-\d+$/, /^gcc-c\+\+$/, /^clang-\d+$/, /^openjdk\d*-jdk/, /^openjdk-\d+-jdk/];
+const BUILD_PACKAGE_PATTERNS = [/-dev$/, /-devel$/, /^gcc-\d+$/, /^g\+\+-\d+$/, /^gcc-c\+\+$/, /^clang-\d+$/, /^openjdk\d*-jdk/, /^openjdk-\d+-jdk/, /^openjdk\d+$/];
 
 /**
  * The php images' ENV of compilers for `pecl install` and `docker-php-ext-install` (autoconf, gcc,
