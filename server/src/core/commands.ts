@@ -70,7 +70,7 @@ export function isPipInstall(cmd: ShellCommand): { installWord: ShellWord } | un
 }
 
 /** The words after `pip` (`pip3.12`, `python -m pip`), or undefined when the command is no pip. */
-function pipWords(cmd: ShellCommand): readonly ShellWord[] | undefined {
+export function pipWords(cmd: ShellCommand): readonly ShellWord[] | undefined {
   const name = programName(cmd);
   const args = programArgs(cmd);
   if (/^pip(\d+(\.\d+)?)?$/.test(name)) return args;

@@ -986,6 +986,24 @@ function heredocBodyEnd(heredoc: ReturnType<Run['getHeredocs']>[number], content
 }
 
 /**
+ * The here-documents of a RUN, COPY or ADD as the builder hands them on, in order: the name, the
+ * body (the lines before the terminator, their leading tabs dropped for `<<-`), and whether the
+ * marker is quoted (`<<'EOF'`, `<<"EOF"`, `<<\EOF`: no expansion in the body). A marker without a
+ * body gives an empty one. `line`: where its body starts (the instruction's arguments from there
+ * on are the parser's reading of the bodies).
+ */
+export function hereDocuments(model: DockerfileModel, instr: Instr): { name: string; body: string; quoted: boolean; line?: number }[] {
+  const lines = model.lines;
+  return (instr.node as Run).getHeredocs().map((h) => {
+    const content = bodyRange(h);
+    const marker = model.text.slice(lines.offsetAt(h.getStartRange().start), lines.offsetAt(h.getStartRange().end));
+    let body = content ? model.text.slice(lines.offsetAt(content.start), heredocBodyEnd(h, content, lines)) : '';
+    if (marker.startsWith('<<-')) body = body.replace(/^\t+/gm, '');
+    return { name: h.getName(), body, quoted: /['"\\]/.test(marker), line: content?.start.line };
+  });
+}
+
+/**
  * Reads `# size-hints ignore=a,b` / `# hadolint ignore=DL3009` comments. Returns the comments by
  * line so an instruction can find those directly above it; global ones go into `globalIgnored`.
  */

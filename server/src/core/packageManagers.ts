@@ -13,6 +13,7 @@ import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type Docker
 import { inlineAssignments, programArgs, programIndex, programName, viaNpx, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
+import { pipConfigDisablesCache } from './pipConfig';
 import { SWITCH_WRAPPERS, switchWrapper, type UserSwitch } from './userSwitch';
 import { containerCommand, execForm } from './execForm';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
@@ -167,9 +168,18 @@ export function disablesPipCache(value: string | undefined): boolean {
   return value !== undefined && value.trim().replace(/^["']|["']$/g, '') !== '';
 }
 
-/** Whether the pip install `cmd` keeps pip's cache: no --no-cache-dir, and PIP_NO_CACHE_DIR as it sees it ({@link envFor}) does not turn the cache off. */
-export function pipKeepsCache(instr: Instr, cmd: ShellCommand): boolean {
-  return !hasFlag(cmd, '--no-cache-dir') && !disablesPipCache(envFor(instr, cmd, 'PIP_NO_CACHE_DIR'));
+/** Whether the pip install `cmd` keeps pip's cache: no --no-cache-dir, and neither PIP_NO_CACHE_DIR nor pip's configuration files turn it off ({@link pipCacheOff}). */
+export function pipKeepsCache(model: DockerfileModel, instr: Instr, cmd: ShellCommand): boolean {
+  return !hasFlag(cmd, '--no-cache-dir') && !pipCacheOff(model, instr, cmd, 'install');
+}
+
+/**
+ * Whether pip, run by `cmd` (itself, or by pipenv) for `command` (`install`...), has its cache
+ * turned off by PIP_NO_CACHE_DIR as `cmd` sees it ({@link envFor}) or by its configuration files as
+ * the Dockerfile wrote them ({@link pipConfigDisablesCache}). Without a model, the variable alone.
+ */
+export function pipCacheOff(model: DockerfileModel | undefined, instr: Instr, cmd: ShellCommand, command: string): boolean {
+  return disablesPipCache(envFor(instr, cmd, 'PIP_NO_CACHE_DIR')) || (model !== undefined && pipConfigDisablesCache(model, instr, cmd, command));
 }
 
 /**

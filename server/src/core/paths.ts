@@ -13,7 +13,7 @@ import { jsonForm } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { envFor, expandVars, homeOf, pipKeepsCache, removesAfter, userSwitchOf } from './packageManagers';
 import { inLoginScript } from './userSwitch';
-import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
+import { programArgs, programName, type ShellCommand, type ShellRedirect, type ShellWord } from './shell';
 import type { Range } from './types';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
 
@@ -303,7 +303,7 @@ export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; k
 }
 
 /** Package-manager caches a RUN leaves in its layer (not removed in the same RUN, no cache mount). */
-function cacheWrites(instr: Instr): { path: string; how: string; command: ShellCommand }[] {
+function cacheWrites(model: DockerfileModel, instr: Instr): { path: string; how: string; command: ShellCommand }[] {
   const run = instr.run!;
   const out: { path: string; how: string; command: ShellCommand }[] = [];
   // Only a removal after the command counts: `rm -rf /var/lib/apt/lists/* && apt-get update` keeps the lists.
@@ -318,7 +318,7 @@ function cacheWrites(instr: Instr): { path: string; how: string; command: ShellC
   const ran = ranCommands(run);
   for (const cmd of ran) {
     if (isAptUpdate(cmd) && kept(cmd, '/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
-    const pip = isPipInstall(cmd) && pipKeepsCache(instr, cmd) && keptInHome(cmd, '.cache/pip');
+    const pip = isPipInstall(cmd) && pipKeepsCache(model, instr, cmd) && keptInHome(cmd, '.cache/pip');
     if (pip && !ranAfter(run, cmd).some(isPipCachePurge)) out.push({ path: pip, how: 'pip install', command: cmd });
     const name = programName(cmd);
     const npm = name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome(cmd, '.npm', '.npm/_cacache');
@@ -352,7 +352,7 @@ export function writesInImage(model: DockerfileModel, stage: Stage): Write[] {
 }
 
 /** The file a command's standard output is redirected to (`> f`, `>> f`, `1> f`, `>| f`, bash's `&> f`), the last one. */
-function stdoutFile(cmd: ShellCommand): ShellWord | undefined {
+export function stdoutFile(cmd: ShellCommand): ShellRedirect | undefined {
   return cmd.redirects?.filter((r) => /^(?:1?>>?|1?>\||&>>?)$/.test(r.op)).at(-1);
 }
 
@@ -418,7 +418,7 @@ function stageWrites(model: DockerfileModel, s: Stage): Write[] {
           if (!removedLaterInRun(instr, cmd, w.path)) out.push({ ...w, instr, command: cmd });
         }
       }
-      for (const c of cacheWrites(instr)) out.push({ path: c.path, instr, kind: 'cache', how: c.how, command: c.command });
+      for (const c of cacheWrites(model, instr)) out.push({ path: c.path, instr, kind: 'cache', how: c.how, command: c.command });
     }
   }
   return out;

@@ -20,12 +20,12 @@ export const rule: Rule = {
   reads: 'family',
   words: ['pip'],
   docs: {
-    summary: '`pip install` without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR` or a cache mount).',
+    summary: '`pip install` without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR`, `no-cache-dir` in a pip.conf, or a cache mount).',
     why: "pip caches downloaded and built wheels in the user's ~/.cache/pip (/root/.cache/pip as root), in $XDG_CACHE_HOME/pip when XDG_CACHE_HOME is set, or where PIP_CACHE_DIR or --cache-dir says. In an image nothing reuses them; they double the packages' download size.",
     incorrect: 'RUN pip install -r requirements.txt',
     correct: 'RUN pip install --no-cache-dir -r requirements.txt',
     sizeImpact: `${BASIS}. Large for numeric packages (numpy, torch).`,
-    fix: 'Inserts `--no-cache-dir` after `install`. `ENV PIP_NO_CACHE_DIR=1`, a cache mount on the folder pip caches in (`--mount=type=cache,target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, or a `find` that deletes all it holds) later in the same RUN also satisfy the rule.',
+    fix: 'Inserts `--no-cache-dir` after `install`. `ENV PIP_NO_CACHE_DIR=1`, `no-cache-dir` under `[global]` or `[install]` in a pip.conf pip reads (`pip config set global.no-cache-dir true`, or /etc/pip.conf written by a here-document, `printf` or `echo`: a file copied from the build context is not read), a cache mount on the folder pip caches in (`--mount=type=cache,target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, or a `find` that deletes all it holds) later in the same RUN also satisfy the rule.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -38,7 +38,7 @@ export const rule: Rule = {
       let later: LaterCleanups | undefined;
       for (let k = 0; k < run.commands.length; k++) {
         const cmd = run.commands[k];
-        if (!isPipInstall(cmd) || !pipKeepsCache(instr, cmd)) continue;
+        if (!isPipInstall(cmd) || !pipKeepsCache(model, instr, cmd)) continue;
         // `~` is the home of the user the install runs as (/home/app after USER app), not always /root's.
         const written = cacheDir(cmd);
         const dir = normalizeCachePath(written, homeOf(instr, cmd));

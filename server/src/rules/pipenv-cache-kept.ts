@@ -3,7 +3,7 @@
  * pip wheel cache pipenv installs with (~/.cache/pip), and leaves both in the layer.
  */
 import { hasFlag } from '../core/commands';
-import { appendRepair, cacheRule, disablesPipCache, homePath, subcommandOf } from '../core/packageManagers';
+import { appendRepair, cacheRule, homePath, pipCacheOff, subcommandOf } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
@@ -19,21 +19,21 @@ export const rule = cacheRule({
     incorrect: 'RUN pipenv install --system --deploy',
     correct: 'RUN pipenv install --system --deploy \\\n    && rm -rf /root/.cache/pipenv /root/.cache/pip',
     sizeImpact: `Depends on the packages: ${BASIS}.`,
-    fix: 'Appends `&& rm -rf <pipenv cache> ~/.cache/pip`, in the home of the user the RUN runs as, when the file tells it (or sets `PIPENV_CACHE_DIR`). `pipenv --clear`, a cache mount on ~/.cache, or `PIP_NO_CACHE_DIR=1` with pipenv\'s cache removed also satisfy the rule.',
+    fix: 'Appends `&& rm -rf <pipenv cache> ~/.cache/pip`, in the home of the user the RUN runs as, when the file tells it (or sets `PIPENV_CACHE_DIR`). `pipenv --clear`, a cache mount on ~/.cache, or `PIP_NO_CACHE_DIR=1` (or `no-cache-dir` in a pip.conf the Dockerfile writes) with pipenv\'s cache removed also satisfy the rule.',
   },
   words: ['pipenv'],
   fills: (cmd) => subcommandOf(cmd, /^pipenv$/, ['install', 'sync', 'update']),
   cleans: (cmd) => programName(cmd) === 'pipenv' && hasFlag(cmd, '--clear'),
   // Its cache and pip's are both in ~/.cache when nothing moves them: the folder that holds the two.
   holds: ({ instr, cmd, env }) => (['PIPENV_CACHE_DIR', 'PIP_CACHE_DIR', 'XDG_CACHE_HOME'].some((n) => env(n) !== undefined) ? undefined : namedPath(instr, cmd, '~/.cache')),
-  cacheHandled: (handled, { env }) => handled(env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled('~/.cache/pip') || disablesPipCache(env('PIP_NO_CACHE_DIR'))),
+  cacheHandled: (handled, { env, model, instr, cmd }) => handled(env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled('~/.cache/pip') || pipCacheOff(model, instr, cmd, 'install')),
   message: () => `pipenv leaves its cache and pip's in this layer: ${BASIS}. Remove ~/.cache/pipenv and ~/.cache/pip in the same RUN (or use a cache mount).`,
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     const own = env('PIPENV_CACHE_DIR')?.replace(/^["']|["']$/g, '') ?? homePath(instr, cmd, '.cache/pipenv');
     if (!own || /[\s$`]/.test(own)) return undefined;
     const home = homePath(instr, cmd, '.cache/pip');
-    const pip = disablesPipCache(env('PIP_NO_CACHE_DIR')) ? '' : home && !/[\s$`]/.test(home) ? ` ${home}` : undefined;
+    const pip = pipCacheOff(model, instr, cmd, 'install') ? '' : home && !/[\s$`]/.test(home) ? ` ${home}` : undefined;
     return pip === undefined ? undefined : appendRepair(model, instr, `rm -rf ${own}${pip}`);
   },
 });

@@ -47,6 +47,11 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('files-changed-in-later-layer', (n) => `FROM debian:bookworm\nWORKDIR /app\nRUN ${Array.from({ length: n }, (_, i) => `chmod -R 755 /app/d${i} && chown -R u:u /app/d${i} && `).join('')}true\n`);
   });
 
+  it("pip-cache-kept: the pip.conf files a stage writes (pip config set, echo, here-documents) are listed once, each install looks them up", () => {
+    assertLinearCheck('pip-cache-kept', (n) => `FROM python:3.12-slim\nRUN ${Array.from({ length: n / 2 }, (_, i) => `pip config set global.no-cache-dir ${i % 2 ? 'true' : '""'} && echo "[s${i}]" >> /etc/pip.conf && pip install p${i} && `).join('')}true\n`);
+    assertLinearCheck('pip-cache-kept', (n) => `FROM python:3.12-slim\nRUN <<EOF\n${Array.from({ length: n / 2 }, (_, i) => `cat <<C${i} > /etc/pip.conf\n[global]\nno-cache-dir =${i % 2 ? ' 1' : ''}\nC${i}\npip install p${i}\n`).join('')}EOF\n`);
+  });
+
   it('composer-dev-dependencies: a later use of the dev packages is looked for once per RUN', () => {
     assertLinearCheck('composer-dev-dependencies', (n) => `FROM php:8.3-cli\nRUN ${'composer install && '.repeat(2 * n)}true\n`);
   });
