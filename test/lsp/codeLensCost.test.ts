@@ -67,7 +67,7 @@ describe('CodeLens, size breakdown and the light bulb menu on a large file', fun
       fs.writeFileSync(path.join(ctx, 'app', 'main.py'), 'print(1)\n');
       fs.writeFileSync(path.join(ctx, 'app', '__pycache__', 'big.cpython-312.pyc'), Buffer.alloc(30_000_000, 1));
       fs.writeFileSync(path.join(ctx, 'requirements.txt'), 'flask\n');
-      const text = 'FROM python:3.12-slim AS build\nCOPY . /src\nRUN pip wheel -r /src/requirements.txt -w /wheels\n\nFROM python:3.12-slim\nRUN apt-get update && apt-get install -y curl\nCOPY app/ /app/\n';
+      const text = 'FROM python:3.12-slim AS build\nCOPY . /src\nRUN pip wheel --no-cache-dir -r /src/requirements.txt -w /wheels\n\nFROM python:3.12-slim\nRUN apt-get update && apt-get install -y curl\nCOPY app/ /app/\n';
       const file = path.join(ctx, 'Dockerfile');
       fs.writeFileSync(file, text);
       const uri = fileUri(file);

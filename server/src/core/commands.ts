@@ -69,6 +69,15 @@ export function isPipInstall(cmd: ShellCommand): { installWord: ShellWord } | un
   return installWord?.value === 'install' ? { installWord } : undefined;
 }
 
+/**
+ * pip's commands that download through its cache (`install`, `wheel`, `download`: the same session,
+ * whose HTTP cache is in pip's cache folder): the subcommand word and its name.
+ */
+export function pipFillsCache(cmd: ShellCommand): { word: ShellWord; command: string } | undefined {
+  const word = pipWords(cmd)?.find((w) => !w.value.startsWith('-'));
+  return word && /^(install|wheel|download)$/.test(word.value) ? { word, command: word.value } : undefined;
+}
+
 /** The words after `pip` (`pip3.12`, `python -m pip`), or undefined when the command is no pip. */
 export function pipWords(cmd: ShellCommand): readonly ShellWord[] | undefined {
   const name = programName(cmd);

@@ -168,9 +168,9 @@ export function disablesPipCache(value: string | undefined): boolean {
   return value !== undefined && value.trim().replace(/^["']|["']$/g, '') !== '';
 }
 
-/** Whether the pip install `cmd` keeps pip's cache: no --no-cache-dir, and neither PIP_NO_CACHE_DIR nor pip's configuration files turn it off ({@link pipCacheOff}). */
-export function pipKeepsCache(model: DockerfileModel, instr: Instr, cmd: ShellCommand): boolean {
-  return !hasFlag(cmd, '--no-cache-dir') && !pipCacheOff(model, instr, cmd, 'install');
+/** Whether the pip `command` (install, wheel, download) `cmd` keeps pip's cache: no --no-cache-dir, and neither PIP_NO_CACHE_DIR nor pip's configuration files turn it off ({@link pipCacheOff}). */
+export function pipKeepsCache(model: DockerfileModel, instr: Instr, cmd: ShellCommand, command: string): boolean {
+  return !hasFlag(cmd, '--no-cache-dir') && !pipCacheOff(model, instr, cmd, command);
 }
 
 /**

@@ -8,7 +8,7 @@
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, isPipInstall, operands, ranAfter, ranCommands } from './commands';
+import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, operands, pipFillsCache, ranAfter, ranCommands } from './commands';
 import { jsonForm } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { envFor, expandVars, homeOf, pipKeepsCache, removesAfter, userSwitchOf } from './packageManagers';
@@ -318,8 +318,9 @@ function cacheWrites(model: DockerfileModel, instr: Instr): { path: string; how:
   const ran = ranCommands(run);
   for (const cmd of ran) {
     if (isAptUpdate(cmd) && kept(cmd, '/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
-    const pip = isPipInstall(cmd) && pipKeepsCache(model, instr, cmd) && keptInHome(cmd, '.cache/pip');
-    if (pip && !ranAfter(run, cmd).some(isPipCachePurge)) out.push({ path: pip, how: 'pip install', command: cmd });
+    const fills = pipFillsCache(cmd);
+    const pip = fills && pipKeepsCache(model, instr, cmd, fills.command) && keptInHome(cmd, '.cache/pip');
+    if (pip && !ranAfter(run, cmd).some(isPipCachePurge)) out.push({ path: pip, how: `pip ${fills.command}`, command: cmd });
     const name = programName(cmd);
     const npm = name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome(cmd, '.npm', '.npm/_cacache');
     if (npm && !ranAfter(run, cmd).some(cleansNpmCache)) out.push({ path: npm, how: `npm ${operands(cmd)[0].value}`, command: cmd });

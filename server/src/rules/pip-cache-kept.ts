@@ -2,7 +2,7 @@
  * pip-cache-kept (hadolint DL3042): `pip install` keeps every wheel it downloaded or built in
  * ~/.cache/pip unless told not to.
  */
-import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, isPipInstall, normalizeCachePath, pathCovers, ranInBackground } from '../core/commands';
+import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, normalizeCachePath, pathCovers, pipFillsCache, ranInBackground } from '../core/commands';
 import { runInstructions, type Instr, type RunScript } from '../core/model';
 import { envFor, findingCommand, homeOf, inHome, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
@@ -10,6 +10,8 @@ import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
+/** `pip wheel` and `pip download` write what they fetch (and build) where asked, and a copy into the cache. */
+const FETCH_BASIS = "pip's cache holds a copy of every file it downloaded and every wheel it built: roughly the size of what it wrote again";
 
 export const rule: Rule = {
   id: 'pip-cache-kept',
@@ -20,12 +22,12 @@ export const rule: Rule = {
   reads: 'family',
   words: ['pip'],
   docs: {
-    summary: '`pip install` without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR`, `no-cache-dir` in a pip.conf, or a cache mount).',
-    why: "pip caches downloaded and built wheels in the user's ~/.cache/pip (/root/.cache/pip as root), in $XDG_CACHE_HOME/pip when XDG_CACHE_HOME is set, or where PIP_CACHE_DIR or --cache-dir says. In an image nothing reuses them; they double the packages' download size.",
+    summary: '`pip install` (or `pip wheel`, `pip download`) without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR`, `no-cache-dir` in a pip.conf, or a cache mount).',
+    why: "pip install, pip wheel and pip download cache what they download and the wheels they build in the user's ~/.cache/pip (/root/.cache/pip as root), in $XDG_CACHE_HOME/pip when XDG_CACHE_HOME is set, or where PIP_CACHE_DIR or --cache-dir says. In an image nothing reuses them; they double the packages' download size.",
     incorrect: 'RUN pip install -r requirements.txt',
     correct: 'RUN pip install --no-cache-dir -r requirements.txt',
     sizeImpact: `${BASIS}. Large for numeric packages (numpy, torch).`,
-    fix: 'Inserts `--no-cache-dir` after `install`. `ENV PIP_NO_CACHE_DIR=1`, `no-cache-dir` under `[global]` or `[install]` in a pip.conf pip reads (`pip config set global.no-cache-dir true`, or /etc/pip.conf written by a here-document, `printf` or `echo`: a file copied from the build context is not read), a cache mount on the folder pip caches in (`--mount=type=cache,target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, or a `find` that deletes all it holds) later in the same RUN also satisfy the rule.',
+    fix: 'Inserts `--no-cache-dir` after `install` (`wheel`, `download`). `ENV PIP_NO_CACHE_DIR=1`, `no-cache-dir` under `[global]` or the section of the command (`[install]`) in a pip.conf pip reads (`pip config set global.no-cache-dir true`, or /etc/pip.conf written by a here-document, `printf` or `echo`: a file copied from the build context is not read), a cache mount on the folder pip caches in (`--mount=type=cache,target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, or a `find` that deletes all it holds) later in the same RUN also satisfy the rule.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -38,7 +40,8 @@ export const rule: Rule = {
       let later: LaterCleanups | undefined;
       for (let k = 0; k < run.commands.length; k++) {
         const cmd = run.commands[k];
-        if (!isPipInstall(cmd) || !pipKeepsCache(model, instr, cmd)) continue;
+        const fills = pipFillsCache(cmd);
+        if (!fills || !pipKeepsCache(model, instr, cmd, fills.command)) continue;
         // `~` is the home of the user the install runs as (/home/app after USER app), not always /root's.
         const written = cacheDir(cmd);
         const dir = normalizeCachePath(written, homeOf(instr, cmd));
@@ -49,11 +52,13 @@ export const rule: Rule = {
         later ??= laterCleanups(instr, run, cacheDir);
         if ((later.lastPurge.get(dir) ?? -1) > k) continue;
         if (later.removedAfter(k, dir, (name) => envFor(instr, cmd, name))) continue;
+        // What pip wheel and pip download write where asked is the user's: only the cache's copy is reported.
+        const basis = fills.command === 'install' ? BASIS : FETCH_BASIS;
         out.push({
           range: commandRange(model, run, cmd),
           instr,
-          message: `pip keeps its download cache (${written}) in this layer: ${BASIS}. Add --no-cache-dir.`,
-          saving: { basis: BASIS },
+          message: `${fills.command === 'install' ? 'pip keeps its download cache' : `pip ${fills.command} keeps its cache`} (${written}) in this layer: ${basis}. Add --no-cache-dir.`,
+          saving: { basis },
           // The folder pip caches in, for a COPY --from that carries it into the final image.
           holds: namedPath(instr, cmd, written),
           data: { commandStart: cmd.start },
@@ -64,10 +69,10 @@ export const rule: Rule = {
   },
   fix(finding, { model }) {
     const found = findingCommand(model, finding);
-    const pip = found && isPipInstall(found.cmd);
+    const pip = found && pipFillsCache(found.cmd);
     if (!found || !pip) return undefined;
     const { run } = found;
-    return { title: 'Add --no-cache-dir', edits: [insertAfterWord(model, run, pip.installWord, ' --no-cache-dir')], preferred: true };
+    return { title: 'Add --no-cache-dir', edits: [insertAfterWord(model, run, pip.word, ' --no-cache-dir')], preferred: true };
   },
 };
 
