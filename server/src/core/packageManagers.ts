@@ -67,6 +67,17 @@ export function pipCacheDir(instr: Instr, cmd: ShellCommand): string {
   return flagValue(cmd, '--cache-dir') ?? setIn(env, 'PIP_CACHE_DIR') ?? userCacheDir(env, 'pip');
 }
 
+/** {@link pipCacheDir} with the home of `cmd`'s user for `~` (undefined where that is not known). */
+export function pipCacheFolder(instr: Instr, cmd: ShellCommand): string | undefined {
+  const written = pipCacheDir(instr, cmd);
+  return inHome(written) ? homePath(instr, cmd, homeRelative(written)) : normalizeCachePath(written);
+}
+
+/** A path in the home (`~/x`, `$HOME/x`) as relative to it (`x`). */
+export function homeRelative(p: string): string {
+  return normalizeCachePath(p, '~').slice(2);
+}
+
 /** Yarn classic's cache folder as root, whose home yarn takes to be /usr/local/share. */
 export const YARN_ROOT_CACHE = '/usr/local/share/.cache/yarn';
 

@@ -8,10 +8,10 @@
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, operands, pipFillsCache, ranAfter, ranCommands } from './commands';
+import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, normalizeCachePath, operands, pipFillsCache, ranAfter, ranCommands } from './commands';
 import { jsonForm } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
-import { envFor, expandVars, homeOf, pipKeepsCache, removesAfter, userSwitchOf } from './packageManagers';
+import { envFor, expandVars, homeOf, homeRelative, inHome, pipCacheDir, pipKeepsCache, removesAfter, userSwitchOf } from './packageManagers';
 import { inLoginScript } from './userSwitch';
 import { programArgs, programName, type ShellCommand, type ShellRedirect, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -315,11 +315,19 @@ function cacheWrites(model: DockerfileModel, instr: Instr): { path: string; how:
     const home = homeOf(instr, cmd);
     return home !== undefined && kept(cmd, `${home}/${bulk}`) && kept(cmd, `~/${bulk}`) && kept(cmd, `$HOME/${bulk}`) && kept(cmd, `\${HOME}/${bulk}`) ? `${home}/${p}` : undefined;
   };
+  // Where pip-cache-kept says pip caches (pipCacheDir: --cache-dir, PIP_CACHE_DIR, $XDG_CACHE_HOME/pip,
+  // ~/.cache/pip); not listed where that is not a known absolute folder.
+  const keptPipCache = (cmd: ShellCommand) => {
+    const written = pipCacheDir(instr, cmd);
+    if (inHome(written)) return keptInHome(cmd, homeRelative(written));
+    const dir = normalizeCachePath(written);
+    return dir.startsWith('/') && !/[$`]/.test(dir) && kept(cmd, dir) ? dir : undefined;
+  };
   const ran = ranCommands(run);
   for (const cmd of ran) {
     if (isAptUpdate(cmd) && kept(cmd, '/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
     const fills = pipFillsCache(cmd);
-    const pip = fills && pipKeepsCache(model, instr, cmd, fills.command) && keptInHome(cmd, '.cache/pip');
+    const pip = fills && pipKeepsCache(model, instr, cmd, fills.command) && keptPipCache(cmd);
     if (pip && !ranAfter(run, cmd).some(isPipCachePurge)) out.push({ path: pip, how: `pip ${fills.command}`, command: cmd });
     const name = programName(cmd);
     const npm = name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome(cmd, '.npm', '.npm/_cacache');

@@ -3,7 +3,7 @@
  * pip wheel cache pipenv installs with (~/.cache/pip), and leaves both in the layer.
  */
 import { hasFlag } from '../core/commands';
-import { appendRepair, cacheRule, homePath, pipCacheOff, subcommandOf } from '../core/packageManagers';
+import { appendRepair, cacheRule, homePath, pipCacheDir, pipCacheFolder, pipCacheOff, subcommandOf } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
@@ -26,14 +26,15 @@ export const rule = cacheRule({
   cleans: (cmd) => programName(cmd) === 'pipenv' && hasFlag(cmd, '--clear'),
   // Its cache and pip's are both in ~/.cache when nothing moves them: the folder that holds the two.
   holds: ({ instr, cmd, env }) => (['PIPENV_CACHE_DIR', 'PIP_CACHE_DIR', 'XDG_CACHE_HOME'].some((n) => env(n) !== undefined) ? undefined : namedPath(instr, cmd, '~/.cache')),
-  cacheHandled: (handled, { env, model, instr, cmd }) => handled(env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled('~/.cache/pip') || pipCacheOff(model, instr, cmd, 'install')),
+  // pip's cache where pip-cache-kept takes it to be (PIP_CACHE_DIR, $XDG_CACHE_HOME/pip, ~/.cache/pip).
+  cacheHandled: (handled, { env, model, instr, cmd }) => handled(env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled(pipCacheDir(instr, cmd)) || pipCacheOff(model, instr, cmd, 'install')),
   message: () => `pipenv leaves its cache and pip's in this layer: ${BASIS}. Remove ~/.cache/pipenv and ~/.cache/pip in the same RUN (or use a cache mount).`,
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     const own = env('PIPENV_CACHE_DIR')?.replace(/^["']|["']$/g, '') ?? homePath(instr, cmd, '.cache/pipenv');
     if (!own || /[\s$`]/.test(own)) return undefined;
-    const home = homePath(instr, cmd, '.cache/pip');
-    const pip = pipCacheOff(model, instr, cmd, 'install') ? '' : home && !/[\s$`]/.test(home) ? ` ${home}` : undefined;
+    const folder = pipCacheFolder(instr, cmd);
+    const pip = pipCacheOff(model, instr, cmd, 'install') ? '' : folder?.startsWith('/') && !/[\s$`]/.test(folder) ? ` ${folder}` : undefined;
     return pip === undefined ? undefined : appendRepair(model, instr, `rm -rf ${own}${pip}`);
   },
 });
