@@ -27,15 +27,22 @@ const APT_VALUE_OPTIONS = new Set(['-o', '--option', '-c', '--config-file', '-t'
 const PNPM_VALUE_OPTIONS = new Set(['--filter', '-F', '--filter-prod', '-C', '--dir', '--changed-files-ignore-pattern', '--test-pattern', '--child-concurrency', '--network-concurrency', '--hoist-pattern', '--public-hoist-pattern', '--lockfile-dir', '--loglevel', '--reporter', '--modules-dir', '--store-dir', '--virtual-store-dir']);
 
 /**
+ * uv's global options that take the next word as their value, which may come before the
+ * subcommand (`uv --directory app sync`), from uv's documentation of its global options (uv is not
+ * runnable here).
+ */
+const UV_VALUE_OPTIONS = new Set(['--directory', '--project', '--cache-dir', '--config-file', '--color', '--python-preference', '--allow-insecure-host']);
+
+/**
  * The operands of a command without the values of its options, for the programs whose options
- * with a value we know (apt-get/apt/aptitude, pnpm; others: {@link operands}): the subcommand,
+ * with a value we know (apt-get/apt/aptitude, pnpm, uv's global ones; others: {@link operands}): the subcommand,
  * then (for install, purge...) the packages. `apt-get -o Acquire::Retries=3 update` is an update,
  * `apt-get install -t bookworm-backports curl` installs curl alone, and `pnpm --filter app
  * install` (`-F app i`) installs.
  */
 export function optionFreeOperands(cmd: ShellCommand): readonly ShellWord[] {
   const name = programName(cmd);
-  const valued = APT_PROGRAMS.has(name) ? APT_VALUE_OPTIONS : name === 'pnpm' ? PNPM_VALUE_OPTIONS : undefined;
+  const valued = APT_PROGRAMS.has(name) ? APT_VALUE_OPTIONS : name === 'pnpm' ? PNPM_VALUE_OPTIONS : name === 'uv' ? UV_VALUE_OPTIONS : undefined;
   return valued ? operandsWithoutValues(cmd, valued) : operands(cmd);
 }
 

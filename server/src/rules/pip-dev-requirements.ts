@@ -14,7 +14,7 @@ import { envFor, flagValues, isTruthy, subcommandOf } from '../core/packageManag
 import type { PyprojectFacts } from '../core/environment';
 import type { Instr } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
-import { operands } from '../core/commands';
+import { operands, optionFreeOperands } from '../core/commands';
 import { runInstructions } from '../core/model';
 import type { RawFinding, Rule } from './rule';
 
@@ -71,7 +71,7 @@ function poetryInstallsDev(cmd: ShellCommand): boolean {
 /**
  * Whether `uv sync` installs the `dev` dependency group, as uv's documentation of `uv sync`
  * describes its options: the default groups (uv's default: dev alone; `[tool.uv] default-groups`)
- * unless `--no-default-groups` or `--only-group`, plus `--group`s, all of them with `--all-groups`,
+ * unless `--no-default-groups` (UV_NO_DEFAULT_GROUPS) or `--only-group`, plus `--group`s, all of them with `--all-groups`,
  * `--only-dev` the dev group alone; `--no-dev` (`UV_NO_DEV`) is an alias of `--no-group dev`,
  * which wins over all of those. 'default' when the dev group comes from the defaults (`--no-dev`
  * is the advice), 'asked' when an option asks for it, undefined when it is not installed or the
@@ -83,7 +83,7 @@ function uvSyncDev(instr: Instr, cmd: ShellCommand, pyproject: PyprojectFacts | 
   if (hasFlag(cmd, '--no-dev') || flagValues(cmd, '--no-group').includes('dev') || isTruthy(envFor(instr, cmd, 'UV_NO_DEV'))) return undefined;
   const only = flagValues(cmd, '--only-group');
   if (hasFlag(cmd, '--only-dev') || only.includes('dev') || hasFlag(cmd, '--all-groups') || flagValues(cmd, '--group').includes('dev')) return 'asked';
-  if (only.length > 0 || hasFlag(cmd, '--no-default-groups')) return undefined;
+  if (only.length > 0 || hasFlag(cmd, '--no-default-groups') || isTruthy(envFor(instr, cmd, 'UV_NO_DEFAULT_GROUPS'))) return undefined;
   const defaults = pyproject?.defaultGroups ?? ['dev'];
   return defaults === 'all' || defaults.includes('dev') ? 'default' : undefined;
 }
@@ -96,7 +96,7 @@ function pipenvInstallsDev(cmd: ShellCommand): boolean {
 const PIPENV_BASIS = `${DEV_DEPENDENCIES}; their size depends on the Pipfile`;
 
 function isUvPipInstall(cmd: ShellCommand): boolean {
-  const ops = operands(cmd);
+  const ops = optionFreeOperands(cmd);
   return programName(cmd) === 'uv' && ops[0]?.value === 'pip' && ops[1]?.value === 'install';
 }
 
