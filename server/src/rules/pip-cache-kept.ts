@@ -11,7 +11,7 @@ import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
 /** `pip wheel` and `pip download` write what they fetch (and build) where asked, and a copy into the cache. */
-const FETCH_BASIS = "pip's cache holds a copy of every file it downloaded and every wheel it built: roughly the size of what it wrote again";
+const FETCH_BASIS = "pip's cache holds a copy of what it downloaded and built: roughly the size of what it wrote again";
 
 export const rule: Rule = {
   id: 'pip-cache-kept',
@@ -22,12 +22,12 @@ export const rule: Rule = {
   reads: 'family',
   words: ['pip'],
   docs: {
-    summary: '`pip install` (or `pip wheel`, `pip download`) without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR`, `no-cache-dir` in a pip.conf, or a cache mount).',
-    why: "pip install, pip wheel and pip download cache what they download and the wheels they build in the user's ~/.cache/pip (/root/.cache/pip as root), in $XDG_CACHE_HOME/pip when XDG_CACHE_HOME is set, or where PIP_CACHE_DIR or --cache-dir says. In an image nothing reuses them; they double the packages' download size.",
+    summary: '`pip install` (`wheel`, `download`) without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR` or a cache mount).',
+    why: "pip (install, wheel, download) caches downloaded and built wheels in the user's ~/.cache/pip (/root/.cache/pip as root), in $XDG_CACHE_HOME/pip when XDG_CACHE_HOME is set, or where PIP_CACHE_DIR or --cache-dir says. In an image nothing reuses them; they double the packages' download size.",
     incorrect: 'RUN pip install -r requirements.txt',
     correct: 'RUN pip install --no-cache-dir -r requirements.txt',
     sizeImpact: `${BASIS}. Large for numeric packages (numpy, torch).`,
-    fix: 'Inserts `--no-cache-dir` after `install` (`wheel`, `download`). `ENV PIP_NO_CACHE_DIR=1`, `no-cache-dir` under `[global]` or the section of the command (`[install]`) in a pip.conf pip reads (`pip config set global.no-cache-dir true`, or /etc/pip.conf written by a here-document, `printf` or `echo`: a file copied from the build context is not read), a cache mount on the folder pip caches in (`--mount=type=cache,target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, or a `find` that deletes all it holds) later in the same RUN also satisfy the rule.',
+    fix: 'Inserts `--no-cache-dir` after `install` (`wheel`, `download`). `ENV PIP_NO_CACHE_DIR=1`, `no-cache-dir` in a pip.conf the Dockerfile writes (`pip config set global.no-cache-dir true`, a here-document), a cache mount on the folder pip caches in (`--mount=type=cache,target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, or a `find` that deletes all it holds) later in the same RUN also satisfy the rule.',
   },
   check({ model }) {
     const out: RawFinding[] = [];

@@ -19,7 +19,7 @@ export const rule = cacheRule({
     incorrect: 'RUN pipenv install --system --deploy',
     correct: 'RUN pipenv install --system --deploy \\\n    && rm -rf /root/.cache/pipenv /root/.cache/pip',
     sizeImpact: `Depends on the packages: ${BASIS}.`,
-    fix: 'Appends `&& rm -rf <pipenv cache> ~/.cache/pip`, in the home of the user the RUN runs as, when the file tells it (or sets `PIPENV_CACHE_DIR`). `pipenv --clear`, a cache mount on ~/.cache, or `PIP_NO_CACHE_DIR=1` (or `no-cache-dir` in a pip.conf the Dockerfile writes) with pipenv\'s cache removed also satisfy the rule.',
+    fix: 'Appends `&& rm -rf <pipenv cache> ~/.cache/pip`, in the home of the user the RUN runs as, when the file tells it (or sets `PIPENV_CACHE_DIR`). `pipenv --clear`, a cache mount on ~/.cache, or `PIP_NO_CACHE_DIR=1` (or `no-cache-dir` in a pip.conf) with pipenv\'s cache removed also satisfy the rule.',
   },
   words: ['pipenv'],
   fills: (cmd) => subcommandOf(cmd, /^pipenv$/, ['install', 'sync', 'update']),

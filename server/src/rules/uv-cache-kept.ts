@@ -31,7 +31,7 @@ export const rule = cacheRule({
   severity: 'warning',
   docs: {
     summary: '`uv pip install` / `uv sync` without `--no-cache`, `UV_NO_CACHE` or a cache mount.',
-    why: 'uv caches every wheel it downloads or builds in ~/.cache/uv (`$XDG_CACHE_HOME/uv` when XDG_CACHE_HOME is set, or `UV_CACHE_DIR`, `--cache-dir`). In an image nothing reuses it, and a cleanup in a later RUN cannot take it out of this layer. uv\'s own Docker guide recommends `--no-cache` / `UV_NO_CACHE=1`, or a cache mount.',
+    why: 'uv caches every wheel it downloads or builds in ~/.cache/uv (or `$XDG_CACHE_HOME/uv`, `UV_CACHE_DIR`). In an image nothing reuses it, and a cleanup in a later RUN cannot take it out of this layer. uv\'s own Docker guide recommends `--no-cache` / `UV_NO_CACHE=1`, or a cache mount.',
     incorrect: 'RUN uv pip install --system -r requirements.txt',
     correct: 'RUN uv pip install --system --no-cache -r requirements.txt\n# or\nRUN --mount=type=cache,target=/root/.cache/uv uv sync --locked',
     sizeImpact: `Depends on the packages and on how uv links them: ${BASIS}.`,
