@@ -38,6 +38,12 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN yarn install && ${Array.from({ length: n }, (_, i) => `yarn config set cache-folder /c${i} && rm -rf $(yarn cache dir) && `).join('')}true\n`);
   });
 
+  it('cache rules: each install reads the removals after it only until one covers its cache, each worked out once per RUN', () => {
+    // n installs each followed by its cleanup: every later removal was read again for each install.
+    assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN ${Array.from({ length: n }, (_, i) => `yarn add p${i} && rm -rf $(yarn cache dir) && `).join('')}true\n`);
+    assertLinearCheck('npm-cache-kept', (n) => `FROM node:22-slim\nRUN ${Array.from({ length: n }, (_, i) => `npm install p${i} && rm -rf /root/.npm && `).join('')}true\n`);
+  });
+
   it('pnpm-store-kept and yarn-cache-kept: a fetch followed by prunes, and installs through npx, stay linear', () => {
     assertLinearCheck('pnpm-store-kept', (n) => `FROM node:22-slim\nRUN ${'pnpm fetch && pnpm store prune && '.repeat(n)}true\n`);
     assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN ${'npx -y yarn@1 install && '.repeat(n)}true\n`);
