@@ -8,7 +8,7 @@
  * one `npm ci` fills after `USER node` (/home/node/.npm). Where that home is not known, `~` stays
  * and only a removal written with `~` or `$HOME` counts.
  */
-import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
 import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, viaNpx, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -739,18 +739,36 @@ export function imageRepository(image: string | undefined): string | undefined {
  * arguments, `exec "$@"`, starts the CMD).
  */
 export function usedLaterInImage(model: DockerfileModel, instr: Instr, programs: RegExp): boolean {
-  const later = laterInImage(model, instr);
   const runs = (c: ShellCommand) => programs.test(runProgram(c));
-  for (const i of later) {
-    if (i.run && ranCommands(i.run).some(runs)) return true;
-    if ((i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && startedCommands(execForm(i) ?? i.node.getArgumentsContent() ?? '').some(runs)) return true;
-  }
-  for (const stage of new Set([instr.stage, ...later.map((i) => i.stage)])) {
-    const started = stage && containerCommand(stage);
-    if (started && startedCommands(started).some(runs)) return true;
-  }
-  return false;
+  return laterInImage(model, instr).some((i) => i.run && ranCommands(i.run).some(runs)) || startedInImage(model, instr, programs);
 }
+
+/**
+ * The container part of {@link usedLaterInImage}: one of `programs` runs when a container of an
+ * image holding `instr`'s layer starts. Read once per model and programs (a message asks it per
+ * finding): the CMD/ENTRYPOINT lines that start one, and the stages whose container, or that of a
+ * stage built on them, starts one.
+ */
+export function startedInImage(model: DockerfileModel, instr: Instr, programs: RegExp): boolean {
+  const stage = instr.stage;
+  if (!stage) return false;
+  let byPrograms = startersOf.get(model);
+  if (!byPrograms) startersOf.set(model, (byPrograms = new Map()));
+  let known = byPrograms.get(programs.source);
+  if (!known) {
+    const runs = (c: ShellCommand) => programs.test(runProgram(c));
+    const lines = model.instructions.filter((i) => (i.keyword === 'CMD' || i.keyword === 'ENTRYPOINT') && startedCommands(execForm(i) ?? i.node.getArgumentsContent() ?? '').some(runs));
+    const stages = new Set<Stage>();
+    for (const s of model.stages) {
+      const started = containerCommand(s);
+      if (started && startedCommands(started).some(runs)) for (let p: Stage | undefined = s; p && !stages.has(p); p = p.from.stage) stages.add(p);
+    }
+    byPrograms.set(programs.source, (known = { lines, stages }));
+  }
+  return known.stages.has(stage) || known.lines.some((i) => i.index > instr.index && runsOn(i, stage));
+}
+
+const startersOf = new WeakMap<DockerfileModel, Map<string, { lines: Instr[]; stages: Set<Stage> }>>();
 
 /** The commands exec-form words or a shell-form line start, read through a shell (`["sh", "./gradlew"]`, `sh -c '...'`). */
 function startedCommands(words: string[] | string): ShellCommand[] {

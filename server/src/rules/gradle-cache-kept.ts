@@ -3,7 +3,7 @@
  * (~/.gradle: caches/ with every dependency and transformed jar, wrapper/ with the downloaded
  * Gradle distribution) in the image. Builder stages are not reported.
  */
-import { appendRepair, cacheRule, flagValue, homePath, programWord, usedLaterInImage } from '../core/packageManagers';
+import { appendRepair, cacheRule, flagValue, homePath, programWord, startedInImage, usedLaterInImage } from '../core/packageManagers';
 import type { ShellCommand } from '../core/shell';
 import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
@@ -40,7 +40,12 @@ export const rule = cacheRule({
     return handled(`${home}/caches`) && (runProgram(cmd) !== 'gradlew' || handled(`${home}/wrapper`));
   },
   // The mount goes on the Gradle home of the user the RUN runs as (root's only for root).
-  message: ({ instr, cmd, env }) => `Gradle leaves its caches in the final image: ${BASIS}. Build in a builder stage and copy the jar, or use a cache mount on ${userHome(cmd, env) ?? homePath(instr, cmd, '.gradle') ?? '~/.gradle'}.`,
+  // A cache mount holds the caches only during its RUN: not for a container that starts Gradle.
+  message: ({ model, instr, cmd, env }) =>
+    `Gradle leaves its caches in the final image: ${BASIS}. ` +
+    (model && startedInImage(model, instr, PROGRAMS)
+      ? 'The container starts Gradle, which needs its caches in the image: build the jar in a builder stage and run it with java -jar.'
+      : `Build in a builder stage and copy the jar, or use a cache mount on ${userHome(cmd, env) ?? homePath(instr, cmd, '.gradle') ?? '~/.gradle'}.`),
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     if (usedLaterInImage(model, instr, PROGRAMS)) return undefined;

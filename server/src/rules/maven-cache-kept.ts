@@ -3,7 +3,7 @@
  * repository (~/.m2/repository: every plugin and dependency jar it downloaded) in the image.
  * Builder stages are not reported.
  */
-import { appendRepair, cacheRule, programWord, homePath, usedLaterInImage } from '../core/packageManagers';
+import { appendRepair, cacheRule, programWord, homePath, startedInImage, usedLaterInImage } from '../core/packageManagers';
 import { programArgs, type ShellCommand } from '../core/shell';
 import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
@@ -47,7 +47,12 @@ export const rule = cacheRule({
   cleans: () => false,
   cacheHandled: (handled, { cmd, env }) => handled(repoLocal(cmd, env) ?? '~/.m2/repository'),
   // The mount goes on the user's ~/.m2 (root's only when the RUN runs as root), or on -Dmaven.repo.local.
-  message: ({ instr, cmd, env }) => `Maven leaves its local repository in the final image: ${BASIS}. Build in a builder stage and copy the jar, or use a cache mount on ${repoLocal(cmd, env) ?? homePath(instr, cmd, '.m2') ?? '~/.m2'}.`,
+  // A cache mount holds the repository only during its RUN: not for a container that starts Maven.
+  message: ({ model, instr, cmd, env }) =>
+    `Maven leaves its local repository in the final image: ${BASIS}. ` +
+    (model && startedInImage(model, instr, PROGRAMS)
+      ? 'The container starts Maven, which needs the repository in the image: build the jar in a builder stage and run it with java -jar.'
+      : `Build in a builder stage and copy the jar, or use a cache mount on ${repoLocal(cmd, env) ?? homePath(instr, cmd, '.m2') ?? '~/.m2'}.`),
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     if (programArgs(cmd).some((w) => WARMING.test(w.value)) || usedLaterInImage(model, instr, PROGRAMS)) return undefined;
