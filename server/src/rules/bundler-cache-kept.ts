@@ -3,7 +3,7 @@
  * home's cache/ folder (/usr/local/bundle/cache on the official ruby image, or
  * $BUNDLE_PATH/ruby/<version>/cache) next to the installed gem. The app never reads them.
  */
-import { appendRepair, baseImageOf, cacheRule, imageRepository, programWord, subcommandOf } from '../core/packageManagers';
+import { appendRepair, baseImageOf, cacheRule, flagValue, imageRepository, programWord, subcommandOf } from '../core/packageManagers';
 import { hasFlag, operands, ranCommands, runsOn } from '../core/commands';
 import { runInstructions, type DockerfileModel, type Instr, type RunScript } from '../core/model';
 import { programName, type ShellCommand } from '../core/shell';
@@ -37,6 +37,16 @@ function setsBundlePath(c: ShellCommand): boolean {
   return key === 'path' || key === 'deployment';
 }
 
+/** The bundle path the command itself or the environment gives Bundler: --path's folder, else ./vendor/bundle for --deployment or BUNDLE_DEPLOYMENT without BUNDLE_PATH. */
+function commandBundlePath(cmd: ShellCommand, env: (name: string) => string | undefined): string | undefined {
+  if (programName(cmd) === 'gem') return undefined;
+  const path = flagValue(cmd, '--path');
+  if (path !== undefined) return unquoted(path);
+  const deployment = unquoted(env('BUNDLE_DEPLOYMENT'));
+  const deploys = hasFlag(cmd, '--deployment') || (deployment !== undefined && !/^(?:false|0|)$/i.test(deployment));
+  return deploys && env('BUNDLE_PATH') === undefined ? 'vendor/bundle' : undefined;
+}
+
 /** Per RUN, the start of its first {@link setsBundlePath} command (Infinity for none); per model, the RUNs that run one. */
 const firstSetter = new WeakMap<RunScript, number>();
 const setterRuns = new WeakMap<DockerfileModel, Instr[]>();
@@ -49,10 +59,8 @@ const setterRuns = new WeakMap<DockerfileModel, Instr[]>();
  * does): each of these left the .gem archives in ./vendor/bundle/ruby/3.1.0/cache.
  */
 function ownBundlePath(model: DockerfileModel, instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): boolean {
+  if (commandBundlePath(cmd, env) !== undefined) return true;
   if (programName(cmd) === 'gem') return false;
-  if (hasFlag(cmd, '--path', '--deployment')) return true;
-  const deployment = unquoted(env('BUNDLE_DEPLOYMENT'));
-  if (deployment !== undefined && !/^(?:false|0|)$/i.test(deployment) && env('BUNDLE_PATH') === undefined) return true;
   if (instr.run) {
     let first = firstSetter.get(instr.run);
     if (first === undefined) firstSetter.set(instr.run, (first = instr.run.commands.find(setsBundlePath)?.start ?? Infinity));
@@ -77,7 +85,7 @@ export const rule = cacheRule({
     incorrect: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install',
     correct: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install \\\n    && rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache',
     sizeImpact: `Depends on the Gemfile: ${BASIS}.`,
-    fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Not offered when Bundler installs into a path of its own (\`--path\`, \`--deployment\`, BUNDLE_DEPLOYMENT, \`bundle config set path\`: the archives are then under vendor/bundle/ruby/*/cache). Elsewhere the folder depends on GEM_HOME/BUNDLE_PATH, so no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
+    fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Not offered when Bundler has a path of its own (--path, --deployment, BUNDLE_DEPLOYMENT, bundle config set path). Elsewhere the folder depends on GEM_HOME/BUNDLE_PATH, so no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
   },
   words: ['bundle', 'gem'],
   fills: bundleInstall,
@@ -88,8 +96,8 @@ export const rule = cacheRule({
   // The gem home: a builder's `COPY --from=build /usr/local/bundle /usr/local/bundle` (Rails'
   // Dockerfile) carries the archives into the final image. A relative BUNDLE_PATH is read from the
   // app's folder, the WORKDIR where the Gemfile usually is.
-  holds: ({ instr, env }) => {
-    const home = unquoted(env('BUNDLE_PATH')) ?? unquoted(env('GEM_HOME')) ?? (imageRepository(baseImageOf(instr)) === 'ruby' ? '/usr/local/bundle' : undefined);
+  holds: ({ instr, cmd, env }) => {
+    const home = commandBundlePath(cmd, env) ?? unquoted(env('BUNDLE_PATH')) ?? unquoted(env('GEM_HOME')) ?? (imageRepository(baseImageOf(instr)) === 'ruby' ? '/usr/local/bundle' : undefined);
     const cwd = workdirAt(instr) ?? '/';
     return home === undefined ? undefined : resolvePath(home, cwd);
   },

@@ -44,7 +44,7 @@ export const rule = cacheRule({
   message: ({ model, instr, cmd, env }) =>
     `Gradle leaves its caches in the final image: ${BASIS}. ` +
     (model && startedInImage(model, instr, PROGRAMS)
-      ? 'The container starts Gradle, which needs its caches in the image: build the jar in a builder stage and run it with java -jar.'
+      ? 'The container runs Gradle: build the jar in a builder stage, run it with java -jar.'
       : `Build in a builder stage and copy the jar, or use a cache mount on ${userHome(cmd, env) ?? homePath(instr, cmd, '.gradle') ?? '~/.gradle'}.`),
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {

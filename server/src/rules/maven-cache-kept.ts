@@ -51,7 +51,7 @@ export const rule = cacheRule({
   message: ({ model, instr, cmd, env }) =>
     `Maven leaves its local repository in the final image: ${BASIS}. ` +
     (model && startedInImage(model, instr, PROGRAMS)
-      ? 'The container starts Maven, which needs the repository in the image: build the jar in a builder stage and run it with java -jar.'
+      ? 'The container runs Maven: build the jar in a builder stage, run it with java -jar.'
       : `Build in a builder stage and copy the jar, or use a cache mount on ${repoLocal(cmd, env) ?? homePath(instr, cmd, '.m2') ?? '~/.m2'}.`),
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {

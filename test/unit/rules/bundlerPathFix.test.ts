@@ -51,3 +51,17 @@ describe('bundler-cache-kept: no gem-home fix when Bundler installs into a path 
     });
   }
 });
+
+describe('bundler-cache-kept: the folder a deployment bundle is in, for a COPY --from that carries it', () => {
+  // With BUNDLE_DEPLOYMENT (or --deployment, --path) the archives are in <app>/vendor/bundle, which
+  // `COPY --from=build /app /app` carries into the final image: the builder's finding said "No
+  // effect on the final image".
+  const multi = (env: string, install: string, copy: string) =>
+    `FROM ruby:3.3-slim AS build\n${env}WORKDIR /app\nCOPY Gemfile Gemfile.lock ./\nRUN ${install}\nCOPY . .\n\nFROM ruby:3.3-slim\nWORKDIR /app\n${copy}\nCMD ["bundle", "exec", "ruby", "app.rb"]\n`;
+  const severity = (text: string) => analyze(text, ENV).findings.find((f) => f.ruleId === 'bundler-cache-kept')?.severity;
+  it('BUNDLE_DEPLOYMENT, the app folder copied: a warning', () => assert.equal(severity(multi('ENV BUNDLE_DEPLOYMENT=1\n', 'bundle install', 'COPY --from=build /app /app')), 'warning'));
+  it('--deployment, the app folder copied: a warning', () => assert.equal(severity(multi('', 'bundle install --deployment', 'COPY --from=build /app /app')), 'warning'));
+  it('--path vendor/bundle, the bundle copied: a warning', () => assert.equal(severity(multi('', 'bundle install --path vendor/bundle', 'COPY --from=build /app/vendor/bundle /app/vendor/bundle')), 'warning'));
+  it('BUNDLE_DEPLOYMENT, only the gem home copied: a hint', () => assert.equal(severity(multi('ENV BUNDLE_DEPLOYMENT=1\n', 'bundle install', 'COPY --from=build /usr/local/bundle /usr/local/bundle')), 'hint'));
+  it('no deployment, the gem home copied: a warning (as before)', () => assert.equal(severity(multi('', 'bundle install', 'COPY --from=build /usr/local/bundle /usr/local/bundle')), 'warning'));
+});
