@@ -175,14 +175,17 @@ export function startSession(connection: Connection): void {
     watchContexts();
     diagnostics.clear(e.document.uri);
   });
+  /** Watched-file changes received (for serverInfo: tells a lost event from a slow analysis). */
+  let fileEvents = 0;
   connection.onDidChangeWatchedFiles((p) => {
+    fileEvents += p.changes.length;
     for (const change of p.changes) contextFacts.invalidate(AnalysisCache.pathOf(change.uri));
     configs.clear();
     analyseAllAgain();
   });
 
   // For fault tests and bug reports: which process serves this session (and how many context scans it ran).
-  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv, codeCache: (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] ?? 'off', unhandledRejections: rejections(), contextScans: { ...scans.stats }, analyses: cache.stats.analyses, afterFixes: { ...afterFixes.stats } }));
+  connection.onRequest('dockerfileSizeHints/serverInfo', () => ({ pid: process.pid, version: process.version, execArgv: process.execArgv, codeCache: (globalThis as Record<symbol, unknown>)[CODE_CACHE_STATE] ?? 'off', unhandledRejections: rejections(), contextScans: { ...scans.stats }, analyses: cache.stats.analyses, fileEvents, afterFixes: { ...afterFixes.stats } }));
   connection.onNotification(TRUST_NOTIFICATION, (p: { trusted?: unknown }) => {
     trusted = p?.trusted === true;
     if (untrusted && trusted) {

@@ -14,6 +14,7 @@ import { codeOf, extensionId, ourDiagnostics, waitFor } from './helpers';
 
 interface Api {
   watchedOutsideFolders(): string[];
+  serverInfo(): Promise<{ fileEvents?: number }>;
 }
 
 /**
@@ -30,6 +31,34 @@ describe('a Dockerfile outside the workspace folders', () => {
   let dir: string;
   let uri: vscode.Uri;
   let ignorePath: string;
+  /**
+   * The test's writes to the folder, with seconds since it was made, for the failure messages (no
+   * watcher of the test's own: a second watch on the folder could change what is being tested).
+   */
+  const timeline: string[] = [];
+  let started = 0;
+  const note = (what: string) => timeline.push(`${what}@${((Date.now() - started) / 1000).toFixed(1)}s`);
+  const write = (file: string, text: string) => {
+    fs.writeFileSync(file, text);
+    note(`wrote ${path.basename(file)}`);
+  };
+  const remove = (file: string) => {
+    fs.rmSync(file);
+    note(`deleted ${path.basename(file)}`);
+  };
+  /** A step that fails says what VS Code reported and how many file events reached the server: a lost event and a slow analysis look alike otherwise. */
+  const step = async <T>(waiting: Promise<T>): Promise<T> => {
+    try {
+      return await waiting;
+    } catch (error) {
+      const api = await vscode.extensions.getExtension<Api>(extensionId)!.activate();
+      const info = await Promise.race([api.serverInfo().catch(() => undefined), new Promise<undefined>((r) => setTimeout(() => r(undefined), 2_000))]);
+      throw new Error(`${error instanceof Error ? error.message : String(error)}; written: ${timeline.join(' ')}; file events the server received: ${info?.fileEvents ?? 'unknown'}`);
+    }
+  };
+
+  /** A .dockerignore the first test left when it failed: these tests start without one (each failing on its own, not after it). */
+  const leftBehind = () => fs.existsSync(ignorePath) && remove(ignorePath);
 
   /** Our findings on the Dockerfile, as `code@line` sorted, for the assertions and their messages. */
   const findings = () =>
@@ -47,6 +76,7 @@ describe('a Dockerfile outside the workspace folders', () => {
     assert.strictEqual(vscode.workspace.getWorkspaceFolder(uri), undefined, `${dir} lies in a workspace folder`);
     fs.writeFileSync(path.join(dir, 'notes.txt'), 'notes\n');
     fs.writeFileSync(uri.fsPath, 'FROM node:22-slim\nCOPY notes.txt /app/\nCOPY . /app\n');
+    started = Date.now();
   });
 
   after(async () => {
@@ -58,7 +88,7 @@ describe('a Dockerfile outside the workspace folders', () => {
     // Opened as a person opens it (vscode.open): a document an extension opens with
     // openTextDocument stays open for up to 3 minutes after its editor closes.
     await vscode.commands.executeCommand('vscode.open', uri);
-    await waitForFindings('before any .dockerignore', ['context-without-dockerignore@2']);
+    await step(waitForFindings('before any .dockerignore', ['context-without-dockerignore@2']));
     // VS Code starts the folder's watch asynchronously and no API says when it is live (under
     // load it was not live yet when the first findings came), so the first write may come
     // before it: written again until seen. Without a watch on the folder, never seen. The waits
@@ -66,16 +96,16 @@ describe('a Dockerfile outside the workspace folders', () => {
     // beside those still running (none is cancelled), so writing at a fixed 2 s pace on a machine
     // where an analysis takes longer piles them up and slows each one further.
     let pause = 2_000;
-    await waitFor(() => `once .dockerignore excludes notes.txt: expected copy-source-ignored@1, have ${findings().join(', ') || 'none'}`, async () => {
-      fs.writeFileSync(ignorePath, 'notes.txt\n');
+    await step(waitFor(() => `once .dockerignore excludes notes.txt: expected copy-source-ignored@1, have ${findings().join(', ') || 'none'}`, async () => {
+      write(ignorePath, 'notes.txt\n');
       const seen = await waitForFindings('', ['copy-source-ignored@1'], pause).then(() => true, () => false);
       pause = Math.min(pause * 2, 8_000);
       return seen;
-    }, STEP_MS);
-    fs.writeFileSync(ignorePath, '*.log\n');
-    await waitForFindings('once .dockerignore excludes *.log only', []);
-    fs.rmSync(ignorePath);
-    await waitForFindings('once .dockerignore is deleted', ['context-without-dockerignore@2']);
+    }, STEP_MS));
+    write(ignorePath, '*.log\n');
+    await step(waitForFindings('once .dockerignore excludes *.log only', []));
+    remove(ignorePath);
+    await step(waitForFindings('once .dockerignore is deleted', ['context-without-dockerignore@2']));
   }).timeout(testTimeout(4));
 
   it('sees a project file created beside it: the .dockerignore its fix creates gets Python entries', async () => {
@@ -87,10 +117,11 @@ describe('a Dockerfile outside the workspace folders', () => {
       const fix = (actions ?? []).find((a): a is vscode.CodeAction => 'edit' in a && !!a.edit?.entries().some(([u]) => u.fsPath === ignorePath));
       return fix?.edit!.entries().flatMap(([, edits]) => edits.map((e) => e.newText)).join('');
     };
-    assert.doesNotMatch(await waitFor('the fix that creates .dockerignore', fixText, STEP_MS), /# Python/);
-    fs.writeFileSync(path.join(dir, 'setup.py'), 'from setuptools import setup\nsetup()\n');
+    leftBehind();
+    assert.doesNotMatch(await step(waitFor('the fix that creates .dockerignore', fixText, STEP_MS)), /# Python/);
+    write(path.join(dir, 'setup.py'), 'from setuptools import setup\nsetup()\n');
     let last: string | undefined;
-    await waitFor(() => `the fix to list Python entries (last: ${last})`, async () => /# Python/.test((last = await fixText()) ?? ''), STEP_MS);
+    await step(waitFor(() => `the fix to list Python entries (last: ${last})`, async () => /# Python/.test((last = await fixText()) ?? ''), STEP_MS));
   }).timeout(testTimeout(2));
 
   it('sees likely secrets appear beside it and go: the finding names them, then no more', async () => {
@@ -100,15 +131,16 @@ describe('a Dockerfile outside the workspace folders', () => {
     const message = () => ourDiagnostics(uri).find((d) => codeOf(d) === 'context-without-dockerignore')?.message ?? '';
     const secrets = () => (/Likely secrets: ([^ ]+(, [^ ]+)*)\.( |$)/.exec(message())?.[1] ?? '').split(', ').sort().join(', ');
     const waitForSecrets = (expected: string) =>
-      waitFor(() => `the finding to name ${expected || 'no secret'} (message: ${message()})`, () => /It sends/.test(message()) && secrets() === expected, STEP_MS);
+      step(waitFor(() => `the finding to name ${expected || 'no secret'} (message: ${message()})`, () => /It sends/.test(message()) && secrets() === expected, STEP_MS));
+    leftBehind();
     await waitForSecrets('');
-    fs.writeFileSync(path.join(dir, 'id_rsa'), 'not a real key\n');
+    write(path.join(dir, 'id_rsa'), 'not a real key\n');
     await waitForSecrets('id_rsa');
-    fs.writeFileSync(path.join(dir, '.ENV'), 'DB_PASSWORD=x\n');
+    write(path.join(dir, '.ENV'), 'DB_PASSWORD=x\n');
     await waitForSecrets('.ENV, id_rsa');
-    fs.rmSync(path.join(dir, 'id_rsa'));
+    remove(path.join(dir, 'id_rsa'));
     await waitForSecrets('.ENV');
-    fs.rmSync(path.join(dir, '.ENV'));
+    remove(path.join(dir, '.ENV'));
     await waitForSecrets('');
   }).timeout(testTimeout(5));
 
