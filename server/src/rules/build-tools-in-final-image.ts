@@ -10,7 +10,7 @@
  * apt build packages), the quick fix rewrites it into a builder stage and a slim final stage.
  */
 import type { Copy } from 'dockerfile-ast';
-import { APT_PROGRAMS, aptPackages, commandRange, deleteInstruction, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, RPM_PROGRAMS, subcommand } from '../core/commands';
+import { APT_PROGRAMS, aptPackages, commandRange, wordRange, deleteInstruction, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, RPM_PROGRAMS, subcommand } from '../core/commands';
 import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { runProgram } from '../core/innerScript';
 import { containerCommand, execForm } from '../core/execForm';
@@ -127,7 +127,7 @@ function runtimeSuggestion(stage: Stage, sdk: Sdk, start: string): { text: strin
   let why = '';
   if (sdk === 'go' && usesCgo(stage)) {
     target = 'debian:bookworm-slim';
-    why = 'the binary (it uses cgo, so it needs a libc) on';
+    why = 'the binary (cgo needs a libc) on';
   } else if (sdk === 'go') {
     target = 'gcr.io/distroless/static-debian12';
     why = 'a static binary (CGO_ENABLED=0) on';
@@ -175,19 +175,20 @@ export const rule: Rule = {
   severity: 'warning',
   scope: 'layers',
   docs: {
-    summary: 'A stage whose layers form the final image starts from an SDK image (golang, rust, maven, gradle, a JDK, .NET SDK, or node when it runs a build script) or installs compilers, `build-essential`, `-dev` or `-devel` packages with apt, apk or dnf/yum/microdnf without removing them in the same RUN.',
-    why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage does the build and the final stage copies only the result, so none of the toolchain ships. Stages that do not reach the final image are not reported: building there is the point.',
+    summary: 'A stage whose layers form the final image starts from an SDK image (golang, rust, maven, gradle, a JDK, .NET SDK, or node running a build script) or installs compilers, `build-essential`, `-dev` or `-devel` packages with apt, apk or dnf/yum/microdnf without removing them in the same RUN.',
+    why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage builds; the final stage copies only the result. Stages that do not reach the final image are not reported: building there is the point.',
     incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Where base-image-not-slim reports a full image with a figure (and is not off or ignored there), counted from its `-slim` variant so that the two figures add up (`rust:1.83` to `-slim` there, `-slim` to `debian:bookworm-slim` here); for `node:22` the `-slim` image is the runtime, and what is left is the devDependencies: npm-dev-dependencies\' figure, given here, as that rule leaves the install to this finding. For installed build packages, the size of those packages; those of an apk `--virtual` group that the RUN does not delete are reported by apk-virtual-not-deleted instead, unless it is off or ignored there.',
+    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Counted from the `-slim` variant where base-image-not-slim gives the full image a figure and is shown, so the two add up; for `node:22`, whose runtime is `-slim`, npm-dev-dependencies\' figure for the devDependencies. For build packages, their size; an apk `--virtual` group the RUN does not delete is apk-virtual-not-deleted\'s while that rule is shown.',
     fix: [
-      'Rewrites the last stage into a builder stage and a final stage, for four shapes only.',
-      'Go: a `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"` and the final stage is `gcr.io/distroless/static-debian12` with the binary (not offered when the stage installs C toolchains or sets CGO_ENABLED=1, since cgo needs a libc).',
-      'Node: `npm ci`/`npm install` then `npm run build`, and only npm commands: the builder runs `npm prune --omit=dev` after the build and the final `-slim` stage copies the working directory.',
-      'Java: `mvn`/`gradle` commands and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` (`-jre-alpine` from an Alpine image) with the jar. A JDK stage that builds nothing (no RUN, a jar copied in from the build context) gets `eclipse-temurin:<version>-jre` (`-jre-alpine` likewise) as its FROM image instead: no builder stage.',
-      'Python wheels (offered on the apt finding): an official `python` image, not Alpine, whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (not editable, `--user`, `--target`, `--prefix` or `.`), apt and pip in separate RUNs: the builder runs `pip wheel --wheel-dir /wheels` instead of `pip install`; the final `-slim` stage repeats the other instructions in order, installs with apt the packages that are not build packages and the runtime libraries of the `-dev` packages the rule knows (`libpq-dev` needs `libpq5`, from `apt-cache depends` on Debian 12), leaves out the compilers (`gcc`, `g++`, `build-essential`, `libc6-dev`, `make`, `pkg-config`), and installs from the wheels through a bind mount of the builder (BuildKit), so the wheels are stored in no layer. Not offered with another build package.',
-      'ENV and WORKDIR are repeated in the final stage; CMD, ENTRYPOINT, EXPOSE, LABEL, VOLUME and STOPSIGNAL move there; a USER moves along only when it exists there (numeric, root, or the image\'s own user). Not offered with HEALTHCHECK, ONBUILD, SHELL, ENV values that use variables, or other RUN commands, whose runtime needs cannot be known; nor when a line it would repeat is not in a plain form (variables, escapes, quotes other than around a whole ENV or ARG value, flags other than `--chown`, `--chmod` and `--from`, several sources into a destination without a trailing /) or a path it would write has a blank: a line the build rejects would be rejected twice. Repeated lines are copied as written, so `ENV A="x y"` is repeated with its quotes.',
-      'Only the build output moves to the final stage, so files the app reads at run time from the source tree are left behind: the fix is not marked preferred; review it.',
+      'Splits the last stage into a builder and a final stage, for four shapes.',
+      'Go: `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"`, the final stage is `gcr.io/distroless/static-debian12` (not with cgo: C toolchains or CGO_ENABLED=1).',
+      'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the builder then runs `npm prune --omit=dev`, the final `-slim` stage copies the working directory.',
+      'Java: `mvn`/`gradle` and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` (`-jre-alpine` from Alpine); a JDK stage without RUNs gets that JRE as its FROM image instead.',
+      'Python wheels (on the apt finding): an official `python` image, not Alpine, whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (no `-e`, `--user`, `--target`, `--prefix`, `.`), apt and pip apart: the builder runs `pip wheel --wheel-dir /wheels`; the final `-slim` stage repeats the rest, installs with apt the packages that are not build packages and the runtime libraries of known `-dev` packages (`libpq5` for `libpq-dev`), not the compilers (`gcc`, `make`...; no other build package), and installs the wheels through a bind mount (BuildKit).',
+      'ENV and WORKDIR are repeated; CMD, EXPOSE and the like move; a USER moves only when it exists there (numeric, root, the image\'s own).',
+      'Not offered with HEALTHCHECK, ONBUILD, SHELL or other RUN commands (unknown runtime needs), nor where a line to repeat is not plain (variables, escapes, quotes but around a whole ENV or ARG value, flags but `--chown`, `--chmod`, `--from`, several sources into a destination without a trailing /) or a path to write has a blank.',
+      'Only the build output moves, so files read at run time from the source tree stay behind: not preferred; review it.',
     ].join(' '),
   },
   check(ctx) {
@@ -230,7 +231,7 @@ export const rule: Rule = {
                 ? plusDevDependencies(s.saving ? { bytes: s.saving, basis: s.basis ?? '' } : undefined, dev.saving, from && `base-image-not-slim counts ${image} against ${from}`)
                 : s.saving
                   ? { bytes: s.saving, basis: s.basis ?? '' }
-                  : { basis: sameBase || (sdk === 'node' && from) ? `the devDependencies the build needs (npm-dev-dependencies sizes them); ${from ? `base-image-not-slim counts ${image} against ${from}` : 'the base image stays'}` : 'the SDK image against a runtime image; one of the two sizes is not in the bundled table' },
+                  : { basis: sameBase || (sdk === 'node' && from) ? `the devDependencies the build needs (npm-dev-dependencies sizes them); ${from ? `base-image-not-slim counts ${image} against ${from}` : 'the base image stays'}` : 'one of the two image sizes is not in the bundled table' },
             handOver: slim ? { to: 'base-image-not-slim', keep: from ? 'if-shown' : 'if-hidden' } : undefined,
             data: { kind: 'sdk', sdk },
           });
@@ -361,13 +362,22 @@ function copyable(model: DockerfileModel, i: Instr): boolean {
   }
 }
 
+/** The text of instruction `i`. */
+const instrText = (model: DockerfileModel, i: Instr) => model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
+
+/** An edit that appends `lines` after the end of the file as a new stage, a blank line before it. */
+function appendStage(model: DockerfileModel, lines: string[]): TextEdit {
+  const eol = model.lines.eol;
+  const at = model.lines.positionAt(model.text.length);
+  return { range: { start: at, end: at }, newText: `${/\r?\n$/.test(model.text) ? '' : eol}${eol}${lines.join(eol)}${eol}` };
+}
+
 /**
  * The words after the keyword of one-line instruction `i`, flags included (getArgumentsContent
  * leaves them out), a quoted part kept in its word; undefined when a quote is not closed.
  */
 function lineWords(model: DockerfileModel, i: Instr): string[] | undefined {
-  const text = model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
-  const args = text.trim().replace(/^\S+/, '');
+  const args = instrText(model, i).trim().replace(/^\S+/, '');
   if (args.replace(WORD, '').trim() !== '') return undefined;
   return args.match(WORD) ?? [];
 }
@@ -406,7 +416,7 @@ function rewrite(model: DockerfileModel, stage: Stage, plan: Plan): Fix | undefi
   let user: string | undefined;
   for (const i of stage.instructions) {
     if (BLOCKERS.has(i.keyword)) return undefined;
-    const text = model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
+    const text = instrText(model, i);
     // Copied text must be one plain line: a continued ENV or LABEL may have swallowed the next line.
     if (i.keyword !== 'RUN' && i.range.start.line !== i.range.end.line) return undefined;
     if (i.keyword === 'ENV') {
@@ -429,7 +439,6 @@ function rewrite(model: DockerfileModel, stage: Stage, plan: Plan): Fix | undefi
   if (![workdir, ...plan.copies.flat()].every((w) => PLAIN.test(w))) return undefined;
   const builder = builderName(model, stage);
   if (builder.edit) edits.push(builder.edit);
-  const eol = model.lines.eol;
   const lines = [
     `FROM ${plan.finalImage}`,
     ...env,
@@ -438,10 +447,7 @@ function rewrite(model: DockerfileModel, stage: Stage, plan: Plan): Fix | undefi
     ...(user !== undefined ? [`USER ${user}`] : []),
     ...moved,
   ];
-  const end = model.text.length;
-  const endsWithEol = /\r?\n$/.test(model.text);
-  const at = model.lines.positionAt(end);
-  edits.push({ range: { start: at, end: at }, newText: `${endsWithEol ? '' : eol}${eol}${lines.join(eol)}${eol}` });
+  edits.push(appendStage(model, lines));
   return splitsCleanly(model, edits, plan.finalImage, lines.length - 1) ? { title: plan.title, edits, preferred: false } : undefined;
 }
 
@@ -524,7 +530,7 @@ function goFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     copies: [[binary, binary]],
     users: /^(root|nonroot|nobody|\d+(:\d+)?)$/,
     builderEdits,
-    title: `Build in a builder stage and ship only ${binary} on distroless static (review: runtime files from the source tree are not copied)`,
+    title: `Build in a builder stage and ship only ${binary} on distroless static (review: other runtime files are not copied)`,
   });
 }
 
@@ -633,7 +639,7 @@ function pythonFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   const builderEdits: TextEdit[] = [];
   const finalLines: string[] = [];
   const eol = model.lines.eol;
-  const text = (i: Instr) => model.text.slice(model.lines.offsetAt(i.range.start), model.lines.offsetAt(i.range.end));
+  const text = (i: Instr) => instrText(model, i);
   for (const i of stage.instructions) {
     if (BLOCKERS.has(i.keyword)) return undefined;
     if (!i.run) {
@@ -654,7 +660,7 @@ function pythonFix(model: DockerfileModel, stage: Stage): Fix | undefined {
       if (pip) {
         if (programArgs(cmd).some((w) => /^(-e|--editable|--user|--target|-t|--prefix)$/.test(w.value) || w.value === '.')) return undefined;
         pips.push({ instr: i, cmd });
-        builderEdits.push({ range: wordRangeOf(model, i, operands(cmd)[0]), newText: 'wheel --wheel-dir /wheels' });
+        builderEdits.push({ range: wordRange(model, i.run, operands(cmd)[0]), newText: 'wheel --wheel-dir /wheels' });
         continue;
       }
       const installed = installedPackages(cmd);
@@ -689,15 +695,8 @@ function pythonFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   if (pips.length === 0) return undefined;
   const builder = builderName(model, stage);
   if (builder.edit) builderEdits.push(builder.edit);
-  const endsWithEol = /\r?\n$/.test(model.text);
-  const at = model.lines.positionAt(model.text.length);
   const lines = [`FROM ${slim}`, ...finalLines.map((l) => l.replace('from=BUILDER', `from=${builder.name}`))];
-  builderEdits.push({ range: { start: at, end: at }, newText: `${endsWithEol ? '' : eol}${eol}${lines.join(eol)}${eol}` });
+  builderEdits.push(appendStage(model, lines));
   if (!splitsCleanly(model, builderEdits, slim, lines.length - 1)) return undefined;
-  return { title: `Build wheels in a builder stage; install them on ${slim} with only the runtime libraries (needs BuildKit for the bind mount)`, edits: builderEdits, preferred: false };
-}
-
-function wordRangeOf(model: DockerfileModel, instr: Instr, word: { start: number; end: number }) {
-  const run = instr.run!;
-  return model.lines.range(run.docOffset(word.start), run.docOffset(word.end - 1) + 1);
+  return { title: `Build wheels in a builder stage; install them on ${slim} with only the runtime libraries (BuildKit: a bind mount)`, edits: builderEdits, preferred: false };
 }
