@@ -18,7 +18,7 @@ import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
 import { nodeImageBuild } from '../core/npmCommand';
-import { inlineAssignments, programArgs, programName, type ShellCommand } from '../core/shell';
+import { inlineAssignments, programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
 import { estimateAptInstall, OFFICIAL_BASE_PACKAGES } from '../sizes/apt';
@@ -45,6 +45,11 @@ const BUILD_PACKAGE_PATTERNS = [/-dev$/, /-devel$/, /^gcc-\d+$/, /^g\+\+-\d+$/, 
  * a toolchain; the Debian images keep them, so an apt install of them adds nothing.
  */
 const PHPIZE_DEPS = /^\$\{?PHPIZE_DEPS\}?$/;
+
+/** Debian's JDK packages; each has a JRE of the same name with -jre (openjdk-17-jdk-headless: openjdk-17-jre-headless). */
+const DEBIAN_JDK = /^(openjdk-\d+|default)-jdk(-headless)?$/;
+/** Alpine's (`openjdk17` is the whole JDK); no table here backs its JREs' names, so none is named. */
+const ALPINE_JDK = /^openjdk\d+(-jdk)?$/;
 
 export function isBuildPackage(name: string): boolean {
   return BUILD_PACKAGES.has(name) || BUILD_PACKAGE_PATTERNS.some((p) => p.test(name));
@@ -112,11 +117,19 @@ function plusDevDependencies(image: SizeEstimate | undefined, dev: SizeEstimate,
 const JDK_PROGRAMS = /^(mvn|mvnw|gradle|gradlew|ant|sbt|lein|javac|kotlinc|scalac|jar|jlink|jdeps|jpackage|jshell|jcmd|jmap|jstack|jdb|native-image)$/;
 
 /**
- * True when a Java stage builds nothing and runs no JDK tool: it only copies a jar built
- * elsewhere (`COPY target/*.jar app.jar`) and runs it, which a JRE does as well.
+ * True when a RUN of the stage may run a JDK tool (an exec-form RUN is not read). A Java stage
+ * without one builds nothing: it copies a jar built elsewhere and runs it, which a JRE does too.
  */
-function runsPrebuiltJar(stage: Stage): boolean {
-  return stage.instructions.every((i) => !i.run || (i.run.form !== 'exec' && ranCommands(i.run).every((c) => !JDK_PROGRAMS.test(runProgram(c)))));
+function runsJdkProgram(stage: Stage): boolean {
+  return stage.instructions.some((i) => i.run && (i.run.form === 'exec' || ranCommands(i.run).some((c) => JDK_PROGRAMS.test(runProgram(c)))));
+}
+
+/** For each stage: whether it or a stage whose layers build on it {@link runsJdkProgram}. */
+function jdkRunsOn(model: DockerfileModel): Map<Stage, boolean> {
+  const runs = new Map(model.stages.map((s) => [s, runsJdkProgram(s)]));
+  // A FROM names an earlier stage: backwards, each stage has heard from all built on it.
+  for (const s of [...model.stages].reverse()) if (s.from.stage && runs.get(s)) runs.set(s.from.stage, true);
+  return runs;
 }
 
 /** The runtime a stage of this SDK would move to, with its size, for the message; the saving counts from the image `start`. */
@@ -169,6 +182,9 @@ function jreFor(image: string): string | undefined {
   return m ? `eclipse-temurin:${m[1]}-jre${/alpine/.test(tag) ? '-alpine' : ''}` : undefined;
 }
 
+/** What a JRE lacks, for the titles of fixes that move to one. */
+const JRE_REVIEW = '(review: a JRE has no javac, jar, jcmd or jstack)';
+
 export const rule: Rule = {
   id: 'build-tools-in-final-image',
   title: 'build tools in the final image',
@@ -179,7 +195,7 @@ export const rule: Rule = {
     why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage builds; the final stage copies only the result. Stages that do not reach the final image are not reported: building there is the point.',
     incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Counted from the `-slim` variant where base-image-not-slim gives the full image a figure and is shown, so the two add up; for `node:22`, whose runtime is `-slim`, npm-dev-dependencies\' figure for the devDependencies. For build packages, their size; an apk `--virtual` group the RUN does not delete is apk-virtual-not-deleted\'s while that rule is shown.',
+    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Counted from the `-slim` variant where base-image-not-slim gives the full image a figure and is shown, so the two add up; for `node:22`, whose runtime is `-slim`, npm-dev-dependencies\' figure for the devDependencies. For build packages, their size (a JDK less its JRE, which runs Java); an apk `--virtual` group the RUN does not delete is apk-virtual-not-deleted\'s while that rule is shown.',
     fix: [
       'Splits the last stage into a builder and a final stage, for four shapes.',
       'Go: `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"`, the final stage is `gcr.io/distroless/static-debian12` (not with cgo: C toolchains or CGO_ENABLED=1).',
@@ -189,12 +205,14 @@ export const rule: Rule = {
       'ENV and WORKDIR are repeated; CMD, EXPOSE and the like move; a USER moves only when it exists there (numeric, root, the image\'s own).',
       'Not offered with HEALTHCHECK, ONBUILD, SHELL or other RUN commands (unknown runtime needs), nor where a line to repeat is not plain (variables, escapes, quotes but around a whole ENV or ARG value, flags but `--chown`, `--chmod`, `--from`, several sources into a destination without a trailing /) or a path to write has a blank.',
       'Only the build output moves, so files read at run time from the source tree stay behind: not preferred; review it.',
+      'An apt-installed JDK named plainly (`openjdk-17-jdk-headless`) gets its JRE in its place, unless a RUN of the stage or of one built on it runs a JDK tool (`javac`, `mvn`...); review it too.',
     ].join(' '),
   },
   check(ctx) {
     const { model } = ctx;
     const out: RawFinding[] = [];
     let devFindings: RawFinding[] | undefined;
+    let jdkRuns: Map<Stage, boolean> | undefined;
     for (const stage of model.stages) {
       if (!stage.layersInFinal) continue;
       const image = stage.from.image;
@@ -208,7 +226,7 @@ export const rule: Rule = {
         const slim = countedSlim(stage);
         const what = sdk === 'node' ? `${sizeOf(image, stage.from.platform)} and the devDependencies that \`npm run build\` needs ship in the final image` : `the whole toolchain ships in the final image: ${sizeOf(image, stage.from.platform)}`;
         // A JDK stage that only copies a jar built elsewhere has nothing to move to a builder.
-        const prebuilt = sdk === 'java' && runsPrebuiltJar(stage);
+        const prebuilt = sdk === 'java' && !runsJdkProgram(stage);
         const jre = prebuilt ? jreFor(image) : undefined;
         // node:22-alpine or -slim is the runtime image as well: only the devDependencies go.
         const sameBase = sdk === 'node' && (slimVariant(image) ?? image) === image;
@@ -248,15 +266,30 @@ export const rule: Rule = {
           const handOver = installed.manager === 'apk' && keptGroup(instr.run!, cmd) ? ({ to: 'apk-virtual-not-deleted', keep: 'if-hidden' } as const) : undefined;
           // Sized as the image estimate sizes the install: recommendations as apt-recommends reads them,
           // against the base's packages and what earlier installs of the image added.
-          const estimate = installed.manager === 'apt' && onDebianSlim(stage) ? estimateAptInstall(tools, { recommends: installsRecommends(model, instr, cmd), basePackages: OFFICIAL_BASE_PACKAGES, after: aptStateBefore(model, instr, cmd) }) : undefined;
-          const size = estimate && estimate.unknown.length === 0 ? `about ${formatBytes(estimate.bytes)} with their dependencies` : 'the size of those packages and their dependencies';
+          const opts = { recommends: installsRecommends(model, instr, cmd), basePackages: OFFICIAL_BASE_PACKAGES, after: aptStateBefore(model, instr, cmd) };
+          const sized = installed.manager === 'apt' && onDebianSlim(stage) ? estimateAptInstall(tools, opts) : undefined;
+          const estimate = sized?.unknown.length === 0 ? sized : undefined;
+          const size = estimate ? `about ${formatBytes(estimate.bytes)} with their dependencies` : 'the size of those packages and their dependencies';
+          let advice = `Install them in a builder stage, or install them, build and remove them in one RUN (${removal(installed.manager, cmd)}), keeping the runtime libraries the build links against.`;
+          let saving: SizeEstimate = estimate ? { bytes: estimate.bytes, basis: aptBasis(estimate.basis, stage) } : { basis: `the installed size of ${tools.join(', ')} and what they pull in` };
+          // Removing a JDK removes the Java the image runs: its JRE stays, and the saving is the rest.
+          const jdks = installed.manager === 'rpm' ? [] : tools.filter((n) => (installed.manager === 'apt' ? DEBIAN_JDK : ALPINE_JDK).test(n));
+          if (jdks.length > 0) {
+            const jres = installed.manager === 'apt' ? jdks.map((n) => n.replace('-jdk', '-jre')) : [];
+            const jre = jres.length ? estimateAptInstall(jres, opts) : undefined;
+            const bytes = estimate && jre?.unknown.length === 0 ? estimate.bytes - jre.bytes : undefined;
+            const builds = (jdkRuns ??= jdkRunsOn(model)).get(stage);
+            const named = jres.join(', ') || 'a JRE package';
+            advice = `A JRE runs Java: ${builds ? `build in a builder stage and install ${named} here` : `install ${named} instead${tools.length > jdks.length ? ', the others in a builder stage' : ''}`}${bytes ? `: about ${formatBytes(bytes)} smaller` : ''}.`;
+            saving = bytes ? { bytes, basis: aptBasis(`${estimate!.basis}; less the JRE: ${jre!.basis}`, stage) } : { basis: `${saving.basis}, less a JRE's` };
+          }
           out.push({
             range: commandRange(model, instr.run!, cmd),
             instr,
-            message: `Build packages stay in the final image (${tools.join(', ')}): ${size}. Install them in a builder stage, or install them, build and remove them in one RUN (${removal(installed.manager, cmd)}), keeping the runtime libraries the build links against.`,
-            saving: estimate && estimate.unknown.length === 0 ? { bytes: estimate.bytes, basis: aptBasis(estimate.basis, stage) } : { basis: `the installed size of ${tools.join(', ')} and what they pull in` },
+            message: `Build packages stay in the final image (${tools.join(', ')}): ${size}. ${advice}`,
+            saving,
             handOver,
-            data: { kind: 'packages' },
+            data: { kind: 'packages', commandStart: cmd.start },
           });
         }
       }
@@ -266,6 +299,8 @@ export const rule: Rule = {
   fix(finding, { model }) {
     const instr = instructionAt(model, finding.range.start.line);
     const stage = instr?.stage;
+    const jre = instr && stage && finding.data?.kind === 'packages' ? jreFix(model, stage, instr, finding.data.commandStart as number) : undefined;
+    if (jre || !stage) return jre;
     // Only the last stage: a build target before it (--target) would name the builder half.
     if (!stage || !stage.isFinal || stage !== model.stages[model.stages.length - 1]) return undefined;
     // A stage with an instruction the parser does not know, or one without the arguments it needs,
@@ -286,6 +321,22 @@ export const rule: Rule = {
     return undefined;
   },
 };
+
+/**
+ * The JRE in place of the JDK in the install at `commandStart`: only where each JDK is a plain
+ * word (no pin, whose version the JRE may not have; no quote, variable or glob) and no RUN of the
+ * stage or of one built on it runs a JDK tool.
+ */
+function jreFix(model: DockerfileModel, stage: Stage, instr: Instr, commandStart: number): Fix | undefined {
+  const cmd = instr.run?.commands.find((c) => c.start === commandStart);
+  if (!cmd || jdkRunsOn(model).get(stage)) return undefined;
+  const words = aptPackages(cmd).filter((w) => /jdk/.test(w.value));
+  const run = instr.run!;
+  const plain = (w: ShellWord) => DEBIAN_JDK.test(w.value) && model.text.slice(run.docOffset(w.start), run.docOffset(w.end - 1) + 1) === w.value;
+  if (!isAptInstall(cmd) || words.length === 0 || !words.every(plain)) return undefined;
+  const jres = words.map((w) => w.value.replace('-jdk', '-jre'));
+  return { title: `Install ${jres.join(', ')} instead ${JRE_REVIEW}`, edits: words.map((w, k) => ({ range: wordRange(model, run, w), newText: jres[k] })), preferred: false };
+}
 
 // ---------------------------------------------------------------------------------------------
 // The multi-stage rewrite
@@ -577,11 +628,11 @@ function javaFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   const last = stage.instructions[stage.instructions.length - 1];
   const jar = last && workdirAt(last) !== undefined ? resolvePath(words[j + 1] ?? '', workdirAt(last)!) : undefined;
   if (!jar || /[*?[]/.test(jar)) return undefined;
-  if (runsPrebuiltJar(stage)) {
+  if (!runsJdkProgram(stage)) {
     // Nothing to build: the same stage on a JRE. Only without RUNs, which the other base (Ubuntu
     // for eclipse-temurin, where openjdk:*-slim was Debian) might not run the same way.
     if (stage.instructions.some((i) => i.run)) return undefined;
-    return { title: `Run the jar on ${jre} (review: a JRE has no javac, jcmd or jstack)`, edits: [{ range: stage.from.imageRange, newText: jre }] };
+    return { title: `Run the jar on ${jre} ${JRE_REVIEW}`, edits: [{ range: stage.from.imageRange, newText: jre }] };
   }
   if (!onlyCommands(stage, (c) => JAVA_BUILD.test(programName(c)) || programName(c) === 'mkdir' || programName(c) === 'cp' || programName(c) === 'mv')) return undefined;
   return rewrite(model, stage, {
