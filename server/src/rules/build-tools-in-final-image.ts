@@ -161,7 +161,8 @@ function runtimeSuggestion(stage: Stage, sdk: Sdk, start: string): { text: strin
   if (!target) return { text: 'only the build output in a runtime image' };
   const alt = smallerAlternatives(image, stage.from.platform, { staticBinary: sdk === 'go' }).find((a) => a.reference === target);
   const to = alt?.estimate ?? estimateBaseImage(target, stage.from.platform);
-  const toText = to ? `${target} (about ${formatBytes(to.unpackedBytes)} base)` : target;
+  const label = sdk === 'java' ? target + otherVendor(image) : target;
+  const toText = to ? `${label} (about ${formatBytes(to.unpackedBytes)} base)` : label;
   const saving = from && to ? from.unpackedBytes - to.unpackedBytes : undefined;
   return {
     text: `${why} ${toText}`,
@@ -182,6 +183,9 @@ function jreFor(image: string): string | undefined {
   return m ? `eclipse-temurin:${m[1]}-jre${/alpine/.test(tag) ? '-alpine' : ''}` : undefined;
 }
 
+/** Said after the JRE {@link jreFor} names from another vendor's JDK (the JDKs it reads are Temurin, Corretto, OpenJDK's and, in gradle tags, GraalVM). */
+const otherVendor = (image: string) => (/corretto|openjdk|graal/.test(image) ? ", another vendor's build" : '');
+
 /** What a JRE lacks, for the titles of fixes that move to one. */
 const JRE_REVIEW = '(review: a JRE has no javac, jar, jcmd or jstack)';
 
@@ -200,7 +204,7 @@ export const rule: Rule = {
       'Splits the last stage into a builder and a final stage, for four shapes.',
       'Go: `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"`, the final stage is `gcr.io/distroless/static-debian12` (not with cgo: C toolchains or CGO_ENABLED=1).',
       'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the builder then runs `npm prune --omit=dev`, the final `-slim` stage copies the working directory.',
-      'Java: `mvn`/`gradle` and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` (`-jre-alpine` from Alpine); a JDK stage without RUNs gets that JRE as its FROM image instead.',
+      'Java: `mvn`/`gradle` and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` (`-jre-alpine` from Alpine; another vendor\'s build from Corretto or OpenJDK); a JDK stage without RUNs gets that JRE as its FROM image instead.',
       'Python wheels (on the apt finding): an official `python` image, not Alpine, whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (no `-e`, `--user`, `--target`, `--prefix`, `.`), apt and pip apart: the builder runs `pip wheel --wheel-dir /wheels`; the final `-slim` stage repeats the rest, installs with apt the packages that are not build packages and the runtime libraries of known `-dev` packages (`libpq5` for `libpq-dev`), not the compilers (`gcc`, `make`...; no other build package), and installs the wheels through a bind mount (BuildKit).',
       'ENV and WORKDIR are repeated; CMD, EXPOSE and the like move; a USER moves only when it exists there (numeric, root, the image\'s own).',
       'Not offered with HEALTHCHECK, ONBUILD, SHELL or other RUN commands (unknown runtime needs), nor where a line to repeat is not plain (variables, escapes, quotes but around a whole ENV or ARG value, flags but `--chown`, `--chmod`, `--from`, several sources into a destination without a trailing /) or a path to write has a blank.',
@@ -632,7 +636,7 @@ function javaFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     // Nothing to build: the same stage on a JRE. Only without RUNs, which the other base (Ubuntu
     // for eclipse-temurin, where openjdk:*-slim was Debian) might not run the same way.
     if (stage.instructions.some((i) => i.run)) return undefined;
-    return { title: `Run the jar on ${jre} ${JRE_REVIEW}`, edits: [{ range: stage.from.imageRange, newText: jre }] };
+    return { title: `Run the jar on ${jre}${otherVendor(image)} ${JRE_REVIEW}`, edits: [{ range: stage.from.imageRange, newText: jre }] };
   }
   if (!onlyCommands(stage, (c) => JAVA_BUILD.test(programName(c)) || programName(c) === 'mkdir' || programName(c) === 'cp' || programName(c) === 'mv')) return undefined;
   return rewrite(model, stage, {
@@ -640,7 +644,7 @@ function javaFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     copies: [[jar, jar]],
     users: /^(root|\d+(:\d+)?)$/,
     builderEdits: [],
-    title: `Build in a builder stage and ship only ${jar} on ${jre} (review: other runtime files are not copied)`,
+    title: `Build in a builder stage and ship only ${jar} on ${jre}${otherVendor(image)} (review: other runtime files are not copied)`,
   });
 }
 

@@ -6,6 +6,9 @@
  * purge -y --auto-remove ...)": purging the JDK removes the Java the image runs, and the JRE it
  * needs (openjdk-17-jre-headless) is about 231 MB by the same table, so the move saves about 79 MB.
  * The finding now names the JRE and counts the tools less the JREs.
+ *
+ * The SDK images of other vendors (amazoncorretto, openjdk...) were told to ship on
+ * eclipse-temurin:<v>-jre without saying that it is another vendor's build.
  */
 import * as assert from 'node:assert/strict';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
@@ -82,5 +85,20 @@ describe('build-tools-in-final-image: an installed JDK', () => {
     for (const word of ['openjdk-17-jdk-headless=17.0.13+11-2~deb12u1', 'openjdk-${V}-jdk-headless', '"openjdk-17-jdk-headless"', 'openjdk-17-jdk-headless:amd64', 'openjdk-17-jdk*']) {
       assert.deepEqual(fixes(install(word)).map((f) => f.title), [], word);
     }
+  });
+});
+
+describe('build-tools-in-final-image: a JRE of another vendor', () => {
+  it('says eclipse-temurin is another vendor\'s build for amazoncorretto and openjdk, in the message and the fix title', () => {
+    for (const image of ['amazoncorretto:17', 'openjdk:17-jdk-slim']) {
+      const text = `FROM ${image}\nCOPY app.jar /app.jar\nENTRYPOINT ["java","-jar","/app.jar"]\n`;
+      assert.match(found(text)[0].message, /eclipse-temurin:17-jre, another vendor's build/, image);
+      assert.match(fixes(text)[0].title, /eclipse-temurin:17-jre, another vendor's build/, image);
+    }
+    const maven = 'FROM maven:3.9-amazoncorretto-21\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\nENTRYPOINT ["java","-jar","/app/target/app.jar"]\n';
+    assert.match(found(maven)[0].message, /another vendor's build/);
+    assert.match(fixes(maven)[0].title, /another vendor's build/);
+    const temurin = 'FROM eclipse-temurin:17-jdk\nCOPY app.jar /app.jar\nENTRYPOINT ["java","-jar","/app.jar"]\n';
+    assert.doesNotMatch(found(temurin)[0].message + fixes(temurin)[0].title, /vendor/);
   });
 });
