@@ -75,8 +75,24 @@ export function isByteCompiled(pkg: string): boolean {
  * added package with that dependency had a templates file in dpkg's info, and no other had one.
  */
 function registersDebconfTemplates(d: Decoded, i: number): boolean {
-  const virtual = d.indexOf('debconf-2.0');
-  return virtual !== undefined && [...d.depends.of(i), ...d.preDepends.of(i)].some((group) => group.includes(virtual));
+  const virtual = d.debconfVirtual;
+  return virtual !== undefined && (d.depends.of(i).some((group) => group.includes(virtual)) || d.preDepends.of(i).some((group) => group.includes(virtual)));
+}
+
+/** Per name index: 0 not looked at yet, else TRAIT_KNOWN plus the traits below (kept for the server's life, 5,505 bytes). */
+let traitsOf: Uint8Array | undefined;
+const TRAIT_KNOWN = 1;
+const TRAIT_BYTE_COMPILED = 2;
+const TRAIT_DEBCONF = 4;
+
+function traits(d: Decoded, i: number): number {
+  traitsOf ??= new Uint8Array(d.count);
+  let t = traitsOf[i];
+  if (t === 0) {
+    t = TRAIT_KNOWN | (isByteCompiled(d.name(i)) ? TRAIT_BYTE_COMPILED : 0) | (registersDebconfTemplates(d, i) ? TRAIT_DEBCONF : 0);
+    traitsOf[i] = t;
+  }
+  return t;
 }
 
 /** Packages of the official-like `debian:bookworm` base, listed with dpkg-query inside it. */
@@ -104,6 +120,8 @@ interface Decoded {
   recommends: Relations;
   /** For a name, the packages that provide it. */
   providers: Map<number, number[]>;
+  /** The index of `debconf-2.0`, the virtual name packages with debconf templates depend on. */
+  debconfVirtual: number | undefined;
 }
 
 let decoded: Decoded | undefined;
@@ -221,6 +239,7 @@ function data(): Decoded {
     preDepends: new Relations(table.preDepends, count),
     recommends: new Relations(table.recommends, count),
     providers,
+    debconfVirtual: indexOf('debconf-2.0'),
   };
   return decoded;
 }
@@ -300,6 +319,17 @@ function chainNumber(estimate: AptEstimate): number {
 const estimates = new Map<string, AptEstimate>();
 const MAX_KEPT_ESTIMATES = 2_000;
 
+/**
+ * Scratch flags shared by all estimates (they never run inside one another): index `i` is added
+ * by this estimate or by an install before it since the last checkpoint when `added[i] === stamp`.
+ * Copying the whole 5,505-byte set of flags per estimate made two typed arrays' backing stores per
+ * install, much of an analysis's apt work in the collector.
+ */
+let added: Int32Array | undefined;
+let stamp = 0;
+/** The name indexes each estimate selected, in its order (its `packages`), for the estimates after it. */
+const selectedOf = new WeakMap<AptEstimate, readonly number[]>();
+
 function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEstimate {
   const d = data();
   // Flags by name index (5,505 names): what the base image has, what this install chose. A
@@ -317,18 +347,29 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
     }
     walked.push(e);
   }
-  const present = (from ? from.present : baseMask(d, base)).slice();
+  const before = from ? from.present : baseMask(d, base);
+  added ??= new Int32Array(d.count);
+  if (stamp === 0x7fffffff) {
+    added.fill(0);
+    stamp = 0;
+  }
+  const mark = ++stamp;
+  const flags = added;
   const earlier = (from?.earlier ?? 0) + walked.length;
   for (const e of walked) {
-    for (const name of e.packages) {
-      const i = d.indexOf(name);
-      if (i !== undefined) present[i] = 1;
+    const indexes = selectedOf.get(e);
+    if (indexes) for (let k = 0; k < indexes.length; k++) flags[indexes[k]] = mark;
+    else {
+      for (const name of e.packages) {
+        const i = d.indexOf(name);
+        if (i !== undefined) flags[i] = mark;
+      }
     }
   }
   const selected: number[] = [];
   const unknown: string[] = [];
 
-  const has = (i: number) => present[i] === 1;
+  const has = (i: number) => before[i] === 1 || flags[i] === mark;
   const isPackage = (i: number) => d.sizeKiB(i) !== undefined;
   /** Already satisfied: the name itself, or any package providing it, is present. */
   const satisfied = (i: number) => (isPackage(i) && has(i)) || (d.providers.get(i) ?? NONE).some(has);
@@ -337,7 +378,7 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
 
   const select = (i: number) => {
     if (has(i)) return;
-    present[i] = 1;
+    flags[i] = mark;
     selected.push(i);
   };
 
@@ -376,10 +417,10 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
   const names = selected.map((i) => d.name(i));
   const sizeOf = (i: number) => (d.sizeKiB(i) ?? 0) * 1024;
   const installedBytes = selected.reduce((sum, i) => sum + sizeOf(i), 0);
-  const compiled = selected.filter((i) => isByteCompiled(d.name(i))).reduce((sum, i) => sum + sizeOf(i), 0);
+  const compiled = selected.filter((i) => traits(d, i) & TRAIT_BYTE_COMPILED).reduce((sum, i) => sum + sizeOf(i), 0);
   const bytecodeBytes = Math.round(compiled * (opts.bytecodeRatio ?? PYTHON_BYTECODE.ratio));
   const book = opts.bookkeeping ?? { layer: APT_LAYER_BOOKKEEPING.bytes, debconfTemplates: DEBCONF_TEMPLATES_BACKUP.bytes, caCertificates: CA_CERTIFICATES_GENERATED.bytes };
-  const templates = selected.some((i) => registersDebconfTemplates(d, i));
+  const templates = selected.some((i) => traits(d, i) & TRAIT_DEBCONF);
   const certificates = selected.includes(d.indexOf('ca-certificates') ?? -1);
   const bookkeepingParts = { layer: selected.length === 0 ? 0 : book.layer, debconfTemplates: selected.length > 0 && templates ? book.debconfTemplates : 0, caCertificates: selected.length > 0 && certificates ? book.caCertificates : 0 };
   const bookkeepingBytes = bookkeepingParts.layer + bookkeepingParts.debconfTemplates + bookkeepingParts.caCertificates;
@@ -393,7 +434,13 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
     (bookkeepingBytes > 0 ? `, plus about ${Math.round(bookkeepingBytes / 100_000) / 10} MB of dpkg and debconf records${certificates ? " and ca-certificates' generated bundle" : ''} (measured)` : '');
   const estimate = Object.freeze({ bytes: installedBytes + bytecodeBytes + bookkeepingBytes, installedBytes, bytecodeBytes, bookkeepingBytes, bookkeepingParts: Object.freeze(bookkeepingParts), packages: Object.freeze(names), unknown: Object.freeze(unknown), basis });
   if (opts.after) madeAfter.set(estimate, opts.after);
-  if ((earlier + 1) % CHECKPOINT_EVERY === 0) checkpoints.set(estimate, { base, present, earlier: earlier + 1 });
+  selectedOf.set(estimate, selected);
+  if ((earlier + 1) % CHECKPOINT_EVERY === 0) {
+    // The flags after this install: the ones before it, the installs walked and its own.
+    const present = before.slice();
+    for (let i = 0; i < present.length; i++) if (flags[i] === mark) present[i] = 1;
+    checkpoints.set(estimate, { base, present, earlier: earlier + 1 });
+  }
   return estimate;
 }
 

@@ -203,6 +203,30 @@ describe('apt size model', () => {
     assert.deepEqual(third.packages, estimateAptInstall(['git'], { recommends: false, after }).packages);
   });
 
+  it('adds each package once along long chains made in turn (past the kept flags of every 16th install), as one install of them all would', () => {
+    // Two chains of 40 installs, made alternately (their flags must not mix), each install a
+    // package with Recommends: what they add is what one install of all of them adds, none twice.
+    const names = ['curl', 'git', 'openssh-client', 'wget', 'gnupg', 'jq', 'less', 'vim', 'procps', 'unzip', 'xz-utils', 'make', 'gcc', 'python3', 'tzdata', 'locales', 'build-essential', 'libpq-dev', 'libssl-dev', 'pkg-config'];
+    const chains: { last?: ReturnType<typeof estimateAptInstall>; added: string[]; asked: string[] }[] = [{ added: [], asked: [] }, { added: [], asked: [] }];
+    for (let k = 0; k < 40; k++) {
+      for (const [c, chain] of chains.entries()) {
+        const pkg = names[(k * 7 + c * 3) % names.length];
+        chain.last = estimateAptInstall([pkg], { recommends: true, after: chain.last });
+        for (const p of chain.last.packages) assert.ok(!chain.added.includes(p), `chain ${c}, install ${k + 1} (${pkg}): ${p} was added before`);
+        chain.added.push(...chain.last.packages);
+        chain.asked.push(pkg);
+      }
+    }
+    for (const chain of chains) {
+      assert.match(chain.last!.basis, /the 39 apt-get installs before this one/);
+      const all = estimateAptInstall([...new Set(chain.asked)], { recommends: true });
+      for (const p of chain.added) assert.ok(!OFFICIAL_BASE_PACKAGES.has(p), `${p} is in the base`);
+      assert.deepEqual(new Set(chain.added).size, chain.added.length);
+      // Alternatives may be chosen otherwise in another order; these packages have none that differ.
+      assert.deepEqual([...chain.added].sort(), [...all.packages].sort());
+    }
+  });
+
   it('follows Recommends of the later install only for what it adds, each install with its own flag', () => {
     const lean = estimateAptInstall(['curl'], { recommends: false });
     const full = estimateAptInstall(['curl'], { recommends: true });
