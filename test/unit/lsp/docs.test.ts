@@ -1,7 +1,8 @@
 /**
  * Diagnostics link to a rule's section of docs/rules.md by its lines (server/src/lsp/docs.ts): every
  * rule's link names lines that begin at its heading and end after its silencing paragraph, in the
- * generated page itself, and the section they select holds the same text as the rule's own page.
+ * generated page itself, and the section they select holds the same text as the rule's own page
+ * (but for its Stages text, said once at the top of the page).
  * The diagnostics in .dockerignore files link to the lines of docs/dockerignore.md's section that
  * explains them.
  */
@@ -28,10 +29,17 @@ describe('rule doc links', () => {
       const selected = page.slice(first - 1, end - 1);
       assert.equal(selected[0], `## ${rule.id}`);
       assert.match(selected.at(-1)!, new RegExp(`^\`# size-hints ignore=${rule.id}\``));
-      // The rule's own page, a heading level up, minus its generated-by comment.
+      // The rule's own page, a heading level up, minus its generated-by comment and its Stages
+      // section: this page says the Stages text most rules share once, at its top, and each
+      // heading line says which applies.
       const own = fs.readFileSync(path.join(ROOT, 'docs', 'rules', `${rule.id}.md`), 'utf8').split('\n');
       const body = own.slice(0, own.findIndex((l) => l.startsWith('<!-- generated'))).join('\n').trimEnd();
-      assert.equal(selected.map((l) => (l.startsWith('##') ? l.slice(1) : l)).join('\n'), body);
+      const stages = /\n## Stages\n\n(.*)\n/.exec(body)?.[1];
+      const note = stages === 'Reported in every stage.' ? ' · stages: all' : ' · stages: those of the final image (see the top)';
+      assert.ok(stages === 'Reported in every stage.' || (stages && page.slice(0, first).some((l) => l.startsWith('Stages, ') && l.endsWith(`: ${stages}`))), `${rule.id}: its Stages text is neither "every stage" nor the top's`);
+      assert.ok(selected[2].endsWith(note), `${rule.id}: the heading line does not end with "${note}"`);
+      const shown = selected.map((l, k) => (k === 2 ? l.slice(0, -note.length) : l.startsWith('##') ? l.slice(1) : l)).join('\n');
+      assert.equal(shown, body.replace(/\n## Stages\n\n.*\n/, ''));
     });
   }
 
