@@ -126,11 +126,16 @@ function runsJdkProgram(stage: Stage): boolean {
 
 /** For each stage: whether it or a stage whose layers build on it {@link runsJdkProgram}. */
 function jdkRunsOn(model: DockerfileModel): Map<Stage, boolean> {
-  const runs = new Map(model.stages.map((s) => [s, runsJdkProgram(s)]));
+  // Once per model: each fix asks (a file of n JDK installs asked it n times, quadratic in Apply all).
+  let runs = jdkRunsByModel.get(model);
+  if (runs) return runs;
+  runs = new Map(model.stages.map((s) => [s, runsJdkProgram(s)]));
   // A FROM names an earlier stage: backwards, each stage has heard from all built on it.
   for (const s of [...model.stages].reverse()) if (s.from.stage && runs.get(s)) runs.set(s.from.stage, true);
+  jdkRunsByModel.set(model, runs);
   return runs;
 }
+const jdkRunsByModel = new WeakMap<DockerfileModel, Map<Stage, boolean>>();
 
 /** The runtime a stage of this SDK would move to, with its size, for the message; the saving counts from the image `start`. */
 function runtimeSuggestion(stage: Stage, sdk: Sdk, start: string): { text: string; saving?: number; basis?: string } {
@@ -216,7 +221,6 @@ export const rule: Rule = {
     const { model } = ctx;
     const out: RawFinding[] = [];
     let devFindings: RawFinding[] | undefined;
-    let jdkRuns: Map<Stage, boolean> | undefined;
     for (const stage of model.stages) {
       if (!stage.layersInFinal) continue;
       const image = stage.from.image;
@@ -282,7 +286,7 @@ export const rule: Rule = {
             const jres = installed.manager === 'apt' ? jdks.map((n) => n.replace('-jdk', '-jre')) : [];
             const jre = jres.length ? estimateAptInstall(jres, opts) : undefined;
             const bytes = estimate && jre?.unknown.length === 0 ? estimate.bytes - jre.bytes : undefined;
-            const builds = (jdkRuns ??= jdkRunsOn(model)).get(stage);
+            const builds = jdkRunsOn(model).get(stage);
             const named = jres.join(', ') || 'a JRE package';
             advice = `A JRE runs Java: ${builds ? `build in a builder stage and install ${named} here` : `install ${named} instead${tools.length > jdks.length ? ', the others in a builder stage' : ''}`}${bytes ? `: about ${formatBytes(bytes)} smaller` : ''}.`;
             saving = bytes ? { bytes, basis: aptBasis(`${estimate!.basis}; less the JRE: ${jre!.basis}`, stage) } : { basis: `${saving.basis}, less a JRE's` };
@@ -304,19 +308,12 @@ export const rule: Rule = {
     const instr = instructionAt(model, finding.range.start.line);
     const stage = instr?.stage;
     const jre = instr && stage && finding.data?.kind === 'packages' ? jreFix(model, stage, instr, finding.data.commandStart as number) : undefined;
-    if (jre || !stage) return jre;
-    // Only the last stage: a build target before it (--target) would name the builder half.
-    if (!stage || !stage.isFinal || stage !== model.stages[model.stages.length - 1]) return undefined;
-    // A stage with an instruction the parser does not know, or one without the arguments it needs,
-    // does not build as it is; the rewrite would copy that line into a second stage (one more
-    // error), so it is not offered there.
-    if (stage.instructions.some((i) => !INSTRUCTIONS.has(i.keyword) || i.node.getArguments().length < (i.keyword === 'COPY' || i.keyword === 'ADD' ? 2 : 1))) return undefined;
-    // Only a plain one-line `FROM image [AS name]`: anything else is malformed or too unusual to rewrite.
-    const from = stage.fromInstr;
-    const fromArgs = from.node.getArguments().map((a) => a.getValue());
-    const plain = fromArgs.length === 1 || (fromArgs.length === 3 && fromArgs[1].toUpperCase() === 'AS');
-    if (from.range.start.line !== from.range.end.line || !plain) return undefined;
-    if (finding.data?.kind === 'packages') return pythonFix(model, stage);
+    if (jre || !stage || !rewritable(model, stage)) return jre;
+    // The same rewrite for every finding of the stage: made once (a fix each walked the stage, quadratic in Apply all).
+    if (finding.data?.kind === 'packages') {
+      if (!pythonFixes.has(stage)) pythonFixes.set(stage, pythonFix(model, stage));
+      return pythonFixes.get(stage);
+    }
     if (finding.data?.kind !== 'sdk' || stage.fromInstr !== instr) return undefined;
     const sdk = finding.data.sdk;
     if (sdk === 'go') return goFix(model, stage);
@@ -326,6 +323,30 @@ export const rule: Rule = {
   },
 };
 
+/** Whether the multi-stage rewrite may be offered in `stage`, worked out once per stage. */
+function rewritable(model: DockerfileModel, stage: Stage): boolean {
+  let ok = rewritables.get(stage);
+  if (ok === undefined) {
+    const from = stage.fromInstr;
+    const fromArgs = from.node.getArguments().map((a) => a.getValue());
+    ok =
+      // Only the last stage: a build target before it (--target) would name the builder half.
+      stage.isFinal &&
+      stage === model.stages[model.stages.length - 1] &&
+      // A stage with an instruction the parser does not know, or one without the arguments it needs,
+      // does not build as it is; the rewrite would copy that line into a second stage (one more
+      // error), so it is not offered there.
+      !stage.instructions.some((i) => !INSTRUCTIONS.has(i.keyword) || i.node.getArguments().length < (i.keyword === 'COPY' || i.keyword === 'ADD' ? 2 : 1)) &&
+      // Only a plain one-line `FROM image [AS name]`: anything else is malformed or too unusual to rewrite.
+      from.range.start.line === from.range.end.line &&
+      (fromArgs.length === 1 || (fromArgs.length === 3 && fromArgs[1].toUpperCase() === 'AS'));
+    rewritables.set(stage, ok);
+  }
+  return ok;
+}
+const rewritables = new WeakMap<Stage, boolean>();
+const pythonFixes = new WeakMap<Stage, Fix | undefined>();
+
 /**
  * The JRE in place of the JDK in the install at `commandStart`: only where each JDK is a plain
  * word (no pin, whose version the JRE may not have; no quote, variable or glob) and no RUN of the
@@ -333,11 +354,11 @@ export const rule: Rule = {
  */
 function jreFix(model: DockerfileModel, stage: Stage, instr: Instr, commandStart: number): Fix | undefined {
   const cmd = instr.run?.commands.find((c) => c.start === commandStart);
-  if (!cmd || jdkRunsOn(model).get(stage)) return undefined;
+  if (!cmd || !isAptInstall(cmd)) return undefined;
   const words = aptPackages(cmd).filter((w) => /jdk/.test(w.value));
   const run = instr.run!;
   const plain = (w: ShellWord) => DEBIAN_JDK.test(w.value) && model.text.slice(run.docOffset(w.start), run.docOffset(w.end - 1) + 1) === w.value;
-  if (!isAptInstall(cmd) || words.length === 0 || !words.every(plain)) return undefined;
+  if (words.length === 0 || !words.every(plain) || jdkRunsOn(model).get(stage)) return undefined;
   const jres = words.map((w) => w.value.replace('-jdk', '-jre'));
   return { title: `Install ${jres.join(', ')} instead ${JRE_REVIEW}`, edits: words.map((w, k) => ({ range: wordRange(model, run, w), newText: jres[k] })), preferred: false };
 }

@@ -91,6 +91,17 @@ describe('linear in the commands of a RUN', function () {
     );
   });
 
+  it("build-tools-in-final-image's fixes: which stages run a JDK tool, whether the stage may be rewritten and its rewrite are worked out once, not per install", () => {
+    for (const pkg of ['openjdk-17-jdk-headless', 'gcc-12']) {
+      assertLinear(
+        `build-tools-in-final-image fixes of ${pkg}`,
+        (n) => `FROM debian:bookworm-slim\n${Array.from({ length: n }, (_, i) => `RUN apt-get install -y ${pkg} && echo ${i}\n`).join('')}CMD ["java", "-jar", "/app.jar"]\n`,
+        (text) => analyze(text, ENV),
+        (analysis) => analysis.findings.filter((f) => f.ruleId === 'build-tools-in-final-image').forEach((f) => fixFor(analysis, f, ENV)),
+      );
+    }
+  });
+
   it("apt-recommends' fixes on one long line: whether an edit ends a line in a hidden continuation reads the line's end, not all of it", () => {
     assertLinear(
       'apt-recommends fixes on one line',
