@@ -47,7 +47,7 @@ describe('a Dockerfile outside the workspace folders', () => {
     fs.rmSync(file);
     note(`deleted ${path.basename(file)}`);
   };
-  /** A step that fails says what VS Code reported and how many file events reached the server: a lost event and a slow analysis look alike otherwise. */
+  /** A step that fails says what the test wrote and how many file events reached the server: a lost event and a slow analysis look alike otherwise. */
   const step = async <T>(waiting: Promise<T>): Promise<T> => {
     try {
       return await waiting;
@@ -98,8 +98,10 @@ describe('a Dockerfile outside the workspace folders', () => {
       .filter((d) => ['context-without-dockerignore', 'copy-source-ignored'].includes(codeOf(d)))
       .map((d) => `${codeOf(d)}@${d.range.start.line}`)
       .sort();
+  const findingsText = () => findings().join(', ') || 'none';
+  const findingsAre = (expected: string[]) => () => JSON.stringify(findings()) === JSON.stringify(expected);
   const waitForFindings = (what: string, expected: string[], timeoutMs = STEP_MS) =>
-    waitFor(() => `${what}: expected ${expected.join(', ') || 'none'}, have ${findings().join(', ') || 'none'}`, () => JSON.stringify(findings()) === JSON.stringify(expected), timeoutMs);
+    waitFor(() => `${what}: expected ${expected.join(', ') || 'none'}, have ${findingsText()}`, findingsAre(expected), timeoutMs);
 
   before(() => {
     dir = fs.realpathSync(fs.mkdtempSync(path.join(os.tmpdir(), 'dsh-outside-')));
@@ -121,11 +123,9 @@ describe('a Dockerfile outside the workspace folders', () => {
     // openTextDocument stays open for up to 3 minutes after its editor closes.
     await vscode.commands.executeCommand('vscode.open', uri);
     await step(waitForFindings('before any .dockerignore', ['context-without-dockerignore@2']));
-    const findingsAre = (expected: string[]) => () => JSON.stringify(findings()) === JSON.stringify(expected);
-    const have = () => findings().join(', ') || 'none';
-    await actUntil('copy-source-ignored@1 once .dockerignore excludes notes.txt', () => write(ignorePath, 'notes.txt\n'), findingsAre(['copy-source-ignored@1']), have);
-    await actUntil('no finding once .dockerignore excludes *.log only', () => write(ignorePath, '*.log\n'), findingsAre([]), have);
-    await actUntil('context-without-dockerignore@2 once .dockerignore is deleted', deletion(ignorePath, '*.log\n'), findingsAre(['context-without-dockerignore@2']), have);
+    await actUntil('copy-source-ignored@1 once .dockerignore excludes notes.txt', () => write(ignorePath, 'notes.txt\n'), findingsAre(['copy-source-ignored@1']), findingsText);
+    await actUntil('no finding once .dockerignore excludes *.log only', () => write(ignorePath, '*.log\n'), findingsAre([]), findingsText);
+    await actUntil('context-without-dockerignore@2 once .dockerignore is deleted', deletion(ignorePath, '*.log\n'), findingsAre(['context-without-dockerignore@2']), findingsText);
   }).timeout(testTimeout(4));
 
   it('sees a project file created beside it: the .dockerignore its fix creates gets Python entries', async () => {
