@@ -476,8 +476,11 @@ export interface IndexUse {
   refreshes(c: ShellCommand): boolean;
 }
 
-/** apt's lists in /var/lib/apt/lists: apt-get install reads them, apt-get update fetches them. */
-export const APT_LISTS_USE: IndexUse = { needs: (c) => isAptInstall(c), refreshes: (c) => isAptUpdate(c) };
+/**
+ * apt's lists in /var/lib/apt/lists: an install reads them, and so do build-dep and an upgrade
+ * (without them it upgrades nothing, and exits 0); apt-get update fetches them.
+ */
+export const APT_LISTS_USE: IndexUse = { needs: (c) => APT_PROGRAMS.has(programName(c)) && /^(install|build-dep)$|upgrade$/.test(subcommand(c)?.value ?? ''), refreshes: isAptUpdate };
 
 /** Per model and index: for each instruction, the later RUN of its image that reads the index it leaves. */
 const indexReaders = new WeakMap<DockerfileModel, Map<IndexUse, Map<Instr, Instr | undefined>>>();

@@ -9,7 +9,7 @@
  * flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { commandRange, hasFlag, indexRefreshOnly, isAptInstall, isAptUpdate, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
+import { APT_LISTS_USE, commandRange, hasFlag, indexRefreshOnly, isAptUpdate, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
@@ -295,9 +295,9 @@ export const rule: Rule = {
     fix: [
       'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists. When the COPY already has the same flag (`COPY --chown=app:app` then `chown -R app:app`), only the command goes. A source that may be a file or a folder (`COPY app /app`: no trailing slash, no extension) gets the fix only when the scan of the build context found a folder at the top of the context.',
       'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`. `test -d x && chmod 755 x` as the RUN\'s last list ran in every build that succeeded, and keeps its fix.',
-      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt-get install uses the apt lists), relative paths mean the same there, no user or group is created in between for a `chown` by name, a successful build ran the command (as for the flag above), and the path was not written in a `-c` script the reader cannot place.',
+      'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt install or upgrade uses the apt lists), relative paths mean the same there, no user or group is created in between for a `chown` by name, a successful build ran the command (as for the flag above), and the path was not written in a `-c` script the reader cannot place.',
       'Otherwise, when the writing RUN is directly above, the two RUNs are merged into one (shell form without flags, no `cd`/`export` in the first), which leaves the command where it runs; not when the second RUN is more than one list joined by `&&` (an `||`, a `;`, a list run with `&`): joined after the first, a failure of the first would then no longer fail the build.',
-      'Deleting copied files has no fix: when a RUN only needs them while it runs (installers, wheels from a builder stage), use a bind mount (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`); otherwise copy less (`.dockerignore`, narrower COPY sources).',
+      'Deleting copied files has no fix: bind-mount what a RUN needs only while it runs (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`), or copy less.',
     ].join(' '),
   },
   contextKey: contextCopyKey,
@@ -507,7 +507,7 @@ function usesWritten(instr: Instr, writes: Write[], cdUses: boolean): (c: ShellC
       return paths.some((p) => w.value.includes(p) || (resolved !== undefined && overlaps(resolved, p)));
     });
   const needsLists = writes.some((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
-  return (c) => mentions(wordsAndRedirects(c)) || (needsLists && isAptInstall(c)) || (cdUses && programName(c) === 'cd');
+  return (c) => mentions(wordsAndRedirects(c)) || (needsLists && APT_LISTS_USE.needs(c)) || (cdUses && programName(c) === 'cd');
 }
 
 /** The first of `between` that uses what `writes` wrote: a RUN with a command `uses` accepts or working below it, a COPY or ADD naming it. */
