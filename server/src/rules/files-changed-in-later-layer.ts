@@ -177,7 +177,7 @@ interface Piece {
  * What the change costs; `note` is said after the figure (the apt lists' on an Ubuntu base are
  * Debian bookworm's, aptLists). A figure for copies comes with the pieces it adds up.
  */
-function cost(model: DockerfileModel, change: Change, writes: Write[], env: AnalysisEnvironment): SizeEstimate & { note?: string; pieces?: Piece[] } {
+function cost(model: DockerfileModel, instr: Instr, change: Change, writes: Write[], env: AnalysisEnvironment): SizeEstimate & { note?: string; pieces?: Piece[]; floor?: boolean } {
   const lists = writes.find((w) => w.kind === 'cache' && w.path === '/var/lib/apt/lists');
   // One lists figure however many updates wrote them: a second `apt-get update` in a later RUN
   // rewrites only what the mirror changed since the first. Measured (dockerd 20.10.24, classic and
@@ -204,7 +204,10 @@ function cost(model: DockerfileModel, change: Change, writes: Write[], env: Anal
       pieces = parts && [...pieces, ...parts];
     }
   }
-  if (pieces) return { bytes: pieces.reduce((n, p) => n + p.bytes, 0), basis: `${files} as the build context scan measured them${again}`, pieces };
+  // A RUN run where a recursive change reaches (`RUN composer install` in /var/www/html, then
+  // `chown -R www-data /var/www/html`) wrote files no tracked write names: the figure is a floor.
+  const floor = !!pieces && change.recursive && ranInside(instr, change);
+  if (pieces) return { bytes: pieces.reduce((n, p) => n + p.bytes, 0), basis: `${floor ? 'at least ' : ''}${files} as the build context scan measured them${again}`, pieces, floor };
   return { basis: `the size of ${files}${again}` };
 }
 
@@ -229,6 +232,12 @@ function changedParts(model: DockerfileModel, change: Change, writes: Write[], i
     pieces.push({ instr, path: rel, bytes: measured.bytes });
   }
   return pieces;
+}
+
+/** True when a RUN of `instr`'s image before it had a WORKDIR at or below a target of the change. */
+function ranInside(instr: Instr, change: Change): boolean {
+  for (let s = instr.stage; s; s = s.from.stage) if (s.instructions.some((i) => i.run && i.index < instr.index && change.targets.some((t) => isAtOrBelow(workdirAt(i) ?? '', t.prefix)))) return true;
+  return false;
 }
 
 /**
@@ -263,8 +272,8 @@ export function restoredBytes(model: DockerfileModel, instr: Instr, cmd: ShellCo
   const found = action === 'chmod' || action === 'chown' ? changedWrites(model, instr, cmd, env.context) : undefined;
   const writes = found?.writes.filter((w) => !stored.get(w.instr)?.some((p) => p.path === undefined));
   if (!found || !writes?.length) return undefined;
-  const { bytes, basis, pieces } = cost(model, found.change, writes, env);
-  if (bytes === undefined || !pieces) return { basis };
+  const { bytes, basis, pieces, floor } = cost(model, instr, found.change, writes, env);
+  if (bytes === undefined || !pieces || floor) return { basis };
   let added = 0;
   for (const p of pieces) {
     const before = stored.get(p.instr) ?? [];
@@ -291,10 +300,10 @@ export const rule: Rule = {
     why: 'Each instruction adds a layer; nothing removes bytes from an earlier one. `rm` in a later layer only hides the files, and `chmod`/`chown` copy every file they touch into the new layer, so the image stores them twice. Tracked writes: COPY/ADD destinations, `curl -o`/`-O`, `wget`, `tar -x -C`, `unzip -d`, `git clone`, `cp`/`mv` targets (`mv a.bin dir/` writes `dir/a.bin`; a `chmod` or `chown` without `-R` counts for a target taken to be a file: a source with an extension moved into a folder, to a name with an extension, or with `-T`), and the apt lists, pip and npm caches a RUN leaves behind. Relative paths are read against the WORKDIR and the `cd`s run before them in the RUN; after a `cd` that cannot be followed (a variable, a subshell, a condition) they are not judged.',
     incorrect: 'COPY app /app\nRUN chmod -R 755 /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt\nRUN rm /tmp/tool.tgz',
     correct: '# syntax=docker/dockerfile:1\nCOPY --chmod=755 app /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt && rm /tmp/tool.tgz',
-    sizeImpact: `For a deletion, the size of the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}: apt-lists-kept's figure when shown); for chmod/chown, the size of the touched files again. For COPY, the size of the copied files: given when a scan of the build context measured what the change covers, a whole copy or, in a copy of one context folder (\`COPY . /app\`, \`COPY app /srv\`), a top-level entry, a heavy folder such as .git or node_modules, or a folder up to three levels deep such as app/cache/tmp (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63). A path such a copy did not bring, because the scan found nothing there in the build context and no other tracked write put anything there, is not reported: the command deletes or changes nothing of an earlier layer there.`,
+    sizeImpact: `For a deletion, the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}: apt-lists-kept's figure when shown); for chmod/chown, the touched files again. For COPY, what a scan of the build context measured of what the change covers: a whole copy or, in a copy of one context folder (\`COPY . /app\`), a top-level entry, a heavy folder such as .git or node_modules, or a folder up to three levels deep (reports of 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63); at least that after a RUN in a folder a recursive change covers (\`composer install\`, then \`chown -R\`), whose files are not tracked. A path such a copy did not bring (the scan found nothing there, nor another tracked write) is not reported.`,
     fix: [
       'COPY/ADD followed by `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal modes only; needs BuildKit, i.e. Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and removes the command from the RUN (the whole RUN if nothing is left); for a copied directory a non-recursive command on the directory itself stays, since COPY does not change a directory that already exists. When the COPY already has the same flag (`COPY --chown=app:app` then `chown -R app:app`), only the command goes. A source that may be a file or a folder (`COPY app /app`: no trailing slash, no extension) gets the fix only when the scan of the build context found a folder at the top of the context.',
-      'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`. `test -d x && chmod 755 x` as the RUN\'s last list ran in every build that succeeded, and keeps its fix.',
+      'Not offered when the destination is a system directory (`/usr`, `/etc`, ...) whose other files the recursive command also changed, when an earlier instruction wrote below the destination, when the owner is a name created after the COPY, for symbolic modes (`+x`), or when a successful build may not have run the command (the flag would make it unconditional): inside an `if`, a loop, a `case` or a function; after an `&&` or `||` whose failure the script tolerates, that is in any list but the script\'s last (`test -d x && chmod 755 x; echo done`: a RUN fails only on its last list\'s status) or in one with an `||` (`test -f x && chown app x || true`); in the background (`&`); or after an `exit`, `return` or `exec`.',
       'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt install or upgrade uses the apt lists), relative paths mean the same there, no user or group is created in between for a `chown` by name, a successful build ran the command (as for the flag above), and the path was not written in a `-c` script the reader cannot place.',
       'Otherwise, when the writing RUN is directly above, the two RUNs are merged into one (shell form without flags, no `cd`/`export` in the first), which leaves the command where it runs; not when the second RUN is more than one list joined by `&&` (an `||`, a `;`, a list run with `&`): joined after the first, a failure of the first would then no longer fail the build.',
       'Deleting copied files has no fix: bind-mount what a RUN needs only while it runs (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`), or copy less.',
@@ -315,9 +324,9 @@ export const rule: Rule = {
           if (!found) continue;
           const { change, writes } = found;
           const where = listWrites(writes);
-          const { note, bytes, basis } = cost(model, change, writes, env);
+          const { note, bytes, basis, floor } = cost(model, instr, change, writes, env);
           const saving: SizeEstimate = bytes === undefined ? { basis } : { bytes, basis };
-          const size = bytes !== undefined ? `about ${formatBytes(bytes)}${note ?? ''}` : basis;
+          const size = bytes !== undefined ? `${floor ? 'at least ' : ''}about ${formatBytes(bytes)}${note ?? ''}` : basis;
           const effect = change.action === 'rm' ? 'the bytes stay in that layer' : 'the files are copied into this layer and stored twice';
           const advice = writes.every((w) => w.kind === 'copy')
             ? change.action === 'rm'
