@@ -241,6 +241,16 @@ function unsizedCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, 
   return `${what}; size not known (${pm === 'yarn' ? 'yarn.lock' : 'pnpm-lock.yaml'} is not read)`;
 }
 
+/**
+ * npm's flag that leaves the devDependencies out: --production for npm 6, the npm of node:14 and
+ * older (it ignores --omit=dev: npm 6.14.18 installed them; npm 11 still takes --production).
+ */
+function npmFlag(stage: Stage): string {
+  let root = stage;
+  while (root.from.stage) root = root.from.stage;
+  return /^node:(\d|1[0-4])\b/.test(root.from.image ?? '') ? '--production' : '--omit=dev';
+}
+
 /** How a yarn or pnpm user installs or prunes without the devDependencies, for messages (and the flag a fix adds). */
 function prodWays(pm: 'yarn' | 'pnpm', berry: boolean): { flag?: string; install: string; prune: string } {
   if (pm === 'pnpm') return { flag: '--prod', install: '`pnpm install --prod`', prune: '`pnpm prune --prod`' };
@@ -265,7 +275,7 @@ export const rule: Rule = {
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
     sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table (a build takes the newest versions that fit, which may differ). Either when the table knows at least half of them, as "at least" when it lacks some. Otherwise ${BASIS} (${DEV.basis}). For yarn and pnpm not known: their lockfiles are not read. No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
-    fix: 'Inserts `--omit=dev` after the subcommand (yarn 1: `--production`, pnpm: `--prod`; none where the yarn may be 2+, which fails on it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead; for `npm run build` in a stage FROM a node image, build-tools-in-final-image reports that on the FROM line, with this figure and a builder-stage rewrite, and this rule does not, unless that one is off or ignored there. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are reported only when a `COPY --from` carries the node_modules they install into it and no later `npm prune --omit=dev` or `npm ci --omit=dev` of the stage (or of one built on it) drops them; not reported either: images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
+    fix: 'Inserts `--omit=dev` after the subcommand (npm 6 of node:14 and older: `--production`; yarn 1: `--production`, pnpm: `--prod`; none where the yarn may be 2+, which fails on it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead; `npm run build` in a stage FROM a node image is reported by build-tools-in-final-image (with a builder-stage rewrite) unless that rule is off or ignored there. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. Stages whose layers do not reach the final image are reported only when a `COPY --from` carries the node_modules they install into it and no later prune or install without them in the stage (or one built on it) drops them; not reported either: images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
   },
   // Whether the image starts tests or a development server is read from the final stage, for a
   // builder's family too. A builder's install gets no fix: what copies its node_modules (another
@@ -313,7 +323,8 @@ export const rule: Rule = {
         const dev = laterDevUse(instr, cmd, model, (uses ??= devUses(model)));
         // yarn.lock and pnpm-lock.yaml are not read: no figure for their installs.
         const cost = own?.cost ?? (other ? unsizedCost(env, instr, cmd, other) : BASIS);
-        const ways = other ? prodWays(other.pm, berry) : { flag: '--omit=dev', install: '`npm ci --omit=dev`', prune: '`npm prune --omit=dev`' };
+        const flag = npmFlag(instr.stage);
+        const ways = other ? prodWays(other.pm, berry) : { flag, install: `\`npm ci ${flag}\``, prune: `\`npm prune ${flag}\`` };
         const pm = other?.pm ?? 'npm';
         // corepack may run yarn 2+ here (package.json's packageManager, not known): both ways.
         const unsure = other?.pm === 'yarn' && !berry && corepackMayRunBerry(instr, cmd, env.context);
@@ -350,7 +361,7 @@ export const rule: Rule = {
     const npm = npmInstallWord(found.cmd);
     const other = npm ? undefined : yarnPnpmInstall(found.instr, found.cmd, false);
     const word = npm ?? other?.word;
-    const flag = other ? prodWays(other.pm, false).flag : '--omit=dev';
+    const flag = other ? prodWays(other.pm, false).flag : npmFlag(found.instr.stage!);
     if (!word) return undefined;
     return { title: `Install without devDependencies (${flag})`, edits: [insertAfterWord(model, found.run, word, ` ${flag}`)] };
   },
