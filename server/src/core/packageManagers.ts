@@ -1000,6 +1000,9 @@ export function appendRepair(model: DockerfileModel, instr: Instr, command: stri
  * the previous command) and anything else that would glue the cleanup onto it.
  */
 export function verifiedAppend(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
+  // rm reads a later word that starts with `-` as an option too (a cache folder from `ENV X=-x`:
+  // `rm -rf -x/cache` fails the build): not appended.
+  if (/^rm -\w+ (.* )?['"]?-/.test(command)) return undefined;
   // Every finding of a cache rule in a RUN gets the same repair: checked once per model, RUN and
   // command (a check per finding parsed the RUN again for each, quadratic in a long RUN's installs).
   // A command of plain words parses as the same words wherever another one does, so all of them

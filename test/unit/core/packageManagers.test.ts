@@ -4,7 +4,7 @@
  */
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
-import { analyze } from '../../../server/src/core/analyze';
+import { analyze, fixFor } from '../../../server/src/core/analyze';
 import { appendToRun, normalizeCachePath, pathCovers, ranInBackground } from '../../../server/src/core/commands';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
@@ -242,6 +242,21 @@ describe('verifiedAppend: the appended cleanup checked on the RUN alone', () => 
     const model = buildModel(text);
     assert.equal(verifiedAppend(model, model.instructions[1], 'npm cache clean --force'), undefined);
     assert.equal(wholeFile(model, model.instructions[1], 'npm cache clean --force'), undefined);
+  });
+
+  it('appends no rm whose operand starts with `-`, which rm reads as an option (found by the context property with a random seed)', () => {
+    const model = buildModel('FROM python:3.12-slim\nRUN pip install x\n');
+    const run = model.instructions[1];
+    for (const command of ['rm -rf --no-cache-dir/cache --no-cache-dir/artifacts', 'rm -rf /a -b', "rm -f '-x.tar.gz'"]) assert.equal(verifiedAppend(model, run, command), undefined, command);
+    for (const command of ['rm -rf /a/b-c /d-e', 'rm -f /tmp/x-1.tar.gz', 'npm cache clean --force']) assert.ok(verifiedAppend(model, run, command), command);
+    // Through the rule: a POETRY_CACHE_DIR that starts with `-` gets the finding, not the fix.
+    const text = 'FROM python:3.12-slim\nENV POETRY_CACHE_DIR=--no-cache-dir\nWORKDIR /app\nRUN poetry install --only main\n';
+    const analysis = analyze(text, { context: {} });
+    const found = analysis.findings.filter((f) => f.ruleId === 'poetry-cache-kept');
+    assert.equal(found.length, 1);
+    assert.equal(fixFor(analysis, found[0], { context: {} }), undefined);
+    const plain = analyze(text.replace('=--', '=/'), { context: {} });
+    assert.equal(fixFor(plain, plain.findings.find((f) => f.ruleId === 'poetry-cache-kept')!, { context: {} })?.title, 'Clean up in the same RUN (rm -rf /no-cache-dir/cache /no-cache-dir/artifacts)');
   });
 
   it('decides as the whole-file check on random and mutated Dockerfiles (property)', function () {
