@@ -204,6 +204,19 @@ export function installsRecommends(model: DockerfileModel, instr: Instr, cmd: Sh
   return !(instr.run && recommendsOffInConfig(model, instr, instr.run, cmd));
 }
 
+/**
+ * A repository the image adds before an install (NodeSource's setup script piped to a shell,
+ * add-apt-repository, a sources.list entry): its packages may replace Debian's, whose index then
+ * does not tell their recommendations (NodeSource's nodejs recommends nothing, Debian's
+ * nodejs-doc). Read in this RUN before the install and in the image's earlier RUNs.
+ */
+const ADDS_REPO = /sources\.list|add-apt-repository|\|\s*(sudo\s+(-E\s+)?)?(ba)?sh\b/;
+function addsRepo(instr: Instr, cmd: ShellCommand): boolean {
+  if (ADDS_REPO.test(instr.run!.text.slice(0, cmd.start))) return true;
+  for (let s = instr.stage; s; s = s.from.stage) if (s.instructions.some((i) => i.run && i.index < instr.index && ADDS_REPO.test(i.run.text))) return true;
+  return false;
+}
+
 export const rule: Rule = {
   id: 'apt-recommends',
   title: 'apt installs recommended packages',
@@ -214,11 +227,11 @@ export const rule: Rule = {
   words: ['apt'],
   docs: {
     summary: '`apt-get install` without `--no-install-recommends`.',
-    why: 'Recommended packages are not needed to run what you install; in an image they are dead weight. An apt configuration written by an earlier instruction of the image (`APT::Install-Recommends "false";` in /etc/apt/apt.conf.d) turns them off like the flag, and the rule then stays quiet.',
+    why: 'Recommended packages are not needed to run what you install; in an image they are dead weight. `APT::Install-Recommends "false";` written to /etc/apt/apt.conf.d earlier in the image turns them off like the flag, and the rule then stays quiet.',
     incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `Depends entirely on the packages: on Debian-based images the message gives the Installed-Size of what the recommendations add beyond the base image's packages and what earlier installs of the image (its FROM chain) added, from Debian bookworm's package index (for \`curl\`: 6 packages; \`python3-pip\`: over 400 MB), which on an Ubuntu base or another Debian release (\`python:3.12-slim\` is trixie) stands in for the base's and says so. The saving leaves out what the fix keeps by naming it (ca-certificates beside curl: of curl's 4.8 MB of recommendations on debian:bookworm-slim about 1.0 MB is saved). Elsewhere: ${STUDY_BASIS}.`,
-    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it, since that is the recommendation such images usually rely on; likewise \`libc6-dev\` for \`gcc\` (its C library headers, without which gcc compiles no C extension on a slim base) when no other named package depends on it. It also keeps a recommendation that a later command of the image needs (in the same RUN after the install, or a later RUN of the image): \`gpg-agent\` beside \`gpg\` when gpg does more than \`--dearmor\`, \`--verify\` or list keys (\`gpg --import\` exits 2 without it), \`dirmngr\` when it fetches keys (\`--recv-keys\`, \`--locate-keys\`, \`--fetch-keys\`: "No dirmngr" without it), and \`openssh-client\` beside \`git\` when a clone goes over ssh (\`git@host:\`, \`ssh://\`, \`RUN --mount=type=ssh\`) or ssh programs run ("cannot run ssh" without it). A script the RUN runs from a file is not read. To review (not in \`--fix\`): \`python3-pip\` before a pip install, \`cmake\` before cmake.`,
+    sizeImpact: `On Debian-based images the message gives the Installed-Size of what the recommendations add beyond the base image's packages and what earlier installs of the image (its FROM chain) added, from Debian bookworm's package index, which on an Ubuntu base or another Debian release (\`python:3.12-slim\` is trixie) stands in for the base's and says so; after the image adds a repository (a piped setup script, sources.list), the study's range. The saving leaves out what the fix keeps by naming it (ca-certificates beside curl). Elsewhere: ${STUDY_BASIS}.`,
+    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it; likewise \`libc6-dev\` for \`gcc\` (without its headers gcc compiles no C extension on a slim base) when no other named package depends on it. It also keeps a recommendation that a later command of the image needs: \`gpg-agent\` beside \`gpg\` when gpg does more than \`--dearmor\`, \`--verify\` or list keys (\`gpg --import\` exits 2 without it), \`dirmngr\` when it fetches keys (\`--recv-keys\`, \`--locate-keys\`, \`--fetch-keys\`: "No dirmngr" without it), and \`openssh-client\` beside \`git\` when a clone goes over ssh (\`git@host:\`, \`ssh://\`, \`RUN --mount=type=ssh\`) or ssh programs run ("cannot run ssh" without it). A script the RUN runs from a file is not read. To review (not in \`--fix\`): \`python3-pip\` before a pip install, \`cmake\` before cmake.`,
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -232,7 +245,7 @@ export const rule: Rule = {
         // estimate sizes the install: a recommendation already there adds nothing.
         const packages = aptPackages(cmd).map((w) => w.value);
         const opts = { basePackages: OFFICIAL_BASE_PACKAGES, after: aptStateBefore(model, instr, cmd) };
-        const cost = base === 'debian' || base === 'ubuntu' ? recommendsCost(packages, opts) : undefined;
+        const cost = (base === 'debian' || base === 'ubuntu') && !addsRepo(instr, cmd) ? recommendsCost(packages, opts) : undefined;
         const sized = cost && cost.unknown.length === 0;
         // What the fix saves: the recommendations less the ones it names (ca-certificates beside curl).
         const keeps = sized && cost.bytes > 0 ? fixKeeps(model, instr, run, cmd) : undefined;
