@@ -210,7 +210,7 @@ export function installsRecommends(model: DockerfileModel, instr: Instr, cmd: Sh
  * does not tell their recommendations (NodeSource's nodejs recommends nothing, Debian's
  * nodejs-doc). Read in this RUN before the install and in the image's earlier RUNs.
  */
-const ADDS_REPO = /sources\.list|add-apt-repository|\|\s*(sudo\s+(-E\s+)?)?(ba)?sh\b/;
+const ADDS_REPO = /sources\.list|add-apt-repo|\|\s*(sudo (-E )?)?(ba)?sh\b/;
 function addsRepo(instr: Instr, cmd: ShellCommand): boolean {
   if (ADDS_REPO.test(instr.run!.text.slice(0, cmd.start))) return true;
   for (let s = instr.stage; s; s = s.from.stage) if (s.instructions.some((i) => i.run && i.index < instr.index && ADDS_REPO.test(i.run.text))) return true;
@@ -231,7 +231,7 @@ export const rule: Rule = {
     incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `On Debian-based images the message gives the Installed-Size of what the recommendations add beyond the base image's packages and what earlier installs of the image (its FROM chain) added, from Debian bookworm's package index, which on an Ubuntu base or another Debian release (\`python:3.12-slim\` is trixie) stands in for the base's and says so; after the image adds a repository (a piped setup script, sources.list), the study's range. The saving leaves out what the fix keeps by naming it (ca-certificates beside curl). Elsewhere: ${STUDY_BASIS}.`,
-    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it; likewise \`libc6-dev\` for \`gcc\` (without its headers gcc compiles no C extension on a slim base) when no other named package depends on it. It also keeps a recommendation that a later command of the image needs: \`gpg-agent\` beside \`gpg\` when gpg does more than \`--dearmor\`, \`--verify\` or list keys (\`gpg --import\` exits 2 without it), \`dirmngr\` when it fetches keys (\`--recv-keys\`, \`--locate-keys\`, \`--fetch-keys\`: "No dirmngr" without it), and \`openssh-client\` beside \`git\` when a clone goes over ssh (\`git@host:\`, \`ssh://\`, \`RUN --mount=type=ssh\`) or ssh programs run ("cannot run ssh" without it). A script the RUN runs from a file is not read. To review (not in \`--fix\`): \`python3-pip\` before a pip install, \`cmake\` before cmake.`,
+    fix: `Inserts \`${FLAG}\` after \`install\`. When a package that talks HTTPS (curl, wget, git...) is installed without \`ca-certificates\`, the fix adds it; likewise \`libc6-dev\` for \`gcc\` (without its headers gcc compiles no C extension on a slim base) when no other named package depends on it. It also keeps a recommendation that a later command of the image needs: \`gpg-agent\` beside \`gpg\` when gpg does more than \`--dearmor\`, \`--verify\` or list keys, \`dirmngr\` when it fetches keys (\`--recv-keys\`, \`--locate-keys\`, \`--fetch-keys\`: "No dirmngr" without it), and \`openssh-client\` beside \`git\` when a clone goes over ssh (\`git@host:\`, \`ssh://\`, \`RUN --mount=type=ssh\`) or ssh programs run ("cannot run ssh" without it). A script the RUN runs from a file is not read. To review (not in \`--fix\`): \`python3-pip\` before a pip install, \`cmake\` before cmake.`,
   },
   check({ model }) {
     const out: RawFinding[] = [];
