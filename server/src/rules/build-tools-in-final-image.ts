@@ -26,6 +26,7 @@ import { aptBasis, aptStateBefore } from '../core/imageEstimate';
 import { apkAddPackages, keptGroup } from './apk-virtual-not-deleted';
 import { countedSlim } from './base-image-not-slim';
 import { installsRecommends } from './apt-recommends';
+import { npmFlag } from './npm-dev-dependencies';
 import { rule as npmDevDependencies } from './npm-dev-dependencies';
 import type { RawFinding, Rule } from './rule';
 
@@ -208,7 +209,7 @@ export const rule: Rule = {
     fix: [
       'Splits the last stage into a builder and a final stage, for four shapes.',
       'Go: `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"`, the final stage is `gcr.io/distroless/static-debian12` (not with cgo: C toolchains or CGO_ENABLED=1).',
-      'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the builder then runs `npm prune --omit=dev`, the final `-slim` stage copies the working directory.',
+      'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the builder then runs `npm prune --omit=dev` (node:14 and older: `--production`), the final `-slim` stage copies the working directory.',
       'Java: `mvn`/`gradle` and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` (`-jre-alpine` from Alpine; another vendor\'s build from Corretto or OpenJDK); a JDK stage without RUNs gets that JRE as its FROM image instead.',
       'Python wheels (on the apt finding): an official `python` image, not Alpine, whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (no `-e`, `--user`, `--target`, `--prefix`, `.`), apt and pip apart: the builder runs `pip wheel --wheel-dir /wheels`; the final `-slim` stage repeats the rest, installs with apt the packages that are not build packages and the runtime libraries of known `-dev` packages (`libpq5` for `libpq-dev`), not the compilers (`gcc`, `make`...; no other build package), and installs the wheels through a bind mount (BuildKit).',
       'ENV and WORKDIR are repeated; CMD, EXPOSE and the like move; a USER moves only when it exists there (numeric, root, the image\'s own).',
@@ -629,7 +630,7 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     if (!dest || !isAtOrBelow(dest, workdir)) return undefined;
   }
   const prunes = found.build.instr.run!.commands.some((c) => c.start > found.build.cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune');
-  const prune = prunes ? undefined : verifiedAppend(model, found.build.instr, 'npm prune --omit=dev');
+  const prune = prunes ? undefined : verifiedAppend(model, found.build.instr, `npm prune ${npmFlag(stage)}`);
   if (!prunes && !prune) return undefined;
   const slim = slimVariant(image) ?? image;
   return rewrite(model, stage, {

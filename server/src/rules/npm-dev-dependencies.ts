@@ -245,7 +245,7 @@ function unsizedCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, 
  * npm's flag that leaves the devDependencies out: --production for npm 6, the npm of node:14 and
  * older (it ignores --omit=dev: npm 6.14.18 installed them; npm 11 still takes --production).
  */
-function npmFlag(stage: Stage): string {
+export function npmFlag(stage: Stage): string {
   let root = stage;
   while (root.from.stage) root = root.from.stage;
   return /^node:(\d|1[0-4])\b/.test(root.from.image ?? '') ? '--production' : '--omit=dev';

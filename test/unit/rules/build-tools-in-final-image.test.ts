@@ -78,6 +78,14 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     }
   });
 
+  it('prunes with --production on node:14 and older, whose npm 6 ignores --omit=dev (found by helper-127)', () => {
+    for (const [image, flag] of [['node:14-alpine', '--production'], ['node:12.22.12-bullseye', '--production'], ['node:16', '--omit=dev']]) {
+      const fixed = rewrites(fixture('node').replace(/^FROM node:22\n/, `FROM ${image}\n`));
+      assert.equal(fixed.length, 1, image);
+      assert.match(fixed[0], new RegExp(`\\nRUN npm run build && npm prune ${flag}\\n`), image);
+    }
+  });
+
   it('is not offered on a Node stage whose build RUN is a heredoc ending in a backslash (npm prune would become arguments of the build)', () => {
     const text = replaced(fixture('node'), 'RUN npm run build', 'RUN <<EOT\nnpm run build \\\nEOT');
     assert.ok(analyze(text, ENV).findings.some((f) => f.ruleId === RULE), 'no finding: the case proves nothing');
