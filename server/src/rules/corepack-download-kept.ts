@@ -193,11 +193,11 @@ export const rule = cacheRule({
   finalLayersOnly: true,
   docs: {
     summary: 'After `corepack enable`, the first `yarn` or `pnpm` (or a `corepack prepare`) downloads that package manager into ~/.cache/node/corepack, and nothing later in the image runs it again.',
-    why: "corepack's shims download the package manager on first use and keep it in corepack's home (`COREPACK_HOME`, else `~/.cache/node/corepack`). `yarn cache clean` and `pnpm store prune` leave it. When the image runs that tool only to install (the container starts `node`), the copy is dead weight; when a later RUN or the container's start runs it, it is needed, and the rule says nothing.",
+    why: "corepack's shims download the package manager on first use into corepack's home (`COREPACK_HOME`, else `~/.cache/node/corepack`). `yarn cache clean` and `pnpm store prune` leave it. When the image runs the tool only to install (the container starts `node`), it is dead weight; when a later RUN or the container runs it, it is needed and not reported.",
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN corepack enable && pnpm install --frozen-lockfile --prod\nCOPY . .\nCMD ["node", "index.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package.json pnpm-lock.yaml ./\nRUN corepack enable && pnpm install --frozen-lockfile --prod \\\n    && rm -rf ~/.cache/node/corepack\nCOPY . .\nCMD ["node", "index.js"]',
     sizeImpact: `The package manager's unpacked package: ${EXAMPLE}; du -sb of corepack's home after each one's first run (${YARN.measuredOn}, ${YARN.source}). A pinned version (packageManager, corepack prepare): its measured figure, else "about".`,
-    fix: 'Appends `&& rm -rf` of the folder (`COREPACK_HOME` when set) to the RUN, after its last yarn or pnpm, which would download the tool again (a removal before one moves there). A cache mount on the folder, or `corepack cache clean` after the last use, also satisfy the rule.',
+    fix: 'Appends `&& rm -rf` of the folder (`COREPACK_HOME` when set) to the RUN, after its last yarn or pnpm, which would fetch it again (a removal before one moves there). A cache mount on it, or `corepack cache clean` after the last use, also satisfy the rule.',
   },
   words: ['yarn', 'pnp', 'corepack'],
   fills: (cmd) => (fetched(cmd).length ? programWord(cmd) : undefined),
@@ -224,8 +224,10 @@ export const rule = cacheRule({
   },
   // A removal that a later yarn or pnpm undoes (another rule's `yarn cache clean` appended after it) moves to the end.
   repair: (c) => {
-    const fix = appendRepair(c.model, c.instr, `rm -rf ${corepackHome(c)}`);
-    const early = c.instr.run!.commands.filter((x) => removedPaths([x]).some((r) => pathCovers(removalPath(c.instr, x, r, c.env), corepackHome(c), { dir: homeOf(c.instr, c.cmd) })));
+    // Not a folder with a blank (rm would take two), a `$` or a backquote, as the other rm -rf repairs.
+    const home = corepackHome(c);
+    const fix = !/[\s$`]/.test(home) ? appendRepair(c.model, c.instr, `rm -rf ${home}`) : undefined;
+    const early = c.instr.run!.commands.filter((x) => removedPaths([x]).some((r) => pathCovers(removalPath(c.instr, x, r, c.env), home, { dir: homeOf(c.instr, c.cmd) })));
     const moved = early.map((x) => removeCommandFromRun(c.model, c.instr, x));
     return fix && moved.every((e) => e !== undefined) ? { ...fix, edits: [...moved, ...fix.edits] } : undefined;
   },

@@ -259,6 +259,18 @@ describe('verifiedAppend: the appended cleanup checked on the RUN alone', () => 
     assert.equal(fixFor(plain, plain.findings.find((f) => f.ruleId === 'poetry-cache-kept')!, { context: {} })?.title, 'Clean up in the same RUN (rm -rf /no-cache-dir/cache /no-cache-dir/artifacts)');
   });
 
+  it('appends no rm -rf of a folder from an ENV value with a blank, which rm would take for two (found by the context property with a random seed)', () => {
+    const text = (home: string) => `FROM node:22-slim\nENV COREPACK_HOME ${home}\nRUN corepack enable\nWORKDIR /app\nCOPY package.json yarn.lock ./\nRUN yarn install --frozen-lockfile --production && yarn cache clean\nCMD ["node", "server.js"]\n`;
+    const fixes = (home: string) => {
+      const analysis = analyze(text(home), { context: {} });
+      const found = analysis.findings.filter((f) => f.ruleId === 'corepack-download-kept');
+      assert.equal(found.length, 1, home);
+      return fixFor(analysis, found[0], { context: {} })?.title;
+    };
+    assert.equal(fixes('/opt/my corepack'), undefined);
+    assert.equal(fixes('/opt/corepack'), 'Clean up in the same RUN (rm -rf /opt/corepack)');
+  });
+
   it('decides as the whole-file check on random and mutated Dockerfiles (property)', function () {
     this.timeout(60_000);
     fc.assert(fc.property(anyDockerfile, (text) => void sameOnEveryRun(text)), { numRuns: 300, seed: 20261203 });
