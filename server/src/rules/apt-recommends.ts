@@ -212,9 +212,26 @@ export function installsRecommends(model: DockerfileModel, instr: Instr, cmd: Sh
  */
 const ADDS_REPO = /sources\.list|add-apt-repo|\|\s*(sudo (-E )?)?(ba)?sh\b/;
 function addsRepo(instr: Instr, cmd: ShellCommand): boolean {
-  if (ADDS_REPO.test(instr.run!.text.slice(0, cmd.start))) return true;
-  for (let s = instr.stage; s; s = s.from.stage) if (s.instructions.some((i) => i.run && i.index < instr.index && ADDS_REPO.test(i.run.text))) return true;
+  if (repoEnd(instr.run!) <= cmd.start) return true;
+  for (let s = instr.stage; s; s = s.from.stage) if (firstRepoRun(s) < instr.index) return true;
   return false;
+}
+/** Where the first match of {@link ADDS_REPO} in the RUN's text ends (Infinity: none), once per RUN, not per install. */
+const REPO_END = new WeakMap<RunScript, number>();
+function repoEnd(run: RunScript): number {
+  let end = REPO_END.get(run);
+  if (end === undefined) {
+    const m = ADDS_REPO.exec(run.text);
+    REPO_END.set(run, (end = m ? m.index + m[0].length : Infinity));
+  }
+  return end;
+}
+/** The index of the stage's first RUN that adds a repository (Infinity: none), once per stage: each install asked every earlier RUN. */
+const FIRST_REPO_RUN = new WeakMap<Stage, number>();
+function firstRepoRun(stage: Stage): number {
+  let at = FIRST_REPO_RUN.get(stage);
+  if (at === undefined) FIRST_REPO_RUN.set(stage, (at = stage.instructions.find((i) => i.run && repoEnd(i.run) < Infinity)?.index ?? Infinity));
+  return at;
 }
 
 export const rule: Rule = {

@@ -25,6 +25,10 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('apt-recommends', (n) => `FROM alpine:3.21\nRUN ${Array.from({ length: 5 * n }, (_, i) => `apt-get install -y p${i}-${'x'.repeat(40)} && `).join('')}true\n`);
   });
 
+  it('apt-recommends: whether the image added an apt repository before each install is worked out once per RUN and stage', () => {
+    assertLinearCheck('apt-recommends', (n) => `FROM debian:bookworm\n${Array.from({ length: n }, (_, i) => `RUN apt-get install -y p${i} && echo ${'x'.repeat(400)}\n`).join('')}`);
+  });
+
   it('corepack-download-kept: the state before each command of a RUN is worked out in one walk', () => {
     assertLinearCheck('corepack-download-kept', (n) => `FROM node:22-slim\nRUN ${'corepack enable && corepack prepare pnpm@8.15.0 --activate && pnpm install && '.repeat(n / 3)}true\nCMD ["node", "a.js"]\n`);
   });
