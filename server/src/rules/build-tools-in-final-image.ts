@@ -17,7 +17,7 @@ import { containerCommand, execForm } from '../core/execForm';
 import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
-import { nodeImageBuild } from '../core/npmCommand';
+import { nodeImageBuild, omitsDevDependencies } from '../core/npmCommand';
 import { inlineAssignments, programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
@@ -202,16 +202,16 @@ export const rule: Rule = {
   scope: 'layers',
   docs: {
     summary: 'A stage whose layers form the final image starts from an SDK image (golang, rust, maven, gradle, a JDK, .NET SDK, or node running a build script) or installs compilers, `build-essential`, `-dev` or `-devel` packages with apt, apk or dnf/yum/microdnf without removing them in the same RUN.',
-    why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage builds; the final stage copies only the result. Stages that do not reach the final image are not reported: building there is the point.',
+    why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage builds; the final stage copies only the result.',
     incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
     sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Counted from the `-slim` variant where base-image-not-slim gives the full image a figure and is shown, so the two add up; for `node:22`, whose runtime is `-slim`, npm-dev-dependencies\' figure for the devDependencies. For build packages, their size (a JDK less its JRE, which runs Java); an apk `--virtual` group the RUN does not delete is apk-virtual-not-deleted\'s while that rule is shown.',
     fix: [
       'Splits the last stage into a builder and a final stage, for four shapes.',
       'Go: `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"`, the final stage is `gcr.io/distroless/static-debian12` (not with cgo: C toolchains or CGO_ENABLED=1).',
-      'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the builder then runs `npm prune --omit=dev` (node:14 and older: `--production`), the final `-slim` stage copies the working directory.',
+      'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the builder ends with `npm prune --omit=dev` (node:14 and older: `--production`) if it lacks one, the final `-slim` stage copies the working directory.',
       'Java: `mvn`/`gradle` and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` (`-jre-alpine` from Alpine; another vendor\'s build from Corretto or OpenJDK); a JDK stage without RUNs gets that JRE as its FROM image instead.',
-      'Python wheels (on the apt finding): an official `python` image, not Alpine, whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (no `-e`, `--user`, `--target`, `--prefix`, `.`), apt and pip apart: the builder runs `pip wheel --wheel-dir /wheels`; the final `-slim` stage repeats the rest, installs with apt the packages that are not build packages and the runtime libraries of known `-dev` packages (`libpq5` for `libpq-dev`), not the compilers (`gcc`, `make`...; no other build package), and installs the wheels through a bind mount (BuildKit).',
+      'Python wheels (on the apt finding): an official `python` image, not Alpine, whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (no `-e`, `--user`, `--target`, `--prefix`, `.`), apt and pip apart: the builder runs `pip wheel --wheel-dir /wheels`; the final `-slim` stage repeats the rest, installs with apt the packages that are not build packages and the runtime libraries of known `-dev` packages (`libpq5` for `libpq-dev`), and installs the wheels through a bind mount (BuildKit).',
       'ENV and WORKDIR are repeated; CMD, EXPOSE and the like move; a USER moves only when it exists there (numeric, root, the image\'s own).',
       'Not offered with HEALTHCHECK, ONBUILD, SHELL or other RUN commands (unknown runtime needs), nor where a line to repeat is not plain (variables, escapes, quotes but around a whole ENV or ARG value, flags but `--chown`, `--chmod`, `--from`, several sources into a destination without a trailing /) or a path to write has a blank.',
       'Only the build output moves, so files read at run time from the source tree stay behind: not preferred; review it.',
@@ -629,7 +629,9 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     const dest = resolvePath(args[args.length - 1] ?? '', workdirAt(i) ?? '/');
     if (!dest || !isAtOrBelow(dest, workdir)) return undefined;
   }
-  const prunes = found.build.instr.run!.commands.some((c) => c.start > found.build.cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune');
+  // A prune without the devDependencies after the build, in its RUN or a later one: none appended.
+  const at = found.build.instr.run!.docOffset(found.build.cmd.start);
+  const prunes = stage.instructions.some((i) => i.run?.commands.some((c) => i.run!.docOffset(c.start) > at && programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && omitsDevDependencies(i, c)));
   const prune = prunes ? undefined : verifiedAppend(model, found.build.instr, `npm prune ${npmFlag(stage)}`);
   if (!prunes && !prune) return undefined;
   const slim = slimVariant(image) ?? image;

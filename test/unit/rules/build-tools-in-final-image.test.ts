@@ -86,6 +86,15 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     }
   });
 
+  it('adds no npm prune where a later RUN of the stage prunes the devDependencies already, and one where its prune keeps them (found by helper-129)', () => {
+    for (const [prune, added] of [['npm prune --omit=dev', false], ['npm prune --production', false], ['NODE_ENV=production npm prune', false], ['npm prune', true]] as const) {
+      const fixed = rewrites(replaced(fixture('node'), 'RUN npm run build', `RUN npm run build\nRUN ${prune}`));
+      assert.equal(fixed.length, 1, prune);
+      assert.equal(fixed[0].includes('RUN npm run build && npm prune --omit=dev\n'), added, `${prune}:\n${fixed[0]}`);
+      assert.ok(fixed[0].includes(`\nRUN ${prune}\n`), prune);
+    }
+  });
+
   it('is not offered on a Node stage whose build RUN is a heredoc ending in a backslash (npm prune would become arguments of the build)', () => {
     const text = replaced(fixture('node'), 'RUN npm run build', 'RUN <<EOT\nnpm run build \\\nEOT');
     assert.ok(analyze(text, ENV).findings.some((f) => f.ruleId === RULE), 'no finding: the case proves nothing');
