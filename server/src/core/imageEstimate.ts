@@ -13,7 +13,7 @@ import { aptPackages, isAptInstall, isAptRemoval, isAptUpdate, operands, package
 import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from './buildContext';
 import { NPM_UPDATE, projectInstall } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
-import { finalStage, type DockerfileModel, type Instr, type Stage } from './model';
+import { finalStage, rootStage, type DockerfileModel, type Instr, type Stage } from './model';
 import { programName, runsWheneverScriptSucceeds, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord, removesAfter, removesHere } from './packageManagers';
@@ -516,13 +516,6 @@ export function aptListsAt(model: DockerfileModel, instr: Instr): { bytes: numbe
     basis: `${aptBasis(APT_LISTS_SECOND_UPDATE.basis, instr.stage!)}; up to the whole lists if the mirror changed (${formatBytes(lists.bytes)}: ${lists.basis})`,
     note: ` when the mirror has not changed since line ${line}'s RUN kept the lists, up to about ${formatBytes(lists.bytes)}${lists.note} when it has`,
   };
-}
-
-/** The stage at the root of `stage`'s FROM chain: the one that names an image. */
-function rootStage(stage: Stage): Stage {
-  let s = stage;
-  for (let i = 0; i < 64 && s.from.stage; i++) s = s.from.stage;
-  return s;
 }
 
 /**

@@ -790,6 +790,12 @@ export function stageByRef(stages: readonly Stage[], ref: string): Stage | undef
   return stages.find((s) => s.name === r);
 }
 
+/** The stage at the root of `stage`'s FROM chain: the one that names an image (a FROM names only earlier stages). */
+export function rootStage(stage: Stage): Stage {
+  while (stage.from.stage) stage = stage.from.stage;
+  return stage;
+}
+
 /** The stage the build produces (see {@link buildModel}'s `target`). */
 export function finalStage(model: DockerfileModel): Stage | undefined {
   return model.stages.find((s) => s.isFinal);

@@ -9,7 +9,7 @@
  * and only a removal written with `~` or `$HOME` counts.
  */
 import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
-import { buildModel, envBefore, instructionAt, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
+import { buildModel, envBefore, instructionAt, rootStage, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programIndex, programName, viaNpx, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
@@ -713,7 +713,7 @@ export function runsBash(instr: Instr): boolean {
 
 /** The image the FROM chain of `instr`'s stage starts from (the first non-stage FROM), after ARG substitution where possible. */
 export function baseImageOf(instr: Instr): string | undefined {
-  const from = chainOf(instr)[0]?.from;
+  const from = instr.stage && rootStage(instr.stage).from;
   // With an ARG that has no default the reference stays as written (`ruby:${V}-slim`): the repository is still known.
   return from && (from.image ?? from.raw);
 }

@@ -11,7 +11,7 @@
  */
 import type { Copy } from 'dockerfile-ast';
 import { APT_PROGRAMS, aptPackages, commandRange, wordRange, deleteInstruction, insertAfterWord, isAptInstall, operands, packagesRemovedAfter, ranCommands, RPM_PROGRAMS, subcommand } from '../core/commands';
-import { buildModel, envBefore, instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
+import { buildModel, envBefore, instructionAt, rootStage, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { runProgram } from '../core/innerScript';
 import { containerCommand, execForm } from '../core/execForm';
 import { isAtOrBelow } from '../core/paths';
@@ -86,9 +86,8 @@ function installedPackages(cmd: ShellCommand): { manager: 'apt' | 'apk' | 'rpm';
 
 /** A base the apt size model fits: Debian-based `-slim` images and plain debian (the full language images already hold the toolchain). */
 function onDebianSlim(stage: Stage): boolean {
-  let root: Stage = stage;
-  while (root.from.stage) root = root.from.stage;
-  const ref = root.from.image ? parseImageReference(root.from.image) : undefined;
+  const { image } = rootStage(stage).from;
+  const ref = image ? parseImageReference(image) : undefined;
   return ref !== undefined && (ref.name === 'debian' || (/slim/.test(ref.tag ?? '') && !/alpine/.test(ref.tag ?? '')));
 }
 

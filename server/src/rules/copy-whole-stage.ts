@@ -3,7 +3,7 @@
  * image, its base image included, into this one: the point of a multi-stage build is lost.
  */
 import { copySpec } from '../core/paths';
-import type { Instr, Stage } from '../core/model';
+import { rootStage, type Instr, type Stage } from '../core/model';
 import type { Copy } from 'dockerfile-ast';
 import { estimateBaseImage, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
@@ -49,8 +49,7 @@ export const rule: Rule = {
         const spec = copySpec(model, instr);
         if (!spec?.from || !spec.sources.some((s) => WHOLE.has(s))) continue;
         const source = stageNamed(model.stages, spec.from, stage.index);
-        let root: Stage | undefined = source;
-        while (root?.from.stage) root = root.from.stage;
+        const root = source && rootStage(source);
         if (root?.from.scratch) continue;
         const image = source ? root?.from.image : spec.from;
         const estimate = image ? estimateBaseImage(image, root?.from.platform) : undefined;

@@ -11,7 +11,7 @@ import { booleanOption, installsGlobally, nodeImageBuild, npmDependencyTypes, np
 import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
-import { finalStage, runInstructions, type DockerfileModel, type Instr, type Stage } from '../core/model';
+import { finalStage, rootStage, runInstructions, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { commandCwd } from '../core/paths';
 import { programName, type ShellCommand, type ShellWord } from '../core/shell';
 import { countOf, formatBytes, formatCount, npmPackageTable } from '../sizes';
@@ -246,9 +246,7 @@ function unsizedCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, 
  * older (it ignores --omit=dev: npm 6.14.18 installed them; npm 11 still takes --production).
  */
 export function npmFlag(stage: Stage): string {
-  let root = stage;
-  while (root.from.stage) root = root.from.stage;
-  return /^node:(\d|1[0-4])\b/.test(root.from.image ?? '') ? '--production' : '--omit=dev';
+  return /^node:(\d|1[0-4])\b/.test(rootStage(stage).from.image ?? '') ? '--production' : '--omit=dev';
 }
 
 /** How a yarn or pnpm user installs or prunes without the devDependencies, for messages (and the flag a fix adds). */

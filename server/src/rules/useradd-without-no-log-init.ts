@@ -16,7 +16,7 @@
  * as a condition.
  */
 import { commandRange, insertAfterWord } from '../core/commands';
-import { instructionAt, runInstructions, type Stage } from '../core/model';
+import { instructionAt, rootStage, runInstructions, type Stage } from '../core/model';
 import { programArgs, programIndex, programName, type ShellCommand } from '../core/shell';
 import { floatingRelease, formatBytes, recordedRelease } from '../sizes';
 import { parseImageReference } from '../sizes/reference';
@@ -51,8 +51,7 @@ const NEWER_UBUNTU = 23.04;
  * comes from (`python:slim`: python:3.14-slim, trixie), as the apt figures read it.
  */
 export function useraddFillsLastlog(stage: Stage): boolean | undefined {
-  let root = stage;
-  for (let i = 0; i < 64 && root.from.stage; i++) root = root.from.stage;
+  const root = rootStage(stage);
   const image = root.from.image;
   if (image === undefined) return undefined;
   const ref = parseImageReference(image.toLowerCase());
