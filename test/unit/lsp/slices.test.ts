@@ -66,7 +66,9 @@ describe('runInSlices', function () {
     };
     const capped = await runInSlices(step, { sliceMs: 5, cpuCapMs: 30, wanted: () => true });
     assert.equal(capped.outcome, 'capped');
-    assert.ok(capped.cpuMs >= 30 && steps >= 15, `${capped.cpuMs} ms, ${steps} steps`);
+    // The process's CPU time counts its other threads too (the collector's, between slices), so the
+    // cap can come a step or more before 15 steps of 2 ms: under load 8 one run of the unit suite saw it.
+    assert.ok(capped.cpuMs >= 30 && steps >= 10, `${capped.cpuMs} ms, ${steps} steps`);
     // A slice's steps run on until the slice's wall time is up: one slice of work past the cap at most.
     assert.ok(steps <= 15 + 5, `${steps} steps`);
     steps = 0;
