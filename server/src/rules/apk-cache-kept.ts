@@ -13,6 +13,8 @@ const BASIS = 'the APKINDEX files of the configured repositories (their size is 
 const DIRS = ['/var/cache/apk', '/etc/apk/cache'];
 /** The folder whose removal takes the indexes. */
 const INDEX_DIR = ['/var/cache/apk'];
+/** An add that keeps indexes: not `--no-cache`, and not `--no-network` (it fetches none; docker-library's run deps). */
+const keepsIndex = (c: ShellCommand) => isApkAdd(c) && !hasFlag(c, '--no-cache') && !hasFlag(c, '--no-network');
 
 /**
  * For each `apk add` that keeps the indexes: the RUN whose indexes in /var/cache/apk it finds, or
@@ -34,7 +36,7 @@ function indexesRead(model: DockerfileModel): Map<ShellCommand, Instr | undefine
         if (removesHere(instr, c, INDEX_DIR)) here = undefined;
         else if (programName(c) !== 'apk') continue;
         else if (fetchesApkIndex(c)) here = instr;
-        else if (isApkAdd(c) && !hasFlag(c, '--no-cache')) {
+        else if (keepsIndex(c)) {
           out.set(c, here);
           here ??= instr;
         }
@@ -63,7 +65,7 @@ function keptAdds(instr: Instr, read: Map<ShellCommand, Instr | undefined>): { o
   while (removedAt >= 0 && !removesHere(instr, ran[removedAt], INDEX_DIR)) removedAt--;
   for (let k = 0; k < run.commands.length; k++) {
     const cmd = run.commands[k];
-    if (!isApkAdd(cmd) || hasFlag(cmd, '--no-cache')) continue;
+    if (!keepsIndex(cmd)) continue;
     // Its place in what the RUN runs: k, unless those are a -c script's (then -1: any removal is after).
     if (removedAt > (ran === run.commands ? k : ran.indexOf(cmd))) continue;
     const from = read.get(cmd);
@@ -85,10 +87,10 @@ export const rule: Rule = {
   quotesLines: true,
   docs: {
     summary: '`apk add` without `--no-cache`.',
-    why: '`apk add` fetches the repository indexes and keeps them in /var/cache/apk; `--no-cache` fetches them to a temporary place instead.',
+    why: '`apk add` fetches the repository indexes and keeps them in /var/cache/apk; `--no-cache` fetches them to a temporary place, `--no-network` not at all.',
     incorrect: 'RUN apk add curl',
     correct: 'RUN apk add --no-cache curl',
-    sizeImpact: `Small but certain: ${BASIS}. Not reported where apk-update-cache-kept reports an \`apk update\` of the same RUN (the same indexes, counted there), unless that rule is off or ignored there. An add reading an earlier RUN's indexes names that RUN instead. The adds of one RUN are one finding.`,
+    sizeImpact: `Small but certain: ${BASIS}. Reported at apk-update-cache-kept's \`apk update\` of the same RUN instead (same indexes), unless that rule is off or ignored there. An add reading an earlier RUN's indexes names that RUN. A RUN's adds are one finding.`,
     fix: 'Inserts `--no-cache` after each such `add` of the RUN.',
   },
   check(ctx) {
