@@ -6,10 +6,9 @@ import { runInstructions, type DockerfileModel, type Instr, type Stage } from '.
 import { commandRange, hasCacheMount, hasFlag, insertAfterWord, ranCommands, subcommand } from '../core/commands';
 import { findingCommand, removesHere } from '../core/packageManagers';
 import { programName, type ShellCommand } from '../core/shell';
-import { fetchesApkIndex, isApkAdd, isApkUpdate, rule as updateRule } from './apk-update-cache-kept';
+import { BASIS, fetchesApkIndex, isApkAdd, isApkUpdate, rule as updateRule } from './apk-update-cache-kept';
 import type { RawFinding, Rule } from './rule';
 
-const BASIS = 'the APKINDEX files of the configured repositories (their size is not yet measured by our bench)';
 const DIRS = ['/var/cache/apk', '/etc/apk/cache'];
 /** The folder whose removal takes the indexes. */
 const INDEX_DIR = ['/var/cache/apk'];
@@ -90,7 +89,7 @@ export const rule: Rule = {
     why: '`apk add` fetches the repository indexes and keeps them in /var/cache/apk; `--no-cache` fetches them to a temporary place, `--no-network` not at all.',
     incorrect: 'RUN apk add curl',
     correct: 'RUN apk add --no-cache curl',
-    sizeImpact: `Small but certain: ${BASIS}. Reported at apk-update-cache-kept's \`apk update\` of the same RUN instead (same indexes), unless that rule is off or ignored there. An add reading an earlier RUN's indexes names that RUN. A RUN's adds are one finding.`,
+    sizeImpact: `Small but certain: ${BASIS}. Reported at the RUN's \`apk update\` (apk-update-cache-kept) while that rule shows. An add reading an earlier RUN's indexes names that RUN.`,
     fix: 'Inserts `--no-cache` after each such `add` of the RUN.',
   },
   check(ctx) {

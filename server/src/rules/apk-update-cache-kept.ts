@@ -10,7 +10,8 @@ import type { TextEdit } from '../core/types';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
 
 const CLEANUP = 'rm -rf /var/cache/apk/*';
-const BASIS = 'the APKINDEX files of the configured repositories (their size is not yet measured by our bench)';
+/** Also apk-cache-kept's: the same indexes. */
+export const BASIS = 'the APKINDEX files of the configured repositories (not yet measured by our bench)';
 
 export const isApkAdd = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'add';
 export const isApkUpdate = (c: ShellCommand) => programName(c) === 'apk' && subcommand(c)?.value === 'update';
