@@ -41,6 +41,7 @@ const READ_NAMES = [
   'build.gradle.kts',
   'Cargo.toml',
   'composer.json',
+  'Gemfile',
   '*.sln',
   '*.csproj',
   '*.fsproj',

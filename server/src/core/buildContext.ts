@@ -256,11 +256,13 @@ const OUTPUT_KINDS = new Set(['build-output', 'dotnet-output']);
  * Kinds of heavy folders that a tool writes, suggested only when the image of each `COPY .` runs
  * that tool itself: otherwise the image likely uses the host's (an app copied with its `vendor/`
  * and no `composer install`; a `bin/` published on the host). `dotnet restore` writes obj/, and
- * the other subcommands restore first.
+ * the other subcommands restore first. `bundler`: no kind, the Ruby entries of the created ignore
+ * file (the host's .bundle and vendor/bundle).
  */
 const MADE_BY: Record<string, (cmd: ShellCommand) => boolean> = {
   'dotnet-output': (c) => subcommandOf(c, /^dotnet$/, ['restore', 'build', 'publish', 'test', 'pack', 'run']) !== undefined,
   'composer-dependencies': (c) => composerSubcommand(c, ['install', 'update']) !== undefined,
+  bundler: (c) => subcommandOf(c, /^bundler?$/, ['install']) !== undefined,
 };
 
 const madeInImageMemo = new WeakMap<DockerfileModel, Map<string, boolean>>();

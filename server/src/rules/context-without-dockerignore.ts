@@ -16,8 +16,8 @@ export const HEAVY_PATH_MIN_BYTES = 1_000_000;
 /**
  * Ignore entries per ecosystem, chosen from files at the top of the build context (a marker with
  * `*` is a file name's end). `outputs`: build output, left out when the image uses it after a `COPY
- * .`; `madeBy`: the kind of heavy folder (sources/context/names.ts) whose tool the image must run
- * for the entries to be written (core/buildContext.ts madeInImage).
+ * .`; `madeBy`: the kind of heavy folder (sources/context/names.ts), or `bundler`, whose tool the image
+ * must run for the entries to be written (core/buildContext.ts MADE_BY, madeInImage).
  */
 export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; outputs?: string[]; madeBy?: string; scanned?: (context: BuildContextFacts) => string[] }[] = [
   { name: 'any project', markers: [], entries: ['.git', '.gitignore', '.dockerignore', '**/.DS_Store', '.idea', '.vscode', '*.log', '**/*.swp'] },
@@ -41,6 +41,8 @@ export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; o
     scanned: (context) => (context.scan?.heavy ?? []).filter((h) => h.kind === 'dotnet-output' && /(^|\/)bin$/.test(h.path)).map((h) => h.path),
   },
   { name: 'PHP', markers: ['composer.json'], entries: ['vendor'], madeBy: 'composer-dependencies' },
+  // Not vendor/ (vendor/cache holds the gems `bundle install --local` reads), nor all of log/ and tmp/: puma needs tmp/pids/.
+  { name: 'Ruby', markers: ['Gemfile'], entries: ['.bundle', 'vendor/bundle', 'log/*.log', 'tmp/cache', '.byebug_history'], madeBy: 'bundler' },
 ];
 
 /** True when a file named like `marker` (`*.csproj`: any name ending in `.csproj`) is among `names`. */
@@ -103,7 +105,7 @@ export const rule: Rule = {
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
-    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, with `**/node_modules` beside `node_modules` only when the scan found one below the top or did not finish; Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, and PHP\'s `vendor`, only when the image runs `dotnet restore`/`build`/`publish` or `composer install` itself or a `COPY --from` puts the folder in place), plus the heavy folders the context scan found and, as comments (the app may read them), the likely secrets it found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
+    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, with `**/node_modules` beside `node_modules` only when the scan found one below the top or did not finish; Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, PHP\'s `vendor` and Ruby\'s (`.bundle`, `vendor/bundle`, logs), only when the image runs `dotnet restore`/`build`/`publish`, `composer install` or `bundle install` itself or a `COPY --from` puts the folder in place), plus the heavy folders the context scan found and, as comments (the app may read them), the likely secrets it found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .` (`CMD ["node", "dist/index.js"]`), or `.git` when a later RUN of the image runs git on the copy (`git describe`). Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];

@@ -1,0 +1,32 @@
+/**
+ * The .dockerignore that context-without-dockerignore creates for a Ruby (Bundler) context: the
+ * host's Bundler folders (`.bundle`'s config may point BUNDLE_PATH at the host's vendor/bundle)
+ * and what Rails and byebug write, only when the image runs `bundle install` itself. Nothing a
+ * build or a Rails app needs: not `vendor/` (vendor/cache, vendor/javascript), not the `.keep`
+ * files that keep log/ and tmp/pids/ in place.
+ */
+import * as assert from 'node:assert/strict';
+import { checkDockerignore, createDockerignoreMatcher } from '../../../server/src/core/dockerignore';
+import { buildModel } from '../../../server/src/core/model';
+import { suggestedDockerignore } from '../../../server/src/rules/context-without-dockerignore';
+
+const RAILS = 'FROM ruby:3.3-slim\nWORKDIR /rails\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install\nCOPY . .\nCMD ["./bin/rails", "server"]\n';
+const NAMES = ['Gemfile', 'Gemfile.lock', 'Rakefile', 'app', 'bin', 'config', 'config.ru', 'log', 'tmp', 'vendor'];
+const created = (dockerfile: string) => suggestedDockerignore({ hasDockerignore: false, topLevelNames: NAMES }, buildModel(dockerfile));
+
+describe('context-without-dockerignore: the Ruby section of the created file', () => {
+  it('has the Bundler folders and what Rails and byebug write when the image runs bundle install, and keeps what the app needs', () => {
+    const text = created(RAILS);
+    assert.match(text, /^# Ruby\n\.bundle\nvendor\/bundle\nlog\/\*\.log\ntmp\/cache\n\.byebug_history$/m);
+    const matcher = createDockerignoreMatcher(text);
+    for (const path of ['vendor/bundle/ruby/3.3.0/gems/rack-3.1.8/lib/rack.rb', '.bundle/config', 'log/development.log', 'tmp/cache/bootsnap/load-path-cache', '.byebug_history']) assert.ok(matcher.isExcluded(path), path);
+    for (const path of ['vendor/cache/rack-3.1.8.gem', 'vendor/javascript/app.js', 'log/.keep', 'tmp/pids/.keep', 'Gemfile.lock', 'bin/rails']) assert.ok(!matcher.isExcluded(path), path);
+    const files = ['Gemfile', 'Gemfile.lock', 'bin/rails', '.bundle/config', 'vendor/bundle/ruby/3.3.0/x.rb', 'log/development.log', 'tmp/cache/x', '.byebug_history'];
+    const warnings = checkDockerignore(text, { context: { files } }).filter((f) => f.severity === 'warning' || f.severity === 'error');
+    assert.deepEqual(warnings.map((f) => `${f.ruleId}: ${f.message}`), []);
+  });
+
+  it('has no Ruby section when the image runs the host\'s gems (no bundle install)', () => {
+    assert.doesNotMatch(created('FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nCMD ["bundle", "exec", "ruby", "app.rb"]\n'), /Ruby|bundle/);
+  });
+});
