@@ -14,6 +14,7 @@ import { contextCopyBytes, contextNote, contextSources, ignoreFileName } from '.
 import { NPM_UPDATE, projectInstall } from './npmLockfile';
 import type { AnalysisEnvironment } from './environment';
 import { finalStage, rootStage, type DockerfileModel, type Instr, type Stage } from './model';
+import type { Copy } from 'dockerfile-ast';
 import { programName, runsWheneverScriptSucceeds, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
 import { npmInstallWord, removesAfter, removesHere } from './packageManagers';
@@ -281,7 +282,17 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   return parts;
 }
 
-function copyParts(instr: Instr, env: AnalysisEnvironment): SizedPart[] {
+function copyParts(model: DockerfileModel, instr: Instr, env: AnalysisEnvironment): SizedPart[] {
+  // A here-document's file is the Dockerfile's own text (labelled by the first line: the body is no label).
+  const label = `${instr.keyword} ${instr.node.getArgumentsContent() ?? ''}`.split('\n')[0].slice(0, 80);
+  const docs = (instr.node as Copy).getHeredocs();
+  if (docs.length > 0) {
+    const bytes = docs.reduce((n, h) => {
+      const r = h.getContentRange();
+      return n + (r ? model.lines.offsetAt(r.end) - model.lines.offsetAt(r.start) + 1 : 0); // and its last newline
+    }, 0);
+    return [{ label, bytes, basis: "the here-document's text" }];
+  }
   const sized = env.context.copySizes?.[instr.index] ?? contextCopyBytes(instr, env.context);
   if (sized !== undefined) {
     // The ignore file in force by its name (`app.Dockerfile.dockerignore`), and none when there is none.
@@ -289,15 +300,15 @@ function copyParts(instr: Instr, env: AnalysisEnvironment): SizedPart[] {
     return [{ label: 'files copied from the build context', bytes: sized, basis: `sum of the file sizes in the build context${contextNote(env.context)}, ${after}` }];
   }
   const why = contextSources(instr).length > 0 ? env.context.ignoreFile?.notEvaluated : undefined;
-  const basis = why === undefined ? 'the size of the copied files (not measured)' : `the size of the copied files, not measured since ${ignoreFileName(env.context)} is not evaluated: ${why}`;
-  return [{ label: `${instr.keyword} ${instr.node.getArgumentsContent() ?? ''}`.slice(0, 80), basis }];
+  const basis = `the copied files, not measured${why === undefined ? '' : ` since ${ignoreFileName(env.context)} is not evaluated: ${why}`}`;
+  return [{ label, basis }];
 }
 
 function layerOf(model: DockerfileModel, instr: Instr, env: AnalysisEnvironment, debianBase: AptBase, apt: AptSoFar): LayerEstimate | undefined {
   if (METADATA.has(instr.keyword)) return undefined;
   let parts: SizedPart[];
   if (instr.keyword === 'RUN') parts = runParts(model, env, instr, debianBase, apt);
-  else if (instr.keyword === 'COPY' || instr.keyword === 'ADD') parts = copyParts(instr, env);
+  else if (instr.keyword === 'COPY' || instr.keyword === 'ADD') parts = copyParts(model, instr, env);
   else return undefined;
   const sized = parts.filter((p) => p.bytes !== undefined);
   return {

@@ -148,6 +148,13 @@ describe('whole-image estimate', () => {
     assert.equal(copied('RUN mkdir -p /data && chown app /data').layers[2].bytes, 0);
     assert.equal(copied('RUN rm -rf /app').layers[2].bytes, 0);
   });
+  it("sizes a COPY or ADD here-document by its text, labelled by its first line (the hover listed the body over several lines, 'not sized (the size of the copied files (not measured))')", () => {
+    const text = 'FROM alpine:3.20\nCOPY <<EOF /etc/app.yaml\n# listen here\nlisten: 0.0.0.0:8080\nEOF\nADD <<-EOT /run.sh\n\texec "$@"\nEOT\n';
+    const [copy, add] = estimateImage(buildModel(text), env)!.layers;
+    assert.deepEqual([copy.parts[0].label, copy.bytes, copy.complete], ['COPY <<EOF /etc/app.yaml', 35, true]);
+    assert.deepEqual([add.parts[0].label, add.bytes], ['ADD <<-EOT /run.sh', 11]);
+    assert.doesNotMatch(hoverAt(buildModel(text), { line: 1, character: 1 }, env)!.markdown, /listen|not sized/);
+  });
   it('hovers RUN with the layer size and its parts', () => {
     const m = buildModel('FROM debian:bookworm\nRUN apt-get update && apt-get install -y --no-install-recommends curl\n');
     const h = hoverAt(m, { line: 1, character: 1 }, env)!;
