@@ -8,7 +8,7 @@ import { commandRange, firstAfter, ranCommands, runsOn } from '../core/commands'
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { ARCHIVE, extractedArchive, mayDownload, ownWrites, pathPattern, type Write } from '../core/paths';
 import { workdirAt } from '../core/workdir';
-import { verifiedAppend } from '../core/packageManagers';
+import { posixShell, verifiedAppend } from '../core/packageManagers';
 import { programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
@@ -233,11 +233,13 @@ export const rule: Rule = {
     incorrect: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1',
     correct: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1 \\\n    && rm -f /tmp/node.tar.xz',
     sizeImpact: 'The size of the archive, which is known only once downloaded (the Node.js 22 linux-x64 .tar.xz is about 29 MB per nodejs.org/dist; a JDK .tar.gz about 190 MB). Deleting it in a later RUN saves nothing (files-changed-in-later-layer).',
-    fix: 'When the RUN that downloads the archive also extracts it, appends `rm -f <archive>` to that RUN (not offered when the RUN changes directory with `cd`, runs a list in the background before its last, or downloads in a `-c` script the reader cannot place, or a later instruction names the archive). For `ADD <url>` and for extraction in a later RUN there is no automatic fix: download, extract and remove in one RUN.',
+    fix: 'When the RUN that downloads the archive also extracts it, appends `rm -f <archive>` to that RUN (not offered when the RUN changes directory with `cd`, runs a list in the background before its last, or downloads in a `-c` script the reader cannot place, or a later instruction names the archive). For `ADD <url>` and for extraction in a later RUN there is no automatic fix: download, extract and remove in one RUN. Not checked on a Windows base or a SHELL that is no POSIX shell.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
     for (const { w, extractedAt, sameRun, deletedAt } of keptArchives(model)) {
+      // Paths and `rm -f` are POSIX: cmd (a Windows base) has no rm, and reads C:\x as no path.
+      if (!posixShell(w.instr)) continue;
       const where = sameRun ? 'in the same RUN' : `at line ${extractedAt.range.start.line + 1}`;
       const advice = w.how === 'ADD <url>'
         ? 'ADD does not unpack remote archives; download, extract and delete it in one RUN (curl -o, tar -x, rm).'
