@@ -10,7 +10,7 @@ import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ignoreFileCandidates } from '../../../server/src/core/dockerignore';
-import { ECOSYSTEMS } from '../../../server/src/rules/context-without-dockerignore';
+import { ECOSYSTEMS } from '../../../server/src/core/dockerignore/ecosystems';
 import { HADOLINT_CONFIG_NAMES, PROJECT_CONFIG_NAMES } from '../../../server/src/sources/config';
 import { COMPOSE_FILE_NAMES } from '../../../server/src/sources/context/compose';
 import { NPM_LOCKFILE_NAMES } from '../../../server/src/sources/context/facts';

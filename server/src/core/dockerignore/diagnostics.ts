@@ -10,6 +10,7 @@ import type { Finding, Fix, Severity } from '../types';
 import { DockerignoreMatcher, type MatchState } from './matcher';
 import { parseDockerignore, type DockerignoreOptions, type IgnorePattern } from './parse';
 import { testPattern } from './pattern';
+import { ECOSYSTEMS } from './ecosystems';
 
 export type DockerignoreRuleId =
   | 'dockerignore-invalid-pattern'
@@ -379,6 +380,9 @@ function* checkAgainstContext(
     } else if (first < 0) {
       // An exception for a path that is not there yet (`!target/app.jar` before the first build)
       // is the same harmless safeguard as a pattern for one: a hint, not a warning that fails CI.
+      // The entries of a created .dockerignore guard against what tools write later (`.git` before
+      // `git init`, `node_modules` before `npm install`): not even a hint, as other tools' lists.
+      if (!p.exclusion && ECOSYSTEMS.some((e) => e.entries.includes(p.pattern))) continue;
       add('dockerignore-matches-nothing', p, `\`${p.text}\` matches nothing in the build context right now.`);
     } else {
       const other = decider[first];
