@@ -161,7 +161,7 @@ export const rule = cacheRule({
   // In a builder stage: reported only when a COPY --from carries this folder into the final image.
   holds: keptCaches,
   message: (c) =>
-    `go leaves its ${kept(c).what} in ${c.instr.stage?.layersInFinal === false ? 'this layer' : 'the final image'}: ${kept(c).basis}. ${c.instr.stage?.layersInFinal === false ? 'Copy only the binary out of this stage' : 'Build in a builder stage and copy the binary'}, or use cache mounts on /go/pkg/mod and /root/.cache/go-build.`,
+    `go leaves its ${kept(c).what} in ${c.instr.stage?.layersInFinal === false ? 'this layer' : 'the final image'}: ${kept(c).basis}. ${c.instr.stage?.layersInFinal === false ? 'Copy only the binary out of this stage' : 'Build in a builder stage and copy the binary'}, or use cache mounts on ${c.env('GOMODCACHE') ?? '/go/pkg/mod'} and ${c.env('GOCACHE') ?? '/root/.cache/go-build'}.`,
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
   saving: (c) => ({ basis: kept(c).basis === MOD_BASIS ? MOD_BASIS : `${kept(c).basis}; example: ${GO.basis}` }),
   repair: ({ model, instr, cmd, env }) => {
