@@ -23,7 +23,7 @@ import { APT_LISTS_BY_RELEASE, INDEX_DIFFERENCE } from '../sizes/aptLists';
 import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
 import { restoredBytes, type StoredAgain } from '../rules/files-changed-in-later-layer';
-import { installsRecommends } from '../rules/apt-recommends';
+import { addsRepo, installsRecommends } from '../rules/apt-recommends';
 import { lastlogWritten } from '../rules/useradd-without-no-log-init';
 
 export interface SizedPart {
@@ -144,11 +144,14 @@ function removesAptPackages(cmd: ShellCommand): boolean {
 /**
  * The apt-get install `cmd` of `instr`, sized as the image estimate sizes it, leaving it in `apt`
  * as the last install of the image: 'other' on a base the Debian table does not describe, 'full'
- * on a full language image (not sized), 'removedAgain' when the RUN removes packages it installs.
+ * on a full language image (not sized), 'removedAgain' when the RUN removes packages it installs,
+ * 'repo' after the image adds an apt repository, whose packages may take the place of Debian's
+ * (NodeSource's nodejs holds node and npm; Debian's is 4 MB beside a libnode).
  */
-function aptInstallStep(model: DockerfileModel, instr: Instr, cmd: ShellCommand, debianBase: AptBase, apt: AptSoFar): AptEstimate | 'other' | 'full' | 'removedAgain' {
+function aptInstallStep(model: DockerfileModel, instr: Instr, cmd: ShellCommand, debianBase: AptBase, apt: AptSoFar): AptEstimate | 'other' | 'full' | 'removedAgain' | 'repo' {
   if (debianBase === 'other' || debianBase === 'full') return debianBase;
   if (packagesRemovedAfter(instr.run!, cmd, 'apt')) return 'removedAgain';
+  if (addsRepo(instr, cmd)) return 'repo';
   // As apt-recommends reads it: the flag, `-o APT::Install-Recommends=false`, or apt's configuration.
   const recommends = installsRecommends(model, instr, cmd);
   // Against the base's packages and what the image's earlier installs added: a dependency
@@ -234,13 +237,9 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
         unknown.add('apt-get install on a base the Debian package table does not describe');
         continue;
       }
-      const pkgs = aptPackages(cmd).map((w) => w.value);
-      if (est === 'full') {
-        parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: fullImageBasis(instr.stage!) });
-        continue;
-      }
-      if (est === 'removedAgain') {
-        parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), basis: 'the RUN removes packages it installs again (apt-mark auto, or apt-get purge or remove naming them), and what stays is not modelled' });
+      const label = `apt-get install ${aptPackages(cmd).map((w) => w.value).join(' ')}`.slice(0, 80);
+      if (typeof est === 'string') {
+        parts.push({ label, basis: est === 'full' ? fullImageBasis(instr.stage!) : est === 'repo' ? 'may come from an apt repository the image added, which no table lists' : 'the RUN removes packages it installs again; what stays is not modelled' });
         continue;
       }
       let again = 0;
@@ -250,7 +249,7 @@ function runParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
         booked[k] = Math.max(booked[k], part);
       }
       const basis = again > 0 ? `${est.basis}, less ${formatBytes(again)} of those records, which an earlier apt-get install of this RUN already counts` : est.basis;
-      parts.push({ label: `apt-get install ${pkgs.join(' ')}`.slice(0, 80), bytes: est.unknown.length ? undefined : est.bytes - again, basis: aptBasis(est.unknown.length ? `${basis}; unknown: ${est.unknown.join(', ')}` : basis, instr.stage!) });
+      parts.push({ label, bytes: est.unknown.length ? undefined : est.bytes - again, basis: aptBasis(est.unknown.length ? `${basis}; unknown: ${est.unknown.join(', ')}` : basis, instr.stage!) });
       continue;
     }
     if (name === 'useradd' || name === 'adduser') {

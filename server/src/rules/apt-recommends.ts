@@ -208,10 +208,11 @@ export function installsRecommends(model: DockerfileModel, instr: Instr, cmd: Sh
  * A repository the image adds before an install (NodeSource's setup script piped to a shell,
  * add-apt-repository, a sources.list entry): its packages may replace Debian's, whose index then
  * does not tell their recommendations (NodeSource's nodejs recommends nothing, Debian's
- * nodejs-doc). Read in this RUN before the install and in the image's earlier RUNs.
+ * nodejs-doc). Read in this RUN before the install and in the image's earlier RUNs. The image
+ * estimate does not size such an install.
  */
 const ADDS_REPO = /sources\.list|add-apt-repo|\|\s*(sudo (-E )?)?(ba)?sh\b/;
-function addsRepo(instr: Instr, cmd: ShellCommand): boolean {
+export function addsRepo(instr: Instr, cmd: ShellCommand): boolean {
   if (repoEnd(instr.run!) <= cmd.start) return true;
   for (let s = instr.stage; s; s = s.from.stage) if (firstRepoRun(s) < instr.index) return true;
   return false;

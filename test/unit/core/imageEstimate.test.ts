@@ -42,6 +42,22 @@ describe('whole-image estimate', () => {
     assert.match(estimateImage(buildModel('FROM node:22 AS base\nFROM base\nRUN apt-get install -y curl\n'), env)!.layers[0].parts[0].basis, /^node:22 already has .* \(on node:22-slim it is sized\)$/);
     assert.equal(estimateImage(buildModel('FROM buildpack-deps:bookworm\nRUN apt-get install -y curl\n'), env)!.layers[0].parts[0].basis, "buildpack-deps:bookworm already has packages no table here lists: what this adds is unknown");
   });
+  it('does not size an apt install after the image adds an apt repository, whose packages may be that repository\'s (found by helper-129)', () => {
+    // NodeSource's nodejs (node and npm in one package) was sized as Debian's nodejs and the
+    // libnode108 it depends on: about 92 MB. The nodejs 20.20.2-1nodesource1+repack1 on this
+    // machine holds 192 MB of files (dpkg -L), a repack of one major version: no figure here.
+    const setup = 'curl -fsSL https://deb.nodesource.com/setup_20.x | bash -';
+    for (const text of [`RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates && ${setup} && apt-get install -y --no-install-recommends nodejs`, `RUN ${setup}\nRUN apt-get install -y --no-install-recommends nodejs`]) {
+      const e = estimateImage(buildModel(`FROM debian:bookworm-slim\n${text}\n`), env)!;
+      const parts = e.layers.flatMap((l) => l.parts);
+      const nodejs = parts.find((p) => p.label === 'apt-get install nodejs')!;
+      assert.equal(nodejs.bytes, undefined, text);
+      assert.match(nodejs.basis, /^may come from an apt repository the image added/, text);
+      assert.equal(e.complete, false, text);
+      // The install before the setup script is Debian's: sized.
+      assert.ok(!text.startsWith('RUN apt-get') || parts[0].bytes! > 0, text);
+    }
+  });
   it('does not size an apt install whose packages the same RUN removes again (the official images\' purge pattern)', () => {
     // Counted in full before: 303 MB of build packages for a RUN shaped like the official python
     // image's, which purges them (apt-mark auto, then apt-get purge --auto-remove) before it ends.
