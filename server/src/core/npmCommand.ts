@@ -123,8 +123,8 @@ export function nodeImageBuild(stage: Stage): { install: Placed; build: Placed }
         if ((env.get('NODE_ENV') ?? '').replace(/["']/g, '') !== 'production') install = { instr, cmd };
       }
       if (install && sub === 'run' && /build/.test(operands(cmd)[1]?.value ?? '')) {
-        // `npm run build && npm prune --omit=dev` in the same RUN: the devDependencies never reach a layer.
-        const pruned = instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && hasFlag(c, '--omit', '--production'));
+        // `npm run build && npm prune --omit=dev` in the same RUN: the devDependencies never reach a layer (`--omit=optional` keeps them).
+        const pruned = instr.run!.commands.some((c) => c.start > cmd.start && programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && omitsDevDependencies(instr, c));
         if (pruned && install.instr === instr) return undefined;
         return { install, build: { instr, cmd } };
       }

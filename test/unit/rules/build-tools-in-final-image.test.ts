@@ -95,6 +95,17 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     }
   });
 
+  it('reports a Node build whose RUN prunes after it only where the prune keeps the devDependencies (--omit=optional keeps them; found by helper-130)', () => {
+    const text = (prune: string) => `FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build && ${prune}\nCMD ["node", "dist/server.js"]\n`;
+    const found = (prune: string) => analyze(text(prune), ENV).findings.filter((f) => f.ruleId === RULE).length;
+    for (const [prune, reported] of [['npm prune --omit=dev', 0], ['npm prune --production', 0], ['NODE_ENV=production npm prune', 0], ['npm prune --omit=optional', 1], ['npm prune', 1]] as const) {
+      assert.equal(found(prune), reported, prune);
+    }
+    const fixed = rewrites(text('npm prune --omit=optional'));
+    assert.equal(fixed.length, 1);
+    assert.match(fixed[0], /\nRUN npm ci && npm run build && npm prune --omit=optional && npm prune --omit=dev\n/);
+  });
+
   it('is not offered on a Node stage whose build RUN is a heredoc ending in a backslash (npm prune would become arguments of the build)', () => {
     const text = replaced(fixture('node'), 'RUN npm run build', 'RUN <<EOT\nnpm run build \\\nEOT');
     assert.ok(analyze(text, ENV).findings.some((f) => f.ruleId === RULE), 'no finding: the case proves nothing');
