@@ -36,7 +36,8 @@ Options:
   --fix                  apply the safe fixes (those the editor marks preferred) of the Dockerfiles'
                          findings, some of which create or extend .dockerignore files
   --unsafe-fixes         with --fix, also apply the fixes that need a review (a -slim tag where packages
-                         may need a compiler, a split into a builder stage, --omit=dev)
+                         may need a compiler, a split into a builder stage, --omit=dev): a split first,
+                         none for a finding in a stage that does not reach the final image
   --build-context DIR    the build context of every Dockerfile (default: a Compose service that builds
                          it, else the folder from the Dockerfile's up to the current one where the
                          files its COPY/ADD name exist, else the Dockerfile's folder), relative to

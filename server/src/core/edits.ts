@@ -296,8 +296,12 @@ function* applicableFixes(
    */
   const held = new Set<number>();
   const hold = (finding: Finding) => ruleById(finding.ruleId)?.fix && held.add(footprint.firstLineOf(finding.range.start.line));
-  /** A fix this run never applies (not preferred, or not one `only` takes): its finding holds nothing back. */
-  const unwanted = (finding: Finding, fix: Fix) => (!fix.preferred && !options.includeUnpreferred) || (options.only !== undefined && !options.only(finding, fix));
+  /**
+   * A fix this run never applies (not preferred, or not one `only` takes): its finding holds nothing
+   * back. A fix that needs a review is not applied for a finding that costs the final image nothing
+   * (a `-slim` builder stage risks its build and saves nothing).
+   */
+  const unwanted = (finding: Finding, fix: Fix) => (!fix.preferred && !(options.includeUnpreferred && finding.inFinalImage)) || (options.only !== undefined && !options.only(finding, fix));
   /** Per instruction (by its first line), where a cleanup appended to it goes ({@link appendToRun}). */
   const appendPoints = new Map<number, number | undefined>();
   for (const finding of analysis.findings) {
@@ -347,11 +351,15 @@ function* applicableFixes(
     candidates.push(candidate);
   }
   for (const c of candidates) if (c.group && held.has(c.group.line)) c.group = undefined;
-  return candidates;
+  // A fix that adds a stage (a split into a builder and a final stage) goes first: the fixes of
+  // the stage that becomes the builder then cost nothing in the final image (see `unwanted`).
+  return [...candidates.filter(addsStage), ...candidates.filter((c) => !addsStage(c))];
 }
 
 /** A line that starts a FROM instruction (a fix that writes or removes one adds or drops a stage). */
 const FROM_LINE = /^[ \t]*from[ \t]/im;
+
+const addsStage = (c: Candidate) => c.fix.edits.some((e) => FROM_LINE.test(e.newText));
 
 /**
  * The lines a fix reads or writes (`of`), from the lines of its finding and its edits: each widened

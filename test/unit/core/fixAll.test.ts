@@ -125,10 +125,21 @@ describe('fixAll', () => {
 
   it('applies the fixes not marked preferred too with includeUnpreferred', () => {
     const result = fixAll(NODE_APP, ENV, {}, { includeUnpreferred: true });
-    assert.deepEqual([...result.applied].sort(), ['base-image-not-slim', 'build-tools-in-final-image', 'npm-cache-kept']);
-    assert.match(result.text, /^FROM node:22-slim AS build\n/);
+    // The split first; base-image-not-slim's fix, which needs a review, is then for a builder stage,
+    // where -slim saves the final image nothing and may break `npm ci`: not applied.
+    assert.deepEqual([...result.applied].sort(), ['build-tools-in-final-image', 'npm-cache-kept']);
+    assert.match(result.text, /^FROM node:22 AS build\n/);
     assert.match(result.text, /\nFROM node:22-slim\nWORKDIR \/app\nCOPY --from=build \/app \/app\n/);
     assert.deepEqual(fixAll(result.text, ENV, {}, { includeUnpreferred: true }).applied, []);
+  });
+
+  it('with includeUnpreferred, leaves a fix that needs a review alone where its finding costs the final image nothing', () => {
+    // base-image-not-slim's hint on the builder: -slim there saves the image nothing and may lack what `npm ci` compiles with.
+    const text = 'FROM node:22 AS build\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci && npm cache clean --force\n\nFROM node:22-slim\nWORKDIR /app\nCOPY --from=build /app /app\nCMD ["node", "a.js"]\n';
+    const analysis = analyze(text, ENV);
+    const slim = analysis.findings.find((f) => f.ruleId === 'base-image-not-slim');
+    assert.ok(slim && !slim.inFinalImage && fixFor(analysis, slim, ENV)?.preferred === false);
+    assert.deepEqual(fixAll(text, ENV, {}, { includeUnpreferred: true }).applied, []);
   });
 
   it('stops after maxRounds rounds, and says it did not finish', () => {
@@ -235,14 +246,16 @@ describe('fixAll', () => {
     assert.equal(result.complete, true);
   });
 
-  it('applies a fix that rewrites its stage on a FROM after the fixes before it, and those after it in a later round', () => {
+  it('applies a fix that adds a stage first and alone, and the other fixes in later rounds', () => {
     // The builder split's finding is on the FROM: the maven fixes in the same stage wait for it
     // (after it the RUNs are in the builder, where the maven cache costs the image nothing).
     const java = parseFixture(path.join(FIXTURES_DIR, 'rules', 'build-tools-in-final-image', 'java.Dockerfile'));
     assert.deepEqual(fixAll(java.text, java.env, {}, { includeUnpreferred: true, maxRounds: 1 }).applied, ['build-tools-in-final-image']);
     assert.deepEqual(fixAll(java.text, java.env, {}, { includeUnpreferred: true }).applied, ['build-tools-in-final-image']);
     // A fix that writes a FROM line (here the stage is named already, so its FROM is not edited)
-    // changes which layers reach the final image everywhere: nothing after it joins its round.
+    // changes which layers reach the final image everywhere: it goes first (the fixes that need a
+    // review then skip what became the builder) and nothing joins its round; the tools stage's fixes
+    // come after it.
     const text = [
       'FROM debian:bookworm AS tools',
       'RUN apt-get update && apt-get install -y curl',
@@ -257,8 +270,8 @@ describe('fixAll', () => {
       'CMD ["python", "-m", "app"]',
       '',
     ].join('\n');
-    assert.deepEqual(fixAll(text, ENV, {}, { includeUnpreferred: true, maxRounds: 1 }).applied, ['apt-lists-kept']);
-    assert.deepEqual(fixAll(text, ENV, {}, { includeUnpreferred: true }).applied, ['apt-lists-kept', 'apt-recommends', 'build-tools-in-final-image']);
+    assert.deepEqual(fixAll(text, ENV, {}, { includeUnpreferred: true, maxRounds: 1 }).applied, ['build-tools-in-final-image']);
+    assert.deepEqual(fixAll(text, ENV, {}, { includeUnpreferred: true }).applied, ['build-tools-in-final-image', 'apt-lists-kept', 'apt-recommends']);
   });
 
   it('the CLI\'s --fix finishes the generated 1,000-line file in one run', async () => {

@@ -13,7 +13,7 @@ import * as fc from 'fast-check';
 import { analyze, fixFor, type AnalysisSettings } from '../../../server/src/core/analyze';
 import { applyEdits, applyToEnvironment, fixAll, type FixAllOptions, type FixAllResult } from '../../../server/src/core/edits';
 import type { AnalysisEnvironment } from '../../../server/src/core/environment';
-import type { FileCreation } from '../../../server/src/core/types';
+import type { FileCreation, Finding, Fix } from '../../../server/src/core/types';
 import { FIXTURES_DIR, fixtureFiles, parseFixture } from '../../support/fixtures';
 import { addedErrors } from '../../support/peerErrors';
 import { anyDockerfile } from '../hostile/arbitraries';
@@ -38,9 +38,18 @@ interface Reference {
 }
 
 /**
- * Fixes one at a time: the first finding (in the file's order) whose fix is wanted, changes
- * something and removes a finding of its rule, then a fresh analysis. A fix that removes none is
- * passed over until another fix changes the text.
+ * A fix fixAll applies: preferred, or with includeUnpreferred one for a finding that costs the final
+ * image something (not a `-slim` builder stage, which risks its build and saves nothing).
+ */
+const wanted = (fix: Fix, finding: Finding, options: FixAllOptions) => fix.preferred || (!!options.includeUnpreferred && finding.inFinalImage);
+
+/** A fix that writes a FROM line: a split into a builder and a final stage, which fixAll applies before the others. */
+const addsStage = (fix: Fix | undefined) => !!fix?.edits.some((e) => /^[ \t]*from[ \t]/im.test(e.newText));
+
+/**
+ * Fixes one at a time: the first finding (the fixes that add a stage first, then in the file's
+ * order) whose fix is wanted, changes something and removes a finding of its rule, then a fresh
+ * analysis. A fix that removes none is passed over until another fix changes the text.
  */
 function oneAtATime(text: string, env: AnalysisEnvironment, settings: AnalysisSettings, options: FixAllOptions): Reference {
   const applied: string[] = [];
@@ -48,10 +57,11 @@ function oneAtATime(text: string, env: AnalysisEnvironment, settings: AnalysisSe
   for (;;) {
     const analysis = analyze(text, env, settings);
     const count = (findings: { ruleId: string }[], ruleId: string) => findings.filter((f) => f.ruleId === ruleId).length;
-    const next = analysis.findings.reduce<{ text: string; env: AnalysisEnvironment; ruleId: string } | undefined>((found, finding) => {
+    const splits = analysis.findings.filter((f) => addsStage(fixFor(analysis, f, env)));
+    const next = [...splits, ...analysis.findings.filter((f) => !splits.includes(f))].reduce<{ text: string; env: AnalysisEnvironment; ruleId: string } | undefined>((found, finding) => {
       if (found) return found;
       const fix = fixFor(analysis, finding, env);
-      if (!fix || (!fix.preferred && !options.includeUnpreferred)) return undefined;
+      if (!fix || !wanted(fix, finding, options)) return undefined;
       const fixed = applyEdits(text, fix.edits);
       if (fixed === text && !fix.createFiles?.length && !fix.editFiles?.length) return undefined;
       const trial = createFiles.map((f) => ({ ...f }));
@@ -73,7 +83,7 @@ function leftOver(result: FixAllResult, settings: AnalysisSettings, options: Fix
   const out: string[] = [];
   for (const finding of analysis.findings) {
     const fix = fixFor(analysis, finding, env);
-    if (!fix || (!fix.preferred && !options.includeUnpreferred)) continue;
+    if (!fix || !wanted(fix, finding, options)) continue;
     const count = (findings: { ruleId: string }[]) => findings.filter((f) => f.ruleId === finding.ruleId).length;
     const after = analyze(applyEdits(text, fix.edits), applyToEnvironment(env, fix, []), settings);
     if (count(after.findings) < count(analysis.findings)) out.push(`${finding.ruleId} at line ${finding.range.start.line + 1}`);
