@@ -17,7 +17,7 @@ import { containerCommand, execForm } from '../core/execForm';
 import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
-import { nodeImageBuild, omitsDevDependencies } from '../core/npmCommand';
+import { nodeImageBuild, prunesDevDependencies } from '../core/npmCommand';
 import { inlineAssignments, programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
@@ -630,7 +630,7 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   }
   // A prune without the devDependencies after the build, in its RUN or a later one: none appended.
   const at = found.build.instr.run!.docOffset(found.build.cmd.start);
-  const prunes = stage.instructions.some((i) => i.run?.commands.some((c) => i.run!.docOffset(c.start) > at && programName(c) === 'npm' && operands(c)[0]?.value === 'prune' && omitsDevDependencies(i, c)));
+  const prunes = stage.instructions.some((i) => i.run?.commands.some((c) => i.run!.docOffset(c.start) > at && prunesDevDependencies(i, c)));
   const prune = prunes ? undefined : verifiedAppend(model, found.build.instr, `npm prune ${npmFlag(stage)}`);
   if (!prunes && !prune) return undefined;
   const slim = slimVariant(image) ?? image;
