@@ -86,12 +86,11 @@ function handledAfter(instr: Instr, cmd: ShellCommand, env: (name: string) => st
   const paths = [...cacheMountTargets(instr), ...removedPathsAfter(run, cmd).map((p) => expandVars(p, env))];
   // `~` in both is the home of the user the command runs as (an rm run through sudo aside).
   const home = homeOf(instr, cmd);
-  const handled = (dir: string) => paths.some((p) => pathCovers(p, dir, { handled: home, dir: home }));
-  const gopath = env('GOPATH');
-  const modDirs = [env('GOMODCACHE'), gopath && `${gopath}/pkg/mod`, '/go/pkg/mod', '~/go/pkg/mod'].filter((d): d is string => !!d);
+  const handled = (dir: string | undefined) => !!dir && paths.some((p) => pathCovers(p, dir, { handled: home, dir: home }));
+  const caches = goCaches(instr, env);
   return {
-    mod: cleanedAfter(run, cmd, cleansModcache) || modDirs.some(handled),
-    build: cleanedAfter(run, cmd, cleansCache) || handled(env('GOCACHE') ?? '~/.cache/go-build'),
+    mod: cleanedAfter(run, cmd, cleansModcache) || [caches.mod, '/go/pkg/mod', '~/go/pkg/mod'].some(handled),
+    build: cleanedAfter(run, cmd, cleansCache) || handled(caches.build),
   };
 }
 
@@ -115,15 +114,24 @@ function kept({ instr, cmd, env }: CacheCommandContext): { what: string; basis: 
 }
 
 /**
- * The folder that holds the caches the command leaves: the build cache (GOCACHE, else the user's
- * cache folder) when it compiles, the module cache (GOMODCACHE, GOPATH's, the official image's
- * /go/pkg/mod), or the folder above both. Undefined when one of them is not known.
+ * Where Go puts the command's caches, `~` for its home: the module cache (GOMODCACHE, else
+ * GOPATH's pkg/mod, else the official image's /go/pkg/mod or ~/go/pkg/mod; undefined for a GOPATH
+ * list) and the build cache (GOCACHE, else the user's cache folder).
+ */
+function goCaches(instr: Instr, env: (name: string) => string | undefined): { mod: string | undefined; build: string } {
+  const gopath = env('GOPATH');
+  const mod = env('GOMODCACHE') ?? (gopath !== undefined ? (gopath.includes(':') ? undefined : `${gopath}/pkg/mod`) : imageRepository(baseImageOf(instr)) === 'golang' ? '/go/pkg/mod' : '~/go/pkg/mod');
+  return { mod, build: env('GOCACHE') ?? userCacheDir(env, 'go-build') };
+}
+
+/**
+ * The folder that holds the caches the command leaves: the build cache when it compiles, the
+ * module cache ({@link goCaches}), or the folder above both. Undefined when one of them is not known.
  */
 function keptCaches({ instr, cmd, env }: CacheCommandContext): string | undefined {
   const state = cacheState(instr, cmd, env);
-  const gopath = env('GOPATH');
-  const mod = env('GOMODCACHE') ?? (gopath !== undefined ? (gopath.includes(':') ? undefined : `${gopath}/pkg/mod`) : imageRepository(baseImageOf(instr)) === 'golang' ? '/go/pkg/mod' : '~/go/pkg/mod');
-  const dirs = [compiles(cmd) && !state.build ? env('GOCACHE') ?? userCacheDir(env, 'go-build') : '', state.mod ? '' : mod]
+  const { mod, build } = goCaches(instr, env);
+  const dirs = [compiles(cmd) && !state.build ? build : '', state.mod ? '' : mod]
     .filter((d) => d !== '')
     .map((d) => (d === undefined ? undefined : namedPath(instr, cmd, d)));
   if (dirs.length === 0 || dirs.includes(undefined)) return undefined;
@@ -144,12 +152,12 @@ export const rule = cacheRule({
   severity: 'warning',
   finalLayersOnly: true,
   docs: {
-    summary: '`go build` / `go install` / `go mod download` in a stage whose layers form the final image, leaving GOCACHE and GOMODCACHE without a cache mount or cleanup in the same RUN.',
-    why: 'Go keeps every downloaded module in GOMODCACHE (/go/pkg/mod in the official image) and every compiled package in GOCACHE (~/.cache/go-build). A Go program needs neither to run. In a builder stage this is what caching is for; in the final image it ships with the program, next to the whole Go toolchain. Best: build in a builder stage and copy the binary into scratch, distroless or a slim base; at least use cache mounts.',
+    summary: '`go build` / `go install` / `go mod download` leaving GOCACHE and GOMODCACHE without a cache mount or cleanup in the same RUN.',
+    why: 'Go keeps every downloaded module in GOMODCACHE (/go/pkg/mod in the official image) and every compiled package in GOCACHE (~/.cache/go-build). A Go program needs neither to run. Best: copy the binary out of a builder stage onto scratch, distroless or a slim base; at least use cache mounts.',
     incorrect: 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]',
     correct: 'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    CGO_ENABLED=0 go build -ldflags="-s -w" -o /app .\n\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nCMD ["/app"]',
-    sizeImpact: `${BASIS.charAt(0).toUpperCase()}${BASIS.slice(1)}. Go 1.20 and later compile the standard library into the build cache too, which is most of that example; Go 1.19 and older ship it precompiled in GOROOT, and the same build with ${GO119.tool} left only ${formatBytes(GO119.bytes)}. Basis: ${GO.basis}; ${GO119.basis}.`,
-    fix: 'Appends `&& go clean -cache -modcache` (only the caches this command fills: after an earlier `go mod download`, `go mod tidy` or `go get` the modules sit in that earlier layer, so only `-cache`) when nothing later in the image runs `go`. Not offered for `go mod download` / `go mod tidy` on their own (a cache-warming step for a later build) or when a later RUN or the CMD uses `go`: the remedy there is a builder stage.',
+    sizeImpact: `The module cache (not yet measured by our bench) and the build cache grow with the project. For a small server it was about ${formatBytes(GO.bytes)} beside a ${formatBytes(GO.outputBytes)} binary, mostly the standard library, which Go 1.20 and later compile; Go 1.19 and older ship it precompiled in GOROOT: ${GO119.tool} left only ${formatBytes(GO119.bytes)}. Basis: ${GO.basis}; ${GO119.basis}.`,
+    fix: 'Appends `&& go clean -cache -modcache` (only `-cache` after an earlier `go mod download`, `tidy` or `go get`: the modules sit in that layer). Not offered for `go mod download` / `tidy` alone (a cache-warming step) or when a later RUN or the CMD runs `go` (use a builder stage).',
   },
   words: ['go'],
   fills: goFills,
@@ -160,8 +168,12 @@ export const rule = cacheRule({
   },
   // In a builder stage: reported only when a COPY --from carries this folder into the final image.
   holds: keptCaches,
-  message: (c) =>
-    `go leaves its ${kept(c).what} in ${c.instr.stage?.layersInFinal === false ? 'this layer' : 'the final image'}: ${kept(c).basis}. ${c.instr.stage?.layersInFinal === false ? 'Copy only the binary out of this stage' : 'Build in a builder stage and copy the binary'}, or use cache mounts on ${c.env('GOMODCACHE') ?? '/go/pkg/mod'} and ${c.env('GOCACHE') ?? '/root/.cache/go-build'}.`,
+  message: (c) => {
+    // Cache-mount targets: absolute, else where `go env` shows the folder (an unknown home or variable).
+    const { mod, build } = goCaches(c.instr, c.env);
+    const at = (dir: string | undefined, name: string) => (dir !== undefined && namedPath(c.instr, c.cmd, dir)) || `\`go env ${name}\`'s folder`;
+    return `go leaves its ${kept(c).what} in ${c.instr.stage?.layersInFinal === false ? 'this layer' : 'the final image'}: ${kept(c).basis}. ${c.instr.stage?.layersInFinal === false ? 'Copy only the binary out of this stage' : 'Build in a builder stage and copy the binary'}, or use cache mounts on ${at(mod, 'GOMODCACHE')} and ${at(build, 'GOCACHE')}.`;
+  },
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
   saving: (c) => ({ basis: kept(c).basis === MOD_BASIS ? MOD_BASIS : `${kept(c).basis}; example: ${GO.basis}` }),
   repair: ({ model, instr, cmd, env }) => {
