@@ -87,9 +87,9 @@ export function omitsDevDependencies(instr: Instr, cmd: ShellCommand): boolean {
   return npmDependencyTypes(instr, cmd).omitted.has('dev');
 }
 
-/** An `npm prune` that leaves the devDependencies out (`--omit=dev`, `--production`, NODE_ENV=production). */
-export function prunesDevDependencies(instr: Instr, cmd: ShellCommand): boolean {
-  return programName(cmd) === 'npm' && operands(cmd)[0]?.value === 'prune' && omitsDevDependencies(instr, cmd);
+/** `npm prune`. */
+export function isNpmPrune(cmd: ShellCommand): boolean {
+  return programName(cmd) === 'npm' && operands(cmd)[0]?.value === 'prune';
 }
 
 /** `--omit=optional` / `--no-optional`: optional dependencies are not installed. */
@@ -129,7 +129,7 @@ export function nodeImageBuild(stage: Stage): { install: Placed; build: Placed }
       }
       if (install && sub === 'run' && /build/.test(operands(cmd)[1]?.value ?? '')) {
         // `npm run build && npm prune --omit=dev` in the same RUN: the devDependencies never reach a layer (`--omit=optional` keeps them).
-        const pruned = instr.run!.commands.some((c) => c.start > cmd.start && prunesDevDependencies(instr, c));
+        const pruned = instr.run!.commands.some((c) => c.start > cmd.start && isNpmPrune(c) && omitsDevDependencies(instr, c));
         if (pruned && install.instr === instr) return undefined;
         return { install, build: { instr, cmd } };
       }

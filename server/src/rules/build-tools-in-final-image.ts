@@ -17,7 +17,7 @@ import { containerCommand, execForm } from '../core/execForm';
 import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
-import { nodeImageBuild, prunesDevDependencies } from '../core/npmCommand';
+import { isNpmPrune, nodeImageBuild, npmDependencyTypes } from '../core/npmCommand';
 import { inlineAssignments, programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
@@ -206,11 +206,11 @@ export const rule: Rule = {
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
     sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Counted from the `-slim` variant where base-image-not-slim gives the full image a figure and is shown, so the two add up; for `node:22`, whose runtime is `-slim`, npm-dev-dependencies\' figure for the devDependencies. For build packages, their size (a JDK less its JRE, which runs Java); an apk `--virtual` group the RUN does not delete is apk-virtual-not-deleted\'s while that rule is shown.',
     fix: [
-      'Splits the last stage into a builder and a final stage, for four shapes.',
+      'Splits the last stage into a builder and a final stage.',
       'Go: `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"`, the final stage is `gcr.io/distroless/static-debian12` (not with cgo: C toolchains or CGO_ENABLED=1).',
-      'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the builder ends with `npm prune --omit=dev` (node:14 and older: `--production`) if it lacks one, the final `-slim` stage copies the working directory.',
+      'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the last `npm prune` after the build, or a new one, gets `--omit=dev` (`--production` on node:14 and older); the final `-slim` stage copies the working directory.',
       'Java: `mvn`/`gradle` and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` (`-jre-alpine` from Alpine; another vendor\'s build from Corretto or OpenJDK); a JDK stage without RUNs gets that JRE as its FROM image instead.',
-      'Python wheels (on the apt finding): an official `python` image, not Alpine, whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (no `-e`, `--user`, `--target`, `--prefix`, `.`), apt and pip apart: the builder runs `pip wheel --wheel-dir /wheels`; the final `-slim` stage repeats the rest, installs with apt the packages that are not build packages and the runtime libraries of known `-dev` packages (`libpq5` for `libpq-dev`), and installs the wheels through a bind mount (BuildKit).',
+      'Python wheels (on the apt finding): an official non-Alpine `python` image whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (no `-e`, `--user`, `--target`, `--prefix`, `.`), apt and pip apart: the builder runs `pip wheel --wheel-dir /wheels`; the final `-slim` stage repeats the rest, apt-installs the non-build packages and the runtime libraries of known `-dev` packages (`libpq5` for `libpq-dev`), and installs the wheels through a bind mount (BuildKit).',
       'ENV and WORKDIR are repeated; CMD, EXPOSE and the like move; a USER moves only when it exists there (numeric, root, the image\'s own).',
       'Not offered with HEALTHCHECK, ONBUILD, SHELL or other RUN commands (unknown runtime needs), nor where a line to repeat is not plain (variables, escapes, quotes but around a whole ENV or ARG value, flags but `--chown`, `--chmod`, `--from`, several sources into a destination without a trailing /) or a path to write has a blank.',
       'Only the build output moves, so files read at run time from the source tree stay behind: not preferred; review it.',
@@ -628,11 +628,8 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     const dest = resolvePath(args[args.length - 1] ?? '', workdirAt(i) ?? '/');
     if (!dest || !isAtOrBelow(dest, workdir)) return undefined;
   }
-  // A prune without the devDependencies after the build, in its RUN or a later one: none appended.
-  const at = found.build.instr.run!.docOffset(found.build.cmd.start);
-  const prunes = stage.instructions.some((i) => i.run?.commands.some((c) => i.run!.docOffset(c.start) > at && prunesDevDependencies(i, c)));
-  const prune = prunes ? undefined : verifiedAppend(model, found.build.instr, `npm prune ${npmFlag(stage)}`);
-  if (!prunes && !prune) return undefined;
+  const prune = devPrune(model, stage, found.build);
+  if (prune === null) return undefined;
   const slim = slimVariant(image) ?? image;
   return rewrite(model, stage, {
     finalImage: slim,
@@ -641,6 +638,34 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     builderEdits: prune ? [prune] : [],
     title: `Build in a builder stage, prune devDependencies and ship ${workdir} on ${slim}`,
   });
+}
+
+/**
+ * The edit that leaves the devDependencies out of the builder. The last `npm prune` after the build
+ * (in its RUN or a later one) decides, since npm prune installs again what it does not leave out
+ * (npm 10.9.9 and 11.19.1: `npm prune --omit=optional && npm prune --omit=dev` brought the optional
+ * dependencies back, a plain prune after `--omit=dev` the devDependencies): that prune gets the
+ * flag after its subcommand, keeping its other flags. (Under npm_config_omit=optional without an
+ * --omit, the flag replaces it, as the flag of an appended prune would.) Where it might then not
+ * prune the app's devDependencies (--include=dev, an operand, another WORKDIR than the build's:
+ * the stage runs only npm, no cd; --prefix, global, a workspace, a dry run), or where no prune
+ * follows the build, `npm prune <flag>` is appended to the build's RUN, unless that prune is in a
+ * later RUN (null: not offered). Undefined where that prune leaves the devDependencies out.
+ */
+function devPrune(model: DockerfileModel, stage: Stage, build: { instr: Instr; cmd: ShellCommand }): TextEdit | null | undefined {
+  const at = build.instr.run!.docOffset(build.cmd.start);
+  let instr: Instr | undefined;
+  let cmd: ShellCommand | undefined;
+  for (const i of stage.instructions) {
+    for (const c of i.run?.commands ?? []) if (i.run!.docOffset(c.start) > at && isNpmPrune(c)) [instr, cmd] = [i, c];
+  }
+  const flag = npmFlag(stage);
+  const types = instr && cmd && npmDependencyTypes(instr, cmd);
+  if (types?.omitted.has('dev')) return undefined;
+  if (!instr || !cmd || types!.included.has('dev') || operands(cmd).length > 1 || workdirAt(instr) !== workdirAt(build.instr) || programArgs(cmd).some((w) => /^(-g|-ws?|--(global|prefix|workspaces?|dry-run))(=|$)/.test(w.value))) {
+    return !instr || instr === build.instr ? (verifiedAppend(model, build.instr, `npm prune ${flag}`) ?? null) : null;
+  }
+  return insertAfterWord(model, instr.run!, operands(cmd)[0], ` ${flag}`);
 }
 
 const JAVA_BUILD = /^(mvn|mvnw|gradle|gradlew)$/;

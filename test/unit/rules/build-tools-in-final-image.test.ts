@@ -86,12 +86,43 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     }
   });
 
-  it('adds no npm prune where a later RUN of the stage prunes the devDependencies already, and one where its prune keeps them (found by helper-129)', () => {
-    for (const [prune, added] of [['npm prune --omit=dev', false], ['npm prune --production', false], ['NODE_ENV=production npm prune', false], ['npm prune', true]] as const) {
+  it('adds no npm prune where a later RUN of the stage prunes the devDependencies already (found by helper-129)', () => {
+    for (const prune of ['npm prune --omit=dev', 'npm prune --production', 'NODE_ENV=production npm prune']) {
       const fixed = rewrites(replaced(fixture('node'), 'RUN npm run build', `RUN npm run build\nRUN ${prune}`));
       assert.equal(fixed.length, 1, prune);
-      assert.equal(fixed[0].includes('RUN npm run build && npm prune --omit=dev\n'), added, `${prune}:\n${fixed[0]}`);
-      assert.ok(fixed[0].includes(`\nRUN ${prune}\n`), prune);
+      assert.ok(fixed[0].includes(`\nRUN npm run build\nRUN ${prune}\n`), `${prune}:\n${fixed[0]}`);
+    }
+  });
+
+  // npm prune installs again what it does not leave out (npm 10.9.9, 11.19.1): a prune appended after
+  // `npm prune --omit=optional` brought the optional dependencies back, and a plain prune after the
+  // appended one the devDependencies.
+  it('gives the last npm prune after the build the dev omission instead of appending a prune, keeping its flags', () => {
+    for (const [image, from, to] of [
+      ['node:22', 'RUN npm run build && npm prune --omit=optional', 'RUN npm run build && npm prune --omit=dev --omit=optional'],
+      ['node:22', 'RUN npm run build\nRUN npm prune', 'RUN npm run build\nRUN npm prune --omit=dev'],
+      ['node:22', 'RUN npm run build && npm prune --omit=dev\nRUN npm prune --no-optional', 'RUN npm run build && npm prune --omit=dev\nRUN npm prune --omit=dev --no-optional'],
+      ['node:14', 'RUN npm run build && npm prune --omit=optional', 'RUN npm run build && npm prune --production --omit=optional'],
+    ]) {
+      const fixed = rewrites(replaced(fixture('node').replace(/^FROM node:22\n/, `FROM ${image}\n`), 'RUN npm run build', from));
+      assert.equal(fixed.length, 1, from);
+      assert.ok(fixed[0].includes(`\n${to}\n`), `${from}:\n${fixed[0]}`);
+    }
+  });
+
+  it('appends a prune to the build\'s RUN after a prune there that might not prune the app\'s devDependencies with the flag (another folder, global, a workspace, a dry run, --include=dev)', () => {
+    for (const prune of ['npm prune --prefix /srv', 'npm prune -w web', 'npm prune -g', 'npm prune --dry-run', 'npm prune --include=dev']) {
+      const fixed = rewrites(replaced(fixture('node'), 'RUN npm run build', `RUN npm run build && ${prune}`));
+      assert.equal(fixed.length, 1, prune);
+      assert.ok(fixed[0].includes(`\nRUN npm run build && ${prune} && npm prune --omit=dev\n`), `${prune}:\n${fixed[0]}`);
+    }
+  });
+
+  it('is not offered where such a prune is in a later RUN (it would run after the appended one)', () => {
+    for (const later of ['RUN npm prune --include=dev', 'WORKDIR /app/dist\nRUN npm prune\nWORKDIR /app']) {
+      const text = replaced(fixture('node'), 'RUN npm run build', `RUN npm run build\n${later}`);
+      assert.ok(analyze(text, ENV).findings.some((f) => f.ruleId === RULE), `${later}: no finding, the case proves nothing`);
+      assert.deepEqual(rewrites(text), [], later);
     }
   });
 
@@ -103,7 +134,7 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     }
     const fixed = rewrites(text('npm prune --omit=optional'));
     assert.equal(fixed.length, 1);
-    assert.match(fixed[0], /\nRUN npm ci && npm run build && npm prune --omit=optional && npm prune --omit=dev\n/);
+    assert.match(fixed[0], /\nRUN npm ci && npm run build && npm prune --omit=dev --omit=optional\n/);
   });
 
   it('is not offered on a Node stage whose build RUN is a heredoc ending in a backslash (npm prune would become arguments of the build)', () => {
