@@ -59,7 +59,7 @@ export interface NpmManifestFacts {
   packageManager?: string;
 }
 
-/** What pyproject.toml declares about uv's dependency groups. */
+/** What pyproject.toml declares about uv's and Poetry's dependency groups. */
 export interface PyprojectFacts {
   /** `pyproject.toml`, relative to the context root. */
   path: string;
@@ -67,6 +67,8 @@ export interface PyprojectFacts {
   devGroup: boolean;
   /** `[tool.uv] default-groups` as written (the groups `uv sync` installs unless told; uv's default is the dev group alone). */
   defaultGroups?: readonly string[] | 'all';
+  /** A Poetry group besides main ([tool.poetry.group.*], [tool.poetry.dev-dependencies], [dependency-groups]); absent when there is none. */
+  poetryGroups?: boolean;
 }
 
 /** The .yarnrc.yml settings the Yarn rules read. */

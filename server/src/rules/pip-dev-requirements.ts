@@ -109,12 +109,12 @@ export const rule: Rule = {
   words: ['pip', 'poetry', 'uv', 'pipenv'],
   contextKey: ({ context }) => (context.pyproject ? JSON.stringify(context.pyproject) : ''),
   docs: {
-    summary: 'pip installs a dev/test requirements file (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`) or extra (`.[dev]`, `.[test]`), `poetry install` (`poetry sync` in Poetry 2) its dev group (no `--only main`, `--without` or `--no-dev`), `uv sync` its dev group (no `--no-dev` or `UV_NO_DEV`), or `pipenv install --dev` the Pipfile\'s [dev-packages], in a stage whose layers form the final image.',
-    why: 'Test runners, linters, type checkers and documentation tools are needed to check the code, not to run it. Installed in the final image they ship with every deployment. Run the tests in a separate stage (`FROM app AS test`) and keep the final stage on the runtime requirements.',
+    summary: 'pip installs a dev/test requirements file (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`) or extra (`.[dev]`, `.[test]`), `poetry install`/`sync` a dev group (no `--only main`, `--without`, `--no-dev`), `uv sync` one (no `--no-dev`, `UV_NO_DEV`), `pipenv install --dev` the [dev-packages], in the final image.',
+    why: 'Test runners, linters and type checkers check the code; the app runs without them. Run the tests in a stage of their own (`FROM app AS test`).',
     incorrect: 'FROM python:3.12-slim\nCOPY requirements.txt requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements.txt -r requirements-dev.txt',
     correct: 'FROM python:3.12-slim AS app\nCOPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\n\nFROM app AS test\nCOPY requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements-dev.txt && pytest\n\nFROM app',
-    sizeImpact: `Depends on the file: ${BASIS}. For Poetry and uv: ${GROUP_BASIS} (none for uv when the context\'s pyproject.toml has no dev group).`,
-    fix: 'None (for Poetry too: `--only main` needs Poetry 1.2+, and the version is not known here; nor for uv and pipenv): whether the image runs the tests is the author\'s call, and moving them to a test stage changes the build. Stages whose layers do not reach the final image are not reported.',
+    sizeImpact: `Depends on the file or group: ${DEV_DEPENDENCIES}; for Poetry and uv none when the context\'s pyproject.toml has no such group.`,
+    fix: 'None: whether the image runs the tests is the author\'s call, and a test stage changes the build (`--only main` also needs Poetry 1.2+).',
   },
   check({ model, env }) {
     const out: RawFinding[] = [];
@@ -122,7 +122,8 @@ export const rule: Rule = {
       if (!instr.stage.layersInFinal) continue;
       const run = instr.run;
       for (const cmd of run.commands) {
-        if (poetryInstallsDev(cmd)) {
+        // A pyproject.toml in the context without a group besides main: nothing to leave out.
+        if (poetryInstallsDev(cmd) && (!env.context.pyproject || env.context.pyproject.poetryGroups)) {
           out.push({ range: commandRange(model, run, cmd), instr, message: `poetry installs every non-optional group into the final image: ${GROUP_BASIS}. Add --only main (Poetry 1.2+).`, saving: { basis: GROUP_BASIS } });
           continue;
         }

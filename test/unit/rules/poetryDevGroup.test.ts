@@ -2,15 +2,19 @@
  * pip-dev-requirements for Poetry: `poetry install` installs every non-optional group, dev among
  * them, unless `--only`, `--without`, `--no-dev` or `--only-root` says otherwise (Poetry 1.3.2's
  * group_command.py: `--no-dev` maps to `--only main`). No fix: `--only main` needs Poetry 1.2+.
+ * A pyproject.toml in the build context whose only group is main (no [tool.poetry.group.*], no
+ * [tool.poetry.dev-dependencies], no [dependency-groups]) leaves nothing to report.
  */
 import * as assert from 'node:assert/strict';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
+import type { AnalysisEnvironment } from '../../../server/src/core/environment';
+import { parsePyproject } from '../../../server/src/sources/context/pyproject';
 
-const ENV = { context: {} };
+const ENV: AnalysisEnvironment = { context: {} };
 
-function dev(text: string) {
-  const analysis = analyze(text, ENV);
-  return analysis.findings.filter((f) => f.ruleId === 'pip-dev-requirements').map((f) => ({ f, fix: fixFor(analysis, f, ENV) }));
+function dev(text: string, env = ENV) {
+  const analysis = analyze(text, env);
+  return analysis.findings.filter((f) => f.ruleId === 'pip-dev-requirements').map((f) => ({ f, fix: fixFor(analysis, f, env) }));
 }
 
 const image = (install: string) => `FROM python:3.12-slim\nRUN pip install --no-cache-dir poetry==1.8.3\nWORKDIR /app\nCOPY pyproject.toml poetry.lock ./\nRUN ${install}\nCMD ["python", "-m", "app"]\n`;
@@ -38,6 +42,20 @@ describe('pip-dev-requirements: poetry install', () => {
       `FROM python:3.12 AS build\nRUN pip install poetry\nCOPY . .\nRUN poetry install && poetry run pytest\n\nFROM python:3.12-slim\nCOPY --from=build /app/dist /dist\n`,
     ]) {
       assert.deepEqual(dev(text).map((d) => d.f.message), [], text);
+    }
+  });
+
+  it('a pyproject.toml in the context decides: no group besides main, nothing; a dev group, the older dev-dependencies or a [dependency-groups] group, reported', () => {
+    const withFile = (toml: string): AnalysisEnvironment => ({ context: { pyproject: parsePyproject(toml) } });
+    const head = '[tool.poetry]\nname = "app"\nversion = "0.1.0"\n\n[tool.poetry.dependencies]\npython = "^3.12"\nfastapi = "^0.115"\n';
+    assert.deepEqual(dev(image('poetry install --no-root'), withFile(head)).map((d) => d.f.message), []);
+    for (const toml of [
+      `${head}\n[tool.poetry.group.dev.dependencies]\npytest = "^8"\n`,
+      `${head}\n[tool.poetry.dev-dependencies]\npytest = "^8"\n`,
+      `${head}\n[tool.poetry.group."lint-tools".dependencies]\nruff = "*"\n`,
+      `${head}\n[dependency-groups]\ntest = ["pytest"]\n`,
+    ]) {
+      assert.equal(dev(image('poetry install --no-root'), withFile(toml)).length, 1, toml);
     }
   });
 });

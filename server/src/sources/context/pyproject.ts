@@ -1,8 +1,9 @@
 /**
  * The pyproject.toml at the top of a build context, read for `uv sync`: whether the project has a
- * dev dependency group, and which groups uv installs by default. Not a TOML parser: it reads the
- * table headers and the keys at the start of a line, skipping the lines of multi-line arrays,
- * which is how these tables are written.
+ * dev dependency group, and which groups uv installs by default; for `poetry install`: whether it
+ * has a group besides main (any: `optional = true`, which Poetry leaves out, is not read). Not a
+ * TOML parser: it reads the table headers and the keys at the start of a line, skipping the lines
+ * of multi-line arrays, which is how these tables are written.
  */
 import type { PyprojectFacts } from '../../core/environment';
 import { readListedFile } from '../readFirst';
@@ -33,6 +34,8 @@ export function parsePyproject(text: string, file = 'pyproject.toml'): Pyproject
     const header = /^\s*\[\[?\s*([^\]]+?)\s*\]\]?\s*(#.*)?$/.exec(line);
     if (header) {
       table = header[1].replace(/\s*\.\s*/g, '.').replace(/["']/g, '');
+      // Poetry's groups; [dependency-groups] are Poetry's too from Poetry 2.2.
+      if (/^(tool\.poetry\.(group|dev-dep)|dependency-groups)/.test(table)) facts.poetryGroups = true;
       continue;
     }
     const kv = /^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=\s*(.*)$/.exec(line);
