@@ -53,6 +53,10 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN ${'npx -y yarn@1 install && '.repeat(n)}true\n`);
   });
 
+  it('files-changed-in-later-layer: a relative cd repeated in one RUN does not grow the working folder past PATH_MAX', () => {
+    assertLinearCheck('files-changed-in-later-layer', (n) => `FROM debian:bookworm\nWORKDIR /app\nRUN ${Array.from({ length: 2 * n }, (_, i) => `cd d${i % 5} && `).join('')}chmod -R 755 /app\nCMD ["sh"]\n`);
+  });
+
   it('files-changed-in-later-layer: what the RUN made before a chmod is listed once per RUN', () => {
     assertLinearCheck('files-changed-in-later-layer', (n) => `FROM debian:bookworm\nWORKDIR /app\nRUN ${Array.from({ length: n }, (_, i) => `chmod -R 755 /app/d${i} && chown -R u:u /app/d${i} && `).join('')}true\n`);
   });
