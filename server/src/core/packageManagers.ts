@@ -800,8 +800,13 @@ export interface CacheCommandContext {
   cmd: ShellCommand;
   /** Environment lookup for this command (inline, earlier in the RUN, ENV), the name in any case with `ignoreCase`. */
   env: EnvLookup;
-  /** Cache-mount targets and paths removed after the command, as written (ENV variables expanded). */
-  paths?: string[];
+  /**
+   * Whether a cache-mount target or a path removed after the command (ENV variables expanded)
+   * passes `test`. Pass a function kept for the whole analysis (a module-level one), not a new
+   * closure per call: the RUN's removals are tested once per function, so that a RUN of n installs
+   * and n removals is not read n times over.
+   */
+  pathsSome?: (test: (path: string) => boolean) => boolean;
   /** Whether those take care of `dir` (cacheHandled's `handled`), for a message that names what stays. */
   handled?: (dir: string) => boolean;
   /** The analysis's build-context facts, for rules with a `contextKey` (empty for the others). */
@@ -887,7 +892,17 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           let cleans: { at: number; home: string | undefined }[] | undefined;
           // `fixed`: the path as every install reads it (fixedRemovalPath), worked out once per RUN;
           // null when it depends on the install's environment (a variable in the operand).
-          let rms: { at: number; path: string; fixed?: string | null }[] | undefined;
+          let rms: { at: number; path: string; fixed: string | null }[] | undefined;
+          /** Indexes into `rms` of the removals whose path depends on the install's environment (read per install). */
+          let variable: number[] | undefined;
+          /**
+           * Per question (a folder with the home it is read with, or a test of pathsSome): the last of
+           * `rms` that answers it yes among those that do not depend on the install's environment, -1
+           * for none. Asked of every install of the RUN, each question reads the removals once:
+           * reading every later removal for each install was quadratic (one RUN of 2,000 and 6,000
+           * mixed commands: cargo-cache-kept 309 and 2,556 ms of CPU, most of it normalizing paths).
+           */
+          let lastYes: Map<unknown, number> | undefined;
           /** The first of `rms` after the command at k (they are in command order, and k only grows). */
           let firstAfter = 0;
           for (let k = 0; k < run.commands.length; k++) {
@@ -904,37 +919,31 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             let cleaned = false;
             if (!spec.cleansNothing?.(c)) for (let i = cleans.length - 1; i >= 0 && cleans[i].at > k && !cleaned; i--) cleaned = !home || !cleans[i].home || cleans[i].home === home;
             if (cleaned) continue;
-            rms ??= run.commands.flatMap((a, at) => (inBackground.has(a) ? [] : removedPaths([a]).map((path) => ({ at, path }))));
-            const mounts = cacheMountTargets(instr);
             // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
+            rms ??= run.commands.flatMap((a, at) => (inBackground.has(a) ? [] : removedPaths([a]).map((path) => ({ at, path, fixed: fixedRemovalPath(instr, a, path) ?? null }))));
+            variable ??= rms.flatMap((r, j) => (r.fixed === null ? [j] : []));
+            const known = (lastYes ??= new Map());
+            const mounts = cacheMountTargets(instr);
             while (firstAfter < rms.length && rms[firstAfter].at <= k) firstAfter++;
-            // The removals after it, read as this command sees them, one at a time until one covers
-            // the folder asked, each worked out once per RUN where it cannot depend on the install's
-            // environment: every later removal was read for each install, quadratic in a RUN of n
-            // installs each followed by `rm -rf $(yarn cache dir)` (a whole analysis 1,569 ms at
-            // 1,000 and 3,753 at 2,000; 301 and 520 now).
             const from = firstAfter;
-            const laterCount = rms.length - from;
-            const removed: string[] = [];
-            const removedAt = (j: number): string => {
-              while (removed.length <= j) {
-                const r = rms![from + removed.length];
-                const rm = run.commands[r.at];
-                if (r.fixed === undefined) r.fixed = fixedRemovalPath(instr, rm, r.path) ?? null;
-                removed.push(r.fixed ?? removalPath(instr, rm, r.path, c.env));
+            // The removals after it, read as this command sees them: those that cannot depend on its
+            // environment once per RUN and question, the others one by one.
+            const laterPasses = (key: unknown, yes: (path: string) => boolean) => {
+              let last = known.get(key);
+              if (last === undefined) {
+                last = -1;
+                for (let j = rms!.length - 1; j >= 0 && last < 0; j--) if (rms![j].fixed !== null && yes(rms![j].fixed!)) last = j;
+                known.set(key, last);
               }
-              return removed[j];
+              return last >= from || variable!.some((j) => j >= from && yes(removalPath(instr, run.commands[rms![j].at], rms![j].path, c.env)));
             };
             const handled = (dir: string) => {
-              if (mounts.some((m) => pathCovers(m, dir, { dir: home }))) return true;
-              for (let j = 0; j < laterCount; j++) if (pathCovers(removedAt(j), dir, { dir: home })) return true;
-              return false;
+              const covers = (p: string) => pathCovers(p, dir, { dir: home });
+              return mounts.some(covers) || laterPasses(`${home}\0${dir}`, covers);
             };
             const seen: CacheCommandContext = {
               ...c,
-              get paths() {
-                return [...mounts, ...Array.from({ length: laterCount }, (_, j) => removedAt(j))];
-              },
+              pathsSome: (test) => mounts.some(test) || laterPasses(test, test),
               handled,
             };
             if (spec.cacheHandled(handled, seen)) continue;

@@ -124,7 +124,7 @@ export const rule: Rule = {
   quotesLines: true,
   docs: {
     summary: '`apk add --virtual .name ...` without `apk del .name` in the same RUN.',
-    why: 'A virtual group exists so that build-time packages (compilers, headers) can be removed with one `apk del` once the build is done. Deleted in a later RUN, the files are hidden but still stored in this layer. Groups whose name says they are kept for run time (`.run-deps`, `.rundeps`, as the official images name them) are not reported. `--virtual` and `-t` take the next word as the name of the group whatever it looks like, so in `apk add --virtual --no-cache gcc` the group is named `--no-cache` (and the cache option is not set); a name that starts with `-` is most likely a forgotten one, and the message says so instead of advising a delete.',
+    why: 'A virtual group lets build-time packages (compilers, headers) go with one `apk del` after the build; deleted in a later RUN, they stay stored in this layer. Groups named for run time (`.run-deps`, `.rundeps`, as in the official images) are not reported. `--virtual` and `-t` take the next word as the name, whatever it is: in `apk add --virtual --no-cache gcc` the group is `--no-cache` (and the cache option is not set), most likely a forgotten name, which the message says instead of advising a delete.',
     incorrect: 'RUN apk add --no-cache libpq \\\n    && apk add --no-cache --virtual .build-deps gcc musl-dev libpq-dev \\\n    && pip install --no-cache-dir psycopg2',
     correct: 'RUN apk add --no-cache libpq \\\n    && apk add --no-cache --virtual .build-deps gcc musl-dev libpq-dev \\\n    && pip install --no-cache-dir psycopg2 \\\n    && apk del .build-deps',
     sizeImpact: `Depends on the packages: ${BASIS}.`,

@@ -90,7 +90,7 @@ export const rule = cacheRule({
   words: ['bundle', 'gem'],
   fills: bundleInstall,
   cleans: () => false,
-  cacheHandled: (_handled, { paths = [] }) => paths.some(gemCachePath),
+  cacheHandled: (_handled, { pathsSome }) => pathsSome?.(gemCachePath) === true,
   message: ({ cmd }) => `${programName(cmd) === 'gem' ? 'gem' : 'bundle'} ${bundleInstall(cmd)?.value === 'update' ? 'update' : 'install'} leaves the .gem archives in this layer: ${basisFor(cmd)}. Remove the gem home's cache/ folder in the same RUN.`,
   saving: ({ cmd }) => ({ basis: basisFor(cmd) }),
   // The gem home: a builder's `COPY --from=build /usr/local/bundle /usr/local/bundle` (Rails'

@@ -30,18 +30,24 @@ function registryPath(p: string, part = ''): boolean {
 
 /** The registry's folders, by what they hold. */
 const PARTS: Record<string, string> = { index: 'index', cache: '.crate archives', src: 'unpacked sources' };
+/** registryPath of the whole registry and of each folder, one function each (pathsSome reads a RUN once per function). */
+const REGISTRY_TESTS: Record<string, (p: string) => boolean> = {};
+for (const part of ['', '/index', '/cache', '/src']) REGISTRY_TESTS[part] = (p) => registryPath(p, part);
 
 /** The registry's folders that stay: none when the registry goes whole, else those no removal or mount takes (`rm -rf $CARGO_HOME/registry/cache $CARGO_HOME/registry/src` leaves index). */
-function registryLeft(handled: (dir: string) => boolean, { env, paths = [] }: CacheCommandContext): string[] {
+function registryLeft(handled: (dir: string) => boolean, { env, pathsSome }: CacheCommandContext): string[] {
   const home = env('CARGO_HOME');
-  const covers = (part: string) => (home !== undefined && handled(`${home}/registry${part}`)) || handled(`~/.cargo/registry${part}`) || handled(`/usr/local/cargo/registry${part}`) || paths.some((p) => registryPath(p, part));
+  const covers = (part: string) => (home !== undefined && handled(`${home}/registry${part}`)) || handled(`~/.cargo/registry${part}`) || handled(`/usr/local/cargo/registry${part}`) || pathsSome?.(REGISTRY_TESTS[part]) === true;
   return covers('') ? [] : Object.keys(PARTS).filter((part) => !covers(`/${part}`));
 }
 
+/** A removed or mounted path named target (`target/`, `/app/target/*`). */
+const isTarget = (p: string) => /(^|\/)target\/?(\*)?$/.test(p.replace(/["']/g, ''));
+
 /** True when `cargo build`'s target/ stays (no removal or mount of it). */
-function targetLeft(handled: (dir: string) => boolean, { cmd, env, paths = [] }: CacheCommandContext): boolean {
+function targetLeft(handled: (dir: string) => boolean, { cmd, env, pathsSome }: CacheCommandContext): boolean {
   const targetDir = flagValue(cmd, '--target-dir') ?? env('CARGO_TARGET_DIR');
-  return !(targetDir !== undefined ? handled(targetDir) : paths.some((p) => /(^|\/)target\/?(\*)?$/.test(p.replace(/["']/g, ''))));
+  return !(targetDir !== undefined ? handled(targetDir) : pathsSome?.(isTarget) === true);
 }
 
 /** What stays of the registry, for the message and the basis: the whole registry, or the folders left of it. */

@@ -48,6 +48,10 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('npm-cache-kept', (n) => `FROM node:22-slim\nRUN ${Array.from({ length: n }, (_, i) => `npm install p${i} && rm -rf /root/.npm && `).join('')}true\n`);
   });
 
+  it('cache rules: each question about the removals after an install (a folder, a path pattern) reads the RUN once, not once per install', () => {
+    assertLinearCheck('cargo-cache-kept', (n) => `FROM rust:1.83\nRUN ${Array.from({ length: n / 4 }, (_, i) => `cargo install c${i} && rm -rf /tmp/x${i} && `).join('')}true\n`);
+  });
+
   it('pnpm-store-kept and yarn-cache-kept: a fetch followed by prunes, and installs through npx, stay linear', () => {
     assertLinearCheck('pnpm-store-kept', (n) => `FROM node:22-slim\nRUN ${'pnpm fetch && pnpm store prune && '.repeat(n)}true\n`);
     assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN ${'npx -y yarn@1 install && '.repeat(n)}true\n`);
