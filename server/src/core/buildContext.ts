@@ -14,7 +14,7 @@ import { perInstruction, stageByRef, stageReferences, type DockerfileModel, type
 import { ranCommands } from './commands';
 import { execForm, jsonForm } from './execForm';
 import { programName, programOperands, type ShellCommand } from './shell';
-import { composerSubcommand, flagValue, npmInstallWord, subcommandOf } from './packageManagers';
+import { bundleInstallWord, composerSubcommand, flagValue, npmInstallWord, subcommandOf } from './packageManagers';
 import { copySpec, isAtOrBelow, namedPath } from './paths';
 import { normalizePath, resolvePath, workdirAt } from './workdir';
 import { builtOn, carriedCopies, copyFromStage, type Replaces } from './stageCopies';
@@ -257,12 +257,12 @@ const OUTPUT_KINDS = new Set(['build-output', 'dotnet-output']);
  * that tool itself: otherwise the image likely uses the host's (an app copied with its `vendor/`
  * and no `composer install`; a `bin/` published on the host). `dotnet restore` writes obj/, and
  * the other subcommands restore first. `bundler`: no kind, the Ruby entries of the created ignore
- * file (the host's .bundle and vendor/bundle).
+ * file (the host's .bundle and vendor/bundle); `bundle`, `bundle install` and `bundle update` install.
  */
 const MADE_BY: Record<string, (cmd: ShellCommand) => boolean> = {
   'dotnet-output': (c) => subcommandOf(c, /^dotnet$/, ['restore', 'build', 'publish', 'test', 'pack', 'run']) !== undefined,
   'composer-dependencies': (c) => composerSubcommand(c, ['install', 'update']) !== undefined,
-  bundler: (c) => subcommandOf(c, /^bundler?$/, ['install']) !== undefined,
+  bundler: (c) => bundleInstallWord(c) !== undefined,
 };
 
 const madeInImageMemo = new WeakMap<DockerfileModel, Map<string, boolean>>();

@@ -1150,6 +1150,16 @@ export function programWord(cmd: ShellCommand): ShellWord | undefined {
   return i < 0 ? undefined : cmd.words[i];
 }
 
+/**
+ * A Bundler command that installs the Gemfile's gems: `bundle install`, `bundle update`, or `bundle`
+ * alone, whose default command is install (Bundler 2.3.15: `bundle` and `bundle --jobs 2` said
+ * "Bundle complete!"; `bundle --version` and `--help` install nothing). The word that says so.
+ */
+export function bundleInstallWord(cmd: ShellCommand): ShellWord | undefined {
+  if (!/^bundler?$/.test(programName(cmd))) return undefined;
+  return operands(cmd).length === 0 ? (hasFlag(cmd, '-v', '--version', '-h', '--help') ? undefined : programWord(cmd)) : subcommandOf(cmd, /^bundler?$/, ['install', 'update']);
+}
+
 /** npm's install family (`npm ci`, `npm install`, `npm i`...): the subcommand word. */
 export function npmInstallWord(cmd: ShellCommand): ShellWord | undefined {
   return subcommandOf(cmd, /^npm$/, ['install', 'i', 'in', 'ins', 'isntall', 'ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean', 'add', 'update', 'up', 'upgrade', 'install-test', 'it', 'install-ci-test', 'cit']);

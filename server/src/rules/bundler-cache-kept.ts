@@ -3,7 +3,7 @@
  * home's cache/ folder (/usr/local/bundle/cache on the official ruby image, or
  * $BUNDLE_PATH/ruby/<version>/cache) next to the installed gem. The app never reads them.
  */
-import { appendRepair, baseImageOf, cacheRule, flagValue, imageRepository, programWord, subcommandOf } from '../core/packageManagers';
+import { appendRepair, baseImageOf, bundleInstallWord, cacheRule, flagValue, imageRepository, subcommandOf } from '../core/packageManagers';
 import { hasFlag, operands, ranCommands, runsOn } from '../core/commands';
 import { runInstructions, type DockerfileModel, type Instr, type RunScript } from '../core/model';
 import { programName, type ShellCommand } from '../core/shell';
@@ -18,9 +18,7 @@ const OFFICIAL_CLEANUP = 'rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/
 
 function bundleInstall(cmd: ShellCommand) {
   // `gem install x` keeps x's archive (and its dependencies') in the same cache/ folder.
-  if (programName(cmd) === 'gem') return subcommandOf(cmd, /^gem$/, ['install', 'update']);
-  if (programName(cmd) !== 'bundle' && programName(cmd) !== 'bundler') return undefined;
-  return operands(cmd).length === 0 ? programWord(cmd) : subcommandOf(cmd, /^bundler?$/, ['install', 'update']);
+  return programName(cmd) === 'gem' ? subcommandOf(cmd, /^gem$/, ['install', 'update']) : bundleInstallWord(cmd);
 }
 
 /** A removed or mounted path that is a gem cache folder: `.../cache` under a bundle or gem home. */

@@ -29,4 +29,11 @@ describe('context-without-dockerignore: the Ruby section of the created file', (
   it('has no Ruby section when the image runs the host\'s gems (no bundle install)', () => {
     assert.doesNotMatch(created('FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nCMD ["bundle", "exec", "ruby", "app.rb"]\n'), /Ruby|bundle/);
   });
+
+  // Bundler 2.3.15: `bundle` alone and `bundle update` said "Bundle complete!" / "Bundle updated!"; `bundle --version` installs nothing.
+  it('counts `bundle` alone and `bundle update` as the install, not `bundle --version`', () => {
+    for (const [run, section] of [['bundle', true], ['bundle update', true], ['bundler install', true], ['bundle --version', false], ['bundle exec rake', false]] as const) {
+      assert.equal(/^# Ruby$/m.test(created(RAILS.replace('RUN bundle install', `RUN ${run}`))), section, run);
+    }
+  });
 });
