@@ -986,11 +986,16 @@ function keepsRootHome(instr: Instr, cmd: ShellCommand): boolean {
   return runsAsRoot(instr) && envFor(instr, cmd, 'HOME') === undefined && homeOf(instr, cmd) === '/root';
 }
 
+/** A RUN's commands by where they start, for findingCommand: a search per fix made the fixes of a long RUN's findings quadratic. */
+const BY_START = new WeakMap<RunScript, Map<unknown, ShellCommand>>();
+
 /** The instruction and shell command a finding made with `data.commandStart` points at. */
 export function findingCommand(model: DockerfileModel, finding: Finding): { instr: Instr; run: RunScript; cmd: ShellCommand } | undefined {
   const instr = instructionAt(model, finding.range.start.line);
   const run = instr?.run;
-  const cmd = run?.commands.find((c) => c.start === finding.data?.commandStart);
+  let starts = run && BY_START.get(run);
+  if (run && !starts) BY_START.set(run, (starts = new Map(run.commands.map((c) => [c.start, c] as const).reverse())));
+  const cmd = starts?.get(finding.data?.commandStart);
   // Exec form: only a script handed to a shell's -c, whose commands are shell commands.
   return instr && run && cmd && (run.form !== 'exec' || run.inner) ? { instr, run, cmd } : undefined;
 }

@@ -103,6 +103,15 @@ describe('linear in the commands of a RUN', function () {
     );
   });
 
+  it("go-build-cache-kept's fixes: whether another go command follows in the RUN is worked out once per RUN, and each finding's command found by where it starts", () => {
+    assertLinear(
+      'go-build-cache-kept fixes',
+      (n) => `FROM golang:1.22\nWORKDIR /src\nRUN ${'go mod download && go build -o /out/app ./... && '.repeat(n)}true\nCMD ["/out/app"]\n`,
+      (text) => analyze(text, ENV),
+      (analysis) => analysis.findings.forEach((f) => fixFor(analysis, f, ENV)),
+    );
+  });
+
   it("build-tools-in-final-image's fixes: which stages run a JDK tool, whether the stage may be rewritten and its rewrite are worked out once, not per install", () => {
     for (const pkg of ['openjdk-17-jdk-headless', 'gcc-12']) {
       assertLinear(
