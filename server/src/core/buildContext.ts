@@ -259,10 +259,13 @@ const OUTPUT_KINDS = new Set(['build-output', 'dotnet-output']);
  * the other subcommands restore first. `bundler`: no kind, the Ruby entries of the created ignore
  * file (the host's .bundle and vendor/bundle); `bundle`, `bundle install` and `bundle update` install.
  */
+/** Bundler's install of the Gemfile's gems ({@link bundleInstallWord}). */
+const installsBundle = (c: ShellCommand) => bundleInstallWord(c) !== undefined;
+
 const MADE_BY: Record<string, (cmd: ShellCommand) => boolean> = {
   'dotnet-output': (c) => subcommandOf(c, /^dotnet$/, ['restore', 'build', 'publish', 'test', 'pack', 'run']) !== undefined,
   'composer-dependencies': (c) => composerSubcommand(c, ['install', 'update']) !== undefined,
-  bundler: (c) => bundleInstallWord(c) !== undefined,
+  bundler: installsBundle,
 };
 
 const madeInImageMemo = new WeakMap<DockerfileModel, Map<string, boolean>>();
@@ -481,7 +484,6 @@ export function replacedBeforeCarried(model: DockerfileModel, copy: Instr, heavy
 /** `.git` at the context root or below. */
 export const isGitFolder = (path: string) => path === '.git' || path.endsWith('/.git');
 
-const gitAfterCopy = new WeakMap<DockerfileModel, boolean>();
 /** `$(git describe)` or a backquoted git in a word: the shell runs it too. */
 const GIT_SUBSTITUTION = /(?:\$\(|`)\s*git\s+(?!clone\b)/;
 const runsGitOnRepository = (c: ShellCommand) => (programName(c) === 'git' && programOperands(c)[0]?.value !== 'clone') || c.words.some((w) => GIT_SUBSTITUTION.test(w.value));
@@ -493,20 +495,40 @@ const runsGitOnRepository = (c: ShellCommand) => (programName(c) === 'git' && pr
  * A `git clone` needs no repository.
  */
 export function gitUsedAfterContextCopy(model: DockerfileModel): boolean {
-  let known = gitAfterCopy.get(model);
+  return ranAfterContextCopy(model, runsGitOnRepository);
+}
+
+/**
+ * True when Bundler installs after a `COPY .` of the same image: the install reads the copied
+ * `.bundle/config` (private gem sources' credentials, BUNDLE_WITHOUT, a path), so an ignore file
+ * that left `.bundle` out would change what it does or make it fail. Installed before the copy,
+ * the gems do not depend on it, and the host's config (a BUNDLE_PATH of the host's vendor/bundle)
+ * would only mislead `bundle exec` afterwards.
+ */
+export function bundleConfigReadAfterContextCopy(model: DockerfileModel): boolean {
+  return ranAfterContextCopy(model, installsBundle);
+}
+
+const ranAfterCopy = new WeakMap<DockerfileModel, Map<(cmd: ShellCommand) => boolean, boolean>>();
+
+/** True when a RUN after a `COPY .` of the same image (its stage or one built on it) runs a command `test` accepts; once per model and test. */
+function ranAfterContextCopy(model: DockerfileModel, test: (cmd: ShellCommand) => boolean): boolean {
+  let memo = ranAfterCopy.get(model);
+  if (!memo) ranAfterCopy.set(model, (memo = new Map()));
+  let known = memo.get(test);
   if (known !== undefined) return known;
   known = false;
   const copied = new Set<Stage>(); // stages whose image holds a copy of the whole context
   for (const stage of model.stages) {
     let holds = stage.from.stage !== undefined && copied.has(stage.from.stage);
     for (const instr of stage.instructions) {
-      if (holds && instr.run && ranCommands(instr.run).some(runsGitOnRepository)) known = true;
+      if (holds && instr.run && ranCommands(instr.run).some(test)) known = true;
       if (wholeContextSource(instr)) holds = true;
     }
     if (holds) copied.add(stage);
     if (known) break;
   }
-  gitAfterCopy.set(model, known);
+  memo.set(test, known);
   return known;
 }
 

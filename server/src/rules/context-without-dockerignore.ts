@@ -3,7 +3,7 @@
  * into the image. Without a `.dockerignore`, that includes `.git`, local dependency folders,
  * virtual environments, build output and sometimes secrets.
  */
-import { contextNote, explicitSources, gitUsedAfterContextCopy, heavyPathsNote, ignoreFileName, isGitFolder, madeInImage, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, replacedInImage, suggestedHeavyPaths, usesHostDependencies } from '../core/buildContext';
+import { bundleConfigReadAfterContextCopy, contextNote, explicitSources, gitUsedAfterContextCopy, heavyPathsNote, ignoreFileName, isGitFolder, madeInImage, overlaps, onWholeContextCopies, pathsUsedAfterContextCopy, replacedInImage, suggestedHeavyPaths, usesHostDependencies } from '../core/buildContext';
 import { createDockerignoreMatcher, literalPattern } from '../core/dockerignore';
 import type { BuildContextFacts } from '../core/environment';
 import { instructionAt, type DockerfileModel } from '../core/model';
@@ -35,9 +35,11 @@ export function suggestedDockerignore(context: BuildContextFacts, model: Dockerf
   const keep = explicitSources(model);
   const used = pathsUsedAfterContextCopy(model);
   const gitUsed = gitUsedAfterContextCopy(model);
+  const bundleRead = bundleConfigReadAfterContextCopy(model);
   // An entry is left out when Docker's matcher, given that entry alone, would exclude a copied path,
   // or a build output the image uses after copying the whole context (`java -jar target/app.jar`),
-  // or `.git` when a later RUN runs git on the copy.
+  // or `.git` when a later RUN runs git on the copy, or `.bundle` when a later RUN installs gems with
+  // Bundler from the copy (bundleConfigReadAfterContextCopy).
   const covers = (entry: string, src: string) => createDockerignoreMatcher(entry).isExcluded(src);
   const lines: string[] = ['# Created by Dockerfile Size Hints: keeps these out of the build context and the image.'];
   for (const eco of ECOSYSTEMS) {
@@ -48,7 +50,7 @@ export function suggestedDockerignore(context: BuildContextFacts, model: Dockerf
     const hostDependencies = eco.name === 'Node.js' && usesHostDependencies(model);
     const scanned = (eco.scanned?.(context) ?? []).map(literalPattern).filter((l): l is string => l !== undefined);
     const replaced = (e: string) => replacedInImage(model, e);
-    const entries = [...eco.entries, ...scanned].filter((e) => (made || replaced(e)) && !(hostDependencies && /node_modules$/.test(e) && !replaced(e)) && !keep.some((src) => covers(e, src)) && !((eco.outputs?.includes(e) || scanned.includes(e)) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)) && !(e === '**/node_modules' && !nestedNodeModules(context)));
+    const entries = [...eco.entries, ...scanned].filter((e) => (made || replaced(e)) && !(hostDependencies && /node_modules$/.test(e) && !replaced(e)) && !keep.some((src) => covers(e, src)) && !((eco.outputs?.includes(e) || scanned.includes(e)) && used.some((u) => covers(e, u))) && !(gitUsed && isGitFolder(e)) && !(bundleRead && e === '.bundle') && !(e === '**/node_modules' && !nestedNodeModules(context)));
     if (entries.length === 0) continue;
     lines.push('', `# ${eco.name}`, ...entries);
   }
@@ -75,7 +77,7 @@ export const rule: Rule = {
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
     sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
-    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, with `**/node_modules` beside `node_modules` only when the scan found one below the top or did not finish; Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, PHP\'s `vendor` and Ruby\'s (`.bundle`, `vendor/bundle`, logs), only when the image runs `dotnet restore`/`build`/`publish`, `composer install` or `bundle install` itself or a `COPY --from` puts the folder in place), plus the heavy folders the context scan found and, as comments (the app may read them), the likely secrets it found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .`, or `.git` when a later RUN of the image runs git on the copy. Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
+    fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, with `**/node_modules` beside `node_modules` only when the scan found one below the top or did not finish; Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, PHP\'s `vendor` and Ruby\'s (`.bundle`, `vendor/bundle`, logs), only when the image runs `dotnet restore`/`build`/`publish`, `composer install` or `bundle install` itself or a `COPY --from` puts the folder in place), plus the heavy folders the context scan found and, as comments (the app may read them), the likely secrets it found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .`, or `.git` (`.bundle`) when a later RUN of the image runs git (Bundler\'s install) on the copy. Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {
     if (env.context.hasDockerignore !== false) return [];

@@ -1,7 +1,8 @@
 /**
  * The .dockerignore that context-without-dockerignore creates for a Ruby (Bundler) context: the
- * host's Bundler folders (`.bundle`'s config may point BUNDLE_PATH at the host's vendor/bundle)
- * and what Rails and byebug write, only when the image runs `bundle install` itself. Nothing a
+ * host's Bundler folders (`.bundle`'s config may point BUNDLE_PATH at the host's vendor/bundle;
+ * kept where an install reads it from a COPY .) and what Rails and byebug write, only when the
+ * image runs `bundle install` itself. Nothing a
  * build or a Rails app needs: not `vendor/` (vendor/cache, vendor/javascript), not the `.keep`
  * files that keep log/ and tmp/pids/ in place.
  */
@@ -28,6 +29,21 @@ describe('context-without-dockerignore: the Ruby section of the created file', (
 
   it('has no Ruby section when the image runs the host\'s gems (no bundle install)', () => {
     assert.doesNotMatch(created('FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nCMD ["bundle", "exec", "ruby", "app.rb"]\n'), /Ruby|bundle/);
+  });
+
+  // .bundle/config may hold a private gem source's credentials (BUNDLE_GEMS__EXAMPLE__COM) and
+  // settings (BUNDLE_WITHOUT): an install that reads it from the copy must still find it.
+  it('keeps .bundle where Bundler installs after a COPY . of its image, or the Dockerfile copies it by name', () => {
+    for (const [dockerfile, kept] of [
+      ['FROM ruby:3.3-slim\nWORKDIR /app\nCOPY . .\nRUN bundle install\nCMD ["ruby", "app.rb"]\n', true],
+      ['FROM ruby:3.3-slim AS app\nWORKDIR /app\nCOPY . .\nRUN bundle config set --local without test && bundle\n', true],
+      [RAILS.replace('COPY Gemfile Gemfile.lock ./', 'COPY Gemfile Gemfile.lock ./\nCOPY .bundle/config .bundle/config'), true],
+      [RAILS, false],
+    ] as const) {
+      const text = created(dockerfile);
+      assert.match(text, /^# Ruby\nvendor\/bundle|^# Ruby\n\.bundle\n/m, dockerfile);
+      assert.equal(!/^\.bundle$/m.test(text), kept, `${dockerfile}\n${text}`);
+    }
   });
 
   // Bundler 2.3.15: `bundle` alone and `bundle update` said "Bundle complete!" / "Bundle updated!"; `bundle --version` installs nothing.

@@ -33,5 +33,6 @@ export const ECOSYSTEMS: { name: string; markers: string[]; entries: string[]; o
   },
   { name: 'PHP', markers: ['composer.json'], entries: ['vendor'], madeBy: 'composer-dependencies' },
   // Not vendor/ (vendor/cache holds the gems `bundle install --local` reads), nor all of log/ and tmp/: puma needs tmp/pids/.
+  // .bundle is left out where Bundler installs from a COPY . (its config may hold credentials): bundleConfigReadAfterContextCopy.
   { name: 'Ruby', markers: ['Gemfile'], entries: ['.bundle', 'vendor/bundle', 'log/*.log', 'tmp/cache', '.byebug_history'], madeBy: 'bundler' },
 ];
