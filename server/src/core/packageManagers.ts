@@ -970,10 +970,17 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           if (!word || !posixShell(found.instr) || viaNpx(found.cmd) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
           const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name, ignoreCase) => envFor(found.instr, found.cmd, name, ignoreCase) };
           const r = spec.repair!({ ...c, model, word });
-          return r && { ...r, preferred: true };
+          // Run by a path off the PATH (`/opt/conda/bin/conda install`), the tool a cleanup names bare is not found.
+          return r && !(offPath(found.cmd) && r.title.includes(`(${programName(found.cmd)} `)) ? { ...r, preferred: true } : undefined;
         }
       : undefined,
   };
+}
+
+/** Whether the program is run by a path outside the usual PATH folders (/usr/local/bin, /usr/bin, /bin and their sbin). */
+function offPath(cmd: ShellCommand): boolean {
+  const p = cmd.words[programIndex(cmd)].value;
+  return p.includes('/') && !/^(\/usr)?(\/local)?\/s?bin\/[^/]+$/.test(p);
 }
 
 /**

@@ -8,7 +8,7 @@ import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
 const PROGRAMS = /^(conda|mamba|micromamba)$/;
-const BASIS = "the package cache holds each downloaded archive and its extracted copy, plus the channel index: roughly the environment's download size again; it depends on the packages and is not yet measured by our bench";
+const BASIS = "each downloaded archive and its extracted copy, plus the channel index: roughly the environment's download size again; not yet measured by our bench";
 const PKGS = ['/opt/conda/pkgs', '~/.conda/pkgs', '~/miniconda3/pkgs', '~/anaconda3/pkgs', '/opt/miniconda3/pkgs', '~/micromamba/pkgs', '/opt/micromamba/pkgs', '~/.cache/mamba', '~/.mamba/pkgs'];
 
 /** The cleanup command the official images use for each tool. */
@@ -22,11 +22,11 @@ export const rule = cacheRule({
   severity: 'warning',
   docs: {
     summary: '`conda install` / `conda env create` (also mamba, micromamba) without `conda clean -afy` in the same RUN.',
-    why: 'conda keeps the archives it downloaded, their extracted copies and the channel index in the package cache (/opt/conda/pkgs in the official images). The environment does not need them once created, and a cleanup in a later RUN cannot take them out of this layer.',
+    why: 'The package cache (/opt/conda/pkgs in the official images) is not needed once the environment exists, and a cleanup in a later RUN cannot take it out of this layer.',
     incorrect: 'RUN conda env create -f environment.yml',
     correct: 'RUN conda env create -f environment.yml \\\n    && conda clean -afy',
     sizeImpact: `Depends on the packages: ${BASIS}. Large for scientific stacks (numpy, pytorch, CUDA libraries).`,
-    fix: 'Appends `&& conda clean -afy` (`mamba clean --all --yes`, `micromamba clean --all --yes` for those tools) to the RUN. Any `clean` of the three tools, `rm -rf` of the pkgs folder, a cache mount on it, or `CONDA_PKGS_DIRS` pointing at a removed folder also satisfy the rule.',
+    fix: 'Appends `&& conda clean -afy` (`mamba`/`micromamba clean --all --yes` for those). Their `clean`, `rm -rf` of the pkgs folder, a cache mount on it, or `CONDA_PKGS_DIRS` pointing at a removed folder also satisfy the rule.',
   },
   words: ['conda', 'mamba'],
   fills: (cmd) => {
