@@ -39,6 +39,21 @@ describe('ONBUILD triggers of the final stage', () => {
     assert.equal(estimate.layers.reduce((s, l) => s + (l.bytes ?? 0), 0), 0);
   });
 
+  // Once said to be missing for `ONBUILD RUN gem install foo && gem install bar`; found at 4bb84df
+  // as for the RUN: bundler-cache-kept is a cacheRule, run on triggers like the other cache rules.
+  it('report each gem and Bundler install of a trigger as of the same RUN outside ONBUILD (bundler-cache-kept, gem-documentation)', () => {
+    for (const from of ['ruby:3.3-slim', 'debian:12']) {
+      for (const run of ['gem install foo && gem install bar', 'bundle && gem install bar', 'gem install foo bar']) {
+        const found = (text: string) => analyze(text, ENV).findings.filter((f) => /^(bundler-cache-kept|gem-documentation)$/.test(f.ruleId));
+        const plain = found(`FROM ${from}\nRUN ${run}\n`);
+        const trigger = found(`FROM ${from}\nONBUILD RUN ${run}\n`);
+        assert.ok(plain.length > 0, run);
+        assert.deepEqual(trigger.map((f) => `${f.ruleId}@${f.range.start.character}`), plain.map((f) => `${f.ruleId}@${f.range.start.character + 8}`), `${from}: ${run}`);
+        assert.ok(trigger.every((f) => f.message === `${plain[trigger.indexOf(f)].message} ${SUFFIX}`), run);
+      }
+    }
+  });
+
   it('fix the trigger only, and Apply all leaves a file whose triggers are clean', () => {
     const analysis = analyze(BASE, ENV);
     for (const f of analysis.findings) {
