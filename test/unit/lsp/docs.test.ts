@@ -1,8 +1,8 @@
 /**
  * Diagnostics link to a rule's section of docs/rules.md by its lines (server/src/lsp/docs.ts): every
- * rule's link names lines that begin at its heading and end after its silencing paragraph, in the
+ * rule's link names lines that begin at its heading and end after its quick-fix paragraph, in the
  * generated page itself, and the section they select holds the same text as the rule's own page
- * (but for its Stages text, said once at the top of the page).
+ * (but for its Stages and Silencing texts, said once at the top of the page).
  * The diagnostics in .dockerignore files link to the lines of docs/dockerignore.md's section that
  * explains them.
  */
@@ -28,7 +28,8 @@ describe('rule doc links', () => {
       const [first, end] = [Number(m[2]), Number(m[3])];
       const selected = page.slice(first - 1, end - 1);
       assert.equal(selected[0], `## ${rule.id}`);
-      assert.match(selected.at(-1)!, new RegExp(`^\`# size-hints ignore=${rule.id}\``));
+      assert.equal(selected.at(-1), rule.docs.fix.split('\n').at(-1));
+      assert.ok(page.slice(0, first).some((l) => l.startsWith('Silencing, for every rule ') && l.includes('`# size-hints ignore=<id>`')), 'no Silencing text at the top');
       // The rule's own page, a heading level up, minus its generated-by comment and its Stages
       // section: this page says the Stages text most rules share once, at its top, and each
       // heading line says which applies.
@@ -39,7 +40,8 @@ describe('rule doc links', () => {
       assert.ok(stages === 'Reported in every stage.' || (stages && page.slice(0, first).some((l) => l.startsWith('Stages, ') && l.endsWith(`: ${stages}`))), `${rule.id}: its Stages text is neither "every stage" nor the top's`);
       assert.ok(selected[2].endsWith(note), `${rule.id}: the heading line does not end with "${note}"`);
       const shown = selected.map((l, k) => (k === 2 ? l.slice(0, -note.length) : l.startsWith('##') ? l.slice(1) : l)).join('\n');
-      assert.equal(shown, body.replace(/\n## Stages\n\n.*\n/, ''));
+      assert.equal(shown, body.replace(/\n## Stages\n\n.*\n/, '').replace(/\n\n## Silencing\n\n.*$/, ''));
+      assert.match(body, new RegExp(`\\n## Silencing\\n\\n\`# size-hints ignore=${rule.id}\``), `${rule.id}: its own page has no Silencing section`);
     });
   }
 

@@ -1,7 +1,7 @@
 /**
  * A diagnostic's code link, opened the way VS Code opens it from the Problems panel or the hover
  * (the opener service, which `vscode.open` with a bare URI goes through): the shipped rules page,
- * docs/rules.md, with the rule's section selected from its heading through its silencing line,
+ * docs/rules.md, with the rule's section selected from its heading through its quick-fix paragraph,
  * and the heading in view. A diagnostic in a .dockerignore file opens docs/dockerignore.md with its
  * section on those diagnostics selected.
  */
@@ -35,11 +35,15 @@ describe('rule documentation links', () => {
       const editor = await openLink(d, 'docs/rules.md');
       const { start, end } = editor.selection;
       assert.equal(editor.document.lineAt(start.line).text, `## ${id}`, `${id}: the selection does not start at its heading`);
-      // Ends at the start of the line after the section: the whole silencing paragraph is selected.
+      // Ends at the start of the line after the section: its last paragraph is selected whole, and
+      // only blank lines come before the next rule's heading.
       assert.equal(end.character, 0, `${id}: the selection ends inside a line`);
-      assert.match(editor.document.lineAt(end.line - 1).text, new RegExp(`^\`# size-hints ignore=${id}\``), `${id}: the selection does not end with its silencing line`);
+      assert.notEqual(editor.document.lineAt(end.line - 1).text.trim(), '', `${id}: the selection ends on a blank line`);
+      let next = end.line;
+      while (next < editor.document.lineCount && editor.document.lineAt(next).text.trim() === '') next++;
+      assert.ok(next === editor.document.lineCount || editor.document.lineAt(next).text.startsWith('## '), `${id}: the selection ends before the end of its section`);
       const sectionText = editor.document.getText(editor.selection);
-      for (const heading of ['### Why it matters', '### Incorrect', '### Correct', '### Quick fix', '### Silencing']) assert.ok(sectionText.includes(`\n${heading}\n`), `${id}: no "${heading}" in the selected section`);
+      for (const heading of ['### Why it matters', '### Incorrect', '### Correct', '### Quick fix']) assert.ok(sectionText.includes(`\n${heading}\n`), `${id}: no "${heading}" in the selected section`);
       assert.equal(sectionText.match(/^## /gm)?.length, 1, `${id}: the selection holds another rule`);
       await waitForLineInView(editor, start.line, `${id}'s heading`);
       await vscode.commands.executeCommand('workbench.action.closeActiveEditor');
