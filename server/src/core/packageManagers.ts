@@ -151,21 +151,55 @@ export function removedPaths(commands: ShellCommand[]): string[] {
  * The RUN's operands are listed once with their places: a walk over the rest of the RUN per
  * command was quadratic.
  */
-export function removedPathsAfter(run: RunScript, cmd: ShellCommand): string[] {
-  let rms = rmsByRun.get(run);
+export function removedPathsAfter(run: RunScript, cmd: ShellCommand): { removals: Removals; from: number } {
+  let removals = rmsByRun.get(run);
   // A removal run in the background is none: the layer may be committed before it ends.
-  if (!rms) rmsByRun.set(run, (rms = ranCommands(run).flatMap((c, at) => (ranInBackground(run).has(c) ? [] : removedPaths([c]).map((path) => ({ at, path }))))));
+  if (!removals) rmsByRun.set(run, (removals = removalsOf(ranCommands(run), run, (path) => (path.includes('$') ? null : path))));
   const at = ranIndex(run, cmd);
-  let [lo, hi] = [0, rms.length];
+  let [lo, hi] = [0, removals.rms.length];
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (rms[mid].at <= at) lo = mid + 1;
+    if (removals.rms[mid].at <= at) lo = mid + 1;
     else hi = mid;
   }
-  return rms.slice(lo).map((r) => r.path);
+  return { removals, from: lo };
 }
 
-const rmsByRun = new WeakMap<RunScript, { at: number; path: string }[]>();
+const rmsByRun = new WeakMap<RunScript, Removals>();
+
+/**
+ * A RUN's removed paths in the order they run, for {@link laterPasses}: `fixed`, the path as every
+ * command that asks reads it (null when that depends on the asking command); `variable`, the indexes
+ * of those that do; `known`, laterPasses' answers per question.
+ */
+export interface Removals {
+  rms: { at: number; path: string; fixed: string | null }[];
+  variable: number[];
+  known: Map<unknown, number>;
+}
+
+/** The removals of `commands` (not those run in the background: the layer may be committed before they end), `fixed` by `fix`. */
+function removalsOf(commands: readonly ShellCommand[], run: RunScript, fix: (path: string, rm: ShellCommand) => string | null): Removals {
+  const rms = commands.flatMap((c, at) => (ranInBackground(run).has(c) ? [] : removedPaths([c]).map((path) => ({ at, path, fixed: fix(path, c) }))));
+  return { rms, variable: rms.flatMap((r, j) => (r.fixed === null ? [j] : [])), known: new Map() };
+}
+
+/**
+ * Whether one of the removals from index `from` on passes `yes`: those with a `fixed` path once per
+ * RUN and `key` (the question: a folder, a test), keeping the last that passes; the others one by
+ * one, as `vary` reads them for the asking command. Asked for every install of a RUN, reading every
+ * later removal each time was quadratic (one RUN of 2,000 and 6,000 mixed commands: cargo-cache-kept
+ * 309 and 2,556 ms of CPU, go-build-cache-kept 169 and 1,075, most of it normalizing paths).
+ */
+export function laterPasses({ rms, variable, known }: Removals, from: number, key: unknown, yes: (path: string) => boolean, vary: (r: Removals['rms'][number]) => string): boolean {
+  let last = known.get(key);
+  if (last === undefined) {
+    last = -1;
+    for (let j = rms.length - 1; j >= 0 && last < 0; j--) if (rms[j].fixed !== null && yes(rms[j].fixed!)) last = j;
+    known.set(key, last);
+  }
+  return last >= from || variable.some((j) => j >= from && yes(vary(rms[j])));
+}
 
 /** Expands `$NAME` and `${NAME}` with `env` where known (HOME stays: paths treat it as `~`). */
 export function expandVars(text: string, env: (name: string) => string | undefined): string {
@@ -892,17 +926,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           let cleans: { at: number; home: string | undefined }[] | undefined;
           // `fixed`: the path as every install reads it (fixedRemovalPath), worked out once per RUN;
           // null when it depends on the install's environment (a variable in the operand).
-          let rms: { at: number; path: string; fixed: string | null }[] | undefined;
-          /** Indexes into `rms` of the removals whose path depends on the install's environment (read per install). */
-          let variable: number[] | undefined;
-          /**
-           * Per question (a folder with the home it is read with, or a test of pathsSome): the last of
-           * `rms` that answers it yes among those that do not depend on the install's environment, -1
-           * for none. Asked of every install of the RUN, each question reads the removals once:
-           * reading every later removal for each install was quadratic (one RUN of 2,000 and 6,000
-           * mixed commands: cargo-cache-kept 309 and 2,556 ms of CPU, most of it normalizing paths).
-           */
-          let lastYes: Map<unknown, number> | undefined;
+          let removals: Removals | undefined;
           /** The first of `rms` after the command at k (they are in command order, and k only grows). */
           let firstAfter = 0;
           for (let k = 0; k < run.commands.length; k++) {
@@ -920,30 +944,18 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             if (!spec.cleansNothing?.(c)) for (let i = cleans.length - 1; i >= 0 && cleans[i].at > k && !cleaned; i--) cleaned = !home || !cleans[i].home || cleans[i].home === home;
             if (cleaned) continue;
             // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
-            rms ??= run.commands.flatMap((a, at) => (inBackground.has(a) ? [] : removedPaths([a]).map((path) => ({ at, path, fixed: fixedRemovalPath(instr, a, path) ?? null }))));
-            variable ??= rms.flatMap((r, j) => (r.fixed === null ? [j] : []));
-            const known = (lastYes ??= new Map());
+            removals ??= removalsOf(run.commands, run, (path, rm) => fixedRemovalPath(instr, rm, path) ?? null);
             const mounts = cacheMountTargets(instr);
-            while (firstAfter < rms.length && rms[firstAfter].at <= k) firstAfter++;
-            const from = firstAfter;
-            // The removals after it, read as this command sees them: those that cannot depend on its
-            // environment once per RUN and question, the others one by one.
-            const laterPasses = (key: unknown, yes: (path: string) => boolean) => {
-              let last = known.get(key);
-              if (last === undefined) {
-                last = -1;
-                for (let j = rms!.length - 1; j >= 0 && last < 0; j--) if (rms![j].fixed !== null && yes(rms![j].fixed!)) last = j;
-                known.set(key, last);
-              }
-              return last >= from || variable!.some((j) => j >= from && yes(removalPath(instr, run.commands[rms![j].at], rms![j].path, c.env)));
-            };
+            while (firstAfter < removals.rms.length && removals.rms[firstAfter].at <= k) firstAfter++;
+            // The removals after it, read as this command sees them.
+            const later = (key: unknown, yes: (path: string) => boolean) => laterPasses(removals!, firstAfter, key, yes, (r) => removalPath(instr, run.commands[r.at], r.path, c.env));
             const handled = (dir: string) => {
               const covers = (p: string) => pathCovers(p, dir, { dir: home });
-              return mounts.some(covers) || laterPasses(`${home}\0${dir}`, covers);
+              return mounts.some(covers) || later(`${home}\0${dir}`, covers);
             };
             const seen: CacheCommandContext = {
               ...c,
-              pathsSome: (test) => mounts.some(test) || laterPasses(test, test),
+              pathsSome: (test) => mounts.some(test) || later(test, test),
               handled,
             };
             if (spec.cacheHandled(handled, seen)) continue;

@@ -5,7 +5,7 @@
  * final image copies the folder that holds the caches out of them (`COPY --from=build / /`).
  */
 import { cacheMountTargets, firstRanAfter, operands, pathCovers, ranCommands, ranInBackground } from '../core/commands';
-import { appendRepair, baseImageOf, cacheRule, expandVars, homeOf, imageRepository, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, baseImageOf, cacheRule, expandVars, homeOf, imageRepository, laterPasses, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { Instr, RunScript, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
@@ -100,10 +100,14 @@ function cleanedAfter(run: RunScript, cmd: ShellCommand, test: (c: ShellCommand)
 function handledAfter(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): { mod: boolean; build: boolean } {
   const run = instr.run!;
   // In the order the commands run, a -c script's hidden ones too.
-  const paths = [...cacheMountTargets(instr), ...removedPathsAfter(run, cmd).map((p) => expandVars(p, env))];
+  const { removals, from } = removedPathsAfter(run, cmd);
   // `~` in both is the home of the user the command runs as (an rm run through sudo aside).
   const home = homeOf(instr, cmd);
-  const handled = (dir: string | undefined) => !!dir && paths.some((p) => pathCovers(p, dir, { handled: home, dir: home }));
+  const handled = (dir: string | undefined) => {
+    if (!dir) return false;
+    const covers = (p: string) => pathCovers(p, dir, { handled: home, dir: home });
+    return cacheMountTargets(instr).some(covers) || laterPasses(removals, from, `${home}\0${dir}`, covers, (r) => expandVars(r.path, env));
+  };
   const caches = goCaches(instr, env);
   return {
     mod: cleanedAfter(run, cmd, cleansModcache) || [caches.mod, '/go/pkg/mod', '~/go/pkg/mod'].some(handled),

@@ -50,6 +50,7 @@ describe('linear in the commands of a RUN', function () {
 
   it('cache rules: each question about the removals after an install (a folder, a path pattern) reads the RUN once, not once per install', () => {
     assertLinearCheck('cargo-cache-kept', (n) => `FROM rust:1.83\nRUN ${Array.from({ length: n / 4 }, (_, i) => `cargo install c${i} && rm -rf /tmp/x${i} && `).join('')}true\n`);
+    assertLinearCheck('go-build-cache-kept', (n) => `FROM golang:1.22\nRUN ${Array.from({ length: n / 4 }, (_, i) => `go build ./c${i} && rm -rf /tmp/x${i} && `).join('')}true\n`);
   });
 
   it('pnpm-store-kept and yarn-cache-kept: a fetch followed by prunes, and installs through npx, stay linear', () => {
