@@ -10,7 +10,7 @@
  */
 import type { Copy } from 'dockerfile-ast';
 import { APT_LISTS_USE, commandRange, hasFlag, indexRefreshOnly, isAptUpdate, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
-import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
+import { instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
@@ -76,6 +76,50 @@ function touches(change: Change, t: Target, w: Write): boolean {
   return (t.prefix === w.path && writesFile(w)) || (t.prefix !== w.path && isAtOrBelow(t.prefix, w.path));
 }
 
+/**
+ * A stage's writesInImage with their paths indexed: the writes at each path, and every path sorted
+ * (those below a folder are a range). Each target of each chmod, chown or rm read every earlier
+ * write of the image: 2,000 and 6,000 `COPY d /app/d` + `RUN chmod -R 755 /app/d` pairs took the
+ * image estimate 270 and 1,800 ms of CPU.
+ */
+interface IndexedWrites {
+  list: Write[];
+  at: Map<string, number[]>;
+  sorted: { path: string; k: number }[];
+}
+const INDEXED = new WeakMap<Stage, IndexedWrites>();
+
+function indexedWrites(model: DockerfileModel, stage: Stage): IndexedWrites {
+  let ix = INDEXED.get(stage);
+  if (!ix) {
+    const list = writesInImage(model, stage);
+    const at = new Map<string, number[]>();
+    list.forEach((w, k) => (at.get(w.path) ?? at.set(w.path, []).get(w.path)!).push(k));
+    INDEXED.set(stage, (ix = { list, at, sorted: list.map((w, k) => ({ path: w.path, k })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.k - b.k)) }));
+  }
+  return ix;
+}
+
+/** The writes of `image` before the instruction at `before` that the change of target `t` touches ({@link touches}), in the image's order. */
+function touching({ list, at, sorted }: IndexedWrites, change: Change, t: Target, before: number): Write[] {
+  const p = t.prefix;
+  const ks = new Set<number>();
+  // At the target or a folder above it.
+  for (let i = p.length; i >= 0; i = i === 0 ? -1 : p.lastIndexOf('/', i - 1)) for (const k of at.get(i === p.length ? p : i === 0 ? '/' : p.slice(0, i)) ?? []) ks.add(k);
+  // Below it, for a recursive change or a pattern: the paths that start with `p/` (all below `/`).
+  if (change.recursive || t.glob) {
+    const below = p === '/' ? '/' : `${p}/`;
+    let lo = 0;
+    for (let hi = sorted.length; lo < hi; ) {
+      const mid = (lo + hi) >> 1;
+      if (sorted[mid].path < below) lo = mid + 1;
+      else hi = mid;
+    }
+    for (; lo < sorted.length && sorted[lo].path.startsWith(below); lo++) ks.add(sorted[lo].k);
+  }
+  return [...ks].sort((a, b) => a - b).map((k) => list[k]).filter((w) => w.instr.index < before && touches(change, t, w));
+}
+
 /** True when `w` wrote a file at its path (a download, `COPY app.py /app.py`), not a folder. */
 function writesFile(w: Write): boolean {
   return w.exactFile === true || w.kind === 'download';
@@ -114,7 +158,7 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, 
   if (cwd === undefined || !instr.stage) return undefined;
   const change = readChange(cmd, cwd);
   if (!change) return undefined;
-  const earlier = writesInImage(model, instr.stage).filter((w) => w.instr.index < instr.index);
+  const image = indexedWrites(model, instr.stage);
   const writes = new Set<Write>();
   let allCovered = true;
   // A target the same RUN wrote first (`mkdir -p /app/cache && chmod 777 /app/cache`) is new in this layer;
@@ -134,7 +178,7 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, 
   };
   for (const t of change.targets) {
     if (madeHere(t)) continue;
-    let hit = earlier.filter((w) => touches(change, t, w) && !copiedNothingAt(model, w, t, context));
+    let hit = touching(image, change, t, instr.index).filter((w) => !copiedNothingAt(model, w, t, context));
     // A file written at the target's path replaced what earlier instructions put there (`tar -x -C
     // /usr/local`, then `curl -o /usr/local/bin/tool`): those bytes are not this change's.
     const last = t.glob ? undefined : hit.filter((w) => w.path === t.prefix && writesFile(w)).at(-1);

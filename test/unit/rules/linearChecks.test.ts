@@ -4,6 +4,8 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
+import { estimateImage } from '../../../server/src/core/imageEstimate';
+import { buildModel } from '../../../server/src/core/model';
 import { fixAll } from '../../../server/src/core/edits';
 import { assertLinear, assertLinearCheck } from '../../support/ruleTiming';
 
@@ -60,6 +62,11 @@ describe('linear in the commands of a RUN', function () {
 
   it('files-changed-in-later-layer: a relative cd repeated in one RUN does not grow the working folder past PATH_MAX', () => {
     assertLinearCheck('files-changed-in-later-layer', (n) => `FROM debian:bookworm\nWORKDIR /app\nRUN ${Array.from({ length: 2 * n }, (_, i) => `cd d${i % 5} && `).join('')}chmod -R 755 /app\nCMD ["sh"]\n`);
+  });
+
+  it('files-changed-in-later-layer: each target of a chmod finds the earlier writes at, above and below it by their paths, not by reading every write of the image', () => {
+    const make = (n: number) => `FROM debian:bookworm\nWORKDIR /app\n${Array.from({ length: n }, (_, i) => `COPY d${i} /app/d${i}\nRUN chmod -R 755 ${'abcdefghij'.split('').map((c) => `/app/${c}${i}`).join(' ')}\n`).join('')}`;
+    assertLinear('image estimate of COPY and chmod pairs', make, buildModel, (model) => estimateImage(model, ENV));
   });
 
   it('files-changed-in-later-layer: what the RUN made before a chmod is listed once per RUN', () => {
