@@ -719,8 +719,12 @@ export function posixShell(instr: Instr): boolean {
   const shells = earlierAlongChain(instr, 'SHELL');
   const last = shells[shells.length - 1]?.node.getArgumentsContent() ?? '';
   if (last && !/^\[\s*"[^"]*\b(sh|bash|ash|dash|zsh|ksh)"/.test(last)) return false;
-  const base = chainOf(instr)[0]?.from.image ?? '';
-  return !/windows|nanoserver|servercore/i.test(base);
+  return !windowsBase(instr);
+}
+
+/** True when the FROM chain starts from a Windows image (windows, nanoserver or servercore in its name). */
+export function windowsBase(instr: Instr): boolean {
+  return /windows|nanoserver|servercore/i.test(chainOf(instr)[0]?.from.image ?? '');
 }
 
 /**

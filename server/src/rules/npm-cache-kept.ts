@@ -2,7 +2,7 @@
  * npm-cache-kept: `npm install` / `npm ci` copy every package tarball and the registry's metadata
  * document of every package into npm's cache (~/.npm/_cacache) and leave them there.
  */
-import { appendRepair, cacheRule, envFor, flagValue, npmInstallWord, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, cacheRule, envFor, flagValue, npmInstallWord, windowsBase, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from '../core/npmCommand';
 import { lockfileKey, NPM_UPDATE, projectInstall } from '../core/npmLockfile';
@@ -67,16 +67,19 @@ function installsNothing(c: CacheCommandContext): boolean {
   return est !== undefined && est.packages.length === 0 && est.unknown.length === 0;
 }
 
+/** The folder this install caches in when `--cache` or npm_config_cache sets it; else npm's default (~/.npm, %LocalAppData%\npm-cache on Windows). */
+const cacheDir = ({ instr, cmd }: CacheCommandContext) => flagValue(cmd, '--cache') ?? envFor(instr, cmd, 'npm_config_cache', true);
+
 export const rule = cacheRule({
   id: 'npm-cache-kept',
   title: "npm's cache left in the layer",
   severity: 'warning',
   docs: {
     summary: '`npm ci` / `npm install` without `npm cache clean --force` (or a cache mount on ~/.npm) in the same RUN.',
-    why: 'npm keeps each downloaded tarball and the full registry document of each package (every version ever published) in ~/.npm. The running app never reads it, and a cleanup in a later RUN cannot take it out of this layer. hadolint has no rule for it.',
+    why: 'npm keeps each downloaded tarball and the full registry document of each package (every version ever published) in ~/.npm. The running app never reads it.',
     incorrect: 'RUN npm ci --omit=dev',
     correct: 'RUN npm ci --omit=dev \\\n    && npm cache clean --force\n# or keep it out of the image and reuse it across builds:\nRUN --mount=type=cache,target=/root/.npm npm ci --omit=dev',
-    sizeImpact: `For packages named on the command line (\`npm install express@4\`), for \`npm ci\` / \`npm install\` without names when the build context's package-lock.json (or npm-shrinkwrap.json) is copied before the RUN, and for \`npm install\` when only its package.json is (its ranges resolved against the table), this install's own cache, from the npm package table (the model of the whole-image estimate), when the table knows at least half of them ("at least" when not all). Otherwise an example: often larger than the installed packages: ${EXAMPLE}; basis: ${EX.basis}. With the devDependencies of a small TypeScript service it was about ${formatBytes(DEV.bytes)} beside ${formatBytes(DEV.installedBytes)} of node_modules (${DEV.basis}).`,
+    sizeImpact: `This install's own cache, from the npm package table when it knows at least half of the packages ("at least" when not all): those named (\`npm install express@4\`), else those of the build context's package-lock.json (or npm-shrinkwrap.json) copied before the RUN, or, for \`npm install\`, of its package.json alone (ranges resolved against the table). Otherwise an example, often larger than the installed packages: ${EXAMPLE}; basis: ${EX.basis}. With the devDependencies of a small TypeScript service it was about ${formatBytes(DEV.bytes)} beside ${formatBytes(DEV.installedBytes)} of node_modules (${DEV.basis}).`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN (with the same \`--cache\` folder when the install names one). Removing ~/.npm, a cache mount on it, or \`npm_config_cache\` pointing at a folder the RUN removes also satisfy the rule.`,
   },
   words: ['npm'],
@@ -86,8 +89,8 @@ export const rule = cacheRule({
   // The lockfile of the build context sizes the cache of `npm ci` / `npm install` without names.
   contextKey: lockfileKey,
   cleans: cleansNpmCache,
-  cacheHandled: (handled, { instr, cmd }) => {
-    const dir = flagValue(cmd, '--cache') ?? envFor(instr, cmd, 'npm_config_cache', true);
+  cacheHandled: (handled, c) => {
+    const dir = cacheDir(c);
     // The tarballs and documents are in <cache>/_cacache: removing it (or the cache) empties it; _logs is not it.
     return dir !== undefined ? dir === '/dev/null' || handled(`${dir}/_cacache`) : handled('~/.npm/_cacache');
   },
@@ -95,11 +98,10 @@ export const rule = cacheRule({
     const own = ownCache(c);
     const least = own?.lacks ? 'at least ' : '';
     const cost = own ? `${least}about ${formatBytes(own.bytes)} for ${own.what} (beside ${least}about ${formatBytes(own.installed)} installed; from the npm package table${least && `, which lacks ${own.lacks}`})` : EXAMPLE;
-    // The folder this install caches in: `--cache` or npm_config_cache when set, else npm's default.
-    const dir = flagValue(c.cmd, '--cache') ?? envFor(c.instr, c.cmd, 'npm_config_cache', true) ?? '~/.npm';
-    return `npm leaves its cache (${dir}) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;
+    return `npm leaves its cache (${cacheDir(c) ?? (windowsBase(c.instr) ? '%LocalAppData%\\npm-cache' : '~/.npm')}) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;
   },
-  holds: ({ instr, cmd }) => namedPath(instr, cmd, flagValue(cmd, '--cache') ?? envFor(instr, cmd, 'npm_config_cache', true) ?? '~/.npm'),
+  // A Windows path is no folder of a Linux image's: not told.
+  holds: (c) => (windowsBase(c.instr) ? undefined : namedPath(c.instr, c.cmd, cacheDir(c) ?? '~/.npm')),
   // For packages named on the command line, or a lockfile of the context the table knows, the npm
   // model sizes the cache; otherwise an example
   // from another project is no estimate for this one: no `bytes`, the example stays in the basis.
