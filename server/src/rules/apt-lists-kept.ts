@@ -5,7 +5,7 @@
 import { APT_LISTS_USE, commandRange, hasCacheMount, indexRefreshOnly, isAptUpdate, laterRunNeeding } from '../core/commands';
 import { aptListsAt } from '../core/imageEstimate';
 import { instructionAt, runInstructions, type DockerfileModel, type Instr } from '../core/model';
-import { removesAfter, runsAsRoot, userSwitchOf, verifiedAppend } from '../core/packageManagers';
+import { posixShell, removesAfter, runsAsRoot, userSwitchOf, verifiedAppend } from '../core/packageManagers';
 import { programIndex, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { APT_LISTS, APT_LISTS_SECOND_UPDATE } from '../sizes/constants';
@@ -83,7 +83,7 @@ export const rule: Rule = {
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} on Debian bookworm (${APT_LISTS.basis}), about ${formatBytes(APT_LISTS_TRIXIE.bytes)} on trixie (measured in a debootstrap chroot: docs/measurements.md); on an Ubuntu base, another Debian release or one the tag does not name, the message gives bookworm's figure and says so. After an earlier RUN of the image kept its lists, a second update writes only the InRelease files again while the mirror has not changed (about ${formatBytes(APT_LISTS_SECOND_UPDATE.bytes)}, measured: docs/measurements.md), up to the whole lists when it has. A cache mount on ${LISTS} also satisfies the rule.`,
-    fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs or upgrades with apt without its own \`apt-get update\`: it would find no lists, nor when the cleanup would not end the RUN as a command of its own (such as after a here-document whose last line ends in a backslash), nor in a RUN of another user than root whose update runs as root through a switch (\`USER vscode\`, then \`sudo apt-get update\`): the cleanup would fail as that user, and the message says to run it as root.`,
+    fix: `Appends \`&& ${CLEANUP}\` to the RUN. Not offered when a later RUN of the same image installs or upgrades with apt without its own \`apt-get update\`: it would find no lists, nor when the cleanup would not end the RUN as a command of its own (such as after a here-document whose last line ends in a backslash), nor in a RUN of another user than root whose update runs as root through a switch (\`USER vscode\`, then \`sudo apt-get update\`): the cleanup would fail as that user, and the message says to run it as root; nor under a SHELL that is no POSIX shell.`,
   },
   check({ model }) {
     const out = [];
@@ -106,7 +106,8 @@ export const rule: Rule = {
   },
   fix(finding, { model }) {
     const instr = instructionAt(model, finding.range.start.line);
-    if (!instr?.run) return undefined;
+    // `&&` and `rm -rf` are POSIX: PowerShell before 7 rejects `&&`, Windows' rm (Remove-Item) takes no -rf, cmd has no rm.
+    if (!instr?.run || !posixShell(instr)) return undefined;
     // Keeping the file buildable: a later `apt-get install` that relies on these lists would fail.
     if (laterRunNeeding(model, instr, APT_LISTS_USE)) return undefined;
     // Checked by parsing the RUN again: a here-document whose last line ends in a backslash would
