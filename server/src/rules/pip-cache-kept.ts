@@ -2,7 +2,7 @@
  * pip-cache-kept (hadolint DL3042): `pip install` keeps every wheel it downloaded or built in
  * ~/.cache/pip unless told not to.
  */
-import { cacheMountTargets, commandRange, insertAfterWord, isPipCachePurge, normalizeCachePath, pathCovers, pipFillsCache, ranInBackground } from '../core/commands';
+import { cacheMountTargets, commandRange, hasFlag, insertAfterWord, isPipCachePurge, normalizeCachePath, pathCovers, pipFillsCache, pipWords, ranInBackground } from '../core/commands';
 import { runInstructions, type Instr, type RunScript } from '../core/model';
 import { envFor, findingCommand, homeOf, inHome, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
@@ -23,11 +23,11 @@ export const rule: Rule = {
   words: ['pip'],
   docs: {
     summary: '`pip install` (`wheel`, `download`) without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR` or a cache mount).',
-    why: "pip (install, wheel, download) caches downloaded and built wheels in the user's ~/.cache/pip (/root/.cache/pip as root), in $XDG_CACHE_HOME/pip when XDG_CACHE_HOME is set, or where PIP_CACHE_DIR or --cache-dir says. In an image nothing reuses them; they double the packages' download size.",
+    why: "pip (install, wheel, download) caches the wheels it downloads and builds in the user's ~/.cache/pip ($XDG_CACHE_HOME/pip when set), or where PIP_CACHE_DIR or --cache-dir says; nothing reuses them in an image. Not reported with --no-index unless a URL or sdist is installed: pip 23.2.1 cached nothing.",
     incorrect: 'RUN pip install -r requirements.txt',
     correct: 'RUN pip install --no-cache-dir -r requirements.txt',
     sizeImpact: `${BASIS}. Large for numeric packages (numpy, torch).`,
-    fix: 'Inserts `--no-cache-dir` after `install` (`wheel`, `download`). `ENV PIP_NO_CACHE_DIR=1`, `no-cache-dir` in a pip.conf the Dockerfile writes (`pip config set global.no-cache-dir true`, a here-document), a cache mount on the folder pip caches in (`--mount=type=cache,target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, or a `find` that deletes all it holds) later in the same RUN also satisfy the rule.',
+    fix: 'Inserts `--no-cache-dir` after `install` (`wheel`, `download`). Also satisfied by `ENV PIP_NO_CACHE_DIR=1`, `no-cache-dir` in a pip.conf the Dockerfile writes (`pip config set global.no-cache-dir true`, a here-document), a cache mount on pip\'s cache folder (`target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, a `find` deleting all it holds) later in the same RUN.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -41,7 +41,7 @@ export const rule: Rule = {
       for (let k = 0; k < run.commands.length; k++) {
         const cmd = run.commands[k];
         const fills = pipFillsCache(cmd);
-        if (!fills || !pipKeepsCache(model, instr, cmd, fills.command)) continue;
+        if (!fills || !pipKeepsCache(model, instr, cmd, fills.command) || (fills.command === 'install' && cachesNothing(cmd))) continue;
         // `~` is the home of the user the install runs as (/home/app after USER app), not always /root's.
         const written = cacheDir(cmd);
         const dir = normalizeCachePath(written, homeOf(instr, cmd));
@@ -75,6 +75,18 @@ export const rule: Rule = {
     return { title: 'Add --no-cache-dir', edits: [insertAfterWord(model, run, pip.word, ' --no-cache-dir')], preferred: true };
   },
 };
+
+/**
+ * Whether an install with --no-index leaves nothing in pip's cache: pip caches no wheel file it
+ * installs (pip 23.2.1: `pip install --no-index /wheels/*.whl`, `pip install /wheels/*.whl` and
+ * `--no-index --find-links /wheels name` of a wheel built beforehand made no cache folder) and
+ * fetches nothing from an index. Not for a URL (downloaded whatever --no-index says; file: is
+ * local) or a local sdist (pip caches the wheel it builds of it). Without --no-index a wheel's
+ * dependencies may come from the index.
+ */
+function cachesNothing(cmd: ShellCommand): boolean {
+  return hasFlag(cmd, '--no-index') && !pipWords(cmd)!.some(({ value: w }) => (w.includes('://') && !w.includes('file:')) || /\.(gz|zip|bz2|xz|tgz)\b/.test(w));
+}
 
 interface LaterCleanups {
   /** Per cache folder (normalized), the index of the RUN's last `pip cache purge` of it. */
