@@ -1037,6 +1037,8 @@ export function appendRepair(model: DockerfileModel, instr: Instr, command: stri
  * the previous command) and anything else that would glue the cleanup onto it.
  */
 export function verifiedAppend(model: DockerfileModel, instr: Instr, command: string): TextEdit | undefined {
+  // `&& <POSIX command>` means nothing to cmd or PowerShell (a Windows base, a SHELL that is no POSIX shell).
+  if (!posixShell(instr)) return undefined;
   // rm reads a later word that starts with `-` as an option too (a cache folder from `ENV X=-x`:
   // `rm -rf -x/cache` fails the build): not appended.
   if (/^rm -\w+ (.* )?['"]?-/.test(command)) return undefined;

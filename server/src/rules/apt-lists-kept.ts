@@ -5,7 +5,7 @@
 import { APT_LISTS_USE, commandRange, hasCacheMount, indexRefreshOnly, isAptUpdate, laterRunNeeding } from '../core/commands';
 import { aptListsAt } from '../core/imageEstimate';
 import { instructionAt, runInstructions, type DockerfileModel, type Instr } from '../core/model';
-import { posixShell, removesAfter, runsAsRoot, userSwitchOf, verifiedAppend } from '../core/packageManagers';
+import { removesAfter, runsAsRoot, userSwitchOf, verifiedAppend } from '../core/packageManagers';
 import { programIndex, type ShellCommand } from '../core/shell';
 import { formatBytes } from '../sizes';
 import { APT_LISTS, APT_LISTS_SECOND_UPDATE } from '../sizes/constants';
@@ -107,7 +107,7 @@ export const rule: Rule = {
   fix(finding, { model }) {
     const instr = instructionAt(model, finding.range.start.line);
     // `&&` and `rm -rf` are POSIX: PowerShell before 7 rejects `&&`, Windows' rm (Remove-Item) takes no -rf, cmd has no rm.
-    if (!instr?.run || !posixShell(instr)) return undefined;
+    if (!instr?.run) return undefined;
     // Keeping the file buildable: a later `apt-get install` that relies on these lists would fail.
     if (laterRunNeeding(model, instr, APT_LISTS_USE)) return undefined;
     // Checked by parsing the RUN again: a here-document whose last line ends in a backslash would
