@@ -106,7 +106,6 @@ export const rule: Rule = {
   },
   fix(finding, { model }) {
     const instr = instructionAt(model, finding.range.start.line);
-    // `&&` and `rm -rf` are POSIX: PowerShell before 7 rejects `&&`, Windows' rm (Remove-Item) takes no -rf, cmd has no rm.
     if (!instr?.run) return undefined;
     // Keeping the file buildable: a later `apt-get install` that relies on these lists would fail.
     if (laterRunNeeding(model, instr, APT_LISTS_USE)) return undefined;

@@ -103,10 +103,11 @@ function handledAfter(instr: Instr, cmd: ShellCommand, env: (name: string) => st
   const { removals, from } = removedPathsAfter(run, cmd);
   // `~` in both is the home of the user the command runs as (an rm run through sudo aside).
   const home = homeOf(instr, cmd);
+  const mounts = cacheMountTargets(instr);
   const handled = (dir: string | undefined) => {
     if (!dir) return false;
     const covers = (p: string) => pathCovers(p, dir, { handled: home, dir: home });
-    return cacheMountTargets(instr).some(covers) || laterPasses(removals, from, `${home}\0${dir}`, covers, (r) => expandVars(r.path, env));
+    return mounts.some(covers) || laterPasses(removals, from, `${home}\0${dir}`, covers, (r) => expandVars(r.path, env));
   };
   const caches = goCaches(instr, env);
   return {
