@@ -15,7 +15,7 @@ import { envFor, expandVars, homeOf, homeRelative, inHome, pipCacheDir, pipKeeps
 import { inLoginScript } from './userSwitch';
 import { programArgs, programName, type ShellCommand, type ShellRedirect, type ShellWord } from './shell';
 import type { Range } from './types';
-import { normalizePath, resolvePath, workdirAt } from './workdir';
+import { normalizePath, resolvePath, symbolicPath, workdirAt } from './workdir';
 
 // ---------------------------------------------------------------------------------------------
 // Path arithmetic
@@ -24,14 +24,14 @@ import { normalizePath, resolvePath, workdirAt } from './workdir';
  * A path pattern as `rm`/`chmod` receive it: the literal prefix up to the first glob character.
  * `/tmp/*` -> `{ prefix: '/tmp', glob: true }`; `/opt/x.tgz` -> `{ prefix: '/opt/x.tgz', glob: false }`.
  */
-export function pathPattern(p: string, cwd: string): { prefix: string; glob: boolean } | undefined {
+export function pathPattern(p: string, cwd: string, resolve = resolvePath): { prefix: string; glob: boolean } | undefined {
   const g = p.search(/[*?[]/);
   if (g < 0) {
-    const r = resolvePath(p, cwd);
+    const r = resolve(p, cwd);
     return r === undefined ? undefined : { prefix: r, glob: false };
   }
   const dir = p.slice(0, p.lastIndexOf('/', g) + 1);
-  const r = resolvePath(dir || '.', cwd);
+  const r = resolve(dir || '.', cwd);
   return r === undefined ? undefined : { prefix: r, glob: true };
 }
 
@@ -249,7 +249,8 @@ export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; k
   const args = programArgs(cmd);
   const out: { path: string; kind: WriteKind; how: string; exactFile?: boolean }[] = [];
   const add = (p: string | undefined, kind: WriteKind, how: string, exactFile?: boolean) => {
-    const r = p === undefined ? undefined : resolvePath(p, cwd);
+    // A download's name keeps its variables (symbolicPath): archive-kept finds it extracted and removed by the same name.
+    const r = p === undefined ? undefined : (kind === 'download' ? symbolicPath : resolvePath)(p, cwd);
     if (r !== undefined && r !== '/' && p !== '-' && p !== '/dev/null') out.push({ path: r, kind, how, ...(exactFile === undefined ? {} : { exactFile }) });
   };
   if (name === 'curl') {
@@ -342,7 +343,7 @@ function removedLaterInRun(instr: Instr, after: ShellCommand, path: string): boo
     const cwd = programName(c) === 'rm' ? commandCwd(instr, c) : undefined;
     if (cwd === undefined) continue;
     for (const w of operands(c)) {
-      const pat = pathPattern(w.value, cwd);
+      const pat = pathPattern(w.value, cwd, symbolicPath);
       // `rm -rf dir/*` empties `dir`: what was written there is gone too.
       if (pat && isAtOrBelow(path, pat.prefix)) return true;
     }
@@ -458,6 +459,6 @@ export function extractedArchive(cmd: ShellCommand, cwd: string): string | undef
       }
     }
   }
-  return word === undefined || word === '-' ? undefined : resolvePath(word, cwd);
+  return word === undefined || word === '-' ? undefined : symbolicPath(word, cwd);
 }
 

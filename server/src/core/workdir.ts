@@ -27,6 +27,18 @@ export function resolvePath(p: string, cwd: string): string | undefined {
   return joined.length > 4096 ? undefined : normalizePath(joined);
 }
 
+/**
+ * {@link resolvePath} keeping variables by name (`$V` written `${V}`), for paths that one RUN
+ * names twice (a download and its extraction or removal): the same text is the same file while
+ * the RUN sets none of its variables ({@link setsVariable}). Undefined for other expansions
+ * (`${V:-x}`, `$(...)`, `$1`, backquotes, `~`).
+ */
+export function symbolicPath(p: string, cwd: string): string | undefined {
+  if (!p.includes('$')) return resolvePath(p, cwd);
+  const held = p.replace(/\$(?:\{([A-Za-z_]\w*)\}|([A-Za-z_]\w*))/g, (_, a, b) => `\0${a ?? b}\u0001`);
+  return resolvePath(held, cwd)?.replace(/\0/g, '${').replace(/\u0001/g, '}');
+}
+
 /** Per stage: the WORKDIR in effect before each of its instructions, and after the last one. */
 const workdirs = new WeakMap<Stage, (string | undefined)[]>();
 

@@ -7,7 +7,7 @@
 import { commandRange, firstAfter, ranCommands, runsOn } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { ARCHIVE, extractedArchive, mayDownload, ownWrites, pathPattern, type Write } from '../core/paths';
-import { workdirAt } from '../core/workdir';
+import { symbolicPath, workdirAt } from '../core/workdir';
 import { posixShell, verifiedAppend } from '../core/packageManagers';
 import { programName, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -62,7 +62,7 @@ function pathIndex(model: DockerfileModel): PathIndex {
       for (const c of commands) {
         if (programName(c) !== 'rm') continue;
         for (const word of c.words.slice(1)) {
-          const p = pathPattern(word.value, rmCwd);
+          const p = pathPattern(word.value, rmCwd, symbolicPath);
           if (p !== undefined) out.add(p.prefix);
         }
       }
@@ -174,7 +174,7 @@ function findKeptArchives(model: DockerfileModel): KeptArchive[] {
       if (w.kind !== 'download' || !ARCHIVE.test(w.path)) continue;
       const ex = extraction(model, w);
       const later = ex && removedLater(model, w);
-      if (!ex || later === true) continue;
+      if (!ex || later === true || (w.path.includes('$') && (!ex.sameRun || mayChange(w.instr, w.path)))) continue;
       out.push({ w, extractedAt: ex.instr, sameRun: ex.sameRun, deletedAt: later || undefined });
     }
   }
@@ -218,7 +218,17 @@ function namedAfter(model: DockerfileModel, instr: Instr, name: string): boolean
 
 const argumentsByModel = new WeakMap<DockerfileModel, { text: string; starts: number[]; indexes: number[] }>();
 
-const quote = (p: string) => (/^[A-Za-z0-9_./+-]+$/.test(p) ? p : `'${p.replace(/'/g, `'\\''`)}'`);
+/**
+ * Whether the RUN may give a variable of a path with variables (symbolicPath) another value: it
+ * names the variable other than by `$V` or `${V}` (`V=2`, `export V`, `read V`, `for V in`).
+ */
+function mayChange(instr: Instr, path: string): boolean {
+  const text = instr.run!.text.replace(/\$\{?\w+/g, '');
+  return [...path.matchAll(/\{(\w+)/g)].some(([, v]) => new RegExp(`\\b${v}\\b`).test(text));
+}
+
+/** A path as a shell word: bare when plain, in double quotes when it has variables (kept to expand), else in single quotes. */
+const quote = (p: string) => (/^[A-Za-z0-9_./+-]+$/.test(p) ? p : p.includes('$') ? `"${p.replace(/["\\`]/g, '\\$&')}"` : `'${p.replace(/'/g, `'\\''`)}'`);
 
 export const rule: Rule = {
   id: 'archive-kept',
@@ -233,7 +243,7 @@ export const rule: Rule = {
     incorrect: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1',
     correct: 'RUN curl -fsSL -o /tmp/node.tar.xz https://nodejs.org/dist/v22.11.0/node-v22.11.0-linux-x64.tar.xz \\\n    && tar -xJf /tmp/node.tar.xz -C /usr/local --strip-components=1 \\\n    && rm -f /tmp/node.tar.xz',
     sizeImpact: 'The size of the archive, which is known only once downloaded (the Node.js 22 linux-x64 .tar.xz is about 29 MB per nodejs.org/dist; a JDK .tar.gz about 190 MB). Deleting it in a later RUN saves nothing (files-changed-in-later-layer).',
-    fix: 'When the RUN that downloads the archive also extracts it, appends `rm -f <archive>` to that RUN (not offered when the RUN changes directory with `cd`, runs a list in the background before its last, or downloads in a `-c` script the reader cannot place, or a later instruction names the archive). For `ADD <url>` and for extraction in a later RUN there is no automatic fix: download, extract and remove in one RUN. Not checked on a Windows base or a SHELL that is no POSIX shell.',
+    fix: 'When the RUN that downloads the archive also extracts it, appends `rm -f <archive>` to that RUN (a name with variables, `t-${V}.tgz`, in double quotes; not offered when the RUN changes directory with `cd`, runs a list in the background before its last, or downloads in a `-c` script the reader cannot place, or a later instruction names the archive). For `ADD <url>` and for extraction in a later RUN there is no automatic fix: download, extract and remove in one RUN. Not checked on a Windows base or a SHELL that is no POSIX shell.',
   },
   check({ model }) {
     const out: RawFinding[] = [];
@@ -265,7 +275,8 @@ export const rule: Rule = {
     if (!kept?.sameRun || !placed(instr, kept.w.command)) return undefined;
     if (changesDirectory(instr)) return undefined;
     // A later instruction that still reads the archive would break.
-    const name = path.slice(path.lastIndexOf('/') + 1);
+    // With variables, written `$V` or `${V}` later: its longest part without them.
+    const name = path.slice(path.lastIndexOf('/') + 1).split(/\$\{\w+\}/).reduce((a, b) => (b.length > a.length ? b : a));
     if (namedAfter(model, instr, name)) return undefined;
     // Checked by parsing the RUN again: a heredoc whose last line ends in a backslash would take the rm as arguments.
     const edit = verifiedAppend(model, instr, `rm -f ${quote(path)}`);

@@ -73,6 +73,9 @@ const TOLERANCE = { scanned: { relative: 0.01, bytes: 4096 }, measured: { relati
 /** Lists a tree with modes, owners and sizes: what an application would see of its files. */
 const LIST = (dir: string) => `find ${dir} -printf '%p %m %u:%g %s\\n' | sort`;
 
+/** A stand-in for curl that "downloads" from a folder of the image (/srv/mirror), so the build needs no network. */
+const FAKE_CURL = '#!/bin/sh\nout=; url=\nwhile [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift 2;; -*) shift;; *) url=$1; shift;; esac; done\nexec cp "/srv/mirror/${url##*/}" "$out"\n';
+
 const CASES: Case[] = [
   {
     name: 'chown -R of a copied folder becomes COPY --chown',
@@ -150,9 +153,8 @@ const CASES: Case[] = [
   },
   {
     name: 'a downloaded archive is deleted in the RUN that extracts it',
-    // A stand-in for curl that "downloads" from a folder of the image, so the build needs no network.
     files: {
-      'fake/usr/local/bin/curl': '#!/bin/sh\nout=; url=\nwhile [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift 2;; -*) shift;; *) url=$1; shift;; esac; done\nexec cp "/srv/mirror/${url##*/}" "$out"\n',
+      'fake/usr/local/bin/curl': FAKE_CURL,
       'tool/tool.bin': 300_000,
     },
     archives: { 'fake/srv/mirror/tool.tar.gz': 'tool' },
@@ -160,6 +162,23 @@ const CASES: Case[] = [
       `FROM ${BARE_IMAGE}`,
       'COPY fake/ /',
       'RUN curl -fsSL -o /tmp/tool.tar.gz https://downloads.example.invalid/tool.tar.gz && tar -xzf /tmp/tool.tar.gz -C /opt',
+      '',
+    ].join('\n'),
+    findings: { 'archive-kept': 'not sized' },
+    check: LIST('/opt/tool'),
+  },
+  {
+    name: 'a downloaded archive named with a build argument is deleted in the RUN that extracts it, by the same name',
+    files: {
+      'fake/usr/local/bin/curl': FAKE_CURL,
+      'tool/tool.bin': 300_000,
+    },
+    archives: { 'fake/srv/mirror/tool-1.2.tar.gz': 'tool' },
+    dockerfile: [
+      `FROM ${BARE_IMAGE}`,
+      'ARG TOOL_VERSION=1.2',
+      'COPY fake/ /',
+      'RUN curl -fsSL -o /tmp/tool-$TOOL_VERSION.tar.gz https://downloads.example.invalid/tool-${TOOL_VERSION}.tar.gz && tar -xzf /tmp/tool-${TOOL_VERSION}.tar.gz -C /opt',
       '',
     ].join('\n'),
     findings: { 'archive-kept': 'not sized' },
