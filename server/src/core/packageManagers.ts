@@ -966,7 +966,10 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             const holds = spec.holds?.(c);
             if (builder && holds === undefined) continue;
             const saving = typeof spec.saving === 'function' ? spec.saving(seen) : spec.saving;
-            const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: spec.message(seen), saving, holds, data: { commandStart: cmd.start } };
+            // A command the message quotes with the tool's name, by its path when run off the PATH (as the fix appends it).
+            const path = offPath(cmd);
+            const message = spec.message(seen);
+            const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: path ? message.replaceAll(`\`${programName(cmd)} `, `\`${path} `) : message, saving, holds, data: { commandStart: cmd.start } };
             if (builder) finding.onlyIfCarried = true;
             out.push(finding);
           }
@@ -985,18 +988,26 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // Nor for a yarn or pnpm that npx runs: what the repair appends names the bare tool.
           if (!word || !posixShell(found.instr) || viaNpx(found.cmd) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
           const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name, ignoreCase) => envFor(found.instr, found.cmd, name, ignoreCase) };
-          const r = spec.repair!({ ...c, model, word });
-          // Run by a path off the PATH (`/opt/conda/bin/conda install`), the tool a cleanup names bare is not found.
-          return r && !(offPath(found.cmd) && r.title.includes(`(${programName(found.cmd)} `)) ? { ...r, preferred: true } : undefined;
+          let r = spec.repair!({ ...c, model, word });
+          // Run by a path off the PATH (`/opt/conda/bin/conda install`), a cleanup that names the tool
+          // (appendRepair's title ends with it: `(conda clean -afy)`) calls it by that path, as the
+          // message says; not by a relative path (a `cd` may come between) nor through a variable.
+          const path = offPath(found.cmd);
+          if (path && r?.title.includes(`(${programName(found.cmd)} `)) r = /^~?\/[\w./+@-]+$/.test(path) ? appendRepair(model, found.instr, r.title.slice(0, -1).replace(/.*?\(\S+/, path)) : undefined;
+          return r && { ...r, preferred: true };
         }
       : undefined,
   };
 }
 
-/** Whether the program is run by a path outside the usual PATH folders (/usr/local/bin, /usr/bin, /bin and their sbin). */
-function offPath(cmd: ShellCommand): boolean {
+/**
+ * The path the program is run by, when outside the usual PATH folders (/usr/local/bin, /usr/bin,
+ * /bin and their sbin): Miniconda's installer puts /opt/conda/bin on no PATH, and a bare `conda
+ * clean -afy` after `/opt/conda/bin/conda install` failed the build.
+ */
+function offPath(cmd: ShellCommand): string | undefined {
   const p = cmd.words[programIndex(cmd)].value;
-  return p.includes('/') && !/^(\/usr)?(\/local)?\/s?bin\/[^/]+$/.test(p);
+  return p.includes('/') && !/^(\/usr)?(\/local)?\/s?bin\/[^/]+$/.test(p) ? p : undefined;
 }
 
 /**

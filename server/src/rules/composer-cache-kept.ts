@@ -8,7 +8,7 @@ import { namedPath } from '../core/paths';
 import type { ShellCommand } from '../core/shell';
 
 const CLEAN = 'composer clear-cache';
-const BASIS = "Composer's cache holds each downloaded package archive plus repository metadata: roughly the dependencies' download size; it depends on the project and is not yet measured by our bench";
+const BASIS = "each downloaded package archive plus repository metadata: roughly the dependencies' download size; not yet measured by our bench";
 
 function composerFills(cmd: ShellCommand) {
   const sub = composerSubcommand(cmd, ['install', 'i', 'require', 'r', 'update', 'u', 'upgrade', 'create-project', 'global']);

@@ -5,7 +5,8 @@
 import { appendRepair, cacheRule, RPM_FILLS, rpmCleanAll, subcommandOf } from '../core/packageManagers';
 import { programName } from '../core/shell';
 
-const BASIS = 'the repository metadata (and any kept packages) dnf downloaded; the size depends on the enabled repositories and is not yet measured by our bench';
+const WHAT = 'the repository metadata (and any kept packages) dnf downloaded';
+const BASIS = `${WHAT}; its size depends on the enabled repositories, not yet measured by our bench`;
 
 export const rule = cacheRule({
   id: 'dnf-cache-kept',
@@ -17,8 +18,8 @@ export const rule = cacheRule({
     why: 'dnf keeps the repository metadata it downloaded in /var/cache/dnf (dnf5: /var/cache/libdnf5). Nothing in the running container needs it, and a cleanup in a later RUN cannot take it out of this layer.',
     incorrect: 'RUN dnf install -y python3',
     correct: 'RUN dnf install -y python3 \\\n    && dnf clean all',
-    sizeImpact: `Depends on the enabled repositories: ${BASIS}. \`rm -rf /var/cache/dnf\` or a cache mount on /var/cache/dnf in the same RUN also satisfy the rule.`,
-    fix: 'Appends `&& dnf clean all` (`dnf5 clean all` for dnf5) to the RUN. A later install downloads the metadata again, so the fix cannot break a build.',
+    sizeImpact: `Depends on the enabled repositories: ${WHAT}; not yet measured by our bench. \`rm -rf /var/cache/dnf\` or a cache mount on /var/cache/dnf in the same RUN also satisfy the rule.`,
+    fix: 'Appends `&& dnf clean all` (`dnf5 clean all` for dnf5) to the RUN. A later install downloads the metadata again.',
   },
   words: ['dnf'],
   fills: (cmd) => subcommandOf(cmd, /^dnf5?$/, RPM_FILLS),

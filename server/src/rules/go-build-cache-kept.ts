@@ -13,7 +13,7 @@ import { formatBytes, GO_BUILD_CACHE_EXAMPLE as GO, GO_BUILD_CACHE_GO119_EXAMPLE
 
 /** The build cache of one small program: an example of the proportion, not this project's figure. */
 const EXAMPLE = `for a small net/http + encoding/json server (standard library only) the build cache was about ${formatBytes(GO.bytes)} beside a ${formatBytes(GO.outputBytes)} binary (measured with ${GO.tool})`;
-const MOD_BASIS = 'the module cache (every module source downloaded); its size depends on the modules and is not yet measured by our bench';
+const MOD_BASIS = 'the module cache (every module source downloaded); its size depends on the modules, not yet measured by our bench';
 const BASIS = `the module cache (every module source downloaded) and the build cache (compiled packages), which grow with the project; ${EXAMPLE}; the module cache is not yet measured by our bench`;
 const BUILD_BASIS = `the build cache (compiled packages), which grows with the project; ${EXAMPLE}`;
 

@@ -7,7 +7,7 @@ import { appendRepair, cacheRule, flagValue, homePath, programWord, startedInIma
 import type { ShellCommand } from '../core/shell';
 import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
-const BASIS = "Gradle's caches/ (dependencies, transformed jars, build script classes) and wrapper/ (a whole Gradle distribution for ./gradlew); their size depends on the project and is not yet measured by our bench";
+const BASIS = "Gradle's caches/ (dependencies, transformed jars, build script classes) and wrapper/ (a whole Gradle distribution for ./gradlew); their size depends on the project, not yet measured by our bench";
 const PROGRAMS = /^(gradle|gradlew)$/;
 
 function gradleRuns(cmd: ShellCommand) {

@@ -7,7 +7,7 @@ import { appendRepair, cacheRule, programWord, homePath, startedInImage, usedLat
 import { programArgs, type ShellCommand } from '../core/shell';
 import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
-const BASIS = "Maven's local repository holds every plugin and dependency jar of the build; its size depends on the project and is not yet measured by our bench";
+const BASIS = "Maven's local repository holds every plugin and dependency jar of the build; its size depends on the project, not yet measured by our bench";
 const PROGRAMS = /^(mvn|mvnw|mvnd)$/;
 
 /** The program word of a Maven run that resolves dependencies (not `mvn --version`). */

@@ -6,7 +6,8 @@
 import { appendRepair, cacheRule, RPM_FILLS, rpmCleanAll, subcommandOf } from '../core/packageManagers';
 
 const CLEAN = 'microdnf clean all';
-const BASIS = 'the repository metadata microdnf downloaded; the size depends on the enabled repositories and is not yet measured by our bench';
+const WHAT = 'the repository metadata microdnf downloaded';
+const BASIS = `${WHAT}; its size depends on the enabled repositories, not yet measured by our bench`;
 
 export const rule = cacheRule({
   id: 'microdnf-cache-kept',
@@ -14,10 +15,10 @@ export const rule = cacheRule({
   severity: 'warning',
   docs: {
     summary: '`microdnf install` without `microdnf clean all` in the same RUN.',
-    why: 'microdnf keeps repository metadata under /var/cache/yum (newer versions /var/cache/dnf or /var/cache/libdnf5). The minimal images it serves are chosen for their size, and this cache is pure overhead. Trivy reports the same as DS-0027; hadolint has no id for it.',
+    why: 'microdnf keeps repository metadata under /var/cache/yum (newer versions /var/cache/dnf or /var/cache/libdnf5). Trivy reports the same as DS-0027.',
     incorrect: 'RUN microdnf install -y shadow-utils',
     correct: 'RUN microdnf install -y shadow-utils \\\n    && microdnf clean all',
-    sizeImpact: `Depends on the enabled repositories: ${BASIS}. \`rm -rf /var/cache/yum\` or a cache mount on the cache folder in the same RUN also satisfy the rule.`,
+    sizeImpact: `Depends on the enabled repositories: ${WHAT}; not yet measured by our bench. \`rm -rf /var/cache/yum\` or a cache mount on the cache folder in the same RUN also satisfy the rule.`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN.`,
   },
   words: ['microdnf'],

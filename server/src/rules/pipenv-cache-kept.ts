@@ -7,7 +7,7 @@ import { appendRepair, cacheRule, homePath, pipCacheDir, pipCacheFolder, pipCach
 import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
-const BASIS = "pip's wheel cache (a copy of every downloaded wheel: roughly the packages' download size again) plus pipenv's own cache; it depends on the packages and is not yet measured by our bench";
+const BASIS = "pip's wheel cache (a copy of every downloaded wheel: roughly the packages' download size again) plus pipenv's own cache; not yet measured by our bench";
 
 export const rule = cacheRule({
   id: 'pipenv-cache-kept',

@@ -9,7 +9,7 @@ import { appendRepair, cacheRule, homePath, subcommandOf, userCacheDir } from '.
 import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
-const BASIS = "Poetry's cache holds each downloaded wheel or sdist: roughly the installed packages' download size again; it depends on the dependencies and is not yet measured by our bench";
+const BASIS = "each downloaded wheel or sdist: roughly the installed packages' download size again; not yet measured by our bench";
 
 export const rule = cacheRule({
   id: 'poetry-cache-kept',

@@ -6,7 +6,8 @@
 import { appendRepair, cacheRule, RPM_FILLS, rpmCleanAll, subcommandOf } from '../core/packageManagers';
 
 const CLEAN = 'yum clean all';
-const BASIS = 'the repository metadata (and any kept packages) yum downloaded; the size depends on the enabled repositories and is not yet measured by our bench';
+const WHAT = 'the repository metadata (and any kept packages) yum downloaded';
+const BASIS = `${WHAT}; its size depends on the enabled repositories, not yet measured by our bench`;
 
 export const rule = cacheRule({
   id: 'yum-cache-kept',
@@ -18,8 +19,8 @@ export const rule = cacheRule({
     why: 'yum keeps the repository metadata it downloaded in /var/cache/yum (/var/cache/dnf on RHEL 8 and later, where yum is dnf). Nothing in the running container needs it, and a cleanup in a later RUN cannot take it out of this layer.',
     incorrect: 'RUN yum install -y httpd',
     correct: 'RUN yum install -y httpd \\\n    && yum clean all',
-    sizeImpact: `Depends on the enabled repositories: ${BASIS}. \`rm -rf /var/cache/yum\` or a cache mount on /var/cache/yum (or /var/cache/dnf) in the same RUN also satisfy the rule.`,
-    fix: `Appends \`&& ${CLEAN}\` to the RUN. A later install simply downloads the metadata again, so the fix cannot break a build.`,
+    sizeImpact: `Depends on the enabled repositories: ${WHAT}; not yet measured by our bench. \`rm -rf /var/cache/yum\` or a cache mount on /var/cache/yum (or /var/cache/dnf) in the same RUN also satisfy the rule.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN. A later install downloads the metadata again.`,
   },
   words: ['yum'],
   fills: (cmd) => subcommandOf(cmd, /^yum$/, RPM_FILLS),

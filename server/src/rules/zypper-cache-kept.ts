@@ -8,7 +8,8 @@ import { programName } from '../core/shell';
 
 const CLEAN = 'zypper clean --all';
 const FILLS = ['install', 'in', 'update', 'up', 'patch', 'dist-upgrade', 'dup', 'refresh', 'ref', 'source-install', 'si', 'install-new-recommends', 'inr'];
-const BASIS = 'the repository metadata and packages zypper downloaded; the size depends on the repositories and packages and is not yet measured by our bench';
+const WHAT = 'the repository metadata and packages zypper downloaded';
+const BASIS = `${WHAT}; its size depends on the repositories and packages, not yet measured by our bench`;
 
 export const rule = cacheRule({
   id: 'zypper-cache-kept',
@@ -20,8 +21,8 @@ export const rule = cacheRule({
     why: 'zypper keeps repository metadata and downloaded packages in /var/cache/zypp. Nothing in the running container needs them, and a cleanup in a later RUN cannot take them out of this layer.',
     incorrect: 'RUN zypper --non-interactive install -y curl',
     correct: 'RUN zypper --non-interactive install -y curl \\\n    && zypper clean --all',
-    sizeImpact: `Depends on the repositories and packages: ${BASIS}. \`rm -rf /var/cache/zypp\` or a cache mount on /var/cache/zypp in the same RUN also satisfy the rule.`,
-    fix: `Appends \`&& ${CLEAN}\` to the RUN. \`--all\` removes the metadata as well as the packages (plain \`zypper clean\` removes only the packages); any \`zypper clean\` or \`zypper cc\` satisfies the check, as in hadolint.`,
+    sizeImpact: `Depends on the repositories and packages: ${WHAT}; not yet measured by our bench. \`rm -rf /var/cache/zypp\` or a cache mount on /var/cache/zypp in the same RUN also satisfy the rule.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN. \`--all\` also removes the metadata (plain \`zypper clean\` only the packages); any \`zypper clean\` or \`zypper cc\` satisfies the check, as in hadolint.`,
   },
   words: ['zypper'],
   fills: (cmd) => subcommandOf(cmd, /^zypper$/, FILLS),
