@@ -888,6 +888,8 @@ export interface CacheRuleSpec {
   applies?(model: DockerfileModel): boolean;
   /** The key of the build-context facts `message` and `saving` read (see `Rule.contextKey`). */
   contextKey?(env: AnalysisEnvironment): string;
+  /** The RUN's commands fill one cache (dnf's): reported once, at the first that leaves it (the repair cleans it all). */
+  oncePerRun?: boolean;
   /** The repair for one finding, if a safe one exists here. */
   repair?(c: CacheCommandContext & { model: DockerfileModel; word: ShellWord }): { title: string; edits: TextEdit[] } | undefined;
 }
@@ -972,6 +974,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: path ? message.replaceAll(`\`${programName(cmd)} `, `\`${path} `) : message, saving, holds, data: { commandStart: cmd.start } };
             if (builder) finding.onlyIfCarried = true;
             out.push(finding);
+            if (spec.oncePerRun) break;
           }
         }
       }

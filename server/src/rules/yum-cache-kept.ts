@@ -24,6 +24,7 @@ export const rule = cacheRule({
   },
   words: ['yum'],
   fills: (cmd) => subcommandOf(cmd, /^yum$/, RPM_FILLS),
+  oncePerRun: true,
   cleans: rpmCleanAll,
   // dnf, dnf5 and yum cache under /var/cache (which one depends on the release): the folder that holds them all.
   holds: () => '/var/cache',
