@@ -2,9 +2,9 @@
  * How an `npm install` command line reads: which words name packages, and whether the install
  * leaves devDependencies out. Shared by the npm-dev-dependencies rule and the layer estimate.
  */
-import { hasFlag, operands } from './commands';
+import { hasFlag, operands, ranCommands, ranIndex } from './commands';
 import { envFor, flagValue, isTruthy } from './packageManagers';
-import { envBefore, type Instr, type Stage } from './model';
+import { envBefore, type Instr, type RunScript, type Stage } from './model';
 import { inlineAssignments, programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import { parseImageReference } from '../sizes';
 
@@ -92,6 +92,18 @@ export function isNpmPrune(cmd: ShellCommand): boolean {
   return programName(cmd) === 'npm' && operands(cmd)[0]?.value === 'prune';
 }
 
+/**
+ * Where the RUN (as it runs) last prunes: its last `npm prune` or command `drops` accepts; -1 for
+ * none. That one decides: npm prune installs again what it does not leave out (npm 10.9.9 and
+ * 11.19.1: a plain prune after `npm prune --omit=dev` brought the devDependencies back).
+ */
+export function lastPrune(run: RunScript, drops: (c: ShellCommand) => boolean = isNpmPrune): number {
+  const ran = ranCommands(run);
+  let i = ran.length - 1;
+  while (i >= 0 && !isNpmPrune(ran[i]) && !drops(ran[i])) i--;
+  return i;
+}
+
 /** `--omit=optional` / `--no-optional`: optional dependencies are not installed. */
 export function omitsOptional(instr: Instr, cmd: ShellCommand): boolean {
   return npmDependencyTypes(instr, cmd).omitted.has('optional');
@@ -128,9 +140,9 @@ export function nodeImageBuild(stage: Stage): { install: Placed; build: Placed }
         if ((env.get('NODE_ENV') ?? '').replace(/["']/g, '') !== 'production') install = { instr, cmd };
       }
       if (install && sub === 'run' && /build/.test(operands(cmd)[1]?.value ?? '')) {
-        // `npm run build && npm prune --omit=dev` in the same RUN: the devDependencies never reach a layer (`--omit=optional` keeps them).
-        const pruned = instr.run!.commands.some((c) => c.start > cmd.start && isNpmPrune(c) && omitsDevDependencies(instr, c));
-        if (pruned && install.instr === instr) return undefined;
+        // `npm run build && npm prune --omit=dev` in the same RUN, as its last prune: the devDependencies never reach a layer (`--omit=optional` keeps them).
+        const at = lastPrune(instr.run!);
+        if (install.instr === instr && at > ranIndex(instr.run!, cmd) && omitsDevDependencies(instr, ranCommands(instr.run!)[at])) return undefined;
         return { install, build: { instr, cmd } };
       }
     }

@@ -1195,13 +1195,16 @@ export function programWord(cmd: ShellCommand): ShellWord | undefined {
 }
 
 /**
- * A Bundler command that installs the Gemfile's gems: `bundle install`, `bundle update`, or `bundle`
- * alone, whose default command is install (Bundler 2.3.15: `bundle` and `bundle --jobs 2` said
- * "Bundle complete!"; `bundle --version` and `--help` install nothing). The word that says so.
+ * A Bundler command that installs the Gemfile's gems: `bundle install`, `bundle update`, `bundle add`
+ * without --skip-install, or `bundle` alone or with an option first, whose default command is
+ * install (Bundler 2.3.15: `bundle` and `bundle --jobs 2` said "Bundle complete!"; `bundle
+ * --version` and `--help` install nothing). The word that says so.
  */
 export function bundleInstallWord(cmd: ShellCommand): ShellWord | undefined {
   if (!/^bundler?$/.test(programName(cmd))) return undefined;
-  return operands(cmd).length === 0 ? (hasFlag(cmd, '-v', '--version', '-h', '--help') ? undefined : programWord(cmd)) : subcommandOf(cmd, /^bundler?$/, ['install', 'update']);
+  const first = programArgs(cmd)[0]?.value ?? '-';
+  if (first[0] === '-') return /^-([vh]|-version|-help)$/.test(first) ? undefined : programWord(cmd);
+  return hasFlag(cmd, '--skip-install') ? undefined : subcommandOf(cmd, /^bundler?$/, ['install', 'update', 'add']);
 }
 
 /** npm's install family (`npm ci`, `npm install`, `npm i`...): the subcommand word. */

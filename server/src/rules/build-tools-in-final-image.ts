@@ -17,7 +17,7 @@ import { containerCommand, execForm } from '../core/execForm';
 import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
-import { isNpmPrune, nodeImageBuild, npmDependencyTypes } from '../core/npmCommand';
+import { isNpmPrune, nodeImageBuild, npmDependencyTypes, omitsOptional, omitsPeer } from '../core/npmCommand';
 import { inlineAssignments, programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
@@ -26,8 +26,7 @@ import { aptBasis, aptStateBefore } from '../core/imageEstimate';
 import { apkAddPackages, keptGroup } from './apk-virtual-not-deleted';
 import { countedSlim } from './base-image-not-slim';
 import { installsRecommends } from './apt-recommends';
-import { npmFlag } from './npm-dev-dependencies';
-import { rule as npmDevDependencies } from './npm-dev-dependencies';
+import { npmFlag, rule as npmDevDependencies, usesDevDependencies } from './npm-dev-dependencies';
 import type { RawFinding, Rule } from './rule';
 
 // ---------------------------------------------------------------------------------------------
@@ -204,7 +203,7 @@ export const rule: Rule = {
     why: 'Compilers, headers and SDKs are needed to build the app, not to run it. A builder stage builds; the final stage copies only the result.',
     incorrect: 'FROM golang:1.26\nWORKDIR /src\nCOPY . .\nRUN go build -o /usr/local/bin/app .\nCMD ["app"]',
     correct: 'FROM golang:1.26 AS build\nWORKDIR /src\nCOPY . .\nRUN CGO_ENABLED=0 go build -ldflags="-s -w" -o /usr/local/bin/app .\n\nFROM gcr.io/distroless/static-debian12\nWORKDIR /src\nCOPY --from=build /usr/local/bin/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static; `eclipse-temurin:21-jdk` about 475 MB against about 325 MB for `-jre`. Counted from the `-slim` variant where base-image-not-slim gives the full image a figure and is shown, so the two add up; for `node:22`, whose runtime is `-slim`, npm-dev-dependencies\' figure for the devDependencies. For build packages, their size (a JDK less its JRE, which runs Java); an apk `--virtual` group the RUN does not delete is apk-virtual-not-deleted\'s while that rule is shown.',
+    sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static. Counted from the `-slim` variant where base-image-not-slim gives the full image a figure and is shown, so the two add up; for `node:22`, whose runtime is `-slim`, npm-dev-dependencies\' figure for the devDependencies. For build packages, their size (a JDK less its JRE, which runs Java); an apk `--virtual` group the RUN does not delete is apk-virtual-not-deleted\'s while that rule is shown.',
     fix: [
       'Splits the last stage into a builder and a final stage.',
       'Go: `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"`, the final stage is `gcr.io/distroless/static-debian12` (not with cgo: C toolchains or CGO_ENABLED=1).',
@@ -628,7 +627,7 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
     const dest = resolvePath(args[args.length - 1] ?? '', workdirAt(i) ?? '/');
     if (!dest || !isAtOrBelow(dest, workdir)) return undefined;
   }
-  const prune = devPrune(model, stage, found.build);
+  const prune = devPrune(model, stage, found);
   if (prune === null) return undefined;
   const slim = slimVariant(image) ?? image;
   return rewrite(model, stage, {
@@ -646,24 +645,36 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
  * (npm 10.9.9 and 11.19.1: `npm prune --omit=optional && npm prune --omit=dev` brought the optional
  * dependencies back, a plain prune after `--omit=dev` the devDependencies): that prune gets the
  * flag after its subcommand, keeping its other flags. (Under npm_config_omit=optional without an
- * --omit, the flag replaces it, as the flag of an appended prune would.) Where it might then not
- * prune the app's devDependencies (--include=dev, an operand, another WORKDIR than the build's:
- * the stage runs only npm, no cd; --prefix, global, a workspace, a dry run), or where no prune
- * follows the build, `npm prune <flag>` is appended to the build's RUN, unless that prune is in a
- * later RUN (null: not offered). Undefined where that prune leaves the devDependencies out.
+ * --omit, the flag replaces it.) Where it might then not prune the app's devDependencies
+ * (--include=dev, an operand, another WORKDIR than the build's: the stage runs only npm, no cd;
+ * --prefix, global, a workspace, a dry run), where a command that may need them (`npm test`, `npm
+ * run lint`) follows it, or where no prune follows the build, `npm prune <flag>` is appended to the
+ * RUN of the build or of the last such command, unless that prune is in a later RUN (null: not
+ * offered). The appended prune leaves out what the install left out, which it would install again
+ * (npm 10.9.9 and 11.19.1: `npm ci --no-optional && npm prune --omit=dev` installed the optional
+ * dependencies, after `npm ci --legacy-peer-deps` the peer ones; `--omit=optional`, `--omit=peer`
+ * kept them out). Undefined where that prune leaves the devDependencies out.
  */
-function devPrune(model: DockerfileModel, stage: Stage, build: { instr: Instr; cmd: ShellCommand }): TextEdit | null | undefined {
+function devPrune(model: DockerfileModel, stage: Stage, { install, build }: NonNullable<ReturnType<typeof nodeImageBuild>>): TextEdit | null | undefined {
   const at = build.instr.run!.docOffset(build.cmd.start);
   let instr: Instr | undefined;
   let cmd: ShellCommand | undefined;
+  // The last later command that may need the devDependencies (`npm test`): the prune must follow it.
+  let use = build.instr;
+  let [pruneAt, useAt] = [at, at];
   for (const i of stage.instructions) {
-    for (const c of i.run?.commands ?? []) if (i.run!.docOffset(c.start) > at && isNpmPrune(c)) [instr, cmd] = [i, c];
+    for (const c of i.run?.commands ?? []) {
+      const o = i.run!.docOffset(c.start);
+      if (o > at && isNpmPrune(c)) [instr, cmd, pruneAt] = [i, c, o];
+      if (o > at && usesDevDependencies(c)) [use, useAt] = [i, o];
+    }
   }
   const flag = npmFlag(stage);
   const types = instr && cmd && npmDependencyTypes(instr, cmd);
   if (types?.omitted.has('dev')) return undefined;
-  if (!instr || !cmd || types!.included.has('dev') || operands(cmd).length > 1 || workdirAt(instr) !== workdirAt(build.instr) || programArgs(cmd).some((w) => /^(-g|-ws?|--(global|prefix|workspaces?|dry-run))(=|$)/.test(w.value))) {
-    return !instr || instr === build.instr ? (verifiedAppend(model, build.instr, `npm prune ${flag}`) ?? null) : null;
+  if (!instr || !cmd || useAt > pruneAt || types!.included.has('dev') || operands(cmd).length > 1 || workdirAt(instr) !== workdirAt(build.instr) || programArgs(cmd).some((w) => /^(-g|-ws?|--(global|prefix|workspaces?|dry-run))(=|$)/.test(w.value))) {
+    const omits = `${omitsOptional(install.instr, install.cmd) ? ' --omit=optional' : ''}${omitsPeer(install.instr, install.cmd) ? ' --omit=peer' : ''}`;
+    return !instr || instr.index <= use.index ? (verifiedAppend(model, use, `npm prune ${flag}${omits}`) ?? null) : null;
   }
   return insertAfterWord(model, instr.run!, operands(cmd)[0], ` ${flag}`);
 }

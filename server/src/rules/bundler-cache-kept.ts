@@ -78,18 +78,18 @@ export const rule = cacheRule({
   title: 'gem archives left by bundle install or gem install',
   severity: 'warning',
   docs: {
-    summary: '`bundle install` or `gem install` without removing the gem cache folder (`.../cache/*.gem`) in the same RUN.',
+    summary: '`bundle install` or `gem install` without removing the gem cache folder in the same RUN.',
     why: "RubyGems (and Bundler through it) keeps each downloaded .gem archive in the cache/ folder of the gem home, next to the unpacked gem. Nothing at run time reads them. Rails' generated Dockerfile removes them for this reason (`rm -rf \"${BUNDLE_PATH}\"/ruby/*/cache`).",
     incorrect: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install',
     correct: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install \\\n    && rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache',
     sizeImpact: `Depends on the Gemfile: ${BASIS}.`,
-    fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Not offered when Bundler has a path of its own (--path, --deployment, BUNDLE_DEPLOYMENT, bundle config set path). Elsewhere the folder depends on GEM_HOME/BUNDLE_PATH, so no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
+    fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Not offered when Bundler has a path of its own (--path, --deployment, BUNDLE_DEPLOYMENT, bundle config set path). Elsewhere (GEM_HOME, BUNDLE_PATH) no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
   },
   words: ['bundle', 'gem'],
   fills: bundleInstall,
   cleans: () => false,
   cacheHandled: (_handled, { pathsSome }) => pathsSome?.(gemCachePath) === true,
-  message: ({ cmd }) => `${programName(cmd) === 'gem' ? 'gem' : 'bundle'} ${bundleInstall(cmd)?.value === 'update' ? 'update' : 'install'} leaves the .gem archives in this layer: ${basisFor(cmd)}. Remove the gem home's cache/ folder in the same RUN.`,
+  message: ({ cmd }) => `${programName(cmd) === 'gem' ? 'gem' : 'bundle'} ${bundleInstall(cmd)!.value.replace(/.*bundler?$/, 'install')} leaves the .gem archives in this layer: ${basisFor(cmd)}. Remove the gem home's cache/ folder in the same RUN.`,
   saving: ({ cmd }) => ({ basis: basisFor(cmd) }),
   // The gem home: a builder's `COPY --from=build /usr/local/bundle /usr/local/bundle` (Rails'
   // Dockerfile) carries the archives into the final image. A relative BUNDLE_PATH is read from the

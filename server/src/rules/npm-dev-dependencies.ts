@@ -7,7 +7,7 @@
 import { commandRange, firstRanAfter, hasFlag, insertAfterWord, operands, optionFreeOperands, ranCommands, ranIndex } from '../core/commands';
 import { envFor, findingCommand, firstFollowing, npmInstallWord, programWord } from '../core/packageManagers';
 import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnInstall } from '../core/yarn';
-import { booleanOption, installsGlobally, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
+import { booleanOption, installsGlobally, lastPrune, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
@@ -25,7 +25,7 @@ const BASIS = `${TOOLS}; their size depends on the project: in a small TypeScrip
 const DEV_TOOLS = /^(npx|tsc|webpack|vite|next|ng|nest|rollup|esbuild|parcel|babel|jest|mocha|vitest|ts-node|tsx|nodemon|eslint)$/;
 
 /** A command that runs package scripts or dev tools, so it needs the devDependencies. */
-function usesDevDependencies(cmd: ShellCommand): boolean {
+export function usesDevDependencies(cmd: ShellCommand): boolean {
   const name = programName(cmd);
   if (name !== 'npm' && name !== 'yarn' && name !== 'pnpm') return DEV_TOOLS.test(name);
   const first = operands(cmd)[0]?.value ?? '';
@@ -146,24 +146,22 @@ function declaresNoDev(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand
 }
 
 /**
- * Where the RUN last drops the devDependencies ({@link dropsDev}, in {@link ranCommands}; -1: nowhere):
- * it removes the devDependencies of the installs before it, before the layer is written. Once per
- * RUN: a look at the rest of the RUN per install was quadratic.
+ * Where the RUN last prunes ({@link lastPrune}, {@link dropsDev}), and whether that drops the
+ * devDependencies of the installs before it, before the layer is written. Once per RUN: a look at
+ * the rest of the RUN per install was quadratic.
  */
-function lastDevPrune(instr: Instr, berry: boolean): number {
-  const ran = ranCommands(instr.run!);
-  let i = ran.length - 1;
-  while (i >= 0 && !dropsDev(instr, ran[i], berry)) i--;
-  return i;
+function lastDevPrune(instr: Instr, berry: boolean): { at: number; drops: boolean } {
+  const at = lastPrune(instr.run!, (c) => dropsDev(instr, c, berry));
+  return { at, drops: at >= 0 && dropsDev(instr, ranCommands(instr.run!)[at], berry) };
 }
 
 /**
  * The RUNs that install again without devDependencies or prune them (`npm prune --omit=dev`,
- * `npm ci --omit=dev`): after one of them, later in a builder stage or in a stage built on it, a
- * `COPY --from` may take node_modules without them. Read loosely: any {@link dropsDev} command counts.
+ * `npm ci --omit=dev`) last: after one of them, later in a builder stage or in a stage built on
+ * it, a `COPY --from` may take node_modules without them.
  */
 function pruningRuns(model: DockerfileModel, berry: boolean): Instr[] {
-  return runInstructions(model).filter((i) => ranCommands(i.run).some((c) => dropsDev(i, c, berry)));
+  return runInstructions(model).filter((i) => lastDevPrune(i, berry).drops);
 }
 
 /**
@@ -268,12 +266,12 @@ export const rule: Rule = {
   contextKey: (env) => `${lockfileKey(env)}/${env.context.yarnrc ? berryProjectKey(env.context) : ''}`,
   quotesLines: true,
   docs: {
-    summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`), `yarn install` without `--production` (yarn 2+: instead of `yarn workspaces focus --production`), `pnpm install` (`--filter` too) or `pnpm deploy` without `--prod`, in a stage whose layers form the final image, or whose node_modules a `COPY --from` carries there.',
-    why: 'Test runners, bundlers, linters and type definitions are needed to build and test the app, not to run it. Installed in the final image they ship with every deployment. When the Dockerfile builds the app in the same image (`npm run build`), they are needed there: the cure is a builder stage, and a final stage that installs with `--omit=dev` and copies the build output.',
+    summary: '`npm ci` / `npm install` without `--omit=dev` (or `NODE_ENV=production`), `yarn install` (without `--production` on yarn 1), `pnpm install` or `pnpm deploy` without `--prod`, in a stage whose layers form the final image, or whose node_modules a `COPY --from` carries there.',
+    why: 'Test runners, bundlers, linters and type definitions build and test the app, not run it, yet ship with every deployment. Where the image builds the app (`npm run build`) it needs them: build in a builder stage, and install with `--omit=dev` in a final stage that copies the build output.',
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
-    sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (what \`--omit=dev\` leaves out, from the npm package table), when it is copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table (a build takes the newest versions that fit, which may differ). Either when the table knows at least half of them, as "at least" when it lacks some. Otherwise ${BASIS} (${DEV.basis}). For yarn and pnpm not known: their lockfiles are not read. No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
-    fix: 'Inserts `--omit=dev` after the subcommand (npm 6 of node:14 and older: `--production`; yarn 1: `--production`, pnpm: `--prod`; none where the yarn may be 2+, which fails on it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage instead; `npm run build` in a stage FROM a node image is reported by build-tools-in-final-image (with a builder-stage rewrite) unless that rule is off or ignored there. Check `prepare`/`postinstall` scripts that call dev tools (husky, for example): with `--omit=dev` they fail, and `--ignore-scripts` or `npm pkg delete scripts.prepare` is then needed. No finding where a `COPY --from` carries a builder\'s node_modules but a later prune or install without the devDependencies in the stage (or one built on it) drops them, nor for images that start tests or a development server (a CMD or ENTRYPOINT with `npm test`, `npm run test`/`dev`/`watch`, jest, mocha, vitest, `playwright test`, cypress or nodemon): they need their devDependencies.',
+    sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (from the npm package table), when it is copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table. Either when the table knows at least half of them ("at least" when it lacks some). Otherwise ${BASIS} (${DEV.basis}). For yarn and pnpm not known: their lockfiles are not read. No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
+    fix: 'Inserts `--omit=dev` after the subcommand (node:14 and older, yarn 1: `--production`; pnpm: `--prod`; none where the yarn may be 2+, which fails on it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage; build-tools-in-final-image reports `npm run build` in a stage FROM a node image (with a builder-stage rewrite) while it is on. `prepare`/`postinstall` scripts that call dev tools (husky) then fail: add `--ignore-scripts` or `npm pkg delete scripts.prepare`. No finding where a `COPY --from` carries a builder\'s node_modules but a later prune or install without the devDependencies in the stage (or one built on it) drops them, nor for images whose CMD or ENTRYPOINT runs tests or a development server (`npm test`, `npm run dev`, jest, nodemon...), which need them.',
   },
   // Whether the image starts tests or a development server is read from the final stage, for a
   // builder's family too. A builder's install gets no fix: what copies its node_modules (another
@@ -291,7 +289,7 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       const inFinal = instr.stage.layersInFinal;
       const run = instr.run;
-      let pruneAt: number | undefined;
+      let pruned: ReturnType<typeof lastDevPrune> | undefined;
       for (const cmd of run.commands) {
         const name = programName(cmd);
         if (name !== 'npm' && name !== 'yarn' && name !== 'pnpm') continue;
@@ -304,7 +302,9 @@ export const rule: Rule = {
           types = npmDependencyTypes(instr, cmd);
           if (npmPackageOperands(cmd, npmWord).length > 0 || types.omitted.has('dev')) continue;
         } else if (!other?.keeps) continue;
-        if (ranIndex(run, cmd) < (pruneAt ??= lastDevPrune(instr, berryFile))) continue;
+        // Before a plain npm prune, which installs them again: no fix on this install.
+        const restored = ranIndex(run, cmd) < (pruned ??= lastDevPrune(instr, berryFile)).at;
+        if (restored && pruned.drops) continue;
         if ((testOrDevImage ??= startsTestsOrDevServer(file ?? model))) continue;
         // In a builder stage, reported only when a COPY --from carries its node_modules into the final image.
         let holds: string | undefined;
@@ -346,7 +346,7 @@ export const rule: Rule = {
         if (!builds.has(instr.stage)) builds.set(instr.stage, nodeImageBuild(instr.stage));
         const handOver = inFinal && builds.get(instr.stage)?.install.cmd === cmd ? ({ to: 'build-tools-in-final-image', keep: 'if-hidden', at: 'from' } as const) : undefined;
         // A fix only where the flag is known to work: not for a yarn that may be 2+ (it fails on --production).
-        const needsDev = dev !== undefined || !!types?.included.has('dev') || !!other?.asked || !inFinal || !ways.flag || unsure;
+        const needsDev = restored || dev !== undefined || !!types?.included.has('dev') || !!other?.asked || !inFinal || !ways.flag || unsure;
         out.push({ range: commandRange(model, run, cmd), instr, message, saving, handOver, holds, onlyIfCarried: !inFinal, data: { commandStart: cmd.start, needsDev, cost } });
       }
     }

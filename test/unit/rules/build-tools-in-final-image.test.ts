@@ -118,6 +118,20 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     }
   });
 
+  // Before (helper-136), `RUN npm run build\nRUN npm test` became `RUN npm run build && npm prune --omit=dev\nRUN npm test`: jest was gone when npm test ran.
+  it('prunes after the last later command that may need the devDependencies (npm test, npm run lint)', () => {
+    for (const [from, to] of [
+      ['RUN npm run build\nRUN npm test', 'RUN npm run build\nRUN npm test && npm prune --omit=dev'],
+      ['RUN npm run build && npm prune && npm run lint', 'RUN npm run build && npm prune && npm run lint && npm prune --omit=dev'],
+      ['RUN npm run build && npm test', 'RUN npm run build && npm test && npm prune --omit=dev'],
+      ['RUN npm run build\nRUN npm test && npm prune', 'RUN npm run build\nRUN npm test && npm prune --omit=dev'],
+    ]) {
+      const fixed = rewrites(replaced(fixture('node'), 'RUN npm run build', from));
+      assert.equal(fixed.length, 1, from);
+      assert.ok(fixed[0].includes(`\n${to}\n`), `${from}:\n${fixed[0]}`);
+    }
+  });
+
   it('is not offered where such a prune is in a later RUN (it would run after the appended one)', () => {
     for (const later of ['RUN npm prune --include=dev', 'WORKDIR /app/dist\nRUN npm prune\nWORKDIR /app']) {
       const text = replaced(fixture('node'), 'RUN npm run build', `RUN npm run build\n${later}`);
@@ -129,12 +143,30 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
   it('reports a Node build whose RUN prunes after it only where the prune keeps the devDependencies (--omit=optional keeps them; found by helper-130)', () => {
     const text = (prune: string) => `FROM node:22\nWORKDIR /app\nCOPY . .\nRUN npm ci && npm run build && ${prune}\nCMD ["node", "dist/server.js"]\n`;
     const found = (prune: string) => analyze(text(prune), ENV).findings.filter((f) => f.ruleId === RULE).length;
-    for (const [prune, reported] of [['npm prune --omit=dev', 0], ['npm prune --production', 0], ['NODE_ENV=production npm prune', 0], ['npm prune --omit=optional', 1], ['npm prune', 1]] as const) {
+    // The last prune decides (helper-136: `npm prune --omit=dev && npm prune` was taken as pruned).
+    for (const [prune, reported] of [['npm prune --omit=dev', 0], ['npm prune --production', 0], ['NODE_ENV=production npm prune', 0], ['npm prune --omit=optional', 1], ['npm prune', 1], ['npm prune --omit=dev && npm prune', 1], ['npm prune && npm prune --omit=dev', 0]] as const) {
       assert.equal(found(prune), reported, prune);
     }
     const fixed = rewrites(text('npm prune --omit=optional'));
     assert.equal(fixed.length, 1);
     assert.match(fixed[0], /\nRUN npm ci && npm run build && npm prune --omit=dev --omit=optional\n/);
+    assert.match(rewrites(text('npm prune --omit=dev && npm prune'))[0], /\nRUN npm ci && npm run build && npm prune --omit=dev && npm prune --omit=dev\n/);
+  });
+
+  // npm 10.9.9 and 11.19.1 (offline, file: dependencies): `npm prune --omit=dev` after `npm ci
+  // --no-optional` (or with npm_config_omit=optional, replaced by the --omit) installs the optional
+  // dependencies again, after `npm ci --legacy-peer-deps` the peer ones.
+  it('appends a prune that leaves out what the install left out (helper-136)', () => {
+    for (const [install, prune] of [
+      ['RUN npm ci --no-optional', 'npm prune --omit=dev --omit=optional'],
+      ['ENV npm_config_omit=optional\nRUN npm ci', 'npm prune --omit=dev --omit=optional'],
+      ['RUN npm ci --legacy-peer-deps --no-optional', 'npm prune --omit=dev --omit=optional --omit=peer'],
+      ['RUN npm ci', 'npm prune --omit=dev'],
+    ]) {
+      const fixed = rewrites(replaced(fixture('node'), 'RUN npm ci', install));
+      assert.equal(fixed.length, 1, install);
+      assert.ok(fixed[0].includes(`\nRUN npm run build && ${prune}\n`), `${install}:\n${fixed[0]}`);
+    }
   });
 
   it('is not offered on a Node stage whose build RUN is a heredoc ending in a backslash (npm prune would become arguments of the build)', () => {

@@ -8,6 +8,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { checkDockerignore, createDockerignoreMatcher } from '../../../server/src/core/dockerignore';
+import { analyze } from '../../../server/src/core/analyze';
 import { buildModel } from '../../../server/src/core/model';
 import { suggestedDockerignore } from '../../../server/src/rules/context-without-dockerignore';
 
@@ -51,5 +52,17 @@ describe('context-without-dockerignore: the Ruby section of the created file', (
     for (const [run, section] of [['bundle', true], ['bundle update', true], ['bundler install', true], ['bundle --version', false], ['bundle exec rake', false]] as const) {
       assert.equal(/^# Ruby$/m.test(created(RAILS.replace('RUN bundle install', `RUN ${run}`))), section, run);
     }
+  });
+
+  // Bundler 2.3.15 (helper-136): `bundle --jobs 4` runs install (an option first: the default
+  // command), `bundle add <gem>` installs the bundle unless --skip-install.
+  it('counts `bundle` with an option first and `bundle add` as the install, for the Ruby section and bundler-cache-kept', () => {
+    for (const [run, section] of [['bundle --jobs 4', true], ['bundle --retry 3 --jobs=4', true], ['bundle add rack', true], ['bundle add rack --skip-install', false], ['bundle -v', false], ['bundle --help', false]] as const) {
+      const text = RAILS.replace('RUN bundle install', `RUN ${run}`);
+      assert.equal(/^# Ruby$/m.test(created(text)), section, run);
+      assert.equal(analyze(text, { context: {} }).findings.filter((f) => f.ruleId === 'bundler-cache-kept').length, section ? 1 : 0, run);
+    }
+    const [found] = analyze(RAILS.replace('RUN bundle install', 'RUN bundle add rack'), { context: {} }).findings.filter((f) => f.ruleId === 'bundler-cache-kept');
+    assert.match(found.message, /^bundle add leaves the \.gem archives/);
   });
 });

@@ -43,6 +43,25 @@ describe('npm-dev-dependencies: node_modules of a builder stage copied into the 
     }
   });
 
+  // npm 10.9.9 and 11.19.1 (offline, file: dependencies): a plain `npm prune` after `npm prune --omit=dev` installs the devDependencies again.
+  it('a dev-omitting prune counts only as the RUN\'s last prune; before a plain one the install is reported, without a fix (helper-136)', () => {
+    const final = '\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=build /app /app\nCMD ["node", "dist/index.js"]\n';
+    for (const [text, found] of [
+      [`${BUILD}RUN npm prune --omit=dev && npm prune${final}`, 1],
+      [`${BUILD}RUN npm prune && npm prune --omit=dev${final}`, 0],
+    ] as const) {
+      assert.equal(dev(text).length, found, text);
+    }
+    const image = (run: string) => `FROM node:20-slim\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN ${run}\nCOPY . .\nCMD ["node", "index.js"]\n`;
+    assert.deepEqual(dev(image('npm ci && npm prune && npm prune --omit=dev')), []);
+    for (const run of ['npm ci && npm prune --omit=dev && npm prune', 'npm ci && npm prune --omit=optional']) {
+      const found = dev(image(run));
+      assert.equal(found.length, 1, run);
+      assert.equal(found[0].fix, undefined, run);
+    }
+    assert.ok(dev(image('npm ci'))[0].fix);
+  });
+
   it('nothing in the stage needs them: the advice says what else may, and no fix (another stage may run the build)', () => {
     const deps = 'FROM node:20 AS deps\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\n\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=deps /app/node_modules ./node_modules\nCOPY . .\n';
     for (const text of [`${deps}CMD ["node", "index.js"]\n`, `${deps}RUN npm run build\nCMD ["node", "dist/index.js"]\n`]) {
