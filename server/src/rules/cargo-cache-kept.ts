@@ -1,16 +1,18 @@
 /**
  * cargo-cache-kept: `cargo build` / `cargo install` in a stage whose layers form the final image
- * leave the crate registry (~/.cargo/registry: index, .crate archives and their sources) and,
+ * leave the crate registry ($CARGO_HOME/registry: index, .crate archives and their sources) and,
  * for `cargo build` and `cargo install --path`, the whole build directory (target/: every dependency compiled, incremental
  * data) in the image. Builder stages are not reported: that is where these belong.
  */
-import { appendRepair, cacheRule, flagValue, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, baseImageOf, cacheRule, flagValue, imageRepository, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
 import { CARGO_TARGET_EXAMPLE as EX, formatBytes } from '../sizes';
 
 const REGISTRY = 'the crate registry (index, .crate archives and unpacked sources)';
 /** target/ of one small program: an example of the proportion, not this project's figure. */
 const EXAMPLE = `for a small program using serde (with derive), serde_json and regex, target/ of a release build was about ${formatBytes(EX.bytes)}, for a ${formatBytes(EX.outputBytes)} binary (measured with ${EX.tool} and Debian's crates)`;
-const BASIS = `${REGISTRY} and, for \`cargo build\` or \`install --path\`, target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}; the registry is not yet measured by our bench`;
+const TARGET = `target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}`;
+/** What stays of the registry (`what`), target/ and their basis. */
+const withTarget = (what: string) => `${what} and ${TARGET}; the registry is not yet measured by our bench`;
 const REGISTRY_CLEANUP = 'rm -rf "${CARGO_HOME:-$HOME/.cargo}/registry" "${CARGO_HOME:-$HOME/.cargo}/git"';
 
 /**
@@ -23,9 +25,9 @@ function installs(cmd: CacheCommandContext['cmd']): boolean {
   return sub === 'fetch' || (sub === 'install' && flagValue(cmd, '--path') === undefined && flagValue(cmd, '--target-dir') === undefined);
 }
 
-/** True when a handled path is a cargo registry (also written as `${CARGO_HOME:-...}/registry`), or its folder `part` (`/index`). */
+/** True when a handled path is the registry written with CARGO_HOME unknown here (`${CARGO_HOME:-...}/registry`), or its folder `part` (`/index`). */
 function registryPath(p: string, part = ''): boolean {
-  return /cargo/i.test(p) && new RegExp(`/registry${part}/?(\\*)?$`).test(p.replace(/["']/g, ''));
+  return p.includes('CARGO_HOME') && new RegExp(`/registry${part}/?(\\*)?$`).test(p.replace(/["']/g, ''));
 }
 
 /** The registry's folders, by what they hold. */
@@ -34,10 +36,14 @@ const PARTS: Record<string, string> = { index: 'index', cache: '.crate archives'
 const REGISTRY_TESTS: Record<string, (p: string) => boolean> = {};
 for (const part of ['', '/index', '/cache', '/src']) REGISTRY_TESTS[part] = (p) => registryPath(p, part);
 
-/** The registry's folders that stay: none when the registry goes whole, else those no removal or mount takes (`rm -rf $CARGO_HOME/registry/cache $CARGO_HOME/registry/src` leaves index). */
-function registryLeft(handled: (dir: string) => boolean, { env, pathsSome }: CacheCommandContext): string[] {
-  const home = env('CARGO_HOME');
-  const covers = (part: string) => (home !== undefined && handled(`${home}/registry${part}`)) || handled(`~/.cargo/registry${part}`) || handled(`/usr/local/cargo/registry${part}`) || pathsSome?.(REGISTRY_TESTS[part]) === true;
+/**
+ * The registry's folders that stay: none when the registry goes whole, else those no removal or mount takes (`rm -rf $CARGO_HOME/registry/cache $CARGO_HOME/registry/src` leaves index).
+ * It is in CARGO_HOME: the official rust image's ENV sets /usr/local/cargo, where ~/.cargo is none; an image unknown here may be built on it.
+ */
+function registryLeft(handled: (dir: string) => boolean, { instr, env, pathsSome }: CacheCommandContext): string[] {
+  const set = env('CARGO_HOME');
+  const homes = set !== undefined ? [set] : imageRepository(baseImageOf(instr)) === 'rust' ? ['/usr/local/cargo'] : ['~/.cargo', '/usr/local/cargo'];
+  const covers = (part: string) => homes.some((home) => handled(`${home}/registry${part}`)) || pathsSome?.(REGISTRY_TESTS[part]) === true;
   return covers('') ? [] : Object.keys(PARTS).filter((part) => !covers(`/${part}`));
 }
 
@@ -50,9 +56,10 @@ function targetLeft(handled: (dir: string) => boolean, { cmd, env, pathsSome }: 
   return !(targetDir !== undefined ? handled(targetDir) : pathsSome?.(isTarget) === true);
 }
 
-/** What stays of the registry, for the message and the basis: the whole registry, or the folders left of it. */
-function registryStays(c: CacheCommandContext): { name: string; basis: string } {
+/** What stays of the registry, for the message and the basis: the whole registry, the folders left of it, or nothing (a build whose target/ stays). */
+function registryStays(c: CacheCommandContext): { name: string; basis: string } | undefined {
   const left = c.handled ? registryLeft(c.handled, c) : Object.keys(PARTS);
+  if (left.length === 0) return undefined;
   if (left.length === Object.keys(PARTS).length) return { name: 'its crate registry', basis: REGISTRY };
   const what = left.map((p) => PARTS[p]).join(' and ');
   const where = left.map((p) => `registry/${p}`).join(', ');
@@ -62,8 +69,9 @@ function registryStays(c: CacheCommandContext): { name: string; basis: string } 
 /** The finding's basis: what stays and what that costs. */
 function basisFor(c: CacheCommandContext): string {
   const registry = registryStays(c);
-  if (installs(c.cmd)) return `${registry.basis}; its size depends on the crates and is not yet measured by our bench`;
-  return registry.basis === REGISTRY ? BASIS : `${registry.basis} and, for \`cargo build\` or \`install --path\`, target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}; the registry is not yet measured by our bench`;
+  // A cargo install whose registry goes is no finding (cacheHandled).
+  if (installs(c.cmd)) return `${registry!.basis}; its size depends on the crates and is not yet measured by our bench`;
+  return registry ? withTarget(registry.basis) : TARGET;
 }
 
 export const rule = cacheRule({
@@ -72,12 +80,12 @@ export const rule = cacheRule({
   severity: 'warning',
   finalLayersOnly: true,
   docs: {
-    summary: '`cargo build` / `cargo install` in a stage whose layers form the final image, leaving ~/.cargo/registry (and target/) without a cache mount or cleanup in the same RUN.',
-    why: 'cargo downloads the crate index and every crate into $CARGO_HOME/registry and compiles into target/. The running program needs only the binary. In a builder stage this is fine and expected; in the final image it ships the registry, the sources and all intermediate objects. Best: build in a builder stage and copy the binary into a small final image; at least use cache mounts on the registry and target/.',
+    summary: '`cargo build` / `cargo install` in a stage whose layers form the final image, leaving $CARGO_HOME/registry (and target/) without a cache mount or cleanup in the same RUN.',
+    why: 'cargo downloads the crate index and every crate into $CARGO_HOME/registry and compiles into target/. The program needs only the binary. Best: build in a builder stage and copy the binary into a small final image; at least use cache mounts on the registry and target/.',
     incorrect: 'FROM rust:1.83\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\nCMD ["/app/target/release/app"]',
     correct: 'FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n\nFROM debian:bookworm-slim\nCOPY --from=build /app/target/release/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: `Depends on the crates: ${BASIS}. \`cargo install\` of a registry crate removes its own build directory and leaves only the registry; with \`--path\` or \`--target-dir\` it keeps target/. Basis: ${EX.basis}.`,
-    fix: `For \`cargo install\` of a registry crate only: appends \`&& ${REGISTRY_CLEANUP}\` (it removes its own build directory; the registry is a pure download cache). For \`cargo build\` no fix: target/ holds the binary the image needs, and the remedy is a builder stage; nor for \`cargo install --path\`, whose target/ stays too.`,
+    sizeImpact: `Depends on the crates (the registry is not yet measured by our bench): target/ of a small release build was about ${formatBytes(EX.bytes)}, for a ${formatBytes(EX.outputBytes)} binary. \`cargo install\` of a registry crate removes its own build directory and leaves only the registry; with \`--path\` or \`--target-dir\` it keeps target/. Basis: ${EX.basis}.`,
+    fix: `For \`cargo install\` of a registry crate only: appends \`&& ${REGISTRY_CLEANUP}\`. None for \`cargo build\` or \`install --path\`, whose target/ holds the binary: use a builder stage.`,
   },
   words: ['cargo'],
   fills: (cmd) => subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't']),
@@ -85,8 +93,8 @@ export const rule = cacheRule({
   cacheHandled: (handled, c) => registryLeft(handled, c).length === 0 && (installs(c.cmd) || !targetLeft(handled, c)),
   message: (c) => {
     const install = installs(c.cmd);
-    const registry = registryStays(c).name;
-    return `cargo leaves ${install ? registry : `${registry} and target/`} in the final image: ${basisFor(c)}. Build in a builder stage and copy the binary${install ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
+    const registry = registryStays(c)?.name;
+    return `cargo leaves ${install ? registry : registry ? `${registry} and target/` : 'target/'} in the final image: ${basisFor(c)}. Build in a builder stage and copy the binary${install ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
   },
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
   saving: (c: CacheCommandContext) => ({ basis: installs(c.cmd) ? basisFor(c) : `${basisFor(c)}; example: ${EX.basis}` }),

@@ -1,0 +1,22 @@
+/**
+ * Every message of every rule on every rule fixture reads as a sentence: no empty parentheses, no
+ * blank before a comma or a final full stop, no two blanks in a row. A list a message fills in that came out
+ * empty showed as "cargo leaves its crate registry's  () and target/" (cargoRegistryPart.test.ts).
+ */
+import * as assert from 'node:assert/strict';
+import * as path from 'node:path';
+import { analyze } from '../../../server/src/core/analyze';
+import { FIXTURES_DIR, fixtureFiles, parseFixture } from '../../support/fixtures';
+
+describe('rule messages: no gap where a filled-in list came out empty', () => {
+  it('on every rule fixture', () => {
+    const bad: string[] = [];
+    for (const file of fixtureFiles(path.join(FIXTURES_DIR, 'rules'))) {
+      const fx = parseFixture(file);
+      for (const f of analyze(fx.text, fx.env, fx.settings).findings) {
+        if (/\(\s*\)|\S {2,}\S| [,;:](\s|$)| \.$/.test(f.message)) bad.push(`${fx.name} ${f.ruleId}: ${f.message}`);
+      }
+    }
+    assert.deepEqual(bad, []);
+  });
+});
