@@ -210,6 +210,38 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
   });
 });
 
+describe('build-tools-in-final-image: the JRE on the JDK\'s distribution', () => {
+  // eclipse-temurin:21-jdk-jammy was told to ship on eclipse-temurin:21-jre, the default tag's
+  // Ubuntu (another release than jammy, whose packages a later RUN may not find).
+  const jar = (from: string) => `FROM ${from}\nCOPY app.jar /app.jar\nCMD ["java","-jar","/app.jar"]\n`;
+  const message = (text: string) => analyze(text, ENV).findings.find((f) => f.ruleId === RULE)?.message ?? '';
+
+  it('keeps a Temurin tag\'s distribution, in the message and the fix, and names the rows that size a tag the table lacks', () => {
+    for (const [jdk, jre] of [
+      ['eclipse-temurin:21-jdk-jammy', 'eclipse-temurin:21-jre-jammy'],
+      ['eclipse-temurin:21-jammy', 'eclipse-temurin:21-jre-jammy'],
+      ['eclipse-temurin:17.0.13_11-jdk-noble', 'eclipse-temurin:17-jre-noble'],
+      ['eclipse-temurin:11-jdk-focal', 'eclipse-temurin:11-jre-focal'],
+      ['eclipse-temurin:21-jdk-ubi9-minimal', 'eclipse-temurin:21-jre-ubi9-minimal'],
+      ['eclipse-temurin:21-jdk-alpine-3.21', 'eclipse-temurin:21-jre-alpine-3.21'],
+    ]) {
+      const text = jar(jdk);
+      assert.match(message(text), new RegExp(`ship the jar on ${jre.replace(/\./g, '\\.')} \\(about [\\d.]+ MB base, sized from eclipse-temurin:[^)]+\\) instead`), jdk);
+      assert.deepEqual(rewrites(text), [text.replace(jdk, jre)], jdk);
+    }
+    // A row of the very tag: no "sized from".
+    assert.match(message(jar('eclipse-temurin:21-jdk-alpine')), /on eclipse-temurin:21-jre-alpine \(about [\d.]+ MB base\) instead/);
+  });
+
+  it('from a build image on Temurin (maven, gradle) too; another vendor\'s distribution is not Temurin\'s', () => {
+    const build = (from: string) => `FROM ${from}\nWORKDIR /app\nCOPY . .\nRUN mvn -B package\nENTRYPOINT ["java","-jar","/app/target/app.jar"]\n`;
+    assert.match(rewrites(build('maven:3.9-eclipse-temurin-21-jammy'))[0], /\nFROM eclipse-temurin:21-jre-jammy\n/);
+    assert.match(rewrites(build('gradle:8.10-jdk21-noble').replace('mvn -B package', 'gradle build'))[0], /\nFROM eclipse-temurin:21-jre-noble\n/);
+    assert.match(message(jar('amazoncorretto:21-al2023')), /on eclipse-temurin:21-jre, another vendor's build \(/);
+    assert.match(message(jar('amazoncorretto:21-alpine3.20')), /on eclipse-temurin:21-jre-alpine, another vendor's build \(/);
+  });
+});
+
 describe('build-tools-in-final-image: the advice on build packages', () => {
   it('says to remove them in the RUN that builds with them, not right after the install (a later RUN such as docker-php-ext-install still needs them)', () => {
     const text = 'FROM php:8.3-fpm\nRUN apt-get update && apt-get install -y --no-install-recommends libpng-dev && rm -rf /var/lib/apt/lists/*\nRUN docker-php-ext-install gd\n';
@@ -226,14 +258,14 @@ describe('build-tools-in-final-image: a JDK stage that only runs a jar built els
   const finding = (text: string) => analyze(text, ENV).findings.find((f) => f.ruleId === RULE);
 
   it('says nothing is built there and offers the JRE as the FROM image', () => {
-    assert.match(finding(prebuilt)!.message, /Nothing is built in this stage: ship the jar on eclipse-temurin:17-jre, another vendor's build \(about [\d.]+ MB base\) instead: about [\d.]+ MB smaller\.$/);
+    assert.match(finding(prebuilt)!.message, /Nothing is built in this stage: ship the jar on eclipse-temurin:17-jre, another vendor's build \(about [\d.]+ MB base, sized from eclipse-temurin:17-jdk-alpine\) instead: about [\d.]+ MB smaller\.$/);
     assert.deepEqual(rewrites(prebuilt), [prebuilt.replace('openjdk:17-jdk-slim', 'eclipse-temurin:17-jre')]);
   });
 
   it('counts no figure from a -slim the stage does not use when its own size is unknown', () => {
     // base-image-not-slim gave openjdk:17 no figure, and this said 'about 168 MB smaller than openjdk:17-slim'.
     const full = prebuilt.replace('openjdk:17-jdk-slim', 'openjdk:17');
-    assert.match(finding(full)!.message, /openjdk:17 \(size not in the bundled table\)\. Nothing is built in this stage: ship the jar on eclipse-temurin:17-jre, another vendor's build \(about [\d.]+ MB base\) instead\.$/);
+    assert.match(finding(full)!.message, /openjdk:17 \(size not in the bundled table\)\. Nothing is built in this stage: ship the jar on eclipse-temurin:17-jre, another vendor's build \(about [\d.]+ MB base, sized from eclipse-temurin:17-jdk-alpine\) instead\.$/);
   });
 
   it('reads the jar from ENTRYPOINT and CMD joined, in either order', () => {
