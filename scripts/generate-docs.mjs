@@ -70,7 +70,7 @@ write(
   [
     '# Rules',
     '',
-    'Every rule of Dockerfile Size Hints, a section each, sorted by id. The same text is in docs/rules/, a page per rule.',
+    'Every rule of Dockerfile Size Hints, a section each, sorted by id.',
     '',
     `Stages, for a rule whose heading line says "stages: those of the final image": ${STAGES}`,
     '',

@@ -587,10 +587,29 @@ function switchOf(cmd: ShellCommand): { to: UserSwitch; from: number } | undefin
  * file does not tell.
  */
 function homeOfUser(instr: Instr, who: string, upTo?: ShellCommand): string | undefined {
-  if (who === 'root' || who === '0') return '/root';
+  return who === 'root' || who === '0' ? '/root' : knownUser(instr, who, upTo)?.home;
+}
+
+/** The user `who` (a name or uid) as the file creates it before `instr` (and its commands before `upTo`) or its base image has it. */
+function knownUser(instr: Instr, who: string, upTo?: ShellCommand): KnownUser | undefined {
   if (!who || /[$`]/.test(who)) return undefined;
   const known = [...(IMAGE_USERS[imageRepository(baseImageOf(instr)) ?? ''] ?? []), ...createdUsers(instr, upTo)];
-  return known.reverse().find((u) => u.name === who || u.uid === who)?.home;
+  return known.reverse().find((u) => u.name === who || u.uid === who);
+}
+
+/**
+ * `message` with what its advice of a cache mount needs where `cmd` runs as a user other than
+ * root (a USER, `gosu app`): BuildKit makes the mount root's, mode 0755, and the user's writes fail
+ * (permission denied) without `uid=`. The uid from a numeric user, or from the useradd/adduser
+ * `-u` that created it; else named as that user's.
+ */
+function mountAsUser(message: string, instr: Instr, cmd: ShellCommand): string {
+  if (!message.includes('cache mount')) return message;
+  const last = lastUser(instr);
+  const who = userSwitchOf(cmd)?.user ?? (last ? userOf(last) : 'root');
+  if (!who || who === 'root' || who === '0') return message;
+  const uid = [who, knownUser(instr, who, cmd)?.uid].find((u) => u && /^\d+$/.test(u));
+  return `${message} Cache mounts are root's: add ${uid ? `\`uid=${uid}\`` : `\`uid=\` of ${who}`}.`;
 }
 
 /** `rel` in the home of the user `cmd` runs as ({@link homeOf}); undefined when that home is not known. */
@@ -610,14 +629,22 @@ export function userHome(instr: Instr): string | undefined {
   const last = lastUser(instr);
   if (!last) return '/root';
   if (!userHomes.has(last)) {
-    const written = last.node.getArgumentsContent()?.trim() ?? '';
-    const env = envBefore(last);
-    const who = expandVars(written, (n) => env.get(n)).split(':')[0];
-    userHomes.set(last, homeOfUser(last, who));
+    userHomes.set(last, homeOfUser(last, userOf(last)));
   }
   return userHomes.get(last);
 }
 
+/** The user a USER instruction names, its variables expanded (a group after `:` dropped); once per USER, as each finding under it asks (envBefore reads every ENV above). */
+function userOf(user: Instr): string {
+  let who = userNames.get(user);
+  if (who === undefined) {
+    const env = envBefore(user);
+    userNames.set(user, (who = expandVars(user.node.getArgumentsContent()?.trim() ?? '', (n) => env.get(n)).split(':')[0]));
+  }
+  return who;
+}
+
+const userNames = new WeakMap<Instr, string>();
 const userHomes = new WeakMap<Instr, string | undefined>();
 
 /** The last USER before `instr` along its FROM chain: asked for every install, so each stage's USERs are listed once. */
@@ -970,7 +997,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             const saving = typeof spec.saving === 'function' ? spec.saving(seen) : spec.saving;
             // A command the message quotes with the tool's name, by its path when run off the PATH (as the fix appends it).
             const path = offPath(cmd);
-            const message = spec.message(seen);
+            const message = mountAsUser(spec.message(seen), instr, cmd);
             const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: path ? message.replaceAll(`\`${programName(cmd)} `, `\`${path} `) : message, saving, holds, data: { commandStart: cmd.start } };
             if (builder) finding.onlyIfCarried = true;
             out.push(finding);

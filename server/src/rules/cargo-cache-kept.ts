@@ -63,7 +63,8 @@ function registryStays(c: CacheCommandContext): { name: string; basis: string } 
   if (left.length === Object.keys(PARTS).length) return { name: 'its crate registry', basis: REGISTRY };
   const what = left.map((p) => PARTS[p]).join(' and ');
   const where = left.map((p) => `registry/${p}`).join(', ');
-  return { name: `its crate registry's ${what} (${where})`, basis: `the crate registry's ${what} (${where}; the rest is removed)` };
+  const part = `crate registry's ${what} (${where})`;
+  return { name: `its ${part}`, basis: `the ${part}` };
 }
 
 /** The finding's basis: what stays and what that costs. */
@@ -81,10 +82,10 @@ export const rule = cacheRule({
   finalLayersOnly: true,
   docs: {
     summary: '`cargo build` / `cargo install` in a stage whose layers form the final image, leaving $CARGO_HOME/registry (and target/) without a cache mount or cleanup in the same RUN.',
-    why: 'cargo downloads the crate index and every crate into $CARGO_HOME/registry and compiles into target/. The program needs only the binary. Best: build in a builder stage and copy the binary into a small final image; at least use cache mounts on the registry and target/.',
+    why: 'cargo downloads the crate index and every crate into $CARGO_HOME/registry and compiles into target/. The program needs only the binary. Best: build in a builder stage and copy the binary; at least use cache mounts.',
     incorrect: 'FROM rust:1.83\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\nCMD ["/app/target/release/app"]',
     correct: 'FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n\nFROM debian:bookworm-slim\nCOPY --from=build /app/target/release/app /usr/local/bin/app\nCMD ["app"]',
-    sizeImpact: `Depends on the crates (the registry is not yet measured by our bench): target/ of a small release build was about ${formatBytes(EX.bytes)}, for a ${formatBytes(EX.outputBytes)} binary. \`cargo install\` of a registry crate removes its own build directory and leaves only the registry; with \`--path\` or \`--target-dir\` it keeps target/. Basis: ${EX.basis}.`,
+    sizeImpact: `Depends on the crates (the registry is not yet measured by our bench): target/ of a small release build was about ${formatBytes(EX.bytes)}, for a ${formatBytes(EX.outputBytes)} binary. \`cargo install\` of a registry crate leaves only the registry (target/ too with \`--path\` or \`--target-dir\`). Basis: ${EX.basis}.`,
     fix: `For \`cargo install\` of a registry crate only: appends \`&& ${REGISTRY_CLEANUP}\`. None for \`cargo build\` or \`install --path\`, whose target/ holds the binary: use a builder stage.`,
   },
   words: ['cargo'],

@@ -194,7 +194,9 @@ export const rule = cacheRule({
     // Cache-mount targets: absolute, else where `go env` shows the folder (an unknown home or variable).
     const { mod, build } = goCaches(c.instr, c.env);
     const at = (dir: string | undefined, name: string) => (dir !== undefined && namedPath(c.instr, c.cmd, dir)) || `\`go env ${name}\`'s folder`;
-    return `go leaves its ${kept(c).what} in ${c.instr.stage?.layersInFinal === false ? 'this layer' : 'the final image'}: ${kept(c).basis}. ${c.instr.stage?.layersInFinal === false ? 'Copy only the binary out of this stage' : 'Build in a builder stage and copy the binary'}, or use cache mounts on ${at(mod, 'GOMODCACHE')} and ${at(build, 'GOCACHE')}.`;
+    const { what, basis } = kept(c);
+    const builder = c.instr.stage?.layersInFinal === false;
+    return `go leaves its ${what} in ${builder ? 'this layer' : 'the final image'}: ${basis}. ${builder ? 'Copy only the binary out of this stage' : 'Build in a builder stage and copy the binary'}, or use cache mounts on ${at(mod, 'GOMODCACHE')} and ${at(build, 'GOCACHE')}.`;
   },
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
   saving: (c) => ({ basis: kept(c).basis === MOD_BASIS ? MOD_BASIS : `${kept(c).basis}; example: ${GO.basis}` }),

@@ -22,14 +22,14 @@ describe('go-build-cache-kept: the cache mounts it advises', () => {
     assert.match(message('FROM golang:1.22\nENV GOPATH=/gopath\nRUN go build -o /app .\n'), /cache mounts on \/gopath\/pkg\/mod and \/root\/\.cache\/go-build\.$/);
   });
   it('names the build cache in the home of the USER, and in XDG_CACHE_HOME', () => {
-    assert.match(message('FROM golang:1.22\nRUN useradd -m app\nUSER app\nRUN go build -o /tmp/app .\n'), /cache mounts on \/go\/pkg\/mod and \/home\/app\/\.cache\/go-build\.$/);
+    assert.match(message('FROM golang:1.22\nRUN useradd -m app\nUSER app\nRUN go build -o /tmp/app .\n'), /cache mounts on \/go\/pkg\/mod and \/home\/app\/\.cache\/go-build\. Cache mounts are root's: add `uid=` of app\.$/);
     assert.match(message('FROM golang:1.22\nENV XDG_CACHE_HOME=/cache\nRUN go build -o /app .\n'), /cache mounts on \/go\/pkg\/mod and \/cache\/go-build\.$/);
   });
   it('names the module cache in the home off the official image', () => {
     assert.match(message('FROM debian:12\nRUN apt-get update && apt-get install -y golang && rm -rf /var/lib/apt/lists/*\nRUN go build -o /app .\n'), /cache mounts on \/root\/go\/pkg\/mod and \/root\/\.cache\/go-build\.$/);
   });
   it('says where `go env` shows a folder it cannot make absolute (a home it does not know)', () => {
-    assert.match(message('FROM golang:1.22\nUSER app\nRUN go build -o /tmp/app .\n'), /cache mounts on \/go\/pkg\/mod and `go env GOCACHE`'s folder\.$/);
+    assert.match(message('FROM golang:1.22\nUSER app\nRUN go build -o /tmp/app .\n'), /cache mounts on \/go\/pkg\/mod and `go env GOCACHE`'s folder\. Cache mounts are root's: add `uid=` of app\.$/);
     assert.match(message('FROM golang:1.22\nENV GOPATH=/a:/b\nRUN go build -o /app .\n'), /cache mounts on `go env GOMODCACHE`'s folder and \/root\/\.cache\/go-build\.$/);
   });
   it('counts a mount on XDG_CACHE_HOME\'s go-build as the build cache\'s, not one on ~/.cache/go-build', () => {

@@ -90,6 +90,10 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('go-build-cache-kept', (n) => `FROM golang:1.22\nRUN ${'go mod download && go build -o /out/app ./... && '.repeat(n)}true\n`);
   });
 
+  it('cache rules: the user a cache mount is advised for is read once per USER, not with the ENVs above it per finding', () => {
+    assertLinearCheck('go-build-cache-kept', (n) => `FROM golang:1.22\n${'ENV A=1\n'.repeat(10 * n)}USER app\nRUN ${'go build -o /tmp/a . && '.repeat(n)}true\n`);
+  });
+
   it('go-build-cache-kept: the first download that keeps its modules is found once per stage, not per build', () => {
     assertLinearCheck('go-build-cache-kept', (n) => `FROM golang:1.22\n${'RUN --mount=type=cache,target=/go/pkg/mod go mod download\nRUN go build -o /app .\n'.repeat(n / 4)}`);
   });
