@@ -9,7 +9,7 @@ import { lockfileKey, NPM_UPDATE, projectInstall } from '../core/npmLockfile';
 import { cleansNpmCache } from '../core/commands';
 import { countOf, estimateNpmInstall, formatBytes, formatCount, npmCacheFigure } from '../sizes';
 import type { SizeEstimate } from '../core/types';
-import { NPM_CACHE_DEV_EXAMPLE as DEV, NPM_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
+import { NPM_CACHE_EXAMPLE as EX } from '../sizes/packageCaches';
 
 const CLEAN = 'npm cache clean --force';
 const EXAMPLE = `it grows with the dependencies; for express@4.21.2 it was about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured with npm 11)`;
@@ -76,11 +76,11 @@ export const rule = cacheRule({
   severity: 'warning',
   docs: {
     summary: '`npm ci` / `npm install` without `npm cache clean --force` (or a cache mount on ~/.npm) in the same RUN.',
-    why: 'npm keeps each downloaded tarball and the full registry document of each package (every version ever published) in ~/.npm. The running app never reads it.',
+    why: 'npm keeps each tarball and registry document (all versions) it downloads in ~/.npm. The running app never reads them.',
     incorrect: 'RUN npm ci --omit=dev',
     correct: 'RUN npm ci --omit=dev \\\n    && npm cache clean --force\n# or keep it out of the image and reuse it across builds:\nRUN --mount=type=cache,target=/root/.npm npm ci --omit=dev',
-    sizeImpact: `This install's own cache, from the npm package table when it knows at least half of the packages ("at least" when not all): those named (\`npm install express@4\`), else those of the build context's package-lock.json (or npm-shrinkwrap.json) copied before the RUN, or, for \`npm install\`, of its package.json alone (ranges resolved against the table). Otherwise an example, often larger than the installed packages: ${EXAMPLE}; basis: ${EX.basis}. With the devDependencies of a small TypeScript service it was about ${formatBytes(DEV.bytes)} beside ${formatBytes(DEV.installedBytes)} of node_modules (${DEV.basis}).`,
-    fix: `Appends \`&& ${CLEAN}\` to the RUN (with the same \`--cache\` folder when the install names one). Removing ~/.npm, a cache mount on it, or \`npm_config_cache\` pointing at a folder the RUN removes also satisfy the rule.`,
+    sizeImpact: `This install's own cache, from the npm package table when it knows at least half of the packages ("at least" when not all): those named, else those of the build context's package-lock.json (or npm-shrinkwrap.json) copied before the RUN, or, for \`npm install\`, of its package.json alone (ranges resolved against the table). Otherwise an example: ${EXAMPLE}; basis: ${EX.basis}.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN (with the same \`--cache\` folder when the install names one). Removing ~/.npm, a cache mount on it, or \`npm_config_cache\` pointing at a folder the RUN removes also do.`,
   },
   words: ['npm'],
   fills: npmInstallWord,

@@ -44,6 +44,8 @@ export interface NpmLockEntry {
   optional?: boolean;
   /** Not from a registry (git, a local folder or tarball, a URL): no registry metadata can size it. */
   notRegistry?: boolean;
+  /** Its tarball's URL is given (`resolved`): npm downloads it and reads no registry document (npm 9.2.0 and 11.19.1). */
+  resolved?: boolean;
   /** Platform restrictions the lockfile records for platform-specific packages. */
   os?: string[];
   cpu?: string[];
@@ -66,8 +68,8 @@ export interface NpmEstimate {
   approximated: readonly string[];
   /**
    * What npm's cache keeps for this install: each tarball and the registry document of each
-   * package it installs or reads (npm caches the whole document, every version ever published).
-   * Index files not included.
+   * package it installs or reads (npm caches the whole document, every version ever published;
+   * none for lockfile entries that give the tarball's URL). Index files not included.
    */
   cacheContentBytes: number;
   /** Number of cache entries (one per tarball, one per registry document). */
@@ -336,13 +338,14 @@ function depsOf(d: NpmTable, row: number, opts: NpmOptions): number[] {
 }
 
 /**
- * What npm's cache keeps for a set of installed rows: each tarball, and the registry document of
- * every package it installs or only reads (other platforms' binaries, optional peers).
+ * What npm's cache keeps for a set of installed rows: each tarball, and the registry documents npm
+ * reads for the rows of `read` (by default all): their packages' and those it only reads (other
+ * platforms' binaries, optional peers).
  */
-function cacheOf(d: NpmTable, rows: readonly number[]): { cacheContentBytes: number; cacheEntries: number } {
+function cacheOf(d: NpmTable, rows: readonly number[], read = rows): { cacheContentBytes: number; cacheEntries: number } {
   const distinct = [...new Set(rows)];
-  const documents = new Set(distinct.map((r) => d.name(r)));
-  for (const r of distinct) {
+  const documents = new Set(read.map((r) => d.name(r)));
+  for (const r of read) {
     for (const dep of d.depsText(r).split(',')) if (dep.startsWith('?')) documents.add(d.packageNames[parseInt(dep.slice(1), 36)] as string);
   }
   const tarballs = distinct.reduce((s, r) => s + d.tarballBytes(r), 0);
@@ -435,7 +438,7 @@ export function estimateNpmCache(est: NpmEstimate): { bytes: number; basis: stri
   return {
     bytes: est.cacheContentBytes + est.cacheEntries * measured.cacheIndexBytesPerEntry,
     basis:
-      `each downloaded tarball and each package's whole registry document (every version ever published) as npm caches them, ` +
+      `each tarball and registry document npm downloads, as it caches them, ` +
       `from the same registry metadata, plus ${measured.cacheIndexBytesPerEntry} bytes of index per entry (measured with ${measured.basis.split(' cache')[0]}, ${measured.measuredOn})`,
   };
 }
@@ -500,6 +503,7 @@ export function estimateNpmLockfile(lockfile: { path: string; packages: readonly
   const unknown: string[] = [];
   const approximated: string[] = [];
   const counted: number[] = [];
+  const read: number[] = [];
   let installed = 0;
   for (const e of installedEntries(lockfile, opts)) {
     installed++;
@@ -511,6 +515,7 @@ export function estimateNpmLockfile(lockfile: { path: string; packages: readonly
     }
     if (hit.approximate) approximated.push(`${label} as ${d.version(hit.row)}`);
     counted.push(hit.row);
+    if (!e.resolved) read.push(hit.row);
   }
   const sized = counted.length;
   return {
@@ -519,7 +524,7 @@ export function estimateNpmLockfile(lockfile: { path: string; packages: readonly
     packages: counted.map((r) => `${d.name(r)}@${d.version(r)}`),
     unknown,
     approximated,
-    ...cacheOf(d, counted),
+    ...cacheOf(d, counted, read),
     installed,
     basis:
       `unpacked size of ${sized} of the ${installed} packages ${lockfile.path} pins${opts.omitDev ? ' (without devDependencies)' : ''}` +

@@ -112,15 +112,6 @@ export const NPM_DEV_DEPENDENCIES_EXAMPLE: MeasuredConstant & { runtimeBytes: nu
   source: SOURCE,
 };
 
-/** npm's cache after installing the same example with its devDependencies (npm 11). */
-export const NPM_CACHE_DEV_EXAMPLE: MeasuredConstant & { installedBytes: number } = {
-  bytes: 75_696_416,
-  installedBytes: 61_847_462,
-  basis: 'npm 11 cache (_cacache) after installing express 4.21.2 with typescript, jest, eslint and type definitions, du -sb on the host',
-  measuredOn: '2026-11-24',
-  source: SOURCE,
-};
-
 /**
  * What `yarn cache clean --all` frees after installing the example set with Yarn 4 and
  * `nodeLinker: node-modules`: the global cache's zip archives (~/.yarn/berry/cache). The metadata

@@ -22,24 +22,32 @@
  *   - 'model': Installed-Size from Debian bookworm's package index (server/src/sizes/apt.ts), which
  *     docs/measurements.md compares with real installs (from -0.2% to -9.4% on whole installs); a
  *     saving is a difference of two such estimates, so it must be within 15% of it.
+ *   - 'npm table': from the npm package table (server/src/sizes/npm.ts): unpacked sizes (the sum of
+ *     the file sizes, what the engine counts) and tarball sizes of the versions a lockfile pins, and
+ *     a measured size of npm's cache index per entry. test/bench/npm-model.ts found installs within
+ *     -1.3% to +2.7% of it; what it leaves out (node_modules/.package-lock.json, npm's debug logs)
+ *     is a few KiB here: within 5% or 16 KiB.
  *   - 'not sized': the message names what is saved without a figure; the image must get smaller.
  * When one case has several findings, their figures add up: one saving is given one figure, by one
  * finding (an index refreshed in its own RUN and the lists that RUN leaves: apt-lists-kept's).
  *
- * Builds run with `--network none`, but for the apt case, which needs Debian's mirror (`--network
- * host`, as test/bench/measure does; the base image needs the mirror on a fresh machine anyway).
+ * Builds run with `--network none`, but for the apt cases, which need Debian's mirror, and the npm
+ * cases, which need the npm registry (`--network host`, as test/bench/measure does; the base image
+ * needs the mirror on a fresh machine anyway). The npm cases build on Debian's nodejs and npm
+ * (NODE_IMAGE, made once and kept: see ensureNodeImage) and install the project in ./npm-app.
  */
 import * as assert from 'node:assert/strict';
 import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
-import { BARE_IMAGE, OFFICIAL_LIKE_IMAGE, ensureBaseImages, engineGet, runOk, startEngine, type Engine } from '../../support/engine';
+import { readFileSync } from 'node:fs';
+import { BARE_IMAGE, NODE_IMAGE, OFFICIAL_LIKE_IMAGE, ensureBaseImages, ensureNodeImage, engineGet, runOk, startEngine, type Engine } from '../../support/engine';
 import { analyseFiles } from '../../../server/src/cli';
 import type { FileReport } from '../../../server/src/core/formats';
 
 type Builder = 'classic' | 'buildkit';
-type Claim = 'scanned' | 'measured' | 'model' | 'not sized';
+type Claim = 'scanned' | 'measured' | 'model' | 'npm table' | 'not sized';
 
 /** A file of the build context: text (executable when it starts with `#!`), or a number of random bytes. */
 type ContextFile = string | number;
@@ -59,8 +67,12 @@ interface Case {
   dockerfile: string;
   /** The findings the original must have, by rule, with the kind of saving each states. */
   findings: Record<string, Claim>;
+  /** The fixes applied: the preferred ones (`--fix`, the default) or all (`--fix --unsafe-fixes`). */
+  fix?: 'safe' | 'all';
   /** Run with `sh -c` in the images before and after the fix: both must print the same. */
   check: string;
+  /** Paths the image has before the fix and not after (what the fix leaves out). */
+  gone?: string[];
   /**
    * A Dockerfile built FROM the case's image (`{image}`), before and after the fix: what is
    * measured and checked, for findings on ONBUILD triggers, which run in such builds.
@@ -68,13 +80,24 @@ interface Case {
   child?: string;
 }
 
-const TOLERANCE = { scanned: { relative: 0.01, bytes: 4096 }, measured: { relative: 0.1, bytes: 0 }, model: { relative: 0.15, bytes: 0 } };
+const TOLERANCE = { scanned: { relative: 0.01, bytes: 4096 }, measured: { relative: 0.1, bytes: 0 }, model: { relative: 0.15, bytes: 0 }, 'npm table': { relative: 0.05, bytes: 16384 } };
 
 /** Lists a tree with modes, owners and sizes: what an application would see of its files. */
 const LIST = (dir: string) => `find ${dir} -printf '%p %m %u:%g %s\\n' | sort`;
 
 /** A stand-in for curl that "downloads" from a folder of the image (/srv/mirror), so the build needs no network. */
 const FAKE_CURL = '#!/bin/sh\nout=; url=\nwhile [ $# -gt 0 ]; do case "$1" in -o) out=$2; shift 2;; -*) shift;; *) url=$1; shift;; esac; done\nexec cp "/srv/mirror/${url##*/}" "$out"\n';
+
+/**
+ * A small project, its lockfile written by npm 11.19.1 (`npm install --package-lock-only
+ * --omit-lockfile-registry-resolved=false`): express 4.22.3 (71 packages) and the devDependency
+ * typescript 5.9.3, versions the npm package table holds.
+ */
+const NPM_APP: Record<string, ContextFile> = Object.fromEntries(
+  ['package.json', 'package-lock.json', 'server.js'].map((f) => [f, readFileSync(path.join(__dirname, '../../../../test/integration/engine/npm-app', f), 'utf8')]),
+);
+/** The app's production require, and every production package npm finds installed. */
+const NPM_CHECK = 'cd /app && node server.js && npm ls --omit=dev --all --parseable | sort';
 
 const CASES: Case[] = [
   {
@@ -256,6 +279,27 @@ const CASES: Case[] = [
     findings: { 'apt-recommends': 'model' },
     check: 'git --version; dpkg-query -W git openssh-client; cut -d" " -f1,3 /root/.ssh/id_ed25519.pub',
   },
+  {
+    // The lockfile gives each tarball's URL, as npm writes it by default: npm downloads the 71
+    // tarballs and reads no registry document, so the cache is the tarballs and their index.
+    name: 'npm ci --omit=dev keeps its cache: npm cache clean --force appended',
+    network: 'host',
+    files: NPM_APP,
+    dockerfile: `FROM ${NODE_IMAGE}\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci --omit=dev\nCOPY server.js ./\nCMD ["node", "server.js"]\n`,
+    findings: { 'npm-cache-kept': 'npm table' },
+    check: NPM_CHECK,
+  },
+  {
+    // Not preferred (a prepare script may need a devDependency): applied with --unsafe-fixes.
+    name: 'npm ci installs the devDependencies: --omit=dev inserted',
+    network: 'host',
+    fix: 'all',
+    files: NPM_APP,
+    dockerfile: `FROM ${NODE_IMAGE}\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci && npm cache clean --force\nCOPY server.js ./\nCMD ["node", "server.js"]\n`,
+    findings: { 'npm-dev-dependencies': 'npm table' },
+    check: NPM_CHECK,
+    gone: ['/app/node_modules/typescript', '/app/node_modules/.bin/tsc'],
+  },
 ];
 
 async function writeContext(dir: string, c: Case): Promise<void> {
@@ -295,12 +339,16 @@ describe('quick fixes against real builds (real dockerd)', function () {
   const table: string[] = [];
 
   before(async function () {
-    this.timeout(600_000);
+    // Building NODE_IMAGE when it is not kept yet takes minutes.
+    this.timeout(1_200_000);
     // Missing tools fail here with the Debian package to install (startEngine / ensureBaseImages say which).
     engine = await startEngine();
     dir = await fs.mkdtemp(path.join(os.tmpdir(), 'dsh-fixes-'));
     await ensureBaseImages(engine, (m) => console.log(`      ${m}`));
-    console.log(`      engine ${engine.version} ready, both base images imported in ${((Date.now() - started) / 1000).toFixed(1)} s`);
+    const bases = Date.now();
+    console.log(`      engine ${engine.version} ready, both base images imported in ${((bases - started) / 1000).toFixed(1)} s`);
+    await ensureNodeImage(engine, (m) => console.log(`      ${m}`));
+    console.log(`      ${NODE_IMAGE} ready in ${((Date.now() - bases) / 1000).toFixed(1)} s`);
   });
 
   after(async () => {
@@ -363,13 +411,14 @@ describe('quick fixes against real builds (real dockerd)', function () {
       }
 
       // --fix, then the file once more: nothing of the fixed rules is left, and a second --fix changes nothing.
-      await analyseFiles([path.join(after, 'Dockerfile')], 'safe');
+      const fix = c.fix ?? 'safe';
+      await analyseFiles([path.join(after, 'Dockerfile')], fix);
       const fixedText = await fs.readFile(path.join(after, 'Dockerfile'), 'utf8');
       assert.notEqual(fixedText + JSON.stringify(await snapshot(after)), c.dockerfile + JSON.stringify(await snapshot(before)), 'the fix changed nothing');
       const [again] = await analyseFiles([path.join(after, 'Dockerfile')]);
       assert.deepEqual(again.findings.filter((f) => f.ruleId in c.findings).map((f) => `${f.ruleId}: ${f.message}`), [], `after the fix:\n${fixedText}`);
       const fixedFiles = await snapshot(after);
-      await analyseFiles([path.join(after, 'Dockerfile')], 'safe');
+      await analyseFiles([path.join(after, 'Dockerfile')], fix);
       assert.deepEqual(await snapshot(after), fixedFiles, 'a second --fix changed the files');
 
       const claimed = found.findings.filter((f) => f.saving?.bytes !== undefined).map((f) => ({ rule: f.ruleId, bytes: f.saving!.bytes!, kind: c.findings[f.ruleId] as Exclude<Claim, 'not sized'> }));
@@ -406,6 +455,10 @@ describe('quick fixes against real builds (real dockerd)', function () {
           );
         }
         assert.equal(await inImage(`${tag}:after`, c.check), await inImage(`${tag}:before`, c.check), `${builder}: \`${c.check}\` prints something else after the fix`);
+        for (const p of c.gone ?? []) {
+          const has = (image: string) => inImage(image, `test -e ${p} && echo yes || echo no`);
+          assert.deepEqual([await has(`${tag}:before`), await has(`${tag}:after`)], ['yes\n', 'no\n'], `${builder}: ${p} before and after the fix`);
+        }
       }
     });
   });

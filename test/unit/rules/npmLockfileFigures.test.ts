@@ -151,6 +151,24 @@ describe('npm rules with the build context lockfile', () => {
     }
   });
 
+  // npm 9.2.0 (Debian bookworm) and 11.19.1, `npm ci` of express 4.22.3's lockfile into an empty
+  // cache: with the `resolved` URLs npm writes by default, 71 tarballs and no registry document
+  // (765,005 bytes of content, the table's tarball sizes); without them (this machine's npmrc:
+  // omit-lockfile-registry-resolved), npm 11.19.1 read the 70 documents too. The real-build check
+  // is in test/integration/engine/fixes.test.ts.
+  it("npm-cache-kept: lockfile entries that give their tarball's URL add no registry document to the cache", () => {
+    assert.ok(unknownDev.packages.every((p) => p.resolved) && !withDev.packages.some((p) => p.resolved), 'the two fixtures: with and without `resolved`');
+    const resolved = { ...withDev, packages: withDev.packages.map((p) => ({ ...p, resolved: true })) };
+    const est = estimateNpmLockfile(resolved);
+    assert.equal(est.cacheEntries, new Set(est.packages).size);
+    assert.ok(est.cacheContentBytes < all.cacheContentBytes && est.cacheEntries < all.cacheEntries);
+    const f = finding(analyze(DOCKERFILE, env(resolved)).findings, 'npm-cache-kept');
+    assert.equal(f.saving?.bytes, estimateNpmCache(est).bytes);
+    // One entry without its URL: that package's document again.
+    const one = estimateNpmLockfile({ ...resolved, packages: resolved.packages.map((p, i) => (i === 0 ? { ...p, resolved: false } : p)) });
+    assert.equal(one.cacheEntries, est.cacheEntries + 1);
+  });
+
   it('kept family findings follow the lockfile: it appears, changes, goes', () => {
     const devBytes = (a: ReturnType<typeof analyze>) => finding(a.findings, 'npm-dev-dependencies').saving?.bytes;
     const none = analyze(DOCKERFILE, EMPTY_ENVIRONMENT);

@@ -162,6 +162,7 @@ export function parseNpmLockfile(text: string, path: string): NpmLockfileFacts |
     if (e.dev === true) entry.dev = true;
     if (e.optional === true || e.devOptional === true) entry.optional = true;
     if (/^(git|github:|file:|link:)/.test(resolved) || (resolved !== '' && !/\.tgz(\?|#|$)/.test(resolved))) entry.notRegistry = true;
+    else if (resolved) entry.resolved = true;
     for (const field of ['os', 'cpu', 'libc'] as const) {
       const list = strings(e[field]);
       if (list) entry[field] = list;
