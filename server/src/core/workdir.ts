@@ -30,7 +30,7 @@ export function resolvePath(p: string, cwd: string): string | undefined {
 /**
  * {@link resolvePath} keeping variables by name (`$V` written `${V}`), for paths that one RUN
  * names twice (a download and its extraction or removal): the same text is the same file while
- * the RUN sets none of its variables ({@link setsVariable}). Undefined for other expansions
+ * the RUN sets none of its variables (archive-kept's `mayChange` checks). Undefined for other expansions
  * (`${V:-x}`, `$(...)`, `$1`, backquotes, `~`).
  */
 export function symbolicPath(p: string, cwd: string): string | undefined {
