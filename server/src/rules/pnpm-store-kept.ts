@@ -8,11 +8,11 @@ import { appendRepair, cacheRule, flagValue, isTruthy, subcommandOf, type CacheC
 import { namedPath } from '../core/paths';
 import { programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import { formatBytes } from '../sizes';
-import { PNPM_LOCKFILE_STORE_EXAMPLE as LOCKED, PNPM_METADATA_EXAMPLE as EX, PNPM_STORE_INDEX_EXAMPLE as INDEX, PNPM_UPDATE_CHECK_EXAMPLE as CHECK } from '../sizes/packageCaches';
+import { PNPM_METADATA_EXAMPLE as EX, PNPM_STORE_INDEX_EXAMPLE as INDEX, PNPM_UPDATE_CHECK_EXAMPLE as CHECK } from '../sizes/packageCaches';
 
 const PRUNE = 'pnpm store prune';
 const EXAMPLE = `for express@4.21.2 the metadata cache was about ${formatBytes(EX.bytes)} beside ${formatBytes(EX.installedBytes)} of node_modules (measured with pnpm 9)`;
-const LOCKED_EXAMPLE = `for express@4.21.2 they were about ${formatBytes(LOCKED.bytes)} (measured with pnpm 9 and 10)`;
+const INDEX_EXAMPLE = `for express@4.21.2 they were about ${formatBytes(INDEX.bytes)} (measured with pnpm 9 and 10)`;
 const installFlag = (cmd: ShellCommand, flag: string) => programArgs(cmd).some((w) => w.value === flag || w.value === `${flag}=true`);
 
 /**
@@ -56,7 +56,7 @@ export const rule = cacheRule({
     why: "pnpm downloads packages into a content-addressed store and links them into node_modules. On one filesystem the links are hard links, so the package files are stored once in the layer; what remains is pnpm's metadata cache (the registry documents it resolved with) and the store's index files. `pnpm store prune` removes the metadata cache and any package no project links to. A cache mount on the store keeps all of it out of the image (pnpm then copies the files into node_modules).",
     incorrect: 'RUN pnpm install --frozen-lockfile --prod',
     correct: 'RUN --mount=type=cache,id=pnpm,target=/pnpm/store \\\n    pnpm install --frozen-lockfile --prod --store-dir /pnpm/store',
-    sizeImpact: `Smaller than npm's or yarn's cache, but not nothing: ${EXAMPLE}; basis: ${EX.basis}; the store beyond node_modules (${formatBytes(INDEX.bytes)} in the same measurement by du, which counts each of its folders as 4 KB) stays even after a prune. Where pnpm reads only the lockfile (\`pnpm fetch\`, \`--frozen-lockfile\`) it resolves nothing, an install with \`--offline\` adds nothing (it is not reported), and what stays is the store's index files: ${LOCKED_EXAMPLE}; basis: ${LOCKED.basis}; a frozen install's update check (not with \`CI\` set) adds the registry's document of pnpm, which a prune removes: ${formatBytes(CHECK.bytes)}; basis: ${CHECK.basis}.`,
+    sizeImpact: `Smaller than npm's or yarn's cache, but not nothing: ${EXAMPLE}; basis: ${EX.basis}; the store's index files stay even after a prune: ${INDEX_EXAMPLE}; basis: ${INDEX.basis}. Where pnpm reads only the lockfile (\`pnpm fetch\`, \`--frozen-lockfile\`) it resolves nothing, and an install with \`--offline\` adds nothing (it is not reported), so only the index files stay; a frozen install's update check (not with \`CI\` set) adds the registry's document of pnpm, which a prune removes: ${formatBytes(CHECK.bytes)}; basis: ${CHECK.basis}.`,
     fix: `Appends \`&& ${PRUNE}\` to the RUN, which frees the metadata cache; not where pnpm writes none (\`pnpm fetch\`, or \`--frozen-lockfile\` with \`CI\` set), since it frees nothing there. A cache mount on the store (or \`rm -rf\` of the store folder) also satisfies the rule; the fix does not write one because the store location depends on \`PNPM_HOME\` and \`--store-dir\`.`,
   },
   words: ['pnpm'],
@@ -74,12 +74,12 @@ export const rule = cacheRule({
   cleansNothing: writesNothing,
   message: (c) =>
     writesNothing(c)
-      ? `pnpm leaves its store's index files in this layer: with the lockfile alone it writes no metadata cache, and the package files are hard links into node_modules, stored once; ${LOCKED_EXAMPLE}, and \`${PRUNE}\` frees none of it. Use a cache mount on the store.`
+      ? `pnpm leaves its store's index files in this layer: with the lockfile alone it writes no metadata cache, and the package files are hard links into node_modules, stored once; ${INDEX_EXAMPLE}, and \`${PRUNE}\` frees none of it. Use a cache mount on the store.`
       : lockfileOnly(c.cmd)
-        ? `pnpm's update check leaves the registry's document of pnpm in this layer (about ${formatBytes(CHECK.bytes)}, measured with pnpm 9 and 10), beside the store's index files; ${LOCKED_EXAMPLE}. Add \`${PRUNE}\`, which removes the document.`
+        ? `pnpm's update check leaves the registry's document of pnpm in this layer (about ${formatBytes(CHECK.bytes)}, measured with pnpm 9 and 10), beside the store's index files; ${INDEX_EXAMPLE}. Add \`${PRUNE}\`, which removes the document.`
         : `pnpm leaves its metadata cache and store index in this layer: ${EXAMPLE}. Add \`${PRUNE}\` or a cache mount on the store.`,
   // An example from another project is no estimate for this one: no `bytes`, the example stays in the basis.
   // The update check's document is pnpm's, the same whatever the project installs.
-  saving: (c) => (writesNothing(c) || !lockfileOnly(c.cmd) ? { basis: `depends on the dependencies; example: ${(writesNothing(c) ? LOCKED : EX).basis}` } : { bytes: CHECK.bytes, basis: CHECK.basis }),
+  saving: (c) => (writesNothing(c) || !lockfileOnly(c.cmd) ? { basis: `depends on the dependencies; example: ${(writesNothing(c) ? INDEX : EX).basis}` } : { bytes: CHECK.bytes, basis: CHECK.basis }),
   repair: (c) => (writesNothing(c) ? undefined : appendRepair(c.model, c.instr, PRUNE)),
 });

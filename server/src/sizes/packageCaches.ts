@@ -18,21 +18,21 @@ export const NPM_CACHE_EXAMPLE: MeasuredConstant & { installedBytes: number } = 
   source: SOURCE,
 };
 
-/** What `yarn cache clean` frees after installing the example set (yarn 1.22). */
+/** What `yarn cache clean` frees after installing the example set (yarn 1.22): tarballs, unpacked copies, metadata. */
 export const YARN_CACHE_EXAMPLE: MeasuredConstant & { installedBytes: number } = {
-  bytes: 4_731_363,
-  installedBytes: 2_799_820,
-  basis: `yarn 1.22 cache after installing ${SET}, du -sb on the host`,
-  measuredOn: '2026-11-24',
+  bytes: 3_572_546,
+  installedBytes: 2_238_634,
+  basis: `yarn 1.22 cache after installing ${SET}, files' bytes`,
+  measuredOn: '2026-12-05',
   source: SOURCE,
 };
 
-/** What `pnpm store prune` frees right after installing the example set (pnpm 9): the metadata cache. */
+/** What `pnpm store prune` frees right after installing the example set (pnpm 9): the metadata cache (update check off). */
 export const PNPM_METADATA_EXAMPLE: MeasuredConstant & { installedBytes: number } = {
-  bytes: 2_388_333,
-  installedBytes: 3_406_257,
-  basis: `pnpm 9 metadata cache removed by \`pnpm store prune\` after installing ${SET}, du -sb on the host`,
-  measuredOn: '2026-11-24',
+  bytes: 2_375_862,
+  installedBytes: 2_229_980,
+  basis: `pnpm 9 metadata cache removed by \`pnpm store prune\` after installing ${SET}, files' bytes`,
+  measuredOn: '2026-12-05',
   source: SOURCE,
 };
 
@@ -70,35 +70,28 @@ export const COREPACK_VERSIONS = [
   corepackRun('yarn 4.18.1', 3_793_350),
 ];
 
-/** The pnpm store's own files beyond the hard-linked packages (index files), which prune keeps. */
-export const PNPM_STORE_INDEX_EXAMPLE: MeasuredConstant = {
-  bytes: 1_108_684,
-  basis: `pnpm 9 store beyond the package files hard-linked into node_modules, after installing ${SET}, du -sb on the host`,
-  measuredOn: '2026-11-24',
-  source: SOURCE,
-};
-
 /**
- * What the pnpm store keeps beyond node_modules when pnpm reads only the lockfile (`--frozen-lockfile`,
- * `pnpm fetch`, `--offline`): its index files, which a prune keeps. Such a pnpm resolves nothing, so
- * the only metadata it may write is its update check's ({@link PNPM_UPDATE_CHECK_EXAMPLE}).
+ * What the pnpm store keeps beyond node_modules, which a prune keeps: its index files (one per
+ * package; the package files are hard links into node_modules), the same with the lockfile
+ * (`--frozen-lockfile`, `pnpm fetch`, `--offline`) and without it. With the lockfile pnpm resolves
+ * nothing, so the only metadata it may write is its update check's ({@link PNPM_UPDATE_CHECK_EXAMPLE}).
  */
-export const PNPM_LOCKFILE_STORE_EXAMPLE: MeasuredConstant = {
+export const PNPM_STORE_INDEX_EXAMPLE: MeasuredConstant = {
   bytes: 117_452,
-  basis: `pnpm 9.15.0 and 10.34.9 store files no node_modules links to (72 index files) after \`pnpm install --frozen-lockfile\` of ${SET} from its pnpm-lock.yaml, file bytes`,
+  basis: `pnpm 9 and 10 store files no node_modules links to (72 index files) after installing ${SET}, with its pnpm-lock.yaml or not, files' bytes`,
   measuredOn: '2026-12-05',
   source: SOURCE,
 };
 
 /**
  * What pnpm's daily update check writes on an install, with a lockfile too: the registry's document
- * of pnpm itself (~/.cache/pnpm/metadata-v1.3/registry.npmjs.org/pnpm.json, 1,681,895 file bytes),
+ * of pnpm itself (~/.cache/pnpm/metadata-v1.3/registry.npmjs.org/pnpm.json; it grows as pnpm publishes),
  * which `pnpm store prune` removes. Not written by `pnpm fetch` or `--offline`, with `CI` set or
  * `update-notifier=false`, or within a day of the last check (~/.local/state/pnpm/pnpm-state.json).
  */
 export const PNPM_UPDATE_CHECK_EXAMPLE: MeasuredConstant = {
-  bytes: 1_694_183,
-  basis: "pnpm 9.15.0 and 10.34.9 update check's ~/.cache/pnpm after `pnpm install --frozen-lockfile` in a fresh HOME, du -sb on the host",
+  bytes: 1_683_672,
+  basis: "pnpm 9.15.4 and 10.34.9 update check's ~/.cache/pnpm after `pnpm install --frozen-lockfile` in a fresh HOME, files' bytes",
   measuredOn: '2026-12-05',
   source: SOURCE,
 };

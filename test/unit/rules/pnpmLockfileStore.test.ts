@@ -4,8 +4,8 @@
  * express@4.21.2 with its pnpm-lock.yaml, in a fresh HOME (2026-12-05): `pnpm fetch` writes no
  * metadata cache, and `pnpm store prune` after it prints "Removed 0 files", "Removed 0 packages":
  * it frees nothing. `pnpm install --frozen-lockfile` resolves nothing either, but pnpm's daily
- * update check writes ~/.cache/pnpm/metadata-v1.3/registry.npmjs.org/pnpm.json (1,681,895 bytes,
- * du -sb 1,694,183), which the prune removes ("Removed all cached metadata files"); with `CI=true`
+ * update check writes ~/.cache/pnpm/metadata-v1.3/registry.npmjs.org/pnpm.json (1,681,895 bytes;
+ * 1,683,672 with pnpm 9.15.4 and 10.34.9 at 23:35 UTC, as pnpm published more), which the prune removes ("Removed all cached metadata files"); with `CI=true`
  * or `npm_config_update_notifier=false` it is not written (helper-118's earlier "not created" had
  * a kept ~/.local/state/pnpm/pnpm-state.json, whose lastUpdateCheck skips the check for a day).
  * What stays beside node_modules is the store's index files (72 files, 117,452 bytes). After a
