@@ -2,8 +2,9 @@
 // README.md up to its first section for developers (DEVELOPER_SECTIONS: how it performs, how to
 // build and test it), without the two developer commands the repository README opens with and the
 // blocks it marks as not for the package (the screenshots, which the .vsix does not ship). The
-// sections a user reads (install, what it shows, rules, configuration, CLI, other editors, where
-// the numbers come from) are kept word for word. `npm run package` passes the file to vsce with
+// sections a user reads (install, what it shows, rules, configuration, CLI, where
+// the numbers come from) are kept word for word; the section on other editors is not (they run the
+// server from a checkout, not from the .vsix). `npm run package` passes the file to vsce with
 // `--readme-path`; README.md itself is not changed.
 // Its links name files of the package only: VS Code resolves a relative link of an installed
 // extension's README against the extension's folder, where README.md's links to the page of each

@@ -244,7 +244,7 @@ function steps(workspace: string): Step[] {
       },
     },
     {
-      name: 'clicking the size in the status bar opens the breakdown: a bar per layer, now and after the fixes',
+      name: 'clicking the size in the status bar opens the breakdown: a bar per layer, now, after the fixes and with those to review',
       async run(page) {
         await page.locator('.editor-instance .monaco-editor textarea').first().focus();
         const status = page.locator('.statusbar-item', { hasText: /\d\s*(kB|MB|GB)\b/ });
@@ -254,9 +254,11 @@ function steps(workspace: string): Step[] {
         const body = page.frameLocator('iframe.webview').frameLocator('iframe#active-frame').locator('body');
         const text = await poll('the breakdown to render its bars', 30_000, async () => {
           const t = await body.innerText({ timeout: 2000 }).catch(() => '');
-          return /Now/.test(t) && /After \d+ fix/.test(t) ? t : undefined;
+          return /Now/.test(t) && /After \d+ fix/.test(t) && /With the fixes to review/.test(t) ? t : undefined;
         });
         assert.match(text, /base python:3\.12/, `no base bar in:\n${text}`);
+        // The split into a builder stage (a fix to review) puts the final stage on -slim.
+        assert.match(text, /With the fixes to review[^]*base python:3\.12-slim/, `no -slim base with the fixes to review in:\n${text}`);
         assert.match(text, /RUN \(line \d+\)/, `no layer bars in:\n${text}`);
         log('ui', `  breakdown: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
         await page.mouse.move(5, 5);

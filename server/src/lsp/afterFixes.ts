@@ -21,6 +21,11 @@
  * versions of that document with as many findings are given up at once, so that typing in such a
  * file does not spend the cap after every pause.
  *
+ * When the file has a fix to review for the final image (a `-slim` tag, a split into a builder
+ * stage), a second run then applies every fix from the same text, as `--fix --unsafe-fixes` does:
+ * the figure "with the fixes to review". It shares the budget and the cap; when it alone runs out
+ * of CPU, the first figure stands and later versions with as many findings leave it out.
+ *
  * Why not remember a run that ran out of budget as "no figure", as before: on a machine busy for a
  * moment (a build, the editor starting) a small file's figure then never came for that version
  * (the budget is wall time, which grows with the load). Why not a worker thread: it would analyse
@@ -32,7 +37,7 @@
  */
 import { FixAllRun } from '../core/edits';
 import { estimateImage, type StageEstimate } from '../core/imageEstimate';
-import { onTrigger, type Analysis } from '../core/analyze';
+import { fixFor, onTrigger, type Analysis } from '../core/analyze';
 import type { Finding, Fix } from '../core/types';
 import type { DocumentAnalysis } from './analysisCache';
 import { cpuMs, fromEnv, runInSlices } from './slices';
@@ -52,11 +57,12 @@ export interface AfterFixes {
 
 /**
  * What is known of the image after the fixes: the figure (`after`, undefined when there is
- * nothing to fix or no estimate), or that it is being worked out (a refresh follows), or why it
- * was given up (`AFTER_FIXES_CPU_CAP_MS` spent, fixAll's guard against fixes that undo each other,
- * or an error).
+ * nothing to fix or no estimate), and after the fixes to review as well, as `--fix --unsafe-fixes`
+ * applies them (`reviewed`: only when the file has such a fix for the final image, and they
+ * settled within the cap); or that it is being worked out (a refresh follows), or why it was given
+ * up (`AFTER_FIXES_CPU_CAP_MS` spent, fixAll's guard against fixes that undo each other, or an error).
  */
-export type AfterFixesState = { state: 'known'; after?: AfterFixes } | { state: 'working' } | { state: 'given up'; why: string };
+export type AfterFixesState = { state: 'known'; after?: AfterFixes; reviewed?: StageEstimate } | { state: 'working' } | { state: 'given up'; why: string };
 
 /** What the estimate's owner does for it: say whether an analysis is still wanted, and show a change. */
 export interface AfterFixesHost {
@@ -80,12 +86,48 @@ export function changesFinalImage(finding: Finding, fix: Fix): boolean {
   return finding.inFinalImage || (fix.createFiles?.length ?? 0) > 0 || (fix.editFiles?.length ?? 0) > 0;
 }
 
-/** The state a finished run gives (in the environment after it: an ignore file a fix writes counts). */
-function settle(run: FixAllRun): AfterFixesState {
-  const fixed = run.result();
+/**
+ * The preferred fixes (Apply all size fixes), then, when the analysis has a fix to review for the
+ * final image (a -slim tag, a split into a builder stage), every fix from the same text, as
+ * `--fix --unsafe-fixes` applies them. Whether there is one is asked of the fixes the first run
+ * worked out for the analysis; one that only a preferred fix would bring is not looked for.
+ */
+class AfterFixesRun {
+  readonly preferred: FixAllRun;
+  reviewed?: FixAllRun;
+  private first = false;
+
+  constructor(private readonly doc: DocumentAnalysis, private readonly analysis: Analysis, private readonly review: boolean) {
+    this.preferred = new FixAllRun(analysis.model.text, doc.env, doc.settings, { only: changesFinalImage, analysis });
+  }
+
+  /** Whether the preferred fixes are worked out. */
+  get firstDone(): boolean {
+    return this.first;
+  }
+
+  /** Does one step; true once both runs (or the first, when no second is needed) have finished. */
+  step(): boolean {
+    if (this.reviewed) return this.reviewed.step();
+    if (!this.preferred.step()) return false;
+    this.first = true;
+    const { analysis, doc } = this;
+    const toReview = this.review && this.preferred.result().complete && analysis.findings.some((f) => f.inFinalImage && ((fix) => fix && !fix.preferred && changesFinalImage(f, fix))(fixFor(analysis, f, doc.env)));
+    if (!toReview) return true;
+    this.reviewed = new FixAllRun(analysis.model.text, doc.env, doc.settings, { only: changesFinalImage, analysis, includeUnpreferred: true });
+    return false;
+  }
+}
+
+/** The state a finished run gives (in the environment after it: an ignore file a fix writes counts); `reviewed` left out when `firstOnly`. */
+function settle(run: AfterFixesRun, firstOnly = false): AfterFixesState {
+  const fixed = run.preferred.result();
   if (!fixed.complete) return { state: 'given up', why: 'the fixes did not settle within the rounds Apply all size fixes allows' };
   const estimate = fixed.applied.length > 0 ? estimateImage(fixed.analysis.model, fixed.env) : undefined;
-  return { state: 'known', after: estimate && { fixes: fixed.applied.length, estimate } };
+  const all = firstOnly ? undefined : run.reviewed?.result();
+  // Fewer fixes may apply (a split first leaves a builder stage's findings without effect).
+  const reviewed = all?.complete && all.applied.length > 0 ? estimateImage(all.analysis.model, all.env) : undefined;
+  return { state: 'known', after: estimate && { fixes: fixed.applied.length, estimate }, reviewed };
 }
 
 const TOO_COSTLY: AfterFixesState = { state: 'given up', why: `on this file it takes more than ${AFTER_FIXES_CPU_CAP_MS / 1000} s of CPU` };
@@ -101,11 +143,15 @@ export class AfterFixesEstimates {
    */
   private readonly tooCostly = new Map<string, number>();
 
+  /** The same for the fixes to review alone (see {@link AfterFixesRun}). */
+  private readonly reviewTooCostly = new Map<string, number>();
+
   constructor(private readonly host: AfterFixesHost) {}
 
   /** Drops what is kept for a closed document. */
   forget(uri: string): void {
     this.tooCostly.delete(uri);
+    this.reviewTooCostly.delete(uri);
   }
 
   /** The estimate after the fixes for `doc`'s analysis: worked out within the request's budget, or later. */
@@ -121,7 +167,7 @@ export class AfterFixesEstimates {
     }
     const startCpu = cpuMs();
     const deadline = performance.now() + AFTER_FIXES_BUDGET_MS;
-    const run = new FixAllRun(analysis.model.text, doc.env, doc.settings, { only: changesFinalImage, analysis });
+    const run = new AfterFixesRun(doc, analysis, analysis.findings.length < (this.reviewTooCostly.get(doc.uri) ?? Infinity));
     let done = false;
     while (!done && performance.now() < deadline) done = run.step();
     if (done) {
@@ -138,7 +184,7 @@ export class AfterFixesEstimates {
     return working;
   }
 
-  private async finish(doc: DocumentAnalysis, analysis: Analysis, run: FixAllRun, spentCpuMs: number): Promise<void> {
+  private async finish(doc: DocumentAnalysis, analysis: Analysis, run: AfterFixesRun, spentCpuMs: number): Promise<void> {
     let state: AfterFixesState;
     try {
       const sliced = await runInSlices(() => run.step(), { sliceMs: SLICE_MS, cpuCapMs: AFTER_FIXES_CPU_CAP_MS, spentCpuMs, wanted: () => this.host.wanted(doc) });
@@ -150,15 +196,18 @@ export class AfterFixesEstimates {
         return;
       }
       this.stats[sliced.outcome]++;
-      if (sliced.outcome === 'done') this.tooCostly.delete(doc.uri);
+      // Out of CPU in the fixes to review: the figure after the preferred ones still stands, and
+      // later versions with as many findings leave the fixes to review out.
+      if (sliced.outcome === 'done' || run.firstDone) this.tooCostly.delete(doc.uri);
       else this.tooCostly.set(doc.uri, analysis.findings.length);
-      state = sliced.outcome === 'done' ? settle(run) : TOO_COSTLY;
+      if (sliced.outcome === 'capped' && run.firstDone) this.reviewTooCostly.set(doc.uri, analysis.findings.length);
+      state = sliced.outcome === 'done' ? settle(run) : run.firstDone ? settle(run, true) : TOO_COSTLY;
     } catch (e) {
       this.stats.failed++;
       this.host.error(doc, e);
       state = { state: 'given up', why: 'working it out failed (the error is in the server log)' };
     }
     this.states.set(analysis, state);
-    this.host.changed(doc, state.state === 'known' && state.after !== undefined);
+    this.host.changed(doc, state.state === 'known' && (state.after ?? state.reviewed) !== undefined);
   }
 }

@@ -1,12 +1,12 @@
 /**
  * A CodeLens on each FROM line whose stage's layers make up the final image: the estimated size
- * so far, and on the final stage what it would be after "Apply all size fixes" (preferred fixes),
- * once that is known (while it is worked out off the request path the lens leaves it out, and the
- * server asks the client for a refresh when it is there; see afterFixes.ts).
+ * so far, and on the final stage what it would be after "Apply all size fixes" (preferred fixes)
+ * and with the fixes to review too, once that is known (while it is worked out off the request
+ * path the lens leaves it out, and the server asks the client for a refresh; see afterFixes.ts).
  */
 import type { CodeLens } from 'vscode-languageserver/node';
 import { finalStage } from '../core/model';
-import { describeEstimate, estimateImage, estimateStage } from '../core/imageEstimate';
+import { describeEstimate, estimateImage, estimateStage, type StageEstimate } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
 import type { AfterFixesEstimates } from './afterFixes';
@@ -22,15 +22,14 @@ export function codeLenses(doc: DocumentAnalysis, estimates: AfterFixesEstimates
   const final = finalStage(model);
   if (final) {
     const afterFixes = estimates.get(doc);
-    const fixed = afterFixes.state === 'known' ? afterFixes.after : undefined;
-    if (fixed) {
-      const e = fixed.estimate;
-      const now = estimateImage(model, doc.env);
-      // Layers the model cannot size make the figure a lower bound, after the fixes as before them.
-      const fixes = `after ${fixed.fixes} fix${fixed.fixes === 1 ? '' : 'es'}`;
-      // Without the base's size there is no figure after the fixes either, only what they take off.
-      if (now && e.knownBytes < now.knownBytes) after = now.baseUnsized ? `${fixes}: about ${formatBytes(now.knownBytes - e.knownBytes)} less` : `${fixes}: ${e.complete ? 'about' : 'at least about'} ${formatBytes(e.knownBytes)}`;
-    }
+    const known = afterFixes.state === 'known' ? afterFixes : undefined;
+    const now = known && estimateImage(model, doc.env);
+    // Layers the model cannot size make the figure a lower bound, after the fixes as before them;
+    // without the base's size there is no figure after the fixes either, only what they take off.
+    const figure = (what: string, e: StageEstimate | undefined, than = now!.knownBytes) =>
+      e && e.knownBytes < than ? [`${what}: ${now!.baseUnsized ? `about ${formatBytes(now!.knownBytes - e.knownBytes)} less` : `${e.complete ? 'about' : 'at least about'} ${formatBytes(e.knownBytes)}`}`] : [];
+    const fixed = known?.after;
+    if (now) after = [...figure(`after ${fixed?.fixes} fix${fixed?.fixes === 1 ? '' : 'es'}`, fixed?.estimate), ...figure('with the fixes to review', known.reviewed, fixed?.estimate.knownBytes)].join(' · ') || undefined;
   }
   for (const stage of model.stages) {
     if (!stage.layersInFinal) continue;

@@ -36,6 +36,8 @@ export interface Breakdown {
   complete: boolean;
   bars: Bar[];
   after?: { summary: string; bytes: number; fixes: number; bars: Bar[] };
+  /** With the fixes to review too (`--fix --unsafe-fixes`), when the file has some for the final image. */
+  reviewed?: { summary: string; bytes: number; bars: Bar[] };
   /** Without `after`: why there is no figure after the fixes yet, or none at all (undefined: nothing to fix). */
   afterNote?: string;
 }
@@ -72,9 +74,11 @@ export function sizeBreakdown(doc: DocumentAnalysis, estimates: AfterFixesEstima
   const afterFixes = estimates.get(doc);
   if (afterFixes.state === 'working') result.afterNote = 'The size after the fixes is being worked out.';
   else if (afterFixes.state === 'given up') result.afterNote = `The size after the fixes was not worked out: ${afterFixes.why}. Apply all size fixes still applies them.`;
-  else if (afterFixes.after) {
+  else {
     const fixed = afterFixes.after;
-    result.after = { summary: describeEstimate(fixed.estimate), bytes: fixed.estimate.knownBytes, fixes: fixed.fixes, bars: bars(fixed.estimate) };
+    if (fixed) result.after = { summary: describeEstimate(fixed.estimate), bytes: fixed.estimate.knownBytes, fixes: fixed.fixes, bars: bars(fixed.estimate) };
+    const all = afterFixes.reviewed;
+    if (all) result.reviewed = { summary: describeEstimate(all), bytes: all.knownBytes, bars: bars(all) };
   }
   return result;
 }

@@ -1,0 +1,87 @@
+/**
+ * The size with the fixes to review too (server/src/lsp/afterFixes.ts). The CodeLens, the status
+ * bar and the breakdown gave the image after "Apply all size fixes" only, which applies the fixes
+ * safe to apply unread: on the naive Python example that is 1.1 GB after 4 fixes, while the fix
+ * that saves most (a builder stage on python:3.12 and a final stage on python:3.12-slim, which
+ * needs a review) showed nowhere but in its own squiggle.
+ */
+import * as assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { fileUri, serverInTempFolder, type LspTestClient } from '../support/lspClient';
+
+const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples');
+const REVIEWED = / · with the fixes to review: (?:at least )?about ([\d.]+ [kMG]?B)$/;
+
+type Lens = { command: { title: string } };
+interface Section {
+  summary: string;
+  bytes: number;
+  bars: { label: string }[];
+}
+interface Breakdown {
+  bytes: number;
+  after?: Section & { fixes: number };
+  reviewed?: Section;
+}
+
+/** Writes `files` and a Dockerfile of `text` into `dir/name`, opens it and waits for a finding of `rule`. */
+async function openIn(client: LspTestClient, dir: string, files: Record<string, string>, text: string, rule: string): Promise<string> {
+  fs.mkdirSync(dir);
+  for (const [name, content] of Object.entries({ ...files, Dockerfile: text })) fs.writeFileSync(path.join(dir, name), content);
+  const uri = fileUri(path.join(dir, 'Dockerfile'));
+  await client.open(uri, text);
+  await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === rule));
+  return uri;
+}
+
+async function lensWith(client: LspTestClient, uri: string): Promise<string> {
+  const lenses = await client.codeLensesWhen<Lens>(uri, (l) => REVIEWED.test(l[0]?.command.title ?? ''), 30_000);
+  return lenses[0].command.title;
+}
+
+describe('the size with the fixes to review', function () {
+  this.timeout(60_000);
+  const server = serverInTempFolder('dsh-after-review-');
+
+  it('is given beside the size after Apply all size fixes, in the CodeLens, the breakdown and its bars', async () => {
+    const { dir, client } = server;
+    fs.cpSync(path.join(EXAMPLES, 'python-naive'), path.join(dir, 'naive'), { recursive: true });
+    const file = path.join(dir, 'naive', 'Dockerfile');
+    const uri = fileUri(file);
+    await client.open(uri, fs.readFileSync(file, 'utf8'));
+    await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'context-without-dockerignore'));
+    const title = await lensWith(client, uri);
+    assert.match(title, /^Image: at least about 1\.1 GB .* · after 4 fixes: at least about 1\.1 GB · with the fixes to review: /, title);
+    const breakdown = await client.request<Breakdown>('dockerfileSizeHints/sizeBreakdown', { uri });
+    const { after, reviewed } = breakdown;
+    assert.ok(after && reviewed, JSON.stringify(breakdown));
+    assert.equal(after.fixes, 4);
+    // The split's final stage on python:3.12-slim (as `--fix --unsafe-fixes` writes it).
+    assert.equal(reviewed.bars[0].label, 'base python:3.12-slim');
+    assert.ok(reviewed.bytes < after.bytes / 5, `${reviewed.bytes} against ${after.bytes}`);
+    assert.ok(reviewed.summary.includes(`about ${REVIEWED.exec(title)![1]} (base 119 MB + `), `${reviewed.summary} / ${title}`);
+  });
+
+  it('is given alone when the only fix for the final image needs a review', async () => {
+    const { dir, client } = server;
+    // A pip install: packages may need the full image's compiler, so -slim needs a review.
+    const text = 'FROM python:3.12\nCOPY requirements.txt .\nRUN pip install --no-cache-dir -r requirements.txt\n';
+    const uri = await openIn(client, path.join(dir, 'slim'), { 'requirements.txt': 'flask\n', '.dockerignore': '.git\n' }, text, 'base-image-not-slim');
+    const title = await lensWith(client, uri);
+    assert.match(title, /^Image: at least about 1\.1 GB \(.*\) · with the fixes to review: at least about 119 MB$/, title);
+    const breakdown = await client.request<Breakdown>('dockerfileSizeHints/sizeBreakdown', { uri });
+    assert.equal(breakdown.after, undefined);
+    assert.equal(breakdown.reviewed?.bars[0].label, 'base python:3.12-slim');
+  });
+
+  it('is not given when no fix needs a review', async () => {
+    const { dir, client } = server;
+    const text = 'FROM python:3.12-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates\n';
+    const uri = await openIn(client, path.join(dir, 'safe'), { '.dockerignore': '.git\n' }, text, 'apt-lists-kept');
+    const lenses = await client.codeLensesWhen<Lens>(uri, (l) => / · after 1 fix: /.test(l[0]?.command.title ?? ''), 30_000);
+    assert.doesNotMatch(lenses[0].command.title, /review/);
+    const breakdown = await client.request<Breakdown>('dockerfileSizeHints/sizeBreakdown', { uri });
+    assert.equal(breakdown.reviewed, undefined);
+  });
+});
