@@ -168,8 +168,10 @@ function runtimeSuggestion(stage: Stage, sdk: Sdk, start: string): { text: strin
   const label = sdk === 'java' ? target + otherVendor(image) : target;
   // A tag the table has no row of is sized from others' (eclipse-temurin:21-jre-jammy from 21-jre's): they are named.
   const rows = [...new Set(to?.rows.map((r) => `${r.image}:${r.tag}`))];
-  const toText = to ? `${label} (about ${formatBytes(to.unpackedBytes)} base${rows.length && !rows.includes(target) ? `, sized from ${rows.join(', ')}` : ''})` : label;
-  const saving = from && to ? from.unpackedBytes - to.unpackedBytes : undefined;
+  // Sized from others' rows and no smaller (eclipse-temurin:21-jre-ubi9-minimal, from the same JDK and JRE rows as its JDK): no figure.
+  const unknown = from && to && !rows.includes(target) && to.unpackedBytes >= from.unpackedBytes;
+  const toText = unknown ? `${label} (size not in the bundled table: saving not known)` : to ? `${label} (about ${formatBytes(to.unpackedBytes)} base${rows.length && !rows.includes(target) ? `, sized from ${rows.join(', ')}` : ''})` : label;
+  const saving = from && to && !unknown ? from.unpackedBytes - to.unpackedBytes : undefined;
   return {
     text: `${why} ${toText}`,
     saving: saving !== undefined && saving > 0 ? saving : undefined,
@@ -180,14 +182,18 @@ function runtimeSuggestion(stage: Stage, sdk: Sdk, start: string): { text: strin
 /**
  * `eclipse-temurin:<major>-jre` for a JDK, Maven or Gradle image whose tag names the Java major
  * version, on the distribution a Temurin JDK's tag names (`-jammy`, `-ubi9-minimal`, `-alpine-3.21`:
- * the default tag is another release, whose packages a later RUN may not find); `-jre-alpine` for
- * another vendor's Alpine one, whose app may carry native libraries built for musl.
+ * the default tag is another release, whose packages a later RUN may not find; `-nanoserver-ltsc2022`
+ * and the other Windows ones, named as Temurin names its JDK's, not checked against a list of tags:
+ * the size table has no Windows row); `-jre-alpine` for another vendor's Alpine one, whose app may
+ * carry native libraries built for musl, and none for its Windows one.
  */
 function jreFor(image: string): string | undefined {
   const ref = parseImageReference(image);
   const tag = ref?.tag ?? '';
   const m = /(?:temurin|jdk|openjdk|corretto)-?(\d{1,2})\b/.exec(tag) ?? (ref && ['eclipse-temurin', 'openjdk', 'amazoncorretto'].includes(ref.name) ? /^(\d{1,2})\b/.exec(tag) : null);
-  const distro = otherVendor(image) ? /alpine/.exec(tag)?.[0] : /-((?:alpine|focal|jammy|noble|resolute|ubi\d+-minimal)(?:-[\d.]+)?)$/.exec(tag)?.[1];
+  const windows = /(?:windowsservercore|nanoserver)[-\w]*$/.exec(tag)?.[0];
+  if (windows && otherVendor(image)) return undefined;
+  const distro = otherVendor(image) ? /alpine/.exec(tag)?.[0] : windows ?? /-((?:alpine|focal|jammy|noble|resolute|ubi\d+-minimal)(?:-[\d.]+)?)$/.exec(tag)?.[1];
   return m ? `eclipse-temurin:${m[1]}-jre${distro ? `-${distro}` : ''}` : undefined;
 }
 
@@ -211,13 +217,13 @@ export const rule: Rule = {
     fix: [
       'Splits the last stage into a builder and a final stage.',
       'Go: `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"`, the final stage is `gcr.io/distroless/static-debian12` (not with cgo: C toolchains or CGO_ENABLED=1).',
-      'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the last `npm prune` after the build, or a new one, gets `--omit=dev` (`--production` on node:14 and older); the final `-slim` stage copies the working directory.',
-      'Java: `mvn`/`gradle` and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` on the JDK\'s distribution (another vendor\'s build from Corretto or OpenJDK); a JDK stage without RUNs gets that JRE as its FROM image instead.',
+      'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the last `npm prune` after the build, or a new one, gets `--omit=dev` (`--production` up to node:14); the final `-slim` stage copies the working directory.',
+      'Java: `mvn`/`gradle` and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` on the JDK\'s distribution (another vendor\'s build from Corretto or OpenJDK); a JDK stage without RUNs gets that JRE as its FROM image.',
       'Python wheels (on the apt finding): an official non-Alpine `python` image whose RUNs are only apt installs, `apt-get update`/`clean`, removal of the apt lists and `pip install` (no `-e`, `--user`, `--target`, `--prefix`, `.`), apt and pip apart: the builder runs `pip wheel --wheel-dir /wheels`; the final `-slim` stage repeats the rest, apt-installs the non-build packages and the runtime libraries of known `-dev` packages (`libpq5` for `libpq-dev`), and installs the wheels through a bind mount (BuildKit).',
       'ENV and WORKDIR are repeated; CMD, EXPOSE and the like move; a USER moves only when it exists there (numeric, root, the image\'s own).',
       'Not offered with HEALTHCHECK, ONBUILD, SHELL or other RUN commands (unknown runtime needs), nor where a line to repeat is not plain (variables, escapes, quotes but around a whole ENV or ARG value, flags but `--chown`, `--chmod`, `--from`, several sources into a destination without a trailing /) or a path to write has a blank.',
       'Only the build output moves, so files read at run time from the source tree stay behind: not preferred; review it.',
-      'An apt-installed JDK named plainly (`openjdk-17-jdk-headless`) gets its JRE in its place, unless a RUN of the stage or of one built on it runs a JDK tool (`javac`, `mvn`...); review it too.',
+      'An apt-installed JDK named plainly (`openjdk-17-jdk-headless`) gets its JRE instead, unless a RUN of the stage or of one built on it runs a JDK tool (`javac`, `mvn`...); review it too.',
     ].join(' '),
   },
   check(ctx) {

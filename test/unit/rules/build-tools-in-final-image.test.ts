@@ -222,8 +222,6 @@ describe('build-tools-in-final-image: the JRE on the JDK\'s distribution', () =>
       ['eclipse-temurin:21-jammy', 'eclipse-temurin:21-jre-jammy'],
       ['eclipse-temurin:17.0.13_11-jdk-noble', 'eclipse-temurin:17-jre-noble'],
       ['eclipse-temurin:11-jdk-focal', 'eclipse-temurin:11-jre-focal'],
-      ['eclipse-temurin:21-jdk-ubi9-minimal', 'eclipse-temurin:21-jre-ubi9-minimal'],
-      ['eclipse-temurin:21-jdk-alpine-3.21', 'eclipse-temurin:21-jre-alpine-3.21'],
     ]) {
       const text = jar(jdk);
       assert.match(message(text), new RegExp(`ship the jar on ${jre.replace(/\./g, '\\.')} \\(about [\\d.]+ MB base, sized from eclipse-temurin:[^)]+\\) instead`), jdk);
@@ -231,6 +229,32 @@ describe('build-tools-in-final-image: the JRE on the JDK\'s distribution', () =>
     }
     // A row of the very tag: no "sized from".
     assert.match(message(jar('eclipse-temurin:21-jdk-alpine')), /on eclipse-temurin:21-jre-alpine \(about [\d.]+ MB base\) instead/);
+  });
+
+  it('says the saving is not known where the table has no row of the JRE and sizes it like the JDK', () => {
+    // The table has no ubi9-minimal or alpine-3.21 row: both tags were sized from the same mix of
+    // JDK and JRE rows (their tags' last token read as a role), so the JRE came out as large as the
+    // JDK and the message showed it so, as if moving saved nothing.
+    for (const [jdk, jre] of [
+      ['eclipse-temurin:21-jdk-ubi9-minimal', 'eclipse-temurin:21-jre-ubi9-minimal'],
+      ['eclipse-temurin:21-jdk-alpine-3.21', 'eclipse-temurin:21-jre-alpine-3.21'],
+    ]) {
+      const text = jar(jdk);
+      assert.match(message(text), new RegExp(`ship the jar on ${jre.replace(/\./g, '\\.')} \\(size not in the bundled table: saving not known\\) instead\\.$`), jdk);
+      assert.deepEqual(rewrites(text), [text.replace(jdk, jre)], jdk);
+    }
+  });
+
+  it('keeps a Temurin tag\'s Windows flavour, and names no Linux JRE for another vendor\'s Windows JDK', () => {
+    for (const flavour of ['windowsservercore-ltsc2022', 'nanoserver-ltsc2022', 'windowsservercore-1809', 'nanoserver']) {
+      const [jdk, jre] = [`eclipse-temurin:21-jdk-${flavour}`, `eclipse-temurin:21-jre-${flavour}`];
+      const text = jar(jdk);
+      assert.match(message(text), new RegExp(`ship the jar on ${jre} instead\\.$`), jdk);
+      assert.deepEqual(rewrites(text), [text.replace(jdk, jre)], jdk);
+    }
+    const other = jar('openjdk:21-jdk-windowsservercore-ltsc2022');
+    assert.match(message(other), /Nothing is built in this stage: a JRE image of the same Java version runs the jar\.$/);
+    assert.deepEqual(rewrites(other), []);
   });
 
   it('from a build image on Temurin (maven, gradle) too; another vendor\'s distribution is not Temurin\'s', () => {
