@@ -2,17 +2,20 @@
  * cargo-cache-kept: `cargo build` / `cargo install` in a stage whose layers form the final image
  * leave the crate registry ($CARGO_HOME/registry: index, .crate archives and their sources) and,
  * for `cargo build` and `cargo install --path`, the whole build directory (target/: every dependency compiled, incremental
- * data) in the image. Builder stages are not reported: that is where these belong.
+ * data) in the image. Builder stages are not reported: that is where these belong. A RUN that removes
+ * target/ or the build's profile folder leaves only the registry; one that removes its deps/ or build/
+ * is told what it removed, and that the rest depends on the crates (test/bench/measure/manual-cargo-target.md).
  */
 import { appendRepair, baseImageOf, cacheRule, flagValue, imageRepository, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
+import { programArgs } from '../core/shell';
 import { CARGO_TARGET_EXAMPLE as EX, formatBytes } from '../sizes';
 
 const REGISTRY = 'the crate registry (index, .crate archives and unpacked sources)';
 /** target/ of one small program: an example of the proportion, not this project's figure. */
 const EXAMPLE = `for a small program using serde (with derive), serde_json and regex, target/ of a release build was about ${formatBytes(EX.bytes)}, for a ${formatBytes(EX.outputBytes)} binary (measured with ${EX.tool} and Debian's crates)`;
 const TARGET = `target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}`;
-/** What stays of the registry (`what`), target/ and their basis. */
-const withTarget = (what: string) => `${what} and ${TARGET}; the registry is not yet measured by our bench`;
+/** What stays of the registry (`what`), target/ (`target`) and their basis. */
+const withTarget = (what: string, target: string) => `${what} and ${target}; the registry is not yet measured by our bench`;
 const REGISTRY_CLEANUP = 'rm -rf "${CARGO_HOME:-$HOME/.cargo}/registry" "${CARGO_HOME:-$HOME/.cargo}/git"';
 
 /**
@@ -47,13 +50,51 @@ function registryLeft(handled: (dir: string) => boolean, { instr, env, pathsSome
   return covers('') ? [] : Object.keys(PARTS).filter((part) => !covers(`/${part}`));
 }
 
-/** A removed or mounted path named target (`target/`, `/app/target/*`). */
-const isTarget = (p: string) => /(^|\/)target\/?(\*)?$/.test(p.replace(/["']/g, ''));
+/**
+ * The folders of a profile's output a RUN may remove on their own: the compiled dependencies, the
+ * build scripts and their output. Not incremental/ (debug builds only; 2.5 of 124 MB measured):
+ * without it, target/ with every compiled dependency still stays.
+ */
+const PARTS_OUT = ['deps', 'build'];
+/**
+ * A removed or mounted path named target (`target/`, `/app/target/*`) or target/<profile>[/<part>],
+ * one function each, under '' and the folder's name (pathsSome reads a RUN once per function).
+ */
+const TARGET_TESTS: Record<string, (p: string) => boolean> = {};
+for (const dir of ['', ...['release', 'debug'].flatMap((profile) => [profile, ...PARTS_OUT.map((part) => `${profile}/${part}`)])]) {
+  const re = new RegExp(`(^|/)target${dir && '/'}${dir}/?(\\*)?$`);
+  TARGET_TESTS[dir] = (p) => re.test(p.replace(/["']/g, ''));
+}
 
-/** True when `cargo build`'s target/ stays (no removal or mount of it). */
-function targetLeft(handled: (dir: string) => boolean, { cmd, env, pathsSome }: CacheCommandContext): boolean {
+/**
+ * What of `cargo build`'s target/ the RUN removes or mounts: true for all of it (target/, or the
+ * profile's folder: cargo 1.95 left 1,210 bytes beside a removed target/release), else the profile's
+ * folders it takes (a release build writes nothing to target/debug: removing it changes nothing).
+ */
+function targetTaken(handled: (dir: string) => boolean, { cmd, env, pathsSome }: CacheCommandContext): true | string[] {
   const targetDir = flagValue(cmd, '--target-dir') ?? env('CARGO_TARGET_DIR');
-  return !(targetDir !== undefined ? handled(targetDir) : pathsSome?.(isTarget) === true);
+  const taken = (dir: string) => (targetDir !== undefined ? handled(`${targetDir}/${dir}`) : pathsSome?.(TARGET_TESTS[dir]) === true);
+  // The folder of target/ it writes to: release for `--release`, `-r` and `cargo install` (unless `--debug`), else debug;
+  // none known with `--profile` or `--target` (cargo then writes to target/<triple>/<profile>, the build scripts to target/<profile>).
+  const args = programArgs(cmd).map((w) => w.value);
+  const profile = (flagValue(cmd, '--target') ?? flagValue(cmd, '--profile')) !== undefined ? undefined : args.includes('--release') || args.includes('-r') || (subcommandOf(cmd, /^cargo$/, ['install']) && !args.includes('--debug')) ? 'release' : 'debug';
+  if ((targetDir !== undefined ? handled(targetDir) : pathsSome?.(TARGET_TESTS['']) === true) || (profile && taken(profile))) return true;
+  return profile ? PARTS_OUT.map((part) => `${profile}/${part}`).filter(taken) : [];
+}
+
+/** True when `cargo build`'s target/ stays (no removal or mount of it), whole or in part. */
+const targetLeft = (handled: (dir: string) => boolean, c: CacheCommandContext) => targetTaken(handled, c) !== true;
+
+/** What the RUN takes of this build's target/ (nothing for `cargo install` of a registry crate or `cargo fetch`, which write none). */
+const takenOf = (c: CacheCommandContext) => (c.handled && !installs(c.cmd) ? targetTaken(c.handled, c) : []);
+
+/** Whether only the registry stays: `cargo install` of a registry crate, `cargo fetch`, or a build whose target/ the RUN removes or mounts. */
+const registryOnly = (c: CacheCommandContext) => installs(c.cmd) || takenOf(c) === true;
+
+/** What stays of target/, for the basis: the measured example when all of it does, else what the RUN removes and "depends on". */
+function targetStays(c: CacheCommandContext): string {
+  const parts = takenOf(c);
+  return parts === true || parts.length === 0 ? TARGET : `target/ less ${parts.join(' and ')} (removed here): the rest depends on the crates`;
 }
 
 /** What stays of the registry, for the message and the basis: the whole registry, the folders left of it, or nothing (a build whose target/ stays). */
@@ -71,8 +112,9 @@ function registryStays(c: CacheCommandContext): { name: string; basis: string } 
 function basisFor(c: CacheCommandContext): string {
   const registry = registryStays(c);
   // A cargo install whose registry goes is no finding (cacheHandled).
-  if (installs(c.cmd)) return `${registry!.basis}; its size depends on the crates and is not yet measured by our bench`;
-  return registry ? withTarget(registry.basis) : TARGET;
+  if (registryOnly(c)) return `${registry!.basis}; its size depends on the crates and is not yet measured by our bench`;
+  const target = targetStays(c);
+  return registry ? withTarget(registry.basis, target) : target;
 }
 
 export const rule = cacheRule({
@@ -93,12 +135,13 @@ export const rule = cacheRule({
   cleans: () => false,
   cacheHandled: (handled, c) => registryLeft(handled, c).length === 0 && (installs(c.cmd) || !targetLeft(handled, c)),
   message: (c) => {
-    const install = installs(c.cmd);
+    const install = registryOnly(c);
     const registry = registryStays(c)?.name;
     return `cargo leaves ${install ? registry : registry ? `${registry} and target/` : 'target/'} in the final image: ${basisFor(c)}. Build in a builder stage and copy the binary${install ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
   },
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
-  saving: (c: CacheCommandContext) => ({ basis: installs(c.cmd) ? basisFor(c) : `${basisFor(c)}; example: ${EX.basis}` }),
+  // Nor where the RUN removes part of target/: the example is a whole one.
+  saving: (c: CacheCommandContext) => ({ basis: registryOnly(c) || targetStays(c) !== TARGET ? basisFor(c) : `${basisFor(c)}; example: ${EX.basis}` }),
   // Not where target/ stays too: the registry's removal would leave the finding.
   repair: ({ model, instr, cmd }) => (subcommandOf(cmd, /^cargo$/, ['install']) && installs(cmd) ? appendRepair(model, instr, REGISTRY_CLEANUP) : undefined),
 });

@@ -13,7 +13,7 @@ const SET = 'express@4.21.2 (72 packages)';
 export const NPM_CACHE_EXAMPLE: MeasuredConstant & { installedBytes: number } = {
   bytes: 3_327_498,
   installedBytes: 2_252_700,
-  basis: `npm 11 cache (_cacache) after installing ${SET}, its files' bytes (du -sb adds 4 KiB per folder)`,
+  basis: `npm 11 cache (_cacache) after installing ${SET}, files' bytes`,
   measuredOn: '2026-12-05',
   source: SOURCE,
 };
@@ -78,7 +78,7 @@ export const COREPACK_VERSIONS = [
  */
 export const PNPM_STORE_INDEX_EXAMPLE: MeasuredConstant = {
   bytes: 117_452,
-  basis: `pnpm 9 and 10 store files no node_modules links to (72 index files) after installing ${SET}, with its pnpm-lock.yaml or not, files' bytes`,
+  basis: `pnpm 9 and 10 store's 72 index files (not linked into node_modules) after installing ${SET}, lockfile or not, files' bytes`,
   measuredOn: '2026-12-05',
   source: SOURCE,
 };
