@@ -25,9 +25,10 @@ interface Breakdown {
   reviewed?: Section;
 }
 
-/** Writes `files` and a Dockerfile of `text` into `dir/name`, opens it and waits for a finding of `rule`. */
-async function openIn(client: LspTestClient, dir: string, files: Record<string, string>, text: string, rule: string): Promise<string> {
+/** Writes `files` (and what `more` makes) and a Dockerfile of `text` into `dir/name`, opens it and waits for a finding of `rule`. */
+async function openIn(client: LspTestClient, dir: string, files: Record<string, string>, text: string, rule: string, more?: (dir: string) => void): Promise<string> {
   fs.mkdirSync(dir);
+  more?.(dir);
   for (const [name, content] of Object.entries({ ...files, Dockerfile: text })) fs.writeFileSync(path.join(dir, name), content);
   const uri = fileUri(path.join(dir, 'Dockerfile'));
   await client.open(uri, text);
@@ -73,6 +74,21 @@ describe('the size with the fixes to review', function () {
     const breakdown = await client.request<Breakdown>('dockerfileSizeHints/sizeBreakdown', { uri });
     assert.equal(breakdown.after, undefined);
     assert.equal(breakdown.reviewed?.bars[0].label, 'base python:3.12-slim');
+  });
+
+  it('gives the figure itself, not a saving, when the base now is not sized and the one after is', async () => {
+    const { dir, client } = server;
+    // maven's image is not in the size table, the JRE the split puts the jar on is: "about 275 MB
+    // less" (the 600 MB of sources less the JRE's 325 MB, the maven image not counted) was shown.
+    const text = 'FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY pom.xml .\nCOPY src ./src\nRUN mvn -B package -DskipTests && cp target/*.jar app.jar\nENTRYPOINT ["java", "-jar", "app.jar"]\n';
+    const uri = await openIn(client, path.join(dir, 'maven'), { 'pom.xml': '<project/>\n', '.dockerignore': '.git\n' }, text, 'build-tools-in-final-image', (d) => {
+      fs.mkdirSync(path.join(d, 'src'));
+      fs.writeFileSync(path.join(d, 'src', 'data.bin'), '');
+      fs.truncateSync(path.join(d, 'src', 'data.bin'), 600_000_000);
+    });
+    const lenses = await client.codeLensesWhen<Lens>(uri, (l) => / · with the fixes to review: /.test(l[0]?.command.title ?? ''), 30_000);
+    const title = lenses[0].command.title;
+    assert.match(title, /^Image: not sized \(base not sized \+ 600 MB of layers.*\) · with the fixes to review: at least about 325 MB$/, title);
   });
 
   it('is not given when no fix needs a review', async () => {
