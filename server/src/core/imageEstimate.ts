@@ -71,7 +71,8 @@ const NPM_CACHE_KEPT = new WeakMap<DockerfileModel, Set<string>>();
 function npmCacheStays(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand): boolean {
   let kept = NPM_CACHE_KEPT.get(model);
   if (!kept) {
-    kept = new Set(npmCacheKept.check({ model, env, settings: {} }).map((f) => `${f.instr?.index}:${f.data?.commandStart}`));
+    // A finding stands for every install of its RUN that fills the cache (`also`: after the first).
+    kept = new Set(npmCacheKept.check({ model, env, settings: {} }).flatMap((f) => [f.data?.commandStart, ...((f.data?.also as unknown[]) ?? [])].map((at) => `${f.instr?.index}:${at}`)));
     NPM_CACHE_KEPT.set(model, kept);
   }
   return kept.has(`${instr.index}:${cmd.start}`);

@@ -915,8 +915,15 @@ export interface CacheRuleSpec {
   applies?(model: DockerfileModel): boolean;
   /** The key of the build-context facts `message` and `saving` read (see `Rule.contextKey`). */
   contextKey?(env: AnalysisEnvironment): string;
-  /** The RUN's commands fill one cache (dnf's): reported once, at the first that leaves it (the repair cleans it all). */
-  oncePerRun?: boolean;
+  /**
+   * A finding per command (its repair is a flag on it: uv's --no-cache). Otherwise the RUN's
+   * commands that fill one cache folder (the same `holds`; the same message when there is none)
+   * are one finding, at the first that leaves it: one cleanup after the last empties it (a
+   * finding per command gave `npm ci && npm i -g x` two for one ~/.npm, each with that cleanup).
+   */
+  perCommand?: boolean;
+  /** The message and saving of a finding for several commands (`seen` in RUN order), when they differ per command. */
+  combine?(seen: CacheCommandContext[]): { message: string; saving: SizeEstimate };
   /** The repair for one finding, if a safe one exists here. */
   repair?(c: CacheCommandContext & { model: DockerfileModel; word: ShellWord }): { title: string; edits: TextEdit[] } | undefined;
 }
@@ -962,6 +969,8 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           let removals: Removals | undefined;
           /** The first of `rms` after the command at k (they are in command order, and k only grows). */
           let firstAfter = 0;
+          // The RUN's findings by cache folder, with the commands each stands for (see perCommand).
+          let once: Map<string, { finding: RawFinding; seen: CacheCommandContext[] }> | undefined;
           for (let k = 0; k < run.commands.length; k++) {
             const cmd = run.commands[k];
             if (!spec.fills(cmd)) continue;
@@ -995,13 +1004,26 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             const holds = spec.holds?.(c);
             if (builder && holds === undefined) continue;
             const saving = typeof spec.saving === 'function' ? spec.saving(seen) : spec.saving;
-            // A command the message quotes with the tool's name, by its path when run off the PATH (as the fix appends it).
-            const path = offPath(cmd);
-            const message = mountAsUser(spec.message(seen), instr, cmd);
-            const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: path ? message.replaceAll(`\`${programName(cmd)} `, `\`${path} `) : message, saving, holds, data: { commandStart: cmd.start } };
+            const message = spec.message(seen);
+            const key = holds ?? message;
+            const same = once?.get(key);
+            if (same) {
+              same.seen.push(seen);
+              ((same.finding.data!.also as number[] | undefined) ??= []).push(cmd.start);
+              continue;
+            }
+            const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: quoted(message, instr, cmd), saving, holds, data: { commandStart: cmd.start } };
             if (builder) finding.onlyIfCarried = true;
             out.push(finding);
-            if (spec.oncePerRun) break;
+            if (!spec.perCommand) (once ??= new Map()).set(key, { finding, seen: [seen] });
+          }
+          if (spec.combine && once) {
+            for (const { finding, seen } of once.values()) {
+              if (seen.length < 2) continue;
+              const both = spec.combine(seen);
+              finding.message = quoted(both.message, instr, seen[0].cmd);
+              finding.saving = both.saving;
+            }
           }
         }
       }
@@ -1009,7 +1031,9 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
     },
     fix: spec.repair
       ? (finding: Finding, { model }: RuleContext) => {
-          const found = findingCommand(model, finding);
+          // For several commands, the last: its repair appends after them all.
+          const last = (finding.data?.also as number[] | undefined)?.at(-1);
+          const found = findingCommand(model, last === undefined ? finding : { ...finding, data: { commandStart: last } });
           if (!found) return undefined;
           const word = spec.fills(found.cmd);
           // Run as another user (`gosu app npm ci`), the cache is that user's; what the repair
@@ -1028,6 +1052,13 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
         }
       : undefined,
   };
+}
+
+/** A finding's message for `cmd`: a cache mount given the user's uid, the tool quoted by its path when run off the PATH (as the fix appends it). */
+function quoted(message: string, instr: Instr, cmd: ShellCommand): string {
+  const path = offPath(cmd);
+  message = mountAsUser(message, instr, cmd);
+  return path ? message.replaceAll(`\`${programName(cmd)} `, `\`${path} `) : message;
 }
 
 /**

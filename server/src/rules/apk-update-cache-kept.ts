@@ -103,6 +103,8 @@ export const rule = cacheRule({
     fix: `Drops \`apk update &&\` and adds \`--no-cache\` to the RUN's \`apk add\` commands when every apk command after it in the RUN is \`apk add\` or \`apk del\` (with --no-cache they need no stored index), none without \`--no-cache\` is in a \`-c\` script, and no here-document opens on the update (its body would stay behind); otherwise appends \`&& ${CLEANUP}\` to the RUN. Neither is offered when a later RUN of the image runs \`apk add\` without \`--no-cache\` and without its own \`apk update\` (it would find no index), nor on a RUN that only runs \`apk update\` before a later \`apk add\` RUN: merging the two (index-update-in-separate-run) is the repair there, and this rule then applies to the merged RUN.`,
   },
   words: ['apk'],
+  // Its repair drops the `apk update` it is about; each message says what reads that update's indexes.
+  perCommand: true,
   fills: (cmd) => subcommandOf(cmd, /^apk$/, ['update']),
   cleans: () => false,
   holds: () => '/var/cache/apk',

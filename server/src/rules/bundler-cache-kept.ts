@@ -86,6 +86,8 @@ export const rule = cacheRule({
     fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Not offered when Bundler has a path of its own (--path, --deployment, BUNDLE_DEPLOYMENT, bundle config set path). Elsewhere (GEM_HOME, BUNDLE_PATH) no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
   },
   words: ['bundle', 'gem'],
+  // `gem install bundler && bundle install`: each says what it leaves (a bundle's basis is the Gemfile, a gem's its gems).
+  perCommand: true,
   fills: bundleInstall,
   cleans: () => false,
   cacheHandled: (_handled, { pathsSome }) => pathsSome?.(gemCachePath) === true,

@@ -200,6 +200,8 @@ export const rule = cacheRule({
     fix: 'Appends `&& rm -rf` of the folder (`COREPACK_HOME` when set) to the RUN, after its last yarn or pnpm, which would fetch it again (a removal before one moves there). A cache mount on it, or `corepack cache clean` after the last use, also satisfy the rule.',
   },
   words: ['yarn', 'pnp', 'corepack'],
+  // Each download (pnpm's, yarn's) is a finding with its own figure: a sum would name neither.
+  perCommand: true,
   fills: (cmd) => (fetched(cmd).length ? programWord(cmd) : undefined),
   // Only where the download happens, and only when the image does not run the tool again.
   optsOut: (c) => !downloadsHere(c) || (c.model !== undefined && usedLaterInImage(c.model, c.instr, runsAgain(c.cmd))),

@@ -23,7 +23,6 @@ export const rule = cacheRule({
   },
   words: ['microdnf'],
   fills: (cmd) => subcommandOf(cmd, /^microdnf$/, RPM_FILLS),
-  oncePerRun: true,
   cleans: rpmCleanAll,
   // dnf, dnf5 and yum cache under /var/cache (which one depends on the release): the folder that holds them all.
   holds: () => '/var/cache',

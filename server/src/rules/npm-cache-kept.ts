@@ -70,6 +70,19 @@ function installsNothing(c: CacheCommandContext): boolean {
 /** The folder this install caches in when `--cache` or npm_config_cache sets it; else npm's default (~/.npm, %LocalAppData%\npm-cache on Windows). */
 const cacheDir = ({ instr, cmd }: CacheCommandContext) => flagValue(cmd, '--cache') ?? envFor(instr, cmd, 'npm_config_cache', true);
 
+function message(c: CacheCommandContext, own = ownCache(c)): string {
+  const least = own?.lacks ? 'at least ' : '';
+  const cost = own ? `${least}about ${formatBytes(own.bytes)} for ${own.what} (beside ${least}about ${formatBytes(own.installed)} installed; from the npm package table${least && `, which lacks ${own.lacks}`})` : EXAMPLE;
+  return `npm leaves its cache (${cacheDir(c) ?? (windowsBase(c.instr) ? '%LocalAppData%\\npm-cache' : '~/.npm')}) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;
+}
+
+// For packages named on the command line, or a lockfile of the context the table knows, the npm
+// model sizes the cache; otherwise an example from another project is no estimate for this one:
+// no `bytes`, the example stays in the basis.
+function saving(c: CacheCommandContext, own = ownCache(c)): SizeEstimate {
+  return own ? { bytes: own.bytes, basis: own.basis } : { basis: `depends on the dependencies; example: ${EX.basis}` };
+}
+
 export const rule = cacheRule({
   id: 'npm-cache-kept',
   title: "npm's cache left in the layer",
@@ -79,7 +92,7 @@ export const rule = cacheRule({
     why: 'npm keeps each tarball and registry document (all versions) it downloads in ~/.npm. The running app never reads them.',
     incorrect: 'RUN npm ci --omit=dev',
     correct: 'RUN npm ci --omit=dev \\\n    && npm cache clean --force\n# or keep it out of the image and reuse it across builds:\nRUN --mount=type=cache,target=/root/.npm npm ci --omit=dev',
-    sizeImpact: `This install's own cache, from the npm package table when it knows at least half of the packages ("at least" when not all): those named, else those of the build context's package-lock.json (or npm-shrinkwrap.json) copied before the RUN, or, for \`npm install\`, of its package.json alone (ranges resolved against the table). Otherwise an example: ${EXAMPLE}; basis: ${EX.basis}.`,
+    sizeImpact: `The RUN's installs' cache, from the npm package table when it knows at least half of the packages ("at least" when not all): those named, else those of the build context's package-lock.json (or npm-shrinkwrap.json) copied before the RUN, or, for \`npm install\`, of its package.json alone (ranges resolved against the table). Otherwise an example: ${EXAMPLE}; basis: ${EX.basis}.`,
     fix: `Appends \`&& ${CLEAN}\` to the RUN (with the same \`--cache\` folder when the install names one). Removing ~/.npm, a cache mount on it, or \`npm_config_cache\` pointing at a folder the RUN removes also do.`,
   },
   words: ['npm'],
@@ -94,21 +107,19 @@ export const rule = cacheRule({
     // The tarballs and documents are in <cache>/_cacache: removing it (or the cache) empties it; _logs is not it.
     return dir !== undefined ? dir === '/dev/null' || handled(`${dir}/_cacache`) : handled('~/.npm/_cacache');
   },
-  message: (c) => {
-    const own = ownCache(c);
-    const least = own?.lacks ? 'at least ' : '';
-    const cost = own ? `${least}about ${formatBytes(own.bytes)} for ${own.what} (beside ${least}about ${formatBytes(own.installed)} installed; from the npm package table${least && `, which lacks ${own.lacks}`})` : EXAMPLE;
-    return `npm leaves its cache (${cacheDir(c) ?? (windowsBase(c.instr) ? '%LocalAppData%\\npm-cache' : '~/.npm')}) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;
+  message: (c) => message(c),
+  // Several installs of the RUN fill the one cache: their figures add up (a package two of them download is counted twice).
+  combine: (seen) => {
+    const own = seen.map((c) => ownCache(c));
+    const known = own.filter((o) => o !== undefined);
+    const n = own.length - known.length;
+    const add = (f: (o: OwnCache) => number) => known.reduce((t, o) => t + f(o), 0);
+    const sum = known.length ? { bytes: add((o) => o.bytes), installed: add((o) => o.installed), basis: (n ? 'at least: ' : '') + [...new Set(known.map((o) => o.basis))].join('; '), what: `${own.length} installs`, lacks: n ? `${n} of them` : known.find((o) => o.lacks)?.lacks } : undefined;
+    return { message: message(seen[0], sum), saving: saving(seen[0], sum) };
   },
   // A Windows path is no folder of a Linux image's: not told.
   holds: (c) => (windowsBase(c.instr) ? undefined : namedPath(c.instr, c.cmd, cacheDir(c) ?? '~/.npm')),
-  // For packages named on the command line, or a lockfile of the context the table knows, the npm
-  // model sizes the cache; otherwise an example
-  // from another project is no estimate for this one: no `bytes`, the example stays in the basis.
-  saving: (c): SizeEstimate => {
-    const own = ownCache(c);
-    return own ? { bytes: own.bytes, basis: own.basis } : { basis: `depends on the dependencies; example: ${EX.basis}` };
-  },
+  saving,
   repair: ({ model, instr, cmd }) => {
     const dir = flagValue(cmd, '--cache');
     return appendRepair(model, instr, dir ? `${CLEAN} --cache ${dir}` : CLEAN);

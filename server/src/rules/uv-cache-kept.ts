@@ -38,6 +38,8 @@ export const rule = cacheRule({
     fix: 'Inserts `--no-cache` after the subcommand (`uv pip install --no-cache`, `uv sync --no-cache`). `UV_NO_CACHE=1`, `uv cache clean` or removing the cache folder in the same RUN, or a cache mount on it also satisfy the rule.',
   },
   words: ['uv'],
+  // Its repair is a flag on each command.
+  perCommand: true,
   fills: uvInstall,
   optsOut: ({ cmd, env }) => hasFlag(cmd, '--no-cache', '-n') || isTruthy(env('UV_NO_CACHE')),
   cleans: (cmd) => {

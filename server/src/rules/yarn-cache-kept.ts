@@ -38,7 +38,7 @@ export const rule = cacheRule({
     incorrect: 'RUN yarn install --frozen-lockfile --production',
     correct: 'RUN yarn install --frozen-lockfile --production \\\n    && yarn cache clean\n# or keep it out of the image:\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile --production',
     sizeImpact: `Often larger than node_modules: ${EXAMPLE}; basis: ${EX.basis}.`,
-    fix: `Appends \`&& ${CLEAN}\` to the RUN. Not offered with \`--cache-folder\` (clean that folder with \`rm -rf\` instead). A cache mount on the cache folder, \`YARN_CACHE_FOLDER\` (\`yarn_cache_folder\`, \`npm_config_cache_folder\`, in any case) or \`yarn config set cache-folder\` pointing at a folder the RUN removes, or removing the folder (\`rm -rf\`, or a \`find\` that deletes all it holds) also satisfy the rule.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN. Not offered with \`--cache-folder\` (clean that folder with \`rm -rf\` instead). A cache mount on the cache folder, \`YARN_CACHE_FOLDER\` (\`yarn_cache_folder\`, \`npm_config_cache_folder\`, in any case) or \`yarn config set cache-folder\` pointing at a folder the RUN removes, or removing the folder (\`rm -rf\`, a \`find\` deleting all it holds) also do.`,
   },
   words: ['yarn'],
   fills: yarnInstall,

@@ -4,12 +4,14 @@
  * `yum clean all`.
  */
 import { appendRepair, cacheRule, RPM_FILLS, rpmCleanAll, subcommandOf } from '../core/packageManagers';
+import { rule as dnf } from './dnf-cache-kept';
+import type { Rule } from './rule';
 
 const CLEAN = 'yum clean all';
 const WHAT = 'the repository metadata (and any kept packages) yum downloaded';
 const BASIS = `${WHAT}; its size depends on the enabled repositories, not yet measured by our bench`;
 
-export const rule = cacheRule({
+const yum = cacheRule({
   id: 'yum-cache-kept',
   title: 'yum cache left in the layer',
   severity: 'warning',
@@ -24,7 +26,6 @@ export const rule = cacheRule({
   },
   words: ['yum'],
   fills: (cmd) => subcommandOf(cmd, /^yum$/, RPM_FILLS),
-  oncePerRun: true,
   cleans: rpmCleanAll,
   // dnf, dnf5 and yum cache under /var/cache (which one depends on the release): the folder that holds them all.
   holds: () => '/var/cache',
@@ -33,3 +34,17 @@ export const rule = cacheRule({
   saving: { basis: BASIS },
   repair: ({ model, instr }) => appendRepair(model, instr, CLEAN),
 });
+
+/**
+ * Where yum is dnf (RHEL 8 and later, Fedora: one program, one cache; rpmCleanAll takes either's
+ * `clean all` for both), a RUN that dnf-cache-kept reports holds yum's cache too: reported there,
+ * here only when that rule is off or ignored.
+ */
+export const rule: Rule = {
+  ...yum,
+  check(ctx) {
+    const found = yum.check(ctx);
+    const both = found.length ? new Set(dnf.check(ctx).map((f) => f.instr)) : undefined;
+    return found.map((f) => (both?.has(f.instr) ? { ...f, handOver: { to: dnf.id, keep: 'if-hidden' } } : f));
+  },
+};

@@ -26,7 +26,6 @@ export const rule = cacheRule({
   },
   words: ['zypper'],
   fills: (cmd) => subcommandOf(cmd, /^zypper$/, FILLS),
-  oncePerRun: true,
   cleans: (cmd) => programName(cmd) === 'zypper' && ['clean', 'cc'].includes(operands(cmd)[0]?.value ?? ''),
   holds: () => '/var/cache/zypp',
   cacheHandled: (handled) => handled('/var/cache/zypp'),

@@ -23,3 +23,19 @@ describe('rpm and zypper caches reported once per RUN', () => {
     });
   }
 });
+
+/**
+ * On RHEL 8 and later and on Fedora yum is dnf (the same program and cache: rpmCleanAll already
+ * takes either's `clean all` for the other's): a RUN of both is one finding, dnf-cache-kept's,
+ * whose fix empties the cache of both; yum-cache-kept's shows when that rule is off or ignored.
+ */
+describe('dnf and yum in one RUN', () => {
+  const ids = (run: string, settings = {}) => analyze(`FROM rockylinux:9\n${run}\n`, ENV, settings).findings.filter((f) => /^(dnf|yum)-cache-kept$/.test(f.ruleId)).map((f) => `${f.ruleId}@${f.range.start.character}`);
+  it('one finding for the cache both fill', () => {
+    assert.deepEqual(ids('RUN yum install -y curl && dnf install -y gcc'), ['dnf-cache-kept@27']);
+    assert.deepEqual(ids('RUN yum install -y curl && dnf install -y gcc', { severities: { 'dnf-cache-kept': 'off' } }), ['yum-cache-kept@4']);
+    assert.deepEqual(ids('# size-hints ignore=dnf-cache-kept\nRUN yum install -y curl && dnf install -y gcc'), ['yum-cache-kept@4']);
+    // dnf's install emptied by the clean after it: yum's is the one left.
+    assert.deepEqual(ids('RUN dnf install -y gcc && dnf clean all && yum install -y curl'), ['yum-cache-kept@43']);
+  });
+});
