@@ -4,8 +4,8 @@
  */
 import { hasFlag, operands, ranCommands, ranIndex } from './commands';
 import { envFor, flagValue, isTruthy } from './packageManagers';
-import { envBefore, type Instr, type RunScript, type Stage } from './model';
-import { inlineAssignments, programArgs, programName, type ShellCommand, type ShellWord } from './shell';
+import type { Instr, RunScript, Stage } from './model';
+import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
 import { parseImageReference } from '../sizes';
 
 /** Options whose value may be a separate word (so that word is not a package name). */
@@ -87,20 +87,33 @@ export function omitsDevDependencies(instr: Instr, cmd: ShellCommand): boolean {
   return npmDependencyTypes(instr, cmd).omitted.has('dev');
 }
 
+/**
+ * What an edit adds to an npm command to leave the devDependencies out: `flag` (`--omit=dev`, npm
+ * 6's `--production`) and, unless the command has an --omit of its own, an --omit for each type
+ * npm_config_omit leaves out, since any --omit replaces that variable (npm 11.19.1 and 9.9.4 under
+ * npm_config_omit=optional: `npm ci --omit=dev` and `npm prune --omit=dev` installed the optional
+ * dependencies).
+ */
+export function devOmitFlags(instr: Instr, cmd: ShellCommand, flag: string): string {
+  const types = npmDependencyTypes(instr, cmd);
+  const env = flag === '--omit=dev' && types.omitGiven && !hasFlag(cmd, '--omit') ? [...types.omitted].filter((t) => t !== 'dev') : [];
+  return [flag, ...env.map((t) => `--omit=${t}`)].join(' ');
+}
+
 /** `npm prune`. */
 export function isNpmPrune(cmd: ShellCommand): boolean {
   return programName(cmd) === 'npm' && operands(cmd)[0]?.value === 'prune';
 }
 
 /**
- * Where the RUN (as it runs) last prunes: its last `npm prune` or command `drops` accepts; -1 for
- * none. That one decides: npm prune installs again what it does not leave out (npm 10.9.9 and
- * 11.19.1: a plain prune after `npm prune --omit=dev` brought the devDependencies back).
+ * Where the RUN (as it runs) last runs `npm prune`; -1 for nowhere. That one decides: npm prune
+ * installs again what it does not leave out (npm 10.9.9 and 11.19.1: a plain prune after `npm
+ * prune --omit=dev` brought the devDependencies back).
  */
-export function lastPrune(run: RunScript, drops: (c: ShellCommand) => boolean = isNpmPrune): number {
+export function lastPrune(run: RunScript): number {
   const ran = ranCommands(run);
   let i = ran.length - 1;
-  while (i >= 0 && !isNpmPrune(ran[i]) && !drops(ran[i])) i--;
+  while (i >= 0 && !isNpmPrune(ran[i])) i--;
   return i;
 }
 
@@ -135,10 +148,8 @@ export function nodeImageBuild(stage: Stage): { install: Placed; build: Placed }
     for (const cmd of instr.run?.commands ?? []) {
       const sub = operands(cmd)[0]?.value;
       if (programName(cmd) !== 'npm') continue;
-      if ((sub === 'ci' || sub === 'install' || sub === 'i') && operands(cmd).length === 1 && !hasFlag(cmd, '--omit', '--production', '--only')) {
-        const env = new Map([...envBefore(instr), ...inlineAssignments(cmd)]);
-        if ((env.get('NODE_ENV') ?? '').replace(/["']/g, '') !== 'production') install = { instr, cmd };
-      }
+      // `--omit=optional` keeps the devDependencies: the build's install too (npm 11.19.1, 9.9.4).
+      if ((sub === 'ci' || sub === 'install' || sub === 'i') && operands(cmd).length === 1 && !omitsDevDependencies(instr, cmd)) install = { instr, cmd };
       if (install && sub === 'run' && /build/.test(operands(cmd)[1]?.value ?? '')) {
         // `npm run build && npm prune --omit=dev` in the same RUN, as its last prune: the devDependencies never reach a layer (`--omit=optional` keeps them).
         const at = lastPrune(instr.run!);

@@ -17,7 +17,7 @@ import { containerCommand, execForm } from '../core/execForm';
 import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { verifiedAppend } from '../core/packageManagers';
-import { isNpmPrune, nodeImageBuild, npmDependencyTypes, omitsOptional, omitsPeer } from '../core/npmCommand';
+import { devOmitFlags, isNpmPrune, nodeImageBuild, npmDependencyTypes, omitsOptional, omitsPeer } from '../core/npmCommand';
 import { inlineAssignments, programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
@@ -654,8 +654,8 @@ function nodeFix(model: DockerfileModel, stage: Stage): Fix | undefined {
  * (in its RUN or a later one) decides, since npm prune installs again what it does not leave out
  * (npm 10.9.9 and 11.19.1: `npm prune --omit=optional && npm prune --omit=dev` brought the optional
  * dependencies back, a plain prune after `--omit=dev` the devDependencies): that prune gets the
- * flag after its subcommand, keeping its other flags. (Under npm_config_omit=optional without an
- * --omit, the flag replaces it.) Where it might then not prune the app's devDependencies
+ * flag after its subcommand, keeping its other flags, and the omissions of npm_config_omit, which
+ * an --omit replaces. Where it might then not prune the app's devDependencies
  * (--include=dev, an operand, another WORKDIR than the build's: the stage runs only npm, no cd;
  * --prefix, global, a workspace, a dry run), where a command that may need them (`npm test`, `npm
  * run lint`) follows it, or where no prune follows the build, `npm prune <flag>` is appended to the
@@ -686,7 +686,7 @@ function devPrune(model: DockerfileModel, stage: Stage, { install, build }: NonN
     const omits = `${omitsOptional(install.instr, install.cmd) ? ' --omit=optional' : ''}${omitsPeer(install.instr, install.cmd) ? ' --omit=peer' : ''}`;
     return !instr || instr.index <= use.index ? (verifiedAppend(model, use, `npm prune ${flag}${omits}`) ?? null) : null;
   }
-  return insertAfterWord(model, instr.run!, operands(cmd)[0], ` ${flag}`);
+  return insertAfterWord(model, instr.run!, operands(cmd)[0], ` ${devOmitFlags(instr, cmd, flag)}`);
 }
 
 const JAVA_BUILD = /^(mvn|mvnw|gradle|gradlew)$/;

@@ -7,7 +7,7 @@
 import { commandRange, firstRanAfter, hasFlag, insertAfterWord, operands, optionFreeOperands, ranCommands, ranIndex } from '../core/commands';
 import { envFor, findingCommand, firstFollowing, npmInstallWord, programWord } from '../core/packageManagers';
 import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnInstall } from '../core/yarn';
-import { booleanOption, installsGlobally, lastPrune, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
+import { booleanOption, devOmitFlags, installsGlobally, isNpmPrune, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
 import { copiedBefore, installedLockfile, installedManifest, lockfileEstimate, lockfileKey, manifestEstimate } from '../core/npmLockfile';
 import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
@@ -145,23 +145,64 @@ function declaresNoDev(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand
   return !!manifest && !manifest.workspaces && manifest.devDependencies.length === 0 && copiedBefore(instr, manifest.path, cmd);
 }
 
-/**
- * Where the RUN last prunes ({@link lastPrune}, {@link dropsDev}), and whether that drops the
- * devDependencies of the installs before it, before the layer is written. Once per RUN: a look at
- * the rest of the RUN per install was quadratic.
- */
-function lastDevPrune(instr: Instr, berry: boolean): { at: number; drops: boolean } {
-  const at = lastPrune(instr.run!, (c) => dropsDev(instr, c, berry));
-  return { at, drops: at >= 0 && dropsDev(instr, ranCommands(instr.run!)[at], berry) };
+/** Where the RUN (as it runs) last drops the devDependencies ({@link dropsDev}); -1 for nowhere. */
+function lastDrop(instr: Instr, berry: boolean): number {
+  const ran = ranCommands(instr.run!);
+  let i = ran.length - 1;
+  while (i >= 0 && !dropsDev(instr, ran[i], berry)) i--;
+  return i;
 }
 
 /**
  * The RUNs that install again without devDependencies or prune them (`npm prune --omit=dev`,
- * `npm ci --omit=dev`) last: after one of them, later in a builder stage or in a stage built on
- * it, a `COPY --from` may take node_modules without them.
+ * `npm ci --omit=dev`): after one of them, later in a builder stage or in a stage built on it, a
+ * `COPY --from` may take node_modules without them (a plain `npm prune` after it is reported).
  */
 function pruningRuns(model: DockerfileModel, berry: boolean): Instr[] {
-  return runInstructions(model).filter((i) => lastDevPrune(i, berry).drops);
+  return runInstructions(model).filter((i) => lastDrop(i, berry) >= 0);
+}
+
+/** A command that writes node_modules: npm's install or prune, or one {@link dropsDev} accepts. */
+function writesModules(instr: Instr, c: ShellCommand, berry: boolean): boolean {
+  return isNpmPrune(c) || INSTALL_ALL.has(npmInstallWord(c)?.value ?? '') || dropsDev(instr, c, berry);
+}
+
+/**
+ * A plain `npm prune` of the project: it installs what it does not leave out, so the devDependencies
+ * an earlier command left out (measured with npm 6.14.18 to 11.19.1: `npm ci --omit=dev`, then
+ * `npm prune`, in the same RUN or the next, installed them).
+ */
+function keepsDevPrune(instr: Instr, c: ShellCommand): boolean {
+  return isNpmPrune(c) && operands(c).length === 1 && !omitsDev(instr, c);
+}
+
+/** The commands run after `cmd` in its stage or (`back`) before it up its FROM chain, nearest first, with their instructions. */
+function* ranFrom(instr: Instr, cmd: ShellCommand, back: boolean): Generator<[Instr, ShellCommand]> {
+  const near = <T>(list: readonly T[]) => (back ? [...list].reverse() : list);
+  const at = ranIndex(instr.run!, cmd);
+  for (let stage = instr.stage; stage; stage = back ? stage.from.stage : undefined) {
+    for (const i of near(stage.instructions)) {
+      const ran = i.run ? ranCommands(i.run) : [];
+      if (back ? i.index <= instr.index : i.index >= instr.index) for (const c of near(i !== instr ? ran : back ? ran.slice(0, at) : ran.slice(at + 1))) yield [i, c];
+    }
+  }
+}
+
+/** Whether the command before `cmd` that wrote node_modules left the devDependencies out. */
+function afterDrop(instr: Instr, cmd: ShellCommand, berry: boolean): boolean {
+  for (const [i, c] of ranFrom(instr, cmd, true)) if (writesModules(i, c, berry)) return dropsDev(i, c, berry);
+  return false;
+}
+
+/** The plain npm prunes that run next after `cmd` in its stage: an --omit=dev on `cmd` needs one on each. */
+function prunesAfter(instr: Instr, cmd: ShellCommand): [Instr, ShellCommand][] {
+  const out: [Instr, ShellCommand][] = [];
+  for (const [i, c] of ranFrom(instr, cmd, false)) {
+    if (!writesModules(i, c, false)) continue;
+    if (!keepsDevPrune(i, c)) break;
+    out.push([i, c]);
+  }
+  return out;
 }
 
 /**
@@ -270,8 +311,8 @@ export const rule: Rule = {
     why: 'Test runners, bundlers, linters and type definitions build and test the app, not run it, yet ship with every deployment. Where the image builds the app (`npm run build`) it needs them: build in a builder stage, and install with `--omit=dev` in a final stage that copies the build output.',
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
-    sizeImpact: `The unpacked size of the packages the build context's package-lock.json (or npm-shrinkwrap.json) marks \`dev: true\` (from the npm package table), when it is copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table. Either when the table knows at least half of them ("at least" when it lacks some). Otherwise ${BASIS} (${DEV.basis}). For yarn and pnpm not known: their lockfiles are not read. No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
-    fix: 'Inserts `--omit=dev` after the subcommand (node:14 and older, yarn 1: `--production`; pnpm: `--prod`; none where the yarn may be 2+, which fails on it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding then suggests a builder stage; build-tools-in-final-image reports `npm run build` in a stage FROM a node image (with a builder-stage rewrite) while it is on. `prepare`/`postinstall` scripts that call dev tools (husky) then fail: add `--ignore-scripts` or `npm pkg delete scripts.prepare`. No finding where a `COPY --from` carries a builder\'s node_modules but a later prune or install without the devDependencies in the stage (or one built on it) drops them, nor for images whose CMD or ENTRYPOINT runs tests or a development server (`npm test`, `npm run dev`, jest, nodemon...), which need them.',
+    sizeImpact: `The unpacked size (npm package table) of the packages marked \`dev: true\` in the build context's package-lock.json (or npm-shrinkwrap.json) copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table. Either when the table knows at least half of them ("at least" when it lacks some). Otherwise it depends on the project; a small TypeScript service: ${DEV.basis}. For yarn and pnpm not known: their lockfiles are not read. No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
+    fix: 'Inserts `--omit=dev` after the subcommand (node:14 and older, yarn 1: `--production`; pnpm: `--prod`; none where the yarn may be 2+, which fails on it), and in the plain `npm prune`s next after it (such a prune installs them again: one after `--omit=dev` is reported), keeping what npm_config_omit omits (an `--omit` replaces it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding suggests a builder stage (build-tools-in-final-image, while on, rewrites a stage FROM node that runs `npm run build`). `prepare`/`postinstall` scripts that call dev tools (husky) then fail: add `--ignore-scripts` or `npm pkg delete scripts.prepare`. No finding where a `COPY --from` carries a builder\'s node_modules but a later prune or install without the devDependencies in the stage (or one built on it) drops them, nor for images whose CMD or ENTRYPOINT runs tests or a development server (`npm test`, `npm run dev`, jest, nodemon...), which need them.',
   },
   // Whether the image starts tests or a development server is read from the final stage, for a
   // builder's family too. A builder's install gets no fix: what copies its node_modules (another
@@ -289,22 +330,23 @@ export const rule: Rule = {
     for (const instr of runInstructions(model)) {
       const inFinal = instr.stage.layersInFinal;
       const run = instr.run;
-      let pruned: ReturnType<typeof lastDevPrune> | undefined;
+      let dropAt: number | undefined;
       for (const cmd of run.commands) {
         const name = programName(cmd);
         if (name !== 'npm' && name !== 'yarn' && name !== 'pnpm') continue;
         const berry = name === 'yarn' && (berryFile || copiesBerryProject(instr, cmd, env.context));
-        const npmWord = name === 'npm' ? npmInstallWord(cmd) : undefined;
+        // A plain npm prune after a command that left the devDependencies out installs them again.
+        const restores = name === 'npm' && keepsDevPrune(instr, cmd) && afterDrop(instr, cmd, berryFile);
+        const npmWord = name === 'npm' ? (restores ? operands(cmd)[0] : npmInstallWord(cmd)) : undefined;
         const other = name === 'npm' ? undefined : yarnPnpmInstall(instr, cmd, berry);
         let types: ReturnType<typeof npmDependencyTypes> | undefined;
         if (npmWord) {
-          if (!INSTALL_ALL.has(npmWord.value) || installsGlobally(cmd)) continue;
+          if (!restores && (!INSTALL_ALL.has(npmWord.value) || installsGlobally(cmd))) continue;
           types = npmDependencyTypes(instr, cmd);
           if (npmPackageOperands(cmd, npmWord).length > 0 || types.omitted.has('dev')) continue;
         } else if (!other?.keeps) continue;
-        // Before a plain npm prune, which installs them again: no fix on this install.
-        const restored = ranIndex(run, cmd) < (pruned ??= lastDevPrune(instr, berryFile)).at;
-        if (restored && pruned.drops) continue;
+        // Dropped later in the RUN (a plain npm prune after that is reported itself).
+        if (ranIndex(run, cmd) < (dropAt ??= lastDrop(instr, berryFile))) continue;
         if ((testOrDevImage ??= startsTestsOrDevServer(file ?? model))) continue;
         // In a builder stage, reported only when a COPY --from carries its node_modules into the final image.
         let holds: string | undefined;
@@ -323,7 +365,7 @@ export const rule: Rule = {
         const cost = own?.cost ?? (other ? unsizedCost(env, instr, cmd, other) : BASIS);
         const flag = npmFlag(instr.stage);
         const ways = other ? prodWays(other.pm, berry) : { flag, install: `\`npm ci ${flag}\``, prune: `\`npm prune ${flag}\`` };
-        const pm = other?.pm ?? 'npm';
+        const pm = other?.pm ?? (restores ? 'npm prune' : 'npm');
         // corepack may run yarn 2+ here (package.json's packageManager, not known): both ways.
         const unsure = other?.pm === 'yarn' && !berry && corepackMayRunBerry(instr, cmd, env.context);
         const where = inFinal ? 'into the final image' : 'here';
@@ -332,7 +374,7 @@ export const rule: Rule = {
           : !inFinal
             ? `${pm} installs devDependencies here: ${cost}. Unless what copies them needs them, ${ways.flag ? `add ${ways.flag} or ` : ''}run ${ways.prune} before the copy.`
             : types?.included.has('dev')
-            ? `npm installs devDependencies ${where}: ${cost}. Its include=dev setting wins over --omit=dev and NODE_ENV=production: drop it.`
+            ? `${pm} installs devDependencies ${where}: ${cost}. Its include=dev setting wins over --omit=dev and NODE_ENV=production: drop it.`
             : other?.asked
             ? `${pm} installs devDependencies ${where}: ${cost}. Drop its ${ways.flag}=false.`
             : !ways.flag
@@ -346,7 +388,7 @@ export const rule: Rule = {
         if (!builds.has(instr.stage)) builds.set(instr.stage, nodeImageBuild(instr.stage));
         const handOver = inFinal && builds.get(instr.stage)?.install.cmd === cmd ? ({ to: 'build-tools-in-final-image', keep: 'if-hidden', at: 'from' } as const) : undefined;
         // A fix only where the flag is known to work: not for a yarn that may be 2+ (it fails on --production).
-        const needsDev = restored || dev !== undefined || !!types?.included.has('dev') || !!other?.asked || !inFinal || !ways.flag || unsure;
+        const needsDev = dev !== undefined || !!types?.included.has('dev') || !!other?.asked || !inFinal || !ways.flag || unsure;
         out.push({ range: commandRange(model, run, cmd), instr, message, saving, handOver, holds, onlyIfCarried: !inFinal, data: { commandStart: cmd.start, needsDev, cost } });
       }
     }
@@ -356,11 +398,17 @@ export const rule: Rule = {
     if (finding.data?.needsDev) return undefined;
     const found = findingCommand(model, finding);
     if (!found) return undefined;
-    const npm = npmInstallWord(found.cmd);
+    const npm = isNpmPrune(found.cmd) ? operands(found.cmd)[0] : npmInstallWord(found.cmd);
     const other = npm ? undefined : yarnPnpmInstall(found.instr, found.cmd, false);
     const word = npm ?? other?.word;
     const flag = other ? prodWays(other.pm, false).flag : npmFlag(found.instr.stage!);
-    if (!word) return undefined;
-    return { title: `Install without devDependencies (${flag})`, edits: [insertAfterWord(model, found.run, word, ` ${flag}`)] };
+    if (!word || !flag) return undefined;
+    const edits = [insertAfterWord(model, found.run, word, ` ${other ? flag : devOmitFlags(found.instr, found.cmd, flag)}`)];
+    // The plain prunes after it would install them again: each gets the flag too, or no fix.
+    for (const [i, c] of npm ? prunesAfter(found.instr, found.cmd) : []) {
+      if (npmDependencyTypes(i, c).included.has('dev') || !i.run!.commands.includes(c) || (i.run!.form === 'exec' && !i.run!.inner)) return undefined;
+      edits.push(insertAfterWord(model, i.run!, operands(c)[0], ` ${devOmitFlags(i, c, flag)}`));
+    }
+    return { title: `Install without devDependencies (${flag})`, edits };
   },
 };

@@ -169,6 +169,36 @@ describe('build-tools-in-final-image: the builder-stage rewrite', () => {
     }
   });
 
+  // npm 11.19.1 and 9.9.4 (ms, dev is-number, optional escape-string-regexp from the registry): under
+  // npm_config_omit=optional (or NPM_CONFIG_OMIT), `npm prune --omit=dev` installs the optional
+  // dependency again (its --omit replaces the variable); `--omit=dev --omit=optional` keeps it out.
+  it('keeps the omissions of npm_config_omit on the prune it edits (helper-138)', () => {
+    for (const env of ['ENV npm_config_omit=optional', 'ENV NPM_CONFIG_OMIT=optional']) {
+      const fixed = rewrites(replaced(fixture('node'), 'RUN npm run build', `${env}\nRUN npm run build && npm prune`));
+      assert.equal(fixed.length, 1, env);
+      assert.ok(fixed[0].includes('\nRUN npm run build && npm prune --omit=dev --omit=optional\n'), `${env}:\n${fixed[0]}`);
+    }
+    const own = rewrites(replaced(fixture('node'), 'RUN npm run build', 'ENV npm_config_omit=optional\nRUN npm run build && npm prune --omit=peer'));
+    assert.ok(own[0].includes('\nRUN npm run build && npm prune --omit=dev --omit=peer\n'), own[0]);
+  });
+
+  // npm 11.19.1 and 9.9.4: `npm ci --omit=optional` keeps the devDependencies (the build needs
+  // them), and `npm prune --omit=dev --omit=optional` after it leaves the dependencies alone.
+  it('takes an install whose --omit keeps the devDependencies as the build\'s install (helper-138)', () => {
+    for (const [install, prune] of [
+      ['RUN npm ci --omit=optional', 'npm prune --omit=dev --omit=optional'],
+      ['RUN npm ci --omit=peer', 'npm prune --omit=dev --omit=peer'],
+      ['RUN npm install --include=dev', 'npm prune --omit=dev'],
+    ]) {
+      const fixed = rewrites(replaced(fixture('node'), 'RUN npm ci', install));
+      assert.equal(fixed.length, 1, install);
+      assert.ok(fixed[0].includes(`\nRUN npm run build && ${prune}\n`), `${install}:\n${fixed[0]}`);
+    }
+    for (const install of ['RUN npm ci --omit=dev', 'RUN npm ci --omit optional --omit dev', 'RUN npm ci --production', 'RUN NODE_ENV=production npm ci']) {
+      assert.deepEqual(analyze(replaced(fixture('node'), 'RUN npm ci', install), ENV).findings.filter((f) => f.ruleId === RULE), [], install);
+    }
+  });
+
   it('is not offered on a Node stage whose build RUN is a heredoc ending in a backslash (npm prune would become arguments of the build)', () => {
     const text = replaced(fixture('node'), 'RUN npm run build', 'RUN <<EOT\nnpm run build \\\nEOT');
     assert.ok(analyze(text, ENV).findings.some((f) => f.ruleId === RULE), 'no finding: the case proves nothing');

@@ -7,6 +7,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
+import { applyEdits } from '../../../server/src/core/edits';
 
 const ENV = { context: {} };
 const BUILD = 'FROM node:20 AS build\nWORKDIR /app\nCOPY package.json package-lock.json ./\nRUN npm ci\nCOPY . .\nRUN npm run build\n';
@@ -44,7 +45,8 @@ describe('npm-dev-dependencies: node_modules of a builder stage copied into the 
   });
 
   // npm 10.9.9 and 11.19.1 (offline, file: dependencies): a plain `npm prune` after `npm prune --omit=dev` installs the devDependencies again.
-  it('a dev-omitting prune counts only as the RUN\'s last prune; before a plain one the install is reported, without a fix (helper-136)', () => {
+  // helper-138: the plain prune is reported (or the install, whose fix gives the prune --omit=dev too), with a fix.
+  it('a dev-omitting prune counts only as the RUN\'s last prune; before a plain one, a finding (helper-136)', () => {
     const final = '\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=build /app /app\nCMD ["node", "dist/index.js"]\n';
     for (const [text, found] of [
       [`${BUILD}RUN npm prune --omit=dev && npm prune${final}`, 1],
@@ -57,7 +59,7 @@ describe('npm-dev-dependencies: node_modules of a builder stage copied into the 
     for (const run of ['npm ci && npm prune --omit=dev && npm prune', 'npm ci && npm prune --omit=optional']) {
       const found = dev(image(run));
       assert.equal(found.length, 1, run);
-      assert.equal(found[0].fix, undefined, run);
+      assert.ok(found[0].fix, run);
     }
     assert.ok(dev(image('npm ci'))[0].fix);
   });
@@ -69,5 +71,65 @@ describe('npm-dev-dependencies: node_modules of a builder stage copied into the 
       assert.match(found.f.message, /Unless what copies them needs them, add --omit=dev or run `npm prune --omit=dev` before the copy\./, text);
       assert.equal(found.fix, undefined, text);
     }
+  });
+});
+
+// Measured by helper-138 with the npm registry (dependency ms, devDependency is-number, optional
+// escape-string-regexp; npm 11.19.1, 10.9.9, 9.9.4, 8.19.4, and 6.14.18 with --production): a plain
+// `npm prune` after `npm ci --omit=dev` installs the devDependencies again, in a later RUN too
+// (npm prune installs what it does not leave out); under npm_config_omit=optional an `--omit=dev`
+// replaces the variable, and the optional dependency is installed.
+describe('npm-dev-dependencies: a plain npm prune installs the devDependencies again (helper-138)', () => {
+  const image = (runs: string, from = 'node:20-slim') => `FROM ${from}\nWORKDIR /app\nCOPY package.json package-lock.json ./\n${runs}\nCOPY . .\nCMD ["node", "index.js"]\n`;
+  const fixed = (text: string) => {
+    const [found, ...more] = dev(text);
+    assert.equal(more.length, 0, text);
+    assert.ok(found?.fix, `no finding or no fix: ${text}`);
+    return applyEdits(text, found.fix.edits);
+  };
+
+  it('reports the prune after an install or prune without them, with --omit=dev on it', () => {
+    for (const [runs, to] of [
+      ['RUN npm ci --omit=dev && npm prune', 'RUN npm ci --omit=dev && npm prune --omit=dev'],
+      ['RUN npm ci --omit=dev\nRUN npm prune', 'RUN npm ci --omit=dev\nRUN npm prune --omit=dev'],
+      ['RUN npm ci && npm prune --omit=dev && npm prune', 'RUN npm ci && npm prune --omit=dev && npm prune --omit=dev'],
+      ['RUN npm install --production && npm prune', 'RUN npm install --production && npm prune --omit=dev'],
+    ]) {
+      const [found] = dev(image(runs));
+      assert.match(found?.f.message ?? '', /^npm prune installs devDependencies into the final image/, runs);
+      assert.equal(fixed(image(runs)), image(to), runs);
+    }
+    assert.equal(fixed(image('RUN npm install --production && npm prune', 'node:14')), image('RUN npm install --production && npm prune --production', 'node:14'));
+    for (const runs of ['RUN npm ci --omit=dev && npm prune --omit=dev', 'RUN npm ci --omit=dev\nRUN NODE_ENV=production npm prune', 'RUN npm ci && npm prune && npm prune --omit=dev']) {
+      assert.deepEqual(dev(image(runs)), [], runs);
+    }
+  });
+
+  it('gives an install\'s --omit=dev to the plain prunes after it too, which would install them again', () => {
+    for (const [runs, to] of [
+      ['RUN npm ci && npm prune', 'RUN npm ci --omit=dev && npm prune --omit=dev'],
+      ['RUN npm ci\nRUN npm prune', 'RUN npm ci --omit=dev\nRUN npm prune --omit=dev'],
+      ['RUN npm ci && npm prune --omit=optional', 'RUN npm ci --omit=dev && npm prune --omit=dev --omit=optional'],
+    ]) {
+      assert.equal(fixed(image(runs)), image(to), runs);
+    }
+  });
+
+  it('keeps npm_config_omit\'s omissions on what it edits (an --omit replaces the variable)', () => {
+    for (const [runs, to] of [
+      ['ENV npm_config_omit=optional\nRUN npm ci', 'ENV npm_config_omit=optional\nRUN npm ci --omit=dev --omit=optional'],
+      ['ENV NPM_CONFIG_OMIT=optional\nRUN npm ci\nRUN npm prune', 'ENV NPM_CONFIG_OMIT=optional\nRUN npm ci --omit=dev --omit=optional\nRUN npm prune --omit=dev --omit=optional'],
+    ]) {
+      assert.equal(fixed(image(runs)), image(to), runs);
+    }
+  });
+
+  it('in a builder, the last pruning RUN decides: a plain prune after --omit=dev is reported', () => {
+    const final = '\nFROM node:20-slim\nWORKDIR /app\nCOPY --from=build /app /app\nCMD ["node", "dist/index.js"]\n';
+    const found = dev(`${BUILD}RUN npm prune --omit=dev\nRUN npm prune${final}`);
+    assert.equal(found.length, 1);
+    assert.equal(found[0].f.range.start.line, 7);
+    assert.deepEqual(dev(`${BUILD}RUN npm prune\nRUN npm prune --omit=dev${final}`), []);
+    assert.equal(dev(`${BUILD}RUN npm prune --omit=dev\n\nFROM build AS prod\nRUN npm prune${final.replace('--from=build', '--from=prod')}`).length, 1);
   });
 });
