@@ -23,14 +23,15 @@ export function codeLenses(doc: DocumentAnalysis, estimates: AfterFixesEstimates
   if (final) {
     const afterFixes = estimates.get(doc);
     const known = afterFixes.state === 'known' ? afterFixes : undefined;
-    const now = known && estimateImage(model, doc.env);
+    // The image now only when there is a figure to compare with it (the loop below sizes it again).
+    const now = (known?.after ?? known?.reviewed) && estimateImage(model, doc.env);
     // Layers the model cannot size make the figure a lower bound, after the fixes as before them;
     // without the base's size after the fixes there is no figure, only what they take off (when the
     // base now is not sized either: a fix may put the stage on a base the table has, or has not).
     const figure = (what: string, e: StageEstimate | undefined, than = now!.knownBytes) =>
       e && e.knownBytes < than && (!e.baseUnsized || now!.baseUnsized) ? [`${what}: ${e.baseUnsized ? `about ${formatBytes(now!.knownBytes - e.knownBytes)} less` : `${e.complete ? 'about' : 'at least about'} ${formatBytes(e.knownBytes)}`}`] : [];
     const fixed = known?.after;
-    if (now) after = [...figure(`after ${fixed?.fixes} fix${fixed?.fixes === 1 ? '' : 'es'}`, fixed?.estimate), ...figure('with the fixes to review', known.reviewed, fixed?.estimate.knownBytes)].join(' · ') || undefined;
+    if (now) after = [...figure(`after ${fixed?.fixes} fix${fixed?.fixes === 1 ? '' : 'es'}`, fixed?.estimate), ...figure('with the fixes to review', known?.reviewed, fixed?.estimate.knownBytes)].join(' · ') || undefined;
   }
   for (const stage of model.stages) {
     if (!stage.layersInFinal) continue;
