@@ -348,6 +348,14 @@ export function ranCommands(run: RunScript): readonly ShellCommand[] {
   return run.hidden ?? run.commands;
 }
 
+/** Where the RUN (as it runs) last runs a command `test` accepts; -1 for nowhere. */
+export function lastRan(run: RunScript, test: (c: ShellCommand) => boolean): number {
+  const ran = ranCommands(run);
+  let i = ran.length - 1;
+  while (i >= 0 && !test(ran[i])) i--;
+  return i;
+}
+
 /** What the RUN runs after `cmd`, in the order it runs ({@link ranCommands}). */
 export function ranAfter(run: RunScript, cmd: ShellCommand): ShellCommand[] {
   const ran = ranCommands(run);

@@ -2,7 +2,7 @@
  * How an `npm install` command line reads: which words name packages, and whether the install
  * leaves devDependencies out. Shared by the npm-dev-dependencies rule and the layer estimate.
  */
-import { hasFlag, operands, ranCommands, ranIndex } from './commands';
+import { hasFlag, lastRan, operands, ranCommands, ranIndex } from './commands';
 import { envFor, flagValue, isTruthy } from './packageManagers';
 import type { Instr, RunScript, Stage } from './model';
 import { programArgs, programName, type ShellCommand, type ShellWord } from './shell';
@@ -111,10 +111,7 @@ export function isNpmPrune(cmd: ShellCommand): boolean {
  * prune --omit=dev` brought the devDependencies back).
  */
 export function lastPrune(run: RunScript): number {
-  const ran = ranCommands(run);
-  let i = ran.length - 1;
-  while (i >= 0 && !isNpmPrune(ran[i])) i--;
-  return i;
+  return lastRan(run, isNpmPrune);
 }
 
 /** `--omit=optional` / `--no-optional`: optional dependencies are not installed. */

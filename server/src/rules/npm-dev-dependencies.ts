@@ -4,7 +4,7 @@
  * layers form the final image they ship with the app. `yarn install` and `pnpm install` too:
  * their flags were checked by running yarn 1.22.22, @yarnpkg/cli-dist 4.18.1 and pnpm 9.15.9.
  */
-import { commandRange, firstRanAfter, hasFlag, insertAfterWord, operands, optionFreeOperands, ranCommands, ranIndex } from '../core/commands';
+import { commandRange, firstRanAfter, hasFlag, insertAfterWord, lastRan, operands, optionFreeOperands, ranCommands, ranIndex } from '../core/commands';
 import { envFor, findingCommand, firstFollowing, npmInstallWord, programWord } from '../core/packageManagers';
 import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnInstall } from '../core/yarn';
 import { booleanOption, devOmitFlags, installsGlobally, isNpmPrune, nodeImageBuild, npmDependencyTypes, npmPackageOperands, omitsDevDependencies as omitsDev, omitsOptional } from '../core/npmCommand';
@@ -147,10 +147,7 @@ function declaresNoDev(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand
 
 /** Where the RUN (as it runs) last drops the devDependencies ({@link dropsDev}); -1 for nowhere. */
 function lastDrop(instr: Instr, berry: boolean): number {
-  const ran = ranCommands(instr.run!);
-  let i = ran.length - 1;
-  while (i >= 0 && !dropsDev(instr, ran[i], berry)) i--;
-  return i;
+  return lastRan(instr.run!, (c) => dropsDev(instr, c, berry));
 }
 
 /**
