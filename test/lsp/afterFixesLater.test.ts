@@ -14,7 +14,7 @@ import { fileUri, serverInTempFolder, type LspTestClient } from '../support/lspC
 import { oneStage } from '../bench/afterFixes';
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', '..', 'examples');
-const AFTER = / · after (\d+) fix(?:es)?: /;
+const AFTER = / after (\d+) fix(?:es)?\b/;
 
 type Lens = { command: { title: string } };
 interface Breakdown {

@@ -79,8 +79,9 @@ describe('CodeLens, size breakdown and the light bulb menu on a large file', fun
       await client.diagnostics(uri, (p) => p.diagnostics.some((d) => d.code === 'context-without-dockerignore' && / It sends about /.test(d.message)), 30_000);
       const lens = async () => (await client.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } }))[0].command.title;
       // On a busy machine the size after the fixes may come after the first answer, with a refresh.
-      const before = (await client.codeLensesWhen<{ command: { title: string } }>(uri, (l) => / · after \d+ fix/.test(l[0]?.command.title ?? ''), 30_000))[0].command.title;
-      const after = /after (\d+) fix(?:es)?: about (\S+ [KMG]?B)/.exec(before);
+      const before = (await client.codeLensesWhen<{ command: { title: string; tooltip?: string } }>(uri, (l) => / after \d+ fix/.test(l[0]?.command.title ?? ''), 30_000))[0].command.tooltip ?? '';
+      // The tooltip has each figure with its own "about" (the title says it once for both).
+      const after = /^After (\d+) fix(?:es)?: about (\S+ [KMG]?B)$/m.exec(before);
       assert.ok(after, before);
       const actions = await client.request<{ kind?: string; title: string; edit: { documentChanges: ({ kind: string; uri: string } | { textDocument: { uri: string }; edits: { newText: string }[] })[] } }[]>('textDocument/codeAction', {
         textDocument: { uri },

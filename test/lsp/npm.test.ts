@@ -63,9 +63,10 @@ describe('npm layers over LSP', function () {
   });
 
   it('counts both npm layers in the image estimate (CodeLens)', async () => {
-    const lenses = await client.request<{ command: { title: string } }[]>('textDocument/codeLens', { textDocument: { uri } });
+    const lenses = await client.request<{ command: { title: string; tooltip?: string } }[]>('textDocument/codeLens', { textDocument: { uri } });
     // Base about 227 MB; the two npm layers add tens of MB; the COPY of two files is measured once the context scan ends.
-    const title = lenses[0]?.command.title ?? '';
+    // (With figures after the fixes, the parts of the figure now are in the tooltip.)
+    const title = lenses[0]?.command.tooltip ?? lenses[0]?.command.title ?? '';
     const layers = /\+ (\d+(?:\.\d+)?) MB of layers/.exec(title);
     assert.ok(layers, title);
     assert.ok(Number(layers[1]) > 20, title);

@@ -75,11 +75,17 @@ function steps(workspace: string): Step[] {
         await poll('4 or more warning squiggles', 30_000, async () => (await squiggles.count()) >= 4);
         // The image estimate: a code lens above FROM and an item in the status bar.
         const size = /\d\s*(kB|MB|GB)\b/;
-        const lens = page.locator('.editor-instance .monaco-editor .codelens-decoration', { hasText: size });
+        const lens = page.locator('.editor-instance .monaco-editor .codelens-decoration', { hasText: /with the fixes to review/ });
         await lens.first().waitFor({ timeout: 30_000 });
         const status = page.locator('.statusbar-item', { hasText: size });
         await status.first().waitFor({ timeout: 30_000 });
         log('ui', `  code lens: ${(await lens.first().innerText()).trim()}`);
+        // The lens fits the window (it was cut off at "· with the fixe"); its tooltip has the full wording.
+        const cut = await lens.first().evaluate((el) => el.scrollWidth > el.clientWidth);
+        assert.ok(!cut, 'the code lens is cut off');
+        const tooltip = (await lens.first().locator('a').first().getAttribute('title')) ?? '';
+        log('ui', `  code lens tooltip: ${tooltip.replace(/\n/g, ' / ')}`);
+        assert.match(tooltip, /^Image: at least about [^]*\(base [^]*\nWith the fixes to review: at least about \d+ MB$/, 'no full wording in the tooltip');
         log('ui', `  status bar: ${(await status.first().innerText()).trim()}`);
         await page.mouse.move(5, 5);
         await screenshot(page, 'squiggles');

@@ -635,6 +635,11 @@ export function describePart(p: SizedPart): string {
   return p.bytes === undefined ? 'not sized' : `${p.complete === false ? 'at least ' : ''}about ${formatBytes(p.bytes)}`;
 }
 
+/** How a figure says how far it can be trusted: "about", or "at least about" for a lower bound (parts not sized). */
+export function aboutOrAtLeast(e: StageEstimate): string {
+  return e.complete ? 'about' : 'at least about';
+}
+
 /** "about 1.2 GB (base 1.1 GB + 45 MB of layers; 2 layers not sized)", or "not sized (...)" when the figure would mean nothing ({@link nothingSized}). */
 export function describeEstimate(e: StageEstimate): string {
   const layerBytes = e.knownBytes - (e.base?.bytes ?? 0);
@@ -642,6 +647,5 @@ export function describeEstimate(e: StageEstimate): string {
   const unsized = e.unsizedLayers > 0 ? `; ${countOf(e.unsizedLayers, 'layer')} not sized` : '';
   // No figure for the image; what the layers add is still said (all of the known bytes, as the base gave none).
   if (nothingSized(e)) return `not sized (${base}${e.knownBytes > 0 ? ` + ${formatBytes(e.knownBytes)} of layers` : ''}${unsized})`;
-  const prefix = e.complete ? 'about' : 'at least about';
-  return `${prefix} ${formatBytes(e.knownBytes)} (${base} + ${formatBytes(layerBytes)} of layers${unsized})`;
+  return `${aboutOrAtLeast(e)} ${formatBytes(e.knownBytes)} (${base} + ${formatBytes(layerBytes)} of layers${unsized})`;
 }
