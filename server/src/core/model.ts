@@ -663,6 +663,7 @@ function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { p
   const globalIgnored = new Set<string>();
   const instructions: Instr[] = [];
   const stages: Stage[] = [];
+  const stagesByName = new Map<string, Stage>();
   const argDefaults = new Map<string, string>();
   for (const arg of parts[0]?.piece.initialArgs ?? []) recordArg(arg, argDefaults);
   const firstRange = parts.find((p) => p.piece.nodes.length > 0)?.piece.ranges[0];
@@ -683,7 +684,7 @@ function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { p
       const hidden = piece.hidden[n];
       if (hidden !== undefined) instr.hiddenFrom = hidden + offset;
       if (keyword === 'FROM') {
-        const from = fromInfo(node as From, argDefaults, stages);
+        const from = fromInfo(node as From, argDefaults, stagesByName);
         const stageName = (node as From).getBuildStage()?.toLowerCase();
         current = {
           index: stages.length,
@@ -698,6 +699,7 @@ function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { p
         };
         instr.stage = current;
         stages.push(current);
+        if (current.name !== undefined) stagesByName.set(current.name, current);
       } else if (current) {
         current.instructions.push(instr);
         const run = piece.runs.get(node);
@@ -740,14 +742,18 @@ export function substituteArgs(raw: string, args: Map<string, string>): string |
   return unknown ? undefined : out;
 }
 
-function fromInfo(node: From, args: Map<string, string>, earlier: Stage[]): FromInfo {
+/**
+ * `earlier`: the stages above the FROM by name, the last of each name (the one a reference to it
+ * names). A search of the list per FROM, which copied it too, was quadratic in stages.
+ */
+function fromInfo(node: From, args: Map<string, string>, earlier: ReadonlyMap<string, Stage>): FromInfo {
   const raw = node.getImage() ?? '';
   const imageRange = node.getImageRange() ?? node.getRange();
   const image = substituteArgs(raw, args);
   const platformFlag = node.getFlags().find((f) => f.getName().toLowerCase() === 'platform');
   const lower = (image ?? raw).toLowerCase();
   // A FROM names an earlier stage when the whole reference equals a stage name (Docker's rule).
-  const stage = earlier.slice().reverse().find((s) => s.name !== undefined && s.name === lower);
+  const stage = earlier.get(lower);
   return {
     raw,
     image,
