@@ -20,19 +20,19 @@ import { median } from './lsp/stats';
 
 const ENV = { context: {} };
 
-function arg(name: string, fallback: string): string {
+export function arg(name: string, fallback: string): string {
   const i = process.argv.indexOf(name);
   return i >= 0 ? process.argv[i + 1] : fallback;
 }
 
-function cpuMs(f: () => void): number {
+export function cpuMs(f: () => void): number {
   const before = process.cpuUsage();
   f();
   const used = process.cpuUsage(before);
   return (used.user + used.system) / 1000;
 }
 
-function post<T>(session: inspector.Session, method: string, params?: object): Promise<T> {
+export function post<T>(session: inspector.Session, method: string, params?: object): Promise<T> {
   return new Promise((resolve, reject) => session.post(method, params ?? {}, (err, result) => (err ? reject(err) : resolve(result as T))));
 }
 
@@ -42,8 +42,8 @@ interface SamplingNode {
   children: SamplingNode[];
 }
 
-/** Bytes allocated per call of `run` over `texts`, and the largest sites, sampled. */
-async function allocation(texts: string[], run: (text: string) => void): Promise<{ mbPerCall: number; sites: string[] }> {
+/** Bytes allocated per call of `run` over `texts`, and the `top` largest sites, sampled. */
+export async function allocation(texts: string[], run: (text: string) => void, top = 5): Promise<{ mbPerCall: number; sites: string[] }> {
   const session = new inspector.Session();
   session.connect();
   await post(session, 'HeapProfiler.startSampling', { samplingInterval: 1024, includeObjectsCollectedByMajorGC: true, includeObjectsCollectedByMinorGC: true });
@@ -60,7 +60,7 @@ async function allocation(texts: string[], run: (text: string) => void): Promise
     node.children.forEach(walk);
   };
   walk(profile.head);
-  const sites = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, 5).map(([site, bytes]) => `${(bytes / texts.length / 1e3).toFixed(0)} KB ${site}`);
+  const sites = [...bySite].sort((a, b) => b[1] - a[1]).slice(0, top).map(([site, bytes]) => `${(bytes / texts.length / 1e3).toFixed(0)} KB ${site}`);
   return { mbPerCall: total / texts.length / 1e6, sites };
 }
 
@@ -99,4 +99,5 @@ async function main(): Promise<void> {
   }
 }
 
-void main();
+// Its helpers serve the other in-process measurements (measure/buildModel.ts).
+if (require.main === module) void main();

@@ -107,7 +107,7 @@ function parseOptions(argv: string[]): Options {
 }
 
 /** Writes every case to its own folder (the examples with their build context) and returns them. */
-function prepareCases(dir: string, quick: boolean): { startup: Case; cases: Case[] } {
+export function prepareCases(dir: string, quick: boolean): { startup: Case; cases: Case[] } {
   const cases: Case[] = [];
   const add = (name: string, text: string, edits: number, copyFrom?: string) => {
     const folder = path.join(dir, name.replace('/', '-'));
@@ -177,7 +177,7 @@ function rotate(sides: Side[], i: number): Side[] {
  * request goes to one server, then the same to the other), so a burst of load from elsewhere on
  * the machine hits both alike. Every step is awaited: only one server works at a time.
  */
-async function runCase(servers: Servers, c: Case, seed: number): Promise<Partial<Record<Side, CaseSample>>> {
+export async function runCase(servers: Servers, c: Case, seed: number): Promise<Partial<Record<Side, CaseSample>>> {
   const sides = Object.keys(servers) as Side[];
   const samples: Partial<Record<Side, CaseSample>> = {};
   for (const side of sides) samples[side] = { openMs: [], reopenMs: [], changeMs: [], newlineMs: [], hoverMs: [], codeActionMs: [], diagnostics: 0, codeActions: 0, hoverChars: 0 };
