@@ -16,7 +16,7 @@ function analysis(uri: string, version: number, env: AnalysisEnvironment): Docum
   return { uri, version, kind: 'dockerfile', env, configProblems: [], analysis: analyze(TEXT, env) };
 }
 const unmeasured = (uri: string, version = 1) => analysis(uri, version, { context: {} });
-const measured = (uri: string, version = 1) => analysis(uri, version, { context: { copySizes: { 2: 300_000_000 } } });
+const measured = (uri: string, version = 1, hasDockerignore?: boolean) => analysis(uri, version, { context: { copySizes: { 2: 300_000_000 }, hasDockerignore } });
 
 /** A SizeRefresh on a recording connection, for a client that supports both messages. */
 function setUp(): { refresh: SizeRefresh; sent: string[]; busy: { now: boolean } } {
@@ -53,6 +53,15 @@ describe('SizeRefresh', () => {
     refresh.settled();
     await turn();
     assert.deepEqual(sent, ['workspace/codeLens/refresh', 'dockerfileSizeHints/sizeChanged a 1', 'dockerfileSizeHints/sizeChanged b 1']);
+  });
+
+  it('the same figures before the fixes but other findings (a .dockerignore now exists): the figures after the fixes may change, so a refresh', async () => {
+    const { refresh, sent } = setUp();
+    refresh.answered(measured('a', 1, false));
+    refresh.analysed(measured('a', 1, true));
+    refresh.settled();
+    await turn();
+    assert.deepEqual(sent, ['workspace/codeLens/refresh', 'dockerfileSizeHints/sizeChanged a 1']);
   });
 
   it('nothing when the figures the client shows stay, it was never answered, or the analysis is of another version', async () => {
