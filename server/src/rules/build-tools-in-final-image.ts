@@ -168,7 +168,7 @@ function runtimeSuggestion(stage: Stage, sdk: Sdk, start: string): { text: strin
   const label = sdk === 'java' ? target + otherVendor(image) : target;
   // A tag the table has no row of is sized from others' (eclipse-temurin:21-jre-jammy from 21-jre's): they are named.
   const rows = [...new Set(to?.rows.map((r) => `${r.image}:${r.tag}`))];
-  // Sized from others' rows and no smaller (eclipse-temurin:21-jre-ubi9-minimal, from the same JDK and JRE rows as its JDK): no figure.
+  // Sized from others' rows and no smaller than the JDK (a JRE the table had only JDK rows to size from): no figure.
   const unknown = from && to && !rows.includes(target) && to.unpackedBytes >= from.unpackedBytes;
   const toText = unknown ? `${label} (size not in the bundled table: saving not known)` : to ? `${label} (about ${formatBytes(to.unpackedBytes)} base${rows.length && !rows.includes(target) ? `, sized from ${rows.join(', ')}` : ''})` : label;
   const saving = from && to && !unknown ? from.unpackedBytes - to.unpackedBytes : undefined;

@@ -301,7 +301,7 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
 
   function distroCost(image: string, q: TagInfo, r: Row): { cost: number; differs: boolean } {
     const asked = q.distro ?? (r.tag.distro !== undefined ? defaultDistro.get(`${image}/${q.kind}`) : undefined);
-    if (asked === undefined || r.distro === asked) return { cost: 0, differs: false };
+    if (asked === undefined || r.distro === asked.replace(/^alpine-/, 'alpine')) return { cost: 0, differs: false };
     if (r.distro === undefined) return { cost: 0.03, differs: true };
     const sameFamily = distroFamily(asked) === distroFamily(r.distro);
     if (sameFamily && distroFamily(asked) === 'alpine') return { cost: 0.015, differs: false };
@@ -451,7 +451,9 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
   }
 
   function withTag(repo: string, image: string, q: TagInfo, kind: Kind, role: string): string {
-    const distro = kind === 'alpine' ? undefined : q.distro !== undefined && distroFamily(q.distro) !== 'alpine' ? q.distro : undefined;
+    // An Alpine release stays where the asked tag is Alpine too (21-jdk-alpine-3.21: 21-jre-alpine-3.21).
+    const alpine = q.distro !== undefined && distroFamily(q.distro) === 'alpine';
+    const distro = kind === 'alpine' ? (alpine ? q.distro : undefined) : alpine ? undefined : q.distro;
     const tag = composeTag(image, { versionText: q.versionText, role: q.roleImplied && role === q.role ? '' : role, kind, distro });
     return tag === undefined ? repo : `${repo}:${tag}`;
   }

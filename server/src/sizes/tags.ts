@@ -30,7 +30,7 @@ export interface TagInfo {
   role: string;
   /** True when `role` is the image's default, not written in the tag. */
   roleImplied: boolean;
-  /** Base distribution written in the tag (`bookworm`, `alpine3.20`, `noble`, `al2023`), if any. */
+  /** Base distribution written in the tag (`bookworm`, `alpine3.20`, `alpine-3.21`, `noble`, `ubi9-minimal`), if any. */
   distro?: string;
 }
 
@@ -60,12 +60,20 @@ const DEFAULT_ROLE: Readonly<Record<string, string>> = {
 };
 
 const CHANNELS = new Set(['mainline', 'stable', 'lts', 'current', 'edge', 'rolling', 'devel', 'testing', 'unstable', 'sid', 'oldstable', 'rc', 'beta', 'nightly']);
-const OTHER_DISTROS = /^(?:al2|al2023|amazonlinux\d*|ubi\d+(?:-minimal)?|oraclelinux\d+(?:-slim)?|centos\d*|rockylinux\d*|windowsservercore|nanoserver|ltsc\d{4}|\d{4}H\d|1809)$/;
+const OTHER_DISTROS = /^(?:al2|al2023|amazonlinux\d*|ubi\d+(?:-minimal)?|oraclelinux\d+|centos\d*|rockylinux\d*|windowsservercore|nanoserver|ltsc\d{4}|\d{4}H\d|1809)$/;
+/** Distributions written in two tokens (`ubi9-minimal`, Temurin's `alpine-3.21`): one token, so that `minimal` or `3.21` is not read as a role. */
+const TWO_PART_DISTRO = /^(?:ubi\d+-minimal|alpine-\d+\.[\d.]+)$/i;
 const VERSION = /^v?(\d+(?:\.\d+)*)(?:[._-]?(a|b|rc|alpha|beta|pre)\.?\d*)?$/;
 
 /** Parses a tag of the given official image. */
 export function parseTag(image: string, tag: string): TagInfo {
-  const tokens = tag.split('-').filter((t) => t !== '');
+  const tokens: string[] = [];
+  for (const t of tag.split('-')) {
+    if (t === '') continue;
+    const joined = tokens.length > 0 ? `${tokens[tokens.length - 1]}-${t}` : '';
+    if (TWO_PART_DISTRO.test(joined)) tokens[tokens.length - 1] = joined;
+    else tokens.push(t);
+  }
   const info: TagInfo = { tag, prerelease: false, kind: 'full', role: '', roleImplied: false };
   const roles: string[] = [];
   let first = true;
@@ -111,7 +119,7 @@ export function parseTag(image: string, tag: string): TagInfo {
       if (info.kind === 'full') info.kind = 'slim';
       continue;
     }
-    const alpine = /^alpine(\d+(?:\.\d+)*)?$/.exec(t);
+    const alpine = /^alpine-?(\d+(?:\.\d+)*)?$/.exec(t);
     if (alpine) {
       info.kind = 'alpine';
       if (alpine[1] !== undefined) info.distro = t;

@@ -261,16 +261,15 @@ describe('build-tools-in-final-image: the JRE on the JDK\'s distribution', () =>
     assert.match(message(jar('eclipse-temurin:21-jdk-alpine')), /on eclipse-temurin:21-jre-alpine \(about [\d.]+ MB base\) instead/);
   });
 
-  it('says the saving is not known where the table has no row of the JRE and sizes it like the JDK', () => {
-    // The table has no ubi9-minimal or alpine-3.21 row: both tags were sized from the same mix of
-    // JDK and JRE rows (their tags' last token read as a role), so the JRE came out as large as the
-    // JDK and the message showed it so, as if moving saved nothing.
-    for (const [jdk, jre] of [
-      ['eclipse-temurin:21-jdk-ubi9-minimal', 'eclipse-temurin:21-jre-ubi9-minimal'],
-      ['eclipse-temurin:21-jdk-alpine-3.21', 'eclipse-temurin:21-jre-alpine-3.21'],
+  it('sizes a JRE on a distribution written in two parts (ubi9-minimal, alpine-3.21) from JRE rows', () => {
+    // The tag parser read `minimal` and `3.21` as roles: both tags were sized from the same mix of
+    // JDK and JRE rows, so the JRE came out as large as the JDK and the message said "saving not known".
+    for (const [jdk, jre, rows] of [
+      ['eclipse-temurin:21-jdk-ubi9-minimal', 'eclipse-temurin:21-jre-ubi9-minimal', 'eclipse-temurin:21-jre'],
+      ['eclipse-temurin:21-jdk-alpine-3.21', 'eclipse-temurin:21-jre-alpine-3.21', 'eclipse-temurin:21-jre-alpine'],
     ]) {
       const text = jar(jdk);
-      assert.match(message(text), new RegExp(`ship the jar on ${jre.replace(/\./g, '\\.')} \\(size not in the bundled table: saving not known\\) instead\\.$`), jdk);
+      assert.match(message(text), new RegExp(`ship the jar on ${jre.replace(/\./g, '\\.')} \\(about [\\d.]+ MB base, sized from ${rows}\\) instead: about [\\d.]+ MB smaller\\.$`), jdk);
       assert.deepEqual(rewrites(text), [text.replace(jdk, jre)], jdk);
     }
   });

@@ -115,6 +115,31 @@ describe('parseTag', () => {
     assert.deepEqual(parseTag('traefik', 'v2.11').version, [2, 11]);
   });
 
+  it('reads a distribution written in two parts as one (ubi9-minimal, alpine-3.21)', () => {
+    // Before, `ubi9-minimal` was distro ubi9 and role `jdk-minimal`, and Temurin's `alpine-3.21`
+    // a role `3.21-jdk` without a distro: the size came from a mix of JDK and JRE rows.
+    const ubi = parseTag('eclipse-temurin', '21-jdk-ubi9-minimal');
+    assert.deepEqual([ubi.role, ubi.kind, ubi.distro], ['jdk', 'full', 'ubi9-minimal']);
+    const bare = parseTag('eclipse-temurin', '21-ubi9-minimal');
+    assert.deepEqual([bare.role, bare.roleImplied, bare.distro], ['jdk', true, 'ubi9-minimal']);
+    const alpine = parseTag('eclipse-temurin', '21-jre-alpine-3.21');
+    assert.deepEqual([alpine.role, alpine.kind, alpine.distro], ['jre', 'alpine', 'alpine-3.21']);
+    // A date stamp after alpine is not its release.
+    assert.equal(parseTag('python', '3.12-alpine-20240110').distro, undefined);
+  });
+
+  it('sizes such tags from rows of their own role, and keeps the distribution in the smaller variants', () => {
+    const rows = (ref: string) => [...new Set(estimateBaseImage(ref)?.rows.map((r) => r.tag))].sort();
+    assert.deepEqual(rows('eclipse-temurin:21-jdk-ubi9-minimal'), ['21-jdk']);
+    assert.deepEqual(rows('eclipse-temurin:21-jre-ubi9-minimal'), ['21-jre']);
+    assert.deepEqual(rows('eclipse-temurin:21-jdk-alpine-3.21'), ['21-jdk-alpine']);
+    assert.deepEqual(rows('eclipse-temurin:21-jre-alpine-3.21'), ['21-jre-alpine']);
+    const alternatives = (ref: string) => smallerAlternatives(ref).map((a) => a.reference);
+    assert.ok(alternatives('eclipse-temurin:21-jdk-ubi9-minimal').includes('eclipse-temurin:21-jre-ubi9-minimal'));
+    assert.deepEqual(alternatives('eclipse-temurin:21-jdk-alpine-3.21'), ['eclipse-temurin:21-jre-alpine-3.21']);
+    assert.deepEqual(alternatives('eclipse-temurin:17-jdk-alpine-3.21'), ['eclipse-temurin:17-jre-alpine-3.21']);
+  });
+
   it('makes every alpine image tag alpine', () => {
     assert.equal(parseTag('alpine', '3.21').kind, 'alpine');
   });
@@ -134,7 +159,7 @@ describe('composeTag', () => {
   });
 
   it('round-trips through parseTag', () => {
-    for (const [image, tag] of [['python', '3.12-slim-bookworm'], ['node', '22-bookworm-slim'], ['eclipse-temurin', '21-jre-alpine'], ['php', '8.2-fpm-alpine'], ['nginx', 'mainline-alpine']]) {
+    for (const [image, tag] of [['python', '3.12-slim-bookworm'], ['node', '22-bookworm-slim'], ['eclipse-temurin', '21-jre-alpine'], ['php', '8.2-fpm-alpine'], ['nginx', 'mainline-alpine'], ['eclipse-temurin', '21-jre-ubi9-minimal'], ['eclipse-temurin', '21-jre-alpine-3.21']]) {
       const t = parseTag(image, tag);
       assert.equal(composeTag(image, { versionText: t.versionText, role: t.roleImplied ? '' : t.role, kind: t.kind, distro: t.distro }), tag);
     }
