@@ -356,6 +356,23 @@ export function lastRan(run: RunScript, test: (c: ShellCommand) => boolean): num
   return i;
 }
 
+/**
+ * The last of the RUN's own commands (RunScript.commands, which the cache rules read) that `test`
+ * accepts, once per RUN and `test` (made once, not per call): asked for each of a long RUN's
+ * commands, a walk per command would be quadratic.
+ */
+export function lastOwnCommand(run: RunScript, test: (c: ShellCommand) => boolean): ShellCommand | undefined {
+  let found = lastOwn.get(run);
+  if (!found) lastOwn.set(run, (found = new Map()));
+  if (!found.has(test)) {
+    let i = run.commands.length - 1;
+    while (i >= 0 && !test(run.commands[i])) i--;
+    found.set(test, run.commands[i]);
+  }
+  return found.get(test);
+}
+const lastOwn = new WeakMap<RunScript, Map<(c: ShellCommand) => boolean, ShellCommand | undefined>>();
+
 /** What the RUN runs after `cmd`, in the order it runs ({@link ranCommands}). */
 export function ranAfter(run: RunScript, cmd: ShellCommand): ShellCommand[] {
   const ran = ranCommands(run);

@@ -12,7 +12,13 @@ import { resolvePath, workdirAt } from '../core/workdir';
 const BASIS = 'the .gem archive of every installed gem: roughly the compressed size of the bundle; it depends on the Gemfile and is not yet measured by our bench';
 /** `gem install x` reads no Gemfile: its archives are those of x and the gems x depends on. */
 const GEM_BASIS = 'the .gem archive of each gem it installed (and of the gems they depend on): roughly their compressed size; not yet measured by our bench';
-const basisFor = (cmd: ShellCommand) => (programName(cmd) === 'gem' ? GEM_BASIS : BASIS);
+/** A bundle's archives are those of every installed gem: with a gem install (`gem install bundler && bundle install`) too. */
+const basisFor = (cmds: ShellCommand[]) => (cmds.every((c) => programName(c) === 'gem') ? GEM_BASIS : BASIS);
+/** The message for the RUN's commands that fill one gem cache: one cleanup after the last removes all their archives. */
+function message(cmds: ShellCommand[]): string {
+  const names = [...new Set(cmds.map((c) => `${programName(c) === 'gem' ? 'gem' : 'bundle'} ${bundleInstall(c)!.value.replace(/.*bundler?$/, 'install')}`))];
+  return `${names.join(' and ')} leave${names.length > 1 ? '' : 's'} the .gem archives in this layer: ${basisFor(cmds)}. Remove the gem home's cache/ folder in the same RUN.`;
+}
 /** Where the official ruby image (GEM_HOME=/usr/local/bundle) puts the archives, with and without BUNDLE_PATH. */
 const OFFICIAL_CLEANUP = 'rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache';
 
@@ -86,18 +92,20 @@ export const rule = cacheRule({
     fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Not offered when Bundler has a path of its own (--path, --deployment, BUNDLE_DEPLOYMENT, bundle config set path). Elsewhere (GEM_HOME, BUNDLE_PATH) no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
   },
   words: ['bundle', 'gem'],
-  // `gem install bundler && bundle install`: each says what it leaves (a bundle's basis is the Gemfile, a gem's its gems).
-  perCommand: true,
   fills: bundleInstall,
   cleans: () => false,
   cacheHandled: (_handled, { pathsSome }) => pathsSome?.(gemCachePath) === true,
-  message: ({ cmd }) => `${programName(cmd) === 'gem' ? 'gem' : 'bundle'} ${bundleInstall(cmd)!.value.replace(/.*bundler?$/, 'install')} leaves the .gem archives in this layer: ${basisFor(cmd)}. Remove the gem home's cache/ folder in the same RUN.`,
-  saving: ({ cmd }) => ({ basis: basisFor(cmd) }),
+  message: ({ cmd }) => message([cmd]),
+  saving: ({ cmd }) => ({ basis: basisFor([cmd]) }),
+  combine: (seen) => ({ message: message(seen.map((c) => c.cmd)), saving: { basis: basisFor(seen.map((c) => c.cmd)) } }),
   // The gem home: a builder's `COPY --from=build /usr/local/bundle /usr/local/bundle` (Rails'
   // Dockerfile) carries the archives into the final image. A relative BUNDLE_PATH is read from the
   // app's folder, the WORKDIR where the Gemfile usually is.
-  holds: ({ instr, cmd, env }) => {
-    const home = commandBundlePath(cmd, env) ?? unquoted(env('BUNDLE_PATH')) ?? unquoted(env('GEM_HOME')) ?? (imageRepository(baseImageOf(instr)) === 'ruby' ? '/usr/local/bundle' : undefined);
+  holds: ({ instr, cmd, env, model }) => {
+    const path = commandBundlePath(cmd, env);
+    // A path a `bundle config` sets is not read: no folder, nor one finding with a gem install's into the gem home.
+    if (path === undefined && model && ownBundlePath(model, instr, cmd, env)) return undefined;
+    const home = path ?? unquoted(env('BUNDLE_PATH')) ?? unquoted(env('GEM_HOME')) ?? (imageRepository(baseImageOf(instr)) === 'ruby' ? '/usr/local/bundle' : undefined);
     const cwd = workdirAt(instr) ?? '/';
     return home === undefined ? undefined : resolvePath(home, cwd);
   },

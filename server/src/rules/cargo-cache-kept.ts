@@ -6,7 +6,8 @@
  * target/ or the build's profile folder leaves only the registry; one that removes its deps/ or build/
  * is told what it removed, and that the rest depends on the crates (test/bench/measure/manual-cargo-target.md).
  */
-import { appendRepair, baseImageOf, cacheRule, flagValue, imageRepository, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
+import { lastOwnCommand } from '../core/commands';
+import { appendRepair, baseImageOf, cacheRule, envFor, flagValue, homeOf, imageRepository, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
 import { programArgs } from '../core/shell';
 import { CARGO_TARGET_EXAMPLE as EX, formatBytes } from '../sizes';
 
@@ -24,8 +25,24 @@ const REGISTRY_CLEANUP = 'rm -rf "${CARGO_HOME:-$HOME/.cargo}/registry" "${CARGO
  * `--target-dir`, which it keeps (cargo 1.95: `cargo install --path .` left target/ beside the binary).
  */
 function installs(cmd: CacheCommandContext['cmd']): boolean {
-  const sub = subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't'])!.value;
+  const sub = cargoFills(cmd)!.value;
   return sub === 'fetch' || (sub === 'install' && flagValue(cmd, '--path') === undefined && flagValue(cmd, '--target-dir') === undefined);
+}
+
+const cargoFills = (cmd: CacheCommandContext['cmd']) => subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't']);
+/** A cargo command that writes target/ (build, test, install --path): its finding names the registry too, unless the RUN takes care of it. */
+const buildsCargo = (cmd: CacheCommandContext['cmd']) => !!cargoFills(cmd) && !installs(cmd);
+
+/**
+ * True for a `cargo fetch` that the RUN's last build, after it, reports with target/: the registry
+ * is the same (the same CARGO_HOME and home) and what the RUN removes after the build it removes
+ * after the fetch too, so the build's finding names all the fetch's finding would. Not `cargo
+ * install` of a registry crate: its finding has a fix of its own (the registry's removal).
+ */
+function reportedByBuild({ instr, cmd, env }: CacheCommandContext): boolean {
+  if (!subcommandOf(cmd, /^cargo$/, ['fetch'])) return false;
+  const build = lastOwnCommand(instr.run!, buildsCargo);
+  return !!build && build.start > cmd.start && homeOf(instr, build) === homeOf(instr, cmd) && envFor(instr, build, 'CARGO_HOME') === env('CARGO_HOME');
 }
 
 /** True when a handled path is the registry written with CARGO_HOME unknown here (`${CARGO_HOME:-...}/registry`), or its folder `part` (`/index`). */
@@ -131,9 +148,9 @@ export const rule = cacheRule({
     fix: `For \`cargo install\` of a registry crate only: appends \`&& ${REGISTRY_CLEANUP}\`. None for \`cargo build\` or \`install --path\`, whose target/ holds the binary: use a builder stage.`,
   },
   words: ['cargo'],
-  fills: (cmd) => subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't']),
+  fills: cargoFills,
   cleans: () => false,
-  cacheHandled: (handled, c) => registryLeft(handled, c).length === 0 && (installs(c.cmd) || !targetLeft(handled, c)),
+  cacheHandled: (handled, c) => (registryLeft(handled, c).length === 0 && (installs(c.cmd) || !targetLeft(handled, c))) || reportedByBuild(c),
   message: (c) => {
     const install = registryOnly(c);
     const registry = registryStays(c)?.name;

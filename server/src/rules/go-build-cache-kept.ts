@@ -4,8 +4,8 @@
  * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are reported only when the
  * final image copies the folder that holds the caches out of them (`COPY --from=build / /`).
  */
-import { cacheMountTargets, firstRanAfter, operands, pathCovers, ranCommands, ranInBackground } from '../core/commands';
-import { appendRepair, baseImageOf, cacheRule, expandVars, homeOf, imageRepository, laterPasses, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { cacheMountTargets, firstRanAfter, lastOwnCommand, operands, pathCovers, ranCommands, ranInBackground } from '../core/commands';
+import { appendRepair, baseImageOf, cacheRule, envFor, expandVars, homeOf, imageRepository, laterPasses, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { Instr, RunScript, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
@@ -36,20 +36,26 @@ function cleans(c: ShellCommand, flag: string): boolean {
   return programName(c) === 'go' && operands(c)[0]?.value === 'clean' && programArgs(c).some((w) => w.value === flag);
 }
 /**
- * Where the RUN's last `go` command that fills no cache and cleans nothing starts (`go env`, `go
- * version`...), -1 for none: the repair appended after it would not be last. Once per RUN: each
- * repair read the rest of the RUN (one RUN of 1,200 and 3,600 `go build`s: the fixes of every
- * finding took 225 and 1,470 ms).
+ * The RUN's last `go` command that fills no cache and cleans nothing (`go env`, `go version`...):
+ * the repair appended after it would not be last.
  */
-const OTHER_GO = new WeakMap<RunScript, number>();
-function lastOtherGo(run: RunScript): number {
-  let start = OTHER_GO.get(run);
-  if (start === undefined) {
-    start = -1;
-    for (const c of run.commands) if (programName(c) === 'go' && !goFills(c) && operands(c)[0]?.value !== 'clean') start = Math.max(start, c.start);
-    OTHER_GO.set(run, start);
-  }
-  return start;
+const otherGo = (c: ShellCommand) => programName(c) === 'go' && !goFills(c) && operands(c)[0]?.value !== 'clean';
+/** A `go` command that compiles (build, install, test...): its finding names the module cache too, unless something else takes care of it. */
+const buildsGo = (c: ShellCommand) => !!goFills(c) && compiles(c);
+
+/**
+ * True for a download (`go mod download`, `tidy`, `go get`) that the RUN's last build, later in a
+ * stage of the final image, reports with its own caches: the same module cache, left by the build
+ * too, and its fix, where offered (`go clean -cache -modcache`), empties it. One finding, the
+ * build's, instead of a module-cache one beside it that has no fix. Not in a builder stage, where a COPY --from may carry
+ * the module cache alone (the build's finding holds the folder above both).
+ */
+function reportedByBuild({ instr, cmd, env }: CacheCommandContext): boolean {
+  if (compiles(cmd) || !instr.stage?.layersInFinal) return false;
+  const build = lastOwnCommand(instr.run!, buildsGo);
+  if (!build || build.start < cmd.start || homeOf(instr, build) !== homeOf(instr, cmd)) return false;
+  const buildEnv = (name: string) => envFor(instr, build, name);
+  return goCaches(instr, buildEnv).mod === goCaches(instr, env).mod && !cacheState(instr, build, buildEnv).mod;
 }
 
 const cleansCache = (c: ShellCommand) => cleans(c, '-cache');
@@ -184,9 +190,9 @@ export const rule = cacheRule({
   words: ['go'],
   fills: goFills,
   cleans: () => false,
-  cacheHandled: (_handled, { instr, cmd, env }) => {
-    const state = cacheState(instr, cmd, env);
-    return state.mod && (state.build || !compiles(cmd));
+  cacheHandled: (_handled, c) => {
+    const state = cacheState(c.instr, c.cmd, c.env);
+    return (state.mod && (state.build || !compiles(c.cmd))) || reportedByBuild(c);
   },
   // In a builder stage: reported only when a COPY --from carries this folder into the final image.
   holds: keptCaches,
@@ -202,7 +208,7 @@ export const rule = cacheRule({
   saving: (c) => ({ basis: kept(c).basis === MOD_BASIS ? MOD_BASIS : `${kept(c).basis}; example: ${GO.basis}` }),
   repair: ({ model, instr, cmd, env }) => {
     if (!compiles(cmd) || usedLaterInImage(model, instr, /^go$/)) return undefined;
-    if (lastOtherGo(instr.run!) > cmd.start) return undefined;
+    if ((lastOwnCommand(instr.run!, otherGo)?.start ?? -1) > cmd.start) return undefined;
     const state = cacheState(instr, cmd, env);
     const flags = [state.build ? '' : '-cache', state.mod ? '' : '-modcache'].filter(Boolean).join(' ');
     return appendRepair(model, instr, `go clean ${flags}`);

@@ -4,8 +4,9 @@
  * npm-cache-kept warnings for the one ~/.npm, each with a fix appending the same cleanup (and the
  * second's figure apart from the first's). Commands that fill different folders (another --cache,
  * another user's home) are still reported apart. pip and uv, whose fix is a flag on each command,
- * keep one finding per command; so do bundler (gem's and bundle's texts differ), corepack (a
- * figure per tool downloaded) and apk-update (its fix drops the update it is about).
+ * keep one finding per command; so do corepack (a figure per tool downloaded) and apk-update (its
+ * fix drops the update it is about). A Go or cargo download before a build in the RUN is reported
+ * by the build's finding, which names its cache too.
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
@@ -55,6 +56,31 @@ describe('cache rules report one finding per cache folder and RUN', () => {
     const parts = estimateImage(buildModel('FROM node:22\nRUN npm i -g typescript && npm i -g typescript\n'), ENV)!.layers[0].parts;
     assert.deepEqual(parts.filter((p) => p.label.startsWith('npm cache left')).map((p) => p.bytes), [alone, alone]);
     assert.equal(fixAll('FROM node:22\nRUN npm ci && npm i -g typescript\n', ENV).text, 'FROM node:22\nRUN npm ci && npm i -g typescript && npm cache clean --force\n');
+  });
+
+  it('a download before a build that leaves the same cache is one finding, the build\'s: its message names both caches and its fix empties both', () => {
+    // `go mod download && go build` gave a module-cache finding (no fix) and a module-and-build-cache
+    // one whose `go clean -cache -modcache` empties the first's too; cargo fetch's registry likewise.
+    const go = found('golang:1.23', 'RUN go mod download && go build -o /app .', 'go-build-cache-kept');
+    assert.deepEqual(go.map((f) => f.range.start.character), ['RUN go mod download && '.length]);
+    assert.match(go[0].message, /^go leaves its module and build caches in the final image/);
+    assert.equal(fixAll('FROM golang:1.23\nRUN go mod download && go build -o /app .\n', ENV).text, 'FROM golang:1.23\nRUN go mod download && go build -o /app . && go clean -cache -modcache\n');
+    const cargo = found('rust:1', 'RUN cargo fetch && cargo build --release', 'cargo-cache-kept');
+    assert.deepEqual(cargo.map((f) => f.range.start.character), ['RUN cargo fetch && '.length]);
+    assert.match(cargo[0].message, /^cargo leaves its crate registry and target\/ in the final image/);
+    // A build that leaves the module cache alone (vendored modules) leaves the download's finding.
+    assert.equal(found('golang:1.23', 'RUN go mod download && go build -mod=vendor -o /app .', 'go-build-cache-kept').length, 2);
+    // cargo install's registry has a fix of its own (removing it), which the build's finding has not: two.
+    assert.equal(found('rust:1', 'RUN cargo install ripgrep && cargo build --release', 'cargo-cache-kept').length, 2);
+  });
+
+  it('gem install and bundle install into one gem home are one finding with one cleanup; another bundle path is another', () => {
+    const both = found('ruby:3.3', 'RUN gem install bundler && bundle install', 'bundler-cache-kept');
+    assert.deepEqual(both.map((f) => f.range.start.character), [4]);
+    assert.match(both[0].message, /^gem install and bundle install leave the \.gem archives/);
+    assert.equal(fixAll('FROM ruby:3.3\nRUN gem install bundler && bundle install\n', ENV).text, 'FROM ruby:3.3\nRUN gem install bundler && bundle install && rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache\n');
+    assert.equal(found('ruby:3.3', 'RUN gem install bundler && bundle install --path vendor/bundle', 'bundler-cache-kept').length, 2);
+    assert.equal(found('ruby:3.3', 'RUN bundle config set path vendor/bundle && gem install bundler && bundle install', 'bundler-cache-kept').length, 2);
   });
 
   it('pip keeps one finding per install (its fix is a flag on each)', () => {
