@@ -10,7 +10,7 @@
  */
 import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
 import { buildModel, envBefore, instructionAt, rootStage, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
-import { inlineAssignments, programArgs, programIndex, programName, viaNpx, type ShellCommand, type ShellWord } from './shell';
+import { inlineAssignments, npxCall, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
 import { pipConfigDisablesCache } from './pipConfig';
@@ -970,7 +970,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           /** The first of `rms` after the command at k (they are in command order, and k only grows). */
           let firstAfter = 0;
           // The RUN's findings by cache folder, with the commands each stands for (see perCommand).
-          let once: Map<string, { finding: RawFinding; seen: CacheCommandContext[] }> | undefined;
+          let once: Map<string, { finding: RawFinding; seen: CacheCommandContext[]; message: string }> | undefined;
           for (let k = 0; k < run.commands.length; k++) {
             const cmd = run.commands[k];
             if (!spec.fills(cmd)) continue;
@@ -1015,15 +1015,14 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: quoted(message, instr, cmd), saving, holds, data: { commandStart: cmd.start } };
             if (builder) finding.onlyIfCarried = true;
             out.push(finding);
-            if (!spec.perCommand) (once ??= new Map()).set(key, { finding, seen: [seen] });
+            if (!spec.perCommand) (once ??= new Map()).set(key, { finding, seen: [seen], message });
           }
-          if (spec.combine && once) {
-            for (const { finding, seen } of once.values()) {
-              if (seen.length < 2) continue;
-              const both = spec.combine(seen);
-              finding.message = quoted(both.message, instr, seen[0].cmd);
-              finding.saving = both.saving;
-            }
+          // A finding for several commands: the tool quoted as the fix, appended after the last, calls it.
+          for (const { finding, seen, message } of once?.values() ?? []) {
+            if (seen.length < 2) continue;
+            const both = spec.combine?.(seen);
+            finding.message = quoted(both?.message ?? message, instr, seen[seen.length - 1].cmd);
+            if (both) finding.saving = both.saving;
           }
         }
       }
@@ -1039,36 +1038,38 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // Run as another user (`gosu app npm ci`), the cache is that user's; what the repair
           // appends runs as the RUN's user, and would empty its cache instead. A switch to root in
           // a RUN of root with no HOME set (`sudo npm ci`) keeps /root, where the repair runs too.
-          // Nor for a yarn or pnpm that npx runs: what the repair appends names the bare tool.
-          if (!word || !posixShell(found.instr) || viaNpx(found.cmd) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
+          if (!word || !posixShell(found.instr) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
           const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name, ignoreCase) => envFor(found.instr, found.cmd, name, ignoreCase) };
           let r = spec.repair!({ ...c, model, word });
-          // Run by a path off the PATH (`/opt/conda/bin/conda install`), a cleanup that names the tool
-          // (appendRepair's title ends with it: `(conda clean -afy)`) calls it by that path, as the
-          // message says; not by a relative path (a `cd` may come between) nor through a variable.
-          const path = offPath(found.cmd);
-          if (path && r?.title.includes(`(${programName(found.cmd)} `)) r = /^~?\/[\w./+@-]+$/.test(path) ? appendRepair(model, found.instr, r.title.slice(0, -1).replace(/.*?\(\S+/, path)) : undefined;
+          // Run by a path off the PATH (`/opt/conda/bin/conda install`) or through npx, a cleanup that
+          // names the tool (appendRepair's title ends with it: `(conda clean -afy)`) calls it so, as
+          // the message says; not by a relative path (a `cd` may come between) nor through a variable.
+          const path = calledAs(found.cmd);
+          if (path && r?.title.includes(`(${programName(found.cmd)} `)) r = /^(~?\/[\w./+@-]+|npx( [\w./+@=-]+)+)$/.test(path) ? appendRepair(model, found.instr, r.title.slice(0, -1).replace(/.*?\(\S+/, path)) : undefined;
           return r && { ...r, preferred: true };
         }
       : undefined,
   };
 }
 
-/** A finding's message for `cmd`: a cache mount given the user's uid, the tool quoted by its path when run off the PATH (as the fix appends it). */
+/** A finding's message for `cmd`: a cache mount given the user's uid, the tool quoted as {@link calledAs} (as the fix appends it). */
 function quoted(message: string, instr: Instr, cmd: ShellCommand): string {
-  const path = offPath(cmd);
+  const path = calledAs(cmd);
   message = mountAsUser(message, instr, cmd);
   return path ? message.replaceAll(`\`${programName(cmd)} `, `\`${path} `) : message;
 }
 
 /**
- * The path the program is run by, when outside the usual PATH folders (/usr/local/bin, /usr/bin,
- * /bin and their sbin): Miniconda's installer puts /opt/conda/bin on no PATH, and a bare `conda
- * clean -afy` after `/opt/conda/bin/conda install` failed the build.
+ * How the command calls the program when a bare name may not run it: through npx (`npx yarn@1`,
+ * {@link npxCall}: npx fetched a yarn that is on no PATH, where `yarn cache clean` fails with "not
+ * found" and `npx yarn cache clean` cleans, measured with npm 11.19 and yarn 1.22.22), or by a
+ * path outside the usual PATH folders (/usr/local/bin, /usr/bin, /bin and their sbin): Miniconda's
+ * installer puts /opt/conda/bin on no PATH, and a bare `conda clean -afy` after
+ * `/opt/conda/bin/conda install` failed the build.
  */
-function offPath(cmd: ShellCommand): string | undefined {
+function calledAs(cmd: ShellCommand): string | undefined {
   const p = cmd.words[programIndex(cmd)].value;
-  return p.includes('/') && !/^(\/usr)?(\/local)?\/s?bin\/[^/]+$/.test(p) ? p : undefined;
+  return npxCall(cmd) ?? (p.includes('/') && !/^(\/usr)?(\/local)?\/s?bin\/[^/]+$/.test(p) ? p : undefined);
 }
 
 /**

@@ -593,9 +593,14 @@ function findProgram(cmd: ShellCommand): number {
   return -1;
 }
 
-/** Whether npx runs the program (`npx yarn@1 install`): a bare `yarn` may not be on the image's PATH. */
-export function viaNpx(cmd: ShellCommand): boolean {
-  return cmd.words.slice(0, programIndex(cmd)).some((w) => w.value === 'npx');
+/**
+ * How npx runs the program, from `npx` to it (`npx --yes yarn@1`), when it does: a bare `yarn` may
+ * not be on the image's PATH (npx fetched it), and `npx yarn cache clean` runs the same yarn.
+ */
+export function npxCall(cmd: ShellCommand): string | undefined {
+  const words = cmd.words.slice(0, programIndex(cmd) + 1).map((w) => w.value);
+  const at = words.lastIndexOf('npx');
+  return at < 0 ? undefined : words.slice(at).join(' ');
 }
 
 /** The program name without a leading path (`/usr/bin/apt-get` -> `apt-get`). */

@@ -49,6 +49,18 @@ describe('cache cleanups for a tool run by its path', () => {
     assert.equal(fixed('RUN /usr/local/bin/npm install -g typescript'), 'FROM debian:bookworm-slim\nRUN /usr/local/bin/npm install -g typescript && npm cache clean --force\n');
   });
 
+  it('one finding for several commands quotes the tool as its fix appends it: by the last command\'s path', () => {
+    // The message quoted the first command's path while the fix, appended after the last, used the last's.
+    for (const [run, cleanup] of [
+      ['RUN /opt/conda/bin/conda install -y numpy && conda install -y pandas', 'conda clean -afy'],
+      ['RUN conda install -y numpy && /opt/conda/bin/conda install -y pandas', '/opt/conda/bin/conda clean -afy'],
+    ]) {
+      const lines = `ENV PATH=/opt/conda/bin:$PATH\n${run}`;
+      assert.deepEqual(messages(lines).map((m) => /Add `(.*?)` to the same RUN/.exec(m)?.[1]), [cleanup], run);
+      assert.equal(fixed(lines), `FROM debian:bookworm-slim\n${lines} && ${cleanup}\n`, run);
+    }
+  });
+
   it('a removal that names no tool is still appended', () => {
     assert.equal(fixed('RUN /root/.local/bin/poetry install --only main'), 'FROM debian:bookworm-slim\nRUN /root/.local/bin/poetry install --only main && rm -rf /root/.cache/pypoetry/cache /root/.cache/pypoetry/artifacts\n');
   });

@@ -3,8 +3,12 @@
  * when run directly: measured 2026-12-05 as nobody with a fresh HOME, `npx --yes yarn@1 install` of
  * express@4.21.2 left ~/.cache/yarn at 4,731,871 bytes (du -sb) beside 2,799,820 of node_modules,
  * and `npx --yes yarn@1 cache dir` printed ~/.cache/yarn/v6 (npx's own copy of yarn stays in
- * ~/.npm/_npx, 5,370,490, and ~/.npm/_cacache, 1,453,817). The fix appends no bare `yarn` or
- * `pnpm`, which the image may not have on its PATH.
+ * ~/.npm/_npx, 5,370,490, and ~/.npm/_cacache, 1,453,817). The message and the fix call the tool
+ * through npx as the install does, not by a bare `yarn` or `pnpm`, which the image may not have on
+ * its PATH: measured 2026-12-06 with npm 11.19.1 and no yarn or pnpm installed, after `npx --yes
+ * yarn install` a bare `yarn cache clean` exited 127 ("not found") and `npx yarn cache clean`
+ * cleared the cache; after `npx --yes pnpm@9.15.4 install`, `npx --yes pnpm@9.15.4 store prune`
+ * exited 0 and emptied its metadata cache (1,727,336 bytes to an empty folder).
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
@@ -30,9 +34,15 @@ describe('yarn and pnpm run through npx', () => {
     assert.equal(found('yarn-cache-kept', 'npx yarn-deduplicate && npx prettier --write .'), 0);
   });
 
-  it('the fix appends no bare yarn or pnpm to an install run through npx', () => {
-    for (const run of ['npx yarn@1 install --production', 'npx pnpm install --prod']) {
-      assert.equal(fixAll(dockerfile(run), ENV).text, dockerfile(run), run);
+  it('the message and the fix call the tool through npx as the install does, not by a bare name', () => {
+    for (const [run, cleanup] of [
+      ['npx yarn@1 install --production', 'npx yarn@1 cache clean'],
+      ['npx --yes yarn install --production', 'npx --yes yarn cache clean'],
+      ['npx pnpm install --prod', 'npx pnpm store prune'],
+    ]) {
+      const [finding] = analyze(dockerfile(run), ENV).findings.filter((f) => /^(yarn|pnpm)/.test(f.ruleId));
+      assert.match(finding.message, new RegExp(`Add \`${cleanup.replace(/[.@]/g, '\\$&')}\``), run);
+      assert.equal(fixAll(dockerfile(run), ENV).text, dockerfile(`${run} && ${cleanup}`), run);
     }
   });
 });
