@@ -73,7 +73,7 @@ export class SizeView implements Disposable {
       this.item.hide();
     } else {
       this.item.text = `$(package) ${data.short}`;
-      this.item.tooltip = `Estimated image size: ${data.summary}${data.after ? `\nAfter ${data.after.fixes} fixes: ${data.after.summary}` : data.afterNote ? `\n${data.afterNote}` : ''}${data.reviewed ? `\nWith the fixes to review: ${data.reviewed.summary}` : ''}\nClick for the breakdown.`;
+      this.item.tooltip = `Estimated image size: ${data.summary}${data.after ? `\n${data.after.title}: ${data.after.summary}` : data.afterNote ? `\n${data.afterNote}` : ''}${data.reviewed ? `\nWith the fixes to review: ${data.reviewed.summary}` : ''}\nClick for the breakdown.`;
       this.item.show();
     }
     if (this.panel && this.panelUri) {
@@ -126,7 +126,7 @@ function section(title: string, summary: string, bars: Bar[], max: number): stri
 export function render(data: Breakdown): string {
   const max = Math.max(1, ...[data, data.after, data.reviewed].flatMap((d) => d?.bars.map((b) => b.bytes ?? 0) ?? []));
   const body = [section('Now', data.summary, data.bars, max)];
-  if (data.after) body.push(section(`After ${data.after.fixes} fix${data.after.fixes === 1 ? '' : 'es'}`, data.after.summary, data.after.bars, max));
+  if (data.after) body.push(section(data.after.title, data.after.summary, data.after.bars, max));
   else if (!data.reviewed) body.push(`<p>${esc(data.afterNote ?? 'No fix available: this is as small as the quick fixes make it.')}</p>`);
   if (data.reviewed) body.push(section('With the fixes to review', data.reviewed.summary, data.reviewed.bars, max));
   return `<!DOCTYPE html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline';">

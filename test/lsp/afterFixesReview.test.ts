@@ -24,7 +24,7 @@ interface Section {
 }
 interface Breakdown {
   bytes: number;
-  after?: Section & { fixes: number };
+  after?: Section & { fixes: number; title: string };
   reviewed?: Section;
 }
 
@@ -67,6 +67,7 @@ describe('the size with the fixes to review', function () {
     const { after, reviewed } = breakdown;
     assert.ok(after && reviewed, JSON.stringify(breakdown));
     assert.equal(after.fixes, 4);
+    assert.equal(after.title, 'After 4 fixes');
     // The split's final stage on python:3.12-slim (as `--fix --unsafe-fixes` writes it).
     assert.equal(reviewed.bars[0].label, 'base python:3.12-slim');
     assert.ok(reviewed.bytes < after.bytes / 5, `${reviewed.bytes} against ${after.bytes}`);
@@ -110,5 +111,7 @@ describe('the size with the fixes to review', function () {
     assert.doesNotMatch(lenses[0].command.tooltip ?? '', /review/);
     const breakdown = await client.request<Breakdown>('dockerfileSizeHints/sizeBreakdown', { uri });
     assert.equal(breakdown.reviewed, undefined);
+    // The status bar's tooltip and the breakdown's section read this (they said "After 1 fixes").
+    assert.equal(breakdown.after?.title, 'After 1 fix');
   });
 });

@@ -636,6 +636,9 @@ export function describePart(p: SizedPart): string {
 }
 
 /** How a figure says how far it can be trusted: "about", or "at least about" for a lower bound (parts not sized). */
+/** "after 1 fix", "after 4 fixes": how the CodeLens and the breakdown name the image after Apply all size fixes. */
+export const afterFixesLabel = (fixes: number) => `after ${fixes} fix${fixes === 1 ? '' : 'es'}`;
+
 export function aboutOrAtLeast(e: StageEstimate): string {
   return e.complete ? 'about' : 'at least about';
 }

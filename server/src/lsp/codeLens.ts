@@ -12,7 +12,7 @@
  */
 import type { CodeLens } from 'vscode-languageserver/node';
 import { finalStage } from '../core/model';
-import { aboutOrAtLeast, describeEstimate, estimateImage, estimateStage, nothingSized, type StageEstimate } from '../core/imageEstimate';
+import { aboutOrAtLeast, afterFixesLabel, describeEstimate, estimateImage, estimateStage, nothingSized, type StageEstimate } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
 import type { AfterFixesEstimates } from './afterFixes';
@@ -38,7 +38,7 @@ export function codeLenses(doc: DocumentAnalysis, estimates: AfterFixesEstimates
     const figure = (what: string, e: StageEstimate | undefined, than = now!.knownBytes) =>
       e && e.knownBytes < than && (!e.baseUnsized || now!.baseUnsized) ? [[what, e.baseUnsized ? `about ${formatBytes(now!.knownBytes - e.knownBytes)} less` : `${aboutOrAtLeast(e)} ${formatBytes(e.knownBytes)}`]] : [];
     const fixed = known?.after;
-    if (now) after = [...figure(`after ${fixed?.fixes} fix${fixed?.fixes === 1 ? '' : 'es'}`, fixed?.estimate), ...figure('with the fixes to review', known?.reviewed, fixed?.estimate.knownBytes)];
+    if (now) after = [...figure(afterFixesLabel(fixed?.fixes ?? 0), fixed?.estimate), ...figure('with the fixes to review', known?.reviewed, fixed?.estimate.knownBytes)];
   }
   for (const stage of model.stages) {
     if (!stage.layersInFinal) continue;

@@ -3,7 +3,7 @@
  * now and after "Apply all size fixes" (the preferred fixes), for the client's status bar item
  * and breakdown view.
  */
-import { describeEstimate, describePart, estimateImage, nothingSized, type StageEstimate } from '../core/imageEstimate';
+import { afterFixesLabel, describeEstimate, describePart, estimateImage, nothingSized, type StageEstimate } from '../core/imageEstimate';
 import { formatBytes } from '../sizes';
 import type { DocumentAnalysis } from './analysisCache';
 import type { AfterFixesEstimates } from './afterFixes';
@@ -35,7 +35,8 @@ export interface Breakdown {
   bytes: number;
   complete: boolean;
   bars: Bar[];
-  after?: { summary: string; bytes: number; fixes: number; bars: Bar[] };
+  /** `title`: "After 1 fix", "After 4 fixes". */
+  after?: { summary: string; bytes: number; fixes: number; title: string; bars: Bar[] };
   /** With the fixes to review too (`--fix --unsafe-fixes`), when the file has some for the final image. */
   reviewed?: { summary: string; bytes: number; bars: Bar[] };
   /** Without `after`: why there is no figure after the fixes yet, or none at all (undefined: nothing to fix). */
@@ -76,7 +77,7 @@ export function sizeBreakdown(doc: DocumentAnalysis, estimates: AfterFixesEstima
   else if (afterFixes.state === 'given up') result.afterNote = `The size after the fixes was not worked out: ${afterFixes.why}. Apply all size fixes still applies them.`;
   else {
     const fixed = afterFixes.after;
-    if (fixed) result.after = { summary: describeEstimate(fixed.estimate), bytes: fixed.estimate.knownBytes, fixes: fixed.fixes, bars: bars(fixed.estimate) };
+    if (fixed) result.after = { summary: describeEstimate(fixed.estimate), bytes: fixed.estimate.knownBytes, fixes: fixed.fixes, title: `A${afterFixesLabel(fixed.fixes).slice(1)}`, bars: bars(fixed.estimate) };
     const all = afterFixes.reviewed;
     if (all) result.reviewed = { summary: describeEstimate(all), bytes: all.knownBytes, bars: bars(all) };
   }
