@@ -12,9 +12,23 @@
  * - Enter: a line added at the end of a random line of `generateDockerfile(n, n)` and removed
  *   again, each analysed from the previous version (the editor's path); median CPU.
  * The machine is shared: compare two builds by running this for each in turn, more than once.
+ *
+ *   node --max-semi-space-size=2 out/test/bench/analysis.js --split [--parts] [--lines 1000,10000] [--texts 40] [--rounds 3]
+ *
+ * splits a first open's analysis into its parts, to see which of them to make cheaper: `--texts`
+ * new files per size (seeds 900...), analysed `--rounds` times with the first round left out
+ * (warm-up); per part the median CPU per file (process.cpuUsage): `analyze` as a whole,
+ * `buildModel`, `familyFindings` (the family rules as a first open runs them), every other rule's
+ * check, and each rule's check alone on the whole model (a first open runs most family rules so:
+ * see WHOLE_FILE_AFTER in core/families.ts), with what it allocates per file (sampled as above).
+ * With `--parts`, not each rule (quicker, to compare two builds in turn).
  */
 import * as inspector from 'node:inspector';
 import { analyze, type Analysis } from '../../server/src/core/analyze';
+import { buildModel } from '../../server/src/core/model';
+import { familyFindings } from '../../server/src/core/families';
+import { RULES } from '../../server/src/rules';
+import type { Rule } from '../../server/src/rules/rule';
 import { generateDockerfile, prng } from './lsp/generate';
 import { median } from './lsp/stats';
 
@@ -79,7 +93,74 @@ function enterCpu(lines: number, count: number): number[] {
   return out;
 }
 
+/** `--split`: a first open's analysis in parts (see the top of the file). */
+async function split(sizes: number[], count: number, rounds: number, eachRule: boolean): Promise<void> {
+  const ms = (xs: number[]) => `${median(xs).toFixed(2).padStart(8)} (${Math.min(...xs).toFixed(1)}-${Math.max(...xs).toFixed(1)})`;
+  const family = RULES.filter((r) => r.reads === 'family');
+  const others = RULES.filter((r) => r.reads !== 'family');
+  for (const lines of sizes) {
+    const n = lines >= 10000 ? Math.max(5, Math.round(count / 4)) : count;
+    const texts = Array.from({ length: n }, (_, i) => generateDockerfile(lines, 900 + i));
+    const parts = new Map<string, number[]>([['analyze', []], ['buildModel', []], ['familyFindings', []], ['other rules', []]]);
+    const perRule = new Map<Rule, number[]>(RULES.map((r) => [r, []]));
+    for (let round = 0; round < rounds; round++) {
+      const keep = round > 0;
+      const add = (key: string, t: number) => keep && parts.get(key)!.push(t);
+      texts.forEach((text) => {
+        add('analyze', cpuMs(() => analyze(text, ENV)));
+        // The model keeps what rules ask of it (WeakMaps keyed by it, its stages and scripts): each
+        // part runs on a new one, in the order analyze() runs them.
+        let model = buildModel(text);
+        add('buildModel', cpuMs(() => (model = buildModel(text))));
+        add('familyFindings', cpuMs(() => familyFindings(model, family, {}, undefined, ENV)));
+        add('other rules', cpuMs(() => others.forEach((r) => r.check({ model, env: ENV, settings: {} }))));
+        // Each rule alone, in the registry's order on one new model: a rule pays for what it asks
+        // of the model first (as shareOut runs them at a first open).
+        const fresh = eachRule ? buildModel(text) : undefined;
+        if (fresh) for (const rule of RULES) {
+          const t = cpuMs(() => rule.check({ model: fresh, env: ENV, settings: {} }));
+          if (keep) perRule.get(rule)!.push(t);
+        }
+      });
+    }
+    const sample = Math.min(n, 10);
+    const mbPerFile = async (run: (text: string) => void) => (await allocation(texts.slice(0, sample), run)).mbPerCall;
+    console.log(`${lines.toLocaleString('en')} lines: ${n} files, ${rounds - 1} rounds kept; CPU ms per file, median (range); MB allocated per file (${sample} files sampled)`);
+    // Allocation of a part alone: its model is built outside the sampling.
+    const models = new Map<string, ReturnType<typeof buildModel>>();
+    const fresh = (text: string) => {
+      let model = models.get(text);
+      if (!model) models.set(text, (model = buildModel(text)));
+      return model;
+    };
+    const prepare = async (run: (model: ReturnType<typeof buildModel>) => void) => {
+      models.clear();
+      texts.slice(0, sample).forEach(fresh);
+      return mbPerFile((text) => run(fresh(text)));
+    };
+    const allocs: Record<string, () => Promise<number>> = {
+      analyze: () => mbPerFile((text) => void analyze(text, ENV)),
+      buildModel: () => mbPerFile((text) => void buildModel(text)),
+      familyFindings: () => prepare((model) => void familyFindings(model, family, {}, undefined, ENV)),
+      'other rules': () => prepare((model) => others.forEach((r) => r.check({ model, env: ENV, settings: {} }))),
+    };
+    for (const [key, times] of parts) console.log(`  ${key.padEnd(34)} ${ms(times)}  ${(await allocs[key]()).toFixed(2).padStart(6)} MB`);
+    if (!eachRule) continue;
+    console.log('  each rule on the whole model, in the registry order (family rules marked *), largest first:');
+    // Allocation per rule: every rule runs in order on new models, each sampled on its own.
+    models.clear();
+    const rows: { rule: Rule; times: number[]; mb: number }[] = [];
+    for (const [rule, times] of perRule) rows.push({ rule, times, mb: await mbPerFile((text) => void rule.check({ model: fresh(text), env: ENV, settings: {} })) });
+    rows.sort((a, b) => median(b.times) - median(a.times));
+    for (const { rule, times, mb } of rows) {
+      if (median(times) < 0.05 && mb < 0.01) continue;
+      console.log(`    ${(rule.id + (rule.reads === 'family' ? ' *' : '')).padEnd(32)} ${ms(times)}  ${mb.toFixed(2).padStart(6)} MB`);
+    }
+  }
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--split')) return split(arg('--lines', '1000,10000').split(',').map(Number), Number(arg('--texts', '40')), Number(arg('--rounds', '3')), !process.argv.includes('--parts'));
   const sizes = arg('--lines', '1000,10000').split(',').map(Number);
   const count = Number(arg('--texts', '30'));
   for (const lines of sizes) {

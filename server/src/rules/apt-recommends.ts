@@ -114,10 +114,11 @@ function keptRecommendations(names: readonly string[], model: DockerfileModel, i
       // Another named package may depend on it (g++, build-essential, zlib1g-dev): then it comes
       // anyway (libc6-dev is in no official base, so the estimate on one lists it when it does).
       !estimateAptInstall(names, { recommends: false }).packages.includes('libc6-dev')) kept.push('libc6-dev');
+  let recommended: readonly string[] | undefined;
   for (const need of NEEDED_BY_USE) {
     // Only what the recommendations add (none of these is in an official base): a named package
     // that depends on it (gnupg, openssh-client itself) brings it anyway.
-    if (!names.includes(need.pkg) && recommendsCost(names).packages.includes(need.pkg) && usedLater(model, instr, cmd, need)) kept.push(need.pkg);
+    if (!names.includes(need.pkg) && (recommended ??= recommendsCost(names).packages).includes(need.pkg) && usedLater(model, instr, cmd, need)) kept.push(need.pkg);
   }
   return kept;
 }

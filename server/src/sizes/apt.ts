@@ -191,7 +191,10 @@ function data(): Decoded {
   }
   offsets[count] = length;
   const all = lines.join('\n');
-  const name = (i: number) => all.slice(offsets[i], offsets[i + 1] - 1);
+  // Each name as a string of its own once asked (an estimate with Recommends lists hundreds, and
+  // slicing them again for every estimate was much of what an analysis's apt work allocated).
+  const names: (string | undefined)[] = new Array(count);
+  const name = (i: number) => (names[i] ??= all.slice(offsets[i], offsets[i + 1] - 1));
   /** `name` against name `i`, by UTF-16 code units as the table is sorted: negative when `name` sorts first. */
   const compare = (target: string, i: number) => {
     const start = offsets[i];
@@ -250,6 +253,8 @@ export const aptTableForTests = {
   indexOf: (name: string): number | undefined => data().indexOf(name),
 };
 
+const PLAIN_NAME = /^[a-z0-9][a-z0-9+.-]+$/;
+
 /**
  * Turns an `apt-get install` operand into a package name: drops `=version`, `/release` and
  * `:arch`; returns undefined for operands that are not a plain name (globs, `pkg-` removals,
@@ -257,8 +262,10 @@ export const aptTableForTests = {
  * is also part of real names (`g++`); the estimator tries the name without it when needed.
  */
 export function aptOperandName(operand: string): string | undefined {
+  // Most operands are plain names already (the replacements below then change nothing).
+  if (PLAIN_NAME.test(operand)) return operand.endsWith('-') ? undefined : operand;
   let name = operand.replace(/=.*$/, '').replace(/\/.*$/, '').replace(/:[a-z0-9]+$/, '');
-  if (!/^[a-z0-9][a-z0-9+.-]+$/.test(name) || name.endsWith('-')) return undefined;
+  if (!PLAIN_NAME.test(name) || name.endsWith('-')) return undefined;
   name = name.toLowerCase();
   return name;
 }
@@ -462,17 +469,49 @@ const CHECKPOINT_EVERY = 16;
 export function recommendsCost(packages: readonly string[], opts: Omit<AptOptions, 'recommends'> = {}): AptEstimate {
   const withRec = estimateAptInstall(packages, { ...opts, recommends: true });
   const without = estimateAptInstall(packages, { ...opts, recommends: false });
-  const lean = new Set(without.packages);
-  const extra = withRec.packages.filter((p) => !lean.has(p));
-  return {
+  // Estimates are frozen and memoised by their inputs: the same two give the same cost (an install's
+  // fix asks it for each recommendation it may keep).
+  const known = costs.get(withRec);
+  if (known?.without === without) return known.cost;
+  const extra = packagesBeyond(withRec, without);
+  const cost: AptEstimate = Object.freeze({
     bytes: withRec.bytes - without.bytes,
     installedBytes: withRec.installedBytes - without.installedBytes,
     bytecodeBytes: withRec.bytecodeBytes - without.bytecodeBytes,
     bookkeepingBytes: withRec.bookkeepingBytes - without.bookkeepingBytes,
-    packages: extra,
+    packages: Object.freeze(extra),
     unknown: withRec.unknown,
     basis:
       `Installed-Size of the ${extra.length} package${extra.length === 1 ? '' : 's'} that Recommends add (from Debian bookworm's package index)` +
       (withRec.bookkeepingBytes > without.bookkeepingBytes ? ', plus the files their install scripts write (measured)' : ''),
-  };
+  });
+  costs.set(withRec, { without, cost });
+  return cost;
 }
+
+/** The packages of `more` that `less` does not have, in `more`'s order (by name index: no set of names made per install). */
+function packagesBeyond(more: AptEstimate, less: AptEstimate): string[] {
+  const these = selectedOf.get(more);
+  const those = selectedOf.get(less);
+  if (!these || !those) {
+    const lean = new Set(less.packages);
+    return more.packages.filter((p) => !lean.has(p));
+  }
+  const d = data();
+  lessMarks ??= new Int32Array(d.count);
+  if (lessMark === 0x7fffffff) {
+    lessMarks.fill(0);
+    lessMark = 0;
+  }
+  const mark = ++lessMark;
+  for (let k = 0; k < those.length; k++) lessMarks[those[k]] = mark;
+  const out: string[] = [];
+  for (let k = 0; k < these.length; k++) if (lessMarks[these[k]] !== mark) out.push(d.name(these[k]));
+  return out;
+}
+/** Scratch flags of {@link packagesBeyond}, as `added` is computeAptInstall's. */
+let lessMarks: Int32Array | undefined;
+let lessMark = 0;
+
+/** {@link recommendsCost}'s answers, by the estimate with Recommends (and the one without they were made with). */
+const costs = new WeakMap<AptEstimate, { without: AptEstimate; cost: AptEstimate }>();

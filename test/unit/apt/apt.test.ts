@@ -86,6 +86,19 @@ describe('apt size model', () => {
     assert.ok(Object.isFrozen(first) && Object.isFrozen(first.packages) && Object.isFrozen(first.unknown));
   });
 
+  it('answers recommendsCost again from its memory, frozen, with the packages in the order apt adds them', () => {
+    // An install's fix asks for the same cost once per recommendation it may keep (apt-recommends).
+    const cost = recommendsCost(['curl', 'git']);
+    assert.equal(recommendsCost(['curl', 'git']), cost);
+    assert.ok(Object.isFrozen(cost) && Object.isFrozen(cost.packages));
+    const withRec = estimateAptInstall(['curl', 'git'], { recommends: true });
+    const without = new Set(estimateAptInstall(['curl', 'git'], { recommends: false }).packages);
+    assert.deepEqual(cost.packages, withRec.packages.filter((p) => !without.has(p)));
+    // Not the answer for other inputs.
+    assert.notEqual(recommendsCost(['curl']), cost);
+    assert.notEqual(recommendsCost(['curl', 'git'], { basePackages: OFFICIAL_BASE_PACKAGES }).basis, undefined);
+  });
+
   it('build-essential with Recommends costs tens of MB more than without', () => {
     assert.ok(recommendsCost(['build-essential']).bytes > 20_000_000);
   });
@@ -248,6 +261,8 @@ describe('apt size model', () => {
     assert.equal(aptOperandName('python3.11'), 'python3.11');
     assert.equal(aptOperandName('$PACKAGES'), undefined);
     assert.equal(aptOperandName('nano-'), undefined);
+    assert.equal(aptOperandName('nano-=1.0'), undefined);
+    assert.equal(aptOperandName('Curl'), undefined);
     assert.equal(aptOperandName('./local.deb'), undefined);
   });
 
