@@ -9,7 +9,7 @@ import { runInNewContext } from 'node:vm';
 import { buildModel, splitPieces, type DockerfileModel } from '../../../server/src/core/model';
 import { LineIndex } from '../../../server/src/core/text';
 import { analyze, beyondLimits, LIMITS, type Analysis } from '../../../server/src/core/analyze';
-import { familyFindings } from '../../../server/src/core/families';
+import { familyFindings, mentionsAny } from '../../../server/src/core/families';
 import { RULES } from '../../../server/src/rules';
 import type { RawFinding, Rule } from '../../../server/src/rules/rule';
 import { generateDockerfile } from '../../bench/lsp/generate';
@@ -295,6 +295,24 @@ describe('incremental analysis', () => {
 
   it('finds a program name an exec-form RUN writes with JSON escapes (rule words)', () => {
     sameOnFamilies(['FROM alpine:3.20\nRUN ["\\u0061pk", "add", "curl"]\n', 'FROM python:3.12\nRUN ["/usr/local/bin/p\\u0069p3", "install", "flask"]\n']);
+  });
+
+  it('reads the words of a family as its texts joined by line breaks, split, unquoted and without comment lines read them (property)', () => {
+    // The reading as it was written first: the texts joined, cut into lines, each line's trailing
+    // blanks dropped, the lines joined, quotes and escapes taken out; then again without comment lines.
+    const reference = (texts: string[], word: string) => {
+      const join = (text: string) => text.split('\n').map((line) => line.replace(/[ \t\r]+$/, '')).join('').replace(/[\r\\`'"]/g, '');
+      const text = texts.join('\n');
+      const uncommented = text.replace(/(^|\n)[ \t]*#[^\n]*/g, '$1');
+      return join(text).includes(word) || join(uncommented).includes(word);
+    };
+    const char = fc.constantFrom(' ', '\t', '\r', '\n', '#', '"', "'", '\\', '`', 'a', 'p', 'k', '\uFEFF', '\uD800', '\u2028');
+    const text = fc.array(char, { maxLength: 30 }).map((cs) => cs.join(''));
+    const word = fc.array(fc.constantFrom(' ', '\t', '#', 'a', 'p', 'k'), { minLength: 1, maxLength: 4 }).map((cs) => cs.join(''));
+    fc.assert(
+      fc.property(fc.array(text, { minLength: 1, maxLength: 4 }), word, (texts, w) => mentionsAny({ texts }, [w]) === reference(texts, w)),
+      { seed: PROPERTY_SEED, numRuns: 3000 },
+    );
   });
 
   it('does not run a rule on a family that names none of its words', () => {
