@@ -62,7 +62,23 @@ export function booleanOption(cmd: ShellCommand, ...names: string[]): boolean | 
  * `--omit` or npm_config_omit is set (a rejected value too: NODE_ENV=production npm ci
  * --omit=dev,optional installs them, npm 11.19.1), so NODE_ENV=production changes nothing.
  */
-export function npmDependencyTypes(instr: Instr, cmd: ShellCommand): { omitted: Set<string>; included: Set<string>; omitGiven: boolean } {
+export function npmDependencyTypes(instr: Instr, cmd: ShellCommand): NpmDependencyTypes {
+  // Asked of the same install by several rules (npm-cache-kept, npm-dev-dependencies, the image
+  // estimate), each time with about ten environment lookups by a name made for the question.
+  let byCommand = dependencyTypes.get(instr);
+  if (!byCommand) dependencyTypes.set(instr, (byCommand = new Map()));
+  let types = byCommand.get(cmd);
+  if (!types) byCommand.set(cmd, (types = workOutDependencyTypes(instr, cmd)));
+  return types;
+}
+
+/** {@link npmDependencyTypes}'s answer: shared by every caller, so read it only. */
+type NpmDependencyTypes = { readonly omitted: ReadonlySet<string>; readonly included: ReadonlySet<string>; readonly omitGiven: boolean };
+
+/** By instruction (of one model version: what an ENV or ARG above it says is fixed), then command (a RUN's script may be shared by versions). */
+const dependencyTypes = new WeakMap<Instr, Map<ShellCommand, NpmDependencyTypes>>();
+
+function workOutDependencyTypes(instr: Instr, cmd: ShellCommand): NpmDependencyTypes {
   const env = (name: string) => envFor(instr, cmd, `npm_config_${name}`, true)?.replace(/^["']|["']$/g, '');
   const list = (name: string) => {
     const values = optionValues(cmd, `--${name}`) ?? (env(name) === undefined ? undefined : [env(name)!]);

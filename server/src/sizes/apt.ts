@@ -334,6 +334,15 @@ const MAX_KEPT_ESTIMATES = 2_000;
  */
 let added: Int32Array | undefined;
 let stamp = 0;
+/** A stamp no flag holds yet. */
+function nextMark(d: Decoded): number {
+  added ??= new Int32Array(d.count);
+  if (stamp === 0x7fffffff) {
+    added.fill(0);
+    stamp = 0;
+  }
+  return ++stamp;
+}
 /** The name indexes each estimate selected, in its order (its `packages`), for the estimates after it. */
 const selectedOf = new WeakMap<AptEstimate, readonly number[]>();
 
@@ -355,13 +364,8 @@ function computeAptInstall(packages: readonly string[], opts: AptOptions): AptEs
     walked.push(e);
   }
   const before = from ? from.present : baseMask(d, base);
-  added ??= new Int32Array(d.count);
-  if (stamp === 0x7fffffff) {
-    added.fill(0);
-    stamp = 0;
-  }
-  const mark = ++stamp;
-  const flags = added;
+  const mark = nextMark(d);
+  const flags = added!;
   const earlier = (from?.earlier ?? 0) + walked.length;
   for (const e of walked) {
     const indexes = selectedOf.get(e);
@@ -489,29 +493,13 @@ export function recommendsCost(packages: readonly string[], opts: Omit<AptOption
   return cost;
 }
 
-/** The packages of `more` that `less` does not have, in `more`'s order (by name index: no set of names made per install). */
+/** The packages of `more` that `less` does not have, in `more`'s order: by name index, with the estimates' scratch flags (no set of names per install). */
 function packagesBeyond(more: AptEstimate, less: AptEstimate): string[] {
-  const these = selectedOf.get(more);
-  const those = selectedOf.get(less);
-  if (!these || !those) {
-    const lean = new Set(less.packages);
-    return more.packages.filter((p) => !lean.has(p));
-  }
   const d = data();
-  lessMarks ??= new Int32Array(d.count);
-  if (lessMark === 0x7fffffff) {
-    lessMarks.fill(0);
-    lessMark = 0;
-  }
-  const mark = ++lessMark;
-  for (let k = 0; k < those.length; k++) lessMarks[those[k]] = mark;
-  const out: string[] = [];
-  for (let k = 0; k < these.length; k++) if (lessMarks[these[k]] !== mark) out.push(d.name(these[k]));
-  return out;
+  const mark = nextMark(d);
+  for (const i of selectedOf.get(less)!) added![i] = mark;
+  return selectedOf.get(more)!.filter((i) => added![i] !== mark).map(d.name);
 }
-/** Scratch flags of {@link packagesBeyond}, as `added` is computeAptInstall's. */
-let lessMarks: Int32Array | undefined;
-let lessMark = 0;
 
 /** {@link recommendsCost}'s answers, by the estimate with Recommends (and the one without they were made with). */
 const costs = new WeakMap<AptEstimate, { without: AptEstimate; cost: AptEstimate }>();

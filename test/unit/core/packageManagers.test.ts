@@ -11,6 +11,7 @@ import {
   baseImageOf, checkAppend, envFor, expandVars, flagValue, imageRepository, isTruthy, npmInstallWord,
   posixShell, runsAsRoot, subcommandOf, usedLaterInImage, verifiedAppend,
 } from '../../../server/src/core/packageManagers';
+import { npmDependencyTypes } from '../../../server/src/core/npmCommand';
 import type { TextEdit } from '../../../server/src/core/types';
 import { generateDockerfile } from '../../bench/lsp/generate';
 import { anyDockerfile, CORPUS } from '../hostile/arbitraries';
@@ -20,6 +21,20 @@ function runs(text: string): Instr[] {
 }
 
 describe('package-manager helpers', () => {
+  it("works out an npm install's dependency types once per instruction and command, as the ENV above that instruction says", () => {
+    const model = buildModel('FROM node:22\nRUN npm ci\nENV NODE_ENV=production\nRUN npm ci && npm ci --include=dev\n');
+    const [first, second] = model.instructions.filter((i) => i.run);
+    const types = npmDependencyTypes(first, first.run!.commands[0]);
+    // Several rules ask of the same install: one answer.
+    assert.equal(npmDependencyTypes(first, first.run!.commands[0]), types);
+    assert.deepEqual([...types.omitted], []);
+    assert.deepEqual([...npmDependencyTypes(second, second.run!.commands[0]).omitted], ['dev']);
+    assert.deepEqual([...npmDependencyTypes(second, second.run!.commands[1]).omitted], []);
+    // The same script in another version of the file, under another ENV: its own answer.
+    const other = buildModel('FROM node:22\nENV NODE_ENV=production\nRUN npm ci\n', model).instructions.find((i) => i.run)!;
+    assert.deepEqual([...npmDependencyTypes(other, other.run!.commands[0]).omitted], ['dev']);
+  });
+
   it('normalises home folders, trailing globs and slashes; one home is not another', () => {
     for (const p of ['~/.npm', '$HOME/.npm', '${HOME}/.npm', '~/.npm/', '"~/.npm/.*"']) assert.equal(normalizeCachePath(p), '~/.npm', p);
     for (const p of ['~/.npm', '$HOME/.npm', '${HOME}/.npm', '/root/.npm', '/root/.npm/*', '"/root/.npm/.*"']) assert.equal(normalizeCachePath(p, '/root'), '/root/.npm', p);
