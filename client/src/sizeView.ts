@@ -98,6 +98,13 @@ export class SizeView implements Disposable {
     this.panel.title = `Image size: ${Uri.parse(target).path.split('/').pop()}`;
     this.panel.webview.html = render(data);
     this.panel.reveal(undefined, true);
+    // VS Code (1.100) cancels the CodeLens request it scheduled after an edit or the server's
+    // refresh when the editor loses the focus before the request's debounce ends, and asks again
+    // only when the editor has the focus back: in the UI test the lens kept the figures of an
+    // earlier version ("after 4 fixes", or 3) beside the breakdown's "After 2 fixes". The event
+    // makes the editors with our lenses ask again now, whatever has the focus.
+    const doc = window.activeTextEditor?.document;
+    if (doc) this.client.getFeature('textDocument/codeLens')?.getProvider(doc)?.onDidChangeCodeLensEmitter.fire();
   }
 
   dispose(): void {

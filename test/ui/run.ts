@@ -267,7 +267,21 @@ function steps(workspace: string): Step[] {
         assert.match(text, /With the fixes to review[^]*base python:3\.12-slim/, `no -slim base with the fixes to review in:\n${text}`);
         assert.match(text, /RUN \(line \d+\)/, `no layer bars in:\n${text}`);
         log('ui', `  breakdown: ${text.replace(/\s+/g, ' ').slice(0, 200)}`);
+        // The lens above FROM gives the same count of fixes as the breakdown (it said "after 3" or
+        // "after 4 fixes" beside "After 2 fixes": VS Code had dropped its request when the editor
+        // lost the focus; see SizeView.show).
+        const fixes = /After (\d+) fix/.exec(text)![1];
+        const lens = page.locator('.editor-instance .monaco-editor .codelens-decoration', { hasText: /after \d+ fix/ }).first();
+        const lensText = await poll(`the code lens to say "after ${fixes} fixes" as the breakdown does`, 10_000, async () => {
+          const t = (await lens.innerText().catch(() => '')).trim();
+          return new RegExp(`after ${fixes} fix`).test(t) ? t : undefined;
+        }).catch(async (e) => {
+          throw new Error(`${e instanceof Error ? e.message : String(e)}; it says: ${(await lens.innerText().catch(() => '')).trim()}`);
+        });
+        log('ui', `  code lens: ${lensText}`);
         await page.mouse.move(5, 5);
+        // The editor's scrollbar shows for a moment after the lens changed; let it fade.
+        await page.waitForTimeout(1500);
         await screenshot(page, 'size-breakdown');
       },
     },
