@@ -635,10 +635,10 @@ export function describePart(p: SizedPart): string {
   return p.bytes === undefined ? 'not sized' : `${p.complete === false ? 'at least ' : ''}about ${formatBytes(p.bytes)}`;
 }
 
-/** How a figure says how far it can be trusted: "about", or "at least about" for a lower bound (parts not sized). */
 /** "after 1 fix", "after 4 fixes": how the CodeLens and the breakdown name the image after Apply all size fixes. */
 export const afterFixesLabel = (fixes: number) => `after ${fixes} fix${fixes === 1 ? '' : 'es'}`;
 
+/** How a figure says how far it can be trusted: "about", or "at least about" for a lower bound (parts not sized). */
 export function aboutOrAtLeast(e: StageEstimate): string {
   return e.complete ? 'about' : 'at least about';
 }
