@@ -14,8 +14,8 @@
  * thread, measured 147.5 ms and 101.0 ms for activations in two loaded runs (2026-12-03) and is
  * printed too. Both are checked against the target where the thread's clock is missing.
  *
- * Under the code-server runner this is the first of three first activations (test/vscode/first
- * measures the other two, each in a new extension host after the runner removed the code cache),
+ * Under the code-server runner this is the first of five first activations (test/vscode/first
+ * measures the other four, each in a new extension host after the runner removed the code cache),
  * and the last of them checks their median: one activation is one sample of a figure other
  * processes push up. Under test-electron this one is checked alone.
  */
