@@ -140,6 +140,19 @@ describe('parseTag', () => {
     assert.deepEqual(alternatives('eclipse-temurin:17-jdk-alpine-3.21'), ['eclipse-temurin:17-jre-alpine-3.21']);
   });
 
+  it('reads a Windows release as the distribution whatever its case (20H2 as ltsc2022)', () => {
+    // The pattern was `\d{4}H\d`, tested on lower-cased tokens and with two digits too many: Microsoft's
+    // mcr.microsoft.com/windows/servercore:20H2 was read as a role `20h2`.
+    for (const [image, tag, distro] of [
+      ['servercore', '20H2', '20h2'], // mcr.microsoft.com/windows/servercore
+      ['python', '3.12-windowsservercore-ltsc2022', 'ltsc2022'], // Docker Official Images: python
+      ['golang', '1.22-nanoserver-ltsc2022', 'ltsc2022'], // and golang
+    ]) {
+      const t = parseTag(image, tag);
+      assert.deepEqual([t.role, t.kind, t.distro], ['', 'full', distro], tag);
+    }
+  });
+
   it('makes every alpine image tag alpine', () => {
     assert.equal(parseTag('alpine', '3.21').kind, 'alpine');
   });
