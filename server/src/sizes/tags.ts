@@ -61,9 +61,12 @@ const DEFAULT_ROLE: Readonly<Record<string, string>> = {
 
 const CHANNELS = new Set(['mainline', 'stable', 'lts', 'current', 'edge', 'rolling', 'devel', 'testing', 'unstable', 'sid', 'oldstable', 'rc', 'beta', 'nightly']);
 /** Tested on lower-cased tokens (Windows' `20H2` as `20h2`). */
-const OTHER_DISTROS = /^(?:al2|al2023|amazonlinux\d*|ubi\d+(?:-minimal)?|oraclelinux\d+|centos\d*|rockylinux\d*|windowsservercore|nanoserver|ltsc\d{4}|\d\dh\d|1809)$/;
-/** Distributions written in two tokens (`ubi9-minimal`, Temurin's `alpine-3.21`): one token, so that `minimal` or `3.21` is not read as a role. */
-const TWO_PART_DISTRO = /^(?:ubi\d+-minimal|alpine-\d+\.[\d.]+)$/i;
+const OTHER_DISTROS = /^(?:al2|al2023|amazonlinux\d*|ubi\d+(?:-minimal)?|oraclelinux\d+(?:-slim)?|centos\d*|rockylinux\d*|windowsservercore|nanoserver|ltsc\d{4}|\d\dh\d|1809)$/;
+/**
+ * Distributions written in two tokens (`ubi9-minimal`, Temurin's `alpine-3.21`, `oraclelinux8-slim`):
+ * one token, so that `minimal` or `3.21` is not read as a role, nor `slim` as a -slim kind.
+ */
+const TWO_PART_DISTRO = /^(?:ubi\d+-minimal|alpine-\d+\.[\d.]+|oraclelinux\d+-slim)$/i;
 const VERSION = /^v?(\d+(?:\.\d+)*)(?:[._-]?(a|b|rc|alpha|beta|pre)\.?\d*)?$/;
 
 /** Parses a tag of the given official image. */

@@ -153,6 +153,18 @@ describe('parseTag', () => {
     }
   });
 
+  it('reads oraclelinux8-slim as the distribution, not a -slim kind of the image', () => {
+    // oraclelinux:8-slim and 9-slim are Oracle Linux's own slim images. Images built on them name no
+    // -slim: mysql:8.4 and 9 (the size table's notes: oraclelinux9-slim), also tagged -oraclelinux9,
+    // and openjdk's -oraclelinux8 tags; we know of no tag ending in -oraclelinuxN-slim. Read as a
+    // -slim kind, mysql:8.4-oraclelinux9-slim was sized as a slim mysql (none exists), guessed at about 159 MB.
+    const t = parseTag('openjdk', '21-jdk-oraclelinux8-slim');
+    assert.deepEqual([t.role, t.kind, t.distro], ['jdk', 'full', 'oraclelinux8-slim']);
+    assert.equal(parseTag('mysql', '8.4-oraclelinux9-slim').kind, 'full');
+    assert.equal(parseTag('oraclelinux', '8-slim').kind, 'slim');
+    assert.notEqual(estimateBaseImage('mysql:8.4-oraclelinux9-slim')?.confidence, 'guess');
+  });
+
   it('makes every alpine image tag alpine', () => {
     assert.equal(parseTag('alpine', '3.21').kind, 'alpine');
   });
