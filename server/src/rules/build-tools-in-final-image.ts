@@ -168,10 +168,8 @@ function runtimeSuggestion(stage: Stage, sdk: Sdk, start: string): { text: strin
   const label = sdk === 'java' ? target + otherVendor(image) : target;
   // A tag the table has no row of is sized from others' (eclipse-temurin:21-jre-jammy from 21-jre's): they are named.
   const rows = [...new Set(to?.rows.map((r) => `${r.image}:${r.tag}`))];
-  // Sized from others' rows and no smaller than the JDK (a JRE the table had only JDK rows to size from): no figure.
-  const unknown = from && to && !rows.includes(target) && to.unpackedBytes >= from.unpackedBytes;
-  const toText = unknown ? `${label} (size not in the bundled table: saving not known)` : to ? `${label} (about ${formatBytes(to.unpackedBytes)} base${rows.length && !rows.includes(target) ? `, sized from ${rows.join(', ')}` : ''})` : label;
-  const saving = from && to && !unknown ? from.unpackedBytes - to.unpackedBytes : undefined;
+  const toText = to ? `${label} (about ${formatBytes(to.unpackedBytes)} base${rows.length && !rows.includes(target) ? `, sized from ${rows.join(', ')}` : ''})` : label;
+  const saving = from && to ? from.unpackedBytes - to.unpackedBytes : undefined;
   return {
     text: `${why} ${toText}`,
     saving: saving !== undefined && saving > 0 ? saving : undefined,

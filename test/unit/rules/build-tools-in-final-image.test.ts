@@ -377,4 +377,13 @@ describe('build-tools-in-final-image: a Node stage that builds on the image it r
   it('keeps the full image\'s message, with the -slim variant; what that saves is base-image-not-slim\'s figure (costReportedOnce.test.ts)', () => {
     assert.match(finding(text.replace('node:22-alpine', 'node:22')).message, /^node:22 is a build image; node:22 is about 1\.1 GB unpacked and the devDependencies .* on node:22-slim \(about 227 MB base\)\. The devDependencies of package\.json \(test runners, .*\.$/);
   });
+
+  it('sizes a -slim variant the table has no row of, as base-image-not-slim does (node, node:lts, node:22-bookworm)', () => {
+    // Counted from that -slim variant (base-image-not-slim's figure), the runtime was sized like the
+    // start and the message said "size not in the bundled table: saving not known".
+    for (const [full, slim, rows] of [['node', 'node:slim', 'node:24-slim'], ['node:lts', 'node:lts-slim', 'node:24-slim, node:22-slim, node:20-slim'], ['node:22-bookworm', 'node:22-bookworm-slim', 'node:22-slim']]) {
+      const message = finding(text.replace('node:22-alpine', full)).message;
+      assert.match(message, new RegExp(` on ${slim} \\(about [\\d.]+ MB base, sized from ${rows}\\)\\. The devDependencies`), full);
+    }
+  });
 });
