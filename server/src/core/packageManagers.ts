@@ -71,11 +71,11 @@ function printedFolder(instr: Instr, rm: ShellCommand, path: string): string | u
 /**
  * The folder pip caches in for `cmd` (an install, a purge): `--cache-dir`, else PIP_CACHE_DIR as
  * it sees it, else its user cache folder ({@link userCacheDir}: pip 23.2 with XDG_CACHE_HOME=/cache
- * caches in /cache/pip). As written: `~` stays.
+ * caches in /cache/pip; {@link defaultFolder} on Windows). As written: `~` stays.
  */
 export function pipCacheDir(instr: Instr, cmd: ShellCommand): string {
   const env = (name: string) => envFor(instr, cmd, name);
-  return flagValue(cmd, '--cache-dir') ?? setIn(env, 'PIP_CACHE_DIR') ?? userCacheDir(env, 'pip');
+  return flagValue(cmd, '--cache-dir') ?? setIn(env, 'PIP_CACHE_DIR') ?? defaultFolder(instr, 'pip', userCacheDir(env, 'pip'))!;
 }
 
 /** {@link pipCacheDir} with the home of `cmd`'s user for `~` (undefined where that is not known). */
@@ -755,6 +755,29 @@ export function windowsBase(instr: Instr): boolean {
 }
 
 /**
+ * Default folders on Windows, where `~` and XDG_CACHE_HOME mean nothing, as each tool documents
+ * them: npm's config reference (`cache`), pip's "Caching" page, corepack's README (COREPACK_HOME),
+ * Gradle's "Gradle User Home" (`<user home>/.gradle`), Maven's settings reference
+ * (`${user.home}/.m2`); user home is %USERPROFILE% there. pipenv documents only "appdir's user
+ * cache directory" and yarn 1 none: no folder is named for them.
+ */
+const ON_WINDOWS: Record<string, string> = {
+  npm: '%LocalAppData%\\npm-cache',
+  pip: '%LocalAppData%\\pip\\Cache',
+  corepack: '%LocalAppData%\\node\\corepack',
+  gradle: '%USERPROFILE%\\.gradle',
+  maven: '%USERPROFILE%\\.m2',
+};
+
+/**
+ * The default folder of `tool` for a message: `posix` (as written) on a Linux base; on a Windows
+ * base the one its documentation gives there, undefined where it gives none.
+ */
+export function defaultFolder(instr: Instr, tool: string, posix: string): string | undefined {
+  return windowsBase(instr) ? ON_WINDOWS[tool] : posix;
+}
+
+/**
  * True when bash (or zsh, which reads `declare -x` alike) runs the RUN's commands: a `bash -c`
  * script read in place, else the last SHELL along the chain naming bash, else a base image whose
  * /bin/sh is bash (the Red Hat family, Amazon Linux, Arch, openSUSE). Debian's and Ubuntu's
@@ -924,6 +947,8 @@ export interface CacheRuleSpec {
   perCommand?: boolean;
   /** The message and saving of a finding for several commands (`seen` in RUN order), when they differ per command. */
   combine?(seen: CacheCommandContext[]): { message: string; saving: SizeEstimate };
+  /** The repair inserts a flag, which cmd and PowerShell read as sh does: offered under any shell. */
+  anyShell?: boolean;
   /** The repair for one finding, if a safe one exists here. */
   repair?(c: CacheCommandContext & { model: DockerfileModel; word: ShellWord }): { title: string; edits: TextEdit[] } | undefined;
 }
@@ -1001,7 +1026,8 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
               handled,
             };
             if (spec.cacheHandled(handled, seen)) continue;
-            const holds = spec.holds?.(c);
+            // A Windows path is no folder of a Linux image's: not told.
+            const holds = windowsBase(instr) ? undefined : spec.holds?.(c);
             if (builder && holds === undefined) continue;
             const saving = typeof spec.saving === 'function' ? spec.saving(seen) : spec.saving;
             const message = spec.message(seen);
@@ -1038,7 +1064,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // Run as another user (`gosu app npm ci`), the cache is that user's; what the repair
           // appends runs as the RUN's user, and would empty its cache instead. A switch to root in
           // a RUN of root with no HOME set (`sudo npm ci`) keeps /root, where the repair runs too.
-          if (!word || !posixShell(found.instr) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
+          if (!word || (!spec.anyShell && !posixShell(found.instr)) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
           const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name, ignoreCase) => envFor(found.instr, found.cmd, name, ignoreCase) };
           let r = spec.repair!({ ...c, model, word });
           // Run by a path off the PATH (`/opt/conda/bin/conda install`) or through npx, a cleanup that

@@ -7,7 +7,7 @@
  * is told what it removed, and that the rest depends on the crates (test/bench/measure/manual-cargo-target.md).
  */
 import { lastOwnCommand } from '../core/commands';
-import { appendRepair, baseImageOf, cacheRule, envFor, flagValue, homeOf, imageRepository, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, baseImageOf, cacheRule, envFor, flagValue, homeOf, imageRepository, posixShell, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
 import { programArgs } from '../core/shell';
 import { CARGO_TARGET_EXAMPLE as EX, formatBytes } from '../sizes';
 
@@ -140,7 +140,7 @@ export const rule = cacheRule({
   severity: 'warning',
   finalLayersOnly: true,
   docs: {
-    summary: '`cargo build` / `cargo install` in a stage whose layers form the final image, leaving $CARGO_HOME/registry (and target/) without a cache mount or cleanup in the same RUN.',
+    summary: '`cargo build` / `cargo install` leaving $CARGO_HOME/registry (and target/) in the final image without a cache mount or cleanup in the same RUN.',
     why: 'cargo downloads the crate index and every crate into $CARGO_HOME/registry and compiles into target/. The program needs only the binary. Best: build in a builder stage and copy the binary; at least use cache mounts.',
     incorrect: 'FROM rust:1.83\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\nCMD ["/app/target/release/app"]',
     correct: 'FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n\nFROM debian:bookworm-slim\nCOPY --from=build /app/target/release/app /usr/local/bin/app\nCMD ["app"]',
@@ -154,7 +154,7 @@ export const rule = cacheRule({
   message: (c) => {
     const install = registryOnly(c);
     const registry = registryStays(c)?.name;
-    return `cargo leaves ${install ? registry : registry ? `${registry} and target/` : 'target/'} in the final image: ${basisFor(c)}. Build in a builder stage and copy the binary${install ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
+    return `cargo leaves ${install ? registry : registry ? `${registry} and target/` : 'target/'} in the final image: ${basisFor(c)}. Build in a builder stage and copy the binary${install && posixShell(c.instr) ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
   },
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
   // Nor where the RUN removes part of target/: the example is a whole one.

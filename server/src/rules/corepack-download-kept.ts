@@ -8,7 +8,7 @@
  * that tool again, and asks to remove the folder in the same RUN.
  */
 import { cacheMountTargets, operands, pathCovers, ranCommands, removeCommandFromRun } from '../core/commands';
-import { appendRepair, cacheRule, homeOf, removalPath, programWord, removedPaths, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, cacheRule, defaultFolder, homeOf, removalPath, programWord, removedPaths, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
 import { identityKey } from '../core/buildContext';
 import { copiedBefore } from '../core/npmLockfile';
 import { namedPath } from '../core/paths';
@@ -182,8 +182,8 @@ function runsAgain(cmd: ShellCommand): RegExp {
 }
 
 /** The folder corepack keeps its downloads in, for this command. */
-function corepackHome({ env }: CacheCommandContext): string {
-  return env('COREPACK_HOME') ?? userCacheDir(env, 'node/corepack');
+function corepackHome({ instr, env }: CacheCommandContext): string {
+  return env('COREPACK_HOME') ?? defaultFolder(instr, 'corepack', userCacheDir(env, 'node/corepack'))!;
 }
 
 export const rule = cacheRule({

@@ -5,7 +5,7 @@
  * final image copies the folder that holds the caches out of them (`COPY --from=build / /`).
  */
 import { cacheMountTargets, firstRanAfter, lastOwnCommand, operands, pathCovers, ranCommands, ranInBackground } from '../core/commands';
-import { appendRepair, baseImageOf, cacheRule, envFor, expandVars, homeOf, imageRepository, laterPasses, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, baseImageOf, cacheRule, envFor, expandVars, homeOf, imageRepository, laterPasses, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, windowsBase, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { Instr, RunScript, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
@@ -197,9 +197,10 @@ export const rule = cacheRule({
   // In a builder stage: reported only when a COPY --from carries this folder into the final image.
   holds: keptCaches,
   message: (c) => {
-    // Cache-mount targets: absolute, else where `go env` shows the folder (an unknown home or variable).
+    // Cache-mount targets: absolute, else where `go env` shows the folder (an unknown home or variable,
+    // or a Windows base: the golang image there sets its own GOPATH, not Go's default %USERPROFILE%\go).
     const { mod, build } = goCaches(c.instr, c.env);
-    const at = (dir: string | undefined, name: string) => (dir !== undefined && namedPath(c.instr, c.cmd, dir)) || `\`go env ${name}\`'s folder`;
+    const at = (dir: string | undefined, name: string) => (dir !== undefined && !windowsBase(c.instr) && namedPath(c.instr, c.cmd, dir)) || `\`go env ${name}\`'s folder`;
     const { what, basis } = kept(c);
     const builder = c.instr.stage?.layersInFinal === false;
     return `go leaves its ${what} in ${builder ? 'this layer' : 'the final image'}: ${basis}. ${builder ? 'Copy only the binary out of this stage' : 'Build in a builder stage and copy the binary'}, or use cache mounts on ${at(mod, 'GOMODCACHE')} and ${at(build, 'GOCACHE')}.`;

@@ -3,7 +3,7 @@
  * (~/.gradle: caches/ with every dependency and transformed jar, wrapper/ with the downloaded
  * Gradle distribution) in the image. Builder stages are not reported.
  */
-import { appendRepair, cacheRule, flagValue, homePath, programWord, startedInImage, usedLaterInImage } from '../core/packageManagers';
+import { appendRepair, cacheRule, defaultFolder, flagValue, homePath, programWord, startedInImage, usedLaterInImage } from '../core/packageManagers';
 import type { ShellCommand } from '../core/shell';
 import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
@@ -25,8 +25,8 @@ export const rule = cacheRule({
   severity: 'warning',
   finalLayersOnly: true,
   docs: {
-    summary: '`gradle` / `./gradlew` in a stage whose layers form the final image, leaving ~/.gradle/caches (and wrapper/) without a cache mount or cleanup in the same RUN.',
-    why: 'Gradle keeps every dependency, transformed jar and compiled build script under its user home, and ./gradlew downloads a complete Gradle distribution into wrapper/. The application jar is what runs. Best: build in a builder stage and copy the jar into a JRE image; at least use a cache mount on /root/.gradle.',
+    summary: '`gradle` / `./gradlew` leaving ~/.gradle/caches (and wrapper/) in the final image without a cache mount or cleanup in the same RUN.',
+    why: 'Gradle keeps every dependency, transformed jar and compiled build script under its user home, and ./gradlew downloads a complete Gradle distribution into wrapper/. The application jar is what runs.',
     incorrect: 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN ./gradlew --no-daemon bootJar\nCMD ["java", "-jar", "build/libs/app.jar"]',
     correct: 'FROM eclipse-temurin:21-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.gradle ./gradlew --no-daemon bootJar\n\nFROM eclipse-temurin:21-jre\nCOPY --from=build /app/build/libs/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]',
     sizeImpact: `Depends on the project: ${BASIS}.`,
@@ -45,7 +45,7 @@ export const rule = cacheRule({
     `Gradle leaves its caches in the final image: ${BASIS}. ` +
     (model && startedInImage(model, instr, PROGRAMS)
       ? 'The container runs Gradle: build the jar in a builder stage, run it with java -jar.'
-      : `Build in a builder stage and copy the jar, or use a cache mount on ${userHome(cmd, env) ?? homePath(instr, cmd, '.gradle') ?? '~/.gradle'}.`),
+      : `Build in a builder stage and copy the jar, or use a cache mount on ${userHome(cmd, env) ?? defaultFolder(instr, 'gradle', homePath(instr, cmd, '.gradle') ?? '~/.gradle')}.`),
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     if (usedLaterInImage(model, instr, PROGRAMS)) return undefined;

@@ -3,7 +3,7 @@
  * repository (~/.m2/repository: every plugin and dependency jar it downloaded) in the image.
  * Builder stages are not reported.
  */
-import { appendRepair, cacheRule, programWord, homePath, startedInImage, usedLaterInImage } from '../core/packageManagers';
+import { appendRepair, cacheRule, defaultFolder, programWord, homePath, startedInImage, usedLaterInImage } from '../core/packageManagers';
 import { programArgs, type ShellCommand } from '../core/shell';
 import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
@@ -35,8 +35,8 @@ export const rule = cacheRule({
   severity: 'warning',
   finalLayersOnly: true,
   docs: {
-    summary: '`mvn` / `./mvnw` in a stage whose layers form the final image, leaving ~/.m2/repository without a cache mount or cleanup in the same RUN.',
-    why: 'Maven downloads every plugin and dependency into the local repository. The packaged jar (with its dependencies shaded or copied) is what runs; the repository, and the JDK and Maven that built it, are dead weight in the final image. Best: build in a builder stage and copy the jar into a JRE image; at least use a cache mount on /root/.m2.',
+    summary: '`mvn` / `./mvnw` leaving ~/.m2/repository in the final image without a cache mount or cleanup in the same RUN.',
+    why: 'Maven downloads every plugin and dependency into the local repository. The packaged jar (with its dependencies shaded or copied) is what runs; the repository, and the JDK and Maven that built it, are dead weight in the final image.',
     incorrect: 'FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN mvn -B package -DskipTests\nCMD ["java", "-jar", "target/app.jar"]',
     correct: 'FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 mvn -B package -DskipTests\n\nFROM eclipse-temurin:21-jre\nCOPY --from=build /app/target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]',
     sizeImpact: `Depends on the project: ${BASIS}.`,
@@ -52,7 +52,7 @@ export const rule = cacheRule({
     `Maven leaves its local repository in the final image: ${BASIS}. ` +
     (model && startedInImage(model, instr, PROGRAMS)
       ? 'The container runs Maven: build the jar in a builder stage, run it with java -jar.'
-      : `Build in a builder stage and copy the jar, or use a cache mount on ${repoLocal(cmd, env) ?? homePath(instr, cmd, '.m2') ?? '~/.m2'}.`),
+      : `Build in a builder stage and copy the jar, or use a cache mount on ${repoLocal(cmd, env) ?? defaultFolder(instr, 'maven', homePath(instr, cmd, '.m2') ?? '~/.m2')}.`),
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     if (programArgs(cmd).some((w) => WARMING.test(w.value)) || usedLaterInImage(model, instr, PROGRAMS)) return undefined;

@@ -2,7 +2,7 @@
  * npm-cache-kept: `npm install` / `npm ci` copy every package tarball and the registry's metadata
  * document of every package into npm's cache (~/.npm/_cacache) and leave them there.
  */
-import { appendRepair, cacheRule, envFor, flagValue, npmInstallWord, windowsBase, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, cacheRule, defaultFolder, envFor, flagValue, npmInstallWord, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from '../core/npmCommand';
 import { lockfileKey, NPM_UPDATE, projectInstall } from '../core/npmLockfile';
@@ -73,7 +73,7 @@ const cacheDir = ({ instr, cmd }: CacheCommandContext) => flagValue(cmd, '--cach
 function message(c: CacheCommandContext, own = ownCache(c)): string {
   const least = own?.lacks ? 'at least ' : '';
   const cost = own ? `${least}about ${formatBytes(own.bytes)} for ${own.what} (beside ${least}about ${formatBytes(own.installed)} installed; from the npm package table${least && `, which lacks ${own.lacks}`})` : EXAMPLE;
-  return `npm leaves its cache (${cacheDir(c) ?? (windowsBase(c.instr) ? '%LocalAppData%\\npm-cache' : '~/.npm')}) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;
+  return `npm leaves its cache (${cacheDir(c) ?? defaultFolder(c.instr, 'npm', '~/.npm')}) in this layer: ${cost}. Add \`${CLEAN}\` to the same RUN.`;
 }
 
 // For packages named on the command line, or a lockfile of the context the table knows, the npm
@@ -117,8 +117,7 @@ export const rule = cacheRule({
     const sum = known.length ? { bytes: add((o) => o.bytes), installed: add((o) => o.installed), basis: (n ? 'at least: ' : '') + [...new Set(known.map((o) => o.basis))].join('; '), what: `${own.length} installs`, lacks: n ? `${n} of them` : known.find((o) => o.lacks)?.lacks } : undefined;
     return { message: message(seen[0], sum), saving: saving(seen[0], sum) };
   },
-  // A Windows path is no folder of a Linux image's: not told.
-  holds: (c) => (windowsBase(c.instr) ? undefined : namedPath(c.instr, c.cmd, cacheDir(c) ?? '~/.npm')),
+  holds: (c) => namedPath(c.instr, c.cmd, cacheDir(c) ?? '~/.npm'),
   saving,
   repair: ({ model, instr, cmd }) => {
     const dir = flagValue(cmd, '--cache');

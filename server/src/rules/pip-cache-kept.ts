@@ -4,7 +4,7 @@
  */
 import { cacheMountTargets, commandRange, hasFlag, insertAfterWord, isPipCachePurge, normalizeCachePath, pathCovers, pipFillsCache, pipWords, ranInBackground } from '../core/commands';
 import { runInstructions, type Instr, type RunScript } from '../core/model';
-import { envFor, findingCommand, homeOf, inHome, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
+import { envFor, findingCommand, homeOf, inHome, pipCacheDir, pipKeepsCache, removalPath, removedPaths, windowsBase } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -23,7 +23,7 @@ export const rule: Rule = {
   words: ['pip'],
   docs: {
     summary: '`pip install` (`wheel`, `download`) without `--no-cache-dir` (and without `PIP_NO_CACHE_DIR` or a cache mount).',
-    why: "pip (install, wheel, download) caches the wheels it downloads and builds in the user's ~/.cache/pip ($XDG_CACHE_HOME/pip when set), or where PIP_CACHE_DIR or --cache-dir says; nothing reuses them in an image. Not reported with --no-index unless a URL or sdist is installed: pip 23.2.1 cached nothing.",
+    why: "pip caches the wheels it downloads and builds in the user's ~/.cache/pip ($XDG_CACHE_HOME/pip when set), or where PIP_CACHE_DIR or --cache-dir says; nothing reuses them in an image. Not reported with --no-index unless a URL or sdist is installed: pip 23.2.1 cached nothing.",
     incorrect: 'RUN pip install -r requirements.txt',
     correct: 'RUN pip install --no-cache-dir -r requirements.txt',
     sizeImpact: `${BASIS}. Large for numeric packages (numpy, torch).`,
@@ -59,8 +59,8 @@ export const rule: Rule = {
           instr,
           message: `${fills.command === 'install' ? 'pip keeps its download cache' : `pip ${fills.command} keeps its cache`} (${written}) in this layer: ${basis}. Add --no-cache-dir.`,
           saving: { basis },
-          // The folder pip caches in, for a COPY --from that carries it into the final image.
-          holds: namedPath(instr, cmd, written),
+          // The folder pip caches in, for a COPY --from that carries it into the final image (none of a Windows image's).
+          holds: windowsBase(instr) ? undefined : namedPath(instr, cmd, written),
           data: { commandStart: cmd.start },
         });
       }

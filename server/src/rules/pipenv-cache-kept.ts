@@ -3,7 +3,7 @@
  * pip wheel cache pipenv installs with (~/.cache/pip), and leaves both in the layer.
  */
 import { hasFlag } from '../core/commands';
-import { appendRepair, cacheRule, homePath, pipCacheDir, pipCacheFolder, pipCacheOff, subcommandOf } from '../core/packageManagers';
+import { appendRepair, cacheRule, defaultFolder, homePath, pipCacheDir, pipCacheFolder, pipCacheOff, subcommandOf } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
@@ -28,7 +28,7 @@ export const rule = cacheRule({
   holds: ({ instr, cmd, env }) => (['PIPENV_CACHE_DIR', 'PIP_CACHE_DIR', 'XDG_CACHE_HOME'].some((n) => env(n) !== undefined) ? undefined : namedPath(instr, cmd, '~/.cache')),
   // pip's cache where pip-cache-kept takes it to be (PIP_CACHE_DIR, $XDG_CACHE_HOME/pip, ~/.cache/pip).
   cacheHandled: (handled, { env, model, instr, cmd }) => handled(env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled(pipCacheDir(instr, cmd)) || pipCacheOff(model, instr, cmd, 'install')),
-  message: () => `pipenv leaves its cache and pip's in this layer: ${BASIS}. Remove ~/.cache/pipenv and ~/.cache/pip in the same RUN (or use a cache mount).`,
+  message: ({ instr, cmd }) => `pipenv leaves its cache and pip's in this layer: ${BASIS}. Remove ${defaultFolder(instr, 'pipenv', '~/.cache/pipenv') ?? "pipenv's cache"} and ${pipCacheDir(instr, cmd)} in the same RUN (or use a cache mount).`,
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
     const own = env('PIPENV_CACHE_DIR')?.replace(/^["']|["']$/g, '') ?? homePath(instr, cmd, '.cache/pipenv');

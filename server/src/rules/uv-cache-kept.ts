@@ -50,5 +50,6 @@ export const rule = cacheRule({
   holds: ({ instr, cmd, env }) => namedPath(instr, cmd, uvCacheDir(cmd, env)),
   message: () => `uv leaves its cache in this layer: ${BASIS}. Add --no-cache (or UV_NO_CACHE=1, or a cache mount).`,
   saving: { basis: BASIS },
+  anyShell: true,
   repair: ({ model, instr, word }) => ({ title: 'Add --no-cache', edits: [insertAfterWord(model, instr.run!, word, ' --no-cache')] }),
 });

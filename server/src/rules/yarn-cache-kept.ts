@@ -6,7 +6,7 @@
  * corepack 0.34.6 (Node 20's) ran yarn 1.22.22, and so with `packageManager: "yarn@1.22.22"`
  * (measured). After it the rule speaks only where it sees that package.json.
  */
-import { appendRepair, cacheRule, flagValue, runsAsRoot, yarnCacheFolder, yarnCacheFolderSet, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, cacheRule, defaultFolder, flagValue, runsAsRoot, yarnCacheFolder, yarnCacheFolderSet, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { berryProjectKey, copiesBerryProject, corepackMayRunBerry, usesYarnBerry, yarnCacheClean, yarnConfiguredCacheFolder, yarnInstall } from '../core/yarn';
 import { formatBytes } from '../sizes';
@@ -34,7 +34,7 @@ export const rule = cacheRule({
   hadolint: 'DL3060',
   docs: {
     summary: '`yarn install` without `yarn cache clean` in the same RUN (yarn classic).',
-    why: "yarn 1.x keeps every package it installs twice more in its cache folder (/usr/local/share/.cache/yarn for root, not ~/.cache/yarn, which is other users' folder; $XDG_CACHE_HOME/yarn for both when XDG_CACHE_HOME is set): the tarball and an unpacked copy. The running app only needs node_modules. Yarn 2+ (berry) is different: with Plug'n'Play the cache is where the installed packages live, and cleaning it breaks the app. The rule therefore keeps to yarn classic and stays quiet when the Dockerfile shows berry (`.yarnrc.yml` or `.yarn/` copied in, also by `COPY . .` of a context that has one, yarn 2 or later named by a package.json's `packageManager` or a `corepack` command (`corepack prepare yarn@4.5.0 --activate`), `yarn set version`, `yarn dlx`, `--immutable`, a `nodeLinker` setting); yarn-berry-cache-kept covers berry. After a `corepack enable` naming no version, corepack runs the yarn package.json's `packageManager` names, else yarn 1.22 (corepack 0.34, Node 20): the rule then speaks only where it sees the build context's package.json copied before the install, naming no yarn 2+.",
+    why: "yarn 1.x keeps every package it installs twice more in its cache folder (/usr/local/share/.cache/yarn for root, ~/.cache/yarn for other users; $XDG_CACHE_HOME/yarn for both when set): the tarball and an unpacked copy. The running app only needs node_modules. With yarn 2+ (berry) and Plug'n'Play the installed packages live in the cache: cleaning it breaks the app. The rule stays quiet where the Dockerfile shows berry (`.yarnrc.yml` or `.yarn/` copied in, also by `COPY . .` of a context that has one, yarn 2 or later named by a package.json's `packageManager` or a `corepack` command (`corepack prepare yarn@4.5.0 --activate`), `yarn set version`, `yarn dlx`, `--immutable`, a `nodeLinker` setting); yarn-berry-cache-kept covers berry. After a `corepack enable` naming no version, corepack runs the yarn of package.json's `packageManager`, else yarn 1.22 (corepack 0.34, Node 20): the rule then speaks only where the build context's package.json, copied before the install, names no yarn 2+.",
     incorrect: 'RUN yarn install --frozen-lockfile --production',
     correct: 'RUN yarn install --frozen-lockfile --production \\\n    && yarn cache clean\n# or keep it out of the image:\nRUN --mount=type=cache,target=/usr/local/share/.cache/yarn yarn install --frozen-lockfile --production',
     sizeImpact: `Often larger than node_modules: ${EXAMPLE}; basis: ${EX.basis}.`,
@@ -58,7 +58,10 @@ export const rule = cacheRule({
   },
   // Yarn classic as root caches in /usr/local/share/.cache/yarn (its home for root is /usr/local/share).
   holds: (c) => namedPath(c.instr, c.cmd, cacheFolder(c)),
-  message: (c) => `yarn leaves its cache (${cacheFolder(c)}) in this layer: ${EXAMPLE}. Add \`${CLEAN}\` to the same RUN.`,
+  message: (c) => {
+    const dir = namedFolder(c) ?? defaultFolder(c.instr, 'yarn', yarnCacheFolder(c.env, runsAsRoot(c.instr)));
+    return `yarn leaves its cache${dir ? ` (${dir})` : ''} in this layer: ${EXAMPLE}. Add \`${CLEAN}\` to the same RUN.`;
+  },
   // An example from another project is no estimate for this one: no `bytes`, the example stays in the basis.
   saving: { basis: `depends on the dependencies; example: ${EX.basis}` },
   applies: (model) => !usesYarnBerry(model),
