@@ -201,13 +201,13 @@ export function laterPasses({ rms, variable, known }: Removals, from: number, ke
   return last >= from || variable.some((j) => j >= from && yes(vary(rms[j])));
 }
 
-/** Expands `$NAME` and `${NAME}` with `env` where known (HOME stays: paths treat it as `~`). */
+/** Expands `$NAME`, `${NAME}` and `${NAME:-word}` (`${NAME-word}`) with `env` where NAME is known (HOME stays: paths treat it as `~`). */
 export function expandVars(text: string, env: (name: string) => string | undefined): string {
-  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, braced, bare) => {
+  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}$`]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, braced, op, word, bare) => {
     const name = braced ?? bare;
     if (name === 'HOME') return m;
-    const v = env(name);
-    return v === undefined ? m : v.replace(/^["']|["']$/g, '');
+    const v = env(name)?.replace(/^["']|["']$/g, '');
+    return v === undefined ? m : op === ':-' && v === '' ? word : v;
   });
 }
 

@@ -11,7 +11,7 @@
 import type { Copy } from 'dockerfile-ast';
 import { APT_LISTS_USE, commandRange, hasFlag, indexRefreshOnly, isAptUpdate, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
-import { verifiedAppend } from '../core/packageManagers';
+import { envFor, expandVars, verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellCommand } from '../core/shell';
@@ -43,8 +43,8 @@ interface Change {
   setting?: string;
 }
 
-/** Reads `rm`, `chmod` and `chown` commands; undefined for anything else or when a path is not static. */
-export function readChange(cmd: ShellCommand, cwd: string): Change | undefined {
+/** Reads `rm`, `chmod` and `chown` commands, variables in paths expanded with `env` where it knows them; undefined for anything else or when a path is not static. */
+export function readChange(cmd: ShellCommand, cwd: string, env: (name: string) => string | undefined = () => undefined): Change | undefined {
   const action = programName(cmd);
   if (action !== 'rm' && action !== 'chmod' && action !== 'chown') return undefined;
   const ops = operands(cmd);
@@ -57,7 +57,7 @@ export function readChange(cmd: ShellCommand, cwd: string): Change | undefined {
   }
   const targets: Target[] = [];
   for (const w of paths) {
-    const pat = pathPattern(w.value, cwd);
+    const pat = pathPattern(expandVars(w.value, env), cwd);
     if (!pat) return undefined;
     targets.push({ ...pat, relative: !w.value.startsWith('/') });
   }
@@ -156,7 +156,8 @@ const madeByRun = new WeakMap<Instr, Map<string, number>>();
 function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, context: BuildContextFacts): { change: Change; writes: Write[]; allCovered: boolean } | undefined {
   const cwd = commandCwd(instr, cmd);
   if (cwd === undefined || !instr.stage) return undefined;
-  const change = readChange(cmd, cwd);
+  // `ENV CACHE=/root/.cache/pip`, then `RUN rm -rf $CACHE`: read as the rm sees it (envFor).
+  const change = readChange(cmd, cwd, (name) => envFor(instr, cmd, name));
   if (!change) return undefined;
   const image = indexedWrites(model, instr.stage);
   const writes = new Set<Write>();
@@ -537,6 +538,9 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   // A variable (or a command substitution) may read what an ENV or ARG between sets: `chmod $MODE`
   // in the writing RUN, above `ENV MODE=755`, would get no mode.
   if (/[$`]/.test(moved) && between.some((i) => i.keyword === 'ENV' || i.keyword === 'ARG')) return undefined;
+  // Nor one the writer's RUN or this one sets before it (`export CACHE=/tmp/c && rm -rf $CACHE`).
+  const seen = (i: Instr, c: ShellCommand) => expandVars(moved, (name) => envFor(i, c, name));
+  if (moved.includes('$') && seen(writer, writerRun.commands.at(-1)!) !== seen(instr, cmd)) return undefined;
   const removal = removeCommandFromRun(model, instr, cmd);
   // Checked by parsing the RUN again (a here-document whose last line ends in a backslash would glue it onto that line).
   const append = verifiedAppend(model, writer, moved);

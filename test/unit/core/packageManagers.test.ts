@@ -151,6 +151,9 @@ describe('package-manager helpers', () => {
     const env = (n: string) => ({ D: '/tmp/d', Q: '"/q"' } as Record<string, string>)[n];
     assert.equal(expandVars('$D/cache ${D}/x $HOME/y $NOPE/z', env), '/tmp/d/cache /tmp/d/x $HOME/y $NOPE/z');
     assert.equal(expandVars('$Q', env), '/q');
+    // A default applies only when the variable is known to be empty (`:-`); unknown stays as written.
+    const more = (n: string) => ({ D: '/tmp/d', E: '' } as Record<string, string>)[n];
+    assert.equal(expandVars('${D:-/x}/a ${D-/x} ${E:-/x} ${E-/x}| ${NOPE:-/x} ${D:-$NOPE}', more), '/tmp/d/a /tmp/d /x | ${NOPE:-/x} ${D:-$NOPE}');
   });
 
   it('knows the user: root unless a USER along the chain says otherwise', () => {
