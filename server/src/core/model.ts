@@ -10,8 +10,8 @@ import { readRawArguments } from './arguments';
 import { installHeredocShortcut } from './parseShortcuts';
 import { hiddenContinuation, parseAsBuildKit } from './parse';
 import { joinContinuations, LineIndex, ownCopy, runOffset } from './text';
-import { scanShell, type ShellCommand, type ShellWord } from './shell';
-import { innerScript, SHELL_NAMES, SHELL_PATH, type InnerScript, type QuotedScript } from './innerScript';
+import { opensHereDocument, scanShell, type ShellCommand, type ShellWord } from './shell';
+import { innerScript, scriptCommands, shellOptions, SHELL_NAMES, SHELL_PATH, type InnerScript, type QuotedScript } from './innerScript';
 import { leadingJsonArray } from './execForm';
 import type { Range } from './types';
 
@@ -888,10 +888,12 @@ function runScript(node: Run, lines: LineIndex, escapeChar: string): RunScript {
   const scanned = scanShell(script);
   const nested = innerScript(scanned.commands, script, false);
   const read = nested && 'commands' in nested ? nested : undefined;
+  const fed = heredocs.length > 0 ? shellsFedBodies(scanned.commands, heredocs, lines) : undefined;
   return {
     form: 'shell',
     text: script,
     ...(read ?? nested),
+    ...(fed && { hidden: (nested?.hidden ?? read?.commands ?? scanned.commands).flatMap((c) => fed.get(c) ?? [c]) }),
     commands: read?.commands ?? scanned.commands,
     balanced: scanned.balanced && (read?.balanced ?? true),
     mounts,
@@ -961,6 +963,30 @@ function runsFirstBody(args: string[]): boolean {
   if (rest.length === 0) return true;
   if (!STDIN_SHELLS.test(rest[0])) return false;
   return rest.slice(1).every((w, i, ws) => (/^[-+][a-zA-Z]+$/.test(w) && !w.includes('c')) || (ws[i - 1] === '-o' || ws[i - 1] === '+o'));
+}
+
+/**
+ * The shells of a RUN's command line that read a here-document as their script (`RUN <<CONF cat
+ * >/etc/x.conf && <<SCRIPT sh`: no `-c`, no script file, standard input the document), each with
+ * the commands of that body ({@link scriptCommands}); undefined when there is none. The k-th
+ * here-document of the line is the parser's k-th: none is read where their names differ.
+ */
+function shellsFedBodies(commands: readonly ShellCommand[], heredocs: ReturnType<Run['getHeredocs']>, lines: LineIndex): Map<ShellCommand, ShellCommand[]> | undefined {
+  let fed: Map<ShellCommand, ShellCommand[]> | undefined;
+  let k = 0;
+  for (const c of commands) {
+    for (const r of c.redirects ?? []) {
+      if (!opensHereDocument(r)) continue;
+      const h = heredocs[k++];
+      if (!h || h.getName() !== r.value || !/^0?<<-?$/.test(r.op) || !STDIN_SHELLS.test(c.words[0]?.value ?? '')) continue;
+      const opts = shellOptions(c.words, 1);
+      if (opts.command || (!opts.stdin && opts.operand < c.words.length)) continue;
+      const content = bodyRange(h);
+      const body = content ? lines.text.slice(lines.offsetAt(content.start), heredocBodyEnd(h, content, lines)) : '';
+      (fed ??= new Map()).set(c, scriptCommands(r.op.endsWith('-') ? body.replace(/^\t+/gm, '') : body));
+    }
+  }
+  return fed;
 }
 
 /**

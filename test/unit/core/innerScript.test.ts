@@ -75,6 +75,17 @@ describe('scripts handed to a shell\'s -c', () => {
     for (const run of ['RUN bash -c "apt-get install -y curl"', 'RUN bash -x script.sh', 'RUN bash -c', 'RUN python3 -c "import os"']) assert.equal(hidden(run), undefined, run);
   });
 
+  it('says what a shell runs from a here-document among several (`RUN <<A cat >x && <<B sh`): that body, hidden', () => {
+    const hidden = (run: string) => buildModel(`FROM debian:12\n${run}\n`).instructions[1].run!.hidden?.map((c) => c.words.map((w) => w.value).join(' '));
+    const conf = 'RUN <<CONF cat > /etc/x.conf && <<SCRIPT sh';
+    assert.deepEqual(hidden(`${conf}\nkey=value\nCONF\napt-get update\napt-get install -y curl\nSCRIPT`), ['cat', 'apt-get update', 'apt-get install -y curl']);
+    // `<<-` drops the body's leading tabs; bash -e reads it too, and a -c script inside is read through.
+    assert.deepEqual(hidden('RUN cat > /x <<A && bash -e <<-B\na\nA\n\tbash -c "pip install y"\n\tB'), ['cat', 'pip install y']);
+    // Not a shell's script: for a shell with -c (which runs its -c script), a script file or another program.
+    assert.deepEqual(hidden('RUN <<A cat > /x && <<B sh -c "echo hi"\na\nA\napt-get update\nB'), ['cat', 'echo hi']);
+    for (const run of ['RUN <<A cat > /x && <<B sh run.sh\na\nA\napt-get update\nB', 'RUN <<A cat > /x && <<B python3\na\nA\nprint(1)\nB']) assert.equal(hidden(run), undefined, run);
+  });
+
   it('lets a fix edit inside the quotes only, with text that means the same there', () => {
     const text = 'FROM debian:12\nRUN bash -c "apt-get install -y curl"\nRUN sh -c \'pip install x\'\n';
     const lines = new LineIndex(text);
