@@ -16,7 +16,7 @@ import { runProgram } from '../core/innerScript';
 import { containerCommand, execForm } from '../core/execForm';
 import { isAtOrBelow } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
-import { verifiedAppend } from '../core/packageManagers';
+import { verifiedAppend, windowsBase } from '../core/packageManagers';
 import { devOmitFlags, isNpmPrune, nodeImageBuild, npmDependencyTypes, omitsOptional, omitsPeer } from '../core/npmCommand';
 import { inlineAssignments, programArgs, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
@@ -142,10 +142,12 @@ function runtimeSuggestion(stage: Stage, sdk: Sdk, start: string): { text: strin
   const from = estimateBaseImage(start, stage.from.platform);
   let target: string | undefined;
   let why = '';
-  if (sdk === 'go' && usesCgo(stage)) {
+  // Go's and Rust's runtimes here are Linux images, which cannot run a Windows binary.
+  const linux = !windowsBase(stage.fromInstr);
+  if (sdk === 'go' && linux && usesCgo(stage)) {
     target = 'debian:bookworm-slim';
     why = 'the binary (cgo needs a libc) on';
-  } else if (sdk === 'go') {
+  } else if (sdk === 'go' && linux) {
     target = 'gcr.io/distroless/static-debian12';
     why = 'a static binary (CGO_ENABLED=0) on';
   } else if (sdk === 'java') {
@@ -154,7 +156,7 @@ function runtimeSuggestion(stage: Stage, sdk: Sdk, start: string): { text: strin
   } else if (sdk === 'node') {
     target = slimVariant(image) ?? image;
     why = 'the built app and production dependencies on';
-  } else if (sdk === 'rust') {
+  } else if (sdk === 'rust' && linux) {
     target = 'debian:bookworm-slim';
     why = 'the release binary on';
   } else if (sdk === 'dotnet') {
@@ -214,7 +216,7 @@ export const rule: Rule = {
     sizeImpact: 'From the bundled size table: `golang:1.26` is about 874 MB unpacked against about 2 MiB for distroless static. Counted from the `-slim` variant where base-image-not-slim gives the full image a figure and is shown, so the two add up; for `node:22`, whose runtime is `-slim`, npm-dev-dependencies\' figure for the devDependencies. For build packages, their size (a JDK less its JRE, which runs Java); an apk `--virtual` group the RUN does not delete is apk-virtual-not-deleted\'s while that rule is shown.',
     fix: [
       'Splits the last stage into a builder and a final stage.',
-      'Go: `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"`, the final stage is `gcr.io/distroless/static-debian12` (not with cgo: C toolchains or CGO_ENABLED=1).',
+      'Go: `go build -o <path>` and an exec-form CMD/ENTRYPOINT: the build gets `CGO_ENABLED=0` and `-ldflags="-s -w"`, the final stage is `gcr.io/distroless/static-debian12` (not with cgo: C toolchains or CGO_ENABLED=1, nor on Windows).',
       'Node: `npm ci`/`npm install`, `npm run build` and only npm commands: the last `npm prune` after the build, or a new one, gets `--omit=dev` (`--production` up to node:14); the final `-slim` stage copies the working directory.',
       'Java: `mvn`/`gradle` and an exec-form `java -jar <jar>`: the final stage is `eclipse-temurin:<version>-jre` on the JDK\'s distribution (another vendor\'s build from Corretto or OpenJDK); a JDK stage without RUNs gets that JRE as its FROM image.',
       'Python wheels (on the apt finding): an official non-Alpine `python` image whose RUNs are only apt (installs, update, clean, lists removed) and `pip install` (no `-e`, `--user`, `--target`, `--prefix`, `.`), in separate RUNs: the builder runs `pip wheel --wheel-dir /wheels`; the final `-slim` stage repeats the rest, apt-installs the non-build packages and the runtime libraries of known `-dev` packages (`libpq5` for `libpq-dev`), and installs the wheels through a bind mount (BuildKit).',
@@ -580,7 +582,7 @@ function usesCgo(stage: Stage): boolean {
 
 function goFix(model: DockerfileModel, stage: Stage): Fix | undefined {
   const cmdWords = execCommand(stage);
-  if (!cmdWords || usesCgo(stage)) return undefined;
+  if (!cmdWords || usesCgo(stage) || windowsBase(stage.fromInstr)) return undefined;
   let build: { instr: Instr; cmd: ShellCommand } | undefined;
   for (const instr of stage.instructions) {
     for (const cmd of instr.run?.commands ?? []) {
