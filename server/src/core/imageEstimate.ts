@@ -22,6 +22,7 @@ import { APT_LISTS, APT_LISTS_SECOND_UPDATE, countOf, defaultReleases, estimateA
 import { APT_LISTS_BY_RELEASE, INDEX_DIFFERENCE } from '../sizes/aptLists';
 import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
 import { rule as npmCacheKept } from '../rules/npm-cache-kept';
+import { devInstalledAgain } from '../rules/npm-dev-dependencies';
 import { restoredBytes, type StoredAgain } from '../rules/files-changed-in-later-layer';
 import { addsRepo, installsRecommends } from '../rules/apt-recommends';
 import { lastlogWritten } from '../rules/useradd-without-no-log-init';
@@ -116,6 +117,8 @@ function npmParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   const parts: SizedPart[] = [];
   if (est.packages.length > 0) parts.push({ label: `${label}${global ? ' (under /usr/local/lib/node_modules)' : ''}`, bytes: est.bytes, basis: est.basis });
   if (est.unknown.length > 0) parts.push({ label: `npm packages not in the table: ${est.unknown.join(', ')}`.slice(0, 120), basis: `the npm package table holds ${est.unknown.length === 1 ? 'neither this version nor its line' : 'neither these versions nor their lines'}` });
+  const again = !global && devInstalledAgain(model, env, instr, cmd);
+  if (again) parts.push({ label: 'devDependencies installed again', bytes: again.bytes, basis: again.basis });
   if (cacheStays) parts.push(cachePart(est));
   return parts;
 }

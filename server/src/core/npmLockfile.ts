@@ -20,10 +20,11 @@ export const NPM_UPDATE: ReadonlySet<string> = new Set(['update', 'up', 'upgrade
 /**
  * The lockfile `npm <sub>` installs from: a command without package names, not an update nor a
  * global install, in a RUN after a COPY/ADD that copies the context's lockfile. Undefined otherwise.
+ * `named`: one with names counts too (npm 7 and later install the lockfile's packages beside them).
  */
-export function installedLockfile(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, sub: ShellWord): NpmLockfileFacts | undefined {
+export function installedLockfile(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, sub: ShellWord, named = false): NpmLockfileFacts | undefined {
   const lockfile = env.context.npmLockfile;
-  if (!lockfile || NPM_UPDATE.has(sub.value) || installsGlobally(cmd) || npmPackageOperands(cmd, sub).length > 0) return undefined;
+  if (!lockfile || NPM_UPDATE.has(sub.value) || installsGlobally(cmd) || (!named && npmPackageOperands(cmd, sub).length > 0)) return undefined;
   return copiedBefore(instr, lockfile.path, cmd) ? lockfile : undefined;
 }
 

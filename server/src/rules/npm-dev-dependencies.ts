@@ -87,8 +87,8 @@ interface DevCost {
  * some. Undefined otherwise, and when it knows fewer: their sum would tell more about the table
  * than about the project, and the measured example more.
  */
-function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, word: ShellWord): DevCost | undefined {
-  const lockfile = installedLockfile(env, instr, cmd, word);
+function lockfileDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand, word: ShellWord, named: boolean): DevCost | undefined {
+  const lockfile = installedLockfile(env, instr, cmd, word, named);
   if (!lockfile) return undefined;
   const all = lockfileEstimate(lockfile, { omitOptional: omitsOptional(instr, cmd) });
   const prod = lockfileEstimate(lockfile, { omitDev: true, omitOptional: omitsOptional(instr, cmd) });
@@ -161,16 +161,24 @@ function pruningRuns(model: DockerfileModel, berry: boolean): Instr[] {
 
 /** A command that writes node_modules: npm's install or prune, or one {@link dropsDev} accepts. */
 function writesModules(instr: Instr, c: ShellCommand, berry: boolean): boolean {
-  return isNpmPrune(c) || INSTALL_ALL.has(npmInstallWord(c)?.value ?? '') || dropsDev(instr, c, berry);
+  return isNpmPrune(c) || (INSTALL_ALL.has(npmInstallWord(c)?.value ?? '') && !installsGlobally(c)) || dropsDev(instr, c, berry);
+}
+
+/** The word of an npm prune or install that a flag follows. */
+function npmSub(c: ShellCommand): ShellWord | undefined {
+  return isNpmPrune(c) ? operands(c)[0] : npmInstallWord(c);
 }
 
 /**
- * A plain `npm prune` of the project: it installs what it does not leave out, so the devDependencies
- * an earlier command left out (measured with npm 6.14.18 to 11.19.1: `npm ci --omit=dev`, then
- * `npm prune`, in the same RUN or the next, installed them).
+ * A plain `npm prune` of the project, or `npm install <names>` in it: each installs what it does not
+ * leave out, so the devDependencies an earlier command left out (measured with npm 6.14.18 to
+ * 11.19.1: `npm ci --omit=dev`, then `npm prune` or `npm install is-odd`, in the same RUN or the
+ * next, installed them; `npm install -g` and `npm install --omit=dev is-odd` did not).
  */
-function keepsDevPrune(instr: Instr, c: ShellCommand): boolean {
-  return isNpmPrune(c) && operands(c).length === 1 && !omitsDev(instr, c);
+function keepsDevAfter(instr: Instr, c: ShellCommand): boolean {
+  const sub = npmSub(c);
+  if (!sub || omitsDev(instr, c)) return false;
+  return isNpmPrune(c) ? operands(c).length === 1 : INSTALL_ALL.has(sub.value) && !installsGlobally(c) && npmPackageOperands(c, sub).length > 0;
 }
 
 /** The commands run after `cmd` in its stage or (`back`) before it up its FROM chain, nearest first, with their instructions. */
@@ -185,18 +193,24 @@ function* ranFrom(instr: Instr, cmd: ShellCommand, back: boolean): Generator<[In
   }
 }
 
+/** What `cmd` ({@link keepsDevAfter}) installs again of the devDependencies an earlier command left out, for the image estimate; undefined for none. */
+export function devInstalledAgain(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand): SizeEstimate | undefined {
+  if (!keepsDevAfter(instr, cmd) || !afterDrop(instr, cmd, usesYarnBerry(model))) return undefined;
+  return lockfileDevCost(env, instr, cmd, npmSub(cmd)!, true)?.saving ?? { basis: `depends on the project; example: ${DEV.basis}` };
+}
+
 /** Whether the command before `cmd` that wrote node_modules left the devDependencies out. */
 function afterDrop(instr: Instr, cmd: ShellCommand, berry: boolean): boolean {
   for (const [i, c] of ranFrom(instr, cmd, true)) if (writesModules(i, c, berry)) return dropsDev(i, c, berry);
   return false;
 }
 
-/** The plain npm prunes that run next after `cmd` in its stage: an --omit=dev on `cmd` needs one on each. */
+/** The plain npm prunes and named installs ({@link keepsDevAfter}) next after `cmd` in its stage: an --omit=dev on `cmd` needs one on each. */
 function prunesAfter(instr: Instr, cmd: ShellCommand): [Instr, ShellCommand][] {
   const out: [Instr, ShellCommand][] = [];
   for (const [i, c] of ranFrom(instr, cmd, false)) {
     if (!writesModules(i, c, false)) continue;
-    if (!keepsDevPrune(i, c)) break;
+    if (!keepsDevAfter(i, c)) break;
     out.push([i, c]);
   }
   return out;
@@ -309,7 +323,7 @@ export const rule: Rule = {
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
     sizeImpact: `The unpacked size (npm package table) of the packages marked \`dev: true\` in the build context's package-lock.json (or npm-shrinkwrap.json) copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table. Either when the table knows at least half of them ("at least" when it lacks some). Otherwise it depends on the project; a small TypeScript service: ${DEV.basis}. For yarn and pnpm not known: their lockfiles are not read. No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
-    fix: 'Inserts `--omit=dev` after the subcommand (node:14 and older, yarn 1: `--production`; pnpm: `--prod`; none where the yarn may be 2+, which fails on it), and in the plain `npm prune`s next after it (such a prune installs them again: one after `--omit=dev` is reported), keeping what npm_config_omit omits (an `--omit` replaces it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding suggests a builder stage (build-tools-in-final-image, while on, rewrites a stage FROM node that runs `npm run build`). `prepare`/`postinstall` scripts that call dev tools (husky) then fail: add `--ignore-scripts` or `npm pkg delete scripts.prepare`. No finding where a `COPY --from` carries a builder\'s node_modules but a later prune or install without the devDependencies in the stage (or one built on it) drops them, nor for images whose CMD or ENTRYPOINT runs tests or a development server (`npm test`, `npm run dev`, jest, nodemon...), which need them.',
+    fix: 'Inserts `--omit=dev` after the subcommand (node:14 and older, yarn 1: `--production`; pnpm: `--prod`; none where the yarn may be 2+, which fails on it), and in the plain `npm prune`s and `npm install <name>`s next after it (these install them again: one after `--omit=dev` is reported), keeping what npm_config_omit omits (an `--omit` replaces it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding suggests a builder stage (build-tools-in-final-image, while on, rewrites a stage FROM node that runs `npm run build`). `prepare`/`postinstall` scripts that call dev tools (husky) then fail: add `--ignore-scripts` or `npm pkg delete scripts.prepare`. No finding where a `COPY --from` carries a builder\'s node_modules but a later prune or install without the devDependencies in the stage (or one built on it) drops them, nor for images whose CMD or ENTRYPOINT runs tests or a development server (`npm test`, `npm run dev`, jest, nodemon...), which need them.',
   },
   // Whether the image starts tests or a development server is read from the final stage, for a
   // builder's family too. A builder's install gets no fix: what copies its node_modules (another
@@ -332,15 +346,15 @@ export const rule: Rule = {
         const name = programName(cmd);
         if (name !== 'npm' && name !== 'yarn' && name !== 'pnpm') continue;
         const berry = name === 'yarn' && (berryFile || copiesBerryProject(instr, cmd, env.context));
-        // A plain npm prune after a command that left the devDependencies out installs them again.
-        const restores = name === 'npm' && keepsDevPrune(instr, cmd) && afterDrop(instr, cmd, berryFile);
-        const npmWord = name === 'npm' ? (restores ? operands(cmd)[0] : npmInstallWord(cmd)) : undefined;
+        // A plain npm prune or named install after a command that left the devDependencies out installs them again.
+        const restores = name === 'npm' && keepsDevAfter(instr, cmd) && afterDrop(instr, cmd, berryFile);
+        const npmWord = name === 'npm' ? npmSub(cmd) : undefined;
         const other = name === 'npm' ? undefined : yarnPnpmInstall(instr, cmd, berry);
         let types: ReturnType<typeof npmDependencyTypes> | undefined;
         if (npmWord) {
-          if (!restores && (!INSTALL_ALL.has(npmWord.value) || installsGlobally(cmd))) continue;
+          if (!restores && (!INSTALL_ALL.has(npmWord.value) || installsGlobally(cmd) || npmPackageOperands(cmd, npmWord).length > 0)) continue;
           types = npmDependencyTypes(instr, cmd);
-          if (npmPackageOperands(cmd, npmWord).length > 0 || types.omitted.has('dev')) continue;
+          if (types.omitted.has('dev')) continue;
         } else if (!other?.keeps) continue;
         // Dropped later in the RUN (a plain npm prune after that is reported itself).
         if (ranIndex(run, cmd) < (dropAt ??= lastDrop(instr, berryFile))) continue;
@@ -353,7 +367,7 @@ export const rule: Rule = {
           const folder = other?.deploy === undefined ? cwd : other.deploy.startsWith('/') ? other.deploy : `${cwd.replace(/\/$/, '')}/${other.deploy}`;
           holds = `${folder.replace(/\/$/, '')}/node_modules`;
         }
-        const own = npmWord ? (lockfileDevCost(env, instr, cmd, npmWord) ?? manifestDevCost(env, instr, cmd, npmWord)) : undefined;
+        const own = npmWord ? (lockfileDevCost(env, instr, cmd, npmWord, restores) ?? manifestDevCost(env, instr, cmd, npmWord)) : undefined;
         // The installed lockfile pins no dev package, or package.json declares none and no lockfile
         // says otherwise: --omit=dev would change nothing.
         if (own ? own.none : !other?.filtered && declaresNoDev(env, instr, cmd)) continue;
@@ -362,7 +376,7 @@ export const rule: Rule = {
         const cost = own?.cost ?? (other ? unsizedCost(env, instr, cmd, other) : BASIS);
         const flag = npmFlag(instr.stage);
         const ways = other ? prodWays(other.pm, berry) : { flag, install: `\`npm ci ${flag}\``, prune: `\`npm prune ${flag}\`` };
-        const pm = other?.pm ?? (restores ? 'npm prune' : 'npm');
+        const pm = other?.pm ?? (restores ? `npm ${npmWord!.value}` : 'npm');
         // corepack may run yarn 2+ here (package.json's packageManager, not known): both ways.
         const unsure = other?.pm === 'yarn' && !berry && corepackMayRunBerry(instr, cmd, env.context);
         const where = inFinal ? 'into the final image' : 'here';
@@ -395,7 +409,7 @@ export const rule: Rule = {
     if (finding.data?.needsDev) return undefined;
     const found = findingCommand(model, finding);
     if (!found) return undefined;
-    const npm = isNpmPrune(found.cmd) ? operands(found.cmd)[0] : npmInstallWord(found.cmd);
+    const npm = npmSub(found.cmd);
     const other = npm ? undefined : yarnPnpmInstall(found.instr, found.cmd, false);
     const word = npm ?? other?.word;
     const flag = other ? prodWays(other.pm, false).flag : npmFlag(found.instr.stage!);
@@ -404,7 +418,7 @@ export const rule: Rule = {
     // The plain prunes after it would install them again: each gets the flag too, or no fix.
     for (const [i, c] of npm ? prunesAfter(found.instr, found.cmd) : []) {
       if (npmDependencyTypes(i, c).included.has('dev') || !i.run!.commands.includes(c) || (i.run!.form === 'exec' && !i.run!.inner)) return undefined;
-      edits.push(insertAfterWord(model, i.run!, operands(c)[0], ` ${devOmitFlags(i, c, flag)}`));
+      edits.push(insertAfterWord(model, i.run!, npmSub(c)!, ` ${devOmitFlags(i, c, flag)}`));
     }
     return { title: `Install without devDependencies (${flag})`, edits };
   },

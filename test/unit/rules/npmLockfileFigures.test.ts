@@ -56,6 +56,21 @@ describe('npm rules with the build context lockfile', () => {
     assert.match(f.message, /Line 6 \(`npm test`\) needs them/);
   });
 
+  it('a named install after --omit=dev installs the dev entries again (npm 6 to 11): the rule and the image estimate give their figure', () => {
+    const text = 'FROM node:20\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev\nRUN npm install is-odd\nCMD ["node", "index.js"]\n';
+    const f = finding(analyze(text, env()).findings, 'npm-dev-dependencies');
+    assert.equal(f.range.start.line, 4);
+    assert.equal(f.saving?.bytes, all.bytes - prod.bytes);
+    const layer = estimateImage(buildModel(text), env())!.layers.find((l) => l.instr.index === 4)!;
+    assert.equal(layer.parts.find((p) => p.label === 'devDependencies installed again')?.bytes, all.bytes - prod.bytes);
+    // Left out again, or global: none.
+    for (const run of ['npm install --omit=dev is-odd', 'npm install -g is-odd']) {
+      const again = text.replace('npm install is-odd', run);
+      assert.equal(analyze(again, env()).findings.some((x) => x.ruleId === 'npm-dev-dependencies'), false, run);
+      assert.equal(estimateImage(buildModel(again), env())!.layers.find((l) => l.instr.index === 4)!.parts.some((p) => p.label === 'devDependencies installed again'), false, run);
+    }
+  });
+
   it('build-tools-in-final-image gives the figure where npm-dev-dependencies leaves it the install a build needs', () => {
     const text = DOCKERFILE.replace('npm test', 'npm run build');
     const findings = analyze(text, env()).findings;
