@@ -118,7 +118,7 @@ function npmParts(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr
   if (est.packages.length > 0) parts.push({ label: `${label}${global ? ' (under /usr/local/lib/node_modules)' : ''}`, bytes: est.bytes, basis: est.basis });
   if (est.unknown.length > 0) parts.push({ label: `npm packages not in the table: ${est.unknown.join(', ')}`.slice(0, 120), basis: `the npm package table holds ${est.unknown.length === 1 ? 'neither this version nor its line' : 'neither these versions nor their lines'}` });
   const again = !global && devInstalledAgain(model, env, instr, cmd);
-  if (again) parts.push({ label: 'devDependencies installed again', bytes: again.bytes, basis: again.basis });
+  if (again) parts.push({ label: 'devDependencies installed again', ...again });
   if (cacheStays) parts.push(cachePart(est));
   return parts;
 }

@@ -21,6 +21,8 @@ import type { RawFinding, Rule } from './rule';
 const INSTALL_ALL = new Set(['install', 'i', 'in', 'ins', 'isntall', 'ci', 'clean-install', 'ic', 'install-clean', 'isntall-clean']);
 const TOOLS = 'the devDependencies of package.json (test runners, bundlers, linters, type definitions)';
 const BASIS = `${TOOLS}; their size depends on the project: in a small TypeScript service we measured about ${formatBytes(DEV.bytes)} of them beside ${formatBytes(DEV.runtimeBytes)} of runtime dependencies`;
+/** The saving where this project's devDependencies cannot be sized. */
+const UNSIZED: SizeEstimate = { basis: `depends on the project; example: ${DEV.basis}` };
 /** Tools that run from devDependencies when a Dockerfile builds or tests the app. */
 const DEV_TOOLS = /^(npx|tsc|webpack|vite|next|ng|nest|rollup|esbuild|parcel|babel|jest|mocha|vitest|ts-node|tsx|nodemon|eslint)$/;
 
@@ -129,7 +131,7 @@ function manifestDevCost(env: AnalysisEnvironment, instr: Instr, cmd: ShellComma
   const missing = all.unknown.filter((u) => !prod.unknown.includes(u));
   const unsized = missing.slice(0, 3).join(', ');
   if (dev.filter((d) => missing.includes(d)).length * 2 > dev.length) {
-    return { cost: `${named}; the npm package table cannot size them all (${unsized})`, saving: { basis: `depends on the project; example: ${DEV.basis}` } };
+    return { cost: `${named}; the npm package table cannot size them all (${unsized})`, saving: UNSIZED };
   }
   const bytes = all.bytes - prod.bytes;
   // Each one resolves to a package the dependencies pull in already: npm installs nothing more for them.
@@ -196,7 +198,7 @@ function* ranFrom(instr: Instr, cmd: ShellCommand, back: boolean): Generator<[In
 /** What `cmd` ({@link keepsDevAfter}) installs again of the devDependencies an earlier command left out, for the image estimate; undefined for none. */
 export function devInstalledAgain(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand): SizeEstimate | undefined {
   if (!keepsDevAfter(instr, cmd) || !afterDrop(instr, cmd, usesYarnBerry(model))) return undefined;
-  return lockfileDevCost(env, instr, cmd, npmSub(cmd)!, true)?.saving ?? { basis: `depends on the project; example: ${DEV.basis}` };
+  return lockfileDevCost(env, instr, cmd, npmSub(cmd)!, true)?.saving ?? UNSIZED;
 }
 
 /** Whether the command before `cmd` that wrote node_modules left the devDependencies out. */
@@ -393,7 +395,7 @@ export const rule: Rule = {
             : unsure
             ? `yarn installs devDependencies ${where}: ${cost}. Add --production (yarn 1) or use ${prodWays('yarn', true).install} (yarn 2+).`
             : `${pm} installs devDependencies ${where}: ${cost}. Add ${ways.flag}${types?.omitGiven ? '' : ' (or set NODE_ENV=production)'}.`;
-        const saving = own?.saving ?? { basis: `depends on the project; example: ${DEV.basis}` };
+        const saving = own?.saving ?? UNSIZED;
         // In the final image, build-tools-in-final-image reports this install's devDependencies with the stage's
         // `npm run build` on its FROM line, with this figure and a builder-stage rewrite.
         if (!builds.has(instr.stage)) builds.set(instr.stage, nodeImageBuild(instr.stage));
