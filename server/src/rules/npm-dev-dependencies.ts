@@ -203,7 +203,11 @@ export function devInstalledAgain(model: DockerfileModel, env: AnalysisEnvironme
 
 /** Whether the command before `cmd` that wrote node_modules left the devDependencies out. */
 function afterDrop(instr: Instr, cmd: ShellCommand, berry: boolean): boolean {
-  for (const [i, c] of ranFrom(instr, cmd, true)) if (writesModules(i, c, berry)) return dropsDev(i, c, berry);
+  // Only a command in the same folder wrote this node_modules (`cd /opt/tool && npm install x` is another project's).
+  const at = (i: Instr, c: ShellCommand) => (hasFlag(c, '--prefix', '--dir', '-C', '--cwd') ? undefined : commandCwd(i, c));
+  const cwd = at(instr, cmd);
+  if (cwd === undefined) return false;
+  for (const [i, c] of ranFrom(instr, cmd, true)) if (writesModules(i, c, berry) && at(i, c) === cwd) return dropsDev(i, c, berry);
   return false;
 }
 
