@@ -14,7 +14,7 @@ import { CARGO_TARGET_EXAMPLE as EX, formatBytes } from '../sizes';
 const REGISTRY = 'the crate registry (index, .crate archives and unpacked sources)';
 /** target/ of one small program: an example of the proportion, not this project's figure. */
 const EXAMPLE = `for a small program using serde (with derive), serde_json and regex, target/ of a release build was about ${formatBytes(EX.bytes)}, for a ${formatBytes(EX.outputBytes)} binary (measured with ${EX.tool} and Debian's crates)`;
-const TARGET = `target/ with every compiled dependency, which grow with the crates; ${EXAMPLE}`;
+const TARGET = `with every compiled dependency, which grow with the crates; ${EXAMPLE}`;
 /** What stays of the registry (`what`), target/ (`target`) and their basis. */
 const withTarget = (what: string, target: string) => `${what} and ${target}; the registry is not yet measured by our bench`;
 const REGISTRY_CLEANUP = 'rm -rf "${CARGO_HOME:-$HOME/.cargo}/registry" "${CARGO_HOME:-$HOME/.cargo}/git"';
@@ -24,14 +24,14 @@ const REGISTRY_CLEANUP = 'rm -rf "${CARGO_HOME:-$HOME/.cargo}/registry" "${CARGO
  * temporary folder it removes, but a path source (`--path .`) in the crate's own target/, or a
  * `--target-dir`, which it keeps (cargo 1.95: `cargo install --path .` left target/ beside the binary).
  */
-function installs(cmd: CacheCommandContext['cmd']): boolean {
+function installs(instr: CacheCommandContext['instr'], cmd: CacheCommandContext['cmd']): boolean {
   const sub = cargoFills(cmd)!.value;
-  return sub === 'fetch' || (sub === 'install' && flagValue(cmd, '--path') === undefined && flagValue(cmd, '--target-dir') === undefined);
+  return sub === 'fetch' || (sub === 'install' && flagValue(cmd, '--path') === undefined && targetDirOf({ cmd, env: (name) => envFor(instr, cmd, name) }) === undefined);
 }
 
 const cargoFills = (cmd: CacheCommandContext['cmd']) => subcommandOf(cmd, /^cargo$/, ['build', 'b', 'install', 'fetch', 'test', 't']);
 /** A cargo command that writes target/ (build, test, install --path): its finding names the registry too, unless the RUN takes care of it. */
-const buildsCargo = (cmd: CacheCommandContext['cmd']) => !!cargoFills(cmd) && !installs(cmd);
+const buildsCargo = (instr: CacheCommandContext['instr']) => (cmd: CacheCommandContext['cmd']) => !!cargoFills(cmd) && !installs(instr, cmd);
 
 /**
  * True for a `cargo fetch` that the RUN's last build, after it, reports with target/: the registry
@@ -41,7 +41,7 @@ const buildsCargo = (cmd: CacheCommandContext['cmd']) => !!cargoFills(cmd) && !i
  */
 function reportedByBuild({ instr, cmd, env }: CacheCommandContext): boolean {
   if (!subcommandOf(cmd, /^cargo$/, ['fetch'])) return false;
-  const build = lastOwnCommand(instr.run!, buildsCargo);
+  const build = lastOwnCommand(instr.run!, buildsCargo(instr));
   return !!build && build.start > cmd.start && homeOf(instr, build) === homeOf(instr, cmd) && envFor(instr, build, 'CARGO_HOME') === env('CARGO_HOME');
 }
 
@@ -73,45 +73,72 @@ function registryLeft(handled: (dir: string) => boolean, { instr, env, pathsSome
  * without it, target/ with every compiled dependency still stays.
  */
 const PARTS_OUT = ['deps', 'build'];
+/** A removed or mounted path named target (`target/`, `/app/target/*`) or target/<dir> or a parent in it, one function per dir (pathsSome reads a RUN once per function). */
+const TARGET_TESTS = new Map<string, (p: string) => boolean>();
+function targetTest(dir: string): (p: string) => boolean {
+  let test = TARGET_TESTS.get(dir);
+  if (!test) {
+    if (TARGET_TESTS.size > 64) TARGET_TESTS.clear();
+    // target/<triple>/release is taken by a removal of target/<triple> too.
+    const names = dir ? dir.split('/').map((n) => n.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')) : [];
+    const re = new RegExp(`(^|/)target${names.map((n, i) => `${i ? '(' : ''}/${n}`).join('')}${names.length > 1 ? ')?'.repeat(names.length - 1) : ''}/?(\\*)?$`);
+    TARGET_TESTS.set(dir, (test = (p) => re.test(p.replace(/["']/g, ''))));
+  }
+  return test;
+}
+
 /**
- * A removed or mounted path named target (`target/`, `/app/target/*`) or target/<profile>[/<part>],
- * one function each, under '' and the folder's name (pathsSome reads a RUN once per function).
+ * The folder cargo builds in: `--target-dir`, else CARGO_TARGET_DIR, else CARGO_BUILD_TARGET_DIR
+ * (that order: cargo 1.95.0, 2026-12-06), else target; with `$` in it, the word itself.
  */
-const TARGET_TESTS: Record<string, (p: string) => boolean> = {};
-for (const dir of ['', ...['release', 'debug'].flatMap((profile) => [profile, ...PARTS_OUT.map((part) => `${profile}/${part}`)])]) {
-  const re = new RegExp(`(^|/)target${dir && '/'}${dir}/?(\\*)?$`);
-  TARGET_TESTS[dir] = (p) => re.test(p.replace(/["']/g, ''));
+const targetDirOf = ({ cmd, env }: Pick<CacheCommandContext, 'cmd' | 'env'>) => flagValue(cmd, '--target-dir') ?? env('CARGO_TARGET_DIR') ?? env('CARGO_BUILD_TARGET_DIR');
+/** How a message names it: `target/`, the folder named (`/out/`), or no path where a variable names it. */
+function targetName(c: CacheCommandContext): string {
+  const dir = targetDirOf(c);
+  return dir === undefined ? 'target/' : /[$`]/.test(dir) ? 'the build folder' : `${dir.replace(/\/+$/, '')}/`;
+}
+
+/**
+ * The folders of target/ a build writes to (cargo 1.95.0, 2026-12-06): the profile's (`--release`,
+ * `-r` and `cargo install` without `--debug`: release; `--profile dev` or `test`: debug, `bench`:
+ * release, another: its name), and with `--target <triple>` (or CARGO_BUILD_TARGET) <triple>/<that>
+ * before it, the profile's holding the build scripts and proc macros only. None known where a variable names one.
+ */
+function outFolders({ cmd, env }: CacheCommandContext): string[] {
+  const args = programArgs(cmd).map((w) => w.value);
+  const profile = flagValue(cmd, '--profile') ?? (args.includes('--release') || args.includes('-r') || (subcommandOf(cmd, /^cargo$/, ['install']) && !args.includes('--debug')) ? 'release' : 'dev');
+  const folder = ({ dev: 'debug', test: 'debug', bench: 'release' } as Record<string, string>)[profile] ?? profile;
+  const triple = flagValue(cmd, '--target') ?? env('CARGO_BUILD_TARGET');
+  const out = triple === undefined ? [folder] : [`${triple}/${folder}`, folder];
+  return out.some((f) => /[$`]/.test(f)) ? [] : out;
 }
 
 /**
  * What of `cargo build`'s target/ the RUN removes or mounts: true for all of it (target/, or the
- * profile's folder: cargo 1.95 left 1,210 bytes beside a removed target/release), else the profile's
- * folders it takes (a release build writes nothing to target/debug: removing it changes nothing).
+ * profile's folders: cargo 1.95 left 1,210 bytes beside a removed target/release), else the
+ * folders it takes, or their deps/ and build/ (a release build writes nothing to target/debug: removing it changes nothing).
  */
-function targetTaken(handled: (dir: string) => boolean, { cmd, env, pathsSome }: CacheCommandContext): true | string[] {
-  const targetDir = flagValue(cmd, '--target-dir') ?? env('CARGO_TARGET_DIR');
-  const taken = (dir: string) => (targetDir !== undefined ? handled(`${targetDir}/${dir}`) : pathsSome?.(TARGET_TESTS[dir]) === true);
-  // The folder of target/ it writes to: release for `--release`, `-r` and `cargo install` (unless `--debug`), else debug;
-  // none known with `--profile` or `--target` (cargo then writes to target/<triple>/<profile>, the build scripts to target/<profile>).
-  const args = programArgs(cmd).map((w) => w.value);
-  const profile = (flagValue(cmd, '--target') ?? flagValue(cmd, '--profile')) !== undefined ? undefined : args.includes('--release') || args.includes('-r') || (subcommandOf(cmd, /^cargo$/, ['install']) && !args.includes('--debug')) ? 'release' : 'debug';
-  if ((targetDir !== undefined ? handled(targetDir) : pathsSome?.(TARGET_TESTS['']) === true) || (profile && taken(profile))) return true;
-  return profile ? PARTS_OUT.map((part) => `${profile}/${part}`).filter(taken) : [];
+function targetTaken(handled: (dir: string) => boolean, c: CacheCommandContext): true | string[] {
+  const dir = targetDirOf(c);
+  const taken = (sub: string) => (dir !== undefined ? handled(sub ? `${dir}/${sub}` : dir) : c.pathsSome?.(targetTest(sub)) === true);
+  const folders = outFolders(c);
+  if (taken('') || (folders.length > 0 && folders.every(taken))) return true;
+  return folders.flatMap((f) => (taken(f) ? [f] : PARTS_OUT.map((part) => `${f}/${part}`).filter(taken)));
 }
 
 /** True when `cargo build`'s target/ stays (no removal or mount of it), whole or in part. */
 const targetLeft = (handled: (dir: string) => boolean, c: CacheCommandContext) => targetTaken(handled, c) !== true;
 
 /** What the RUN takes of this build's target/ (nothing for `cargo install` of a registry crate or `cargo fetch`, which write none). */
-const takenOf = (c: CacheCommandContext) => (c.handled && !installs(c.cmd) ? targetTaken(c.handled, c) : []);
+const takenOf = (c: CacheCommandContext) => (c.handled && !installs(c.instr, c.cmd) ? targetTaken(c.handled, c) : []);
 
 /** Whether only the registry stays: `cargo install` of a registry crate, `cargo fetch`, or a build whose target/ the RUN removes or mounts. */
-const registryOnly = (c: CacheCommandContext) => installs(c.cmd) || takenOf(c) === true;
+const registryOnly = (c: CacheCommandContext) => installs(c.instr, c.cmd) || takenOf(c) === true;
 
 /** What stays of target/, for the basis: the measured example when all of it does, else what the RUN removes and "depends on". */
 function targetStays(c: CacheCommandContext): string {
   const parts = takenOf(c);
-  return parts === true || parts.length === 0 ? TARGET : `target/ less ${parts.join(' and ')} (removed here): the rest depends on the crates`;
+  return `${targetName(c)} ${parts === true || parts.length === 0 ? TARGET : `less ${parts.join(' and ')} (removed here): the rest depends on the crates`}`;
 }
 
 /** What stays of the registry, for the message and the basis: the whole registry, the folders left of it, or nothing (a build whose target/ stays). */
@@ -150,15 +177,15 @@ export const rule = cacheRule({
   words: ['cargo'],
   fills: cargoFills,
   cleans: () => false,
-  cacheHandled: (handled, c) => (registryLeft(handled, c).length === 0 && (installs(c.cmd) || !targetLeft(handled, c))) || reportedByBuild(c),
+  cacheHandled: (handled, c) => (registryLeft(handled, c).length === 0 && (installs(c.instr, c.cmd) || !targetLeft(handled, c))) || reportedByBuild(c),
   message: (c) => {
     const install = registryOnly(c);
     const registry = registryStays(c)?.name;
-    return `cargo leaves ${install ? registry : registry ? `${registry} and target/` : 'target/'} in the final image: ${basisFor(c)}. Build in a builder stage and copy the binary${install && posixShell(c.instr) ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
+    return `cargo leaves ${install ? registry : registry ? `${registry} and ${targetName(c)}` : targetName(c)} in the final image: ${basisFor(c)}. Build in a builder stage and copy the binary${install && posixShell(c.instr) ? `, or add \`${REGISTRY_CLEANUP}\`` : ''}.`;
   },
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
   // Nor where the RUN removes part of target/: the example is a whole one.
-  saving: (c: CacheCommandContext) => ({ basis: registryOnly(c) || targetStays(c) !== TARGET ? basisFor(c) : `${basisFor(c)}; example: ${EX.basis}` }),
+  saving: (c: CacheCommandContext) => ({ basis: registryOnly(c) || !targetStays(c).endsWith(TARGET) ? basisFor(c) : `${basisFor(c)}; example: ${EX.basis}` }),
   // Not where target/ stays too: the registry's removal would leave the finding.
-  repair: ({ model, instr, cmd }) => (subcommandOf(cmd, /^cargo$/, ['install']) && installs(cmd) ? appendRepair(model, instr, REGISTRY_CLEANUP) : undefined),
+  repair: ({ model, instr, cmd }) => (subcommandOf(cmd, /^cargo$/, ['install']) && installs(instr, cmd) ? appendRepair(model, instr, REGISTRY_CLEANUP) : undefined),
 });
