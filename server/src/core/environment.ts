@@ -67,8 +67,8 @@ export interface PyprojectFacts {
   devGroup: boolean;
   /** `[tool.uv] default-groups` as written (the groups `uv sync` installs unless told; uv's default is the dev group alone). */
   defaultGroups?: readonly string[] | 'all';
-  /** A Poetry group besides main ([tool.poetry.group.*], [tool.poetry.dev-dependencies], [dependency-groups]); absent when there is none. */
-  poetryGroups?: boolean;
+  /** Poetry's groups besides main ([tool.poetry.group.*], [tool.poetry.dev-dependencies], [dependency-groups]) less the `optional = true` ones; absent when there is none. */
+  poetryGroups?: string[];
 }
 
 /** The .yarnrc.yml settings the Yarn rules read. */

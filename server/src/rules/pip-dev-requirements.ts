@@ -63,9 +63,20 @@ function devInstalls(cmd: ShellCommand): string[] {
   return found;
 }
 
-/** `poetry install` or `poetry sync` that leaves the groups to their defaults (dev included): none of --only, --without, --no-dev, --only-root. */
-function poetryInstallsDev(cmd: ShellCommand): boolean {
-  return !!subcommandOf(cmd, /^poetry$/, ['install', 'sync']) && !hasFlag(cmd, '--only', '--without', '--no-dev', '--only-root');
+/**
+ * The groups besides main that `poetry install` or `poetry sync` installs, as Poetry 1.3.2 did
+ * (Debian's python3-poetry, `--dry-run` on a project of path dependencies, 2026-12-06): `--only`'s
+ * alone (over --with and --without); else the groups not `optional = true` and `--with`'s, less
+ * `--without`'s; none with --only-root or --no-dev. `true` for the defaults of a pyproject.toml not read.
+ */
+function poetryGroups(cmd: ShellCommand, pyproject: PyprojectFacts | undefined): string[] | true {
+  if (!subcommandOf(cmd, /^poetry$/, ['install', 'sync']) || hasFlag(cmd, '--no-dev', '--only-root')) return [];
+  const list = (name: string) => flagValues(cmd, name).flatMap((v) => v.split(',')).filter((g) => g !== 'main');
+  const only = flagValues(cmd, '--only');
+  if (only.length > 0) return list('--only');
+  const without = list('--without');
+  if (!pyproject && without.length === 0) return true;
+  return [...new Set([...(pyproject?.poetryGroups ?? []), ...list('--with')])].filter((g) => !without.includes(g));
 }
 
 /**
@@ -122,9 +133,9 @@ export const rule: Rule = {
       if (!instr.stage.layersInFinal) continue;
       const run = instr.run;
       for (const cmd of run.commands) {
-        // A pyproject.toml in the context without a group besides main: nothing to leave out.
-        if (poetryInstallsDev(cmd) && (!env.context.pyproject || env.context.pyproject.poetryGroups)) {
-          out.push({ range: commandRange(model, run, cmd), instr, message: `poetry installs every non-optional group into the final image: ${GROUP_BASIS}. Add --only main (Poetry 1.2+).`, saving: { basis: GROUP_BASIS } });
+        const groups = poetryGroups(cmd, env.context.pyproject);
+        if (groups === true || groups.length > 0) {
+          out.push({ range: commandRange(model, run, cmd), instr, message: `poetry installs ${groups === true ? 'every non-optional group' : `group ${groups.join(', ')}`} into the final image: ${GROUP_BASIS}. Add --only main (Poetry 1.2+).`, saving: { basis: GROUP_BASIS } });
           continue;
         }
         const uv = uvSyncDev(instr, cmd, env.context.pyproject);

@@ -58,4 +58,35 @@ describe('pip-dev-requirements: poetry install', () => {
       assert.equal(dev(image('poetry install --no-root'), withFile(toml)).length, 1, toml);
     }
   });
+
+  // Poetry 1.3.2 (Debian's python3-poetry), 2026-12-06: `poetry install --dry-run` on a project whose
+  // groups dev, test and docs (`optional = true`) each hold one path dependency. No options: dev and
+  // test; --with docs: all three; --without dev: test; --without dev,test, --only main, --only-root,
+  // --no-dev: none; --only docs: docs; --only main --with docs: none; --with docs --without docs:
+  // dev and test; --only dev,test --without test: dev and test.
+  it('follows the groups Poetry installs: an optional group only when asked for, --without takes only what it names, --only its own', () => {
+    const toml = '[tool.poetry.dependencies]\npython = "^3.8"\n[tool.poetry.group.dev.dependencies]\ndlib = {path = "../dlib"}\n[tool.poetry.group.test.dependencies]\ntlib = {path = "../tlib"}\n[tool.poetry.group.docs]\noptional = true\n[tool.poetry.group.docs.dependencies]\ndocslib = {path = "../docslib"}\n';
+    const env: AnalysisEnvironment = { context: { pyproject: parsePyproject(toml) } };
+    assert.deepEqual(env.context.pyproject?.poetryGroups, ['dev', 'test']);
+    const said = (install: string) => dev(image(install), env).map((d) => /^poetry installs (.*) into the final image/.exec(d.f.message)?.[1]);
+    for (const [install, groups] of [
+      ['poetry install', 'group dev, test'],
+      ['poetry install --with docs', 'group dev, test, docs'],
+      ['poetry install --without dev', 'group test'],
+      ['poetry install --without=dev,test', undefined],
+      ['poetry install --only main', undefined],
+      ['poetry install --only-root', undefined],
+      ['poetry install --no-dev', undefined],
+      ['poetry install --only docs', 'group docs'],
+      ['poetry install --only main --with docs', undefined],
+      ['poetry install --with docs --without docs', 'group dev, test'],
+      ['poetry install --only dev,test --without test', 'group dev, test'],
+    ] as const) {
+      assert.deepEqual(said(install), groups ? [groups] : [], install);
+    }
+    // Only an optional group: nothing for a plain install.
+    const docsOnly: AnalysisEnvironment = { context: { pyproject: parsePyproject('[tool.poetry.group.docs]\noptional = true\n[tool.poetry.group.docs.dependencies]\nmkdocs = "*"\n') } };
+    assert.deepEqual(dev(image('poetry install --no-root'), docsOnly), []);
+    assert.equal(dev(image('poetry install --no-root --with docs'), docsOnly).length, 1);
+  });
 });

@@ -84,10 +84,10 @@ describe('pip-dev-requirements: uv sync', () => {
 
   it('parsePyproject reads the dev group and default-groups, and is not fooled by arrays and strings', () => {
     assert.deepEqual(parsePyproject('[project]\ndependencies = [\n  "dev = 1",\n]\n'), { path: 'pyproject.toml', devGroup: false });
-    assert.deepEqual(parsePyproject('[dependency-groups]\n"dev" = ["pytest"]\n'), { path: 'pyproject.toml', devGroup: true, poetryGroups: true });
+    assert.deepEqual(parsePyproject('[dependency-groups]\n"dev" = ["pytest"]\n'), { path: 'pyproject.toml', devGroup: true, poetryGroups: ['dev'] });
     assert.deepEqual(parsePyproject('[tool.uv]\ndefault-groups = "all"\n'), { path: 'pyproject.toml', devGroup: false, defaultGroups: 'all' });
     assert.deepEqual(parsePyproject("[tool.uv]\ndefault-groups = ['dev', \"lint\"]\n"), { path: 'pyproject.toml', devGroup: false, defaultGroups: ['dev', 'lint'] });
-    assert.deepEqual(parsePyproject('[tool.poetry.group.dev.dependencies]\npytest = "^8"\n'), { path: 'pyproject.toml', devGroup: false, poetryGroups: true });
+    assert.deepEqual(parsePyproject('[tool.poetry.group.dev.dependencies]\npytest = "^8"\n'), { path: 'pyproject.toml', devGroup: false, poetryGroups: ['dev'] });
   });
 
   it('the build context facts carry the pyproject.toml beside the Dockerfile, and a file without a dev group silences the finding', async () => {

@@ -1,7 +1,7 @@
 /**
  * The pyproject.toml at the top of a build context, read for `uv sync`: whether the project has a
- * dev dependency group, and which groups uv installs by default; for `poetry install`: whether it
- * has a group besides main (any: `optional = true`, which Poetry leaves out, is not read). Not a
+ * dev dependency group, and which groups uv installs by default; for `poetry install`: its groups
+ * besides main that are not `optional = true`, which Poetry leaves out. Not a
  * TOML parser: it reads the table headers and the keys at the start of a line, skipping the lines
  * of multi-line arrays, which is how these tables are written.
  */
@@ -25,6 +25,8 @@ export function parsePyproject(text: string, file = 'pyproject.toml'): Pyproject
   const facts: PyprojectFacts = { path: file, devGroup: false };
   let table = '';
   let depth = 0; // open brackets of a multi-line array
+  const poetry = new Set<string>();
+  const optional = new Set<string>();
   for (const raw of text.split(/\r?\n/)) {
     const line = raw.replace(/^\uFEFF/, '');
     if (depth > 0) {
@@ -35,13 +37,16 @@ export function parsePyproject(text: string, file = 'pyproject.toml'): Pyproject
     if (header) {
       table = header[1].replace(/\s*\.\s*/g, '.').replace(/["']/g, '');
       // Poetry's groups; [dependency-groups] are Poetry's too from Poetry 2.2.
-      if (/^(tool\.poetry\.(group|dev-dep)|dependency-groups)/.test(table)) facts.poetryGroups = true;
+      const group = /^tool\.poetry\.(?:group\.([^.]+)|(dev)-dependencies)/.exec(table);
+      if (group) poetry.add(group[1] ?? group[2]);
       continue;
     }
     const kv = /^\s*(?:"([^"]*)"|'([^']*)'|([A-Za-z0-9_-]+))\s*=\s*(.*)$/.exec(line);
     if (!kv) continue;
     const key = kv[1] ?? kv[2] ?? kv[3];
     const value = kv[4];
+    if (table === 'dependency-groups') poetry.add(key);
+    if (/^tool\.poetry\.group\.[^.]+$/.test(table) && key === 'optional' && /^\s*true\b/.test(value)) optional.add(table.slice(18));
     if ((table === 'dependency-groups' && key === 'dev') || (table === 'tool.uv' && key === 'dev-dependencies')) facts.devGroup = true;
     if (table === 'tool.uv' && key === 'default-groups') {
       const groups = /^\s*["']all["']/.test(value) ? 'all' : stringArray(value);
@@ -49,6 +54,8 @@ export function parsePyproject(text: string, file = 'pyproject.toml'): Pyproject
     }
     if (value.trimStart().startsWith('[')) depth = Math.max(0, (value.match(/\[/g)?.length ?? 0) - (value.match(/\]/g)?.length ?? 0));
   }
+  poetry.delete('main');
+  if (poetry.size > 0) facts.poetryGroups = [...poetry].filter((g) => !optional.has(g));
   return facts;
 }
 
