@@ -1,13 +1,21 @@
 /**
  * pipenv-cache-kept: `pipenv install` fills two caches, pipenv's own (~/.cache/pipenv) and the
  * pip wheel cache pipenv installs with (~/.cache/pip), and leaves both in the layer.
+ * With pip's cache off (PIP_NO_CACHE_DIR = 1, off, false or 0), pipenv 2022.12.19 (Debian's;
+ * 2026-12-06, a 1,001,283-byte wheel from a local HTTPS index sending PyPI's cache headers) left
+ * ~/.cache/pipenv/http of 1,051,200 bytes when it locked (no Pipfile.lock: its resolver caches,
+ * whatever PIP_NO_CACHE_DIR says) and nothing in ~/.cache when it installed from Pipfile.lock
+ * (`sync`, `install --deploy`); without the variable, 1,051,200 bytes either way.
  */
 import { hasFlag } from '../core/commands';
-import { appendRepair, cacheRule, defaultFolder, homePath, pipCacheDir, pipCacheFolder, pipCacheOff, subcommandOf } from '../core/packageManagers';
+import { appendRepair, cacheRule, defaultFolder, homePath, pipCacheDir, pipCacheFolder, pipCacheOff, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
 const BASIS = "pip's wheel cache (a copy of every downloaded wheel: roughly the packages' download size again) plus pipenv's own cache; not yet measured by our bench";
+/** With pip's cache off: what its lock resolution downloads. */
+const OWN = "what it downloads to lock (roughly the packages' download size), even with pip's cache off; none from a current Pipfile.lock";
+const pipOff = ({ model, instr, cmd }: CacheCommandContext) => pipCacheOff(model, instr, cmd, 'install');
 
 export const rule = cacheRule({
   id: 'pipenv-cache-kept',
@@ -27,9 +35,13 @@ export const rule = cacheRule({
   // Its cache and pip's are both in ~/.cache when nothing moves them: the folder that holds the two.
   holds: ({ instr, cmd, env }) => (['PIPENV_CACHE_DIR', 'PIP_CACHE_DIR', 'XDG_CACHE_HOME'].some((n) => env(n) !== undefined) ? undefined : namedPath(instr, cmd, '~/.cache')),
   // pip's cache where pip-cache-kept takes it to be (PIP_CACHE_DIR, $XDG_CACHE_HOME/pip, ~/.cache/pip).
-  cacheHandled: (handled, { env, model, instr, cmd }) => handled(env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled(pipCacheDir(instr, cmd)) || pipCacheOff(model, instr, cmd, 'install')),
-  message: ({ instr, cmd }) => `pipenv leaves its cache and pip's in this layer: ${BASIS}. Remove ${defaultFolder(instr, 'pipenv', '~/.cache/pipenv') ?? "pipenv's cache"} and ${pipCacheDir(instr, cmd)} in the same RUN (or use a cache mount).`,
-  saving: { basis: BASIS },
+  // `pipenv sync` installs from Pipfile.lock and never locks.
+  cacheHandled: (handled, c) => (pipOff(c) && !!subcommandOf(c.cmd, /^pipenv$/, ['sync'])) || (handled(c.env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled(pipCacheDir(c.instr, c.cmd)) || pipOff(c))),
+  message: (c) => {
+    const off = pipOff(c);
+    return `pipenv leaves its cache${off ? '' : " and pip's"} in this layer: ${off ? OWN : BASIS}. Remove ${defaultFolder(c.instr, 'pipenv', '~/.cache/pipenv') ?? "pipenv's cache"}${off ? '' : ` and ${pipCacheDir(c.instr, c.cmd)}`} in the same RUN (or use a cache mount).`;
+  },
+  saving: (c) => ({ basis: pipOff(c) ? OWN : BASIS }),
   repair: ({ model, instr, cmd, env }) => {
     const own = env('PIPENV_CACHE_DIR')?.replace(/^["']|["']$/g, '') ?? homePath(instr, cmd, '.cache/pipenv');
     if (!own || /[\s$`]/.test(own)) return undefined;
