@@ -25,7 +25,8 @@ export const rule = cacheRule({
   },
   words: ['poetry'],
   fills: (cmd) => subcommandOf(cmd, /^poetry$/, ['install', 'add', 'update', 'sync']),
-  optsOut: ({ cmd }) => hasFlag(cmd, '--no-cache'),
+  // --only-root installs no dependency: nothing downloaded (only-root.Dockerfile).
+  optsOut: ({ cmd }) => hasFlag(cmd, '--no-cache', '--only-root'),
   cleans: (cmd) => programName(cmd) === 'poetry' && operands(cmd)[0]?.value === 'cache' && operands(cmd)[1]?.value === 'clear',
   cacheHandled: (handled, { env }) => {
     const dir = env('POETRY_CACHE_DIR') ?? '~/.cache/pypoetry';
