@@ -120,7 +120,7 @@ export const rule: Rule = {
   words: ['pip', 'poetry', 'uv', 'pipenv'],
   contextKey: ({ context }) => (context.pyproject ? JSON.stringify(context.pyproject) : ''),
   docs: {
-    summary: 'pip installs a dev/test requirements file (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`) or extra (`.[dev]`, `.[test]`), `poetry install`/`sync` a dev group (no `--only main`, `--without`, `--no-dev`), `uv sync` one (no `--no-dev`, `UV_NO_DEV`), `pipenv install --dev` the [dev-packages], in the final image.',
+    summary: 'pip installs a dev/test requirements file (`requirements-dev.txt`, `requirements/test.txt`, `dev-requirements.txt`) or extra (`.[dev]`, `.[test]`), `poetry install`/`sync` a group besides main, `uv sync` one (no `--no-dev`, `UV_NO_DEV`), `pipenv install --dev` the [dev-packages], in the final image.',
     why: 'Test runners, linters and type checkers check the code; the app runs without them. Run the tests in a stage of their own (`FROM app AS test`).',
     incorrect: 'FROM python:3.12-slim\nCOPY requirements.txt requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements.txt -r requirements-dev.txt',
     correct: 'FROM python:3.12-slim AS app\nCOPY requirements.txt ./\nRUN pip install --no-cache-dir -r requirements.txt\n\nFROM app AS test\nCOPY requirements-dev.txt ./\nRUN pip install --no-cache-dir -r requirements-dev.txt && pytest\n\nFROM app',

@@ -14,7 +14,7 @@ import { programName } from '../core/shell';
 
 const BASIS = "pip's wheel cache (a copy of every downloaded wheel: roughly the packages' download size again) plus pipenv's own cache; not yet measured by our bench";
 /** With pip's cache off: what its lock resolution downloads. */
-const OWN = "what it downloads to lock (roughly the packages' download size), even with pip's cache off; none from a current Pipfile.lock";
+const OWN = "what it downloads to lock, pip's cache off or not (about the packages' size); none from a current Pipfile.lock";
 const pipOff = ({ model, instr, cmd }: CacheCommandContext) => pipCacheOff(model, instr, cmd, 'install');
 
 export const rule = cacheRule({
