@@ -3,7 +3,7 @@
 // build and test it), without the two developer commands the repository README opens with and the
 // blocks it marks as not for the package (the screenshots, which the .vsix does not ship). The
 // sections a user reads (install, what it shows, rules, configuration, CLI, where
-// the numbers come from) are kept word for word; the section on other editors is not (they run the
+// the numbers come from) are kept word for word, but for the rules table (see below); the section on other editors is not (they run the
 // server from a checkout, not from the .vsix). `npm run package` passes the file to vsce with
 // `--readme-path`; README.md itself is not changed.
 // Its links name files of the package only: VS Code resolves a relative link of an installed
@@ -71,7 +71,13 @@ export function packageLinks(text, { shipped, rulesPage }) {
   });
 }
 
-export function packageReadme(readme, links) {
+/** Each rule's title in docs/rules.md (`rulesPage`): the bold line under its `## <id>` heading. */
+export function ruleTitles(rulesPage) {
+  return new Map([...rulesPage.matchAll(/^## ([a-z0-9-]+)\n\n\*\*(.+?)\*\* · /gm)].map((m) => [m[1], m[2]]));
+}
+
+/** README.md as the package ships it; `links` (the shipped files and docs/rules.md) also points its links into the package. */
+export function packageReadme(readme, links, titles = links ? ruleTitles(links.rulesPage) : new Map()) {
   const lines = readme.split('\n');
   const end = lines.indexOf(DEVELOPER_SECTIONS);
   if (end < 0) throw new Error(`package-readme: README.md has no line "${DEVELOPER_SECTIONS}"; update DEVELOPER_SECTIONS in scripts/package-readme.mjs`);
@@ -87,15 +93,20 @@ export function packageReadme(readme, links) {
     if (end < 0) throw new Error(`package-readme: "${OMIT_START}" without "${OMIT_END}" after it`);
     kept.splice(start, end - start + 1 + (kept[end + 1]?.trim() === '' ? 1 : 0));
   }
-  // The rules table without its hadolint column and its last (a rule's typical saving): the
-  // package's docs/rules.md, to which each rule's name links, gives both on the rule's first lines,
-  // and the saving column was a third of this README (the hadolint one about 100 bytes of the .vsix).
+  // The rules table without its hadolint column and its last (a rule's typical saving), and with
+  // each rule's title (`titles`, from docs/rules.md) for what it catches: the package's
+  // docs/rules.md, to which each rule's name links, gives the code, the saving and the full
+  // description on the rule's first lines. The saving column was a third of this README; the
+  // descriptions in place of the titles about 1.2 KB of the .vsix (2026-12-06).
   const rulesStart = kept.indexOf(RULES_START);
   const rulesEnd = kept.indexOf(RULES_END);
   for (let i = rulesStart + 1; rulesStart >= 0 && i < rulesEnd; i++) {
     if (!kept[i].startsWith('|')) continue;
     const cells = kept[i].split(/(?<!\\)\|/);
-    kept[i] = [cells[0], cells[1], ...cells.slice(3, -2), cells[cells.length - 1]].join('|');
+    const id = /^ \[([a-z0-9-]+)\]/.exec(cells[1])?.[1];
+    const title = id && titles.get(id);
+    if (id && titles.size > 0 && !title) throw new Error(`package-readme: docs/rules.md has no title for ${id}`);
+    kept[i] = [cells[0], cells[1], title ? ` ${title} ` : cells[3], cells[4], cells[cells.length - 1]].join('|');
   }
   const text = kept.join('\n').trimEnd() + '\n';
   return links ? packageLinks(text, links) : text;

@@ -2,7 +2,8 @@
  * The README the .vsix carries (scripts/package-readme.mjs, written by `npm run package`): README.md
  * up to its developer sections, without the developer commands it opens with and the blocks it marks
  * as not for the package (the screenshots), every other line as in README.md but for the rules
- * table's last column (typical saving, in the packaged docs/rules.md); and a README.md without the heading the cut is made at fails the package instead
+ * table (no hadolint or typical saving column, each rule's title for what it catches: the packaged
+ * docs/rules.md has all three); and a README.md without the heading the cut is made at fails the package instead
  * of shipping all of it or nothing.
  */
 import * as assert from 'node:assert/strict';
@@ -16,8 +17,12 @@ interface Links {
   shipped: Set<string>;
   rulesPage: string;
 }
-const load = async (): Promise<{ packageReadme(readme: string, links?: Links): string; shippedFiles(vscodeignore: string): Set<string> }> =>
-  (await import(pathToFileURL(join(repoRoot, 'scripts', 'package-readme.mjs')).href)) as { packageReadme(readme: string, links?: Links): string; shippedFiles(vscodeignore: string): Set<string> };
+interface Module {
+  packageReadme(readme: string, links?: Links, titles?: Map<string, string>): string;
+  shippedFiles(vscodeignore: string): Set<string>;
+  ruleTitles(rulesPage: string): Map<string, string>;
+}
+const load = async (): Promise<Module> => (await import(pathToFileURL(join(repoRoot, 'scripts', 'package-readme.mjs')).href)) as Module;
 
 /** Relative link targets of Markdown `text` (not images, not URLs, not in-page anchors). */
 const relativeLinks = (text: string) => [...text.matchAll(/(?<!!)\[([^\]]*)\]\(([^)\s]+)\)/g)].map((m) => m[2]).filter((t) => !/^[a-z][a-z0-9+.-]*:/i.test(t) && !t.startsWith('#'));
@@ -62,6 +67,22 @@ describe('README of the .vsix', () => {
     assert.deepEqual(shipped.slice(2).join('\n').trimEnd(), kept.join('\n').trimEnd());
   });
 
+  it('names what each rule catches by its title in docs/rules.md (the full description is one click away there)', async () => {
+    const { packageReadme, shippedFiles } = await load();
+    const shipped = shippedFiles(readFileSync(join(repoRoot, '.vscodeignore'), 'utf8'));
+    const rulesPage = readFileSync(join(repoRoot, 'docs', 'rules.md'), 'utf8');
+    const lines = packageReadme(readme, { shipped, rulesPage }).split('\n');
+    const rows = lines.slice(lines.indexOf('<!-- rules:start -->') + 3, lines.indexOf('<!-- rules:end -->'));
+    assert.ok(rows.length >= 45, `${rows.length} rules`);
+    for (const row of rows) {
+      const [, rule, catches] = row.split(/(?<!\\)\|/);
+      const id = /\[([a-z0-9-]+)\]/.exec(rule)![1];
+      const title = new RegExp(`^## ${id}\\n\\n\\*\\*(.+?)\\*\\* · `, 'm').exec(rulesPage)?.[1];
+      assert.ok(title, `no title for ${id} in docs/rules.md`);
+      assert.equal(catches.trim(), title, id);
+    }
+  });
+
   it('holds no image the package does not ship (it ships none: the screenshots of README.md are left out)', async () => {
     const { packageReadme } = await load();
     assert.ok(readme.includes('](docs/screenshots/'), 'README.md has its screenshots');
@@ -70,10 +91,10 @@ describe('README of the .vsix', () => {
   });
 
   it('links only to files the package ships: a rule to its section of docs/rules.md, other pages unlinked', async () => {
-    const { packageReadme, shippedFiles } = await load();
+    const { packageReadme, shippedFiles, ruleTitles } = await load();
     const shipped = shippedFiles(readFileSync(join(repoRoot, '.vscodeignore'), 'utf8'));
     const rulesPage = readFileSync(join(repoRoot, 'docs', 'rules.md'), 'utf8');
-    const plain = packageReadme(readme);
+    const plain = packageReadme(readme, undefined, ruleTitles(rulesPage));
     const linked = packageReadme(readme, { shipped, rulesPage });
     // Before, 48 different files were linked that the .vsix does not hold (42 rule pages among them).
     const missing = [...new Set(relativeLinks(plain).map((t) => t.replace(/#.*$/, '')))].filter((f) => !shipped.has(f));
