@@ -183,38 +183,54 @@ function keepsDevAfter(instr: Instr, c: ShellCommand): boolean {
   return isNpmPrune(c) ? operands(c).length === 1 : INSTALL_ALL.has(sub.value) && !installsGlobally(c) && npmPackageOperands(c, sub).length > 0;
 }
 
-/** The commands run after `cmd` in its stage or (`back`) before it up its FROM chain, nearest first, with their instructions. */
-function* ranFrom(instr: Instr, cmd: ShellCommand, back: boolean): Generator<[Instr, ShellCommand]> {
-  const near = <T>(list: readonly T[]) => (back ? [...list].reverse() : list);
+/** The commands run after `cmd` in its stage, nearest first, with their instructions. */
+function* ranFrom(instr: Instr, cmd: ShellCommand): Generator<[Instr, ShellCommand]> {
   const at = ranIndex(instr.run!, cmd);
-  for (let stage = instr.stage; stage; stage = back ? stage.from.stage : undefined) {
-    for (const i of near(stage.instructions)) {
-      const ran = i.run ? ranCommands(i.run) : [];
-      if (back ? i.index <= instr.index : i.index >= instr.index) for (const c of near(i !== instr ? ran : back ? ran.slice(0, at) : ran.slice(at + 1))) yield [i, c];
-    }
+  for (const i of instr.stage!.instructions) {
+    const ran = i.run ? ranCommands(i.run) : [];
+    if (i.index >= instr.index) for (const c of i !== instr ? ran : ran.slice(at + 1)) yield [i, c];
   }
 }
 
 /** What `cmd` ({@link keepsDevAfter}) installs again of the devDependencies an earlier command left out, for the image estimate; undefined for none. */
 export function devInstalledAgain(model: DockerfileModel, env: AnalysisEnvironment, instr: Instr, cmd: ShellCommand): SizeEstimate | undefined {
-  if (!keepsDevAfter(instr, cmd) || !afterDrop(instr, cmd, usesYarnBerry(model))) return undefined;
+  if (!keepsDevAfter(instr, cmd) || !afterDrop(model, cmd, usesYarnBerry(model))) return undefined;
   return lockfileDevCost(env, instr, cmd, npmSub(cmd)!, true)?.saving ?? UNSIZED;
 }
 
+/** Per model, and with yarn 2+ or not: for each command that writes node_modules, whether the one before it that wrote them (up its FROM chain) left the devDependencies out. */
+const dropped = new WeakMap<DockerfileModel, Map<ShellCommand, boolean>[]>();
+
 /** Whether the command before `cmd` that wrote node_modules left the devDependencies out. */
-function afterDrop(instr: Instr, cmd: ShellCommand, berry: boolean): boolean {
-  // Only a command in the same folder wrote this node_modules (`cd /opt/tool && npm install x` is another project's).
-  const at = (i: Instr, c: ShellCommand) => (hasFlag(c, '--prefix', '--dir', '-C', '--cwd') ? undefined : commandCwd(i, c));
-  const cwd = at(instr, cmd);
-  if (cwd === undefined) return false;
-  for (const [i, c] of ranFrom(instr, cmd, true)) if (writesModules(i, c, berry) && at(i, c) === cwd) return dropsDev(i, c, berry);
-  return false;
+function afterDrop(model: DockerfileModel, cmd: ShellCommand, berry: boolean): boolean {
+  let all = dropped.get(model);
+  if (!all) dropped.set(model, (all = []));
+  let before = all[+berry];
+  if (!before) {
+    // One pass over the stages, a state per folder (a walk back per command was quadratic).
+    before = all[+berry] = new Map();
+    const ends = new Map<Stage | undefined, Map<string, boolean>>();
+    for (const stage of model.stages) {
+      const state = new Map(ends.get(stage.from.stage));
+      for (const i of stage.instructions) {
+        for (const c of i.run ? ranCommands(i.run) : []) {
+          // Only a command in the same folder wrote this node_modules (`cd /opt/tool && npm install x` is another project's).
+          const cwd = hasFlag(c, '--prefix', '--dir', '-C', '--cwd') ? undefined : commandCwd(i, c);
+          if (cwd === undefined || !writesModules(i, c, berry)) continue;
+          before.set(c, !!state.get(cwd));
+          state.set(cwd, dropsDev(i, c, berry));
+        }
+      }
+      ends.set(stage, state);
+    }
+  }
+  return !!before.get(cmd);
 }
 
 /** The plain npm prunes and named installs ({@link keepsDevAfter}) next after `cmd` in its stage: an --omit=dev on `cmd` needs one on each. */
 function prunesAfter(instr: Instr, cmd: ShellCommand): [Instr, ShellCommand][] {
   const out: [Instr, ShellCommand][] = [];
-  for (const [i, c] of ranFrom(instr, cmd, false)) {
+  for (const [i, c] of ranFrom(instr, cmd)) {
     if (!writesModules(i, c, false)) continue;
     if (!keepsDevAfter(i, c)) break;
     out.push([i, c]);
@@ -353,7 +369,7 @@ export const rule: Rule = {
         if (name !== 'npm' && name !== 'yarn' && name !== 'pnpm') continue;
         const berry = name === 'yarn' && (berryFile || copiesBerryProject(instr, cmd, env.context));
         // A plain npm prune or named install after a command that left the devDependencies out installs them again.
-        const restores = name === 'npm' && keepsDevAfter(instr, cmd) && afterDrop(instr, cmd, berryFile);
+        const restores = name === 'npm' && keepsDevAfter(instr, cmd) && afterDrop(model, cmd, berryFile);
         const npmWord = name === 'npm' ? npmSub(cmd) : undefined;
         const other = name === 'npm' ? undefined : yarnPnpmInstall(instr, cmd, berry);
         let types: ReturnType<typeof npmDependencyTypes> | undefined;

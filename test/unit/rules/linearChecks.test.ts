@@ -18,6 +18,13 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('npm-dev-dependencies', (n) => `FROM node:22-slim\nWORKDIR /app\nRUN ${'cd /src && npm ci && '.repeat(3 * n)}true\nCMD ["node", "a.js"]\n`);
   });
 
+  it("npm-dev-dependencies: the command that last wrote each named install's node_modules is found in one pass, not by a walk back per install", () => {
+    // Each install in a folder of its own: the walk back to the last command in the same folder read every earlier one.
+    const make = (n: number) => `FROM node:22-slim\n${Array.from({ length: n }, (_, i) => `WORKDIR /w${i}\nRUN npm install p${i}\n`).join('')}CMD ["node", "a.js"]\n`;
+    assertLinearCheck('npm-dev-dependencies', make);
+    assertLinear('image estimate of named installs', make, buildModel, (model) => estimateImage(model, ENV));
+  });
+
   it('apt-recommends: a later removal of the packages, and the installs before each, are not walked per install', () => {
     assertLinearCheck('apt-recommends', (n) => `FROM debian:bookworm\nRUN ${Array.from({ length: n }, (_, i) => `apt-get install -y p${i} && `).join('')}true\n`);
   });
