@@ -164,7 +164,6 @@ type HereDocument = { body: string; quoted: boolean };
  */
 function runHereDocuments(model: DockerfileModel, instr: Instr): Map<ShellRedirect, HereDocument> | undefined {
   const run = instr.run!;
-  if (run.hidden) return undefined;
   if (run.form === 'shell') {
     const opened = run.commands.flatMap((c) => (c.redirects ?? []).filter(opensHereDocument));
     if (opened.length === 0) return undefined;

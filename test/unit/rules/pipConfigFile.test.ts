@@ -44,6 +44,8 @@ describe('pip-cache-kept and pip configuration files', () => {
     assert.deepEqual(lines(`${PY}COPY <<EOF /root/.config/pip/pip.conf\n[install]\nno-cache-dir = false\nEOF\nRUN pip install flask\n`), []);
     assert.deepEqual(lines(`${PY}RUN cat > /etc/pip.conf <<'EOF'\n${conf}EOF\nRUN pip install flask\n`), []);
     assert.deepEqual(lines(`${PY}RUN <<EOF\ncat <<CONF > /etc/xdg/pip/pip.conf\n${conf}CONF\npip install flask\nEOF\n`), []);
+    // Beside a here-document a shell runs (read for what the RUN runs, 5de2285), the file's is still read.
+    assert.deepEqual(lines(`${PY}RUN <<CONF cat > /etc/pip.conf && <<SCRIPT sh\n${conf}CONF\necho setup\nSCRIPT\nRUN pip install flask\n`), []);
     assert.deepEqual(lines(`${PY}RUN printf '[global]\\nno-cache-dir = true\\n' > /etc/pip.conf && pip install flask\n`), []);
     assert.deepEqual(lines(`${PY}RUN echo "[global]" > /etc/pip.conf && echo "no-cache-dir = true" >> /etc/pip.conf\nRUN pip install flask\n`), []);
     assert.deepEqual(lines(`${PY}ENV PIP_CONFIG_FILE=/app/pip.conf\nCOPY <<EOF /app/pip.conf\n${conf}EOF\nRUN pip install flask\n`), []);
