@@ -538,9 +538,9 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   // A variable (or a command substitution) may read what an ENV or ARG between sets: `chmod $MODE`
   // in the writing RUN, above `ENV MODE=755`, would get no mode.
   if (/[$`]/.test(moved) && between.some((i) => i.keyword === 'ENV' || i.keyword === 'ARG')) return undefined;
-  // Nor one the writer's RUN or this one sets before it (`export CACHE=/tmp/c && rm -rf $CACHE`).
+  // Nor one the writer's RUN (up to its end, in the last command's group, where the text lands) or this one sets before it (`export CACHE=/tmp/c && rm -rf $CACHE`).
   const seen = (i: Instr, c: ShellCommand) => expandVars(moved, (name) => envFor(i, c, name));
-  if (moved.includes('$') && seen(writer, writerRun.commands.at(-1)!) !== seen(instr, cmd)) return undefined;
+  if (moved.includes('$') && seen(writer, { group: writerRun.commands.at(-1)!.group, start: Infinity, words: [] } as unknown as ShellCommand) !== seen(instr, cmd)) return undefined;
   const removal = removeCommandFromRun(model, instr, cmd);
   // Checked by parsing the RUN again (a here-document whose last line ends in a backslash would glue it onto that line).
   const append = verifiedAppend(model, writer, moved);
