@@ -179,7 +179,7 @@ function npmSub(c: ShellCommand): ShellWord | undefined {
  */
 function keepsDevAfter(instr: Instr, c: ShellCommand): boolean {
   const sub = npmSub(c);
-  if (!sub || omitsDev(instr, c)) return false;
+  if (!sub || omitsDev(instr, c) || hasFlag(c, '--package-lock-only')) return false;
   return isNpmPrune(c) ? operands(c).length === 1 : INSTALL_ALL.has(sub.value) && !installsGlobally(c) && npmPackageOperands(c, sub).length > 0;
 }
 
@@ -437,9 +437,10 @@ export const rule: Rule = {
     const flag = other ? prodWays(other.pm, false).flag : npmFlag(found.instr.stage!);
     if (!word || !flag) return undefined;
     const edits = [insertAfterWord(model, found.run, word, ` ${other ? flag : devOmitFlags(found.instr, found.cmd, flag)}`)];
-    // The plain prunes after it would install them again: each gets the flag too, or no fix.
+    // The plain prunes after it would install them again: each gets the flag too, or no fix (with it
+    // `npm install -D x` installs nothing).
     for (const [i, c] of npm ? prunesAfter(found.instr, found.cmd) : []) {
-      if (npmDependencyTypes(i, c).included.has('dev') || !i.run!.commands.includes(c) || (i.run!.form === 'exec' && !i.run!.inner)) return undefined;
+      if (npmDependencyTypes(i, c).included.has('dev') || hasFlag(c, '-D', '--save-dev') || !i.run!.commands.includes(c) || (i.run!.form === 'exec' && !i.run!.inner)) return undefined;
       edits.push(insertAfterWord(model, i.run!, npmSub(c)!, ` ${devOmitFlags(i, c, flag)}`));
     }
     return { title: `Install without devDependencies (${flag})`, edits };
