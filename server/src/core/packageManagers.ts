@@ -291,6 +291,16 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   return states.answers[lo];
 }
 
+/**
+ * {@link envFor} where text appended to the RUN would run: after its last command, in that
+ * command's group (`(cd /x && export A=1)` then ` && y` lands inside the parentheses). A stand-in
+ * command with no words, placed after every other, asks envFor that.
+ */
+export function envAtEnd(instr: Instr, name: string): string | undefined {
+  const last = instr.run?.commands.at(-1);
+  return envFor(instr, (last ? { group: last.group, start: Infinity, words: [] } : { start: Infinity, words: [] }) as unknown as ShellCommand, name);
+}
+
 /** Whether the variable name `k` is `wanted` (lower-cased already when `ignoreCase`). */
 function sameName(k: string, wanted: string, ignoreCase: boolean): boolean {
   return ignoreCase ? k.toLowerCase() === wanted : k === wanted;

@@ -135,10 +135,16 @@ const takenOf = (c: CacheCommandContext) => (c.handled && !installs(c.instr, c.c
 /** Whether only the registry stays: `cargo install` of a registry crate, `cargo fetch`, or a build whose target/ the RUN removes or mounts. */
 const registryOnly = (c: CacheCommandContext) => installs(c.instr, c.cmd) || takenOf(c) === true;
 
+/** The folders of the build's target/ the RUN removes, or undefined when it removes none of it or all of it (the measured example is then the basis). */
+function partsRemoved(c: CacheCommandContext): string[] | undefined {
+  const parts = takenOf(c);
+  return parts === true || parts.length === 0 ? undefined : parts;
+}
+
 /** What stays of target/, for the basis: the measured example when all of it does, else what the RUN removes and "depends on". */
 function targetStays(c: CacheCommandContext): string {
-  const parts = takenOf(c);
-  return `${targetName(c)} ${parts === true || parts.length === 0 ? TARGET : `less ${parts.join(' and ')} (removed here): the rest depends on the crates`}`;
+  const parts = partsRemoved(c);
+  return `${targetName(c)} ${parts ? `less ${parts.join(' and ')} (removed here): the rest depends on the crates` : TARGET}`;
 }
 
 /** What stays of the registry, for the message and the basis: the whole registry, the folders left of it, or nothing (a build whose target/ stays). */
@@ -185,7 +191,7 @@ export const rule = cacheRule({
   },
   // An example from another program is no estimate for this one: no `bytes`, the example stays in the basis.
   // Nor where the RUN removes part of target/: the example is a whole one.
-  saving: (c: CacheCommandContext) => ({ basis: registryOnly(c) || !targetStays(c).endsWith(TARGET) ? basisFor(c) : `${basisFor(c)}; example: ${EX.basis}` }),
+  saving: (c: CacheCommandContext) => ({ basis: registryOnly(c) || partsRemoved(c) ? basisFor(c) : `${basisFor(c)}; example: ${EX.basis}` }),
   // Not where target/ stays too: the registry's removal would leave the finding.
   repair: ({ model, instr, cmd }) => (subcommandOf(cmd, /^cargo$/, ['install']) && installs(instr, cmd) ? appendRepair(model, instr, REGISTRY_CLEANUP) : undefined),
 });

@@ -11,7 +11,7 @@
 import type { Copy } from 'dockerfile-ast';
 import { APT_LISTS_USE, commandRange, hasFlag, indexRefreshOnly, isAptUpdate, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
-import { envFor, expandVars, verifiedAppend } from '../core/packageManagers';
+import { envAtEnd, envFor, expandVars, verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellCommand } from '../core/shell';
@@ -539,8 +539,7 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   // in the writing RUN, above `ENV MODE=755`, would get no mode.
   if (/[$`]/.test(moved) && between.some((i) => i.keyword === 'ENV' || i.keyword === 'ARG')) return undefined;
   // Nor one the writer's RUN (up to its end, in the last command's group, where the text lands) or this one sets before it (`export CACHE=/tmp/c && rm -rf $CACHE`).
-  const seen = (i: Instr, c: ShellCommand) => expandVars(moved, (name) => envFor(i, c, name));
-  if (moved.includes('$') && seen(writer, { group: writerRun.commands.at(-1)!.group, start: Infinity, words: [] } as unknown as ShellCommand) !== seen(instr, cmd)) return undefined;
+  if (moved.includes('$') && expandVars(moved, (name) => envAtEnd(writer, name)) !== expandVars(moved, (name) => envFor(instr, cmd, name))) return undefined;
   const removal = removeCommandFromRun(model, instr, cmd);
   // Checked by parsing the RUN again (a here-document whose last line ends in a backslash would glue it onto that line).
   const append = verifiedAppend(model, writer, moved);

@@ -46,7 +46,8 @@ export function parsePyproject(text: string, file = 'pyproject.toml'): Pyproject
     const key = kv[1] ?? kv[2] ?? kv[3];
     const value = kv[4];
     if (table === 'dependency-groups') poetry.add(key);
-    if (/^tool\.poetry\.group\.[^.]+$/.test(table) && key === 'optional' && /^\s*true\b/.test(value)) optional.add(table.slice(18));
+    const group = /^tool\.poetry\.group\.([^.]+)$/.exec(table)?.[1];
+    if (group && key === 'optional' && /^\s*true\b/.test(value)) optional.add(group);
     if ((table === 'dependency-groups' && key === 'dev') || (table === 'tool.uv' && key === 'dev-dependencies')) facts.devGroup = true;
     if (table === 'tool.uv' && key === 'default-groups') {
       const groups = /^\s*["']all["']/.test(value) ? 'all' : stringArray(value);
