@@ -149,7 +149,12 @@ async function runWithCodeServer(workspace: string, sandboxRoot: string): Promis
         fs.rmSync(cache, { recursive: true, force: true });
       }
       const page = i === 0 ? (context.pages()[0] ?? (await context.newPage())) : await context.newPage();
-      code = await runPage(page, server, workspace, testsPath, started);
+      // The later passes each open a new copy of the examples, so a new workspace whose workbench
+      // restores none of the editors the suite left open: a restored Dockerfile would activate the
+      // extension while the workbench starts, before the activation tests wait for a quiet
+      // machine and ask for it (they check that it has not been activated yet).
+      const folder = i === 0 ? workspace : copyExamples(fs.mkdtempSync(path.join(sandboxRoot, `pass-${i}-`)));
+      code = await runPage(page, server, folder, testsPath, started);
       if (code !== 0) break;
     }
     log('vscode', `code-server run took ${((Date.now() - started) / 1000).toFixed(1)} s`);
