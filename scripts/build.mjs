@@ -297,6 +297,8 @@ const SERVER_UNUSED = {
 const STUBBED = {
   'vscode-languageserver/node': Object.fromEntries(Object.entries(SERVER_UNUSED).map(([file, names]) => [`./${file}`, `${names.map((n) => `exports.${n} = (Base) => Base;`).join('\n')}\n`])),
   'vscode-languageclient/node': {
+    // The library's VS Code version check, without loading semver for a plain version (client/src/semverForClient.ts).
+    ...Object.fromEntries(['parse', 'satisfies'].map((name) => [`semver/functions/${name}`, `module.exports = require(${JSON.stringify(join(process.cwd(), 'client', 'src', 'semverForClient.ts'))}).${name};\n`])),
     './notebook': `${INERT}\nclass NotebookDocumentSyncFeature extends Inert {}\nNotebookDocumentSyncFeature.CellScheme = "vscode-notebook-cell";\nexports.NotebookDocumentSyncFeature = NotebookDocumentSyncFeature;\n`,
     './diagnostic': `${INERT}\nexports.DiagnosticFeature = class DiagnosticFeature extends Inert {};\nexports.vsdiag = {};\nexports.DiagnosticPullMode = {};\n`,
     './fileOperations': inert(['DidCreateFilesFeature', 'DidRenameFilesFeature', 'DidDeleteFilesFeature', 'WillCreateFilesFeature', 'WillRenameFilesFeature', 'WillDeleteFilesFeature']),
@@ -310,7 +312,7 @@ function stubbedPlugin(modules) {
     name: 'stubbed',
     setup(b) {
       b.onResolve({ filter: specifiers(Object.keys(modules)) }, (args) => ({ path: args.path, namespace: 'stubbed' }));
-      b.onLoad({ filter: /.*/, namespace: 'stubbed' }, (args) => ({ contents: modules[args.path], loader: 'js' }));
+      b.onLoad({ filter: /.*/, namespace: 'stubbed' }, (args) => ({ contents: modules[args.path], loader: 'js', resolveDir: process.cwd() }));
     },
   };
 }
@@ -354,10 +356,11 @@ function vendorBuilds(own, shared, options = {}) {
       },
       outfile: `dist/vendor/${file}.js`,
       plugins: [
+        // First: a stub may stand for a path the vendor plugin would resolve (semver's functions).
+        ...(STUBBED[pkg] ? [stubbedPlugin(STUBBED[pkg])] : []),
         vendorPlugin(vendor, './', pkg),
         ...(LAZY_BUILTINS[pkg] ? [lazyBuiltinsPlugin(LAZY_BUILTINS[pkg])] : []),
         ...(LEFT_OUT[pkg] ? [leftOutPlugin(pkg, LEFT_OUT[pkg])] : []),
-        ...(STUBBED[pkg] ? [stubbedPlugin(STUBBED[pkg])] : []),
       ],
     }),
   );
