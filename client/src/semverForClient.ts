@@ -7,7 +7,7 @@
  * of eight fresh processes, 2026-12-06). A plain `X.Y.Z` version against a `^X.Y.Z` range with
  * X > 0 is answered here, as semver answers it; anything else (a prerelease, build metadata, a
  * leading `v`, spaces, another kind of range, a 0.x caret) is handed to semver itself, loaded
- * then. test/unit/client/semverForClient.test.ts compares the two over many versions and ranges.
+ * then. test/unit/build/semverForClient.test.ts compares the two over many versions and ranges.
  */
 import type { SemVer } from 'semver';
 
@@ -59,7 +59,8 @@ export function satisfies(version: PlainVersion | SemVer | string, range: string
   if (version instanceof PlainVersion) {
     if (r && version.prerelease.length === 0) {
       const [major, minor, patch] = [r[1], r[2], r[3]].map(Number);
-      if ([major, minor, patch].every(Number.isSafeInteger)) {
+      // semver's upper bound is (major + 1).0.0: past the largest safe integer it cannot be a version, and semver answers false.
+      if ([major + 1, minor, patch].every(Number.isSafeInteger)) {
         return version.major === major && (version.minor > minor || (version.minor === minor && version.patch >= patch));
       }
     }

@@ -21,8 +21,8 @@ function check(p: (v: string) => { prerelease: ReadonlyArray<string | number> } 
   return s(parsed as never, range) ? 'satisfied' : 'not satisfied';
 }
 
-const VERSIONS = ['1.100.3', '1.91.0', '1.90.9', '1.91.1', '2.0.0', '0.91.0', '1.101.0-insider', '1.100.3+build.7', 'v1.100.3', ' 1.100.3 ', '01.2.3', '1.2', '1.2.3.4', '', 'x', '9007199254740992.0.0', '1.0.0-0', '1.100.0-rc.1'];
-const RANGES = ['^1.91.0', '^1.100.3', '^2.0.0', '^0.2.3', '^1.91', '>=1.91.0', '1.x', '~1.91.0', '^1.91.0 || ^2.0.0', '*'];
+const VERSIONS = ['1.100.3', '1.91.0', '1.90.9', '1.91.1', '2.0.0', '0.91.0', '1.101.0-insider', '1.100.3+build.7', 'v1.100.3', ' 1.100.3 ', '01.2.3', '1.2', '1.2.3.4', '', 'x', '9007199254740991.0.0', '9007199254740992.0.0', '1.0.0-0', '1.100.0-rc.1'];
+const RANGES = ['^1.91.0', '^1.100.3', '^2.0.0', '^0.2.3', '^1.91', '>=1.91.0', '1.x', '~1.91.0', '^1.91.0 || ^2.0.0', '*', '^9007199254740991.0.0'];
 
 describe('semver for the language client library (client/src/semverForClient.ts)', () => {
   it('answers the library\'s version check as semver does, for plain and other versions and ranges', () => {
