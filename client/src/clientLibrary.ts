@@ -1,7 +1,8 @@
 /**
- * The language client library (dist/vendor/vscode-languageclient.js and the protocol, types and
- * semver files it requires), loaded on activation through V8's code cache in the extension's
- * global storage (server/src/codeCacheLoader.ts, as the server loads itself).
+ * The language client library (dist/vendor/vscode-languageclient.js and the protocol and types
+ * files it requires; semver's too, for a VS Code version that is not plain), loaded on activation
+ * through V8's code cache in the extension's global storage (server/src/codeCacheLoader.ts, as the
+ * server loads itself).
  *
  * Compiling those files was about half of the activation's CPU time in code-server's extension
  * host; read from the cache, about a third of that (docs/performance.md). The library is loaded
@@ -32,7 +33,7 @@ let cache: ClientCodeCache | undefined;
  * The library, loaded on the first call (through the code cache in `cacheFolder` when one is
  * given). Failing to use the cache only costs the time it would have saved.
  */
-export function clientLibrary(cacheFolder?: string): typeof Library {
+export function clientLibrary(cacheFolder?: string, hostVersion?: string): typeof Library {
   if (library) return library;
   if (cacheFolder !== undefined && Object.keys(BUILD_KEYS).length > 0) {
     try {
@@ -43,6 +44,9 @@ export function clientLibrary(cacheFolder?: string): typeof Library {
   }
   try {
     library = require('vscode-languageclient/node') as typeof Library;
+    // The library's version check needs semver itself for a version that is not plain (an
+    // Insiders build's `1.101.0-insider`; see semverForClient.ts): loaded here, through the cache.
+    if (hostVersion !== undefined && !/^\d+\.\d+\.\d+$/.test(hostVersion)) require('semver');
   } finally {
     loads?.uninstall();
   }

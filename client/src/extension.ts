@@ -12,7 +12,7 @@
 // First import: starts the activation clock before the other modules load.
 import { gcPausesWithin, LOAD_START, LOAD_START_CPU, LOAD_START_THREAD_CPU, stopObservingGc, threadCpuMs, type GcPause } from './loadStart';
 import * as path from 'node:path';
-import { commands, window, workspace, type ExtensionContext } from 'vscode';
+import { commands, version, window, workspace, type ExtensionContext } from 'vscode';
 import { OutsideWorkspaceWatcher } from './outsideWatcher';
 import { SizeView } from './sizeView';
 import { stopClient } from './stopClient';
@@ -102,7 +102,7 @@ export async function activate(context: ExtensionContext): Promise<Api> {
   const activateStart = performance.now();
   const activateStartCpu = process.cpuUsage();
   const activateStartThreadCpu = threadCpuMs();
-  const { LanguageClient, TransportKind } = clientLibrary(path.join(context.globalStorageUri.fsPath, 'client-code-cache'));
+  const { LanguageClient, TransportKind } = clientLibrary(path.join(context.globalStorageUri.fsPath, 'client-code-cache'), version);
   const libraryCpu = process.cpuUsage(activateStartCpu);
   const module = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {

@@ -101,16 +101,18 @@ function passes(): string[] {
   return again ? [extensionTestsPath, againTestsPath] : [extensionTestsPath];
 }
 
-async function runWithElectron(choice: Extract<Choice, { kind: 'electron' }>, workspace: string): Promise<number> {
+async function runWithElectron(choice: Extract<Choice, { kind: 'electron' }>, workspace: string, sandboxRoot: string): Promise<number> {
   const { runTests } = await import('@vscode/test-electron');
   try {
-    // One VS Code per pass, on the same profile (test-electron's user data folder).
-    for (const testsPath of passes()) {
+    // One VS Code per pass, on the same profile (test-electron's user data folder); each pass after
+    // the first on a new copy of the examples, as under code-server (a new workspace restores no editors).
+    for (const [i, testsPath] of passes().entries()) {
+      const folder = i === 0 ? workspace : copyExamples(fs.mkdtempSync(path.join(sandboxRoot, `pass-${i}-`)));
       await withTimeout('VS Code (electron) tests', totalTimeoutMs, runTests({
         ...(choice.executable ? { vscodeExecutablePath: choice.executable } : { version: vscodeVersion }),
         extensionDevelopmentPath: repoRoot,
         extensionTestsPath: testsPath,
-        launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
+        launchArgs: [folder, '--disable-extensions', '--disable-workspace-trust', '--skip-welcome', '--skip-release-notes'],
       }));
     }
     return 0;
@@ -226,7 +228,7 @@ async function main(): Promise<number> {
     const workspace = copyExamples(sandboxRoot);
     const choice = await choose();
     log('vscode', `runner: ${choice.kind === 'electron' ? '@vscode/test-electron' : 'code-server + headless Chromium'} (${choice.reason})`);
-    return choice.kind === 'electron' ? await runWithElectron(choice, workspace) : await runWithCodeServer(workspace, sandboxRoot);
+    return choice.kind === 'electron' ? await runWithElectron(choice, workspace, sandboxRoot) : await runWithCodeServer(workspace, sandboxRoot);
   } finally {
     fs.rmSync(sandboxRoot, { recursive: true, force: true, maxRetries: 3 });
     forget();

@@ -12,8 +12,8 @@ describe('activation', () => {
 
   it('activates when a Dockerfile is opened and starts the language client', async () => {
     // This opening activates the extension: activationTime.test.ts checks what it cost.
-    assert.ok(!vscode.extensions.getExtension(extensionId)!.isActive, 'the extension was activated before a Dockerfile was opened');
     print(`      ${describeQuietWait(await waitForQuietMachine())}`);
+    assert.ok(!vscode.extensions.getExtension(extensionId)!.isActive, 'the extension was activated before a Dockerfile was opened');
     const document = await vscode.workspace.openTextDocument(exampleUri('python-naive', 'Dockerfile'));
     await vscode.window.showTextDocument(document);
     assert.strictEqual(document.languageId, 'dockerfile');

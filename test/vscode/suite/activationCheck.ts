@@ -7,6 +7,7 @@ import { median } from '../../bench/lsp/stats';
 function cpuTicks(): { busy: number; total: number } | undefined {
   try {
     const fields = fs.readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/).slice(1, 9).map(Number);
+    if (fields.length < 8 || !fields.every(Number.isFinite)) return undefined;
     const total = fields.reduce((a, b) => a + b, 0);
     // user nice system idle iowait irq softirq steal: idle and iowait are the idle time.
     return { busy: total - fields[3] - fields[4], total };
