@@ -759,9 +759,24 @@ export function posixShell(instr: Instr): boolean {
   return !windowsBase(instr);
 }
 
-/** True when the FROM chain starts from a Windows image (windows, nanoserver or servercore in its name). */
+/**
+ * True when the FROM chain starts from a Windows image: windows, nanoserver or servercore in its
+ * reference (mcr.microsoft.com/windows/*, Windows tags such as `-nanoserver-ltsc2022`), a
+ * repository with Windows tags only (.NET Framework's, whose `:4.8.1` names no Windows; IIS's,
+ * Business Central's), or a windows/ platform.
+ */
 export function windowsBase(instr: Instr): boolean {
-  return /windows|nanoserver|servercore/i.test(chainOf(instr)[0]?.from.image ?? '');
+  const from = chainOf(instr)[0]?.from;
+  return /windows|nanoserver|servercore|^(mcr\.microsoft\.com\/(dotnet\/framework|businesscentral)|microsoft\/(dotnet-framework|iis))\b/i.test(from?.image ?? '') || /^windows\//i.test(from?.platform ?? '');
+}
+
+/**
+ * What a finding about `folder` holds (RawFinding.holds): on a Windows base `/`, since a Windows
+ * folder (C:\\...) is no path a COPY source is read as, and only a copy of the whole file system
+ * is known to carry it (a later RUN's removal of anything keeps the finding a hint).
+ */
+export function heldFolder(instr: Instr, folder: string | undefined): string | undefined {
+  return windowsBase(instr) ? '/' : folder;
 }
 
 /**
@@ -939,7 +954,8 @@ export interface CacheRuleSpec {
   holds?(c: CacheCommandContext): string | undefined;
   /**
    * Only report in stages whose layers form the final image (build caches are expected in builder
-   * stages), and in a builder stage only when a `COPY --from` carries the folder `holds` names there.
+   * stages), and in a builder stage only when a `COPY --from` carries the folder `holds` names there
+   * (on a Windows base, `/`: heldFolder).
    */
   finalLayersOnly?: boolean;
   /** Rule.words: what every command that `fills` a cache is named, in part (`['npm']`). */
@@ -990,7 +1006,6 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
       if (spec.applies && !applies(file ?? model)) return out;
       for (const stage of model.stages) {
         const builder = spec.finalLayersOnly && !stage.layersInFinal;
-        if (builder && !spec.holds) continue;
         for (const instr of stage.instructions) {
           const run = instr.run;
           if (!run) continue;
@@ -1036,8 +1051,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
               handled,
             };
             if (spec.cacheHandled(handled, seen)) continue;
-            // A Windows path is no folder of a Linux image's: not told.
-            const holds = windowsBase(instr) ? undefined : spec.holds?.(c);
+            const holds = heldFolder(instr, spec.holds?.(c));
             if (builder && holds === undefined) continue;
             const saving = typeof spec.saving === 'function' ? spec.saving(seen) : spec.saving;
             const message = spec.message(seen);

@@ -142,7 +142,8 @@ function mayBeRemoved(stage: Stage, after: Instr | undefined, source: Stage, pat
   return false;
 }
 
-const REMOVERS = new Set(['rm', 'rmdir', 'unlink', 'mv', 'shred', 'find']);
+/** Programs that remove files: POSIX ones, and cmd's and PowerShell's in any case (a finding on a Windows base holds `/`: heldFolder). */
+const REMOVERS = new Set(['rm', 'rmdir', 'unlink', 'mv', 'shred', 'find', 'rd', 'del', 'remove-item']);
 /** Programs whose `clean` (or `autoclean`) subcommand empties their cache: `apt-get clean`, `dnf clean all`, `go clean -cache`, `conda clean -a`, `bundle clean`. */
 const CLEANS_BY_SUBCOMMAND = /^(apt-get|apt|aptitude|yum|dnf|dnf5|microdnf|tdnf|zypper|conda|mamba|micromamba|go|bundle|bundler)$/;
 
@@ -155,7 +156,7 @@ const CLEANS_BY_SUBCOMMAND = /^(apt-get|apt|aptitude|yum|dnf|dnf5|microdnf|tdnf|
 function mayRemove(instr: Instr, cmd: ShellCommand, path: string): boolean {
   const name = programName(cmd);
   const args = programArgs(cmd);
-  if (!REMOVERS.has(name)) {
+  if (!REMOVERS.has(name.toLowerCase())) {
     // A cache cleaner empties caches, never an installed node_modules (npm ci && npm cache clean).
     if (/(^|\/)node_modules(\/|$)/.test(path)) return false;
     const ops = args.filter((w) => !w.value.startsWith('-')).map((w) => w.value);

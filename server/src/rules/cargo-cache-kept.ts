@@ -2,7 +2,8 @@
  * cargo-cache-kept: `cargo build` / `cargo install` in a stage whose layers form the final image
  * leave the crate registry ($CARGO_HOME/registry: index, .crate archives and their sources) and,
  * for `cargo build` and `cargo install --path`, the whole build directory (target/: every dependency compiled, incremental
- * data) in the image. Builder stages are not reported: that is where these belong. A RUN that removes
+ * data) in the image. Builder stages are not reported: that is where these belong (but on a Windows
+ * base when the final image copies / out of them: heldFolder). A RUN that removes
  * target/ or the build's profile folder leaves only the registry; one that removes its deps/ or build/
  * is told what it removed, and that the rest depends on the crates (test/bench/measure/manual-cargo-target.md).
  */

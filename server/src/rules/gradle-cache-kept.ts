@@ -1,7 +1,8 @@
 /**
  * gradle-cache-kept: Gradle in a stage whose layers form the final image leaves its user home
  * (~/.gradle: caches/ with every dependency and transformed jar, wrapper/ with the downloaded
- * Gradle distribution) in the image. Builder stages are not reported.
+ * Gradle distribution) in the image. Builder stages are not reported, but on a Windows base when the
+ * final image copies / out of them (heldFolder).
  */
 import { appendRepair, cacheRule, defaultFolder, flagValue, homePath, programWord, startedInImage, usedLaterInImage } from '../core/packageManagers';
 import type { ShellCommand } from '../core/shell';
@@ -29,7 +30,7 @@ export const rule = cacheRule({
     why: 'Gradle keeps every dependency, transformed jar and compiled build script under its user home, and ./gradlew downloads a complete Gradle distribution into wrapper/. The application jar is what runs.',
     incorrect: 'FROM eclipse-temurin:21-jdk\nWORKDIR /app\nCOPY . .\nRUN ./gradlew --no-daemon bootJar\nCMD ["java", "-jar", "build/libs/app.jar"]',
     correct: 'FROM eclipse-temurin:21-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.gradle ./gradlew --no-daemon bootJar\n\nFROM eclipse-temurin:21-jre\nCOPY --from=build /app/build/libs/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]',
-    sizeImpact: `Depends on the project: ${BASIS}.`,
+    sizeImpact: `${BASIS}.`,
     fix: 'Appends `&& rm -rf <home>/caches <home>/wrapper` (`~/.gradle` in the home of the user the RUN runs as, when the file tells it, or `GRADLE_USER_HOME`) when nothing later in the image runs Gradle; other files in the Gradle home (gradle.properties, init scripts) are kept. Not offered when a later RUN or the CMD runs Gradle: the remedy there is a builder stage.',
   },
   words: ['gradle'],

@@ -1,7 +1,8 @@
 /**
  * maven-cache-kept: Maven in a stage whose layers form the final image leaves its local
  * repository (~/.m2/repository: every plugin and dependency jar it downloaded) in the image.
- * Builder stages are not reported.
+ * Builder stages are not reported, but on a Windows base when the final image copies / out of them
+ * (heldFolder).
  */
 import { appendRepair, cacheRule, defaultFolder, programWord, homePath, startedInImage, usedLaterInImage } from '../core/packageManagers';
 import { programArgs, type ShellCommand } from '../core/shell';
@@ -39,7 +40,7 @@ export const rule = cacheRule({
     why: 'Maven downloads every plugin and dependency into the local repository. The packaged jar (with its dependencies shaded or copied) is what runs; the repository, and the JDK and Maven that built it, are dead weight in the final image.',
     incorrect: 'FROM maven:3.9-eclipse-temurin-21\nWORKDIR /app\nCOPY . .\nRUN mvn -B package -DskipTests\nCMD ["java", "-jar", "target/app.jar"]',
     correct: 'FROM maven:3.9-eclipse-temurin-21 AS build\nWORKDIR /app\nCOPY . .\nRUN --mount=type=cache,target=/root/.m2 mvn -B package -DskipTests\n\nFROM eclipse-temurin:21-jre\nCOPY --from=build /app/target/app.jar /app.jar\nCMD ["java", "-jar", "/app.jar"]',
-    sizeImpact: `Depends on the project: ${BASIS}.`,
+    sizeImpact: `${BASIS}.`,
     fix: 'Appends `&& rm -rf <repository>` (`~/.m2/repository` in the home of the user the RUN runs as, when the file tells it, or the `-Dmaven.repo.local` folder) when nothing later in the image runs Maven. Not offered for a `dependency:go-offline` warming step, or when a later RUN or the CMD runs Maven: the remedy there is a builder stage.',
   },
   words: ['mvn'],

@@ -4,7 +4,7 @@
  */
 import { cacheMountTargets, commandRange, hasFlag, insertAfterWord, isPipCachePurge, normalizeCachePath, pathCovers, pipFillsCache, pipWords, ranInBackground } from '../core/commands';
 import { runInstructions, type Instr, type RunScript } from '../core/model';
-import { envFor, findingCommand, homeOf, inHome, pipCacheDir, pipKeepsCache, removalPath, removedPaths, windowsBase } from '../core/packageManagers';
+import { envFor, findingCommand, heldFolder, homeOf, inHome, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -59,8 +59,8 @@ export const rule: Rule = {
           instr,
           message: `${fills.command === 'install' ? 'pip keeps its download cache' : `pip ${fills.command} keeps its cache`} (${written}) in this layer: ${basis}. Add --no-cache-dir.`,
           saving: { basis },
-          // The folder pip caches in, for a COPY --from that carries it into the final image (none of a Windows image's).
-          holds: windowsBase(instr) ? undefined : namedPath(instr, cmd, written),
+          // The folder pip caches in, for a COPY --from that carries it into the final image.
+          holds: heldFolder(instr, namedPath(instr, cmd, written)),
           data: { commandStart: cmd.start },
         });
       }

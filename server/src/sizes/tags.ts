@@ -60,13 +60,17 @@ const DEFAULT_ROLE: Readonly<Record<string, string>> = {
 };
 
 const CHANNELS = new Set(['mainline', 'stable', 'lts', 'current', 'edge', 'rolling', 'devel', 'testing', 'unstable', 'sid', 'oldstable', 'rc', 'beta', 'nightly']);
-/** Tested on lower-cased tokens (Windows' `20H2` as `20h2`). */
-const OTHER_DISTROS = /^(?:al2|al2023|amazonlinux\d*|ubi\d+(?:-minimal)?|oraclelinux\d+(?:-slim)?|centos\d*|rockylinux\d*|windowsservercore|nanoserver|ltsc\d{4}|\d\dh\d|1809)$/;
 /**
- * Distributions written in two tokens (`ubi9-minimal`, Temurin's `alpine-3.21`, `oraclelinux8-slim`):
- * one token, so that `minimal` or `3.21` is not read as a role, nor `slim` as a -slim kind.
+ * Tested on lower-cased tokens. Windows: an edition (`windowsservercore`), with its release after
+ * it as one token, or a release alone (ltsc2016 to ltsc2025, sac2016, 1607 to 1909, 2004, 20H2).
  */
-const TWO_PART_DISTRO = /^(?:ubi\d+-minimal|alpine-\d+\.[\d.]+|oraclelinux\d+-slim)$/i;
+const OTHER_DISTROS = /^(?:al2|al2023|amazonlinux\d*|ubi\d+(?:-minimal)?|oraclelinux\d+(?:-slim)?|centos\d*|rockylinux\d*|(?:windowsservercore|nanoserver)(?:-\w+)?|(?:ltsc|sac)\d{4}|1[6-9]0\d|2004|\d\dh\d)$/;
+/**
+ * Distributions written in two tokens (`ubi9-minimal`, Temurin's `alpine-3.21`, `oraclelinux8-slim`,
+ * `windowsservercore-ltsc2022`): one token, so that `minimal` or `3.21` is not read as a role, nor
+ * `slim` as a -slim kind, nor a Windows release without its edition.
+ */
+const TWO_PART_DISTRO = /^(?:ubi\d+-minimal|alpine-\d+\.[\d.]+|oraclelinux\d+-slim|(?:windowsservercore|nanoserver)-\w+)$/i;
 const VERSION = /^v?(\d+(?:\.\d+)*)(?:[._-]?(a|b|rc|alpha|beta|pre)\.?\d*)?$/;
 
 /** Parses a tag of the given official image. */
@@ -130,7 +134,8 @@ export function parseTag(image: string, tag: string): TagInfo {
       continue;
     }
     if (t in DEBIAN_RELEASES || t in UBUNTU_RELEASES || OTHER_DISTROS.test(t)) {
-      info.distro = t;
+      // Another distribution as written: a tag composed from it names Windows' `20H2` so.
+      info.distro = OTHER_DISTROS.test(t) ? raw : t;
       continue;
     }
     if (/^\d{8}$/.test(t)) continue; // build date stamp (debian:bookworm-20240110): same content line

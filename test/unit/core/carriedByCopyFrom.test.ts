@@ -212,3 +212,32 @@ describe('a chain of COPY --from through a middle stage', () => {
     assert.equal(npm('COPY --from=deps /app ./\nRUN npm cache clean --force --cache /app/.npm')[0].severity, 'hint');
   });
 });
+
+describe('a Windows builder stage copied whole', () => {
+  // Before, a cache on a Windows base held no folder: go, gradle, maven, cargo and corepack said
+  // nothing in a builder stage copied whole, and pip, npm and the others gave a hint with the
+  // whole-stage note. A Windows folder (C:\...) is no path a COPY source is read as: only a copy of
+  // / is known to carry it.
+  const RUNS = ['go build -o app.exe .', 'gradle build', 'mvn package', 'cargo install ripgrep', 'corepack prepare pnpm@9.15.9 --activate', 'pip install flask', 'npm ci'];
+  const RULES = ['go-build-cache-kept', 'gradle-cache-kept', 'maven-cache-kept', 'cargo-cache-kept', 'corepack-download-kept', 'pip-cache-kept', 'npm-cache-kept'];
+  const found = (from: string, later: string, copy: string) =>
+    analyze(`FROM ${from} AS build\n${RUNS.map((r) => `RUN ${r}\n`).join('')}${later}FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\n${copy}\n`, { context: {} })
+      .findings.filter((f) => RULES.includes(f.ruleId))
+      .map((f) => `${f.ruleId} ${f.severity}${/copies \/ from it\.$/.test(f.message) ? ' carried' : ''}`);
+
+  it('reports the caches as carried, as on Linux, whatever Windows image the stage starts from', () => {
+    for (const from of ['golang:1.23-windowsservercore-ltsc2022', 'mcr.microsoft.com/dotnet/framework/sdk:4.8.1']) {
+      assert.deepEqual(found(from, '', 'COPY --from=build / /'), RULES.map((id) => `${id} ${id === 'corepack-download-kept' ? 'info' : 'warning'} carried`), from);
+    }
+  });
+
+  it('a removal in a later RUN (PowerShell, cmd) leaves a hint where the rule reports builder stages, nothing where it does not', () => {
+    for (const later of ['RUN Remove-Item -Recurse -Force C:\\tmp\n', 'RUN rd /s /q C:\\tmp\n']) {
+      assert.deepEqual(found('mcr.microsoft.com/windows/servercore:ltsc2022', later, 'COPY --from=build / /'), ['pip-cache-kept hint', 'npm-cache-kept hint'], later);
+    }
+  });
+
+  it('a copy of one file reports nothing more than before', () => {
+    assert.deepEqual(found('mcr.microsoft.com/windows/servercore:ltsc2022', '', 'COPY --from=build C:/app/app.exe C:/app.exe'), ['pip-cache-kept hint', 'npm-cache-kept hint']);
+  });
+});

@@ -9,7 +9,7 @@ import { appendToRun, normalizeCachePath, pathCovers, ranInBackground } from '..
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
   baseImageOf, checkAppend, envFor, expandVars, flagValue, imageRepository, isTruthy, npmInstallWord,
-  posixShell, runsAsRoot, subcommandOf, usedLaterInImage, verifiedAppend,
+  posixShell, runsAsRoot, subcommandOf, usedLaterInImage, verifiedAppend, windowsBase,
 } from '../../../server/src/core/packageManagers';
 import { npmDependencyTypes } from '../../../server/src/core/npmCommand';
 import type { TextEdit } from '../../../server/src/core/types';
@@ -168,6 +168,28 @@ describe('package-manager helpers', () => {
     assert.ok(posixShell(runs('FROM debian\nSHELL ["/bin/bash", "-o", "pipefail", "-c"]\nRUN x\n')[0]));
     assert.ok(!posixShell(runs('FROM debian\nSHELL ["pwsh", "-Command"]\nRUN x\n')[0]));
     assert.ok(!posixShell(runs('FROM mcr.microsoft.com/windows/servercore:ltsc2022\nRUN x\n')[0]));
+  });
+
+  it("knows Microsoft's Windows images, those whose tag names no Windows too", () => {
+    const windows = (from: string) => windowsBase(runs(`FROM ${from} AS a\nFROM a\nRUN x\n`)[0]);
+    for (const from of [
+      // Windows itself, each edition (and Insider builds).
+      'mcr.microsoft.com/windows/servercore:ltsc2022', 'mcr.microsoft.com/windows/nanoserver:ltsc2025', 'mcr.microsoft.com/windows/server:ltsc2022',
+      'mcr.microsoft.com/windows:20H2', 'mcr.microsoft.com/windows/servercore/insider:10.0.26100.1', 'mcr.microsoft.com/windows/servercore/iis',
+      // .NET Framework's repositories have Windows tags only; 4.8.1 names none (failed before).
+      'mcr.microsoft.com/dotnet/framework/sdk:4.8.1-windowsservercore-ltsc2022', 'mcr.microsoft.com/dotnet/framework/sdk:4.8.1',
+      'mcr.microsoft.com/dotnet/framework/aspnet:4.8.1', 'mcr.microsoft.com/dotnet/framework/runtime:4.8', 'mcr.microsoft.com/dotnet/framework/wcf',
+      'microsoft/dotnet-framework:4.7.2-sdk', 'microsoft/iis', 'mcr.microsoft.com/businesscentral:ltsc2022',
+      // Windows tags of multi-platform repositories.
+      'mcr.microsoft.com/powershell:lts-nanoserver-ltsc2022', 'mcr.microsoft.com/powershell:lts-windowsservercore-ltsc2022',
+      'mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022', 'mcr.microsoft.com/dotnet/aspnet:8.0-windowsservercore-ltsc2019',
+      'python:3.12-windowsservercore-1809', 'golang:1.23-nanoserver',
+      // A windows/ platform picks the Windows image of a multi-platform tag.
+      '--platform=windows/amd64 mcr.microsoft.com/dotnet/sdk:8.0',
+    ]) assert.ok(windows(from), from);
+    for (const from of ['mcr.microsoft.com/dotnet/sdk:8.0', 'mcr.microsoft.com/powershell:lts-ubuntu-22.04', 'mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled', 'mcr.microsoft.com/mssql/server:2022-latest', 'python:3.12', '--platform=linux/amd64 golang:1.23']) {
+      assert.ok(!windows(from), from);
+    }
   });
 
   it('names the base image repository of a chain', () => {

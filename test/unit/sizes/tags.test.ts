@@ -144,13 +144,31 @@ describe('parseTag', () => {
     // The pattern was `\d{4}H\d`, tested on lower-cased tokens and with two digits too many: Microsoft's
     // mcr.microsoft.com/windows/servercore:20H2 was read as a role `20h2`.
     for (const [image, tag, distro] of [
-      ['servercore', '20H2', '20h2'], // mcr.microsoft.com/windows/servercore
-      ['python', '3.12-windowsservercore-ltsc2022', 'ltsc2022'], // Docker Official Images: python
-      ['golang', '1.22-nanoserver-ltsc2022', 'ltsc2022'], // and golang
+      ['servercore', '20H2', '20H2'], // mcr.microsoft.com/windows/servercore
+      ['python', '3.12-windowsservercore-ltsc2022', 'windowsservercore-ltsc2022'], // Docker Official Images: python
+      ['golang', '1.22-nanoserver-ltsc2022', 'nanoserver-ltsc2022'], // and golang
     ]) {
       const t = parseTag(image, tag);
       assert.deepEqual([t.role, t.kind, t.distro], ['', 'full', distro], tag);
     }
+  });
+
+  it('keeps a Windows edition and its release whole and as written, so a tag composed from them is the same tag', () => {
+    // windowsservercore-ltsc2022 was read as ltsc2022 (the edition lost), 20H2 as 20h2, and of the
+    // four-digit releases only 1809 was one: 1903 was read as a role.
+    const releases = ['1809', '1903', '1909', '2004', '20H2', 'ltsc2016', 'ltsc2019', 'ltsc2022', 'ltsc2025', 'sac2016'];
+    for (const edition of ['windowsservercore', 'nanoserver']) {
+      for (const release of releases) {
+        const tag = `3.12-${edition}-${release}`;
+        const t = parseTag('python', tag);
+        assert.deepEqual([t.versionText, t.role, t.kind, t.distro], ['3.12', '', 'full', `${edition}-${release}`], tag);
+        assert.equal(composeTag('python', t), tag);
+      }
+      assert.equal(parseTag('python', `3.12-${edition}`).distro, edition);
+    }
+    const jdk = parseTag('eclipse-temurin', '21-jdk-windowsservercore-1903');
+    assert.deepEqual([jdk.role, jdk.distro], ['jdk', 'windowsservercore-1903']);
+    assert.equal(composeTag('eclipse-temurin', { ...jdk, role: 'jre' }), '21-jre-windowsservercore-1903');
   });
 
   it('reads oraclelinux8-slim as the distribution, not a -slim kind of the image', () => {
