@@ -5,7 +5,7 @@
  */
 import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript, Stage } from './model';
-import { closesCompound, mayRunInBackground, operandsWithoutValues, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, runInBackground, textEnd, type ShellCommand, type ShellWord } from './shell';
+import { closesCompound, expansionText, mayRunInBackground, operandsWithoutValues, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, runInBackground, textEnd, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 import { firstIndex } from './text';
 import { resolvePath, workdirAt } from './workdir';
@@ -206,12 +206,13 @@ export function removesOneOf(run: RunScript, c: ShellCommand, dirs: string[], pa
 
 /**
  * What `c` removes, as written: an `rm`'s operands, or the folders a `find` empties
- * ({@link emptiedByFind}: removing all a folder holds takes it as `rm -rf <folder>/*` does).
+ * ({@link emptiedByFind}: removing all a folder holds takes it as `rm -rf <folder>/*` does); a `$`
+ * the shell keeps as text is none for variables to read ({@link expansionText}).
  */
 export function removedOperands(c: ShellCommand): string[] {
   const name = programName(c);
   const find = name === 'find' ? emptiedByFind(c) : undefined;
-  return name === 'rm' ? operands(c).map((w) => w.value) : find && !find.top ? find.starts : [];
+  return name === 'rm' ? operands(c).map(expansionText) : find && !find.top ? find.starts : [];
 }
 
 /**
@@ -223,7 +224,7 @@ export function removedOperands(c: ShellCommand): string[] {
  * `-maxdepth 1 -type f` or `rm -f` leaves the files below (pip's http/, npm's _cacache/).
  */
 function emptiedByFind(c: ShellCommand): { starts: string[]; top: boolean } | undefined {
-  const args = programArgs(c).map((w) => w.value);
+  const args = programArgs(c).map(expansionText);
   let i = 0;
   while (/^-[HLP]$/.test(args[i] ?? '')) i++;
   const starts: string[] = [];

@@ -10,7 +10,7 @@
  */
 import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
 import { buildModel, envBefore, instructionAt, rootStage, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
-import { inlineAssignments, npxCall, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
+import { expansionText, inlineAssignments, npxCall, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
 import { pipConfigDisablesCache } from './pipConfig';
@@ -20,9 +20,9 @@ import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import { yarnConfiguredCacheFolder } from './yarn';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
-/** An rm operand of `rm` as {@link pathCovers} reads it: variables expanded with `env`, `~` the home of the rm's user. */
-export function removalPath(instr: Instr, rm: ShellCommand, path: string, env: (name: string) => string | undefined): string {
-  return fixedRemovalPath(instr, rm, path) ?? normalizedRemoval(instr, rm, expandVars(path, env));
+/** An rm operand of `rm` as {@link pathCovers} reads it: variables expanded as the rm's shell has them ({@link shellValue}), `~` the home of the rm's user. */
+export function removalPath(instr: Instr, rm: ShellCommand, path: string): string {
+  return fixedRemovalPath(instr, rm, path) ?? normalizedRemoval(instr, rm, expandVars(path, (name) => shellValue(instr, rm, name)));
 }
 
 /**
@@ -71,11 +71,14 @@ function printedFolder(instr: Instr, rm: ShellCommand, path: string): string | u
 /**
  * The folder pip caches in for `cmd` (an install, a purge): `--cache-dir`, else PIP_CACHE_DIR as
  * it sees it, else its user cache folder ({@link userCacheDir}: pip 23.2 with XDG_CACHE_HOME=/cache
- * caches in /cache/pip; {@link defaultFolder} on Windows). As written: `~` stays.
+ * caches in /cache/pip; {@link defaultFolder} on Windows). As written, `~` and `$HOME` staying;
+ * other variables as the shell has them where `cmd` runs ({@link shellValue}: `OWN=/c; pip install
+ * --cache-dir $OWN`, an `export PIP_CACHE_DIR=$OWN` before).
  */
 export function pipCacheDir(instr: Instr, cmd: ShellCommand): string {
   const env = (name: string) => envFor(instr, cmd, name);
-  return flagValue(cmd, '--cache-dir') ?? setIn(env, 'PIP_CACHE_DIR') ?? defaultFolder(instr, 'pip', userCacheDir(env, 'pip'))!;
+  const written = flagValue(cmd, '--cache-dir') ?? setIn(env, 'PIP_CACHE_DIR') ?? defaultFolder(instr, 'pip', userCacheDir(env, 'pip'))!;
+  return expandVars(written, (name) => shellValue(instr, cmd, name));
 }
 
 /** {@link pipCacheDir} with the home of `cmd`'s user for `~` (undefined where that is not known). */
@@ -131,9 +134,9 @@ export function removesAfter(instr: Instr, cmd: ShellCommand, dir: string): bool
 
 const variableRm = (c: ShellCommand) => removedOperands(c).some((p) => p.includes('$'));
 
-/** {@link removesOneOf}, the operands read as the command `c` of `instr` sees them ({@link removalPath}, {@link envFor}). */
+/** {@link removesOneOf}, the operands read as the command `c` of `instr` sees them ({@link removalPath}). */
 export function removesHere(instr: Instr, c: ShellCommand, dirs: string[]): boolean {
-  return removesOneOf(instr.run!, c, dirs, (p) => removalPath(instr, c, p, (name) => envFor(instr, c, name)));
+  return removesOneOf(instr.run!, c, dirs, (p) => removalPath(instr, c, p));
 }
 
 /** True when `p` starts with the home (`~`, `$HOME`, `${HOME}`): its folder depends on the user. */
@@ -239,6 +242,17 @@ export function pipCacheOff(model: DockerfileModel | undefined, instr: Instr, cm
 }
 
 /**
+ * The value `$name` has in the words of `cmd`, a command of `instr`'s RUN, as its shell expands
+ * them: before the command's own assignments take effect (`CACHE=/x rm -rf $CACHE` removes the
+ * folder CACHE named before), with what the RUN's earlier commands set, exported or not
+ * (`OWN=/x; rm -rf $OWN`), else the ENV or ARG {@link envFor} reads. A `for` loop's variable
+ * is unknown: undefined, as one nothing sets.
+ */
+export function shellValue(instr: Instr, cmd: ShellCommand, name: string): string | undefined {
+  return envFor(instr, cmd, name, false, true);
+}
+
+/**
  * The value of an environment variable as `cmd` sees it: an assignment in front of the command,
  * else what the same RUN's earlier commands left exported (`export NAME=...`, `declare -x NAME=...`
  * where bash runs them ({@link runsBash}), undone by `export -n`; a bare `NAME=...`
@@ -246,15 +260,15 @@ export function pipCacheOff(model: DockerfileModel | undefined, instr: Instr, cm
  * `export NAME`, or after `set -a`), else an ENV along the FROM chain, else the default of an ARG
  * the stage declares above it. A bare assignment of a variable nothing exported stays in the
  * shell: `PIP_NO_CACHE_DIR=1; pip install x` keeps the cache.
- * `ignoreCase` serves npm, which reads `npm_config_*` in any case.
+ * `ignoreCase` serves npm, which reads `npm_config_*` in any case. `shell`: {@link shellValue}.
  */
-export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase = false): string | undefined {
+export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase = false, shell = false): string | undefined {
   // No closures here: this runs for every variable a rule reads of every command (1,502 times in
   // a fresh analysis of the generated 1,000-line file), and each call's three closures made it the
   // analysis's largest allocation site.
   const wanted = ignoreCase ? name.toLowerCase() : name;
   const assignments = inlineAssignments(cmd);
-  if (assignments.size > 0) {
+  if (!shell && assignments.size > 0) {
     let inline: string | undefined;
     for (const [k, v] of assignments) if (sameName(k, wanted, ignoreCase)) inline = v;
     if (inline !== undefined) return inline;
@@ -268,19 +282,19 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   // Most RUNs set no variable: the ENV or ARG value is the answer.
   if (variableCommands(run).length === 0) return fromEnv;
   let byCase = variableStates.get(run);
-  if (!byCase) variableStates.set(run, (byCase = [new Map(), new Map()]));
-  const byName = byCase[+ignoreCase];
+  if (!byCase) variableStates.set(run, (byCase = [new Map(), new Map(), new Map()]));
+  const byName = byCase[shell ? 2 : +ignoreCase];
   let states = byName.get(wanted);
   if (!states || states.fromEnv !== fromEnv) {
     const all = variableCommands(run);
     const named = all.filter((c) => (programName(c) === 'set' ? allExportAfter(c, false) || !allExportAfter(c, true) : c.words.some((w) => sameName(w.value, wanted, ignoreCase) || sameName(/^[A-Za-z_][A-Za-z0-9_]*/.exec(w.value)?.[0] ?? '', wanted, ignoreCase))));
     const direct = named.every((c) => !inParentheses(c)) && all.every((c, k) => k === 0 || all[k - 1].start <= c.start);
     const answers: (string | undefined)[] | undefined = direct ? [] : undefined;
-    if (answers) walkVariable(instr, named, undefined, fromEnv, wanted, ignoreCase, answers);
+    if (answers) walkVariable(instr, named, undefined, fromEnv, wanted, ignoreCase, shell, answers);
     states = { fromEnv, named, answers };
     byName.set(wanted, states);
   }
-  if (!states.answers) return walkVariable(instr, variableCommands(run), cmd, fromEnv, wanted, ignoreCase);
+  if (!states.answers) return walkVariable(instr, variableCommands(run), cmd, fromEnv, wanted, ignoreCase, shell);
   let lo = 0;
   let hi = states.named.length;
   while (lo < hi) {
@@ -292,13 +306,13 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
 }
 
 /**
- * {@link envFor} where text appended to the RUN would run: after its last command, in that
+ * {@link shellValue} where text appended to the RUN would run: after its last command, in that
  * command's group (`(cd /x && export A=1)` then ` && y` lands inside the parentheses). A stand-in
- * command with no words, placed after every other, asks envFor that.
+ * command with no words, placed after every other, asks shellValue that.
  */
-export function envAtEnd(instr: Instr, name: string): string | undefined {
+export function shellValueAtEnd(instr: Instr, name: string): string | undefined {
   const last = instr.run?.commands.at(-1);
-  return envFor(instr, (last ? { group: last.group, start: Infinity, words: [] } : { start: Infinity, words: [] }) as unknown as ShellCommand, name);
+  return shellValue(instr, (last ? { group: last.group, start: Infinity, words: [] } : { start: Infinity, words: [] }) as unknown as ShellCommand, name);
 }
 
 /** Whether the variable name `k` is `wanted` (lower-cased already when `ignoreCase`). */
@@ -308,15 +322,15 @@ function sameName(k: string, wanted: string, ignoreCase: boolean): boolean {
 
 /**
  * The variable `wanted` through a RUN's commands `cmds` (its value in the shell and whether it is
- * exported), starting from `fromEnv`, up to `upTo`: what `upTo` sees. Without `upTo`, the exported
- * value before each command and after the last is pushed to `answers`.
+ * exported), starting from `fromEnv`, up to `upTo`: what `upTo` sees, exported (or, with `shell`,
+ * in the shell). Without `upTo`, that value before each command and after the last is pushed to `answers`.
  */
-function walkVariable(instr: Instr, cmds: readonly ShellCommand[], upTo: ShellCommand | undefined, fromEnv: string | undefined, wanted: string, ignoreCase: boolean, answers?: (string | undefined)[]): string | undefined {
+function walkVariable(instr: Instr, cmds: readonly ShellCommand[], upTo: ShellCommand | undefined, fromEnv: string | undefined, wanted: string, ignoreCase: boolean, shell: boolean, answers?: (string | undefined)[]): string | undefined {
   let value = fromEnv;
   let exported = fromEnv !== undefined;
   let allExport = false;
   for (const c of cmds) {
-    answers?.push(exported ? value : undefined);
+    answers?.push(exported || shell ? value : undefined);
     if (upTo && c.start >= upTo.start) break;
     if (upTo ? staysInSubshell(c, upTo) : piped(c)) continue;
     const program = programName(c);
@@ -333,7 +347,7 @@ function walkVariable(instr: Instr, cmds: readonly ShellCommand[], upTo: ShellCo
           else if (declares && option[2].includes('x')) exports = option[1] === '-';
           continue;
         }
-        const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(w.value);
+        const m = /^([A-Za-z_][A-Za-z0-9_]*)(?:=(.*))?$/s.exec(expansionText(w));
         if (!m || !sameName(m[1], wanted, ignoreCase)) continue;
         if (exports !== undefined) exported = exports;
         else if (allExport) exported = true;
@@ -343,20 +357,23 @@ function walkVariable(instr: Instr, cmds: readonly ShellCommand[], upTo: ShellCo
       allExport = allExportAfter(c, allExport);
     } else if (program === 'unset') {
       if (c.words.slice(1).some((w) => sameName(w.value, wanted, ignoreCase))) [value, exported] = [undefined, false];
+    } else if (program === 'for') {
+      // `for NAME in ...`: in the loop and after it, a value the file does not tell.
+      if (sameName(c.words[1]?.value ?? '', wanted, ignoreCase)) value = undefined;
     } else if (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))) {
       for (const w of c.words) {
-        const m = ASSIGNMENT.exec(w.value)!;
+        const m = ASSIGNMENT.exec(expansionText(w))!;
         if (!sameName(m[1], wanted, ignoreCase)) continue;
         value = m[2];
         if (allExport) exported = true;
       }
     }
   }
-  answers?.push(exported ? value : undefined);
-  return exported ? value : undefined;
+  answers?.push(exported || shell ? value : undefined);
+  return exported || shell ? value : undefined;
 }
 
-/** Per RUN, by case rule (exact, then ignoring case) and variable name: see envFor. */
+/** Per RUN, by reading (exported exactly, exported ignoring case, in the shell) and variable name: see envFor and shellValue. */
 const variableStates = new WeakMap<RunScript, Map<string, { fromEnv: string | undefined; named: ShellCommand[]; answers: (string | undefined)[] | undefined }>[]>();
 
 /** Whether `c` is a part of a pipeline or of a list run in the background: a subshell. */
@@ -376,13 +393,13 @@ const variableCommandLists = new WeakMap<RunScript, ShellCommand[]>();
 
 /**
  * The commands of `run` that can change a variable {@link envFor} reads (export, declare, typeset,
- * set, unset, bare assignments), in order; found once per RUN, as envFor is asked for each command
+ * set, unset, for, bare assignments), in order; found once per RUN, as envFor is asked for each command
  * and a walk over all earlier ones made a long RUN quadratic.
  */
 function variableCommands(run: RunScript): ShellCommand[] {
   let list = variableCommandLists.get(run);
   if (!list) {
-    list = run.commands.filter((c) => /^(export|declare|typeset|set|unset)$/.test(programName(c)) || (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))));
+    list = run.commands.filter((c) => /^(export|declare|typeset|set|unset|for)$/.test(programName(c)) || (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))));
     variableCommandLists.set(run, list);
   }
   return list;
@@ -731,7 +748,8 @@ function addUser(run: Instr, cmd: ShellCommand, out: KnownUser[]): boolean {
   }
   // `adduser app staff` adds a user to a group; usermod only changes a home it is given.
   if (names.length !== 1 || (program === 'usermod' && !opts.has('-d') && !opts.has('--home'))) return false;
-  const env = (n: string) => envFor(run, cmd, n);
+  // The shell expands the words (shellValue).
+  const env = (n: string) => shellValue(run, cmd, n);
   const plain = (v: string | undefined) => (v === undefined ? undefined : expandVars(v.replace(/["']/g, ''), env));
   const name = plain(names[0])!;
   const uid = plain(opts.get('-u') ?? opts.get('--uid'));
@@ -1014,8 +1032,8 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // command is read once per RUN (the last cleaning command, the rm operands with their
           // places), not by a walk over the rest of the RUN per command: that was quadratic.
           let cleans: { at: number; home: string | undefined }[] | undefined;
-          // `fixed`: the path as every install reads it (fixedRemovalPath), worked out once per RUN;
-          // null when it depends on the install's environment (a variable in the operand).
+          // `fixed`: the path as the rm's shell reads it (removalPath), the same for every install:
+          // worked out once per RUN.
           let removals: Removals | undefined;
           /** The first of `rms` after the command at k (they are in command order, and k only grows). */
           let firstAfter = 0;
@@ -1036,11 +1054,11 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             if (!spec.cleansNothing?.(c)) for (let i = cleans.length - 1; i >= 0 && cleans[i].at > k && !cleaned; i--) cleaned = !home || !cleans[i].home || cleans[i].home === home;
             if (cleaned) continue;
             // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
-            removals ??= removalsOf(run.commands, run, (path, rm) => fixedRemovalPath(instr, rm, path) ?? null);
+            removals ??= removalsOf(run.commands, run, (path, rm) => removalPath(instr, rm, path));
             const mounts = cacheMountTargets(instr);
             while (firstAfter < removals.rms.length && removals.rms[firstAfter].at <= k) firstAfter++;
-            // The removals after it, read as this command sees them.
-            const later = (key: unknown, yes: (path: string) => boolean) => laterPasses(removals!, firstAfter, key, yes, (r) => removalPath(instr, run.commands[r.at], r.path, c.env));
+            // The removals after it.
+            const later = (key: unknown, yes: (path: string) => boolean) => laterPasses(removals!, firstAfter, key, yes, (r) => r.path);
             const handled = (dir: string) => {
               const covers = (p: string) => pathCovers(p, dir, { dir: home });
               return mounts.some(covers) || later(`${home}\0${dir}`, covers);
@@ -1285,14 +1303,14 @@ export function flagValue(cmd: ShellCommand, name: string): string | undefined {
   return flagValues(cmd, name)[0];
 }
 
-/** Every value of a long option that may be repeated (`uv sync --group a --group=b`), in order. */
+/** Every value of a long option that may be repeated (`uv sync --group a --group=b`), in order (a `$` kept as text as {@link expansionText} writes it). */
 export function flagValues(cmd: ShellCommand, name: string): string[] {
   const words = cmd.words;
   const values: string[] = [];
   for (let i = 0; i < words.length; i++) {
-    const w = words[i].value;
+    const w = expansionText(words[i]);
     if (w.startsWith(name + '=')) values.push(w.slice(name.length + 1));
-    else if (w === name && i + 1 < words.length) values.push(words[++i].value);
+    else if (w === name && i + 1 < words.length) values.push(expansionText(words[++i]));
   }
   return values;
 }

@@ -24,6 +24,8 @@ export interface ShellWord {
   /** Offsets in the script text given to {@link parseShell}. */
   start: number;
   end: number;
+  /** Set when the value holds a `$` the shell keeps as text (single-quoted, escaped): see {@link expansionText}. */
+  literal?: string;
 }
 
 export interface ShellCommand {
@@ -141,6 +143,19 @@ export function closesCompound(cmd: ShellCommand): boolean {
   const first = cmd.words[0];
   return first !== undefined && CLOSING_WORDS.has(first.value) && first.end - first.start === first.value.length;
 }
+
+/** What a word's value has for a `$` the shell keeps as text, in {@link expansionText}: a NUL, which no argument holds, names no variable. */
+export const LITERAL_DOLLAR = '\0';
+
+/**
+ * The word as its variables are read ({@link ShellWord.literal}): its value, with each `$` that
+ * single quotes or a backslash keep as text (`rm -rf '$CACHE'` removes a folder named so) written
+ * {@link LITERAL_DOLLAR}, which names no variable and no folder a rule asks about.
+ */
+export function expansionText(word: Pick<ShellWord, 'value' | 'literal'>): string {
+  return word.literal ?? word.value;
+}
+
 
 /**
  * The length of the line continuation at `i` (the backslash before a line break), or 0. A CR LF
@@ -388,6 +403,8 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     const start = i;
     const opEnd = i + opLength;
     let value = '';
+    // A `$` the shell keeps as text (single quotes, a backslash before it) is read as LITERAL_DOLLAR until the word ends.
+    let literal: string | undefined;
     let depth = 0; // $( ... ) nesting
     // Where the word's last character ends: a line continuation after it is not part of it (a
     // heredoc script keeps its continuations, and text inserted after the word goes before them).
@@ -412,7 +429,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
           continued = true;
           continue;
         }
-        if (i + 1 < n) value += script[i + 1];
+        if (i + 1 < n) value += script[i + 1] === '$' ? '\0' : script[i + 1];
         i += 2;
         continue;
       }
@@ -420,7 +437,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         const close = script.indexOf("'", i + 1);
         if (close < 0) balanced = false;
         const stop = close < 0 ? n : close;
-        value += script.slice(i + 1, stop);
+        value += script.slice(i + 1, stop).replace(/\$/g, '\0');
         i = stop + 1;
         continue;
       }
@@ -429,7 +446,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         if (script.indexOf('"', i) < 0) balanced = false;
         while (i < n && script[i] !== '"') {
           if (script[i] === '\\' && i + 1 < n && '"\\$`\n'.includes(script[i + 1])) {
-            if (script[i + 1] !== '\n') value += script[i + 1];
+            if (script[i + 1] !== '\n') value += script[i + 1] === '$' ? '\0' : script[i + 1];
             i += 2;
           } else {
             value += script[i++];
@@ -458,6 +475,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       i++;
     }
     if (depth > 0) balanced = false;
+    if (value.includes('\0')) [literal, value] = [value, value.replace(/\0/g, '$')];
     // Out of text (not at a blank or operator): the last step read a character or a continuation.
     if (i >= n && !continued) end = n;
     if (pattern) {
@@ -506,7 +524,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       startCommand(reserved === 'closes' ? value : undefined);
       if (reserved === 'program') enter(value, false);
     }
-    words.push({ value, start, end });
+    words.push({ value, start, end, literal });
     // `case word in`: the patterns follow.
     if (words.length === 3 && isWord(words[2], 'in') && isWord(words[0], 'case')) pattern = 'start';
   }

@@ -11,10 +11,10 @@
 import type { Copy } from 'dockerfile-ast';
 import { APT_LISTS_USE, commandRange, hasFlag, indexRefreshOnly, isAptUpdate, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
-import { envAtEnd, envFor, expandVars, verifiedAppend } from '../core/packageManagers';
+import { expandVars, shellValue, shellValueAtEnd, verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
-import { programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellCommand } from '../core/shell';
+import { expansionText, programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellCommand } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
@@ -57,7 +57,7 @@ export function readChange(cmd: ShellCommand, cwd: string, env: (name: string) =
   }
   const targets: Target[] = [];
   for (const w of paths) {
-    const pat = pathPattern(expandVars(w.value, env), cwd);
+    const pat = pathPattern(expandVars(expansionText(w), env), cwd);
     if (!pat) return undefined;
     targets.push({ ...pat, relative: !w.value.startsWith('/') });
   }
@@ -156,8 +156,8 @@ const madeByRun = new WeakMap<Instr, Map<string, number>>();
 function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, context: BuildContextFacts): { change: Change; writes: Write[]; allCovered: boolean } | undefined {
   const cwd = commandCwd(instr, cmd);
   if (cwd === undefined || !instr.stage) return undefined;
-  // `ENV CACHE=/root/.cache/pip`, then `RUN rm -rf $CACHE`: read as the rm sees it (envFor).
-  const change = readChange(cmd, cwd, (name) => envFor(instr, cmd, name));
+  // `ENV CACHE=/root/.cache/pip`, then `RUN rm -rf $CACHE`: read as the rm's shell expands it (shellValue).
+  const change = readChange(cmd, cwd, (name) => shellValue(instr, cmd, name));
   if (!change) return undefined;
   const image = indexedWrites(model, instr.stage);
   const writes = new Set<Write>();
@@ -539,7 +539,7 @@ function moveFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, change
   // in the writing RUN, above `ENV MODE=755`, would get no mode.
   if (/[$`]/.test(moved) && between.some((i) => i.keyword === 'ENV' || i.keyword === 'ARG')) return undefined;
   // Nor one the writer's RUN (up to its end, in the last command's group, where the text lands) or this one sets before it (`export CACHE=/tmp/c && rm -rf $CACHE`).
-  if (moved.includes('$') && expandVars(moved, (name) => envAtEnd(writer, name)) !== expandVars(moved, (name) => envFor(instr, cmd, name))) return undefined;
+  if (moved.includes('$') && expandVars(moved, (name) => shellValueAtEnd(writer, name)) !== expandVars(moved, (name) => shellValue(instr, cmd, name))) return undefined;
   const removal = removeCommandFromRun(model, instr, cmd);
   // Checked by parsing the RUN again (a here-document whose last line ends in a backslash would glue it onto that line).
   const append = verifiedAppend(model, writer, moved);

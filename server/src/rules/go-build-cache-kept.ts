@@ -5,7 +5,7 @@
  * final image copies the folder that holds the caches out of them (`COPY --from=build / /`).
  */
 import { cacheMountTargets, firstRanAfter, lastOwnCommand, operands, pathCovers, ranCommands, ranInBackground } from '../core/commands';
-import { appendRepair, baseImageOf, cacheRule, envFor, expandVars, homeOf, imageRepository, laterPasses, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, windowsBase, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, baseImageOf, cacheRule, envFor, homeOf, imageRepository, laterPasses, removalPath, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, windowsBase, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { Instr, RunScript, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
@@ -113,7 +113,7 @@ function handledAfter(instr: Instr, cmd: ShellCommand, env: (name: string) => st
   const handled = (dir: string | undefined) => {
     if (!dir) return false;
     const covers = (p: string) => pathCovers(p, dir, { handled: home, dir: home });
-    return mounts.some(covers) || laterPasses(removals, from, `${home}\0${dir}`, covers, (r) => expandVars(r.path, env));
+    return mounts.some(covers) || laterPasses(removals, from, `${home}\0${dir}`, covers, (r) => removalPath(instr, ranCommands(run)[r.at], r.path));
   };
   const caches = goCaches(instr, env);
   return {

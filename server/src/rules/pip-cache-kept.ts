@@ -4,7 +4,7 @@
  */
 import { cacheMountTargets, commandRange, hasFlag, insertAfterWord, isPipCachePurge, normalizeCachePath, pathCovers, pipFillsCache, pipWords, ranInBackground } from '../core/commands';
 import { runInstructions, type Instr, type RunScript } from '../core/model';
-import { envFor, findingCommand, heldFolder, homeOf, inHome, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
+import { findingCommand, heldFolder, homeOf, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -51,7 +51,7 @@ export const rule: Rule = {
         // What the RUN purges and removes is read once for all its installs (a walk per install was quadratic).
         later ??= laterCleanups(instr, run, cacheDir);
         if ((later.lastPurge.get(dir) ?? -1) > k) continue;
-        if (later.removedAfter(k, dir, (name) => envFor(instr, cmd, name))) continue;
+        if (later.removedAfter(k, dir)) continue;
         // What pip wheel and pip download write where asked is the user's: only the cache's copy is reported.
         const basis = fills.command === 'install' ? BASIS : FETCH_BASIS;
         out.push({
@@ -91,39 +91,37 @@ function cachesNothing(cmd: ShellCommand): boolean {
 interface LaterCleanups {
   /** Per cache folder (normalized), the index of the RUN's last `pip cache purge` of it. */
   lastPurge: Map<string, number>;
-  /** Whether an `rm` after index `k` removes a path covering `dir` (normalized; operands expanded with `env`, `~` the rm's home). */
-  removedAfter(k: number, dir: string, env: (name: string) => string | undefined): boolean;
+  /** Whether an `rm` after index `k` removes a path covering `dir` (normalized; operands read as the rm's shell reads them, {@link removalPath}). */
+  removedAfter(k: number, dir: string): boolean;
 }
 
 /**
- * The purges and removals of a RUN's commands, read once. An rm operand without a variable reads
- * the same for every install: per folder asked, the last index of one that covers it is found
- * once. One with a variable is expanded with what the install sees, as before.
+ * The purges and removals of a RUN's commands, read once: an rm operand reads the same for every
+ * install, and per folder asked, the last index of one that covers it is found once.
  */
 function laterCleanups(instr: Instr, run: RunScript, cacheDir: (c: ShellCommand) => string): LaterCleanups {
   const commands = run.commands;
   const home = (c: ShellCommand) => homeOf(instr, c);
   const lastPurge = new Map<string, number>();
-  const fixed: { at: number; path: string }[] = [];
-  const variable: { at: number; path: string }[] = [];
+  const removed: { at: number; path: string }[] = [];
   // A purge or removal run in the background is none: the layer may be committed before it ends.
   const background = ranInBackground(run);
   commands.forEach((c, at) => {
     if (background.has(c)) return;
     if (isPipCachePurge(c)) lastPurge.set(normalizeCachePath(cacheDir(c), home(c)), at);
-    for (const path of removedPaths([c])) (path.includes('$') ? variable : fixed).push({ at, path: inHome(path) ? normalizeCachePath(path, home(c)) : path });
+    for (const path of removedPaths([c])) removed.push({ at, path: removalPath(instr, c, path) });
   });
   const lastCovering = new Map<string, number>();
   return {
     lastPurge,
-    removedAfter(k, dir, env) {
+    removedAfter(k, dir) {
       let last = lastCovering.get(dir);
       if (last === undefined) {
         last = -1;
-        for (const r of fixed) if (pathCovers(r.path, dir)) last = r.at;
+        for (const r of removed) if (pathCovers(r.path, dir)) last = r.at;
         lastCovering.set(dir, last);
       }
-      return last > k || variable.some((r) => r.at > k && pathCovers(removalPath(instr, commands[r.at], r.path, env), dir));
+      return last > k;
     },
   };
 }

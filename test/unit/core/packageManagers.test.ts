@@ -5,12 +5,13 @@
 import * as assert from 'node:assert/strict';
 import * as fc from 'fast-check';
 import { analyze, fixFor } from '../../../server/src/core/analyze';
-import { appendToRun, normalizeCachePath, pathCovers, ranInBackground } from '../../../server/src/core/commands';
+import { appendToRun, normalizeCachePath, pathCovers, ranInBackground, removedOperands } from '../../../server/src/core/commands';
 import { buildModel, type DockerfileModel, type Instr } from '../../../server/src/core/model';
 import {
   baseImageOf, checkAppend, envFor, expandVars, flagValue, imageRepository, isTruthy, npmInstallWord,
-  posixShell, runsAsRoot, subcommandOf, usedLaterInImage, verifiedAppend, windowsBase,
+  pipCacheDir, posixShell, runsAsRoot, shellValue, subcommandOf, usedLaterInImage, verifiedAppend, windowsBase,
 } from '../../../server/src/core/packageManagers';
+import { LITERAL_DOLLAR, parseShell } from '../../../server/src/core/shell';
 import { npmDependencyTypes } from '../../../server/src/core/npmCommand';
 import type { TextEdit } from '../../../server/src/core/types';
 import { generateDockerfile } from '../../bench/lsp/generate';
@@ -145,6 +146,52 @@ describe('package-manager helpers', () => {
     const [c] = runs('FROM node\nENV NPM_CONFIG_CACHE=/tmp/c\nRUN npm ci\n');
     assert.equal(envFor(c, c.run!.commands[0], 'npm_config_cache', true), '/tmp/c');
     assert.equal(envFor(c, c.run!.commands[0], 'npm_config_cache'), undefined);
+  });
+
+  it("reads a variable in a command's words as the shell expands them (shellValue), not as the program sees it (envFor)", () => {
+    const see = (text: string, name: string, at = -1) => {
+      const [r] = runs(text);
+      const cmd = r.run!.commands.at(at)!;
+      return { shell: shellValue(r, cmd, name), env: envFor(r, cmd, name) };
+    };
+    // The words are expanded before a prefix assignment takes effect (sh -c 'C=/env; C=/x echo $C' prints /env).
+    assert.deepEqual(see('FROM alpine\nENV C=/env\nRUN C=/x rm -rf $C\n', 'C'), { shell: '/env', env: '/x' });
+    assert.deepEqual(see('FROM alpine\nRUN C=/x rm -rf $C\n', 'C'), { shell: undefined, env: '/x' });
+    // What the RUN set before, exported or not; not what a subshell set.
+    assert.deepEqual(see('FROM alpine\nRUN OWN=/x; rm -rf $OWN\n', 'OWN'), { shell: '/x', env: undefined });
+    assert.deepEqual(see('FROM alpine\nRUN OWN=/x && rm -rf "$OWN"\n', 'OWN'), { shell: '/x', env: undefined });
+    assert.deepEqual(see('FROM alpine\nRUN export OWN=/x; rm -rf $OWN\n', 'OWN'), { shell: '/x', env: '/x' });
+    assert.deepEqual(see('FROM alpine\nENV OWN=/env\nRUN OWN=/x; OWN=/y; rm -rf $OWN\n', 'OWN'), { shell: '/y', env: '/y' });
+    assert.equal(see('FROM alpine\nRUN (OWN=/x); rm -rf $OWN\n', 'OWN').shell, undefined);
+    assert.equal(see('FROM alpine\nRUN OWN=/x | true; rm -rf $OWN\n', 'OWN').shell, undefined);
+    assert.equal(see('FROM alpine\nENV OWN=/env\nRUN unset OWN; rm -rf $OWN\n', 'OWN').shell, undefined);
+    // A loop's variable is unknown, in the loop and after it.
+    assert.equal(see('FROM alpine\nENV C=/env\nRUN for C in /a /b; do rm -rf $C; done\n', 'C', -2).shell, undefined);
+    assert.equal(see('FROM alpine\nENV C=/env\nRUN for C in /a /b; do echo $C; done; rm -rf $C\n', 'C').shell, undefined);
+    assert.equal(see('FROM alpine\nENV C=/env\nRUN for D in /a; do echo $D; done; rm -rf $C\n', 'C').shell, '/env');
+    // A `$` single quotes keep is text.
+    assert.equal(see("FROM alpine\nRUN OWN='$C'; rm -rf $OWN\n", 'OWN').shell, `${LITERAL_DOLLAR}C`);
+    // pip's cache folder, with the variables of its value as the shell has them at the install.
+    const pip = (text: string) => {
+      const [r] = runs(text);
+      return pipCacheDir(r, r.run!.commands.find((c) => c.words.some((w) => w.value === 'install'))!);
+    };
+    assert.equal(pip('FROM python\nRUN OWN=/c; pip install --cache-dir $OWN x\n'), '/c');
+    assert.equal(pip('FROM python\nRUN OWN=/c; PIP_CACHE_DIR=$OWN/pip pip install x\n'), '/c/pip');
+    assert.equal(pip('FROM python\nENV OWN=/c\nRUN pip install --cache-dir=${OWN} x\n'), '/c');
+    assert.equal(pip("FROM python\nENV OWN=/c\nRUN pip install --cache-dir '$OWN' x\n"), `${LITERAL_DOLLAR}OWN`);
+  });
+
+  it('keeps a `$` that quotes or a backslash make text as no variable\'s (expansionText)', () => {
+    const ops = (script: string) => removedOperands(parseShell(script)[0]);
+    const $ = LITERAL_DOLLAR;
+    assert.deepEqual(ops(`rm -rf '$C' \\$C "$C" "\\$C" '$A'"$B" 'a$$b'`), [`${$}C`, `${$}C`, '$C', `${$}C`, `${$}A$B`, `a${$}${$}b`]);
+    assert.deepEqual(ops(`find '$C' $D -delete`), [`${$}C`, '$D']);
+    // In a -c script too.
+    const [inner] = runs(`FROM alpine\nRUN ["sh", "-c", "rm -rf '$C' $D"]\n`);
+    assert.deepEqual(removedOperands(inner.run!.commands[0]), [`${$}C`, '$D']);
+    // The program still receives the text.
+    assert.deepEqual(parseShell(`rm -rf '$C'`)[0].words.map((w) => w.value), ['rm', '-rf', '$C']);
   });
 
   it('expands known variables in paths and leaves HOME and unknown ones', () => {
