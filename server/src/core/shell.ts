@@ -147,6 +147,9 @@ export function closesCompound(cmd: ShellCommand): boolean {
 /** What a word's value has for a `$` the shell keeps as text, in {@link expansionText}: a NUL, which no argument holds, names no variable. */
 export const LITERAL_DOLLAR = '\0';
 
+/** Text made with {@link expansionText}, as a message shows it: each `$` kept as text is a `$` again. */
+export const shownText = (text: string): string => text.replaceAll(LITERAL_DOLLAR, '$');
+
 /**
  * The word as its variables are read ({@link ShellWord.literal}): its value, with each `$` that
  * single quotes or a backslash keep as text (`rm -rf '$CACHE'` removes a folder named so) written
