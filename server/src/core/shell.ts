@@ -159,7 +159,6 @@ export function expansionText(word: Pick<ShellWord, 'value' | 'literal'>): strin
   return word.literal ?? word.value;
 }
 
-
 /**
  * The length of the line continuation at `i` (the backslash before a line break), or 0. A CR LF
  * counts as a line break: the builder hands a here-document's lines to the shell without their
@@ -432,7 +431,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
           continued = true;
           continue;
         }
-        if (i + 1 < n) value += script[i + 1] === '$' ? '\0' : script[i + 1];
+        if (i + 1 < n) value += script[i + 1] === '$' ? LITERAL_DOLLAR : script[i + 1];
         i += 2;
         continue;
       }
@@ -440,7 +439,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         const close = script.indexOf("'", i + 1);
         if (close < 0) balanced = false;
         const stop = close < 0 ? n : close;
-        value += script.slice(i + 1, stop).replace(/\$/g, '\0');
+        value += script.slice(i + 1, stop).replaceAll('$', LITERAL_DOLLAR);
         i = stop + 1;
         continue;
       }
@@ -449,7 +448,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         if (script.indexOf('"', i) < 0) balanced = false;
         while (i < n && script[i] !== '"') {
           if (script[i] === '\\' && i + 1 < n && '"\\$`\n'.includes(script[i + 1])) {
-            if (script[i + 1] !== '\n') value += script[i + 1] === '$' ? '\0' : script[i + 1];
+            if (script[i + 1] !== '\n') value += script[i + 1] === '$' ? LITERAL_DOLLAR : script[i + 1];
             i += 2;
           } else {
             value += script[i++];
@@ -478,7 +477,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       i++;
     }
     if (depth > 0) balanced = false;
-    if (value.includes('\0')) [literal, value] = [value, value.replace(/\0/g, '$')];
+    if (value.includes(LITERAL_DOLLAR)) [literal, value] = [value, shownText(value)];
     // Out of text (not at a blank or operator): the last step read a character or a continuation.
     if (i >= n && !continued) end = n;
     if (pattern) {

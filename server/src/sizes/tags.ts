@@ -133,9 +133,13 @@ export function parseTag(image: string, tag: string): TagInfo {
       if (alpine[1] !== undefined) info.distro = t;
       continue;
     }
-    if (t in DEBIAN_RELEASES || t in UBUNTU_RELEASES || OTHER_DISTROS.test(t)) {
+    if (t in DEBIAN_RELEASES || t in UBUNTU_RELEASES) {
+      info.distro = t;
+      continue;
+    }
+    if (OTHER_DISTROS.test(t)) {
       // Another distribution as written: a tag composed from it names Windows' `20H2` so.
-      info.distro = OTHER_DISTROS.test(t) ? raw : t;
+      info.distro = raw;
       continue;
     }
     if (/^\d{8}$/.test(t)) continue; // build date stamp (debian:bookworm-20240110): same content line
