@@ -150,6 +150,9 @@ export const LITERAL_DOLLAR = '\0';
 /** Text made with {@link expansionText}, as a message shows it: each `$` kept as text is a `$` again. */
 export const shownText = (text: string): string => text.replaceAll(LITERAL_DOLLAR, '$');
 
+/** `text` without NUL bytes, which dash drops from a script (and no argument can hold): one is no {@link LITERAL_DOLLAR}. */
+const withoutNul = (text: string): string => (text.includes('\0') ? text.replaceAll('\0', '') : text);
+
 /**
  * The word as its variables are read ({@link ShellWord.literal}): its value, with each `$` that
  * single quotes or a backslash keep as text (`rm -rf '$CACHE'` removes a folder named so) written
@@ -431,7 +434,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
           continued = true;
           continue;
         }
-        if (i + 1 < n) value += script[i + 1] === '$' ? LITERAL_DOLLAR : script[i + 1];
+        if (i + 1 < n) value += script[i + 1] === '$' ? LITERAL_DOLLAR : withoutNul(script[i + 1]);
         i += 2;
         continue;
       }
@@ -439,7 +442,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         const close = script.indexOf("'", i + 1);
         if (close < 0) balanced = false;
         const stop = close < 0 ? n : close;
-        value += script.slice(i + 1, stop).replaceAll('$', LITERAL_DOLLAR);
+        value += withoutNul(script.slice(i + 1, stop)).replaceAll('$', LITERAL_DOLLAR);
         i = stop + 1;
         continue;
       }
@@ -451,7 +454,8 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
             if (script[i + 1] !== '\n') value += script[i + 1] === '$' ? LITERAL_DOLLAR : script[i + 1];
             i += 2;
           } else {
-            value += script[i++];
+            if (script[i] !== '\0') value += script[i];
+            i++;
           }
         }
         i++;
@@ -469,11 +473,11 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         const close = script.indexOf('`', i + 1);
         if (close < 0) balanced = false;
         const stop = close < 0 ? n : close + 1;
-        value += script.slice(i, stop);
+        value += withoutNul(script.slice(i, stop));
         i = stop;
         continue;
       }
-      value += ch;
+      if (ch !== '\0') value += ch;
       i++;
     }
     if (depth > 0) balanced = false;

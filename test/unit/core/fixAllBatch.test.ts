@@ -270,7 +270,8 @@ describe('fixAll in rounds equals fixes applied one at a time', function () {
         // both files-changed-in-later-layer fixes; the second (its chown has a NUL after -R) left
         // its finding, and the first, which deletes its RUN line, was also read as leaving one: the
         // deleted line's old length, kept in place, reached the second finding. Neither was applied.
-        const text = 'FROM debian:bookworm-slim\nRUN useradd -l -u 1001 app\nCOPY entrypoint.sh /usr/local/bin/entrypoint.sh\nRUN chmod 755 /usr/local/bin/entrypoint.sh\nWORKDIR /app\nCOPY . .\nRUN chown -R\u0000 app:app /app\nUSER app\n';
+        // The shell reader now drops a NUL as dash does, so a U+0001 plays its part here.
+        const text = 'FROM debian:bookworm-slim\nRUN useradd -l -u 1001 app\nCOPY entrypoint.sh /usr/local/bin/entrypoint.sh\nRUN chmod 755 /usr/local/bin/entrypoint.sh\nWORKDIR /app\nCOPY . .\nRUN chown -R\u0001 app:app /app\nUSER app\n';
         const result = assertSameAsOneAtATime(text, { context: { hasDockerignore: true, topLevelNames: [] } }, {}, options);
         assert.deepEqual(result.applied, ['files-changed-in-later-layer']);
       });

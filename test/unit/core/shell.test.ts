@@ -1,5 +1,5 @@
 import * as assert from 'node:assert/strict';
-import { parseShell, programName, programOperands, inlineAssignments, runsWheneverScriptSucceeds, scanShell, textEnd } from '../../../server/src/core/shell';
+import { expansionText, LITERAL_DOLLAR, parseShell, programName, programOperands, inlineAssignments, runsWheneverScriptSucceeds, scanShell, textEnd } from '../../../server/src/core/shell';
 
 const words = (s: string) => parseShell(s).map((c) => c.words.map((w) => w.value));
 /** Each command's words, then its redirections (operator and what it applies to, with a blank between) after a `|`. */
@@ -67,6 +67,17 @@ describe('shell reader', () => {
   });
   it('keeps quoted operators inside one word and removes quotes', () => {
     assert.deepEqual(words(`echo "a && b" 'c;d' e\\ f`), [['echo', 'a && b', 'c;d', 'e f']]);
+  });
+  it('drops a NUL byte from a word as dash does, so it is not read as a $ kept as text', () => {
+    // LITERAL_DOLLAR is a NUL inside the analysis: a real one in the text (a binary or garbage
+    // file) was shown as a `$` (`rm -rf /c/<NUL>X` read as the folder `/c/$X`).
+    for (const text of ['rm -rf /c/\0X', "rm -rf '/c/\0X'", 'rm -rf "/c/\0X"', 'rm -rf /c/\\\0X']) {
+      const [cmd] = parseShell(text);
+      assert.deepEqual(cmd.words.map((w) => [w.value, expansionText(w)]), [['rm', 'rm'], ['-rf', '-rf'], ['/c/X', '/c/X']], JSON.stringify(text));
+    }
+    const [quoted] = parseShell("rm -rf '$A\0'");
+    assert.equal(expansionText(quoted.words[2]), `${LITERAL_DOLLAR}A`);
+    assert.equal(quoted.words[2].value, '$A');
   });
   it('keeps command substitutions in their word', () => {
     assert.deepEqual(words('echo $(uname -m && true) x'), [['echo', '$(uname -m && true)', 'x']]);
