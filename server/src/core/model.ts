@@ -725,8 +725,8 @@ function recordArg(arg: Arg, into: Map<string, string>): void {
   else into.set(name, expanded);
 }
 
-/** Substitutes `$X`, `${X}`, `${X:-d}` and `${X-d}` from global ARG defaults; undefined when one is unknown. */
-export function substituteArgs(raw: string, args: Map<string, string>): string | undefined {
+/** Substitutes `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+a}` and `${X+a}` from `args` (ARG defaults, a shell's variables); undefined when one is unknown. */
+export function substituteArgs(raw: string, args: { get(name: string): string | undefined }): string | undefined {
   let unknown = false;
   const out = raw.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced, op, word, bare) => {
     const name = braced ?? bare;

@@ -9,7 +9,7 @@
  * and only a removal written with `~` or `$HOME` counts.
  */
 import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
-import { buildModel, envBefore, instructionAt, rootStage, stageArgs, stageEnvs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
+import { buildModel, envBefore, instructionAt, rootStage, stageArgs, stageEnvs, substituteArgs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { expansionText, inlineAssignments, npxCall, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
@@ -271,7 +271,7 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   if (!shell && assignments.size > 0) {
     let inline: string | undefined;
     for (const [k, v] of assignments) if (sameName(k, wanted, ignoreCase)) inline = v;
-    if (inline !== undefined) return inline;
+    if (inline !== undefined) return assigned(instr, cmd, inline);
   }
   const fromEnv = envInstructionValue(instr, wanted, ignoreCase);
   const run = instr.run;
@@ -290,11 +290,12 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
     const named = all.filter((c) => (programName(c) === 'set' ? allExportAfter(c, false) || !allExportAfter(c, true) : c.words.some((w) => sameName(w.value, wanted, ignoreCase) || sameName(/^[A-Za-z_][A-Za-z0-9_]*/.exec(w.value)?.[0] ?? '', wanted, ignoreCase))));
     const direct = named.every((c) => !inParentheses(c)) && all.every((c, k) => k === 0 || all[k - 1].start <= c.start);
     const answers: (string | undefined)[] | undefined = direct ? [] : undefined;
-    if (answers) walkVariable(instr, named, undefined, fromEnv, wanted, ignoreCase, shell, answers);
-    states = { fromEnv, named, answers };
+    const setters: (ShellCommand | undefined)[] = [];
+    if (answers) walkVariable(instr, named, undefined, fromEnv, wanted, ignoreCase, shell, answers, setters);
+    states = { fromEnv, named, answers, setters };
     byName.set(wanted, states);
   }
-  if (!states.answers) return walkVariable(instr, variableCommands(run), cmd, fromEnv, wanted, ignoreCase, shell);
+  if (!states.answers) return assigned(instr, ...walkVariable(instr, variableCommands(run), cmd, fromEnv, wanted, ignoreCase, shell));
   let lo = 0;
   let hi = states.named.length;
   while (lo < hi) {
@@ -302,8 +303,33 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
     if (states.named[mid].start < cmd.start) lo = mid + 1;
     else hi = mid;
   }
-  return states.answers[lo];
+  return assigned(instr, states.setters[lo], states.answers[lo]);
 }
+
+/**
+ * `value` as the command `by` of `instr`'s RUN assigned it, its variables expanded as the shell
+ * expanded them there (`export UV_CACHE_DIR=$BASE/uv`; {@link substituteArgs}), each read with
+ * shellValue before `by`: set by an earlier command, so `A=$A/x` ends. As written where one is
+ * unknown, or is itself such a value, or lies past 50 values read through others (a deeper chain
+ * would overflow the stack); HOME stays, as in {@link expandVars}. Without `by` (an ENV, an ARG:
+ * stageEnvs expanded it) as it is. Once per instruction, command and value: a chain is read once.
+ */
+function assigned(instr: Instr, by: ShellCommand | undefined, value: string | undefined): string | undefined {
+  if (!by || !value?.includes('$')) return value;
+  let known = assignedValues.get(instr);
+  if (!known) assignedValues.set(instr, (known = new Map()));
+  const key = `${by.start} ${value}`;
+  if (!known.has(key) && depth < 50) {
+    depth++;
+    known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : shellValue(instr, by, n)) }));
+    depth--;
+  }
+  // Read through another value (depth > 0), an unknown one makes that one unknown too.
+  return known.get(key) ?? (depth ? undefined : value);
+}
+
+const assignedValues = new WeakMap<Instr, Map<string, string | undefined>>();
+let depth = 0;
 
 /**
  * {@link shellValue} where text appended to the RUN would run: after its last command, in that
@@ -323,14 +349,17 @@ function sameName(k: string, wanted: string, ignoreCase: boolean): boolean {
 /**
  * The variable `wanted` through a RUN's commands `cmds` (its value in the shell and whether it is
  * exported), starting from `fromEnv`, up to `upTo`: what `upTo` sees, exported (or, with `shell`,
- * in the shell). Without `upTo`, that value before each command and after the last is pushed to `answers`.
+ * in the shell), and the command that set it. Without `upTo`, those before each command and after
+ * the last are pushed to `answers` and `setters`.
  */
-function walkVariable(instr: Instr, cmds: readonly ShellCommand[], upTo: ShellCommand | undefined, fromEnv: string | undefined, wanted: string, ignoreCase: boolean, shell: boolean, answers?: (string | undefined)[]): string | undefined {
+function walkVariable(instr: Instr, cmds: readonly ShellCommand[], upTo: ShellCommand | undefined, fromEnv: string | undefined, wanted: string, ignoreCase: boolean, shell: boolean, answers?: (string | undefined)[], setters?: (ShellCommand | undefined)[]): [ShellCommand | undefined, string | undefined] {
   let value = fromEnv;
+  let by: ShellCommand | undefined;
   let exported = fromEnv !== undefined;
   let allExport = false;
   for (const c of cmds) {
     answers?.push(exported || shell ? value : undefined);
+    setters?.push(by);
     if (upTo && c.start >= upTo.start) break;
     if (upTo ? staysInSubshell(c, upTo) : piped(c)) continue;
     const program = programName(c);
@@ -351,7 +380,7 @@ function walkVariable(instr: Instr, cmds: readonly ShellCommand[], upTo: ShellCo
         if (!m || !sameName(m[1], wanted, ignoreCase)) continue;
         if (exports !== undefined) exported = exports;
         else if (allExport) exported = true;
-        if (m[2] !== undefined) value = m[2];
+        if (m[2] !== undefined) [value, by] = [m[2], c];
       }
     } else if (program === 'set') {
       allExport = allExportAfter(c, allExport);
@@ -364,17 +393,18 @@ function walkVariable(instr: Instr, cmds: readonly ShellCommand[], upTo: ShellCo
       for (const w of c.words) {
         const m = ASSIGNMENT.exec(expansionText(w))!;
         if (!sameName(m[1], wanted, ignoreCase)) continue;
-        value = m[2];
+        [value, by] = [m[2], c];
         if (allExport) exported = true;
       }
     }
   }
   answers?.push(exported || shell ? value : undefined);
-  return exported || shell ? value : undefined;
+  setters?.push(by);
+  return [by, exported || shell ? value : undefined];
 }
 
 /** Per RUN, by reading (exported exactly, exported ignoring case, in the shell) and variable name: see envFor and shellValue. */
-const variableStates = new WeakMap<RunScript, Map<string, { fromEnv: string | undefined; named: ShellCommand[]; answers: (string | undefined)[] | undefined }>[]>();
+const variableStates = new WeakMap<RunScript, Map<string, { fromEnv: string | undefined; named: ShellCommand[]; answers: (string | undefined)[] | undefined; setters: (ShellCommand | undefined)[] }>[]>();
 
 /** Whether `c` is a part of a pipeline or of a list run in the background: a subshell. */
 function piped(c: ShellCommand): boolean {

@@ -700,7 +700,7 @@ export function textEnd(cmd: ShellCommand): number {
   return Math.max(cmd.end, cmd.redirects?.at(-1)?.end ?? 0);
 }
 
-/** Environment assignments written before the program on the same command (`A=1 B=2 prog`), and those handed to a wrapper (`env A=1 prog`). */
+/** Environment assignments written before the program on the same command (`A=1 B=2 prog`), and those handed to a wrapper (`env A=1 prog`); a `$` kept as text as {@link expansionText} writes it. */
 export function inlineAssignments(cmd: ShellCommand): ReadonlyMap<string, string> {
   // Kept on the command: envFor asks for every variable a rule reads of every command.
   const known = facts(cmd);
@@ -709,7 +709,7 @@ export function inlineAssignments(cmd: ShellCommand): ReadonlyMap<string, string
     const end = known.index;
     const last = end < 0 ? cmd.words.length : end;
     for (let i = 0; i < last; i++) {
-      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(cmd.words[i].value);
+      const m = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s.exec(expansionText(cmd.words[i]));
       if (m) (out ??= new Map()).set(m[1], m[2]);
       else if (end < 0) break;
     }

@@ -29,10 +29,10 @@ export const rule: Rule = {
   quotesLines: true,
   docs: {
     summary: '`apt-get clean` used as the cleanup of an `apt-get update` whose lists stay in the layer.',
-    why: `\`apt-get clean\` empties /var/cache/apt (downloaded .deb files and binary caches); it does not touch /var/lib/apt/lists, where \`apt-get update\` put the package lists. Moreover, ${OFFICIAL} (/etc/apt/apt.conf.d/docker-clean) and keeps no binary caches. The cleanup that frees space is removing the lists. apt-lists-kept reports the lists themselves; this rule explains why the \`apt-get clean\` already there does not help.`,
+    why: `\`apt-get clean\` empties /var/cache/apt (downloaded .deb files and binary caches); it does not touch /var/lib/apt/lists, where \`apt-get update\` put the package lists. Moreover, ${OFFICIAL} (/etc/apt/apt.conf.d/docker-clean) and keeps no binary caches. apt-lists-kept reports the lists themselves; this rule explains why the \`apt-get clean\` already there does not help.`,
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
-    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} of lists on Debian bookworm (${APT_LISTS.basis}) stay despite the \`apt-get clean\`; counted by apt-lists-kept, unless it is off or ignored there. The \`apt-get clean\` itself frees nothing on official images (their docker-clean setting already removes the .debs) and only the downloaded .debs on other bases.`,
+    sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} of lists on Debian bookworm (${APT_LISTS.basis}) stay despite the \`apt-get clean\`; counted by apt-lists-kept, unless it is off or ignored there.`,
     fix: `Appends \`&& ${CLEANUP}\` to the RUN and keeps the \`apt-get clean\` (on images without docker-clean it still removes the .debs). Not offered when a later RUN of the same image installs or upgrades with apt without its own \`apt-get update\`: it would find no lists, nor in a RUN of another user than root whose update runs as root through a switch (\`USER vscode\`, then \`sudo apt-get update\`): the cleanup would fail as that user, and for sudo the message says \`sudo ${CLEANUP}\`; nor under a SHELL that is no POSIX shell.`,
   },
   check({ model }) {

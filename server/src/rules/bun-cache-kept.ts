@@ -49,7 +49,7 @@ export const rule = cacheRule({
     incorrect: 'RUN bun install --frozen-lockfile --production',
     correct: 'RUN bun install --frozen-lockfile --production && bun pm cache rm\n# or leave out the manifests:\nRUN bun install --frozen-lockfile --production --no-cache\n# or keep it out of the image:\nRUN --mount=type=cache,target=/root/.bun/install/cache bun install --frozen-lockfile --production',
     sizeImpact: `Less than du of the cache says: ${EXAMPLE}. With --backend=copyfile the cache holds the package files again (${formatBytes(COPIED.bytes)} there, ${formatBytes(COPIED.bytes + EX.bytes)} with the manifests). With --no-cache and the default backend, only tar headers of the links stay (about 18 kB gzip-compressed there). Basis: ${EX.basis}; ${COPIED.basis}.`,
-    fix: `Appends \`&& ${CLEAN}\` to the RUN (not offered with \`--cache-dir\` or a cache folder of /dev/null, where it fails). A cache mount on the cache folder or \`rm -rf\` of it (node_modules/.cache for /dev/null) also satisfy the rule, and so does \`--no-cache\` unless bun copies (\`--backend=copyfile\`). Quiet with \`--backend=symlink\`, where node_modules links into the cache.`,
+    fix: `Appends \`&& ${CLEAN}\` to the RUN (not offered with \`--cache-dir\` or a cache folder of /dev/null, where it fails). A cache mount on the cache folder or \`rm -rf\` of it (node_modules/.cache for /dev/null) also satisfy the rule. Quiet with \`--backend=symlink\`, where node_modules links into the cache.`,
   },
   words: ['bun'],
   fills: (cmd) => subcommandOf(cmd, /^bun$/, ['install', 'i', 'add', 'a', 'update']),

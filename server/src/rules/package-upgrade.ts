@@ -20,7 +20,7 @@ const UPGRADES: Record<string, RegExp> = {
   microdnf: /^(update|upgrade)$/,
   zypper: /^(update|up|dist-upgrade|dup|patch)$/,
 };
-const BASIS = 'every package that changed since the base image was built is written again into this layer while the old copy stays in the base layers; how much depends on the base image\'s age';
+const BASIS = "each package changed since the base image was built is written again, its old copy staying in the base layers; how much depends on the base image's age";
 
 /** The upgrade subcommand when `cmd` upgrades all installed packages (not a named few). */
 function upgradesAll(cmd: ShellCommand): string | undefined {
@@ -48,7 +48,7 @@ export const rule: Rule = {
     why: 'An upgrade rewrites every package that changed since the base image was built. Layers only add files: the new versions go into this layer and the old ones stay in the base image\'s layers, so each upgraded package is stored twice. A newer tag of the base image carries the same updates once. Security updates are a good reason to upgrade; the size-friendly way to get them is to rebuild on a fresh base tag (official images are rebuilt regularly with the distribution updates).',
     incorrect: 'FROM debian:bookworm-20240110-slim\nRUN apt-get update && apt-get upgrade -y && rm -rf /var/lib/apt/lists/*',
     correct: '# a current tag already contains the updates\nFROM debian:bookworm-slim',
-    sizeImpact: `Depends on the base image's age: ${BASIS}.`,
+    sizeImpact: "Depends on the base image's age: each package changed since it was built is stored a second time.",
     fix: 'None: whether to take updates now or via a newer base tag is a choice the author has to make, and changing the FROM changes what is built.',
   },
   check({ model }) {

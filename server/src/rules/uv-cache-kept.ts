@@ -7,7 +7,7 @@ import { cacheRule, flagValue, isTruthy, userCacheDir } from '../core/packageMan
 import { namedPath } from '../core/paths';
 import { programName, type ShellCommand } from '../core/shell';
 
-const BASIS = "the wheels uv downloaded or built; when uv hard-links them into the environment (its default on Linux) the files are shared and the extra cost is smaller, when it copies (UV_LINK_MODE=copy) it is about the environment's size again; not yet measured by our bench";
+const BASIS = "the wheels uv downloaded or built: shared with the environment where uv hard-links them (its Linux default), about the environment's size again where it copies (UV_LINK_MODE=copy); not yet measured by our bench";
 
 /** `uv pip install|sync`, `uv sync`, `uv add`, `uv tool install` (global options before them too): the word `--no-cache` follows. */
 function uvInstall(cmd: ShellCommand) {

@@ -182,6 +182,33 @@ describe('package-manager helpers', () => {
     assert.equal(pip("FROM python\nENV OWN=/c\nRUN pip install --cache-dir '$OWN' x\n"), `${LITERAL_DOLLAR}OWN`);
   });
 
+  it('expands the variables of an assigned value as the shell did where the assignment ran', () => {
+    const see = (text: string, name: string) => {
+      const [r] = runs(text);
+      const cmd = r.run!.commands.at(-1)!;
+      return { shell: shellValue(r, cmd, name), env: envFor(r, cmd, name) };
+    };
+    // An export, a bare assignment, an assignment in front of the command; ENV and ARG values come expanded.
+    assert.deepEqual(see('FROM alpine\nENV B=/b\nRUN export C=$B/c; prog\n', 'C'), { shell: '/b/c', env: '/b/c' });
+    assert.deepEqual(see('FROM alpine\nARG B=/b\nENV C=${B}/c\nRUN prog\n', 'C'), { shell: '/b/c', env: '/b/c' });
+    assert.deepEqual(see('FROM alpine\nRUN B=/b; C="$B/c"; prog\n', 'C'), { shell: '/b/c', env: undefined });
+    assert.equal(see('FROM alpine\nRUN B=/b; C=$B/c prog\n', 'C').env, '/b/c');
+    // With the value the variable had there, not where it is read (sh -c 'B=/a; export C=$B; B=/z; sh -c "echo \$C"' prints /a).
+    assert.equal(see('FROM alpine\nRUN B=/a; export C=$B/c; B=/z; prog\n', 'C').env, '/a/c');
+    // Itself before (`A=$A/x`), through others, defaults and alternatives.
+    assert.equal(see('FROM alpine\nENV A=/a\nRUN export A=$A/x && export A=${A}/y && prog\n', 'A').env, '/a/x/y');
+    assert.equal(see('FROM alpine\nRUN A=/a; B=$A/b; export C=$B/c; prog\n', 'C').env, '/a/b/c');
+    assert.equal(see('FROM alpine\nRUN A=; export C=${A:-/d}/c${A:+/no}; prog\n', 'C').env, '/d/c');
+    // Unknown stays as written: a variable nothing sets, a loop's, one quotes keep as text; HOME is read where the value is used.
+    assert.equal(see('FROM alpine\nRUN B=/b; export C=$NOPE/$B; prog\n', 'C').env, '$NOPE/$B');
+    assert.equal(see('FROM alpine\nRUN for B in /x; do :; done; export C=$B/c; prog\n', 'C').env, '$B/c');
+    assert.equal(see("FROM alpine\nRUN B=/b; export C='$B'/c; prog\n", 'C').env, `${LITERAL_DOLLAR}B/c`);
+    assert.equal(see('FROM alpine\nRUN B=/b; export C=$HOME/$B; prog\n', 'C').env, '$HOME//b');
+    // A chain too deep to follow stays unread rather than overflowing the stack.
+    const chain = `FROM alpine\nRUN A0=/a; ${Array.from({ length: 300 }, (_, i) => `A${i + 1}=$A${i}/x; `).join('')}export C=$A300; prog\n`;
+    assert.equal(see(chain, 'C').env, '$A300');
+  });
+
   it('keeps a `$` that quotes or a backslash make text as no variable\'s (expansionText)', () => {
     const ops = (script: string) => removedOperands(parseShell(script)[0]);
     const $ = LITERAL_DOLLAR;

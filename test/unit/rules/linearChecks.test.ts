@@ -62,6 +62,10 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('go-build-cache-kept', (n) => `FROM golang:1.22\nRUN ${Array.from({ length: n / 4 }, (_, i) => `go build ./c${i} && rm -rf /tmp/x${i} && `).join('')}true\n`);
   });
 
+  it('cache rules: a cache folder exported through another variable is expanded once per assignment, each variable found by a search', () => {
+    assertLinearCheck('uv-cache-kept', (n) => `FROM python:3.12-slim\nRUN ${Array.from({ length: n / 3 }, (_, i) => `export A=/c${i} && export UV_CACHE_DIR=$A/uv && uv pip install p${i} && `).join('')}true\n`);
+  });
+
   it('pnpm-store-kept and yarn-cache-kept: a fetch followed by prunes, and installs through npx, stay linear', () => {
     assertLinearCheck('pnpm-store-kept', (n) => `FROM node:22-slim\nRUN ${'pnpm fetch && pnpm store prune && '.repeat(n)}true\n`);
     assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN ${'npx -y yarn@1 install && '.repeat(n)}true\n`);
