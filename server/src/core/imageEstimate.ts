@@ -17,7 +17,7 @@ import { finalStage, rootStage, type DockerfileModel, type Instr, type Stage } f
 import type { Copy } from 'dockerfile-ast';
 import { programName, runsWheneverScriptSucceeds, type ShellCommand, type ShellWord } from './shell';
 import { installsGlobally, npmPackageOperands, omitsOptional, omitsPeer } from './npmCommand';
-import { npmInstallWord, removesAfter, removesHere } from './packageManagers';
+import { npmInstallWord, removesAfter, removesHere, windowsImage } from './packageManagers';
 import { APT_LISTS, APT_LISTS_SECOND_UPDATE, countOf, defaultReleases, estimateAptInstall, estimatedDistro, floatingRelease, estimateBaseImage, npmCacheFigure, estimateNpmInstall, formatBytes, OFFICIAL_BASE_PACKAGES, parseImageReference, recordedRelease, slimVariant, type AptEstimate, type NpmEstimate } from '../sizes';
 import { APT_LISTS_BY_RELEASE, INDEX_DIFFERENCE } from '../sizes/aptLists';
 import { DEBIAN_RELEASES, UBUNTU_RELEASES } from '../sizes/tags';
@@ -546,7 +546,7 @@ function fullImageBasis(stage: Stage): string {
 export const aptBase: (stage: Stage) => AptBase = byImage(readAptBase);
 
 function readAptBase(image: string, platform: string | undefined): AptBase {
-  if (/alpine|scratch|distroless|chiseled|ubi|fedora|centos|rocky|alma|amazonlinux|corretto|busybox|windows|nanoserver|servercore|opensuse|archlinux|oraclelinux/.test(image)) return 'other';
+  if (/alpine|scratch|distroless|chiseled|ubi|fedora|centos|rocky|alma|amazonlinux|corretto|busybox|opensuse|archlinux|oraclelinux/.test(image) || windowsImage(image, platform)) return 'other';
   const name = image.replace(/^docker\.io\/(library\/)?/, '').split(/[:@]/)[0];
   if (name === 'openjdk' && oracleLinuxOpenjdk(image)) return 'other';
   if (notDebianInTable(image, platform)) return 'other';

@@ -18,6 +18,7 @@ import { SWITCH_WRAPPERS, switchWrapper, type UserSwitch } from './userSwitch';
 import { containerCommand, execForm } from './execForm';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import { yarnConfiguredCacheFolder } from './yarn';
+import { windowsTag } from '../sizes/tags';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
 /** An rm operand of `rm` as {@link pathCovers} reads it: variables expanded as the rm's shell has them ({@link shellValue}), `~` the home of the rm's user. */
@@ -807,15 +808,24 @@ export function posixShell(instr: Instr): boolean {
   return !windowsBase(instr);
 }
 
-/**
- * True when the FROM chain starts from a Windows image: windows, nanoserver or servercore in its
- * reference (mcr.microsoft.com/windows/*, Windows tags such as `-nanoserver-ltsc2022`), a
- * repository with Windows tags only (.NET Framework's, whose `:4.8.1` names no Windows; IIS's,
- * Business Central's), or a windows/ platform.
- */
+/** True when the FROM chain starts from a Windows image ({@link windowsImage}). */
 export function windowsBase(instr: Instr): boolean {
   const from = chainOf(instr)[0]?.from;
-  return /windows|nanoserver|servercore|^(mcr\.microsoft\.com\/(dotnet\/framework|businesscentral)|microsoft\/(dotnet-framework|iis))\b/i.test(from?.image ?? '') || /^windows\//i.test(from?.platform ?? '');
+  return windowsImage(from?.image ?? '', from?.platform);
+}
+
+/**
+ * True for a Windows image as Microsoft publishes them: Windows itself (mcr.microsoft.com/windows
+ * and windows/*, also in a mirror keeping that path; microsoft/windowsservercore and nanoserver on
+ * Docker Hub), a repository with Windows tags only (.NET Framework's, whose `:4.8.1` names no
+ * Windows; IIS's, Business Central's), a Windows tag (windowsTag), or a windows/ platform. Not
+ * "windows" elsewhere in a name: dockurr/windows runs Windows in QEMU on Debian.
+ */
+export function windowsImage(image: string, platform: string | undefined): boolean {
+  const repository = imageRepository(image) ?? '';
+  const tag = /:([^/:@]*)(?:@|$)/.exec(image)?.[1] ?? '';
+  return /^windows(?:\/|$)|(?:^|\/)windows\/(?:servercore|nanoserver|server)(?:\/|$)|^microsoft\/(?:windowsservercore|nanoserver|dotnet-framework|iis)$/.test(repository)
+    || /^mcr\.microsoft\.com\/(?:dotnet\/framework|businesscentral)\b/i.test(image) || windowsTag(tag) || /^windows\//i.test(platform ?? '');
 }
 
 /**

@@ -71,6 +71,14 @@ const OTHER_DISTROS = /^(?:al2|al2023|amazonlinux\d*|ubi\d+(?:-minimal)?|oraclel
  * `slim` as a -slim kind, nor a Windows release without its edition.
  */
 const TWO_PART_DISTRO = /^(?:ubi\d+-minimal|alpine-\d+\.[\d.]+|oraclelinux\d+-slim|(?:windowsservercore|nanoserver)-\w+)$/i;
+/** A tag part only Windows images have: an edition (`windowsservercore`, `nanoserver`) or a long-term release (`ltsc2022`). */
+const WINDOWS_PART = /^(?:windowsservercore|nanoserver|ltsc\d{4})$/i;
+
+/** True when a tag names a Windows edition or long-term release (`8.0-nanoserver-ltsc2022`, `ltsc2022`); `1809` alone is no Windows. */
+export function windowsTag(tag: string): boolean {
+  return tag.split('-').some((t) => WINDOWS_PART.test(t));
+}
+
 const VERSION = /^v?(\d+(?:\.\d+)*)(?:[._-]?(a|b|rc|alpha|beta|pre)\.?\d*)?$/;
 
 /** Parses a tag of the given official image. */

@@ -258,10 +258,14 @@ describe('package-manager helpers', () => {
       'mcr.microsoft.com/powershell:lts-nanoserver-ltsc2022', 'mcr.microsoft.com/powershell:lts-windowsservercore-ltsc2022',
       'mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022', 'mcr.microsoft.com/dotnet/aspnet:8.0-windowsservercore-ltsc2019',
       'python:3.12-windowsservercore-1809', 'golang:1.23-nanoserver',
+      // Docker Hub's older names, a mirror keeping Microsoft's path, a long-term release in the tag.
+      'microsoft/windowsservercore', 'microsoft/nanoserver:1809', 'registry.example.com/mirror/windows/servercore:ltsc2022', 'myorg/build-agent:2.1-ltsc2022',
       // A windows/ platform picks the Windows image of a multi-platform tag.
       '--platform=windows/amd64 mcr.microsoft.com/dotnet/sdk:8.0',
     ]) assert.ok(windows(from), from);
-    for (const from of ['mcr.microsoft.com/dotnet/sdk:8.0', 'mcr.microsoft.com/powershell:lts-ubuntu-22.04', 'mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled', 'mcr.microsoft.com/mssql/server:2022-latest', 'python:3.12', '--platform=linux/amd64 golang:1.23']) {
+    for (const from of ['mcr.microsoft.com/dotnet/sdk:8.0', 'mcr.microsoft.com/powershell:lts-ubuntu-22.04', 'mcr.microsoft.com/dotnet/aspnet:8.0-jammy-chiseled', 'mcr.microsoft.com/mssql/server:2022-latest', 'python:3.12', '--platform=linux/amd64 golang:1.23',
+      // "windows" in a name that is not Microsoft's (dockurr/windows runs Windows in QEMU on Debian) (failed before).
+      'dockurr/windows', 'dockurr/windows:latest', 'myorg/windows-builder-tools:1.4', 'ghcr.io/acme/windows', 'myorg/nanoserver-docs', 'myorg/app:servercore-1809']) {
       assert.ok(!windows(from), from);
     }
   });

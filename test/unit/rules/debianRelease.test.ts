@@ -117,6 +117,13 @@ describe('apt figures on a Debian release other than bookworm', () => {
     }
   });
 
+  it('takes a Windows base, and only one, for a base the apt figures do not size', () => {
+    // dockurr/windows is Debian running Windows in QEMU: "windows" in its name made it 'other' (failed before).
+    for (const [from, want] of [['dockurr/windows', 'debian'], ['myorg/windows-builder-tools:1.4', 'debian'], ['mcr.microsoft.com/windows/servercore:ltsc2022', 'other'], ['--platform=windows/amd64 mcr.microsoft.com/dotnet/sdk:8.0', 'other']]) {
+      assert.equal(aptBase(buildModel(`FROM ${from}\n`).stages[0]), want, from);
+    }
+  });
+
   it('takes a base whose size-table rows are on a distribution without apt for one the apt figures do not size, unless its tag names Debian', () => {
     // mysql:8.4 and mysql (latest) are Oracle Linux 9 in the table; mysql:8.0 has no row and is estimated from 8.4's.
     for (const from of ['mysql:8.4', 'mysql:8.0', 'mysql', 'traefik']) {
