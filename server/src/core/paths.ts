@@ -128,6 +128,15 @@ export interface CopySpec {
 }
 
 /**
+ * A source of a COPY --from with a drive as the path it names here: Docker on Windows roots the
+ * file system at C:\, so `C:\app` and `c:/app` are `/app`. Other words as written (no Linux file
+ * system has a C: folder at its root).
+ */
+export function driveless(word: string): string {
+  return /^[a-z]:[\\/]/i.test(word) ? word.slice(2).replace(/\\/g, '/') : word;
+}
+
+/**
  * Reads a COPY/ADD in shell or JSON form; undefined for heredoc forms and malformed lines. (The
  * model is no longer read: the instruction's node holds all it needs.)
  */

@@ -14,7 +14,7 @@
  */
 import { stageByRef, type DockerfileModel, type Instr, type Stage } from './model';
 import { composerSubcommand } from './packageManagers';
-import { copySpec, isAtOrBelow, namedPath } from './paths';
+import { copySpec, driveless, isAtOrBelow, namedPath } from './paths';
 import { programArgs, programName, type ShellCommand } from './shell';
 import { resolvePath } from './workdir';
 
@@ -193,7 +193,7 @@ export function copyFromStage(model: DockerfileModel, instr: Instr): { stage: St
   if (!spec || !stage || !instr.stage || stage.index >= instr.stage.index) return undefined;
   const sources: { written: string; path: string }[] = [];
   for (const written of spec.sources) {
-    const path = /[*?[]/.test(written) ? undefined : resolvePath(written, '/');
+    const path = /[*?[]/.test(written) ? undefined : resolvePath(driveless(written), '/');
     if (path !== undefined) sources.push({ written, path });
   }
   return { stage, sources, destPath: spec.destPath, flags: spec.flags };

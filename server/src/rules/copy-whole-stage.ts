@@ -1,8 +1,9 @@
 /**
  * copy-whole-stage (hadolint DL3067): `COPY --from=x / /` copies every file of another stage or
- * image, its base image included, into this one: the point of a multi-stage build is lost.
+ * image, its base image included, into this one: the point of a multi-stage build is lost. On
+ * Windows, `COPY --from=x C:/ C:/` (driveless).
  */
-import { copySpec } from '../core/paths';
+import { copySpec, driveless } from '../core/paths';
 import { rootStage, type Instr, type Stage } from '../core/model';
 import type { Copy } from 'dockerfile-ast';
 import { estimateBaseImage, formatBytes } from '../sizes';
@@ -17,7 +18,7 @@ function mayCopyWhole(instr: Instr): boolean {
   if (!(instr.node as Copy).getFlags().some((f) => f.getName().toLowerCase() === 'from')) return false;
   const words = instr.node.getArguments().map((a) => a.getValue());
   // JSON form: let the full reading decide.
-  return words.some((w) => w.startsWith('[')) || words.some((w) => WHOLE.has(w.replace(/^["']|["']$/g, '')));
+  return words.some((w) => w.startsWith('[')) || words.some((w) => WHOLE.has(driveless(w.replace(/^["']|["']$/g, ''))));
 }
 
 /** The stage `ref` names (`build`, `0`), if it is one. */
@@ -47,7 +48,7 @@ export const rule: Rule = {
       for (const instr of stage.instructions) {
         if (!mayCopyWhole(instr)) continue;
         const spec = copySpec(model, instr);
-        if (!spec?.from || !spec.sources.some((s) => WHOLE.has(s))) continue;
+        if (!spec?.from || !spec.sources.some((s) => WHOLE.has(driveless(s)))) continue;
         const source = stageNamed(model.stages, spec.from, stage.index);
         const root = source && rootStage(source);
         if (root?.from.scratch) continue;

@@ -223,7 +223,7 @@ describe('a Windows builder stage copied whole', () => {
   const found = (from: string, later: string, copy: string) =>
     analyze(`FROM ${from} AS build\n${RUNS.map((r) => `RUN ${r}\n`).join('')}${later}FROM mcr.microsoft.com/windows/nanoserver:ltsc2022\n${copy}\n`, { context: {} })
       .findings.filter((f) => RULES.includes(f.ruleId))
-      .map((f) => `${f.ruleId} ${f.severity}${/copies \/ from it\.$/.test(f.message) ? ' carried' : ''}`);
+      .map((f) => `${f.ruleId} ${f.severity}${/copies (\/|[A-Za-z]:[\\/]) from it\.$/.test(f.message) ? ' carried' : ''}`);
 
   it('reports the caches as carried, as on Linux, whatever Windows image the stage starts from', () => {
     for (const from of ['golang:1.23-windowsservercore-ltsc2022', 'mcr.microsoft.com/dotnet/framework/sdk:4.8.1']) {
@@ -235,6 +235,15 @@ describe('a Windows builder stage copied whole', () => {
     for (const later of ['RUN Remove-Item -Recurse -Force C:\\tmp\n', 'RUN rd /s /q C:\\tmp\n']) {
       assert.deepEqual(found('mcr.microsoft.com/windows/servercore:ltsc2022', later, 'COPY --from=build / /'), ['pip-cache-kept hint', 'npm-cache-kept hint'], later);
     }
+  });
+
+  it('a copy of the drive, C:/ or C:\\ in any case, is a copy of the whole file system', () => {
+    // Docker on Windows names the root C:\; these were read as a folder /C: (failed before).
+    for (const copy of ['COPY --from=build C:/ C:/', 'COPY --from=build C:\\\\ C:\\\\', 'COPY --from=build c:/ c:/', 'COPY --from=build ["C:\\\\", "C:\\\\"]']) {
+      assert.deepEqual(found('golang:1.23-windowsservercore-ltsc2022', '', copy), RULES.map((id) => `${id} ${id === 'corepack-download-kept' ? 'info' : 'warning'} carried`), copy);
+    }
+    const [whole] = analyze('FROM mcr.microsoft.com/windows/servercore:ltsc2022 AS build\nRUN echo x\nFROM mcr.microsoft.com/windows/nanoserver:ltsc2022\nCOPY --from=build C:\\\\ C:\\\\\n', { context: {} }).findings.filter((f) => f.ruleId === 'copy-whole-stage');
+    assert.match(whole?.message ?? '', /copies the whole filesystem of stage build/);
   });
 
   it('a copy of one file reports nothing more than before', () => {
