@@ -145,9 +145,9 @@ export function inHome(p: string): boolean {
   return /^["']?(~|\$HOME|\$\{HOME\})(?=\/|["']?$)/.test(p);
 }
 
-/** What the `rm` commands among `commands` remove, and the folders their `find` commands empty ({@link removedOperands}). */
-export function removedPaths(commands: ShellCommand[]): string[] {
-  return commands.flatMap(removedOperands);
+/** What the `rm` commands among `commands` remove, and the folders their `find` commands empty ({@link removedOperands}); with `instr`, cmd's and PowerShell's too ({@link windowsRemovals}). */
+export function removedPaths(commands: ShellCommand[], instr?: Instr): string[] {
+  return commands.flatMap((c) => [...removedOperands(c), ...(instr ? windowsRemovals(instr, c) : [])]);
 }
 
 /**
@@ -183,8 +183,8 @@ export interface Removals {
 }
 
 /** The removals of `commands` (not those run in the background: the layer may be committed before they end), `fixed` by `fix`. */
-function removalsOf(commands: readonly ShellCommand[], run: RunScript, fix: (path: string, rm: ShellCommand) => string | null): Removals {
-  const rms = commands.flatMap((c, at) => (ranInBackground(run).has(c) ? [] : removedPaths([c]).map((path) => ({ at, path, fixed: fix(path, c) }))));
+function removalsOf(commands: readonly ShellCommand[], run: RunScript, fix: (path: string, rm: ShellCommand) => string | null, instr?: Instr): Removals {
+  const rms = commands.flatMap((c, at) => (ranInBackground(run).has(c) ? [] : removedPaths([c], instr).map((path) => ({ at, path, fixed: fix(path, c) }))));
   return { rms, variable: rms.flatMap((r, j) => (r.fixed === null ? [j] : [])), known: new Map() };
 }
 
@@ -844,20 +844,35 @@ export function heldFolder(instr: Instr, folder: string | undefined): string | u
  * (`${user.home}/.m2`); user home is %USERPROFILE% there. pipenv documents only "appdir's user
  * cache directory" and yarn 1 none: no folder is named for them.
  */
-const ON_WINDOWS: Record<string, string> = {
-  npm: '%LocalAppData%\\npm-cache',
-  pip: '%LocalAppData%\\pip\\Cache',
-  corepack: '%LocalAppData%\\node\\corepack',
-  gradle: '%USERPROFILE%\\.gradle',
-  maven: '%USERPROFILE%\\.m2',
+const ON_WINDOWS: Record<string, [windows: string, linux: string]> = {
+  npm: ['%LocalAppData%\\npm-cache', '~/.npm'],
+  pip: ['%LocalAppData%\\pip\\Cache', '~/.cache/pip'],
+  corepack: ['%LocalAppData%\\node\\corepack', '~/.cache/node/corepack'],
+  gradle: ['%USERPROFILE%\\.gradle', '~/.gradle'],
+  maven: ['%USERPROFILE%\\.m2', '~/.m2'],
 };
+
+/**
+ * What a removal of cmd (rd, rmdir, del /s, erase /s) or PowerShell (Remove-Item, its aliases)
+ * takes on a Windows base, as the rules read folders: each ON_WINDOWS folder at or below an
+ * operand, as written there and as on Linux (`rd /s /q %LocalAppData%` takes
+ * %LocalAppData%\\npm-cache and ~/.npm). Operands are read from the RUN's text: the scanner takes
+ * `\\` for an escape, which neither shell does.
+ */
+function windowsRemovals(instr: Instr, c: ShellCommand): string[] {
+  const name = programName(c).toLowerCase();
+  const args = programArgs(c);
+  if (!/^(rd|rmdir|remove-item|ri|rm|del|erase)$/.test(name) || (/^(del|erase)$/.test(name) && !args.some((w) => /^(\/s|-r\w*)$/i.test(w.value))) || !windowsBase(instr)) return [];
+  const read = (p: string) => p.toLowerCase().replace(/["']/g, '').replace(/\$\{?env:(\w+)\}?/g, '%$1%').replace(/[\\/]+/g, '/').replace(/^%userprofile%\/appdata\/local(?=\/|$)/, '%localappdata%');
+  return args.flatMap((w) => Object.values(ON_WINDOWS).filter(([folder]) => pathCovers(read(instr.run!.text.slice(w.start, w.end)), read(folder))).flat());
+}
 
 /**
  * The default folder of `tool` for a message: `posix` (as written) on a Linux base; on a Windows
  * base the one its documentation gives there, undefined where it gives none.
  */
 export function defaultFolder(instr: Instr, tool: string, posix: string): string | undefined {
-  return windowsBase(instr) ? ON_WINDOWS[tool] : posix;
+  return windowsBase(instr) ? ON_WINDOWS[tool]?.[0] : posix;
 }
 
 /**
@@ -1094,7 +1109,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             if (!spec.cleansNothing?.(c)) for (let i = cleans.length - 1; i >= 0 && cleans[i].at > k && !cleaned; i--) cleaned = !home || !cleans[i].home || cleans[i].home === home;
             if (cleaned) continue;
             // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
-            removals ??= removalsOf(run.commands, run, (path, rm) => removalPath(instr, rm, path));
+            removals ??= removalsOf(run.commands, run, (path, rm) => removalPath(instr, rm, path), instr);
             const mounts = cacheMountTargets(instr);
             while (firstAfter < removals.rms.length && removals.rms[firstAfter].at <= k) firstAfter++;
             // The removals after it.

@@ -213,7 +213,7 @@ export const rule = cacheRule({
     const last = after.reduce((k, x, i) => (fetched(x).length ? i : k), -1);
     if (after.slice(last + 1).some(clearsCache)) return true;
     if (last < 0) return handled(corepackHome(c));
-    const removed = after.slice(last + 1).flatMap((x) => removedPaths([x]).map((r) => removalPath(c.instr, x, r)));
+    const removed = after.slice(last + 1).flatMap((x) => removedPaths([x], c.instr).map((r) => removalPath(c.instr, x, r)));
     return cacheMountTargets(c.instr).concat(removed).some((r) => pathCovers(r, corepackHome(c), { dir: homeOf(c.instr, c.cmd) }));
   },
   holds: (c) => namedPath(c.instr, c.cmd, corepackHome(c)),
@@ -229,7 +229,7 @@ export const rule = cacheRule({
     // Not a folder with a blank (rm would take two), a `$` or a backquote, as the other rm -rf repairs.
     const home = corepackHome(c);
     const fix = !/[\s$`]/.test(home) ? appendRepair(c.model, c.instr, `rm -rf ${home}`) : undefined;
-    const early = c.instr.run!.commands.filter((x) => removedPaths([x]).some((r) => pathCovers(removalPath(c.instr, x, r), home, { dir: homeOf(c.instr, c.cmd) })));
+    const early = c.instr.run!.commands.filter((x) => removedPaths([x], c.instr).some((r) => pathCovers(removalPath(c.instr, x, r), home, { dir: homeOf(c.instr, c.cmd) })));
     const moved = early.map((x) => removeCommandFromRun(c.model, c.instr, x));
     return fix && moved.every((e) => e !== undefined) ? { ...fix, edits: [...moved, ...fix.edits] } : undefined;
   },
