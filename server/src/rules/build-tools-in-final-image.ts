@@ -23,6 +23,7 @@ import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { estimateBaseImage, formatBytes, parseImageReference, slimVariant, smallerAlternatives } from '../sizes';
 import { estimateAptInstall, OFFICIAL_BASE_PACKAGES } from '../sizes/apt';
 import { aptBasis, aptStateBefore } from '../core/imageEstimate';
+import { parseTag, windowsTag } from '../sizes/tags';
 import { apkAddPackages, keptGroup } from './apk-virtual-not-deleted';
 import { countedSlim } from './base-image-not-slim';
 import { installsRecommends } from './apt-recommends';
@@ -191,9 +192,11 @@ function jreFor(image: string): string | undefined {
   const ref = parseImageReference(image);
   const tag = ref?.tag ?? '';
   const m = /(?:temurin|jdk|openjdk|corretto)-?(\d{1,2})\b/.exec(tag) ?? (ref && ['eclipse-temurin', 'openjdk', 'amazoncorretto'].includes(ref.name) ? /^(\d{1,2})\b/.exec(tag) : null);
-  const windows = /(?:windowsservercore|nanoserver)[-\w]*$/.exec(tag)?.[0];
+  const t = parseTag(ref?.name ?? '', tag);
+  const alpine = t.kind === 'alpine' ? t.distro ?? 'alpine' : undefined;
+  const windows = windowsTag(t.distro ?? '') ? t.distro : undefined;
   if (windows && otherVendor(image)) return undefined;
-  const distro = otherVendor(image) ? /alpine/.exec(tag)?.[0] : windows ?? /-((?:alpine|focal|jammy|noble|resolute|ubi\d+-minimal)(?:-[\d.]+)?)$/.exec(tag)?.[1];
+  const distro = otherVendor(image) ? alpine && 'alpine' : windows ?? alpine ?? /^(focal|jammy|noble|resolute|ubi\d+-minimal)$/.exec(t.distro ?? '')?.[0];
   return m ? `eclipse-temurin:${m[1]}-jre${distro ? `-${distro}` : ''}` : undefined;
 }
 

@@ -17,7 +17,7 @@ import { BASE_IMAGE_ROWS } from './base-images.generated';
 import { parseImageReference, type ImageReference } from './reference';
 import {
   ARCH_NAMESPACES, DEBIAN_RELEASES, UBUNTU_RELEASES, composeTag, compareVersions, isVersionPrefix, normalizePlatform,
-  parseTag, type Kind, type TagInfo,
+  parseTag, windowsTag, type Kind, type TagInfo,
 } from './tags';
 import type { BaseImageRow } from './types';
 
@@ -366,7 +366,7 @@ export function createSizeModel(rows: readonly BaseImageRow[]): SizeModel {
   function estimateOfficial(reference: string, familiar: string, image: string, tagText: string | undefined, platform: string, digestOnly: boolean): BaseImageEstimate | undefined {
     const list = rowsFor(image);
     // The table has no Windows images, and they weigh gigabytes: no basis for a figure.
-    if (!list || platform.startsWith('windows/') || /windowsservercore|nanoserver|ltsc\d/i.test(tagText ?? '')) return undefined;
+    if (!list || platform.startsWith('windows/') || windowsTag(tagText ?? '')) return undefined;
     const q = parseTag(image, tagText ?? 'latest');
     const candidates = candidatesFor(image, q, platform, list);
     if (candidates.length === 0) return undefined;
