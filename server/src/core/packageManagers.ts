@@ -816,16 +816,15 @@ export function windowsBase(instr: Instr): boolean {
 
 /**
  * True for a Windows image as Microsoft publishes them: Windows itself (mcr.microsoft.com/windows
- * and windows/*, also in a mirror keeping that path; microsoft/windowsservercore and nanoserver on
- * Docker Hub), a repository with Windows tags only (.NET Framework's, whose `:4.8.1` names no
- * Windows; IIS's, Business Central's), a Windows tag (windowsTag), or a windows/ platform. Not
- * "windows" elsewhere in a name: dockurr/windows runs Windows in QEMU on Debian.
+ * and windows/*, in any registry; microsoft/windowsservercore and nanoserver on Docker Hub), a
+ * repository with Windows tags only (.NET Framework's, whose `:4.8.1` names no Windows; IIS's,
+ * Business Central's), a Windows tag (windowsTag), or a windows/ platform. Not "windows"
+ * elsewhere in a name: dockurr/windows runs Windows in QEMU on Debian.
  */
 export function windowsImage(image: string, platform: string | undefined): boolean {
   const repository = imageRepository(image) ?? '';
   const tag = /:([^/:@]*)(?:@|$)/.exec(image)?.[1] ?? '';
-  return /^windows(?:\/|$)|(?:^|\/)windows\/(?:servercore|nanoserver|server)(?:\/|$)|^microsoft\/(?:windowsservercore|nanoserver|dotnet-framework|iis)$/.test(repository)
-    || /^mcr\.microsoft\.com\/(?:dotnet\/framework|businesscentral)\b/i.test(image) || windowsTag(tag) || /^windows\//i.test(platform ?? '');
+  return /^(windows|dotnet\/framework|businesscentral)(\/|$)|^microsoft\/(windowsservercore|nanoserver|dotnet-framework|iis)$/.test(repository) || windowsTag(tag) || /^windows\//i.test(platform ?? '');
 }
 
 /**
@@ -853,17 +852,18 @@ const ON_WINDOWS: Record<string, [windows: string, linux: string]> = {
 };
 
 /**
- * What a removal of cmd (rd, rmdir, del /s, erase /s) or PowerShell (Remove-Item, its aliases)
- * takes on a Windows base, as the rules read folders: each ON_WINDOWS folder at or below an
- * operand, as written there and as on Linux (`rd /s /q %LocalAppData%` takes
- * %LocalAppData%\\npm-cache and ~/.npm). Operands are read from the RUN's text: the scanner takes
- * `\\` for an escape, which neither shell does.
+ * What a removal of cmd (rd, rmdir, del /s, erase /s) or PowerShell (Remove-Item, ri, rm) takes on
+ * a Windows base, as the rules read folders: each ON_WINDOWS folder at or below an operand, as
+ * written there and as on Linux (`rd /s /q %LocalAppData%` takes %LocalAppData%\npm-cache and
+ * ~/.npm). del and erase take files only: without /s, those in subfolders stay. Operands are read
+ * from the RUN's text (the scanner takes `\` for an escape, which neither shell does), with
+ * %X%, $env:X and ${env:X} alike (not C:\Users\<user>: the user decides it).
  */
 function windowsRemovals(instr: Instr, c: ShellCommand): string[] {
   const name = programName(c).toLowerCase();
   const args = programArgs(c);
-  if (!/^(rd|rmdir|remove-item|ri|rm|del|erase)$/.test(name) || (/^(del|erase)$/.test(name) && !args.some((w) => /^(\/s|-r\w*)$/i.test(w.value))) || !windowsBase(instr)) return [];
-  const read = (p: string) => p.toLowerCase().replace(/["']/g, '').replace(/\$\{?env:(\w+)\}?/g, '%$1%').replace(/[\\/]+/g, '/').replace(/^%userprofile%\/appdata\/local(?=\/|$)/, '%localappdata%');
+  if (!/^(r[dim]|rmdir|remove-item|del|erase)$/.test(name) || (/^[de]/.test(name) && !args.some((w) => /^\/s$/i.test(w.value))) || !windowsBase(instr)) return [];
+  const read = (p: string) => p.toLowerCase().replace(/["'%{}$]|env:/g, '').replace(/[\\/]+/g, '/').replace(/^userprofile\/appdata\/local(?=\/|$)/, 'localappdata');
   return args.flatMap((w) => Object.values(ON_WINDOWS).filter(([folder]) => pathCovers(read(instr.run!.text.slice(w.start, w.end)), read(folder))).flat());
 }
 

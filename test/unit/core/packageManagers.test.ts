@@ -259,7 +259,7 @@ describe('package-manager helpers', () => {
       'mcr.microsoft.com/dotnet/sdk:8.0-nanoserver-ltsc2022', 'mcr.microsoft.com/dotnet/aspnet:8.0-windowsservercore-ltsc2019',
       'python:3.12-windowsservercore-1809', 'golang:1.23-nanoserver',
       // Docker Hub's older names, a mirror keeping Microsoft's path, a long-term release in the tag.
-      'microsoft/windowsservercore', 'microsoft/nanoserver:1809', 'registry.example.com/mirror/windows/servercore:ltsc2022', 'myorg/build-agent:2.1-ltsc2022',
+      'microsoft/windowsservercore', 'microsoft/nanoserver:1809', 'registry.example.com/windows/servercore:ltsc2022', 'myorg/build-agent:2.1-ltsc2022',
       // A windows/ platform picks the Windows image of a multi-platform tag.
       '--platform=windows/amd64 mcr.microsoft.com/dotnet/sdk:8.0',
     ]) assert.ok(windows(from), from);
