@@ -8,6 +8,7 @@ import { buildModel, finalStage, type DockerfileModel, type Instr, type Stage } 
 import { keepsOtherReading } from './parse';
 import { keepsInnerScripts, type InnerScriptPlace } from './innerScript';
 import { familyFindings, type FamilyCache } from './families';
+import { shownText } from './shell';
 import type { AnalysisEnvironment } from './environment';
 import type { Finding, Fix, Range, Severity } from './types';
 import type { Instruction } from 'dockerfile-ast';
@@ -144,7 +145,8 @@ function analyzeImage(text: string, env: AnalysisEnvironment, settings: Analysis
       if (r.onlyIfCarried && !carried) continue;
       const inFinalImage = rule.scope === 'always' || !stage || stage.layersInFinal || carried !== undefined;
       if (!inFinalImage && settings.finalStageOnly) continue;
-      let message = r.message;
+      // A folder a rule names may hold a `$` kept as text, marked inside the analysis (LITERAL_DOLLAR).
+      let message = shownText(r.message);
       let severity: Severity = configured ?? rule.severity;
       if (carried && stage) {
         message += ` Stage ${stageLabel(stage.index, stage.name)} does not reach the final image, but ${carriedText(carried)}.`;

@@ -6,7 +6,7 @@ import { cacheMountTargets, commandRange, hasFlag, insertAfterWord, isPipCachePu
 import { runInstructions, type Instr, type RunScript } from '../core/model';
 import { findingCommand, heldFolder, homeOf, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
-import { shownText, type ShellCommand } from '../core/shell';
+import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = "pip's cache holds a copy of every wheel it downloaded or built: roughly the installed packages' download size again";
@@ -57,7 +57,7 @@ export const rule: Rule = {
         out.push({
           range: commandRange(model, run, cmd),
           instr,
-          message: `${fills.command === 'install' ? 'pip keeps its download cache' : `pip ${fills.command} keeps its cache`} (${shownText(written)}) in this layer: ${basis}. Add --no-cache-dir.`,
+          message: `${fills.command === 'install' ? 'pip keeps its download cache' : `pip ${fills.command} keeps its cache`} (${written}) in this layer: ${basis}. Add --no-cache-dir.`,
           saving: { basis },
           // The folder pip caches in, for a COPY --from that carries it into the final image.
           holds: heldFolder(instr, namedPath(instr, cmd, written)),

@@ -10,7 +10,7 @@
 import { hasFlag } from '../core/commands';
 import { appendRepair, cacheRule, defaultFolder, homePath, pipCacheDir, pipCacheFolder, pipCacheOff, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
-import { programName, shownText } from '../core/shell';
+import { programName } from '../core/shell';
 
 const BASIS = "pip's wheel cache (a copy of every downloaded wheel: roughly the packages' download size again) plus pipenv's own cache; not yet measured by our bench";
 /** With pip's cache off: what its lock resolution downloads. */
@@ -39,7 +39,7 @@ export const rule = cacheRule({
   cacheHandled: (handled, c) => (pipOff(c) && !!subcommandOf(c.cmd, /^pipenv$/, ['sync'])) || (handled(c.env('PIPENV_CACHE_DIR') ?? '~/.cache/pipenv') && (handled(pipCacheDir(c.instr, c.cmd)) || pipOff(c))),
   message: (c) => {
     const off = pipOff(c);
-    return `pipenv leaves its cache${off ? '' : " and pip's"} in this layer: ${off ? OWN : BASIS}. Remove ${defaultFolder(c.instr, 'pipenv', '~/.cache/pipenv') ?? "pipenv's cache"}${off ? '' : ` and ${shownText(pipCacheDir(c.instr, c.cmd))}`} in the same RUN (or use a cache mount).`;
+    return `pipenv leaves its cache${off ? '' : " and pip's"} in this layer: ${off ? OWN : BASIS}. Remove ${defaultFolder(c.instr, 'pipenv', '~/.cache/pipenv') ?? "pipenv's cache"}${off ? '' : ` and ${pipCacheDir(c.instr, c.cmd)}`} in the same RUN (or use a cache mount).`;
   },
   saving: (c) => ({ basis: pipOff(c) ? OWN : BASIS }),
   repair: ({ model, instr, cmd, env }) => {
