@@ -109,7 +109,7 @@ function laterCleanups(instr: Instr, run: RunScript, cacheDir: (c: ShellCommand)
   commands.forEach((c, at) => {
     if (background.has(c)) return;
     if (isPipCachePurge(c)) lastPurge.set(normalizeCachePath(cacheDir(c), home(c)), at);
-    for (const path of removedPaths([c])) removed.push({ at, path: removalPath(instr, c, path) });
+    for (const path of removedPaths([c], instr)) removed.push({ at, path: removalPath(instr, c, path) });
   });
   const lastCovering = new Map<string, number>();
   return {
