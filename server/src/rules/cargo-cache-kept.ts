@@ -2,14 +2,15 @@
  * cargo-cache-kept: `cargo build` / `cargo install` in a stage whose layers form the final image
  * leave the crate registry ($CARGO_HOME/registry: index, .crate archives and their sources) and,
  * for `cargo build` and `cargo install --path`, the whole build directory (target/: every dependency compiled, incremental
- * data) in the image. Builder stages are not reported: that is where these belong (but on a Windows
- * base when the final image copies / out of them: heldFolder). A RUN that removes
+ * data) in the image. Builder stages are reported only when the final image copies them out (the
+ * whole file system, or CARGO_HOME after a cargo install; on a Windows base only /: heldFolder). A RUN that removes
  * target/ or the build's profile folder leaves only the registry; one that removes its deps/ or build/
  * is told what it removed, and that the rest depends on the crates (test/bench/measure/manual-cargo-target.md).
  */
 import { lastOwnCommand } from '../core/commands';
 import { appendRepair, baseImageOf, cacheRule, envFor, flagValue, homeOf, imageRepository, posixShell, subcommandOf, type CacheCommandContext } from '../core/packageManagers';
 import { programArgs } from '../core/shell';
+import { namedPath } from '../core/paths';
 import { CARGO_TARGET_EXAMPLE as EX, formatBytes } from '../sizes';
 
 const REGISTRY = 'the crate registry (index, .crate archives and unpacked sources)';
@@ -61,12 +62,15 @@ for (const part of ['', '/index', '/cache', '/src']) REGISTRY_TESTS[part] = (p) 
  * The registry's folders that stay: none when the registry goes whole, else those no removal or mount takes (`rm -rf $CARGO_HOME/registry/cache $CARGO_HOME/registry/src` leaves index).
  * It is in CARGO_HOME: the official rust image's ENV sets /usr/local/cargo, where ~/.cargo is none; an image unknown here may be built on it.
  */
-function registryLeft(handled: (dir: string) => boolean, { instr, env, pathsSome }: CacheCommandContext): string[] {
-  const set = env('CARGO_HOME');
-  const homes = set !== undefined ? [set] : imageRepository(baseImageOf(instr)) === 'rust' ? ['/usr/local/cargo'] : ['~/.cargo', '/usr/local/cargo'];
-  const covers = (part: string) => homes.some((home) => handled(`${home}/registry${part}`)) || pathsSome?.(REGISTRY_TESTS[part]) === true;
+function registryLeft(handled: (dir: string) => boolean, c: CacheCommandContext): string[] {
+  const home = cargoHome(c);
+  const homes = home !== undefined ? [home] : ['~/.cargo', '/usr/local/cargo'];
+  const covers = (part: string) => homes.some((home) => handled(`${home}/registry${part}`)) || c.pathsSome?.(REGISTRY_TESTS[part]) === true;
   return covers('') ? [] : Object.keys(PARTS).filter((part) => !covers(`/${part}`));
 }
+
+/** CARGO_HOME where it is known: set, or the official rust image's. */
+const cargoHome = ({ instr, env }: CacheCommandContext) => env('CARGO_HOME') ?? (imageRepository(baseImageOf(instr)) === 'rust' ? '/usr/local/cargo' : undefined);
 
 /**
  * The folders of a profile's output a RUN may remove on their own: the compiled dependencies, the
@@ -185,6 +189,11 @@ export const rule = cacheRule({
   fills: cargoFills,
   cleans: () => false,
   cacheHandled: (handled, c) => (registryLeft(handled, c).length === 0 && (installs(c.instr, c.cmd) || !targetLeft(handled, c))) || reportedByBuild(c),
+  // The registry where only it stays and CARGO_HOME is known; else / (target/ is elsewhere): only a copy of the whole file system is known to carry both.
+  holds: (c) => {
+    const home = cargoHome(c);
+    return (home !== undefined && registryOnly(c) && namedPath(c.instr, c.cmd, `${home}/registry`)) || '/';
+  },
   message: (c) => {
     const install = registryOnly(c);
     const registry = registryStays(c)?.name;

@@ -1,11 +1,12 @@
 /**
  * gradle-cache-kept: Gradle in a stage whose layers form the final image leaves its user home
  * (~/.gradle: caches/ with every dependency and transformed jar, wrapper/ with the downloaded
- * Gradle distribution) in the image. Builder stages are not reported, but on a Windows base when the
- * final image copies / out of them (heldFolder).
+ * Gradle distribution) in the image. Builder stages are reported only when the final image copies
+ * that home out of them (on a Windows base, only /: heldFolder).
  */
 import { appendRepair, cacheRule, defaultFolder, flagValue, homePath, programWord, startedInImage, usedLaterInImage } from '../core/packageManagers';
 import type { ShellCommand } from '../core/shell';
+import { namedPath } from '../core/paths';
 import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
 const BASIS = "Gradle's caches/ (dependencies, transformed jars, build script classes) and wrapper/ (a whole Gradle distribution for ./gradlew); their size depends on the project, not yet measured by our bench";
@@ -42,6 +43,7 @@ export const rule = cacheRule({
   },
   // The mount goes on the Gradle home of the user the RUN runs as (root's only for root).
   // A cache mount holds the caches only during its RUN: not for a container that starts Gradle.
+  holds: ({ instr, cmd, env }) => namedPath(instr, cmd, userHome(cmd, env) ?? '~/.gradle'),
   message: ({ model, instr, cmd, env }) =>
     `Gradle leaves its caches in the final image: ${BASIS}. ` +
     (model && startedInImage(model, instr, PROGRAMS)

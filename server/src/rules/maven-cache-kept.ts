@@ -1,11 +1,12 @@
 /**
  * maven-cache-kept: Maven in a stage whose layers form the final image leaves its local
  * repository (~/.m2/repository: every plugin and dependency jar it downloaded) in the image.
- * Builder stages are not reported, but on a Windows base when the final image copies / out of them
- * (heldFolder).
+ * Builder stages are reported only when the final image copies that repository out of them (on a
+ * Windows base, only /: heldFolder).
  */
 import { appendRepair, cacheRule, defaultFolder, programWord, homePath, startedInImage, usedLaterInImage } from '../core/packageManagers';
 import { programArgs, type ShellCommand } from '../core/shell';
+import { namedPath } from '../core/paths';
 import { runArgs, runProgram, shellScriptWord } from '../core/innerScript';
 
 const BASIS = "Maven's local repository holds every plugin and dependency jar of the build; its size depends on the project, not yet measured by our bench";
@@ -49,6 +50,7 @@ export const rule = cacheRule({
   cacheHandled: (handled, { cmd, env }) => handled(repoLocal(cmd, env) ?? '~/.m2/repository'),
   // The mount goes on the user's ~/.m2 (root's only when the RUN runs as root), or on -Dmaven.repo.local.
   // A cache mount holds the repository only during its RUN: not for a container that starts Maven.
+  holds: ({ instr, cmd, env }) => namedPath(instr, cmd, repoLocal(cmd, env) ?? '~/.m2/repository'),
   message: ({ model, instr, cmd, env }) =>
     `Maven leaves its local repository in the final image: ${BASIS}. ` +
     (model && startedInImage(model, instr, PROGRAMS)

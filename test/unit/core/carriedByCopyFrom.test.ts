@@ -250,3 +250,42 @@ describe('a Windows builder stage copied whole', () => {
     assert.deepEqual(found('mcr.microsoft.com/windows/servercore:ltsc2022', '', 'COPY --from=build C:/app/app.exe C:/app.exe'), ['pip-cache-kept hint', 'npm-cache-kept hint']);
   });
 });
+
+describe('Gradle and Maven in a Linux builder stage copied whole', () => {
+  // They held no folder, so a builder stage said nothing even when the final image copied its whole
+  // file system or the home holding ~/.gradle and ~/.m2 (failed before).
+  const found = (run: string, copy: string) =>
+    analyze(`FROM eclipse-temurin:21-jdk AS build\nWORKDIR /app\nCOPY . .\nRUN ${run}\nFROM eclipse-temurin:21-jre\n${copy}\n`, { context: {} })
+      .findings.filter((f) => /^(gradle|maven)-cache-kept$/.test(f.ruleId))
+      .map((f) => `${f.ruleId} ${f.severity} ${/line 6 copies \/\S* from it\.$/.test(f.message) ? 'carried' : f.message}`);
+
+  it('reports their caches as carried by a copy of / or of the home', () => {
+    for (const copy of ['COPY --from=build / /', 'COPY --from=build /root /root']) {
+      assert.deepEqual(found('./gradlew build && mvn package', copy), ['gradle-cache-kept warning carried', 'maven-cache-kept warning carried'], copy);
+    }
+    assert.deepEqual(found('gradle build -g /opt/gradle && mvn package -Dmaven.repo.local=/opt/m2', 'COPY --from=build /opt /opt'), ['gradle-cache-kept warning carried', 'maven-cache-kept warning carried'], 'the folders the command names');
+  });
+
+  it('says nothing for a copy of the jar', () => {
+    assert.deepEqual(found('./gradlew build && mvn package', 'COPY --from=build /app/build/libs/app.jar /app.jar'), []);
+  });
+});
+
+describe('cargo in a Linux builder stage copied whole', () => {
+  // cargo-cache-kept held no folder: nothing was said of a builder whose registry (and target/) the
+  // final image got with its whole file system, or with CARGO_HOME after a cargo install (failed before).
+  const found = (run: string, copy: string) =>
+    analyze(`FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN ${run}\nFROM debian:bookworm-slim\n${copy}\n`, { context: {} })
+      .findings.filter((f) => f.ruleId === 'cargo-cache-kept')
+      .map((f) => `${f.severity} ${/line 6 copies \/\S* from it\.$/.test(f.message) ? 'carried' : f.message}`);
+
+  it('reports the registry and target/ as carried by a copy of /, the registry of a cargo install by a copy of CARGO_HOME', () => {
+    assert.deepEqual(found('cargo build --release', 'COPY --from=build / /'), ['warning carried']);
+    assert.deepEqual(found('cargo install ripgrep', 'COPY --from=build /usr/local/cargo /usr/local/cargo'), ['warning carried']);
+  });
+
+  it('says nothing for a copy of the binary, nor of the app folder where only target/ is (the registry is elsewhere)', () => {
+    assert.deepEqual(found('cargo build --release', 'COPY --from=build /app/target/release/app /app'), []);
+    assert.deepEqual(found('cargo install ripgrep', 'COPY --from=build /usr/local/cargo/bin/rg /usr/local/bin/rg'), []);
+  });
+});
