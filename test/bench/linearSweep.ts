@@ -43,6 +43,27 @@ const lines = (from: string, cmd: (i: number) => string) => (n: number) => `FROM
 /** n instructions in one stage. */
 const instrs = (from: string, instr: (i: number) => string, tail = '') => (n: number) => `FROM ${from}\nWORKDIR /app\n${range(n).map((i) => instr(i) + '\n').join('')}${tail}`;
 
+/** Installs told their cache folder (`d`) on the command line or in front of it, with their base image. */
+const OWN_CACHE: Record<string, [string, (d: string, i: number) => string]> = {
+  pip: ['python:3.12', (d, i) => `pip install --cache-dir ${d} a${i}`],
+  uv: ['python:3.12', (d, i) => `uv pip install --cache-dir ${d} a${i}`],
+  npm: ['node:22-slim', (d, i) => `npm install --cache ${d} p${i}`],
+  yarn: ['node:22-slim', (d, i) => `yarn add --cache-folder ${d} p${i}`],
+  pnpm: ['node:22-slim', (d, i) => `pnpm add --store-dir ${d} p${i}`],
+  poetry: ['python:3.12', (d) => `POETRY_CACHE_DIR=${d} poetry install`],
+  pipenv: ['python:3.12', (d) => `PIPENV_CACHE_DIR=${d} pipenv install`],
+  go: ['golang:1.22', (d) => `GOCACHE=${d} go build ./...`],
+  cargo: ['rust:1.83', (d) => `CARGO_HOME=${d} cargo install x`],
+  composer: ['php:8.3-cli', (d) => `COMPOSER_CACHE_DIR=${d} composer install`],
+  bun: ['oven/bun:1', (d) => `BUN_INSTALL_CACHE_DIR=${d} bun install`],
+  apk: ['alpine:3.21', (d, i) => `apk add --cache-dir ${d} p${i}`],
+  conda: ['debian:bookworm', (d, i) => `CONDA_PKGS_DIRS=${d} conda install -y a${i}`],
+  gradle: ['gradle:8', (d) => `gradle -g ${d} build`],
+  maven: ['maven:3', (d) => `mvn -Dmaven.repo.local=${d} package`],
+  dnf: ['fedora:40', (d, i) => `dnf install -y --setopt=cachedir=${d} a${i}`],
+  bundler: ['ruby:3.3', (d) => `BUNDLE_CACHE_PATH=${d} bundle install`],
+};
+
 const KINDS: Record<string, (i: number) => string> = {
   apt: (i) => `apt-get update && apt-get install -y curl p${i} && apt-get clean && rm -rf /var/lib/apt/lists/*`,
   aptInstall: (i) => `apt-get install -y p${i}`,
@@ -90,6 +111,11 @@ const BASE: Record<string, string> = { apk: 'alpine:3.21', apkVirtual: 'python:3
 export const SHAPES: Shape[] = [
   // About 600 commands at n: n / the commands of one.
   ...Object.entries(KINDS).map(([kind, cmd]) => ({ name: `run:${kind}`, n: Math.round(600 / cmd(1).split(/&&|;/).length / 10) * 10, make: chain(BASE[kind] ?? 'debian:bookworm', cmd) })),
+  // Each install with a cache folder of its own (written out, or in a variable), then a removal of another folder.
+  ...Object.entries(OWN_CACHE).flatMap(([kind, [from, cmd]]) => [
+    { name: `run:${kind}Dir`, n: 300, make: chain(from, (i) => `${cmd(`/c/${i}`, i)} && rm -rf /tmp/x${i}`) },
+    { name: `run:${kind}DirVar`, n: 200, make: chain(from, (i) => `D=/c/${i}; ${cmd('$D', i)} && rm -rf /tmp/x${i}`) },
+  ]),
   { name: 'run:mixed', n: 500, make: chain('debian:bookworm', mixed) },
   { name: 'run:mixed-continued', n: 400, make: lines('debian:bookworm', mixed) },
   { name: 'run:heredoc', n: 500, make: (n) => `FROM debian:bookworm\nRUN <<EOF\n${range(n).map((i) => mixed(i) + '\n').join('')}EOF\n` },

@@ -150,6 +150,30 @@ export function pathCovers(handled: string, dir: string, homes: { handled?: stri
 }
 
 /**
+ * Where the last of `paths` (in the order they run) that covers a folder ({@link pathCovers}; `~`
+ * in them is `home`) is: its `at`, -1 for none. Filed by their text before any wildcard, only
+ * those whose text starts the folder's are tested: a test of every path per folder was quadratic
+ * in a RUN whose installs each name a cache folder of their own (`--cache-dir /c/1 ... /c/900`).
+ */
+export function lastCovering(paths: readonly { at: number; path: string }[], home?: string): (dir: string, dirHome?: string) => number {
+  const byStart = new Map<string, Map<string, number>>();
+  for (const { at, path } of paths) {
+    const h = normalizeCachePath(path, home);
+    const g = h.search(/[*?[]/);
+    const start = g < 0 ? h : h.slice(0, g);
+    if (!byStart.has(start)) byStart.set(start, new Map());
+    // The same path again: its last place.
+    byStart.get(start)!.set(path, at);
+  }
+  return (dir, dirHome) => {
+    const d = normalizeCachePath(dir, dirHome);
+    let last = -1;
+    for (let i = 0; i <= d.length; i++) for (const [path, at] of byStart.get(d.slice(0, i)) ?? []) if (at > last && pathCovers(path, dir, { handled: home, dir: dirHome })) last = at;
+    return last;
+  };
+}
+
+/**
  * A shell pattern as a RegExp over a whole path: `*` and `?` stay within one name, as in pathname
  * expansion, and `[...]` is a class (`[!...]` negated); a `[` that no `]` closes is itself.
  */
@@ -182,7 +206,7 @@ export function removesPathAfter(run: RunScript, cmd: ShellCommand, ...dirs: str
  * take it as its contents do (`rm /var/cache/apk/*.tar.gz`, `rm -rf /var/lib/apt/lists/*_*`), not
  * one that leaves some (`lists/*.lz4` leaves the InRelease files).
  */
-const INDEX_FILES: Record<string, string[]> = {
+export const INDEX_FILES: Record<string, string[]> = {
   '/var/cache/apk': ['APKINDEX.2c4ac24e.tar.gz'],
   '/var/lib/apt/lists': ['deb.debian.org_debian_dists_bookworm_InRelease', 'deb.debian.org_debian_dists_bookworm_main_binary-amd64_Packages.lz4', 'archive.ubuntu.com_ubuntu_dists_noble_InRelease', 'security.ubuntu.com_ubuntu_dists_noble-security_main_binary-amd64_Packages.lz4'],
 };

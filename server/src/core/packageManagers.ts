@@ -8,7 +8,7 @@
  * one `npm ci` fills after `USER node` (/home/node/.npm). Where that home is not known, `~` stays
  * and only a removal written with `~` or `$HOME` counts.
  */
-import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, isPipCacheDir, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, INDEX_FILES, isPipCacheDir, lastCovering, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
 import { buildModel, envBefore, instructionAt, rootStage, stageArgs, stageEnvs, substituteArgs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { expansionText, inlineAssignments, npxCall, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -125,6 +125,9 @@ export function yarnCacheFolderSet(env: EnvLookup): string | undefined {
  */
 export function removesAfter(instr: Instr, cmd: ShellCommand, dir: string): boolean {
   const run = instr.run!;
+  // A folder other than an index folder (whose files an rm may take one by one) is looked up by
+  // path in what the RUN removes, read both ways: a walk per folder asked was quadratic.
+  if (!(dir in INDEX_FILES)) return laterCovers(removalsIn(instr, 'both'), ranIndex(run, cmd), dir, {});
   if (removesPathAfter(run, cmd, dir)) return true;
   // Only these rms are read with the environment, which is not cached with the RUN (an ENV above may change).
   for (let c = firstRanAfter(run, cmd, variableRm, variableRm); c; c = firstRanAfter(run, c, variableRm, variableRm)) {
@@ -151,58 +154,65 @@ export function removedPaths(commands: ShellCommand[], instr?: Instr): string[] 
 }
 
 /**
- * `removedPaths(ranAfter(run, cmd))`: the rm operands of what the RUN runs after `cmd`, in order.
- * The RUN's operands are listed once with their places: a walk over the rest of the RUN per
- * command was quadratic.
+ * What the RUN of `instr` removes (not in the background: the layer may be committed before that
+ * ends), in the order it runs (`at`, the command's index), read once per RUN of a model (an ENV
+ * above may change a variable) and `reading`: `own`, its own commands (RunScript.commands, which
+ * the cache rules read), each operand (cmd's and PowerShell's too: {@link removedPaths}) as the
+ * rm's shell reads it ({@link removalPath}); `ran`, the commands it runs (ranCommands), an operand
+ * with a `$` read so, the others as written; `both`, those, each operand as written and, in an rm
+ * with variables, also as read.
  */
-export function removedPathsAfter(run: RunScript, cmd: ShellCommand): { removals: Removals; from: number } {
-  let removals = rmsByRun.get(run);
-  // A removal run in the background is none: the layer may be committed before it ends.
-  if (!removals) rmsByRun.set(run, (removals = removalsOf(ranCommands(run), run, (path) => (path.includes('$') ? null : path))));
-  const at = ranIndex(run, cmd);
-  let [lo, hi] = [0, removals.rms.length];
-  while (lo < hi) {
-    const mid = (lo + hi) >> 1;
-    if (removals.rms[mid].at <= at) lo = mid + 1;
-    else hi = mid;
+export function removalsIn(instr: Instr, reading: 'own' | 'ran' | 'both'): Removals {
+  const run = instr.run!;
+  const readings = removalsByInstr.get(instr) ?? removalsByInstr.set(instr, new Map()).get(instr)!;
+  let removals = readings.get(reading);
+  if (!removals) {
+    const read = (path: string, rm: ShellCommand) =>
+      reading === 'own' ? [removalPath(instr, rm, path)] : reading === 'ran' ? [path.includes('$') ? removalPath(instr, rm, path) : path] : [path, variableRm(rm) ? removalPath(instr, rm, path) : path];
+    const rms = (reading === 'own' ? run.commands : ranCommands(run)).flatMap((c, at) => (ranInBackground(run).has(c) ? [] : removedPaths([c], reading === 'own' ? instr : undefined).flatMap((path) => read(path, c).map((p) => ({ at, path: p })))));
+    readings.set(reading, (removals = { rms, known: new Map(), covering: new Map() }));
   }
-  return { removals, from: lo };
+  return removals;
 }
 
-const rmsByRun = new WeakMap<RunScript, Removals>();
+const removalsByInstr = new WeakMap<Instr, Map<string, Removals>>();
 
 /**
- * A RUN's removed paths in the order they run, for {@link laterPasses}: `fixed`, the path as every
- * command that asks reads it (null when that depends on the asking command); `variable`, the indexes
- * of those that do; `known`, laterPasses' answers per question.
+ * A RUN's removed paths as {@link removalsIn} reads them: `known`, {@link laterPasses}' answers per
+ * question; `covering`, {@link laterCovers}' index per home `~` is in them.
  */
 export interface Removals {
-  rms: { at: number; path: string; fixed: string | null }[];
-  variable: number[];
+  rms: { at: number; path: string }[];
   known: Map<unknown, number>;
-}
-
-/** The removals of `commands` (not those run in the background: the layer may be committed before they end), `fixed` by `fix`. */
-function removalsOf(commands: readonly ShellCommand[], run: RunScript, fix: (path: string, rm: ShellCommand) => string | null, instr?: Instr): Removals {
-  const rms = commands.flatMap((c, at) => (ranInBackground(run).has(c) ? [] : removedPaths([c], instr).map((path) => ({ at, path, fixed: fix(path, c) }))));
-  return { rms, variable: rms.flatMap((r, j) => (r.fixed === null ? [j] : [])), known: new Map() };
+  covering: Map<string | undefined, (dir: string, home?: string) => number>;
 }
 
 /**
- * Whether one of the removals from index `from` on passes `yes`: those with a `fixed` path once per
- * RUN and `key` (the question: a folder, a test), keeping the last that passes; the others one by
- * one, as `vary` reads them for the asking command. Asked for every install of a RUN, reading every
- * later removal each time was quadratic (one RUN of 2,000 and 6,000 mixed commands: cargo-cache-kept
- * 309 and 2,556 ms of CPU, go-build-cache-kept 169 and 1,075, most of it normalizing paths).
+ * Whether a removal after the command at `after` passes `yes`, worked out once per RUN and `key`
+ * (the question: a test): where the last that passes is. Asked for every install of a RUN, reading
+ * every later removal each time was quadratic (one RUN of 2,000 and 6,000 mixed commands:
+ * cargo-cache-kept 309 and 2,556 ms of CPU, go-build-cache-kept 169 and 1,075, most of it
+ * normalizing paths).
  */
-export function laterPasses({ rms, variable, known }: Removals, from: number, key: unknown, yes: (path: string) => boolean, vary: (r: Removals['rms'][number]) => string): boolean {
+export function laterPasses({ rms, known }: Removals, after: number, key: unknown, yes: (path: string) => boolean): boolean {
   let last = known.get(key);
   if (last === undefined) {
-    last = -1;
-    for (let j = rms.length - 1; j >= 0 && last < 0; j--) if (rms[j].fixed !== null && yes(rms[j].fixed!)) last = j;
-    known.set(key, last);
+    let j = rms.length - 1;
+    while (j >= 0 && !yes(rms[j].path)) j--;
+    known.set(key, (last = j < 0 ? -1 : rms[j].at));
   }
-  return last >= from || variable.some((j) => j >= from && yes(vary(rms[j])));
+  return last > after;
+}
+
+/**
+ * Whether a removal after the command at `after` covers `dir` ({@link pathCovers} with `homes`),
+ * looked up in an index ({@link lastCovering}): a test of every removal per folder was quadratic in
+ * a RUN whose installs each name a cache folder of their own.
+ */
+export function laterCovers({ rms, covering }: Removals, after: number, dir: string, homes: { handled?: string; dir?: string }): boolean {
+  let index = covering.get(homes.handled);
+  if (!index) covering.set(homes.handled, (index = lastCovering(rms, homes.handled)));
+  return index(dir, homes.dir) > after;
 }
 
 /** Expands `$NAME`, `${NAME}` and `${NAME:-word}` (`${NAME-word}`) with `env` where NAME is known (HOME stays: paths treat it as `~`). */
@@ -1087,11 +1097,6 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // command is read once per RUN (the last cleaning command, the rm operands with their
           // places), not by a walk over the rest of the RUN per command: that was quadratic.
           let cleans: { at: number; home: string | undefined }[] | undefined;
-          // `fixed`: the path as the rm's shell reads it (removalPath), the same for every install:
-          // worked out once per RUN.
-          let removals: Removals | undefined;
-          /** The first of `rms` after the command at k (they are in command order, and k only grows). */
-          let firstAfter = 0;
           // The RUN's findings by cache folder, with the commands each stands for (see perCommand).
           let once: Map<string, { finding: RawFinding; seen: CacheCommandContext[]; message: string }> | undefined;
           for (let k = 0; k < run.commands.length; k++) {
@@ -1109,18 +1114,12 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             if (!spec.cleansNothing?.(c)) for (let i = cleans.length - 1; i >= 0 && cleans[i].at > k && !cleaned; i--) cleaned = !home || !cleans[i].home || cleans[i].home === home;
             if (cleaned) continue;
             // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
-            removals ??= removalsOf(run.commands, run, (path, rm) => removalPath(instr, rm, path), instr);
+            const removals = removalsIn(instr, 'own');
             const mounts = cacheMountTargets(instr);
-            while (firstAfter < removals.rms.length && removals.rms[firstAfter].at <= k) firstAfter++;
-            // The removals after it.
-            const later = (key: unknown, yes: (path: string) => boolean) => laterPasses(removals!, firstAfter, key, yes, (r) => r.path);
-            const handled = (dir: string) => {
-              const covers = (p: string) => pathCovers(p, dir, { dir: home });
-              return mounts.some(covers) || later(`${home}\0${dir}`, covers);
-            };
+            const handled = (dir: string) => mounts.some((p) => pathCovers(p, dir, { dir: home })) || laterCovers(removals, k, dir, { dir: home });
             const seen: CacheCommandContext = {
               ...c,
-              pathsSome: (test) => mounts.some(test) || later(test, test),
+              pathsSome: (test) => mounts.some(test) || laterPasses(removals, k, test, test),
               handled,
             };
             if (spec.cacheHandled(handled, seen)) continue;

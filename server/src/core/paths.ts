@@ -8,7 +8,7 @@
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { cleansNpmCache, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, normalizeCachePath, operands, pipFillsCache, ranAfter, ranCommands } from './commands';
+import { cleansNpmCache, firstRanAfter, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, normalizeCachePath, operands, pipFillsCache, ranAfter, ranCommands } from './commands';
 import { jsonForm } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { expandVars, homeOf, homeRelative, inHome, pipCacheDir, pipKeepsCache, removesAfter, shellValue, userSwitchOf } from './packageManagers';
@@ -338,10 +338,10 @@ function cacheWrites(model: DockerfileModel, instr: Instr): { path: string; how:
     if (isAptUpdate(cmd) && kept(cmd, '/var/lib/apt/lists')) out.push({ path: '/var/lib/apt/lists', how: 'apt-get update', command: cmd });
     const fills = pipFillsCache(cmd);
     const pip = fills && pipKeepsCache(model, instr, cmd, fills.command) && keptPipCache(cmd);
-    if (pip && !ranAfter(run, cmd).some(isPipCachePurge)) out.push({ path: pip, how: `pip ${fills.command}`, command: cmd });
+    if (pip && !firstRanAfter(run, cmd, isPipCachePurge)) out.push({ path: pip, how: `pip ${fills.command}`, command: cmd });
     const name = programName(cmd);
     const npm = name === 'npm' && /^(install|i|ci|add)$/.test(operands(cmd)[0]?.value ?? '') && keptInHome(cmd, '.npm', '.npm/_cacache');
-    if (npm && !ranAfter(run, cmd).some(cleansNpmCache)) out.push({ path: npm, how: `npm ${operands(cmd)[0].value}`, command: cmd });
+    if (npm && !firstRanAfter(run, cmd, cleansNpmCache)) out.push({ path: npm, how: `npm ${operands(cmd)[0].value}`, command: cmd });
   }
   return out;
 }

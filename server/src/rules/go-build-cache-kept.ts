@@ -4,8 +4,8 @@
  * (GOMODCACHE, /go/pkg/mod in the official image) in it. Builder stages are reported only when the
  * final image copies the folder that holds the caches out of them (`COPY --from=build / /`).
  */
-import { cacheMountTargets, firstRanAfter, lastOwnCommand, operands, pathCovers, ranCommands, ranInBackground } from '../core/commands';
-import { appendRepair, baseImageOf, cacheRule, envFor, homeOf, imageRepository, laterPasses, removalPath, removedPathsAfter, subcommandOf, usedLaterInImage, userCacheDir, windowsBase, type CacheCommandContext } from '../core/packageManagers';
+import { cacheMountTargets, firstRanAfter, lastOwnCommand, operands, pathCovers, ranCommands, ranInBackground, ranIndex } from '../core/commands';
+import { appendRepair, baseImageOf, cacheRule, envFor, homeOf, imageRepository, laterCovers, removalsIn, subcommandOf, usedLaterInImage, userCacheDir, windowsBase, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { Instr, RunScript, Stage } from '../core/model';
 import { programArgs, programName, type ShellCommand } from '../core/shell';
@@ -106,15 +106,12 @@ function cleanedAfter(run: RunScript, cmd: ShellCommand, test: (c: ShellCommand)
 function handledAfter(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined): { mod: boolean; build: boolean } {
   const run = instr.run!;
   // In the order the commands run, a -c script's hidden ones too.
-  const { removals, from } = removedPathsAfter(run, cmd);
+  const [removals, after] = [removalsIn(instr, 'ran'), ranIndex(run, cmd)];
   // `~` in both is the home of the user the command runs as (an rm run through sudo aside).
   const home = homeOf(instr, cmd);
   const mounts = cacheMountTargets(instr);
-  const handled = (dir: string | undefined) => {
-    if (!dir) return false;
-    const covers = (p: string) => pathCovers(p, dir, { handled: home, dir: home });
-    return mounts.some(covers) || laterPasses(removals, from, `${home}\0${dir}`, covers, (r) => removalPath(instr, ranCommands(run)[r.at], r.path));
-  };
+  const homes = { handled: home, dir: home };
+  const handled = (dir: string | undefined) => !!dir && (mounts.some((p) => pathCovers(p, dir, homes)) || laterCovers(removals, after, dir, homes));
   const caches = goCaches(instr, env);
   return {
     mod: cleanedAfter(run, cmd, cleansModcache) || [caches.mod, '/go/pkg/mod', '~/go/pkg/mod'].some(handled),

@@ -4,7 +4,7 @@
  */
 import { cacheMountTargets, commandRange, hasFlag, insertAfterWord, isPipCachePurge, normalizeCachePath, pathCovers, pipFillsCache, pipWords, ranInBackground } from '../core/commands';
 import { runInstructions, type Instr, type RunScript } from '../core/model';
-import { findingCommand, heldFolder, homeOf, pipCacheDir, pipKeepsCache, removalPath, removedPaths } from '../core/packageManagers';
+import { findingCommand, heldFolder, homeOf, laterCovers, pipCacheDir, pipKeepsCache, removalsIn } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import type { ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
@@ -37,7 +37,7 @@ export const rule: Rule = {
       // ~/.cache/pip (/root's, or /home/app's after USER app; $XDG_CACHE_HOME/pip), or --cache-dir / PIP_CACHE_DIR.
       const mounts = cacheMountTargets(instr);
       const cacheDir = (c: ShellCommand) => pipCacheDir(instr, c);
-      let later: LaterCleanups | undefined;
+      let lastPurge: Map<string, number> | undefined;
       for (let k = 0; k < run.commands.length; k++) {
         const cmd = run.commands[k];
         const fills = pipFillsCache(cmd);
@@ -49,9 +49,8 @@ export const rule: Rule = {
         // Emptied later in the same RUN (`pip cache purge`, `rm -rf /root/.cache/pip`): nothing stays in the layer.
         // A purge empties the cache folder it sees: not the one an install's --cache-dir or its own PIP_CACHE_DIR=... named.
         // What the RUN purges and removes is read once for all its installs (a walk per install was quadratic).
-        later ??= laterCleanups(instr, run, cacheDir);
-        if ((later.lastPurge.get(dir) ?? -1) > k) continue;
-        if (later.removedAfter(k, dir)) continue;
+        lastPurge ??= purges(instr, run, cacheDir);
+        if ((lastPurge.get(dir) ?? -1) > k || laterCovers(removalsIn(instr, 'own'), k, dir, {})) continue;
         // What pip wheel and pip download write where asked is the user's: only the cache's copy is reported.
         const basis = fills.command === 'install' ? BASIS : FETCH_BASIS;
         out.push({
@@ -88,40 +87,13 @@ function cachesNothing(cmd: ShellCommand): boolean {
   return hasFlag(cmd, '--no-index') && !pipWords(cmd)!.some(({ value: w }) => (w.includes('://') && !w.includes('file:')) || /\.(gz|zip|bz2|xz|tgz)\b/.test(w));
 }
 
-interface LaterCleanups {
-  /** Per cache folder (normalized), the index of the RUN's last `pip cache purge` of it. */
-  lastPurge: Map<string, number>;
-  /** Whether an `rm` after index `k` removes a path covering `dir` (normalized; operands read as the rm's shell reads them, {@link removalPath}). */
-  removedAfter(k: number, dir: string): boolean;
-}
-
 /**
- * The purges and removals of a RUN's commands, read once: an rm operand reads the same for every
- * install, and per folder asked, the last index of one that covers it is found once.
+ * Per cache folder (normalized), the index of the RUN's last `pip cache purge` of it, read once for
+ * all its installs. A purge run in the background is none: the layer may be committed before it ends.
  */
-function laterCleanups(instr: Instr, run: RunScript, cacheDir: (c: ShellCommand) => string): LaterCleanups {
-  const commands = run.commands;
-  const home = (c: ShellCommand) => homeOf(instr, c);
+function purges(instr: Instr, run: RunScript, cacheDir: (c: ShellCommand) => string): Map<string, number> {
   const lastPurge = new Map<string, number>();
-  const removed: { at: number; path: string }[] = [];
-  // A purge or removal run in the background is none: the layer may be committed before it ends.
   const background = ranInBackground(run);
-  commands.forEach((c, at) => {
-    if (background.has(c)) return;
-    if (isPipCachePurge(c)) lastPurge.set(normalizeCachePath(cacheDir(c), home(c)), at);
-    for (const path of removedPaths([c], instr)) removed.push({ at, path: removalPath(instr, c, path) });
-  });
-  const lastCovering = new Map<string, number>();
-  return {
-    lastPurge,
-    removedAfter(k, dir) {
-      let last = lastCovering.get(dir);
-      if (last === undefined) {
-        last = -1;
-        for (const r of removed) if (pathCovers(r.path, dir)) last = r.at;
-        lastCovering.set(dir, last);
-      }
-      return last > k;
-    },
-  };
+  run.commands.forEach((c, at) => background.has(c) || !isPipCachePurge(c) || lastPurge.set(normalizeCachePath(cacheDir(c), homeOf(instr, c)), at));
+  return lastPurge;
 }

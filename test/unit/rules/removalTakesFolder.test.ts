@@ -6,7 +6,7 @@
  */
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
-import { pathCovers } from '../../../server/src/core/commands';
+import { lastCovering, pathCovers } from '../../../server/src/core/commands';
 import { estimateImage } from '../../../server/src/core/imageEstimate';
 import { buildModel } from '../../../server/src/core/model';
 
@@ -24,6 +24,30 @@ describe('a removal takes a cache only when it takes the whole folder', () => {
     for (const removed of ['/var/lib/apt/lists/partial', '/var/lib/apt/lists/partial/*', '/var/lib/apt/lists/.', '/var/lib/apt/lists/*.lz4', '/var/lib/apt/lists/*/x', '/var/lib/apt/listsx', '/var/lib/apt/[!l]ists']) {
       assert.ok(!pathCovers(removed, '/var/lib/apt/lists'), removed);
     }
+  });
+
+  it('lastCovering finds the last path that covers a folder as testing each with pathCovers does', () => {
+    const removed = ['/var/lib/apt/lists', '/var/lib/apt/lists/', '/var/lib/apt/lists/*', '"/var/lib/apt/lists/*"', '/var/lib/apt', '/var/lib/apt/l*', '/var/lib/apt/lis?s', '/var/lib/apt/[l]ists', '/var/*/apt', '/var/lib/apt/lists/partial', '/var/lib/apt/[!l]ists', '/var/lib/apt/listsx', '/', '~', '//', '~/.cache', '$HOME/.cache/*', '/root/.cache', '/root/.c*', '~*', '*', '*/pip', '[/]root', '/root//.cache', '/c/1', '/c/1/', '/c/*/x', '/c/[', 'c/1', '.npm*'];
+    const dirs = ['/var/lib/apt/lists', '/var/lib/apt', '/', '~', '~/.cache/pip', '/root/.cache/pip', '/root/.cache', '//x', '/c/1', '/c/1/x', '/c/[', 'c/1/x', '.npm', '/root//.cache/pip', '"/c/1"'];
+    for (const home of [undefined, '/root']) {
+      // In the order they run, the same paths twice: the later place is the one found.
+      const paths = [...removed, ...removed.slice(0, 9)].map((path, at) => ({ at, path }));
+      const last = lastCovering(paths, home);
+      for (const dirHome of [undefined, '/root', '/home/app']) {
+        for (const dir of dirs) {
+          const scanned = paths.reduce((found, r) => (pathCovers(r.path, dir, { handled: home, dir: dirHome }) ? r.at : found), -1);
+          assert.equal(last(dir, dirHome), scanned, `${dir} (home ${home}, ${dirHome})`);
+        }
+      }
+    }
+    // And on paths made of parts with and without wildcards (the same every run).
+    const parts = ['a', 'b', 'ab', '*', 'a*', '?', '[ab]', '[!a]', '.', '', '~', '$HOME', '**', '.*'];
+    let seed = 7;
+    const pick = () => parts[(seed = (seed * 48271) % 2147483647) % parts.length];
+    const made = (count: number) => Array.from({ length: count }, (_, i) => (i % 3 ? '/' : '') + Array.from({ length: 1 + (i % 4) }, pick).join('/'));
+    const paths = made(300).map((path, at) => ({ at, path }));
+    const last = lastCovering(paths, '/root');
+    for (const dir of made(300)) assert.equal(last(dir), paths.reduce((found, r) => (pathCovers(r.path, dir, { handled: '/root' }) ? r.at : found), -1), dir);
   });
 
   for (const [rm, kept] of [
