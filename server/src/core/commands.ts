@@ -156,19 +156,24 @@ export function pathCovers(handled: string, dir: string, homes: { handled?: stri
  * in a RUN whose installs each name a cache folder of their own (`--cache-dir /c/1 ... /c/900`).
  */
 export function lastCovering(paths: readonly { at: number; path: string }[], home?: string): (dir: string, dirHome?: string) => number {
+  if (paths.length === 0) return () => -1;
   const byStart = new Map<string, Map<string, number>>();
+  // The lengths the texts have: a folder's starts of those lengths only are looked up (a slice per
+  // character of every folder asked was most of what an analysis allocated here).
+  const lengths = new Set<number>();
   for (const { at, path } of paths) {
     const h = normalizeCachePath(path, home);
     const g = h.search(/[*?[]/);
     const start = g < 0 ? h : h.slice(0, g);
     if (!byStart.has(start)) byStart.set(start, new Map());
+    lengths.add(start.length);
     // The same path again: its last place.
     byStart.get(start)!.set(path, at);
   }
   return (dir, dirHome) => {
     const d = normalizeCachePath(dir, dirHome);
     let last = -1;
-    for (let i = 0; i <= d.length; i++) for (const [path, at] of byStart.get(d.slice(0, i)) ?? []) if (at > last && pathCovers(path, dir, { handled: home, dir: dirHome })) last = at;
+    for (const i of lengths) if (i <= d.length) for (const [path, at] of byStart.get(d.slice(0, i)) ?? []) if (at > last && pathCovers(path, dir, { handled: home, dir: dirHome })) last = at;
     return last;
   };
 }
