@@ -1127,7 +1127,8 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             if (builder && holds === undefined) continue;
             const saving = typeof spec.saving === 'function' ? spec.saving(seen) : spec.saving;
             const message = spec.message(seen);
-            const key = holds ?? message;
+            // `/` on Linux says only that the cache's place is not known (cargo's target/ and registry): by message, as without one.
+            const key = holds === '/' && !windowsBase(instr) ? message : holds ?? message;
             const same = once?.get(key);
             if (same) {
               same.seen.push(seen);
