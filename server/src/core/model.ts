@@ -726,14 +726,16 @@ function recordArg(arg: Arg, into: Map<string, string>): void {
 }
 
 /** Substitutes `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+a}` and `${X+a}` from `args` (ARG defaults, a shell's variables); undefined when one is unknown. */
-export function substituteArgs(raw: string, args: { get(name: string): string | undefined }): string | undefined {
+export function substituteArgs(raw: string, args: { get(name: string): string | undefined | null }): string | undefined {
   let unknown = false;
   const out = raw.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced, op, word, bare) => {
     const name = braced ?? bare;
     const value = args.get(name);
+    // null: set, to a value not known (no default or alternative is taken).
+    if (value === null) op = undefined;
     if (op === ':-' || op === '-') return value !== undefined && (op === '-' || value !== '') ? value : word;
     if (op === ':+' || op === '+') return value !== undefined && (op === '+' || value !== '') ? word : '';
-    if (value === undefined) {
+    if (value == null) {
       unknown = true;
       return '';
     }

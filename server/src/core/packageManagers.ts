@@ -332,7 +332,11 @@ function assigned(instr: Instr, by: ShellCommand | undefined, value: string | un
   const key = `${by.start} ${value}`;
   if (!known.has(key) && depth < 50) {
     depth++;
-    known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : shellValue(instr, by, n)) }));
+    // A loop's variable after its `for` (unset later or not) is set to a value not known: null.
+    const run = instr.run!;
+    const loops = loopStarts.get(run) ?? loopStarts.set(run, new Map(variableCommands(run).filter((c) => programName(c) === 'for').reverse().map((c) => [c.words[1]?.value, c.start]))).get(run)!;
+    // (undefined < by.start is false: no loop of that name.)
+    known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : (shellValue(instr, by, n) ?? (loops.get(n)! < by.start ? null : undefined))) }));
     depth--;
   }
   // Read through another value (depth > 0), an unknown one makes that one unknown too.
@@ -340,6 +344,8 @@ function assigned(instr: Instr, by: ShellCommand | undefined, value: string | un
 }
 
 const assignedValues = new WeakMap<Instr, Map<string, string | undefined>>();
+/** Per RUN, each `for` loop's variable and where its first loop starts. */
+const loopStarts = new WeakMap<RunScript, Map<string | undefined, number>>();
 let depth = 0;
 
 /**

@@ -202,6 +202,9 @@ describe('package-manager helpers', () => {
     // Unknown stays as written: a variable nothing sets, a loop's, one quotes keep as text; HOME is read where the value is used.
     assert.equal(see('FROM alpine\nRUN B=/b; export C=$NOPE/$B; prog\n', 'C').env, '$NOPE/$B');
     assert.equal(see('FROM alpine\nRUN for B in /x; do :; done; export C=$B/c; prog\n', 'C').env, '$B/c');
+    // A loop's variable is set, to a value not known: no default or alternative is taken for it (dash: /x/c, then a).
+    assert.equal(see('FROM alpine\nRUN for B in /x; do :; done; export C=${B:-/d}/c; prog\n', 'C').env, '${B:-/d}/c');
+    assert.equal(see('FROM alpine\nRUN for B in /x; do export C=${B+a}; prog; done\n', 'C').env, '${B+a}');
     assert.equal(see("FROM alpine\nRUN B=/b; export C='$B'/c; prog\n", 'C').env, `${LITERAL_DOLLAR}B/c`);
     assert.equal(see('FROM alpine\nRUN B=/b; export C=$HOME/$B; prog\n', 'C').env, '$HOME//b');
     // A chain too deep to follow stays unread rather than overflowing the stack.
