@@ -331,13 +331,17 @@ function assigned(instr: Instr, by: ShellCommand | undefined, value: string | un
   if (!known) assignedValues.set(instr, (known = new Map()));
   const key = `${by.start} ${value}`;
   if (!known.has(key) && depth < 50) {
+    // try/finally: a rule that throws below would otherwise leave `depth` raised for the process.
     depth++;
-    // A loop's variable after its `for` (unset later or not) is set to a value not known: null.
-    const run = instr.run!;
-    const loops = loopStarts.get(run) ?? loopStarts.set(run, new Map(variableCommands(run).filter((c) => programName(c) === 'for').reverse().map((c) => [c.words[1]?.value, c.start]))).get(run)!;
-    // (undefined < by.start is false: no loop of that name.)
-    known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : (shellValue(instr, by, n) ?? (loops.get(n)! < by.start ? null : undefined))) }));
-    depth--;
+    try {
+      // A loop's variable after its `for` (unset later or not) is set to a value not known: null.
+      const run = instr.run!;
+      const loops = loopStarts.get(run) ?? loopStarts.set(run, new Map(variableCommands(run).filter((c) => programName(c) === 'for').reverse().map((c) => [c.words[1]?.value, c.start]))).get(run)!;
+      // (undefined < by.start is false: no loop of that name.)
+      known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : (shellValue(instr, by, n) ?? (loops.get(n)! < by.start ? null : undefined))) }));
+    } finally {
+      depth--;
+    }
   }
   // Read through another value (depth > 0), an unknown one makes that one unknown too.
   return known.get(key) ?? (depth ? undefined : value);
