@@ -72,8 +72,8 @@ const APK_INDEX_USE: IndexUse = { needs: (c) => isApkAdd(c) && !hasFlag(c, '--no
  */
 function dropUpdate(model: DockerfileModel, instr: Instr, cmd: ShellCommand): { title: string; edits: TextEdit[] } | undefined {
   const run = instr.run!;
-  const k = run.commands.indexOf(cmd);
-  if (!run.commands[k + 1]) return undefined;
+  // A RUN of the update alone keeps it, with the removal appended: the instruction stays.
+  if (run.commands.length < 2) return undefined;
   const rest = apkAfter(run, cmd);
   if (rest.some(readsStoredIndex)) return undefined;
   const all = ranCommands(run);
