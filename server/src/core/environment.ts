@@ -69,6 +69,8 @@ export interface PyprojectFacts {
   defaultGroups?: readonly string[] | 'all';
   /** Poetry's groups besides main ([tool.poetry.group.*], [tool.poetry.dev-dependencies], [dependency-groups]) less the `optional = true` ones; absent when there is none. */
   poetryGroups?: string[];
+  /** Poetry's `optional = true` groups, which `--all-groups` (Poetry 2) installs too; absent when there is none. */
+  poetryOptional?: string[];
 }
 
 /** The .yarnrc.yml settings the Yarn rules read. */

@@ -5,7 +5,8 @@
  * `poetry install` (and Poetry 2's `poetry sync`, an install that also removes what the lock file
  * does not list), which installs every non-optional group, dev among them, unless told which:
  * `--only main`, `--without dev` (Poetry 1.2+), `--no-dev` (1.2 maps it to `--only main`; read in
- * Poetry 1.3.2's console/commands/group_command.py, Debian's python3-poetry). `uv sync`, which
+ * Poetry 1.3.2's console/commands/group_command.py, Debian's python3-poetry; 2.1.2 rejects it),
+ * or every group with Poetry 2's `--all-groups`. `uv sync`, which
  * installs the `dev` dependency group by default (see {@link uvSyncDev}), and `pipenv install
  * --dev` / `pipenv sync --dev` (`-d`), which install the Pipfile's [dev-packages].
  */
@@ -64,10 +65,13 @@ function devInstalls(cmd: ShellCommand): string[] {
 }
 
 /**
- * The groups besides main that `poetry install` or `poetry sync` installs, as Poetry 1.3.2 did
- * (Debian's python3-poetry, `--dry-run` on a project of path dependencies, 2026-12-06): `--only`'s
- * alone (over --with and --without); else the groups not `optional = true` and `--with`'s, less
- * `--without`'s; none with --only-root or --no-dev. `true` for the defaults of a pyproject.toml not read.
+ * The groups besides main that `poetry install` or `poetry sync` installs, as Poetry 1.3.2 and
+ * 2.1.2 did (Debian's python3-poetry of bookworm and trixie, `--dry-run` on a project of path
+ * dependencies, 2026-12-06): `--only`'s alone (over --with and --without); else the groups not
+ * `optional = true` and `--with`'s, less `--without`'s; every group with Poetry 2's --all-groups
+ * (2.1.2 refuses it beside --with, --without or --only); none with --only-root or --no-dev (which
+ * 2.1.2 rejects: "The option "--no-dev" does not exist"). `true` for the defaults of a
+ * pyproject.toml not read.
  */
 function poetryGroups(cmd: ShellCommand, pyproject: PyprojectFacts | undefined): string[] | true {
   if (!subcommandOf(cmd, /^poetry$/, ['install', 'sync']) || hasFlag(cmd, '--no-dev', '--only-root')) return [];
@@ -76,7 +80,8 @@ function poetryGroups(cmd: ShellCommand, pyproject: PyprojectFacts | undefined):
   if (only.length > 0) return list('--only');
   const without = list('--without');
   if (!pyproject && without.length === 0) return true;
-  return [...new Set([...(pyproject?.poetryGroups ?? []), ...list('--with')])].filter((g) => !without.includes(g));
+  const all = hasFlag(cmd, '--all-groups') ? pyproject?.poetryOptional ?? [] : list('--with');
+  return [...new Set([...(pyproject?.poetryGroups ?? []), ...all])].filter((g) => !without.includes(g));
 }
 
 /**

@@ -89,4 +89,17 @@ describe('pip-dev-requirements: poetry install', () => {
     assert.deepEqual(dev(image('poetry install --no-root'), docsOnly), []);
     assert.equal(dev(image('poetry install --no-root --with docs'), docsOnly).length, 1);
   });
+
+  // Poetry 2.1.2 (Debian trixie's python3-poetry), 2026-12-06, the same kind of project (dev, test,
+  // docs optional): `poetry install --dry-run --all-groups` and `poetry sync --dry-run --all-groups`
+  // install dev, test and docs; with --with, --without or --only beside it Poetry refuses to run.
+  it("Poetry 2's --all-groups installs the optional groups too", () => {
+    const toml = '[tool.poetry.group.dev.dependencies]\ndlib = {path = "../dlib"}\n[tool.poetry.group.test.dependencies]\ntlib = {path = "../tlib"}\n[tool.poetry.group.docs]\noptional = true\n[tool.poetry.group.docs.dependencies]\ndocslib = {path = "../docslib"}\n';
+    const env: AnalysisEnvironment = { context: { pyproject: parsePyproject(toml) } };
+    const said = (install: string) => dev(image(install), env).map((d) => /^poetry installs (.*) into the final image/.exec(d.f.message)?.[1]);
+    assert.deepEqual(said('poetry install --all-groups'), ['group dev, test, docs']);
+    assert.deepEqual(said('poetry sync --no-root --all-groups'), ['group dev, test, docs']);
+    const docsOnly: AnalysisEnvironment = { context: { pyproject: parsePyproject('[tool.poetry.group.docs]\noptional = true\n[tool.poetry.group.docs.dependencies]\nmkdocs = "*"\n') } };
+    assert.equal(dev(image('poetry install --all-groups'), docsOnly).length, 1);
+  });
 });

@@ -1,7 +1,7 @@
 /**
  * The pyproject.toml at the top of a build context, read for `uv sync`: whether the project has a
  * dev dependency group, and which groups uv installs by default; for `poetry install`: its groups
- * besides main that are not `optional = true`, which Poetry leaves out. Not a
+ * besides main that are not `optional = true`, which Poetry leaves out, and those that are. Not a
  * TOML parser: it reads the table headers and the keys at the start of a line, skipping the lines
  * of multi-line arrays, which is how these tables are written.
  */
@@ -57,6 +57,7 @@ export function parsePyproject(text: string, file = 'pyproject.toml'): Pyproject
   }
   poetry.delete('main');
   if (poetry.size > 0) facts.poetryGroups = [...poetry].filter((g) => !optional.has(g));
+  if (optional.size > 0) facts.poetryOptional = [...optional];
   return facts;
 }
 
