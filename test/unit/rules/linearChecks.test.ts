@@ -80,6 +80,11 @@ describe('linear in the commands of a RUN', function () {
     it(`${rule}: installs with a cache folder of their own find the removals that cover it by its path, not by testing every removal`, () => assertLinearCheck(rule, make));
   }
 
+  it('files-changed-in-later-layer: the writes at and below the folder of a pattern are read once per RUN and folder, not for each pattern in it', () => {
+    // Each `rm -rf /c/<i>x*` is about /c, below which the RUN's own caches are: every one was read for each rm (476 and 9,280 ms of CPU at 2,000 and 6,000).
+    assertLinearCheck('files-changed-in-later-layer', (n) => `FROM python:3.12\nRUN ${Array.from({ length: 2 * n }, (_, i) => `pip install --cache-dir /c/${i} a${i} && rm -rf /c/${i}x* && `).join('')}true\n`);
+  });
+
   it('pnpm-store-kept and yarn-cache-kept: a fetch followed by prunes, and installs through npx, stay linear', () => {
     assertLinearCheck('pnpm-store-kept', (n) => `FROM node:22-slim\nRUN ${'pnpm fetch && pnpm store prune && '.repeat(n)}true\n`);
     assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN ${'npx -y yarn@1 install && '.repeat(n)}true\n`);
