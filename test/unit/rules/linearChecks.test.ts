@@ -85,6 +85,13 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('files-changed-in-later-layer', (n) => `FROM python:3.12\nRUN ${Array.from({ length: 2 * n }, (_, i) => `pip install --cache-dir /c/${i} a${i} && rm -rf /c/${i}x* && `).join('')}true\n`);
   });
 
+  it('pip-cache-kept and files-changed-in-later-layer: removals with the same text before the wildcard are looked up by their end too, not each tested per folder', () => {
+    // `rm -rf /c/x*q<i>` all start /c/x: each install's folder /c/x<i> tested all of them (pip-cache-kept 2,621 and 17,494 ms of CPU at 1,000 and 3,000).
+    const make = (n: number) => `FROM python:3.12\nRUN ${Array.from({ length: n }, (_, i) => `pip install --cache-dir /c/x${i} a${i} && rm -rf /c/x*q${i} && `).join('')}true\n`;
+    assertLinearCheck('pip-cache-kept', make);
+    assertLinearCheck('files-changed-in-later-layer', make);
+  });
+
   it('pnpm-store-kept and yarn-cache-kept: a fetch followed by prunes, and installs through npx, stay linear', () => {
     assertLinearCheck('pnpm-store-kept', (n) => `FROM node:22-slim\nRUN ${'pnpm fetch && pnpm store prune && '.repeat(n)}true\n`);
     assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN ${'npx -y yarn@1 install && '.repeat(n)}true\n`);

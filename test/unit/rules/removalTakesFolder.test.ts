@@ -48,6 +48,11 @@ describe('a removal takes a cache only when it takes the whole folder', () => {
     const paths = made(300).map((path, at) => ({ at, path }));
     const last = lastCovering(paths, '/root');
     for (const dir of made(300)) assert.equal(last(dir), paths.reduce((found, r) => (pathCovers(r.path, dir, { handled: '/root' }) ? r.at : found), -1), dir);
+    // Patterns with texts before, between and after their wildcards, filed by their start and end.
+    parts.push('x*a', 'a?b', '*b', 'xa', 'x?', 'ab*ab', '?*?');
+    const patterns = made(600).map((path, at) => ({ at, path }));
+    const lastOf = lastCovering(patterns, '/root');
+    for (const dir of made(600)) assert.equal(lastOf(dir), patterns.reduce((found, r) => (pathCovers(r.path, dir, { handled: '/root' }) ? r.at : found), -1), dir);
   });
 
   for (const [rm, kept] of [
