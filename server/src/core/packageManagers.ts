@@ -8,7 +8,7 @@
  * one `npm ci` fills after `USER node` (/home/node/.npm). Where that home is not known, `~` stays
  * and only a removal written with `~` or `$HOME` counts.
  */
-import { appendToRun, cacheMountTargets, commandRange, firstRanAfter, ranInBackground, hasFlag, INDEX_FILES, isPipCacheDir, lastCovering, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
+import { appendToRun, cacheMountTargets, commandRange, ranInBackground, hasFlag, INDEX_FILES, isPipCacheDir, lastCovering, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
 import { buildModel, envBefore, instructionAt, rootStage, stageArgs, stageEnvs, substituteArgs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { expansionText, inlineAssignments, npxCall, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -128,13 +128,28 @@ export function removesAfter(instr: Instr, cmd: ShellCommand, dir: string): bool
   // A folder other than an index folder (whose files an rm may take one by one) is looked up by
   // path in what the RUN removes, read both ways: a walk per folder asked was quadratic.
   if (!(dir in INDEX_FILES)) return laterCovers(removalsIn(instr, 'both'), ranIndex(run, cmd), dir, {});
-  if (removesPathAfter(run, cmd, dir)) return true;
-  // Only these rms are read with the environment, which is not cached with the RUN (an ENV above may change).
-  for (let c = firstRanAfter(run, cmd, variableRm, variableRm); c; c = firstRanAfter(run, c, variableRm, variableRm)) {
-    if (removesHere(instr, c, [dir])) return true;
-  }
-  return false;
+  return removesPathAfter(run, cmd, dir) || lastVariableRemoval(instr, dir) > ranIndex(run, cmd);
 }
+
+/**
+ * Where the last rm with variables that removes `dir` ({@link removesHere}) is in what `instr`'s RUN
+ * runs, -1 for none. Only these rms are read with the environment, which is not cached with the
+ * RUN (an ENV above may change): worked out once per RUN of a model and folder, as a walk over the
+ * later ones per command asked was quadratic (an `apt-get update` and an `rm -rf $D/<i>` 3,000 times).
+ */
+function lastVariableRemoval(instr: Instr, dir: string): number {
+  const known = variableRemovals.get(instr) ?? variableRemovals.set(instr, new Map()).get(instr)!;
+  let last = known.get(dir);
+  if (last === undefined) {
+    const ran = ranCommands(instr.run!);
+    last = ran.length - 1;
+    while (last >= 0 && !(variableRm(ran[last]) && removesHere(instr, ran[last], [dir]))) last--;
+    known.set(dir, last);
+  }
+  return last;
+}
+
+const variableRemovals = new WeakMap<Instr, Map<string, number>>();
 
 const variableRm = (c: ShellCommand) => removedOperands(c).some((p) => p.includes('$'));
 
