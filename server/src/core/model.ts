@@ -721,17 +721,31 @@ function recordArg(arg: Arg, into: Map<string, string>): void {
   if (!name || value === null || value === undefined) return;
   // A default is expanded with the ARGs above it (`ARG BASE=python:${PY}`); one it cannot expand is unknown.
   const expanded = substituteArgs(value, into);
-  if (expanded === undefined) into.delete(name);
+  if (expanded == null) into.delete(name);
   else into.set(name, expanded);
 }
 
-/** Substitutes `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+a}` and `${X+a}` from `args` (ARG defaults, a shell's variables); undefined when one is unknown. */
-export function substituteArgs(raw: string, args: { get(name: string): string | undefined | null }): string | undefined {
+/**
+ * The longest value an expansion gives, in characters: Linux's PATH_MAX (4,096 bytes), so no folder
+ * a rule reads from a longer value exists (creating or opening it fails), and the switches and
+ * options a Dockerfile sets are far shorter. A value that appends to itself (`ENV PATH=$PATH:/x`,
+ * `ARG A=$A/x`) made n values n long when repeated: past this it is set to a value not known.
+ */
+const LONGEST_VALUE = 4096;
+
+/**
+ * Substitutes `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+a}` and `${X+a}` from `args` (ARG defaults, a
+ * shell's variables): null when one is set to a value not known (null from `args`) or the result is
+ * longer than {@link LONGEST_VALUE} and than `raw`, else undefined when one is unknown.
+ */
+export function substituteArgs(raw: string, args: { get(name: string): string | undefined | null }): string | null | undefined {
   let unknown = false;
+  let notKnown = false;
   const out = raw.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced, op, word, bare) => {
     const name = braced ?? bare;
     const value = args.get(name);
     // null: set, to a value not known (no default or alternative is taken).
+    if (value === null) notKnown = true;
     if (value === null) op = undefined;
     if (op === ':-' || op === '-') return value !== undefined && (op === '-' || value !== '') ? value : word;
     if (op === ':+' || op === '+') return value !== undefined && (op === '+' || value !== '') ? word : '';
@@ -741,7 +755,7 @@ export function substituteArgs(raw: string, args: { get(name: string): string | 
     }
     return value;
   });
-  return unknown ? undefined : out;
+  return notKnown || (out.length > LONGEST_VALUE && out.length > raw.length) ? null : unknown ? undefined : out;
 }
 
 /**
@@ -751,7 +765,7 @@ export function substituteArgs(raw: string, args: { get(name: string): string | 
 function fromInfo(node: From, args: Map<string, string>, earlier: ReadonlyMap<string, Stage>): FromInfo {
   const raw = node.getImage() ?? '';
   const imageRange = node.getImageRange() ?? node.getRange();
-  const image = substituteArgs(raw, args);
+  const image = substituteArgs(raw, args) ?? undefined;
   const platformFlag = node.getFlags().find((f) => f.getName().toLowerCase() === 'platform');
   const lower = (image ?? raw).toLowerCase();
   // A FROM names an earlier stage when the whole reference equals a stage name (Docker's rule).
@@ -1106,7 +1120,8 @@ export function stageArgs(stage: Stage): StageArg[] {
 interface StageScope {
   args: StageArg[];
   envs: StageEnv[];
-  env: Map<string, string>;
+  /** What expanding a variable reads at the stage's end (null: set, to a value not known). */
+  env: Map<string, string | null>;
   /** By instruction index, the expanded path of each WORKDIR that names a variable (see {@link workdirPath}). */
   workdirs: Map<number, string | undefined>;
 }
@@ -1123,30 +1138,36 @@ function stageScope(stage: Stage): StageScope {
   if (scope) return scope;
   const env = new Map(stage.from.stage ? stageScope(stage.from.stage).env : undefined);
   const vars = new Map(env);
-  const expand = (raw: string) => substituteArgs(raw, vars) ?? raw;
+  // What a value shows (as written where it is not known) and what expanding it later reads: null
+  // when set to a value not known (substituteArgs), so a value that appends to itself stays so.
+  const expand = (raw: string): [string, string | null] => {
+    const value = substituteArgs(raw, vars);
+    return [value ?? raw, value === undefined ? raw : value];
+  };
   const args: StageArg[] = [];
   const envs: StageEnv[] = [];
   const workdirs = new Map<number, string | undefined>();
   for (const i of stage.instructions) {
     if (i.keyword === 'WORKDIR') {
       const written = workdirText(i);
-      if (written?.variable) workdirs.set(i.index, substituteArgs(written.path, vars));
+      if (written?.variable) workdirs.set(i.index, substituteArgs(written.path, vars) ?? undefined);
     } else if (i.keyword === 'ARG') {
       const prop = (i.node as Arg).getProperty();
       const name = prop?.getName();
       if (!prop || !name) continue;
       const raw = prop.getValue();
-      const value = raw === null || raw === undefined ? stage.globalArgs?.get(name) : expand(raw);
-      args.push({ index: i.index, name, value });
+      const global = stage.globalArgs?.get(name);
+      const [shown, value] = raw === null || raw === undefined ? [global, global] : expand(raw);
+      args.push({ index: i.index, name, value: shown });
       // An ENV of the same name wins over the ARG.
       if (env.has(name)) continue;
       if (value === undefined) vars.delete(name);
       else vars.set(name, value);
     } else if (i.keyword === 'ENV') {
       // All of one ENV's values are expanded with what was set before it (`ENV A=2 B=$A` gives B the old A).
-      const props = (i.node as Env).getProperties().flatMap((p): [string, string][] => (p.getName() ? [[p.getName(), expand(p.getValue() ?? '')]] : []));
-      envs.push({ index: i.index, props });
-      for (const [name, value] of props) {
+      const props = (i.node as Env).getProperties().flatMap((p): [string, [string, string | null]][] => (p.getName() ? [[p.getName(), expand(p.getValue() ?? '')]] : []));
+      envs.push({ index: i.index, props: props.map(([name, [shown]]) => [name, shown]) });
+      for (const [name, [, value]] of props) {
         env.set(name, value);
         vars.set(name, value);
       }

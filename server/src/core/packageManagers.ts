@@ -353,7 +353,7 @@ function assigned(instr: Instr, by: ShellCommand | undefined, value: string | un
       const run = instr.run!;
       const loops = loopStarts.get(run) ?? loopStarts.set(run, new Map(variableCommands(run).filter((c) => programName(c) === 'for').reverse().map((c) => [c.words[1]?.value, c.start]))).get(run)!;
       // (undefined < by.start is false: no loop of that name.)
-      known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : (shellValue(instr, by, n) ?? (loops.get(n)! < by.start ? null : undefined))) }));
+      known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : (shellValue(instr, by, n) ?? (loops.get(n)! < by.start ? null : undefined))) }) ?? undefined);
     } finally {
       depth--;
     }

@@ -3,7 +3,7 @@ import { DockerfileParser } from 'dockerfile-ast';
 import * as fc from 'fast-check';
 import * as path from 'node:path';
 import { analyze } from '../../../server/src/core/analyze';
-import { buildModel, envBefore, heredocName, libraryOrganizeComments, splitPieces, substituteArgs } from '../../../server/src/core/model';
+import { buildModel, envBefore, heredocName, libraryOrganizeComments, splitPieces, stageArgs, stageEnvs, substituteArgs } from '../../../server/src/core/model';
 import { parseAsBuildKit } from '../../../server/src/core/parse';
 import { LineIndex } from '../../../server/src/core/text';
 import type { Position, Range } from '../../../server/src/core/types';
@@ -36,6 +36,23 @@ describe('Dockerfile model', () => {
   it('expands an ARG default with the ARGs above it, as the builder does', () => {
     const m = buildModel('ARG PY=3.12\nARG BASE=python:${PY}-slim\nARG LATER=${NOT_YET}\nARG NOT_YET=x\nFROM ${BASE}\nFROM ${LATER}\n');
     assert.deepEqual(m.stages.map((s) => s.from.image), ['python:3.12-slim', undefined]);
+  });
+  it('a value expanded past 4,096 characters is set to a value not known, and so is one expanded from it (n ENVs that append to themselves were n long)', () => {
+    const long = 'x'.repeat(4000);
+    assert.equal(substituteArgs('$A/$A', new Map([['A', long]])), null);
+    assert.equal(substituteArgs('$A/y', new Map([['A', long]])), `${long}/y`);
+    assert.equal(substituteArgs('$A/y', new Map<string, string | null>([['A', null]])), null);
+    // Written that long it stays known.
+    assert.equal(substituteArgs(`${long}${long}$A`, new Map([['A', '']])), long + long);
+    const y = 'y'.repeat(90);
+    const m = buildModel(`FROM debian\nENV A=${long}\nENV A=$A/${y}\nENV A=$A/yyyyyy B=$A/z\nENV E=$A/w\nARG C=$A\nENV D=ok\n`);
+    const [, second, third, fourth, fifth] = stageEnvs(m.stages[0]);
+    assert.equal(second.props[0][1], `${long}/${y}`);
+    // Shown as written, as a value naming an unset variable is; B read the A before.
+    assert.deepEqual(third.props, [['A', '$A/yyyyyy'], ['B', `${long}/${y}/z`]]);
+    assert.deepEqual(fourth.props, [['E', '$A/w']]);
+    assert.deepEqual(stageArgs(m.stages[0]).map((a) => a.value), ['$A']);
+    assert.deepEqual(fifth.props, [['D', 'ok']]);
   });
   it('joins continuations, drops comment lines inside them, and maps words back', () => {
     const text = 'FROM debian\nRUN apt-get update \\\n# a comment\n    && apt-get install -y curl';
