@@ -1006,6 +1006,12 @@ export function userCacheDir(env: (name: string) => string | undefined, name: st
   return `${setIn(env, 'XDG_CACHE_HOME') ?? '~/.cache'}/${name}`;
 }
 
+/** {@link userCacheDir} as a fix writes it: `~` is the home of the user `cmd` runs as (undefined when the file does not tell). */
+export function userCachePath(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined, name: string): string | undefined {
+  const xdg = setIn(env, 'XDG_CACHE_HOME');
+  return xdg ? `${xdg}/${name}` : homePath(instr, cmd, `.cache/${name}`);
+}
+
 /**
  * A variable naming a folder as `env` has it (quotes gone), undefined when unset or empty: pip
  * 23.2.1 and yarn 1.22.22 take an empty XDG_CACHE_HOME, PIP_CACHE_DIR or YARN_CACHE_FOLDER as unset.

@@ -13,7 +13,7 @@
  * 1,001,283-byte wheel) and nothing in ~/.cache when they installed from Pipfile.lock.
  */
 import { hasFlag } from '../core/commands';
-import { appendRepair, cacheRule, defaultFolder, homePath, pipCacheOff, subcommandOf, userCacheDir, type CacheCommandContext } from '../core/packageManagers';
+import { appendRepair, cacheRule, defaultFolder, pipCacheOff, setIn, subcommandOf, userCacheDir, userCachePath, type CacheCommandContext } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 import { programName } from '../core/shell';
 
@@ -21,6 +21,8 @@ const BASIS = "every wheel it and pip download, once: about the packages' size (
 /** With pip's cache off: what its lock resolution downloads. */
 const OWN = "what it downloads to lock, pip's cache off or not (about the packages' size); none from a current Pipfile.lock";
 const pipOff = ({ model, instr, cmd }: CacheCommandContext) => pipCacheOff(model, instr, cmd, 'install');
+/** Where pipenv caches, as the file sets it (`~` the RUN user's home). */
+const cacheDir = (env: CacheCommandContext['env']) => env('PIPENV_CACHE_DIR') ?? userCacheDir(env, 'pipenv');
 
 export const rule = cacheRule({
   id: 'pipenv-cache-kept',
@@ -37,13 +39,13 @@ export const rule = cacheRule({
   words: ['pipenv'],
   fills: (cmd) => subcommandOf(cmd, /^pipenv$/, ['install', 'sync', 'update']),
   cleans: (cmd) => programName(cmd) === 'pipenv' && hasFlag(cmd, '--clear'),
-  holds: ({ instr, cmd, env }) => namedPath(instr, cmd, env('PIPENV_CACHE_DIR') ?? userCacheDir(env, 'pipenv')),
+  holds: ({ instr, cmd, env }) => namedPath(instr, cmd, cacheDir(env)),
   // `pipenv sync` installs from Pipfile.lock and never locks: with pip's cache off it keeps nothing.
-  cacheHandled: (handled, c) => (pipOff(c) && !!subcommandOf(c.cmd, /^pipenv$/, ['sync'])) || handled(c.env('PIPENV_CACHE_DIR') ?? userCacheDir(c.env, 'pipenv')),
-  message: (c) => `pipenv leaves its cache in this layer: ${pipOff(c) ? OWN : BASIS}. Remove ${defaultFolder(c.instr, 'pipenv', '~/.cache/pipenv') ?? "pipenv's cache"} in the same RUN (or use a cache mount).`,
+  cacheHandled: (handled, c) => (pipOff(c) && !!subcommandOf(c.cmd, /^pipenv$/, ['sync'])) || handled(cacheDir(c.env)),
+  message: (c) => `pipenv leaves its cache in this layer: ${pipOff(c) ? OWN : BASIS}. Remove ${defaultFolder(c.instr, 'pipenv', cacheDir(c.env)) ?? "pipenv's cache"} in the same RUN (or use a cache mount).`,
   saving: (c) => ({ basis: pipOff(c) ? OWN : BASIS }),
   repair: ({ model, instr, cmd, env }) => {
-    const own = env('PIPENV_CACHE_DIR')?.replace(/^["']|["']$/g, '') ?? homePath(instr, cmd, '.cache/pipenv');
+    const own = setIn(env, 'PIPENV_CACHE_DIR') ?? userCachePath(instr, cmd, env, 'pipenv');
     return own && !/[\s$`]/.test(own) ? appendRepair(model, instr, `rm -rf ${own}`) : undefined;
   },
 });

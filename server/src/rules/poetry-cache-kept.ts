@@ -12,7 +12,7 @@
  * the two download folders, never the whole cache directory.
  */
 import { hasFlag } from '../core/commands';
-import { appendRepair, cacheRule, homePath, subcommandOf, userCacheDir } from '../core/packageManagers';
+import { appendRepair, cacheRule, setIn, subcommandOf, userCacheDir, userCachePath } from '../core/packageManagers';
 import { namedPath } from '../core/paths';
 
 const BASIS = "each download in cache/ (unless --no-cache) and, if installed, in artifacts/: about the packages' download size each";
@@ -36,14 +36,14 @@ export const rule = cacheRule({
   optsOut: ({ cmd }) => hasFlag(cmd, '--only-root') || (hasFlag(cmd, '--no-cache') && !!subcommandOf(cmd, /^poetry$/, ['lock'])),
   cleans: () => false,
   cacheHandled: (handled, { env }) => {
-    const dir = env('POETRY_CACHE_DIR') ?? '~/.cache/pypoetry';
+    const dir = env('POETRY_CACHE_DIR') ?? userCacheDir(env, 'pypoetry');
     return handled(`${dir}/cache`) && handled(`${dir}/artifacts`);
   },
   holds: ({ instr, cmd, env }) => namedPath(instr, cmd, env('POETRY_CACHE_DIR') ?? userCacheDir(env, 'pypoetry')),
   message: () => `Poetry leaves its download cache in this layer: ${BASIS}. Remove its cache/ and artifacts/ folders in the same RUN (or use a cache mount).`,
   saving: { basis: BASIS },
   repair: ({ model, instr, cmd, env }) => {
-    const dir = env('POETRY_CACHE_DIR')?.replace(/^["']|["']$/g, '') ?? homePath(instr, cmd, '.cache/pypoetry');
+    const dir = setIn(env, 'POETRY_CACHE_DIR') ?? userCachePath(instr, cmd, env, 'pypoetry');
     return dir && !/[\s$`]/.test(dir) ? appendRepair(model, instr, `rm -rf ${dir}/cache ${dir}/artifacts`) : undefined;
   },
 });
