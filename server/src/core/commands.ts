@@ -151,55 +151,38 @@ export function pathCovers(handled: string, dir: string, homes: { handled?: stri
 
 /**
  * Where the last of `paths` (in the order they run) that covers a folder ({@link pathCovers}; `~`
- * in them is `home`) is: its `at`, -1 for none. Only paths that may cover the folder are tested:
- * one without a wildcard (or with a `[`) filed by its text before any wildcard, which must start
- * the folder's; a pattern of `*` and `?` by its number of slashes and its texts before the first
- * wildcard and after the last, which must start and end the folder's one ancestor with that many
- * (neither crosses a `/`). A test of every path per folder was quadratic in a RUN whose installs
- * each name a cache folder of their own (`--cache-dir /c/1 ... /c/900`), and so was one of every
- * pattern with the same start (`rm -rf /c/x*1 ... /c/x*900`).
+ * in them is `home`) is: its `at`, -1 for none. Each path is filed by its number of slashes `c` and
+ * its texts before the first wildcard and after the last: only those whose texts start and end the
+ * folder's ancestor with `c` slashes (the folder itself when it has `c`) are tested, as `*` and `?`
+ * cross no `/`; a pattern with a class (which may match `/`) by its start alone, which must start
+ * the folder. A test of every path per folder was quadratic in a RUN whose installs each name a
+ * cache folder of their own (`--cache-dir /c/1 ... /c/900`), or whose patterns have the same start
+ * (`rm -rf /c/x*1 ... /c/x*900`).
  */
 export function lastCovering(paths: readonly { at: number; path: string }[], home?: string): (dir: string, dirHome?: string) => number {
   if (paths.length === 0) return () => -1;
-  // Each filed path with its last place (the same path again: the later one).
-  const [byStart, byShape] = [new Map<string, Map<string, number>>(), new Map<string, Map<string, number>>()];
-  const file = (filed: typeof byStart, key: string, path: string, at: number) => (filed.get(key) ?? filed.set(key, new Map()).get(key)!).set(path, at);
-  // The lengths the starts have, and the shapes (slashes, start and end lengths) of the patterns: a
-  // folder's texts of those only are looked up (a slice per character of every folder asked was
-  // most of what an analysis allocated here).
-  const lengths = new Set<number>();
-  const shapes = new Map<string, [number, number, number]>();
+  const filed = new Map<string, Map<string, number>>();
+  // The shapes (c, -1 for a class; start and end lengths) the paths have: a folder's texts of those
+  // only are looked up (a slice per character of every folder asked allocated most here).
+  const shapes = new Map<string, number[]>();
+  const key = (c: number, s: string, start: number, end: number) => `${c} ${s.slice(0, start)}\0${s.slice(s.length - end)}`;
   for (const { at, path } of paths) {
     const h = normalizeCachePath(path, home);
     const g = h.search(/[*?[]/);
-    if (g < 0 || h.includes('[')) {
-      const start = g < 0 ? h : h.slice(0, g);
-      lengths.add(start.length);
-      file(byStart, start, path, at);
-      continue;
-    }
-    const c = h.split('/').length - 1;
-    // With no slash it matches no folder's ancestor (pathCovers tests only those with one).
-    if (c === 0) continue;
-    const end = h.slice(h.search(/[^*?]*$/));
-    shapes.set(`${c} ${g} ${end.length}`, [c, g, end.length]);
-    file(byShape, `${c} ${h.slice(0, g)}\0${end}`, path, at);
+    const c = h.includes('[') ? -1 : h.split('/').length - 1;
+    const [start, end] = g < 0 ? [h.length, 0] : [g, c < 0 ? 0 : h.length - h.search(/[^*?]*$/)];
+    shapes.set(`${c} ${start} ${end}`, [c, start, end]);
+    const k = key(c, h, start, end);
+    // The same path again: its last place.
+    (filed.get(k) ?? filed.set(k, new Map()).get(k)!).set(path, at);
   }
   return (dir, dirHome) => {
     const d = normalizeCachePath(dir, dirHome);
+    const names = d.split('/');
     let last = -1;
-    const test = (found: Map<string, number> | undefined) => {
-      for (const [path, at] of found ?? []) if (at > last && pathCovers(path, dir, { handled: home, dir: dirHome })) last = at;
-    };
-    for (const i of lengths) if (i <= d.length) test(byStart.get(d.slice(0, i)));
-    if (shapes.size === 0) return last;
-    // Its slashes: the ancestor pathCovers tests with c of them (c >= 1) ends at the (c+1)th, or is the folder.
-    const slashes: number[] = [];
-    for (let i = d.indexOf('/'); i >= 0; i = d.indexOf('/', i + 1)) slashes.push(i);
     for (const [c, start, end] of shapes.values()) {
-      if (c > slashes.length) continue;
-      const p = c === slashes.length ? d : d.slice(0, slashes[c]);
-      if (p.length >= start + end) test(byShape.get(`${c} ${p.slice(0, start)}\0${p.slice(p.length - end)}`));
+      const p = c < 0 ? d : names.slice(0, c + 1).join('/');
+      if (p.length >= start + end) for (const [path, at] of filed.get(key(c, p, start, end)) ?? []) if (at > last && pathCovers(path, dir, { handled: home, dir: dirHome })) last = at;
     }
     return last;
   };

@@ -745,8 +745,10 @@ export function substituteArgs(raw: string, args: { get(name: string): string | 
     const name = braced ?? bare;
     const value = args.get(name);
     // null: set, to a value not known (no default or alternative is taken).
-    if (value === null) notKnown = true;
-    if (value === null) op = undefined;
+    if (value === null) {
+      notKnown = true;
+      op = undefined;
+    }
     if (op === ':-' || op === '-') return value !== undefined && (op === '-' || value !== '') ? value : word;
     if (op === ':+' || op === '+') return value !== undefined && (op === '+' || value !== '') ? word : '';
     if (value == null) {

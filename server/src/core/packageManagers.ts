@@ -142,8 +142,7 @@ function lastVariableRemoval(instr: Instr, dir: string): number {
   let last = known.get(dir);
   if (last === undefined) {
     const ran = ranCommands(instr.run!);
-    last = ran.length - 1;
-    while (last >= 0 && !(variableRm(ran[last]) && removesHere(instr, ran[last], [dir]))) last--;
+    for (last = ran.length; --last >= 0 && !(variableRm(ran[last]) && removesHere(instr, ran[last], [dir])); );
     known.set(dir, last);
   }
   return last;

@@ -86,7 +86,7 @@ interface IndexedWrites {
   list: Write[];
   at: Map<string, number[]>;
   sorted: { path: string; k: number }[];
-  /** {@link near}'s answers, by instruction, folder and whether below it. */
+  /** {@link touching}'s writes near a target, by instruction, path and whether below it. */
   near: Map<string, Write[]>;
 }
 const INDEXED = new WeakMap<Stage, IndexedWrites>();
@@ -102,38 +102,36 @@ function indexedWrites(model: DockerfileModel, stage: Stage): IndexedWrites {
   return ix;
 }
 
-/** The writes of `image` before the instruction at `before` that the change of target `t` touches ({@link touches}), in the image's order. */
-function touching(image: IndexedWrites, change: Change, t: Target, before: number): Write[] {
-  return near(image, t.prefix, change.recursive || t.glob, before).filter((w) => touches(change, t, w));
-}
-
 /**
- * The writes of instructions before `before` at `p` or a folder above it, and with `below` those
- * under it too, in the image's order. Worked out once per instruction and folder: the patterns of
- * one RUN share their folder (`rm -rf /c/1x* && ... && rm -rf /c/900x*` are all about /c), and the
- * writes below it (that RUN's own caches among them) read again for each was quadratic.
+ * The writes of `image` before the instruction at `before` that the change of target `t` touches
+ * ({@link touches}), in the image's order. Those at the target's path, above it and (for a
+ * recursive change or a pattern) below it are worked out once per instruction and path: the
+ * patterns of a RUN share their folder (`rm -rf /c/1x* && ... && rm -rf /c/900x*` are all about
+ * /c), and the writes below it (that RUN's own caches among them) read for each was quadratic.
  */
-function near({ list, at, sorted, near: known }: IndexedWrites, p: string, below: boolean, before: number): Write[] {
+function touching({ list, at, sorted, near }: IndexedWrites, change: Change, t: Target, before: number): Write[] {
+  const p = t.prefix;
+  const below = change.recursive || t.glob;
   const key = `${before}${below ? '/' : ' '}${p}`;
-  const found = known.get(key);
-  if (found) return found;
-  const ks = new Set<number>();
-  // At the target or a folder above it.
-  for (let i = p.length; i >= 0; i = i === 0 ? -1 : p.lastIndexOf('/', i - 1)) for (const k of at.get(i === p.length ? p : i === 0 ? '/' : p.slice(0, i)) ?? []) ks.add(k);
-  // Below it: the paths that start with `p/` (all below `/`).
-  if (below) {
-    const under = p === '/' ? '/' : `${p}/`;
-    let lo = 0;
-    for (let hi = sorted.length; lo < hi; ) {
-      const mid = (lo + hi) >> 1;
-      if (sorted[mid].path < under) lo = mid + 1;
-      else hi = mid;
+  let found = near.get(key);
+  if (!found) {
+    const ks = new Set<number>();
+    // At the target or a folder above it.
+    for (let i = p.length; i >= 0; i = i === 0 ? -1 : p.lastIndexOf('/', i - 1)) for (const k of at.get(i === p.length ? p : i === 0 ? '/' : p.slice(0, i)) ?? []) ks.add(k);
+    // Below it: the paths that start with `p/` (all below `/`).
+    if (below) {
+      const under = p === '/' ? '/' : `${p}/`;
+      let lo = 0;
+      for (let hi = sorted.length; lo < hi; ) {
+        const mid = (lo + hi) >> 1;
+        if (sorted[mid].path < under) lo = mid + 1;
+        else hi = mid;
+      }
+      for (; lo < sorted.length && sorted[lo].path.startsWith(under); lo++) ks.add(sorted[lo].k);
     }
-    for (; lo < sorted.length && sorted[lo].path.startsWith(under); lo++) ks.add(sorted[lo].k);
+    near.set(key, (found = [...ks].sort((a, b) => a - b).map((k) => list[k]).filter((w) => w.instr.index < before)));
   }
-  const writes = [...ks].sort((a, b) => a - b).map((k) => list[k]).filter((w) => w.instr.index < before);
-  known.set(key, writes);
-  return writes;
+  return found.filter((w) => touches(change, t, w));
 }
 
 /** True when `w` wrote a file at its path (a download, `COPY app.py /app.py`), not a folder. */
