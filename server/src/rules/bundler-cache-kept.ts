@@ -88,7 +88,7 @@ export const rule = cacheRule({
     why: "RubyGems (and Bundler through it) keeps each downloaded .gem archive in the cache/ folder of the gem home, next to the unpacked gem. Nothing at run time reads them. Rails' generated Dockerfile removes them for this reason (`rm -rf \"${BUNDLE_PATH}\"/ruby/*/cache`).",
     incorrect: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install',
     correct: 'FROM ruby:3.3-slim\nCOPY Gemfile Gemfile.lock ./\nRUN bundle install \\\n    && rm -rf /usr/local/bundle/cache /usr/local/bundle/ruby/*/cache',
-    sizeImpact: `Depends on the Gemfile: ${BASIS}.`,
+    sizeImpact: 'Depends on the Gemfile: the .gem archive of every installed gem, roughly the compressed size of the bundle; not yet measured by our bench.',
     fix: `On the official ruby image (gem home /usr/local/bundle) without a BUNDLE_PATH elsewhere: appends \`&& ${OFFICIAL_CLEANUP}\`. Not offered when Bundler has a path of its own (--path, --deployment, BUNDLE_DEPLOYMENT, bundle config set path). Elsewhere (GEM_HOME, BUNDLE_PATH) no fix; removing any \`.../cache\` folder of the gem or bundle home, or a cache mount on it, satisfies the rule.`,
   },
   words: ['bundle', 'gem'],

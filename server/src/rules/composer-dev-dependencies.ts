@@ -52,7 +52,7 @@ export const rule: Rule = {
     why: 'require-dev holds what is needed to test and analyse the code. In the final image it ships with every deployment, and development tools in production are also a risk. When the image runs the tests (`vendor/bin/phpunit`), do that in a separate stage.',
     incorrect: 'RUN composer install --optimize-autoloader',
     correct: 'RUN composer install --no-dev --optimize-autoloader',
-    sizeImpact: `Depends on the project: ${BASIS}.`,
+    sizeImpact: 'Depends on the project: the require-dev packages of composer.json (PHPUnit, static analysers and their dependencies).',
     fix: 'Inserts `--no-dev` after `install`. Not offered when a later command of the image runs tests or analysers (phpunit, pest, phpstan, `composer test`, `php artisan test`); the finding then suggests a separate stage. Check composer scripts (`post-install-cmd`) that load dev-only classes: they fail without them. Stages whose layers do not reach the final image are not reported.',
   },
   check({ model }) {
