@@ -5,12 +5,12 @@
  *
  * Built once per document version; rules must treat it as read-only.
  */
-import { DockerfileParser, Instruction as InstructionClass, type Argument, ModifiableInstruction, Run as RunClass, Copy as CopyClass, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg } from 'dockerfile-ast';
+import { DockerfileParser, Instruction as InstructionClass, type Argument, ModifiableInstruction, Run as RunClass, Copy as CopyClass, type Dockerfile, type Instruction, type From, type Run, type Copy, type Env, type Arg, type Property } from 'dockerfile-ast';
 import { readRawArguments } from './arguments';
 import { installHeredocShortcut } from './parseShortcuts';
 import { hiddenContinuation, parseAsBuildKit } from './parse';
 import { joinContinuations, LineIndex, ownCopy, runOffset } from './text';
-import { opensHereDocument, scanShell, type ShellCommand, type ShellWord } from './shell';
+import { LITERAL_DOLLAR, opensHereDocument, scanShell, type ShellCommand, type ShellWord } from './shell';
 import { innerScript, scriptCommands, shellOptions, SHELL_NAMES, SHELL_PATH, type InnerScript, type QuotedScript } from './innerScript';
 import { leadingJsonArray } from './execForm';
 import type { Range } from './types';
@@ -46,6 +46,8 @@ export interface Stage {
   layersInFinal: boolean;
   /** The defaults of the ARGs declared before the first FROM, which an `ARG NAME` without a default in the stage takes. */
   globalArgs?: ReadonlyMap<string, string>;
+  /** The file's escape character (`\\` unless a `# escape=` directive names another). */
+  escapeChar?: string;
 }
 
 export interface RunScript {
@@ -665,7 +667,7 @@ function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { p
   const stages: Stage[] = [];
   const stagesByName = new Map<string, Stage>();
   const argDefaults = new Map<string, string>();
-  for (const arg of parts[0]?.piece.initialArgs ?? []) recordArg(arg, argDefaults);
+  for (const arg of parts[0]?.piece.initialArgs ?? []) recordArg(arg, argDefaults, escapeChar);
   const firstRange = parts.find((p) => p.piece.nodes.length > 0)?.piece.ranges[0];
   const comments = collectComments(
     parts.flatMap((p) => p.piece.comments),
@@ -696,6 +698,7 @@ function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { p
           reachesFinal: false,
           layersInFinal: false,
           globalArgs: argDefaults,
+          escapeChar,
         };
         instr.stage = current;
         stages.push(current);
@@ -713,12 +716,12 @@ function assemble(text: string, lines: LineIndex, escapeChar: string, parts: { p
   return { text, lines, escapeChar, instructions, stages, globalIgnored, reuse };
 }
 
-function recordArg(arg: Arg, into: Map<string, string>): void {
+function recordArg(arg: Arg, into: Map<string, string>, escapeChar: string): void {
   const prop = arg.getProperty();
   if (!prop) return;
   const name = prop.getName();
-  const value = prop.getValue();
-  if (!name || value === null || value === undefined) return;
+  const value = builderWord(prop, escapeChar);
+  if (!name || value === undefined) return;
   // A default is expanded with the ARGs above it (`ARG BASE=python:${PY}`); one it cannot expand is unknown.
   const expanded = substituteArgs(value, into);
   if (expanded == null) into.delete(name);
@@ -734,30 +737,124 @@ function recordArg(arg: Arg, into: Map<string, string>): void {
 const LONGEST_VALUE = 4096;
 
 /**
- * Substitutes `$X`, `${X}`, `${X:-d}`, `${X-d}`, `${X:+a}` and `${X+a}` from `args` (ARG defaults, a
- * shell's variables): null when one is set to a value not known (null from `args`) or the result is
- * longer than {@link LONGEST_VALUE} and than `raw`, else undefined when one is unknown.
+ * An ENV or ARG value as the builder reads it before expanding it (BuildKit's lexer, as the
+ * Dockerfile reference's "Environment replacement" describes it): quotes taken off, an escaped
+ * character kept as it is, and each `$` that single quotes or the escape character keep as text
+ * (`ENV A='$B/x'`, `ENV A=\\$B/x`: the value is `$B/x`) written {@link LITERAL_DOLLAR}, which
+ * names no variable: the shell does not expand a variable's value again. In double quotes only
+ * `"`, `$` and the escape character are escaped.
+ */
+function builderWord(prop: Property, escapeChar: string): string | undefined {
+  const raw = prop.getUnescapedValue()?.replaceAll(LITERAL_DOLLAR, '');
+  if (raw === undefined || raw === null) return undefined;
+  let out = '';
+  let quote = '';
+  for (let i = 0; i < raw.length; i++) {
+    let ch = raw[i];
+    if (quote === "'" ? ch === "'" : ch === '"' || (ch === "'" && !quote)) quote = quote ? '' : ch;
+    else if (quote === "'") out += ch === '$' ? LITERAL_DOLLAR : ch;
+    else {
+      if (ch === escapeChar && i + 1 < raw.length && (!quote || `"$${escapeChar}`.includes(raw[i + 1]))) ch = raw[++i] === '$' ? LITERAL_DOLLAR : raw[i];
+      out += ch;
+    }
+  }
+  return out;
+}
+
+/**
+ * Substitutes `$X`, `${X}`, `${X:-w}`, `${X-w}`, `${X:+w}`, `${X+w}` and the trims `${X%p}`,
+ * `${X%%p}`, `${X#p}`, `${X##p}` from `args` (ARG defaults, a shell's variables), as dash and
+ * BuildKit do: a word naming variables itself (`${E:-${D}/x}`) is expanded where it is taken; a
+ * trim is read where its pattern is plain (text, `*`, `?`). Null when a variable it reads is set to
+ * a value not known (null from `args`; no default or alternative is taken for it), a trim's pattern
+ * is not plain, or the result is longer than {@link LONGEST_VALUE} and than `raw`; else undefined
+ * when one is unknown or another `${...}` form (`${X:=w}`, `${#X}`) is used.
  */
 export function substituteArgs(raw: string, args: { get(name: string): string | undefined | null }): string | null | undefined {
+  const read = expandWord(raw, 0, 0, args);
+  return read.notKnown || (read.text.length > LONGEST_VALUE && read.text.length > raw.length) ? null : read.unknown ? undefined : read.text;
+}
+
+/** {@link substituteArgs} of `raw` from `i`: up to the `}` that closes the word `nested` braces deep (none: to the end); where it stopped. */
+function expandWord(raw: string, i: number, nested: number, args: { get(name: string): string | undefined | null }): { text: string; unknown: boolean; notKnown: boolean; end: number } {
+  let text = '';
   let unknown = false;
   let notKnown = false;
-  const out = raw.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?[-+])([^}]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (_m, braced, op, word, bare) => {
-    const name = braced ?? bare;
-    const value = args.get(name);
-    // null: set, to a value not known (no default or alternative is taken).
-    if (value === null) {
-      notKnown = true;
-      op = undefined;
+  while (i < raw.length && !(nested && raw[i] === '}')) {
+    if (raw[i] !== '$') {
+      text += raw[i++];
+      continue;
     }
-    if (op === ':-' || op === '-') return value !== undefined && (op === '-' || value !== '') ? value : word;
-    if (op === ':+' || op === '+') return value !== undefined && (op === '+' || value !== '') ? word : '';
-    if (value == null) {
+    NAME.lastIndex = i + 1;
+    const bare = NAME.exec(raw);
+    if (bare) {
+      // (`args` may expand another value, with NAME again.)
+      i += 1 + bare[0].length;
+      const value = args.get(bare[0]);
+      if (value === undefined) unknown = true;
+      else if (value === null) notKnown = true;
+      else text += value;
+      continue;
+    }
+    if (raw[i + 1] !== '{') {
+      text += raw[i++];
+      continue;
+    }
+    BRACED.lastIndex = i + 2;
+    const m = BRACED.exec(raw);
+    // Deeper than 20 braces: not read (each level is a call).
+    const word = nested < 20 ? expandWord(raw, m ? BRACED.lastIndex : i + 2, nested + 1, args) : { text: '', unknown: true, notKnown: false, end: raw.length };
+    i = word.end + 1;
+    const op = m?.[2] ?? '';
+    // A form not read (or left open): unknown.
+    if (!m || word.end >= raw.length || (!op && word.text !== '') || /[=?]/.test(op)) {
       unknown = true;
-      return '';
+      continue;
     }
-    return value;
-  });
-  return notKnown || (out.length > LONGEST_VALUE && out.length > raw.length) ? null : unknown ? undefined : out;
+    // Undefined: unknown; null: set, to a value not known.
+    const value = args.get(m[1]);
+    // The word where it is taken, its own unknowns with it.
+    const take = () => ([text, unknown, notKnown] = [text + word.text, unknown || word.unknown, notKnown || word.notKnown]);
+    if (value === null) notKnown = true;
+    else if (op === ':-' || op === '-') {
+      if (value !== undefined && (op === '-' || value !== '')) text += value;
+      else take();
+    } else if (op === ':+' || op === '+') {
+      if (value !== undefined && (op === '+' || value !== '')) take();
+    } else if (value === undefined) unknown = true;
+    else if (!op) text += value;
+    else if (word.unknown) unknown = true;
+    // A trim whose pattern is not plain text, `*` and `?`: set, to a value not known.
+    else if (word.notKnown || value.length > LONGEST_VALUE || /[[\\]/.test(word.text)) notKnown = true;
+    else text += trim(value, op, word.text);
+  }
+  return { text, unknown, notKnown, end: i };
+}
+
+const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
+const BRACED = /([A-Za-z_][A-Za-z0-9_]*)(:?[-+=?]|%%?|##?)?/y;
+
+/**
+ * `${value%pattern}` (`%%`, `#`, `##`) for a pattern of text, `*` and `?`: the shortest (doubled:
+ * longest) match taken off the end (`#`: the start). The pattern runs as an automaton over the
+ * value (both reversed for `%`), every prefix at once: a regular expression per prefix would
+ * backtrack without bound on a pattern of many `*`.
+ */
+function trim(value: string, op: string, pattern: string): string {
+  const flip = (s: string) => (op[0] === '%' ? [...s].reverse() : [...s]);
+  const [text, pat] = [flip(value), flip(pattern)];
+  let best = -1;
+  for (let i = 0, on = new Set([0]); on.size > 0; i++) {
+    // A `*` may match nothing. (A Set's loop also visits what is added to it.)
+    for (const j of on) if (pat[j] === '*') on.add(j + 1);
+    if (on.has(pat.length)) best = i;
+    if (i === text.length || (best >= 0 && !op[1])) break;
+    const next = new Set<number>();
+    for (const j of on) next.add(pat[j] === '*' ? j : pat[j] === '?' || pat[j] === text[i] ? j + 1 : -1);
+    next.delete(-1);
+    on = next;
+  }
+  return best < 0 ? value : op[0] === '%' ? [...text.slice(best)].reverse().join('') : text.slice(best).join('');
 }
 
 /**
@@ -1157,9 +1254,9 @@ function stageScope(stage: Stage): StageScope {
       const prop = (i.node as Arg).getProperty();
       const name = prop?.getName();
       if (!prop || !name) continue;
-      const raw = prop.getValue();
+      const raw = builderWord(prop, stage.escapeChar ?? '\\');
       const global = stage.globalArgs?.get(name);
-      const [shown, value] = raw === null || raw === undefined ? [global, global] : expand(raw);
+      const [shown, value] = raw === undefined ? [global, global] : expand(raw);
       args.push({ index: i.index, name, value: shown });
       // An ENV of the same name wins over the ARG.
       if (env.has(name)) continue;
@@ -1167,7 +1264,7 @@ function stageScope(stage: Stage): StageScope {
       else vars.set(name, value);
     } else if (i.keyword === 'ENV') {
       // All of one ENV's values are expanded with what was set before it (`ENV A=2 B=$A` gives B the old A).
-      const props = (i.node as Env).getProperties().flatMap((p): [string, [string, string | null]][] => (p.getName() ? [[p.getName(), expand(p.getValue() ?? '')]] : []));
+      const props = (i.node as Env).getProperties().flatMap((p): [string, [string, string | null]][] => (p.getName() ? [[p.getName(), expand(builderWord(p, stage.escapeChar ?? '\\') ?? '')]] : []));
       envs.push({ index: i.index, props: props.map(([name, [shown]]) => [name, shown]) });
       for (const [name, [, value]] of props) {
         env.set(name, value);

@@ -10,7 +10,7 @@
  */
 import { appendToRun, cacheMountTargets, commandRange, ranInBackground, hasFlag, INDEX_FILES, isPipCacheDir, lastCovering, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
 import { buildModel, envBefore, instructionAt, rootStage, stageArgs, stageEnvs, substituteArgs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
-import { expansionText, inlineAssignments, npxCall, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
+import { expansionText, inlineAssignments, LITERAL_DOLLAR, npxCall, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
 import { pipConfigDisablesCache } from './pipConfig';
@@ -348,11 +348,11 @@ function assigned(instr: Instr, by: ShellCommand | undefined, value: string | un
     // try/finally: a rule that throws below would otherwise leave `depth` raised for the process.
     depth++;
     try {
-      // A loop's variable after its `for` (unset later or not) is set to a value not known: null.
+      // A loop's variable after its `for`, one a `read` set (unset later or not), is set to a value not known: null.
       const run = instr.run!;
-      const loops = loopStarts.get(run) ?? loopStarts.set(run, new Map(variableCommands(run).filter((c) => programName(c) === 'for').reverse().map((c) => [c.words[1]?.value, c.start]))).get(run)!;
-      // (undefined < by.start is false: no loop of that name.)
-      known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : (shellValue(instr, by, n) ?? (loops.get(n)! < by.start ? null : undefined))) }) ?? undefined);
+      const loops = loopStarts.get(run) ?? loopStarts.set(run, new Map(variableCommands(run).filter((c) => !piped(c)).flatMap((c) => unknownSet(c).map((n): [string, number] => [n, c.start])).reverse())).get(run)!;
+      // (undefined < by.start is false: no loop or read of that name.)
+      known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : ofBase(run, shellValue(instr, by, n)) ?? (loops.get(n)! < by.start ? null : undefined)) }) ?? undefined);
     } finally {
       depth--;
     }
@@ -362,8 +362,43 @@ function assigned(instr: Instr, by: ShellCommand | undefined, value: string | un
 }
 
 const assignedValues = new WeakMap<Instr, Map<string, string | undefined>>();
-/** Per RUN, each `for` loop's variable and where its first loop starts. */
-const loopStarts = new WeakMap<RunScript, Map<string | undefined, number>>();
+/**
+ * `value`, read in `run`, with each `$` of a variable that a command of `run` sets written
+ * {@link LITERAL_DOLLAR}: such a `$` is left from an ENV or ARG naming a variable of the base image
+ * (`ENV D=$PYTHONPATH/x`), whose value there a later `PYTHONPATH=/o` does not change. HOME stays.
+ */
+function ofBase(run: RunScript, value: string | undefined): string | undefined {
+  if (!value?.includes('$')) return value;
+  let names = setNames.get(run);
+  if (!names) setNames.set(run, (names = new Set(variableCommands(run).flatMap((c) => c.words.map((w) => /^\w*/.exec(w.value)![0])))));
+  return value.replace(/\$(?=\{?(\w+))/g, (m, name: string) => (name !== 'HOME' && names.has(name) ? LITERAL_DOLLAR : m));
+}
+
+/** Per RUN, the names its commands that set variables write ({@link variableCommands}). */
+const setNames = new WeakMap<RunScript, Set<string>>();
+
+/** Per RUN, each variable a `for` loop or a `read` sets and where the first of them starts. */
+const loopStarts = new WeakMap<RunScript, Map<string, number>>();
+
+/**
+ * The variables `c` sets to a value the file does not tell: a `for` loop's, those a `read` names
+ * (dash and busybox ash set them, empty at the end of the input: `read U </dev/null`). The words
+ * after `read`'s options; bash's `-p`, `-d`, `-u`, `-t`, `-n`, `-N`, `-i` take the next word.
+ */
+function unknownSet(c: ShellCommand): string[] {
+  const program = programName(c);
+  if (program === 'for') return c.words[1] ? [c.words[1].value] : [];
+  if (program !== 'read') return [];
+  const names: string[] = [];
+  const words = c.words;
+  for (let k = programIndex(c) + 1; k < words.length; k++) {
+    const w = words[k].value;
+    if (w[0] === '-') {
+      if (/[pdutnNi]$/.test(w)) k++;
+    } else if (/^[A-Za-z_]\w*$/.test(w)) names.push(w);
+  }
+  return names;
+}
 let depth = 0;
 
 /**
@@ -421,9 +456,9 @@ function walkVariable(instr: Instr, cmds: readonly ShellCommand[], upTo: ShellCo
       allExport = allExportAfter(c, allExport);
     } else if (program === 'unset') {
       if (c.words.slice(1).some((w) => sameName(w.value, wanted, ignoreCase))) [value, exported] = [undefined, false];
-    } else if (program === 'for') {
-      // `for NAME in ...`: in the loop and after it, a value the file does not tell.
-      if (sameName(c.words[1]?.value ?? '', wanted, ignoreCase)) value = undefined;
+    } else if (program === 'for' || program === 'read') {
+      // `for NAME in ...`, `read -r A B`: in the loop and after it, after the read, a value the file does not tell.
+      if (unknownSet(c).some((n) => sameName(n, wanted, ignoreCase))) value = undefined;
     } else if (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))) {
       for (const w of c.words) {
         const m = ASSIGNMENT.exec(expansionText(w))!;
@@ -458,13 +493,13 @@ const variableCommandLists = new WeakMap<RunScript, ShellCommand[]>();
 
 /**
  * The commands of `run` that can change a variable {@link envFor} reads (export, declare, typeset,
- * set, unset, for, bare assignments), in order; found once per RUN, as envFor is asked for each command
+ * set, unset, for, read, bare assignments), in order; found once per RUN, as envFor is asked for each command
  * and a walk over all earlier ones made a long RUN quadratic.
  */
 function variableCommands(run: RunScript): ShellCommand[] {
   let list = variableCommandLists.get(run);
   if (!list) {
-    list = run.commands.filter((c) => /^(export|declare|typeset|set|unset|for)$/.test(programName(c)) || (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))));
+    list = run.commands.filter((c) => /^(export|declare|typeset|set|unset|for|read)$/.test(programName(c)) || (c.words.length > 0 && c.words.every((w) => ASSIGNMENT.test(w.value))));
     variableCommandLists.set(run, list);
   }
   return list;
@@ -1268,6 +1303,8 @@ export function verifiedAppend(model: DockerfileModel, instr: Instr, command: st
   // rm reads a later word that starts with `-` as an option too (a cache folder from `ENV X=-x`:
   // `rm -rf -x/cache` fails the build): not appended.
   if (/^rm -\w+ (.* )?['"]?-/.test(command)) return undefined;
+  // A folder named with a `$` kept as text (LITERAL_DOLLAR: `ENV D='$B/x'`) would be written as a NUL.
+  if (command.includes(LITERAL_DOLLAR)) return undefined;
   // Every finding of a cache rule in a RUN gets the same repair: checked once per model, RUN and
   // command (a check per finding parsed the RUN again for each, quadratic in a long RUN's installs).
   // A command of plain words parses as the same words wherever another one does, so all of them

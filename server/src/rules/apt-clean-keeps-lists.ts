@@ -16,7 +16,7 @@ import { APT_LISTS } from '../sizes/constants';
 import type { RawFinding, Rule } from './rule';
 
 const CLEANUP = 'rm -rf /var/lib/apt/lists/*';
-const OFFICIAL = "on the official Debian and Ubuntu images `apt-get clean` frees nothing, since their docker-clean apt setting already deletes downloaded .deb files";
+const OFFICIAL = "on the official Debian and Ubuntu images `apt-get clean` frees nothing: their docker-clean apt setting already deletes downloaded .deb files";
 
 export const rule: Rule = {
   id: 'apt-clean-keeps-lists',
@@ -29,7 +29,7 @@ export const rule: Rule = {
   quotesLines: true,
   docs: {
     summary: '`apt-get clean` used as the cleanup of an `apt-get update` whose lists stay in the layer.',
-    why: `\`apt-get clean\` empties /var/cache/apt (downloaded .deb files and binary caches); it does not touch /var/lib/apt/lists, where \`apt-get update\` put the package lists. Moreover, ${OFFICIAL} (/etc/apt/apt.conf.d/docker-clean) and keeps no binary caches. apt-lists-kept reports the lists themselves; this rule explains why the \`apt-get clean\` already there does not help.`,
+    why: `\`apt-get clean\` empties /var/cache/apt (downloaded .deb files and binary caches); it does not touch /var/lib/apt/lists, where \`apt-get update\` put the package lists. And ${OFFICIAL} (/etc/apt/apt.conf.d/docker-clean) and keeps no binary caches. apt-lists-kept reports the lists; this rule, why the \`apt-get clean\` does not help.`,
     incorrect: 'RUN apt-get update && apt-get install -y --no-install-recommends curl && apt-get clean',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `About ${formatBytes(APT_LISTS.bytes)} of lists on Debian bookworm (${APT_LISTS.basis}) stay despite the \`apt-get clean\`; counted by apt-lists-kept, unless it is off or ignored there.`,

@@ -246,7 +246,7 @@ export const rule: Rule = {
   words: ['apt'],
   docs: {
     summary: '`apt-get install` without `--no-install-recommends`.',
-    why: 'Recommended packages are not needed to run what you install; in an image they are dead weight. `APT::Install-Recommends "false";` written to /etc/apt/apt.conf.d earlier in the image turns them off like the flag, and the rule then stays quiet.',
+    why: 'Recommended packages are not needed to run what you install: dead weight in an image. `APT::Install-Recommends "false";` written to /etc/apt/apt.conf.d earlier in the image turns them off like the flag (the rule then stays quiet).',
     incorrect: 'RUN apt-get update && apt-get install -y curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && apt-get install -y --no-install-recommends curl ca-certificates \\\n    && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `On Debian-based images the message gives the Installed-Size of what the recommendations add beyond the base image's packages and what earlier installs of the image (its FROM chain) added, from Debian bookworm's package index, which on an Ubuntu base or another Debian release (\`python:3.12-slim\` is trixie) stands in for the base's and says so; after the image adds a repository (a piped setup script, sources.list), the study's range. The saving leaves out what the fix keeps by naming it (ca-certificates beside curl). Elsewhere: ${STUDY_BASIS}.`,

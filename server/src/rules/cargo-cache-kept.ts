@@ -179,7 +179,7 @@ export const rule = cacheRule({
   finalLayersOnly: true,
   docs: {
     summary: '`cargo build` / `cargo install` leaving $CARGO_HOME/registry (and target/) in the final image without a cache mount or cleanup in the same RUN.',
-    why: 'cargo downloads the crate index and every crate into $CARGO_HOME/registry and compiles into target/. The program needs only the binary. Best: build in a builder stage and copy the binary; at least use cache mounts.',
+    why: 'cargo downloads the crate index and every crate into $CARGO_HOME/registry and compiles into target/. The program needs only the binary: build it in a builder stage and copy it; at least use cache mounts.',
     incorrect: 'FROM rust:1.83\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\nCMD ["/app/target/release/app"]',
     correct: 'FROM rust:1.83 AS build\nWORKDIR /app\nCOPY . .\nRUN cargo build --release\n\nFROM debian:bookworm-slim\nCOPY --from=build /app/target/release/app /usr/local/bin/app\nCMD ["app"]',
     sizeImpact: `Depends on the crates (the registry is not yet measured by our bench): target/ of a small release build was about ${formatBytes(EX.bytes)}, for a ${formatBytes(EX.outputBytes)} binary. \`cargo install\` of a registry crate leaves only the registry (target/ too with \`--path\` or \`--target-dir\`). Basis: ${EX.basis}.`,

@@ -76,7 +76,7 @@ export const rule: Rule = {
     why: 'Everything in the context lands in the image: `.git` history, `node_modules` or `.venv` built on your machine, test data, build output, and sometimes secrets such as `.env`.',
     incorrect: '# no .dockerignore next to the Dockerfile\nCOPY . /app',
     correct: '# .dockerignore\n.git\nnode_modules\n\n# Dockerfile\nCOPY . /app',
-    sizeImpact: 'As large as what the context holds beyond the sources: `.git` history, `node_modules`, `.venv`, build output. It depends on the project, so no fixed figure is given.',
+    sizeImpact: 'What the context holds beyond the sources: it depends on the project, so no figure is given.',
     fix: 'Creates a `.dockerignore` at the root of the build context with entries for the ecosystems found in the context (Node.js, with `**/node_modules` beside `node_modules` only when the scan found one below the top or did not finish; Python, Go, Java, Rust; .NET\'s `**/obj` and the `bin` folders the scan found beside a project file, PHP\'s `vendor` and Ruby\'s (`.bundle`, `vendor/bundle`, logs), only when the image runs `dotnet restore`/`build`/`publish`, `composer install` or `bundle install` itself or a `COPY --from` puts the folder in place), plus the heavy folders the context scan found and, as comments (the app may read them), the likely secrets it found, leaving out any entry that would exclude a file the Dockerfile copies by name, or a build output (`dist`, `target`...) that a later RUN, CMD or ENTRYPOINT of the image uses from a `COPY .`, or `.git` (`.bundle`) when a later RUN of the image runs git (Bundler\'s install) on the copy. Once an ignore file exists, `context-large-paths` and `context-secrets` take over.',
   },
   check({ model, env }) {

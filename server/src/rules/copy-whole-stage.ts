@@ -36,11 +36,11 @@ export const rule: Rule = {
   scope: 'layers',
   docs: {
     summary: '`COPY --from=<stage or image> / <dest>`: the whole filesystem of another stage or image.',
-    why: "A builder stage's filesystem holds its base image, compilers and caches. Copying `/` brings all of it into this image, so the final image is as large as the builder plus its own base.",
+    why: "A builder stage's filesystem holds its base image, compilers and caches; copying `/` brings all of it into this image, on top of its own base.",
     incorrect: 'FROM golang:1.26 AS build\nRUN go build -o /out/app .\n\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build / /',
     correct: 'FROM golang:1.26 AS build\nRUN go build -o /out/app .\n\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /out/app /app',
     sizeImpact: 'At least the base image of the source stage (from the bundled size table, e.g. `golang:1.26` about 874 MB unpacked) plus everything its layers added. Not reported when the source stage starts `FROM scratch`: such a stage holds only what was put there on purpose (the usual "export" stage).',
-    fix: 'None: only you know which paths the image needs. Copy those (`COPY --from=build /out/app /app`).',
+    fix: 'None: only you know which paths the image needs (`COPY --from=build /out/app /app`).',
   },
   check({ model }) {
     const out: RawFinding[] = [];

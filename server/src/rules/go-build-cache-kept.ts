@@ -178,7 +178,7 @@ export const rule = cacheRule({
   finalLayersOnly: true,
   docs: {
     summary: '`go build` / `go install` / `go mod download` leaving GOCACHE and GOMODCACHE without a cache mount or cleanup in the same RUN.',
-    why: 'Go keeps every downloaded module in GOMODCACHE (/go/pkg/mod in the official image) and every compiled package in GOCACHE (~/.cache/go-build). A Go program needs neither to run. Best: copy the binary out of a builder stage onto scratch, distroless or a slim base; at least use cache mounts.',
+    why: 'Go keeps every downloaded module in GOMODCACHE (/go/pkg/mod in the official image) and every compiled package in GOCACHE (~/.cache/go-build). A Go program needs neither to run: copy the binary out of a builder stage onto scratch, distroless or a slim base, or at least use cache mounts.',
     incorrect: 'FROM golang:1.23\nWORKDIR /src\nCOPY . .\nRUN go build -o /app .\nCMD ["/app"]',
     correct: 'FROM golang:1.23 AS build\nWORKDIR /src\nCOPY . .\nRUN --mount=type=cache,target=/go/pkg/mod \\\n    --mount=type=cache,target=/root/.cache/go-build \\\n    CGO_ENABLED=0 go build -ldflags="-s -w" -o /app .\n\nFROM gcr.io/distroless/static-debian12\nCOPY --from=build /app /app\nCMD ["/app"]',
     sizeImpact: `The module cache (not yet measured by our bench) and the build cache grow with the project. For a small server it was about ${formatBytes(GO.bytes)} beside a ${formatBytes(GO.outputBytes)} binary, mostly the standard library, which Go 1.20 and later compile; Go 1.19 and older ship it precompiled in GOROOT: ${GO119.tool} left only ${formatBytes(GO119.bytes)}. Basis: ${GO.basis}; ${GO119.basis}.`,

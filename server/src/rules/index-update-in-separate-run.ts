@@ -53,11 +53,11 @@ export const rule: Rule = {
   quotesLines: true,
   docs: {
     summary: 'A RUN that only refreshes a package index (`apt-get update`, `apk update`, `dnf makecache`, `zypper refresh`) directly followed by a RUN that installs with it.',
-    why: 'The index becomes a layer of its own, so a cleanup in the install RUN cannot remove it. The split also lets the build cache reuse an old index with a new install line, which then fails or installs stale versions. Unlike hadolint DL3059, other consecutive RUNs are not reported: merging them reduces the layer count, not the size, and separate RUNs for dependencies and sources help the cache. Heredoc and exec-form RUNs are never reported.',
+    why: 'The index becomes a layer of its own, so a cleanup in the install RUN cannot remove it. The split also lets the build cache reuse an old index with a new install line, which then fails or installs stale versions. Unlike hadolint DL3059, other consecutive RUNs are not reported: merging them saves layers, not size, and separate RUNs for dependencies and sources help the cache. Heredoc and exec-form RUNs are never reported.',
     incorrect: 'RUN apt-get update\nRUN apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
     correct: 'RUN apt-get update && \\\n    apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*',
     sizeImpact: `The index: for apt about ${formatBytes(APT_LISTS.bytes)} (${APT_LISTS.basis}); for apk, dnf and zypper the size of their repository metadata (not measured yet). apt-lists-kept counts apt's on the update's RUN when shown.`,
-    fix: 'Merges the two RUNs into one with an `&&` continuation in the file\'s style (not offered when either RUN has flags such as `--mount`, or a comment sits between them; nor when the installing RUN is more than one list joined by `&&`, such as `apt-get install -y x || true`, `...; echo done` or a list run with `&`: joined after the refresh, a failed refresh would no longer fail the build). Once merged, apt-lists-kept and the other cache rules can add the cleanup in the same RUN.',
+    fix: 'Merges the two RUNs into one with an `&&` continuation in the file\'s style (not offered when either RUN has flags such as `--mount`, or a comment sits between them; nor when the installing RUN is more than one list joined by `&&`, such as `apt-get install -y x || true`, `...; echo done` or a list run with `&`: joined after the refresh, a failed refresh would no longer fail the build).',
   },
   check({ model }) {
     const out: RawFinding[] = [];

@@ -33,7 +33,7 @@ const LASTLOG_RECORD = 292;
 /** `sizeof(struct faillog)` on amd64: two shorts, a 12-byte line, two 8-byte times. */
 const FAILLOG_RECORD = 32;
 const BASIS =
-  'useradd of shadow 4.8.1 writes /var/log/lastlog (292 bytes) and /var/log/faillog (32 bytes) up to the new UID, and a layer stores them in full (Docker 20.10 on a debootstrap Debian 11, 2026-12-04: useradd -u 10001 gave a layer of 3,245,251 bytes, 4,603 with -l; -u 70000 22,684,891)';
+  'useradd of shadow 4.8.1 writes /var/log/lastlog (292 bytes) and /var/log/faillog (32 bytes) per UID (Docker 20.10 on a debootstrap Debian 11, 2026-12-04: useradd -u 10001 gave a layer of 3,245,251 bytes, 4,603 with -l; -u 70000 22,684,891)';
 /** What a useradd of shadow 4.13 or later does, as measured. */
 const NEWER = 'Debian 12 and Ubuntu 23.04 and later (shadow 4.13+) write no record for a new UID (useradd -u 100000 measured on Debian 12, 2026-12-04)';
 
@@ -144,11 +144,11 @@ export const rule: Rule = {
   words: ['useradd', 'adduser'],
   docs: {
     summary: `\`useradd -u\` without \`-l\` / \`--no-log-init\`: on a base known to be Debian 11, Ubuntu 22.10 or older, a UID whose records reach ${formatBytes(REPORTED_FROM_BYTES)} (3,086 and up); on a base whose release is not known, a UID above ${LARGE_UID}. Debian's \`adduser --uid\`, which runs useradd without -l, on an older base too.`,
-    why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.10 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer is a tar archive that stores them in full. Debian 12 and Ubuntu 23.04 no longer do: on a base whose tag names one of them (or a later release), or that the size table records as one, nothing is reported. The image estimate counts the files for every UID on an older base.',
+    why: 'An older useradd (shadow before 4.13: Debian 11, Ubuntu 22.10 and earlier) reserves a record for every UID up to the new one in /var/log/lastlog and /var/log/faillog. On a host these are sparse files; a layer, a tar archive, stores them in full. The image estimate counts them on an older base.',
     incorrect: 'RUN useradd -u 1000000 app',
     correct: 'RUN useradd -l -u 1000000 app',
     sizeImpact: `With an older useradd, UID x ${LASTLOG_RECORD + FAILLOG_RECORD} bytes (${BASIS}): about ${formatBytes((10001 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 10001, about ${formatBytes((1000000 + 1) * (LASTLOG_RECORD + FAILLOG_RECORD))} for UID 1000000. None where the base is newer: ${NEWER}. The release is read from the tag (\`debian:bullseye-slim\`, \`ubuntu:22.04\`, \`python:3.12-slim-bookworm\`), else from what the size table records for that tag (\`python:3.12-slim\`: trixie) or, for a tag without a version, for the row the base size comes from; where neither tells it (an image the table lacks, an ARG), the message gives the figure as a condition and the saving is not sized. A UID given as a variable is not checked.`,
-    fix: 'Inserts `-l` right after `useradd` (not in exec-form RUNs; adduser has no such option). The user is created the same way; only the login records are not initialised.',
+    fix: 'Inserts `-l` right after `useradd` (not in exec-form RUNs; adduser has no such option). Only the login records are not initialised.',
   },
   check({ model }) {
     const out: RawFinding[] = [];

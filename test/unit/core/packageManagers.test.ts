@@ -212,6 +212,66 @@ describe('package-manager helpers', () => {
     assert.equal(see(chain, 'C').env, '$A300');
   });
 
+  it('reads defaults and alternatives that name variables, plain trims, and what `read` sets, as dash and busybox ash do', () => {
+    const see = (text: string) => {
+      const [r] = runs(`FROM alpine\nRUN ${text}; prog\n`);
+      return shellValue(r, r.run!.commands.at(-1)!, 'C');
+    };
+    // The word of a default or an alternative is expanded, nested braces too (dash and ash: /opt/c/npm /opt/c/x /opt/c/y /opt/z).
+    assert.equal(see('D=/opt/c; C=${E:-$D}/npm'), '/opt/c/npm');
+    assert.equal(see('D=/opt/c; C=${E:-${D}/x}'), '/opt/c/x');
+    assert.equal(see('D=/opt/c; C=${D:+$D/y}${E:+$D}'), '/opt/c/y');
+    assert.equal(see('D=/opt/c; C=${E:-${D%/*}/z}'), '/opt/z');
+    // A word not taken is not expanded: its unknown variable does not matter.
+    assert.equal(see('D=/d; C=${D:-$NOPE}'), '/d');
+    assert.equal(see('C=${E:-$NOPE}/x'), '${E:-$NOPE}/x');
+    // Trims with a plain pattern (dash and ash, D=/opt/c/: /opt/c /opt/c opt/c/ . . /opt/ /c/ /opt/ pt/c/).
+    const trims = ['${D%/}', '${D%/*}', '${D#*/}', '${D%%/*}.', '${D##*/}.', '${D%c?}', '${D#/opt}', '${D%%c*}', '${D##*o}'];
+    assert.deepEqual(trims.map((t) => see(`D=/opt/c/; C=${t}`)), ['/opt/c', '/opt/c', 'opt/c/', '.', '.', '/opt/', '/c/', '/opt/', 'pt/c/']);
+    assert.equal(see('X=/a/b/c; P=/a; C=${X#$P}'), '/b/c');
+    // Anything else in a pattern (a bracket, a backslash) is not read: the value is not known.
+    assert.equal(see('X=/a/b/c; C=${X%[bc]}'), '${X%[bc]}');
+    assert.equal(see('C=${NOPE%/}'), '${NOPE%/}');
+    // `read` sets its variables to a value not known (dash: `read U </dev/null` sets U empty); piped, in a subshell, it sets nothing.
+    assert.equal(see('C=/x; read -r A C'), undefined);
+    assert.equal(see('read -r C </dev/null; C=${C:-/d}'), '${C:-/d}');
+    assert.equal(see('read -r A </dev/null; C=${A:-/d}/c'), '${A:-/d}/c');
+    assert.equal(see('echo /r | read A; C=${A-/d}/c'), '/d/c');
+    // A value that doubles with each assignment is not read past 4,096 characters (before: 30 of them threw "Invalid string length" after 3 s).
+    assert.equal(see(`A=/x; ${'A=$A$A; '.repeat(30)}C=$A`), '$A');
+    assert.equal(see(`A=/x; ${'A=$A$A; '.repeat(10)}C=$A`)?.length, 2048);
+  });
+
+  it("reads ENV and ARG values as the builder does: a `$` that single quotes or the escape keep is text, which the shell does not expand again", () => {
+    const see = (text: string, name: string) => {
+      const [r] = runs(text);
+      return envFor(r, r.run!.commands.at(-1)!, name);
+    };
+    const env = 'FROM alpine\nENV B=/b\nENV A=\\$B/x C=\'$B/x\' D="$B/x" E="\\$B/x" F=\'a\'"b"\nARG G=\'$B\'/g\n';
+    const L = LITERAL_DOLLAR;
+    assert.deepEqual(['A', 'C', 'D', 'E', 'F', 'G'].map((n) => see(`${env}RUN prog\n`, n)), [`${L}B/x`, `${L}B/x`, '/b/x', `${L}B/x`, 'ab', `${L}B/g`]);
+    // The legacy form and another escape character (`# escape=\``).
+    assert.equal(see("FROM alpine\nENV B=/b\nENV A '$B' \\$B\nRUN prog\n", 'A'), `${L}B ${L}B`);
+    assert.equal(see('# escape=`\nFROM alpine\nENV B=/b\nENV A=`$B\\x\nRUN prog\n', 'A'), `${L}B\\x`);
+    // Through a RUN's export, and where a cache folder is read (A='$B/x' B=/y dash -c 'export C=$A/c; echo $C' prints $B/x/c).
+    assert.equal(see(`${env}RUN B=/z; export K=$A/c; prog\n`, 'K'), `${L}B/x/c`);
+    const [r] = runs("FROM python:3.12\nENV B=/b\nENV PIP_CACHE_DIR='$B/x'\nRUN pip install flask\n");
+    assert.equal(pipCacheDir(r, r.run!.commands[0]), `${L}B/x`);
+  });
+
+  it("keeps the base image's variable in an ENV value where a RUN assigns it through another: a later assignment in the RUN does not change it", () => {
+    const see = (text: string) => {
+      const [r] = runs(`FROM python:3.12\nENV D=$PYTHONPATH/x\nRUN ${text}; prog\n`);
+      return shellValue(r, r.run!.commands.at(-1)!, 'C');
+    };
+    // dash: sh -c 'D=/base/x; PYTHONPATH=/o; C=$D/c; echo $C' prints /base/x/c, not /o/x/c.
+    assert.equal(see('PYTHONPATH=/o; C=$D/c'), `${LITERAL_DOLLAR}PYTHONPATH/x/c`);
+    assert.equal(see('C=$D/c; PYTHONPATH=/o'), `${LITERAL_DOLLAR}PYTHONPATH/x/c`);
+    // Where the RUN sets no such variable, `$PYTHONPATH` means the same everywhere in it: as written.
+    assert.equal(see('C=$D/c'), '$PYTHONPATH/x/c');
+    assert.equal(see('HOME=/h; C=$D/c$HOME'), '$PYTHONPATH/x/c$HOME');
+  });
+
   it('keeps a `$` that quotes or a backslash make text as no variable\'s (expansionText)', () => {
     const ops = (script: string) => removedOperands(parseShell(script)[0]);
     const $ = LITERAL_DOLLAR;
@@ -306,6 +366,13 @@ describe('package-manager helpers', () => {
 });
 
 describe('verifiedAppend: the appended cleanup checked on the RUN alone', () => {
+  it('appends no folder named with a `$` kept as text, which would be written as a NUL', () => {
+    const model = buildModel("FROM python:3.12\nENV POETRY_CACHE_DIR='$B/p'\nRUN poetry install\n");
+    const instr = model.instructions.find((i) => i.run)!;
+    assert.equal(verifiedAppend(model, instr, `rm -rf ${LITERAL_DOLLAR}B/p/cache`), undefined);
+    assert.ok(verifiedAppend(model, instr, 'rm -rf /p/cache'));
+  });
+
   /**
    * The check as first written: the whole file parsed again with the edit. It refuses an appended
    * command that runs in the background too, as checkAppend does since d961c83 (`RUN x& \` at the

@@ -36,7 +36,7 @@ describe('rule doc links', () => {
       const own = fs.readFileSync(path.join(ROOT, 'docs', 'rules', `${rule.id}.md`), 'utf8').split('\n');
       const body = own.slice(0, own.findIndex((l) => l.startsWith('<!-- generated'))).join('\n').trimEnd();
       const stages = /\n## Stages\n\n(.*)\n/.exec(body)?.[1];
-      const note = stages === 'Reported in every stage.' ? ' · stages: all' : ' · stages: those of the final image (see the top)';
+      const note = stages === 'Reported in every stage.' ? ' · stages: all' : ' · stages: final image';
       assert.ok(stages === 'Reported in every stage.' || (stages && page.slice(0, first).some((l) => l.startsWith('Stages, ') && l.endsWith(`: ${stages}`))), `${rule.id}: its Stages text is neither "every stage" nor the top's`);
       assert.ok(selected[2].endsWith(note), `${rule.id}: the heading line does not end with "${note}"`);
       const shown = selected.map((l, k) => (k === 2 ? l.slice(0, -note.length) : l.startsWith('##') ? l.slice(1) : l)).join('\n');

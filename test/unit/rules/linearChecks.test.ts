@@ -103,6 +103,11 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('pip-cache-kept', (n) => `FROM python:3.12\n${'ARG A=x\nENV A=$A/xxxxxxxxx\n'.repeat(n)}RUN pip install --cache-dir $A p\n`);
   });
 
+  it('cache rules: trims of many `*` and the variables `read` sets stay linear', () => {
+    const a = 'a'.repeat(200);
+    assertLinearCheck('uv-cache-kept', (n) => `FROM python:3.12-slim\nRUN ${Array.from({ length: n / 3 }, (_, i) => `export A=/c${i}${a} && read -r B </dev/null && export UV_CACHE_DIR=\${A%%*a*a*a*a*a*b}\${B:-/u} && uv pip install p${i} && `).join('')}true\n`);
+  });
+
   it('pnpm-store-kept and yarn-cache-kept: a fetch followed by prunes, and installs through npx, stay linear', () => {
     assertLinearCheck('pnpm-store-kept', (n) => `FROM node:22-slim\nRUN ${'pnpm fetch && pnpm store prune && '.repeat(n)}true\n`);
     assertLinearCheck('yarn-cache-kept', (n) => `FROM node:22-slim\nRUN ${'npx -y yarn@1 install && '.repeat(n)}true\n`);
