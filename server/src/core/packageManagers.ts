@@ -312,7 +312,7 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   let states = byName.get(wanted);
   if (!states || states.fromEnv !== fromEnv) {
     const all = variableCommands(run);
-    const named = all.filter((c) => (programName(c) === 'set' ? allExportAfter(c, false) || !allExportAfter(c, true) : c.words.some((w) => sameName(w.value, wanted, ignoreCase) || sameName(/^[A-Za-z_][A-Za-z0-9_]*/.exec(w.value)?.[0] ?? '', wanted, ignoreCase))));
+    const named = namingCommands(run, wanted, ignoreCase);
     const direct = named.every((c) => !inParentheses(c)) && all.every((c, k) => k === 0 || all[k - 1].start <= c.start);
     const answers: (string | undefined)[] | undefined = direct ? [] : undefined;
     const setters: (ShellCommand | undefined)[] = [];
@@ -496,6 +496,45 @@ const variableCommandLists = new WeakMap<RunScript, ShellCommand[]>();
  * set, unset, for, read, bare assignments), in order; found once per RUN, as envFor is asked for each command
  * and a walk over all earlier ones made a long RUN quadratic.
  */
+/** Per RUN, with and without case: where in variableCommands each name is named, and the `set`s that turn allexport on or off. */
+const namingIndexes = new WeakMap<RunScript, ({ byName: Map<string, number[]>; sets: number[] } | undefined)[]>();
+
+/**
+ * The variable commands of `run` that may change `wanted`: those with a word that is the name or
+ * starts with it (`A=1`, `export A`, `unset A`), and every `set` that turns allexport on or off,
+ * in the RUN's order. Indexed once per RUN: a filter of every command per name asked was
+ * quadratic in a RUN that sets a new name at each step.
+ */
+function namingCommands(run: RunScript, wanted: string, ignoreCase: boolean): ShellCommand[] {
+  const all = variableCommands(run);
+  let both = namingIndexes.get(run);
+  if (!both) namingIndexes.set(run, (both = []));
+  let index = both[+ignoreCase];
+  if (!index) {
+    index = both[+ignoreCase] = { byName: new Map(), sets: [] };
+    for (let k = 0; k < all.length; k++) {
+      const c = all[k];
+      if (programName(c) === 'set') {
+        if (allExportAfter(c, false) || !allExportAfter(c, true)) index.sets.push(k);
+        continue;
+      }
+      for (const w of c.words) {
+        for (const key of [w.value, /^[A-Za-z_][A-Za-z0-9_]*/.exec(w.value)?.[0] ?? '']) {
+          const name = ignoreCase ? key.toLowerCase() : key;
+          const list = index.byName.get(name);
+          if (!list) index.byName.set(name, [k]);
+          else if (list[list.length - 1] !== k) list.push(k);
+        }
+      }
+    }
+  }
+  const hits = index.byName.get(wanted) ?? [];
+  const sets = index.sets;
+  const named: ShellCommand[] = [];
+  for (let i = 0, j = 0; i < hits.length || j < sets.length; ) named.push(all[j >= sets.length || (i < hits.length && hits[i] < sets[j]) ? hits[i++] : sets[j++]]);
+  return named;
+}
+
 function variableCommands(run: RunScript): ShellCommand[] {
   let list = variableCommandLists.get(run);
   if (!list) {
