@@ -313,7 +313,7 @@ export function envFor(instr: Instr, cmd: ShellCommand, name: string, ignoreCase
   if (!states || states.fromEnv !== fromEnv) {
     const all = variableCommands(run);
     const named = namingCommands(run, wanted, ignoreCase);
-    const direct = named.every((c) => !inParentheses(c)) && all.every((c, k) => k === 0 || all[k - 1].start <= c.start);
+    const direct = named.every((c) => !inParentheses(c)) && inOrder(all);
     const answers: (string | undefined)[] | undefined = direct ? [] : undefined;
     const setters: (ShellCommand | undefined)[] = [];
     if (answers) walkVariable(instr, named, undefined, fromEnv, wanted, ignoreCase, shell, answers, setters);
@@ -496,8 +496,16 @@ const variableCommandLists = new WeakMap<RunScript, ShellCommand[]>();
  * set, unset, for, read, bare assignments), in order; found once per RUN, as envFor is asked for each command
  * and a walk over all earlier ones made a long RUN quadratic.
  */
-/** Per RUN, with and without case: where in variableCommands each name is named, and the `set`s that turn allexport on or off. */
-const namingIndexes = new WeakMap<RunScript, ({ byName: Map<string, number[]>; sets: number[] } | undefined)[]>();
+const ordered = new WeakMap<ShellCommand[], boolean>();
+/** Whether a RUN's variable commands come in the order of their text (a -c script's may not): once per RUN, not per name. */
+function inOrder(all: ShellCommand[]): boolean {
+  let known = ordered.get(all);
+  if (known === undefined) ordered.set(all, (known = all.every((c, k) => k === 0 || all[k - 1].start <= c.start)));
+  return known;
+}
+
+/** Per RUN, with and without case: where in variableCommands each name is named; under '' (no name) the sets that turn allexport on or off. */
+const namingIndexes = new WeakMap<RunScript, Map<string, number[]>[]>();
 
 /**
  * The variable commands of `run` that may change `wanted`: those with a word that is the name or
@@ -507,32 +515,18 @@ const namingIndexes = new WeakMap<RunScript, ({ byName: Map<string, number[]>; s
  */
 function namingCommands(run: RunScript, wanted: string, ignoreCase: boolean): ShellCommand[] {
   const all = variableCommands(run);
-  let both = namingIndexes.get(run);
-  if (!both) namingIndexes.set(run, (both = []));
-  let index = both[+ignoreCase];
-  if (!index) {
-    index = both[+ignoreCase] = { byName: new Map(), sets: [] };
+  const both = namingIndexes.get(run) ?? [];
+  namingIndexes.set(run, both);
+  let byName = both[+ignoreCase];
+  if (!byName) {
+    byName = both[+ignoreCase] = new Map();
     for (let k = 0; k < all.length; k++) {
       const c = all[k];
-      if (programName(c) === 'set') {
-        if (allExportAfter(c, false) || !allExportAfter(c, true)) index.sets.push(k);
-        continue;
-      }
-      for (const w of c.words) {
-        for (const key of [w.value, /^[A-Za-z_][A-Za-z0-9_]*/.exec(w.value)?.[0] ?? '']) {
-          const name = ignoreCase ? key.toLowerCase() : key;
-          const list = index.byName.get(name);
-          if (!list) index.byName.set(name, [k]);
-          else if (list[list.length - 1] !== k) list.push(k);
-        }
-      }
+      const keys = programName(c) === 'set' ? (allExportAfter(c, false) || !allExportAfter(c, true) ? [''] : []) : c.words.flatMap((w) => [w.value, /^[A-Za-z_]\w*/.exec(w.value)?.[0] ?? '']).filter(Boolean);
+      for (const key of new Set(keys.map((n) => (ignoreCase ? n.toLowerCase() : n)))) byName.get(key)?.push(k) ?? byName.set(key, [k]);
     }
   }
-  const hits = index.byName.get(wanted) ?? [];
-  const sets = index.sets;
-  const named: ShellCommand[] = [];
-  for (let i = 0, j = 0; i < hits.length || j < sets.length; ) named.push(all[j >= sets.length || (i < hits.length && hits[i] < sets[j]) ? hits[i++] : sets[j++]]);
-  return named;
+  return [...(byName.get(wanted) ?? []), ...(byName.get('') ?? [])].sort((x, y) => x - y).map((k) => all[k]);
 }
 
 function variableCommands(run: RunScript): ShellCommand[] {
