@@ -59,7 +59,7 @@ function linkedLines(d, page) {
 const NOT_A_FILE = /^(?:[a-z][a-z0-9+.-]*:|#)/i;
 
 /**
- * The README the package carries links only to files it holds, and a `#L<first>-L<end>` link to
+ * The README the package carries links only to files it holds, and a `#L<first>` or `#L<first>-L<end>` link to
  * lines within the file (VS Code opens a relative link of an installed extension's README in the
  * extension's folder). Answers how many links it checked. It reads the inline links
  * `[text](target)` that scripts/package-readme.mjs rewrites; a relative target written any other
@@ -77,8 +77,9 @@ export function checkReadmeLinks(extension) {
     const [file, fragment] = target.split('#');
     const at = path.resolve(extension, file);
     check(at.startsWith(extension + path.sep) && existsSync(at), `the README links to ${file}, which the package does not hold`);
-    const lines = /^L(\d+)-L(\d+)$/.exec(fragment ?? '');
-    check(fragment === undefined || (lines && Number(lines[1]) < Number(lines[2]) && Number(lines[2]) <= readFileSync(at, 'utf8').split('\n').length + 1), `the README links to ${target}: not lines of ${file}`);
+    const lines = /^L(\d+)(?:-L(\d+))?$/.exec(fragment ?? '');
+    const last = lines && Number(lines[2] ?? Number(lines[1]) + 1);
+    check(fragment === undefined || (lines && Number(lines[1]) < last && last <= readFileSync(at, 'utf8').split('\n').length + 1), `the README links to ${target}: not lines of ${file}`);
     checked++;
     return '';
   });

@@ -70,7 +70,7 @@ write(
   [
     '# Rules',
     '',
-    'Every rule of Dockerfile Size Hints, a section each, sorted by id.',
+    'A section per rule, sorted by id.',
     '',
     `Stages, for a rule whose heading line says "stages: final image": ${STAGES}`,
     '',
