@@ -491,11 +491,6 @@ const ASSIGNMENT = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/s;
 
 const variableCommandLists = new WeakMap<RunScript, ShellCommand[]>();
 
-/**
- * The commands of `run` that can change a variable {@link envFor} reads (export, declare, typeset,
- * set, unset, for, read, bare assignments), in order; found once per RUN, as envFor is asked for each command
- * and a walk over all earlier ones made a long RUN quadratic.
- */
 const ordered = new WeakMap<ShellCommand[], boolean>();
 /** Whether a RUN's variable commands come in the order of their text (a -c script's may not): once per RUN, not per name. */
 function inOrder(all: ShellCommand[]): boolean {
@@ -515,8 +510,7 @@ const namingIndexes = new WeakMap<RunScript, Map<string, number[]>[]>();
  */
 function namingCommands(run: RunScript, wanted: string, ignoreCase: boolean): ShellCommand[] {
   const all = variableCommands(run);
-  const both = namingIndexes.get(run) ?? [];
-  namingIndexes.set(run, both);
+  const both = namingIndexes.get(run) ?? namingIndexes.set(run, []).get(run)!;
   let byName = both[+ignoreCase];
   if (!byName) {
     byName = both[+ignoreCase] = new Map();
@@ -529,6 +523,11 @@ function namingCommands(run: RunScript, wanted: string, ignoreCase: boolean): Sh
   return [...(byName.get(wanted) ?? []), ...(byName.get('') ?? [])].sort((x, y) => x - y).map((k) => all[k]);
 }
 
+/**
+ * The commands of `run` that can change a variable {@link envFor} reads (export, declare, typeset,
+ * set, unset, for, read, bare assignments), in order; found once per RUN, as envFor is asked for each command
+ * and a walk over all earlier ones made a long RUN quadratic.
+ */
 function variableCommands(run: RunScript): ShellCommand[] {
   let list = variableCommandLists.get(run);
   if (!list) {
