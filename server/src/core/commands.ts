@@ -198,18 +198,11 @@ function globRegExp(glob: string): RegExp {
 }
 
 /**
- * True when a command the RUN runs ({@link ranCommands}) is an `rm` of one of `dirs` as a whole
- * ({@link pathCovers}): the folder, a parent, its contents (`/var/lib/apt/lists/*`) or a pattern
- * naming one of them (`~/.npm*`); not a folder inside it, nor a name that only starts the same
- * (`rm -f ~/.npmrc` leaves ~/.npm).
- */
-export function removesPath(run: RunScript, ...dirs: string[]): boolean {
-  return ranCommands(run).some((c) => removesOneOf(run, c, dirs));
-}
-
-/**
- * {@link removesPath}, counting only what the RUN runs after `cmd`: a removal before it leaves what
- * `cmd` then writes (`rm -rf /var/cache/apk/* && apk add curl` keeps the add's index).
+ * True when a command the RUN runs ({@link ranCommands}) after `cmd` is an `rm` of one of `dirs` as
+ * a whole ({@link pathCovers}): the folder, a parent, its contents (`/var/lib/apt/lists/*`) or a
+ * pattern naming one of them (`~/.npm*`); not a folder inside it, nor a name that only starts the
+ * same (`rm -f ~/.npmrc` leaves ~/.npm). A removal before `cmd` leaves what `cmd` then writes
+ * (`rm -rf /var/cache/apk/* && apk add curl` keeps the add's index).
  */
 export function removesPathAfter(run: RunScript, cmd: ShellCommand, ...dirs: string[]): boolean {
   return firstRanAfter(run, cmd, (c) => removesOneOf(run, c, dirs), `rm ${dirs.join('\0')}`) !== undefined;

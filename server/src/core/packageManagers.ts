@@ -82,12 +82,6 @@ export function pipCacheDir(instr: Instr, cmd: ShellCommand): string {
   return expandVars(written, (name) => shellValue(instr, cmd, name));
 }
 
-/** {@link pipCacheDir} with the home of `cmd`'s user for `~` (undefined where that is not known). */
-export function pipCacheFolder(instr: Instr, cmd: ShellCommand): string | undefined {
-  const written = pipCacheDir(instr, cmd);
-  return inHome(written) ? homePath(instr, cmd, homeRelative(written)) : normalizeCachePath(written);
-}
-
 /** A path in the home (`~/x`, `$HOME/x`) as relative to it (`x`). */
 export function homeRelative(p: string): string {
   return normalizeCachePath(p, '~').slice(2);
