@@ -770,29 +770,48 @@ function builderWord(prop: Property, escapeChar: string): string | undefined {
  * is not plain, or the result is longer than {@link LONGEST_VALUE} and than `raw`; else undefined
  * when one is unknown or another `${...}` form (`${X:=w}`, `${#X}`) is used.
  */
-export function substituteArgs(raw: string, args: { get(name: string): string | undefined | null }): string | null | undefined {
-  const read = expandWord(raw, 0, 0, args);
+export function substituteArgs(raw: string, args: VariableLookup): string | null | undefined {
+  const read = expandWord(raw, 0, 0, args, false);
   return read.notKnown || (read.text.length > LONGEST_VALUE && read.text.length > raw.length) ? null : read.unknown ? undefined : read.text;
 }
 
-/** {@link substituteArgs} of `raw` from `i`: up to the `}` that closes the word `nested` braces deep (none: to the end); where it stopped. */
-function expandWord(raw: string, i: number, nested: number, args: { get(name: string): string | undefined | null }): { text: string; unknown: boolean; notKnown: boolean; end: number } {
+/** Undefined: unknown; null: set, to a value not known. */
+export type VariableLookup = { get(name: string): string | undefined | null };
+
+/**
+ * A command's word with the variables `env` gives expanded as {@link substituteArgs} reads a value,
+ * each expansion it cannot read left as written (`$NOPE`, `${X%[ab]}`), and so `${NOPE:-w}` where
+ * `env` does not know NOPE; HOME stays `$HOME` (paths treat it as `~`). A value's quotes are its own
+ * (the builder and the shell took off those of the assignment).
+ */
+export function expandVars(text: string, env: (name: string) => string | undefined | null): string {
+  return expandWord(text, 0, 0, { get: (n) => (n === 'HOME' ? '$HOME' : env(n)) }, true).text;
+}
+
+/** {@link substituteArgs} of `raw` from `i`: up to the `}` that closes the word `nested` braces deep (none: to the end); where it stopped. `keep`: {@link expandVars}. */
+function expandWord(raw: string, i: number, nested: number, args: VariableLookup, keep: boolean): { text: string; unknown: boolean; notKnown: boolean; end: number } {
   let text = '';
   let unknown = false;
   let notKnown = false;
+  // An expansion from `from` not read: null, set to a value not known; else unknown.
+  const miss = (from: number, value?: null) => {
+    if (value === null) notKnown = true;
+    else unknown = true;
+    if (keep) text += raw.slice(from, i);
+  };
   while (i < raw.length && !(nested && raw[i] === '}')) {
     if (raw[i] !== '$') {
       text += raw[i++];
       continue;
     }
+    const from = i;
     NAME.lastIndex = i + 1;
     const bare = NAME.exec(raw);
     if (bare) {
       // (`args` may expand another value, with NAME again.)
       i += 1 + bare[0].length;
       const value = args.get(bare[0]);
-      if (value === undefined) unknown = true;
-      else if (value === null) notKnown = true;
+      if (value == null) miss(from, value);
       else text += value;
       continue;
     }
@@ -803,29 +822,28 @@ function expandWord(raw: string, i: number, nested: number, args: { get(name: st
     BRACED.lastIndex = i + 2;
     const m = BRACED.exec(raw);
     // Deeper than 20 braces: not read (each level is a call).
-    const word = nested < 20 ? expandWord(raw, m ? BRACED.lastIndex : i + 2, nested + 1, args) : { text: '', unknown: true, notKnown: false, end: raw.length };
+    const word = nested < 20 ? expandWord(raw, m ? BRACED.lastIndex : i + 2, nested + 1, args, keep) : { text: '', unknown: true, notKnown: false, end: raw.length };
     i = word.end + 1;
     const op = m?.[2] ?? '';
     // A form not read (or left open): unknown.
     if (!m || word.end >= raw.length || (!op && word.text !== '') || /[=?]/.test(op)) {
-      unknown = true;
+      miss(from);
       continue;
     }
-    // Undefined: unknown; null: set, to a value not known.
     const value = args.get(m[1]);
     // The word where it is taken, its own unknowns with it.
     const take = () => ([text, unknown, notKnown] = [text + word.text, unknown || word.unknown, notKnown || word.notKnown]);
-    if (value === null) notKnown = true;
+    // Kept, a variable the file does not set may be the base image's (rust's CARGO_HOME): its default is not taken.
+    if (value === null || (keep && value === undefined)) miss(from, value);
     else if (op === ':-' || op === '-') {
       if (value !== undefined && (op === '-' || value !== '')) text += value;
       else take();
     } else if (op === ':+' || op === '+') {
       if (value !== undefined && (op === '+' || value !== '')) take();
-    } else if (value === undefined) unknown = true;
+    } else if (value === undefined || word.unknown) miss(from);
     else if (!op) text += value;
-    else if (word.unknown) unknown = true;
     // A trim whose pattern is not plain text, `*` and `?`: set, to a value not known.
-    else if (word.notKnown || value.length > LONGEST_VALUE || /[[\\]/.test(word.text)) notKnown = true;
+    else if (word.notKnown || value.length > LONGEST_VALUE || /[[\\]/.test(word.text)) miss(from, null);
     else text += trim(value, op, word.text);
   }
   return { text, unknown, notKnown, end: i };

@@ -9,7 +9,7 @@
  * and only a removal written with `~` or `$HOME` counts.
  */
 import { appendToRun, cacheMountTargets, commandRange, ranInBackground, hasFlag, INDEX_FILES, isPipCacheDir, lastCovering, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
-import { buildModel, envBefore, instructionAt, rootStage, stageArgs, stageEnvs, substituteArgs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
+import { buildModel, envBefore, expandVars, instructionAt, rootStage, stageArgs, stageEnvs, substituteArgs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { expansionText, inlineAssignments, LITERAL_DOLLAR, npxCall, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
 import { runProgram, scriptCommands } from './innerScript';
@@ -21,9 +21,11 @@ import { yarnConfiguredCacheFolder } from './yarn';
 import { windowsTag } from '../sizes/tags';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
+export { expandVars };
+
 /** An rm operand of `rm` as {@link pathCovers} reads it: variables expanded as the rm's shell has them ({@link shellValue}), `~` the home of the rm's user. */
 export function removalPath(instr: Instr, rm: ShellCommand, path: string): string {
-  return fixedRemovalPath(instr, rm, path) ?? normalizedRemoval(instr, rm, expandVars(path, (name) => shellValue(instr, rm, name)));
+  return fixedRemovalPath(instr, rm, path) ?? normalizedRemoval(instr, rm, expandVars(path, shellVariables(instr, rm)));
 }
 
 /**
@@ -79,7 +81,7 @@ function printedFolder(instr: Instr, rm: ShellCommand, path: string): string | u
 export function pipCacheDir(instr: Instr, cmd: ShellCommand): string {
   const env = (name: string) => envFor(instr, cmd, name);
   const written = flagValue(cmd, '--cache-dir') ?? setIn(env, 'PIP_CACHE_DIR') ?? defaultFolder(instr, 'pip', userCacheDir(env, 'pip'))!;
-  return expandVars(written, (name) => shellValue(instr, cmd, name));
+  return expandVars(written, shellVariables(instr, cmd));
 }
 
 /** A path in the home (`~/x`, `$HOME/x`) as relative to it (`x`). */
@@ -223,14 +225,12 @@ export function laterCovers({ rms, covering }: Removals, after: number, dir: str
   return index(dir, homes.dir) > after;
 }
 
-/** Expands `$NAME`, `${NAME}` and `${NAME:-word}` (`${NAME-word}`) with `env` where NAME is known (HOME stays: paths treat it as `~`). */
-export function expandVars(text: string, env: (name: string) => string | undefined): string {
-  return text.replace(/\$(?:\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?-)([^}$`]*))?\}|([A-Za-z_][A-Za-z0-9_]*))/g, (m, braced, op, word, bare) => {
-    const name = braced ?? bare;
-    if (name === 'HOME') return m;
-    const v = env(name)?.replace(/^["']|["']$/g, '');
-    return v === undefined ? m : op === ':-' && v === '' ? word : v;
-  });
+/**
+ * The variables as the shell has them where `cmd` of `instr`'s RUN runs ({@link shellValue}), for
+ * {@link expandVars}: one a `for` loop or a `read` set before it is set, to a value not known (null).
+ */
+export function shellVariables(instr: Instr, cmd: ShellCommand): (name: string) => string | undefined | null {
+  return (n) => shellValue(instr, cmd, n) ?? (instr.run && setUnknown(instr.run, n, cmd.start));
 }
 
 /** Boolean environment values: unset, empty, "0", "false", "no" and "off" are false. */
@@ -344,9 +344,7 @@ function assigned(instr: Instr, by: ShellCommand | undefined, value: string | un
     try {
       // A loop's variable after its `for`, one a `read` set (unset later or not), is set to a value not known: null.
       const run = instr.run!;
-      const loops = loopStarts.get(run) ?? loopStarts.set(run, new Map(variableCommands(run).filter((c) => !piped(c)).flatMap((c) => unknownSet(c).map((n): [string, number] => [n, c.start])).reverse())).get(run)!;
-      // (undefined < by.start is false: no loop or read of that name.)
-      known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : ofBase(run, shellValue(instr, by, n)) ?? (loops.get(n)! < by.start ? null : undefined)) }) ?? undefined);
+      known.set(key, substituteArgs(value, { get: (n) => (n === 'HOME' ? '$HOME' : ofBase(run, shellValue(instr, by, n)) ?? setUnknown(run, n, by.start)) }) ?? undefined);
     } finally {
       depth--;
     }
@@ -370,6 +368,13 @@ function ofBase(run: RunScript, value: string | undefined): string | undefined {
 
 /** Per RUN, the names its commands that set variables write ({@link variableCommands}). */
 const setNames = new WeakMap<RunScript, Set<string>>();
+
+/** Null where a `for` loop or a `read` of `run` before `at` sets `name` ({@link unknownSet}), else undefined. */
+function setUnknown(run: RunScript, name: string, at: number): null | undefined {
+  const loops = loopStarts.get(run) ?? loopStarts.set(run, new Map(variableCommands(run).filter((c) => !piped(c)).flatMap((c) => unknownSet(c).map((n): [string, number] => [n, c.start])).reverse())).get(run)!;
+  // (undefined < at is false: no loop or read of that name.)
+  return loops.get(name)! < at ? null : undefined;
+}
 
 /** Per RUN, each variable a `for` loop or a `read` sets and where the first of them starts. */
 const loopStarts = new WeakMap<RunScript, Map<string, number>>();
@@ -875,7 +880,7 @@ function addUser(run: Instr, cmd: ShellCommand, out: KnownUser[]): boolean {
   // `adduser app staff` adds a user to a group; usermod only changes a home it is given.
   if (names.length !== 1 || (program === 'usermod' && !opts.has('-d') && !opts.has('--home'))) return false;
   // The shell expands the words (shellValue).
-  const env = (n: string) => shellValue(run, cmd, n);
+  const env = shellVariables(run, cmd);
   const plain = (v: string | undefined) => (v === undefined ? undefined : expandVars(v.replace(/["']/g, ''), env));
   const name = plain(names[0])!;
   const uid = plain(opts.get('-u') ?? opts.get('--uid'));

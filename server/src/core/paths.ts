@@ -11,7 +11,7 @@ import type { Copy } from 'dockerfile-ast';
 import { cleansNpmCache, firstRanAfter, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, normalizeCachePath, operands, pipFillsCache, ranAfter, ranCommands } from './commands';
 import { jsonForm } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
-import { expandVars, homeOf, homeRelative, inHome, pipCacheDir, pipKeepsCache, removesAfter, shellValue, userSwitchOf } from './packageManagers';
+import { expandVars, homeOf, homeRelative, inHome, pipCacheDir, pipKeepsCache, removesAfter, shellVariables, userSwitchOf } from './packageManagers';
 import { inLoginScript } from './userSwitch';
 import { programArgs, programName, type ShellCommand, type ShellRedirect, type ShellWord } from './shell';
 import type { Range } from './types';
@@ -93,10 +93,11 @@ function workOutCwds(instr: Instr): { before: Map<ShellCommand, string | undefin
  * resolved. The home is that of the user the command runs as ({@link homeOf}).
  */
 export function namedPath(instr: Instr, cmd: ShellCommand, word: string): string | undefined {
-  const env = (name: string) => shellValue(instr, cmd, name);
+  const env = shellVariables(instr, cmd);
   // Quotes go wherever they are: a value of ENV put into a longer path keeps its own (`"/cache"/pip`).
   let p = expandVars(word.replace(/["']/g, ''), env);
-  const home = /^(~|\$HOME|\$\{HOME\})(?=\/|$)/.exec(p);
+  // (expandVars writes `${HOME}` as `$HOME`.)
+  const home = /^(~|\$HOME)(?=\/|$)/.exec(p);
   if (home) {
     const dir = homeOf(instr, cmd);
     if (dir === undefined) return undefined;

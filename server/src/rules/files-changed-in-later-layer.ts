@@ -11,7 +11,7 @@
 import type { Copy } from 'dockerfile-ast';
 import { APT_LISTS_USE, commandRange, hasFlag, indexRefreshOnly, isAptUpdate, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
-import { expandVars, shellValue, shellValueAtEnd, verifiedAppend } from '../core/packageManagers';
+import { expandVars, shellValue, shellValueAtEnd, shellVariables, verifiedAppend } from '../core/packageManagers';
 import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { expansionText, programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellCommand } from '../core/shell';
@@ -44,7 +44,7 @@ interface Change {
 }
 
 /** Reads `rm`, `chmod` and `chown` commands, variables in paths expanded with `env` where it knows them; undefined for anything else or when a path is not static. */
-export function readChange(cmd: ShellCommand, cwd: string, env: (name: string) => string | undefined = () => undefined): Change | undefined {
+export function readChange(cmd: ShellCommand, cwd: string, env: (name: string) => string | undefined | null = () => undefined): Change | undefined {
   const action = programName(cmd);
   if (action !== 'rm' && action !== 'chmod' && action !== 'chown') return undefined;
   const ops = operands(cmd);
@@ -171,7 +171,7 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, 
   const cwd = commandCwd(instr, cmd);
   if (cwd === undefined || !instr.stage) return undefined;
   // `ENV CACHE=/root/.cache/pip`, then `RUN rm -rf $CACHE`: read as the rm's shell expands it (shellValue).
-  const change = readChange(cmd, cwd, (name) => shellValue(instr, cmd, name));
+  const change = readChange(cmd, cwd, shellVariables(instr, cmd));
   if (!change) return undefined;
   const image = indexedWrites(model, instr.stage);
   const writes = new Set<Write>();

@@ -27,7 +27,7 @@ export const rule: Rule = {
     incorrect: 'RUN pip install -r requirements.txt',
     correct: 'RUN pip install --no-cache-dir -r requirements.txt',
     sizeImpact: `${BASIS}. Large for numeric packages (numpy, torch).`,
-    fix: 'Inserts `--no-cache-dir` after `install` (`wheel`, `download`). Also satisfied by `ENV PIP_NO_CACHE_DIR=1`, `no-cache-dir` in a pip.conf the Dockerfile writes (`pip config set global.no-cache-dir true`, a here-document), a cache mount on pip\'s cache folder (`target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, a `find` deleting all it holds) later in the same RUN.',
+    fix: 'Inserts `--no-cache-dir` after the subcommand. Also satisfied by `ENV PIP_NO_CACHE_DIR=1`, `no-cache-dir` in a pip.conf the Dockerfile writes (`pip config set global.no-cache-dir true`, a here-document), a cache mount on pip\'s cache folder (`target=/root/.cache/pip` as root), or `pip cache purge` or removing that folder (`rm -rf`, a `find` deleting all it holds) later in the RUN.',
   },
   check({ model }) {
     const out: RawFinding[] = [];

@@ -287,10 +287,20 @@ describe('package-manager helpers', () => {
   it('expands known variables in paths and leaves HOME and unknown ones', () => {
     const env = (n: string) => ({ D: '/tmp/d', Q: '"/q"' } as Record<string, string>)[n];
     assert.equal(expandVars('$D/cache ${D}/x $HOME/y $NOPE/z', env), '/tmp/d/cache /tmp/d/x $HOME/y $NOPE/z');
-    assert.equal(expandVars('$Q', env), '/q');
+    // A value's own quotes are text (`ENV Q='"/q"'`): the shell does not take them off.
+    assert.equal(expandVars('$Q', env), '"/q"');
     // A default applies only when the variable is known to be empty (`:-`); unknown stays as written.
     const more = (n: string) => ({ D: '/tmp/d', E: '' } as Record<string, string>)[n];
-    assert.equal(expandVars('${D:-/x}/a ${D-/x} ${E:-/x} ${E-/x}| ${NOPE:-/x} ${D:-$NOPE}', more), '/tmp/d/a /tmp/d /x | ${NOPE:-/x} ${D:-$NOPE}');
+    assert.equal(expandVars('${D:-/x}/a ${D-/x} ${E:-/x} ${E-/x}| ${NOPE:-/x} ${D:-$NOPE}', more), '/tmp/d/a /tmp/d /x | ${NOPE:-/x} /tmp/d');
+  });
+
+  it('reads a path as an assigned value is read: trims, nested defaults and alternatives', () => {
+    const env = (n: string) => ({ D: '/opt/c/', E: '' } as Record<string, string>)[n];
+    // dash 0.5.12: /opt/c/x /opt/c /opt/c/y opt/c/ /opt/c
+    assert.equal(expandVars('${D%/}/x ${E:-${D%/}} ${D:+${D}y} ${D#/} ${E:-${E:-${D%%/}}}', env), '/opt/c/x /opt/c /opt/c/y opt/c/ /opt/c');
+    // What it cannot read stays as written: a bracket in a pattern, an unknown in one, a loop's variable (null), an unknown's trim.
+    const loop = (n: string) => (n === 'L' ? null : env(n));
+    assert.equal(expandVars('${D%[/]} ${D%$NOPE} ${L:-/d} ${NOPE%/} ${D:-${L}}', loop), '${D%[/]} ${D%$NOPE} ${L:-/d} ${NOPE%/} /opt/c/');
   });
 
   it('knows the user: root unless a USER along the chain says otherwise', () => {
