@@ -142,59 +142,82 @@ export function normalizeCachePath(p: string, home?: string): string {
 export function pathCovers(handled: string, dir: string, homes: { handled?: string; dir?: string } = {}): boolean {
   const h = normalizeCachePath(handled, homes.handled);
   const d = normalizeCachePath(dir, homes.dir);
-  if (h === '/' || h === '~' || h === '') return h === d;
-  if (!/[*?[]/.test(h)) return h === d || d.startsWith(h + '/');
-  const pattern = globRegExp(h);
-  for (let p = d; p.includes('/'); p = p.slice(0, p.lastIndexOf('/'))) if (pattern.test(p)) return true;
-  return false;
+  return h === '/' || h === '~' ? h === d : globReaches(h, d);
+}
+
+/**
+ * Whether the shell pattern `glob` matches `path` or a folder above it, name by name as pathname
+ * expansion reads it ({@link globRegExp}); with `within`, also whether it may match below it (the
+ * path's names match the pattern's first ones).
+ */
+export function globReaches(glob: string, path: string, within?: boolean): boolean {
+  const [g, p] = [glob, path].map((s) => (s === '/' ? [''] : s.split('/')));
+  const n = Math.min(g.length, p.length);
+  return (within || n === g.length) && globRegExp(g.slice(0, n).join('/')).test(p.slice(0, n).join('/'));
 }
 
 /**
  * Where the last of `paths` (in the order they run) that covers a folder ({@link pathCovers}; `~`
- * in them is `home`) is: its `at`, -1 for none. Each path is filed by its number of slashes `c` and
- * its texts before the first wildcard and after the last: only those whose texts start and end the
- * folder's ancestor with `c` slashes (the folder itself when it has `c`) are tested, as `*` and `?`
- * cross no `/`; a pattern with a class (which may match `/`) by its start alone, which must start
- * the folder. A test of every path per folder was quadratic in a RUN whose installs each name a
- * cache folder of their own (`--cache-dir /c/1 ... /c/900`), or whose patterns have the same start
- * (`rm -rf /c/x*1 ... /c/x*900`).
+ * in them is `home`) is: its `at`, -1 for none. Each path is filed by its number of slashes `c`, its
+ * texts before the first wildcard and after the last, and the longest between (a class is one
+ * character, as `?`): only those whose texts start, end and are in the folder's ancestor with `c`
+ * slashes are tested (no wildcard or class matches a `/`). A test of every path per folder was
+ * quadratic in a RUN whose installs each name a cache folder of their own (`--cache-dir /c/1 ...
+ * /c/900`), or whose patterns differ only after their start (`rm -rf /c/x*1 ... /c/x*900`) or in
+ * their middle (`/c/x*1*q ... /c/x*900*q`).
  */
 export function lastCovering(paths: readonly { at: number; path: string }[], home?: string): (dir: string, dirHome?: string) => number {
   if (paths.length === 0) return () => -1;
   const filed = new Map<string, Map<string, number>>();
-  // The shapes (c, -1 for a class; start and end lengths) the paths have: a folder's texts of those
-  // only are looked up (a slice per character of every folder asked allocated most here).
+  // The shapes (c; lengths of the start, end and middle text) the paths have: a folder's texts of
+  // those only are looked up (a slice per character of every folder asked allocated most here).
   const shapes = new Map<string, number[]>();
-  const key = (c: number, s: string, start: number, end: number) => `${c} ${s.slice(0, start)}\0${s.slice(s.length - end)}`;
   for (const { at, path } of paths) {
     const h = normalizeCachePath(path, home);
-    const g = h.search(/[*?[]/);
-    const c = h.includes('[') ? -1 : h.split('/').length - 1;
-    const [start, end] = g < 0 ? [h.length, 0] : [g, c < 0 ? 0 : h.length - h.search(/[^*?]*$/)];
-    shapes.set(`${c} ${start} ${end}`, [c, start, end]);
-    const k = key(c, h, start, end);
+    const texts = h.replace(GLOB_CLASS, '?').split(/[*?]+/);
+    const key = [h.split('/').length - 1, texts.shift()!, texts.pop() ?? '', texts.sort((a, b) => b.length - a.length)[0] ?? ''];
+    const shape = key.map((t) => (typeof t === 'string' ? t.length : t));
+    shapes.set(`${shape}`, shape);
     // The same path again: its last place.
-    (filed.get(k) ?? filed.set(k, new Map()).get(k)!).set(path, at);
+    (filed.get(`${key}`) ?? filed.set(`${key}`, new Map()).get(`${key}`)!).set(path, at);
   }
   return (dir, dirHome) => {
     const d = normalizeCachePath(dir, dirHome);
     const names = d.split('/');
     let last = -1;
-    for (const [c, start, end] of shapes.values()) {
-      const p = c < 0 ? d : names.slice(0, c + 1).join('/');
-      if (p.length >= start + end) for (const [path, at] of filed.get(key(c, p, start, end)) ?? []) if (at > last && pathCovers(path, dir, { handled: home, dir: dirHome })) last = at;
+    for (const [c, start, end, mid] of shapes.values()) {
+      const p = names.slice(0, c + 1).join('/');
+      for (let i = start; i <= p.length - end - mid && (i === start || mid); i++)
+        for (const [path, at] of filed.get(`${[c, p.slice(0, start), p.slice(p.length - end), p.substr(i, mid)]}`) ?? []) if (at > last && pathCovers(path, dir, { handled: home, dir: dirHome })) last = at;
     }
     return last;
   };
 }
 
 /**
+ * A class of pathname expansion (`[ab]`, `[!a]`, `[]a]`), within one name: a `[` whose `]` is past a
+ * `/` is itself, and `^` first is a member, as dash (Debian's sh) reads it (bash negates).
+ */
+const GLOB_CLASS = /\[(?=(!?))\1(\][^\]/]*|[^\]/]+)\]/g;
+
+/**
  * A shell pattern as a RegExp over a whole path: `*` and `?` stay within one name, as in pathname
- * expansion, and `[...]` is a class (`[!...]` negated); a `[` that no `]` closes is itself.
+ * expansion, and so does a class ({@link GLOB_CLASS}), which matches nothing when it is no RegExp
+ * (`[z-a]`). The text between two `*` is matched where it first fits, for good (a lookahead):
+ * JavaScript's backtracking of `*a*a*a...b` took 11.7 s for a name of 40 `a`.
  */
 function globRegExp(glob: string): RegExp {
-  const source = glob.replace(/[.+^${}()|\\/]/g, '\\$&').replace(/\[(?![^\]]*\])/g, '\\[').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]').replace(/\[!/g, '[^');
-  return new RegExp(`^${source}$`);
+  // The texts between `*` as RegExp sources (a path may hold any character: no marker splits them).
+  const parts = [''];
+  for (const [m, not, set] of glob.matchAll(RegExp(`${GLOB_CLASS.source}|[^]`, 'g')))
+    if (m === '*') parts.push('');
+    else parts.push(parts.pop() + (set ? `[${not && '^/'}${set.replace(/[\\\]^]/g, '\\$&')}]` : m === '?' ? '[^/]' : m.replace(/\W/, '\\$&')));
+  const last = parts.pop();
+  try {
+    return RegExp(`^${parts.map((p, i) => (i ? `(?=([^/]*?${p}))\\${i}` : p)).join('')}${parts.length ? '[^/]*' : ''}${last}$`);
+  } catch {
+    return /(?!)/;
+  }
 }
 
 /**

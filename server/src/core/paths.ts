@@ -8,7 +8,7 @@
  * else (a build writing into the working directory, redirections) is unknown and never flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { cleansNpmCache, firstRanAfter, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, normalizeCachePath, operands, pipFillsCache, ranAfter, ranCommands } from './commands';
+import { cleansNpmCache, firstRanAfter, hasCacheMount, hasFlag, isAptUpdate, isPipCachePurge, lastCovering, normalizeCachePath, operands, pipFillsCache, ranCommands, ranIndex } from './commands';
 import { jsonForm } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { expandVars, homeOf, homeRelative, inHome, pipCacheDir, pipKeepsCache, removesAfter, shellVariables, userSwitchOf } from './packageManagers';
@@ -21,18 +21,19 @@ import { normalizePath, resolvePath, symbolicPath, workdirAt } from './workdir';
 // Path arithmetic
 
 /**
- * A path pattern as `rm`/`chmod` receive it: the literal prefix up to the first glob character.
- * `/tmp/*` -> `{ prefix: '/tmp', glob: true }`; `/opt/x.tgz` -> `{ prefix: '/opt/x.tgz', glob: false }`.
+ * A path pattern as `rm`/`chmod` receive it, made absolute (`path`; the prefix when the rest holds a
+ * variable), and its folder before the first glob character (`prefix`): `/tmp/*.log` -> `{ prefix:
+ * '/tmp', glob: true, path: '/tmp/*.log' }`; `/opt/x.tgz` -> prefix and path `/opt/x.tgz`.
  */
-export function pathPattern(p: string, cwd: string, resolve = resolvePath): { prefix: string; glob: boolean } | undefined {
+export function pathPattern(p: string, cwd: string, resolve = resolvePath): { prefix: string; glob: boolean; path: string } | undefined {
   const g = p.search(/[*?[]/);
-  if (g < 0) {
-    const r = resolve(p, cwd);
-    return r === undefined ? undefined : { prefix: r, glob: false };
-  }
-  const dir = p.slice(0, p.lastIndexOf('/', g) + 1);
-  const r = resolve(dir || '.', cwd);
-  return r === undefined ? undefined : { prefix: r, glob: true };
+  const r = resolve(g < 0 ? p : p.slice(0, p.lastIndexOf('/', g) + 1) || '.', cwd);
+  return r === undefined ? undefined : { prefix: r, glob: g >= 0, path: resolve(p, cwd) ?? r };
+}
+
+/** `p` and the folders above it, `/` first. */
+export function andParents(p: string): string[] {
+  return p.split('/').map((_, i, names) => names.slice(0, i + 1).join('/') || '/');
 }
 
 /** True when `inner` is `outer` or lies below it. */
@@ -347,19 +348,25 @@ function cacheWrites(model: DockerfileModel, instr: Instr): { path: string; how:
   return out;
 }
 
-/** True when a command `instr`'s RUN runs after `after` removes `path` (so nothing of it stays in the layer). */
+/**
+ * True when an `rm` that `instr`'s RUN runs after `after` removes `path` (so nothing of it stays in
+ * the layer): it, a folder above it, or a pattern naming one ({@link pathCovers}: `rm -rf dir/*`
+ * empties `dir`), read in the rm's folder with variables by name. Looked up in an index made once
+ * per RUN ({@link lastCovering}): a walk over the later commands for each write was quadratic.
+ */
 function removedLaterInRun(instr: Instr, after: ShellCommand, path: string): boolean {
-  for (const c of ranAfter(instr.run!, after)) {
-    const cwd = programName(c) === 'rm' ? commandCwd(instr, c) : undefined;
-    if (cwd === undefined) continue;
-    for (const w of operands(c)) {
-      const pat = pathPattern(w.value, cwd, symbolicPath);
-      // `rm -rf dir/*` empties `dir`: what was written there is gone too.
-      if (pat && isAtOrBelow(path, pat.prefix)) return true;
-    }
+  let last = laterRemovals.get(instr);
+  if (!last) {
+    const rms = ranCommands(instr.run!).flatMap((c, at) => {
+      const cwd = programName(c) === 'rm' ? commandCwd(instr, c) : undefined;
+      return cwd === undefined ? [] : operands(c).flatMap((w) => symbolicPath(w.value, cwd) ?? []).map((path) => ({ at, path }));
+    });
+    laterRemovals.set(instr, (last = lastCovering(rms)));
   }
-  return false;
+  return last(path) > ranIndex(instr.run!, after);
 }
+
+const laterRemovals = new WeakMap<Instr, (dir: string) => number>();
 
 /**
  * Every recognised write of the stages whose layers form `stage`'s image (its FROM chain), in

@@ -4,9 +4,9 @@
  * A removal in a later RUN is files-changed-in-later-layer's finding (too late to save anything),
  * except in a `-c` script the reader cannot place, which that rule does not read: reported here.
  */
-import { commandRange, firstAfter, ranCommands, runsOn } from '../core/commands';
+import { commandRange, firstAfter, globReaches, ranCommands, runsOn } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
-import { ARCHIVE, extractedArchive, mayDownload, ownWrites, pathPattern, type Write } from '../core/paths';
+import { andParents, ARCHIVE, extractedArchive, mayDownload, ownWrites, pathPattern, type Write } from '../core/paths';
 import { symbolicPath, workdirAt } from '../core/workdir';
 import { posixShell, verifiedAppend } from '../core/packageManagers';
 import { programName, type ShellCommand } from '../core/shell';
@@ -26,11 +26,11 @@ interface PathIndex {
   /** Per RUN, the place of each command it runs. */
   places: WeakMap<Instr, Map<ShellCommand, number>>;
   /**
-   * Path an `rm` names (the folder above a glob) -> each RUN that removes it: `plain` when among its
-   * commands (not in exec form), `hidden` when only read again where that differs (a `-c` script
-   * the reader cannot place, or an exec form).
+   * Path an `rm` names (the folder above a glob) -> each RUN that removes it, with the whole
+   * pattern (`path`): `plain` when among its commands (not in exec form), `hidden` when only read
+   * again where that differs (a `-c` script the reader cannot place, or an exec form).
    */
-  removed: Map<string, { instr: Instr; plain: boolean; hidden: boolean }[]>;
+  removed: Map<string, { instr: Instr; path: string; plain: boolean; hidden: boolean }[]>;
 }
 
 const indexes = new WeakMap<DockerfileModel, PathIndex>();
@@ -58,19 +58,19 @@ function pathIndex(model: DockerfileModel): PathIndex {
     }
     const rmCwd = cwd ?? '/';
     const removals = (commands: readonly ShellCommand[]) => {
-      const out = new Set<string>();
+      const out = new Map<string, string>();
       for (const c of commands) {
         if (programName(c) !== 'rm') continue;
         for (const word of c.words.slice(1)) {
           const p = pathPattern(word.value, rmCwd, symbolicPath);
-          if (p !== undefined) out.add(p.prefix);
+          if (p !== undefined) out.set(p.path, p.prefix);
         }
       }
       return out;
     };
-    const plain = run.form !== 'exec' ? removals(run.commands) : new Set<string>();
-    const hidden = run.form === 'exec' || run.hidden ? removals(ran) : new Set<string>();
-    for (const prefix of new Set([...plain, ...hidden])) push(index.removed, prefix, { instr: r, plain: plain.has(prefix), hidden: hidden.has(prefix) });
+    const plain = run.form !== 'exec' ? removals(run.commands) : new Map<string, string>();
+    const hidden = run.form === 'exec' || run.hidden ? removals(ran) : new Map<string, string>();
+    for (const [path, prefix] of new Map([...plain, ...hidden])) push(index.removed, prefix, { instr: r, path, plain: plain.has(path), hidden: hidden.has(path) });
   }
   indexes.set(model, index);
   return index;
@@ -99,16 +99,15 @@ function removedLater(model: DockerfileModel, w: Write): Instr | boolean {
   const stage = w.instr.stage;
   if (!stage) return false;
   const { removed } = pathIndex(model);
-  // The paths whose removal takes the archive with it (isAtOrBelow): itself, the root, each folder above it.
-  const above = new Set([w.path, '/']);
-  for (let i = w.path.indexOf('/'); i >= 0; i = w.path.indexOf('/', i + 1)) above.add(w.path.slice(0, i));
   let hidden: Instr | undefined;
-  for (const prefix of above) {
+  // The folders of the patterns whose removal may take the archive with it: itself, each folder above it.
+  for (const prefix of andParents(w.path)) {
     const list = removed.get(prefix);
     if (!list) continue;
     for (let i = firstAfter(list, w.instr.index); i < list.length; i++) {
       const e = list[i];
-      if (!runsOn(e.instr, stage)) continue;
+      // A pattern takes only what it matches (`rm -rf /tmp/foo*` leaves /tmp/a.tgz).
+      if (!runsOn(e.instr, stage) || !globReaches(e.path, w.path)) continue;
       if (e.plain) return true;
       if (e.hidden && (!hidden || e.instr.index < hidden.index)) hidden = e.instr;
     }

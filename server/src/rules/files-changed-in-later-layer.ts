@@ -9,10 +9,10 @@
  * flagged.
  */
 import type { Copy } from 'dockerfile-ast';
-import { APT_LISTS_USE, commandRange, hasFlag, indexRefreshOnly, isAptUpdate, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
+import { APT_LISTS_USE, commandRange, globReaches, hasFlag, indexRefreshOnly, isAptUpdate, mergeIntoPreviousRun, operands, ranBefore, ranCommands, ranIndex, removeCommandFromRun } from '../core/commands';
 import { instructionAt, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { expandVars, shellValue, shellValueAtEnd, shellVariables, verifiedAppend } from '../core/packageManagers';
-import { ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
+import { andParents, ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
 import { expansionText, programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellCommand } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
@@ -31,6 +31,8 @@ const CREATORS = new Set(['mkdir', 'touch', 'install', 'ln', 'mktemp']);
 interface Target {
   prefix: string;
   glob: boolean;
+  /** The whole pattern ({@link pathPattern}). */
+  path: string;
   /** True when the word is relative to the working directory. */
   relative: boolean;
 }
@@ -68,10 +70,8 @@ export function readChange(cmd: ShellCommand, cwd: string, env: (name: string) =
 
 /** True when changing `t` touches bytes of `w` that an earlier layer holds. */
 function touches(change: Change, t: Target, w: Write): boolean {
-  if (change.recursive || t.glob) {
-    // Deleting (or chmod -R) a parent of what was written, or a part of a written tree.
-    return isAtOrBelow(w.path, t.prefix) || (isAtOrBelow(t.prefix, w.path) && w.exactFile !== true);
-  }
+  // Deleting (or chmod -R) what was written or a parent of it, or (its names matching the pattern's first ones) a part of a written tree.
+  if (change.recursive || t.glob) return globReaches(t.path, w.path, w.exactFile !== true);
   // A non-recursive chmod/chown copies one entry: costly for a file, not for a directory.
   return (t.prefix === w.path && writesFile(w)) || (t.prefix !== w.path && isAtOrBelow(t.prefix, w.path));
 }
@@ -117,7 +117,7 @@ function touching({ list, at, sorted, near }: IndexedWrites, change: Change, t: 
   if (!found) {
     const ks = new Set<number>();
     // At the target or a folder above it.
-    for (let i = p.length; i >= 0; i = i === 0 ? -1 : p.lastIndexOf('/', i - 1)) for (const k of at.get(i === p.length ? p : i === 0 ? '/' : p.slice(0, i)) ?? []) ks.add(k);
+    for (const a of andParents(p)) for (const k of at.get(a) ?? []) ks.add(k);
     // Below it: the paths that start with `p/` (all below `/`).
     if (below) {
       const under = p === '/' ? '/' : `${p}/`;
@@ -184,13 +184,7 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, 
   // As ranBefore reads a command not in the list: all but the last.
   const before = at < 0 ? ran.length - 1 : at;
   // Made at the target or at a folder above it (isAtOrBelow(t.prefix, path)), by a command before this one.
-  const madeHere = (t: Target) => {
-    for (let i = t.prefix.length; i >= 0; i = i === 0 ? -1 : t.prefix.lastIndexOf('/', i - 1)) {
-      const first = made.get(i === t.prefix.length ? t.prefix : t.prefix.slice(0, i));
-      if (first !== undefined && first < before) return true;
-    }
-    return false;
-  };
+  const madeHere = (t: Target) => andParents(t.prefix).some((p) => (made.get(p) ?? before) < before);
   for (const t of change.targets) {
     if (madeHere(t)) continue;
     let hit = touching(image, change, t, instr.index).filter((w) => !copiedNothingAt(model, w, t, context));
@@ -295,7 +289,7 @@ function changedParts(model: DockerfileModel, change: Change, writes: Write[], i
 
 /** True when a RUN of `instr`'s image before it had a WORKDIR at or below a target of the change. */
 function ranInside(instr: Instr, change: Change): boolean {
-  for (let s = instr.stage; s; s = s.from.stage) if (s.instructions.some((i) => i.run && i.index < instr.index && change.targets.some((t) => isAtOrBelow(workdirAt(i) ?? '', t.prefix)))) return true;
+  for (let s = instr.stage; s; s = s.from.stage) if (s.instructions.some((i) => i.run && i.index < instr.index && change.targets.some((t) => globReaches(t.path, workdirAt(i) ?? '')))) return true;
   return false;
 }
 
@@ -304,7 +298,7 @@ function ranInside(instr: Instr, change: Change): boolean {
  * wrote (a file even without -R), or a destination a recursive change holds.
  */
 function coversCopy(model: DockerfileModel, change: Change, writes: Write[], instr: Instr): boolean {
-  const covers = (p: string) => change.targets.some((t) => isAtOrBelow(p, t.prefix));
+  const covers = (p: string) => change.targets.some((t) => globReaches(t.path, p));
   const spec = copySpec(model, instr);
   return spec?.sources.length === 1
     ? writes.some((w) => w.instr === instr && covers(w.path) && (change.recursive || w.exactFile === true))
@@ -362,7 +356,7 @@ export const rule: Rule = {
     sizeImpact: `For a deletion, the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}: apt-lists-kept's figure when shown); for chmod/chown, the touched files again. For COPY, what the context scan measured of what the change covers (a whole copy, or in \`COPY . /app\` a top-level entry, a heavy folder like .git or node_modules, or a folder up to three levels deep; reported cases: 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63); at least that after a RUN in a folder a recursive change covers (\`composer install\`, then \`chown -R\`), whose files are not tracked. A path the copy did not bring (nothing there in the scan, nor another tracked write) is not reported.`,
     fix: [
       'COPY/ADD then `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal only; BuildKit: Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and drops the command (the RUN, if nothing is left); a non-recursive command on a copied directory stays (COPY leaves an existing directory as it is). If the COPY has the flag already, only the command goes. A source that may be a file or a folder (`COPY app /app`) needs the context scan to have found a folder.',
-      'Not offered for a system destination (`/usr`, `/etc`...) whose other files the recursive command changed, a write below the destination earlier, an owner created after the COPY, symbolic modes (`+x`), or a command a successful build may not have run (the flag would make it unconditional): in an `if`, loop, `case` or function; after an `&&`/`||` whose failure the script tolerates (in a list but the last, `test -d x && chmod 755 x; echo done`, or in one with `||`); in the background; after `exit`, `return` or `exec`.',
+      'Not offered for a system destination (`/usr`, `/etc`...) whose other files the recursive command changed, a write below the destination earlier, an owner created after the COPY, symbolic modes (`+x`), or a command a successful build may not have run (the flag would make it unconditional): in an `if`, loop, `case` or function; after an `&&`/`||` whose failure the script tolerates (in a list but the last, or in one with `||`); in the background; after `exit`, `return` or `exec`.',
       'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt install uses the apt lists), relative paths mean the same there, no user or group is created in between for a `chown` by name, the command surely ran (as above), and the path was not written in a `-c` script the reader cannot place. Else, if the writing RUN is directly above, the two merge (shell form without flags, no `cd`/`export` in the first), unless the second is more than one `&&` list: a failure of the first would no longer fail the build.',
       'Deleting copied files has no fix: bind-mount what a RUN needs only while it runs (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`), or copy less.',
     ].join(' '),

@@ -57,7 +57,7 @@ export const rule = cacheRule({
     incorrect: 'RUN pnpm install --frozen-lockfile --prod',
     correct: 'RUN --mount=type=cache,id=pnpm,target=/pnpm/store \\\n    pnpm install --frozen-lockfile --prod --store-dir /pnpm/store',
     sizeImpact: `Smaller than npm's or yarn's cache: ${EXAMPLE}; basis: ${EX.basis}; the store's index files stay even after a prune: ${INDEX_EXAMPLE}; basis: ${INDEX.basis}. Where pnpm reads only the lockfile (\`pnpm fetch\`, \`--frozen-lockfile\`) it resolves nothing, so only they stay (\`--offline\` adds nothing and is not reported); a frozen install's update check (not with \`CI\` set) adds the registry's document of pnpm, which a prune removes: ${formatBytes(CHECK.bytes)}; basis: ${CHECK.basis}.`,
-    fix: `Appends \`&& ${PRUNE}\` to the RUN, which frees the metadata cache; not where pnpm writes none (\`pnpm fetch\`, or \`--frozen-lockfile\` with \`CI\` set). A cache mount on the store (or \`rm -rf\` of it) also satisfies the rule; the fix writes none: where the store is depends on \`PNPM_HOME\` and \`--store-dir\`.`,
+    fix: `Appends \`&& ${PRUNE}\` to the RUN; not where pnpm writes no metadata cache (\`pnpm fetch\`, or \`--frozen-lockfile\` with \`CI\` set). A cache mount on the store (or \`rm -rf\` of it) also satisfies the rule; the fix writes none: where the store is depends on \`PNPM_HOME\` and \`--store-dir\`.`,
   },
   words: ['pnpm'],
   fills,

@@ -48,8 +48,10 @@ describe('core/paths', () => {
     assert.equal(resolvePath('../etc', '/opt/app'), '/opt/etc');
     assert.equal(resolvePath('$HOME/x', '/'), undefined);
     assert.equal(resolvePath('~/x', '/'), undefined);
-    assert.deepEqual(pathPattern('/var/lib/apt/lists/*', '/'), { prefix: '/var/lib/apt/lists', glob: true });
-    assert.deepEqual(pathPattern('*.tgz', '/src'), { prefix: '/src', glob: true });
+    assert.deepEqual(pathPattern('/var/lib/apt/lists/*', '/'), { prefix: '/var/lib/apt/lists', glob: true, path: '/var/lib/apt/lists/*' });
+    assert.deepEqual(pathPattern('*.tgz', '/src'), { prefix: '/src', glob: true, path: '/src/*.tgz' });
+    assert.deepEqual(pathPattern('../a*/', '/src/x'), { prefix: '/src', glob: true, path: '/src/a*' });
+    assert.deepEqual(pathPattern('x.tgz', '/src'), { prefix: '/src/x.tgz', glob: false, path: '/src/x.tgz' });
     assert.ok(isAtOrBelow('/a/b', '/a') && isAtOrBelow('/a', '/a') && !isAtOrBelow('/ab', '/a') && isAtOrBelow('/x', '/'));
   });
 

@@ -92,6 +92,17 @@ describe('linear in the commands of a RUN', function () {
     assertLinearCheck('files-changed-in-later-layer', make);
   });
 
+  it('pip-cache-kept and files-changed-in-later-layer: removals that differ only between their wildcards are looked up by a text between them too', () => {
+    // `rm -rf /c/x*<i>*q` all start /c/x and end q: each install's folder /c/x<i>q tested all of them.
+    const make = (n: number) => `FROM python:3.12\nRUN ${Array.from({ length: n }, (_, i) => `pip install --cache-dir /c/x${i}q a${i} && rm -rf /c/x*${i}*q && `).join('')}true\n`;
+    assertLinearCheck('pip-cache-kept', make);
+    assertLinearCheck('files-changed-in-later-layer', make);
+  });
+
+  it('files-changed-in-later-layer: whether an rm later in its RUN removes a write is looked up in one index per RUN, not by a walk over the rest of the RUN per write', () => {
+    assertLinearCheck('files-changed-in-later-layer', (n) => `FROM debian:bookworm\nRUN ${Array.from({ length: n }, (_, i) => `curl -o /d/f${i} https://x.example/${i} && rm -rf /e/${i} && `).join('')}true\n`);
+  });
+
   it("files-changed-in-later-layer: the rms with variables that take apt's lists are read once per RUN, not after each apt-get update", () => {
     // Each update kept its lists unless a later rm with variables took them: every such rm was read again per update (991 and 9,228 ms of CPU at 1,000 and 3,000).
     assertLinearCheck('files-changed-in-later-layer', (n) => `FROM debian:bookworm\nENV D=/x\nRUN ${Array.from({ length: n }, (_, i) => `apt-get update && apt-get install -y p${i} && rm -rf $D/${i} && `).join('')}true\n`);

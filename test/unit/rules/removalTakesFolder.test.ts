@@ -21,13 +21,33 @@ describe('a removal takes a cache only when it takes the whole folder', () => {
     for (const removed of ['/var/lib/apt/lists', '/var/lib/apt/lists/', '/var/lib/apt/lists/*', '/var/lib/apt/lists/**', '"/var/lib/apt/lists/*"', '/var/lib/apt', '/var/lib/apt/*', '/var/lib/apt/l*', '/var/lib/apt/lis?s', '/var/lib/apt/[l]ists', '/var/*/apt']) {
       assert.ok(pathCovers(removed, '/var/lib/apt/lists'), removed);
     }
-    for (const removed of ['/var/lib/apt/lists/partial', '/var/lib/apt/lists/partial/*', '/var/lib/apt/lists/.', '/var/lib/apt/lists/*.lz4', '/var/lib/apt/lists/*/x', '/var/lib/apt/listsx', '/var/lib/apt/[!l]ists']) {
+    for (const removed of ['/var/lib/apt/lists/partial', '/var/lib/apt/lists/partial/*', '/var/lib/apt/lists/.', '/var/lib/apt/lists/*.lz4', '/var/lib/apt/lists/*/x', '/var/lib/apt/listsx', '/var/lib/apt/[!l]ists', '/var/lib/apt[!x]lists', '/var/lib/[a/]pt/lists', '/var/lib/apt/[z-a]ists']) {
       assert.ok(!pathCovers(removed, '/var/lib/apt/lists'), removed);
     }
   });
 
+  it('pathCovers: `*` matches as a plain RegExp of the pattern does, without its backtracking (`*a*a*a...b`)', () => {
+    // The plain RegExp, name by name: `*` any text within a name, `?` one character of it.
+    const plain = (glob: string, path: string) => {
+      const names = path.split('/');
+      const count = glob.split('/').length;
+      return names.length >= count && new RegExp(`^${glob.replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')}$`).test(names.slice(0, count).join('/'));
+    };
+    let seed = 5;
+    const pick = (parts: string[]) => parts[(seed = (seed * 48271) % 2147483647) % parts.length];
+    const made = (parts: string[]) => `/c/${Array.from({ length: 1 + (seed % 7) }, () => pick(parts)).join('')}a`;
+    for (let i = 0; i < 4000; i++) {
+      const [glob, path] = [made(['a', 'b', 'ab', '*', '?', '/', '*a*']), made(['a', 'b', 'ab', 'ba', '/'])];
+      assert.equal(pathCovers(glob, path), plain(glob, path), `${glob} ${path}`);
+    }
+    const started = process.cpuUsage();
+    assert.equal(pathCovers(`/c/${'*a'.repeat(40)}b`, `/c/${'a'.repeat(400)}`), false);
+    const used = process.cpuUsage(started);
+    assert.ok(used.user + used.system < 1_000_000, `${used.user + used.system} µs`);
+  });
+
   it('lastCovering finds the last path that covers a folder as testing each with pathCovers does', () => {
-    const removed = ['/var/lib/apt/lists', '/var/lib/apt/lists/', '/var/lib/apt/lists/*', '"/var/lib/apt/lists/*"', '/var/lib/apt', '/var/lib/apt/l*', '/var/lib/apt/lis?s', '/var/lib/apt/[l]ists', '/var/*/apt', '/var/lib/apt/lists/partial', '/var/lib/apt/[!l]ists', '/var/lib/apt/listsx', '/', '~', '//', '~/.cache', '$HOME/.cache/*', '/root/.cache', '/root/.c*', '~*', '*', '*/pip', '[/]root', '/root//.cache', '/c/1', '/c/1/', '/c/*/x', '/c/[', 'c/1', '.npm*'];
+    const removed = ['/var/lib/apt/lists', '/var/lib/apt/lists/', '/var/lib/apt/lists/*', '"/var/lib/apt/lists/*"', '/var/lib/apt', '/var/lib/apt/l*', '/var/lib/apt/lis?s', '/var/lib/apt/[l]ists', '/var/*/apt', '/var/lib/apt/lists/partial', '/var/lib/apt/[!l]ists', '/var/lib/apt/listsx', '/', '~', '//', '~/.cache', '$HOME/.cache/*', '/root/.cache', '/root/.c*', '~*', '*', '*/pip', '[/]root', '/root//.cache', '/c/1', '/c/1/', '/c/*/x', '/c/[', 'c/1', '.npm*', '/c[!x]1', '/c/[!]1]', '/c/[]1]*', '/c/[1/]x', '/c/*1*', '/c/?*[1]*'];
     const dirs = ['/var/lib/apt/lists', '/var/lib/apt', '/', '~', '~/.cache/pip', '/root/.cache/pip', '/root/.cache', '//x', '/c/1', '/c/1/x', '/c/[', 'c/1/x', '.npm', '/root//.cache/pip', '"/c/1"'];
     for (const home of [undefined, '/root']) {
       // In the order they run, the same paths twice: the later place is the one found.
@@ -48,8 +68,8 @@ describe('a removal takes a cache only when it takes the whole folder', () => {
     const paths = made(300).map((path, at) => ({ at, path }));
     const last = lastCovering(paths, '/root');
     for (const dir of made(300)) assert.equal(last(dir), paths.reduce((found, r) => (pathCovers(r.path, dir, { handled: '/root' }) ? r.at : found), -1), dir);
-    // Patterns with texts before, between and after their wildcards, filed by their start and end.
-    parts.push('x*a', 'a?b', '*b', 'xa', 'x?', 'ab*ab', '?*?');
+    // Patterns with texts before, between and after their wildcards (and classes), filed by their start, end and a text between; names those match.
+    parts.push('x*a', 'a?b', '*b', 'xa', 'x?', 'ab*ab', '?*?', 'x*ab*a', 'a*b?a*b', '[a]*b*[!b]', 'a[', '[a/', ']b*', 'xaba', 'xabbab', 'aabab', 'abba');
     const patterns = made(600).map((path, at) => ({ at, path }));
     const lastOf = lastCovering(patterns, '/root');
     for (const dir of made(600)) assert.equal(lastOf(dir), patterns.reduce((found, r) => (pathCovers(r.path, dir, { handled: '/root' }) ? r.at : found), -1), dir);
