@@ -50,9 +50,32 @@ const SEPARATOR = '\0';
  * per version (version, unpacked bytes, file count, tarball bytes, dependencies, unresolved names).
  * `front`: the columns (by their place in {@link toColumns}'s parts) that are sorted lists of names,
  * stored front-coded ({@link frontCoded}): the npm table's package names, 11.2 -> 10.0 KB after
- * brotli (2026-12-05).
+ * brotli (2026-12-05). An array of records (stored a column per key anyway, {@link recordColumns})
+ * may have `predicted`: what some of a record's values begin with, given its others ({@link basePredictions}).
  */
-export const COLUMNS = { 'npm-packages.generated.json': { packages: { head: 3, sep: ';', front: [0] } } };
+export const COLUMNS = {
+  'npm-packages.generated.json': { packages: { head: 3, sep: ';', front: [0] } },
+  'base-images.generated.ts': { BASE_IMAGE_ROWS: { predicted: basePredictions() } },
+};
+
+/**
+ * What a base-image row's other fields say of four of its values (`predicted` of {@link recordColumns}):
+ * a derived row's unpacked bytes are its compressed bytes times its ratio, and its basis names that
+ * ratio; a measured row's basis is always the same (both as scripts/generate-size-table.mjs writes
+ * them, deriveUncompressed); docker-library/repo-info paths name the row's image and tag; notes begin
+ * with the version. Each function runs in the bundle as written, so it refers to nothing outside it.
+ * Measured 2026-12-06: the rows' columns 4,022 -> 2,830 bytes deflated alone (zlib -9), the .vsix
+ * 399,940 -> 399,189 bytes; the first read of the rows 1.4 -> 2.1 ms of CPU (medians of 31 fresh
+ * processes each, the table bundled alone and minified as the server build does; load 5).
+ */
+function basePredictions() {
+  return {
+    uncompressedBytes: (r) => (r.uncompressedMeasured ? undefined : String(Math.round(r.compressedBytes * r.uncompressedRatio))),
+    uncompressedBasis: (r) => (r.uncompressedMeasured ? 'measured: unpacked size Docker reported for the image (rounded figure)' : `derived: compressed x ${r.uncompressedRatio}, median unpacked/compressed of `),
+    sourcePath: (r) => `docker-library/repo-info:repos/${r.image}/remote/${r.tag}.md@`,
+    note: () => 'version: ',
+  };
+}
 
 /**
  * `names` (sorted, so that neighbours share a prefix) front-coded: each line is one character
@@ -136,16 +159,24 @@ export function toColumns(text, head, sep) {
 /**
  * The records (objects) stored by {@link recordColumns}, rebuilt from their columns: `parts` holds
  * a column per key, one line per record, and `types` a letter per key: `n` a number, `b` a boolean,
- * `s` a string. Its source goes into the bundle.
+ * `s` a string. `predicted` (key: function of the record) gives, for a key whose value the record's
+ * other fields predict, the text the value begins with: the line holds the rest, or the whole value
+ * after a \x01 when it does not begin so; a function that gives undefined predicts nothing (the line
+ * is the value). The functions run in key order of `predicted`, after the other keys are read. Its
+ * source goes into the bundle.
  */
-export function recordsFromColumns(parts, keys, types) {
+export function recordsFromColumns(parts, keys, types, predicted = {}) {
   const cols = parts.map((p) => p.split('\n'));
+  const typed = (value, k) => (types[k] === 'n' ? Number(value) : types[k] === 'b' ? value === 'true' : value);
+  const guessed = Object.keys(predicted).map((key) => [key, keys.indexOf(key)]);
   const records = new Array(cols[0].length);
   for (let r = 0; r < records.length; r++) {
     const record = {};
-    for (let k = 0; k < keys.length; k++) {
-      const value = cols[k][r];
-      record[keys[k]] = types[k] === 'n' ? Number(value) : types[k] === 'b' ? value === 'true' : value;
+    for (let k = 0; k < keys.length; k++) record[keys[k]] = typed(cols[k][r], k);
+    for (const [key, k] of guessed) {
+      const line = cols[k][r];
+      const start = predicted[key](record);
+      record[key] = typed(start === undefined ? line : line[0] === '\x01' ? line.slice(1) : start + line, k);
     }
     records[r] = record;
   }
@@ -158,8 +189,9 @@ export function recordsFromColumns(parts, keys, types) {
  * records (or too few to be worth it: the JSON of them shorter than {@link MIN_PACKED_LENGTH}).
  * Base-image rows: their basis and source strings, each written out in full on many rows, repeat
  * within a column, where the zip's deflate finds them close together (5.1 -> 4.8 KB, 2026-12-05).
+ * `predicted`: see {@link recordsFromColumns}; the records must come back equal with it (or this throws).
  */
-export function recordColumns(records) {
+export function recordColumns(records, predicted = {}) {
   if (!Array.isArray(records) || records.length === 0 || JSON.stringify(records).length < MIN_PACKED_LENGTH) return undefined;
   if (!records.every((r) => r !== null && typeof r === 'object' && !Array.isArray(r) && Object.getPrototypeOf(r) === Object.prototype)) return undefined;
   const keys = Object.keys(records[0]);
@@ -167,17 +199,27 @@ export function recordColumns(records) {
   if (types.includes('?')) return undefined;
   const fits = (r) => Object.keys(r).join('\0') === keys.join('\0') && keys.every((key, k) => types[k] === ({ number: 'n', boolean: 'b', string: 's' })[typeof r[key]]);
   if (!records.every(fits)) return undefined;
-  const parts = keys.map((key) => records.map((r) => String(r[key])).join('\n'));
+  const lacked = Object.keys(predicted).filter((key) => !keys.includes(key));
+  if (lacked.length > 0) throw new Error(`packedTables: predictions for keys the records lack: ${lacked.join(', ')}`);
+  const line = (r, key) => {
+    const value = String(r[key]);
+    const start = predicted[key]?.(r);
+    return start === undefined ? value : value.startsWith(start) ? value.slice(start.length) : `\x01${value}`;
+  };
+  const parts = keys.map((key) => records.map((r) => line(r, key)).join('\n'));
   // A string with a line break, or a number String() does not give back, would come back changed.
-  if (JSON.stringify(recordsFromColumns(parts, keys, types)) !== JSON.stringify(records)) return undefined;
-  return { keys, types, parts };
+  if (JSON.stringify(recordsFromColumns(parts, keys, types, predicted)) === JSON.stringify(records)) return { keys, types, parts };
+  if (Object.keys(predicted).length > 0) {
+    throw new Error(`packedTables: the records do not come back from their predicted columns (${Object.keys(predicted).join(', ')}): a prediction that reads a key predicted after it, or a \\x01 after a predicted start`);
+  }
+  return undefined;
 }
 
 /**
  * The fields a packed table's getters give, from its expanded parts: `layouts` says, per field,
  * how its parts are put together (`0`: the field's text is one part; `{ head, sep, count, front }`:
- * {@link rowsFromColumns} of `count` parts, those at `front` front-coded; `{ keys, types }`: records,
- * {@link recordsFromColumns} of a part per key). `helpers` holds the functions the layouts need (the
+ * {@link rowsFromColumns} of `count` parts, those at `front` front-coded; `{ keys, types, predicted }`:
+ * records, {@link recordsFromColumns} of a part per key). `helpers` holds the functions the layouts need (the
  * bundle carries only those). Its source goes into the bundle.
  */
 export function fieldsFromParts(parts, layouts, helpers) {
@@ -186,7 +228,7 @@ export function fieldsFromParts(parts, layouts, helpers) {
   for (const l of layouts) {
     if (l === 0) out.push(parts[at++]);
     else if (l.keys) {
-      out.push(helpers.recordsFromColumns(parts.slice(at, at + l.keys.length), l.keys, l.types));
+      out.push(helpers.recordsFromColumns(parts.slice(at, at + l.keys.length), l.keys, l.types, l.predicted));
       at += l.keys.length;
     } else {
       const own = parts.slice(at, at + l.count);
@@ -209,6 +251,14 @@ function brotli(text) {
       [zlib.constants.BROTLI_PARAM_SIZE_HINT]: bytes.length,
     },
   });
+}
+
+/** `value` (JSON data, or functions of their own) as JavaScript source. */
+function source(value) {
+  if (typeof value === 'function') return value.toString();
+  if (Array.isArray(value)) return `[${value.map(source).join(', ')}]`;
+  if (value !== null && typeof value === 'object') return `{ ${Object.entries(value).map(([k, v]) => `${JSON.stringify(k)}: ${source(v)}`).join(', ')} }`;
+  return JSON.stringify(value);
 }
 
 /**
@@ -242,8 +292,9 @@ export function packTable(json, columns = {}) {
       }
       layouts.set(key, { code: { head: c.head, sep: c.sep, count: parts.length, front }, parts });
     } else {
-      const records = recordColumns(value);
-      if (records) layouts.set(key, { code: { keys: records.keys, types: records.types }, parts: records.parts });
+      const predicted = columns[key]?.predicted;
+      const records = recordColumns(value, predicted);
+      if (records) layouts.set(key, { code: { keys: records.keys, types: records.types, ...(predicted && { predicted }) }, parts: records.parts });
     }
   }
   if (layouts.size === 0) return undefined;
@@ -287,7 +338,7 @@ export function packTable(json, columns = {}) {
       : [
           ...helpers.map((f) => f.toString()),
           fieldsFromParts.toString(),
-          `const packed = () => (fields ??= fieldsFromParts(${expandedParts}, ${JSON.stringify(codes)}, { ${helpers.map((f) => f.name).join(', ')} }));`,
+          `const packed = () => (fields ??= fieldsFromParts(${expandedParts}, ${source(codes)}, { ${helpers.map((f) => f.name).join(', ')} }));`,
         ]),
     `module.exports = {\n  ${fields.join(',\n  ')}\n};`,
     '',
