@@ -4,6 +4,7 @@ import { build } from 'esbuild';
 import { minify } from 'terser';
 import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import semver from 'semver';
 import { packedTablesPlugin } from './packedTables.mjs';
@@ -294,7 +295,33 @@ const SERVER_UNUSED = {
   inlineCompletion: ['InlineCompletionFeature'],
   textDocumentContent: ['TextDocumentContentFeature'],
 };
+/**
+ * Modules of the protocol library for parts of the protocol that nothing bundled uses once the
+ * features above are stubbed: neither the language client and server libraries nor our code name
+ * any of their exports (test/unit/build/vendor.test.ts checks the built files). Each becomes a
+ * module whose exports throw, naming the module, if they are ever read; but for the notebook sync's
+ * registration type, whose `method` the client library reads at every document event it syncs (a
+ * feature registered under it would sync the document instead; none is). Measured 2026-12-06:
+ * dist/vendor/vscode-languageserver-protocol.js 110,141 -> 102,628 bytes minified (19,767 -> 18,819
+ * deflated); the .vsix 399,189 -> 398,242 bytes. Left in: the parts whose requests the language
+ * server library names in the `connection.languages.on...` methods our server never calls
+ * (declaration, folding ranges, colours...): 87 bytes more of the .vsix, for a weaker guarantee.
+ */
+const PROTOCOL_UNUSED = ['callHierarchy', 'diagnostic', 'fileOperations', 'inlineCompletion', 'inlineValue', 'linkedEditingRange', 'moniker', 'notebook', 'textDocumentContent', 'typeHierarchy'];
+const PROTOCOL_KEPT = { NotebookDocumentSyncRegistrationType: '{ method: "notebookDocument/sync" }' };
+/** The stand-in for the protocol library's module `protocol.<part>.js`: its export names, read from the module. */
+function unusedProtocolPart(part) {
+  const file = join(process.cwd(), 'node_modules', 'vscode-languageserver-protocol', 'lib', 'common', `protocol.${part}.js`);
+  const names = Object.keys(createRequire(import.meta.url)(file));
+  return [
+    `function unbundled(name) { throw new Error(\`\${name} of ./protocol.${part}, which vscode-languageserver-protocol requires, is not bundled (scripts/build.mjs, PROTOCOL_UNUSED)\`); }`,
+    ...names.map((n) => (PROTOCOL_KEPT[n] ? `exports.${n} = ${PROTOCOL_KEPT[n]};` : `Object.defineProperty(exports, ${JSON.stringify(n)}, { enumerable: true, get: () => unbundled(${JSON.stringify(n)}) });`)),
+    '',
+  ].join('\n');
+}
+
 const STUBBED = {
+  'vscode-languageserver-protocol/node': Object.fromEntries(PROTOCOL_UNUSED.map((part) => [`./protocol.${part}`, unusedProtocolPart(part)])),
   'vscode-languageserver/node': Object.fromEntries(Object.entries(SERVER_UNUSED).map(([file, names]) => [`./${file}`, `${names.map((n) => `exports.${n} = (Base) => Base;`).join('\n')}\n`])),
   'vscode-languageclient/node': {
     // The library's VS Code version check, without loading semver for a plain version (client/src/semverForClient.ts).

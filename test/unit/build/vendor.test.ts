@@ -72,6 +72,23 @@ describe('bundles in dist/', () => {
     assert.ok(readFileSync(join(dist, 'vendor', 'vscode-languageclient.js'), 'utf8').includes('vscode-notebook-cell'), "the notebook stand-in lacks the cell scheme the client asks for");
   });
 
+  it("leave out the protocol library's parts for what nothing bundled uses, each export of which throws if read, but the notebook sync's method (scripts/build.mjs, PROTOCOL_UNUSED)", () => {
+    const protocolDir = join(resolve(__dirname, '../../../../node_modules'), 'vscode-languageserver-protocol', 'lib', 'common');
+    const others = bundles.filter((f) => f !== 'vendor/vscode-languageserver-protocol.js').map((f) => readFileSync(join(dist, f), 'utf8')).join('\n');
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const bundled = require(join(dist, 'vendor', 'vscode-languageserver-protocol.js')) as Record<string, unknown>;
+    const parts = ['callHierarchy', 'diagnostic', 'fileOperations', 'inlineCompletion', 'inlineValue', 'linkedEditingRange', 'moniker', 'notebook', 'textDocumentContent', 'typeHierarchy'];
+    for (const part of parts) {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const names = Object.keys(require(join(protocolDir, `protocol.${part}.js`)) as object).filter((name) => name !== 'NotebookDocumentSyncRegistrationType');
+      assert.ok(names.length > 0, part);
+      assert.deepEqual(names.filter((name) => new RegExp(`\\b${name}\\b`).test(others)), [], `names of protocol.${part} in the other bundles`);
+      for (const name of names) assert.throws(() => bundled[name], new RegExp(`${name} of \\./protocol\\.${part}, which vscode-languageserver-protocol requires, is not bundled`));
+    }
+    assert.deepEqual(holding('textDocument/diagnostic'), []);
+    assert.equal((bundled.NotebookDocumentSyncRegistrationType as { method: string }).method, 'notebookDocument/sync');
+  });
+
   it("leave out vscode-languageserver's module lookups (Files), which our server never calls, with the child_process they required (scripts/build.mjs, LEFT_OUT)", () => {
     const server = readFileSync(join(dist, 'vendor', 'vscode-languageserver.js'), 'utf8');
     assert.ok(!server.includes('child_process'), 'the language server library requires child_process');
