@@ -504,6 +504,38 @@ export function firstRanAfter(run: RunScript, cmd: ShellCommand, test: (c: Shell
   return at < 0 ? undefined : ranCommands(run)[at];
 }
 
+/** Per stage and question, the answers its RUNs' commands give (the defined ones, in order): worked out once. */
+const stageAnswers = new WeakMap<Stage, Map<unknown, { at: number; k: number; value: unknown }[]>>();
+
+/**
+ * The answer `ask` gives for the last command before `cmd` of `instr` (as RUNs run them:
+ * {@link ranCommands}) that it answers, in `instr`'s stage or the stages it builds on; undefined
+ * when none. `ask` must be made once (it keys the stages' answers) and read the command only.
+ */
+export function lastAnswerBefore<T>(instr: Instr, cmd: ShellCommand, ask: (instr: Instr, cmd: ShellCommand) => T | undefined): T | undefined {
+  let [at, k] = [instr.index, instr.run ? ranIndex(instr.run, cmd) : -1];
+  for (let s = instr.stage; s; s = s.from.stage, at = Infinity) {
+    const byAsk = stageAnswers.get(s) ?? stageAnswers.set(s, new Map()).get(s)!;
+    let list = byAsk.get(ask);
+    if (!list) {
+      list = [];
+      for (const i of s.instructions) if (i.run) ranCommands(i.run).forEach((c, j) => {
+        const value = ask(i, c);
+        if (value !== undefined) list!.push({ at: i.index, k: j, value });
+      });
+      byAsk.set(ask, list);
+    }
+    let [lo, hi] = [0, list.length];
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (list[mid].at < at || (list[mid].at === at && list[mid].k < k)) lo = mid + 1;
+      else hi = mid;
+    }
+    if (lo > 0) return list[lo - 1].value as T;
+  }
+  return undefined;
+}
+
 /** `apt-get` (or apt, aptitude) `purge`, `remove`, `autoremove` or `autopurge`. */
 export function isAptRemoval(cmd: ShellCommand): boolean {
   return APT_PROGRAMS.has(programName(cmd)) && ['purge', 'remove', 'autoremove', 'autopurge'].includes(subcommand(cmd)?.value ?? '');

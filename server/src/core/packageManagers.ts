@@ -8,7 +8,7 @@
  * one `npm ci` fills after `USER node` (/home/node/.npm). Where that home is not known, `~` stays
  * and only a removal written with `~` or `$HOME` counts.
  */
-import { appendToRun, cacheMountTargets, commandRange, ranInBackground, hasFlag, INDEX_FILES, isPipCacheDir, lastCovering, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
+import { appendToRun, cacheMountTargets, lastAnswerBefore, commandRange, ranInBackground, hasFlag, INDEX_FILES, isPipCacheDir, lastCovering, laterInImage, normalizeCachePath, operands, optionFreeOperands, pathCovers, ranCommands, ranIndex, removedOperands, removesOneOf, removesPathAfter, RPM_PROGRAMS, runsOn } from './commands';
 import { buildModel, envBefore, expandVars, instructionAt, rootStage, stageArgs, stageEnvs, substituteArgs, type DockerfileModel, type Instr, type RunScript, type Stage } from './model';
 import { expansionText, inlineAssignments, LITERAL_DOLLAR, npxCall, programArgs, programIndex, programName, type ShellCommand, type ShellWord } from './shell';
 import type { Finding, Severity, SizeEstimate, TextEdit } from './types';
@@ -19,6 +19,8 @@ import { containerCommand, execForm } from './execForm';
 import type { AnalysisEnvironment, BuildContextFacts } from './environment';
 import { yarnConfiguredCacheFolder } from './yarn';
 import { windowsTag } from '../sizes/tags';
+import { formatBytes } from '../sizes/format';
+import { SEED_WHEELS } from '../sizes/packageCaches';
 import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
 export { expandVars };
@@ -1073,8 +1075,65 @@ export function userCacheDir(env: (name: string) => string | undefined, name: st
 
 /** {@link userCacheDir} as a fix writes it: `~` is the home of the user `cmd` runs as (undefined when the file does not tell). */
 export function userCachePath(instr: Instr, cmd: ShellCommand, env: (name: string) => string | undefined, name: string): string | undefined {
-  const xdg = setIn(env, 'XDG_CACHE_HOME');
-  return xdg ? `${xdg}/${name}` : homePath(instr, cmd, `.cache/${name}`);
+  return homeFolder(instr, cmd, userCacheDir(env, name));
+}
+
+/** `dir` as a fix writes it: a leading `~/` is the home of the user `cmd` runs as (undefined when the file does not tell). */
+function homeFolder(instr: Instr, cmd: ShellCommand, dir: string): string | undefined {
+  return dir.startsWith('~/') ? homePath(instr, cmd, dir.slice(2)) : dir;
+}
+
+/**
+ * Where virtualenv unpacks its seed wheels (its app data) when Poetry or pipenv makes a venv with
+ * it: VIRTUALENV_OVERRIDE_APP_DATA, else VIRTUALENV_APP_DATA, else $XDG_DATA_HOME/virtualenv, else
+ * ~/.local/share/virtualenv (measured: test/bench/measure/manual-poetry-pipenv.md). The venv holds
+ * copies: it works without them. Undefined when the venv links to them
+ * (VIRTUALENV_SYMLINK_APP_DATA) or on a Windows base (not measured).
+ */
+export function seedWheelsDir({ instr, env }: CacheCommandContext): string | undefined {
+  if (windowsBase(instr) || isTruthy(env('VIRTUALENV_SYMLINK_APP_DATA'))) return undefined;
+  return setIn(env, 'VIRTUALENV_OVERRIDE_APP_DATA') ?? setIn(env, 'VIRTUALENV_APP_DATA') ?? `${setIn(env, 'XDG_DATA_HOME') ?? '~/.local/share'}/virtualenv`;
+}
+
+/** What a rule's docs say of the seed wheels (sizeImpact): the fix removes them too. */
+export const SEED_WHEELS_DOCS = `A run that makes a venv also leaves virtualenv's seed wheels (about ${formatBytes(SEED_WHEELS.bytes)}, measured) in ~/.local/share/virtualenv or $XDG_DATA_HOME/virtualenv; the fix removes them too.`;
+
+/**
+ * For a cache rule whose tool may make a venv (`makes`: for a command of the tool that does, the
+ * folder of the seed wheels, {@link seedWheelsDir}; the first in the stages' order leaves them):
+ * its cacheHandled, message, saving and repair, the seed wheels' included. The rule's own `handled`,
+ * `message`, `saving` and `dirs` (its cache folders, undefined when the fix cannot name them) are
+ * about its cache alone.
+ */
+export function withSeedWheels(tool: string, makes: (c: CacheCommandContext) => string | undefined, own: {
+  handled: (handled: (dir: string) => boolean, c: CacheCommandContext) => boolean;
+  message: (c: CacheCommandContext) => string;
+  saving: (c: CacheCommandContext) => SizeEstimate;
+  dirs: (c: CacheCommandContext) => string[] | undefined;
+}): Pick<CacheRuleSpec, 'cacheHandled' | 'message' | 'saving' | 'repair'> {
+  // virtualenv leaves them once: the venv is there for the tool's later commands (measured: a second
+  // `poetry install` wrote none).
+  const made = (instr: Instr, cmd: ShellCommand) => (makes({ instr, cmd, env: (name, ignoreCase) => envFor(instr, cmd, name, ignoreCase) }) === undefined ? undefined : true);
+  const kept = (handled: (dir: string) => boolean, c: CacheCommandContext) => {
+    const dir = lastAnswerBefore(c.instr, c.cmd, made) ? undefined : makes(c);
+    return dir && !handled(dir) ? dir : undefined;
+  };
+  return {
+    cacheHandled: (handled, c) => own.handled(handled, c) && !kept(handled, c),
+    message: (c) => {
+      const dir = kept(c.handled!, c);
+      const what = dir && `virtualenv's seed wheels in ${dir} (about ${formatBytes(SEED_WHEELS.bytes)}, measured)`;
+      if (own.handled(c.handled!, c)) return `${tool}'s venv left ${what} in this layer. Remove them in the same RUN.`;
+      return own.message(c) + (what ? ` Its venv left ${what}: remove them too.` : '');
+    },
+    saving: (c) => (own.handled(c.handled!, c) ? { bytes: SEED_WHEELS.bytes, basis: SEED_WHEELS.basis } : own.saving(c)),
+    // A folder the RUN mounts is not removed: rm would fail on it.
+    repair: (c) => {
+      const dir = kept(c.handled, c);
+      const dirs = [...((own.handled(c.handled, c) ? [] : own.dirs(c)) ?? ['$']), ...(dir ? [homeFolder(c.instr, c.cmd, dir) ?? '$'] : [])];
+      return dirs.some((d) => /[\s$`]/.test(d)) ? undefined : appendRepair(c.model, c.instr, `rm -rf ${dirs.join(' ')}`);
+    },
+  };
 }
 
 /**
@@ -1155,7 +1214,12 @@ export interface CacheRuleSpec {
   /** The repair inserts a flag, which cmd and PowerShell read as sh does: offered under any shell. */
   anyShell?: boolean;
   /** The repair for one finding, if a safe one exists here. */
-  repair?(c: CacheCommandContext & { model: DockerfileModel; word: ShellWord }): { title: string; edits: TextEdit[] } | undefined;
+  repair?(c: CacheCommandContext & { model: DockerfileModel; word: ShellWord; handled: (dir: string) => boolean }): { title: string; edits: TextEdit[] } | undefined;
+}
+
+/** Whether a cache mount of `instr` or a path removed after its `k`th command takes care of `dir` (`~` the command's `home`). */
+function handledAfter(instr: Instr, k: number, home: string | undefined, mounts = cacheMountTargets(instr), removals = removalsIn(instr, 'own')): (dir: string) => boolean {
+  return (dir) => mounts.some((p) => pathCovers(p, dir, { dir: home })) || laterCovers(removals, k, dir, { dir: home });
 }
 
 /** Builds a rule that flags commands filling a cache which the same RUN neither empties, mounts nor disables. */
@@ -1212,7 +1276,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
             const removals = removalsIn(instr, 'own');
             const mounts = cacheMountTargets(instr);
-            const handled = (dir: string) => mounts.some((p) => pathCovers(p, dir, { dir: home })) || laterCovers(removals, k, dir, { dir: home });
+            const handled = handledAfter(instr, k, home, mounts, removals);
             const seen: CacheCommandContext = {
               ...c,
               pathsSome: (test) => mounts.some(test) || laterPasses(removals, k, test, test),
@@ -1259,7 +1323,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // a RUN of root with no HOME set (`sudo npm ci`) keeps /root, where the repair runs too.
           if (!word || (!spec.anyShell && !posixShell(found.instr)) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
           const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name, ignoreCase) => envFor(found.instr, found.cmd, name, ignoreCase) };
-          let r = spec.repair!({ ...c, model, word });
+          let r = spec.repair!({ ...c, model, word, handled: handledAfter(found.instr, found.instr.run!.commands.indexOf(found.cmd), homeOf(found.instr, found.cmd)) });
           // Run by a path off the PATH (`/opt/conda/bin/conda install`) or through npx, a cleanup that
           // names the tool (appendRepair's title ends with it: `(conda clean -afy)`) calls it so, as
           // the message says; not by a relative path (a `cd` may come between) nor through a variable.

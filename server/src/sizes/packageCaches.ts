@@ -143,3 +143,16 @@ export const BUN_COPIED_FILES_EXAMPLE: MeasuredConstant = {
   measuredOn: '2026-12-04',
   source: SOURCE,
 };
+
+/**
+ * virtualenv's app data that a Poetry or pipenv run making a virtualenv leaves
+ * (~/.local/share/virtualenv): pip's wheel unpacked once for the seeding, which the venv copies.
+ * Debian trixie, virtualenv 20.31.2, pip 25.1.1, Poetry 2.1.2 (pipenv 2024.0.1: 4,980,007 B).
+ * Raw figures and commands: test/bench/measure/manual-poetry-pipenv.md.
+ */
+export const SEED_WHEELS: MeasuredConstant = {
+  bytes: 4_982_292,
+  basis: "virtualenv 20.31's app data after a Poetry 2.1 (or pipenv 2024.0) venv, Debian trixie",
+  measuredOn: '2026-12-06',
+  source: 'test/bench/measure/manual-poetry-pipenv.md',
+};

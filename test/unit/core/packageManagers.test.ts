@@ -459,7 +459,7 @@ describe('verifiedAppend: the appended cleanup checked on the RUN alone', () => 
     assert.equal(found.length, 1);
     assert.equal(fixFor(analysis, found[0], { context: {} }), undefined);
     const plain = analyze(text.replace('=--', '=/'), { context: {} });
-    assert.equal(fixFor(plain, plain.findings.find((f) => f.ruleId === 'poetry-cache-kept')!, { context: {} })?.title, 'Clean up in the same RUN (rm -rf /no-cache-dir/cache /no-cache-dir/artifacts)');
+    assert.equal(fixFor(plain, plain.findings.find((f) => f.ruleId === 'poetry-cache-kept')!, { context: {} })?.title, 'Clean up in the same RUN (rm -rf /no-cache-dir/cache /no-cache-dir/artifacts /root/.local/share/virtualenv)');
   });
 
   it('appends no rm -rf of a folder from an ENV value with a blank, which rm would take for two (found by the context property with a random seed)', () => {

@@ -62,6 +62,6 @@ describe('cache cleanups for a tool run by its path', () => {
   });
 
   it('a removal that names no tool is still appended', () => {
-    assert.equal(fixed('RUN /root/.local/bin/poetry install --only main'), 'FROM debian:bookworm-slim\nRUN /root/.local/bin/poetry install --only main && rm -rf /root/.cache/pypoetry/cache /root/.cache/pypoetry/artifacts\n');
+    assert.equal(fixed('RUN /root/.local/bin/poetry install --only main'), 'FROM debian:bookworm-slim\nRUN /root/.local/bin/poetry install --only main && rm -rf /root/.cache/pypoetry/cache /root/.cache/pypoetry/artifacts /root/.local/share/virtualenv\n');
   });
 });
