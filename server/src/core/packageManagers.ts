@@ -1128,9 +1128,18 @@ export function withSeedWheels(tool: string, makes: (c: CacheCommandContext) => 
     },
     saving: (c) => (own.handled(c.handled!, c) ? { bytes: SEED_WHEELS.bytes, basis: SEED_WHEELS.basis } : own.saving(c)),
     // A folder the RUN mounts is not removed: rm would fail on it.
+    // One finding may stand for several commands of the RUN, the repair given the last: the seed
+    // wheels are those of the one among them that made the venv.
     repair: (c) => {
-      const dir = kept(c.handled, c);
-      const dirs = [...((own.handled(c.handled, c) ? [] : own.dirs(c)) ?? ['$']), ...(dir ? [homeFolder(c.instr, c.cmd, dir) ?? '$'] : [])];
+      let dir: string | undefined;
+      for (const x of c.instr.run!.commands) {
+        const made = x.start <= c.cmd.start && kept(c.handled, { ...c, cmd: x, env: (name, ignoreCase) => envFor(c.instr, x, name, ignoreCase) });
+        if (made) {
+          dir = homeFolder(c.instr, x, made) ?? '$';
+          break;
+        }
+      }
+      const dirs = [...((own.handled(c.handled, c) ? [] : own.dirs(c)) ?? ['$']), ...(dir ? [dir] : [])];
       return dirs.some((d) => /[\s$`]/.test(d)) ? undefined : appendRepair(c.model, c.instr, `rm -rf ${dirs.join(' ')}`);
     },
   };
