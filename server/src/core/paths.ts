@@ -95,7 +95,8 @@ function workOutCwds(instr: Instr): { before: Map<ShellCommand, string | undefin
  */
 export function namedPath(instr: Instr, cmd: ShellCommand, word: string): string | undefined {
   const env = shellVariables(instr, cmd);
-  // Quotes go wherever they are: a value of ENV put into a longer path keeps its own (`"/cache"/pip`).
+  // The word's quotes go wherever they are (`"$D"/pip`); a value comes without its assignment's
+  // (the builder and the shell walk took them off: eda7cc9).
   let p = expandVars(word.replace(/["']/g, ''), env);
   // (expandVars writes `${HOME}` as `$HOME`.)
   const home = /^(~|\$HOME)(?=\/|$)/.exec(p);
