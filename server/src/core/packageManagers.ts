@@ -1113,7 +1113,7 @@ export function withSeedWheels(tool: string, makes: (c: CacheCommandContext) => 
 }): Pick<CacheRuleSpec, 'cacheHandled' | 'message' | 'saving' | 'repair'> {
   // virtualenv leaves them once: the venv is there for the tool's later commands (measured: a second
   // `poetry install` wrote none).
-  const made = (instr: Instr, cmd: ShellCommand) => (makes({ instr, cmd, env: (name, ignoreCase) => envFor(instr, cmd, name, ignoreCase) }) === undefined ? undefined : true);
+  const made = (instr: Instr, cmd: ShellCommand) => (makes(commandContext(instr, cmd)) === undefined ? undefined : true);
   const kept = (handled: (dir: string) => boolean, c: CacheCommandContext) => {
     const dir = lastAnswerBefore(c.instr, c.cmd, made) ? undefined : makes(c);
     return dir && !handled(dir) ? dir : undefined;
@@ -1127,15 +1127,15 @@ export function withSeedWheels(tool: string, makes: (c: CacheCommandContext) => 
       return own.message(c) + (what ? ` Its venv left ${what}: remove them too.` : '');
     },
     saving: (c) => (own.handled(c.handled!, c) ? { bytes: SEED_WHEELS.bytes, basis: SEED_WHEELS.basis } : own.saving(c)),
-    // A folder the RUN mounts is not removed: rm would fail on it.
-    // One finding may stand for several commands of the RUN, the repair given the last: the seed
-    // wheels are those of the one among them that made the venv.
+    // A folder the RUN mounts is not removed: rm would fail on it. One finding may stand for several
+    // commands of the RUN, the repair given the last: the seed wheels are those of the one among
+    // them that made the venv.
     repair: (c) => {
       let dir: string | undefined;
       for (const x of c.instr.run!.commands) {
-        const made = x.start <= c.cmd.start && kept(c.handled, { ...c, cmd: x, env: (name, ignoreCase) => envFor(c.instr, x, name, ignoreCase) });
-        if (made) {
-          dir = homeFolder(c.instr, x, made) ?? '$';
+        const left = x.start <= c.cmd.start && kept(c.handled, commandContext(c.instr, x));
+        if (left) {
+          dir = homeFolder(c.instr, x, left) ?? '$';
           break;
         }
       }
@@ -1226,6 +1226,11 @@ export interface CacheRuleSpec {
   repair?(c: CacheCommandContext & { model: DockerfileModel; word: ShellWord; handled: (dir: string) => boolean }): { title: string; edits: TextEdit[] } | undefined;
 }
 
+/** `cmd` of `instr`'s RUN with the variables it sees ({@link envFor}), as cache rules read a command. */
+function commandContext(instr: Instr, cmd: ShellCommand): CacheCommandContext {
+  return { instr, cmd, env: (name, ignoreCase) => envFor(instr, cmd, name, ignoreCase) };
+}
+
 /** Whether a cache mount of `instr` or a path removed after its `k`th command takes care of `dir` (`~` the command's `home`). */
 function handledAfter(instr: Instr, k: number, home: string | undefined, mounts = cacheMountTargets(instr), removals = removalsIn(instr, 'own')): (dir: string) => boolean {
   return (dir) => mounts.some((p) => pathCovers(p, dir, { dir: home })) || laterCovers(removals, k, dir, { dir: home });
@@ -1271,7 +1276,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           for (let k = 0; k < run.commands.length; k++) {
             const cmd = run.commands[k];
             if (!spec.fills(cmd)) continue;
-            const c: CacheCommandContext = { instr, cmd, env: (name, ignoreCase) => envFor(instr, cmd, name, ignoreCase), context: env.context, model };
+            const c: CacheCommandContext = { ...commandContext(instr, cmd), context: env.context, model };
             if (spec.optsOut?.(c)) continue;
             // A cleaning command after it empties its cache unless it runs with another home
             // (`su node -c 'npm ci' && npm cache clean --force` empties root's).
@@ -1331,7 +1336,7 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // appends runs as the RUN's user, and would empty its cache instead. A switch to root in
           // a RUN of root with no HOME set (`sudo npm ci`) keeps /root, where the repair runs too.
           if (!word || (!spec.anyShell && !posixShell(found.instr)) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
-          const c: CacheCommandContext = { instr: found.instr, cmd: found.cmd, env: (name, ignoreCase) => envFor(found.instr, found.cmd, name, ignoreCase) };
+          const c = commandContext(found.instr, found.cmd);
           let r = spec.repair!({ ...c, model, word, handled: handledAfter(found.instr, found.instr.run!.commands.indexOf(found.cmd), homeOf(found.instr, found.cmd)) });
           // Run by a path off the PATH (`/opt/conda/bin/conda install`) or through npx, a cleanup that
           // names the tool (appendRepair's title ends with it: `(conda clean -afy)`) calls it so, as
