@@ -3,8 +3,9 @@
  *
  * The first path component is a registry host only when it looks like one (it contains `.` or
  * `:`, or is `localhost`); otherwise the image is on Docker Hub, where a one-component path
- * means an official image under `library/`. `docker.io`, `index.docker.io` and
- * `registry-1.docker.io` all name Docker Hub. A reference without tag or digest means `:latest`.
+ * means an official image under `library/`. `docker.io`, `index.docker.io`,
+ * `registry-1.docker.io`, `registry.hub.docker.com` and `registry.docker.com` (Rails 7.1's
+ * generated Dockerfile) all name Docker Hub. A reference without tag or digest means `:latest`.
  *
  * ARG substitution happens before this (the model does it); a reference that still holds `$`
  * is not parsed.
@@ -41,7 +42,7 @@ export interface ImageReference {
 }
 
 const DOCKER_HUB = 'docker.io';
-const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com']);
+const HUB_ALIASES = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'registry.docker.com']);
 const PATH_COMPONENT = /^[a-z0-9]+(?:(?:[._]|__|-+)[a-z0-9]+)*$/;
 const TAG = /^[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}$/;
 const DIGEST = /^[a-z0-9]+(?:[.+_-][a-z0-9]+)*:[A-Fa-f0-9]{32,}$/;

@@ -22,8 +22,9 @@ describe('parseImageReference', () => {
     assert.equal(r.effectiveTag, '3.12-slim-bookworm');
   });
 
-  it('treats docker.io, index.docker.io and registry-1.docker.io as Docker Hub', () => {
-    for (const host of ['docker.io', 'index.docker.io', 'registry-1.docker.io']) {
+  it('treats docker.io, index.docker.io, registry-1.docker.io, registry.hub.docker.com and registry.docker.com as Docker Hub', () => {
+    // registry.docker.com: the host Rails 7.1's generated Dockerfile names (`registry.docker.com/library/ruby:...-slim`).
+    for (const host of ['docker.io', 'index.docker.io', 'registry-1.docker.io', 'registry.hub.docker.com', 'registry.docker.com']) {
       const r = parseImageReference(`${host}/library/node:22`)!;
       assert.equal(r.registry, 'docker.io', host);
       assert.equal(r.official, true, host);
