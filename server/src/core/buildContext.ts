@@ -732,6 +732,14 @@ export function contextPathAt(model: DockerfileModel, instr: Instr, path: string
   return source === '' ? below : `${source}/${below}`;
 }
 
+/** True when the scan found a file at the context path `rel`. */
+export function isContextFile(context: BuildContextFacts, rel: string): boolean {
+  const scan = context.scan;
+  if (!scan) return false;
+  const top = topEntry(scan, rel);
+  return top ? top.isDirectory === false : scan.complete === true && scan.listing?.files.includes(rel) === true;
+}
+
 /** True when the scan found a folder at the context path `rel`. */
 function isContextFolder(context: BuildContextFacts, rel: string): boolean {
   const scan = context.scan;

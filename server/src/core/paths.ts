@@ -190,6 +190,8 @@ export interface Write {
    * may be either (`COPY bin/tool /tool`) or the destination may be a folder it went into (`mv a.bin /opt`).
    */
   exactFile?: boolean;
+  /** For a copy from the build context whose source may be either (`COPY app /srv/`): that source, and where a file would land. */
+  maybeFile?: { source: string; at: string };
 }
 
 /**
@@ -252,8 +254,11 @@ export function tarArchive(cmd: ShellCommand): ShellWord | undefined {
  * slash, the current folder, a wildcard.
  */
 const dirLike = (src: string) => /\/$|^\.?$|[*?[]/.test(src) || src === './';
-/** One that names a file, by its extension (`app.py`, `dist/tool.tar.gz`): a guess, as a folder may have one. */
-const fileLike = (src: string) => !dirLike(src) && /(^|\/)[^/.][^/]*\.[A-Za-z0-9]+$/.test(src);
+/**
+ * One that names a file, by its extension (`app.py`, `dist/tool.tar.gz`) or a project file's
+ * name (`Gemfile`, `Makefile`): a guess, as a folder may have one.
+ */
+const fileLike = (src: string) => !dirLike(src) && /(^|\/)([^/.][^/]*\.[A-Za-z0-9]+|Gemfile|Pipfile|Procfile|Rakefile|Makefile|Justfile|Brewfile|LICENSE)$/.test(src);
 
 /** Paths one RUN command writes, by the recognised patterns (relative paths against `cwd`); `exactFile` as for {@link Write}. */
 export function commandWrites(cmd: ShellCommand, cwd: string): { path: string; kind: WriteKind; how: string; exactFile?: boolean }[] {
@@ -409,6 +414,11 @@ export function ownWrites(model: DockerfileModel, stage: Stage): Write[] {
   return list;
 }
 
+/** The write of a COPY source that may be a file or a folder: the folder's content in the destination, or the file at `at`. */
+function maybeFile(spec: CopySpec, dest: string, instr: Instr, source: string, at: string): Write {
+  return { path: dest, instr, kind: 'copy', how: instr.keyword, ...(spec.from === undefined && { maybeFile: { source, at: normalizePath(at) } }) };
+}
+
 /** The recognised writes of one stage's own instructions. */
 function stageWrites(model: DockerfileModel, s: Stage): Write[] {
   const out: Write[] = [];
@@ -429,12 +439,14 @@ function stageWrites(model: DockerfileModel, s: Stage): Write[] {
         for (const src of spec.sources) {
           const base = src.split('/').pop() ?? '';
           if (fileLike(src)) out.push({ path: normalizePath(`${spec.destPath}/${base}`), instr, kind: 'copy', how: instr.keyword, exactFile: true });
-          else out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: dirLike(src) ? false : undefined });
+          else if (dirLike(src)) out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: false });
+          else out.push(maybeFile(spec, spec.destPath, instr, src, `${spec.destPath}/${base}`));
         }
       } else {
         // `COPY . /app` or `COPY src/ /app` copies a directory's content; `COPY app.py /app.py` a file.
         const src = spec.sources[0];
-        out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: dirLike(src) ? false : fileLike(src) ? true : undefined });
+        if (dirLike(src) || fileLike(src)) out.push({ path: spec.destPath, instr, kind: 'copy', how: instr.keyword, exactFile: !dirLike(src) });
+        else out.push(maybeFile(spec, spec.destPath, instr, src, spec.destPath));
       }
     } else if (instr.run && instr.run.form !== 'exec') {
       // Also those of a -c script the reader cannot place (hidden): such a command is placed nowhere.

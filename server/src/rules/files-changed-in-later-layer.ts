@@ -19,7 +19,7 @@ import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
 import { listsCountedAt, rule as listsRule } from './apt-lists-kept';
-import { absentFromContext, contextCopyBytes, contextCopyKey, contextPathAt, contextPathBytes, copiesContextFolder } from '../core/buildContext';
+import { absentFromContext, contextCopyBytes, contextCopyKey, contextPathAt, contextPathBytes, copiesContextFolder, isContextFile, literalSourcePath } from '../core/buildContext';
 import type { AnalysisEnvironment, BuildContextFacts } from '../core/environment';
 import { aptLists } from '../core/imageEstimate';
 
@@ -109,7 +109,7 @@ function indexedWrites(model: DockerfileModel, stage: Stage): IndexedWrites {
  * patterns of a RUN share their folder (`rm -rf /c/1x* && ... && rm -rf /c/900x*` are all about
  * /c), and the writes below it (that RUN's own caches among them) read for each was quadratic.
  */
-function touching({ list, at, sorted, near }: IndexedWrites, change: Change, t: Target, before: number): Write[] {
+function touching({ list, at, sorted, near }: IndexedWrites, change: Change, t: Target, before: number, context: BuildContextFacts): Write[] {
   const p = t.prefix;
   const below = change.recursive || t.glob;
   const key = `${before}${below ? '/' : ' '}${p}`;
@@ -131,7 +131,13 @@ function touching({ list, at, sorted, near }: IndexedWrites, change: Change, t: 
     }
     near.set(key, (found = [...ks].sort((a, b) => a - b).map((k) => list[k]).filter((w) => w.instr.index < before)));
   }
-  return found.filter((w) => touches(change, t, w));
+  return found.filter((w) => touches(change, t, asScanned(w, context)));
+}
+
+/** `w` as the build-context scan knows it: a copy of a source the scan found to be a file (`COPY Gemfile ./`) wrote that file only. */
+function asScanned(w: Write, context: BuildContextFacts): Write {
+  const file = w.maybeFile && literalSourcePath(w.maybeFile.source);
+  return file && isContextFile(context, file) ? { ...w, path: w.maybeFile!.at, exactFile: true } : w;
 }
 
 /** True when `w` wrote a file at its path (a download, `COPY app.py /app.py`), not a folder. */
@@ -187,7 +193,7 @@ function changedWrites(model: DockerfileModel, instr: Instr, cmd: ShellCommand, 
   const madeHere = (t: Target) => andParents(t.prefix).some((p) => (made.get(p) ?? before) < before);
   for (const t of change.targets) {
     if (madeHere(t)) continue;
-    let hit = touching(image, change, t, instr.index).filter((w) => !copiedNothingAt(model, w, t, context));
+    let hit = touching(image, change, t, instr.index, context).filter((w) => !copiedNothingAt(model, w, t, context));
     // A file written at the target's path replaced what earlier instructions put there (`tar -x -C
     // /usr/local`, then `curl -o /usr/local/bin/tool`): those bytes are not this change's.
     const last = t.glob ? undefined : hit.filter((w) => w.path === t.prefix && writesFile(w)).at(-1);
@@ -355,7 +361,7 @@ export const rule: Rule = {
     correct: '# syntax=docker/dockerfile:1\nCOPY --chmod=755 app /app\nRUN curl -fsSLo /tmp/tool.tgz https://example.com/tool.tgz && tar -xzf /tmp/tool.tgz -C /opt && rm /tmp/tool.tgz',
     sizeImpact: `For a deletion, the deleted files (for the apt lists about ${formatBytes(APT_LISTS.bytes)}: apt-lists-kept's figure when shown); for chmod/chown, the touched files again. For COPY, what the context scan measured of what the change covers (a whole copy, or in \`COPY . /app\` a top-level entry, a heavy folder like .git or node_modules, or a folder up to three levels deep; reported cases: 74 MB from COPY then chmod, 374 MB deleted one layer too late, hadolint#63); at least that after a RUN in a folder a recursive change covers (\`composer install\`, then \`chown -R\`), whose files are not tracked. A path the copy did not bring (nothing there in the scan, nor another tracked write) is not reported.`,
     fix: [
-      'COPY/ADD then `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal only; BuildKit: Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and drops the command (the RUN, if nothing is left); a non-recursive command on a copied directory stays (COPY leaves an existing directory as it is). If the COPY has the flag already, only the command goes. A source that may be a file or a folder (`COPY app /app`) needs the context scan to have found a folder.',
+      'COPY/ADD then `chmod MODE`/`chown OWNER` of exactly what it copied: adds `--chmod=MODE` (octal only; BuildKit: Docker 23+ or `# syntax=docker/dockerfile:1`) or `--chown=OWNER` to the COPY and drops the command (the RUN, if nothing is left); a non-recursive command on a copied directory stays (COPY leaves an existing directory as it is). If the COPY has the flag already, only the command goes. A source that may be a file or a folder (`COPY app /app`) needs the context scan to say which; no flag for one file of several.',
       'Not offered for a system destination (`/usr`, `/etc`...) whose other files the recursive command changed, a write below the destination earlier, an owner created after the COPY, symbolic modes (`+x`), or a command a successful build may not have run (the flag would make it unconditional): in an `if`, loop, `case` or function; after an `&&`/`||` whose failure the script tolerates (in a list but the last, or in one with `||`); in the background; after `exit`, `return` or `exec`.',
       'A RUN-written path: the command moves to the end of the RUN that wrote it, when nothing in between uses the path (a later apt install uses the apt lists), relative paths mean the same there, no user or group is created in between for a `chown` by name, the command surely ran (as above), and the path was not written in a `-c` script the reader cannot place. Else, if the writing RUN is directly above, the two merge (shell form without flags, no `cd`/`export` in the first), unless the second is more than one `&&` list: a failure of the first would no longer fail the build.',
       'Deleting copied files has no fix: bind-mount what a RUN needs only while it runs (`RUN --mount=type=bind,from=build,source=/wheels,target=/wheels pip install ...`), or copy less.',
@@ -451,7 +457,7 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
   const setting = change.setting;
   if (!spec?.destPath || !setting || writes.length !== 1) return undefined;
   const target = change.targets[0].prefix;
-  const write = writes[0];
+  const write = asScanned(writes[0], context);
   if (target !== write.path) return undefined;
   // A COPY that already sets the same mode or owner keeps its flag, and the command just goes.
   const already = spec.flags.has(change.action);
@@ -468,6 +474,8 @@ function copyFlagFix(model: DockerfileModel, instr: Instr, cmd: ShellCommand, ch
   const exactFile = write.exactFile ?? (copiesContextFolder(writer, context) ? false : undefined);
   if (exactFile === undefined) return undefined; // a file or a directory: which command to keep is unclear
   const isDir = !exactFile;
+  // The flag would change the COPY's other sources too (`COPY a.py b.py /app/`, then `chmod 755 /app/a.py`).
+  if (exactFile && spec.sources.length > 1) return undefined;
   if (isDir) {
     if (!change.recursive) return undefined;
     if (SYSTEM_DIRS.some((d) => isAtOrBelow(target, d)) || target === '/') return undefined;

@@ -3,7 +3,7 @@
  * (`COPY app /app`: no trailing slash, no extension). Which command stays depends on it (a folder
  * keeps a non-recursive change on itself, which COPY does not make on a folder that exists), so
  * without other knowledge no fix is offered; when the build-context scan found the source to be a
- * folder, the fix is the one `COPY app/ /app/` gets.
+ * folder, the fix is the one `COPY app/ /app/` gets, and a file gets the one `COPY app.py /app.py` gets.
  */
 import * as assert from 'node:assert/strict';
 import type { AnalysisEnvironment } from '../../../server/src/core/environment';
@@ -31,9 +31,13 @@ describe('files-changed-in-later-layer: a COPY source the scan found to be a fol
     assert.deepEqual(ruleFixes(`${HEAD}COPY conf.ini /opt/app/conf.ini\nCOPY app /opt/app\nRUN chmod -R 750 /opt/app\n`, RULE, FOLDER).at(-1), undefined);
   });
 
-  it('offers no fix without a scan, when the scan found a file, or did not say', () => {
-    for (const env of [{ context: {} }, FILE, UNSAID]) {
+  it('offers no fix without a scan, or when the scan did not say', () => {
+    for (const env of [{ context: {} }, UNSAID]) {
       assert.deepEqual(ruleFixes(`${HEAD}COPY app /opt/app\nRUN chmod -R 750 /opt/app\n`, RULE, env), [undefined], JSON.stringify(env));
     }
+  });
+
+  it('gives a file the flag, the command going (filesChangedScannedFile)', () => {
+    assert.deepEqual(ruleFixes(`${HEAD}COPY app /opt/app\nRUN chmod -R 750 /opt/app\n`, RULE, FILE), [`${HEAD}COPY --chmod=750 app /opt/app\n`]);
   });
 });
