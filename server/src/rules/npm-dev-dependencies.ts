@@ -13,7 +13,7 @@ import type { AnalysisEnvironment } from '../core/environment';
 import type { SizeEstimate } from '../core/types';
 import { finalStage, rootStage, runInstructions, type DockerfileModel, type Instr, type Stage } from '../core/model';
 import { commandCwd } from '../core/paths';
-import { programName, type ShellCommand, type ShellWord } from '../core/shell';
+import { programIndex, programName, type ShellCommand, type ShellWord } from '../core/shell';
 import { countOf, formatBytes, formatCount, npmPackageTable } from '../sizes';
 import { NPM_DEV_DEPENDENCIES_EXAMPLE as DEV } from '../sizes/packageCaches';
 import type { RawFinding, Rule } from './rule';
@@ -26,9 +26,13 @@ const UNSIZED: SizeEstimate = { basis: `depends on the project; example: ${DEV.b
 /** Tools that run from devDependencies when a Dockerfile builds or tests the app. */
 const DEV_TOOLS = /^(npx|tsc|webpack|vite|next|ng|nest|rollup|esbuild|parcel|babel|jest|mocha|vitest|ts-node|tsx|nodemon|eslint)$/;
 
+/** Rails tasks that run package.json's build script (jsbundling-rails' and cssbundling-rails' `yarn build`); assets:precompile runs them. */
+const RAILS_BUILDS = /^(assets:precompile|javascript:build|css:build)$/;
+
 /** A command that runs package scripts or dev tools, so it needs the devDependencies. */
 export function usesDevDependencies(cmd: ShellCommand): boolean {
   const name = programName(cmd);
+  if (name === 'rails' || name === 'rake' || name === 'bundle') return operands(cmd).some((w) => RAILS_BUILDS.test(w.value));
   if (name !== 'npm' && name !== 'yarn' && name !== 'pnpm') return DEV_TOOLS.test(name);
   const first = operands(cmd)[0]?.value ?? '';
   if (name === 'npm') return ['run', 'run-script', 'rum', 'urn', 'test', 't', 'tst', 'exec', 'x'].includes(first);
@@ -62,16 +66,19 @@ function startsTestsOrDevServer(model: DockerfileModel): boolean {
   return false;
 }
 
+/** A command's program and its next two words, for a message (`bundle exec rails`, not `SECRET_KEY_BASE_DUMMY=1 bundle exec`). */
+const commandStart = (c: ShellCommand) => c.words.slice(Math.max(0, programIndex(c)), Math.max(0, programIndex(c)) + 3).map((w) => w.value).join(' ');
+
 /** The first later place in the image (same RUN or later instruction) that needs the devDependencies. */
 function laterDevUse(instr: Instr, cmd: ShellCommand, model: DockerfileModel, uses: Instr[]): { line: number; text: string } | undefined {
   const run = instr.run!;
   // In the order the RUN's commands run, a -c script's hidden ones too (placed on the RUN's line).
   const inRun = firstRanAfter(run, cmd, usesDevDependencies);
-  if (inRun) return { line: !run.hidden || run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line, text: inRun.words.map((w) => w.value).slice(0, 3).join(' ') };
+  if (inRun) return { line: !run.hidden || run.commands.includes(inRun) ? model.lines.positionAt(run.docOffset(inRun.start)).line : instr.range.start.line, text: commandStart(inRun) };
   const later = firstFollowing(uses, instr);
   if (!later) return undefined;
   const c = later.run && ranCommands(later.run).find(usesDevDependencies);
-  return { line: later.range.start.line, text: c ? c.words.map((w) => w.value).slice(0, 3).join(' ') : (later.node.getArgumentsContent() ?? '').trim() };
+  return { line: later.range.start.line, text: c ? commandStart(c) : (later.node.getArgumentsContent() ?? '').trim() };
 }
 
 
@@ -345,7 +352,7 @@ export const rule: Rule = {
     incorrect: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci\nCOPY . .\nCMD ["node", "server.js"]',
     correct: 'FROM node:22-slim\nWORKDIR /app\nCOPY package*.json ./\nRUN npm ci --omit=dev && npm cache clean --force\nCOPY . .\nCMD ["node", "server.js"]',
     sizeImpact: `The unpacked size (npm package table) of the packages marked \`dev: true\` in the build context's package-lock.json (or npm-shrinkwrap.json) copied before the RUN; without a lockfile, what the devDependencies of the package.json copied before the RUN add to the install, their ranges resolved against the npm package table. Either when the table knows at least half of them ("at least" when it lacks some). Otherwise it depends on the project; a small TypeScript service: ${DEV.basis}. For yarn and pnpm not known: their lockfiles are not read. No finding when that lockfile pins no dev package, or that package.json declares no devDependencies (or only ones its dependencies pull in) and no lockfile pins any: there is nothing to omit.`,
-    fix: 'Inserts `--omit=dev` after the subcommand (node:14 and older, yarn 1: `--production`; pnpm: `--prod`; none where the yarn may be 2+, which fails on it), and in the plain `npm prune`s and `npm install <name>`s next after it (these install them again: one after `--omit=dev` is reported), keeping what npm_config_omit omits (an `--omit` replaces it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`...), or the CMD does (`npx`, `ts-node`, `tsx`): the finding suggests a builder stage (build-tools-in-final-image, while on, rewrites a stage FROM node that runs `npm run build`). `prepare`/`postinstall` scripts that call dev tools (husky) then fail: add `--ignore-scripts` or `npm pkg delete scripts.prepare`. No finding where a `COPY --from` carries a builder\'s node_modules but a later prune or install without the devDependencies in the stage (or one built on it) drops them, nor for images whose CMD or ENTRYPOINT runs tests or a development server (`npm test`, `npm run dev`, jest, nodemon...), which need them.',
+    fix: 'Inserts `--omit=dev` after the subcommand (node:14 and older, yarn 1: `--production`; pnpm: `--prod`; none where the yarn may be 2+, which fails on it), and in the plain `npm prune`s and `npm install <name>`s next after it (these install them again: one after `--omit=dev` is reported), keeping what npm_config_omit omits (an `--omit` replaces it). Not offered when a later command of the image runs package scripts or dev tools (`npm run`, `npm test`, `npx`, `tsc`, `webpack`..., Rails\'s `assets:precompile`), or the CMD does (`npx`, `ts-node`, `tsx`): the finding suggests a builder stage (build-tools-in-final-image, while on, rewrites a stage FROM node that runs `npm run build`). `prepare`/`postinstall` scripts that call dev tools (husky) then fail: add `--ignore-scripts` or `npm pkg delete scripts.prepare`. No finding where a `COPY --from` carries a builder\'s node_modules but a later prune or install without the devDependencies in the stage (or one built on it) drops them, nor for images whose CMD or ENTRYPOINT runs tests or a development server (`npm test`, `npm run dev`, jest, nodemon...), which need them.',
   },
   // Whether the image starts tests or a development server is read from the final stage, for a
   // builder's family too. A builder's install gets no fix: what copies its node_modules (another
