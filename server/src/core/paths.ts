@@ -414,9 +414,12 @@ export function ownWrites(model: DockerfileModel, stage: Stage): Write[] {
   return list;
 }
 
-/** The write of a COPY source that may be a file or a folder: the folder's content in the destination, or the file at `at`. */
+/**
+ * The write of a COPY source that may be a file or a folder: the folder's content in the
+ * destination, or the file at `at`. Not for ADD, which unpacks a local archive whatever its name.
+ */
 function maybeFile(spec: CopySpec, dest: string, instr: Instr, source: string, at: string): Write {
-  return { path: dest, instr, kind: 'copy', how: instr.keyword, ...(spec.from === undefined && { maybeFile: { source, at: normalizePath(at) } }) };
+  return { path: dest, instr, kind: 'copy', how: instr.keyword, ...(instr.keyword === 'COPY' && spec.from === undefined && { maybeFile: { source, at: normalizePath(at) } }) };
 }
 
 /** The recognised writes of one stage's own instructions. */

@@ -32,6 +32,7 @@ describe('files-changed-in-later-layer: a COPY source the scan found to be a fil
     assert.deepEqual(found(`${HEAD}COPY Gemfile Gemfile.lock ./\nRUN rm -rf /rails\n`, FILES), [3]);
     assert.deepEqual(found(`${HEAD}COPY Gemfile Gemfile.lock ./\nRUN rm -f Gemfile\n`, FILES), [3]);
     assert.deepEqual(found(`${HEAD}COPY app /srv/app\nRUN chmod 600 /srv/app\n`, FILES), [3]);
+    assert.deepEqual(found(`${HEAD}COPY config/settings /etc/app/\nRUN rm -rf /etc/app/cache\n`.replace('COPY', 'ADD'), FILES), [3], 'ADD unpacks an archive, whatever its name');
     assert.deepEqual(found(`${HEAD}COPY config/settings /etc/app/\nRUN rm -rf /etc/app/settings\n`, FILES), [3]);
   });
 
