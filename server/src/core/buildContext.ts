@@ -732,12 +732,20 @@ export function contextPathAt(model: DockerfileModel, instr: Instr, path: string
   return source === '' ? below : `${source}/${below}`;
 }
 
+/** The files of a complete scan's listing, as a set: a lookup for each COPY source and change. */
+const listedFiles = new WeakMap<object, Set<string>>();
+
 /** True when the scan found a file at the context path `rel`. */
 export function isContextFile(context: BuildContextFacts, rel: string): boolean {
   const scan = context.scan;
   if (!scan) return false;
   const top = topEntry(scan, rel);
-  return top ? top.isDirectory === false : scan.complete === true && scan.listing?.files.includes(rel) === true;
+  if (top) return top.isDirectory === false;
+  const listing = scan.complete ? scan.listing : undefined;
+  if (!listing) return false;
+  let files = listedFiles.get(listing);
+  if (!files) listedFiles.set(listing, (files = new Set(listing.files)));
+  return files.has(rel);
 }
 
 /** True when the scan found a folder at the context path `rel`. */

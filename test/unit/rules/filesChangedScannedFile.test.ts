@@ -9,7 +9,10 @@
 import * as assert from 'node:assert/strict';
 import { analyze } from '../../../server/src/core/analyze';
 import type { AnalysisEnvironment } from '../../../server/src/core/environment';
+import { buildModel } from '../../../server/src/core/model';
+import { RULES } from '../../../server/src/rules';
 import { ruleFixes } from '../../support/ruleFixes';
+import { assertLinear } from '../../support/ruleTiming';
 
 const RULE = 'files-changed-in-later-layer';
 const scan = (topLevel: object[], files: string[] = [], dirs: string[] = []) =>
@@ -54,5 +57,14 @@ describe('files-changed-in-later-layer: a COPY source the scan found to be a fil
     // The flag would make Gemfile.lock (or b.py) 755 too.
     assert.deepEqual(ruleFixes(`${HEAD}COPY Gemfile Gemfile.lock ./\nRUN chmod 755 Gemfile\n`, RULE, FILES), [undefined]);
     assert.deepEqual(ruleFixes(`${HEAD}COPY a.py b.py /app/\nRUN chmod 755 /app/a.py\n`, RULE, FILES), [undefined]);
+  });
+
+  it('stays linear: copies of scanned files into one folder, each followed by a change below it', function () {
+    this.timeout(120_000);
+    const files = Array.from({ length: 3000 }, (_, i) => `d/f${i}`);
+    const env = scan([entry('d', true)], files, ['d']);
+    const rule = RULES.find((r) => r.id === RULE)!;
+    const make = (n: number) => `FROM debian:bookworm-slim\n${Array.from({ length: n }, (_, i) => `COPY d/f${i} /app/\nRUN rm -rf /app/x${i}\n`).join('')}`;
+    assertLinear(RULE, make, buildModel, (model) => assert.equal(rule.check({ model, env, settings: {} } as Parameters<typeof rule.check>[0]).length, 0));
   });
 });
