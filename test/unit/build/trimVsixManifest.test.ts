@@ -13,6 +13,8 @@ const repoRoot = resolve(__dirname, '../../../..');
 interface TrimModule {
   UNUSED_FIELDS: string[];
   trimManifest(text: string): string;
+  XML_FILES: string[];
+  trimXml(text: string): string;
   zip(entries: { name: string; content: Buffer }[]): Buffer;
 }
 type Entry = { name: string; content: Buffer };
@@ -35,6 +37,36 @@ describe('trim-vsix-manifest: the packaged package.json without the fields an in
     // What VS Code reads from an installed extension is there.
     for (const key of ['name', 'publisher', 'version', 'engines', 'main', 'activationEvents', 'contributes']) assert.ok(key in trimmed, key);
     assert.ok(trimManifest(text).length < text.length * 0.7, `${trimManifest(text).length} of ${text.length} characters`);
+  });
+
+  it("leaves out the whitespace between the tags of vsce's XML files, and keeps their elements, attributes and text (a preserved description's as it is)", async () => {
+    const { trimXml, XML_FILES } = await load();
+    assert.deepEqual(XML_FILES, ['extension.vsixmanifest', '[Content_Types].xml']);
+    // As vsce 3 writes the manifest: tabs, blank lines and lines of spaces between tags.
+    const manifest = [
+      '<?xml version="1.0" encoding="utf-8"?>',
+      '\t<PackageManifest Version="2.0.0" xmlns="http://schemas.microsoft.com/developer/vsx-schema/2011">',
+      '\t\t<Metadata>',
+      '\t\t\t<Identity Language="en-US" Id="x" Version="0.1.0" Publisher="p" />',
+      '\t\t\t<Description xml:space="preserve">  Shows what makes an image big:\n squiggles.  </Description>',
+      '\t\t\t<Tags>docker,image size</Tags>',
+      '\t\t\t',
+      '\t\t\t<Properties>',
+      '\t\t\t\t<Property Id="Microsoft.VisualStudio.Code.Engine" Value="^1.100.0" />',
+      '\t\t\t\t',
+      '\t\t\t</Properties>',
+      '\t\t\t<Empty xml:space="preserve">  </Empty>',
+      '\t\t</Metadata>',
+      '\t</PackageManifest>',
+    ].join('\n');
+    const trimmed = trimXml(manifest);
+    assert.equal(
+      trimmed,
+      '<?xml version="1.0" encoding="utf-8"?><PackageManifest Version="2.0.0" xmlns="http://schemas.microsoft.com/developer/vsx-schema/2011"><Metadata><Identity Language="en-US" Id="x" Version="0.1.0" Publisher="p" /><Description xml:space="preserve">  Shows what makes an image big:\n squiggles.  </Description><Tags>docker,image size</Tags><Properties><Property Id="Microsoft.VisualStudio.Code.Engine" Value="^1.100.0" /></Properties><Empty xml:space="preserve">  </Empty></Metadata></PackageManifest>',
+    );
+    // The tags and the non-blank text between them, in order, are those of the original.
+    const parts = (xml: string) => xml.split(/(<[^>]*>)/).filter((p) => p.trim() !== '');
+    assert.deepEqual(parts(trimmed), parts(manifest));
   });
 
   it('writes a zip that gives back every entry, in order', async () => {
