@@ -45,7 +45,7 @@ async function terse(files) {
 }
 
 /**
- * Libraries bundled into files of their own in dist/vendor/, which the entry bundles (and the
+ * Libraries bundled into files of their own in dist/v/ (VENDOR_DIR), which the entry bundles (and the
  * other vendor files) require; each library is bundled once.
  *
  * Server: V8 compiles every file as one script, and the parser's peak memory grows with the
@@ -56,23 +56,31 @@ async function terse(files) {
  * also covers loading the language client library.
  * Shared: the language client and server libraries are built on the same protocol library (with
  * vscode-jsonrpc inside it), and the protocol on vscode-languageserver-types, which dockerfile-ast
- * and the text-document library's users need too; one file each in dist/vendor/, which both the
+ * and the text-document library's users need too; one file each in dist/v/, which both the
  * client's and the server's files require (each process loads its own).
+ * File names: short, since a zip holds each name twice, uncompressed (local header and central
+ * directory), and each bundle that requires a file names it: dist/vendor/<package name>.js gave
+ * the .vsix about 380 bytes more than dist/v/<these>.js (2026-12-06). `ls`, `lc`, `lsp`, `lst`, `td`:
+ * the language server, the language client, the protocol (with vscode-jsonrpc), the types and the
+ * text-document libraries.
  */
 const VENDOR = {
   server: {
-    'vscode-languageserver/node': 'vscode-languageserver',
-    'dockerfile-ast': 'dockerfile-ast',
-    'js-yaml': 'js-yaml',
+    'vscode-languageserver/node': 'ls',
+    'dockerfile-ast': 'ast',
+    'js-yaml': 'yaml',
   },
-  client: { 'vscode-languageclient/node': 'vscode-languageclient' },
+  client: { 'vscode-languageclient/node': 'lc' },
   shared: {
     semver: 'semver',
-    'vscode-languageserver-protocol/node': 'vscode-languageserver-protocol',
-    'vscode-languageserver-types': 'vscode-languageserver-types',
-    'vscode-languageserver-textdocument': 'vscode-languageserver-textdocument',
+    'vscode-languageserver-protocol/node': 'lsp',
+    'vscode-languageserver-types': 'lst',
+    'vscode-languageserver-textdocument': 'td',
   },
 };
+
+/** The folder of dist/ that holds the vendored libraries' files (.vscodeignore ships dist/v/*.js). */
+const VENDOR_DIR = 'v';
 
 /**
  * Names that are served by another vendored entry point. The libraries require the protocol's
@@ -135,7 +143,7 @@ function checkVendorVersions() {
 const specifiers = (names) => new RegExp(`^(${names.map((n) => n.replace(/[/.-]/g, '\\$&')).join('|')})$`);
 
 /**
- * Resolves the packages of `vendor` and their ALIASES (except `self`) to their dist/vendor file,
+ * Resolves the packages of `vendor` and their ALIASES (except `self`) to their dist/v file,
  * relative to `fromDir`, and their VENDORED_PATHS to a module that takes the function from it.
  */
 function vendorPlugin(vendor, fromDir, self) {
@@ -363,7 +371,7 @@ function leftOutPlugin(pkg, modules) {
 }
 
 /**
- * One bundle per vendored library of `own`: dist/vendor/<file>.js exports what `require(pkg)`
+ * One bundle per vendored library of `own`: dist/v/<file>.js exports what `require(pkg)`
  * gives, requiring the files of `own` and `shared` for the other vendored libraries.
  */
 function vendorBuilds(own, shared, options = {}) {
@@ -381,7 +389,7 @@ function vendorBuilds(own, shared, options = {}) {
         resolveDir: process.cwd(),
         sourcefile: `${file}.vendor.js`,
       },
-      outfile: `dist/vendor/${file}.js`,
+      outfile: `dist/${VENDOR_DIR}/${file}.js`,
       plugins: [
         // First: a stub may stand for a path the vendor plugin would resolve (semver's functions).
         ...(STUBBED[pkg] ? [stubbedPlugin(STUBBED[pkg])] : []),
@@ -421,7 +429,7 @@ function writeNotices(results) {
 checkVendorVersions();
 const bundled = await Promise.all([
   ...vendorBuilds(VENDOR.client, VENDOR.shared, { external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin({ ...VENDOR.server, ...VENDOR.shared }, './vendor/'), packedTablesPlugin(), ruleDocsPlugin()] }),
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin({ ...VENDOR.server, ...VENDOR.shared }, `./${VENDOR_DIR}/`), packedTablesPlugin(), ruleDocsPlugin()] }),
   ...vendorBuilds(VENDOR.server, VENDOR.shared),
   ...vendorBuilds(VENDOR.shared, {}),
   // The CLI stays one file: it is the package's `bin`, run once per invocation.
@@ -429,10 +437,12 @@ const bundled = await Promise.all([
 ]);
 
 // A vendor file of a library this build no longer vendors (left by the build of an older checkout)
-// would go into the .vsix, whose allow-list takes dist/vendor/*.js: removed, with its source map.
+// would go into the .vsix, whose allow-list takes dist/v/*.js: removed, with its source map; and
+// dist/vendor/, where the vendored files were before they were named as in VENDOR (2026-12-06).
 const vendored = new Set(Object.values(VENDOR).flatMap((v) => Object.values(v)));
-for (const f of readdirSync('dist/vendor')) if (!vendored.has(f.replace(/\.js(\.map)?$/, ''))) rmSync(join('dist/vendor', f));
-if (production) await terse(['dist/server-main.js', ...[...vendored].map((f) => `dist/vendor/${f}.js`)]);
+for (const f of readdirSync(`dist/${VENDOR_DIR}`)) if (!vendored.has(f.replace(/\.js(\.map)?$/, ''))) rmSync(join('dist', VENDOR_DIR, f));
+rmSync('dist/vendor', { recursive: true, force: true });
+if (production) await terse(['dist/server-main.js', ...[...vendored].map((f) => `dist/${VENDOR_DIR}/${f}.js`)]);
 
 /** A hash of a built file's content, which names its code cache (server/src/codeCacheLoader.ts). */
 const codeCacheKeys = (files) => Object.fromEntries(files.map((f) => [f, createHash('sha256').update(readFileSync(`dist/${f}`)).digest('hex').slice(0, 16)]));
@@ -450,15 +460,15 @@ const entries = await Promise.all([
     ...common,
     entryPoints: ['server/src/entry.ts'],
     outfile: 'dist/server.js',
-    define: { __CODE_CACHE_KEYS__: JSON.stringify(codeCacheKeys(['server-main.js', 'vendor/dockerfile-ast.js', 'vendor/vscode-languageserver-textdocument.js'])) },
+    define: { __CODE_CACHE_KEYS__: JSON.stringify(codeCacheKeys(['server-main.js', ...[VENDOR.server['dockerfile-ast'], VENDOR.shared['vscode-languageserver-textdocument']].map((f) => `${VENDOR_DIR}/${f}.js`)])) },
   }),
   build({
     ...common,
     entryPoints: ['client/src/extension.ts'],
     outfile: 'dist/client.js',
     external: ['vscode'],
-    plugins: [vendorPlugin({ ...VENDOR.client, ...VENDOR.shared }, './vendor/')],
-    define: { __CODE_CACHE_KEYS__: JSON.stringify(codeCacheKeys([...Object.values(VENDOR.client), ...Object.values(VENDOR.shared)].map((f) => `vendor/${f}.js`))) },
+    plugins: [vendorPlugin({ ...VENDOR.client, ...VENDOR.shared }, `./${VENDOR_DIR}/`)],
+    define: { __CODE_CACHE_KEYS__: JSON.stringify(codeCacheKeys([...Object.values(VENDOR.client), ...Object.values(VENDOR.shared)].map((f) => `${VENDOR_DIR}/${f}.js`))) },
   }),
 ]);
 if (production) await terse(['dist/server.js', 'dist/client.js']);

@@ -1,5 +1,5 @@
 /**
- * The language client library (dist/vendor/vscode-languageclient.js and the protocol and types
+ * The language client library (dist/v/lc.js and the protocol and types
  * files it requires; semver's too, for a VS Code version that is not plain), loaded on activation
  * through V8's code cache in the extension's global storage (server/src/codeCacheLoader.ts, as the
  * server loads itself).
@@ -52,7 +52,8 @@ export function clientLibrary(cacheFolder?: string, hostVersion?: string): typeo
   }
   if (loads && cacheFolder !== undefined) {
     const files = Object.fromEntries(loads.states);
-    const main = Object.keys(files).find((f) => f.endsWith('vscode-languageclient.js'));
+    // The library's file as scripts/build.mjs names it (VENDOR).
+    const main = Object.keys(files).find((f) => /[\\/]lc\.js$/.test(f));
     cache = { folder: cacheFolder, state: main ? files[main] : 'failed', files };
   }
   return library;

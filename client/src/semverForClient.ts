@@ -11,7 +11,7 @@
  */
 import type { SemVer } from 'semver';
 
-/** The semver functions this module falls back on, loaded on first use (the bundle's dist/vendor/semver.js). */
+/** The semver functions this module falls back on, loaded on first use (the bundle's dist/v/semver.js). */
 function semver(): { parse: typeof import('semver/functions/parse'); satisfies: typeof import('semver/functions/satisfies') } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   return require('semver') as never;

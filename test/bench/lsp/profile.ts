@@ -59,7 +59,7 @@ export function summariseProfile(profilePath: string, bundlePath: string, topN =
   const profile = JSON.parse(fs.readFileSync(profilePath, 'utf8')) as { nodes: ProfileNode[]; samples: number[]; timeDeltas: number[] };
   const markers = moduleMarkers(fs.readFileSync(bundlePath, 'utf8'));
   const bundleName = bundlePath.split('/').pop()!;
-  // The whole name: dist/vendor/vscode-languageserver.js ends with "server.js" too.
+  // The whole name: another bundle's name may end with this one's.
   const inBundle = (url: string) => url.endsWith('/' + bundleName);
   const selfUs = new Map<number, number>();
   profile.samples.forEach((id, i) => selfUs.set(id, (selfUs.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));

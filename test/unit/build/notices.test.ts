@@ -33,7 +33,7 @@ describe('third-party notices', () => {
 
   it('give the name, version and license text of each package whose code a shipped bundle holds', () => {
     const notices = readFileSync(join(dist, 'THIRD_PARTY_NOTICES.txt'), 'utf8');
-    const bundles = [...readdirSync(dist).filter((f) => f.endsWith('.js') && f !== 'cli.js'), ...readdirSync(join(dist, 'vendor')).filter((f) => f.endsWith('.js')).map((f) => `vendor/${f}`)];
+    const bundles = [...readdirSync(dist).filter((f) => f.endsWith('.js') && f !== 'cli.js'), ...readdirSync(join(dist, 'v')).filter((f) => f.endsWith('.js')).map((f) => `v/${f}`)];
     const packages = new Map(bundles.flatMap((b) => [...bundledPackages(join(dist, b))]));
     // The language client and server libraries, the parser, the YAML library and semver at least.
     assert.ok(packages.size >= 5, `only ${packages.size} packages found in the bundles' module markers`);

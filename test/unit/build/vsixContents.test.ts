@@ -71,7 +71,16 @@ describe('.vsix contents', function () {
 
   it('ships no vendor file that no shipped bundle requires (a library no longer vendored)', () => {
     const required = new Set(requires().map((r) => r.file));
-    for (const file of files.filter((f) => f.startsWith('dist/vendor/'))) assert.ok(required.has(file), `${file} is in the .vsix, but no bundle requires it`);
+    for (const file of files.filter((f) => f.startsWith('dist/v/'))) assert.ok(required.has(file), `${file} is in the .vsix, but no bundle requires it`);
+  });
+
+  it('names its files shortly: a zip holds each name twice, uncompressed (vendored libraries in dist/v/, scripts/build.mjs VENDOR)', () => {
+    const vendored = files.filter((f) => f.startsWith('dist/v/'));
+    assert.ok(vendored.length >= 8, vendored.join(', '));
+    for (const file of vendored) assert.match(file, /^dist\/v\/[a-z]{2,6}\.js$/);
+    // 506 characters with dist/vendor/<package name>.js (2026-12-06), 327 now.
+    const characters = files.reduce((n, f) => n + f.length, 0);
+    assert.ok(characters <= 350, `${characters} characters in the names of ${files.length} files`);
   });
 
   it('ships no source maps, sources, tests or dependencies', () => {

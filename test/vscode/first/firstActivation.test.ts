@@ -25,7 +25,7 @@ interface Api {
 function cacheWritten(api: Api): boolean {
   const { folder, state } = api.clientCodeCache();
   const files = fs.existsSync(folder) ? fs.readdirSync(folder) : [];
-  return state === 'failed' || files.some((f) => f.includes('vscode-languageclient') && f.endsWith('.cache'));
+  return state === 'failed' || files.some((f) => f.startsWith('v_lc.js-') && f.endsWith('.cache'));
 }
 
 describe('activation time: a first activation again, with no code cache', () => {

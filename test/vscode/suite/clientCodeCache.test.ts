@@ -26,7 +26,7 @@ describe('code cache of the language client library', () => {
     // A fresh profile (code-server's runner) has none; a kept one (test-electron's) may hold this build's caches.
     assert.ok(['none', 'accepted', 'rejected'].includes(cache.state), cache.state);
     const files = Object.keys(cache.files);
-    assert.ok(files.some((f) => f.endsWith(`${path.sep}vscode-languageclient.js`)), `cached files: ${files.join(', ')}`);
+    assert.ok(files.some((f) => f.endsWith(`${path.sep}lc.js`)), `cached files: ${files.join(', ')}`);
     assert.ok(files.every((f) => f.startsWith(path.join(extension.extensionPath, 'dist') + path.sep)), files.join(', '));
     // The caches are written a second after the client has started; each must be one this V8 takes.
     for (const file of files) {
