@@ -429,7 +429,8 @@ function writeNotices(results) {
 checkVendorVersions();
 const bundled = await Promise.all([
   ...vendorBuilds(VENDOR.client, VENDOR.shared, { external: ['vscode'] }),
-  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin({ ...VENDOR.server, ...VENDOR.shared }, `./${VENDOR_DIR}/`), packedTablesPlugin(), ruleDocsPlugin()] }),
+  // The size tables' brotli streams in a file of their own beside it (scripts/packedTables.mjs).
+  build({ ...common, entryPoints: ['server/src/server.ts'], outfile: 'dist/server-main.js', plugins: [vendorPlugin({ ...VENDOR.server, ...VENDOR.shared }, `./${VENDOR_DIR}/`), packedTablesPlugin({ streamsFile: 'dist/tables.br' }), ruleDocsPlugin()] }),
   ...vendorBuilds(VENDOR.server, VENDOR.shared),
   ...vendorBuilds(VENDOR.shared, {}),
   // The CLI stays one file: it is the package's `bin`, run once per invocation.

@@ -3,7 +3,8 @@
 // client passes), opens examples/python-naive and waits for its warnings, checks that each
 // diagnostic's documentation link opens the rule's section of the rules page inside the unpacked
 // extension and that a .dockerignore file's diagnostics link to the section of the packaged
-// docs/dockerignore.md that explains them, and hovers the FROM line. `npm run package` runs it on
+// docs/dockerignore.md that explains them, and hovers the FROM line and an apt-get install (sized from
+// the Debian table, which the server reads from dist/tables.br). `npm run package` runs it on
 // the file it wrote; run after `tsc -b` (it uses the tests' LSP client from out/).
 //   node scripts/check-vsix.mjs <file.vsix>
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
@@ -138,7 +139,12 @@ async function main(vsix) {
     const line = text.split('\n').findIndex((l) => l.startsWith('FROM '));
     const hover = await within(30_000, client.request('textDocument/hover', { textDocument: { uri }, position: { line, character: 8 } }));
     check(hover && /python:3\.12-slim/.test(hover.contents.value) && /\d+(\.\d+)? [MG]B/.test(hover.contents.value), `the FROM hover lacks the -slim variant or a size: ${JSON.stringify(hover)}`);
-    console.log(`check-vsix: ${path.basename(vsix)} works unpacked: ${published.diagnostics.length} diagnostics on examples/python-naive (${warnings.length} warnings), each linking to its section of the packaged rules page; ${ignoreDiagnostics.length} on a .dockerignore, linking to the packaged docs/dockerignore.md's section on them; FROM hover with sizes; ${readmeLinks} README links to files of the package`);
+    // The Debian table, whose brotli streams the server reads from dist/tables.br (scripts/packedTables.mjs).
+    const aptUri = fileUri(path.join(workspace, 'apt.Dockerfile'));
+    await client.open(aptUri, 'FROM debian:bookworm-slim\nRUN apt-get update && apt-get install -y --no-install-recommends curl && rm -rf /var/lib/apt/lists/*\n');
+    const runHover = await within(30_000, client.request('textDocument/hover', { textDocument: { uri: aptUri }, position: { line: 1, character: 1 } }));
+    check(runHover && /Installed-Size/.test(runHover.contents.value), `the apt-get install hover has no size from the Debian table: ${JSON.stringify(runHover)}`);
+    console.log(`check-vsix: ${path.basename(vsix)} works unpacked: ${published.diagnostics.length} diagnostics on examples/python-naive (${warnings.length} warnings), each linking to its section of the packaged rules page; ${ignoreDiagnostics.length} on a .dockerignore, linking to the packaged docs/dockerignore.md's section on them; FROM hover with sizes; apt-get install hover with the Debian table's sizes; ${readmeLinks} README links to files of the package`);
   } finally {
     await within(5_000, client?.stop()).catch(() => client.child?.kill());
     rmSync(dir, { recursive: true, force: true });

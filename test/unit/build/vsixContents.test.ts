@@ -41,6 +41,8 @@ describe('.vsix contents', function () {
       posix.normalize(manifest.main),
       'dist/server.js',
       'dist/server-main.js',
+      // The size tables' brotli streams, which dist/server-main.js reads (scripts/packedTables.mjs, streamsFile).
+      'dist/tables.br',
       'docs/dockerignore.md',
       ...manifest.contributes.languages.flatMap((l) => (l.configuration ? [posix.normalize(l.configuration)] : [])),
       ...manifest.contributes.grammars.map((g) => posix.normalize(g.path)),

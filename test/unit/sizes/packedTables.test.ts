@@ -5,7 +5,8 @@
  * expand once, and take less room in the .vsix's deflate than esbuild would have bundled.
  */
 import * as assert from 'node:assert/strict';
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import * as vm from 'node:vm';
@@ -21,7 +22,8 @@ type Columns = Record<string, { head?: number; sep?: string; front?: number[]; p
 
 interface PackedTablesModule {
   packTable(json: unknown, columns?: Columns): string | undefined;
-  packedTablesPlugin(): Plugin;
+  packedTablesPlugin(options?: { streamsFile?: string }): Plugin;
+  streamsFileContent(streams: Map<string, Buffer[]>): Buffer;
   COLUMNS: Record<string, Columns>;
   DOCUMENTATION_FIELDS: string[];
   toColumns(text: string, head: number, sep: string): string[];
@@ -96,6 +98,42 @@ describe('size tables packed into the bundles', () => {
       if (typeof json.source === 'string' || typeof json.generatedOn === 'string') assert.ok(!lazy.includes('source') && !lazy.includes('generatedOn'), 'provenance stays plain');
     });
   }
+
+  it('with a streams file (the server build): writes the tables\u2019 brotli streams beside the bundle, which reads them from there and gives back every table', async () => {
+    const { packedTablesPlugin } = await load();
+    const dir = mkdtempSync(join(tmpdir(), 'dsh-streams-'));
+    try {
+      const streamsFile = join(dir, 'tables.br');
+      const outfile = join(dir, 'tables.js');
+      await build({
+        stdin: { contents: `module.exports = { ${TABLES.map((t) => `${JSON.stringify(t)}: require(${JSON.stringify(join(sizesDir, t))})`).join(', ')} };`, resolveDir: repoRoot },
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        minify: true,
+        outfile,
+        logLevel: 'silent',
+        plugins: [packedTablesPlugin({ streamsFile })],
+      });
+      const code = readFileSync(outfile, 'utf8');
+      assert.ok(!/"[A-Za-z0-9+/]{500,}={0,2}"/.test(code), 'base64 left in the bundle');
+      const file = readFileSync(streamsFile);
+      const lengths = JSON.parse(file.toString('utf8', 0, file.indexOf(10))) as Record<string, number[]>;
+      assert.deepEqual(Object.keys(lengths), ['debian-packages.generated.json', 'npm-packages.generated.json']);
+      assert.equal(file.length, file.indexOf(10) + 1 + Object.values(lengths).flat().reduce((a, b) => a + b, 0));
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const bundled = require(outfile) as Record<string, Record<string, unknown>>;
+      for (const table of TABLES) {
+        const plain = (await read(table)) as Record<string, unknown>;
+        for (const key of Object.keys(bundled[table])) assert.deepEqual(JSON.parse(JSON.stringify(bundled[table][key])), plain[key], `${table} ${key}`);
+      }
+      // A build whose tables have no streams leaves no stale file.
+      await build({ stdin: { contents: 'module.exports = 1;', resolveDir: repoRoot }, bundle: true, platform: 'node', outfile, logLevel: 'silent', plugins: [packedTablesPlugin({ streamsFile })] });
+      assert.ok(!existsSync(streamsFile));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
 
   it('leaves out only fields no code reads', async () => {
     const { DOCUMENTATION_FIELDS } = await load();
