@@ -5,7 +5,7 @@
  */
 import type { Run } from 'dockerfile-ast';
 import type { DockerfileModel, Instr, RunScript, Stage } from './model';
-import { closesCompound, expansionText, mayRunInBackground, operandsWithoutValues, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, runInBackground, textEnd, type ShellCommand, type ShellWord } from './shell';
+import { closesCompound, expansionText, patternText, mayRunInBackground, operandsWithoutValues, opensHereDocument, OPENING_WORDS, programArgs, programName, programOperands, redirectsBothOutputs, redirectsOnlyStreams, runInBackground, textEnd, type ShellCommand, type ShellWord } from './shell';
 import type { Range, TextEdit } from './types';
 import { firstIndex } from './text';
 import { resolvePath, workdirAt } from './workdir';
@@ -117,14 +117,14 @@ export function isPipCacheDir(cmd: ShellCommand): boolean {
 /**
  * `~/x`, `$HOME/x` and `${HOME}/x` become `<home>/x` when `home` is known, else `~/x`; trailing
  * slashes and trailing `/*` (`/**` too: without bash's globstar it is `*`) or `/.*` globs go, so
- * `rm -rf /root/.npm/*` and a mount on `/root/.npm` name the same folder. A trailing `/.` stays: `rm -rf dir/.` removes nothing (GNU
+ * `rm -rf /root/.npm/*` and a mount on `/root/.npm` name the same folder (not with `keepGlobs`). A trailing `/.` stays: `rm -rf dir/.` removes nothing (GNU
  * rm refuses `.`).
  */
-export function normalizeCachePath(p: string, home?: string): string {
+export function normalizeCachePath(p: string, home?: string, keepGlobs?: boolean): string {
   let s = p.trim().replace(/^["']|["']$/g, '');
   s = s.replace(/^(~|\$HOME|\$\{HOME\})(?=\/|$)/, home ?? '~');
   for (;;) {
-    const next = s.replace(/\/(\*+|\.\*|\.\[[^\]]*\]\*|\.\?\?\*)$/, '').replace(/\/+$/, '');
+    const next = (keepGlobs ? s : s.replace(/\/(\*+|\.\*|\.\[[^\]]*\]\*|\.\?\?\*)$/, '')).replace(/\/+$/, '');
     if (next === s) break;
     s = next;
   }
@@ -133,16 +133,19 @@ export function normalizeCachePath(p: string, home?: string): string {
 
 /**
  * True when removing or mounting `handled` takes all of `dir`: the same folder, a parent of it, its
- * contents (`dir/*`), or a pattern naming one of those (`/var/lib/apt/l*`). A folder or pattern
+ * contents (`dir/*`, which leaves its dot-names: `rm -rf /root/*` keeps /root/.cache), or a
+ * pattern naming one of those (`/var/lib/apt/l*`, `/*`). A folder or pattern
  * inside `dir` does not: `rm -rf /var/lib/apt/lists/partial` leaves every list (partial/ is apt's
  * download staging folder, empty after `apt-get update`). Removing `/` or `~` alone counts for
  * nothing else. `~` in each is the home of the command that writes it (`homes`; see
  * `homeOf` in packageManagers), unknown when not given.
  */
 export function pathCovers(handled: string, dir: string, homes: { handled?: string; dir?: string } = {}): boolean {
+  const whole = normalizeCachePath(handled, homes.handled, true);
   const h = normalizeCachePath(handled, homes.handled);
   const d = normalizeCachePath(dir, homes.dir);
-  return h === '/' || h === '~' ? h === d : globReaches(h, d);
+  // `dir/*` empties dir (its dot-names aside), and takes what its `*` matches: not `dir/.cache`.
+  return whole === '/' || whole === '~' ? whole === d : globReaches(whole, d) || (h !== whole && globRegExp(h).test(d));
 }
 
 /**
@@ -174,7 +177,9 @@ export function lastCovering(paths: readonly { at: number; path: string }[], hom
   const shapes = new Map<string, number[]>();
   for (const { at, path } of paths) {
     const h = normalizeCachePath(path, home);
-    const texts = h.replace(GLOB_CLASS, '?').split(/[*?]+/);
+    const texts = [''];
+    let wild = false;
+    for (const { char } of globPieces(h)) if (char || !wild) (wild = !char) ? texts.push('') : texts.push(texts.pop() + char);
     const key = [h.split('/').length - 1, texts.shift()!, texts.pop() ?? '', texts.sort((a, b) => b.length - a.length)[0] ?? ''];
     const shape = key.map((t) => (typeof t === 'string' ? t.length : t));
     shapes.set(`${shape}`, shape);
@@ -195,16 +200,62 @@ export function lastCovering(paths: readonly { at: number; path: string }[], hom
 }
 
 /**
- * A class of pathname expansion (`[ab]`, `[!a]`, `[]a]`), within one name: a `[` whose `]` is past a
- * `/` is itself, and `^` first is a member, as dash (Debian's sh) reads it (bash negates).
+ * A shell pattern's pieces as dash (Debian's sh) reads them: `*`, a RegExp source for one character
+ * (`?` or a class; `one`), or a literal character (`\\*` is `*`, as quoted: {@link ShellWord.glob}). A class
+ * (`[ab]`, `[!a-c]`, `[]a]`, `[[:alpha:]]`) ends at its first `]` after the first member, within one
+ * name (a `[` it does not close is itself); `^` first is a member (bash negates), a range backwards
+ * (`z-a`) holds nothing, and an unknown `[:x:]` is the characters `[:x:`.
  */
-const GLOB_CLASS = /\[(?=(!?))\1(\][^\]/]*|[^\]/]+)\]/g;
+function globPieces(glob: string): { star?: true; one?: string; char?: string }[] {
+  const out: { star?: true; one?: string; char?: string }[] = [];
+  for (let i = 0; i < glob.length; ) {
+    const c = glob[i++];
+    const one = c === '?' ? { re: '[^/]', end: i } : c === '[' ? globClass(glob, i) : undefined;
+    if (c === '*') out.push({ star: true });
+    else if (one) out.push({ one: one.re }), (i = one.end);
+    else out.push({ char: c === '\\' && escaped(glob[i]) ? glob[i++] : c });
+  }
+  return out;
+}
 
 /**
- * A shell pattern as a RegExp over a whole path: `*` and `?` stay within one name, as in pathname
- * expansion, and so does a class ({@link GLOB_CLASS}), which matches nothing when it is no RegExp
- * (`[z-a]`). The text between two `*` is matched where it first fits, for good (a lookahead):
- * JavaScript's backtracking of `*a*a*a...b` took 11.7 s for a name of 40 `a`.
+ * The class whose `[` is before `i` ({@link globPieces}): its RegExp source and end; undefined when
+ * no `]` closes it within 256 characters (a scan to the end of the name for each of its `[` was
+ * quadratic; no name is longer than 255 bytes on Linux).
+ */
+function globClass(g: string, i: number): { re: string; end: number } | undefined {
+  const not = g[i] === '!';
+  let set = '';
+  for (let p = i + +not, first = true; ; first = false) {
+    let c = g[p++];
+    if (c === undefined || c === '/' || p > i + 256) return undefined;
+    if (c === ']' && !first) return { re: set ? `[${not ? '^/' : ''}${set}]` : not ? '[^/]' : '(?!)', end: p };
+    POSIX_CLASS.lastIndex = p;
+    const named = c === '[' && g[p] === ':' && POSIX_CLASS.exec(g);
+    if (named) {
+      set += POSIX_CLASSES[named[1]];
+      p = POSIX_CLASS.lastIndex;
+      continue;
+    }
+    if (c === '\\' && escaped(g[p])) c = g[p++];
+    let e = c;
+    if (g[p] === '-' && g[p + 1] !== ']' && g[p + 1] !== '/' && p + 1 < g.length) e = g[(p += 2) - 1] === '\\' && escaped(g[p]) ? g[p++] : g[p - 1];
+    if (c <= e) set += c === e ? classChar(c) : `${classChar(c)}-${classChar(e)}`;
+  }
+}
+
+/** After a `\\`, a character it keeps as text: another `\\` is a name's (`%LocalAppData%\\pip`). */
+const escaped = (c: string | undefined) => c !== undefined && '*?[]\\'.includes(c);
+const classChar = (c: string) => ('\\]^-'.includes(c) ? `\\${c}` : c);
+/** dash's classes in the C locale. */
+const POSIX_CLASSES: Record<string, string> = { alnum: '0-9A-Za-z', alpha: 'A-Za-z', blank: ' \\t', cntrl: '\\0-\\x1f\\x7f', digit: '0-9', graph: '!-~', lower: 'a-z', print: ' -~', punct: '!-/:-@[-`{-~', space: '\\t-\\r ', upper: 'A-Z', xdigit: '0-9A-Fa-f' };
+const POSIX_CLASS = RegExp(`:(${Object.keys(POSIX_CLASSES).join('|')}):]`, 'y');
+
+/**
+ * A shell pattern as a RegExp over a whole path: `*`, `?` and a class stay within one name, as in
+ * pathname expansion, and match no `.` that starts a name ({@link globPieces}). The text between two
+ * `*` is matched where it first fits, for good (a lookahead): JavaScript's backtracking of
+ * `*a*a*a...b` took 11.7 s for a name of 40 `a`.
  */
 function globRegExp(glob: string): RegExp {
   let made = GLOB_REGEXPS.get(glob);
@@ -220,12 +271,19 @@ const GLOB_REGEXPS = new Map<string, RegExp>();
 function globSource(glob: string): RegExp {
   // The texts between `*` as RegExp sources (a path may hold any character: no marker splits them).
   const parts = [''];
-  for (const [m, not, set] of glob.matchAll(RegExp(`${GLOB_CLASS.source}|[^]`, 'g')))
-    if (m === '*') parts.push('');
-    else parts.push(parts.pop() + (set ? `[${not && '^/'}${set.replace(/[\\\]^]/g, '\\$&')}]` : m === '?' ? '[^/]' : m.replace(/\W/, '\\$&')));
+  let named = true;
+  for (const { star, one, char } of globPieces(glob)) {
+    const dot = named && !char ? '(?!\\.)' : '';
+    named = char === '/';
+    if (star) parts.push(parts.pop() + dot, '');
+    else parts.push(parts.pop() + dot + (one ?? char!.replace(/\W/, '\\$&')));
+  }
   const last = parts.pop();
   try {
-    return RegExp(`^${parts.map((p, i) => (i ? `(?=([^/]*?${p}))\\${i}` : p)).join('')}${parts.length ? '[^/]*' : ''}${last}$`);
+    // (Compiled when first tested: one too large throws there.)
+    const made = RegExp(`^${parts.map((p, i) => (i ? `(?=([^/]*?${p}))\\${i}` : p)).join('')}${parts.length ? '[^/]*' : ''}${last}$`);
+    made.test('');
+    return made;
   } catch {
     return /(?!)/;
   }
@@ -278,7 +336,7 @@ export function removesOneOf(run: RunScript, c: ShellCommand, dirs: string[], pa
 export function removedOperands(c: ShellCommand): string[] {
   const name = programName(c);
   const find = name === 'find' ? emptiedByFind(c) : undefined;
-  return name === 'rm' ? operands(c).map(expansionText) : find && !find.top ? find.starts : [];
+  return name === 'rm' ? operands(c).map(patternText) : find && !find.top ? find.starts : [];
 }
 
 /**

@@ -25,7 +25,7 @@ import type { RawFinding, Rule, RuleContext, RuleDocs } from '../rules/rule';
 
 export { expandVars };
 
-/** An rm operand of `rm` as {@link pathCovers} reads it: variables expanded as the rm's shell has them ({@link shellValue}), `~` the home of the rm's user. */
+/** An rm operand of `rm` as {@link pathCovers} reads it (its globs kept: `/root/*` leaves /root/.cache): variables expanded as the rm's shell has them ({@link shellValue}), `~` the home of the rm's user. */
 export function removalPath(instr: Instr, rm: ShellCommand, path: string): string {
   return fixedRemovalPath(instr, rm, path) ?? normalizedRemoval(instr, rm, expandVars(path, shellVariables(instr, rm)));
 }
@@ -40,7 +40,7 @@ function fixedRemovalPath(instr: Instr, rm: ShellCommand, path: string): string 
   return p === undefined ? undefined : normalizedRemoval(instr, rm, p);
 }
 
-const normalizedRemoval = (instr: Instr, rm: ShellCommand, p: string) => normalizeCachePath(p, inHome(p) ? homeOf(instr, rm) : undefined);
+const normalizedRemoval = (instr: Instr, rm: ShellCommand, p: string) => normalizeCachePath(p, inHome(p) ? homeOf(instr, rm) : undefined, true);
 
 /**
  * The folder a command substitution that is the whole operand prints (`$(yarn cache dir)`,

@@ -13,7 +13,7 @@ import { jsonForm } from './execForm';
 import type { DockerfileModel, Instr, Stage } from './model';
 import { expandVars, homeOf, homeRelative, inHome, pipCacheDir, pipKeepsCache, removesAfter, shellVariables, userSwitchOf } from './packageManagers';
 import { inLoginScript } from './userSwitch';
-import { programArgs, programName, type ShellCommand, type ShellRedirect, type ShellWord } from './shell';
+import { patternText, programArgs, programName, shownText, type ShellCommand, type ShellRedirect, type ShellWord } from './shell';
 import type { Range } from './types';
 import { normalizePath, resolvePath, symbolicPath, workdirAt } from './workdir';
 
@@ -365,7 +365,7 @@ function removedLaterInRun(instr: Instr, after: ShellCommand, path: string): boo
   if (!last) {
     const rms = ranCommands(instr.run!).flatMap((c, at) => {
       const cwd = programName(c) === 'rm' ? commandCwd(instr, c) : undefined;
-      return cwd === undefined ? [] : operands(c).flatMap((w) => symbolicPath(w.value, cwd) ?? []).map((path) => ({ at, path }));
+      return cwd === undefined ? [] : operands(c).flatMap((w) => symbolicPath(shownText(patternText(w)), cwd) ?? []).map((path) => ({ at, path }));
     });
     laterRemovals.set(instr, (last = lastCovering(rms)));
   }

@@ -26,6 +26,8 @@ export interface ShellWord {
   end: number;
   /** Set when the value holds a `$` the shell keeps as text (single-quoted, escaped): see {@link expansionText}. */
   literal?: string;
+  /** Set when the value holds a `*`, `?`, `[`, `]` or `\\` the shell keeps as text: see {@link patternText}. */
+  glob?: string;
 }
 
 export interface ShellCommand {
@@ -161,6 +163,19 @@ const withoutNul = (text: string): string => (text.includes('\0') ? text.replace
 export function expansionText(word: Pick<ShellWord, 'value' | 'literal'>): string {
   return word.literal ?? word.value;
 }
+
+/** The word as a pattern: its {@link expansionText} with a `\\` before each `*`, `?`, `[`, `]` and `\\` that quotes or a backslash keep as text (`rm -rf '/opt/*'` removes a file named `*`). */
+export function patternText(word: Pick<ShellWord, 'value' | 'literal' | 'glob'>): string {
+  return word.glob ?? expansionText(word);
+}
+
+/** Where `text`, appended to a word's value of `at` characters, has characters a pattern reads ({@link patternText}), added to `kept`. */
+function keptAsText(text: string, at: number, kept: Set<number> | undefined): Set<number> | undefined {
+  text.replace(PATTERN_CHARS, (_, k) => `${(kept ??= new Set()).add(at + k)}`);
+  return kept;
+}
+
+const PATTERN_CHARS = /[*?[\]\\]/g;
 
 /**
  * The length of the line continuation at `i` (the backslash before a line break), or 0. A CR LF
@@ -410,6 +425,8 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
     let value = '';
     // A `$` the shell keeps as text (single quotes, a backslash before it) is read as LITERAL_DOLLAR until the word ends.
     let literal: string | undefined;
+    // Where the value has a character of a pattern the shell keeps as text (quoted, escaped).
+    let kept: Set<number> | undefined;
     let depth = 0; // $( ... ) nesting
     // Where the word's last character ends: a line continuation after it is not part of it (a
     // heredoc script keeps its continuations, and text inserted after the word goes before them).
@@ -434,7 +451,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
           continued = true;
           continue;
         }
-        if (i + 1 < n) value += script[i + 1] === '$' ? LITERAL_DOLLAR : withoutNul(script[i + 1]);
+        if (i + 1 < n) kept = keptAsText(script[i + 1], value.length, kept), (value += script[i + 1] === '$' ? LITERAL_DOLLAR : withoutNul(script[i + 1]));
         i += 2;
         continue;
       }
@@ -442,7 +459,9 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         const close = script.indexOf("'", i + 1);
         if (close < 0) balanced = false;
         const stop = close < 0 ? n : close;
-        value += withoutNul(script.slice(i + 1, stop)).replaceAll('$', LITERAL_DOLLAR);
+        const text = withoutNul(script.slice(i + 1, stop));
+        kept = keptAsText(text, value.length, kept);
+        value += text.replaceAll('$', LITERAL_DOLLAR);
         i = stop + 1;
         continue;
       }
@@ -451,9 +470,11 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
         if (script.indexOf('"', i) < 0) balanced = false;
         while (i < n && script[i] !== '"') {
           if (script[i] === '\\' && i + 1 < n && '"\\$`\n'.includes(script[i + 1])) {
+            if (script[i + 1] === '\\') kept = keptAsText('\\', value.length, kept);
             if (script[i + 1] !== '\n') value += script[i + 1] === '$' ? LITERAL_DOLLAR : script[i + 1];
             i += 2;
           } else {
+            kept = keptAsText(script[i], value.length, kept);
             if (script[i] !== '\0') value += script[i];
             i++;
           }
@@ -481,6 +502,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       i++;
     }
     if (depth > 0) balanced = false;
+    const glob = kept && value.replace(PATTERN_CHARS, (c, k) => (kept.has(k) ? `\\${c}` : c));
     if (value.includes(LITERAL_DOLLAR)) [literal, value] = [value, shownText(value)];
     // Out of text (not at a blank or operator): the last step read a character or a continuation.
     if (i >= n && !continued) end = n;
@@ -530,7 +552,7 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       startCommand(reserved === 'closes' ? value : undefined);
       if (reserved === 'program') enter(value, false);
     }
-    words.push({ value, start, end, literal });
+    words.push({ value, start, end, literal, glob });
     // `case word in`: the patterns follow.
     if (words.length === 3 && isWord(words[2], 'in') && isWord(words[0], 'case')) pattern = 'start';
   }

@@ -9,7 +9,7 @@ import { instructionAt, type DockerfileModel, type Instr } from '../core/model';
 import { andParents, ARCHIVE, extractedArchive, mayDownload, ownWrites, pathPattern, type Write } from '../core/paths';
 import { symbolicPath, workdirAt } from '../core/workdir';
 import { posixShell, verifiedAppend } from '../core/packageManagers';
-import { programName, type ShellCommand } from '../core/shell';
+import { patternText, programName, shownText, type ShellCommand } from '../core/shell';
 import type { RawFinding, Rule } from './rule';
 
 const BASIS = 'the size of the downloaded archive, kept beside its extracted content';
@@ -62,7 +62,7 @@ function pathIndex(model: DockerfileModel): PathIndex {
       for (const c of commands) {
         if (programName(c) !== 'rm') continue;
         for (const word of c.words.slice(1)) {
-          const p = pathPattern(word.value, rmCwd, symbolicPath);
+          const p = pathPattern(shownText(patternText(word)), rmCwd, symbolicPath);
           if (p !== undefined) out.set(p.path, p.prefix);
         }
       }

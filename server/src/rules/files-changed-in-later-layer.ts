@@ -14,7 +14,7 @@ import { instructionAt, type DockerfileModel, type Instr, type Stage } from '../
 import { expandVars, shellValue, shellValueAtEnd, shellVariables, verifiedAppend } from '../core/packageManagers';
 import { andParents, ARCHIVE, commandCwd, commandWrites, copySpec, extractedArchive, isAtOrBelow, pathPattern, writesInImage, type Write } from '../core/paths';
 import { resolvePath, workdirAt } from '../core/workdir';
-import { expansionText, programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellCommand } from '../core/shell';
+import { patternText, programName, runsWheneverScriptSucceeds, wordsAndRedirects, type ShellCommand } from '../core/shell';
 import type { Fix, SizeEstimate, TextEdit } from '../core/types';
 import { APT_LISTS, formatBytes } from '../sizes';
 import type { RawFinding, Rule } from './rule';
@@ -59,7 +59,7 @@ export function readChange(cmd: ShellCommand, cwd: string, env: (name: string) =
   }
   const targets: Target[] = [];
   for (const w of paths) {
-    const pat = pathPattern(expandVars(expansionText(w), env), cwd);
+    const pat = pathPattern(expandVars(patternText(w), env), cwd);
     if (!pat) return undefined;
     targets.push({ ...pat, relative: !w.value.startsWith('/') });
   }
@@ -71,9 +71,11 @@ export function readChange(cmd: ShellCommand, cwd: string, env: (name: string) =
 /** True when changing `t` touches bytes of `w` that an earlier layer holds. */
 function touches(change: Change, t: Target, w: Write): boolean {
   // Deleting (or chmod -R) what was written or a parent of it, or (its names matching the pattern's first ones) a part of a written tree.
-  if (change.recursive || t.glob) return globReaches(t.path, w.path, w.exactFile !== true);
-  // A non-recursive chmod/chown copies one entry: costly for a file, not for a directory.
-  return (t.prefix === w.path && writesFile(w)) || (t.prefix !== w.path && isAtOrBelow(t.prefix, w.path));
+  if (change.recursive) return globReaches(t.path, w.path, w.exactFile !== true);
+  // A non-recursive chmod/chown copies each entry it matches: costly for a file, not for a
+  // directory (`chmod 755 /opt/*` leaves what a COPY put below /opt/app).
+  const [g, p] = [t.path, w.path].map((s) => (s === '/' ? 1 : s.split('/').length));
+  return g >= p && globReaches(t.path, w.path, true) && (g > p || writesFile(w));
 }
 
 /**
