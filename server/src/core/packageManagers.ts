@@ -1096,7 +1096,7 @@ export function seedWheelsDir({ instr, env }: CacheCommandContext): string | und
 }
 
 /** What a rule's docs say of the seed wheels (sizeImpact): the fix removes them too. */
-export const SEED_WHEELS_DOCS = `A run that makes a venv also leaves virtualenv's seed wheels (about ${formatBytes(SEED_WHEELS.bytes)}, measured) in ~/.local/share/virtualenv or $XDG_DATA_HOME/virtualenv; the fix removes them too.`;
+export const SEED_WHEELS_DOCS = `Making a venv also leaves virtualenv's seed wheels (about ${formatBytes(SEED_WHEELS.bytes)}, measured; ~/.local/share/virtualenv or $XDG_DATA_HOME/virtualenv), which the fix removes.`;
 
 /**
  * For a cache rule whose tool may make a venv (`makes`: for a command of the tool that does, the
@@ -1110,23 +1110,28 @@ export function withSeedWheels(tool: string, makes: (c: CacheCommandContext) => 
   message: (c: CacheCommandContext) => string;
   saving: (c: CacheCommandContext) => SizeEstimate;
   dirs: (c: CacheCommandContext) => string[] | undefined;
-}): Pick<CacheRuleSpec, 'cacheHandled' | 'message' | 'saving' | 'repair'> {
+}): Pick<CacheRuleSpec, 'cacheHandled' | 'message' | 'saving' | 'repair' | 'cleanedLeaves'> {
   // virtualenv leaves them once: the venv is there for the tool's later commands (measured: a second
-  // `poetry install` wrote none).
+  // `poetry install` wrote none). A venv made again after a RUN removed it writes them again only
+  // if they were removed too (measured); not counted: the fix of the first would then move the
+  // finding to the second, not remove it (manual-poetry-pipenv.md).
   const made = (instr: Instr, cmd: ShellCommand) => (makes(commandContext(instr, cmd)) === undefined ? undefined : true);
   const kept = (handled: (dir: string) => boolean, c: CacheCommandContext) => {
     const dir = lastAnswerBefore(c.instr, c.cmd, made) ? undefined : makes(c);
     return dir && !handled(dir) ? dir : undefined;
   };
+  // A command that empties the tool's cache (`pipenv --clear`) leaves them (measured).
+  const ownHandled = (handled: (dir: string) => boolean, c: CacheCommandContext) => !!c.cleaned || own.handled(handled, c);
   return {
-    cacheHandled: (handled, c) => own.handled(handled, c) && !kept(handled, c),
+    cleanedLeaves: true,
+    cacheHandled: (handled, c) => ownHandled(handled, c) && !kept(handled, c),
     message: (c) => {
       const dir = kept(c.handled!, c);
       const what = dir && `virtualenv's seed wheels in ${dir} (about ${formatBytes(SEED_WHEELS.bytes)}, measured)`;
-      if (own.handled(c.handled!, c)) return `${tool}'s venv left ${what} in this layer. Remove them in the same RUN.`;
+      if (ownHandled(c.handled!, c)) return `${tool}'s venv left ${what} in this layer. Remove them in the same RUN.`;
       return own.message(c) + (what ? ` Its venv left ${what}: remove them too.` : '');
     },
-    saving: (c) => (own.handled(c.handled!, c) ? { bytes: SEED_WHEELS.bytes, basis: SEED_WHEELS.basis } : own.saving(c)),
+    saving: (c) => (ownHandled(c.handled!, c) ? { bytes: SEED_WHEELS.bytes, basis: SEED_WHEELS.basis } : own.saving(c)),
     // A folder the RUN mounts is not removed: rm would fail on it. One finding may stand for several
     // commands of the RUN, the repair given the last: the seed wheels are those of the one among
     // them that made the venv.
@@ -1139,7 +1144,7 @@ export function withSeedWheels(tool: string, makes: (c: CacheCommandContext) => 
           break;
         }
       }
-      const dirs = [...((own.handled(c.handled, c) ? [] : own.dirs(c)) ?? ['$']), ...(dir ? [dir] : [])];
+      const dirs = [...((ownHandled(c.handled, c) ? [] : own.dirs(c)) ?? ['$']), ...(dir ? [dir] : [])];
       return dirs.some((d) => /[\s$`]/.test(d)) ? undefined : appendRepair(c.model, c.instr, `rm -rf ${dirs.join(' ')}`);
     },
   };
@@ -1169,6 +1174,8 @@ export interface CacheCommandContext {
   pathsSome?: (test: (path: string) => boolean) => boolean;
   /** Whether those take care of `dir` (cacheHandled's `handled`), for a message that names what stays. */
   handled?: (dir: string) => boolean;
+  /** Whether a command of the RUN that `cleans` empties the cache after this one (asked only with `cleanedLeaves`). */
+  cleaned?: boolean;
   /** The analysis's build-context facts, for rules with a `contextKey` (empty for the others). */
   context?: BuildContextFacts;
   /** The file's model, for questions about the rest of the image (set by the check). */
@@ -1189,6 +1196,8 @@ export interface CacheRuleSpec {
   optsOut?(c: CacheCommandContext): boolean;
   /** A command that empties the cache when it runs after the install in the same RUN. */
   cleans(cmd: ShellCommand): boolean;
+  /** Such a command leaves something `cacheHandled` still asks about (the context's `cleaned` then true). */
+  cleanedLeaves?: boolean;
   /** True when those commands free nothing of what this command leaves (they then take no care of it). */
   cleansNothing?(c: CacheCommandContext): boolean;
   /** Whether removed or cache-mounted folders take care of the cache; `handled(dir)` says if one covers `dir`. */
@@ -1286,13 +1295,14 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             const home = homeOf(instr, cmd);
             let cleaned = false;
             if (!spec.cleansNothing?.(c)) for (let i = cleans.length - 1; i >= 0 && cleans[i].at > k && !cleaned; i--) cleaned = !home || !cleans[i].home || cleans[i].home === home;
-            if (cleaned) continue;
+            if (cleaned && !spec.cleanedLeaves) continue;
             // `~` in each path is the home of its own command: an rm's HOME may not be the install's.
             const removals = removalsIn(instr, 'own');
             const mounts = cacheMountTargets(instr);
             const handled = handledAfter(instr, k, home, mounts, removals);
             const seen: CacheCommandContext = {
               ...c,
+              cleaned,
               pathsSome: (test) => mounts.some(test) || laterPasses(removals, k, test, test),
               handled,
             };
@@ -1303,16 +1313,17 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
             const message = spec.message(seen);
             // `/` on Linux says only that the cache's place is not known (cargo's target/ and registry): by message, as without one.
             const key = holds === '/' && !windowsBase(instr) ? message : holds ?? message;
-            const same = once?.get(key);
+            // One whose cache a later command empties stands alone (what it leaves, its seed wheels, differs).
+            const same = cleaned ? undefined : once?.get(key);
             if (same) {
               same.seen.push(seen);
               ((same.finding.data!.also as number[] | undefined) ??= []).push(cmd.start);
               continue;
             }
-            const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: quoted(message, instr, cmd), saving, holds, data: { commandStart: cmd.start } };
+            const finding: RawFinding = { range: commandRange(model, run, cmd), instr, message: quoted(message, instr, cmd), saving, holds, data: { commandStart: cmd.start, ...(cleaned ? { cleaned } : {}) } };
             if (builder) finding.onlyIfCarried = true;
             out.push(finding);
-            if (!spec.perCommand) (once ??= new Map()).set(key, { finding, seen: [seen], message });
+            if (!spec.perCommand && !cleaned) (once ??= new Map()).set(key, { finding, seen: [seen], message });
           }
           // A finding for several commands: the tool quoted as the fix, appended after the last, calls it.
           for (const { finding, seen, message } of once?.values() ?? []) {
@@ -1337,7 +1348,8 @@ export function cacheRule(spec: CacheRuleSpec): Rule {
           // a RUN of root with no HOME set (`sudo npm ci`) keeps /root, where the repair runs too.
           if (!word || (!spec.anyShell && !posixShell(found.instr)) || (userSwitchOf(found.cmd) && !keepsRootHome(found.instr, found.cmd))) return undefined;
           const c = commandContext(found.instr, found.cmd);
-          let r = spec.repair!({ ...c, model, word, handled: handledAfter(found.instr, found.instr.run!.commands.indexOf(found.cmd), homeOf(found.instr, found.cmd)) });
+          // A finding whose cache a later command empties (cleanedLeaves) stands for its command alone.
+          let r = spec.repair!({ ...c, model, word, cleaned: !!finding.data?.cleaned, handled: handledAfter(found.instr, found.instr.run!.commands.indexOf(found.cmd), homeOf(found.instr, found.cmd)) });
           // Run by a path off the PATH (`/opt/conda/bin/conda install`) or through npx, a cleanup that
           // names the tool (appendRepair's title ends with it: `(conda clean -afy)`) calls it so, as
           // the message says; not by a relative path (a `cd` may come between) nor through a variable.

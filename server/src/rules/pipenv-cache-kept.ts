@@ -48,11 +48,11 @@ export const rule = cacheRule({
   severity: 'warning',
   docs: {
     summary: '`pipenv install` / `pipenv sync` without removing its cache in the same RUN.',
-    why: 'pipenv keeps the wheels it downloads in its cache (~/.cache/pipenv, or `PIPENV_CACHE_DIR`), where it points pip\'s cache too (~/.cache/pip stays empty). The app needs none of it; a later RUN cannot take it out of this layer.',
+    why: 'pipenv keeps the wheels it and pip download in its cache (~/.cache/pipenv, or `PIPENV_CACHE_DIR`; ~/.cache/pip stays empty). The app needs none of it; a later RUN cannot take it out of this layer.',
     incorrect: 'RUN pipenv install --system --deploy',
     correct: 'RUN pipenv install --system --deploy \\\n    && rm -rf /root/.cache/pipenv',
     sizeImpact: `Depends on the packages: ${BASIS}. ${SEED_WHEELS_DOCS}`,
-    fix: 'Appends `&& rm -rf <pipenv cache>`, in the home of the RUN\'s user when the file tells it (or sets `PIPENV_CACHE_DIR`). `pipenv --clear`, a cache mount, or for `pipenv sync` `PIP_NO_CACHE_DIR=1` (or `no-cache-dir` in a pip.conf) also satisfy the rule.',
+    fix: 'Appends `&& rm -rf <pipenv cache>`, in the home of the RUN\'s user when the file tells it (or sets `PIPENV_CACHE_DIR`). `pipenv --clear`, a cache mount, or for `pipenv sync` `PIP_NO_CACHE_DIR=1` (or `no-cache-dir` in a pip.conf) suffice for the cache.',
   },
   words: ['pipenv'],
   fills,

@@ -43,7 +43,10 @@ const seeds = (c: CacheCommandContext) => {
 };
 
 const own = withSeedWheels('Poetry', seeds, {
-  handled: (handled, { env }) => {
+  // --only-root installs no dependency and `lock --no-cache` keeps nothing (only-root and no-cache
+  // fixtures); either may still make the venv.
+  handled: (handled, { cmd, env }) => {
+    if (hasFlag(cmd, '--only-root') || (hasFlag(cmd, '--no-cache') && !!subcommandOf(cmd, /^poetry$/, ['lock']))) return true;
     const dir = env('POETRY_CACHE_DIR') ?? userCacheDir(env, 'pypoetry');
     return handled(`${dir}/cache`) && handled(`${dir}/artifacts`);
   },
@@ -61,17 +64,14 @@ export const rule = cacheRule({
   severity: 'warning',
   docs: {
     summary: '`poetry install`, `sync`, `add` or `lock` without a cache mount or removing the cache in the same RUN.',
-    why: 'Poetry keeps each download under its cache directory (~/.cache/pypoetry, or `POETRY_CACHE_DIR`): in `artifacts/` and, without `--no-cache`, in `cache/`; no image reuses them. Its default venvs live there too (`virtualenvs/`): remove `artifacts/` and `cache/`, not the whole directory, unless the project installs into the system or an in-project venv.',
+    why: 'Poetry keeps each download under its cache directory (~/.cache/pypoetry, or `POETRY_CACHE_DIR`): in `artifacts/` and, without `--no-cache`, in `cache/`; no image reuses them. Its default venvs live there too (`virtualenvs/`): remove only `artifacts/` and `cache/`, unless the project installs into the system or an in-project venv.',
     incorrect: 'RUN poetry install --only main',
     correct: 'RUN --mount=type=cache,target=/root/.cache/pypoetry \\\n    POETRY_VIRTUALENVS_CREATE=false poetry install --only main',
     sizeImpact: `Depends on the dependencies: ${BASIS}. ${SEED_WHEELS_DOCS}`,
-    fix: 'Appends `&& rm -rf <cache>/cache <cache>/artifacts`, `<cache>` being the `POETRY_CACHE_DIR` the Dockerfile sets, or `~/.cache/pypoetry` in the home of the RUN\'s user when the file tells it. Removing the folder or a cache mount also satisfies the rule; `--no-cache` and `poetry cache clear` leave artifacts/.',
+    fix: 'Appends `&& rm -rf <cache>/cache <cache>/artifacts`, `<cache>` being the Dockerfile\'s `POETRY_CACHE_DIR` or `~/.cache/pypoetry` in the RUN user\'s home when the file tells it. Removing the folder or a cache mount suffices for the cache; `--no-cache` and `poetry cache clear` leave artifacts/.',
   },
   words: ['poetry'],
   fills,
-  // --only-root installs no dependency: nothing downloaded (only-root.Dockerfile); a lock with
-  // --no-cache keeps nothing (no-cache.Dockerfile).
-  optsOut: ({ cmd }) => hasFlag(cmd, '--only-root') || (hasFlag(cmd, '--no-cache') && !!subcommandOf(cmd, /^poetry$/, ['lock'])),
   cleans: () => false,
   ...own,
   holds: ({ instr, cmd, env }) => namedPath(instr, cmd, env('POETRY_CACHE_DIR') ?? userCacheDir(env, 'pypoetry')),
