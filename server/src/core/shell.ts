@@ -171,9 +171,12 @@ export function patternText(word: Pick<ShellWord, 'value' | 'literal' | 'glob'>)
 
 /** Where `text`, appended to a word's value of `at` characters, has characters a pattern reads ({@link patternText}), added to `kept`. */
 function keptAsText(text: string, at: number, kept: Set<number> | undefined): Set<number> | undefined {
-  text.replace(PATTERN_CHARS, (_, k) => `${(kept ??= new Set()).add(at + k)}`);
+  // A loop, not a replace: this runs for each quoted character of every word.
+  for (let k = 0; k < text.length; k++) if (PATTERN_CHAR_LIST.includes(text[k])) (kept ??= new Set()).add(at + k);
   return kept;
 }
+
+const PATTERN_CHAR_LIST = '*?[]\\';
 
 const PATTERN_CHARS = /[*?[\]\\]/g;
 
@@ -552,7 +555,8 @@ export function scanShell(script: string): { commands: ShellCommand[]; balanced:
       startCommand(reserved === 'closes' ? value : undefined);
       if (reserved === 'program') enter(value, false);
     }
-    words.push({ value, start, end, literal, glob });
+    // `glob` only where there is one: a field more on every word was 4 bytes each.
+    words.push(glob ? { value, start, end, literal, glob } : { value, start, end, literal });
     // `case word in`: the patterns follow.
     if (words.length === 3 && isWord(words[2], 'in') && isWord(words[0], 'case')) pattern = 'start';
   }
