@@ -273,7 +273,8 @@ function source(value) {
  * much of each kind (npm table 47.1 -> 46.3 KB as a stream per column, Debian table 56.2 -> 55.9 KB
  * as a stream per field, 2026-12-05), and can do worse on a few short columns.
  * `beside` (`{ name, keep }`): the streams are handed to `keep` and read from the streams file by the
- * table's `name` ({@link packedTablesPlugin}'s `streamsFile`) instead of written into the module.
+ * table's `name` ({@link packedTablesPlugin}'s `streamsFile`, {@link streamsReader}) instead of written
+ * into the module.
  */
 export function packTable(json, columns = {}, beside = undefined) {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) return undefined;
@@ -330,7 +331,7 @@ export function packTable(json, columns = {}, beside = undefined) {
     ...(streams.length > 0
       ? [
           beside
-            ? `...(() => { const z = require("node:zlib"); return require(${JSON.stringify(STREAMS_MODULE)})(${JSON.stringify(beside.name)}).flatMap((s) => z.brotliDecompressSync(s).toString("utf8")${split}); })()`
+            ? `...require(${JSON.stringify(STREAMS_MODULE)})(${JSON.stringify(beside.name)}, ${entries.filter(([, l]) => !plain(l)).reduce((n, [, { parts }]) => n + parts.length, 0)})`
             : `...(() => { const z = require("node:zlib"); return ${JSON.stringify(streams.map((b) => b.toString('base64')))}.flatMap((s) => z.brotliDecompressSync(Buffer.from(s, "base64")).toString("utf8")${split}); })()`,
         ]
       : []),
@@ -376,8 +377,9 @@ export function generatedExports(source) {
 const STREAMS_MODULE = 'packed-tables:streams';
 
 /**
- * The file of the tables' brotli streams: a line of JSON giving, per table (its file name, sorted),
- * the byte length of each of its streams, then the streams one after another.
+ * The file of the tables' brotli streams: a line of JSON giving, per table (by name, sorted),
+ * the byte length of each of its streams, then the streams one after another. A table's name is its
+ * file's without `.generated.json`: the .vsix stores this file as it is.
  */
 export function streamsFileContent(streams) {
   const names = [...streams.keys()].sort();
@@ -387,15 +389,28 @@ export function streamsFileContent(streams) {
 
 /**
  * The module {@link STREAMS_MODULE}: reads the streams file `file` beside the bundle (once, when the
- * first table needing it is expanded) and gives a table's streams by its name.
+ * first table needing it is expanded) and gives a table's parts, expanded, by its name and their
+ * count. A file missing, cut short or damaged (an install gone wrong) gives `count` empty parts: the
+ * table reads as empty (no package sized from it) instead of failing every analysis and hover that
+ * reads it (they answered with the file's error, and the rules that read it found nothing).
  */
 function streamsReader(file) {
   return [
-    `const d = require("node:fs").readFileSync(require("node:path").join(__dirname, ${JSON.stringify(file)}));`,
-    'const n = d.indexOf(10), lengths = JSON.parse(d.toString("utf8", 0, n)), at = {};',
-    'let o = n + 1;',
-    'for (const name of Object.keys(lengths)) at[name] = lengths[name].map((l) => d.subarray(o, (o += l)));',
-    'module.exports = (name) => at[name];',
+    'let at;',
+    'module.exports = (name, count) => {',
+    '  try {',
+    '    if (!at) {',
+    `      const d = require("node:fs").readFileSync(require("node:path").join(__dirname, ${JSON.stringify(file)}));`,
+    '      const n = d.indexOf(10), lengths = JSON.parse(d.toString("utf8", 0, n));',
+    '      let o = n + 1;',
+    '      at = {};',
+    '      for (const name of Object.keys(lengths)) at[name] = lengths[name].map((l) => d.subarray(o, (o += l)));',
+    '    }',
+    `    const parts = at[name].flatMap((s) => require("node:zlib").brotliDecompressSync(s).toString("utf8").split(${JSON.stringify(SEPARATOR)}));`,
+    '    if (parts.length === count) return parts;',
+    '  } catch {}',
+    '  return Array(count).fill("");',
+    '};',
     '',
   ].join('\n');
 }
@@ -428,7 +443,9 @@ export function packedTablesPlugin({ streamsFile } = {}) {
       b.onLoad({ filter: /[\\/]server[\\/]src[\\/]sizes[\\/][^\\/]+\.generated\.(json|ts)$/ }, (args) => {
         const text = readFileSync(args.path, 'utf8');
         const name = basename(args.path);
-        const beside = streamsFile ? { name, keep: (buffers) => streams.set(name, buffers) } : undefined;
+        // By the name without `.generated.json`: the streams file holds it as it is (not deflated).
+        const key = name.replace(/\.generated\.(json|ts)$/, '');
+        const beside = streamsFile ? { name: key, keep: (buffers) => streams.set(key, buffers) } : undefined;
         const contents = packTable(args.path.endsWith('.ts') ? generatedExports(text) : JSON.parse(text), COLUMNS[name], beside);
         return contents === undefined ? undefined : { contents, loader: 'js' };
       });

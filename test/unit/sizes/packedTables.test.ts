@@ -5,7 +5,7 @@
  * expand once, and take less room in the .vsix's deflate than esbuild would have bundled.
  */
 import * as assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -50,6 +50,21 @@ async function bundle(table: string, plugins: Plugin[]): Promise<string> {
     plugins,
   });
   return r.outputFiles[0].text;
+}
+
+/** Bundles every table as the server build does (minified, streams in `streamsFile`) into `outfile`. */
+async function bundleTables(outfile: string, streamsFile: string): Promise<void> {
+  const { packedTablesPlugin } = await load();
+  await build({
+    stdin: { contents: `module.exports = { ${TABLES.map((t) => `${JSON.stringify(t)}: require(${JSON.stringify(join(sizesDir, t))})`).join(', ')} };`, resolveDir: repoRoot },
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    minify: true,
+    outfile,
+    logLevel: 'silent',
+    plugins: [packedTablesPlugin({ streamsFile })],
+  });
 }
 
 /** Runs a bundle in a fresh context, recording what it requires. */
@@ -105,21 +120,12 @@ describe('size tables packed into the bundles', () => {
     try {
       const streamsFile = join(dir, 'tables.br');
       const outfile = join(dir, 'tables.js');
-      await build({
-        stdin: { contents: `module.exports = { ${TABLES.map((t) => `${JSON.stringify(t)}: require(${JSON.stringify(join(sizesDir, t))})`).join(', ')} };`, resolveDir: repoRoot },
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        minify: true,
-        outfile,
-        logLevel: 'silent',
-        plugins: [packedTablesPlugin({ streamsFile })],
-      });
+      await bundleTables(outfile, streamsFile);
       const code = readFileSync(outfile, 'utf8');
       assert.ok(!/"[A-Za-z0-9+/]{500,}={0,2}"/.test(code), 'base64 left in the bundle');
       const file = readFileSync(streamsFile);
       const lengths = JSON.parse(file.toString('utf8', 0, file.indexOf(10))) as Record<string, number[]>;
-      assert.deepEqual(Object.keys(lengths), ['debian-packages.generated.json', 'npm-packages.generated.json']);
+      assert.deepEqual(Object.keys(lengths), ['debian-packages', 'npm-packages']);
       assert.equal(file.length, file.indexOf(10) + 1 + Object.values(lengths).flat().reduce((a, b) => a + b, 0));
       // eslint-disable-next-line @typescript-eslint/no-require-imports
       const bundled = require(outfile) as Record<string, Record<string, unknown>>;
@@ -130,6 +136,40 @@ describe('size tables packed into the bundles', () => {
       // A build whose tables have no streams leaves no stale file.
       await build({ stdin: { contents: 'module.exports = 1;', resolveDir: repoRoot }, bundle: true, platform: 'node', outfile, logLevel: 'silent', plugins: [packedTablesPlugin({ streamsFile })] });
       assert.ok(!existsSync(streamsFile));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('with a streams file missing, cut short or damaged: a table reads as empty, never throws (the analysis goes on with no sizes from it)', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dsh-streams-'));
+    try {
+      const streamsFile = join(dir, 'tables.br');
+      const damages: Record<string, (file: Buffer) => Buffer | undefined> = {
+        missing: () => undefined,
+        truncated: (file) => file.subarray(0, file.length >> 1),
+        headerCut: (file) => file.subarray(0, file.indexOf(10) >> 1),
+        damaged: (file) => Buffer.from(file.map((b, i) => (i > file.indexOf(10) + 100 && i % 7 === 0 ? b ^ 0x55 : b))),
+      };
+      for (const [name, damage] of Object.entries(damages)) {
+        const outfile = join(dir, `${name}.js`);
+        await bundleTables(outfile, streamsFile);
+        const damaged = damage(readFileSync(streamsFile));
+        if (damaged) writeFileSync(streamsFile, damaged);
+        else rmSync(streamsFile);
+        // eslint-disable-next-line @typescript-eslint/no-require-imports
+        const bundled = require(outfile) as Record<string, Record<string, unknown>>;
+        for (const table of ['debian-packages.generated.json', 'npm-packages.generated.json']) {
+          const plain = (await read(table)) as Record<string, unknown>;
+          for (const key of Object.keys(bundled[table])) {
+            const value = bundled[table][key];
+            // The fields in the file read as empty (blank: the npm table's columns make a row of
+            // empty values); those in the bundle as they are.
+            if (typeof plain[key] === 'string' && (plain[key] as string).length >= 2048) assert.match(value as string, /^\s*$/, `${name}: ${table} ${key}`);
+            else assert.deepEqual(value, plain[key], `${name}: ${table} ${key}`);
+          }
+        }
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
